@@ -1,0 +1,1 @@
+//! Criterion benchmarks of caspian-sim live in `benches/`; this library is empty.

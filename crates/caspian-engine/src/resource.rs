@@ -1,0 +1,340 @@
+//! A capacity-limited resource (e.g. the berths of one class at a port) with a
+//! waiting line ordered by priority class, then by arrival (FIFO).
+
+use std::cmp::Reverse;
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+
+use priority_queue::PriorityQueue;
+
+use crate::stats::{Tally, TimeWeighted};
+use crate::time::{SimDuration, SimTime};
+
+/// Names one request in a [`Resource`]'s waiting line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TicketId(u64);
+
+impl TicketId {
+    /// The request's arrival number at this resource.
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+/// What happened to a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// A unit was free: the requester holds it from now on.
+    Granted,
+    /// All units are busy: the requester waits in line under this ticket.
+    Queued(TicketId),
+}
+
+/// A waiting requester that has just been given a unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Granted<R> {
+    /// The ticket it waited under.
+    pub ticket: TicketId,
+    /// The requester's payload, as given to [`Resource::request`].
+    pub requester: R,
+    /// How long it waited.
+    pub waited: SimDuration,
+}
+
+/// One entry of the waiting line. Hashed and compared by ticket only, so the line
+/// can be searched by [`TicketId`].
+#[derive(Debug)]
+struct Waiting<R> {
+    ticket: TicketId,
+    requester: R,
+    since: SimTime,
+}
+
+impl<R> PartialEq for Waiting<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.ticket == other.ticket
+    }
+}
+impl<R> Eq for Waiting<R> {}
+impl<R> Hash for Waiting<R> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.ticket.hash(state);
+    }
+}
+impl<R> std::borrow::Borrow<TicketId> for Waiting<R> {
+    fn borrow(&self) -> &TicketId {
+        &self.ticket
+    }
+}
+
+/// Served first: the lowest priority number, then the earliest ticket.
+type LineOrder = (Reverse<i32>, Reverse<TicketId>);
+
+/// A fixed-key hasher: the line's internal index never depends on a random seed.
+type FixedHasher = BuildHasherDefault<DefaultHasher>;
+
+/// `capacity` identical units (berths) and a line of requesters waiting for one.
+///
+/// Handler-style: [`request`](Self::request) either grants a unit at once or
+/// queues the requester; [`release`](Self::release) frees a unit and, if someone
+/// is waiting, hands it straight to the next in line and returns them, so the
+/// model can schedule what they do next. Lower priority numbers are served
+/// first; equal priorities are served in arrival order. A waiting request can be
+/// withdrawn (a vessel gives up and diverts) or re-prioritised.
+///
+/// The waiting line is an indexed priority queue (the `priority-queue` crate),
+/// so withdrawal and priority changes are O(log n).
+///
+/// Statistics are built in: busy units and line length are tracked as
+/// time-weighted averages, and every grant records its waiting time (zero for an
+/// immediate grant) in hours.
+#[derive(Debug)]
+pub struct Resource<R> {
+    capacity: u32,
+    busy: u32,
+    line: PriorityQueue<Waiting<R>, LineOrder, FixedHasher>,
+    next_ticket: u64,
+    busy_stats: TimeWeighted,
+    capacity_stats: TimeWeighted,
+    line_stats: TimeWeighted,
+    waits: Tally,
+    withdrawals: u64,
+}
+
+impl<R> Resource<R> {
+    /// A resource with `capacity` units, all free, observed from `now`.
+    pub fn new(capacity: u32, now: SimTime) -> Self {
+        Self {
+            capacity,
+            busy: 0,
+            line: PriorityQueue::with_default_hasher(),
+            next_ticket: 0,
+            busy_stats: TimeWeighted::new(now, 0.0),
+            capacity_stats: TimeWeighted::new(now, f64::from(capacity)),
+            line_stats: TimeWeighted::new(now, 0.0),
+            waits: Tally::new(),
+            withdrawals: 0,
+        }
+    }
+
+    /// Asks for one unit with the given priority (lower is served first; use 0
+    /// everywhere for a plain FIFO line).
+    pub fn request(&mut self, now: SimTime, requester: R, priority: i32) -> Request {
+        let ticket = TicketId(self.next_ticket);
+        self.next_ticket += 1;
+        if self.busy < self.capacity && self.line.is_empty() {
+            self.seize(now);
+            self.waits.record(0.0);
+            return Request::Granted;
+        }
+        self.line
+            .push(Waiting { ticket, requester, since: now }, (Reverse(priority), Reverse(ticket)));
+        self.line_stats.set(now, self.line.len() as f64);
+        Request::Queued(ticket)
+    }
+
+    /// Frees one unit. If a requester is waiting and a unit is now available, the
+    /// unit passes to the next in line, who is returned.
+    ///
+    /// Releasing when no unit is busy is a model bug; it is ignored (and caught by
+    /// a debug assertion).
+    pub fn release(&mut self, now: SimTime) -> Option<Granted<R>> {
+        debug_assert!(self.busy > 0, "release with no busy unit");
+        if self.busy == 0 {
+            return None;
+        }
+        self.busy -= 1;
+        self.busy_stats.set(now, f64::from(self.busy));
+        self.grant_next(now)
+    }
+
+    /// Hands a free unit, if any, to the next in line. [`release`](Self::release)
+    /// does this itself; call it after raising the capacity, in a loop.
+    pub fn grant_next(&mut self, now: SimTime) -> Option<Granted<R>> {
+        if self.busy >= self.capacity {
+            return None;
+        }
+        let (waiting, _) = self.line.pop()?;
+        self.line_stats.set(now, self.line.len() as f64);
+        self.seize(now);
+        let waited = now.saturating_since(waiting.since);
+        self.waits.record(waited.as_hours_f64());
+        Some(Granted { ticket: waiting.ticket, requester: waiting.requester, waited })
+    }
+
+    /// Takes a request out of the waiting line. Returns its payload, or `None` if
+    /// the ticket is not waiting (already granted or withdrawn).
+    pub fn withdraw(&mut self, now: SimTime, ticket: TicketId) -> Option<R> {
+        let (waiting, _) = self.line.remove(&ticket)?;
+        self.line_stats.set(now, self.line.len() as f64);
+        self.withdrawals += 1;
+        Some(waiting.requester)
+    }
+
+    /// Changes a waiting request's priority; it keeps its arrival order among
+    /// equals. Returns `false` if the ticket is not waiting.
+    pub fn change_priority(&mut self, ticket: TicketId, priority: i32) -> bool {
+        self.line.change_priority(&ticket, (Reverse(priority), Reverse(ticket))).is_some()
+    }
+
+    /// Changes the number of units (a berth taken out of or back into service).
+    /// Busy units above a lowered capacity finish their work; no one new is
+    /// granted until the busy count is below the capacity. After raising it, call
+    /// [`grant_next`](Self::grant_next) until it returns `None`.
+    pub fn set_capacity(&mut self, now: SimTime, capacity: u32) {
+        self.capacity = capacity;
+        self.capacity_stats.set(now, f64::from(capacity));
+    }
+
+    /// Number of units.
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+
+    /// Units held now.
+    pub fn busy(&self) -> u32 {
+        self.busy
+    }
+
+    /// Requesters waiting now.
+    pub fn queue_len(&self) -> usize {
+        self.line.len()
+    }
+
+    /// Whether this ticket is waiting in line.
+    pub fn is_waiting(&self, ticket: TicketId) -> bool {
+        self.line.get(&ticket).is_some()
+    }
+
+    /// Busy unit-time over available unit-time since the last reset. Zero when no
+    /// capacity was available.
+    pub fn utilization(&self, now: SimTime) -> f64 {
+        let available = self.capacity_stats.mean(now);
+        if available > 0.0 { self.busy_stats.mean(now) / available } else { 0.0 }
+    }
+
+    /// Time-average number of busy units.
+    pub fn mean_busy(&self, now: SimTime) -> f64 {
+        self.busy_stats.mean(now)
+    }
+
+    /// Time-average length of the waiting line.
+    pub fn mean_queue_len(&self, now: SimTime) -> f64 {
+        self.line_stats.mean(now)
+    }
+
+    /// Longest waiting line since the last reset.
+    pub fn max_queue_len(&self) -> f64 {
+        self.line_stats.max()
+    }
+
+    /// Waiting times (hours) of every grant since the last reset, immediate
+    /// grants included as zero.
+    pub fn waits(&self) -> &Tally {
+        &self.waits
+    }
+
+    /// Requests withdrawn since the last reset.
+    pub fn withdrawals(&self) -> u64 {
+        self.withdrawals
+    }
+
+    /// Forgets the statistics gathered before `now` (end of warm-up). Requesters
+    /// already waiting will record their full wait when granted.
+    pub fn reset_stats(&mut self, now: SimTime) {
+        self.busy_stats.reset(now);
+        self.capacity_stats.reset(now);
+        self.line_stats.reset(now);
+        self.waits.reset();
+        self.withdrawals = 0;
+    }
+
+    fn seize(&mut self, now: SimTime) {
+        self.busy += 1;
+        debug_assert!(self.busy <= self.capacity.max(1), "a unit was granted beyond capacity");
+        self.busy_stats.set(now, f64::from(self.busy));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(x: u64) -> SimTime {
+        SimTime::from_hours(x)
+    }
+
+    #[test]
+    fn grants_up_to_capacity_then_queues() {
+        let mut r = Resource::new(2, h(0));
+        assert_eq!(r.request(h(0), 'a', 0), Request::Granted);
+        assert_eq!(r.request(h(0), 'b', 0), Request::Granted);
+        assert!(matches!(r.request(h(1), 'c', 0), Request::Queued(_)));
+        assert_eq!(r.busy(), 2);
+        assert_eq!(r.queue_len(), 1);
+        let g = r.release(h(3)).unwrap();
+        assert_eq!(g.requester, 'c');
+        assert_eq!(g.waited, SimDuration::from_hours(2));
+        assert_eq!(r.busy(), 2);
+        assert_eq!(r.release(h(4)), None);
+        assert_eq!(r.busy(), 1);
+    }
+
+    #[test]
+    fn priority_then_fifo() {
+        let mut r = Resource::new(1, h(0));
+        r.request(h(0), "holder", 0);
+        r.request(h(1), "low-1", 5);
+        r.request(h(2), "high-1", 1);
+        r.request(h(3), "low-2", 5);
+        r.request(h(4), "high-2", 1);
+        let order: Vec<&str> = (5..9).map(|t| r.release(h(t)).unwrap().requester).collect();
+        assert_eq!(order, ["high-1", "high-2", "low-1", "low-2"]);
+    }
+
+    #[test]
+    fn withdraw_and_reprioritise() {
+        let mut r = Resource::new(1, h(0));
+        r.request(h(0), 1, 0);
+        let Request::Queued(t2) = r.request(h(0), 2, 0) else { panic!() };
+        let Request::Queued(t3) = r.request(h(0), 3, 0) else { panic!() };
+        let Request::Queued(t4) = r.request(h(0), 4, 0) else { panic!() };
+        assert_eq!(r.withdraw(h(1), t2), Some(2));
+        assert_eq!(r.withdraw(h(1), t2), None);
+        assert!(r.change_priority(t4, -1));
+        assert_eq!(r.release(h(2)).unwrap().requester, 4);
+        assert_eq!(r.release(h(3)).unwrap().requester, 3);
+        assert!(!r.is_waiting(t3));
+        assert_eq!(r.withdrawals(), 1);
+    }
+
+    #[test]
+    fn statistics_by_hand() {
+        // One berth: busy 0-4h, idle 4-6h, busy 6-10h. A second ship waits 0-4h.
+        let mut r = Resource::new(1, h(0));
+        r.request(h(0), 'a', 0);
+        r.request(h(0), 'b', 0);
+        assert_eq!(r.release(h(4)).unwrap().requester, 'b');
+        assert_eq!(r.release(h(4)), None);
+        r.request(h(6), 'c', 0);
+        r.release(h(10));
+        assert!((r.utilization(h(10)) - 0.8).abs() < 1e-12);
+        assert!((r.mean_queue_len(h(10)) - 0.4).abs() < 1e-12);
+        assert_eq!(r.waits().count(), 3);
+        assert!((r.waits().mean().unwrap() - 4.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn capacity_changes_weight_utilization() {
+        let mut r = Resource::<()>::new(2, h(0));
+        r.request(h(0), (), 0);
+        r.set_capacity(h(5), 1);
+        // busy 1 of 2 for 5h, busy 1 of 1 for 5h: 10 busy-hours over 15 available.
+        assert!((r.utilization(h(10)) - 10.0 / 15.0).abs() < 1e-12);
+        r.set_capacity(h(10), 0);
+        assert!(matches!(r.request(h(10), (), 0), Request::Queued(_)));
+        r.release(h(11));
+        assert_eq!(r.grant_next(h(11)), None, "no capacity, nobody is granted");
+        r.set_capacity(h(12), 1);
+        assert!(r.grant_next(h(12)).is_some());
+    }
+}

@@ -1,0 +1,183 @@
+//! The run loop: pops events in order and hands them to the model.
+
+use crate::scheduler::Scheduler;
+use crate::time::SimTime;
+
+/// A discrete-event model: state plus a handler for its own event type.
+///
+/// The engine never looks inside `Event`; the model defines it (usually a small
+/// `Copy` enum). Handlers schedule follow-up events through the [`Scheduler`] and
+/// may ask the run to stop with [`Scheduler::stop`].
+pub trait Model {
+    /// The model's event payload.
+    type Event;
+
+    /// Handles one event. The scheduler's clock already reads the event's time.
+    fn handle(&mut self, scheduler: &mut Scheduler<Self::Event>, event: Self::Event);
+}
+
+/// When a run should end, whichever comes first. The default runs until the
+/// queue is empty or the model stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RunLimits {
+    /// Fire only events due at or before this time; then set the clock to it (also
+    /// when the queue empties first, since nothing can change after that).
+    pub horizon: Option<SimTime>,
+    /// Fire at most this many events in this call (a safeguard against models
+    /// that schedule events without end).
+    pub max_events: Option<u64>,
+}
+
+impl RunLimits {
+    /// Run until `horizon`.
+    pub fn until(horizon: SimTime) -> Self {
+        Self { horizon: Some(horizon), max_events: None }
+    }
+
+    /// Also stop after `max_events` events.
+    pub fn with_max_events(mut self, max_events: u64) -> Self {
+        self.max_events = Some(max_events);
+        self
+    }
+}
+
+/// Why a run returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StopReason {
+    /// No event was left to fire.
+    QueueEmpty,
+    /// The next event is due after the horizon; the clock now reads the horizon.
+    HorizonReached,
+    /// The model called [`Scheduler::stop`].
+    StoppedByModel,
+    /// [`RunLimits::max_events`] events were fired.
+    EventLimit,
+}
+
+/// What a call to [`Simulation::run`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOutcome {
+    /// Why the run returned.
+    pub reason: StopReason,
+    /// Events fired during this call.
+    pub events: u64,
+    /// The clock when the run returned.
+    pub now: SimTime,
+}
+
+/// A model together with its scheduler.
+#[derive(Debug)]
+pub struct Simulation<M: Model> {
+    model: M,
+    scheduler: Scheduler<M::Event>,
+    events_processed: u64,
+}
+
+impl<M: Model> Simulation<M> {
+    /// Wraps a model with an empty scheduler at time zero.
+    pub fn new(model: M) -> Self {
+        Self::with_scheduler(model, Scheduler::new())
+    }
+
+    /// Wraps a model with a scheduler that may already hold initial events.
+    pub fn with_scheduler(model: M, scheduler: Scheduler<M::Event>) -> Self {
+        Self { model, scheduler, events_processed: 0 }
+    }
+
+    /// The model.
+    pub fn model(&self) -> &M {
+        &self.model
+    }
+
+    /// The model, mutably (e.g. to reset statistics at the end of warm-up).
+    pub fn model_mut(&mut self) -> &mut M {
+        &mut self.model
+    }
+
+    /// The scheduler, e.g. to schedule initial events.
+    pub fn scheduler(&self) -> &Scheduler<M::Event> {
+        &self.scheduler
+    }
+
+    /// The scheduler, mutably.
+    pub fn scheduler_mut(&mut self) -> &mut Scheduler<M::Event> {
+        &mut self.scheduler
+    }
+
+    /// The model and the scheduler at once.
+    pub fn parts_mut(&mut self) -> (&mut M, &mut Scheduler<M::Event>) {
+        (&mut self.model, &mut self.scheduler)
+    }
+
+    /// The current simulation time.
+    pub fn now(&self) -> SimTime {
+        self.scheduler.now()
+    }
+
+    /// Events fired since the simulation was created.
+    pub fn events_processed(&self) -> u64 {
+        self.events_processed
+    }
+
+    /// Takes the model back, dropping pending events.
+    pub fn into_model(self) -> M {
+        self.model
+    }
+
+    /// Fires the earliest pending event, if any. Returns its time.
+    pub fn step(&mut self) -> Option<SimTime> {
+        let (time, event) = self.scheduler.pop()?;
+        self.model.handle(&mut self.scheduler, event);
+        self.events_processed += 1;
+        Some(time)
+    }
+
+    /// Fires events until a limit in `limits` is hit, the queue empties, or the
+    /// model asks to stop.
+    pub fn run(&mut self, limits: RunLimits) -> RunOutcome {
+        let horizon = limits.horizon.unwrap_or(SimTime::MAX);
+        let max_events = limits.max_events.unwrap_or(u64::MAX);
+        let mut fired = 0u64;
+        let reason = loop {
+            if fired >= max_events {
+                break StopReason::EventLimit;
+            }
+            match self.scheduler.peek_time() {
+                None => {
+                    // Nothing can change any more, so the state holds until the horizon.
+                    if limits.horizon.is_some() {
+                        self.scheduler.advance_to(horizon);
+                    }
+                    break StopReason::QueueEmpty;
+                }
+                Some(t) if t > horizon => {
+                    self.scheduler.advance_to(horizon);
+                    break StopReason::HorizonReached;
+                }
+                Some(_) => {}
+            }
+            let Some((_, event)) = self.scheduler.pop() else {
+                unreachable!("peek_time just saw a pending event")
+            };
+            self.model.handle(&mut self.scheduler, event);
+            fired += 1;
+            if self.scheduler.stop_requested() {
+                self.scheduler.clear_stop();
+                break StopReason::StoppedByModel;
+            }
+        };
+        self.events_processed += fired;
+        RunOutcome { reason, events: fired, now: self.scheduler.now() }
+    }
+
+    /// Runs until `horizon` (inclusive), then sets the clock to it.
+    pub fn run_until(&mut self, horizon: SimTime) -> RunOutcome {
+        self.run(RunLimits::until(horizon))
+    }
+
+    /// Runs until the queue is empty or the model stops.
+    pub fn run_to_completion(&mut self) -> RunOutcome {
+        self.run(RunLimits::default())
+    }
+}

@@ -1,0 +1,3 @@
+//! End-to-end tests of caspian-sim: one binary, one module per area.
+
+mod engine_queueing;
