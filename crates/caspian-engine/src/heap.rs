@@ -7,7 +7,7 @@
 //! sift-down touches `log_D(n)` cache lines instead of `log_2(n)`. With 4 children
 //! the tree is half as deep as a binary heap, which matters once the queue no
 //! longer fits in cache (the measured figures are in `docs/performance.md`).
-//! The code is safe Rust: elements move by `swap`, never through raw pointers.
+//! The code is safe Rust; see [`EventHeap`] for how it avoids swaps anyway.
 
 use crate::time::SimTime;
 
@@ -45,17 +45,31 @@ impl EventKey {
 }
 
 /// One heap slot: the key and the payload side by side, so a compare and a move
-/// touch one cache line.
+/// touch one cache line. `event` is `None` only for a slot that is momentarily
+/// empty: the hole during a sift, or the vacant root after a pop.
 #[derive(Clone, Debug)]
-struct Entry<E> {
+struct Slot<E> {
     key: EventKey,
-    event: E,
+    event: Option<E>,
 }
 
 /// A `D`-ary min-heap of `(EventKey, E)` pairs. `D` must be at least 2.
+///
+/// Two tricks keep it fast without `unsafe`:
+/// - **Hole-based sifting.** The element being sifted waits in a local variable
+///   while parents or children move into the hole one level at a time, so each
+///   level costs one move, not a three-move swap. The `Option` around the
+///   payload is what lets safe code leave a hole behind.
+/// - **Deferred root removal.** [`pop`](Self::pop) takes the root's payload and
+///   leaves the root vacant. If the next operation is a [`push`](Self::push), the
+///   usual case in a discrete-event run (a handler schedules the next event), the
+///   new element drops into the root and sifts down once: one sift instead of a
+///   sift-down plus a sift-up. Otherwise the vacancy is filled from the last slot
+///   first, as in a textbook pop.
 #[derive(Clone, Debug)]
 pub struct EventHeap<E, const D: usize = 4> {
-    slots: Vec<Entry<E>>,
+    slots: Vec<Slot<E>>,
+    root_vacant: bool,
 }
 
 impl<E, const D: usize> Default for EventHeap<E, D> {
@@ -70,57 +84,82 @@ impl<E, const D: usize> EventHeap<E, D> {
     /// An empty heap with room for `capacity` events before it reallocates.
     pub fn with_capacity(capacity: usize) -> Self {
         let () = Self::ARITY_OK;
-        Self { slots: Vec::with_capacity(capacity) }
+        Self { slots: Vec::with_capacity(capacity), root_vacant: false }
     }
 
     /// Number of entries (cancelled ones included; the heap does not know).
     #[inline]
     pub fn len(&self) -> usize {
-        self.slots.len()
+        self.slots.len() - usize::from(self.root_vacant)
     }
 
     /// Whether the heap holds no entries.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.len() == 0
     }
 
     /// The smallest key, if any.
     #[inline]
     pub fn peek_key(&self) -> Option<EventKey> {
-        self.slots.first().map(|e| e.key)
+        if !self.root_vacant {
+            return self.slots.first().map(|s| s.key);
+        }
+        // The smallest remaining key is the smallest child of the vacant root.
+        let end = (D + 1).min(self.slots.len());
+        self.slots.get(1..end)?.iter().map(|s| s.key).min()
     }
 
     /// Inserts an entry. O(log_D n).
     #[inline]
     pub fn push(&mut self, key: EventKey, event: E) {
-        self.slots.push(Entry { key, event });
-        self.sift_up(self.slots.len() - 1);
+        if self.root_vacant {
+            self.root_vacant = false;
+            self.sift_down(0, key, event);
+        } else {
+            self.slots.push(Slot { key, event: None });
+            self.sift_up(self.slots.len() - 1, key, event);
+        }
     }
 
     /// Removes and returns the entry with the smallest key. O(D log_D n).
     #[inline]
     pub fn pop(&mut self) -> Option<(EventKey, E)> {
-        if self.slots.is_empty() {
-            return None;
+        if self.root_vacant {
+            self.fill_vacant_root();
         }
-        let top = self.slots.swap_remove(0);
-        if !self.slots.is_empty() {
-            self.sift_down(0);
-        }
-        Some((top.key, top.event))
+        let root = self.slots.first_mut()?;
+        let event = root.event.take()?;
+        self.root_vacant = true;
+        Some((root.key, event))
     }
 
     /// Keeps only the entries for which `keep` returns true, then restores the
     /// heap order. O(n).
     pub fn retain(&mut self, mut keep: impl FnMut(EventKey) -> bool) {
-        self.slots.retain(|e| keep(e.key));
+        if self.root_vacant {
+            self.fill_vacant_root();
+        }
+        self.slots.retain(|s| keep(s.key));
         self.rebuild();
     }
 
     /// Removes every entry.
     pub fn clear(&mut self) {
         self.slots.clear();
+        self.root_vacant = false;
+    }
+
+    /// Moves the last entry into the vacant root and sifts it down.
+    fn fill_vacant_root(&mut self) {
+        self.root_vacant = false;
+        let last = self.slots.pop();
+        if self.slots.is_empty() {
+            return; // The vacant root was the only slot.
+        }
+        if let Some(Slot { key, event: Some(event) }) = last {
+            self.sift_down(0, key, event);
+        }
     }
 
     /// Restores the heap order over the whole array (Floyd's method, O(n)).
@@ -129,50 +168,87 @@ impl<E, const D: usize> EventHeap<E, D> {
         if n < 2 {
             return;
         }
-        let last_parent = (n - 2) / D;
-        for i in (0..=last_parent).rev() {
-            self.sift_down(i);
+        for i in (0..=(n - 2) / D).rev() {
+            let key = self.slots[i].key;
+            if let Some(event) = self.slots[i].event.take() {
+                self.sift_down(i, key, event);
+            }
         }
     }
 
+    /// Places `(key, event)` at the hole `pos` or above it: parents larger than
+    /// `key` move down into the hole.
     #[inline(always)]
-    fn sift_up(&mut self, mut pos: usize) {
-        let key = self.slots[pos].key.packed();
+    fn sift_up(&mut self, mut pos: usize, key: EventKey, event: E) {
+        let packed = key.packed();
         while pos > 0 {
             let parent = (pos - 1) / D;
-            if self.slots[parent].key.packed() <= key {
+            if self.slots[parent].key.packed() <= packed {
                 break;
             }
-            self.slots.swap(parent, pos);
+            self.slots[pos].key = self.slots[parent].key;
+            self.slots[pos].event = self.slots[parent].event.take();
             pos = parent;
         }
+        self.slots[pos] = Slot { key, event: Some(event) };
     }
 
+    /// Index and packed key of the smallest slot in `first..end`.
     #[inline(always)]
-    fn sift_down(&mut self, mut pos: usize) {
+    fn smallest_child(&self, first: usize, end: usize) -> (usize, u128) {
+        let mut best = first;
+        let mut best_key = self.slots[first].key.packed();
+        for child in first + 1..end {
+            let k = self.slots[child].key.packed();
+            if k < best_key {
+                best = child;
+                best_key = k;
+            }
+        }
+        (best, best_key)
+    }
+
+    /// The smallest of four adjacent slots, found as a tournament of two pairs:
+    /// the two first-round compares are independent, so they overlap in the CPU
+    /// and compile to conditional moves instead of hard-to-predict branches.
+    #[inline(always)]
+    fn smallest_of_four(&self, first: usize) -> (usize, u128) {
+        let four = &self.slots[first..first + 4];
+        let (k0, k1, k2, k3) = (
+            four[0].key.packed(),
+            four[1].key.packed(),
+            four[2].key.packed(),
+            four[3].key.packed(),
+        );
+        let (a, ka) = if k1 < k0 { (first + 1, k1) } else { (first, k0) };
+        let (b, kb) = if k3 < k2 { (first + 3, k3) } else { (first + 2, k2) };
+        if kb < ka { (b, kb) } else { (a, ka) }
+    }
+
+    /// Places `(key, event)` at the hole `pos` or below it: the smallest child
+    /// moves up into the hole while it is smaller than `key`.
+    #[inline(always)]
+    fn sift_down(&mut self, mut pos: usize, key: EventKey, event: E) {
         let n = self.slots.len();
-        let key = self.slots[pos].key.packed();
+        let packed = key.packed();
         loop {
             let first = D * pos + 1;
             if first >= n {
                 break;
             }
-            let end = (first + D).min(n);
-            let mut best = first;
-            let mut best_key = self.slots[first].key.packed();
-            for child in first + 1..end {
-                let k = self.slots[child].key.packed();
-                if k < best_key {
-                    best = child;
-                    best_key = k;
-                }
-            }
-            if key <= best_key {
+            let (best, best_key) = if D == 4 && first + 4 <= n {
+                self.smallest_of_four(first)
+            } else {
+                self.smallest_child(first, (first + D).min(n))
+            };
+            if packed <= best_key {
                 break;
             }
-            self.slots.swap(pos, best);
+            self.slots[pos].key = self.slots[best].key;
+            self.slots[pos].event = self.slots[best].event.take();
             pos = best;
         }
+        self.slots[pos] = Slot { key, event: Some(event) };
     }
 }
 
@@ -204,6 +280,28 @@ mod tests {
         assert_eq!(drain(h2), expected);
         assert_eq!(drain(h4), expected);
         assert_eq!(drain(h8), expected);
+    }
+
+    #[test]
+    fn interleaved_pop_push_and_peek() {
+        let mut h = EventHeap::<u32, 4>::default();
+        let k = |t: u64, s: u64| EventKey::new(SimTime::from_ticks(t), s);
+        assert_eq!(h.pop(), None);
+        h.push(k(5, 0), 0);
+        assert_eq!(h.pop(), Some((k(5, 0), 0)));
+        assert!(h.is_empty());
+        assert_eq!(h.peek_key(), None);
+        h.push(k(7, 1), 1); // fills the vacant root
+        h.push(k(6, 2), 2);
+        h.push(k(9, 3), 3);
+        assert_eq!(h.len(), 3);
+        assert_eq!(h.pop(), Some((k(6, 2), 2)));
+        assert_eq!(h.len(), 2);
+        assert_eq!(h.peek_key(), Some(k(7, 1)), "peek looks past the vacant root");
+        assert_eq!(h.pop(), Some((k(7, 1), 1)));
+        assert_eq!(h.pop(), Some((k(9, 3), 3)));
+        assert_eq!(h.pop(), None);
+        assert_eq!(h.len(), 0);
     }
 
     #[test]

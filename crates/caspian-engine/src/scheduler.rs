@@ -45,7 +45,7 @@ pub enum ScheduleError {
 /// heap. A queue without cancellations pays only one `is_empty` check per pop.
 /// When more than half of the heap is cancelled entries, the heap is compacted;
 /// the tombstones stay (16 bytes each, so that a stale key is still known to be
-/// dead) until the clock passes their due time.
+/// dead) until a fired event passes them.
 #[derive(Debug)]
 pub struct Scheduler<E> {
     heap: EventHeap<E, 4>,
@@ -55,8 +55,10 @@ pub struct Scheduler<E> {
     /// How many heap entries are cancelled (not yet discarded or compacted away).
     cancelled_in_heap: usize,
     now: SimTime,
-    /// Key of the most recently popped event: every key at or below it has fired
-    /// or was discarded.
+    /// Key of the most recently fired event: every key at or below it has fired or
+    /// was cancelled, and every key scheduled from now on lies above it. Discarded
+    /// cancelled entries do not move it (they may lie after the clock), so their
+    /// tombstones stay until a fired event passes them.
     last_popped: Option<EventKey>,
     next_seq: u64,
     stop_requested: bool,
@@ -201,10 +203,12 @@ impl<E> Scheduler<E> {
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         loop {
             let (key, event) = self.heap.pop()?;
-            self.last_popped = Some(key);
             if !self.cancelled.is_empty() && self.discard_if_cancelled(key) {
                 continue;
             }
+            // Only a fired event moves `last_popped`: a discarded cancelled entry may lie
+            // after the clock, and events scheduled later can still fall before it.
+            self.last_popped = Some(key);
             self.now = key.time();
             return Some((key.time(), event));
         }
@@ -216,7 +220,6 @@ impl<E> Scheduler<E> {
             let key = self.heap.peek_key()?;
             if !self.cancelled.is_empty() && self.discard_if_cancelled(key) {
                 self.heap.pop();
-                self.last_popped = Some(key);
                 continue;
             }
             return Some(key.time());
@@ -246,22 +249,22 @@ impl<E> Scheduler<E> {
         self.stop_requested = false;
     }
 
-    /// Called with the smallest key in the heap. Forgets tombstones below it (their
-    /// entries were compacted away) and reports whether `key` itself is cancelled.
+    /// Called with the smallest key in the heap. Forgets tombstones at or below the
+    /// last fired event (such keys are dead by `last_popped` alone) and reports whether
+    /// `key` itself is cancelled; if so, the caller discards the entry, but its
+    /// tombstone stays until a fired event passes it, so that `is_pending` still sees
+    /// the key as dead.
     #[inline]
     fn discard_if_cancelled(&mut self, key: EventKey) -> bool {
-        while let Some(&first) = self.cancelled.first() {
-            if first < key {
-                // Every heap entry below the top has been popped, so this tombstone
-                // belongs to an entry that compaction already removed.
+        if let Some(last) = self.last_popped {
+            while self.cancelled.first().is_some_and(|&first| first <= last) {
                 self.cancelled.pop_first();
-            } else if first == key {
-                self.cancelled.pop_first();
-                self.cancelled_in_heap -= 1;
-                return true;
-            } else {
-                break;
             }
+        }
+        let maybe_cancelled = self.cancelled.first().is_some_and(|&first| first <= key);
+        if maybe_cancelled && self.cancelled.contains(&key) {
+            self.cancelled_in_heap -= 1;
+            return true;
         }
         false
     }
