@@ -1,1 +1,4 @@
-//! End-to-end tests of caspian-sim live in `it/`; this library is empty.
+//! Support code for the end-to-end tests in `it/`: analytic queueing results and
+//! confidence intervals to check simulated estimates against.
+
+pub mod theory;

@@ -379,4 +379,58 @@ mod tests {
         let fired: Vec<u64> = std::iter::from_fn(|| s.pop().map(|(_, e)| e)).collect();
         assert_eq!(fired, (900..1000).collect::<Vec<_>>());
     }
+
+    /// Regression: a cancelled entry discarded while it lay after the clock (the queue
+    /// then held nothing else before it) used to become the "last popped" key, so an
+    /// event scheduled later but due earlier was reported as not pending and could not
+    /// be cancelled.
+    #[test]
+    fn discarding_a_cancelled_entry_after_the_clock_keeps_earlier_events_pending() {
+        let mut s = Scheduler::new();
+        let a = s.schedule_at(t(10), 'a').unwrap();
+        assert!(s.cancel(a));
+        assert_eq!(s.pop(), None, "discards `a`; the clock stays put");
+        assert_eq!(s.now(), SimTime::ZERO);
+        let b = s.schedule_at(t(5), 'b').unwrap();
+        assert!(s.is_pending(b));
+        assert!(!s.is_pending(a));
+        assert!(s.cancel(b));
+        assert!(s.is_empty());
+
+        // The same through `peek_time`, which the run loop calls at every step.
+        let c = s.schedule_at(t(20), 'c').unwrap();
+        let d = s.schedule_at(t(30), 'd').unwrap();
+        assert!(s.cancel(c));
+        assert_eq!(s.peek_time(), Some(t(30)));
+        let e = s.schedule_at(t(15), 'e').unwrap();
+        assert!(s.is_pending(e));
+        assert!(!s.is_pending(c));
+        assert!(!s.cancel(c));
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.pop(), Some((t(15), 'e')));
+        assert!(s.is_pending(d));
+        assert_eq!(s.pop(), Some((t(30), 'd')));
+        assert_eq!(s.pop(), None);
+    }
+
+    /// Regression: after a compaction, `peek_time` dropped the tombstones below the top
+    /// of the heap without moving the "last popped" key past them, so those cancelled
+    /// keys read as pending again, could be cancelled twice, and `len` went wrong.
+    #[test]
+    fn peek_time_after_compaction_keeps_cancelled_keys_dead() {
+        let mut s = Scheduler::new();
+        let keys: Vec<_> =
+            (1..=34u64).map(|i| s.schedule_at(SimTime::from_ticks(i), i).unwrap()).collect();
+        for k in &keys[..33] {
+            assert!(s.cancel(*k), "the 33rd cancel compacts the heap");
+        }
+        assert_eq!(s.peek_time(), Some(SimTime::from_ticks(34)));
+        for k in &keys[..33] {
+            assert!(!s.is_pending(*k));
+            assert!(!s.cancel(*k));
+        }
+        assert_eq!(s.len(), 1);
+        assert_eq!(s.pop(), Some((SimTime::from_ticks(34), 34)));
+        assert!(s.is_empty());
+    }
 }

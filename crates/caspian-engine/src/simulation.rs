@@ -125,16 +125,20 @@ impl<M: Model> Simulation<M> {
         self.model
     }
 
-    /// Fires the earliest pending event, if any. Returns its time.
+    /// Fires the earliest pending event, if any. Returns its time. A stop the
+    /// model requests while handling it is consumed here (a single step stops
+    /// anyway), so it does not cut the next [`run`](Self::run) short.
     pub fn step(&mut self) -> Option<SimTime> {
         let (time, event) = self.scheduler.pop()?;
         self.model.handle(&mut self.scheduler, event);
+        self.scheduler.clear_stop();
         self.events_processed += 1;
         Some(time)
     }
 
     /// Fires events until a limit in `limits` is hit, the queue empties, or the
-    /// model asks to stop.
+    /// model asks to stop. A horizon before the current time fires nothing and
+    /// returns [`StopReason::HorizonReached`]; the clock never goes back.
     pub fn run(&mut self, limits: RunLimits) -> RunOutcome {
         let horizon = limits.horizon.unwrap_or(SimTime::MAX);
         let max_events = limits.max_events.unwrap_or(u64::MAX);

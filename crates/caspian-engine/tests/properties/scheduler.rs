@@ -1,4 +1,4 @@
-//! Scheduler properties: time order, FIFO ties, cancellation and bookkeeping, against a reference model.
+//! Scheduler properties: time order, FIFO ties, cancellation and bookkeeping, against a model.
 
 use std::collections::BTreeSet;
 
