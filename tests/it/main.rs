@@ -1,3 +1,4 @@
 //! End-to-end tests of caspian-sim: one binary, one module per area.
 
 mod engine_queueing;
+mod shipping_scenarios;

@@ -5,5 +5,94 @@
 //! cargo flows, weather and interdiction risk, and turns one replication of a
 //! scenario into its KPIs.
 //!
-//! Not yet implemented: this crate is the placeholder for the domain model
-//! (issue 3). It exists now so that the workspace has its final shape.
+//! - [`scenario`]: the TOML file format ([`Scenario`]).
+//! - [`compile()`]: checks a scenario and resolves it ([`CompiledScenario`]).
+//! - [`simulate`]: one replication, a pure function of (scenario, seed,
+//!   replication index).
+//! - [`BASELINE_TOML`]: today's corridor, embedded so the main job needs no file.
+//!
+//! ```
+//! let plan = caspian_shipping::load(caspian_shipping::BASELINE_TOML, "baseline")?;
+//! let rep = caspian_shipping::simulate(&plan, 1, 0);
+//! assert!(rep.kpis.get("delivered_total.oil").unwrap() > 0.0);
+//! assert_eq!(rep.conservation_residual, [0, 0]);
+//! # Ok::<(), caspian_shipping::LoadError>(())
+//! ```
+
+use std::fmt;
+
+pub mod compile;
+pub mod dist;
+mod histogram;
+pub mod kpi;
+mod model;
+pub mod scenario;
+mod store;
+pub mod streams;
+pub mod sweep;
+pub mod timeline;
+
+pub use compile::{CompiledScenario, ScenarioError, compile};
+pub use kpi::Kpis;
+pub use model::{Replication, simulate};
+pub use scenario::Scenario;
+
+/// The calibrated baseline scenario (today's corridor), embedded in the binary.
+pub const BASELINE_TOML: &str = include_str!("../../../scenarios/baseline.toml");
+
+/// A scenario that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The text is not valid TOML, or a key or type does not fit the format.
+    Parse {
+        /// Where the text came from (a file path, or "baseline").
+        origin: String,
+        /// The parser's message, which names the key and shows the line.
+        message: String,
+    },
+    /// The file parsed but its values are inconsistent or out of range.
+    Invalid {
+        /// Where the text came from.
+        origin: String,
+        /// Every problem found.
+        errors: Vec<ScenarioError>,
+    },
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Parse { origin, message } => {
+                write!(f, "{origin}: {}", message.trim_end())
+            }
+            LoadError::Invalid { origin, errors } => {
+                write!(f, "{origin}: {} problem(s)", errors.len())?;
+                for e in errors {
+                    write!(f, "\n  {origin}: {e}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Parses scenario TOML without checking values.
+///
+/// # Errors
+/// [`LoadError::Parse`] naming the key and line at fault.
+pub fn parse(text: &str, origin: &str) -> Result<Scenario, LoadError> {
+    toml::from_str(text)
+        .map_err(|e| LoadError::Parse { origin: origin.to_string(), message: e.to_string() })
+}
+
+/// Parses and checks scenario TOML.
+///
+/// # Errors
+/// [`LoadError`] listing every problem.
+pub fn load(text: &str, origin: &str) -> Result<CompiledScenario, LoadError> {
+    let scenario = parse(text, origin)?;
+    compile(&scenario).map_err(|errors| LoadError::Invalid { origin: origin.to_string(), errors })
+}

@@ -1,0 +1,513 @@
+//! The scenario file format: what a TOML scenario may contain.
+//!
+//! These types mirror the file one to one; `deny_unknown_fields` everywhere means
+//! a misspelt key is an error, not a silently ignored setting. Semantic checks
+//! (references between entries, ranges) live in `validate.rs`, and
+//! `docs/scenarios.md` documents every key.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dist::DistSpec;
+
+/// A whole scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name, horizon, warm-up and default seed.
+    pub scenario: Meta,
+    /// Sea areas, each with its own storm climate.
+    #[serde(default, rename = "sea_area")]
+    pub sea_areas: Vec<SeaArea>,
+    /// Ports and their berths.
+    #[serde(default, rename = "port")]
+    pub ports: Vec<Port>,
+    /// Tank farms and rail yards.
+    #[serde(default, rename = "storage")]
+    pub storages: Vec<Storage>,
+    /// Cargo arriving from the hinterland into a storage.
+    #[serde(default, rename = "inflow")]
+    pub inflows: Vec<Inflow>,
+    /// Hinterland links that drain a storage.
+    #[serde(default, rename = "outflow")]
+    pub outflows: Vec<Outflow>,
+    /// Fleets of identical vessels, each on one route.
+    #[serde(default, rename = "fleet")]
+    pub fleets: Vec<Fleet>,
+    /// Vessels from outside the modelled fleets that compete for berths.
+    #[serde(default, rename = "open_traffic")]
+    pub open_traffic: Vec<OpenTraffic>,
+    /// Security risk: incidents, detentions, losses, corridor closures, escorts.
+    #[serde(default)]
+    pub interdiction: Interdiction,
+    /// Parameters the runner may sweep, declared with the scenario.
+    #[serde(default, rename = "sweep")]
+    pub sweeps: Vec<SweepAxis>,
+}
+
+/// Scenario-wide settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// Short name, used in reports.
+    pub name: String,
+    /// What the scenario represents.
+    #[serde(default)]
+    pub description: String,
+    /// Length of one replication in days, warm-up included.
+    pub horizon_days: f64,
+    /// Days at the start whose statistics are discarded.
+    #[serde(default)]
+    pub warmup_days: f64,
+    /// Default master seed (the runner's `--seed` overrides it).
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Safeguard: a replication that fires more events than this stops and is
+    /// reported as truncated (protects against models that never go quiet).
+    #[serde(default = "default_max_events")]
+    pub max_events: u64,
+}
+
+fn default_seed() -> u64 {
+    20_261_123
+}
+
+fn default_max_events() -> u64 {
+    50_000_000
+}
+
+/// A sea area with its own weather.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeaArea {
+    /// Identifier referenced by ports and fleets.
+    pub id: String,
+    /// Expected storm onsets in each calendar month, January first.
+    #[serde(default)]
+    pub storm_onsets_per_month: [f64; 12],
+    /// How long a storm lasts, in hours.
+    #[serde(default = "default_storm_duration")]
+    pub storm_duration_h: DistSpec,
+    /// Crossing time is multiplied by this factor for the share of the nominal
+    /// crossing that falls inside a storm (1 = storms do not slow crossings).
+    #[serde(default = "one")]
+    pub storm_crossing_slowdown: f64,
+    /// A yearly ice season; ports with `ice_affected = true` close during it.
+    #[serde(default)]
+    pub ice: Option<IceSeason>,
+}
+
+fn default_storm_duration() -> DistSpec {
+    zero_dist()
+}
+
+fn zero_dist() -> DistSpec {
+    DistSpec::Constant { value: 0.0 }
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// A yearly ice season.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IceSeason {
+    /// Day of the year (0 = 1 January) when ice closes affected ports.
+    pub start_day: f64,
+    /// Length of the season, in days.
+    pub duration_days: DistSpec,
+}
+
+/// The kinds of berth, each serving one kind of vessel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BerthClass {
+    /// Oil berths / jetties.
+    Tanker,
+    /// Rail-ferry berths with link spans to the railway.
+    RailFerry,
+    /// Ro-ro and ro-pax berths.
+    Roro,
+    /// Container and general-cargo berths.
+    Container,
+}
+
+impl BerthClass {
+    /// Every class, in the order used for KPI names and berth tables.
+    pub const ALL: [BerthClass; 4] =
+        [BerthClass::Tanker, BerthClass::RailFerry, BerthClass::Roro, BerthClass::Container];
+
+    /// The name used in scenario files and KPI keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BerthClass::Tanker => "tanker",
+            BerthClass::RailFerry => "rail_ferry",
+            BerthClass::Roro => "roro",
+            BerthClass::Container => "container",
+        }
+    }
+}
+
+/// Berth counts per class at a port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Berths {
+    /// Oil berths.
+    #[serde(default)]
+    pub tanker: u32,
+    /// Rail-ferry berths.
+    #[serde(default)]
+    pub rail_ferry: u32,
+    /// Ro-ro / ro-pax berths.
+    #[serde(default)]
+    pub roro: u32,
+    /// Container / general-cargo berths.
+    #[serde(default)]
+    pub container: u32,
+}
+
+impl Berths {
+    /// The count for one class.
+    pub fn get(&self, class: BerthClass) -> u32 {
+        match class {
+            BerthClass::Tanker => self.tanker,
+            BerthClass::RailFerry => self.rail_ferry,
+            BerthClass::Roro => self.roro,
+            BerthClass::Container => self.container,
+        }
+    }
+
+    /// Sets the count for one class.
+    pub fn set(&mut self, class: BerthClass, count: u32) {
+        match class {
+            BerthClass::Tanker => self.tanker = count,
+            BerthClass::RailFerry => self.rail_ferry = count,
+            BerthClass::Roro => self.roro = count,
+            BerthClass::Container => self.container = count,
+        }
+    }
+}
+
+/// A port: berths per class, an anchorage (unbounded) and its weather area.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Port {
+    /// Identifier used in KPI keys and references.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// The sea area whose storms close this port; none means never closed by weather.
+    #[serde(default)]
+    pub sea_area: Option<String>,
+    /// Whether the sea area's ice season closes this port.
+    #[serde(default)]
+    pub ice_affected: bool,
+    /// Berths per class.
+    #[serde(default)]
+    pub berths: Berths,
+    /// Free text (sources, caveats); ignored by the model.
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// What a storage holds, and so the unit of its numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cargo {
+    /// Crude oil, in tonnes.
+    Oil,
+    /// Rail wagons (container and general cargo), counted one by one.
+    Wagons,
+}
+
+impl Cargo {
+    /// Every cargo kind.
+    pub const ALL: [Cargo; 2] = [Cargo::Oil, Cargo::Wagons];
+
+    /// The name used in scenario files and KPI keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cargo::Oil => "oil",
+            Cargo::Wagons => "wagons",
+        }
+    }
+
+    /// The unit of amounts of this cargo, for KPI keys.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Cargo::Oil => "t",
+            Cargo::Wagons => "wagons",
+        }
+    }
+}
+
+/// A tank farm (oil, tonnes) or rail yard (wagons) at a port.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Storage {
+    /// Identifier.
+    pub id: String,
+    /// The port it serves.
+    pub port: String,
+    /// What it holds.
+    pub cargo: Cargo,
+    /// Capacity in tonnes or wagons.
+    pub capacity: u64,
+    /// Content at time zero.
+    #[serde(default)]
+    pub initial: u64,
+}
+
+/// How an inflow's arrivals are spaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrivalPattern {
+    /// Exponential gaps (a Poisson process) at the seasonal rate.
+    Poisson,
+    /// Evenly spaced at the seasonal rate.
+    Regular,
+}
+
+/// Cargo arriving from the hinterland into a storage: oil by pipeline or rail,
+/// container block trains.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inflow {
+    /// Identifier.
+    pub id: String,
+    /// The storage it arrives into.
+    pub into: String,
+    /// Mean arrivals per year (oil parcels, or trains).
+    pub arrivals_per_year: f64,
+    /// Size of one arrival, in the storage's unit (tonnes per parcel, wagons
+    /// per train). Sampled per arrival and rounded to a whole unit.
+    pub size: DistSpec,
+    /// Poisson or regular spacing.
+    #[serde(default = "default_pattern")]
+    pub pattern: ArrivalPattern,
+    /// Relative rate in each calendar month (normalised to average 1).
+    #[serde(default = "flat_season")]
+    pub seasonal: [f64; 12],
+    /// When the storage is full: oil parcels spill (counted as shut in) if
+    /// true; trains wait at the gate if false.
+    #[serde(default)]
+    pub spill_when_full: bool,
+}
+
+fn default_pattern() -> ArrivalPattern {
+    ArrivalPattern::Poisson
+}
+
+fn flat_season() -> [f64; 12] {
+    [1.0; 12]
+}
+
+/// A hinterland link draining a storage at a limited rate (the BTC pipeline
+/// offtake, the Baku–Tbilisi–Kars railway).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outflow {
+    /// Identifier.
+    pub id: String,
+    /// The storage it drains.
+    pub from: String,
+    /// Capacity in the storage's unit per year.
+    pub capacity_per_year: f64,
+    /// The link takes what is there every this many hours (up to its capacity
+    /// over the interval).
+    #[serde(default = "default_outflow_interval")]
+    pub interval_h: f64,
+}
+
+fn default_outflow_interval() -> f64 {
+    6.0
+}
+
+/// When a loaded vessel leaves.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "policy", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Dispatch {
+    /// Sail only when full.
+    WhenFull,
+    /// Sail when full, or once this many hours have passed since loading began.
+    FullOrMaxWait {
+        /// Longest wait for cargo, in hours.
+        max_wait_h: f64,
+    },
+    /// Sail at fixed departure slots, full or not.
+    Timetable {
+        /// Hours between slots.
+        interval_h: f64,
+        /// Hours after time zero of the first slot.
+        #[serde(default)]
+        offset_h: f64,
+    },
+}
+
+/// A fleet of identical vessels shuttling on one route.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fleet {
+    /// Identifier.
+    pub id: String,
+    /// The berth class the vessels need.
+    pub berth_class: BerthClass,
+    /// Number of vessels.
+    pub count: u32,
+    /// What they carry.
+    pub cargo: Cargo,
+    /// Cargo per voyage, in tonnes or wagons.
+    pub capacity: u64,
+    /// Service speed in knots.
+    pub speed_kn: f64,
+    /// Sea distance of the route in nautical miles.
+    pub distance_nmi: f64,
+    /// Where they load the outbound cargo.
+    pub origin: String,
+    /// The storage they load from at the origin.
+    pub load_from: String,
+    /// Where they discharge.
+    pub destination: String,
+    /// The storage they discharge into at the destination.
+    pub discharge_to: String,
+    /// Storage at the destination to load return cargo from (none: ballast).
+    #[serde(default)]
+    pub return_load_from: Option<String>,
+    /// Storage at the origin to discharge return cargo into.
+    #[serde(default)]
+    pub return_discharge_to: Option<String>,
+    /// Loading rate, units per hour.
+    pub load_rate_per_h: f64,
+    /// Discharge rate, units per hour.
+    pub discharge_rate_per_h: f64,
+    /// Fixed time per port call (mooring, paperwork, inspections), in hours.
+    #[serde(default = "zero_dist")]
+    pub port_call_overhead_h: DistSpec,
+    /// When to sail from the origin (the return leg always sails when loaded or
+    /// when no return cargo is waiting).
+    #[serde(default = "default_dispatch")]
+    pub dispatch: Dispatch,
+    /// Berth priority: lower numbers berth first among vessels waiting for the
+    /// same berth class at the same port.
+    #[serde(default)]
+    pub berth_priority: i32,
+}
+
+fn default_dispatch() -> Dispatch {
+    Dispatch::WhenFull
+}
+
+/// Vessels from outside the modelled fleets competing for one berth class at
+/// one port (an M/G/c stream).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenTraffic {
+    /// Identifier.
+    pub id: String,
+    /// The port.
+    pub port: String,
+    /// The berth class they use.
+    pub berth_class: BerthClass,
+    /// Hours between arrivals.
+    pub interarrival_h: DistSpec,
+    /// Hours at berth.
+    pub service_h: DistSpec,
+    /// Berth priority (lower first).
+    #[serde(default)]
+    pub berth_priority: i32,
+}
+
+/// Security risk on the crossing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Interdiction {
+    /// Probability that a crossing suffers an incident.
+    #[serde(default)]
+    pub incident_probability: f64,
+    /// Probability that an incident ends in the loss of the vessel and its cargo
+    /// (otherwise the vessel is detained).
+    #[serde(default)]
+    pub loss_probability: f64,
+    /// How long a detention lasts, in hours.
+    #[serde(default = "default_detention")]
+    pub detention_h: DistSpec,
+    /// Corridor-closure episodes per year (no crossing starts during one).
+    #[serde(default)]
+    pub closures_per_year: f64,
+    /// How long a closure lasts, in hours.
+    #[serde(default = "default_closure")]
+    pub closure_duration_h: DistSpec,
+    /// Escorted convoys.
+    #[serde(default)]
+    pub escort: Escort,
+}
+
+fn default_detention() -> DistSpec {
+    DistSpec::Constant { value: 72.0 }
+}
+
+fn default_closure() -> DistSpec {
+    DistSpec::Constant { value: 168.0 }
+}
+
+impl Default for Interdiction {
+    fn default() -> Self {
+        Self {
+            incident_probability: 0.0,
+            loss_probability: 0.0,
+            detention_h: default_detention(),
+            closures_per_year: 0.0,
+            closure_duration_h: default_closure(),
+            escort: Escort::default(),
+        }
+    }
+}
+
+/// Escort policy: vessels sail in convoys that lower the incident probability.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escort {
+    /// Whether crossings are escorted.
+    #[serde(default)]
+    pub enabled: bool,
+    /// Incident probability is multiplied by this factor for escorted crossings.
+    #[serde(default = "one")]
+    pub incident_factor: f64,
+    /// A convoy sails once this many vessels are ready at a port...
+    #[serde(default = "default_convoy_size")]
+    pub convoy_size: u32,
+    /// ...or once its first vessel has waited this many hours.
+    #[serde(default = "default_convoy_wait")]
+    pub max_wait_h: f64,
+}
+
+fn default_convoy_size() -> u32 {
+    2
+}
+
+fn default_convoy_wait() -> f64 {
+    24.0
+}
+
+impl Default for Escort {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            incident_factor: 1.0,
+            convoy_size: default_convoy_size(),
+            max_wait_h: default_convoy_wait(),
+        }
+    }
+}
+
+/// A parameter the runner may sweep, and the values to try.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepAxis {
+    /// The parameter's key, e.g. `port.alat.berths.rail_ferry`; see
+    /// `docs/scenarios.md` for the keys that can be swept.
+    pub key: String,
+    /// Values to try.
+    pub values: Vec<f64>,
+}

@@ -1,0 +1,99 @@
+//! A tank farm or rail yard at run time: an engine `Level` plus the arrival
+//! times of what it holds (to measure transit times) and the vessels waiting on it.
+
+use std::collections::VecDeque;
+
+use caspian_engine::{Level, SimTime};
+
+/// An amount of cargo that arrived in the system at one time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cohort {
+    /// When it entered its origin storage (or arrived at the gate).
+    pub(crate) arrived: SimTime,
+    /// Units.
+    pub(crate) amount: u64,
+}
+
+/// Moves `amount` units from the front of `from` to the back of `to`, splitting a
+/// cohort if needed, and calls `each` on every piece moved.
+pub(crate) fn move_cohorts(
+    from: &mut VecDeque<Cohort>,
+    to: &mut VecDeque<Cohort>,
+    mut amount: u64,
+    mut each: impl FnMut(Cohort),
+) {
+    while amount > 0 {
+        let Some(front) = from.front_mut() else {
+            debug_assert!(false, "cohort bookkeeping is short of {amount} units");
+            return;
+        };
+        let piece = Cohort { arrived: front.arrived, amount: front.amount.min(amount) };
+        front.amount -= piece.amount;
+        if front.amount == 0 {
+            from.pop_front();
+        }
+        amount -= piece.amount;
+        each(piece);
+        match to.back_mut() {
+            Some(back) if back.arrived == piece.arrived => back.amount += piece.amount,
+            _ => to.push_back(piece),
+        }
+    }
+}
+
+/// A storage at run time.
+#[derive(Debug)]
+pub(crate) struct Store {
+    /// Level, capacity, blocked trains at the gate (tag = inflow index).
+    pub(crate) level: Level<u32>,
+    /// What the storage holds, oldest first; sums to the level.
+    pub(crate) cohorts: VecDeque<Cohort>,
+    /// Vessels at berth waiting for cargo to load, first come first served.
+    pub(crate) waiting_loaders: VecDeque<u32>,
+    /// Vessels at berth waiting for space to discharge into.
+    pub(crate) waiting_dischargers: VecDeque<u32>,
+}
+
+impl Store {
+    /// A storage holding `initial` units (at most `capacity`) that arrived at time zero.
+    pub(crate) fn new(capacity: u64, initial: u64) -> Self {
+        let initial = initial.min(capacity);
+        let level = match Level::new(capacity, initial, SimTime::ZERO) {
+            Ok(level) => level,
+            Err(e) => unreachable!("initial was clamped to the capacity: {e}"),
+        };
+        let mut cohorts = VecDeque::new();
+        if initial > 0 {
+            cohorts.push_back(Cohort { arrived: SimTime::ZERO, amount: initial });
+        }
+        Self {
+            level,
+            cohorts,
+            waiting_loaders: VecDeque::new(),
+            waiting_dischargers: VecDeque::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cohorts_split_and_merge() {
+        let t = SimTime::from_hours;
+        let mut from: VecDeque<Cohort> =
+            [Cohort { arrived: t(1), amount: 5 }, Cohort { arrived: t(2), amount: 5 }].into();
+        let mut to = VecDeque::new();
+        let mut seen = Vec::new();
+        move_cohorts(&mut from, &mut to, 7, |c| seen.push(c));
+        assert_eq!(
+            seen,
+            vec![Cohort { arrived: t(1), amount: 5 }, Cohort { arrived: t(2), amount: 2 }]
+        );
+        assert_eq!(from, VecDeque::from([Cohort { arrived: t(2), amount: 3 }]));
+        move_cohorts(&mut from, &mut to, 3, |_| {});
+        assert_eq!(to.len(), 2, "pieces with the same arrival time merge");
+        assert_eq!(to.iter().map(|c| c.amount).sum::<u64>(), 10);
+    }
+}
