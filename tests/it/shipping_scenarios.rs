@@ -84,7 +84,8 @@ fn unknown_keys_and_bad_values_are_reported_with_their_key() {
     let err = caspian_shipping::load(&text, "bad.toml").unwrap_err().to_string();
     assert!(err.contains("interdiction.incident_probability"), "{err}");
 
-    let text = caspian_shipping::BASELINE_TOML.replace("origin = \"aktau\"", "origin = \"atlantis\"");
+    let text =
+        caspian_shipping::BASELINE_TOML.replace("origin = \"aktau\"", "origin = \"atlantis\"");
     let err = caspian_shipping::load(&text, "bad.toml").unwrap_err().to_string();
     assert!(err.contains("unknown port \"atlantis\""), "{err}");
 }
