@@ -384,7 +384,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
     // Sea areas.
     let area_ids = index_ids(&mut c, "sea_area", s.sea_areas.iter().map(|a| &a.id));
     let mut sea_areas = Vec::new();
-    for (i, a) in s.sea_areas.iter().enumerate() {
+    for a in &s.sea_areas {
         let k = format!("sea_area.{}", a.id);
         for (m, &rate) in a.storm_onsets_per_month.iter().enumerate() {
             c.range(&format!("{k}.storm_onsets_per_month[{m}]"), rate, 0.0, 1_000.0);
@@ -412,7 +412,6 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
                 c.err(format!("{k}.storm_onsets_per_month"), e.to_string());
             }
         }
-        let _ = i;
         sea_areas.push(SeaAreaPlan {
             id: a.id.clone(),
             storm_onsets_per_month: a.storm_onsets_per_month,

@@ -7,7 +7,6 @@
 pub(crate) struct WeightedHistogram {
     bin_width: f64,
     bins: Vec<f64>,
-    overflow: f64,
     total_weight: f64,
     weighted_sum: f64,
     max: f64,
@@ -16,14 +15,7 @@ pub(crate) struct WeightedHistogram {
 impl WeightedHistogram {
     /// `n_bins` bins of `bin_width` each.
     pub(crate) fn new(bin_width: f64, n_bins: usize) -> Self {
-        Self {
-            bin_width,
-            bins: vec![0.0; n_bins],
-            overflow: 0.0,
-            total_weight: 0.0,
-            weighted_sum: 0.0,
-            max: 0.0,
-        }
+        Self { bin_width, bins: vec![0.0; n_bins], total_weight: 0.0, weighted_sum: 0.0, max: 0.0 }
     }
 
     /// Records `value` with weight `weight`.
@@ -33,9 +25,9 @@ impl WeightedHistogram {
         }
         let value = value.max(0.0);
         let idx = (value / self.bin_width) as usize;
-        match self.bins.get_mut(idx) {
-            Some(b) => *b += weight,
-            None => self.overflow += weight,
+        // Beyond the last bin only the total and the maximum are kept.
+        if let Some(b) = self.bins.get_mut(idx) {
+            *b += weight;
         }
         self.total_weight += weight;
         self.weighted_sum += weight * value;
@@ -67,7 +59,6 @@ impl WeightedHistogram {
     /// Forgets everything (end of warm-up).
     pub(crate) fn reset(&mut self) {
         self.bins.iter_mut().for_each(|b| *b = 0.0);
-        self.overflow = 0.0;
         self.total_weight = 0.0;
         self.weighted_sum = 0.0;
         self.max = 0.0;

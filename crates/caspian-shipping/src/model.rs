@@ -19,7 +19,7 @@ use crate::compile::{CompiledScenario, DispatchPlan, class_index};
 use crate::histogram::WeightedHistogram;
 use crate::kpi::Kpis;
 use crate::scenario::{ArrivalPattern, Cargo};
-use crate::store::{Cohort, Store, move_cohorts};
+use crate::store::{Cohort, Store, drop_cohorts, move_cohorts};
 use crate::streams::{Source, stream};
 use crate::timeline::{self, Timeline};
 
@@ -448,8 +448,7 @@ impl<'a> World<'a> {
         let store = &mut self.stores[o.from];
         let taken = store.level.take_up_to(now, whole as u64);
         if taken > 0 {
-            let mut gone = VecDeque::new();
-            move_cohorts(&mut store.cohorts, &mut gone, taken, |_| {});
+            drop_cohorts(&mut store.cohorts, taken);
             self.counters.forwarded[j] += taken;
             self.ledger[cargo_idx(self.plan.storages[o.from].cargo)].forwarded += taken;
         }

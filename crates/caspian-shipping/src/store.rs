@@ -41,6 +41,22 @@ pub(crate) fn move_cohorts(
     }
 }
 
+/// Removes `amount` units from the front of `from` (cargo leaving the system).
+pub(crate) fn drop_cohorts(from: &mut VecDeque<Cohort>, mut amount: u64) {
+    while amount > 0 {
+        let Some(front) = from.front_mut() else {
+            debug_assert!(false, "cohort bookkeeping is short of {amount} units");
+            return;
+        };
+        let piece = front.amount.min(amount);
+        front.amount -= piece;
+        amount -= piece;
+        if front.amount == 0 {
+            from.pop_front();
+        }
+    }
+}
+
 /// A storage at run time.
 #[derive(Debug)]
 pub(crate) struct Store {
