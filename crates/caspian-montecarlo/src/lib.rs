@@ -1,7 +1,49 @@
 //! # caspian-montecarlo
 //!
-//! Replications, parameter sweeps, common random numbers and output analysis
-//! for caspian-sim. It is the only crate that runs work in parallel (rayon).
+//! The Monte Carlo runner of caspian-sim: many replications of a scenario in
+//! parallel (rayon), sweeps over port capacity, weather and interdiction
+//! risk, and policy comparisons under common random numbers.
 //!
-//! Not yet implemented: this crate is the placeholder for the runner (issue 4).
-//! It exists now so that the workspace has its final shape.
+//! The unit of work is a (design point, replication index) pair, and its
+//! result is a pure function of the scenario, the master seed and the index
+//! (see `caspian_shipping::streams`). The runner keeps one record per
+//! replication ([`records`]) and computes every statistic from those records
+//! in replication order, so results are bit-identical for any thread count,
+//! any split into shards ([`shard`], [`merge`]), and any interruption and
+//! resumption.
+//!
+//! - [`study`]: a scenario expanded into design points ([`design`]).
+//! - [`execute`]: parallel replications with ordered records.
+//! - [`stats`]: Student-t intervals, quantiles, paired differences.
+//! - [`sequential`]: add replications until a target precision is reached.
+//! - [`compare`]: paired comparison and multiple comparison with the best.
+//! - [`document`]: the JSON result files; [`atomic`]: how they are written.
+//! - [`mser`]: MSER-5 warm-up suggestion.
+//!
+//! ```
+//! use caspian_montecarlo::{document, execute::Executor, study::Study};
+//!
+//! let study = Study::single(caspian_shipping::BASELINE_TOML, "baseline", Some(1))?;
+//! let mut exec = Executor::new(vec![&study.points[0].plan], study.seed, 0);
+//! exec.ensure(4, &|| {}, &mut |_, _| Ok(())).unwrap();
+//! let records = exec.into_records(4);
+//! let kpis = document::summarize(&records[0]);
+//! assert_eq!(kpis["delivered_total.oil"].n, 4);
+//! # Ok::<(), caspian_montecarlo::error::StudyError>(())
+//! ```
+
+pub mod atomic;
+pub mod compare;
+pub mod design;
+pub mod document;
+pub mod error;
+pub mod execute;
+pub mod json;
+pub mod merge;
+pub mod mser;
+pub mod records;
+pub mod select;
+pub mod sequential;
+pub mod shard;
+pub mod stats;
+pub mod study;

@@ -27,6 +27,19 @@ pub fn check_key(scenario: &Scenario, key: &str) -> Result<(), String> {
     apply(&mut probe, key, 1.0)
 }
 
+/// Whether the parameter named by `key` takes only whole numbers (counts,
+/// capacities, on/off switches), so that a sampled design rounds it.
+pub fn needs_whole_number(key: &str) -> bool {
+    let parts: Vec<&str> = key.split('.').collect();
+    matches!(
+        parts.as_slice(),
+        ["port", _, "berths", _]
+            | ["fleet", _, "count" | "capacity"]
+            | ["storage", _, "capacity"]
+            | ["interdiction", "escort", "enabled"]
+    )
+}
+
 /// Writes `value` into the parameter named by `key`.
 ///
 /// # Errors

@@ -1,0 +1,151 @@
+//! Experimental designs for sweeps: full factorial and Latin hypercube.
+//!
+//! A design is a list of points, each a value per axis. Every point is run
+//! with the same replication indices, so points differ only in their
+//! parameters, never in their random numbers (common random numbers).
+
+use rand::rngs::ChaCha8Rng;
+use rand::{Rng, RngExt, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+/// The largest number of design points a sweep may have.
+pub const MAX_POINTS: usize = 100_000;
+
+/// The stream id of the Latin-hypercube sampler. Model streams use ids below
+/// `2^64 - 2^16 + 2^11` (see `caspian_shipping::streams`), so this one is
+/// never shared with the model.
+const LHS_STREAM: u64 = u64::MAX;
+
+/// One swept parameter and its values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Axis {
+    /// A sweepable key (see `caspian_shipping::sweep`).
+    pub key: String,
+    /// Its values, in the order given.
+    pub values: Vec<f64>,
+}
+
+/// How the points were chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum DesignKind {
+    /// Every combination of the axis values.
+    FullFactorial,
+    /// A Latin hypercube over each axis' range.
+    LatinHypercube {
+        /// Number of samples.
+        samples: u32,
+    },
+}
+
+/// Every combination of the axes' values, the last axis varying fastest.
+///
+/// # Errors
+/// A message when the design would exceed [`MAX_POINTS`].
+pub fn full_factorial(axes: &[Axis]) -> Result<Vec<Vec<f64>>, String> {
+    let total = axes.iter().try_fold(1usize, |acc, a| acc.checked_mul(a.values.len()));
+    match total {
+        Some(n) if n <= MAX_POINTS => {}
+        _ => {
+            return Err(format!(
+                "the full-factorial design has more than {MAX_POINTS} points; \
+                 use fewer values or --lhs"
+            ));
+        }
+    }
+    let mut points = vec![Vec::new()];
+    for axis in axes {
+        points = points
+            .into_iter()
+            .flat_map(|p| {
+                axis.values.iter().map(move |&v| {
+                    let mut q = p.clone();
+                    q.push(v);
+                    q
+                })
+            })
+            .collect();
+    }
+    Ok(points)
+}
+
+/// A Latin hypercube of `samples` points over each axis' range
+/// `[min(values), max(values)]`: each axis' range is cut into `samples` equal
+/// strata and every stratum is used exactly once. Axes whose key needs a
+/// whole number (`whole[i]`) are rounded to the nearest integer. The design
+/// depends only on `seed`.
+///
+/// # Errors
+/// A message when `samples` is zero or above [`MAX_POINTS`].
+pub fn latin_hypercube(
+    axes: &[Axis],
+    whole: &[bool],
+    samples: u32,
+    seed: u64,
+) -> Result<Vec<Vec<f64>>, String> {
+    let n = samples as usize;
+    if n == 0 || n > MAX_POINTS {
+        return Err(format!("--lhs needs between 1 and {MAX_POINTS} samples, got {samples}"));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(LHS_STREAM);
+    let mut points = vec![Vec::with_capacity(axes.len()); n];
+    for (axis, &whole) in axes.iter().zip(whole) {
+        let lo = axis.values.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = axis.values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let mut strata: Vec<usize> = (0..n).collect();
+        // Fisher–Yates with the design stream.
+        for i in (1..n).rev() {
+            let j = (rng.next_u64() % (i as u64 + 1)) as usize;
+            strata.swap(i, j);
+        }
+        for (point, stratum) in points.iter_mut().zip(strata) {
+            let u: f64 = rng.random();
+            let v = lo + (hi - lo) * (stratum as f64 + u) / n as f64;
+            point.push(if whole { v.round() } else { v });
+        }
+    }
+    Ok(points)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn axis(key: &str, values: &[f64]) -> Axis {
+        Axis { key: key.into(), values: values.to_vec() }
+    }
+
+    #[test]
+    fn full_factorial_enumerates_every_combination_in_order() {
+        let pts =
+            full_factorial(&[axis("a", &[1.0, 2.0]), axis("b", &[10.0, 20.0, 30.0])]).unwrap();
+        assert_eq!(pts.len(), 6);
+        assert_eq!(pts[0], vec![1.0, 10.0]);
+        assert_eq!(pts[1], vec![1.0, 20.0]);
+        assert_eq!(pts[5], vec![2.0, 30.0]);
+        assert_eq!(full_factorial(&[]).unwrap(), vec![Vec::<f64>::new()]);
+    }
+
+    #[test]
+    fn full_factorial_refuses_huge_designs() {
+        let big: Vec<f64> = (0..1000).map(f64::from).collect();
+        let axes = [axis("a", &big), axis("b", &big)];
+        assert!(full_factorial(&axes).is_err());
+    }
+
+    #[test]
+    fn latin_hypercube_uses_each_stratum_once_and_is_reproducible() {
+        let axes = [axis("x", &[0.0, 1.0]), axis("k", &[1.0, 5.0])];
+        let pts = latin_hypercube(&axes, &[false, true], 10, 42).unwrap();
+        assert_eq!(pts, latin_hypercube(&axes, &[false, true], 10, 42).unwrap());
+        assert_ne!(pts, latin_hypercube(&axes, &[false, true], 10, 43).unwrap());
+        let mut strata: Vec<usize> = pts.iter().map(|p| (p[0] * 10.0).floor() as usize).collect();
+        strata.sort_unstable();
+        assert_eq!(strata, (0..10).collect::<Vec<_>>());
+        for p in &pts {
+            assert_eq!(p[1].fract(), 0.0);
+            assert!((1.0..=5.0).contains(&p[1]));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Errors of the runner, split by who must act: the user (bad input) or the
+//! developers (an internal defect).
+
+use caspian_shipping::{LoadError, ScenarioError};
+
+/// A study that could not be set up from the user's input.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StudyError {
+    /// The scenario text is invalid.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// A sweep axis is unknown, empty or has unusable values.
+    #[error("{origin}: sweep axis {key}: {message}")]
+    Axis {
+        /// Scenario origin.
+        origin: String,
+        /// The axis key.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// `sweep` on a scenario that declares no axes, with none given.
+    #[error(
+        "{origin}: nothing to sweep: the scenario declares no [[sweep]] axes and no --axis was given"
+    )]
+    NoAxes {
+        /// Scenario origin.
+        origin: String,
+    },
+    /// The design cannot be built (too many points, zero samples).
+    #[error("{origin}: {message}")]
+    Design {
+        /// Scenario origin.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A design point's values make the scenario invalid.
+    #[error("{origin}: design point {index} ({setting}) is not a valid scenario:{}", list(errors))]
+    Point {
+        /// Scenario origin.
+        origin: String,
+        /// Design point index.
+        index: usize,
+        /// The point's axis values.
+        setting: String,
+        /// The problems.
+        errors: Vec<ScenarioError>,
+    },
+}
+
+fn list(errors: &[ScenarioError]) -> String {
+    errors.iter().map(|e| format!("\n  {e}")).collect()
+}
+
+/// A defect found while running: the model broke one of its invariants.
+/// These are bugs in caspian-sim, never the user's fault.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// Cargo was created or destroyed.
+    #[error(
+        "internal error: replication {replication} of design point {point} does not conserve cargo \
+         (residuals {residual:?}); please report this with the scenario and seed"
+    )]
+    Conservation {
+        /// Design point.
+        point: usize,
+        /// Replication index.
+        replication: u64,
+        /// Residual per cargo.
+        residual: [i128; 2],
+    },
+    /// Replications of one scenario reported different KPI names.
+    #[error("internal error: design point {point}: {message}")]
+    KpiNames {
+        /// Design point.
+        point: usize,
+        /// Details.
+        message: String,
+    },
+    /// Saving a checkpoint failed.
+    #[error("cannot write checkpoint {path}: {message}")]
+    Checkpoint {
+        /// Checkpoint path.
+        path: String,
+        /// The OS message.
+        message: String,
+    },
+}

@@ -1,0 +1,146 @@
+//! `caspian merge`: joins shard results into exactly the summary a single
+//! run gives.
+//!
+//! Parts are checked before anything is combined: they must come from the
+//! same study (scenario hash, seed, replications, design, tool version), and
+//! together hold every shard exactly once. Records are then joined in shard
+//! order, which is replication order, and summarised by the same code as a
+//! single run, so the result is bit-identical.
+
+use crate::document::{PartialDoc, RunDoc, StudyHeader, StudyKind, SweepDoc, run_doc, sweep_doc};
+use crate::records::PointRecords;
+
+/// The merged result.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Merged {
+    /// Parts of `caspian run`.
+    Run(RunDoc),
+    /// Parts of `caspian sweep`.
+    Sweep(SweepDoc),
+}
+
+/// Why parts cannot be merged. Every message names the parts at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct MergeError(pub String);
+
+/// Merges `parts`, each given with the path it was read from.
+///
+/// # Errors
+/// [`MergeError`] when parts are missing, duplicated, from different
+/// studies, or do not hold the replications their shard should.
+pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
+    let Some((first_path, first)) = parts.first() else {
+        return Err(MergeError("no parts given".into()));
+    };
+    let count = first.shard.count;
+    for (path, part) in parts {
+        if part.kind != "partial" {
+            return Err(MergeError(format!(
+                "{path}: is a \"{}\" file, not a shard's partial result",
+                part.kind
+            )));
+        }
+        if let Some(what) = difference(&first.header, &part.header) {
+            return Err(MergeError(format!(
+                "{path} and {first_path} come from different studies: {what} differs"
+            )));
+        }
+        if part.shard.count != count {
+            return Err(MergeError(format!(
+                "{path} is shard {}/{} but {first_path} is shard {}/{count}",
+                part.shard.index, part.shard.count, first.shard.index
+            )));
+        }
+    }
+    let mut by_index: Vec<Vec<&str>> = vec![Vec::new(); count as usize];
+    for (path, part) in parts {
+        by_index[part.shard.index as usize].push(path);
+    }
+    let missing: Vec<String> =
+        (0..count).filter(|&i| by_index[i as usize].is_empty()).map(|i| i.to_string()).collect();
+    if !missing.is_empty() {
+        return Err(MergeError(format!(
+            "missing shard(s) {} of {count}; re-run them with --shard K/{count}",
+            missing.join(", ")
+        )));
+    }
+    if let Some((i, paths)) = by_index.iter().enumerate().find(|(_, p)| p.len() > 1) {
+        return Err(MergeError(format!(
+            "shard {i}/{count} given more than once: {}",
+            paths.join(", ")
+        )));
+    }
+    let mut ordered: Vec<&(String, PartialDoc)> = parts.iter().collect();
+    ordered.sort_by_key(|(_, p)| p.shard.index);
+    let header = &first.header;
+    let mut merged = vec![PointRecords::default(); header.points.len()];
+    for (path, part) in ordered {
+        if part.records.len() != header.points.len() {
+            return Err(MergeError(format!(
+                "{path}: holds {} design points, the study has {}",
+                part.records.len(),
+                header.points.len()
+            )));
+        }
+        let range = part.shard.range(header.replications);
+        for (point, (into, rec)) in merged.iter_mut().zip(&part.records).enumerate() {
+            let indices: Vec<u64> = rec.rows.iter().map(|r| r.replication).collect();
+            if !indices.iter().copied().eq(range.clone()) {
+                return Err(MergeError(format!(
+                    "{path}: design point {point} should hold replications {}..{} but holds {}",
+                    range.start,
+                    range.end,
+                    summarize_indices(&indices)
+                )));
+            }
+            if into.kpi_names.is_empty() {
+                into.kpi_names = rec.kpi_names.clone();
+            } else if !rec.rows.is_empty() && into.kpi_names != rec.kpi_names {
+                return Err(MergeError(format!(
+                    "{path}: design point {point} has different KPI names from earlier shards"
+                )));
+            }
+            if rec.rows.iter().any(|r| r.values.len() != rec.kpi_names.len()) {
+                return Err(MergeError(format!(
+                    "{path}: design point {point} has a row with the wrong number of values"
+                )));
+            }
+            into.rows.extend(rec.rows.iter().cloned());
+        }
+    }
+    Ok(match header.study {
+        StudyKind::Run => Merged::Run(run_doc(header, &merged[0], None)),
+        StudyKind::Sweep => Merged::Sweep(sweep_doc(header, &merged, None)),
+    })
+}
+
+/// The first field in which two study headers differ.
+pub fn difference(a: &StudyHeader, b: &StudyHeader) -> Option<&'static str> {
+    if a.provenance.tool_version != b.provenance.tool_version {
+        Some("tool version")
+    } else if a.provenance.scenario_sha256 != b.provenance.scenario_sha256 {
+        Some("scenario (SHA-256 of the file)")
+    } else if a.seed != b.seed {
+        Some("seed")
+    } else if a.study != b.study {
+        Some("command (run or sweep)")
+    } else if a.replications != b.replications {
+        Some("total replications")
+    } else if a.design != b.design || a.axes != b.axes || a.points != b.points {
+        Some("sweep design")
+    } else if a.provenance != b.provenance {
+        Some("build (RNG or target)")
+    } else if a.scenario != b.scenario || a.source != b.source {
+        Some("scenario name or source path")
+    } else {
+        None
+    }
+}
+
+fn summarize_indices(indices: &[u64]) -> String {
+    match (indices.first(), indices.last()) {
+        (Some(a), Some(b)) => format!("{} rows from {a} to {b}", indices.len()),
+        _ => "none".into(),
+    }
+}

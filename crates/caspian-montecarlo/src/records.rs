@@ -1,0 +1,106 @@
+//! Per-replication records: the primary artefact of every study.
+//!
+//! Summaries, paired differences, quantiles and shard merges are all computed
+//! from these rows, in replication order, so they are exact and reproducible.
+
+use serde::{Deserialize, Serialize};
+
+use caspian_shipping::Replication;
+
+/// One replication's KPI values, aligned with [`PointRecords::kpi_names`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// Replication index (selects the random streams).
+    pub replication: u64,
+    /// Events the replication fired.
+    pub events: u64,
+    /// Whether the event-count safeguard stopped it early.
+    pub truncated: bool,
+    /// KPI values; NaN (written as JSON `null`) where undefined.
+    #[serde(with = "crate::json::vec_nan_as_null")]
+    pub values: Vec<f64>,
+}
+
+/// The rows of one design point, in replication order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PointRecords {
+    /// KPI names, sorted.
+    pub kpi_names: Vec<String>,
+    /// Rows in increasing replication order.
+    pub rows: Vec<Row>,
+}
+
+impl PointRecords {
+    /// Appends replications, which must follow the existing rows in index
+    /// order and carry the same KPI names.
+    ///
+    /// # Errors
+    /// A message when a replication's KPI names differ from the first one's
+    /// (a model defect: KPI names depend on the scenario only).
+    pub fn extend(&mut self, reps: Vec<(u64, Replication)>) -> Result<(), String> {
+        for (index, rep) in reps {
+            if self.kpi_names.is_empty() && self.rows.is_empty() {
+                self.kpi_names = rep.kpis.iter().map(|(n, _)| n.to_string()).collect();
+            }
+            let same = rep.kpis.len() == self.kpi_names.len()
+                && rep.kpis.iter().zip(&self.kpi_names).all(|((a, _), b)| a == b);
+            if !same {
+                return Err(format!(
+                    "replication {index} produced a different set of KPI names than replication {}",
+                    self.rows.first().map_or(index, |r| r.replication)
+                ));
+            }
+            if let Some(last) = self.rows.last() {
+                debug_assert!(index > last.replication, "rows must stay in replication order");
+            }
+            self.rows.push(Row {
+                replication: index,
+                events: rep.events,
+                truncated: rep.truncated,
+                values: rep.kpis.iter().map(|(_, v)| v).collect(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Position of a KPI in every row.
+    pub fn kpi_index(&self, name: &str) -> Option<usize> {
+        self.kpi_names.binary_search_by(|n| n.as_str().cmp(name)).ok()
+    }
+
+    /// The values of one KPI over the rows, in replication order.
+    pub fn column(&self, index: usize) -> Vec<f64> {
+        self.rows.iter().map(|r| r.values[index]).collect()
+    }
+
+    /// The values of a named KPI (empty when the point has no such KPI).
+    pub fn column_named(&self, name: &str) -> Vec<f64> {
+        self.kpi_index(name).map(|i| self.column(i)).unwrap_or_default()
+    }
+
+    /// Keeps only the first `n` rows.
+    pub fn truncate(&mut self, n: usize) {
+        self.rows.truncate(n);
+    }
+
+    /// Replications stopped early by the event-count safeguard.
+    pub fn truncated_count(&self) -> u64 {
+        self.rows.iter().filter(|r| r.truncated).count() as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_round_trip_through_json_bit_for_bit() {
+        let values = vec![0.1 + 0.2, 1.0 / 3.0, f64::NAN, 1.7e308, 5e-324, -0.0, 123_456.789];
+        let row = Row { replication: 9, events: 10, truncated: false, values: values.clone() };
+        let text = serde_json::to_string(&row).unwrap();
+        let back: Row = serde_json::from_str(&text).unwrap();
+        for (a, b) in values.iter().zip(&back.values) {
+            assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()), "{a} vs {b}");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Splitting replications across machines: shard `K/N` runs a contiguous
+//! block of the replication indices.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+/// Environment variables that carry an array-job index, in the order they
+/// are tried by `--shard auto/N`.
+pub const INDEX_VARIABLES: [&str; 2] = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"];
+
+/// One share of a study's replications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// This shard's index, from 0.
+    pub index: u32,
+    /// Number of shards.
+    pub count: u32,
+}
+
+impl Shard {
+    /// Parses `K/N` or `auto/N`; `auto` reads the index from `env` (Slurm's
+    /// `SLURM_ARRAY_TASK_ID`, then Kubernetes' `JOB_COMPLETION_INDEX`).
+    ///
+    /// # Errors
+    /// A message saying what is wrong.
+    pub fn parse(spec: &str, env: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let (k, n) = spec
+            .split_once('/')
+            .ok_or_else(|| format!("--shard \"{spec}\": expected K/N or auto/N"))?;
+        let count: u32 = n
+            .trim()
+            .parse()
+            .ok()
+            .filter(|&c| c > 0)
+            .ok_or_else(|| format!("--shard \"{spec}\": N must be a whole number above 0"))?;
+        let index: u32 = if k.trim() == "auto" {
+            let (var, value) =
+                INDEX_VARIABLES.iter().find_map(|v| env(v).map(|x| (*v, x))).ok_or_else(|| {
+                    format!(
+                        "--shard auto/{count}: neither SLURM_ARRAY_TASK_ID (Slurm job array) nor \
+                         JOB_COMPLETION_INDEX (Kubernetes Indexed Job) is set; give the index \
+                         explicitly as K/{count}"
+                    )
+                })?;
+            value.trim().parse().map_err(|_| {
+                format!("--shard auto/{count}: {var}=\"{value}\" is not a whole number")
+            })?
+        } else {
+            k.trim()
+                .parse()
+                .map_err(|_| format!("--shard \"{spec}\": K must be a whole number or auto"))?
+        };
+        if index >= count {
+            return Err(format!(
+                "--shard {index}/{count}: the index counts from 0 and must be below {count}"
+            ));
+        }
+        Ok(Self { index, count })
+    }
+
+    /// The replication indices of this shard out of `total`: contiguous
+    /// blocks whose sizes differ by at most one, in shard order.
+    pub fn range(&self, total: u64) -> Range<u64> {
+        let (k, n) = (u64::from(self.index), u64::from(self.count));
+        let at = |i: u64| (u128::from(total) * u128::from(i) / u128::from(n)) as u64;
+        at(k)..at(k + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_tile_the_replications() {
+        for total in [0_u64, 1, 7, 100, 1001] {
+            for count in [1_u32, 2, 3, 8] {
+                let mut next = 0;
+                for index in 0..count {
+                    let r = Shard { index, count }.range(total);
+                    assert_eq!(r.start, next);
+                    assert!(r.end - r.start <= total / u64::from(count) + 1);
+                    next = r.end;
+                }
+                assert_eq!(next, total);
+            }
+        }
+    }
+
+    #[test]
+    fn parse_explicit_and_auto() {
+        let none = |_: &str| None;
+        assert_eq!(Shard::parse("2/4", none).unwrap(), Shard { index: 2, count: 4 });
+        assert!(Shard::parse("4/4", none).unwrap_err().contains("below 4"));
+        assert!(Shard::parse("1/0", none).is_err());
+        assert!(Shard::parse("x", none).is_err());
+        let err = Shard::parse("auto/4", none).unwrap_err();
+        assert!(err.contains("SLURM_ARRAY_TASK_ID") && err.contains("JOB_COMPLETION_INDEX"));
+        let slurm = |v: &str| (v == "SLURM_ARRAY_TASK_ID").then(|| "3".to_string());
+        assert_eq!(Shard::parse("auto/4", slurm).unwrap().index, 3);
+        let k8s = |v: &str| (v == "JOB_COMPLETION_INDEX").then(|| "1".to_string());
+        assert_eq!(Shard::parse("auto/4", k8s).unwrap().index, 1);
+        let bad = |_: &str| Some("one".to_string());
+        assert!(Shard::parse("auto/4", bad).unwrap_err().contains("not a whole number"));
+    }
+}
