@@ -1,12 +1,22 @@
 //! `caspian`: the command line of caspian-sim.
 //!
-//! Only the skeleton exists so far: the subcommands are declared so that
-//! `--help` documents the intended interface, and each reports that it is not
-//! implemented yet (exit code 2) instead of pretending to work.
+//! Exit codes: 0 success, 1 internal error (a bug; please report it),
+//! 2 bad input or usage (the message names the file, key and problem),
+//! 130 stopped before finishing (a sweep's checkpoint is kept for --resume).
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+mod common;
+mod compare;
+mod failure;
+mod merge;
+mod output;
+mod run;
+mod sweep;
+mod table;
+mod validate;
 
 /// Discrete-event Monte Carlo simulator of shipping across the Caspian Sea.
 #[derive(Debug, Parser)]
@@ -19,25 +29,39 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run replications of a scenario (the embedded baseline when no file is given).
-    Run {
-        /// Scenario file (TOML).
-        scenario: Option<std::path::PathBuf>,
-    },
+    Run(run::RunArgs),
+    /// Sweep a scenario's parameters; every design point sees the same random numbers.
+    Sweep(sweep::SweepArgs),
+    /// Compare policies with a base scenario (paired, common random numbers).
+    Compare(compare::CompareArgs),
+    /// Join the partial results of `--shard` runs into one summary.
+    Merge(merge::MergeArgs),
     /// Check scenario files and report every error.
-    Validate {
-        /// Scenario files (TOML).
-        scenarios: Vec<std::path::PathBuf>,
-    },
+    Validate(validate::ValidateArgs),
 }
 
 fn main() -> ExitCode {
+    // A panic is a bug in caspian-sim: say so plainly and exit 1, not 101.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "caspian: internal error: {info}\nThis is a bug in caspian-sim; please report it with \
+             the command line and scenario file."
+        );
+    }));
     let cli = Cli::parse();
-    let name = match cli.command {
-        Command::Run { .. } => "run",
-        Command::Validate { .. } => "validate",
-    };
-    eprintln!(
-        "caspian: `{name}` is not implemented yet (the domain model and runner are issues 3 and 4)"
-    );
-    ExitCode::from(2)
+    let outcome = std::panic::catch_unwind(|| match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Sweep(a) => sweep::run(a),
+        Command::Compare(a) => compare::run(a),
+        Command::Merge(a) => merge::run(a),
+        Command::Validate(a) => validate::run(a),
+    });
+    match outcome {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(failure)) => {
+            eprintln!("caspian: {failure}");
+            failure.exit_code()
+        }
+        Err(_) => ExitCode::from(1),
+    }
 }

@@ -80,6 +80,13 @@ pub enum RunError {
         /// Details.
         message: String,
     },
+    /// The caller's hook asked to stop (e.g. a test of interrupted sweeps);
+    /// everything finished so far is kept.
+    #[error("stopped on request after design point {point}")]
+    Stopped {
+        /// The last design point completed.
+        point: usize,
+    },
     /// Saving a checkpoint failed.
     #[error("cannot write checkpoint {path}: {message}")]
     Checkpoint {

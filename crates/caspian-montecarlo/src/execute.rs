@@ -15,6 +15,7 @@ use caspian_shipping::{CompiledScenario, simulate};
 
 use crate::error::RunError;
 use crate::records::PointRecords;
+use crate::sequential::{self, Target, TargetReport};
 
 /// Called after each design point that needed work, with all records so far
 /// (e.g. to save a checkpoint).
@@ -90,6 +91,52 @@ impl<'a> Executor<'a> {
             after_point(point, &self.records)?;
         }
         Ok(())
+    }
+
+    /// Runs replications `first..end`; with a `target`, keeps adding
+    /// batches (see [`crate::sequential`]) until every primary KPI of every
+    /// point meets it or the budget is spent. Returns the end reached and,
+    /// with a target, whether it was met.
+    ///
+    /// # Errors
+    /// As [`ensure`](Self::ensure).
+    pub fn run(
+        &mut self,
+        end: u64,
+        target: Option<&Target>,
+        progress: &(dyn Fn() + Sync),
+        after_point: &mut AfterPoint<'_>,
+    ) -> Result<(u64, Option<TargetReport>), RunError> {
+        let mut end = end;
+        self.ensure(end, progress, after_point)?;
+        let Some(target) = target else { return Ok((end, None)) };
+        loop {
+            let keep = (end - self.first) as usize;
+            let view: Vec<PointRecords> = self
+                .records
+                .iter()
+                .map(|r| PointRecords {
+                    kpi_names: r.kpi_names.clone(),
+                    rows: r.rows[..keep].to_vec(),
+                })
+                .collect();
+            let worst = sequential::worst(&view, &target.primary);
+            let met = sequential::is_met(worst.as_ref(), target);
+            if met || end >= target.max_replications {
+                let report = TargetReport {
+                    rel_half_width: target.rel_half_width,
+                    max_replications: target.max_replications,
+                    primary: target.primary.clone(),
+                    met,
+                    replications: end - self.first,
+                    worst,
+                };
+                return Ok((end, Some(report)));
+            }
+            let observed = worst.map_or(f64::INFINITY, |w| w.rel_half_width);
+            end = sequential::next_total(end, observed, target);
+            self.ensure(end, progress, after_point)?;
+        }
     }
 
     /// The records, cut to replications `first..end`.

@@ -33,6 +33,7 @@
 //! ```
 
 pub mod atomic;
+pub mod checkpoint;
 pub mod compare;
 pub mod design;
 pub mod document;

@@ -1,0 +1,209 @@
+//! What every command shares: reading scenarios, the thread pool, the
+//! progress bar, output files and the options behind them.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+use caspian_montecarlo::atomic;
+use caspian_montecarlo::sequential::{DEFAULT_PRIMARY, Target};
+
+use crate::failure::Failure;
+
+/// Options shared by run, sweep and compare.
+#[derive(Debug, Args)]
+pub(crate) struct CommonArgs {
+    /// Replications (per design point); with --target-rel-halfwidth, the first batch.
+    #[arg(short = 'n', long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub(crate) replications: u64,
+    /// Master seed of all random streams [default: the scenario's seed].
+    #[arg(long)]
+    pub(crate) seed: Option<u64>,
+    /// Worker threads [default: one per CPU core]. Results do not depend on it.
+    #[arg(short = 't', long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) threads: Option<u16>,
+    /// Write the summary as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) json: Option<PathBuf>,
+    /// Write results as CSV to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) csv: Option<PathBuf>,
+    /// Show only KPIs matching PATTERN in the table (`*` is a wildcard; repeatable).
+    #[arg(long = "kpi", value_name = "PATTERN")]
+    pub(crate) kpis: Vec<String>,
+    /// No progress bar or notes on stderr.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+    #[command(flatten)]
+    pub(crate) target: TargetArgs,
+}
+
+/// Sequential stopping options.
+#[derive(Debug, Args)]
+pub(crate) struct TargetArgs {
+    /// Add replications until every primary KPI's 95% CI half-width is at most H x |mean|.
+    #[arg(long, value_name = "H")]
+    pub(crate) target_rel_halfwidth: Option<f64>,
+    /// Replication budget for --target-rel-halfwidth.
+    #[arg(long, value_name = "M", default_value_t = 10_000)]
+    pub(crate) max_replications: u64,
+    /// Primary KPI patterns for --target-rel-halfwidth, tables and rankings (repeatable).
+    #[arg(long = "primary", value_name = "PATTERN")]
+    pub(crate) primary: Vec<String>,
+}
+
+impl TargetArgs {
+    /// The primary KPI patterns, defaulting to `delivered_total.*`.
+    pub(crate) fn primary(&self) -> Vec<String> {
+        if self.primary.is_empty() {
+            DEFAULT_PRIMARY.iter().map(|s| (*s).to_string()).collect()
+        } else {
+            self.primary.clone()
+        }
+    }
+
+    /// The sequential-stopping target, if one was asked for.
+    pub(crate) fn target(&self, initial: u64) -> Result<Option<Target>, Failure> {
+        let Some(h) = self.target_rel_halfwidth else { return Ok(None) };
+        if !(h.is_finite() && h > 0.0 && h < 1.0) {
+            return Err(Failure::Input(format!(
+                "--target-rel-halfwidth must be between 0 and 1 (e.g. 0.01 for 1%), got {h}"
+            )));
+        }
+        if self.max_replications < initial {
+            return Err(Failure::Input(format!(
+                "--max-replications ({}) is below --replications ({initial})",
+                self.max_replications
+            )));
+        }
+        Ok(Some(Target {
+            rel_half_width: h,
+            max_replications: self.max_replications,
+            primary: self.primary(),
+        }))
+    }
+}
+
+/// Reads a scenario file, or the embedded baseline when `path` is `None`.
+/// Returns the text and the name it goes by in messages and results.
+pub(crate) fn read_scenario(path: Option<&Path>) -> Result<(String, String), Failure> {
+    match path {
+        None => Ok((caspian_shipping::BASELINE_TOML.to_string(), "embedded baseline".to_string())),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| Failure::Input(format!("cannot read {}: {e}", p.display())))?;
+            Ok((text, p.display().to_string()))
+        }
+    }
+}
+
+/// A rayon pool with `threads` workers (all cores by default).
+pub(crate) fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool, Failure> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        builder = builder.num_threads(usize::from(t));
+    }
+    builder.build().map_err(|e| Failure::Internal(format!("cannot start worker threads: {e}")))
+}
+
+/// Fails early, before any work, if an output file cannot be written.
+pub(crate) fn check_outputs(paths: &[Option<&PathBuf>]) -> Result<(), Failure> {
+    for p in paths.iter().flatten() {
+        atomic::check_writable(p)
+            .map_err(|e| Failure::Input(format!("cannot write {}: {e}", p.display())))?;
+    }
+    Ok(())
+}
+
+/// Writes `value` as pretty JSON, atomically.
+pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Failure> {
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?;
+    text.push('\n');
+    write_file(path, text.as_bytes())
+}
+
+/// Writes bytes atomically, with a message naming the file on failure.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    atomic::write_atomic(path, bytes)
+        .map_err(|e| Failure::Input(format!("cannot write {}: {e}", path.display())))
+}
+
+/// A CSV writer into memory (written out atomically afterwards).
+pub(crate) fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::Writer::from_writer(Vec::new())
+}
+
+/// Finishes a CSV writer and writes the file.
+pub(crate) fn finish_csv(path: &Path, w: csv::Writer<Vec<u8>>) -> Result<(), Failure> {
+    let bytes = w.into_inner().map_err(|e| Failure::Internal(format!("CSV: {e}")))?;
+    write_file(path, &bytes)
+}
+
+/// A CSV field for a number: empty when undefined.
+pub(crate) fn csv_num(x: f64) -> String {
+    if x.is_finite() { x.to_string() } else { String::new() }
+}
+
+/// Progress over replications: a bar with ETA on a terminal, shown only once
+/// the work has taken a second; nothing when piped or `--quiet`.
+#[derive(Debug)]
+pub(crate) struct Progress {
+    bar: ProgressBar,
+    enabled: bool,
+    shown: AtomicBool,
+    start: Instant,
+}
+
+impl Progress {
+    pub(crate) fn new(total: u64, quiet: bool) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} replications, ETA {eta}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Self {
+            bar,
+            enabled: !quiet && std::io::stderr().is_terminal(),
+            shown: AtomicBool::new(false),
+            start: Instant::now(),
+        }
+    }
+
+    /// One replication done.
+    pub(crate) fn tick(&self) {
+        self.bar.inc(1);
+        // Sequential stopping may run more than first planned.
+        if self.bar.length().is_some_and(|l| self.bar.position() > l) {
+            self.bar.set_length(self.bar.position());
+        }
+        if self.enabled
+            && !self.shown.load(Ordering::Relaxed)
+            && self.start.elapsed() > Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    pub(crate) fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.start.elapsed()
+    }
+}
+
+/// A note on stderr unless quiet.
+pub(crate) fn note(quiet: bool, message: &str) {
+    if !quiet {
+        eprintln!("{message}");
+    }
+}

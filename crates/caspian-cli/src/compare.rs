@@ -1,0 +1,194 @@
+//! `caspian compare`: policies against a base under common random numbers.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use caspian_montecarlo::compare::{self, Direction};
+use caspian_montecarlo::document::{
+    CompareDoc, PolicyDifferences, Provenance, ScenarioRef, summarize,
+};
+use caspian_montecarlo::execute::Executor;
+use caspian_montecarlo::select;
+use caspian_montecarlo::study::Study;
+
+use crate::common::{
+    CommonArgs, Progress, check_outputs, csv_num, csv_writer, finish_csv, note, pool,
+    read_scenario, write_json,
+};
+use crate::failure::Failure;
+use crate::table::{self, num};
+
+#[derive(Debug, Args)]
+pub(crate) struct CompareArgs {
+    /// The base scenario, then one or more policies (TOML files).
+    #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
+    scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Rank KPIs matching PATTERN smallest-first (repeatable; others rank largest-first).
+    #[arg(long, value_name = "PATTERN")]
+    minimize: Vec<String>,
+}
+
+pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
+    let c = &args.common;
+    let mut studies = Vec::new();
+    for path in &args.scenarios {
+        let (text, source) = read_scenario(Some(path))?;
+        studies.push(Study::single(&text, &source, None)?);
+    }
+    // One seed for all: the base's unless given.
+    let seed = c.seed.unwrap_or(studies[0].seed);
+    let target = c.target.target(c.replications)?;
+    check_outputs(&[c.json.as_ref(), c.csv.as_ref()])?;
+    let pool = pool(c.threads)?;
+    let progress = Progress::new(studies.len() as u64 * c.replications, c.quiet);
+    let plans = studies.iter().map(|s| &s.points[0].plan).collect();
+    let mut exec = Executor::new(plans, seed, 0);
+    let (end, report) = pool.install(|| {
+        exec.run(c.replications, target.as_ref(), &|| progress.tick(), &mut |_, _| Ok(()))
+    })?;
+    progress.finish();
+    let elapsed = progress.elapsed();
+    let records = exec.into_records(end);
+    let kpis = compare::common_kpis(&records);
+    let primary = c.target.primary();
+    let rankings = select::select(&kpis, &primary)
+        .into_iter()
+        .map(|k| {
+            let dir = if args.minimize.iter().any(|p| select::matches(p, k)) {
+                Direction::Minimize
+            } else {
+                Direction::Maximize
+            };
+            compare::rank(&records, k, dir)
+        })
+        .collect();
+    let doc = CompareDoc {
+        kind: "compare".into(),
+        seed,
+        replications: end,
+        scenarios: studies
+            .iter()
+            .map(|s| ScenarioRef {
+                name: s.name.clone(),
+                source: s.source.clone(),
+                sha256: s.sha256.clone(),
+            })
+            .collect(),
+        summaries: records.iter().map(summarize).collect(),
+        differences: (1..records.len())
+            .map(|p| PolicyDifferences {
+                scenario: p,
+                kpis: compare::differences(&records, 0, p, &kpis),
+            })
+            .collect(),
+        rankings,
+        target: report,
+        provenance: Provenance::current(None),
+    };
+    print!("{}", compare_table(&doc, &c.kpis));
+    for line in crate::output::notes(doc.target.as_ref(), 0) {
+        note(c.quiet, &line);
+    }
+    note(c.quiet, &format!("{} scenarios x {end} replications in {elapsed:.2?}", records.len()));
+    if let Some(path) = &c.csv {
+        write_csv(path, &doc)?;
+    }
+    if let Some(path) = &c.json {
+        write_json(path, &doc)?;
+    }
+    Ok(())
+}
+
+fn compare_table(doc: &CompareDoc, patterns: &[String]) -> String {
+    let base = &doc.scenarios[0];
+    let mut out = format!(
+        "paired comparison under common random numbers: seed {}, {} replications per scenario\n\
+         base: \"{}\" ({})\n",
+        doc.seed, doc.replications, base.name, base.source
+    );
+    for d in &doc.differences {
+        let p = &doc.scenarios[d.scenario];
+        out.push_str(&format!("\n\"{}\" ({}) minus base:\n", p.name, p.source));
+        let rows: Vec<Vec<String>> = d
+            .kpis
+            .iter()
+            .filter(|(k, _)| {
+                patterns.is_empty() || patterns.iter().any(|pat| select::matches(pat, k))
+            })
+            .filter(|(_, v)| v.n > 0)
+            .map(|(k, v)| table::diff_row(k, v))
+            .collect();
+        out.push_str(&table::render(&table::DIFF_HEADER, &rows));
+    }
+    if doc.scenarios.len() > 2 {
+        for r in &doc.rankings {
+            let dir = match r.direction {
+                Direction::Maximize => "largest first",
+                Direction::Minimize => "smallest first",
+            };
+            out.push_str(&format!("\nranking on {} ({dir}):\n", r.kpi));
+            let rows: Vec<Vec<String>> = r
+                .order
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    vec![
+                        (i + 1).to_string(),
+                        doc.scenarios[e.scenario].name.clone(),
+                        num(e.mean),
+                        if e.indistinguishable_from_best {
+                            "indistinguishable from the best".into()
+                        } else {
+                            "worse than the best".into()
+                        },
+                    ]
+                })
+                .collect();
+            out.push_str(&table::render(
+                &["rank", "scenario", "mean", "verdict (95%, Bonferroni)"],
+                &rows,
+            ));
+        }
+    }
+    out
+}
+
+fn write_csv(path: &std::path::Path, doc: &CompareDoc) -> Result<(), Failure> {
+    let mut w = csv_writer();
+    let fail = |e: csv::Error| Failure::Internal(format!("CSV: {e}"));
+    w.write_record([
+        "policy",
+        "kpi",
+        "base_mean",
+        "policy_mean",
+        "mean_diff",
+        "ci95_low",
+        "ci95_high",
+        "correlation",
+        "variance_reduction",
+        "n",
+    ])
+    .map_err(fail)?;
+    for d in &doc.differences {
+        for (k, v) in &d.kpis {
+            let mean = |i: usize| doc.summaries[i].get(k).map_or(f64::NAN, |s| s.mean);
+            w.write_record([
+                doc.scenarios[d.scenario].name.clone(),
+                k.clone(),
+                csv_num(mean(0)),
+                csv_num(mean(d.scenario)),
+                csv_num(v.mean_diff),
+                csv_num(v.ci95_low),
+                csv_num(v.ci95_high),
+                csv_num(v.correlation),
+                csv_num(v.variance_reduction),
+                v.n.to_string(),
+            ])
+            .map_err(fail)?;
+        }
+    }
+    finish_csv(path, w)
+}

@@ -1,0 +1,48 @@
+//! How a command fails, and the exit code each failure gets.
+
+use std::fmt;
+use std::process::ExitCode;
+
+/// A failed command.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The user's input or request is wrong: exit code 2.
+    Input(String),
+    /// A defect in caspian-sim: exit code 1.
+    Internal(String),
+    /// Stopped on request before finishing (checkpoint kept): exit code 130.
+    Interrupted(String),
+}
+
+impl Failure {
+    pub(crate) fn exit_code(&self) -> ExitCode {
+        match self {
+            Failure::Input(_) => ExitCode::from(2),
+            Failure::Internal(_) => ExitCode::from(1),
+            Failure::Interrupted(_) => ExitCode::from(130),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Input(m) | Failure::Internal(m) | Failure::Interrupted(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<caspian_montecarlo::error::StudyError> for Failure {
+    fn from(e: caspian_montecarlo::error::StudyError) -> Self {
+        Failure::Input(e.to_string())
+    }
+}
+
+impl From<caspian_montecarlo::error::RunError> for Failure {
+    fn from(e: caspian_montecarlo::error::RunError) -> Self {
+        match e {
+            caspian_montecarlo::error::RunError::Checkpoint { .. } => Failure::Input(e.to_string()),
+            _ => Failure::Internal(e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! `caspian merge`: joins shard results into the summary a single run gives.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use caspian_montecarlo::document::PartialDoc;
+use caspian_montecarlo::merge::{Merged, merge};
+
+use crate::common::{check_outputs, note, write_json};
+use crate::failure::Failure;
+use crate::output;
+
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// Partial results written by `run --shard` or `sweep --shard`.
+    #[arg(required = true, value_name = "PART")]
+    parts: Vec<PathBuf>,
+    /// Write the merged summary as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write CSV to FILE (per replication for a run, per point and KPI for a sweep).
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// Show only KPIs matching PATTERN in the table (repeatable).
+    #[arg(long = "kpi", value_name = "PATTERN")]
+    kpis: Vec<String>,
+    /// No notes on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
+    check_outputs(&[args.json.as_ref(), args.csv.as_ref()])?;
+    let mut parts = Vec::new();
+    for path in &args.parts {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::Input(format!("cannot read {name}: {e}")))?;
+        let part: PartialDoc = serde_json::from_str(&text).map_err(|e| {
+            Failure::Input(format!(
+                "{name}: not a partial result of `caspian run/sweep --shard`: {e}"
+            ))
+        })?;
+        parts.push((name, part));
+    }
+    let merged = merge(&parts).map_err(|e| Failure::Input(e.to_string()))?;
+    match merged {
+        Merged::Run(doc) => {
+            print!("{}", output::run_table(&doc, &args.kpis));
+            for line in output::notes(None, doc.truncated_replications) {
+                eprintln!("{line}");
+            }
+            if let Some(path) = &args.csv {
+                // The rows are in the parts; rebuild them in shard order.
+                let mut ordered: Vec<&PartialDoc> = parts.iter().map(|(_, p)| p).collect();
+                ordered.sort_by_key(|p| p.shard.index);
+                let mut all = ordered[0].records[0].clone();
+                for p in &ordered[1..] {
+                    all.rows.extend(p.records[0].rows.iter().cloned());
+                }
+                output::write_replications_csv(path, &all)?;
+            }
+            if let Some(path) = &args.json {
+                write_json(path, &doc)?;
+            }
+        }
+        Merged::Sweep(doc) => {
+            let patterns = if args.kpis.is_empty() {
+                caspian_montecarlo::sequential::DEFAULT_PRIMARY
+                    .iter()
+                    .map(|s| (*s).to_string())
+                    .collect()
+            } else {
+                args.kpis.clone()
+            };
+            print!("{}", output::sweep_table(&doc, &patterns));
+            if let Some(path) = &args.csv {
+                output::write_sweep_csv(path, &doc)?;
+            }
+            if let Some(path) = &args.json {
+                write_json(path, &doc)?;
+            }
+        }
+    }
+    note(args.quiet, &format!("merged {} parts", parts.len()));
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! Showing and saving results of runs and sweeps (shared by `run`, `sweep`
+//! and `merge`, which produce the same documents).
+
+use std::path::Path;
+
+use caspian_montecarlo::document::{RunDoc, SweepDoc};
+use caspian_montecarlo::records::PointRecords;
+use caspian_montecarlo::select;
+use caspian_montecarlo::sequential::TargetReport;
+
+use crate::common::{csv_num, csv_writer, finish_csv};
+use crate::failure::Failure;
+use crate::table::{self, num};
+
+/// The KPI table of a run, limited to `patterns` (all when empty).
+pub(crate) fn run_table(doc: &RunDoc, patterns: &[String]) -> String {
+    let mut out = format!(
+        "scenario \"{}\" ({}), seed {}, {} replications\n\n",
+        doc.scenario, doc.source, doc.seed, doc.replications
+    );
+    let rows: Vec<Vec<String>> = doc
+        .kpis
+        .iter()
+        .filter(|(k, _)| patterns.is_empty() || patterns.iter().any(|p| select::matches(p, k)))
+        .map(|(k, s)| table::summary_row(k, s))
+        .collect();
+    out.push_str(&table::render(&table::SUMMARY_HEADER, &rows));
+    out
+}
+
+/// The sweep table: one row per design point, with mean and CI half-width
+/// of the KPIs matching `patterns`.
+pub(crate) fn sweep_table(doc: &SweepDoc, patterns: &[String]) -> String {
+    let mut out = format!(
+        "sweep of \"{}\" ({}), seed {}, {} design points x {} replications (common random numbers)\n\n",
+        doc.scenario,
+        doc.source,
+        doc.seed,
+        doc.points.len(),
+        doc.replications
+    );
+    let names: Vec<String> = doc.points.first().map_or_else(Vec::new, |p| {
+        p.kpis
+            .keys()
+            .filter(|k| patterns.iter().any(|pat| select::matches(pat, k)))
+            .cloned()
+            .collect()
+    });
+    let mut header: Vec<String> = vec!["point".into()];
+    header.extend(doc.axes.iter().map(|a| a.key.clone()));
+    for n in &names {
+        header.push(n.clone());
+        header.push("+-95%".into());
+    }
+    let rows: Vec<Vec<String>> = doc
+        .points
+        .iter()
+        .map(|p| {
+            let mut r = vec![p.index.to_string()];
+            r.extend(p.values.iter().map(|v| num(*v)));
+            for n in &names {
+                let s = p.kpis.get(n);
+                r.push(s.map_or("-".into(), |s| num(s.mean)));
+                r.push(s.map_or("-".into(), |s| num(s.half_width())));
+            }
+            r
+        })
+        .collect();
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    out.push_str(&table::render(&header_refs, &rows));
+    out
+}
+
+/// Lines about sequential stopping and truncated replications, for stderr.
+pub(crate) fn notes(target: Option<&TargetReport>, truncated: u64) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(t) = target {
+        let worst = t.worst.as_ref().map_or_else(
+            || "no KPI matched the primary patterns".to_string(),
+            |w| format!("worst: {} at point {} with {:.4}", w.kpi, w.point, w.rel_half_width),
+        );
+        out.push(format!(
+            "target relative half-width {} {} after {} replications ({worst})",
+            t.rel_half_width,
+            if t.met { "met" } else { "NOT met within the budget" },
+            t.replications
+        ));
+    }
+    if truncated > 0 {
+        out.push(format!(
+            "warning: {truncated} replication(s) hit the scenario's max_events safeguard and stopped \
+             before the horizon; the system is probably saturated (demand above capacity), and \
+             their KPIs cover less than the full horizon"
+        ));
+    }
+    out
+}
+
+/// One row per replication: index, events, truncated, then every KPI.
+pub(crate) fn write_replications_csv(path: &Path, rec: &PointRecords) -> Result<(), Failure> {
+    let mut w = csv_writer();
+    let mut header = vec!["replication".to_string(), "events".into(), "truncated".into()];
+    header.extend(rec.kpi_names.iter().cloned());
+    let fail = |e: csv::Error| Failure::Internal(format!("CSV: {e}"));
+    w.write_record(&header).map_err(fail)?;
+    for row in &rec.rows {
+        let mut r =
+            vec![row.replication.to_string(), row.events.to_string(), row.truncated.to_string()];
+        r.extend(row.values.iter().map(|v| csv_num(*v)));
+        w.write_record(&r).map_err(fail)?;
+    }
+    finish_csv(path, w)
+}
+
+/// The sweep summary in long form: one row per (design point, KPI).
+pub(crate) fn write_sweep_csv(path: &Path, doc: &SweepDoc) -> Result<(), Failure> {
+    let mut w = csv_writer();
+    let mut header = vec!["point".to_string()];
+    header.extend(doc.axes.iter().map(|a| a.key.clone()));
+    header.extend(
+        ["kpi", "mean", "sd", "ci95_low", "ci95_high", "p05", "p50", "p95", "n"].map(String::from),
+    );
+    let fail = |e: csv::Error| Failure::Internal(format!("CSV: {e}"));
+    w.write_record(&header).map_err(fail)?;
+    for p in &doc.points {
+        for (k, s) in &p.kpis {
+            let mut r = vec![p.index.to_string()];
+            r.extend(p.values.iter().map(|v| v.to_string()));
+            r.push(k.clone());
+            r.extend([s.mean, s.sd, s.ci95_low, s.ci95_high, s.p05, s.p50, s.p95].map(csv_num));
+            r.push(s.n.to_string());
+            w.write_record(&r).map_err(fail)?;
+        }
+    }
+    finish_csv(path, w)
+}

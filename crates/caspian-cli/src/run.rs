@@ -1,0 +1,111 @@
+//! `caspian run`: replications of one scenario.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use caspian_montecarlo::document::{PartialDoc, StudyHeader, StudyKind, run_doc};
+use caspian_montecarlo::execute::Executor;
+use caspian_montecarlo::shard::Shard;
+use caspian_montecarlo::study::Study;
+
+use crate::common::{CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_json};
+use crate::failure::Failure;
+use crate::output;
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// Scenario file (TOML) [default: the embedded baseline].
+    scenario: Option<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Run only share K of N of the replications (K from 0; `auto/N` reads K
+    /// from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) and write a partial
+    /// result to --json for `caspian merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+}
+
+/// Parses `--shard` and checks it fits the other options.
+pub(crate) fn parse_shard(
+    spec: Option<&str>,
+    common: &CommonArgs,
+) -> Result<Option<Shard>, Failure> {
+    let Some(spec) = spec else { return Ok(None) };
+    let shard = Shard::parse(spec, |v| std::env::var(v).ok()).map_err(Failure::Input)?;
+    if common.json.is_none() {
+        return Err(Failure::Input("--shard needs --json FILE to write the partial result".into()));
+    }
+    if common.target.target_rel_halfwidth.is_some() {
+        return Err(Failure::Input(
+            "--shard cannot be combined with --target-rel-halfwidth: every shard must run a fixed \
+             share of a fixed number of replications"
+                .into(),
+        ));
+    }
+    Ok(Some(shard))
+}
+
+pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
+    let c = &args.common;
+    let (text, source) = read_scenario(args.scenario.as_deref())?;
+    let study = Study::single(&text, &source, c.seed)?;
+    let target = c.target.target(c.replications)?;
+    let shard = parse_shard(args.shard.as_deref(), c)?;
+    check_outputs(&[c.json.as_ref(), c.csv.as_ref()])?;
+    let pool = pool(c.threads)?;
+    let range = shard.map_or(0..c.replications, |s| s.range(c.replications));
+    let progress = Progress::new(range.end - range.start, c.quiet);
+    let mut exec = Executor::new(vec![&study.points[0].plan], study.seed, range.start);
+    let (end, report) = pool.install(|| {
+        exec.run(range.end, target.as_ref(), &|| progress.tick(), &mut |_, _| Ok(()))
+    })?;
+    progress.finish();
+    let elapsed = progress.elapsed();
+    let mut records = exec.into_records(end);
+    let header = StudyHeader::of(&study, StudyKind::Run, c.replications);
+    if let Some(shard) = shard {
+        if let Some(csv) = &c.csv {
+            output::write_replications_csv(csv, &records[0])?;
+        }
+        let path = c.json.as_ref().expect("checked by parse_shard");
+        let part = PartialDoc { kind: "partial".into(), shard, header, records };
+        write_json(path, &part)?;
+        note(
+            c.quiet,
+            &format!(
+                "shard {}/{}: replications {}..{} in {:.2?}, written to {}; join the shards with \
+                 `caspian merge`",
+                shard.index,
+                shard.count,
+                range.start,
+                range.end,
+                elapsed,
+                path.display()
+            ),
+        );
+        return Ok(());
+    }
+    let rec = records.swap_remove(0);
+    let doc = run_doc(&header, &rec, report);
+    print!("{}", output::run_table(&doc, &c.kpis));
+    for line in output::notes(doc.target.as_ref(), doc.truncated_replications) {
+        note(c.quiet && !line.starts_with("warning"), &line);
+    }
+    note(
+        c.quiet,
+        &format!(
+            "{} replications in {:.2?} on {} threads",
+            doc.replications,
+            elapsed,
+            pool.current_num_threads()
+        ),
+    );
+    if let Some(path) = &c.csv {
+        output::write_replications_csv(path, &rec)?;
+    }
+    if let Some(path) = &c.json {
+        write_json(path, &doc)?;
+    }
+    Ok(())
+}

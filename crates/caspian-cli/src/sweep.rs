@@ -1,0 +1,179 @@
+//! `caspian sweep`: a design over sweep axes, every point with the same
+//! replication streams, resumable after an interruption.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use caspian_montecarlo::checkpoint::{self, Checkpoint, CheckpointHeader};
+use caspian_montecarlo::document::{PartialDoc, StudyHeader, StudyKind, sweep_doc};
+use caspian_montecarlo::error::RunError;
+use caspian_montecarlo::execute::Executor;
+use caspian_montecarlo::shard::Shard;
+use caspian_montecarlo::study::{Study, parse_axis};
+
+use crate::common::{CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_json};
+use crate::failure::Failure;
+use crate::output;
+use crate::run::parse_shard;
+
+#[derive(Debug, Args)]
+pub(crate) struct SweepArgs {
+    /// Scenario file (TOML); its [[sweep]] axes are swept.
+    scenario: PathBuf,
+    /// Add or replace an axis (repeatable), e.g. port.alat.berths.rail_ferry=1,2,3.
+    #[arg(long = "axis", value_name = "KEY=V1,V2,...")]
+    axes: Vec<String>,
+    /// Latin hypercube of SAMPLES points over the axes' ranges instead of the full factorial.
+    #[arg(long, value_name = "SAMPLES")]
+    lhs: Option<u32>,
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Run only share K of N of the replications of every point (see `run --shard`).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Continue from the checkpoint of an interrupted sweep.
+    #[arg(long)]
+    resume: bool,
+    /// Checkpoint file [default: the --json file with `.checkpoint` appended, or
+    /// `<scenario>.sweep-checkpoint` in the current directory].
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Option<PathBuf>,
+    /// Testing aid: stop (exit 130) after this many design points are checkpointed.
+    #[arg(long, hide = true)]
+    interrupt_after_points: Option<usize>,
+}
+
+fn default_checkpoint(args: &SweepArgs) -> PathBuf {
+    if let Some(json) = &args.common.json {
+        let mut name = json.as_os_str().to_owned();
+        name.push(".checkpoint");
+        PathBuf::from(name)
+    } else {
+        let stem = args
+            .scenario
+            .file_stem()
+            .map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned());
+        PathBuf::from(format!("{stem}.sweep-checkpoint"))
+    }
+}
+
+pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
+    let c = &args.common;
+    let (text, source) = read_scenario(Some(&args.scenario))?;
+    let extra = args.axes.iter().map(|a| parse_axis(a)).collect::<Result<Vec<_>, _>>();
+    let study = Study::sweep(&text, &source, c.seed, extra.map_err(Failure::Input)?, args.lhs)?;
+    let target = c.target.target(c.replications)?;
+    let shard = parse_shard(args.shard.as_deref(), c)?;
+    let cp_path = args.checkpoint.clone().unwrap_or_else(|| default_checkpoint(&args));
+    check_outputs(&[c.json.as_ref(), c.csv.as_ref(), Some(&cp_path)])?;
+    let pool = pool(c.threads)?;
+    let whole = Shard { index: 0, count: 1 };
+    let range = shard.unwrap_or(whole).range(c.replications);
+    let header = StudyHeader::of(&study, StudyKind::Sweep, c.replications);
+    let cp_head =
+        CheckpointHeader { kind: "checkpoint".into(), shard: shard.unwrap_or(whole), header };
+    let saved = resume_records(&args, &cp_path, &cp_head)?;
+    let plans = study.points.iter().map(|p| &p.plan).collect();
+    let mut exec = match saved {
+        Some(records) => Executor::resume(plans, study.seed, range.start, records),
+        None => Executor::new(plans, study.seed, range.start),
+    };
+    let mut cp = Checkpoint::create(&cp_path, &cp_head, exec.records()).map_err(|e| {
+        Failure::Input(format!("cannot write checkpoint {}: {e}", cp_path.display()))
+    })?;
+    let points = study.points.len() as u64;
+    let progress = Progress::new(points * (range.end - range.start), c.quiet);
+    let mut done = 0;
+    let mut after = |point: usize, recs: &[caspian_montecarlo::records::PointRecords]| {
+        cp.save(point, &recs[point]).map_err(|e| RunError::Checkpoint {
+            path: cp_path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        done += 1;
+        match args.interrupt_after_points {
+            Some(k) if done >= k => Err(RunError::Stopped { point }),
+            _ => Ok(()),
+        }
+    };
+    let outcome =
+        pool.install(|| exec.run(range.end, target.as_ref(), &|| progress.tick(), &mut after));
+    progress.finish();
+    let (end, report) = match outcome {
+        Err(RunError::Stopped { point }) => {
+            return Err(Failure::Interrupted(format!(
+                "stopped after design point {point}; progress saved in {}, continue with --resume",
+                cp_path.display()
+            )));
+        }
+        other => other?,
+    };
+    let elapsed = progress.elapsed();
+    let records = exec.into_records(end);
+    let header = cp_head.header;
+    if let Some(shard) = shard {
+        let path = c.json.as_ref().expect("checked by parse_shard");
+        write_json(path, &PartialDoc { kind: "partial".into(), shard, header, records })?;
+        cp.remove().ok();
+        note(
+            c.quiet,
+            &format!(
+                "shard {}/{}: {points} design points x replications {}..{} in {elapsed:.2?}, \
+                 written to {}",
+                shard.index,
+                shard.count,
+                range.start,
+                range.end,
+                path.display()
+            ),
+        );
+        return Ok(());
+    }
+    let doc = sweep_doc(&header, &records, report);
+    let patterns = if c.kpis.is_empty() { c.target.primary() } else { c.kpis.clone() };
+    print!("{}", output::sweep_table(&doc, &patterns));
+    let truncated = doc.points.iter().map(|p| p.truncated_replications).sum();
+    for line in output::notes(doc.target.as_ref(), truncated) {
+        note(c.quiet && !line.starts_with("warning"), &line);
+    }
+    note(c.quiet, &format!("{points} design points in {elapsed:.2?}"));
+    if let Some(path) = &c.csv {
+        output::write_sweep_csv(path, &doc)?;
+    }
+    if let Some(path) = &c.json {
+        write_json(path, &doc)?;
+    }
+    // Results are safe on disk: the checkpoint is no longer needed.
+    cp.remove().ok();
+    Ok(())
+}
+
+/// The records of the checkpoint to resume from, if `--resume` was given and
+/// one exists.
+fn resume_records(
+    args: &SweepArgs,
+    path: &Path,
+    head: &CheckpointHeader,
+) -> Result<Option<Vec<caspian_montecarlo::records::PointRecords>>, Failure> {
+    if !args.resume {
+        return Ok(None);
+    }
+    if !path.exists() {
+        note(
+            args.common.quiet,
+            &format!("--resume: no checkpoint at {}, starting from the beginning", path.display()),
+        );
+        return Ok(None);
+    }
+    let (records, torn) = checkpoint::load(path, head).map_err(Failure::Input)?;
+    let held: usize = records.iter().map(|r| r.rows.len()).sum();
+    note(
+        args.common.quiet,
+        &format!(
+            "resuming from {}: {held} replications already done{}",
+            path.display(),
+            if torn { " (a torn last line from the interruption was dropped)" } else { "" }
+        ),
+    );
+    Ok(Some(records))
+}

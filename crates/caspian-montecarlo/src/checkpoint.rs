@@ -1,0 +1,181 @@
+//! Checkpoints that let an interrupted sweep resume.
+//!
+//! A checkpoint is a JSON Lines file: a header line identifying the study
+//! (as in a partial result), then one line per batch of replications
+//! completed for a design point. Lines are appended and flushed to disk as
+//! points complete, so the cost stays proportional to the work done. A kill
+//! can at worst tear the last line, which loading detects and drops. On
+//! resume the file is rewritten, atomically, with the records it held, and
+//! work continues from there; because replications are pure functions of
+//! their index, the finished sweep equals an uninterrupted one.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::atomic;
+use crate::document::StudyHeader;
+use crate::merge::difference;
+use crate::records::{PointRecords, Row};
+use crate::shard::Shard;
+
+/// The first line of a checkpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointHeader {
+    /// Always `checkpoint`.
+    pub kind: String,
+    /// The share of replications being run.
+    pub shard: Shard,
+    /// The study.
+    #[serde(flatten)]
+    pub header: StudyHeader,
+}
+
+/// Rows completed for one design point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Batch {
+    point: usize,
+    kpi_names: Vec<String>,
+    rows: Vec<Row>,
+}
+
+/// An open checkpoint being appended to.
+#[derive(Debug)]
+pub struct Checkpoint {
+    path: PathBuf,
+    file: File,
+    saved: Vec<usize>,
+}
+
+impl Checkpoint {
+    /// Starts the checkpoint at `path`, replacing any file there, holding
+    /// `records` (empty for a fresh start).
+    ///
+    /// # Errors
+    /// The I/O error.
+    pub fn create(
+        path: &Path,
+        head: &CheckpointHeader,
+        records: &[PointRecords],
+    ) -> io::Result<Self> {
+        let mut text = serde_json::to_string(head).map_err(io::Error::other)?;
+        text.push('\n');
+        for (point, rec) in records.iter().enumerate() {
+            if !rec.rows.is_empty() {
+                let batch =
+                    Batch { point, kpi_names: rec.kpi_names.clone(), rows: rec.rows.clone() };
+                text.push_str(&serde_json::to_string(&batch).map_err(io::Error::other)?);
+                text.push('\n');
+            }
+        }
+        atomic::write_atomic(path, text.as_bytes())?;
+        let file = OpenOptions::new().append(true).open(path)?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            file,
+            saved: records.iter().map(|r| r.rows.len()).collect(),
+        })
+    }
+
+    /// Appends the rows of `point` not saved yet and flushes them to disk.
+    ///
+    /// # Errors
+    /// The I/O error.
+    pub fn save(&mut self, point: usize, records: &PointRecords) -> io::Result<()> {
+        if self.saved.len() <= point {
+            self.saved.resize(point + 1, 0);
+        }
+        let from = self.saved[point];
+        if from >= records.rows.len() {
+            return Ok(());
+        }
+        let batch = Batch {
+            point,
+            kpi_names: records.kpi_names.clone(),
+            rows: records.rows[from..].to_vec(),
+        };
+        let mut line = serde_json::to_string(&batch).map_err(io::Error::other)?;
+        line.push('\n');
+        self.file.write_all(line.as_bytes())?;
+        self.file.sync_data()?;
+        self.saved[point] = records.rows.len();
+        Ok(())
+    }
+
+    /// Deletes the checkpoint (the study finished).
+    ///
+    /// # Errors
+    /// The I/O error.
+    pub fn remove(self) -> io::Result<()> {
+        drop(self.file);
+        fs::remove_file(&self.path)
+    }
+
+    /// The path of the checkpoint file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Reads the records saved in the checkpoint at `path`, which must belong to
+/// the study `expected`. Returns the records per design point and whether a
+/// torn last line (from a kill mid-write) was dropped.
+///
+/// # Errors
+/// A message when the file cannot be read, belongs to another study, or is
+/// corrupt beyond a torn last line.
+pub fn load(path: &Path, expected: &CheckpointHeader) -> Result<(Vec<PointRecords>, bool), String> {
+    let name = path.display();
+    let file = File::open(path).map_err(|e| format!("cannot read checkpoint {name}: {e}"))?;
+    let lines: Vec<String> = BufReader::new(file)
+        .lines()
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("cannot read checkpoint {name}: {e}"))?;
+    let first = lines.first().ok_or_else(|| format!("checkpoint {name} is empty"))?;
+    let head: CheckpointHeader = serde_json::from_str(first)
+        .map_err(|e| format!("{name} is not a caspian checkpoint: {e}"))?;
+    if head.kind != "checkpoint" {
+        return Err(format!("{name} is not a checkpoint (kind \"{}\")", head.kind));
+    }
+    if let Some(what) = difference(&expected.header, &head.header) {
+        return Err(format!(
+            "checkpoint {name} belongs to a different study ({what} differs); \
+             delete it or run without --resume"
+        ));
+    }
+    if head.shard != expected.shard {
+        return Err(format!("checkpoint {name} is for a different --shard"));
+    }
+    let points = expected.header.points.len();
+    let first_rep = expected.shard.range(expected.header.replications).start;
+    let mut records = vec![PointRecords::default(); points];
+    let mut torn = false;
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        let batch: Batch = match serde_json::from_str(line) {
+            Ok(b) => b,
+            Err(_) if i == lines.len() - 1 => {
+                torn = true;
+                break;
+            }
+            Err(e) => return Err(format!("checkpoint {name} line {}: {e}", i + 1)),
+        };
+        let corrupt = |what: &str| format!("checkpoint {name} line {}: {what}", i + 1);
+        let rec =
+            records.get_mut(batch.point).ok_or_else(|| corrupt("design point out of range"))?;
+        if rec.rows.is_empty() {
+            rec.kpi_names = batch.kpi_names;
+        } else if rec.kpi_names != batch.kpi_names {
+            return Err(corrupt("KPI names changed"));
+        }
+        for row in batch.rows {
+            let next = first_rep + rec.rows.len() as u64;
+            if row.replication != next || row.values.len() != rec.kpi_names.len() {
+                return Err(corrupt("replications out of order or rows malformed"));
+            }
+            rec.rows.push(row);
+        }
+    }
+    Ok((records, torn))
+}
