@@ -1,4 +1,6 @@
 //! End-to-end tests of caspian-sim: one binary, one module per area.
 
 mod engine_queueing;
+mod model_mechanisms;
+mod model_queueing;
 mod shipping_scenarios;

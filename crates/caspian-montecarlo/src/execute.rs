@@ -11,10 +11,10 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use caspian_shipping::{CompiledScenario, simulate};
+use caspian_shipping::{CompiledScenario, Replication, simulate};
 
 use crate::error::RunError;
-use crate::records::PointRecords;
+use crate::records::{PointRecords, Row};
 use crate::sequential::{self, Target, TargetReport};
 
 /// Called after each design point that needed work, with all records so far
@@ -75,19 +75,28 @@ impl<'a> Executor<'a> {
             if have >= end {
                 continue;
             }
-            let new = run_range(self.plans[point], self.seed, have..end, progress);
-            for (index, rep) in &new {
-                if rep.conservation_residual != [0, 0] {
-                    return Err(RunError::Conservation {
+            let rec = &mut self.records[point];
+            let (names, rows) = run_range(self.plans[point], self.seed, have..end, progress)
+                .map_err(|e| match e {
+                    RangeError::Conservation(replication, residual) => {
+                        RunError::Conservation { point, replication, residual }
+                    }
+                    RangeError::KpiNames(replication) => RunError::KpiNames {
                         point,
-                        replication: *index,
-                        residual: rep.conservation_residual,
-                    });
-                }
+                        message: format!(
+                            "replication {replication} produced a different set of KPI names"
+                        ),
+                    },
+                })?;
+            if rec.kpi_names.is_empty() {
+                rec.kpi_names = names;
+            } else if rec.kpi_names != names {
+                return Err(RunError::KpiNames {
+                    point,
+                    message: format!("replications from {have} on changed the KPI names"),
+                });
             }
-            self.records[point]
-                .extend(new)
-                .map_err(|message| RunError::KpiNames { point, message })?;
+            rec.rows.extend(rows);
             after_point(point, &self.records)?;
         }
         Ok(())
@@ -154,19 +163,58 @@ impl<'a> Executor<'a> {
     }
 }
 
-/// Simulates replications `reps` of `plan` in parallel on the current rayon
-/// pool, returning them in index order.
+/// A replication that broke an invariant.
+#[derive(Debug)]
+pub enum RangeError {
+    /// Cargo not conserved: (replication, residual per cargo).
+    Conservation(u64, [i128; 2]),
+    /// KPI names differ from the first replication's: (replication).
+    KpiNames(u64),
+}
+
+/// Simulates replications `reps` of `plan` on the current rayon pool and
+/// returns the KPI names and one row per replication, in index order.
+///
+/// The first replication runs alone to learn the KPI names; the others run
+/// in parallel and are turned into rows as they finish, so only the compact
+/// rows are held, never the named KPIs of every replication.
+///
+/// # Errors
+/// [`RangeError`] when a replication breaks an invariant.
 pub fn run_range(
     plan: &CompiledScenario,
     seed: u64,
     reps: Range<u64>,
     progress: &(dyn Fn() + Sync),
-) -> Vec<(u64, caspian_shipping::Replication)> {
-    reps.into_par_iter()
-        .map(|r| {
-            let out = simulate(plan, seed, r);
-            progress();
-            (r, out)
+) -> Result<(Vec<String>, Vec<Row>), RangeError> {
+    if reps.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let to_row = |index: u64, out: Replication, names: &[String]| -> Result<Row, RangeError> {
+        progress();
+        if out.conservation_residual != [0, 0] {
+            return Err(RangeError::Conservation(index, out.conservation_residual));
+        }
+        let same =
+            out.kpis.len() == names.len() && out.kpis.iter().zip(names).all(|((a, _), b)| a == b);
+        if !same {
+            return Err(RangeError::KpiNames(index));
+        }
+        Ok(Row {
+            replication: index,
+            events: out.events,
+            truncated: out.truncated,
+            values: out.kpis.iter().map(|(_, v)| v).collect(),
         })
-        .collect()
+    };
+    let first = simulate(plan, seed, reps.start);
+    let names: Vec<String> = first.kpis.iter().map(|(n, _)| n.to_string()).collect();
+    let mut rows = vec![to_row(reps.start, first, &names)?];
+    rows.extend(
+        (reps.start + 1..reps.end)
+            .into_par_iter()
+            .map(|r| to_row(r, simulate(plan, seed, r), &names))
+            .collect::<Result<Vec<Row>, RangeError>>()?,
+    );
+    Ok((names, rows))
 }

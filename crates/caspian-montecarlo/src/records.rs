@@ -5,8 +5,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use caspian_shipping::Replication;
-
 /// One replication's KPI values, aligned with [`PointRecords::kpi_names`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
@@ -31,38 +29,6 @@ pub struct PointRecords {
 }
 
 impl PointRecords {
-    /// Appends replications, which must follow the existing rows in index
-    /// order and carry the same KPI names.
-    ///
-    /// # Errors
-    /// A message when a replication's KPI names differ from the first one's
-    /// (a model defect: KPI names depend on the scenario only).
-    pub fn extend(&mut self, reps: Vec<(u64, Replication)>) -> Result<(), String> {
-        for (index, rep) in reps {
-            if self.kpi_names.is_empty() && self.rows.is_empty() {
-                self.kpi_names = rep.kpis.iter().map(|(n, _)| n.to_string()).collect();
-            }
-            let same = rep.kpis.len() == self.kpi_names.len()
-                && rep.kpis.iter().zip(&self.kpi_names).all(|((a, _), b)| a == b);
-            if !same {
-                return Err(format!(
-                    "replication {index} produced a different set of KPI names than replication {}",
-                    self.rows.first().map_or(index, |r| r.replication)
-                ));
-            }
-            if let Some(last) = self.rows.last() {
-                debug_assert!(index > last.replication, "rows must stay in replication order");
-            }
-            self.rows.push(Row {
-                replication: index,
-                events: rep.events,
-                truncated: rep.truncated,
-                values: rep.kpis.iter().map(|(_, v)| v).collect(),
-            });
-        }
-        Ok(())
-    }
-
     /// Position of a KPI in every row.
     pub fn kpi_index(&self, name: &str) -> Option<usize> {
         self.kpi_names.binary_search_by(|n| n.as_str().cmp(name)).ok()
