@@ -34,65 +34,7 @@ pub fn mg1_mean_wait(lambda: f64, mean_service: f64, scv_service: f64) -> f64 {
     rho * mean_service * (1.0 + scv_service) / (2.0 * (1.0 - rho))
 }
 
-/// Standard normal quantile (Acklam's rational approximation, relative error
-/// below 1.2e-9).
-pub fn normal_quantile(p: f64) -> f64 {
-    assert!(p > 0.0 && p < 1.0);
-    const A: [f64; 6] = [
-        -3.969_683_028_665_376e1,
-        2.209_460_984_245_205e2,
-        -2.759_285_104_469_687e2,
-        1.383_577_518_672_69e2,
-        -3.066_479_806_614_716e1,
-        2.506_628_277_459_239,
-    ];
-    const B: [f64; 5] = [
-        -5.447_609_879_822_406e1,
-        1.615_858_368_580_409e2,
-        -1.556_989_798_598_866e2,
-        6.680_131_188_771_972e1,
-        -1.328_068_155_288_572e1,
-    ];
-    const C: [f64; 6] = [
-        -7.784_894_002_430_293e-3,
-        -3.223_964_580_411_365e-1,
-        -2.400_758_277_161_838,
-        -2.549_732_539_343_734,
-        4.374_664_141_464_968,
-        2.938_163_982_698_783,
-    ];
-    const D: [f64; 4] = [
-        7.784_695_709_041_462e-3,
-        3.224_671_290_700_398e-1,
-        2.445_134_137_142_996,
-        3.754_408_661_907_416,
-    ];
-    let p_low = 0.02425;
-    if p < p_low {
-        let q = (-2.0 * p.ln()).sqrt();
-        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
-            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
-    } else if p <= 1.0 - p_low {
-        let q = p - 0.5;
-        let r = q * q;
-        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
-            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
-    } else {
-        -normal_quantile(1.0 - p)
-    }
-}
-
-/// Student-t quantile with `df` degrees of freedom (Cornish–Fisher expansion
-/// around the normal quantile; within 0.1% of tables for df >= 10).
-pub fn t_quantile(p: f64, df: f64) -> f64 {
-    let z = normal_quantile(p);
-    let z3 = z.powi(3);
-    let z5 = z.powi(5);
-    let z7 = z.powi(7);
-    z + (z3 + z) / (4.0 * df)
-        + (5.0 * z5 + 16.0 * z3 + 3.0 * z) / (96.0 * df * df)
-        + (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / (384.0 * df.powi(3))
-}
+pub use caspian_montecarlo::stats::t_quantile;
 
 /// A two-sided confidence interval for the mean of independent observations.
 #[derive(Debug, Clone, Copy)]
@@ -150,9 +92,8 @@ mod tests {
 
     #[test]
     fn quantiles_match_tables() {
-        assert!((normal_quantile(0.975) - 1.959_964).abs() < 1e-6);
-        assert!((t_quantile(0.975, 9.0) - 2.262_157).abs() < 2e-3);
-        assert!((t_quantile(0.995, 29.0) - 2.756_386).abs() < 2e-3);
-        assert!((t_quantile(0.995, 99.0) - 2.626_405).abs() < 1e-3);
+        assert!((t_quantile(0.975, 9.0) - 2.262_157).abs() < 1e-6);
+        assert!((t_quantile(0.995, 29.0) - 2.756_386).abs() < 1e-6);
+        assert!((t_quantile(0.995, 99.0) - 2.626_405).abs() < 1e-6);
     }
 }

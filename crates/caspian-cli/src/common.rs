@@ -122,8 +122,19 @@ pub(crate) fn check_outputs(paths: &[Option<&PathBuf>]) -> Result<(), Failure> {
 
 /// Writes `value` as pretty JSON, atomically.
 pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Failure> {
-    let mut text = serde_json::to_string_pretty(value)
-        .map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?;
+    encode_json(path, value, true)
+}
+
+/// Writes `value` as compact JSON, atomically (partial results: large, read
+/// by `caspian merge`, not by people).
+pub(crate) fn write_json_compact<T: Serialize>(path: &Path, value: &T) -> Result<(), Failure> {
+    encode_json(path, value, false)
+}
+
+fn encode_json<T: Serialize>(path: &Path, value: &T, pretty: bool) -> Result<(), Failure> {
+    let encoded =
+        if pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) };
+    let mut text = encoded.map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?;
     text.push('\n');
     write_file(path, text.as_bytes())
 }

@@ -9,7 +9,9 @@ use caspian_montecarlo::execute::Executor;
 use caspian_montecarlo::shard::Shard;
 use caspian_montecarlo::study::Study;
 
-use crate::common::{CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_json};
+use crate::common::{
+    CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_json, write_json_compact,
+};
 use crate::failure::Failure;
 use crate::output;
 
@@ -70,7 +72,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         }
         let path = c.json.as_ref().expect("checked by parse_shard");
         let part = PartialDoc { kind: "partial".into(), shard, header, records };
-        write_json(path, &part)?;
+        write_json_compact(path, &part)?;
         note(
             c.quiet,
             &format!(

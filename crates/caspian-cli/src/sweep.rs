@@ -12,7 +12,9 @@ use caspian_montecarlo::execute::Executor;
 use caspian_montecarlo::shard::Shard;
 use caspian_montecarlo::study::{Study, parse_axis};
 
-use crate::common::{CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_json};
+use crate::common::{
+    CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_json, write_json_compact,
+};
 use crate::failure::Failure;
 use crate::output;
 use crate::run::parse_shard;
@@ -113,7 +115,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let header = cp_head.header;
     if let Some(shard) = shard {
         let path = c.json.as_ref().expect("checked by parse_shard");
-        write_json(path, &PartialDoc { kind: "partial".into(), shard, header, records })?;
+        write_json_compact(path, &PartialDoc { kind: "partial".into(), shard, header, records })?;
         cp.remove().ok();
         note(
             c.quiet,
