@@ -3,4 +3,5 @@
 mod engine_queueing;
 mod model_mechanisms;
 mod model_queueing;
+mod runner;
 mod shipping_scenarios;

@@ -136,6 +136,8 @@ pub(crate) struct World<'a> {
     area_storms: Vec<Timeline>,
     corridor: Timeline,
     inflow_rng: Vec<ChaCha8Rng>,
+    /// Whether inflow `i`'s next event is a month-boundary wake-up, not an arrival.
+    inflow_wakeup: Vec<bool>,
     vessel_rng: Vec<ChaCha8Rng>,
     interdiction_rng: Vec<ChaCha8Rng>,
     open_arrival_rng: Vec<ChaCha8Rng>,
@@ -310,6 +312,7 @@ impl<'a> World<'a> {
             vessels,
             area_storms,
             corridor,
+            inflow_wakeup: vec![false; plan.inflows.len()],
             inflow_rng: (0..plan.inflows.len())
                 .map(|i| stream(seed, rep, Source::Inflow, sub(i)))
                 .collect(),
@@ -347,7 +350,12 @@ impl<'a> World<'a> {
         for (p, port) in self.ports.iter().enumerate() {
             for &(start, end) in port.closures.intervals() {
                 at(s, start, Ev::PortClose(p as u16));
-                at(s, end, Ev::PortOpen(p as u16));
+                // Timelines are clipped to the horizon; a closure that runs past
+                // it must not reopen the port at the horizon instant (events due
+                // exactly then still fire).
+                if end < plan.horizon {
+                    at(s, end, Ev::PortOpen(p as u16));
+                }
             }
         }
         for i in 0..plan.inflows.len() {
@@ -386,6 +394,7 @@ impl<'a> World<'a> {
         let rate = f.rate_per_h[timeline::month_of(now)];
         if rate <= 0.0 {
             // Nothing arrives this month: look again at the start of the next.
+            self.inflow_wakeup[i] = true;
             return timeline::next_month_start(now)
                 .saturating_since(now)
                 .max(SimDuration::from_ticks(1));
@@ -402,11 +411,14 @@ impl<'a> World<'a> {
 
     fn on_inflow(&mut self, s: &mut Scheduler<Ev>, i: usize) {
         let now = s.now();
+        let wakeup = std::mem::take(&mut self.inflow_wakeup[i]);
         let gap = self.inflow_gap(i, now);
         at(s, now.saturating_add(gap), Ev::Inflow(i as u16));
         let f = &self.plan.inflows[i];
-        if f.rate_per_h[timeline::month_of(now)] <= 0.0 {
-            return; // a month-boundary wake-up, not an arrival
+        if wakeup || f.rate_per_h[timeline::month_of(now)] <= 0.0 {
+            // A month-boundary wake-up (the next arrival is one gap later), or a
+            // gap that ran into a month where nothing arrives.
+            return;
         }
         let size = f.size.sample(&mut self.inflow_rng[i]).round().max(0.0) as u64;
         let size = size.min(self.plan.storages[f.into].capacity);
@@ -469,23 +481,30 @@ impl<'a> World<'a> {
                 self.gate_wait_h[ready.tag as usize].record(ready.waited.as_hours_f64());
                 progress = true;
             }
+            // Progress means cargo moved or a vessel stopped waiting: a vessel
+            // that can move nothing (e.g. a discharge held behind a train
+            // waiting at the gate, which goes first) must not spin the loop.
             while self.stores[st].level.level() > 0
                 && let Some(&v) = self.stores[st].waiting_loaders.front()
             {
-                progress = true;
+                let before = self.stores[st].level.level();
                 if self.load_step(s, v as usize) {
                     self.stores[st].waiting_loaders.pop_front();
+                    progress = true;
                 } else {
+                    progress |= self.stores[st].level.level() != before;
                     break;
                 }
             }
             while self.stores[st].level.space() > 0
                 && let Some(&v) = self.stores[st].waiting_dischargers.front()
             {
-                progress = true;
+                let before = self.stores[st].level.level();
                 if self.discharge_step(s, v as usize) {
                     self.stores[st].waiting_dischargers.pop_front();
+                    progress = true;
                 } else {
+                    progress |= self.stores[st].level.level() != before;
                     break;
                 }
             }
@@ -770,7 +789,10 @@ impl<'a> World<'a> {
         }
         let t = first_open(now, &self.ports[port].closures, &self.corridor);
         if t > now {
-            self.ports[port].convoy_due = at(s, t, Ev::ConvoyGo(port as u16));
+            // A closure clipped at the horizon "ends" there: no sailing at that instant.
+            if t < self.plan.horizon {
+                self.ports[port].convoy_due = at(s, t, Ev::ConvoyGo(port as u16));
+            }
             return;
         }
         let members = std::mem::take(&mut self.ports[port].convoy);
@@ -784,7 +806,10 @@ impl<'a> World<'a> {
         let port = self.vessels[v].port;
         let t = first_open(now, &self.ports[port].closures, &self.corridor);
         if t > now {
-            at(s, t, Ev::TryDepart(v as u32));
+            // A closure clipped at the horizon "ends" there: no sailing at that instant.
+            if t < self.plan.horizon {
+                at(s, t, Ev::TryDepart(v as u32));
+            }
         } else {
             self.depart(s, v, false);
         }

@@ -1,0 +1,811 @@
+//! One test per mechanism of the Caspian model, each on a tiny scenario whose
+//! result can be worked out by hand. The hand calculation sits in a comment
+//! beside each assertion.
+//!
+//! Most scenarios are deterministic (constant distributions, regular
+//! arrivals, probabilities 0 or 1). Where randomness remains (storm and
+//! closure onsets are always Poisson), the test either makes the random part
+//! irrelevant with overwhelming probability (bound stated in the comment) or
+//! checks a mean against theory with an interval.
+//!
+//! Every run goes through [`run`], which also checks the invariants that hold
+//! on every scenario: the conservation residual is zero, no storage ever held
+//! more than its capacity, and the event safeguard did not stop the run.
+//!
+//! Timing conventions used in the hand calculations (from `model.rs`):
+//! - vessels start empty at their origin, vessel k arriving at
+//!   k * (nominal cycle / count);
+//! - cargo moves in one step when the berth is granted (discharge) or when it
+//!   is there (loading); the rates only decide when the vessel may leave, so
+//!   `delivered` counts at the moment of berthing;
+//! - `voyages` counts crossings started (both legs);
+//! - a regular inflow's first arrival comes one gap after time zero;
+//! - events due exactly at the horizon still fire, so every scenario keeps
+//!   its events away from the horizon.
+
+use caspian_shipping::{CompiledScenario, Replication};
+use caspian_tests::theory::Interval;
+
+// ----- helpers ----------------------------------------------------------------
+
+fn load(text: &str) -> CompiledScenario {
+    caspian_shipping::load(text, "mechanism test").unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+/// One replication, with the invariants every scenario must satisfy.
+fn run(plan: &CompiledScenario, seed: u64, rep: u64) -> Replication {
+    let out = caspian_shipping::simulate(plan, seed, rep);
+    assert!(!out.truncated, "hit the event limit");
+    assert_eq!(out.conservation_residual, [0, 0], "cargo is not conserved");
+    for st in &plan.storages {
+        let max = kpi(&out, &format!("storage_max.{}", st.id));
+        assert!(
+            max <= st.capacity as f64,
+            "storage {} held {max} > capacity {}",
+            st.id,
+            st.capacity
+        );
+    }
+    out
+}
+
+fn kpi(out: &Replication, name: &str) -> f64 {
+    out.kpis.get(name).unwrap_or_else(|| panic!("no KPI {name}"))
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+#[track_caller]
+fn assert_close(actual: f64, expected: f64, what: &str) {
+    assert!(close(actual, expected), "{what}: expected {expected}, got {actual}");
+}
+
+/// Replaces the single occurrence of `from` in `text` (panics if it is not
+/// exactly one, so a template change cannot silently skip an edit).
+fn edit(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once in the scenario");
+    text.replacen(from, to, 1)
+}
+
+/// Sets the value on the line tagged `# <tag>`.
+fn set(text: &str, tag: &str, value: &str) -> String {
+    let marker = format!("# {tag}");
+    let line = text
+        .lines()
+        .find(|l| l.ends_with(&marker))
+        .unwrap_or_else(|| panic!("no line tagged {tag}"));
+    let key = line.split('=').next().unwrap().trim();
+    edit(text, line, &format!("{key} = {value} {marker}"))
+}
+
+/// Sets the horizon in hours.
+fn horizon_h(text: &str, h: f64) -> String {
+    set(text, "horizon", &format!("{:?}", h / 24.0))
+}
+
+/// Number of k >= 0 with `first + k * period` in `[from, to)`.
+fn count_in(first: f64, period: f64, from: f64, to: f64) -> u64 {
+    (0..).map(|k| first + k as f64 * period).take_while(|&t| t < to).filter(|&t| t >= from).count()
+        as u64
+}
+
+/// Two ports `a` and `b` with one tanker berth each, a tank farm at each, and
+/// one tanker shuttling a -> b. Crossing 100 nmi / 10 kn = 10 h; 1,000 t at
+/// 1,000 t/h loads or discharges in 1 h; no port-call overhead; no weather,
+/// no interdiction. Horizon 1,002 h, no warm-up.
+const BASE: &str = r#"
+[scenario]
+name = "mechanism"
+horizon_days = 41.75 # horizon
+warmup_days = 0.0 # warmup
+
+[[port]]
+id = "a"
+berths = { tanker = 1 } # a.berths
+
+[[port]]
+id = "b"
+berths = { tanker = 1 } # b.berths
+
+[[storage]]
+id = "a_farm"
+port = "a"
+cargo = "oil"
+capacity = 1000000 # a_farm.capacity
+initial = 0 # a_farm.initial
+
+[[storage]]
+id = "b_farm"
+port = "b"
+cargo = "oil"
+capacity = 1000000 # b_farm.capacity
+initial = 0 # b_farm.initial
+
+[[fleet]]
+id = "t"
+berth_class = "tanker"
+count = 1 # fleet.count
+cargo = "oil"
+capacity = 1000 # fleet.capacity
+speed_kn = 10.0 # fleet.speed
+distance_nmi = 100.0 # fleet.distance
+origin = "a"
+load_from = "a_farm"
+destination = "b"
+discharge_to = "b_farm"
+load_rate_per_h = 1000.0 # fleet.load_rate
+discharge_rate_per_h = 1000.0 # fleet.discharge_rate
+port_call_overhead_h = { dist = "constant", value = 0.0 } # fleet.overhead
+dispatch = { policy = "when_full" } # fleet.dispatch
+"#;
+
+/// 100 t every 10 h into the origin farm: 876 arrivals a year is exactly one
+/// per 10 h, the first at t = 10 h.
+const FEED: &str = r#"
+[[inflow]]
+id = "feed"
+into = "a_farm"
+arrivals_per_year = 876.0
+size = { dist = "constant", value = 100.0 }
+pattern = "regular"
+"#;
+
+// ----- (a) dispatch policies ------------------------------------------------------
+
+fn dispatch_run(dispatch: &str) -> Replication {
+    let text = set(BASE, "fleet.dispatch", dispatch) + FEED;
+    run(&load(&text), 1, 0)
+}
+
+#[test]
+fn when_full_waits_for_a_full_load() {
+    let out = dispatch_run(r#"{ policy = "when_full" }"#);
+    // Supply is 100 t per 10 h, the tanker takes 1,000 t, so it fills when the
+    // 10th, 20th, ... parcel arrives: it sails at t = 100, 200, ..., 1000
+    // (10 outbound crossings <= 1002), reaches b 10 h later, discharges in 1 h
+    // and sails back at 111, 211, ..., 911 (9 return crossings).
+    assert_eq!(kpi(&out, "voyages.t"), 19.0);
+    // Deliveries on berthing at b at 110, 210, ..., 910: 9 x 1,000 t.
+    assert_eq!(kpi(&out, "delivered.b_farm"), 9_000.0);
+    assert_eq!(kpi(&out, "delivered_total.oil"), 9_000.0);
+    // Working per cycle: sail 10 + discharge 1 + sail back 10 = 21 h, from the
+    // departures at 100..900 (9 cycles) plus [1000, 1002) = 191 h of 1,002.
+    assert_close(kpi(&out, "vessel_utilization.t"), 191.0 / 1002.0, "utilization");
+    assert_close(kpi(&out, "crossing_h.t"), 10.0, "crossing");
+}
+
+#[test]
+fn full_or_max_wait_behaves_as_when_full_when_the_wait_never_binds() {
+    // Filling takes at most 100 h after loading starts, less than 150 h: the
+    // same run as when_full.
+    let out = dispatch_run(r#"{ policy = "full_or_max_wait", max_wait_h = 150.0 }"#);
+    assert_eq!(kpi(&out, "voyages.t"), 19.0);
+    assert_eq!(kpi(&out, "delivered_total.oil"), 9_000.0);
+}
+
+#[test]
+fn full_or_max_wait_sails_part_loaded_after_the_wait() {
+    let out = dispatch_run(r#"{ policy = "full_or_max_wait", max_wait_h = 29.5 }"#);
+    // Loading starts at 0, the wait ends at 29.5 with the parcels of 10 and 20:
+    // 200 t. Arrive b 39.5, discharge 0.2 h, sail 39.7, back at a 49.7 (parcels
+    // 30, 40 waiting), wait until 79.2 (parcels 50, 60, 70): 500 t. From then on
+    // every cycle is 29.5 + 10 + 0.5 + 10 = 50 h with 500 t: outbound at
+    // 79.2 + 50k, return at 89.7 + 50k, berthing at b at 89.2 + 50k.
+    // Outbound <= 1002: 29.5 and k = 0..18 (979.2) -> 20. Returns: 39.7 and
+    // k = 0..18 (989.7) -> 20. Total 40.
+    assert_eq!(kpi(&out, "voyages.t"), 40.0);
+    // Deliveries: 200 at 39.5, then 500 at 89.2 + 50k for k = 0..18 (989.2):
+    // 200 + 19 x 500 = 9,700 t (every parcel up to t = 970).
+    assert_eq!(kpi(&out, "delivered_total.oil"), 9_700.0);
+}
+
+#[test]
+fn timetable_sails_at_slots_full_or_not() {
+    let out = dispatch_run(r#"{ policy = "timetable", interval_h = 50.0, offset_h = 45.0 }"#);
+    // Slots at 45 + 50k. First slot 45 with parcels 10..40: 400 t. Arrive b 55,
+    // discharge 0.4 h, back at a 65.4; next slot 95 with parcels 50..90: 500 t;
+    // then 500 t every 50 h. Outbound at 45 + 50k <= 1002: k = 0..19 -> 20.
+    // Returns at 55.4 and 55.5 + 50k (k = 1..18, last 955.5) -> 19. Total 39.
+    assert_eq!(kpi(&out, "voyages.t"), 39.0);
+    // Berthing at b at 55 + 50k < 1002: k = 0..18 -> 400 + 18 x 500 = 9,400 t
+    // (every parcel up to t = 940).
+    assert_eq!(kpi(&out, "delivered_total.oil"), 9_400.0);
+}
+
+// ----- (b) round-trip cycle time ------------------------------------------------------
+
+#[test]
+fn round_trip_cycle_time_sets_voyages_and_utilization() {
+    let mut text = BASE.to_string();
+    for (tag, value) in [
+        ("horizon", "375.5"), // 9,012 h
+        ("warmup", "10.0"),   // 240 h
+        ("fleet.count", "2"),
+        ("fleet.capacity", "5000"),
+        ("fleet.speed", "12.0"),
+        ("fleet.distance", "240.0"),
+        ("fleet.load_rate", "500.0"),
+        ("fleet.discharge_rate", "1000.0"),
+        ("fleet.overhead", r#"{ dist = "constant", value = 2.0 }"#),
+        ("a_farm.capacity", "2000000"),
+        ("a_farm.initial", "2000000"),
+        ("b_farm.capacity", "2000000"),
+    ] {
+        text = set(&text, tag, value);
+    }
+    let out = run(&load(&text), 1, 0);
+    // Cycle = overhead 2 + load 5000/500 = 10 + crossing 240/12 = 20
+    //       + overhead 2 + discharge 5000/1000 = 5 + crossing 20 = 59 h.
+    // Vessel 0 starts at 0: sails out at 12 + 59k, berths at b at 32 + 59k,
+    // sails back at 39 + 59k. Vessel 1 starts half a cycle later (29.5 h):
+    // 41.5 + 59k, 61.5 + 59k, 68.5 + 59k. Their berth times never overlap, so
+    // nobody waits. Statistics cover [240, 9012).
+    let (w, h) = (240.0, 9012.0);
+    let voyages = count_in(12.0, 59.0, w, h)
+        + count_in(39.0, 59.0, w, h)
+        + count_in(41.5, 59.0, w, h)
+        + count_in(68.5, 59.0, w, h);
+    // = 149 + 149 + 149 + 149 = 596 (about 2 vessels x 2 legs x 8772 / 59).
+    assert_eq!(voyages, 596);
+    assert_eq!(kpi(&out, "voyages.t"), voyages as f64);
+    // Deliveries at 32 + 59k (149 in the window) and 61.5 + 59k (148): 297 x 5,000 t.
+    let deliveries = count_in(32.0, 59.0, w, h) + count_in(61.5, 59.0, w, h);
+    assert_eq!(deliveries, 297);
+    assert_eq!(kpi(&out, "delivered_total.oil"), deliveries as f64 * 5_000.0);
+    assert_close(kpi(&out, "crossing_h.t"), 20.0, "crossing");
+    // Never idle: loading, sailing or discharging all the time.
+    assert_close(kpi(&out, "vessel_utilization.t"), 1.0, "vessel utilization");
+    // Each vessel holds a berth 12 h per 59 h at a and 7 h at b; two vessels,
+    // so 24/59 and 14/59, up to one partial call per vessel at each end of the
+    // 8,772 h window (at most 2 x 12 h).
+    let edge = 24.0 / 8772.0;
+    let ua = kpi(&out, "berth_utilization.a.tanker");
+    let ub = kpi(&out, "berth_utilization.b.tanker");
+    assert!((ua - 24.0 / 59.0).abs() <= edge, "berth utilization at a {ua}");
+    assert!((ub - 14.0 / 59.0).abs() <= edge, "berth utilization at b {ub}");
+    assert_eq!(kpi(&out, "anchorage_wait_h.a.tanker"), 0.0);
+    assert_eq!(kpi(&out, "anchorage_wait_h.b.tanker"), 0.0);
+}
+
+// ----- (c) blocking -------------------------------------------------------------
+
+#[test]
+fn full_destination_storage_limits_throughput_to_the_outflow() {
+    let text = set(&set(BASE, "b_farm.capacity", "2000"), "a_farm.initial", "1000000")
+        + r#"
+[[outflow]]
+id = "pipe"
+from = "b_farm"
+capacity_per_year = 87600.0 # 10 t/h
+interval_h = 10.0
+"#;
+    let out = run(&load(&text), 1, 0);
+    // Unblocked, the tanker would land 1,000 t every 22 h (46 cargoes by 1002 h).
+    // The pipe takes 100 t every 10 h (at 10, 20, ..., 1000). At t = 10 the farm
+    // is still empty (first cargo lands at 11); from then on it is never empty:
+    // it gains 1,000 t per 22 h against 220 t drained, fills up (storage_max =
+    // 2,000) and then holds the tanker at the berth. So the pipe forwards
+    // 99 x 100 t = 9,900 t.
+    assert_eq!(kpi(&out, "forwarded.pipe"), 9_900.0);
+    assert_eq!(kpi(&out, "storage_max.b_farm"), 2_000.0);
+    // What landed is what left plus what is in the farm (at most its capacity).
+    let delivered = kpi(&out, "delivered.b_farm");
+    assert!((9_900.0..=11_900.0).contains(&delivered), "delivered {delivered}");
+}
+
+#[test]
+fn full_origin_tank_farm_shuts_oil_in() {
+    // The destination farm is full from the start and nothing drains it, so the
+    // tanker's first cargo never lands and the origin farm (1,000 t) fills up.
+    let mut text = BASE.to_string();
+    for (tag, value) in [
+        ("a_farm.capacity", "1000"),
+        ("b_farm.capacity", "1000"),
+        ("b_farm.initial", "1000"),
+        ("fleet.capacity", "500"),
+    ] {
+        text = set(&text, tag, value);
+    }
+    let text = text
+        + &FEED.replace("pattern = \"regular\"", "pattern = \"regular\"\nspill_when_full = true");
+    let out = run(&load(&text), 1, 0);
+    // Parcels of 100 t at 10, 20, ..., 1000 (100 parcels). The tanker takes the
+    // first five (full at 50), sails, and waits at b for space forever. The farm
+    // then takes parcels 60..150 (10 x 100 = 1,000 t, full) and spills the 85
+    // parcels at 160..1000: 8,500 t shut in.
+    assert_eq!(kpi(&out, "shut_in.feed"), 8_500.0);
+    assert_eq!(kpi(&out, "storage_max.a_farm"), 1_000.0);
+    assert_eq!(kpi(&out, "delivered_total.oil"), 0.0);
+    assert_eq!(kpi(&out, "voyages.t"), 1.0);
+}
+
+/// Origin farm full at the start (1,000 of 1,000 t); 100 t every 10 h; the
+/// tanker (1,000 t) berths at 0 but has a 25 h port-call overhead, so it
+/// empties the farm at t = 25. Horizon 95 h.
+fn gate_scenario(spill: bool) -> Replication {
+    let mut text = BASE.to_string();
+    for (tag, value) in [
+        ("a_farm.capacity", "1000"),
+        ("a_farm.initial", "1000"),
+        ("fleet.overhead", r#"{ dist = "constant", value = 25.0 }"#),
+    ] {
+        text = set(&text, tag, value);
+    }
+    let text = horizon_h(&text, 95.0)
+        + &FEED.replace(
+            "pattern = \"regular\"",
+            &format!("pattern = \"regular\"\nspill_when_full = {spill}"),
+        );
+    run(&load(&text), 1, 0)
+}
+
+#[test]
+fn full_origin_farm_makes_trains_wait_at_the_gate_when_not_spilling() {
+    let out = gate_scenario(false);
+    // Parcels at 10 and 20 find the farm full and wait at the gate; at 25 the
+    // tanker takes all 1,000 t and both enter (waits 15 h and 5 h). Parcels
+    // 30..90 enter at once (the farm reaches 900 t). Mean gate wait over the 9
+    // admissions: (15 + 5) / 9 h. Nothing is shut in.
+    assert_close(kpi(&out, "gate_wait_h.feed"), 20.0 / 9.0, "gate wait");
+    assert_eq!(kpi(&out, "shut_in.feed"), 0.0);
+    assert_eq!(kpi(&out, "delivered_total.oil"), 1_000.0); // lands at b at 26 + 10 = 36
+}
+
+#[test]
+fn full_origin_farm_spills_when_spilling() {
+    let out = gate_scenario(true);
+    // Same run, but the parcels of 10 and 20 spill: 200 t shut in.
+    assert_eq!(kpi(&out, "shut_in.feed"), 200.0);
+    assert!(out.kpis.get("gate_wait_h.feed").is_none(), "no gate for a spilling inflow");
+    assert_eq!(kpi(&out, "delivered_total.oil"), 1_000.0);
+}
+
+#[test]
+fn discharging_vessel_waits_behind_a_train_at_the_gate() {
+    // The destination farm (950 of 1,000 t) also receives 100-t trains that
+    // wait at the gate when they do not fit. A slow outflow (first draw at
+    // 100 h, after the horizon) drains it, so the scenario is valid.
+    let mut text = BASE.to_string();
+    for (tag, value) in
+        [("a_farm.initial", "1000"), ("b_farm.capacity", "1000"), ("b_farm.initial", "950")]
+    {
+        text = set(&text, tag, value);
+    }
+    let text = horizon_h(&text, 95.0)
+        + &FEED.replace("into = \"a_farm\"", "into = \"b_farm\"")
+        + r#"
+[[outflow]]
+id = "pipe"
+from = "b_farm"
+capacity_per_year = 8760.0
+interval_h = 100.0
+"#;
+    let out = run(&load(&text), 1, 0);
+    // The train of t = 10 does not fit (50 t of space) and waits at the gate.
+    // The tanker lands at 11 but the gate goes first (puts are FIFO), so it
+    // waits at the berth with its 1,000 t until the horizon: nothing is
+    // delivered, nothing is admitted (gate wait undefined), and the run ends.
+    assert_eq!(kpi(&out, "delivered.b_farm"), 0.0);
+    assert!(kpi(&out, "gate_wait_h.feed").is_nan());
+    assert_eq!(kpi(&out, "storage_max.b_farm"), 950.0);
+    assert_eq!(kpi(&out, "voyages.t"), 1.0);
+}
+
+// ----- (d) storms, (e) ice, (f) corridor closures ------------------------------------
+
+/// Poisson episodes (storms at a port, corridor closures) with constant
+/// duration: the closed share of time in steady state is that of an M/D/inf
+/// queue being busy, 1 - exp(-lambda d).
+#[test]
+fn storm_and_corridor_closure_hours_match_poisson_theory() {
+    // Storm onsets 0.1 a day in every month (3.1 in a 31-day month, ...), 48 h
+    // each; corridor closures 36.5 a year (0.1 a day), 48 h each. After a warm-up
+    // longer than one episode, P(closed) = 1 - exp(-0.1 * 2) = 0.18127, so over
+    // the 8,760 h window the expected closed hours are 8,760 * 0.18127 = 1,587.9.
+    let text = r#"
+[scenario]
+name = "closures"
+horizon_days = 375.0
+warmup_days = 10.0
+
+[[sea_area]]
+id = "sea"
+storm_onsets_per_month = [3.1, 2.8, 3.1, 3.0, 3.1, 3.0, 3.1, 3.1, 3.0, 3.1, 3.0, 3.1]
+storm_duration_h = { dist = "constant", value = 48.0 }
+
+[[port]]
+id = "p"
+sea_area = "sea"
+berths = { tanker = 1 }
+
+[interdiction]
+closures_per_year = 36.5
+closure_duration_h = { dist = "constant", value = 48.0 }
+"#;
+    let plan = load(text);
+    let (storm, corridor): (Vec<f64>, Vec<f64>) = (0..200)
+        .map(|rep| {
+            let out = run(&plan, 5, rep);
+            (kpi(&out, "port_closure_h.p"), kpi(&out, "corridor_closure_h"))
+        })
+        .unzip();
+    let theory = 8760.0 * (1.0 - (-0.2f64).exp());
+    for (what, xs) in [("storm", &storm), ("corridor", &corridor)] {
+        let ci = Interval::student_t(xs, 0.99);
+        println!(
+            "{what} closure hours: theory {theory:.1}, model {:.1}, 99% CI [{:.1}, {:.1}] (n={})",
+            ci.mean,
+            ci.low(),
+            ci.high(),
+            ci.n
+        );
+        assert!(ci.contains(theory), "{what}: {theory} outside {ci:?}");
+        assert!(ci.half_width < 0.05 * theory, "{what}: interval too wide: {ci:?}");
+    }
+}
+
+/// A sea area whose storms start within the first hour with overwhelming
+/// probability and then last past the horizon: onsets 1000 a month (1.34 an
+/// hour), each 100,000 h long. P(first onset later than 20 h) = exp(-26.9).
+/// Port a has no sea area; port b is in the stormy one.
+fn endless_storm(slowdown: f64) -> Replication {
+    let mut text = BASE.to_string();
+    for (tag, value) in [("a_farm.initial", "1000"), ("fleet.load_rate", "50.0")] {
+        text = set(&text, tag, value);
+    }
+    let text = edit(&horizon_h(&text, 100.0), "id = \"b\"\n", "id = \"b\"\nsea_area = \"sea\"\n")
+        + &format!(
+            r#"
+[[sea_area]]
+id = "sea"
+storm_onsets_per_month = [1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0]
+storm_duration_h = {{ dist = "constant", value = 100000.0 }}
+storm_crossing_slowdown = {slowdown:?}
+"#
+        );
+    run(&load(&text), 1, 0)
+}
+
+#[test]
+fn storms_slow_crossings_and_close_ports() {
+    for (slowdown, crossing) in [(1.5, 15.0), (1.0, 10.0)] {
+        let out = endless_storm(slowdown);
+        // Loading 1,000 t at 50 t/h ends at 20; port a never closes, so the
+        // tanker sails at 20 into a sea already stormy: the whole 10 h crossing
+        // is stormy and takes 10 * slowdown h.
+        assert_close(kpi(&out, "crossing_h.t"), crossing, "crossing");
+        // It reaches b at 20 + crossing, finds it closed until the horizon and
+        // waits at anchorage: the line at b holds one vessel for the rest of
+        // the 100 h, nothing lands, no berth-hour is used.
+        let queue = (100.0 - 20.0 - crossing) / 100.0;
+        assert_close(kpi(&out, "anchorage_queue_mean.b.tanker"), queue, "queue at b");
+        assert_eq!(kpi(&out, "delivered_total.oil"), 0.0);
+        assert_eq!(kpi(&out, "berth_utilization.b.tanker"), 0.0);
+        assert!(kpi(&out, "anchorage_wait_h.b.tanker").is_nan(), "nobody berthed at b");
+        // b is closed from the first onset (before t = 20) to the end; a never.
+        let closed = kpi(&out, "port_closure_h.b");
+        assert!((80.0..100.0).contains(&closed), "b closed {closed} h");
+        assert_eq!(kpi(&out, "port_closure_h.a"), 0.0);
+    }
+}
+
+#[test]
+fn ice_season_closes_affected_ports_for_its_length() {
+    // Ice from day 59.5 (1,428 h) for 31 days (744 h): [1428, 2172) closes port
+    // a (ice_affected) but not port b (same area). Ships arrive at a every 24 h
+    // (first at 24) and stay 0.1 h. Horizon 100.5 days = 2,412 h: arrivals at
+    // 24k, k = 1..100.
+    let text = r#"
+[scenario]
+name = "ice"
+horizon_days = 100.5
+
+[[sea_area]]
+id = "north"
+ice = { start_day = 59.5, duration_days = { dist = "constant", value = 31.0 } }
+
+[[port]]
+id = "a"
+sea_area = "north"
+ice_affected = true
+berths = { tanker = 1 }
+
+[[port]]
+id = "b"
+sea_area = "north"
+berths = { tanker = 1 }
+
+[[open_traffic]]
+id = "ships"
+port = "a"
+berth_class = "tanker"
+interarrival_h = { dist = "constant", value = 24.0 }
+service_h = { dist = "constant", value = 0.1 }
+"#;
+    let out = run(&load(text), 1, 0);
+    assert_close(kpi(&out, "port_closure_h.a"), 744.0, "ice closure at a");
+    assert_eq!(kpi(&out, "port_closure_h.b"), 0.0);
+    // Arrivals k = 60..90 (1440..2160 h, 31 ships) fall in the ice. At 2172 they
+    // berth one after another, the j-th (j = 0..30) at 2172 + 0.1j, having waited
+    // 2172 + 0.1j - 24(60 + j) = 732 - 23.9j h. Sum = 31 * 732 - 23.9 * 465 =
+    // 11,578.5 h; the other 69 ships do not wait. Mean over 100 berthings:
+    assert_close(kpi(&out, "anchorage_wait_h.a.tanker"), 115.785, "wait at a");
+    // 100 ships x 0.1 h = 10 berth-hours over 2412 - 744 = 1,668 open berth-hours.
+    assert_close(kpi(&out, "berth_utilization.a.tanker"), 10.0 / 1668.0, "utilization at a");
+}
+
+#[test]
+fn no_crossing_starts_during_a_corridor_closure() {
+    // Closures 1000 a year (one per 8.76 h on average), each 1,000,000 h long:
+    // the corridor closes for good at the first onset, which comes before
+    // t = 200 h except with probability exp(-200 / 8.76) = 1e-10.
+    let mut text = BASE.to_string();
+    for (tag, value) in [("a_farm.initial", "1000"), ("fleet.load_rate", "5.0")] {
+        text = set(&text, tag, value);
+    }
+    let text = horizon_h(&text, 300.0)
+        + r#"
+[interdiction]
+closures_per_year = 1000.0
+closure_duration_h = { dist = "constant", value = 1000000.0 }
+"#;
+    let out = run(&load(&text), 1, 0);
+    // Loading 1,000 t at 5 t/h ends at 200, inside the closure: the tanker never
+    // sails and keeps its berth for the whole 300 h.
+    assert_eq!(kpi(&out, "voyages.t"), 0.0);
+    assert_eq!(kpi(&out, "delivered_total.oil"), 0.0);
+    assert_close(kpi(&out, "berth_utilization.a.tanker"), 1.0, "berth held");
+    let closed = kpi(&out, "corridor_closure_h");
+    assert!((100.0..300.0).contains(&closed), "corridor closed {closed} h");
+}
+
+// ----- (g) interdiction, (h) escorts ------------------------------------------------
+
+fn with_interdiction(text: &str, table: &str) -> String {
+    format!("{}\n[interdiction]\n{table}\n", set(text, "a_farm.initial", "1000000"))
+}
+
+#[test]
+fn every_crossing_is_detained_when_incidents_are_certain() {
+    let text = with_interdiction(
+        BASE,
+        r#"incident_probability = 1.0
+loss_probability = 0.0
+detention_h = { dist = "constant", value = 5.0 }"#,
+    );
+    let out = run(&load(&text), 1, 0);
+    // Each leg: detained 5 h, then 10 h at sea. Cycle = load 1 + 5 + 10 +
+    // discharge 1 + 5 + 10 = 32 h. Outbound at 1 + 32k <= 1002: k = 0..31 -> 32;
+    // returns at 17 + 32k < 1002: k = 0..30 -> 31. 63 crossings, all detained.
+    assert_eq!(kpi(&out, "voyages.t"), 63.0);
+    assert_eq!(kpi(&out, "incidents"), 63.0);
+    assert_eq!(kpi(&out, "detentions"), 63.0);
+    assert_eq!(kpi(&out, "vessels_lost"), 0.0);
+    // Berthing at b at 16 + 32k < 1002: k = 0..30 -> 31 x 1,000 t.
+    assert_eq!(kpi(&out, "delivered_total.oil"), 31_000.0);
+    // The detention is not part of the crossing time.
+    assert_close(kpi(&out, "crossing_h.t"), 10.0, "crossing");
+}
+
+#[test]
+fn certain_loss_sinks_every_vessel_with_its_cargo() {
+    let text = with_interdiction(
+        &set(BASE, "fleet.count", "2"),
+        "incident_probability = 1.0\nloss_probability = 1.0",
+    );
+    let out = run(&load(&text), 1, 0);
+    // Vessel 0 loads 0..1 and is lost on sailing at 1 with 1,000 t; vessel 1
+    // starts half a cycle (11 h) later, loads 11..12 and is lost at 12.
+    assert_eq!(kpi(&out, "vessels_lost"), 2.0);
+    assert_eq!(kpi(&out, "cargo_lost.oil"), 2_000.0);
+    assert_eq!(kpi(&out, "voyages.t"), 2.0);
+    assert_eq!(kpi(&out, "incidents"), 2.0);
+    assert_eq!(kpi(&out, "detentions"), 0.0);
+    assert_eq!(kpi(&out, "delivered_total.oil"), 0.0);
+}
+
+#[test]
+fn convoys_sail_together_and_escorts_prevent_incidents() {
+    let text = with_interdiction(
+        &set(BASE, "fleet.count", "2"),
+        r#"incident_probability = 1.0
+loss_probability = 1.0
+escort = { enabled = true, incident_factor = 0.0, convoy_size = 2, max_wait_h = 100.0 }"#,
+    );
+    let out = run(&load(&text), 1, 0);
+    // Escorted crossings have incident probability 1 x 0 = 0.
+    assert_eq!(kpi(&out, "incidents"), 0.0);
+    // Vessel 0 is loaded at 1 and leaves the berth to wait for a convoy;
+    // vessel 1 (starts at 11) is loaded at 12: both sail at 12, reach b at 22,
+    // discharge one after the other (22..23, 23..24), sail back together at 24,
+    // load at a 34..35 and 35..36, and sail at 36: a convoy of two every 24 h.
+    // Outbound convoys at 12 + 24k <= 1002: k = 0..41 -> 42; return convoys at
+    // 24 + 24k < 1002: k = 0..40 -> 41. Crossings: 2 x 83 = 166.
+    assert_eq!(kpi(&out, "voyages.t"), 166.0);
+    // Berthing at b at 22 + 24k and 23 + 24k, k = 0..40: 82 x 1,000 t.
+    assert_eq!(kpi(&out, "delivered_total.oil"), 82_000.0);
+}
+
+#[test]
+fn a_lone_vessel_waits_the_convoy_maximum_before_sailing() {
+    let text =
+        with_interdiction(BASE, "escort = { enabled = true, convoy_size = 2, max_wait_h = 20.0 }");
+    let out = run(&load(&text), 1, 0);
+    // No second vessel ever joins, so every departure waits exactly 20 h:
+    // cycle = load 1 + 20 + 10 + discharge 1 + 20 + 10 = 62 h. Outbound at
+    // 21 + 62k <= 1002: k = 0..15 -> 16; returns at 52 + 62k < 1002: k = 0..15
+    // -> 16. Total 32.
+    assert_eq!(kpi(&out, "voyages.t"), 32.0);
+    // Berthing at b at 31 + 62k < 1002: k = 0..15 -> 16 x 1,000 t.
+    assert_eq!(kpi(&out, "delivered_total.oil"), 16_000.0);
+}
+
+#[test]
+fn escort_incident_factor_scales_the_incident_probability() {
+    // Incident probability 1, escort factor 0.5: each escorted crossing has an
+    // incident with probability 0.5 (a detention of 1 h; no losses). Convoys of
+    // one, so nobody waits. Over n crossings the incident share is binomial:
+    // 0.5 +- 3.29 * sqrt(0.25 / n) covers it with probability 0.999.
+    let text = with_interdiction(
+        &set(BASE, "fleet.count", "2"),
+        r#"incident_probability = 1.0
+detention_h = { dist = "constant", value = 1.0 }
+escort = { enabled = true, incident_factor = 0.5, convoy_size = 1, max_wait_h = 0.0 }"#,
+    );
+    let plan = load(&text);
+    let (mut incidents, mut crossings) = (0.0, 0.0);
+    for rep in 0..5 {
+        let out = run(&plan, 3, rep);
+        assert_eq!(kpi(&out, "detentions"), kpi(&out, "incidents"));
+        incidents += kpi(&out, "incidents");
+        crossings += kpi(&out, "voyages.t");
+    }
+    let share = incidents / crossings;
+    let bound = 3.29 * (0.25 / crossings).sqrt();
+    println!("escorted incident share {share:.4} (theory 0.5 +- {bound:.4}, n = {crossings})");
+    assert!(crossings > 300.0, "too few crossings to test anything: {crossings}");
+    assert!((share - 0.5).abs() <= bound, "incident share {share}");
+}
+
+// ----- (i) return cargo -------------------------------------------------------------
+
+#[test]
+fn return_leg_carries_cargo_back() {
+    let text = horizon_h(&set(BASE, "a_farm.initial", "1000000"), 200.0)
+        + r#"
+[[storage]]
+id = "b_back"
+port = "b"
+cargo = "oil"
+capacity = 10000
+initial = 2500
+
+[[storage]]
+id = "a_back"
+port = "a"
+cargo = "oil"
+capacity = 10000
+"#;
+    let text = edit(
+        &text,
+        "discharge_to = \"b_farm\"\n",
+        "discharge_to = \"b_farm\"\nreturn_load_from = \"b_back\"\nreturn_discharge_to = \"a_back\"\n",
+    );
+    let out = run(&load(&text), 1, 0);
+    // Cycle with full loads both ways: load 1, sail 10, discharge 1, load 1,
+    // sail 10, discharge 1 = 24 h. The return farm (2,500 t) gives 1,000 t at
+    // t = 12 and 36 and the last 500 t at 60 (the return leg takes what is there
+    // and goes); these land at a at 23, 47 and 70.5.
+    assert_eq!(kpi(&out, "delivered.a_back"), 2_500.0);
+    // Outbound landings at b: 11, 35, 59 (24-h cycles), 82 (after the 500-t
+    // cycle of 23 h), then 22-h ballast cycles: 104, 126, 148, 170, 192 -> 9.
+    assert_eq!(kpi(&out, "delivered.b_farm"), 9_000.0);
+    // Crossings: out 1, 25, 49, 72, 94, 116, 138, 160, 182 (9); back 13, 37,
+    // 60.5, 83, 105, 127, 149, 171, 193 (9).
+    assert_eq!(kpi(&out, "voyages.t"), 18.0);
+    assert_close(kpi(&out, "vessel_utilization.t"), 1.0, "never idle");
+}
+
+// ----- (j) berth priority -----------------------------------------------------------
+
+/// Three open-traffic streams share one berth, all arriving together every
+/// 10 h (in file order z, x, y): z stays 5 h, x 1 h, y 3 h.
+fn priority_run(prio_x: i32, prio_y: i32) -> Replication {
+    let text = format!(
+        r#"
+[scenario]
+name = "priority"
+horizon_days = 42.0625 # 1,009.5 h
+
+[[port]]
+id = "p"
+berths = {{ tanker = 1 }}
+
+[[open_traffic]]
+id = "z"
+port = "p"
+berth_class = "tanker"
+interarrival_h = {{ dist = "constant", value = 10.0 }}
+service_h = {{ dist = "constant", value = 5.0 }}
+
+[[open_traffic]]
+id = "x"
+port = "p"
+berth_class = "tanker"
+interarrival_h = {{ dist = "constant", value = 10.0 }}
+service_h = {{ dist = "constant", value = 1.0 }}
+berth_priority = {prio_x}
+
+[[open_traffic]]
+id = "y"
+port = "p"
+berth_class = "tanker"
+interarrival_h = {{ dist = "constant", value = 10.0 }}
+service_h = {{ dist = "constant", value = 3.0 }}
+berth_priority = {prio_y}
+"#
+    );
+    run(&load(&text), 1, 0)
+}
+
+#[test]
+fn berth_priority_serves_lower_numbers_first() {
+    // Each 10-h round (arrivals at 10k, k = 1..100, all served by 10k + 9 <
+    // 1009.5): z berths at once; x and y wait for it (5 h).
+    // y first (priority 0 beats x's 1): y waits 5, x waits 5 + 3 = 8.
+    let out = priority_run(1, 0);
+    assert_close(kpi(&out, "anchorage_wait_h.p.tanker"), (0.0 + 5.0 + 8.0) / 3.0, "y first");
+    // x first (by priority, and also by arrival order when priorities tie):
+    // x waits 5, y waits 5 + 1 = 6.
+    let out = priority_run(0, 1);
+    assert_close(kpi(&out, "anchorage_wait_h.p.tanker"), (0.0 + 5.0 + 6.0) / 3.0, "x first");
+    let out = priority_run(0, 0);
+    assert_close(kpi(&out, "anchorage_wait_h.p.tanker"), (0.0 + 5.0 + 6.0) / 3.0, "FIFO");
+    // Busy 9 h of every 10 from t = 10 to 1009: 900 h of 1,009.5.
+    assert_close(kpi(&out, "berth_utilization.p.tanker"), 900.0 / 1009.5, "utilization");
+}
+
+// ----- seasonal inflows ---------------------------------------------------------
+
+#[test]
+fn seasonal_inflow_with_empty_months_brings_its_yearly_arrivals() {
+    // 12 parcels a year, all in January (weights [1, 0, ..., 0] average 1/12,
+    // so January runs at 12 times the mean rate): one parcel every 8760 / 144 =
+    // 60.83 h, at 60.83k for k = 1..12 (the 12th at 730 h < 744 h, 1 February).
+    // The 13th gap ends in February and brings nothing; the inflow sleeps until
+    // the next January, whose first parcel again comes one gap after 1 January.
+    // Over two years (horizon 729 days, to 30 December of year 1): 24 parcels
+    // of 10 t. The pipe forwards each within a day.
+    let text = r#"
+[scenario]
+name = "seasonal"
+horizon_days = 729.0
+
+[[port]]
+id = "p"
+
+[[storage]]
+id = "farm"
+port = "p"
+cargo = "oil"
+capacity = 100
+
+[[inflow]]
+id = "winter"
+into = "farm"
+arrivals_per_year = 12.0
+size = { dist = "constant", value = 10.0 }
+pattern = "regular"
+seasonal = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+
+[[outflow]]
+id = "pipe"
+from = "farm"
+capacity_per_year = 8760.0
+interval_h = 24.0
+"#;
+    let out = run(&load(text), 1, 0);
+    assert_eq!(kpi(&out, "forwarded.pipe"), 240.0);
+}
