@@ -89,3 +89,37 @@ fn unknown_keys_and_bad_values_are_reported_with_their_key() {
     let err = caspian_shipping::load(&text, "bad.toml").unwrap_err().to_string();
     assert!(err.contains("unknown port \"atlantis\""), "{err}");
 }
+
+#[test]
+fn a_probe_sees_every_event_and_sample_without_changing_the_result() {
+    use caspian_engine::SimDuration;
+    use caspian_shipping::probe::Recorder;
+    let plan = caspian_shipping::load(caspian_shipping::BASELINE_TOML, "baseline").unwrap();
+    let plain = caspian_shipping::simulate(&plan, 3, 1);
+    let mut rec = Recorder {
+        every: Some(SimDuration::from_hours(24)),
+        trace_events: true,
+        ..Recorder::default()
+    };
+    let probed = caspian_shipping::simulate_probed(&plan, 3, 1, &mut rec);
+    // Bit for bit (NaN included: an undefined KPI must stay undefined).
+    let bits = |r: &caspian_shipping::Replication| -> Vec<(String, u64)> {
+        r.kpis.iter().map(|(n, v)| (n.to_string(), v.to_bits())).collect()
+    };
+    assert_eq!(bits(&plain), bits(&probed), "a probe must not change the KPIs");
+    assert_eq!(plain.events, probed.events);
+    assert_eq!(rec.trace.len() as u64, probed.events, "one trace entry per event");
+    assert!(rec.trace.windows(2).all(|w| w[0].time <= w[1].time), "trace in time order");
+    // One sample a day from day 0 through the horizon, inclusive.
+    let days = (plan.horizon.ticks() / SimDuration::from_hours(24).ticks()) as usize;
+    assert_eq!(rec.samples.len(), days + 1);
+    assert_eq!(rec.samples[1].time.ticks(), SimDuration::from_hours(24).ticks());
+    // Deliveries only grow between warm-up resets; the last sample matches the KPIs.
+    let last = rec.samples.last().unwrap();
+    assert_eq!(last.delivered[0] as f64, probed.kpis.get("delivered_total.oil").unwrap());
+    assert_eq!(last.delivered[1] as f64, probed.kpis.get("delivered_total.wagons").unwrap());
+    let kinds: std::collections::BTreeSet<&str> = rec.trace.iter().map(|e| e.event).collect();
+    for k in ["arrive", "load_done", "discharge_done", "inflow", "outflow", "port_close"] {
+        assert!(kinds.contains(k), "trace has {k} events: {kinds:?}");
+    }
+}

@@ -16,7 +16,9 @@ mod output;
 mod run;
 mod sweep;
 mod table;
+mod trace;
 mod validate;
+mod warmup;
 
 /// Discrete-event Monte Carlo simulator of shipping across the Caspian Sea.
 #[derive(Debug, Parser)]
@@ -38,6 +40,10 @@ enum Command {
     Merge(merge::MergeArgs),
     /// Check scenario files and report every error.
     Validate(validate::ValidateArgs),
+    /// Write the event log of one replication as CSV (for debugging).
+    Trace(trace::TraceArgs),
+    /// Suggest a warm-up length (MSER-5 on Welch averages of daily series).
+    Warmup(warmup::WarmupArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +61,8 @@ fn main() -> ExitCode {
         Command::Compare(a) => compare::run(a),
         Command::Merge(a) => merge::run(a),
         Command::Validate(a) => validate::run(a),
+        Command::Trace(a) => trace::run(a),
+        Command::Warmup(a) => warmup::run(a),
     });
     match outcome {
         Ok(Ok(())) => ExitCode::SUCCESS,

@@ -286,3 +286,30 @@ fn caspian_shipping_broken() -> String {
     let end = i + text[i..].find('\n').unwrap();
     format!("{}incident_probability = 1.5{}", &text[..i], &text[end..])
 }
+
+#[test]
+fn trace_writes_one_row_per_event() {
+    let dir = scratch("trace");
+    let out = caspian(&["trace", "-r", "3", "--csv", "t.csv"], &dir);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let events: usize = err.split_whitespace().next().unwrap().parse().unwrap();
+    let csv = String::from_utf8(read(&dir, "t.csv")).unwrap();
+    assert!(csv.starts_with("seq,time_h,event,subject,detail\n"));
+    assert_eq!(csv.lines().count(), events + 1);
+    // The same replication to stdout gives the same log.
+    assert_eq!(ok(&["trace", "-r", "3"], &dir), csv);
+}
+
+#[test]
+fn warmup_suggests_a_length_and_writes_the_welch_series() {
+    let dir = scratch("warmup");
+    let out = ok(&["warmup", "-n", "4", "-q", "--csv", "w.csv"], &dir);
+    assert!(out.contains("suggested warm-up:"), "{out}");
+    let csv = String::from_utf8(read(&dir, "w.csv")).unwrap();
+    assert!(csv.starts_with("day,oil_delivered_per_interval_t.mean,"));
+    // One row per day of the baseline horizon after day 0.
+    let horizon_days: usize = 395;
+    assert_eq!(csv.lines().count(), horizon_days + 1);
+    fails(&["warmup", "--every-h", "0"], &dir, 2);
+}

@@ -79,7 +79,7 @@ pub use heap::{EventHeap, EventKey};
 pub use level::{Level, LevelError, LevelOp, Ready, Wait, WaitId};
 pub use resource::{Granted, Request, Resource, TicketId};
 pub use scheduler::{ScheduleError, Scheduler};
-pub use simulation::{Model, RunLimits, RunOutcome, Simulation, StopReason};
+pub use simulation::{Model, Observer, RunLimits, RunOutcome, Simulation, StopReason};
 pub use stats::{Tally, TimeWeighted};
 pub use time::{
     SimDuration, SimTime, TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MINUTE, TICKS_PER_SECOND,

@@ -16,6 +16,20 @@ pub trait Model {
     fn handle(&mut self, scheduler: &mut Scheduler<Self::Event>, event: Self::Event);
 }
 
+/// Watches a run from outside the model: tracing, sampling the state at
+/// regular times, animation. Both methods default to doing nothing, and
+/// [`Simulation::run`] uses the no-op observer `()`, which compiles away.
+pub trait Observer<M: Model> {
+    /// Called just before `event`, due at `time`, fires. The model's state is
+    /// the state at every instant since the previous event, up to `time`.
+    fn before_event(&mut self, _model: &M, _time: SimTime, _event: &M::Event) {}
+
+    /// Called just after an event due at `time` has fired.
+    fn after_event(&mut self, _model: &M, _time: SimTime) {}
+}
+
+impl<M: Model> Observer<M> for () {}
+
 /// When a run should end, whichever comes first. The default runs until the
 /// queue is empty or the model stops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -140,6 +154,11 @@ impl<M: Model> Simulation<M> {
     /// model asks to stop. A horizon before the current time fires nothing and
     /// returns [`StopReason::HorizonReached`]; the clock never goes back.
     pub fn run(&mut self, limits: RunLimits) -> RunOutcome {
+        self.run_observed(limits, &mut ())
+    }
+
+    /// [`run`](Self::run), telling `observer` about every event fired.
+    pub fn run_observed<O: Observer<M>>(&mut self, limits: RunLimits, observer: &mut O) -> RunOutcome {
         let horizon = limits.horizon.unwrap_or(SimTime::MAX);
         let max_events = limits.max_events.unwrap_or(u64::MAX);
         let mut fired = 0u64;
@@ -161,10 +180,12 @@ impl<M: Model> Simulation<M> {
                 }
                 Some(_) => {}
             }
-            let Some((_, event)) = self.scheduler.pop() else {
+            let Some((time, event)) = self.scheduler.pop() else {
                 unreachable!("peek_time just saw a pending event")
             };
+            observer.before_event(&self.model, time, &event);
             self.model.handle(&mut self.scheduler, event);
+            observer.after_event(&self.model, time);
             fired += 1;
             if self.scheduler.stop_requested() {
                 self.scheduler.clear_stop();
@@ -183,5 +204,60 @@ impl<M: Model> Simulation<M> {
     /// Runs until the queue is empty or the model stops.
     pub fn run_to_completion(&mut self) -> RunOutcome {
         self.run(RunLimits::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::SimDuration;
+
+    /// Counts events; each of the first five schedules one more an hour later.
+    #[derive(Debug, Default)]
+    struct Counter {
+        fired: u32,
+    }
+
+    impl Model for Counter {
+        type Event = u32;
+        fn handle(&mut self, s: &mut Scheduler<u32>, e: u32) {
+            self.fired += 1;
+            if e < 5 {
+                s.schedule_after(SimDuration::from_hours(1), e + 1).unwrap();
+            }
+        }
+    }
+
+    /// Records what it is shown: (time, event, model count) before, and
+    /// (time, model count) after.
+    #[derive(Debug, Default)]
+    struct Log {
+        before: Vec<(SimTime, u32, u32)>,
+        after: Vec<(SimTime, u32)>,
+    }
+
+    impl Observer<Counter> for Log {
+        fn before_event(&mut self, model: &Counter, time: SimTime, event: &u32) {
+            self.before.push((time, *event, model.fired));
+        }
+        fn after_event(&mut self, model: &Counter, time: SimTime) {
+            self.after.push((time, model.fired));
+        }
+    }
+
+    #[test]
+    fn observer_sees_every_event_before_and_after_it_fires() {
+        let mut sim = Simulation::new(Counter::default());
+        sim.scheduler_mut().schedule_now(0);
+        let mut log = Log::default();
+        let out = sim.run_observed(RunLimits::until(SimTime::from_hours(3)), &mut log);
+        assert_eq!(out.events, 4);
+        let h = SimTime::from_hours;
+        assert_eq!(log.before, vec![(h(0), 0, 0), (h(1), 1, 1), (h(2), 2, 2), (h(3), 3, 3)]);
+        assert_eq!(log.after, vec![(h(0), 1), (h(1), 2), (h(2), 3), (h(3), 4)]);
+        // The plain run is the observed run with the no-op observer.
+        let mut plain = Simulation::new(Counter::default());
+        plain.scheduler_mut().schedule_now(0);
+        assert_eq!(plain.run(RunLimits::until(SimTime::from_hours(3))), out);
     }
 }

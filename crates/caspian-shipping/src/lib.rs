@@ -9,6 +9,8 @@
 //! - [`compile()`]: checks a scenario and resolves it ([`CompiledScenario`]).
 //! - [`simulate`]: one replication, a pure function of (scenario, seed,
 //!   replication index).
+//! - [`simulate_probed`] and [`probe`]: the same, with an event trace and
+//!   state samples (for `caspian trace` and `caspian warmup`).
 //! - [`BASELINE_TOML`]: today's corridor, embedded so the main job needs no file.
 //!
 //! ```
@@ -26,6 +28,7 @@ pub mod dist;
 mod histogram;
 pub mod kpi;
 mod model;
+pub mod probe;
 pub mod scenario;
 mod store;
 pub mod streams;
@@ -34,7 +37,7 @@ pub mod timeline;
 
 pub use compile::{CompiledScenario, ScenarioError, compile};
 pub use kpi::Kpis;
-pub use model::{Replication, simulate};
+pub use model::{Replication, simulate, simulate_probed};
 pub use scenario::Scenario;
 
 /// The calibrated baseline scenario (today's corridor), embedded in the binary.

@@ -9,8 +9,8 @@
 use std::collections::VecDeque;
 
 use caspian_engine::{
-    EventKey, Model, Request, Resource, RunLimits, Scheduler, SimDuration, SimTime, Simulation,
-    StopReason, Tally, TimeWeighted,
+    EventKey, Model, Observer, Request, Resource, RunLimits, Scheduler, SimDuration, SimTime,
+    Simulation, StopReason, Tally, TimeWeighted,
 };
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
@@ -18,6 +18,7 @@ use rand::rngs::ChaCha8Rng;
 use crate::compile::{CompiledScenario, DispatchPlan, class_index};
 use crate::histogram::WeightedHistogram;
 use crate::kpi::Kpis;
+use crate::probe::{Probe, Sample, TraceEntry};
 use crate::scenario::{ArrivalPattern, Cargo};
 use crate::store::{Cohort, Store, drop_cohorts, move_cohorts};
 use crate::streams::{Source, stream};
@@ -200,13 +201,36 @@ pub struct Replication {
 
 /// Simulates replication `replication` of `plan` with master seed `seed`.
 pub fn simulate(plan: &CompiledScenario, seed: u64, replication: u64) -> Replication {
+    replicate(plan, seed, replication, &mut ())
+}
+
+/// [`simulate`], showing `probe` the state at regular times and, if it asks,
+/// every event. The KPIs are exactly those of [`simulate`].
+pub fn simulate_probed(
+    plan: &CompiledScenario,
+    seed: u64,
+    replication: u64,
+    probe: &mut dyn Probe,
+) -> Replication {
+    let mut watcher = Watcher::new(probe, plan.horizon);
+    replicate(plan, seed, replication, &mut watcher)
+}
+
+fn replicate<'a, O: Watch<'a>>(
+    plan: &'a CompiledScenario,
+    seed: u64,
+    replication: u64,
+    observer: &mut O,
+) -> Replication {
     let mut world = World::new(plan, seed, replication);
     let mut sched = Scheduler::with_capacity(256);
     world.schedule_initial(&mut sched);
     let mut sim = Simulation::with_scheduler(world, sched);
-    let outcome = sim.run(RunLimits::until(plan.horizon).with_max_events(plan.max_events));
+    let limits = RunLimits::until(plan.horizon).with_max_events(plan.max_events);
+    let outcome = sim.run_observed(limits, observer);
     let truncated = outcome.reason == StopReason::EventLimit;
     let now = sim.now();
+    observer.finish(sim.model(), now);
     let events = sim.events_processed();
     let world = sim.into_model();
     let conservation_residual = world.conservation_residual();
@@ -1031,5 +1055,167 @@ impl Model for World<'_> {
             Ev::OpenArrival(i) => self.on_open_arrival(s, i as usize),
             Ev::OpenDepart(i) => self.on_open_depart(s, i as usize),
         }
+    }
+}
+
+// ----- probes: tracing and sampling (see crate::probe) ---------------------
+
+/// An engine observer that can also act once the run is over.
+trait Watch<'a>: Observer<World<'a>> {
+    /// Called after the run with the final state and clock.
+    fn finish(&mut self, _world: &World<'a>, _now: SimTime) {}
+}
+
+impl<'a> Watch<'a> for () {}
+
+/// Feeds a [`Probe`] from the engine's observer calls.
+struct Watcher<'p> {
+    probe: &'p mut dyn Probe,
+    every: Option<SimDuration>,
+    next_sample: SimTime,
+    horizon: SimTime,
+    trace: bool,
+    pending: Option<Ev>,
+}
+
+impl<'p> Watcher<'p> {
+    fn new(probe: &'p mut dyn Probe, horizon: SimTime) -> Self {
+        let every = probe.sample_every().filter(|d| d.ticks() > 0);
+        let trace = probe.wants_trace();
+        Self { probe, every, next_sample: SimTime::ZERO, horizon, trace, pending: None }
+    }
+
+    /// Samples every instant up to and including `until` not sampled yet.
+    /// The state is constant between events, so the state seen before the
+    /// next event is the state at each of these instants.
+    fn sample_until(&mut self, world: &World<'_>, until: SimTime) {
+        let Some(every) = self.every else { return };
+        while self.next_sample <= until.min(self.horizon) {
+            self.probe.sample(&world.sample(self.next_sample));
+            match self.next_sample.checked_add(every) {
+                Some(t) => self.next_sample = t,
+                None => {
+                    self.every = None;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+impl<'a> Observer<World<'a>> for Watcher<'_> {
+    fn before_event(&mut self, world: &World<'a>, time: SimTime, event: &Ev) {
+        // Instants strictly before this event see the state before it.
+        if time > SimTime::ZERO {
+            self.sample_until(world, SimTime::from_ticks(time.ticks() - 1));
+        }
+        if self.trace {
+            self.pending = Some(*event);
+        }
+    }
+
+    fn after_event(&mut self, world: &World<'a>, time: SimTime) {
+        if let Some(ev) = self.pending.take() {
+            self.probe.trace(&world.describe(time, ev));
+        }
+    }
+}
+
+impl<'a> Watch<'a> for Watcher<'_> {
+    fn finish(&mut self, world: &World<'a>, now: SimTime) {
+        self.sample_until(world, now);
+    }
+}
+
+impl World<'_> {
+    fn sample(&self, time: SimTime) -> Sample {
+        let mut delivered = [0u64; 2];
+        let mut in_storage = [0u64; 2];
+        for (i, p) in self.plan.storages.iter().enumerate() {
+            let c = cargo_idx(p.cargo);
+            delivered[c] += self.counters.delivered[i];
+            in_storage[c] += self.stores[i].level.level();
+        }
+        let (mut at_anchorage, mut berths_busy) = (0u64, 0u64);
+        for p in &self.ports {
+            for r in &p.berths {
+                at_anchorage += r.queue_len() as u64;
+                berths_busy += u64::from(r.busy());
+            }
+        }
+        Sample { time, delivered, in_storage, at_anchorage, berths_busy }
+    }
+
+    fn vessel_name(&self, v: usize) -> String {
+        let fleet = self.vessels[v].fleet;
+        let k = self.vessels[..v].iter().filter(|x| x.fleet == fleet).count();
+        format!("vessel {}#{k}", self.plan.fleets[fleet].id)
+    }
+
+    fn vessel_state(&self, v: usize) -> String {
+        let ves = &self.vessels[v];
+        format!(
+            "{:?} at {} with {} aboard",
+            ves.phase, self.plan.ports[ves.port].id, ves.aboard_units
+        )
+    }
+
+    fn port_state(&self, p: usize) -> String {
+        let (busy, cap, queue) = self.ports[p].berths.iter().fold((0, 0, 0), |(b, c, q), r| {
+            (b + r.busy(), c + r.capacity(), q + r.queue_len())
+        });
+        format!("berths {busy}/{cap} busy, {queue} at anchorage")
+    }
+
+    fn storage_state(&self, st: usize) -> String {
+        let level = &self.stores[st].level;
+        format!(
+            "storage {} {}/{}, {} waiting at the gate",
+            self.plan.storages[st].id,
+            level.level(),
+            level.capacity(),
+            level.waiting_puts()
+        )
+    }
+
+    /// An event in words, with its subject's state after it fired.
+    fn describe(&self, time: SimTime, ev: Ev) -> TraceEntry {
+        let plan = self.plan;
+        let vessel = |kind: &'static str, v: u32| {
+            (kind, self.vessel_name(v as usize), self.vessel_state(v as usize))
+        };
+        let (event, subject, detail) = match ev {
+            Ev::EndWarmup => ("end_warmup", String::new(), "statistics reset".to_string()),
+            Ev::PortClose(p) => {
+                ("port_close", format!("port {}", plan.ports[p as usize].id), self.port_state(p as usize))
+            }
+            Ev::PortOpen(p) => {
+                ("port_open", format!("port {}", plan.ports[p as usize].id), self.port_state(p as usize))
+            }
+            Ev::Inflow(i) => {
+                let f = &plan.inflows[i as usize];
+                ("inflow", format!("inflow {}", f.id), self.storage_state(f.into))
+            }
+            Ev::Outflow(j) => {
+                let o = &plan.outflows[j as usize];
+                ("outflow", format!("outflow {}", o.id), self.storage_state(o.from))
+            }
+            Ev::Arrive(v) => vessel("arrive", v),
+            Ev::DischargeDone(v) => vessel("discharge_done", v),
+            Ev::LoadTimer(v) => vessel("load_timer", v),
+            Ev::LoadDone(v) => vessel("load_done", v),
+            Ev::TryDepart(v) => vessel("try_depart", v),
+            Ev::ConvoyGo(p) => (
+                "convoy_go",
+                format!("port {}", plan.ports[p as usize].id),
+                format!("{} vessels still in convoy", self.ports[p as usize].convoy.len()),
+            ),
+            Ev::OpenArrival(i) | Ev::OpenDepart(i) => {
+                let o = &plan.open_traffic[i as usize];
+                let kind = if matches!(ev, Ev::OpenArrival(_)) { "open_arrival" } else { "open_depart" };
+                (kind, format!("open_traffic {}", o.id), self.port_state(o.port))
+            }
+        };
+        TraceEntry { time, event, subject, detail }
     }
 }

@@ -1,0 +1,86 @@
+//! Watching one replication from outside: an event trace for debugging and
+//! regular samples of the system state for warm-up analysis.
+//!
+//! A probe never changes what the model does: it is called between events
+//! with read-only views of the state, so a replication run with a probe gives
+//! exactly the KPIs of one run without ([`crate::simulate_probed`] is tested
+//! against [`crate::simulate`]).
+
+use caspian_engine::{SimDuration, SimTime};
+
+/// Receives samples and trace entries from [`crate::simulate_probed`].
+pub trait Probe {
+    /// How often to sample the state; `None` (the default) for never. The
+    /// first sample is at time zero, the last at or before the horizon.
+    fn sample_every(&self) -> Option<SimDuration> {
+        None
+    }
+
+    /// The state at one sampling instant.
+    fn sample(&mut self, _sample: &Sample) {}
+
+    /// Whether to describe every event (costs a few allocations per event).
+    fn wants_trace(&self) -> bool {
+        false
+    }
+
+    /// One event, described after it fired.
+    fn trace(&mut self, _entry: &TraceEntry) {}
+}
+
+/// The state of the system at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sample {
+    /// When.
+    pub time: SimTime,
+    /// Cargo discharged into destination storages so far, per cargo (oil
+    /// tonnes, wagons). Counts from the end of warm-up, as the KPIs do.
+    pub delivered: [u64; 2],
+    /// Cargo held in storages, per cargo.
+    pub in_storage: [u64; 2],
+    /// Vessels waiting at anchorages, all ports and berth classes.
+    pub at_anchorage: u64,
+    /// Berths occupied, all ports and classes.
+    pub berths_busy: u64,
+}
+
+/// One fired event in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceEntry {
+    /// When it fired.
+    pub time: SimTime,
+    /// The event kind, e.g. `arrive`, `load_done`, `port_close`.
+    pub event: &'static str,
+    /// What it concerns, e.g. `vessel oil_tankers#2`, `port alat`.
+    pub subject: String,
+    /// The subject's state just after the event.
+    pub detail: String,
+}
+
+/// A probe that keeps everything it is given in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Recorder {
+    /// Sampling interval; `None` for no samples.
+    pub every: Option<SimDuration>,
+    /// Whether to record the trace.
+    pub trace_events: bool,
+    /// Samples received, in time order.
+    pub samples: Vec<Sample>,
+    /// Trace entries received, in firing order.
+    pub trace: Vec<TraceEntry>,
+}
+
+impl Probe for Recorder {
+    fn sample_every(&self) -> Option<SimDuration> {
+        self.every
+    }
+    fn sample(&mut self, sample: &Sample) {
+        self.samples.push(*sample);
+    }
+    fn wants_trace(&self) -> bool {
+        self.trace_events
+    }
+    fn trace(&mut self, entry: &TraceEntry) {
+        self.trace.push(entry.clone());
+    }
+}
