@@ -5,3 +5,4 @@ mod model_mechanisms;
 mod model_queueing;
 mod runner;
 mod shipping_scenarios;
+mod verification;
