@@ -214,6 +214,26 @@ fn timetable_sails_at_slots_full_or_not() {
     assert_eq!(kpi(&out, "delivered_total.oil"), 9_400.0);
 }
 
+#[test]
+fn timetable_vessel_is_idle_while_waiting_for_its_slot() {
+    let text = set(
+        &set(BASE, "a_farm.initial", "1000000"),
+        "fleet.dispatch",
+        r#"{ policy = "timetable", interval_h = 50.0, offset_h = 45.0 }"#,
+    );
+    let out = run(&load(&text), 1, 0);
+    // The farm is never empty, so the tanker fills at once on every call:
+    // loads [0, 1) (working), waits for the slot [1, 45) (idle), sails
+    // [45, 55), discharges [55, 56), sails back [56, 66), loads [66, 67),
+    // waits [67, 95), ...: 22 h working per 50-h cycle. Departures at 45 + 50k
+    // <= 1002, k = 0..19; cycles k = 0..18 are complete (last load ends at
+    // 967), cycle 19 sails [995, 1002): 1 + 19 x 22 + 7 = 426 h of 1,002.
+    assert_eq!(kpi(&out, "voyages.t"), 39.0);
+    assert_close(kpi(&out, "vessel_utilization.t"), 426.0 / 1002.0, "vessel utilization");
+    // Nobody else uses the berths: no anchorage waits.
+    assert_eq!(kpi(&out, "anchorage_wait_h.a.tanker"), 0.0);
+}
+
 // ----- (b) round-trip cycle time ------------------------------------------------------
 
 #[test]
@@ -360,6 +380,59 @@ fn full_origin_farm_spills_when_spilling() {
     assert_eq!(kpi(&out, "shut_in.feed"), 200.0);
     assert!(out.kpis.get("gate_wait_h.feed").is_none(), "no gate for a spilling inflow");
     assert_eq!(kpi(&out, "delivered_total.oil"), 1_000.0);
+}
+
+#[test]
+fn arrivals_larger_than_the_storage_shut_in_the_excess() {
+    // A 1,000-unit farm emptied every hour (up to 1,000 units an hour) takes
+    // an arrival every 10 h (t = 10, 20, ..., 1000: 100 arrivals), each of
+    // 1,500 or 500 units with equal chance (mean 1,000, so the scenario is
+    // valid). The farm is empty at every arrival: a 500 enters whole; a 1,500
+    // can never fit, so 1,000 enter and 500 are shut in, whether the inflow
+    // spills or waits at the gate. With n arrivals of 1,500: shut in = 500 n,
+    // forwarded = 1,000 n + 500 (100 - n) = 50,000 + shut in.
+    for spill in [true, false] {
+        let text = format!(
+            r#"
+[scenario]
+name = "oversized"
+horizon_days = 41.75 # 1,002 h
+
+[[port]]
+id = "p"
+
+[[storage]]
+id = "farm"
+port = "p"
+cargo = "oil"
+capacity = 1000
+
+[[inflow]]
+id = "feed"
+into = "farm"
+arrivals_per_year = 876.0
+size = {{ dist = "empirical", values = [1500.0, 500.0] }}
+pattern = "regular"
+spill_when_full = {spill}
+
+[[outflow]]
+id = "pipe"
+from = "farm"
+capacity_per_year = 8760000.0
+interval_h = 1.0
+"#
+        );
+        let plan = load(&text);
+        for rep in 0..3 {
+            let out = run(&plan, 1, rep);
+            let shut_in = kpi(&out, "shut_in.feed");
+            assert!(shut_in > 0.0 && shut_in % 500.0 == 0.0, "spill {spill}: shut in {shut_in}");
+            assert_eq!(kpi(&out, "forwarded.pipe"), 50_000.0 + shut_in, "spill {spill}");
+            if !spill {
+                assert_eq!(kpi(&out, "gate_wait_h.feed"), 0.0, "nothing waits at the gate");
+            }
+        }
+    }
 }
 
 #[test]
@@ -536,6 +609,63 @@ service_h = { dist = "constant", value = 0.1 }
     assert_close(kpi(&out, "berth_utilization.a.tanker"), 10.0 / 1668.0, "utilization at a");
 }
 
+/// One tanker berth at port `a`, closed by ice for `ice_days` from day
+/// `start_day`; open-traffic ships arrive every 100 h (first at 100) and stay
+/// `service_h`. Horizon 10 days (240 h).
+fn ice_hold_run(start_day: f64, ice_days: f64, service_h: f64) -> Replication {
+    let text = format!(
+        r#"
+[scenario]
+name = "ice hold"
+horizon_days = 10.0
+
+[[sea_area]]
+id = "north"
+ice = {{ start_day = {start_day:?}, duration_days = {{ dist = "constant", value = {ice_days:?} }} }}
+
+[[port]]
+id = "a"
+sea_area = "north"
+ice_affected = true
+berths = {{ tanker = 1 }}
+
+[[open_traffic]]
+id = "ships"
+port = "a"
+berth_class = "tanker"
+interarrival_h = {{ dist = "constant", value = 100.0 }}
+service_h = {{ dist = "constant", value = {service_h:?} }}
+"#
+    );
+    run(&load(&text), 1, 0)
+}
+
+#[test]
+fn berth_held_through_a_closure_is_not_busy() {
+    // Ice from day 4.5 for 5 days: closed [108, 228). The ship of t = 100
+    // berths at once and keeps the berth through the closure until 230; the
+    // ship of 200 waits and berths at 230 (until after the horizon).
+    let out = ice_hold_run(4.5, 5.0, 130.0);
+    assert_close(kpi(&out, "port_closure_h.a"), 120.0, "closure");
+    // Available berth-hours: 240 - 120 = 120. Held: [100, 230) + [230, 240) =
+    // 140 h, which over 120 would give 1.17. Busy counts a held berth only
+    // while it is available: [100, 108) + [228, 230) + [230, 240) = 20 h.
+    assert_close(kpi(&out, "berth_utilization.a.tanker"), 20.0 / 120.0, "utilization");
+    // The second ship waited 30 h; the first none.
+    assert_close(kpi(&out, "anchorage_wait_h.a.tanker"), 15.0, "wait");
+}
+
+#[test]
+fn berth_utilization_is_undefined_when_no_berth_is_ever_available() {
+    // Ice from day 0 for 400 days (the season of the year before time zero
+    // runs to day 35, this one past the horizon): closed all 240 h. No
+    // berth-hour is available, so utilization is NaN (undefined), not 0.
+    let out = ice_hold_run(0.0, 400.0, 1.0);
+    assert_close(kpi(&out, "port_closure_h.a"), 240.0, "closure");
+    assert!(kpi(&out, "berth_utilization.a.tanker").is_nan());
+    assert!(kpi(&out, "anchorage_wait_h.a.tanker").is_nan(), "nobody berthed");
+}
+
 #[test]
 fn no_crossing_starts_during_a_corridor_closure() {
     // Closures 1000 a year (one per 8.76 h on average), each 1,000,000 h long:
@@ -557,6 +687,9 @@ closure_duration_h = { dist = "constant", value = 1000000.0 }
     assert_eq!(kpi(&out, "voyages.t"), 0.0);
     assert_eq!(kpi(&out, "delivered_total.oil"), 0.0);
     assert_close(kpi(&out, "berth_utilization.a.tanker"), 1.0, "berth held");
+    // Working while loading [0, 200); held at the berth by the closure
+    // [200, 300): idle.
+    assert_close(kpi(&out, "vessel_utilization.t"), 200.0 / 300.0, "vessel utilization");
     let closed = kpi(&out, "corridor_closure_h");
     assert!((100.0..300.0).contains(&closed), "corridor closed {closed} h");
 }
@@ -587,6 +720,11 @@ detention_h = { dist = "constant", value = 5.0 }"#,
     assert_eq!(kpi(&out, "delivered_total.oil"), 31_000.0);
     // The detention is not part of the crossing time.
     assert_close(kpi(&out, "crossing_h.t"), 10.0, "crossing");
+    // Working: loading [0, 1), sailing [6, 16), discharging [16, 17), sailing
+    // [22, 32), i.e. 22 h per 32-h cycle; idle: the two 5-h detentions (not
+    // the crossings after them). 31 cycles end by 992: 31 x 22 = 682 h; then
+    // loading [992, 993), detained [993, 998), sailing [998, 1002): 1 + 4 h.
+    assert_close(kpi(&out, "vessel_utilization.t"), 687.0 / 1002.0, "vessel utilization");
 }
 
 #[test]
@@ -808,4 +946,81 @@ interval_h = 24.0
 "#;
     let out = run(&load(text), 1, 0);
     assert_eq!(kpi(&out, "forwarded.pipe"), 240.0);
+}
+
+/// Arrivals of a Poisson inflow counted in `[from_day, to_day]`: the farm is
+/// full from the start and (almost) never drained, so every 1-unit arrival
+/// after warm-up is shut in, and `shut_in` counts them.
+fn poisson_arrivals_between(from_day: f64, to_day: f64, seasonal: &str, reps: u64) -> Vec<f64> {
+    let text = format!(
+        r#"
+[scenario]
+name = "seasonal poisson"
+horizon_days = {to_day:?}
+warmup_days = {from_day:?}
+
+[[port]]
+id = "p"
+
+[[storage]]
+id = "farm"
+port = "p"
+cargo = "oil"
+capacity = 1
+initial = 1
+
+[[inflow]]
+id = "feed"
+into = "farm"
+arrivals_per_year = 876.0
+size = {{ dist = "constant", value = 1.0 }}
+pattern = "poisson"
+spill_when_full = true
+seasonal = {seasonal}
+
+[[outflow]]
+id = "trickle"
+from = "farm"
+capacity_per_year = 0.5 # half a unit a year: never a whole unit in the run
+interval_h = 8760.0
+"#
+    );
+    let plan = load(&text);
+    (0..reps).map(|rep| kpi(&run(&plan, 9, rep), "shut_in.feed")).collect()
+}
+
+#[test]
+fn poisson_inflow_follows_its_monthly_rates_exactly() {
+    // 876 arrivals a year is 0.1 an hour on average; the weights average 1,
+    // so month m runs at 0.1 w_m an hour: January 0.005 (3.72 expected in its
+    // 744 h), February 0.295 (198.24 in 672 h), March 0, April 0.2 (144 in
+    // 720 h), May 0. A gap drawn at January's low rate and not redrawn at
+    // 1 February would leave February about 60 arrivals short; the exact
+    // process (redrawn at each month boundary) does not.
+    let seasonal = "[0.05, 2.95, 0.0, 2.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]";
+    let reps = 200;
+    // (first day, last day, expected arrivals = rate x hours)
+    let months = [
+        ("January", 0.0, 31.0, 0.005 * 744.0),
+        ("February", 31.0, 59.0, 0.295 * 672.0),
+        ("March", 59.0, 90.0, 0.0),
+        ("April", 90.0, 120.0, 0.2 * 720.0),
+        ("May", 120.0, 151.0, 0.0),
+    ];
+    for (name, from, to, expected) in months {
+        let counts = poisson_arrivals_between(from, to, seasonal, reps);
+        let mean = counts.iter().sum::<f64>() / reps as f64;
+        if expected == 0.0 {
+            // Not a single arrival in a zero-rate month, in any replication.
+            assert!(counts.iter().all(|&c| c == 0.0), "{name}: arrivals {counts:?}");
+            continue;
+        }
+        // Counts are Poisson(expected) and independent across replications:
+        // the mean is within 3.29 standard errors (99.9%) of `expected`.
+        let bound = 3.29 * (expected / reps as f64).sqrt();
+        println!(
+            "{name}: expected {expected:.2} arrivals, mean {mean:.2} over {reps} replications (+- {bound:.2})"
+        );
+        assert!((mean - expected).abs() <= bound, "{name}: mean {mean}, expected {expected}");
+    }
 }

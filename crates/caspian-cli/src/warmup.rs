@@ -42,8 +42,11 @@ pub(crate) struct WarmupArgs {
     quiet: bool,
 }
 
+/// Reads one observation of a series off two consecutive samples.
+type Observe = fn(&Sample, &Sample) -> f64;
+
 /// The series observed, with how each is read off a pair of samples.
-const SERIES: [(&str, fn(&Sample, &Sample) -> f64); 5] = [
+const SERIES: [(&str, Observe); 5] = [
     ("oil_delivered_per_interval_t", |a, b| b.delivered[0].saturating_sub(a.delivered[0]) as f64),
     ("wagons_delivered_per_interval", |a, b| b.delivered[1].saturating_sub(a.delivered[1]) as f64),
     ("vessels_at_anchorage", |_, b| b.at_anchorage as f64),

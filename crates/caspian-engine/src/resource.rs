@@ -84,16 +84,27 @@ type FixedHasher = BuildHasherDefault<DefaultHasher>;
 /// The waiting line is an indexed priority queue (the `priority-queue` crate),
 /// so withdrawal and priority changes are O(log n).
 ///
-/// Statistics are built in: busy units and line length are tracked as
-/// time-weighted averages, and every grant records its waiting time (zero for an
-/// immediate grant) in hours.
+/// Statistics are built in: busy units, available units and line length are
+/// tracked as time-weighted averages, and every grant records its waiting time
+/// (zero for an immediate grant) in hours.
+///
+/// A unit counts as *busy* only while it is available: after the capacity is
+/// lowered below the number of units held (a berth closed while a vessel is
+/// still at it), the units held above the capacity are *held* but not busy.
+/// So busy units never exceed the capacity, and
+/// [`utilization`](Self::utilization) (busy unit-time over available
+/// unit-time) is always within `[0, 1]`. [`mean_held`](Self::mean_held) counts
+/// every unit held.
 #[derive(Debug)]
 pub struct Resource<R> {
     capacity: u32,
     busy: u32,
     line: PriorityQueue<Waiting<R>, LineOrder, FixedHasher>,
     next_ticket: u64,
+    /// Units held and available: `min(busy, capacity)`.
     busy_stats: TimeWeighted,
+    /// Units held, available or not: `busy`.
+    held_stats: TimeWeighted,
     capacity_stats: TimeWeighted,
     line_stats: TimeWeighted,
     waits: Tally,
@@ -109,6 +120,7 @@ impl<R> Resource<R> {
             line: PriorityQueue::with_default_hasher(),
             next_ticket: 0,
             busy_stats: TimeWeighted::new(now, 0.0),
+            held_stats: TimeWeighted::new(now, 0.0),
             capacity_stats: TimeWeighted::new(now, f64::from(capacity)),
             line_stats: TimeWeighted::new(now, 0.0),
             waits: Tally::new(),
@@ -143,7 +155,7 @@ impl<R> Resource<R> {
             return None;
         }
         self.busy -= 1;
-        self.busy_stats.set(now, f64::from(self.busy));
+        self.record_busy(now);
         self.grant_next(now)
     }
 
@@ -183,6 +195,7 @@ impl<R> Resource<R> {
     pub fn set_capacity(&mut self, now: SimTime, capacity: u32) {
         self.capacity = capacity;
         self.capacity_stats.set(now, f64::from(capacity));
+        self.record_busy(now);
     }
 
     /// Number of units.
@@ -205,16 +218,30 @@ impl<R> Resource<R> {
         self.line.get(&ticket).is_some()
     }
 
-    /// Busy unit-time over available unit-time since the last reset. Zero when no
-    /// capacity was available.
+    /// Busy unit-time over available unit-time since the last reset, in
+    /// `[0, 1]`: [`mean_busy`](Self::mean_busy) over
+    /// [`mean_capacity`](Self::mean_capacity). NaN (undefined) when no unit was
+    /// available at all; over a period of zero length, the current ratio.
     pub fn utilization(&self, now: SimTime) -> f64 {
         let available = self.capacity_stats.mean(now);
-        if available > 0.0 { self.busy_stats.mean(now) / available } else { 0.0 }
+        if available > 0.0 { self.busy_stats.mean(now) / available } else { f64::NAN }
     }
 
-    /// Time-average number of busy units.
+    /// Time-average number of busy units: units held while available, i.e.
+    /// `min(held, capacity)`. Never above [`mean_capacity`](Self::mean_capacity).
     pub fn mean_busy(&self, now: SimTime) -> f64 {
         self.busy_stats.mean(now)
+    }
+
+    /// Time-average number of units held, including units held above a
+    /// lowered capacity (occupancy).
+    pub fn mean_held(&self, now: SimTime) -> f64 {
+        self.held_stats.mean(now)
+    }
+
+    /// Time-average number of units available (the capacity).
+    pub fn mean_capacity(&self, now: SimTime) -> f64 {
+        self.capacity_stats.mean(now)
     }
 
     /// Time-average length of the waiting line.
@@ -242,6 +269,7 @@ impl<R> Resource<R> {
     /// already waiting will record their full wait when granted.
     pub fn reset_stats(&mut self, now: SimTime) {
         self.busy_stats.reset(now);
+        self.held_stats.reset(now);
         self.capacity_stats.reset(now);
         self.line_stats.reset(now);
         self.waits.reset();
@@ -251,7 +279,14 @@ impl<R> Resource<R> {
     fn seize(&mut self, now: SimTime) {
         self.busy += 1;
         debug_assert!(self.busy <= self.capacity.max(1), "a unit was granted beyond capacity");
-        self.busy_stats.set(now, f64::from(self.busy));
+        self.record_busy(now);
+    }
+
+    /// Brings the busy and held statistics up to date after `busy` or
+    /// `capacity` changed.
+    fn record_busy(&mut self, now: SimTime) {
+        self.busy_stats.set(now, f64::from(self.busy.min(self.capacity)));
+        self.held_stats.set(now, f64::from(self.busy));
     }
 }
 
@@ -336,5 +371,44 @@ mod tests {
         assert_eq!(r.grant_next(h(11)), None, "no capacity, nobody is granted");
         r.set_capacity(h(12), 1);
         assert!(r.grant_next(h(12)).is_some());
+    }
+
+    #[test]
+    fn units_held_while_unavailable_are_not_busy() {
+        // One unit, held from 0 to 10 h; the capacity is cut to 0 from 2 to 6 h
+        // (a port closed with a vessel at the berth). Available unit-hours:
+        // 2 + 4 = 6 of 10 -> mean capacity 0.6. Busy (held while available):
+        // [0, 2) and [6, 10) = 6 unit-hours -> mean busy 0.6, utilization
+        // 6 / 6 = 1 (not 10 / 6). Held: 10 unit-hours -> mean held 1.
+        let mut r = Resource::new(1, h(0));
+        r.request(h(0), 'a', 0);
+        r.set_capacity(h(2), 0);
+        r.set_capacity(h(6), 1);
+        assert!((r.mean_capacity(h(10)) - 0.6).abs() < 1e-12);
+        assert!((r.mean_busy(h(10)) - 0.6).abs() < 1e-12);
+        assert!((r.mean_held(h(10)) - 1.0).abs() < 1e-12);
+        assert!((r.utilization(h(10)) - 1.0).abs() < 1e-12);
+        // Released at 12 while closed again from 11: busy over [0, 12) is
+        // 2 + 5 = 7 unit-hours, available 2 + 5 = 7: still 1, and never above.
+        r.set_capacity(h(11), 0);
+        r.release(h(12));
+        assert!((r.utilization(h(12)) - 1.0).abs() < 1e-12);
+        assert!((r.mean_held(h(12)) - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn utilization_is_undefined_without_available_units() {
+        // Closed for the whole observed period: no unit-hour was available, so
+        // utilization is NaN, not 0; a unit held through it is held, not busy.
+        let mut r = Resource::new(1, h(0));
+        r.request(h(0), 'a', 0);
+        r.set_capacity(h(0), 0);
+        r.reset_stats(h(1));
+        assert!(r.utilization(h(5)).is_nan());
+        assert_eq!(r.mean_busy(h(5)), 0.0);
+        assert_eq!(r.mean_held(h(5)), 1.0);
+        // An open, unused resource has utilization 0.
+        let idle = Resource::<()>::new(3, h(0));
+        assert_eq!(idle.utilization(h(5)), 0.0);
     }
 }

@@ -158,7 +158,11 @@ impl<M: Model> Simulation<M> {
     }
 
     /// [`run`](Self::run), telling `observer` about every event fired.
-    pub fn run_observed<O: Observer<M>>(&mut self, limits: RunLimits, observer: &mut O) -> RunOutcome {
+    pub fn run_observed<O: Observer<M>>(
+        &mut self,
+        limits: RunLimits,
+        observer: &mut O,
+    ) -> RunOutcome {
         let horizon = limits.horizon.unwrap_or(SimTime::MAX);
         let max_events = limits.max_events.unwrap_or(u64::MAX);
         let mut fired = 0u64;

@@ -433,8 +433,21 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
             .sea_area
             .as_ref()
             .and_then(|a| lookup(&mut c, &area_ids, format!("{k}.sea_area"), "sea area", a));
+        // Without an ice season in its area the flag would silently do nothing.
+        let has_ice = |a: usize| s.sea_areas.get(a).is_some_and(|area| area.ice.is_some());
         if p.ice_affected && p.sea_area.is_none() {
             c.err(format!("{k}.ice_affected"), "needs a sea_area with an ice season");
+        } else if p.ice_affected
+            && let Some(a) = sea_area
+            && !has_ice(a)
+        {
+            c.err(
+                format!("{k}.ice_affected"),
+                format!(
+                    "needs a sea_area with an ice season; sea area \"{}\" has none",
+                    s.sea_areas[a].id
+                ),
+            );
         }
         let mut berths = [0u32; 4];
         for (j, class) in BerthClass::ALL.iter().enumerate() {
@@ -735,13 +748,24 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
         if axis.values.is_empty() {
             c.err(format!("{k}.values"), format!("axis \"{}\" has no values", axis.key));
         }
-        for (j, v) in axis.values.iter().enumerate() {
+        let key_ok = match crate::sweep::check_key(s, &axis.key) {
+            Ok(()) => true,
+            Err(e) => {
+                c.err(format!("{k}.key"), e);
+                false
+            }
+        };
+        for (j, &v) in axis.values.iter().enumerate() {
             if !v.is_finite() {
                 c.err(format!("{k}.values[{j}]"), format!("must be a finite number, got {v}"));
+            } else if key_ok {
+                // Each value must be writable into the scenario (e.g. no
+                // fractional berth count). Design points are not compiled here.
+                let mut probe = s.clone();
+                if let Err(e) = crate::sweep::apply(&mut probe, &axis.key, v) {
+                    c.err(format!("{k}.values[{j}]"), e);
+                }
             }
-        }
-        if let Err(e) = crate::sweep::check_key(s, &axis.key) {
-            c.err(format!("{k}.key"), e);
         }
     }
 
@@ -787,5 +811,84 @@ pub fn class_index(class: BerthClass) -> usize {
         BerthClass::RailFerry => 1,
         BerthClass::Roro => 2,
         BerthClass::Container => 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A valid scenario: one port in a sea area with no ice season.
+    const SMALL: &str = r#"
+[scenario]
+name = "compile test"
+horizon_days = 10.0
+
+[[sea_area]]
+id = "calm"
+
+[[port]]
+id = "p"
+sea_area = "calm"
+berths = { tanker = 1 }
+"#;
+
+    /// The keys of every problem `text` has (empty when it compiles).
+    fn error_keys(text: &str) -> Vec<String> {
+        match crate::load(text, "test") {
+            Ok(_) => Vec::new(),
+            Err(crate::LoadError::Invalid { errors, .. }) => {
+                errors.into_iter().map(|e| e.key).collect()
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn ice_affected_needs_an_ice_season_in_its_sea_area() {
+        assert!(error_keys(SMALL).is_empty());
+        let flagged = SMALL.replace("berths =", "ice_affected = true\nberths =");
+        // The area exists but has no ice season: the flag would do nothing.
+        assert_eq!(error_keys(&flagged), ["port.p.ice_affected"]);
+        let err = crate::load(&flagged, "test").unwrap_err().to_string();
+        assert!(err.contains("ice season") && err.contains("\"calm\""), "{err}");
+        // With a season it is accepted.
+        let icy = flagged.replace(
+            "id = \"calm\"\n",
+            "id = \"calm\"\nice = { start_day = 0.0, duration_days = { dist = \"constant\", value = 30.0 } }\n",
+        );
+        assert!(error_keys(&icy).is_empty(), "{:?}", error_keys(&icy));
+        // Without a sea area at all, as before.
+        let no_area = flagged.replace("sea_area = \"calm\"\n", "");
+        assert_eq!(error_keys(&no_area), ["port.p.ice_affected"]);
+    }
+
+    #[test]
+    fn sweep_values_must_apply_to_their_key() {
+        let text = format!(
+            "{SMALL}
+[[sweep]]
+key = \"port.p.berths.tanker\"
+values = [1.0, 1.5, 2.0, -1.0]
+
+[[sweep]]
+key = \"interdiction.escort.enabled\"
+values = [0.0, 1.0, 0.5]
+
+[[sweep]]
+key = \"interdiction.incident_probability\"
+values = [0.0, 0.25]
+
+[[sweep]]
+key = \"port.nowhere.berths.tanker\"
+values = [1.5]
+"
+        );
+        // A fractional or negative berth count and an on/off switch at 0.5 are
+        // reported at the value; an unknown key is reported once, at the key.
+        assert_eq!(
+            error_keys(&text),
+            ["sweep[0].values[1]", "sweep[0].values[3]", "sweep[1].values[2]", "sweep[3].key"]
+        );
+        let err = crate::load(&text, "test").unwrap_err().to_string();
+        assert!(err.contains("sweep[0].values[1]: port.p.berths.tanker needs a whole"), "{err}");
     }
 }

@@ -45,7 +45,8 @@ pub(crate) enum Ev {
     LoadTimer(u32),
     /// A vessel has finished loading and is ready to sail.
     LoadDone(u32),
-    /// A vessel retries its departure after a closure.
+    /// A vessel retries its departure after a closure; or a detained vessel
+    /// is released and starts its crossing.
     TryDepart(u32),
     /// A convoy at this port is due to sail (or retry after a closure).
     ConvoyGo(u16),
@@ -64,18 +65,45 @@ pub(crate) enum Occupant {
     Open(u16),
 }
 
+/// What a vessel is doing. Whether it counts as working (for
+/// `vessel_utilization`) depends on the phase alone, see [`Phase::working`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
+    /// Before its first arrival at its origin.
+    NotArrived,
+    /// Crossing, loaded or in ballast.
     Sailing,
+    /// At the anchorage, waiting for a berth.
     Anchorage,
+    /// At berth: port-call overhead and discharging.
     Discharging,
+    /// At berth, waiting for space in the storage to discharge into.
     WaitingSpace,
+    /// At berth, starting to load (within one event).
     Loading,
+    /// At berth, waiting for cargo.
     WaitingCargo,
+    /// At berth, loaded, waiting for its timetable slot.
     WaitingSlot,
+    /// At berth, loading time still running; sails at `LoadDone`.
     ReadyToSail,
+    /// Held at berth by a closed port or corridor, ready to sail.
+    Held,
+    /// Off the berth, waiting for its escorted convoy.
     Convoy,
+    /// Detained (interdiction) before its crossing.
+    Detained,
+    /// Lost (interdiction).
     Lost,
+}
+
+impl Phase {
+    /// Working: handling at berth (overhead, discharging, loading time) and
+    /// sailing. Every other phase is a wait of some kind, or the vessel is
+    /// gone: idle.
+    fn working(self) -> bool {
+        matches!(self, Phase::Sailing | Phase::Discharging | Phase::Loading | Phase::ReadyToSail)
+    }
 }
 
 #[derive(Debug)]
@@ -97,6 +125,7 @@ struct Vessel {
     loaded: u64,
     load_from: usize,
     timer: Option<EventKey>,
+    /// 1 while `phase` is a working phase, else 0 (time-weighted).
     working: TimeWeighted,
 }
 
@@ -314,7 +343,7 @@ impl<'a> World<'a> {
                     at_origin: true,
                     aboard: VecDeque::new(),
                     aboard_units: 0,
-                    phase: Phase::Sailing,
+                    phase: Phase::NotArrived,
                     holds_berth: false,
                     handling_clock: SimTime::ZERO,
                     to_discharge: 0,
@@ -383,8 +412,7 @@ impl<'a> World<'a> {
             }
         }
         for i in 0..plan.inflows.len() {
-            let gap = self.inflow_gap(i, SimTime::ZERO);
-            at(s, SimTime::ZERO.saturating_add(gap), Ev::Inflow(i as u16));
+            self.schedule_inflow(s, i, SimTime::ZERO);
         }
         for (j, o) in plan.outflows.iter().enumerate() {
             at(s, SimTime::ZERO.saturating_add(o.interval), Ev::Outflow(j as u16));
@@ -412,40 +440,60 @@ impl<'a> World<'a> {
 
     // ----- landside -------------------------------------------------------
 
-    /// Time to the next arrival of inflow `i`, drawn at `now`'s monthly rate.
-    fn inflow_gap(&mut self, i: usize, now: SimTime) -> SimDuration {
+    /// Schedules the next event of inflow `i` after `now`.
+    ///
+    /// Poisson: the next arrival of a non-homogeneous Poisson process whose
+    /// rate is the monthly rate, exact across month boundaries (the same
+    /// generator as storm onsets); nothing is scheduled if it falls after the
+    /// horizon. Regular: one gap of `1 / rate` at `now`'s monthly rate, or,
+    /// when that rate is zero, a wake-up at the start of the next month.
+    fn schedule_inflow(&mut self, s: &mut Scheduler<Ev>, i: usize, now: SimTime) {
         let f = &self.plan.inflows[i];
-        let rate = f.rate_per_h[timeline::month_of(now)];
-        if rate <= 0.0 {
-            // Nothing arrives this month: look again at the start of the next.
-            self.inflow_wakeup[i] = true;
-            return timeline::next_month_start(now)
-                .saturating_since(now)
-                .max(SimDuration::from_ticks(1));
-        }
-        let h = match f.pattern {
+        let next = match f.pattern {
             ArrivalPattern::Poisson => {
-                let u: f64 = self.inflow_rng[i].random();
-                -(1.0 - u).ln() / rate
+                // Events due exactly at the horizon still fire.
+                let limit = self.plan.horizon.ticks().saturating_add(1);
+                let rate_at = timeline::monthly_rate_at(&f.rate_per_h);
+                let rng = &mut self.inflow_rng[i];
+                match timeline::next_event(rate_at, now.ticks(), limit, rng) {
+                    Some(t) => SimTime::from_ticks(t),
+                    None => return,
+                }
             }
-            ArrivalPattern::Regular => 1.0 / rate,
+            ArrivalPattern::Regular => {
+                let rate = f.rate_per_h[timeline::month_of(now)];
+                let gap = if rate <= 0.0 {
+                    // Nothing arrives this month: look again at the start of the next.
+                    self.inflow_wakeup[i] = true;
+                    timeline::next_month_start(now)
+                        .saturating_since(now)
+                        .max(SimDuration::from_ticks(1))
+                } else {
+                    hours(1.0 / rate)
+                };
+                now.saturating_add(gap)
+            }
         };
-        hours(h)
+        at(s, next, Ev::Inflow(i as u16));
     }
 
     fn on_inflow(&mut self, s: &mut Scheduler<Ev>, i: usize) {
         let now = s.now();
         let wakeup = std::mem::take(&mut self.inflow_wakeup[i]);
-        let gap = self.inflow_gap(i, now);
-        at(s, now.saturating_add(gap), Ev::Inflow(i as u16));
+        self.schedule_inflow(s, i, now);
         let f = &self.plan.inflows[i];
         if wakeup || f.rate_per_h[timeline::month_of(now)] <= 0.0 {
-            // A month-boundary wake-up (the next arrival is one gap later), or a
-            // gap that ran into a month where nothing arrives.
+            // Regular inflows only (a Poisson arrival never falls in a
+            // zero-rate month): a month-boundary wake-up (the next arrival is
+            // one gap later), or a gap that ran into a month where nothing
+            // arrives.
             return;
         }
-        let size = f.size.sample(&mut self.inflow_rng[i]).round().max(0.0) as u64;
-        let size = size.min(self.plan.storages[f.into].capacity);
+        let drawn = f.size.sample(&mut self.inflow_rng[i]).round().max(0.0) as u64;
+        // The part of an arrival larger than the whole storage can never fit,
+        // spilling or not: it is shut in.
+        let size = drawn.min(self.plan.storages[f.into].capacity);
+        self.counters.shut_in[i] += drawn - size;
         if size == 0 {
             return;
         }
@@ -540,8 +588,11 @@ impl<'a> World<'a> {
 
     // ----- berths ---------------------------------------------------------
 
-    fn set_working(&mut self, v: usize, now: SimTime, working: bool) {
-        self.vessels[v].working.set(now, if working { 1.0 } else { 0.0 });
+    /// Moves vessel `v` into `phase`, and its working statistic with it.
+    fn set_phase(&mut self, v: usize, now: SimTime, phase: Phase) {
+        let ves = &mut self.vessels[v];
+        ves.phase = phase;
+        ves.working.set(now, if phase.working() { 1.0 } else { 0.0 });
     }
 
     /// Starts whatever a berth grant means for its new occupant.
@@ -605,9 +656,8 @@ impl<'a> World<'a> {
 
     fn on_arrive(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let now = s.now();
-        self.set_working(v, now, false);
+        self.set_phase(v, now, Phase::Anchorage);
         let ves = &mut self.vessels[v];
-        ves.phase = Phase::Anchorage;
         let f = &self.plan.fleets[ves.fleet];
         let class = class_index(f.berth_class);
         if self.ports[ves.port].berths[class].request(
@@ -622,13 +672,12 @@ impl<'a> World<'a> {
 
     fn berth_start(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let now = s.now();
-        self.set_working(v, now, true);
+        self.set_phase(v, now, Phase::Discharging);
         let fleet = self.vessels[v].fleet;
         let f = &self.plan.fleets[fleet];
         let overhead = hours(f.overhead.sample(&mut self.vessel_rng[fleet]));
         let ves = &mut self.vessels[v];
         ves.holds_berth = true;
-        ves.phase = Phase::Discharging;
         ves.handling_clock = now.saturating_add(overhead);
         let target = if ves.at_origin { f.return_discharge_to } else { Some(f.discharge_to) };
         match target {
@@ -638,8 +687,7 @@ impl<'a> World<'a> {
                 if self.discharge_step(s, v) {
                     // done; the DischargeDone event is scheduled
                 } else {
-                    self.set_working(v, now, false);
-                    self.vessels[v].phase = Phase::WaitingSpace;
+                    self.set_phase(v, now, Phase::WaitingSpace);
                     self.stores[st].waiting_dischargers.push_back(v as u32);
                 }
                 self.settle(s, st);
@@ -677,8 +725,7 @@ impl<'a> World<'a> {
         ves.handling_clock = done.max(now);
         let t = ves.handling_clock;
         if ves.phase == Phase::WaitingSpace {
-            ves.phase = Phase::Discharging;
-            self.set_working(v, now, true);
+            self.set_phase(v, now, Phase::Discharging);
         }
         at(s, t, Ev::DischargeDone(v as u32));
         true
@@ -693,11 +740,11 @@ impl<'a> World<'a> {
             at(s, now, Ev::LoadDone(v as u32));
             return;
         };
-        ves.phase = Phase::Loading;
         ves.load_start = now;
         ves.loaded = 0;
         ves.load_from = st;
         let outbound = ves.at_origin;
+        self.set_phase(v, now, Phase::Loading);
         if self.load_step(s, v) {
             self.settle(s, st);
             return;
@@ -718,15 +765,14 @@ impl<'a> World<'a> {
             DispatchPlan::Timetable { .. } => {}
         }
         if self.vessels[v].phase == Phase::Loading {
-            self.vessels[v].phase = Phase::WaitingCargo;
-            self.set_working(v, now, false);
+            self.set_phase(v, now, Phase::WaitingCargo);
             self.stores[st].waiting_loaders.push_back(v as u32);
         }
         self.settle(s, st);
     }
 
     /// Loads what is available. Returns true when the vessel stops waiting for
-    /// cargo (full, or a timetable slot set), false when it should keep waiting.
+    /// cargo (full), false when it should keep waiting.
     fn load_step(&mut self, s: &mut Scheduler<Ev>, v: usize) -> bool {
         let now = s.now();
         let ves = &mut self.vessels[v];
@@ -747,7 +793,9 @@ impl<'a> World<'a> {
                 ves.timer = at(s, slot, Ev::LoadTimer(v as u32));
             }
             if full {
-                ves.phase = Phase::WaitingSlot;
+                // Full: the loading time runs (working), then, at `LoadDone`,
+                // the vessel waits for the slot (idle) unless it has come.
+                self.schedule_load_done(s, v);
                 return true;
             }
             return false;
@@ -759,39 +807,61 @@ impl<'a> World<'a> {
         false
     }
 
-    /// Loading is over: sail once the loading time has passed.
+    /// Loading is over (whatever the vessel's wait): no more waiting for
+    /// cargo or a slot; sail once the loading time has passed.
     fn finish_loading(&mut self, s: &mut Scheduler<Ev>, v: usize) {
-        let now = s.now();
-        let ves = &mut self.vessels[v];
-        if let Some(key) = ves.timer.take() {
+        if let Some(key) = self.vessels[v].timer.take() {
             s.cancel(key);
         }
+        self.schedule_load_done(s, v);
+    }
+
+    /// `LoadDone` when the loading time is over: at `load_start` + loaded /
+    /// rate, or now if that has passed (the wait for cargo overlapped it).
+    fn schedule_load_done(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        let now = s.now();
+        let ves = &self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
         let done = ves.load_start.saturating_add(hours(ves.loaded as f64 / f.load_rate_per_h));
-        ves.phase = Phase::ReadyToSail;
-        self.set_working(v, now, true);
+        self.set_phase(v, now, Phase::ReadyToSail);
         at(s, done.max(now), Ev::LoadDone(v as u32));
     }
 
     fn on_load_timer(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let ves = &mut self.vessels[v];
         ves.timer = None;
-        if matches!(ves.phase, Phase::WaitingCargo | Phase::WaitingSlot | Phase::Loading) {
-            let st = ves.load_from;
-            self.stores[st].waiting_loaders.retain(|&w| w as usize != v);
-            self.finish_loading(s, v);
+        match ves.phase {
+            // Loaded before the slot and waiting for it: the slot has come.
+            Phase::WaitingSlot => self.leave_berth(s, v),
+            // Still waiting for cargo: sail with what is aboard.
+            Phase::WaitingCargo | Phase::Loading => {
+                let st = ves.load_from;
+                self.stores[st].waiting_loaders.retain(|&w| w as usize != v);
+                self.finish_loading(s, v);
+            }
+            // Full with loading time left (`LoadDone` will sail it), or gone.
+            _ => {}
         }
     }
 
     fn on_load_done(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        if self.vessels[v].timer.is_some() {
+            // A timetable vessel loaded before its slot waits for it at the berth.
+            self.set_phase(v, s.now(), Phase::WaitingSlot);
+            return;
+        }
+        self.leave_berth(s, v);
+    }
+
+    /// Loaded and ready: join a convoy (escorts) or depart.
+    fn leave_berth(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let now = s.now();
         if self.plan.interdiction.escort.is_some() {
             let ves = &mut self.vessels[v];
             let port = ves.port;
             let class = class_index(self.plan.fleets[ves.fleet].berth_class);
-            ves.phase = Phase::Convoy;
             ves.holds_berth = false;
-            self.set_working(v, now, false);
+            self.set_phase(v, now, Phase::Convoy);
             self.release_berth(s, port, class);
             self.ports[port].convoy.push(v as u32);
             let (_, size, max_wait) = self.plan.interdiction.escort.unwrap_or_default();
@@ -825,11 +895,23 @@ impl<'a> World<'a> {
         }
     }
 
+    fn on_try_depart(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        if self.vessels[v].phase == Phase::Detained {
+            // The detention is over: the crossing starts (its arrival is
+            // already scheduled).
+            self.set_phase(v, s.now(), Phase::Sailing);
+        } else {
+            self.try_depart(s, v);
+        }
+    }
+
     fn try_depart(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let now = s.now();
         let port = self.vessels[v].port;
         let t = first_open(now, &self.ports[port].closures, &self.corridor);
         if t > now {
+            // Ready but held at the berth by a closed port or corridor: idle.
+            self.set_phase(v, now, Phase::Held);
             // A closure clipped at the horizon "ends" there: no sailing at that instant.
             if t < self.plan.horizon {
                 at(s, t, Ev::TryDepart(v as u32));
@@ -869,8 +951,7 @@ impl<'a> World<'a> {
                 self.ledger[cargo].lost += ves.aboard_units;
                 ves.aboard.clear();
                 ves.aboard_units = 0;
-                ves.phase = Phase::Lost;
-                self.set_working(v, now, false);
+                self.set_phase(v, now, Phase::Lost);
                 return;
             }
             self.counters.detentions += 1;
@@ -892,10 +973,15 @@ impl<'a> World<'a> {
         }
         self.crossing_h[fleet].record(crossing.as_hours_f64());
         let ves = &mut self.vessels[v];
-        ves.phase = Phase::Sailing;
         ves.port = to;
         ves.at_origin = !ves.at_origin;
-        self.set_working(v, now, !incident);
+        if incident {
+            // Detained before the crossing: idle until the detention ends.
+            self.set_phase(v, now, Phase::Detained);
+            at(s, start, Ev::TryDepart(v as u32));
+        } else {
+            self.set_phase(v, now, Phase::Sailing);
+        }
         at(s, start.saturating_add(crossing), Ev::Arrive(v as u32));
     }
 
@@ -1050,7 +1136,7 @@ impl Model for World<'_> {
             Ev::DischargeDone(v) => self.on_discharge_done(s, v as usize),
             Ev::LoadTimer(v) => self.on_load_timer(s, v as usize),
             Ev::LoadDone(v) => self.on_load_done(s, v as usize),
-            Ev::TryDepart(v) => self.try_depart(s, v as usize),
+            Ev::TryDepart(v) => self.on_try_depart(s, v as usize),
             Ev::ConvoyGo(p) => self.launch_convoy(s, p as usize),
             Ev::OpenArrival(i) => self.on_open_arrival(s, i as usize),
             Ev::OpenDepart(i) => self.on_open_depart(s, i as usize),
@@ -1161,9 +1247,10 @@ impl World<'_> {
     }
 
     fn port_state(&self, p: usize) -> String {
-        let (busy, cap, queue) = self.ports[p].berths.iter().fold((0, 0, 0), |(b, c, q), r| {
-            (b + r.busy(), c + r.capacity(), q + r.queue_len())
-        });
+        let (busy, cap, queue) = self.ports[p]
+            .berths
+            .iter()
+            .fold((0, 0, 0), |(b, c, q), r| (b + r.busy(), c + r.capacity(), q + r.queue_len()));
         format!("berths {busy}/{cap} busy, {queue} at anchorage")
     }
 
@@ -1186,12 +1273,16 @@ impl World<'_> {
         };
         let (event, subject, detail) = match ev {
             Ev::EndWarmup => ("end_warmup", String::new(), "statistics reset".to_string()),
-            Ev::PortClose(p) => {
-                ("port_close", format!("port {}", plan.ports[p as usize].id), self.port_state(p as usize))
-            }
-            Ev::PortOpen(p) => {
-                ("port_open", format!("port {}", plan.ports[p as usize].id), self.port_state(p as usize))
-            }
+            Ev::PortClose(p) => (
+                "port_close",
+                format!("port {}", plan.ports[p as usize].id),
+                self.port_state(p as usize),
+            ),
+            Ev::PortOpen(p) => (
+                "port_open",
+                format!("port {}", plan.ports[p as usize].id),
+                self.port_state(p as usize),
+            ),
             Ev::Inflow(i) => {
                 let f = &plan.inflows[i as usize];
                 ("inflow", format!("inflow {}", f.id), self.storage_state(f.into))
@@ -1212,7 +1303,8 @@ impl World<'_> {
             ),
             Ev::OpenArrival(i) | Ev::OpenDepart(i) => {
                 let o = &plan.open_traffic[i as usize];
-                let kind = if matches!(ev, Ev::OpenArrival(_)) { "open_arrival" } else { "open_depart" };
+                let kind =
+                    if matches!(ev, Ev::OpenArrival(_)) { "open_arrival" } else { "open_depart" };
                 (kind, format!("open_traffic {}", o.id), self.port_state(o.port))
             }
         };

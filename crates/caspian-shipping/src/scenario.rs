@@ -2,7 +2,7 @@
 //!
 //! These types mirror the file one to one; `deny_unknown_fields` everywhere means
 //! a misspelt key is an error, not a silently ignored setting. Semantic checks
-//! (references between entries, ranges) live in `validate.rs`, and
+//! (references between entries, ranges) live in `compile.rs`, and
 //! `docs/scenarios.md` documents every key.
 
 use serde::{Deserialize, Serialize};
@@ -233,7 +233,8 @@ impl Cargo {
         }
     }
 
-    /// The unit of amounts of this cargo, for KPI keys.
+    /// The unit of amounts of this cargo (tonnes or wagons), for reports and
+    /// documentation; KPI keys do not contain it.
     pub fn unit(self) -> &'static str {
         match self {
             Cargo::Oil => "t",

@@ -10,7 +10,7 @@
 //! The generator is ChaCha8 (rand 0.10, `chacha` feature): the master seed is the
 //! key, and the 64-bit stream id is `replication << 16 | source << 8 | sub`.
 //! That gives 2^48 replications, 256 sources and 256 sub-streams per source
-//! (e.g. one per sea area or per port), each 2^68 words long.
+//! (e.g. one per sea area or per fleet), each 2^68 words long.
 
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
@@ -34,13 +34,16 @@ pub enum Source {
     CorridorClosure = 3,
     /// Per-crossing incidents and their outcomes, one sub-stream per fleet.
     Interdiction = 4,
-    /// Landside inflows (oil batches, train arrivals), one sub-stream per flow.
+    /// Landside inflows (oil batches, train arrivals): gaps of Poisson inflows
+    /// and sizes, one sub-stream per `[[inflow]]` entry.
     Inflow = 5,
-    /// Vessel handling and sailing variability, one sub-stream per fleet.
+    /// Port-call overhead of each berth call, one sub-stream per fleet.
+    /// (Handling rates and crossing times are deterministic.)
     Vessel = 6,
-    /// Open traffic arrivals, one sub-stream per (port, berth class) stream.
+    /// Open traffic arrivals, one sub-stream per `[[open_traffic]]` entry.
     OpenTrafficArrival = 7,
-    /// Open traffic service times, same sub-streams as the arrivals.
+    /// Open traffic service times, one sub-stream per `[[open_traffic]]`
+    /// entry (same numbering as the arrivals).
     OpenTrafficService = 8,
 }
 

@@ -16,6 +16,10 @@
 //! - [`ice_seasons`]: one season a year from a fixed day of the year, with a
 //!   random length.
 //!
+//! [`next_event`] is the Poisson step behind the first two, exact for a rate
+//! that is constant by pieces; the model also draws Poisson inflow arrivals
+//! with it (with [`monthly_rate_at`]), as they happen.
+//!
 //! # Calendar
 //!
 //! Simulation time zero is 1 January 00:00. Every year has 365 days and the
@@ -259,15 +263,55 @@ fn ticks_saturating(x: f64, ticks_per_unit: u64) -> u64 {
     if ticks >= 18_446_744_073_709_551_616.0 { u64::MAX } else { ticks as u64 }
 }
 
-/// The Poisson episode generator behind [`poisson_episodes`] and
-/// [`annual_episodes`].
+/// The next event at or after tick `t` and before tick `limit` of a Poisson
+/// process whose rate is piecewise constant, or `None` if there is none
+/// before `limit`. Used for storm onsets, corridor closures and Poisson
+/// inflows.
 ///
-/// `rate_at(t)` gives the onset rate per tick at tick `t` and the end of the
+/// `rate_at(t)` gives the rate per tick at tick `t` and the end of the
 /// constant-rate piece containing `t` (strictly after `t`). Within a piece the
-/// gap to the next onset is exponential; a gap that would cross the end of the
+/// gap to the next event is exponential; a gap that would cross the end of the
 /// piece is discarded and redrawn there, which is exact because the
-/// exponential distribution is memoryless. Each onset is followed at once by
-/// its duration draw. Zero-rate pieces consume no random numbers.
+/// exponential distribution is memoryless (the same process as drawing one
+/// Exp(1) and inverting the cumulative rate). Zero-rate pieces consume no
+/// random numbers. Events are on whole ticks (the exact time, floored).
+pub fn next_event<R: Rng + ?Sized>(
+    rate_at: impl Fn(u64) -> (f64, u64),
+    t: u64,
+    limit: u64,
+    rng: &mut R,
+) -> Option<u64> {
+    let mut t = t;
+    while t < limit {
+        let (rate, piece_end) = rate_at(t);
+        let piece_end = piece_end.clamp(t + 1, limit);
+        if rate > 0.0 {
+            let gap: f64 = Exp1.sample(rng);
+            let gap = gap / rate;
+            let room = piece_end - t;
+            if gap < room as f64 {
+                // Floor, and stay inside the piece despite f64 rounding.
+                return Some(t + (gap as u64).min(room - 1));
+            }
+        }
+        t = piece_end;
+    }
+    None
+}
+
+/// `rate_at` for [`next_event`] from a rate per hour in each calendar month:
+/// the rate per tick at `t` and the start of the next month.
+pub fn monthly_rate_at(rate_per_hour: &[f64; 12]) -> impl Fn(u64) -> (f64, u64) + '_ {
+    move |t: u64| {
+        let t = SimTime::from_ticks(t);
+        let rate = rate_per_hour[month_of(t)] / TICKS_PER_HOUR as f64;
+        (rate, next_month_start(t).ticks())
+    }
+}
+
+/// The Poisson episode generator behind [`poisson_episodes`] and
+/// [`annual_episodes`]: onsets from [`next_event`], each followed at once by
+/// its duration draw.
 fn episodes<R: Rng + ?Sized>(
     rate_at: impl Fn(u64) -> (f64, u64),
     duration_hours: &Dist,
@@ -277,26 +321,13 @@ fn episodes<R: Rng + ?Sized>(
     let horizon = horizon.ticks();
     let mut out = Vec::new();
     let mut t = 0u64;
-    while t < horizon {
-        let (rate, piece_end) = rate_at(t);
-        let piece_end = piece_end.clamp(t + 1, horizon);
-        if rate > 0.0 {
-            let gap: f64 = Exp1.sample(rng);
-            let gap = gap / rate;
-            let room = piece_end - t;
-            if gap < room as f64 {
-                // Floor, and stay inside the piece despite f64 rounding.
-                let onset = t + (gap as u64).min(room - 1);
-                let duration = ticks_saturating(duration_hours.sample(rng), TICKS_PER_HOUR);
-                let end = onset.saturating_add(duration).min(horizon);
-                if end > onset {
-                    out.push((SimTime::from_ticks(onset), SimTime::from_ticks(end)));
-                }
-                t = onset;
-                continue;
-            }
+    while let Some(onset) = next_event(&rate_at, t, horizon, rng) {
+        let duration = ticks_saturating(duration_hours.sample(rng), TICKS_PER_HOUR);
+        let end = onset.saturating_add(duration).min(horizon);
+        if end > onset {
+            out.push((SimTime::from_ticks(onset), SimTime::from_ticks(end)));
         }
-        t = piece_end;
+        t = onset;
     }
     out
 }

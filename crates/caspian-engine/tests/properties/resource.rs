@@ -60,8 +60,10 @@ struct Reference {
     grants: u64,
     wait_hours: Vec<f64>,
     withdrawals: u64,
-    /// Integrals over time, in value-ticks.
+    /// Integrals over time, in value-ticks. Busy counts units held while
+    /// available (`min(busy, capacity)`); held counts every unit held.
     busy_area: f64,
+    held_area: f64,
     capacity_area: f64,
     line_area: f64,
     max_line: usize,
@@ -70,7 +72,8 @@ struct Reference {
 impl Reference {
     fn advance(&mut self, to: SimTime) {
         let dt = (to - self.now).ticks() as f64;
-        self.busy_area += f64::from(self.busy) * dt;
+        self.busy_area += f64::from(self.busy.min(self.capacity)) * dt;
+        self.held_area += f64::from(self.busy) * dt;
         self.capacity_area += f64::from(self.capacity) * dt;
         self.line_area += self.waiting.len() as f64 * dt;
         self.now = to;
@@ -257,15 +260,27 @@ impl Harness {
             prop_assert_eq!(r.waits().max(), Some(max));
         }
         // Over a period of zero length the averages are the current values.
+        // Without any available unit-time the utilization is undefined (NaN).
         let utilization = match (m.capacity_area > 0.0, m.now == SimTime::ZERO) {
             (true, _) => m.busy_area / m.capacity_area,
-            (false, true) if m.capacity > 0 => f64::from(m.busy) / f64::from(m.capacity),
-            (false, _) => 0.0,
+            (false, true) if m.capacity > 0 => {
+                f64::from(m.busy.min(m.capacity)) / f64::from(m.capacity)
+            }
+            (false, _) => f64::NAN,
         };
-        prop_assert!(close(r.utilization(m.now), utilization), "utilization");
+        let got = r.utilization(m.now);
+        prop_assert!(
+            close(got, utilization) || (got.is_nan() && utilization.is_nan()),
+            "utilization {} want {}",
+            got,
+            utilization
+        );
+        prop_assert!(got.is_nan() || (0.0..=1.0 + 1e-12).contains(&got), "utilization {}", got);
         let elapsed = m.now.ticks() as f64;
         if elapsed > 0.0 {
             prop_assert!(close(r.mean_busy(m.now), m.busy_area / elapsed), "mean busy");
+            prop_assert!(close(r.mean_held(m.now), m.held_area / elapsed), "mean held");
+            prop_assert!(close(r.mean_capacity(m.now), m.capacity_area / elapsed), "mean capacity");
             prop_assert!(close(r.mean_queue_len(m.now), m.line_area / elapsed), "mean line");
         }
         prop_assert_eq!(r.max_queue_len(), m.max_line as f64);
@@ -299,6 +314,7 @@ fn run(initial_capacity: u32, ops: &[(u64, Op)]) -> Result<(), TestCaseError> {
             wait_hours: Vec::new(),
             withdrawals: 0,
             busy_area: 0.0,
+            held_area: 0.0,
             capacity_area: 0.0,
             line_area: 0.0,
             max_line: 0,
