@@ -262,3 +262,21 @@ closures_per_year = 0.0
     assert!(crossings > 10_000.0, "too few crossings to test: {crossings}");
     assert!((p_hat - 0.05).abs() <= hw, "incident frequency {p_hat} vs 0.05 +- {hw}");
 }
+
+#[test]
+fn a_saturated_port_finishes_its_horizon_and_is_flagged() {
+    // Ships arrive every 5 h and need 10 h at the single berth (rho = 2): the
+    // anchorage line grows by about one ship every 10 h, some 870 by the end
+    // of a year. The run must still end at its horizon (no truncation) and
+    // name the line; a stable port (rho = 0.5) must not be flagged.
+    let saturated =
+        load(&open_port(1, 5.0, r#"{ dist = "exponential", mean = 10.0 }"#, 395.0, 30.0));
+    let stable = load(&open_port(1, 20.0, r#"{ dist = "exponential", mean = 10.0 }"#, 395.0, 30.0));
+    for rep in 0..5 {
+        let out = caspian_shipping::simulate(&saturated, 500, rep);
+        assert!(!out.truncated);
+        assert_eq!(out.saturated, vec!["anchorage q.tanker".to_string()], "replication {rep}");
+        let calm = caspian_shipping::simulate(&stable, 500, rep);
+        assert!(calm.saturated.is_empty(), "replication {rep}: {:?}", calm.saturated);
+    }
+}

@@ -85,12 +85,19 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
             })
             .collect(),
         rankings,
+        warnings: studies
+            .iter()
+            .zip(&records)
+            .flat_map(|(s, r)| {
+                r.saturation_warnings().into_iter().map(move |w| format!("{}: {w}", s.name))
+            })
+            .collect(),
         target: report,
         provenance: Provenance::current(None),
     };
     print!("{}", compare_table(&doc, &c.kpis));
-    for line in crate::output::notes(doc.target.as_ref(), 0) {
-        note(c.quiet, &line);
+    for line in crate::output::notes(doc.target.as_ref(), 0, &doc.warnings) {
+        note(c.quiet && !line.starts_with("warning"), &line);
     }
     note(c.quiet, &format!("{} scenarios x {end} replications in {elapsed:.2?}", records.len()));
     if let Some(path) = &c.csv {

@@ -48,7 +48,7 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
     match merged {
         Merged::Run(doc) => {
             print!("{}", output::run_table(&doc, &args.kpis));
-            for line in output::notes(None, doc.truncated_replications) {
+            for line in output::notes(None, doc.truncated_replications, &doc.warnings) {
                 eprintln!("{line}");
             }
             if let Some(path) = &args.csv {

@@ -71,8 +71,13 @@ pub(crate) fn sweep_table(doc: &SweepDoc, patterns: &[String]) -> String {
     out
 }
 
-/// Lines about sequential stopping and truncated replications, for stderr.
-pub(crate) fn notes(target: Option<&TargetReport>, truncated: u64) -> Vec<String> {
+/// Lines about sequential stopping, truncated replications and saturated
+/// waiting lines, for stderr. Warnings start with "warning".
+pub(crate) fn notes(
+    target: Option<&TargetReport>,
+    truncated: u64,
+    saturation: &[String],
+) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(t) = target {
         let worst = t.worst.as_ref().map_or_else(
@@ -86,6 +91,7 @@ pub(crate) fn notes(target: Option<&TargetReport>, truncated: u64) -> Vec<String
             t.replications
         ));
     }
+    out.extend(saturation.iter().map(|w| format!("warning: saturated: {w}")));
     if truncated > 0 {
         out.push(format!(
             "warning: {truncated} replication(s) hit the scenario's max_events safeguard and stopped \

@@ -91,7 +91,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let rec = records.swap_remove(0);
     let doc = run_doc(&header, &rec, report);
     print!("{}", output::run_table(&doc, &c.kpis));
-    for line in output::notes(doc.target.as_ref(), doc.truncated_replications) {
+    for line in output::notes(doc.target.as_ref(), doc.truncated_replications, &doc.warnings) {
         note(c.quiet && !line.starts_with("warning"), &line);
     }
     note(

@@ -135,7 +135,12 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let patterns = if c.kpis.is_empty() { c.target.primary() } else { c.kpis.clone() };
     print!("{}", output::sweep_table(&doc, &patterns));
     let truncated = doc.points.iter().map(|p| p.truncated_replications).sum();
-    for line in output::notes(doc.target.as_ref(), truncated) {
+    let saturation: Vec<String> = doc
+        .points
+        .iter()
+        .flat_map(|p| p.warnings.iter().map(move |w| format!("point {}: {w}", p.index)))
+        .collect();
+    for line in output::notes(doc.target.as_ref(), truncated, &saturation) {
         note(c.quiet && !line.starts_with("warning"), &line);
     }
     note(c.quiet, &format!("{points} design points in {elapsed:.2?}"));

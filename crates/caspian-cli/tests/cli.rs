@@ -313,3 +313,32 @@ fn warmup_suggests_a_length_and_writes_the_welch_series() {
     assert_eq!(csv.lines().count(), horizon_days + 1);
     fails(&["warmup", "--every-h", "0"], &dir, 2);
 }
+
+#[test]
+fn a_saturated_scenario_finishes_with_a_warning() {
+    let dir = scratch("saturated");
+    let text = r#"
+[scenario]
+name = "overloaded"
+horizon_days = 395
+warmup_days = 30
+
+[[port]]
+id = "q"
+berths = { tanker = 1 }
+
+[[open_traffic]]
+id = "ships"
+port = "q"
+berth_class = "tanker"
+interarrival_h = { dist = "exponential", mean = 5.0 }
+service_h = { dist = "exponential", mean = 10.0 }
+"#;
+    std::fs::write(dir.join("over.toml"), text).unwrap();
+    let out = caspian(&["run", "over.toml", "-n", "8", "-q", "--json", "o.json"], &dir);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: saturated: anchorage q.tanker"), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "o.json")).unwrap();
+    assert!(doc["warnings"][0].as_str().unwrap().contains("in 8 of 8 replications"), "{doc}");
+}

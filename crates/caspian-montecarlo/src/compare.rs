@@ -134,6 +134,7 @@ mod tests {
                     events: 0,
                     truncated: false,
                     values: vec![v],
+                    saturated: Vec::new(),
                 })
                 .collect(),
         }

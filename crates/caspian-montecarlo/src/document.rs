@@ -84,6 +84,9 @@ pub struct RunDoc {
     pub truncated_replications: u64,
     /// Summary per KPI.
     pub kpis: KpiTable,
+    /// Waiting lines that grew without bound (demand above capacity).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Sequential-stopping outcome, when a target was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<TargetReport>,
@@ -102,6 +105,9 @@ pub struct SweepPoint {
     pub truncated_replications: u64,
     /// Summary per KPI.
     pub kpis: KpiTable,
+    /// Waiting lines that grew without bound at this point.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// The result of `caspian sweep`.
@@ -167,6 +173,9 @@ pub struct CompareDoc {
     pub differences: Vec<PolicyDifferences>,
     /// Rankings on the primary KPIs.
     pub rankings: Vec<Ranking>,
+    /// Waiting lines that grew without bound, prefixed by the scenario name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Sequential-stopping outcome, when a target was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<TargetReport>,
@@ -254,6 +263,7 @@ pub fn run_doc(
         replications: records.rows.len() as u64,
         truncated_replications: records.truncated_count(),
         kpis: summarize(records),
+        warnings: records.saturation_warnings(),
         target,
         provenance: header.provenance.clone(),
     }
@@ -282,6 +292,7 @@ pub fn sweep_doc(
                 values: values.clone(),
                 truncated_replications: rec.truncated_count(),
                 kpis: summarize(rec),
+                warnings: rec.saturation_warnings(),
             })
             .collect(),
         target,

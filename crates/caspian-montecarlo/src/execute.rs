@@ -205,6 +205,7 @@ pub fn run_range(
             events: out.events,
             truncated: out.truncated,
             values: out.kpis.iter().map(|(_, v)| v).collect(),
+            saturated: out.saturated,
         })
     };
     let first = simulate(plan, seed, reps.start);

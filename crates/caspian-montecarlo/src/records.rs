@@ -17,6 +17,10 @@ pub struct Row {
     /// KPI values; NaN (written as JSON `null`) where undefined.
     #[serde(with = "crate::json::vec_nan_as_null")]
     pub values: Vec<f64>,
+    /// Waiting lines that were still growing at the horizon (see
+    /// `caspian_shipping::Replication::saturated`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub saturated: Vec<String>,
 }
 
 /// The rows of one design point, in replication order.
@@ -53,6 +57,30 @@ impl PointRecords {
     pub fn truncated_count(&self) -> u64 {
         self.rows.iter().filter(|r| r.truncated).count() as u64
     }
+
+    /// One warning per waiting line that was still growing at the horizon
+    /// in any replication, with how often, in name order.
+    pub fn saturation_warnings(&self) -> Vec<String> {
+        let mut counts: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+        for row in &self.rows {
+            for line in &row.saturated {
+                *counts.entry(line.as_str()).or_default() += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .map(|(line, k)| {
+                format!(
+                    "{line} was still growing at the horizon in {k} of {} replications \
+                     (at least {} waiting and more than {}% of its traffic): demand exceeds \
+                     capacity there, so its waits and backlogs grow with the horizon",
+                    self.rows.len(),
+                    caspian_shipping::SATURATION_MIN_WAITING,
+                    caspian_shipping::SATURATION_SHARE * 100.0
+                )
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -62,7 +90,13 @@ mod tests {
     #[test]
     fn rows_round_trip_through_json_bit_for_bit() {
         let values = vec![0.1 + 0.2, 1.0 / 3.0, f64::NAN, 1.7e308, 5e-324, -0.0, 123_456.789];
-        let row = Row { replication: 9, events: 10, truncated: false, values: values.clone() };
+        let row = Row {
+            replication: 9,
+            events: 10,
+            truncated: false,
+            values: values.clone(),
+            saturated: Vec::new(),
+        };
         let text = serde_json::to_string(&row).unwrap();
         let back: Row = serde_json::from_str(&text).unwrap();
         for (a, b) in values.iter().zip(&back.values) {

@@ -564,8 +564,21 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
         let speed_ok = c.positive(&format!("{k}.speed_kn"), f.speed_kn, 100.0);
         let dist_ok = c.positive(&format!("{k}.distance_nmi"), f.distance_nmi, 20_000.0);
         let crossing = if speed_ok && dist_ok {
-            SimDuration::try_from_hours_f64(f.distance_nmi / f.speed_kn)
-                .unwrap_or(SimDuration::ZERO)
+            // A tiny speed would make the crossing overflow simulated time.
+            let h = f.distance_nmi / f.speed_kn;
+            if h > MAX_HORIZON_DAYS * 24.0 {
+                c.err(
+                    format!("{k}.speed_kn"),
+                    format!(
+                        "crossing {} nmi at {} kn takes {h:e} hours, longer than the largest \
+                         horizon ({} hours)",
+                        f.distance_nmi,
+                        f.speed_kn,
+                        MAX_HORIZON_DAYS * 24.0
+                    ),
+                );
+            }
+            SimDuration::try_from_hours_f64(h).unwrap_or(SimDuration::ZERO)
         } else {
             SimDuration::ZERO
         };
@@ -617,8 +630,23 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
                 "return_load_from and return_discharge_to must be given together",
             );
         }
-        c.positive(&format!("{k}.load_rate_per_h"), f.load_rate_per_h, 1e12);
-        c.positive(&format!("{k}.discharge_rate_per_h"), f.discharge_rate_per_h, 1e12);
+        for (key, rate) in
+            [("load_rate_per_h", f.load_rate_per_h), ("discharge_rate_per_h", f.discharge_rate_per_h)]
+        {
+            // A tiny rate would make handling one cargo overflow simulated time.
+            let h = f.capacity as f64 / rate;
+            if c.positive(&format!("{k}.{key}"), rate, 1e12) && h > MAX_HORIZON_DAYS * 24.0 {
+                c.err(
+                    format!("{k}.{key}"),
+                    format!(
+                        "handling a full cargo ({} units) at {rate} units/h takes {h:e} hours, \
+                         longer than the largest horizon ({} hours)",
+                        f.capacity,
+                        MAX_HORIZON_DAYS * 24.0
+                    ),
+                );
+            }
+        }
         let overhead = c.dist(&format!("{k}.port_call_overhead_h"), &f.port_call_overhead_h);
         let dispatch = match f.dispatch {
             Dispatch::WhenFull => DispatchPlan::WhenFull,
@@ -635,6 +663,10 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
                 } else {
                     SimDuration::from_hours(1)
                 };
+                if interval.ticks() == 0 {
+                    // Every instant would be a slot: the timetable would mean nothing.
+                    c.err(format!("{k}.dispatch.interval_h"), "rounds to zero milliseconds");
+                }
                 let offset =
                     c.hours(&format!("{k}.dispatch.offset_h"), offset_h).unwrap_or_default();
                 DispatchPlan::Timetable { interval, offset }
@@ -707,6 +739,14 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
         let interarrival = c.dist(&format!("{k}.interarrival_h"), &o.interarrival_h);
         if interarrival.as_ref().is_some_and(|d| d.mean() <= 0.0) {
             c.err(format!("{k}.interarrival_h"), "mean must be greater than zero");
+        } else if let Some(d) = &interarrival
+            && SimDuration::try_from_hours_f64(d.mean()).is_ok_and(|t| t.ticks() == 0)
+        {
+            // Arrivals at one instant without end: only max_events would stop them.
+            c.err(
+                format!("{k}.interarrival_h"),
+                format!("mean {} hours rounds to zero milliseconds", d.mean()),
+            );
         }
         let service = c.dist(&format!("{k}.service_h"), &o.service_h);
         open_traffic.push(OpenTrafficPlan {
@@ -840,6 +880,70 @@ berths = { tanker = 1 }
             }
             Err(e) => panic!("{e}"),
         }
+    }
+
+    /// Values that pass their own range but would overflow or collapse
+    /// simulated time (found by the tests/bad_scenarios corpus).
+    #[test]
+    fn durations_that_overflow_or_round_to_zero_are_rejected() {
+        let two_ports = SMALL.replace("[[port]]", "[[port]]\nid = \"q\"\nberths = { tanker = 1 }\n\n[[port]]");
+        let text = format!(
+            "{two_ports}
+[[storage]]
+id = \"a\"
+port = \"p\"
+cargo = \"oil\"
+capacity = 100
+
+[[storage]]
+id = \"b\"
+port = \"q\"
+cargo = \"oil\"
+capacity = 100
+
+[[fleet]]
+id = \"f\"
+berth_class = \"tanker\"
+count = 1
+cargo = \"oil\"
+capacity = 10
+speed_kn = 10.0
+distance_nmi = 100.0
+origin = \"p\"
+load_from = \"a\"
+destination = \"q\"
+discharge_to = \"b\"
+load_rate_per_h = 5.0
+discharge_rate_per_h = 5.0
+dispatch = {{ policy = \"timetable\", interval_h = 24.0 }}
+
+[[open_traffic]]
+id = \"o\"
+port = \"p\"
+berth_class = \"tanker\"
+interarrival_h = {{ dist = \"exponential\", mean = 48.0 }}
+service_h = {{ dist = \"constant\", value = 6.0 }}
+"
+        );
+        assert!(error_keys(&text).is_empty(), "{:?}", error_keys(&text));
+        let cases = [
+            ("speed_kn = 10.0", "speed_kn = 1e-300", "fleet.f.speed_kn"),
+            ("load_rate_per_h = 5.0", "load_rate_per_h = 1e-300", "fleet.f.load_rate_per_h"),
+            (
+                "discharge_rate_per_h = 5.0",
+                "discharge_rate_per_h = 1e-9",
+                "fleet.f.discharge_rate_per_h",
+            ),
+            ("interval_h = 24.0", "interval_h = 1e-9", "fleet.f.dispatch.interval_h"),
+            ("mean = 48.0", "mean = 1e-12", "open_traffic.o.interarrival_h"),
+        ];
+        for (from, to, key) in cases {
+            let bad = text.replace(from, to);
+            assert_eq!(error_keys(&bad), [key], "{to}");
+        }
+        // Slow but within the largest horizon is still accepted.
+        let slow = text.replace("speed_kn = 10.0", "speed_kn = 0.001");
+        assert!(error_keys(&slow).is_empty(), "{:?}", error_keys(&slow));
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub mod timeline;
 
 pub use compile::{CompiledScenario, ScenarioError, compile};
 pub use kpi::Kpis;
-pub use model::{Replication, simulate, simulate_probed};
+pub use model::{Replication, SATURATION_MIN_WAITING, SATURATION_SHARE, simulate, simulate_probed};
 pub use scenario::Scenario;
 
 /// The calibrated baseline scenario (today's corridor), embedded in the binary.

@@ -226,7 +226,22 @@ pub struct Replication {
     /// Conservation residuals per cargo (entered - in storage - aboard -
     /// forwarded - lost); zero when the books balance.
     pub conservation_residual: [i128; 2],
+    /// Waiting lines that look unbounded at the horizon (e.g.
+    /// `anchorage kuryk.rail_ferry`, `gate alat_yard_east`): at least
+    /// [`SATURATION_MIN_WAITING`] still waiting, and more than
+    /// [`SATURATION_SHARE`] of everything that joined the line since warm-up.
+    /// In a stable system the line at any instant is a small fraction of a
+    /// year's traffic; a line that holds a sizeable share of it is growing,
+    /// i.e. demand exceeds capacity.
+    pub saturated: Vec<String>,
 }
+
+/// Fewest still waiting at the horizon for a line to count as saturated.
+pub const SATURATION_MIN_WAITING: usize = 10;
+
+/// Share of the line's traffic still waiting at the horizon above which the
+/// line counts as saturated.
+pub const SATURATION_SHARE: f64 = 0.05;
 
 /// Simulates replication `replication` of `plan` with master seed `seed`.
 pub fn simulate(plan: &CompiledScenario, seed: u64, replication: u64) -> Replication {
@@ -263,7 +278,8 @@ fn replicate<'a, O: Watch<'a>>(
     let events = sim.events_processed();
     let world = sim.into_model();
     let conservation_residual = world.conservation_residual();
-    Replication { kpis: world.kpis(now), events, truncated, conservation_residual }
+    let saturated = world.saturated_lines();
+    Replication { kpis: world.kpis(now), events, truncated, conservation_residual, saturated }
 }
 
 impl<'a> World<'a> {
@@ -1309,5 +1325,41 @@ impl World<'_> {
             }
         };
         TraceEntry { time, event, subject, detail }
+    }
+}
+
+// ----- saturation: lines that grow without bound -----------------------------
+
+impl World<'_> {
+    /// The waiting lines that look unbounded at the end of the run (see
+    /// [`Replication::saturated`]).
+    fn saturated_lines(&self) -> Vec<String> {
+        let grows = |waiting: usize, served: u64| {
+            waiting >= SATURATION_MIN_WAITING
+                && waiting as f64 > SATURATION_SHARE * (served as f64 + waiting as f64)
+        };
+        let mut lines = Vec::new();
+        for (p, port) in self.plan.ports.iter().enumerate() {
+            for (c, class) in crate::scenario::BerthClass::ALL.iter().enumerate() {
+                let r = &self.ports[p].berths[c];
+                if grows(r.queue_len(), r.waits().count()) {
+                    lines.push(format!("anchorage {}.{}", port.id, class.as_str()));
+                }
+            }
+        }
+        for (st, storage) in self.plan.storages.iter().enumerate() {
+            let admitted: u64 = self
+                .plan
+                .inflows
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.into == st)
+                .map(|(i, _)| self.gate_wait_h[i].count())
+                .sum();
+            if grows(self.stores[st].level.waiting_puts(), admitted) {
+                lines.push(format!("gate {}", storage.id));
+            }
+        }
+        lines
     }
 }
