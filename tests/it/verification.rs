@@ -280,3 +280,49 @@ fn a_saturated_port_finishes_its_horizon_and_is_flagged() {
         assert!(calm.saturated.is_empty(), "replication {rep}: {:?}", calm.saturated);
     }
 }
+
+#[test]
+fn littles_law_holds_at_every_anchorage_of_the_baseline() {
+    // L = lambda W for each anchorage: the time-average number waiting equals
+    // the call rate times the mean wait. Both sides are measured over the same
+    // window [warm-up, horizon]; waits straddling its ends make the identity
+    // approximate within a replication. The check: over replications, the
+    // mean of L - lambda W is within 2% of the mean L, or its 99% interval
+    // contains zero.
+    let plan = load(caspian_shipping::BASELINE_TOML);
+    let window_h = (plan.horizon.ticks() - plan.warmup.ticks()) as f64 / 3_600_000.0;
+    let lines: Vec<String> = {
+        let out = caspian_shipping::simulate(&plan, 600, 0);
+        out.kpis
+            .iter()
+            .filter(|(k, v)| k.starts_with("berth_calls.") && *v > 0.0)
+            .map(|(k, _)| k.trim_start_matches("berth_calls.").to_string())
+            .collect()
+    };
+    assert!(lines.len() >= 4, "the baseline has busy anchorages: {lines:?}");
+    for line in &lines {
+        let keys = [
+            format!("anchorage_queue_mean.{line}"),
+            format!("berth_calls.{line}"),
+            format!("anchorage_wait_h.{line}"),
+        ];
+        let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let cols = observe(&plan, 600, 100, &key_refs);
+        let gaps: Vec<f64> =
+            (0..cols[0].len()).map(|i| cols[0][i] - cols[1][i] / window_h * cols[2][i]).collect();
+        let mean_l = cols[0].iter().sum::<f64>() / cols[0].len() as f64;
+        let ci = Interval::student_t(&gaps, 0.99);
+        println!(
+            "Little's law at {line}: L = {mean_l:.5}, mean (L - lambda W) {:.6}, 99% CI [{:.6}, {:.6}] (n={})",
+            ci.mean,
+            ci.low(),
+            ci.high(),
+            ci.n
+        );
+        assert!(
+            ci.mean.abs() < 0.02 * mean_l || ci.contains(0.0),
+            "{line}: L - lambda W = {} against L = {mean_l}",
+            ci.mean
+        );
+    }
+}

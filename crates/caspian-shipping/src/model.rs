@@ -1098,6 +1098,7 @@ impl<'a> World<'a> {
                 let key = format!("{}.{}", port.id, class.as_str());
                 k.push(format!("anchorage_wait_h.{key}"), r.waits().mean_or(f64::NAN));
                 k.push(format!("anchorage_queue_mean.{key}"), r.mean_queue_len(now));
+                k.push(format!("berth_calls.{key}"), r.waits().count() as f64);
                 k.push(format!("berth_utilization.{key}"), r.utilization(now));
             }
             let closed = self.ports[p].closures.closed_time_between(start, now);
