@@ -1,5 +1,6 @@
 //! End-to-end tests of caspian-sim: one binary, one module per area.
 
+mod calibration;
 mod engine_queueing;
 mod model_mechanisms;
 mod model_queueing;
