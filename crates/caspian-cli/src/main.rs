@@ -22,7 +22,7 @@ mod warmup;
 
 /// Discrete-event Monte Carlo simulator of shipping across the Caspian Sea.
 #[derive(Debug, Parser)]
-#[command(name = "caspian", version, about, long_about = None)]
+#[command(name = "caspian", version, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
