@@ -1,0 +1,262 @@
+"""caspian-sim against SimPy, side by side: same models, same parameters, same
+replication counts, whole processes, one thread each.
+
+Run through compare.sh (which builds the binaries and the virtualenv). For
+each model, both implementations run RUNS times, interleaved (caspian,
+SimPy, caspian, SimPy, ...), each timed by wall clock from process start to
+exit; the median is reported. The KPIs of the first run of each side are
+then compared.
+
+Agreement rule, per model: for every KPI the SimPy peer reports, a two-sided
+Welch t-test of "same mean" on the per-replication values (caspian's mean,
+sd and n from its --json summary; SimPy's from its own). The model agrees if
+no KPI is rejected at family-wise level 1% (Bonferroni: each of the k KPIs
+at 1%/k). KPIs with zero variance on both sides must be equal. Any
+disagreement makes the script exit with status 1: a wrong-but-fast model
+does not count. Both sides use fixed seeds, so the verdict is reproducible.
+
+--self-test re-runs the SimPy peers with deliberate modelling errors planted
+(`--defect` in simpy_mmc.py and simpy_ferry.py) and checks that the rule
+rejects every one of them (exit status 1 otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from peers_common import HOURS_PER_DAY, load_scenario, t_cdf
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+OUT = ROOT / "target" / "peers"
+CASPIAN = ROOT / "target" / "release" / "caspian"
+HOLD = ROOT / "target" / "release" / "examples" / "peers_hold"
+PY = sys.executable
+ALPHA = 0.01
+
+
+def run_timed(cmd: list, stdout=subprocess.DEVNULL) -> float:
+    """Runs `cmd` to completion and returns its wall-clock time in seconds."""
+    start = time.perf_counter()
+    subprocess.run([str(c) for c in cmd], check=True, stdout=stdout)
+    return time.perf_counter() - start
+
+
+def fmt(x, digits=4) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    return f"{x:.{digits}g}" if abs(x) < 1e5 else f"{x:.0f}"
+
+
+# ----- KPI agreement -----------------------------------------------------------
+
+
+def welch(a: dict, b: dict) -> tuple[float, float, float]:
+    """(t, degrees of freedom, two-sided p) for equal means."""
+    va, vb = a["sd"] ** 2 / a["n"], b["sd"] ** 2 / b["n"]
+    se = math.sqrt(va + vb)
+    diff = a["mean"] - b["mean"]
+    if se == 0.0:
+        same = abs(diff) <= 1e-9 * max(1.0, abs(a["mean"]))
+        return (0.0 if same else math.inf), math.inf, (1.0 if same else 0.0)
+    t = diff / se
+    df = (va + vb) ** 2 / (va**2 / (a["n"] - 1) + vb**2 / (b["n"] - 1))
+    p = 2.0 * (1.0 - t_cdf(abs(t), df))
+    return t, df, p
+
+
+def agreement(name: str, rust: dict, simpy: dict, replications: int, quiet: bool = False) -> list[str]:
+    """Prints the KPI table; returns the KPIs that disagree."""
+    if rust.get("truncated_replications", 0):
+        return [f"{name}: caspian truncated {rust['truncated_replications']} replications"]
+    keys = sorted(simpy["kpis"])
+    k = len(keys)
+    bad = []
+    rows = []
+    for key in keys:
+        s = simpy["kpis"][key]
+        r = rust["kpis"].get(key)
+        if r is None:
+            bad.append(f"{key} (caspian does not report it)")
+            continue
+        if r["n"] == 0 and s["n"] == 0:
+            rows.append((key, r, s, None, None, "both undefined"))
+            continue
+        if r["n"] != s["n"] or r["n"] < 2:
+            bad.append(f"{key} (defined in {r['n']} caspian vs {s['n']} SimPy replications)")
+            continue
+        t, df, p = welch(r, s)
+        ok = p >= ALPHA / k
+        rows.append((key, r, s, t, p, "agree" if ok else "DISAGREE"))
+        if not ok:
+            bad.append(f"{key} (t = {t:.2f}, p = {p:.2g} < {ALPHA / k:.2g})")
+    if not quiet:
+        print(f"\n{name}: {replications} replications each; Welch t-test per KPI, "
+              f"reject at p < 1%/{k} = {ALPHA / k:.2g}")
+        w = max(len(r[0]) for r in rows) if rows else 10
+        print(f"  {'kpi':<{w}}  {'caspian mean [95% CI]':>32}  {'SimPy mean [95% CI]':>32}  {'t':>7}  {'p':>7}")
+        for key, r, s, t, p, verdict in rows:
+            rc = f"{fmt(r['mean'])} [{fmt(r['ci95_low'])}, {fmt(r['ci95_high'])}]"
+            sc = f"{fmt(s['mean'])} [{fmt(s['ci95_low'])}, {fmt(s['ci95_high'])}]"
+            tt = "-" if t is None else f"{t:7.2f}"
+            pp = "-" if p is None else f"{p:7.3f}"
+            print(f"  {key:<{w}}  {rc:>32}  {sc:>32}  {tt:>7}  {pp:>7}  {verdict}")
+    return bad
+
+
+def erlang_c(sc: dict) -> str:
+    """Theory for the M/M/c file, as a sanity line (not part of the rule)."""
+    (port,) = sc["port"]
+    (ot,) = sc["open_traffic"]
+    c = int(port["berths"][ot["berth_class"]])
+    lam = 1.0 / float(ot["interarrival_h"]["mean"])
+    mu = 1.0 / float(ot["service_h"]["mean"])
+    a = lam / mu
+    rho = a / c
+    top = a**c / math.factorial(c) / (1.0 - rho)
+    pw = top / (sum(a**i / math.factorial(i) for i in range(c)) + top)
+    return f"Erlang C: utilization {rho:.4f}, mean wait {pw / (c * mu - lam):.4f} h"
+
+
+# ----- the models -----------------------------------------------------------------
+
+
+def compare_model(name, scenario, reps, runs, peer_script, summary, failures):
+    sc_path = ROOT / scenario
+    rust_times, simpy_times = [], []
+    for i in range(runs):
+        rj = OUT / f"{name}_caspian_{i}.json"
+        sj = OUT / f"{name}_simpy_{i}.json"
+        rj.unlink(missing_ok=True)
+        rust_times.append(
+            run_timed([CASPIAN, "run", scenario, "-n", reps, "--threads", "1", "--quiet", "--json", rj])
+        )
+        simpy_times.append(run_timed([PY, HERE / peer_script, scenario, reps, sj]))
+        print(f"  {name} run {i + 1}/{runs}: caspian {rust_times[-1]:.3f} s, SimPy {simpy_times[-1]:.2f} s",
+              flush=True)
+    rust = json.loads((OUT / f"{name}_caspian_0.json").read_text())
+    simpy = json.loads((OUT / f"{name}_simpy_0.json").read_text())
+    bad = agreement(name, rust, simpy, reps)
+    if name == "mmc":
+        print("  " + erlang_c(load_scenario(str(sc_path))))
+    failures += [f"{name}: {b}" for b in bad]
+    rm, sm = statistics.median(rust_times), statistics.median(simpy_times)
+    summary.append({
+        "model": name, "scenario": scenario, "replications": reps,
+        "caspian_s": rust_times, "simpy_s": simpy_times,
+        "caspian_median_s": rm, "simpy_median_s": sm, "ratio": sm / rm,
+        "kpis_agree": not bad,
+        "caspian_per_replication_ms": 1e3 * rm / reps, "simpy_per_replication_ms": 1e3 * sm / reps,
+    })
+    return rust
+
+
+def self_test(rust_docs: dict, reps: dict, failures: list) -> None:
+    print("\nself-test: SimPy peers with planted errors must be rejected")
+    cases = [("mmc", "scenarios/mmc_check.toml", "simpy_mmc.py", "service_from_arrival")] + [
+        ("ferry_shuttle", "scenarios/ferry_shuttle.toml", "simpy_ferry.py", d)
+        for d in ("no_slowdown", "sail_in_storms", "berth_in_storms")
+    ]
+    for name, scenario, script, defect in cases:
+        out = OUT / f"{name}_simpy_defect_{defect}.json"
+        run_timed([PY, HERE / script, scenario, reps[name], out, "--defect", defect])
+        doc = json.loads(out.read_text())
+        bad = agreement(f"{name} --defect {defect}", rust_docs[name], doc, reps[name], quiet=True)
+        if bad:
+            print(f"  {name} --defect {defect}: rejected ({len(bad)} KPIs), e.g. {bad[0]}")
+        else:
+            print(f"  {name} --defect {defect}: NOT rejected")
+            failures.append(f"self-test: {name} --defect {defect} was not detected")
+
+
+def compare_hold(sizes, holds, runs, summary):
+    print(f"\nhold model: {holds} timed holds after N warm-up holds, one process per run")
+    for n in sizes:
+        r_ns, s_ns, r_s, s_s = [], [], [], []
+        for _ in range(runs):
+            for cmd, ns, wall in (([HOLD, n, holds], r_ns, r_s), ([PY, HERE / "simpy_hold.py", n, holds], s_ns, s_s)):
+                start = time.perf_counter()
+                out = subprocess.run([str(c) for c in cmd], check=True, capture_output=True, text=True).stdout
+                wall.append(time.perf_counter() - start)
+                ns.append(json.loads(out)["ns_per_hold"])
+        rm, sm = statistics.median(r_ns), statistics.median(s_ns)
+        print(f"  N = {n:>8}: caspian-engine {rm:8.1f} ns/hold, SimPy {sm:8.1f} ns/hold, ratio {sm / rm:6.1f}x "
+              f"(whole process: {statistics.median(r_s):.3f} s vs {statistics.median(s_s):.2f} s)", flush=True)
+        summary.append({
+            "model": f"hold N={n}", "holds": holds,
+            "caspian_ns_per_hold": r_ns, "simpy_ns_per_hold": s_ns,
+            "caspian_median_ns": rm, "simpy_median_ns": sm, "ratio": sm / rm,
+            "caspian_process_s": r_s, "simpy_process_s": s_s,
+        })
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import simpy
+
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"{cpu}, {os.cpu_count()} logical CPUs, load average {load}; "
+            f"Python {platform.python_version()}, SimPy {simpy.__version__}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="caspian-sim against SimPy, side by side.")
+    ap.add_argument("--runs", type=int, default=3, help="timed runs per side (median reported)")
+    ap.add_argument("--mmc-reps", type=int, default=20)
+    ap.add_argument("--ferry-reps", type=int, default=300)
+    ap.add_argument("--holds", type=int, default=1_000_000)
+    ap.add_argument("--hold-sizes", default="100,10000", help="comma-separated N (1000000 is slow in SimPy)")
+    ap.add_argument("--self-test", action="store_true", help="also check that planted model errors are caught")
+    a = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    os.chdir(ROOT)
+    print(f"machine: {machine()}")
+    summary, failures = [], []
+    rust_docs = {
+        "mmc": compare_model("mmc", "scenarios/mmc_check.toml", a.mmc_reps, a.runs, "simpy_mmc.py", summary,
+                             failures),
+        "ferry_shuttle": compare_model("ferry_shuttle", "scenarios/ferry_shuttle.toml", a.ferry_reps, a.runs,
+                                       "simpy_ferry.py", summary, failures),
+    }
+    if a.self_test:
+        self_test(rust_docs, {"mmc": a.mmc_reps, "ferry_shuttle": a.ferry_reps}, failures)
+    sizes = [int(x) for x in a.hold_sizes.split(",") if x]
+    if sizes:
+        compare_hold(sizes, a.holds, a.runs, summary)
+
+    print(f"\nsummary (median of {a.runs} interleaved runs per side, wall clock, whole process, 1 thread):")
+    for s in summary:
+        if "caspian_median_s" in s:
+            print(f"  {s['model']:<14} {s['replications']:>4} reps  caspian {s['caspian_median_s']:7.3f} s  "
+                  f"SimPy {s['simpy_median_s']:7.2f} s  SimPy/caspian {s['ratio']:6.1f}x  "
+                  f"KPIs {'agree' if s['kpis_agree'] else 'DISAGREE'}")
+        else:
+            print(f"  {s['model']:<14} {s['holds']:>9} holds  caspian {s['caspian_median_ns']:7.1f} ns  "
+                  f"SimPy {s['simpy_median_ns']:7.1f} ns  SimPy/caspian {s['ratio']:6.1f}x")
+    (OUT / "summary.json").write_text(json.dumps({"machine": machine(), "results": summary}, indent=1) + "\n")
+    print(f"(details in {OUT.relative_to(ROOT)}/)")
+    if failures:
+        print("\nFAILED:")
+        for f in failures:
+            print(f"  {f}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

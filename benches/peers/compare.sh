@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# caspian-sim against SimPy, side by side, from a clean clone in one command:
+#
+#   benches/peers/compare.sh [--self-test] [--runs 3] [--mmc-reps 20]
+#                            [--ferry-reps 300] [--hold-sizes 100,10000]
+#
+# 1. builds the release `caspian` binary and the `peers_hold` example;
+# 2. creates a virtualenv in benches/peers/.venv (git-ignored) with Python
+#    3.11+ and installs SimPy 4.1.2 from PyPI into it;
+# 3. runs benches/peers/compare.py: the M/M/c port (scenarios/mmc_check.toml),
+#    the ferry shuttle (scenarios/ferry_shuttle.toml) and the hold model,
+#    each side as whole processes on one thread, 3 runs interleaved, timed by
+#    wall clock; checks that the KPIs agree (Welch t-test per KPI, family-wise
+#    1%; see compare.py) and prints the SimPy / caspian time ratios.
+#
+# Exits non-zero if a build or run fails or if any KPI disagrees.
+# Takes about 3 minutes on a 2-core machine (SimPy dominates), plus the build.
+# Results: target/peers/ (summary.json and every run's output).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+
+echo "== building the release binaries"
+cargo build --release -p caspian-cli
+cargo build --release -p caspian-benches --example peers_hold
+
+venv="benches/peers/.venv"
+if [[ ! -x "$venv/bin/python" ]]; then
+    python="${PYTHON:-}"
+    if [[ -z "$python" ]]; then
+        for candidate in python3.11 python3.12 python3.13 python3; do
+            if command -v "$candidate" >/dev/null 2>&1; then python="$candidate"; break; fi
+        done
+    fi
+    if [[ -z "$python" ]] || ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+        echo "compare.sh needs Python 3.11 or later (set PYTHON=...)" >&2
+        exit 2
+    fi
+    echo "== creating $venv with $("$python" --version)"
+    "$python" -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "simpy==4.1.2"
+
+echo "== comparing"
+exec "$venv/bin/python" benches/peers/compare.py "$@"

@@ -1,0 +1,496 @@
+"""SimPy peer of scenarios/ferry_shuttle.toml: a ferry shuttle with storms.
+
+Reads the scenario file itself (horizon, warm-up, storms, ports, yards,
+trains, railway, fleet), and mirrors what caspian-sim does with it
+(crates/caspian-shipping/src/model.rs, docs/model.md, docs/kpis.md). The
+subset of the file format mirrored here, and rejected otherwise:
+
+- one sea area with storms (monthly onset rates, a duration distribution, a
+  crossing slowdown), no ice; ports in that area or in none;
+- one fleet, ballast return (no return cargo), dispatch `when_full`,
+  `berth_priority` 0, no interdiction, no corridor closures, no open traffic;
+- wagon yards; Poisson inflows with `spill_when_full = true`; outflows.
+
+Mechanisms, each as model.rs does it:
+
+- Storms: a storm closes every port of its area for its whole length. A
+  closed port berths nobody (the storm takes every free berth with a
+  higher-priority request, and any berth freed during it); vessels already at
+  berth carry on; a vessel ready to sail keeps its berth and sails when the
+  port reopens (`try_depart`). The destination's state is not checked.
+- Vessel k of the fleet first arrives at its origin at k x cycle / count,
+  cycle = 2 x crossing + 2 x mean(overhead) + capacity / load rate +
+  capacity / discharge rate.
+- A berth call draws one port-call overhead. At the destination, cargo moves
+  into the yard at the grant, as much as fits; the rest waits for space (FIFO
+  among vessels) and `DischargeDone` comes at the later of grant + overhead +
+  units / discharge rate and the moment the last unit was accepted. At the
+  origin (nothing aboard) it comes at grant + overhead.
+- Loading starts at `DischargeDone` and takes what is in the yard, up to the
+  free capacity; a vessel not yet full waits at the berth (FIFO among
+  vessels, the first in line taking everything). Loading ends at the later of
+  loading start + units / load rate and the moment it became full. At the
+  destination there is nothing to load: it is ready at once.
+- Crossing: distance / speed, plus (slowdown - 1) x the stormy time of the
+  destination's area (or else the origin's) within [departure, departure +
+  nominal).
+- Trains: a Poisson process at arrivals_per_year / 8760 x seasonal weight per
+  hour (exact across month boundaries); each brings round(size) wagons; what
+  exceeds the yard capacity, and then what does not fit now, is shut in.
+- The railway takes, every interval_h (first at interval_h), the whole
+  units of capacity_per_year x interval_h / 8760 plus the carried fraction,
+  up to what is in the yard, oldest first.
+- After any change at a yard, waiting loaders and dischargers are served
+  until nothing moves (`settle`).
+- Cargo is kept as cohorts (entry time, amount), oldest first, so transit
+  time = acceptance into the destination yard - acceptance into the origin
+  yard.
+
+KPIs (over [warm-up, horizon], definitions of docs/kpis.md): delivered and
+storage mean per yard, forwarded, shut in, transit mean, anchorage wait,
+anchorage queue mean and berth utilization per port, port closure hours,
+voyages, crossing mean and vessel utilization of the fleet.
+
+Usage: simpy_ferry.py SCENARIO REPLICATIONS [OUT.json|-] [--seed S] [--defect D]
+
+`--defect` plants a deliberate modelling error, so that compare.py
+--self-test can show the agreement check catches a wrong model:
+`no_slowdown` (storms do not lengthen crossings), `sail_in_storms` (a closed
+port does not hold departures), `berth_in_storms` (a closed port still
+berths arriving vessels).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections import deque
+
+import simpy
+
+from peers_common import (
+    HOURS_PER_DAY,
+    HOURS_PER_YEAR,
+    Timeline,
+    dist_mean,
+    load_scenario,
+    next_event,
+    rng_for,
+    sampler,
+    storm_timeline,
+    write_result,
+)
+
+DEFECTS = ("no_slowdown", "sail_in_storms", "berth_in_storms")
+
+
+def check_supported(sc: dict) -> None:
+    def no(cond, what):
+        if cond:
+            raise SystemExit(f"simpy_ferry.py does not mirror {what}")
+
+    no(len(sc.get("sea_area", [])) > 1, "more than one sea area")
+    no(any("ice" in a for a in sc.get("sea_area", [])), "ice seasons")
+    no(len(sc.get("fleet", [])) != 1, "anything but exactly one fleet")
+    f = sc["fleet"][0]
+    no("return_load_from" in f or "return_discharge_to" in f, "return cargo")
+    no(f.get("dispatch", {"policy": "when_full"})["policy"] != "when_full", "dispatch other than when_full")
+    no(sc.get("open_traffic"), "open traffic")
+    it = sc.get("interdiction", {})
+    no(it.get("incident_probability", 0.0) or it.get("closures_per_year", 0.0), "interdiction")
+    no(any(not i.get("spill_when_full", False) for i in sc.get("inflow", [])), "gate-waiting inflows")
+    no(any(i.get("pattern", "poisson") != "poisson" for i in sc.get("inflow", [])), "regular inflows")
+
+
+class Yard:
+    """A storage: level, cohorts (entry time, amount), waiting vessels."""
+
+    def __init__(self, spec: dict, warm: float):
+        self.id = spec["id"]
+        self.capacity = int(spec["capacity"])
+        self.level = int(spec.get("initial", 0))
+        self.cohorts = deque([[0.0, self.level]]) if self.level else deque()
+        self.loaders = deque()
+        self.dischargers = deque()
+        self.warm = warm
+        self.last = 0.0
+        self.area = 0.0
+        self.delivered = 0
+
+    def set_level(self, now: float, level: int) -> None:
+        span = now - max(self.last, self.warm)
+        if span > 0.0:
+            self.area += self.level * span
+        self.last = now
+        self.level = level
+
+
+class Port:
+    """Berths of the fleet's class at one port, with closure and statistics."""
+
+    def __init__(self, env, spec: dict, cls: str, closures: Timeline, warm: float):
+        self.id = spec["id"]
+        self.c = int(spec.get("berths", {}).get(cls, 0))
+        self.berths = simpy.PriorityResource(env, capacity=self.c)
+        self.closures = closures
+        self.warm = warm
+        self.open = True
+        self.held = 0  # berths held by vessels
+        self.line = 0  # vessels waiting at the anchorage
+        self.last = 0.0
+        self.busy_area = 0.0  # min(held, available) over time
+        self.avail_area = 0.0
+        self.line_area = 0.0
+        self.wait_sum = 0.0
+        self.wait_n = 0
+
+    def advance(self, now: float) -> None:
+        span = now - max(self.last, self.warm)
+        if span > 0.0:
+            avail = self.c if self.open else 0
+            self.busy_area += min(self.held, avail) * span
+            self.avail_area += avail * span
+            self.line_area += self.line * span
+        self.last = now
+
+
+def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
+    s = sc["scenario"]
+    horizon = float(s["horizon_days"]) * HOURS_PER_DAY
+    warm = float(s.get("warmup_days", 0.0)) * HOURS_PER_DAY
+    f = sc["fleet"][0]
+    cls = f["berth_class"]
+    env = simpy.Environment()
+
+    areas = {a["id"]: a for a in sc.get("sea_area", [])}
+    storms = {aid: storm_timeline(a, horizon, rng_for(seed, rep, 1)) for aid, a in areas.items()}
+    never = Timeline([])
+    ports = {
+        p["id"]: Port(env, p, cls, storms[p["sea_area"]] if "sea_area" in p else never, warm)
+        for p in sc["port"]
+    }
+    yards = {y["id"]: Yard(y, warm) for y in sc["storage"]}
+    stats = {"voyages": 0, "crossing_sum": 0.0, "crossing_n": 0, "transit_sum": 0.0, "transit_n": 0}
+    shut_in = {i["id"]: 0 for i in sc.get("inflow", [])}
+    forwarded = {o["id"]: 0 for o in sc.get("outflow", [])}
+
+    # ----- yards ------------------------------------------------------------
+
+    def take(y: Yard, now: float, amount: int, into: deque | None) -> None:
+        """Moves `amount` units, oldest first, out of `y` (into `into`)."""
+        y.set_level(now, y.level - amount)
+        while amount > 0:
+            front = y.cohorts[0]
+            piece = min(front[1], amount)
+            front[1] -= piece
+            if front[1] == 0:
+                y.cohorts.popleft()
+            amount -= piece
+            if into is not None:
+                if into and into[-1][0] == front[0]:
+                    into[-1][1] += piece
+                else:
+                    into.append([front[0], piece])
+
+    def load_step(v, now: float) -> bool:
+        """Loads what is there; True when full (and `v.full` is triggered)."""
+        y = v.load_from
+        taken = min(y.level, capacity - v.aboard_units)
+        if taken > 0:
+            take(y, now, taken, v.aboard)
+            v.aboard_units += taken
+            v.loaded += taken
+        return v.aboard_units >= capacity
+
+    def discharge_step(v, now: float) -> bool:
+        """Puts into the yard what fits; True when empty."""
+        y = v.discharge_into
+        accepted = min(v.aboard_units, y.capacity - y.level)
+        if accepted > 0:
+            y.set_level(now, y.level + accepted)
+            amount = accepted
+            while amount > 0:
+                front = v.aboard[0]
+                piece = min(front[1], amount)
+                front[1] -= piece
+                if front[1] == 0:
+                    v.aboard.popleft()
+                amount -= piece
+                if now >= warm:
+                    stats["transit_sum"] += (now - front[0]) * piece
+                    stats["transit_n"] += piece
+                if y.cohorts and y.cohorts[-1][0] == front[0]:
+                    y.cohorts[-1][1] += piece
+                else:
+                    y.cohorts.append([front[0], piece])
+            v.aboard_units -= accepted
+            if now >= warm:
+                y.delivered += accepted
+        return v.aboard_units == 0
+
+    def settle(y: Yard) -> None:
+        now = env.now
+        while True:
+            progress = False
+            while y.level > 0 and y.loaders:
+                v = y.loaders[0]
+                before = y.level
+                if load_step(v, now):
+                    y.loaders.popleft()
+                    v.wake.succeed()
+                    progress = True
+                else:
+                    progress |= y.level != before
+                    break
+            while y.level < y.capacity and y.dischargers:
+                v = y.dischargers[0]
+                before = y.level
+                if discharge_step(v, now):
+                    y.dischargers.popleft()
+                    v.wake.succeed()
+                    progress = True
+                else:
+                    progress |= y.level != before
+                    break
+            if not progress:
+                break
+
+    def inflow(env, spec: dict, k: int):
+        y = yards[spec["into"]]
+        rng = rng_for(seed, rep, 5 * 256 + k)
+        w = [float(x) for x in spec.get("seasonal", [1.0] * 12)]
+        mean_w = sum(w) / 12.0
+        rate = [float(spec["arrivals_per_year"]) / HOURS_PER_YEAR * x / mean_w for x in w]
+        size = sampler(spec["size"], rng)
+        exp = rng.expovariate
+        while True:
+            t = next_event(rate, env.now, horizon, exp)
+            if t is None:
+                return
+            yield env.timeout(t - env.now)
+            now = env.now
+            drawn = max(math.floor(size() + 0.5), 0)  # Rust's f64::round
+            fits = min(drawn, y.capacity)
+            accepted = min(fits, y.capacity - y.level)
+            if now >= warm:
+                shut_in[spec["id"]] += drawn - accepted
+            if accepted > 0:
+                y.set_level(now, y.level + accepted)
+                y.cohorts.append([now, accepted])
+            if fits > 0:
+                settle(y)
+
+    def outflow(env, spec: dict):
+        y = yards[spec["from"]]
+        interval = float(spec.get("interval_h", 6.0))
+        per_interval = float(spec["capacity_per_year"]) * interval / HOURS_PER_YEAR
+        credit = 0.0
+        while True:
+            yield env.timeout(interval)
+            credit += per_interval
+            whole = math.floor(credit)
+            credit -= whole
+            taken = min(y.level, whole)
+            if taken > 0:
+                take(y, env.now, taken, None)
+                if env.now >= warm:
+                    forwarded[spec["id"]] += taken
+            settle(y)
+
+    # ----- storms -----------------------------------------------------------
+
+    def closures(env, port: Port):
+        for start, end in port.closures.intervals:
+            yield env.timeout(start - env.now)
+            port.advance(env.now)
+            port.open = False
+            # Every berth goes to the storm as it is (or becomes) free: nobody
+            # new is berthed while the port is closed.
+            hold = [port.berths.request(priority=-1) for _ in range(port.c if defect != "berth_in_storms" else 0)]
+            yield env.timeout(end - env.now)
+            if end >= horizon:
+                return  # clipped at the horizon: the port does not reopen
+            port.advance(env.now)
+            port.open = True
+            for req in hold:
+                if req.triggered:
+                    port.berths.release(req)
+                else:
+                    req.cancel()
+
+    # ----- vessels ----------------------------------------------------------
+
+    capacity = int(f["capacity"])
+    crossing = float(f["distance_nmi"]) / float(f["speed_kn"])
+    load_rate = float(f["load_rate_per_h"])
+    discharge_rate = float(f["discharge_rate_per_h"])
+    overhead_spec = f.get("port_call_overhead_h", {"dist": "constant", "value": 0.0})
+    overhead = sampler(overhead_spec, rng_for(seed, rep, 6 * 256))
+    origin, destination = ports[f["origin"]], ports[f["destination"]]
+    load_yard, discharge_yard = yards[f["load_from"]], yards[f["discharge_to"]]
+    count = int(f["count"])
+    cycle = (
+        2.0 * crossing
+        + 2.0 * dist_mean(overhead_spec)
+        + capacity / load_rate
+        + capacity / discharge_rate
+    )
+
+    class Vessel:
+        def __init__(self):
+            self.aboard = deque()
+            self.aboard_units = 0
+            self.loaded = 0
+            self.load_from = load_yard
+            self.discharge_into = discharge_yard
+            self.wake = None
+            self.working = False
+            self.last = 0.0
+            self.work_area = 0.0
+
+        def set_working(self, now: float, working: bool) -> None:
+            span = now - max(self.last, warm)
+            if span > 0.0 and self.working:
+                self.work_area += span
+            self.last = now
+            self.working = working
+
+    port_area = {p["id"]: p.get("sea_area") for p in sc["port"]}
+
+    def voyage(env, v: Vessel, k: int):
+        yield env.timeout(k * cycle / count)
+        at_origin = True
+        while True:
+            port = origin if at_origin else destination
+            # Arrive: request a berth; wait at the anchorage if none is free.
+            v.set_working(env.now, False)
+            asked = env.now
+            port.advance(asked)
+            port.line += 1
+            req = port.berths.request(priority=0)
+            yield req
+            now = env.now
+            port.advance(now)
+            port.line -= 1
+            port.held += 1
+            if now >= warm:
+                port.wait_sum += now - asked
+                port.wait_n += 1
+            # Berth call: overhead, then discharge (destination) or nothing.
+            v.set_working(now, True)
+            clock = now + overhead()
+            if not at_origin and v.aboard_units > 0:
+                to_discharge = v.aboard_units
+                y = v.discharge_into
+                if not discharge_step(v, now):
+                    v.set_working(now, False)  # waiting for space
+                    v.wake = env.event()
+                    y.dischargers.append(v)
+                    settle(y)
+                    yield v.wake
+                    v.set_working(env.now, True)
+                else:
+                    settle(y)
+                clock = max(clock + to_discharge / discharge_rate, env.now)
+            yield env.timeout(clock - env.now)
+            # DischargeDone: load at the origin; nothing to load at the destination.
+            if at_origin:
+                load_start = env.now
+                v.loaded = 0
+                y = v.load_from
+                if load_step(v, load_start):
+                    settle(y)
+                else:
+                    v.set_working(load_start, False)  # waiting for cargo
+                    v.wake = env.event()
+                    y.loaders.append(v)
+                    settle(y)
+                    yield v.wake
+                    v.set_working(env.now, True)
+                done = max(load_start + v.loaded / load_rate, env.now)
+                yield env.timeout(done - env.now)
+            # LoadDone: sail, unless the port is closed: then keep the berth
+            # until it reopens.
+            reopen = port.closures.closed_until(env.now)
+            if reopen is not None and defect != "sail_in_storms":
+                v.set_working(env.now, False)
+                if reopen >= horizon:
+                    return
+                yield env.timeout(reopen - env.now)
+            now = env.now
+            port.advance(now)
+            port.held -= 1
+            port.berths.release(req)
+            to = destination if at_origin else origin
+            area = port_area[to.id] or port_area[port.id]
+            sail = crossing
+            slowdown = float(areas[area].get("storm_crossing_slowdown", 1.0)) if area else 1.0
+            if slowdown > 1.0 and defect != "no_slowdown":
+                sail += storms[area].closed_time_between(now, now + crossing) * (slowdown - 1.0)
+            if now >= warm:
+                stats["voyages"] += 1
+                stats["crossing_sum"] += sail
+                stats["crossing_n"] += 1
+            v.set_working(now, True)
+            yield env.timeout(sail)
+            at_origin = not at_origin
+
+    # ----- run --------------------------------------------------------------
+
+    for p in ports.values():
+        if p.closures.intervals:
+            env.process(closures(env, p))
+    for k, spec in enumerate(sc.get("inflow", [])):
+        env.process(inflow(env, spec, k))
+    for spec in sc.get("outflow", []):
+        env.process(outflow(env, spec))
+    vessels = [Vessel() for _ in range(count)]
+    for k, v in enumerate(vessels):
+        env.process(voyage(env, v, k))
+    env.run(until=horizon)
+
+    span = horizon - warm
+    out = {}
+    for y in yards.values():
+        y.set_level(horizon, y.level)
+        out[f"delivered.{y.id}"] = float(y.delivered)
+        out[f"storage_mean.{y.id}"] = y.area / span
+    for i, n in shut_in.items():
+        out[f"shut_in.{i}"] = float(n)
+    for o, n in forwarded.items():
+        out[f"forwarded.{o}"] = float(n)
+    for p in ports.values():
+        p.advance(horizon)
+        key = f"{p.id}.{cls}"
+        out[f"anchorage_wait_h.{key}"] = p.wait_sum / p.wait_n if p.wait_n else math.nan
+        out[f"anchorage_queue_mean.{key}"] = p.line_area / span
+        out[f"berth_utilization.{key}"] = p.busy_area / p.avail_area if p.avail_area else math.nan
+        out[f"port_closure_h.{p.id}"] = p.closures.closed_time_between(warm, horizon)
+    for v in vessels:
+        v.set_working(horizon, v.working)
+    fid = f["id"]
+    out[f"voyages.{fid}"] = float(stats["voyages"])
+    out[f"crossing_h.{fid}"] = stats["crossing_sum"] / stats["crossing_n"] if stats["crossing_n"] else math.nan
+    out[f"vessel_utilization.{fid}"] = sum(v.work_area for v in vessels) / (span * count)
+    n = stats["transit_n"]
+    out["transit_h.wagons.mean"] = stats["transit_sum"] / n if n else math.nan
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("scenario")
+    ap.add_argument("replications", type=int)
+    ap.add_argument("out", nargs="?", default="-")
+    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--defect", choices=DEFECTS, default=None)
+    a = ap.parse_args()
+    sc = load_scenario(a.scenario)
+    check_supported(sc)
+    seed = a.seed if a.seed is not None else int(sc["scenario"].get("seed", 20261123))
+    rows = [replicate(sc, seed, r, a.defect) for r in range(a.replications)]
+    write_result(a.out, "ferry_shuttle", a.scenario, a.replications, rows)
+
+
+if __name__ == "__main__":
+    main()
