@@ -570,7 +570,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
                 c.err(
                     format!("{k}.speed_kn"),
                     format!(
-                        "crossing {} nmi at {} kn takes {h:e} hours, longer than the largest \
+                        "crossing {:?} nmi at {:?} kn takes {h:e} hours, longer than the largest \
                          horizon ({} hours)",
                         f.distance_nmi,
                         f.speed_kn,
@@ -630,16 +630,17 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
                 "return_load_from and return_discharge_to must be given together",
             );
         }
-        for (key, rate) in
-            [("load_rate_per_h", f.load_rate_per_h), ("discharge_rate_per_h", f.discharge_rate_per_h)]
-        {
+        for (key, rate) in [
+            ("load_rate_per_h", f.load_rate_per_h),
+            ("discharge_rate_per_h", f.discharge_rate_per_h),
+        ] {
             // A tiny rate would make handling one cargo overflow simulated time.
             let h = f.capacity as f64 / rate;
             if c.positive(&format!("{k}.{key}"), rate, 1e12) && h > MAX_HORIZON_DAYS * 24.0 {
                 c.err(
                     format!("{k}.{key}"),
                     format!(
-                        "handling a full cargo ({} units) at {rate} units/h takes {h:e} hours, \
+                        "handling a full cargo ({} units) at {rate:?} units/h takes {h:e} hours, \
                          longer than the largest horizon ({} hours)",
                         f.capacity,
                         MAX_HORIZON_DAYS * 24.0
@@ -745,7 +746,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
             // Arrivals at one instant without end: only max_events would stop them.
             c.err(
                 format!("{k}.interarrival_h"),
-                format!("mean {} hours rounds to zero milliseconds", d.mean()),
+                format!("mean {:?} hours rounds to zero milliseconds", d.mean()),
             );
         }
         let service = c.dist(&format!("{k}.service_h"), &o.service_h);
@@ -886,7 +887,8 @@ berths = { tanker = 1 }
     /// simulated time (found by the tests/bad_scenarios corpus).
     #[test]
     fn durations_that_overflow_or_round_to_zero_are_rejected() {
-        let two_ports = SMALL.replace("[[port]]", "[[port]]\nid = \"q\"\nberths = { tanker = 1 }\n\n[[port]]");
+        let two_ports =
+            SMALL.replace("[[port]]", "[[port]]\nid = \"q\"\nberths = { tanker = 1 }\n\n[[port]]");
         let text = format!(
             "{two_ports}
 [[storage]]
