@@ -342,3 +342,20 @@ service_h = { dist = "exponential", mean = 10.0 }
     let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "o.json")).unwrap();
     assert!(doc["warnings"][0].as_str().unwrap().contains("in 8 of 8 replications"), "{doc}");
 }
+
+#[test]
+fn the_event_limit_stops_an_endless_replication_with_a_warning() {
+    // The baseline capped at 2,000 events stands in for a scenario that
+    // schedules events without end: every replication stops at the cap.
+    let dir = scratch("event-limit");
+    let text = std::fs::read_to_string(scenario("baseline.toml")).unwrap();
+    let capped = text.replacen("[scenario]\n", "[scenario]\nmax_events = 2000\n", 1);
+    assert_ne!(capped, text, "the baseline has a [scenario] table");
+    std::fs::write(dir.join("capped.toml"), capped).unwrap();
+    let out = caspian(&["run", "capped.toml", "-n", "4", "-q", "--json", "c.json"], &dir);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("4 replication(s) hit the scenario's max_events safeguard"), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "c.json")).unwrap();
+    assert_eq!(doc["truncated_replications"], 4);
+}
