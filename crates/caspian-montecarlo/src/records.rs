@@ -72,8 +72,9 @@ impl PointRecords {
             .map(|(line, k)| {
                 format!(
                     "{line} was still growing at the horizon in {k} of {} replications \
-                     (at least {} waiting and more than {}% of its traffic): demand exceeds \
-                     capacity there, so its waits and backlogs grow with the horizon",
+                     (at least {} waiting and more than {}% of its traffic): in those \
+                     replications demand exceeded capacity there (e.g. after a vessel was \
+                     lost), so their waits and backlogs depend on the horizon",
                     self.rows.len(),
                     caspian_shipping::SATURATION_MIN_WAITING,
                     caspian_shipping::SATURATION_SHARE * 100.0
