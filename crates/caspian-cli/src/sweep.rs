@@ -21,7 +21,7 @@ use crate::run::parse_shard;
 
 #[derive(Debug, Args)]
 pub(crate) struct SweepArgs {
-    /// Scenario file (TOML); its [[sweep]] axes are swept.
+    /// Scenario file (TOML); its `[[sweep]]` axes are swept.
     scenario: PathBuf,
     /// Add or replace an axis (repeatable), e.g. port.alat.berths.rail_ferry=1,2,3.
     #[arg(long = "axis", value_name = "KEY=V1,V2,...")]
@@ -37,8 +37,8 @@ pub(crate) struct SweepArgs {
     /// Continue from the checkpoint of an interrupted sweep.
     #[arg(long)]
     resume: bool,
-    /// Checkpoint file [default: the --json file with `.checkpoint` appended, or
-    /// `<scenario>.sweep-checkpoint` in the current directory].
+    /// Checkpoint file (default: the --json file with .checkpoint appended, or
+    /// SCENARIO.sweep-checkpoint in the current directory).
     #[arg(long, value_name = "FILE")]
     checkpoint: Option<PathBuf>,
     /// Testing aid: stop (exit 130) after this many design points are checkpointed.
