@@ -41,6 +41,8 @@ if ! command -v sbatch >/dev/null || ! command -v slurmctld >/dev/null || ! comm
 fi
 [ "$(id -u)" = 0 ] || skip "the one-node cluster's daemons need root"
 [ -x "$caspian" ] || { echo "error: no caspian binary at $caspian (cargo build --release)" >&2; exit 1; }
+# The jobs run in a scratch directory: make the path absolute.
+caspian=$(cd "$(dirname "$caspian")" && pwd)/$(basename "$caspian")
 
 work=$(mktemp -d /tmp/caspian-slurm.XXXXXX)
 cleanup() {
