@@ -36,6 +36,9 @@ pub(crate) struct CommonArgs {
     /// Show only KPIs matching PATTERN in the table (`*` is a wildcard; repeatable).
     #[arg(long = "kpi", value_name = "PATTERN")]
     pub(crate) kpis: Vec<String>,
+    /// Also write DIR/report.html, an HTML report with charts (and, for run, DIR/replications.csv).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) report: Option<PathBuf>,
     /// No progress bar or notes on stderr.
     #[arg(short, long)]
     pub(crate) quiet: bool,

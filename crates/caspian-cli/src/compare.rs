@@ -42,6 +42,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let seed = c.seed.unwrap_or(studies[0].seed);
     let target = c.target.target(c.replications)?;
     check_outputs(&[c.json.as_ref(), c.csv.as_ref()])?;
+    crate::report::prepare_dir(c.report.as_deref())?;
     let pool = pool(c.threads)?;
     let progress = Progress::new(studies.len() as u64 * c.replications, c.quiet);
     let plans = studies.iter().map(|s| &s.points[0].plan).collect();
@@ -106,6 +107,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     if let Some(path) = &c.json {
         write_json(path, &doc)?;
     }
+    crate::report::write_compare(c.report.as_deref(), &doc, c.quiet)?;
     Ok(())
 }
 

@@ -13,6 +13,8 @@ mod compare;
 mod failure;
 mod merge;
 mod output;
+mod plot;
+mod report;
 mod run;
 mod sweep;
 mod table;
@@ -44,6 +46,10 @@ enum Command {
     Trace(trace::TraceArgs),
     /// Suggest a warm-up length (MSER-5 on Welch averages of daily series).
     Warmup(warmup::WarmupArgs),
+    /// Draw one chart of a result (or of a trace) as SVG.
+    Plot(plot::PlotArgs),
+    /// Write a self-contained HTML report of a result: summary, charts, KPI table, provenance.
+    Report(report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +69,8 @@ fn main() -> ExitCode {
         Command::Validate(a) => validate::run(a),
         Command::Trace(a) => trace::run(a),
         Command::Warmup(a) => warmup::run(a),
+        Command::Plot(a) => plot::run(a),
+        Command::Report(a) => report::run(a),
     });
     match outcome {
         Ok(Ok(())) => ExitCode::SUCCESS,

@@ -38,6 +38,12 @@ pub(crate) fn parse_shard(
     if common.json.is_none() {
         return Err(Failure::Input("--shard needs --json FILE to write the partial result".into()));
     }
+    if common.report.is_some() {
+        return Err(Failure::Input(
+            "--report cannot be combined with --shard: merge the parts, then use `caspian report`"
+                .into(),
+        ));
+    }
     if common.target.target_rel_halfwidth.is_some() {
         return Err(Failure::Input(
             "--shard cannot be combined with --target-rel-halfwidth: every shard must run a fixed \
@@ -55,6 +61,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let target = c.target.target(c.replications)?;
     let shard = parse_shard(args.shard.as_deref(), c)?;
     check_outputs(&[c.json.as_ref(), c.csv.as_ref()])?;
+    crate::report::prepare_dir(c.report.as_deref())?;
     let pool = pool(c.threads)?;
     let range = shard.map_or(0..c.replications, |s| s.range(c.replications));
     let progress = Progress::new(range.end - range.start, c.quiet);
@@ -109,5 +116,6 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some(path) = &c.json {
         write_json(path, &doc)?;
     }
+    crate::report::write_run(c.report.as_deref(), &doc, &rec, c.quiet)?;
     Ok(())
 }

@@ -69,6 +69,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let shard = parse_shard(args.shard.as_deref(), c)?;
     let cp_path = args.checkpoint.clone().unwrap_or_else(|| default_checkpoint(&args));
     check_outputs(&[c.json.as_ref(), c.csv.as_ref(), Some(&cp_path)])?;
+    crate::report::prepare_dir(c.report.as_deref())?;
     let pool = pool(c.threads)?;
     let whole = Shard { index: 0, count: 1 };
     let range = shard.unwrap_or(whole).range(c.replications);
@@ -150,6 +151,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     if let Some(path) = &c.json {
         write_json(path, &doc)?;
     }
+    crate::report::write_sweep(c.report.as_deref(), &doc, c.quiet)?;
     // Results are safe on disk: the checkpoint is no longer needed.
     cp.remove().ok();
     Ok(())

@@ -1,0 +1,176 @@
+//! `caspian plot`: one chart of a result file, as SVG. The kind of chart
+//! follows the kind of result: a run gives the distribution of a KPI over
+//! replications (from `--replications-csv`), a sweep a KPI against an axis,
+//! a comparison the paired differences; `--trace` gives one replication's
+//! story instead.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use caspian_report::distribution::{distribution, distribution_svg};
+use caspian_report::forest::{forest, forest_svg};
+use caspian_report::html::DEFAULT_COMPARE_KPIS;
+use caspian_report::story::{parse_trace, story_svg};
+use caspian_report::sweep::{SweepRequest, sweep_series, sweep_svg};
+use caspian_report::{Replications, ReportError, ResultDoc};
+
+use crate::common::{check_outputs, write_file};
+use crate::failure::Failure;
+
+#[derive(Debug, Args)]
+pub(crate) struct PlotArgs {
+    /// Result file (JSON written by run, sweep or compare with --json); optional with --trace.
+    result: Option<PathBuf>,
+    /// KPI to chart, e.g. delivered_total.oil (for a comparison: patterns, repeatable).
+    #[arg(long = "kpi", value_name = "KEY")]
+    kpis: Vec<String>,
+    /// Sweep: the x axis [default: the sweep's first axis].
+    #[arg(long, value_name = "KEY")]
+    axis: Option<String>,
+    /// Sweep: one line per value of this axis [default: the first other axis; `none` for one line].
+    #[arg(long, value_name = "KEY")]
+    by: Option<String>,
+    /// Sweep: hold another axis at VALUE (repeatable) [default: its first value].
+    #[arg(long = "at", value_name = "KEY=VALUE")]
+    at: Vec<String>,
+    /// Run: a target for the KPI; the chart shows the estimated probability of missing it.
+    #[arg(long, value_name = "X")]
+    target: Option<f64>,
+    /// Run: per-replication values, the CSV written by `caspian run --csv FILE`.
+    #[arg(long, value_name = "FILE")]
+    replications_csv: Option<PathBuf>,
+    /// Draw one replication's story from this trace (written by `caspian trace --csv FILE`).
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
+    /// The SVG file to write.
+    #[arg(long, value_name = "FILE.svg")]
+    out: PathBuf,
+}
+
+/// A report error as a command failure: bad input exits 2, a drawing
+/// failure 1.
+pub(crate) fn failure(context: &Path, e: ReportError) -> Failure {
+    if e.is_input() {
+        match e {
+            ReportError::Parse { .. } => Failure::Input(format!("{}: {e}", context.display())),
+            e => Failure::Input(e.to_string()),
+        }
+    } else {
+        Failure::Internal(e.to_string())
+    }
+}
+
+/// Reads a text file, failing with exit code 2.
+pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Reads a result document.
+pub(crate) fn read_result(path: &Path) -> Result<ResultDoc, Failure> {
+    ResultDoc::from_json(&read_text(path)?).map_err(|e| failure(path, e))
+}
+
+/// Reads a per-replication CSV.
+pub(crate) fn read_replications(path: &Path) -> Result<Replications, Failure> {
+    Replications::from_csv(&read_text(path)?).map_err(|e| failure(path, e))
+}
+
+/// Parses `KEY=VALUE`.
+pub(crate) fn key_value(spec: &str, option: &str) -> Result<(String, f64), Failure> {
+    let bad = || Failure::Input(format!("{option} takes KEY=VALUE with a number, got \"{spec}\""));
+    let (k, v) = spec.split_once('=').ok_or_else(bad)?;
+    let v: f64 = v.trim().parse().map_err(|_| bad())?;
+    if !v.is_finite() {
+        return Err(bad());
+    }
+    Ok((k.trim().to_string(), v))
+}
+
+fn only_for(kind: &str, used: &[(&str, bool)]) -> Result<(), Failure> {
+    for (option, given) in used {
+        if *given {
+            return Err(Failure::Input(format!("{option} does not apply to a {kind} result")));
+        }
+    }
+    Ok(())
+}
+
+fn one_kpi(kpis: &[String], example: &str) -> Result<String, Failure> {
+    match kpis {
+        [k] => Ok(k.clone()),
+        [] => Err(Failure::Input(format!("--kpi KEY is needed, e.g. --kpi {example}"))),
+        _ => Err(Failure::Input("this chart shows one KPI: give --kpi once".into())),
+    }
+}
+
+pub(crate) fn run(args: PlotArgs) -> Result<(), Failure> {
+    check_outputs(&[Some(&args.out)])?;
+    let doc = args.result.as_deref().map(read_result).transpose()?;
+    let ctx = args.result.clone().unwrap_or_else(|| PathBuf::from("result"));
+    let fail = |e| failure(&ctx, e);
+    if let Some(trace) = &args.trace {
+        let story = parse_trace(&read_text(trace)?).map_err(|e| failure(trace, e))?;
+        let subject = match &doc {
+            Some(d) => d.scenario_title(),
+            None => trace.file_name().map_or("trace".into(), |n| n.to_string_lossy().into_owned()),
+        };
+        let svg = story_svg(&story, &subject).map_err(|e| failure(trace, e))?;
+        return write_file(&args.out, svg.as_bytes());
+    }
+    let Some(doc) = doc else {
+        return Err(Failure::Input(
+            "give a result file (JSON from run, sweep or compare), or --trace FILE".into(),
+        ));
+    };
+    let sweep_opts = [
+        ("--axis", args.axis.is_some()),
+        ("--by", args.by.is_some()),
+        ("--at", !args.at.is_empty()),
+    ];
+    let run_opts = [
+        ("--target", args.target.is_some()),
+        ("--replications-csv", args.replications_csv.is_some()),
+    ];
+    let svg = match &doc {
+        ResultDoc::Run(d) => {
+            only_for("run", &sweep_opts)?;
+            let kpi = one_kpi(&args.kpis, "delivered_total.oil")?;
+            let Some(path) = &args.replications_csv else {
+                return Err(Failure::Input(
+                    "a run's chart is the distribution over replications, which the JSON does not \
+                     hold: write them with `caspian run --csv reps.csv` and pass \
+                     --replications-csv reps.csv"
+                        .into(),
+                ));
+            };
+            let reps = read_replications(path)?;
+            if !d.kpis.contains_key(&kpi) {
+                return Err(fail(caspian_report::input::unknown_kpi(&kpi, &doc.kpi_names())));
+            }
+            reps.check_against(d, &kpi).map_err(fail)?;
+            let values = reps.column(&kpi).map_err(fail)?;
+            let dist = distribution(&d.scenario, &kpi, &values, args.target).map_err(fail)?;
+            distribution_svg(&dist).map_err(fail)?
+        }
+        ResultDoc::Sweep(d) => {
+            only_for("sweep", &run_opts)?;
+            let kpi = one_kpi(&args.kpis, "delivered_total.wagons")?;
+            let at = args.at.iter().map(|s| key_value(s, "--at")).collect::<Result<Vec<_>, _>>()?;
+            let req = SweepRequest { kpi, axis: args.axis.clone(), by: args.by.clone(), at };
+            sweep_svg(&sweep_series(d, &req).map_err(fail)?).map_err(fail)?
+        }
+        ResultDoc::Compare(d) => {
+            only_for("compare", &sweep_opts)?;
+            only_for("compare", &run_opts)?;
+            let patterns = if args.kpis.is_empty() {
+                DEFAULT_COMPARE_KPIS.iter().map(|s| (*s).to_string()).collect()
+            } else {
+                args.kpis.clone()
+            };
+            forest_svg(&forest(d, &patterns).map_err(fail)?).map_err(fail)?
+        }
+    };
+    write_file(&args.out, svg.as_bytes())
+}

@@ -1,0 +1,126 @@
+//! `caspian report`: one self-contained HTML page of a result, and the
+//! `--report DIR` option of run, sweep and compare.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use caspian_montecarlo::atomic;
+use caspian_montecarlo::document::{CompareDoc, RunDoc, SweepDoc};
+use caspian_montecarlo::records::PointRecords;
+use caspian_report::html::{ReportInputs, report};
+use caspian_report::story::parse_trace;
+use caspian_report::{Replications, ResultDoc};
+
+use crate::common::{note, write_file};
+use crate::failure::Failure;
+use crate::plot::{failure, key_value, read_replications, read_result, read_text};
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// Result file (JSON written by run, sweep or compare with --json).
+    result: PathBuf,
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE.html")]
+    out: PathBuf,
+    /// Run: per-replication values (`caspian run --csv FILE`), for distribution charts.
+    #[arg(long, value_name = "FILE")]
+    replications_csv: Option<PathBuf>,
+    /// Add one replication's story from this trace (`caspian trace --csv FILE`).
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
+    /// KPIs to chart (patterns, repeatable) [default: delivered_total.*; for a
+    /// comparison also transit_h.* and anchorage_wait_h.*].
+    #[arg(long = "kpi", value_name = "PATTERN")]
+    kpis: Vec<String>,
+    /// Run: a target for a KPI, e.g. delivered_total.oil=1690000 (repeatable).
+    #[arg(long = "target", value_name = "KPI=X")]
+    targets: Vec<String>,
+}
+
+pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
+    crate::common::check_outputs(&[Some(&args.out)])?;
+    let doc = read_result(&args.result)?;
+    let reps = args.replications_csv.as_deref().map(read_replications).transpose()?;
+    if reps.is_some() && !matches!(doc, ResultDoc::Run(_)) {
+        return Err(Failure::Input(format!(
+            "--replications-csv applies to a run result; {} is a {} result",
+            args.result.display(),
+            doc.kind()
+        )));
+    }
+    let story = match &args.trace {
+        Some(t) => Some(parse_trace(&read_text(t)?).map_err(|e| failure(t, e))?),
+        None => None,
+    };
+    let targets =
+        args.targets.iter().map(|s| key_value(s, "--target")).collect::<Result<Vec<_>, _>>()?;
+    let inputs = ReportInputs {
+        replications: reps.as_ref(),
+        trace: story.as_ref(),
+        kpis: args.kpis.clone(),
+        targets,
+    };
+    let page = report(&doc, &inputs).map_err(|e| failure(&args.result, e))?;
+    write_file(&args.out, page.html.as_bytes())?;
+    eprintln!("report with {} written to {}", charts(page.charts), args.out.display());
+    Ok(())
+}
+
+fn charts(n: usize) -> String {
+    if n == 1 { "1 chart".into() } else { format!("{n} charts") }
+}
+
+/// Prepares the directory of `--report DIR` before any work: creates it and
+/// checks a file can be written there.
+pub(crate) fn prepare_dir(dir: Option<&Path>) -> Result<(), Failure> {
+    let Some(dir) = dir else { return Ok(()) };
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::Input(format!("cannot create {}: {e}", dir.display())))?;
+    let page = dir.join("report.html");
+    atomic::check_writable(&page)
+        .map_err(|e| Failure::Input(format!("cannot write {}: {e}", page.display())))
+}
+
+fn write_page(
+    dir: &Path,
+    doc: &ResultDoc,
+    reps: Option<&Replications>,
+    quiet: bool,
+) -> Result<(), Failure> {
+    let inputs = ReportInputs { replications: reps, ..ReportInputs::default() };
+    let path = dir.join("report.html");
+    let page = report(doc, &inputs).map_err(|e| failure(&path, e))?;
+    write_file(&path, page.html.as_bytes())?;
+    note(quiet, &format!("report with {} written to {}", charts(page.charts), path.display()));
+    Ok(())
+}
+
+/// `run --report DIR`: the replications' CSV and the report.
+pub(crate) fn write_run(
+    dir: Option<&Path>,
+    doc: &RunDoc,
+    rec: &PointRecords,
+    quiet: bool,
+) -> Result<(), Failure> {
+    let Some(dir) = dir else { return Ok(()) };
+    crate::output::write_replications_csv(&dir.join("replications.csv"), rec)?;
+    let reps = Replications::from_records(rec);
+    write_page(dir, &ResultDoc::Run(Box::new(doc.clone())), Some(&reps), quiet)
+}
+
+/// `sweep --report DIR`.
+pub(crate) fn write_sweep(dir: Option<&Path>, doc: &SweepDoc, quiet: bool) -> Result<(), Failure> {
+    let Some(dir) = dir else { return Ok(()) };
+    write_page(dir, &ResultDoc::Sweep(Box::new(doc.clone())), None, quiet)
+}
+
+/// `compare --report DIR`.
+pub(crate) fn write_compare(
+    dir: Option<&Path>,
+    doc: &CompareDoc,
+    quiet: bool,
+) -> Result<(), Failure> {
+    let Some(dir) = dir else { return Ok(()) };
+    write_page(dir, &ResultDoc::Compare(Box::new(doc.clone())), None, quiet)
+}

@@ -1,0 +1,179 @@
+//! What every chart shares: the SVG canvas with a title and subtitle, the
+//! palette and axis ranges.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::error::{ReportError, draw};
+
+/// Colours of series, in order (colour-blind safe, after Okabe and Ito).
+pub(crate) const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(120, 120, 120),
+    RGBColor(240, 228, 66),
+];
+
+/// The colour of series `i`.
+pub(crate) fn color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// The font of everything in a chart.
+pub(crate) const FONT: &str = "sans-serif";
+
+/// The drawing area under the title, on which a chart draws itself.
+pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// Draws a chart of `size` pixels: a title, subtitle lines in grey, then
+/// whatever `body` draws below them. Returns the SVG text.
+pub(crate) fn render(
+    size: (u32, u32),
+    title: &str,
+    subtitle: &[String],
+    body: impl FnOnce(&Area<'_>) -> Result<(), ReportError>,
+) -> Result<String, ReportError> {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, size).into_drawing_area();
+        draw(root.fill(&WHITE))?;
+        let head = 44 + 20 * subtitle.len() as u32;
+        let (top, rest) = root.split_vertically(head);
+        let title_style = (FONT, 24).into_font().style(FontStyle::Bold).color(&BLACK);
+        draw(top.draw(&Text::new(title.to_string(), (16, 12), title_style)))?;
+        let sub_style = (FONT, 16).into_font().color(&RGBColor(70, 70, 70));
+        for (i, line) in subtitle.iter().enumerate() {
+            let y = 44 + 20 * i as i32;
+            draw(top.draw(&Text::new(line.clone(), (16, y), sub_style.clone())))?;
+        }
+        body(&rest.margin(4, 12, 8, 20))?;
+        draw(root.present())?;
+    }
+    Ok(buf)
+}
+
+/// `[lo, hi]` widened by 5% on both sides (and made non-empty), for an axis.
+pub(crate) fn padded(lo: f64, hi: f64) -> (f64, f64) {
+    if !(lo.is_finite() && hi.is_finite()) {
+        return (0.0, 1.0);
+    }
+    let span = hi - lo;
+    if span <= 0.0 {
+        let d = if lo == 0.0 { 1.0 } else { lo.abs() * 0.05 };
+        return (lo - d, hi + d);
+    }
+    (lo - 0.05 * span, hi + 0.05 * span)
+}
+
+/// The smallest and largest of the finite values (NaN, NaN when none).
+pub(crate) fn extent(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    values.into_iter().filter(|v| v.is_finite()).fold((f64::NAN, f64::NAN), |(lo, hi), v| {
+        (if lo.is_nan() { v } else { lo.min(v) }, if hi.is_nan() { v } else { hi.max(v) })
+    })
+}
+
+/// A tick label: few digits, thousands separated.
+pub(crate) fn tick(v: &f64) -> String {
+    let a = v.abs();
+    if a >= 10_000.0 || a == 0.0 {
+        crate::units::fmt_num(*v)
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 1.0 {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// The style of axis descriptions and tick labels.
+pub(crate) fn label_font() -> TextStyle<'static> {
+    (FONT, 16).into_font().color(&BLACK)
+}
+
+/// The style of legend entries.
+pub(crate) fn legend_font() -> TextStyle<'static> {
+    (FONT, 15).into_font().color(&BLACK)
+}
+
+/// A linear `f64` axis whose ticks are exactly `keys` (design values, row
+/// centres), labelled by the chart's formatter.
+#[derive(Debug, Clone)]
+pub(crate) struct Keyed {
+    lo: f64,
+    hi: f64,
+    keys: Vec<f64>,
+}
+
+impl Keyed {
+    /// The axis from `lo` to `hi` with ticks at `keys`.
+    pub(crate) fn new(lo: f64, hi: f64, keys: Vec<f64>) -> Self {
+        Self { lo, hi, keys }
+    }
+}
+
+impl Ranged for Keyed {
+    type ValueType = f64;
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+
+    fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
+        let len = limit.1 - limit.0;
+        if self.hi == self.lo || len == 0 {
+            return limit.0 + len / 2;
+        }
+        let f = (v - self.lo) / (self.hi - self.lo);
+        limit.0 + (f64::from(len) * f).round() as i32
+    }
+
+    fn key_points<H: plotters::coord::ranged1d::KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        if hint.weight().allow_light_points() { Vec::new() } else { self.keys.clone() }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+/// How a legend entry is marked.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Mark {
+    /// A line of this colour.
+    Line(RGBColor),
+    /// A filled box of this colour and opacity.
+    Box(RGBColor, f64),
+}
+
+/// Width of the legend column beside a chart, pixels.
+pub(crate) const LEGEND_W: u32 = 330;
+
+/// Draws a legend in `area` (a column beside the chart, so it never hides
+/// data): one entry per line, from the top.
+pub(crate) fn legend(area: &Area<'_>, entries: &[(String, Mark)]) -> Result<(), ReportError> {
+    let font = legend_font();
+    for (i, (text, mark)) in entries.iter().enumerate() {
+        let y = 14 + 24 * i as i32;
+        match *mark {
+            Mark::Line(c) => {
+                draw(area.draw(&PathElement::new(vec![(8, y), (34, y)], c.stroke_width(3))))?
+            }
+            Mark::Box(c, a) => {
+                draw(area.draw(&Rectangle::new([(8, y - 7), (34, y + 7)], c.mix(a).filled())))?
+            }
+        }
+        draw(area.draw(&Text::new(text.clone(), (42, y - 8), font.clone())))?;
+    }
+    Ok(())
+}
+
+/// Splits a chart's area into the plot and the legend column.
+pub(crate) fn with_legend<'a>(area: &Area<'a>) -> (Area<'a>, Area<'a>) {
+    let w = area.dim_in_pixel().0;
+    let (plot, side) = area.split_horizontally(w.saturating_sub(LEGEND_W));
+    (plot, side.margin(6, 0, 10, 0))
+}

@@ -1,0 +1,312 @@
+//! The distribution chart: histogram and empirical CDF of one KPI over the
+//! replications of a run, with a target line and the estimated probability
+//! of missing it.
+//!
+//! Result documents hold only summaries, so the values come from the
+//! per-replication CSV that `caspian run --csv FILE` writes
+//! ([`crate::input::Replications`]), checked against the run's summary.
+
+use plotters::prelude::*;
+
+use crate::chart::{Mark, color, label_font, legend, padded, render, tick, with_legend};
+use crate::error::{ReportError, draw};
+use crate::units::{fmt_num, kpi_label, kpi_unit};
+
+/// One histogram bin, `[low, high)` (the last bin includes `high`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bin {
+    /// Lower edge.
+    pub low: f64,
+    /// Upper edge.
+    pub high: f64,
+    /// Replications in the bin.
+    pub count: usize,
+}
+
+/// The estimated probability of missing a target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Miss {
+    /// Replications that missed.
+    pub count: usize,
+    /// Their share of the replications with a defined value.
+    pub p: f64,
+    /// Lower end of the 95% Wilson score interval.
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
+}
+
+/// The data of a distribution chart, as drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Distribution {
+    /// Scenario name.
+    pub scenario: String,
+    /// The KPI.
+    pub kpi: String,
+    /// The defined values, sorted.
+    pub sorted: Vec<f64>,
+    /// Replications where the KPI is undefined (left out).
+    pub undefined: usize,
+    /// Histogram bins of equal width.
+    pub bins: Vec<Bin>,
+    /// Empirical CDF: `(value, fraction of replications at or below it)`,
+    /// one step per replication.
+    pub ecdf: Vec<(f64, f64)>,
+    /// The target, if one was given.
+    pub target: Option<f64>,
+    /// Whether missing means falling short of the target (cargo, voyages)
+    /// rather than exceeding it (waits, closures, incidents).
+    pub larger_is_better: bool,
+    /// The probability of missing the target.
+    pub miss: Option<Miss>,
+}
+
+/// Whether more of a KPI is better: cargo moved, voyages, calls and
+/// utilisation. For every other family (times, queues, losses, backlogs)
+/// less is better.
+pub fn larger_is_better(kpi: &str) -> bool {
+    let family = kpi.split('.').next().unwrap_or(kpi);
+    matches!(
+        family,
+        "delivered"
+            | "delivered_total"
+            | "forwarded"
+            | "voyages"
+            | "berth_calls"
+            | "berth_utilization"
+            | "vessel_utilization"
+    )
+}
+
+/// The 95% Wilson score interval of a proportion `k / n`.
+pub fn wilson(k: usize, n: usize) -> (f64, f64) {
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let z = 1.959_963_984_540_054_f64;
+    let (k, n) = (k as f64, n as f64);
+    let p = k / n;
+    let d = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / d;
+    let hw = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
+    ((centre - hw).max(0.0), (centre + hw).min(1.0))
+}
+
+/// Computes the chart's data from one KPI's values over replications.
+///
+/// # Errors
+/// [`ReportError::Request`] when no value is defined, or the target is not
+/// a finite number.
+pub fn distribution(
+    scenario: &str,
+    kpi: &str,
+    values: &[f64],
+    target: Option<f64>,
+) -> Result<Distribution, ReportError> {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    if n == 0 {
+        return Err(ReportError::Request(format!(
+            "{kpi} is undefined in every replication; nothing to plot"
+        )));
+    }
+    if let Some(t) = target
+        && !t.is_finite()
+    {
+        return Err(ReportError::Request(format!("the target must be a finite number, got {t}")));
+    }
+    let (lo, hi) = (sorted[0], sorted[n - 1]);
+    let k = ((n as f64).sqrt().ceil() as usize).clamp(5, 30);
+    let (lo, width) = if hi > lo { (lo, (hi - lo) / k as f64) } else { (lo - 0.5, 1.0 / k as f64) };
+    let mut bins: Vec<Bin> = (0..k)
+        .map(|i| Bin { low: lo + width * i as f64, high: lo + width * (i + 1) as f64, count: 0 })
+        .collect();
+    for &v in &sorted {
+        let i = (((v - lo) / width).floor() as usize).min(k - 1);
+        bins[i].count += 1;
+    }
+    let ecdf = sorted.iter().enumerate().map(|(i, &v)| (v, (i + 1) as f64 / n as f64)).collect();
+    let better = larger_is_better(kpi);
+    let miss = target.map(|t| {
+        let count = sorted.iter().filter(|&&v| if better { v < t } else { v > t }).count();
+        let (low, high) = wilson(count, n);
+        Miss { count, p: count as f64 / n as f64, low, high }
+    });
+    Ok(Distribution {
+        scenario: scenario.to_string(),
+        kpi: kpi.to_string(),
+        undefined: values.len() - n,
+        sorted,
+        bins,
+        ecdf,
+        target,
+        larger_is_better: better,
+        miss,
+    })
+}
+
+impl Distribution {
+    /// The chart's title.
+    pub fn title(&self) -> String {
+        format!("{}: distribution of {}", self.scenario, self.kpi)
+    }
+
+    /// `P(kpi < target) = p (95% CI low-high, k of n replications)`.
+    pub fn miss_text(&self) -> Option<String> {
+        let (t, m) = (self.target?, self.miss?);
+        let unit = kpi_unit(&self.kpi);
+        Some(format!(
+            "P({} {} {} {unit}) = {:.3} (95% CI {:.3}-{:.3}; {} of {} replications)",
+            self.kpi,
+            if self.larger_is_better { "<" } else { ">" },
+            fmt_num(t),
+            m.p,
+            m.low,
+            m.high,
+            m.count,
+            self.sorted.len()
+        ))
+    }
+
+    /// The lines under the title.
+    pub fn subtitle(&self) -> Vec<String> {
+        let mut first = format!(
+            "Scenario \"{}\", {} replications: histogram (left axis) and empirical CDF (right axis).",
+            self.scenario,
+            self.sorted.len()
+        );
+        if self.undefined > 0 {
+            first.push_str(&format!(" {} undefined left out.", self.undefined));
+        }
+        let mut out = vec![first];
+        if let Some(m) = self.miss_text() {
+            out.push(format!("Risk of missing the target: {m}."));
+        }
+        out
+    }
+}
+
+/// Draws the distribution chart as SVG.
+///
+/// # Errors
+/// A drawing error.
+pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
+    let (mut x0, mut x1) =
+        (d.bins.first().map_or(0.0, |b| b.low), d.bins.last().map_or(1.0, |b| b.high));
+    if let Some(t) = d.target {
+        x0 = x0.min(t);
+        x1 = x1.max(t);
+    }
+    let (x0, x1) = padded(x0, x1);
+    let ymax = d.bins.iter().map(|b| b.count).max().unwrap_or(1) as f64 * 1.1;
+    let bar = color(0);
+    let cdf = color(1);
+    render((1200, 640), &d.title(), &d.subtitle(), |area| {
+        let (plot, side) = with_legend(area);
+        let mut entries = vec![
+            ("replications per bin".to_string(), Mark::Box(bar, 0.55)),
+            ("empirical CDF".into(), Mark::Line(cdf)),
+        ];
+        let mut ch = draw(
+            ChartBuilder::on(&plot)
+                .x_label_area_size(56)
+                .y_label_area_size(90)
+                .right_y_label_area_size(90)
+                .build_cartesian_2d(x0..x1, 0.0..ymax),
+        )?
+        .set_secondary_coord(x0..x1, 0.0..1.05);
+        draw(
+            ch.configure_mesh()
+                .x_desc(kpi_label(&d.kpi))
+                .y_desc("replications per bin")
+                .x_labels(8)
+                .x_label_formatter(&tick)
+                .y_label_formatter(&tick)
+                .label_style(label_font())
+                .axis_desc_style(label_font())
+                .light_line_style(WHITE)
+                .draw(),
+        )?;
+        draw(
+            ch.configure_secondary_axes()
+                .y_desc("cumulative fraction of replications")
+                .label_style(label_font())
+                .axis_desc_style(label_font())
+                .draw(),
+        )?;
+        draw(ch.draw_series(d.bins.iter().map(|b| {
+            Rectangle::new([(b.low, 0.0), (b.high, b.count as f64)], bar.mix(0.55).filled())
+        })))?;
+        let mut steps = vec![(x0, 0.0)];
+        let mut prev = 0.0;
+        for &(v, f) in &d.ecdf {
+            steps.push((v, prev));
+            steps.push((v, f));
+            prev = f;
+        }
+        steps.push((x1, 1.0));
+        draw(ch.draw_secondary_series(LineSeries::new(steps, cdf.stroke_width(3))))?;
+        if let (Some(t), Some(m)) = (d.target, d.miss) {
+            let text = format!("target {}: P(miss) = {:.3}", tick(&t), m.p);
+            let red = RGBColor(200, 0, 0);
+            draw(ch.draw_secondary_series(std::iter::once(PathElement::new(
+                vec![(t, 0.0), (t, 1.05)],
+                red.stroke_width(3),
+            ))))?;
+            entries.push((text, Mark::Line(red)));
+        }
+        legend(&side, &entries)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testdata::{count, run};
+
+    #[test]
+    fn histogram_cdf_and_risk_of_a_known_sample() {
+        let values: Vec<f64> = (1..=100).map(f64::from).chain([f64::NAN]).collect();
+        let d = distribution("s", "delivered_total.oil", &values, Some(25.5)).unwrap();
+        assert_eq!(d.undefined, 1);
+        assert_eq!(d.bins.len(), 10);
+        assert_eq!(d.bins.iter().map(|b| b.count).sum::<usize>(), 100);
+        assert!(d.bins.iter().all(|b| b.count == 10), "{:?}", d.bins);
+        assert_eq!(d.ecdf.len(), 100);
+        assert_eq!(d.ecdf[24], (25.0, 0.25));
+        assert_eq!(d.ecdf[99], (100.0, 1.0));
+        let m = d.miss.unwrap();
+        assert_eq!((m.count, m.p), (25, 0.25));
+        assert!(m.low < 0.25 && 0.25 < m.high && m.low > 0.16 && m.high < 0.35, "{m:?}");
+        assert!(d.miss_text().unwrap().starts_with("P(delivered_total.oil < 25.500 t) = 0.250"));
+        // Less is better for waits: missing means exceeding the target.
+        let w = distribution("s", "transit_h.oil.mean", &values, Some(90.5)).unwrap();
+        assert_eq!(w.miss.unwrap().count, 10);
+        assert!(w.miss_text().unwrap().contains("> 90.500 h"));
+        assert!(distribution("s", "x", &[f64::NAN], None).is_err());
+    }
+
+    #[test]
+    fn the_chart_is_drawn_from_the_run_replications() {
+        let (doc, reps) = run(40);
+        let kpi = "delivered_total.oil";
+        reps.check_against(&doc, kpi).unwrap();
+        let values = reps.column(kpi).unwrap();
+        let target = doc.kpis[kpi].p50;
+        let d = distribution(&doc.scenario, kpi, &values, Some(target)).unwrap();
+        assert_eq!(d.sorted.len() as u64, doc.kpis[kpi].n);
+        assert_eq!(d.sorted.first(), values.iter().min_by(|a, b| a.total_cmp(b)));
+        let below = values.iter().filter(|&&v| v < target).count();
+        assert_eq!(d.miss.unwrap().count, below);
+        let svg = distribution_svg(&d).unwrap();
+        assert!(svg.contains("baseline: distribution of delivered_total.oil"));
+        assert!(svg.contains("delivered_total.oil (t)"));
+        assert!(svg.contains("P(miss)"));
+        // One bar per bin plus the legend's box, in the bar colour.
+        assert_eq!(count(&svg, "fill=\"#0072B2\""), d.bins.len() + 1);
+        // Replications of another run are refused.
+        let (_, other) = run(39);
+        assert!(matches!(other.check_against(&doc, kpi), Err(ReportError::Mismatch(_))));
+    }
+}

@@ -1,0 +1,253 @@
+//! Reading what charts are made from: result documents (`--json` of run,
+//! sweep and compare) and per-replication values (`caspian run --csv`).
+
+use caspian_montecarlo::document::{CompareDoc, RunDoc, SweepDoc};
+use caspian_montecarlo::records::PointRecords;
+use caspian_montecarlo::select;
+use caspian_montecarlo::stats::Summary;
+
+use crate::error::ReportError;
+
+/// A result document of any kind that has charts.
+#[derive(Debug, Clone)]
+pub enum ResultDoc {
+    /// `caspian run --json` (or `caspian merge --json` of a run).
+    Run(Box<RunDoc>),
+    /// `caspian sweep --json`.
+    Sweep(Box<SweepDoc>),
+    /// `caspian compare --json`.
+    Compare(Box<CompareDoc>),
+}
+
+impl ResultDoc {
+    /// Reads a result document from its JSON text, whatever its kind.
+    ///
+    /// # Errors
+    /// [`ReportError::Parse`] when it is not JSON, not a result document, or
+    /// a partial result or checkpoint (merge those first).
+    pub fn from_json(text: &str) -> Result<Self, ReportError> {
+        let what = "result file";
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ReportError::parse(what, e.to_string()))?;
+        let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or("").to_string();
+        let bad =
+            |e: serde_json::Error| ReportError::parse(what, format!("not a {kind} result: {e}"));
+        match kind.as_str() {
+            "run" => Ok(Self::Run(Box::new(serde_json::from_value(value).map_err(bad)?))),
+            "sweep" => Ok(Self::Sweep(Box::new(serde_json::from_value(value).map_err(bad)?))),
+            "compare" => Ok(Self::Compare(Box::new(serde_json::from_value(value).map_err(bad)?))),
+            "partial" | "checkpoint" => Err(ReportError::parse(
+                what,
+                format!("this is a {kind} result; join the parts with `caspian merge` first"),
+            )),
+            _ => Err(ReportError::parse(
+                what,
+                "not a caspian-sim result (expected \"kind\": \"run\", \"sweep\" or \"compare\")",
+            )),
+        }
+    }
+
+    /// `run`, `sweep` or `compare`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Run(_) => "run",
+            Self::Sweep(_) => "sweep",
+            Self::Compare(_) => "compare",
+        }
+    }
+
+    /// The scenario name for titles (base and policies for a comparison).
+    pub fn scenario_title(&self) -> String {
+        match self {
+            Self::Run(d) => d.scenario.clone(),
+            Self::Sweep(d) => d.scenario.clone(),
+            Self::Compare(d) => {
+                d.scenarios.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(" vs ")
+            }
+        }
+    }
+
+    /// Every KPI name of the result, sorted.
+    pub fn kpi_names(&self) -> Vec<String> {
+        match self {
+            Self::Run(d) => d.kpis.keys().cloned().collect(),
+            Self::Sweep(d) => {
+                d.points.first().map_or_else(Vec::new, |p| p.kpis.keys().cloned().collect())
+            }
+            Self::Compare(d) => {
+                d.summaries.first().map_or_else(Vec::new, |s| s.keys().cloned().collect())
+            }
+        }
+    }
+}
+
+/// The KPI names matching `patterns` (`*` wildcards), or an error naming
+/// some that exist.
+///
+/// # Errors
+/// [`ReportError::UnknownKpi`] when a pattern matches nothing.
+pub fn select_kpis(names: &[String], patterns: &[String]) -> Result<Vec<String>, ReportError> {
+    let mut out: Vec<String> = Vec::new();
+    for p in patterns {
+        let hit: Vec<&str> = select::select(names, std::slice::from_ref(p));
+        if hit.is_empty() {
+            return Err(unknown_kpi(p, names));
+        }
+        for h in hit {
+            if !out.iter().any(|o| o == h) {
+                out.push(h.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The error for a KPI that is not there, with a hint of names that are.
+pub fn unknown_kpi(kpi: &str, names: &[String]) -> ReportError {
+    let family = kpi.split('.').next().unwrap_or(kpi);
+    let mut near: Vec<&str> =
+        names.iter().filter(|n| n.starts_with(family)).map(String::as_str).take(6).collect();
+    if near.is_empty() {
+        near = names.iter().map(String::as_str).take(6).collect();
+    }
+    ReportError::UnknownKpi {
+        kpi: kpi.to_string(),
+        hint: format!("for example: {}", near.join(", ")),
+    }
+}
+
+/// Per-replication KPI values of one run, in replication order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replications {
+    /// KPI names, one per column.
+    pub names: Vec<String>,
+    /// One row of values per replication (NaN where undefined).
+    pub rows: Vec<Vec<f64>>,
+}
+
+impl Replications {
+    /// Reads the CSV written by `caspian run --csv` (columns `replication`,
+    /// `events`, `truncated`, then one per KPI; empty cells are undefined).
+    ///
+    /// # Errors
+    /// [`ReportError::Parse`] when the columns or a number are wrong.
+    pub fn from_csv(text: &str) -> Result<Self, ReportError> {
+        let what = "replications CSV";
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let header = r.headers().map_err(|e| ReportError::parse(what, e.to_string()))?.clone();
+        let lead = ["replication", "events", "truncated"];
+        if header.len() < 4 || header.iter().take(3).ne(lead) {
+            return Err(ReportError::parse(
+                what,
+                "expected the columns replication,events,truncated,<KPIs...> written by \
+                 `caspian run --csv FILE` (a sweep's or comparison's CSV holds summaries, not \
+                 replications)",
+            ));
+        }
+        let names: Vec<String> = header.iter().skip(3).map(str::to_string).collect();
+        let mut rows = Vec::new();
+        for (i, rec) in r.records().enumerate() {
+            let rec = rec.map_err(|e| ReportError::parse(what, e.to_string()))?;
+            let row = rec
+                .iter()
+                .skip(3)
+                .map(|cell| {
+                    if cell.is_empty() {
+                        Ok(f64::NAN)
+                    } else {
+                        cell.parse::<f64>().map_err(|_| {
+                            ReportError::parse(
+                                what,
+                                format!("line {}: \"{cell}\" is not a number", i + 2),
+                            )
+                        })
+                    }
+                })
+                .collect::<Result<Vec<f64>, _>>()?;
+            rows.push(row);
+        }
+        if rows.is_empty() {
+            return Err(ReportError::parse(what, "no replications"));
+        }
+        Ok(Self { names, rows })
+    }
+
+    /// The values of the runner's records (what `caspian run --csv` writes).
+    pub fn from_records(records: &PointRecords) -> Self {
+        Self {
+            names: records.kpi_names.clone(),
+            rows: records.rows.iter().map(|r| r.values.clone()).collect(),
+        }
+    }
+
+    /// One KPI's values, in replication order.
+    ///
+    /// # Errors
+    /// [`ReportError::UnknownKpi`] when there is no such column.
+    pub fn column(&self, kpi: &str) -> Result<Vec<f64>, ReportError> {
+        let i = self
+            .names
+            .iter()
+            .position(|n| n == kpi)
+            .ok_or_else(|| unknown_kpi(kpi, &self.names))?;
+        Ok(self.rows.iter().map(|r| r[i]).collect())
+    }
+
+    /// Checks that these values are those the run document summarises: the
+    /// same number of replications, and for `kpi` the same count and mean.
+    ///
+    /// # Errors
+    /// [`ReportError::Mismatch`] naming what differs.
+    pub fn check_against(&self, doc: &RunDoc, kpi: &str) -> Result<(), ReportError> {
+        if self.rows.len() as u64 != doc.replications {
+            return Err(ReportError::Mismatch(format!(
+                "the replications CSV has {} replications but the run result summarises {}: they \
+                 are not from the same run",
+                self.rows.len(),
+                doc.replications
+            )));
+        }
+        let Some(s) = doc.kpis.get(kpi) else { return Ok(()) };
+        let mine = Summary::of(&self.column(kpi)?);
+        let tol = 1e-9 * s.mean.abs().max(1.0);
+        let same_mean = (mine.mean - s.mean).abs() <= tol || (mine.n == 0 && s.n == 0);
+        if mine.n != s.n || !same_mean {
+            return Err(ReportError::Mismatch(format!(
+                "the replications CSV does not belong to this run: {kpi} has mean {} over {} \
+                 replications in the CSV but {} over {} in the result",
+                mine.mean, mine.n, s.mean, s.n
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_replications_csv_and_rejects_others() {
+        let csv = "replication,events,truncated,a,b\n0,10,false,1.5,\n1,12,false,2.5,3\n";
+        let r = Replications::from_csv(csv).unwrap();
+        assert_eq!(r.names, ["a", "b"]);
+        assert_eq!(r.column("a").unwrap(), [1.5, 2.5]);
+        assert!(r.column("b").unwrap()[0].is_nan());
+        assert!(matches!(r.column("c"), Err(ReportError::UnknownKpi { .. })));
+        let sweep = "point,x,kpi,mean\n0,1,a,2\n";
+        assert!(matches!(Replications::from_csv(sweep), Err(ReportError::Parse { .. })));
+        let bad = "replication,events,truncated,a\n0,1,false,x\n";
+        let e = Replications::from_csv(bad).unwrap_err().to_string();
+        assert!(e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn tells_the_kinds_apart() {
+        assert!(matches!(ResultDoc::from_json("[]"), Err(ReportError::Parse { .. })));
+        assert!(matches!(ResultDoc::from_json("nope"), Err(ReportError::Parse { .. })));
+        let e = ResultDoc::from_json(r#"{"kind":"partial"}"#).unwrap_err().to_string();
+        assert!(e.contains("caspian merge"), "{e}");
+        let e = ResultDoc::from_json(r#"{"kind":"run"}"#).unwrap_err().to_string();
+        assert!(e.contains("not a run result"), "{e}");
+    }
+}

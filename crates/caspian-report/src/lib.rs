@@ -1,0 +1,34 @@
+//! # caspian-report
+//!
+//! Charts and reports people can look at, made from caspian-sim's result
+//! files. Every chart is SVG drawn with `plotters` (no bitmap backend, no
+//! font files: the viewer renders the text), and every chart comes in two
+//! steps: a function that extracts the data series from the result (tested
+//! against the file) and one that draws them.
+//!
+//! - [`sweep`]: a KPI against a sweep axis with its 95% band, one line per
+//!   value of a second axis.
+//! - [`distribution`]: histogram and empirical CDF of a KPI over the
+//!   replications of a run, with a target and the risk of missing it.
+//! - [`forest`]: paired differences of policies from the base, per KPI.
+//! - [`story`]: one replication's berth calls, port closures and storage
+//!   levels, from an event trace.
+//! - [`html`]: one self-contained HTML page (inline SVG and CSS, no
+//!   scripts, no external assets) per result.
+//! - [`input`]: reading result documents and per-replication values.
+
+pub mod distribution;
+pub mod error;
+pub mod forest;
+pub mod html;
+pub mod input;
+pub mod story;
+pub mod sweep;
+pub mod units;
+
+mod chart;
+#[cfg(test)]
+mod testdata;
+
+pub use error::ReportError;
+pub use input::{Replications, ResultDoc};

@@ -1,0 +1,408 @@
+//! The sweep chart: a KPI against one sweep axis with its 95% confidence
+//! band, one line per value of a second axis.
+//!
+//! In a full-factorial sweep every other axis is held at one value (its
+//! first, unless chosen), and the subtitle says which: averaging over the
+//! other axes would mix design points whose intervals are not independent
+//! (common random numbers), so the band would be wrong. In a Latin
+//! hypercube the points share no values, so the chart shows every point
+//! with its interval, and the subtitle says the other axes vary.
+
+use caspian_montecarlo::design::DesignKind;
+use caspian_montecarlo::document::SweepDoc;
+use plotters::prelude::*;
+
+use crate::chart::{
+    self, Keyed, Mark, color, label_font, legend, padded, render, tick, with_legend,
+};
+use crate::error::{ReportError, draw};
+use crate::input::unknown_kpi;
+use crate::units::{axis_label, fmt_num, kpi_label};
+
+/// What to chart from a sweep.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SweepRequest {
+    /// The KPI (exact name).
+    pub kpi: String,
+    /// The x axis [default: the sweep's first axis].
+    pub axis: Option<String>,
+    /// One line per value of this axis [default: the first other axis;
+    /// `none` for a single line].
+    pub by: Option<String>,
+    /// Values at which to hold other axes [default: each axis' first value].
+    pub at: Vec<(String, f64)>,
+}
+
+/// One design point on the chart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BandPoint {
+    /// The point's index in the sweep.
+    pub point: usize,
+    /// Its value on the x axis.
+    pub x: f64,
+    /// The KPI's mean.
+    pub mean: f64,
+    /// Lower end of the 95% confidence interval (the mean when undefined).
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
+}
+
+/// One line of the chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepSeries {
+    /// The value of the `by` axis, if there is one.
+    pub by_value: Option<f64>,
+    /// Points in increasing x.
+    pub points: Vec<BandPoint>,
+}
+
+/// The data of a sweep chart, as drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepChart {
+    /// Scenario name.
+    pub scenario: String,
+    /// Replications per point.
+    pub replications: u64,
+    /// The KPI.
+    pub kpi: String,
+    /// The x axis key.
+    pub axis: String,
+    /// The axis giving one line per value.
+    pub by: Option<String>,
+    /// Axes held at one value.
+    pub fixed: Vec<(String, f64)>,
+    /// Whether the design is a Latin hypercube (points, no lines).
+    pub latin: bool,
+    /// The lines.
+    pub series: Vec<SweepSeries>,
+}
+
+fn axis_index(doc: &SweepDoc, key: &str) -> Result<usize, ReportError> {
+    doc.axes.iter().position(|a| a.key == key).ok_or_else(|| ReportError::UnknownAxis {
+        axis: key.to_string(),
+        axes: doc.axes.iter().map(|a| a.key.as_str()).collect::<Vec<_>>().join(", "),
+    })
+}
+
+/// Extracts the chart's data from a sweep.
+///
+/// # Errors
+/// An unknown KPI or axis, `by` equal to `axis`, or a held value that is
+/// not one of the axis' values.
+pub fn sweep_series(doc: &SweepDoc, req: &SweepRequest) -> Result<SweepChart, ReportError> {
+    if doc.axes.is_empty() {
+        return Err(ReportError::Request("the sweep has no axes".into()));
+    }
+    let names: Vec<String> =
+        doc.points.first().map_or_else(Vec::new, |p| p.kpis.keys().cloned().collect());
+    if !doc.points.iter().any(|p| p.kpis.contains_key(&req.kpi)) {
+        return Err(unknown_kpi(&req.kpi, &names));
+    }
+    let ax = match &req.axis {
+        Some(k) => axis_index(doc, k)?,
+        None => 0,
+    };
+    let latin = matches!(doc.design, DesignKind::LatinHypercube { .. });
+    let by = match req.by.as_deref() {
+        Some("none") => None,
+        Some(k) => {
+            let b = axis_index(doc, k)?;
+            if b == ax {
+                return Err(ReportError::Request(format!(
+                    "--by {k} is the x axis; choose another axis (or none)"
+                )));
+            }
+            Some(b)
+        }
+        None => (0..doc.axes.len()).find(|&i| i != ax),
+    };
+    let by = if latin { None } else { by };
+    for (k, _) in &req.at {
+        axis_index(doc, k)?;
+    }
+    let mut fixed = Vec::new();
+    if !latin {
+        for (i, a) in doc.axes.iter().enumerate() {
+            if i == ax || Some(i) == by {
+                continue;
+            }
+            let v = match req.at.iter().find(|(k, _)| *k == a.key) {
+                Some(&(_, v)) => {
+                    if !a.values.contains(&v) {
+                        return Err(ReportError::Request(format!(
+                            "{} = {v} is not a value of the sweep; its values are {}",
+                            a.key,
+                            a.values.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")
+                        )));
+                    }
+                    v
+                }
+                None => a.values[0],
+            };
+            fixed.push((i, v));
+        }
+    }
+    let by_values: Vec<Option<f64>> =
+        by.map_or_else(|| vec![None], |b| doc.axes[b].values.iter().map(|&v| Some(v)).collect());
+    let mut series = Vec::new();
+    for bv in by_values {
+        let mut points: Vec<BandPoint> = doc
+            .points
+            .iter()
+            .filter(|p| fixed.iter().all(|&(i, v)| p.values[i] == v))
+            .filter(|p| match (by, bv) {
+                (Some(b), Some(v)) => p.values[b] == v,
+                _ => true,
+            })
+            .filter_map(|p| {
+                let s = p.kpis.get(&req.kpi)?;
+                s.mean.is_finite().then(|| {
+                    let ok = s.ci95_low.is_finite() && s.ci95_high.is_finite();
+                    BandPoint {
+                        point: p.index,
+                        x: p.values[ax],
+                        mean: s.mean,
+                        low: if ok { s.ci95_low } else { s.mean },
+                        high: if ok { s.ci95_high } else { s.mean },
+                    }
+                })
+            })
+            .collect();
+        points.sort_by(|a, b| a.x.total_cmp(&b.x));
+        if !points.is_empty() {
+            series.push(SweepSeries { by_value: bv, points });
+        }
+    }
+    Ok(SweepChart {
+        scenario: doc.scenario.clone(),
+        replications: doc.replications,
+        kpi: req.kpi.clone(),
+        axis: doc.axes[ax].key.clone(),
+        by: by.map(|b| doc.axes[b].key.clone()),
+        fixed: fixed.iter().map(|&(i, v)| (doc.axes[i].key.clone(), v)).collect(),
+        latin,
+        series,
+    })
+}
+
+impl SweepChart {
+    /// The chart's title.
+    pub fn title(&self) -> String {
+        format!("{}: {} vs {}", self.scenario, self.kpi, self.axis)
+    }
+
+    /// The lines under the title: replications, band, held axes.
+    pub fn subtitle(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "Sweep of scenario \"{}\", {} replications per design point; shaded: 95% confidence band of the mean.",
+            self.scenario, self.replications
+        )];
+        if self.latin {
+            out.push("Latin hypercube: the other axes vary between points; bars are 95% confidence intervals.".into());
+        } else if !self.fixed.is_empty() {
+            let held: Vec<String> =
+                self.fixed.iter().map(|(k, v)| format!("{k} = {}", tick(v))).collect();
+            out.push(format!("Other axes held at: {}.", held.join(", ")));
+        }
+        out
+    }
+
+    /// Number of markers (one per design point drawn).
+    pub fn marker_count(&self) -> usize {
+        self.series.iter().map(|s| s.points.len()).sum()
+    }
+}
+
+/// Draws the sweep chart as SVG.
+///
+/// # Errors
+/// [`ReportError::Request`] when there is nothing to draw; a drawing error.
+pub fn sweep_svg(c: &SweepChart) -> Result<String, ReportError> {
+    if c.series.is_empty() {
+        return Err(ReportError::Request(format!(
+            "{} is undefined at every design point shown; nothing to plot",
+            c.kpi
+        )));
+    }
+    let all = c.series.iter().flat_map(|s| &s.points);
+    let (x0, x1) = chart::extent(all.clone().map(|p| p.x));
+    let (y0, _) = chart::extent(all.clone().map(|p| p.low));
+    let (_, y1) = chart::extent(all.map(|p| p.high));
+    let (x0, x1) = padded(x0, x1);
+    let (y0, y1) = padded(y0, y1);
+    let xs: Vec<f64> = {
+        let mut v: Vec<f64> = c.series.iter().flat_map(|s| s.points.iter().map(|p| p.x)).collect();
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+        if v.len() > 12 {
+            (0..=8).map(|i| x0 + (x1 - x0) * f64::from(i) / 8.0).collect()
+        } else {
+            v
+        }
+    };
+    render((1200, 640), &c.title(), &c.subtitle(), |area| {
+        let (plot, side) = with_legend(area);
+        let mut entries = Vec::new();
+        let mut ch = draw(
+            ChartBuilder::on(&plot)
+                .x_label_area_size(56)
+                .y_label_area_size(110)
+                .build_cartesian_2d(Keyed::new(x0, x1, xs.clone()), y0..y1),
+        )?;
+        draw(
+            ch.configure_mesh()
+                .x_desc(axis_label(&c.axis))
+                .y_desc(kpi_label(&c.kpi))
+                .x_label_formatter(&tick)
+                .y_label_formatter(&tick)
+                .label_style(label_font())
+                .axis_desc_style(label_font())
+                .light_line_style(WHITE)
+                .draw(),
+        )?;
+        for (i, s) in c.series.iter().enumerate() {
+            let col = color(i);
+            let name = match (&c.by, s.by_value) {
+                (Some(k), Some(v)) => format!("{k} = {}", tick(&v)),
+                _ => "mean".to_string(),
+            };
+            if c.latin {
+                draw(ch.draw_series(s.points.iter().map(|p| {
+                    PathElement::new(vec![(p.x, p.low), (p.x, p.high)], col.stroke_width(2))
+                })))?;
+            } else {
+                let mut poly: Vec<(f64, f64)> = s.points.iter().map(|p| (p.x, p.high)).collect();
+                poly.extend(s.points.iter().rev().map(|p| (p.x, p.low)));
+                draw(ch.draw_series(std::iter::once(Polygon::new(poly, col.mix(0.1)))))?;
+                for edge in [
+                    s.points.iter().map(|p| (p.x, p.low)).collect::<Vec<_>>(),
+                    s.points.iter().map(|p| (p.x, p.high)).collect(),
+                ] {
+                    draw(ch.draw_series(std::iter::once(PathElement::new(
+                        edge,
+                        col.mix(0.6).stroke_width(1),
+                    ))))?;
+                }
+                draw(ch.draw_series(LineSeries::new(
+                    s.points.iter().map(|p| (p.x, p.mean)),
+                    col.stroke_width(3),
+                )))?;
+            }
+            entries.push((name, Mark::Line(col)));
+            draw(ch.draw_series(
+                s.points.iter().map(|p| Circle::new((p.x, p.mean), 5, col.filled())),
+            ))?;
+        }
+        if !c.latin {
+            entries.push(("95% confidence band".into(), Mark::Box(color(6), 0.25)));
+        } else {
+            entries.push(("95% confidence interval".into(), Mark::Line(color(0))));
+        }
+        legend(&side, &entries)
+    })
+}
+
+/// A one-line description of the chart's data, for the HTML report's
+/// caption: the extreme means.
+pub fn describe(c: &SweepChart) -> String {
+    let pts: Vec<&BandPoint> = c.series.iter().flat_map(|s| &s.points).collect();
+    let lo = pts.iter().min_by(|a, b| a.mean.total_cmp(&b.mean));
+    let hi = pts.iter().max_by(|a, b| a.mean.total_cmp(&b.mean));
+    match (lo, hi) {
+        (Some(lo), Some(hi)) => format!(
+            "{} ranges from {} (point {}) to {} (point {}) over the points shown.",
+            c.kpi,
+            fmt_num(lo.mean),
+            lo.point,
+            fmt_num(hi.mean),
+            hi.point
+        ),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testdata::{count, sweep};
+
+    fn req(kpi: &str) -> SweepRequest {
+        SweepRequest { kpi: kpi.into(), ..SweepRequest::default() }
+    }
+
+    #[test]
+    fn series_are_the_sweep_points_with_their_intervals() {
+        let doc = sweep(3);
+        let kpi = "delivered_total.wagons";
+        let c = sweep_series(&doc, &req(kpi)).unwrap();
+        // Defaults: x = first axis, one line per value of the second, the
+        // third held at its first value.
+        assert_eq!(c.axis, "port.alat.berths.rail_ferry");
+        assert_eq!(c.by.as_deref(), Some("weather.storm_rate_multiplier"));
+        assert_eq!(c.fixed, [("interdiction.incident_probability".to_string(), 0.0)]);
+        assert_eq!(c.series.len(), 3);
+        for (s, by) in c.series.iter().zip([0.5, 1.0, 2.0]) {
+            assert_eq!(s.by_value, Some(by));
+            assert_eq!(s.points.iter().map(|p| p.x).collect::<Vec<_>>(), [2.0, 3.0, 4.0]);
+            for p in &s.points {
+                let point = &doc.points[p.point];
+                assert_eq!(point.values, [p.x, by, 0.0]);
+                let sum = &point.kpis[kpi];
+                assert_eq!((p.mean, p.low, p.high), (sum.mean, sum.ci95_low, sum.ci95_high));
+                assert!(p.low <= p.mean && p.mean <= p.high);
+            }
+        }
+        let svg = sweep_svg(&c).unwrap();
+        assert_eq!(count(&svg, "<circle"), 9, "one marker per design point");
+        assert_eq!(count(&svg, "<polygon"), 3, "one band per line");
+        assert!(svg.contains("baseline: delivered_total.wagons vs port.alat.berths.rail_ferry"));
+        assert!(svg.contains("delivered_total.wagons (wagons)"), "y axis with its unit");
+        assert!(svg.contains("port.alat.berths.rail_ferry (berths)"), "x axis with its unit");
+        assert!(svg.contains("weather.storm_rate_multiplier = 0.5"), "legend");
+        assert!(
+            svg.contains("interdiction.incident_probability = 0."),
+            "held axis in the subtitle"
+        );
+    }
+
+    #[test]
+    fn axes_can_be_chosen_held_or_dropped() {
+        let doc = sweep(2);
+        let r = SweepRequest {
+            kpi: "delivered_total.oil".into(),
+            axis: Some("interdiction.incident_probability".into()),
+            by: Some("none".into()),
+            at: vec![("weather.storm_rate_multiplier".into(), 2.0)],
+        };
+        let c = sweep_series(&doc, &r).unwrap();
+        assert_eq!(c.series.len(), 1);
+        assert_eq!(c.series[0].points.len(), 3);
+        assert_eq!(
+            c.fixed,
+            [
+                ("port.alat.berths.rail_ferry".to_string(), 2.0),
+                ("weather.storm_rate_multiplier".to_string(), 2.0)
+            ]
+        );
+        for p in &c.series[0].points {
+            assert_eq!(doc.points[p.point].values[1], 2.0);
+        }
+        let bad = |r: SweepRequest| sweep_series(&doc, &r).unwrap_err().to_string();
+        assert!(bad(req("no.such.kpi")).contains("no KPI named"));
+        let e =
+            bad(SweepRequest { axis: Some("fleet.x.count".into()), ..req("delivered_total.oil") });
+        assert!(e.contains("no sweep axis") && e.contains("port.alat.berths.rail_ferry"), "{e}");
+        let e = bad(SweepRequest {
+            axis: Some("weather.storm_rate_multiplier".into()),
+            by: Some("weather.storm_rate_multiplier".into()),
+            ..req("delivered_total.oil")
+        });
+        assert!(e.contains("is the x axis"), "{e}");
+        let e = bad(SweepRequest {
+            at: vec![("interdiction.incident_probability".into(), 0.3)],
+            ..req("delivered_total.oil")
+        });
+        assert!(e.contains("not a value of the sweep"), "{e}");
+    }
+}
