@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 /// # Errors
 /// The I/O error; the temporary file is removed and `path` is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    refuse_special(path)?;
     let tmp = temp_path(path);
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
@@ -30,12 +31,24 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// # Errors
 /// The I/O error explaining why not.
 pub fn check_writable(path: &Path) -> io::Result<()> {
-    if path.is_dir() {
-        return Err(io::Error::new(io::ErrorKind::IsADirectory, "is a directory"));
-    }
+    refuse_special(path)?;
     let tmp = temp_path(path);
     fs::File::create(&tmp)?;
     fs::remove_file(&tmp)
+}
+
+/// Renaming over a directory, a device (`/dev/full`), a pipe or a socket
+/// would replace it with a plain file: only regular files (or new paths) are
+/// written.
+fn refuse_special(path: &Path) -> io::Result<()> {
+    match fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(io::Error::new(io::ErrorKind::IsADirectory, "is a directory")),
+        Ok(m) if !m.is_file() => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "is not a regular file (a device, pipe or socket); results are only written to files",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `dir/.name.tmp-PID`, in the target's directory so the rename stays on one
@@ -62,6 +75,13 @@ mod tests {
         assert!(write_atomic(&bad, b"x").is_err());
         assert!(check_writable(&bad).is_err());
         assert!(check_writable(&dir).is_err());
+        // Devices are never replaced by a plain file.
+        let null = Path::new("/dev/null");
+        if null.exists() {
+            assert!(check_writable(null).is_err());
+            assert!(write_atomic(null, b"x").is_err());
+            assert!(!fs::metadata(null).unwrap().is_file(), "still a device");
+        }
         let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "only out.json remains");
         fs::remove_dir_all(&dir).unwrap();
