@@ -108,7 +108,8 @@ fn a_probe_sees_every_event_and_sample_without_changing_the_result() {
     };
     assert_eq!(bits(&plain), bits(&probed), "a probe must not change the KPIs");
     assert_eq!(plain.events, probed.events);
-    assert_eq!(rec.trace.len() as u64, probed.events, "one trace entry per event");
+    let fired = rec.trace.iter().filter(|e| !e.event.starts_with("corridor_")).count();
+    assert_eq!(fired as u64, probed.events, "one trace entry per event");
     assert!(rec.trace.windows(2).all(|w| w[0].time <= w[1].time), "trace in time order");
     // One sample a day from day 0 through the horizon, inclusive.
     let days = (plan.horizon.ticks() / SimDuration::from_hours(24).ticks()) as usize;
@@ -121,5 +122,41 @@ fn a_probe_sees_every_event_and_sample_without_changing_the_result() {
     let kinds: std::collections::BTreeSet<&str> = rec.trace.iter().map(|e| e.event).collect();
     for k in ["arrive", "load_done", "discharge_done", "inflow", "outflow", "port_close"] {
         assert!(kinds.contains(k), "trace has {k} events: {kinds:?}");
+    }
+}
+
+#[test]
+fn the_trace_shows_corridor_closures_as_the_kpi_counts_them() {
+    use caspian_shipping::probe::Recorder;
+    let text = caspian_shipping::BASELINE_TOML
+        .replace("closures_per_year = 0.2 ", "closures_per_year = 20.0 ");
+    assert_ne!(text, caspian_shipping::BASELINE_TOML, "the baseline sets closures_per_year");
+    let plan = caspian_shipping::load(&text, "frequent closures").unwrap();
+    let (warmup, horizon) = (plan.warmup.as_hours_f64(), plan.horizon.as_hours_f64());
+    for rep in 0..3 {
+        let mut rec = Recorder { trace_events: true, ..Recorder::default() };
+        let out = caspian_shipping::simulate_probed(&plan, 9, rep, &mut rec);
+        let bounds: Vec<(&str, f64)> = rec
+            .trace
+            .iter()
+            .filter(|e| e.subject == "corridor")
+            .map(|e| (e.event, e.time.as_hours_f64()))
+            .collect();
+        assert!(bounds.len() >= 20, "replication {rep}: {} boundaries", bounds.len());
+        // Alternating close/open, in time order; the last may stay open.
+        let mut closed_h = 0.0;
+        for (i, pair) in bounds.chunks(2).enumerate() {
+            assert_eq!(pair[0].0, "corridor_close", "boundary {}", 2 * i);
+            let end = pair.get(1).map_or(horizon, |b| {
+                assert_eq!(b.0, "corridor_open");
+                b.1
+            });
+            closed_h += (end.min(horizon) - pair[0].1.max(warmup)).max(0.0);
+        }
+        let kpi = out.kpis.get("corridor_closure_h").unwrap();
+        assert!(
+            (closed_h - kpi).abs() < 1e-6,
+            "replication {rep}: trace {closed_h} h, KPI {kpi} h"
+        );
     }
 }

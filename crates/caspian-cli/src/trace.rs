@@ -50,7 +50,7 @@ pub(crate) fn run(args: TraceArgs) -> Result<(), Failure> {
         Some(path) => {
             finish_csv(path, w)?;
             eprintln!(
-                "{} events of replication {} (seed {seed}) written to {}{}",
+                "{} trace entries (events, and corridor-closure boundaries) of replication {} (seed {seed}) written to {}{}",
                 rec.trace.len(),
                 args.replication,
                 path.display(),

@@ -8,8 +8,9 @@
 //!   with 50 aboard`), so its berth calls and their phases are exact.
 //!   Open-traffic vessels are not drawn (their events name no berth).
 //! - `port_close`/`port_open` events give port closures (storms, ice).
-//! - Corridor closures are not events: they show as vessels *held* at the
-//!   berth, ready to sail (a port closure does too).
+//! - `corridor_close`/`corridor_open` entries give corridor closures (no
+//!   crossing may start); vessels ready to sail then show as *held* at the
+//!   berth (as they do during a port closure).
 //! - Storage levels are known at every inflow and outflow event of that
 //!   storage (`storage <id> <level>/<capacity>, ...`), and drawn as steps.
 
@@ -107,6 +108,8 @@ pub struct Story {
     pub calls: Vec<BerthCall>,
     /// Port closures.
     pub closures: Vec<Closure>,
+    /// Corridor closures as (start, end), hours.
+    pub corridor: Vec<(f64, f64)>,
     /// Storage levels.
     pub storages: Vec<StorageSeries>,
     /// When warm-up ended, hours.
@@ -165,6 +168,8 @@ pub fn parse_trace(text: &str) -> Result<Story, ReportError> {
     let mut calls = Vec::new();
     let mut closed_since: BTreeMap<String, f64> = BTreeMap::new();
     let mut closures = Vec::new();
+    let mut corridor = Vec::new();
+    let mut corridor_since: Option<f64> = None;
     let mut storages: Vec<StorageSeries> = Vec::new();
     let mut warmup_h = None;
     let mut end_h: f64 = 0.0;
@@ -182,6 +187,12 @@ pub fn parse_trace(text: &str) -> Result<Story, ReportError> {
         let (event, subject, detail) = (&rec[2], &rec[3], &rec[4]);
         match event {
             "end_warmup" => warmup_h = Some(t),
+            "corridor_close" => corridor_since = corridor_since.or(Some(t)),
+            "corridor_open" => {
+                if let Some(start) = corridor_since.take() {
+                    corridor.push((start, t));
+                }
+            }
             "port_close" | "port_open" => {
                 let Some(port) = subject.strip_prefix("port ") else { continue };
                 note_port(port, &mut ports);
@@ -259,12 +270,15 @@ pub fn parse_trace(text: &str) -> Result<Story, ReportError> {
         closures.push(Closure { port, start_h: start, end_h });
     }
     closures.sort_by(|a, b| a.start_h.total_cmp(&b.start_h));
+    if let Some(start) = corridor_since {
+        corridor.push((start, end_h));
+    }
     let lanes = assign_lanes(&mut calls);
     let ports = ports
         .into_iter()
         .map(|id| PortLanes { lanes: lanes.get(&id).copied().unwrap_or(0).max(1), id })
         .collect();
-    Ok(Story { ports, calls, closures, storages, warmup_h, end_h, events })
+    Ok(Story { ports, calls, closures, corridor, storages, warmup_h, end_h, events })
 }
 
 /// Gives overlapping calls at a port different rows (first free row, in
@@ -299,13 +313,14 @@ impl Story {
     pub fn subtitle(&self) -> Vec<String> {
         vec![
             format!(
-                "{} events over {:.0} days; {} berth calls of fleet vessels, {} port closures (storms, ice).",
+                "{} events over {:.0} days; {} berth calls of fleet vessels, {} port closures (storms, ice), {} corridor closures.",
                 self.events,
                 self.end_h / 24.0,
                 self.calls.len(),
-                self.closures.len()
+                self.closures.len(),
+                self.corridor.len()
             ),
-            "Corridor closures are not trace events: like port closures, they show as vessels held at the berth (red).".into(),
+            "During a closure of the port or of the corridor, vessels ready to sail wait at the berth (red).".into(),
         ]
     }
 
@@ -324,6 +339,7 @@ const HANDLING: RGBColor = RGBColor(0, 114, 178);
 const WAITING: RGBColor = RGBColor(230, 159, 0);
 const HELD: RGBColor = RGBColor(200, 0, 0);
 const CLOSED: RGBColor = RGBColor(150, 150, 170);
+const CORRIDOR: RGBColor = RGBColor(120, 60, 160);
 
 /// Draws the story chart as SVG: the Gantt chart of berths above, storage
 /// levels (as a fraction of capacity) below.
@@ -385,6 +401,18 @@ pub fn story_svg(s: &Story, subject: &str) -> Result<String, ReportError> {
                 CLOSED.mix(0.45).filled(),
             ))
         })))?;
+        if !s.corridor.is_empty() {
+            draw(ch.draw_series(s.corridor.iter().map(|&(a, b)| {
+                Rectangle::new(
+                    [(a / 24.0, total as f64), (b / 24.0, 0.0)],
+                    CORRIDOR.mix(0.25).filled(),
+                )
+            })))?;
+            entries.push((
+                "corridor closed (no crossing starts)".to_string(),
+                Mark::Box(CORRIDOR, 0.25),
+            ));
+        }
         for (state, col, name) in [
             (CallState::Handling, HANDLING, "at berth: handling cargo"),
             (CallState::Waiting, WAITING, "at berth: waiting for cargo, space or slot"),
@@ -526,5 +554,23 @@ mod tests {
         assert!(svg.contains(">aktau<") || svg.contains("aktau"));
         assert!(parse_trace("a,b\n1,2\n").is_err());
         assert!(parse_trace("seq,time_h,event,subject,detail\n").is_err());
+        assert!(s.corridor.is_empty());
+        assert!(!svg.contains("corridor closed"));
+    }
+
+    #[test]
+    fn corridor_closures_come_from_the_trace_and_are_shaded() {
+        let with_corridor = format!(
+            "{TRACE}14,31.0000,corridor_close,corridor,no crossing may start (closure episode)\n\
+             15,35.5000,corridor_open,corridor,crossings may start again\n\
+             16,40.0000,corridor_close,corridor,no crossing may start (closure episode)\n\
+             17,41.0000,arrive,vessel ferries#1,Anchorage at alat with 0 aboard\n"
+        );
+        let s = parse_trace(&with_corridor).unwrap();
+        // The last closure is still on when the trace ends.
+        assert_eq!(s.corridor, [(31.0, 35.5), (40.0, 41.0)]);
+        let svg = story_svg(&s, "test").unwrap();
+        assert!(svg.contains("corridor closed"), "legend entry");
+        assert!(s.subtitle()[0].contains("2 corridor closures"));
     }
 }

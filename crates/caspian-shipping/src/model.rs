@@ -1179,13 +1179,23 @@ struct Watcher<'p> {
     horizon: SimTime,
     trace: bool,
     pending: Option<Ev>,
+    /// Corridor-closure boundaries reported so far (2 per interval).
+    corridor_reported: usize,
 }
 
 impl<'p> Watcher<'p> {
     fn new(probe: &'p mut dyn Probe, horizon: SimTime) -> Self {
         let every = probe.sample_every().filter(|d| d.ticks() > 0);
         let trace = probe.wants_trace();
-        Self { probe, every, next_sample: SimTime::ZERO, horizon, trace, pending: None }
+        Self {
+            probe,
+            every,
+            next_sample: SimTime::ZERO,
+            horizon,
+            trace,
+            pending: None,
+            corridor_reported: 0,
+        }
     }
 
     /// Samples every instant up to and including `until` not sampled yet.
@@ -1206,8 +1216,40 @@ impl<'p> Watcher<'p> {
     }
 }
 
+impl Watcher<'_> {
+    /// Traces the boundaries of corridor closures up to `until`. They are not
+    /// events (the closure timeline is drawn up front), but a reader of the
+    /// trace needs them to explain vessels held in port.
+    fn trace_corridor_until(&mut self, world: &World<'_>, until: SimTime) {
+        if !self.trace {
+            return;
+        }
+        let bounds = world.corridor.intervals();
+        while let Some(&(start, end)) = bounds.get(self.corridor_reported / 2) {
+            let opening = self.corridor_reported % 2 == 1;
+            let t = if opening { end } else { start };
+            if t > until || t > self.horizon {
+                return;
+            }
+            let (event, detail) = if opening {
+                ("corridor_open", "crossings may start again")
+            } else {
+                ("corridor_close", "no crossing may start (closure episode)")
+            };
+            self.probe.trace(&TraceEntry {
+                time: t,
+                event,
+                subject: "corridor".to_string(),
+                detail: detail.to_string(),
+            });
+            self.corridor_reported += 1;
+        }
+    }
+}
+
 impl<'a> Observer<World<'a>> for Watcher<'_> {
     fn before_event(&mut self, world: &World<'a>, time: SimTime, event: &Ev) {
+        self.trace_corridor_until(world, time);
         // Instants strictly before this event see the state before it.
         if time > SimTime::ZERO {
             self.sample_until(world, SimTime::from_ticks(time.ticks() - 1));
@@ -1226,6 +1268,7 @@ impl<'a> Observer<World<'a>> for Watcher<'_> {
 
 impl<'a> Watch<'a> for Watcher<'_> {
     fn finish(&mut self, world: &World<'a>, now: SimTime) {
+        self.trace_corridor_until(world, now);
         self.sample_until(world, now);
     }
 }

@@ -24,7 +24,9 @@ pub trait Probe {
         false
     }
 
-    /// One event, described after it fired.
+    /// One event, described after it fired. Corridor closures, which are
+    /// drawn up front rather than fired as events, are traced too, as
+    /// `corridor_close` and `corridor_open` entries at their boundaries.
     fn trace(&mut self, _entry: &TraceEntry) {}
 }
 
