@@ -2,7 +2,9 @@
 //!
 //! Exit codes: 0 success, 1 internal error (a bug; please report it),
 //! 2 bad input or usage (the message names the file, key and problem),
-//! 130 stopped before finishing (a sweep's checkpoint is kept for --resume).
+//! 130 stopped on request before finishing (the hidden testing flag
+//! `--interrupt-after-points`; a sweep killed by a signal keeps its checkpoint
+//! for --resume as well).
 
 use std::process::ExitCode;
 

@@ -55,9 +55,15 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
                 // The rows are in the parts; rebuild them in shard order.
                 let mut ordered: Vec<&PartialDoc> = parts.iter().map(|(_, p)| p).collect();
                 ordered.sort_by_key(|p| p.shard.index);
-                let mut all = ordered[0].records[0].clone();
-                for p in &ordered[1..] {
-                    all.rows.extend(p.records[0].rows.iter().cloned());
+                // KPI names from the first part that has rows (a shard can
+                // be empty when there are fewer replications than shards).
+                let mut all = caspian_montecarlo::records::PointRecords::default();
+                for p in &ordered {
+                    let rec = &p.records[0];
+                    if all.kpi_names.is_empty() && !rec.rows.is_empty() {
+                        all.kpi_names = rec.kpi_names.clone();
+                    }
+                    all.rows.extend(rec.rows.iter().cloned());
                 }
                 output::write_replications_csv(path, &all)?;
             }

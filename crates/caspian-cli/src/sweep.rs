@@ -68,6 +68,27 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let target = c.target.target(c.replications)?;
     let shard = parse_shard(args.shard.as_deref(), c)?;
     let cp_path = args.checkpoint.clone().unwrap_or_else(|| default_checkpoint(&args));
+    if shard.is_some() && c.csv.is_some() {
+        return Err(Failure::Input(
+            "--csv is not written by a sharded sweep: give it to `caspian merge`, which writes \
+             the sweep's CSV from all the parts"
+                .into(),
+        ));
+    }
+    if [c.json.as_ref(), c.csv.as_ref()].into_iter().flatten().any(|p| same_file(p, &cp_path)) {
+        return Err(Failure::Input(format!(
+            "--checkpoint {} is also an output file; the checkpoint is deleted when the sweep \
+             finishes, so it must be a different file",
+            cp_path.display()
+        )));
+    }
+    if !args.resume && cp_path.exists() {
+        return Err(Failure::Input(format!(
+            "a checkpoint of an unfinished sweep exists at {}: add --resume to continue it, or \
+             delete it to start again",
+            cp_path.display()
+        )));
+    }
     check_outputs(&[c.json.as_ref(), c.csv.as_ref(), Some(&cp_path)])?;
     crate::report::prepare_dir(c.report.as_deref())?;
     let pool = pool(c.threads)?;
@@ -155,6 +176,16 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     // Results are safe on disk: the checkpoint is no longer needed.
     cp.remove().ok();
     Ok(())
+}
+
+/// Whether two paths name the same file (compared after resolving the
+/// directory, since the file itself may not exist yet).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let resolve = |p: &Path| {
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        dir.canonicalize().ok().map(|d| d.join(p.file_name().unwrap_or_default()))
+    };
+    a == b || matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// The records of the checkpoint to resume from, if `--resume` was given and

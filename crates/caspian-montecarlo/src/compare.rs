@@ -65,9 +65,13 @@ pub struct Ranking {
 pub struct RankEntry {
     /// Scenario index in the order given.
     pub scenario: usize,
-    /// Mean of the KPI.
+    /// Mean of the KPI (NaN when it is undefined in every replication).
     #[serde(deserialize_with = "crate::json::f64_or_nan")]
     pub mean: f64,
+    /// Replications in which the KPI is defined; 0 means no data, and such
+    /// a scenario is ranked last and never called indistinguishable.
+    #[serde(default)]
+    pub n: u64,
     /// Whether the paired interval of (best - this) contains zero at a
     /// family-wise 95% level (Bonferroni over the k - 1 comparisons with the
     /// best): the data cannot tell this scenario from the best.
@@ -79,16 +83,21 @@ pub struct RankEntry {
 /// Bonferroni-adjusted paired-t intervals under common random numbers).
 pub fn rank(records: &[PointRecords], kpi: &str, direction: Direction) -> Ranking {
     let columns: Vec<Vec<f64>> = records.iter().map(|r| r.column_named(kpi)).collect();
-    let means: Vec<f64> = columns
-        .iter()
-        .map(|c| mean_var(&c.iter().copied().filter(|v| v.is_finite()).collect::<Vec<_>>()).0)
-        .collect();
+    let finite: Vec<Vec<f64>> =
+        columns.iter().map(|c| c.iter().copied().filter(|v| v.is_finite()).collect()).collect();
+    let means: Vec<f64> = finite.iter().map(|c| mean_var(c).0).collect();
     let mut order: Vec<usize> = (0..records.len()).collect();
+    // Scenarios without data (NaN mean) go last, whatever the direction.
     order.sort_by(|&a, &b| {
         let (x, y) = (means[a], means[b]);
-        let ord = match direction {
-            Direction::Maximize => y.total_cmp(&x),
-            Direction::Minimize => x.total_cmp(&y),
+        let ord = match (x.is_nan(), y.is_nan()) {
+            (true, true) => std::cmp::Ordering::Equal,
+            (true, false) => std::cmp::Ordering::Greater,
+            (false, true) => std::cmp::Ordering::Less,
+            (false, false) => match direction {
+                Direction::Maximize => y.total_cmp(&x),
+                Direction::Minimize => x.total_cmp(&y),
+            },
         };
         ord.then(a.cmp(&b))
     });
@@ -98,7 +107,7 @@ pub fn rank(records: &[PointRecords], kpi: &str, direction: Direction) -> Rankin
     let entries = order
         .iter()
         .map(|&i| {
-            let tied = i == best || {
+            let tied = !means[i].is_nan() && (i == best || {
                 let diffs: Vec<f64> = columns[best]
                     .iter()
                     .zip(&columns[i])
@@ -111,8 +120,13 @@ pub fn rank(records: &[PointRecords], kpi: &str, direction: Direction) -> Rankin
                     let t = t_quantile(1.0 - alpha / 2.0, (n - 1) as f64);
                     mean.abs() <= t * (var / n as f64).sqrt()
                 }
-            };
-            RankEntry { scenario: i, mean: means[i], indistinguishable_from_best: tied }
+            });
+            RankEntry {
+                scenario: i,
+                mean: means[i],
+                n: finite[i].len() as u64,
+                indistinguishable_from_best: tied,
+            }
         })
         .collect();
     Ranking { kpi: kpi.to_string(), direction, order: entries }
@@ -161,5 +175,13 @@ mod tests {
         assert!(!r.order.iter().find(|e| e.scenario == 0).unwrap().indistinguishable_from_best);
         let r = rank(&[recs(&noise), recs(&noise)], "x", Direction::Minimize);
         assert!(r.order.iter().all(|e| e.indistinguishable_from_best));
+        // A scenario with no data is last in either direction, never tied.
+        let empty = recs(&[f64::NAN; 50]);
+        for dir in [Direction::Maximize, Direction::Minimize] {
+            let r = rank(&[empty.clone(), recs(&noise)], "x", dir);
+            assert_eq!(r.order[0].scenario, 1);
+            assert_eq!((r.order[1].scenario, r.order[1].n), (0, 0));
+            assert!(!r.order[1].indistinguishable_from_best);
+        }
     }
 }

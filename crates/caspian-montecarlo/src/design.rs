@@ -101,8 +101,17 @@ pub fn latin_hypercube(
         }
         for (point, stratum) in points.iter_mut().zip(strata) {
             let u: f64 = rng.random();
-            let v = lo + (hi - lo) * (stratum as f64 + u) / n as f64;
-            point.push(if whole { v.round() } else { v });
+            let position = (stratum as f64 + u) / n as f64; // in [0, 1)
+            let v = if whole {
+                // Every whole value in [lo, hi] gets an equal share of the
+                // strata (rounding a continuous draw would give the two end
+                // values half a share each).
+                let (lo, hi) = (lo.ceil(), hi.floor().max(lo.ceil()));
+                (lo + ((hi - lo + 1.0) * position).floor()).min(hi)
+            } else {
+                lo + (hi - lo) * position
+            };
+            point.push(v);
         }
     }
     Ok(points)
@@ -146,6 +155,12 @@ mod tests {
         for p in &pts {
             assert_eq!(p[1].fract(), 0.0);
             assert!((1.0..=5.0).contains(&p[1]));
+        }
+        // Whole-number axes: each of the values 1..=5 gets an equal share.
+        let pts = latin_hypercube(&axes, &[false, true], 1000, 7).unwrap();
+        for k in 1..=5 {
+            let count = pts.iter().filter(|p| p[1] == f64::from(k)).count();
+            assert_eq!(count, 200, "value {k}");
         }
     }
 }

@@ -80,6 +80,16 @@ pub enum RunError {
         /// Details.
         message: String,
     },
+    /// Sequential stopping was asked for, but no KPI matches the primary
+    /// patterns (a typo in `--primary`): it could never stop early.
+    #[error(
+        "no KPI matches the primary pattern(s) {patterns:?}, so the target precision can never be \
+         checked; see docs/kpis.md for the KPI names"
+    )]
+    NoPrimaryKpi {
+        /// The patterns given.
+        patterns: Vec<String>,
+    },
     /// The caller's hook asked to stop (e.g. a test of interrupted sweeps);
     /// everything finished so far is kept.
     #[error("stopped on request after design point {point}")]

@@ -130,6 +130,9 @@ impl<'a> Executor<'a> {
                 })
                 .collect();
             let worst = sequential::worst(&view, &target.primary);
+            if worst.is_none() {
+                return Err(RunError::NoPrimaryKpi { patterns: target.primary.clone() });
+            }
             let met = sequential::is_met(worst.as_ref(), target);
             if met || end >= target.max_replications {
                 let report = TargetReport {

@@ -35,6 +35,13 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
     };
     let count = first.shard.count;
     for (path, part) in parts {
+        if part.shard.count == 0 || part.shard.index >= part.shard.count {
+            return Err(MergeError(format!(
+                "{path}: shard {}/{} is impossible (the index counts from 0 and must be below \
+                 the count); the file is damaged",
+                part.shard.index, part.shard.count
+            )));
+        }
         if part.kind != "partial" {
             return Err(MergeError(format!(
                 "{path}: is a \"{}\" file, not a shard's partial result",
@@ -74,6 +81,9 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
     let mut ordered: Vec<&(String, PartialDoc)> = parts.iter().collect();
     ordered.sort_by_key(|(_, p)| p.shard.index);
     let header = &first.header;
+    if header.points.is_empty() {
+        return Err(MergeError(format!("{first_path}: the study has no design points")));
+    }
     let mut merged = vec![PointRecords::default(); header.points.len()];
     for (path, part) in ordered {
         if part.records.len() != header.points.len() {
@@ -115,7 +125,9 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
     })
 }
 
-/// The first field in which two study headers differ.
+/// The first field in which two study headers differ. The path the scenario
+/// was read from is not compared: the study is identified by the scenario's
+/// content (SHA-256), the seed, the replications, the design and the build.
 pub fn difference(a: &StudyHeader, b: &StudyHeader) -> Option<&'static str> {
     if a.provenance.tool_version != b.provenance.tool_version {
         Some("tool version")
@@ -131,9 +143,10 @@ pub fn difference(a: &StudyHeader, b: &StudyHeader) -> Option<&'static str> {
         Some("sweep design")
     } else if a.provenance != b.provenance {
         Some("build (RNG or target)")
-    } else if a.scenario != b.scenario || a.source != b.source {
-        Some("scenario name or source path")
     } else {
+        // The scenario's name is part of its text (covered by the hash);
+        // the path it was read from is informational: shards may spell it
+        // differently (`./scenarios/x.toml`) or run in other directories.
         None
     }
 }
