@@ -107,20 +107,21 @@ pub fn rank(records: &[PointRecords], kpi: &str, direction: Direction) -> Rankin
     let entries = order
         .iter()
         .map(|&i| {
-            let tied = !means[i].is_nan() && (i == best || {
-                let diffs: Vec<f64> = columns[best]
-                    .iter()
-                    .zip(&columns[i])
-                    .filter(|(a, b)| a.is_finite() && b.is_finite())
-                    .map(|(a, b)| a - b)
-                    .collect();
-                let n = diffs.len();
-                let (mean, var) = mean_var(&diffs);
-                n < 2 || {
-                    let t = t_quantile(1.0 - alpha / 2.0, (n - 1) as f64);
-                    mean.abs() <= t * (var / n as f64).sqrt()
-                }
-            });
+            let tied = !means[i].is_nan()
+                && (i == best || {
+                    let diffs: Vec<f64> = columns[best]
+                        .iter()
+                        .zip(&columns[i])
+                        .filter(|(a, b)| a.is_finite() && b.is_finite())
+                        .map(|(a, b)| a - b)
+                        .collect();
+                    let n = diffs.len();
+                    let (mean, var) = mean_var(&diffs);
+                    n < 2 || {
+                        let t = t_quantile(1.0 - alpha / 2.0, (n - 1) as f64);
+                        mean.abs() <= t * (var / n as f64).sqrt()
+                    }
+                });
             RankEntry {
                 scenario: i,
                 mean: means[i],
