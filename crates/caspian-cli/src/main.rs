@@ -2,9 +2,8 @@
 //!
 //! Exit codes: 0 success, 1 internal error (a bug; please report it),
 //! 2 bad input or usage (the message names the file, key and problem),
-//! 130 stopped on request before finishing (the hidden testing flag
-//! `--interrupt-after-points`; a sweep killed by a signal keeps its checkpoint
-//! for --resume as well).
+//! 130 a sweep stopped by Ctrl-C or SIGTERM after the design point in
+//! progress (its checkpoint is kept for --resume).
 
 use std::process::ExitCode;
 

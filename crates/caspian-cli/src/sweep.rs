@@ -2,6 +2,8 @@
 //! replication streams, resumable after an interruption.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
 
@@ -109,15 +111,18 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let points = study.points.len() as u64;
     let progress = Progress::new(points * (range.end - range.start), c.quiet);
     let mut done = 0;
+    let stop = stop_on_signal(c.quiet);
     let mut after = |point: usize, recs: &[caspian_montecarlo::records::PointRecords]| {
         cp.save(point, &recs[point]).map_err(|e| RunError::Checkpoint {
             path: cp_path.display().to_string(),
             message: e.to_string(),
         })?;
         done += 1;
-        match args.interrupt_after_points {
-            Some(k) if done >= k => Err(RunError::Stopped { point }),
-            _ => Ok(()),
+        let requested = args.interrupt_after_points.is_some_and(|k| done >= k);
+        if requested || stop.load(Ordering::Relaxed) {
+            Err(RunError::Stopped { point })
+        } else {
+            Ok(())
         }
     };
     let outcome =
@@ -157,10 +162,28 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let patterns = if c.kpis.is_empty() { c.target.primary() } else { c.kpis.clone() };
     print!("{}", output::sweep_table(&doc, &patterns));
     let truncated = doc.points.iter().map(|p| p.truncated_replications).sum();
-    let saturation: Vec<String> = doc
-        .points
-        .iter()
-        .flat_map(|p| p.warnings.iter().map(move |w| format!("point {}: {w}", p.index)))
+    // One line per saturated waiting line, naming the points (the full text
+    // per point is in the JSON).
+    let mut by_line: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for p in &doc.points {
+        for w in &p.warnings {
+            let line = w.split(" was still growing").next().unwrap_or(w);
+            by_line.entry(line).or_default().push(p.index);
+        }
+    }
+    let saturation: Vec<String> = by_line
+        .into_iter()
+        .map(|(line, points)| {
+            let list: Vec<String> = points.iter().map(ToString::to_string).collect();
+            format!(
+                "{line} was still growing at the horizon in some replications at {} of {} design \
+                 points ({}): demand exceeded capacity there in those replications (details per \
+                 point under `warnings` in the JSON)",
+                points.len(),
+                doc.points.len(),
+                list.join(", ")
+            )
+        })
         .collect();
     for line in output::notes(doc.target.as_ref(), truncated, &saturation) {
         note(c.quiet && !line.starts_with("warning"), &line);
@@ -176,6 +199,33 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     // Results are safe on disk: the checkpoint is no longer needed.
     cp.remove().ok();
     Ok(())
+}
+
+/// Installs a handler for Ctrl-C (SIGINT) and SIGTERM (what Slurm and
+/// Kubernetes send at a time limit or cancellation): the first one asks the
+/// sweep to stop after the design point in progress, whose checkpoint is then
+/// complete; a second one stops at once (the checkpoint still holds every
+/// finished point). Returns the flag the sweep polls.
+fn stop_on_signal(quiet: bool) -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let seen = Arc::clone(&flag);
+    let installed = ctrlc::set_handler(move || {
+        if seen.swap(true, Ordering::Relaxed) {
+            std::process::exit(130);
+        }
+        if !quiet {
+            eprintln!(
+                "\ncaspian: stopping after the design point in progress (interrupt again to \
+                 stop at once; finished points are kept for --resume)"
+            );
+        }
+    });
+    if let Err(e) = installed {
+        // Without the handler a signal ends the process as usual, and the
+        // checkpoint still holds every finished point.
+        note(quiet, &format!("note: cannot catch interrupts ({e}); a kill keeps finished points"));
+    }
+    flag
 }
 
 /// Whether two paths name the same file (compared after resolving the

@@ -412,3 +412,51 @@ fn review_findings_stay_fixed() {
     let err = fails(&["sweep", &base, axis, "-n", "2", "--json", "left.json"], &dir, 2);
     assert!(err.contains("add --resume"), "{err}");
 }
+
+#[test]
+fn a_sweep_stopped_by_a_signal_keeps_its_points_and_resumes_exactly() {
+    let dir = scratch("signal");
+    let base = scenario("baseline.toml");
+    let args = [
+        "sweep",
+        base.as_str(),
+        "-n",
+        "300",
+        "--axis=port.alat.berths.rail_ferry=2",
+        "--axis=weather.storm_rate_multiplier=1,2",
+        "--axis=interdiction.incident_probability=0,0.005",
+    ];
+    let mut full: Vec<&str> = args.to_vec();
+    full.extend(["-q", "--json", "full.json"]);
+    ok(&full, &dir);
+
+    let mut cut: Vec<&str> = args.to_vec();
+    cut.extend(["--json", "cut.json"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caspian"))
+        .args(&cut)
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait (bounded) for the first finished point, then send what a
+    // scheduler sends at a time limit.
+    let cp = dir.join("cut.json.checkpoint");
+    let start = std::time::Instant::now();
+    while std::fs::read_to_string(&cp).map_or(0, |t| t.lines().count()) < 2 {
+        assert!(start.elapsed().as_secs() < 120, "no design point finished in 120 s");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("continue with --resume"), "{err}");
+    assert!(!dir.join("cut.json").exists(), "no result file from a stopped sweep");
+
+    let mut resume = cut.clone();
+    resume.extend(["-q", "--resume"]);
+    ok(&resume, &dir);
+    assert_eq!(read(&dir, "full.json"), read(&dir, "cut.json"));
+}
