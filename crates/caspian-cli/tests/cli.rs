@@ -432,7 +432,7 @@ fn a_sweep_stopped_by_a_signal_keeps_its_points_and_resumes_exactly() {
 
     let mut cut: Vec<&str> = args.to_vec();
     cut.extend(["--json", "cut.json"]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_caspian"))
+    let child = Command::new(env!("CARGO_BIN_EXE_caspian"))
         .args(&cut)
         .current_dir(&dir)
         .stdout(std::process::Stdio::null())
