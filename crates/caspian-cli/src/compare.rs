@@ -148,13 +148,7 @@ fn compare_table(doc: &CompareDoc, patterns: &[String]) -> String {
                         (i + 1).to_string(),
                         doc.scenarios[e.scenario].name.clone(),
                         num(e.mean),
-                        if e.n == 0 {
-                            "no data (undefined in every replication)".into()
-                        } else if e.indistinguishable_from_best {
-                            "indistinguishable from the best".into()
-                        } else {
-                            "worse than the best".into()
-                        },
+                        e.verdict().to_string(),
                     ]
                 })
                 .collect();

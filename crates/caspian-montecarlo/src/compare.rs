@@ -78,6 +78,19 @@ pub struct RankEntry {
     pub indistinguishable_from_best: bool,
 }
 
+impl RankEntry {
+    /// The verdict in words, for tables and reports.
+    pub fn verdict(&self) -> &'static str {
+        if self.n == 0 {
+            "no data (undefined in every replication)"
+        } else if self.indistinguishable_from_best {
+            "indistinguishable from the best"
+        } else {
+            "worse than the best"
+        }
+    }
+}
+
 /// Ranks the scenarios by the mean of `kpi` and flags those statistically
 /// indistinguishable from the best (multiple comparison with the best,
 /// Bonferroni-adjusted paired-t intervals under common random numbers).

@@ -466,11 +466,7 @@ fn compare_report(d: &CompareDoc, inputs: &ReportInputs<'_>) -> Result<Report, R
                         (i + 1).to_string(),
                         d.scenarios[e.scenario].name.clone(),
                         fmt_num(e.mean),
-                        if e.indistinguishable_from_best {
-                            "indistinguishable from the best".into()
-                        } else {
-                            "worse than the best".into()
-                        },
+                        e.verdict().to_string(),
                     ]
                 })
                 .collect();
