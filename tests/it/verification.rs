@@ -326,3 +326,50 @@ fn littles_law_holds_at_every_anchorage_of_the_baseline() {
         );
     }
 }
+
+#[test]
+fn an_outflow_keeps_its_tick_grid_and_credit_while_its_storage_is_empty() {
+    // An outflow may take 2.5 units every 10 h (2,190 a year): the carried
+    // fraction makes odd ticks (10 h, 30 h, ...) take 2 and even ticks take 3,
+    // whether or not there is anything to take. 7 units arrive every 104.5 h
+    // (never at a tick time). Each parcel is gone within three ticks, so the
+    // outflow sleeps between parcels and must resume on the same grid with
+    // the same credit. Parcels at 104.5 k h for k = 1..9; the last, at
+    // 940.5 h, meets one tick before the 955 h horizon: tick 95 (odd) takes 2.
+    // Forwarded: 8 x 7 + 2 = 58.
+    let text = r#"
+[scenario]
+name = "sleeping outflow"
+horizon_days = 39.791666666666664
+warmup_days = 0.0
+
+[[port]]
+id = "p"
+berths = { tanker = 1 }
+
+[[storage]]
+id = "yard"
+port = "p"
+cargo = "oil"
+capacity = 1000
+
+[[inflow]]
+id = "parcels"
+into = "yard"
+arrivals_per_year = 83.82775119617224
+size = { dist = "constant", value = 7.0 }
+pattern = "regular"
+
+[[outflow]]
+id = "line"
+from = "yard"
+capacity_per_year = 2190.0
+interval_h = 10.0
+"#;
+    let plan = load(text);
+    assert_eq!(plan.horizon.ticks(), 955 * 3_600_000, "horizon 955 h");
+    let out = caspian_shipping::simulate(&plan, 1, 0);
+    assert_eq!(out.conservation_residual, [0, 0]);
+    assert_eq!(out.kpis.get("forwarded.line"), Some(58.0));
+    assert_eq!(out.kpis.get("storage_max.yard"), Some(7.0));
+}

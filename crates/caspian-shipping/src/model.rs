@@ -173,6 +173,11 @@ pub(crate) struct World<'a> {
     open_arrival_rng: Vec<ChaCha8Rng>,
     open_service_rng: Vec<ChaCha8Rng>,
     outflow_credit: Vec<f64>,
+    /// Outflow `j` has stopped ticking because its storage is empty; it
+    /// resumes at its next tick after cargo arrives (see `wake_outflows`).
+    outflow_idle: Vec<bool>,
+    /// Time of outflow `j`'s last tick (zero before the first).
+    outflow_last: Vec<SimTime>,
     counters: Counters,
     ledger: [Ledger; 2],
     transit: [WeightedHistogram; 2],
@@ -396,6 +401,8 @@ impl<'a> World<'a> {
                 .map(|i| stream(seed, rep, Source::OpenTrafficService, sub(i)))
                 .collect(),
             outflow_credit: vec![0.0; plan.outflows.len()],
+            outflow_idle: vec![false; plan.outflows.len()],
+            outflow_last: vec![SimTime::ZERO; plan.outflows.len()],
             counters: Counters {
                 delivered: vec![0; plan.storages.len()],
                 forwarded: vec![0; plan.outflows.len()],
@@ -540,19 +547,61 @@ impl<'a> World<'a> {
     fn on_outflow(&mut self, s: &mut Scheduler<Ev>, j: usize) {
         let now = s.now();
         let o = &self.plan.outflows[j];
-        at(s, now.saturating_add(o.interval), Ev::Outflow(j as u16));
-        let credit = self.outflow_credit[j] + o.per_interval;
-        let whole = credit.floor();
-        // Unused capacity is not banked; only the fraction below one unit carries over.
-        self.outflow_credit[j] = credit - whole;
+        self.outflow_last[j] = now;
+        let whole = self.advance_outflow_credit(j);
         let store = &mut self.stores[o.from];
-        let taken = store.level.take_up_to(now, whole as u64);
+        let taken = store.level.take_up_to(now, whole);
         if taken > 0 {
             drop_cohorts(&mut store.cohorts, taken);
             self.counters.forwarded[j] += taken;
             self.ledger[cargo_idx(self.plan.storages[o.from].cargo)].forwarded += taken;
         }
+        // An empty storage gives the next ticks nothing to take: instead of
+        // firing them (about half the baseline's events), the outflow sleeps
+        // until cargo arrives; `wake_outflows` then replays the skipped
+        // ticks' credit and resumes on the same grid of tick times.
+        if self.stores[o.from].level.level() == 0 {
+            self.outflow_idle[j] = true;
+        } else {
+            at(s, now.saturating_add(o.interval), Ev::Outflow(j as u16));
+        }
         self.settle(s, o.from);
+    }
+
+    /// One tick's capacity: the whole units outflow `j` may take now.
+    /// Unused capacity is not banked; only the fraction below one unit
+    /// carries over to the next tick.
+    fn advance_outflow_credit(&mut self, j: usize) -> u64 {
+        let credit = self.outflow_credit[j] + self.plan.outflows[j].per_interval;
+        let whole = credit.floor();
+        self.outflow_credit[j] = credit - whole;
+        whole as u64
+    }
+
+    /// Resumes the sleeping outflows of storage `st` once it holds cargo: the
+    /// next tick is the first on the outflow's grid strictly after now (a
+    /// tick due now, had it been scheduled earlier, would have fired before
+    /// this event and found the storage empty). Every skipped tick advances
+    /// the credit exactly as a tick that found nothing would have.
+    fn wake_outflows(&mut self, s: &mut Scheduler<Ev>, st: usize) {
+        if self.stores[st].level.level() == 0 {
+            return;
+        }
+        let now = s.now();
+        for j in 0..self.plan.outflows.len() {
+            if !self.outflow_idle[j] || self.plan.outflows[j].from != st {
+                continue;
+            }
+            self.outflow_idle[j] = false;
+            let interval = self.plan.outflows[j].interval.ticks();
+            let last = self.outflow_last[j];
+            let k = now.ticks().saturating_sub(last.ticks()) / interval + 1;
+            for _ in 1..k {
+                self.advance_outflow_credit(j);
+            }
+            let next = last.saturating_add(SimDuration::from_ticks(k.saturating_mul(interval)));
+            at(s, next, Ev::Outflow(j as u16));
+        }
     }
 
     /// After a storage changes: admit trains from the gate, then let waiting
@@ -600,6 +649,7 @@ impl<'a> World<'a> {
                 break;
             }
         }
+        self.wake_outflows(s, st);
     }
 
     // ----- berths ---------------------------------------------------------
