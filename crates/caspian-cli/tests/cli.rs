@@ -2,57 +2,12 @@
 //! messages, files, and the reproducibility contract (thread count, shards,
 //! interruption and resumption never change a result).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn caspian(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_caspian"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SLURM_ARRAY_TASK_ID")
-        .env_remove("JOB_COMPLETION_INDEX")
-        .output()
-        .expect("the binary runs")
-}
+use std::path::PathBuf;
+use std::process::Command;
 
-fn ok(args: &[&str], dir: &Path) -> String {
-    let out = caspian(args, dir);
-    assert!(
-        out.status.success(),
-        "caspian {args:?} failed: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs a command expected to fail with `code`; returns its stderr.
-fn fails(args: &[&str], dir: &Path, code: i32) -> String {
-    let out = caspian(args, dir);
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(code), "caspian {args:?}: {err}");
-    assert!(!err.contains("panicked"), "no panic for user errors: {err}");
-    err
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("caspian-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn scenario(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../scenarios")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn read(dir: &Path, name: &str) -> Vec<u8> {
-    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
+use common::{caspian, fails, ok, read, scenario, scratch};
 
 #[test]
 fn run_without_a_file_summarises_the_embedded_baseline() {

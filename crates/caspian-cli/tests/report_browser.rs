@@ -7,46 +7,12 @@
 //! (`.ci/run` installs it) and is skipped with a loud message otherwise.
 //! `CASPIAN_CHROMIUM` names another binary (e.g. to check that failure).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn caspian(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_caspian"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
-}
+use std::path::Path;
+use std::process::Command;
 
-fn ok(args: &[&str], dir: &Path) -> String {
-    let out = caspian(args, dir);
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "caspian {args:?} failed: {err}");
-    err
-}
-
-fn fails(args: &[&str], dir: &Path) -> String {
-    let out = caspian(args, dir);
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "caspian {args:?}: {err}");
-    assert!(!err.contains("panicked"), "no panic for user errors: {err}");
-    err
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("caspian-report-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn scenario(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../scenarios")
-        .join(name)
-        .display()
-        .to_string()
-}
+use common::{fails, ok_output, scenario, scratch};
 
 /// The browser binary: `chromium`, or `$CASPIAN_CHROMIUM`.
 fn browser() -> String {
@@ -171,9 +137,9 @@ fn reports_render_in_chromium_with_every_chart_and_a_silent_console() {
     );
 
     // A run with its replications, a target and one replication's story.
-    ok(&["run", "-n", "30", "-q", "--json", "run.json", "--csv", "reps.csv"], &dir);
-    ok(&["trace", "--csv", "trace.csv"], &dir);
-    let err = ok(
+    ok_output(&["run", "-n", "30", "-q", "--json", "run.json", "--csv", "reps.csv"], &dir);
+    ok_output(&["trace", "--csv", "trace.csv"], &dir);
+    let err = ok_output(
         &[
             "report",
             "run.json",
@@ -188,14 +154,15 @@ fn reports_render_in_chromium_with_every_chart_and_a_silent_console() {
         ],
         &dir,
     );
+    let err = String::from_utf8_lossy(&err.stderr);
     assert!(err.contains("3 charts"), "{err}");
     check_page(&dir.join("run.html"), 3, &dir);
 
     // --report DIR on sweep and compare.
     let base = scenario("baseline.toml");
-    ok(&["sweep", &base, "-n", "3", "-q", "--report", "sweep"], &dir);
+    ok_output(&["sweep", &base, "-n", "3", "-q", "--report", "sweep"], &dir);
     check_page(&dir.join("sweep/report.html"), 2, &dir);
-    ok(
+    ok_output(
         &["compare", &base, &scenario("severe_winter.toml"), "-n", "10", "-q", "--report", "cmp"],
         &dir,
     );
@@ -206,11 +173,11 @@ fn reports_render_in_chromium_with_every_chart_and_a_silent_console() {
 #[test]
 fn plot_and_report_write_charts_and_refuse_bad_input_with_exit_2() {
     let dir = scratch("cli");
-    ok(&["run", "-n", "12", "-q", "--json", "run.json", "--report", "rep"], &dir);
+    ok_output(&["run", "-n", "12", "-q", "--json", "run.json", "--report", "rep"], &dir);
     assert!(dir.join("rep/report.html").is_file() && dir.join("rep/replications.csv").is_file());
     let base = scenario("baseline.toml");
-    ok(&["sweep", &base, "-n", "2", "-q", "--json", "sweep.json"], &dir);
-    ok(
+    ok_output(&["sweep", &base, "-n", "2", "-q", "--json", "sweep.json"], &dir);
+    ok_output(
         &[
             "compare",
             &base,
@@ -223,11 +190,11 @@ fn plot_and_report_write_charts_and_refuse_bad_input_with_exit_2() {
         ],
         &dir,
     );
-    ok(&["trace", "--csv", "trace.csv"], &dir);
+    ok_output(&["trace", "--csv", "trace.csv"], &dir);
     let svg = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
-    ok(&["plot", "sweep.json", "--kpi", "delivered_total.wagons", "--out", "s.svg"], &dir);
+    ok_output(&["plot", "sweep.json", "--kpi", "delivered_total.wagons", "--out", "s.svg"], &dir);
     assert_eq!(svg("s.svg").matches("<circle").count(), 9);
-    ok(
+    ok_output(
         &[
             "plot",
             "run.json",
@@ -243,43 +210,53 @@ fn plot_and_report_write_charts_and_refuse_bad_input_with_exit_2() {
         &dir,
     );
     assert!(svg("d.svg").contains("P(miss)"));
-    ok(&["plot", "cmp.json", "--out", "f.svg"], &dir);
+    ok_output(&["plot", "cmp.json", "--out", "f.svg"], &dir);
     assert!(svg("f.svg").contains("paired differences"));
-    ok(&["plot", "--trace", "trace.csv", "--out", "t.svg"], &dir);
+    ok_output(&["plot", "--trace", "trace.csv", "--out", "t.svg"], &dir);
     assert!(svg("t.svg").contains("trace.csv: one replication"));
 
-    let e = fails(&["plot", "run.json", "--kpi", "delivered_total.oil", "--out", "x.svg"], &dir);
+    let e = fails(&["plot", "run.json", "--kpi", "delivered_total.oil", "--out", "x.svg"], &dir, 2);
     assert!(e.contains("--replications-csv"), "{e}");
-    let e = fails(&["plot", "sweep.json", "--kpi", "nope", "--out", "x.svg"], &dir);
+    let e = fails(&["plot", "sweep.json", "--kpi", "nope", "--out", "x.svg"], &dir, 2);
     assert!(e.contains("no KPI named \"nope\""), "{e}");
     let e = fails(
         &["plot", "sweep.json", "--kpi", "delivered_total.oil", "--axis", "x", "--out", "x.svg"],
         &dir,
+        2,
     );
     assert!(e.contains("no sweep axis \"x\""), "{e}");
     let e = fails(
         &["plot", "sweep.json", "--kpi", "delivered_total.oil", "--target", "1", "--out", "x.svg"],
         &dir,
+        2,
     );
     assert!(e.contains("--target does not apply to a sweep"), "{e}");
-    let e = fails(&["plot", "trace.csv", "--kpi", "a", "--out", "x.svg"], &dir);
+    let e = fails(&["plot", "trace.csv", "--kpi", "a", "--out", "x.svg"], &dir, 2);
     assert!(e.contains("trace.csv: result file"), "{e}");
-    let e = fails(&["plot", "missing.json", "--kpi", "a", "--out", "x.svg"], &dir);
+    let e = fails(&["plot", "missing.json", "--kpi", "a", "--out", "x.svg"], &dir, 2);
     assert!(e.contains("cannot read missing.json"), "{e}");
     let e = fails(
         &["report", "sweep.json", "--replications-csv", "rep/replications.csv", "--out", "x.html"],
         &dir,
+        2,
     );
     assert!(e.contains("applies to a run result"), "{e}");
     let other = ["run", "-n", "11", "-q", "--csv", "other.csv"];
-    ok(&other, &dir);
-    let e =
-        fails(&["report", "run.json", "--replications-csv", "other.csv", "--out", "x.html"], &dir);
+    ok_output(&other, &dir);
+    let e = fails(
+        &["report", "run.json", "--replications-csv", "other.csv", "--out", "x.html"],
+        &dir,
+        2,
+    );
     assert!(e.contains("not from the same run"), "{e}");
-    let e =
-        fails(&["report", "run.json", "--target", "delivered_total.oil", "--out", "x.html"], &dir);
+    let e = fails(
+        &["report", "run.json", "--target", "delivered_total.oil", "--out", "x.html"],
+        &dir,
+        2,
+    );
     assert!(e.contains("KEY=VALUE"), "{e}");
-    let e = fails(&["run", "-n", "4", "--shard", "0/2", "--json", "p.json", "--report", "r"], &dir);
+    let e =
+        fails(&["run", "-n", "4", "--shard", "0/2", "--json", "p.json", "--report", "r"], &dir, 2);
     assert!(e.contains("--report cannot be combined with --shard"), "{e}");
     assert!(
         !dir.join("x.svg").exists() && !dir.join("x.html").exists(),

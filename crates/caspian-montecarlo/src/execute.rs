@@ -121,15 +121,8 @@ impl<'a> Executor<'a> {
         let Some(target) = target else { return Ok((end, None)) };
         loop {
             let keep = (end - self.first) as usize;
-            let view: Vec<PointRecords> = self
-                .records
-                .iter()
-                .map(|r| PointRecords {
-                    kpi_names: r.kpi_names.clone(),
-                    rows: r.rows[..keep].to_vec(),
-                })
-                .collect();
-            let worst = sequential::worst(&view, &target.primary);
+            // Rows beyond `end` (from a resumed checkpoint) are not judged.
+            let worst = sequential::worst(&self.records, &target.primary, keep);
             if worst.is_none() {
                 return Err(RunError::NoPrimaryKpi { patterns: target.primary.clone() });
             }

@@ -60,13 +60,15 @@ pub struct Precision {
     pub rel_half_width: f64,
 }
 
-/// The least precise primary KPI over all points, or `None` when no KPI
-/// matches the patterns.
-pub fn worst(records: &[PointRecords], primary: &[String]) -> Option<Precision> {
+/// The least precise primary KPI over all points, judged on each point's
+/// first `rows` replications, or `None` when no KPI matches the patterns.
+pub fn worst(records: &[PointRecords], primary: &[String], rows: usize) -> Option<Precision> {
     let mut worst: Option<Precision> = None;
     for (point, rec) in records.iter().enumerate() {
         for name in select::select(&rec.kpi_names, primary) {
-            let s = Summary::of(&rec.column_named(name));
+            let Some(k) = rec.kpi_index(name) else { continue };
+            let column: Vec<f64> = rec.rows.iter().take(rows).map(|r| r.values[k]).collect();
+            let s = Summary::of(&column);
             // Fewer than two values: the interval is undefined, never precise.
             let rel = if s.n < 2 { f64::INFINITY } else { s.rel_half_width() };
             if worst.as_ref().is_none_or(|w| rel > w.rel_half_width) {
