@@ -1,0 +1,67 @@
+//! Helpers shared by the CLI's integration tests: run the real binary in a
+//! scratch directory and check its exit code and output.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs `caspian ARGS` in `dir`, with no array-job index in the environment.
+pub(crate) fn caspian(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_caspian"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .output()
+        .expect("the binary runs")
+}
+
+/// Runs a command that must succeed; returns its output.
+pub(crate) fn ok_output(args: &[&str], dir: &Path) -> Output {
+    let out = caspian(args, dir);
+    assert!(
+        out.status.success(),
+        "caspian {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    out
+}
+
+/// Runs a command that must succeed; returns its standard output.
+pub(crate) fn ok(args: &[&str], dir: &Path) -> String {
+    String::from_utf8(ok_output(args, dir).stdout).unwrap()
+}
+
+/// Runs a command expected to fail with `code`, without a panic; returns its
+/// standard error.
+pub(crate) fn fails(args: &[&str], dir: &Path, code: i32) -> String {
+    let out = caspian(args, dir);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "caspian {args:?}: {err}");
+    assert!(!err.contains("panicked"), "no panic for user errors: {err}");
+    err
+}
+
+/// A fresh, empty directory for one test.
+pub(crate) fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("caspian-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The path of a shipped scenario file.
+pub(crate) fn scenario(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// The bytes of `dir/name`.
+pub(crate) fn read(dir: &Path, name: &str) -> Vec<u8> {
+    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
