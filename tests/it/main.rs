@@ -4,6 +4,7 @@ mod calibration;
 mod engine_queueing;
 mod model_mechanisms;
 mod model_queueing;
+mod pinned;
 mod random_scenarios;
 mod runner;
 mod shipping_scenarios;
