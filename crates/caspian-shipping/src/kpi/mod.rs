@@ -4,6 +4,13 @@
 //! `docs/kpis.md` documents each. A KPI that is undefined in a replication (a
 //! mean over no observations) is NaN, and the runner leaves it out of that
 //! KPI's statistics rather than counting it as zero.
+//!
+//! [`schema`] defines every KPI family once: its name pattern, unit, kind,
+//! direction and description.
+
+pub mod schema;
+
+pub use schema::{Direction, KpiFamily, KpiKind, Unit, family_of};
 
 /// KPI values by name.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -1,0 +1,443 @@
+//! The KPI schema: every KPI family the model emits, defined once.
+//!
+//! A family is a name pattern such as `anchorage_wait_h.<port>.<class>` with
+//! its unit, kind, direction and a one-line description. Everything that
+//! shows a KPI to a person or a program (the terminal table, the JSON and CSV
+//! results, the report's charts and `docs/kpis.md`) takes these facts from
+//! here; nothing re-derives them from the name. A test checks that
+//! `docs/kpis.md` and this table agree.
+
+use std::fmt;
+
+/// What a KPI measures, for choosing how to aggregate and draw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KpiKind {
+    /// A number of things or events (calls, voyages, vessels).
+    Count,
+    /// An amount of cargo, in the cargo's unit.
+    Amount,
+    /// A length of time.
+    Duration,
+    /// A fraction of one quantity over another, in `[0, 1]`.
+    Ratio,
+    /// A probability, in `[0, 1]`.
+    Probability,
+    /// An amount of money.
+    Money,
+}
+
+impl KpiKind {
+    /// The lower-case name used in documents and docs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KpiKind::Count => "count",
+            KpiKind::Amount => "amount",
+            KpiKind::Duration => "duration",
+            KpiKind::Ratio => "ratio",
+            KpiKind::Probability => "probability",
+            KpiKind::Money => "money",
+        }
+    }
+}
+
+/// Which way is better, for rankings and for colouring differences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Direction {
+    /// More is better (cargo delivered).
+    HigherIsBetter,
+    /// Less is better (waits, losses, closures).
+    LowerIsBetter,
+    /// Neither is better in itself (utilization, stock levels, voyages).
+    Neither,
+}
+
+impl Direction {
+    /// The name used in documents and docs: `higher`, `lower` or `neither`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::HigherIsBetter => "higher",
+            Direction::LowerIsBetter => "lower",
+            Direction::Neither => "neither",
+        }
+    }
+}
+
+/// The unit of a KPI family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unit {
+    /// Tonnes of oil.
+    Tonnes,
+    /// Rail wagons.
+    Wagons,
+    /// The unit of the cargo of the storage, inflow or outflow the KPI names:
+    /// tonnes or wagons, known once the scenario is ([`Unit::resolve`]).
+    CargoUnit,
+    /// Hours.
+    Hours,
+    /// Hours per berth call.
+    HoursPerCall,
+    /// Vessels.
+    Vessels,
+    /// Berth calls.
+    Calls,
+    /// Crossings (departures).
+    Crossings,
+    /// A fraction in `[0, 1]`.
+    Fraction,
+}
+
+impl Unit {
+    /// The unit as written in tables, documents and docs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Tonnes => "t",
+            Unit::Wagons => "wagons",
+            Unit::CargoUnit => "t or wagons",
+            Unit::Hours => "h",
+            Unit::HoursPerCall => "h per berth call",
+            Unit::Vessels => "vessels",
+            Unit::Calls => "calls",
+            Unit::Crossings => "crossings",
+            Unit::Fraction => "fraction",
+        }
+    }
+
+    /// The unit with [`Unit::CargoUnit`] replaced by the cargo's own unit.
+    pub fn resolve(self, cargo: crate::scenario::Cargo) -> Unit {
+        match (self, cargo) {
+            (Unit::CargoUnit, crate::scenario::Cargo::Oil) => Unit::Tonnes,
+            (Unit::CargoUnit, crate::scenario::Cargo::Wagons) => Unit::Wagons,
+            (u, _) => u,
+        }
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One family of KPIs: a name pattern and what every KPI matching it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KpiFamily {
+    /// The name pattern: dot-separated segments, each a literal word or a
+    /// placeholder in angle brackets (`<port>`, `<class>`, `<storage>`,
+    /// `<cargo>`, `<inflow>`, `<outflow>`, `<fleet>`) standing for one id.
+    pub pattern: &'static str,
+    /// The unit of its values.
+    pub unit: Unit,
+    /// What it measures.
+    pub kind: KpiKind,
+    /// Which way is better.
+    pub direction: Direction,
+    /// One line for tables and tooltips; `docs/kpis.md` has the full definition.
+    pub description: &'static str,
+}
+
+impl KpiFamily {
+    /// Whether `name` is a KPI of this family.
+    pub fn matches(&self, name: &str) -> bool {
+        let mut pattern = self.pattern.split('.');
+        let mut parts = name.split('.');
+        loop {
+            match (pattern.next(), parts.next()) {
+                (None, None) => return true,
+                (Some(p), Some(s)) => {
+                    let placeholder = p.starts_with('<') && p.ends_with('>');
+                    if s.is_empty() || (!placeholder && p != s) {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
+    }
+
+    /// The part of the pattern before the first placeholder or dot, e.g.
+    /// `transit_h` for `transit_h.<cargo>.mean`.
+    pub fn stem(&self) -> &'static str {
+        self.pattern.split('.').next().unwrap_or(self.pattern)
+    }
+}
+
+use Direction::{HigherIsBetter as Higher, LowerIsBetter as Lower, Neither};
+use KpiKind::{Amount, Count, Duration, Ratio};
+
+const fn family(
+    pattern: &'static str,
+    unit: Unit,
+    kind: KpiKind,
+    direction: Direction,
+    description: &'static str,
+) -> KpiFamily {
+    KpiFamily { pattern, unit, kind, direction, description }
+}
+
+/// Every KPI family the model emits, in the order of `docs/kpis.md`.
+pub const FAMILIES: &[KpiFamily] = &[
+    family(
+        "delivered.<storage>",
+        Unit::CargoUnit,
+        Amount,
+        Higher,
+        "units accepted into this storage from vessels",
+    ),
+    family(
+        "storage_mean.<storage>",
+        Unit::CargoUnit,
+        Amount,
+        Neither,
+        "time-weighted mean content of the storage",
+    ),
+    family(
+        "storage_max.<storage>",
+        Unit::CargoUnit,
+        Amount,
+        Neither,
+        "highest content of the storage",
+    ),
+    family(
+        "delivered_total.<cargo>",
+        Unit::CargoUnit,
+        Amount,
+        Higher,
+        "units of this cargo accepted into storages from vessels",
+    ),
+    family(
+        "transit_h.<cargo>.mean",
+        Unit::Hours,
+        Duration,
+        Lower,
+        "mean time from entering the system to delivery, weighted by units",
+    ),
+    family(
+        "transit_h.<cargo>.p95",
+        Unit::Hours,
+        Duration,
+        Lower,
+        "95th percentile of the unit-weighted transit time",
+    ),
+    family(
+        "cargo_lost.<cargo>",
+        Unit::CargoUnit,
+        Amount,
+        Lower,
+        "units aboard vessels that were lost",
+    ),
+    family(
+        "forwarded.<outflow>",
+        Unit::CargoUnit,
+        Amount,
+        Higher,
+        "units the hinterland link took from its storage",
+    ),
+    family(
+        "shut_in.<inflow>",
+        Unit::CargoUnit,
+        Amount,
+        Lower,
+        "units of arrivals refused for want of storage space",
+    ),
+    family(
+        "gate_wait_h.<inflow>",
+        Unit::Hours,
+        Duration,
+        Lower,
+        "mean wait of an arrival at the gate before admission",
+    ),
+    family(
+        "anchorage_wait_h.<port>.<class>",
+        Unit::HoursPerCall,
+        Duration,
+        Lower,
+        "mean wait at anchorage from berth request to grant",
+    ),
+    family(
+        "anchorage_queue_mean.<port>.<class>",
+        Unit::Vessels,
+        Count,
+        Lower,
+        "time-weighted mean number of vessels waiting for a berth",
+    ),
+    family(
+        "berth_calls.<port>.<class>",
+        Unit::Calls,
+        Count,
+        Neither,
+        "berth grants of this class at this port",
+    ),
+    family(
+        "berth_utilization.<port>.<class>",
+        Unit::Fraction,
+        Ratio,
+        Neither,
+        "busy berth-hours over available berth-hours",
+    ),
+    family(
+        "port_closure_h.<port>",
+        Unit::Hours,
+        Duration,
+        Lower,
+        "hours the port was closed by storms or ice",
+    ),
+    family("voyages.<fleet>", Unit::Crossings, Count, Neither, "departures, both directions"),
+    family(
+        "crossing_h.<fleet>",
+        Unit::Hours,
+        Duration,
+        Lower,
+        "mean crossing time of departures not lost",
+    ),
+    family(
+        "vessel_utilization.<fleet>",
+        Unit::Fraction,
+        Ratio,
+        Neither,
+        "mean fraction of time the fleet's vessels were working",
+    ),
+    family(
+        "incidents",
+        Unit::Crossings,
+        Count,
+        Lower,
+        "departures that suffered an incident (detentions + losses)",
+    ),
+    family("detentions", Unit::Crossings, Count, Lower, "incidents that ended in a detention"),
+    family(
+        "vessels_lost",
+        Unit::Vessels,
+        Count,
+        Lower,
+        "incidents that ended in the loss of the vessel",
+    ),
+    family("corridor_closure_h", Unit::Hours, Duration, Lower, "hours the corridor was closed"),
+];
+
+/// The family of a KPI name, if it has one.
+pub fn family_of(name: &str) -> Option<&'static KpiFamily> {
+    FAMILIES.iter().find(|f| f.matches(name))
+}
+
+/// The schema as the Markdown table of `docs/kpis.md` ("Schema" section):
+/// key, unit, kind, direction, description.
+pub fn markdown_table() -> String {
+    let mut out =
+        String::from("| Key | Unit | Kind | Better | Description |\n|---|---|---|---|---|\n");
+    for f in FAMILIES {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            f.pattern,
+            f.unit,
+            f.kind.as_str(),
+            f.direction.as_str(),
+            f.description
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kpis_md() -> String {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/kpis.md");
+        std::fs::read_to_string(path).expect("docs/kpis.md exists")
+    }
+
+    /// The "Schema" table of docs/kpis.md is exactly [`markdown_table`].
+    #[test]
+    fn docs_schema_table_matches_the_schema() {
+        let doc = kpis_md();
+        let table = markdown_table();
+        assert!(
+            doc.contains(&table),
+            "docs/kpis.md's Schema table differs from the KPI schema; replace it with:\n{table}"
+        );
+    }
+
+    /// Every key of the definition tables in docs/kpis.md is a schema
+    /// pattern with the same unit, and every pattern is defined there.
+    #[test]
+    fn docs_definition_tables_match_the_schema() {
+        let doc = kpis_md();
+        let defined: Vec<(String, String)> = doc
+            .lines()
+            .filter(|l| l.starts_with("| `"))
+            .map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                (cells[1].trim_matches('`').to_string(), cells[2].to_string())
+            })
+            .collect();
+        for f in FAMILIES {
+            let rows: Vec<_> = defined.iter().filter(|(k, _)| k == f.pattern).collect();
+            // One row in the Schema table, one in a definition table.
+            assert_eq!(rows.len(), 2, "{} should appear twice in docs/kpis.md", f.pattern);
+            for (_, unit) in rows {
+                assert_eq!(unit, f.unit.as_str(), "unit of {} in docs/kpis.md", f.pattern);
+            }
+        }
+        for (key, _) in &defined {
+            assert!(
+                FAMILIES.iter().any(|f| f.pattern == key),
+                "docs/kpis.md defines {key}, the schema has no such family"
+            );
+        }
+    }
+
+    #[test]
+    fn every_name_has_exactly_one_family() {
+        for name in [
+            "delivered.aktau_tank_farm",
+            "transit_h.oil.mean",
+            "transit_h.wagons.p95",
+            "anchorage_wait_h.alat.rail_ferry",
+            "incidents",
+            "corridor_closure_h",
+        ] {
+            let n = FAMILIES.iter().filter(|f| f.matches(name)).count();
+            assert_eq!(n, 1, "{name} matches {n} families");
+        }
+    }
+
+    #[test]
+    fn every_kpi_of_the_baseline_has_a_family() {
+        let plan = crate::load(crate::BASELINE_TOML, "baseline").unwrap();
+        let rep = crate::simulate(&plan, 1, 0);
+        for (name, _) in rep.kpis.iter() {
+            assert!(family_of(name).is_some(), "{name} has no family in the KPI schema");
+        }
+    }
+
+    #[test]
+    fn near_misses_match_nothing() {
+        for name in [
+            "transit_h.oil",
+            "transit_h.oil.p50",
+            "delivered",
+            "delivered.",
+            "incidents.x",
+            "anchorage_wait_h.alat",
+            "",
+        ] {
+            assert_eq!(family_of(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn patterns_are_unique_and_well_formed() {
+        for (i, f) in FAMILIES.iter().enumerate() {
+            assert!(FAMILIES[..i].iter().all(|g| g.pattern != f.pattern), "{}", f.pattern);
+            for seg in f.pattern.split('.') {
+                let ok =
+                    seg.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                        || (seg.starts_with('<') && seg.ends_with('>'));
+                assert!(ok && !seg.is_empty(), "{}: segment {seg:?}", f.pattern);
+            }
+        }
+    }
+}
