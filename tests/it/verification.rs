@@ -275,7 +275,8 @@ fn a_saturated_port_finishes_its_horizon_and_is_flagged() {
     for rep in 0..5 {
         let out = caspian_shipping::simulate(&saturated, 500, rep);
         assert!(!out.truncated);
-        assert_eq!(out.saturated, vec!["anchorage q.tanker".to_string()], "replication {rep}");
+        let names: Vec<String> = out.saturated.iter().map(ToString::to_string).collect();
+        assert_eq!(names, ["anchorage q.tanker"], "replication {rep}");
         let calm = caspian_shipping::simulate(&stable, 500, rep);
         assert!(calm.saturated.is_empty(), "replication {rep}: {:?}", calm.saturated);
     }

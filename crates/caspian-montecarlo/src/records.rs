@@ -20,7 +20,7 @@ pub struct Row {
     /// Waiting lines that were still growing at the horizon (see
     /// `caspian_shipping::Replication::saturated`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub saturated: Vec<String>,
+    pub saturated: Vec<caspian_shipping::WaitingLine>,
 }
 
 /// The rows of one design point, in replication order.
@@ -61,10 +61,12 @@ impl PointRecords {
     /// One warning per waiting line that was still growing at the horizon
     /// in any replication, with how often, in name order.
     pub fn saturation_warnings(&self) -> Vec<String> {
-        let mut counts: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+        // Keyed by the text form, so lines are listed in name order.
+        let mut counts: std::collections::BTreeMap<String, u64> =
+            std::collections::BTreeMap::new();
         for row in &self.rows {
             for line in &row.saturated {
-                *counts.entry(line.as_str()).or_default() += 1;
+                *counts.entry(line.to_string()).or_default() += 1;
             }
         }
         counts

@@ -29,6 +29,7 @@ mod histogram;
 pub mod kpi;
 mod model;
 pub mod probe;
+pub mod saturation;
 pub mod scenario;
 mod store;
 pub mod streams;
@@ -37,7 +38,8 @@ pub mod timeline;
 
 pub use compile::{CompiledScenario, ScenarioError, compile};
 pub use kpi::Kpis;
-pub use model::{Replication, SATURATION_MIN_WAITING, SATURATION_SHARE, simulate, simulate_probed};
+pub use model::{Replication, simulate, simulate_probed};
+pub use saturation::{SATURATION_MIN_WAITING, SATURATION_SHARE, WaitingLine};
 pub use scenario::Scenario;
 
 /// The calibrated baseline scenario (today's corridor), embedded in the binary.

@@ -19,6 +19,7 @@ use crate::compile::{CompiledScenario, DispatchPlan, class_index};
 use crate::histogram::WeightedHistogram;
 use crate::kpi::Kpis;
 use crate::probe::{Probe, Sample, TraceEntry};
+use crate::saturation::{SATURATION_MIN_WAITING, SATURATION_SHARE, WaitingLine};
 use crate::scenario::{ArrivalPattern, Cargo};
 use crate::store::{Cohort, Store, drop_cohorts, move_cohorts};
 use crate::streams::{Source, stream};
@@ -238,15 +239,8 @@ pub struct Replication {
     /// In a stable system the line at any instant is a small fraction of a
     /// year's traffic; a line that holds a sizeable share of it is growing,
     /// i.e. demand exceeds capacity.
-    pub saturated: Vec<String>,
+    pub saturated: Vec<WaitingLine>,
 }
-
-/// Fewest still waiting at the horizon for a line to count as saturated.
-pub const SATURATION_MIN_WAITING: usize = 10;
-
-/// Share of the line's traffic still waiting at the horizon above which the
-/// line counts as saturated.
-pub const SATURATION_SHARE: f64 = 0.05;
 
 /// Simulates replication `replication` of `plan` with master seed `seed`.
 pub fn simulate(plan: &CompiledScenario, seed: u64, replication: u64) -> Replication {
@@ -1427,7 +1421,7 @@ impl World<'_> {
 impl World<'_> {
     /// The waiting lines that look unbounded at the end of the run (see
     /// [`Replication::saturated`]).
-    fn saturated_lines(&self) -> Vec<String> {
+    fn saturated_lines(&self) -> Vec<WaitingLine> {
         let grows = |waiting: usize, served: u64| {
             waiting >= SATURATION_MIN_WAITING
                 && waiting as f64 > SATURATION_SHARE * (served as f64 + waiting as f64)
@@ -1437,7 +1431,7 @@ impl World<'_> {
             for (c, class) in crate::scenario::BerthClass::ALL.iter().enumerate() {
                 let r = &self.ports[p].berths[c];
                 if grows(r.queue_len(), r.waits().count()) {
-                    lines.push(format!("anchorage {}.{}", port.id, class.as_str()));
+                    lines.push(WaitingLine::Anchorage { port: port.id.clone(), class: *class });
                 }
             }
         }
@@ -1451,7 +1445,7 @@ impl World<'_> {
                 .map(|(i, _)| self.gate_wait_h[i].count())
                 .sum();
             if grows(self.stores[st].level.waiting_puts(), admitted) {
-                lines.push(format!("gate {}", storage.id));
+                lines.push(WaitingLine::Gate { storage: storage.id.clone() });
             }
         }
         lines
