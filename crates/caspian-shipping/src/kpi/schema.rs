@@ -322,6 +322,31 @@ pub fn family_of(name: &str) -> Option<&'static KpiFamily> {
     FAMILIES.iter().find(|f| f.matches(name))
 }
 
+/// The unit of the KPI `name` in `plan`: its family's unit, with
+/// [`Unit::CargoUnit`] resolved to the cargo of the storage, inflow or
+/// outflow the name refers to (or of `<cargo>` itself). `None` for a name
+/// with no family; the family's unit when the id is not in `plan`.
+pub fn resolved_unit(plan: &crate::CompiledScenario, name: &str) -> Option<Unit> {
+    let family = family_of(name)?;
+    if family.unit != Unit::CargoUnit {
+        return Some(family.unit);
+    }
+    let id = name.split('.').nth(1).unwrap_or("");
+    let storage_cargo = |st: usize| plan.storages.get(st).map(|s| s.cargo);
+    let cargo = match family.pattern.split('.').nth(1) {
+        Some("<storage>") => plan.storages.iter().find(|s| s.id == id).map(|s| s.cargo),
+        Some("<inflow>") => {
+            plan.inflows.iter().find(|f| f.id == id).and_then(|f| storage_cargo(f.into))
+        }
+        Some("<outflow>") => {
+            plan.outflows.iter().find(|o| o.id == id).and_then(|o| storage_cargo(o.from))
+        }
+        Some("<cargo>") => crate::scenario::Cargo::ALL.into_iter().find(|c| c.as_str() == id),
+        _ => None,
+    };
+    Some(cargo.map_or(family.unit, |c| family.unit.resolve(c)))
+}
+
 /// The schema as the Markdown table of `docs/kpis.md` ("Schema" section):
 /// key, unit, kind, direction, description.
 pub fn markdown_table() -> String {
@@ -411,6 +436,21 @@ mod tests {
         for (name, _) in rep.kpis.iter() {
             assert!(family_of(name).is_some(), "{name} has no family in the KPI schema");
         }
+    }
+
+    #[test]
+    fn cargo_units_resolve_to_the_named_cargo() {
+        let plan = crate::load(crate::BASELINE_TOML, "baseline").unwrap();
+        let unit = |n: &str| resolved_unit(&plan, n).map(Unit::as_str);
+        assert_eq!(unit("delivered.sangachal_tank_farm"), Some("t"));
+        assert_eq!(unit("delivered.alat_yard_west"), Some("wagons"));
+        assert_eq!(unit("shut_in.kazakh_crude"), Some("t"));
+        assert_eq!(unit("forwarded.btk_railway"), Some("wagons"));
+        assert_eq!(unit("delivered_total.oil"), Some("t"));
+        assert_eq!(unit("cargo_lost.wagons"), Some("wagons"));
+        assert_eq!(unit("anchorage_wait_h.alat.rail_ferry"), Some("h per berth call"));
+        assert_eq!(unit("delivered.nowhere"), Some("t or wagons"));
+        assert_eq!(unit("nonsense"), None);
     }
 
     #[test]
