@@ -1,0 +1,146 @@
+//! Storages, inflows (demand), outflows (hinterland links), and the check
+//! that every demand has a route.
+
+use std::collections::BTreeMap;
+
+use caspian_engine::SimDuration;
+
+use super::check::{Checker, MAX_AMOUNT, index_ids, lookup, zero_dist};
+use super::plan::{FleetPlan, InflowPlan, OutflowPlan, StoragePlan};
+use crate::scenario::Scenario;
+
+/// `[[storage]]`: port, capacity and initial content.
+pub(super) fn storages<'a>(
+    c: &mut Checker,
+    s: &'a Scenario,
+    port_ids: &BTreeMap<&str, usize>,
+) -> (BTreeMap<&'a str, usize>, Vec<StoragePlan>) {
+    let storage_ids = index_ids(c, "storage", s.storages.iter().map(|x| &x.id));
+    let mut storages = Vec::new();
+    for st in &s.storages {
+        let k = format!("storage.{}", st.id);
+        let port = lookup(c, port_ids, format!("{k}.port"), "port", &st.port).unwrap_or(0);
+        if st.capacity == 0 {
+            c.err(format!("{k}.capacity"), "must be at least 1");
+        } else if st.capacity > MAX_AMOUNT {
+            c.err(format!("{k}.capacity"), format!("is absurdly large; the limit is {MAX_AMOUNT}"));
+        }
+        if st.initial > st.capacity {
+            c.err(
+                format!("{k}.initial"),
+                format!("initial content {} exceeds capacity {}", st.initial, st.capacity),
+            );
+        }
+        storages.push(StoragePlan {
+            id: st.id.clone(),
+            port,
+            cargo: st.cargo,
+            capacity: st.capacity,
+            initial: st.initial,
+        });
+    }
+    (storage_ids, storages)
+}
+
+/// `[[inflow]]`: target storage, rate, arrival size and season.
+pub(super) fn inflows(
+    c: &mut Checker,
+    s: &Scenario,
+    storage_ids: &BTreeMap<&str, usize>,
+    storages: &[StoragePlan],
+) -> Vec<InflowPlan> {
+    index_ids(c, "inflow", s.inflows.iter().map(|x| &x.id));
+    let mut inflows = Vec::new();
+    for f in &s.inflows {
+        let k = format!("inflow.{}", f.id);
+        let into = lookup(c, storage_ids, format!("{k}.into"), "storage", &f.into);
+        c.positive(&format!("{k}.arrivals_per_year"), f.arrivals_per_year, 1e7);
+        let size = c.dist(&format!("{k}.size"), &f.size);
+        if let (Some(size), Some(into)) = (&size, into)
+            && size.mean() > storages[into].capacity as f64
+        {
+            c.err(
+                format!("{k}.size"),
+                format!(
+                    "mean arrival ({}) exceeds the capacity of storage \"{}\" ({})",
+                    size.mean(),
+                    storages[into].id,
+                    storages[into].capacity
+                ),
+            );
+        }
+        let mut season_ok = true;
+        for (m, &w) in f.seasonal.iter().enumerate() {
+            season_ok &= c.range(&format!("{k}.seasonal[{m}]"), w, 0.0, 1_000.0);
+        }
+        let season_sum: f64 = f.seasonal.iter().sum();
+        if season_ok && season_sum <= 0.0 {
+            c.err(format!("{k}.seasonal"), "at least one month must have a positive weight");
+        }
+        let mean_weight = if season_sum > 0.0 { season_sum / 12.0 } else { 1.0 };
+        let per_hour = f.arrivals_per_year / (365.0 * 24.0);
+        let rate_per_h = f.seasonal.map(|w| per_hour * w / mean_weight);
+        inflows.push(InflowPlan {
+            id: f.id.clone(),
+            into: into.unwrap_or(0),
+            rate_per_h,
+            size: size.unwrap_or_else(zero_dist),
+            pattern: f.pattern,
+            spill_when_full: f.spill_when_full,
+        });
+    }
+    inflows
+}
+
+/// `[[outflow]]`: source storage, capacity and draw interval.
+pub(super) fn outflows(
+    c: &mut Checker,
+    s: &Scenario,
+    storage_ids: &BTreeMap<&str, usize>,
+) -> Vec<OutflowPlan> {
+    index_ids(c, "outflow", s.outflows.iter().map(|x| &x.id));
+    let mut outflows = Vec::new();
+    for o in &s.outflows {
+        let k = format!("outflow.{}", o.id);
+        let from = lookup(c, storage_ids, format!("{k}.from"), "storage", &o.from);
+        c.positive(&format!("{k}.capacity_per_year"), o.capacity_per_year, 1e15);
+        let interval_ok = c.positive(&format!("{k}.interval_h"), o.interval_h, 24.0 * 365.0);
+        let interval = if interval_ok {
+            SimDuration::try_from_hours_f64(o.interval_h).unwrap_or(SimDuration::from_hours(6))
+        } else {
+            SimDuration::from_hours(6)
+        };
+        if interval.ticks() == 0 {
+            c.err(format!("{k}.interval_h"), "rounds to zero milliseconds");
+        }
+        outflows.push(OutflowPlan {
+            id: o.id.clone(),
+            from: from.unwrap_or(0),
+            per_interval: o.capacity_per_year * o.interval_h / (365.0 * 24.0),
+            interval,
+        });
+    }
+    outflows
+}
+
+/// Demand with no route: an inflow into a storage no fleet loads from and no
+/// outflow drains would only ever fill up.
+pub(super) fn demand_routes(
+    c: &mut Checker,
+    inflows: &[InflowPlan],
+    outflows: &[OutflowPlan],
+    fleets: &[FleetPlan],
+    storages: &[StoragePlan],
+) {
+    for f in inflows {
+        let loaded =
+            fleets.iter().any(|fl| fl.load_from == f.into || fl.return_load_from == Some(f.into));
+        let drained = outflows.iter().any(|o| o.from == f.into);
+        if !loaded && !drained && f.into < storages.len() {
+            c.err(
+                format!("inflow.{}.into", f.id),
+                format!("no fleet loads from and no outflow drains storage \"{}\": this demand has no route", storages[f.into].id),
+            );
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! The checks shared by every table: ranges, counts, distributions,
+//! durations, and ids (duplicates, references to unknown ids).
+
+use std::collections::BTreeMap;
+
+use caspian_engine::SimDuration;
+
+use super::ScenarioError;
+use crate::dist::{Dist, DistSpec};
+
+/// Largest horizon accepted: a thousand years is already absurd, and it keeps
+/// every sum of times far from overflow.
+pub(super) const MAX_HORIZON_DAYS: f64 = 365_000.0;
+/// Largest count of vessels, berths or per-entry items accepted.
+pub(super) const MAX_COUNT: u64 = 100_000;
+/// Largest storage capacity or cargo amount accepted (10^15 units).
+pub(super) const MAX_AMOUNT: u64 = 1_000_000_000_000_000;
+
+/// Collects errors while compiling.
+pub(super) struct Checker {
+    pub(super) errors: Vec<ScenarioError>,
+}
+
+impl Checker {
+    pub(super) fn err(&mut self, key: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(ScenarioError { key: key.into(), message: message.into() });
+    }
+
+    /// A finite number in `[min, max]`.
+    pub(super) fn range(&mut self, key: &str, value: f64, min: f64, max: f64) -> bool {
+        if !value.is_finite() {
+            self.err(key, format!("must be a finite number, got {value}"));
+            false
+        } else if value < min || value > max {
+            self.err(key, format!("must be between {min} and {max}, got {value}"));
+            false
+        } else {
+            true
+        }
+    }
+
+    /// A finite number strictly above zero and at most `max`.
+    pub(super) fn positive(&mut self, key: &str, value: f64, max: f64) -> bool {
+        if !value.is_finite() {
+            self.err(key, format!("must be a finite number, got {value}"));
+            false
+        } else if value <= 0.0 {
+            self.err(key, format!("must be greater than zero, got {value}"));
+            false
+        } else if value > max {
+            self.err(key, format!("is absurdly large ({value}); the limit is {max}"));
+            false
+        } else {
+            true
+        }
+    }
+
+    pub(super) fn probability(&mut self, key: &str, value: f64) -> bool {
+        if !value.is_finite() || !(0.0..=1.0).contains(&value) {
+            self.err(key, format!("must be a probability between 0 and 1, got {value}"));
+            false
+        } else {
+            true
+        }
+    }
+
+    pub(super) fn count(&mut self, key: &str, value: u64, min: u64) -> bool {
+        if value < min {
+            self.err(key, format!("must be at least {min}, got {value}"));
+            false
+        } else if value > MAX_COUNT {
+            self.err(key, format!("is absurdly large ({value}); the limit is {MAX_COUNT}"));
+            false
+        } else {
+            true
+        }
+    }
+
+    pub(super) fn dist(&mut self, key: &str, spec: &DistSpec) -> Option<Dist> {
+        match Dist::new(spec) {
+            Ok(d) => {
+                if d.mean() > 1e9 {
+                    self.err(key, format!("mean {} is absurdly large", d.mean()));
+                    None
+                } else {
+                    Some(d)
+                }
+            }
+            Err(e) => {
+                self.err(key, e.to_string());
+                None
+            }
+        }
+    }
+
+    pub(super) fn hours(&mut self, key: &str, h: f64) -> Option<SimDuration> {
+        if !self.range(key, h, 0.0, MAX_HORIZON_DAYS * 24.0) {
+            return None;
+        }
+        SimDuration::try_from_hours_f64(h).map_err(|e| self.err(key, e.to_string())).ok()
+    }
+}
+
+/// Index of each id, reporting duplicates and empty ids.
+pub(super) fn index_ids<'a>(
+    c: &mut Checker,
+    table: &str,
+    ids: impl Iterator<Item = &'a String>,
+) -> BTreeMap<&'a str, usize> {
+    let mut map = BTreeMap::new();
+    for (i, id) in ids.enumerate() {
+        if id.is_empty() {
+            c.err(format!("{table}[{i}].id"), "must not be empty");
+        } else if map.insert(id.as_str(), i).is_some() {
+            c.err(format!("{table}[{i}].id"), format!("duplicate id \"{id}\""));
+        }
+    }
+    map
+}
+
+pub(super) fn lookup(
+    c: &mut Checker,
+    map: &BTreeMap<&str, usize>,
+    key: String,
+    what: &str,
+    id: &str,
+) -> Option<usize> {
+    let found = map.get(id).copied();
+    if found.is_none() {
+        let known: Vec<&str> = map.keys().copied().collect();
+        c.err(key, format!("unknown {what} \"{id}\" (known: {})", known.join(", ")));
+    }
+    found
+}
+
+/// A distribution that always returns zero, standing in for one that failed a
+/// check (the scenario is rejected then, so it is never sampled).
+pub(super) fn zero_dist() -> Dist {
+    match Dist::new(&DistSpec::Constant { value: 0.0 }) {
+        Ok(d) => d,
+        Err(e) => unreachable!("a constant zero is always a valid distribution: {e}"),
+    }
+}

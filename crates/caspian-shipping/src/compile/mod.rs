@@ -1,0 +1,78 @@
+//! Checks a [`Scenario`] and resolves its references into indices: the form the
+//! model runs on. Every problem is reported, each with the key it concerns.
+//!
+//! [`compile`] checks the tables in file order, one function per table, and
+//! collects every problem in a [`Checker`](check::Checker) before deciding:
+//!
+//! - `check`: the shared checks (ranges, counts, distributions, ids).
+//! - `plan`: the resolved form ([`CompiledScenario`] and the `*Plan` types).
+//! - `network`: the meta table, sea areas (weather, ice) and ports.
+//! - `cargo`: storages, inflows, outflows and whether demand has a route.
+//! - `fleet`: fleets (routes, handling rates, dispatch).
+//! - `traffic`: open traffic, interdiction and sweep axes.
+
+use crate::scenario::{BerthClass, Scenario};
+
+mod cargo;
+mod check;
+mod error;
+mod fleet;
+mod network;
+mod plan;
+#[cfg(test)]
+mod tests;
+mod traffic;
+
+use check::Checker;
+pub use error::ScenarioError;
+pub use plan::{
+    CompiledScenario, DispatchPlan, FleetPlan, InflowPlan, InterdictionPlan, OpenTrafficPlan,
+    OutflowPlan, PortPlan, SeaAreaPlan, StoragePlan,
+};
+
+/// Checks `scenario` and resolves it, or returns every problem found.
+///
+/// # Errors
+/// All [`ScenarioError`]s, in file order.
+pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioError>> {
+    let mut c = Checker { errors: Vec::new() };
+    let s = scenario;
+    let (horizon, warmup) = network::meta(&mut c, s);
+    let (area_ids, sea_areas) = network::sea_areas(&mut c, s, horizon);
+    let (port_ids, ports) = network::ports(&mut c, s, &area_ids);
+    let (storage_ids, storages) = cargo::storages(&mut c, s, &port_ids);
+    let inflows = cargo::inflows(&mut c, s, &storage_ids, &storages);
+    let outflows = cargo::outflows(&mut c, s, &storage_ids);
+    let fleets = fleet::fleets(&mut c, s, &port_ids, &storage_ids, &ports, &storages);
+    cargo::demand_routes(&mut c, &inflows, &outflows, &fleets, &storages);
+    let open_traffic = traffic::open_traffic(&mut c, s, &port_ids, &ports);
+    let interdiction = traffic::interdiction(&mut c, s, horizon);
+    traffic::sweeps(&mut c, s);
+    if !c.errors.is_empty() {
+        return Err(c.errors);
+    }
+    Ok(CompiledScenario {
+        source: scenario.clone(),
+        horizon,
+        warmup,
+        max_events: s.scenario.max_events,
+        sea_areas,
+        ports,
+        storages,
+        inflows,
+        outflows,
+        fleets,
+        open_traffic,
+        interdiction,
+    })
+}
+
+/// Position of a berth class in [`BerthClass::ALL`].
+pub fn class_index(class: BerthClass) -> usize {
+    match class {
+        BerthClass::Tanker => 0,
+        BerthClass::RailFerry => 1,
+        BerthClass::Roro => 2,
+        BerthClass::Container => 3,
+    }
+}

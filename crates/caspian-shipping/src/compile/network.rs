@@ -1,0 +1,137 @@
+//! The meta table, sea areas (storms, ice) and ports.
+
+use std::collections::BTreeMap;
+
+use caspian_engine::SimTime;
+
+use super::check::{Checker, MAX_HORIZON_DAYS, index_ids, lookup, zero_dist};
+use super::plan::{PortPlan, SeaAreaPlan};
+use crate::scenario::{BerthClass, Scenario};
+
+/// `[scenario]` and the table sizes: returns the horizon and the end of
+/// warm-up (zero where invalid).
+pub(super) fn meta(c: &mut Checker, s: &Scenario) -> (SimTime, SimTime) {
+    let horizon_ok = c.positive("scenario.horizon_days", s.scenario.horizon_days, MAX_HORIZON_DAYS);
+    let warmup_ok = c.range("scenario.warmup_days", s.scenario.warmup_days, 0.0, MAX_HORIZON_DAYS);
+    if horizon_ok && warmup_ok && s.scenario.warmup_days >= s.scenario.horizon_days {
+        c.err(
+            "scenario.warmup_days",
+            format!(
+                "warm-up ({} days) must be shorter than the horizon ({} days)",
+                s.scenario.warmup_days, s.scenario.horizon_days
+            ),
+        );
+    }
+    if s.scenario.max_events == 0 {
+        c.err("scenario.max_events", "must be at least 1");
+    }
+    let horizon = SimTime::try_from_days_f64(s.scenario.horizon_days).unwrap_or(SimTime::ZERO);
+    let warmup = SimTime::try_from_days_f64(s.scenario.warmup_days).unwrap_or(SimTime::ZERO);
+
+    // Stream sub-ids are one byte, so each list holds at most 256 entries.
+    for (table, n) in [
+        ("sea_area", s.sea_areas.len()),
+        ("inflow", s.inflows.len()),
+        ("fleet", s.fleets.len()),
+        ("open_traffic", s.open_traffic.len()),
+    ] {
+        if n > 256 {
+            c.err(table, format!("at most 256 entries are supported, got {n}"));
+        }
+    }
+    if s.ports.len() > usize::from(u16::MAX) || s.storages.len() > usize::from(u16::MAX) {
+        c.err("port", "too many ports or storages");
+    }
+    (horizon, warmup)
+}
+
+/// `[[sea_area]]`: storm rates and durations, ice seasons.
+pub(super) fn sea_areas<'a>(
+    c: &mut Checker,
+    s: &'a Scenario,
+    horizon: SimTime,
+) -> (BTreeMap<&'a str, usize>, Vec<SeaAreaPlan>) {
+    let area_ids = index_ids(c, "sea_area", s.sea_areas.iter().map(|a| &a.id));
+    let mut sea_areas = Vec::new();
+    for a in &s.sea_areas {
+        let k = format!("sea_area.{}", a.id);
+        for (m, &rate) in a.storm_onsets_per_month.iter().enumerate() {
+            c.range(&format!("{k}.storm_onsets_per_month[{m}]"), rate, 0.0, 1_000.0);
+        }
+        let duration = c.dist(&format!("{k}.storm_duration_h"), &a.storm_duration_h);
+        if a.storm_onsets_per_month.iter().any(|&r| r > 0.0)
+            && duration.as_ref().is_some_and(|d| d.mean() <= 0.0)
+        {
+            c.err(format!("{k}.storm_duration_h"), "storms are configured but last zero hours");
+        }
+        c.range(&format!("{k}.storm_crossing_slowdown"), a.storm_crossing_slowdown, 1.0, 100.0);
+        let ice = a.ice.as_ref().and_then(|ice| {
+            c.range(&format!("{k}.ice.start_day"), ice.start_day, 0.0, 364.999);
+            c.dist(&format!("{k}.ice.duration_days"), &ice.duration_days)
+                .map(|d| (ice.start_day, d))
+        });
+        if let Some(d) = &duration {
+            let mut rng = crate::streams::stream(0, 0, crate::streams::Source::Weather, 0);
+            if let Err(e) = crate::timeline::poisson_episode_list(
+                &a.storm_onsets_per_month,
+                d,
+                horizon,
+                &mut rng,
+            ) {
+                c.err(format!("{k}.storm_onsets_per_month"), e.to_string());
+            }
+        }
+        sea_areas.push(SeaAreaPlan {
+            id: a.id.clone(),
+            storm_onsets_per_month: a.storm_onsets_per_month,
+            storm_duration: duration.unwrap_or_else(zero_dist),
+            storm_crossing_slowdown: a.storm_crossing_slowdown,
+            ice,
+        });
+    }
+    (area_ids, sea_areas)
+}
+
+/// `[[port]]`: sea area, ice flag and berths.
+pub(super) fn ports<'a>(
+    c: &mut Checker,
+    s: &'a Scenario,
+    area_ids: &BTreeMap<&str, usize>,
+) -> (BTreeMap<&'a str, usize>, Vec<PortPlan>) {
+    if s.ports.is_empty() {
+        c.err("port", "a scenario needs at least one port");
+    }
+    let port_ids = index_ids(c, "port", s.ports.iter().map(|p| &p.id));
+    let mut ports = Vec::new();
+    for p in &s.ports {
+        let k = format!("port.{}", p.id);
+        let sea_area = p
+            .sea_area
+            .as_ref()
+            .and_then(|a| lookup(c, area_ids, format!("{k}.sea_area"), "sea area", a));
+        // Without an ice season in its area the flag would silently do nothing.
+        let has_ice = |a: usize| s.sea_areas.get(a).is_some_and(|area| area.ice.is_some());
+        if p.ice_affected && p.sea_area.is_none() {
+            c.err(format!("{k}.ice_affected"), "needs a sea_area with an ice season");
+        } else if p.ice_affected
+            && let Some(a) = sea_area
+            && !has_ice(a)
+        {
+            c.err(
+                format!("{k}.ice_affected"),
+                format!(
+                    "needs a sea_area with an ice season; sea area \"{}\" has none",
+                    s.sea_areas[a].id
+                ),
+            );
+        }
+        let mut berths = [0u32; 4];
+        for (j, class) in BerthClass::ALL.iter().enumerate() {
+            let n = p.berths.get(*class);
+            c.count(&format!("{k}.berths.{}", class.as_str()), u64::from(n), 0);
+            berths[j] = n;
+        }
+        ports.push(PortPlan { id: p.id.clone(), sea_area, ice_affected: p.ice_affected, berths });
+    }
+    (port_ids, ports)
+}

@@ -1,0 +1,198 @@
+//! The plan types: a scenario's tables with references resolved into indices
+//! and samplers built, the form the model runs on.
+
+use caspian_engine::{SimDuration, SimTime};
+
+use crate::dist::Dist;
+use crate::scenario::{ArrivalPattern, BerthClass, Cargo, Scenario};
+
+/// A storage with its references resolved.
+#[derive(Debug, Clone)]
+pub struct StoragePlan {
+    /// Identifier.
+    pub id: String,
+    /// Port index.
+    pub port: usize,
+    /// Cargo kind.
+    pub cargo: Cargo,
+    /// Capacity in units.
+    pub capacity: u64,
+    /// Content at time zero.
+    pub initial: u64,
+}
+
+/// An inflow with its references resolved.
+#[derive(Debug, Clone)]
+pub struct InflowPlan {
+    /// Identifier.
+    pub id: String,
+    /// Storage index.
+    pub into: usize,
+    /// Mean arrivals per hour in each calendar month.
+    pub rate_per_h: [f64; 12],
+    /// Arrival size in units.
+    pub size: Dist,
+    /// Poisson or regular.
+    pub pattern: ArrivalPattern,
+    /// Spill (shut in) when full instead of waiting at the gate.
+    pub spill_when_full: bool,
+}
+
+/// An outflow with its references resolved.
+#[derive(Debug, Clone)]
+pub struct OutflowPlan {
+    /// Identifier.
+    pub id: String,
+    /// Storage index.
+    pub from: usize,
+    /// Units the link can take per interval.
+    pub per_interval: f64,
+    /// Interval between draws.
+    pub interval: SimDuration,
+}
+
+/// A fleet with its references resolved.
+#[derive(Debug, Clone)]
+pub struct FleetPlan {
+    /// Identifier.
+    pub id: String,
+    /// Berth class needed.
+    pub berth_class: BerthClass,
+    /// Number of vessels.
+    pub count: u32,
+    /// Cargo kind.
+    pub cargo: Cargo,
+    /// Units per voyage.
+    pub capacity: u64,
+    /// Crossing time in calm weather.
+    pub crossing: SimDuration,
+    /// Origin port index.
+    pub origin: usize,
+    /// Storage loaded at the origin.
+    pub load_from: usize,
+    /// Destination port index.
+    pub destination: usize,
+    /// Storage discharged into at the destination.
+    pub discharge_to: usize,
+    /// Storage loaded at the destination for the return leg.
+    pub return_load_from: Option<usize>,
+    /// Storage discharged into at the origin after the return leg.
+    pub return_discharge_to: Option<usize>,
+    /// Units per hour.
+    pub load_rate_per_h: f64,
+    /// Units per hour.
+    pub discharge_rate_per_h: f64,
+    /// Hours per port call.
+    pub overhead: Dist,
+    /// When to sail from the origin.
+    pub dispatch: DispatchPlan,
+    /// Berth priority.
+    pub berth_priority: i32,
+}
+
+/// A dispatch policy with times converted to ticks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DispatchPlan {
+    /// Sail when full.
+    WhenFull,
+    /// Sail when full or after this long.
+    FullOrMaxWait(SimDuration),
+    /// Sail at `offset + k * interval`.
+    Timetable {
+        /// Gap between slots.
+        interval: SimDuration,
+        /// First slot.
+        offset: SimDuration,
+    },
+}
+
+/// An open-traffic stream with its references resolved.
+#[derive(Debug, Clone)]
+pub struct OpenTrafficPlan {
+    /// Identifier.
+    pub id: String,
+    /// Port index.
+    pub port: usize,
+    /// Berth class.
+    pub berth_class: BerthClass,
+    /// Hours between arrivals.
+    pub interarrival: Dist,
+    /// Hours at berth.
+    pub service: Dist,
+    /// Berth priority.
+    pub berth_priority: i32,
+}
+
+/// A sea area with its samplers built.
+#[derive(Debug, Clone)]
+pub struct SeaAreaPlan {
+    /// Identifier.
+    pub id: String,
+    /// Storm onsets per calendar month.
+    pub storm_onsets_per_month: [f64; 12],
+    /// Storm duration in hours.
+    pub storm_duration: Dist,
+    /// Crossing slowdown factor while stormy.
+    pub storm_crossing_slowdown: f64,
+    /// Ice season start day and length in days.
+    pub ice: Option<(f64, Dist)>,
+}
+
+/// A port with its references resolved.
+#[derive(Debug, Clone)]
+pub struct PortPlan {
+    /// Identifier.
+    pub id: String,
+    /// Sea area index.
+    pub sea_area: Option<usize>,
+    /// Closed by its area's ice season.
+    pub ice_affected: bool,
+    /// Berths per class, in [`BerthClass::ALL`] order.
+    pub berths: [u32; 4],
+}
+
+/// Interdiction with samplers built.
+#[derive(Debug, Clone)]
+pub struct InterdictionPlan {
+    /// Per-crossing incident probability.
+    pub incident_probability: f64,
+    /// P(loss | incident).
+    pub loss_probability: f64,
+    /// Detention length in hours.
+    pub detention: Dist,
+    /// Closure episodes per year.
+    pub closures_per_year: f64,
+    /// Closure length in hours.
+    pub closure_duration: Dist,
+    /// Escort settings, if enabled: (incident factor, convoy size, max wait).
+    pub escort: Option<(f64, u32, SimDuration)>,
+}
+
+/// A scenario that passed every check, in the form the model runs on.
+#[derive(Debug, Clone)]
+pub struct CompiledScenario {
+    /// The scenario as written (for reports and sweeps).
+    pub source: Scenario,
+    /// Replication length.
+    pub horizon: SimTime,
+    /// End of warm-up.
+    pub warmup: SimTime,
+    /// Event-count safeguard.
+    pub max_events: u64,
+    /// Sea areas.
+    pub sea_areas: Vec<SeaAreaPlan>,
+    /// Ports.
+    pub ports: Vec<PortPlan>,
+    /// Storages.
+    pub storages: Vec<StoragePlan>,
+    /// Inflows.
+    pub inflows: Vec<InflowPlan>,
+    /// Outflows.
+    pub outflows: Vec<OutflowPlan>,
+    /// Fleets.
+    pub fleets: Vec<FleetPlan>,
+    /// Open traffic.
+    pub open_traffic: Vec<OpenTrafficPlan>,
+    /// Interdiction.
+    pub interdiction: InterdictionPlan,
+}

@@ -1,0 +1,142 @@
+//! Unit tests of the scenario checks.
+
+/// A valid scenario: one port in a sea area with no ice season.
+const SMALL: &str = r#"
+[scenario]
+name = "compile test"
+horizon_days = 10.0
+
+[[sea_area]]
+id = "calm"
+
+[[port]]
+id = "p"
+sea_area = "calm"
+berths = { tanker = 1 }
+"#;
+
+/// The keys of every problem `text` has (empty when it compiles).
+fn error_keys(text: &str) -> Vec<String> {
+    match crate::load(text, "test") {
+        Ok(_) => Vec::new(),
+        Err(crate::LoadError::Invalid { errors, .. }) => {
+            errors.into_iter().map(|e| e.key).collect()
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Values that pass their own range but would overflow or collapse
+/// simulated time (found by the tests/bad_scenarios corpus).
+#[test]
+fn durations_that_overflow_or_round_to_zero_are_rejected() {
+    let two_ports =
+        SMALL.replace("[[port]]", "[[port]]\nid = \"q\"\nberths = { tanker = 1 }\n\n[[port]]");
+    let text = format!(
+        "{two_ports}
+[[storage]]
+id = \"a\"
+port = \"p\"
+cargo = \"oil\"
+capacity = 100
+
+[[storage]]
+id = \"b\"
+port = \"q\"
+cargo = \"oil\"
+capacity = 100
+
+[[fleet]]
+id = \"f\"
+berth_class = \"tanker\"
+count = 1
+cargo = \"oil\"
+capacity = 10
+speed_kn = 10.0
+distance_nmi = 100.0
+origin = \"p\"
+load_from = \"a\"
+destination = \"q\"
+discharge_to = \"b\"
+load_rate_per_h = 5.0
+discharge_rate_per_h = 5.0
+dispatch = {{ policy = \"timetable\", interval_h = 24.0 }}
+
+[[open_traffic]]
+id = \"o\"
+port = \"p\"
+berth_class = \"tanker\"
+interarrival_h = {{ dist = \"exponential\", mean = 48.0 }}
+service_h = {{ dist = \"constant\", value = 6.0 }}
+"
+    );
+    assert!(error_keys(&text).is_empty(), "{:?}", error_keys(&text));
+    let cases = [
+        ("speed_kn = 10.0", "speed_kn = 1e-300", "fleet.f.speed_kn"),
+        ("load_rate_per_h = 5.0", "load_rate_per_h = 1e-300", "fleet.f.load_rate_per_h"),
+        (
+            "discharge_rate_per_h = 5.0",
+            "discharge_rate_per_h = 1e-9",
+            "fleet.f.discharge_rate_per_h",
+        ),
+        ("interval_h = 24.0", "interval_h = 1e-9", "fleet.f.dispatch.interval_h"),
+        ("mean = 48.0", "mean = 1e-12", "open_traffic.o.interarrival_h"),
+    ];
+    for (from, to, key) in cases {
+        let bad = text.replace(from, to);
+        assert_eq!(error_keys(&bad), [key], "{to}");
+    }
+    // Slow but within the largest horizon is still accepted.
+    let slow = text.replace("speed_kn = 10.0", "speed_kn = 0.001");
+    assert!(error_keys(&slow).is_empty(), "{:?}", error_keys(&slow));
+}
+
+#[test]
+fn ice_affected_needs_an_ice_season_in_its_sea_area() {
+    assert!(error_keys(SMALL).is_empty());
+    let flagged = SMALL.replace("berths =", "ice_affected = true\nberths =");
+    // The area exists but has no ice season: the flag would do nothing.
+    assert_eq!(error_keys(&flagged), ["port.p.ice_affected"]);
+    let err = crate::load(&flagged, "test").unwrap_err().to_string();
+    assert!(err.contains("ice season") && err.contains("\"calm\""), "{err}");
+    // With a season it is accepted.
+    let icy = flagged.replace(
+        "id = \"calm\"\n",
+        "id = \"calm\"\nice = { start_day = 0.0, duration_days = { dist = \"constant\", value = 30.0 } }\n",
+    );
+    assert!(error_keys(&icy).is_empty(), "{:?}", error_keys(&icy));
+    // Without a sea area at all, as before.
+    let no_area = flagged.replace("sea_area = \"calm\"\n", "");
+    assert_eq!(error_keys(&no_area), ["port.p.ice_affected"]);
+}
+
+#[test]
+fn sweep_values_must_apply_to_their_key() {
+    let text = format!(
+        "{SMALL}
+[[sweep]]
+key = \"port.p.berths.tanker\"
+values = [1.0, 1.5, 2.0, -1.0]
+
+[[sweep]]
+key = \"interdiction.escort.enabled\"
+values = [0.0, 1.0, 0.5]
+
+[[sweep]]
+key = \"interdiction.incident_probability\"
+values = [0.0, 0.25]
+
+[[sweep]]
+key = \"port.nowhere.berths.tanker\"
+values = [1.5]
+"
+    );
+    // A fractional or negative berth count and an on/off switch at 0.5 are
+    // reported at the value; an unknown key is reported once, at the key.
+    assert_eq!(
+        error_keys(&text),
+        ["sweep[0].values[1]", "sweep[0].values[3]", "sweep[1].values[2]", "sweep[3].key"]
+    );
+    let err = crate::load(&text, "test").unwrap_err().to_string();
+    assert!(err.contains("sweep[0].values[1]: port.p.berths.tanker needs a whole"), "{err}");
+}

@@ -1,0 +1,118 @@
+//! Open traffic, interdiction (incidents, closures, escorts) and sweep axes.
+
+use std::collections::BTreeMap;
+
+use caspian_engine::{SimDuration, SimTime};
+
+use super::check::{Checker, index_ids, lookup, zero_dist};
+use super::class_index;
+use super::plan::{InterdictionPlan, OpenTrafficPlan, PortPlan};
+use crate::scenario::Scenario;
+
+/// `[[open_traffic]]`: port, berth class, arrivals and service.
+pub(super) fn open_traffic(
+    c: &mut Checker,
+    s: &Scenario,
+    port_ids: &BTreeMap<&str, usize>,
+    ports: &[PortPlan],
+) -> Vec<OpenTrafficPlan> {
+    index_ids(c, "open_traffic", s.open_traffic.iter().map(|x| &x.id));
+    let mut open_traffic = Vec::new();
+    for o in &s.open_traffic {
+        let k = format!("open_traffic.{}", o.id);
+        let port = lookup(c, port_ids, format!("{k}.port"), "port", &o.port);
+        if let Some(p) = port
+            && ports[p].berths[class_index(o.berth_class)] == 0
+        {
+            c.err(
+                format!("{k}.berth_class"),
+                format!("port \"{}\" has no {} berth", ports[p].id, o.berth_class.as_str()),
+            );
+        }
+        let interarrival = c.dist(&format!("{k}.interarrival_h"), &o.interarrival_h);
+        if interarrival.as_ref().is_some_and(|d| d.mean() <= 0.0) {
+            c.err(format!("{k}.interarrival_h"), "mean must be greater than zero");
+        } else if let Some(d) = &interarrival
+            && SimDuration::try_from_hours_f64(d.mean()).is_ok_and(|t| t.ticks() == 0)
+        {
+            // Arrivals at one instant without end: only max_events would stop them.
+            c.err(
+                format!("{k}.interarrival_h"),
+                format!("mean {:?} hours rounds to zero milliseconds", d.mean()),
+            );
+        }
+        let service = c.dist(&format!("{k}.service_h"), &o.service_h);
+        open_traffic.push(OpenTrafficPlan {
+            id: o.id.clone(),
+            port: port.unwrap_or(0),
+            berth_class: o.berth_class,
+            interarrival: interarrival.unwrap_or_else(zero_dist),
+            service: service.unwrap_or_else(zero_dist),
+            berth_priority: o.berth_priority,
+        });
+    }
+    open_traffic
+}
+
+/// `[interdiction]`: incidents, detentions, corridor closures and escorts.
+pub(super) fn interdiction(c: &mut Checker, s: &Scenario, horizon: SimTime) -> InterdictionPlan {
+    let i = &s.interdiction;
+    c.probability("interdiction.incident_probability", i.incident_probability);
+    c.probability("interdiction.loss_probability", i.loss_probability);
+    let detention = c.dist("interdiction.detention_h", &i.detention_h);
+    c.range("interdiction.closures_per_year", i.closures_per_year, 0.0, 1_000.0);
+    let closure_duration = c.dist("interdiction.closure_duration_h", &i.closure_duration_h);
+    if let Some(d) = &closure_duration {
+        let mut rng = crate::streams::stream(0, 0, crate::streams::Source::CorridorClosure, 0);
+        if let Err(e) = crate::timeline::annual_episodes(i.closures_per_year, d, horizon, &mut rng)
+        {
+            c.err("interdiction.closures_per_year", e.to_string());
+        }
+    }
+    let escort = if i.escort.enabled {
+        c.probability("interdiction.escort.incident_factor", i.escort.incident_factor);
+        c.count("interdiction.escort.convoy_size", u64::from(i.escort.convoy_size), 1);
+        let wait = c.hours("interdiction.escort.max_wait_h", i.escort.max_wait_h);
+        Some((i.escort.incident_factor, i.escort.convoy_size, wait.unwrap_or_default()))
+    } else {
+        None
+    };
+    InterdictionPlan {
+        incident_probability: i.incident_probability,
+        loss_probability: i.loss_probability,
+        detention: detention.unwrap_or_else(zero_dist),
+        closures_per_year: i.closures_per_year,
+        closure_duration: closure_duration.unwrap_or_else(zero_dist),
+        escort,
+    }
+}
+
+/// `[[sweep]]`: each axis names a sweepable key and has values that can be
+/// written into the scenario. Design points are not compiled here.
+pub(super) fn sweeps(c: &mut Checker, s: &Scenario) {
+    for (n, axis) in s.sweeps.iter().enumerate() {
+        let k = format!("sweep[{n}]");
+        if axis.values.is_empty() {
+            c.err(format!("{k}.values"), format!("axis \"{}\" has no values", axis.key));
+        }
+        let key_ok = match crate::sweep::check_key(s, &axis.key) {
+            Ok(()) => true,
+            Err(e) => {
+                c.err(format!("{k}.key"), e);
+                false
+            }
+        };
+        for (j, &v) in axis.values.iter().enumerate() {
+            if !v.is_finite() {
+                c.err(format!("{k}.values[{j}]"), format!("must be a finite number, got {v}"));
+            } else if key_ok {
+                // Each value must be writable into the scenario (e.g. no
+                // fractional berth count).
+                let mut probe = s.clone();
+                if let Err(e) = crate::sweep::apply(&mut probe, &axis.key, v) {
+                    c.err(format!("{k}.values[{j}]"), e);
+                }
+            }
+        }
+    }
+}
