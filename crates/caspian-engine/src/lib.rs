@@ -14,7 +14,9 @@
 //!   line, withdrawable requests and built-in utilization/queue statistics.
 //! - [`Level`]: a bounded store (tank farm, rail yard) whose puts wait when full
 //!   and whose gets wait when empty.
-//! - [`TimeWeighted`] and [`Tally`]: mergeable statistics with warm-up reset.
+//! - [`TimeWeighted`] and [`Tally`]: mergeable statistics with warm-up reset
+//!   ([`Tally`] is the workspace's one running mean and variance, Welford).
+//! - [`special`]: the error function and the standard normal distribution.
 //!
 //! The engine never does I/O, never reads the wall clock and never draws random
 //! numbers: models bring their own streams, so a run is a pure function of its
@@ -72,6 +74,7 @@ mod level;
 mod resource;
 mod scheduler;
 mod simulation;
+pub mod special;
 mod stats;
 mod time;
 
