@@ -1,143 +1,415 @@
 //! Sweepable parameters: the keys a sweep axis may name, and how a value is
 //! written into a scenario.
 //!
-//! | key | meaning |
-//! |---|---|
-//! | `port.<id>.berths.<class>` | berths of a class at a port |
-//! | `fleet.<id>.count` | vessels in a fleet |
-//! | `fleet.<id>.capacity` | cargo per voyage |
-//! | `storage.<id>.capacity` | storage capacity |
-//! | `inflow.<id>.arrivals_per_year` | demand |
-//! | `outflow.<id>.capacity_per_year` | hinterland link capacity |
-//! | `weather.storm_rate_multiplier` | multiplies every storm onset rate |
-//! | `weather.storm_duration_multiplier` | scales every storm duration |
-//! | `interdiction.incident_probability` | per-crossing incident probability |
-//! | `interdiction.loss_probability` | P(loss given incident) |
-//! | `interdiction.closures_per_year` | corridor-closure rate |
-//! | `interdiction.escort.enabled` | 0 or 1 |
+//! A key is parsed once into a [`SweepKey`] (its syntax: [`str::parse`]),
+//! checked against a scenario ([`SweepKey::check`]: the ids it names exist)
+//! and then written with [`SweepKey::apply`]. Its text form, which
+//! [`Display`](std::fmt::Display) gives back exactly, is what scenario files,
+//! `--axis` and the JSON documents carry.
+//!
+//! | key | meaning | unit |
+//! |---|---|---|
+//! | `port.<id>.berths.<class>` | berths of a class at a port | berths |
+//! | `fleet.<id>.count` | vessels in a fleet | vessels |
+//! | `fleet.<id>.capacity` | cargo per voyage | t or wagons per vessel |
+//! | `storage.<id>.capacity` | storage capacity | t or wagons |
+//! | `inflow.<id>.arrivals_per_year` | demand | arrivals per year |
+//! | `outflow.<id>.capacity_per_year` | hinterland link capacity | units per year |
+//! | `weather.storm_rate_multiplier` | multiplies every storm onset rate | x baseline |
+//! | `weather.storm_duration_multiplier` | scales every storm duration | x baseline |
+//! | `interdiction.incident_probability` | per-crossing incident probability | probability |
+//! | `interdiction.loss_probability` | P(loss given incident) | probability |
+//! | `interdiction.closures_per_year` | corridor-closure rate | per year |
+//! | `interdiction.escort.enabled` | 0 or 1 | 0 = off, 1 = on |
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 use crate::scenario::{BerthClass, Scenario};
 
-/// Checks that `key` names a sweepable parameter of `scenario`.
-///
-/// # Errors
-/// A message saying what is wrong with the key.
-pub fn check_key(scenario: &Scenario, key: &str) -> Result<(), String> {
-    let mut probe = scenario.clone();
-    apply(&mut probe, key, 1.0)
+/// A sweepable parameter, parsed from its dotted text form (see the module
+/// documentation for the grammar). Serialized as that text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+#[non_exhaustive]
+pub enum SweepKey {
+    /// `port.<id>.berths.<class>`.
+    Berths {
+        /// Port id.
+        port: String,
+        /// Berth class.
+        class: BerthClass,
+    },
+    /// `fleet.<id>.count`.
+    FleetCount {
+        /// Fleet id.
+        fleet: String,
+    },
+    /// `fleet.<id>.capacity`.
+    FleetCapacity {
+        /// Fleet id.
+        fleet: String,
+    },
+    /// `storage.<id>.capacity`.
+    StorageCapacity {
+        /// Storage id.
+        storage: String,
+    },
+    /// `inflow.<id>.arrivals_per_year`.
+    InflowArrivals {
+        /// Inflow id.
+        inflow: String,
+    },
+    /// `outflow.<id>.capacity_per_year`.
+    OutflowCapacity {
+        /// Outflow id.
+        outflow: String,
+    },
+    /// `weather.storm_rate_multiplier`.
+    StormRateMultiplier,
+    /// `weather.storm_duration_multiplier`.
+    StormDurationMultiplier,
+    /// `interdiction.incident_probability`.
+    IncidentProbability,
+    /// `interdiction.loss_probability`.
+    LossProbability,
+    /// `interdiction.closures_per_year`.
+    ClosuresPerYear,
+    /// `interdiction.escort.enabled`.
+    EscortEnabled,
 }
 
-/// Whether the parameter named by `key` takes only whole numbers (counts,
-/// capacities, on/off switches), so that a sampled design rounds it.
-pub fn needs_whole_number(key: &str) -> bool {
-    let parts: Vec<&str> = key.split('.').collect();
-    matches!(
-        parts.as_slice(),
-        ["port", _, "berths", _]
-            | ["fleet", _, "count" | "capacity"]
-            | ["storage", _, "capacity"]
-            | ["interdiction", "escort", "enabled"]
-    )
+/// Text that is not a sweepable key.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum SweepKeyError {
+    /// No sweepable parameter has this form.
+    #[error("\"{key}\" is not a sweepable parameter (see docs/scenarios.md, section Sweeps)")]
+    NotSweepable {
+        /// The text given.
+        key: String,
+    },
+    /// `port.<id>.berths.<class>` with a class that does not exist.
+    #[error("{key}: unknown berth class \"{class}\"")]
+    UnknownBerthClass {
+        /// The text given.
+        key: String,
+        /// The class given.
+        class: String,
+    },
 }
 
-/// Writes `value` into the parameter named by `key`.
-///
-/// # Errors
-/// A message when the key is unknown or the value does not fit the parameter
-/// (e.g. a fractional berth count).
-pub fn apply(scenario: &mut Scenario, key: &str, value: f64) -> Result<(), String> {
-    let parts: Vec<&str> = key.split('.').collect();
-    let count = |v: f64| -> Result<u32, String> {
-        if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX) {
-            Ok(v as u32)
-        } else {
-            Err(format!("{key} needs a whole non-negative number, got {v}"))
-        }
-    };
-    let amount = |v: f64| -> Result<u64, String> {
-        if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 1e15 {
-            Ok(v as u64)
-        } else {
-            Err(format!("{key} needs a whole non-negative number, got {v}"))
-        }
-    };
-    let unknown = |what: &str, id: &str| format!("{key}: unknown {what} \"{id}\"");
-    match parts.as_slice() {
-        ["port", id, "berths", class] => {
-            let class = BerthClass::ALL
-                .into_iter()
-                .find(|c| c.as_str() == *class)
-                .ok_or_else(|| format!("{key}: unknown berth class \"{class}\""))?;
-            let port = scenario
-                .ports
-                .iter_mut()
-                .find(|p| p.id == *id)
-                .ok_or_else(|| unknown("port", id))?;
-            port.berths.set(class, count(value)?);
-        }
-        ["fleet", id, field @ ("count" | "capacity")] => {
-            let fleet = scenario
-                .fleets
-                .iter_mut()
-                .find(|f| f.id == *id)
-                .ok_or_else(|| unknown("fleet", id))?;
-            if *field == "count" {
-                fleet.count = count(value)?;
-            } else {
-                fleet.capacity = amount(value)?;
+/// A sweep key or value that does not fit a scenario.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum SweepError {
+    /// The key's text is not a sweepable key.
+    #[error(transparent)]
+    Key(#[from] SweepKeyError),
+    /// The key names an id the scenario does not have.
+    #[error("{key}: unknown {what} \"{id}\"")]
+    UnknownId {
+        /// The key.
+        key: SweepKey,
+        /// The kind of thing named: `port`, `fleet`, `storage`, `inflow`, `outflow`.
+        what: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// A count or capacity given a negative, fractional or huge value.
+    #[error("{key} needs a whole non-negative number, got {value}")]
+    NotWholeNumber {
+        /// The key.
+        key: SweepKey,
+        /// The value given.
+        value: f64,
+    },
+    /// An on/off switch given something other than 0 or 1.
+    #[error("{key} takes 0 or 1, got {value}")]
+    NotSwitch {
+        /// The key.
+        key: SweepKey,
+        /// The value given.
+        value: f64,
+    },
+}
+
+impl FromStr for SweepKey {
+    type Err = SweepKeyError;
+
+    fn from_str(key: &str) -> Result<Self, SweepKeyError> {
+        let parts: Vec<&str> = key.split('.').collect();
+        let id = |s: &str| s.to_string();
+        Ok(match parts.as_slice() {
+            ["port", port, "berths", class] => SweepKey::Berths {
+                port: id(port),
+                class: BerthClass::ALL.into_iter().find(|c| c.as_str() == *class).ok_or_else(
+                    || SweepKeyError::UnknownBerthClass { key: key.into(), class: id(class) },
+                )?,
+            },
+            ["fleet", fleet, "count"] => SweepKey::FleetCount { fleet: id(fleet) },
+            ["fleet", fleet, "capacity"] => SweepKey::FleetCapacity { fleet: id(fleet) },
+            ["storage", storage, "capacity"] => SweepKey::StorageCapacity { storage: id(storage) },
+            ["inflow", inflow, "arrivals_per_year"] => {
+                SweepKey::InflowArrivals { inflow: id(inflow) }
             }
-        }
-        ["storage", id, "capacity"] => {
-            let st = scenario
-                .storages
-                .iter_mut()
-                .find(|s| s.id == *id)
-                .ok_or_else(|| unknown("storage", id))?;
-            st.capacity = amount(value)?;
-        }
-        ["inflow", id, "arrivals_per_year"] => {
-            scenario
-                .inflows
-                .iter_mut()
-                .find(|f| f.id == *id)
-                .ok_or_else(|| unknown("inflow", id))?
-                .arrivals_per_year = value;
-        }
-        ["outflow", id, "capacity_per_year"] => {
-            scenario
-                .outflows
-                .iter_mut()
-                .find(|o| o.id == *id)
-                .ok_or_else(|| unknown("outflow", id))?
-                .capacity_per_year = value;
-        }
-        ["weather", "storm_rate_multiplier"] => {
-            for a in &mut scenario.sea_areas {
-                a.storm_onsets_per_month.iter_mut().for_each(|r| *r *= value);
+            ["outflow", outflow, "capacity_per_year"] => {
+                SweepKey::OutflowCapacity { outflow: id(outflow) }
             }
-        }
-        ["weather", "storm_duration_multiplier"] => {
-            for a in &mut scenario.sea_areas {
-                a.storm_duration_h = a.storm_duration_h.scaled(value);
+            ["weather", "storm_rate_multiplier"] => SweepKey::StormRateMultiplier,
+            ["weather", "storm_duration_multiplier"] => SweepKey::StormDurationMultiplier,
+            ["interdiction", "incident_probability"] => SweepKey::IncidentProbability,
+            ["interdiction", "loss_probability"] => SweepKey::LossProbability,
+            ["interdiction", "closures_per_year"] => SweepKey::ClosuresPerYear,
+            ["interdiction", "escort", "enabled"] => SweepKey::EscortEnabled,
+            _ => return Err(SweepKeyError::NotSweepable { key: key.into() }),
+        })
+    }
+}
+
+impl fmt::Display for SweepKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SweepKey::Berths { port, class } => write!(f, "port.{port}.berths.{}", class.as_str()),
+            SweepKey::FleetCount { fleet } => write!(f, "fleet.{fleet}.count"),
+            SweepKey::FleetCapacity { fleet } => write!(f, "fleet.{fleet}.capacity"),
+            SweepKey::StorageCapacity { storage } => write!(f, "storage.{storage}.capacity"),
+            SweepKey::InflowArrivals { inflow } => write!(f, "inflow.{inflow}.arrivals_per_year"),
+            SweepKey::OutflowCapacity { outflow } => {
+                write!(f, "outflow.{outflow}.capacity_per_year")
             }
-        }
-        ["interdiction", "incident_probability"] => {
-            scenario.interdiction.incident_probability = value;
-        }
-        ["interdiction", "loss_probability"] => scenario.interdiction.loss_probability = value,
-        ["interdiction", "closures_per_year"] => scenario.interdiction.closures_per_year = value,
-        ["interdiction", "escort", "enabled"] => {
-            scenario.interdiction.escort.enabled = match value {
-                0.0 => false,
-                1.0 => true,
-                _ => return Err(format!("{key} takes 0 or 1, got {value}")),
-            };
-        }
-        _ => {
-            return Err(format!(
-                "\"{key}\" is not a sweepable parameter (see docs/scenarios.md, section Sweeps)"
-            ));
+            SweepKey::StormRateMultiplier => f.write_str("weather.storm_rate_multiplier"),
+            SweepKey::StormDurationMultiplier => f.write_str("weather.storm_duration_multiplier"),
+            SweepKey::IncidentProbability => f.write_str("interdiction.incident_probability"),
+            SweepKey::LossProbability => f.write_str("interdiction.loss_probability"),
+            SweepKey::ClosuresPerYear => f.write_str("interdiction.closures_per_year"),
+            SweepKey::EscortEnabled => f.write_str("interdiction.escort.enabled"),
         }
     }
-    Ok(())
+}
+
+impl TryFrom<String> for SweepKey {
+    type Error = SweepKeyError;
+    fn try_from(text: String) -> Result<Self, SweepKeyError> {
+        text.parse()
+    }
+}
+
+impl From<SweepKey> for String {
+    fn from(key: SweepKey) -> String {
+        key.to_string()
+    }
+}
+
+/// The position of the entry with `id` in `items`, or the error naming it.
+fn find<T>(
+    key: &SweepKey,
+    items: &[T],
+    what: &'static str,
+    id: &str,
+    id_of: impl Fn(&T) -> &str,
+) -> Result<usize, SweepError> {
+    items.iter().position(|x| id_of(x) == id).ok_or_else(|| SweepError::UnknownId {
+        key: key.clone(),
+        what,
+        id: id.to_string(),
+    })
+}
+
+impl SweepKey {
+    /// Checks that the ids the key names exist in `scenario`.
+    ///
+    /// # Errors
+    /// [`SweepError::UnknownId`].
+    pub fn check(&self, scenario: &Scenario) -> Result<(), SweepError> {
+        self.locate(scenario).map(|_| ())
+    }
+
+    /// The position of the entry the key names in its table (0 for the
+    /// scenario-wide keys).
+    fn locate(&self, s: &Scenario) -> Result<usize, SweepError> {
+        match self {
+            SweepKey::Berths { port, .. } => find(self, &s.ports, "port", port, |p| &p.id),
+            SweepKey::FleetCount { fleet } | SweepKey::FleetCapacity { fleet } => {
+                find(self, &s.fleets, "fleet", fleet, |f| &f.id)
+            }
+            SweepKey::StorageCapacity { storage } => {
+                find(self, &s.storages, "storage", storage, |x| &x.id)
+            }
+            SweepKey::InflowArrivals { inflow } => {
+                find(self, &s.inflows, "inflow", inflow, |f| &f.id)
+            }
+            SweepKey::OutflowCapacity { outflow } => {
+                find(self, &s.outflows, "outflow", outflow, |o| &o.id)
+            }
+            _ => Ok(0),
+        }
+    }
+
+    /// Whether the parameter takes only whole numbers (counts, capacities,
+    /// on/off switches), so that a sampled design rounds it.
+    pub fn needs_whole_number(&self) -> bool {
+        matches!(
+            self,
+            SweepKey::Berths { .. }
+                | SweepKey::FleetCount { .. }
+                | SweepKey::FleetCapacity { .. }
+                | SweepKey::StorageCapacity { .. }
+                | SweepKey::EscortEnabled
+        )
+    }
+
+    /// The parameter's unit, for axis labels.
+    pub fn unit(&self) -> &'static str {
+        match self {
+            SweepKey::Berths { .. } => "berths",
+            SweepKey::FleetCount { .. } => "vessels",
+            SweepKey::FleetCapacity { .. } => "t or wagons per vessel",
+            SweepKey::StorageCapacity { .. } => "t or wagons",
+            SweepKey::InflowArrivals { .. } => "arrivals per year",
+            SweepKey::OutflowCapacity { .. } => "units per year",
+            SweepKey::StormRateMultiplier | SweepKey::StormDurationMultiplier => "x baseline",
+            SweepKey::IncidentProbability | SweepKey::LossProbability => "probability",
+            SweepKey::ClosuresPerYear => "per year",
+            SweepKey::EscortEnabled => "0 = off, 1 = on",
+        }
+    }
+
+    /// `value` as a whole number in `[0, max]`.
+    fn whole(&self, value: f64, max: f64) -> Result<f64, SweepError> {
+        if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= max {
+            Ok(value)
+        } else {
+            Err(SweepError::NotWholeNumber { key: self.clone(), value })
+        }
+    }
+
+    /// Writes `value` into the parameter in `scenario`.
+    ///
+    /// # Errors
+    /// [`SweepError::UnknownId`] when an id the key names does not exist,
+    /// [`SweepError::NotWholeNumber`] or [`SweepError::NotSwitch`] when the
+    /// value does not fit the parameter (e.g. a fractional berth count).
+    pub fn apply(&self, scenario: &mut Scenario, value: f64) -> Result<(), SweepError> {
+        let at = self.locate(scenario)?;
+        let count = |v: f64| self.whole(v, f64::from(u32::MAX)).map(|v| v as u32);
+        let amount = |v: f64| self.whole(v, 1e15).map(|v| v as u64);
+        let s = scenario;
+        match self {
+            SweepKey::Berths { class, .. } => s.ports[at].berths.set(*class, count(value)?),
+            SweepKey::FleetCount { .. } => s.fleets[at].count = count(value)?,
+            SweepKey::FleetCapacity { .. } => s.fleets[at].capacity = amount(value)?,
+            SweepKey::StorageCapacity { .. } => s.storages[at].capacity = amount(value)?,
+            SweepKey::InflowArrivals { .. } => s.inflows[at].arrivals_per_year = value,
+            SweepKey::OutflowCapacity { .. } => s.outflows[at].capacity_per_year = value,
+            SweepKey::StormRateMultiplier => {
+                for a in &mut s.sea_areas {
+                    a.storm_onsets_per_month.iter_mut().for_each(|r| *r *= value);
+                }
+            }
+            SweepKey::StormDurationMultiplier => {
+                for a in &mut s.sea_areas {
+                    a.storm_duration_h = a.storm_duration_h.scaled(value);
+                }
+            }
+            SweepKey::IncidentProbability => s.interdiction.incident_probability = value,
+            SweepKey::LossProbability => s.interdiction.loss_probability = value,
+            SweepKey::ClosuresPerYear => s.interdiction.closures_per_year = value,
+            SweepKey::EscortEnabled => {
+                s.interdiction.escort.enabled = match value {
+                    0.0 => false,
+                    1.0 => true,
+                    _ => return Err(SweepError::NotSwitch { key: self.clone(), value }),
+                };
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parses `key` and checks it against `scenario` (see [`SweepKey::check`]).
+///
+/// # Errors
+/// [`SweepError::Key`] when the text is not a sweepable key,
+/// [`SweepError::UnknownId`] when an id it names does not exist.
+pub fn check_key(scenario: &Scenario, key: &str) -> Result<(), SweepError> {
+    key.parse::<SweepKey>()?.check(scenario)
+}
+
+/// Parses `key` and writes `value` into the parameter it names (see
+/// [`SweepKey::apply`]).
+///
+/// # Errors
+/// As [`check_key`], and when the value does not fit the parameter.
+pub fn apply(scenario: &mut Scenario, key: &str, value: f64) -> Result<(), SweepError> {
+    key.parse::<SweepKey>()?.apply(scenario, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEYS: [&str; 12] = [
+        "port.alat.berths.rail_ferry",
+        "fleet.f.count",
+        "fleet.f.capacity",
+        "storage.s.capacity",
+        "inflow.i.arrivals_per_year",
+        "outflow.o.capacity_per_year",
+        "weather.storm_rate_multiplier",
+        "weather.storm_duration_multiplier",
+        "interdiction.incident_probability",
+        "interdiction.loss_probability",
+        "interdiction.closures_per_year",
+        "interdiction.escort.enabled",
+    ];
+
+    #[test]
+    fn keys_round_trip_through_their_text() {
+        for text in KEYS {
+            let key: SweepKey = text.parse().unwrap();
+            assert_eq!(key.to_string(), text);
+            assert!(!key.unit().is_empty(), "{text}");
+            // Serde goes through the same text.
+            assert_eq!(String::from(key.clone()), text);
+            assert_eq!(SweepKey::try_from(text.to_string()), Ok(key));
+        }
+    }
+
+    #[test]
+    fn bad_keys_say_what_is_wrong() {
+        for text in ["", "port", "weather.storm", "fleet.f.speed_kn", "port.p.berths", "a.b.c.d.e"]
+        {
+            let e = text.parse::<SweepKey>().unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "\"{text}\" is not a sweepable parameter (see docs/scenarios.md, section Sweeps)"
+                )
+            );
+        }
+        let e = "port.p.berths.dock".parse::<SweepKey>().unwrap_err();
+        assert_eq!(e.to_string(), "port.p.berths.dock: unknown berth class \"dock\"");
+    }
+
+    #[test]
+    fn apply_writes_and_checks_values() {
+        let mut s = crate::parse(crate::BASELINE_TOML, "baseline").unwrap();
+        let port = s.ports[0].id.clone();
+        let key: SweepKey = format!("port.{port}.berths.tanker").parse().unwrap();
+        assert!(key.needs_whole_number());
+        key.apply(&mut s, 3.0).unwrap();
+        assert_eq!(s.ports[0].berths.tanker, 3);
+        let e = key.apply(&mut s, 1.5).unwrap_err();
+        assert_eq!(e.to_string(), format!("{key} needs a whole non-negative number, got 1.5"));
+        let e = apply(&mut s, "fleet.ghost.count", 1.0).unwrap_err();
+        assert_eq!(e.to_string(), "fleet.ghost.count: unknown fleet \"ghost\"");
+        assert_eq!(check_key(&s, "fleet.ghost.count"), Err(e));
+        let e = apply(&mut s, "interdiction.escort.enabled", 0.5).unwrap_err();
+        assert_eq!(e.to_string(), "interdiction.escort.enabled takes 0 or 1, got 0.5");
+        assert!(!SweepKey::StormRateMultiplier.needs_whole_number());
+    }
 }

@@ -8,6 +8,7 @@ use super::check::{Checker, index_ids, lookup, zero_dist};
 use super::class_index;
 use super::plan::{InterdictionPlan, OpenTrafficPlan, PortPlan};
 use crate::scenario::Scenario;
+use crate::sweep::{SweepError, SweepKey};
 
 /// `[[open_traffic]]`: port, berth class, arrivals and service.
 pub(super) fn open_traffic(
@@ -95,22 +96,27 @@ pub(super) fn sweeps(c: &mut Checker, s: &Scenario) {
         if axis.values.is_empty() {
             c.err(format!("{k}.values"), format!("axis \"{}\" has no values", axis.key));
         }
-        let key_ok = match crate::sweep::check_key(s, &axis.key) {
-            Ok(()) => true,
+        let key = axis
+            .key
+            .parse::<SweepKey>()
+            .map_err(SweepError::from)
+            .and_then(|key| key.check(s).map(|()| key));
+        let key = match key {
+            Ok(key) => Some(key),
             Err(e) => {
-                c.err(format!("{k}.key"), e);
-                false
+                c.err(format!("{k}.key"), e.to_string());
+                None
             }
         };
         for (j, &v) in axis.values.iter().enumerate() {
             if !v.is_finite() {
                 c.err(format!("{k}.values[{j}]"), format!("must be a finite number, got {v}"));
-            } else if key_ok {
+            } else if let Some(key) = &key {
                 // Each value must be writable into the scenario (e.g. no
                 // fractional berth count).
                 let mut probe = s.clone();
-                if let Err(e) = crate::sweep::apply(&mut probe, &axis.key, v) {
-                    c.err(format!("{k}.values[{j}]"), e);
+                if let Err(e) = key.apply(&mut probe, v) {
+                    c.err(format!("{k}.values[{j}]"), e.to_string());
                 }
             }
         }
