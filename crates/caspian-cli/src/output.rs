@@ -47,7 +47,7 @@ pub(crate) fn sweep_table(doc: &SweepDoc, patterns: &[String]) -> String {
             .collect()
     });
     let mut header: Vec<String> = vec!["point".into()];
-    header.extend(doc.axes.iter().map(|a| a.key.clone()));
+    header.extend(doc.axes.iter().map(|a| a.key.to_string()));
     for n in &names {
         header.push(n.clone());
         header.push("+-95%".into());
@@ -122,7 +122,7 @@ pub(crate) fn write_replications_csv(path: &Path, rec: &PointRecords) -> Result<
 pub(crate) fn write_sweep_csv(path: &Path, doc: &SweepDoc) -> Result<(), Failure> {
     let mut w = csv_writer();
     let mut header = vec!["point".to_string()];
-    header.extend(doc.axes.iter().map(|a| a.key.clone()));
+    header.extend(doc.axes.iter().map(|a| a.key.to_string()));
     header.extend(
         ["kpi", "mean", "sd", "ci95_low", "ci95_high", "p05", "p50", "p95", "n"].map(String::from),
     );

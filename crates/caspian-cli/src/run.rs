@@ -34,7 +34,8 @@ pub(crate) fn parse_shard(
     common: &CommonArgs,
 ) -> Result<Option<Shard>, Failure> {
     let Some(spec) = spec else { return Ok(None) };
-    let shard = Shard::parse(spec, |v| std::env::var(v).ok()).map_err(Failure::Input)?;
+    let shard =
+        Shard::parse(spec, |v| std::env::var(v).ok()).map_err(|e| Failure::Input(e.to_string()))?;
     if common.json.is_none() {
         return Err(Failure::Input("--shard needs --json FILE to write the partial result".into()));
     }

@@ -66,7 +66,13 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let c = &args.common;
     let (text, source) = read_scenario(Some(&args.scenario))?;
     let extra = args.axes.iter().map(|a| parse_axis(a)).collect::<Result<Vec<_>, _>>();
-    let study = Study::sweep(&text, &source, c.seed, extra.map_err(Failure::Input)?, args.lhs)?;
+    let study = Study::sweep(
+        &text,
+        &source,
+        c.seed,
+        extra.map_err(|e| Failure::Input(e.to_string()))?,
+        args.lhs,
+    )?;
     let target = c.target.target(c.replications)?;
     let shard = parse_shard(args.shard.as_deref(), c)?;
     let cp_path = args.checkpoint.clone().unwrap_or_else(|| default_checkpoint(&args));
@@ -255,7 +261,8 @@ fn resume_records(
         );
         return Ok(None);
     }
-    let (records, torn) = checkpoint::load(path, head).map_err(Failure::Input)?;
+    let (records, torn) =
+        checkpoint::load(path, head).map_err(|e| Failure::Input(e.to_string()))?;
     let held: usize = records.iter().map(|r| r.rows.len()).sum();
     note(
         args.common.quiet,

@@ -14,6 +14,7 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 use crate::atomic;
 use crate::document::StudyHeader;
@@ -119,34 +120,106 @@ impl Checkpoint {
     }
 }
 
+/// A checkpoint that cannot be resumed from.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum CheckpointError {
+    /// The file cannot be read.
+    #[error("cannot read checkpoint {path}: {source}")]
+    Read {
+        /// The file, as displayed.
+        path: String,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// The file is empty.
+    #[error("checkpoint {path} is empty")]
+    Empty {
+        /// The file, as displayed.
+        path: String,
+    },
+    /// The first line is not a checkpoint header.
+    #[error("{path} is not a caspian checkpoint: {source}")]
+    NotACheckpoint {
+        /// The file, as displayed.
+        path: String,
+        /// The JSON error.
+        source: serde_json::Error,
+    },
+    /// The header is of another kind of file.
+    #[error("{path} is not a checkpoint (kind \"{kind}\")")]
+    WrongKind {
+        /// The file, as displayed.
+        path: String,
+        /// The kind found.
+        kind: String,
+    },
+    /// The checkpoint belongs to another study.
+    #[error(
+        "checkpoint {path} belongs to a different study ({what} differs); \
+         delete it or run without --resume"
+    )]
+    OtherStudy {
+        /// The file, as displayed.
+        path: String,
+        /// What differs.
+        what: &'static str,
+    },
+    /// The checkpoint belongs to another shard.
+    #[error("checkpoint {path} is for a different --shard")]
+    OtherShard {
+        /// The file, as displayed.
+        path: String,
+    },
+    /// A line before the last is not JSON of a batch.
+    #[error("checkpoint {path} line {line}: {source}")]
+    Json {
+        /// The file, as displayed.
+        path: String,
+        /// The line number, from 1.
+        line: usize,
+        /// The JSON error.
+        source: serde_json::Error,
+    },
+    /// A batch that does not fit the records before it.
+    #[error("checkpoint {path} line {line}: {what}")]
+    Corrupt {
+        /// The file, as displayed.
+        path: String,
+        /// The line number, from 1.
+        line: usize,
+        /// What is wrong.
+        what: &'static str,
+    },
+}
+
 /// Reads the records saved in the checkpoint at `path`, which must belong to
 /// the study `expected`. Returns the records per design point and whether a
 /// torn last line (from a kill mid-write) was dropped.
 ///
 /// # Errors
-/// A message when the file cannot be read, belongs to another study, or is
-/// corrupt beyond a torn last line.
-pub fn load(path: &Path, expected: &CheckpointHeader) -> Result<(Vec<PointRecords>, bool), String> {
-    let name = path.display();
-    let file = File::open(path).map_err(|e| format!("cannot read checkpoint {name}: {e}"))?;
-    let lines: Vec<String> = BufReader::new(file)
-        .lines()
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("cannot read checkpoint {name}: {e}"))?;
-    let first = lines.first().ok_or_else(|| format!("checkpoint {name} is empty"))?;
+/// [`CheckpointError`] when the file cannot be read, belongs to another
+/// study, or is corrupt beyond a torn last line.
+pub fn load(
+    path: &Path,
+    expected: &CheckpointHeader,
+) -> Result<(Vec<PointRecords>, bool), CheckpointError> {
+    let name = || path.display().to_string();
+    let read = |source| CheckpointError::Read { path: name(), source };
+    let file = File::open(path).map_err(read)?;
+    let lines: Vec<String> =
+        BufReader::new(file).lines().collect::<Result<_, _>>().map_err(read)?;
+    let first = lines.first().ok_or_else(|| CheckpointError::Empty { path: name() })?;
     let head: CheckpointHeader = serde_json::from_str(first)
-        .map_err(|e| format!("{name} is not a caspian checkpoint: {e}"))?;
+        .map_err(|source| CheckpointError::NotACheckpoint { path: name(), source })?;
     if head.kind != "checkpoint" {
-        return Err(format!("{name} is not a checkpoint (kind \"{}\")", head.kind));
+        return Err(CheckpointError::WrongKind { path: name(), kind: head.kind });
     }
     if let Some(what) = difference(&expected.header, &head.header) {
-        return Err(format!(
-            "checkpoint {name} belongs to a different study ({what} differs); \
-             delete it or run without --resume"
-        ));
+        return Err(CheckpointError::OtherStudy { path: name(), what });
     }
     if head.shard != expected.shard {
-        return Err(format!("checkpoint {name} is for a different --shard"));
+        return Err(CheckpointError::OtherShard { path: name() });
     }
     let points = expected.header.points.len();
     let first_rep = expected.shard.range(expected.header.replications).start;
@@ -159,9 +232,11 @@ pub fn load(path: &Path, expected: &CheckpointHeader) -> Result<(Vec<PointRecord
                 torn = true;
                 break;
             }
-            Err(e) => return Err(format!("checkpoint {name} line {}: {e}", i + 1)),
+            Err(source) => {
+                return Err(CheckpointError::Json { path: name(), line: i + 1, source });
+            }
         };
-        let corrupt = |what: &str| format!("checkpoint {name} line {}: {what}", i + 1);
+        let corrupt = |what| CheckpointError::Corrupt { path: name(), line: i + 1, what };
         let rec =
             records.get_mut(batch.point).ok_or_else(|| corrupt("design point out of range"))?;
         if rec.rows.is_empty() {

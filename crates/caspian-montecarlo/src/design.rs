@@ -4,9 +4,11 @@
 //! with the same replication indices, so points differ only in their
 //! parameters, never in their random numbers (common random numbers).
 
+use caspian_shipping::SweepKey;
 use rand::rngs::ChaCha8Rng;
 use rand::{Rng, RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 /// The largest number of design points a sweep may have.
 pub const MAX_POINTS: usize = 100_000;
@@ -16,11 +18,11 @@ pub const MAX_POINTS: usize = 100_000;
 /// never shared with the model.
 const LHS_STREAM: u64 = u64::MAX;
 
-/// One swept parameter and its values.
+/// One swept parameter and its values. In JSON the key is its text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Axis {
-    /// A sweepable key (see `caspian_shipping::sweep`).
-    pub key: String,
+    /// The swept parameter.
+    pub key: SweepKey,
     /// Its values, in the order given.
     pub values: Vec<f64>,
 }
@@ -38,20 +40,32 @@ pub enum DesignKind {
     },
 }
 
+/// A design that cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum DesignError {
+    /// The full factorial would have more than [`MAX_POINTS`] points.
+    #[error(
+        "the full-factorial design has more than {MAX_POINTS} points; use fewer values or --lhs"
+    )]
+    TooManyPoints,
+    /// A Latin hypercube with zero or more than [`MAX_POINTS`] samples.
+    #[error("--lhs needs between 1 and {MAX_POINTS} samples, got {samples}")]
+    Samples {
+        /// The samples asked for.
+        samples: u32,
+    },
+}
+
 /// Every combination of the axes' values, the last axis varying fastest.
 ///
 /// # Errors
-/// A message when the design would exceed [`MAX_POINTS`].
-pub fn full_factorial(axes: &[Axis]) -> Result<Vec<Vec<f64>>, String> {
+/// [`DesignError::TooManyPoints`] when the design would exceed [`MAX_POINTS`].
+pub fn full_factorial(axes: &[Axis]) -> Result<Vec<Vec<f64>>, DesignError> {
     let total = axes.iter().try_fold(1usize, |acc, a| acc.checked_mul(a.values.len()));
     match total {
         Some(n) if n <= MAX_POINTS => {}
-        _ => {
-            return Err(format!(
-                "the full-factorial design has more than {MAX_POINTS} points; \
-                 use fewer values or --lhs"
-            ));
-        }
+        _ => return Err(DesignError::TooManyPoints),
     }
     let mut points = vec![Vec::new()];
     for axis in axes {
@@ -72,25 +86,25 @@ pub fn full_factorial(axes: &[Axis]) -> Result<Vec<Vec<f64>>, String> {
 /// A Latin hypercube of `samples` points over each axis' range
 /// `[min(values), max(values)]`: each axis' range is cut into `samples` equal
 /// strata and every stratum is used exactly once. Axes whose key needs a
-/// whole number (`whole[i]`) are rounded to the nearest integer. The design
-/// depends only on `seed`.
+/// whole number ([`SweepKey::needs_whole_number`]) take whole values only.
+/// The design depends only on `seed`.
 ///
 /// # Errors
-/// A message when `samples` is zero or above [`MAX_POINTS`].
+/// [`DesignError::Samples`] when `samples` is zero or above [`MAX_POINTS`].
 pub fn latin_hypercube(
     axes: &[Axis],
-    whole: &[bool],
     samples: u32,
     seed: u64,
-) -> Result<Vec<Vec<f64>>, String> {
+) -> Result<Vec<Vec<f64>>, DesignError> {
     let n = samples as usize;
     if n == 0 || n > MAX_POINTS {
-        return Err(format!("--lhs needs between 1 and {MAX_POINTS} samples, got {samples}"));
+        return Err(DesignError::Samples { samples });
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(LHS_STREAM);
     let mut points = vec![Vec::with_capacity(axes.len()); n];
-    for (axis, &whole) in axes.iter().zip(whole) {
+    for axis in axes {
+        let whole = axis.key.needs_whole_number();
         let lo = axis.values.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = axis.values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let mut strata: Vec<usize> = (0..n).collect();
@@ -121,14 +135,17 @@ pub fn latin_hypercube(
 mod tests {
     use super::*;
 
+    /// A continuous axis and a whole-number one.
+    const X: &str = "weather.storm_rate_multiplier";
+    const K: &str = "fleet.f.count";
+
     fn axis(key: &str, values: &[f64]) -> Axis {
-        Axis { key: key.into(), values: values.to_vec() }
+        Axis { key: key.parse().unwrap(), values: values.to_vec() }
     }
 
     #[test]
     fn full_factorial_enumerates_every_combination_in_order() {
-        let pts =
-            full_factorial(&[axis("a", &[1.0, 2.0]), axis("b", &[10.0, 20.0, 30.0])]).unwrap();
+        let pts = full_factorial(&[axis(X, &[1.0, 2.0]), axis(K, &[10.0, 20.0, 30.0])]).unwrap();
         assert_eq!(pts.len(), 6);
         assert_eq!(pts[0], vec![1.0, 10.0]);
         assert_eq!(pts[1], vec![1.0, 20.0]);
@@ -139,16 +156,20 @@ mod tests {
     #[test]
     fn full_factorial_refuses_huge_designs() {
         let big: Vec<f64> = (0..1000).map(f64::from).collect();
-        let axes = [axis("a", &big), axis("b", &big)];
-        assert!(full_factorial(&axes).is_err());
+        let axes = [axis(X, &big), axis(K, &big)];
+        let e = full_factorial(&axes).unwrap_err();
+        assert_eq!(e, DesignError::TooManyPoints);
+        assert!(e.to_string().starts_with("the full-factorial design has more than 100000 points"));
+        let e = latin_hypercube(&axes, 0, 1).unwrap_err();
+        assert_eq!(e.to_string(), "--lhs needs between 1 and 100000 samples, got 0");
     }
 
     #[test]
     fn latin_hypercube_uses_each_stratum_once_and_is_reproducible() {
-        let axes = [axis("x", &[0.0, 1.0]), axis("k", &[1.0, 5.0])];
-        let pts = latin_hypercube(&axes, &[false, true], 10, 42).unwrap();
-        assert_eq!(pts, latin_hypercube(&axes, &[false, true], 10, 42).unwrap());
-        assert_ne!(pts, latin_hypercube(&axes, &[false, true], 10, 43).unwrap());
+        let axes = [axis(X, &[0.0, 1.0]), axis(K, &[1.0, 5.0])];
+        let pts = latin_hypercube(&axes, 10, 42).unwrap();
+        assert_eq!(pts, latin_hypercube(&axes, 10, 42).unwrap());
+        assert_ne!(pts, latin_hypercube(&axes, 10, 43).unwrap());
         let mut strata: Vec<usize> = pts.iter().map(|p| (p[0] * 10.0).floor() as usize).collect();
         strata.sort_unstable();
         assert_eq!(strata, (0..10).collect::<Vec<_>>());
@@ -157,7 +178,7 @@ mod tests {
             assert!((1.0..=5.0).contains(&p[1]));
         }
         // Whole-number axes: each of the values 1..=5 gets an equal share.
-        let pts = latin_hypercube(&axes, &[false, true], 1000, 7).unwrap();
+        let pts = latin_hypercube(&axes, 1000, 7).unwrap();
         for k in 1..=5 {
             let count = pts.iter().filter(|p| p[1] == f64::from(k)).count();
             assert_eq!(count, 200, "value {k}");

@@ -29,12 +29,12 @@ pub enum StudyError {
         origin: String,
     },
     /// The design cannot be built (too many points, zero samples).
-    #[error("{origin}: {message}")]
+    #[error("{origin}: {source}")]
     Design {
         /// Scenario origin.
         origin: String,
         /// What is wrong.
-        message: String,
+        source: crate::design::DesignError,
     },
     /// A design point's values make the scenario invalid.
     #[error("{origin}: design point {index} ({setting}) is not a valid scenario:{}", list(errors))]

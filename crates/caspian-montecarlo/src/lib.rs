@@ -48,3 +48,7 @@ pub mod sequential;
 pub mod shard;
 pub mod stats;
 pub mod study;
+
+/// The sweep-key type of `caspian_shipping::sweep`, for crates that see the
+/// runner only (the report).
+pub use caspian_shipping::sweep::{SweepKey, SweepKeyError};

@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 /// Environment variables that carry an array-job index, in the order they
 /// are tried by `--shard auto/N`.
@@ -18,43 +19,88 @@ pub struct Shard {
     pub count: u32,
 }
 
+/// A malformed `--shard` argument.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ShardError {
+    /// No `/` between the index and the count.
+    #[error("--shard \"{spec}\": expected K/N or auto/N")]
+    Syntax {
+        /// The argument given.
+        spec: String,
+    },
+    /// The count is not a whole number above 0.
+    #[error("--shard \"{spec}\": N must be a whole number above 0")]
+    Count {
+        /// The argument given.
+        spec: String,
+    },
+    /// The index is neither a whole number nor `auto`.
+    #[error("--shard \"{spec}\": K must be a whole number or auto")]
+    Index {
+        /// The argument given.
+        spec: String,
+    },
+    /// `auto` with none of [`INDEX_VARIABLES`] set.
+    #[error(
+        "--shard auto/{count}: neither SLURM_ARRAY_TASK_ID (Slurm job array) nor \
+         JOB_COMPLETION_INDEX (Kubernetes Indexed Job) is set; give the index \
+         explicitly as K/{count}"
+    )]
+    NoIndexVariable {
+        /// The count given.
+        count: u32,
+    },
+    /// `auto` with an index variable that is not a whole number.
+    #[error("--shard auto/{count}: {variable}=\"{value}\" is not a whole number")]
+    IndexVariable {
+        /// The count given.
+        count: u32,
+        /// The variable read.
+        variable: &'static str,
+        /// Its value.
+        value: String,
+    },
+    /// An index at or above the count.
+    #[error("--shard {index}/{count}: the index counts from 0 and must be below {count}")]
+    IndexTooLarge {
+        /// The index given.
+        index: u32,
+        /// The count given.
+        count: u32,
+    },
+}
+
 impl Shard {
     /// Parses `K/N` or `auto/N`; `auto` reads the index from `env` (Slurm's
     /// `SLURM_ARRAY_TASK_ID`, then Kubernetes' `JOB_COMPLETION_INDEX`).
     ///
     /// # Errors
-    /// A message saying what is wrong.
-    pub fn parse(spec: &str, env: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
-        let (k, n) = spec
-            .split_once('/')
-            .ok_or_else(|| format!("--shard \"{spec}\": expected K/N or auto/N"))?;
+    /// [`ShardError`] saying what is wrong.
+    pub fn parse(spec: &str, env: impl Fn(&str) -> Option<String>) -> Result<Self, ShardError> {
+        let (k, n) =
+            spec.split_once('/').ok_or_else(|| ShardError::Syntax { spec: spec.into() })?;
         let count: u32 = n
             .trim()
             .parse()
             .ok()
             .filter(|&c| c > 0)
-            .ok_or_else(|| format!("--shard \"{spec}\": N must be a whole number above 0"))?;
+            .ok_or_else(|| ShardError::Count { spec: spec.into() })?;
         let index: u32 = if k.trim() == "auto" {
-            let (var, value) =
-                INDEX_VARIABLES.iter().find_map(|v| env(v).map(|x| (*v, x))).ok_or_else(|| {
-                    format!(
-                        "--shard auto/{count}: neither SLURM_ARRAY_TASK_ID (Slurm job array) nor \
-                         JOB_COMPLETION_INDEX (Kubernetes Indexed Job) is set; give the index \
-                         explicitly as K/{count}"
-                    )
-                })?;
-            value.trim().parse().map_err(|_| {
-                format!("--shard auto/{count}: {var}=\"{value}\" is not a whole number")
+            let (variable, value) = INDEX_VARIABLES
+                .iter()
+                .find_map(|v| env(v).map(|x| (*v, x)))
+                .ok_or(ShardError::NoIndexVariable { count })?;
+            value.trim().parse().map_err(|_| ShardError::IndexVariable {
+                count,
+                variable,
+                value: value.clone(),
             })?
         } else {
-            k.trim()
-                .parse()
-                .map_err(|_| format!("--shard \"{spec}\": K must be a whole number or auto"))?
+            k.trim().parse().map_err(|_| ShardError::Index { spec: spec.into() })?
         };
         if index >= count {
-            return Err(format!(
-                "--shard {index}/{count}: the index counts from 0 and must be below {count}"
-            ));
+            return Err(ShardError::IndexTooLarge { index, count });
         }
         Ok(Self { index, count })
     }
@@ -92,16 +138,21 @@ mod tests {
     fn parse_explicit_and_auto() {
         let none = |_: &str| None;
         assert_eq!(Shard::parse("2/4", none).unwrap(), Shard { index: 2, count: 4 });
-        assert!(Shard::parse("4/4", none).unwrap_err().contains("below 4"));
-        assert!(Shard::parse("1/0", none).is_err());
-        assert!(Shard::parse("x", none).is_err());
-        let err = Shard::parse("auto/4", none).unwrap_err();
+        let err = |spec: &str| Shard::parse(spec, none).unwrap_err().to_string();
+        assert_eq!(err("4/4"), "--shard 4/4: the index counts from 0 and must be below 4");
+        assert_eq!(err("1/0"), "--shard \"1/0\": N must be a whole number above 0");
+        assert_eq!(err("x"), "--shard \"x\": expected K/N or auto/N");
+        assert_eq!(err("y/2"), "--shard \"y/2\": K must be a whole number or auto");
+        let err = err("auto/4");
         assert!(err.contains("SLURM_ARRAY_TASK_ID") && err.contains("JOB_COMPLETION_INDEX"));
         let slurm = |v: &str| (v == "SLURM_ARRAY_TASK_ID").then(|| "3".to_string());
         assert_eq!(Shard::parse("auto/4", slurm).unwrap().index, 3);
         let k8s = |v: &str| (v == "JOB_COMPLETION_INDEX").then(|| "1".to_string());
         assert_eq!(Shard::parse("auto/4", k8s).unwrap().index, 1);
         let bad = |_: &str| Some("one".to_string());
-        assert!(Shard::parse("auto/4", bad).unwrap_err().contains("not a whole number"));
+        assert_eq!(
+            Shard::parse("auto/4", bad).unwrap_err().to_string(),
+            "--shard auto/4: SLURM_ARRAY_TASK_ID=\"one\" is not a whole number"
+        );
     }
 }

@@ -2,7 +2,8 @@
 
 use sha2::{Digest, Sha256};
 
-use caspian_shipping::{CompiledScenario, LoadError, Scenario, sweep};
+use caspian_shipping::{CompiledScenario, LoadError, Scenario, SweepKey};
+use thiserror::Error;
 
 use crate::design::{self, Axis, DesignKind};
 use crate::error::StudyError;
@@ -67,64 +68,50 @@ impl Study {
         text: &str,
         source: &str,
         seed: Option<u64>,
-        extra: Vec<Axis>,
+        extra: Vec<AxisSpec>,
         lhs: Option<u32>,
     ) -> Result<Self, StudyError> {
         let base: Scenario = caspian_shipping::parse(text, source)?;
         // Check the base scenario first, so its own errors come first.
         caspian_shipping::compile(&base)
             .map_err(|errors| LoadError::Invalid { origin: source.to_string(), errors })?;
-        let mut axes: Vec<Axis> = base
+        let mut specs: Vec<AxisSpec> = base
             .sweeps
             .iter()
-            .map(|s| Axis { key: s.key.clone(), values: s.values.clone() })
+            .map(|s| AxisSpec { key: s.key.clone(), values: s.values.clone() })
             .collect();
         for axis in extra {
-            match axes.iter_mut().find(|a| a.key == axis.key) {
+            match specs.iter_mut().find(|a| a.key == axis.key) {
                 Some(existing) => *existing = axis,
-                None => axes.push(axis),
+                None => specs.push(axis),
             }
         }
-        if axes.is_empty() {
+        if specs.is_empty() {
             return Err(StudyError::NoAxes { origin: source.to_string() });
         }
-        for axis in &axes {
-            let fail = |message: String| StudyError::Axis {
-                origin: source.to_string(),
-                key: axis.key.clone(),
-                message,
-            };
-            if axis.values.is_empty() {
-                return Err(fail("has no values".into()));
-            }
-            if let Some(v) = axis.values.iter().find(|v| !v.is_finite()) {
-                return Err(fail(format!("value {v} is not a finite number")));
-            }
-            sweep::check_key(&base, &axis.key).map_err(fail)?;
-        }
+        let axes = specs
+            .into_iter()
+            .map(|spec| spec.check(&base, source))
+            .collect::<Result<Vec<Axis>, StudyError>>()?;
         let seed = seed.unwrap_or(base.scenario.seed);
+        let design_error = |e| StudyError::Design { origin: source.into(), source: e };
         let (design, values) = match lhs {
             Some(samples) => {
-                let whole: Vec<bool> =
-                    axes.iter().map(|a| sweep::needs_whole_number(&a.key)).collect();
-                let pts = design::latin_hypercube(&axes, &whole, samples, seed)
-                    .map_err(|message| StudyError::Design { origin: source.into(), message })?;
+                let pts = design::latin_hypercube(&axes, samples, seed).map_err(design_error)?;
                 (DesignKind::LatinHypercube { samples }, pts)
             }
             None => {
-                let pts = design::full_factorial(&axes)
-                    .map_err(|message| StudyError::Design { origin: source.into(), message })?;
-                (DesignKind::FullFactorial, pts)
+                (DesignKind::FullFactorial, design::full_factorial(&axes).map_err(design_error)?)
             }
         };
         let mut points = Vec::with_capacity(values.len());
         for (index, vals) in values.into_iter().enumerate() {
             let mut scenario = base.clone();
             for (axis, &v) in axes.iter().zip(&vals) {
-                sweep::apply(&mut scenario, &axis.key, v).map_err(|message| StudyError::Axis {
+                axis.key.apply(&mut scenario, v).map_err(|e| StudyError::Axis {
                     origin: source.to_string(),
-                    key: axis.key.clone(),
-                    message,
+                    key: axis.key.to_string(),
+                    message: e.to_string(),
                 })?;
             }
             let plan =
@@ -162,16 +149,73 @@ pub fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Parses `KEY=V1,V2,...` as given to `--axis`.
+/// An axis as requested (a `[[sweep]]` table or `--axis`): its key is still
+/// text, checked against the scenario by [`Study::sweep`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AxisSpec {
+    /// The key as given.
+    pub key: String,
+    /// Its values, in the order given.
+    pub values: Vec<f64>,
+}
+
+impl AxisSpec {
+    /// The checked axis: values present and finite, key sweepable in `base`.
+    fn check(self, base: &Scenario, origin: &str) -> Result<Axis, StudyError> {
+        let fail = |message: String| StudyError::Axis {
+            origin: origin.to_string(),
+            key: self.key.clone(),
+            message,
+        };
+        if self.values.is_empty() {
+            return Err(fail("has no values".into()));
+        }
+        if let Some(v) = self.values.iter().find(|v| !v.is_finite()) {
+            return Err(fail(format!("value {v} is not a finite number")));
+        }
+        let key = self.key.parse::<SweepKey>().map_err(|e| fail(e.to_string()))?;
+        key.check(base).map_err(|e| fail(e.to_string()))?;
+        Ok(Axis { key, values: self.values })
+    }
+}
+
+/// A malformed `--axis` argument.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum AxisSpecError {
+    /// No `=` between the key and the values.
+    #[error("--axis \"{spec}\": expected KEY=V1,V2,...")]
+    Syntax {
+        /// The argument given.
+        spec: String,
+    },
+    /// Nothing before the `=`.
+    #[error("--axis \"{spec}\": the key is empty")]
+    EmptyKey {
+        /// The argument given.
+        spec: String,
+    },
+    /// A value that is not a finite number.
+    #[error("--axis {key}: \"{value}\" is not a finite number")]
+    Value {
+        /// The key given.
+        key: String,
+        /// The value given.
+        value: String,
+    },
+}
+
+/// Parses `KEY=V1,V2,...` as given to `--axis`. The key is checked later,
+/// against the scenario, by [`Study::sweep`].
 ///
 /// # Errors
-/// A message saying what is malformed.
-pub fn parse_axis(spec: &str) -> Result<Axis, String> {
+/// [`AxisSpecError`] saying what is malformed.
+pub fn parse_axis(spec: &str) -> Result<AxisSpec, AxisSpecError> {
     let (key, values) =
-        spec.split_once('=').ok_or_else(|| format!("--axis \"{spec}\": expected KEY=V1,V2,..."))?;
+        spec.split_once('=').ok_or_else(|| AxisSpecError::Syntax { spec: spec.into() })?;
     let key = key.trim();
     if key.is_empty() {
-        return Err(format!("--axis \"{spec}\": the key is empty"));
+        return Err(AxisSpecError::EmptyKey { spec: spec.into() });
     }
     let values = values
         .split(',')
@@ -180,10 +224,10 @@ pub fn parse_axis(spec: &str) -> Result<Axis, String> {
             v.parse::<f64>()
                 .ok()
                 .filter(|x| x.is_finite())
-                .ok_or_else(|| format!("--axis {key}: \"{v}\" is not a finite number"))
+                .ok_or_else(|| AxisSpecError::Value { key: key.into(), value: v.into() })
         })
-        .collect::<Result<Vec<f64>, String>>()?;
-    Ok(Axis { key: key.to_string(), values })
+        .collect::<Result<Vec<f64>, AxisSpecError>>()?;
+    Ok(AxisSpec { key: key.to_string(), values })
 }
 
 #[cfg(test)]
@@ -204,7 +248,7 @@ mod tests {
             }
         }
         assert_eq!(study.points.len(), expected * 2);
-        assert!(study.axes.iter().any(|a| a.key == "weather.storm_rate_multiplier"));
+        assert!(study.axes.iter().any(|a| a.key == SweepKey::StormRateMultiplier));
     }
 
     #[test]
@@ -218,8 +262,27 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("port.nowhere.berths.tanker"), "{e}");
-        assert!(parse_axis("fleet.x.count=1,two").unwrap_err().contains("two"));
-        assert!(parse_axis("nokey").is_err());
+        let e = parse_axis("fleet.x.count=1,two").unwrap_err();
+        assert_eq!(e.to_string(), "--axis fleet.x.count: \"two\" is not a finite number");
+        assert_eq!(
+            parse_axis("nokey").unwrap_err().to_string(),
+            "--axis \"nokey\": expected KEY=V1,V2,..."
+        );
+        assert_eq!(parse_axis(" =1").unwrap_err().to_string(), "--axis \" =1\": the key is empty");
+        // A key that is not sweepable is reported against the scenario.
+        let e = Study::sweep(
+            BASELINE_TOML,
+            "baseline",
+            None,
+            vec![parse_axis("fleet.x.speed_kn=1").unwrap()],
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "baseline: sweep axis fleet.x.speed_kn: \"fleet.x.speed_kn\" is not a sweepable \
+             parameter (see docs/scenarios.md, section Sweeps)"
+        );
     }
 
     #[test]

@@ -329,7 +329,7 @@ fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Report, Repor
         .iter()
         .map(|a| {
             let v: Vec<String> = a.values.iter().map(|x| fmt_num(*x)).collect();
-            format!("{} = {}", axis_label(&a.key), v.join(", "))
+            format!("{} = {}", axis_label(&a.key.to_string()), v.join(", "))
         })
         .collect();
     for a in &axes {
@@ -363,7 +363,8 @@ fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Report, Repor
     for k in &kpis {
         let _ = writeln!(page.body, "<h3>{} ({})</h3>", esc(k), esc(kpi_unit(k)));
         let mut header: Vec<&str> = vec!["point"];
-        header.extend(d.axes.iter().map(|a| a.key.as_str()));
+        let keys: Vec<String> = d.axes.iter().map(|a| a.key.to_string()).collect();
+        header.extend(keys.iter().map(String::as_str));
         header.extend(["mean", "95% CI of the mean", "sd", "n"]);
         let rows: Vec<Vec<String>> = d
             .points

@@ -79,9 +79,9 @@ pub struct SweepChart {
 }
 
 fn axis_index(doc: &SweepDoc, key: &str) -> Result<usize, ReportError> {
-    doc.axes.iter().position(|a| a.key == key).ok_or_else(|| ReportError::UnknownAxis {
+    doc.axes.iter().position(|a| a.key.to_string() == key).ok_or_else(|| ReportError::UnknownAxis {
         axis: key.to_string(),
-        axes: doc.axes.iter().map(|a| a.key.as_str()).collect::<Vec<_>>().join(", "),
+        axes: doc.axes.iter().map(|a| a.key.to_string()).collect::<Vec<_>>().join(", "),
     })
 }
 
@@ -127,7 +127,7 @@ pub fn sweep_series(doc: &SweepDoc, req: &SweepRequest) -> Result<SweepChart, Re
             if i == ax || Some(i) == by {
                 continue;
             }
-            let v = match req.at.iter().find(|(k, _)| *k == a.key) {
+            let v = match req.at.iter().find(|(k, _)| *k == a.key.to_string()) {
                 Some(&(_, v)) => {
                     if !a.values.contains(&v) {
                         return Err(ReportError::Request(format!(
@@ -178,9 +178,9 @@ pub fn sweep_series(doc: &SweepDoc, req: &SweepRequest) -> Result<SweepChart, Re
         scenario: doc.scenario.clone(),
         replications: doc.replications,
         kpi: req.kpi.clone(),
-        axis: doc.axes[ax].key.clone(),
-        by: by.map(|b| doc.axes[b].key.clone()),
-        fixed: fixed.iter().map(|&(i, v)| (doc.axes[i].key.clone(), v)).collect(),
+        axis: doc.axes[ax].key.to_string(),
+        by: by.map(|b| doc.axes[b].key.to_string()),
+        fixed: fixed.iter().map(|&(i, v)| (doc.axes[i].key.to_string(), v)).collect(),
         latin,
         series,
     })

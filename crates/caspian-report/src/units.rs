@@ -1,6 +1,8 @@
 //! Units and axis labels of KPIs and sweep keys (see docs/kpis.md and
 //! docs/scenarios.md).
 
+use caspian_montecarlo::SweepKey;
+
 /// The unit of a KPI, from its family (the part of the name before the first
 /// dot). Storage, inflow and outflow amounts are in their cargo's unit, which
 /// the name does not tell: `t or wagons`.
@@ -33,22 +35,10 @@ pub fn kpi_label(kpi: &str) -> String {
     }
 }
 
-/// The unit of a sweepable key (see `caspian_shipping::sweep`).
+/// The unit of a sweepable key ([`SweepKey::unit`]); empty for text that is
+/// not a sweepable key.
 pub fn axis_unit(key: &str) -> &'static str {
-    let parts: Vec<&str> = key.split('.').collect();
-    match parts.as_slice() {
-        ["port", _, "berths", _] => "berths",
-        ["fleet", _, "count"] => "vessels",
-        ["fleet", _, "capacity"] => "t or wagons per vessel",
-        ["storage", _, "capacity"] => "t or wagons",
-        ["inflow", _, "arrivals_per_year"] => "arrivals per year",
-        ["outflow", _, "capacity_per_year"] => "units per year",
-        ["weather", _] => "x baseline",
-        ["interdiction", "incident_probability" | "loss_probability"] => "probability",
-        ["interdiction", "closures_per_year"] => "per year",
-        ["interdiction", "escort", "enabled"] => "0 = off, 1 = on",
-        _ => "",
-    }
+    key.parse::<SweepKey>().map_or("", |k| k.unit())
 }
 
 /// `key (unit)`, for an axis.
