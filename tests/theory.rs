@@ -52,8 +52,7 @@ impl Interval {
     pub fn student_t(xs: &[f64], level: f64) -> Self {
         let n = xs.len();
         assert!(n >= 2, "need at least two observations");
-        let mean = xs.iter().sum::<f64>() / n as f64;
-        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let (mean, var) = caspian_montecarlo::stats::mean_var(xs);
         let t = t_quantile(0.5 + level / 2.0, (n - 1) as f64);
         Self { mean, half_width: t * (var / n as f64).sqrt(), n }
     }

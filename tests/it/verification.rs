@@ -6,7 +6,7 @@
 //! interval over independent replications, and fails when the analytic value
 //! lies outside the interval or the interval is too wide to test anything.
 
-use caspian_montecarlo::stats::t_cdf;
+use caspian_engine::special::std_normal_cdf as phi;
 use caspian_shipping::CompiledScenario;
 use caspian_tests::theory::{Interval, mg1_mean_wait, mmc_mean_wait};
 
@@ -100,11 +100,6 @@ fn mm1_and_mm3_at_rho_0_9_match_erlang_c() {
         check(&format!("M/M/{c} rho=0.9 Wq (h)"), wq, &cols[0], 0.08);
         check(&format!("M/M/{c} rho=0.9 utilization"), 0.9, &cols[1], 0.02);
     }
-}
-
-/// Standard normal CDF (the t distribution with infinite degrees of freedom).
-fn phi(x: f64) -> f64 {
-    t_cdf(x, f64::INFINITY)
 }
 
 #[test]
@@ -287,9 +282,12 @@ fn littles_law_holds_at_every_anchorage_of_the_baseline() {
     // L = lambda W for each anchorage: the time-average number waiting equals
     // the call rate times the mean wait. Both sides are measured over the same
     // window [warm-up, horizon]; waits straddling its ends make the identity
-    // approximate within a replication. The check: over replications, the
-    // mean of L - lambda W is within 2% of the mean L, or its 99% interval
-    // contains zero.
+    // approximate within a replication. The check, per anchorage, has two
+    // parts that must both hold: the 99% interval of the mean of L - lambda W
+    // contains zero (no violation is detected), and its half-width is at most
+    // 10% of the mean L (so a violation of 10% of L would have been detected;
+    // a wide interval fails instead of passing). At 100 replications the
+    // quietest line (aktau.rail_ferry, L about 0.004) measures to about 7%.
     let plan = load(caspian_shipping::BASELINE_TOML);
     let window_h = (plan.horizon.ticks() - plan.warmup.ticks()) as f64 / 3_600_000.0;
     let lines: Vec<String> = {
@@ -321,9 +319,16 @@ fn littles_law_holds_at_every_anchorage_of_the_baseline() {
             ci.n
         );
         assert!(
-            ci.mean.abs() < 0.02 * mean_l || ci.contains(0.0),
-            "{line}: L - lambda W = {} against L = {mean_l}",
-            ci.mean
+            ci.contains(0.0),
+            "{line}: L - lambda W = {} (99% CI [{}, {}]) against L = {mean_l}",
+            ci.mean,
+            ci.low(),
+            ci.high()
+        );
+        assert!(
+            ci.half_width <= 0.1 * mean_l,
+            "{line}: the 99% interval +- {} is too wide to test L = {mean_l} to 10%",
+            ci.half_width
         );
     }
 }

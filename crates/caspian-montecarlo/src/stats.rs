@@ -7,6 +7,8 @@
 //! replication, such as a mean wait when no vessel called) are left out, and
 //! `n` says how many values remained.
 
+use caspian_engine::Tally;
+use caspian_engine::special::std_normal_cdf;
 use serde::{Deserialize, Serialize};
 
 /// Confidence level of every interval the runner reports.
@@ -85,20 +87,14 @@ impl Summary {
 }
 
 /// Mean and sample variance (n - 1 denominator) by Welford's update, in input
-/// order. `(NaN, NaN)` for no values, variance NaN for one.
+/// order ([`caspian_engine::Tally`], the workspace's one implementation).
+/// `(NaN, NaN)` for no values, variance NaN for one.
 pub fn mean_var(values: &[f64]) -> (f64, f64) {
-    if values.is_empty() {
-        return (f64::NAN, f64::NAN);
-    }
-    let mut mean = 0.0;
-    let mut m2 = 0.0;
-    for (i, &x) in values.iter().enumerate() {
-        let d = x - mean;
-        mean += d / (i + 1) as f64;
-        m2 += d * (x - mean);
-    }
-    let var = if values.len() > 1 { m2 / (values.len() - 1) as f64 } else { f64::NAN };
-    (mean, var)
+    let mut tally = Tally::new();
+    values.iter().for_each(|&x| tally.record(x));
+    // `+ 0.0` turns the mean of a lone -0.0 into 0.0, as summing from zero
+    // did before `Tally` was used here; every other value is unchanged.
+    (tally.mean().map_or(f64::NAN, |m| m + 0.0), tally.variance().unwrap_or(f64::NAN))
 }
 
 /// Half-width of the 95% Student-t interval for a mean of `n` values with
@@ -241,7 +237,7 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
 /// CDF of Student's t distribution.
 pub fn t_cdf(t: f64, df: f64) -> f64 {
     if df.is_infinite() {
-        return 0.5 * erfc(-t / std::f64::consts::SQRT_2);
+        return std_normal_cdf(t);
     }
     let x = df / (df + t * t);
     let tail = 0.5 * inc_beta(0.5 * df, 0.5, x);
@@ -329,25 +325,6 @@ fn ln_gamma(x: f64) -> f64 {
     0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
 }
 
-/// Complementary error function (Numerical Recipes `erfcc`, relative error
-/// below 1.2e-7), used only for the infinite-df limit.
-fn erfc(x: f64) -> f64 {
-    let z = x.abs();
-    let t = 1.0 / (1.0 + 0.5 * z);
-    let r = t
-        * (-z * z - 1.265_512_23
-            + t * (1.000_023_68
-                + t * (0.374_091_96
-                    + t * (0.096_784_18
-                        + t * (-0.186_288_06
-                            + t * (0.278_868_07
-                                + t * (-1.135_203_98
-                                    + t * (1.488_515_87
-                                        + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
-            .exp();
-    if x >= 0.0 { r } else { 2.0 - r }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,7 +348,12 @@ mod tests {
             assert!((got - expect).abs() < 1e-8, "t({p}, {df}) = {got}, table {expect}");
             assert!((t_quantile(1.0 - p, df) + expect).abs() < 1e-8);
         }
-        assert!((t_quantile(0.975, f64::INFINITY) - 1.959_964).abs() < 1e-5);
+        // The normal limit (tables of the normal quantile).
+        assert!((t_quantile(0.975, f64::INFINITY) - 1.959_963_984_540_054).abs() < 1e-12);
+        assert!((t_quantile(0.995, f64::INFINITY) - 2.575_829_303_548_901).abs() < 1e-12);
+        // Large df approaches it from above.
+        let big = t_quantile(0.975, 1e6);
+        assert!(big > 1.959_963_984_540_054 && big - 1.959_963_984_540_054 < 1e-5, "{big}");
     }
 
     #[test]

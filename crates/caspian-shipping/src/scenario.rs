@@ -2,7 +2,7 @@
 //!
 //! These types mirror the file one to one; `deny_unknown_fields` everywhere means
 //! a misspelt key is an error, not a silently ignored setting. Semantic checks
-//! (references between entries, ranges) live in `compile.rs`, and
+//! (references between entries, ranges) live in `compile/`, and
 //! `docs/scenarios.md` documents every key.
 
 use serde::{Deserialize, Serialize};
