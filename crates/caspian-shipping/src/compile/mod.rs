@@ -2,7 +2,7 @@
 //! model runs on. Every problem is reported, each with the key it concerns.
 //!
 //! [`compile`] checks the tables in file order, one function per table, and
-//! collects every problem in a [`Checker`](check::Checker) before deciding:
+//! collects every problem in a `Checker` before deciding:
 //!
 //! - `check`: the shared checks (ranges, counts, distributions, ids).
 //! - `plan`: the resolved form ([`CompiledScenario`] and the `*Plan` types).

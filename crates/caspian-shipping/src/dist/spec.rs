@@ -58,7 +58,7 @@ pub enum DistSpec {
     /// A normal distribution truncated at zero: draws below zero are redrawn.
     ///
     /// `mean` and `sd` are those of the underlying normal; the truncated
-    /// variable's own mean is larger (see [`Dist::mean`]). `mean` must be
+    /// variable's own mean is larger (see [`Dist::mean`](super::Dist::mean)). `mean` must be
     /// `>= 0`, so at most half of the draws are redrawn.
     Normal {
         /// The mean of the underlying normal (`>= 0`).
@@ -99,7 +99,7 @@ impl DistSpec {
     /// and its coefficient of variation is unchanged.
     ///
     /// Used by sweeps such as "storm duration x 1.5". `factor` should be finite
-    /// and `> 0`; the result is not validated here, [`Dist::new`] does that.
+    /// and `> 0`; the result is not validated here, [`Dist::new`](super::Dist::new) does that.
     pub fn scaled(&self, factor: f64) -> DistSpec {
         let f = factor;
         match self {
