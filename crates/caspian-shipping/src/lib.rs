@@ -25,13 +25,11 @@ use std::fmt;
 
 pub mod compile;
 pub mod dist;
-mod histogram;
 pub mod kpi;
 mod model;
 pub mod probe;
 pub mod saturation;
 pub mod scenario;
-mod store;
 pub mod streams;
 pub mod sweep;
 pub mod timeline;
