@@ -11,6 +11,7 @@
 //!   replication index).
 //! - [`simulate_probed`] and [`probe`]: the same, with an event trace and
 //!   state samples (for `caspian trace` and `caspian warmup`).
+//! - [`trace`]: the typed event trace ([`trace::TraceEntry`]).
 //! - [`BASELINE_TOML`]: today's corridor, embedded so the main job needs no file.
 //!
 //! ```
@@ -33,6 +34,7 @@ pub mod scenario;
 pub mod streams;
 pub mod sweep;
 pub mod timeline;
+pub mod trace;
 
 pub use compile::{CompiledScenario, ScenarioError, compile};
 pub use kpi::Kpis;

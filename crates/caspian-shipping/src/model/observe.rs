@@ -6,7 +6,8 @@ use caspian_engine::{Observer, SimDuration, SimTime};
 
 use super::cargo_idx;
 use super::state::{Ev, World};
-use crate::probe::{Probe, Sample, TraceEntry};
+use crate::probe::{Probe, Sample};
+use crate::trace::{Subject, TraceEntry, TraceEvent, TraceState};
 
 /// An engine observer that can also act once the run is over.
 pub(super) trait Watch<'a>: Observer<World<'a>> {
@@ -76,16 +77,12 @@ impl Watcher<'_> {
             if t > until || t > self.horizon {
                 return;
             }
-            let (event, detail) = if opening {
-                ("corridor_open", "crossings may start again")
-            } else {
-                ("corridor_close", "no crossing may start (closure episode)")
-            };
+            let event = if opening { TraceEvent::CorridorOpen } else { TraceEvent::CorridorClose };
             self.probe.trace(&TraceEntry {
                 time: t,
                 event,
-                subject: "corridor".to_string(),
-                detail: detail.to_string(),
+                subject: Subject::Corridor,
+                state: TraceState::None,
             });
             self.corridor_reported += 1;
         }
@@ -137,82 +134,85 @@ impl World<'_> {
         Sample { time, delivered, in_storage, at_anchorage, berths_busy }
     }
 
-    fn vessel_name(&self, v: usize) -> String {
-        let fleet = self.vessels[v].fleet;
-        let k = self.vessels[..v].iter().filter(|x| x.fleet == fleet).count();
-        format!("vessel {}#{k}", self.plan.fleets[fleet].id)
-    }
-
-    fn vessel_state(&self, v: usize) -> String {
+    fn vessel(&self, v: usize) -> (Subject, TraceState) {
         let ves = &self.vessels[v];
-        format!(
-            "{:?} at {} with {} aboard",
-            ves.phase, self.plan.ports[ves.port].id, ves.aboard_units
-        )
+        let fleet = ves.fleet;
+        let index = self.vessels[..v].iter().filter(|x| x.fleet == fleet).count();
+        let subject = Subject::Vessel {
+            fleet: self.plan.fleets[fleet].id.clone(),
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+        };
+        let state = TraceState::Vessel {
+            phase: ves.phase,
+            port: self.plan.ports[ves.port].id.clone(),
+            aboard: ves.aboard_units,
+        };
+        (subject, state)
     }
 
-    fn port_state(&self, p: usize) -> String {
-        let (busy, cap, queue) = self.ports[p]
+    fn berths_state(&self, p: usize) -> TraceState {
+        let (busy, capacity, anchorage) = self.ports[p]
             .berths
             .iter()
             .fold((0, 0, 0), |(b, c, q), r| (b + r.busy(), c + r.capacity(), q + r.queue_len()));
-        format!("berths {busy}/{cap} busy, {queue} at anchorage")
+        TraceState::Berths {
+            port: self.plan.ports[p].id.clone(),
+            busy: u64::from(busy),
+            capacity: u64::from(capacity),
+            anchorage: anchorage as u64,
+        }
     }
 
-    fn storage_state(&self, st: usize) -> String {
+    fn storage_state(&self, st: usize) -> TraceState {
         let level = &self.stores[st].level;
-        format!(
-            "storage {} {}/{}, {} waiting at the gate",
-            self.plan.storages[st].id,
-            level.level(),
-            level.capacity(),
-            level.waiting_puts()
-        )
+        TraceState::Storage {
+            storage: self.plan.storages[st].id.clone(),
+            level: level.level(),
+            capacity: level.capacity(),
+            gate: level.waiting_puts() as u64,
+        }
     }
 
-    /// An event in words, with its subject's state after it fired.
+    /// An event as a trace entry, with its subject's state after it fired.
     fn describe(&self, time: SimTime, ev: Ev) -> TraceEntry {
         let plan = self.plan;
-        let vessel = |kind: &'static str, v: u32| {
-            (kind, self.vessel_name(v as usize), self.vessel_state(v as usize))
-        };
-        let (event, subject, detail) = match ev {
-            Ev::EndWarmup => ("end_warmup", String::new(), "statistics reset".to_string()),
-            Ev::PortClose(p) => (
-                "port_close",
-                format!("port {}", plan.ports[p as usize].id),
-                self.port_state(p as usize),
-            ),
-            Ev::PortOpen(p) => (
-                "port_open",
-                format!("port {}", plan.ports[p as usize].id),
-                self.port_state(p as usize),
-            ),
+        let port = |p: u16| Subject::Port { id: plan.ports[p as usize].id.clone() };
+        let (event, (subject, state)) = match ev {
+            Ev::EndWarmup => (TraceEvent::EndWarmup, (Subject::None, TraceState::None)),
+            Ev::PortClose(p) => (TraceEvent::PortClose, (port(p), self.berths_state(p as usize))),
+            Ev::PortOpen(p) => (TraceEvent::PortOpen, (port(p), self.berths_state(p as usize))),
             Ev::Inflow(i) => {
                 let f = &plan.inflows[i as usize];
-                ("inflow", format!("inflow {}", f.id), self.storage_state(f.into))
+                let subject = Subject::Inflow { id: f.id.clone() };
+                (TraceEvent::Inflow, (subject, self.storage_state(f.into)))
             }
             Ev::Outflow(j) => {
                 let o = &plan.outflows[j as usize];
-                ("outflow", format!("outflow {}", o.id), self.storage_state(o.from))
+                let subject = Subject::Outflow { id: o.id.clone() };
+                (TraceEvent::Outflow, (subject, self.storage_state(o.from)))
             }
-            Ev::Arrive(v) => vessel("arrive", v),
-            Ev::DischargeDone(v) => vessel("discharge_done", v),
-            Ev::LoadTimer(v) => vessel("load_timer", v),
-            Ev::LoadDone(v) => vessel("load_done", v),
-            Ev::TryDepart(v) => vessel("try_depart", v),
-            Ev::ConvoyGo(p) => (
-                "convoy_go",
-                format!("port {}", plan.ports[p as usize].id),
-                format!("{} vessels still in convoy", self.ports[p as usize].convoy.len()),
-            ),
+            Ev::Arrive(v) => (TraceEvent::Arrive, self.vessel(v as usize)),
+            Ev::DischargeDone(v) => (TraceEvent::DischargeDone, self.vessel(v as usize)),
+            Ev::LoadTimer(v) => (TraceEvent::LoadTimer, self.vessel(v as usize)),
+            Ev::LoadDone(v) => (TraceEvent::LoadDone, self.vessel(v as usize)),
+            Ev::TryDepart(v) => (TraceEvent::TryDepart, self.vessel(v as usize)),
+            Ev::ConvoyGo(p) => {
+                let state = TraceState::Convoy {
+                    port: plan.ports[p as usize].id.clone(),
+                    waiting: self.ports[p as usize].convoy.len() as u64,
+                };
+                (TraceEvent::ConvoyGo, (port(p), state))
+            }
             Ev::OpenArrival(i) | Ev::OpenDepart(i) => {
                 let o = &plan.open_traffic[i as usize];
-                let kind =
-                    if matches!(ev, Ev::OpenArrival(_)) { "open_arrival" } else { "open_depart" };
-                (kind, format!("open_traffic {}", o.id), self.port_state(o.port))
+                let event = if matches!(ev, Ev::OpenArrival(_)) {
+                    TraceEvent::OpenArrival
+                } else {
+                    TraceEvent::OpenDepart
+                };
+                (event, (Subject::OpenTraffic { id: o.id.clone() }, self.berths_state(o.port)))
             }
         };
-        TraceEntry { time, event, subject, detail }
+        TraceEntry { time, event, subject, state }
     }
 }

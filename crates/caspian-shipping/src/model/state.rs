@@ -20,6 +20,7 @@ use crate::probe::Probe;
 use crate::saturation::WaitingLine;
 use crate::streams::{Source, stream};
 use crate::timeline::{self, Timeline};
+use crate::trace::VesselPhase as Phase;
 
 /// Events of the Caspian model. Payloads are indices into the world's tables.
 /// Events of the Caspian model. Payloads are indices into the world's tables.
@@ -61,47 +62,6 @@ pub(crate) enum Occupant {
     Vessel(u32),
     /// An open-traffic vessel of this stream.
     Open(u16),
-}
-
-/// What a vessel is doing. Whether it counts as working (for
-/// `vessel_utilization`) depends on the phase alone, see [`Phase::working`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Phase {
-    /// Before its first arrival at its origin.
-    NotArrived,
-    /// Crossing, loaded or in ballast.
-    Sailing,
-    /// At the anchorage, waiting for a berth.
-    Anchorage,
-    /// At berth: port-call overhead and discharging.
-    Discharging,
-    /// At berth, waiting for space in the storage to discharge into.
-    WaitingSpace,
-    /// At berth, starting to load (within one event).
-    Loading,
-    /// At berth, waiting for cargo.
-    WaitingCargo,
-    /// At berth, loaded, waiting for its timetable slot.
-    WaitingSlot,
-    /// At berth, loading time still running; sails at `LoadDone`.
-    ReadyToSail,
-    /// Held at berth by a closed port or corridor, ready to sail.
-    Held,
-    /// Off the berth, waiting for its escorted convoy.
-    Convoy,
-    /// Detained (interdiction) before its crossing.
-    Detained,
-    /// Lost (interdiction).
-    Lost,
-}
-
-impl Phase {
-    /// Working: handling at berth (overhead, discharging, loading time) and
-    /// sailing. Every other phase is a wait of some kind, or the vessel is
-    /// gone: idle.
-    pub(super) fn working(self) -> bool {
-        matches!(self, Phase::Sailing | Phase::Discharging | Phase::Loading | Phase::ReadyToSail)
-    }
 }
 
 #[derive(Debug)]

@@ -5,10 +5,11 @@
 use caspian_engine::{Request, Scheduler, SimDuration, SimTime};
 use rand::RngExt;
 
-use super::state::{Ev, Occupant, Phase, World};
+use super::state::{Ev, Occupant, World};
 use super::store::move_cohorts;
 use super::{at, cargo_idx, first_open, hours};
 use crate::compile::{DispatchPlan, class_index};
+use crate::trace::VesselPhase as Phase;
 
 impl World<'_> {
     /// Moves vessel `v` into `phase`, and its working statistic with it.
