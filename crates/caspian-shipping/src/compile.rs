@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use caspian_engine::{SimDuration, SimTime};
 
 use crate::dist::{Dist, DistSpec};
+use crate::kpi::KpiLayout;
 use crate::scenario::{ArrivalPattern, BerthClass, Cargo, Dispatch, Scenario};
 
 /// Largest horizon accepted: a thousand years is already absurd, and it keeps
@@ -221,6 +223,18 @@ pub struct CompiledScenario {
     pub open_traffic: Vec<OpenTrafficPlan>,
     /// Interdiction.
     pub interdiction: InterdictionPlan,
+    /// The KPIs this scenario emits, laid out once (see [`Self::kpi_layout`]).
+    kpi_layout: Arc<KpiLayout>,
+}
+
+impl CompiledScenario {
+    /// The KPIs every replication of this scenario emits, in name order,
+    /// with their families and units; computed once, when the scenario is
+    /// compiled. (The plan's fields are public for reading; a plan changed
+    /// after compiling keeps the layout of the plan as compiled.)
+    pub fn kpi_layout(&self) -> &Arc<KpiLayout> {
+        &self.kpi_layout
+    }
 }
 
 /// Collects errors while compiling.
@@ -813,7 +827,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
-    Ok(CompiledScenario {
+    let mut plan = CompiledScenario {
         source: scenario.clone(),
         horizon,
         warmup,
@@ -833,7 +847,10 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
             closure_duration: closure_duration.unwrap_or_else(zero_dist),
             escort,
         },
-    })
+        kpi_layout: Arc::default(),
+    };
+    plan.kpi_layout = Arc::new(KpiLayout::new(&plan));
+    Ok(plan)
 }
 
 /// A distribution that always returns zero, standing in for one that failed a

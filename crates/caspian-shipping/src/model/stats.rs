@@ -1,14 +1,16 @@
 //! Statistics of a replication: the warm-up reset, the KPIs, the cargo
 //! conservation check and saturated waiting lines.
 
+use std::sync::Arc;
+
 use caspian_engine::{SimTime, Tally};
 
 use super::cargo_idx;
 use super::histogram::WeightedHistogram;
 use super::state::World;
 use crate::kpi::Kpis;
+use crate::kpi::layout::Quantity;
 use crate::saturation::{SATURATION_MIN_WAITING, SATURATION_SHARE, WaitingLine};
-use crate::scenario::Cargo;
 
 impl World<'_> {
     pub(super) fn end_warmup(&mut self, now: SimTime) {
@@ -65,74 +67,64 @@ impl World<'_> {
         residual
     }
 
+    /// The KPIs at `now`, in the order of the plan's [`crate::kpi::KpiLayout`].
     pub(super) fn kpis(&self, now: SimTime) -> Kpis {
+        let layout = self.plan.kpi_layout();
+        let start = self.plan.warmup.min(now);
+        let values = layout.quantities().map(|q| self.kpi(q, now, start)).collect();
+        Kpis::new(Arc::clone(layout), values)
+    }
+
+    /// The value of one KPI at `now`; statistics run from `start` (the end
+    /// of warm-up, or `now` if the run stopped before it).
+    fn kpi(&self, q: Quantity, now: SimTime, start: SimTime) -> f64 {
         let plan = self.plan;
-        let mut k = Kpis::default();
-        let start = plan.warmup.min(now);
-        for (st, p) in plan.storages.iter().enumerate() {
-            k.push(format!("delivered.{}", p.id), self.counters.delivered[st] as f64);
-            k.push(format!("storage_mean.{}", p.id), self.stores[st].level.mean_level(now));
-            k.push(format!("storage_max.{}", p.id), self.stores[st].level.max_level() as f64);
-        }
-        for cargo in Cargo::ALL {
-            let c = cargo_idx(cargo);
-            let delivered: u64 = plan
-                .storages
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.cargo == cargo)
-                .map(|(i, _)| self.counters.delivered[i])
-                .sum();
-            k.push(format!("delivered_total.{}", cargo.as_str()), delivered as f64);
-            k.push(format!("transit_h.{}.mean", cargo.as_str()), self.transit[c].mean());
-            k.push(format!("transit_h.{}.p95", cargo.as_str()), self.transit[c].quantile(0.95));
-            k.push(format!("cargo_lost.{}", cargo.as_str()), self.counters.cargo_lost[c] as f64);
-        }
-        for (j, o) in plan.outflows.iter().enumerate() {
-            k.push(format!("forwarded.{}", o.id), self.counters.forwarded[j] as f64);
-        }
-        for (i, f) in plan.inflows.iter().enumerate() {
-            k.push(format!("shut_in.{}", f.id), self.counters.shut_in[i] as f64);
-            if !f.spill_when_full {
-                k.push(format!("gate_wait_h.{}", f.id), self.gate_wait_h[i].mean_or(f64::NAN));
+        let berths = |p: usize, c: usize| &self.ports[p].berths[c];
+        match q {
+            Quantity::Delivered(st) => self.counters.delivered[st] as f64,
+            Quantity::StorageMean(st) => self.stores[st].level.mean_level(now),
+            Quantity::StorageMax(st) => self.stores[st].level.max_level() as f64,
+            Quantity::DeliveredTotal(cargo) => {
+                let delivered: u64 = plan
+                    .storages
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.cargo == cargo)
+                    .map(|(i, _)| self.counters.delivered[i])
+                    .sum();
+                delivered as f64
+            }
+            Quantity::TransitMean(cargo) => self.transit[cargo_idx(cargo)].mean(),
+            Quantity::TransitP95(cargo) => self.transit[cargo_idx(cargo)].quantile(0.95),
+            Quantity::CargoLost(cargo) => self.counters.cargo_lost[cargo_idx(cargo)] as f64,
+            Quantity::Forwarded(j) => self.counters.forwarded[j] as f64,
+            Quantity::ShutIn(i) => self.counters.shut_in[i] as f64,
+            Quantity::GateWait(i) => self.gate_wait_h[i].mean_or(f64::NAN),
+            Quantity::AnchorageWait(p, c) => berths(p, c).waits().mean_or(f64::NAN),
+            Quantity::AnchorageQueue(p, c) => berths(p, c).mean_queue_len(now),
+            Quantity::BerthCalls(p, c) => berths(p, c).waits().count() as f64,
+            Quantity::BerthUtilization(p, c) => berths(p, c).utilization(now),
+            Quantity::PortClosure(p) => {
+                self.ports[p].closures.closed_time_between(start, now).as_hours_f64()
+            }
+            Quantity::VesselUtilization(fi) => {
+                let util: Vec<f64> = self
+                    .vessels
+                    .iter()
+                    .filter(|v| v.fleet == fi)
+                    .map(|v| v.working.mean(now))
+                    .collect();
+                util.iter().sum::<f64>() / util.len().max(1) as f64
+            }
+            Quantity::Voyages(fi) => self.counters.voyages[fi] as f64,
+            Quantity::Crossing(fi) => self.crossing_h[fi].mean_or(f64::NAN),
+            Quantity::Incidents => self.counters.incidents as f64,
+            Quantity::Detentions => self.counters.detentions as f64,
+            Quantity::VesselsLost => self.counters.vessels_lost as f64,
+            Quantity::CorridorClosure => {
+                self.corridor.closed_time_between(start, now).as_hours_f64()
             }
         }
-        for (p, port) in plan.ports.iter().enumerate() {
-            for (c, class) in crate::scenario::BerthClass::ALL.iter().enumerate() {
-                if port.berths[c] == 0 {
-                    continue;
-                }
-                let r = &self.ports[p].berths[c];
-                let key = format!("{}.{}", port.id, class.as_str());
-                k.push(format!("anchorage_wait_h.{key}"), r.waits().mean_or(f64::NAN));
-                k.push(format!("anchorage_queue_mean.{key}"), r.mean_queue_len(now));
-                k.push(format!("berth_calls.{key}"), r.waits().count() as f64);
-                k.push(format!("berth_utilization.{key}"), r.utilization(now));
-            }
-            let closed = self.ports[p].closures.closed_time_between(start, now);
-            k.push(format!("port_closure_h.{}", port.id), closed.as_hours_f64());
-        }
-        for (fi, f) in plan.fleets.iter().enumerate() {
-            let util: Vec<f64> = self
-                .vessels
-                .iter()
-                .filter(|v| v.fleet == fi)
-                .map(|v| v.working.mean(now))
-                .collect();
-            let mean_util = util.iter().sum::<f64>() / util.len().max(1) as f64;
-            k.push(format!("vessel_utilization.{}", f.id), mean_util);
-            k.push(format!("voyages.{}", f.id), self.counters.voyages[fi] as f64);
-            k.push(format!("crossing_h.{}", f.id), self.crossing_h[fi].mean_or(f64::NAN));
-        }
-        k.push("incidents".to_string(), self.counters.incidents as f64);
-        k.push("detentions".to_string(), self.counters.detentions as f64);
-        k.push("vessels_lost".to_string(), self.counters.vessels_lost as f64);
-        k.push(
-            "corridor_closure_h".to_string(),
-            self.corridor.closed_time_between(start, now).as_hours_f64(),
-        );
-        k.sort();
-        k
     }
 }
 
