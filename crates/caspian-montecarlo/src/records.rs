@@ -62,7 +62,8 @@ impl PointRecords {
     /// in any replication, with how often, in name order.
     pub fn saturation_warnings(&self) -> Vec<String> {
         // Keyed by the text form, so lines are listed in name order.
-        let mut counts: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+        let mut counts: std::collections::BTreeMap<String, u64> =
+            std::collections::BTreeMap::new();
         for row in &self.rows {
             for line in &row.saturated {
                 *counts.entry(line.to_string()).or_default() += 1;
