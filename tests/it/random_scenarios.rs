@@ -561,7 +561,7 @@ proptest! {
         prop_assert_eq!(a.conservation_residual, [0, 0], "{}", text);
         prop_assert!(!a.truncated, "hit the event limit after {} events\n{}", a.events, text);
         // One trace entry per event, plus the corridor-closure boundaries.
-        let fired = rec.trace.iter().filter(|e| e.subject != "corridor").count();
+        let fired = rec.trace.iter().filter(|e| e.subject != caspian_shipping::trace::Subject::Corridor).count();
         prop_assert_eq!(fired as u64, a.events);
         if let Some(last) = rec.trace.last() {
             prop_assert!(last.time <= plan.horizon, "event {} at {:?} after the horizon {:?}\n{}",

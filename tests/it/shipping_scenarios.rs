@@ -108,7 +108,7 @@ fn a_probe_sees_every_event_and_sample_without_changing_the_result() {
     };
     assert_eq!(bits(&plain), bits(&probed), "a probe must not change the KPIs");
     assert_eq!(plain.events, probed.events);
-    let fired = rec.trace.iter().filter(|e| !e.event.starts_with("corridor_")).count();
+    let fired = rec.trace.iter().filter(|e| !e.event.as_str().starts_with("corridor_")).count();
     assert_eq!(fired as u64, probed.events, "one trace entry per event");
     assert!(rec.trace.windows(2).all(|w| w[0].time <= w[1].time), "trace in time order");
     // One sample a day from day 0 through the horizon, inclusive.
@@ -119,7 +119,8 @@ fn a_probe_sees_every_event_and_sample_without_changing_the_result() {
     let last = rec.samples.last().unwrap();
     assert_eq!(last.delivered[0] as f64, probed.kpis.get("delivered_total.oil").unwrap());
     assert_eq!(last.delivered[1] as f64, probed.kpis.get("delivered_total.wagons").unwrap());
-    let kinds: std::collections::BTreeSet<&str> = rec.trace.iter().map(|e| e.event).collect();
+    let kinds: std::collections::BTreeSet<&str> =
+        rec.trace.iter().map(|e| e.event.as_str()).collect();
     for k in ["arrive", "load_done", "discharge_done", "inflow", "outflow", "port_close"] {
         assert!(kinds.contains(k), "trace has {k} events: {kinds:?}");
     }
@@ -139,8 +140,8 @@ fn the_trace_shows_corridor_closures_as_the_kpi_counts_them() {
         let bounds: Vec<(&str, f64)> = rec
             .trace
             .iter()
-            .filter(|e| e.subject == "corridor")
-            .map(|e| (e.event, e.time.as_hours_f64()))
+            .filter(|e| e.subject == caspian_shipping::trace::Subject::Corridor)
+            .map(|e| (e.event.as_str(), e.time.as_hours_f64()))
             .collect();
         assert!(bounds.len() >= 20, "replication {rep}: {} boundaries", bounds.len());
         // Alternating close/open, in time order; the last may stay open.

@@ -250,7 +250,9 @@ fn trace_writes_one_row_per_event() {
     let err = String::from_utf8_lossy(&out.stderr);
     let events: usize = err.split_whitespace().next().unwrap().parse().unwrap();
     let csv = String::from_utf8(read(&dir, "t.csv")).unwrap();
-    assert!(csv.starts_with("seq,time_h,event,subject,detail\n"));
+    assert!(csv.starts_with(
+        "seq,time_h,event,subject,phase,port,aboard,berths_busy,berths,anchorage,storage,level,capacity,gate,convoy,detail\n"
+    ));
     assert_eq!(csv.lines().count(), events + 1);
     // The same replication to stdout gives the same log.
     assert_eq!(ok(&["trace", "-r", "3"], &dir), csv);

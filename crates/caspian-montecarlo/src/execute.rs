@@ -8,6 +8,7 @@
 //! after each.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -164,16 +165,18 @@ impl<'a> Executor<'a> {
 pub enum RangeError {
     /// Cargo not conserved: (replication, residual per cargo).
     Conservation(u64, [i128; 2]),
-    /// KPI names differ from the first replication's: (replication).
+    /// The replication's KPIs do not follow its plan's layout: (replication).
     KpiNames(u64),
 }
 
 /// Simulates replications `reps` of `plan` on the current rayon pool and
-/// returns the KPI names and one row per replication, in index order.
+/// returns the KPI names (the plan's [`KpiLayout`](caspian_shipping::kpi::KpiLayout),
+/// computed once when it was compiled) and one row per replication, in index
+/// order.
 ///
-/// The first replication runs alone to learn the KPI names; the others run
-/// in parallel and are turned into rows as they finish, so only the compact
-/// rows are held, never the named KPIs of every replication.
+/// Replications run in parallel and are turned into rows as they finish, so
+/// only the compact rows are held: a row's values are the replication's KPI
+/// values in layout order, taken as they are.
 ///
 /// # Errors
 /// [`RangeError`] when a replication breaks an invariant.
@@ -186,32 +189,26 @@ pub fn run_range(
     if reps.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let to_row = |index: u64, out: Replication, names: &[String]| -> Result<Row, RangeError> {
+    let layout = plan.kpi_layout();
+    let to_row = |index: u64, out: Replication| -> Result<Row, RangeError> {
         progress();
         if out.conservation_residual != [0, 0] {
             return Err(RangeError::Conservation(index, out.conservation_residual));
         }
-        let same =
-            out.kpis.len() == names.len() && out.kpis.iter().zip(names).all(|((a, _), b)| a == b);
-        if !same {
+        if !Arc::ptr_eq(out.kpis.layout(), layout) {
             return Err(RangeError::KpiNames(index));
         }
         Ok(Row {
             replication: index,
             events: out.events,
             truncated: out.truncated,
-            values: out.kpis.iter().map(|(_, v)| v).collect(),
+            values: out.kpis.into_values(),
             saturated: out.saturated,
         })
     };
-    let first = simulate(plan, seed, reps.start);
-    let names: Vec<String> = first.kpis.iter().map(|(n, _)| n.to_string()).collect();
-    let mut rows = vec![to_row(reps.start, first, &names)?];
-    rows.extend(
-        (reps.start + 1..reps.end)
-            .into_par_iter()
-            .map(|r| to_row(r, simulate(plan, seed, r), &names))
-            .collect::<Result<Vec<Row>, RangeError>>()?,
-    );
-    Ok((names, rows))
+    let rows = reps
+        .into_par_iter()
+        .map(|r| to_row(r, simulate(plan, seed, r)))
+        .collect::<Result<Vec<Row>, RangeError>>()?;
+    Ok((layout.names().to_vec(), rows))
 }

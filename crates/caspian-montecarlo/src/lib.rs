@@ -19,6 +19,7 @@
 //! - [`compare`]: paired comparison and multiple comparison with the best.
 //! - [`document`]: the JSON result files; [`atomic`]: how they are written.
 //! - [`mser`]: MSER-5 warm-up suggestion.
+//! - [`trace`]: one replication's event trace and the trace file (CSV).
 //!
 //! ```
 //! use caspian_montecarlo::{document, execute::Executor, study::Study};
@@ -48,6 +49,7 @@ pub mod sequential;
 pub mod shard;
 pub mod stats;
 pub mod study;
+pub mod trace;
 
 /// The sweep-key type of `caspian_shipping::sweep`, for crates that see the
 /// runner only (the report).

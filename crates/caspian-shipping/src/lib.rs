@@ -11,6 +11,7 @@
 //!   replication index).
 //! - [`simulate_probed`] and [`probe`]: the same, with an event trace and
 //!   state samples (for `caspian trace` and `caspian warmup`).
+//! - [`trace`]: the typed event trace ([`trace::TraceEntry`]).
 //! - [`BASELINE_TOML`]: today's corridor, embedded so the main job needs no file.
 //!
 //! ```
@@ -25,16 +26,15 @@ use std::fmt;
 
 pub mod compile;
 pub mod dist;
-mod histogram;
 pub mod kpi;
 mod model;
 pub mod probe;
 pub mod saturation;
 pub mod scenario;
-mod store;
 pub mod streams;
 pub mod sweep;
 pub mod timeline;
+pub mod trace;
 
 pub use compile::{CompiledScenario, ScenarioError, compile};
 pub use kpi::Kpis;

@@ -8,6 +8,8 @@
 
 use caspian_engine::{SimDuration, SimTime};
 
+pub use crate::trace::TraceEntry;
+
 /// Receives samples and trace entries from [`crate::simulate_probed`].
 pub trait Probe {
     /// How often to sample the state; `None` (the default) for never. The
@@ -44,19 +46,6 @@ pub struct Sample {
     pub at_anchorage: u64,
     /// Berths occupied, all ports and classes.
     pub berths_busy: u64,
-}
-
-/// One fired event in words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TraceEntry {
-    /// When it fired.
-    pub time: SimTime,
-    /// The event kind, e.g. `arrive`, `load_done`, `port_close`.
-    pub event: &'static str,
-    /// What it concerns, e.g. `vessel oil_tankers#2`, `port alat`.
-    pub subject: String,
-    /// The subject's state just after the event.
-    pub detail: String,
 }
 
 /// A probe that keeps everything it is given in memory.

@@ -11,6 +11,9 @@
 //! - `fleet`: fleets (routes, handling rates, dispatch).
 //! - `traffic`: open traffic, interdiction and sweep axes.
 
+use std::sync::Arc;
+
+use crate::kpi::KpiLayout;
 use crate::scenario::{BerthClass, Scenario};
 
 mod cargo;
@@ -51,7 +54,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
-    Ok(CompiledScenario {
+    let mut plan = CompiledScenario {
         source: scenario.clone(),
         horizon,
         warmup,
@@ -64,7 +67,10 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
         fleets,
         open_traffic,
         interdiction,
-    })
+        kpi_layout: Arc::default(),
+    };
+    plan.kpi_layout = Arc::new(KpiLayout::new(&plan));
+    Ok(plan)
 }
 
 /// Position of a berth class in [`BerthClass::ALL`].

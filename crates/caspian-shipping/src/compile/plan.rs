@@ -1,9 +1,12 @@
 //! The plan types: a scenario's tables with references resolved into indices
 //! and samplers built, the form the model runs on.
 
+use std::sync::Arc;
+
 use caspian_engine::{SimDuration, SimTime};
 
 use crate::dist::Dist;
+use crate::kpi::KpiLayout;
 use crate::scenario::{ArrivalPattern, BerthClass, Cargo, Scenario};
 
 /// A storage with its references resolved.
@@ -195,4 +198,16 @@ pub struct CompiledScenario {
     pub open_traffic: Vec<OpenTrafficPlan>,
     /// Interdiction.
     pub interdiction: InterdictionPlan,
+    /// The KPIs this scenario emits, laid out once (see [`Self::kpi_layout`]).
+    pub(super) kpi_layout: Arc<KpiLayout>,
+}
+
+impl CompiledScenario {
+    /// The KPIs every replication of this scenario emits, in name order,
+    /// with their families and units; computed once, when the scenario is
+    /// compiled. (The plan's fields are public for reading; a plan changed
+    /// after compiling keeps the layout of the plan as compiled.)
+    pub fn kpi_layout(&self) -> &Arc<KpiLayout> {
+        &self.kpi_layout
+    }
 }

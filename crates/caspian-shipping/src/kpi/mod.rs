@@ -6,46 +6,76 @@
 //! KPI's statistics rather than counting it as zero.
 //!
 //! [`schema`] defines every KPI family once: its name pattern, unit, kind,
-//! direction and description.
+//! direction and description. [`layout`] lists a compiled scenario's KPIs
+//! once, in name order; a replication's [`Kpis`] are values in that order.
 
+pub mod layout;
 pub mod schema;
 
+use std::sync::Arc;
+
+pub use layout::KpiLayout;
 pub use schema::{Direction, KpiFamily, KpiKind, Unit, family_of};
 
-/// KPI values by name.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// KPI values of one replication, in the order of its scenario's
+/// [`KpiLayout`] (name order), which they share.
+#[derive(Debug, Clone)]
 pub struct Kpis {
-    entries: Vec<(String, f64)>,
+    layout: Arc<KpiLayout>,
+    values: Vec<f64>,
+}
+
+impl PartialEq for Kpis {
+    /// Same names and equal values (so, as for `f64`, a NaN differs from
+    /// itself).
+    fn eq(&self, other: &Self) -> bool {
+        self.layout.names() == other.layout.names() && self.values == other.values
+    }
 }
 
 impl Kpis {
-    /// Adds a KPI. Names must be unique; [`sort`](Self::sort) puts them in order.
-    pub fn push(&mut self, name: String, value: f64) {
-        self.entries.push((name, value));
-    }
-
-    /// Sorts by name, so every replication lists the same KPIs in the same order.
-    pub fn sort(&mut self) {
-        self.entries.sort_by(|a, b| a.0.cmp(&b.0));
+    /// Values in `layout`'s order.
+    ///
+    /// # Panics
+    /// When there is not one value per KPI of the layout.
+    pub fn new(layout: Arc<KpiLayout>, values: Vec<f64>) -> Self {
+        assert_eq!(layout.len(), values.len(), "one value per KPI of the layout");
+        Self { layout, values }
     }
 
     /// The value of a KPI, if present.
     pub fn get(&self, name: &str) -> Option<f64> {
-        self.entries.binary_search_by(|(n, _)| n.as_str().cmp(name)).ok().map(|i| self.entries[i].1)
+        self.layout.position(name).map(|i| self.values[i])
     }
 
     /// All KPIs as (name, value), in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, f64)> {
-        self.entries.iter().map(|(n, v)| (n.as_str(), *v))
+        self.layout.names().iter().map(String::as_str).zip(self.values.iter().copied())
     }
 
     /// Number of KPIs.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.values.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.values.is_empty()
+    }
+
+    /// The layout the values follow (shared by every replication of a
+    /// compiled scenario).
+    pub fn layout(&self) -> &Arc<KpiLayout> {
+        &self.layout
+    }
+
+    /// The values, in layout order.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// The values, in layout order, without the layout.
+    pub fn into_values(self) -> Vec<f64> {
+        self.values
     }
 }

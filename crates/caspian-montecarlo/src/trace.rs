@@ -1,0 +1,251 @@
+//! The event trace of one replication, and its file format (CSV).
+//!
+//! [`record`] runs one replication with a probe that keeps every trace entry
+//! (the typed [`TraceEntry`] of `caspian_shipping::trace`, re-exported here).
+//! [`write_csv`] and [`read_csv`] are the one definition of the trace file
+//! that `caspian trace --csv FILE` writes and reports read, one row per entry
+//! with these [`COLUMNS`]:
+//!
+//! | column | meaning |
+//! |---|---|
+//! | `seq` | entry number, from 0, in firing order |
+//! | `time_h` | when, hours since the start (4 decimals) |
+//! | `event` | a [`TraceEvent`] name, e.g. `arrive`, `port_close` |
+//! | `subject` | what it concerns: `vessel <fleet>#<n>`, `port <id>`, `inflow <id>`, `outflow <id>`, `open_traffic <id>`, `corridor`, or empty |
+//! | `phase` | vessel entries: its [`VesselPhase`] after the event |
+//! | `port` | the port of the state: where the vessel is or is heading, or the port whose berths or convoy are described |
+//! | `aboard` | vessel entries: cargo aboard |
+//! | `berths_busy`, `berths`, `anchorage` | port and open-traffic entries: berths occupied, berths open (0 while closed), vessels at the anchorage, all classes |
+//! | `storage`, `level`, `capacity`, `gate` | inflow and outflow entries: the storage, what it holds, its capacity, arrivals waiting at its gate |
+//! | `convoy` | convoy entries: vessels still waiting in the port's convoy |
+//! | `detail` | the state in words ([`TraceEntry::detail`]), ignored on reading |
+//!
+//! Cells that do not apply to an entry are empty. Reading is strict: an
+//! unknown event, subject or phase, or a missing or malformed number, is an
+//! error naming the line.
+
+use std::io::{Read, Write};
+
+use caspian_shipping::CompiledScenario;
+use caspian_shipping::probe::Recorder;
+pub use caspian_shipping::streams::MAX_REPLICATION;
+pub use caspian_shipping::trace::{
+    SimTime, Subject, TraceEntry, TraceEvent, TraceState, UnknownName, VesselPhase,
+};
+
+/// The columns of a trace file, in order.
+pub const COLUMNS: [&str; 16] = [
+    "seq",
+    "time_h",
+    "event",
+    "subject",
+    "phase",
+    "port",
+    "aboard",
+    "berths_busy",
+    "berths",
+    "anchorage",
+    "storage",
+    "level",
+    "capacity",
+    "gate",
+    "convoy",
+    "detail",
+];
+
+/// One replication's trace.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    /// Entries in firing order (events, and corridor-closure boundaries).
+    pub entries: Vec<TraceEntry>,
+    /// Whether the event-count safeguard stopped the run early.
+    pub truncated: bool,
+}
+
+/// Runs replication `replication` of `plan` with master seed `seed` and keeps
+/// its trace. The replication is exactly the one a run computes.
+pub fn record(plan: &CompiledScenario, seed: u64, replication: u64) -> Trace {
+    let mut rec = Recorder { trace_events: true, ..Recorder::default() };
+    let out = caspian_shipping::simulate_probed(plan, seed, replication, &mut rec);
+    Trace { entries: rec.trace, truncated: out.truncated }
+}
+
+/// A trace file that could not be written or read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TraceError {
+    /// The CSV layer failed (I/O, quoting, UTF-8).
+    #[error("{0}")]
+    Csv(String),
+    /// The header is not [`COLUMNS`].
+    #[error(
+        "expected the columns {} written by `caspian trace --csv FILE`, found {found}",
+        COLUMNS.join(",")
+    )]
+    Columns {
+        /// The header found, comma-separated.
+        found: String,
+    },
+    /// A row that does not fit the format.
+    #[error("line {line}: {message}")]
+    Line {
+        /// The line number in the file (the header is line 1).
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl From<csv::Error> for TraceError {
+    fn from(e: csv::Error) -> Self {
+        TraceError::Csv(e.to_string())
+    }
+}
+
+/// Writes `entries` as a trace file (header and one row per entry).
+///
+/// # Errors
+/// [`TraceError::Csv`] when writing fails.
+pub fn write_csv<W: Write>(out: W, entries: &[TraceEntry]) -> Result<(), TraceError> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(COLUMNS)?;
+    for (i, e) in entries.iter().enumerate() {
+        let mut row: [String; 16] = Default::default();
+        row[0] = i.to_string();
+        row[1] = format!("{:.4}", e.time.as_hours_f64());
+        row[2] = e.event.as_str().to_string();
+        row[3] = e.subject.to_string();
+        match &e.state {
+            TraceState::None => {}
+            TraceState::Vessel { phase, port, aboard } => {
+                row[4] = phase.as_str().to_string();
+                row[5] = port.clone();
+                row[6] = aboard.to_string();
+            }
+            TraceState::Berths { port, busy, capacity, anchorage } => {
+                row[5] = port.clone();
+                row[7] = busy.to_string();
+                row[8] = capacity.to_string();
+                row[9] = anchorage.to_string();
+            }
+            TraceState::Storage { storage, level, capacity, gate } => {
+                row[10] = storage.clone();
+                row[11] = level.to_string();
+                row[12] = capacity.to_string();
+                row[13] = gate.to_string();
+            }
+            TraceState::Convoy { port, waiting } => {
+                row[5] = port.clone();
+                row[14] = waiting.to_string();
+            }
+        }
+        row[15] = e.detail();
+        w.write_record(&row)?;
+    }
+    w.flush().map_err(|e| TraceError::Csv(e.to_string()))?;
+    Ok(())
+}
+
+/// Reads a trace file written by [`write_csv`]. Times are rounded to the
+/// nearest millisecond of the 4-decimal `time_h`.
+///
+/// # Errors
+/// [`TraceError`] naming the line at fault: wrong columns, an unknown event,
+/// subject or phase, or a missing or malformed number.
+pub fn read_csv<R: Read>(input: R) -> Result<Vec<TraceEntry>, TraceError> {
+    let mut r = csv::Reader::from_reader(input);
+    let header = r.headers()?.clone();
+    if header.iter().ne(COLUMNS) {
+        return Err(TraceError::Columns { found: header.iter().collect::<Vec<_>>().join(",") });
+    }
+    let mut entries = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec?;
+        let line = rec.position().map_or(i as u64 + 2, csv::Position::line);
+        let entry = parse_row(&rec).map_err(|message| TraceError::Line { line, message })?;
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+/// One row as an entry, or what is wrong with it.
+fn parse_row(rec: &csv::StringRecord) -> Result<TraceEntry, String> {
+    let cell = |i: usize| rec.get(i).unwrap_or("");
+    let number = |i: usize| -> Result<u64, String> {
+        cell(i).parse().map_err(|_| format!("{} \"{}\" is not a whole number", COLUMNS[i], cell(i)))
+    };
+    let hours: f64 =
+        cell(1).parse().map_err(|_| format!("time_h \"{}\" is not a number", cell(1)))?;
+    let time = SimTime::try_from_hours_f64(hours)
+        .map_err(|_| format!("time_h \"{}\" is not a time", cell(1)))?;
+    let event: TraceEvent = cell(2).parse().map_err(|e: UnknownName| e.to_string())?;
+    let subject: Subject = cell(3).parse().map_err(|e: UnknownName| e.to_string())?;
+    let filled = |i: usize| !cell(i).is_empty();
+    let state = if filled(4) {
+        TraceState::Vessel {
+            phase: cell(4).parse().map_err(|e: UnknownName| e.to_string())?,
+            port: cell(5).to_string(),
+            aboard: number(6)?,
+        }
+    } else if filled(10) {
+        TraceState::Storage {
+            storage: cell(10).to_string(),
+            level: number(11)?,
+            capacity: number(12)?,
+            gate: number(13)?,
+        }
+    } else if filled(8) {
+        TraceState::Berths {
+            port: cell(5).to_string(),
+            busy: number(7)?,
+            capacity: number(8)?,
+            anchorage: number(9)?,
+        }
+    } else if filled(14) {
+        TraceState::Convoy { port: cell(5).to_string(), waiting: number(14)? }
+    } else {
+        TraceState::None
+    };
+    Ok(TraceEntry { time, event, subject, state })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn baseline() -> CompiledScenario {
+        caspian_shipping::load(caspian_shipping::BASELINE_TOML, "baseline").unwrap()
+    }
+
+    #[test]
+    fn a_trace_file_reads_back_as_written() {
+        let plan = baseline();
+        let trace = record(&plan, 7, 0);
+        assert!(!trace.entries.is_empty());
+        let mut bytes = Vec::new();
+        write_csv(&mut bytes, &trace.entries).unwrap();
+        let back = read_csv(bytes.as_slice()).unwrap();
+        assert_eq!(back.len(), trace.entries.len());
+        for (a, b) in trace.entries.iter().zip(&back) {
+            assert_eq!((a.event, &a.subject, &a.state), (b.event, &b.subject, &b.state));
+            assert!((a.time.as_hours_f64() - b.time.as_hours_f64()).abs() <= 0.51e-4);
+        }
+        for kind in [TraceEvent::Arrive, TraceEvent::Inflow, TraceEvent::PortClose] {
+            assert!(back.iter().any(|e| e.event == kind), "{kind} in the baseline's trace");
+        }
+    }
+
+    #[test]
+    fn an_unknown_event_is_an_error_naming_its_line() {
+        let head = COLUMNS.join(",");
+        let text = format!(
+            "{head}\n0,0.0000,end_warmup,,,,,,,,,,,,,statistics reset\n1,1.0000,dock,port alat,,alat,,0,1,0,,,,,,x\n"
+        );
+        let err = read_csv(text.as_bytes()).unwrap_err();
+        assert_eq!(err.to_string(), "line 3: unknown trace event \"dock\"");
+        let bad_number = format!("{head}\n0,1.0,arrive,vessel f#0,Sailing,alat,lots,,,,,,,,,x\n");
+        let err = read_csv(bad_number.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("line 2: aboard \"lots\""), "{err}");
+        assert!(matches!(read_csv("a,b\n1,2\n".as_bytes()), Err(TraceError::Columns { .. })));
+    }
+}

@@ -1,0 +1,212 @@
+//! The KPIs of a compiled scenario, laid out once: their names in name
+//! order, each with its family, its resolved unit and the model quantity it
+//! measures.
+//!
+//! A [`crate::CompiledScenario`] builds its layout when it is compiled
+//! ([`crate::CompiledScenario::kpi_layout`]); every replication then returns
+//! its values as a plain `Vec<f64>` in layout order ([`super::Kpis`]), with no
+//! names formatted or sorted per replication.
+
+use crate::compile::CompiledScenario;
+use crate::kpi::schema::{KpiFamily, Unit, family_of, resolved_unit};
+use crate::scenario::{BerthClass, Cargo};
+
+/// A model quantity that one KPI reports. Indices are into the compiled
+/// scenario's tables (storages, cargoes, outflows, inflows, ports with a
+/// berth class index, fleets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Quantity {
+    /// `delivered.<storage>`.
+    Delivered(usize),
+    /// `storage_mean.<storage>`.
+    StorageMean(usize),
+    /// `storage_max.<storage>`.
+    StorageMax(usize),
+    /// `delivered_total.<cargo>`.
+    DeliveredTotal(Cargo),
+    /// `transit_h.<cargo>.mean`.
+    TransitMean(Cargo),
+    /// `transit_h.<cargo>.p95`.
+    TransitP95(Cargo),
+    /// `cargo_lost.<cargo>`.
+    CargoLost(Cargo),
+    /// `forwarded.<outflow>`.
+    Forwarded(usize),
+    /// `shut_in.<inflow>`.
+    ShutIn(usize),
+    /// `gate_wait_h.<inflow>`.
+    GateWait(usize),
+    /// `anchorage_wait_h.<port>.<class>` (port, class index).
+    AnchorageWait(usize, usize),
+    /// `anchorage_queue_mean.<port>.<class>`.
+    AnchorageQueue(usize, usize),
+    /// `berth_calls.<port>.<class>`.
+    BerthCalls(usize, usize),
+    /// `berth_utilization.<port>.<class>`.
+    BerthUtilization(usize, usize),
+    /// `port_closure_h.<port>`.
+    PortClosure(usize),
+    /// `vessel_utilization.<fleet>`.
+    VesselUtilization(usize),
+    /// `voyages.<fleet>`.
+    Voyages(usize),
+    /// `crossing_h.<fleet>`.
+    Crossing(usize),
+    /// `incidents`.
+    Incidents,
+    /// `detentions`.
+    Detentions,
+    /// `vessels_lost`.
+    VesselsLost,
+    /// `corridor_closure_h`.
+    CorridorClosure,
+}
+
+/// One KPI of a layout.
+#[derive(Debug, Clone)]
+struct Slot {
+    name: String,
+    family: Option<&'static KpiFamily>,
+    unit: Option<Unit>,
+    quantity: Quantity,
+}
+
+/// The KPIs of one compiled scenario, in name order.
+#[derive(Debug, Clone, Default)]
+pub struct KpiLayout {
+    slots: Vec<Slot>,
+    names: Vec<String>,
+}
+
+impl PartialEq for KpiLayout {
+    fn eq(&self, other: &Self) -> bool {
+        self.names == other.names
+    }
+}
+
+impl KpiLayout {
+    /// The KPIs `plan` emits, sorted by name.
+    pub(crate) fn new(plan: &CompiledScenario) -> Self {
+        let mut slots: Vec<Slot> = quantities(plan)
+            .into_iter()
+            .map(|(name, quantity)| Slot {
+                family: family_of(&name),
+                unit: resolved_unit(plan, &name),
+                name,
+                quantity,
+            })
+            .collect();
+        slots.sort_by(|a, b| a.name.cmp(&b.name));
+        let names = slots.iter().map(|s| s.name.clone()).collect();
+        Self { slots, names }
+    }
+
+    /// Number of KPIs.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The names, in order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The position of KPI `name`, if the scenario emits it.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.names.binary_search_by(|n| n.as_str().cmp(name)).ok()
+    }
+
+    /// The family of the KPI at `i` (`None` past the end, or for a name no
+    /// family matches, which a test rules out).
+    pub fn family(&self, i: usize) -> Option<&'static KpiFamily> {
+        self.slots.get(i).and_then(|s| s.family)
+    }
+
+    /// The unit of the KPI at `i`, resolved for this scenario (see
+    /// [`resolved_unit`]).
+    pub fn unit(&self, i: usize) -> Option<Unit> {
+        self.slots.get(i).and_then(|s| s.unit)
+    }
+
+    /// The quantity each position reports, in order.
+    pub(crate) fn quantities(&self) -> impl ExactSizeIterator<Item = Quantity> + '_ {
+        self.slots.iter().map(|s| s.quantity)
+    }
+}
+
+/// Every KPI of `plan` with its quantity, in the model's order (unsorted).
+fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
+    use Quantity as Q;
+    let mut k = Vec::new();
+    for (st, p) in plan.storages.iter().enumerate() {
+        k.push((format!("delivered.{}", p.id), Q::Delivered(st)));
+        k.push((format!("storage_mean.{}", p.id), Q::StorageMean(st)));
+        k.push((format!("storage_max.{}", p.id), Q::StorageMax(st)));
+    }
+    for cargo in Cargo::ALL {
+        let c = cargo.as_str();
+        k.push((format!("delivered_total.{c}"), Q::DeliveredTotal(cargo)));
+        k.push((format!("transit_h.{c}.mean"), Q::TransitMean(cargo)));
+        k.push((format!("transit_h.{c}.p95"), Q::TransitP95(cargo)));
+        k.push((format!("cargo_lost.{c}"), Q::CargoLost(cargo)));
+    }
+    for (j, o) in plan.outflows.iter().enumerate() {
+        k.push((format!("forwarded.{}", o.id), Q::Forwarded(j)));
+    }
+    for (i, f) in plan.inflows.iter().enumerate() {
+        k.push((format!("shut_in.{}", f.id), Q::ShutIn(i)));
+        if !f.spill_when_full {
+            k.push((format!("gate_wait_h.{}", f.id), Q::GateWait(i)));
+        }
+    }
+    for (p, port) in plan.ports.iter().enumerate() {
+        for (c, class) in BerthClass::ALL.iter().enumerate() {
+            if port.berths[c] == 0 {
+                continue;
+            }
+            let key = format!("{}.{}", port.id, class.as_str());
+            k.push((format!("anchorage_wait_h.{key}"), Q::AnchorageWait(p, c)));
+            k.push((format!("anchorage_queue_mean.{key}"), Q::AnchorageQueue(p, c)));
+            k.push((format!("berth_calls.{key}"), Q::BerthCalls(p, c)));
+            k.push((format!("berth_utilization.{key}"), Q::BerthUtilization(p, c)));
+        }
+        k.push((format!("port_closure_h.{}", port.id), Q::PortClosure(p)));
+    }
+    for (fi, f) in plan.fleets.iter().enumerate() {
+        k.push((format!("vessel_utilization.{}", f.id), Q::VesselUtilization(fi)));
+        k.push((format!("voyages.{}", f.id), Q::Voyages(fi)));
+        k.push((format!("crossing_h.{}", f.id), Q::Crossing(fi)));
+    }
+    k.push(("incidents".to_string(), Q::Incidents));
+    k.push(("detentions".to_string(), Q::Detentions));
+    k.push(("vessels_lost".to_string(), Q::VesselsLost));
+    k.push(("corridor_closure_h".to_string(), Q::CorridorClosure));
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_layout_is_sorted_and_every_kpi_has_a_family_and_unit() {
+        let plan = crate::load(crate::BASELINE_TOML, "baseline").unwrap();
+        let layout = plan.kpi_layout();
+        assert!(layout.names().windows(2).all(|w| w[0] < w[1]), "sorted, unique");
+        for (i, name) in layout.names().iter().enumerate() {
+            assert_eq!(layout.position(name), Some(i));
+            assert!(layout.family(i).is_some_and(|f| f.matches(name)), "{name}");
+            assert_eq!(layout.unit(i), resolved_unit(&plan, name), "{name}");
+        }
+        assert_eq!(layout.position("no_such_kpi"), None);
+        assert_eq!(
+            layout.unit(layout.position("delivered_total.oil").unwrap()),
+            Some(Unit::Tonnes)
+        );
+    }
+}

@@ -1,0 +1,202 @@
+//! Landside storage and flows: cargo arriving from the hinterland (inflows,
+//! with their gate), leaving to it (outflows), and settling a storage after
+//! it changes (admitting trains, then serving waiting vessels).
+
+use caspian_engine::{Scheduler, SimDuration, SimTime};
+
+use super::state::{Ev, World};
+use super::store::{Cohort, drop_cohorts};
+use super::{at, cargo_idx, hours};
+use crate::scenario::ArrivalPattern;
+use crate::timeline;
+
+impl World<'_> {
+    /// Schedules the next event of inflow `i` after `now`.
+    ///
+    /// Poisson: the next arrival of a non-homogeneous Poisson process whose
+    /// rate is the monthly rate, exact across month boundaries (the same
+    /// generator as storm onsets); nothing is scheduled if it falls after the
+    /// horizon. Regular: one gap of `1 / rate` at `now`'s monthly rate, or,
+    /// when that rate is zero, a wake-up at the start of the next month.
+    pub(super) fn schedule_inflow(&mut self, s: &mut Scheduler<Ev>, i: usize, now: SimTime) {
+        let f = &self.plan.inflows[i];
+        let next = match f.pattern {
+            ArrivalPattern::Poisson => {
+                // Events due exactly at the horizon still fire.
+                let limit = self.plan.horizon.ticks().saturating_add(1);
+                let rate_at = timeline::monthly_rate_at(&f.rate_per_h);
+                let rng = &mut self.inflow_rng[i];
+                match timeline::next_event(rate_at, now.ticks(), limit, rng) {
+                    Some(t) => SimTime::from_ticks(t),
+                    None => return,
+                }
+            }
+            ArrivalPattern::Regular => {
+                let rate = f.rate_per_h[timeline::month_of(now)];
+                let gap = if rate <= 0.0 {
+                    // Nothing arrives this month: look again at the start of the next.
+                    self.inflow_wakeup[i] = true;
+                    timeline::next_month_start(now)
+                        .saturating_since(now)
+                        .max(SimDuration::from_ticks(1))
+                } else {
+                    hours(1.0 / rate)
+                };
+                now.saturating_add(gap)
+            }
+        };
+        at(s, next, Ev::Inflow(i as u16));
+    }
+
+    pub(super) fn on_inflow(&mut self, s: &mut Scheduler<Ev>, i: usize) {
+        let now = s.now();
+        let wakeup = std::mem::take(&mut self.inflow_wakeup[i]);
+        self.schedule_inflow(s, i, now);
+        let f = &self.plan.inflows[i];
+        if wakeup || f.rate_per_h[timeline::month_of(now)] <= 0.0 {
+            // Regular inflows only (a Poisson arrival never falls in a
+            // zero-rate month): a month-boundary wake-up (the next arrival is
+            // one gap later), or a gap that ran into a month where nothing
+            // arrives.
+            return;
+        }
+        let drawn = f.size.sample(&mut self.inflow_rng[i]).round().max(0.0) as u64;
+        // The part of an arrival larger than the whole storage can never fit,
+        // spilling or not: it is shut in.
+        let size = drawn.min(self.plan.storages[f.into].capacity);
+        self.counters.shut_in[i] += drawn - size;
+        if size == 0 {
+            return;
+        }
+        let st = f.into;
+        let cargo = cargo_idx(self.plan.storages[st].cargo);
+        let store = &mut self.stores[st];
+        if f.spill_when_full {
+            let accepted = store.level.offer(now, size);
+            if accepted > 0 {
+                store.cohorts.push_back(Cohort { arrived: now, amount: accepted });
+                self.ledger[cargo].entered += accepted;
+            }
+            self.counters.shut_in[i] += size - accepted;
+        } else {
+            match store.level.put(now, size, i as u32) {
+                Ok(caspian_engine::Wait::Done) => {
+                    store.cohorts.push_back(Cohort { arrived: now, amount: size });
+                    self.ledger[cargo].entered += size;
+                    self.gate_wait_h[i].record(0.0);
+                }
+                Ok(caspian_engine::Wait::Queued(_)) => {}
+                Err(_) => self.counters.shut_in[i] += size,
+            }
+        }
+        self.settle(s, st);
+    }
+
+    pub(super) fn on_outflow(&mut self, s: &mut Scheduler<Ev>, j: usize) {
+        let now = s.now();
+        let o = &self.plan.outflows[j];
+        self.outflow_last[j] = now;
+        let whole = self.advance_outflow_credit(j);
+        let store = &mut self.stores[o.from];
+        let taken = store.level.take_up_to(now, whole);
+        if taken > 0 {
+            drop_cohorts(&mut store.cohorts, taken);
+            self.counters.forwarded[j] += taken;
+            self.ledger[cargo_idx(self.plan.storages[o.from].cargo)].forwarded += taken;
+        }
+        // An empty storage gives the next ticks nothing to take: instead of
+        // firing them (about half the baseline's events), the outflow sleeps
+        // until cargo arrives; `wake_outflows` then replays the skipped
+        // ticks' credit and resumes on the same grid of tick times.
+        if self.stores[o.from].level.level() == 0 {
+            self.outflow_idle[j] = true;
+        } else {
+            at(s, now.saturating_add(o.interval), Ev::Outflow(j as u16));
+        }
+        self.settle(s, o.from);
+    }
+
+    /// One tick's capacity: the whole units outflow `j` may take now.
+    /// Unused capacity is not banked; only the fraction below one unit
+    /// carries over to the next tick.
+    pub(super) fn advance_outflow_credit(&mut self, j: usize) -> u64 {
+        let credit = self.outflow_credit[j] + self.plan.outflows[j].per_interval;
+        let whole = credit.floor();
+        self.outflow_credit[j] = credit - whole;
+        whole as u64
+    }
+
+    /// Resumes the sleeping outflows of storage `st` once it holds cargo: the
+    /// next tick is the first on the outflow's grid strictly after now (a
+    /// tick due now, had it been scheduled earlier, would have fired before
+    /// this event and found the storage empty). Every skipped tick advances
+    /// the credit exactly as a tick that found nothing would have.
+    pub(super) fn wake_outflows(&mut self, s: &mut Scheduler<Ev>, st: usize) {
+        if self.stores[st].level.level() == 0 {
+            return;
+        }
+        let now = s.now();
+        for j in 0..self.plan.outflows.len() {
+            if !self.outflow_idle[j] || self.plan.outflows[j].from != st {
+                continue;
+            }
+            self.outflow_idle[j] = false;
+            let interval = self.plan.outflows[j].interval.ticks();
+            let last = self.outflow_last[j];
+            let k = now.ticks().saturating_sub(last.ticks()) / interval + 1;
+            for _ in 1..k {
+                self.advance_outflow_credit(j);
+            }
+            let next = last.saturating_add(SimDuration::from_ticks(k.saturating_mul(interval)));
+            at(s, next, Ev::Outflow(j as u16));
+        }
+    }
+
+    /// After a storage changes: admit trains from the gate, then let waiting
+    /// vessels load or discharge, until nothing more can move.
+    pub(super) fn settle(&mut self, s: &mut Scheduler<Ev>, st: usize) {
+        let now = s.now();
+        let cargo = cargo_idx(self.plan.storages[st].cargo);
+        loop {
+            let mut progress = false;
+            while let Some(ready) = self.stores[st].level.next_ready() {
+                let arrived = SimTime::from_ticks(now.ticks().saturating_sub(ready.waited.ticks()));
+                self.stores[st].cohorts.push_back(Cohort { arrived, amount: ready.amount });
+                self.ledger[cargo].entered += ready.amount;
+                self.gate_wait_h[ready.tag as usize].record(ready.waited.as_hours_f64());
+                progress = true;
+            }
+            // Progress means cargo moved or a vessel stopped waiting: a vessel
+            // that can move nothing (e.g. a discharge held behind a train
+            // waiting at the gate, which goes first) must not spin the loop.
+            while self.stores[st].level.level() > 0
+                && let Some(&v) = self.stores[st].waiting_loaders.front()
+            {
+                let before = self.stores[st].level.level();
+                if self.load_step(s, v as usize) {
+                    self.stores[st].waiting_loaders.pop_front();
+                    progress = true;
+                } else {
+                    progress |= self.stores[st].level.level() != before;
+                    break;
+                }
+            }
+            while self.stores[st].level.space() > 0
+                && let Some(&v) = self.stores[st].waiting_dischargers.front()
+            {
+                let before = self.stores[st].level.level();
+                if self.discharge_step(s, v as usize) {
+                    self.stores[st].waiting_dischargers.pop_front();
+                    progress = true;
+                } else {
+                    progress |= self.stores[st].level.level() != before;
+                    break;
+                }
+            }
+            if !progress {
+                break;
+            }
+        }
+        self.wake_outflows(s, st);
+    }
+}

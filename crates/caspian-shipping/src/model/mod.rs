@@ -1,0 +1,72 @@
+//! The Caspian model at run time: state, events and handlers for one replication.
+//!
+//! `docs/model.md` describes what is modelled in prose; this module is the
+//! authority. Every stochastic process draws from its own stream
+//! ([`crate::streams`]), and weather and corridor closures are generated up
+//! front as [`Timeline`]s, so two policies run with the same seed face the same
+//! storms, trains and incident draws.
+//!
+//! The module is split by responsibility, each file adding handlers to the
+//! one [`state::World`]:
+//!
+//! - [`state`]: the world, its events ([`Ev`]), construction and the run loop
+//!   ([`simulate`], [`simulate_probed`]).
+//! - [`landside`]: inflows, outflows and settling a storage; [`store`] holds
+//!   a storage's run-time state.
+//! - [`berths`]: berth grants and releases, port closures, open traffic.
+//! - [`voyages`]: a fleet vessel's round: arrive, discharge, load, depart,
+//!   convoys and incidents.
+//! - [`stats`]: warm-up reset, KPIs, conservation and saturation;
+//!   [`histogram`] measures transit times.
+//! - [`observe`]: what a [`crate::probe::Probe`] sees (samples and trace).
+
+use caspian_engine::{EventKey, Scheduler, SimDuration, SimTime};
+
+use crate::scenario::Cargo;
+use crate::timeline::Timeline;
+
+mod berths;
+mod histogram;
+mod landside;
+mod observe;
+mod state;
+mod stats;
+pub(crate) mod store;
+mod voyages;
+
+pub(crate) use state::Ev;
+pub use state::{Replication, simulate, simulate_probed};
+
+/// The index of a cargo in per-cargo arrays (oil 0, wagons 1).
+fn cargo_idx(c: Cargo) -> usize {
+    match c {
+        Cargo::Oil => 0,
+        Cargo::Wagons => 1,
+    }
+}
+
+/// Hours to a duration, saturating on absurd values (inputs are validated).
+fn hours(h: f64) -> SimDuration {
+    SimDuration::try_from_hours_f64(h).unwrap_or(if h > 0.0 {
+        SimDuration::MAX
+    } else {
+        SimDuration::ZERO
+    })
+}
+
+/// Schedules `ev` at `t`, or now if `t` has passed.
+fn at(s: &mut Scheduler<Ev>, t: SimTime, ev: Ev) -> Option<EventKey> {
+    s.schedule_at(t.max(s.now()), ev).ok()
+}
+
+/// The first time at or after `t` when both timelines are open.
+fn first_open(t: SimTime, a: &Timeline, b: &Timeline) -> SimTime {
+    let mut t = t;
+    loop {
+        let t1 = b.next_open(a.next_open(t));
+        if t1 == t {
+            return t;
+        }
+        t = t1;
+    }
+}

@@ -1,0 +1,420 @@
+//! The world of one replication: ports, storages, vessels and their
+//! statistics, the events that drive it ([`Ev`]), its construction from a
+//! compiled scenario and the run loop ([`simulate`], [`simulate_probed`]).
+
+use std::collections::VecDeque;
+
+use caspian_engine::{
+    EventKey, Model, Resource, RunLimits, Scheduler, SimDuration, SimTime, Simulation, StopReason,
+    Tally, TimeWeighted,
+};
+use rand::rngs::ChaCha8Rng;
+
+use super::histogram::WeightedHistogram;
+use super::observe::{Watch, Watcher};
+use super::store::{Cohort, Store};
+use super::{at, cargo_idx, hours};
+use crate::compile::CompiledScenario;
+use crate::kpi::Kpis;
+use crate::probe::Probe;
+use crate::saturation::WaitingLine;
+use crate::streams::{Source, stream};
+use crate::timeline::{self, Timeline};
+use crate::trace::VesselPhase as Phase;
+
+/// Events of the Caspian model. Payloads are indices into the world's tables.
+/// Events of the Caspian model. Payloads are indices into the world's tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ev {
+    /// Statistics restart.
+    EndWarmup,
+    /// A port closes to berthing and departures.
+    PortClose(u16),
+    /// A port reopens.
+    PortOpen(u16),
+    /// Cargo arrives from the hinterland.
+    Inflow(u16),
+    /// A hinterland link takes what it can.
+    Outflow(u16),
+    /// A vessel reaches the anchorage of the port it is heading to.
+    Arrive(u32),
+    /// A vessel has finished discharging.
+    DischargeDone(u32),
+    /// A vessel's wait for cargo ends (max wait or timetable slot).
+    LoadTimer(u32),
+    /// A vessel has finished loading and is ready to sail.
+    LoadDone(u32),
+    /// A vessel retries its departure after a closure; or a detained vessel
+    /// is released and starts its crossing.
+    TryDepart(u32),
+    /// A convoy at this port is due to sail (or retry after a closure).
+    ConvoyGo(u16),
+    /// An open-traffic vessel arrives.
+    OpenArrival(u16),
+    /// An open-traffic vessel leaves its berth.
+    OpenDepart(u16),
+}
+
+/// Who holds or waits for a berth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Occupant {
+    /// A fleet vessel.
+    Vessel(u32),
+    /// An open-traffic vessel of this stream.
+    Open(u16),
+}
+
+#[derive(Debug)]
+pub(super) struct Vessel {
+    pub(super) fleet: usize,
+    /// The port the vessel is at or heading to.
+    pub(super) port: usize,
+    /// Whether `port` is the fleet's origin.
+    pub(super) at_origin: bool,
+    pub(super) aboard: VecDeque<Cohort>,
+    pub(super) aboard_units: u64,
+    pub(super) phase: Phase,
+    pub(super) holds_berth: bool,
+    /// Earliest time the current handling can finish (overhead and rates).
+    pub(super) handling_clock: SimTime,
+    pub(super) to_discharge: u64,
+    pub(super) discharge_into: usize,
+    pub(super) load_start: SimTime,
+    pub(super) loaded: u64,
+    pub(super) load_from: usize,
+    pub(super) timer: Option<EventKey>,
+    /// 1 while `phase` is a working phase, else 0 (time-weighted).
+    pub(super) working: TimeWeighted,
+}
+
+#[derive(Debug)]
+pub(super) struct PortState {
+    pub(super) closures: Timeline,
+    /// Berths per class, in `BerthClass::ALL` order.
+    pub(super) berths: Vec<Resource<Occupant>>,
+    pub(super) convoy: Vec<u32>,
+    pub(super) convoy_due: Option<EventKey>,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Counters {
+    pub(super) delivered: Vec<u64>,
+    pub(super) forwarded: Vec<u64>,
+    pub(super) shut_in: Vec<u64>,
+    pub(super) voyages: Vec<u64>,
+    pub(super) incidents: u64,
+    pub(super) detentions: u64,
+    pub(super) vessels_lost: u64,
+    pub(super) cargo_lost: [u64; 2],
+}
+
+/// Whole-run totals for the conservation check (never reset at warm-up).
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Ledger {
+    pub(super) entered: u64,
+    pub(super) forwarded: u64,
+    pub(super) lost: u64,
+}
+
+pub(super) struct World<'a> {
+    pub(super) plan: &'a CompiledScenario,
+    pub(super) ports: Vec<PortState>,
+    pub(super) stores: Vec<Store>,
+    pub(super) vessels: Vec<Vessel>,
+    pub(super) area_storms: Vec<Timeline>,
+    pub(super) corridor: Timeline,
+    pub(super) inflow_rng: Vec<ChaCha8Rng>,
+    /// Whether inflow `i`'s next event is a month-boundary wake-up, not an arrival.
+    pub(super) inflow_wakeup: Vec<bool>,
+    pub(super) vessel_rng: Vec<ChaCha8Rng>,
+    pub(super) interdiction_rng: Vec<ChaCha8Rng>,
+    pub(super) open_arrival_rng: Vec<ChaCha8Rng>,
+    pub(super) open_service_rng: Vec<ChaCha8Rng>,
+    pub(super) outflow_credit: Vec<f64>,
+    /// Outflow `j` has stopped ticking because its storage is empty; it
+    /// resumes at its next tick after cargo arrives (see `wake_outflows`).
+    pub(super) outflow_idle: Vec<bool>,
+    /// Time of outflow `j`'s last tick (zero before the first).
+    pub(super) outflow_last: Vec<SimTime>,
+    pub(super) counters: Counters,
+    pub(super) ledger: [Ledger; 2],
+    pub(super) transit: [WeightedHistogram; 2],
+    pub(super) crossing_h: Vec<Tally>,
+    pub(super) gate_wait_h: Vec<Tally>,
+    pub(super) warmup_done: bool,
+}
+
+/// Outcome of one replication, before KPIs are named.
+#[derive(Debug, Clone)]
+pub struct Replication {
+    /// KPI values by name, in name order.
+    pub kpis: Kpis,
+    /// Events fired.
+    pub events: u64,
+    /// Whether the event-count safeguard stopped the run early.
+    pub truncated: bool,
+    /// Conservation residuals per cargo (entered - in storage - aboard -
+    /// forwarded - lost); zero when the books balance.
+    pub conservation_residual: [i128; 2],
+    /// Waiting lines that look unbounded at the horizon (e.g.
+    /// `anchorage kuryk.rail_ferry`, `gate alat_yard_east`): at least
+    /// [`crate::SATURATION_MIN_WAITING`] still waiting, and more than
+    /// [`crate::SATURATION_SHARE`] of everything that joined the line since warm-up.
+    /// In a stable system the line at any instant is a small fraction of a
+    /// year's traffic; a line that holds a sizeable share of it is growing,
+    /// i.e. demand exceeds capacity.
+    pub saturated: Vec<WaitingLine>,
+}
+
+/// Simulates replication `replication` of `plan` with master seed `seed`.
+pub fn simulate(plan: &CompiledScenario, seed: u64, replication: u64) -> Replication {
+    replicate(plan, seed, replication, &mut ())
+}
+
+/// [`simulate`], showing `probe` the state at regular times and, if it asks,
+/// every event. The KPIs are exactly those of [`simulate`].
+pub fn simulate_probed(
+    plan: &CompiledScenario,
+    seed: u64,
+    replication: u64,
+    probe: &mut dyn Probe,
+) -> Replication {
+    let mut watcher = Watcher::new(probe, plan.horizon);
+    replicate(plan, seed, replication, &mut watcher)
+}
+
+fn replicate<'a, O: Watch<'a>>(
+    plan: &'a CompiledScenario,
+    seed: u64,
+    replication: u64,
+    observer: &mut O,
+) -> Replication {
+    let mut world = World::new(plan, seed, replication);
+    let mut sched = Scheduler::with_capacity(256);
+    world.schedule_initial(&mut sched);
+    let mut sim = Simulation::with_scheduler(world, sched);
+    let limits = RunLimits::until(plan.horizon).with_max_events(plan.max_events);
+    let outcome = sim.run_observed(limits, observer);
+    let truncated = outcome.reason == StopReason::EventLimit;
+    let now = sim.now();
+    observer.finish(sim.model(), now);
+    let events = sim.events_processed();
+    let world = sim.into_model();
+    let conservation_residual = world.conservation_residual();
+    let saturated = world.saturated_lines();
+    Replication { kpis: world.kpis(now), events, truncated, conservation_residual, saturated }
+}
+
+impl<'a> World<'a> {
+    pub(super) fn new(plan: &'a CompiledScenario, seed: u64, rep: u64) -> Self {
+        let (area_storms, corridor, ports) = weather_and_closures(plan, seed, rep);
+        let stores = plan
+            .storages
+            .iter()
+            .map(|s| Store::new(s.capacity, s.initial.min(s.capacity)))
+            .collect();
+        let mut ledger = [Ledger::default(); 2];
+        for s in &plan.storages {
+            ledger[cargo_idx(s.cargo)].entered += s.initial;
+        }
+        let vessels = fleet_vessels(plan);
+        let n_fleets = plan.fleets.len();
+        let sub = |i: usize| i as u8;
+        World {
+            plan,
+            ports,
+            stores,
+            vessels,
+            area_storms,
+            corridor,
+            inflow_wakeup: vec![false; plan.inflows.len()],
+            inflow_rng: (0..plan.inflows.len())
+                .map(|i| stream(seed, rep, Source::Inflow, sub(i)))
+                .collect(),
+            vessel_rng: (0..n_fleets).map(|i| stream(seed, rep, Source::Vessel, sub(i))).collect(),
+            interdiction_rng: (0..n_fleets)
+                .map(|i| stream(seed, rep, Source::Interdiction, sub(i)))
+                .collect(),
+            open_arrival_rng: (0..plan.open_traffic.len())
+                .map(|i| stream(seed, rep, Source::OpenTrafficArrival, sub(i)))
+                .collect(),
+            open_service_rng: (0..plan.open_traffic.len())
+                .map(|i| stream(seed, rep, Source::OpenTrafficService, sub(i)))
+                .collect(),
+            outflow_credit: vec![0.0; plan.outflows.len()],
+            outflow_idle: vec![false; plan.outflows.len()],
+            outflow_last: vec![SimTime::ZERO; plan.outflows.len()],
+            counters: Counters {
+                delivered: vec![0; plan.storages.len()],
+                forwarded: vec![0; plan.outflows.len()],
+                shut_in: vec![0; plan.inflows.len()],
+                voyages: vec![0; n_fleets],
+                ..Counters::default()
+            },
+            ledger,
+            transit: [WeightedHistogram::new(1.0, 24 * 120), WeightedHistogram::new(1.0, 24 * 120)],
+            crossing_h: vec![Tally::new(); n_fleets],
+            gate_wait_h: vec![Tally::new(); plan.inflows.len()],
+            warmup_done: plan.warmup == SimTime::ZERO,
+        }
+    }
+
+    pub(super) fn schedule_initial(&mut self, s: &mut Scheduler<Ev>) {
+        let plan = self.plan;
+        if plan.warmup > SimTime::ZERO {
+            at(s, plan.warmup, Ev::EndWarmup);
+        }
+        for (p, port) in self.ports.iter().enumerate() {
+            for &(start, end) in port.closures.intervals() {
+                at(s, start, Ev::PortClose(p as u16));
+                // Timelines are clipped to the horizon; a closure that runs past
+                // it must not reopen the port at the horizon instant (events due
+                // exactly then still fire).
+                if end < plan.horizon {
+                    at(s, end, Ev::PortOpen(p as u16));
+                }
+            }
+        }
+        for i in 0..plan.inflows.len() {
+            self.schedule_inflow(s, i, SimTime::ZERO);
+        }
+        for (j, o) in plan.outflows.iter().enumerate() {
+            at(s, SimTime::ZERO.saturating_add(o.interval), Ev::Outflow(j as u16));
+        }
+        // Vessels start empty at their origin, spread evenly over one nominal cycle.
+        let mut v = 0usize;
+        for f in &plan.fleets {
+            let cycle_h = 2.0 * f.crossing.as_hours_f64()
+                + 2.0 * f.overhead.mean()
+                + f.capacity as f64 / f.load_rate_per_h
+                + f.capacity as f64 / f.discharge_rate_per_h;
+            let spacing = hours(cycle_h / f64::from(f.count.max(1)));
+            for k in 0..f.count {
+                let t = SimTime::ZERO
+                    .saturating_add(spacing.checked_mul(u64::from(k)).unwrap_or(SimDuration::ZERO));
+                at(s, t, Ev::Arrive(v as u32));
+                v += 1;
+            }
+        }
+        for i in 0..plan.open_traffic.len() {
+            let gap = plan.open_traffic[i].interarrival.sample(&mut self.open_arrival_rng[i]);
+            at(s, SimTime::ZERO.saturating_add(hours(gap)), Ev::OpenArrival(i as u16));
+        }
+    }
+}
+
+impl Model for World<'_> {
+    type Event = Ev;
+
+    fn handle(&mut self, s: &mut Scheduler<Ev>, ev: Ev) {
+        match ev {
+            Ev::EndWarmup => self.end_warmup(s.now()),
+            Ev::PortClose(p) => self.on_port_close(s, p as usize),
+            Ev::PortOpen(p) => self.on_port_open(s, p as usize),
+            Ev::Inflow(i) => self.on_inflow(s, i as usize),
+            Ev::Outflow(j) => self.on_outflow(s, j as usize),
+            Ev::Arrive(v) => self.on_arrive(s, v as usize),
+            Ev::DischargeDone(v) => self.on_discharge_done(s, v as usize),
+            Ev::LoadTimer(v) => self.on_load_timer(s, v as usize),
+            Ev::LoadDone(v) => self.on_load_done(s, v as usize),
+            Ev::TryDepart(v) => self.on_try_depart(s, v as usize),
+            Ev::ConvoyGo(p) => self.launch_convoy(s, p as usize),
+            Ev::OpenArrival(i) => self.on_open_arrival(s, i as usize),
+            Ev::OpenDepart(i) => self.on_open_depart(s, i as usize),
+        }
+    }
+}
+
+/// Draws the weather (storms per sea area, ice seasons) and corridor closures
+/// of one replication, and builds the ports with their closure timelines.
+fn weather_and_closures(
+    plan: &CompiledScenario,
+    seed: u64,
+    rep: u64,
+) -> (Vec<Timeline>, Timeline, Vec<PortState>) {
+    let horizon = plan.horizon;
+    let area_storms: Vec<Timeline> = plan
+        .sea_areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut rng = stream(seed, rep, Source::Weather, i as u8);
+            // Rates were checked by `compile`, so this cannot fail.
+            timeline::poisson_episodes(
+                &a.storm_onsets_per_month,
+                &a.storm_duration,
+                horizon,
+                &mut rng,
+            )
+            .unwrap_or_default()
+        })
+        .collect();
+    let area_ice: Vec<Option<Timeline>> = plan
+        .sea_areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            a.ice.as_ref().map(|(start, len)| {
+                let mut rng = stream(seed, rep, Source::Ice, i as u8);
+                timeline::ice_seasons(*start, len, horizon, &mut rng).unwrap_or_default()
+            })
+        })
+        .collect();
+    let mut closure_rng = stream(seed, rep, Source::CorridorClosure, 0);
+    let corridor = timeline::annual_episodes(
+        plan.interdiction.closures_per_year,
+        &plan.interdiction.closure_duration,
+        horizon,
+        &mut closure_rng,
+    )
+    .unwrap_or_default();
+    let ports = plan
+        .ports
+        .iter()
+        .map(|p| {
+            let mut closures = Timeline::default();
+            if let Some(a) = p.sea_area {
+                closures = closures.union(&area_storms[a]);
+                if p.ice_affected
+                    && let Some(ice) = &area_ice[a]
+                {
+                    closures = closures.union(ice);
+                }
+            }
+            PortState {
+                closures,
+                berths: p.berths.iter().map(|&n| Resource::new(n, SimTime::ZERO)).collect(),
+                convoy: Vec::new(),
+                convoy_due: None,
+            }
+        })
+        .collect();
+    (area_storms, corridor, ports)
+}
+
+/// Every fleet vessel, empty and not yet arrived at its origin.
+fn fleet_vessels(plan: &CompiledScenario) -> Vec<Vessel> {
+    let mut vessels = Vec::new();
+    for (f, fleet) in plan.fleets.iter().enumerate() {
+        for _ in 0..fleet.count {
+            vessels.push(Vessel {
+                fleet: f,
+                port: fleet.origin,
+                at_origin: true,
+                aboard: VecDeque::new(),
+                aboard_units: 0,
+                phase: Phase::NotArrived,
+                holds_berth: false,
+                handling_clock: SimTime::ZERO,
+                to_discharge: 0,
+                discharge_into: 0,
+                load_start: SimTime::ZERO,
+                loaded: 0,
+                load_from: 0,
+                timer: None,
+                working: TimeWeighted::new(SimTime::ZERO, 0.0),
+            });
+        }
+    }
+    vessels
+}

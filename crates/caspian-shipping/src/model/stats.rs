@@ -1,0 +1,163 @@
+//! Statistics of a replication: the warm-up reset, the KPIs, the cargo
+//! conservation check and saturated waiting lines.
+
+use std::sync::Arc;
+
+use caspian_engine::{SimTime, Tally};
+
+use super::cargo_idx;
+use super::histogram::WeightedHistogram;
+use super::state::World;
+use crate::kpi::Kpis;
+use crate::kpi::layout::Quantity;
+use crate::saturation::{SATURATION_MIN_WAITING, SATURATION_SHARE, WaitingLine};
+
+impl World<'_> {
+    pub(super) fn end_warmup(&mut self, now: SimTime) {
+        self.warmup_done = true;
+        for p in &mut self.ports {
+            for r in &mut p.berths {
+                r.reset_stats(now);
+            }
+        }
+        for st in &mut self.stores {
+            st.level.reset_stats(now);
+        }
+        for v in &mut self.vessels {
+            v.working.reset(now);
+        }
+        let c = &mut self.counters;
+        c.delivered.iter_mut().for_each(|x| *x = 0);
+        c.forwarded.iter_mut().for_each(|x| *x = 0);
+        c.shut_in.iter_mut().for_each(|x| *x = 0);
+        c.voyages.iter_mut().for_each(|x| *x = 0);
+        c.incidents = 0;
+        c.detentions = 0;
+        c.vessels_lost = 0;
+        c.cargo_lost = [0; 2];
+        self.transit.iter_mut().for_each(WeightedHistogram::reset);
+        self.crossing_h.iter_mut().for_each(Tally::reset);
+        self.gate_wait_h.iter_mut().for_each(Tally::reset);
+    }
+
+    pub(super) fn conservation_residual(&self) -> [i128; 2] {
+        let mut residual = [0i128; 2];
+        for (c, r) in residual.iter_mut().enumerate() {
+            let l = self.ledger[c];
+            let in_storage: u64 = self
+                .plan
+                .storages
+                .iter()
+                .zip(&self.stores)
+                .filter(|(p, _)| cargo_idx(p.cargo) == c)
+                .map(|(_, s)| s.level.level())
+                .sum();
+            let aboard: u64 = self
+                .vessels
+                .iter()
+                .filter(|v| cargo_idx(self.plan.fleets[v.fleet].cargo) == c)
+                .map(|v| v.aboard_units)
+                .sum();
+            *r = i128::from(l.entered)
+                - i128::from(in_storage)
+                - i128::from(aboard)
+                - i128::from(l.forwarded)
+                - i128::from(l.lost);
+        }
+        residual
+    }
+
+    /// The KPIs at `now`, in the order of the plan's [`crate::kpi::KpiLayout`].
+    pub(super) fn kpis(&self, now: SimTime) -> Kpis {
+        let layout = self.plan.kpi_layout();
+        let start = self.plan.warmup.min(now);
+        let values = layout.quantities().map(|q| self.kpi(q, now, start)).collect();
+        Kpis::new(Arc::clone(layout), values)
+    }
+
+    /// The value of one KPI at `now`; statistics run from `start` (the end
+    /// of warm-up, or `now` if the run stopped before it).
+    fn kpi(&self, q: Quantity, now: SimTime, start: SimTime) -> f64 {
+        let plan = self.plan;
+        let berths = |p: usize, c: usize| &self.ports[p].berths[c];
+        match q {
+            Quantity::Delivered(st) => self.counters.delivered[st] as f64,
+            Quantity::StorageMean(st) => self.stores[st].level.mean_level(now),
+            Quantity::StorageMax(st) => self.stores[st].level.max_level() as f64,
+            Quantity::DeliveredTotal(cargo) => {
+                let delivered: u64 = plan
+                    .storages
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.cargo == cargo)
+                    .map(|(i, _)| self.counters.delivered[i])
+                    .sum();
+                delivered as f64
+            }
+            Quantity::TransitMean(cargo) => self.transit[cargo_idx(cargo)].mean(),
+            Quantity::TransitP95(cargo) => self.transit[cargo_idx(cargo)].quantile(0.95),
+            Quantity::CargoLost(cargo) => self.counters.cargo_lost[cargo_idx(cargo)] as f64,
+            Quantity::Forwarded(j) => self.counters.forwarded[j] as f64,
+            Quantity::ShutIn(i) => self.counters.shut_in[i] as f64,
+            Quantity::GateWait(i) => self.gate_wait_h[i].mean_or(f64::NAN),
+            Quantity::AnchorageWait(p, c) => berths(p, c).waits().mean_or(f64::NAN),
+            Quantity::AnchorageQueue(p, c) => berths(p, c).mean_queue_len(now),
+            Quantity::BerthCalls(p, c) => berths(p, c).waits().count() as f64,
+            Quantity::BerthUtilization(p, c) => berths(p, c).utilization(now),
+            Quantity::PortClosure(p) => {
+                self.ports[p].closures.closed_time_between(start, now).as_hours_f64()
+            }
+            Quantity::VesselUtilization(fi) => {
+                let util: Vec<f64> = self
+                    .vessels
+                    .iter()
+                    .filter(|v| v.fleet == fi)
+                    .map(|v| v.working.mean(now))
+                    .collect();
+                util.iter().sum::<f64>() / util.len().max(1) as f64
+            }
+            Quantity::Voyages(fi) => self.counters.voyages[fi] as f64,
+            Quantity::Crossing(fi) => self.crossing_h[fi].mean_or(f64::NAN),
+            Quantity::Incidents => self.counters.incidents as f64,
+            Quantity::Detentions => self.counters.detentions as f64,
+            Quantity::VesselsLost => self.counters.vessels_lost as f64,
+            Quantity::CorridorClosure => {
+                self.corridor.closed_time_between(start, now).as_hours_f64()
+            }
+        }
+    }
+}
+
+impl World<'_> {
+    /// The waiting lines that look unbounded at the end of the run (see
+    /// [`Replication::saturated`]).
+    pub(super) fn saturated_lines(&self) -> Vec<WaitingLine> {
+        let grows = |waiting: usize, served: u64| {
+            waiting >= SATURATION_MIN_WAITING
+                && waiting as f64 > SATURATION_SHARE * (served as f64 + waiting as f64)
+        };
+        let mut lines = Vec::new();
+        for (p, port) in self.plan.ports.iter().enumerate() {
+            for (c, class) in crate::scenario::BerthClass::ALL.iter().enumerate() {
+                let r = &self.ports[p].berths[c];
+                if grows(r.queue_len(), r.waits().count()) {
+                    lines.push(WaitingLine::Anchorage { port: port.id.clone(), class: *class });
+                }
+            }
+        }
+        for (st, storage) in self.plan.storages.iter().enumerate() {
+            let admitted: u64 = self
+                .plan
+                .inflows
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.into == st)
+                .map(|(i, _)| self.gate_wait_h[i].count())
+                .sum();
+            if grows(self.stores[st].level.waiting_puts(), admitted) {
+                lines.push(WaitingLine::Gate { storage: storage.id.clone() });
+            }
+        }
+        lines
+    }
+}

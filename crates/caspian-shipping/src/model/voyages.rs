@@ -1,0 +1,363 @@
+//! A fleet vessel's round: arriving at an anchorage, berthing, discharging,
+//! loading (by dispatch policy), leaving the berth, convoys, and the crossing
+//! with its incident, detention and loss draws.
+
+use caspian_engine::{Request, Scheduler, SimDuration, SimTime};
+use rand::RngExt;
+
+use super::state::{Ev, Occupant, World};
+use super::store::move_cohorts;
+use super::{at, cargo_idx, first_open, hours};
+use crate::compile::{DispatchPlan, class_index};
+use crate::trace::VesselPhase as Phase;
+
+impl World<'_> {
+    /// Moves vessel `v` into `phase`, and its working statistic with it.
+    pub(super) fn set_phase(&mut self, v: usize, now: SimTime, phase: Phase) {
+        let ves = &mut self.vessels[v];
+        ves.phase = phase;
+        ves.working.set(now, if phase.working() { 1.0 } else { 0.0 });
+    }
+
+    pub(super) fn on_arrive(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        let now = s.now();
+        self.set_phase(v, now, Phase::Anchorage);
+        let ves = &mut self.vessels[v];
+        let f = &self.plan.fleets[ves.fleet];
+        let class = class_index(f.berth_class);
+        if self.ports[ves.port].berths[class].request(
+            now,
+            Occupant::Vessel(v as u32),
+            f.berth_priority,
+        ) == Request::Granted
+        {
+            self.berth_start(s, v);
+        }
+    }
+
+    pub(super) fn berth_start(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        let now = s.now();
+        self.set_phase(v, now, Phase::Discharging);
+        let fleet = self.vessels[v].fleet;
+        let f = &self.plan.fleets[fleet];
+        let overhead = hours(f.overhead.sample(&mut self.vessel_rng[fleet]));
+        let ves = &mut self.vessels[v];
+        ves.holds_berth = true;
+        ves.handling_clock = now.saturating_add(overhead);
+        let target = if ves.at_origin { f.return_discharge_to } else { Some(f.discharge_to) };
+        match target {
+            Some(st) if ves.aboard_units > 0 => {
+                ves.to_discharge = ves.aboard_units;
+                ves.discharge_into = st;
+                if self.discharge_step(s, v) {
+                    // done; the DischargeDone event is scheduled
+                } else {
+                    self.set_phase(v, now, Phase::WaitingSpace);
+                    self.stores[st].waiting_dischargers.push_back(v as u32);
+                }
+                self.settle(s, st);
+            }
+            _ => {
+                let t = self.vessels[v].handling_clock;
+                at(s, t, Ev::DischargeDone(v as u32));
+            }
+        }
+    }
+
+    /// Discharges as much as fits. Returns true when the vessel is empty (and
+    /// schedules `DischargeDone`).
+    pub(super) fn discharge_step(&mut self, s: &mut Scheduler<Ev>, v: usize) -> bool {
+        let now = s.now();
+        let ves = &mut self.vessels[v];
+        let st = ves.discharge_into;
+        let cargo = cargo_idx(self.plan.storages[st].cargo);
+        let accepted = self.stores[st].level.offer(now, ves.aboard_units);
+        if accepted > 0 {
+            let transit = &mut self.transit[cargo];
+            move_cohorts(&mut ves.aboard, &mut self.stores[st].cohorts, accepted, |c| {
+                transit.record(now.saturating_since(c.arrived).as_hours_f64(), c.amount as f64);
+            });
+            ves.aboard_units -= accepted;
+            self.counters.delivered[st] += accepted;
+        }
+        if ves.aboard_units > 0 {
+            return false;
+        }
+        let f = &self.plan.fleets[ves.fleet];
+        let done = ves
+            .handling_clock
+            .saturating_add(hours(ves.to_discharge as f64 / f.discharge_rate_per_h));
+        ves.handling_clock = done.max(now);
+        let t = ves.handling_clock;
+        if ves.phase == Phase::WaitingSpace {
+            self.set_phase(v, now, Phase::Discharging);
+        }
+        at(s, t, Ev::DischargeDone(v as u32));
+        true
+    }
+
+    pub(super) fn on_discharge_done(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        let now = s.now();
+        let ves = &mut self.vessels[v];
+        let f = &self.plan.fleets[ves.fleet];
+        let source = if ves.at_origin { Some(f.load_from) } else { f.return_load_from };
+        let Some(st) = source else {
+            at(s, now, Ev::LoadDone(v as u32));
+            return;
+        };
+        ves.load_start = now;
+        ves.loaded = 0;
+        ves.load_from = st;
+        let outbound = ves.at_origin;
+        self.set_phase(v, now, Phase::Loading);
+        if self.load_step(s, v) {
+            self.settle(s, st);
+            return;
+        }
+        if !outbound {
+            // The return leg takes what is there and goes.
+            self.finish_loading(s, v);
+            self.settle(s, st);
+            return;
+        }
+        let ves = &mut self.vessels[v];
+        let f = &self.plan.fleets[ves.fleet];
+        match f.dispatch {
+            DispatchPlan::WhenFull => {}
+            DispatchPlan::FullOrMaxWait(wait) => {
+                ves.timer = at(s, now.saturating_add(wait), Ev::LoadTimer(v as u32));
+            }
+            DispatchPlan::Timetable { .. } => {}
+        }
+        if self.vessels[v].phase == Phase::Loading {
+            self.set_phase(v, now, Phase::WaitingCargo);
+            self.stores[st].waiting_loaders.push_back(v as u32);
+        }
+        self.settle(s, st);
+    }
+
+    /// Loads what is available. Returns true when the vessel stops waiting for
+    /// cargo (full), false when it should keep waiting.
+    pub(super) fn load_step(&mut self, s: &mut Scheduler<Ev>, v: usize) -> bool {
+        let now = s.now();
+        let ves = &mut self.vessels[v];
+        let f = &self.plan.fleets[ves.fleet];
+        let st = ves.load_from;
+        let room = f.capacity - ves.aboard_units;
+        let taken = self.stores[st].level.take_up_to(now, room);
+        if taken > 0 {
+            move_cohorts(&mut self.stores[st].cohorts, &mut ves.aboard, taken, |_| {});
+            ves.aboard_units += taken;
+            ves.loaded += taken;
+        }
+        let full = ves.aboard_units >= f.capacity;
+        let outbound = ves.at_origin;
+        if let (true, DispatchPlan::Timetable { interval, offset }) = (outbound, f.dispatch) {
+            if ves.timer.is_none() {
+                let slot = next_slot(ves.load_start, interval, offset);
+                ves.timer = at(s, slot, Ev::LoadTimer(v as u32));
+            }
+            if full {
+                // Full: the loading time runs (working), then, at `LoadDone`,
+                // the vessel waits for the slot (idle) unless it has come.
+                self.schedule_load_done(s, v);
+                return true;
+            }
+            return false;
+        }
+        if full {
+            self.finish_loading(s, v);
+            return true;
+        }
+        false
+    }
+
+    /// Loading is over (whatever the vessel's wait): no more waiting for
+    /// cargo or a slot; sail once the loading time has passed.
+    pub(super) fn finish_loading(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        if let Some(key) = self.vessels[v].timer.take() {
+            s.cancel(key);
+        }
+        self.schedule_load_done(s, v);
+    }
+
+    /// `LoadDone` when the loading time is over: at `load_start` + loaded /
+    /// rate, or now if that has passed (the wait for cargo overlapped it).
+    pub(super) fn schedule_load_done(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        let now = s.now();
+        let ves = &self.vessels[v];
+        let f = &self.plan.fleets[ves.fleet];
+        let done = ves.load_start.saturating_add(hours(ves.loaded as f64 / f.load_rate_per_h));
+        self.set_phase(v, now, Phase::ReadyToSail);
+        at(s, done.max(now), Ev::LoadDone(v as u32));
+    }
+
+    pub(super) fn on_load_timer(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        let ves = &mut self.vessels[v];
+        ves.timer = None;
+        match ves.phase {
+            // Loaded before the slot and waiting for it: the slot has come.
+            Phase::WaitingSlot => self.leave_berth(s, v),
+            // Still waiting for cargo: sail with what is aboard.
+            Phase::WaitingCargo | Phase::Loading => {
+                let st = ves.load_from;
+                self.stores[st].waiting_loaders.retain(|&w| w as usize != v);
+                self.finish_loading(s, v);
+            }
+            // Full with loading time left (`LoadDone` will sail it), or gone.
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_load_done(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        if self.vessels[v].timer.is_some() {
+            // A timetable vessel loaded before its slot waits for it at the berth.
+            self.set_phase(v, s.now(), Phase::WaitingSlot);
+            return;
+        }
+        self.leave_berth(s, v);
+    }
+
+    /// Loaded and ready: join a convoy (escorts) or depart.
+    pub(super) fn leave_berth(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        let now = s.now();
+        if self.plan.interdiction.escort.is_some() {
+            let ves = &mut self.vessels[v];
+            let port = ves.port;
+            let class = class_index(self.plan.fleets[ves.fleet].berth_class);
+            ves.holds_berth = false;
+            self.set_phase(v, now, Phase::Convoy);
+            self.release_berth(s, port, class);
+            self.ports[port].convoy.push(v as u32);
+            let (_, size, max_wait) = self.plan.interdiction.escort.unwrap_or_default();
+            if self.ports[port].convoy.len() >= size as usize {
+                self.launch_convoy(s, port);
+            } else if self.ports[port].convoy_due.is_none() {
+                self.ports[port].convoy_due =
+                    at(s, now.saturating_add(max_wait), Ev::ConvoyGo(port as u16));
+            }
+            return;
+        }
+        self.try_depart(s, v);
+    }
+
+    pub(super) fn launch_convoy(&mut self, s: &mut Scheduler<Ev>, port: usize) {
+        let now = s.now();
+        if let Some(key) = self.ports[port].convoy_due.take() {
+            s.cancel(key);
+        }
+        let t = first_open(now, &self.ports[port].closures, &self.corridor);
+        if t > now {
+            // A closure clipped at the horizon "ends" there: no sailing at that instant.
+            if t < self.plan.horizon {
+                self.ports[port].convoy_due = at(s, t, Ev::ConvoyGo(port as u16));
+            }
+            return;
+        }
+        let members = std::mem::take(&mut self.ports[port].convoy);
+        for v in members {
+            self.depart(s, v as usize, true);
+        }
+    }
+
+    pub(super) fn on_try_depart(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        if self.vessels[v].phase == Phase::Detained {
+            // The detention is over: the crossing starts (its arrival is
+            // already scheduled).
+            self.set_phase(v, s.now(), Phase::Sailing);
+        } else {
+            self.try_depart(s, v);
+        }
+    }
+
+    pub(super) fn try_depart(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        let now = s.now();
+        let port = self.vessels[v].port;
+        let t = first_open(now, &self.ports[port].closures, &self.corridor);
+        if t > now {
+            // Ready but held at the berth by a closed port or corridor: idle.
+            self.set_phase(v, now, Phase::Held);
+            // A closure clipped at the horizon "ends" there: no sailing at that instant.
+            if t < self.plan.horizon {
+                at(s, t, Ev::TryDepart(v as u32));
+            }
+        } else {
+            self.depart(s, v, false);
+        }
+    }
+
+    pub(super) fn depart(&mut self, s: &mut Scheduler<Ev>, v: usize, escorted: bool) {
+        let now = s.now();
+        let fleet = self.vessels[v].fleet;
+        let f = &self.plan.fleets[fleet];
+        if self.vessels[v].holds_berth {
+            self.vessels[v].holds_berth = false;
+            self.release_berth(s, self.vessels[v].port, class_index(f.berth_class));
+        }
+        // Three draws per crossing, whatever happens, keep the stream aligned
+        // across policies (common random numbers).
+        let risk = &self.plan.interdiction;
+        let rng = &mut self.interdiction_rng[fleet];
+        let u_incident: f64 = rng.random();
+        let u_loss: f64 = rng.random();
+        let detention = hours(risk.detention.sample(rng));
+        let factor = if escorted { risk.escort.map_or(1.0, |e| e.0) } else { 1.0 };
+        let incident = u_incident < risk.incident_probability * factor;
+        let ves = &mut self.vessels[v];
+        let (from, to) =
+            if ves.at_origin { (f.origin, f.destination) } else { (f.destination, f.origin) };
+        self.counters.voyages[fleet] += 1;
+        if incident {
+            self.counters.incidents += 1;
+            if u_loss < risk.loss_probability {
+                self.counters.vessels_lost += 1;
+                let cargo = cargo_idx(f.cargo);
+                self.counters.cargo_lost[cargo] += ves.aboard_units;
+                self.ledger[cargo].lost += ves.aboard_units;
+                ves.aboard.clear();
+                ves.aboard_units = 0;
+                self.set_phase(v, now, Phase::Lost);
+                return;
+            }
+            self.counters.detentions += 1;
+        }
+        let delay = if incident { detention } else { SimDuration::ZERO };
+        // Storms in the destination's sea area slow the crossing in proportion
+        // to the stormy share of its nominal duration.
+        let area = self.plan.ports[to].sea_area.or(self.plan.ports[from].sea_area);
+        let start = now.saturating_add(delay);
+        let mut crossing = f.crossing;
+        if let Some(a) = area {
+            let slow = self.plan.sea_areas[a].storm_crossing_slowdown;
+            if slow > 1.0 {
+                let stormy = self.area_storms[a]
+                    .closed_time_between(start, start.saturating_add(f.crossing));
+                let extra = hours(stormy.as_hours_f64() * (slow - 1.0));
+                crossing = crossing.checked_add(extra).unwrap_or(crossing);
+            }
+        }
+        self.crossing_h[fleet].record(crossing.as_hours_f64());
+        let ves = &mut self.vessels[v];
+        ves.port = to;
+        ves.at_origin = !ves.at_origin;
+        if incident {
+            // Detained before the crossing: idle until the detention ends.
+            self.set_phase(v, now, Phase::Detained);
+            at(s, start, Ev::TryDepart(v as u32));
+        } else {
+            self.set_phase(v, now, Phase::Sailing);
+        }
+        at(s, start.saturating_add(crossing), Ev::Arrive(v as u32));
+    }
+}
+
+/// The first departure slot at or after `t`.
+fn next_slot(t: SimTime, interval: SimDuration, offset: SimDuration) -> SimTime {
+    let offset = SimTime::ZERO.saturating_add(offset);
+    if t <= offset || interval.ticks() == 0 {
+        return offset.max(t);
+    }
+    let since = t.saturating_since(offset).ticks();
+    let k = since.div_ceil(interval.ticks());
+    offset.saturating_add(SimDuration::from_ticks(k.saturating_mul(interval.ticks())))
+}
