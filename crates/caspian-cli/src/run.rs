@@ -4,13 +4,15 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use caspian_montecarlo::document::{PartialDoc, StudyHeader, StudyKind, run_doc};
+use caspian_montecarlo::document::{
+    Document, PartialDoc, StudyHeader, StudyKind, kpi_units, run_doc,
+};
 use caspian_montecarlo::execute::Executor;
 use caspian_montecarlo::shard::Shard;
 use caspian_montecarlo::study::Study;
 
 use crate::common::{
-    CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_json, write_json_compact,
+    CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_document,
 };
 use crate::failure::Failure;
 use crate::output;
@@ -73,13 +75,14 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let elapsed = progress.elapsed();
     let mut records = exec.into_records(end);
     let header = StudyHeader::of(&study, StudyKind::Run, c.replications);
+    let units = kpi_units(&study.points[0].plan, &records[0].kpi_names);
     if let Some(shard) = shard {
         if let Some(csv) = &c.csv {
             output::write_replications_csv(csv, &records[0])?;
         }
         let path = c.json.as_ref().expect("checked by parse_shard");
-        let part = PartialDoc { kind: "partial".into(), shard, header, records };
-        write_json_compact(path, &part)?;
+        let part = PartialDoc { shard, header, records, units };
+        write_document(path, &Document::Partial(part))?;
         note(
             c.quiet,
             &format!(
@@ -96,9 +99,10 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let rec = records.swap_remove(0);
-    let doc = run_doc(&header, &rec, report);
+    let doc = run_doc(&header, &rec, &units, report);
     print!("{}", output::run_table(&doc, &c.kpis));
-    for line in output::notes(doc.target.as_ref(), doc.truncated_replications, &doc.warnings) {
+    let saturation = output::sentences(&doc.saturation);
+    for line in output::notes(doc.target.as_ref(), doc.truncated_replications, &saturation) {
         note(c.quiet && !line.starts_with("warning"), &line);
     }
     note(
@@ -113,9 +117,10 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some(path) = &c.csv {
         output::write_replications_csv(path, &rec)?;
     }
+    let doc = Document::Run(doc);
     if let Some(path) = &c.json {
-        write_json(path, &doc)?;
+        write_document(path, &doc)?;
     }
-    crate::report::write_run(c.report.as_deref(), &doc, &rec, c.quiet)?;
+    crate::report::write_report(c.report.as_deref(), doc, Some(&rec), c.quiet)?;
     Ok(())
 }

@@ -42,12 +42,6 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
                 part.shard.index, part.shard.count
             )));
         }
-        if part.kind != "partial" {
-            return Err(MergeError(format!(
-                "{path}: is a \"{}\" file, not a shard's partial result",
-                part.kind
-            )));
-        }
         if let Some(what) = difference(&first.header, &part.header) {
             return Err(MergeError(format!(
                 "{path} and {first_path} come from different studies: {what} differs"
@@ -119,9 +113,13 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
             into.rows.extend(rec.rows.iter().cloned());
         }
     }
+    // Units from the first part that has them (all parts come from one
+    // scenario, so they agree).
+    let units = parts.iter().map(|(_, p)| &p.units).find(|u| !u.is_empty());
+    let units = units.cloned().unwrap_or_default();
     Ok(match header.study {
-        StudyKind::Run => Merged::Run(run_doc(header, &merged[0], None)),
-        StudyKind::Sweep => Merged::Sweep(sweep_doc(header, &merged, None)),
+        StudyKind::Run => Merged::Run(run_doc(header, &merged[0], &units, None)),
+        StudyKind::Sweep => Merged::Sweep(sweep_doc(header, &merged, &units, None)),
     })
 }
 

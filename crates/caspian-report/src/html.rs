@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use caspian_montecarlo::design::DesignKind;
-use caspian_montecarlo::document::{CompareDoc, Provenance, RunDoc, SweepDoc};
+use caspian_montecarlo::document::{CompareDoc, Provenance, RunDoc, SweepDoc, WithUnit};
 use caspian_montecarlo::sequential::TargetReport;
 use caspian_montecarlo::stats::Summary;
 
@@ -19,7 +19,7 @@ use crate::forest::{forest, forest_svg};
 use crate::input::{Replications, ResultDoc, select_kpis};
 use crate::story::{Story, story_svg};
 use crate::sweep::{SweepRequest, describe, sweep_series, sweep_svg};
-use crate::units::{axis_label, fmt_num, kpi_unit};
+use crate::units::{axis_label, fmt_num};
 
 /// KPIs charted by default in run and sweep reports.
 pub const DEFAULT_CHART_KPIS: [&str; 1] = ["delivered_total.*"];
@@ -186,10 +186,10 @@ impl Page {
     }
 }
 
-fn summary_row(k: &str, s: &Summary) -> Vec<String> {
+fn summary_row(k: &str, s: &WithUnit<Summary>) -> Vec<String> {
     vec![
         k.to_string(),
-        kpi_unit(k).to_string(),
+        s.unit.clone(),
         fmt_num(s.mean),
         format!("{} to {}", fmt_num(s.ci95_low), fmt_num(s.ci95_high)),
         fmt_num(s.sd),
@@ -271,7 +271,8 @@ fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report, ReportErr
     ];
     facts.extend(target_fact(d.target.as_ref()));
     page.facts(&facts);
-    page.warnings(&d.warnings);
+    let warnings: Vec<String> = d.saturation.iter().map(ToString::to_string).collect();
+    page.warnings(&warnings);
     page.h2("charts", "Charts");
     let names: Vec<String> = d.kpis.keys().cloned().collect();
     let kpis = select_kpis(&names, &patterns(inputs, &DEFAULT_CHART_KPIS))?;
@@ -280,13 +281,13 @@ fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report, ReportErr
             for k in &kpis {
                 reps.check_against(d, k)?;
                 let target = inputs.targets.iter().find(|(t, _)| t == k).map(|&(_, v)| v);
-                let dist = distribution(&d.scenario, k, &reps.column(k)?, target)?;
+                let dist = distribution(&d.scenario, k, &d.kpis[k].unit, &reps.column(k)?, target)?;
                 let svg = distribution_svg(&dist)?;
                 let mut caption = format!(
                     "Distribution of {k} over {} replications; mean {} {}.",
                     dist.sorted.len(),
                     fmt_num(d.kpis[k].mean),
-                    kpi_unit(k)
+                    d.kpis[k].unit
                 );
                 if let Some(m) = dist.miss_text() {
                     caption.push_str(&format!(" {m}."));
@@ -340,7 +341,7 @@ fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Report, Repor
     let warnings: Vec<String> = d
         .points
         .iter()
-        .flat_map(|p| p.warnings.iter().map(move |w| format!("point {}: {w}", p.index)))
+        .flat_map(|p| p.saturation.iter().map(move |w| format!("point {}: {w}", p.index)))
         .collect();
     page.warnings(&warnings);
     page.h2("charts", "Charts");
@@ -361,7 +362,8 @@ fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Report, Repor
     story_section(&mut page, inputs.trace, &d.scenario)?;
     page.h2("kpis", "KPIs with 95% confidence intervals, by design point");
     for k in &kpis {
-        let _ = writeln!(page.body, "<h3>{} ({})</h3>", esc(k), esc(kpi_unit(k)));
+        let unit = d.points.iter().find_map(|p| p.kpis.get(k)).map_or("", |s| s.unit.as_str());
+        let _ = writeln!(page.body, "<h3>{} ({})</h3>", esc(k), esc(unit));
         let mut header: Vec<&str> = vec!["point"];
         header.extend(d.axes.iter().map(|a| a.key.as_str()));
         header.extend(["mean", "95% CI of the mean", "sd", "n"]);
@@ -405,7 +407,12 @@ fn compare_report(d: &CompareDoc, inputs: &ReportInputs<'_>) -> Result<Report, R
     }
     facts.extend(target_fact(d.target.as_ref()));
     page.facts(&facts);
-    page.warnings(&d.warnings);
+    let warnings: Vec<String> = d
+        .saturation
+        .iter()
+        .map(|s| format!("{}: {}", d.scenarios[s.scenario].name, s.saturation))
+        .collect();
+    page.warnings(&warnings);
     page.h2("charts", "Charts");
     let f = forest(d, &patterns(inputs, &DEFAULT_COMPARE_KPIS))?;
     let svg = forest_svg(&f)?;
@@ -428,7 +435,7 @@ fn compare_report(d: &CompareDoc, inputs: &ReportInputs<'_>) -> Result<Report, R
                 let mean = |i: usize| d.summaries[i].get(k).map_or(f64::NAN, |s| s.mean);
                 vec![
                     k.clone(),
-                    kpi_unit(k).to_string(),
+                    v.unit.clone(),
                     fmt_num(mean(0)),
                     fmt_num(mean(diff.scenario)),
                     fmt_num(v.mean_diff),

@@ -6,6 +6,7 @@
 mod bad_scenarios;
 mod common;
 mod compare;
+mod damaged_documents;
 mod determinism;
 mod exit_codes;
 mod outputs;

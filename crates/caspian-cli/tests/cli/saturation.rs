@@ -28,7 +28,10 @@ service_h = { dist = "exponential", mean = 10.0 }
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("warning: saturated: anchorage q.tanker"), "{err}");
     let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "o.json")).unwrap();
-    assert!(doc["warnings"][0].as_str().unwrap().contains("in 8 of 8 replications"), "{doc}");
+    let s = &doc["saturation"][0];
+    assert_eq!(s["line"], "anchorage q.tanker", "{doc}");
+    assert_eq!((s["replications"].as_u64(), s["of"].as_u64()), (Some(8), Some(8)), "{doc}");
+    assert!(err.contains("in 8 of 8 replications"), "{err}");
 }
 
 #[test]
