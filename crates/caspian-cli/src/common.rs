@@ -106,7 +106,7 @@ pub(crate) fn read_scenario(path: Option<&Path>) -> Result<(String, String), Fai
     }
 }
 
-/// A rayon pool with `threads` workers (all cores by default).
+/// The runner's worker pool with `threads` workers (all cores by default).
 pub(crate) fn pool(threads: Option<u16>) -> Result<caspian_montecarlo::pool::ThreadPool, Failure> {
     caspian_montecarlo::pool::pool(threads.map(usize::from))
         .map_err(|e| Failure::Internal(format!("cannot start worker threads: {e}")))
