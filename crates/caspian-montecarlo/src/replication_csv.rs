@@ -47,7 +47,7 @@ pub fn write(records: &PointRecords) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Reads the CSV written by [`write`].
+/// Reads the CSV written by [`write()`].
 ///
 /// # Errors
 /// [`ReplicationCsvError`] when the columns are not these, a value is not a

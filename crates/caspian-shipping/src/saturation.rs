@@ -4,7 +4,7 @@
 //! counts them over replications and documents carry them as values, never
 //! as sentences to be split. The text form (`anchorage alat.rail_ferry`,
 //! `gate aktau_yard_west`) is the [`Display`](std::fmt::Display) of the type,
-//! parsed back by [`FromStr`](std::str::FromStr), and is how a line is
+//! parsed back by [`FromStr`], and is how a line is
 //! written in JSON.
 
 use std::fmt;

@@ -6,8 +6,8 @@
 //! images or style sheets to fetch, so it opens offline and can be mailed
 //! as one file.
 //!
-//! [`page`] is the frame every report shares (style, headings, tables,
-//! warnings, provenance); [`run_page`], [`sweep_page`] and [`compare_page`]
+//! `page` is the frame every report shares (style, headings, tables,
+//! warnings, provenance); `run_page`, `sweep_page` and `compare_page`
 //! write the sections of each kind of result.
 
 mod compare_page;
