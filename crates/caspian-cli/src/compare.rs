@@ -4,9 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use caspian_montecarlo::compare::{CompareRequest, Direction, compare_doc};
+use caspian_montecarlo::compare::{CompareRequest, Direction, run_compare};
 use caspian_montecarlo::document::{CompareDoc, Document};
-use caspian_montecarlo::execute::Executor;
 use caspian_montecarlo::select;
 use caspian_montecarlo::study::Study;
 
@@ -43,17 +42,13 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     crate::report::prepare_dir(c.report.as_deref())?;
     let pool = pool(c.threads)?;
     let progress = Progress::new(studies.len() as u64 * c.replications, c.quiet);
-    let plans = studies.iter().map(|s| &s.points[0].plan).collect();
-    let mut exec = Executor::new(plans, seed, 0);
-    let (end, report) = pool.install(|| {
-        exec.run(c.replications, target.as_ref(), &|| progress.tick(), &mut |_, _| Ok(()))
+    let primary = c.target.primary();
+    let request = CompareRequest { primary: &primary, minimize: &args.minimize, target: None };
+    let doc = pool.install(|| {
+        run_compare(&studies, seed, c.replications, target.as_ref(), request, &|| progress.tick())
     })?;
     progress.finish();
     let elapsed = progress.elapsed();
-    let records = exec.into_records(end);
-    let primary = c.target.primary();
-    let request = CompareRequest { primary: &primary, minimize: &args.minimize, target: report };
-    let doc = compare_doc(&studies, seed, &records, request);
     print!("{}", compare_table(&doc, &c.kpis));
     let saturation: Vec<String> = doc
         .saturation
@@ -63,7 +58,14 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     for line in crate::output::notes(doc.target.as_ref(), 0, &saturation) {
         note(c.quiet && !line.starts_with("warning"), &line);
     }
-    note(c.quiet, &format!("{} scenarios x {end} replications in {elapsed:.2?}", records.len()));
+    note(
+        c.quiet,
+        &format!(
+            "{} scenarios x {} replications in {elapsed:.2?}",
+            doc.scenarios.len(),
+            doc.replications
+        ),
+    );
     if let Some(path) = &c.csv {
         write_csv(path, &doc)?;
     }

@@ -10,9 +10,11 @@ use crate::document::{
     CompareDoc, PolicyDifferences, Provenance, ScenarioRef, ScenarioSaturation, WithUnit,
     kpi_units, summarize,
 };
+use crate::error::RunError;
+use crate::execute::Executor;
 use crate::records::PointRecords;
 use crate::select;
-use crate::sequential::TargetReport;
+use crate::sequential::{Target, TargetReport};
 use crate::stats::{CONFIDENCE, PairedDifference, mean_var, t_quantile};
 use crate::study::Study;
 
@@ -55,6 +57,30 @@ pub struct CompareRequest<'a> {
     pub minimize: &'a [String],
     /// Sequential-stopping outcome, if a target was given.
     pub target: Option<TargetReport>,
+}
+
+/// Runs a comparison: `replications` of every study (more with a
+/// sequential-stopping `target`) under common random numbers from `seed`,
+/// on the current rayon pool, calling `tick` after each replication; then
+/// builds its document ([`compare_doc`]; the request's `target` is replaced
+/// by the outcome).
+///
+/// # Errors
+/// [`RunError`] when the model breaks an invariant or no KPI matches the
+/// target's primary patterns.
+pub fn run_compare(
+    studies: &[Study],
+    seed: u64,
+    replications: u64,
+    target: Option<&Target>,
+    request: CompareRequest<'_>,
+    tick: &(dyn Fn() + Sync),
+) -> Result<CompareDoc, RunError> {
+    let plans = studies.iter().map(|s| &s.points[0].plan).collect();
+    let mut exec = Executor::new(plans, seed, 0);
+    let (end, report) = exec.run(replications, target, tick, &mut |_, _| Ok(()))?;
+    let records = exec.into_records(end);
+    Ok(compare_doc(studies, seed, &records, CompareRequest { target: report, ..request }))
 }
 
 /// Builds the comparison document: the summaries of every scenario, the

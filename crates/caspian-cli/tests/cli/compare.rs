@@ -14,5 +14,7 @@ fn compare_reports_paired_differences_and_a_ranking() {
     let d = &doc["differences"][0]["kpis"]["delivered_total.wagons"];
     assert_eq!(d["mean_diff"], 0.0);
     assert_eq!(d["ci95_low"], 0.0);
+    assert_eq!(d["unit"], "wagons");
+    assert_eq!(doc["summaries"][1]["delivered_total.wagons"]["unit"], "wagons");
     assert_eq!(doc["rankings"][0]["order"][2]["indistinguishable_from_best"], true);
 }

@@ -16,6 +16,17 @@ fn run_without_a_file_summarises_the_embedded_baseline() {
         assert!(oil[field].is_number(), "{field} in {oil}");
     }
     assert!(oil["ci95_low"].as_f64() <= oil["mean"].as_f64());
+    // Units resolved by the scenario: a storage's amount in its cargo's unit.
+    assert_eq!(oil["unit"], "t");
+    assert_eq!(doc["kpis"]["transit_h.oil.mean"]["unit"], "h");
+    let wagons =
+        doc["kpis"].as_object().unwrap().iter().find(|(k, _)| {
+            k.starts_with("delivered.") && doc["kpis"][k.as_str()]["unit"] == "wagons"
+        });
+    assert!(wagons.is_some(), "a wagon storage's delivered KPI is in wagons");
+    let table = out.lines().find(|l| l.starts_with("kpi ")).unwrap();
+    assert!(table.split_whitespace().nth(1) == Some("unit"), "{table}");
+    assert!(out.lines().any(|l| l.starts_with("delivered_total.oil ") && l.contains(" t ")));
     assert_eq!(doc["provenance"]["scenario_sha256"].as_str().unwrap().len(), 64);
     assert!(doc["provenance"]["rng_algorithm"].as_str().unwrap().contains("ChaCha8"));
     let csv = String::from_utf8(read(&dir, "b.csv")).unwrap();
@@ -40,7 +51,7 @@ fn trace_writes_one_row_per_event() {
 #[test]
 fn warmup_suggests_a_length_and_writes_the_welch_series() {
     let dir = scratch("warmup");
-    let out = ok(&["warmup", "-n", "4", "-q", "--csv", "w.csv"], &dir);
+    let out = ok(&["warmup", "-n", "4", "-q", "--csv", "w.csv", "--json", "w.json"], &dir);
     assert!(out.contains("suggested warm-up:"), "{out}");
     let csv = String::from_utf8(read(&dir, "w.csv")).unwrap();
     assert!(csv.starts_with("day,oil_delivered_per_interval_t.mean,"));
@@ -48,4 +59,14 @@ fn warmup_suggests_a_length_and_writes_the_welch_series() {
     let horizon_days: usize = 395;
     assert_eq!(csv.lines().count(), horizon_days + 1);
     fails(&["warmup", "--every-h", "0"], &dir, 2);
+    // The same analysis as a document, which has no report.
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "w.json")).unwrap();
+    assert_eq!(doc["kind"], "warmup");
+    assert_eq!(doc["day"].as_array().unwrap().len(), horizon_days);
+    assert_eq!(doc["series"][0]["name"], "oil_delivered_per_interval_t");
+    let suggested = out.split("suggested warm-up: ").nth(1).unwrap();
+    let days: f64 = suggested.split_whitespace().next().unwrap().parse().unwrap();
+    assert_eq!(days, doc["suggested_warmup_days"].as_f64().unwrap().ceil());
+    let err = fails(&["report", "w.json", "--out", "w.html"], &dir, 2);
+    assert!(err.contains("warm-up"), "{err}");
 }
