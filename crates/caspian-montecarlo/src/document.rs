@@ -342,8 +342,9 @@ pub struct PartialDoc {
     pub units: KpiUnits,
 }
 
-/// Any result file, tagged by its `kind`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Any result file, tagged by its `kind`. Written with serde; read only
+/// through [`Document::from_json`], which checks what serde cannot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[allow(clippy::large_enum_variant)] // read and written once per command
 pub enum Document {

@@ -2,7 +2,8 @@
 //! damaged by many seeded mutations (a field deleted, an array emptied, an
 //! index out of range, negative, huge or null numbers, wrong types, the
 //! kind swapped, the text truncated), must make `caspian report` and
-//! `caspian plot` exit 0 or 2 with a message, never 1 or a crash.
+//! `caspian plot` exit 0 or 2 with a message, never 1 or a crash; so must
+//! a damaged shard's partial result given to `caspian merge`.
 //!
 //! `CASPIAN_FUZZ_CASES` sets the cases per document (default 40) and
 //! `CASPIAN_FUZZ_SEED` the seed.
@@ -101,7 +102,7 @@ fn mutate(doc: &Value, rng: &mut Rng) -> (String, String) {
                 Some(Value::Object(_)) => Value::Object(Default::default()),
                 _ => Value::Array(Vec::new()),
             }),
-            3 => Some(Value::from([3u64, 7, 1000, u64::MAX][rng.below(4)])),
+            3 => Some(Value::from([3u64, 7, 1000, u32::MAX.into(), u64::MAX][rng.below(5)])),
             4 => Some(Value::from(-1)),
             5 => Some(Value::from([1e308, -1e308, 5e-324, 0.0][rng.below(4)])),
             6 => Some(Value::Null),
@@ -157,6 +158,7 @@ fn damaged_documents_exit_0_or_2_never_crash() {
     let axis = "port.alat.berths.rail_ferry=1,2";
     ok(&["sweep", &base, "--axis", axis, "-n", "2", "-q", "--json", "sweep.json"], &dir);
     ok(&["compare", &base, &winter, &base, "-n", "4", "-q", "--json", "compare.json"], &dir);
+    ok(&["run", &base, "-n", "3", "-q", "--shard", "1/2", "--json", "part.json"], &dir);
     let mut rng = Rng(seed);
     for (name, plot) in [
         ("run.json", &["--kpi", "delivered_total.oil", "--replications-csv", "reps.csv"][..]),
@@ -173,5 +175,14 @@ fn damaged_documents_exit_0_or_2_never_crash() {
             args.extend_from_slice(plot);
             exits_cleanly(&args, &dir, &what);
         }
+    }
+    // A damaged shard's partial result, given to `caspian merge`.
+    let part: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("part.json")).unwrap()).unwrap();
+    for case in 0..cases {
+        let (text, what) = mutate(&part, &mut rng);
+        let what = format!("part.json case {case}: {what}");
+        std::fs::write(dir.join("bad.json"), &text).unwrap();
+        exits_cleanly(&["merge", "bad.json", "--json", "merged.json"], &dir, &what);
     }
 }

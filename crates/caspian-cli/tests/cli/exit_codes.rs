@@ -66,6 +66,12 @@ fn review_findings_stay_fixed() {
         let err = fails(&["merge", "p0.json", name], &dir, 2);
         assert!(err.contains("damaged"), "{err}");
     }
+    // A huge shard count is a message naming the missing shards, not an
+    // attempt to allocate a slot per shard (which aborted).
+    let huge = part.replacen("\"count\":2", "\"count\":4294967295", 1);
+    std::fs::write(dir.join("huge.json"), huge).unwrap();
+    let err = fails(&["merge", "huge.json"], &dir, 2);
+    assert!(err.contains("missing shard(s) 0, 2, 3,") && err.contains("in all"), "{err}");
 
     // Shards of the same study named by different spellings of its path merge.
     ok(&["run", &base, "-n", "6", "-q", "--shard", "0/2", "--json", "a0.json"], &dir);
