@@ -10,7 +10,7 @@ use plotters::prelude::*;
 
 use crate::chart::{Mark, color, label_font, legend, padded, render, tick, with_legend};
 use crate::error::{ReportError, draw};
-use caspian_montecarlo::schema::{Direction, family_of};
+use caspian_montecarlo::schema::{Direction, KpiKind, family_of};
 
 use crate::units::{fmt_num, kpi_label};
 
@@ -66,11 +66,19 @@ pub struct Distribution {
 }
 
 /// Whether missing a target means falling short of it, from the KPI
-/// schema's direction: yes unless less of the KPI is better (times, queues,
-/// losses, closures); KPIs where neither way is better (utilisation, stock
-/// levels, voyages) take a target as a floor.
+/// schema: yes when more is better (cargo moved), no when less is better
+/// (times, queues, losses, closures). Where neither is better, a stock
+/// amount's target is a ceiling (storage levels: room to spare) and any
+/// other's a floor (utilisation, calls, voyages).
 pub fn larger_is_better(kpi: &str) -> bool {
-    family_of(kpi).is_none_or(|f| f.direction != Direction::LowerIsBetter)
+    match family_of(kpi) {
+        None => true,
+        Some(f) => match f.direction {
+            Direction::HigherIsBetter => true,
+            Direction::LowerIsBetter => false,
+            _ => f.kind != KpiKind::Amount,
+        },
+    }
 }
 
 /// The 95% Wilson score interval of a proportion `k / n`.
@@ -282,6 +290,11 @@ mod tests {
         assert_eq!(w.miss.unwrap().count, 10);
         assert!(w.miss_text().unwrap().contains("> 90.500 h"));
         assert!(distribution("s", "x", "", &[f64::NAN], None).is_err());
+        // Directions from the schema.
+        assert!(larger_is_better("delivered.aktau_tank_farm"));
+        assert!(larger_is_better("berth_utilization.alat.rail_ferry"));
+        assert!(!larger_is_better("storage_max.aktau_tank_farm"));
+        assert!(!larger_is_better("anchorage_wait_h.alat.rail_ferry"));
     }
 
     #[test]
