@@ -4,10 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use caspian_montecarlo::document::{
-    Document, PartialDoc, StudyHeader, StudyKind, kpi_units, run_doc,
-};
-use caspian_montecarlo::execute::Executor;
+use caspian_montecarlo::document::Document;
+use caspian_montecarlo::run::{self as runner, RunOutcome};
 use caspian_montecarlo::shard::Shard;
 use caspian_montecarlo::study::Study;
 
@@ -67,39 +65,36 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let pool = pool(c.threads)?;
     let range = shard.map_or(0..c.replications, |s| s.range(c.replications));
     let progress = Progress::new(range.end - range.start, c.quiet);
-    let mut exec = Executor::new(vec![&study.points[0].plan], study.seed, range.start);
-    let (end, report) = pool.install(|| {
-        exec.run(range.end, target.as_ref(), &|| progress.tick(), &mut |_, _| Ok(()))
+    let outcome = pool.install(|| {
+        runner::run(&study, c.replications, shard, target.as_ref(), &|| progress.tick())
     })?;
     progress.finish();
     let elapsed = progress.elapsed();
-    let mut records = exec.into_records(end);
-    let header = StudyHeader::of(&study, StudyKind::Run, c.replications);
-    let units = kpi_units(&study.points[0].plan, &records[0].kpi_names);
-    if let Some(shard) = shard {
-        if let Some(csv) = &c.csv {
-            output::write_replications_csv(csv, &records[0])?;
+    let (doc, rec) = match outcome {
+        RunOutcome::Whole { doc, records } => (doc, records),
+        RunOutcome::Shard(part) => {
+            if let Some(csv) = &c.csv {
+                output::write_replications_csv(csv, &part.records[0])?;
+            }
+            let path = c.json.as_ref().expect("checked by parse_shard");
+            let shard = part.shard;
+            write_document(path, &Document::Partial(part))?;
+            note(
+                c.quiet,
+                &format!(
+                    "shard {}/{}: replications {}..{} in {:.2?}, written to {}; join the shards \
+                     with `caspian merge`",
+                    shard.index,
+                    shard.count,
+                    range.start,
+                    range.end,
+                    elapsed,
+                    path.display()
+                ),
+            );
+            return Ok(());
         }
-        let path = c.json.as_ref().expect("checked by parse_shard");
-        let part = PartialDoc { shard, header, records, units };
-        write_document(path, &Document::Partial(part))?;
-        note(
-            c.quiet,
-            &format!(
-                "shard {}/{}: replications {}..{} in {:.2?}, written to {}; join the shards with \
-                 `caspian merge`",
-                shard.index,
-                shard.count,
-                range.start,
-                range.end,
-                elapsed,
-                path.display()
-            ),
-        );
-        return Ok(());
-    }
-    let rec = records.swap_remove(0);
-    let doc = run_doc(&header, &rec, &units, report);
+    };
     print!("{}", output::run_table(&doc, &c.kpis));
     let saturation = output::sentences(&doc.saturation);
     for line in output::notes(doc.target.as_ref(), doc.truncated_replications, &saturation) {

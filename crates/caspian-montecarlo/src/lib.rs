@@ -13,7 +13,8 @@
 //! resumption.
 //!
 //! - [`study`]: a scenario expanded into design points ([`design`]).
-//! - [`execute`]: parallel replications with ordered records.
+//! - [`execute`]: parallel replications with ordered records; [`run`]: a
+//!   run (or one shard of it) and its document.
 //! - [`stats`]: Student-t intervals, quantiles, paired differences.
 //! - [`sequential`]: add replications until a target precision is reached.
 //! - [`compare`]: paired comparison and multiple comparison with the best.
@@ -51,6 +52,7 @@ pub mod mser;
 pub mod pool;
 pub mod records;
 pub mod replication_csv;
+pub mod run;
 pub mod select;
 pub mod sequential;
 pub mod shard;
