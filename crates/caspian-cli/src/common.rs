@@ -6,12 +6,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use caspian_montecarlo::atomic;
+use caspian_montecarlo::document::Document;
+use caspian_montecarlo::sequential::{DEFAULT_PRIMARY, Target};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::Serialize;
-
-use caspian_montecarlo::atomic;
-use caspian_montecarlo::sequential::{DEFAULT_PRIMARY, Target};
 
 use crate::failure::Failure;
 
@@ -96,7 +95,9 @@ impl TargetArgs {
 /// Returns the text and the name it goes by in messages and results.
 pub(crate) fn read_scenario(path: Option<&Path>) -> Result<(String, String), Failure> {
     match path {
-        None => Ok((caspian_shipping::BASELINE_TOML.to_string(), "embedded baseline".to_string())),
+        None => {
+            Ok((caspian_montecarlo::BASELINE_TOML.to_string(), "embedded baseline".to_string()))
+        }
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .map_err(|e| Failure::Input(format!("cannot read {}: {e}", p.display())))?;
@@ -105,13 +106,10 @@ pub(crate) fn read_scenario(path: Option<&Path>) -> Result<(String, String), Fai
     }
 }
 
-/// A rayon pool with `threads` workers (all cores by default).
-pub(crate) fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool, Failure> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        builder = builder.num_threads(usize::from(t));
-    }
-    builder.build().map_err(|e| Failure::Internal(format!("cannot start worker threads: {e}")))
+/// The runner's worker pool with `threads` workers (all cores by default).
+pub(crate) fn pool(threads: Option<u16>) -> Result<caspian_montecarlo::pool::ThreadPool, Failure> {
+    caspian_montecarlo::pool::pool(threads.map(usize::from))
+        .map_err(|e| Failure::Internal(format!("cannot start worker threads: {e}")))
 }
 
 /// Fails early, before any work, if an output file cannot be written.
@@ -123,23 +121,19 @@ pub(crate) fn check_outputs(paths: &[Option<&PathBuf>]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes `value` as pretty JSON, atomically.
-pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Failure> {
-    encode_json(path, value, true)
-}
-
-/// Writes `value` as compact JSON, atomically (partial results: large, read
-/// by `caspian merge`, not by people).
-pub(crate) fn write_json_compact<T: Serialize>(path: &Path, value: &T) -> Result<(), Failure> {
-    encode_json(path, value, false)
-}
-
-fn encode_json<T: Serialize>(path: &Path, value: &T, pretty: bool) -> Result<(), Failure> {
-    let encoded =
-        if pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) };
-    let mut text = encoded.map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?;
-    text.push('\n');
+/// Writes a result document atomically: pretty JSON, or compact for a
+/// shard's partial result (large, read by `caspian merge`, not by people).
+pub(crate) fn write_document(path: &Path, doc: &Document) -> Result<(), Failure> {
+    let text = doc.to_json().map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?;
     write_file(path, text.as_bytes())
+}
+
+/// Reads a result document of any kind, checked ([`Document::from_json`]):
+/// a damaged file fails with exit code 2 and a message naming the field.
+pub(crate) fn read_document(path: &Path) -> Result<Document, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))?;
+    Document::from_json(&text).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
 }
 
 /// Writes bytes atomically, with a message naming the file on failure.
@@ -161,7 +155,7 @@ pub(crate) fn finish_csv(path: &Path, w: csv::Writer<Vec<u8>>) -> Result<(), Fai
 
 /// A CSV field for a number: empty when undefined.
 pub(crate) fn csv_num(x: f64) -> String {
-    if x.is_finite() { x.to_string() } else { String::new() }
+    caspian_montecarlo::replication_csv::field(x)
 }
 
 /// Progress over replications: a bar with ETA on a terminal, shown only once

@@ -4,17 +4,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use caspian_montecarlo::compare::{self, Direction};
-use caspian_montecarlo::document::{
-    CompareDoc, PolicyDifferences, Provenance, ScenarioRef, summarize,
-};
-use caspian_montecarlo::execute::Executor;
+use caspian_montecarlo::compare::{CompareRequest, Direction, run_compare};
+use caspian_montecarlo::document::{CompareDoc, Document};
 use caspian_montecarlo::select;
 use caspian_montecarlo::study::Study;
 
 use crate::common::{
     CommonArgs, Progress, check_outputs, csv_num, csv_writer, finish_csv, note, pool,
-    read_scenario, write_json,
+    read_scenario, write_document,
 };
 use crate::failure::Failure;
 use crate::table::{self, num};
@@ -45,69 +42,38 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     crate::report::prepare_dir(c.report.as_deref())?;
     let pool = pool(c.threads)?;
     let progress = Progress::new(studies.len() as u64 * c.replications, c.quiet);
-    let plans = studies.iter().map(|s| &s.points[0].plan).collect();
-    let mut exec = Executor::new(plans, seed, 0);
-    let (end, report) = pool.install(|| {
-        exec.run(c.replications, target.as_ref(), &|| progress.tick(), &mut |_, _| Ok(()))
+    let primary = c.target.primary();
+    let request = CompareRequest { primary: &primary, minimize: &args.minimize, target: None };
+    let doc = pool.install(|| {
+        run_compare(&studies, seed, c.replications, target.as_ref(), request, &|| progress.tick())
     })?;
     progress.finish();
     let elapsed = progress.elapsed();
-    let records = exec.into_records(end);
-    let kpis = compare::common_kpis(&records);
-    let primary = c.target.primary();
-    let rankings = select::select(&kpis, &primary)
-        .into_iter()
-        .map(|k| {
-            let dir = if args.minimize.iter().any(|p| select::matches(p, k)) {
-                Direction::Minimize
-            } else {
-                Direction::Maximize
-            };
-            compare::rank(&records, k, dir)
-        })
-        .collect();
-    let doc = CompareDoc {
-        kind: "compare".into(),
-        seed,
-        replications: end,
-        scenarios: studies
-            .iter()
-            .map(|s| ScenarioRef {
-                name: s.name.clone(),
-                source: s.source.clone(),
-                sha256: s.sha256.clone(),
-            })
-            .collect(),
-        summaries: records.iter().map(summarize).collect(),
-        differences: (1..records.len())
-            .map(|p| PolicyDifferences {
-                scenario: p,
-                kpis: compare::differences(&records, 0, p, &kpis),
-            })
-            .collect(),
-        rankings,
-        warnings: studies
-            .iter()
-            .zip(&records)
-            .flat_map(|(s, r)| {
-                r.saturation_warnings().into_iter().map(move |w| format!("{}: {w}", s.name))
-            })
-            .collect(),
-        target: report,
-        provenance: Provenance::current(None),
-    };
     print!("{}", compare_table(&doc, &c.kpis));
-    for line in crate::output::notes(doc.target.as_ref(), 0, &doc.warnings) {
+    let saturation: Vec<String> = doc
+        .saturation
+        .iter()
+        .map(|s| format!("{}: {}", doc.scenarios[s.scenario].name, s.saturation))
+        .collect();
+    for line in crate::output::notes(doc.target.as_ref(), 0, &saturation) {
         note(c.quiet && !line.starts_with("warning"), &line);
     }
-    note(c.quiet, &format!("{} scenarios x {end} replications in {elapsed:.2?}", records.len()));
+    note(
+        c.quiet,
+        &format!(
+            "{} scenarios x {} replications in {elapsed:.2?}",
+            doc.scenarios.len(),
+            doc.replications
+        ),
+    );
     if let Some(path) = &c.csv {
         write_csv(path, &doc)?;
     }
+    let doc = Document::Compare(doc);
     if let Some(path) = &c.json {
-        write_json(path, &doc)?;
+        write_document(path, &doc)?;
     }
-    crate::report::write_compare(c.report.as_deref(), &doc, c.quiet)?;
+    crate::report::write_report(c.report.as_deref(), doc, None, c.quiet)?;
     Ok(())
 }
 
@@ -128,7 +94,7 @@ fn compare_table(doc: &CompareDoc, patterns: &[String]) -> String {
                 patterns.is_empty() || patterns.iter().any(|pat| select::matches(pat, k))
             })
             .filter(|(_, v)| v.n > 0)
-            .map(|(k, v)| table::diff_row(k, v))
+            .map(|(k, v)| table::diff_row(k, &v.unit, v))
             .collect();
         out.push_str(&table::render(&table::DIFF_HEADER, &rows));
     }
@@ -167,6 +133,7 @@ fn write_csv(path: &std::path::Path, doc: &CompareDoc) -> Result<(), Failure> {
     w.write_record([
         "policy",
         "kpi",
+        "unit",
         "base_mean",
         "policy_mean",
         "mean_diff",
@@ -183,6 +150,7 @@ fn write_csv(path: &std::path::Path, doc: &CompareDoc) -> Result<(), Failure> {
             w.write_record([
                 doc.scenarios[d.scenario].name.clone(),
                 k.clone(),
+                v.unit.clone(),
                 csv_num(mean(0)),
                 csv_num(mean(d.scenario)),
                 csv_num(v.mean_diff),

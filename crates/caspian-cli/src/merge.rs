@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use caspian_montecarlo::document::PartialDoc;
+use caspian_montecarlo::document::{Document, PartialDoc};
 use caspian_montecarlo::merge::{Merged, merge};
 
-use crate::common::{check_outputs, note, write_json};
+use crate::common::{check_outputs, note, read_document, write_document};
 use crate::failure::Failure;
 use crate::output;
 
@@ -35,20 +35,24 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
     let mut parts = Vec::new();
     for path in &args.parts {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Failure::Input(format!("cannot read {name}: {e}")))?;
-        let part: PartialDoc = serde_json::from_str(&text).map_err(|e| {
-            Failure::Input(format!(
-                "{name}: not a partial result of `caspian run/sweep --shard`: {e}"
-            ))
-        })?;
+        let part = match read_document(path)? {
+            Document::Partial(part) => part,
+            other => {
+                return Err(Failure::Input(format!(
+                    "{name}: is a \"{}\" file, not a shard's partial result (of `caspian \
+                     run/sweep --shard`)",
+                    other.kind()
+                )));
+            }
+        };
         parts.push((name, part));
     }
     let merged = merge(&parts).map_err(|e| Failure::Input(e.to_string()))?;
     match merged {
         Merged::Run(doc) => {
             print!("{}", output::run_table(&doc, &args.kpis));
-            for line in output::notes(None, doc.truncated_replications, &doc.warnings) {
+            let saturation = output::sentences(&doc.saturation);
+            for line in output::notes(None, doc.truncated_replications, &saturation) {
                 eprintln!("{line}");
             }
             if let Some(path) = &args.csv {
@@ -68,7 +72,7 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
                 output::write_replications_csv(path, &all)?;
             }
             if let Some(path) = &args.json {
-                write_json(path, &doc)?;
+                write_document(path, &Document::Run(doc))?;
             }
         }
         Merged::Sweep(doc) => {
@@ -85,7 +89,7 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
                 output::write_sweep_csv(path, &doc)?;
             }
             if let Some(path) = &args.json {
-                write_json(path, &doc)?;
+                write_document(path, &Document::Sweep(doc))?;
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use caspian_montecarlo::document::{RunDoc, SweepDoc};
+use caspian_montecarlo::document::{RunDoc, Saturation, SweepDoc};
 use caspian_montecarlo::records::PointRecords;
 use caspian_montecarlo::select;
 use caspian_montecarlo::sequential::TargetReport;
@@ -22,7 +22,7 @@ pub(crate) fn run_table(doc: &RunDoc, patterns: &[String]) -> String {
         .kpis
         .iter()
         .filter(|(k, _)| patterns.is_empty() || patterns.iter().any(|p| select::matches(p, k)))
-        .map(|(k, s)| table::summary_row(k, s))
+        .map(|(k, s)| table::summary_row(k, &s.unit, s))
         .collect();
     out.push_str(&table::render(&table::SUMMARY_HEADER, &rows));
     out
@@ -48,8 +48,12 @@ pub(crate) fn sweep_table(doc: &SweepDoc, patterns: &[String]) -> String {
     });
     let mut header: Vec<String> = vec!["point".into()];
     header.extend(doc.axes.iter().map(|a| a.key.to_string()));
+    let first = doc.points.first();
     for n in &names {
-        header.push(n.clone());
+        match first.and_then(|p| p.kpis.get(n)).map(|s| s.unit.as_str()) {
+            Some(u) if !u.is_empty() => header.push(format!("{n} ({u})")),
+            _ => header.push(n.clone()),
+        }
         header.push("+-95%".into());
     }
     let rows: Vec<Vec<String>> = doc
@@ -69,6 +73,11 @@ pub(crate) fn sweep_table(doc: &SweepDoc, patterns: &[String]) -> String {
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
     out.push_str(&table::render(&header_refs, &rows));
     out
+}
+
+/// The sentences of saturation warnings, one per waiting line.
+pub(crate) fn sentences(saturation: &[Saturation]) -> Vec<String> {
+    saturation.iter().map(ToString::to_string).collect()
 }
 
 /// Lines about sequential stopping, truncated replications and saturated
@@ -102,20 +111,12 @@ pub(crate) fn notes(
     out
 }
 
-/// One row per replication: index, events, truncated, then every KPI.
+/// One row per replication: index, events, truncated, then every KPI (the
+/// runner's per-replication CSV).
 pub(crate) fn write_replications_csv(path: &Path, rec: &PointRecords) -> Result<(), Failure> {
-    let mut w = csv_writer();
-    let mut header = vec!["replication".to_string(), "events".into(), "truncated".into()];
-    header.extend(rec.kpi_names.iter().cloned());
-    let fail = |e: csv::Error| Failure::Internal(format!("CSV: {e}"));
-    w.write_record(&header).map_err(fail)?;
-    for row in &rec.rows {
-        let mut r =
-            vec![row.replication.to_string(), row.events.to_string(), row.truncated.to_string()];
-        r.extend(row.values.iter().map(|v| csv_num(*v)));
-        w.write_record(&r).map_err(fail)?;
-    }
-    finish_csv(path, w)
+    let bytes = caspian_montecarlo::replication_csv::write(rec)
+        .map_err(|e| Failure::Internal(format!("CSV: {e}")))?;
+    crate::common::write_file(path, &bytes)
 }
 
 /// The sweep summary in long form: one row per (design point, KPI).
@@ -124,7 +125,8 @@ pub(crate) fn write_sweep_csv(path: &Path, doc: &SweepDoc) -> Result<(), Failure
     let mut header = vec!["point".to_string()];
     header.extend(doc.axes.iter().map(|a| a.key.to_string()));
     header.extend(
-        ["kpi", "mean", "sd", "ci95_low", "ci95_high", "p05", "p50", "p95", "n"].map(String::from),
+        ["kpi", "unit", "mean", "sd", "ci95_low", "ci95_high", "p05", "p50", "p95", "n"]
+            .map(String::from),
     );
     let fail = |e: csv::Error| Failure::Internal(format!("CSV: {e}"));
     w.write_record(&header).map_err(fail)?;
@@ -133,6 +135,7 @@ pub(crate) fn write_sweep_csv(path: &Path, doc: &SweepDoc) -> Result<(), Failure
             let mut r = vec![p.index.to_string()];
             r.extend(p.values.iter().map(|v| v.to_string()));
             r.push(k.clone());
+            r.push(s.unit.clone());
             r.extend([s.mean, s.sd, s.ci95_low, s.ci95_high, s.p05, s.p50, s.p95].map(csv_num));
             r.push(s.n.to_string());
             w.write_record(&r).map_err(fail)?;

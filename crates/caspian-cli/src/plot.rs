@@ -151,7 +151,8 @@ pub(crate) fn run(args: PlotArgs) -> Result<(), Failure> {
             }
             reps.check_against(d, &kpi).map_err(fail)?;
             let values = reps.column(&kpi).map_err(fail)?;
-            let dist = distribution(&d.scenario, &kpi, &values, args.target).map_err(fail)?;
+            let dist = distribution(&d.scenario, &kpi, &d.kpis[&kpi].unit, &values, args.target)
+                .map_err(fail)?;
             distribution_svg(&dist).map_err(fail)?
         }
         ResultDoc::Sweep(d) => {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use caspian_montecarlo::atomic;
-use caspian_montecarlo::document::{CompareDoc, RunDoc, SweepDoc};
+use caspian_montecarlo::document::Document;
 use caspian_montecarlo::records::PointRecords;
 use caspian_report::html::{ReportInputs, report};
 use caspian_report::story::parse_trace;
@@ -96,31 +96,23 @@ fn write_page(
     Ok(())
 }
 
-/// `run --report DIR`: the replications' CSV and the report.
-pub(crate) fn write_run(
+/// `run/sweep/compare --report DIR`: the report (and for a run, the
+/// replications' CSV it charts).
+pub(crate) fn write_report(
     dir: Option<&Path>,
-    doc: &RunDoc,
-    rec: &PointRecords,
+    doc: Document,
+    rec: Option<&PointRecords>,
     quiet: bool,
 ) -> Result<(), Failure> {
     let Some(dir) = dir else { return Ok(()) };
-    crate::output::write_replications_csv(&dir.join("replications.csv"), rec)?;
-    let reps = Replications::from_records(rec);
-    write_page(dir, &ResultDoc::Run(Box::new(doc.clone())), Some(&reps), quiet)
-}
-
-/// `sweep --report DIR`.
-pub(crate) fn write_sweep(dir: Option<&Path>, doc: &SweepDoc, quiet: bool) -> Result<(), Failure> {
-    let Some(dir) = dir else { return Ok(()) };
-    write_page(dir, &ResultDoc::Sweep(Box::new(doc.clone())), None, quiet)
-}
-
-/// `compare --report DIR`.
-pub(crate) fn write_compare(
-    dir: Option<&Path>,
-    doc: &CompareDoc,
-    quiet: bool,
-) -> Result<(), Failure> {
-    let Some(dir) = dir else { return Ok(()) };
-    write_page(dir, &ResultDoc::Compare(Box::new(doc.clone())), None, quiet)
+    let reps = match rec {
+        Some(rec) => {
+            crate::output::write_replications_csv(&dir.join("replications.csv"), rec)?;
+            Some(Replications::from_records(rec))
+        }
+        None => None,
+    };
+    let path = dir.join("report.html");
+    let doc = ResultDoc::from_document(doc).map_err(|e| failure(&path, e))?;
+    write_page(dir, &doc, reps.as_ref(), quiet)
 }

@@ -4,13 +4,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use caspian_montecarlo::document::{PartialDoc, StudyHeader, StudyKind, run_doc};
-use caspian_montecarlo::execute::Executor;
+use caspian_montecarlo::document::Document;
+use caspian_montecarlo::run::{self as runner, RunOutcome};
 use caspian_montecarlo::shard::Shard;
 use caspian_montecarlo::study::Study;
 
 use crate::common::{
-    CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_json, write_json_compact,
+    CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_document,
 };
 use crate::failure::Failure;
 use crate::output;
@@ -66,40 +66,39 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let pool = pool(c.threads)?;
     let range = shard.map_or(0..c.replications, |s| s.range(c.replications));
     let progress = Progress::new(range.end - range.start, c.quiet);
-    let mut exec = Executor::new(vec![&study.points[0].plan], study.seed, range.start);
-    let (end, report) = pool.install(|| {
-        exec.run(range.end, target.as_ref(), &|| progress.tick(), &mut |_, _| Ok(()))
+    let outcome = pool.install(|| {
+        runner::run(&study, c.replications, shard, target.as_ref(), &|| progress.tick())
     })?;
     progress.finish();
     let elapsed = progress.elapsed();
-    let mut records = exec.into_records(end);
-    let header = StudyHeader::of(&study, StudyKind::Run, c.replications);
-    if let Some(shard) = shard {
-        if let Some(csv) = &c.csv {
-            output::write_replications_csv(csv, &records[0])?;
+    let (doc, rec) = match outcome {
+        RunOutcome::Whole { doc, records } => (doc, records),
+        RunOutcome::Shard(part) => {
+            if let Some(csv) = &c.csv {
+                output::write_replications_csv(csv, &part.records[0])?;
+            }
+            let path = c.json.as_ref().expect("checked by parse_shard");
+            let shard = part.shard;
+            write_document(path, &Document::Partial(part))?;
+            note(
+                c.quiet,
+                &format!(
+                    "shard {}/{}: replications {}..{} in {:.2?}, written to {}; join the shards \
+                     with `caspian merge`",
+                    shard.index,
+                    shard.count,
+                    range.start,
+                    range.end,
+                    elapsed,
+                    path.display()
+                ),
+            );
+            return Ok(());
         }
-        let path = c.json.as_ref().expect("checked by parse_shard");
-        let part = PartialDoc { kind: "partial".into(), shard, header, records };
-        write_json_compact(path, &part)?;
-        note(
-            c.quiet,
-            &format!(
-                "shard {}/{}: replications {}..{} in {:.2?}, written to {}; join the shards with \
-                 `caspian merge`",
-                shard.index,
-                shard.count,
-                range.start,
-                range.end,
-                elapsed,
-                path.display()
-            ),
-        );
-        return Ok(());
-    }
-    let rec = records.swap_remove(0);
-    let doc = run_doc(&header, &rec, report);
+    };
     print!("{}", output::run_table(&doc, &c.kpis));
-    for line in output::notes(doc.target.as_ref(), doc.truncated_replications, &doc.warnings) {
+    let saturation = output::sentences(&doc.saturation);
+    for line in output::notes(doc.target.as_ref(), doc.truncated_replications, &saturation) {
         note(c.quiet && !line.starts_with("warning"), &line);
     }
     note(
@@ -114,9 +113,10 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some(path) = &c.csv {
         output::write_replications_csv(path, &rec)?;
     }
+    let doc = Document::Run(doc);
     if let Some(path) = &c.json {
-        write_json(path, &doc)?;
+        write_document(path, &doc)?;
     }
-    crate::report::write_run(c.report.as_deref(), &doc, &rec, c.quiet)?;
+    crate::report::write_report(c.report.as_deref(), doc, Some(&rec), c.quiet)?;
     Ok(())
 }

@@ -8,14 +8,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::Args;
 
 use caspian_montecarlo::checkpoint::{self, Checkpoint, CheckpointHeader};
-use caspian_montecarlo::document::{PartialDoc, StudyHeader, StudyKind, sweep_doc};
+use caspian_montecarlo::document::{
+    Document, PartialDoc, StudyHeader, StudyKind, kpi_units, sweep_doc,
+};
 use caspian_montecarlo::error::RunError;
 use caspian_montecarlo::execute::Executor;
 use caspian_montecarlo::shard::Shard;
 use caspian_montecarlo::study::{Study, parse_axis};
 
 use crate::common::{
-    CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_json, write_json_compact,
+    CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_document,
 };
 use crate::failure::Failure;
 use crate::output;
@@ -146,9 +148,15 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let elapsed = progress.elapsed();
     let records = exec.into_records(end);
     let header = cp_head.header;
+    // The points' scenarios differ in swept values only, never in cargo, so
+    // the first point's plan gives every KPI's unit.
+    let names: std::collections::BTreeSet<&String> =
+        records.iter().flat_map(|r| &r.kpi_names).collect();
+    let units = kpi_units(&study.points[0].plan, names);
     if let Some(shard) = shard {
         let path = c.json.as_ref().expect("checked by parse_shard");
-        write_json_compact(path, &PartialDoc { kind: "partial".into(), shard, header, records })?;
+        let part = PartialDoc { shard, header, records, units };
+        write_document(path, &Document::Partial(part))?;
         cp.remove().ok();
         note(
             c.quiet,
@@ -164,17 +172,16 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         );
         return Ok(());
     }
-    let doc = sweep_doc(&header, &records, report);
+    let doc = sweep_doc(&header, &records, &units, report);
     let patterns = if c.kpis.is_empty() { c.target.primary() } else { c.kpis.clone() };
     print!("{}", output::sweep_table(&doc, &patterns));
     let truncated = doc.points.iter().map(|p| p.truncated_replications).sum();
     // One line per saturated waiting line, naming the points (the full text
     // per point is in the JSON).
-    let mut by_line: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    let mut by_line: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
     for p in &doc.points {
-        for w in &p.warnings {
-            let line = w.split(" was still growing").next().unwrap_or(w);
-            by_line.entry(line).or_default().push(p.index);
+        for s in &p.saturation {
+            by_line.entry(s.line.to_string()).or_default().push(p.index);
         }
     }
     let saturation: Vec<String> = by_line
@@ -184,7 +191,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             format!(
                 "{line} was still growing at the horizon in some replications at {} of {} design \
                  points ({}): demand exceeded capacity there in those replications (details per \
-                 point under `warnings` in the JSON)",
+                 point under `saturation` in the JSON)",
                 points.len(),
                 doc.points.len(),
                 list.join(", ")
@@ -198,10 +205,11 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     if let Some(path) = &c.csv {
         output::write_sweep_csv(path, &doc)?;
     }
+    let doc = Document::Sweep(doc);
     if let Some(path) = &c.json {
-        write_json(path, &doc)?;
+        write_document(path, &doc)?;
     }
-    crate::report::write_sweep(c.report.as_deref(), &doc, c.quiet)?;
+    crate::report::write_report(c.report.as_deref(), doc, None, c.quiet)?;
     // Results are safe on disk: the checkpoint is no longer needed.
     cp.remove().ok();
     Ok(())

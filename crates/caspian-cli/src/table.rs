@@ -58,13 +58,14 @@ pub(crate) fn render(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 /// Header of a KPI summary table.
-pub(crate) const SUMMARY_HEADER: [&str; 8] =
-    ["kpi", "mean", "sd", "95% CI low", "95% CI high", "P5", "P50", "P95"];
+pub(crate) const SUMMARY_HEADER: [&str; 9] =
+    ["kpi", "unit", "mean", "sd", "95% CI low", "95% CI high", "P5", "P50", "P95"];
 
 /// One summary row.
-pub(crate) fn summary_row(name: &str, s: &Summary) -> Vec<String> {
+pub(crate) fn summary_row(name: &str, unit: &str, s: &Summary) -> Vec<String> {
     vec![
         name.to_string(),
+        unit.to_string(),
         num(s.mean),
         num(s.sd),
         num(s.ci95_low),
@@ -76,13 +77,14 @@ pub(crate) fn summary_row(name: &str, s: &Summary) -> Vec<String> {
 }
 
 /// Header of a paired-difference table.
-pub(crate) const DIFF_HEADER: [&str; 7] =
-    ["kpi", "mean diff", "95% CI low", "95% CI high", "corr", "var. red.", "signif."];
+pub(crate) const DIFF_HEADER: [&str; 8] =
+    ["kpi", "unit", "mean diff", "95% CI low", "95% CI high", "corr", "var. red.", "signif."];
 
 /// One paired-difference row.
-pub(crate) fn diff_row(name: &str, d: &PairedDifference) -> Vec<String> {
+pub(crate) fn diff_row(name: &str, unit: &str, d: &PairedDifference) -> Vec<String> {
     vec![
         name.to_string(),
+        unit.to_string(),
         num(d.mean_diff),
         num(d.ci95_low),
         num(d.ci95_high),

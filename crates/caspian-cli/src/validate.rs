@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use caspian_montecarlo::study::Study;
+
 use crate::common::read_scenario;
 use crate::failure::Failure;
 
@@ -17,11 +19,10 @@ pub(crate) struct ValidateArgs {
 pub(crate) fn run(args: ValidateArgs) -> Result<(), Failure> {
     let mut bad = 0;
     for path in &args.scenarios {
-        let outcome = read_scenario(Some(path)).and_then(|(text, source)| {
-            caspian_shipping::load(&text, &source).map_err(|e| Failure::Input(e.to_string()))
-        });
+        let outcome = read_scenario(Some(path))
+            .and_then(|(text, source)| Study::single(&text, &source, None).map_err(Failure::from));
         match outcome {
-            Ok(plan) => println!("{}: ok (\"{}\")", path.display(), plan.source.scenario.name),
+            Ok(study) => println!("{}: ok (\"{}\")", path.display(), study.name),
             Err(e) => {
                 bad += 1;
                 eprintln!("{e}");

@@ -6,8 +6,17 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::document::{
+    CompareDoc, PolicyDifferences, Provenance, ScenarioRef, ScenarioSaturation, WithUnit,
+    kpi_units, summarize,
+};
+use crate::error::RunError;
+use crate::execute::Executor;
 use crate::records::PointRecords;
+use crate::select;
+use crate::sequential::{Target, TargetReport};
 use crate::stats::{CONFIDENCE, PairedDifference, mean_var, t_quantile};
+use crate::study::Study;
 
 /// KPI names present in every scenario, in name order.
 pub fn common_kpis(records: &[PointRecords]) -> Vec<String> {
@@ -37,6 +46,108 @@ pub fn differences(
             (k.clone(), d)
         })
         .collect()
+}
+
+/// What a comparison ranks, beyond the records.
+#[derive(Debug, Clone, Default)]
+pub struct CompareRequest<'a> {
+    /// Primary KPI patterns: one ranking per matching KPI.
+    pub primary: &'a [String],
+    /// Patterns of KPIs ranked smallest-first (the others rank largest-first).
+    pub minimize: &'a [String],
+    /// Sequential-stopping outcome, if a target was given.
+    pub target: Option<TargetReport>,
+}
+
+/// Runs a comparison: `replications` of every study (more with a
+/// sequential-stopping `target`) under common random numbers from `seed`,
+/// on the current rayon pool, calling `tick` after each replication; then
+/// builds its document ([`compare_doc`]; the request's `target` is replaced
+/// by the outcome).
+///
+/// # Errors
+/// [`RunError`] when the model breaks an invariant or no KPI matches the
+/// target's primary patterns.
+pub fn run_compare(
+    studies: &[Study],
+    seed: u64,
+    replications: u64,
+    target: Option<&Target>,
+    request: CompareRequest<'_>,
+    tick: &(dyn Fn() + Sync),
+) -> Result<CompareDoc, RunError> {
+    let plans = studies.iter().map(|s| &s.points[0].plan).collect();
+    let mut exec = Executor::new(plans, seed, 0);
+    let (end, report) = exec.run(replications, target, tick, &mut |_, _| Ok(()))?;
+    let records = exec.into_records(end);
+    Ok(compare_doc(studies, seed, &records, CompareRequest { target: report, ..request }))
+}
+
+/// Builds the comparison document: the summaries of every scenario, the
+/// paired differences of each policy from the base (the first), the
+/// rankings on the primary KPIs and the saturated waiting lines. `records`
+/// holds one point per study, all over the same replications.
+pub fn compare_doc(
+    studies: &[Study],
+    seed: u64,
+    records: &[PointRecords],
+    request: CompareRequest<'_>,
+) -> CompareDoc {
+    let kpis = common_kpis(records);
+    let base_units = studies.first().map(|s| kpi_units(&s.points[0].plan, &kpis));
+    let base_units = base_units.unwrap_or_default();
+    let rankings = select::select(&kpis, request.primary)
+        .into_iter()
+        .map(|k| {
+            let dir = if request.minimize.iter().any(|p| select::matches(p, k)) {
+                Direction::Minimize
+            } else {
+                Direction::Maximize
+            };
+            rank(records, k, dir)
+        })
+        .collect();
+    CompareDoc {
+        seed,
+        replications: records.first().map_or(0, |r| r.rows.len() as u64),
+        scenarios: studies
+            .iter()
+            .map(|s| ScenarioRef {
+                name: s.name.clone(),
+                source: s.source.clone(),
+                sha256: s.sha256.clone(),
+            })
+            .collect(),
+        summaries: studies
+            .iter()
+            .zip(records)
+            .map(|(s, r)| summarize(r, &kpi_units(&s.points[0].plan, &r.kpi_names)))
+            .collect(),
+        differences: (1..records.len())
+            .map(|p| PolicyDifferences {
+                scenario: p,
+                kpis: differences(records, 0, p, &kpis)
+                    .into_iter()
+                    .map(|(k, value)| {
+                        let unit = base_units.get(&k).cloned().unwrap_or_default();
+                        (k, WithUnit { unit, value })
+                    })
+                    .collect(),
+            })
+            .collect(),
+        rankings,
+        saturation: records
+            .iter()
+            .enumerate()
+            .flat_map(|(scenario, r)| {
+                r.saturation()
+                    .into_iter()
+                    .map(move |saturation| ScenarioSaturation { scenario, saturation })
+            })
+            .collect(),
+        target: request.target,
+        provenance: Provenance::current(None),
+    }
 }
 
 /// Which way is better for a KPI.

@@ -1,11 +1,19 @@
-//! The result files: what `--json` writes for a run, a sweep, a comparison
-//! and a shard's partial result, and how they are built from records.
+//! The result files: what `--json` writes for a run, a sweep, a comparison,
+//! a shard's partial result and a warm-up analysis, and how they are built
+//! from records.
+//!
+//! Every file is one [`Document`], tagged by its `kind`; reading one goes
+//! through [`Document::from_json`], which also checks every index, length
+//! and non-empty list that readers rely on ([`crate::validate`]).
 //!
 //! Documents hold no timestamps, host names or thread counts, so the same
 //! study gives byte-identical files wherever and however it ran.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Deref;
 
+use caspian_shipping::{CompiledScenario, WaitingLine};
 use serde::{Deserialize, Serialize};
 
 use crate::compare::Ranking;
@@ -15,6 +23,8 @@ use crate::sequential::TargetReport;
 use crate::shard::Shard;
 use crate::stats::{PairedDifference, Summary};
 use crate::study::Study;
+use crate::validate::DocumentError;
+use crate::warmup::WarmupDoc;
 
 /// Name of the tool in provenance blocks.
 pub const TOOL: &str = "caspian-sim";
@@ -53,24 +63,110 @@ impl Provenance {
     }
 }
 
-/// KPI summaries by name.
-pub type KpiTable = BTreeMap<String, Summary>;
+/// A KPI's statistic together with the KPI's unit, as written in
+/// documents: `{"unit": "t", "mean": ..., ...}`. Dereferences to the
+/// statistic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WithUnit<T> {
+    /// The unit, resolved for the scenario (`t` or `wagons` for cargo
+    /// amounts; see [`crate::schema`]); empty for a KPI with no family.
+    pub unit: String,
+    /// The statistic.
+    #[serde(flatten)]
+    pub value: T,
+}
 
-/// Summaries of every KPI of one design point.
-pub fn summarize(records: &PointRecords) -> KpiTable {
+impl<T> Deref for WithUnit<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// KPI summaries by name, each with its unit.
+pub type KpiTable = BTreeMap<String, WithUnit<Summary>>;
+
+/// The unit of each KPI by name (see [`kpi_units`]).
+pub type KpiUnits = BTreeMap<String, String>;
+
+/// The resolved unit of each of `names` in `plan` (empty for a name with no
+/// family in the schema).
+pub fn kpi_units<'n>(
+    plan: &CompiledScenario,
+    names: impl IntoIterator<Item = &'n String>,
+) -> KpiUnits {
+    names
+        .into_iter()
+        .map(|n| {
+            let unit = crate::schema::resolved_unit(plan, n).map(|u| u.as_str().to_string());
+            (n.clone(), unit.unwrap_or_default())
+        })
+        .collect()
+}
+
+/// The unit of `name` in `units` (empty when unknown).
+fn unit_of(units: &KpiUnits, name: &str) -> String {
+    units.get(name).cloned().unwrap_or_default()
+}
+
+/// Summaries of every KPI of one design point, with their units.
+pub fn summarize(records: &PointRecords, units: &KpiUnits) -> KpiTable {
     records
         .kpi_names
         .iter()
         .enumerate()
-        .map(|(i, name)| (name.clone(), Summary::of(&records.column(i))))
+        .map(|(i, name)| {
+            let value = Summary::of(&records.column(i));
+            (name.clone(), WithUnit { unit: unit_of(units, name), value })
+        })
         .collect()
+}
+
+/// A waiting line that was still growing at the horizon in some
+/// replications (demand above capacity there): the typed form of a
+/// saturation warning. Its [`Display`](fmt::Display) is the sentence shown
+/// to people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saturation {
+    /// The line, e.g. `anchorage alat.rail_ferry` or `gate aktau_yard_west`.
+    pub line: WaitingLine,
+    /// Replications in which it was still growing.
+    pub replications: u64,
+    /// Replications in all.
+    pub of: u64,
+}
+
+impl fmt::Display for Saturation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} was still growing at the horizon in {} of {} replications \
+             (at least {} waiting and more than {}% of its traffic): in those \
+             replications demand exceeded capacity there (e.g. after a vessel was \
+             lost), so their waits and backlogs depend on the horizon",
+            self.line,
+            self.replications,
+            self.of,
+            caspian_shipping::SATURATION_MIN_WAITING,
+            caspian_shipping::SATURATION_SHARE * 100.0
+        )
+    }
+}
+
+/// A saturated waiting line of one scenario of a comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioSaturation {
+    /// Index of the scenario in `scenarios`.
+    pub scenario: usize,
+    /// The line and how often.
+    #[serde(flatten)]
+    pub saturation: Saturation,
 }
 
 /// The result of `caspian run`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunDoc {
-    /// Always `run`.
-    pub kind: String,
     /// Scenario name.
     pub scenario: String,
     /// Where the scenario came from.
@@ -86,7 +182,7 @@ pub struct RunDoc {
     pub kpis: KpiTable,
     /// Waiting lines that grew without bound (demand above capacity).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
+    pub saturation: Vec<Saturation>,
     /// Sequential-stopping outcome, when a target was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<TargetReport>,
@@ -107,14 +203,12 @@ pub struct SweepPoint {
     pub kpis: KpiTable,
     /// Waiting lines that grew without bound at this point.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
+    pub saturation: Vec<Saturation>,
 }
 
 /// The result of `caspian sweep`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepDoc {
-    /// Always `sweep`.
-    pub kind: String,
     /// Scenario name.
     pub scenario: String,
     /// Where the scenario came from.
@@ -152,15 +246,13 @@ pub struct ScenarioRef {
 pub struct PolicyDifferences {
     /// Index of the policy in `scenarios`.
     pub scenario: usize,
-    /// Per KPI: policy minus base.
-    pub kpis: BTreeMap<String, PairedDifference>,
+    /// Per KPI: policy minus base, in the KPI's unit.
+    pub kpis: BTreeMap<String, WithUnit<PairedDifference>>,
 }
 
 /// The result of `caspian compare`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompareDoc {
-    /// Always `compare`.
-    pub kind: String,
     /// Master seed shared by all scenarios (common random numbers).
     pub seed: u64,
     /// Replications per scenario (the same indices for all).
@@ -173,9 +265,9 @@ pub struct CompareDoc {
     pub differences: Vec<PolicyDifferences>,
     /// Rankings on the primary KPIs.
     pub rankings: Vec<Ranking>,
-    /// Waiting lines that grew without bound, prefixed by the scenario name.
+    /// Waiting lines that grew without bound, by scenario.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
+    pub saturation: Vec<ScenarioSaturation>,
     /// Sequential-stopping outcome, when a target was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<TargetReport>,
@@ -234,12 +326,10 @@ impl StudyHeader {
     }
 }
 
-/// A shard's share of a study (`--shard K/N`), or a sweep's checkpoint:
-/// per-replication records that `caspian merge` or `--resume` complete.
+/// A shard's share of a study (`--shard K/N`): per-replication records
+/// that `caspian merge` completes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartialDoc {
-    /// `partial` for a shard, `checkpoint` for a sweep in progress.
-    pub kind: String,
     /// Which share of the replications this holds.
     pub shard: Shard,
     /// The study this belongs to.
@@ -247,23 +337,82 @@ pub struct PartialDoc {
     pub header: StudyHeader,
     /// Records per design point.
     pub records: Vec<PointRecords>,
+    /// The unit of each KPI (the merged summaries carry them).
+    #[serde(default)]
+    pub units: KpiUnits,
+}
+
+/// Any result file, tagged by its `kind`. Written with serde; read only
+/// through [`Document::from_json`], which checks what serde cannot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // read and written once per command
+pub enum Document {
+    /// `caspian run --json` (or `caspian merge` of run shards).
+    Run(RunDoc),
+    /// `caspian sweep --json` (or `caspian merge` of sweep shards).
+    Sweep(SweepDoc),
+    /// `caspian compare --json`.
+    Compare(CompareDoc),
+    /// `caspian run/sweep --shard K/N --json`.
+    Partial(PartialDoc),
+    /// `caspian warmup --json`.
+    Warmup(WarmupDoc),
+}
+
+impl Document {
+    /// The `kind` tag: `run`, `sweep`, `compare`, `partial` or `warmup`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Run(_) => "run",
+            Self::Sweep(_) => "sweep",
+            Self::Compare(_) => "compare",
+            Self::Partial(_) => "partial",
+            Self::Warmup(_) => "warmup",
+        }
+    }
+
+    /// Reads a document from its JSON text and checks it
+    /// ([`crate::validate`]).
+    ///
+    /// # Errors
+    /// [`DocumentError`] naming the field at fault when the text is not
+    /// JSON, not a result document, or inconsistent (an index out of range,
+    /// lengths that disagree, a list that must not be empty).
+    pub fn from_json(text: &str) -> Result<Self, DocumentError> {
+        crate::validate::read(text)
+    }
+
+    /// The document as pretty JSON (compact for partial results, which are
+    /// large and read by `caspian merge`, not by people), ending in a newline.
+    ///
+    /// # Errors
+    /// Only if serialisation fails (a defect).
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        let mut text = match self {
+            Self::Partial(_) => serde_json::to_string(self)?,
+            _ => serde_json::to_string_pretty(self)?,
+        };
+        text.push('\n');
+        Ok(text)
+    }
 }
 
 /// Builds the run document from the records of its single design point.
 pub fn run_doc(
     header: &StudyHeader,
     records: &PointRecords,
+    units: &KpiUnits,
     target: Option<TargetReport>,
 ) -> RunDoc {
     RunDoc {
-        kind: "run".into(),
         scenario: header.scenario.clone(),
         source: header.source.clone(),
         seed: header.seed,
         replications: records.rows.len() as u64,
         truncated_replications: records.truncated_count(),
-        kpis: summarize(records),
-        warnings: records.saturation_warnings(),
+        kpis: summarize(records, units),
+        saturation: records.saturation(),
         target,
         provenance: header.provenance.clone(),
     }
@@ -273,10 +422,10 @@ pub fn run_doc(
 pub fn sweep_doc(
     header: &StudyHeader,
     records: &[PointRecords],
+    units: &KpiUnits,
     target: Option<TargetReport>,
 ) -> SweepDoc {
     SweepDoc {
-        kind: "sweep".into(),
         scenario: header.scenario.clone(),
         source: header.source.clone(),
         seed: header.seed,
@@ -291,8 +440,8 @@ pub fn sweep_doc(
                 index,
                 values: values.clone(),
                 truncated_replications: rec.truncated_count(),
-                kpis: summarize(rec),
-                warnings: rec.saturation_warnings(),
+                kpis: summarize(rec, units),
+                saturation: rec.saturation(),
             })
             .collect(),
         target,

@@ -48,6 +48,13 @@ pub enum StudyError {
         /// The problems.
         errors: Vec<ScenarioError>,
     },
+    /// The warm-up pilot cannot be run as asked (a non-positive interval,
+    /// a horizon too short to observe).
+    #[error("{message}")]
+    Warmup {
+        /// What is wrong.
+        message: String,
+    },
 }
 
 fn list(errors: &[ScenarioError]) -> String {

@@ -13,13 +13,18 @@
 //! resumption.
 //!
 //! - [`study`]: a scenario expanded into design points ([`design`]).
-//! - [`execute`]: parallel replications with ordered records.
+//! - [`execute`]: parallel replications with ordered records; [`run`]: a
+//!   run (or one shard of it) and its document.
 //! - [`stats`]: Student-t intervals, quantiles, paired differences.
 //! - [`sequential`]: add replications until a target precision is reached.
 //! - [`compare`]: paired comparison and multiple comparison with the best.
 //! - [`document`]: the JSON result files; [`atomic`]: how they are written.
-//! - [`mser`]: MSER-5 warm-up suggestion.
+//! - [`mser`]: MSER-5 warm-up suggestion; [`warmup`]: the warm-up pilot.
 //! - [`trace`]: one replication's event trace and the trace file (CSV).
+//! - [`validate`]: reading documents safely; [`replication_csv`]: the
+//!   per-replication CSV; [`pool`]: the worker threads.
+//! - [`schema`]: the KPI schema (units, directions), re-exported from the
+//!   domain model for readers of documents.
 //!
 //! ```
 //! use caspian_montecarlo::{document, execute::Executor, study::Study};
@@ -28,7 +33,9 @@
 //! let mut exec = Executor::new(vec![&study.points[0].plan], study.seed, 0);
 //! exec.ensure(4, &|| {}, &mut |_, _| Ok(())).unwrap();
 //! let records = exec.into_records(4);
-//! let kpis = document::summarize(&records[0]);
+//! let units = document::kpi_units(&study.points[0].plan, &records[0].kpi_names);
+//! let kpis = document::summarize(&records[0], &units);
+//! assert_eq!(kpis["delivered_total.oil"].unit, "t");
 //! assert_eq!(kpis["delivered_total.oil"].n, 4);
 //! # Ok::<(), caspian_montecarlo::error::StudyError>(())
 //! ```
@@ -43,14 +50,23 @@ pub mod execute;
 pub mod json;
 pub mod merge;
 pub mod mser;
+pub mod pool;
 pub mod records;
+pub mod replication_csv;
+pub mod run;
 pub mod select;
 pub mod sequential;
 pub mod shard;
 pub mod stats;
 pub mod study;
 pub mod trace;
+pub mod validate;
+pub mod warmup;
 
 /// The sweep-key type of `caspian_shipping::sweep`, for crates that see the
 /// runner only (the report).
 pub use caspian_shipping::sweep::{SweepKey, SweepKeyError};
+
+/// The embedded baseline scenario (TOML), for runs without a file.
+pub use caspian_shipping::BASELINE_TOML;
+pub use caspian_shipping::kpi::schema;

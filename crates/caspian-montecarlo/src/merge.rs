@@ -42,12 +42,6 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
                 part.shard.index, part.shard.count
             )));
         }
-        if part.kind != "partial" {
-            return Err(MergeError(format!(
-                "{path}: is a \"{}\" file, not a shard's partial result",
-                part.kind
-            )));
-        }
         if let Some(what) = difference(&first.header, &part.header) {
             return Err(MergeError(format!(
                 "{path} and {first_path} come from different studies: {what} differs"
@@ -60,19 +54,29 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
             )));
         }
     }
-    let mut by_index: Vec<Vec<&str>> = vec![Vec::new(); count as usize];
+    // Keyed by index, not a vector of `count` slots: a damaged count (say
+    // 4 billion) must give a message, not an allocation failure.
+    let mut by_index: std::collections::BTreeMap<u32, Vec<&str>> = Default::default();
     for (path, part) in parts {
-        by_index[part.shard.index as usize].push(path);
+        by_index.entry(part.shard.index).or_default().push(path);
     }
-    let missing: Vec<String> =
-        (0..count).filter(|&i| by_index[i as usize].is_empty()).map(|i| i.to_string()).collect();
-    if !missing.is_empty() {
+    let absent = count as usize - by_index.len();
+    if absent > 0 {
+        const SHOWN: usize = 10;
+        let mut missing: Vec<String> = (0..count)
+            .filter(|i| !by_index.contains_key(i))
+            .take(SHOWN)
+            .map(|i| i.to_string())
+            .collect();
+        if absent > SHOWN {
+            missing.push(format!("... ({absent} in all)"));
+        }
         return Err(MergeError(format!(
             "missing shard(s) {} of {count}; re-run them with --shard K/{count}",
             missing.join(", ")
         )));
     }
-    if let Some((i, paths)) = by_index.iter().enumerate().find(|(_, p)| p.len() > 1) {
+    if let Some((i, paths)) = by_index.iter().find(|(_, p)| p.len() > 1) {
         return Err(MergeError(format!(
             "shard {i}/{count} given more than once: {}",
             paths.join(", ")
@@ -119,9 +123,13 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
             into.rows.extend(rec.rows.iter().cloned());
         }
     }
+    // Units from the first part that has them (all parts come from one
+    // scenario, so they agree).
+    let units = parts.iter().map(|(_, p)| &p.units).find(|u| !u.is_empty());
+    let units = units.cloned().unwrap_or_default();
     Ok(match header.study {
-        StudyKind::Run => Merged::Run(run_doc(header, &merged[0], None)),
-        StudyKind::Sweep => Merged::Sweep(sweep_doc(header, &merged, None)),
+        StudyKind::Run => Merged::Run(run_doc(header, &merged[0], &units, None)),
+        StudyKind::Sweep => Merged::Sweep(sweep_doc(header, &merged, &units, None)),
     })
 }
 

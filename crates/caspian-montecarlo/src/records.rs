@@ -58,28 +58,23 @@ impl PointRecords {
         self.rows.iter().filter(|r| r.truncated).count() as u64
     }
 
-    /// One warning per waiting line that was still growing at the horizon
-    /// in any replication, with how often, in name order.
-    pub fn saturation_warnings(&self) -> Vec<String> {
+    /// Each waiting line that was still growing at the horizon in any
+    /// replication, with how often, in the order of the lines' text form.
+    pub fn saturation(&self) -> Vec<crate::document::Saturation> {
         // Keyed by the text form, so lines are listed in name order.
-        let mut counts: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+        let mut counts: std::collections::BTreeMap<String, (&caspian_shipping::WaitingLine, u64)> =
+            std::collections::BTreeMap::new();
         for row in &self.rows {
             for line in &row.saturated {
-                *counts.entry(line.to_string()).or_default() += 1;
+                counts.entry(line.to_string()).or_insert((line, 0)).1 += 1;
             }
         }
         counts
-            .into_iter()
-            .map(|(line, k)| {
-                format!(
-                    "{line} was still growing at the horizon in {k} of {} replications \
-                     (at least {} waiting and more than {}% of its traffic): in those \
-                     replications demand exceeded capacity there (e.g. after a vessel was \
-                     lost), so their waits and backlogs depend on the horizon",
-                    self.rows.len(),
-                    caspian_shipping::SATURATION_MIN_WAITING,
-                    caspian_shipping::SATURATION_SHARE * 100.0
-                )
+            .into_values()
+            .map(|(line, k)| crate::document::Saturation {
+                line: line.clone(),
+                replications: k,
+                of: self.rows.len() as u64,
             })
             .collect()
     }

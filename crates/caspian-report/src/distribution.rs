@@ -10,7 +10,9 @@ use plotters::prelude::*;
 
 use crate::chart::{Mark, color, label_font, legend, padded, render, tick, with_legend};
 use crate::error::{ReportError, draw};
-use crate::units::{fmt_num, kpi_label, kpi_unit};
+use caspian_montecarlo::schema::{Direction, KpiKind, family_of};
+
+use crate::units::{fmt_num, kpi_label};
 
 /// One histogram bin, `[low, high)` (the last bin includes `high`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,6 +45,8 @@ pub struct Distribution {
     pub scenario: String,
     /// The KPI.
     pub kpi: String,
+    /// The KPI's unit (from the result document).
+    pub unit: String,
     /// The defined values, sorted.
     pub sorted: Vec<f64>,
     /// Replications where the KPI is undefined (left out).
@@ -61,21 +65,20 @@ pub struct Distribution {
     pub miss: Option<Miss>,
 }
 
-/// Whether more of a KPI is better: cargo moved, voyages, calls and
-/// utilisation. For every other family (times, queues, losses, backlogs)
-/// less is better.
+/// Whether missing a target means falling short of it, from the KPI
+/// schema: yes when more is better (cargo moved), no when less is better
+/// (times, queues, losses, closures). Where neither is better, a stock
+/// amount's target is a ceiling (storage levels: room to spare) and any
+/// other's a floor (utilisation, calls, voyages).
 pub fn larger_is_better(kpi: &str) -> bool {
-    let family = kpi.split('.').next().unwrap_or(kpi);
-    matches!(
-        family,
-        "delivered"
-            | "delivered_total"
-            | "forwarded"
-            | "voyages"
-            | "berth_calls"
-            | "berth_utilization"
-            | "vessel_utilization"
-    )
+    match family_of(kpi) {
+        None => true,
+        Some(f) => match f.direction {
+            Direction::HigherIsBetter => true,
+            Direction::LowerIsBetter => false,
+            _ => f.kind != KpiKind::Amount,
+        },
+    }
 }
 
 /// The 95% Wilson score interval of a proportion `k / n`.
@@ -100,6 +103,7 @@ pub fn wilson(k: usize, n: usize) -> (f64, f64) {
 pub fn distribution(
     scenario: &str,
     kpi: &str,
+    unit: &str,
     values: &[f64],
     target: Option<f64>,
 ) -> Result<Distribution, ReportError> {
@@ -136,6 +140,7 @@ pub fn distribution(
     Ok(Distribution {
         scenario: scenario.to_string(),
         kpi: kpi.to_string(),
+        unit: unit.to_string(),
         undefined: values.len() - n,
         sorted,
         bins,
@@ -155,7 +160,7 @@ impl Distribution {
     /// `P(kpi < target) = p (95% CI low-high, k of n replications)`.
     pub fn miss_text(&self) -> Option<String> {
         let (t, m) = (self.target?, self.miss?);
-        let unit = kpi_unit(&self.kpi);
+        let unit = &self.unit;
         Some(format!(
             "P({} {} {} {unit}) = {:.3} (95% CI {:.3}-{:.3}; {} of {} replications)",
             self.kpi,
@@ -218,7 +223,7 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
         .set_secondary_coord(x0..x1, 0.0..1.05);
         draw(
             ch.configure_mesh()
-                .x_desc(kpi_label(&d.kpi))
+                .x_desc(kpi_label(&d.kpi, &d.unit))
                 .y_desc("replications per bin")
                 .x_labels(8)
                 .x_label_formatter(&tick)
@@ -268,7 +273,7 @@ mod tests {
     #[test]
     fn histogram_cdf_and_risk_of_a_known_sample() {
         let values: Vec<f64> = (1..=100).map(f64::from).chain([f64::NAN]).collect();
-        let d = distribution("s", "delivered_total.oil", &values, Some(25.5)).unwrap();
+        let d = distribution("s", "delivered_total.oil", "t", &values, Some(25.5)).unwrap();
         assert_eq!(d.undefined, 1);
         assert_eq!(d.bins.len(), 10);
         assert_eq!(d.bins.iter().map(|b| b.count).sum::<usize>(), 100);
@@ -281,10 +286,15 @@ mod tests {
         assert!(m.low < 0.25 && 0.25 < m.high && m.low > 0.16 && m.high < 0.35, "{m:?}");
         assert!(d.miss_text().unwrap().starts_with("P(delivered_total.oil < 25.500 t) = 0.250"));
         // Less is better for waits: missing means exceeding the target.
-        let w = distribution("s", "transit_h.oil.mean", &values, Some(90.5)).unwrap();
+        let w = distribution("s", "transit_h.oil.mean", "h", &values, Some(90.5)).unwrap();
         assert_eq!(w.miss.unwrap().count, 10);
         assert!(w.miss_text().unwrap().contains("> 90.500 h"));
-        assert!(distribution("s", "x", &[f64::NAN], None).is_err());
+        assert!(distribution("s", "x", "", &[f64::NAN], None).is_err());
+        // Directions from the schema.
+        assert!(larger_is_better("delivered.aktau_tank_farm"));
+        assert!(larger_is_better("berth_utilization.alat.rail_ferry"));
+        assert!(!larger_is_better("storage_max.aktau_tank_farm"));
+        assert!(!larger_is_better("anchorage_wait_h.alat.rail_ferry"));
     }
 
     #[test]
@@ -294,7 +304,8 @@ mod tests {
         reps.check_against(&doc, kpi).unwrap();
         let values = reps.column(kpi).unwrap();
         let target = doc.kpis[kpi].p50;
-        let d = distribution(&doc.scenario, kpi, &values, Some(target)).unwrap();
+        let d =
+            distribution(&doc.scenario, kpi, &doc.kpis[kpi].unit, &values, Some(target)).unwrap();
         assert_eq!(d.sorted.len() as u64, doc.kpis[kpi].n);
         assert_eq!(d.sorted.first(), values.iter().min_by(|a, b| a.total_cmp(b)));
         let below = values.iter().filter(|&&v| v < target).count();

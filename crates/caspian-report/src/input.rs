@@ -1,7 +1,7 @@
 //! Reading what charts are made from: result documents (`--json` of run,
 //! sweep and compare) and per-replication values (`caspian run --csv`).
 
-use caspian_montecarlo::document::{CompareDoc, RunDoc, SweepDoc};
+use caspian_montecarlo::document::{CompareDoc, Document, RunDoc, SweepDoc};
 use caspian_montecarlo::records::PointRecords;
 use caspian_montecarlo::select;
 use caspian_montecarlo::stats::Summary;
@@ -20,29 +20,49 @@ pub enum ResultDoc {
 }
 
 impl ResultDoc {
-    /// Reads a result document from its JSON text, whatever its kind.
+    /// Reads a result document from its JSON text, whatever its kind,
+    /// through the runner's checked reader ([`Document::from_json`]).
     ///
     /// # Errors
-    /// [`ReportError::Parse`] when it is not JSON, not a result document, or
-    /// a partial result or checkpoint (merge those first).
+    /// [`ReportError::Parse`] when it is not JSON, not a result document,
+    /// damaged (the message names the field), or a result with no report
+    /// (a shard's partial result, a warm-up analysis).
     pub fn from_json(text: &str) -> Result<Self, ReportError> {
+        // A partial result is refused by kind, however damaged it is.
+        #[derive(serde::Deserialize)]
+        struct Kind {
+            kind: Option<serde_json::Value>,
+        }
+        if let Ok(Kind { kind: Some(k) }) = serde_json::from_str::<Kind>(text)
+            && k == "partial"
+        {
+            return Err(ReportError::parse(
+                "result file",
+                "this is a partial result; join the parts with `caspian merge` first",
+            ));
+        }
+        let doc = Document::from_json(text)
+            .map_err(|e| ReportError::parse("result file", e.to_string()))?;
+        Self::from_document(doc)
+    }
+
+    /// The document, if it is a kind that has charts.
+    ///
+    /// # Errors
+    /// [`ReportError::Parse`] for a partial result or a warm-up analysis.
+    pub fn from_document(doc: Document) -> Result<Self, ReportError> {
         let what = "result file";
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| ReportError::parse(what, e.to_string()))?;
-        let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or("").to_string();
-        let bad =
-            |e: serde_json::Error| ReportError::parse(what, format!("not a {kind} result: {e}"));
-        match kind.as_str() {
-            "run" => Ok(Self::Run(Box::new(serde_json::from_value(value).map_err(bad)?))),
-            "sweep" => Ok(Self::Sweep(Box::new(serde_json::from_value(value).map_err(bad)?))),
-            "compare" => Ok(Self::Compare(Box::new(serde_json::from_value(value).map_err(bad)?))),
-            "partial" | "checkpoint" => Err(ReportError::parse(
+        match doc {
+            Document::Run(d) => Ok(Self::Run(Box::new(d))),
+            Document::Sweep(d) => Ok(Self::Sweep(Box::new(d))),
+            Document::Compare(d) => Ok(Self::Compare(Box::new(d))),
+            Document::Partial(_) => Err(ReportError::parse(
                 what,
-                format!("this is a {kind} result; join the parts with `caspian merge` first"),
+                "this is a partial result; join the parts with `caspian merge` first",
             )),
-            _ => Err(ReportError::parse(
+            Document::Warmup(_) => Err(ReportError::parse(
                 what,
-                "not a caspian-sim result (expected \"kind\": \"run\", \"sweep\" or \"compare\")",
+                "this is a warm-up analysis, which has no report (its CSV holds the series)",
             )),
         }
     }
@@ -126,50 +146,15 @@ pub struct Replications {
 }
 
 impl Replications {
-    /// Reads the CSV written by `caspian run --csv` (columns `replication`,
-    /// `events`, `truncated`, then one per KPI; empty cells are undefined).
+    /// Reads the CSV written by `caspian run --csv` (the runner's format,
+    /// [`caspian_montecarlo::replication_csv`]).
     ///
     /// # Errors
     /// [`ReportError::Parse`] when the columns or a number are wrong.
     pub fn from_csv(text: &str) -> Result<Self, ReportError> {
-        let what = "replications CSV";
-        let mut r = csv::Reader::from_reader(text.as_bytes());
-        let header = r.headers().map_err(|e| ReportError::parse(what, e.to_string()))?.clone();
-        let lead = ["replication", "events", "truncated"];
-        if header.len() < 4 || header.iter().take(3).ne(lead) {
-            return Err(ReportError::parse(
-                what,
-                "expected the columns replication,events,truncated,<KPIs...> written by \
-                 `caspian run --csv FILE` (a sweep's or comparison's CSV holds summaries, not \
-                 replications)",
-            ));
-        }
-        let names: Vec<String> = header.iter().skip(3).map(str::to_string).collect();
-        let mut rows = Vec::new();
-        for (i, rec) in r.records().enumerate() {
-            let rec = rec.map_err(|e| ReportError::parse(what, e.to_string()))?;
-            let row = rec
-                .iter()
-                .skip(3)
-                .map(|cell| {
-                    if cell.is_empty() {
-                        Ok(f64::NAN)
-                    } else {
-                        cell.parse::<f64>().map_err(|_| {
-                            ReportError::parse(
-                                what,
-                                format!("line {}: \"{cell}\" is not a number", i + 2),
-                            )
-                        })
-                    }
-                })
-                .collect::<Result<Vec<f64>, _>>()?;
-            rows.push(row);
-        }
-        if rows.is_empty() {
-            return Err(ReportError::parse(what, "no replications"));
-        }
-        Ok(Self { names, rows })
+        let table = caspian_montecarlo::replication_csv::read(text)
+            .map_err(|e| ReportError::parse("replications CSV", e.to_string()))?;
+        Ok(Self { names: table.names, rows: table.rows })
     }
 
     /// The values of the runner's records (what `caspian run --csv` writes).
@@ -248,6 +233,6 @@ mod tests {
         let e = ResultDoc::from_json(r#"{"kind":"partial"}"#).unwrap_err().to_string();
         assert!(e.contains("caspian merge"), "{e}");
         let e = ResultDoc::from_json(r#"{"kind":"run"}"#).unwrap_err().to_string();
-        assert!(e.contains("not a run result"), "{e}");
+        assert!(e.contains("not a valid run result"), "{e}");
     }
 }

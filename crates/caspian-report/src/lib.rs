@@ -14,8 +14,14 @@
 //! - [`story`]: one replication's berth calls, port closures and storage
 //!   levels, from an event trace.
 //! - [`html`]: one self-contained HTML page (inline SVG and CSS, no
-//!   scripts, no external assets) per result.
-//! - [`input`]: reading result documents and per-replication values.
+//!   scripts, no external assets) per result: a shared page frame and one
+//!   module per kind of result.
+//! - [`input`]: result documents (read through the runner's checked
+//!   loader) and per-replication values (the runner's CSV format).
+//!
+//! Units and better/worse directions come from the documents (every KPI
+//! carries its `unit`) and the KPI schema the runner re-exports
+//! (`caspian_montecarlo::schema`); nothing is derived from KPI names here.
 
 pub mod distribution;
 pub mod error;

@@ -66,6 +66,8 @@ pub struct SweepChart {
     pub replications: u64,
     /// The KPI.
     pub kpi: String,
+    /// The KPI's unit (from the result document).
+    pub unit: String,
     /// The x axis key.
     pub axis: String,
     /// The axis giving one line per value.
@@ -178,6 +180,11 @@ pub fn sweep_series(doc: &SweepDoc, req: &SweepRequest) -> Result<SweepChart, Re
         scenario: doc.scenario.clone(),
         replications: doc.replications,
         kpi: req.kpi.clone(),
+        unit: doc
+            .points
+            .iter()
+            .find_map(|p| p.kpis.get(&req.kpi))
+            .map_or_else(String::new, |s| s.unit.clone()),
         axis: doc.axes[ax].key.to_string(),
         by: by.map(|b| doc.axes[b].key.to_string()),
         fixed: fixed.iter().map(|&(i, v)| (doc.axes[i].key.to_string(), v)).collect(),
@@ -253,7 +260,7 @@ pub fn sweep_svg(c: &SweepChart) -> Result<String, ReportError> {
         draw(
             ch.configure_mesh()
                 .x_desc(axis_label(&c.axis))
-                .y_desc(kpi_label(&c.kpi))
+                .y_desc(kpi_label(&c.kpi, &c.unit))
                 .x_label_formatter(&tick)
                 .y_label_formatter(&tick)
                 .label_style(label_font())

@@ -1,10 +1,9 @@
 //! Real result documents for the tests: small studies of the shipped
 //! scenarios, run here and passed through JSON as the CLI writes them.
 
-use caspian_montecarlo::compare;
+use caspian_montecarlo::compare::{CompareRequest, compare_doc};
 use caspian_montecarlo::document::{
-    CompareDoc, PolicyDifferences, Provenance, RunDoc, ScenarioRef, StudyHeader, StudyKind,
-    SweepDoc, run_doc, summarize, sweep_doc,
+    CompareDoc, Document, RunDoc, StudyHeader, StudyKind, SweepDoc, kpi_units, run_doc, sweep_doc,
 };
 use caspian_montecarlo::execute::Executor;
 use caspian_montecarlo::records::PointRecords;
@@ -22,63 +21,43 @@ fn records(study: &Study, n: u64) -> Vec<PointRecords> {
 }
 
 /// Through JSON and back, as `caspian plot` reads it.
-fn roundtrip(value: &impl serde::Serialize) -> ResultDoc {
-    ResultDoc::from_json(&serde_json::to_string_pretty(value).unwrap()).unwrap()
+fn roundtrip(doc: Document) -> ResultDoc {
+    ResultDoc::from_json(&doc.to_json().unwrap()).unwrap()
 }
 
 /// A run of the baseline with its per-replication values (as the CSV).
 pub(crate) fn run(n: u64) -> (RunDoc, Replications) {
-    let study = Study::single(caspian_shipping::BASELINE_TOML, "baseline", None).unwrap();
+    let study = Study::single(caspian_montecarlo::BASELINE_TOML, "baseline", None).unwrap();
     let rec = records(&study, n).swap_remove(0);
-    let doc = run_doc(&StudyHeader::of(&study, StudyKind::Run, n), &rec, None);
-    let ResultDoc::Run(doc) = roundtrip(&doc) else { panic!("a run") };
+    let units = kpi_units(&study.points[0].plan, &rec.kpi_names);
+    let doc = run_doc(&StudyHeader::of(&study, StudyKind::Run, n), &rec, &units, None);
+    let ResultDoc::Run(doc) = roundtrip(Document::Run(doc)) else { panic!("a run") };
     (*doc, Replications::from_records(&rec))
 }
 
 /// The baseline's own sweep (3 x 3 x 3 points).
 pub(crate) fn sweep(n: u64) -> SweepDoc {
-    let text = caspian_shipping::BASELINE_TOML;
+    let text = caspian_montecarlo::BASELINE_TOML;
     let study = Study::sweep(text, "baseline", None, Vec::new(), None).unwrap();
     let rec = records(&study, n);
-    let doc = sweep_doc(&StudyHeader::of(&study, StudyKind::Sweep, n), &rec, None);
-    let ResultDoc::Sweep(doc) = roundtrip(&doc) else { panic!("a sweep") };
+    let units = kpi_units(&study.points[0].plan, &rec[0].kpi_names);
+    let doc = sweep_doc(&StudyHeader::of(&study, StudyKind::Sweep, n), &rec, &units, None);
+    let ResultDoc::Sweep(doc) = roundtrip(Document::Sweep(doc)) else { panic!("a sweep") };
     *doc
 }
 
 /// The baseline against the severe winter, as `caspian compare` builds it.
 pub(crate) fn compare(n: u64) -> CompareDoc {
     let studies = [
-        Study::single(caspian_shipping::BASELINE_TOML, "baseline", None).unwrap(),
+        Study::single(caspian_montecarlo::BASELINE_TOML, "baseline", None).unwrap(),
         Study::single(SEVERE, "severe_winter.toml", None).unwrap(),
     ];
     let plans = studies.iter().map(|s| &s.points[0].plan).collect();
     let mut exec = Executor::new(plans, studies[0].seed, 0);
     exec.ensure(n, &|| {}, &mut |_, _| Ok(())).unwrap();
     let records = exec.into_records(n);
-    let kpis = compare::common_kpis(&records);
-    let doc = CompareDoc {
-        kind: "compare".into(),
-        seed: studies[0].seed,
-        replications: n,
-        scenarios: studies
-            .iter()
-            .map(|s| ScenarioRef {
-                name: s.name.clone(),
-                source: s.source.clone(),
-                sha256: s.sha256.clone(),
-            })
-            .collect(),
-        summaries: records.iter().map(summarize).collect(),
-        differences: vec![PolicyDifferences {
-            scenario: 1,
-            kpis: compare::differences(&records, 0, 1, &kpis),
-        }],
-        rankings: Vec::new(),
-        warnings: Vec::new(),
-        target: None,
-        provenance: Provenance::current(None),
-    };
-    let ResultDoc::Compare(doc) = roundtrip(&doc) else { panic!("a comparison") };
+    let doc = compare_doc(&studies, studies[0].seed, &records, CompareRequest::default());
+    let ResultDoc::Compare(doc) = roundtrip(Document::Compare(doc)) else { panic!("a comparison") };
     *doc
 }
 

@@ -1,35 +1,14 @@
-//! Units and axis labels of KPIs and sweep keys (see docs/kpis.md and
-//! docs/scenarios.md).
+//! Axis labels of KPIs and sweep keys (see docs/kpis.md and
+//! docs/scenarios.md), and numbers for people. KPI units are not derived
+//! here: every KPI in a result document carries its `unit`, resolved by the
+//! runner from the KPI schema.
 
 use caspian_montecarlo::SweepKey;
 
-/// The unit of a KPI, from its family (the part of the name before the first
-/// dot). Storage, inflow and outflow amounts are in their cargo's unit, which
-/// the name does not tell: `t or wagons`.
-pub fn kpi_unit(kpi: &str) -> &'static str {
-    let family = kpi.split('.').next().unwrap_or(kpi);
-    let cargo = kpi.rsplit('.').next().unwrap_or("");
-    match family {
-        "delivered_total" | "cargo_lost" => match cargo {
-            "oil" => "t",
-            "wagons" => "wagons",
-            _ => "t or wagons",
-        },
-        "delivered" | "storage_mean" | "storage_max" | "forwarded" | "shut_in" => "t or wagons",
-        "transit_h" | "gate_wait_h" | "port_closure_h" | "crossing_h" | "corridor_closure_h" => "h",
-        "anchorage_wait_h" => "h per berth call",
-        "anchorage_queue_mean" => "vessels",
-        "berth_calls" => "calls",
-        "berth_utilization" | "vessel_utilization" => "fraction",
-        "voyages" | "incidents" | "detentions" => "crossings",
-        "vessels_lost" => "vessels",
-        _ => "",
-    }
-}
-
-/// `kpi (unit)`, for an axis.
-pub fn kpi_label(kpi: &str) -> String {
-    match kpi_unit(kpi) {
+/// `kpi (unit)`, for an axis; the unit comes from the result document
+/// (`unit` of every KPI), so nothing is derived from the name.
+pub fn kpi_label(kpi: &str, unit: &str) -> String {
+    match unit {
         "" => kpi.to_string(),
         u => format!("{kpi} ({u})"),
     }
@@ -87,13 +66,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn units_follow_the_kpi_families() {
-        assert_eq!(kpi_unit("delivered_total.oil"), "t");
-        assert_eq!(kpi_unit("delivered_total.wagons"), "wagons");
-        assert_eq!(kpi_unit("transit_h.oil.p95"), "h");
-        assert_eq!(kpi_unit("berth_utilization.alat.rail_ferry"), "fraction");
-        assert_eq!(kpi_unit("corridor_closure_h"), "h");
-        assert_eq!(kpi_label("incidents"), "incidents (crossings)");
+    fn labels_carry_units() {
+        assert_eq!(kpi_label("incidents", "crossings"), "incidents (crossings)");
+        assert_eq!(kpi_label("x", ""), "x");
         assert_eq!(
             axis_label("port.alat.berths.rail_ferry"),
             "port.alat.berths.rail_ferry (berths)"

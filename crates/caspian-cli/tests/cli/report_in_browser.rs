@@ -7,12 +7,10 @@
 //! (`.ci/run` installs it) and is skipped with a loud message otherwise.
 //! `CASPIAN_CHROMIUM` names another binary (e.g. to check that failure).
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{fails, ok_output, scenario, scratch};
+use crate::common::{fails, ok_output, scenario, scratch};
 
 /// The browser binary: `chromium`, or `$CASPIAN_CHROMIUM`.
 fn browser() -> String {

@@ -1,0 +1,54 @@
+//! The reproducibility contract: the thread count and sequential stopping never change a result.
+
+use crate::common::{ok, read, scratch};
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let dir = scratch("threads");
+    for t in ["1", "2", "3"] {
+        ok(&["run", "-n", "30", "-q", "--threads", t, "--json", &format!("t{t}.json")], &dir);
+    }
+    assert_eq!(read(&dir, "t1.json"), read(&dir, "t2.json"));
+    assert_eq!(read(&dir, "t1.json"), read(&dir, "t3.json"));
+}
+
+#[test]
+fn sequential_stopping_meets_its_target_and_equals_a_fixed_run() {
+    let dir = scratch("target");
+    ok(&["run", "-n", "10", "-q", "--target-rel-halfwidth", "0.002", "--json", "t.json"], &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "t.json")).unwrap();
+    let target = &doc["target"];
+    assert_eq!(target["met"], true, "{target}");
+    let n = doc["replications"].as_u64().unwrap();
+    assert!(n > 10, "the target needed more than the first batch");
+    for kpi in ["delivered_total.oil", "delivered_total.wagons"] {
+        let s = &doc["kpis"][kpi];
+        let hw = (s["ci95_high"].as_f64().unwrap() - s["ci95_low"].as_f64().unwrap()) / 2.0;
+        assert!(hw <= 0.002 * s["mean"].as_f64().unwrap().abs(), "{kpi}: {s}");
+    }
+    // Extending a run equals asking for that many replications at the start.
+    let n_arg = n.to_string();
+    ok(&["run", "-n", &n_arg, "-q", "--json", "fixed.json"], &dir);
+    let fixed: serde_json::Value = serde_json::from_slice(&read(&dir, "fixed.json")).unwrap();
+    assert_eq!(doc["kpis"], fixed["kpis"]);
+
+    // A budget too small to meet the target is reported, not hidden.
+    ok(
+        &[
+            "run",
+            "-n",
+            "10",
+            "-q",
+            "--target-rel-halfwidth",
+            "0.0001",
+            "--max-replications",
+            "20",
+            "--json",
+            "short.json",
+        ],
+        &dir,
+    );
+    let short: serde_json::Value = serde_json::from_slice(&read(&dir, "short.json")).unwrap();
+    assert_eq!(short["target"]["met"], false);
+    assert_eq!(short["replications"], 20);
+}

@@ -1,0 +1,107 @@
+//! Exit codes and messages on bad input, and fixed review findings.
+
+use std::path::PathBuf;
+
+use crate::common::{fails, ok, read, scenario, scratch};
+
+#[test]
+fn bad_input_exits_2_with_a_message_naming_the_problem() {
+    let dir = scratch("bad");
+    let err = fails(&["run", "no-such-file.toml"], &dir, 2);
+    assert!(err.contains("cannot read no-such-file.toml"), "{err}");
+
+    std::fs::write(dir.join("bad.toml"), caspian_shipping_broken()).unwrap();
+    let err = fails(&["run", "bad.toml"], &dir, 2);
+    assert!(err.contains("bad.toml") && err.contains("interdiction.incident_probability"), "{err}");
+    let err = fails(&["validate", &scenario("baseline.toml"), "bad.toml"], &dir, 2);
+    assert!(err.contains("interdiction.incident_probability"), "{err}");
+
+    let err = fails(&["run", "-n", "3", "--json", "/nonexistent-dir/out.json"], &dir, 2);
+    assert!(err.contains("cannot write /nonexistent-dir/out.json"), "{err}");
+    let err =
+        fails(&["sweep", &scenario("baseline.toml"), "--axis", "fleet.ghost.count=1,2"], &dir, 2);
+    assert!(err.contains("fleet.ghost.count"), "{err}");
+    let err = fails(&["run", "--shard", "3/3", "--json", "x.json"], &dir, 2);
+    assert!(err.contains("below 3"), "{err}");
+    let err = fails(&["run", "--shard", "auto/3", "--json", "x.json"], &dir, 2);
+    assert!(err.contains("SLURM_ARRAY_TASK_ID"), "{err}");
+    let err = fails(&["run", "--target-rel-halfwidth", "2"], &dir, 2);
+    assert!(err.contains("--target-rel-halfwidth"), "{err}");
+    fails(&["run", "--replications", "0"], &dir, 2);
+    std::fs::write(dir.join("junk.json"), "{}").unwrap();
+    let err = fails(&["merge", "junk.json"], &dir, 2);
+    assert!(err.contains("junk.json"), "{err}");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+}
+
+/// The baseline with an impossible probability.
+fn caspian_shipping_broken() -> String {
+    let text = std::fs::read_to_string(scenario("baseline.toml")).unwrap();
+    let i = text.find("incident_probability").expect("baseline sets incident_probability");
+    let end = i + text[i..].find('\n').unwrap();
+    format!("{}incident_probability = 1.5{}", &text[..i], &text[end..])
+}
+
+#[test]
+fn review_findings_stay_fixed() {
+    let dir = scratch("review");
+    let base = scenario("baseline.toml");
+
+    // A damaged part (impossible shard index or count) is bad input, not a crash.
+    ok(&["run", "-n", "6", "-q", "--shard", "0/2", "--json", "p0.json"], &dir);
+    ok(&["run", "-n", "6", "-q", "--shard", "1/2", "--json", "p1.json"], &dir);
+    let part = String::from_utf8(read(&dir, "p1.json")).unwrap();
+    let bad_parts = [
+        (part.replacen("\"index\":1", "\"index\":5", 1), "bad-index.json"),
+        (part.replacen("\"count\":2", "\"count\":0", 1), "bad-count.json"),
+    ];
+    for (damaged, name) in bad_parts {
+        assert_ne!(damaged, part, "{name}: the damage was applied");
+        std::fs::write(dir.join(name), damaged).unwrap();
+        let err = fails(&["merge", "p0.json", name], &dir, 2);
+        assert!(err.contains("damaged"), "{err}");
+    }
+    // A huge shard count is a message naming the missing shards, not an
+    // attempt to allocate a slot per shard (which aborted).
+    let huge = part.replacen("\"count\":2", "\"count\":4294967295", 1);
+    std::fs::write(dir.join("huge.json"), huge).unwrap();
+    let err = fails(&["merge", "huge.json"], &dir, 2);
+    assert!(err.contains("missing shard(s) 0, 2, 3,") && err.contains("in all"), "{err}");
+
+    // Shards of the same study named by different spellings of its path merge.
+    ok(&["run", &base, "-n", "6", "-q", "--shard", "0/2", "--json", "a0.json"], &dir);
+    let dotted = format!("{}/./baseline.toml", PathBuf::from(&base).parent().unwrap().display());
+    ok(&["run", &dotted, "-n", "6", "-q", "--shard", "1/2", "--json", "a1.json"], &dir);
+    ok(&["merge", "a0.json", "a1.json", "-q", "--json", "a.json"], &dir);
+
+    // More shards than replications: shard 0 is empty, the CSV still merges.
+    ok(&["run", "-n", "1", "-q", "--shard", "0/2", "--json", "e0.json"], &dir);
+    ok(&["run", "-n", "1", "-q", "--shard", "1/2", "--json", "e1.json"], &dir);
+    ok(&["merge", "e0.json", "e1.json", "-q", "--json", "e.json", "--csv", "e.csv"], &dir);
+    assert_eq!(String::from_utf8(read(&dir, "e.csv")).unwrap().lines().count(), 2);
+
+    // A target on KPIs that do not exist is refused at once.
+    let err =
+        fails(&["run", "-q", "--target-rel-halfwidth", "0.01", "--primary", "nosuchkpi"], &dir, 2);
+    assert!(err.contains("no KPI matches"), "{err}");
+
+    // Sweep option clashes are refused before any work.
+    let axis = "--axis=weather.storm_rate_multiplier=1,2";
+    let err = fails(
+        &["sweep", &base, axis, "--shard", "0/2", "--json", "s.json", "--csv", "s.csv"],
+        &dir,
+        2,
+    );
+    assert!(err.contains("caspian merge"), "{err}");
+    let err =
+        fails(&["sweep", &base, axis, "--json", "same.json", "--checkpoint", "same.json"], &dir, 2);
+    assert!(err.contains("also an output file"), "{err}");
+    std::fs::write(dir.join("left.json.checkpoint"), "{}").unwrap();
+    let err = fails(&["sweep", &base, axis, "-n", "2", "--json", "left.json"], &dir, 2);
+    assert!(err.contains("add --resume"), "{err}");
+}

@@ -1,0 +1,16 @@
+//! The `caspian` command line as users and scripts see it: exit codes,
+//! messages, files, and the reproducibility contract (thread count, shards,
+//! interruption and resumption never change a result). One test binary, one
+//! module per behaviour.
+
+mod bad_scenarios;
+mod common;
+mod compare;
+mod damaged_documents;
+mod determinism;
+mod exit_codes;
+mod outputs;
+mod report_in_browser;
+mod resume;
+mod saturation;
+mod shard_and_merge;

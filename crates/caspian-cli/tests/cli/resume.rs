@@ -1,0 +1,91 @@
+//! Interrupted sweeps (by request or by a signal) keep their finished points and resume to the uninterrupted result.
+
+use std::process::Command;
+
+use crate::common::{fails, ok, read, scenario, scratch};
+
+#[test]
+fn an_interrupted_sweep_resumes_to_the_uninterrupted_result() {
+    let dir = scratch("resume");
+    let base = scenario("baseline.toml");
+    let common = ["-n", "5", "-q", "--axis=interdiction.incident_probability=0,0.01"];
+    let mut full = vec!["sweep", &base, "--json", "full.json"];
+    full.extend(common);
+    ok(&full, &dir);
+
+    let mut first = vec!["sweep", &base, "--json", "cut.json", "--interrupt-after-points", "7"];
+    first.extend(common);
+    let err = fails(&first, &dir, 130);
+    assert!(err.contains("--resume"), "{err}");
+    assert!(!dir.join("cut.json").exists(), "no result file from an interrupted sweep");
+    let cp = dir.join("cut.json.checkpoint");
+    let lines = std::fs::read_to_string(&cp).unwrap().lines().count();
+    assert_eq!(lines, 8, "header plus one line per completed point");
+    // A kill in the middle of a write leaves a torn last line.
+    let mut text = std::fs::read_to_string(&cp).unwrap();
+    text.push_str("{\"point\": 7, \"kpi_na");
+    std::fs::write(&cp, text).unwrap();
+
+    let mut resume = vec!["sweep", &base, "--json", "cut.json", "--resume"];
+    resume.extend(common);
+    ok(&resume, &dir);
+    assert_eq!(read(&dir, "full.json"), read(&dir, "cut.json"));
+    assert!(!cp.exists(), "the checkpoint is removed once results are written");
+
+    // A checkpoint from a different study is refused, not silently mixed.
+    let mut again = vec!["sweep", &base, "--json", "seed.json", "--interrupt-after-points", "1"];
+    again.extend(common);
+    fails(&again, &dir, 130);
+    let mut other = vec!["sweep", &base, "--json", "seed.json", "--resume", "--seed", "3"];
+    other.extend(common);
+    let err = fails(&other, &dir, 2);
+    assert!(err.contains("different study (seed differs)"), "{err}");
+}
+
+#[test]
+fn a_sweep_stopped_by_a_signal_keeps_its_points_and_resumes_exactly() {
+    let dir = scratch("signal");
+    let base = scenario("baseline.toml");
+    let args = [
+        "sweep",
+        base.as_str(),
+        "-n",
+        "300",
+        "--axis=port.alat.berths.rail_ferry=2",
+        "--axis=weather.storm_rate_multiplier=1,2",
+        "--axis=interdiction.incident_probability=0,0.005",
+    ];
+    let mut full: Vec<&str> = args.to_vec();
+    full.extend(["-q", "--json", "full.json"]);
+    ok(&full, &dir);
+
+    let mut cut: Vec<&str> = args.to_vec();
+    cut.extend(["--json", "cut.json"]);
+    let child = Command::new(env!("CARGO_BIN_EXE_caspian"))
+        .args(&cut)
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait (bounded) for the first finished point, then send what a
+    // scheduler sends at a time limit.
+    let cp = dir.join("cut.json.checkpoint");
+    let start = std::time::Instant::now();
+    while std::fs::read_to_string(&cp).map_or(0, |t| t.lines().count()) < 2 {
+        assert!(start.elapsed().as_secs() < 120, "no design point finished in 120 s");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("continue with --resume"), "{err}");
+    assert!(!dir.join("cut.json").exists(), "no result file from a stopped sweep");
+
+    let mut resume = cut.clone();
+    resume.extend(["-q", "--resume"]);
+    ok(&resume, &dir);
+    assert_eq!(read(&dir, "full.json"), read(&dir, "cut.json"));
+}

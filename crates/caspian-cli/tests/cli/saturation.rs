@@ -1,0 +1,52 @@
+//! Saturated systems finish with warnings: growing waiting lines and the event-count safeguard.
+
+use crate::common::{caspian, read, scenario, scratch};
+
+#[test]
+fn a_saturated_scenario_finishes_with_a_warning() {
+    let dir = scratch("saturated");
+    let text = r#"
+[scenario]
+name = "overloaded"
+horizon_days = 395
+warmup_days = 30
+
+[[port]]
+id = "q"
+berths = { tanker = 1 }
+
+[[open_traffic]]
+id = "ships"
+port = "q"
+berth_class = "tanker"
+interarrival_h = { dist = "exponential", mean = 5.0 }
+service_h = { dist = "exponential", mean = 10.0 }
+"#;
+    std::fs::write(dir.join("over.toml"), text).unwrap();
+    let out = caspian(&["run", "over.toml", "-n", "8", "-q", "--json", "o.json"], &dir);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: saturated: anchorage q.tanker"), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "o.json")).unwrap();
+    let s = &doc["saturation"][0];
+    assert_eq!(s["line"], "anchorage q.tanker", "{doc}");
+    assert_eq!((s["replications"].as_u64(), s["of"].as_u64()), (Some(8), Some(8)), "{doc}");
+    assert!(err.contains("in 8 of 8 replications"), "{err}");
+}
+
+#[test]
+fn the_event_limit_stops_an_endless_replication_with_a_warning() {
+    // The baseline capped at 2,000 events stands in for a scenario that
+    // schedules events without end: every replication stops at the cap.
+    let dir = scratch("event-limit");
+    let text = std::fs::read_to_string(scenario("baseline.toml")).unwrap();
+    let capped = text.replacen("[scenario]\n", "[scenario]\nmax_events = 2000\n", 1);
+    assert_ne!(capped, text, "the baseline has a [scenario] table");
+    std::fs::write(dir.join("capped.toml"), capped).unwrap();
+    let out = caspian(&["run", "capped.toml", "-n", "4", "-q", "--json", "c.json"], &dir);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("4 replication(s) hit the scenario's max_events safeguard"), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "c.json")).unwrap();
+    assert_eq!(doc["truncated_replications"], 4);
+}

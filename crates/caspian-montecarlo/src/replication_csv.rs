@@ -1,0 +1,126 @@
+//! The per-replication CSV (`caspian run --csv FILE`, `run --report DIR`'s
+//! `replications.csv`, `merge --csv` of run shards), defined once: written
+//! here from records and read back here by the report.
+//!
+//! Columns: [`LEAD_COLUMNS`] (`replication`, `events`, `truncated`), then one
+//! per KPI in name order. An empty cell is an undefined value (NaN).
+
+use crate::records::PointRecords;
+
+/// The columns before the KPIs.
+pub const LEAD_COLUMNS: [&str; 3] = ["replication", "events", "truncated"];
+
+/// A per-replication CSV that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ReplicationCsvError(pub String);
+
+/// KPI values of every replication, as read from the CSV.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationTable {
+    /// KPI names, one per column after the lead columns.
+    pub names: Vec<String>,
+    /// One row of values per replication, in file order (NaN where empty).
+    pub rows: Vec<Vec<f64>>,
+}
+
+/// A CSV field for a number: empty when undefined.
+pub fn field(x: f64) -> String {
+    if x.is_finite() { x.to_string() } else { String::new() }
+}
+
+/// The CSV text of `records`: one row per replication.
+///
+/// # Errors
+/// Only if the CSV writer fails (a defect).
+pub fn write(records: &PointRecords) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = LEAD_COLUMNS.iter().map(|c| (*c).to_string()).collect();
+    header.extend(records.kpi_names.iter().cloned());
+    w.write_record(&header)?;
+    for row in &records.rows {
+        let mut r =
+            vec![row.replication.to_string(), row.events.to_string(), row.truncated.to_string()];
+        r.extend(row.values.iter().map(|v| field(*v)));
+        w.write_record(&r)?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// Reads the CSV written by [`write()`].
+///
+/// # Errors
+/// [`ReplicationCsvError`] when the columns are not these, a value is not a
+/// number, or there are no rows.
+pub fn read(text: &str) -> Result<ReplicationTable, ReplicationCsvError> {
+    let bad = |m: String| ReplicationCsvError(m);
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().map_err(|e| bad(e.to_string()))?.clone();
+    if header.len() <= LEAD_COLUMNS.len() || header.iter().take(3).ne(LEAD_COLUMNS) {
+        return Err(bad(format!(
+            "expected the columns {},<KPIs...> written by `caspian run --csv FILE` (a sweep's or \
+             comparison's CSV holds summaries, not replications)",
+            LEAD_COLUMNS.join(",")
+        )));
+    }
+    let names: Vec<String> = header.iter().skip(3).map(str::to_string).collect();
+    let mut rows = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| bad(e.to_string()))?;
+        let row = rec
+            .iter()
+            .skip(3)
+            .map(|cell| {
+                if cell.is_empty() {
+                    Ok(f64::NAN)
+                } else {
+                    cell.parse::<f64>()
+                        .map_err(|_| bad(format!("line {}: \"{cell}\" is not a number", i + 2)))
+                }
+            })
+            .collect::<Result<Vec<f64>, _>>()?;
+        rows.push(row);
+    }
+    if rows.is_empty() {
+        return Err(bad("no replications".into()));
+    }
+    Ok(ReplicationTable { names, rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::Row;
+
+    #[test]
+    fn what_is_written_is_read_back() {
+        let rec = PointRecords {
+            kpi_names: vec!["a".into(), "b".into()],
+            rows: vec![
+                Row {
+                    replication: 0,
+                    events: 10,
+                    truncated: false,
+                    values: vec![1.5, f64::NAN],
+                    saturated: Vec::new(),
+                },
+                Row {
+                    replication: 1,
+                    events: 12,
+                    truncated: true,
+                    values: vec![0.1 + 0.2, 3.0],
+                    saturated: Vec::new(),
+                },
+            ],
+        };
+        let text = String::from_utf8(write(&rec).unwrap()).unwrap();
+        assert!(text.starts_with("replication,events,truncated,a,b\n0,10,false,1.5,\n"), "{text}");
+        let t = read(&text).unwrap();
+        assert_eq!(t.names, ["a", "b"]);
+        assert_eq!(t.rows[1], [0.1 + 0.2, 3.0]);
+        assert!(t.rows[0][1].is_nan());
+        assert!(read("point,x,kpi,mean\n0,1,a,2\n").is_err());
+        let e = read("replication,events,truncated,a\n0,1,false,x\n").unwrap_err();
+        assert!(e.to_string().contains("line 2"), "{e}");
+    }
+}

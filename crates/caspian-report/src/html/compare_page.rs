@@ -1,0 +1,115 @@
+//! The report of a comparison: the forest chart of paired differences, the
+//! difference tables and the rankings.
+
+use std::fmt::Write as _;
+
+use caspian_montecarlo::document::CompareDoc;
+
+use super::page::{Page, patterns, story_section, target_fact};
+use super::{DEFAULT_COMPARE_KPIS, Report, ReportInputs, esc};
+use crate::error::ReportError;
+use crate::forest::{forest, forest_svg};
+use crate::units::fmt_num;
+
+pub(super) fn compare_report(
+    d: &CompareDoc,
+    inputs: &ReportInputs<'_>,
+) -> Result<Report, ReportError> {
+    let mut page = Page { body: String::new(), charts: 0 };
+    let names: Vec<&str> = d.scenarios.iter().map(|s| s.name.as_str()).collect();
+    let title = format!("caspian-sim comparison report: {}", names.join(" vs "));
+    let _ = writeln!(page.body, "<h1>{}</h1>", esc(&title));
+    page.h2("summary", "Scenario summary");
+    let mut facts = vec![
+        ("seed", format!("{} (shared: common random numbers)", d.seed)),
+        ("replications per scenario", d.replications.to_string()),
+    ];
+    for (i, s) in d.scenarios.iter().enumerate() {
+        let role = if i == 0 { "base" } else { "policy" };
+        facts.push((role, format!("{} ({})", s.name, s.source)));
+    }
+    facts.extend(target_fact(d.target.as_ref()));
+    page.facts(&facts);
+    let warnings: Vec<String> = d
+        .saturation
+        .iter()
+        .map(|s| format!("{}: {}", d.scenarios[s.scenario].name, s.saturation))
+        .collect();
+    page.warnings(&warnings);
+    page.h2("charts", "Charts");
+    let f = forest(d, &patterns(inputs, &DEFAULT_COMPARE_KPIS))?;
+    let svg = forest_svg(&f)?;
+    page.chart(&svg, &format!("{} X axis: {}.", f.subtitle().join(" "), f.x_label()));
+    if let Some(s) = inputs.trace {
+        story_section(&mut page, Some(s), &d.scenarios[0].name)?;
+    }
+    page.h2("kpis", "Paired differences with 95% confidence intervals");
+    for diff in &d.differences {
+        let p = &d.scenarios[diff.scenario];
+        let _ =
+            writeln!(page.body, "<h3>{} minus {}</h3>", esc(&p.name), esc(&d.scenarios[0].name));
+        let mut sig = Vec::new();
+        let rows: Vec<Vec<String>> = diff
+            .kpis
+            .iter()
+            .filter(|(_, v)| v.n > 0)
+            .map(|(k, v)| {
+                sig.push(v.is_significant());
+                let mean = |i: usize| d.summaries[i].get(k).map_or(f64::NAN, |s| s.mean);
+                vec![
+                    k.clone(),
+                    v.unit.clone(),
+                    fmt_num(mean(0)),
+                    fmt_num(mean(diff.scenario)),
+                    fmt_num(v.mean_diff),
+                    format!("{} to {}", fmt_num(v.ci95_low), fmt_num(v.ci95_high)),
+                    if v.is_significant() { "yes".into() } else { "no".into() },
+                    fmt_num(v.variance_reduction),
+                ]
+            })
+            .collect();
+        page.table(
+            &[
+                "KPI",
+                "unit",
+                "base mean",
+                "policy mean",
+                "difference",
+                "95% CI",
+                "CI excludes 0",
+                "CRN variance reduction",
+            ],
+            &rows,
+            &sig,
+        );
+    }
+    if d.scenarios.len() > 2 {
+        page.h2("rankings", "Rankings (multiple comparison with the best)");
+        for r in &d.rankings {
+            let _ = writeln!(page.body, "<h3>{}</h3>", esc(&r.kpi));
+            let rows: Vec<Vec<String>> = r
+                .order
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    vec![
+                        (i + 1).to_string(),
+                        d.scenarios[e.scenario].name.clone(),
+                        fmt_num(e.mean),
+                        e.verdict().to_string(),
+                    ]
+                })
+                .collect();
+            page.table(&["rank", "scenario", "mean", "verdict (95%, Bonferroni)"], &rows, &[]);
+        }
+    }
+    let hashes: Vec<(&str, String)> = d
+        .scenarios
+        .iter()
+        .map(|s| ("scenario SHA-256", format!("{}: {}", s.name, s.sha256)))
+        .collect();
+    let mut extra = vec![("seed", d.seed.to_string())];
+    extra.extend(hashes);
+    page.provenance(&d.provenance, &extra);
+    Ok(page.finish(&title))
+}

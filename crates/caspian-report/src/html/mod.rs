@@ -1,0 +1,138 @@
+//! The HTML report: one self-contained page per result, with the scenario
+//! summary, the charts that fit the result's kind, the KPI table with
+//! confidence intervals and the provenance block.
+//!
+//! The page has inline CSS and inline SVG only: no scripts, no fonts, no
+//! images or style sheets to fetch, so it opens offline and can be mailed
+//! as one file.
+//!
+//! `page` is the frame every report shares (style, headings, tables,
+//! warnings, provenance); `run_page`, `sweep_page` and `compare_page`
+//! write the sections of each kind of result.
+
+mod compare_page;
+mod page;
+mod run_page;
+mod sweep_page;
+
+use crate::error::ReportError;
+use crate::input::{Replications, ResultDoc};
+use crate::story::Story;
+
+/// KPIs charted by default in run and sweep reports.
+pub const DEFAULT_CHART_KPIS: [&str; 1] = ["delivered_total.*"];
+
+/// KPIs in the comparison chart by default.
+pub const DEFAULT_COMPARE_KPIS: [&str; 3] =
+    ["delivered_total.*", "transit_h.*", "anchorage_wait_h.*"];
+
+/// What goes into a report besides the result document.
+#[derive(Debug, Clone, Default)]
+pub struct ReportInputs<'a> {
+    /// Per-replication values of a run (for distribution charts).
+    pub replications: Option<&'a Replications>,
+    /// One replication's trace (for the story chart).
+    pub trace: Option<&'a Story>,
+    /// KPI patterns to chart; empty for the defaults.
+    pub kpis: Vec<String>,
+    /// Targets per KPI (distribution charts).
+    pub targets: Vec<(String, f64)>,
+}
+
+/// A finished report.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The page.
+    pub html: String,
+    /// How many charts (inline `<svg>` elements) it holds.
+    pub charts: usize,
+}
+
+/// Escapes text for HTML.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Builds the report page of a result.
+///
+/// # Errors
+/// A KPI pattern that matches nothing, replications that do not belong to
+/// the run, or a drawing error.
+pub fn report(doc: &ResultDoc, inputs: &ReportInputs<'_>) -> Result<Report, ReportError> {
+    for (k, _) in &inputs.targets {
+        if !doc.kpi_names().iter().any(|n| n == k) {
+            return Err(crate::input::unknown_kpi(k, &doc.kpi_names()));
+        }
+    }
+    match doc {
+        ResultDoc::Run(d) => run_page::run_report(d, inputs),
+        ResultDoc::Sweep(d) => sweep_page::sweep_report(d, inputs),
+        ResultDoc::Compare(d) => compare_page::compare_report(d, inputs),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testdata::{compare, count, run, sweep};
+
+    fn self_contained(html: &str) {
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(!html.contains("<script"), "no scripts");
+        for bad in ["src=\"http", "href=\"http", "<link", "@import", "url("] {
+            assert!(!html.contains(bad), "external asset: {bad}");
+        }
+        assert!(html.contains("id=\"provenance\""));
+        assert!(html.contains("caspian-sim"));
+    }
+
+    #[test]
+    fn run_report_has_distributions_table_and_provenance() {
+        let (doc, reps) = run(20);
+        let inputs = ReportInputs {
+            replications: Some(&reps),
+            targets: vec![("delivered_total.oil".into(), 1.0e9)],
+            ..ReportInputs::default()
+        };
+        let r = report(&ResultDoc::Run(Box::new(doc.clone())), &inputs).unwrap();
+        self_contained(&r.html);
+        assert_eq!(r.charts, 2, "delivered_total.oil and .wagons");
+        assert_eq!(count(&r.html, "<svg"), r.charts);
+        assert!(r.html.contains("P(delivered_total.oil &lt; 1,000,000,000 t) = 1.000"));
+        assert_eq!(count(&r.html, "<tr>") - 1, doc.kpis.len() + 6, "KPI rows + facts");
+        assert!(r.html.contains(doc.provenance.scenario_sha256.as_deref().unwrap()));
+        // Without replications: a note instead of charts.
+        let r = report(&ResultDoc::Run(Box::new(doc)), &ReportInputs::default()).unwrap();
+        assert_eq!(r.charts, 0);
+        assert!(r.html.contains("--replications-csv"));
+    }
+
+    #[test]
+    fn sweep_and_compare_reports_have_their_charts() {
+        let doc = sweep(2);
+        let r = report(&ResultDoc::Sweep(Box::new(doc)), &ReportInputs::default()).unwrap();
+        self_contained(&r.html);
+        assert_eq!((r.charts, count(&r.html, "<svg")), (2, 2));
+        let doc = compare(6);
+        let r = report(&ResultDoc::Compare(Box::new(doc)), &ReportInputs::default()).unwrap();
+        self_contained(&r.html);
+        assert_eq!((r.charts, count(&r.html, "<svg")), (1, 1));
+        assert!(r.html.contains("severe_winter minus baseline"));
+    }
+
+    #[test]
+    fn escapes_text() {
+        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    }
+}

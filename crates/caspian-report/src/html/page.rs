@@ -1,0 +1,189 @@
+//! The page frame every report shares: the style sheet, headings, notes,
+//! charts, tables, warnings, the provenance block and the finished page.
+
+use std::fmt::Write as _;
+
+use caspian_montecarlo::document::{Provenance, WithUnit};
+use caspian_montecarlo::sequential::TargetReport;
+use caspian_montecarlo::stats::Summary;
+
+use super::{Report, ReportInputs, esc};
+use crate::error::ReportError;
+use crate::story::{Story, story_svg};
+use crate::units::fmt_num;
+
+const CSS: &str = "
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1a1a1a;
+  background: #fff; margin: 0 auto; max-width: 1200px; padding: 24px 32px 64px; line-height: 1.45; }
+h1 { font-size: 1.9rem; margin: 0 0 4px; }
+h2 { font-size: 1.35rem; margin: 36px 0 10px; border-bottom: 2px solid #0072b2; padding-bottom: 4px; }
+h3 { font-size: 1.1rem; margin: 22px 0 8px; }
+p.lead { color: #444; margin-top: 0; }
+p.note { background: #fff7e0; border-left: 4px solid #e69f00; padding: 8px 12px; }
+ul.warnings li { color: #8a2a00; }
+table { border-collapse: collapse; margin: 8px 0 16px; font-size: 0.9rem; }
+th, td { border: 1px solid #d0d0d0; padding: 3px 8px; text-align: right; vertical-align: top; }
+th { background: #eef3f8; }
+td.k, th.k { text-align: left; font-family: ui-monospace, Menlo, Consolas, monospace; }
+tr.sig td { background: #f2f9f4; }
+table.facts th { text-align: left; width: 14em; }
+table.facts td { text-align: left; }
+figure.chart { margin: 16px 0 28px; padding: 0; }
+figure.chart svg { max-width: 100%; height: auto; border: 1px solid #e0e0e0; }
+figcaption { color: #444; font-size: 0.92rem; margin-top: 4px; }
+dl.prov { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; font-size: 0.9rem; }
+dl.prov dt { font-weight: 600; }
+dl.prov dd { margin: 0; font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
+";
+
+/// A page being written.
+pub(super) struct Page {
+    pub(super) body: String,
+    pub(super) charts: usize,
+}
+
+impl Page {
+    pub(super) fn h2(&mut self, id: &str, text: &str) {
+        let _ = writeln!(self.body, "<h2 id=\"{id}\">{}</h2>", esc(text));
+    }
+
+    pub(super) fn note(&mut self, text: &str) {
+        let _ = writeln!(self.body, "<p class=\"note\">{}</p>", esc(text));
+    }
+
+    pub(super) fn chart(&mut self, svg: &str, caption: &str) {
+        self.charts += 1;
+        let _ = writeln!(
+            self.body,
+            "<figure class=\"chart\" id=\"chart-{}\">\n{}<figcaption>{}</figcaption>\n</figure>",
+            self.charts,
+            svg.trim_end(),
+            esc(caption)
+        );
+    }
+
+    pub(super) fn facts(&mut self, rows: &[(&str, String)]) {
+        self.body.push_str("<table class=\"facts\">\n");
+        for (k, v) in rows {
+            let _ = writeln!(self.body, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(v));
+        }
+        self.body.push_str("</table>\n");
+    }
+
+    pub(super) fn table(&mut self, header: &[&str], rows: &[Vec<String>], sig: &[bool]) {
+        self.body.push_str("<table>\n<tr>");
+        for (i, h) in header.iter().enumerate() {
+            let class = if i == 0 { " class=\"k\"" } else { "" };
+            let _ = write!(self.body, "<th{class}>{}</th>", esc(h));
+        }
+        self.body.push_str("</tr>\n");
+        for (r, row) in rows.iter().enumerate() {
+            let class = if sig.get(r).copied().unwrap_or(false) { " class=\"sig\"" } else { "" };
+            let _ = write!(self.body, "<tr{class}>");
+            for (i, cell) in row.iter().enumerate() {
+                let class = if i == 0 { " class=\"k\"" } else { "" };
+                let _ = write!(self.body, "<td{class}>{}</td>", esc(cell));
+            }
+            self.body.push_str("</tr>\n");
+        }
+        self.body.push_str("</table>\n");
+    }
+
+    pub(super) fn warnings(&mut self, warnings: &[String]) {
+        if warnings.is_empty() {
+            return;
+        }
+        self.body.push_str("<h3>Warnings</h3>\n<ul class=\"warnings\">\n");
+        for w in warnings {
+            let _ = writeln!(self.body, "<li>{}</li>", esc(w));
+        }
+        self.body.push_str("</ul>\n");
+    }
+
+    pub(super) fn provenance(&mut self, p: &Provenance, extra: &[(&str, String)]) {
+        self.h2("provenance", "Provenance");
+        self.body.push_str("<dl class=\"prov\">\n");
+        let mut rows: Vec<(&str, String)> = vec![
+            ("tool", format!("{} {}", p.tool, p.tool_version)),
+            ("random numbers", p.rng_algorithm.clone()),
+            ("build target", p.build_target.clone()),
+        ];
+        if let Some(h) = &p.scenario_sha256 {
+            rows.push(("scenario SHA-256", h.clone()));
+        }
+        rows.extend(extra.iter().cloned());
+        for (k, v) in rows {
+            let _ = writeln!(self.body, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(&v));
+        }
+        self.body.push_str("</dl>\n");
+    }
+
+    pub(super) fn finish(self, title: &str) -> Report {
+        let html = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{}\
+             <p class=\"lead\">Made by caspian-sim. Self-contained: no scripts, no external files.</p>\n\
+             </body>\n</html>\n",
+            esc(title),
+            self.body
+        );
+        Report { html, charts: self.charts }
+    }
+}
+
+pub(super) fn summary_row(k: &str, s: &WithUnit<Summary>) -> Vec<String> {
+    vec![
+        k.to_string(),
+        s.unit.clone(),
+        fmt_num(s.mean),
+        format!("{} to {}", fmt_num(s.ci95_low), fmt_num(s.ci95_high)),
+        fmt_num(s.sd),
+        fmt_num(s.p05),
+        fmt_num(s.p50),
+        fmt_num(s.p95),
+        s.n.to_string(),
+    ]
+}
+
+pub(super) const SUMMARY_HEADER: [&str; 9] =
+    ["KPI", "unit", "mean", "95% CI of the mean", "sd", "P5", "P50", "P95", "n"];
+
+pub(super) fn target_fact(t: Option<&TargetReport>) -> Option<(&'static str, String)> {
+    t.map(|t| {
+        (
+            "sequential stopping",
+            format!(
+                "relative half-width {} {} after {} replications",
+                t.rel_half_width,
+                if t.met { "met" } else { "NOT met within the budget" },
+                t.replications
+            ),
+        )
+    })
+}
+
+pub(super) fn patterns(inputs: &ReportInputs<'_>, default: &[&str]) -> Vec<String> {
+    if inputs.kpis.is_empty() {
+        default.iter().map(|s| (*s).to_string()).collect()
+    } else {
+        inputs.kpis.clone()
+    }
+}
+
+pub(super) fn story_section(
+    page: &mut Page,
+    story: Option<&Story>,
+    subject: &str,
+) -> Result<(), ReportError> {
+    if let Some(s) = story {
+        page.h2("story", "One replication's story");
+        let svg = story_svg(s, subject)?;
+        page.chart(
+            &svg,
+            "Berth calls of fleet vessels per port (one row per berth held at once), port closures shaded, \
+             and storage levels as a fraction of capacity, from the event trace.",
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! The report of a run: the distribution of each charted KPI over the
+//! replications, and the KPI table.
+
+use std::fmt::Write as _;
+
+use caspian_montecarlo::document::RunDoc;
+
+use super::page::{Page, SUMMARY_HEADER, patterns, story_section, summary_row, target_fact};
+use super::{DEFAULT_CHART_KPIS, Report, ReportInputs, esc};
+use crate::distribution::{distribution, distribution_svg};
+use crate::error::ReportError;
+use crate::input::select_kpis;
+use crate::units::fmt_num;
+
+pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report, ReportError> {
+    let mut page = Page { body: String::new(), charts: 0 };
+    let title = format!("caspian-sim run report: {}", d.scenario);
+    let _ = writeln!(page.body, "<h1>{}</h1>", esc(&title));
+    page.h2("summary", "Scenario summary");
+    let mut facts = vec![
+        ("scenario", d.scenario.clone()),
+        ("source", d.source.clone()),
+        ("seed", d.seed.to_string()),
+        ("replications", d.replications.to_string()),
+        ("truncated replications", d.truncated_replications.to_string()),
+        ("KPIs", d.kpis.len().to_string()),
+    ];
+    facts.extend(target_fact(d.target.as_ref()));
+    page.facts(&facts);
+    let warnings: Vec<String> = d.saturation.iter().map(ToString::to_string).collect();
+    page.warnings(&warnings);
+    page.h2("charts", "Charts");
+    let names: Vec<String> = d.kpis.keys().cloned().collect();
+    let kpis = select_kpis(&names, &patterns(inputs, &DEFAULT_CHART_KPIS))?;
+    match inputs.replications {
+        Some(reps) => {
+            for k in &kpis {
+                reps.check_against(d, k)?;
+                let target = inputs.targets.iter().find(|(t, _)| t == k).map(|&(_, v)| v);
+                let dist = distribution(&d.scenario, k, &d.kpis[k].unit, &reps.column(k)?, target)?;
+                let svg = distribution_svg(&dist)?;
+                let mut caption = format!(
+                    "Distribution of {k} over {} replications; mean {} {}.",
+                    dist.sorted.len(),
+                    fmt_num(d.kpis[k].mean),
+                    d.kpis[k].unit
+                );
+                if let Some(m) = dist.miss_text() {
+                    caption.push_str(&format!(" {m}."));
+                }
+                page.chart(&svg, &caption);
+            }
+        }
+        None => page.note(
+            "Distribution charts need the values of every replication, which the run's JSON does \
+             not hold: write them with `caspian run --csv reps.csv` and pass `--replications-csv \
+             reps.csv` (or use `caspian run --report DIR`, which does both).",
+        ),
+    }
+    story_section(&mut page, inputs.trace, &d.scenario)?;
+    page.h2("kpis", "KPIs with 95% confidence intervals");
+    let rows: Vec<Vec<String>> = d.kpis.iter().map(|(k, s)| summary_row(k, s)).collect();
+    page.table(&SUMMARY_HEADER, &rows, &[]);
+    page.provenance(&d.provenance, &[("seed", d.seed.to_string()), ("source", d.source.clone())]);
+    Ok(page.finish(&title))
+}

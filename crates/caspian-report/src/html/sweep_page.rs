@@ -1,0 +1,97 @@
+//! The report of a sweep: the design, one chart per KPI against the first
+//! axis, and per-KPI tables by design point.
+
+use std::fmt::Write as _;
+
+use caspian_montecarlo::design::DesignKind;
+use caspian_montecarlo::document::SweepDoc;
+
+use super::page::{Page, patterns, story_section, target_fact};
+use super::{DEFAULT_CHART_KPIS, Report, ReportInputs, esc};
+use crate::error::ReportError;
+use crate::input::select_kpis;
+use crate::sweep::{SweepRequest, describe, sweep_series, sweep_svg};
+use crate::units::{axis_label, fmt_num};
+
+pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Report, ReportError> {
+    let mut page = Page { body: String::new(), charts: 0 };
+    let title = format!("caspian-sim sweep report: {}", d.scenario);
+    let _ = writeln!(page.body, "<h1>{}</h1>", esc(&title));
+    page.h2("summary", "Scenario summary");
+    let design = match d.design {
+        DesignKind::FullFactorial => "full factorial".to_string(),
+        DesignKind::LatinHypercube { samples } => format!("Latin hypercube, {samples} samples"),
+    };
+    let mut facts = vec![
+        ("scenario", d.scenario.clone()),
+        ("source", d.source.clone()),
+        ("seed", format!("{} (every point sees the same random numbers)", d.seed)),
+        ("replications per point", d.replications.to_string()),
+        ("design", format!("{design}, {} points", d.points.len())),
+    ];
+    let axes: Vec<String> = d
+        .axes
+        .iter()
+        .map(|a| {
+            let v: Vec<String> = a.values.iter().map(|x| fmt_num(*x)).collect();
+            format!("{} = {}", axis_label(&a.key.to_string()), v.join(", "))
+        })
+        .collect();
+    for a in &axes {
+        facts.push(("axis", a.clone()));
+    }
+    facts.extend(target_fact(d.target.as_ref()));
+    page.facts(&facts);
+    let warnings: Vec<String> = d
+        .points
+        .iter()
+        .flat_map(|p| p.saturation.iter().map(move |w| format!("point {}: {w}", p.index)))
+        .collect();
+    page.warnings(&warnings);
+    page.h2("charts", "Charts");
+    let names: Vec<String> =
+        d.points.first().map_or_else(Vec::new, |p| p.kpis.keys().cloned().collect());
+    let kpis = select_kpis(&names, &patterns(inputs, &DEFAULT_CHART_KPIS))?;
+    let mut charts = Vec::new();
+    for k in &kpis {
+        let c = sweep_series(d, &SweepRequest { kpi: k.clone(), ..SweepRequest::default() })?;
+        if c.series.is_empty() {
+            page.note(&format!("{k} is undefined at every point shown: no chart."));
+            continue;
+        }
+        let svg = sweep_svg(&c)?;
+        page.chart(&svg, &format!("{} {}", c.subtitle().join(" "), describe(&c)));
+        charts.push(k.clone());
+    }
+    story_section(&mut page, inputs.trace, &d.scenario)?;
+    page.h2("kpis", "KPIs with 95% confidence intervals, by design point");
+    for k in &kpis {
+        let unit = d.points.iter().find_map(|p| p.kpis.get(k)).map_or("", |s| s.unit.as_str());
+        let _ = writeln!(page.body, "<h3>{} ({})</h3>", esc(k), esc(unit));
+        let mut header: Vec<&str> = vec!["point"];
+        let keys: Vec<String> = d.axes.iter().map(|a| a.key.to_string()).collect();
+        header.extend(keys.iter().map(String::as_str));
+        header.extend(["mean", "95% CI of the mean", "sd", "n"]);
+        let rows: Vec<Vec<String>> = d
+            .points
+            .iter()
+            .map(|p| {
+                let mut r = vec![p.index.to_string()];
+                r.extend(p.values.iter().map(|v| fmt_num(*v)));
+                match p.kpis.get(k) {
+                    Some(s) => r.extend([
+                        fmt_num(s.mean),
+                        format!("{} to {}", fmt_num(s.ci95_low), fmt_num(s.ci95_high)),
+                        fmt_num(s.sd),
+                        s.n.to_string(),
+                    ]),
+                    None => r.extend(["-".to_string(), "-".into(), "-".into(), "0".into()]),
+                }
+                r
+            })
+            .collect();
+        page.table(&header, &rows, &[]);
+    }
+    page.provenance(&d.provenance, &[("seed", d.seed.to_string()), ("source", d.source.clone())]);
+    Ok(page.finish(&title))
+}
