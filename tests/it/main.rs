@@ -1,6 +1,7 @@
 //! End-to-end tests of caspian-sim: one binary, one module per area.
 
 mod calibration;
+mod codemap;
 mod engine_queueing;
 mod model_mechanisms;
 mod model_queueing;
