@@ -289,6 +289,38 @@ pub struct CompareDoc {
     pub provenance: Provenance,
 }
 
+/// The header of a ranking table; [`CompareDoc::ranking_rows`] gives its
+/// rows.
+pub const RANKING_HEADER: [&str; 4] = ["rank", "scenario", "mean", "verdict (95%, Bonferroni)"];
+
+impl CompareDoc {
+    /// The saturation warnings, each led by its scenario's name.
+    pub fn saturation_notes(&self) -> Vec<String> {
+        self.saturation
+            .iter()
+            .map(|s| format!("{}: {}", self.scenarios[s.scenario].name, s.saturation))
+            .collect()
+    }
+
+    /// The rows of the table of `ranking` (under [`RANKING_HEADER`]), best
+    /// first, with means written by `num`.
+    pub fn ranking_rows(&self, ranking: &Ranking, num: impl Fn(f64) -> String) -> Vec<Vec<String>> {
+        ranking
+            .order
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                vec![
+                    (i + 1).to_string(),
+                    self.scenarios[e.scenario].name.clone(),
+                    num(e.mean),
+                    e.verdict().to_string(),
+                ]
+            })
+            .collect()
+    }
+}
+
 /// Which command a partial result belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
