@@ -35,8 +35,6 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         let (text, source) = read_scenario(Some(path))?;
         studies.push(Study::single(&text, &source, None)?);
     }
-    // One seed for all: the base's unless given.
-    let seed = c.seed.unwrap_or(studies[0].seed);
     let target = c.target.target(c.replications)?;
     check_outputs(&[c.json.as_ref(), c.csv.as_ref()])?;
     crate::report::prepare_dir(c.report.as_deref())?;
@@ -45,7 +43,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let primary = c.target.primary();
     let request = CompareRequest { primary: &primary, minimize: &args.minimize, target: None };
     let doc = pool.install(|| {
-        run_compare(&studies, seed, c.replications, target.as_ref(), request, &|| progress.tick())
+        run_compare(&studies, c.seed, c.replications, target.as_ref(), request, &|| progress.tick())
     })?;
     progress.finish();
     let elapsed = progress.elapsed();
