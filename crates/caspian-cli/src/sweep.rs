@@ -1,5 +1,8 @@
 //! `caspian sweep`: a design over sweep axes, every point with the same
-//! replication streams, resumable after an interruption.
+//! replication streams, resumable after an interruption. The runner
+//! ([`caspian_montecarlo::sweep_run`]) runs, checkpoints and resumes; this
+//! command parses arguments, catches Ctrl-C/SIGTERM, shows progress and
+//! prints.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
