@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use caspian_montecarlo::compare::{CompareRequest, Direction, run_compare};
-use caspian_montecarlo::document::{CompareDoc, Document};
+use caspian_montecarlo::document::{CompareDoc, Document, RANKING_HEADER};
 use caspian_montecarlo::select;
 use caspian_montecarlo::study::Study;
 
@@ -35,8 +35,6 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         let (text, source) = read_scenario(Some(path))?;
         studies.push(Study::single(&text, &source, None)?);
     }
-    // One seed for all: the base's unless given.
-    let seed = c.seed.unwrap_or(studies[0].seed);
     let target = c.target.target(c.replications)?;
     check_outputs(&[c.json.as_ref(), c.csv.as_ref()])?;
     crate::report::prepare_dir(c.report.as_deref())?;
@@ -45,16 +43,12 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let primary = c.target.primary();
     let request = CompareRequest { primary: &primary, minimize: &args.minimize, target: None };
     let doc = pool.install(|| {
-        run_compare(&studies, seed, c.replications, target.as_ref(), request, &|| progress.tick())
+        run_compare(&studies, c.seed, c.replications, target.as_ref(), request, &|| progress.tick())
     })?;
     progress.finish();
     let elapsed = progress.elapsed();
     print!("{}", compare_table(&doc, &c.kpis));
-    let saturation: Vec<String> = doc
-        .saturation
-        .iter()
-        .map(|s| format!("{}: {}", doc.scenarios[s.scenario].name, s.saturation))
-        .collect();
+    let saturation = doc.saturation_notes();
     for line in crate::output::notes(doc.target.as_ref(), 0, &saturation) {
         note(c.quiet && !line.starts_with("warning"), &line);
     }
@@ -105,23 +99,8 @@ fn compare_table(doc: &CompareDoc, patterns: &[String]) -> String {
                 Direction::Minimize => "smallest first",
             };
             out.push_str(&format!("\nranking on {} ({dir}):\n", r.kpi));
-            let rows: Vec<Vec<String>> = r
-                .order
-                .iter()
-                .enumerate()
-                .map(|(i, e)| {
-                    vec![
-                        (i + 1).to_string(),
-                        doc.scenarios[e.scenario].name.clone(),
-                        num(e.mean),
-                        e.verdict().to_string(),
-                    ]
-                })
-                .collect();
-            out.push_str(&table::render(
-                &["rank", "scenario", "mean", "verdict (95%, Bonferroni)"],
-                &rows,
-            ));
+            let rows = doc.ranking_rows(r, num);
+            out.push_str(&table::render(&RANKING_HEADER, &rows));
         }
     }
     out

@@ -49,3 +49,12 @@ impl From<caspian_montecarlo::error::RunError> for Failure {
         }
     }
 }
+
+impl From<caspian_montecarlo::sweep_run::SweepError> for Failure {
+    fn from(e: caspian_montecarlo::sweep_run::SweepError) -> Self {
+        match e {
+            caspian_montecarlo::sweep_run::SweepError::Run(e) => e.into(),
+            _ => Failure::Input(e.to_string()),
+        }
+    }
+}

@@ -64,7 +64,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     check_outputs(&[c.json.as_ref(), c.csv.as_ref()])?;
     crate::report::prepare_dir(c.report.as_deref())?;
     let pool = pool(c.threads)?;
-    let range = shard.map_or(0..c.replications, |s| s.range(c.replications));
+    let range = caspian_montecarlo::shard::share(shard, c.replications);
     let progress = Progress::new(range.end - range.start, c.quiet);
     let outcome = pool.install(|| {
         runner::run(&study, c.replications, shard, target.as_ref(), &|| progress.tick())

@@ -1,5 +1,8 @@
 //! `caspian sweep`: a design over sweep axes, every point with the same
-//! replication streams, resumable after an interruption.
+//! replication streams, resumable after an interruption. The runner
+//! ([`caspian_montecarlo::sweep_run`]) runs, checkpoints and resumes; this
+//! command parses arguments, catches Ctrl-C/SIGTERM, shows progress and
+//! prints.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -7,14 +10,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
 
-use caspian_montecarlo::checkpoint::{self, Checkpoint, CheckpointHeader};
-use caspian_montecarlo::document::{
-    Document, PartialDoc, StudyHeader, StudyKind, kpi_units, sweep_doc,
-};
-use caspian_montecarlo::error::RunError;
-use caspian_montecarlo::execute::Executor;
-use caspian_montecarlo::shard::Shard;
+use caspian_montecarlo::document::Document;
+use caspian_montecarlo::shard::share;
 use caspian_montecarlo::study::{Study, parse_axis};
+use caspian_montecarlo::sweep_run::{
+    Resumed, SweepHooks, SweepOutcome, SweepRequest, check_checkpoint, run_sweep,
+};
 
 use crate::common::{
     CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_document,
@@ -85,106 +86,66 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                 .into(),
         ));
     }
-    if [c.json.as_ref(), c.csv.as_ref()].into_iter().flatten().any(|p| same_file(p, &cp_path)) {
-        return Err(Failure::Input(format!(
-            "--checkpoint {} is also an output file; the checkpoint is deleted when the sweep \
-             finishes, so it must be a different file",
-            cp_path.display()
-        )));
-    }
-    if !args.resume && cp_path.exists() {
-        return Err(Failure::Input(format!(
-            "a checkpoint of an unfinished sweep exists at {}: add --resume to continue it, or \
-             delete it to start again",
-            cp_path.display()
-        )));
-    }
+    let outputs: Vec<&Path> = [c.json.as_deref(), c.csv.as_deref()].into_iter().flatten().collect();
+    check_checkpoint(&cp_path, &outputs, args.resume)?;
     check_outputs(&[c.json.as_ref(), c.csv.as_ref(), Some(&cp_path)])?;
     crate::report::prepare_dir(c.report.as_deref())?;
     let pool = pool(c.threads)?;
-    let whole = Shard { index: 0, count: 1 };
-    let range = shard.unwrap_or(whole).range(c.replications);
-    let header = StudyHeader::of(&study, StudyKind::Sweep, c.replications);
-    let cp_head =
-        CheckpointHeader { kind: "checkpoint".into(), shard: shard.unwrap_or(whole), header };
-    let saved = resume_records(&args, &cp_path, &cp_head)?;
-    let plans = study.points.iter().map(|p| &p.plan).collect();
-    let mut exec = match saved {
-        Some(records) => Executor::resume(plans, study.seed, range.start, records),
-        None => Executor::new(plans, study.seed, range.start),
-    };
-    let mut cp = Checkpoint::create(&cp_path, &cp_head, exec.records()).map_err(|e| {
-        Failure::Input(format!("cannot write checkpoint {}: {e}", cp_path.display()))
-    })?;
+    let range = share(shard, c.replications);
     let points = study.points.len() as u64;
     let progress = Progress::new(points * (range.end - range.start), c.quiet);
-    let mut done = 0;
-    let stop = stop_on_signal(c.quiet);
-    let mut after = |point: usize, recs: &[caspian_montecarlo::records::PointRecords]| {
-        cp.save(point, &recs[point]).map_err(|e| RunError::Checkpoint {
-            path: cp_path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        done += 1;
-        let requested = args.interrupt_after_points.is_some_and(|k| done >= k);
-        if requested || stop.load(Ordering::Relaxed) {
-            Err(RunError::Stopped { point })
-        } else {
-            Ok(())
-        }
+    let stop = Arc::new(AtomicBool::new(false));
+    let request = SweepRequest {
+        study: &study,
+        replications: c.replications,
+        target: target.as_ref(),
+        shard,
+        checkpoint: &cp_path,
+        resume: args.resume,
+        stop_after_points: args.interrupt_after_points,
     };
-    let outcome =
-        pool.install(|| exec.run(range.end, target.as_ref(), &|| progress.tick(), &mut after));
+    let resumed = |r: Resumed| note(c.quiet, &resumed_note(&cp_path, r));
+    let started = || catch_signals(&stop, c.quiet);
+    let hooks =
+        SweepHooks { stop: &stop, tick: &|| progress.tick(), resumed: &resumed, started: &started };
+    let outcome = pool.install(|| run_sweep(&request, hooks));
     progress.finish();
-    let (end, report) = match outcome {
-        Err(RunError::Stopped { point }) => {
+    let elapsed = progress.elapsed();
+    let (doc, cp) = match outcome? {
+        SweepOutcome::Interrupted { point } => {
             return Err(Failure::Interrupted(format!(
                 "stopped after design point {point}; progress saved in {}, continue with --resume",
                 cp_path.display()
             )));
         }
-        other => other?,
+        SweepOutcome::Shard { part, checkpoint } => {
+            let path = c.json.as_ref().expect("checked by parse_shard");
+            let shard = part.shard;
+            write_document(path, &Document::Partial(part))?;
+            checkpoint.remove().ok();
+            note(
+                c.quiet,
+                &format!(
+                    "shard {}/{}: {points} design points x replications {}..{} in {elapsed:.2?}, \
+                     written to {}",
+                    shard.index,
+                    shard.count,
+                    range.start,
+                    range.end,
+                    path.display()
+                ),
+            );
+            return Ok(());
+        }
+        SweepOutcome::Whole { doc, checkpoint } => (doc, checkpoint),
     };
-    let elapsed = progress.elapsed();
-    let records = exec.into_records(end);
-    let header = cp_head.header;
-    // The points' scenarios differ in swept values only, never in cargo, so
-    // the first point's plan gives every KPI's unit.
-    let names: std::collections::BTreeSet<&String> =
-        records.iter().flat_map(|r| &r.kpi_names).collect();
-    let units = kpi_units(&study.points[0].plan, names);
-    if let Some(shard) = shard {
-        let path = c.json.as_ref().expect("checked by parse_shard");
-        let part = PartialDoc { shard, header, records, units };
-        write_document(path, &Document::Partial(part))?;
-        cp.remove().ok();
-        note(
-            c.quiet,
-            &format!(
-                "shard {}/{}: {points} design points x replications {}..{} in {elapsed:.2?}, \
-                 written to {}",
-                shard.index,
-                shard.count,
-                range.start,
-                range.end,
-                path.display()
-            ),
-        );
-        return Ok(());
-    }
-    let doc = sweep_doc(&header, &records, &units, report);
     let patterns = if c.kpis.is_empty() { c.target.primary() } else { c.kpis.clone() };
     print!("{}", output::sweep_table(&doc, &patterns));
     let truncated = doc.points.iter().map(|p| p.truncated_replications).sum();
     // One line per saturated waiting line, naming the points (the full text
     // per point is in the JSON).
-    let mut by_line: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
-    for p in &doc.points {
-        for s in &p.saturation {
-            by_line.entry(s.line.to_string()).or_default().push(p.index);
-        }
-    }
-    let saturation: Vec<String> = by_line
+    let saturation: Vec<String> = doc
+        .saturated_lines()
         .into_iter()
         .map(|(line, points)| {
             let list: Vec<String> = points.iter().map(ToString::to_string).collect();
@@ -215,14 +176,27 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The note on what `--resume` found.
+fn resumed_note(path: &Path, resumed: Resumed) -> String {
+    match resumed {
+        Resumed::NoCheckpoint => {
+            format!("--resume: no checkpoint at {}, starting from the beginning", path.display())
+        }
+        Resumed::From { held, torn } => format!(
+            "resuming from {}: {held} replications already done{}",
+            path.display(),
+            if torn { " (a torn last line from the interruption was dropped)" } else { "" }
+        ),
+    }
+}
+
 /// Installs a handler for Ctrl-C (SIGINT) and SIGTERM (what Slurm and
 /// Kubernetes send at a time limit or cancellation): the first one asks the
 /// sweep to stop after the design point in progress, whose checkpoint is then
 /// complete; a second one stops at once (the checkpoint still holds every
-/// finished point). Returns the flag the sweep polls.
-fn stop_on_signal(quiet: bool) -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(false));
-    let seen = Arc::clone(&flag);
+/// finished point). Sets `flag`, which the sweep polls.
+fn catch_signals(flag: &Arc<AtomicBool>, quiet: bool) {
+    let seen = Arc::clone(flag);
     let installed = ctrlc::set_handler(move || {
         if seen.swap(true, Ordering::Relaxed) {
             std::process::exit(130);
@@ -239,46 +213,4 @@ fn stop_on_signal(quiet: bool) -> Arc<AtomicBool> {
         // checkpoint still holds every finished point.
         note(quiet, &format!("note: cannot catch interrupts ({e}); a kill keeps finished points"));
     }
-    flag
-}
-
-/// Whether two paths name the same file (compared after resolving the
-/// directory, since the file itself may not exist yet).
-fn same_file(a: &Path, b: &Path) -> bool {
-    let resolve = |p: &Path| {
-        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        dir.canonicalize().ok().map(|d| d.join(p.file_name().unwrap_or_default()))
-    };
-    a == b || matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
-}
-
-/// The records of the checkpoint to resume from, if `--resume` was given and
-/// one exists.
-fn resume_records(
-    args: &SweepArgs,
-    path: &Path,
-    head: &CheckpointHeader,
-) -> Result<Option<Vec<caspian_montecarlo::records::PointRecords>>, Failure> {
-    if !args.resume {
-        return Ok(None);
-    }
-    if !path.exists() {
-        note(
-            args.common.quiet,
-            &format!("--resume: no checkpoint at {}, starting from the beginning", path.display()),
-        );
-        return Ok(None);
-    }
-    let (records, torn) =
-        checkpoint::load(path, head).map_err(|e| Failure::Input(e.to_string()))?;
-    let held: usize = records.iter().map(|r| r.rows.len()).sum();
-    note(
-        args.common.quiet,
-        &format!(
-            "resuming from {}: {held} replications already done{}",
-            path.display(),
-            if torn { " (a torn last line from the interruption was dropped)" } else { "" }
-        ),
-    );
-    Ok(Some(records))
 }

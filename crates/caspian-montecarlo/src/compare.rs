@@ -60,8 +60,9 @@ pub struct CompareRequest<'a> {
 }
 
 /// Runs a comparison: `replications` of every study (more with a
-/// sequential-stopping `target`) under common random numbers from `seed`,
-/// on the current rayon pool, calling `tick` after each replication; then
+/// sequential-stopping `target`) under common random numbers from `seed`
+/// (one for all: the base's, the first study's, when `None`), on the
+/// current rayon pool, calling `tick` after each replication; then
 /// builds its document ([`compare_doc`]; the request's `target` is replaced
 /// by the outcome).
 ///
@@ -70,12 +71,13 @@ pub struct CompareRequest<'a> {
 /// target's primary patterns.
 pub fn run_compare(
     studies: &[Study],
-    seed: u64,
+    seed: Option<u64>,
     replications: u64,
     target: Option<&Target>,
     request: CompareRequest<'_>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<CompareDoc, RunError> {
+    let seed = seed.unwrap_or_else(|| studies.first().map_or(0, |s| s.seed));
     let plans = studies.iter().map(|s| &s.points[0].plan).collect();
     let mut exec = Executor::new(plans, seed, 0);
     let (end, report) = exec.run(replications, target, tick, &mut |_, _| Ok(()))?;

@@ -230,6 +230,20 @@ pub struct SweepDoc {
     pub provenance: Provenance,
 }
 
+impl SweepDoc {
+    /// Each waiting line saturated at some design point (by its display
+    /// name), with the indices of those points in order.
+    pub fn saturated_lines(&self) -> BTreeMap<String, Vec<usize>> {
+        let mut by_line: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for p in &self.points {
+            for s in &p.saturation {
+                by_line.entry(s.line.to_string()).or_default().push(p.index);
+            }
+        }
+        by_line
+    }
+}
+
 /// A scenario in a comparison.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScenarioRef {
@@ -273,6 +287,38 @@ pub struct CompareDoc {
     pub target: Option<TargetReport>,
     /// How it was produced.
     pub provenance: Provenance,
+}
+
+/// The header of a ranking table; [`CompareDoc::ranking_rows`] gives its
+/// rows.
+pub const RANKING_HEADER: [&str; 4] = ["rank", "scenario", "mean", "verdict (95%, Bonferroni)"];
+
+impl CompareDoc {
+    /// The saturation warnings, each led by its scenario's name.
+    pub fn saturation_notes(&self) -> Vec<String> {
+        self.saturation
+            .iter()
+            .map(|s| format!("{}: {}", self.scenarios[s.scenario].name, s.saturation))
+            .collect()
+    }
+
+    /// The rows of the table of `ranking` (under [`RANKING_HEADER`]), best
+    /// first, with means written by `num`.
+    pub fn ranking_rows(&self, ranking: &Ranking, num: impl Fn(f64) -> String) -> Vec<Vec<String>> {
+        ranking
+            .order
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                vec![
+                    (i + 1).to_string(),
+                    self.scenarios[e.scenario].name.clone(),
+                    num(e.mean),
+                    e.verdict().to_string(),
+                ]
+            })
+            .collect()
+    }
 }
 
 /// Which command a partial result belongs to.

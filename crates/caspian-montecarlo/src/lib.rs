@@ -14,7 +14,8 @@
 //!
 //! - [`study`]: a scenario expanded into design points ([`design`]).
 //! - [`execute`]: parallel replications with ordered records; [`run`]: a
-//!   run (or one shard of it) and its document.
+//!   run (or one shard of it) and its document; [`sweep_run`]: a sweep,
+//!   checkpointed after every design point, resumable and stoppable.
 //! - [`stats`]: Student-t intervals, quantiles, paired differences.
 //! - [`sequential`]: add replications until a target precision is reached.
 //! - [`compare`]: paired comparison and multiple comparison with the best.
@@ -59,6 +60,7 @@ pub mod sequential;
 pub mod shard;
 pub mod stats;
 pub mod study;
+pub mod sweep_run;
 pub mod trace;
 pub mod validate;
 pub mod warmup;

@@ -39,7 +39,7 @@ pub fn run(
     target: Option<&Target>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<RunOutcome, RunError> {
-    let range = shard.map_or(0..replications, |s| s.range(replications));
+    let range = crate::shard::share(shard, replications);
     let mut exec = Executor::new(vec![&study.points[0].plan], study.seed, range.start);
     let (end, report) = exec.run(range.end, target, tick, &mut |_, _| Ok(()))?;
     let mut records = exec.into_records(end);

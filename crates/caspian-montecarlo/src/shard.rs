@@ -114,6 +114,11 @@ impl Shard {
     }
 }
 
+/// The replications of `total` that `shard` runs: all of them without one.
+pub fn share(shard: Option<Shard>, total: u64) -> Range<u64> {
+    shard.map_or(0..total, |s| s.range(total))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

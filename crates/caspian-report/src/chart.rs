@@ -1,7 +1,9 @@
 //! What every chart shares: the SVG canvas with a title and subtitle, the
 //! palette and axis ranges.
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 
 use crate::error::{ReportError, draw};
@@ -100,6 +102,42 @@ pub(crate) fn label_font() -> TextStyle<'static> {
 /// The style of legend entries.
 pub(crate) fn legend_font() -> TextStyle<'static> {
     (FONT, 15).into_font().color(&BLACK)
+}
+
+/// A chart's mesh in the common style: label fonts for axis descriptions
+/// and ticks, no light grid lines.
+pub(crate) fn mesh_style<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged,
+    Y: Ranged,
+    DB: DrawingBackend,
+{
+    mesh.label_style(label_font()).axis_desc_style(label_font()).light_line_style(WHITE)
+}
+
+/// Draws the mesh of a chart with numbers on both axes: the common style
+/// ([`mesh_style`]), axis descriptions `x` and `y`, ticks labelled by
+/// [`tick`].
+pub(crate) fn draw_mesh<X, Y, DB>(
+    mut mesh: MeshStyle<'_, '_, X, Y, DB>,
+    x: &str,
+    y: &str,
+) -> Result<(), ReportError>
+where
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    DB: DrawingBackend,
+{
+    draw(
+        mesh_style(&mut mesh)
+            .x_desc(x)
+            .y_desc(y)
+            .x_label_formatter(&tick)
+            .y_label_formatter(&tick)
+            .draw(),
+    )
 }
 
 /// A linear `f64` axis whose ticks are exactly `keys` (design values, row

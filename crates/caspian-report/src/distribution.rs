@@ -8,7 +8,7 @@
 
 use plotters::prelude::*;
 
-use crate::chart::{Mark, color, label_font, legend, padded, render, tick, with_legend};
+use crate::chart::{Mark, color, draw_mesh, label_font, legend, padded, render, tick, with_legend};
 use crate::error::{ReportError, draw};
 use caspian_montecarlo::schema::{Direction, KpiKind, family_of};
 
@@ -221,18 +221,9 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
                 .build_cartesian_2d(x0..x1, 0.0..ymax),
         )?
         .set_secondary_coord(x0..x1, 0.0..1.05);
-        draw(
-            ch.configure_mesh()
-                .x_desc(kpi_label(&d.kpi, &d.unit))
-                .y_desc("replications per bin")
-                .x_labels(8)
-                .x_label_formatter(&tick)
-                .y_label_formatter(&tick)
-                .label_style(label_font())
-                .axis_desc_style(label_font())
-                .light_line_style(WHITE)
-                .draw(),
-        )?;
+        let mut mesh = ch.configure_mesh();
+        mesh.x_labels(8);
+        draw_mesh(mesh, &kpi_label(&d.kpi, &d.unit), "replications per bin")?;
         draw(
             ch.configure_secondary_axes()
                 .y_desc("cumulative fraction of replications")

@@ -13,7 +13,7 @@ use caspian_montecarlo::document::CompareDoc;
 use plotters::prelude::*;
 
 use crate::chart::{
-    self, Keyed, Mark, color, label_font, legend, padded, render, tick, with_legend,
+    self, Keyed, Mark, color, legend, mesh_style, padded, render, tick, with_legend,
 };
 use crate::error::{ReportError, draw};
 use crate::input::select_kpis;
@@ -196,16 +196,13 @@ pub fn forest_svg(f: &Forest) -> Result<String, ReportError> {
                 .build_cartesian_2d(x0..x1, Keyed::new(-0.6, n as f64 - 0.4, centres.clone())),
         )?;
         draw(
-            ch.configure_mesh()
+            mesh_style(&mut ch.configure_mesh())
                 .x_desc(f.x_label())
                 .x_label_formatter(&tick)
                 .y_label_formatter(&|y: &f64| {
                     let i = n as f64 - 1.0 - y.round();
                     labels.get(i as usize).cloned().unwrap_or_default()
                 })
-                .label_style(label_font())
-                .axis_desc_style(label_font())
-                .light_line_style(WHITE)
                 .draw(),
         )?;
         draw(ch.draw_series(std::iter::once(PathElement::new(

@@ -13,7 +13,7 @@ use caspian_montecarlo::document::SweepDoc;
 use plotters::prelude::*;
 
 use crate::chart::{
-    self, Keyed, Mark, color, label_font, legend, padded, render, tick, with_legend,
+    self, Keyed, Mark, color, draw_mesh, legend, padded, render, tick, with_legend,
 };
 use crate::error::{ReportError, draw};
 use crate::input::unknown_kpi;
@@ -257,17 +257,7 @@ pub fn sweep_svg(c: &SweepChart) -> Result<String, ReportError> {
                 .y_label_area_size(110)
                 .build_cartesian_2d(Keyed::new(x0, x1, xs.clone()), y0..y1),
         )?;
-        draw(
-            ch.configure_mesh()
-                .x_desc(axis_label(&c.axis))
-                .y_desc(kpi_label(&c.kpi, &c.unit))
-                .x_label_formatter(&tick)
-                .y_label_formatter(&tick)
-                .label_style(label_font())
-                .axis_desc_style(label_font())
-                .light_line_style(WHITE)
-                .draw(),
-        )?;
+        draw_mesh(ch.configure_mesh(), &axis_label(&c.axis), &kpi_label(&c.kpi, &c.unit))?;
         for (i, s) in c.series.iter().enumerate() {
             let col = color(i);
             let name = match (&c.by, s.by_value) {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use caspian_montecarlo::document::CompareDoc;
+use caspian_montecarlo::document::{CompareDoc, RANKING_HEADER};
 
 use super::page::{Page, patterns, story_section, target_fact};
 use super::{DEFAULT_COMPARE_KPIS, Report, ReportInputs, esc};
@@ -30,12 +30,7 @@ pub(super) fn compare_report(
     }
     facts.extend(target_fact(d.target.as_ref()));
     page.facts(&facts);
-    let warnings: Vec<String> = d
-        .saturation
-        .iter()
-        .map(|s| format!("{}: {}", d.scenarios[s.scenario].name, s.saturation))
-        .collect();
-    page.warnings(&warnings);
+    page.warnings(&d.saturation_notes());
     page.h2("charts", "Charts");
     let f = forest(d, &patterns(inputs, &DEFAULT_COMPARE_KPIS))?;
     let svg = forest_svg(&f)?;
@@ -87,20 +82,7 @@ pub(super) fn compare_report(
         page.h2("rankings", "Rankings (multiple comparison with the best)");
         for r in &d.rankings {
             let _ = writeln!(page.body, "<h3>{}</h3>", esc(&r.kpi));
-            let rows: Vec<Vec<String>> = r
-                .order
-                .iter()
-                .enumerate()
-                .map(|(i, e)| {
-                    vec![
-                        (i + 1).to_string(),
-                        d.scenarios[e.scenario].name.clone(),
-                        fmt_num(e.mean),
-                        e.verdict().to_string(),
-                    ]
-                })
-                .collect();
-            page.table(&["rank", "scenario", "mean", "verdict (95%, Bonferroni)"], &rows, &[]);
+            page.table(&RANKING_HEADER, &d.ranking_rows(r, fmt_num), &[]);
         }
     }
     let hashes: Vec<(&str, String)> = d

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use plotters::prelude::*;
 
 use super::{CallState, Story};
-use crate::chart::{Area, Keyed, Mark, color, label_font, legend, render, tick, with_legend};
+use crate::chart::{
+    Area, Keyed, Mark, color, draw_mesh, legend, mesh_style, render, tick, with_legend,
+};
 use crate::error::{ReportError, draw};
 
 /// A whole number with thousands separated.
@@ -64,7 +66,7 @@ fn gantt(s: &Story, days: f64, top: &Area<'_>, top_side: &Area<'_>) -> Result<()
             .build_cartesian_2d(0.0..days, Keyed::new(0.0, total as f64, centres.clone())),
     )?;
     draw(
-        ch.configure_mesh()
+        mesh_style(&mut ch.configure_mesh())
             .x_desc("time (days)")
             .y_desc("berths held, by port")
             .x_label_formatter(&tick)
@@ -75,9 +77,6 @@ fn gantt(s: &Story, days: f64, top: &Area<'_>, top_side: &Area<'_>) -> Result<()
                     .map_or_else(String::new, |(_, n)| n.clone())
             })
             .disable_y_mesh()
-            .label_style(label_font())
-            .axis_desc_style(label_font())
-            .light_line_style(WHITE)
             .draw(),
     )?;
     draw(ch.draw_series(s.closures.iter().filter_map(|c| {
@@ -140,17 +139,7 @@ fn levels(
             .y_label_area_size(110)
             .build_cartesian_2d(0.0..days, 0.0..1.05),
     )?;
-    draw(
-        st.configure_mesh()
-            .x_desc("time (days)")
-            .y_desc("storage level (fraction of capacity)")
-            .x_label_formatter(&tick)
-            .y_label_formatter(&tick)
-            .label_style(label_font())
-            .axis_desc_style(label_font())
-            .light_line_style(WHITE)
-            .draw(),
-    )?;
+    draw_mesh(st.configure_mesh(), "time (days)", "storage level (fraction of capacity)")?;
     for (i, series) in s.storages.iter().enumerate() {
         let col = color(i);
         let cap = series.capacity.max(1) as f64;

@@ -1,0 +1,243 @@
+//! `caspian sweep` in the runner: every design point's replications (all,
+//! or one shard's share), a checkpoint saved after each point, resumption
+//! from that checkpoint, and a clean stop on request.
+//!
+//! The caller (the CLI) owns the signal handler, the progress bar and all
+//! printing: it passes a stop flag that the handler sets, and hooks that
+//! are told of a resumption and of each replication done. When the flag is
+//! seen after a design point, that point's checkpoint is complete and the
+//! sweep ends with [`SweepOutcome::Interrupted`]; a later call with
+//! `resume` continues from the checkpoint to exactly the result of an
+//! uninterrupted sweep (replications are pure functions of their index).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::checkpoint::{self, Checkpoint, CheckpointError, CheckpointHeader};
+use crate::document::{PartialDoc, StudyHeader, StudyKind, SweepDoc, kpi_units, sweep_doc};
+use crate::error::RunError;
+use crate::execute::Executor;
+use crate::records::PointRecords;
+use crate::sequential::Target;
+use crate::shard::{self, Shard};
+use crate::study::Study;
+
+/// What to run.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepRequest<'a> {
+    /// The study: its design points.
+    pub study: &'a Study,
+    /// Replications per design point (the first batch with a `target`).
+    pub replications: u64,
+    /// Sequential stopping, if asked for.
+    pub target: Option<&'a Target>,
+    /// Run only this share of every point's replications.
+    pub shard: Option<Shard>,
+    /// The checkpoint file.
+    pub checkpoint: &'a Path,
+    /// Continue from the checkpoint, if there is one.
+    pub resume: bool,
+    /// Stop (as if on request) once this many design points were
+    /// checkpointed: a testing aid.
+    pub stop_after_points: Option<usize>,
+}
+
+/// How the caller follows a sweep.
+#[derive(Clone, Copy)]
+pub struct SweepHooks<'h> {
+    /// Set (e.g. by a signal handler) to stop after the design point in
+    /// progress.
+    pub stop: &'h AtomicBool,
+    /// Called once per replication computed, from worker threads.
+    pub tick: &'h (dyn Fn() + Sync),
+    /// Called once, before any work, when `resume` was asked for.
+    pub resumed: &'h (dyn Fn(Resumed) + Sync),
+    /// Called once the checkpoint is written, before the first replication
+    /// (e.g. to start catching signals).
+    pub started: &'h (dyn Fn() + Sync),
+}
+
+impl std::fmt::Debug for SweepHooks<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SweepHooks").field("stop", &self.stop).finish_non_exhaustive()
+    }
+}
+
+/// What `resume` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resumed {
+    /// No checkpoint file: the sweep starts from the beginning.
+    NoCheckpoint,
+    /// The checkpoint's records are used.
+    From {
+        /// Replications already done, over all points.
+        held: usize,
+        /// Whether a torn last line (from a kill mid-write) was dropped.
+        torn: bool,
+    },
+}
+
+/// What a sweep produced. The checkpoint is handed back so that it can be
+/// deleted once the results are safely written.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // made once per command
+pub enum SweepOutcome {
+    /// Every replication: the sweep document.
+    Whole {
+        /// The document.
+        doc: SweepDoc,
+        /// The checkpoint, no longer needed once `doc` is written.
+        checkpoint: Checkpoint,
+    },
+    /// One shard's share, for `caspian merge`.
+    Shard {
+        /// The partial result.
+        part: PartialDoc,
+        /// The checkpoint, no longer needed once `part` is written.
+        checkpoint: Checkpoint,
+    },
+    /// Stopped on request; the checkpoint holds every finished point.
+    Interrupted {
+        /// The last design point completed.
+        point: usize,
+    },
+}
+
+/// A sweep that cannot start or did not finish.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SweepError {
+    /// The checkpoint file is also one of the outputs.
+    #[error(
+        "--checkpoint {path} is also an output file; the checkpoint is deleted when the sweep \
+         finishes, so it must be a different file"
+    )]
+    CheckpointIsOutput {
+        /// The checkpoint, as displayed.
+        path: String,
+    },
+    /// A checkpoint exists, but resuming was not asked for.
+    #[error(
+        "a checkpoint of an unfinished sweep exists at {path}: add --resume to continue it, or \
+         delete it to start again"
+    )]
+    Unfinished {
+        /// The checkpoint, as displayed.
+        path: String,
+    },
+    /// The checkpoint to resume from cannot be used.
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+    /// Running failed (a defect, or the checkpoint cannot be written).
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+/// Checks, before any work, that the checkpoint at `path` is none of
+/// `outputs` and that an existing one is resumed, not overwritten.
+///
+/// # Errors
+/// [`SweepError::CheckpointIsOutput`] or [`SweepError::Unfinished`].
+pub fn check_checkpoint(path: &Path, outputs: &[&Path], resume: bool) -> Result<(), SweepError> {
+    if outputs.iter().any(|p| same_file(p, path)) {
+        return Err(SweepError::CheckpointIsOutput { path: path.display().to_string() });
+    }
+    if !resume && path.exists() {
+        return Err(SweepError::Unfinished { path: path.display().to_string() });
+    }
+    Ok(())
+}
+
+/// Whether two paths name the same file (compared after resolving the
+/// directory, since the file itself may not exist yet).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let resolve = |p: &Path| {
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        dir.canonicalize().ok().map(|d| d.join(p.file_name().unwrap_or_default()))
+    };
+    a == b || matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// Runs the sweep of `req` on the current rayon pool, saving the
+/// checkpoint after every design point and stopping after the point in
+/// progress once `hooks.stop` is set.
+///
+/// # Errors
+/// [`SweepError`] when the checkpoint cannot be resumed from or written, a
+/// replication breaks an invariant, or no KPI matches the target's primary
+/// patterns.
+pub fn run_sweep(
+    req: &SweepRequest<'_>,
+    hooks: SweepHooks<'_>,
+) -> Result<SweepOutcome, SweepError> {
+    let study = req.study;
+    let whole = Shard { index: 0, count: 1 };
+    let range = shard::share(req.shard, req.replications);
+    let header = StudyHeader::of(study, StudyKind::Sweep, req.replications);
+    let cp_head =
+        CheckpointHeader { kind: "checkpoint".into(), shard: req.shard.unwrap_or(whole), header };
+    let saved = saved_records(req, &cp_head, hooks.resumed)?;
+    let plans = study.points.iter().map(|p| &p.plan).collect();
+    let mut exec = match saved {
+        Some(records) => Executor::resume(plans, study.seed, range.start, records),
+        None => Executor::new(plans, study.seed, range.start),
+    };
+    let cp_error = |e: std::io::Error| RunError::Checkpoint {
+        path: req.checkpoint.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut cp = Checkpoint::create(req.checkpoint, &cp_head, exec.records()).map_err(cp_error)?;
+    (hooks.started)();
+    let mut done = 0;
+    let mut after = |point: usize, recs: &[PointRecords]| {
+        cp.save(point, &recs[point]).map_err(cp_error)?;
+        done += 1;
+        let requested = req.stop_after_points.is_some_and(|k| done >= k);
+        if requested || hooks.stop.load(Ordering::Relaxed) {
+            Err(RunError::Stopped { point })
+        } else {
+            Ok(())
+        }
+    };
+    let (end, report) = match exec.run(range.end, req.target, hooks.tick, &mut after) {
+        Err(RunError::Stopped { point }) => return Ok(SweepOutcome::Interrupted { point }),
+        other => other?,
+    };
+    let records = exec.into_records(end);
+    let header = cp_head.header;
+    // The points' scenarios differ in swept values only, never in cargo, so
+    // the first point's plan gives every KPI's unit.
+    let names: BTreeSet<&String> = records.iter().flat_map(|r| &r.kpi_names).collect();
+    let units = kpi_units(&study.points[0].plan, names);
+    Ok(match req.shard {
+        Some(shard) => SweepOutcome::Shard {
+            part: PartialDoc { shard, header, records, units },
+            checkpoint: cp,
+        },
+        None => SweepOutcome::Whole {
+            doc: sweep_doc(&header, &records, &units, report),
+            checkpoint: cp,
+        },
+    })
+}
+
+/// The records of the checkpoint to resume from, if `resume` was asked for
+/// and one exists.
+fn saved_records(
+    req: &SweepRequest<'_>,
+    head: &CheckpointHeader,
+    resumed: &(dyn Fn(Resumed) + Sync),
+) -> Result<Option<Vec<PointRecords>>, SweepError> {
+    if !req.resume {
+        return Ok(None);
+    }
+    if !req.checkpoint.exists() {
+        resumed(Resumed::NoCheckpoint);
+        return Ok(None);
+    }
+    let (records, torn) = checkpoint::load(req.checkpoint, head)?;
+    let held: usize = records.iter().map(|r| r.rows.len()).sum();
+    resumed(Resumed::From { held, torn });
+    Ok(Some(records))
+}
