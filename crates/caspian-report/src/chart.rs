@@ -58,17 +58,43 @@ pub(crate) fn render(
     Ok(buf)
 }
 
-/// `[lo, hi]` widened by 5% on both sides (and made non-empty), for an axis.
-pub(crate) fn padded(lo: f64, hi: f64) -> (f64, f64) {
+/// The largest magnitude an axis may reach. Beyond it the padding, the
+/// pixel mapping and the tick arithmetic stop meaning anything (spans
+/// overflow to infinity, ticks repeat); no KPI of the model comes near it,
+/// so a value beyond it comes from a damaged file or an absurd request.
+pub(crate) const AXIS_LIMIT: f64 = 1e100;
+
+/// `[lo, hi]` widened by 5% on both sides (and made non-empty), for an axis
+/// that must hold every value drawn on it.
+///
+/// A span too narrow to tell ticks apart at the values' magnitude (below
+/// 1e-9 of it) is widened to that.
+///
+/// # Errors
+/// [`ReportError::Unchartable`] when a bound is beyond [`AXIS_LIMIT`].
+pub(crate) fn padded(lo: f64, hi: f64) -> Result<(f64, f64), ReportError> {
     if !(lo.is_finite() && hi.is_finite()) {
-        return (0.0, 1.0);
+        return Ok((0.0, 1.0));
+    }
+    let magnitude = lo.abs().max(hi.abs());
+    if magnitude > AXIS_LIMIT {
+        return Err(ReportError::Unchartable(format!(
+            "a value of {:e} is too large to draw (charts stop at {AXIS_LIMIT:e})",
+            if hi.abs() >= lo.abs() { hi } else { lo }
+        )));
     }
     let span = hi - lo;
     if span <= 0.0 {
         let d = if lo == 0.0 { 1.0 } else { lo.abs() * 0.05 };
-        return (lo - d, hi + d);
+        return Ok((lo - d, hi + d));
     }
-    (lo - 0.05 * span, hi + 0.05 * span)
+    let floor = magnitude * 1e-9;
+    if span < floor {
+        let mid = lo + span / 2.0;
+        let (lo, hi) = (mid - floor / 2.0, mid + floor / 2.0);
+        return Ok((lo - 0.05 * floor, hi + 0.05 * floor));
+    }
+    Ok((lo - 0.05 * span, hi + 0.05 * span))
 }
 
 /// The smallest and largest of the finite values (NaN, NaN when none).
@@ -166,7 +192,9 @@ impl Ranged for Keyed {
             return limit.0 + len / 2;
         }
         let f = (v - self.lo) / (self.hi - self.lo);
-        limit.0 + (f64::from(len) * f).round() as i32
+        // Far outside the range (never for values on the axis) the pixel is
+        // clamped rather than overflowing.
+        limit.0.saturating_add((f64::from(len) * f).round().clamp(-1e6, 1e6) as i32)
     }
 
     fn key_points<H: plotters::coord::ranged1d::KeyPointHint>(&self, hint: H) -> Vec<f64> {
@@ -214,4 +242,33 @@ pub(crate) fn with_legend<'a>(area: &Area<'a>) -> (Area<'a>, Area<'a>) {
     let w = area.dim_in_pixel().0;
     let (plot, side) = area.split_horizontally(w.saturating_sub(LEGEND_W));
     (plot, side.margin(6, 0, 10, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padded_axes_hold_their_values_with_a_margin() {
+        assert_eq!(padded(0.0, 10.0).unwrap(), (-0.5, 10.5));
+        assert_eq!(padded(5.0, 5.0).unwrap(), (4.75, 5.25));
+        assert_eq!(padded(0.0, 0.0).unwrap(), (-1.0, 1.0));
+        assert_eq!(padded(f64::NAN, 1.0).unwrap(), (0.0, 1.0));
+    }
+
+    #[test]
+    fn a_span_too_narrow_for_ticks_is_widened() {
+        let (lo, hi) = padded(1e12, 1e12 + 1e-3).unwrap();
+        assert!(hi - lo >= 1e3 * 0.99, "{lo}..{hi}");
+        assert!(lo <= 1e12 && hi >= 1e12 + 1e-3);
+    }
+
+    #[test]
+    fn bounds_beyond_the_limit_are_refused() {
+        for (lo, hi) in [(0.0, 1.7e308), (-1.7e308, 0.0), (0.0, 2e100)] {
+            let err = padded(lo, hi).unwrap_err();
+            assert!(err.is_input() && err.to_string().contains("too large to draw"), "{err}");
+        }
+        assert!(padded(-1e100, 1e100).is_ok());
+    }
 }

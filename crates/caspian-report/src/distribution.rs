@@ -203,7 +203,7 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
         x0 = x0.min(t);
         x1 = x1.max(t);
     }
-    let (x0, x1) = padded(x0, x1);
+    let (x0, x1) = padded(x0, x1)?;
     let ymax = d.bins.iter().map(|b| b.count).max().unwrap_or(1) as f64 * 1.1;
     let bar = color(0);
     let cdf = color(1);

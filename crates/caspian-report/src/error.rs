@@ -36,6 +36,10 @@ pub enum ReportError {
     /// another run).
     #[error("{0}")]
     Mismatch(String),
+    /// Values that no chart can show (e.g. a bound beyond 1e100 in a
+    /// hand-edited file).
+    #[error("{0}")]
+    Unchartable(String),
     /// The chart library failed (a bug).
     #[error("cannot draw the chart: {0}")]
     Draw(String),

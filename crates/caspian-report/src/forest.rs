@@ -174,8 +174,10 @@ pub fn forest_svg(f: &Forest) -> Result<String, ReportError> {
     let n = f.kpis.len();
     let policies: Vec<usize> = (1..f.scenarios.len()).collect();
     let np = policies.len().max(1) as f64;
-    let (lo, hi) = chart::extent(f.rows.iter().flat_map(|r| [r.low, r.high]).chain([0.0]));
-    let (x0, x1) = padded(lo, hi);
+    // Every value drawn is on the axis: a hand-edited difference may lie
+    // outside its own interval.
+    let (lo, hi) = chart::extent(f.rows.iter().flat_map(|r| [r.low, r.diff, r.high]).chain([0.0]));
+    let (x0, x1) = padded(lo, hi)?;
     let longest = f.kpis.iter().map(String::len).max().unwrap_or(10);
     let label_w = (longest as u32 * 8 + 20).clamp(120, 420);
     let height = 180 + 20 * f.subtitle().len() as u32 + (n as u32) * (14 + 16 * np as u32);

@@ -234,10 +234,11 @@ pub fn sweep_svg(c: &SweepChart) -> Result<String, ReportError> {
     }
     let all = c.series.iter().flat_map(|s| &s.points);
     let (x0, x1) = chart::extent(all.clone().map(|p| p.x));
-    let (y0, _) = chart::extent(all.clone().map(|p| p.low));
-    let (_, y1) = chart::extent(all.map(|p| p.high));
-    let (x0, x1) = padded(x0, x1);
-    let (y0, y1) = padded(y0, y1);
+    // Every value drawn is on the axis: a hand-edited mean may lie outside
+    // its own interval.
+    let (y0, y1) = chart::extent(all.flat_map(|p| [p.low, p.mean, p.high]));
+    let (x0, x1) = padded(x0, x1)?;
+    let (y0, y1) = padded(y0, y1)?;
     let xs: Vec<f64> = {
         let mut v: Vec<f64> = c.series.iter().flat_map(|s| s.points.iter().map(|p| p.x)).collect();
         v.sort_by(f64::total_cmp);

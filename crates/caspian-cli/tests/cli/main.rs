@@ -9,6 +9,7 @@ mod compare;
 mod damaged_documents;
 mod determinism;
 mod exit_codes;
+mod extreme_values;
 mod outputs;
 mod report_in_browser;
 mod resume;
