@@ -27,7 +27,9 @@ pub enum DocumentError {
     Shape {
         /// The document's kind.
         kind: String,
-        /// The parser's message (it names the field and the position).
+        /// The parser's message, led by the path of the field (e.g.
+        /// `kpis.delivered_total.oil.mean: invalid type: ...`) and followed
+        /// by the line and column.
         message: String,
     },
     /// A field's value contradicts the rest of the document.
