@@ -140,7 +140,7 @@ impl<'de> serde::de::Visitor<'de> for NoDuplicateKeysVisitor {
         Ok(NoDuplicateKeys)
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = std::collections::BTreeSet::new();
         while let Some(key) = map.next_key::<String>()? {
             if seen.contains(&key) {
                 return Err(serde::de::Error::custom(format_args!(
