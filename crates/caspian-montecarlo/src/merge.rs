@@ -123,10 +123,33 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
             into.rows.extend(rec.rows.iter().cloned());
         }
     }
-    // Units from the first part that has them (all parts come from one
-    // scenario, so they agree).
-    let units = parts.iter().map(|(_, p)| &p.units).find(|u| !u.is_empty());
-    let units = units.cloned().unwrap_or_default();
+    // Units from the parts that have them: all parts come from one
+    // scenario, so they must agree; a part that disagrees is damaged.
+    let mut units = crate::document::KpiUnits::new();
+    let mut unit_from: std::collections::BTreeMap<&str, &str> = Default::default();
+    for (path, part) in parts {
+        for (name, unit) in &part.units {
+            if unit.is_empty() {
+                continue;
+            }
+            match units.get(name) {
+                Some(u) if !u.is_empty() && u != unit => {
+                    return Err(MergeError(format!(
+                        "{path}: KPI {} has unit \"{}\" but {} gives \"{}\"; the file is damaged",
+                        crate::validate::cap(name),
+                        crate::validate::cap(unit),
+                        unit_from[name.as_str()],
+                        crate::validate::cap(u),
+                    )));
+                }
+                Some(_) => {}
+                None => {
+                    units.insert(name.clone(), unit.clone());
+                    unit_from.insert(name, path);
+                }
+            }
+        }
+    }
     Ok(match header.study {
         StudyKind::Run => Merged::Run(run_doc(header, &merged[0], &units, None)),
         StudyKind::Sweep => Merged::Sweep(sweep_doc(header, &merged, &units, None)),

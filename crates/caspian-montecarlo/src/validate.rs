@@ -8,6 +8,7 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::design::DesignKind;
 use crate::document::{CompareDoc, Document, PartialDoc, RunDoc, SweepDoc};
 use crate::warmup::WarmupDoc;
 
@@ -26,7 +27,9 @@ pub enum DocumentError {
     Shape {
         /// The document's kind.
         kind: String,
-        /// The parser's message (it names the field and the position).
+        /// The parser's message, led by the path of the field (e.g.
+        /// `kpis.delivered_total.oil.mean: invalid type: ...`) and followed
+        /// by the line and column.
         message: String,
     },
     /// A field's value contradicts the rest of the document.
@@ -46,8 +49,133 @@ fn field(field: impl Into<String>, message: impl Into<String>) -> DocumentError 
 /// The kinds a result file can have.
 const KINDS: &str = "\"run\", \"sweep\", \"compare\", \"partial\" or \"warmup\"";
 
+/// The most characters of user text (a value, a key, a unit) echoed in a
+/// message; longer text is cut with an ellipsis.
+const ECHO: usize = 80;
+
+/// `text` cut to [`ECHO`] characters, with an ellipsis when cut.
+pub(crate) fn cap(text: &str) -> String {
+    match text.char_indices().nth(ECHO) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// A parser's message cut in the middle when long, so that both what it
+/// found (`invalid type: string "xxx…`) and what it expected
+/// (`…, expected f64`) stay readable and a 2 MB value is not echoed.
+fn cap_message(text: &str) -> String {
+    let chars = text.chars().count();
+    if chars <= 2 * ECHO + 40 {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(ECHO + 40).collect();
+    let tail: String = text.chars().skip(chars - 40).collect();
+    format!("{head}…{tail}")
+}
+
+/// A serde error with the path of the field it is about, e.g.
+/// `kpis.delivered_total.oil.mean: invalid type: map, expected f64 (line 558
+/// column 3)`.
+fn with_path(e: serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = e.path().to_string();
+    let inner = e.inner();
+    let (line, column) = (inner.line(), inner.column());
+    let mut message = inner.to_string();
+    let position = format!(" at line {line} column {column}");
+    if let Some(bare) = message.strip_suffix(&position) {
+        message = bare.to_string();
+    }
+    let message = cap_message(&message);
+    let at = if line == 0 { String::new() } else { format!(" (line {line} column {column})") };
+    if path == "." { format!("{message}{at}") } else { format!("{}: {message}{at}", cap(&path)) }
+}
+
+/// Any JSON value, refusing an object that holds a key twice (serde_json
+/// keeps the last, or refuses some fields and not others, depending on
+/// the type it reads into).
+struct NoDuplicateKeys;
+
+impl<'de> serde::Deserialize<'de> for NoDuplicateKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NoDuplicateKeysVisitor)
+    }
+}
+
+struct NoDuplicateKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NoDuplicateKeysVisitor {
+    type Value = NoDuplicateKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        <NoDuplicateKeys as serde::Deserialize>::deserialize(d)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate key `{}`",
+                    cap(&key)
+                )));
+            }
+            map.next_value::<NoDuplicateKeys>()?;
+            seen.insert(key);
+        }
+        Ok(NoDuplicateKeys)
+    }
+}
+
 /// Reads and checks a document (see [`Document::from_json`]).
 pub(crate) fn read(text: &str) -> Result<Document, DocumentError> {
+    // Syntax and duplicate keys first, so that `kind` below is the only one.
+    let mut de = serde_json::Deserializer::from_str(text);
+    if let Err(e) = serde_path_to_error::deserialize::<_, NoDuplicateKeys>(&mut de) {
+        if e.inner().classify() != serde_json::error::Category::Data {
+            return Err(DocumentError::Syntax(e.inner().to_string()));
+        }
+        let path = e.path().to_string();
+        let field = if path == "." { "(top level)".to_string() } else { cap(&path) };
+        let inner = e.into_inner();
+        let message = match (inner.line(), inner.to_string()) {
+            (0, m) => m,
+            (line, m) => {
+                let position = format!(" at line {line} column {}", inner.column());
+                let m = m.strip_suffix(&position).unwrap_or(&m).to_string();
+                format!("{m} (line {line} column {})", inner.column())
+            }
+        };
+        return Err(DocumentError::Field { field, message });
+    }
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| DocumentError::Syntax(e.to_string()))?;
     let Some(kind) = value.get("kind").and_then(|k| k.as_str()) else {
@@ -56,10 +184,11 @@ pub(crate) fn read(text: &str) -> Result<Document, DocumentError> {
         )));
     };
     // Parsed from the text again (not from `value`), so that errors carry
-    // the line and column.
+    // the line and column as well as the path.
     fn shape<T: DeserializeOwned>(kind: &str, text: &str) -> Result<T, DocumentError> {
-        serde_json::from_str(text)
-            .map_err(|e| DocumentError::Shape { kind: kind.to_string(), message: e.to_string() })
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| DocumentError::Shape { kind: kind.to_string(), message: with_path(e) })
     }
     let doc = match kind {
         "run" => Document::Run(shape::<RunDoc>(kind, text)?),
@@ -76,7 +205,8 @@ pub(crate) fn read(text: &str) -> Result<Document, DocumentError> {
         }
         other => {
             return Err(DocumentError::Kind(format!(
-                "not a caspian-sim result: kind \"{other}\" (expected {KINDS})"
+                "not a caspian-sim result: kind \"{}\" (expected {KINDS})",
+                cap(other)
             )));
         }
     };
@@ -90,7 +220,7 @@ pub(crate) fn read(text: &str) -> Result<Document, DocumentError> {
 /// [`DocumentError::Field`] naming the first field at fault.
 pub fn check(doc: &Document) -> Result<(), DocumentError> {
     match doc {
-        Document::Run(_) => Ok(()),
+        Document::Run(d) => check_units("kpis", &d.kpis),
         Document::Sweep(d) => check_sweep(d),
         Document::Compare(d) => check_compare(d),
         Document::Partial(d) => check_partial(d),
@@ -106,6 +236,128 @@ fn check_axes(axes: &[crate::design::Axis]) -> Result<(), DocumentError> {
         if a.values.is_empty() {
             return Err(field(format!("axes[{i}].values"), "empty (an axis has values)"));
         }
+        if let Some(j) = axes[..i].iter().position(|b| b.key == a.key) {
+            return Err(field(
+                format!("axes[{i}].key"),
+                format!(
+                    "{} is also axes[{j}] (each parameter is swept once)",
+                    cap(&a.key.to_string())
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn show(values: &[f64]) -> String {
+    cap(&format!("{values:?}"))
+}
+
+/// Checks that `points` are exactly the design of `axes`: for a full
+/// factorial every combination of the axes' values, once, last axis
+/// fastest; for a Latin hypercube its `samples` points, each in its axes'
+/// ranges, as drawn from `seed`.
+fn check_design(
+    design: DesignKind,
+    axes: &[crate::design::Axis],
+    seed: u64,
+    points: &[&[f64]],
+    at: impl Fn(usize) -> String,
+) -> Result<(), DocumentError> {
+    let expected = match design {
+        DesignKind::FullFactorial => crate::design::full_factorial(axes),
+        DesignKind::LatinHypercube { samples } => {
+            crate::design::latin_hypercube(axes, samples, seed)
+        }
+    }
+    .map_err(|e| field("design", e.to_string()))?;
+    if points.len() != expected.len() {
+        let why = match design {
+            DesignKind::FullFactorial => {
+                let lens: Vec<String> = axes.iter().map(|a| a.values.len().to_string()).collect();
+                format!("the product of the axes' lengths ({})", lens.join(" x "))
+            }
+            DesignKind::LatinHypercube { .. } => "the design's samples".to_string(),
+        };
+        return Err(field(
+            "points",
+            format!("{} design points, but {why} is {}", points.len(), expected.len()),
+        ));
+    }
+    for (i, (got, want)) in points.iter().zip(&expected).enumerate() {
+        for (j, (&v, axis)) in got.iter().zip(axes).enumerate() {
+            let off = match design {
+                DesignKind::FullFactorial => !axis.values.contains(&v),
+                DesignKind::LatinHypercube { .. } => {
+                    let lo = axis.values.iter().copied().fold(f64::INFINITY, f64::min);
+                    let hi = axis.values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    !(lo..=hi).contains(&v)
+                }
+            };
+            if off {
+                return Err(field(
+                    format!("{}[{j}]", at(i)),
+                    format!("{v} is not a value of axis {}", cap(&axis.key.to_string())),
+                ));
+            }
+        }
+        if *got != want.as_slice() {
+            let dup = points[..i].iter().position(|p| p == got);
+            let what = match dup {
+                Some(k) => format!("{} repeats design point {k}", show(got)),
+                None => format!("{} but design point {i} is {}", show(got), show(want)),
+            };
+            return Err(field(at(i), what));
+        }
+    }
+    Ok(())
+}
+
+/// The units a KPI may have: its family's, or for a family counted in its
+/// cargo's unit, `t` or `wagons` (the cargo's own for `<cargo>` names).
+/// `None` for a name with no family (any unit is accepted).
+pub(crate) fn allowed_units(name: &str) -> Option<Vec<&'static str>> {
+    use crate::schema::Unit;
+    let family = crate::schema::family_of(name)?;
+    if family.unit != Unit::CargoUnit {
+        return Some(vec![family.unit.as_str()]);
+    }
+    let at = family.pattern.split('.').position(|p| p == "<cargo>");
+    let cargo = at.and_then(|at| name.split('.').nth(at)).and_then(|id| {
+        caspian_shipping::scenario::Cargo::ALL.into_iter().find(|c| c.as_str() == id)
+    });
+    Some(match cargo {
+        Some(c) => vec![Unit::CargoUnit.resolve(c).as_str()],
+        None => vec![Unit::Tonnes.as_str(), Unit::Wagons.as_str(), Unit::CargoUnit.as_str()],
+    })
+}
+
+/// Checks one KPI's unit: empty (unknown: documents merged from parts
+/// written before units were recorded), or one its family can have.
+fn check_unit(at: impl FnOnce() -> String, name: &str, unit: &str) -> Result<(), DocumentError> {
+    if unit.is_empty() {
+        return Ok(());
+    }
+    match allowed_units(name) {
+        Some(allowed) if !allowed.contains(&unit) => Err(field(
+            at(),
+            format!(
+                "\"{}\" is not a unit of {} (expected {})",
+                cap(unit),
+                cap(name),
+                allowed.join(" or ")
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_units<T>(
+    at: &str,
+    table: &std::collections::BTreeMap<String, crate::document::WithUnit<T>>,
+) -> Result<(), DocumentError> {
+    for (name, v) in table {
+        check_unit(|| format!("{at}.{}.unit", cap(name)), name, &v.unit)?;
     }
     Ok(())
 }
@@ -128,7 +380,10 @@ fn check_sweep(d: &SweepDoc) -> Result<(), DocumentError> {
                 format!("{} values for {} axes", p.values.len(), d.axes.len()),
             ));
         }
+        check_units(&format!("points[{i}].kpis"), &p.kpis)?;
     }
+    let points: Vec<&[f64]> = d.points.iter().map(|p| p.values.as_slice()).collect();
+    check_design(d.design, &d.axes, d.seed, &points, |i| format!("points[{i}].values"))?;
     Ok(())
 }
 
@@ -160,10 +415,32 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
     if d.summaries.len() != n {
         return Err(field("summaries", format!("{} tables for {n} scenarios", d.summaries.len())));
     }
+    for (i, t) in d.summaries.iter().enumerate() {
+        check_units(&format!("summaries[{i}]"), t)?;
+    }
     for (i, diff) in d.differences.iter().enumerate() {
         scenario_index(format!("differences[{i}].scenario"), diff.scenario, n, 1)?;
+        if let Some(j) = d.differences[..i].iter().position(|e| e.scenario == diff.scenario) {
+            return Err(field(
+                format!("differences[{i}].scenario"),
+                format!("{} is also differences[{j}] (one entry per policy)", diff.scenario),
+            ));
+        }
+        check_units(&format!("differences[{i}].kpis"), &diff.kpis)?;
     }
     for (i, r) in d.rankings.iter().enumerate() {
+        if !d.summaries.iter().any(|t| t.contains_key(&r.kpi)) {
+            return Err(field(
+                format!("rankings[{i}].kpi"),
+                format!("\"{}\" is not a KPI of this comparison", cap(&r.kpi)),
+            ));
+        }
+        if r.order.is_empty() {
+            return Err(field(
+                format!("rankings[{i}].order"),
+                "empty (a ranking orders the scenarios)",
+            ));
+        }
         for (j, e) in r.order.iter().enumerate() {
             scenario_index(format!("rankings[{i}].order[{j}].scenario"), e.scenario, n, 0)?;
         }
@@ -199,6 +476,13 @@ fn check_partial(d: &PartialDoc) -> Result<(), DocumentError> {
                 format!("{} values for {} axes", p.len(), h.axes.len()),
             ));
         }
+    }
+    if !h.axes.is_empty() {
+        let points: Vec<&[f64]> = h.points.iter().map(Vec::as_slice).collect();
+        check_design(h.design, &h.axes, h.seed, &points, |i| format!("points[{i}]"))?;
+    }
+    for (name, unit) in &d.units {
+        check_unit(|| format!("units.{}", cap(name)), name, unit)?;
     }
     if d.records.len() != h.points.len() {
         return Err(field(
@@ -253,5 +537,215 @@ mod tests {
         assert_eq!(e.to_string(), "differences[2].scenario: 7 is out of range (3 scenarios)");
         let e = scenario_index("differences[0].scenario".into(), 0, 3, 1).unwrap_err();
         assert!(e.to_string().contains("is the base"), "{e}");
+    }
+
+    mod damaged {
+        use std::sync::OnceLock;
+
+        use caspian_shipping::BASELINE_TOML;
+        use serde_json::{Value, json};
+
+        use crate::document::{Document, StudyHeader, StudyKind, sweep_doc};
+        use crate::run::{RunOutcome, run};
+        use crate::study::Study;
+
+        /// Real documents of the runner, as JSON values: a run, a sweep
+        /// (3 x 2 full factorial), a comparison and a run shard.
+        struct Docs {
+            run: Value,
+            sweep: Value,
+            compare: Value,
+            partial: Value,
+            parts: [crate::document::PartialDoc; 2],
+        }
+
+        fn docs() -> &'static Docs {
+            static DOCS: OnceLock<Docs> = OnceLock::new();
+            DOCS.get_or_init(|| {
+                let study = Study::single(BASELINE_TOML, "baseline", Some(3)).unwrap();
+                let RunOutcome::Whole { doc, records } =
+                    run(&study, 3, None, None, &|| {}).unwrap()
+                else {
+                    panic!("not whole")
+                };
+                let run_v = serde_json::to_value(Document::Run(doc)).unwrap();
+                let mut header = StudyHeader::of(&study, StudyKind::Sweep, 3);
+                header.axes = serde_json::from_value(json!([
+                    {"key": "weather.storm_rate_multiplier", "values": [1.0, 2.0, 3.0]},
+                    {"key": "port.alat.berths.rail_ferry", "values": [1.0, 2.0]},
+                ]))
+                .unwrap();
+                header.points = crate::design::full_factorial(&header.axes).unwrap();
+                let recs = vec![records.clone(); header.points.len()];
+                let units = crate::document::kpi_units(&study.points[0].plan, &records.kpi_names);
+                let sweep =
+                    serde_json::to_value(Document::Sweep(sweep_doc(&header, &recs, &units, None)))
+                        .unwrap();
+                let winter = Study::single(BASELINE_TOML, "winter", Some(3)).unwrap();
+                let primary = ["delivered_total.*".to_string()];
+                let request =
+                    crate::compare::CompareRequest { primary: &primary, ..Default::default() };
+                let cmp = crate::compare::run_compare(
+                    &[study.clone(), winter.clone(), winter],
+                    None,
+                    3,
+                    None,
+                    request,
+                    &|| {},
+                )
+                .unwrap();
+                let compare = serde_json::to_value(Document::Compare(cmp)).unwrap();
+                let shard = Some(crate::shard::Shard { index: 0, count: 2 });
+                let RunOutcome::Shard(part) = run(&study, 3, shard, None, &|| {}).unwrap() else {
+                    panic!("not a shard")
+                };
+                let partial = serde_json::to_value(Document::Partial(part.clone())).unwrap();
+                let shard = Some(crate::shard::Shard { index: 1, count: 2 });
+                let RunOutcome::Shard(part1) = run(&study, 3, shard, None, &|| {}).unwrap() else {
+                    panic!("not a shard")
+                };
+                Docs { run: run_v, sweep, compare, partial, parts: [part, part1] }
+            })
+        }
+
+        /// The error reading `doc` after `damage`, as a string.
+        fn error(doc: &Value, damage: impl FnOnce(&mut Value)) -> String {
+            let mut d = doc.clone();
+            damage(&mut d);
+            let text = serde_json::to_string_pretty(&d).unwrap();
+            Document::from_json(&text).expect_err("damaged document accepted").to_string()
+        }
+
+        fn contains(e: &str, needle: &str) {
+            assert!(e.contains(needle), "{e:?} does not contain {needle:?}");
+            assert!(e.len() < 400, "too long: {} bytes", e.len());
+        }
+
+        #[test]
+        fn undamaged_documents_are_read() {
+            let d = docs();
+            for v in [&d.run, &d.sweep, &d.compare, &d.partial] {
+                Document::from_json(&serde_json::to_string_pretty(v).unwrap()).unwrap();
+            }
+        }
+
+        #[test]
+        fn type_errors_name_their_path() {
+            let d = docs();
+            let e = error(&d.run, |v| v["kpis"]["delivered_total.oil"]["mean"] = json!({}));
+            contains(&e, "kpis.delivered_total.oil");
+            contains(&e, "expected f64");
+            let e = error(&d.run, |v| v["replications"] = json!(-1));
+            contains(&e, "replications: invalid value: integer `-1`");
+            let e = error(&d.run, |v| {
+                v["kpis"]["delivered_total.oil"].as_object_mut().unwrap().remove("p05");
+            });
+            contains(&e, "kpis.delivered_total.oil");
+            contains(&e, "p05");
+            let e = error(&d.sweep, |v| v["points"][1]["values"][0] = json!("x"));
+            contains(&e, "points[1].values[0]");
+        }
+
+        #[test]
+        fn long_values_are_not_echoed_in_full() {
+            let e = error(&docs().run, |v| v["seed"] = json!("9".repeat(2_000_000)));
+            contains(&e, "seed");
+            contains(&e, "…");
+        }
+
+        #[test]
+        fn duplicate_keys_are_refused() {
+            let text = serde_json::to_string_pretty(&docs().run).unwrap();
+            let twice =
+                text.replacen("\"kind\": \"run\"", "\"kind\": \"run\", \"kind\": \"run\"", 1);
+            let e = Document::from_json(&twice).unwrap_err().to_string();
+            contains(&e, "duplicate key `kind`");
+            let twice = text.replacen("\"mean\":", "\"mean\": 1, \"mean\":", 1);
+            let e = Document::from_json(&twice).unwrap_err().to_string();
+            contains(&e, "kpis.");
+            contains(&e, "duplicate key `mean`");
+        }
+
+        #[test]
+        fn sweep_designs_must_match_their_axes() {
+            let d = &docs().sweep;
+            let e = error(d, |v| v["axes"][0]["values"].as_array_mut().unwrap().push(json!(4.0)));
+            contains(
+                &e,
+                "points: 6 design points, but the product of the axes' lengths (4 x 2) is 8",
+            );
+            let e = error(d, |v| v["points"][2]["values"][0] = json!(1.5));
+            contains(
+                &e,
+                "points[2].values[0]: 1.5 is not a value of axis weather.storm_rate_multiplier",
+            );
+            let e = error(d, |v| {
+                v["points"][3]["values"] = v["points"][2]["values"].clone();
+            });
+            contains(&e, "points[3].values: [2.0, 1.0] repeats design point 2");
+            let e = error(d, |v| {
+                let p = v["points"].as_array_mut().unwrap();
+                p.swap(1, 2);
+                p[1]["index"] = json!(1);
+                p[2]["index"] = json!(2);
+            });
+            contains(&e, "points[1].values");
+            let e = error(d, |v| {
+                v["axes"][1]["key"] = json!("weather.storm_rate_multiplier");
+            });
+            contains(&e, "axes[1].key: weather.storm_rate_multiplier is also axes[0]");
+            let e = error(d, |v| v["design"] = json!({"kind": "latin_hypercube", "samples": 5}));
+            contains(&e, "points: 6 design points, but the design's samples is 5");
+        }
+
+        #[test]
+        fn units_must_be_their_familys() {
+            let d = docs();
+            let e = error(&d.run, |v| v["kpis"]["delivered_total.oil"]["unit"] = json!("wagons"));
+            contains(
+                &e,
+                "kpis.delivered_total.oil.unit: \"wagons\" is not a unit of delivered_total.oil (expected t)",
+            );
+            let e = error(&d.sweep, |v| {
+                v["points"][0]["kpis"]["delivered_total.oil"]["unit"] = json!("h")
+            });
+            contains(&e, "points[0].kpis.delivered_total.oil.unit");
+            let e = error(&d.compare, |v| {
+                v["summaries"][1]["delivered_total.wagons"]["unit"] = json!("t")
+            });
+            contains(&e, "summaries[1].delivered_total.wagons.unit");
+            let e = error(&d.partial, |v| v["units"]["delivered_total.oil"] = json!("vessels"));
+            contains(&e, "units.delivered_total.oil");
+            // A KPI with no family in the schema: any unit (forward compatible).
+            let mut v = d.run.clone();
+            let kpi = v["kpis"]["delivered_total.oil"].clone();
+            v["kpis"]["some_future_kpi"] = kpi;
+            v["kpis"]["some_future_kpi"]["unit"] = json!("furlongs");
+            Document::from_json(&v.to_string()).unwrap();
+        }
+
+        #[test]
+        fn comparisons_are_consistent() {
+            let d = &docs().compare;
+            let e = error(d, |v| v["differences"][1]["scenario"] = json!(1));
+            contains(&e, "differences[1].scenario: 1 is also differences[0]");
+            let e = error(d, |v| v["rankings"][0]["kpi"] = json!("no_such_kpi"));
+            contains(&e, "rankings[0].kpi: \"no_such_kpi\" is not a KPI of this comparison");
+            let e = error(d, |v| v["rankings"][0]["order"] = json!([]));
+            contains(&e, "rankings[0].order: empty");
+        }
+
+        #[test]
+        fn merge_refuses_parts_disagreeing_on_a_unit() {
+            let [a, mut b] = docs().parts.clone();
+            let name =
+                b.units.keys().find(|k| k.starts_with("delivered_total.oil")).unwrap().clone();
+            b.units.insert(name, "wagons".into());
+            let e = crate::merge::merge(&[("a".into(), a), ("b".into(), b)]).unwrap_err();
+            assert!(
+                e.0.contains("b: KPI delivered_total.oil has unit \"wagons\" but a gives \"t\""),
+                "{e}"
+            );
+        }
     }
 }

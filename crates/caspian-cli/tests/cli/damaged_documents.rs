@@ -3,7 +3,9 @@
 //! index out of range, negative, huge or null numbers, wrong types, the
 //! kind swapped, the text truncated), must make `caspian report` and
 //! `caspian plot` exit 0 or 2 with a message, never 1 or a crash; so must
-//! a damaged shard's partial result given to `caspian merge`.
+//! a damaged shard's partial result given to `caspian merge`. Messages
+//! name the field at fault and no line of them is longer than [`MAX_LINE`]
+//! bytes.
 //!
 //! `CASPIAN_FUZZ_CASES` sets the cases per document (default 40) and
 //! `CASPIAN_FUZZ_SEED` the seed.
@@ -142,6 +144,92 @@ fn exits_cleanly(args: &[&str], dir: &Path, what: &str) {
         code => panic!("caspian {args:?} after [{what}]: exit {code:?}\n{err}"),
     }
     assert!(!err.contains("panicked") && !err.contains("internal error"), "{what}: {err}");
+    short_lines(&err, what);
+}
+
+/// The longest line a message may have: values echoed from the file are
+/// cut, so a 2 MB string in a number field is not written back in full.
+const MAX_LINE: usize = 400;
+
+fn short_lines(err: &str, what: &str) {
+    for line in err.lines() {
+        assert!(line.len() <= MAX_LINE, "{what}: a {}-byte line: {line:.200}", line.len());
+    }
+}
+
+/// Every object key in `v` with the pointer of its parent, the root excluded.
+fn keys(v: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, c) in m {
+                let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                out.push((at.to_string(), k.clone()));
+                keys(c, &p, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, c) in a.iter().enumerate() {
+                keys(c, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Structural damage (a key deleted, a value of the wrong type) that makes
+/// `caspian report` exit 2 must be named in its message: by the key itself,
+/// or for a KPI's statistic, by the KPI (its fields are read together).
+#[test]
+fn exit_2_messages_name_the_damaged_field() {
+    let dir = scratch("named");
+    let (base, winter) = (scenario("baseline.toml"), scenario("severe_winter.toml"));
+    ok(&["run", &base, "-n", "2", "-q", "--json", "run.json"], &dir);
+    let axis = "port.alat.berths.rail_ferry=1,2";
+    ok(&["sweep", &base, "--axis", axis, "-n", "2", "-q", "--json", "sweep.json"], &dir);
+    ok(&["compare", &base, &winter, "-n", "2", "-q", "--json", "compare.json"], &dir);
+    let mut rng = Rng(0x5eed);
+    let mut named = 0;
+    for name in ["run.json", "sweep.json", "compare.json"] {
+        let doc: Value = serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap();
+        let mut all = Vec::new();
+        keys(&doc, "", &mut all);
+        for case in 0..25 {
+            let (parent, key) = &all[rng.below(all.len())];
+            if key == "kind" {
+                continue;
+            }
+            let mut d = doc.clone();
+            let slot = d.pointer_mut(parent).and_then(Value::as_object_mut).unwrap();
+            let what = if case % 2 == 0 {
+                slot.remove(key);
+                format!("{name}: delete {parent}/{key}")
+            } else {
+                let wrong = match slot[key] {
+                    Value::String(_) => Value::from(7),
+                    Value::Object(_) | Value::Array(_) => Value::from(true),
+                    _ => Value::from("x".repeat(100_000)),
+                };
+                slot.insert(key.clone(), wrong);
+                format!("{name}: {parent}/{key} of the wrong type")
+            };
+            std::fs::write(dir.join("bad.json"), serde_json::to_string_pretty(&d).unwrap())
+                .unwrap();
+            let out = caspian(&["report", "bad.json", "--out", "bad.html"], &dir);
+            let err = String::from_utf8_lossy(&out.stderr);
+            short_lines(&err, &what);
+            if out.status.code() != Some(2) {
+                continue; // an optional field, or one no reader needs
+            }
+            // The parent's own key (a KPI's name), not an array index.
+            let kpi = parent.rsplit('/').next().filter(|k| k.parse::<usize>().is_err());
+            assert!(
+                err.contains(key.as_str()) || kpi.is_some_and(|k| !k.is_empty() && err.contains(k)),
+                "{what}: the message does not name the field: {err}"
+            );
+            named += 1;
+        }
+    }
+    assert!(named > 20, "only {named} cases exited 2");
 }
 
 #[test]
