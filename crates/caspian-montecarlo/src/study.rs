@@ -80,6 +80,15 @@ impl Study {
             .iter()
             .map(|s| AxisSpec { key: s.key.clone(), values: s.values.clone() })
             .collect();
+        for (i, axis) in extra.iter().enumerate() {
+            if extra[..i].iter().any(|a| a.key == axis.key) {
+                return Err(StudyError::Axis {
+                    origin: source.to_string(),
+                    key: axis.key.clone(),
+                    message: "given twice with --axis; give each key once".to_string(),
+                });
+            }
+        }
         for axis in extra {
             match specs.iter_mut().find(|a| a.key == axis.key) {
                 Some(existing) => *existing = axis,

@@ -82,7 +82,7 @@ pub struct SeaArea {
     /// Identifier referenced by ports and fleets.
     pub id: String,
     /// Expected storm onsets in each calendar month, January first.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "twelve_months")]
     pub storm_onsets_per_month: [f64; 12],
     /// How long a storm lasts, in hours.
     #[serde(default = "default_storm_duration")]
@@ -288,7 +288,7 @@ pub struct Inflow {
     #[serde(default = "default_pattern")]
     pub pattern: ArrivalPattern,
     /// Relative rate in each calendar month (normalised to average 1).
-    #[serde(default = "flat_season")]
+    #[serde(default = "flat_season", deserialize_with = "twelve_months")]
     pub seasonal: [f64; 12],
     /// When the storage is full: oil parcels spill (counted as shut in) if
     /// true; trains wait at the gate if false.
@@ -302,6 +302,15 @@ fn default_pattern() -> ArrivalPattern {
 
 fn flat_season() -> [f64; 12] {
     [1.0; 12]
+}
+
+/// Exactly twelve monthly values, January first. A fixed-size array alone
+/// would let the TOML reader drop extra values silently.
+fn twelve_months<'de, D: serde::Deserializer<'de>>(d: D) -> Result<[f64; 12], D::Error> {
+    let values = Vec::<f64>::deserialize(d)?;
+    <[f64; 12]>::try_from(values.as_slice()).map_err(|_| {
+        serde::de::Error::invalid_length(values.len(), &"12 monthly values, January first")
+    })
 }
 
 /// A hinterland link draining a storage at a limited rate (the BTC pipeline

@@ -105,3 +105,26 @@ fn review_findings_stay_fixed() {
     let err = fails(&["sweep", &base, axis, "-n", "2", "--json", "left.json"], &dir, 2);
     assert!(err.contains("add --resume"), "{err}");
 }
+
+/// The same key given twice with `--axis` would leave it unclear which
+/// values ran: refused, naming the key (issue 13).
+#[test]
+fn an_axis_given_twice_is_refused() {
+    let dir = scratch("axis-twice");
+    let base = scenario("baseline.toml");
+    let err = fails(
+        &[
+            "sweep",
+            &base,
+            "--axis",
+            "port.alat.berths.rail_ferry=1",
+            "--axis",
+            "port.alat.berths.rail_ferry=3",
+            "-n",
+            "2",
+        ],
+        &dir,
+        2,
+    );
+    assert!(err.contains("port.alat.berths.rail_ferry") && err.contains("twice"), "{err}");
+}

@@ -27,6 +27,25 @@ pub(super) fn meta(c: &mut Checker, s: &Scenario) -> (SimTime, SimTime) {
     }
     let horizon = SimTime::try_from_days_f64(s.scenario.horizon_days).unwrap_or(SimTime::ZERO);
     let warmup = SimTime::try_from_days_f64(s.scenario.warmup_days).unwrap_or(SimTime::ZERO);
+    // Time is kept in whole milliseconds: a horizon or a reporting window
+    // that rounds to nothing would give KPIs over an empty window.
+    if horizon_ok && warmup_ok && s.scenario.warmup_days < s.scenario.horizon_days {
+        if horizon == SimTime::ZERO {
+            c.err(
+                "scenario.horizon_days",
+                format!("{} days rounds to zero milliseconds", s.scenario.horizon_days),
+            );
+        } else if warmup >= horizon {
+            c.err(
+                "scenario.warmup_days",
+                format!(
+                    "the reporting window from warm-up ({} days) to the horizon ({} days) rounds \
+                     to zero milliseconds",
+                    s.scenario.warmup_days, s.scenario.horizon_days
+                ),
+            );
+        }
+    }
 
     // Stream sub-ids are one byte, so each list holds at most 256 entries.
     for (table, n) in [

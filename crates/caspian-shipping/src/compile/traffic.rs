@@ -101,6 +101,12 @@ pub(super) fn sweeps(c: &mut Checker, s: &Scenario) {
             .parse::<SweepKey>()
             .map_err(SweepError::from)
             .and_then(|key| key.check(s).map(|()| key));
+        if let Some(first) = s.sweeps[..n].iter().position(|a| a.key == axis.key) {
+            c.err(
+                format!("{k}.key"),
+                format!("\"{}\" is swept twice (also sweep[{first}])", axis.key),
+            );
+        }
         let key = match key {
             Ok(key) => Some(key),
             Err(e) => {
