@@ -23,7 +23,7 @@ pub(crate) struct CommonArgs {
     /// Master seed of all random streams [default: the scenario's seed].
     #[arg(long)]
     pub(crate) seed: Option<u64>,
-    /// Worker threads [default: one per CPU core]. Results do not depend on it.
+    /// Worker threads [default: one per CPU core; at most 8 per core]. Results do not depend on it.
     #[arg(short = 't', long, value_parser = clap::value_parser!(u16).range(1..))]
     pub(crate) threads: Option<u16>,
     /// Write the summary as JSON to FILE.
@@ -107,9 +107,11 @@ pub(crate) fn read_scenario(path: Option<&Path>) -> Result<(String, String), Fai
 }
 
 /// The runner's worker pool with `threads` workers (all cores by default).
+/// Too many threads, or threads the OS will not start, are the user's or
+/// the environment's to fix: exit 2.
 pub(crate) fn pool(threads: Option<u16>) -> Result<caspian_montecarlo::pool::ThreadPool, Failure> {
     caspian_montecarlo::pool::pool(threads.map(usize::from))
-        .map_err(|e| Failure::Internal(format!("cannot start worker threads: {e}")))
+        .map_err(|e| Failure::Input(e.to_string()))
 }
 
 /// Fails early, before any work, if an output file cannot be written.

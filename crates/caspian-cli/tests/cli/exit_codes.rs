@@ -128,3 +128,12 @@ fn an_axis_given_twice_is_refused() {
     );
     assert!(err.contains("port.alat.berths.rail_ferry") && err.contains("twice"), "{err}");
 }
+
+/// `--threads 10000` used to take minutes to start its threads; above
+/// eight per available core it is refused at once (issue 13).
+#[test]
+fn thread_counts_above_the_cap_are_refused() {
+    let dir = scratch("threads-cap");
+    let err = fails(&["run", "-n", "2", "--threads", "10000"], &dir, 2);
+    assert!(err.contains("--threads 10000") && err.contains("per available core"), "{err}");
+}
