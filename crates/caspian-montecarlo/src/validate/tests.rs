@@ -1,0 +1,224 @@
+//! Unit tests of the document loader: real documents of the runner, each
+//! damaged one way, must be refused with a message naming the field.
+
+use super::*;
+
+#[test]
+fn kinds_are_told_apart() {
+    let e = |t: &str| Document::from_json(t).unwrap_err().to_string();
+    assert!(e("nope").starts_with("not JSON"));
+    assert!(e("[]").contains("expected \"kind\""));
+    assert!(e(r#"{"kind":"checkpoint"}"#).contains("--resume"));
+    assert!(e(r#"{"kind":"run"}"#).starts_with("not a valid run result: missing field"));
+    assert!(e(r#"{"kind":"bogus"}"#).contains("\"bogus\""));
+}
+
+#[test]
+fn out_of_range_scenarios_are_named() {
+    let e = scenario_index("differences[2].scenario".into(), 7, 3, 1).unwrap_err();
+    assert_eq!(e.to_string(), "differences[2].scenario: 7 is out of range (3 scenarios)");
+    let e = scenario_index("differences[0].scenario".into(), 0, 3, 1).unwrap_err();
+    assert!(e.to_string().contains("is the base"), "{e}");
+}
+
+mod damaged {
+    use std::sync::OnceLock;
+
+    use caspian_shipping::BASELINE_TOML;
+    use serde_json::{Value, json};
+
+    use crate::document::{Document, StudyHeader, StudyKind, sweep_doc};
+    use crate::run::{RunOutcome, run};
+    use crate::study::Study;
+
+    /// Real documents of the runner, as JSON values: a run, a sweep
+    /// (3 x 2 full factorial), a comparison and a run shard.
+    struct Docs {
+        run: Value,
+        sweep: Value,
+        compare: Value,
+        partial: Value,
+        parts: [crate::document::PartialDoc; 2],
+    }
+
+    fn docs() -> &'static Docs {
+        static DOCS: OnceLock<Docs> = OnceLock::new();
+        DOCS.get_or_init(|| {
+            let study = Study::single(BASELINE_TOML, "baseline", Some(3)).unwrap();
+            let RunOutcome::Whole { doc, records } = run(&study, 3, None, None, &|| {}).unwrap()
+            else {
+                panic!("not whole")
+            };
+            let run_v = serde_json::to_value(Document::Run(doc)).unwrap();
+            let mut header = StudyHeader::of(&study, StudyKind::Sweep, 3);
+            header.axes = serde_json::from_value(json!([
+                {"key": "weather.storm_rate_multiplier", "values": [1.0, 2.0, 3.0]},
+                {"key": "port.alat.berths.rail_ferry", "values": [1.0, 2.0]},
+            ]))
+            .unwrap();
+            header.points = crate::design::full_factorial(&header.axes).unwrap();
+            let recs = vec![records.clone(); header.points.len()];
+            let units = crate::document::kpi_units(&study.points[0].plan, &records.kpi_names);
+            let sweep =
+                serde_json::to_value(Document::Sweep(sweep_doc(&header, &recs, &units, None)))
+                    .unwrap();
+            let winter = Study::single(BASELINE_TOML, "winter", Some(3)).unwrap();
+            let primary = ["delivered_total.*".to_string()];
+            let request =
+                crate::compare::CompareRequest { primary: &primary, ..Default::default() };
+            let cmp = crate::compare::run_compare(
+                &[study.clone(), winter.clone(), winter],
+                None,
+                3,
+                None,
+                request,
+                &|| {},
+            )
+            .unwrap();
+            let compare = serde_json::to_value(Document::Compare(cmp)).unwrap();
+            let shard = Some(crate::shard::Shard { index: 0, count: 2 });
+            let RunOutcome::Shard(part) = run(&study, 3, shard, None, &|| {}).unwrap() else {
+                panic!("not a shard")
+            };
+            let partial = serde_json::to_value(Document::Partial(part.clone())).unwrap();
+            let shard = Some(crate::shard::Shard { index: 1, count: 2 });
+            let RunOutcome::Shard(part1) = run(&study, 3, shard, None, &|| {}).unwrap() else {
+                panic!("not a shard")
+            };
+            Docs { run: run_v, sweep, compare, partial, parts: [part, part1] }
+        })
+    }
+
+    /// The error reading `doc` after `damage`, as a string.
+    fn error(doc: &Value, damage: impl FnOnce(&mut Value)) -> String {
+        let mut d = doc.clone();
+        damage(&mut d);
+        let text = serde_json::to_string_pretty(&d).unwrap();
+        Document::from_json(&text).expect_err("damaged document accepted").to_string()
+    }
+
+    fn contains(e: &str, needle: &str) {
+        assert!(e.contains(needle), "{e:?} does not contain {needle:?}");
+        assert!(e.len() < 400, "too long: {} bytes", e.len());
+    }
+
+    #[test]
+    fn undamaged_documents_are_read() {
+        let d = docs();
+        for v in [&d.run, &d.sweep, &d.compare, &d.partial] {
+            Document::from_json(&serde_json::to_string_pretty(v).unwrap()).unwrap();
+        }
+    }
+
+    #[test]
+    fn type_errors_name_their_path() {
+        let d = docs();
+        let e = error(&d.run, |v| v["kpis"]["delivered_total.oil"]["mean"] = json!({}));
+        contains(&e, "kpis.delivered_total.oil");
+        contains(&e, "expected f64");
+        let e = error(&d.run, |v| v["replications"] = json!(-1));
+        contains(&e, "replications: invalid value: integer `-1`");
+        let e = error(&d.run, |v| {
+            v["kpis"]["delivered_total.oil"].as_object_mut().unwrap().remove("p05");
+        });
+        contains(&e, "kpis.delivered_total.oil");
+        contains(&e, "p05");
+        let e = error(&d.sweep, |v| v["points"][1]["values"][0] = json!("x"));
+        contains(&e, "points[1].values[0]");
+    }
+
+    #[test]
+    fn long_values_are_not_echoed_in_full() {
+        let e = error(&docs().run, |v| v["seed"] = json!("9".repeat(2_000_000)));
+        contains(&e, "seed");
+        contains(&e, "…");
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let text = serde_json::to_string_pretty(&docs().run).unwrap();
+        let twice = text.replacen("\"kind\": \"run\"", "\"kind\": \"run\", \"kind\": \"run\"", 1);
+        let e = Document::from_json(&twice).unwrap_err().to_string();
+        contains(&e, "duplicate key `kind`");
+        let twice = text.replacen("\"mean\":", "\"mean\": 1, \"mean\":", 1);
+        let e = Document::from_json(&twice).unwrap_err().to_string();
+        contains(&e, "kpis.");
+        contains(&e, "duplicate key `mean`");
+    }
+
+    #[test]
+    fn sweep_designs_must_match_their_axes() {
+        let d = &docs().sweep;
+        let e = error(d, |v| v["axes"][0]["values"].as_array_mut().unwrap().push(json!(4.0)));
+        contains(&e, "points: 6 design points, but the product of the axes' lengths (4 x 2) is 8");
+        let e = error(d, |v| v["points"][2]["values"][0] = json!(1.5));
+        contains(
+            &e,
+            "points[2].values[0]: 1.5 is not a value of axis weather.storm_rate_multiplier",
+        );
+        let e = error(d, |v| {
+            v["points"][3]["values"] = v["points"][2]["values"].clone();
+        });
+        contains(&e, "points[3].values: [2.0, 1.0] repeats design point 2");
+        let e = error(d, |v| {
+            let p = v["points"].as_array_mut().unwrap();
+            p.swap(1, 2);
+            p[1]["index"] = json!(1);
+            p[2]["index"] = json!(2);
+        });
+        contains(&e, "points[1].values");
+        let e = error(d, |v| {
+            v["axes"][1]["key"] = json!("weather.storm_rate_multiplier");
+        });
+        contains(&e, "axes[1].key: weather.storm_rate_multiplier is also axes[0]");
+        let e = error(d, |v| v["design"] = json!({"kind": "latin_hypercube", "samples": 5}));
+        contains(&e, "points: 6 design points, but the design's samples is 5");
+    }
+
+    #[test]
+    fn units_must_be_their_familys() {
+        let d = docs();
+        let e = error(&d.run, |v| v["kpis"]["delivered_total.oil"]["unit"] = json!("wagons"));
+        contains(
+            &e,
+            "kpis.delivered_total.oil.unit: \"wagons\" is not a unit of delivered_total.oil (expected t)",
+        );
+        let e =
+            error(&d.sweep, |v| v["points"][0]["kpis"]["delivered_total.oil"]["unit"] = json!("h"));
+        contains(&e, "points[0].kpis.delivered_total.oil.unit");
+        let e =
+            error(&d.compare, |v| v["summaries"][1]["delivered_total.wagons"]["unit"] = json!("t"));
+        contains(&e, "summaries[1].delivered_total.wagons.unit");
+        let e = error(&d.partial, |v| v["units"]["delivered_total.oil"] = json!("vessels"));
+        contains(&e, "units.delivered_total.oil");
+        // A KPI with no family in the schema: any unit (forward compatible).
+        let mut v = d.run.clone();
+        let kpi = v["kpis"]["delivered_total.oil"].clone();
+        v["kpis"]["some_future_kpi"] = kpi;
+        v["kpis"]["some_future_kpi"]["unit"] = json!("furlongs");
+        Document::from_json(&v.to_string()).unwrap();
+    }
+
+    #[test]
+    fn comparisons_are_consistent() {
+        let d = &docs().compare;
+        let e = error(d, |v| v["differences"][1]["scenario"] = json!(1));
+        contains(&e, "differences[1].scenario: 1 is also differences[0]");
+        let e = error(d, |v| v["rankings"][0]["kpi"] = json!("no_such_kpi"));
+        contains(&e, "rankings[0].kpi: \"no_such_kpi\" is not a KPI of this comparison");
+        let e = error(d, |v| v["rankings"][0]["order"] = json!([]));
+        contains(&e, "rankings[0].order: empty");
+    }
+
+    #[test]
+    fn merge_refuses_parts_disagreeing_on_a_unit() {
+        let [a, mut b] = docs().parts.clone();
+        let name = b.units.keys().find(|k| k.starts_with("delivered_total.oil")).unwrap().clone();
+        b.units.insert(name, "wagons".into());
+        let e = crate::merge::merge(&[("a".into(), a), ("b".into(), b)]).unwrap_err();
+        assert!(
+            e.0.contains("b: KPI delivered_total.oil has unit \"wagons\" but a gives \"t\""),
+            "{e}"
+        );
+    }
+}
