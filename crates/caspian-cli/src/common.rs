@@ -214,6 +214,6 @@ impl Progress {
 /// A note on stderr unless quiet.
 pub(crate) fn note(quiet: bool, message: &str) {
     if !quiet {
-        eprintln!("{message}");
+        crate::terminal::err_line(message);
     }
 }

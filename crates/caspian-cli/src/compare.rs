@@ -47,18 +47,13 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     })?;
     progress.finish();
     let elapsed = progress.elapsed();
-    print!("{}", compare_table(&doc, &c.kpis));
-    let saturation = doc.saturation_notes();
-    for line in crate::output::notes(doc.target.as_ref(), 0, &saturation) {
-        note(c.quiet && !line.starts_with("warning"), &line);
-    }
-    note(
-        c.quiet,
-        &format!(
-            "{} scenarios x {} replications in {elapsed:.2?}",
-            doc.scenarios.len(),
-            doc.replications
-        ),
+    // Result files first: whatever happens to the terminal, they are complete.
+    let table = compare_table(&doc, &c.kpis);
+    let notes = crate::output::notes(doc.target.as_ref(), 0, &doc.saturation_notes());
+    let done = format!(
+        "{} scenarios x {} replications in {elapsed:.2?}",
+        doc.scenarios.len(),
+        doc.replications
     );
     if let Some(path) = &c.csv {
         write_csv(path, &doc)?;
@@ -68,6 +63,11 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         write_document(path, &doc)?;
     }
     crate::report::write_report(c.report.as_deref(), doc, None, c.quiet)?;
+    crate::terminal::out(&table)?;
+    for line in notes {
+        note(c.quiet && !line.starts_with("warning"), &line);
+    }
+    note(c.quiet, &done);
     Ok(())
 }
 

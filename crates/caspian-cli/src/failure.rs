@@ -12,6 +12,9 @@ pub(crate) enum Failure {
     Internal(String),
     /// Stopped on request before finishing (checkpoint kept): exit code 130.
     Interrupted(String),
+    /// Standard output was closed by its reader (`| head`): the command
+    /// stops quietly with exit code 0; its result files are already written.
+    ClosedPipe,
 }
 
 impl Failure {
@@ -20,6 +23,7 @@ impl Failure {
             Failure::Input(_) => ExitCode::from(2),
             Failure::Internal(_) => ExitCode::from(1),
             Failure::Interrupted(_) => ExitCode::from(130),
+            Failure::ClosedPipe => ExitCode::SUCCESS,
         }
     }
 }
@@ -28,6 +32,7 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Input(m) | Failure::Internal(m) | Failure::Interrupted(m) => f.write_str(m),
+            Failure::ClosedPipe => f.write_str("standard output was closed"),
         }
     }
 }

@@ -3,11 +3,15 @@
 //! Exit codes: 0 success, 1 internal error (a bug; please report it),
 //! 2 bad input or usage (the message names the file, key and problem),
 //! 130 a sweep stopped by Ctrl-C or SIGTERM after the design point in
-//! progress (its checkpoint is kept for --resume).
+//! progress (its checkpoint is kept for --resume). A closed standard output
+//! (`| head`) ends a command quietly with 0; standard output or error that
+//! cannot be written otherwise is exit code 2 (see [`terminal`]).
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use crate::failure::Failure;
 
 mod common;
 mod compare;
@@ -19,6 +23,7 @@ mod report;
 mod run;
 mod sweep;
 mod table;
+mod terminal;
 mod trace;
 mod validate;
 mod warmup;
@@ -56,12 +61,15 @@ enum Command {
 fn main() -> ExitCode {
     // A panic is a bug in caspian-sim: say so plainly and exit 1, not 101.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!(
+        terminal::err_line(&format!(
             "caspian: internal error: {info}\nThis is a bug in caspian-sim; please report it with \
              the command line and scenario file."
-        );
+        ));
     }));
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage(&e),
+    };
     let outcome = std::panic::catch_unwind(|| match cli.command {
         Command::Run(a) => run::run(a),
         Command::Sweep(a) => sweep::run(a),
@@ -73,12 +81,25 @@ fn main() -> ExitCode {
         Command::Plot(a) => plot::run(a),
         Command::Report(a) => report::run(a),
     });
-    match outcome {
-        Ok(Ok(())) => ExitCode::SUCCESS,
+    let code = match outcome {
+        Ok(Ok(()) | Err(Failure::ClosedPipe)) => ExitCode::SUCCESS,
         Ok(Err(failure)) => {
-            eprintln!("caspian: {failure}");
+            terminal::err_line(&format!("caspian: {failure}"));
             failure.exit_code()
         }
         Err(_) => ExitCode::from(1),
+    };
+    // Notes or warnings that could not be written: the user did not see
+    // everything the command had to say.
+    if code == ExitCode::SUCCESS && terminal::stderr_failed() { ExitCode::from(2) } else { code }
+}
+
+/// Help, version or a usage error from the argument parser: printed like
+/// any other output, so that a full disk is exit code 2, not a silent 0.
+fn usage(e: &clap::Error) -> ExitCode {
+    let code = u8::try_from(e.exit_code()).unwrap_or(2);
+    match e.print() {
+        Err(io) if io.kind() != std::io::ErrorKind::BrokenPipe => ExitCode::from(2),
+        _ => ExitCode::from(code),
     }
 }

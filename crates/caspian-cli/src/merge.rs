@@ -10,6 +10,7 @@ use caspian_montecarlo::merge::{Merged, merge};
 use crate::common::{check_outputs, note, read_document, write_document};
 use crate::failure::Failure;
 use crate::output;
+use crate::terminal::out;
 
 #[derive(Debug, Args)]
 pub(crate) struct MergeArgs {
@@ -50,11 +51,9 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
     let merged = merge(&parts).map_err(|e| Failure::Input(e.to_string()))?;
     match merged {
         Merged::Run(doc) => {
-            print!("{}", output::run_table(&doc, &args.kpis));
+            let table = output::run_table(&doc, &args.kpis);
             let saturation = output::sentences(&doc.saturation);
-            for line in output::notes(None, doc.truncated_replications, &saturation) {
-                eprintln!("{line}");
-            }
+            let notes = output::notes(None, doc.truncated_replications, &saturation);
             if let Some(path) = &args.csv {
                 // The rows are in the parts; rebuild them in shard order.
                 let mut ordered: Vec<&PartialDoc> = parts.iter().map(|(_, p)| p).collect();
@@ -74,6 +73,10 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             if let Some(path) = &args.json {
                 write_document(path, &Document::Run(doc))?;
             }
+            out(&table)?;
+            for line in notes {
+                note(args.quiet && !line.starts_with("warning"), &line);
+            }
         }
         Merged::Sweep(doc) => {
             let patterns = if args.kpis.is_empty() {
@@ -84,13 +87,14 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             } else {
                 args.kpis.clone()
             };
-            print!("{}", output::sweep_table(&doc, &patterns));
+            let table = output::sweep_table(&doc, &patterns);
             if let Some(path) = &args.csv {
                 output::write_sweep_csv(path, &doc)?;
             }
             if let Some(path) = &args.json {
                 write_document(path, &Document::Sweep(doc))?;
             }
+            out(&table)?;
         }
     }
     note(args.quiet, &format!("merged {} parts", parts.len()));

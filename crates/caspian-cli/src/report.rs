@@ -63,7 +63,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     };
     let page = report(&doc, &inputs).map_err(|e| failure(&args.result, e))?;
     write_file(&args.out, page.html.as_bytes())?;
-    eprintln!("report with {} written to {}", charts(page.charts), args.out.display());
+    note(false, &format!("report with {} written to {}", charts(page.charts), args.out.display()));
     Ok(())
 }
 

@@ -14,6 +14,7 @@ use crate::common::{
 };
 use crate::failure::Failure;
 use crate::output;
+use crate::terminal::out;
 
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
@@ -96,27 +97,32 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             return Ok(());
         }
     };
-    print!("{}", output::run_table(&doc, &c.kpis));
-    let saturation = output::sentences(&doc.saturation);
-    for line in output::notes(doc.target.as_ref(), doc.truncated_replications, &saturation) {
-        note(c.quiet && !line.starts_with("warning"), &line);
-    }
-    note(
-        c.quiet,
-        &format!(
-            "{} replications in {:.2?} on {} threads",
-            doc.replications,
-            elapsed,
-            pool.current_num_threads()
-        ),
-    );
+    // Result files first: whatever happens to the terminal, they are complete.
     if let Some(path) = &c.csv {
         output::write_replications_csv(path, &rec)?;
     }
+    let table = output::run_table(&doc, &c.kpis);
+    let notes = output::notes(
+        doc.target.as_ref(),
+        doc.truncated_replications,
+        &output::sentences(&doc.saturation),
+    );
+    let replications = doc.replications;
     let doc = Document::Run(doc);
     if let Some(path) = &c.json {
         write_document(path, &doc)?;
     }
     crate::report::write_report(c.report.as_deref(), doc, Some(&rec), c.quiet)?;
+    out(&table)?;
+    for line in notes {
+        note(c.quiet && !line.starts_with("warning"), &line);
+    }
+    note(
+        c.quiet,
+        &format!(
+            "{replications} replications in {elapsed:.2?} on {} threads",
+            pool.current_num_threads()
+        ),
+    );
     Ok(())
 }

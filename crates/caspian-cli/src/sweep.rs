@@ -23,6 +23,7 @@ use crate::common::{
 use crate::failure::Failure;
 use crate::output;
 use crate::run::parse_shard;
+use crate::terminal::out;
 
 #[derive(Debug, Args)]
 pub(crate) struct SweepArgs {
@@ -140,7 +141,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         SweepOutcome::Whole { doc, checkpoint } => (doc, checkpoint),
     };
     let patterns = if c.kpis.is_empty() { c.target.primary() } else { c.kpis.clone() };
-    print!("{}", output::sweep_table(&doc, &patterns));
+    let table = output::sweep_table(&doc, &patterns);
     let truncated = doc.points.iter().map(|p| p.truncated_replications).sum();
     // One line per saturated waiting line, naming the points (the full text
     // per point is in the JSON).
@@ -159,10 +160,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             )
         })
         .collect();
-    for line in output::notes(doc.target.as_ref(), truncated, &saturation) {
-        note(c.quiet && !line.starts_with("warning"), &line);
-    }
-    note(c.quiet, &format!("{points} design points in {elapsed:.2?}"));
+    let notes = output::notes(doc.target.as_ref(), truncated, &saturation);
     if let Some(path) = &c.csv {
         output::write_sweep_csv(path, &doc)?;
     }
@@ -171,8 +169,14 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         write_document(path, &doc)?;
     }
     crate::report::write_report(c.report.as_deref(), doc, None, c.quiet)?;
-    // Results are safe on disk: the checkpoint is no longer needed.
+    // Results are safe on disk: the checkpoint is no longer needed, and the
+    // terminal may fail without losing anything.
     cp.remove().ok();
+    out(&table)?;
+    for line in notes {
+        note(c.quiet && !line.starts_with("warning"), &line);
+    }
+    note(c.quiet, &format!("{points} design points in {elapsed:.2?}"));
     Ok(())
 }
 
@@ -202,9 +206,9 @@ fn catch_signals(flag: &Arc<AtomicBool>, quiet: bool) {
             std::process::exit(130);
         }
         if !quiet {
-            eprintln!(
+            crate::terminal::err_line(
                 "\ncaspian: stopping after the design point in progress (interrupt again to \
-                 stop at once; finished points are kept for --resume)"
+                 stop at once; finished points are kept for --resume)",
             );
         }
     });

@@ -1,7 +1,6 @@
 //! `caspian trace`: the event log of one replication, as CSV (the format
 //! is `caspian_montecarlo::trace`'s).
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -46,18 +45,16 @@ pub(crate) fn run(args: TraceArgs) -> Result<(), Failure> {
     match &args.csv {
         Some(path) => {
             write_file(path, &bytes)?;
-            eprintln!(
+            crate::terminal::err_line(&format!(
                 "{} trace entries (events, and corridor-closure boundaries) of replication {} (seed {seed}) written to {}{}",
                 out.entries.len(),
                 args.replication,
                 path.display(),
                 if out.truncated { "; the event limit stopped the run early" } else { "" }
-            );
+            ));
         }
-        None => {
-            // A closed pipe (e.g. `| head`) is not an error worth reporting.
-            let _ = std::io::stdout().write_all(&bytes);
-        }
+        // A closed pipe (`| head`) ends quietly; a full disk is exit code 2.
+        None => crate::terminal::out_bytes(&bytes)?,
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use caspian_montecarlo::study::Study;
 
 use crate::common::read_scenario;
 use crate::failure::Failure;
+use crate::terminal::{err_line, out};
 
 #[derive(Debug, Args)]
 pub(crate) struct ValidateArgs {
@@ -22,10 +23,10 @@ pub(crate) fn run(args: ValidateArgs) -> Result<(), Failure> {
         let outcome = read_scenario(Some(path))
             .and_then(|(text, source)| Study::single(&text, &source, None).map_err(Failure::from));
         match outcome {
-            Ok(study) => println!("{}: ok (\"{}\")", path.display(), study.name),
+            Ok(study) => out(&format!("{}: ok (\"{}\")\n", path.display(), study.name))?,
             Err(e) => {
                 bad += 1;
-                eprintln!("{e}");
+                err_line(&e.to_string());
             }
         }
     }

@@ -72,31 +72,35 @@ pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
             vec![s.name.clone(), num(s.mser_days), note.to_string()]
         })
         .collect();
-    println!(
+    let mut text = format!(
         "warm-up analysis of \"{}\" ({source}): MSER-5 on Welch averages of {} replications, \
-         one observation every {} h\n",
+         one observation every {} h\n\n",
         doc.scenario, doc.replications, doc.every_h
     );
-    print!("{}", table::render(&["series", "MSER-5 warm-up (days)", "note"], &rows));
-    println!(
-        "\nsuggested warm-up: {} days (the scenario sets warmup_days = {})",
+    text.push_str(&table::render(&["series", "MSER-5 warm-up (days)", "note"], &rows));
+    text.push_str(&format!(
+        "\nsuggested warm-up: {} days (the scenario sets warmup_days = {})\n",
         doc.suggested_warmup_days.ceil(),
         doc.configured_warmup_days
-    );
+    ));
     let unsettled = doc.unsettled();
     if !unsettled.is_empty() {
-        println!(
+        text.push_str(&format!(
             "warning: {} did not settle within the first half of the horizon; \
-             lengthen horizon_days before trusting a warm-up",
+             lengthen horizon_days before trusting a warm-up\n",
             unsettled.join(", ")
-        );
+        ));
     }
+    // Result files first: whatever happens to the terminal, they are complete.
     if let Some(path) = &args.csv {
         write_csv(path, &doc)?;
-        note(args.quiet, &format!("Welch series written to {}", path.display()));
     }
     if let Some(path) = &args.json {
         write_document(path, &Document::Warmup(doc))?;
+    }
+    crate::terminal::out(&text)?;
+    if let Some(path) = &args.csv {
+        note(args.quiet, &format!("Welch series written to {}", path.display()));
     }
     Ok(())
 }

@@ -15,3 +15,4 @@ mod report_in_browser;
 mod resume;
 mod saturation;
 mod shard_and_merge;
+mod terminal;

@@ -1,0 +1,52 @@
+//! Standard output and standard error, written without panics.
+//!
+//! - Standard output carries results (tables, a trace's CSV). Every command
+//!   writes its result files before it prints, so whatever happens to the
+//!   terminal, the files are complete. A closed pipe (`caspian run | head`)
+//!   ends the command quietly with exit code 0, as `rg` or `grep` do; any
+//!   other write error (a full disk) is exit code 2 with a message.
+//! - Standard error carries notes, warnings and the final error message.
+//!   When it cannot be written the command still finishes its work, then
+//!   exits with code 2 (there is nowhere left to say why).
+
+use std::io::{ErrorKind, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::failure::Failure;
+
+/// Set once a write to standard error has failed.
+static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Writes `text` to standard output and flushes it.
+pub(crate) fn out(text: &str) -> Result<(), Failure> {
+    out_bytes(text.as_bytes())
+}
+
+/// Writes `bytes` to standard output and flushes them.
+pub(crate) fn out_bytes(bytes: &[u8]) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(bytes).and_then(|()| stdout.flush()).map_err(stdout_failure)
+}
+
+/// The failure for an error writing standard output.
+pub(crate) fn stdout_failure(e: std::io::Error) -> Failure {
+    if e.kind() == ErrorKind::BrokenPipe {
+        Failure::ClosedPipe
+    } else {
+        Failure::Input(format!("cannot write to standard output: {e}"))
+    }
+}
+
+/// Writes one line to standard error; a failure is remembered for the exit
+/// code ([`stderr_failed`]) and does not stop the command.
+pub(crate) fn err_line(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    if writeln!(stderr, "{text}").and_then(|()| stderr.flush()).is_err() {
+        STDERR_FAILED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Whether a write to standard error has failed in this process.
+pub(crate) fn stderr_failed() -> bool {
+    STDERR_FAILED.load(Ordering::Relaxed)
+}
