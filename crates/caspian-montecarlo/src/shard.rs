@@ -29,8 +29,8 @@ pub enum ShardError {
         /// The argument given.
         spec: String,
     },
-    /// The count is not a whole number above 0.
-    #[error("--shard \"{spec}\": N must be a whole number above 0")]
+    /// The count is not a whole number from 1 to `u32::MAX`.
+    #[error("--shard \"{spec}\": N must be a whole number from 1 to 4294967295")]
     Count {
         /// The argument given.
         spec: String,
@@ -145,7 +145,7 @@ mod tests {
         assert_eq!(Shard::parse("2/4", none).unwrap(), Shard { index: 2, count: 4 });
         let err = |spec: &str| Shard::parse(spec, none).unwrap_err().to_string();
         assert_eq!(err("4/4"), "--shard 4/4: the index counts from 0 and must be below 4");
-        assert_eq!(err("1/0"), "--shard \"1/0\": N must be a whole number above 0");
+        assert_eq!(err("1/0"), "--shard \"1/0\": N must be a whole number from 1 to 4294967295");
         assert_eq!(err("x"), "--shard \"x\": expected K/N or auto/N");
         assert_eq!(err("y/2"), "--shard \"y/2\": K must be a whole number or auto");
         let err = err("auto/4");

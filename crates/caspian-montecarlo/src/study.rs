@@ -150,7 +150,21 @@ impl Study {
 }
 
 fn describe(axes: &[Axis], values: &[f64]) -> String {
-    axes.iter().zip(values).map(|(a, v)| format!("{}={v}", a.key)).collect::<Vec<_>>().join(", ")
+    axes.iter()
+        .zip(values)
+        .map(|(a, v)| format!("{}={}", a.key, short_number(*v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A number as a person would write it in a message: `2`, `0.5`, and
+/// `1e308` rather than 309 digits.
+pub fn short_number(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-6..1e15).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
 }
 
 /// SHA-256 of `text`, lower-case hex.
@@ -300,5 +314,19 @@ mod tests {
             sha256_hex("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+}
+
+#[cfg(test)]
+mod short_number_tests {
+    use super::short_number;
+
+    #[test]
+    fn large_and_tiny_numbers_are_written_with_an_exponent() {
+        assert_eq!(short_number(2.0), "2");
+        assert_eq!(short_number(0.5), "0.5");
+        assert_eq!(short_number(1e308), "1e308");
+        assert_eq!(short_number(-2.5e-300), "-2.5e-300");
+        assert_eq!(short_number(0.0), "0");
     }
 }
