@@ -92,6 +92,9 @@ pub(super) fn inflows(
     inflows
 }
 
+/// The shortest outflow draw interval accepted: one minute.
+pub(super) const MIN_OUTFLOW_INTERVAL_H: f64 = 1.0 / 60.0;
+
 /// `[[outflow]]`: source storage, capacity and draw interval.
 pub(super) fn outflows(
     c: &mut Checker,
@@ -104,15 +107,22 @@ pub(super) fn outflows(
         let k = format!("outflow.{}", o.id);
         let from = lookup(c, storage_ids, format!("{k}.from"), "storage", &o.from);
         c.positive(&format!("{k}.capacity_per_year"), o.capacity_per_year, 1e15);
-        let interval_ok = c.positive(&format!("{k}.interval_h"), o.interval_h, 24.0 * 365.0);
+        // A draw fires an event while the storage holds cargo: a draw every
+        // few milliseconds would spend the whole event budget on nothing
+        // (a railway or a pipeline offtake is not metered by the second).
+        let key = format!("{k}.interval_h");
+        let interval_ok = if o.interval_h < MIN_OUTFLOW_INTERVAL_H {
+            c.err(key, format!("must be at least one minute (1/60 h), got {}", o.interval_h));
+            false
+        } else {
+            c.positive(&key, o.interval_h, 24.0 * 365.0)
+        };
+        // At least a minute, so it never rounds to zero milliseconds.
         let interval = if interval_ok {
             SimDuration::try_from_hours_f64(o.interval_h).unwrap_or(SimDuration::from_hours(6))
         } else {
             SimDuration::from_hours(6)
         };
-        if interval.ticks() == 0 {
-            c.err(format!("{k}.interval_h"), "rounds to zero milliseconds");
-        }
         outflows.push(OutflowPlan {
             id: o.id.clone(),
             from: from.unwrap_or(0),

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use crate::kpi::KpiLayout;
 use crate::scenario::{BerthClass, Scenario};
 
+mod budget;
 mod cargo;
 mod check;
 mod error;
@@ -51,6 +52,9 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
     let open_traffic = traffic::open_traffic(&mut c, s, &port_ids, &ports);
     let interdiction = traffic::interdiction(&mut c, s, horizon);
     traffic::sweeps(&mut c, s);
+    if c.errors.is_empty() {
+        budget::check(&mut c, horizon, s.scenario.max_events, &inflows, &open_traffic);
+    }
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
