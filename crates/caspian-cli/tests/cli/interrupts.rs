@@ -1,0 +1,79 @@
+//! Ctrl-C and SIGTERM stop run, compare and warmup cleanly (issue 13):
+//! exit code 130, a message saying nothing was written, and no temporary
+//! file left behind. (Sweeps, which stop after a design point and resume,
+//! are in `resume.rs`.)
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{scenario, scratch};
+
+/// Starts `caspian ARGS` in `dir` on a workload far too long to finish,
+/// sends `signal` once it is under way, and checks the clean stop.
+fn interrupted(args: &[&str], signal: &str, dir: &Path) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caspian"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The handler is installed before any work; give the command time to
+    // read its scenario and start the replications.
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(child.try_wait().unwrap().is_none(), "{args:?} finished before the signal");
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args([signal, &pid]).status().unwrap().success());
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("{args:?} did not stop within 20 s of {signal}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{args:?} {signal}: {err}");
+    assert!(err.contains("interrupted; no file was written"), "{err}");
+    let left: Vec<String> = walk(dir);
+    assert!(left.iter().all(|n| !n.contains(".tmp-")), "temporary files left: {left:?}");
+    assert!(!left.iter().any(|n| n.ends_with("out.json")), "no result file: {left:?}");
+}
+
+/// Every file name under `dir`, recursively.
+fn walk(dir: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            names.extend(walk(&path));
+        } else {
+            names.push(path.display().to_string());
+        }
+    }
+    names
+}
+
+#[test]
+fn run_stops_on_sigint_and_sigterm_leaving_no_files() {
+    for signal in ["-INT", "-TERM"] {
+        let dir = scratch(&format!("interrupt-run{signal}"));
+        let args = ["run", "-n", "100000", "-t", "1", "--json", "out.json", "--csv", "out.csv"];
+        let mut with_report = args.to_vec();
+        with_report.extend(["--report", "rep"]);
+        interrupted(&with_report, signal, &dir);
+    }
+}
+
+#[test]
+fn compare_and_warmup_stop_on_a_signal_leaving_no_files() {
+    let dir = scratch("interrupt-compare");
+    let base = scenario("baseline.toml");
+    let policy = scenario("escort_convoys.toml");
+    let compare = ["compare", &base, &policy, "-n", "100000", "-t", "1", "--json", "out.json"];
+    interrupted(&compare, "-TERM", &dir);
+    let warmup = ["warmup", &base, "-n", "100000", "-t", "1", "--json", "out.json"];
+    interrupted(&warmup, "-INT", &dir);
+}
