@@ -4,33 +4,17 @@
 //! refused at once), and a bad --checkpoint path is named for what it is.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use crate::common::{fails, ok, read, scenario, scratch};
+use crate::common::{fails, finish_within, ok, read, scenario, scratch, spawn};
 
 /// Runs `caspian ARGS` in `dir`, which must exit with code 2 within 10 s
 /// (killed and failed otherwise, so a hang cannot stall CI); returns stderr.
 fn refused_quickly(args: &[&str], dir: &Path) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_caspian"))
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(10) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("caspian {args:?} still running after 10 s");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "caspian {args:?}: {err}");
+    let what = format!("caspian {args:?}");
+    let (code, err) = finish_within(spawn(args, dir), Duration::from_secs(10), &what);
+    assert_eq!(code, 2, "{what}: {err}");
     err
 }
 

@@ -4,38 +4,24 @@
 //! are in `resume.rs`.)
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use crate::common::{scenario, scratch};
+use crate::common::{finish_within, scenario, scratch, spawn};
 
 /// Starts `caspian ARGS` in `dir` on a workload far too long to finish,
 /// sends `signal` once it is under way, and checks the clean stop.
 fn interrupted(args: &[&str], signal: &str, dir: &Path) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_caspian"))
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(args, dir);
     // The handler is installed before any work; give the command time to
     // read its scenario and start the replications.
     std::thread::sleep(Duration::from_millis(800));
     assert!(child.try_wait().unwrap().is_none(), "{args:?} finished before the signal");
     let pid = child.id().to_string();
     assert!(Command::new("kill").args([signal, &pid]).status().unwrap().success());
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            panic!("{args:?} did not stop within 20 s of {signal}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{args:?} {signal}: {err}");
+    let what = format!("{args:?} after {signal}");
+    let (code, err) = finish_within(child, Duration::from_secs(20), &what);
+    assert_eq!(code, 130, "{what}: {err}");
     assert!(err.contains("interrupted; no file was written"), "{err}");
     let left: Vec<String> = walk(dir);
     assert!(left.iter().all(|n| !n.contains(".tmp-")), "temporary files left: {left:?}");
