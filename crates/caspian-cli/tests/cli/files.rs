@@ -142,6 +142,13 @@ fn a_bad_checkpoint_path_is_named_for_what_it_is() {
     let err = sweep("notes.txt");
     assert!(err.contains("not a caspian checkpoint"), "{err}");
     assert_eq!(read(&dir, "notes.txt"), b"mine");
+    // A real checkpoint is recognised, and kept for --resume.
+    let cut = ["sweep", &base, axis, "-n", "1", "-q", "--checkpoint", "cp"];
+    let mut first = cut.to_vec();
+    first.extend(["--interrupt-after-points", "1"]);
+    fails(&first, &dir, 130);
+    let err = fails(&cut, &dir, 2);
+    assert!(err.contains("unfinished sweep exists at cp: add --resume"), "{err}");
     // A directory that refuses new files (unless the tests run as root,
     // whom permissions do not stop).
     #[cfg(unix)]

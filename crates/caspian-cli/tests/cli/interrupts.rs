@@ -63,3 +63,29 @@ fn compare_and_warmup_stop_on_a_signal_leaving_no_files() {
     let warmup = ["warmup", &base, "-n", "100000", "-t", "1", "--json", "out.json"];
     interrupted(&warmup, "-INT", &dir);
 }
+
+#[test]
+fn a_second_signal_stops_a_sweep_at_once_keeping_its_checkpoint() {
+    let dir = scratch("interrupt-sweep-twice");
+    let base = scenario("baseline.toml");
+    let args = ["sweep", &base, "-n", "100000", "-t", "1", "--json", "out.json"];
+    let child = spawn(&args, &dir);
+    let cp = dir.join("out.json.checkpoint");
+    let start = std::time::Instant::now();
+    while !cp.exists() {
+        assert!(start.elapsed() < Duration::from_secs(20), "no checkpoint after 20 s");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = child.id().to_string();
+    for signal in ["-INT", "-TERM"] {
+        assert!(Command::new("kill").args([signal, &pid]).status().unwrap().success());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (code, err) = finish_within(child, Duration::from_secs(20), "sweep after two signals");
+    assert_eq!(code, 130, "{err}");
+    assert!(err.contains("continue with --resume"), "{err}");
+    assert!(cp.exists(), "the checkpoint is kept");
+    let left = walk(&dir);
+    assert!(left.iter().all(|n| !n.contains(".tmp-")), "temporary files left: {left:?}");
+}
