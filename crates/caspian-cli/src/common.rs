@@ -136,19 +136,13 @@ pub(crate) type Named<'a> = (&'a str, Option<&'a Path>);
 /// identity ([`identity`]): symbolic and hard links, and different
 /// spellings of one path, are the same file.
 pub(crate) fn check_files(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result<(), Failure> {
-    let given = |files: &[Named<'_>]| -> Vec<(String, PathBuf)> {
-        files.iter().filter_map(|(w, p)| p.map(|p| ((*w).to_string(), p.to_path_buf()))).collect()
-    };
-    let (inputs, outputs) = (given(inputs), given(outputs));
-    for (what, p) in &outputs {
+    for &(what, p) in outputs {
+        let Some(p) = p else { continue };
         atomic::check_writable(p)
             .map_err(|e| Failure::Input(format!("cannot write {} ({what}): {e}", p.display())))?;
     }
-    let known = |files: Vec<(String, PathBuf)>| -> Vec<(String, PathBuf, Identity)> {
-        files.into_iter().filter_map(|(w, p)| identity(&p).map(|id| (w, p, id))).collect()
-    };
     let inputs = known(inputs);
-    let mut seen: Vec<(String, PathBuf, Identity)> = Vec::new();
+    let mut seen: Vec<(&str, &Path, Identity)> = Vec::new();
     for (what, p, id) in known(outputs) {
         if let Some((w, q, _)) = inputs.iter().find(|i| i.2 == id) {
             return Err(Failure::Input(format!(
@@ -167,6 +161,11 @@ pub(crate) fn check_files(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result
         seen.push((what, p, id));
     }
     Ok(())
+}
+
+/// The files given, with their identities (where they can be found).
+fn known<'a>(files: &[Named<'a>]) -> Vec<(&'a str, &'a Path, Identity)> {
+    files.iter().filter_map(|&(what, p)| Some((what, p?, identity(p?)?))).collect()
 }
 
 /// Writes a result document atomically: pretty JSON, or compact for a
