@@ -8,11 +8,13 @@ use std::time::{Duration, Instant};
 
 use caspian_montecarlo::atomic;
 use caspian_montecarlo::document::Document;
+use caspian_montecarlo::input::InputKind;
 use caspian_montecarlo::sequential::{DEFAULT_PRIMARY, Target};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::failure::Failure;
+use crate::files::{Identity, identity, read_input};
 
 /// Options shared by run, sweep and compare.
 #[derive(Debug, Args)]
@@ -43,6 +45,16 @@ pub(crate) struct CommonArgs {
     pub(crate) quiet: bool,
     #[command(flatten)]
     pub(crate) target: TargetArgs,
+}
+
+impl CommonArgs {
+    /// The files run, sweep and compare write: `--json`, `--csv` and those
+    /// of `--report` (`report`, from [`crate::report::prepare_dir`]).
+    pub(crate) fn outputs<'a>(&'a self, report: &'a [PathBuf]) -> Vec<Named<'a>> {
+        let mut files = vec![("--json", self.json.as_deref()), ("--csv", self.csv.as_deref())];
+        files.extend(report.iter().map(|p| ("--report", Some(p.as_path()))));
+        files
+    }
 }
 
 /// Sequential stopping options.
@@ -99,8 +111,7 @@ pub(crate) fn read_scenario(path: Option<&Path>) -> Result<(String, String), Fai
             Ok((caspian_montecarlo::BASELINE_TOML.to_string(), "embedded baseline".to_string()))
         }
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| Failure::Input(format!("cannot read {}: {e}", p.display())))?;
+            let text = read_input(p, InputKind::Scenario)?;
             Ok((text, p.display().to_string()))
         }
     }
@@ -114,13 +125,47 @@ pub(crate) fn pool(threads: Option<u16>) -> Result<caspian_montecarlo::pool::Thr
         .map_err(|e| Failure::Input(e.to_string()))
 }
 
-/// Fails early, before any work, if an output file cannot be written.
-pub(crate) fn check_outputs(paths: &[Option<&PathBuf>]) -> Result<(), Failure> {
-    for p in paths.iter().flatten() {
+/// A file a command reads or writes, if given, with the option or argument
+/// that names it (for messages): `("--json", Some(path))`.
+pub(crate) type Named<'a> = (&'a str, Option<&'a Path>);
+
+/// Checks a command's files before any work, so that no output destroys
+/// an input or another output: every output can be written (a regular
+/// file or a new one, in a writable directory), no output is one of the
+/// inputs, and no two outputs are the same file. Files are compared by
+/// identity ([`identity`]): symbolic and hard links, and different
+/// spellings of one path, are the same file.
+pub(crate) fn check_files(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result<(), Failure> {
+    for &(what, p) in outputs {
+        let Some(p) = p else { continue };
         atomic::check_writable(p)
-            .map_err(|e| Failure::Input(format!("cannot write {}: {e}", p.display())))?;
+            .map_err(|e| Failure::Input(format!("cannot write {} ({what}): {e}", p.display())))?;
+    }
+    let inputs = known(inputs);
+    let mut seen: Vec<(&str, &Path, Identity)> = Vec::new();
+    for (what, p, id) in known(outputs) {
+        if let Some((w, q, _)) = inputs.iter().find(|i| i.2 == id) {
+            return Err(Failure::Input(format!(
+                "{what} {} is the input {w} {}: writing it would destroy it; choose another file",
+                p.display(),
+                q.display()
+            )));
+        }
+        if let Some((w, q, _)) = seen.iter().find(|o| o.2 == id) {
+            return Err(Failure::Input(format!(
+                "{w} {} and {what} {} are the same file; each output needs its own",
+                q.display(),
+                p.display()
+            )));
+        }
+        seen.push((what, p, id));
     }
     Ok(())
+}
+
+/// The files given, with their identities (where they can be found).
+fn known<'a>(files: &[Named<'a>]) -> Vec<(&'a str, &'a Path, Identity)> {
+    files.iter().filter_map(|&(what, p)| Some((what, p?, identity(p?)?))).collect()
 }
 
 /// Writes a result document atomically: pretty JSON, or compact for a
@@ -133,8 +178,7 @@ pub(crate) fn write_document(path: &Path, doc: &Document) -> Result<(), Failure>
 /// Reads a result document of any kind, checked ([`Document::from_json`]):
 /// a damaged file fails with exit code 2 and a message naming the field.
 pub(crate) fn read_document(path: &Path) -> Result<Document, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))?;
+    let text = read_input(path, InputKind::Result)?;
     Document::from_json(&text).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
 }
 

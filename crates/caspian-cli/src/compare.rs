@@ -10,7 +10,7 @@ use caspian_montecarlo::select;
 use caspian_montecarlo::study::Study;
 
 use crate::common::{
-    CommonArgs, Progress, check_outputs, csv_num, csv_writer, finish_csv, note, pool,
+    CommonArgs, Named, Progress, check_files, csv_num, csv_writer, finish_csv, note, pool,
     read_scenario, write_document,
 };
 use crate::failure::Failure;
@@ -36,8 +36,10 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         studies.push(Study::single(&text, &source, None)?);
     }
     let target = c.target.target(c.replications)?;
-    check_outputs(&[c.json.as_ref(), c.csv.as_ref()])?;
-    crate::report::prepare_dir(c.report.as_deref())?;
+    let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
+    let inputs: Vec<Named<'_>> =
+        args.scenarios.iter().map(|p| ("SCENARIO", Some(p.as_path()))).collect();
+    check_files(&inputs, &c.outputs(&report))?;
     let pool = pool(c.threads)?;
     let progress = Progress::new(studies.len() as u64 * c.replications, c.quiet);
     let primary = c.target.primary();

@@ -2,8 +2,9 @@
 //!
 //! Exit codes: 0 success, 1 internal error (a bug; please report it),
 //! 2 bad input or usage (the message names the file, key and problem),
-//! 130 a sweep stopped by Ctrl-C or SIGTERM after the design point in
-//! progress (its checkpoint is kept for --resume). A closed standard output
+//! 130 stopped by Ctrl-C or SIGTERM (a sweep after the design point in
+//! progress, its checkpoint kept for --resume; other commands at once,
+//! leaving no temporary file, see [`signals`]). A closed standard output
 //! (`| head`) ends a command quietly with 0; standard output or error that
 //! cannot be written otherwise is exit code 2 (see [`terminal`]).
 
@@ -16,11 +17,13 @@ use crate::failure::Failure;
 mod common;
 mod compare;
 mod failure;
+mod files;
 mod merge;
 mod output;
 mod plot;
 mod report;
 mod run;
+mod signals;
 mod sweep;
 mod table;
 mod terminal;
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage(&e),
     };
+    signals::install();
     let outcome = std::panic::catch_unwind(|| match cli.command {
         Command::Run(a) => run::run(a),
         Command::Sweep(a) => sweep::run(a),

@@ -7,7 +7,7 @@ use clap::Args;
 use caspian_montecarlo::document::{Document, PartialDoc};
 use caspian_montecarlo::merge::{Merged, merge};
 
-use crate::common::{check_outputs, note, read_document, write_document};
+use crate::common::{Named, check_files, note, read_document, write_document};
 use crate::failure::Failure;
 use crate::output;
 use crate::terminal::out;
@@ -32,7 +32,8 @@ pub(crate) struct MergeArgs {
 }
 
 pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
-    check_outputs(&[args.json.as_ref(), args.csv.as_ref()])?;
+    let inputs: Vec<Named<'_>> = args.parts.iter().map(|p| ("PART", Some(p.as_path()))).collect();
+    check_files(&inputs, &[("--json", args.json.as_deref()), ("--csv", args.csv.as_deref())])?;
     let mut parts = Vec::new();
     for path in &args.parts {
         let name = path.display().to_string();

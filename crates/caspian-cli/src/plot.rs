@@ -15,7 +15,7 @@ use caspian_report::story::{parse_trace, story_svg};
 use caspian_report::sweep::{SweepRequest, sweep_series, sweep_svg};
 use caspian_report::{Replications, ReportError, ResultDoc};
 
-use crate::common::{check_outputs, write_file};
+use crate::common::{check_files, write_file};
 use crate::failure::Failure;
 
 #[derive(Debug, Args)]
@@ -61,10 +61,10 @@ pub(crate) fn failure(context: &Path, e: ReportError) -> Failure {
     }
 }
 
-/// Reads a text file, failing with exit code 2.
+/// Reads a result, CSV or trace file, failing with exit code 2 (not a
+/// regular file, beyond the cap, not text).
 pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))
+    crate::files::read_input(path, caspian_montecarlo::input::InputKind::Result)
 }
 
 /// Reads a result document.
@@ -106,7 +106,14 @@ fn one_kpi(kpis: &[String], example: &str) -> Result<String, Failure> {
 }
 
 pub(crate) fn run(args: PlotArgs) -> Result<(), Failure> {
-    check_outputs(&[Some(&args.out)])?;
+    check_files(
+        &[
+            ("RESULT", args.result.as_deref()),
+            ("--replications-csv", args.replications_csv.as_deref()),
+            ("--trace", args.trace.as_deref()),
+        ],
+        &[("--out", Some(&args.out))],
+    )?;
     let doc = args.result.as_deref().map(read_result).transpose()?;
     let ctx = args.result.clone().unwrap_or_else(|| PathBuf::from("result"));
     let fail = |e| failure(&ctx, e);

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use caspian_montecarlo::atomic;
 use caspian_montecarlo::document::Document;
 use caspian_montecarlo::records::PointRecords;
 use caspian_report::html::{ReportInputs, report};
@@ -39,7 +38,14 @@ pub(crate) struct ReportArgs {
 }
 
 pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
-    crate::common::check_outputs(&[Some(&args.out)])?;
+    crate::common::check_files(
+        &[
+            ("RESULT", Some(&args.result)),
+            ("--replications-csv", args.replications_csv.as_deref()),
+            ("--trace", args.trace.as_deref()),
+        ],
+        &[("--out", Some(&args.out))],
+    )?;
     let doc = read_result(&args.result)?;
     let reps = args.replications_csv.as_deref().map(read_replications).transpose()?;
     if reps.is_some() && !matches!(doc, ResultDoc::Run(_)) {
@@ -71,16 +77,21 @@ fn charts(n: usize) -> String {
     if n == 1 { "1 chart".into() } else { format!("{n} charts") }
 }
 
-/// Prepares the directory of `--report DIR` before any work: creates it and
-/// checks a file can be written there.
-pub(crate) fn prepare_dir(dir: Option<&Path>) -> Result<(), Failure> {
-    let Some(dir) = dir else { return Ok(()) };
+/// Prepares the directory of `--report DIR` before any work: creates it,
+/// and returns the files that will be written there (`report.html`, and
+/// for a run `replications.csv`) for the command's check of its files.
+pub(crate) fn prepare_dir(dir: Option<&Path>, run: bool) -> Result<Vec<PathBuf>, Failure> {
+    let Some(dir) = dir else { return Ok(Vec::new()) };
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure::Input(format!("cannot create {}: {e}", dir.display())))?;
-    let page = dir.join("report.html");
-    atomic::check_writable(&page)
-        .map_err(|e| Failure::Input(format!("cannot write {}: {e}", page.display())))
+    let names: &[&str] = if run { &[PAGE, REPLICATIONS] } else { &[PAGE] };
+    Ok(names.iter().map(|n| dir.join(n)).collect())
 }
+
+/// The report's page in `--report DIR`.
+const PAGE: &str = "report.html";
+/// A run's replications in `--report DIR`.
+const REPLICATIONS: &str = "replications.csv";
 
 fn write_page(
     dir: &Path,
@@ -89,7 +100,7 @@ fn write_page(
     quiet: bool,
 ) -> Result<(), Failure> {
     let inputs = ReportInputs { replications: reps, ..ReportInputs::default() };
-    let path = dir.join("report.html");
+    let path = dir.join(PAGE);
     let page = report(doc, &inputs).map_err(|e| failure(&path, e))?;
     write_file(&path, page.html.as_bytes())?;
     note(quiet, &format!("report with {} written to {}", charts(page.charts), path.display()));
@@ -107,12 +118,12 @@ pub(crate) fn write_report(
     let Some(dir) = dir else { return Ok(()) };
     let reps = match rec {
         Some(rec) => {
-            crate::output::write_replications_csv(&dir.join("replications.csv"), rec)?;
+            crate::output::write_replications_csv(&dir.join(REPLICATIONS), rec)?;
             Some(Replications::from_records(rec))
         }
         None => None,
     };
-    let path = dir.join("report.html");
+    let path = dir.join(PAGE);
     let doc = ResultDoc::from_document(doc).map_err(|e| failure(&path, e))?;
     write_page(dir, &doc, reps.as_ref(), quiet)
 }

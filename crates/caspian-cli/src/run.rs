@@ -9,9 +9,7 @@ use caspian_montecarlo::run::{self as runner, RunOutcome};
 use caspian_montecarlo::shard::Shard;
 use caspian_montecarlo::study::Study;
 
-use crate::common::{
-    CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_document,
-};
+use crate::common::{CommonArgs, Progress, check_files, note, pool, read_scenario, write_document};
 use crate::failure::Failure;
 use crate::output;
 use crate::terminal::out;
@@ -62,8 +60,8 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let study = Study::single(&text, &source, c.seed)?;
     let target = c.target.target(c.replications)?;
     let shard = parse_shard(args.shard.as_deref(), c)?;
-    check_outputs(&[c.json.as_ref(), c.csv.as_ref()])?;
-    crate::report::prepare_dir(c.report.as_deref())?;
+    let report = crate::report::prepare_dir(c.report.as_deref(), true)?;
+    check_files(&[("SCENARIO", args.scenario.as_deref())], &c.outputs(&report))?;
     let pool = pool(c.threads)?;
     let range = caspian_montecarlo::shard::share(shard, c.replications);
     let progress = Progress::new(range.end - range.start, c.quiet);

@@ -5,8 +5,6 @@
 //! prints.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
 
@@ -17,9 +15,7 @@ use caspian_montecarlo::sweep_run::{
     Resumed, SweepHooks, SweepOutcome, SweepRequest, check_checkpoint, run_sweep,
 };
 
-use crate::common::{
-    CommonArgs, Progress, check_outputs, note, pool, read_scenario, write_document,
-};
+use crate::common::{CommonArgs, Progress, check_files, note, pool, read_scenario, write_document};
 use crate::failure::Failure;
 use crate::output;
 use crate::run::parse_shard;
@@ -87,15 +83,15 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                 .into(),
         ));
     }
-    let outputs: Vec<&Path> = [c.json.as_deref(), c.csv.as_deref()].into_iter().flatten().collect();
-    check_checkpoint(&cp_path, &outputs, args.resume)?;
-    check_outputs(&[c.json.as_ref(), c.csv.as_ref(), Some(&cp_path)])?;
-    crate::report::prepare_dir(c.report.as_deref())?;
+    check_checkpoint(&cp_path, args.resume)?;
+    let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
+    let mut outputs = c.outputs(&report);
+    outputs.push(("--checkpoint", Some(&cp_path)));
+    check_files(&[("SCENARIO", Some(&args.scenario))], &outputs)?;
     let pool = pool(c.threads)?;
     let range = share(shard, c.replications);
     let points = study.points.len() as u64;
     let progress = Progress::new(points * (range.end - range.start), c.quiet);
-    let stop = Arc::new(AtomicBool::new(false));
     let request = SweepRequest {
         study: &study,
         replications: c.replications,
@@ -106,9 +102,13 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         stop_after_points: args.interrupt_after_points,
     };
     let resumed = |r: Resumed| note(c.quiet, &resumed_note(&cp_path, r));
-    let started = || catch_signals(&stop, c.quiet);
-    let hooks =
-        SweepHooks { stop: &stop, tick: &|| progress.tick(), resumed: &resumed, started: &started };
+    let started = || graceful_stop(&cp_path, c.quiet);
+    let hooks = SweepHooks {
+        stop: crate::signals::stop_flag(),
+        tick: &|| progress.tick(),
+        resumed: &resumed,
+        started: &started,
+    };
     let outcome = pool.install(|| run_sweep(&request, hooks));
     progress.finish();
     let elapsed = progress.elapsed();
@@ -194,24 +194,20 @@ fn resumed_note(path: &Path, resumed: Resumed) -> String {
     }
 }
 
-/// Installs a handler for Ctrl-C (SIGINT) and SIGTERM (what Slurm and
-/// Kubernetes send at a time limit or cancellation): the first one asks the
-/// sweep to stop after the design point in progress, whose checkpoint is then
-/// complete; a second one stops at once (the checkpoint still holds every
-/// finished point). Sets `flag`, which the sweep polls.
-fn catch_signals(flag: &Arc<AtomicBool>, quiet: bool) {
-    let seen = Arc::clone(flag);
-    let installed = ctrlc::set_handler(move || {
-        if seen.swap(true, Ordering::Relaxed) {
-            std::process::exit(130);
-        }
-        if !quiet {
-            crate::terminal::err_line(
-                "\ncaspian: stopping after the design point in progress (interrupt again to \
-                 stop at once; finished points are kept for --resume)",
-            );
-        }
-    });
+/// Once the checkpoint exists: the first Ctrl-C or SIGTERM stops the sweep
+/// after the design point in progress, whose checkpoint is then complete; a
+/// second one stops at once (the checkpoint still holds every finished
+/// point). See [`crate::signals`].
+fn graceful_stop(checkpoint: &Path, quiet: bool) {
+    let installed = crate::signals::stop_gracefully(
+        quiet,
+        "\ncaspian: stopping after the design point in progress (interrupt again to stop at once; \
+         finished points are kept for --resume)",
+        &format!(
+            "caspian: finished design points are kept in {}; continue with --resume",
+            checkpoint.display()
+        ),
+    );
     if let Err(e) = installed {
         // Without the handler a signal ends the process as usual, and the
         // checkpoint still holds every finished point.

@@ -8,7 +8,7 @@ use clap::Args;
 use caspian_montecarlo::study::Study;
 use caspian_montecarlo::trace;
 
-use crate::common::{check_outputs, read_scenario, write_file};
+use crate::common::{check_files, read_scenario, write_file};
 use crate::failure::Failure;
 
 #[derive(Debug, Args)]
@@ -36,7 +36,7 @@ pub(crate) fn run(args: TraceArgs) -> Result<(), Failure> {
             trace::MAX_REPLICATION
         )));
     }
-    check_outputs(&[args.csv.as_ref()])?;
+    check_files(&[("SCENARIO", args.scenario.as_deref())], &[("--csv", args.csv.as_deref())])?;
     let seed = study.seed;
     let out = trace::record(&study.points[0].plan, seed, args.replication);
     let mut bytes = Vec::new();

@@ -9,7 +9,7 @@ use caspian_montecarlo::document::Document;
 use caspian_montecarlo::warmup::{self, WarmupDoc, WarmupRequest};
 
 use crate::common::{
-    Progress, check_outputs, csv_num, csv_writer, finish_csv, note, pool, read_scenario,
+    Progress, check_files, csv_num, csv_writer, finish_csv, note, pool, read_scenario,
     write_document,
 };
 use crate::failure::Failure;
@@ -47,7 +47,10 @@ pub(crate) struct WarmupArgs {
 
 pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
     let (text, source) = read_scenario(args.scenario.as_deref())?;
-    check_outputs(&[args.csv.as_ref(), args.json.as_ref()])?;
+    check_files(
+        &[("SCENARIO", args.scenario.as_deref())],
+        &[("--csv", args.csv.as_deref()), ("--json", args.json.as_deref())],
+    )?;
     let pool = pool(args.threads)?;
     let progress = Progress::new(args.replications, args.quiet);
     let req = WarmupRequest {

@@ -1,27 +1,58 @@
 //! Writing result files so that a reader never sees half a file: write a
 //! temporary file next to the target, flush it to disk, then rename it over
 //! the target (atomic on POSIX file systems).
+//!
+//! A symbolic link is written through: the file it points at is replaced,
+//! and the link stays. Temporary files being written are registered, so
+//! that a process stopped by a signal removes them before it exits
+//! ([`exit_abandoning`]): a temporary file exists only while a file is
+//! being written.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
-/// Writes `bytes` to `path` atomically.
+/// Temporary files being written now, and files completed.
+#[derive(Debug)]
+struct Registry {
+    pending: Vec<PathBuf>,
+    done: Vec<PathBuf>,
+}
+
+static REGISTRY: Mutex<Registry> = Mutex::new(Registry { pending: Vec::new(), done: Vec::new() });
+
+fn registry() -> MutexGuard<'static, Registry> {
+    REGISTRY.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Writes `bytes` to `path` atomically (through a symbolic link, to the
+/// file it points at).
 ///
 /// # Errors
 /// The I/O error; the temporary file is removed and `path` is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    refuse_special(path)?;
-    let tmp = temp_path(path);
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
+    let target = resolve_links(path)?;
+    refuse_special(&target)?;
+    let tmp = temp_path(&target);
+    // Created and registered under the lock, renamed or removed under it:
+    // `exit_abandoning` sees either no temporary file or a registered one.
+    let mut file = {
+        let mut reg = registry();
+        let file = fs::File::create(&tmp)?;
+        reg.pending.push(tmp.clone());
+        file
+    };
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    drop(file);
+    let mut reg = registry();
+    let result = written.and_then(|()| fs::rename(&tmp, &target));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
+    } else {
+        reg.done.push(path.to_path_buf());
     }
+    reg.pending.retain(|t| t != &tmp);
     result
 }
 
@@ -31,10 +62,48 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// # Errors
 /// The I/O error explaining why not.
 pub fn check_writable(path: &Path) -> io::Result<()> {
-    refuse_special(path)?;
-    let tmp = temp_path(path);
+    let target = resolve_links(path)?;
+    refuse_special(&target)?;
+    let tmp = temp_path(&target);
+    let _reg = registry();
     fs::File::create(&tmp)?;
     fs::remove_file(&tmp)
+}
+
+/// For a process stopped by a signal: removes every temporary file being
+/// written, runs `last_words` with the files completed so far (to say
+/// what was written), and exits with `code`. The registry stays locked
+/// until the process is gone, so no new temporary file appears meanwhile.
+pub fn exit_abandoning(code: i32, last_words: impl FnOnce(&[PathBuf])) -> ! {
+    let mut reg = registry();
+    for tmp in reg.pending.drain(..) {
+        let _ = fs::remove_file(tmp);
+    }
+    last_words(&reg.done);
+    std::process::exit(code)
+}
+
+/// The file that `path` names once symbolic links are followed (the link
+/// itself when it dangles: its target is then created). Relative links are
+/// resolved from the link's directory.
+///
+/// # Errors
+/// More than 40 links in a chain (a loop), or a link that cannot be read.
+pub fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = fs::read_link(&p)?;
+                p = match p.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
 }
 
 /// Renaming over a directory, a device (`/dev/full`), a pipe or a socket
@@ -84,6 +153,20 @@ mod tests {
         }
         let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "only out.json remains");
+        // A symbolic link is written through and stays a link.
+        #[cfg(unix)]
+        {
+            let link = dir.join("link.json");
+            std::os::unix::fs::symlink("out.json", &link).unwrap();
+            write_atomic(&link, b"third").unwrap();
+            assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+            assert_eq!(fs::read(&target).unwrap(), b"third");
+            let dangling = dir.join("dangling.json");
+            std::os::unix::fs::symlink("new.json", &dangling).unwrap();
+            write_atomic(&dangling, b"new").unwrap();
+            assert!(fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+            assert_eq!(fs::read(dir.join("new.json")).unwrap(), b"new");
+        }
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -10,7 +10,7 @@
 //! their index, the finished sweep equals an uninterrupted one.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,7 @@ use thiserror::Error;
 
 use crate::atomic;
 use crate::document::StudyHeader;
+use crate::input::{InputError, InputKind, read_text};
 use crate::merge::difference;
 use crate::records::{PointRecords, Row};
 use crate::shard::Shard;
@@ -120,17 +121,27 @@ impl Checkpoint {
     }
 }
 
+/// Whether the regular file at `path` starts as a checkpoint does (its
+/// header's `kind` comes first); reads a few bytes only.
+pub fn looks_like_one(path: &Path) -> bool {
+    const START: &[u8] = br#"{"kind":"checkpoint""#;
+    let mut head = [0; START.len()];
+    File::open(path).and_then(|mut f| io::Read::read_exact(&mut f, &mut head)).is_ok()
+        && head == START
+}
+
 /// A checkpoint that cannot be resumed from.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum CheckpointError {
-    /// The file cannot be read.
+    /// The file cannot be read: not a regular file, too large, or the I/O
+    /// error.
     #[error("cannot read checkpoint {path}: {source}")]
     Read {
         /// The file, as displayed.
         path: String,
-        /// The I/O error.
-        source: io::Error,
+        /// Why not.
+        source: InputError,
     },
     /// The file is empty.
     #[error("checkpoint {path} is empty")]
@@ -206,9 +217,8 @@ pub fn load(
 ) -> Result<(Vec<PointRecords>, bool), CheckpointError> {
     let name = || path.display().to_string();
     let read = |source| CheckpointError::Read { path: name(), source };
-    let file = File::open(path).map_err(read)?;
-    let lines: Vec<String> =
-        BufReader::new(file).lines().collect::<Result<_, _>>().map_err(read)?;
+    let text = read_text(path, InputKind::Result).map_err(read)?;
+    let lines: Vec<&str> = text.lines().collect();
     let first = lines.first().ok_or_else(|| CheckpointError::Empty { path: name() })?;
     let head: CheckpointHeader = serde_json::from_str(first)
         .map_err(|source| CheckpointError::NotACheckpoint { path: name(), source })?;

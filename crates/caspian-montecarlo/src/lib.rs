@@ -19,7 +19,8 @@
 //! - [`stats`]: Student-t intervals, quantiles, paired differences.
 //! - [`sequential`]: add replications until a target precision is reached.
 //! - [`compare`]: paired comparison and multiple comparison with the best.
-//! - [`document`]: the JSON result files; [`atomic`]: how they are written.
+//! - [`document`]: the JSON result files; [`atomic`]: how they are written;
+//!   [`input`]: how input files are read (regular files, size caps).
 //! - [`mser`]: MSER-5 warm-up suggestion; [`warmup`]: the warm-up pilot.
 //! - [`trace`]: one replication's event trace and the trace file (CSV).
 //! - [`validate`]: reading documents safely; [`replication_csv`]: the
@@ -48,6 +49,7 @@ pub mod design;
 pub mod document;
 pub mod error;
 pub mod execute;
+pub mod input;
 pub mod json;
 pub mod merge;
 pub mod mser;

@@ -108,12 +108,21 @@ pub enum SweepOutcome {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SweepError {
-    /// The checkpoint file is also one of the outputs.
+    /// The checkpoint path cannot be used: a directory, a device, a FIFO,
+    /// or a path whose type cannot be read.
+    #[error("--checkpoint {path} {why}")]
+    Unusable {
+        /// The checkpoint, as displayed.
+        path: String,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// A file that is not a checkpoint is where the checkpoint would go.
     #[error(
-        "--checkpoint {path} is also an output file; the checkpoint is deleted when the sweep \
-         finishes, so it must be a different file"
+        "--checkpoint {path}: a file that is not a caspian checkpoint is there; it would be \
+         overwritten: choose another --checkpoint or delete it"
     )]
-    CheckpointIsOutput {
+    NotACheckpoint {
         /// The checkpoint, as displayed.
         path: String,
     },
@@ -134,29 +143,28 @@ pub enum SweepError {
     Run(#[from] RunError),
 }
 
-/// Checks, before any work, that the checkpoint at `path` is none of
-/// `outputs` and that an existing one is resumed, not overwritten.
+/// Checks, before any work, that the checkpoint path `path` names a
+/// regular file or nothing, and that an existing checkpoint is resumed,
+/// not overwritten. (That it differs from the outputs, and that its
+/// directory is writable, is the caller's check of all its files.)
 ///
 /// # Errors
-/// [`SweepError::CheckpointIsOutput`] or [`SweepError::Unfinished`].
-pub fn check_checkpoint(path: &Path, outputs: &[&Path], resume: bool) -> Result<(), SweepError> {
-    if outputs.iter().any(|p| same_file(p, path)) {
-        return Err(SweepError::CheckpointIsOutput { path: path.display().to_string() });
+/// [`SweepError::Unusable`], [`SweepError::NotACheckpoint`] or
+/// [`SweepError::Unfinished`].
+pub fn check_checkpoint(path: &Path, resume: bool) -> Result<(), SweepError> {
+    let shown = || path.display().to_string();
+    let unusable = |why: String| SweepError::Unusable { path: shown(), why };
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(unusable(format!("cannot be inspected: {e}"))),
+        Ok(m) if m.is_dir() => Err(unusable("is a directory; a checkpoint is a file".into())),
+        Ok(m) if !m.is_file() => Err(unusable(
+            "is not a regular file (a device, FIFO or socket); a checkpoint is a file".into(),
+        )),
+        Ok(_) if resume => Ok(()),
+        Ok(_) if checkpoint::looks_like_one(path) => Err(SweepError::Unfinished { path: shown() }),
+        Ok(_) => Err(SweepError::NotACheckpoint { path: shown() }),
     }
-    if !resume && path.exists() {
-        return Err(SweepError::Unfinished { path: path.display().to_string() });
-    }
-    Ok(())
-}
-
-/// Whether two paths name the same file (compared after resolving the
-/// directory, since the file itself may not exist yet).
-fn same_file(a: &Path, b: &Path) -> bool {
-    let resolve = |p: &Path| {
-        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        dir.canonicalize().ok().map(|d| d.join(p.file_name().unwrap_or_default()))
-    };
-    a == b || matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// Runs the sweep of `req` on the current rayon pool, saving the

@@ -4,7 +4,8 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// Runs `caspian ARGS` in `dir`, with no array-job index in the environment.
 pub(crate) fn caspian(args: &[&str], dir: &Path) -> Output {
@@ -15,6 +16,39 @@ pub(crate) fn caspian(args: &[&str], dir: &Path) -> Output {
         .env_remove("JOB_COMPLETION_INDEX")
         .output()
         .expect("the binary runs")
+}
+
+/// Starts `caspian ARGS` in `dir` (standard output discarded, standard
+/// error piped) without waiting for it.
+pub(crate) fn spawn(args: &[&str], dir: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_caspian"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts")
+}
+
+/// Waits for a child of [`spawn`] at most `limit` (then kills it and fails
+/// the test: a hang must not stall CI); returns (exit code, standard error),
+/// the code -1 for a death by signal. A panic fails the test.
+pub(crate) fn finish_within(mut child: Child, limit: Duration, what: &str) -> (i32, String) {
+    let start = Instant::now();
+    while child.try_wait().expect("wait on the binary").is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} still running after {limit:?}: a hang");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().expect("the binary's output");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!err.contains("panicked"), "{what} panicked: {err}");
+    (out.status.code().unwrap_or(-1), err)
 }
 
 /// Runs a command that must succeed; returns its output.

@@ -100,8 +100,8 @@ fn review_findings_stay_fixed() {
     assert!(err.contains("caspian merge"), "{err}");
     let err =
         fails(&["sweep", &base, axis, "--json", "same.json", "--checkpoint", "same.json"], &dir, 2);
-    assert!(err.contains("also an output file"), "{err}");
-    std::fs::write(dir.join("left.json.checkpoint"), "{}").unwrap();
+    assert!(err.contains("are the same file"), "{err}");
+    std::fs::write(dir.join("left.json.checkpoint"), "{\"kind\":\"checkpoint\"}").unwrap();
     let err = fails(&["sweep", &base, axis, "-n", "2", "--json", "left.json"], &dir, 2);
     assert!(err.contains("add --resume"), "{err}");
 }

@@ -4,37 +4,16 @@
 //! arithmetic at 1e308). Found by an independent review.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{ok, scenario, scratch};
+use crate::common::{finish_within, ok, scenario, scratch, spawn};
 
 /// Runs `caspian ARGS` in `dir`, failing the test if it runs longer than a
 /// minute (a hang), and returns (exit code, standard error).
 fn run_bounded(args: &[&str], dir: &Path) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_caspian"))
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            let out = child.wait_with_output().unwrap();
-            let err = String::from_utf8_lossy(&out.stderr).into_owned();
-            assert!(!err.contains("panicked"), "caspian {args:?} panicked: {err}");
-            return (status.code().unwrap_or(-1), err);
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            child.kill().ok();
-            panic!("caspian {args:?} still running after 60 s: a hang");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    finish_within(spawn(args, dir), Duration::from_secs(60), &format!("caspian {args:?}"))
 }
 
 /// Writes `doc` changed at JSON pointer `at` to `value` as `name`.

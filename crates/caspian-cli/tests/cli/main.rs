@@ -10,6 +10,8 @@ mod damaged_documents;
 mod determinism;
 mod exit_codes;
 mod extreme_values;
+mod files;
+mod interrupts;
 mod outputs;
 mod report_in_browser;
 mod resume;

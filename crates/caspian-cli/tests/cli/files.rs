@@ -1,0 +1,166 @@
+//! A command's own files (issue 13): an output never destroys an input or
+//! another output, a symbolic link is written through and stays a link,
+//! inputs are regular files within a size cap (a device or a FIFO is
+//! refused at once), and a bad --checkpoint path is named for what it is.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::common::{fails, finish_within, ok, read, scenario, scratch, spawn};
+
+/// Runs `caspian ARGS` in `dir`, which must exit with code 2 within 10 s
+/// (killed and failed otherwise, so a hang cannot stall CI); returns stderr.
+fn refused_quickly(args: &[&str], dir: &Path) -> String {
+    let what = format!("caspian {args:?}");
+    let (code, err) = finish_within(spawn(args, dir), Duration::from_secs(10), &what);
+    assert_eq!(code, 2, "{what}: {err}");
+    err
+}
+
+#[test]
+fn no_output_overwrites_an_input_or_another_output() {
+    let dir = scratch("own-files");
+    std::fs::copy(scenario("baseline.toml"), dir.join("s.toml")).unwrap();
+    ok(&["run", "s.toml", "-n", "4", "-q", "--shard", "0/2", "--json", "p0.json"], &dir);
+    ok(&["run", "s.toml", "-n", "4", "-q", "--shard", "1/2", "--json", "p1.json"], &dir);
+    ok(&["run", "s.toml", "-n", "4", "-q", "--json", "r.json", "--csv", "r.csv"], &dir);
+    ok(&["trace", "s.toml", "--csv", "t.csv"], &dir);
+    std::fs::hard_link(dir.join("s.toml"), dir.join("hard.json")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("p1.json", dir.join("link.json")).unwrap();
+    let before: Vec<Vec<u8>> =
+        ["s.toml", "p0.json", "p1.json", "r.json", "r.csv", "t.csv"].map(|f| read(&dir, f)).into();
+    let sweep_axis = "--axis=weather.storm_rate_multiplier=1,2";
+    let cases: &[&[&str]] = &[
+        &["run", "s.toml", "-n", "2", "--json", "s.toml"],
+        &["run", "s.toml", "-n", "2", "--csv", "./s.toml"],
+        &["run", "s.toml", "-n", "2", "--json", "hard.json"],
+        &["run", "s.toml", "-n", "2", "--json", "x.json", "--csv", "x.json"],
+        &["run", "s.toml", "-n", "2", "--csv", "rep/replications.csv", "--report", "rep"],
+        &["sweep", "s.toml", sweep_axis, "--json", "s.toml"],
+        &["sweep", "s.toml", sweep_axis, "--json", "j.json", "--checkpoint", "j.json"],
+        &["compare", "s.toml", "s.toml", "-n", "2", "--csv", "s.toml"],
+        &["merge", "p0.json", "p1.json", "--json", "p0.json"],
+        &["merge", "p0.json", "p1.json", "--csv", "./p1.json"],
+        &["trace", "s.toml", "--csv", "s.toml"],
+        &["warmup", "s.toml", "-n", "2", "--csv", "w", "--json", "w"],
+        &["warmup", "s.toml", "-n", "2", "--json", "s.toml"],
+        &["report", "r.json", "--out", "r.json"],
+        &["report", "r.json", "--replications-csv", "r.csv", "--out", "r.csv"],
+        &["plot", "r.json", "--kpi", "x", "--replications-csv", "r.csv", "--out", "r.csv"],
+        &["plot", "--trace", "t.csv", "--out", "t.csv"],
+    ];
+    for args in cases {
+        let err = fails(args, &dir, 2);
+        assert!(
+            err.contains("would destroy it") || err.contains("are the same file"),
+            "{args:?}: {err}"
+        );
+    }
+    #[cfg(unix)]
+    {
+        let err = fails(&["merge", "p0.json", "p1.json", "--json", "link.json"], &dir, 2);
+        assert!(err.contains("would destroy it"), "{err}");
+    }
+    let after: Vec<Vec<u8>> =
+        ["s.toml", "p0.json", "p1.json", "r.json", "r.csv", "t.csv"].map(|f| read(&dir, f)).into();
+    assert!(before == after, "no input was touched");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_is_written_through_and_stays_a_link() {
+    let dir = scratch("symlink-out");
+    std::fs::create_dir(dir.join("results")).unwrap();
+    std::os::unix::fs::symlink("results/run.json", dir.join("latest.json")).unwrap();
+    ok(&["run", "-n", "2", "-q", "--json", "latest.json"], &dir);
+    assert!(std::fs::symlink_metadata(dir.join("latest.json")).unwrap().file_type().is_symlink());
+    assert!(String::from_utf8(read(&dir, "results/run.json")).unwrap().contains("\"kind\""));
+    // Again, over the existing target.
+    ok(&["run", "-n", "3", "-q", "--json", "latest.json"], &dir);
+    assert!(std::fs::symlink_metadata(dir.join("latest.json")).unwrap().file_type().is_symlink());
+    let names: Vec<String> = std::fs::read_dir(dir.join("results"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["run.json"], "no temporary file left");
+}
+
+#[test]
+fn special_files_and_oversized_files_are_refused_as_inputs() {
+    let dir = scratch("special-inputs");
+    for args in [
+        ["run", "/dev/zero", "-n", "1"].as_slice(),
+        &["validate", "/dev/zero"],
+        &["merge", "/dev/zero", "/dev/zero"],
+        &["report", "/dev/zero", "--out", "r.html"],
+        &["run", ".", "-n", "1"],
+    ] {
+        if !Path::new("/dev/zero").exists() && args.contains(&"/dev/zero") {
+            continue;
+        }
+        let err = refused_quickly(args, &dir);
+        assert!(err.contains("not a regular file") || err.contains("is a directory"), "{err}");
+    }
+    // A FIFO would block the open forever: refused without opening it.
+    let made = Command::new("mkfifo").arg(dir.join("fifo")).status().is_ok_and(|s| s.success());
+    if made {
+        for args in [
+            ["run", "fifo", "-n", "1"].as_slice(),
+            &["sweep", "fifo"],
+            &["plot", "--trace", "fifo", "--out", "p.svg"],
+        ] {
+            let err = refused_quickly(args, &dir);
+            assert!(err.contains("cannot read fifo: is not a regular file"), "{err}");
+        }
+    }
+    // A scenario beyond its cap (16 MiB), as a sparse file: refused before
+    // it is read.
+    let big = std::fs::File::create(dir.join("big.toml")).unwrap();
+    big.set_len((16 << 20) + 1).unwrap();
+    let err = refused_quickly(&["run", "big.toml", "-n", "1"], &dir);
+    assert!(err.contains("cannot read big.toml: is larger than 16 MiB"), "{err}");
+}
+
+#[test]
+fn a_bad_checkpoint_path_is_named_for_what_it_is() {
+    let dir = scratch("bad-checkpoint");
+    let base = scenario("baseline.toml");
+    let axis = "--axis=weather.storm_rate_multiplier=1,2";
+    let sweep = |cp: &str| fails(&["sweep", &base, axis, "-n", "1", "--checkpoint", cp], &dir, 2);
+    if Path::new("/dev/full").exists() {
+        let err = sweep("/dev/full");
+        assert!(err.contains("/dev/full is not a regular file"), "{err}");
+        assert!(!err.contains("unfinished"), "{err}");
+    }
+    let err = sweep(".");
+    assert!(err.contains("is a directory"), "{err}");
+    let err = sweep("no-such-dir/cp");
+    assert!(err.contains("cannot write no-such-dir/cp (--checkpoint)"), "{err}");
+    std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+    let err = sweep("notes.txt");
+    assert!(err.contains("not a caspian checkpoint"), "{err}");
+    assert_eq!(read(&dir, "notes.txt"), b"mine");
+    // A real checkpoint is recognised, and kept for --resume.
+    let cut = ["sweep", &base, axis, "-n", "1", "-q", "--checkpoint", "cp"];
+    let mut first = cut.to_vec();
+    first.extend(["--interrupt-after-points", "1"]);
+    fails(&first, &dir, 130);
+    let err = fails(&cut, &dir, 2);
+    assert!(err.contains("unfinished sweep exists at cp: add --resume"), "{err}");
+    // A directory that refuses new files (unless the tests run as root,
+    // whom permissions do not stop).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let ro = dir.join("ro");
+        std::fs::create_dir(&ro).unwrap();
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+        if std::fs::write(ro.join("probe"), "").is_err() {
+            let err = sweep("ro/cp");
+            assert!(err.contains("cannot write ro/cp (--checkpoint): Permission denied"), "{err}");
+        }
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
