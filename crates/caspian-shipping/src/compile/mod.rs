@@ -10,6 +10,7 @@
 //! - `cargo`: storages, inflows, outflows and whether demand has a route.
 //! - `fleet`: fleets (routes, handling rates, dispatch).
 //! - `traffic`: open traffic, interdiction and sweep axes.
+//! - `text`: what ids and free text may hold; escaping in messages.
 
 use std::sync::Arc;
 
@@ -24,6 +25,7 @@ mod network;
 mod plan;
 #[cfg(test)]
 mod tests;
+mod text;
 mod traffic;
 
 use check::Checker;
@@ -59,6 +61,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
         horizon,
         warmup,
         max_events: s.scenario.max_events,
+        max_waiting: usize::try_from(s.scenario.max_waiting).unwrap_or(usize::MAX),
         sea_areas,
         ports,
         storages,
