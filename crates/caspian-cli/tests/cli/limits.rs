@@ -103,20 +103,24 @@ interarrival_h = { dist = "constant", value = 0.000277778 }
 service_h = { dist = "constant", value = 1.0 }
 "#;
     std::fs::write(dir.join("runaway.toml"), text).unwrap();
-    let args = ["run", "runaway.toml", "-n", "1", "-q", "--json", "r.json"];
-    let out = caspian(&[&args[..], &["--replications-csv", "reps.csv"]].concat(), &dir);
+    let out = caspian(&["run", "runaway.toml", "-n", "1", "-q", "--json", "r.json"], &dir);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("warning: saturated: anchorage q.roro"), "{err}");
     assert!(err.contains("max_waiting"), "{err}");
     let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "r.json")).unwrap();
     assert_eq!(doc["truncated_replications"], 1, "{doc}");
-    let csv = String::from_utf8(read(&dir, "reps.csv")).unwrap();
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let at = header.iter().position(|h| *h == "events").expect("an events column");
-    let events: u64 = row[at].parse().unwrap();
+    // A one-shard document keeps the replication's own record.
+    let out = caspian(
+        &["run", "runaway.toml", "-n", "1", "-q", "--shard", "0/1", "--json", "s.json"],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "s.json")).unwrap();
+    let row = &doc["records"][0]["rows"][0];
+    assert_eq!(row["truncated"], true, "{row}");
+    assert_eq!(row["saturated"][0], "anchorage q.roro", "{row}");
+    let events = row["events"].as_u64().unwrap_or_else(|| panic!("{row}"));
     // 100,000 waiting (the default) plus the few served: far below max_events.
     assert!((100_000..=110_000).contains(&events), "{events} events");
 }
