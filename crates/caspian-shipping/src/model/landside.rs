@@ -5,7 +5,7 @@
 use caspian_engine::{Scheduler, SimDuration, SimTime};
 
 use super::state::{Ev, World};
-use super::store::{Cohort, drop_cohorts};
+use super::store::{Cohort, drop_cohorts, push_cohort};
 use super::{at, cargo_idx, hours};
 use crate::scenario::ArrivalPattern;
 use crate::timeline;
@@ -74,14 +74,14 @@ impl World<'_> {
         if f.spill_when_full {
             let accepted = store.level.offer(now, size);
             if accepted > 0 {
-                store.cohorts.push_back(Cohort { arrived: now, amount: accepted });
+                push_cohort(&mut store.cohorts, Cohort { arrived: now, amount: accepted });
                 self.ledger[cargo].entered += u128::from(accepted);
             }
             self.counters.shut_in[i] += u128::from(size - accepted);
         } else {
             match store.level.put(now, size, i as u32) {
                 Ok(caspian_engine::Wait::Done) => {
-                    store.cohorts.push_back(Cohort { arrived: now, amount: size });
+                    push_cohort(&mut store.cohorts, Cohort { arrived: now, amount: size });
                     self.ledger[cargo].entered += u128::from(size);
                     self.gate_wait_h[i].record(0.0);
                 }
@@ -161,7 +161,7 @@ impl World<'_> {
             let mut progress = false;
             while let Some(ready) = self.stores[st].level.next_ready() {
                 let arrived = SimTime::from_ticks(now.ticks().saturating_sub(ready.waited.ticks()));
-                self.stores[st].cohorts.push_back(Cohort { arrived, amount: ready.amount });
+                push_cohort(&mut self.stores[st].cohorts, Cohort { arrived, amount: ready.amount });
                 self.ledger[cargo].entered += u128::from(ready.amount);
                 self.gate_wait_h[ready.tag as usize].record(ready.waited.as_hours_f64());
                 progress = true;
