@@ -65,10 +65,10 @@ pub struct Meta {
     /// reported as truncated (protects against models that never go quiet).
     #[serde(default = "default_max_events")]
     pub max_events: u64,
-    /// Safeguard: a replication stops, reported as truncated and naming the
-    /// line as saturated, as soon as more than this many vessels wait at one
-    /// anchorage for one berth class, or more than this many arrivals wait at
-    /// one storage's gate (each waiting one costs memory).
+    /// Safeguard: a replication stops, reported as truncated and naming a
+    /// line as saturated, as soon as more than this many open-traffic vessels
+    /// and inflow arrivals wait at anchorages and storage gates together
+    /// (each waiting one costs memory).
     #[serde(default = "default_max_waiting")]
     pub max_waiting: u64,
 }

@@ -68,7 +68,7 @@ fn limits_beyond_what_totals_can_hold_are_refused() {
         ),
         (
             "waiting.toml",
-            base.replacen("[scenario]\n", "[scenario]\nmax_waiting = 10000001\n", 1),
+            base.replacen("[scenario]\n", "[scenario]\nmax_waiting = 5000001\n", 1),
             "scenario.max_waiting",
         ),
     ] {

@@ -24,9 +24,14 @@ pub(super) const MAX_VESSELS: u64 = 1_000_000;
 /// events a second); with [`MAX_AMOUNT`] and [`MAX_VESSELS`] it keeps every
 /// cargo total below 2^127 (the proof is at `model::state::Counters`).
 pub(super) const MAX_EVENTS: u64 = 1_000_000_000_000;
-/// Largest `max_waiting` accepted: a waiting vessel or train costs tens of
-/// bytes, so one line at this limit holds well under 1 GB.
-pub(super) const MAX_WAITING: u64 = 10_000_000;
+/// Most storm closures, expected over the horizon, summed over every sea
+/// area's own timeline and every port it closes: each is an interval in
+/// memory and two events scheduled up front, so this keeps the weather of
+/// a replication near 200 MB.
+pub(super) const MAX_STORM_CLOSURES: f64 = 2e6;
+/// Largest `max_waiting` accepted: a waiting vessel or train costs about
+/// 80 bytes, so a backlog at this limit holds about 400 MB.
+pub(super) const MAX_WAITING: u64 = 5_000_000;
 
 /// Collects errors while compiling.
 pub(super) struct Checker {

@@ -45,6 +45,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
     let (horizon, warmup) = network::meta(&mut c, s);
     let (area_ids, sea_areas) = network::sea_areas(&mut c, s, horizon);
     let (port_ids, ports) = network::ports(&mut c, s, &area_ids);
+    network::storm_budget(&mut c, s, &ports, horizon);
     let (storage_ids, storages) = cargo::storages(&mut c, s, &port_ids);
     let inflows = cargo::inflows(&mut c, s, &storage_ids, &storages);
     let outflows = cargo::outflows(&mut c, s, &storage_ids);

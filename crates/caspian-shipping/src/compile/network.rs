@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use caspian_engine::SimTime;
 
 use super::check::{
-    Checker, MAX_EVENTS, MAX_HORIZON_DAYS, MAX_WAITING, index_ids, lookup, zero_dist,
+    Checker, MAX_EVENTS, MAX_HORIZON_DAYS, MAX_STORM_CLOSURES, MAX_WAITING, index_ids, lookup,
+    zero_dist,
 };
 use super::plan::{PortPlan, SeaAreaPlan};
 use super::text::check_text;
@@ -173,4 +174,29 @@ pub(super) fn ports<'a>(
         ports.push(PortPlan { id: p.id.clone(), sea_area, ice_affected: p.ice_affected, berths });
     }
     (port_ids, ports)
+}
+
+/// The weather's memory: every expected storm costs an interval in its sea
+/// area's timeline and another, with two events, in each port it closes.
+pub(super) fn storm_budget(c: &mut Checker, s: &Scenario, ports: &[PortPlan], horizon: SimTime) {
+    let mut timelines = vec![1.0_f64; s.sea_areas.len()];
+    for a in ports.iter().filter_map(|p| p.sea_area) {
+        timelines[a] += 1.0;
+    }
+    let total: f64 = s
+        .sea_areas
+        .iter()
+        .zip(&timelines)
+        .map(|(a, n)| crate::timeline::expected_onsets(&a.storm_onsets_per_month, horizon) * n)
+        .sum();
+    if total > MAX_STORM_CLOSURES {
+        c.err(
+            "sea_area",
+            format!(
+                "the storm rates give about {total:.3e} closures over the horizon, counting each \
+                 sea area once and once more for every port it closes; the limit is \
+                 {MAX_STORM_CLOSURES:e}"
+            ),
+        );
+    }
 }

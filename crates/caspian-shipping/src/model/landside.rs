@@ -85,7 +85,7 @@ impl World<'_> {
                     self.ledger[cargo].entered += u128::from(size);
                     self.gate_wait_h[i].record(0.0);
                 }
-                Ok(caspian_engine::Wait::Queued(_)) => {}
+                Ok(caspian_engine::Wait::Queued(_)) => self.backlog += 1,
                 Err(_) => self.counters.shut_in[i] += u128::from(size),
             }
         }
@@ -160,6 +160,7 @@ impl World<'_> {
         loop {
             let mut progress = false;
             while let Some(ready) = self.stores[st].level.next_ready() {
+                self.backlog = self.backlog.saturating_sub(1);
                 let arrived = SimTime::from_ticks(now.ticks().saturating_sub(ready.waited.ticks()));
                 push_cohort(&mut self.stores[st].cohorts, Cohort { arrived, amount: ready.amount });
                 self.ledger[cargo].entered += u128::from(ready.amount);

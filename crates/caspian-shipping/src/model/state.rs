@@ -164,6 +164,9 @@ pub(super) struct World<'a> {
     pub(super) crossing_h: Vec<Tally>,
     pub(super) gate_wait_h: Vec<Tally>,
     pub(super) warmup_done: bool,
+    /// Open-traffic vessels and inflow arrivals waiting, all lines together
+    /// (fleet vessels are bounded by the fleets' size).
+    pub(super) backlog: usize,
     /// The waiting line that outgrew `max_waiting` and stopped the run.
     pub(super) overflowed: Option<WaitingLine>,
 }
@@ -287,6 +290,7 @@ impl<'a> World<'a> {
             crossing_h: vec![Tally::new(); n_fleets],
             gate_wait_h: vec![Tally::new(); plan.inflows.len()],
             warmup_done: plan.warmup == SimTime::ZERO,
+            backlog: 0,
             overflowed: None,
         }
     }
