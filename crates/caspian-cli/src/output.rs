@@ -103,7 +103,8 @@ pub(crate) fn notes(
     out.extend(saturation.iter().map(|w| format!("warning: saturated: {w}")));
     if truncated > 0 {
         out.push(format!(
-            "warning: {truncated} replication(s) hit the scenario's max_events safeguard and stopped \
+            "warning: {truncated} replication(s) hit the scenario's max_events or max_waiting \
+             safeguard and stopped \
              before the horizon; the system is probably saturated (demand above capacity), and \
              their KPIs cover less than the full horizon"
         ));

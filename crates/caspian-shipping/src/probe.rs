@@ -39,9 +39,11 @@ pub struct Sample {
     pub time: SimTime,
     /// Cargo discharged into destination storages so far, per cargo (oil
     /// tonnes, wagons). Counts from the end of warm-up, as the KPIs do.
-    pub delivered: [u64; 2],
-    /// Cargo held in storages, per cargo.
-    pub in_storage: [u64; 2],
+    /// `u128`, like the model's counters: sums at the documented limits
+    /// exceed `u64`.
+    pub delivered: [u128; 2],
+    /// Cargo held in storages, per cargo (up to 65,535 storages of 10^15).
+    pub in_storage: [u128; 2],
     /// Vessels waiting at anchorages, all ports and berth classes.
     pub at_anchorage: u64,
     /// Berths occupied, all ports and classes.

@@ -65,6 +65,12 @@ pub struct Meta {
     /// reported as truncated (protects against models that never go quiet).
     #[serde(default = "default_max_events")]
     pub max_events: u64,
+    /// Safeguard: a replication stops, reported as truncated and naming a
+    /// line as saturated, as soon as more than this many open-traffic vessels
+    /// and inflow arrivals wait at anchorages and storage gates together
+    /// (each waiting one costs memory).
+    #[serde(default = "default_max_waiting")]
+    pub max_waiting: u64,
 }
 
 fn default_seed() -> u64 {
@@ -73,6 +79,10 @@ fn default_seed() -> u64 {
 
 fn default_max_events() -> u64 {
     50_000_000
+}
+
+fn default_max_waiting() -> u64 {
+    100_000
 }
 
 /// A sea area with its own weather.

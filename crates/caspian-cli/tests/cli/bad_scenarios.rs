@@ -199,6 +199,12 @@ fn every_bad_scenario_exits_2_naming_its_key_without_panic() {
             if !message.contains(key) {
                 problems.push(format!("stderr does not name `{key}`"));
             }
+            // What the file holds must never drive the terminal (ANSI escapes
+            // in ids and names are shown as code points).
+            if let Some(c) = err.chars().find(|&c| c.is_control() && c != '\n' && c != '\t') {
+                problems
+                    .push(format!("stderr holds a raw control character U+{:04X}", u32::from(c)));
+            }
             if !problems.is_empty() {
                 failures.push(format!(
                     "{name} [caspian {}]: {}\n{}",

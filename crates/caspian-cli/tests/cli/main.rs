@@ -12,6 +12,7 @@ mod exit_codes;
 mod extreme_values;
 mod files;
 mod interrupts;
+mod limits;
 mod outputs;
 mod report_in_browser;
 mod resume;

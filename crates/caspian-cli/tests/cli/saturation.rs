@@ -46,7 +46,7 @@ fn the_event_limit_stops_an_endless_replication_with_a_warning() {
     let out = caspian(&["run", "capped.toml", "-n", "4", "-q", "--json", "c.json"], &dir);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("4 replication(s) hit the scenario's max_events safeguard"), "{err}");
+    assert!(err.contains("4 replication(s) hit the scenario's max_events or max_waiting"), "{err}");
     let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "c.json")).unwrap();
     assert_eq!(doc["truncated_replications"], 4);
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use caspian_engine::SimDuration;
 
 use super::ScenarioError;
+use super::text::check_id;
 use crate::dist::{Dist, DistSpec};
 
 /// Largest horizon accepted: a thousand years is already absurd, and it keeps
@@ -15,6 +16,22 @@ pub(super) const MAX_HORIZON_DAYS: f64 = 365_000.0;
 pub(super) const MAX_COUNT: u64 = 100_000;
 /// Largest storage capacity or cargo amount accepted (10^15 units).
 pub(super) const MAX_AMOUNT: u64 = 1_000_000_000_000_000;
+/// Most vessels in all fleets together: each is a record of a few hundred
+/// bytes, so this keeps a replication's fleet well under 1 GB, and it bounds
+/// what one event can add to a total (see `model::state::Counters`).
+pub(super) const MAX_VESSELS: u64 = 1_000_000;
+/// Largest `max_events` accepted (about a day of simulation at ten million
+/// events a second); with [`MAX_AMOUNT`] and [`MAX_VESSELS`] it keeps every
+/// cargo total below 2^127 (the proof is at `model::state::Counters`).
+pub(super) const MAX_EVENTS: u64 = 1_000_000_000_000;
+/// Most storm closures, expected over the horizon, summed over every sea
+/// area's own timeline and every port it closes: each is an interval in
+/// memory and two events scheduled up front, so this keeps the weather of
+/// a replication near 200 MB.
+pub(super) const MAX_STORM_CLOSURES: f64 = 2e6;
+/// Largest `max_waiting` accepted: a waiting vessel or train costs about
+/// 80 bytes, so a backlog at this limit holds about 400 MB.
+pub(super) const MAX_WAITING: u64 = 5_000_000;
 
 /// Collects errors while compiling.
 pub(super) struct Checker {
@@ -101,7 +118,8 @@ impl Checker {
     }
 }
 
-/// Index of each id, reporting duplicates and empty ids.
+/// Index of each id, reporting duplicates and ids that break the id rule
+/// ([`check_id`]).
 pub(super) fn index_ids<'a>(
     c: &mut Checker,
     table: &str,
@@ -109,9 +127,7 @@ pub(super) fn index_ids<'a>(
 ) -> BTreeMap<&'a str, usize> {
     let mut map = BTreeMap::new();
     for (i, id) in ids.enumerate() {
-        if id.is_empty() {
-            c.err(format!("{table}[{i}].id"), "must not be empty");
-        } else if map.insert(id.as_str(), i).is_some() {
+        if check_id(c, &format!("{table}[{i}].id"), id) && map.insert(id.as_str(), i).is_some() {
             c.err(format!("{table}[{i}].id"), format!("duplicate id \"{id}\""));
         }
     }

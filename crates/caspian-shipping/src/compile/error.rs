@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::text::escape;
+
 /// One problem in a scenario, tied to the key it concerns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScenarioError {
@@ -13,6 +15,8 @@ pub struct ScenarioError {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.key, self.message)
+        // Keys and messages quote the file's own strings; an invisible or
+        // control character in them is shown as its code point.
+        write!(f, "{}: {}", escape(&self.key), escape(&self.message))
     }
 }

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use caspian_engine::SimDuration;
 
-use super::check::{Checker, MAX_AMOUNT, MAX_HORIZON_DAYS, index_ids, lookup, zero_dist};
+use super::check::{
+    Checker, MAX_AMOUNT, MAX_HORIZON_DAYS, MAX_VESSELS, index_ids, lookup, zero_dist,
+};
 use super::class_index;
 use super::plan::{DispatchPlan, FleetPlan, PortPlan, StoragePlan};
 use crate::scenario::{Dispatch, Fleet, Scenario};
@@ -28,6 +30,13 @@ pub(super) fn fleets(
     storages: &[StoragePlan],
 ) -> Vec<FleetPlan> {
     index_ids(c, "fleet", s.fleets.iter().map(|x| &x.id));
+    let vessels: u64 = s.fleets.iter().map(|f| u64::from(f.count)).sum();
+    if vessels > MAX_VESSELS {
+        c.err(
+            "fleet",
+            format!("{vessels} vessels in all fleets together; the limit is {MAX_VESSELS}"),
+        );
+    }
     let known = Known { port_ids, storage_ids, ports, storages };
     s.fleets.iter().map(|f| fleet(c, f, &known)).collect()
 }

@@ -10,6 +10,7 @@
 //! - `cargo`: storages, inflows, outflows and whether demand has a route.
 //! - `fleet`: fleets (routes, handling rates, dispatch).
 //! - `traffic`: open traffic, interdiction and sweep axes.
+//! - `text`: what ids and free text may hold; escaping in messages.
 
 use std::sync::Arc;
 
@@ -25,6 +26,7 @@ mod network;
 mod plan;
 #[cfg(test)]
 mod tests;
+mod text;
 mod traffic;
 
 use check::Checker;
@@ -44,6 +46,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
     let (horizon, warmup) = network::meta(&mut c, s);
     let (area_ids, sea_areas) = network::sea_areas(&mut c, s, horizon);
     let (port_ids, ports) = network::ports(&mut c, s, &area_ids);
+    network::storm_budget(&mut c, s, &ports, horizon);
     let (storage_ids, storages) = cargo::storages(&mut c, s, &port_ids);
     let inflows = cargo::inflows(&mut c, s, &storage_ids, &storages);
     let outflows = cargo::outflows(&mut c, s, &storage_ids);
@@ -63,6 +66,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
         horizon,
         warmup,
         max_events: s.scenario.max_events,
+        max_waiting: usize::try_from(s.scenario.max_waiting).unwrap_or(usize::MAX),
         sea_areas,
         ports,
         storages,

@@ -4,8 +4,12 @@ use std::collections::BTreeMap;
 
 use caspian_engine::SimTime;
 
-use super::check::{Checker, MAX_HORIZON_DAYS, index_ids, lookup, zero_dist};
+use super::check::{
+    Checker, MAX_EVENTS, MAX_HORIZON_DAYS, MAX_STORM_CLOSURES, MAX_WAITING, index_ids, lookup,
+    zero_dist,
+};
 use super::plan::{PortPlan, SeaAreaPlan};
+use super::text::check_text;
 use crate::scenario::{BerthClass, Scenario};
 
 /// `[scenario]` and the table sizes: returns the horizon and the end of
@@ -22,8 +26,23 @@ pub(super) fn meta(c: &mut Checker, s: &Scenario) -> (SimTime, SimTime) {
             ),
         );
     }
+    check_text(c, "scenario.name", &s.scenario.name, false);
+    check_text(c, "scenario.description", &s.scenario.description, true);
     if s.scenario.max_events == 0 {
         c.err("scenario.max_events", "must be at least 1");
+    } else if s.scenario.max_events > MAX_EVENTS {
+        c.err(
+            "scenario.max_events",
+            format!("is absurdly large ({}); the limit is {MAX_EVENTS}", s.scenario.max_events),
+        );
+    }
+    if s.scenario.max_waiting == 0 {
+        c.err("scenario.max_waiting", "must be at least 1");
+    } else if s.scenario.max_waiting > MAX_WAITING {
+        c.err(
+            "scenario.max_waiting",
+            format!("is absurdly large ({}); the limit is {MAX_WAITING}", s.scenario.max_waiting),
+        );
     }
     let horizon = SimTime::try_from_days_f64(s.scenario.horizon_days).unwrap_or(SimTime::ZERO);
     let warmup = SimTime::try_from_days_f64(s.scenario.warmup_days).unwrap_or(SimTime::ZERO);
@@ -122,8 +141,10 @@ pub(super) fn ports<'a>(
     }
     let port_ids = index_ids(c, "port", s.ports.iter().map(|p| &p.id));
     let mut ports = Vec::new();
-    for p in &s.ports {
+    for (i, p) in s.ports.iter().enumerate() {
         let k = format!("port.{}", p.id);
+        check_text(c, &format!("port[{i}].name"), &p.name, false);
+        check_text(c, &format!("port[{i}].notes"), &p.notes, true);
         let sea_area = p
             .sea_area
             .as_ref()
@@ -153,4 +174,29 @@ pub(super) fn ports<'a>(
         ports.push(PortPlan { id: p.id.clone(), sea_area, ice_affected: p.ice_affected, berths });
     }
     (port_ids, ports)
+}
+
+/// The weather's memory: every expected storm costs an interval in its sea
+/// area's timeline and another, with two events, in each port it closes.
+pub(super) fn storm_budget(c: &mut Checker, s: &Scenario, ports: &[PortPlan], horizon: SimTime) {
+    let mut timelines = vec![1.0_f64; s.sea_areas.len()];
+    for a in ports.iter().filter_map(|p| p.sea_area) {
+        timelines[a] += 1.0;
+    }
+    let total: f64 = s
+        .sea_areas
+        .iter()
+        .zip(&timelines)
+        .map(|(a, n)| crate::timeline::expected_onsets(&a.storm_onsets_per_month, horizon) * n)
+        .sum();
+    if total > MAX_STORM_CLOSURES {
+        c.err(
+            "sea_area",
+            format!(
+                "the storm rates give about {total:.3e} closures over the horizon, counting each \
+                 sea area once and once more for every port it closes; the limit is \
+                 {MAX_STORM_CLOSURES:e}"
+            ),
+        );
+    }
 }

@@ -182,6 +182,8 @@ pub struct CompiledScenario {
     pub warmup: SimTime,
     /// Event-count safeguard.
     pub max_events: u64,
+    /// Waiting-line safeguard: most vessels or arrivals one line may hold.
+    pub max_waiting: usize,
     /// Sea areas.
     pub sea_areas: Vec<SeaAreaPlan>,
     /// Ports.

@@ -13,6 +13,7 @@ impl World<'_> {
         match who {
             Occupant::Vessel(v) => self.berth_start(s, v as usize),
             Occupant::Open(i) => {
+                self.backlog = self.backlog.saturating_sub(1);
                 let i = i as usize;
                 let h = self.plan.open_traffic[i].service.sample(&mut self.open_service_rng[i]);
                 at(s, s.now().saturating_add(hours(h)), Ev::OpenDepart(i as u16));
@@ -53,6 +54,8 @@ impl World<'_> {
         let gap = o.interarrival.sample(&mut self.open_arrival_rng[i]);
         at(s, now.saturating_add(hours(gap)), Ev::OpenArrival(i as u16));
         let (port, class, prio) = (o.port, class_index(o.berth_class), o.berth_priority);
+        // Counted until granted (at once, or later from the anchorage).
+        self.backlog += 1;
         if self.ports[port].berths[class].request(now, Occupant::Open(i as u16), prio)
             == Request::Granted
         {

@@ -5,7 +5,7 @@
 use caspian_engine::{Scheduler, SimDuration, SimTime};
 
 use super::state::{Ev, World};
-use super::store::{Cohort, drop_cohorts};
+use super::store::{Cohort, drop_cohorts, push_cohort};
 use super::{at, cargo_idx, hours};
 use crate::scenario::ArrivalPattern;
 use crate::timeline;
@@ -64,7 +64,7 @@ impl World<'_> {
         // The part of an arrival larger than the whole storage can never fit,
         // spilling or not: it is shut in.
         let size = drawn.min(self.plan.storages[f.into].capacity);
-        self.counters.shut_in[i] += drawn - size;
+        self.counters.shut_in[i] += u128::from(drawn - size);
         if size == 0 {
             return;
         }
@@ -74,19 +74,19 @@ impl World<'_> {
         if f.spill_when_full {
             let accepted = store.level.offer(now, size);
             if accepted > 0 {
-                store.cohorts.push_back(Cohort { arrived: now, amount: accepted });
-                self.ledger[cargo].entered += accepted;
+                push_cohort(&mut store.cohorts, Cohort { arrived: now, amount: accepted });
+                self.ledger[cargo].entered += u128::from(accepted);
             }
-            self.counters.shut_in[i] += size - accepted;
+            self.counters.shut_in[i] += u128::from(size - accepted);
         } else {
             match store.level.put(now, size, i as u32) {
                 Ok(caspian_engine::Wait::Done) => {
-                    store.cohorts.push_back(Cohort { arrived: now, amount: size });
-                    self.ledger[cargo].entered += size;
+                    push_cohort(&mut store.cohorts, Cohort { arrived: now, amount: size });
+                    self.ledger[cargo].entered += u128::from(size);
                     self.gate_wait_h[i].record(0.0);
                 }
-                Ok(caspian_engine::Wait::Queued(_)) => {}
-                Err(_) => self.counters.shut_in[i] += size,
+                Ok(caspian_engine::Wait::Queued(_)) => self.backlog += 1,
+                Err(_) => self.counters.shut_in[i] += u128::from(size),
             }
         }
         self.settle(s, st);
@@ -101,8 +101,8 @@ impl World<'_> {
         let taken = store.level.take_up_to(now, whole);
         if taken > 0 {
             drop_cohorts(&mut store.cohorts, taken);
-            self.counters.forwarded[j] += taken;
-            self.ledger[cargo_idx(self.plan.storages[o.from].cargo)].forwarded += taken;
+            self.counters.forwarded[j] += u128::from(taken);
+            self.ledger[cargo_idx(self.plan.storages[o.from].cargo)].forwarded += u128::from(taken);
         }
         // An empty storage gives the next ticks nothing to take: instead of
         // firing them (about half the baseline's events), the outflow sleeps
@@ -160,9 +160,10 @@ impl World<'_> {
         loop {
             let mut progress = false;
             while let Some(ready) = self.stores[st].level.next_ready() {
+                self.backlog = self.backlog.saturating_sub(1);
                 let arrived = SimTime::from_ticks(now.ticks().saturating_sub(ready.waited.ticks()));
-                self.stores[st].cohorts.push_back(Cohort { arrived, amount: ready.amount });
-                self.ledger[cargo].entered += ready.amount;
+                push_cohort(&mut self.stores[st].cohorts, Cohort { arrived, amount: ready.amount });
+                self.ledger[cargo].entered += u128::from(ready.amount);
                 self.gate_wait_h[ready.tag as usize].record(ready.waited.as_hours_f64());
                 progress = true;
             }

@@ -18,6 +18,8 @@
 //!   convoys and incidents.
 //! - [`stats`]: warm-up reset, KPIs, conservation and saturation;
 //!   [`histogram`] measures transit times.
+//! - [`safeguard`]: stops a replication whose waiting line outgrows
+//!   `max_waiting`.
 //! - [`observe`]: what a [`crate::probe::Probe`] sees (samples and trace).
 
 use caspian_engine::{EventKey, Scheduler, SimDuration, SimTime};
@@ -29,6 +31,7 @@ mod berths;
 mod histogram;
 mod landside;
 mod observe;
+mod safeguard;
 mod state;
 mod stats;
 pub(crate) mod store;

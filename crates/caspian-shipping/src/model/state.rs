@@ -96,24 +96,46 @@ pub(super) struct PortState {
     pub(super) convoy_due: Option<EventKey>,
 }
 
+/// The KPI counters, reset at the end of warm-up.
+///
+/// Amounts are summed in `u128`, which cannot wrap for any scenario that
+/// compiles. The bound: every amount added is one *piece*, and
+/// - a piece is at most 10^15 (`MAX_AMOUNT`: a vessel's load is at most its
+///   capacity, a storage's content at most its capacity), except the part
+///   of an inflow draw larger than its whole storage, which is shut in: a
+///   `u64`, below 2^64, at most one per event;
+/// - an event adds at most one piece per vessel and one per storage or
+///   outflow it touches, plus gate admissions, each the arrival of an
+///   earlier inflow event: at most `V + S + 2` pieces per event, with
+///   `V` ≤ 10^6 vessels in all (`MAX_VESSELS`) and `S` ≤ 65,535 storages;
+/// - a replication fires at most 10^12 events (`MAX_EVENTS`), and the
+///   storages start with at most `S` × 10^15.
+///
+/// So every sum is below 10^12 × (2^64 + (10^6 + 65,537) × 10^15) +
+/// 65,535 × 10^15 < 1.1 × 10^33, far below 2^127 (1.7 × 10^38; the
+/// residual in [`World::conservation_residual`] is an `i128`). Counts
+/// (voyages, incidents, ...) grow by at most one per vessel per event and
+/// a vessel sails once between two of its own events, so they stay below
+/// the event count and fit a `u64`.
 #[derive(Debug, Default)]
 pub(super) struct Counters {
-    pub(super) delivered: Vec<u64>,
-    pub(super) forwarded: Vec<u64>,
-    pub(super) shut_in: Vec<u64>,
+    pub(super) delivered: Vec<u128>,
+    pub(super) forwarded: Vec<u128>,
+    pub(super) shut_in: Vec<u128>,
     pub(super) voyages: Vec<u64>,
     pub(super) incidents: u64,
     pub(super) detentions: u64,
     pub(super) vessels_lost: u64,
-    pub(super) cargo_lost: [u64; 2],
+    pub(super) cargo_lost: [u128; 2],
 }
 
-/// Whole-run totals for the conservation check (never reset at warm-up).
+/// Whole-run totals for the conservation check (never reset at warm-up);
+/// `u128` for the reason given at [`Counters`].
 #[derive(Debug, Default, Clone, Copy)]
 pub(super) struct Ledger {
-    pub(super) entered: u64,
-    pub(super) forwarded: u64,
-    pub(super) lost: u64,
+    pub(super) entered: u128,
+    pub(super) forwarded: u128,
+    pub(super) lost: u128,
 }
 
 pub(super) struct World<'a> {
@@ -142,6 +164,11 @@ pub(super) struct World<'a> {
     pub(super) crossing_h: Vec<Tally>,
     pub(super) gate_wait_h: Vec<Tally>,
     pub(super) warmup_done: bool,
+    /// Open-traffic vessels and inflow arrivals waiting, all lines together
+    /// (fleet vessels are bounded by the fleets' size).
+    pub(super) backlog: usize,
+    /// The waiting line that outgrew `max_waiting` and stopped the run.
+    pub(super) overflowed: Option<WaitingLine>,
 }
 
 /// Outcome of one replication, before KPIs are named.
@@ -151,7 +178,8 @@ pub struct Replication {
     pub kpis: Kpis,
     /// Events fired.
     pub events: u64,
-    /// Whether the event-count safeguard stopped the run early.
+    /// Whether a safeguard stopped the run early: `max_events`, or
+    /// `max_waiting` (the line is then among `saturated`).
     pub truncated: bool,
     /// Conservation residuals per cargo (entered - in storage - aboard -
     /// forwarded - lost); zero when the books balance.
@@ -195,13 +223,19 @@ fn replicate<'a, O: Watch<'a>>(
     let mut sim = Simulation::with_scheduler(world, sched);
     let limits = RunLimits::until(plan.horizon).with_max_events(plan.max_events);
     let outcome = sim.run_observed(limits, observer);
-    let truncated = outcome.reason == StopReason::EventLimit;
+    // The model stops itself only through the waiting-line safeguard.
+    let truncated = matches!(outcome.reason, StopReason::EventLimit | StopReason::StoppedByModel);
     let now = sim.now();
     observer.finish(sim.model(), now);
     let events = sim.events_processed();
     let world = sim.into_model();
     let conservation_residual = world.conservation_residual();
-    let saturated = world.saturated_lines();
+    let mut saturated = world.saturated_lines();
+    if let Some(line) = world.overflowed.clone()
+        && !saturated.contains(&line)
+    {
+        saturated.push(line);
+    }
     Replication { kpis: world.kpis(now), events, truncated, conservation_residual, saturated }
 }
 
@@ -215,7 +249,7 @@ impl<'a> World<'a> {
             .collect();
         let mut ledger = [Ledger::default(); 2];
         for s in &plan.storages {
-            ledger[cargo_idx(s.cargo)].entered += s.initial;
+            ledger[cargo_idx(s.cargo)].entered += u128::from(s.initial);
         }
         let vessels = fleet_vessels(plan);
         let n_fleets = plan.fleets.len();
@@ -256,6 +290,8 @@ impl<'a> World<'a> {
             crossing_h: vec![Tally::new(); n_fleets],
             gate_wait_h: vec![Tally::new(); plan.inflows.len()],
             warmup_done: plan.warmup == SimTime::ZERO,
+            backlog: 0,
+            overflowed: None,
         }
     }
 
@@ -322,6 +358,7 @@ impl Model for World<'_> {
             Ev::OpenArrival(i) => self.on_open_arrival(s, i as usize),
             Ev::OpenDepart(i) => self.on_open_depart(s, i as usize),
         }
+        self.guard_waiting(s, ev);
     }
 }
 

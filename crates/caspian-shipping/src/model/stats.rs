@@ -44,25 +44,27 @@ impl World<'_> {
         let mut residual = [0i128; 2];
         for (c, r) in residual.iter_mut().enumerate() {
             let l = self.ledger[c];
-            let in_storage: u64 = self
+            let in_storage: u128 = self
                 .plan
                 .storages
                 .iter()
                 .zip(&self.stores)
                 .filter(|(p, _)| cargo_idx(p.cargo) == c)
-                .map(|(_, s)| s.level.level())
+                .map(|(_, s)| u128::from(s.level.level()))
                 .sum();
-            let aboard: u64 = self
+            let aboard: u128 = self
                 .vessels
                 .iter()
                 .filter(|v| cargo_idx(self.plan.fleets[v.fleet].cargo) == c)
-                .map(|v| v.aboard_units)
+                .map(|v| u128::from(v.aboard_units))
                 .sum();
-            *r = i128::from(l.entered)
-                - i128::from(in_storage)
-                - i128::from(aboard)
-                - i128::from(l.forwarded)
-                - i128::from(l.lost);
+            // Every sum is below 2^127 (see `Counters`), so none saturates.
+            let signed = |x: u128| i128::try_from(x).unwrap_or(i128::MAX);
+            *r = signed(l.entered)
+                - signed(in_storage)
+                - signed(aboard)
+                - signed(l.forwarded)
+                - signed(l.lost);
         }
         residual
     }
@@ -85,7 +87,7 @@ impl World<'_> {
             Quantity::StorageMean(st) => self.stores[st].level.mean_level(now),
             Quantity::StorageMax(st) => self.stores[st].level.max_level() as f64,
             Quantity::DeliveredTotal(cargo) => {
-                let delivered: u64 = plan
+                let delivered: u128 = plan
                     .storages
                     .iter()
                     .enumerate()

@@ -14,6 +14,36 @@ pub(crate) struct Cohort {
     pub(crate) amount: u64,
 }
 
+/// Most cohorts one storage or one vessel keeps. Each inflow arrival adds
+/// a cohort, so a storage filling without end (a parcel a second into a
+/// huge tank farm) would otherwise grow by one record per event; at the cap
+/// new cargo is merged into the newest cohort instead (see [`push_cohort`]).
+/// Far above what any shipped scenario holds, so it never changes a result there.
+pub(crate) const MAX_COHORTS: usize = 1024;
+
+/// Appends `piece` to the back of `line`. It joins the newest cohort if both
+/// arrived at the same time or `line` already holds [`MAX_COHORTS`]; in the
+/// second case the merged cohort's arrival is the amount-weighted mean of the
+/// two (to the millisecond), so amounts stay exact and mean transit times
+/// nearly so: only transit-time percentiles are blurred, and only in a
+/// storage that has piled up over a thousand separate arrivals.
+pub(crate) fn push_cohort(line: &mut VecDeque<Cohort>, piece: Cohort) {
+    let full = line.len() >= MAX_COHORTS;
+    match line.back_mut() {
+        Some(back) if back.arrived == piece.arrived => back.amount += piece.amount,
+        Some(back) if full => {
+            let (a, b) = (u128::from(back.amount), u128::from(piece.amount));
+            let weighted =
+                a * u128::from(back.arrived.ticks()) + b * u128::from(piece.arrived.ticks());
+            if let Some(mean) = weighted.checked_div(a + b) {
+                back.arrived = SimTime::from_ticks(u64::try_from(mean).unwrap_or(u64::MAX));
+            }
+            back.amount += piece.amount;
+        }
+        _ => line.push_back(piece),
+    }
+}
+
 /// Moves `amount` units from the front of `from` to the back of `to`, splitting a
 /// cohort if needed, and calls `each` on every piece moved.
 pub(crate) fn move_cohorts(
@@ -34,10 +64,7 @@ pub(crate) fn move_cohorts(
         }
         amount -= piece.amount;
         each(piece);
-        match to.back_mut() {
-            Some(back) if back.arrived == piece.arrived => back.amount += piece.amount,
-            _ => to.push_back(piece),
-        }
+        push_cohort(to, piece);
     }
 }
 
@@ -111,5 +138,21 @@ mod tests {
         move_cohorts(&mut from, &mut to, 3, |_| {});
         assert_eq!(to.len(), 2, "pieces with the same arrival time merge");
         assert_eq!(to.iter().map(|c| c.amount).sum::<u64>(), 10);
+    }
+
+    #[test]
+    fn cohorts_stop_growing_at_the_cap_and_keep_every_unit() {
+        let mut line = VecDeque::new();
+        let n = MAX_COHORTS as u64 + 10;
+        for k in 0..n {
+            push_cohort(&mut line, Cohort { arrived: SimTime::from_ticks(1000 * k), amount: 1 });
+        }
+        assert_eq!(line.len(), MAX_COHORTS);
+        assert_eq!(line.iter().map(|c| c.amount).sum::<u64>(), n);
+        // The newest cohort holds the last 11 arrivals at their mean time.
+        let back = line.back().unwrap();
+        assert_eq!(back.amount, 11);
+        let mean = (n - 11..n).map(|k| 1000 * k).sum::<u64>() / 11;
+        assert_eq!(back.arrived.ticks(), mean);
     }
 }

@@ -78,7 +78,7 @@ impl World<'_> {
                 transit.record(now.saturating_since(c.arrived).as_hours_f64(), c.amount as f64);
             });
             ves.aboard_units -= accepted;
-            self.counters.delivered[st] += accepted;
+            self.counters.delivered[st] += u128::from(accepted);
         }
         if ves.aboard_units > 0 {
             return false;
@@ -312,8 +312,8 @@ impl World<'_> {
             if u_loss < risk.loss_probability {
                 self.counters.vessels_lost += 1;
                 let cargo = cargo_idx(f.cargo);
-                self.counters.cargo_lost[cargo] += ves.aboard_units;
-                self.ledger[cargo].lost += ves.aboard_units;
+                self.counters.cargo_lost[cargo] += u128::from(ves.aboard_units);
+                self.ledger[cargo].lost += u128::from(ves.aboard_units);
                 ves.aboard.clear();
                 ves.aboard_units = 0;
                 self.set_phase(v, now, Phase::Lost);

@@ -137,10 +137,20 @@ fn check_monthly(onsets_per_month: &[f64; 12], horizon: SimTime) -> Result<(), T
     check_expected(per_year, horizon)
 }
 
+/// The expected number of onsets over `horizon` at `per_year` onsets a
+/// year, rounded up to whole years (an upper bound).
+fn expected(per_year: f64, horizon: SimTime) -> f64 {
+    per_year * (horizon.ticks() as f64 / TICKS_PER_YEAR as f64 + 1.0)
+}
+
+/// [`expected`] for monthly onset rates.
+pub fn expected_onsets(onsets_per_month: &[f64; 12], horizon: SimTime) -> f64 {
+    expected(onsets_per_month.iter().sum(), horizon)
+}
+
 /// Errors when `per_year` onsets a year over `horizon` is implausibly many.
 fn check_expected(per_year: f64, horizon: SimTime) -> Result<(), TimelineError> {
-    let years = horizon.ticks() as f64 / TICKS_PER_YEAR as f64 + 1.0;
-    let expected = per_year * years;
+    let expected = expected(per_year, horizon);
     if expected > MAX_EXPECTED_ONSETS {
         return Err(TimelineError::TooManyOnsets { expected });
     }

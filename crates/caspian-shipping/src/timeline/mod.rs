@@ -42,7 +42,7 @@ pub use calendar::{
     next_month_start, year_of,
 };
 pub use episodes::{
-    TimelineError, annual_episodes, ice_seasons, monthly_rate_at, next_event, poisson_episode_list,
-    poisson_episodes,
+    TimelineError, annual_episodes, expected_onsets, ice_seasons, monthly_rate_at, next_event,
+    poisson_episode_list, poisson_episodes,
 };
 pub use intervals::Timeline;

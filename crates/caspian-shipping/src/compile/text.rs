@@ -1,0 +1,176 @@
+//! What ids and free text may contain, and how a string is shown in an
+//! error message without reaching the terminal raw.
+//!
+//! Ids are refused, never normalised: an id is `[A-Za-z0-9_-]+`, at most
+//! [`MAX_ID_LEN`] characters. That leaves out control characters (ANSI
+//! escapes), invisible format characters (zero-width spaces, bidi
+//! controls), every kind of whitespace (so no two ids differ only by a
+//! trailing space) and the dot and space that KPI names, sweep keys and
+//! waiting lines use as separators. Free text (`name`, `description`,
+//! `notes`) may hold any printable character, but no control character
+//! (a description or notes may break lines with newlines and tabs) and no
+//! invisible format character.
+
+use super::check::Checker;
+
+/// Longest id accepted.
+pub(super) const MAX_ID_LEN: usize = 64;
+
+/// Whether `c` may appear in an id.
+fn id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+/// Whether `c` is drawn as nothing or moves the text around it: a control
+/// character, or one of Unicode's format characters (soft hyphen, zero-width
+/// spaces and joiners, bidi marks, embeddings and isolates, the word joiner
+/// and invisible operators, the byte-order mark, interlinear annotation).
+pub(crate) fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{AD}'
+                | '\u{61C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
+/// `text` with every invisible character written as `<U+XXXX>`, so that an
+/// error message shows what is there and cannot drive the terminal.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if invisible(c) {
+            out.push_str(&format!("<U+{:04X}>", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Checks one id: non-empty, at most [`MAX_ID_LEN`] characters, each in
+/// `[A-Za-z0-9_-]`. Returns whether it is valid.
+pub(super) fn check_id(c: &mut Checker, key: &str, id: &str) -> bool {
+    if id.is_empty() {
+        c.err(key, "must not be empty");
+        return false;
+    }
+    if let Some((at, bad)) = id.char_indices().find(|&(_, ch)| !id_char(ch)) {
+        let position = id[..at].chars().count() + 1;
+        c.err(
+            key,
+            format!(
+                "id \"{}\" has U+{:04X} ({}) at character {position}; an id may hold only \
+                 letters A-Z and a-z, digits, '_' and '-'",
+                escape(id),
+                u32::from(bad),
+                describe(bad),
+            ),
+        );
+        return false;
+    }
+    let len = id.chars().count();
+    if len > MAX_ID_LEN {
+        c.err(key, format!("id is {len} characters long; the limit is {MAX_ID_LEN}"));
+        return false;
+    }
+    true
+}
+
+/// Checks free text: no invisible character, and no line break or tab
+/// unless `multiline`.
+pub(super) fn check_text(c: &mut Checker, key: &str, text: &str, multiline: bool) {
+    let allowed = |ch: char| multiline && (ch == '\n' || ch == '\t');
+    if let Some((at, bad)) = text.char_indices().find(|&(_, ch)| invisible(ch) && !allowed(ch)) {
+        let position = text[..at].chars().count() + 1;
+        c.err(
+            key,
+            format!(
+                "has U+{:04X} ({}) at character {position}; text may not hold control or \
+                 invisible format characters{}",
+                u32::from(bad),
+                describe(bad),
+                if multiline { " other than newlines and tabs" } else { "" },
+            ),
+        );
+    }
+}
+
+/// A few words on what kind of character `c` is.
+fn describe(c: char) -> &'static str {
+    if c.is_control() {
+        "a control character"
+    } else if invisible(c) {
+        "an invisible format character"
+    } else if c.is_whitespace() {
+        "whitespace"
+    } else {
+        "not a letter, digit, '_' or '-'"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id_errors(id: &str) -> Vec<String> {
+        let mut c = Checker { errors: Vec::new() };
+        check_id(&mut c, "port[0].id", id);
+        c.errors.into_iter().map(|e| e.message).collect()
+    }
+
+    #[test]
+    fn plain_ids_pass() {
+        for id in ["alat", "aktau_yard_west", "BTK-17", "a", &"x".repeat(MAX_ID_LEN)] {
+            assert!(id_errors(id).is_empty(), "{id}");
+        }
+    }
+
+    #[test]
+    fn hostile_ids_are_refused_and_named_escaped() {
+        for (id, code) in [
+            ("al\u{1b}[31mat", "U+001B"),
+            ("alat ", "U+0020"),
+            (" alat", "U+0020"),
+            ("alat\u{200B}", "U+200B"),
+            ("al\u{202E}at", "U+202E"),
+            ("\u{FEFF}alat", "U+FEFF"),
+            ("a.b", "U+002E"),
+            ("alat\t", "U+0009"),
+            ("Актау", "U+0410"),
+        ] {
+            let errors = id_errors(id);
+            assert_eq!(errors.len(), 1, "{id:?}");
+            assert!(errors[0].contains(code), "{id:?}: {}", errors[0]);
+            assert!(!errors[0].chars().any(invisible), "raw character in {:?}", errors[0]);
+        }
+        assert_eq!(id_errors(""), ["must not be empty"]);
+        assert!(id_errors(&"x".repeat(MAX_ID_LEN + 1))[0].contains("limit"));
+    }
+
+    #[test]
+    fn free_text_refuses_invisible_characters_only() {
+        let errors = |text: &str, multiline: bool| {
+            let mut c = Checker { errors: Vec::new() };
+            check_text(&mut c, "scenario.name", text, multiline);
+            c.errors.len()
+        };
+        assert_eq!(errors("Baku International Sea Trade Port (Alat) — Ələt", false), 0);
+        assert_eq!(errors("line one\nline two\twith a tab", true), 0);
+        assert_eq!(errors("line one\nline two", false), 1);
+        assert_eq!(errors("red \u{1b}[31m", true), 1);
+        assert_eq!(errors("zero\u{200B}width", true), 1);
+    }
+
+    #[test]
+    fn escape_shows_code_points() {
+        assert_eq!(escape("a\u{1b}[0m\u{200B}b"), "a<U+001B>[0m<U+200B>b");
+        assert_eq!(escape("plain"), "plain");
+    }
+}
