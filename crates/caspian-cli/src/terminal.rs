@@ -9,6 +9,7 @@
 //!   When it cannot be written the command still finishes its work, then
 //!   exits with code 2 (there is nowhere left to say why).
 
+use std::borrow::Cow;
 use std::io::{ErrorKind, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -17,9 +18,30 @@ use crate::failure::Failure;
 /// Set once a write to standard error has failed.
 static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
 
-/// Writes `text` to standard output and flushes it.
+/// Writes `text` to standard output and flushes it; characters that would
+/// drive the terminal are shown as `<U+XXXX>` ([`printable`]).
 pub(crate) fn out(text: &str) -> Result<(), Failure> {
-    out_bytes(text.as_bytes())
+    out_bytes(printable(text).as_bytes())
+}
+
+/// `text` with every control or invisible character but newline and tab
+/// written as `<U+XXXX>`: a name read from a hand-edited result document, or
+/// a line of a scenario quoted by the TOML parser, cannot move the cursor,
+/// recolour the terminal or hide a difference between two names.
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| c != '\n' && c != '\t' && caspian_montecarlo::invisible(c);
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            shown.push_str(&format!("<U+{:04X}>", u32::from(c)));
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
 }
 
 /// Writes `bytes` to standard output and flushes them.
@@ -41,7 +63,7 @@ pub(crate) fn stdout_failure(e: std::io::Error) -> Failure {
 /// code ([`stderr_failed`]) and does not stop the command.
 pub(crate) fn err_line(text: &str) {
     let mut stderr = std::io::stderr().lock();
-    if writeln!(stderr, "{text}").and_then(|()| stderr.flush()).is_err() {
+    if writeln!(stderr, "{}", printable(text)).and_then(|()| stderr.flush()).is_err() {
         STDERR_FAILED.store(true, Ordering::Relaxed);
     }
 }
@@ -49,4 +71,16 @@ pub(crate) fn err_line(text: &str) {
 /// Whether a write to standard error has failed in this process.
 pub(crate) fn stderr_failed() -> bool {
     STDERR_FAILED.load(Ordering::Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn characters_that_drive_the_terminal_are_shown_as_code_points() {
+        assert_eq!(printable("plain\n\ttext"), "plain\n\ttext");
+        assert_eq!(printable("red\u{1b}[31m"), "red<U+001B>[31m");
+        assert_eq!(printable("a\u{200B}b\rc"), "a<U+200B>b<U+000D>c");
+    }
 }

@@ -73,4 +73,8 @@ pub use caspian_shipping::sweep::{SweepKey, SweepKeyError};
 
 /// The embedded baseline scenario (TOML), for runs without a file.
 pub use caspian_shipping::BASELINE_TOML;
+/// Whether a character is drawn as nothing or drives the terminal (control
+/// and Unicode format characters): the CLI shows such characters as
+/// `<U+XXXX>`.
+pub use caspian_shipping::compile::invisible;
 pub use caspian_shipping::kpi::schema;

@@ -137,3 +137,16 @@ fn thread_counts_above_the_cap_are_refused() {
     let err = fails(&["run", "-n", "2", "--threads", "10000"], &dir, 2);
     assert!(err.contains("--threads 10000") && err.contains("per available core"), "{err}");
 }
+
+/// A raw escape byte in a scenario is quoted back by the parser's message:
+/// the terminal sees `<U+001B>`, never the byte itself (issue 13, item 10).
+#[test]
+fn raw_control_bytes_in_a_file_never_reach_the_terminal() {
+    let dir = scratch("raw-escape");
+    std::fs::write(dir.join("esc.toml"), "[scenario]\nname = \"x\u{1b}[31mred\u{7}\"\n").unwrap();
+    for cmd in ["validate", "run"] {
+        let err = fails(&[cmd, "esc.toml"], &dir, 2);
+        assert!(err.contains("<U+001B>"), "{err}");
+        assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "raw control: {err:?}");
+    }
+}

@@ -35,6 +35,7 @@ pub use plan::{
     CompiledScenario, DispatchPlan, FleetPlan, InflowPlan, InterdictionPlan, OpenTrafficPlan,
     OutflowPlan, PortPlan, SeaAreaPlan, StoragePlan,
 };
+pub use text::invisible;
 
 /// Checks `scenario` and resolves it, or returns every problem found.
 ///

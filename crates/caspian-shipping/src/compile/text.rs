@@ -25,7 +25,7 @@ fn id_char(c: char) -> bool {
 /// character, or one of Unicode's format characters (soft hyphen, zero-width
 /// spaces and joiners, bidi marks, embeddings and isolates, the word joiner
 /// and invisible operators, the byte-order mark, interlinear annotation).
-pub(crate) fn invisible(c: char) -> bool {
+pub fn invisible(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
