@@ -125,9 +125,22 @@ pub(crate) fn check_outputs(paths: &[Option<&PathBuf>]) -> Result<(), Failure> {
 
 /// Writes a result document atomically: pretty JSON, or compact for a
 /// shard's partial result (large, read by `caspian merge`, not by people).
+/// The JSON goes straight into the file, never whole into memory.
 pub(crate) fn write_document(path: &Path, doc: &Document) -> Result<(), Failure> {
-    let text = doc.to_json().map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?;
-    write_file(path, text.as_bytes())
+    let mut file = atomic::AtomicFile::create(path).map_err(|e| cannot_write(path, e))?;
+    doc.write_json(&mut file).map_err(|e| {
+        if e.is_io() {
+            cannot_write(path, e)
+        } else {
+            Failure::Internal(format!("cannot encode JSON: {e}"))
+        }
+    })?;
+    file.commit().map_err(|e| cannot_write(path, e))
+}
+
+/// The failure for an output file that cannot be written (exit code 2).
+pub(crate) fn cannot_write(path: &Path, e: impl std::fmt::Display) -> Failure {
+    Failure::Input(format!("cannot write {}: {e}", path.display()))
 }
 
 /// Reads a result document of any kind, checked ([`Document::from_json`]):
@@ -140,8 +153,7 @@ pub(crate) fn read_document(path: &Path) -> Result<Document, Failure> {
 
 /// Writes bytes atomically, with a message naming the file on failure.
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    atomic::write_atomic(path, bytes)
-        .map_err(|e| Failure::Input(format!("cannot write {}: {e}", path.display())))
+    atomic::write_atomic(path, bytes).map_err(|e| cannot_write(path, e))
 }
 
 /// A CSV writer into memory (written out atomically afterwards).
