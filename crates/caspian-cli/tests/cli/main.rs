@@ -10,6 +10,7 @@ mod damaged_documents;
 mod determinism;
 mod exit_codes;
 mod extreme_values;
+mod memory;
 mod outputs;
 mod report_in_browser;
 mod resume;
