@@ -42,7 +42,7 @@ pub(crate) fn run(args: TraceArgs) -> Result<(), Failure> {
     }
     check_outputs(&[args.csv.as_ref()])?;
     let seed = study.seed;
-    let plan = &study.points[0].plan;
+    let plan = &study.plan;
     // The trace is written as the replication runs: memory stays flat
     // however long it is.
     match &args.csv {

@@ -58,7 +58,7 @@ mod damaged {
             .unwrap();
             header.points = crate::design::full_factorial(&header.axes).unwrap();
             let recs = vec![records.clone(); header.points.len()];
-            let units = crate::document::kpi_units(&study.points[0].plan, &records.kpi_names);
+            let units = crate::document::kpi_units(&study.plan, &records.kpi_names);
             let sweep =
                 serde_json::to_value(Document::Sweep(sweep_doc(&header, &recs, &units, None)))
                     .unwrap();
