@@ -476,29 +476,32 @@ pub fn run_doc(
     }
 }
 
-/// Builds the sweep document from the records of every design point.
+/// Builds the sweep document from the records of every design point,
+/// consuming them: each point's records are dropped once summarised, so
+/// the records and the document are never both whole in memory.
 pub fn sweep_doc(
     header: &StudyHeader,
-    records: &[PointRecords],
+    records: Vec<PointRecords>,
     units: &KpiUnits,
     target: Option<TargetReport>,
 ) -> SweepDoc {
+    let replications = records.first().map_or(0, |r| r.rows.len() as u64);
     SweepDoc {
         scenario: header.scenario.clone(),
         source: header.source.clone(),
         seed: header.seed,
-        replications: records.first().map_or(0, |r| r.rows.len() as u64),
+        replications,
         design: header.design,
         axes: header.axes.clone(),
         points: records
-            .iter()
+            .into_iter()
             .zip(&header.points)
             .enumerate()
             .map(|(index, (rec, values))| SweepPoint {
                 index,
                 values: values.clone(),
                 truncated_replications: rec.truncated_count(),
-                kpis: summarize(rec, units),
+                kpis: summarize(&rec, units),
                 saturation: rec.saturation(),
             })
             .collect(),

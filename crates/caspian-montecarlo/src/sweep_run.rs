@@ -215,10 +215,9 @@ pub fn run_sweep(
             part: PartialDoc { shard, header, records, units },
             checkpoint: cp,
         },
-        None => SweepOutcome::Whole {
-            doc: sweep_doc(&header, &records, &units, report),
-            checkpoint: cp,
-        },
+        None => {
+            SweepOutcome::Whole { doc: sweep_doc(&header, records, &units, report), checkpoint: cp }
+        }
     })
 }
 

@@ -40,7 +40,7 @@ pub(crate) fn sweep(n: u64) -> SweepDoc {
     let study = Study::sweep(text, "baseline", None, Vec::new(), None).unwrap();
     let rec = records(&study, n);
     let units = kpi_units(&study.plan, &rec[0].kpi_names);
-    let doc = sweep_doc(&StudyHeader::of(&study, StudyKind::Sweep, n), &rec, &units, None);
+    let doc = sweep_doc(&StudyHeader::of(&study, StudyKind::Sweep, n), rec, &units, None);
     let ResultDoc::Sweep(doc) = roundtrip(Document::Sweep(doc)) else { panic!("a sweep") };
     *doc
 }
