@@ -156,15 +156,23 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     atomic::write_atomic(path, bytes).map_err(|e| cannot_write(path, e))
 }
 
-/// A CSV writer into memory (written out atomically afterwards).
-pub(crate) fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::Writer::from_writer(Vec::new())
+/// A CSV writer streaming into `path`'s temporary file (the file appears
+/// when [`finish_csv`] commits it; dropped unfinished, nothing is left).
+pub(crate) fn csv_writer(path: &Path) -> Result<csv::Writer<atomic::AtomicFile>, Failure> {
+    let file = atomic::AtomicFile::create(path).map_err(|e| cannot_write(path, e))?;
+    Ok(csv::Writer::from_writer(file))
 }
 
-/// Finishes a CSV writer and writes the file.
-pub(crate) fn finish_csv(path: &Path, w: csv::Writer<Vec<u8>>) -> Result<(), Failure> {
-    let bytes = w.into_inner().map_err(|e| Failure::Internal(format!("CSV: {e}")))?;
-    write_file(path, &bytes)
+/// Finishes a CSV writer and renames its file into place.
+pub(crate) fn finish_csv(path: &Path, w: csv::Writer<atomic::AtomicFile>) -> Result<(), Failure> {
+    let file = w.into_inner().map_err(|e| cannot_write(path, e.error()))?;
+    file.commit().map_err(|e| cannot_write(path, e))
+}
+
+/// The failure for a CSV row that cannot be written: the disk (exit 2), or
+/// a defect.
+pub(crate) fn csv_failure(path: &Path, e: csv::Error) -> Failure {
+    if e.is_io_error() { cannot_write(path, e) } else { Failure::Internal(format!("CSV: {e}")) }
 }
 
 /// A CSV field for a number: empty when undefined.
