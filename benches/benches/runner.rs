@@ -12,8 +12,7 @@ use caspian_montecarlo::execute::Executor;
 use caspian_montecarlo::study::Study;
 
 fn run_study(study: &Study, replications: u64, pool: &rayon::ThreadPool) -> usize {
-    let plans = study.points.iter().map(|p| &p.plan).collect();
-    let mut exec = Executor::new(plans, study.seed, 0);
+    let mut exec = Executor::new(study, study.seed, 0);
     pool.install(|| exec.ensure(replications, &|| {}, &mut |_, _| Ok(())))
         .expect("the baseline conserves cargo");
     exec.into_records(replications).iter().map(|r| r.rows.len()).sum()

@@ -170,9 +170,22 @@ fn known<'a>(files: &[Named<'a>]) -> Vec<(&'a str, &'a Path, Identity)> {
 
 /// Writes a result document atomically: pretty JSON, or compact for a
 /// shard's partial result (large, read by `caspian merge`, not by people).
+/// The JSON goes straight into the file, never whole into memory.
 pub(crate) fn write_document(path: &Path, doc: &Document) -> Result<(), Failure> {
-    let text = doc.to_json().map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?;
-    write_file(path, text.as_bytes())
+    let mut file = atomic::AtomicFile::create(path).map_err(|e| cannot_write(path, e))?;
+    doc.write_json(&mut file).map_err(|e| {
+        if e.is_io() {
+            cannot_write(path, e)
+        } else {
+            Failure::Internal(format!("cannot encode JSON: {e}"))
+        }
+    })?;
+    file.commit().map_err(|e| cannot_write(path, e))
+}
+
+/// The failure for an output file that cannot be written (exit code 2).
+pub(crate) fn cannot_write(path: &Path, e: impl std::fmt::Display) -> Failure {
+    Failure::Input(format!("cannot write {}: {e}", path.display()))
 }
 
 /// Reads a result document of any kind, checked ([`Document::from_json`]):
@@ -184,19 +197,26 @@ pub(crate) fn read_document(path: &Path) -> Result<Document, Failure> {
 
 /// Writes bytes atomically, with a message naming the file on failure.
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    atomic::write_atomic(path, bytes)
-        .map_err(|e| Failure::Input(format!("cannot write {}: {e}", path.display())))
+    atomic::write_atomic(path, bytes).map_err(|e| cannot_write(path, e))
 }
 
-/// A CSV writer into memory (written out atomically afterwards).
-pub(crate) fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::Writer::from_writer(Vec::new())
+/// A CSV writer streaming into `path`'s temporary file (the file appears
+/// when [`finish_csv`] commits it; dropped unfinished, nothing is left).
+pub(crate) fn csv_writer(path: &Path) -> Result<csv::Writer<atomic::AtomicFile>, Failure> {
+    let file = atomic::AtomicFile::create(path).map_err(|e| cannot_write(path, e))?;
+    Ok(csv::Writer::from_writer(file))
 }
 
-/// Finishes a CSV writer and writes the file.
-pub(crate) fn finish_csv(path: &Path, w: csv::Writer<Vec<u8>>) -> Result<(), Failure> {
-    let bytes = w.into_inner().map_err(|e| Failure::Internal(format!("CSV: {e}")))?;
-    write_file(path, &bytes)
+/// Finishes a CSV writer and renames its file into place.
+pub(crate) fn finish_csv(path: &Path, w: csv::Writer<atomic::AtomicFile>) -> Result<(), Failure> {
+    let file = w.into_inner().map_err(|e| cannot_write(path, e.error()))?;
+    file.commit().map_err(|e| cannot_write(path, e))
+}
+
+/// The failure for a CSV row that cannot be written: the disk (exit 2), or
+/// a defect.
+pub(crate) fn csv_failure(path: &Path, e: csv::Error) -> Failure {
+    if e.is_io_error() { cannot_write(path, e) } else { Failure::Internal(format!("CSV: {e}")) }
 }
 
 /// A CSV field for a number: empty when undefined.

@@ -10,7 +10,8 @@ use caspian_montecarlo::select;
 use caspian_montecarlo::study::Study;
 
 use crate::common::{
-    CommonArgs, Named, Progress, check_files, csv_num, csv_writer, finish_csv, note, pool,
+    CommonArgs, Named, Progress, check_files, csv_failure, csv_num, csv_writer, finish_csv, note,
+    pool,
     read_scenario, write_document,
 };
 use crate::failure::Failure;
@@ -109,8 +110,8 @@ fn compare_table(doc: &CompareDoc, patterns: &[String]) -> String {
 }
 
 fn write_csv(path: &std::path::Path, doc: &CompareDoc) -> Result<(), Failure> {
-    let mut w = csv_writer();
-    let fail = |e: csv::Error| Failure::Internal(format!("CSV: {e}"));
+    let mut w = csv_writer(path)?;
+    let fail = |e: csv::Error| csv_failure(path, e);
     w.write_record([
         "policy",
         "kpi",

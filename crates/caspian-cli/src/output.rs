@@ -8,7 +8,7 @@ use caspian_montecarlo::records::PointRecords;
 use caspian_montecarlo::select;
 use caspian_montecarlo::sequential::TargetReport;
 
-use crate::common::{csv_num, csv_writer, finish_csv};
+use crate::common::{csv_failure, csv_num, csv_writer, finish_csv};
 use crate::failure::Failure;
 use crate::table::{self, num};
 
@@ -122,14 +122,14 @@ pub(crate) fn write_replications_csv(path: &Path, rec: &PointRecords) -> Result<
 
 /// The sweep summary in long form: one row per (design point, KPI).
 pub(crate) fn write_sweep_csv(path: &Path, doc: &SweepDoc) -> Result<(), Failure> {
-    let mut w = csv_writer();
+    let mut w = csv_writer(path)?;
     let mut header = vec!["point".to_string()];
     header.extend(doc.axes.iter().map(|a| a.key.to_string()));
     header.extend(
         ["kpi", "unit", "mean", "sd", "ci95_low", "ci95_high", "p05", "p50", "p95", "n"]
             .map(String::from),
     );
-    let fail = |e: csv::Error| Failure::Internal(format!("CSV: {e}"));
+    let fail = |e: csv::Error| csv_failure(path, e);
     w.write_record(&header).map_err(fail)?;
     for p in &doc.points {
         for (k, s) in &p.kpis {

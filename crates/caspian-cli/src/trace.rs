@@ -1,15 +1,19 @@
 //! `caspian trace`: the event log of one replication, as CSV (the format
-//! is `caspian_montecarlo::trace`'s).
+//! is `caspian_montecarlo::trace`'s), streamed to standard output or into
+//! `--csv FILE` (which appears only once complete).
 
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use clap::Args;
 
+use caspian_montecarlo::atomic::AtomicFile;
 use caspian_montecarlo::study::Study;
-use caspian_montecarlo::trace;
+use caspian_montecarlo::trace::{self, TraceError};
 
-use crate::common::{check_files, read_scenario, write_file};
+use crate::common::{cannot_write, check_files, read_scenario};
 use crate::failure::Failure;
+use crate::terminal::stdout_failure;
 
 #[derive(Debug, Args)]
 pub(crate) struct TraceArgs {
@@ -38,23 +42,33 @@ pub(crate) fn run(args: TraceArgs) -> Result<(), Failure> {
     }
     check_files(&[("SCENARIO", args.scenario.as_deref())], &[("--csv", args.csv.as_deref())])?;
     let seed = study.seed;
-    let out = trace::record(&study.points[0].plan, seed, args.replication);
-    let mut bytes = Vec::new();
-    trace::write_csv(&mut bytes, &out.entries)
-        .map_err(|e| Failure::Internal(format!("trace CSV: {e}")))?;
+    let plan = &study.plan;
+    // The trace is written as the replication runs: memory stays flat
+    // however long it is.
     match &args.csv {
         Some(path) => {
-            write_file(path, &bytes)?;
+            let mut file = AtomicFile::create(path).map_err(|e| cannot_write(path, e))?;
+            let out = trace::stream_csv(plan, seed, args.replication, &mut file)
+                .map_err(|e| cannot_write(path, e))?;
+            file.commit().map_err(|e| cannot_write(path, e))?;
             crate::terminal::err_line(&format!(
                 "{} trace entries (events, and corridor-closure boundaries) of replication {} (seed {seed}) written to {}{}",
-                out.entries.len(),
+                out.entries,
                 args.replication,
                 path.display(),
                 if out.truncated { "; the event limit stopped the run early" } else { "" }
             ));
         }
-        // A closed pipe (`| head`) ends quietly; a full disk is exit code 2.
-        None => crate::terminal::out_bytes(&bytes)?,
+        None => {
+            // A closed pipe (`| head`) ends the replication and the command
+            // quietly; a full disk is exit code 2.
+            let mut stdout = BufWriter::new(std::io::stdout().lock());
+            trace::stream_csv(plan, seed, args.replication, &mut stdout).map_err(|e| match e {
+                TraceError::Io(e) => stdout_failure(e),
+                other => Failure::Internal(format!("trace CSV: {other}")),
+            })?;
+            stdout.flush().map_err(stdout_failure)?;
+        }
     }
     Ok(())
 }

@@ -9,8 +9,8 @@ use caspian_montecarlo::document::Document;
 use caspian_montecarlo::warmup::{self, WarmupDoc, WarmupRequest};
 
 use crate::common::{
-    Progress, check_files, csv_num, csv_writer, finish_csv, note, pool, read_scenario,
-    write_document,
+    Progress, check_files, csv_failure, csv_num, csv_writer, finish_csv, note, pool,
+    read_scenario, write_document,
 };
 use crate::failure::Failure;
 use crate::table::{self, num};
@@ -111,13 +111,13 @@ pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
 /// The Welch series: one row per observation day, the ensemble mean and
 /// its moving average per series.
 fn write_csv(path: &std::path::Path, doc: &WarmupDoc) -> Result<(), Failure> {
-    let mut w = csv_writer();
+    let mut w = csv_writer(path)?;
     let mut header = vec!["day".to_string()];
     for s in &doc.series {
         header.push(format!("{}.mean", s.name));
         header.push(format!("{}.moving_average", s.name));
     }
-    let fail = |e: csv::Error| Failure::Internal(format!("CSV: {e}"));
+    let fail = |e: csv::Error| csv_failure(path, e);
     w.write_record(&header).map_err(fail)?;
     for (i, day) in doc.day.iter().enumerate() {
         let mut r = vec![format!("{day}")];

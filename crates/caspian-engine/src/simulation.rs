@@ -17,7 +17,7 @@ pub trait Model {
 }
 
 /// Watches a run from outside the model: tracing, sampling the state at
-/// regular times, animation. Both methods default to doing nothing, and
+/// regular times, animation. Every method defaults to doing nothing, and
 /// [`Simulation::run`] uses the no-op observer `()`, which compiles away.
 pub trait Observer<M: Model> {
     /// Called just before `event`, due at `time`, fires. The model's state is
@@ -26,6 +26,13 @@ pub trait Observer<M: Model> {
 
     /// Called just after an event due at `time` has fired.
     fn after_event(&mut self, _model: &M, _time: SimTime) {}
+
+    /// Whether the run should end now (asked after each event; e.g. a trace
+    /// whose reader has gone away). The run then returns
+    /// [`StopReason::StoppedByObserver`].
+    fn wants_stop(&self) -> bool {
+        false
+    }
 }
 
 impl<M: Model> Observer<M> for () {}
@@ -67,6 +74,8 @@ pub enum StopReason {
     StoppedByModel,
     /// [`RunLimits::max_events`] events were fired.
     EventLimit,
+    /// The observer asked to stop ([`Observer::wants_stop`]).
+    StoppedByObserver,
 }
 
 /// What a call to [`Simulation::run`] did.
@@ -195,6 +204,9 @@ impl<M: Model> Simulation<M> {
                 self.scheduler.clear_stop();
                 break StopReason::StoppedByModel;
             }
+            if observer.wants_stop() {
+                break StopReason::StoppedByObserver;
+            }
         };
         self.events_processed += fired;
         RunOutcome { reason, events: fired, now: self.scheduler.now() }
@@ -263,5 +275,27 @@ mod tests {
         let mut plain = Simulation::new(Counter::default());
         plain.scheduler_mut().schedule_now(0);
         assert_eq!(plain.run(RunLimits::until(SimTime::from_hours(3))), out);
+    }
+
+    /// Asks to stop once it has seen two events.
+    #[derive(Debug, Default)]
+    struct StopAfterTwo(u32);
+
+    impl Observer<Counter> for StopAfterTwo {
+        fn after_event(&mut self, _model: &Counter, _time: SimTime) {
+            self.0 += 1;
+        }
+        fn wants_stop(&self) -> bool {
+            self.0 >= 2
+        }
+    }
+
+    #[test]
+    fn an_observer_can_end_the_run() {
+        let mut sim = Simulation::new(Counter::default());
+        sim.scheduler_mut().schedule_now(0);
+        let out = sim.run_observed(RunLimits::default(), &mut StopAfterTwo::default());
+        assert_eq!((out.reason, out.events), (StopReason::StoppedByObserver, 2));
+        assert_eq!(sim.model().fired, 2);
     }
 }

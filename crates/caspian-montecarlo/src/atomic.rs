@@ -1,6 +1,8 @@
 //! Writing result files so that a reader never sees half a file: write a
 //! temporary file next to the target, flush it to disk, then rename it over
-//! the target (atomic on POSIX file systems).
+//! the target (atomic on POSIX file systems). [`AtomicFile`] streams a large
+//! file (a trace, a sweep document) into the temporary file without holding
+//! it in memory; [`write_atomic`] writes bytes already in memory.
 //!
 //! A symbolic link is written through: the file it points at is replaced,
 //! and the link stays. Temporary files being written are registered, so
@@ -9,7 +11,7 @@
 //! being written.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -32,28 +34,96 @@ fn registry() -> MutexGuard<'static, Registry> {
 /// # Errors
 /// The I/O error; the temporary file is removed and `path` is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let target = resolve_links(path)?;
-    refuse_special(&target)?;
-    let tmp = temp_path(&target);
-    // Created and registered under the lock, renamed or removed under it:
-    // `exit_abandoning` sees either no temporary file or a registered one.
-    let mut file = {
-        let mut reg = registry();
-        let file = fs::File::create(&tmp)?;
-        reg.pending.push(tmp.clone());
-        file
-    };
-    let written = file.write_all(bytes).and_then(|()| file.sync_all());
-    drop(file);
-    let mut reg = registry();
-    let result = written.and_then(|()| fs::rename(&tmp, &target));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    } else {
-        reg.done.push(path.to_path_buf());
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes)?;
+    file.commit()
+}
+
+/// A file written in pieces that appears at its path only when
+/// [`commit`](Self::commit)ted, complete. Until then the data goes to a
+/// registered temporary file beside the target (buffered), which is deleted
+/// if the writer is dropped uncommitted, the commit fails or a signal stops
+/// the process ([`exit_abandoning`]); the target is never touched.
+#[derive(Debug)]
+pub struct AtomicFile {
+    /// The path as given (what the user is told was written).
+    path: PathBuf,
+    /// The file it names once symbolic links are followed.
+    target: PathBuf,
+    tmp: PathBuf,
+    /// `None` once committed.
+    file: Option<BufWriter<fs::File>>,
+}
+
+impl AtomicFile {
+    /// Starts writing `path` (a regular file, a new path, or a symbolic link
+    /// to either).
+    ///
+    /// # Errors
+    /// The I/O error: `path` is a directory or a special file, or its
+    /// directory does not accept a new file.
+    pub fn create(path: &Path) -> io::Result<Self> {
+        let target = resolve_links(path)?;
+        refuse_special(&target)?;
+        let tmp = temp_path(&target);
+        // Created and registered under the lock, renamed or removed under it:
+        // `exit_abandoning` sees either no temporary file or a registered one.
+        let file = {
+            let mut reg = registry();
+            let file = fs::File::create(&tmp)?;
+            reg.pending.push(tmp.clone());
+            file
+        };
+        Ok(Self { path: path.to_path_buf(), target, tmp, file: Some(BufWriter::new(file)) })
     }
-    reg.pending.retain(|t| t != &tmp);
-    result
+
+    /// Flushes everything to disk and renames the file into place.
+    ///
+    /// # Errors
+    /// The I/O error; the temporary file is removed and the target is
+    /// untouched.
+    pub fn commit(mut self) -> io::Result<()> {
+        let Some(file) = self.file.take() else { return Ok(()) };
+        let written = file
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)
+            .and_then(|file| file.sync_all());
+        let mut reg = registry();
+        let result = written.and_then(|()| fs::rename(&self.tmp, &self.target));
+        if result.is_err() {
+            let _ = fs::remove_file(&self.tmp);
+        } else {
+            reg.done.push(self.path.clone());
+        }
+        reg.pending.retain(|t| t != &self.tmp);
+        result
+    }
+
+    fn open(&mut self) -> io::Result<&mut BufWriter<fs::File>> {
+        self.file.as_mut().ok_or_else(|| io::Error::other("the file was already committed"))
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.open()?.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.open()?.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.open()?.flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let mut reg = registry();
+            let _ = fs::remove_file(&self.tmp);
+            reg.pending.retain(|t| t != &self.tmp);
+        }
+    }
 }
 
 /// Checks, before a long computation, that `path` can be written: its
@@ -151,6 +221,17 @@ mod tests {
             assert!(write_atomic(null, b"x").is_err());
             assert!(!fs::metadata(null).unwrap().is_file(), "still a device");
         }
+        // A streamed file appears only on commit; dropped, it leaves nothing.
+        let mut streamed = AtomicFile::create(&target).unwrap();
+        streamed.write_all(b"st").unwrap();
+        streamed.write_all(b"reamed").unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"second", "untouched until committed");
+        streamed.commit().unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"streamed");
+        let mut abandoned = AtomicFile::create(&target).unwrap();
+        abandoned.write_all(b"half").unwrap();
+        drop(abandoned);
+        assert_eq!(fs::read(&target).unwrap(), b"streamed");
         let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "only out.json remains");
         // A symbolic link is written through and stays a link.

@@ -78,7 +78,7 @@ pub fn run_compare(
     tick: &(dyn Fn() + Sync),
 ) -> Result<CompareDoc, RunError> {
     let seed = seed.unwrap_or_else(|| studies.first().map_or(0, |s| s.seed));
-    let plans = studies.iter().map(|s| &s.points[0].plan).collect();
+    let plans: Vec<_> = studies.iter().map(|s| &s.plan).collect();
     let mut exec = Executor::new(plans, seed, 0);
     let (end, report) = exec.run(replications, target, tick, &mut |_, _| Ok(()))?;
     let records = exec.into_records(end);
@@ -96,7 +96,7 @@ pub fn compare_doc(
     request: CompareRequest<'_>,
 ) -> CompareDoc {
     let kpis = common_kpis(records);
-    let base_units = studies.first().map(|s| kpi_units(&s.points[0].plan, &kpis));
+    let base_units = studies.first().map(|s| kpi_units(&s.plan, &kpis));
     let base_units = base_units.unwrap_or_default();
     let rankings = select::select(&kpis, request.primary)
         .into_iter()
@@ -123,7 +123,7 @@ pub fn compare_doc(
         summaries: studies
             .iter()
             .zip(records)
-            .map(|(s, r)| summarize(r, &kpi_units(&s.points[0].plan, &r.kpi_names)))
+            .map(|(s, r)| summarize(r, &kpi_units(&s.plan, &r.kpi_names)))
             .collect(),
         differences: (1..records.len())
             .map(|p| PolicyDifferences {

@@ -435,12 +435,24 @@ impl Document {
     /// # Errors
     /// Only if serialisation fails (a defect).
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
-        let mut text = match self {
-            Self::Partial(_) => serde_json::to_string(self)?,
-            _ => serde_json::to_string_pretty(self)?,
-        };
-        text.push('\n');
-        Ok(text)
+        let mut bytes = Vec::new();
+        self.write_json(&mut bytes)?;
+        // serde_json writes only valid UTF-8.
+        String::from_utf8(bytes).map_err(serde::ser::Error::custom)
+    }
+
+    /// Writes [`to_json`](Self::to_json)'s text straight to `out`, without
+    /// building it in memory (a large sweep's document is tens of MB).
+    ///
+    /// # Errors
+    /// When writing to `out` fails ([`serde_json::Error::is_io`]), or
+    /// serialisation fails (a defect).
+    pub fn write_json<W: std::io::Write>(&self, mut out: W) -> Result<(), serde_json::Error> {
+        match self {
+            Self::Partial(_) => serde_json::to_writer(&mut out, self)?,
+            _ => serde_json::to_writer_pretty(&mut out, self)?,
+        }
+        out.write_all(b"\n").map_err(serde_json::Error::io)
     }
 }
 
@@ -464,29 +476,32 @@ pub fn run_doc(
     }
 }
 
-/// Builds the sweep document from the records of every design point.
+/// Builds the sweep document from the records of every design point,
+/// consuming them: each point's records are dropped once summarised, so
+/// the records and the document are never both whole in memory.
 pub fn sweep_doc(
     header: &StudyHeader,
-    records: &[PointRecords],
+    records: Vec<PointRecords>,
     units: &KpiUnits,
     target: Option<TargetReport>,
 ) -> SweepDoc {
+    let replications = records.first().map_or(0, |r| r.rows.len() as u64);
     SweepDoc {
         scenario: header.scenario.clone(),
         source: header.source.clone(),
         seed: header.seed,
-        replications: records.first().map_or(0, |r| r.rows.len() as u64),
+        replications,
         design: header.design,
         axes: header.axes.clone(),
         points: records
-            .iter()
+            .into_iter()
             .zip(&header.points)
             .enumerate()
             .map(|(index, (rec, values))| SweepPoint {
                 index,
                 values: values.clone(),
                 truncated_replications: rec.truncated_count(),
-                kpis: summarize(rec, units),
+                kpis: summarize(&rec, units),
                 saturation: rec.saturation(),
             })
             .collect(),

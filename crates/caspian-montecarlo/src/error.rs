@@ -104,6 +104,15 @@ pub enum RunError {
         /// The last design point completed.
         point: usize,
     },
+    /// A design point's scenario, checked when the study was made, no
+    /// longer compiles (a defect).
+    #[error("internal error: design point {point} no longer compiles: {message}")]
+    Point {
+        /// Design point.
+        point: usize,
+        /// The compiler's errors.
+        message: String,
+    },
     /// Saving a checkpoint failed.
     #[error("cannot write checkpoint {path}: {message}")]
     Checkpoint {

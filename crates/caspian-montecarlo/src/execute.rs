@@ -7,6 +7,7 @@
 //! are completed one after another, which lets a sweep save a checkpoint
 //! after each.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -22,34 +23,76 @@ use crate::sequential::{self, Target, TargetReport};
 /// (e.g. to save a checkpoint).
 pub type AfterPoint<'f> = dyn FnMut(usize, &[PointRecords]) -> Result<(), RunError> + 'f;
 
+/// The scenarios of a study's design points, by index: held in memory, or
+/// compiled when their point runs (a sweep of many points, [`crate::study::Study`]),
+/// so that only the point in progress is held.
+pub trait Plans: Send + Sync {
+    /// How many design points.
+    fn count(&self) -> usize;
+
+    /// The scenario of design point `point`.
+    ///
+    /// # Errors
+    /// [`RunError::Point`] if it does not compile (a defect: points are
+    /// checked when the study is made).
+    fn plan(&self, point: usize) -> Result<Cow<'_, CompiledScenario>, RunError>;
+}
+
+impl<P: Plans + ?Sized> Plans for &P {
+    fn count(&self) -> usize {
+        (**self).count()
+    }
+    fn plan(&self, point: usize) -> Result<Cow<'_, CompiledScenario>, RunError> {
+        (**self).plan(point)
+    }
+}
+
+impl Plans for Vec<&CompiledScenario> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn plan(&self, point: usize) -> Result<Cow<'_, CompiledScenario>, RunError> {
+        Ok(Cow::Borrowed(self[point]))
+    }
+}
+
 /// Replications of several design points, with the records computed so far.
-#[derive(Debug)]
 pub struct Executor<'a> {
-    plans: Vec<&'a CompiledScenario>,
+    plans: Box<dyn Plans + 'a>,
     seed: u64,
     first: u64,
     records: Vec<PointRecords>,
 }
 
+impl std::fmt::Debug for Executor<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Executor")
+            .field("points", &self.plans.count())
+            .field("seed", &self.seed)
+            .field("first", &self.first)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'a> Executor<'a> {
     /// An executor whose replications start at index `first` (0, or the
     /// start of a shard's share).
-    pub fn new(plans: Vec<&'a CompiledScenario>, seed: u64, first: u64) -> Self {
-        let records = vec![PointRecords::default(); plans.len()];
-        Self { plans, seed, first, records }
+    pub fn new(plans: impl Plans + 'a, seed: u64, first: u64) -> Self {
+        let records = vec![PointRecords::default(); plans.count()];
+        Self { plans: Box::new(plans), seed, first, records }
     }
 
     /// Starts from records saved earlier (a checkpoint). Each must hold
     /// consecutive replications from `first`; rows beyond what is asked for
     /// are kept and used.
     pub fn resume(
-        plans: Vec<&'a CompiledScenario>,
+        plans: impl Plans + 'a,
         seed: u64,
         first: u64,
         records: Vec<PointRecords>,
     ) -> Self {
-        assert_eq!(plans.len(), records.len(), "one record set per design point");
-        Self { plans, seed, first, records }
+        assert_eq!(plans.count(), records.len(), "one record set per design point");
+        Self { plans: Box::new(plans), seed, first, records }
     }
 
     /// Replications held for every point (the smallest count).
@@ -71,14 +114,15 @@ impl<'a> Executor<'a> {
         progress: &(dyn Fn() + Sync),
         after_point: &mut AfterPoint<'_>,
     ) -> Result<(), RunError> {
-        for point in 0..self.plans.len() {
+        for point in 0..self.plans.count() {
             let have = self.first + self.records[point].rows.len() as u64;
             if have >= end {
                 continue;
             }
             let rec = &mut self.records[point];
-            let (names, rows) = run_range(self.plans[point], self.seed, have..end, progress)
-                .map_err(|e| match e {
+            let plan = self.plans.plan(point)?;
+            let (names, rows) =
+                run_range(&plan, self.seed, have..end, progress).map_err(|e| match e {
                     RangeError::Conservation(replication, residual) => {
                         RunError::Conservation { point, replication, residual }
                     }

@@ -32,10 +32,10 @@
 //! use caspian_montecarlo::{document, execute::Executor, study::Study};
 //!
 //! let study = Study::single(caspian_shipping::BASELINE_TOML, "baseline", Some(1))?;
-//! let mut exec = Executor::new(vec![&study.points[0].plan], study.seed, 0);
+//! let mut exec = Executor::new(vec![&study.plan], study.seed, 0);
 //! exec.ensure(4, &|| {}, &mut |_, _| Ok(())).unwrap();
 //! let records = exec.into_records(4);
-//! let units = document::kpi_units(&study.points[0].plan, &records[0].kpi_names);
+//! let units = document::kpi_units(&study.plan, &records[0].kpi_names);
 //! let kpis = document::summarize(&records[0], &units);
 //! assert_eq!(kpis["delivered_total.oil"].unit, "t");
 //! assert_eq!(kpis["delivered_total.oil"].n, 4);

@@ -152,7 +152,7 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
     }
     Ok(match header.study {
         StudyKind::Run => Merged::Run(run_doc(header, &merged[0], &units, None)),
-        StudyKind::Sweep => Merged::Sweep(sweep_doc(header, &merged, &units, None)),
+        StudyKind::Sweep => Merged::Sweep(sweep_doc(header, merged, &units, None)),
     })
 }
 

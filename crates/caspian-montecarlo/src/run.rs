@@ -40,11 +40,11 @@ pub fn run(
     tick: &(dyn Fn() + Sync),
 ) -> Result<RunOutcome, RunError> {
     let range = crate::shard::share(shard, replications);
-    let mut exec = Executor::new(vec![&study.points[0].plan], study.seed, range.start);
+    let mut exec = Executor::new(vec![&study.plan], study.seed, range.start);
     let (end, report) = exec.run(range.end, target, tick, &mut |_, _| Ok(()))?;
     let mut records = exec.into_records(end);
     let header = StudyHeader::of(study, StudyKind::Run, replications);
-    let units = kpi_units(&study.points[0].plan, &records[0].kpi_names);
+    let units = kpi_units(&study.plan, &records[0].kpi_names);
     Ok(match shard {
         Some(shard) => RunOutcome::Shard(PartialDoc { shard, header, records, units }),
         None => {

@@ -24,17 +24,21 @@ pub struct Study {
     pub design: DesignKind,
     /// The swept axes (empty for a plain run).
     pub axes: Vec<Axis>,
+    /// The scenario as written, checked: a plain run's only design point,
+    /// and the units of every point's KPIs (points differ in swept values
+    /// only, never in cargo).
+    pub plan: CompiledScenario,
     /// The design points, in design order.
     pub points: Vec<DesignPoint>,
 }
 
-/// One design point: the axis values and the scenario they produce.
+/// One design point: the axis values. Its scenario is compiled when it runs
+/// ([`Study::point_plan`]), so a sweep holds one point's scenario at a time
+/// whatever its size.
 #[derive(Debug, Clone)]
 pub struct DesignPoint {
     /// One value per axis of the study.
     pub values: Vec<f64>,
-    /// The checked scenario with those values written in.
-    pub plan: CompiledScenario,
 }
 
 impl Study {
@@ -52,7 +56,8 @@ impl Study {
             seed: seed.unwrap_or(plan.source.scenario.seed),
             design: DesignKind::FullFactorial,
             axes: Vec::new(),
-            points: vec![DesignPoint { values: Vec::new(), plan }],
+            points: vec![DesignPoint { values: Vec::new() }],
+            plan,
         })
     }
 
@@ -73,7 +78,7 @@ impl Study {
     ) -> Result<Self, StudyError> {
         let base: Scenario = caspian_shipping::parse(text, source)?;
         // Check the base scenario first, so its own errors come first.
-        caspian_shipping::compile(&base)
+        let plan = caspian_shipping::compile(&base)
             .map_err(|errors| LoadError::Invalid { origin: source.to_string(), errors })?;
         let mut specs: Vec<AxisSpec> = base
             .sweeps
@@ -115,22 +120,10 @@ impl Study {
         };
         let mut points = Vec::with_capacity(values.len());
         for (index, vals) in values.into_iter().enumerate() {
-            let mut scenario = base.clone();
-            for (axis, &v) in axes.iter().zip(&vals) {
-                axis.key.apply(&mut scenario, v).map_err(|e| StudyError::Axis {
-                    origin: source.to_string(),
-                    key: axis.key.to_string(),
-                    message: e.to_string(),
-                })?;
-            }
-            let plan =
-                caspian_shipping::compile(&scenario).map_err(|errors| StudyError::Point {
-                    origin: source.to_string(),
-                    index,
-                    setting: describe(&axes, &vals),
-                    errors,
-                })?;
-            points.push(DesignPoint { values: vals, plan });
+            // Checked now, so that a bad point fails before any work; the
+            // scenario is compiled again when the point runs.
+            point_plan(&base, &axes, &vals, index, source)?;
+            points.push(DesignPoint { values: vals });
         }
         Ok(Self {
             name: base.scenario.name.clone(),
@@ -140,12 +133,68 @@ impl Study {
             design,
             axes,
             points,
+            plan,
         })
+    }
+
+    /// The checked scenario of design point `index` (the scenario with the
+    /// point's axis values written in), compiled anew on each call.
+    ///
+    /// # Errors
+    /// [`StudyError`] when the point does not give a valid scenario (points
+    /// are checked by [`Study::sweep`], so not for a study it made).
+    ///
+    /// # Panics
+    /// If `index` is not a design point.
+    pub fn point_plan(&self, index: usize) -> Result<CompiledScenario, StudyError> {
+        point_plan(&self.plan.source, &self.axes, &self.points[index].values, index, &self.source)
     }
 
     /// `key=value, ...` for one design point.
     pub fn describe_point(&self, index: usize) -> String {
         describe(&self.axes, &self.points[index].values)
+    }
+}
+
+/// `base` with one design point's `values` written in, compiled.
+fn point_plan(
+    base: &Scenario,
+    axes: &[Axis],
+    values: &[f64],
+    index: usize,
+    origin: &str,
+) -> Result<CompiledScenario, StudyError> {
+    let mut scenario = base.clone();
+    for (axis, &v) in axes.iter().zip(values) {
+        axis.key.apply(&mut scenario, v).map_err(|e| StudyError::Axis {
+            origin: origin.to_string(),
+            key: axis.key.to_string(),
+            message: e.to_string(),
+        })?;
+    }
+    caspian_shipping::compile(&scenario).map_err(|errors| StudyError::Point {
+        origin: origin.to_string(),
+        index,
+        setting: describe(axes, values),
+        errors,
+    })
+}
+
+/// A study's design points, each compiled when it runs.
+impl crate::execute::Plans for Study {
+    fn count(&self) -> usize {
+        self.points.len()
+    }
+    fn plan(
+        &self,
+        point: usize,
+    ) -> Result<std::borrow::Cow<'_, CompiledScenario>, crate::error::RunError> {
+        if self.axes.is_empty() {
+            return Ok(std::borrow::Cow::Borrowed(&self.plan));
+        }
+        self.point_plan(point)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|e| crate::error::RunError::Point { point, message: e.to_string() })
     }
 }
 

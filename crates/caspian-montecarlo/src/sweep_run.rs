@@ -186,10 +186,10 @@ pub fn run_sweep(
     let cp_head =
         CheckpointHeader { kind: "checkpoint".into(), shard: req.shard.unwrap_or(whole), header };
     let saved = saved_records(req, &cp_head, hooks.resumed)?;
-    let plans = study.points.iter().map(|p| &p.plan).collect();
+    // Each point's scenario is compiled when it runs: only one is held.
     let mut exec = match saved {
-        Some(records) => Executor::resume(plans, study.seed, range.start, records),
-        None => Executor::new(plans, study.seed, range.start),
+        Some(records) => Executor::resume(study, study.seed, range.start, records),
+        None => Executor::new(study, study.seed, range.start),
     };
     let cp_error = |e: std::io::Error| RunError::Checkpoint {
         path: req.checkpoint.display().to_string(),
@@ -215,18 +215,17 @@ pub fn run_sweep(
     let records = exec.into_records(end);
     let header = cp_head.header;
     // The points' scenarios differ in swept values only, never in cargo, so
-    // the first point's plan gives every KPI's unit.
+    // the scenario as written gives every KPI's unit.
     let names: BTreeSet<&String> = records.iter().flat_map(|r| &r.kpi_names).collect();
-    let units = kpi_units(&study.points[0].plan, names);
+    let units = kpi_units(&study.plan, names);
     Ok(match req.shard {
         Some(shard) => SweepOutcome::Shard {
             part: PartialDoc { shard, header, records, units },
             checkpoint: cp,
         },
-        None => SweepOutcome::Whole {
-            doc: sweep_doc(&header, &records, &units, report),
-            checkpoint: cp,
-        },
+        None => {
+            SweepOutcome::Whole { doc: sweep_doc(&header, records, &units, report), checkpoint: cp }
+        }
     })
 }
 

@@ -1,10 +1,11 @@
 //! The event trace of one replication, and its file format (CSV).
 //!
-//! [`record`] runs one replication with a probe that keeps every trace entry
-//! (the typed [`TraceEntry`] of `caspian_shipping::trace`, re-exported here).
-//! [`write_csv`] and [`read_csv`] are the one definition of the trace file
-//! that `caspian trace --csv FILE` writes and reports read, one row per entry
-//! with these [`COLUMNS`]:
+//! [`stream_csv`] runs one replication with a probe that writes every trace
+//! entry (the typed [`TraceEntry`] of `caspian_shipping::trace`, re-exported
+//! here) as it happens, so a trace of any length takes constant memory.
+//! [`TraceWriter`] (and [`write_csv`] on top of it) and [`read_csv`] are the
+//! one definition of the trace file that `caspian trace --csv FILE` writes
+//! and reports read, one row per entry with these [`COLUMNS`]:
 //!
 //! | column | meaning |
 //! |---|---|
@@ -27,7 +28,7 @@
 use std::io::{Read, Write};
 
 use caspian_shipping::CompiledScenario;
-use caspian_shipping::probe::Recorder;
+use caspian_shipping::probe::Probe;
 pub use caspian_shipping::streams::MAX_REPLICATION;
 pub use caspian_shipping::trace::{
     SimTime, Subject, TraceEntry, TraceEvent, TraceState, UnknownName, VesselPhase,
@@ -53,28 +54,71 @@ pub const COLUMNS: [&str; 16] = [
     "detail",
 ];
 
-/// One replication's trace.
-#[derive(Debug, Clone)]
-pub struct Trace {
-    /// Entries in firing order (events, and corridor-closure boundaries).
-    pub entries: Vec<TraceEntry>,
+/// What streaming one replication's trace did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Streamed {
+    /// Trace entries written (events, and corridor-closure boundaries).
+    pub entries: u64,
     /// Whether the event-count safeguard stopped the run early.
     pub truncated: bool,
 }
 
-/// Runs replication `replication` of `plan` with master seed `seed` and keeps
-/// its trace. The replication is exactly the one a run computes.
-pub fn record(plan: &CompiledScenario, seed: u64, replication: u64) -> Trace {
-    let mut rec = Recorder { trace_events: true, ..Recorder::default() };
-    let out = caspian_shipping::simulate_probed(plan, seed, replication, &mut rec);
-    Trace { entries: rec.trace, truncated: out.truncated }
+/// Runs replication `replication` of `plan` with master seed `seed` and
+/// writes its trace file to `out` as the entries happen: memory does not
+/// grow with the length of the trace. The replication is exactly the one a
+/// run computes. On the first write error the replication stops (a reader
+/// that went away, `caspian trace | head`, ends it at once).
+///
+/// # Errors
+/// [`TraceError::Io`] when `out` fails (e.g. a closed pipe or a full disk),
+/// [`TraceError::Csv`] for any other failure of the CSV layer.
+pub fn stream_csv<W: Write>(
+    plan: &CompiledScenario,
+    seed: u64,
+    replication: u64,
+    out: W,
+) -> Result<Streamed, TraceError> {
+    let mut sink = Sink { writer: TraceWriter::new(out)?, failed: None };
+    let run = caspian_shipping::simulate_probed(plan, seed, replication, &mut sink);
+    if let Some(e) = sink.failed {
+        return Err(e);
+    }
+    let entries = sink.writer.rows;
+    sink.writer.finish()?;
+    Ok(Streamed { entries, truncated: run.truncated })
+}
+
+/// The probe that writes each trace entry as it comes, and stops the
+/// replication at the first error.
+struct Sink<W: Write> {
+    writer: TraceWriter<W>,
+    failed: Option<TraceError>,
+}
+
+impl<W: Write> Probe for Sink<W> {
+    fn wants_trace(&self) -> bool {
+        true
+    }
+    fn trace(&mut self, entry: &TraceEntry) {
+        if self.failed.is_none()
+            && let Err(e) = self.writer.write(entry)
+        {
+            self.failed = Some(e);
+        }
+    }
+    fn wants_stop(&self) -> bool {
+        self.failed.is_some()
+    }
 }
 
 /// A trace file that could not be written or read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TraceError {
-    /// The CSV layer failed (I/O, quoting, UTF-8).
+    /// Reading or writing failed (a closed pipe, a full disk).
+    #[error("{0}")]
+    Io(std::io::Error),
+    /// The CSV layer failed otherwise (quoting, UTF-8).
     #[error("{0}")]
     Csv(String),
     /// The header is not [`COLUMNS`].
@@ -98,20 +142,55 @@ pub enum TraceError {
 
 impl From<csv::Error> for TraceError {
     fn from(e: csv::Error) -> Self {
-        TraceError::Csv(e.to_string())
+        if e.is_io_error() {
+            match e.into_kind() {
+                csv::ErrorKind::Io(io) => TraceError::Io(io),
+                other => TraceError::Csv(format!("{other:?}")),
+            }
+        } else {
+            TraceError::Csv(e.to_string())
+        }
     }
 }
 
 /// Writes `entries` as a trace file (header and one row per entry).
 ///
 /// # Errors
-/// [`TraceError::Csv`] when writing fails.
+/// [`TraceError::Io`] or [`TraceError::Csv`] when writing fails.
 pub fn write_csv<W: Write>(out: W, entries: &[TraceEntry]) -> Result<(), TraceError> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(COLUMNS)?;
-    for (i, e) in entries.iter().enumerate() {
+    let mut w = TraceWriter::new(out)?;
+    for e in entries {
+        w.write(e)?;
+    }
+    w.finish()
+}
+
+/// A trace file written one entry at a time: the header first, then one
+/// row per [`write`](Self::write), numbered from 0.
+#[derive(Debug)]
+pub struct TraceWriter<W: Write> {
+    csv: csv::Writer<W>,
+    rows: u64,
+}
+
+impl<W: Write> TraceWriter<W> {
+    /// Starts a trace file on `out` with its header.
+    ///
+    /// # Errors
+    /// [`TraceError`] when writing fails.
+    pub fn new(out: W) -> Result<Self, TraceError> {
+        let mut csv = csv::Writer::from_writer(out);
+        csv.write_record(COLUMNS)?;
+        Ok(Self { csv, rows: 0 })
+    }
+
+    /// Writes the next entry.
+    ///
+    /// # Errors
+    /// [`TraceError`] when writing fails.
+    pub fn write(&mut self, e: &TraceEntry) -> Result<(), TraceError> {
         let mut row: [String; 16] = Default::default();
-        row[0] = i.to_string();
+        row[0] = self.rows.to_string();
         row[1] = format!("{:.4}", e.time.as_hours_f64());
         row[2] = e.event.as_str().to_string();
         row[3] = e.subject.to_string();
@@ -140,10 +219,18 @@ pub fn write_csv<W: Write>(out: W, entries: &[TraceEntry]) -> Result<(), TraceEr
             }
         }
         row[15] = e.detail();
-        w.write_record(&row)?;
+        self.csv.write_record(&row)?;
+        self.rows += 1;
+        Ok(())
     }
-    w.flush().map_err(|e| TraceError::Csv(e.to_string()))?;
-    Ok(())
+
+    /// Flushes what is buffered to the underlying writer.
+    ///
+    /// # Errors
+    /// [`TraceError::Io`] when writing fails.
+    pub fn finish(mut self) -> Result<(), TraceError> {
+        self.csv.flush().map_err(TraceError::Io)
+    }
 }
 
 /// Reads a trace file written by [`write_csv`]. Times are rounded to the
@@ -220,19 +307,56 @@ mod tests {
     #[test]
     fn a_trace_file_reads_back_as_written() {
         let plan = baseline();
-        let trace = record(&plan, 7, 0);
-        assert!(!trace.entries.is_empty());
+        let mut rec =
+            caspian_shipping::probe::Recorder { trace_events: true, ..Default::default() };
+        caspian_shipping::simulate_probed(&plan, 7, 0, &mut rec);
+        assert!(!rec.trace.is_empty());
         let mut bytes = Vec::new();
-        write_csv(&mut bytes, &trace.entries).unwrap();
+        write_csv(&mut bytes, &rec.trace).unwrap();
+        // Streaming the replication writes exactly the same file.
+        let mut streamed = Vec::new();
+        let out = stream_csv(&plan, 7, 0, &mut streamed).unwrap();
+        assert_eq!(streamed, bytes);
+        assert_eq!(out.entries, rec.trace.len() as u64);
         let back = read_csv(bytes.as_slice()).unwrap();
-        assert_eq!(back.len(), trace.entries.len());
-        for (a, b) in trace.entries.iter().zip(&back) {
+        assert_eq!(back.len(), rec.trace.len());
+        for (a, b) in rec.trace.iter().zip(&back) {
             assert_eq!((a.event, &a.subject, &a.state), (b.event, &b.subject, &b.state));
             assert!((a.time.as_hours_f64() - b.time.as_hours_f64()).abs() <= 0.51e-4);
         }
         for kind in [TraceEvent::Arrive, TraceEvent::Inflow, TraceEvent::PortClose] {
             assert!(back.iter().any(|e| e.event == kind), "{kind} in the baseline's trace");
         }
+    }
+
+    /// Accepts `room` bytes, then fails as a closed pipe does.
+    struct ClosesAfter {
+        room: usize,
+        calls: usize,
+    }
+
+    impl Write for ClosesAfter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.calls += 1;
+            if buf.len() > self.room {
+                return Err(std::io::ErrorKind::BrokenPipe.into());
+            }
+            self.room -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_reader_stops_the_replication_at_once() {
+        let plan = baseline();
+        let mut out = ClosesAfter { room: 100, calls: 0 };
+        let err = stream_csv(&plan, 7, 0, &mut out).unwrap_err();
+        assert!(matches!(&err, TraceError::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe));
+        // The failed write, and at most the CSV writer's last flush when dropped.
+        assert!(out.calls <= 2, "nothing more is written after the first failure");
     }
 
     #[test]

@@ -78,6 +78,11 @@ impl WarmupDoc {
     }
 }
 
+/// The most observations per series a pilot takes (the horizon divided by
+/// `--every-h`): a replication's samples are held while it is added in, so
+/// this bounds the memory of a pilot (about 6 MB per replication in flight).
+pub const MAX_OBSERVATIONS: u64 = 100_000;
+
 /// Reads one observation of a series off two consecutive samples.
 type Observe = fn(&Sample, &Sample) -> f64;
 
@@ -115,18 +120,25 @@ pub fn pilot(
         .ok_or_else(|| StudyError::Warmup {
             message: format!("--every-h must be a positive number of hours, got {}", req.every_h),
         })?;
+    let observations = plan.horizon.ticks() / every.ticks();
+    if observations > MAX_OBSERVATIONS {
+        return Err(StudyError::Warmup {
+            message: format!(
+                "--every-h {} gives {observations} observations per series over the horizon; \
+                 at most {MAX_OBSERVATIONS} are taken: use a larger --every-h",
+                req.every_h
+            ),
+        });
+    }
     let seed = req.seed.unwrap_or(scenario.scenario.seed);
-    let runs: Vec<Vec<Sample>> = (0..req.replications)
-        .into_par_iter()
-        .map(|r| {
-            let mut rec = Recorder { every: Some(every), ..Recorder::default() };
-            caspian_shipping::simulate_probed(&plan, seed, r, &mut rec);
-            tick();
-            rec.samples
-        })
-        .collect();
-    let len = runs.iter().map(Vec::len).min().unwrap_or(0);
-    if len < 2 {
+    let sums = welch_sums(req.replications, |r| {
+        let mut rec = Recorder { every: Some(every), ..Recorder::default() };
+        caspian_shipping::simulate_probed(&plan, seed, r, &mut rec);
+        tick();
+        rec.samples
+    });
+    let len = sums.len() + 1;
+    if sums.is_empty() {
         return Err(StudyError::Warmup {
             message: format!(
                 "{source}: the horizon holds fewer than two observations every {} h",
@@ -138,11 +150,10 @@ pub fn pilot(
     let mut suggestion = 0.0f64;
     let series = SERIES
         .iter()
-        .map(|(name, f)| {
+        .enumerate()
+        .map(|(k, (name, _))| {
             // Welch: average over replications, observation by observation.
-            let mean: Vec<f64> = (1..len)
-                .map(|i| runs.iter().map(|s| f(&s[i - 1], &s[i])).sum::<f64>() / runs.len() as f64)
-                .collect();
+            let mean: Vec<f64> = sums.iter().map(|obs| obs[k] / req.replications as f64).collect();
             let m = mser::mser5(&mean);
             let mser_days = m.as_ref().map_or(f64::NAN, |m| days(m.truncate));
             if mser_days.is_finite() {
@@ -170,6 +181,42 @@ pub fn pilot(
         series,
         provenance: Provenance::current(Some(crate::study::sha256_hex(text))),
     })
+}
+
+/// Sums over replications `0..replications`, observation by observation,
+/// of each of the [`SERIES`]: element `i` holds, per series, the sum of the
+/// observation read off samples `i` and `i + 1` of every replication, over
+/// the observations all replications reached (one fewer than the shortest
+/// run's samples). `run` gives a replication's samples.
+///
+/// Replications run in parallel in blocks of a few per thread, and each
+/// block is added in replication order once it is done: memory is flat in
+/// the number of replications, and every sum adds the same numbers in the
+/// same order whatever the number of threads, so the result is
+/// bit-identical for any thread count.
+fn welch_sums(
+    replications: u64,
+    run: impl Fn(u64) -> Vec<Sample> + Sync,
+) -> Vec<[f64; SERIES.len()]> {
+    let block = (rayon::current_num_threads() as u64).max(1) * 2;
+    let mut sums: Option<Vec<[f64; SERIES.len()]>> = None;
+    let mut start = 0;
+    while start < replications {
+        let end = replications.min(start.saturating_add(block));
+        let runs: Vec<Vec<Sample>> = (start..end).into_par_iter().map(&run).collect();
+        for samples in &runs {
+            let observed = samples.len().saturating_sub(1);
+            let sums = sums.get_or_insert_with(|| vec![[0.0; SERIES.len()]; observed]);
+            sums.truncate(observed);
+            for (sum, pair) in sums.iter_mut().zip(samples.windows(2)) {
+                for (s, (_, f)) in sum.iter_mut().zip(&SERIES) {
+                    *s += f(&pair[0], &pair[1]);
+                }
+            }
+        }
+        start = end;
+    }
+    sums.unwrap_or_default()
 }
 
 /// Welch's centred moving average with `w` observations each side, shrinking

@@ -14,8 +14,7 @@ use crate::input::{Replications, ResultDoc};
 const SEVERE: &str = include_str!("../../../scenarios/severe_winter.toml");
 
 fn records(study: &Study, n: u64) -> Vec<PointRecords> {
-    let plans = study.points.iter().map(|p| &p.plan).collect();
-    let mut exec = Executor::new(plans, study.seed, 0);
+    let mut exec = Executor::new(study, study.seed, 0);
     exec.ensure(n, &|| {}, &mut |_, _| Ok(())).expect("replications run");
     exec.into_records(n)
 }
@@ -29,7 +28,7 @@ fn roundtrip(doc: Document) -> ResultDoc {
 pub(crate) fn run(n: u64) -> (RunDoc, Replications) {
     let study = Study::single(caspian_montecarlo::BASELINE_TOML, "baseline", None).unwrap();
     let rec = records(&study, n).swap_remove(0);
-    let units = kpi_units(&study.points[0].plan, &rec.kpi_names);
+    let units = kpi_units(&study.plan, &rec.kpi_names);
     let doc = run_doc(&StudyHeader::of(&study, StudyKind::Run, n), &rec, &units, None);
     let ResultDoc::Run(doc) = roundtrip(Document::Run(doc)) else { panic!("a run") };
     (*doc, Replications::from_records(&rec))
@@ -40,8 +39,8 @@ pub(crate) fn sweep(n: u64) -> SweepDoc {
     let text = caspian_montecarlo::BASELINE_TOML;
     let study = Study::sweep(text, "baseline", None, Vec::new(), None).unwrap();
     let rec = records(&study, n);
-    let units = kpi_units(&study.points[0].plan, &rec[0].kpi_names);
-    let doc = sweep_doc(&StudyHeader::of(&study, StudyKind::Sweep, n), &rec, &units, None);
+    let units = kpi_units(&study.plan, &rec[0].kpi_names);
+    let doc = sweep_doc(&StudyHeader::of(&study, StudyKind::Sweep, n), rec, &units, None);
     let ResultDoc::Sweep(doc) = roundtrip(Document::Sweep(doc)) else { panic!("a sweep") };
     *doc
 }
@@ -52,7 +51,7 @@ pub(crate) fn compare(n: u64) -> CompareDoc {
         Study::single(caspian_montecarlo::BASELINE_TOML, "baseline", None).unwrap(),
         Study::single(SEVERE, "severe_winter.toml", None).unwrap(),
     ];
-    let plans = studies.iter().map(|s| &s.points[0].plan).collect();
+    let plans: Vec<_> = studies.iter().map(|s| &s.plan).collect();
     let mut exec = Executor::new(plans, studies[0].seed, 0);
     exec.ensure(n, &|| {}, &mut |_, _| Ok(())).unwrap();
     let records = exec.into_records(n);

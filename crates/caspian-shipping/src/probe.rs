@@ -30,6 +30,13 @@ pub trait Probe {
     /// drawn up front rather than fired as events, are traced too, as
     /// `corridor_close` and `corridor_open` entries at their boundaries.
     fn trace(&mut self, _entry: &TraceEntry) {}
+
+    /// Whether the replication should end now, e.g. because the reader of a
+    /// streamed trace has gone away (asked after every event). A replication
+    /// ended this way is incomplete: its KPIs mean nothing.
+    fn wants_stop(&self) -> bool {
+        false
+    }
 }
 
 /// The state of the system at one instant.

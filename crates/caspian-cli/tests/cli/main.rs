@@ -13,6 +13,7 @@ mod extreme_values;
 mod files;
 mod interrupts;
 mod limits;
+mod memory;
 mod outputs;
 mod report_in_browser;
 mod resume;

@@ -58,9 +58,9 @@ mod damaged {
             .unwrap();
             header.points = crate::design::full_factorial(&header.axes).unwrap();
             let recs = vec![records.clone(); header.points.len()];
-            let units = crate::document::kpi_units(&study.points[0].plan, &records.kpi_names);
+            let units = crate::document::kpi_units(&study.plan, &records.kpi_names);
             let sweep =
-                serde_json::to_value(Document::Sweep(sweep_doc(&header, &recs, &units, None)))
+                serde_json::to_value(Document::Sweep(sweep_doc(&header, recs, &units, None)))
                     .unwrap();
             let winter = Study::single(BASELINE_TOML, "winter", Some(3)).unwrap();
             let primary = ["delivered_total.*".to_string()];

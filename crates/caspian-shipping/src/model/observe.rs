@@ -106,6 +106,10 @@ impl<'a> Observer<World<'a>> for Watcher<'_> {
             self.probe.trace(&world.describe(time, ev));
         }
     }
+
+    fn wants_stop(&self) -> bool {
+        self.probe.wants_stop()
+    }
 }
 
 impl<'a> Watch<'a> for Watcher<'_> {
