@@ -11,6 +11,8 @@ use caspian_engine::Tally;
 use caspian_engine::special::std_normal_cdf;
 use serde::{Deserialize, Serialize};
 
+use crate::rare::RareEvents;
+
 /// Confidence level of every interval the runner reports.
 pub const CONFIDENCE: f64 = 0.95;
 
@@ -43,6 +45,10 @@ pub struct Summary {
     pub p95: f64,
     /// Number of replications with a defined (finite) value.
     pub n: u64,
+    /// How often the event occurred, for the rare-event KPIs
+    /// ([`crate::rare`]); absent for other KPIs and in older documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rare: Option<RareEvents>,
 }
 
 impl Summary {
@@ -63,6 +69,7 @@ impl Summary {
             p50: quantile_sorted(&finite, 0.50),
             p95: quantile_sorted(&finite, 0.95),
             n: n as u64,
+            rare: None,
         }
     }
 
@@ -298,7 +305,7 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
 
 /// ln Γ(x) for x > 0 (Lanczos approximation, g = 7, n = 9; relative error
 /// below 1e-15).
-fn ln_gamma(x: f64) -> f64 {
+pub(crate) fn ln_gamma(x: f64) -> f64 {
     const G: f64 = 7.0;
     const C: [f64; 9] = [
         0.999_999_999_999_809_9,

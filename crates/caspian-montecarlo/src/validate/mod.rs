@@ -220,7 +220,7 @@ pub(crate) fn read(text: &str) -> Result<Document, DocumentError> {
 /// [`DocumentError::Field`] naming the first field at fault.
 pub fn check(doc: &Document) -> Result<(), DocumentError> {
     match doc {
-        Document::Run(d) => check_units("kpis", &d.kpis),
+        Document::Run(d) => check_summaries("kpis", &d.kpis),
         Document::Sweep(d) => check_sweep(d),
         Document::Compare(d) => check_compare(d),
         Document::Partial(d) => check_partial(d),
@@ -362,6 +362,18 @@ fn check_units<T>(
     Ok(())
 }
 
+/// Checks a table of KPI summaries: the units, and each rare-event report
+/// against its summary's count.
+fn check_summaries(at: &str, table: &crate::document::KpiTable) -> Result<(), DocumentError> {
+    check_units(at, table)?;
+    for (name, s) in table {
+        if let Some(rare) = &s.rare {
+            rare.check(s.n).map_err(|e| field(format!("{at}.{}.rare", cap(name)), e))?;
+        }
+    }
+    Ok(())
+}
+
 fn check_sweep(d: &SweepDoc) -> Result<(), DocumentError> {
     check_axes(&d.axes)?;
     if d.points.is_empty() {
@@ -380,7 +392,7 @@ fn check_sweep(d: &SweepDoc) -> Result<(), DocumentError> {
                 format!("{} values for {} axes", p.values.len(), d.axes.len()),
             ));
         }
-        check_units(&format!("points[{i}].kpis"), &p.kpis)?;
+        check_summaries(&format!("points[{i}].kpis"), &p.kpis)?;
     }
     let points: Vec<&[f64]> = d.points.iter().map(|p| p.values.as_slice()).collect();
     check_design(d.design, &d.axes, d.seed, &points, |i| format!("points[{i}].values"))?;
@@ -416,7 +428,7 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
         return Err(field("summaries", format!("{} tables for {n} scenarios", d.summaries.len())));
     }
     for (i, t) in d.summaries.iter().enumerate() {
-        check_units(&format!("summaries[{i}]"), t)?;
+        check_summaries(&format!("summaries[{i}]"), t)?;
     }
     for (i, diff) in d.differences.iter().enumerate() {
         scenario_index(format!("differences[{i}].scenario"), diff.scenario, n, 1)?;

@@ -200,6 +200,27 @@ mod damaged {
     }
 
     #[test]
+    fn rare_event_reports_must_fit_their_summaries() {
+        let d = docs();
+        let e = error(&d.run, |v| v["kpis"]["vessels_lost"]["rare"]["with_event"] = json!(4));
+        contains(&e, "kpis.vessels_lost.rare: with_event 4 is above n 3");
+        let e = error(&d.sweep, |v| {
+            v["points"][1]["kpis"]["vessels_lost"]["rare"]["p_any_ci95_high"] = json!(1.2);
+        });
+        contains(&e, "points[1].kpis.vessels_lost.rare: p_any interval");
+        let e = error(&d.compare, |v| {
+            v["summaries"][0]["detentions"]["rare"]["rate"]["ci95_low"] = json!(-0.1);
+        });
+        contains(&e, "summaries[0].detentions.rare: rate");
+        // Documents written before the report existed still load.
+        let mut v = d.run.clone();
+        for k in v["kpis"].as_object_mut().unwrap().values_mut() {
+            k.as_object_mut().unwrap().remove("rare");
+        }
+        Document::from_json(&v.to_string()).unwrap();
+    }
+
+    #[test]
     fn comparisons_are_consistent() {
         let d = &docs().compare;
         let e = error(d, |v| v["differences"][1]["scenario"] = json!(1));
