@@ -220,9 +220,12 @@ pub(crate) fn read(text: &str) -> Result<Document, DocumentError> {
 /// [`DocumentError::Field`] naming the first field at fault.
 pub fn check(doc: &Document) -> Result<(), DocumentError> {
     match doc {
-        Document::Run(d) => check_summaries("kpis", &d.kpis),
-        Document::Sweep(d) => check_sweep(d),
-        Document::Compare(d) => check_compare(d),
+        Document::Run(d) => {
+            check_target(d.target.as_ref())?;
+            check_summaries("kpis", &d.kpis)
+        }
+        Document::Sweep(d) => check_target(d.target.as_ref()).and_then(|()| check_sweep(d)),
+        Document::Compare(d) => check_target(d.target.as_ref()).and_then(|()| check_compare(d)),
         Document::Partial(d) => check_partial(d),
         Document::Warmup(d) => check_warmup(d),
     }
@@ -358,6 +361,20 @@ fn check_units<T>(
 ) -> Result<(), DocumentError> {
     for (name, v) in table {
         check_unit(|| format!("{at}.{}.unit", cap(name)), name, &v.unit)?;
+    }
+    Ok(())
+}
+
+/// Checks a sequential-stopping report: a KPI short of data
+/// ([`crate::sequential::Shortfall`]) cannot have met the target.
+fn check_target(target: Option<&crate::sequential::TargetReport>) -> Result<(), DocumentError> {
+    let Some(t) = target else { return Ok(()) };
+    let Some(short) = t.worst.as_ref().and_then(|w| w.shortfall) else { return Ok(()) };
+    if !short.is_consistent() {
+        return Err(field("target.worst.shortfall", format!("inconsistent: {short}")));
+    }
+    if t.met {
+        return Err(field("target.met", format!("true, but the worst KPI has {short}")));
     }
     Ok(())
 }
