@@ -11,6 +11,7 @@ mod determinism;
 mod exit_codes;
 mod extreme_values;
 mod outputs;
+mod rare_events;
 mod report_in_browser;
 mod resume;
 mod saturation;
