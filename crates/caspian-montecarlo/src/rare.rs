@@ -210,6 +210,31 @@ mod tests {
     }
 
     #[test]
+    fn a_short_baseline_run_reports_every_interval_within_its_range() {
+        use crate::run::{RunOutcome, run};
+        let study = crate::study::Study::single(crate::BASELINE_TOML, "baseline", Some(7)).unwrap();
+        let RunOutcome::Whole { doc, .. } = run(&study, 2, None, None, &|| {}).unwrap() else {
+            panic!("not whole")
+        };
+        let mut clipped = 0;
+        for (name, s) in &doc.kpis {
+            let kind = schema::family_of(name).map(|f| f.kind);
+            let (lo, hi) = match kind {
+                Some(KpiKind::Ratio | KpiKind::Probability) => (0.0, 1.0),
+                Some(KpiKind::Count | KpiKind::Amount | KpiKind::Duration) => (0.0, f64::INFINITY),
+                _ => continue,
+            };
+            for v in [s.ci95_low, s.ci95_high].into_iter().filter(|v| !v.is_nan()) {
+                assert!((lo..=hi).contains(&v), "{name}: {v} outside [{lo}, {hi}]");
+            }
+            clipped += usize::from(s.ci95_low == lo || s.ci95_high == hi);
+            assert_eq!(s.rare.is_some(), rare_event_kind(name).is_some(), "{name}");
+        }
+        // Two replications: many t-intervals reached past a bound.
+        assert!(clipped > 5, "{clipped} intervals at a bound");
+    }
+
+    #[test]
     fn rare_event_report_of_losses() {
         // No loss in 10 replications: P(any) in [0, 0.2775], rate in [0, 0.3689].
         let s = kpi_summary("vessels_lost", &[0.0; 10]);
