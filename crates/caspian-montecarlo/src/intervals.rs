@@ -7,7 +7,7 @@
 //! fraction, Numerical Recipes section 6.2) with bisection refined by Newton
 //! steps.
 
-use crate::stats::{CONFIDENCE, ln_gamma, t_quantile};
+use crate::stats::{CONFIDENCE, invert_cdf, ln_gamma, t_quantile};
 
 /// The two-sided normal critical value of [`CONFIDENCE`] (1.96 at 95%).
 pub fn z_critical() -> f64 {
@@ -59,32 +59,15 @@ fn gamma_quantile(p: f64, a: f64) -> f64 {
     if !(p > 0.0 && p < 1.0 && a > 0.0 && a.is_finite()) {
         return f64::NAN;
     }
-    let (mut lo, mut hi) = (0.0, a.max(1.0));
+    let mut hi = a.max(1.0);
     while gamma_p(a, hi) < p {
         hi *= 2.0;
         if hi > 1e300 {
             return f64::INFINITY;
         }
     }
-    let mut x = 0.5 * (lo + hi);
-    for _ in 0..300 {
-        let f = gamma_p(a, x) - p;
-        if f == 0.0 {
-            break;
-        }
-        if f > 0.0 {
-            hi = x;
-        } else {
-            lo = x;
-        }
-        let density = ((a - 1.0) * x.ln() - x - ln_gamma(a)).exp();
-        let newton = x - f / density;
-        x = if newton > lo && newton < hi { newton } else { 0.5 * (lo + hi) };
-        if hi - lo <= 1e-15 * hi {
-            break;
-        }
-    }
-    x
+    let density = |x: f64| ((a - 1.0) * x.ln() - x - ln_gamma(a)).exp();
+    invert_cdf(p, (0.0, hi), |x| gamma_p(a, x), density)
 }
 
 /// Regularised lower incomplete gamma function P(a, x).

@@ -205,21 +205,7 @@ mod tests {
 
     #[test]
     fn rare_or_small_samples_are_never_precise() {
-        use crate::records::{PointRecords, Row};
-        let records = |values: &[f64]| PointRecords {
-            kpi_names: vec!["x".into()],
-            rows: values
-                .iter()
-                .enumerate()
-                .map(|(i, &v)| Row {
-                    replication: i as u64,
-                    events: 0,
-                    truncated: false,
-                    values: vec![v],
-                    saturated: Vec::new(),
-                })
-                .collect(),
-        };
+        let records = crate::records::PointRecords::single_kpi;
         let t = target();
         // Ten zero replications: the interval is [0, 0], but nothing is known.
         let w = worst(&[records(&[0.0; 10])], &t.primary, 10).unwrap();

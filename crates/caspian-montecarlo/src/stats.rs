@@ -212,7 +212,7 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
         return -t_quantile(1.0 - p, df);
     }
     // Bracket: the t quantile lies above 0 and grows as df shrinks.
-    let mut lo = 0.0;
+    let lo = 0.0;
     let mut hi = 1.0;
     while t_cdf(hi, df) < p {
         hi *= 2.0;
@@ -220,9 +220,22 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
             return hi;
         }
     }
+    invert_cdf(p, (lo, hi), |x| t_cdf(x, df), |x| t_pdf(x, df))
+}
+
+/// The `x` in `bracket` where the increasing `cdf` reaches `p`: bisection
+/// refined with Newton steps (`pdf` is the derivative of `cdf`), to
+/// |cdf(x) - p| < 1e-15 or a bracket narrower than 1e-14 x.
+pub(crate) fn invert_cdf(
+    p: f64,
+    bracket: (f64, f64),
+    cdf: impl Fn(f64) -> f64,
+    pdf: impl Fn(f64) -> f64,
+) -> f64 {
+    let (mut lo, mut hi) = bracket;
     let mut x = 0.5 * (lo + hi);
     for _ in 0..200 {
-        let f = t_cdf(x, df) - p;
+        let f = cdf(x) - p;
         if f.abs() < 1e-15 {
             break;
         }
@@ -232,7 +245,7 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
             lo = x;
         }
         // Newton step, kept inside the bracket; bisection otherwise.
-        let newton = x - f / t_pdf(x, df);
+        let newton = x - f / pdf(x);
         x = if newton > lo && newton < hi { newton } else { 0.5 * (lo + hi) };
         if hi - lo < 1e-14 * hi {
             break;
