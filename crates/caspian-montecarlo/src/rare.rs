@@ -12,7 +12,8 @@
 //!   interval) and, for counts, the mean number per replication with the
 //!   Garwood exact Poisson interval ([`RareEvents`]).
 
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::intervals;
 use crate::schema::{self, KpiKind};
@@ -172,6 +173,18 @@ impl RareEvents {
     }
 }
 
+/// Reads an optional rare-event report, naming the field at fault inside
+/// it (`rare.rate.ci95_high: invalid type ...`): a summary is flattened
+/// into its KPI's entry, and serde keeps no path inside flattened fields.
+///
+/// # Errors
+/// When the value is not a rare-event report or `null`.
+pub fn deserialize_named<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RareEvents>, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| D::Error::custom(format!("rare.{}: {}", e.path(), e.inner())))
+}
+
 /// The summary of the KPI `name` over `values` as documents report it: the
 /// interval within the KPI's range, and the rare-event report where the
 /// family has one.
@@ -232,6 +245,17 @@ mod tests {
         }
         // Two replications: many t-intervals reached past a bound.
         assert!(clipped > 5, "{clipped} intervals at a bound");
+    }
+
+    #[test]
+    fn errors_inside_the_report_name_their_field() {
+        let s = kpi_summary("vessels_lost", &[0.0, 1.0]);
+        let mut v = serde_json::to_value(s).unwrap();
+        v["rare"]["rate"]["ci95_high"] = serde_json::json!("x");
+        let e = serde_json::from_value::<Summary>(v).unwrap_err().to_string();
+        assert!(e.starts_with("rare.rate.ci95_high: invalid type"), "{e}");
+        let back: Summary = serde_json::from_value(serde_json::to_value(s).unwrap()).unwrap();
+        assert_eq!(back.rare, s.rare);
     }
 
     #[test]

@@ -47,7 +47,11 @@ pub struct Summary {
     pub n: u64,
     /// How often the event occurred, for the rare-event KPIs
     /// ([`crate::rare`]); absent for other KPIs and in older documents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rare::deserialize_named"
+    )]
     pub rare: Option<RareEvents>,
 }
 
