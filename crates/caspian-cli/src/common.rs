@@ -60,7 +60,9 @@ impl CommonArgs {
 /// Sequential stopping options.
 #[derive(Debug, Args)]
 pub(crate) struct TargetArgs {
-    /// Add replications until every primary KPI's 95% CI half-width is at most H x |mean|.
+    /// Add replications until every primary KPI's 95% CI half-width is at most H x |mean|
+    /// (trusted only after 30 replications, and for a KPI zero in most of them, after 10
+    /// non-zero values; see docs/kpis.md).
     #[arg(long, value_name = "H")]
     pub(crate) target_rel_halfwidth: Option<f64>,
     /// Replication budget for --target-rel-halfwidth.

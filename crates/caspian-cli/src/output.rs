@@ -18,13 +18,26 @@ pub(crate) fn run_table(doc: &RunDoc, patterns: &[String]) -> String {
         "scenario \"{}\" ({}), seed {}, {} replications\n\n",
         doc.scenario, doc.source, doc.seed, doc.replications
     );
-    let rows: Vec<Vec<String>> = doc
+    let shown: Vec<_> = doc
         .kpis
         .iter()
         .filter(|(k, _)| patterns.is_empty() || patterns.iter().any(|p| select::matches(p, k)))
-        .map(|(k, s)| table::summary_row(k, &s.unit, s))
         .collect();
+    let rows: Vec<Vec<String>> =
+        shown.iter().map(|(k, s)| table::summary_row(k, &s.unit, s)).collect();
     out.push_str(&table::render(&table::SUMMARY_HEADER, &rows));
+    let rare: Vec<Vec<String>> = shown
+        .iter()
+        .filter_map(|(k, s)| s.rare.as_ref().map(|r| table::rare_row(k, s.n, r)))
+        .collect();
+    if !rare.is_empty() {
+        out.push_str(
+            "\nrare events: replications with at least one (cargo lost: with any), P(>=1) with\n\
+             its Wilson interval, events per replication (reporting window) with its exact\n\
+             Poisson interval\n\n",
+        );
+        out.push_str(&table::render(&table::RARE_HEADER, &rare));
+    }
     out
 }
 
@@ -91,7 +104,12 @@ pub(crate) fn notes(
     if let Some(t) = target {
         let worst = t.worst.as_ref().map_or_else(
             || "no KPI matched the primary patterns".to_string(),
-            |w| format!("worst: {} at point {} with {:.4}", w.kpi, w.point, w.rel_half_width),
+            |w| match &w.shortfall {
+                Some(short) => format!("worst: {} at point {}: {short}", w.kpi, w.point),
+                None => {
+                    format!("worst: {} at point {} with {:.4}", w.kpi, w.point, w.rel_half_width)
+                }
+            },
         );
         out.push(format!(
             "target relative half-width {} {} after {} replications ({worst})",

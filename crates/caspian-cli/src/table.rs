@@ -1,5 +1,6 @@
 //! Plain-text tables for the terminal.
 
+use caspian_montecarlo::rare::RareEvents;
 use caspian_montecarlo::stats::{PairedDifference, Summary};
 
 /// A number in a width-friendly form with sensible precision; `-` when
@@ -73,6 +74,35 @@ pub(crate) fn summary_row(name: &str, unit: &str, s: &Summary) -> Vec<String> {
         num(s.p05),
         num(s.p50),
         num(s.p95),
+    ]
+}
+
+/// Header of the rare-event table (95% intervals: Wilson for the
+/// probability, Garwood for the Poisson rate).
+pub(crate) const RARE_HEADER: [&str; 8] = [
+    "rare event",
+    "reps with one",
+    "P(>=1)",
+    "95% CI low",
+    "95% CI high",
+    "per rep",
+    "Poisson low",
+    "Poisson high",
+];
+
+/// One rare-event row: replications with an event of all, the probability
+/// of at least one, and for counts the mean per replication.
+pub(crate) fn rare_row(name: &str, n: u64, r: &RareEvents) -> Vec<String> {
+    let rate = r.rate.map_or([f64::NAN; 3], |p| [p.per_replication, p.ci95_low, p.ci95_high]);
+    vec![
+        name.to_string(),
+        format!("{}/{n}", r.with_event),
+        num(r.p_any),
+        num(r.p_any_ci95_low),
+        num(r.p_any_ci95_high),
+        num(rate[0]),
+        num(rate[1]),
+        num(rate[2]),
     ]
 }
 

@@ -262,23 +262,9 @@ pub fn rank(records: &[PointRecords], kpi: &str, direction: Direction) -> Rankin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::records::Row;
 
     fn recs(values: &[f64]) -> PointRecords {
-        PointRecords {
-            kpi_names: vec!["x".into()],
-            rows: values
-                .iter()
-                .enumerate()
-                .map(|(i, &v)| Row {
-                    replication: i as u64,
-                    events: 0,
-                    truncated: false,
-                    values: vec![v],
-                    saturated: Vec::new(),
-                })
-                .collect(),
-        }
+        PointRecords::single_kpi(values)
     }
 
     #[test]

@@ -110,14 +110,16 @@ fn unit_of(units: &KpiUnits, name: &str) -> String {
     units.get(name).cloned().unwrap_or_default()
 }
 
-/// Summaries of every KPI of one design point, with their units.
+/// Summaries of every KPI of one design point, with their units: each
+/// interval within its KPI's range, with the rare-event report where the
+/// KPI has one ([`crate::rare::kpi_summary`]).
 pub fn summarize(records: &PointRecords, units: &KpiUnits) -> KpiTable {
     records
         .kpi_names
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let value = Summary::of(&records.column(i));
+            let value = crate::rare::kpi_summary(name, &records.column(i));
             (name.clone(), WithUnit { unit: unit_of(units, name), value })
         })
         .collect()

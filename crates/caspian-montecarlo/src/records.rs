@@ -33,6 +33,26 @@ pub struct PointRecords {
 }
 
 impl PointRecords {
+    /// Records of one KPI `x` with the given values, one row per value (for
+    /// tests).
+    #[cfg(test)]
+    pub(crate) fn single_kpi(values: &[f64]) -> Self {
+        Self {
+            kpi_names: vec!["x".into()],
+            rows: values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| Row {
+                    replication: i as u64,
+                    events: 0,
+                    truncated: false,
+                    values: vec![v],
+                    saturated: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
     /// Position of a KPI in every row.
     pub fn kpi_index(&self, name: &str) -> Option<usize> {
         self.kpi_names.binary_search_by(|n| n.as_str().cmp(name)).ok()

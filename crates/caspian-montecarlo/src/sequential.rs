@@ -3,7 +3,13 @@
 //!
 //! After each batch, every primary KPI of every design point is checked:
 //! the 95% CI half-width must be at most `rel_half_width` times the absolute
-//! mean. The next total is estimated from the worst KPI as
+//! mean. A relative half-width is trusted only on enough data
+//! ([`Shortfall`]): at least [`MIN_REPLICATIONS`] replications, and for a
+//! KPI that is zero in at least half of them (a rare event, whose interval
+//! collapses to `[0, 0]` while no event has been seen) at least
+//! [`MIN_NONZERO`] non-zero values. Until then the KPI counts as infinitely
+//! imprecise, so the run goes on, and at the budget the target is reported
+//! as not met. The next total is estimated from the worst KPI as
 //! `n * (observed / target)^2`, at least 10 more and at most double, capped
 //! at the budget. Because a replication's result depends only on its index,
 //! stopping at `n` gives exactly the result of asking for `n` replications at
@@ -47,6 +53,75 @@ pub struct TargetReport {
     pub worst: Option<Precision>,
 }
 
+/// Replications needed before any relative half-width is trusted.
+pub const MIN_REPLICATIONS: u64 = 30;
+
+/// Non-zero values needed before the relative half-width of a KPI that is
+/// zero in most replications is trusted.
+pub const MIN_NONZERO: u64 = 10;
+
+/// Why a KPI's interval is not yet trusted: too little data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Shortfall {
+    /// Fewer than [`MIN_REPLICATIONS`] defined values.
+    MinReplications {
+        /// Values seen.
+        have: u64,
+        /// Values needed.
+        need: u64,
+    },
+    /// Zero in at least half of the replications, and fewer than
+    /// [`MIN_NONZERO`] non-zero values.
+    MinNonzero {
+        /// Non-zero values seen.
+        have: u64,
+        /// Non-zero values needed.
+        need: u64,
+        /// Defined values seen.
+        of: u64,
+    },
+}
+
+impl Shortfall {
+    /// The shortfall of a KPI column, if any.
+    pub fn of(column: &[f64]) -> Option<Self> {
+        let finite = column.iter().filter(|v| v.is_finite());
+        let n = finite.clone().count() as u64;
+        let nonzero = finite.filter(|&&v| v != 0.0).count() as u64;
+        if n < MIN_REPLICATIONS {
+            Some(Self::MinReplications { have: n, need: MIN_REPLICATIONS })
+        } else if 2 * nonzero <= n && nonzero < MIN_NONZERO {
+            Some(Self::MinNonzero { have: nonzero, need: MIN_NONZERO, of: n })
+        } else {
+            None
+        }
+    }
+
+    /// Whether a document's shortfall is self-consistent (`have < need`).
+    pub fn is_consistent(&self) -> bool {
+        match *self {
+            Self::MinReplications { have, need } => have < need,
+            Self::MinNonzero { have, need, of } => have < need && 2 * have <= of,
+        }
+    }
+}
+
+impl std::fmt::Display for Shortfall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Self::MinReplications { have, need } => {
+                write!(f, "{have} replications; at least {need} are needed")
+            }
+            Self::MinNonzero { have, need, of } => write!(
+                f,
+                "non-zero in {have} of {of} replications; a KPI that is zero in most \
+                 replications needs at least {need} non-zero ones"
+            ),
+        }
+    }
+}
+
 /// The precision reached for one KPI at one design point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Precision {
@@ -58,6 +133,10 @@ pub struct Precision {
     /// interval is not; JSON `null`).
     #[serde(deserialize_with = "crate::json::f64_or_nan")]
     pub rel_half_width: f64,
+    /// Why the interval is not yet trusted, when it is not (the relative
+    /// half-width is then infinite).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shortfall: Option<Shortfall>,
 }
 
 /// The least precise primary KPI over all points, judged on each point's
@@ -68,11 +147,22 @@ pub fn worst(records: &[PointRecords], primary: &[String], rows: usize) -> Optio
         for name in select::select(&rec.kpi_names, primary) {
             let Some(k) = rec.kpi_index(name) else { continue };
             let column: Vec<f64> = rec.rows.iter().take(rows).map(|r| r.values[k]).collect();
+            let shortfall = Shortfall::of(&column);
+            // Too little data (or fewer than two values, where the interval
+            // is undefined): never precise.
             let s = Summary::of(&column);
-            // Fewer than two values: the interval is undefined, never precise.
-            let rel = if s.n < 2 { f64::INFINITY } else { s.rel_half_width() };
-            if worst.as_ref().is_none_or(|w| rel > w.rel_half_width) {
-                worst = Some(Precision { point, kpi: name.to_string(), rel_half_width: rel });
+            let rel =
+                if shortfall.is_some() || s.n < 2 { f64::INFINITY } else { s.rel_half_width() };
+            let worse = worst.as_ref().is_none_or(|w| {
+                rel > w.rel_half_width || (rel == w.rel_half_width && w.shortfall.is_none())
+            });
+            if worse {
+                worst = Some(Precision {
+                    point,
+                    kpi: name.to_string(),
+                    rel_half_width: rel,
+                    shortfall,
+                });
             }
         }
     }
@@ -92,7 +182,7 @@ pub fn next_total(n: u64, observed: f64, target: &Target) -> u64 {
 
 /// Whether `precision` satisfies the target.
 pub fn is_met(precision: Option<&Precision>, target: &Target) -> bool {
-    precision.is_some_and(|p| p.rel_half_width <= target.rel_half_width)
+    precision.is_some_and(|p| p.shortfall.is_none() && p.rel_half_width <= target.rel_half_width)
 }
 
 #[cfg(test)]
@@ -111,5 +201,31 @@ mod tests {
         assert_eq!(next_total(100, 0.012, &t), 144);
         assert_eq!(next_total(900, 0.05, &t), 1000); // budget
         assert_eq!(next_total(100, f64::INFINITY, &t), 200);
+    }
+
+    #[test]
+    fn rare_or_small_samples_are_never_precise() {
+        let records = crate::records::PointRecords::single_kpi;
+        let t = target();
+        // Ten zero replications: the interval is [0, 0], but nothing is known.
+        let w = worst(&[records(&[0.0; 10])], &t.primary, 10).unwrap();
+        assert_eq!(w.shortfall, Some(Shortfall::MinReplications { have: 10, need: 30 }));
+        assert!(w.rel_half_width.is_infinite() && !is_met(Some(&w), &t));
+        // 1000 replications, 9 with an event: still too few events.
+        let mut v = vec![0.0; 1000];
+        v[..9].fill(1.0);
+        let w = worst(&[records(&v)], &t.primary, 1000).unwrap();
+        assert_eq!(w.shortfall, Some(Shortfall::MinNonzero { have: 9, need: 10, of: 1000 }));
+        assert!(!is_met(Some(&w), &Target { rel_half_width: 0.99, ..t.clone() }));
+        assert!(w.shortfall.unwrap().to_string().contains("non-zero in 9 of 1000"));
+        // Ten events: judged on the interval again.
+        v[9] = 1.0;
+        let w = worst(&[records(&v)], &t.primary, 1000).unwrap();
+        assert!(w.shortfall.is_none() && w.rel_half_width.is_finite());
+        // A KPI that is never zero needs only the minimum sample.
+        let w = worst(&[records(&[5.0; 30])], &t.primary, 30).unwrap();
+        assert!(w.shortfall.is_none() && is_met(Some(&w), &t));
+        assert!(Shortfall::MinNonzero { have: 9, need: 10, of: 1000 }.is_consistent());
+        assert!(!Shortfall::MinReplications { have: 30, need: 30 }.is_consistent());
     }
 }

@@ -11,6 +11,8 @@ use caspian_engine::Tally;
 use caspian_engine::special::std_normal_cdf;
 use serde::{Deserialize, Serialize};
 
+use crate::rare::RareEvents;
+
 /// Confidence level of every interval the runner reports.
 pub const CONFIDENCE: f64 = 0.95;
 
@@ -43,6 +45,14 @@ pub struct Summary {
     pub p95: f64,
     /// Number of replications with a defined (finite) value.
     pub n: u64,
+    /// How often the event occurred, for the rare-event KPIs
+    /// ([`crate::rare`]); absent for other KPIs and in older documents.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rare::deserialize_named"
+    )]
+    pub rare: Option<RareEvents>,
 }
 
 impl Summary {
@@ -63,6 +73,7 @@ impl Summary {
             p50: quantile_sorted(&finite, 0.50),
             p95: quantile_sorted(&finite, 0.95),
             n: n as u64,
+            rare: None,
         }
     }
 
@@ -205,7 +216,7 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
         return -t_quantile(1.0 - p, df);
     }
     // Bracket: the t quantile lies above 0 and grows as df shrinks.
-    let mut lo = 0.0;
+    let lo = 0.0;
     let mut hi = 1.0;
     while t_cdf(hi, df) < p {
         hi *= 2.0;
@@ -213,9 +224,22 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
             return hi;
         }
     }
+    invert_cdf(p, (lo, hi), |x| t_cdf(x, df), |x| t_pdf(x, df))
+}
+
+/// The `x` in `bracket` where the increasing `cdf` reaches `p`: bisection
+/// refined with Newton steps (`pdf` is the derivative of `cdf`), to
+/// |cdf(x) - p| < 1e-15 or a bracket narrower than 1e-14 x.
+pub(crate) fn invert_cdf(
+    p: f64,
+    bracket: (f64, f64),
+    cdf: impl Fn(f64) -> f64,
+    pdf: impl Fn(f64) -> f64,
+) -> f64 {
+    let (mut lo, mut hi) = bracket;
     let mut x = 0.5 * (lo + hi);
     for _ in 0..200 {
-        let f = t_cdf(x, df) - p;
+        let f = cdf(x) - p;
         if f.abs() < 1e-15 {
             break;
         }
@@ -225,7 +249,7 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
             lo = x;
         }
         // Newton step, kept inside the bracket; bisection otherwise.
-        let newton = x - f / t_pdf(x, df);
+        let newton = x - f / pdf(x);
         x = if newton > lo && newton < hi { newton } else { 0.5 * (lo + hi) };
         if hi - lo < 1e-14 * hi {
             break;
@@ -298,7 +322,7 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
 
 /// ln Γ(x) for x > 0 (Lanczos approximation, g = 7, n = 9; relative error
 /// below 1e-15).
-fn ln_gamma(x: f64) -> f64 {
+pub(crate) fn ln_gamma(x: f64) -> f64 {
     const G: f64 = 7.0;
     const C: [f64; 9] = [
         0.999_999_999_999_809_9,

@@ -220,9 +220,12 @@ pub(crate) fn read(text: &str) -> Result<Document, DocumentError> {
 /// [`DocumentError::Field`] naming the first field at fault.
 pub fn check(doc: &Document) -> Result<(), DocumentError> {
     match doc {
-        Document::Run(d) => check_units("kpis", &d.kpis),
-        Document::Sweep(d) => check_sweep(d),
-        Document::Compare(d) => check_compare(d),
+        Document::Run(d) => {
+            check_target(d.target.as_ref())?;
+            check_summaries("kpis", &d.kpis)
+        }
+        Document::Sweep(d) => check_target(d.target.as_ref()).and_then(|()| check_sweep(d)),
+        Document::Compare(d) => check_target(d.target.as_ref()).and_then(|()| check_compare(d)),
         Document::Partial(d) => check_partial(d),
         Document::Warmup(d) => check_warmup(d),
     }
@@ -362,6 +365,32 @@ fn check_units<T>(
     Ok(())
 }
 
+/// Checks a sequential-stopping report: a KPI short of data
+/// ([`crate::sequential::Shortfall`]) cannot have met the target.
+fn check_target(target: Option<&crate::sequential::TargetReport>) -> Result<(), DocumentError> {
+    let Some(t) = target else { return Ok(()) };
+    let Some(short) = t.worst.as_ref().and_then(|w| w.shortfall) else { return Ok(()) };
+    if !short.is_consistent() {
+        return Err(field("target.worst.shortfall", format!("inconsistent: {short}")));
+    }
+    if t.met {
+        return Err(field("target.met", format!("true, but the worst KPI has {short}")));
+    }
+    Ok(())
+}
+
+/// Checks a table of KPI summaries: the units, and each rare-event report
+/// against its summary's count.
+fn check_summaries(at: &str, table: &crate::document::KpiTable) -> Result<(), DocumentError> {
+    check_units(at, table)?;
+    for (name, s) in table {
+        if let Some(rare) = &s.rare {
+            rare.check(s.n).map_err(|e| field(format!("{at}.{}.rare", cap(name)), e))?;
+        }
+    }
+    Ok(())
+}
+
 fn check_sweep(d: &SweepDoc) -> Result<(), DocumentError> {
     check_axes(&d.axes)?;
     if d.points.is_empty() {
@@ -380,7 +409,7 @@ fn check_sweep(d: &SweepDoc) -> Result<(), DocumentError> {
                 format!("{} values for {} axes", p.values.len(), d.axes.len()),
             ));
         }
-        check_units(&format!("points[{i}].kpis"), &p.kpis)?;
+        check_summaries(&format!("points[{i}].kpis"), &p.kpis)?;
     }
     let points: Vec<&[f64]> = d.points.iter().map(|p| p.values.as_slice()).collect();
     check_design(d.design, &d.axes, d.seed, &points, |i| format!("points[{i}].values"))?;
@@ -416,7 +445,7 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
         return Err(field("summaries", format!("{} tables for {n} scenarios", d.summaries.len())));
     }
     for (i, t) in d.summaries.iter().enumerate() {
-        check_units(&format!("summaries[{i}]"), t)?;
+        check_summaries(&format!("summaries[{i}]"), t)?;
     }
     for (i, diff) in d.differences.iter().enumerate() {
         scenario_index(format!("differences[{i}].scenario"), diff.scenario, n, 1)?;

@@ -200,6 +200,47 @@ mod damaged {
     }
 
     #[test]
+    fn rare_event_reports_must_fit_their_summaries() {
+        let d = docs();
+        let e = error(&d.run, |v| v["kpis"]["vessels_lost"]["rare"]["with_event"] = json!(4));
+        contains(&e, "kpis.vessels_lost.rare: with_event 4 is above n 3");
+        let e = error(&d.sweep, |v| {
+            v["points"][1]["kpis"]["vessels_lost"]["rare"]["p_any_ci95_high"] = json!(1.2);
+        });
+        contains(&e, "points[1].kpis.vessels_lost.rare: p_any interval");
+        let e = error(&d.compare, |v| {
+            v["summaries"][0]["detentions"]["rare"]["rate"]["ci95_low"] = json!(-0.1);
+        });
+        contains(&e, "summaries[0].detentions.rare: rate");
+        // Documents written before the report existed still load.
+        let mut v = d.run.clone();
+        for k in v["kpis"].as_object_mut().unwrap().values_mut() {
+            k.as_object_mut().unwrap().remove("rare");
+        }
+        Document::from_json(&v.to_string()).unwrap();
+    }
+
+    #[test]
+    fn a_target_short_of_data_is_not_met() {
+        let d = docs();
+        let target = |met: bool, have: u64| {
+            json!({
+                "rel_half_width": 0.01, "max_replications": 3, "primary": ["vessels_lost"],
+                "met": met, "replications": 3,
+                "worst": {"point": 0, "kpi": "vessels_lost", "rel_half_width": null,
+                          "shortfall": {"rule": "min_replications", "have": have, "need": 30}}
+            })
+        };
+        let mut v = d.run.clone();
+        v["target"] = target(false, 3);
+        Document::from_json(&v.to_string()).unwrap();
+        let e = error(&d.run, |v| v["target"] = target(true, 3));
+        contains(&e, "target.met: true, but the worst KPI has 3 replications");
+        let e = error(&d.sweep, |v| v["target"] = target(false, 30));
+        contains(&e, "target.worst.shortfall: inconsistent");
+    }
+
+    #[test]
     fn comparisons_are_consistent() {
         let d = &docs().compare;
         let e = error(d, |v| v["differences"][1]["scenario"] = json!(1));
