@@ -11,8 +11,7 @@ use caspian_montecarlo::study::Study;
 
 use crate::common::{
     CommonArgs, Named, Progress, check_files, csv_failure, csv_num, csv_writer, finish_csv, note,
-    pool,
-    read_scenario, write_document,
+    pool, read_scenario, write_document,
 };
 use crate::failure::Failure;
 use crate::table::{self, num};

@@ -9,8 +9,8 @@ use caspian_montecarlo::document::Document;
 use caspian_montecarlo::warmup::{self, WarmupDoc, WarmupRequest};
 
 use crate::common::{
-    Progress, check_files, csv_failure, csv_num, csv_writer, finish_csv, note, pool,
-    read_scenario, write_document,
+    Progress, check_files, csv_failure, csv_num, csv_writer, finish_csv, note, pool, read_scenario,
+    write_document,
 };
 use crate::failure::Failure;
 use crate::table::{self, num};
