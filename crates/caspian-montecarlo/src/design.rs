@@ -13,6 +13,13 @@ use thiserror::Error;
 /// The largest number of design points a sweep may have.
 pub const MAX_POINTS: usize = 100_000;
 
+/// The largest number of summary cells (design points x KPIs) a sweep may
+/// hold. A sweep keeps one summary per point and KPI in memory until its
+/// document is written, about 210 bytes a cell (measured: a 40,000-point
+/// sweep of the baseline's 92 KPIs peaks at 773 MB, docs/performance.md),
+/// so this cap keeps every sweep under 1 GB.
+pub const MAX_SUMMARY_CELLS: usize = 4_000_000;
+
 /// The stream id of the Latin-hypercube sampler. Model streams use ids below
 /// `2^64 - 2^16 + 2^11` (see `caspian_shipping::streams`), so this one is
 /// never shared with the model.
@@ -49,6 +56,20 @@ pub enum DesignError {
         "the full-factorial design has more than {MAX_POINTS} points; use fewer values or --lhs"
     )]
     TooManyPoints,
+    /// Design points x KPIs above [`MAX_SUMMARY_CELLS`].
+    #[error(
+        "{points} design points x {kpis} KPIs = {cells} summaries, above the {MAX_SUMMARY_CELLS} a \
+         sweep holds in memory (about 1 GB); use fewer design points (at most {fit} for this \
+         scenario)",
+        cells = points.saturating_mul(*kpis),
+        fit = MAX_SUMMARY_CELLS / (*kpis).max(1)
+    )]
+    TooManySummaries {
+        /// Design points.
+        points: usize,
+        /// KPIs per point.
+        kpis: usize,
+    },
     /// A Latin hypercube with zero or more than [`MAX_POINTS`] samples.
     #[error("--lhs needs between 1 and {MAX_POINTS} samples, got {samples}")]
     Samples {

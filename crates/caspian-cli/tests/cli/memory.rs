@@ -62,3 +62,16 @@ fn welch_sums_are_the_same_for_any_thread_count_and_every_h_is_capped() {
     assert!(err.contains("--every-h 0.001") && err.contains("100000"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_sweep_whose_summaries_would_not_fit_in_memory_is_refused_before_any_work() {
+    let dir = scratch("memory-sweep");
+    let base = crate::common::scenario("baseline.toml");
+    let axis = "port.alat.berths.rail_ferry=1,4";
+    let err = fails(&["sweep", &base, "--lhs", "50000", "-n", "1", "--axis", axis], &dir, 2);
+    assert!(
+        err.contains("50000 design points x 92 KPIs") && err.contains("at most 43478"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
