@@ -143,7 +143,8 @@ fn expected(per_year: f64, horizon: SimTime) -> f64 {
     per_year * (horizon.ticks() as f64 / TICKS_PER_YEAR as f64 + 1.0)
 }
 
-/// [`expected`] for monthly onset rates.
+/// The expected number of storm onsets over `horizon` for onset rates per
+/// calendar month, rounded up to whole years (an upper bound).
 pub fn expected_onsets(onsets_per_month: &[f64; 12], horizon: SimTime) -> f64 {
     expected(onsets_per_month.iter().sum(), horizon)
 }
