@@ -39,7 +39,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
     let inputs: Vec<Named<'_>> =
         args.scenarios.iter().map(|p| ("SCENARIO", Some(p.as_path()))).collect();
-    check_files(&inputs, &c.outputs(&report))?;
+    check_files(&inputs, &c.outputs(&report.files))?;
     let pool = pool(c.threads)?;
     let progress = Progress::new(studies.len() as u64 * c.replications, c.quiet);
     let primary = c.target.primary();

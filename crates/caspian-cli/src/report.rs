@@ -77,15 +77,36 @@ fn charts(n: usize) -> String {
     if n == 1 { "1 chart".into() } else { format!("{n} charts") }
 }
 
+/// The directory of `--report DIR`, made before any work so that its files
+/// can be checked, with the files that will be written there
+/// (`report.html`, and for a run `replications.csv`).
+#[derive(Debug, Default)]
+pub(crate) struct ReportDir {
+    pub(crate) files: Vec<PathBuf>,
+    /// The directory, when this command created it.
+    created: Option<PathBuf>,
+}
+
+impl Drop for ReportDir {
+    /// A directory this command created and left empty (the command failed
+    /// before writing its report) is removed again.
+    fn drop(&mut self) {
+        if let Some(dir) = &self.created {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
 /// Prepares the directory of `--report DIR` before any work: creates it,
-/// and returns the files that will be written there (`report.html`, and
-/// for a run `replications.csv`) for the command's check of its files.
-pub(crate) fn prepare_dir(dir: Option<&Path>, run: bool) -> Result<Vec<PathBuf>, Failure> {
-    let Some(dir) = dir else { return Ok(Vec::new()) };
+/// and names the files that will be written there for the command's check
+/// of its files.
+pub(crate) fn prepare_dir(dir: Option<&Path>, run: bool) -> Result<ReportDir, Failure> {
+    let Some(dir) = dir else { return Ok(ReportDir::default()) };
+    let created = (!dir.exists()).then(|| dir.to_path_buf());
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure::Input(format!("cannot create {}: {e}", dir.display())))?;
     let names: &[&str] = if run { &[PAGE, REPLICATIONS] } else { &[PAGE] };
-    Ok(names.iter().map(|n| dir.join(n)).collect())
+    Ok(ReportDir { files: names.iter().map(|n| dir.join(n)).collect(), created })
 }
 
 /// The report's page in `--report DIR`.

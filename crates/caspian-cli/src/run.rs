@@ -61,7 +61,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let target = c.target.target(c.replications)?;
     let shard = parse_shard(args.shard.as_deref(), c)?;
     let report = crate::report::prepare_dir(c.report.as_deref(), true)?;
-    check_files(&[("SCENARIO", args.scenario.as_deref())], &c.outputs(&report))?;
+    check_files(&[("SCENARIO", args.scenario.as_deref())], &c.outputs(&report.files))?;
     let pool = pool(c.threads)?;
     let range = caspian_montecarlo::shard::share(shard, c.replications);
     let progress = Progress::new(range.end - range.start, c.quiet);

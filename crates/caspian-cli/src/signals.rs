@@ -21,6 +21,9 @@ use crate::terminal::err_line;
 
 /// Set by the first signal once a graceful stop was asked for.
 static STOP: AtomicBool = AtomicBool::new(false);
+/// Set once every result file is written: a signal then only ends the
+/// printing, with nothing to resume.
+static WRITTEN: AtomicBool = AtomicBool::new(false);
 /// What the handler says when a graceful stop was asked for.
 static GRACEFUL: OnceLock<Graceful> = OnceLock::new();
 /// Why the handler could not be installed, if it could not.
@@ -56,7 +59,18 @@ pub(crate) fn stop_gracefully(quiet: bool, first: &str, at_once: &str) -> Result
     INSTALLED.get().cloned().unwrap_or_else(|| Err("no handler installed".into()))
 }
 
+/// Every result file is written: from now on a signal stops the command at
+/// once (exit code 130), saying so, with no advice to resume.
+pub(crate) fn results_written() {
+    WRITTEN.store(true, Ordering::Relaxed);
+}
+
 fn on_signal() {
+    if WRITTEN.load(Ordering::Relaxed) {
+        atomic::exit_abandoning(130, |_| {
+            err_line("\ncaspian: interrupted after every result file was written");
+        });
+    }
     let graceful = GRACEFUL.get();
     if let Some(g) = graceful
         && !STOP.swap(true, Ordering::Relaxed)

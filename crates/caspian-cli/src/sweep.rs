@@ -85,7 +85,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     }
     check_checkpoint(&cp_path, args.resume)?;
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
-    let mut outputs = c.outputs(&report);
+    let mut outputs = c.outputs(&report.files);
     outputs.push(("--checkpoint", Some(&cp_path)));
     check_files(&[("SCENARIO", Some(&args.scenario))], &outputs)?;
     let pool = pool(c.threads)?;
@@ -172,6 +172,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     // Results are safe on disk: the checkpoint is no longer needed, and the
     // terminal may fail without losing anything.
     cp.remove().ok();
+    crate::signals::results_written();
     out(&table)?;
     for line in notes {
         note(c.quiet && !line.starts_with("warning"), &line);

@@ -19,11 +19,17 @@ pub(crate) struct ValidateArgs {
 
 pub(crate) fn run(args: ValidateArgs) -> Result<(), Failure> {
     let mut bad = 0;
+    // A terminal that fails does not stop the checking: every file is
+    // checked, and an invalid one is exit code 2 whatever became of stdout.
+    let mut printing = Ok(());
     for path in &args.scenarios {
         let outcome = read_scenario(Some(path))
             .and_then(|(text, source)| Study::single(&text, &source, None).map_err(Failure::from));
         match outcome {
-            Ok(study) => out(&format!("{}: ok (\"{}\")\n", path.display(), study.name))?,
+            Ok(study) if printing.is_ok() => {
+                printing = out(&format!("{}: ok (\"{}\")\n", path.display(), study.name));
+            }
+            Ok(_) => {}
             Err(e) => {
                 bad += 1;
                 err_line(&e.to_string());
@@ -33,6 +39,6 @@ pub(crate) fn run(args: ValidateArgs) -> Result<(), Failure> {
     if bad > 0 {
         Err(Failure::Input(format!("{bad} of {} file(s) invalid", args.scenarios.len())))
     } else {
-        Ok(())
+        printing
     }
 }

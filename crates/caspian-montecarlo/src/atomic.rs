@@ -70,10 +70,14 @@ impl AtomicFile {
         // `exit_abandoning` sees either no temporary file or a registered one.
         let file = {
             let mut reg = registry();
-            let file = fs::File::create(&tmp)?;
+            let file = create_temp(&tmp)?;
             reg.pending.push(tmp.clone());
             file
         };
+        // The file keeps its permissions (a private file stays private).
+        if let Ok(meta) = fs::metadata(&target) {
+            let _ = fs::set_permissions(&tmp, meta.permissions());
+        }
         Ok(Self { path: path.to_path_buf(), target, tmp, file: Some(BufWriter::new(file)) })
     }
 
@@ -136,8 +140,14 @@ pub fn check_writable(path: &Path) -> io::Result<()> {
     refuse_special(&target)?;
     let tmp = temp_path(&target);
     let _reg = registry();
-    fs::File::create(&tmp)?;
+    create_temp(&tmp)?;
     fs::remove_file(&tmp)
+}
+
+/// Removes `path` from the files reported as completed (a checkpoint,
+/// deleted once its study finished).
+pub fn forget(path: &Path) {
+    registry().done.retain(|p| p != path);
 }
 
 /// For a process stopped by a signal: removes every temporary file being
@@ -190,11 +200,28 @@ fn refuse_special(path: &Path) -> io::Result<()> {
     }
 }
 
+/// Creates the temporary file `tmp` anew, never opening what is already
+/// there: a stale one (a killed process with the same id), or a FIFO or a
+/// link planted at that name, is removed first (a link itself, not what it
+/// points at).
+fn create_temp(tmp: &Path) -> io::Result<fs::File> {
+    let create = || fs::OpenOptions::new().write(true).create_new(true).open(tmp);
+    match create() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(tmp)?;
+            create()
+        }
+        other => other,
+    }
+}
+
 /// `dir/.name.tmp-PID`, in the target's directory so the rename stays on one
-/// file system.
+/// file system. A long name is cut to its first 100 characters, so that the
+/// temporary name fits where the target's name fits.
 fn temp_path(path: &Path) -> PathBuf {
     let name = path.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+    let short: String = name.chars().take(100).collect();
+    path.with_file_name(format!(".{short}.tmp-{}", std::process::id()))
 }
 
 #[cfg(test)]
@@ -247,6 +274,30 @@ mod tests {
             write_atomic(&dangling, b"new").unwrap();
             assert!(fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
             assert_eq!(fs::read(dir.join("new.json")).unwrap(), b"new");
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn keeps_permissions_and_takes_long_names() {
+        let dir = std::env::temp_dir().join(format!("caspian-atomic-perm-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let long = dir.join(format!("{}.json", "a".repeat(250)));
+        write_atomic(&long, b"long").unwrap();
+        assert_eq!(fs::read(&long).unwrap(), b"long");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let private = dir.join("private.json");
+            write_atomic(&private, b"one").unwrap();
+            fs::set_permissions(&private, fs::Permissions::from_mode(0o600)).unwrap();
+            write_atomic(&private, b"two").unwrap();
+            let mode = fs::metadata(&private).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "a private file stays private");
+            // A stale temporary file of this process id is replaced, not opened.
+            std::os::unix::fs::symlink(&long, temp_path(&private)).unwrap();
+            write_atomic(&private, b"three").unwrap();
+            assert_eq!(fs::read(&long).unwrap(), b"long", "the planted link's target is untouched");
         }
         fs::remove_dir_all(&dir).unwrap();
     }

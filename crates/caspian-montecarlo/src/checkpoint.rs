@@ -106,13 +106,16 @@ impl Checkpoint {
         Ok(())
     }
 
-    /// Deletes the checkpoint (the study finished).
+    /// Deletes the checkpoint (the study finished): through a symbolic
+    /// link, the file it points at (the link stays, dangling, and a later
+    /// checkpoint by that name is written through it again).
     ///
     /// # Errors
     /// The I/O error.
     pub fn remove(self) -> io::Result<()> {
         drop(self.file);
-        fs::remove_file(&self.path)
+        crate::atomic::forget(&self.path);
+        fs::remove_file(crate::atomic::resolve_links(&self.path)?)
     }
 
     /// The path of the checkpoint file.

@@ -116,9 +116,13 @@ pub fn pilot(
         .map_err(|errors| LoadError::Invalid { origin: source.to_string(), errors })?;
     let every = SimDuration::try_from_hours_f64(req.every_h)
         .ok()
-        .filter(|d| d.ticks() > 0)
+        .filter(|d| d.ticks() > 0 && d.ticks() <= plan.horizon.ticks())
         .ok_or_else(|| StudyError::Warmup {
-            message: format!("--every-h must be a positive number of hours, got {}", req.every_h),
+            message: format!(
+                "--every-h must be a positive number of hours, at most the horizon ({} h), got {}",
+                plan.horizon.as_hours_f64(),
+                crate::study::short_number(req.every_h)
+            ),
         })?;
     let observations = plan.horizon.ticks() / every.ticks();
     if observations > MAX_OBSERVATIONS {

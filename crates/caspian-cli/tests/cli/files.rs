@@ -164,3 +164,26 @@ fn a_bad_checkpoint_path_is_named_for_what_it_is() {
         std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
 }
+
+/// A checkpoint named through a symbolic link is removed where it lives
+/// once the sweep finishes; the link stays, and nothing stale is left to
+/// block the next sweep.
+#[cfg(unix)]
+#[test]
+fn a_finished_sweep_removes_its_checkpoint_through_a_link() {
+    let dir = scratch("checkpoint-link");
+    std::os::unix::fs::symlink("real.cp", dir.join("link.cp")).unwrap();
+    let base = scenario("baseline.toml");
+    let axis = "port.alat.berths.rail_ferry=1,2";
+    let sweep = |cp: &str, json: &str| {
+        ok(
+            &["sweep", &base, "--axis", axis, "-n", "2", "-q", "--checkpoint", cp, "--json", json],
+            &dir,
+        )
+    };
+    sweep("link.cp", "one.json");
+    assert!(!dir.join("real.cp").exists(), "the checkpoint itself is gone");
+    assert!(std::fs::symlink_metadata(dir.join("link.cp")).unwrap().file_type().is_symlink());
+    sweep("real.cp", "two.json");
+    assert_eq!(read(&dir, "one.json"), read(&dir, "two.json"));
+}

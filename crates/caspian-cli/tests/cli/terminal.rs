@@ -130,3 +130,22 @@ fn a_full_disk_behind_standard_output_is_exit_2_with_every_result_file_written()
 fn a_full_disk_behind_standard_error_is_exit_2_with_every_result_file_written() {
     trial(Sink::FullStderr, 2);
 }
+
+/// A failing terminal does not hide an invalid file from `validate`: every
+/// file is still checked, and one invalid file is exit code 2.
+#[test]
+fn validate_checks_every_file_whatever_happens_to_the_terminal() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let dir = scratch("terminal-validate");
+    std::fs::write(dir.join("empty.toml"), "").unwrap();
+    let base = scenario("baseline.toml");
+    for sink in [Sink::ClosedPipe, Sink::FullStdout] {
+        for args in [["validate", &base, "empty.toml"], ["validate", "empty.toml", &base]] {
+            let (code, err) = run_into(sink, &args, &dir);
+            assert_eq!(code, Some(2), "{sink:?} {args:?}: {err}");
+            assert!(err.contains("empty.toml"), "{sink:?} {args:?}: {err}");
+        }
+    }
+}
