@@ -6,6 +6,7 @@
 //! list as long as the list it runs parallel to, and every list that readers
 //! take the first element of non-empty.
 
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::design::DesignKind;
@@ -176,9 +177,16 @@ pub(crate) fn read(text: &str) -> Result<Document, DocumentError> {
         };
         return Err(DocumentError::Field { field, message });
     }
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| DocumentError::Syntax(e.to_string()))?;
-    let Some(kind) = value.get("kind").and_then(|k| k.as_str()) else {
+    // Only the kind is read here; every other field is skipped without
+    // being built (a whole `serde_json::Value` of a large sweep took several
+    // times the file's size in memory).
+    #[derive(Deserialize)]
+    struct KindOnly {
+        #[serde(default)]
+        kind: Option<serde_json::Value>,
+    }
+    let kind = serde_json::from_str::<KindOnly>(text).ok().and_then(|k| k.kind);
+    let Some(kind) = kind.as_ref().and_then(|k| k.as_str()) else {
         return Err(DocumentError::Kind(format!(
             "not a caspian-sim result (expected \"kind\": {KINDS})"
         )));
