@@ -150,3 +150,25 @@ fn raw_control_bytes_in_a_file_never_reach_the_terminal() {
         assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "raw control: {err:?}");
     }
 }
+
+/// `merge` refuses a part whose replication values no replication could
+/// produce (a hand-edited or damaged part), instead of writing a document
+/// its own readers then refuse (review finding).
+#[test]
+fn merge_refuses_replication_values_no_replication_produces() {
+    let dir = scratch("merge-implausible");
+    for k in 0..2 {
+        let (shard, part) = (format!("{k}/2"), format!("p{k}.json"));
+        ok(&["run", "-n", "4", "-q", "--shard", &shard, "--json", &part], &dir);
+    }
+    let mut doc: serde_json::Value = serde_json::from_slice(&read(&dir, "p1.json")).unwrap();
+    let names = doc["records"][0]["kpi_names"].as_array().unwrap().clone();
+    let at = names.iter().position(|n| n == "vessels_lost").expect("vessels_lost is a KPI");
+    for bad in [serde_json::json!(-3.0), serde_json::json!(1.7e308)] {
+        doc["records"][0]["rows"][0]["values"][at] = bad.clone();
+        std::fs::write(dir.join("bad.json"), doc.to_string()).unwrap();
+        let err = fails(&["merge", "p0.json", "bad.json", "--json", "m.json"], &dir, 2);
+        assert!(err.contains("bad.json") && err.contains("vessels_lost"), "{bad}: {err}");
+    }
+    assert!(!dir.join("m.json").exists());
+}

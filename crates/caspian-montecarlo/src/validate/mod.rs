@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 use crate::design::DesignKind;
 use crate::document::{CompareDoc, Document, PartialDoc, RunDoc, SweepDoc};
+use crate::rare::KpiRange;
 use crate::warmup::WarmupDoc;
 
 /// Why a document cannot be read.
@@ -528,6 +529,7 @@ fn check_partial(d: &PartialDoc) -> Result<(), DocumentError> {
         ));
     }
     for (p, rec) in d.records.iter().enumerate() {
+        let ranges: Vec<KpiRange> = rec.kpi_names.iter().map(|k| KpiRange::of(k)).collect();
         for (r, row) in rec.rows.iter().enumerate() {
             if row.values.len() != rec.kpi_names.len() {
                 return Err(field(
@@ -535,9 +537,39 @@ fn check_partial(d: &PartialDoc) -> Result<(), DocumentError> {
                     format!("{} values for {} KPIs", row.values.len(), rec.kpi_names.len()),
                 ));
             }
+            for ((v, range), name) in row.values.iter().zip(&ranges).zip(&rec.kpi_names) {
+                if let Some(problem) = implausible(*v, *range) {
+                    return Err(field(
+                        format!("records[{p}].rows[{r}].values ({})", cap(name)),
+                        format!("{v} {problem}; the file is damaged"),
+                    ));
+                }
+            }
         }
     }
     Ok(())
+}
+
+/// The largest magnitude a replication's KPI value can have: cargo totals
+/// stay below 1.1e33 (see `caspian_shipping`'s counters), and sums of up to
+/// 10^9 replications of such values stay far from overflow.
+const MAX_KPI_VALUE: f64 = 1e36;
+
+/// Why a replication's KPI value cannot have come from a replication:
+/// infinite, beyond [`MAX_KPI_VALUE`], or outside the KPI's range (by more
+/// than rounding). NaN is a KPI undefined in that replication, and fine.
+fn implausible(v: f64, range: KpiRange) -> Option<&'static str> {
+    const ROUNDING: f64 = 1e-9;
+    let (lo, hi) = range.bounds();
+    if v.is_nan() {
+        None
+    } else if !v.is_finite() || v.abs() > MAX_KPI_VALUE {
+        Some("is beyond any value a replication produces (1e36)")
+    } else if v < lo - ROUNDING || v > hi + ROUNDING {
+        Some("is outside the KPI's range")
+    } else {
+        None
+    }
 }
 
 fn check_warmup(d: &WarmupDoc) -> Result<(), DocumentError> {
