@@ -151,8 +151,8 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         .map(|(line, points)| {
             let list: Vec<String> = points.iter().map(ToString::to_string).collect();
             format!(
-                "{line} was still growing at the horizon in some replications at {} of {} design \
-                 points ({}): demand exceeded capacity there in those replications (details per \
+                "{line} was still growing when the replication ended in some replications at {} \
+                 of {} design points ({}): demand exceeded capacity there in those replications (details per \
                  point under `saturation` in the JSON)",
                 points.len(),
                 doc.points.len(),

@@ -143,7 +143,8 @@ impl fmt::Display for Saturation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} was still growing at the horizon in {} of {} replications \
+            "{} was still growing when the replication ended (at the horizon, or earlier where a \
+             safeguard stopped it) in {} of {} replications \
              (at least {} waiting and more than {}% of its traffic): in those \
              replications demand exceeded capacity there (e.g. after a vessel was \
              lost), so their waits and backlogs depend on the horizon",
