@@ -29,19 +29,7 @@ pub(crate) fn out(text: &str) -> Result<(), Failure> {
 /// a line of a scenario quoted by the TOML parser, cannot move the cursor,
 /// recolour the terminal or hide a difference between two names.
 pub(crate) fn printable(text: &str) -> Cow<'_, str> {
-    let hidden = |c: char| c != '\n' && c != '\t' && caspian_montecarlo::invisible(c);
-    if !text.chars().any(hidden) {
-        return Cow::Borrowed(text);
-    }
-    let mut shown = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if hidden(c) {
-            shown.push_str(&format!("<U+{:04X}>", u32::from(c)));
-        } else {
-            shown.push(c);
-        }
-    }
-    Cow::Owned(shown)
+    caspian_montecarlo::escape_invisible(text, |c| c == '\n' || c == '\t')
 }
 
 /// Writes `bytes` to standard output and flushes them.

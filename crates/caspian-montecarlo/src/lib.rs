@@ -76,7 +76,7 @@ pub use caspian_shipping::sweep::{SweepKey, SweepKeyError};
 /// The embedded baseline scenario (TOML), for runs without a file.
 pub use caspian_shipping::BASELINE_TOML;
 /// Whether a character is drawn as nothing or drives the terminal (control
-/// and Unicode format characters): the CLI shows such characters as
-/// `<U+XXXX>`.
-pub use caspian_shipping::compile::invisible;
+/// and Unicode format characters), and text with such characters written as
+/// `<U+XXXX>`, as the CLI shows them.
+pub use caspian_shipping::compile::{escape_invisible, invisible};
 pub use caspian_shipping::kpi::schema;

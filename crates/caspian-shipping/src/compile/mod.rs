@@ -35,7 +35,7 @@ pub use plan::{
     CompiledScenario, DispatchPlan, FleetPlan, InflowPlan, InterdictionPlan, OpenTrafficPlan,
     OutflowPlan, PortPlan, SeaAreaPlan, StoragePlan,
 };
-pub use text::invisible;
+pub use text::{escape_invisible, invisible};
 
 /// Checks `scenario` and resolves it, or returns every problem found.
 ///

@@ -11,6 +11,8 @@
 //! (a description or notes may break lines with newlines and tabs) and no
 //! invisible format character.
 
+use std::borrow::Cow;
+
 use super::check::Checker;
 
 /// Longest id accepted.
@@ -43,15 +45,26 @@ pub fn invisible(c: char) -> bool {
 /// `text` with every invisible character written as `<U+XXXX>`, so that an
 /// error message shows what is there and cannot drive the terminal.
 pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    escape_invisible(text, |_| false).into_owned()
+}
+
+/// `text` with every invisible character except those `keep` accepts (say,
+/// the newlines of a multi-line message) written as `<U+XXXX>`; borrowed
+/// when there is nothing to escape.
+pub fn escape_invisible(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    let hidden = |c: char| invisible(c) && !keep(c);
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        if invisible(c) {
+        if hidden(c) {
             out.push_str(&format!("<U+{:04X}>", u32::from(c)));
         } else {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Checks one id: non-empty, at most [`MAX_ID_LEN`] characters, each in
