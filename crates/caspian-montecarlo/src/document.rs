@@ -189,8 +189,29 @@ pub struct RunDoc {
     /// Sequential-stopping outcome, when a target was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<TargetReport>,
+    /// The probability of meeting each `--target` condition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetProbability>,
     /// How it was produced.
     pub provenance: Provenance,
+}
+
+/// The estimated probability that a replication meets a condition on a
+/// KPI (`caspian run --target 'delivered_total.oil>=1500000'`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetProbability {
+    /// The KPI.
+    pub kpi: String,
+    /// The condition as given, e.g. `>=1500000`.
+    pub condition: String,
+    /// Replications meeting it over `n`.
+    pub p_meet: f64,
+    /// Lower end of the 95% interval of `p_meet`.
+    pub ci95_low: f64,
+    /// Upper end of the 95% interval of `p_meet`.
+    pub ci95_high: f64,
+    /// Replications in which the KPI was defined.
+    pub n: u64,
 }
 
 /// One design point of a sweep.
@@ -475,6 +496,7 @@ pub fn run_doc(
         kpis: summarize(records, units),
         saturation: records.saturation(),
         target,
+        targets: Vec::new(),
         provenance: header.provenance.clone(),
     }
 }
@@ -509,6 +531,7 @@ pub fn sweep_doc(
             })
             .collect(),
         target,
+        targets: Vec::new(),
         provenance: header.provenance.clone(),
     }
 }

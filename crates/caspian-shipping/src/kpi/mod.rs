@@ -9,11 +9,13 @@
 //! direction and description. [`layout`] lists a compiled scenario's KPIs
 //! once, in name order; a replication's [`Kpis`] are values in that order.
 
+pub mod headline;
 pub mod layout;
 pub mod schema;
 
 use std::sync::Arc;
 
+pub use headline::headline;
 pub use layout::KpiLayout;
 pub use schema::{Direction, KpiFamily, KpiKind, Unit, family_of};
 

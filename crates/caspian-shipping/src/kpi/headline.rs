@@ -1,0 +1,75 @@
+//! The headline KPIs: the few numbers a planner reads first.
+//!
+//! One choice, shared by the terminal tables and the report's summary
+//! panel, so that both open with the same numbers: cargo delivered per
+//! cargo, transit time per cargo, the worst anchorage wait (the port and
+//! berth class whose ready vessels wait longest on average) and the risk
+//! counters (incidents, vessels lost, cargo lost, corridor closure).
+
+/// The headline KPIs among `kpis` (name and mean over replications, in any
+/// order), in display order. A KPI whose mean is undefined (NaN) is never
+/// the worst wait; risk KPIs that are identically zero are still shown,
+/// because "no loss" is itself a headline.
+pub fn headline<'a>(kpis: impl IntoIterator<Item = (&'a str, f64)>) -> Vec<&'a str> {
+    let kpis: Vec<(&str, f64)> = kpis.into_iter().collect();
+    let family = |stem: &str, suffix: &str| {
+        let mut found: Vec<&'a str> = kpis
+            .iter()
+            .map(|&(n, _)| n)
+            .filter(|n| n.starts_with(stem) && n.ends_with(suffix))
+            .collect();
+        found.sort_unstable();
+        found
+    };
+    let mut names = family("delivered_total.", "");
+    names.extend(family("transit_h.", ".mean"));
+    let worst = kpis
+        .iter()
+        .filter(|(n, m)| n.starts_with("anchorage_wait_h.") && m.is_finite())
+        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)));
+    names.extend(worst.map(|&(n, _)| n));
+    for risk in ["incidents", "vessels_lost", "corridor_closure_h"] {
+        names.extend(kpis.iter().map(|&(n, _)| n).filter(|n| *n == risk));
+    }
+    names.extend(family("cargo_lost.", ""));
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::headline;
+
+    #[test]
+    fn picks_cargo_transit_worst_wait_and_risk_in_order() {
+        let kpis = [
+            ("anchorage_wait_h.alat.rail_ferry", 0.5),
+            ("anchorage_wait_h.kuryk.rail_ferry", 1.7),
+            ("anchorage_wait_h.aktau.container", f64::NAN),
+            ("berth_calls.aktau.tanker", 212.0),
+            ("cargo_lost.oil", 0.0),
+            ("delivered_total.wagons", 22_000.0),
+            ("delivered_total.oil", 1.7e6),
+            ("incidents", 0.8),
+            ("transit_h.oil.mean", 60.0),
+            ("vessels_lost", 0.0),
+        ];
+        assert_eq!(
+            headline(kpis),
+            [
+                "delivered_total.oil",
+                "delivered_total.wagons",
+                "transit_h.oil.mean",
+                "anchorage_wait_h.kuryk.rail_ferry",
+                "incidents",
+                "vessels_lost",
+                "cargo_lost.oil",
+            ]
+        );
+    }
+
+    #[test]
+    fn no_wait_is_worst_when_every_wait_is_undefined() {
+        let kpis = [("anchorage_wait_h.alat.roro", f64::NAN), ("delivered_total.oil", 1.0)];
+        assert_eq!(headline(kpis), ["delivered_total.oil"]);
+    }
+}
