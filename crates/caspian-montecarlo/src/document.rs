@@ -531,7 +531,6 @@ pub fn sweep_doc(
             })
             .collect(),
         target,
-        targets: Vec::new(),
         provenance: header.provenance.clone(),
     }
 }
