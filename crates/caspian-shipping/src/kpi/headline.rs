@@ -2,7 +2,8 @@
 //!
 //! One choice, shared by the terminal tables and the report's summary
 //! panel, so that both open with the same numbers: cargo delivered per
-//! cargo, transit time per cargo, the worst anchorage wait (the port and
+//! cargo, the 95th percentile of transit time per cargo, the worst
+//! anchorage wait (the port and
 //! berth class whose ready vessels wait longest on average) and the risk
 //! counters (incidents, vessels lost, cargo lost, corridor closure).
 
@@ -22,7 +23,7 @@ pub fn headline<'a>(kpis: impl IntoIterator<Item = (&'a str, f64)>) -> Vec<&'a s
         found
     };
     let mut names = family("delivered_total.", "");
-    names.extend(family("transit_h.", ".mean"));
+    names.extend(family("transit_h.", ".p95"));
     let worst = kpis
         .iter()
         .filter(|(n, m)| n.starts_with("anchorage_wait_h.") && m.is_finite())
@@ -51,6 +52,7 @@ mod tests {
             ("delivered_total.oil", 1.7e6),
             ("incidents", 0.8),
             ("transit_h.oil.mean", 60.0),
+            ("transit_h.oil.p95", 90.0),
             ("vessels_lost", 0.0),
         ];
         assert_eq!(
@@ -58,7 +60,7 @@ mod tests {
             [
                 "delivered_total.oil",
                 "delivered_total.wagons",
-                "transit_h.oil.mean",
+                "transit_h.oil.p95",
                 "anchorage_wait_h.kuryk.rail_ferry",
                 "incidents",
                 "vessels_lost",
