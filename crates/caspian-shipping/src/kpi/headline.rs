@@ -3,9 +3,9 @@
 //! One choice, shared by the terminal tables and the report's summary
 //! panel, so that both open with the same numbers: cargo delivered per
 //! cargo, the 95th percentile of transit time per cargo, the worst
-//! anchorage wait (the port and
-//! berth class whose ready vessels wait longest on average) and the risk
-//! counters (incidents, vessels lost, cargo lost, corridor closure).
+//! anchorage wait (the port and berth class whose ready vessels wait
+//! longest on average) and the risk counters (incidents, vessels lost,
+//! cargo lost, corridor closure).
 
 /// The headline KPIs among `kpis` (name and mean over replications, in any
 /// order), in display order. A KPI whose mean is undefined (NaN) is never
