@@ -65,6 +65,8 @@ pub mod shard;
 pub mod stats;
 pub mod study;
 pub mod sweep_run;
+pub mod targets;
+pub mod tidy;
 pub mod trace;
 pub mod validate;
 pub mod warmup;
