@@ -70,25 +70,24 @@ pub fn check_patterns(option: &str, patterns: &[String], names: &[String]) -> Re
     Ok(())
 }
 
-/// The `k` names closest to `pattern`: those sharing its longest prefix
-/// first, then by edit distance (Levenshtein, on characters, with the
-/// pattern's `*` removed), then by name.
+/// The `k` names closest to `pattern` by edit distance (Levenshtein, on
+/// characters), then by name. A whole name is compared with a pattern
+/// without `*`; with a `*`, the pattern's literal text (stars removed) is
+/// compared with as many leading characters of each name, so that
+/// `berth_util*` is near `berth_utilization.aktau.tanker`.
 pub fn closest<'n>(pattern: &str, names: &'n [String], k: usize) -> Vec<&'n str> {
+    let wild = pattern.contains('*');
     let bare: Vec<char> = pattern.chars().filter(|&c| c != '*').collect();
-    let prefix = |n: &str| n.chars().zip(&bare).take_while(|(a, b)| a == *b).count();
-    let mut scored: Vec<(usize, usize, &str)> = names
+    let mut scored: Vec<(usize, &str)> = names
         .iter()
         .map(|n| {
             let name: Vec<char> = n.chars().collect();
-            // Sharing a whole dot-separated first word counts most.
-            let word = n.split('.').next().unwrap_or(n);
-            let shared = prefix(n).min(bare.len());
-            let stem = if shared >= word.chars().count() { 0 } else { 1 };
-            (stem, levenshtein(&bare, &name).saturating_sub(shared / 2), n.as_str())
+            let compared = if wild { &name[..bare.len().min(name.len())] } else { &name[..] };
+            (levenshtein(&bare, compared), n.as_str())
         })
         .collect();
-    scored.sort();
-    scored.into_iter().take(k).map(|(_, _, n)| n).collect()
+    scored.sort_unstable();
+    scored.into_iter().take(k).map(|(_, n)| n).collect()
 }
 
 /// The edit distance between two strings of characters.
@@ -122,7 +121,7 @@ mod tests {
     }
 
     #[test]
-    fn closest_names_share_the_first_word_then_the_spelling() {
+    fn closest_names_are_nearest_in_spelling() {
         let names: Vec<String> = [
             "anchorage_wait_h.alat.rail_ferry",
             "anchorage_wait_h.kuryk.rail_ferry",
@@ -133,6 +132,8 @@ mod tests {
         .map(String::from)
         .to_vec();
         assert_eq!(closest("delivered_total.oill", &names, 2), ["delivered_total.oil", "delivered_total.wagons"]);
+        assert_eq!(closest("delivered_totl.oil", &names, 1), ["delivered_total.oil"]);
+        assert_eq!(closest("delivered.oil", &names, 1), ["delivered_total.oil"]);
         assert_eq!(closest("incident", &names, 1), ["incidents"]);
         assert_eq!(closest("anchorage_wait.kuryk*", &names, 1), ["anchorage_wait_h.kuryk.rail_ferry"]);
         let e = check_patterns("--kpi", &["delivered.oil".into()], &names).unwrap_err();
