@@ -48,9 +48,14 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let primary = c.target.primary();
     let request = CompareRequest { primary: &primary, minimize: &args.minimize, target: None };
     let (doc, records) = pool.install(|| {
-        run_compare_with_records(&studies, c.seed, c.replications, target.as_ref(), request, &|| {
-            progress.tick()
-        })
+        run_compare_with_records(
+            &studies,
+            c.seed,
+            c.replications,
+            target.as_ref(),
+            request,
+            &|| progress.tick(),
+        )
     })?;
     progress.finish();
     let elapsed = progress.elapsed();
@@ -94,9 +99,8 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool) -> String {
         doc.seed, doc.replications, base.name, base.source
     );
     // Void: zero or undefined in every replication of every scenario.
-    let void_everywhere = |k: &str| {
-        doc.summaries.iter().all(|t| t.get(k).is_none_or(|s| crate::output::void(s)))
-    };
+    let void_everywhere =
+        |k: &str| doc.summaries.iter().all(|t| t.get(k).is_none_or(|s| crate::output::void(s)));
     for d in &doc.differences {
         let p = &doc.scenarios[d.scenario];
         out.push_str(&format!("\n\"{}\" ({}) minus base:\n", p.name, p.source));

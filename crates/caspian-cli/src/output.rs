@@ -7,11 +7,11 @@ use caspian_montecarlo::checkpoint::CheckpointHeader;
 use caspian_montecarlo::document::{
     KpiTable, KpiUnits, RunDoc, Saturation, StudyHeader, StudyKind, SweepDoc,
 };
-use caspian_montecarlo::shard::Shard;
-use caspian_montecarlo::study::Study;
 use caspian_montecarlo::records::PointRecords;
 use caspian_montecarlo::sequential::TargetReport;
+use caspian_montecarlo::shard::Shard;
 use caspian_montecarlo::stats::Summary;
+use caspian_montecarlo::study::Study;
 use caspian_montecarlo::{select, tidy};
 
 use crate::common::{csv_failure, csv_num, csv_writer, finish_csv};
@@ -94,10 +94,8 @@ pub(crate) fn arrange(
         if members.is_empty() {
             continue;
         }
-        out.rows.push(Err(family.map_or_else(
-            || "other".to_string(),
-            |f| format!("{}: {}", f.pattern, f.description),
-        )));
+        out.rows.push(Err(family
+            .map_or_else(|| "other".to_string(), |f| format!("{}: {}", f.pattern, f.description))));
         out.rows.extend(members.into_iter().map(|k| Ok((*k).to_string())));
     }
     out
@@ -196,15 +194,14 @@ pub(crate) fn write_sweep_tidy_csv(
     }
     let keys: Vec<String> = doc.axes.iter().map(|a| a.key.to_string()).collect();
     let units: Vec<KpiUnits> = doc.points.iter().map(|p| units_of(&p.kpis)).collect();
-    let blocks = doc.points.iter().zip(&records).zip(&units).map(|((p, records), units)| {
-        tidy::Block {
+    let blocks =
+        doc.points.iter().zip(&records).zip(&units).map(|((p, records), units)| tidy::Block {
             scenario: &doc.scenario,
             point: Some(p.index),
             values: &p.values,
             records,
             units,
-        }
-    });
+        });
     write_tidy_csv(path, &keys, blocks)
 }
 

@@ -69,8 +69,8 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let shard = parse_shard(args.shard.as_deref(), c)?;
     let names = study.plan.kpi_layout().names();
     output::check_kpi_patterns(&c.kpis, names)?;
-    let conditions = targets::parse_all(&args.targets, names)
-        .map_err(|e| Failure::Input(e.to_string()))?;
+    let conditions =
+        targets::parse_all(&args.targets, names).map_err(|e| Failure::Input(e.to_string()))?;
     if shard.is_some() && !conditions.is_empty() {
         return Err(Failure::Input(
             "--target cannot be combined with --shard: merge the parts, then run the whole \
@@ -95,7 +95,11 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
                 output::write_replications_csv(csv, &part.records[0])?;
             }
             if let Some(path) = &c.tidy_csv {
-                output::write_tidy_csv(path, &[], [tidy_block(&part.header.scenario, &part.records[0], &part.units)])?;
+                output::write_tidy_csv(
+                    path,
+                    &[],
+                    [tidy_block(&part.header.scenario, &part.records[0], &part.units)],
+                )?;
             }
             let path = c.json.as_ref().expect("checked by parse_shard");
             let shard = part.shard;
@@ -152,6 +156,10 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
 }
 
 /// The tidy CSV's block of a run: its replications, no design point.
-fn tidy_block<'a>(scenario: &'a str, records: &'a PointRecords, units: &'a KpiUnits) -> tidy::Block<'a> {
+fn tidy_block<'a>(
+    scenario: &'a str,
+    records: &'a PointRecords,
+    units: &'a KpiUnits,
+) -> tidy::Block<'a> {
     tidy::Block { scenario, point: None, values: &[], records, units }
 }

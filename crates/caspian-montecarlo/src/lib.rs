@@ -81,7 +81,7 @@ pub use caspian_shipping::BASELINE_TOML;
 /// and Unicode format characters), and text with such characters written as
 /// `<U+XXXX>`, as the CLI shows them.
 pub use caspian_shipping::compile::{escape_invisible, invisible};
-pub use caspian_shipping::kpi::schema;
 /// The headline KPIs (the few a planner reads first), shared by the terminal
 /// tables and the report.
 pub use caspian_shipping::kpi::headline;
+pub use caspian_shipping::kpi::schema;

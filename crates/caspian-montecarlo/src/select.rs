@@ -131,14 +131,25 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        assert_eq!(closest("delivered_total.oill", &names, 2), ["delivered_total.oil", "delivered_total.wagons"]);
+        assert_eq!(
+            closest("delivered_total.oill", &names, 2),
+            ["delivered_total.oil", "delivered_total.wagons"]
+        );
         assert_eq!(closest("delivered_totl.oil", &names, 1), ["delivered_total.oil"]);
         assert_eq!(closest("delivered.oil", &names, 1), ["delivered_total.oil"]);
         assert_eq!(closest("incident", &names, 1), ["incidents"]);
-        assert_eq!(closest("anchorage_wait.kuryk*", &names, 1), ["anchorage_wait_h.kuryk.rail_ferry"]);
+        assert_eq!(
+            closest("anchorage_wait.kuryk*", &names, 1),
+            ["anchorage_wait_h.kuryk.rail_ferry"]
+        );
         let e = check_patterns("--kpi", &["delivered.oil".into()], &names).unwrap_err();
         assert_eq!(e.total, 5);
-        assert!(e.to_string().starts_with("--kpi delivered.oil matches none of the 5 KPIs (closest: delivered_total.oil"), "{e}");
+        assert!(
+            e.to_string().starts_with(
+                "--kpi delivered.oil matches none of the 5 KPIs (closest: delivered_total.oil"
+            ),
+            "{e}"
+        );
         assert!(check_patterns("--kpi", &["delivered_total.*".into()], &names).is_ok());
     }
 }

@@ -113,7 +113,10 @@ pub fn parse(spec: &str) -> Result<Condition, TargetError> {
     }
     let number = number.trim();
     let threshold = number.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| {
-        TargetError::Number { spec: crate::validate::cap(spec), number: crate::validate::cap(number) }
+        TargetError::Number {
+            spec: crate::validate::cap(spec),
+            number: crate::validate::cap(number),
+        }
     })?;
     Ok(Condition {
         kpi: kpi.to_string(),
@@ -152,7 +155,8 @@ pub fn probability(condition: &Condition, records: &PointRecords) -> TargetProba
     let values = records.column_named(&condition.kpi);
     let defined: Vec<f64> = values.into_iter().filter(|v| !v.is_nan()).collect();
     let n = defined.len() as u64;
-    let met = defined.iter().filter(|&&v| condition.op.holds(v, condition.threshold)).count() as u64;
+    let met =
+        defined.iter().filter(|&&v| condition.op.holds(v, condition.threshold)).count() as u64;
     let (ci95_low, ci95_high) = crate::intervals::wilson(met, n);
     TargetProbability {
         kpi: condition.kpi.clone(),
@@ -171,12 +175,18 @@ mod tests {
     #[test]
     fn conditions_parse_with_each_operator() {
         let c = parse("delivered_total.oil>=1500000").unwrap();
-        assert_eq!((c.kpi.as_str(), c.op, c.threshold), ("delivered_total.oil", Op::AtLeast, 1.5e6));
+        assert_eq!(
+            (c.kpi.as_str(), c.op, c.threshold),
+            ("delivered_total.oil", Op::AtLeast, 1.5e6)
+        );
         assert_eq!(c.condition, ">=1500000");
         assert_eq!(parse("x <= 2").unwrap().op, Op::AtMost);
         assert_eq!(parse("x>2").unwrap().op, Op::Above);
         let below = parse(" x < 1.5e6 ").unwrap();
-        assert_eq!((below.op, below.threshold, below.condition.as_str()), (Op::Below, 1.5e6, "<1.5e6"));
+        assert_eq!(
+            (below.op, below.threshold, below.condition.as_str()),
+            (Op::Below, 1.5e6, "<1.5e6")
+        );
         for bad in ["x=2", "x", ">=2", "x=>2", "x==2"] {
             assert!(matches!(parse(bad), Err(TargetError::Syntax(_))), "{bad}");
         }

@@ -82,8 +82,13 @@ mod tests {
         let units: KpiUnits = [("delivered_total.oil".to_string(), "t".to_string())].into();
         let mut w = csv::Writer::from_writer(Vec::new());
         write_header(&mut w, &["port.alat.berths.rail_ferry".into()]).unwrap();
-        let block =
-            Block { scenario: "base", point: Some(3), values: &[2.0], records: &records, units: &units };
+        let block = Block {
+            scenario: "base",
+            point: Some(3),
+            values: &[2.0],
+            records: &records,
+            units: &units,
+        };
         write_block(&mut w, &block).unwrap();
         let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
         assert_eq!(

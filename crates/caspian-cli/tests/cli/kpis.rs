@@ -19,7 +19,9 @@ fn listed(out: &str) -> Vec<(String, String)> {
 #[test]
 fn every_kpi_of_a_run_is_listed_with_its_unit_and_meaning() {
     let dir = scratch("kpis");
-    for (file, arg) in [(None, None), (Some("high_interdiction.toml"), Some(scenario("high_interdiction.toml")))] {
+    for (file, arg) in
+        [(None, None), (Some("high_interdiction.toml"), Some(scenario("high_interdiction.toml")))]
+    {
         let mut run = vec!["run", "-n", "2", "-q", "--json", "r.json"];
         let mut kpis = vec!["kpis"];
         if let Some(path) = arg.as_deref() {

@@ -80,7 +80,9 @@ fn run_table_opens_with_the_headline_and_writes_readable_numbers() {
         assert_eq!(cells[..unit_words].join(" "), unit, "{name}");
         let nums = &cells[unit_words..];
         assert_eq!(nums.len(), 7, "{name}: {cells:?}");
-        for (cell, field) in nums.iter().zip(["mean", "sd", "ci95_low", "ci95_high", "p05", "p50", "p95"]) {
+        for (cell, field) in
+            nums.iter().zip(["mean", "sd", "ci95_low", "ci95_high", "p05", "p50", "p95"])
+        {
             let Some(want) = s[field].as_f64() else {
                 assert_eq!(*cell, "-", "{name}.{field}");
                 continue;
@@ -93,10 +95,8 @@ fn run_table_opens_with_the_headline_and_writes_readable_numbers() {
                 assert!(cell.contains(','), "{name}.{field}: {cell} has no thousands separator");
             }
         }
-        let decimals: Vec<usize> = nums
-            .iter()
-            .filter_map(|c| c.split_once('.').map(|(_, f)| f.len()))
-            .collect();
+        let decimals: Vec<usize> =
+            nums.iter().filter_map(|c| c.split_once('.').map(|(_, f)| f.len())).collect();
         assert!(decimals.windows(2).all(|w| w[0] == w[1]), "{name}: {nums:?}");
     }
 }

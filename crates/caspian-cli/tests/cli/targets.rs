@@ -104,5 +104,8 @@ fn bad_targets_are_refused_with_exit_2() {
     );
     assert!(err.contains("--target cannot be combined with --shard"), "{err}");
     // --target and --target-rel-halfwidth are different options.
-    ok(&["run", "-n", "30", "-q", "--target-rel-halfwidth", "0.5", "--target", "incidents>0"], &dir);
+    ok(
+        &["run", "-n", "30", "-q", "--target-rel-halfwidth", "0.5", "--target", "incidents>0"],
+        &dir,
+    );
 }

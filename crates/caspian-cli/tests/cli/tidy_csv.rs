@@ -26,7 +26,10 @@ fn rows(csv: &str) -> Vec<Vec<&str>> {
 #[test]
 fn run_rows_are_replications_times_kpis_with_the_values_of_csv() {
     let dir = scratch("tidy-run");
-    ok(&["run", "-n", "7", "-q", "--csv", "r.csv", "--json", "r.json", "--tidy-csv", "t.csv"], &dir);
+    ok(
+        &["run", "-n", "7", "-q", "--csv", "r.csv", "--json", "r.json", "--tidy-csv", "t.csv"],
+        &dir,
+    );
     let doc = json(&dir, "r.json");
     let kpis = doc["kpis"].as_object().unwrap();
     let tidy = text(&dir, "t.csv");
@@ -60,15 +63,27 @@ fn sweep_rows_carry_the_point_and_its_swept_values() {
     let dir = scratch("tidy-sweep");
     let base = scenario("baseline.toml");
     let args = [
-        "sweep", &base, "-n", "3", "-q", "--axis", "port.alat.berths.rail_ferry=1,2",
-        "--axis", "weather.storm_rate_multiplier=1,1.5", "--json", "s.json", "--tidy-csv", "t.csv",
+        "sweep",
+        &base,
+        "-n",
+        "3",
+        "-q",
+        "--axis",
+        "port.alat.berths.rail_ferry=1,2",
+        "--axis",
+        "weather.storm_rate_multiplier=1,1.5",
+        "--json",
+        "s.json",
+        "--tidy-csv",
+        "t.csv",
     ];
     ok(&args, &dir);
     let doc = json(&dir, "s.json");
     let points = doc["points"].as_array().unwrap();
     let kpis = points[0]["kpis"].as_object().unwrap().len();
     let tidy = text(&dir, "t.csv");
-    let keys: Vec<&str> = doc["axes"].as_array().unwrap().iter().map(|a| a["key"].as_str().unwrap()).collect();
+    let keys: Vec<&str> =
+        doc["axes"].as_array().unwrap().iter().map(|a| a["key"].as_str().unwrap()).collect();
     assert_eq!(tidy.lines().next().unwrap(), format!("{COLUMNS},{}", keys.join(",")));
     let tidy_rows = rows(&tidy);
     assert_eq!(tidy_rows.len(), points.len() * 3 * kpis);
@@ -97,7 +112,10 @@ fn compare_rows_name_each_scenario() {
     let dir = scratch("tidy-compare");
     let base = scenario("baseline.toml");
     let berth = scenario("alat_extra_berth.toml");
-    ok(&["compare", &base, &berth, "-n", "4", "-q", "--json", "c.json", "--tidy-csv", "t.csv"], &dir);
+    ok(
+        &["compare", &base, &berth, "-n", "4", "-q", "--json", "c.json", "--tidy-csv", "t.csv"],
+        &dir,
+    );
     let doc = json(&dir, "c.json");
     let tidy = text(&dir, "t.csv");
     assert_eq!(tidy.lines().next(), Some(COLUMNS));
@@ -105,7 +123,8 @@ fn compare_rows_name_each_scenario() {
     let mut total = 0;
     for (i, s) in doc["scenarios"].as_array().unwrap().iter().enumerate() {
         let summaries = doc["summaries"][i].as_object().unwrap();
-        let mine: Vec<_> = tidy_rows.iter().filter(|r| r[0] == s["name"].as_str().unwrap()).collect();
+        let mine: Vec<_> =
+            tidy_rows.iter().filter(|r| r[0] == s["name"].as_str().unwrap()).collect();
         assert_eq!(mine.len(), 4 * summaries.len());
         total += mine.len();
         let oil: f64 = mine

@@ -424,10 +424,9 @@ fn check_targets(d: &RunDoc) -> Result<(), DocumentError> {
         }
         let unit = |v: f64| (0.0..=1.0).contains(&v);
         let count = t.p_meet * t.n as f64;
-        if !values.into_iter().all(unit)
-            || !(t.ci95_low <= t.p_meet && t.p_meet <= t.ci95_high)
-            || (count - count.round()).abs() > 1e-6
-        {
+        let inside = t.ci95_low <= t.p_meet && t.p_meet <= t.ci95_high;
+        let whole = (count - count.round()).abs() <= 1e-6;
+        if !(values.into_iter().all(unit) && inside && whole) {
             return Err(field(
                 at("p_meet"),
                 format!(
