@@ -72,8 +72,9 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     }
     if let Some(path) = &c.tidy_csv {
         let units: Vec<_> = doc.summaries.iter().map(crate::output::units_of).collect();
-        let blocks = doc.scenarios.iter().zip(&records).zip(&units).map(|((s, records), units)| {
-            tidy::Block { scenario: &s.name, point: None, values: &[], records, units }
+        let names = tidy_names(&doc);
+        let blocks = names.iter().zip(&records).zip(&units).map(|((name, records), units)| {
+            tidy::Block { scenario: name, point: None, values: &[], records, units }
         });
         crate::output::write_tidy_csv(path, &[], blocks)?;
     }
@@ -89,6 +90,24 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     }
     note(c.quiet, &done);
     Ok(())
+}
+
+/// The scenarios' names for the tidy CSV: each its own, and a name that
+/// two scenarios share followed by the scenario's position (`baseline [1]`),
+/// so that every block can be told apart.
+fn tidy_names(doc: &CompareDoc) -> Vec<String> {
+    let names: Vec<&str> = doc.scenarios.iter().map(|s| s.name.as_str()).collect();
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            if names.iter().filter(|m| *m == n).count() > 1 {
+                format!("{n} [{i}]")
+            } else {
+                (*n).to_string()
+            }
+        })
+        .collect()
 }
 
 fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool) -> String {

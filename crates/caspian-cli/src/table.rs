@@ -66,8 +66,8 @@ fn grouped(text: &str) -> String {
     out
 }
 
-/// Renders rows of cells with the first column left-aligned and the rest
-/// right-aligned. A row of one cell is a heading line between groups of
+/// Renders rows of cells with the first column and a `unit` column
+/// left-aligned and the rest right-aligned. A row of one cell is a heading line between groups of
 /// rows (a blank line, then the text), outside the columns.
 pub(crate) fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     let cols = header.len();
@@ -82,6 +82,10 @@ pub(crate) fn render(header: &[&str], rows: &[Vec<String>]) -> String {
         for (i, c) in cells.iter().enumerate().take(cols) {
             let pad = width[i] - c.chars().count();
             if i == 0 {
+                out.push_str(c);
+                out.push_str(&" ".repeat(pad));
+            } else if header[i] == "unit" {
+                out.push_str("  ");
                 out.push_str(c);
                 out.push_str(&" ".repeat(pad));
             } else {
@@ -198,6 +202,8 @@ mod tests {
         let t =
             render(&["k", "v"], &[vec!["a".into(), "1".into()], vec!["bbb".into(), "22".into()]]);
         assert_eq!(t, "k     v\n-------\na     1\nbbb  22\n");
+        let t = render(&["k", "unit", "v"], &[vec!["a".into(), "h".into(), "1".into()]]);
+        assert_eq!(t, "k  unit  v\n----------\na  h     1\n");
         let rows = vec![
             vec!["group one, a long heading".into()],
             vec!["a".into(), "1".into()],

@@ -136,6 +136,11 @@ fn compare_rows_name_each_scenario() {
         assert!((oil / 4.0 - want).abs() <= 1e-9 * want, "{oil} {want}");
     }
     assert_eq!(total, tidy_rows.len());
+    // A scenario compared with itself: the two blocks keep apart.
+    ok(&["compare", &base, &base, "-n", "2", "-q", "--tidy-csv", "same.csv"], &dir);
+    let same = text(&dir, "same.csv");
+    let names: std::collections::BTreeSet<&str> = rows(&same).iter().map(|r| r[0]).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
     // The tidy CSV is an output like any other: it cannot overwrite an input.
     let err = fails(&["compare", &base, &berth, "-n", "2", "-q", "--tidy-csv", &base], &dir, 2);
     assert!(err.contains("--tidy-csv"), "{err}");
