@@ -42,9 +42,21 @@ pub(crate) fn numbers(values: &[f64]) -> Vec<String> {
         .collect()
 }
 
-/// One number on its own, as [`numbers`] writes it.
+/// One number on its own, as [`numbers`] writes it but without trailing
+/// zeros after the decimal point (nothing to align with): `0.5`, `5e-4`.
 pub(crate) fn num(x: f64) -> String {
-    numbers(&[x]).swap_remove(0)
+    let text = numbers(&[x]).swap_remove(0);
+    let (mantissa, exponent) =
+        text.split_once('e').map_or((text.as_str(), None), |(m, e)| (m, Some(e)));
+    let mantissa = if mantissa.contains('.') {
+        mantissa.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        mantissa
+    };
+    match exponent {
+        Some(e) => format!("{mantissa}e{e}"),
+        None => mantissa.to_string(),
+    }
 }
 
 /// `text` (a plain decimal, maybe negative) with commas between thousands
@@ -191,7 +203,10 @@ mod tests {
         assert_eq!(num(2.12649), "2.126");
         assert_eq!(num(0.01234), "0.01234");
         assert_eq!(num(0.0), "0");
-        assert_eq!(num(2e-9), "2.000e-9");
+        assert_eq!(num(2e-9), "2e-9");
+        assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(2.5e-4), "2.5e-4");
+        assert_eq!(num(120.0), "120");
         // One row: decimals from its largest value; whole numbers stay whole.
         assert_eq!(numbers(&[0.5, 12.25, 3.0, f64::NAN]), ["0.50", "12.25", "3", "-"]);
         assert_eq!(numbers(&[1234.6, 999.7]), ["1,235", "1,000"]);
