@@ -91,7 +91,7 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             } else {
                 args.kpis.clone()
             };
-            let table = output::sweep_table(&doc, &patterns);
+            let table = output::sweep_table_shown(&doc, &patterns, args.all);
             if let Some(path) = &args.csv {
                 output::write_sweep_csv(path, &doc)?;
             }

@@ -257,6 +257,28 @@ pub(crate) fn sweep_table(doc: &SweepDoc, patterns: &[String]) -> String {
     out
 }
 
+/// [`sweep_table`] of the KPIs matching `patterns`, less those zero or
+/// undefined in every replication of every design point (unless `all`, or
+/// named exactly), with a line saying how many were hidden.
+pub(crate) fn sweep_table_shown(doc: &SweepDoc, patterns: &[String], all: bool) -> String {
+    let names: Vec<&String> = doc.points.first().map_or_else(Vec::new, |p| {
+        p.kpis.keys().filter(|k| patterns.iter().any(|pat| select::matches(pat, k))).collect()
+    });
+    let void_everywhere =
+        |k: &str| doc.points.iter().all(|p| p.kpis.get(k).is_none_or(|s| void(s)));
+    let (shown, hidden): (Vec<&String>, Vec<&String>) = names
+        .into_iter()
+        .partition(|k| all || patterns.iter().any(|p| p == *k) || !void_everywhere(k));
+    let exact: Vec<String> = shown.into_iter().cloned().collect();
+    let mut out = sweep_table(doc, &exact);
+    let count = Arranged { rows: Vec::new(), hidden: hidden.len() };
+    if let Some(line) = count.hidden_line("in every replication of every point") {
+        out.push('\n');
+        out.push_str(&line);
+    }
+    out
+}
+
 /// The sentences of saturation warnings, one per waiting line.
 pub(crate) fn sentences(saturation: &[Saturation]) -> Vec<String> {
     saturation.iter().map(ToString::to_string).collect()

@@ -147,7 +147,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         SweepOutcome::Whole { doc, checkpoint } => (doc, checkpoint),
     };
     let patterns = if c.kpis.is_empty() { c.target.primary() } else { c.kpis.clone() };
-    let table = output::sweep_table(&doc, &patterns);
+    let table = output::sweep_table_shown(&doc, &patterns, c.all);
     let truncated = doc.points.iter().map(|p| p.truncated_replications).sum();
     // One line per saturated waiting line, naming the points (the full text
     // per point is in the JSON).

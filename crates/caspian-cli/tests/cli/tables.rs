@@ -162,3 +162,31 @@ fn a_kpi_pattern_that_matches_nothing_names_the_closest() {
     let err = fails(&["run", "-n", "3", "-q", "--kpi", "berth_utilisation*"], &dir, 2);
     assert!(err.contains("closest: berth_utilization."), "{err}");
 }
+
+#[test]
+fn a_sweep_hides_kpis_void_at_every_point() {
+    let dir = scratch("tables-sweep");
+    let base = scenario("baseline.toml");
+    let args = ["sweep", &base, "-n", "3", "-q", "--axis", "port.alat.berths.rail_ferry=1,2"];
+    let wide = [&args[..], &["--kpi", "anchorage_wait_h.*", "--json", "s.json"]].concat();
+    let out = ok(&wide, &dir);
+    let doc = json(&dir, "s.json");
+    let points = doc["points"].as_array().unwrap();
+    let waits: Vec<&String> = points[0]["kpis"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| k.starts_with("anchorage_wait_h."))
+        .collect();
+    let void_at_all: Vec<&&String> =
+        waits.iter().filter(|k| points.iter().all(|p| void(&p["kpis"][k.as_str()]))).collect();
+    assert!(!void_at_all.is_empty(), "the baseline has berth classes no traffic uses");
+    let header = out.lines().find(|l| l.starts_with("point ")).unwrap();
+    for k in &waits {
+        assert_eq!(header.contains(k.as_str()), !void_at_all.contains(&k), "{k}: {header}");
+    }
+    assert!(out.contains(&format!("{} KPIs hidden", void_at_all.len())), "{out}");
+    let all = ok(&[&args[..], &["--kpi", "anchorage_wait_h.*", "--all"]].concat(), &dir);
+    let header = all.lines().find(|l| l.starts_with("point ")).unwrap();
+    assert!(waits.iter().all(|k| header.contains(k.as_str())), "{header}");
+}
