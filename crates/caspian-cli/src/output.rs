@@ -18,13 +18,22 @@ use crate::common::{csv_failure, csv_num, csv_writer, finish_csv};
 use crate::failure::Failure;
 use crate::table::{self, num};
 
+/// One line of a KPI table: a group's heading, or a KPI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Line {
+    /// `headline`, or a family's pattern and meaning.
+    Heading(String),
+    /// A KPI's name.
+    Kpi(String),
+}
+
 /// What a KPI table shows: the headline KPIs first, then the others
 /// grouped by family (in the order of the KPI schema), as rows of KPI
 /// names under one-cell headings; and how many were hidden.
 #[derive(Debug, Default)]
 pub(crate) struct Arranged {
-    /// Headings (`Err`) and KPI names (`Ok`), in display order.
-    pub(crate) rows: Vec<Result<String, String>>,
+    /// Headings and KPIs, in display order.
+    pub(crate) rows: Vec<Line>,
     /// KPIs left out because they are void ([`Arranged::hidden_line`]).
     pub(crate) hidden: usize,
 }
@@ -47,8 +56,8 @@ impl Arranged {
         self.rows
             .iter()
             .map(|r| match r {
-                Ok(name) => row(name),
-                Err(heading) => vec![heading.clone()],
+                Line::Kpi(name) => row(name),
+                Line::Heading(heading) => vec![heading.clone()],
             })
             .collect()
     }
@@ -73,8 +82,8 @@ pub(crate) fn arrange(
     let top: Vec<&str> = headline(kpis.iter().copied()).into_iter().filter(|k| wanted(k)).collect();
     let mut out = Arranged::default();
     if !top.is_empty() {
-        out.rows.push(Err("headline".into()));
-        out.rows.extend(top.iter().map(|k| Ok((*k).to_string())));
+        out.rows.push(Line::Heading("headline".into()));
+        out.rows.extend(top.iter().map(|k| Line::Kpi((*k).to_string())));
     }
     let rest: Vec<&str> = kpis
         .iter()
@@ -94,9 +103,13 @@ pub(crate) fn arrange(
         if members.is_empty() {
             continue;
         }
-        out.rows.push(Err(family
-            .map_or_else(|| "other".to_string(), |f| format!("{}: {}", f.pattern, f.description))));
-        out.rows.extend(members.into_iter().map(|k| Ok((*k).to_string())));
+        out.rows.push(Line::Heading(
+            family.map_or_else(
+                || "other".to_string(),
+                |f| format!("{}: {}", f.pattern, f.description),
+            ),
+        ));
+        out.rows.extend(members.into_iter().map(|k| Line::Kpi((*k).to_string())));
     }
     out
 }
@@ -134,7 +147,10 @@ pub(crate) fn run_table(doc: &RunDoc, patterns: &[String], all: bool) -> String 
     let rare: Vec<Vec<String>> = shown
         .rows
         .iter()
-        .filter_map(|r| r.as_ref().ok())
+        .filter_map(|r| match r {
+            Line::Kpi(k) => Some(k),
+            Line::Heading(_) => None,
+        })
         .filter_map(|k| doc.kpis[k].rare.as_ref().map(|r| table::rare_row(k, doc.kpis[k].n, r)))
         .collect();
     if !rare.is_empty() {
