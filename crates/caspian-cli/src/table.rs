@@ -181,7 +181,8 @@ pub(crate) const TARGET_HEADER: [&str; 6] =
 /// One `--target` row: the condition, replications meeting it of those
 /// where the KPI is defined, the probability and its Wilson interval.
 pub(crate) fn target_row(t: &TargetProbability) -> Vec<String> {
-    let met = (t.p_meet * t.n as f64).round();
+    // p_meet is a count over n (NaN when n is 0: no replication to count).
+    let met = if t.n == 0 { 0.0 } else { (t.p_meet * t.n as f64).round() };
     let mut row = vec![format!("{}{}", t.kpi, t.condition), format!("{}/{}", met, t.n)];
     row.extend(numbers(&[t.p_meet, t.ci95_low, t.ci95_high]));
     row.push(grouped(&t.n.to_string()));
