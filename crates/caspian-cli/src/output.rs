@@ -209,16 +209,31 @@ pub(crate) fn write_sweep_tidy_csv(
         rec.truncate(usize::try_from(doc.replications).unwrap_or(usize::MAX));
     }
     let keys: Vec<String> = doc.axes.iter().map(|a| a.key.to_string()).collect();
-    let units: Vec<KpiUnits> = doc.points.iter().map(|p| units_of(&p.kpis)).collect();
-    let blocks =
-        doc.points.iter().zip(&records).zip(&units).map(|((p, records), units)| tidy::Block {
-            scenario: &doc.scenario,
-            point: Some(p.index),
-            values: &p.values,
-            records,
-            units,
-        });
-    write_tidy_csv(path, &keys, blocks)
+    let points: Vec<Vec<f64>> = doc.points.iter().map(|p| p.values.clone()).collect();
+    let units = doc.points.first().map(|p| units_of(&p.kpis)).unwrap_or_default();
+    write_sweep_records_tidy_csv(path, &doc.scenario, &keys, &points, &records, &units)
+}
+
+/// Writes a sweep's `--tidy-csv` from its records: one block per design
+/// point (`points[i]` its axis values, `records[i]` its replications), the
+/// swept `keys` as columns. The points of a sweep differ in swept values
+/// only, so one table of `units` serves them all.
+pub(crate) fn write_sweep_records_tidy_csv(
+    path: &Path,
+    scenario: &str,
+    keys: &[String],
+    points: &[Vec<f64>],
+    records: &[PointRecords],
+    units: &KpiUnits,
+) -> Result<(), Failure> {
+    let blocks = points.iter().zip(records).enumerate().map(|(i, (values, records))| tidy::Block {
+        scenario,
+        point: Some(i),
+        values,
+        records,
+        units,
+    });
+    write_tidy_csv(path, keys, blocks)
 }
 
 /// The unit of each KPI of a summary table.
