@@ -34,9 +34,15 @@ pub(crate) struct CommonArgs {
     /// Write results as CSV to FILE.
     #[arg(long, value_name = "FILE")]
     pub(crate) csv: Option<PathBuf>,
-    /// Show only KPIs matching PATTERN in the table (`*` is a wildcard; repeatable).
+    /// Show only KPIs matching PATTERN in the table (`*` is a wildcard; repeatable; `caspian kpis` lists them).
     #[arg(long = "kpi", value_name = "PATTERN")]
     pub(crate) kpis: Vec<String>,
+    /// Show every KPI, also those zero or undefined in every replication (hidden by default).
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// Write tidy data as CSV to FILE: one row per scenario or point, replication and KPI.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) tidy_csv: Option<PathBuf>,
     /// Also write DIR/report.html, an HTML report with charts (and, for run, DIR/replications.csv).
     #[arg(long, value_name = "DIR")]
     pub(crate) report: Option<PathBuf>,
@@ -48,10 +54,14 @@ pub(crate) struct CommonArgs {
 }
 
 impl CommonArgs {
-    /// The files run, sweep and compare write: `--json`, `--csv` and those
+    /// The files run, sweep and compare write: `--json`, `--csv`, `--tidy-csv` and those
     /// of `--report` (`report`, from [`crate::report::prepare_dir`]).
     pub(crate) fn outputs<'a>(&'a self, report: &'a [PathBuf]) -> Vec<Named<'a>> {
-        let mut files = vec![("--json", self.json.as_deref()), ("--csv", self.csv.as_deref())];
+        let mut files = vec![
+            ("--json", self.json.as_deref()),
+            ("--csv", self.csv.as_deref()),
+            ("--tidy-csv", self.tidy_csv.as_deref()),
+        ];
         files.extend(report.iter().map(|p| ("--report", Some(p.as_path()))));
         files
     }

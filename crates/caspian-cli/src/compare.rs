@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use caspian_montecarlo::compare::{CompareRequest, Direction, run_compare};
+use caspian_montecarlo::compare::{CompareRequest, Direction, run_compare_with_records};
 use caspian_montecarlo::document::{CompareDoc, Document, RANKING_HEADER};
-use caspian_montecarlo::select;
 use caspian_montecarlo::study::Study;
+use caspian_montecarlo::tidy;
 
 use crate::common::{
     CommonArgs, Named, Progress, check_files, csv_failure, csv_num, csv_writer, finish_csv, note,
@@ -36,6 +36,9 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         studies.push(Study::single(&text, &source, None)?);
     }
     let target = c.target.target(c.replications)?;
+    if let Some(base) = studies.first() {
+        crate::output::check_kpi_patterns(&c.kpis, base.plan.kpi_layout().names())?;
+    }
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
     let inputs: Vec<Named<'_>> =
         args.scenarios.iter().map(|p| ("SCENARIO", Some(p.as_path()))).collect();
@@ -44,13 +47,20 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let progress = Progress::new(studies.len() as u64 * c.replications, c.quiet);
     let primary = c.target.primary();
     let request = CompareRequest { primary: &primary, minimize: &args.minimize, target: None };
-    let doc = pool.install(|| {
-        run_compare(&studies, c.seed, c.replications, target.as_ref(), request, &|| progress.tick())
+    let (doc, records) = pool.install(|| {
+        run_compare_with_records(
+            &studies,
+            c.seed,
+            c.replications,
+            target.as_ref(),
+            request,
+            &|| progress.tick(),
+        )
     })?;
     progress.finish();
     let elapsed = progress.elapsed();
     // Result files first: whatever happens to the terminal, they are complete.
-    let table = compare_table(&doc, &c.kpis);
+    let table = compare_table(&doc, &c.kpis, c.all);
     let notes = crate::output::notes(doc.target.as_ref(), 0, &doc.saturation_notes());
     let done = format!(
         "{} scenarios x {} replications in {elapsed:.2?}",
@@ -60,6 +70,15 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     if let Some(path) = &c.csv {
         write_csv(path, &doc)?;
     }
+    if let Some(path) = &c.tidy_csv {
+        let units: Vec<_> = doc.summaries.iter().map(crate::output::units_of).collect();
+        let names = tidy_names(&doc);
+        let blocks = names.iter().zip(&records).zip(&units).map(|((name, records), units)| {
+            tidy::Block { scenario: name, point: None, values: &[], records, units }
+        });
+        crate::output::write_tidy_csv(path, &[], blocks)?;
+    }
+    drop(records);
     let doc = Document::Compare(doc);
     if let Some(path) = &c.json {
         write_document(path, &doc)?;
@@ -73,26 +92,53 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn compare_table(doc: &CompareDoc, patterns: &[String]) -> String {
+/// The scenarios' names for the tidy CSV: each its own, and a name that
+/// two scenarios share followed by the scenario's position (`baseline [1]`),
+/// so that every block can be told apart.
+fn tidy_names(doc: &CompareDoc) -> Vec<String> {
+    let names: Vec<&str> = doc.scenarios.iter().map(|s| s.name.as_str()).collect();
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            if names.iter().filter(|m| *m == n).count() > 1 {
+                format!("{n} [{i}]")
+            } else {
+                (*n).to_string()
+            }
+        })
+        .collect()
+}
+
+fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool) -> String {
     let base = &doc.scenarios[0];
     let mut out = format!(
         "paired comparison under common random numbers: seed {}, {} replications per scenario\n\
          base: \"{}\" ({})\n",
         doc.seed, doc.replications, base.name, base.source
     );
+    // Void: zero or undefined in every replication of every scenario.
+    let void_everywhere =
+        |k: &str| doc.summaries.iter().all(|t| t.get(k).is_none_or(|s| crate::output::void(s)));
     for d in &doc.differences {
         let p = &doc.scenarios[d.scenario];
         out.push_str(&format!("\n\"{}\" ({}) minus base:\n", p.name, p.source));
-        let rows: Vec<Vec<String>> = d
+        let means: Vec<(&str, f64)> = d
             .kpis
-            .iter()
-            .filter(|(k, _)| {
-                patterns.is_empty() || patterns.iter().any(|pat| select::matches(pat, k))
-            })
-            .filter(|(_, v)| v.n > 0)
-            .map(|(k, v)| table::diff_row(k, &v.unit, v))
+            .keys()
+            .map(|k| (k.as_str(), doc.summaries[0].get(k).map_or(f64::NAN, |s| s.mean)))
             .collect();
+        let shown = crate::output::arrange(
+            &means,
+            |k| void_everywhere(k) || d.kpis[k].n == 0,
+            patterns,
+            all,
+        );
+        let rows = shown.table_rows(|k| table::diff_row(k, &d.kpis[k].unit, &d.kpis[k]));
         out.push_str(&table::render(&table::DIFF_HEADER, &rows));
+        if let Some(line) = shown.hidden_line("in every replication of every scenario") {
+            out.push_str(&line);
+        }
     }
     if doc.scenarios.len() > 2 {
         for r in &doc.rankings {

@@ -18,6 +18,7 @@ mod common;
 mod compare;
 mod failure;
 mod files;
+mod kpis;
 mod merge;
 mod output;
 mod plot;
@@ -59,6 +60,8 @@ enum Command {
     Plot(plot::PlotArgs),
     /// Write a self-contained HTML report of a result: summary, charts, KPI table, provenance.
     Report(report::ReportArgs),
+    /// List every KPI of a scenario with its unit and meaning (the names --kpi and --target take).
+    Kpis(kpis::KpisArgs),
 }
 
 fn main() -> ExitCode {
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::Warmup(a) => warmup::run(a),
         Command::Plot(a) => plot::run(a),
         Command::Report(a) => report::run(a),
+        Command::Kpis(a) => kpis::run(a),
     });
     let code = match outcome {
         Ok(Ok(()) | Err(Failure::ClosedPipe)) => ExitCode::SUCCESS,

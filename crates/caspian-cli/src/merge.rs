@@ -26,6 +26,9 @@ pub(crate) struct MergeArgs {
     /// Show only KPIs matching PATTERN in the table (repeatable).
     #[arg(long = "kpi", value_name = "PATTERN")]
     kpis: Vec<String>,
+    /// Show every KPI, also those zero or undefined in every replication (hidden by default).
+    #[arg(long)]
+    all: bool,
     /// No notes on stderr.
     #[arg(short, long)]
     quiet: bool,
@@ -52,7 +55,7 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
     let merged = merge(&parts).map_err(|e| Failure::Input(e.to_string()))?;
     match merged {
         Merged::Run(doc) => {
-            let table = output::run_table(&doc, &args.kpis);
+            let table = output::run_table(&doc, &args.kpis, args.all);
             let saturation = output::sentences(&doc.saturation);
             let notes = output::notes(None, doc.truncated_replications, &saturation);
             if let Some(path) = &args.csv {
@@ -88,7 +91,7 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             } else {
                 args.kpis.clone()
             };
-            let table = output::sweep_table(&doc, &patterns);
+            let table = output::sweep_table_shown(&doc, &patterns, args.all);
             if let Some(path) = &args.csv {
                 output::write_sweep_csv(path, &doc)?;
             }

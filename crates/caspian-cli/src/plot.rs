@@ -131,6 +131,7 @@ pub(crate) fn run(args: PlotArgs) -> Result<(), Failure> {
             "give a result file (JSON from run, sweep or compare), or --trace FILE".into(),
         ));
     };
+    crate::output::check_kpi_patterns(&args.kpis, &doc.kpi_names())?;
     let sweep_opts = [
         ("--axis", args.axis.is_some()),
         ("--by", args.by.is_some()),

@@ -47,6 +47,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         &[("--out", Some(&args.out))],
     )?;
     let doc = read_result(&args.result)?;
+    crate::output::check_kpi_patterns(&args.kpis, &doc.kpi_names())?;
     let reps = args.replications_csv.as_deref().map(read_replications).transpose()?;
     if reps.is_some() && !matches!(doc, ResultDoc::Run(_)) {
         return Err(Failure::Input(format!(

@@ -4,10 +4,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use caspian_montecarlo::document::Document;
+use caspian_montecarlo::document::{Document, KpiUnits};
+use caspian_montecarlo::records::PointRecords;
 use caspian_montecarlo::run::{self as runner, RunOutcome};
 use caspian_montecarlo::shard::Shard;
 use caspian_montecarlo::study::Study;
+use caspian_montecarlo::targets;
+use caspian_montecarlo::tidy;
 
 use crate::common::{CommonArgs, Progress, check_files, note, pool, read_scenario, write_document};
 use crate::failure::Failure;
@@ -25,6 +28,10 @@ pub(crate) struct RunArgs {
     /// result to --json for `caspian merge`.
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
+    /// Estimate the probability that a replication meets a condition on a KPI, with its 95%
+    /// interval (repeatable), e.g. 'delivered_total.oil>=1500000' (also <=, >, <).
+    #[arg(long = "target", value_name = "CONDITION")]
+    targets: Vec<String>,
 }
 
 /// Parses `--shard` and checks it fits the other options.
@@ -60,6 +67,17 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let study = Study::single(&text, &source, c.seed)?;
     let target = c.target.target(c.replications)?;
     let shard = parse_shard(args.shard.as_deref(), c)?;
+    let names = study.plan.kpi_layout().names();
+    output::check_kpi_patterns(&c.kpis, names)?;
+    let conditions =
+        targets::parse_all(&args.targets, names).map_err(|e| Failure::Input(e.to_string()))?;
+    if shard.is_some() && !conditions.is_empty() {
+        return Err(Failure::Input(
+            "--target cannot be combined with --shard: merge the parts, then run the whole \
+             study with --target"
+                .into(),
+        ));
+    }
     let report = crate::report::prepare_dir(c.report.as_deref(), true)?;
     check_files(&[("SCENARIO", args.scenario.as_deref())], &c.outputs(&report.files))?;
     let pool = pool(c.threads)?;
@@ -70,11 +88,18 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     })?;
     progress.finish();
     let elapsed = progress.elapsed();
-    let (doc, rec) = match outcome {
+    let (mut doc, rec) = match outcome {
         RunOutcome::Whole { doc, records } => (doc, records),
         RunOutcome::Shard(part) => {
             if let Some(csv) = &c.csv {
                 output::write_replications_csv(csv, &part.records[0])?;
+            }
+            if let Some(path) = &c.tidy_csv {
+                output::write_tidy_csv(
+                    path,
+                    &[],
+                    [tidy_block(&part.header.scenario, &part.records[0], &part.units)],
+                )?;
             }
             let path = c.json.as_ref().expect("checked by parse_shard");
             let shard = part.shard;
@@ -96,10 +121,15 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         }
     };
     // Result files first: whatever happens to the terminal, they are complete.
+    doc.targets = conditions.iter().map(|t| targets::probability(t, &rec)).collect();
     if let Some(path) = &c.csv {
         output::write_replications_csv(path, &rec)?;
     }
-    let table = output::run_table(&doc, &c.kpis);
+    if let Some(path) = &c.tidy_csv {
+        let units = output::units_of(&doc.kpis);
+        output::write_tidy_csv(path, &[], [tidy_block(&doc.scenario, &rec, &units)])?;
+    }
+    let table = output::run_table(&doc, &c.kpis, c.all);
     let notes = output::notes(
         doc.target.as_ref(),
         doc.truncated_replications,
@@ -123,4 +153,13 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         ),
     );
     Ok(())
+}
+
+/// The tidy CSV's block of a run: its replications, no design point.
+fn tidy_block<'a>(
+    scenario: &'a str,
+    records: &'a PointRecords,
+    units: &'a KpiUnits,
+) -> tidy::Block<'a> {
+    tidy::Block { scenario, point: None, values: &[], records, units }
 }

@@ -74,7 +74,13 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         args.lhs,
     )?;
     let target = c.target.target(c.replications)?;
+    output::check_kpi_patterns(&c.kpis, study.plan.kpi_layout().names())?;
     let shard = parse_shard(args.shard.as_deref(), c)?;
+    if shard.is_some() && c.tidy_csv.is_some() {
+        return Err(Failure::Input(
+            "--tidy-csv is not written by a sharded sweep: run the whole sweep to get it".into(),
+        ));
+    }
     let cp_path = args.checkpoint.clone().unwrap_or_else(|| default_checkpoint(&args));
     if shard.is_some() && c.csv.is_some() {
         return Err(Failure::Input(
@@ -141,7 +147,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         SweepOutcome::Whole { doc, checkpoint } => (doc, checkpoint),
     };
     let patterns = if c.kpis.is_empty() { c.target.primary() } else { c.kpis.clone() };
-    let table = output::sweep_table(&doc, &patterns);
+    let table = output::sweep_table_shown(&doc, &patterns, c.all);
     let truncated = doc.points.iter().map(|p| p.truncated_replications).sum();
     // One line per saturated waiting line, naming the points (the full text
     // per point is in the JSON).
@@ -163,6 +169,10 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let notes = output::notes(doc.target.as_ref(), truncated, &saturation);
     if let Some(path) = &c.csv {
         output::write_sweep_csv(path, &doc)?;
+    }
+    if let Some(path) = &c.tidy_csv {
+        // Every replication of every point is in the checkpoint.
+        output::write_sweep_tidy_csv(path, &study, c.replications, cp.path(), &doc)?;
     }
     let doc = Document::Sweep(doc);
     if let Some(path) = &c.json {

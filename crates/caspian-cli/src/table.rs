@@ -1,34 +1,90 @@
-//! Plain-text tables for the terminal.
+//! Plain-text tables for the terminal, and the one way they write numbers
+//! ([`numbers`]): thousands separators, and the same number of decimals in
+//! every column of a row, enough for [`SIGNIFICANT`] significant digits of
+//! its largest value.
 
+use caspian_montecarlo::document::TargetProbability;
 use caspian_montecarlo::rare::RareEvents;
 use caspian_montecarlo::stats::{PairedDifference, Summary};
 
-/// A number in a width-friendly form with sensible precision; `-` when
-/// undefined.
+/// Significant digits shown for the largest value of a row.
+pub(crate) const SIGNIFICANT: i32 = 4;
+
+/// The most decimals a row gets; below `10^-(MAX_DECIMALS - SIGNIFICANT + 1)`
+/// (and from `10^15`) numbers are written in scientific notation.
+const MAX_DECIMALS: i32 = 6;
+
+/// Numbers that belong together (one row's mean, interval and percentiles)
+/// written with the same decimals: enough for [`SIGNIFICANT`] significant
+/// digits of the largest magnitude, never rounding the integer part; whole
+/// numbers stay whole; thousands separated by commas (`1,701,200`); `-`
+/// when undefined.
+pub(crate) fn numbers(values: &[f64]) -> Vec<String> {
+    let largest = values.iter().filter(|v| v.is_finite()).fold(0.0_f64, |m, v| m.max(v.abs()));
+    let digits = if largest > 0.0 { largest.log10().floor() as i32 + 1 } else { 1 };
+    let decimals = (SIGNIFICANT - digits).max(0);
+    let scientific = largest >= 1e15 || decimals > MAX_DECIMALS;
+    values
+        .iter()
+        .map(|&x| {
+            if !x.is_finite() {
+                "-".to_string()
+            } else if x == 0.0 {
+                "0".to_string()
+            } else if scientific {
+                format!("{x:.3e}")
+            } else if x.fract() == 0.0 {
+                grouped(&format!("{x:.0}"))
+            } else {
+                grouped(&format!("{x:.*}", decimals as usize))
+            }
+        })
+        .collect()
+}
+
+/// One number on its own, as [`numbers`] writes it but without trailing
+/// zeros after the decimal point (nothing to align with): `0.5`, `5e-4`.
 pub(crate) fn num(x: f64) -> String {
-    if !x.is_finite() {
-        return "-".into();
-    }
-    let a = x.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if a >= 1e5 || (x.fract() == 0.0 && a < 1e15) {
-        format!("{x:.0}")
-    } else if a >= 100.0 {
-        format!("{x:.1}")
-    } else if a >= 1.0 {
-        format!("{x:.3}")
+    let text = numbers(&[x]).swap_remove(0);
+    let (mantissa, exponent) =
+        text.split_once('e').map_or((text.as_str(), None), |(m, e)| (m, Some(e)));
+    let mantissa = if mantissa.contains('.') {
+        mantissa.trim_end_matches('0').trim_end_matches('.')
     } else {
-        format!("{x:.4}")
+        mantissa
+    };
+    match exponent {
+        Some(e) => format!("{mantissa}e{e}"),
+        None => mantissa.to_string(),
     }
 }
 
-/// Renders rows of cells with the first column left-aligned and the rest
-/// right-aligned.
+/// `text` (a plain decimal, maybe negative) with commas between thousands
+/// of its integer part.
+fn grouped(text: &str) -> String {
+    let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut out = String::from(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// Renders rows of cells with the first column and a `unit` column
+/// left-aligned and the rest right-aligned. A row of one cell is a heading line between groups of
+/// rows (a blank line, then the text), outside the columns.
 pub(crate) fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     let cols = header.len();
     let mut width: Vec<usize> = header.iter().map(|h| h.len()).collect();
-    for r in rows {
+    for r in rows.iter().filter(|r| r.len() > 1) {
         for (w, c) in width.iter_mut().zip(r) {
             *w = (*w).max(c.chars().count());
         }
@@ -38,6 +94,10 @@ pub(crate) fn render(header: &[&str], rows: &[Vec<String>]) -> String {
         for (i, c) in cells.iter().enumerate().take(cols) {
             let pad = width[i] - c.chars().count();
             if i == 0 {
+                out.push_str(c);
+                out.push_str(&" ".repeat(pad));
+            } else if header[i] == "unit" {
+                out.push_str("  ");
                 out.push_str(c);
                 out.push_str(&" ".repeat(pad));
             } else {
@@ -52,8 +112,16 @@ pub(crate) fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut out = line(&header.iter().map(|h| (*h).to_string()).collect::<Vec<_>>());
     out.push_str(&"-".repeat(width.iter().sum::<usize>() + 2 * (cols - 1)));
     out.push('\n');
-    for r in rows {
-        out.push_str(&line(r));
+    for (i, r) in rows.iter().enumerate() {
+        if r.len() == 1 {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&r[0]);
+            out.push('\n');
+        } else {
+            out.push_str(&line(r));
+        }
     }
     out
 }
@@ -62,19 +130,11 @@ pub(crate) fn render(header: &[&str], rows: &[Vec<String>]) -> String {
 pub(crate) const SUMMARY_HEADER: [&str; 9] =
     ["kpi", "unit", "mean", "sd", "95% CI low", "95% CI high", "P5", "P50", "P95"];
 
-/// One summary row.
+/// One summary row; its numbers share their decimals ([`numbers`]).
 pub(crate) fn summary_row(name: &str, unit: &str, s: &Summary) -> Vec<String> {
-    vec![
-        name.to_string(),
-        unit.to_string(),
-        num(s.mean),
-        num(s.sd),
-        num(s.ci95_low),
-        num(s.ci95_high),
-        num(s.p05),
-        num(s.p50),
-        num(s.p95),
-    ]
+    let mut row = vec![name.to_string(), unit.to_string()];
+    row.extend(numbers(&[s.mean, s.sd, s.ci95_low, s.ci95_high, s.p05, s.p50, s.p95]));
+    row
 }
 
 /// Header of the rare-event table (95% intervals: Wilson for the
@@ -94,16 +154,10 @@ pub(crate) const RARE_HEADER: [&str; 8] = [
 /// of at least one, and for counts the mean per replication.
 pub(crate) fn rare_row(name: &str, n: u64, r: &RareEvents) -> Vec<String> {
     let rate = r.rate.map_or([f64::NAN; 3], |p| [p.per_replication, p.ci95_low, p.ci95_high]);
-    vec![
-        name.to_string(),
-        format!("{}/{n}", r.with_event),
-        num(r.p_any),
-        num(r.p_any_ci95_low),
-        num(r.p_any_ci95_high),
-        num(rate[0]),
-        num(rate[1]),
-        num(rate[2]),
-    ]
+    let mut row = vec![name.to_string(), format!("{}/{n}", r.with_event)];
+    row.extend(numbers(&[r.p_any, r.p_any_ci95_low, r.p_any_ci95_high]));
+    row.extend(numbers(&rate));
+    row
 }
 
 /// Header of a paired-difference table.
@@ -112,16 +166,27 @@ pub(crate) const DIFF_HEADER: [&str; 8] =
 
 /// One paired-difference row.
 pub(crate) fn diff_row(name: &str, unit: &str, d: &PairedDifference) -> Vec<String> {
-    vec![
-        name.to_string(),
-        unit.to_string(),
-        num(d.mean_diff),
-        num(d.ci95_low),
-        num(d.ci95_high),
-        num(d.correlation),
-        num(d.variance_reduction),
-        if d.is_significant() { "yes".into() } else { "no".into() },
-    ]
+    let mut row = vec![name.to_string(), unit.to_string()];
+    row.extend(numbers(&[d.mean_diff, d.ci95_low, d.ci95_high]));
+    row.push(num(d.correlation));
+    row.push(num(d.variance_reduction));
+    row.push(if d.is_significant() { "yes".into() } else { "no".into() });
+    row
+}
+
+/// Header of the table of `--target` conditions.
+pub(crate) const TARGET_HEADER: [&str; 6] =
+    ["target", "met in", "P(meet)", "95% CI low", "95% CI high", "n"];
+
+/// One `--target` row: the condition, replications meeting it of those
+/// where the KPI is defined, the probability and its Wilson interval.
+pub(crate) fn target_row(t: &TargetProbability) -> Vec<String> {
+    // p_meet is a count over n (NaN when n is 0: no replication to count).
+    let met = if t.n == 0 { 0.0 } else { (t.p_meet * t.n as f64).round() };
+    let mut row = vec![format!("{}{}", t.kpi, t.condition), format!("{}/{}", met, t.n)];
+    row.extend(numbers(&[t.p_meet, t.ci95_low, t.ci95_high]));
+    row.push(grouped(&t.n.to_string()));
+    row
 }
 
 #[cfg(test)]
@@ -129,15 +194,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_and_alignment() {
+    fn numbers_share_decimals_and_group_thousands() {
         assert_eq!(num(f64::NAN), "-");
-        assert_eq!(num(1_720_000.0), "1720000");
+        assert_eq!(num(1_720_000.0), "1,720,000");
+        assert_eq!(num(1_701_234.56), "1,701,235");
+        assert_eq!(num(-12_345.6), "-12,346");
         assert_eq!(num(218.6), "218.6");
         assert_eq!(num(3.0), "3");
         assert_eq!(num(2.12649), "2.126");
-        assert_eq!(num(0.01234), "0.0123");
+        assert_eq!(num(0.01234), "0.01234");
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(2e-9), "2e-9");
+        assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(2.5e-4), "2.5e-4");
+        assert_eq!(num(120.0), "120");
+        // One row: decimals from its largest value; whole numbers stay whole.
+        assert_eq!(numbers(&[0.5, 12.25, 3.0, f64::NAN]), ["0.50", "12.25", "3", "-"]);
+        assert_eq!(numbers(&[1234.6, 999.7]), ["1,235", "1,000"]);
+    }
+
+    #[test]
+    fn columns_align_and_headings_stand_apart() {
         let t =
             render(&["k", "v"], &[vec!["a".into(), "1".into()], vec!["bbb".into(), "22".into()]]);
         assert_eq!(t, "k     v\n-------\na     1\nbbb  22\n");
+        let t = render(&["k", "unit", "v"], &[vec!["a".into(), "h".into(), "1".into()]]);
+        assert_eq!(t, "k  unit  v\n----------\na  h     1\n");
+        let rows = vec![
+            vec!["group one, a long heading".into()],
+            vec!["a".into(), "1".into()],
+            vec!["group two".into()],
+            vec!["b".into(), "2".into()],
+        ];
+        let t = render(&["k", "v"], &rows);
+        assert_eq!(t, "k  v\n----\ngroup one, a long heading\na  1\n\ngroup two\nb  2\n");
     }
 }

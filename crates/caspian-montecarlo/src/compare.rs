@@ -77,12 +77,30 @@ pub fn run_compare(
     request: CompareRequest<'_>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<CompareDoc, RunError> {
+    run_compare_with_records(studies, seed, replications, target, request, tick).map(|(d, _)| d)
+}
+
+/// [`run_compare`], also handing back the records it summarised (one
+/// design point per study, over the same replications), for output per
+/// replication.
+///
+/// # Errors
+/// As [`run_compare`].
+pub fn run_compare_with_records(
+    studies: &[Study],
+    seed: Option<u64>,
+    replications: u64,
+    target: Option<&Target>,
+    request: CompareRequest<'_>,
+    tick: &(dyn Fn() + Sync),
+) -> Result<(CompareDoc, Vec<PointRecords>), RunError> {
     let seed = seed.unwrap_or_else(|| studies.first().map_or(0, |s| s.seed));
     let plans: Vec<_> = studies.iter().map(|s| &s.plan).collect();
     let mut exec = Executor::new(plans, seed, 0);
     let (end, report) = exec.run(replications, target, tick, &mut |_, _| Ok(()))?;
     let records = exec.into_records(end);
-    Ok(compare_doc(studies, seed, &records, CompareRequest { target: report, ..request }))
+    let doc = compare_doc(studies, seed, &records, CompareRequest { target: report, ..request });
+    Ok((doc, records))
 }
 
 /// Builds the comparison document: the summaries of every scenario, the

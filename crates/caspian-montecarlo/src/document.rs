@@ -205,10 +205,13 @@ pub struct TargetProbability {
     /// The condition as given, e.g. `>=1500000`.
     pub condition: String,
     /// Replications meeting it over `n`.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
     pub p_meet: f64,
     /// Lower end of the 95% interval of `p_meet`.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
     pub ci95_low: f64,
     /// Upper end of the 95% interval of `p_meet`.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
     pub ci95_high: f64,
     /// Replications in which the KPI was defined.
     pub n: u64,

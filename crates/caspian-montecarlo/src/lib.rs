@@ -65,6 +65,8 @@ pub mod shard;
 pub mod stats;
 pub mod study;
 pub mod sweep_run;
+pub mod targets;
+pub mod tidy;
 pub mod trace;
 pub mod validate;
 pub mod warmup;
@@ -79,4 +81,7 @@ pub use caspian_shipping::BASELINE_TOML;
 /// and Unicode format characters), and text with such characters written as
 /// `<U+XXXX>`, as the CLI shows them.
 pub use caspian_shipping::compile::{escape_invisible, invisible};
+/// The headline KPIs (the few a planner reads first), shared by the terminal
+/// tables and the report.
+pub use caspian_shipping::kpi::headline;
 pub use caspian_shipping::kpi::schema;

@@ -26,9 +26,87 @@ pub fn select<'n>(names: &'n [String], patterns: &[String]) -> Vec<&'n str> {
     names.iter().filter(|n| patterns.iter().any(|p| matches(p, n))).map(String::as_str).collect()
 }
 
+/// A `--kpi` pattern (or a KPI named in a condition) that matches none of
+/// a study's KPIs, with the names closest to it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{option} {pattern} matches none of the {total} KPIs{}; `caspian kpis` lists them all",
+    near(closest)
+)]
+pub struct NoMatch {
+    /// The option that gave it, e.g. `--kpi`.
+    pub option: String,
+    /// The pattern as given.
+    pub pattern: String,
+    /// The KPI names closest to it, closest first.
+    pub closest: Vec<String>,
+    /// How many KPIs there are.
+    pub total: usize,
+}
+
+fn near(closest: &[String]) -> String {
+    if closest.is_empty() { String::new() } else { format!(" (closest: {})", closest.join(", ")) }
+}
+
+/// How many closest names a [`NoMatch`] offers.
+const CLOSEST: usize = 5;
+
+/// Checks that every pattern of `patterns` (given with `option`) matches
+/// at least one of `names`.
+///
+/// # Errors
+/// [`NoMatch`] for the first pattern that matches nothing.
+pub fn check_patterns(option: &str, patterns: &[String], names: &[String]) -> Result<(), NoMatch> {
+    for p in patterns {
+        if !names.iter().any(|n| matches(p, n)) {
+            return Err(NoMatch {
+                option: option.to_string(),
+                pattern: p.clone(),
+                closest: closest(p, names, CLOSEST).into_iter().map(str::to_string).collect(),
+                total: names.len(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The `k` names closest to `pattern` by edit distance (Levenshtein, on
+/// characters), then by name. A whole name is compared with a pattern
+/// without `*`; with a `*`, the pattern's literal text (stars removed) is
+/// compared with as many leading characters of each name, so that
+/// `berth_util*` is near `berth_utilization.aktau.tanker`.
+pub fn closest<'n>(pattern: &str, names: &'n [String], k: usize) -> Vec<&'n str> {
+    let wild = pattern.contains('*');
+    let bare: Vec<char> = pattern.chars().filter(|&c| c != '*').collect();
+    let mut scored: Vec<(usize, &str)> = names
+        .iter()
+        .map(|n| {
+            let name: Vec<char> = n.chars().collect();
+            let compared = if wild { &name[..bare.len().min(name.len())] } else { &name[..] };
+            (levenshtein(&bare, compared), n.as_str())
+        })
+        .collect();
+    scored.sort_unstable();
+    scored.into_iter().take(k).map(|(_, n)| n).collect()
+}
+
+/// The edit distance between two strings of characters.
+fn levenshtein(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
-    use super::matches;
+    use super::{check_patterns, closest, matches};
 
     #[test]
     fn wildcards() {
@@ -40,5 +118,38 @@ mod tests {
         assert!(matches("incidents", "incidents"));
         assert!(!matches("incidents", "incidents2"));
         assert!(!matches("a*a", "a"));
+    }
+
+    #[test]
+    fn closest_names_are_nearest_in_spelling() {
+        let names: Vec<String> = [
+            "anchorage_wait_h.alat.rail_ferry",
+            "anchorage_wait_h.kuryk.rail_ferry",
+            "delivered_total.oil",
+            "delivered_total.wagons",
+            "incidents",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            closest("delivered_total.oill", &names, 2),
+            ["delivered_total.oil", "delivered_total.wagons"]
+        );
+        assert_eq!(closest("delivered_totl.oil", &names, 1), ["delivered_total.oil"]);
+        assert_eq!(closest("delivered.oil", &names, 1), ["delivered_total.oil"]);
+        assert_eq!(closest("incident", &names, 1), ["incidents"]);
+        assert_eq!(
+            closest("anchorage_wait.kuryk*", &names, 1),
+            ["anchorage_wait_h.kuryk.rail_ferry"]
+        );
+        let e = check_patterns("--kpi", &["delivered.oil".into()], &names).unwrap_err();
+        assert_eq!(e.total, 5);
+        assert!(
+            e.to_string().starts_with(
+                "--kpi delivered.oil matches none of the 5 KPIs (closest: delivered_total.oil"
+            ),
+            "{e}"
+        );
+        assert!(check_patterns("--kpi", &["delivered_total.*".into()], &names).is_ok());
     }
 }

@@ -231,7 +231,8 @@ pub fn check(doc: &Document) -> Result<(), DocumentError> {
     match doc {
         Document::Run(d) => {
             check_target(d.target.as_ref())?;
-            check_summaries("kpis", &d.kpis)
+            check_summaries("kpis", &d.kpis)?;
+            check_targets(d)
         }
         Document::Sweep(d) => check_target(d.target.as_ref()).and_then(|()| check_sweep(d)),
         Document::Compare(d) => check_target(d.target.as_ref()).and_then(|()| check_compare(d)),
@@ -384,6 +385,56 @@ fn check_target(target: Option<&crate::sequential::TargetReport>) -> Result<(), 
     }
     if t.met {
         return Err(field("target.met", format!("true, but the worst KPI has {short}")));
+    }
+    Ok(())
+}
+
+/// Checks the probabilities of `--target` conditions: each names a KPI of
+/// the run with a condition that parses, counts the replications where the
+/// KPI is defined, and has a probability that is a count over them inside
+/// its interval, all within `[0, 1]` (NaN throughout only when `n` is 0).
+fn check_targets(d: &RunDoc) -> Result<(), DocumentError> {
+    for (i, t) in d.targets.iter().enumerate() {
+        let at = |f: &str| format!("targets[{i}].{f}");
+        let Some(summary) = d.kpis.get(&t.kpi) else {
+            return Err(field(at("kpi"), format!("\"{}\" is not a KPI of this run", cap(&t.kpi))));
+        };
+        let spec = format!("{}{}", t.kpi, t.condition);
+        match crate::targets::parse(&spec) {
+            Ok(c) if c.kpi == t.kpi => {}
+            _ => {
+                return Err(field(
+                    at("condition"),
+                    format!("\"{}\" is not >=, <=, > or < a number", cap(&t.condition)),
+                ));
+            }
+        }
+        if t.n != summary.n {
+            return Err(field(
+                at("n"),
+                format!("{} but {} is defined in {} replications", t.n, cap(&t.kpi), summary.n),
+            ));
+        }
+        let values = [t.p_meet, t.ci95_low, t.ci95_high];
+        if t.n == 0 {
+            if values.iter().any(|v| !v.is_nan()) {
+                return Err(field(at("p_meet"), "a probability over no replications (n is 0)"));
+            }
+            continue;
+        }
+        let unit = |v: f64| (0.0..=1.0).contains(&v);
+        let count = t.p_meet * t.n as f64;
+        let inside = t.ci95_low <= t.p_meet && t.p_meet <= t.ci95_high;
+        let whole = (count - count.round()).abs() <= 1e-6;
+        if !(values.into_iter().all(unit) && inside && whole) {
+            return Err(field(
+                at("p_meet"),
+                format!(
+                    "{} in [{}, {}] is not a count over n = {} inside its interval within [0, 1]",
+                    t.p_meet, t.ci95_low, t.ci95_high, t.n
+                ),
+            ));
+        }
     }
     Ok(())
 }

@@ -176,6 +176,28 @@ mod damaged {
     }
 
     #[test]
+    fn target_probabilities_must_fit_their_run() {
+        let d = docs();
+        // n is the KPI's defined count (3 here); 2 of 3 met.
+        let (low, high) = crate::intervals::wilson(2, 3);
+        let target = json!({"kpi": "delivered_total.oil", "condition": ">=1500000",
+            "p_meet": 2.0 / 3.0, "ci95_low": low, "ci95_high": high, "n": 3});
+        let mut v = d.run.clone();
+        v["targets"] = json!([target]);
+        Document::from_json(&v.to_string()).unwrap();
+        let e = error(&v, |v| v["targets"][0]["kpi"] = json!("delivered_total.oill"));
+        contains(&e, "targets[0].kpi: \"delivered_total.oill\" is not a KPI of this run");
+        let e = error(&v, |v| v["targets"][0]["condition"] = json!("=>1"));
+        contains(&e, "targets[0].condition");
+        let e = error(&v, |v| v["targets"][0]["n"] = json!(4));
+        contains(&e, "targets[0].n: 4 but delivered_total.oil is defined in 3 replications");
+        let e = error(&v, |v| v["targets"][0]["p_meet"] = json!(0.5));
+        contains(&e, "targets[0].p_meet: 0.5");
+        let e = error(&v, |v| v["targets"][0]["ci95_high"] = json!(0.6));
+        contains(&e, "targets[0].p_meet");
+    }
+
+    #[test]
     fn units_must_be_their_familys() {
         let d = docs();
         let e = error(&d.run, |v| v["kpis"]["delivered_total.oil"]["unit"] = json!("wagons"));

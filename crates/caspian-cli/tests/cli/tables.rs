@@ -1,0 +1,192 @@
+//! The terminal tables people read: headline KPIs first, then the others by
+//! family, units from the KPI schema, thousands separators and shared
+//! decimals, void KPIs hidden unless `--all`; `--kpi` that matches nothing
+//! names the closest KPIs; `caspian kpis` lists them all.
+
+use serde_json::Value;
+
+use crate::common::{fails, ok, read, scenario, scratch};
+
+fn json(dir: &std::path::Path, name: &str) -> Value {
+    serde_json::from_slice(&read(dir, name)).unwrap()
+}
+
+/// The KPI rows of the main table: (name, cells after the name), for
+/// lines whose first word is a KPI of `kpis`, in table order (the rare-event
+/// and target tables after it are left out).
+fn kpi_rows<'t>(table: &'t str, kpis: &Value) -> Vec<(&'t str, Vec<&'t str>)> {
+    let end = ["\nrare events", "\ntargets:"].iter().filter_map(|m| table.find(m)).min();
+    table[..end.unwrap_or(table.len())]
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            let name = words.next()?;
+            kpis.get(name).map(|_| (name, words.collect()))
+        })
+        .collect()
+}
+
+/// A table cell as a number (commas removed; `-` is undefined).
+fn number(cell: &str) -> f64 {
+    if cell == "-" { f64::NAN } else { cell.replace(',', "").parse().unwrap() }
+}
+
+/// Zero or undefined in every replication, judged from the summary.
+fn void(s: &Value) -> bool {
+    s["n"] == 0 || (s["mean"].as_f64() == Some(0.0) && s["sd"].as_f64() == Some(0.0))
+}
+
+#[test]
+fn run_table_opens_with_the_headline_and_writes_readable_numbers() {
+    let dir = scratch("tables-run");
+    let out = ok(&["run", "-n", "20", "-q", "--json", "r.json"], &dir);
+    let doc = json(&dir, "r.json");
+    let kpis = &doc["kpis"];
+    let rows = kpi_rows(&out, kpis);
+    // Headline first: cargo delivered, transit, the worst wait, risk.
+    let names: Vec<&str> = rows.iter().map(|r| r.0).collect();
+    assert_eq!(&names[..2], ["delivered_total.oil", "delivered_total.wagons"], "{out}");
+    let heading = out.lines().position(|l| l == "headline").expect("a headline heading");
+    let first = out.lines().position(|l| l.starts_with("delivered_total.oil ")).unwrap();
+    assert_eq!(first, heading + 1, "{out}");
+    let waits: Vec<(&String, f64)> = kpis
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.starts_with("anchorage_wait_h."))
+        .filter_map(|(k, s)| Some((k, s["mean"].as_f64()?)))
+        .collect();
+    let worst = waits.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap().0;
+    let wait_rows: Vec<usize> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.starts_with("anchorage_wait_h."))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(names[wait_rows[0]], worst.as_str(), "the worst wait is the first one shown");
+    assert!(wait_rows[0] < names.iter().position(|n| *n == "vessels_lost").unwrap());
+    // Risk KPIs are headline KPIs even when zero: "no loss" is a finding.
+    for risk in ["incidents", "vessels_lost", "cargo_lost.oil"] {
+        assert!(names.contains(&risk), "{risk} shown: {out}");
+    }
+    // Families follow under their own headings, with the schema's meaning.
+    assert!(out.contains("\nberth_utilization.<port>.<class>: busy berth-hours"), "{out}");
+    // Each row: the unit of the JSON, numbers that round the JSON's, with
+    // thousands separators and the same decimals in every column.
+    for (name, cells) in &rows {
+        let s = &kpis[*name];
+        let unit = s["unit"].as_str().unwrap();
+        let unit_words = unit.split_whitespace().count();
+        assert_eq!(cells[..unit_words].join(" "), unit, "{name}");
+        let nums = &cells[unit_words..];
+        assert_eq!(nums.len(), 7, "{name}: {cells:?}");
+        for (cell, field) in
+            nums.iter().zip(["mean", "sd", "ci95_low", "ci95_high", "p05", "p50", "p95"])
+        {
+            let Some(want) = s[field].as_f64() else {
+                assert_eq!(*cell, "-", "{name}.{field}");
+                continue;
+            };
+            let got = number(cell);
+            let decimals = cell.split_once('.').map_or(0, |(_, f)| f.len());
+            let tolerance = 0.5 * 10f64.powi(-(decimals as i32)) + 1e-9;
+            assert!((got - want).abs() <= tolerance, "{name}.{field}: {cell} for {want}");
+            if want.abs() >= 1000.0 {
+                assert!(cell.contains(','), "{name}.{field}: {cell} has no thousands separator");
+            }
+        }
+        let decimals: Vec<usize> =
+            nums.iter().filter_map(|c| c.split_once('.').map(|(_, f)| f.len())).collect();
+        assert!(decimals.windows(2).all(|w| w[0] == w[1]), "{name}: {nums:?}");
+    }
+}
+
+#[test]
+fn void_kpis_are_hidden_and_counted_and_all_shows_them() {
+    let dir = scratch("tables-hidden");
+    let out = ok(&["run", "-n", "10", "-q", "--json", "r.json"], &dir);
+    let doc = json(&dir, "r.json");
+    let kpis = doc["kpis"].as_object().unwrap();
+    let shown: Vec<&str> = kpi_rows(&out, &doc["kpis"]).into_iter().map(|r| r.0).collect();
+    let hidden: Vec<&String> = kpis.keys().filter(|k| !shown.contains(&k.as_str())).collect();
+    assert!(!hidden.is_empty(), "the baseline has void KPIs (e.g. delivered into an origin)");
+    for k in &hidden {
+        assert!(void(&kpis[k.as_str()]), "{k} hidden but not void");
+    }
+    for k in &shown {
+        let headline = ["vessels_lost", "incidents", "corridor_closure_h"].contains(k)
+            || k.starts_with("cargo_lost.")
+            || k.starts_with("delivered_total.");
+        assert!(headline || !void(&kpis[*k]), "{k} is void but shown");
+    }
+    let line = format!("{} KPIs hidden: zero or undefined in every replication", hidden.len());
+    assert!(out.contains(&line) && out.contains("--all"), "{out}");
+    let all = ok(&["run", "-n", "10", "-q", "--all"], &dir);
+    assert_eq!(kpi_rows(&all, &doc["kpis"]).len(), kpis.len(), "{all}");
+    assert!(!all.contains("hidden"), "{all}");
+    // A void KPI named exactly is shown.
+    let named = ok(&["run", "-n", "10", "-q", "--kpi", hidden[0]], &dir);
+    assert_eq!(kpi_rows(&named, &doc["kpis"]).len(), 1, "{named}");
+    // A comparison hides KPIs void in every scenario, and says so.
+    let base = scenario("baseline.toml");
+    let cmp = ok(&["compare", &base, &base, "-n", "10", "-q"], &dir);
+    assert!(cmp.contains(&format!("{} KPIs hidden", hidden.len())), "{cmp}");
+    let cmp_all = ok(&["compare", &base, &base, "-n", "10", "-q", "--all"], &dir);
+    assert_eq!(kpi_rows(&cmp_all, &doc["kpis"]).len(), kpis.len());
+}
+
+#[test]
+fn a_kpi_pattern_that_matches_nothing_names_the_closest() {
+    let dir = scratch("tables-kpi");
+    ok(&["run", "-n", "3", "-q", "--json", "r.json"], &dir);
+    let total = json(&dir, "r.json")["kpis"].as_object().unwrap().len();
+    let sweep = scenario("baseline.toml");
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["run", "-n", "3", "-q"],
+        vec!["sweep", &sweep, "-n", "2", "-q", "--axis", "port.alat.berths.rail_ferry=1,2"],
+        vec!["compare", &sweep, &sweep, "-n", "3", "-q"],
+        vec!["report", "r.json", "--out", "r.html"],
+        vec!["plot", "r.json", "--out", "p.svg"],
+    ];
+    for cmd in commands {
+        let args = [&cmd[..], &["--kpi", "delivered_totl.oil"]].concat();
+        let err = fails(&args, &dir, 2);
+        assert!(err.contains("--kpi delivered_totl.oil matches none"), "{cmd:?}: {err}");
+        assert!(err.contains("closest: delivered_total.oil"), "{cmd:?}: {err}");
+        assert!(err.contains(&format!("{total} KPIs")), "{cmd:?}: {err}");
+        assert!(err.contains("caspian kpis"), "{cmd:?}: {err}");
+    }
+    assert!(!dir.join("r.html").exists() && !dir.join("p.svg").exists());
+    // A wildcard that matches is fine; one that does not is refused.
+    ok(&["run", "-n", "3", "-q", "--kpi", "berth_util*"], &dir);
+    let err = fails(&["run", "-n", "3", "-q", "--kpi", "berth_utilisation*"], &dir, 2);
+    assert!(err.contains("closest: berth_utilization."), "{err}");
+}
+
+#[test]
+fn a_sweep_hides_kpis_void_at_every_point() {
+    let dir = scratch("tables-sweep");
+    let base = scenario("baseline.toml");
+    let args = ["sweep", &base, "-n", "3", "-q", "--axis", "port.alat.berths.rail_ferry=1,2"];
+    let wide = [&args[..], &["--kpi", "anchorage_wait_h.*", "--json", "s.json"]].concat();
+    let out = ok(&wide, &dir);
+    let doc = json(&dir, "s.json");
+    let points = doc["points"].as_array().unwrap();
+    let waits: Vec<&String> = points[0]["kpis"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| k.starts_with("anchorage_wait_h."))
+        .collect();
+    let void_at_all: Vec<&&String> =
+        waits.iter().filter(|k| points.iter().all(|p| void(&p["kpis"][k.as_str()]))).collect();
+    assert!(!void_at_all.is_empty(), "the baseline has berth classes no traffic uses");
+    let header = out.lines().find(|l| l.starts_with("point ")).unwrap();
+    for k in &waits {
+        assert_eq!(header.contains(k.as_str()), !void_at_all.contains(&k), "{k}: {header}");
+    }
+    assert!(out.contains(&format!("{} KPIs hidden", void_at_all.len())), "{out}");
+    let all = ok(&[&args[..], &["--kpi", "anchorage_wait_h.*", "--all"]].concat(), &dir);
+    let header = all.lines().find(|l| l.starts_with("point ")).unwrap();
+    assert!(waits.iter().all(|k| header.contains(k.as_str())), "{header}");
+}

@@ -1,0 +1,218 @@
+//! Risk in one number: the probability that a replication meets a
+//! condition on a KPI (`caspian run --target 'delivered_total.oil>=1500000'`),
+//! with its 95% Wilson interval ([`crate::intervals::wilson`]).
+//!
+//! A condition is `KPI OP NUMBER` with `OP` one of `>=`, `<=`, `>`, `<`.
+//! Replications in which the KPI is undefined (NaN) are left out: `n` counts
+//! those where it is defined.
+
+use std::fmt;
+
+use crate::document::TargetProbability;
+use crate::records::PointRecords;
+use crate::select::{NoMatch, closest};
+
+/// A comparison of a KPI value with a threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `>=`
+    AtLeast,
+    /// `<=`
+    AtMost,
+    /// `>`
+    Above,
+    /// `<`
+    Below,
+}
+
+impl Op {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::AtLeast => ">=",
+            Op::AtMost => "<=",
+            Op::Above => ">",
+            Op::Below => "<",
+        }
+    }
+
+    /// Whether `value op threshold` holds.
+    pub fn holds(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Op::AtLeast => value >= threshold,
+            Op::AtMost => value <= threshold,
+            Op::Above => value > threshold,
+            Op::Below => value < threshold,
+        }
+    }
+}
+
+/// A parsed condition: `delivered_total.oil>=1500000`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// The KPI.
+    pub kpi: String,
+    /// The comparison.
+    pub op: Op,
+    /// The threshold, in the KPI's unit.
+    pub threshold: f64,
+    /// The condition as given after the KPI, e.g. `>=1500000`.
+    pub condition: String,
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.kpi, self.condition)
+    }
+}
+
+/// A condition that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
+    /// No operator, or no KPI before it.
+    #[error(
+        "--target \"{0}\": expected KPI>=NUMBER, KPI<=NUMBER, KPI>NUMBER or KPI<NUMBER, e.g. \
+         'delivered_total.oil>=1500000'"
+    )]
+    Syntax(String),
+    /// The threshold is not a finite number.
+    #[error("--target \"{spec}\": \"{number}\" is not a number (write e.g. 1500000 or 1.5e6)")]
+    Number {
+        /// The condition as given.
+        spec: String,
+        /// What stood where the number should be.
+        number: String,
+    },
+    /// The KPI is not one of the study's.
+    #[error(transparent)]
+    UnknownKpi(#[from] NoMatch),
+}
+
+/// Parses `KPI OP NUMBER` (spaces around the parts are allowed).
+///
+/// # Errors
+/// [`TargetError::Syntax`] or [`TargetError::Number`].
+pub fn parse(spec: &str) -> Result<Condition, TargetError> {
+    let syntax = || TargetError::Syntax(crate::validate::cap(spec));
+    let at = spec.find(['<', '>']).ok_or_else(syntax)?;
+    let (kpi, rest) = (spec[..at].trim(), &spec[at..]);
+    let (op, number) = if let Some(n) = rest.strip_prefix(">=") {
+        (Op::AtLeast, n)
+    } else if let Some(n) = rest.strip_prefix("<=") {
+        (Op::AtMost, n)
+    } else if let Some(n) = rest.strip_prefix('>') {
+        (Op::Above, n)
+    } else if let Some(n) = rest.strip_prefix('<') {
+        (Op::Below, n)
+    } else {
+        return Err(syntax());
+    };
+    if kpi.is_empty() || kpi.contains('=') {
+        return Err(syntax());
+    }
+    let number = number.trim();
+    let threshold = number.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| {
+        TargetError::Number {
+            spec: crate::validate::cap(spec),
+            number: crate::validate::cap(number),
+        }
+    })?;
+    Ok(Condition {
+        kpi: kpi.to_string(),
+        op,
+        threshold,
+        condition: format!("{}{}", op.as_str(), number),
+    })
+}
+
+/// Parses every condition and checks that each names one of `kpis`.
+///
+/// # Errors
+/// The first [`TargetError`], an unknown KPI with the closest names.
+pub fn parse_all(specs: &[String], kpis: &[String]) -> Result<Vec<Condition>, TargetError> {
+    specs
+        .iter()
+        .map(|s| {
+            let c = parse(s)?;
+            if !kpis.contains(&c.kpi) {
+                return Err(TargetError::UnknownKpi(NoMatch {
+                    option: "--target".into(),
+                    pattern: c.kpi.clone(),
+                    closest: closest(&c.kpi, kpis, 5).into_iter().map(str::to_string).collect(),
+                    total: kpis.len(),
+                }));
+            }
+            Ok(c)
+        })
+        .collect()
+}
+
+/// The probability that a replication of `records` meets `condition`: the
+/// replications meeting it over those where the KPI is defined, with the
+/// Wilson interval (NaN for all three when it is defined in none).
+pub fn probability(condition: &Condition, records: &PointRecords) -> TargetProbability {
+    let values = records.column_named(&condition.kpi);
+    let defined: Vec<f64> = values.into_iter().filter(|v| !v.is_nan()).collect();
+    let n = defined.len() as u64;
+    let met =
+        defined.iter().filter(|&&v| condition.op.holds(v, condition.threshold)).count() as u64;
+    let (ci95_low, ci95_high) = crate::intervals::wilson(met, n);
+    TargetProbability {
+        kpi: condition.kpi.clone(),
+        condition: condition.condition.clone(),
+        p_meet: if n == 0 { f64::NAN } else { met as f64 / n as f64 },
+        ci95_low,
+        ci95_high,
+        n,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_parse_with_each_operator() {
+        let c = parse("delivered_total.oil>=1500000").unwrap();
+        assert_eq!(
+            (c.kpi.as_str(), c.op, c.threshold),
+            ("delivered_total.oil", Op::AtLeast, 1.5e6)
+        );
+        assert_eq!(c.condition, ">=1500000");
+        assert_eq!(parse("x <= 2").unwrap().op, Op::AtMost);
+        assert_eq!(parse("x>2").unwrap().op, Op::Above);
+        let below = parse(" x < 1.5e6 ").unwrap();
+        assert_eq!(
+            (below.op, below.threshold, below.condition.as_str()),
+            (Op::Below, 1.5e6, "<1.5e6")
+        );
+        for bad in ["x=2", "x", ">=2", "x=>2", "x==2"] {
+            assert!(matches!(parse(bad), Err(TargetError::Syntax(_))), "{bad}");
+        }
+        for bad in ["x>=", "x>=abc", "x<inf", "x>NaN", "x>=>2"] {
+            assert!(matches!(parse(bad), Err(TargetError::Number { .. })), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_kpis_name_the_closest() {
+        let kpis = vec!["delivered_total.oil".to_string(), "incidents".to_string()];
+        let e = parse_all(&["delivered_totl.oil<1".into()], &kpis).unwrap_err();
+        assert!(e.to_string().contains("closest: delivered_total.oil"), "{e}");
+    }
+
+    #[test]
+    fn probability_is_a_count_over_the_defined_values() {
+        let rec = PointRecords::single_kpi(&[1.0, 2.0, f64::NAN, 3.0, 4.0]);
+        let p = probability(&parse("x>=3").unwrap(), &rec);
+        assert_eq!((p.p_meet, p.n), (0.5, 4));
+        assert!(p.ci95_low < 0.5 && p.ci95_high > 0.5);
+        let never = probability(&parse("x>10").unwrap(), &rec);
+        assert_eq!(never.p_meet, 0.0);
+        assert!(never.ci95_low == 0.0 && never.ci95_high > 0.0);
+        let undefined = probability(&parse("x>1").unwrap(), &PointRecords::single_kpi(&[f64::NAN]));
+        assert_eq!(undefined.n, 0);
+        assert!(undefined.p_meet.is_nan());
+    }
+}
