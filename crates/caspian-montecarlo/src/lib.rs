@@ -60,6 +60,7 @@ pub mod records;
 pub mod replication_csv;
 pub mod run;
 pub mod select;
+pub mod sensitivity;
 pub mod sequential;
 pub mod shard;
 pub mod stats;

@@ -14,6 +14,21 @@ pub fn kpi_label(kpi: &str, unit: &str) -> String {
     }
 }
 
+/// What a KPI measures, from the KPI schema's one-line description (empty
+/// for a name with no family).
+pub fn kpi_description(kpi: &str) -> &'static str {
+    caspian_montecarlo::schema::family_of(kpi).map_or("", |f| f.description)
+}
+
+/// `kpi (unit): description`, for a facet's or a panel's title: the key a
+/// user types, its unit and what it measures.
+pub fn kpi_title(kpi: &str, unit: &str) -> String {
+    match kpi_description(kpi) {
+        "" => kpi_label(kpi, unit),
+        d => format!("{}: {d}", kpi_label(kpi, unit)),
+    }
+}
+
 /// The unit of a sweepable key ([`SweepKey::unit`]); empty for text that is
 /// not a sweepable key.
 pub fn axis_unit(key: &str) -> &'static str {
@@ -69,6 +84,11 @@ mod tests {
     fn labels_carry_units() {
         assert_eq!(kpi_label("incidents", "crossings"), "incidents (crossings)");
         assert_eq!(kpi_label("x", ""), "x");
+        assert_eq!(
+            kpi_title("delivered_total.oil", "t"),
+            "delivered_total.oil (t): units of this cargo accepted into storages from vessels"
+        );
+        assert_eq!(kpi_title("no_such", ""), "no_such");
         assert_eq!(
             axis_label("port.alat.berths.rail_ferry"),
             "port.alat.berths.rail_ferry (berths)"
