@@ -19,7 +19,7 @@ use crate::chart::{Mark, color, draw_mesh, label_font, legend, padded, render, t
 use crate::error::{ReportError, draw};
 use caspian_montecarlo::schema::{Direction, KpiKind, family_of};
 
-use crate::units::{fmt_num, kpi_label};
+use crate::units::{fmt_num, fmt_whole, kpi_label};
 
 /// One histogram bin, `[low, high)` (the last bin includes `high`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -222,12 +222,10 @@ impl Distribution {
         let mut out = vec![first];
         if let (Some(l), Some(b)) = (self.lot, self.bins.first()) {
             out.push(format!(
-                "Bins of {} {} = {} whole lots of {} {} (the largest amount dividing every replication's value).",
-                fmt_num(b.high - b.low),
-                self.unit,
-                fmt_num((b.high - b.low) / l),
-                fmt_num(l),
-                self.unit
+                "Bin edges on whole lots of {} {unit} (the largest amount dividing every replication's value); each bin {} {unit}.",
+                fmt_whole(l),
+                fmt_whole(b.high - b.low),
+                unit = self.unit
             ));
         }
         if let Some(m) = self.miss_text() {

@@ -43,6 +43,25 @@ pub fn axis_label(key: &str) -> String {
     }
 }
 
+/// A whole number thousands separated (`8,000`); other numbers as
+/// [`fmt_num`].
+pub fn fmt_whole(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 { separated(x) } else { fmt_num(x) }
+}
+
+/// `x` rounded to a whole number, with thousands separators.
+fn separated(x: f64) -> String {
+    let s = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if x < 0.0 && out.chars().any(|c| c != '0') { format!("-{out}") } else { out }
+}
+
 /// A number for people: thousands separated, a sensible number of
 /// decimals, `-` when undefined.
 pub fn fmt_num(x: f64) -> String {
@@ -51,15 +70,7 @@ pub fn fmt_num(x: f64) -> String {
     }
     let a = x.abs();
     if a >= 10_000.0 {
-        let s = format!("{:.0}", a);
-        let mut out = String::new();
-        for (i, ch) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(ch);
-        }
-        if x < 0.0 { format!("-{out}") } else { out }
+        separated(x)
     } else if a >= 100.0 {
         format!("{x:.1}")
     } else if a >= 1.0 {
@@ -103,5 +114,9 @@ mod tests {
         assert_eq!(fmt_num(0.5), "0.5000");
         assert_eq!(fmt_num(0.00001), "1.00e-5");
         assert_eq!(fmt_num(f64::NAN), "-");
+        assert_eq!(fmt_whole(8000.0), "8,000");
+        assert_eq!(fmt_whole(-1_234_567.0), "-1,234,567");
+        assert_eq!(fmt_whole(1.0), "1");
+        assert_eq!(fmt_whole(0.5), "0.5000");
     }
 }

@@ -110,7 +110,11 @@ mod tests {
         assert_eq!(r.charts, 2, "delivered_total.oil and .wagons");
         assert_eq!(count(&r.html, "<svg"), r.charts);
         assert!(r.html.contains("P(delivered_total.oil &lt; 1,000,000,000 t) = 1.000"));
-        assert_eq!(count(&r.html, "<tr>") - 1, doc.kpis.len() + 6, "KPI rows + facts");
+        assert_eq!(count(&r.html, "<td class=\"k\">"), doc.kpis.len(), "one row per KPI");
+        // The headline panel opens the page, with the terminal's choice.
+        let names = caspian_shipping::kpi::headline(doc.kpis.iter().map(|(k, s)| (k.as_str(), s.mean)));
+        assert_eq!(count(&r.html, "<div class=\"card"), names.len());
+        assert!(r.html.find("id=\"headline\"").unwrap() < r.html.find("id=\"summary\"").unwrap());
         assert!(r.html.contains(doc.provenance.scenario_sha256.as_deref().unwrap()));
         // Without replications: a note instead of charts.
         let r = report(&ResultDoc::Run(Box::new(doc)), &ReportInputs::default()).unwrap();
@@ -129,6 +133,15 @@ mod tests {
         self_contained(&r.html);
         assert_eq!((r.charts, count(&r.html, "<svg")), (1, 1));
         assert!(r.html.contains("severe_winter minus baseline"));
+    }
+
+    #[test]
+    fn a_latin_hypercube_report_adds_one_tornado_per_charted_kpi() {
+        let doc = crate::testdata::latin(10, 2);
+        let r = report(&ResultDoc::Sweep(Box::new(doc)), &ReportInputs::default()).unwrap();
+        self_contained(&r.html);
+        assert_eq!(r.charts, 4, "two sweep charts and two tornados");
+        assert_eq!(count(&r.html, ": what drives delivered_total."), 2);
     }
 
     #[test]

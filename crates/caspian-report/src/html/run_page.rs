@@ -49,7 +49,12 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
             for k in &kpis {
                 reps.check_against(d, k)?;
                 let target = inputs.targets.iter().find(|(t, _)| t == k).map(|&(_, v)| v);
-                let dist = distribution(&d.scenario, k, &d.kpis[k].unit, &reps.column(k)?, target)?;
+                let values = reps.column(k)?;
+                if values.iter().all(|v| !v.is_finite()) {
+                    page.note(&format!("{k} is undefined in every replication: no chart."));
+                    continue;
+                }
+                let dist = distribution(&d.scenario, k, &d.kpis[k].unit, &values, target)?;
                 let svg = distribution_svg(&dist)?;
                 let mut caption = format!(
                     "Distribution of {k} over {} replications; mean {} {}.",
