@@ -257,7 +257,7 @@ pub(crate) fn legend_titled(
                 let line = [(4, y), (38, y)];
                 match s.dash {
                     None => draw(area.draw(&PathElement::new(line.to_vec(), s.line())))?,
-                    Some((on, off)) => draw(area.draw(&DashedPathElement::new(
+                    Some((on, off)) => draw(area.draw(&plotters::element::DashedPathElement::new(
                         line.to_vec(),
                         on,
                         off,

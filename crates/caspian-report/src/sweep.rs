@@ -295,7 +295,7 @@ pub fn sweep_svg(c: &SweepChart) -> Result<String, ReportError> {
                 match st.dash {
                     None => draw(ch.draw_series(std::iter::once(PathElement::new(line, st.line()))))?,
                     Some((on, off)) => draw(ch.draw_series(std::iter::once(
-                        DashedPathElement::new(line, on, off, st.line()),
+                        plotters::element::DashedPathElement::new(line, on, off, st.line()),
                     )))?,
                 };
             }
