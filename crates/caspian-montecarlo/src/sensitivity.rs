@@ -74,7 +74,8 @@ fn residuals(y: &[f64], columns: &[&[f64]]) -> Option<Vec<f64>> {
         row[k] = (0..n).map(|i| x(i, r) * y[i]).sum();
     }
     // Gauss-Jordan elimination with partial pivoting.
-    let scale = m.iter().map(|r| r[..k].iter().fold(0.0_f64, |a, v| a.max(v.abs()))).fold(0.0, f64::max);
+    let scale =
+        m.iter().map(|r| r[..k].iter().fold(0.0_f64, |a, v| a.max(v.abs()))).fold(0.0, f64::max);
     for col in 0..k {
         let pivot = (col..k).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
         if m[pivot][col].abs() <= 1e-10 * scale.max(f64::MIN_POSITIVE) {
@@ -127,7 +128,9 @@ fn correlation(a: &[f64], b: &[f64]) -> f64 {
 pub fn prcc(inputs: &[Vec<f64>], output: &[f64]) -> Vec<Prcc> {
     let undefined = Prcc { coefficient: f64::NAN, ci95_low: f64::NAN, ci95_high: f64::NAN };
     let keep: Vec<usize> = (0..output.len())
-        .filter(|&i| output[i].is_finite() && inputs.iter().all(|x| x.get(i).is_some_and(|v| v.is_finite())))
+        .filter(|&i| {
+            output[i].is_finite() && inputs.iter().all(|x| x.get(i).is_some_and(|v| v.is_finite()))
+        })
         .collect();
     let p = inputs.len();
     let n = keep.len();
@@ -175,7 +178,9 @@ mod tests {
         let mut s = seed;
         (0..n)
             .map(|_| {
-                s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                s = s
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
                 (s >> 11) as f64 / (1u64 << 53) as f64
             })
             .collect()
@@ -218,8 +223,7 @@ mod tests {
         let x1 = lcg(3, n);
         let x2 = lcg(4, n);
         let noise = lcg(5, n);
-        let y: Vec<f64> =
-            (0..n).map(|i| 2.0 * x1[i] - 1.0 * x2[i] + 1.5 * noise[i]).collect();
+        let y: Vec<f64> = (0..n).map(|i| 2.0 * x1[i] - 1.0 * x2[i] + 1.5 * noise[i]).collect();
         let got = prcc(&[x1.clone(), x2.clone()], &y);
         let (r1, r2, ry) = (ranks(&x1), ranks(&x2), ranks(&y));
         let c = |a: &[f64], b: &[f64]| correlation(a, b);

@@ -257,12 +257,14 @@ pub(crate) fn legend_titled(
                 let line = [(4, y), (38, y)];
                 match s.dash {
                     None => draw(area.draw(&PathElement::new(line.to_vec(), s.line())))?,
-                    Some((on, off)) => draw(area.draw(&plotters::element::DashedPathElement::new(
-                        line.to_vec(),
-                        on,
-                        off,
-                        s.line(),
-                    )))?,
+                    Some((on, off)) => {
+                        draw(area.draw(&plotters::element::DashedPathElement::new(
+                            line.to_vec(),
+                            on,
+                            off,
+                            s.line(),
+                        )))?
+                    }
                 }
                 marker(area, (21, y), &s)?;
             }
@@ -332,21 +334,28 @@ where
 {
     let fill = style.color.filled();
     let ring = WHITE.stroke_width(1);
+    // Markers grow with the line's width, so an earlier (wider) line's
+    // marker shows around a later one's at the same place.
+    let r = 3 + style.width as i32;
+    let h = r - 1;
     let p = EmptyElement::at(at);
     match style.shape {
         Shape::Circle => {
-            draw(area.draw(&(p + Circle::new((0, 0), 6, fill) + Circle::new((0, 0), 6, ring))))
+            draw(area.draw(&(p + Circle::new((0, 0), r, fill) + Circle::new((0, 0), r, ring))))
         }
         Shape::Square => draw(area.draw(
-            &(p + Rectangle::new([(-5, -5), (5, 5)], fill) + Rectangle::new([(-5, -5), (5, 5)], ring)),
+            &(p + Rectangle::new([(-h, -h), (h, h)], fill)
+                + Rectangle::new([(-h, -h), (h, h)], ring)),
         )),
-        Shape::Triangle => draw(area.draw(&(p + Polygon::new(vec![(0, -8), (7, 5), (-7, 5)], fill)))),
-        Shape::Diamond => {
-            draw(area.draw(&(p + Polygon::new(vec![(0, -8), (7, 0), (0, 8), (-7, 0)], fill))))
+        Shape::Triangle => {
+            draw(area.draw(&(p + Polygon::new(vec![(0, -r - 1), (r, h), (-r, h)], fill))))
         }
+        Shape::Diamond => draw(
+            area.draw(&(p + Polygon::new(vec![(0, -r - 1), (r, 0), (0, r + 1), (-r, 0)], fill))),
+        ),
         Shape::Cross => draw(area.draw(
-            &(p + PathElement::new(vec![(-6, -6), (6, 6)], style.color.stroke_width(3))
-                + PathElement::new(vec![(-6, 6), (6, -6)], style.color.stroke_width(3))),
+            &(p + PathElement::new(vec![(-h, -h), (h, h)], style.color.stroke_width(3))
+                + PathElement::new(vec![(-h, h), (h, -h)], style.color.stroke_width(3))),
         )),
     }
 }

@@ -303,7 +303,10 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
                 let y = h * level as f64;
                 PathElement::new(vec![(v, y), (v, y + 0.8 * h)], RUG.stroke_width(3))
             })))?;
-            entries.push((format!("missed the target ({} replications)", d.tail.len()), Mark::Line(RUG)));
+            entries.push((
+                format!("missed the target ({} replications)", d.tail.len()),
+                Mark::Line(RUG),
+            ));
         }
         legend(&side, &entries)
     })

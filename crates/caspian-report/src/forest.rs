@@ -12,8 +12,7 @@ use caspian_montecarlo::document::CompareDoc;
 use plotters::prelude::*;
 
 use crate::chart::{
-    self, Keyed, Mark, color, label_font, legend_titled, mesh_style, padded, render, tick,
-    with_legend,
+    self, Keyed, Mark, color, legend_titled, mesh_style, padded, render, tick, with_legend,
 };
 use crate::error::{ReportError, draw};
 use crate::input::select_kpis;
@@ -99,7 +98,8 @@ pub fn forest(doc: &CompareDoc, patterns: &[String]) -> Result<Forest, ReportErr
         }
         // Every value drawn is on the axis: a hand-edited difference may
         // lie outside its own interval.
-        let (lo, hi) = chart::extent(rows.iter().flat_map(|r| [r.low, r.diff, r.high]).chain([0.0]));
+        let (lo, hi) =
+            chart::extent(rows.iter().flat_map(|r| [r.low, r.diff, r.high]).chain([0.0]));
         facets.push(Facet {
             kpi: k.clone(),
             unit: unit.to_string(),
@@ -226,7 +226,6 @@ pub fn forest_svg(f: &Forest) -> Result<String, ReportError> {
         entries.push(("95% CI excludes 0".into(), Mark::Dot(RGBColor(60, 60, 60), true)));
         entries.push(("95% CI includes 0".into(), Mark::Dot(RGBColor(60, 60, 60), false)));
         entries.push((format!("base \"{}\" (zero)", f.scenarios[0]), Mark::Line(BLACK)));
-        let _ = label_font;
         legend_titled(&side, Some("policy minus base"), &entries)
     })
 }
@@ -277,7 +276,11 @@ mod tests {
         assert_ne!(oil.x_range, transit.x_range);
         let svg = forest_svg(&f).unwrap();
         let rows: usize = f.facets.iter().map(|x| x.rows.len()).sum();
-        assert_eq!(count(&svg, "<circle"), 2 * rows + 4, "fill and ring per whisker, 2 legend dots");
+        assert_eq!(
+            count(&svg, "<circle"),
+            2 * rows + 4,
+            "fill and ring per whisker, 2 legend dots"
+        );
         for facet in &f.facets {
             assert_eq!(count(&svg, &format!(">\n{}\n</text>", facet.title)), 1, "{}", facet.kpi);
             assert_eq!(count(&svg, &format!(">\n{}\n</text>", Forest::x_label(facet))) > 0, true);

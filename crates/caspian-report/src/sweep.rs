@@ -281,7 +281,7 @@ pub fn sweep_svg(c: &SweepChart) -> Result<String, ReportError> {
         }
         // Then the lines, widest first: a later line of the same values
         // lies inside an earlier one, with its own dashes and markers.
-        for (i, (s, st)) in c.series.iter().zip(&styles).enumerate() {
+        for (s, st) in c.series.iter().zip(&styles) {
             let name = match (&c.by, s.by_value) {
                 (Some(_), Some(v)) => tick(&v),
                 _ => "mean".to_string(),
@@ -293,13 +293,14 @@ pub fn sweep_svg(c: &SweepChart) -> Result<String, ReportError> {
             } else {
                 let line: Vec<(f64, f64)> = s.points.iter().map(|p| (p.x, p.mean)).collect();
                 match st.dash {
-                    None => draw(ch.draw_series(std::iter::once(PathElement::new(line, st.line()))))?,
+                    None => {
+                        draw(ch.draw_series(std::iter::once(PathElement::new(line, st.line()))))?
+                    }
                     Some((on, off)) => draw(ch.draw_series(std::iter::once(
                         plotters::element::DashedPathElement::new(line, on, off, st.line()),
                     )))?,
                 };
             }
-            let _ = i;
             entries.push((name, Mark::Series(*st)));
             for p in &s.points {
                 marker(ch.plotting_area(), (p.x, p.mean), st)?;
@@ -382,7 +383,11 @@ mod tests {
         assert!(svg.contains("delivered_total.wagons (wagons)"), "y axis with its unit");
         assert!(svg.contains("port.alat.berths.rail_ferry (berths)"), "x axis with its unit");
         // The legend's title (the key with its unit) once, then the values.
-        assert_eq!(count(&svg, "weather.storm_rate_multiplier (x baseline)"), 1, "legend title once");
+        assert_eq!(
+            count(&svg, "weather.storm_rate_multiplier (x baseline)"),
+            1,
+            "legend title once"
+        );
         assert_eq!(count(&svg, ">\n0.5\n</text>"), 1, "legend entry");
         assert!(
             svg.contains("interdiction.incident_probability = 0."),

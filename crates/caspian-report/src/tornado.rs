@@ -12,9 +12,7 @@ use caspian_montecarlo::document::SweepDoc;
 use caspian_montecarlo::sensitivity::{Prcc, prcc};
 use plotters::prelude::*;
 
-use crate::chart::{
-    Keyed, Mark, color, legend, mesh_style, render, tick, with_legend,
-};
+use crate::chart::{Keyed, Mark, color, legend, mesh_style, render, tick, with_legend};
 use crate::error::{ReportError, draw};
 use crate::input::unknown_kpi;
 use crate::units::{axis_label, kpi_title};

@@ -208,7 +208,9 @@ fn the_report_opens_with_the_headline_numbers_and_target_probabilities() {
     assert!(panel < html.find("id=\"summary\"").unwrap(), "the panel comes first");
     let card = |k: &str| format!("<div class=\"k\">{k}</div>");
     let first = html.find("<div class=\"card").unwrap();
-    assert!(html[first..].starts_with(&format!("<div class=\"card\">{}", card("delivered_total.oil"))));
+    assert!(
+        html[first..].starts_with(&format!("<div class=\"card\">{}", card("delivered_total.oil")))
+    );
     // The worst anchorage wait is the one with the highest mean.
     let kpis = doc["kpis"].as_object().unwrap();
     let worst = kpis
@@ -251,7 +253,11 @@ fn option_errors_speak_plainly() {
     let e = fails(&plot, &dir, 2);
     assert!(e.contains("expected a number") && e.contains("1.5Mt"), "{e}");
     assert!(!e.contains("float") && !e.contains("f64"), "{e}");
-    let e = fails(&["report", "run.json", "--target", "delivered_total.oil=lots", "--out", "x.html"], &dir, 2);
+    let e = fails(
+        &["report", "run.json", "--target", "delivered_total.oil=lots", "--out", "x.html"],
+        &dir,
+        2,
+    );
     assert!(e.contains("expected a number") && e.contains("--target"), "{e}");
     assert!(!dir.join("x.svg").exists() && !dir.join("x.html").exists());
     let _ = std::fs::remove_dir_all(&dir);

@@ -112,7 +112,8 @@ mod tests {
         assert!(r.html.contains("P(delivered_total.oil &lt; 1,000,000,000 t) = 1.000"));
         assert_eq!(count(&r.html, "<td class=\"k\">"), doc.kpis.len(), "one row per KPI");
         // The headline panel opens the page, with the terminal's choice.
-        let names = caspian_shipping::kpi::headline(doc.kpis.iter().map(|(k, s)| (k.as_str(), s.mean)));
+        let names =
+            caspian_shipping::kpi::headline(doc.kpis.iter().map(|(k, s)| (k.as_str(), s.mean)));
         assert_eq!(count(&r.html, "<div class=\"card"), names.len());
         assert!(r.html.find("id=\"headline\"").unwrap() < r.html.find("id=\"summary\"").unwrap());
         assert!(r.html.contains(doc.provenance.scenario_sha256.as_deref().unwrap()));

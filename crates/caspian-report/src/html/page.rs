@@ -76,7 +76,10 @@ pub(super) fn headline_cards<'a>(
         .map(|k| {
             let (value, detail) = card(k);
             let risk = family_of(k).is_some_and(|f| {
-                matches!(f.stem(), "incidents" | "vessels_lost" | "cargo_lost" | "corridor_closure_h")
+                matches!(
+                    f.stem(),
+                    "incidents" | "vessels_lost" | "cargo_lost" | "corridor_closure_h"
+                )
             });
             Card { key: k.to_string(), what: kpi_description(k).to_string(), value, detail, risk }
         })
@@ -91,10 +94,7 @@ pub(super) fn target_cards(targets: &[TargetProbability]) -> Vec<Card> {
             key: format!("P({} {})", t.kpi, t.condition),
             what: "probability that a replication meets the target".into(),
             value: format!("{:.3}", t.p_meet),
-            detail: format!(
-                "95% CI {:.3} to {:.3}; {} replications",
-                t.ci95_low, t.ci95_high, t.n
-            ),
+            detail: format!("95% CI {:.3} to {:.3}; {} replications", t.ci95_low, t.ci95_high, t.n),
             risk: true,
         })
         .collect()

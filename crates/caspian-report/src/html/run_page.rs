@@ -23,7 +23,12 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
         let s = &d.kpis[k];
         (
             with_unit(s.mean, &s.unit),
-            format!("95% CI {} to {}; mean of {} replications", fmt_num(s.ci95_low), fmt_num(s.ci95_high), s.n),
+            format!(
+                "95% CI {} to {}; mean of {} replications",
+                fmt_num(s.ci95_low),
+                fmt_num(s.ci95_high),
+                s.n
+            ),
         )
     });
     cards.extend(target_cards(&d.targets));

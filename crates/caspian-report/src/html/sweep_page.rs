@@ -34,7 +34,10 @@ pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Re
             match (lo, hi) {
                 (Some(lo), Some(hi)) => (
                     format!("{} to {}", fmt_num(lo.1), with_unit(hi.1, lo.2)),
-                    format!("means over the points: lowest at point {}, highest at point {}", lo.0, hi.0),
+                    format!(
+                        "means over the points: lowest at point {}, highest at point {}",
+                        lo.0, hi.0
+                    ),
                 ),
                 _ => ("-".into(), "undefined at every point".into()),
             }
