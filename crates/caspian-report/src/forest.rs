@@ -283,7 +283,7 @@ mod tests {
         );
         for facet in &f.facets {
             assert_eq!(count(&svg, &format!(">\n{}\n</text>", facet.title)), 1, "{}", facet.kpi);
-            assert_eq!(count(&svg, &format!(">\n{}\n</text>", Forest::x_label(facet))) > 0, true);
+            assert!(count(&svg, &format!(">\n{}\n</text>", Forest::x_label(facet))) > 0);
         }
         assert_eq!(count(&svg, ">\npolicy minus base\n</text>"), 1, "legend title once");
         assert!(!svg.contains("% of the base"));

@@ -50,6 +50,10 @@ dl.prov dd { margin: 0; font-family: ui-monospace, Menlo, Consolas, monospace; w
 /// Groups of at most this many rows start unfolded.
 pub(super) const OPEN_ROWS: usize = 6;
 
+/// A KPI table's row: the KPI, its cells (the KPI first) and whether it is
+/// highlighted.
+pub(super) type KpiRow = (String, Vec<String>, bool);
+
 /// One card of the summary panel.
 pub(super) struct Card {
     /// The KPI (or the condition).
@@ -186,9 +190,9 @@ impl Page {
     /// what it measures; groups of more than [`OPEN_ROWS`] rows start
     /// folded. `rows` are `(kpi, cells, highlighted)`; the first cell is the
     /// KPI.
-    pub(super) fn grouped_table(&mut self, header: &[&str], rows: &[(String, Vec<String>, bool)]) {
+    pub(super) fn grouped_table(&mut self, header: &[&str], rows: &[KpiRow]) {
         let group_of = |k: &str| family_of(k).map(|f| f.pattern);
-        let mut groups: Vec<(Option<&'static str>, Vec<&(String, Vec<String>, bool)>)> = Vec::new();
+        let mut groups: Vec<(Option<&'static str>, Vec<&KpiRow>)> = Vec::new();
         for r in rows {
             let g = group_of(&r.0);
             match groups.iter_mut().find(|(h, _)| *h == g) {
