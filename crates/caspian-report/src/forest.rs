@@ -79,6 +79,7 @@ pub fn forest(doc: &CompareDoc, patterns: &[String]) -> Result<Forest, ReportErr
         let rows: Vec<ForestRow> = doc
             .differences
             .iter()
+            .filter(|d| (1..doc.scenarios.len()).contains(&d.scenario))
             .filter_map(|d| {
                 let v = d.kpis.get(k)?;
                 let or_mean = |x: f64| if x.is_finite() { x } else { v.mean_diff };
