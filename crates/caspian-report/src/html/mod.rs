@@ -117,6 +117,21 @@ mod tests {
         assert_eq!(count(&r.html, "<div class=\"card"), names.len());
         assert!(r.html.find("id=\"headline\"").unwrap() < r.html.find("id=\"summary\"").unwrap());
         assert!(r.html.contains(doc.provenance.scenario_sha256.as_deref().unwrap()));
+        // A `--target` probability of the document: a card, and the chart's
+        // target line when the report is given none.
+        let mut with_target = doc.clone();
+        with_target.targets.push(caspian_montecarlo::document::TargetProbability {
+            kpi: "delivered_total.wagons".into(),
+            condition: ">=20000".into(),
+            p_meet: 0.9,
+            ci95_low: 0.7,
+            ci95_high: 0.97,
+            n: 20,
+        });
+        let plain = ReportInputs { replications: Some(&reps), ..ReportInputs::default() };
+        let r = report(&ResultDoc::Run(Box::new(with_target)), &plain).unwrap();
+        assert!(r.html.contains("P(delivered_total.wagons &gt;=20000)"));
+        assert!(r.html.contains("target 20,000: P(miss)"));
         // Without replications: a note instead of charts.
         let r = report(&ResultDoc::Run(Box::new(doc)), &ReportInputs::default()).unwrap();
         assert_eq!(r.charts, 0);

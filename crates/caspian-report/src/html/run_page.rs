@@ -53,7 +53,10 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
         Some(reps) => {
             for k in &kpis {
                 reps.check_against(d, k)?;
-                let target = inputs.targets.iter().find(|(t, _)| t == k).map(|&(_, v)| v);
+                let target =
+                    inputs.targets.iter().find(|(t, _)| t == k).map(|&(_, v)| v).or_else(|| {
+                        d.targets.iter().find(|t| t.kpi == *k).and_then(|t| threshold(&t.condition))
+                    });
                 let values = reps.column(k)?;
                 if values.iter().all(|v| !v.is_finite()) {
                     page.note(&format!("{k} is undefined in every replication: no chart."));
@@ -86,4 +89,10 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
     page.grouped_table(&SUMMARY_HEADER, &rows);
     page.provenance(&d.provenance, &[("seed", d.seed.to_string()), ("source", d.source.clone())]);
     Ok(page.finish(&title))
+}
+
+/// The number of a `--target` condition (`>=1500000` gives 1500000), for
+/// the distribution chart's target line when the report is given none.
+fn threshold(condition: &str) -> Option<f64> {
+    condition.trim().trim_start_matches(['<', '>', '=']).trim().parse().ok()
 }
