@@ -1,6 +1,9 @@
-//! The HTML report: one self-contained page per result, with the scenario
-//! summary, the charts that fit the result's kind, the KPI table with
-//! confidence intervals and the provenance block.
+//! The HTML report: one self-contained page per result, opening with a
+//! panel of the headline numbers (`caspian_shipping::kpi::headline`, the
+//! terminal's choice, and a run's `--target` probabilities), then the
+//! scenario summary, the charts that fit the result's kind (those of the
+//! KPIs `--kpi` selects), the KPI table with confidence intervals grouped by
+//! family (long groups folded in `<details>`), and the provenance block.
 //!
 //! The page has inline CSS and inline SVG only: no scripts, no fonts, no
 //! images or style sheets to fetch, so it opens offline and can be mailed
