@@ -19,7 +19,7 @@ use crate::chart::{Mark, color, draw_mesh, label_font, legend, padded, render, t
 use crate::error::{ReportError, draw};
 use caspian_montecarlo::schema::{Direction, KpiKind, family_of};
 
-use crate::units::{fmt_num, fmt_whole, kpi_label};
+use crate::units::{fmt_num, fmt_whole, kpi_label, kpi_title};
 
 /// One histogram bin, `[low, high)` (the last bin includes `high`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -219,7 +219,7 @@ impl Distribution {
         if self.undefined > 0 {
             first.push_str(&format!(" {} undefined left out.", self.undefined));
         }
-        let mut out = vec![first];
+        let mut out = vec![kpi_title(&self.kpi, &self.unit), first];
         if let (Some(l), Some(b)) = (self.lot, self.bins.first()) {
             out.push(format!(
                 "Bin edges on whole lots of {} {unit} (the largest amount dividing every replication's value); each bin {} {unit}.",

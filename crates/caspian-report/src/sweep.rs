@@ -18,7 +18,7 @@ use crate::chart::{
 };
 use crate::error::{ReportError, draw};
 use crate::input::unknown_kpi;
-use crate::units::{axis_label, fmt_num, kpi_label};
+use crate::units::{axis_label, fmt_num, kpi_label, kpi_title};
 
 /// What to chart from a sweep.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -202,10 +202,14 @@ impl SweepChart {
 
     /// The lines under the title: replications, band, held axes.
     pub fn subtitle(&self) -> Vec<String> {
-        let mut out = vec![format!(
-            "Sweep of scenario \"{}\", {} replications per design point; shaded: 95% confidence band of the mean.",
-            self.scenario, self.replications
-        )];
+        let band = if self.latin { "" } else { "; shaded: 95% confidence band of the mean" };
+        let mut out = vec![
+            kpi_title(&self.kpi, &self.unit),
+            format!(
+                "Sweep of scenario \"{}\", {} replications per design point{band}.",
+                self.scenario, self.replications
+            ),
+        ];
         if self.latin {
             out.push("Latin hypercube: the other axes vary between points; bars are 95% confidence intervals.".into());
         } else if !self.fixed.is_empty() {

@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 
 use caspian_montecarlo::document::{CompareDoc, RANKING_HEADER};
 
-use super::page::{Page, headline_cards, patterns, story_section, target_fact, with_unit};
+use super::page::{
+    Page, headline_cards, patterns, sentences, story_section, target_fact, with_unit,
+};
 use super::{DEFAULT_COMPARE_KPIS, Report, ReportInputs, esc};
 use crate::error::ReportError;
 use crate::forest::{forest, forest_svg};
@@ -55,7 +57,7 @@ pub(super) fn compare_report(
     page.h2("charts", "Charts");
     let f = forest(d, &patterns(inputs, &DEFAULT_COMPARE_KPIS))?;
     let svg = forest_svg(&f)?;
-    page.chart(&svg, &f.subtitle().join(" "));
+    page.chart(&svg, &sentences(&f.subtitle()));
     if let Some(s) = inputs.trace {
         story_section(&mut page, Some(s), &d.scenarios[0].name)?;
     }

@@ -104,6 +104,13 @@ pub(super) fn target_cards(targets: &[TargetProbability]) -> Vec<Card> {
         .collect()
 }
 
+/// A chart's subtitle lines as a caption: one sentence per line.
+pub(super) fn sentences(lines: &[String]) -> String {
+    let ended: Vec<String> =
+        lines.iter().map(|l| if l.ends_with('.') { l.clone() } else { format!("{l}.") }).collect();
+    ended.join(" ")
+}
+
 /// A value with its unit, for a card.
 pub(super) fn with_unit(x: f64, unit: &str) -> String {
     if unit.is_empty() || !x.is_finite() { fmt_num(x) } else { format!("{} {unit}", fmt_num(x)) }

@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 use caspian_montecarlo::design::DesignKind;
 use caspian_montecarlo::document::SweepDoc;
 
-use super::page::{Page, headline_cards, patterns, story_section, target_fact, with_unit};
+use super::page::{
+    Page, headline_cards, patterns, sentences, story_section, target_fact, with_unit,
+};
 use super::{DEFAULT_CHART_KPIS, Report, ReportInputs, esc};
 use crate::error::ReportError;
 use crate::input::select_kpis;
@@ -87,14 +89,17 @@ pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Re
             continue;
         }
         let svg = sweep_svg(&c)?;
-        page.chart(&svg, &format!("{} {}", c.subtitle().join(" "), describe(&c)));
+        page.chart(&svg, &format!("{} {}", sentences(&c.subtitle()), describe(&c)));
         charts.push(k.clone());
     }
     if matches!(d.design, DesignKind::LatinHypercube { .. }) {
         page.h2("sensitivity", "Sensitivity (what drives each KPI)");
         for k in &kpis {
             let t = tornado(d, k)?;
-            page.chart(&tornado_svg(&t)?, &format!("{} {}", t.subtitle().join(" "), t.describe()));
+            page.chart(
+                &tornado_svg(&t)?,
+                &format!("{} {}", sentences(&t.subtitle()), t.describe()),
+            );
         }
     }
     story_section(&mut page, inputs.trace, &d.scenario)?;
