@@ -80,4 +80,7 @@ pub use caspian_shipping::BASELINE_TOML;
 /// and Unicode format characters), and text with such characters written as
 /// `<U+XXXX>`, as the CLI shows them.
 pub use caspian_shipping::compile::{escape_invisible, invisible};
+/// The headline KPIs (`caspian_shipping::kpi::headline`), for readers of
+/// documents that open with them (the report's summary panel).
+pub use caspian_shipping::kpi::headline;
 pub use caspian_shipping::kpi::schema;

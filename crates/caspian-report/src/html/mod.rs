@@ -1,5 +1,5 @@
 //! The HTML report: one self-contained page per result, opening with a
-//! panel of the headline numbers (`caspian_shipping::kpi::headline`, the
+//! panel of the headline numbers (`caspian_montecarlo::headline`, the
 //! terminal's choice, and a run's `--target` probabilities), then the
 //! scenario summary, the charts that fit the result's kind (those of the
 //! KPIs `--kpi` selects), the KPI table with confidence intervals grouped by
@@ -116,7 +116,7 @@ mod tests {
         assert_eq!(count(&r.html, "<td class=\"k\">"), doc.kpis.len(), "one row per KPI");
         // The headline panel opens the page, with the terminal's choice.
         let names =
-            caspian_shipping::kpi::headline(doc.kpis.iter().map(|(k, s)| (k.as_str(), s.mean)));
+            caspian_montecarlo::headline(doc.kpis.iter().map(|(k, s)| (k.as_str(), s.mean)));
         assert_eq!(count(&r.html, "<div class=\"card"), names.len());
         assert!(r.html.find("id=\"headline\"").unwrap() < r.html.find("id=\"summary\"").unwrap());
         assert!(r.html.contains(doc.provenance.scenario_sha256.as_deref().unwrap()));

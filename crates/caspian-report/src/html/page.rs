@@ -68,14 +68,14 @@ pub(super) struct Card {
     pub(super) risk: bool,
 }
 
-/// The cards of the headline KPIs (by [`caspian_shipping::kpi::headline`],
+/// The cards of the headline KPIs (by [`caspian_montecarlo::headline`],
 /// the same choice as the terminal tables) among `kpis`, each given its
 /// value and detail by `card`.
 pub(super) fn headline_cards<'a>(
     kpis: impl IntoIterator<Item = (&'a str, f64)>,
     card: impl Fn(&str) -> (String, String),
 ) -> Vec<Card> {
-    caspian_shipping::kpi::headline(kpis)
+    caspian_montecarlo::headline(kpis)
         .into_iter()
         .map(|k| {
             let (value, detail) = card(k);
