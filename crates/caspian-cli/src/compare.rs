@@ -83,7 +83,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     if let Some(path) = &c.json {
         write_document(path, &doc)?;
     }
-    crate::report::write_report(c.report.as_deref(), doc, None, c.quiet)?;
+    crate::report::write_report(c.report.as_deref(), doc, None, &c.kpis, c.quiet)?;
     crate::terminal::out(&table)?;
     for line in notes {
         note(c.quiet && !line.starts_with("warning"), &line);

@@ -119,9 +119,11 @@ fn write_page(
     dir: &Path,
     doc: &ResultDoc,
     reps: Option<&Replications>,
+    kpis: &[String],
     quiet: bool,
 ) -> Result<(), Failure> {
-    let inputs = ReportInputs { replications: reps, ..ReportInputs::default() };
+    let inputs =
+        ReportInputs { replications: reps, kpis: kpis.to_vec(), ..ReportInputs::default() };
     let path = dir.join(PAGE);
     let page = report(doc, &inputs).map_err(|e| failure(&path, e))?;
     write_file(&path, page.html.as_bytes())?;
@@ -130,11 +132,13 @@ fn write_page(
 }
 
 /// `run/sweep/compare --report DIR`: the report (and for a run, the
-/// replications' CSV it charts).
+/// replications' CSV it charts), charting the KPIs that `--kpi` selects
+/// (the defaults when it is not given).
 pub(crate) fn write_report(
     dir: Option<&Path>,
     doc: Document,
     rec: Option<&PointRecords>,
+    kpis: &[String],
     quiet: bool,
 ) -> Result<(), Failure> {
     let Some(dir) = dir else { return Ok(()) };
@@ -147,5 +151,5 @@ pub(crate) fn write_report(
     };
     let path = dir.join(PAGE);
     let doc = ResultDoc::from_document(doc).map_err(|e| failure(&path, e))?;
-    write_page(dir, &doc, reps.as_ref(), quiet)
+    write_page(dir, &doc, reps.as_ref(), kpis, quiet)
 }

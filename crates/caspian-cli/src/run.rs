@@ -140,7 +140,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some(path) = &c.json {
         write_document(path, &doc)?;
     }
-    crate::report::write_report(c.report.as_deref(), doc, Some(&rec), c.quiet)?;
+    crate::report::write_report(c.report.as_deref(), doc, Some(&rec), &c.kpis, c.quiet)?;
     out(&table)?;
     for line in notes {
         note(c.quiet && !line.starts_with("warning"), &line);

@@ -178,7 +178,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     if let Some(path) = &c.json {
         write_document(path, &doc)?;
     }
-    crate::report::write_report(c.report.as_deref(), doc, None, c.quiet)?;
+    crate::report::write_report(c.report.as_deref(), doc, None, &c.kpis, c.quiet)?;
     // Results are safe on disk: the checkpoint is no longer needed, and the
     // terminal may fail without losing anything.
     cp.remove().ok();

@@ -60,6 +60,7 @@ pub mod records;
 pub mod replication_csv;
 pub mod run;
 pub mod select;
+pub mod sensitivity;
 pub mod sequential;
 pub mod shard;
 pub mod stats;
@@ -82,6 +83,6 @@ pub use caspian_shipping::BASELINE_TOML;
 /// `<U+XXXX>`, as the CLI shows them.
 pub use caspian_shipping::compile::{escape_invisible, invisible};
 /// The headline KPIs (the few a planner reads first), shared by the terminal
-/// tables and the report.
+/// tables and the report's summary panel.
 pub use caspian_shipping::kpi::headline;
 pub use caspian_shipping::kpi::schema;

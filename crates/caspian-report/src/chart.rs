@@ -213,6 +213,10 @@ pub(crate) enum Mark {
     Line(RGBColor),
     /// A filled box of this colour and opacity.
     Box(RGBColor, f64),
+    /// A series' line (dashes and all) with its marker.
+    Series(SeriesStyle),
+    /// A dot of this colour, filled or open.
+    Dot(RGBColor, bool),
 }
 
 /// Width of the legend column beside a chart, pixels.
@@ -221,9 +225,27 @@ pub(crate) const LEGEND_W: u32 = 330;
 /// Draws a legend in `area` (a column beside the chart, so it never hides
 /// data): one entry per line, from the top.
 pub(crate) fn legend(area: &Area<'_>, entries: &[(String, Mark)]) -> Result<(), ReportError> {
+    legend_titled(area, None, entries)
+}
+
+/// Draws a legend with a title shown once above its entries (e.g. the
+/// swept key, with the entries its values).
+pub(crate) fn legend_titled(
+    area: &Area<'_>,
+    title: Option<&str>,
+    entries: &[(String, Mark)],
+) -> Result<(), ReportError> {
     let font = legend_font();
+    let top = match title {
+        Some(t) => {
+            let bold = (FONT, 15).into_font().style(FontStyle::Bold).color(&BLACK);
+            draw(area.draw(&Text::new(t.to_string(), (8, 2), bold)))?;
+            26
+        }
+        None => 0,
+    };
     for (i, (text, mark)) in entries.iter().enumerate() {
-        let y = 14 + 24 * i as i32;
+        let y = top + 14 + 24 * i as i32;
         match *mark {
             Mark::Line(c) => {
                 draw(area.draw(&PathElement::new(vec![(8, y), (34, y)], c.stroke_width(3))))?
@@ -231,10 +253,111 @@ pub(crate) fn legend(area: &Area<'_>, entries: &[(String, Mark)]) -> Result<(), 
             Mark::Box(c, a) => {
                 draw(area.draw(&Rectangle::new([(8, y - 7), (34, y + 7)], c.mix(a).filled())))?
             }
+            Mark::Series(s) => {
+                let line = [(4, y), (38, y)];
+                match s.dash {
+                    None => draw(area.draw(&PathElement::new(line.to_vec(), s.line())))?,
+                    Some((on, off)) => {
+                        draw(area.draw(&plotters::element::DashedPathElement::new(
+                            line.to_vec(),
+                            on,
+                            off,
+                            s.line(),
+                        )))?
+                    }
+                }
+                marker(area, (21, y), &s)?;
+            }
+            Mark::Dot(c, filled) => {
+                let fill = if filled { c.filled() } else { WHITE.filled() };
+                draw(area.draw(&Circle::new((21, y), 5, fill)))?;
+                draw(area.draw(&Circle::new((21, y), 5, c.stroke_width(2))))?;
+            }
         }
-        draw(area.draw(&Text::new(text.clone(), (42, y - 8), font.clone())))?;
+        draw(area.draw(&Text::new(text.clone(), (46, y - 8), font.clone())))?;
     }
     Ok(())
+}
+
+/// The shape of a series' markers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    Circle,
+    Square,
+    Triangle,
+    Diamond,
+    Cross,
+}
+
+/// How one line of a chart with several is drawn, so that lines on top of
+/// each other stay distinguishable: its colour, marker shape, dash pattern
+/// and width (earlier lines are wider and drawn first, so a later line of
+/// the same values lies inside an earlier one and both show).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct SeriesStyle {
+    pub(crate) color: RGBColor,
+    pub(crate) shape: Shape,
+    /// Dash and gap lengths in pixels; `None` for a solid line.
+    pub(crate) dash: Option<(u32, u32)>,
+    /// Line width in pixels.
+    pub(crate) width: u32,
+}
+
+impl SeriesStyle {
+    /// The style of line `i` of `n`.
+    pub(crate) fn of(i: usize, n: usize) -> Self {
+        const SHAPES: [Shape; 5] =
+            [Shape::Circle, Shape::Square, Shape::Triangle, Shape::Diamond, Shape::Cross];
+        const DASHES: [Option<(u32, u32)>; 3] = [None, Some((14, 7)), Some((4, 5))];
+        Self {
+            color: color(i),
+            shape: SHAPES[i % SHAPES.len()],
+            dash: DASHES[i % DASHES.len()],
+            width: 3 + 2 * (n.saturating_sub(1 + i)).min(3) as u32,
+        }
+    }
+
+    /// The line's stroke.
+    pub(crate) fn line(&self) -> ShapeStyle {
+        self.color.stroke_width(self.width)
+    }
+}
+
+/// Draws one marker of `style` centred on `at` (in `area`'s coordinates).
+pub(crate) fn marker<CT>(
+    area: &DrawingArea<SVGBackend<'_>, CT>,
+    at: CT::From,
+    style: &SeriesStyle,
+) -> Result<(), ReportError>
+where
+    CT: plotters::coord::CoordTranslate,
+{
+    let fill = style.color.filled();
+    let ring = WHITE.stroke_width(1);
+    // Markers grow with the line's width, so an earlier (wider) line's
+    // marker shows around a later one's at the same place.
+    let r = 3 + style.width as i32;
+    let h = r - 1;
+    let p = EmptyElement::at(at);
+    match style.shape {
+        Shape::Circle => {
+            draw(area.draw(&(p + Circle::new((0, 0), r, fill) + Circle::new((0, 0), r, ring))))
+        }
+        Shape::Square => draw(area.draw(
+            &(p + Rectangle::new([(-h, -h), (h, h)], fill)
+                + Rectangle::new([(-h, -h), (h, h)], ring)),
+        )),
+        Shape::Triangle => {
+            draw(area.draw(&(p + Polygon::new(vec![(0, -r - 1), (r, h), (-r, h)], fill))))
+        }
+        Shape::Diamond => draw(
+            area.draw(&(p + Polygon::new(vec![(0, -r - 1), (r, 0), (0, r + 1), (-r, 0)], fill))),
+        ),
+        Shape::Cross => draw(area.draw(
+            &(p + PathElement::new(vec![(-h, -h), (h, h)], style.color.stroke_width(3))
+                + PathElement::new(vec![(-h, h), (h, -h)], style.color.stroke_width(3))),
+        )),
+    }
 }
 
 /// Splits a chart's area into the plot and the legend column.

@@ -2,6 +2,13 @@
 //! replications of a run, with a target line and the estimated probability
 //! of missing it.
 //!
+//! Amounts of cargo in whole lots (wagons, tanker loads: [`crate::lots`])
+//! get bins whose edges are multiples of the lot. When a target is given,
+//! the replications that miss it (the tail) are drawn one by one as a rug
+//! of short red marks along the bottom, stacked where they share a value,
+//! so a tail of three replications is three marks, not an invisible sliver
+//! of a bar.
+//!
 //! Result documents hold only summaries, so the values come from the
 //! per-replication CSV that `caspian run --csv FILE` writes
 //! ([`crate::input::Replications`]), checked against the run's summary.
@@ -12,7 +19,7 @@ use crate::chart::{Mark, color, draw_mesh, label_font, legend, padded, render, t
 use crate::error::{ReportError, draw};
 use caspian_montecarlo::schema::{Direction, KpiKind, family_of};
 
-use crate::units::{fmt_num, kpi_label};
+use crate::units::{fmt_num, fmt_whole, kpi_label, kpi_title};
 
 /// One histogram bin, `[low, high)` (the last bin includes `high`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,6 +60,13 @@ pub struct Distribution {
     pub undefined: usize,
     /// Histogram bins of equal width.
     pub bins: Vec<Bin>,
+    /// The cargo lot the bin edges are multiples of, for an amount of cargo
+    /// in whole lots.
+    pub lot: Option<f64>,
+    /// The rug of the tail: one mark per replication that missed the
+    /// target, `(value, stack level)` (level 0 at the bottom; replications
+    /// of the same value stack up).
+    pub tail: Vec<(f64, usize)>,
     /// Empirical CDF: `(value, fraction of replications at or below it)`,
     /// one step per replication.
     pub ecdf: Vec<(f64, f64)>,
@@ -122,12 +136,22 @@ pub fn distribution(
     }
     let (lo, hi) = (sorted[0], sorted[n - 1]);
     let k = ((n as f64).sqrt().ceil() as usize).clamp(5, 30);
-    let (lo, width) = if hi > lo { (lo, (hi - lo) / k as f64) } else { (lo - 0.5, 1.0 / k as f64) };
+    let amount = family_of(kpi).is_some_and(|f| f.kind == KpiKind::Amount);
+    let lot = if amount { crate::lots::lot(&sorted) } else { None };
+    let (lo, width, k) = match lot {
+        Some(l) => {
+            let w = crate::lots::width(l, lo, hi, k);
+            let first = (lo / w).floor();
+            (first * w, w, ((hi / w).floor() - first) as usize + 1)
+        }
+        None if hi > lo => (lo, (hi - lo) / k as f64, k),
+        None => (lo - 0.5, 1.0 / k as f64, k),
+    };
     let mut bins: Vec<Bin> = (0..k)
         .map(|i| Bin { low: lo + width * i as f64, high: lo + width * (i + 1) as f64, count: 0 })
         .collect();
     for &v in &sorted {
-        let i = (((v - lo) / width).floor() as usize).min(k - 1);
+        let i = (((v - lo) / width).floor().max(0.0) as usize).min(k - 1);
         bins[i].count += 1;
     }
     let ecdf = sorted.iter().enumerate().map(|(i, &v)| (v, (i + 1) as f64 / n as f64)).collect();
@@ -137,6 +161,15 @@ pub fn distribution(
         let (low, high) = wilson(count, n);
         Miss { count, p: count as f64 / n as f64, low, high }
     });
+    let mut tail: Vec<(f64, usize)> = Vec::new();
+    if let Some(t) = target {
+        for &v in &sorted {
+            if if better { v < t } else { v > t } {
+                let level = tail.iter().filter(|&&(w, _)| w == v).count();
+                tail.push((v, level));
+            }
+        }
+    }
     Ok(Distribution {
         scenario: scenario.to_string(),
         kpi: kpi.to_string(),
@@ -144,6 +177,8 @@ pub fn distribution(
         undefined: values.len() - n,
         sorted,
         bins,
+        lot,
+        tail,
         ecdf,
         target,
         larger_is_better: better,
@@ -184,13 +219,24 @@ impl Distribution {
         if self.undefined > 0 {
             first.push_str(&format!(" {} undefined left out.", self.undefined));
         }
-        let mut out = vec![first];
+        let mut out = vec![kpi_title(&self.kpi, &self.unit), first];
+        if let (Some(l), Some(b)) = (self.lot, self.bins.first()) {
+            out.push(format!(
+                "Bin edges on whole lots of {} {unit} (the largest amount dividing every replication's value); each bin {} {unit}.",
+                fmt_whole(l),
+                fmt_whole(b.high - b.low),
+                unit = self.unit
+            ));
+        }
         if let Some(m) = self.miss_text() {
-            out.push(format!("Risk of missing the target: {m}."));
+            out.push(format!("Risk of missing the target: {m}; red marks at the bottom: one per replication that missed."));
         }
         out
     }
 }
+
+/// The colour of the tail's rug.
+const RUG: RGBColor = RGBColor(170, 0, 60);
 
 /// Draws the distribution chart as SVG.
 ///
@@ -251,6 +297,16 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
                 red.stroke_width(3),
             ))))?;
             entries.push((text, Mark::Line(red)));
+            // The rug of the tail, stacked where values coincide.
+            let h = ymax * 0.035;
+            draw(ch.draw_series(d.tail.iter().map(|&(v, level)| {
+                let y = h * level as f64;
+                PathElement::new(vec![(v, y), (v, y + 0.8 * h)], RUG.stroke_width(3))
+            })))?;
+            entries.push((
+                format!("missed the target ({} replications)", d.tail.len()),
+                Mark::Line(RUG),
+            ));
         }
         legend(&side, &entries)
     })
@@ -266,9 +322,13 @@ mod tests {
         let values: Vec<f64> = (1..=100).map(f64::from).chain([f64::NAN]).collect();
         let d = distribution("s", "delivered_total.oil", "t", &values, Some(25.5)).unwrap();
         assert_eq!(d.undefined, 1);
-        assert_eq!(d.bins.len(), 10);
         assert_eq!(d.bins.iter().map(|b| b.count).sum::<usize>(), 100);
-        assert!(d.bins.iter().all(|b| b.count == 10), "{:?}", d.bins);
+        assert!(d.bins.iter().all(|b| b.low % 1.0 == 0.0 && b.high % 1.0 == 0.0), "{:?}", d.bins);
+        // Not an amount: equal bins over the range.
+        let e = distribution("s", "transit_h.oil.mean", "h", &values, None).unwrap();
+        assert_eq!(e.lot, None);
+        assert_eq!(e.bins.len(), 10);
+        assert!(e.bins.iter().all(|b| b.count == 10), "{:?}", e.bins);
         assert_eq!(d.ecdf.len(), 100);
         assert_eq!(d.ecdf[24], (25.0, 0.25));
         assert_eq!(d.ecdf[99], (100.0, 1.0));
@@ -276,6 +336,11 @@ mod tests {
         assert_eq!((m.count, m.p), (25, 0.25));
         assert!(m.low < 0.25 && 0.25 < m.high && m.low > 0.16 && m.high < 0.35, "{m:?}");
         assert!(d.miss_text().unwrap().starts_with("P(delivered_total.oil < 25.500 t) = 0.250"));
+        // Whole numbers of cargo: bins on whole lots (here lot 1, width 20).
+        assert_eq!(d.lot, Some(1.0));
+        // The rug: one mark per replication in the tail.
+        assert_eq!(d.tail.len(), m.count);
+        assert!(d.tail.iter().all(|&(v, l)| v < 25.5 && l == 0));
         // Less is better for waits: missing means exceeding the target.
         let w = distribution("s", "transit_h.oil.mean", "h", &values, Some(90.5)).unwrap();
         assert_eq!(w.miss.unwrap().count, 10);
@@ -301,7 +366,27 @@ mod tests {
         assert_eq!(d.sorted.first(), values.iter().min_by(|a, b| a.total_cmp(b)));
         let below = values.iter().filter(|&&v| v < target).count();
         assert_eq!(d.miss.unwrap().count, below);
+        // Oil in whole tanker loads: every bin edge is a multiple of the lot,
+        // and the lot divides every value.
+        let lot = d.lot.expect("oil comes in lots");
+        assert!(values.iter().all(|v| v % lot == 0.0));
+        assert!(d.bins.iter().all(|b| b.low % lot == 0.0 && b.high % lot == 0.0), "{:?}", d.bins);
+        assert_eq!(d.bins.iter().map(|b| b.count).sum::<usize>(), values.len());
+        for b in &d.bins {
+            let inside = values.iter().filter(|&&v| b.low <= v && v < b.high).count();
+            assert_eq!(b.count, inside, "{b:?}");
+        }
+        // The rug: one mark per replication below the target, stacked.
+        assert_eq!(d.tail.len(), below);
+        for &(v, _) in &d.tail {
+            assert!(v < target);
+            let mut levels: Vec<usize> =
+                d.tail.iter().filter(|&&(w, _)| w == v).map(|&(_, l)| l).collect();
+            levels.sort_unstable();
+            assert_eq!(levels, (0..levels.len()).collect::<Vec<_>>(), "stacked at {v}");
+        }
         let svg = distribution_svg(&d).unwrap();
+        assert_eq!(count(&svg, "stroke=\"#AA003C\""), d.tail.len() + 1, "rug marks and legend");
         assert!(svg.contains("baseline: distribution of delivered_total.oil"));
         assert!(svg.contains("delivered_total.oil (t)"));
         assert!(svg.contains("P(miss)"));

@@ -1,31 +1,22 @@
-//! The comparison chart (a forest plot): for each KPI, each policy's paired
-//! difference from the base with its 95% confidence interval; the base is
-//! the zero line.
+//! The comparison chart (a forest plot, faceted by KPI): for each KPI a
+//! panel of its own, with each policy's paired difference from the base and
+//! its 95% confidence interval; the base is the zero line.
 //!
-//! KPIs of different units cannot share an axis, so when the chosen KPIs do
-//! not all have one unit the differences are drawn as a percentage of the
-//! base's mean (KPIs whose base mean is zero are then left out, and the
-//! subtitle says how many). With one unit they are drawn in that unit.
-
-use std::collections::BTreeSet;
+//! Every panel has its own x axis in the KPI's own unit, spanning its own
+//! differences (and zero), so a small effect on one KPI is not flattened by
+//! a large one on another (as one shared "% of the base" axis would). Each
+//! panel is titled with the KPI, its unit and the schema's description; the
+//! legend (policies, and what a filled dot means) is drawn once.
 
 use caspian_montecarlo::document::CompareDoc;
 use plotters::prelude::*;
 
 use crate::chart::{
-    self, Keyed, Mark, color, legend, mesh_style, padded, render, tick, with_legend,
+    self, Keyed, Mark, color, legend_titled, mesh_style, padded, render, tick, with_legend,
 };
 use crate::error::{ReportError, draw};
 use crate::input::select_kpis;
-
-/// How differences are measured on the chart.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scale {
-    /// In the KPIs' common unit.
-    Absolute(String),
-    /// As a percentage of the base's mean.
-    Relative,
-}
+use crate::units::kpi_title;
 
 /// One whisker: a policy's difference from the base on one KPI.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,14 +25,29 @@ pub struct ForestRow {
     pub kpi: String,
     /// Index of the policy in the comparison's scenarios.
     pub scenario: usize,
-    /// Mean difference, policy minus base, in the chart's scale.
+    /// Mean difference, policy minus base, in the KPI's unit.
     pub diff: f64,
-    /// Lower end of its 95% interval, in the chart's scale.
+    /// Lower end of its 95% interval.
     pub low: f64,
     /// Upper end.
     pub high: f64,
     /// Whether the interval excludes zero.
     pub significant: bool,
+}
+
+/// One KPI's panel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facet {
+    /// The KPI.
+    pub kpi: String,
+    /// Its unit (from the document).
+    pub unit: String,
+    /// The panel's title: KPI, unit and description from the schema.
+    pub title: String,
+    /// One whisker per policy with a defined difference.
+    pub rows: Vec<ForestRow>,
+    /// The panel's x axis: its own differences and zero, padded.
+    pub x_range: (f64, f64),
 }
 
 /// The data of a comparison chart, as drawn.
@@ -51,83 +57,68 @@ pub struct Forest {
     pub scenarios: Vec<String>,
     /// Replications per scenario.
     pub replications: u64,
-    /// The scale of the x axis.
-    pub scale: Scale,
-    /// The KPIs, top to bottom.
-    pub kpis: Vec<String>,
-    /// The whiskers, grouped by KPI in the order of `kpis`.
-    pub rows: Vec<ForestRow>,
-    /// KPIs left out because their base mean is zero or undefined
-    /// (relative scale) or no pair was defined.
+    /// One panel per KPI, top to bottom.
+    pub facets: Vec<Facet>,
+    /// KPIs left out because no pair was defined.
     pub left_out: Vec<String>,
 }
 
 /// Extracts the chart's data for the KPIs matching `patterns`.
 ///
 /// # Errors
-/// A pattern that matches no KPI, or nothing left to draw.
+/// A pattern that matches no KPI, a value too large to draw, or nothing
+/// left to draw.
 pub fn forest(doc: &CompareDoc, patterns: &[String]) -> Result<Forest, ReportError> {
     let names: Vec<String> =
         doc.summaries.first().map_or_else(Vec::new, |s| s.keys().cloned().collect());
     let kpis = select_kpis(&names, patterns)?;
-    // Units from the document (the base's summaries).
-    let unit = |k: &str| doc.summaries[0].get(k).map_or("", |s| s.unit.as_str());
-    let units: BTreeSet<&str> = kpis.iter().map(|k| unit(k)).collect();
-    let scale = match units.iter().next() {
-        Some(u) if units.len() == 1 && !u.is_empty() => Scale::Absolute((*u).to_string()),
-        _ => Scale::Relative,
-    };
-    let mut rows = Vec::new();
-    let mut shown = Vec::new();
+    let mut facets = Vec::new();
     let mut left_out = Vec::new();
     for k in &kpis {
-        let base = doc.summaries[0].get(k).map_or(f64::NAN, |s| s.mean);
-        let factor = match scale {
-            Scale::Absolute(_) => 1.0,
-            Scale::Relative => 100.0 / base.abs(),
-        };
-        let mine: Vec<ForestRow> = doc
+        let unit = doc.summaries[0].get(k).map_or("", |s| s.unit.as_str());
+        let rows: Vec<ForestRow> = doc
             .differences
             .iter()
+            .filter(|d| (1..doc.scenarios.len()).contains(&d.scenario))
             .filter_map(|d| {
                 let v = d.kpis.get(k)?;
-                (v.n > 1 && v.mean_diff.is_finite() && factor.is_finite()).then(|| ForestRow {
+                let or_mean = |x: f64| if x.is_finite() { x } else { v.mean_diff };
+                (v.n > 1 && v.mean_diff.is_finite()).then(|| ForestRow {
                     kpi: k.clone(),
                     scenario: d.scenario,
-                    diff: v.mean_diff * factor,
-                    low: if v.ci95_low.is_finite() {
-                        v.ci95_low * factor
-                    } else {
-                        v.mean_diff * factor
-                    },
-                    high: if v.ci95_high.is_finite() {
-                        v.ci95_high * factor
-                    } else {
-                        v.mean_diff * factor
-                    },
+                    diff: v.mean_diff,
+                    low: or_mean(v.ci95_low),
+                    high: or_mean(v.ci95_high),
                     significant: v.is_significant(),
                 })
             })
             .collect();
-        if mine.is_empty() {
+        if rows.is_empty() {
             left_out.push(k.clone());
-        } else {
-            shown.push(k.clone());
-            rows.extend(mine);
+            continue;
         }
+        // Every value drawn is on the axis: a hand-edited difference may
+        // lie outside its own interval.
+        let (lo, hi) =
+            chart::extent(rows.iter().flat_map(|r| [r.low, r.diff, r.high]).chain([0.0]));
+        facets.push(Facet {
+            kpi: k.clone(),
+            unit: unit.to_string(),
+            title: kpi_title(k, unit),
+            rows,
+            x_range: padded(lo, hi)?,
+        });
     }
-    if rows.is_empty() {
+    if facets.is_empty() {
         return Err(ReportError::Request(format!(
-            "no difference to plot for {}: the base mean is zero or undefined, or no pair is defined",
+            "no difference to plot for {}: no pair is defined",
             patterns.join(", ")
         )));
     }
     Ok(Forest {
         scenarios: doc.scenarios.iter().map(|s| s.name.clone()).collect(),
         replications: doc.replications,
-        scale,
-        kpis: shown,
-        rows,
+        facets,
         left_out,
     })
 }
@@ -144,26 +135,31 @@ impl Forest {
 
     /// The lines under the title.
     pub fn subtitle(&self) -> Vec<String> {
-        let mut out = vec![format!(
-            "Policy minus base under common random numbers, {} replications each; bars: 95% confidence intervals; filled: the interval excludes 0.",
-            self.replications
-        )];
+        let mut out = vec![
+            format!(
+                "Policy minus base under common random numbers, {} replications each; bars: 95% confidence intervals.",
+                self.replications
+            ),
+            "One panel per KPI, each on its own scale in the KPI's unit; filled dot: the interval excludes 0.".into(),
+        ];
         if !self.left_out.is_empty() {
-            out.push(format!(
-                "Left out (base mean zero or undefined): {}.",
-                self.left_out.join(", ")
-            ));
+            out.push(format!("Left out (no pair defined): {}.", self.left_out.join(", ")));
         }
         out
     }
 
-    /// The x axis description.
-    pub fn x_label(&self) -> String {
-        match &self.scale {
-            Scale::Absolute(u) => format!("difference from the base ({u})"),
-            Scale::Relative => "difference from the base (% of the base mean)".into(),
+    /// The x axis description of a panel.
+    pub fn x_label(facet: &Facet) -> String {
+        match facet.unit.as_str() {
+            "" => "policy minus base".into(),
+            u => format!("policy minus base ({u})"),
         }
     }
+}
+
+/// Height of one panel with `policies` rows, pixels.
+fn facet_height(policies: usize) -> u32 {
+    110 + 34 * policies as u32
 }
 
 /// Draws the comparison chart as SVG.
@@ -171,64 +167,67 @@ impl Forest {
 /// # Errors
 /// A drawing error.
 pub fn forest_svg(f: &Forest) -> Result<String, ReportError> {
-    let n = f.kpis.len();
     let policies: Vec<usize> = (1..f.scenarios.len()).collect();
-    let np = policies.len().max(1) as f64;
-    // Every value drawn is on the axis: a hand-edited difference may lie
-    // outside its own interval.
-    let (lo, hi) = chart::extent(f.rows.iter().flat_map(|r| [r.low, r.diff, r.high]).chain([0.0]));
-    let (x0, x1) = padded(lo, hi)?;
-    let longest = f.kpis.iter().map(String::len).max().unwrap_or(10);
-    let label_w = (longest as u32 * 8 + 20).clamp(120, 420);
-    let height = 180 + 20 * f.subtitle().len() as u32 + (n as u32) * (14 + 16 * np as u32);
-    // Row i (from the top) is centred on y = n - 1 - i.
-    let centres: Vec<f64> = (0..n).map(|i| (n - 1 - i) as f64).collect();
-    let labels = f.kpis.clone();
-    let row_of = |kpi: &str| f.kpis.iter().position(|k| k == kpi).unwrap_or(0);
-    let offset = |scenario: usize| {
-        if np <= 1.0 { 0.0 } else { 0.25 - 0.5 * (scenario - 1) as f64 / (np - 1.0) }
-    };
+    let np = policies.len().max(1);
+    let longest = policies.iter().map(|&p| f.scenarios[p].chars().count()).max().unwrap_or(10);
+    let label_w = (longest as u32 * 9 + 24).clamp(110, 360);
+    let fh = facet_height(np);
+    let height = 90 + 20 * f.subtitle().len() as u32 + fh * f.facets.len() as u32;
+    // Policy i (from 1) is the row centred on y = np - i.
+    let centres: Vec<f64> = (0..np).map(|i| i as f64).collect();
+    let row_y = |scenario: usize| (np - scenario) as f64;
     render((1300, height), &f.title(), &f.subtitle(), |area| {
         let (plot, side) = with_legend(area);
-        let mut entries = Vec::new();
-        let mut ch = draw(
-            ChartBuilder::on(&plot)
-                .x_label_area_size(56)
-                .y_label_area_size(label_w)
-                .build_cartesian_2d(x0..x1, Keyed::new(-0.6, n as f64 - 0.4, centres.clone())),
-        )?;
-        draw(
-            mesh_style(&mut ch.configure_mesh())
-                .x_desc(f.x_label())
-                .x_label_formatter(&tick)
-                .y_label_formatter(&|y: &f64| {
-                    let i = n as f64 - 1.0 - y.round();
-                    labels.get(i as usize).cloned().unwrap_or_default()
-                })
-                .draw(),
-        )?;
-        draw(ch.draw_series(std::iter::once(PathElement::new(
-            vec![(0.0, -0.6), (0.0, n as f64 - 0.4)],
-            BLACK.stroke_width(2),
-        ))))?;
-        for &p in &policies {
-            let col = color(p - 1);
-            let mine: Vec<&ForestRow> = f.rows.iter().filter(|r| r.scenario == p).collect();
-            let y = |r: &ForestRow| (n - 1 - row_of(&r.kpi)) as f64 + offset(p);
-            draw(ch.draw_series(mine.iter().map(|r| {
-                PathElement::new(vec![(r.low, y(r)), (r.high, y(r))], col.stroke_width(3))
-            })))?;
-            entries.push((f.scenarios[p].clone(), Mark::Line(col)));
-            draw(ch.draw_series(mine.iter().map(|r| {
+        let panels = plot.split_evenly((f.facets.len(), 1));
+        for (facet, panel) in f.facets.iter().zip(&panels) {
+            let head = (chart::FONT, 17).into_font().style(FontStyle::Bold).color(&BLACK);
+            draw(panel.draw(&Text::new(facet.title.clone(), (8, 6), head)))?;
+            let body = panel.margin(30, 6, 0, 0);
+            let (x0, x1) = facet.x_range;
+            let mut ch = draw(
+                ChartBuilder::on(&body)
+                    .x_label_area_size(48)
+                    .y_label_area_size(label_w)
+                    .build_cartesian_2d(x0..x1, Keyed::new(-0.6, np as f64 - 0.4, centres.clone())),
+            )?;
+            let names = f.scenarios.clone();
+            draw(
+                mesh_style(&mut ch.configure_mesh())
+                    .x_desc(Forest::x_label(facet))
+                    .x_labels(7)
+                    .x_label_formatter(&tick)
+                    .y_label_formatter(&|y: &f64| {
+                        let i = np as f64 - y.round();
+                        names.get(i as usize).cloned().unwrap_or_default()
+                    })
+                    .draw(),
+            )?;
+            draw(ch.draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, -0.6), (0.0, np as f64 - 0.4)],
+                BLACK.stroke_width(2),
+            ))))?;
+            for r in &facet.rows {
+                let col = color(r.scenario - 1);
+                let y = row_y(r.scenario);
+                draw(ch.draw_series(std::iter::once(PathElement::new(
+                    vec![(r.low, y), (r.high, y)],
+                    col.stroke_width(3),
+                ))))?;
                 let style = if r.significant { col.filled() } else { WHITE.filled() };
-                Circle::new((r.diff, y(r)), 5, style)
-            })))?;
-            draw(ch.draw_series(
-                mine.iter().map(|r| Circle::new((r.diff, y(r)), 5, col.stroke_width(2))),
-            ))?;
+                draw(ch.draw_series(std::iter::once(Circle::new((r.diff, y), 6, style))))?;
+                draw(ch.draw_series(std::iter::once(Circle::new(
+                    (r.diff, y),
+                    6,
+                    col.stroke_width(2),
+                ))))?;
+            }
         }
-        entries.push(("base (zero difference)".into(), Mark::Line(RGBColor(0, 0, 0))));
-        legend(&side, &entries)
+        let mut entries: Vec<(String, Mark)> =
+            policies.iter().map(|&p| (f.scenarios[p].clone(), Mark::Line(color(p - 1)))).collect();
+        entries.push(("95% CI excludes 0".into(), Mark::Dot(RGBColor(60, 60, 60), true)));
+        entries.push(("95% CI includes 0".into(), Mark::Dot(RGBColor(60, 60, 60), false)));
+        entries.push((format!("base \"{}\" (zero)", f.scenarios[0]), Mark::Line(BLACK)));
+        legend_titled(&side, Some("policy minus base"), &entries)
     })
 }
 
@@ -237,35 +236,58 @@ mod tests {
     use super::*;
     use crate::testdata::{compare, count};
 
+    fn pats(p: &[&str]) -> Vec<String> {
+        p.iter().map(|s| (*s).to_string()).collect()
+    }
+
     #[test]
-    fn whiskers_are_the_paired_differences() {
+    fn one_facet_per_kpi_each_on_its_own_scale() {
         let doc = compare(12);
-        let pats = |p: &[&str]| p.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
-        // One unit: absolute differences.
-        let f = forest(&doc, &pats(&["transit_h.*"])).unwrap();
-        assert_eq!(f.scale, Scale::Absolute("h".into()));
-        assert_eq!(f.kpis.len(), 4);
-        for r in &f.rows {
-            let d = &doc.differences[0].kpis[&r.kpi];
-            assert_eq!((r.diff, r.low, r.high), (d.mean_diff, d.ci95_low, d.ci95_high));
-            assert_eq!(r.significant, d.is_significant());
+        let f = forest(&doc, &pats(&["delivered_total.*", "transit_h.*", "incidents"])).unwrap();
+        let kpis: Vec<&str> = f.facets.iter().map(|x| x.kpi.as_str()).collect();
+        let want = select_kpis(
+            &doc.summaries[0].keys().cloned().collect::<Vec<_>>(),
+            &pats(&["delivered_total.*", "transit_h.*", "incidents"]),
+        )
+        .unwrap();
+        assert_eq!(kpis.len() + f.left_out.len(), want.len(), "facet count = KPI count");
+        for facet in &f.facets {
+            // The whiskers are the document's paired differences, in the
+            // KPI's own unit.
+            for r in &facet.rows {
+                let d = &doc.differences[r.scenario - 1].kpis[&r.kpi];
+                assert_eq!((r.diff, r.low, r.high), (d.mean_diff, d.ci95_low, d.ci95_high));
+                assert_eq!(r.significant, d.is_significant());
+            }
+            assert_eq!(facet.unit, doc.summaries[0][&facet.kpi].unit);
+            // Its axis spans its own data and zero (padded by 5% each side),
+            // and nothing more.
+            let (lo, hi) =
+                chart::extent(facet.rows.iter().flat_map(|r| [r.low, r.high]).chain([0.0]));
+            assert_eq!(facet.x_range, padded(lo, hi).unwrap(), "{}", facet.kpi);
+            let (x0, x1) = facet.x_range;
+            assert!(x0 <= lo && hi <= x1);
+            // Titled from the schema with the unit, not the raw key alone.
+            assert!(facet.title.starts_with(&format!("{} ({})", facet.kpi, facet.unit)));
+            assert!(facet.title.len() > facet.kpi.len() + facet.unit.len() + 10);
         }
-        // Mixed units: percent of the base mean.
-        let f = forest(&doc, &pats(&["delivered_total.*", "transit_h.oil.mean"])).unwrap();
-        assert_eq!(f.scale, Scale::Relative);
-        let r = &f.rows[0];
-        assert_eq!(r.kpi, "delivered_total.oil");
-        let base = doc.summaries[0]["delivered_total.oil"].mean;
-        let d = &doc.differences[0].kpis["delivered_total.oil"];
-        assert!((r.diff - 100.0 * d.mean_diff / base).abs() < 1e-9);
+        // Oil (t) and transit (h) do not share an axis.
+        let oil = f.facets.iter().find(|x| x.kpi == "delivered_total.oil").unwrap();
+        let transit = f.facets.iter().find(|x| x.kpi == "transit_h.oil.mean").unwrap();
+        assert_ne!(oil.x_range, transit.x_range);
         let svg = forest_svg(&f).unwrap();
-        assert_eq!(count(&svg, "<circle"), 2 * f.rows.len(), "fill and ring per whisker");
-        assert!(svg.contains("% of the base mean"));
-        // Every KPI is a y-axis label: a text element of its own (plotters
-        // writes the text on a line between the tags).
-        for k in &f.kpis {
-            assert_eq!(count(&svg, &format!(">\n{k}\n</text>")), 1, "label {k}");
+        let rows: usize = f.facets.iter().map(|x| x.rows.len()).sum();
+        assert_eq!(
+            count(&svg, "<circle"),
+            2 * rows + 4,
+            "fill and ring per whisker, 2 legend dots"
+        );
+        for facet in &f.facets {
+            assert_eq!(count(&svg, &format!(">\n{}\n</text>", facet.title)), 1, "{}", facet.kpi);
+            assert!(count(&svg, &format!(">\n{}\n</text>", Forest::x_label(facet))) > 0);
         }
+        assert_eq!(count(&svg, ">\npolicy minus base\n</text>"), 1, "legend title once");
+        assert!(!svg.contains("% of the base"));
         assert!(forest(&doc, &pats(&["nothing.*"])).is_err());
     }
 }

@@ -10,7 +10,11 @@
 //!   value of a second axis.
 //! - [`distribution`]: histogram and empirical CDF of a KPI over the
 //!   replications of a run, with a target and the risk of missing it.
-//! - [`forest`]: paired differences of policies from the base, per KPI.
+//! - [`forest`]: paired differences of policies from the base, one facet
+//!   per KPI on its own scale.
+//! - [`tornado`]: a Latin hypercube sweep's sensitivity: the partial rank
+//!   correlation of each swept key with a KPI.
+//! - [`lots`]: histogram bins on whole cargo lots.
 //! - [`story`]: one replication's berth calls, port closures and storage
 //!   levels, from an event trace.
 //! - [`html`]: one self-contained HTML page (inline SVG and CSS, no
@@ -28,8 +32,10 @@ pub mod error;
 pub mod forest;
 pub mod html;
 pub mod input;
+pub mod lots;
 pub mod story;
 pub mod sweep;
+pub mod tornado;
 pub mod units;
 
 mod chart;

@@ -13,11 +13,12 @@ use caspian_montecarlo::document::SweepDoc;
 use plotters::prelude::*;
 
 use crate::chart::{
-    self, Keyed, Mark, color, draw_mesh, legend, padded, render, tick, with_legend,
+    self, Keyed, Mark, SeriesStyle, color, draw_mesh, legend_titled, marker, padded, render, tick,
+    with_legend,
 };
 use crate::error::{ReportError, draw};
 use crate::input::unknown_kpi;
-use crate::units::{axis_label, fmt_num, kpi_label};
+use crate::units::{axis_label, fmt_num, kpi_label, kpi_title};
 
 /// What to chart from a sweep.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -201,10 +202,14 @@ impl SweepChart {
 
     /// The lines under the title: replications, band, held axes.
     pub fn subtitle(&self) -> Vec<String> {
-        let mut out = vec![format!(
-            "Sweep of scenario \"{}\", {} replications per design point; shaded: 95% confidence band of the mean.",
-            self.scenario, self.replications
-        )];
+        let band = if self.latin { "" } else { "; shaded: 95% confidence band of the mean" };
+        let mut out = vec![
+            kpi_title(&self.kpi, &self.unit),
+            format!(
+                "Sweep of scenario \"{}\", {} replications per design point{band}.",
+                self.scenario, self.replications
+            ),
+        ];
         if self.latin {
             out.push("Latin hypercube: the other axes vary between points; bars are 95% confidence intervals.".into());
         } else if !self.fixed.is_empty() {
@@ -259,45 +264,59 @@ pub fn sweep_svg(c: &SweepChart) -> Result<String, ReportError> {
                 .build_cartesian_2d(Keyed::new(x0, x1, xs.clone()), y0..y1),
         )?;
         draw_mesh(ch.configure_mesh(), &axis_label(&c.axis), &kpi_label(&c.kpi, &c.unit))?;
-        for (i, s) in c.series.iter().enumerate() {
-            let col = color(i);
-            let name = match (&c.by, s.by_value) {
-                (Some(k), Some(v)) => format!("{k} = {}", tick(&v)),
-                _ => "mean".to_string(),
-            };
-            if c.latin {
-                draw(ch.draw_series(s.points.iter().map(|p| {
-                    PathElement::new(vec![(p.x, p.low), (p.x, p.high)], col.stroke_width(2))
-                })))?;
-            } else {
+        let n = c.series.len();
+        let styles: Vec<SeriesStyle> = (0..n).map(|i| SeriesStyle::of(i, n)).collect();
+        // Bands first, all of them, so that no band covers another's line.
+        if !c.latin {
+            for (s, st) in c.series.iter().zip(&styles) {
                 let mut poly: Vec<(f64, f64)> = s.points.iter().map(|p| (p.x, p.high)).collect();
                 poly.extend(s.points.iter().rev().map(|p| (p.x, p.low)));
-                draw(ch.draw_series(std::iter::once(Polygon::new(poly, col.mix(0.1)))))?;
+                draw(ch.draw_series(std::iter::once(Polygon::new(poly, st.color.mix(0.1)))))?;
                 for edge in [
                     s.points.iter().map(|p| (p.x, p.low)).collect::<Vec<_>>(),
                     s.points.iter().map(|p| (p.x, p.high)).collect(),
                 ] {
                     draw(ch.draw_series(std::iter::once(PathElement::new(
                         edge,
-                        col.mix(0.6).stroke_width(1),
+                        st.color.mix(0.6).stroke_width(1),
                     ))))?;
                 }
-                draw(ch.draw_series(LineSeries::new(
-                    s.points.iter().map(|p| (p.x, p.mean)),
-                    col.stroke_width(3),
-                )))?;
             }
-            entries.push((name, Mark::Line(col)));
-            draw(ch.draw_series(
-                s.points.iter().map(|p| Circle::new((p.x, p.mean), 5, col.filled())),
-            ))?;
+        }
+        // Then the lines, widest first: a later line of the same values
+        // lies inside an earlier one, with its own dashes and markers.
+        for (s, st) in c.series.iter().zip(&styles) {
+            let name = match (&c.by, s.by_value) {
+                (Some(_), Some(v)) => tick(&v),
+                _ => "mean".to_string(),
+            };
+            if c.latin {
+                draw(ch.draw_series(s.points.iter().map(|p| {
+                    PathElement::new(vec![(p.x, p.low), (p.x, p.high)], st.color.stroke_width(2))
+                })))?;
+            } else {
+                let line: Vec<(f64, f64)> = s.points.iter().map(|p| (p.x, p.mean)).collect();
+                match st.dash {
+                    None => {
+                        draw(ch.draw_series(std::iter::once(PathElement::new(line, st.line()))))?
+                    }
+                    Some((on, off)) => draw(ch.draw_series(std::iter::once(
+                        plotters::element::DashedPathElement::new(line, on, off, st.line()),
+                    )))?,
+                };
+            }
+            entries.push((name, Mark::Series(*st)));
+            for p in &s.points {
+                marker(ch.plotting_area(), (p.x, p.mean), st)?;
+            }
         }
         if !c.latin {
             entries.push(("95% confidence band".into(), Mark::Box(color(6), 0.25)));
         } else {
             entries.push(("95% confidence interval".into(), Mark::Line(color(0))));
         }
-        legend(&side, &entries)
+        let title = c.by.as_deref().map(axis_label);
+        legend_titled(&side, title.as_deref(), &entries)
     })
 }
 
@@ -352,12 +371,28 @@ mod tests {
             }
         }
         let svg = sweep_svg(&c).unwrap();
-        assert_eq!(count(&svg, "<circle"), 9, "one marker per design point");
-        assert_eq!(count(&svg, "<polygon"), 3, "one band per line");
+        // Markers: circles (with a white ring) on the first line, other
+        // shapes on the others; the legend repeats each line's marker.
+        let styles: Vec<SeriesStyle> = (0..3).map(|i| SeriesStyle::of(i, 3)).collect();
+        assert_eq!(count(&svg, "<circle"), 2 * (c.series[0].points.len() + 1));
+        // Bands, then triangles (third line) and its legend entry.
+        assert_eq!(count(&svg, "<polygon"), 3 + c.series[2].points.len() + 1);
+        assert!(styles.windows(2).all(|w| w[0].width >= w[1].width), "widest first");
+        for (i, a) in styles.iter().enumerate() {
+            for b in &styles[i + 1..] {
+                assert!(a.shape != b.shape && a.dash != b.dash && a.color != b.color);
+            }
+        }
         assert!(svg.contains("baseline: delivered_total.wagons vs port.alat.berths.rail_ferry"));
         assert!(svg.contains("delivered_total.wagons (wagons)"), "y axis with its unit");
         assert!(svg.contains("port.alat.berths.rail_ferry (berths)"), "x axis with its unit");
-        assert!(svg.contains("weather.storm_rate_multiplier = 0.5"), "legend");
+        // The legend's title (the key with its unit) once, then the values.
+        assert_eq!(
+            count(&svg, "weather.storm_rate_multiplier (x baseline)"),
+            1,
+            "legend title once"
+        );
+        assert_eq!(count(&svg, ">\n0.5\n</text>"), 1, "legend entry");
         assert!(
             svg.contains("interdiction.incident_probability = 0."),
             "held axis in the subtitle"

@@ -45,6 +45,17 @@ pub(crate) fn sweep(n: u64) -> SweepDoc {
     *doc
 }
 
+/// A Latin hypercube of `samples` points over the baseline's sweep axes.
+pub(crate) fn latin(samples: u32, n: u64) -> SweepDoc {
+    let text = caspian_montecarlo::BASELINE_TOML;
+    let study = Study::sweep(text, "baseline", None, Vec::new(), Some(samples)).unwrap();
+    let rec = records(&study, n);
+    let units = kpi_units(&study.plan, &rec[0].kpi_names);
+    let doc = sweep_doc(&StudyHeader::of(&study, StudyKind::Sweep, n), rec, &units, None);
+    let ResultDoc::Sweep(doc) = roundtrip(Document::Sweep(doc)) else { panic!("a sweep") };
+    *doc
+}
+
 /// The baseline against the severe winter, as `caspian compare` builds it.
 pub(crate) fn compare(n: u64) -> CompareDoc {
     let studies = [

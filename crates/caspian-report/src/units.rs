@@ -14,6 +14,21 @@ pub fn kpi_label(kpi: &str, unit: &str) -> String {
     }
 }
 
+/// What a KPI measures, from the KPI schema's one-line description (empty
+/// for a name with no family).
+pub fn kpi_description(kpi: &str) -> &'static str {
+    caspian_montecarlo::schema::family_of(kpi).map_or("", |f| f.description)
+}
+
+/// `kpi (unit): description`, for a facet's or a panel's title: the key a
+/// user types, its unit and what it measures.
+pub fn kpi_title(kpi: &str, unit: &str) -> String {
+    match kpi_description(kpi) {
+        "" => kpi_label(kpi, unit),
+        d => format!("{}: {d}", kpi_label(kpi, unit)),
+    }
+}
+
 /// The unit of a sweepable key ([`SweepKey::unit`]); empty for text that is
 /// not a sweepable key.
 pub fn axis_unit(key: &str) -> &'static str {
@@ -28,6 +43,25 @@ pub fn axis_label(key: &str) -> String {
     }
 }
 
+/// A whole number thousands separated (`8,000`); other numbers as
+/// [`fmt_num`].
+pub fn fmt_whole(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 { separated(x) } else { fmt_num(x) }
+}
+
+/// `x` rounded to a whole number, with thousands separators.
+fn separated(x: f64) -> String {
+    let s = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if x < 0.0 && out.chars().any(|c| c != '0') { format!("-{out}") } else { out }
+}
+
 /// A number for people: thousands separated, a sensible number of
 /// decimals, `-` when undefined.
 pub fn fmt_num(x: f64) -> String {
@@ -36,15 +70,7 @@ pub fn fmt_num(x: f64) -> String {
     }
     let a = x.abs();
     if a >= 10_000.0 {
-        let s = format!("{:.0}", a);
-        let mut out = String::new();
-        for (i, ch) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(ch);
-        }
-        if x < 0.0 { format!("-{out}") } else { out }
+        separated(x)
     } else if a >= 100.0 {
         format!("{x:.1}")
     } else if a >= 1.0 {
@@ -70,6 +96,11 @@ mod tests {
         assert_eq!(kpi_label("incidents", "crossings"), "incidents (crossings)");
         assert_eq!(kpi_label("x", ""), "x");
         assert_eq!(
+            kpi_title("delivered_total.oil", "t"),
+            "delivered_total.oil (t): units of this cargo accepted into storages from vessels"
+        );
+        assert_eq!(kpi_title("no_such", ""), "no_such");
+        assert_eq!(
             axis_label("port.alat.berths.rail_ferry"),
             "port.alat.berths.rail_ferry (berths)"
         );
@@ -83,5 +114,9 @@ mod tests {
         assert_eq!(fmt_num(0.5), "0.5000");
         assert_eq!(fmt_num(0.00001), "1.00e-5");
         assert_eq!(fmt_num(f64::NAN), "-");
+        assert_eq!(fmt_whole(8000.0), "8,000");
+        assert_eq!(fmt_whole(-1_234_567.0), "-1,234,567");
+        assert_eq!(fmt_whole(1.0), "1");
+        assert_eq!(fmt_whole(0.5), "0.5000");
     }
 }

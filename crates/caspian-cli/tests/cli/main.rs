@@ -17,6 +17,7 @@ mod limits;
 mod memory;
 mod outputs;
 mod rare_events;
+mod report_charts;
 mod report_in_browser;
 mod resume;
 mod saturation;

@@ -165,7 +165,72 @@ fn reports_render_in_chromium_with_every_chart_and_a_silent_console() {
         &dir,
     );
     check_page(&dir.join("cmp/report.html"), 1, &dir);
+
+    // The new charts, looked at: a Latin hypercube's report with its
+    // tornado charts, a comparison faceted by the KPIs `--kpi` selects.
+    ok_output(&["sweep", &base, "--lhs", "10", "-n", "2", "-q", "--report", "lhs"], &dir);
+    check_page(&dir.join("lhs/report.html"), 4, &dir);
+    let cmp = [
+        "compare",
+        &base,
+        &scenario("severe_winter.toml"),
+        "-n",
+        "8",
+        "-q",
+        "--json",
+        "cmp.json",
+        "--kpi",
+        "delivered_total.*",
+        "--kpi",
+        "incidents",
+        "--report",
+        "cmpk",
+    ];
+    ok_output(&cmp, &dir);
+    check_page(&dir.join("cmpk/report.html"), 1, &dir);
+    // Each chart alone, as the browser draws it: the marks that carry the
+    // new information must be on screen in their colours.
+    let plot = |args: &[&str]| ok_output(args, &dir);
+    plot(&["plot", "cmp.json", "--out", "facets.svg"]);
+    // The one policy's whiskers (the first colour, blue) show in every facet.
+    let px = colour_pixels(&dir.join("facets.svg"), &dir);
+    assert!(px(&[0, 114, 178]) > 100, "policy whiskers on screen");
+    let rug_args = [
+        "plot",
+        "run.json",
+        "--kpi",
+        "delivered_total.oil",
+        "--replications-csv",
+        "reps.csv",
+        "--target",
+        "1712000",
+        "--out",
+        "rug.svg",
+    ];
+    plot(&rug_args);
+    let marks = std::fs::read_to_string(dir.join("rug.svg")).unwrap().matches("#AA003C").count();
+    let px = colour_pixels(&dir.join("rug.svg"), &dir);
+    assert!(marks <= 1 || px(&[170, 0, 60]) > 10 * (marks - 1), "the tail's rug on screen");
+    ok_output(&["sweep", &base, "-n", "2", "-q", "--json", "sw.json"], &dir);
+    plot(&["plot", "sw.json", "--kpi", "delivered_total.wagons", "--out", "lines.svg"]);
+    let px = colour_pixels(&dir.join("lines.svg"), &dir);
+    for c in [[0, 114, 178], [213, 94, 0], [0, 158, 115]] {
+        assert!(px(&c) > 200, "line {c:?} visible");
+    }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Screenshots an SVG file in Chromium; returns a counter of the pixels
+/// within a small distance of a colour.
+fn colour_pixels(svg: &Path, dir: &Path) -> impl Fn(&[u8; 3]) -> usize + use<> {
+    let shot = svg.with_extension("png");
+    chromium(svg, &[format!("--screenshot={}", shot.display())], dir);
+    let (_, _, px) = decode(&shot);
+    move |c: &[u8; 3]| {
+        px.iter()
+            .filter(|p| (0..3).all(|i| (i32::from(p[i]) - i32::from(c[i])).abs() <= 12))
+            .count()
+    }
 }
 
 #[test]
@@ -191,7 +256,8 @@ fn plot_and_report_write_charts_and_refuse_bad_input_with_exit_2() {
     ok_output(&["trace", "--csv", "trace.csv"], &dir);
     let svg = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
     ok_output(&["plot", "sweep.json", "--kpi", "delivered_total.wagons", "--out", "s.svg"], &dir);
-    assert_eq!(svg("s.svg").matches("<circle").count(), 9);
+    // The first line's markers are ringed circles (3 points and the legend's).
+    assert_eq!(svg("s.svg").matches("<circle").count(), 2 * (3 + 1));
     ok_output(
         &[
             "plot",

@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 
 use caspian_montecarlo::document::{CompareDoc, RANKING_HEADER};
 
-use super::page::{Page, patterns, story_section, target_fact};
+use super::page::{
+    Page, headline_cards, patterns, sentences, story_section, target_fact, with_unit,
+};
 use super::{DEFAULT_COMPARE_KPIS, Report, ReportInputs, esc};
 use crate::error::ReportError;
 use crate::forest::{forest, forest_svg};
@@ -19,6 +21,27 @@ pub(super) fn compare_report(
     let names: Vec<&str> = d.scenarios.iter().map(|s| s.name.as_str()).collect();
     let title = format!("caspian-sim comparison report: {}", names.join(" vs "));
     let _ = writeln!(page.body, "<h1>{}</h1>", esc(&title));
+    let base = &d.summaries[0];
+    let cards = headline_cards(base.iter().map(|(k, s)| (k.as_str(), s.mean)), |k| {
+        let s = &base[k];
+        let diffs: Vec<String> = d
+            .differences
+            .iter()
+            .filter_map(|diff| {
+                let v = diff.kpis.get(k)?;
+                Some(format!(
+                    "{}: {}{} (95% CI {} to {})",
+                    d.scenarios[diff.scenario].name,
+                    if v.mean_diff > 0.0 { "+" } else { "" },
+                    fmt_num(v.mean_diff),
+                    fmt_num(v.ci95_low),
+                    fmt_num(v.ci95_high)
+                ))
+            })
+            .collect();
+        (format!("{} (base)", with_unit(s.mean, &s.unit)), diffs.join("; "))
+    });
+    page.headline(&cards);
     page.h2("summary", "Scenario summary");
     let mut facts = vec![
         ("seed", format!("{} (shared: common random numbers)", d.seed)),
@@ -34,7 +57,7 @@ pub(super) fn compare_report(
     page.h2("charts", "Charts");
     let f = forest(d, &patterns(inputs, &DEFAULT_COMPARE_KPIS))?;
     let svg = forest_svg(&f)?;
-    page.chart(&svg, &format!("{} X axis: {}.", f.subtitle().join(" "), f.x_label()));
+    page.chart(&svg, &sentences(&f.subtitle()));
     if let Some(s) = inputs.trace {
         story_section(&mut page, Some(s), &d.scenarios[0].name)?;
     }
@@ -43,15 +66,13 @@ pub(super) fn compare_report(
         let p = &d.scenarios[diff.scenario];
         let _ =
             writeln!(page.body, "<h3>{} minus {}</h3>", esc(&p.name), esc(&d.scenarios[0].name));
-        let mut sig = Vec::new();
-        let rows: Vec<Vec<String>> = diff
+        let rows: Vec<(String, Vec<String>, bool)> = diff
             .kpis
             .iter()
             .filter(|(_, v)| v.n > 0)
             .map(|(k, v)| {
-                sig.push(v.is_significant());
                 let mean = |i: usize| d.summaries[i].get(k).map_or(f64::NAN, |s| s.mean);
-                vec![
+                let cells = vec![
                     k.clone(),
                     v.unit.clone(),
                     fmt_num(mean(0)),
@@ -60,10 +81,11 @@ pub(super) fn compare_report(
                     format!("{} to {}", fmt_num(v.ci95_low), fmt_num(v.ci95_high)),
                     if v.is_significant() { "yes".into() } else { "no".into() },
                     fmt_num(v.variance_reduction),
-                ]
+                ];
+                (k.clone(), cells, v.is_significant())
             })
             .collect();
-        page.table(
+        page.grouped_table(
             &[
                 "KPI",
                 "unit",
@@ -75,7 +97,6 @@ pub(super) fn compare_report(
                 "CRN variance reduction",
             ],
             &rows,
-            &sig,
         );
     }
     if d.scenarios.len() > 2 {

@@ -1,6 +1,9 @@
-//! The HTML report: one self-contained page per result, with the scenario
-//! summary, the charts that fit the result's kind, the KPI table with
-//! confidence intervals and the provenance block.
+//! The HTML report: one self-contained page per result, opening with a
+//! panel of the headline numbers (`caspian_montecarlo::headline`, the
+//! terminal's choice, and a run's `--target` probabilities), then the
+//! scenario summary, the charts that fit the result's kind (those of the
+//! KPIs `--kpi` selects), the KPI table with confidence intervals grouped by
+//! family (long groups folded in `<details>`), and the provenance block.
 //!
 //! The page has inline CSS and inline SVG only: no scripts, no fonts, no
 //! images or style sheets to fetch, so it opens offline and can be mailed
@@ -110,8 +113,28 @@ mod tests {
         assert_eq!(r.charts, 2, "delivered_total.oil and .wagons");
         assert_eq!(count(&r.html, "<svg"), r.charts);
         assert!(r.html.contains("P(delivered_total.oil &lt; 1,000,000,000 t) = 1.000"));
-        assert_eq!(count(&r.html, "<tr>") - 1, doc.kpis.len() + 6, "KPI rows + facts");
+        assert_eq!(count(&r.html, "<td class=\"k\">"), doc.kpis.len(), "one row per KPI");
+        // The headline panel opens the page, with the terminal's choice.
+        let names =
+            caspian_montecarlo::headline(doc.kpis.iter().map(|(k, s)| (k.as_str(), s.mean)));
+        assert_eq!(count(&r.html, "<div class=\"card"), names.len());
+        assert!(r.html.find("id=\"headline\"").unwrap() < r.html.find("id=\"summary\"").unwrap());
         assert!(r.html.contains(doc.provenance.scenario_sha256.as_deref().unwrap()));
+        // A `--target` probability of the document: a card, and the chart's
+        // target line when the report is given none.
+        let mut with_target = doc.clone();
+        with_target.targets.push(caspian_montecarlo::document::TargetProbability {
+            kpi: "delivered_total.wagons".into(),
+            condition: ">=20000".into(),
+            p_meet: 0.9,
+            ci95_low: 0.7,
+            ci95_high: 0.97,
+            n: 20,
+        });
+        let plain = ReportInputs { replications: Some(&reps), ..ReportInputs::default() };
+        let r = report(&ResultDoc::Run(Box::new(with_target)), &plain).unwrap();
+        assert!(r.html.contains("P(delivered_total.wagons &gt;=20000)"));
+        assert!(r.html.contains("target 20,000: P(miss)"));
         // Without replications: a note instead of charts.
         let r = report(&ResultDoc::Run(Box::new(doc)), &ReportInputs::default()).unwrap();
         assert_eq!(r.charts, 0);
@@ -129,6 +152,15 @@ mod tests {
         self_contained(&r.html);
         assert_eq!((r.charts, count(&r.html, "<svg")), (1, 1));
         assert!(r.html.contains("severe_winter minus baseline"));
+    }
+
+    #[test]
+    fn a_latin_hypercube_report_adds_one_tornado_per_charted_kpi() {
+        let doc = crate::testdata::latin(10, 2);
+        let r = report(&ResultDoc::Sweep(Box::new(doc)), &ReportInputs::default()).unwrap();
+        self_contained(&r.html);
+        assert_eq!(r.charts, 4, "two sweep charts and two tornados");
+        assert_eq!(count(&r.html, ": what drives delivered_total."), 2);
     }
 
     #[test]

@@ -3,14 +3,15 @@
 
 use std::fmt::Write as _;
 
-use caspian_montecarlo::document::{Provenance, WithUnit};
+use caspian_montecarlo::document::{Provenance, TargetProbability, WithUnit};
+use caspian_montecarlo::schema::{FAMILIES, family_of};
 use caspian_montecarlo::sequential::TargetReport;
 use caspian_montecarlo::stats::Summary;
 
 use super::{Report, ReportInputs, esc};
 use crate::error::ReportError;
 use crate::story::{Story, story_svg};
-use crate::units::fmt_num;
+use crate::units::{fmt_num, kpi_description};
 
 const CSS: &str = "
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1a1a1a;
@@ -31,10 +32,89 @@ table.facts td { text-align: left; }
 figure.chart { margin: 16px 0 28px; padding: 0; }
 figure.chart svg { max-width: 100%; height: auto; border: 1px solid #e0e0e0; }
 figcaption { color: #444; font-size: 0.92rem; margin-top: 4px; }
+div.headline { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px; margin: 8px 0 12px; }
+div.card { border: 1px solid #d0d0d0; border-top: 4px solid #0072b2; padding: 8px 12px; background: #fafcfe; }
+div.card.risk { border-top-color: #d55e00; }
+div.card .k { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.85rem; }
+div.card .what { color: #555; font-size: 0.8rem; }
+div.card .v { font-size: 1.45rem; font-weight: 600; margin: 2px 0; }
+div.card .d { color: #444; font-size: 0.85rem; }
+details { margin: 6px 0; }
+details > summary { cursor: pointer; font-weight: 600; padding: 3px 0; }
+details > summary .what { font-weight: 400; color: #555; }
 dl.prov { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; font-size: 0.9rem; }
 dl.prov dt { font-weight: 600; }
 dl.prov dd { margin: 0; font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
 ";
+
+/// Groups of at most this many rows start unfolded.
+pub(super) const OPEN_ROWS: usize = 6;
+
+/// A KPI table's row: the KPI, its cells (the KPI first) and whether it is
+/// highlighted.
+pub(super) type KpiRow = (String, Vec<String>, bool);
+
+/// One card of the summary panel.
+pub(super) struct Card {
+    /// The KPI (or the condition).
+    pub(super) key: String,
+    /// What it measures (from the KPI schema).
+    pub(super) what: String,
+    /// The headline value with its unit.
+    pub(super) value: String,
+    /// Its interval or spread.
+    pub(super) detail: String,
+    /// Whether it is a risk (a target's probability, a loss).
+    pub(super) risk: bool,
+}
+
+/// The cards of the headline KPIs (by [`caspian_montecarlo::headline`],
+/// the same choice as the terminal tables) among `kpis`, each given its
+/// value and detail by `card`.
+pub(super) fn headline_cards<'a>(
+    kpis: impl IntoIterator<Item = (&'a str, f64)>,
+    card: impl Fn(&str) -> (String, String),
+) -> Vec<Card> {
+    caspian_montecarlo::headline(kpis)
+        .into_iter()
+        .map(|k| {
+            let (value, detail) = card(k);
+            let risk = family_of(k).is_some_and(|f| {
+                matches!(
+                    f.stem(),
+                    "incidents" | "vessels_lost" | "cargo_lost" | "corridor_closure_h"
+                )
+            });
+            Card { key: k.to_string(), what: kpi_description(k).to_string(), value, detail, risk }
+        })
+        .collect()
+}
+
+/// The cards of a run's `--target` probabilities.
+pub(super) fn target_cards(targets: &[TargetProbability]) -> Vec<Card> {
+    targets
+        .iter()
+        .map(|t| Card {
+            key: format!("P({} {})", t.kpi, t.condition),
+            what: "probability that a replication meets the target".into(),
+            value: format!("{:.3}", t.p_meet),
+            detail: format!("95% CI {:.3} to {:.3}; {} replications", t.ci95_low, t.ci95_high, t.n),
+            risk: true,
+        })
+        .collect()
+}
+
+/// A chart's subtitle lines as a caption: one sentence per line.
+pub(super) fn sentences(lines: &[String]) -> String {
+    let ended: Vec<String> =
+        lines.iter().map(|l| if l.ends_with('.') { l.clone() } else { format!("{l}.") }).collect();
+    ended.join(" ")
+}
+
+/// A value with its unit, for a card.
+pub(super) fn with_unit(x: f64, unit: &str) -> String {
+    if unit.is_empty() || !x.is_finite() { fmt_num(x) } else { format!("{} {unit}", fmt_num(x)) }
+}
 
 /// A page being written.
 pub(super) struct Page {
@@ -87,6 +167,86 @@ impl Page {
             self.body.push_str("</tr>\n");
         }
         self.body.push_str("</table>\n");
+    }
+
+    /// The summary panel that opens a report: one card per headline
+    /// number.
+    pub(super) fn headline(&mut self, cards: &[Card]) {
+        if cards.is_empty() {
+            return;
+        }
+        self.h2("headline", "Headline numbers");
+        self.body.push_str("<div class=\"headline\">\n");
+        for c in cards {
+            let class = if c.risk { "card risk" } else { "card" };
+            let _ = writeln!(
+                self.body,
+                "<div class=\"{class}\"><div class=\"k\">{}</div><div class=\"what\">{}</div>\
+                 <div class=\"v\">{}</div><div class=\"d\">{}</div></div>",
+                esc(&c.key),
+                esc(&c.what),
+                esc(&c.value),
+                esc(&c.detail)
+            );
+        }
+        self.body.push_str("</div>\n");
+    }
+
+    /// A table of one row per KPI, grouped by KPI family (schema order),
+    /// each group under a `<details>` whose summary names the family and
+    /// what it measures; groups of more than [`OPEN_ROWS`] rows start
+    /// folded. `rows` are `(kpi, cells, highlighted)`; the first cell is the
+    /// KPI.
+    pub(super) fn grouped_table(&mut self, header: &[&str], rows: &[KpiRow]) {
+        let group_of = |k: &str| family_of(k).map(|f| f.pattern);
+        let mut groups: Vec<(Option<&'static str>, Vec<&KpiRow>)> = Vec::new();
+        for r in rows {
+            let g = group_of(&r.0);
+            match groups.iter_mut().find(|(h, _)| *h == g) {
+                Some((_, v)) => v.push(r),
+                None => groups.push((g, vec![r])),
+            }
+        }
+        let rank = |g: &Option<&str>| {
+            g.and_then(|p| FAMILIES.iter().position(|f| f.pattern == p)).unwrap_or(usize::MAX)
+        };
+        groups.sort_by_key(|(g, _)| rank(g));
+        for (g, members) in groups {
+            let (name, what) = match g.and_then(|p| FAMILIES.iter().find(|f| f.pattern == p)) {
+                Some(f) => (f.pattern.to_string(), f.description.to_string()),
+                None => ("other".to_string(), "KPIs outside the schema".to_string()),
+            };
+            let open = if members.len() <= OPEN_ROWS { " open" } else { "" };
+            let _ = writeln!(
+                self.body,
+                "<details class=\"family\"{open}><summary><span class=\"k\">{}</span> \
+                 <span class=\"what\">{} ({} KPIs)</span></summary>",
+                esc(&name),
+                esc(&what),
+                members.len()
+            );
+            let cells: Vec<Vec<String>> = members.iter().map(|r| r.1.clone()).collect();
+            let sig: Vec<bool> = members.iter().map(|r| r.2).collect();
+            self.table(header, &cells, &sig);
+            self.body.push_str("</details>\n");
+        }
+    }
+
+    /// Starts a folded section (`<details>`) when `rows` is more than
+    /// [`OPEN_ROWS`]; returns whether it did ([`Page::end_fold`] closes it).
+    pub(super) fn fold(&mut self, summary: &str, rows: usize) -> bool {
+        if rows <= OPEN_ROWS * 2 {
+            return false;
+        }
+        let _ = writeln!(self.body, "<details><summary>{} ({rows} rows)</summary>", esc(summary));
+        true
+    }
+
+    /// Closes what [`Page::fold`] opened.
+    pub(super) fn end_fold(&mut self, folded: bool) {
+        if folded {
+            self.body.push_str("</details>\n");
+        }
     }
 
     pub(super) fn warnings(&mut self, warnings: &[String]) {

@@ -5,7 +5,10 @@ use std::fmt::Write as _;
 
 use caspian_montecarlo::document::RunDoc;
 
-use super::page::{Page, SUMMARY_HEADER, patterns, story_section, summary_row, target_fact};
+use super::page::{
+    Page, SUMMARY_HEADER, headline_cards, patterns, story_section, summary_row, target_cards,
+    target_fact, with_unit,
+};
 use super::{DEFAULT_CHART_KPIS, Report, ReportInputs, esc};
 use crate::distribution::{distribution, distribution_svg};
 use crate::error::ReportError;
@@ -16,6 +19,20 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
     let mut page = Page { body: String::new(), charts: 0 };
     let title = format!("caspian-sim run report: {}", d.scenario);
     let _ = writeln!(page.body, "<h1>{}</h1>", esc(&title));
+    let mut cards = headline_cards(d.kpis.iter().map(|(k, s)| (k.as_str(), s.mean)), |k| {
+        let s = &d.kpis[k];
+        (
+            with_unit(s.mean, &s.unit),
+            format!(
+                "95% CI {} to {}; mean of {} replications",
+                fmt_num(s.ci95_low),
+                fmt_num(s.ci95_high),
+                s.n
+            ),
+        )
+    });
+    cards.extend(target_cards(&d.targets));
+    page.headline(&cards);
     page.h2("summary", "Scenario summary");
     let mut facts = vec![
         ("scenario", d.scenario.clone()),
@@ -36,8 +53,16 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
         Some(reps) => {
             for k in &kpis {
                 reps.check_against(d, k)?;
-                let target = inputs.targets.iter().find(|(t, _)| t == k).map(|&(_, v)| v);
-                let dist = distribution(&d.scenario, k, &d.kpis[k].unit, &reps.column(k)?, target)?;
+                let target =
+                    inputs.targets.iter().find(|(t, _)| t == k).map(|&(_, v)| v).or_else(|| {
+                        d.targets.iter().find(|t| t.kpi == *k).and_then(|t| threshold(&t.condition))
+                    });
+                let values = reps.column(k)?;
+                if values.iter().all(|v| !v.is_finite()) {
+                    page.note(&format!("{k} is undefined in every replication: no chart."));
+                    continue;
+                }
+                let dist = distribution(&d.scenario, k, &d.kpis[k].unit, &values, target)?;
                 let svg = distribution_svg(&dist)?;
                 let mut caption = format!(
                     "Distribution of {k} over {} replications; mean {} {}.",
@@ -59,8 +84,15 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
     }
     story_section(&mut page, inputs.trace, &d.scenario)?;
     page.h2("kpis", "KPIs with 95% confidence intervals");
-    let rows: Vec<Vec<String>> = d.kpis.iter().map(|(k, s)| summary_row(k, s)).collect();
-    page.table(&SUMMARY_HEADER, &rows, &[]);
+    let rows: Vec<(String, Vec<String>, bool)> =
+        d.kpis.iter().map(|(k, s)| (k.clone(), summary_row(k, s), false)).collect();
+    page.grouped_table(&SUMMARY_HEADER, &rows);
     page.provenance(&d.provenance, &[("seed", d.seed.to_string()), ("source", d.source.clone())]);
     Ok(page.finish(&title))
+}
+
+/// The number of a `--target` condition (`>=1500000` gives 1500000), for
+/// the distribution chart's target line when the report is given none.
+fn threshold(condition: &str) -> Option<f64> {
+    condition.trim().trim_start_matches(['<', '>', '=']).trim().parse().ok()
 }

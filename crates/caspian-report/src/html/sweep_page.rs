@@ -1,22 +1,51 @@
-//! The report of a sweep: the design, one chart per KPI against the first
-//! axis, and per-KPI tables by design point.
+//! The report of a sweep: the headline numbers over the points, the design,
+//! one chart per KPI against the first axis (and for a Latin hypercube one
+//! tornado chart per KPI), and per-KPI tables by design point.
 
 use std::fmt::Write as _;
 
 use caspian_montecarlo::design::DesignKind;
 use caspian_montecarlo::document::SweepDoc;
 
-use super::page::{Page, patterns, story_section, target_fact};
+use super::page::{
+    Page, headline_cards, patterns, sentences, story_section, target_fact, with_unit,
+};
 use super::{DEFAULT_CHART_KPIS, Report, ReportInputs, esc};
 use crate::error::ReportError;
 use crate::input::select_kpis;
 use crate::sweep::{SweepRequest, describe, sweep_series, sweep_svg};
+use crate::tornado::{tornado, tornado_svg};
 use crate::units::{axis_label, fmt_num};
 
 pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Report, ReportError> {
     let mut page = Page { body: String::new(), charts: 0 };
     let title = format!("caspian-sim sweep report: {}", d.scenario);
     let _ = writeln!(page.body, "<h1>{}</h1>", esc(&title));
+    let first = d.points.first().map(|p| &p.kpis);
+    let cards = headline_cards(
+        first.into_iter().flat_map(|k| k.iter().map(|(k, s)| (k.as_str(), s.mean))),
+        |k| {
+            let means: Vec<(usize, f64, &str)> = d
+                .points
+                .iter()
+                .filter_map(|p| p.kpis.get(k).map(|s| (p.index, s.mean, s.unit.as_str())))
+                .filter(|x| x.1.is_finite())
+                .collect();
+            let lo = means.iter().min_by(|a, b| a.1.total_cmp(&b.1));
+            let hi = means.iter().max_by(|a, b| a.1.total_cmp(&b.1));
+            match (lo, hi) {
+                (Some(lo), Some(hi)) => (
+                    format!("{} to {}", fmt_num(lo.1), with_unit(hi.1, lo.2)),
+                    format!(
+                        "means over the points: lowest at point {}, highest at point {}",
+                        lo.0, hi.0
+                    ),
+                ),
+                _ => ("-".into(), "undefined at every point".into()),
+            }
+        },
+    );
+    page.headline(&cards);
     page.h2("summary", "Scenario summary");
     let design = match d.design {
         DesignKind::FullFactorial => "full factorial".to_string(),
@@ -60,8 +89,18 @@ pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Re
             continue;
         }
         let svg = sweep_svg(&c)?;
-        page.chart(&svg, &format!("{} {}", c.subtitle().join(" "), describe(&c)));
+        page.chart(&svg, &format!("{} {}", sentences(&c.subtitle()), describe(&c)));
         charts.push(k.clone());
+    }
+    if matches!(d.design, DesignKind::LatinHypercube { .. }) {
+        page.h2("sensitivity", "Sensitivity (what drives each KPI)");
+        for k in &kpis {
+            let t = tornado(d, k)?;
+            page.chart(
+                &tornado_svg(&t)?,
+                &format!("{} {}", sentences(&t.subtitle()), t.describe()),
+            );
+        }
     }
     story_section(&mut page, inputs.trace, &d.scenario)?;
     page.h2("kpis", "KPIs with 95% confidence intervals, by design point");
@@ -90,7 +129,9 @@ pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Re
                 r
             })
             .collect();
+        let folded = page.fold(&format!("{k} by design point"), rows.len());
         page.table(&header, &rows, &[]);
+        page.end_fold(folded);
     }
     page.provenance(&d.provenance, &[("seed", d.seed.to_string()), ("source", d.source.clone())]);
     Ok(page.finish(&title))

@@ -1,0 +1,264 @@
+//! The charts of `caspian plot` and `caspian report` as a reader needs them:
+//! the comparison faceted by KPI, charts that follow `--kpi`, histogram bins
+//! on whole cargo lots, the tail of the risk chart, a tornado chart for a
+//! Latin hypercube, the headline panel with `--target` probabilities, the
+//! KPI table grouped by family, and option errors in words.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{fails, ok_output, scenario, scratch};
+
+fn json(dir: &Path, name: &str) -> Value {
+    serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
+}
+
+fn text(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// One column of a CSV written by `caspian run --csv`.
+fn column(csv: &str, name: &str) -> Vec<f64> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let i = header.iter().position(|h| *h == name).unwrap();
+    lines.map(|l| l.split(',').nth(i).unwrap().parse().unwrap()).collect()
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+#[test]
+fn the_comparison_has_one_facet_per_selected_kpi_titled_from_the_schema() {
+    let dir = scratch("charts-compare");
+    let base = scenario("baseline.toml");
+    let args = [
+        "compare",
+        &base,
+        &scenario("severe_winter.toml"),
+        "-n",
+        "8",
+        "-q",
+        "--json",
+        "cmp.json",
+        "--kpi",
+        "delivered_total.*",
+        "--kpi",
+        "transit_h.oil.mean",
+        "--report",
+        "rep",
+    ];
+    ok_output(&args, &dir);
+    let doc = json(&dir, "cmp.json");
+    let base_kpis = doc["summaries"][0].as_object().unwrap();
+    let chosen: Vec<&String> = base_kpis
+        .keys()
+        .filter(|k| k.starts_with("delivered_total.") || *k == "transit_h.oil.mean")
+        .collect();
+    let html = text(&dir, "rep/report.html");
+    assert_eq!(html.matches("<figure class=\"chart\"").count(), 1);
+    // One facet per chosen KPI: its title (key, unit, description) and its
+    // own x axis in the KPI's unit.
+    for k in &chosen {
+        let unit = base_kpis[k.as_str()]["unit"].as_str().unwrap();
+        let title = format!(">\n{k} ({unit}): ");
+        assert_eq!(html.matches(&title).count(), 1, "facet of {k}");
+    }
+    assert_eq!(html.matches(">\npolicy minus base (").count(), chosen.len(), "one axis per facet");
+    assert_eq!(html.matches(">\npolicy minus base\n</text>").count(), 1, "legend title once");
+    assert!(!html.contains("% of the base"), "no shared relative axis");
+
+    // `caspian plot` draws the same facets from the JSON.
+    let plot = ["plot", "cmp.json", "--kpi", "transit_h.*", "--out", "f.svg"];
+    ok_output(&plot, &dir);
+    let svg = text(&dir, "f.svg");
+    let transit = base_kpis.keys().filter(|k| k.starts_with("transit_h.")).count();
+    assert_eq!(svg.matches(">\npolicy minus base (h)").count(), transit);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn report_charts_follow_kpi_on_run_and_sweep() {
+    let dir = scratch("charts-kpi");
+    let args = ["run", "-n", "10", "-q", "--kpi", "transit_h.oil.mean", "--report", "r"];
+    ok_output(&args, &dir);
+    let html = text(&dir, "r/report.html");
+    assert_eq!(html.matches("<figure class=\"chart\"").count(), 1, "only the chosen KPI");
+    assert!(html.contains("distribution of transit_h.oil.mean"));
+    assert!(!html.contains("distribution of delivered_total"));
+    let base = scenario("baseline.toml");
+    let args = ["sweep", &base, "-n", "2", "-q", "--kpi", "berth_calls.alat.*", "--report", "s"];
+    ok_output(&args, &dir);
+    let html = text(&dir, "s/report.html");
+    // Matching KPIs that are identically zero still get their chart.
+    let charted = html.matches("<figure class=\"chart\"").count();
+    assert_eq!(charted, 3, "rail_ferry, roro and container calls at Alat");
+    assert!(html.contains("berth_calls.alat.rail_ferry vs"));
+    assert!(!html.contains("delivered_total.wagons vs"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn histograms_of_cargo_bin_on_whole_lots_and_the_risk_chart_shows_its_tail() {
+    let dir = scratch("charts-lots");
+    ok_output(&["run", "-n", "30", "-q", "--json", "run.json", "--csv", "reps.csv"], &dir);
+    let csv = text(&dir, "reps.csv");
+    let doc = json(&dir, "run.json");
+    for (kpi, unit) in [("delivered_total.oil", "t"), ("delivered_total.wagons", "wagons")] {
+        let values = column(&csv, kpi);
+        let lot = values.iter().fold(0, |g, v| gcd(g, *v as u64));
+        assert!(lot >= 1 && values.iter().all(|v| v.fract() == 0.0), "{kpi}: whole amounts");
+        let target = doc["kpis"][kpi]["p50"].as_f64().unwrap();
+        let t = target.to_string();
+        let args = [
+            "plot",
+            "run.json",
+            "--kpi",
+            kpi,
+            "--replications-csv",
+            "reps.csv",
+            "--target",
+            &t,
+            "--out",
+            "d.svg",
+        ];
+        ok_output(&args, &dir);
+        let svg = text(&dir, "d.svg");
+        let lot_text = format!("whole lots of {} {unit}", thousands(lot));
+        assert!(svg.contains(&lot_text), "{kpi}: {lot_text} in the subtitle");
+        // The tail: one rug mark per replication below the target (more
+        // cargo is better), plus its legend entry.
+        let below = values.iter().filter(|&&v| v < target).count();
+        assert_eq!(svg.matches("stroke=\"#AA003C\"").count(), below + 1, "{kpi}: rug");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `12345` as `12,345`.
+fn thousands(x: u64) -> String {
+    let s = x.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn a_latin_hypercube_report_has_a_tornado_chart_per_kpi() {
+    let dir = scratch("charts-lhs");
+    let base = scenario("baseline.toml");
+    let args = [
+        "sweep",
+        &base,
+        "--lhs",
+        "12",
+        "-n",
+        "2",
+        "-q",
+        "--json",
+        "lhs.json",
+        "--kpi",
+        "delivered_total.*",
+        "--report",
+        "lhs",
+    ];
+    ok_output(&args, &dir);
+    let doc = json(&dir, "lhs.json");
+    let html = text(&dir, "lhs/report.html");
+    let kpis = doc["points"][0]["kpis"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| k.starts_with("delivered_total."))
+        .count();
+    assert_eq!(html.matches("<figure class=\"chart\"").count(), 2 * kpis, "sweep + tornado");
+    assert_eq!(html.matches(": what drives delivered_total.").count(), kpis);
+    assert!(html.contains("id=\"sensitivity\""));
+    // Every swept key is a bar of every tornado.
+    for axis in doc["axes"].as_array().unwrap() {
+        let key = axis["key"].as_str().unwrap();
+        assert!(html.matches(&format!(">\n{key} (")).count() >= kpis, "{key}");
+    }
+    // A full factorial has none.
+    ok_output(&["sweep", &base, "-n", "2", "-q", "--report", "ff"], &dir);
+    assert!(!text(&dir, "ff/report.html").contains("what drives"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_report_opens_with_the_headline_numbers_and_target_probabilities() {
+    let dir = scratch("charts-headline");
+    ok_output(&["run", "-n", "12", "-q", "--json", "run.json"], &dir);
+    // A hand-made `targets` entry, as `caspian run --target` writes it.
+    let mut doc = json(&dir, "run.json");
+    doc["targets"] = serde_json::json!([{
+        "kpi": "delivered_total.oil", "condition": ">=1500000",
+        "p_meet": 0.75, "ci95_low": 0.4677, "ci95_high": 0.9111, "n": 12
+    }]);
+    std::fs::write(dir.join("t.json"), serde_json::to_vec(&doc).unwrap()).unwrap();
+    ok_output(&["report", "t.json", "--out", "t.html"], &dir);
+    let html = text(&dir, "t.html");
+    let panel = html.find("id=\"headline\"").expect("a headline panel");
+    assert!(panel < html.find("id=\"summary\"").unwrap(), "the panel comes first");
+    let card = |k: &str| format!("<div class=\"k\">{k}</div>");
+    let first = html.find("<div class=\"card").unwrap();
+    assert!(
+        html[first..].starts_with(&format!("<div class=\"card\">{}", card("delivered_total.oil")))
+    );
+    // The worst anchorage wait is the one with the highest mean.
+    let kpis = doc["kpis"].as_object().unwrap();
+    let worst = kpis
+        .iter()
+        .filter(|(k, _)| k.starts_with("anchorage_wait_h."))
+        .filter_map(|(k, s)| s["mean"].as_f64().map(|m| (k, m)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap()
+        .0;
+    assert!(html.contains(&card(worst)), "{worst}");
+    assert!(html.contains(&card("P(delivered_total.oil &gt;=1500000)")));
+    assert!(html.contains("<div class=\"v\">0.750</div>"));
+    assert!(html.contains("95% CI 0.468 to 0.911; 12 replications"));
+    // The KPI table: every KPI once, grouped by family under <details>,
+    // long families folded.
+    assert_eq!(html.matches("<td class=\"k\">").count(), kpis.len());
+    let groups = html.matches("<details class=\"family\"").count();
+    let open = html.matches("<details class=\"family\" open>").count();
+    assert!(groups > 5 && open > 0 && open < groups, "{groups} groups, {open} open");
+    assert!(!html.contains("<script"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn option_errors_speak_plainly() {
+    let dir = scratch("charts-errors");
+    ok_output(&["run", "-n", "4", "-q", "--json", "run.json", "--csv", "reps.csv"], &dir);
+    let plot = [
+        "plot",
+        "run.json",
+        "--kpi",
+        "delivered_total.oil",
+        "--replications-csv",
+        "reps.csv",
+        "--target",
+        "1.5Mt",
+        "--out",
+        "x.svg",
+    ];
+    let e = fails(&plot, &dir, 2);
+    assert!(e.contains("expected a number") && e.contains("1.5Mt"), "{e}");
+    assert!(!e.contains("float") && !e.contains("f64"), "{e}");
+    let e = fails(
+        &["report", "run.json", "--target", "delivered_total.oil=lots", "--out", "x.html"],
+        &dir,
+        2,
+    );
+    assert!(e.contains("expected a number") && e.contains("--target"), "{e}");
+    assert!(!dir.join("x.svg").exists() && !dir.join("x.html").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
