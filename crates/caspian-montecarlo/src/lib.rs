@@ -75,6 +75,7 @@ pub use caspian_shipping::sweep::{SweepKey, SweepKeyError};
 
 /// The embedded baseline scenario (TOML), for runs without a file.
 pub use caspian_shipping::BASELINE_TOML;
+pub use caspian_shipping::resolve;
 /// Whether a character is drawn as nothing or drives the terminal (control
 /// and Unicode format characters), and text with such characters written as
 /// `<U+XXXX>`, as the CLI shows them.
