@@ -218,3 +218,6 @@ fn key_path(path: &serde_path_to_error::Path, table: &Table) -> String {
 pub fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -95,9 +95,11 @@ fn plain_got(got: &str) -> String {
 /// close enough to be a likely misspelling.
 pub fn closest<'a>(given: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (given.chars().count() / 3).max(2);
+    // A name cut short (`storm_rate` for `storm_rate_multiplier`) is close too.
+    let distance = |k: &str| if k.starts_with(given) && !given.is_empty() { 1 } else { edit_distance(given, k) };
     known
         .into_iter()
-        .map(|k| (edit_distance(given, k), k))
+        .map(|k| (distance(k), k))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
         .map(|(_, k)| k)
@@ -150,6 +152,7 @@ mod tests {
         assert!(m.contains("\"count\""), "{m}");
         assert_eq!(closest("zzzzzz", ["alat", "kuryk"]), None);
         assert_eq!(closest("rial_ferry", ["tanker", "rail_ferry"]), Some("rail_ferry"));
+        assert_eq!(closest("storm_rate", ["storm_rate_multiplier"]), Some("storm_rate_multiplier"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }
