@@ -15,6 +15,7 @@ mod interrupts;
 mod limits;
 mod memory;
 mod outputs;
+mod overrides;
 mod rare_events;
 mod report_in_browser;
 mod resume;
