@@ -165,6 +165,25 @@ pub fn resolve(
     Ok(Resolved { text, source: origin, scenario, lineage })
 }
 
+/// Resolves a shipped scenario held in memory (`include_str!`), named
+/// `origin`: the `baseline.toml` it extends is the embedded baseline.
+///
+/// # Errors
+/// As [`resolve`]; a parent other than the baseline cannot be read.
+pub fn resolve_shipped(text: &str, origin: &str) -> Result<Resolved, ResolveError> {
+    let root = Path::new(origin);
+    let mut load = |p: &Path| {
+        if p == root {
+            Ok(text.to_string())
+        } else if p.file_name().is_some_and(|n| n == "baseline.toml") {
+            Ok(crate::BASELINE_TOML.to_string())
+        } else {
+            Err(format!("{} is not held in memory", p.display()))
+        }
+    };
+    resolve(Root::File(root), &[], &mut load)
+}
+
 /// `text` as a TOML table, or the TOML reader's message in plain words.
 pub(crate) fn parse_table(text: &str, origin: &str) -> Result<Table, ResolveError> {
     text.parse::<Table>().map_err(|e| ResolveError::Parse {
