@@ -131,17 +131,27 @@ pub fn resolve(
         Root::Baseline => ("embedded baseline".to_string(), crate::BASELINE_TOML.to_string(), None),
         Root::File(p) => (p.display().to_string(), load(p).map_err(ResolveError::Read)?, Some(p)),
     };
-    let mut table = parse_table(&text, &origin)?;
+    let mut table = match parse_table(&text, &origin) {
+        Ok(table) => table,
+        // A value a TOML table cannot hold (an integer past 2^63) may still
+        // fit the scenario, which then reports it with its key; a file that
+        // cannot be a table has no `extends` and takes no override.
+        Err(e) => {
+            let scenario = parse_direct(&text, &origin)?;
+            return if overrides.is_empty() {
+                Ok(Resolved { text, source: origin, scenario, lineage: Lineage::default() })
+            } else {
+                Err(e)
+            };
+        }
+    };
     let mut lineage = Lineage::default();
     let extended = extends::apply(&mut table, &origin, path, load, &mut lineage.extends)?;
     let mut scenario = if extended {
         deserialize(&table).map_err(|message| ResolveError::Parse { origin: origin.clone(), message })?
     } else {
         // The file's own errors, with their line numbers.
-        crate::parse(&text, &origin).map_err(|e| match e {
-            crate::LoadError::Parse { origin, message } => ResolveError::Parse { origin, message },
-            other => ResolveError::Parse { origin: origin.clone(), message: other.to_string() },
-        })?
+        parse_direct(&text, &origin)?
     };
     if !extended && overrides.is_empty() {
         return Ok(Resolved { text, source: origin, scenario, lineage });
@@ -182,6 +192,14 @@ pub fn resolve_shipped(text: &str, origin: &str) -> Result<Resolved, ResolveErro
         }
     };
     resolve(Root::File(root), &[], &mut load)
+}
+
+/// `text` read straight into a [`Scenario`] (its errors with their lines).
+fn parse_direct(text: &str, origin: &str) -> Result<Scenario, ResolveError> {
+    crate::parse(text, origin).map_err(|e| match e {
+        crate::LoadError::Parse { origin, message } => ResolveError::Parse { origin, message },
+        other => ResolveError::Parse { origin: origin.to_string(), message: other.to_string() },
+    })
 }
 
 /// `text` as a TOML table, or the TOML reader's message in plain words.

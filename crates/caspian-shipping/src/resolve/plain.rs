@@ -81,7 +81,12 @@ fn plain_got(got: &str) -> String {
     }
     for kind in ["integer ", "floating point ", "boolean ", "unsigned integer "] {
         if let Some(v) = got.strip_prefix(kind) {
-            return v.trim_matches('`').to_string();
+            // ``integer `1e24` as i128``: a number past every integer type.
+            return match v.strip_prefix('`').and_then(|v| v.split_once('`')) {
+                Some((number, "")) => number.to_string(),
+                Some((number, _)) => format!("{number}, which is too large"),
+                None => v.to_string(),
+            };
         }
     }
     match got {
@@ -134,6 +139,7 @@ mod tests {
             ("invalid type: integer `1`, expected a boolean", "expected true or false, got 1"),
             ("invalid value: integer `-2`, expected u32", "expected a whole number (0 or more), got -2"),
             ("missing field `id`", "missing key \"id\""),
+            ("invalid type: integer `100000000000000000000000` as i128, expected u64", "expected a whole number (0 or more), got 100000000000000000000000, which is too large"),
         ];
         for (serde, plain) in cases {
             assert_eq!(plain_message(serde), plain, "{serde}");
