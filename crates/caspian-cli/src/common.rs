@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use caspian_montecarlo::atomic;
 use caspian_montecarlo::document::Document;
 use caspian_montecarlo::input::InputKind;
-use caspian_montecarlo::sequential::{DEFAULT_PRIMARY, Target};
 use caspian_montecarlo::resolve::{self, Override, Resolved, Root};
+use caspian_montecarlo::sequential::{DEFAULT_PRIMARY, Target};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -114,8 +114,7 @@ impl TargetArgs {
 /// run, the name it goes by in messages and results, and its lineage (for
 /// [`caspian_montecarlo::study::Study::with_lineage`]).
 pub(crate) fn read_scenario(path: Option<&Path>, sets: &[String]) -> Result<Resolved, Failure> {
-    let overrides =
-        sets.iter().map(|s| Override::parse(s, "--set")).collect::<Result<Vec<_>, _>>();
+    let overrides = sets.iter().map(|s| Override::parse(s, "--set")).collect::<Result<Vec<_>, _>>();
     resolve_scenario(path, &overrides.map_err(|e| Failure::Input(e.to_string()))?)
 }
 
@@ -126,9 +125,7 @@ pub(crate) fn resolve_scenario(
     overrides: &[Override],
 ) -> Result<Resolved, Failure> {
     let root = path.map_or(Root::Baseline, Root::File);
-    let mut load = |p: &Path| {
-read_input(p, InputKind::Scenario).map_err(|e| e.to_string())
-    };
+    let mut load = |p: &Path| read_input(p, InputKind::Scenario).map_err(|e| e.to_string());
     resolve::resolve(root, overrides, &mut load).map_err(|e| Failure::Input(e.to_string()))
 }
 

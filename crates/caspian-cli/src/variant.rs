@@ -113,11 +113,10 @@ mod tests {
 
     #[test]
     fn variants_split_at_top_level_commas() {
-        assert_eq!(split_top_level("a=1,b=[1, 2],c={ x = 1, y = \"p,q\" }"), [
-            "a=1",
-            "b=[1, 2]",
-            "c={ x = 1, y = \"p,q\" }"
-        ]);
+        assert_eq!(
+            split_top_level("a=1,b=[1, 2],c={ x = 1, y = \"p,q\" }"),
+            ["a=1", "b=[1, 2]", "c={ x = 1, y = \"p,q\" }"]
+        );
         let v = parse("two:fleet.f.count=5, port.p.berths.tanker=2").unwrap();
         assert_eq!(v.name, "two");
         assert_eq!(v.overrides.len(), 2);

@@ -75,9 +75,9 @@ pub use caspian_shipping::sweep::{SweepKey, SweepKeyError};
 
 /// The embedded baseline scenario (TOML), for runs without a file.
 pub use caspian_shipping::BASELINE_TOML;
-pub use caspian_shipping::resolve;
 /// Whether a character is drawn as nothing or drives the terminal (control
 /// and Unicode format characters), and text with such characters written as
 /// `<U+XXXX>`, as the CLI shows them.
 pub use caspian_shipping::compile::{escape_invisible, invisible};
 pub use caspian_shipping::kpi::schema;
+pub use caspian_shipping::resolve;

@@ -7,9 +7,9 @@
 //! order, which is replication order, and summarised by the same code as a
 //! single run, so the result is bit-identical.
 
-use caspian_shipping::resolve::ParentFile;
 use crate::document::{PartialDoc, RunDoc, StudyHeader, StudyKind, SweepDoc, run_doc, sweep_doc};
 use crate::records::PointRecords;
+use caspian_shipping::resolve::ParentFile;
 
 /// The merged result.
 #[derive(Debug, Clone, PartialEq)]

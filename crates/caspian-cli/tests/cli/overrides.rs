@@ -36,7 +36,8 @@ fn set_gives_bit_identically_the_result_of_the_same_change_in_a_file() {
     }
     ok(&args, &dir);
     ok(&["run", "-n", "6", "-q", "--json", "plain.json"], &dir);
-    let (file, set, plain) = (json(&dir, "file.json"), json(&dir, "set.json"), json(&dir, "plain.json"));
+    let (file, set, plain) =
+        (json(&dir, "file.json"), json(&dir, "set.json"), json(&dir, "plain.json"));
     assert_eq!(file["kpis"], set["kpis"], "--set and the file give the same KPIs");
     assert_eq!(file["seed"], set["seed"]);
     assert_ne!(set["kpis"], plain["kpis"], "the override changes the result");
@@ -109,15 +110,20 @@ fn an_extends_chain_merges_by_id_and_removes() {
     ok(&["run", "a.toml", "-n", "4", "-q", "--json", "a.json"], &dir);
     ok(&["run", "flat.toml", "-n", "4", "-q", "--json", "flat.json"], &dir);
     ok(&["run", "-n", "4", "-q", "--json", "plain.json"], &dir);
-    let (a, flat, plain) = (json(&dir, "a.json"), json(&dir, "flat.json"), json(&dir, "plain.json"));
+    let (a, flat, plain) =
+        (json(&dir, "a.json"), json(&dir, "flat.json"), json(&dir, "plain.json"));
     assert_eq!(a["kpis"], flat["kpis"]);
     assert_eq!(a["scenario"], "a");
     let names = |d: &Value| d["kpis"].as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     let removed = |d: &Value| names(d).iter().filter(|k| k.contains("ferries_aktau_alat")).count();
     assert!(removed(&plain) > 0, "the baseline has the fleet");
     assert_eq!(removed(&a), 0, "the removed fleet has no KPIs");
-    let chain: Vec<&str> =
-        a["provenance"]["extends"].as_array().unwrap().iter().map(|p| p["source"].as_str().unwrap()).collect();
+    let chain: Vec<&str> = a["provenance"]["extends"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["source"].as_str().unwrap())
+        .collect();
     assert_eq!(chain.len(), 2, "{chain:?}");
     assert!(chain[0].ends_with("sub/b.toml") && chain[1].ends_with("baseline.toml"), "{chain:?}");
     // validate follows the chain too.
@@ -129,12 +135,27 @@ fn an_extends_chain_merges_by_id_and_removes() {
 fn bad_overrides_and_chains_are_exit_2_naming_the_key_or_file() {
     let dir = scratch("overrides-errors");
     let cases: [(&[&str], &[&str]); 8] = [
-        (&["--set", "fleet.ferries.count=5"], &["fleet.ferries.count", "unknown fleet \"ferries\"", "\"ferries_kuryk_alat\""]),
-        (&["--set", "port.alat.berths.rial_ferry=3"], &["rial_ferry", "did you mean \"rail_ferry\""]),
-        (&["--set", "fleet.oil_tankers.count=many"], &["fleet.oil_tankers.count", "expected a whole number"]),
+        (
+            &["--set", "fleet.ferries.count=5"],
+            &["fleet.ferries.count", "unknown fleet \"ferries\"", "\"ferries_kuryk_alat\""],
+        ),
+        (
+            &["--set", "port.alat.berths.rial_ferry=3"],
+            &["rial_ferry", "did you mean \"rail_ferry\""],
+        ),
+        (
+            &["--set", "fleet.oil_tankers.count=many"],
+            &["fleet.oil_tankers.count", "expected a whole number"],
+        ),
         (&["--set", "scenario.horizon_days=long"], &["scenario.horizon_days", "expected a number"]),
-        (&["--set", "interdiction.escort.enabled=maybe"], &["interdiction.escort.enabled", "expected true or false"]),
-        (&["--set", "weather.storm_rate=2"], &["storm_rate", "did you mean \"storm_rate_multiplier\""]),
+        (
+            &["--set", "interdiction.escort.enabled=maybe"],
+            &["interdiction.escort.enabled", "expected true or false"],
+        ),
+        (
+            &["--set", "weather.storm_rate=2"],
+            &["storm_rate", "did you mean \"storm_rate_multiplier\""],
+        ),
         (&["--set", "fleet.oil_tankers.count"], &["--set fleet.oil_tankers.count", "KEY=VALUE"]),
         (&["--set", "sweep.x=1"], &["--axis"]),
     ];
@@ -153,10 +174,20 @@ fn bad_overrides_and_chains_are_exit_2_naming_the_key_or_file() {
     assert!(err.contains("cycle: c1.toml -> c2.toml -> c1.toml"), "{err}");
     write(&dir, "orphan.toml", "[scenario]\nextends = \"nowhere.toml\"\nname = \"o\"\n");
     let err = fails(&["validate", "orphan.toml"], &dir, 2);
-    assert!(err.contains("orphan.toml: extends \"nowhere.toml\": cannot read nowhere.toml"), "{err}");
-    write(&dir, "rm.toml", "[scenario]\nextends = \"baseline\"\nname = \"r\"\n[[port]]\nid = \"baku\"\nremove = true\n");
+    assert!(
+        err.contains("orphan.toml: extends \"nowhere.toml\": cannot read nowhere.toml"),
+        "{err}"
+    );
+    write(
+        &dir,
+        "rm.toml",
+        "[scenario]\nextends = \"baseline\"\nname = \"r\"\n[[port]]\nid = \"baku\"\nremove = true\n",
+    );
     let err = fails(&["run", "rm.toml", "-n", "2"], &dir, 2);
-    assert!(err.contains("port.baku.remove: unknown port \"baku\"") && err.contains("\"alat\""), "{err}");
+    assert!(
+        err.contains("port.baku.remove: unknown port \"baku\"") && err.contains("\"alat\""),
+        "{err}"
+    );
     // trace takes --set too, with the same checks.
     let err = fails(&["trace", "--set", "fleet.nope.count=1"], &dir, 2);
     assert!(err.contains("unknown fleet \"nope\""), "{err}");
@@ -166,7 +197,11 @@ fn bad_overrides_and_chains_are_exit_2_naming_the_key_or_file() {
 fn plain_words_for_wrong_types_in_a_file() {
     let dir = scratch("overrides-plain");
     let bad = |name: &str| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/bad_scenarios").join(name).display().to_string()
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/bad_scenarios")
+            .join(name)
+            .display()
+            .to_string()
     };
     use std::path::PathBuf;
     for (file, words) in [
@@ -198,8 +233,18 @@ fn a_variant_equals_comparing_against_a_file_with_the_same_change() {
     assert_eq!(file["scenarios"][1]["extends"][0]["source"], "embedded baseline");
     // Files and variants together, with --set applied to every scenario.
     let args = [
-        "compare", &base, "more.toml", "--variant", "tankers:fleet.oil_tankers.count=5",
-        "--set", "scenario.horizon_days=200", "-n", "3", "-q", "--json", "both.json",
+        "compare",
+        &base,
+        "more.toml",
+        "--variant",
+        "tankers:fleet.oil_tankers.count=5",
+        "--set",
+        "scenario.horizon_days=200",
+        "-n",
+        "3",
+        "-q",
+        "--json",
+        "both.json",
     ];
     ok(&args, &dir);
     let both = json(&dir, "both.json");
@@ -213,7 +258,10 @@ fn a_variant_equals_comparing_against_a_file_with_the_same_change() {
     let err = fails(&["compare", &base, "-n", "2"], &dir, 2);
     assert!(err.contains("--variant"), "{err}");
     let err = fails(&["compare", &base, "--variant", "fleet.oil_tankers.count=5"], &dir, 2);
-    assert!(err.contains("--variant \"fleet.oil_tankers.count=5\"") && err.contains("NAME:KEY=VALUE"), "{err}");
+    assert!(
+        err.contains("--variant \"fleet.oil_tankers.count=5\"") && err.contains("NAME:KEY=VALUE"),
+        "{err}"
+    );
     let err = fails(&["compare", &base, "--variant", "x:fleet.nope.count=5"], &dir, 2);
     assert!(err.contains("--variant x:") && err.contains("unknown fleet \"nope\""), "{err}");
 }

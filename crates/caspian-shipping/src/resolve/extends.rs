@@ -39,7 +39,8 @@ pub(super) fn apply(
     load: &mut Loader<'_>,
     parents: &mut Vec<ParentFile>,
 ) -> Result<bool, ResolveError> {
-    let mut seen: Vec<String> = vec![path.map_or_else(|| origin.to_string(), |p| normalize(p).display().to_string())];
+    let mut seen: Vec<String> =
+        vec![path.map_or_else(|| origin.to_string(), |p| normalize(p).display().to_string())];
     chain(table, origin, path, load, parents, &mut seen)
 }
 
@@ -71,7 +72,10 @@ fn chain(
         if seen.len() > MAX_DEPTH {
             return Err(ResolveError::Extends {
                 origin: origin.to_string(),
-                message: format!("more than {MAX_DEPTH} files extend one another: {}", seen.join(" -> ")),
+                message: format!(
+                    "more than {MAX_DEPTH} files extend one another: {}",
+                    seen.join(" -> ")
+                ),
             });
         }
         let text = load(&joined).map_err(|message| ResolveError::Extends {
@@ -108,7 +112,9 @@ fn normalize(path: &Path) -> PathBuf {
     for c in path.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
                 out.pop();
             }
             other => out.push(other),
@@ -118,7 +124,12 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Merges the child's `table` into `parent` (see the module documentation).
-fn merge(parent: &mut Table, child: Table, origin: &str, parent_origin: &str) -> Result<(), ResolveError> {
+fn merge(
+    parent: &mut Table,
+    child: Table,
+    origin: &str,
+    parent_origin: &str,
+) -> Result<(), ResolveError> {
     for (key, value) in child {
         match value {
             Value::Array(entries) if ID_TABLES.contains(&key.as_str()) => {
@@ -169,7 +180,9 @@ fn merge_by_id(
     let fail = |message: String| ResolveError::Extends { origin: origin.to_string(), message };
     let list = parent.entry(what.to_string()).or_insert_with(|| Value::Array(Vec::new()));
     let Value::Array(list) = list else {
-        return Err(fail(format!("{parent_origin} has \"{what}\" that is not a list of [[{what}]] tables")));
+        return Err(fail(format!(
+            "{parent_origin} has \"{what}\" that is not a list of [[{what}]] tables"
+        )));
     };
     for entry in entries {
         let Value::Table(mut t) = entry else {

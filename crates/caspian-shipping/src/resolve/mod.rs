@@ -148,7 +148,8 @@ pub fn resolve(
     let mut lineage = Lineage::default();
     let extended = extends::apply(&mut table, &origin, path, load, &mut lineage.extends)?;
     let mut scenario = if extended {
-        deserialize(&table).map_err(|message| ResolveError::Parse { origin: origin.clone(), message })?
+        deserialize(&table)
+            .map_err(|message| ResolveError::Parse { origin: origin.clone(), message })?
     } else {
         // The file's own errors, with their line numbers.
         parse_direct(&text, &origin)?

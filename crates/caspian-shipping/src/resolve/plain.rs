@@ -101,7 +101,9 @@ fn plain_got(got: &str) -> String {
 pub fn closest<'a>(given: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (given.chars().count() / 3).max(2);
     // A name cut short (`storm_rate` for `storm_rate_multiplier`) is close too.
-    let distance = |k: &str| if k.starts_with(given) && !given.is_empty() { 1 } else { edit_distance(given, k) };
+    let distance = |k: &str| {
+        if k.starts_with(given) && !given.is_empty() { 1 } else { edit_distance(given, k) }
+    };
     known
         .into_iter()
         .map(|k| (distance(k), k))
@@ -133,13 +135,25 @@ mod tests {
     #[test]
     fn serde_sentences_become_plain() {
         let cases = [
-            ("invalid type: string \"two\", expected u32", "expected a whole number (0 or more), got the text \"two\""),
-            ("invalid type: floating point `50000.5`, expected u64", "expected a whole number (0 or more), got 50000.5"),
+            (
+                "invalid type: string \"two\", expected u32",
+                "expected a whole number (0 or more), got the text \"two\"",
+            ),
+            (
+                "invalid type: floating point `50000.5`, expected u64",
+                "expected a whole number (0 or more), got 50000.5",
+            ),
             ("invalid type: boolean `true`, expected f64", "expected a number, got true"),
             ("invalid type: integer `1`, expected a boolean", "expected true or false, got 1"),
-            ("invalid value: integer `-2`, expected u32", "expected a whole number (0 or more), got -2"),
+            (
+                "invalid value: integer `-2`, expected u32",
+                "expected a whole number (0 or more), got -2",
+            ),
             ("missing field `id`", "missing key \"id\""),
-            ("invalid type: integer `100000000000000000000000` as i128, expected u64", "expected a whole number (0 or more), got 100000000000000000000000, which is too large"),
+            (
+                "invalid type: integer `100000000000000000000000` as i128, expected u64",
+                "expected a whole number (0 or more), got 100000000000000000000000, which is too large",
+            ),
         ];
         for (serde, plain) in cases {
             assert_eq!(plain_message(serde), plain, "{serde}");
@@ -153,7 +167,8 @@ mod tests {
 
     #[test]
     fn unknown_names_suggest_the_closest() {
-        let m = plain_message("unknown field `speed_knots`, expected one of `id`, `speed_kn`, `count`");
+        let m =
+            plain_message("unknown field `speed_knots`, expected one of `id`, `speed_kn`, `count`");
         assert!(m.starts_with("unknown key \"speed_knots\"; did you mean \"speed_kn\"?"), "{m}");
         assert!(m.contains("\"count\""), "{m}");
         assert_eq!(closest("zzzzzz", ["alat", "kuryk"]), None);

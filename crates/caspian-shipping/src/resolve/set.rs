@@ -60,7 +60,9 @@ impl Override {
         };
         let key = key.trim();
         if key.is_empty() || key.split('.').any(str::is_empty) {
-            return Err(fail(format!("\"{key}\" is not a dotted key such as port.alat.berths.tanker")));
+            return Err(fail(format!(
+                "\"{key}\" is not a dotted key such as port.alat.berths.tanker"
+            )));
         }
         let raw = raw.trim();
         let value = match format!("v = {raw}").parse::<Table>() {
@@ -103,7 +105,12 @@ impl Override {
                 let Some(key @ (SweepKey::StormRateMultiplier | SweepKey::StormDurationMultiplier)) =
                     sweep_key
                 else {
-                    return Err(fail(unknown("key", parts.get(1).copied().unwrap_or(""), "weather", &WEATHER_KEYS)));
+                    return Err(fail(unknown(
+                        "key",
+                        parts.get(1).copied().unwrap_or(""),
+                        "weather",
+                        &WEATHER_KEYS,
+                    )));
                 };
                 let number = match value {
                     Value::Integer(i) => i as f64,
@@ -115,15 +122,19 @@ impl Override {
                 return Ok(Some((key, number)));
             }
             "sweep" => {
-                return Err(fail("sweep axes are not set with --set; use sweep --axis KEY=V1,V2,...".into()));
+                return Err(fail(
+                    "sweep axes are not set with --set; use sweep --axis KEY=V1,V2,...".into(),
+                ));
             }
             top if PLAIN_TABLES.contains(&top) => {
                 if parts.len() < 2 {
-                    return Err(fail(format!("name a key inside [{top}], e.g. {top}.{}", example(top))));
+                    return Err(fail(format!(
+                        "name a key inside [{top}], e.g. {top}.{}",
+                        example(top)
+                    )));
                 }
-                let inner = table
-                    .entry(top.to_string())
-                    .or_insert_with(|| Value::Table(Table::new()));
+                let inner =
+                    table.entry(top.to_string()).or_insert_with(|| Value::Table(Table::new()));
                 let Value::Table(inner) = inner else {
                     return Err(fail(format!("{top} is not a table")));
                 };
@@ -135,7 +146,10 @@ impl Override {
                     _ => &mut [],
                 };
                 let Some(id) = parts.get(1) else {
-                    return Err(fail(format!("name an id and a key, e.g. {top}.<id>.{}", example(top))));
+                    return Err(fail(format!(
+                        "name an id and a key, e.g. {top}.<id>.{}",
+                        example(top)
+                    )));
                 };
                 let known = ids(entries);
                 let Some(entry) = entries.iter_mut().find_map(|e| match e {
@@ -145,7 +159,10 @@ impl Override {
                     return Err(fail(unknown_id(top, id, &known)));
                 };
                 if parts.len() < 3 {
-                    return Err(fail(format!("name a key of {top} \"{id}\", e.g. {top}.{id}.{}", example(top))));
+                    return Err(fail(format!(
+                        "name a key of {top} \"{id}\", e.g. {top}.{id}.{}",
+                        example(top)
+                    )));
                 }
                 write_path(entry, &format!("{top}.{id}"), &parts[2..], value).map_err(fail)?;
             }
@@ -218,7 +235,10 @@ pub(super) fn unknown_id(what: &str, id: &str, known: &[String]) -> String {
     if let Some(best) = closest(id, known.iter().map(String::as_str)) {
         out.push_str(&format!("; did you mean \"{best}\"?"));
     }
-    out.push_str(&format!(" (known ids: {})", if list.is_empty() { "none".into() } else { list.join(", ") }));
+    out.push_str(&format!(
+        " (known ids: {})",
+        if list.is_empty() { "none".into() } else { list.join(", ") }
+    ));
     out
 }
 

@@ -20,7 +20,10 @@ fn disk(p: &Path) -> Result<String, String> {
 fn memory(files: &BTreeMap<&str, &str>) -> impl FnMut(&Path) -> Result<String, String> {
     move |p: &Path| {
         let key = p.to_string_lossy().into_owned();
-        files.get(key.as_str()).map(|t| (*t).to_string()).ok_or(format!("cannot read {key}: no such file"))
+        files
+            .get(key.as_str())
+            .map(|t| (*t).to_string())
+            .ok_or(format!("cannot read {key}: no such file"))
     }
 }
 
@@ -30,7 +33,8 @@ fn baseline() -> Scenario {
 
 fn resolve_file(name: &str, sets: &[&str]) -> Resolved {
     let path = scenarios_dir().join(name);
-    let overrides: Vec<Override> = sets.iter().map(|s| Override::parse(s, "--set").unwrap()).collect();
+    let overrides: Vec<Override> =
+        sets.iter().map(|s| Override::parse(s, "--set").unwrap()).collect();
     resolve(Root::File(&path), &overrides, &mut disk).unwrap()
 }
 
@@ -84,7 +88,10 @@ fn shipped_policies_are_the_baseline_plus_their_documented_changes() {
     for (file, change) in cases {
         let r = resolve_file(file, &[]);
         assert_eq!(r.lineage.extends.len(), 1, "{file}");
-        assert_eq!(r.lineage.extends[0].sha256, sha256_hex(&disk(&scenarios_dir().join("baseline.toml")).unwrap()));
+        assert_eq!(
+            r.lineage.extends[0].sha256,
+            sha256_hex(&disk(&scenarios_dir().join("baseline.toml")).unwrap())
+        );
         let mut expected = baseline();
         change(&mut expected);
         // Their own name, description and sweep axes.
@@ -162,8 +169,14 @@ fn override_errors_name_the_key_and_the_fix() {
 #[test]
 fn chains_merge_remove_and_refuse_cycles() {
     let files = BTreeMap::from([
-        ("d/a.toml", "[scenario]\nextends = \"b.toml\"\nname = \"a\"\n[[fleet]]\nid = \"ferries_aktau_alat\"\nremove = true\n"),
-        ("d/b.toml", "[scenario]\nextends = \"baseline\"\nname = \"b\"\n[[port]]\nid = \"alat\"\nberths.roro = 4\n"),
+        (
+            "d/a.toml",
+            "[scenario]\nextends = \"b.toml\"\nname = \"a\"\n[[fleet]]\nid = \"ferries_aktau_alat\"\nremove = true\n",
+        ),
+        (
+            "d/b.toml",
+            "[scenario]\nextends = \"baseline\"\nname = \"b\"\n[[port]]\nid = \"alat\"\nberths.roro = 4\n",
+        ),
         ("d/c.toml", "[scenario]\nextends = \"e.toml\"\nname = \"c\"\n"),
         ("d/e.toml", "[scenario]\nextends = \"./c.toml\"\nname = \"e\"\n"),
         ("d/m.toml", "[scenario]\nextends = \"missing.toml\"\nname = \"m\"\n"),
