@@ -97,11 +97,15 @@ pub(crate) fn studies(
                 variant.name
             )));
         }
+        let changes: Vec<&str> = variant.overrides.iter().map(|o| o.text.as_str()).collect();
+        let changes = changes.join(", ");
         let mut overrides = sets.clone();
         overrides.extend(variant.overrides);
         let s = resolve_scenario(Some(&files[0]), &overrides)?;
         let mut study = Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage);
         study.name = variant.name;
+        // Where it came from, as tables show it: the base and the changes.
+        study.source = format!("{} with {changes}", s.source);
         studies.push(study);
     }
     Ok(studies)

@@ -228,6 +228,7 @@ fn a_variant_equals_comparing_against_a_file_with_the_same_change() {
     assert_eq!(file["differences"], var["differences"]);
     assert_eq!(file["summaries"], var["summaries"]);
     assert_eq!(var["scenarios"][1]["name"], "more");
+    assert_eq!(var["scenarios"][1]["source"], format!("{base} with {}", SETS.join(", ")));
     assert_eq!(var["scenarios"][1]["overrides"], serde_json::json!(SETS));
     assert!(var["scenarios"][0].get("overrides").is_none());
     assert_eq!(file["scenarios"][1]["extends"][0]["source"], "embedded baseline");
