@@ -60,7 +60,8 @@ pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
         every_h: args.every_h,
         window: args.window,
     };
-    let doc = pool.install(|| warmup::pilot(&text, &source, &req, &|| progress.tick()))?;
+    let mut doc = pool.install(|| warmup::pilot(&text, &source, &req, &|| progress.tick()))?;
+    doc.provenance.extends = s.lineage.extends;
     progress.finish();
     let rows: Vec<Vec<String>> = doc
         .series

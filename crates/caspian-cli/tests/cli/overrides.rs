@@ -126,6 +126,9 @@ fn an_extends_chain_merges_by_id_and_removes() {
         .collect();
     assert_eq!(chain.len(), 2, "{chain:?}");
     assert!(chain[0].ends_with("sub/b.toml") && chain[1].ends_with("baseline.toml"), "{chain:?}");
+    // warmup records the chain as well.
+    ok(&["warmup", "a.toml", "-n", "2", "-q", "--json", "w.json"], &dir);
+    assert_eq!(json(&dir, "w.json")["provenance"]["extends"], a["provenance"]["extends"]);
     // validate follows the chain too.
     let out = ok(&["validate", "a.toml"], &dir);
     assert!(out.contains("ok (\"a\")"), "{out}");
