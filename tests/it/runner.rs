@@ -8,7 +8,7 @@ use caspian_montecarlo::study::Study;
 
 fn records(file: &str, seed: u64, n: u64) -> PointRecords {
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios").join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
+    let text = crate::shipping_scenarios::resolved(&path).text;
     let study = Study::single(&text, file, Some(seed)).unwrap();
     let mut exec = Executor::new(vec![&study.plan], seed, 0);
     exec.ensure(n, &|| {}, &mut |_, _| Ok(())).unwrap();

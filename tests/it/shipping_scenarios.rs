@@ -15,12 +15,19 @@ fn scenario_files() -> Vec<PathBuf> {
     files
 }
 
+/// A shipped scenario file with the files it extends, resolved.
+pub(crate) fn resolved(path: &std::path::Path) -> caspian_shipping::resolve::Resolved {
+    use caspian_shipping::resolve::{Root, resolve};
+    let mut load = |p: &std::path::Path| std::fs::read_to_string(p).map_err(|e| e.to_string());
+    resolve(Root::File(path), &[], &mut load).unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn every_shipped_scenario_loads_runs_and_conserves_cargo() {
     let files = scenario_files();
     assert!(!files.is_empty());
     for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
+        let text = resolved(&path).text;
         let origin = path.display().to_string();
         let plan = caspian_shipping::load(&text, &origin).unwrap_or_else(|e| panic!("{e}"));
         for rep in 0..3 {

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use caspian_montecarlo::atomic;
 use caspian_montecarlo::document::Document;
 use caspian_montecarlo::input::InputKind;
+use caspian_montecarlo::resolve::{self, Override, Resolved, Root};
 use caspian_montecarlo::sequential::{DEFAULT_PRIMARY, Target};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -51,6 +52,8 @@ pub(crate) struct CommonArgs {
     pub(crate) quiet: bool,
     #[command(flatten)]
     pub(crate) target: TargetArgs,
+    #[command(flatten)]
+    pub(crate) set: SetArgs,
 }
 
 impl CommonArgs {
@@ -115,18 +118,35 @@ impl TargetArgs {
     }
 }
 
-/// Reads a scenario file, or the embedded baseline when `path` is `None`.
-/// Returns the text and the name it goes by in messages and results.
-pub(crate) fn read_scenario(path: Option<&Path>) -> Result<(String, String), Failure> {
-    match path {
-        None => {
-            Ok((caspian_montecarlo::BASELINE_TOML.to_string(), "embedded baseline".to_string()))
-        }
-        Some(p) => {
-            let text = read_input(p, InputKind::Scenario)?;
-            Ok((text, p.display().to_string()))
-        }
-    }
+/// Reads a scenario file, or the embedded baseline when `path` is `None`,
+/// with the files it extends, and applies the `--set` overrides `sets`
+/// (`KEY=VALUE`; see [`caspian_montecarlo::resolve`]). Returns the text to
+/// run, the name it goes by in messages and results, and its lineage (for
+/// [`caspian_montecarlo::study::Study::with_lineage`]).
+pub(crate) fn read_scenario(path: Option<&Path>, sets: &[String]) -> Result<Resolved, Failure> {
+    let overrides = sets.iter().map(|s| Override::parse(s, "--set")).collect::<Result<Vec<_>, _>>();
+    resolve_scenario(path, &overrides.map_err(|e| Failure::Input(e.to_string()))?)
+}
+
+/// [`read_scenario`] with overrides already parsed (`--set`, then those of
+/// a `compare --variant`).
+pub(crate) fn resolve_scenario(
+    path: Option<&Path>,
+    overrides: &[Override],
+) -> Result<Resolved, Failure> {
+    let root = path.map_or(Root::Baseline, Root::File);
+    let mut load = |p: &Path| read_input(p, InputKind::Scenario).map_err(|e| e.to_string());
+    resolve::resolve(root, overrides, &mut load).map_err(|e| Failure::Input(e.to_string()))
+}
+
+/// `--set KEY=VALUE`, on every command that reads a scenario.
+#[derive(Debug, Args)]
+pub(crate) struct SetArgs {
+    /// Change one scenario value (repeatable): a sweep key or a dotted path with ids, e.g.
+    /// fleet.ferries_kuryk_alat.count=5, port.alat.berths.rail_ferry=3,
+    /// weather.storm_rate_multiplier=1.5, scenario.horizon_days=730 (see docs/scenarios.md).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub(crate) set: Vec<String>,
 }
 
 /// The runner's worker pool with `threads` workers (all cores by default).

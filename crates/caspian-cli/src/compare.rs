@@ -6,21 +6,24 @@ use clap::Args;
 
 use caspian_montecarlo::compare::{CompareRequest, Direction, run_compare_with_records};
 use caspian_montecarlo::document::{CompareDoc, Document, RANKING_HEADER};
-use caspian_montecarlo::study::Study;
 use caspian_montecarlo::tidy;
 
 use crate::common::{
     CommonArgs, Named, Progress, check_files, csv_failure, csv_num, csv_writer, finish_csv, note,
-    pool, read_scenario, write_document,
+    pool, write_document,
 };
 use crate::failure::Failure;
 use crate::table::{self, num};
 
 #[derive(Debug, Args)]
 pub(crate) struct CompareArgs {
-    /// The base scenario, then one or more policies (TOML files).
-    #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
+    /// The base scenario, then the policies (TOML files; with --variant, none needed).
+    #[arg(required = true, num_args = 1.., value_name = "SCENARIO")]
     scenarios: Vec<PathBuf>,
+    /// A policy that is the base with values changed, named NAME (repeatable), e.g.
+    /// berth3:port.alat.berths.rail_ferry=3 or more:fleet.ferries_kuryk_alat.count=5,fleet.oil_tankers.count=5.
+    #[arg(long = "variant", value_name = "NAME:KEY=VALUE[,KEY=VALUE...]")]
+    variants: Vec<String>,
     #[command(flatten)]
     common: CommonArgs,
     /// Rank KPIs matching PATTERN smallest-first (repeatable; others rank largest-first).
@@ -30,11 +33,7 @@ pub(crate) struct CompareArgs {
 
 pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let c = &args.common;
-    let mut studies = Vec::new();
-    for path in &args.scenarios {
-        let (text, source) = read_scenario(Some(path))?;
-        studies.push(Study::single(&text, &source, None)?);
-    }
+    let studies = crate::variant::studies(&args.scenarios, &args.variants, &c.set.set)?;
     let target = c.target.target(c.replications)?;
     if let Some(base) = studies.first() {
         crate::output::check_kpi_patterns(&c.kpis, base.plan.kpi_layout().names())?;

@@ -20,8 +20,8 @@ pub(crate) struct KpisArgs {
 
 pub(crate) fn run(args: KpisArgs) -> Result<(), Failure> {
     check_files(&[("SCENARIO", args.scenario.as_deref())], &[])?;
-    let (text, source) = read_scenario(args.scenario.as_deref())?;
-    let study = Study::single(&text, &source, None)?;
+    let scenario = read_scenario(args.scenario.as_deref(), &[])?;
+    let study = Study::single(&scenario.text, &scenario.source, None)?;
     out(&listing(&study))
 }
 

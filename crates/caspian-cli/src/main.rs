@@ -30,6 +30,7 @@ mod table;
 mod terminal;
 mod trace;
 mod validate;
+mod variant;
 mod warmup;
 
 /// Discrete-event Monte Carlo simulator of shipping across the Caspian Sea.

@@ -64,7 +64,8 @@ fn default_checkpoint(args: &SweepArgs) -> PathBuf {
 
 pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let c = &args.common;
-    let (text, source) = read_scenario(Some(&args.scenario))?;
+    let s = read_scenario(Some(&args.scenario), &c.set.set)?;
+    let (text, source) = (s.text, s.source);
     let extra = args.axes.iter().map(|a| parse_axis(a)).collect::<Result<Vec<_>, _>>();
     let study = Study::sweep(
         &text,
@@ -72,7 +73,8 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         c.seed,
         extra.map_err(|e| Failure::Input(e.to_string()))?,
         args.lhs,
-    )?;
+    )?
+    .with_lineage(s.lineage);
     let target = c.target.target(c.replications)?;
     output::check_kpi_patterns(&c.kpis, study.plan.kpi_layout().names())?;
     let shard = parse_shard(args.shard.as_deref(), c)?;

@@ -11,7 +11,7 @@ use caspian_montecarlo::atomic::AtomicFile;
 use caspian_montecarlo::study::Study;
 use caspian_montecarlo::trace::{self, TraceError};
 
-use crate::common::{cannot_write, check_files, read_scenario};
+use crate::common::{SetArgs, cannot_write, check_files, read_scenario};
 use crate::failure::Failure;
 use crate::terminal::stdout_failure;
 
@@ -28,11 +28,13 @@ pub(crate) struct TraceArgs {
     /// Write the CSV to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
+    #[command(flatten)]
+    set: SetArgs,
 }
 
 pub(crate) fn run(args: TraceArgs) -> Result<(), Failure> {
-    let (text, source) = read_scenario(args.scenario.as_deref())?;
-    let study = Study::single(&text, &source, args.seed)?;
+    let s = read_scenario(args.scenario.as_deref(), &args.set.set)?;
+    let study = Study::single(&s.text, &s.source, args.seed)?;
     if args.replication > trace::MAX_REPLICATION {
         return Err(Failure::Input(format!(
             "--replication {} is beyond the largest index, {}",

@@ -23,8 +23,8 @@ pub(crate) fn run(args: ValidateArgs) -> Result<(), Failure> {
     // checked, and an invalid one is exit code 2 whatever became of stdout.
     let mut printing = Ok(());
     for path in &args.scenarios {
-        let outcome = read_scenario(Some(path))
-            .and_then(|(text, source)| Study::single(&text, &source, None).map_err(Failure::from));
+        let outcome = read_scenario(Some(path), &[])
+            .and_then(|s| Study::single(&s.text, &s.source, None).map_err(Failure::from));
         match outcome {
             Ok(study) if printing.is_ok() => {
                 printing = out(&format!("{}: ok (\"{}\")\n", path.display(), study.name));

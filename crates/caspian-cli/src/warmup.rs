@@ -46,7 +46,8 @@ pub(crate) struct WarmupArgs {
 }
 
 pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
-    let (text, source) = read_scenario(args.scenario.as_deref())?;
+    let s = read_scenario(args.scenario.as_deref(), &[])?;
+    let (text, source) = (s.text, s.source);
     check_files(
         &[("SCENARIO", args.scenario.as_deref())],
         &[("--csv", args.csv.as_deref()), ("--json", args.json.as_deref())],
@@ -59,7 +60,8 @@ pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
         every_h: args.every_h,
         window: args.window,
     };
-    let doc = pool.install(|| warmup::pilot(&text, &source, &req, &|| progress.tick()))?;
+    let mut doc = pool.install(|| warmup::pilot(&text, &source, &req, &|| progress.tick()))?;
+    doc.provenance.extends = s.lineage.extends;
     progress.finish();
     let rows: Vec<Vec<String>> = doc
         .series

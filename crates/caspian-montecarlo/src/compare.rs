@@ -136,6 +136,8 @@ pub fn compare_doc(
                 name: s.name.clone(),
                 source: s.source.clone(),
                 sha256: s.sha256.clone(),
+                extends: s.lineage.extends.clone(),
+                overrides: s.lineage.overrides.clone(),
             })
             .collect(),
         summaries: studies

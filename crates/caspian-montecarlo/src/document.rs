@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Deref;
 
+use caspian_shipping::resolve::ParentFile;
 use caspian_shipping::{CompiledScenario, WaitingLine};
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +49,15 @@ pub struct Provenance {
     /// CPU architecture and OS of the build (floating-point results are
     /// bit-reproducible on one target; see docs/ARCHITECTURE.md).
     pub build_target: String,
+    /// The files the scenario extends, the direct parent first, each with
+    /// its SHA-256 (absent when it extends none, and for comparisons,
+    /// whose `scenarios` list each chain).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extends: Vec<ParentFile>,
+    /// The `--set` overrides applied, in order, as `KEY=VALUE` (absent when
+    /// none, and for comparisons, whose `scenarios` list each).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
 }
 
 impl Provenance {
@@ -59,6 +69,18 @@ impl Provenance {
             scenario_sha256,
             rng_algorithm: caspian_shipping::streams::RNG_ALGORITHM.to_string(),
             build_target: format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS),
+            extends: Vec::new(),
+            overrides: Vec::new(),
+        }
+    }
+
+    /// Provenance of this build for `study`: its hash, the files it
+    /// extends and its overrides.
+    pub fn of_study(study: &Study) -> Self {
+        Self {
+            extends: study.lineage.extends.clone(),
+            overrides: study.lineage.overrides.clone(),
+            ..Self::current(Some(study.sha256.clone()))
         }
     }
 }
@@ -278,8 +300,15 @@ pub struct ScenarioRef {
     pub name: String,
     /// Where it came from.
     pub source: String,
-    /// SHA-256 of its text.
+    /// SHA-256 of its text (the resolved text when it extends a file or
+    /// has overrides).
     pub sha256: String,
+    /// The files it extends, the direct parent first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extends: Vec<ParentFile>,
+    /// Its overrides (`--set`, then those of its `--variant`), as `KEY=VALUE`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
 }
 
 /// Paired differences of one policy against the base.
@@ -394,7 +423,7 @@ impl StudyHeader {
             design: study.design,
             axes: study.axes.clone(),
             points: study.points.iter().map(|p| p.values.clone()).collect(),
-            provenance: Provenance::current(Some(study.sha256.clone())),
+            provenance: Provenance::of_study(study),
         }
     }
 }

@@ -86,3 +86,4 @@ pub use caspian_shipping::compile::{escape_invisible, invisible};
 /// tables and the report's summary panel.
 pub use caspian_shipping::kpi::headline;
 pub use caspian_shipping::kpi::schema;
+pub use caspian_shipping::resolve;

@@ -9,6 +9,7 @@
 
 use crate::document::{PartialDoc, RunDoc, StudyHeader, StudyKind, SweepDoc, run_doc, sweep_doc};
 use crate::records::PointRecords;
+use caspian_shipping::resolve::ParentFile;
 
 /// The merged result.
 #[derive(Debug, Clone, PartialEq)]
@@ -172,7 +173,14 @@ pub fn difference(a: &StudyHeader, b: &StudyHeader) -> Option<&'static str> {
         Some("total replications")
     } else if a.design != b.design || a.axes != b.axes || a.points != b.points {
         Some("sweep design")
-    } else if a.provenance != b.provenance {
+    } else if a.provenance.overrides != b.provenance.overrides
+        || !same_files(&a.provenance.extends, &b.provenance.extends)
+    {
+        Some("overrides (--set) or the files the scenario extends")
+    } else if a.provenance.tool != b.provenance.tool
+        || a.provenance.rng_algorithm != b.provenance.rng_algorithm
+        || a.provenance.build_target != b.provenance.build_target
+    {
         Some("build (RNG or target)")
     } else {
         // The scenario's name is part of its text (covered by the hash);
@@ -180,6 +188,12 @@ pub fn difference(a: &StudyHeader, b: &StudyHeader) -> Option<&'static str> {
         // differently (`./scenarios/x.toml`) or run in other directories.
         None
     }
+}
+
+/// Whether two `extends` chains are the same files by content (their paths
+/// may be spelt differently).
+fn same_files(a: &[ParentFile], b: &[ParentFile]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.sha256 == y.sha256)
 }
 
 fn summarize_indices(indices: &[u64]) -> String {

@@ -1,7 +1,6 @@
 //! A study: a scenario, a master seed and the design points to run.
 
-use sha2::{Digest, Sha256};
-
+use caspian_shipping::resolve::Lineage;
 use caspian_shipping::{CompiledScenario, LoadError, Scenario, SweepKey};
 use thiserror::Error;
 
@@ -30,6 +29,9 @@ pub struct Study {
     pub plan: CompiledScenario,
     /// The design points, in design order.
     pub points: Vec<DesignPoint>,
+    /// The files the scenario extends and the overrides it was resolved
+    /// with ([`Study::with_lineage`]), for provenance.
+    pub lineage: Lineage,
 }
 
 /// One design point: the axis values. Its scenario is compiled when it runs
@@ -58,6 +60,7 @@ impl Study {
             axes: Vec::new(),
             points: vec![DesignPoint { values: Vec::new() }],
             plan,
+            lineage: Lineage::default(),
         })
     }
 
@@ -141,7 +144,15 @@ impl Study {
             axes,
             points,
             plan,
+            lineage: Lineage::default(),
         })
+    }
+
+    /// The study, recording that its scenario was resolved with `lineage`
+    /// (the files it extends, its overrides): they go into its provenance.
+    pub fn with_lineage(mut self, lineage: Lineage) -> Self {
+        self.lineage = lineage;
+        self
     }
 
     /// The checked scenario of design point `index` (the scenario with the
@@ -225,7 +236,7 @@ pub fn short_number(v: f64) -> String {
 
 /// SHA-256 of `text`, lower-case hex.
 pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    caspian_shipping::resolve::sha256_hex(text)
 }
 
 /// An axis as requested (a `[[sweep]]` table or `--axis`): its key is still

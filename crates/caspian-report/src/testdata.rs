@@ -58,10 +58,10 @@ pub(crate) fn latin(samples: u32, n: u64) -> SweepDoc {
 
 /// The baseline against the severe winter, as `caspian compare` builds it.
 pub(crate) fn compare(n: u64) -> CompareDoc {
-    let studies = [
-        Study::single(caspian_montecarlo::BASELINE_TOML, "baseline", None).unwrap(),
-        Study::single(SEVERE, "severe_winter.toml", None).unwrap(),
-    ];
+    let studies = [Study::single(caspian_montecarlo::BASELINE_TOML, "baseline", None).unwrap(), {
+        let severe = caspian_montecarlo::resolve::resolve_shipped(SEVERE, "severe_winter.toml");
+        Study::single(&severe.unwrap().text, "severe_winter.toml", None).unwrap()
+    }];
     let plans: Vec<_> = studies.iter().map(|s| &s.plan).collect();
     let mut exec = Executor::new(plans, studies[0].seed, 0);
     exec.ensure(n, &|| {}, &mut |_, _| Ok(())).unwrap();

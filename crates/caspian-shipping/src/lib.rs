@@ -12,6 +12,8 @@
 //! - [`simulate_probed`] and [`probe`]: the same, with an event trace and
 //!   state samples (for `caspian trace` and `caspian warmup`).
 //! - [`trace`]: the typed event trace ([`trace::TraceEntry`]).
+//! - [`resolve`]: a file, the files it `extends` and `--set` overrides,
+//!   resolved into one scenario.
 //! - [`BASELINE_TOML`]: today's corridor, embedded so the main job needs no file.
 //!
 //! ```
@@ -29,6 +31,7 @@ pub mod dist;
 pub mod kpi;
 mod model;
 pub mod probe;
+pub mod resolve;
 pub mod saturation;
 pub mod scenario;
 pub mod streams;
@@ -85,13 +88,16 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Parses scenario TOML without checking values.
+/// Parses scenario TOML without checking values (no `extends`: see
+/// [`resolve`]). Messages speak plainly ([`resolve::plain`]).
 ///
 /// # Errors
 /// [`LoadError::Parse`] naming the key and line at fault.
 pub fn parse(text: &str, origin: &str) -> Result<Scenario, LoadError> {
-    toml::from_str(text)
-        .map_err(|e| LoadError::Parse { origin: origin.to_string(), message: e.to_string() })
+    toml::from_str(text).map_err(|e| LoadError::Parse {
+        origin: origin.to_string(),
+        message: resolve::plain::plain_message(&e.to_string()),
+    })
 }
 
 /// Parses and checks scenario TOML.

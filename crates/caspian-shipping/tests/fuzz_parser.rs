@@ -21,6 +21,18 @@ const SEEDS: [(&str, &str); 4] = [
     ("mmc_check", include_str!("../../../scenarios/mmc_check.toml")),
 ];
 
+/// The seeds, each resolved (the policies extend the baseline) into the
+/// one scenario text that [`load`] reads.
+fn seeds() -> Vec<(&'static str, String)> {
+    SEEDS
+        .iter()
+        .map(|&(name, text)| {
+            let r = caspian_shipping::resolve::resolve_shipped(text, &format!("{name}.toml"));
+            (name, r.unwrap_or_else(|e| panic!("{e}")).text)
+        })
+        .collect()
+}
+
 /// `cases` cases drawn with XorShift (cheaper than ChaCha in a dev build).
 /// Failures are saved to `tests/proptest-regressions/fuzz_parser.txt` (the
 /// default, `SourceParallel`, finds no `lib.rs` or `main.rs` for a one-file
@@ -279,10 +291,10 @@ fn apply(text: &str, m: &Mutation) -> String {
 
 #[test]
 fn the_seeds_load_and_simulate_short() {
-    for (name, text) in SEEDS {
-        assert!(load_checked(text).is_some(), "{name} must load");
-        assert!(simulate_short(text, 1), "{name}");
-        assert!(!numbers(text).is_empty() && !strings(text).is_empty());
+    for (name, text) in seeds() {
+        assert!(load_checked(&text).is_some(), "{name} must load");
+        assert!(simulate_short(&text, 1), "{name}");
+        assert!(!numbers(&text).is_empty() && !strings(&text).is_empty());
     }
     // The helpers find what they should.
     assert_eq!(numbers("a = -1.5e3, b2 = 7"), [(4, 10), (17, 18)]);
@@ -338,9 +350,10 @@ fn mutated_scenarios_never_panic_and_conserve_cargo() {
     let config = Config { source_file: Some(file!()), ..config(5000) };
     let mut runner = proptest::test_runner::TestRunner::new(config);
     let (tried, loaded) = (Cell::new(0u32), Cell::new(0u32));
-    let strategy = (0..SEEDS.len(), prop::collection::vec(mutation(), 1..5), 0u64..1000);
+    let seeds = seeds();
+    let strategy = (0..seeds.len(), prop::collection::vec(mutation(), 1..5), 0u64..1000);
     let result = runner.run(&strategy, |(seed_file, mutations, seed)| {
-        let mut text = SEEDS[seed_file].1.to_string();
+        let mut text = seeds[seed_file].1.clone();
         for m in &mutations {
             text = apply(&text, m);
         }

@@ -16,6 +16,7 @@ mod kpis;
 mod limits;
 mod memory;
 mod outputs;
+mod overrides;
 mod rare_events;
 mod report_charts;
 mod report_in_browser;

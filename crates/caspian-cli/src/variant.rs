@@ -1,0 +1,132 @@
+//! `compare --variant NAME:KEY=VALUE[,KEY=VALUE...]`: a policy that is the
+//! base scenario with a few values changed, without a file; and the
+//! studies a comparison runs (files and variants, each with `--set`).
+
+use std::path::PathBuf;
+
+use caspian_montecarlo::resolve::Override;
+use caspian_montecarlo::study::Study;
+
+use crate::common::resolve_scenario;
+use crate::failure::Failure;
+
+/// A parsed `--variant`: its name and its overrides.
+#[derive(Debug)]
+struct Variant {
+    name: String,
+    overrides: Vec<Override>,
+}
+
+/// Parses `NAME:KEY=VALUE[,KEY=VALUE...]`. Commas inside a TOML list,
+/// inline table or string (`k=[1, 2]`) do not split.
+fn parse(spec: &str) -> Result<Variant, Failure> {
+    let bad = |why: &str| {
+        Failure::Input(format!(
+            "--variant \"{spec}\": {why}; expected NAME:KEY=VALUE[,KEY=VALUE...], e.g. \
+             berth3:port.alat.berths.rail_ferry=3"
+        ))
+    };
+    let (name, changes) = spec.split_once(':').ok_or_else(|| bad("no ':' after the name"))?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(bad("the name is empty"));
+    }
+    if changes.trim().is_empty() {
+        return Err(bad("no KEY=VALUE after the name"));
+    }
+    let option = format!("--variant {name}:");
+    let overrides = split_top_level(changes)
+        .into_iter()
+        .map(|c| Override::parse(c.trim(), &option).map_err(|e| Failure::Input(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Variant { name: name.to_string(), overrides })
+}
+
+/// `text` split at the commas outside brackets, braces and quotes.
+fn split_top_level(text: &str) -> Vec<&str> {
+    let (mut depth, mut quote, mut start) = (0i32, None, 0);
+    let mut parts = Vec::new();
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                parts.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// The studies of a comparison: each file in `files` (the first is the
+/// base), then each variant of the base, all with the `--set` overrides
+/// `sets` first.
+pub(crate) fn studies(
+    files: &[PathBuf],
+    variants: &[String],
+    sets: &[String],
+) -> Result<Vec<Study>, Failure> {
+    if files.len() + variants.len() < 2 {
+        return Err(Failure::Input(
+            "compare needs a base and at least one policy: give more SCENARIO files, or \
+             --variant NAME:KEY=VALUE"
+                .into(),
+        ));
+    }
+    let sets = sets
+        .iter()
+        .map(|s| Override::parse(s, "--set"))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    let mut studies = Vec::new();
+    for path in files {
+        let s = resolve_scenario(Some(path), &sets)?;
+        studies.push(Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage));
+    }
+    for spec in variants {
+        let variant = parse(spec)?;
+        if studies.iter().skip(files.len()).any(|s| s.name == variant.name) {
+            return Err(Failure::Input(format!(
+                "--variant {}: the name is given twice; give each variant its own",
+                variant.name
+            )));
+        }
+        let changes: Vec<&str> = variant.overrides.iter().map(|o| o.text.as_str()).collect();
+        let changes = changes.join(", ");
+        let mut overrides = sets.clone();
+        overrides.extend(variant.overrides);
+        let s = resolve_scenario(Some(&files[0]), &overrides)?;
+        let mut study = Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage);
+        study.name = variant.name;
+        // Where it came from, as tables show it: the base and the changes.
+        study.source = format!("{} with {changes}", s.source);
+        studies.push(study);
+    }
+    Ok(studies)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_split_at_top_level_commas() {
+        assert_eq!(
+            split_top_level("a=1,b=[1, 2],c={ x = 1, y = \"p,q\" }"),
+            ["a=1", "b=[1, 2]", "c={ x = 1, y = \"p,q\" }"]
+        );
+        let v = parse("two:fleet.f.count=5, port.p.berths.tanker=2").unwrap();
+        assert_eq!(v.name, "two");
+        assert_eq!(v.overrides.len(), 2);
+        assert_eq!(v.overrides[1].text, "port.p.berths.tanker=2");
+        for bad in ["nocolon", ":a=1", "name:", "name:novalue"] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! Overrides without copies: `--set KEY=VALUE`, `[scenario] extends` with
+//! merging by id and removal, `compare --variant`, and the provenance that
+//! records them. Each override must give exactly the result of the same
+//! change written in a file.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{fails, ok, read, scenario, scratch};
+
+fn json(dir: &Path, name: &str) -> Value {
+    serde_json::from_slice(&read(dir, name)).unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+/// The change the tests make, as a derived file of the embedded baseline.
+/// It keeps the baseline's name, so it is the very scenario `--set` makes.
+const MORE_FERRIES: &str = "[scenario]\nextends = \"baseline\"\n\n\
+    [[fleet]]\nid = \"ferries_kuryk_alat\"\ncount = 5\n\n\
+    [[port]]\nid = \"alat\"\nberths.rail_ferry = 3\n";
+
+const SETS: [&str; 2] = ["fleet.ferries_kuryk_alat.count=5", "port.alat.berths.rail_ferry=3"];
+
+#[test]
+fn set_gives_bit_identically_the_result_of_the_same_change_in_a_file() {
+    let dir = scratch("overrides-set");
+    write(&dir, "more.toml", MORE_FERRIES);
+    ok(&["run", "more.toml", "-n", "6", "-q", "--json", "file.json"], &dir);
+    let mut args = vec!["run", "-n", "6", "-q", "--json", "set.json"];
+    for s in SETS {
+        args.extend(["--set", s]);
+    }
+    ok(&args, &dir);
+    ok(&["run", "-n", "6", "-q", "--json", "plain.json"], &dir);
+    let (file, set, plain) =
+        (json(&dir, "file.json"), json(&dir, "set.json"), json(&dir, "plain.json"));
+    assert_eq!(file["kpis"], set["kpis"], "--set and the file give the same KPIs");
+    assert_eq!(file["seed"], set["seed"]);
+    assert_ne!(set["kpis"], plain["kpis"], "the override changes the result");
+    // The same scenario, so the same hash; the provenance says how it was made.
+    let p = &set["provenance"];
+    assert_eq!(p["scenario_sha256"], file["provenance"]["scenario_sha256"]);
+    assert_ne!(p["scenario_sha256"], plain["provenance"]["scenario_sha256"]);
+    assert_eq!(p["overrides"], serde_json::json!(SETS));
+    assert!(plain["provenance"].get("overrides").is_none(), "no override, no field");
+    let parents = file["provenance"]["extends"].as_array().unwrap();
+    assert_eq!(parents.len(), 1);
+    assert_eq!(parents[0]["source"], "embedded baseline");
+    assert_eq!(parents[0]["sha256"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn a_sweep_key_set_on_run_equals_that_point_of_a_sweep() {
+    let dir = scratch("overrides-sweep-key");
+    // A derived file's axes replace the parent's: one design point.
+    write(
+        &dir,
+        "storms.toml",
+        "[scenario]\nextends = \"baseline\"\nname = \"baseline\"\n\n\
+         [[sweep]]\nkey = \"weather.storm_rate_multiplier\"\nvalues = [1.5]\n",
+    );
+    ok(&["sweep", "storms.toml", "-n", "5", "-q", "--json", "sweep.json"], &dir);
+    let set = "weather.storm_rate_multiplier=1.5";
+    ok(&["run", "-n", "5", "-q", "--set", set, "--json", "run.json"], &dir);
+    let (sweep, run) = (json(&dir, "sweep.json"), json(&dir, "run.json"));
+    assert_eq!(sweep["points"].as_array().unwrap().len(), 1);
+    assert_eq!(sweep["points"][0]["kpis"], run["kpis"]);
+    assert_eq!(run["provenance"]["overrides"][0], set);
+    // --set on sweep changes every point and is recorded too.
+    let args = ["sweep", "storms.toml", "-n", "5", "-q", "--set", SETS[0], "--json", "s2.json"];
+    ok(&args, &dir);
+    let s2 = json(&dir, "s2.json");
+    assert_eq!(s2["provenance"]["overrides"][0], SETS[0]);
+    assert_ne!(s2["points"][0]["kpis"], sweep["points"][0]["kpis"]);
+}
+
+#[test]
+fn an_extends_chain_merges_by_id_and_removes() {
+    let dir = scratch("overrides-chain");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    // a extends sub/b (relative to a), which extends the shipped baseline
+    // file (relative to b).
+    let baseline = scenario("baseline.toml");
+    write(
+        &dir,
+        "sub/b.toml",
+        &format!(
+            "[scenario]\nextends = \"{baseline}\"\nname = \"b\"\n\n[[port]]\nid = \"alat\"\nberths.roro = 4\n"
+        ),
+    );
+    write(
+        &dir,
+        "a.toml",
+        "[scenario]\nextends = \"sub/b.toml\"\nname = \"a\"\n\n\
+         [[fleet]]\nid = \"ferries_aktau_alat\"\nremove = true\n\n\
+         [[inflow]]\nid = \"westbound_trains_aktau\"\nremove = true\n",
+    );
+    // The same scenario written flat on the embedded baseline.
+    write(
+        &dir,
+        "flat.toml",
+        "[scenario]\nextends = \"baseline\"\nname = \"a\"\n\n[[port]]\nid = \"alat\"\nberths.roro = 4\n\n\
+         [[fleet]]\nid = \"ferries_aktau_alat\"\nremove = true\n\n\
+         [[inflow]]\nid = \"westbound_trains_aktau\"\nremove = true\n",
+    );
+    ok(&["run", "a.toml", "-n", "4", "-q", "--json", "a.json"], &dir);
+    ok(&["run", "flat.toml", "-n", "4", "-q", "--json", "flat.json"], &dir);
+    ok(&["run", "-n", "4", "-q", "--json", "plain.json"], &dir);
+    let (a, flat, plain) =
+        (json(&dir, "a.json"), json(&dir, "flat.json"), json(&dir, "plain.json"));
+    assert_eq!(a["kpis"], flat["kpis"]);
+    assert_eq!(a["scenario"], "a");
+    let names = |d: &Value| d["kpis"].as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    let removed = |d: &Value| names(d).iter().filter(|k| k.contains("ferries_aktau_alat")).count();
+    assert!(removed(&plain) > 0, "the baseline has the fleet");
+    assert_eq!(removed(&a), 0, "the removed fleet has no KPIs");
+    let chain: Vec<&str> = a["provenance"]["extends"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(chain.len(), 2, "{chain:?}");
+    assert!(chain[0].ends_with("sub/b.toml") && chain[1].ends_with("baseline.toml"), "{chain:?}");
+    // warmup records the chain as well.
+    ok(&["warmup", "a.toml", "-n", "2", "-q", "--json", "w.json"], &dir);
+    assert_eq!(json(&dir, "w.json")["provenance"]["extends"], a["provenance"]["extends"]);
+    // validate follows the chain too.
+    let out = ok(&["validate", "a.toml"], &dir);
+    assert!(out.contains("ok (\"a\")"), "{out}");
+}
+
+#[test]
+fn bad_overrides_and_chains_are_exit_2_naming_the_key_or_file() {
+    let dir = scratch("overrides-errors");
+    let cases: [(&[&str], &[&str]); 8] = [
+        (
+            &["--set", "fleet.ferries.count=5"],
+            &["fleet.ferries.count", "unknown fleet \"ferries\"", "\"ferries_kuryk_alat\""],
+        ),
+        (
+            &["--set", "port.alat.berths.rial_ferry=3"],
+            &["rial_ferry", "did you mean \"rail_ferry\""],
+        ),
+        (
+            &["--set", "fleet.oil_tankers.count=many"],
+            &["fleet.oil_tankers.count", "expected a whole number"],
+        ),
+        (&["--set", "scenario.horizon_days=long"], &["scenario.horizon_days", "expected a number"]),
+        (
+            &["--set", "interdiction.escort.enabled=maybe"],
+            &["interdiction.escort.enabled", "expected true or false"],
+        ),
+        (
+            &["--set", "weather.storm_rate=2"],
+            &["storm_rate", "did you mean \"storm_rate_multiplier\""],
+        ),
+        (&["--set", "fleet.oil_tankers.count"], &["--set fleet.oil_tankers.count", "KEY=VALUE"]),
+        (&["--set", "sweep.x=1"], &["--axis"]),
+    ];
+    for (args, expected) in cases {
+        let mut all = vec!["run", "-n", "2", "-q"];
+        all.extend_from_slice(args);
+        let err = fails(&all, &dir, 2);
+        for e in expected {
+            assert!(err.contains(e), "{args:?}: {e:?} not in {err}");
+        }
+        assert!(!err.contains("u32") && !err.contains("f64"), "{err}");
+    }
+    write(&dir, "c1.toml", "[scenario]\nextends = \"c2.toml\"\nname = \"c1\"\n");
+    write(&dir, "c2.toml", "[scenario]\nextends = \"c1.toml\"\nname = \"c2\"\n");
+    let err = fails(&["run", "c1.toml", "-n", "2"], &dir, 2);
+    assert!(err.contains("cycle: c1.toml -> c2.toml -> c1.toml"), "{err}");
+    write(&dir, "orphan.toml", "[scenario]\nextends = \"nowhere.toml\"\nname = \"o\"\n");
+    let err = fails(&["validate", "orphan.toml"], &dir, 2);
+    assert!(
+        err.contains("orphan.toml: extends \"nowhere.toml\": cannot read nowhere.toml"),
+        "{err}"
+    );
+    write(
+        &dir,
+        "rm.toml",
+        "[scenario]\nextends = \"baseline\"\nname = \"r\"\n[[port]]\nid = \"baku\"\nremove = true\n",
+    );
+    let err = fails(&["run", "rm.toml", "-n", "2"], &dir, 2);
+    assert!(
+        err.contains("port.baku.remove: unknown port \"baku\"") && err.contains("\"alat\""),
+        "{err}"
+    );
+    // trace takes --set too, with the same checks.
+    let err = fails(&["trace", "--set", "fleet.nope.count=1"], &dir, 2);
+    assert!(err.contains("unknown fleet \"nope\""), "{err}");
+}
+
+#[test]
+fn plain_words_for_wrong_types_in_a_file() {
+    let dir = scratch("overrides-plain");
+    let bad = |name: &str| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/bad_scenarios")
+            .join(name)
+            .display()
+            .to_string()
+    };
+    use std::path::PathBuf;
+    for (file, words) in [
+        ("wrong_type_string_for_integer.toml", "expected a whole number"),
+        ("wrong_type_float_for_integer.toml", "expected a whole number"),
+        ("wrong_type_string_for_float.toml", "expected a number"),
+        ("wrong_type_bool_for_float.toml", "expected a number"),
+    ] {
+        let err = fails(&["validate", &bad(file)], &dir, 2);
+        assert!(err.contains(words), "{file}: {err}");
+        assert!(!err.contains("expected u") && !err.contains("expected f64"), "{file}: {err}");
+    }
+}
+
+#[test]
+fn a_variant_equals_comparing_against_a_file_with_the_same_change() {
+    let dir = scratch("overrides-variant");
+    write(&dir, "more.toml", MORE_FERRIES);
+    let base = scenario("baseline.toml");
+    ok(&["compare", &base, "more.toml", "-n", "6", "-q", "--json", "file.json"], &dir);
+    let variant = format!("more:{}", SETS.join(","));
+    ok(&["compare", &base, "--variant", &variant, "-n", "6", "-q", "--json", "variant.json"], &dir);
+    let (file, var) = (json(&dir, "file.json"), json(&dir, "variant.json"));
+    assert_eq!(file["differences"], var["differences"]);
+    assert_eq!(file["summaries"], var["summaries"]);
+    assert_eq!(var["scenarios"][1]["name"], "more");
+    assert_eq!(var["scenarios"][1]["source"], format!("{base} with {}", SETS.join(", ")));
+    assert_eq!(var["scenarios"][1]["overrides"], serde_json::json!(SETS));
+    assert!(var["scenarios"][0].get("overrides").is_none());
+    assert_eq!(file["scenarios"][1]["extends"][0]["source"], "embedded baseline");
+    // Files and variants together, with --set applied to every scenario.
+    let args = [
+        "compare",
+        &base,
+        "more.toml",
+        "--variant",
+        "tankers:fleet.oil_tankers.count=5",
+        "--set",
+        "scenario.horizon_days=200",
+        "-n",
+        "3",
+        "-q",
+        "--json",
+        "both.json",
+    ];
+    ok(&args, &dir);
+    let both = json(&dir, "both.json");
+    let scenarios = both["scenarios"].as_array().unwrap();
+    assert_eq!(scenarios.len(), 3);
+    for s in scenarios {
+        assert_eq!(s["overrides"][0], "scenario.horizon_days=200", "{s}");
+    }
+    assert_eq!(scenarios[2]["overrides"][1], "fleet.oil_tankers.count=5");
+    // A base alone is not a comparison; a malformed variant names itself.
+    let err = fails(&["compare", &base, "-n", "2"], &dir, 2);
+    assert!(err.contains("--variant"), "{err}");
+    let err = fails(&["compare", &base, "--variant", "fleet.oil_tankers.count=5"], &dir, 2);
+    assert!(
+        err.contains("--variant \"fleet.oil_tankers.count=5\"") && err.contains("NAME:KEY=VALUE"),
+        "{err}"
+    );
+    let err = fails(&["compare", &base, "--variant", "x:fleet.nope.count=5"], &dir, 2);
+    assert!(err.contains("--variant x:") && err.contains("unknown fleet \"nope\""), "{err}");
+}
+
+#[test]
+fn shards_with_different_overrides_do_not_merge() {
+    let dir = scratch("overrides-merge");
+    ok(&["run", "-n", "4", "-q", "--shard", "0/2", "--json", "p0.json", "--set", SETS[0]], &dir);
+    ok(&["run", "-n", "4", "-q", "--shard", "1/2", "--json", "p1.json"], &dir);
+    fails(&["merge", "p0.json", "p1.json", "-q", "--json", "m.json"], &dir, 2);
+    ok(&["run", "-n", "4", "-q", "--shard", "1/2", "--json", "p1.json", "--set", SETS[0]], &dir);
+    ok(&["merge", "p0.json", "p1.json", "-q", "--json", "m.json"], &dir);
+    assert_eq!(json(&dir, "m.json")["provenance"]["overrides"][0], SETS[0]);
+}

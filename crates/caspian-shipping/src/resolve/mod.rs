@@ -1,0 +1,261 @@
+//! Resolving a scenario: the file, the files it extends, and `--set`
+//! overrides, into the one [`Scenario`] that runs and the text that
+//! identifies it.
+//!
+//! [`resolve`] reads the file through a loader the caller gives (the CLI
+//! reads files within its size caps; this crate never opens one), follows
+//! `[scenario] extends` up the chain and merges ([`extends`]), writes every
+//! [`Override`] at its path ([`set`]), deserializes, and applies the sweep
+//! keys that scale storms. A scenario with no parent and no override is
+//! handed on as its own text, so its hash and its error messages (with
+//! line numbers) are those of the file; otherwise the resolved scenario is
+//! written out as TOML, and that text is what runs, is hashed and is
+//! checkpointed. [`Lineage`] records the parents and overrides for
+//! provenance. Messages speak plainly ([`plain`]).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+use toml::{Table, Value};
+
+use crate::scenario::Scenario;
+
+pub mod extends;
+pub mod plain;
+pub mod set;
+
+pub use set::Override;
+
+/// Reads a file a scenario extends: its text, or a message naming the file
+/// and what is wrong.
+pub type Loader<'a> = dyn FnMut(&Path) -> Result<String, String> + 'a;
+
+/// Where the scenario to resolve comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Root<'a> {
+    /// The embedded baseline.
+    Baseline,
+    /// A file, read through the loader.
+    File(&'a Path),
+}
+
+/// A file a resolved scenario extends, directly or through another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentFile {
+    /// Its path as reached from the extending file, or `embedded baseline`.
+    pub source: String,
+    /// SHA-256 of its text, in hex.
+    pub sha256: String,
+}
+
+/// How a scenario was derived: the files it extends (nearest first) and
+/// the overrides applied, in order, as `KEY=VALUE`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lineage {
+    /// The `extends` chain, the direct parent first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extends: Vec<ParentFile>,
+    /// The overrides, in the order applied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
+}
+
+/// A resolved scenario.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The text that runs: the file's own when nothing was changed, else
+    /// the resolved scenario written as TOML.
+    pub text: String,
+    /// Where it came from: the path, or `embedded baseline`.
+    pub source: String,
+    /// The scenario (not yet checked: [`crate::compile`] does that).
+    pub scenario: Scenario,
+    /// Its parents and overrides.
+    pub lineage: Lineage,
+}
+
+/// A scenario that cannot be resolved. Every message names the file,
+/// option or key at fault.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ResolveError {
+    /// The file could not be read (the loader's message).
+    #[error("{0}")]
+    Read(String),
+    /// Not valid TOML, or a key or value that does not fit the format.
+    #[error("{origin}: {}", message.trim_end())]
+    Parse {
+        /// The file.
+        origin: String,
+        /// What is wrong, in plain words.
+        message: String,
+    },
+    /// An `extends` that cannot be followed or merged.
+    #[error("{origin}: {message}")]
+    Extends {
+        /// The extending file.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Files that extend one another in a circle.
+    #[error("scenario files extend one another in a cycle: {}", files.join(" -> "))]
+    Cycle {
+        /// The chain, ending with the file seen twice.
+        files: Vec<String>,
+    },
+    /// An override that does not fit the scenario.
+    #[error("{option} {spec}: {message}")]
+    Set {
+        /// The option that gave it.
+        option: String,
+        /// `KEY=VALUE` as given.
+        spec: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Resolves `root` with `overrides` (see the module documentation).
+///
+/// # Errors
+/// [`ResolveError`] naming the file, option or key at fault.
+pub fn resolve(
+    root: Root<'_>,
+    overrides: &[Override],
+    load: &mut Loader<'_>,
+) -> Result<Resolved, ResolveError> {
+    let (origin, text, path) = match root {
+        Root::Baseline => ("embedded baseline".to_string(), crate::BASELINE_TOML.to_string(), None),
+        Root::File(p) => (p.display().to_string(), load(p).map_err(ResolveError::Read)?, Some(p)),
+    };
+    let mut table = match parse_table(&text, &origin) {
+        Ok(table) => table,
+        // A value a TOML table cannot hold (an integer past 2^63) may still
+        // fit the scenario, which then reports it with its key; a file that
+        // cannot be a table has no `extends` and takes no override.
+        Err(e) => {
+            let scenario = parse_direct(&text, &origin)?;
+            return if overrides.is_empty() {
+                Ok(Resolved { text, source: origin, scenario, lineage: Lineage::default() })
+            } else {
+                Err(e)
+            };
+        }
+    };
+    let mut lineage = Lineage::default();
+    let extended = extends::apply(&mut table, &origin, path, load, &mut lineage.extends)?;
+    let mut scenario = if extended {
+        deserialize(&table)
+            .map_err(|message| ResolveError::Parse { origin: origin.clone(), message })?
+    } else {
+        // The file's own errors, with their line numbers.
+        parse_direct(&text, &origin)?
+    };
+    if !extended && overrides.is_empty() {
+        return Ok(Resolved { text, source: origin, scenario, lineage });
+    }
+    let mut scaled = Vec::new();
+    for o in overrides {
+        match o.write(&mut table)? {
+            Some(key) => scaled.push((o, key)),
+            // Checked one at a time, so that an error names its override.
+            None => scenario = deserialize(&table).map_err(|m| o.error(m))?,
+        }
+        lineage.overrides.push(o.text.clone());
+    }
+    for (o, (key, value)) in scaled {
+        key.apply(&mut scenario, value).map_err(|e| o.error(e.to_string()))?;
+    }
+    let text = toml::to_string(&scenario).map_err(|e| ResolveError::Parse {
+        origin: origin.clone(),
+        message: format!("the resolved scenario cannot be written as TOML: {e}"),
+    })?;
+    Ok(Resolved { text, source: origin, scenario, lineage })
+}
+
+/// Resolves a shipped scenario held in memory (`include_str!`), named
+/// `origin`: the `baseline.toml` it extends is the embedded baseline.
+///
+/// # Errors
+/// As [`resolve`]; a parent other than the baseline cannot be read.
+pub fn resolve_shipped(text: &str, origin: &str) -> Result<Resolved, ResolveError> {
+    let root = Path::new(origin);
+    let mut load = |p: &Path| {
+        if p == root {
+            Ok(text.to_string())
+        } else if p.file_name().is_some_and(|n| n == "baseline.toml") {
+            Ok(crate::BASELINE_TOML.to_string())
+        } else {
+            Err(format!("{} is not held in memory", p.display()))
+        }
+    };
+    resolve(Root::File(root), &[], &mut load)
+}
+
+/// `text` read straight into a [`Scenario`] (its errors with their lines).
+fn parse_direct(text: &str, origin: &str) -> Result<Scenario, ResolveError> {
+    crate::parse(text, origin).map_err(|e| match e {
+        crate::LoadError::Parse { origin, message } => ResolveError::Parse { origin, message },
+        other => ResolveError::Parse { origin: origin.to_string(), message: other.to_string() },
+    })
+}
+
+/// `text` as a TOML table, or the TOML reader's message in plain words.
+pub(crate) fn parse_table(text: &str, origin: &str) -> Result<Table, ResolveError> {
+    text.parse::<Table>().map_err(|e| ResolveError::Parse {
+        origin: origin.to_string(),
+        message: plain::plain_message(&e.to_string()),
+    })
+}
+
+/// `table` as a [`Scenario`], or what does not fit, led by its dotted key
+/// path with ids (`fleet.tankers.count: expected a whole number ...`).
+fn deserialize(table: &Table) -> Result<Scenario, String> {
+    let value = Value::Table(table.clone());
+    serde_path_to_error::deserialize::<_, Scenario>(value).map_err(|e| {
+        let path = key_path(e.path(), table);
+        let message = plain::plain_message(e.inner().message());
+        if path.is_empty() || path == "." { message } else { format!("{path}: {message}") }
+    })
+}
+
+/// A serde path with each entry of an array of tables named by its id.
+fn key_path(path: &serde_path_to_error::Path, table: &Table) -> String {
+    use serde_path_to_error::Segment;
+    let mut parts: Vec<String> = Vec::new();
+    let mut here: Option<&Value> = None;
+    let mut top = Some(table);
+    for segment in path.iter() {
+        match segment {
+            Segment::Map { key } => {
+                here = match (top.take(), here) {
+                    (Some(t), _) => t.get(key),
+                    (None, Some(v)) => v.get(key.as_str()),
+                    (None, None) => None,
+                };
+                parts.push(key.clone());
+            }
+            Segment::Seq { index } => {
+                here = here.and_then(|v| v.get(*index));
+                match here.and_then(|v| v.get("id")).and_then(Value::as_str) {
+                    Some(id) => parts.push(id.to_string()),
+                    None => parts.push(index.to_string()),
+                }
+            }
+            Segment::Enum { variant } => parts.push(variant.clone()),
+            Segment::Unknown => {}
+        }
+    }
+    parts.join(".")
+}
+
+/// SHA-256 of `text`, lower-case hex.
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,288 @@
+//! `--set KEY=VALUE`: one scenario value changed by its dotted path.
+//!
+//! A path names a table by its place in the file, and an entry of an array
+//! of tables (`[[port]]`, `[[fleet]]`, ...) by its id: `port.alat.berths.
+//! rail_ferry`, `fleet.ferries_kuryk_alat.count`, `scenario.horizon_days`,
+//! `interdiction.escort.enabled`. The value is a TOML value (`3`, `1.5`,
+//! `true`, `"text"`, `[1, 2]`, `{ dist = "constant", value = 2 }`); a
+//! value that is not TOML is taken as text. Two sweep keys are not paths in
+//! the file: `weather.storm_rate_multiplier` and
+//! `weather.storm_duration_multiplier` scale every sea area's storms and are
+//! applied to the scenario after every other setting
+//! ([`SweepKey::apply`]). A sweep key's value is written as the sweep writes
+//! it: `interdiction.escort.enabled=1` means `true`, and a count given as
+//! `3.0` is the whole number 3.
+
+use toml::{Table, Value};
+
+use super::ResolveError;
+use super::plain::closest;
+use crate::sweep::SweepKey;
+
+/// The arrays of tables whose entries are named by id.
+pub(super) const ID_TABLES: [&str; 7] =
+    ["sea_area", "port", "storage", "inflow", "outflow", "fleet", "open_traffic"];
+
+/// The plain tables a path may start with.
+const PLAIN_TABLES: [&str; 2] = ["scenario", "interdiction"];
+
+/// The keys under `weather.`, which scale storms rather than name a value.
+const WEATHER_KEYS: [&str; 2] = ["storm_rate_multiplier", "storm_duration_multiplier"];
+
+/// One `KEY=VALUE` override, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    /// The dotted path.
+    pub key: String,
+    /// The value.
+    pub value: Value,
+    /// `KEY=VALUE` as given, for messages and provenance.
+    pub text: String,
+    /// The option that gave it (`--set`, `--variant NAME`), for messages.
+    pub option: String,
+}
+
+impl Override {
+    /// Parses `KEY=VALUE`; `option` (e.g. `--set`) names the option in
+    /// messages.
+    ///
+    /// # Errors
+    /// [`ResolveError::Set`] when there is no `=`, the key is empty, or a
+    /// value that starts like a TOML list, table or string is not valid TOML.
+    pub fn parse(spec: &str, option: &str) -> Result<Self, ResolveError> {
+        let fail = |message: String| ResolveError::Set {
+            option: option.to_string(),
+            spec: spec.to_string(),
+            message,
+        };
+        let Some((key, raw)) = spec.split_once('=') else {
+            return Err(fail("expected KEY=VALUE, e.g. fleet.oil_tankers.count=5".into()));
+        };
+        let key = key.trim();
+        if key.is_empty() || key.split('.').any(str::is_empty) {
+            return Err(fail(format!(
+                "\"{key}\" is not a dotted key such as port.alat.berths.tanker"
+            )));
+        }
+        let raw = raw.trim();
+        let value = match format!("v = {raw}").parse::<Table>() {
+            Ok(mut t) => t.remove("v").unwrap_or_else(|| Value::String(raw.to_string())),
+            Err(e) if raw.starts_with(['[', '{', '"', '\'']) => {
+                return Err(fail(format!("the value is not valid TOML: {}", e.message().trim())));
+            }
+            Err(_) if raw.is_empty() => {
+                return Err(fail("the value is empty".into()));
+            }
+            Err(_) => Value::String(raw.to_string()),
+        };
+        Ok(Self {
+            key: key.to_string(),
+            value,
+            text: format!("{key}={raw}"),
+            option: option.to_string(),
+        })
+    }
+
+    /// The error for this override: `message` says what is wrong.
+    pub(super) fn error(&self, message: String) -> ResolveError {
+        ResolveError::Set { option: self.option.clone(), spec: self.text.clone(), message }
+    }
+
+    /// Writes the value into `table` at its path, or, for a key that scales
+    /// storms, returns it to be applied to the deserialized scenario.
+    ///
+    /// # Errors
+    /// [`ResolveError::Set`] naming what does not fit: an unknown table or
+    /// key (with the closest known one), an unknown id (with the known ids),
+    /// a path through a value that is not a table.
+    pub(super) fn write(&self, table: &mut Table) -> Result<Option<(SweepKey, f64)>, ResolveError> {
+        let fail = |message: String| self.error(message);
+        let parts: Vec<&str> = self.key.split('.').collect();
+        let sweep_key = self.key.parse::<SweepKey>().ok();
+        let value = coerce(sweep_key.as_ref(), self.value.clone());
+        match parts[0] {
+            "weather" => {
+                let Some(key @ (SweepKey::StormRateMultiplier | SweepKey::StormDurationMultiplier)) =
+                    sweep_key
+                else {
+                    return Err(fail(unknown(
+                        "key",
+                        parts.get(1).copied().unwrap_or(""),
+                        "weather",
+                        &WEATHER_KEYS,
+                    )));
+                };
+                let number = match value {
+                    Value::Integer(i) => i as f64,
+                    Value::Float(x) => x,
+                    other => {
+                        return Err(fail(format!("expected a number, got {}", describe(&other))));
+                    }
+                };
+                return Ok(Some((key, number)));
+            }
+            "sweep" => {
+                return Err(fail(
+                    "sweep axes are not set with --set; use sweep --axis KEY=V1,V2,...".into(),
+                ));
+            }
+            top if PLAIN_TABLES.contains(&top) => {
+                if parts.len() < 2 {
+                    return Err(fail(format!(
+                        "name a key inside [{top}], e.g. {top}.{}",
+                        example(top)
+                    )));
+                }
+                let inner =
+                    table.entry(top.to_string()).or_insert_with(|| Value::Table(Table::new()));
+                let Value::Table(inner) = inner else {
+                    return Err(fail(format!("{top} is not a table")));
+                };
+                write_path(inner, top, &parts[1..], value).map_err(fail)?;
+            }
+            top if ID_TABLES.contains(&top) => {
+                let entries = match table.get_mut(top) {
+                    Some(Value::Array(entries)) => entries.as_mut_slice(),
+                    _ => &mut [],
+                };
+                let Some(id) = parts.get(1) else {
+                    return Err(fail(format!(
+                        "name an id and a key, e.g. {top}.<id>.{}",
+                        example(top)
+                    )));
+                };
+                let known = ids(entries);
+                let Some(entry) = entries.iter_mut().find_map(|e| match e {
+                    Value::Table(t) if t.get("id").and_then(Value::as_str) == Some(id) => Some(t),
+                    _ => None,
+                }) else {
+                    return Err(fail(unknown_id(top, id, &known)));
+                };
+                if parts.len() < 3 {
+                    return Err(fail(format!(
+                        "name a key of {top} \"{id}\", e.g. {top}.{id}.{}",
+                        example(top)
+                    )));
+                }
+                write_path(entry, &format!("{top}.{id}"), &parts[2..], value).map_err(fail)?;
+            }
+            other => {
+                let mut known: Vec<&str> = PLAIN_TABLES.to_vec();
+                known.extend(ID_TABLES);
+                known.push("weather");
+                return Err(fail(unknown("table", other, "the scenario", &known)));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// A key of each table to show in a message.
+fn example(top: &str) -> &'static str {
+    match top {
+        "scenario" => "horizon_days",
+        "interdiction" => "incident_probability",
+        "port" => "berths.tanker",
+        "fleet" => "count",
+        "storage" => "capacity",
+        "sea_area" => "storm_crossing_slowdown",
+        "open_traffic" => "service_h",
+        "inflow" => "arrivals_per_year",
+        "outflow" => "capacity_per_year",
+        _ => "<key>",
+    }
+}
+
+/// Sweep keys take their values as a sweep writes them: `0`/`1` for a
+/// switch, `3.0` for a count.
+fn coerce(key: Option<&SweepKey>, value: Value) -> Value {
+    match (key, value) {
+        (Some(SweepKey::EscortEnabled), Value::Integer(i @ (0 | 1))) => Value::Boolean(i == 1),
+        (Some(k), Value::Float(x))
+            if k.needs_whole_number() && x.fract() == 0.0 && x.abs() < 9e15 =>
+        {
+            Value::Integer(x as i64)
+        }
+        (_, v) => v,
+    }
+}
+
+/// Writes `value` at `path` inside `table` (named `at` in messages),
+/// creating tables on the way.
+fn write_path(table: &mut Table, at: &str, path: &[&str], value: Value) -> Result<(), String> {
+    let (last, inner) = path.split_last().expect("a path has a key");
+    let mut here = table;
+    let mut name = at.to_string();
+    for part in inner {
+        name = format!("{name}.{part}");
+        let next = here.entry((*part).to_string()).or_insert_with(|| Value::Table(Table::new()));
+        match next {
+            Value::Table(t) => here = t,
+            other => return Err(format!("{name} is {}, not a table", describe(other))),
+        }
+    }
+    here.insert((*last).to_string(), value);
+    Ok(())
+}
+
+/// The ids of a list of tables.
+pub(super) fn ids(entries: &[Value]) -> Vec<String> {
+    entries.iter().filter_map(|e| e.get("id")?.as_str().map(str::to_string)).collect()
+}
+
+/// `unknown port "x" (known ids: "a", "b")`.
+pub(super) fn unknown_id(what: &str, id: &str, known: &[String]) -> String {
+    let list: Vec<String> = known.iter().map(|k| format!("\"{k}\"")).collect();
+    let mut out = format!("unknown {what} \"{id}\"");
+    if let Some(best) = closest(id, known.iter().map(String::as_str)) {
+        out.push_str(&format!("; did you mean \"{best}\"?"));
+    }
+    out.push_str(&format!(
+        " (known ids: {})",
+        if list.is_empty() { "none".into() } else { list.join(", ") }
+    ));
+    out
+}
+
+/// `unknown key "x" in weather; did you mean "y"? (known: ...)`.
+fn unknown(what: &str, given: &str, place: &str, known: &[&str]) -> String {
+    let mut out = format!("unknown {what} \"{given}\" in {place}");
+    if let Some(best) = closest(given, known.iter().copied()) {
+        out.push_str(&format!("; did you mean \"{best}\"?"));
+    }
+    let list: Vec<String> = known.iter().map(|k| format!("\"{k}\"")).collect();
+    out.push_str(&format!(" (known: {})", list.join(", ")));
+    out
+}
+
+/// A value's kind in plain words.
+pub(super) fn describe(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("the text \"{s}\""),
+        Value::Integer(i) => i.to_string(),
+        Value::Float(x) => x.to_string(),
+        Value::Boolean(b) => b.to_string(),
+        Value::Datetime(d) => d.to_string(),
+        Value::Array(_) => "a list".into(),
+        Value::Table(_) => "a table".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_toml_or_text() {
+        let v = |s: &str| Override::parse(s, "--set").unwrap().value;
+        assert_eq!(v("a.b=3"), Value::Integer(3));
+        assert_eq!(v("a.b=1.5"), Value::Float(1.5));
+        assert_eq!(v("a.b=true"), Value::Boolean(true));
+        assert_eq!(v("a.b=Aktau port"), Value::String("Aktau port".into()));
+        assert_eq!(v("a.b=\"x\""), Value::String("x".into()));
+        assert!(matches!(v("a.b={ dist = \"constant\", value = 2 }"), Value::Table(_)));
+        for bad in ["a.b", "=3", "a..b=3", "a.b=[1,", "a.b="] {
+            assert!(Override::parse(bad, "--set").is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! Resolution end to end: the shipped policy scenarios are the baseline
+//! plus the changes their comments document; overrides and chains.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::scenario::Scenario;
+
+fn scenarios_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
+}
+
+/// A loader over real files.
+fn disk(p: &Path) -> Result<String, String> {
+    std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+}
+
+/// A loader over files held in memory.
+fn memory(files: &BTreeMap<&str, &str>) -> impl FnMut(&Path) -> Result<String, String> {
+    move |p: &Path| {
+        let key = p.to_string_lossy().into_owned();
+        files
+            .get(key.as_str())
+            .map(|t| (*t).to_string())
+            .ok_or(format!("cannot read {key}: no such file"))
+    }
+}
+
+fn baseline() -> Scenario {
+    crate::parse(crate::BASELINE_TOML, "baseline").unwrap()
+}
+
+fn resolve_file(name: &str, sets: &[&str]) -> Resolved {
+    let path = scenarios_dir().join(name);
+    let overrides: Vec<Override> =
+        sets.iter().map(|s| Override::parse(s, "--set").unwrap()).collect();
+    resolve(Root::File(&path), &overrides, &mut disk).unwrap()
+}
+
+fn port<'a>(s: &'a mut Scenario, id: &str) -> &'a mut crate::scenario::Port {
+    s.ports.iter_mut().find(|p| p.id == id).unwrap()
+}
+fn fleet<'a>(s: &'a mut Scenario, id: &str) -> &'a mut crate::scenario::Fleet {
+    s.fleets.iter_mut().find(|p| p.id == id).unwrap()
+}
+fn inflow<'a>(s: &'a mut Scenario, id: &str) -> &'a mut crate::scenario::Inflow {
+    s.inflows.iter_mut().find(|p| p.id == id).unwrap()
+}
+
+#[test]
+fn shipped_policies_are_the_baseline_plus_their_documented_changes() {
+    use crate::dist::DistSpec;
+    type Change = fn(&mut Scenario);
+    let cases: [(&str, Change); 7] = [
+        ("alat_extra_berth.toml", |s| port(s, "alat").berths.rail_ferry = 3),
+        ("btk_17mt.toml", |s| {
+            s.outflows.iter_mut().find(|o| o.id == "btk_railway").unwrap().capacity_per_year =
+                261_538.0;
+        }),
+        ("larger_ferry_fleet.toml", |s| fleet(s, "ferries_kuryk_alat").count = 5),
+        ("escort_convoys.toml", |s| {
+            s.interdiction.escort.enabled = true;
+            s.interdiction.escort.incident_factor = 0.2;
+        }),
+        ("high_interdiction.toml", |s| {
+            s.interdiction.incident_probability = 0.005;
+            s.interdiction.closures_per_year = 1.25;
+            s.interdiction.closure_duration_h = DistSpec::Lognormal { mean: 336.0, sd: 240.0 };
+            s.interdiction.escort.incident_factor = 0.2;
+        }),
+        ("severe_winter.toml", |s| {
+            s.sea_areas[0].storm_onsets_per_month =
+                [1.8, 1.8, 1.5, 0.7, 0.4, 0.3, 0.3, 0.3, 0.5, 0.8, 1.5, 1.8];
+            s.sea_areas[0].storm_duration_h = DistSpec::Lognormal { mean: 48.0, sd: 36.0 };
+        }),
+        ("demand_2030.toml", |s| {
+            port(s, "aktau").berths.tanker = 5;
+            inflow(s, "kazakh_crude").size = DistSpec::Normal { mean: 19178.0, sd: 3700.0 };
+            inflow(s, "westbound_trains_kuryk").arrivals_per_year = 760.0;
+            inflow(s, "westbound_trains_aktau").arrivals_per_year = 253.0;
+            inflow(s, "eastbound_trains_alat").arrivals_per_year = 380.0;
+            fleet(s, "oil_tankers").count = 11;
+            fleet(s, "ferries_kuryk_alat").count = 6;
+            fleet(s, "ferries_aktau_alat").count = 2;
+        }),
+    ];
+    for (file, change) in cases {
+        let r = resolve_file(file, &[]);
+        assert_eq!(r.lineage.extends.len(), 1, "{file}");
+        assert_eq!(
+            r.lineage.extends[0].sha256,
+            sha256_hex(&disk(&scenarios_dir().join("baseline.toml")).unwrap())
+        );
+        let mut expected = baseline();
+        change(&mut expected);
+        // Their own name, description and sweep axes.
+        assert_ne!(r.scenario.scenario.name, "baseline", "{file}");
+        assert!(!r.scenario.sweeps.is_empty() && r.scenario.sweeps != expected.sweeps, "{file}");
+        expected.scenario.name.clone_from(&r.scenario.scenario.name);
+        expected.scenario.description.clone_from(&r.scenario.scenario.description);
+        expected.sweeps.clone_from(&r.scenario.sweeps);
+        assert_eq!(r.scenario, expected, "{file}");
+        // The text that runs describes exactly that scenario.
+        assert_eq!(crate::parse(&r.text, file).unwrap(), r.scenario, "{file}");
+        crate::compile(&r.scenario).unwrap();
+    }
+}
+
+#[test]
+fn a_plain_file_runs_as_its_own_text() {
+    let r = resolve_file("baseline.toml", &[]);
+    assert_eq!(r.text, crate::BASELINE_TOML);
+    assert_eq!(r.lineage, Lineage::default());
+    let r = resolve(Root::Baseline, &[], &mut disk).unwrap();
+    assert_eq!(r.text, crate::BASELINE_TOML);
+    assert_eq!(r.source, "embedded baseline");
+}
+
+#[test]
+fn overrides_write_paths_and_sweep_keys() {
+    let r = resolve_file(
+        "baseline.toml",
+        &[
+            "port.alat.berths.rail_ferry=3",
+            "fleet.ferries_kuryk_alat.count=5.0",
+            "interdiction.escort.enabled=1",
+            "scenario.horizon_days=400",
+            "weather.storm_rate_multiplier=1.5",
+            "fleet.oil_tankers.port_call_overhead_h={ dist = \"constant\", value = 2 }",
+        ],
+    );
+    let mut expected = baseline();
+    port(&mut expected, "alat").berths.rail_ferry = 3;
+    fleet(&mut expected, "ferries_kuryk_alat").count = 5;
+    expected.interdiction.escort.enabled = true;
+    expected.scenario.horizon_days = 400.0;
+    crate::sweep::apply(&mut expected, "weather.storm_rate_multiplier", 1.5).unwrap();
+    fleet(&mut expected, "oil_tankers").port_call_overhead_h =
+        crate::dist::DistSpec::Constant { value: 2.0 };
+    assert_eq!(r.scenario, expected);
+    assert_eq!(r.lineage.overrides.len(), 6);
+    assert_eq!(crate::parse(&r.text, "resolved").unwrap(), expected);
+}
+
+#[test]
+fn override_errors_name_the_key_and_the_fix() {
+    let err = |set: &str| {
+        let o = Override::parse(set, "--set").unwrap();
+        resolve(Root::Baseline, &[o], &mut disk).unwrap_err().to_string()
+    };
+    let e = err("fleet.nope.count=5");
+    assert!(e.starts_with("--set fleet.nope.count=5: unknown fleet \"nope\""), "{e}");
+    assert!(e.contains("\"ferries_kuryk_alat\""), "{e}");
+    let e = err("fleet.oil_tankers.count=many");
+    assert!(e.contains("fleet.oil_tankers.count: expected a whole number"), "{e}");
+    let e = err("scenario.horizon_days=long");
+    assert!(e.contains("expected a number, got the text \"long\""), "{e}");
+    let e = err("interdiction.escort.enabled=yes");
+    assert!(e.contains("expected true or false"), "{e}");
+    let e = err("port.alat.berths.rial_ferry=3");
+    assert!(e.contains("did you mean \"rail_ferry\""), "{e}");
+    let e = err("ports.alat.berths.tanker=3");
+    assert!(e.contains("did you mean \"port\""), "{e}");
+    let e = err("weather.storm_rate_multiplier=strong");
+    assert!(e.contains("expected a number"), "{e}");
+}
+
+#[test]
+fn chains_merge_remove_and_refuse_cycles() {
+    let files = BTreeMap::from([
+        (
+            "d/a.toml",
+            "[scenario]\nextends = \"b.toml\"\nname = \"a\"\n[[fleet]]\nid = \"ferries_aktau_alat\"\nremove = true\n",
+        ),
+        (
+            "d/b.toml",
+            "[scenario]\nextends = \"baseline\"\nname = \"b\"\n[[port]]\nid = \"alat\"\nberths.roro = 4\n",
+        ),
+        ("d/c.toml", "[scenario]\nextends = \"e.toml\"\nname = \"c\"\n"),
+        ("d/e.toml", "[scenario]\nextends = \"./c.toml\"\nname = \"e\"\n"),
+        ("d/m.toml", "[scenario]\nextends = \"missing.toml\"\nname = \"m\"\n"),
+    ]);
+    let mut load = memory(&files);
+    let r = resolve(Root::File(Path::new("d/a.toml")), &[], &mut load).unwrap();
+    let mut expected = baseline();
+    expected.scenario.name = "a".into();
+    port(&mut expected, "alat").berths.roro = 4;
+    expected.fleets.retain(|f| f.id != "ferries_aktau_alat");
+    assert_eq!(r.scenario, expected);
+    let sources: Vec<&str> = r.lineage.extends.iter().map(|p| p.source.as_str()).collect();
+    assert_eq!(sources, ["d/b.toml", "embedded baseline"]);
+    let e = resolve(Root::File(Path::new("d/c.toml")), &[], &mut load).unwrap_err().to_string();
+    assert_eq!(e, "scenario files extend one another in a cycle: d/c.toml -> d/e.toml -> d/c.toml");
+    let e = resolve(Root::File(Path::new("d/m.toml")), &[], &mut load).unwrap_err().to_string();
+    assert!(e.starts_with("d/m.toml: extends \"missing.toml\": cannot read d/missing.toml"), "{e}");
+}
