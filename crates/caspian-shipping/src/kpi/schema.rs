@@ -212,7 +212,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Hours,
         Duration,
         Lower,
-        "mean time from entering the system to delivery, weighted by units",
+        "mean time from entering the system to delivery (or to the end, if still on its way), weighted by units",
     ),
     family(
         "transit_h.<cargo>.p95",
@@ -247,14 +247,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Hours,
         Duration,
         Lower,
-        "mean wait of an arrival at the gate before admission",
+        "mean wait of an arrival at the gate before admission (or to the end)",
     ),
     family(
         "anchorage_wait_h.<port>.<class>",
         Unit::HoursPerCall,
         Duration,
         Lower,
-        "mean wait at anchorage from berth request to grant",
+        "mean wait at anchorage from berth request to grant (or to the end)",
     ),
     family(
         "anchorage_queue_mean.<port>.<class>",

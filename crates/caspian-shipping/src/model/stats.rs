@@ -6,6 +6,7 @@ use std::sync::Arc;
 use caspian_engine::{SimTime, Tally};
 
 use super::cargo_idx;
+use super::censored::Closing;
 use super::histogram::WeightedHistogram;
 use super::state::World;
 use crate::kpi::Kpis;
@@ -73,13 +74,16 @@ impl World<'_> {
     pub(super) fn kpis(&self, now: SimTime) -> Kpis {
         let layout = self.plan.kpi_layout();
         let start = self.plan.warmup.min(now);
-        let values = layout.quantities().map(|q| self.kpi(q, now, start)).collect();
+        let closing = self.closing(now);
+        let values = layout.quantities().map(|q| self.kpi(q, now, start, &closing)).collect();
         Kpis::new(Arc::clone(layout), values)
     }
 
     /// The value of one KPI at `now`; statistics run from `start` (the end
-    /// of warm-up, or `now` if the run stopped before it).
-    fn kpi(&self, q: Quantity, now: SimTime, start: SimTime) -> f64 {
+    /// of warm-up, or `now` if the run stopped before it). Transits and
+    /// waits come from `closing`: those still in progress count with their
+    /// age at `now` (see [`super::censored`]).
+    fn kpi(&self, q: Quantity, now: SimTime, start: SimTime, closing: &Closing) -> f64 {
         let plan = self.plan;
         let berths = |p: usize, c: usize| &self.ports[p].berths[c];
         match q {
@@ -96,13 +100,13 @@ impl World<'_> {
                     .sum();
                 delivered as f64
             }
-            Quantity::TransitMean(cargo) => self.transit[cargo_idx(cargo)].mean(),
-            Quantity::TransitP95(cargo) => self.transit[cargo_idx(cargo)].quantile(0.95),
+            Quantity::TransitMean(cargo) => closing.transit[cargo_idx(cargo)].mean(),
+            Quantity::TransitP95(cargo) => closing.transit[cargo_idx(cargo)].quantile(0.95),
             Quantity::CargoLost(cargo) => self.counters.cargo_lost[cargo_idx(cargo)] as f64,
             Quantity::Forwarded(j) => self.counters.forwarded[j] as f64,
             Quantity::ShutIn(i) => self.counters.shut_in[i] as f64,
-            Quantity::GateWait(i) => self.gate_wait_h[i].mean_or(f64::NAN),
-            Quantity::AnchorageWait(p, c) => berths(p, c).waits().mean_or(f64::NAN),
+            Quantity::GateWait(i) => closing.gate_wait_h[i].mean_or(f64::NAN),
+            Quantity::AnchorageWait(p, c) => closing.anchorage_wait_h[p][c].mean_or(f64::NAN),
             Quantity::AnchorageQueue(p, c) => berths(p, c).mean_queue_len(now),
             Quantity::BerthCalls(p, c) => berths(p, c).waits().count() as f64,
             Quantity::BerthUtilization(p, c) => berths(p, c).utilization(now),
