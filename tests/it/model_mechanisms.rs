@@ -1057,6 +1057,12 @@ fn stranded_cargo_counts_with_its_age_at_the_end() {
     assert_eq!(kpi(&out, "vessels_lost"), 1.0);
     assert_eq!(kpi(&out, "delivered_total.oil"), 0.0);
     assert_close(kpi(&out, "transit_h.oil.mean"), 447.0, "stranded transit");
+    // 100 parcels of 100 t arrived (10..1000 h): 1,000 t went down with the
+    // tanker and 9,000 t are still in the farm; nothing was delivered.
+    assert_eq!(kpi(&out, "demand.feed"), 10_000.0);
+    assert_eq!(kpi(&out, "cargo_lost.oil"), 1_000.0);
+    assert_eq!(kpi(&out, "backlog_end.oil"), 9_000.0);
+    assert_eq!(kpi(&out, "service_level.oil"), 0.0);
 }
 
 #[test]

@@ -229,11 +229,32 @@ pub const FAMILIES: &[KpiFamily] = &[
         "units aboard vessels that were lost",
     ),
     family(
+        "service_level.<cargo>",
+        Unit::Fraction,
+        Ratio,
+        Higher,
+        "cargo delivered over the cargo owed: in the corridor at the start plus demand",
+    ),
+    family(
+        "backlog_end.<cargo>",
+        Unit::CargoUnit,
+        Amount,
+        Lower,
+        "cargo still in the corridor at the end: origin storages, aboard, at origin gates",
+    ),
+    family(
         "forwarded.<outflow>",
         Unit::CargoUnit,
         Amount,
         Higher,
         "units the hinterland link took from its storage",
+    ),
+    family(
+        "demand.<inflow>",
+        Unit::CargoUnit,
+        Amount,
+        Neither,
+        "units that arrived: admitted, waiting at the gate or shut in",
     ),
     family(
         "shut_in.<inflow>",

@@ -22,11 +22,13 @@
 use caspian_engine::{LevelOp, SimTime, Tally};
 
 use super::cargo_idx;
+use super::corridor::origin_storages;
 use super::histogram::WeightedHistogram;
 use super::state::World;
 
-/// The run's transit and wait statistics with the observations still in
-/// progress at the end added, each at its age then.
+/// The run's statistics at its end that take more than a counter: transits
+/// and waits with those still in progress added, each at its age then, and
+/// the cargo still in the corridor.
 pub(super) struct Closing {
     /// Transit times per cargo (oil, wagons), weighted by amount.
     pub(super) transit: [WeightedHistogram; 2],
@@ -34,6 +36,10 @@ pub(super) struct Closing {
     pub(super) gate_wait_h: Vec<Tally>,
     /// Anchorage waits per port and berth class (`BerthClass::ALL` order), in hours.
     pub(super) anchorage_wait_h: Vec<Vec<Tally>>,
+    /// Units of each cargo in the corridor at the end ([`super::corridor`]).
+    pub(super) in_corridor: [u128; 2],
+    /// Units of each cargo demanded over the window by inflows into origins.
+    pub(super) demand: [u128; 2],
 }
 
 impl World<'_> {
@@ -44,12 +50,7 @@ impl World<'_> {
         let mut transit = self.transit.clone();
         // Cargo in a storage a fleet loads from is still on its way; in any
         // other storage it was delivered (its transit already recorded).
-        let mut is_origin = vec![false; plan.storages.len()];
-        for f in &plan.fleets {
-            for st in std::iter::once(f.load_from).chain(f.return_load_from) {
-                is_origin[st] = true;
-            }
-        }
+        let is_origin = origin_storages(plan);
         for (st, store) in self.stores.iter().enumerate().filter(|(st, _)| is_origin[*st]) {
             let cargo = cargo_idx(plan.storages[st].cargo);
             for c in &store.cohorts {
@@ -85,6 +86,12 @@ impl World<'_> {
                     .collect()
             })
             .collect();
-        Closing { transit, gate_wait_h, anchorage_wait_h }
+        Closing {
+            transit,
+            gate_wait_h,
+            anchorage_wait_h,
+            in_corridor: self.in_corridor(),
+            demand: self.corridor_demand(),
+        }
     }
 }
