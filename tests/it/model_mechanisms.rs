@@ -459,9 +459,11 @@ interval_h = 100.0
     // The train of t = 10 does not fit (50 t of space) and waits at the gate.
     // The tanker lands at 11 but the gate goes first (puts are FIFO), so it
     // waits at the berth with its 1,000 t until the horizon: nothing is
-    // delivered, nothing is admitted (gate wait undefined), and the run ends.
+    // delivered and nothing is admitted. The trains of 10, 20, ..., 90 are
+    // still at the gate at 95 h, and count with their waits so far:
+    // 85, 75, ..., 5 h, mean 45 h.
     assert_eq!(kpi(&out, "delivered.b_farm"), 0.0);
-    assert!(kpi(&out, "gate_wait_h.feed").is_nan());
+    assert_close(kpi(&out, "gate_wait_h.feed"), 45.0, "gate waits in progress");
     assert_eq!(kpi(&out, "storage_max.b_farm"), 950.0);
     assert_eq!(kpi(&out, "voyages.t"), 1.0);
 }
@@ -556,7 +558,11 @@ fn storms_slow_crossings_and_close_ports() {
         assert_close(kpi(&out, "anchorage_queue_mean.b.tanker"), queue, "queue at b");
         assert_eq!(kpi(&out, "delivered_total.oil"), 0.0);
         assert_eq!(kpi(&out, "berth_utilization.b.tanker"), 0.0);
-        assert!(kpi(&out, "anchorage_wait_h.b.tanker").is_nan(), "nobody berthed at b");
+        // Nobody berthed at b; the tanker at anchor there counts with its
+        // wait so far, from 20 + crossing to the horizon.
+        let waited = 100.0 - 20.0 - crossing;
+        assert_close(kpi(&out, "anchorage_wait_h.b.tanker"), waited, "wait in progress at b");
+        assert_eq!(kpi(&out, "berth_calls.b.tanker"), 0.0);
         // b is closed from the first onset (before t = 20) to the end; a never.
         let closed = kpi(&out, "port_closure_h.b");
         assert!((80.0..100.0).contains(&closed), "b closed {closed} h");
@@ -663,7 +669,10 @@ fn berth_utilization_is_undefined_when_no_berth_is_ever_available() {
     let out = ice_hold_run(0.0, 400.0, 1.0);
     assert_close(kpi(&out, "port_closure_h.a"), 240.0, "closure");
     assert!(kpi(&out, "berth_utilization.a.tanker").is_nan());
-    assert!(kpi(&out, "anchorage_wait_h.a.tanker").is_nan(), "nobody berthed");
+    // Nobody berthed; the ships of 100 h and 200 h are still at anchor at
+    // the horizon, having waited 140 h and 40 h so far.
+    assert_close(kpi(&out, "anchorage_wait_h.a.tanker"), 90.0, "waits in progress");
+    assert_eq!(kpi(&out, "berth_calls.a.tanker"), 0.0);
 }
 
 #[test]
@@ -1023,4 +1032,81 @@ fn poisson_inflow_follows_its_monthly_rates_exactly() {
         );
         assert!((mean - expected).abs() <= bound, "{name}: mean {mean}, expected {expected}");
     }
+}
+
+// ----- (x) transits and waits still in progress at the end ------------------------
+
+/// The only tanker is lost on its first crossing (incident and loss
+/// certain); 100 t arrive every 10 h at the origin farm, which starts empty.
+fn stranded(loss_probability: f64) -> Replication {
+    let text = format!(
+        "{}{FEED}\n[interdiction]\nincident_probability = 1.0\nloss_probability = {loss_probability:?}\ndetention_h = {{ dist = \"constant\", value = 0.0 }}\n",
+        BASE
+    );
+    run(&load(&text), 1, 0)
+}
+
+#[test]
+fn stranded_cargo_counts_with_its_age_at_the_end() {
+    let out = stranded(1.0);
+    // The tanker waits at berth for a full load: parcels 10..100 give
+    // 1,000 t at 100; it loads 100..101 and is lost on sailing at 101. The
+    // 90 parcels of 110..1000 stay in the farm, aged 1002 - t at the
+    // horizon: 892, 882, ..., 2 h, all 100 t: mean (892 + 2) / 2 = 447 h.
+    // Nothing is ever delivered, so without them the mean would be undefined.
+    assert_eq!(kpi(&out, "vessels_lost"), 1.0);
+    assert_eq!(kpi(&out, "delivered_total.oil"), 0.0);
+    assert_close(kpi(&out, "transit_h.oil.mean"), 447.0, "stranded transit");
+    // 100 parcels of 100 t arrived (10..1000 h): 1,000 t went down with the
+    // tanker and 9,000 t are still in the farm; nothing was delivered.
+    assert_eq!(kpi(&out, "demand.feed"), 10_000.0);
+    assert_eq!(kpi(&out, "cargo_lost.oil"), 1_000.0);
+    assert_eq!(kpi(&out, "backlog_end.oil"), 9_000.0);
+    assert_eq!(kpi(&out, "service_level.oil"), 0.0);
+}
+
+#[test]
+fn a_lost_vessel_makes_transit_worse_not_better() {
+    // Same streams with and without the loss: the stranded run's transit
+    // mean must be the longer one (it was shorter when only completed
+    // transits counted, because the stranded cargo dropped out).
+    let lost = stranded(1.0);
+    let kept = stranded(0.0);
+    assert_eq!(kpi(&kept, "vessels_lost"), 0.0);
+    assert!(kpi(&kept, "delivered_total.oil") > 0.0);
+    let (l, k) = (kpi(&lost, "transit_h.oil.mean"), kpi(&kept, "transit_h.oil.mean"));
+    assert!(l > k, "stranded transit {l} h should exceed {k} h");
+    assert!(kpi(&lost, "transit_h.oil.p95") >= kpi(&kept, "transit_h.oil.p95"));
+}
+
+#[test]
+fn a_vessel_still_at_anchor_counts_with_its_wait_so_far() {
+    // Two tankers, one berth at a. Tanker 0 berths at 0 and holds the berth
+    // waiting for a full load (1,000 t at t = 100); tanker 1 arrives half a
+    // cycle (22 h / 2 = 11 h) later and waits at anchor. At the horizon
+    // (50 h) it has waited 39 h: mean over the two calls (0 + 39) / 2.
+    let mut text = set(BASE, "fleet.count", "2");
+    text = horizon_h(&text, 50.0) + FEED;
+    let out = run(&load(&text), 1, 0);
+    assert_close(kpi(&out, "anchorage_wait_h.a.tanker"), 19.5, "anchorage wait");
+    assert_eq!(kpi(&out, "berth_calls.a.tanker"), 1.0, "only the granted call is counted");
+}
+
+#[test]
+fn trains_still_at_a_full_gate_count_with_their_wait_so_far() {
+    // gate_scenario's farm stays full until 25 h; with the horizon at 22 h
+    // the parcels of 10 h and 20 h are still at the gate, waiting 12 h and
+    // 2 h: mean 7 h (there are no completed admissions).
+    let mut text = BASE.to_string();
+    for (tag, value) in [
+        ("a_farm.capacity", "1000"),
+        ("a_farm.initial", "1000"),
+        ("fleet.overhead", r#"{ dist = "constant", value = 25.0 }"#),
+    ] {
+        text = set(&text, tag, value);
+    }
+    let text = horizon_h(&text, 22.0)
+        + &FEED.replace("pattern = \"regular\"", "pattern = \"regular\"\nspill_when_full = false");
+    let out = run(&load(&text), 1, 0);
+    assert_close(kpi(&out, "gate_wait_h.feed"), 7.0, "gate wait in progress");
 }

@@ -226,6 +226,17 @@ impl<T> Level<T> {
         self.puts.iter().map(|p| p.amount).sum()
     }
 
+    /// The operations of one kind waiting now, oldest first, as (when it
+    /// started waiting, amount, payload): for waits still in progress when a
+    /// run ends.
+    pub fn waiting(&self, op: LevelOp) -> impl Iterator<Item = (SimTime, u64, &T)> + '_ {
+        let line = match op {
+            LevelOp::Put => &self.puts,
+            LevelOp::Get => &self.gets,
+        };
+        line.iter().map(|p| (p.since, p.amount, &p.tag))
+    }
+
     /// Time-average level since the last reset.
     pub fn mean_level(&self, now: SimTime) -> f64 {
         self.level_stats.mean(now)
@@ -318,6 +329,20 @@ mod tests {
         assert_eq!(first.waited, SimDuration::from_hours(2));
         assert_eq!(yard.next_ready().unwrap().tag, "train-2");
         assert_eq!(yard.level(), 85);
+    }
+
+    #[test]
+    fn waiting_lists_each_line_oldest_first() {
+        let mut yard = Level::new(100, 90, h(0)).unwrap();
+        yard.put(h(1), 20, 'a').unwrap();
+        yard.put(h(3), 5, 'b').unwrap();
+        assert_eq!(
+            yard.waiting(LevelOp::Put).collect::<Vec<_>>(),
+            [(h(1), 20, &'a'), (h(3), 5, &'b')]
+        );
+        assert_eq!(yard.waiting(LevelOp::Get).count(), 0);
+        yard.get(h(4), 12, 'g').unwrap();
+        assert_eq!(yard.waiting(LevelOp::Put).collect::<Vec<_>>(), [(h(3), 5, &'b')]);
     }
 
     #[test]

@@ -213,6 +213,12 @@ impl<R> Resource<R> {
         self.line.len()
     }
 
+    /// When each requester waiting now joined the line, in no particular
+    /// order: for waits still in progress when a run ends.
+    pub fn waiting_since(&self) -> impl Iterator<Item = SimTime> + '_ {
+        self.line.iter().map(|(w, _)| w.since)
+    }
+
     /// Whether this ticket is waiting in line.
     pub fn is_waiting(&self, ticket: TicketId) -> bool {
         self.line.get(&ticket).is_some()
@@ -312,6 +318,19 @@ mod tests {
         assert_eq!(r.busy(), 2);
         assert_eq!(r.release(h(4)), None);
         assert_eq!(r.busy(), 1);
+    }
+
+    #[test]
+    fn waiting_since_lists_the_waits_in_progress() {
+        let mut r = Resource::new(1, h(0));
+        r.request(h(0), 'a', 0);
+        r.request(h(2), 'b', 0);
+        r.request(h(5), 'c', 0);
+        let mut since: Vec<SimTime> = r.waiting_since().collect();
+        since.sort_unstable();
+        assert_eq!(since, [h(2), h(5)]);
+        r.release(h(6));
+        assert_eq!(r.waiting_since().collect::<Vec<_>>(), [h(5)]);
     }
 
     #[test]

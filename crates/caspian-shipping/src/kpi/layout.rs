@@ -30,6 +30,12 @@ pub(crate) enum Quantity {
     TransitP95(Cargo),
     /// `cargo_lost.<cargo>`.
     CargoLost(Cargo),
+    /// `service_level.<cargo>`.
+    ServiceLevel(Cargo),
+    /// `backlog_end.<cargo>`.
+    BacklogEnd(Cargo),
+    /// `demand.<inflow>`.
+    Demand(usize),
     /// `forwarded.<outflow>`.
     Forwarded(usize),
     /// `shut_in.<inflow>`.
@@ -154,12 +160,15 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
         k.push((format!("transit_h.{c}.mean"), Q::TransitMean(cargo)));
         k.push((format!("transit_h.{c}.p95"), Q::TransitP95(cargo)));
         k.push((format!("cargo_lost.{c}"), Q::CargoLost(cargo)));
+        k.push((format!("service_level.{c}"), Q::ServiceLevel(cargo)));
+        k.push((format!("backlog_end.{c}"), Q::BacklogEnd(cargo)));
     }
     for (j, o) in plan.outflows.iter().enumerate() {
         k.push((format!("forwarded.{}", o.id), Q::Forwarded(j)));
     }
     for (i, f) in plan.inflows.iter().enumerate() {
         k.push((format!("shut_in.{}", f.id), Q::ShutIn(i)));
+        k.push((format!("demand.{}", f.id), Q::Demand(i)));
         if !f.spill_when_full {
             k.push((format!("gate_wait_h.{}", f.id), Q::GateWait(i)));
         }

@@ -212,7 +212,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Hours,
         Duration,
         Lower,
-        "mean time from entering the system to delivery, weighted by units",
+        "mean time from entering the system to delivery (or to the end, if still on its way), weighted by units",
     ),
     family(
         "transit_h.<cargo>.p95",
@@ -229,11 +229,32 @@ pub const FAMILIES: &[KpiFamily] = &[
         "units aboard vessels that were lost",
     ),
     family(
+        "service_level.<cargo>",
+        Unit::Fraction,
+        Ratio,
+        Higher,
+        "cargo delivered over the cargo owed: in the corridor at the start plus demand",
+    ),
+    family(
+        "backlog_end.<cargo>",
+        Unit::CargoUnit,
+        Amount,
+        Lower,
+        "cargo still in the corridor at the end: origin storages, aboard, at origin gates",
+    ),
+    family(
         "forwarded.<outflow>",
         Unit::CargoUnit,
         Amount,
         Higher,
         "units the hinterland link took from its storage",
+    ),
+    family(
+        "demand.<inflow>",
+        Unit::CargoUnit,
+        Amount,
+        Neither,
+        "units that arrived: admitted, waiting at the gate or shut in",
     ),
     family(
         "shut_in.<inflow>",
@@ -247,14 +268,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Hours,
         Duration,
         Lower,
-        "mean wait of an arrival at the gate before admission",
+        "mean wait of an arrival at the gate before admission (or to the end)",
     ),
     family(
         "anchorage_wait_h.<port>.<class>",
         Unit::HoursPerCall,
         Duration,
         Lower,
-        "mean wait at anchorage from berth request to grant",
+        "mean wait at anchorage from berth request to grant (or to the end)",
     ),
     family(
         "anchorage_queue_mean.<port>.<class>",

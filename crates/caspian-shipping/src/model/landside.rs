@@ -61,6 +61,7 @@ impl World<'_> {
             return;
         }
         let drawn = f.size.sample(&mut self.inflow_rng[i]).round().max(0.0) as u64;
+        self.counters.demand[i] += u128::from(drawn);
         // The part of an arrival larger than the whole storage can never fit,
         // spilling or not: it is shut in.
         let size = drawn.min(self.plan.storages[f.into].capacity);

@@ -17,7 +17,9 @@
 //! - [`voyages`]: a fleet vessel's round: arrive, discharge, load, depart,
 //!   convoys and incidents.
 //! - [`stats`]: warm-up reset, KPIs, conservation and saturation;
-//!   [`histogram`] measures transit times.
+//!   [`histogram`] measures transit times; [`censored`] adds the transits
+//!   and waits still in progress when the run ends; [`corridor`] counts
+//!   the cargo still in the corridor (demand, backlog, service level).
 //! - [`safeguard`]: stops a replication whose waiting line outgrows
 //!   `max_waiting`.
 //! - [`observe`]: what a [`crate::probe::Probe`] sees (samples and trace).
@@ -28,6 +30,8 @@ use crate::scenario::Cargo;
 use crate::timeline::Timeline;
 
 mod berths;
+mod censored;
+mod corridor;
 mod histogram;
 mod landside;
 mod observe;

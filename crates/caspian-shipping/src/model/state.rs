@@ -127,6 +127,11 @@ pub(super) struct Counters {
     pub(super) detentions: u64,
     pub(super) vessels_lost: u64,
     pub(super) cargo_lost: [u128; 2],
+    /// Units that arrived per inflow (admitted, waiting at the gate or shut in).
+    pub(super) demand: Vec<u128>,
+    /// Units of each cargo in the corridor when the window opened (time 0,
+    /// or the end of warm-up): see [`super::corridor`].
+    pub(super) in_corridor_at_start: [u128; 2],
 }
 
 /// Whole-run totals for the conservation check (never reset at warm-up);
@@ -218,6 +223,7 @@ fn replicate<'a, O: Watch<'a>>(
     observer: &mut O,
 ) -> Replication {
     let mut world = World::new(plan, seed, replication);
+    world.counters.in_corridor_at_start = world.in_corridor();
     let mut sched = Scheduler::with_capacity(256);
     world.schedule_initial(&mut sched);
     let mut sim = Simulation::with_scheduler(world, sched);
@@ -282,6 +288,7 @@ impl<'a> World<'a> {
                 delivered: vec![0; plan.storages.len()],
                 forwarded: vec![0; plan.outflows.len()],
                 shut_in: vec![0; plan.inflows.len()],
+                demand: vec![0; plan.inflows.len()],
                 voyages: vec![0; n_fleets],
                 ..Counters::default()
             },

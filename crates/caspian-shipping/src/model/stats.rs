@@ -6,15 +6,18 @@ use std::sync::Arc;
 use caspian_engine::{SimTime, Tally};
 
 use super::cargo_idx;
+use super::censored::Closing;
 use super::histogram::WeightedHistogram;
 use super::state::World;
 use crate::kpi::Kpis;
 use crate::kpi::layout::Quantity;
 use crate::saturation::{SATURATION_MIN_WAITING, SATURATION_SHARE, WaitingLine};
+use crate::scenario::Cargo;
 
 impl World<'_> {
     pub(super) fn end_warmup(&mut self, now: SimTime) {
         self.warmup_done = true;
+        self.counters.in_corridor_at_start = self.in_corridor();
         for p in &mut self.ports {
             for r in &mut p.berths {
                 r.reset_stats(now);
@@ -30,6 +33,7 @@ impl World<'_> {
         c.delivered.iter_mut().for_each(|x| *x = 0);
         c.forwarded.iter_mut().for_each(|x| *x = 0);
         c.shut_in.iter_mut().for_each(|x| *x = 0);
+        c.demand.iter_mut().for_each(|x| *x = 0);
         c.voyages.iter_mut().for_each(|x| *x = 0);
         c.incidents = 0;
         c.detentions = 0;
@@ -73,36 +77,45 @@ impl World<'_> {
     pub(super) fn kpis(&self, now: SimTime) -> Kpis {
         let layout = self.plan.kpi_layout();
         let start = self.plan.warmup.min(now);
-        let values = layout.quantities().map(|q| self.kpi(q, now, start)).collect();
+        let closing = self.closing(now);
+        let values = layout.quantities().map(|q| self.kpi(q, now, start, &closing)).collect();
         Kpis::new(Arc::clone(layout), values)
     }
 
+    /// Units of `cargo` accepted into storages from vessels in the window.
+    fn delivered_total(&self, cargo: Cargo) -> u128 {
+        (self.plan.storages.iter().zip(&self.counters.delivered))
+            .filter(|(p, _)| p.cargo == cargo)
+            .map(|(_, d)| d)
+            .sum()
+    }
+
     /// The value of one KPI at `now`; statistics run from `start` (the end
-    /// of warm-up, or `now` if the run stopped before it).
-    fn kpi(&self, q: Quantity, now: SimTime, start: SimTime) -> f64 {
-        let plan = self.plan;
+    /// of warm-up, or `now` if the run stopped before it). Transits and
+    /// waits come from `closing`: those still in progress count with their
+    /// age at `now` (see [`super::censored`]).
+    fn kpi(&self, q: Quantity, now: SimTime, start: SimTime, closing: &Closing) -> f64 {
         let berths = |p: usize, c: usize| &self.ports[p].berths[c];
         match q {
             Quantity::Delivered(st) => self.counters.delivered[st] as f64,
             Quantity::StorageMean(st) => self.stores[st].level.mean_level(now),
             Quantity::StorageMax(st) => self.stores[st].level.max_level() as f64,
-            Quantity::DeliveredTotal(cargo) => {
-                let delivered: u128 = plan
-                    .storages
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| p.cargo == cargo)
-                    .map(|(i, _)| self.counters.delivered[i])
-                    .sum();
-                delivered as f64
-            }
-            Quantity::TransitMean(cargo) => self.transit[cargo_idx(cargo)].mean(),
-            Quantity::TransitP95(cargo) => self.transit[cargo_idx(cargo)].quantile(0.95),
+            Quantity::DeliveredTotal(cargo) => self.delivered_total(cargo) as f64,
+            Quantity::TransitMean(cargo) => closing.transit[cargo_idx(cargo)].mean(),
+            Quantity::TransitP95(cargo) => closing.transit[cargo_idx(cargo)].quantile(0.95),
             Quantity::CargoLost(cargo) => self.counters.cargo_lost[cargo_idx(cargo)] as f64,
+            Quantity::ServiceLevel(cargo) => {
+                let c = cargo_idx(cargo);
+                let owed = self.counters.in_corridor_at_start[c] + closing.demand[c];
+                let delivered = self.delivered_total(cargo);
+                if owed == 0 { f64::NAN } else { delivered as f64 / owed as f64 }
+            }
+            Quantity::BacklogEnd(cargo) => closing.in_corridor[cargo_idx(cargo)] as f64,
+            Quantity::Demand(i) => self.counters.demand[i] as f64,
             Quantity::Forwarded(j) => self.counters.forwarded[j] as f64,
             Quantity::ShutIn(i) => self.counters.shut_in[i] as f64,
-            Quantity::GateWait(i) => self.gate_wait_h[i].mean_or(f64::NAN),
-            Quantity::AnchorageWait(p, c) => berths(p, c).waits().mean_or(f64::NAN),
+            Quantity::GateWait(i) => closing.gate_wait_h[i].mean_or(f64::NAN),
+            Quantity::AnchorageWait(p, c) => closing.anchorage_wait_h[p][c].mean_or(f64::NAN),
             Quantity::AnchorageQueue(p, c) => berths(p, c).mean_queue_len(now),
             Quantity::BerthCalls(p, c) => berths(p, c).waits().count() as f64,
             Quantity::BerthUtilization(p, c) => berths(p, c).utilization(now),

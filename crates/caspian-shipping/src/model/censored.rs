@@ -1,0 +1,97 @@
+//! Waits and transits still in progress when a replication ends.
+//!
+//! A mean over completed waits alone flatters a corridor that has stopped
+//! working: cargo stranded in a yard behind a lost ferry, trains still at a
+//! full gate and vessels still at anchor never finish their wait, so they
+//! would be left out, and the mean would *improve* as the corridor fails.
+//! Instead every transit and wait in progress at the end of the run is
+//! counted with its age then, a lower bound on its length (a right-censored
+//! observation counted at its censoring time):
+//!
+//! - **transit** (`transit_h.<cargo>.*`): cargo in a storage some fleet
+//!   loads from, cargo aboard a vessel, and cargo of trains or parcels
+//!   waiting at a full gate, each aged from when it arrived;
+//! - **gate waits** (`gate_wait_h.<inflow>`): arrivals still waiting at the
+//!   gate of their storage;
+//! - **anchorage waits** (`anchorage_wait_h.<port>.<class>`): vessels still
+//!   waiting for a berth.
+//!
+//! So a stranded replication reads worse, never better. `berth_calls` and
+//! the other counts still count only what happened.
+
+use caspian_engine::{LevelOp, SimTime, Tally};
+
+use super::cargo_idx;
+use super::corridor::origin_storages;
+use super::histogram::WeightedHistogram;
+use super::state::World;
+
+/// The run's statistics at its end that take more than a counter: transits
+/// and waits with those still in progress added, each at its age then, and
+/// the cargo still in the corridor.
+pub(super) struct Closing {
+    /// Transit times per cargo (oil, wagons), weighted by amount.
+    pub(super) transit: [WeightedHistogram; 2],
+    /// Gate waits per inflow, in hours.
+    pub(super) gate_wait_h: Vec<Tally>,
+    /// Anchorage waits per port and berth class (`BerthClass::ALL` order), in hours.
+    pub(super) anchorage_wait_h: Vec<Vec<Tally>>,
+    /// Units of each cargo in the corridor at the end ([`super::corridor`]).
+    pub(super) in_corridor: [u128; 2],
+    /// Units of each cargo demanded over the window by inflows into origins.
+    pub(super) demand: [u128; 2],
+}
+
+impl World<'_> {
+    /// The statistics of [`Closing`] at `now`, the end of the run.
+    pub(super) fn closing(&self, now: SimTime) -> Closing {
+        let plan = self.plan;
+        let age = |since: SimTime| now.saturating_since(since).as_hours_f64();
+        let mut transit = self.transit.clone();
+        // Cargo in a storage a fleet loads from is still on its way; in any
+        // other storage it was delivered (its transit already recorded).
+        let is_origin = origin_storages(plan);
+        for (st, store) in self.stores.iter().enumerate().filter(|(st, _)| is_origin[*st]) {
+            let cargo = cargo_idx(plan.storages[st].cargo);
+            for c in &store.cohorts {
+                transit[cargo].record(age(c.arrived), c.amount as f64);
+            }
+        }
+        // A lost vessel's cargo is counted lost, and no longer aboard.
+        for v in &self.vessels {
+            let cargo = cargo_idx(plan.fleets[v.fleet].cargo);
+            for c in &v.aboard {
+                transit[cargo].record(age(c.arrived), c.amount as f64);
+            }
+        }
+        let mut gate_wait_h = self.gate_wait_h.clone();
+        for (st, store) in self.stores.iter().enumerate() {
+            let cargo = cargo_idx(plan.storages[st].cargo);
+            for (since, amount, &inflow) in store.level.waiting(LevelOp::Put) {
+                gate_wait_h[inflow as usize].record(age(since));
+                transit[cargo].record(age(since), amount as f64);
+            }
+        }
+        let anchorage_wait_h = self
+            .ports
+            .iter()
+            .map(|p| {
+                p.berths
+                    .iter()
+                    .map(|r| {
+                        let mut waits = *r.waits();
+                        r.waiting_since().for_each(|since| waits.record(age(since)));
+                        waits
+                    })
+                    .collect()
+            })
+            .collect();
+        Closing {
+            transit,
+            gate_wait_h,
+            anchorage_wait_h,
+            in_corridor: self.in_corridor(),
+            demand: self.corridor_demand(),
+        }
+    }
+}

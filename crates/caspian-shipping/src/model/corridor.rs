@@ -1,0 +1,63 @@
+//! Cargo still in the corridor: demand not yet delivered, shut in or lost.
+//!
+//! Cargo is *in the corridor* from the moment it arrives at the gate of an
+//! *origin* storage (one that some fleet loads from) until a vessel
+//! discharges it into a storage (delivered), it is lost with its vessel, or
+//! it is refused at the gate (shut in). At any instant it is the content of
+//! the origin storages, the cargo aboard vessels and the arrivals waiting at
+//! origin gates. Over a window, for each cargo:
+//!
+//! ```text
+//! in corridor at start + demand = delivered + shut in + lost + in corridor at end
+//! ```
+//!
+//! (demand of inflows into origin storages; a test checks it on every
+//! shipped scenario). `backlog_end.<cargo>` is the last term and
+//! `service_level.<cargo>` is delivered over the first two.
+
+use caspian_engine::LevelOp;
+
+use super::cargo_idx;
+use super::state::World;
+use crate::compile::CompiledScenario;
+
+/// Whether each storage of `plan` is an origin: some fleet loads from it,
+/// outbound or on the return leg.
+pub(super) fn origin_storages(plan: &CompiledScenario) -> Vec<bool> {
+    let mut origin = vec![false; plan.storages.len()];
+    for f in &plan.fleets {
+        for st in std::iter::once(f.load_from).chain(f.return_load_from) {
+            origin[st] = true;
+        }
+    }
+    origin
+}
+
+impl World<'_> {
+    /// Units of each cargo (oil, wagons) in the corridor now.
+    pub(super) fn in_corridor(&self) -> [u128; 2] {
+        let mut units = [0u128; 2];
+        let origin = origin_storages(self.plan);
+        for (st, store) in self.stores.iter().enumerate().filter(|(st, _)| origin[*st]) {
+            let at_gate: u128 =
+                store.level.waiting(LevelOp::Put).map(|(_, amount, _)| u128::from(amount)).sum();
+            units[cargo_idx(self.plan.storages[st].cargo)] +=
+                u128::from(store.level.level()) + at_gate;
+        }
+        for v in &self.vessels {
+            units[cargo_idx(self.plan.fleets[v.fleet].cargo)] += u128::from(v.aboard_units);
+        }
+        units
+    }
+
+    /// Units of each cargo demanded over the window so far by inflows into
+    /// origin storages.
+    pub(super) fn corridor_demand(&self) -> [u128; 2] {
+        let mut units = [0u128; 2];
+        let origin = origin_storages(self.plan);
+        for (i, f) in self.plan.inflows.iter().enumerate().filter(|(_, f)| origin[f.into]) {
+            units[cargo_idx(self.plan.storages[f.into].cargo)] += self.counters.demand[i];
+        }
+        units
+    }
+}
