@@ -178,7 +178,7 @@ fn the_trace_shows_corridor_closures_as_the_kpi_counts_them() {
 #[test]
 fn demand_is_delivered_shut_in_lost_or_still_in_the_corridor() {
     for path in scenario_files() {
-        let text = std::fs::read_to_string(&path).unwrap();
+        let text = resolved(&path).text;
         let origin = path.display().to_string();
         let mut scenario = caspian_shipping::parse(&text, &origin).unwrap();
         // With its warm-up, the service level still lies in [0, 1].
