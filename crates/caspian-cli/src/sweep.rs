@@ -23,11 +23,17 @@ use crate::terminal::out;
 
 #[derive(Debug, Args)]
 pub(crate) struct SweepArgs {
-    /// Scenario file (TOML); its `[[sweep]]` axes are swept.
+    /// Scenario file (TOML); its `[[sweep]]` axes are swept unless --axis is given.
     scenario: PathBuf,
-    /// Add or replace an axis (repeatable), e.g. port.alat.berths.rail_ferry=1,2,3.
+    /// An axis to sweep (repeatable), e.g. port.alat.berths.rail_ferry=1,2,3. Given at
+    /// least once, these axes replace the file's [[sweep]] axes.
     #[arg(long = "axis", value_name = "KEY=V1,V2,...")]
     axes: Vec<String>,
+    /// The reference design point: its index (default 0, the first) or its axis values,
+    /// KEY=VALUE[,KEY=VALUE...]. Every other point gets paired differences from it with
+    /// 95% intervals (common random numbers).
+    #[arg(long, value_name = "POINT")]
+    reference: Option<String>,
     /// Latin hypercube of SAMPLES points over the axes' ranges instead of the full factorial.
     #[arg(long, value_name = "SAMPLES")]
     lhs: Option<u32>,
@@ -73,6 +79,10 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         extra.map_err(|e| Failure::Input(e.to_string()))?,
         args.lhs,
     )?;
+    let reference = match &args.reference {
+        Some(spec) => study.reference_point(spec).map_err(|e| Failure::Input(e.to_string()))?,
+        None => 0,
+    };
     let target = c.target.target(c.replications)?;
     let shard = parse_shard(args.shard.as_deref(), c)?;
     let cp_path = args.checkpoint.clone().unwrap_or_else(|| default_checkpoint(&args));
@@ -100,6 +110,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         checkpoint: &cp_path,
         resume: args.resume,
         stop_after_points: args.interrupt_after_points,
+        reference,
     };
     let resumed = |r: Resumed| note(c.quiet, &resumed_note(&cp_path, r));
     let started = || graceful_stop(&cp_path, c.quiet);
@@ -138,16 +149,16 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             );
             return Ok(());
         }
-        SweepOutcome::Whole { doc, checkpoint } => (doc, checkpoint),
+        SweepOutcome::Whole { result, checkpoint } => (result, checkpoint),
     };
     let patterns = if c.kpis.is_empty() { c.target.primary() } else { c.kpis.clone() };
-    let table = output::sweep_table(&doc, &patterns);
-    let truncated = doc.points.iter().map(|p| p.truncated_replications).sum();
+    // Summaries are made, written and dropped one design point at a time.
+    let written = output::write_sweep(&doc, c.json.as_deref(), c.csv.as_deref(), &patterns)?;
     // One line per saturated waiting line, naming the points (the full text
     // per point is in the JSON).
-    let saturation: Vec<String> = doc
-        .saturated_lines()
-        .into_iter()
+    let saturation: Vec<String> = written
+        .saturated
+        .iter()
         .map(|(line, points)| {
             let list: Vec<String> = points.iter().map(ToString::to_string).collect();
             format!(
@@ -155,25 +166,26 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                  of {} design points ({}): demand exceeded capacity there in those replications (details per \
                  point under `saturation` in the JSON)",
                 points.len(),
-                doc.points.len(),
+                doc.len(),
                 list.join(", ")
             )
         })
         .collect();
-    let notes = output::notes(doc.target.as_ref(), truncated, &saturation);
-    if let Some(path) = &c.csv {
-        output::write_sweep_csv(path, &doc)?;
+    let notes = output::notes(doc.target.as_ref(), written.truncated, &saturation);
+    if c.report.is_some() {
+        // The report shows every point: only it holds the whole document.
+        crate::report::write_report(
+            c.report.as_deref(),
+            Document::Sweep(doc.to_doc()),
+            None,
+            c.quiet,
+        )?;
     }
-    let doc = Document::Sweep(doc);
-    if let Some(path) = &c.json {
-        write_document(path, &doc)?;
-    }
-    crate::report::write_report(c.report.as_deref(), doc, None, c.quiet)?;
     // Results are safe on disk: the checkpoint is no longer needed, and the
     // terminal may fail without losing anything.
     cp.remove().ok();
     crate::signals::results_written();
-    out(&table)?;
+    out(&written.table)?;
     for line in notes {
         note(c.quiet && !line.starts_with("warning"), &line);
     }

@@ -266,20 +266,6 @@ pub struct SweepDoc {
     pub provenance: Provenance,
 }
 
-impl SweepDoc {
-    /// Each waiting line saturated at some design point (by its display
-    /// name), with the indices of those points in order.
-    pub fn saturated_lines(&self) -> BTreeMap<String, Vec<usize>> {
-        let mut by_line: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for p in &self.points {
-            for s in &p.saturation {
-                by_line.entry(s.line.to_string()).or_default().push(p.index);
-            }
-        }
-        by_line
-    }
-}
-
 /// A scenario in a comparison.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScenarioRef {

@@ -184,9 +184,10 @@ impl Study {
                 .iter()
                 .position(|a| a.key.to_string() == key)
                 .ok_or_else(|| ReferenceError::NotAnAxis { key: key.into(), axes: axes() })?;
-            let v = value.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| {
-                ReferenceError::Value { key: key.into(), value: value.into() }
-            })?;
+            let v =
+                value.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| {
+                    ReferenceError::Value { key: key.into(), value: value.into() }
+                })?;
             wanted.push((axis, v));
         }
         let matching: Vec<usize> = (0..count)
@@ -309,7 +310,9 @@ impl AxisSpec {
 #[non_exhaustive]
 pub enum ReferenceError {
     /// An index beyond the design.
-    #[error("--reference {index}: there is no design point {index} (the design has {count}, numbered from 0)")]
+    #[error(
+        "--reference {index}: there is no design point {index} (the design has {count}, numbered from 0)"
+    )]
     OutOfRange {
         /// The index given.
         index: usize,
@@ -486,7 +489,10 @@ mod tests {
             study.reference_point("weather.storm_rate_multiplier=3"),
             Err(ReferenceError::NoMatch { .. })
         ));
-        assert!(matches!(study.reference_point("fleet.x.count=1"), Err(ReferenceError::NotAnAxis { .. })));
+        assert!(matches!(
+            study.reference_point("fleet.x.count=1"),
+            Err(ReferenceError::NotAnAxis { .. })
+        ));
         assert!(matches!(study.reference_point("first"), Err(ReferenceError::Syntax { .. })));
     }
 

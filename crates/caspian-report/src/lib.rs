@@ -11,6 +11,8 @@
 //! - [`distribution`]: histogram and empirical CDF of a KPI over the
 //!   replications of a run, with a target and the risk of missing it.
 //! - [`forest`]: paired differences of policies from the base, per KPI.
+//! - [`reference`]: a sweep's paired differences from its reference point,
+//!   per design point.
 //! - [`story`]: one replication's berth calls, port closures and storage
 //!   levels, from an event trace.
 //! - [`html`]: one self-contained HTML page (inline SVG and CSS, no
@@ -28,6 +30,7 @@ pub mod error;
 pub mod forest;
 pub mod html;
 pub mod input;
+pub mod reference;
 pub mod story;
 pub mod sweep;
 pub mod units;

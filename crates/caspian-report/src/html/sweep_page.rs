@@ -10,6 +10,7 @@ use super::page::{Page, patterns, story_section, target_fact};
 use super::{DEFAULT_CHART_KPIS, Report, ReportInputs, esc};
 use crate::error::ReportError;
 use crate::input::select_kpis;
+use crate::reference;
 use crate::sweep::{SweepRequest, describe, sweep_series, sweep_svg};
 use crate::units::{axis_label, fmt_num};
 
@@ -63,6 +64,7 @@ pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Re
         page.chart(&svg, &format!("{} {}", c.subtitle().join(" "), describe(&c)));
         charts.push(k.clone());
     }
+    reference_section(&mut page, d, &kpis)?;
     story_section(&mut page, inputs.trace, &d.scenario)?;
     page.h2("kpis", "KPIs with 95% confidence intervals, by design point");
     for k in &kpis {
@@ -94,4 +96,27 @@ pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Re
     }
     page.provenance(&d.provenance, &[("seed", d.seed.to_string()), ("source", d.source.clone())]);
     Ok(page.finish(&title))
+}
+
+/// One chart per KPI of each point's paired difference from the reference
+/// point, with its 95% interval.
+fn reference_section(page: &mut Page, d: &SweepDoc, kpis: &[String]) -> Result<(), ReportError> {
+    if d.points.len() < 2 {
+        return Ok(());
+    }
+    page.h2("reference", &format!("Differences from the reference point ({})", d.reference));
+    for k in kpis {
+        match reference::reference_series(d, k) {
+            Ok(c) => {
+                let svg = reference::reference_svg(&c)?;
+                page.chart(
+                    &svg,
+                    &format!("{} {}", c.subtitle().join(" "), reference::describe(&c)),
+                );
+            }
+            Err(ReportError::Request(why)) => page.note(&why),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
