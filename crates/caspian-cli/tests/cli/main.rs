@@ -20,4 +20,5 @@ mod report_in_browser;
 mod resume;
 mod saturation;
 mod shard_and_merge;
+mod sweep_reference;
 mod terminal;
