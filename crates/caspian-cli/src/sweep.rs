@@ -94,6 +94,9 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         ));
     }
     check_checkpoint(&cp_path, args.resume)?;
+    if c.report.is_some() {
+        study.check_report_size().map_err(|e| Failure::Input(e.to_string()))?;
+    }
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
     let mut outputs = c.outputs(&report.files);
     outputs.push(("--checkpoint", Some(&cp_path)));

@@ -116,13 +116,6 @@ impl Study {
                 (DesignKind::FullFactorial, design::full_factorial(&axes).map_err(design_error)?)
             }
         };
-        let kpis = plan.kpi_layout().len();
-        if values.len().saturating_mul(kpis) > design::MAX_SUMMARY_CELLS {
-            return Err(design_error(design::DesignError::TooManySummaries {
-                points: values.len(),
-                kpis,
-            }));
-        }
         let mut points = Vec::with_capacity(values.len());
         for (index, vals) in values.into_iter().enumerate() {
             // Checked now, so that a bad point fails before any work; the
@@ -140,6 +133,19 @@ impl Study {
             points,
             plan,
         })
+    }
+
+    /// Checks that the whole sweep document fits the memory that a
+    /// report showing every point may take ([`design::MAX_SUMMARY_CELLS`]).
+    ///
+    /// # Errors
+    /// [`design::DesignError::TooManySummaries`] when it does not.
+    pub fn check_report_size(&self) -> Result<(), design::DesignError> {
+        let (points, kpis) = (self.points.len(), self.plan.kpi_layout().len());
+        if points.saturating_mul(kpis) > design::MAX_SUMMARY_CELLS {
+            return Err(design::DesignError::TooManySummaries { points, kpis });
+        }
+        Ok(())
     }
 
     /// The checked scenario of design point `index` (the scenario with the
