@@ -98,7 +98,7 @@ impl<W: Write> SweepStream<W> {
         let at = text
             .find(EMPTY_POINTS)
             .ok_or_else(|| io::Error::other("the sweep document has no points field"))?;
-        out.write_all(text[..at + EMPTY_POINTS.len() - 1].as_bytes())?;
+        out.write_all(&text.as_bytes()[..at + EMPTY_POINTS.len() - 1])?;
         Ok(Self { out, written: 0, suffix: text[at + EMPTY_POINTS.len()..].to_string() })
     }
 
