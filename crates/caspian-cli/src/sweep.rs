@@ -126,7 +126,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let outcome = pool.install(|| run_sweep(&request, hooks));
     progress.finish();
     let elapsed = progress.elapsed();
-    let (doc, cp) = match outcome? {
+    let (result, cp) = match outcome? {
         SweepOutcome::Interrupted { point } => {
             return Err(Failure::Interrupted(format!(
                 "stopped after design point {point}; progress saved in {}, continue with --resume",
@@ -156,7 +156,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     };
     let patterns = if c.kpis.is_empty() { c.target.primary() } else { c.kpis.clone() };
     // Summaries are made, written and dropped one design point at a time.
-    let written = output::write_sweep(&doc, c.json.as_deref(), c.csv.as_deref(), &patterns)?;
+    let written = output::write_sweep(&result, c.json.as_deref(), c.csv.as_deref(), &patterns)?;
     // One line per saturated waiting line, naming the points (the full text
     // per point is in the JSON).
     let saturation: Vec<String> = written
@@ -169,17 +169,17 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                  of {} design points ({}): demand exceeded capacity there in those replications (details per \
                  point under `saturation` in the JSON)",
                 points.len(),
-                doc.len(),
+                result.len(),
                 list.join(", ")
             )
         })
         .collect();
-    let notes = output::notes(doc.target.as_ref(), written.truncated, &saturation);
+    let notes = output::notes(result.target.as_ref(), written.truncated, &saturation);
     if c.report.is_some() {
         // The report shows every point: only it holds the whole document.
         crate::report::write_report(
             c.report.as_deref(),
-            Document::Sweep(doc.to_doc()),
+            Document::Sweep(result.to_doc()),
             None,
             c.quiet,
         )?;
