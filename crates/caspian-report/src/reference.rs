@@ -114,9 +114,10 @@ impl ReferenceChart {
         let mut out = vec![
             format!("Reference: point {} ({}).", self.reference, self.reference_values),
             format!(
-                "Point minus reference, paired over the same {} replications (common random numbers); bars: 95% confidence intervals; filled: the interval excludes 0.",
+                "Point minus reference, paired over the same {} replications (common random numbers).",
                 self.replications
             ),
+            "Bars: 95% confidence intervals; filled: the interval excludes 0.".to_string(),
         ];
         if self.drawn < self.points {
             out.push(format!(
@@ -146,7 +147,7 @@ pub fn reference_svg(c: &ReferenceChart) -> Result<String, ReportError> {
     let (y0, y1) = padded(lo, hi)?;
     let x1 = c.drawn.max(1) as f64 - 0.5;
     let col = color(0);
-    let width = (640 + 6 * c.drawn as u32).min(1600);
+    let width = (1000 + 4 * c.drawn as u32).min(1800);
     render((width, 560), &c.title(), &c.subtitle(), |area| {
         let (plot, side) = with_legend(area);
         let mut ch = draw(
