@@ -105,6 +105,10 @@ fn reference_section(page: &mut Page, d: &SweepDoc, kpis: &[String]) -> Result<(
         return Ok(());
     }
     page.h2("reference", &format!("Differences from the reference point ({})", d.reference));
+    if d.points.iter().all(|p| p.differences.is_empty()) {
+        page.note("This document holds no differences from a reference point (it was written before sweeps had one).");
+        return Ok(());
+    }
     for k in kpis {
         match reference::reference_series(d, k) {
             Ok(c) => {
