@@ -111,9 +111,13 @@ impl SweepTable {
             } else {
                 let d = p.differences.get(n);
                 r.push(d.map_or("-".into(), |d| signed(d.mean_diff)));
-                r.push(d.map_or("-".into(), |d| {
-                    format!("[{}, {}]", signed(d.ci95_low), signed(d.ci95_high))
-                }));
+                r.push(match d {
+                    Some(d) if d.ci95_low.is_finite() && d.ci95_high.is_finite() => {
+                        format!("[{}, {}]", signed(d.ci95_low), signed(d.ci95_high))
+                    }
+                    // One replication: no interval.
+                    _ => "-".into(),
+                });
             }
         }
         self.rows.push(r);
