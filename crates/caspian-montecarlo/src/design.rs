@@ -20,6 +20,13 @@ pub const MAX_POINTS: usize = 100_000;
 /// such limit.
 pub const MAX_SUMMARY_CELLS: usize = 4_000_000;
 
+/// The largest number of (design point, KPI) cells a sweep may have. Each
+/// point's records keep its KPI names and one value per replication, about
+/// 85 bytes a cell at `-n 1` (measured: 100,000 points of the baseline's 92
+/// KPIs peak at 858 MB, docs/performance.md), so this keeps a sweep at
+/// `-n 1` under 1 GB for any scenario; the baseline fits `MAX_POINTS`.
+pub const MAX_POINT_CELLS: usize = 10_000_000;
+
 /// The stream id of the Latin-hypercube sampler. Model streams use ids below
 /// `2^64 - 2^16 + 2^11` (see `caspian_shipping::streams`), so this one is
 /// never shared with the model.
@@ -66,6 +73,20 @@ pub enum DesignError {
         fit = MAX_SUMMARY_CELLS / (*kpis).max(1)
     )]
     TooManySummaries {
+        /// Design points.
+        points: usize,
+        /// KPIs per point.
+        kpis: usize,
+    },
+    /// Design points x KPIs above [`MAX_POINT_CELLS`].
+    #[error(
+        "{points} design points x {kpis} KPIs = {cells} cells, above the {MAX_POINT_CELLS} whose \
+         records a sweep holds in memory (about 1 GB at -n 1); use fewer design points (at most \
+         {fit} for this scenario)",
+        cells = points.saturating_mul(*kpis),
+        fit = MAX_POINT_CELLS / (*kpis).max(1)
+    )]
+    TooManyCells {
         /// Design points.
         points: usize,
         /// KPIs per point.

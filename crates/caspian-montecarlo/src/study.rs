@@ -116,6 +116,13 @@ impl Study {
                 (DesignKind::FullFactorial, design::full_factorial(&axes).map_err(design_error)?)
             }
         };
+        let kpis = plan.kpi_layout().len();
+        if values.len().saturating_mul(kpis) > design::MAX_POINT_CELLS {
+            return Err(design_error(design::DesignError::TooManyCells {
+                points: values.len(),
+                kpis,
+            }));
+        }
         let mut points = Vec::with_capacity(values.len());
         for (index, vals) in values.into_iter().enumerate() {
             // Checked now, so that a bad point fails before any work; the

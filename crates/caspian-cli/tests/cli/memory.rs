@@ -78,6 +78,34 @@ fn a_sweep_report_whose_summaries_would_not_fit_in_memory_is_refused_before_any_
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[test]
+fn a_sweep_whose_records_would_not_fit_in_memory_is_refused_before_any_work() {
+    let dir = scratch("memory-sweep-cells");
+    // The baseline with ten more tanker fleets: 30 more KPIs, 122 in all.
+    let text = std::fs::read_to_string(scenario("baseline.toml")).unwrap();
+    let start = text.find("[[fleet]]\nid = \"oil_tankers\"").unwrap();
+    let end = start + text[start..].find("\n\n").unwrap();
+    let block = &text[start..end];
+    let extra: String = (0..10)
+        .map(|i| {
+            format!("\n\n{}", block.replace("\"oil_tankers\"", &format!("\"oil_tankers_{i}\"")))
+        })
+        .collect();
+    std::fs::write(dir.join("many.toml"), format!("{}{extra}{}", &text[..end], &text[end..]))
+        .unwrap();
+    let axis = "--axis=weather.storm_rate_multiplier=1,2";
+    let err = fails(&["sweep", "many.toml", "--lhs", "100000", "-n", "1", axis], &dir, 2);
+    let kpis = 122;
+    let fit = 10_000_000 / kpis;
+    assert!(
+        err.contains(&format!("100000 design points x {kpis} KPIs"))
+            && err.contains(&format!("at most {fit} for this scenario")),
+        "{err}"
+    );
+    assert!(!dir.join("many.sweep-checkpoint").exists(), "refused before any work");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// The baseline cut to a few days, so that a sweep of many points is quick.
 fn short_baseline(dir: &std::path::Path) -> std::path::PathBuf {
     let text = std::fs::read_to_string(scenario("baseline.toml")).unwrap();
