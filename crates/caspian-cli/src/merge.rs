@@ -82,7 +82,7 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
                 note(args.quiet && !line.starts_with("warning"), &line);
             }
         }
-        Merged::Sweep(doc) => {
+        Merged::Sweep(result) => {
             let patterns = if args.kpis.is_empty() {
                 caspian_montecarlo::sequential::DEFAULT_PRIMARY
                     .iter()
@@ -91,14 +91,14 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             } else {
                 args.kpis.clone()
             };
-            let table = output::sweep_table_shown(&doc, &patterns, args.all);
-            if let Some(path) = &args.csv {
-                output::write_sweep_csv(path, &doc)?;
-            }
-            if let Some(path) = &args.json {
-                write_document(path, &Document::Sweep(doc))?;
-            }
-            out(&table)?;
+            let written = output::write_sweep(
+                &result,
+                args.json.as_deref(),
+                args.csv.as_deref(),
+                &patterns,
+                args.all,
+            )?;
+            out(&written.table)?;
         }
     }
     note(args.quiet, &format!("merged {} parts", parts.len()));

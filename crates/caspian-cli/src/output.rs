@@ -3,18 +3,17 @@
 
 use std::path::Path;
 
-use caspian_montecarlo::checkpoint::CheckpointHeader;
-use caspian_montecarlo::document::{
-    KpiTable, KpiUnits, RunDoc, Saturation, StudyHeader, StudyKind, SweepDoc,
-};
+use std::collections::BTreeMap;
+
+use caspian_montecarlo::atomic::AtomicFile;
+use caspian_montecarlo::document::{KpiTable, KpiUnits, RunDoc, Saturation, SweepDoc, SweepPoint};
 use caspian_montecarlo::records::PointRecords;
 use caspian_montecarlo::sequential::TargetReport;
-use caspian_montecarlo::shard::Shard;
 use caspian_montecarlo::stats::Summary;
-use caspian_montecarlo::study::Study;
+use caspian_montecarlo::sweep_stream::{SweepResult, SweepStream};
 use caspian_montecarlo::{select, tidy};
 
-use crate::common::{csv_failure, csv_num, csv_writer, finish_csv};
+use crate::common::{cannot_write, csv_failure, csv_num, csv_writer, finish_csv};
 use crate::failure::Failure;
 use crate::table::{self, num};
 
@@ -188,32 +187,6 @@ pub(crate) fn write_tidy_csv<'a>(
     finish_csv(path, w)
 }
 
-/// Writes a finished sweep's `--tidy-csv` from its checkpoint (`checkpoint`,
-/// still on disk), which holds every replication of every design point:
-/// one block per point, with the point's axis values.
-pub(crate) fn write_sweep_tidy_csv(
-    path: &Path,
-    study: &Study,
-    replications: u64,
-    checkpoint: &Path,
-    doc: &SweepDoc,
-) -> Result<(), Failure> {
-    let head = CheckpointHeader {
-        kind: "checkpoint".into(),
-        shard: Shard { index: 0, count: 1 },
-        header: StudyHeader::of(study, StudyKind::Sweep, replications),
-    };
-    let (mut records, _) = caspian_montecarlo::checkpoint::load(checkpoint, &head)
-        .map_err(|e| Failure::Internal(format!("reading back the sweep's records: {e}")))?;
-    for rec in &mut records {
-        rec.truncate(usize::try_from(doc.replications).unwrap_or(usize::MAX));
-    }
-    let keys: Vec<String> = doc.axes.iter().map(|a| a.key.to_string()).collect();
-    let points: Vec<Vec<f64>> = doc.points.iter().map(|p| p.values.clone()).collect();
-    let units = doc.points.first().map(|p| units_of(&p.kpis)).unwrap_or_default();
-    write_sweep_records_tidy_csv(path, &doc.scenario, &keys, &points, &records, &units)
-}
-
 /// Writes a sweep's `--tidy-csv` from its records: one block per design
 /// point (`points[i]` its axis values, `records[i]` its replications), the
 /// swept `keys` as columns. The points of a sweep differ in swept values
@@ -241,73 +214,225 @@ pub(crate) fn units_of(kpis: &KpiTable) -> KpiUnits {
     kpis.iter().map(|(k, s)| (k.clone(), s.unit.clone())).collect()
 }
 
-/// The sweep table: one row per design point, with mean and CI half-width
-/// of the KPIs matching `patterns`.
-pub(crate) fn sweep_table(doc: &SweepDoc, patterns: &[String]) -> String {
-    let mut out = format!(
-        "sweep of \"{}\" ({}), seed {}, {} design points x {} replications (common random numbers)\n\n",
-        doc.scenario,
-        doc.source,
-        doc.seed,
-        doc.points.len(),
-        doc.replications
-    );
-    let names: Vec<String> = doc.points.first().map_or_else(Vec::new, |p| {
-        p.kpis
-            .keys()
-            .filter(|k| patterns.iter().any(|pat| select::matches(pat, k)))
-            .cloned()
-            .collect()
-    });
-    let mut header: Vec<String> = vec!["point".into()];
-    header.extend(doc.axes.iter().map(|a| a.key.to_string()));
-    let first = doc.points.first();
-    for n in &names {
-        match first.and_then(|p| p.kpis.get(n)).map(|s| s.unit.as_str()) {
-            Some(u) if !u.is_empty() => header.push(format!("{n} ({u})")),
-            _ => header.push(n.clone()),
-        }
-        header.push("+-95%".into());
-    }
-    let rows: Vec<Vec<String>> = doc
-        .points
-        .iter()
-        .map(|p| {
-            let mut r = vec![p.index.to_string()];
-            r.extend(p.values.iter().map(|v| num(*v)));
-            for n in &names {
-                let s = p.kpis.get(n);
-                r.push(s.map_or("-".into(), |s| num(s.mean)));
-                r.push(s.map_or("-".into(), |s| num(s.half_width())));
-            }
-            r
-        })
-        .collect();
-    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-    out.push_str(&table::render(&header_refs, &rows));
-    out
+/// Design points shown in the terminal table when the files hold them all
+/// (`--json` or `--csv`); without a file, every point is shown.
+pub(crate) const SHOWN_POINTS: usize = 1000;
+
+/// The sweep table, built one design point at a time: one row per point
+/// with the mean and CI half-width of the KPIs matching `patterns`, and
+/// each point's paired difference from the reference point with its 95%
+/// interval. Only the shown KPIs' text is kept, never the summaries.
+pub(crate) struct SweepTable {
+    title: String,
+    patterns: Vec<String>,
+    /// The shown KPIs and their units (from the first point).
+    names: Option<Vec<(String, String)>>,
+    axes: Vec<String>,
+    reference: usize,
+    rows: Vec<Vec<String>>,
+    limit: usize,
+    points: usize,
+    /// Show KPIs zero or undefined at every point too (`--all`).
+    all: bool,
+    /// Per shown KPI: whether some point had a value other than zero.
+    used: Vec<bool>,
 }
 
-/// [`sweep_table`] of the KPIs matching `patterns`, less those zero or
-/// undefined in every replication of every design point (unless `all`, or
-/// named exactly), with a line saying how many were hidden.
-pub(crate) fn sweep_table_shown(doc: &SweepDoc, patterns: &[String], all: bool) -> String {
-    let names: Vec<&String> = doc.points.first().map_or_else(Vec::new, |p| {
-        p.kpis.keys().filter(|k| patterns.iter().any(|pat| select::matches(pat, k))).collect()
-    });
-    let void_everywhere =
-        |k: &str| doc.points.iter().all(|p| p.kpis.get(k).is_none_or(|s| void(s)));
-    let (shown, hidden): (Vec<&String>, Vec<&String>) = names
-        .into_iter()
-        .partition(|k| all || patterns.iter().any(|p| p == *k) || !void_everywhere(k));
-    let exact: Vec<String> = shown.into_iter().cloned().collect();
-    let mut out = sweep_table(doc, &exact);
-    let count = Arranged { rows: Vec::new(), hidden: hidden.len() };
-    if let Some(line) = count.hidden_line("in every replication of every point") {
-        out.push('\n');
-        out.push_str(&line);
+impl SweepTable {
+    /// A table of the sweep `head` (its points are ignored), showing at most
+    /// `limit` design points.
+    /// KPIs zero or undefined in every replication of every point are left
+    /// out (with a line saying how many) unless `all` or named exactly.
+    pub(crate) fn new(
+        head: &SweepDoc,
+        points: usize,
+        patterns: &[String],
+        limit: usize,
+        all: bool,
+    ) -> Self {
+        let title = format!(
+            "sweep of \"{}\" ({}), seed {}, {} design points x {} replications (common random \
+             numbers)\n",
+            head.scenario, head.source, head.seed, points, head.replications
+        );
+        Self {
+            title,
+            patterns: patterns.to_vec(),
+            names: None,
+            axes: head.axes.iter().map(|a| a.key.to_string()).collect(),
+            reference: head.reference,
+            rows: Vec::new(),
+            limit,
+            points: 0,
+            all,
+            used: Vec::new(),
+        }
     }
-    out
+
+    /// Adds the next design point.
+    pub(crate) fn push(&mut self, p: &SweepPoint) {
+        self.points += 1;
+        let patterns = &self.patterns;
+        let names = self.names.get_or_insert_with(|| {
+            p.kpis
+                .iter()
+                .filter(|(k, _)| patterns.iter().any(|pat| select::matches(pat, k)))
+                .map(|(k, s)| (k.clone(), s.unit.clone()))
+                .collect()
+        });
+        self.used.resize(names.len(), false);
+        for (used, (n, _)) in self.used.iter_mut().zip(names.iter()) {
+            *used |= p.kpis.get(n).is_some_and(|s| !void(s));
+        }
+        if self.rows.len() >= self.limit {
+            return;
+        }
+        let mut r = vec![p.index.to_string()];
+        r.extend(p.values.iter().map(|v| num(*v)));
+        for (n, _) in names.iter() {
+            let s = p.kpis.get(n);
+            r.push(s.map_or("-".into(), |s| num(s.mean)));
+            r.push(s.map_or("-".into(), |s| num(s.half_width())));
+            if p.index == self.reference {
+                r.extend(["reference".to_string(), String::new()]);
+            } else {
+                let d = p.differences.get(n);
+                r.push(d.map_or("-".into(), |d| signed(d.mean_diff)));
+                r.push(match d {
+                    Some(d) if d.ci95_low.is_finite() && d.ci95_high.is_finite() => {
+                        format!("[{}, {}]", signed(d.ci95_low), signed(d.ci95_high))
+                    }
+                    // One replication: no interval.
+                    _ => "-".into(),
+                });
+            }
+        }
+        self.rows.push(r);
+    }
+
+    /// The table as text; `files` names where the points not shown are.
+    pub(crate) fn render(&self, files: &[&Path]) -> String {
+        let mut out = self.title.clone();
+        out.push_str(&format!(
+            "differences: each point minus the reference, point {}, replication by replication \
+             (paired, common random numbers), with 95% intervals\n\n",
+            self.reference
+        ));
+        let names: &[(String, String)] = self.names.as_deref().unwrap_or_default();
+        let shown: Vec<bool> = names
+            .iter()
+            .zip(&self.used)
+            .map(|((n, _), used)| self.all || *used || self.patterns.iter().any(|p| p == n))
+            .collect();
+        let mut header: Vec<String> = vec!["point".into()];
+        header.extend(self.axes.iter().cloned());
+        for ((n, u), _) in names.iter().zip(&shown).filter(|(_, shown)| **shown) {
+            header.push(if u.is_empty() { n.clone() } else { format!("{n} ({u})") });
+            header.push("+-95%".into());
+            header.push(format!("- point {}", self.reference));
+            header.push("95% CI".into());
+        }
+        // Each row: the point, its axis values, then four cells per KPI.
+        let lead = 1 + self.axes.len();
+        let rows: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let kpi_cells = r[lead..].chunks(4).zip(&shown).filter(|(_, shown)| **shown);
+                r[..lead].iter().cloned().chain(kpi_cells.flat_map(|(c, _)| c.to_vec())).collect()
+            })
+            .collect();
+        let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+        out.push_str(&table::render(&header_refs, &rows));
+        let hidden = self.points - self.rows.len();
+        if hidden > 0 {
+            let list: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            out.push_str(&format!(
+                "... and {hidden} more design points (the first {} are shown), all in {}\n",
+                self.rows.len(),
+                list.join(" and ")
+            ));
+        }
+        let hidden = Arranged { rows: Vec::new(), hidden: shown.iter().filter(|s| !**s).count() };
+        if let Some(line) = hidden.hidden_line("in every replication of every point") {
+            out.push('\n');
+            out.push_str(&line);
+        }
+        out
+    }
+}
+
+/// A difference with its sign (`+12`, `-3.5`, `0`).
+fn signed(x: f64) -> String {
+    if x > 0.0 { format!("+{}", num(x)) } else { num(x) }
+}
+
+/// What a sweep's results come to as they are written: the table, and the
+/// counts its notes need.
+pub(crate) struct SweepWritten {
+    /// The terminal table.
+    pub(crate) table: String,
+    /// Replications stopped by a safeguard, over all points.
+    pub(crate) truncated: u64,
+    /// Each saturated waiting line (by name) with the points where it was.
+    pub(crate) saturated: BTreeMap<String, Vec<usize>>,
+}
+
+/// Writes a sweep's results one design point at a time (summaries are made,
+/// written and dropped point by point): the document into `json`, the long
+/// CSV into `csv`, and the terminal table's rows. Both files appear only
+/// when complete.
+pub(crate) fn write_sweep(
+    result: &SweepResult,
+    json: Option<&Path>,
+    csv: Option<&Path>,
+    patterns: &[String],
+    all: bool,
+) -> Result<SweepWritten, Failure> {
+    let head = result.head();
+    let files: Vec<&Path> = json.into_iter().chain(csv).collect();
+    let limit = if files.is_empty() { usize::MAX } else { SHOWN_POINTS };
+    let mut table = SweepTable::new(&head, result.len(), patterns, limit, all);
+    let mut stream = match json {
+        Some(path) => {
+            let file = AtomicFile::create(path).map_err(|e| cannot_write(path, e))?;
+            Some((path, SweepStream::begin(file, &head).map_err(|e| cannot_write(path, e))?))
+        }
+        None => None,
+    };
+    let mut rows = match csv {
+        Some(path) => {
+            let mut w = csv_writer(path)?;
+            w.write_record(sweep_csv_header(&head)).map_err(|e| csv_failure(path, e))?;
+            Some((path, w))
+        }
+        None => None,
+    };
+    let mut written =
+        SweepWritten { table: String::new(), truncated: 0, saturated: BTreeMap::new() };
+    for i in 0..result.len() {
+        let point = result.point(i);
+        if let Some((path, s)) = &mut stream {
+            s.point(&point).map_err(|e| cannot_write(path, e))?;
+        }
+        if let Some((path, w)) = &mut rows {
+            write_sweep_csv_rows(w, &point).map_err(|e| csv_failure(path, e))?;
+        }
+        table.push(&point);
+        written.truncated += point.truncated_replications;
+        for s in &point.saturation {
+            written.saturated.entry(s.line.to_string()).or_default().push(point.index);
+        }
+    }
+    if let Some((path, s)) = stream {
+        let file = s.finish().map_err(|e| cannot_write(path, e))?;
+        file.commit().map_err(|e| cannot_write(path, e))?;
+    }
+    if let Some((path, w)) = rows {
+        finish_csv(path, w)?;
+    }
+    written.table = table.render(&files);
+    Ok(written)
 }
 
 /// The sentences of saturation warnings, one per waiting line.
@@ -360,27 +485,50 @@ pub(crate) fn write_replications_csv(path: &Path, rec: &PointRecords) -> Result<
     crate::common::write_file(path, &bytes)
 }
 
-/// The sweep summary in long form: one row per (design point, KPI).
-pub(crate) fn write_sweep_csv(path: &Path, doc: &SweepDoc) -> Result<(), Failure> {
-    let mut w = csv_writer(path)?;
+/// The columns of the sweep summary CSV, in long form: one row per
+/// (design point, KPI), with the point's paired difference from the
+/// reference point (empty at the reference).
+fn sweep_csv_header(head: &SweepDoc) -> Vec<String> {
     let mut header = vec!["point".to_string()];
-    header.extend(doc.axes.iter().map(|a| a.key.to_string()));
+    header.extend(head.axes.iter().map(|a| a.key.to_string()));
     header.extend(
-        ["kpi", "unit", "mean", "sd", "ci95_low", "ci95_high", "p05", "p50", "p95", "n"]
-            .map(String::from),
+        [
+            "kpi",
+            "unit",
+            "mean",
+            "sd",
+            "ci95_low",
+            "ci95_high",
+            "p05",
+            "p50",
+            "p95",
+            "n",
+            "diff_vs_reference",
+            "diff_ci95_low",
+            "diff_ci95_high",
+        ]
+        .map(String::from),
     );
-    let fail = |e: csv::Error| csv_failure(path, e);
-    w.write_record(&header).map_err(fail)?;
-    for p in &doc.points {
-        for (k, s) in &p.kpis {
-            let mut r = vec![p.index.to_string()];
-            r.extend(p.values.iter().map(|v| v.to_string()));
-            r.push(k.clone());
-            r.push(s.unit.clone());
-            r.extend([s.mean, s.sd, s.ci95_low, s.ci95_high, s.p05, s.p50, s.p95].map(csv_num));
-            r.push(s.n.to_string());
-            w.write_record(&r).map_err(fail)?;
+    header
+}
+
+/// The rows of one design point in the sweep summary CSV.
+fn write_sweep_csv_rows<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    p: &SweepPoint,
+) -> Result<(), csv::Error> {
+    for (k, s) in &p.kpis {
+        let mut r = vec![p.index.to_string()];
+        r.extend(p.values.iter().map(|v| v.to_string()));
+        r.push(k.clone());
+        r.push(s.unit.clone());
+        r.extend([s.mean, s.sd, s.ci95_low, s.ci95_high, s.p05, s.p50, s.p95].map(csv_num));
+        r.push(s.n.to_string());
+        match p.differences.get(k) {
+            Some(d) => r.extend([d.mean_diff, d.ci95_low, d.ci95_high].map(csv_num)),
+            None => r.extend([String::new(), String::new(), String::new()]),
         }
+        w.write_record(&r)?;
     }
-    finish_csv(path, w)
+    Ok(())
 }

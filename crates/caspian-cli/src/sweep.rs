@@ -23,11 +23,17 @@ use crate::terminal::out;
 
 #[derive(Debug, Args)]
 pub(crate) struct SweepArgs {
-    /// Scenario file (TOML); its `[[sweep]]` axes are swept.
+    /// Scenario file (TOML); its `[[sweep]]` axes are swept unless --axis is given.
     scenario: PathBuf,
-    /// Add or replace an axis (repeatable), e.g. port.alat.berths.rail_ferry=1,2,3.
+    /// An axis to sweep (repeatable), e.g. port.alat.berths.rail_ferry=1,2,3. Given at
+    /// least once, these axes replace the file's [[sweep]] axes.
     #[arg(long = "axis", value_name = "KEY=V1,V2,...")]
     axes: Vec<String>,
+    /// The reference design point: its index (default 0, the first) or its axis values,
+    /// KEY=VALUE[,KEY=VALUE...]. Every other point gets paired differences from it with
+    /// 95% intervals (common random numbers).
+    #[arg(long, value_name = "POINT")]
+    reference: Option<String>,
     /// Latin hypercube of SAMPLES points over the axes' ranges instead of the full factorial.
     #[arg(long, value_name = "SAMPLES")]
     lhs: Option<u32>,
@@ -75,6 +81,10 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         args.lhs,
     )?
     .with_lineage(s.lineage);
+    let reference = match &args.reference {
+        Some(spec) => study.reference_point(spec).map_err(|e| Failure::Input(e.to_string()))?,
+        None => 0,
+    };
     let target = c.target.target(c.replications)?;
     output::check_kpi_patterns(&c.kpis, study.plan.kpi_layout().names())?;
     let shard = parse_shard(args.shard.as_deref(), c)?;
@@ -92,6 +102,9 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         ));
     }
     check_checkpoint(&cp_path, args.resume)?;
+    if c.report.is_some() {
+        study.check_report_size().map_err(|e| Failure::Input(e.to_string()))?;
+    }
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
     let mut outputs = c.outputs(&report.files);
     outputs.push(("--checkpoint", Some(&cp_path)));
@@ -108,6 +121,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         checkpoint: &cp_path,
         resume: args.resume,
         stop_after_points: args.interrupt_after_points,
+        reference,
     };
     let resumed = |r: Resumed| note(c.quiet, &resumed_note(&cp_path, r));
     let started = || graceful_stop(&cp_path, c.quiet);
@@ -120,7 +134,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let outcome = pool.install(|| run_sweep(&request, hooks));
     progress.finish();
     let elapsed = progress.elapsed();
-    let (doc, cp) = match outcome? {
+    let (result, cp) = match outcome? {
         SweepOutcome::Interrupted { point } => {
             return Err(Failure::Interrupted(format!(
                 "stopped after design point {point}; progress saved in {}, continue with --resume",
@@ -146,16 +160,17 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             );
             return Ok(());
         }
-        SweepOutcome::Whole { doc, checkpoint } => (doc, checkpoint),
+        SweepOutcome::Whole { result, checkpoint } => (result, checkpoint),
     };
     let patterns = if c.kpis.is_empty() { c.target.primary() } else { c.kpis.clone() };
-    let table = output::sweep_table_shown(&doc, &patterns, c.all);
-    let truncated = doc.points.iter().map(|p| p.truncated_replications).sum();
+    // Summaries are made, written and dropped one design point at a time.
+    let written =
+        output::write_sweep(&result, c.json.as_deref(), c.csv.as_deref(), &patterns, c.all)?;
     // One line per saturated waiting line, naming the points (the full text
     // per point is in the JSON).
-    let saturation: Vec<String> = doc
-        .saturated_lines()
-        .into_iter()
+    let saturation: Vec<String> = written
+        .saturated
+        .iter()
         .map(|(line, points)| {
             let list: Vec<String> = points.iter().map(ToString::to_string).collect();
             format!(
@@ -163,29 +178,38 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                  of {} design points ({}): demand exceeded capacity there in those replications (details per \
                  point under `saturation` in the JSON)",
                 points.len(),
-                doc.points.len(),
+                result.len(),
                 list.join(", ")
             )
         })
         .collect();
-    let notes = output::notes(doc.target.as_ref(), truncated, &saturation);
-    if let Some(path) = &c.csv {
-        output::write_sweep_csv(path, &doc)?;
+    let notes = output::notes(result.target.as_ref(), written.truncated, &saturation);
+    if c.report.is_some() {
+        // The report shows every point: only it holds the whole document.
+        crate::report::write_report(
+            c.report.as_deref(),
+            Document::Sweep(result.to_doc()),
+            None,
+            &c.kpis,
+            c.quiet,
+        )?;
     }
     if let Some(path) = &c.tidy_csv {
-        // Every replication of every point is in the checkpoint.
-        output::write_sweep_tidy_csv(path, &study, c.replications, cp.path(), &doc)?;
+        let keys: Vec<String> = result.header.axes.iter().map(|a| a.key.to_string()).collect();
+        output::write_sweep_records_tidy_csv(
+            path,
+            &result.header.scenario,
+            &keys,
+            &result.header.points,
+            &result.records,
+            &result.units,
+        )?;
     }
-    let doc = Document::Sweep(doc);
-    if let Some(path) = &c.json {
-        write_document(path, &doc)?;
-    }
-    crate::report::write_report(c.report.as_deref(), doc, None, &c.kpis, c.quiet)?;
     // Results are safe on disk: the checkpoint is no longer needed, and the
     // terminal may fail without losing anything.
     cp.remove().ok();
     crate::signals::results_written();
-    out(&table)?;
+    out(&written.table)?;
     for line in notes {
         note(c.quiet && !line.starts_with("warning"), &line);
     }

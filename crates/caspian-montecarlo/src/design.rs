@@ -13,12 +13,19 @@ use thiserror::Error;
 /// The largest number of design points a sweep may have.
 pub const MAX_POINTS: usize = 100_000;
 
-/// The largest number of summary cells (design points x KPIs) a sweep may
-/// hold. A sweep keeps one summary per point and KPI in memory until its
-/// document is written, about 210 bytes a cell (measured: a 40,000-point
-/// sweep of the baseline's 92 KPIs peaks at 773 MB, docs/performance.md),
-/// so this cap keeps every sweep under 1 GB.
+/// The largest number of summary cells (design points x KPIs) that a
+/// sweep's HTML report (`--report`), which shows every point, may hold in
+/// memory at once: about 210 bytes a cell, so under 1 GB. The sweep itself
+/// writes its summaries point by point ([`crate::sweep_stream`]) and has no
+/// such limit.
 pub const MAX_SUMMARY_CELLS: usize = 4_000_000;
+
+/// The largest number of (design point, KPI) cells a sweep may have. Each
+/// point's records keep its KPI names and one value per replication, about
+/// 85 bytes a cell at `-n 1` (measured: 100,000 points of the baseline's 92
+/// KPIs peak at 858 MB, docs/performance.md), so this keeps a sweep at
+/// `-n 1` under 1 GB for any scenario; the baseline fits `MAX_POINTS`.
+pub const MAX_POINT_CELLS: usize = 10_000_000;
 
 /// The stream id of the Latin-hypercube sampler. Model streams use ids below
 /// `2^64 - 2^16 + 2^11` (see `caspian_shipping::streams`), so this one is
@@ -58,13 +65,28 @@ pub enum DesignError {
     TooManyPoints,
     /// Design points x KPIs above [`MAX_SUMMARY_CELLS`].
     #[error(
-        "{points} design points x {kpis} KPIs = {cells} summaries, above the {MAX_SUMMARY_CELLS} a \
-         sweep holds in memory (about 1 GB); use fewer design points (at most {fit} for this \
-         scenario)",
+        "--report: {points} design points x {kpis} KPIs = {cells} summaries, above the \
+         {MAX_SUMMARY_CELLS} that the HTML report, which shows every point, holds in memory (about \
+         1 GB); write the results with --json and --csv alone (they are written point by point), \
+         or use fewer design points (at most {fit} for this scenario)",
         cells = points.saturating_mul(*kpis),
         fit = MAX_SUMMARY_CELLS / (*kpis).max(1)
     )]
     TooManySummaries {
+        /// Design points.
+        points: usize,
+        /// KPIs per point.
+        kpis: usize,
+    },
+    /// Design points x KPIs above [`MAX_POINT_CELLS`].
+    #[error(
+        "{points} design points x {kpis} KPIs = {cells} cells, above the {MAX_POINT_CELLS} whose \
+         records a sweep holds in memory (about 1 GB at -n 1); use fewer design points (at most \
+         {fit} for this scenario)",
+        cells = points.saturating_mul(*kpis),
+        fit = MAX_POINT_CELLS / (*kpis).max(1)
+    )]
+    TooManyCells {
         /// Design points.
         points: usize,
         /// KPIs per point.

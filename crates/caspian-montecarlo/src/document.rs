@@ -253,7 +253,15 @@ pub struct SweepPoint {
     /// Waiting lines that grew without bound at this point.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub saturation: Vec<Saturation>,
+    /// Per KPI: this point minus the reference point (`SweepDoc::reference`),
+    /// paired replication by replication (common random numbers), in the
+    /// KPI's unit. Empty at the reference point itself.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub differences: DifferenceTable,
 }
+
+/// Paired differences by KPI name, each with its unit.
+pub type DifferenceTable = BTreeMap<String, WithUnit<PairedDifference>>;
 
 /// The result of `caspian sweep`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -270,6 +278,10 @@ pub struct SweepDoc {
     pub design: DesignKind,
     /// The axes.
     pub axes: Vec<Axis>,
+    /// Index of the reference design point (`--reference`, default 0): every
+    /// other point's `differences` are against it.
+    #[serde(default)]
+    pub reference: usize,
     /// One entry per design point.
     pub points: Vec<SweepPoint>,
     /// Sequential-stopping outcome, when a target was given.
@@ -277,20 +289,6 @@ pub struct SweepDoc {
     pub target: Option<TargetReport>,
     /// How it was produced.
     pub provenance: Provenance,
-}
-
-impl SweepDoc {
-    /// Each waiting line saturated at some design point (by its display
-    /// name), with the indices of those points in order.
-    pub fn saturated_lines(&self) -> BTreeMap<String, Vec<usize>> {
-        let mut by_line: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for p in &self.points {
-            for s in &p.saturation {
-                by_line.entry(s.line.to_string()).or_default().push(p.index);
-            }
-        }
-        by_line
-    }
 }
 
 /// A scenario in a comparison.
@@ -317,7 +315,7 @@ pub struct PolicyDifferences {
     /// Index of the policy in `scenarios`.
     pub scenario: usize,
     /// Per KPI: policy minus base, in the KPI's unit.
-    pub kpis: BTreeMap<String, WithUnit<PairedDifference>>,
+    pub kpis: DifferenceTable,
 }
 
 /// The result of `caspian compare`.
@@ -407,8 +405,17 @@ pub struct StudyHeader {
     pub axes: Vec<Axis>,
     /// The design points' values.
     pub points: Vec<Vec<f64>>,
+    /// The reference design point of a sweep (`--reference`); not part of
+    /// what identifies the study (see [`crate::merge::difference`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reference: usize,
     /// How it was produced.
     pub provenance: Provenance,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if
+fn is_zero(x: &usize) -> bool {
+    *x == 0
 }
 
 impl StudyHeader {
@@ -423,6 +430,7 @@ impl StudyHeader {
             design: study.design,
             axes: study.axes.clone(),
             points: study.points.iter().map(|p| p.values.clone()).collect(),
+            reference: 0,
             provenance: Provenance::of_study(study),
         }
     }
@@ -533,36 +541,79 @@ pub fn run_doc(
     }
 }
 
-/// Builds the sweep document from the records of every design point,
-/// consuming them: each point's records are dropped once summarised, so
-/// the records and the document are never both whole in memory.
+/// Builds the sweep document from the records of every design point
+/// (all in memory: for a large sweep, write it point by point with
+/// [`crate::sweep_stream`] instead).
 pub fn sweep_doc(
     header: &StudyHeader,
     records: Vec<PointRecords>,
     units: &KpiUnits,
     target: Option<TargetReport>,
 ) -> SweepDoc {
-    let replications = records.first().map_or(0, |r| r.rows.len() as u64);
+    let mut doc = sweep_head(header, &records, target);
+    doc.points = (0..records.len()).map(|i| sweep_point(header, &records, i, units)).collect();
+    doc
+}
+
+/// The sweep document without its points (`points` empty): what
+/// [`crate::sweep_stream`] writes before and after them.
+pub fn sweep_head(
+    header: &StudyHeader,
+    records: &[PointRecords],
+    target: Option<TargetReport>,
+) -> SweepDoc {
     SweepDoc {
         scenario: header.scenario.clone(),
         source: header.source.clone(),
         seed: header.seed,
-        replications,
+        replications: records.first().map_or(0, |r| r.rows.len() as u64),
         design: header.design,
         axes: header.axes.clone(),
-        points: records
-            .into_iter()
-            .zip(&header.points)
-            .enumerate()
-            .map(|(index, (rec, values))| SweepPoint {
-                index,
-                values: values.clone(),
-                truncated_replications: rec.truncated_count(),
-                kpis: summarize(&rec, units),
-                saturation: rec.saturation(),
-            })
-            .collect(),
+        reference: header.reference,
+        points: Vec::new(),
         target,
         provenance: header.provenance.clone(),
+    }
+}
+
+/// Design point `index` of the sweep of `records`: its summaries, and its
+/// paired differences from the reference point (`header.reference`) on
+/// every KPI both have, computed by the comparison's code
+/// ([`crate::compare::differences`]).
+///
+/// # Panics
+/// If `index` or the reference is not a design point of `records`.
+pub fn sweep_point(
+    header: &StudyHeader,
+    records: &[PointRecords],
+    index: usize,
+    units: &KpiUnits,
+) -> SweepPoint {
+    let rec = &records[index];
+    let reference = header.reference;
+    let differences = if index == reference {
+        DifferenceTable::new()
+    } else {
+        let shared: Vec<String> = rec
+            .kpi_names
+            .iter()
+            .filter(|n| records[reference].kpi_index(n).is_some())
+            .cloned()
+            .collect();
+        crate::compare::differences(records, reference, index, &shared)
+            .into_iter()
+            .map(|(k, value)| {
+                let unit = unit_of(units, &k);
+                (k, WithUnit { unit, value })
+            })
+            .collect()
+    };
+    SweepPoint {
+        index,
+        values: header.points[index].clone(),
+        truncated_replications: rec.truncated_count(),
+        kpis: summarize(rec, units),
+        saturation: rec.saturation(),
+        differences,
     }
 }

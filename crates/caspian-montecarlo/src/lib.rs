@@ -15,7 +15,8 @@
 //! - [`study`]: a scenario expanded into design points ([`design`]).
 //! - [`execute`]: parallel replications with ordered records; [`run`]: a
 //!   run (or one shard of it) and its document; [`sweep_run`]: a sweep,
-//!   checkpointed after every design point, resumable and stoppable.
+//!   checkpointed after every design point, resumable and stoppable;
+//!   [`sweep_stream`]: its results summarised and written point by point.
 //! - [`stats`]: Student-t intervals, quantiles, paired differences.
 //! - [`sequential`]: add replications until a target precision is reached.
 //! - [`compare`]: paired comparison and multiple comparison with the best.
@@ -66,6 +67,7 @@ pub mod shard;
 pub mod stats;
 pub mod study;
 pub mod sweep_run;
+pub mod sweep_stream;
 pub mod targets;
 pub mod tidy;
 pub mod trace;

@@ -7,8 +7,9 @@
 //! order, which is replication order, and summarised by the same code as a
 //! single run, so the result is bit-identical.
 
-use crate::document::{PartialDoc, RunDoc, StudyHeader, StudyKind, SweepDoc, run_doc, sweep_doc};
+use crate::document::{PartialDoc, RunDoc, StudyHeader, StudyKind, run_doc};
 use crate::records::PointRecords;
+use crate::sweep_stream::SweepResult;
 use caspian_shipping::resolve::ParentFile;
 
 /// The merged result.
@@ -16,8 +17,9 @@ use caspian_shipping::resolve::ParentFile;
 pub enum Merged {
     /// Parts of `caspian run`.
     Run(RunDoc),
-    /// Parts of `caspian sweep`.
-    Sweep(SweepDoc),
+    /// Parts of `caspian sweep`: the joined records, summarised point by
+    /// point as the document is written ([`crate::sweep_stream`]).
+    Sweep(SweepResult),
 }
 
 /// Why parts cannot be merged. Every message names the parts at fault.
@@ -46,6 +48,13 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
         if let Some(what) = difference(&first.header, &part.header) {
             return Err(MergeError(format!(
                 "{path} and {first_path} come from different studies: {what} differs"
+            )));
+        }
+        if part.header.reference != first.header.reference {
+            return Err(MergeError(format!(
+                "{path} has reference point {} but {first_path} has {}: run every shard with \
+                 the same --reference",
+                part.header.reference, first.header.reference
             )));
         }
         if part.shard.count != count {
@@ -88,6 +97,14 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
     let header = &first.header;
     if header.points.is_empty() {
         return Err(MergeError(format!("{first_path}: the study has no design points")));
+    }
+    if header.study == StudyKind::Sweep && header.reference >= header.points.len() {
+        return Err(MergeError(format!(
+            "{first_path}: reference point {} is out of range ({} design points); the file is \
+             damaged",
+            header.reference,
+            header.points.len()
+        )));
     }
     let mut merged = vec![PointRecords::default(); header.points.len()];
     for (path, part) in ordered {
@@ -153,7 +170,12 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
     }
     Ok(match header.study {
         StudyKind::Run => Merged::Run(run_doc(header, &merged[0], &units, None)),
-        StudyKind::Sweep => Merged::Sweep(sweep_doc(header, merged, &units, None)),
+        StudyKind::Sweep => Merged::Sweep(SweepResult {
+            header: header.clone(),
+            records: merged,
+            units,
+            target: None,
+        }),
     })
 }
 

@@ -64,10 +64,11 @@ impl Study {
         })
     }
 
-    /// A sweep over the axes the scenario declares plus `extra` axes (an
-    /// extra axis replaces a declared one with the same key). With `lhs`,
-    /// a Latin hypercube of that many samples over the axes' ranges;
-    /// otherwise the full factorial.
+    /// A sweep over `extra` axes (given with `--axis`) or, when `extra` is
+    /// empty, over the axes the scenario declares (`[[sweep]]`): axes on
+    /// the command line replace the file's. With `lhs`, a Latin hypercube
+    /// of that many samples over the axes' ranges; otherwise the full
+    /// factorial.
     ///
     /// # Errors
     /// [`StudyError`] when the scenario is invalid, an axis is unknown or
@@ -83,11 +84,6 @@ impl Study {
         // Check the base scenario first, so its own errors come first.
         let plan = caspian_shipping::compile(&base)
             .map_err(|errors| LoadError::Invalid { origin: source.to_string(), errors })?;
-        let mut specs: Vec<AxisSpec> = base
-            .sweeps
-            .iter()
-            .map(|s| AxisSpec { key: s.key.clone(), values: s.values.clone() })
-            .collect();
         for (i, axis) in extra.iter().enumerate() {
             if extra[..i].iter().any(|a| a.key == axis.key) {
                 return Err(StudyError::Axis {
@@ -97,12 +93,14 @@ impl Study {
                 });
             }
         }
-        for axis in extra {
-            match specs.iter_mut().find(|a| a.key == axis.key) {
-                Some(existing) => *existing = axis,
-                None => specs.push(axis),
-            }
-        }
+        let specs: Vec<AxisSpec> = if extra.is_empty() {
+            base.sweeps
+                .iter()
+                .map(|s| AxisSpec { key: s.key.clone(), values: s.values.clone() })
+                .collect()
+        } else {
+            extra
+        };
         if specs.is_empty() {
             return Err(StudyError::NoAxes { origin: source.to_string() });
         }
@@ -122,8 +120,8 @@ impl Study {
             }
         };
         let kpis = plan.kpi_layout().len();
-        if values.len().saturating_mul(kpis) > design::MAX_SUMMARY_CELLS {
-            return Err(design_error(design::DesignError::TooManySummaries {
+        if values.len().saturating_mul(kpis) > design::MAX_POINT_CELLS {
+            return Err(design_error(design::DesignError::TooManyCells {
                 points: values.len(),
                 kpis,
             }));
@@ -155,6 +153,19 @@ impl Study {
         self
     }
 
+    /// Checks that the whole sweep document fits the memory that a
+    /// report showing every point may take ([`design::MAX_SUMMARY_CELLS`]).
+    ///
+    /// # Errors
+    /// [`design::DesignError::TooManySummaries`] when it does not.
+    pub fn check_report_size(&self) -> Result<(), design::DesignError> {
+        let (points, kpis) = (self.points.len(), self.plan.kpi_layout().len());
+        if points.saturating_mul(kpis) > design::MAX_SUMMARY_CELLS {
+            return Err(design::DesignError::TooManySummaries { points, kpis });
+        }
+        Ok(())
+    }
+
     /// The checked scenario of design point `index` (the scenario with the
     /// point's axis values written in), compiled anew on each call.
     ///
@@ -166,6 +177,55 @@ impl Study {
     /// If `index` is not a design point.
     pub fn point_plan(&self, index: usize) -> Result<CompiledScenario, StudyError> {
         point_plan(&self.plan.source, &self.axes, &self.points[index].values, index, &self.source)
+    }
+
+    /// The design point that `--reference SPEC` names: a point index, or
+    /// `KEY=VALUE[,KEY=VALUE...]` giving axis values that exactly one
+    /// point has (axes not named may take any value).
+    ///
+    /// # Errors
+    /// [`ReferenceError`] when the index is out of range, a key is not an
+    /// axis, a value is not a number, or not exactly one point matches.
+    pub fn reference_point(&self, spec: &str) -> Result<usize, ReferenceError> {
+        let spec = spec.trim();
+        let count = self.points.len();
+        if let Ok(index) = spec.parse::<usize>() {
+            return if index < count {
+                Ok(index)
+            } else {
+                Err(ReferenceError::OutOfRange { index, count })
+            };
+        }
+        let axes = || self.axes.iter().map(|a| a.key.to_string()).collect::<Vec<_>>().join(", ");
+        let mut wanted: Vec<(usize, f64)> = Vec::new();
+        for part in spec.split(',') {
+            let (key, value) = part
+                .split_once('=')
+                .ok_or_else(|| ReferenceError::Syntax { spec: spec.to_string() })?;
+            let (key, value) = (key.trim(), value.trim());
+            let axis = self
+                .axes
+                .iter()
+                .position(|a| a.key.to_string() == key)
+                .ok_or_else(|| ReferenceError::NotAnAxis { key: key.into(), axes: axes() })?;
+            let v =
+                value.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| {
+                    ReferenceError::Value { key: key.into(), value: value.into() }
+                })?;
+            wanted.push((axis, v));
+        }
+        let matching: Vec<usize> = (0..count)
+            .filter(|&i| wanted.iter().all(|&(a, v)| self.points[i].values[a] == v))
+            .collect();
+        match matching.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(ReferenceError::NoMatch { spec: spec.to_string() }),
+            several => Err(ReferenceError::Several {
+                spec: spec.to_string(),
+                points: several.len(),
+                axes: axes(),
+            }),
+        }
     }
 
     /// `key=value, ...` for one design point.
@@ -269,6 +329,63 @@ impl AxisSpec {
     }
 }
 
+/// A `--reference` that names no single design point.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ReferenceError {
+    /// An index beyond the design.
+    #[error(
+        "--reference {index}: there is no design point {index} (the design has {count}, numbered from 0)"
+    )]
+    OutOfRange {
+        /// The index given.
+        index: usize,
+        /// Design points.
+        count: usize,
+    },
+    /// Neither an index nor `KEY=VALUE` pairs.
+    #[error("--reference \"{spec}\": expected a design point index or KEY=VALUE[,KEY=VALUE...]")]
+    Syntax {
+        /// The argument given.
+        spec: String,
+    },
+    /// A key that is not one of the sweep's axes.
+    #[error("--reference: {key} is not an axis of this sweep (the axes are {axes})")]
+    NotAnAxis {
+        /// The key given.
+        key: String,
+        /// The sweep's axes, comma-separated.
+        axes: String,
+    },
+    /// A value that is not a finite number.
+    #[error("--reference {key}: \"{value}\" is not a finite number")]
+    Value {
+        /// The key given.
+        key: String,
+        /// The value given.
+        value: String,
+    },
+    /// No design point has these values.
+    #[error("--reference \"{spec}\": no design point has these axis values")]
+    NoMatch {
+        /// The argument given.
+        spec: String,
+    },
+    /// Several design points have these values.
+    #[error(
+        "--reference \"{spec}\": {points} design points have these values; give a value for \
+         more of the axes ({axes}) or a point index"
+    )]
+    Several {
+        /// The argument given.
+        spec: String,
+        /// How many points match.
+        points: usize,
+        /// The sweep's axes, comma-separated.
+        axes: String,
+    },
+}
+
 /// A malformed `--axis` argument.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
@@ -326,19 +443,20 @@ mod tests {
     use caspian_shipping::BASELINE_TOML;
 
     #[test]
-    fn sweep_expands_declared_and_extra_axes() {
+    fn axes_on_the_command_line_replace_the_declared_ones() {
         let extra = vec![parse_axis("weather.storm_rate_multiplier=1,2").unwrap()];
         let study = Study::sweep(BASELINE_TOML, "baseline", Some(5), extra, None).unwrap();
         assert_eq!(study.seed, 5);
+        assert_eq!(study.points.len(), 2);
+        assert_eq!(study.axes.len(), 1);
+        assert_eq!(study.axes[0].key, SweepKey::StormRateMultiplier);
+        // Without --axis, the declared axes are crossed.
         let declared = caspian_shipping::parse(BASELINE_TOML, "b").unwrap().sweeps;
-        let mut expected: usize = 1;
-        for s in &declared {
-            if s.key != "weather.storm_rate_multiplier" {
-                expected *= s.values.len();
-            }
-        }
-        assert_eq!(study.points.len(), expected * 2);
-        assert!(study.axes.iter().any(|a| a.key == SweepKey::StormRateMultiplier));
+        let study = Study::sweep(BASELINE_TOML, "baseline", None, Vec::new(), None).unwrap();
+        let expected: usize = declared.iter().map(|s| s.values.len()).product();
+        assert!(declared.len() > 1);
+        assert_eq!(study.points.len(), expected);
+        assert_eq!(study.axes.len(), declared.len());
     }
 
     #[test]
@@ -373,6 +491,33 @@ mod tests {
             "baseline: sweep axis fleet.x.speed_kn: \"fleet.x.speed_kn\" is not a sweepable \
              parameter (see docs/scenarios.md, section Sweeps)"
         );
+    }
+
+    #[test]
+    fn the_reference_is_an_index_or_the_values_of_one_point() {
+        let axes = vec![
+            parse_axis("weather.storm_rate_multiplier=1,2").unwrap(),
+            parse_axis("port.alat.berths.rail_ferry=2,3").unwrap(),
+        ];
+        let study = Study::sweep(BASELINE_TOML, "baseline", None, axes, None).unwrap();
+        assert_eq!(study.reference_point("3"), Ok(3));
+        let both = "weather.storm_rate_multiplier=2, port.alat.berths.rail_ferry=2";
+        let i = study.reference_point(both).unwrap();
+        assert_eq!(study.points[i].values, vec![2.0, 2.0]);
+        assert!(matches!(study.reference_point("4"), Err(ReferenceError::OutOfRange { .. })));
+        assert!(matches!(
+            study.reference_point("weather.storm_rate_multiplier=1"),
+            Err(ReferenceError::Several { points: 2, .. })
+        ));
+        assert!(matches!(
+            study.reference_point("weather.storm_rate_multiplier=3"),
+            Err(ReferenceError::NoMatch { .. })
+        ));
+        assert!(matches!(
+            study.reference_point("fleet.x.count=1"),
+            Err(ReferenceError::NotAnAxis { .. })
+        ));
+        assert!(matches!(study.reference_point("first"), Err(ReferenceError::Syntax { .. })));
     }
 
     #[test]

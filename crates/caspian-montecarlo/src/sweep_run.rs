@@ -15,13 +15,14 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::checkpoint::{self, Checkpoint, CheckpointError, CheckpointHeader};
-use crate::document::{PartialDoc, StudyHeader, StudyKind, SweepDoc, kpi_units, sweep_doc};
+use crate::document::{PartialDoc, StudyHeader, StudyKind, kpi_units};
 use crate::error::RunError;
 use crate::execute::Executor;
 use crate::records::PointRecords;
 use crate::sequential::Target;
 use crate::shard::{self, Shard};
 use crate::study::Study;
+use crate::sweep_stream::SweepResult;
 
 /// What to run.
 #[derive(Debug, Clone, Copy)]
@@ -41,6 +42,9 @@ pub struct SweepRequest<'a> {
     /// Stop (as if on request) once this many design points were
     /// checkpointed: a testing aid.
     pub stop_after_points: Option<usize>,
+    /// The reference design point (see [`Study::reference_point`]): every
+    /// other point gets paired differences against it.
+    pub reference: usize,
 }
 
 /// How the caller follows a sweep.
@@ -83,11 +87,12 @@ pub enum Resumed {
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)] // made once per command
 pub enum SweepOutcome {
-    /// Every replication: the sweep document.
+    /// Every replication: the records, summarised point by point as the
+    /// document is written ([`crate::sweep_stream`]).
     Whole {
-        /// The document.
-        doc: SweepDoc,
-        /// The checkpoint, no longer needed once `doc` is written.
+        /// The records and what summarises them.
+        result: SweepResult,
+        /// The checkpoint, no longer needed once the results are written.
         checkpoint: Checkpoint,
     },
     /// One shard's share, for `caspian merge`.
@@ -182,7 +187,8 @@ pub fn run_sweep(
     let study = req.study;
     let whole = Shard { index: 0, count: 1 };
     let range = shard::share(req.shard, req.replications);
-    let header = StudyHeader::of(study, StudyKind::Sweep, req.replications);
+    let mut header = StudyHeader::of(study, StudyKind::Sweep, req.replications);
+    header.reference = req.reference;
     let cp_head =
         CheckpointHeader { kind: "checkpoint".into(), shard: req.shard.unwrap_or(whole), header };
     let saved = saved_records(req, &cp_head, hooks.resumed)?;
@@ -223,9 +229,10 @@ pub fn run_sweep(
             part: PartialDoc { shard, header, records, units },
             checkpoint: cp,
         },
-        None => {
-            SweepOutcome::Whole { doc: sweep_doc(&header, records, &units, report), checkpoint: cp }
-        }
+        None => SweepOutcome::Whole {
+            result: SweepResult { header, records, units, target: report },
+            checkpoint: cp,
+        },
     })
 }
 

@@ -15,6 +15,8 @@
 //! - [`tornado`]: a Latin hypercube sweep's sensitivity: the partial rank
 //!   correlation of each swept key with a KPI.
 //! - [`lots`]: histogram bins on whole cargo lots.
+//! - [`reference`]: a sweep's paired differences from its reference point,
+//!   per design point.
 //! - [`story`]: one replication's berth calls, port closures and storage
 //!   levels, from an event trace.
 //! - [`html`]: one self-contained HTML page (inline SVG and CSS, no
@@ -33,6 +35,7 @@ pub mod forest;
 pub mod html;
 pub mod input;
 pub mod lots;
+pub mod reference;
 pub mod story;
 pub mod sweep;
 pub mod tornado;

@@ -99,3 +99,7 @@ pub(crate) fn scenario(name: &str) -> String {
 pub(crate) fn read(dir: &Path, name: &str) -> Vec<u8> {
     std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
+
+/// Design points that the sweep table shows when `--json` or `--csv` holds
+/// them all (`SHOWN_POINTS` in the CLI's output.rs).
+pub(crate) const SHOWN_POINTS: usize = 1000;

@@ -23,6 +23,7 @@ mod report_in_browser;
 mod resume;
 mod saturation;
 mod shard_and_merge;
+mod sweep_reference;
 mod tables;
 mod targets;
 mod terminal;

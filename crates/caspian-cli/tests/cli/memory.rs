@@ -1,7 +1,7 @@
 //! Memory stays flat: the trace is streamed as the replication runs (a
 //! reader that stops early ends it), Welch's averages are summed on the fly
-//! in replication order, and an `--every-h` too fine for the horizon is
-//! refused. The figures are in `docs/performance.md` ("Memory"); these tests
+//! in replication order, an `--every-h` too fine for the horizon is
+//! refused, and a sweep writes its summaries point by point. The figures are in `docs/performance.md` ("Memory"); these tests
 //! check behaviour, never time or memory.
 
 use std::io::{BufRead, BufReader};
@@ -64,14 +64,105 @@ fn welch_sums_are_the_same_for_any_thread_count_and_every_h_is_capped() {
 }
 
 #[test]
-fn a_sweep_whose_summaries_would_not_fit_in_memory_is_refused_before_any_work() {
+fn a_sweep_report_whose_summaries_would_not_fit_in_memory_is_refused_before_any_work() {
     let dir = scratch("memory-sweep");
     let base = crate::common::scenario("baseline.toml");
     let axis = "port.alat.berths.rail_ferry=1,4";
-    let err = fails(&["sweep", &base, "--lhs", "50000", "-n", "1", "--axis", axis], &dir, 2);
+    let args = ["sweep", &base, "--lhs", "50000", "-n", "1", "--axis", axis, "--report", "r"];
+    let err = fails(&args, &dir, 2);
     assert!(
-        err.contains("50000 design points x 92 KPIs") && err.contains("at most 43478"),
+        err.contains("--report: 50000 design points x 92 KPIs") && err.contains("at most 43478"),
         "{err}"
     );
+    assert!(!dir.join("r").exists() && !dir.join("baseline.sweep-checkpoint").exists());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_sweep_whose_records_would_not_fit_in_memory_is_refused_before_any_work() {
+    let dir = scratch("memory-sweep-cells");
+    // The baseline with ten more tanker fleets: 30 more KPIs, 122 in all.
+    let text = std::fs::read_to_string(scenario("baseline.toml")).unwrap();
+    let start = text.find("[[fleet]]\nid = \"oil_tankers\"").unwrap();
+    let end = start + text[start..].find("\n\n").unwrap();
+    let block = &text[start..end];
+    let extra: String = (0..10)
+        .map(|i| {
+            format!("\n\n{}", block.replace("\"oil_tankers\"", &format!("\"oil_tankers_{i}\"")))
+        })
+        .collect();
+    std::fs::write(dir.join("many.toml"), format!("{}{extra}{}", &text[..end], &text[end..]))
+        .unwrap();
+    let axis = "--axis=weather.storm_rate_multiplier=1,2";
+    let err = fails(&["sweep", "many.toml", "--lhs", "100000", "-n", "1", axis], &dir, 2);
+    let kpis = 122;
+    let fit = 10_000_000 / kpis;
+    assert!(
+        err.contains(&format!("100000 design points x {kpis} KPIs"))
+            && err.contains(&format!("at most {fit} for this scenario")),
+        "{err}"
+    );
+    assert!(!dir.join("many.sweep-checkpoint").exists(), "refused before any work");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The baseline cut to a few days, so that a sweep of many points is quick.
+fn short_baseline(dir: &std::path::Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(scenario("baseline.toml")).unwrap();
+    let short: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("horizon_days") {
+                "horizon_days = 3"
+            } else if l.starts_with("warmup_days") {
+                "warmup_days = 1"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let path = dir.join("short.toml");
+    std::fs::write(&path, short).unwrap();
+    path
+}
+
+#[test]
+fn a_large_sweep_is_written_point_by_point_and_the_table_shows_the_first_points() {
+    let dir = scratch("memory-sweep-stream");
+    let short = short_baseline(&dir);
+    let short = short.to_str().unwrap();
+    let points = crate::common::SHOWN_POINTS + 5;
+    let lhs = points.to_string();
+    let axis = "--axis=weather.storm_rate_multiplier=0.5,2";
+    let args = ["sweep", short, "--lhs", &lhs, "-n", "2", "-q", axis];
+    let mut files = args.to_vec();
+    files.extend(["--json", "s.json", "--csv", "s.csv"]);
+    let table = ok(&files, &dir);
+    // Every point is in the files ...
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("s.json")).unwrap()).unwrap();
+    let in_json = doc["points"].as_array().unwrap();
+    assert_eq!(in_json.len(), points);
+    assert!(in_json.iter().enumerate().all(|(i, p)| p["index"] == i));
+    let kpis = in_json[0]["kpis"].as_object().unwrap().len();
+    let csv = std::fs::read_to_string(dir.join("s.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + points * kpis, "a header and a row per point and KPI");
+    // The document is read back checked, as every reader reads it.
+    ok(&["plot", "s.json", "--kpi", "delivered_total.oil", "--out", "s.svg"], &dir);
+    // ... and the table shows the first ones, saying where the rest are.
+    let rows = table
+        .lines()
+        .filter(|l| l.split_whitespace().next().is_some_and(|w| w.parse::<usize>().is_ok()))
+        .count();
+    assert_eq!(rows, crate::common::SHOWN_POINTS, "{}", &table[table.len().saturating_sub(400)..]);
+    assert!(table.contains("... and 5 more design points") && table.contains("s.json and s.csv"));
+    // Without a file, the table is the only output: every point is shown.
+    let all = ok(&args, &dir);
+    let rows = all
+        .lines()
+        .filter(|l| l.split_whitespace().next().is_some_and(|w| w.parse::<usize>().is_ok()))
+        .count();
+    assert_eq!(rows, points);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -159,7 +159,9 @@ fn reports_render_in_chromium_with_every_chart_and_a_silent_console() {
     // --report DIR on sweep and compare.
     let base = scenario("baseline.toml");
     ok_output(&["sweep", &base, "-n", "3", "-q", "--report", "sweep"], &dir);
-    check_page(&dir.join("sweep/report.html"), 2, &dir);
+    // Two KPIs against the first axis, and their differences from the
+    // reference point.
+    check_page(&dir.join("sweep/report.html"), 4, &dir);
     ok_output(
         &["compare", &base, &scenario("severe_winter.toml"), "-n", "10", "-q", "--report", "cmp"],
         &dir,

@@ -8,8 +8,18 @@ use crate::common::{fails, ok, read, scenario, scratch};
 fn an_interrupted_sweep_resumes_to_the_uninterrupted_result() {
     let dir = scratch("resume");
     let base = scenario("baseline.toml");
-    let common = ["-n", "5", "-q", "--axis=interdiction.incident_probability=0,0.01"];
-    let mut full = vec!["sweep", &base, "--json", "full.json"];
+    // Axes on the command line replace the file's: all three, 18 points.
+    let common = [
+        "-n",
+        "5",
+        "-q",
+        "--axis=port.alat.berths.rail_ferry=2,3,4",
+        "--axis=weather.storm_rate_multiplier=0.5,1,2",
+        "--axis=interdiction.incident_probability=0,0.01",
+    ];
+    // The reference point changes the summaries, not the records: a sweep
+    // interrupted without one resumes with one.
+    let mut full = vec!["sweep", &base, "--json", "full.json", "--reference", "3"];
     full.extend(common);
     ok(&full, &dir);
 
@@ -26,7 +36,7 @@ fn an_interrupted_sweep_resumes_to_the_uninterrupted_result() {
     text.push_str("{\"point\": 7, \"kpi_na");
     std::fs::write(&cp, text).unwrap();
 
-    let mut resume = vec!["sweep", &base, "--json", "cut.json", "--resume"];
+    let mut resume = vec!["sweep", &base, "--json", "cut.json", "--resume", "--reference", "3"];
     resume.extend(common);
     ok(&resume, &dir);
     assert_eq!(read(&dir, "full.json"), read(&dir, "cut.json"));

@@ -456,6 +456,12 @@ fn check_sweep(d: &SweepDoc) -> Result<(), DocumentError> {
     if d.points.is_empty() {
         return Err(field("points", "empty (a sweep has design points)"));
     }
+    if d.reference >= d.points.len() {
+        return Err(field(
+            "reference",
+            format!("{} is out of range ({} design points)", d.reference, d.points.len()),
+        ));
+    }
     for (i, p) in d.points.iter().enumerate() {
         if p.index != i {
             return Err(field(
@@ -470,6 +476,13 @@ fn check_sweep(d: &SweepDoc) -> Result<(), DocumentError> {
             ));
         }
         check_summaries(&format!("points[{i}].kpis"), &p.kpis)?;
+        if i == d.reference && !p.differences.is_empty() {
+            return Err(field(
+                format!("points[{i}].differences"),
+                "not empty, but this is the reference point (a point is not compared with itself)",
+            ));
+        }
+        check_units(&format!("points[{i}].differences"), &p.differences)?;
     }
     let points: Vec<&[f64]> = d.points.iter().map(|p| p.values.as_slice()).collect();
     check_design(d.design, &d.axes, d.seed, &points, |i| format!("points[{i}].values"))?;

@@ -198,6 +198,20 @@ mod damaged {
     }
 
     #[test]
+    fn a_sweeps_reference_is_a_point_without_differences() {
+        let d = &docs().sweep;
+        assert!(d["points"][1]["differences"]["delivered_total.oil"]["mean_diff"].is_number());
+        let e = error(d, |v| v["reference"] = json!(6));
+        contains(&e, "reference: 6 is out of range (6 design points)");
+        let e = error(d, |v| v["reference"] = json!(1));
+        contains(&e, "points[1].differences: not empty, but this is the reference point");
+        let e = error(d, |v| {
+            v["points"][2]["differences"]["delivered_total.oil"]["unit"] = json!("h");
+        });
+        contains(&e, "points[2].differences.delivered_total.oil.unit");
+    }
+
+    #[test]
     fn units_must_be_their_familys() {
         let d = docs();
         let e = error(&d.run, |v| v["kpis"]["delivered_total.oil"]["unit"] = json!("wagons"));

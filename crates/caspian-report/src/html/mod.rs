@@ -146,7 +146,10 @@ mod tests {
         let doc = sweep(2);
         let r = report(&ResultDoc::Sweep(Box::new(doc)), &ReportInputs::default()).unwrap();
         self_contained(&r.html);
-        assert_eq!((r.charts, count(&r.html, "<svg")), (2, 2));
+        // Two KPIs against the first axis, and their differences from the
+        // reference point.
+        assert_eq!((r.charts, count(&r.html, "<svg")), (4, 4));
+        assert!(r.html.contains("Differences from the reference point (0)"));
         let doc = compare(6);
         let r = report(&ResultDoc::Compare(Box::new(doc)), &ReportInputs::default()).unwrap();
         self_contained(&r.html);

@@ -13,6 +13,7 @@ use super::page::{
 use super::{DEFAULT_CHART_KPIS, Report, ReportInputs, esc};
 use crate::error::ReportError;
 use crate::input::select_kpis;
+use crate::reference;
 use crate::sweep::{SweepRequest, describe, sweep_series, sweep_svg};
 use crate::tornado::{tornado, tornado_svg};
 use crate::units::{axis_label, fmt_num};
@@ -102,6 +103,7 @@ pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Re
             );
         }
     }
+    reference_section(&mut page, d, &kpis)?;
     story_section(&mut page, inputs.trace, &d.scenario)?;
     page.h2("kpis", "KPIs with 95% confidence intervals, by design point");
     for k in &kpis {
@@ -135,4 +137,31 @@ pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Re
     }
     page.provenance(&d.provenance, &[("seed", d.seed.to_string()), ("source", d.source.clone())]);
     Ok(page.finish(&title))
+}
+
+/// One chart per KPI of each point's paired difference from the reference
+/// point, with its 95% interval.
+fn reference_section(page: &mut Page, d: &SweepDoc, kpis: &[String]) -> Result<(), ReportError> {
+    if d.points.len() < 2 {
+        return Ok(());
+    }
+    page.h2("reference", &format!("Differences from the reference point ({})", d.reference));
+    if d.points.iter().all(|p| p.differences.is_empty()) {
+        page.note("This document holds no differences from a reference point (it was written before sweeps had one).");
+        return Ok(());
+    }
+    for k in kpis {
+        match reference::reference_series(d, k) {
+            Ok(c) => {
+                let svg = reference::reference_svg(&c)?;
+                page.chart(
+                    &svg,
+                    &format!("{} {}", c.subtitle().join(" "), reference::describe(&c)),
+                );
+            }
+            Err(ReportError::Request(why)) => page.note(&why),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
