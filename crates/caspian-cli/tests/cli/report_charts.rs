@@ -94,7 +94,11 @@ fn report_charts_follow_kpi_on_run_and_sweep() {
     let html = text(&dir, "s/report.html");
     // Matching KPIs that are identically zero still get their chart.
     let charted = html.matches("<figure class=\"chart\"").count();
-    assert_eq!(charted, 3, "rail_ferry, roro and container calls at Alat");
+    assert_eq!(
+        charted,
+        2 * 3,
+        "sweep and reference charts of rail_ferry, roro and container calls"
+    );
     assert!(html.contains("berth_calls.alat.rail_ferry vs"));
     assert!(!html.contains("delivered_total.wagons vs"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -177,7 +181,8 @@ fn a_latin_hypercube_report_has_a_tornado_chart_per_kpi() {
         .keys()
         .filter(|k| k.starts_with("delivered_total."))
         .count();
-    assert_eq!(html.matches("<figure class=\"chart\"").count(), 2 * kpis, "sweep + tornado");
+    let charted = html.matches("<figure class=\"chart\"").count();
+    assert_eq!(charted, 3 * kpis, "sweep, differences from the reference, tornado");
     assert_eq!(html.matches(": what drives delivered_total.").count(), kpis);
     assert!(html.contains("id=\"sensitivity\""));
     // Every swept key is a bar of every tornado.

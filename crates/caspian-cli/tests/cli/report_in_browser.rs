@@ -171,7 +171,9 @@ fn reports_render_in_chromium_with_every_chart_and_a_silent_console() {
     // The new charts, looked at: a Latin hypercube's report with its
     // tornado charts, a comparison faceted by the KPIs `--kpi` selects.
     ok_output(&["sweep", &base, "--lhs", "10", "-n", "2", "-q", "--report", "lhs"], &dir);
-    check_page(&dir.join("lhs/report.html"), 4, &dir);
+    // Per primary KPI (two): the sweep chart, the differences from the
+    // reference point and the tornado.
+    check_page(&dir.join("lhs/report.html"), 6, &dir);
     let cmp = [
         "compare",
         &base,

@@ -162,7 +162,7 @@ mod tests {
         let doc = crate::testdata::latin(10, 2);
         let r = report(&ResultDoc::Sweep(Box::new(doc)), &ReportInputs::default()).unwrap();
         self_contained(&r.html);
-        assert_eq!(r.charts, 4, "two sweep charts and two tornados");
+        assert_eq!(r.charts, 6, "two sweep charts, two of differences, two tornados");
         assert_eq!(count(&r.html, ": what drives delivered_total."), 2);
     }
 
