@@ -157,6 +157,16 @@ pub(crate) fn pool(threads: Option<u16>) -> Result<caspian_montecarlo::pool::Thr
         .map_err(|e| Failure::Input(e.to_string()))
 }
 
+/// The scenario files `lineage` extends (the embedded baseline aside), as
+/// inputs of [`check_files`] named [`EXTENDED`]: an output must not
+/// overwrite them either.
+pub(crate) fn extended_files(lineage: &resolve::Lineage) -> Vec<PathBuf> {
+    lineage.extends.iter().filter_map(|p| p.path()).map(Path::to_path_buf).collect()
+}
+
+/// How [`check_files`]'s messages name a scenario file that another extends.
+pub(crate) const EXTENDED: &str = "extended scenario";
+
 /// A file a command reads or writes, if given, with the option or argument
 /// that names it (for messages): `("--json", Some(path))`.
 pub(crate) type Named<'a> = (&'a str, Option<&'a Path>);

@@ -9,8 +9,8 @@ use caspian_montecarlo::document::{CompareDoc, Document, RANKING_HEADER};
 use caspian_montecarlo::tidy;
 
 use crate::common::{
-    CommonArgs, Named, Progress, check_files, csv_failure, csv_num, csv_writer, finish_csv, note,
-    pool, write_document,
+    CommonArgs, EXTENDED, Named, Progress, check_files, csv_failure, csv_num, csv_writer,
+    extended_files, finish_csv, note, pool, write_document,
 };
 use crate::failure::Failure;
 use crate::table::{self, num};
@@ -39,8 +39,10 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         crate::output::check_kpi_patterns(&c.kpis, base.plan.kpi_layout().names())?;
     }
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
-    let inputs: Vec<Named<'_>> =
+    let parents: Vec<PathBuf> = studies.iter().flat_map(|s| extended_files(&s.lineage)).collect();
+    let mut inputs: Vec<Named<'_>> =
         args.scenarios.iter().map(|p| ("SCENARIO", Some(p.as_path()))).collect();
+    inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
     check_files(&inputs, &c.outputs(&report.files))?;
     let pool = pool(c.threads)?;
     let progress = Progress::new(studies.len() as u64 * c.replications, c.quiet);

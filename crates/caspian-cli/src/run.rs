@@ -12,7 +12,10 @@ use caspian_montecarlo::study::Study;
 use caspian_montecarlo::targets;
 use caspian_montecarlo::tidy;
 
-use crate::common::{CommonArgs, Progress, check_files, note, pool, read_scenario, write_document};
+use crate::common::{
+    CommonArgs, EXTENDED, Progress, check_files, extended_files, note, pool, read_scenario,
+    write_document,
+};
 use crate::failure::Failure;
 use crate::output;
 use crate::terminal::out;
@@ -79,7 +82,10 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         ));
     }
     let report = crate::report::prepare_dir(c.report.as_deref(), true)?;
-    check_files(&[("SCENARIO", args.scenario.as_deref())], &c.outputs(&report.files))?;
+    let parents = extended_files(&study.lineage);
+    let mut inputs = vec![("SCENARIO", args.scenario.as_deref())];
+    inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
+    check_files(&inputs, &c.outputs(&report.files))?;
     let pool = pool(c.threads)?;
     let range = caspian_montecarlo::shard::share(shard, c.replications);
     let progress = Progress::new(range.end - range.start, c.quiet);

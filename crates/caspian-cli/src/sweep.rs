@@ -15,7 +15,10 @@ use caspian_montecarlo::sweep_run::{
     Resumed, SweepHooks, SweepOutcome, SweepRequest, check_checkpoint, run_sweep,
 };
 
-use crate::common::{CommonArgs, Progress, check_files, note, pool, read_scenario, write_document};
+use crate::common::{
+    CommonArgs, EXTENDED, Progress, check_files, extended_files, note, pool, read_scenario,
+    write_document,
+};
 use crate::failure::Failure;
 use crate::output;
 use crate::run::parse_shard;
@@ -108,7 +111,10 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
     let mut outputs = c.outputs(&report.files);
     outputs.push(("--checkpoint", Some(&cp_path)));
-    check_files(&[("SCENARIO", Some(&args.scenario))], &outputs)?;
+    let parents = extended_files(&study.lineage);
+    let mut inputs = vec![("SCENARIO", Some(args.scenario.as_path()))];
+    inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
+    check_files(&inputs, &outputs)?;
     let pool = pool(c.threads)?;
     let range = share(shard, c.replications);
     let points = study.points.len() as u64;

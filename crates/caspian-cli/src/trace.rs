@@ -11,7 +11,7 @@ use caspian_montecarlo::atomic::AtomicFile;
 use caspian_montecarlo::study::Study;
 use caspian_montecarlo::trace::{self, TraceError};
 
-use crate::common::{SetArgs, cannot_write, check_files, read_scenario};
+use crate::common::{EXTENDED, SetArgs, cannot_write, check_files, extended_files, read_scenario};
 use crate::failure::Failure;
 use crate::terminal::stdout_failure;
 
@@ -34,6 +34,7 @@ pub(crate) struct TraceArgs {
 
 pub(crate) fn run(args: TraceArgs) -> Result<(), Failure> {
     let s = read_scenario(args.scenario.as_deref(), &args.set.set)?;
+    let parents = extended_files(&s.lineage);
     let study = Study::single(&s.text, &s.source, args.seed)?;
     if args.replication > trace::MAX_REPLICATION {
         return Err(Failure::Input(format!(
@@ -42,7 +43,9 @@ pub(crate) fn run(args: TraceArgs) -> Result<(), Failure> {
             trace::MAX_REPLICATION
         )));
     }
-    check_files(&[("SCENARIO", args.scenario.as_deref())], &[("--csv", args.csv.as_deref())])?;
+    let mut inputs = vec![("SCENARIO", args.scenario.as_deref())];
+    inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
+    check_files(&inputs, &[("--csv", args.csv.as_deref())])?;
     let seed = study.seed;
     let plan = &study.plan;
     // The trace is written as the replication runs: memory stays flat

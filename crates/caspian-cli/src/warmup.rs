@@ -9,8 +9,8 @@ use caspian_montecarlo::document::Document;
 use caspian_montecarlo::warmup::{self, WarmupDoc, WarmupRequest};
 
 use crate::common::{
-    Progress, check_files, csv_failure, csv_num, csv_writer, finish_csv, note, pool, read_scenario,
-    write_document,
+    EXTENDED, Progress, check_files, csv_failure, csv_num, csv_writer, extended_files, finish_csv,
+    note, pool, read_scenario, write_document,
 };
 use crate::failure::Failure;
 use crate::table::{self, num};
@@ -47,11 +47,11 @@ pub(crate) struct WarmupArgs {
 
 pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
     let s = read_scenario(args.scenario.as_deref(), &[])?;
+    let parents = extended_files(&s.lineage);
+    let mut inputs = vec![("SCENARIO", args.scenario.as_deref())];
+    inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
     let (text, source) = (s.text, s.source);
-    check_files(
-        &[("SCENARIO", args.scenario.as_deref())],
-        &[("--csv", args.csv.as_deref()), ("--json", args.json.as_deref())],
-    )?;
+    check_files(&inputs, &[("--csv", args.csv.as_deref()), ("--json", args.json.as_deref())])?;
     let pool = pool(args.threads)?;
     let progress = Progress::new(args.replications, args.quiet);
     let req = WarmupRequest {

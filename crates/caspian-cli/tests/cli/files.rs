@@ -19,6 +19,40 @@ fn refused_quickly(args: &[&str], dir: &Path) -> String {
 }
 
 #[test]
+fn no_output_overwrites_a_file_the_scenario_extends() {
+    // child.toml extends mid.toml, which extends base.toml: both parents are
+    // inputs of every command that reads child.toml, as the file named is.
+    let dir = scratch("own-files-extends");
+    std::fs::copy(scenario("baseline.toml"), dir.join("base.toml")).unwrap();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("sub/mid.toml"), "[scenario]\nextends = \"../base.toml\"\n").unwrap();
+    std::fs::write(
+        dir.join("child.toml"),
+        "[scenario]\nextends = \"sub/mid.toml\"\n\n[[port]]\nid = \"alat\"\nberths = { rail_ferry = 3 }\n",
+    )
+    .unwrap();
+    let before = [read(&dir, "base.toml"), read(&dir, "sub/mid.toml")];
+    let axis = "--axis=port.alat.berths.rail_ferry=2";
+    let cases: &[&[&str]] = &[
+        &["run", "child.toml", "-n", "2", "--json", "base.toml"],
+        &["run", "child.toml", "-n", "2", "--tidy-csv", "./sub/mid.toml"],
+        &["run", "child.toml", "-n", "2", "--csv", "sub/../base.toml"],
+        &["sweep", "child.toml", "-n", "1", axis, "--csv", "base.toml"],
+        &["compare", "base.toml", "child.toml", "-n", "2", "--json", "sub/mid.toml"],
+        &["trace", "child.toml", "--csv", "base.toml"],
+        &["warmup", "child.toml", "-n", "2", "--json", "sub/mid.toml"],
+    ];
+    for args in cases {
+        let err = fails(args, &dir, 2);
+        assert!(err.contains("is the input extended scenario"), "{args:?}: {err}");
+    }
+    assert_eq!(before, [read(&dir, "base.toml"), read(&dir, "sub/mid.toml")], "parents intact");
+    // The same commands with another output work.
+    ok(&["run", "child.toml", "-n", "2", "-q", "--json", "out.json"], &dir);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn no_output_overwrites_an_input_or_another_output() {
     let dir = scratch("own-files");
     std::fs::copy(scenario("baseline.toml"), dir.join("s.toml")).unwrap();

@@ -26,6 +26,9 @@ use super::{Loader, ParentFile, ResolveError, parse_table, sha256_hex};
 /// The longest chain of parents.
 pub const MAX_DEPTH: usize = 16;
 
+/// The source of the embedded baseline as a parent ([`super::ParentFile`]).
+pub(super) const EMBEDDED_SOURCE: &str = "embedded baseline";
+
 /// The name that means the embedded baseline.
 pub const BASELINE_NAME: &str = "baseline";
 
@@ -54,7 +57,7 @@ fn chain(
 ) -> Result<bool, ResolveError> {
     let Some(name) = take_extends(table, origin)? else { return Ok(false) };
     let (parent_origin, text, parent_path) = if name == BASELINE_NAME {
-        ("embedded baseline".to_string(), crate::BASELINE_TOML.to_string(), None)
+        (EMBEDDED_SOURCE.to_string(), crate::BASELINE_TOML.to_string(), None)
     } else {
         let Some(p) = path else {
             return Err(ResolveError::Extends {

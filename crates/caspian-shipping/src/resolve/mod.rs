@@ -50,6 +50,13 @@ pub struct ParentFile {
     pub sha256: String,
 }
 
+impl ParentFile {
+    /// Its path, unless it is the embedded baseline.
+    pub fn path(&self) -> Option<&Path> {
+        (self.source != extends::EMBEDDED_SOURCE).then_some(Path::new(&self.source))
+    }
+}
+
 /// How a scenario was derived: the files it extends (nearest first) and
 /// the overrides applied, in order, as `KEY=VALUE`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
