@@ -16,18 +16,19 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::failure::Failure;
 use crate::files::{Identity, identity, read_input};
+use crate::parse::{number, whole_in};
 
 /// Options shared by run, sweep and compare.
 #[derive(Debug, Args)]
 pub(crate) struct CommonArgs {
     /// Replications (per design point); with --target-rel-halfwidth, the first batch.
-    #[arg(short = 'n', long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    #[arg(short = 'n', long, default_value_t = 200, value_parser = whole_in::<u64>(1, 1_000_000_000))]
     pub(crate) replications: u64,
     /// Master seed of all random streams [default: the scenario's seed].
-    #[arg(long)]
+    #[arg(long, value_parser = whole_in::<u64>(0, u64::MAX))]
     pub(crate) seed: Option<u64>,
     /// Worker threads [default: one per CPU core; at most 8 per core]. Results do not depend on it.
-    #[arg(short = 't', long, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(short = 't', long, value_parser = whole_in::<u16>(1, u64::from(u16::MAX)))]
     pub(crate) threads: Option<u16>,
     /// Write the summary as JSON to FILE.
     #[arg(long, value_name = "FILE")]
@@ -76,10 +77,10 @@ pub(crate) struct TargetArgs {
     /// Add replications until every primary KPI's 95% CI half-width is at most H x |mean|
     /// (trusted only after 30 replications, and for a KPI zero in most of them, after 10
     /// non-zero values; see docs/kpis.md).
-    #[arg(long, value_name = "H")]
+    #[arg(long, value_name = "H", value_parser = number)]
     pub(crate) target_rel_halfwidth: Option<f64>,
     /// Replication budget for --target-rel-halfwidth.
-    #[arg(long, value_name = "M", default_value_t = 10_000)]
+    #[arg(long, value_name = "M", default_value_t = 10_000, value_parser = whole_in::<u64>(1, u64::MAX))]
     pub(crate) max_replications: u64,
     /// Primary KPI patterns for --target-rel-halfwidth, tables and rankings (repeatable).
     #[arg(long = "primary", value_name = "PATTERN")]

@@ -21,6 +21,7 @@ mod files;
 mod kpis;
 mod merge;
 mod output;
+mod parse;
 mod plot;
 mod report;
 mod run;

@@ -35,7 +35,7 @@ pub(crate) struct PlotArgs {
     #[arg(long = "at", value_name = "KEY=VALUE")]
     at: Vec<String>,
     /// Run: a target for the KPI; the chart shows the estimated probability of missing it.
-    #[arg(long, value_name = "X", value_parser = number)]
+    #[arg(long, value_name = "X", value_parser = crate::parse::number)]
     target: Option<f64>,
     /// Run: per-replication values, the CSV written by `caspian run --csv FILE`.
     #[arg(long, value_name = "FILE")]
@@ -77,15 +77,6 @@ pub(crate) fn read_replications(path: &Path) -> Result<Replications, Failure> {
     Replications::from_csv(&read_text(path)?).map_err(|e| failure(path, e))
 }
 
-/// Parses a number option, with a message in words rather than Rust's
-/// ("invalid float literal").
-pub(crate) fn number(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(format!("expected a number such as 1690000 or 0.25, got \"{text}\"")),
-    }
-}
-
 /// Parses `KEY=VALUE`.
 pub(crate) fn key_value(spec: &str, option: &str) -> Result<(String, f64), Failure> {
     let Some((k, v)) = spec.split_once('=') else {
@@ -93,7 +84,8 @@ pub(crate) fn key_value(spec: &str, option: &str) -> Result<(String, f64), Failu
             "{option} takes KEY=VALUE (a KPI or key, `=`, a number), got \"{spec}\""
         )));
     };
-    let v = number(v).map_err(|e| Failure::Input(format!("{option} {spec}: {e} after `=`")))?;
+    let v = crate::parse::number(v)
+        .map_err(|e| Failure::Input(format!("{option} {spec}: {e} after `=`")))?;
     if k.trim().is_empty() {
         return Err(Failure::Input(format!("{option} {spec}: the KEY before `=` is missing")));
     }

@@ -38,7 +38,7 @@ pub(crate) struct SweepArgs {
     #[arg(long, value_name = "POINT")]
     reference: Option<String>,
     /// Latin hypercube of SAMPLES points over the axes' ranges instead of the full factorial.
-    #[arg(long, value_name = "SAMPLES")]
+    #[arg(long, value_name = "SAMPLES", value_parser = crate::parse::whole_in::<u32>(0, u64::from(u32::MAX)))]
     lhs: Option<u32>,
     #[command(flatten)]
     common: CommonArgs,

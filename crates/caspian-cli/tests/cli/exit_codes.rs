@@ -172,3 +172,22 @@ fn merge_refuses_replication_values_no_replication_produces() {
     }
     assert!(!dir.join("m.json").exists());
 }
+
+#[test]
+fn option_numbers_are_refused_in_plain_words() {
+    let dir = scratch("plain-options");
+    let cases: &[(&[&str], &str)] = &[
+        (&["run", "-n", "abc"], "expected a whole number from 1 to 1,000,000,000, got \"abc\""),
+        (&["run", "-n", "0"], "expected a whole number from 1 to 1,000,000,000, got 0"),
+        (&["run", "--seed", "1.5"], "expected a whole number, got \"1.5\""),
+        (&["run", "-t", "0"], "expected a whole number from 1 to 65,535, got 0"),
+        (&["warmup", "--every-h", "daily"], "expected a number such as"),
+        (&["run", "--target-rel-halfwidth", "1%"], "expected a number such as"),
+    ];
+    for (args, expected) in cases {
+        let err = fails(args, &dir, 2);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(!err.contains("invalid digit") && !err.contains("u64"), "{args:?}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,70 @@
+//! Command-line numbers, parsed with messages in words ("expected a whole
+//! number from 1 to 1,000,000,000, got \"abc\"") rather than Rust's
+//! ("invalid digit found in string").
+
+/// A number option: finite.
+pub(crate) fn number(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(format!("expected a number such as 1690000 or 0.25, got \"{text}\"")),
+    }
+}
+
+/// A whole-number option between `min` and `max` inclusive, as a `T`
+/// (`max` must fit in `T`).
+pub(crate) fn whole_in<T>(
+    min: u64,
+    max: u64,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: TryFrom<u64> + Clone + Send + Sync + 'static,
+{
+    move |text| {
+        let range = match (min, max) {
+            (0, u64::MAX) => String::new(),
+            (min, u64::MAX) => format!(" of at least {}", crate::table::num(min as f64)),
+            (min, max) => format!(
+                " from {} to {}",
+                crate::table::num(min as f64),
+                crate::table::num(max as f64)
+            ),
+        };
+        match text.trim().parse::<u64>() {
+            Ok(v) if (min..=max).contains(&v) => {
+                T::try_from(v).map_err(|_| format!("expected a whole number{range}, got {v}"))
+            }
+            Ok(v) => Err(format!("expected a whole number{range}, got {v}")),
+            Err(_) => Err(format!("expected a whole number{range}, got \"{text}\"")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_in_words() {
+        let n = whole_in::<u64>(1, 1_000_000_000);
+        assert_eq!(n("200"), Ok(200));
+        assert_eq!(
+            n("abc"),
+            Err("expected a whole number from 1 to 1,000,000,000, got \"abc\"".into())
+        );
+        assert_eq!(n("0"), Err("expected a whole number from 1 to 1,000,000,000, got 0".into()));
+        assert_eq!(
+            n("-3"),
+            Err("expected a whole number from 1 to 1,000,000,000, got \"-3\"".into())
+        );
+        let t = whole_in::<u16>(1, u64::from(u16::MAX));
+        assert_eq!(t("8"), Ok(8u16));
+        assert!(t("70000").unwrap_err().contains("from 1 to 65,535"));
+        assert_eq!(
+            whole_in::<u64>(0, u64::MAX)("x"),
+            Err("expected a whole number, got \"x\"".into())
+        );
+        assert_eq!(number("0.5"), Ok(0.5));
+        assert!(number("1.5Mt").unwrap_err().contains("expected a number"));
+        assert!(number("inf").is_err());
+    }
+}
