@@ -384,14 +384,13 @@ mod tests {
             }
         }
         assert!(svg.contains("baseline: delivered_total.wagons vs port.alat.berths.rail_ferry"));
-        assert!(svg.contains("delivered_total.wagons (wagons)"), "y axis with its unit");
-        assert!(svg.contains("port.alat.berths.rail_ferry (berths)"), "x axis with its unit");
-        // The legend's title (the key with its unit) once, then the values.
-        assert_eq!(
-            count(&svg, "weather.storm_rate_multiplier (x baseline)"),
-            1,
-            "legend title once"
+        assert!(svg.contains("wagons delivered (wagons)"), "y axis in words with its unit");
+        assert!(
+            svg.contains("rail_ferry berths at alat (berths)"),
+            "x axis in words with its unit"
         );
+        // The legend's title (the key with its unit) once, then the values.
+        assert_eq!(count(&svg, "storm rate multiplier (x baseline)"), 1, "legend title once");
         assert_eq!(count(&svg, ">\n0.5\n</text>"), 1, "legend entry");
         assert!(
             svg.contains("interdiction.incident_probability = 0."),

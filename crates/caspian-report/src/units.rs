@@ -5,9 +5,20 @@
 
 use caspian_montecarlo::SweepKey;
 
-/// `kpi (unit)`, for an axis; the unit comes from the result document
-/// (`unit` of every KPI), so nothing is derived from the name.
+/// What the KPI measures, with its unit, for an axis: the KPI schema's
+/// label (`anchorage wait for rail_ferry berths at alat (h per berth
+/// call)`), or the name itself for a KPI with no family. The unit comes
+/// from the result document (`unit` of every KPI).
 pub fn kpi_label(kpi: &str, unit: &str) -> String {
+    let label = caspian_montecarlo::schema::label(kpi).unwrap_or_else(|| kpi.to_string());
+    match unit {
+        "" => label,
+        u => format!("{label} ({u})"),
+    }
+}
+
+/// `kpi (unit)`: the name a user types, with its unit, for titles.
+pub fn kpi_key(kpi: &str, unit: &str) -> String {
     match unit {
         "" => kpi.to_string(),
         u => format!("{kpi} ({u})"),
@@ -24,8 +35,8 @@ pub fn kpi_description(kpi: &str) -> &'static str {
 /// user types, its unit and what it measures.
 pub fn kpi_title(kpi: &str, unit: &str) -> String {
     match kpi_description(kpi) {
-        "" => kpi_label(kpi, unit),
-        d => format!("{}: {d}", kpi_label(kpi, unit)),
+        "" => kpi_key(kpi, unit),
+        d => format!("{}: {d}", kpi_key(kpi, unit)),
     }
 }
 
@@ -35,11 +46,13 @@ pub fn axis_unit(key: &str) -> &'static str {
     key.parse::<SweepKey>().map_or("", |k| k.unit())
 }
 
-/// `key (unit)`, for an axis.
+/// What a sweep key sets, with its unit, for an axis or a legend
+/// ([`SweepKey::label`]: `rail_ferry berths at alat (berths)`); text that
+/// is not a sweepable key as it is.
 pub fn axis_label(key: &str) -> String {
-    match axis_unit(key) {
-        "" => key.to_string(),
-        u => format!("{key} ({u})"),
+    match key.parse::<SweepKey>() {
+        Ok(k) => format!("{} ({})", k.label(), k.unit()),
+        Err(_) => key.to_string(),
     }
 }
 
@@ -101,9 +114,16 @@ mod tests {
         );
         assert_eq!(kpi_title("no_such", ""), "no_such");
         assert_eq!(
-            axis_label("port.alat.berths.rail_ferry"),
-            "port.alat.berths.rail_ferry (berths)"
+            kpi_label("anchorage_wait_h.alat.rail_ferry", "h per berth call"),
+            "anchorage wait for rail_ferry berths at alat (h per berth call)"
         );
+        assert_eq!(kpi_label("delivered_total.oil", "t"), "oil delivered (t)");
+        assert_eq!(axis_label("port.alat.berths.rail_ferry"), "rail_ferry berths at alat (berths)");
+        assert_eq!(
+            axis_label("weather.storm_rate_multiplier"),
+            "storm rate multiplier (x baseline)"
+        );
+        assert_eq!(axis_label("not a key"), "not a key");
     }
 
     #[test]

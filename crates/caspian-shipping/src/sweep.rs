@@ -278,6 +278,25 @@ impl SweepKey {
         }
     }
 
+    /// What the key sets, in words, for chart axes: `rail_ferry berths at
+    /// alat`, `storm rate multiplier`.
+    pub fn label(&self) -> String {
+        match self {
+            SweepKey::Berths { port, class } => format!("{} berths at {port}", class.as_str()),
+            SweepKey::FleetCount { fleet } => format!("vessels in {fleet}"),
+            SweepKey::FleetCapacity { fleet } => format!("cargo per voyage of {fleet}"),
+            SweepKey::StorageCapacity { storage } => format!("capacity of {storage}"),
+            SweepKey::InflowArrivals { inflow } => format!("arrivals of {inflow}"),
+            SweepKey::OutflowCapacity { outflow } => format!("capacity of {outflow}"),
+            SweepKey::StormRateMultiplier => "storm rate multiplier".into(),
+            SweepKey::StormDurationMultiplier => "storm duration multiplier".into(),
+            SweepKey::IncidentProbability => "incident probability per crossing".into(),
+            SweepKey::LossProbability => "loss probability per incident".into(),
+            SweepKey::ClosuresPerYear => "corridor closures".into(),
+            SweepKey::EscortEnabled => "escort convoys".into(),
+        }
+    }
+
     /// `value` as a whole number in `[0, max]`.
     fn whole(&self, value: f64, max: f64) -> Result<f64, SweepError> {
         if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= max {

@@ -136,6 +136,9 @@ pub struct KpiFamily {
     pub direction: Direction,
     /// One line for tables and tooltips; `docs/kpis.md` has the full definition.
     pub description: &'static str,
+    /// A short name for chart axes, with the pattern's placeholders
+    /// (`anchorage wait for <class> berths at <port>`): see [`label`].
+    pub label: &'static str,
 }
 
 impl KpiFamily {
@@ -173,8 +176,9 @@ const fn family(
     kind: KpiKind,
     direction: Direction,
     description: &'static str,
+    label: &'static str,
 ) -> KpiFamily {
-    KpiFamily { pattern, unit, kind, direction, description }
+    KpiFamily { pattern, unit, kind, direction, description, label }
 }
 
 /// Every KPI family the model emits, in the order of `docs/kpis.md`.
@@ -185,6 +189,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Amount,
         Higher,
         "units accepted into this storage from vessels",
+        "delivered into <storage>",
     ),
     family(
         "storage_mean.<storage>",
@@ -192,6 +197,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Amount,
         Neither,
         "time-weighted mean content of the storage",
+        "mean content of <storage>",
     ),
     family(
         "storage_max.<storage>",
@@ -199,6 +205,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Amount,
         Neither,
         "highest content of the storage",
+        "highest content of <storage>",
     ),
     family(
         "delivered_total.<cargo>",
@@ -206,6 +213,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Amount,
         Higher,
         "units of this cargo accepted into storages from vessels",
+        "<cargo> delivered",
     ),
     family(
         "transit_h.<cargo>.mean",
@@ -213,6 +221,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Duration,
         Lower,
         "mean time from entering the system to delivery (or to the end, if still on its way), weighted by units",
+        "mean <cargo> transit time",
     ),
     family(
         "transit_h.<cargo>.p95",
@@ -220,6 +229,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Duration,
         Lower,
         "95th percentile of the unit-weighted transit time",
+        "95th percentile of <cargo> transit time",
     ),
     family(
         "cargo_lost.<cargo>",
@@ -227,6 +237,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Amount,
         Lower,
         "units aboard vessels that were lost",
+        "<cargo> lost with vessels",
     ),
     family(
         "service_level.<cargo>",
@@ -234,6 +245,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Ratio,
         Higher,
         "cargo delivered over the cargo owed: in the corridor at the start plus demand",
+        "<cargo> service level",
     ),
     family(
         "backlog_end.<cargo>",
@@ -241,6 +253,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Amount,
         Lower,
         "cargo still in the corridor at the end: origin storages, aboard, at origin gates",
+        "<cargo> in the corridor at the end",
     ),
     family(
         "forwarded.<outflow>",
@@ -248,6 +261,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Amount,
         Higher,
         "units the hinterland link took from its storage",
+        "forwarded by <outflow>",
     ),
     family(
         "demand.<inflow>",
@@ -255,6 +269,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Amount,
         Neither,
         "units that arrived: admitted, waiting at the gate or shut in",
+        "demand of <inflow>",
     ),
     family(
         "shut_in.<inflow>",
@@ -262,6 +277,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Amount,
         Lower,
         "units of arrivals refused for want of storage space",
+        "shut in from <inflow>",
     ),
     family(
         "gate_wait_h.<inflow>",
@@ -269,6 +285,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Duration,
         Lower,
         "mean wait of an arrival at the gate before admission (or to the end)",
+        "gate wait of <inflow>",
     ),
     family(
         "anchorage_wait_h.<port>.<class>",
@@ -276,6 +293,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Duration,
         Lower,
         "mean wait at anchorage from berth request to grant (or to the end)",
+        "anchorage wait for <class> berths at <port>",
     ),
     family(
         "anchorage_queue_mean.<port>.<class>",
@@ -283,6 +301,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Count,
         Lower,
         "time-weighted mean number of vessels waiting for a berth",
+        "vessels at anchor for <class> berths at <port>",
     ),
     family(
         "berth_calls.<port>.<class>",
@@ -290,6 +309,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Count,
         Neither,
         "berth grants of this class at this port",
+        "calls at <class> berths at <port>",
     ),
     family(
         "berth_utilization.<port>.<class>",
@@ -297,6 +317,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Ratio,
         Neither,
         "busy berth-hours over available berth-hours",
+        "utilization of <class> berths at <port>",
     ),
     family(
         "port_closure_h.<port>",
@@ -304,14 +325,23 @@ pub const FAMILIES: &[KpiFamily] = &[
         Duration,
         Lower,
         "hours the port was closed by storms or ice",
+        "hours <port> was closed",
     ),
-    family("voyages.<fleet>", Unit::Crossings, Count, Neither, "departures, both directions"),
+    family(
+        "voyages.<fleet>",
+        Unit::Crossings,
+        Count,
+        Neither,
+        "departures, both directions",
+        "voyages of <fleet>",
+    ),
     family(
         "crossing_h.<fleet>",
         Unit::Hours,
         Duration,
         Lower,
         "mean crossing time of departures not lost",
+        "crossing time of <fleet>",
     ),
     family(
         "vessel_utilization.<fleet>",
@@ -319,6 +349,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Ratio,
         Neither,
         "mean fraction of time the fleet's vessels were working",
+        "utilization of <fleet>",
     ),
     family(
         "incidents",
@@ -326,17 +357,48 @@ pub const FAMILIES: &[KpiFamily] = &[
         Count,
         Lower,
         "departures that suffered an incident (detentions + losses)",
+        "incidents",
     ),
-    family("detentions", Unit::Crossings, Count, Lower, "incidents that ended in a detention"),
+    family(
+        "detentions",
+        Unit::Crossings,
+        Count,
+        Lower,
+        "incidents that ended in a detention",
+        "detentions",
+    ),
     family(
         "vessels_lost",
         Unit::Vessels,
         Count,
         Lower,
         "incidents that ended in the loss of the vessel",
+        "vessels lost",
     ),
-    family("corridor_closure_h", Unit::Hours, Duration, Lower, "hours the corridor was closed"),
+    family(
+        "corridor_closure_h",
+        Unit::Hours,
+        Duration,
+        Lower,
+        "hours the corridor was closed",
+        "hours the corridor was closed",
+    ),
 ];
+
+/// What the KPI `name` measures, in words, for chart axes: its family's
+/// label with the ids of the name in place of the placeholders
+/// (`anchorage_wait_h.alat.rail_ferry` is "anchorage wait for rail_ferry
+/// berths at alat"). `None` for a name with no family.
+pub fn label(name: &str) -> Option<String> {
+    let family = family_of(name)?;
+    let mut label = family.label.to_string();
+    for (placeholder, id) in family.pattern.split('.').zip(name.split('.')) {
+        if placeholder.starts_with('<') {
+            label = label.replace(placeholder, id);
+        }
+    }
+    Some(label)
+}
 
 /// The family of a KPI name, if it has one.
 pub fn family_of(name: &str) -> Option<&'static KpiFamily> {
