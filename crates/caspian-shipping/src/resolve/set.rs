@@ -90,6 +90,15 @@ impl Override {
         })
     }
 
+    /// Whether this override sets `key`, a key inside its value, or a
+    /// table that holds `key` (`fleet.f.speed` touches `fleet.f.speed.mean`).
+    pub fn touches(&self, key: &str) -> bool {
+        let (a, b) = (self.key.as_str(), key.trim());
+        a == b
+            || b.strip_prefix(a).is_some_and(|rest| rest.starts_with('.'))
+            || a.strip_prefix(b).is_some_and(|rest| rest.starts_with('.'))
+    }
+
     /// The error for this override: `message` says what is wrong.
     pub(super) fn error(&self, message: String) -> ResolveError {
         ResolveError::Set { option: self.option.clone(), spec: self.text.clone(), message }
@@ -199,13 +208,8 @@ impl Override {
 /// # Errors
 /// [`ResolveError::Set`] naming the later override and the earlier one.
 pub fn check_distinct(overrides: &[Override]) -> Result<(), ResolveError> {
-    let overlap = |a: &str, b: &str| {
-        a == b
-            || b.strip_prefix(a).is_some_and(|rest| rest.starts_with('.'))
-            || a.strip_prefix(b).is_some_and(|rest| rest.starts_with('.'))
-    };
     for (i, later) in overrides.iter().enumerate() {
-        if let Some(earlier) = overrides[..i].iter().find(|o| overlap(&o.key, &later.key)) {
+        if let Some(earlier) = overrides[..i].iter().find(|o| later.touches(&o.key)) {
             let place = if earlier.option == later.option {
                 format!("also set by {} {}", earlier.option, earlier.text)
             } else {
