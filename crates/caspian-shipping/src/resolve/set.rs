@@ -12,6 +12,9 @@
 //! ([`SweepKey::apply`]). A sweep key's value is written as the sweep writes
 //! it: `interdiction.escort.enabled=1` means `true`, and a count given as
 //! `3.0` is the whole number 3.
+//!
+//! A key is overridden at most once per scenario ([`check_distinct`]), so
+//! that no value silently hides another and no multiplier compounds.
 
 use toml::{Table, Value};
 
