@@ -11,7 +11,10 @@
 //! line numbers) are those of the file; otherwise the resolved scenario is
 //! written out as TOML, and that text is what runs, is hashed and is
 //! checkpointed. [`Lineage`] records the parents and overrides for
-//! provenance. Messages speak plainly ([`plain`]).
+//! provenance. Messages speak plainly ([`plain`]). Each key is overridden
+//! once ([`set::check_distinct`]), and a scenario with overrides is checked
+//! here, so that a value they make invalid is reported as the scenario
+//! *with* them (`base.toml with --set KEY=VALUE: ...`), not as the file's.
 
 use std::path::Path;
 
