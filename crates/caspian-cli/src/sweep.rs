@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use caspian_montecarlo::document::Document;
+use caspian_montecarlo::resolve::Override;
 use caspian_montecarlo::shard::share;
-use caspian_montecarlo::study::{Study, parse_axis};
+use caspian_montecarlo::study::{AxisSpec, Study, parse_axis};
 use caspian_montecarlo::sweep_run::{
     Resumed, SweepHooks, SweepOutcome, SweepRequest, check_checkpoint, run_sweep,
 };
@@ -71,19 +72,43 @@ fn default_checkpoint(args: &SweepArgs) -> PathBuf {
     }
 }
 
+/// Refuses a `--set` of a key that is also swept (by `--axis`, or by the
+/// file's `[[sweep]]` axes when no `--axis` replaces them): the axis would
+/// be written over the value, or, for a weather multiplier, scale it again.
+fn check_set_against_axes(
+    args: &SweepArgs,
+    file_axes: &[&str],
+    extra: &[AxisSpec],
+) -> Result<(), Failure> {
+    let swept: Vec<(&str, String)> = if extra.is_empty() {
+        let from = format!("the [[sweep]] axis of {}", args.scenario.display());
+        file_axes.iter().map(|key| (*key, from.clone())).collect()
+    } else {
+        extra.iter().map(|a| (a.key.as_str(), "--axis".to_string())).collect()
+    };
+    for spec in &args.common.set.set {
+        let o = Override::parse(spec, "--set").map_err(|e| Failure::Input(e.to_string()))?;
+        if let Some((key, from)) = swept.iter().find(|(key, _)| o.touches(key)) {
+            return Err(Failure::Input(format!(
+                "--set {} and {from} {key} both set {key}; the axis would replace or scale the \
+                 --set value at every point; drop the --set, or sweep the values you want with \
+                 --axis",
+                o.text
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let c = &args.common;
     let s = read_scenario(Some(&args.scenario), &c.set.set)?;
     let (text, source) = (s.text, s.source);
     let extra = args.axes.iter().map(|a| parse_axis(a)).collect::<Result<Vec<_>, _>>();
-    let study = Study::sweep(
-        &text,
-        &source,
-        c.seed,
-        extra.map_err(|e| Failure::Input(e.to_string()))?,
-        args.lhs,
-    )?
-    .with_lineage(s.lineage);
+    let extra = extra.map_err(|e| Failure::Input(e.to_string()))?;
+    let file_axes: Vec<&str> = s.scenario.sweeps.iter().map(|a| a.key.as_str()).collect();
+    check_set_against_axes(&args, &file_axes, &extra)?;
+    let study = Study::sweep(&text, &source, c.seed, extra, args.lhs)?.with_lineage(s.lineage);
     let reference = match &args.reference {
         Some(spec) => study.reference_point(spec).map_err(|e| Failure::Input(e.to_string()))?,
         None => 0,

@@ -97,6 +97,13 @@ pub(crate) fn studies(
                 variant.name
             )));
         }
+        if let Some(file) = studies[..files.len()].iter().find(|s| s.name == variant.name) {
+            return Err(Failure::Input(format!(
+                "--variant {}: the name is that of the scenario in {}; a variant needs a name \
+                 of its own, so that results tell them apart",
+                variant.name, file.source
+            )));
+        }
         let changes: Vec<&str> = variant.overrides.iter().map(|o| o.text.as_str()).collect();
         let changes = changes.join(", ");
         let mut overrides = sets.clone();

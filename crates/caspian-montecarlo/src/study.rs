@@ -323,6 +323,12 @@ impl AxisSpec {
         if let Some(v) = self.values.iter().find(|v| !v.is_finite()) {
             return Err(fail(format!("value {v} is not a finite number")));
         }
+        // The same value twice would run the same point twice.
+        if let Some((_, v)) =
+            self.values.iter().enumerate().find(|(i, v)| self.values[..*i].contains(v))
+        {
+            return Err(fail(format!("value {v} is given twice; give each value once")));
+        }
         let key = self.key.parse::<SweepKey>().map_err(|e| fail(e.to_string()))?;
         key.check(base).map_err(|e| fail(e.to_string()))?;
         Ok(Axis { key, values: self.values })

@@ -274,3 +274,30 @@ fn damaged_documents_exit_0_or_2_never_crash() {
         exits_cleanly(&["merge", "bad.json", "--json", "merged.json"], &dir, &what);
     }
 }
+
+#[test]
+fn wrong_types_are_named_in_plain_words() {
+    let dir = scratch("damaged-plain");
+    ok(&["run", "-n", "2", "-q", "--json", "run.json"], &dir);
+    let good: Value = serde_json::from_slice(&crate::common::read(&dir, "run.json")).unwrap();
+    for (field, value, words) in [
+        (
+            "replications",
+            serde_json::json!(-1),
+            "replications: expected a whole number (0 or more), got -1",
+        ),
+        ("seed", serde_json::json!(1.5), "seed: expected a whole number (0 or more), got 1.5"),
+        (
+            "replications",
+            serde_json::json!("many"),
+            "replications: expected a whole number (0 or more), got the text \"many\"",
+        ),
+    ] {
+        let mut doc = good.clone();
+        doc[field] = value;
+        std::fs::write(dir.join("bad.json"), serde_json::to_vec(&doc).unwrap()).unwrap();
+        let err = crate::common::fails(&["report", "bad.json", "--out", "bad.html"], &dir, 2);
+        assert!(err.contains(words), "{field}: {words:?} not in {err}");
+        assert!(!err.contains("u64") && !err.contains("invalid value"), "{err}");
+    }
+}

@@ -280,3 +280,128 @@ fn shards_with_different_overrides_do_not_merge() {
     ok(&["merge", "p0.json", "p1.json", "-q", "--json", "m.json"], &dir);
     assert_eq!(json(&dir, "m.json")["provenance"]["overrides"][0], SETS[0]);
 }
+
+#[test]
+fn a_sweep_refuses_to_set_a_key_it_sweeps() {
+    let dir = scratch("overrides-sweep-conflict");
+    let base = scenario("baseline.toml");
+    let rate = "weather.storm_rate_multiplier";
+    let set = format!("{rate}=2");
+    let axis = format!("{rate}=1,2");
+    let err = fails(&["sweep", &base, "--axis", &axis, "--set", &set, "-n", "2", "-q"], &dir, 2);
+    assert!(err.contains(&format!("--set {set} and --axis {rate} both set {rate}")), "{err}");
+    // Any key, also one the axis would silently replace.
+    let berths = "port.alat.berths.rail_ferry";
+    let args =
+        ["sweep", &base, "--axis", &format!("{berths}=1,2"), "--set", &format!("{berths}=3")];
+    let err = fails(&args, &dir, 2);
+    assert!(err.contains(&format!("both set {berths}")), "{err}");
+    // The file's axes when no --axis replaces them...
+    write(
+        &dir,
+        "storms.toml",
+        &format!(
+            "[scenario]\nextends = \"baseline\"\n\n[[sweep]]\nkey = \"{rate}\"\nvalues = [1, 2]\n"
+        ),
+    );
+    let err = fails(&["sweep", "storms.toml", "--set", &set, "-n", "2", "-q"], &dir, 2);
+    assert!(err.contains(&format!("the [[sweep]] axis of storms.toml {rate}")), "{err}");
+    // ...but not once --axis has replaced them: the --set then holds at every point.
+    let args = ["sweep", "storms.toml", "--axis", &format!("{berths}=1,2"), "--set", &set];
+    ok(&[&args[..], &["-n", "2", "-q", "--json", "s.json"]].concat(), &dir);
+    assert_eq!(json(&dir, "s.json")["provenance"]["overrides"][0], set.as_str());
+}
+
+#[test]
+fn a_key_is_overridden_once_never_compounded() {
+    let dir = scratch("overrides-repeated");
+    let base = scenario("baseline.toml");
+    let rate = "weather.storm_rate_multiplier=2";
+    let err = fails(&["run", "-n", "2", "-q", "--set", rate, "--set", rate], &dir, 2);
+    assert!(err.contains("weather.storm_rate_multiplier is also set by --set"), "{err}");
+    let err = fails(
+        &["run", "-n", "2", "-q", "--set", SETS[0], "--set", "fleet.ferries_kuryk_alat.count=6"],
+        &dir,
+        2,
+    );
+    assert!(err.contains("fleet.ferries_kuryk_alat.count is also set by --set"), "{err}");
+    let twice = format!("v:{rate},{rate}");
+    let err = fails(&["compare", &base, "--variant", &twice, "-n", "2", "-q"], &dir, 2);
+    assert!(err.contains("--variant v:") && err.contains("also set by --variant v:"), "{err}");
+    let variant = format!("v:{rate}");
+    let args = ["compare", &base, "--variant", &variant, "--set", rate, "-n", "2", "-q"];
+    let err = fails(&args, &dir, 2);
+    assert!(err.contains(&format!("already set by --set {rate}")), "{err}");
+    // A variant may not take the base scenario's name.
+    let err =
+        fails(&["compare", &base, "--variant", "baseline:fleet.oil_tankers.count=3"], &dir, 2);
+    assert!(err.contains("--variant baseline") && err.contains("name of its own"), "{err}");
+}
+
+#[test]
+fn an_invalid_override_is_blamed_on_the_override() {
+    let dir = scratch("overrides-blame");
+    let base = scenario("baseline.toml");
+    for value in ["-1", "nan", "inf", "-inf"] {
+        let set = format!("weather.storm_rate_multiplier={value}");
+        let err = fails(&["run", "-n", "2", "-q", "--set", &set], &dir, 2);
+        assert!(err.contains(&format!("--set {set}: a multiplier must be")), "{err}");
+        assert!(!err.contains("storm_onsets_per_month"), "{err}");
+    }
+    let count = "fleet.oil_tankers.count=0";
+    let err = fails(&["run", "-n", "2", "-q", "--set", count], &dir, 2);
+    assert!(err.contains(&format!("embedded baseline with --set {count}: ")), "{err}");
+    assert!(err.contains("fleet.oil_tankers.count: must be at least 1"), "{err}");
+    let err = fails(&["compare", &base, "--variant", &format!("x:{count}"), "-n", "2"], &dir, 2);
+    assert!(err.contains(&format!("{base} with --variant x:{count}: ")), "{err}");
+    assert!(!err.contains(&format!("{base}: ")), "the base file is not at fault: {err}");
+    let err = fails(&["run", "--set", "scenario.horizon_days=99999999999999999999"], &dir, 2);
+    assert!(err.contains("out of range") && !err.contains("the text"), "{err}");
+    // A huge number is written short, never with hundreds of digits.
+    for set in ["scenario.horizon_days=1e308", "fleet.oil_tankers.count=1e308"] {
+        let err = fails(&["run", "--set", set], &dir, 2);
+        assert!(err.contains("1e308") && !err.contains("0000000000000000"), "{err}");
+    }
+}
+
+#[test]
+fn a_derived_file_gives_each_id_once_and_removes_without_changes() {
+    let dir = scratch("overrides-derived-ids");
+    let head = "[scenario]\nextends = \"baseline\"\nname = \"d\"\n\n";
+    write(
+        &dir,
+        "twice.toml",
+        &format!(
+            "{head}[[fleet]]\nid = \"ferries_aktau_alat\"\ncount = 2\n\n\
+             [[fleet]]\nid = \"ferries_aktau_alat\"\ncount = 3\n"
+        ),
+    );
+    let err = fails(&["validate", "twice.toml"], &dir, 2);
+    assert!(
+        err.contains("twice.toml") && err.contains("id \"ferries_aktau_alat\" appears twice"),
+        "{err}"
+    );
+    write(
+        &dir,
+        "both.toml",
+        &format!("{head}[[fleet]]\nid = \"ferries_aktau_alat\"\nremove = true\ncount = 3\n"),
+    );
+    let err = fails(&["validate", "both.toml"], &dir, 2);
+    assert!(
+        err.contains("both.toml")
+            && err.contains("fleet.ferries_aktau_alat: remove = true takes no other keys"),
+        "{err}"
+    );
+    // extends naming a directory says what was given.
+    write(&dir, "dot.toml", "[scenario]\nextends = \".\"\nname = \"d\"\n");
+    let err = fails(&["validate", "dot.toml"], &dir, 2);
+    assert!(err.contains("extends \".\"") && err.contains("directory"), "{err}");
+    // An axis value given twice would run one point twice.
+    let base = scenario("baseline.toml");
+    let err =
+        fails(&["sweep", &base, "--axis", "port.alat.berths.rail_ferry=2,2", "-n", "2"], &dir, 2);
+    assert!(
+        err.contains("port.alat.berths.rail_ferry") && err.contains("value 2 is given twice"),
+        "{err}"
+    );
+}

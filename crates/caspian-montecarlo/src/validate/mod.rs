@@ -88,7 +88,8 @@ fn with_path(e: serde_path_to_error::Error<serde_json::Error>) -> String {
     if let Some(bare) = message.strip_suffix(&position) {
         message = bare.to_string();
     }
-    let message = cap_message(&message);
+    // serde's words (`expected u64`) as a reader would say them.
+    let message = cap_message(&caspian_shipping::resolve::plain::plain_message(&message));
     let at = if line == 0 { String::new() } else { format!(" (line {line} column {column})") };
     if path == "." { format!("{message}{at}") } else { format!("{}: {message}{at}", cap(&path)) }
 }

@@ -9,7 +9,7 @@ fn kinds_are_told_apart() {
     assert!(e("nope").starts_with("not JSON"));
     assert!(e("[]").contains("expected \"kind\""));
     assert!(e(r#"{"kind":"checkpoint"}"#).contains("--resume"));
-    assert!(e(r#"{"kind":"run"}"#).starts_with("not a valid run result: missing field"));
+    assert!(e(r#"{"kind":"run"}"#).starts_with("not a valid run result: missing key"));
     assert!(e(r#"{"kind":"bogus"}"#).contains("\"bogus\""));
 }
 
@@ -115,9 +115,9 @@ mod damaged {
         let d = docs();
         let e = error(&d.run, |v| v["kpis"]["delivered_total.oil"]["mean"] = json!({}));
         contains(&e, "kpis.delivered_total.oil");
-        contains(&e, "expected f64");
+        contains(&e, "expected a number, got a table");
         let e = error(&d.run, |v| v["replications"] = json!(-1));
-        contains(&e, "replications: invalid value: integer `-1`");
+        contains(&e, "replications: expected a whole number (0 or more), got -1");
         let e = error(&d.run, |v| {
             v["kpis"]["delivered_total.oil"].as_object_mut().unwrap().remove("p05");
         });

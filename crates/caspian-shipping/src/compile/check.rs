@@ -8,6 +8,7 @@ use caspian_engine::SimDuration;
 use super::ScenarioError;
 use super::text::check_id;
 use crate::dist::{Dist, DistSpec};
+use crate::resolve::plain::number;
 
 /// Largest horizon accepted: a thousand years is already absurd, and it keeps
 /// every sum of times far from overflow.
@@ -46,10 +47,18 @@ impl Checker {
     /// A finite number in `[min, max]`.
     pub(super) fn range(&mut self, key: &str, value: f64, min: f64, max: f64) -> bool {
         if !value.is_finite() {
-            self.err(key, format!("must be a finite number, got {value}"));
+            self.err(key, format!("must be a finite number, got {}", number(value)));
             false
         } else if value < min || value > max {
-            self.err(key, format!("must be between {min} and {max}, got {value}"));
+            self.err(
+                key,
+                format!(
+                    "must be between {} and {}, got {}",
+                    number(min),
+                    number(max),
+                    number(value)
+                ),
+            );
             false
         } else {
             true
@@ -59,13 +68,16 @@ impl Checker {
     /// A finite number strictly above zero and at most `max`.
     pub(super) fn positive(&mut self, key: &str, value: f64, max: f64) -> bool {
         if !value.is_finite() {
-            self.err(key, format!("must be a finite number, got {value}"));
+            self.err(key, format!("must be a finite number, got {}", number(value)));
             false
         } else if value <= 0.0 {
-            self.err(key, format!("must be greater than zero, got {value}"));
+            self.err(key, format!("must be greater than zero, got {}", number(value)));
             false
         } else if value > max {
-            self.err(key, format!("is absurdly large ({value}); the limit is {max}"));
+            self.err(
+                key,
+                format!("is absurdly large ({}); the limit is {}", number(value), number(max)),
+            );
             false
         } else {
             true
@@ -74,7 +86,7 @@ impl Checker {
 
     pub(super) fn probability(&mut self, key: &str, value: f64) -> bool {
         if !value.is_finite() || !(0.0..=1.0).contains(&value) {
-            self.err(key, format!("must be a probability between 0 and 1, got {value}"));
+            self.err(key, format!("must be a probability between 0 and 1, got {}", number(value)));
             false
         } else {
             true
@@ -97,7 +109,7 @@ impl Checker {
         match Dist::new(spec) {
             Ok(d) => {
                 if d.mean() > 1e9 {
-                    self.err(key, format!("mean {} is absurdly large", d.mean()));
+                    self.err(key, format!("mean {} is absurdly large", number(d.mean())));
                     None
                 } else {
                     Some(d)

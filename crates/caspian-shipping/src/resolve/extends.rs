@@ -66,6 +66,19 @@ fn chain(
             });
         };
         let joined = normalize(&p.parent().unwrap_or(Path::new("")).join(&name));
+        if joined.file_name().is_none() {
+            return Err(ResolveError::Extends {
+                origin: origin.to_string(),
+                message: format!(
+                    "extends \"{name}\", which names a directory ({}), not a scenario file",
+                    if joined.as_os_str().is_empty() {
+                        ".".into()
+                    } else {
+                        joined.display().to_string()
+                    }
+                ),
+            });
+        }
         let shown = joined.display().to_string();
         if seen.contains(&shown) {
             let mut files = seen.clone();
@@ -187,6 +200,7 @@ fn merge_by_id(
             "{parent_origin} has \"{what}\" that is not a list of [[{what}]] tables"
         )));
     };
+    let mut given: Vec<String> = Vec::new();
     for entry in entries {
         let Value::Table(mut t) = entry else {
             return Err(fail(format!("\"{what}\" must be a list of [[{what}]] tables")));
@@ -197,6 +211,14 @@ fn merge_by_id(
                  entry to change or remove, or a new one)"
             )));
         };
+        // Two entries of one id would merge silently, the later hiding
+        // the earlier.
+        if given.contains(&id) {
+            return Err(fail(format!(
+                "[[{what}]] id \"{id}\" appears twice in this file; give each id once"
+            )));
+        }
+        given.push(id.clone());
         let remove = match t.remove("remove") {
             None => false,
             Some(Value::Boolean(b)) => b,
@@ -207,6 +229,15 @@ fn merge_by_id(
                 )));
             }
         };
+        let others: Vec<&str> = t.keys().map(String::as_str).filter(|k| *k != "id").collect();
+        if remove && !others.is_empty() {
+            return Err(fail(format!(
+                "{what}.{id}: remove = true takes no other keys, but {} given; remove the \
+                 entry, or change it",
+                others.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
+                    + if others.len() == 1 { " is" } else { " are" }
+            )));
+        }
         let at = list.iter().position(|e| e.get("id").and_then(Value::as_str) == Some(id.as_str()));
         match (at, remove) {
             (Some(i), true) => {
@@ -254,5 +285,17 @@ mod tests {
         let child: Table = "[[fleet]]\nid = \"g\"\nremove = true\n".parse().unwrap();
         let e = merge(&mut parent, child, "child", "parent").unwrap_err().to_string();
         assert!(e.contains("fleet.g.remove") && e.contains("known ids: \"f\""), "{e}");
+    }
+
+    #[test]
+    fn an_id_twice_or_a_removal_with_changes_is_refused() {
+        let parent: Table = "[[fleet]]\nid = \"f\"\ncount = 1\n".parse().unwrap();
+        let twice: Table =
+            "[[fleet]]\nid = \"f\"\ncount = 2\n[[fleet]]\nid = \"f\"\ncount = 3\n".parse().unwrap();
+        let e = merge(&mut parent.clone(), twice, "child", "parent").unwrap_err().to_string();
+        assert!(e.starts_with("child: ") && e.contains("id \"f\" appears twice"), "{e}");
+        let both: Table = "[[fleet]]\nid = \"f\"\nremove = true\ncount = 3\n".parse().unwrap();
+        let e = merge(&mut parent.clone(), both, "child", "parent").unwrap_err().to_string();
+        assert!(e.contains("fleet.f: remove = true takes no other keys, but \"count\" is"), "{e}");
     }
 }

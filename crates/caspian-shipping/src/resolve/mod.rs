@@ -11,7 +11,10 @@
 //! line numbers) are those of the file; otherwise the resolved scenario is
 //! written out as TOML, and that text is what runs, is hashed and is
 //! checkpointed. [`Lineage`] records the parents and overrides for
-//! provenance. Messages speak plainly ([`plain`]).
+//! provenance. Messages speak plainly ([`plain`]). Each key is overridden
+//! once ([`set::check_distinct`]), and a scenario with overrides is checked
+//! here, so that a value they make invalid is reported as the scenario
+//! *with* them (`base.toml with --set KEY=VALUE: ...`), not as the file's.
 
 use std::path::Path;
 
@@ -113,6 +116,10 @@ pub enum ResolveError {
         /// The chain, ending with the file seen twice.
         files: Vec<String>,
     },
+    /// The scenario with its overrides does not pass the checks; the
+    /// origin names the overrides (`base.toml with --set KEY=VALUE`).
+    #[error("{0}")]
+    Invalid(crate::LoadError),
     /// An override that does not fit the scenario.
     #[error("{option} {spec}: {message}")]
     Set {
@@ -134,6 +141,7 @@ pub fn resolve(
     overrides: &[Override],
     load: &mut Loader<'_>,
 ) -> Result<Resolved, ResolveError> {
+    set::check_distinct(overrides)?;
     let (origin, text, path) = match root {
         Root::Baseline => ("embedded baseline".to_string(), crate::BASELINE_TOML.to_string(), None),
         Root::File(p) => (p.display().to_string(), load(p).map_err(ResolveError::Read)?, Some(p)),
@@ -176,11 +184,34 @@ pub fn resolve(
     for (o, (key, value)) in scaled {
         key.apply(&mut scenario, value).map_err(|e| o.error(e.to_string()))?;
     }
+    if !overrides.is_empty() {
+        // Checked here, so that a value an override makes invalid is
+        // blamed on the override, not on the file it was applied to.
+        crate::compile(&scenario).map_err(|errors| {
+            ResolveError::Invalid(crate::LoadError::Invalid {
+                origin: with_overrides(&origin, overrides),
+                errors,
+            })
+        })?;
+    }
     let text = toml::to_string(&scenario).map_err(|e| ResolveError::Parse {
         origin: origin.clone(),
         message: format!("the resolved scenario cannot be written as TOML: {e}"),
     })?;
     Ok(Resolved { text, source: origin, scenario, lineage })
+}
+
+/// `origin` with the overrides applied to it, as messages name it:
+/// `base.toml with --set KEY=VALUE, --variant NAME:KEY=VALUE`.
+fn with_overrides(origin: &str, overrides: &[Override]) -> String {
+    let given: Vec<String> = overrides
+        .iter()
+        .map(|o| {
+            let gap = if o.option.ends_with(':') { "" } else { " " };
+            format!("{}{gap}{}", o.option, o.text)
+        })
+        .collect();
+    format!("{origin} with {}", given.join(", "))
 }
 
 /// Resolves a shipped scenario held in memory (`include_str!`), named

@@ -83,8 +83,8 @@ fn plain_got(got: &str) -> String {
         if let Some(v) = got.strip_prefix(kind) {
             // ``integer `1e24` as i128``: a number past every integer type.
             return match v.strip_prefix('`').and_then(|v| v.split_once('`')) {
-                Some((number, "")) => number.to_string(),
-                Some((number, _)) => format!("{number}, which is too large"),
+                Some((number, "")) => short(number),
+                Some((number, _)) => format!("{}, which is too large", short(number)),
                 None => v.to_string(),
             };
         }
@@ -93,6 +93,24 @@ fn plain_got(got: &str) -> String {
         "map" => "a table".into(),
         "sequence" => "a list".into(),
         other => other.to_string(),
+    }
+}
+
+/// A number as people write it: `1e308`, not 309 digits; `2.5`; `3`.
+pub fn number(x: f64) -> String {
+    let magnitude = x.abs();
+    if magnitude != 0.0 && !(1e-6..1e16).contains(&magnitude) {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
+}
+
+/// A number printed by serde, shortened by [`number`] when it is long.
+fn short(text: &str) -> String {
+    match text.parse::<f64>() {
+        Ok(x) if text.len() > 24 => number(x),
+        _ => text.to_string(),
     }
 }
 
@@ -158,6 +176,12 @@ mod tests {
         for (serde, plain) in cases {
             assert_eq!(plain_message(serde), plain, "{serde}");
         }
+        assert_eq!(
+            plain_message(&format!("invalid type: floating point `{}`, expected u32", 1e308)),
+            "expected a whole number (0 or more), got 1e308"
+        );
+        assert_eq!(number(2.5), "2.5");
+        assert_eq!(number(-1e-300), "-1e-300");
         let snippet = "TOML parse error at line 4\n  |\n4 | x = 1\ninvalid type: string \"a\", expected f64\n";
         assert_eq!(
             plain_message(snippet),

@@ -12,11 +12,14 @@
 //! ([`SweepKey::apply`]). A sweep key's value is written as the sweep writes
 //! it: `interdiction.escort.enabled=1` means `true`, and a count given as
 //! `3.0` is the whole number 3.
+//!
+//! A key is overridden at most once per scenario ([`check_distinct`]), so
+//! that no value silently hides another and no multiplier compounds.
 
 use toml::{Table, Value};
 
 use super::ResolveError;
-use super::plain::closest;
+use super::plain::{closest, number};
 use crate::sweep::SweepKey;
 
 /// The arrays of tables whose entries are named by id.
@@ -73,6 +76,13 @@ impl Override {
             Err(_) if raw.is_empty() => {
                 return Err(fail("the value is empty".into()));
             }
+            Err(_) if looks_numeric(raw) => {
+                return Err(fail(format!(
+                    "{raw} is out of range: a whole number may be at most {} and a number at \
+                     most about 1.8e308",
+                    i64::MAX
+                )));
+            }
             Err(_) => Value::String(raw.to_string()),
         };
         Ok(Self {
@@ -81,6 +91,15 @@ impl Override {
             text: format!("{key}={raw}"),
             option: option.to_string(),
         })
+    }
+
+    /// Whether this override sets `key`, a key inside its value, or a
+    /// table that holds `key` (`fleet.f.speed` touches `fleet.f.speed.mean`).
+    pub fn touches(&self, key: &str) -> bool {
+        let (a, b) = (self.key.as_str(), key.trim());
+        a == b
+            || b.strip_prefix(a).is_some_and(|rest| rest.starts_with('.'))
+            || a.strip_prefix(b).is_some_and(|rest| rest.starts_with('.'))
     }
 
     /// The error for this override: `message` says what is wrong.
@@ -119,6 +138,13 @@ impl Override {
                         return Err(fail(format!("expected a number, got {}", describe(&other))));
                     }
                 };
+                // Checked as a multiplier, before it scales every sea area.
+                if !(number.is_finite() && number >= 0.0) {
+                    return Err(fail(format!(
+                        "a multiplier must be a finite number, 0 or more, got {}",
+                        describe(&Value::Float(number))
+                    )));
+                }
                 return Ok(Some((key, number)));
             }
             "sweep" => {
@@ -175,6 +201,38 @@ impl Override {
         }
         Ok(None)
     }
+}
+
+/// Refuses two overrides of one key (or of a key and a key inside its
+/// value, `fleet.f.speed` and `fleet.f.speed.mean`), in one list or across
+/// `--set` and a `--variant`: each would hide the other or, for a weather
+/// multiplier, compound with it.
+///
+/// # Errors
+/// [`ResolveError::Set`] naming the later override and the earlier one.
+pub fn check_distinct(overrides: &[Override]) -> Result<(), ResolveError> {
+    for (i, later) in overrides.iter().enumerate() {
+        if let Some(earlier) = overrides[..i].iter().find(|o| later.touches(&o.key)) {
+            let place = if earlier.option == later.option {
+                format!("also set by {} {}", earlier.option, earlier.text)
+            } else {
+                format!("already set by {} {}", earlier.option, earlier.text)
+            };
+            return Err(later.error(format!(
+                "{} is {place}; give each key once (two values for one key would hide or \
+                 compound each other)",
+                later.key
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `raw` is written as a number (one TOML could not hold).
+fn looks_numeric(raw: &str) -> bool {
+    let digits = raw.strip_prefix(['+', '-']).unwrap_or(raw);
+    digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.replace('_', "").parse::<f64>().is_ok()
 }
 
 /// A key of each table to show in a message.
@@ -260,7 +318,7 @@ pub(super) fn describe(v: &Value) -> String {
     match v {
         Value::String(s) => format!("the text \"{s}\""),
         Value::Integer(i) => i.to_string(),
-        Value::Float(x) => x.to_string(),
+        Value::Float(x) => number(*x),
         Value::Boolean(b) => b.to_string(),
         Value::Datetime(d) => d.to_string(),
         Value::Array(_) => "a list".into(),
@@ -281,8 +339,30 @@ mod tests {
         assert_eq!(v("a.b=Aktau port"), Value::String("Aktau port".into()));
         assert_eq!(v("a.b=\"x\""), Value::String("x".into()));
         assert!(matches!(v("a.b={ dist = \"constant\", value = 2 }"), Value::Table(_)));
+        let e = Override::parse("a.b=99999999999999999999", "--set").unwrap_err().to_string();
+        assert!(e.contains("out of range") && !e.contains("text"), "{e}");
         for bad in ["a.b", "=3", "a..b=3", "a.b=[1,", "a.b="] {
             assert!(Override::parse(bad, "--set").is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn one_key_is_set_once() {
+        let o = |s: &str, option: &str| Override::parse(s, option).unwrap();
+        let distinct = [o("fleet.f.count=2", "--set"), o("fleet.g.count=2", "--set")];
+        assert!(check_distinct(&distinct).is_ok());
+        let twice = [
+            o("weather.storm_rate_multiplier=2", "--set"),
+            o("weather.storm_rate_multiplier=2", "--set"),
+        ];
+        let e = check_distinct(&twice).unwrap_err().to_string();
+        assert!(e.contains("weather.storm_rate_multiplier is also set by --set"), "{e}");
+        let inside = [o("fleet.f.speed=2", "--set"), o("fleet.f.speed.mean=3", "--variant v:")];
+        let e = check_distinct(&inside).unwrap_err().to_string();
+        assert!(
+            e.starts_with("--variant v: fleet.f.speed.mean=3")
+                && e.contains("already set by --set fleet.f.speed=2"),
+            "{e}"
+        );
     }
 }

@@ -164,6 +164,21 @@ fn override_errors_name_the_key_and_the_fix() {
     assert!(e.contains("did you mean \"port\""), "{e}");
     let e = err("weather.storm_rate_multiplier=strong");
     assert!(e.contains("expected a number"), "{e}");
+    let e = err("weather.storm_duration_multiplier=-0.5");
+    assert!(e.starts_with("--set weather.storm_duration_multiplier=-0.5: a multiplier"), "{e}");
+}
+
+#[test]
+fn a_scenario_the_overrides_make_invalid_is_named_with_them() {
+    let set = Override::parse("fleet.oil_tankers.count=0", "--set").unwrap();
+    let variant = Override::parse("scenario.horizon_days=-3", "--variant v:").unwrap();
+    let e = resolve(Root::Baseline, &[set, variant], &mut disk).unwrap_err();
+    assert!(matches!(e, ResolveError::Invalid(_)), "{e:?}");
+    let with = "embedded baseline with --set fleet.oil_tankers.count=0, \
+                --variant v:scenario.horizon_days=-3";
+    let e = e.to_string();
+    assert!(e.starts_with(&format!("{with}: 2 problem(s)")), "{e}");
+    assert!(e.contains(&format!("{with}: fleet.oil_tankers.count: must be at least 1")), "{e}");
 }
 
 #[test]
