@@ -119,7 +119,10 @@ pub fn target_condition(spec: &str) -> Result<Condition, TargetError> {
         return parse(spec);
     }
     let op = if larger_is_better(kpi) { Op::AtLeast } else { Op::AtMost };
-    parse(&format!("{kpi}{}{number}", op.as_str()))
+    parse(&format!("{kpi}{}{number}", op.as_str())).map_err(|e| match e {
+        TargetError::Number { number, .. } => TargetError::Number { spec: spec.into(), number },
+        e => e,
+    })
 }
 
 /// Computes the chart's data from one KPI's values over replications.
@@ -244,7 +247,9 @@ impl Distribution {
             ));
         }
         if let Some(m) = self.meet_text() {
-            out.push(format!("Target: {m}; red marks at the bottom: one per replication that misses it."));
+            out.push(format!(
+                "Target: {m}; red marks at the bottom: one per replication that misses it."
+            ));
         }
         out
     }
@@ -365,7 +370,11 @@ mod tests {
             let c = parse(&format!("x{op}25")).unwrap();
             let d = distribution("s", "x", "", &values, Some(&c)).unwrap();
             let m = d.meet.unwrap();
-            assert_eq!((m.p, m.low, m.high), (met as f64 / 100.0, wilson(met as u64, 100).0, wilson(met as u64, 100).1), "{op}");
+            assert_eq!(
+                (m.p, m.low, m.high),
+                (met as f64 / 100.0, wilson(met as u64, 100).0, wilson(met as u64, 100).1),
+                "{op}"
+            );
             assert_eq!(m.count, met, "{op}");
             assert_eq!(d.tail.len(), 100 - m.count, "{op}");
             let text = d.meet_text().unwrap();
@@ -382,7 +391,8 @@ mod tests {
         for bad in ["x", "=7", "x==7", "x=>7", "x=<7"] {
             assert!(matches!(target_condition(bad), Err(TargetError::Syntax(_))), "{bad}");
         }
-        assert!(matches!(target_condition("x=abc"), Err(TargetError::Number { .. })));
+        let e = target_condition("x=abc").unwrap_err();
+        assert_eq!(e.to_string(), parse("x>=abc").unwrap_err().to_string().replace(">=", "="));
         assert!(distribution("s", "x", "", &[f64::NAN], None).is_err());
         // Directions from the schema.
         assert!(larger_is_better("delivered.aktau_tank_farm"));

@@ -263,7 +263,7 @@ fn option_errors_speak_plainly() {
         &dir,
         2,
     );
-    assert!(e.contains("expected a number") && e.contains("--target"), "{e}");
+    assert!(e.contains("\"lots\" is not a number") && e.contains("--target"), "{e}");
     assert!(!dir.join("x.svg").exists() && !dir.join("x.html").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }

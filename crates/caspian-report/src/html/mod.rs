@@ -106,9 +106,7 @@ mod tests {
         let (doc, reps) = run(20);
         let inputs = ReportInputs {
             replications: Some(&reps),
-            targets: vec![
-                caspian_montecarlo::targets::parse("delivered_total.oil>=1e9").unwrap(),
-            ],
+            targets: vec![caspian_montecarlo::targets::parse("delivered_total.oil>=1e9").unwrap()],
             ..ReportInputs::default()
         };
         let r = report(&ResultDoc::Run(Box::new(doc.clone())), &inputs).unwrap();
