@@ -276,7 +276,7 @@ mod tests {
         assert_eq!(exact_column(&[5e-4, 0.005, 0.05]), ["0.0005", "0.0050", "0.0500"]);
         assert_eq!(exact_column(&[0.1, 0.2, 0.3]), ["0.1", "0.2", "0.3"]);
         assert_eq!(exact_column(&[1500.0, 25_000.0]), ["1,500", "25,000"]);
-        assert_eq!(exact_column(&[1.0 / 3.0, 1.0]), ["0.3333", "1.0000"]);
+        assert_eq!(exact_column(&[1.0 / 3.0, 1.0]), ["0.333", "1.000"]);
         // Differences: the values' decimals, signed, noise shown as 0.
         let d = decimals(&[1_701_200.0, 1_690_000.0]);
         assert_eq!(signed(1.062e-13, d, 1.7e6), "0");
