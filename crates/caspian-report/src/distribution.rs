@@ -240,10 +240,9 @@ impl Distribution {
         let mut out = vec![kpi_title(&self.kpi, &self.unit), first];
         if let (Some(l), Some(b)) = (self.lot, self.bins.first()) {
             out.push(format!(
-                "Bin edges on whole lots of {} {unit} (the largest amount dividing every replication's value); each bin {} {unit}.",
-                fmt_whole(l),
-                fmt_whole(b.high - b.low),
-                unit = self.unit
+                "Bin edges on whole lots of {} (the largest amount dividing every replication's value); each bin {}.",
+                amount(l, &self.unit),
+                amount(b.high - b.low, &self.unit),
             ));
         }
         if let Some(m) = self.meet_text() {
@@ -253,6 +252,12 @@ impl Distribution {
         }
         out
     }
+}
+
+/// A whole amount with its unit, singular for one (`1 wagon`, `8,000 t`).
+fn amount(x: f64, unit: &str) -> String {
+    let unit = if x == 1.0 { unit.strip_suffix('s').unwrap_or(unit) } else { unit };
+    format!("{} {unit}", fmt_whole(x))
 }
 
 /// The colour of the tail's rug.
@@ -325,7 +330,10 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
                 PathElement::new(vec![(v, y), (v, y + 0.8 * h)], RUG.stroke_width(3))
             })))?;
             entries.push((
-                format!("misses the target ({} replications)", d.tail.len()),
+                match d.tail.len() {
+                    1 => "misses the target (1 replication)".to_string(),
+                    k => format!("misses the target ({k} replications)"),
+                },
                 Mark::Line(RUG),
             ));
         }
@@ -362,6 +370,8 @@ mod tests {
         assert!(text.contains("75 of 100 replications meet the target, 25 miss it"), "{text}");
         // Whole numbers of cargo: bins on whole lots (here lot 1, width 20).
         assert_eq!(d.lot, Some(1.0));
+        assert_eq!(amount(1.0, "wagons"), "1 wagon");
+        assert_eq!(amount(20.0, "wagons"), "20 wagons");
         // The rug: one mark per replication in the tail.
         assert_eq!(d.tail.len(), 100 - m.count);
         assert!(d.tail.iter().all(|&(v, l)| v < 25.5 && l == 0));
