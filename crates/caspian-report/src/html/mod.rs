@@ -75,7 +75,7 @@ pub fn esc(s: &str) -> String {
 /// the run, or a drawing error.
 pub fn report(doc: &ResultDoc, inputs: &ReportInputs<'_>) -> Result<Report, ReportError> {
     for c in &inputs.targets {
-        if !doc.kpi_names().iter().any(|n| *n == c.kpi) {
+        if !doc.kpi_names().contains(&c.kpi) {
             return Err(crate::input::unknown_kpi(&c.kpi, &doc.kpi_names()));
         }
     }
