@@ -38,7 +38,7 @@ pub(crate) struct PlotArgs {
     /// Run: a target for the KPI, as `caspian run --target` takes it (KPI>=X, KPI<=X, KPI>X,
     /// KPI<X; the KPI may be left out: >=X) or X alone (at least X where more of the KPI is
     /// better, at most X otherwise); the chart shows the probability of meeting it.
-    #[arg(long, value_name = "KPI>=X")]
+    #[arg(long, value_name = "CONDITION")]
     target: Option<String>,
     /// Run: per-replication values, the CSV written by `caspian run --csv FILE`.
     #[arg(long, value_name = "FILE")]

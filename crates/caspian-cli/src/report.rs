@@ -38,7 +38,7 @@ pub(crate) struct ReportArgs {
     /// KPI>=X, KPI<=X, KPI>X or KPI<X, e.g. 'delivered_total.oil>=1690000'
     /// (repeatable) [default: the run's own --target]. KPI=X is the KPI's
     /// good side: KPI>=X where more is better, KPI<=X otherwise.
-    #[arg(long = "target", value_name = "KPI>=X")]
+    #[arg(long = "target", value_name = "CONDITION")]
     targets: Vec<String>,
 }
 
