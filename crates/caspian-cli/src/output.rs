@@ -15,7 +15,7 @@ use caspian_montecarlo::{select, tidy};
 
 use crate::common::{cannot_write, csv_failure, csv_num, csv_writer, finish_csv};
 use crate::failure::Failure;
-use crate::table::{self, num};
+use crate::table;
 
 /// One line of a KPI table: a group's heading, or a KPI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,7 +229,7 @@ pub(crate) struct SweepTable {
     names: Option<Vec<(String, String)>>,
     axes: Vec<String>,
     reference: usize,
-    rows: Vec<Vec<String>>,
+    rows: Vec<SweepRow>,
     limit: usize,
     points: usize,
     /// Show KPIs zero or undefined at every point too (`--all`).
@@ -287,27 +287,24 @@ impl SweepTable {
         if self.rows.len() >= self.limit {
             return;
         }
-        let mut r = vec![p.index.to_string()];
-        r.extend(p.values.iter().map(|v| num(*v)));
-        for (n, _) in names.iter() {
-            let s = p.kpis.get(n);
-            r.push(s.map_or("-".into(), |s| num(s.mean)));
-            r.push(s.map_or("-".into(), |s| num(s.half_width())));
-            if p.index == self.reference {
-                r.extend(["reference".to_string(), String::new()]);
-            } else {
-                let d = p.differences.get(n);
-                r.push(d.map_or("-".into(), |d| signed(d.mean_diff)));
-                r.push(match d {
-                    Some(d) if d.ci95_low.is_finite() && d.ci95_high.is_finite() => {
-                        format!("[{}, {}]", signed(d.ci95_low), signed(d.ci95_high))
-                    }
-                    // One replication: no interval.
-                    _ => "-".into(),
-                });
-            }
-        }
-        self.rows.push(r);
+        let kpis = names
+            .iter()
+            .map(|(n, _)| {
+                let s = p.kpis.get(n);
+                let diff = if p.index == self.reference {
+                    None
+                } else {
+                    Some(
+                        p.differences
+                            .get(n)
+                            .map_or([f64::NAN; 3], |d| [d.mean_diff, d.ci95_low, d.ci95_high]),
+                    )
+                };
+                let [mean, half_width] = s.map_or([f64::NAN; 2], |s| [s.mean, s.half_width()]);
+                KpiCells { mean, half_width, diff }
+            })
+            .collect();
+        self.rows.push(SweepRow { index: p.index, axes: p.values.clone(), kpis });
     }
 
     /// The table as text; `files` names where the points not shown are.
@@ -332,15 +329,19 @@ impl SweepTable {
             header.push(format!("- point {}", self.reference));
             header.push("95% CI".into());
         }
-        // Each row: the point, its axis values, then four cells per KPI.
-        let lead = 1 + self.axes.len();
-        let rows: Vec<Vec<String>> = self
-            .rows
-            .iter()
-            .map(|r| {
-                let kpi_cells = r[lead..].chunks(4).zip(&shown).filter(|(_, shown)| **shown);
-                r[..lead].iter().cloned().chain(kpi_cells.flat_map(|(c, _)| c.to_vec())).collect()
-            })
+        // Each row: the point, its axis values, then four cells per KPI;
+        // a column's numbers share their decimals.
+        let mut columns: Vec<Vec<String>> =
+            vec![self.rows.iter().map(|r| r.index.to_string()).collect()];
+        for a in 0..self.axes.len() {
+            let values: Vec<f64> = self.rows.iter().map(|r| r.axes[a]).collect();
+            columns.push(table::exact_column(&values));
+        }
+        for (i, _) in shown.iter().enumerate().filter(|(_, shown)| **shown) {
+            columns.extend(kpi_columns(self.rows.iter().map(|r| &r.kpis[i])));
+        }
+        let rows: Vec<Vec<String>> = (0..self.rows.len())
+            .map(|r| columns.iter_mut().map(|c| std::mem::take(&mut c[r])).collect())
             .collect();
         let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
         out.push_str(&table::render(&header_refs, &rows));
@@ -362,9 +363,48 @@ impl SweepTable {
     }
 }
 
-/// A difference with its sign (`+12`, `-3.5`, `0`).
-fn signed(x: f64) -> String {
-    if x > 0.0 { format!("+{}", num(x)) } else { num(x) }
+/// One design point of the sweep table, as numbers (written when the
+/// table is rendered, so that a column's numbers share their decimals).
+struct SweepRow {
+    index: usize,
+    axes: Vec<f64>,
+    /// Per KPI of the table's names.
+    kpis: Vec<KpiCells>,
+}
+
+/// One KPI at one design point.
+struct KpiCells {
+    mean: f64,
+    half_width: f64,
+    /// The paired difference from the reference and its 95% interval;
+    /// `None` at the reference itself.
+    diff: Option<[f64; 3]>,
+}
+
+/// The four columns of one KPI: mean, +-95%, difference from the
+/// reference and its interval, all with the decimals of the KPI's means,
+/// differences signed and floating-point noise shown as 0.
+fn kpi_columns<'a>(cells: impl Iterator<Item = &'a KpiCells> + Clone) -> [Vec<String>; 4] {
+    let means: Vec<f64> = cells.clone().map(|c| c.mean).collect();
+    let decimals = table::decimals(&means);
+    let scale = means.iter().filter(|m| m.is_finite()).fold(0.0_f64, |m, v| m.max(v.abs()));
+    let hws: Vec<f64> = cells.clone().map(|c| c.half_width).collect();
+    let signed = |x: f64| table::signed(x, decimals, scale);
+    let (diffs, intervals) = cells
+        .map(|c| match c.diff {
+            None => ("reference".to_string(), String::new()),
+            Some([d, low, high]) => (
+                signed(d),
+                // One replication: no interval.
+                if low.is_finite() && high.is_finite() {
+                    format!("[{}, {}]", signed(low), signed(high))
+                } else {
+                    "-".into()
+                },
+            ),
+        })
+        .unzip();
+    [table::column(&means, decimals), table::column(&hws, decimals), diffs, intervals]
 }
 
 /// What a sweep's results come to as they are written: the table, and the
@@ -531,4 +571,25 @@ fn write_sweep_csv_rows<W: std::io::Write>(
         w.write_record(&r)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kpis_columns_share_the_decimals_of_its_means() {
+        let cells = [
+            KpiCells { mean: 94.24, half_width: 3.0, diff: None },
+            KpiCells { mean: 97.0, half_width: 2.5, diff: Some([2.76, -1.0, 6.5]) },
+            // The same mean as the reference, up to floating-point noise.
+            KpiCells { mean: 94.24, half_width: 3.0, diff: Some([1.062e-13, -748.3, 748.3]) },
+            KpiCells { mean: 107.0, half_width: f64::NAN, diff: Some([12.76, f64::NAN, 1.0]) },
+        ];
+        let [means, hws, diffs, intervals] = kpi_columns(cells.iter());
+        assert_eq!(means, ["94.2", "97.0", "94.2", "107.0"]);
+        assert_eq!(hws, ["3.0", "2.5", "3.0", "-"]);
+        assert_eq!(diffs, ["reference", "+2.8", "0", "+12.8"]);
+        assert_eq!(intervals, ["", "[-1.0, +6.5]", "[-748.3, +748.3]", "-"]);
+    }
 }

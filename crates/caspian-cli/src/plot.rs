@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use caspian_montecarlo::targets::Condition;
 use caspian_report::distribution::{distribution, distribution_svg};
 use caspian_report::forest::{forest, forest_svg};
 use caspian_report::html::DEFAULT_COMPARE_KPIS;
@@ -34,9 +35,11 @@ pub(crate) struct PlotArgs {
     /// Sweep: hold another axis at VALUE (repeatable) [default: its first value].
     #[arg(long = "at", value_name = "KEY=VALUE")]
     at: Vec<String>,
-    /// Run: a target for the KPI; the chart shows the estimated probability of missing it.
-    #[arg(long, value_name = "X", value_parser = crate::parse::number)]
-    target: Option<f64>,
+    /// Run: a target for the KPI, as `caspian run --target` takes it (KPI>=X, KPI<=X, KPI>X,
+    /// KPI<X; the KPI may be left out: >=X) or X alone (at least X where more of the KPI is
+    /// better, at most X otherwise); the chart shows the probability of meeting it.
+    #[arg(long, value_name = "CONDITION")]
+    target: Option<String>,
     /// Run: per-replication values, the CSV written by `caspian run --csv FILE`.
     #[arg(long, value_name = "FILE")]
     replications_csv: Option<PathBuf>,
@@ -101,6 +104,33 @@ fn only_for(kind: &str, used: &[(&str, bool)]) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The `--target` of a run's chart of `kpi`: a condition of `caspian run
+/// --target` (its KPI, when named, must be the chart's), an operator and a
+/// number (`>=X`), or a number alone (`KPI=X`: the KPI's good side).
+fn plot_target(spec: &str, kpi: &str) -> Result<Condition, Failure> {
+    let t = spec.trim();
+    let full = if t.starts_with(['<', '>']) {
+        format!("{kpi}{t}")
+    } else if crate::parse::number(t).is_ok() {
+        format!("{kpi}={t}")
+    } else if !t.contains('=') {
+        return Err(Failure::Input(format!(
+            "--target \"{spec}\": expected a number such as 1690000, or a condition such as \
+             '>=1690000' or '{kpi}>=1690000'"
+        )));
+    } else {
+        t.to_string()
+    };
+    let c = crate::report::target(&full)?;
+    if c.kpi != kpi {
+        return Err(Failure::Input(format!(
+            "--target \"{spec}\" is a condition on {}, but the chart is of {kpi} (--kpi)",
+            c.kpi
+        )));
+    }
+    Ok(c)
+}
+
 fn one_kpi(kpis: &[String], example: &str) -> Result<String, Failure> {
     match kpis {
         [k] => Ok(k.clone()),
@@ -148,7 +178,13 @@ pub(crate) fn run(args: PlotArgs) -> Result<(), Failure> {
     let svg = match &doc {
         ResultDoc::Run(d) => {
             only_for("run", &sweep_opts)?;
-            let kpi = one_kpi(&args.kpis, "delivered_total.oil")?;
+            // Without --kpi, the KPI of a condition `KPI>=X`.
+            let named = match (&args.kpis[..], &args.target) {
+                ([], Some(t)) => crate::report::target(t).map(|c| vec![c.kpi]).unwrap_or_default(),
+                _ => args.kpis.clone(),
+            };
+            let kpi = one_kpi(&named, "delivered_total.oil")?;
+            let target = args.target.as_deref().map(|t| plot_target(t, &kpi)).transpose()?;
             let Some(path) = &args.replications_csv else {
                 return Err(Failure::Input(
                     "a run's chart is the distribution over replications, which the JSON does not \
@@ -163,8 +199,9 @@ pub(crate) fn run(args: PlotArgs) -> Result<(), Failure> {
             }
             reps.check_against(d, &kpi).map_err(fail)?;
             let values = reps.column(&kpi).map_err(fail)?;
-            let dist = distribution(&d.scenario, &kpi, &d.kpis[&kpi].unit, &values, args.target)
-                .map_err(fail)?;
+            let dist =
+                distribution(&d.scenario, &kpi, &d.kpis[&kpi].unit, &values, target.as_ref())
+                    .map_err(fail)?;
             distribution_svg(&dist).map_err(fail)?
         }
         ResultDoc::Sweep(d) => {

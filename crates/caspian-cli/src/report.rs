@@ -7,13 +7,15 @@ use clap::Args;
 
 use caspian_montecarlo::document::Document;
 use caspian_montecarlo::records::PointRecords;
+use caspian_montecarlo::targets::{Condition, TargetError, check_kpi};
+use caspian_report::distribution::target_condition;
 use caspian_report::html::{ReportInputs, report};
 use caspian_report::story::parse_trace;
 use caspian_report::{Replications, ResultDoc};
 
 use crate::common::{note, write_file};
 use crate::failure::Failure;
-use crate::plot::{failure, key_value, read_replications, read_result, read_text};
+use crate::plot::{failure, read_replications, read_result, read_text};
 
 #[derive(Debug, Args)]
 pub(crate) struct ReportArgs {
@@ -32,8 +34,11 @@ pub(crate) struct ReportArgs {
     /// comparison also transit_h.* and anchorage_wait_h.*].
     #[arg(long = "kpi", value_name = "PATTERN")]
     kpis: Vec<String>,
-    /// Run: a target for a KPI, e.g. delivered_total.oil=1690000 (repeatable).
-    #[arg(long = "target", value_name = "KPI=X")]
+    /// Run: a target for a KPI's chart, as `caspian run --target` takes it:
+    /// KPI>=X, KPI<=X, KPI>X or KPI<X, e.g. 'delivered_total.oil>=1690000'
+    /// (repeatable) [default: the run's own --target]. KPI=X is the KPI's
+    /// good side: KPI>=X where more is better, KPI<=X otherwise.
+    #[arg(long = "target", value_name = "CONDITION")]
     targets: Vec<String>,
 }
 
@@ -60,8 +65,10 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         Some(t) => Some(parse_trace(&read_text(t)?).map_err(|e| failure(t, e))?),
         None => None,
     };
-    let targets =
-        args.targets.iter().map(|s| key_value(s, "--target")).collect::<Result<Vec<_>, _>>()?;
+    let targets = args.targets.iter().map(|s| target(s)).collect::<Result<Vec<_>, _>>()?;
+    for c in &targets {
+        check_kpi(c, &doc.kpi_names()).map_err(|e| Failure::Input(e.to_string()))?;
+    }
     let inputs = ReportInputs {
         replications: reps.as_ref(),
         trace: story.as_ref(),
@@ -72,6 +79,18 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     write_file(&args.out, page.html.as_bytes())?;
     note(false, &format!("report with {} written to {}", charts(page.charts), args.out.display()));
     Ok(())
+}
+
+/// A `--target` of report or plot ([`caspian_report::distribution::target_condition`]).
+pub(crate) fn target(spec: &str) -> Result<Condition, Failure> {
+    target_condition(spec).map_err(|e| match e {
+        TargetError::Syntax(_) => Failure::Input(format!(
+            "--target \"{spec}\": expected KPI>=X, KPI<=X, KPI>X or KPI<X (as `caspian run \
+             --target` takes them), or KPI=X (at least X where more of the KPI is better, at \
+             most X otherwise), e.g. 'delivered_total.oil>=1500000'"
+        )),
+        e => Failure::Input(e.to_string()),
+    })
 }
 
 fn charts(n: usize) -> String {

@@ -20,26 +20,76 @@ const MAX_DECIMALS: i32 = 6;
 /// numbers stay whole; thousands separated by commas (`1,701,200`); `-`
 /// when undefined.
 pub(crate) fn numbers(values: &[f64]) -> Vec<String> {
+    let decimals = decimals(values);
+    values
+        .iter()
+        .map(|&x| match decimals {
+            _ if x == 0.0 => "0".to_string(),
+            Some(_) if x.fract() == 0.0 => fixed(x, Some(0)),
+            d => fixed(x, d),
+        })
+        .collect()
+}
+
+/// The decimals [`numbers`] gives `values`: enough for [`SIGNIFICANT`]
+/// significant digits of the largest magnitude; `None` for scientific
+/// notation (below `10^-(MAX_DECIMALS - SIGNIFICANT + 1)`, from `10^15`).
+pub(crate) fn decimals(values: &[f64]) -> Option<usize> {
     let largest = values.iter().filter(|v| v.is_finite()).fold(0.0_f64, |m, v| m.max(v.abs()));
     let digits = if largest > 0.0 { largest.log10().floor() as i32 + 1 } else { 1 };
     let decimals = (SIGNIFICANT - digits).max(0);
-    let scientific = largest >= 1e15 || decimals > MAX_DECIMALS;
-    values
-        .iter()
-        .map(|&x| {
-            if !x.is_finite() {
-                "-".to_string()
-            } else if x == 0.0 {
-                "0".to_string()
-            } else if scientific {
-                format!("{x:.3e}")
-            } else if x.fract() == 0.0 {
-                grouped(&format!("{x:.0}"))
-            } else {
-                grouped(&format!("{x:.*}", decimals as usize))
-            }
+    (largest < 1e15 && decimals <= MAX_DECIMALS).then_some(decimals as usize)
+}
+
+/// `x` with `decimals` (scientific notation for `None`), thousands grouped;
+/// `-` when undefined.
+fn fixed(x: f64, decimals: Option<usize>) -> String {
+    match decimals {
+        _ if !x.is_finite() => "-".to_string(),
+        None => format!("{x:.3e}"),
+        Some(d) => grouped(&format!("{x:.d$}")),
+    }
+}
+
+/// One column of numbers, every one with the same decimals ([`decimals`]),
+/// whole numbers included (`97.0` under `94.2`); `0` for zero, `-` when
+/// undefined.
+pub(crate) fn column(values: &[f64], decimals: Option<usize>) -> Vec<String> {
+    values.iter().map(|&x| if x == 0.0 { "0".to_string() } else { fixed(x, decimals) }).collect()
+}
+
+/// Exact values that share a column (a sweep's axis): the fewest decimals,
+/// at most [`MAX_DECIMALS`], that write every value exactly, so whole
+/// numbers print whole (`2`, not `2.000`) and `0.0005` stands over
+/// `0.0050`; [`numbers`]' decimals when none is enough.
+pub(crate) fn exact_column(values: &[f64]) -> Vec<String> {
+    let exact = |d: usize| {
+        values.iter().filter(|x| x.is_finite()).all(|&x| {
+            let scaled = x * 10f64.powi(d as i32);
+            (scaled - scaled.round()).abs() <= 1e-9 * scaled.abs().max(1.0)
         })
-        .collect()
+    };
+    let d = (0..=MAX_DECIMALS as usize).find(|&d| exact(d)).or_else(|| decimals(values));
+    column(values, d)
+}
+
+/// A difference at `decimals` (those of the values it is a difference of),
+/// with its sign: `+12.5`, `-3.0`, and `0` when it rounds to zero or is
+/// floating-point noise, at most `1e-9` of `scale` (the magnitude of the
+/// values).
+pub(crate) fn signed(x: f64, decimals: Option<usize>, scale: f64) -> String {
+    if !x.is_finite() {
+        return "-".to_string();
+    }
+    let text = fixed(x, decimals);
+    let zero = text.trim_start_matches('-').chars().all(|c| matches!(c, '0' | '.' | ','));
+    if x.abs() <= 1e-9 * scale.abs() || (decimals.is_some() && zero) {
+        "0".to_string()
+    } else if x > 0.0 {
+        format!("+{text}")
+    } else {
+        text
+    }
 }
 
 /// One number on its own, as [`numbers`] writes it but without trailing
@@ -211,6 +261,31 @@ mod tests {
         // One row: decimals from its largest value; whole numbers stay whole.
         assert_eq!(numbers(&[0.5, 12.25, 3.0, f64::NAN]), ["0.50", "12.25", "3", "-"]);
         assert_eq!(numbers(&[1234.6, 999.7]), ["1,235", "1,000"]);
+        assert_eq!(numbers(&[2e-9, 1e-9]), ["2.000e-9", "1.000e-9"]);
+        assert_eq!(numbers(&[2e15, 5.0]), ["2.000e15", "5.000e0"]);
+    }
+
+    #[test]
+    fn columns_share_their_decimals() {
+        // A column of means: whole numbers get the column's decimals too.
+        let means = [94.2, 97.0, 107.0, f64::NAN, 0.0];
+        assert_eq!(decimals(&means), Some(1));
+        assert_eq!(column(&means, decimals(&means)), ["94.2", "97.0", "107.0", "-", "0"]);
+        // Axis values: whole numbers whole, fractions with the fewest shared decimals.
+        assert_eq!(exact_column(&[1.0, 2.0, 3.0]), ["1", "2", "3"]);
+        assert_eq!(exact_column(&[5e-4, 0.005, 0.05]), ["0.0005", "0.0050", "0.0500"]);
+        assert_eq!(exact_column(&[0.1, 0.2, 0.3]), ["0.1", "0.2", "0.3"]);
+        assert_eq!(exact_column(&[1500.0, 25_000.0]), ["1,500", "25,000"]);
+        assert_eq!(exact_column(&[1.0 / 3.0, 1.0]), ["0.333", "1.000"]);
+        // Differences: the values' decimals, signed, noise shown as 0.
+        let d = decimals(&[1_701_200.0, 1_690_000.0]);
+        assert_eq!(signed(1.062e-13, d, 1.7e6), "0");
+        assert_eq!(signed(-748.3, d, 1.7e6), "-748");
+        assert_eq!(signed(748.3, Some(1), 107.0), "+748.3");
+        assert_eq!(signed(-0.04, Some(1), 107.0), "0");
+        assert_eq!(signed(1e-7, None, 1e-5), "+1.000e-7");
+        assert_eq!(signed(1e-16, None, 1e-5), "0");
+        assert_eq!(signed(f64::NAN, Some(1), 1.0), "-");
     }
 
     #[test]

@@ -135,17 +135,26 @@ pub fn parse_all(specs: &[String], kpis: &[String]) -> Result<Vec<Condition>, Ta
         .iter()
         .map(|s| {
             let c = parse(s)?;
-            if !kpis.contains(&c.kpi) {
-                return Err(TargetError::UnknownKpi(NoMatch {
-                    option: "--target".into(),
-                    pattern: c.kpi.clone(),
-                    closest: closest(&c.kpi, kpis, 5).into_iter().map(str::to_string).collect(),
-                    total: kpis.len(),
-                }));
-            }
+            check_kpi(&c, kpis)?;
             Ok(c)
         })
         .collect()
+}
+
+/// Checks that `condition` names one of `kpis`.
+///
+/// # Errors
+/// [`TargetError::UnknownKpi`] with the closest names.
+pub fn check_kpi(condition: &Condition, kpis: &[String]) -> Result<(), TargetError> {
+    if kpis.contains(&condition.kpi) {
+        return Ok(());
+    }
+    Err(TargetError::UnknownKpi(NoMatch {
+        option: "--target".into(),
+        pattern: condition.kpi.clone(),
+        closest: closest(&condition.kpi, kpis, 5).into_iter().map(str::to_string).collect(),
+        total: kpis.len(),
+    }))
 }
 
 /// The probability that a replication of `records` meets `condition`: the

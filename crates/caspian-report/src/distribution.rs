@@ -1,6 +1,13 @@
 //! The distribution chart: histogram and empirical CDF of one KPI over the
 //! replications of a run, with a target line and the estimated probability
-//! of missing it.
+//! of meeting it.
+//!
+//! A target is a condition of `caspian run --target`
+//! ([`caspian_montecarlo::targets::Condition`]: `KPI>=X`, `KPI<=X`, `KPI>X`,
+//! `KPI<X`), applied exactly as the run applies it, so the chart's count of
+//! replications meeting it is the result document's `p_meet` x `n`.
+//! [`target_condition`] also reads `KPI=X`: the KPI's good side, at least X
+//! where more is better ([`larger_is_better`]), at most X otherwise.
 //!
 //! Amounts of cargo in whole lots (wagons, tanker loads: [`crate::lots`])
 //! get bins whose edges are multiples of the lot. When a target is given,
@@ -14,6 +21,9 @@
 //! ([`crate::input::Replications`]), checked against the run's summary.
 
 use plotters::prelude::*;
+
+use caspian_montecarlo::intervals::wilson;
+use caspian_montecarlo::targets::{Condition, Op, TargetError, parse};
 
 use crate::chart::{Mark, color, draw_mesh, label_font, legend, padded, render, tick, with_legend};
 use crate::error::{ReportError, draw};
@@ -32,10 +42,10 @@ pub struct Bin {
     pub count: usize,
 }
 
-/// The estimated probability of missing a target.
+/// The estimated probability of meeting a target.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Miss {
-    /// Replications that missed.
+pub struct Meet {
+    /// Replications that meet it.
     pub count: usize,
     /// Their share of the replications with a defined value.
     pub p: f64,
@@ -63,7 +73,7 @@ pub struct Distribution {
     /// The cargo lot the bin edges are multiples of, for an amount of cargo
     /// in whole lots.
     pub lot: Option<f64>,
-    /// The rug of the tail: one mark per replication that missed the
+    /// The rug of the tail: one mark per replication that misses the
     /// target, `(value, stack level)` (level 0 at the bottom; replications
     /// of the same value stack up).
     pub tail: Vec<(f64, usize)>,
@@ -71,19 +81,17 @@ pub struct Distribution {
     /// one step per replication.
     pub ecdf: Vec<(f64, f64)>,
     /// The target, if one was given.
-    pub target: Option<f64>,
-    /// Whether missing means falling short of the target (cargo, voyages)
-    /// rather than exceeding it (waits, closures, incidents).
-    pub larger_is_better: bool,
-    /// The probability of missing the target.
-    pub miss: Option<Miss>,
+    pub target: Option<Condition>,
+    /// The probability of meeting the target.
+    pub meet: Option<Meet>,
 }
 
-/// Whether missing a target means falling short of it, from the KPI
-/// schema: yes when more is better (cargo moved), no when less is better
-/// (times, queues, losses, closures). Where neither is better, a stock
-/// amount's target is a ceiling (storage levels: room to spare) and any
-/// other's a floor (utilisation, calls, voyages).
+/// Whether a target `KPI=X` is a floor (`KPI>=X`) rather than a ceiling
+/// (`KPI<=X`), from the KPI schema: a floor when more is better (cargo
+/// moved), a ceiling when less is better (times, queues, losses, closures).
+/// Where neither is better, a stock amount's target is a ceiling (storage
+/// levels: room to spare) and any other's a floor (utilisation, calls,
+/// voyages).
 pub fn larger_is_better(kpi: &str) -> bool {
     match family_of(kpi) {
         None => true,
@@ -95,18 +103,26 @@ pub fn larger_is_better(kpi: &str) -> bool {
     }
 }
 
-/// The 95% Wilson score interval of a proportion `k / n`.
-pub fn wilson(k: usize, n: usize) -> (f64, f64) {
-    if n == 0 {
-        return (f64::NAN, f64::NAN);
+/// Reads a target as `caspian report --target` and `caspian plot --target`
+/// take it: a condition of `caspian run --target` (`KPI>=X`, `KPI<=X`,
+/// `KPI>X`, `KPI<X`), or `KPI=X` for the KPI's good side: `KPI>=X` where
+/// [`larger_is_better`], `KPI<=X` otherwise.
+///
+/// # Errors
+/// The [`TargetError`] of the condition (or of the number after `=`).
+pub fn target_condition(spec: &str) -> Result<Condition, TargetError> {
+    let Some((kpi, number)) = spec.split_once('=').filter(|_| !spec.contains(['<', '>'])) else {
+        return parse(spec);
+    };
+    let kpi = kpi.trim();
+    if kpi.is_empty() || number.contains('=') {
+        return parse(spec);
     }
-    let z = 1.959_963_984_540_054_f64;
-    let (k, n) = (k as f64, n as f64);
-    let p = k / n;
-    let d = 1.0 + z * z / n;
-    let centre = (p + z * z / (2.0 * n)) / d;
-    let hw = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
-    ((centre - hw).max(0.0), (centre + hw).min(1.0))
+    let op = if larger_is_better(kpi) { Op::AtLeast } else { Op::AtMost };
+    parse(&format!("{kpi}{}{number}", op.as_str())).map_err(|e| match e {
+        TargetError::Number { number, .. } => TargetError::Number { spec: spec.into(), number },
+        e => e,
+    })
 }
 
 /// Computes the chart's data from one KPI's values over replications.
@@ -119,7 +135,7 @@ pub fn distribution(
     kpi: &str,
     unit: &str,
     values: &[f64],
-    target: Option<f64>,
+    target: Option<&Condition>,
 ) -> Result<Distribution, ReportError> {
     let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     sorted.sort_by(f64::total_cmp);
@@ -129,10 +145,10 @@ pub fn distribution(
             "{kpi} is undefined in every replication; nothing to plot"
         )));
     }
-    if let Some(t) = target
-        && !t.is_finite()
+    if let Some(c) = target
+        && !c.threshold.is_finite()
     {
-        return Err(ReportError::Request(format!("the target must be a finite number, got {t}")));
+        return Err(ReportError::Request(format!("the target must be a finite number, got {c}")));
     }
     let (lo, hi) = (sorted[0], sorted[n - 1]);
     let k = ((n as f64).sqrt().ceil() as usize).clamp(5, 30);
@@ -155,16 +171,15 @@ pub fn distribution(
         bins[i].count += 1;
     }
     let ecdf = sorted.iter().enumerate().map(|(i, &v)| (v, (i + 1) as f64 / n as f64)).collect();
-    let better = larger_is_better(kpi);
-    let miss = target.map(|t| {
-        let count = sorted.iter().filter(|&&v| if better { v < t } else { v > t }).count();
-        let (low, high) = wilson(count, n);
-        Miss { count, p: count as f64 / n as f64, low, high }
+    let meet = target.map(|c| {
+        let count = sorted.iter().filter(|&&v| c.op.holds(v, c.threshold)).count();
+        let (low, high) = wilson(count as u64, n as u64);
+        Meet { count, p: count as f64 / n as f64, low, high }
     });
     let mut tail: Vec<(f64, usize)> = Vec::new();
-    if let Some(t) = target {
+    if let Some(c) = target {
         for &v in &sorted {
-            if if better { v < t } else { v > t } {
+            if !c.op.holds(v, c.threshold) {
                 let level = tail.iter().filter(|&&(w, _)| w == v).count();
                 tail.push((v, level));
             }
@@ -180,9 +195,8 @@ pub fn distribution(
         lot,
         tail,
         ecdf,
-        target,
-        larger_is_better: better,
-        miss,
+        target: target.cloned(),
+        meet,
     })
 }
 
@@ -192,20 +206,24 @@ impl Distribution {
         format!("{}: distribution of {}", self.scenario, self.kpi)
     }
 
-    /// `P(kpi < target) = p (95% CI low-high, k of n replications)`.
-    pub fn miss_text(&self) -> Option<String> {
-        let (t, m) = (self.target?, self.miss?);
-        let unit = &self.unit;
+    /// `P(kpi >= X unit) = p (95% CI low-high; k of n replications meet
+    /// the target, n - k miss it)`: the condition exactly as given.
+    pub fn meet_text(&self) -> Option<String> {
+        let (c, m) = (self.target.as_ref()?, self.meet?);
+        let n = self.sorted.len();
+        let threshold = match self.unit.as_str() {
+            "" => fmt_num(c.threshold),
+            unit => format!("{} {unit}", fmt_num(c.threshold)),
+        };
         Some(format!(
-            "P({} {} {} {unit}) = {:.3} (95% CI {:.3}-{:.3}; {} of {} replications)",
+            "P({} {} {threshold}) = {:.3} (95% CI {:.3}-{:.3}; {} of {n} replications meet the target, {} miss it)",
             self.kpi,
-            if self.larger_is_better { "<" } else { ">" },
-            fmt_num(t),
+            c.op.as_str(),
             m.p,
             m.low,
             m.high,
             m.count,
-            self.sorted.len()
+            n - m.count
         ))
     }
 
@@ -222,17 +240,24 @@ impl Distribution {
         let mut out = vec![kpi_title(&self.kpi, &self.unit), first];
         if let (Some(l), Some(b)) = (self.lot, self.bins.first()) {
             out.push(format!(
-                "Bin edges on whole lots of {} {unit} (the largest amount dividing every replication's value); each bin {} {unit}.",
-                fmt_whole(l),
-                fmt_whole(b.high - b.low),
-                unit = self.unit
+                "Bin edges on whole lots of {} (the largest amount dividing every replication's value); each bin {}.",
+                amount(l, &self.unit),
+                amount(b.high - b.low, &self.unit),
             ));
         }
-        if let Some(m) = self.miss_text() {
-            out.push(format!("Risk of missing the target: {m}; red marks at the bottom: one per replication that missed."));
+        if let Some(m) = self.meet_text() {
+            out.push(format!(
+                "Target: {m}; red marks at the bottom: one per replication that misses it."
+            ));
         }
         out
     }
+}
+
+/// A whole amount with its unit, singular for one (`1 wagon`, `8,000 t`).
+fn amount(x: f64, unit: &str) -> String {
+    let unit = if x == 1.0 { unit.strip_suffix('s').unwrap_or(unit) } else { unit };
+    format!("{} {unit}", fmt_whole(x))
 }
 
 /// The colour of the tail's rug.
@@ -245,9 +270,9 @@ const RUG: RGBColor = RGBColor(170, 0, 60);
 pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
     let (mut x0, mut x1) =
         (d.bins.first().map_or(0.0, |b| b.low), d.bins.last().map_or(1.0, |b| b.high));
-    if let Some(t) = d.target {
-        x0 = x0.min(t);
-        x1 = x1.max(t);
+    if let Some(c) = &d.target {
+        x0 = x0.min(c.threshold);
+        x1 = x1.max(c.threshold);
     }
     let (x0, x1) = padded(x0, x1)?;
     let ymax = d.bins.iter().map(|b| b.count).max().unwrap_or(1) as f64 * 1.1;
@@ -289,8 +314,9 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
         }
         steps.push((x1, 1.0));
         draw(ch.draw_secondary_series(LineSeries::new(steps, cdf.stroke_width(3))))?;
-        if let (Some(t), Some(m)) = (d.target, d.miss) {
-            let text = format!("target {}: P(miss) = {:.3}", tick(&t), m.p);
+        if let (Some(c), Some(m)) = (&d.target, d.meet) {
+            let t = c.threshold;
+            let text = format!("target {} {}: P(meet) = {:.3}", c.op.as_str(), tick(&t), m.p);
             let red = RGBColor(200, 0, 0);
             draw(ch.draw_secondary_series(std::iter::once(PathElement::new(
                 vec![(t, 0.0), (t, 1.05)],
@@ -304,7 +330,10 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
                 PathElement::new(vec![(v, y), (v, y + 0.8 * h)], RUG.stroke_width(3))
             })))?;
             entries.push((
-                format!("missed the target ({} replications)", d.tail.len()),
+                match d.tail.len() {
+                    1 => "misses the target (1 replication)".to_string(),
+                    k => format!("misses the target ({k} replications)"),
+                },
                 Mark::Line(RUG),
             ));
         }
@@ -320,7 +349,8 @@ mod tests {
     #[test]
     fn histogram_cdf_and_risk_of_a_known_sample() {
         let values: Vec<f64> = (1..=100).map(f64::from).chain([f64::NAN]).collect();
-        let d = distribution("s", "delivered_total.oil", "t", &values, Some(25.5)).unwrap();
+        let below = parse("delivered_total.oil>=25.5").unwrap();
+        let d = distribution("s", "delivered_total.oil", "t", &values, Some(&below)).unwrap();
         assert_eq!(d.undefined, 1);
         assert_eq!(d.bins.iter().map(|b| b.count).sum::<usize>(), 100);
         assert!(d.bins.iter().all(|b| b.low % 1.0 == 0.0 && b.high % 1.0 == 0.0), "{:?}", d.bins);
@@ -332,19 +362,47 @@ mod tests {
         assert_eq!(d.ecdf.len(), 100);
         assert_eq!(d.ecdf[24], (25.0, 0.25));
         assert_eq!(d.ecdf[99], (100.0, 1.0));
-        let m = d.miss.unwrap();
-        assert_eq!((m.count, m.p), (25, 0.25));
-        assert!(m.low < 0.25 && 0.25 < m.high && m.low > 0.16 && m.high < 0.35, "{m:?}");
-        assert!(d.miss_text().unwrap().starts_with("P(delivered_total.oil < 25.500 t) = 0.250"));
+        let m = d.meet.unwrap();
+        assert_eq!((m.count, m.p), (75, 0.75));
+        assert_eq!((m.low, m.high), caspian_montecarlo::intervals::wilson(75, 100));
+        let text = d.meet_text().unwrap();
+        assert!(text.starts_with("P(delivered_total.oil >= 25.500 t) = 0.750"), "{text}");
+        assert!(text.contains("75 of 100 replications meet the target, 25 miss it"), "{text}");
         // Whole numbers of cargo: bins on whole lots (here lot 1, width 20).
         assert_eq!(d.lot, Some(1.0));
+        assert_eq!(amount(1.0, "wagons"), "1 wagon");
+        assert_eq!(amount(20.0, "wagons"), "20 wagons");
         // The rug: one mark per replication in the tail.
-        assert_eq!(d.tail.len(), m.count);
+        assert_eq!(d.tail.len(), 100 - m.count);
         assert!(d.tail.iter().all(|&(v, l)| v < 25.5 && l == 0));
-        // Less is better for waits: missing means exceeding the target.
-        let w = distribution("s", "transit_h.oil.mean", "h", &values, Some(90.5)).unwrap();
-        assert_eq!(w.miss.unwrap().count, 10);
-        assert!(w.miss_text().unwrap().contains("> 90.500 h"));
+        // Each operator as written, values at the threshold included.
+        for (op, met) in [(">=", 76), ("<=", 25), (">", 75), ("<", 24)] {
+            let c = parse(&format!("x{op}25")).unwrap();
+            let d = distribution("s", "x", "", &values, Some(&c)).unwrap();
+            let m = d.meet.unwrap();
+            assert_eq!(
+                (m.p, m.low, m.high),
+                (met as f64 / 100.0, wilson(met as u64, 100).0, wilson(met as u64, 100).1),
+                "{op}"
+            );
+            assert_eq!(m.count, met, "{op}");
+            assert_eq!(d.tail.len(), 100 - m.count, "{op}");
+            let text = d.meet_text().unwrap();
+            assert!(text.starts_with(&format!("P(x {op} 25.000) = ")), "{text}");
+        }
+        // `KPI=X`: at most X where less is better (waits), at least X otherwise.
+        let w = target_condition("transit_h.oil.mean=90.5").unwrap();
+        assert_eq!((w.op, w.threshold, w.condition.as_str()), (Op::AtMost, 90.5, "<=90.5"));
+        let w = distribution("s", "transit_h.oil.mean", "h", &values, Some(&w)).unwrap();
+        assert_eq!(w.meet.unwrap().count, 90);
+        assert!(w.meet_text().unwrap().contains("<= 90.500 h"));
+        assert_eq!(target_condition("delivered_total.oil = 7").unwrap().op, Op::AtLeast);
+        assert_eq!(target_condition("x<7").unwrap(), parse("x<7").unwrap());
+        for bad in ["x", "=7", "x==7", "x=>7", "x=<7"] {
+            assert!(matches!(target_condition(bad), Err(TargetError::Syntax(_))), "{bad}");
+        }
+        let e = target_condition("x=abc").unwrap_err();
+        assert_eq!(e.to_string(), parse("x>=abc").unwrap_err().to_string().replace(">=", "="));
         assert!(distribution("s", "x", "", &[f64::NAN], None).is_err());
         // Directions from the schema.
         assert!(larger_is_better("delivered.aktau_tank_farm"));
@@ -360,12 +418,12 @@ mod tests {
         reps.check_against(&doc, kpi).unwrap();
         let values = reps.column(kpi).unwrap();
         let target = doc.kpis[kpi].p50;
-        let d =
-            distribution(&doc.scenario, kpi, &doc.kpis[kpi].unit, &values, Some(target)).unwrap();
+        let c = parse(&format!("{kpi}>={target}")).unwrap();
+        let d = distribution(&doc.scenario, kpi, &doc.kpis[kpi].unit, &values, Some(&c)).unwrap();
         assert_eq!(d.sorted.len() as u64, doc.kpis[kpi].n);
         assert_eq!(d.sorted.first(), values.iter().min_by(|a, b| a.total_cmp(b)));
         let below = values.iter().filter(|&&v| v < target).count();
-        assert_eq!(d.miss.unwrap().count, below);
+        assert_eq!(d.meet.unwrap().count, values.len() - below);
         // Oil in whole tanker loads: every bin edge is a multiple of the lot,
         // and the lot divides every value.
         let lot = d.lot.expect("oil comes in lots");
@@ -389,7 +447,7 @@ mod tests {
         assert_eq!(count(&svg, "stroke=\"#AA003C\""), d.tail.len() + 1, "rug marks and legend");
         assert!(svg.contains("baseline: distribution of delivered_total.oil"));
         assert!(svg.contains("delivered_total.oil (t)"));
-        assert!(svg.contains("P(miss)"));
+        assert!(svg.contains("P(meet)"));
         // One bar per bin plus the legend's box, in the bar colour.
         assert_eq!(count(&svg, "fill=\"#0072B2\""), d.bins.len() + 1);
         // Replications of another run are refused.

@@ -9,7 +9,7 @@
 //! - [`sweep`]: a KPI against a sweep axis with its 95% band, one line per
 //!   value of a second axis.
 //! - [`distribution`]: histogram and empirical CDF of a KPI over the
-//!   replications of a run, with a target and the risk of missing it.
+//!   replications of a run, with a target and the probability of meeting it.
 //! - [`forest`]: paired differences of policies from the base, one facet
 //!   per KPI on its own scale.
 //! - [`tornado`]: a Latin hypercube sweep's sensitivity: the partial rank

@@ -20,6 +20,7 @@ mod overrides;
 mod rare_events;
 mod report_charts;
 mod report_in_browser;
+mod report_targets;
 mod resume;
 mod saturation;
 mod shard_and_merge;

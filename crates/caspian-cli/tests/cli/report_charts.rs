@@ -130,7 +130,8 @@ fn histograms_of_cargo_bin_on_whole_lots_and_the_risk_chart_shows_its_tail() {
         ];
         ok_output(&args, &dir);
         let svg = text(&dir, "d.svg");
-        let lot_text = format!("whole lots of {} {unit}", thousands(lot));
+        let unit = if lot == 1 { unit.trim_end_matches('s') } else { unit };
+        let lot_text = format!("whole lots of {} {unit} (", thousands(lot));
         assert!(svg.contains(&lot_text), "{kpi}: {lot_text} in the subtitle");
         // The tail: one rug mark per replication below the target (more
         // cargo is better), plus its legend entry.
@@ -232,9 +233,20 @@ fn the_report_opens_with_the_headline_numbers_and_target_probabilities() {
     // The KPI table: every KPI once, grouped by family under <details>,
     // long families folded.
     assert_eq!(html.matches("<td class=\"k\">").count(), kpis.len());
-    let groups = html.matches("<details class=\"family\"").count();
-    let open = html.matches("<details class=\"family\" open>").count();
-    assert!(groups > 5 && open > 0 && open < groups, "{groups} groups, {open} open");
+    // Only families of more than six KPIs fold away.
+    let folded = html.matches("<details class=\"family\">").count();
+    let plain = html.matches("<div class=\"family\">").count();
+    assert!(folded > 0 && plain > 0 && folded + plain > 5, "{folded} folded, {plain} plain");
+    // Each family says how many KPIs it has (`1 KPI`, `2 KPIs`) and folds
+    // away exactly when it has more than six.
+    let blocks: Vec<&str> = html.split("class=\"family\">").collect();
+    for (before, block) in blocks.iter().zip(&blocks[1..]) {
+        let rows = block.split("</table>").next().unwrap().matches("<td class=\"k\">").count();
+        let noun = if rows == 1 { "KPI" } else { "KPIs" };
+        assert!(block.contains(&format!("({rows} {noun})</span>")), "{rows}: {block:.200}");
+        assert_eq!(before.ends_with("<details "), rows > 6, "{rows} rows: {block:.200}");
+    }
+    assert!(!html.contains("(1 KPIs)"), "plural");
     assert!(!html.contains("<script"));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -263,7 +275,7 @@ fn option_errors_speak_plainly() {
         &dir,
         2,
     );
-    assert!(e.contains("expected a number") && e.contains("--target"), "{e}");
+    assert!(e.contains("\"lots\" is not a number") && e.contains("--target"), "{e}");
     assert!(!dir.join("x.svg").exists() && !dir.join("x.html").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }

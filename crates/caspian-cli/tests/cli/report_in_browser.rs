@@ -277,7 +277,7 @@ fn plot_and_report_write_charts_and_refuse_bad_input_with_exit_2() {
         ],
         &dir,
     );
-    assert!(svg("d.svg").contains("P(miss)"));
+    assert!(svg("d.svg").contains("P(meet)"));
     ok_output(&["plot", "cmp.json", "--out", "f.svg"], &dir);
     assert!(svg("f.svg").contains("paired differences"));
     ok_output(&["plot", "--trace", "trace.csv", "--out", "t.svg"], &dir);
@@ -322,7 +322,7 @@ fn plot_and_report_write_charts_and_refuse_bad_input_with_exit_2() {
         &dir,
         2,
     );
-    assert!(e.contains("KEY=VALUE"), "{e}");
+    assert!(e.contains("KPI>=X") && e.contains("KPI=X"), "{e}");
     let e =
         fails(&["run", "-n", "4", "--shard", "0/2", "--json", "p.json", "--report", "r"], &dir, 2);
     assert!(e.contains("--report cannot be combined with --shard"), "{e}");

@@ -190,3 +190,77 @@ fn a_sweep_hides_kpis_void_at_every_point() {
     let header = all.lines().find(|l| l.starts_with("point ")).unwrap();
     assert!(waits.iter().all(|k| header.contains(k.as_str())), "{header}");
 }
+
+#[test]
+fn sweep_table_columns_share_their_decimals_and_float_noise_is_zero() {
+    let dir = scratch("tables-sweep-numbers");
+    let base = scenario("baseline.toml");
+    let (oil, wait) = ("delivered_total.oil", "anchorage_wait_h.alat.rail_ferry");
+    let args = [
+        "sweep",
+        &base,
+        "-n",
+        "3",
+        "-q",
+        "--axis",
+        "port.alat.berths.rail_ferry=2,3",
+        "--axis",
+        "weather.storm_rate_multiplier=0.0005,0.005",
+        "--kpi",
+        oil,
+        "--kpi",
+        wait,
+        "--json",
+        "s.json",
+    ];
+    let out = ok(&args, &dir);
+    let doc = json(&dir, "s.json");
+    let points = doc["points"].as_array().unwrap();
+    let reference = doc["reference"].as_u64().unwrap() as usize;
+    // Cells are two spaces apart; an interval `[a, b]` is one cell.
+    let cells = |l: &str| -> Vec<String> {
+        l.split("  ").map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()
+    };
+    let lines: Vec<&str> = out.lines().collect();
+    let h = lines.iter().position(|l| l.starts_with("point ")).expect("a header");
+    let header = cells(lines[h]);
+    // Every point but the reference (whose interval cells are empty).
+    let rows: Vec<Vec<String>> = lines[h + 2..]
+        .iter()
+        .take_while(|l| !l.is_empty())
+        .map(|l| cells(l))
+        .filter(|r| r.len() == header.len())
+        .collect();
+    assert_eq!(rows.len(), points.len() - 1, "{out}");
+    let decimals = |c: &str| c.split_once('.').map_or(0, |(_, f)| f.len());
+    let parse = |c: &str| c.replace(',', "").parse::<f64>().unwrap();
+    for r in &rows {
+        let p = &points[r[0].parse::<usize>().unwrap()];
+        // Whole-number axes print whole; the others exactly, sharing decimals.
+        assert!(!r[1].contains('.'), "berths: {}", r[1]);
+        assert_eq!(parse(&r[1]), p["values"][0].as_f64().unwrap());
+        assert_eq!(parse(&r[2]), p["values"][1].as_f64().unwrap());
+        assert_eq!(decimals(&r[2]), decimals(&rows[0][2]), "storm column: {out}");
+        for k in [oil, wait] {
+            let j = header.iter().position(|c| c.starts_with(&format!("{k} ("))).unwrap();
+            let mean_decimals = rows.iter().map(|r| &r[j]).find(|c| *c != "0").map(|c| decimals(c));
+            for c in [&r[j], &r[j + 1]] {
+                assert!(c == "0" || Some(decimals(c)) == mean_decimals, "{k}: {c}\n{out}");
+            }
+            let (diff, json_diff) = (&r[j + 2], p["differences"][k]["mean_diff"].as_f64().unwrap());
+            assert!(!diff.contains('e'), "{k}: no scientific noise: {diff}");
+            let same = p["kpis"][k]["mean"] == points[reference]["kpis"][k]["mean"];
+            if same || diff == "0" {
+                assert_eq!(diff, "0", "{k}: equal means");
+                let step = 10f64.powi(-(mean_decimals.unwrap_or(0) as i32));
+                assert!(json_diff.abs() <= step / 2.0 + 1e-9 * json_diff.abs(), "{k}: {json_diff}");
+            } else {
+                assert_eq!(Some(decimals(diff)), mean_decimals, "{k}: {diff}");
+                let step = 10f64.powi(-(decimals(diff) as i32));
+                assert!((parse(diff) - json_diff).abs() <= step / 2.0 * 1.000_001, "{k}: {diff}");
+                assert_eq!(diff.starts_with('+'), json_diff > 0.0, "{k}: sign of {diff}");
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -38,8 +38,9 @@ pub struct ReportInputs<'a> {
     pub trace: Option<&'a Story>,
     /// KPI patterns to chart; empty for the defaults.
     pub kpis: Vec<String>,
-    /// Targets per KPI (distribution charts).
-    pub targets: Vec<(String, f64)>,
+    /// Targets of a run's distribution charts (conditions as `caspian run
+    /// --target` takes them; a KPI without one here uses the run's own).
+    pub targets: Vec<caspian_montecarlo::targets::Condition>,
 }
 
 /// A finished report.
@@ -73,9 +74,9 @@ pub fn esc(s: &str) -> String {
 /// A KPI pattern that matches nothing, replications that do not belong to
 /// the run, or a drawing error.
 pub fn report(doc: &ResultDoc, inputs: &ReportInputs<'_>) -> Result<Report, ReportError> {
-    for (k, _) in &inputs.targets {
-        if !doc.kpi_names().iter().any(|n| n == k) {
-            return Err(crate::input::unknown_kpi(k, &doc.kpi_names()));
+    for c in &inputs.targets {
+        if !doc.kpi_names().contains(&c.kpi) {
+            return Err(crate::input::unknown_kpi(&c.kpi, &doc.kpi_names()));
         }
     }
     match doc {
@@ -105,14 +106,14 @@ mod tests {
         let (doc, reps) = run(20);
         let inputs = ReportInputs {
             replications: Some(&reps),
-            targets: vec![("delivered_total.oil".into(), 1.0e9)],
+            targets: vec![caspian_montecarlo::targets::parse("delivered_total.oil>=1e9").unwrap()],
             ..ReportInputs::default()
         };
         let r = report(&ResultDoc::Run(Box::new(doc.clone())), &inputs).unwrap();
         self_contained(&r.html);
         assert_eq!(r.charts, 2, "delivered_total.oil and .wagons");
         assert_eq!(count(&r.html, "<svg"), r.charts);
-        assert!(r.html.contains("P(delivered_total.oil &lt; 1,000,000,000 t) = 1.000"));
+        assert!(r.html.contains("P(delivered_total.oil &gt;= 1,000,000,000 t) = 0.000"));
         assert_eq!(count(&r.html, "<td class=\"k\">"), doc.kpis.len(), "one row per KPI");
         // The headline panel opens the page, with the terminal's choice.
         let names =
@@ -134,7 +135,7 @@ mod tests {
         let plain = ReportInputs { replications: Some(&reps), ..ReportInputs::default() };
         let r = report(&ResultDoc::Run(Box::new(with_target)), &plain).unwrap();
         assert!(r.html.contains("P(delivered_total.wagons &gt;=20000)"));
-        assert!(r.html.contains("target 20,000: P(miss)"));
+        assert!(r.html.contains("target &gt;= 20,000: P(meet)"));
         // Without replications: a note instead of charts.
         let r = report(&ResultDoc::Run(Box::new(doc)), &ReportInputs::default()).unwrap();
         assert_eq!(r.charts, 0);

@@ -41,7 +41,8 @@ div.card .v { font-size: 1.45rem; font-weight: 600; margin: 2px 0; }
 div.card .d { color: #444; font-size: 0.85rem; }
 details { margin: 6px 0; }
 details > summary { cursor: pointer; font-weight: 600; padding: 3px 0; }
-details > summary .what { font-weight: 400; color: #555; }
+details > summary .what, p.fhead .what { font-weight: 400; color: #555; }
+p.fhead { font-weight: 600; margin: 6px 0; padding: 3px 0; }
 dl.prov { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; font-size: 0.9rem; }
 dl.prov dt { font-weight: 600; }
 dl.prov dd { margin: 0; font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
@@ -193,9 +194,9 @@ impl Page {
     }
 
     /// A table of one row per KPI, grouped by KPI family (schema order),
-    /// each group under a `<details>` whose summary names the family and
-    /// what it measures; groups of more than [`OPEN_ROWS`] rows start
-    /// folded. `rows` are `(kpi, cells, highlighted)`; the first cell is the
+    /// each group under a heading that names the family and what it
+    /// measures; groups of more than [`OPEN_ROWS`] rows are folded away
+    /// (a `<details>` whose summary is the heading). `rows` are `(kpi, cells, highlighted)`; the first cell is the
     /// KPI.
     pub(super) fn grouped_table(&mut self, header: &[&str], rows: &[KpiRow]) {
         let group_of = |k: &str| family_of(k).map(|f| f.pattern);
@@ -216,19 +217,23 @@ impl Page {
                 Some(f) => (f.pattern.to_string(), f.description.to_string()),
                 None => ("other".to_string(), "KPIs outside the schema".to_string()),
             };
-            let open = if members.len() <= OPEN_ROWS { " open" } else { "" };
-            let _ = writeln!(
-                self.body,
-                "<details class=\"family\"{open}><summary><span class=\"k\">{}</span> \
-                 <span class=\"what\">{} ({} KPIs)</span></summary>",
+            let head = format!(
+                "<span class=\"k\">{}</span> <span class=\"what\">{} ({})</span>",
                 esc(&name),
                 esc(&what),
-                members.len()
+                plural(members.len(), "KPI", "KPIs")
             );
+            // Only long families fold away; short ones stay plain.
+            let long = members.len() > OPEN_ROWS;
+            let _ = if long {
+                writeln!(self.body, "<details class=\"family\"><summary>{head}</summary>")
+            } else {
+                writeln!(self.body, "<div class=\"family\"><p class=\"fhead\">{head}</p>")
+            };
             let cells: Vec<Vec<String>> = members.iter().map(|r| r.1.clone()).collect();
             let sig: Vec<bool> = members.iter().map(|r| r.2).collect();
             self.table(header, &cells, &sig);
-            self.body.push_str("</details>\n");
+            self.body.push_str(if long { "</details>\n" } else { "</div>\n" });
         }
     }
 
@@ -346,4 +351,9 @@ pub(super) fn story_section(
         );
     }
     Ok(())
+}
+
+/// `n` with its noun: `1 KPI`, `2 KPIs`.
+pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -53,16 +53,19 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
         Some(reps) => {
             for k in &kpis {
                 reps.check_against(d, k)?;
-                let target =
-                    inputs.targets.iter().find(|(t, _)| t == k).map(|&(_, v)| v).or_else(|| {
-                        d.targets.iter().find(|t| t.kpi == *k).and_then(|t| threshold(&t.condition))
-                    });
+                // The report's own target, else the run's `--target` condition.
+                let target = inputs.targets.iter().find(|c| c.kpi == *k).cloned().or_else(|| {
+                    d.targets.iter().find(|t| t.kpi == *k).and_then(|t| {
+                        caspian_montecarlo::targets::parse(&format!("{}{}", t.kpi, t.condition))
+                            .ok()
+                    })
+                });
                 let values = reps.column(k)?;
                 if values.iter().all(|v| !v.is_finite()) {
                     page.note(&format!("{k} is undefined in every replication: no chart."));
                     continue;
                 }
-                let dist = distribution(&d.scenario, k, &d.kpis[k].unit, &values, target)?;
+                let dist = distribution(&d.scenario, k, &d.kpis[k].unit, &values, target.as_ref())?;
                 let svg = distribution_svg(&dist)?;
                 let mut caption = format!(
                     "Distribution of {k} over {} replications; mean {} {}.",
@@ -70,7 +73,7 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
                     fmt_num(d.kpis[k].mean),
                     d.kpis[k].unit
                 );
-                if let Some(m) = dist.miss_text() {
+                if let Some(m) = dist.meet_text() {
                     caption.push_str(&format!(" {m}."));
                 }
                 page.chart(&svg, &caption);
@@ -89,10 +92,4 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
     page.grouped_table(&SUMMARY_HEADER, &rows);
     page.provenance(&d.provenance, &[("seed", d.seed.to_string()), ("source", d.source.clone())]);
     Ok(page.finish(&title))
-}
-
-/// The number of a `--target` condition (`>=1500000` gives 1500000), for
-/// the distribution chart's target line when the report is given none.
-fn threshold(condition: &str) -> Option<f64> {
-    condition.trim().trim_start_matches(['<', '>', '=']).trim().parse().ok()
 }
