@@ -69,6 +69,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     for c in &targets {
         check_kpi(c, &doc.kpi_names()).map_err(|e| Failure::Input(e.to_string()))?;
     }
+    check_targets_are_charted(&args, &doc, reps.is_some(), &targets)?;
     let inputs = ReportInputs {
         replications: reps.as_ref(),
         trace: story.as_ref(),
@@ -78,6 +79,49 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     let page = report(&doc, &inputs).map_err(|e| failure(&args.result, e))?;
     write_file(&args.out, page.html.as_bytes())?;
     note(false, &format!("report with {} written to {}", charts(page.charts), args.out.display()));
+    Ok(())
+}
+
+/// A `--target` is drawn on a run's distribution chart of its KPI: refuse
+/// one that would be silently left out (not a run result, no replications,
+/// or a KPI the report does not chart).
+fn check_targets_are_charted(
+    args: &ReportArgs,
+    doc: &ResultDoc,
+    replications: bool,
+    targets: &[Condition],
+) -> Result<(), Failure> {
+    let Some(first) = targets.first() else { return Ok(()) };
+    if !matches!(doc, ResultDoc::Run(_)) {
+        return Err(Failure::Input(format!(
+            "--target \"{}\" applies to a run result (its distribution chart); {} is a {} result",
+            first,
+            args.result.display(),
+            doc.kind()
+        )));
+    }
+    if !replications {
+        return Err(Failure::Input(format!(
+            "--target \"{}\" is drawn on the distribution of the replications: give them with \
+             --replications-csv (written by `caspian run --csv`)",
+            first
+        )));
+    }
+    let patterns: Vec<String> = if args.kpis.is_empty() {
+        caspian_report::html::DEFAULT_CHART_KPIS.iter().map(|s| (*s).to_string()).collect()
+    } else {
+        args.kpis.clone()
+    };
+    for c in targets {
+        if !patterns.iter().any(|p| caspian_montecarlo::select::matches(p, &c.kpi)) {
+            return Err(Failure::Input(format!(
+                "--target \"{}\": the report charts only KPIs matching {}; add --kpi {}",
+                c,
+                patterns.join(", "),
+                c.kpi
+            )));
+        }
+    }
     Ok(())
 }
 

@@ -103,7 +103,13 @@ fn check_set_against_axes(
 pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let c = &args.common;
     let s = read_scenario(Some(&args.scenario), &c.set.set)?;
-    let (text, source) = (s.text, s.source);
+    // A design point that the overrides make invalid is the overrides'
+    // doing, not the file's: the source names them (as a --variant's does).
+    let source = match c.set.set.as_slice() {
+        [] => s.source,
+        sets => format!("{} with --set {}", s.source, sets.join(", --set ")),
+    };
+    let text = s.text;
     let extra = args.axes.iter().map(|a| parse_axis(a)).collect::<Result<Vec<_>, _>>();
     let extra = extra.map_err(|e| Failure::Input(e.to_string()))?;
     let file_axes: Vec<&str> = s.scenario.sweeps.iter().map(|a| a.key.as_str()).collect();

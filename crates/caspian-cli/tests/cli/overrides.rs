@@ -405,3 +405,28 @@ fn a_derived_file_gives_each_id_once_and_removes_without_changes() {
         "{err}"
     );
 }
+
+#[test]
+fn a_design_point_the_overrides_make_invalid_names_them() {
+    let dir = scratch("overrides-sweep-point");
+    let base = scenario("baseline.toml");
+    let err = fails(
+        &[
+            "sweep",
+            &base,
+            "-n",
+            "2",
+            "--set",
+            "storage.aktau_tank_farm.initial=100000",
+            "--axis",
+            "storage.aktau_tank_farm.capacity=200000,50000",
+        ],
+        &dir,
+        2,
+    );
+    assert!(
+        err.contains("with --set storage.aktau_tank_farm.initial=100000: design point 1"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

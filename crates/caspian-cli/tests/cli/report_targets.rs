@@ -228,3 +228,54 @@ fn report_and_plot_take_the_run_form_of_a_target() {
     assert!(err.contains("the chart is of delivered_total.oil"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_report_target_that_would_not_be_drawn_is_refused() {
+    let dir = scratch("report-target-unused");
+    ok(&["run", "-n", "8", "-q", "--json", "r.json", "--csv", "reps.csv"], &dir);
+    let reps = ["--replications-csv", "reps.csv"];
+    let cases: &[(&[&str], &str)] = &[
+        // Not among the charted KPIs (default delivered_total.*).
+        (
+            &[
+                "report",
+                "r.json",
+                reps[0],
+                reps[1],
+                "--out",
+                "a.html",
+                "--target",
+                "vessels_lost>=1",
+            ],
+            "add --kpi vessels_lost",
+        ),
+        // No replications to draw it on.
+        (
+            &["report", "r.json", "--out", "a.html", "--target", "delivered_total.oil>=1"],
+            "--replications-csv",
+        ),
+    ];
+    for (args, expected) in cases {
+        let err = fails(args, &dir, 2);
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    assert!(!dir.join("a.html").exists(), "nothing written");
+    // The same target on a charted KPI is drawn.
+    ok(
+        &[
+            "report",
+            "r.json",
+            reps[0],
+            reps[1],
+            "--out",
+            "b.html",
+            "--kpi",
+            "vessels_lost",
+            "--target",
+            "vessels_lost>=1",
+        ],
+        &dir,
+    );
+    assert!(text(&dir, "b.html").contains("vessels_lost"));
+    std::fs::remove_dir_all(&dir).ok();
+}

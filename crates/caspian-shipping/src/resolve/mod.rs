@@ -80,7 +80,7 @@ pub struct Resolved {
     pub text: String,
     /// Where it came from: the path, or `embedded baseline`.
     pub source: String,
-    /// The scenario (not yet checked: [`crate::compile`] does that).
+    /// The scenario (not yet checked: [`crate::compile()`] does that).
     pub scenario: Scenario,
     /// Its parents and overrides.
     pub lineage: Lineage,
