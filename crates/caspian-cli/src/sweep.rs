@@ -30,7 +30,7 @@ pub(crate) struct SweepArgs {
     /// Scenario file (TOML); its `[[sweep]]` axes are swept unless --axis is given.
     scenario: PathBuf,
     /// An axis to sweep (repeatable), e.g. port.alat.berths.rail_ferry=1,2,3. Given at
-    /// least once, these axes replace the file's [[sweep]] axes.
+    /// least once, these axes replace the file's `[[sweep]]` axes.
     #[arg(long = "axis", value_name = "KEY=V1,V2,...")]
     axes: Vec<String>,
     /// The reference design point: its index (default 0, the first) or its axis values,

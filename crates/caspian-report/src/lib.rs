@@ -15,7 +15,7 @@
 //! - [`tornado`]: a Latin hypercube sweep's sensitivity: the partial rank
 //!   correlation of each swept key with a KPI.
 //! - [`lots`]: histogram bins on whole cargo lots.
-//! - [`reference`]: a sweep's paired differences from its reference point,
+//! - [`reference`](mod@reference): a sweep's paired differences from its reference point,
 //!   per design point.
 //! - [`story`]: one replication's berth calls, port closures and storage
 //!   levels, from an event trace.
