@@ -70,7 +70,14 @@ pub(crate) fn exact_column(values: &[f64]) -> Vec<String> {
         })
     };
     let d = (0..=MAX_DECIMALS as usize).find(|&d| exact(d)).or_else(|| decimals(values));
-    column(values, d)
+    // A swept value is a setting, read as written: small ones (a Latin
+    // hypercube's probability of 1.692e-4) keep decimals too, down to 1e-9.
+    let largest = values.iter().filter(|v| v.is_finite()).fold(0.0_f64, |m, v| m.max(v.abs()));
+    let small = (1e-9..1.0).contains(&largest).then(|| {
+        let digits = largest.log10().floor() as i32 + 1;
+        usize::try_from(SIGNIFICANT - digits).unwrap_or(0)
+    });
+    column(values, d.or(small))
 }
 
 /// A difference at `decimals` (those of the values it is a difference of),
@@ -263,6 +270,14 @@ mod tests {
         assert_eq!(numbers(&[1234.6, 999.7]), ["1,235", "1,000"]);
         assert_eq!(numbers(&[2e-9, 1e-9]), ["2.000e-9", "1.000e-9"]);
         assert_eq!(numbers(&[2e15, 5.0]), ["2.000e15", "5.000e0"]);
+    }
+
+    #[test]
+    fn small_swept_values_keep_their_decimals() {
+        // A Latin hypercube's probabilities: decimals, never 1.692e-4.
+        assert_eq!(exact_column(&[1.692e-4, 4.117e-4]), ["0.0001692", "0.0004117"]);
+        assert_eq!(exact_column(&[0.0005, 0.005]), ["0.0005", "0.0050"]);
+        assert_eq!(exact_column(&[2.0, 3.0]), ["2", "3"]);
     }
 
     #[test]

@@ -122,7 +122,17 @@ pub fn sweep_series(doc: &SweepDoc, req: &SweepRequest) -> Result<SweepChart, Re
     };
     let by = if latin { None } else { by };
     for (k, _) in &req.at {
-        axis_index(doc, k)?;
+        let i = axis_index(doc, k)?;
+        // The x axis and the --by axis take all their values: holding one
+        // of them would be silently ignored.
+        if !latin && (i == ax || Some(i) == by) {
+            let role =
+                if i == ax { "the x axis (--axis)" } else { "drawn one line per value (--by)" };
+            return Err(ReportError::Request(format!(
+                "--at {k}: this axis is {role}, so it cannot be held at one value; hold \
+                 another axis, or choose --axis/--by so that {k} is neither"
+            )));
+        }
     }
     let mut fixed = Vec::new();
     if !latin {
@@ -436,5 +446,11 @@ mod tests {
             ..req("delivered_total.oil")
         });
         assert!(e.contains("not a value of the sweep"), "{e}");
+        // Holding the --by axis (by default the second) or the x axis.
+        for held in ["weather.storm_rate_multiplier", "port.alat.berths.rail_ferry"] {
+            let e =
+                bad(SweepRequest { at: vec![(held.into(), 2.0)], ..req("delivered_total.oil") });
+            assert!(e.contains(&format!("--at {held}: this axis is")), "{e}");
+        }
     }
 }
