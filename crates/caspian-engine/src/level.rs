@@ -89,6 +89,8 @@ struct Pending<T> {
 #[derive(Debug)]
 pub struct Level<T> {
     capacity: u64,
+    /// The usable part of `capacity` (lowered by [`Level::set_limit`]).
+    limit: u64,
     level: u64,
     puts: VecDeque<Pending<T>>,
     gets: VecDeque<Pending<T>>,
@@ -108,6 +110,7 @@ impl<T> Level<T> {
         }
         Ok(Self {
             capacity,
+            limit: capacity,
             level: initial,
             puts: VecDeque::new(),
             gets: VecDeque::new(),
@@ -206,9 +209,25 @@ impl<T> Level<T> {
         self.capacity
     }
 
-    /// Room left.
+    /// Room left (below the usable limit; zero when the level is above it).
     pub fn space(&self) -> u64 {
-        self.capacity - self.level
+        self.limit.saturating_sub(self.level)
+    }
+
+    /// Takes part of the capacity out of service, or puts it back: from now
+    /// on the level may only rise up to `limit` (at most the capacity). What
+    /// is stored above a lowered limit stays, and can be taken. An amount is
+    /// still refused only when it exceeds the whole capacity, so a put that
+    /// fits the capacity but not the limit waits. Raising the limit lets
+    /// waiting puts proceed: drain them with [`next_ready`](Self::next_ready).
+    pub fn set_limit(&mut self, now: SimTime, limit: u64) {
+        self.limit = limit.min(self.capacity);
+        self.serve_waiting(now);
+    }
+
+    /// The usable capacity now ([`set_limit`](Self::set_limit)).
+    pub fn limit(&self) -> u64 {
+        self.limit
     }
 
     /// Number of puts waiting.
@@ -329,6 +348,22 @@ mod tests {
         assert_eq!(first.waited, SimDuration::from_hours(2));
         assert_eq!(yard.next_ready().unwrap().tag, "train-2");
         assert_eq!(yard.level(), 85);
+    }
+
+    #[test]
+    fn a_lowered_limit_holds_puts_until_it_is_raised() {
+        let mut tank = Level::new(100, 60, h(0)).unwrap();
+        tank.set_limit(h(1), 50);
+        assert_eq!((tank.limit(), tank.space()), (50, 0), "above the limit: no room");
+        assert_eq!(tank.offer(h(1), 10), 0);
+        assert_eq!(tank.put(h(1), 60, 'a').unwrap(), Wait::Queued(WaitId(0)), "fits the capacity");
+        assert_eq!(tank.take_up_to(h(2), 30), 30, "what is stored can still be taken");
+        assert!(tank.next_ready().is_none(), "30 + 60 is above the limit");
+        tank.set_limit(h(3), 1_000);
+        assert_eq!(tank.limit(), 100, "at most the capacity");
+        let ready = tank.next_ready().unwrap();
+        assert_eq!((ready.tag, ready.amount, ready.waited), ('a', 60, SimDuration::from_hours(2)));
+        assert_eq!((tank.level(), tank.space()), (90, 10));
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub struct Scenario {
     /// Security risk: incidents, detentions, losses, corridor closures, escorts.
     #[serde(default)]
     pub interdiction: Interdiction,
+    /// Disruptions aimed at one element (a port, a link, a fleet's vessels).
+    #[serde(default, rename = "disruption")]
+    pub disruptions: Vec<Disruption>,
     /// Parameters the runner may sweep, declared with the scenario.
     #[serde(default, rename = "sweep")]
     pub sweeps: Vec<SweepAxis>,
@@ -213,6 +216,14 @@ pub struct Port {
     /// Whether the sea area's ice season closes this port.
     #[serde(default)]
     pub ice_affected: bool,
+    /// The share of its sea area's storms that close this port, in `[0, 1]`
+    /// (1: every storm). Drawn storm by storm from the port's own stream.
+    #[serde(default = "one")]
+    pub storm_exposure: f64,
+    /// A storm that closes this port closes it for the storm's length times
+    /// this factor (e.g. a channel that stays shut after the wind drops).
+    #[serde(default = "one")]
+    pub storm_hours_factor: f64,
     /// Berths per class.
     #[serde(default)]
     pub berths: Berths,
@@ -519,6 +530,47 @@ impl Default for Escort {
             max_wait_h: default_convoy_wait(),
         }
     }
+}
+
+/// A disruption aimed at one element of the corridor: when it strikes, what
+/// it strikes and how hard. `docs/scenarios.md` documents every key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disruption {
+    /// Identifier, used in KPI keys (`recovery_days.<id>`).
+    pub id: String,
+    /// What it strikes: `port.<port>`, `port.<port>.<berth class>`,
+    /// `route.<fleet>`, `vessels.<fleet>`, `storage.<storage>`,
+    /// `outflow.<outflow>`, `inflow.<inflow>` or `corridor`.
+    pub target: String,
+    /// Fixed timing: the day of the run (0 = 1 January, warm-up included)
+    /// on which the one episode starts.
+    #[serde(default)]
+    pub start_day: Option<f64>,
+    /// Random timing: expected episodes per year (a Poisson process).
+    #[serde(default)]
+    pub rate_per_year: Option<f64>,
+    /// Random timing, the other way to say it: mean days between episodes.
+    #[serde(default)]
+    pub mtbf_days: Option<f64>,
+    /// How long an episode lasts, in days. For `vessels.<fleet>`, how long
+    /// each vessel is out of service (the replacement, charter or repair
+    /// lead time); left out, the vessels never come back.
+    #[serde(default)]
+    pub duration_days: Option<DistSpec>,
+    /// The capacity that remains during an episode, as a factor (0 =
+    /// closed, the default). Inflows may take factors above 1 (a surge).
+    #[serde(default)]
+    pub scale: f64,
+    /// How many vessels a `vessels.<fleet>` episode takes out of service.
+    #[serde(default)]
+    pub vessels: Option<u32>,
+    /// ...or which share of the fleet (rounded up), in `(0, 1]`.
+    #[serde(default)]
+    pub vessel_share: Option<f64>,
+    /// Free text (sources, caveats); ignored by the model.
+    #[serde(default)]
+    pub notes: String,
 }
 
 /// A parameter the runner may sweep, and the values to try.

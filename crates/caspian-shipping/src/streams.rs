@@ -45,6 +45,12 @@ pub enum Source {
     /// Open traffic service times, one sub-stream per `[[open_traffic]]`
     /// entry (same numbering as the arrivals).
     OpenTrafficService = 8,
+    /// Disruption episodes (onsets, lengths, vessels' return), one
+    /// sub-stream per `[[disruption]]` entry.
+    Disruption = 9,
+    /// Which of its sea area's storms close a port (`storm_exposure`), one
+    /// sub-stream per port.
+    StormExposure = 10,
 }
 
 /// The stream for one source of randomness in one replication.

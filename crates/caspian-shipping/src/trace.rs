@@ -104,6 +104,16 @@ named_enum!(
         CorridorClose => "corridor_close",
         /// The corridor reopens.
         CorridorOpen => "corridor_open",
+        /// An episode of a `[[disruption]]` starts.
+        DisruptionStart => "disruption_start",
+        /// An episode of a `[[disruption]]` ends.
+        DisruptionEnd => "disruption_end",
+        /// A vessel taken out of service by a disruption is replaced (the
+        /// replacement arrives at the fleet's origin).
+        VesselReturn => "vessel_return",
+        /// A disruption's backlog is checked for recovery (hourly after an
+        /// episode, until it has recovered).
+        RecoveryCheck => "recovery_check",
     }
 );
 
@@ -136,7 +146,7 @@ named_enum!(
         Convoy => "Convoy",
         /// Detained (interdiction) before its crossing.
         Detained => "Detained",
-        /// Lost (interdiction).
+        /// Lost (interdiction), or out of service (a disruption).
         Lost => "Lost",
     }
 );
@@ -193,6 +203,11 @@ pub enum Subject {
     },
     /// The corridor (closures for interdiction risk).
     Corridor,
+    /// A `[[disruption]]`.
+    Disruption {
+        /// The disruption's id.
+        id: String,
+    },
 }
 
 impl fmt::Display for Subject {
@@ -205,6 +220,7 @@ impl fmt::Display for Subject {
             Subject::Outflow { id } => write!(f, "outflow {id}"),
             Subject::OpenTraffic { id } => write!(f, "open_traffic {id}"),
             Subject::Corridor => f.write_str("corridor"),
+            Subject::Disruption { id } => write!(f, "disruption {id}"),
         }
     }
 }
@@ -234,6 +250,7 @@ impl FromStr for Subject {
             "inflow" => Subject::Inflow { id },
             "outflow" => Subject::Outflow { id },
             "open_traffic" => Subject::OpenTraffic { id },
+            "disruption" => Subject::Disruption { id },
             _ => return Err(bad()),
         })
     }

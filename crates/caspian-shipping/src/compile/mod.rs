@@ -10,6 +10,7 @@
 //! - `cargo`: storages, inflows, outflows and whether demand has a route.
 //! - `fleet`: fleets (routes, handling rates, dispatch).
 //! - `traffic`: open traffic, interdiction and sweep axes.
+//! - `disruption`: disruptions aimed at one element.
 //! - `text`: what ids and free text may hold; escaping in messages.
 
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use crate::scenario::{BerthClass, Scenario};
 mod budget;
 mod cargo;
 mod check;
+mod disruption;
 mod error;
 mod fleet;
 mod network;
@@ -32,7 +34,7 @@ mod traffic;
 use check::Checker;
 pub use error::ScenarioError;
 pub use plan::{
-    CompiledScenario, DispatchPlan, FleetPlan, InflowPlan, InterdictionPlan, OpenTrafficPlan,
+    CompiledScenario, DispatchPlan, DisruptionPlan, DisruptionTarget, DisruptionTiming, FleetPlan, InflowPlan, InterdictionPlan, OpenTrafficPlan,
     OutflowPlan, PortPlan, SeaAreaPlan, StoragePlan,
 };
 pub use text::{escape_invisible, invisible};
@@ -55,6 +57,8 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
     cargo::demand_routes(&mut c, &inflows, &outflows, &fleets, &storages);
     let open_traffic = traffic::open_traffic(&mut c, s, &port_ids, &ports);
     let interdiction = traffic::interdiction(&mut c, s, horizon);
+    let ids = disruption::TargetIds { ports: &port_ids, storages: &storage_ids, fleets: &fleets };
+    let disruptions = disruption::disruptions(&mut c, s, &ids, horizon);
     traffic::sweeps(&mut c, s);
     if c.errors.is_empty() {
         budget::check(&mut c, horizon, s.scenario.max_events, &inflows, &open_traffic);
@@ -76,6 +80,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
         fleets,
         open_traffic,
         interdiction,
+        disruptions,
         kpi_layout: Arc::default(),
     };
     plan.kpi_layout = Arc::new(KpiLayout::new(&plan));

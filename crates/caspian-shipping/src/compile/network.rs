@@ -171,7 +171,16 @@ pub(super) fn ports<'a>(
             c.count(&format!("{k}.berths.{}", class.as_str()), u64::from(n), 0);
             berths[j] = n;
         }
-        ports.push(PortPlan { id: p.id.clone(), sea_area, ice_affected: p.ice_affected, berths });
+        c.probability(&format!("{k}.storm_exposure"), p.storm_exposure);
+        c.range(&format!("{k}.storm_hours_factor"), p.storm_hours_factor, 0.0, 100.0);
+        ports.push(PortPlan {
+            id: p.id.clone(),
+            sea_area,
+            ice_affected: p.ice_affected,
+            berths,
+            storm_exposure: p.storm_exposure,
+            storm_hours_factor: p.storm_hours_factor,
+        });
     }
     (port_ids, ports)
 }

@@ -152,6 +152,10 @@ pub struct PortPlan {
     pub ice_affected: bool,
     /// Berths per class, in [`BerthClass::ALL`] order.
     pub berths: [u32; 4],
+    /// Share of its area's storms that close it.
+    pub storm_exposure: f64,
+    /// A closing storm closes it for the storm's length times this.
+    pub storm_hours_factor: f64,
 }
 
 /// Interdiction with samplers built.
@@ -169,6 +173,69 @@ pub struct InterdictionPlan {
     pub closure_duration: Dist,
     /// Escort settings, if enabled: (incident factor, convoy size, max wait).
     pub escort: Option<(f64, u32, SimDuration)>,
+}
+
+/// What a disruption strikes, resolved to indices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisruptionTarget {
+    /// A whole port (index): closed like a storm closes it, or its berths
+    /// of every class scaled.
+    Port(usize),
+    /// One berth class (index in [`BerthClass::ALL`]) at a port.
+    Berths {
+        /// Port index.
+        port: usize,
+        /// Berth class index.
+        class: usize,
+    },
+    /// A fleet's route (fleet index): no crossing of that fleet starts.
+    Route(usize),
+    /// Vessels of a fleet taken out of service.
+    Vessels {
+        /// Fleet index.
+        fleet: usize,
+        /// Vessels taken out per episode.
+        count: u32,
+    },
+    /// A storage (index): its usable capacity scaled.
+    Storage(usize),
+    /// A hinterland link (outflow index): its capacity scaled.
+    Outflow(usize),
+    /// Demand (inflow index): its arrival rate scaled (above 1: a surge).
+    Inflow(usize),
+    /// The whole crossing: no crossing starts anywhere.
+    Corridor,
+}
+
+/// When a disruption's episodes start.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DisruptionTiming {
+    /// One episode starting at this time.
+    Fixed {
+        /// Its start.
+        start: SimTime,
+    },
+    /// A Poisson process of episodes.
+    Random {
+        /// Expected episodes per year.
+        per_year: f64,
+    },
+}
+
+/// A `[[disruption]]` with its target resolved and samplers built.
+#[derive(Debug, Clone)]
+pub struct DisruptionPlan {
+    /// Identifier.
+    pub id: String,
+    /// What it strikes.
+    pub target: DisruptionTarget,
+    /// When episodes start.
+    pub timing: DisruptionTiming,
+    /// Episode length in days (for vessels: time out of service; `None`:
+    /// never back).
+    pub duration_days: Option<Dist>,
+    /// Capacity factor during an episode (0 = closed).
+    pub scale: f64,
 }
 
 /// A scenario that passed every check, in the form the model runs on.
@@ -200,6 +267,8 @@ pub struct CompiledScenario {
     pub open_traffic: Vec<OpenTrafficPlan>,
     /// Interdiction.
     pub interdiction: InterdictionPlan,
+    /// Disruptions aimed at one element, in file order.
+    pub disruptions: Vec<DisruptionPlan>,
     /// The KPIs this scenario emits, laid out once (see [`Self::kpi_layout`]).
     pub(super) kpi_layout: Arc<KpiLayout>,
 }

@@ -66,6 +66,14 @@ pub(crate) enum Quantity {
     VesselsLost,
     /// `corridor_closure_h`.
     CorridorClosure,
+    /// `vessels_out.<fleet>`.
+    VesselsOut(usize),
+    /// `disruption_h.<disruption>`.
+    DisruptionHours(usize),
+    /// `recovery_days.<disruption>`.
+    RecoveryDays(usize),
+    /// `unrecovered.<disruption>`.
+    Unrecovered(usize),
 }
 
 /// One KPI of a layout.
@@ -195,6 +203,16 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
     k.push(("detentions".to_string(), Q::Detentions));
     k.push(("vessels_lost".to_string(), Q::VesselsLost));
     k.push(("corridor_closure_h".to_string(), Q::CorridorClosure));
+    if !plan.disruptions.is_empty() {
+        for (fi, f) in plan.fleets.iter().enumerate() {
+            k.push((format!("vessels_out.{}", f.id), Q::VesselsOut(fi)));
+        }
+    }
+    for (d, x) in plan.disruptions.iter().enumerate() {
+        k.push((format!("disruption_h.{}", x.id), Q::DisruptionHours(d)));
+        k.push((format!("recovery_days.{}", x.id), Q::RecoveryDays(d)));
+        k.push((format!("unrecovered.{}", x.id), Q::Unrecovered(d)));
+    }
     k
 }
 

@@ -87,6 +87,10 @@ pub enum Unit {
     Crossings,
     /// A fraction in `[0, 1]`.
     Fraction,
+    /// Days.
+    Days,
+    /// Episodes of a disruption.
+    Episodes,
 }
 
 impl Unit {
@@ -102,6 +106,8 @@ impl Unit {
             Unit::Calls => "calls",
             Unit::Crossings => "crossings",
             Unit::Fraction => "fraction",
+            Unit::Days => "days",
+            Unit::Episodes => "episodes",
         }
     }
 
@@ -126,7 +132,8 @@ impl fmt::Display for Unit {
 pub struct KpiFamily {
     /// The name pattern: dot-separated segments, each a literal word or a
     /// placeholder in angle brackets (`<port>`, `<class>`, `<storage>`,
-    /// `<cargo>`, `<inflow>`, `<outflow>`, `<fleet>`) standing for one id.
+    /// `<cargo>`, `<inflow>`, `<outflow>`, `<fleet>`, `<disruption>`)
+    /// standing for one id.
     pub pattern: &'static str,
     /// The unit of its values.
     pub unit: Unit,
@@ -382,6 +389,38 @@ pub const FAMILIES: &[KpiFamily] = &[
         Lower,
         "hours the corridor was closed",
         "hours the corridor was closed",
+    ),
+    family(
+        "vessels_out.<fleet>",
+        Unit::Vessels,
+        Count,
+        Lower,
+        "vessels of the fleet taken out of service by disruptions",
+        "vessels of <fleet> taken out of service",
+    ),
+    family(
+        "disruption_h.<disruption>",
+        Unit::Hours,
+        Duration,
+        Lower,
+        "hours the disruption was in effect",
+        "hours <disruption> was in effect",
+    ),
+    family(
+        "recovery_days.<disruption>",
+        Unit::Days,
+        Duration,
+        Lower,
+        "longest time from an episode's end until the backlog was back within 5%",
+        "days to recover from <disruption>",
+    ),
+    family(
+        "unrecovered.<disruption>",
+        Unit::Episodes,
+        Count,
+        Lower,
+        "episodes that ended but had not recovered by the horizon",
+        "episodes of <disruption> not recovered",
     ),
 ];
 

@@ -41,7 +41,8 @@ impl World<'_> {
             return; // a later storm began exactly as this one ended
         }
         for c in 0..self.ports[p].berths.len() {
-            self.ports[p].berths[c].set_capacity(now, self.plan.ports[p].berths[c]);
+            let n = self.berths_in_service(p, c, now);
+            self.ports[p].berths[c].set_capacity(now, n);
             while let Some(g) = self.ports[p].berths[c].grant_next(now) {
                 self.on_granted(s, g.requester);
             }

@@ -24,7 +24,14 @@ impl World<'_> {
             ArrivalPattern::Poisson => {
                 // Events due exactly at the horizon still fire.
                 let limit = self.plan.horizon.ticks().saturating_add(1);
-                let rate_at = timeline::monthly_rate_at(&f.rate_per_h);
+                let monthly = timeline::monthly_rate_at(&f.rate_per_h);
+                let (plan, disruptions) = (self.plan, &self.disruptions);
+                // The monthly rate, scaled by the disruptions on this inflow.
+                let rate_at = |t: u64| {
+                    let (rate, month_end) = monthly(t);
+                    let (factor, change) = disruptions.inflow_factor(plan, i, t);
+                    (rate * factor, month_end.min(change))
+                };
                 let rng = &mut self.inflow_rng[i];
                 match timeline::next_event(rate_at, now.ticks(), limit, rng) {
                     Some(t) => SimTime::from_ticks(t),
@@ -32,13 +39,14 @@ impl World<'_> {
                 }
             }
             ArrivalPattern::Regular => {
-                let rate = f.rate_per_h[timeline::month_of(now)];
+                let (factor, change) = self.disruptions.inflow_factor(self.plan, i, now.ticks());
+                let rate = f.rate_per_h[timeline::month_of(now)] * factor;
                 let gap = if rate <= 0.0 {
-                    // Nothing arrives this month: look again at the start of the next.
+                    // Nothing arrives this month (or while a disruption stops
+                    // it): look again when either changes.
                     self.inflow_wakeup[i] = true;
-                    timeline::next_month_start(now)
-                        .saturating_since(now)
-                        .max(SimDuration::from_ticks(1))
+                    let wake = timeline::next_month_start(now).min(SimTime::from_ticks(change));
+                    wake.saturating_since(now).max(SimDuration::from_ticks(1))
                 } else {
                     hours(1.0 / rate)
                 };
@@ -53,7 +61,8 @@ impl World<'_> {
         let wakeup = std::mem::take(&mut self.inflow_wakeup[i]);
         self.schedule_inflow(s, i, now);
         let f = &self.plan.inflows[i];
-        if wakeup || f.rate_per_h[timeline::month_of(now)] <= 0.0 {
+        let (factor, _) = self.disruptions.inflow_factor(self.plan, i, now.ticks());
+        if wakeup || f.rate_per_h[timeline::month_of(now)] * factor <= 0.0 {
             // Regular inflows only (a Poisson arrival never falls in a
             // zero-rate month): a month-boundary wake-up (the next arrival is
             // one gap later), or a gap that ran into a month where nothing
@@ -121,7 +130,8 @@ impl World<'_> {
     /// Unused capacity is not banked; only the fraction below one unit
     /// carries over to the next tick.
     pub(super) fn advance_outflow_credit(&mut self, j: usize) -> u64 {
-        let credit = self.outflow_credit[j] + self.plan.outflows[j].per_interval;
+        let per_interval = self.plan.outflows[j].per_interval * self.disruptions.outflow_factor[j];
+        let credit = self.outflow_credit[j] + per_interval;
         let whole = credit.floor();
         self.outflow_credit[j] = credit - whole;
         whole as u64

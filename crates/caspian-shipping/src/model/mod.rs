@@ -20,6 +20,8 @@
 //!   [`histogram`] measures transit times; [`censored`] adds the transits
 //!   and waits still in progress when the run ends; [`corridor`] counts
 //!   the cargo still in the corridor (demand, backlog, service level).
+//! - [`disruption`]: disruptions aimed at one element, and the recovery
+//!   they leave behind.
 //! - [`safeguard`]: stops a replication whose waiting line outgrows
 //!   `max_waiting`.
 //! - [`observe`]: what a [`crate::probe::Probe`] sees (samples and trace).
@@ -32,6 +34,7 @@ use crate::timeline::Timeline;
 mod berths;
 mod censored;
 mod corridor;
+mod disruption;
 mod histogram;
 mod landside;
 mod observe;
@@ -66,11 +69,11 @@ fn at(s: &mut Scheduler<Ev>, t: SimTime, ev: Ev) -> Option<EventKey> {
     s.schedule_at(t.max(s.now()), ev).ok()
 }
 
-/// The first time at or after `t` when both timelines are open.
-fn first_open(t: SimTime, a: &Timeline, b: &Timeline) -> SimTime {
+/// The first time at or after `t` when every timeline is open.
+fn first_open(t: SimTime, timelines: &[&Timeline]) -> SimTime {
     let mut t = t;
     loop {
-        let t1 = b.next_open(a.next_open(t));
+        let t1 = timelines.iter().fold(t, |t, tl| tl.next_open(t));
         if t1 == t {
             return t;
         }

@@ -216,6 +216,18 @@ impl World<'_> {
                 };
                 (event, (Subject::OpenTraffic { id: o.id.clone() }, self.berths_state(o.port)))
             }
+            Ev::DisruptionStart(d) | Ev::DisruptionEnd(d) | Ev::RecoveryCheck(d) => {
+                let event = match ev {
+                    Ev::DisruptionStart(_) => TraceEvent::DisruptionStart,
+                    Ev::DisruptionEnd(_) => TraceEvent::DisruptionEnd,
+                    _ => TraceEvent::RecoveryCheck,
+                };
+                let id = plan.disruptions[d as usize].id.clone();
+                (event, (Subject::Disruption { id }, TraceState::None))
+            }
+            // The subject is the vessel replaced (its replacement is
+            // described by its own events from its arrival on).
+            Ev::VesselReturn(v) => (TraceEvent::VesselReturn, self.vessel(v as usize)),
         };
         TraceEntry { time, event, subject, state }
     }

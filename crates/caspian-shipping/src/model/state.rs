@@ -6,15 +6,17 @@ use std::collections::VecDeque;
 
 use caspian_engine::{
     EventKey, Model, Resource, RunLimits, Scheduler, SimDuration, SimTime, Simulation, StopReason,
-    Tally, TimeWeighted,
+    Tally, TicketId, TimeWeighted,
 };
+use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 
+use super::disruption::Disruptions;
 use super::histogram::WeightedHistogram;
 use super::observe::{Watch, Watcher};
 use super::store::{Cohort, Store};
 use super::{at, cargo_idx, hours};
-use crate::compile::CompiledScenario;
+use crate::compile::{CompiledScenario, DisruptionTarget};
 use crate::kpi::Kpis;
 use crate::probe::Probe;
 use crate::saturation::WaitingLine;
@@ -22,7 +24,6 @@ use crate::streams::{Source, stream};
 use crate::timeline::{self, Timeline};
 use crate::trace::VesselPhase as Phase;
 
-/// Events of the Caspian model. Payloads are indices into the world's tables.
 /// Events of the Caspian model. Payloads are indices into the world's tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Ev {
@@ -53,6 +54,28 @@ pub(crate) enum Ev {
     OpenArrival(u16),
     /// An open-traffic vessel leaves its berth.
     OpenDepart(u16),
+    /// An episode of a disruption starts.
+    DisruptionStart(u16),
+    /// An episode of a disruption ends.
+    DisruptionEnd(u16),
+    /// A replacement for this vessel (out of service) enters service.
+    VesselReturn(u32),
+    /// A disruption's pending recoveries are checked.
+    RecoveryCheck(u16),
+}
+
+impl Ev {
+    /// The fleet vessel an event belongs to, if any.
+    fn vessel(self) -> Option<usize> {
+        match self {
+            Ev::Arrive(v)
+            | Ev::DischargeDone(v)
+            | Ev::LoadTimer(v)
+            | Ev::LoadDone(v)
+            | Ev::TryDepart(v) => Some(v as usize),
+            _ => None,
+        }
+    }
 }
 
 /// Who holds or waits for a berth.
@@ -83,8 +106,34 @@ pub(super) struct Vessel {
     pub(super) loaded: u64,
     pub(super) load_from: usize,
     pub(super) timer: Option<EventKey>,
+    /// The ticket of its wait for a berth, while it waits at the anchorage.
+    pub(super) berth_ticket: Option<TicketId>,
     /// 1 while `phase` is a working phase, else 0 (time-weighted).
     pub(super) working: TimeWeighted,
+}
+
+impl Vessel {
+    /// A vessel of `fleet`, empty and not yet arrived at `origin`.
+    pub(super) fn new(fleet: usize, origin: usize) -> Self {
+        Vessel {
+            fleet,
+            port: origin,
+            at_origin: true,
+            aboard: VecDeque::new(),
+            aboard_units: 0,
+            phase: Phase::NotArrived,
+            holds_berth: false,
+            handling_clock: SimTime::ZERO,
+            to_discharge: 0,
+            discharge_into: 0,
+            load_start: SimTime::ZERO,
+            loaded: 0,
+            load_from: 0,
+            timer: None,
+            berth_ticket: None,
+            working: TimeWeighted::new(SimTime::ZERO, 0.0),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -126,6 +175,8 @@ pub(super) struct Counters {
     pub(super) incidents: u64,
     pub(super) detentions: u64,
     pub(super) vessels_lost: u64,
+    /// Vessels of each fleet taken out of service by disruptions.
+    pub(super) vessels_out: Vec<u64>,
     pub(super) cargo_lost: [u128; 2],
     /// Units that arrived per inflow (admitted, waiting at the gate or shut in).
     pub(super) demand: Vec<u128>,
@@ -150,6 +201,8 @@ pub(super) struct World<'a> {
     pub(super) vessels: Vec<Vessel>,
     pub(super) area_storms: Vec<Timeline>,
     pub(super) corridor: Timeline,
+    /// Disruptions aimed at one element: episodes, factors, recoveries.
+    pub(super) disruptions: Disruptions,
     pub(super) inflow_rng: Vec<ChaCha8Rng>,
     /// Whether inflow `i`'s next event is a month-boundary wake-up, not an arrival.
     pub(super) inflow_wakeup: Vec<bool>,
@@ -247,7 +300,19 @@ fn replicate<'a, O: Watch<'a>>(
 
 impl<'a> World<'a> {
     pub(super) fn new(plan: &'a CompiledScenario, seed: u64, rep: u64) -> Self {
-        let (area_storms, corridor, ports) = weather_and_closures(plan, seed, rep);
+        let (area_storms, mut corridor, mut ports) = weather_and_closures(plan, seed, rep);
+        let disruptions = Disruptions::draw(plan, seed, rep);
+        // Closed ports and a closed corridor act through the closure
+        // timelines the model already obeys.
+        for (d, x) in plan.disruptions.iter().enumerate() {
+            match x.target {
+                DisruptionTarget::Port(p) if x.scale == 0.0 => {
+                    ports[p].closures = ports[p].closures.union(&disruptions.active[d]);
+                }
+                DisruptionTarget::Corridor => corridor = corridor.union(&disruptions.active[d]),
+                _ => {}
+            }
+        }
         let stores = plan
             .storages
             .iter()
@@ -267,6 +332,7 @@ impl<'a> World<'a> {
             vessels,
             area_storms,
             corridor,
+            disruptions,
             inflow_wakeup: vec![false; plan.inflows.len()],
             inflow_rng: (0..plan.inflows.len())
                 .map(|i| stream(seed, rep, Source::Inflow, sub(i)))
@@ -290,6 +356,7 @@ impl<'a> World<'a> {
                 shut_in: vec![0; plan.inflows.len()],
                 demand: vec![0; plan.inflows.len()],
                 voyages: vec![0; n_fleets],
+                vessels_out: vec![0; n_fleets],
                 ..Counters::default()
             },
             ledger,
@@ -343,6 +410,7 @@ impl<'a> World<'a> {
             let gap = plan.open_traffic[i].interarrival.sample(&mut self.open_arrival_rng[i]);
             at(s, SimTime::ZERO.saturating_add(hours(gap)), Ev::OpenArrival(i as u16));
         }
+        self.schedule_disruptions(s);
     }
 }
 
@@ -350,6 +418,12 @@ impl Model for World<'_> {
     type Event = Ev;
 
     fn handle(&mut self, s: &mut Scheduler<Ev>, ev: Ev) {
+        // A vessel out of service ignores the events it had scheduled.
+        if let Some(v) = ev.vessel()
+            && self.vessels[v].phase == Phase::Lost
+        {
+            return;
+        }
         match ev {
             Ev::EndWarmup => self.end_warmup(s.now()),
             Ev::PortClose(p) => self.on_port_close(s, p as usize),
@@ -364,6 +438,10 @@ impl Model for World<'_> {
             Ev::ConvoyGo(p) => self.launch_convoy(s, p as usize),
             Ev::OpenArrival(i) => self.on_open_arrival(s, i as usize),
             Ev::OpenDepart(i) => self.on_open_depart(s, i as usize),
+            Ev::DisruptionStart(d) => self.on_disruption_start(s, d as usize),
+            Ev::DisruptionEnd(d) => self.on_disruption_end(s, d as usize),
+            Ev::VesselReturn(v) => self.on_vessel_return(s, v as usize),
+            Ev::RecoveryCheck(d) => self.on_recovery_check(s, d as usize),
         }
         self.guard_waiting(s, ev);
     }
@@ -415,10 +493,11 @@ fn weather_and_closures(
     let ports = plan
         .ports
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
             let mut closures = Timeline::default();
             if let Some(a) = p.sea_area {
-                closures = closures.union(&area_storms[a]);
+                closures = closures.union(&port_storms(p, i, &area_storms[a], seed, rep, horizon));
                 if p.ice_affected
                     && let Some(ice) = &area_ice[a]
                 {
@@ -436,28 +515,42 @@ fn weather_and_closures(
     (area_storms, corridor, ports)
 }
 
+/// The storms of its sea area that close port `p` (number `i`), for as long
+/// as they close it: all of them, as long as they last, unless the port's
+/// `storm_exposure` or `storm_hours_factor` say otherwise. Then one draw per
+/// storm from the port's own stream decides whether it closes the port, so
+/// ports of one area differ and the area's storms stay common to all.
+fn port_storms(
+    p: &crate::compile::PortPlan,
+    i: usize,
+    storms: &Timeline,
+    seed: u64,
+    rep: u64,
+    horizon: SimTime,
+) -> Timeline {
+    if p.storm_exposure >= 1.0 && p.storm_hours_factor == 1.0 {
+        return storms.clone();
+    }
+    let mut rng = stream(seed, rep, Source::StormExposure, i as u8);
+    let closing = storms
+        .intervals()
+        .iter()
+        .filter(|_| rng.random::<f64>() < p.storm_exposure)
+        .map(|&(start, end)| {
+            let hours = end.saturating_since(start).as_hours_f64() * p.storm_hours_factor;
+            (start, start.saturating_add(super::hours(hours)).min(horizon))
+        })
+        .filter(|(start, end)| end > start)
+        .collect();
+    Timeline::from_intervals(closing)
+}
+
 /// Every fleet vessel, empty and not yet arrived at its origin.
 fn fleet_vessels(plan: &CompiledScenario) -> Vec<Vessel> {
     let mut vessels = Vec::new();
     for (f, fleet) in plan.fleets.iter().enumerate() {
         for _ in 0..fleet.count {
-            vessels.push(Vessel {
-                fleet: f,
-                port: fleet.origin,
-                at_origin: true,
-                aboard: VecDeque::new(),
-                aboard_units: 0,
-                phase: Phase::NotArrived,
-                holds_berth: false,
-                handling_clock: SimTime::ZERO,
-                to_discharge: 0,
-                discharge_into: 0,
-                load_start: SimTime::ZERO,
-                loaded: 0,
-                load_from: 0,
-                timer: None,
-                working: TimeWeighted::new(SimTime::ZERO, 0.0),
-            });
+            vessels.push(Vessel::new(f, fleet.origin));
         }
     }
     vessels

@@ -38,6 +38,7 @@ impl World<'_> {
         c.incidents = 0;
         c.detentions = 0;
         c.vessels_lost = 0;
+        c.vessels_out.iter_mut().for_each(|x| *x = 0);
         c.cargo_lost = [0; 2];
         self.transit.iter_mut().for_each(WeightedHistogram::reset);
         self.crossing_h.iter_mut().for_each(Tally::reset);
@@ -123,13 +124,16 @@ impl World<'_> {
                 self.ports[p].closures.closed_time_between(start, now).as_hours_f64()
             }
             Quantity::VesselUtilization(fi) => {
-                let util: Vec<f64> = self
+                // Per vessel of the plan: a vessel out of service and its
+                // replacement share one vessel's time (each is idle while
+                // the other serves).
+                let working: f64 = self
                     .vessels
                     .iter()
                     .filter(|v| v.fleet == fi)
                     .map(|v| v.working.mean(now))
-                    .collect();
-                util.iter().sum::<f64>() / util.len().max(1) as f64
+                    .sum();
+                working / f64::from(self.plan.fleets[fi].count.max(1))
             }
             Quantity::Voyages(fi) => self.counters.voyages[fi] as f64,
             Quantity::Crossing(fi) => self.crossing_h[fi].mean_or(f64::NAN),
@@ -139,6 +143,12 @@ impl World<'_> {
             Quantity::CorridorClosure => {
                 self.corridor.closed_time_between(start, now).as_hours_f64()
             }
+            Quantity::VesselsOut(fi) => self.counters.vessels_out[fi] as f64,
+            Quantity::DisruptionHours(d) => {
+                self.disruptions.active[d].closed_time_between(start, now).as_hours_f64()
+            }
+            Quantity::RecoveryDays(d) => self.recovery(d, start).0,
+            Quantity::Unrecovered(d) => self.recovery(d, start).1 as f64,
         }
     }
 }

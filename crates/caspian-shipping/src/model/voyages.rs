@@ -25,13 +25,13 @@ impl World<'_> {
         let ves = &mut self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
         let class = class_index(f.berth_class);
-        if self.ports[ves.port].berths[class].request(
+        match self.ports[ves.port].berths[class].request(
             now,
             Occupant::Vessel(v as u32),
             f.berth_priority,
-        ) == Request::Granted
-        {
-            self.berth_start(s, v);
+        ) {
+            Request::Granted => self.berth_start(s, v),
+            Request::Queued(ticket) => self.vessels[v].berth_ticket = Some(ticket),
         }
     }
 
@@ -43,6 +43,7 @@ impl World<'_> {
         let overhead = hours(f.overhead.sample(&mut self.vessel_rng[fleet]));
         let ves = &mut self.vessels[v];
         ves.holds_berth = true;
+        ves.berth_ticket = None;
         ves.handling_clock = now.saturating_add(overhead);
         let target = if ves.at_origin { f.return_discharge_to } else { Some(f.discharge_to) };
         match target {
@@ -246,7 +247,13 @@ impl World<'_> {
         if let Some(key) = self.ports[port].convoy_due.take() {
             s.cancel(key);
         }
-        let t = first_open(now, &self.ports[port].closures, &self.corridor);
+        // A convoy sails together: when the port, the corridor and every
+        // member's route are open.
+        let mut closures = vec![&self.ports[port].closures, &self.corridor];
+        for &v in &self.ports[port].convoy {
+            closures.push(&self.disruptions.route_closures[self.vessels[v as usize].fleet]);
+        }
+        let t = first_open(now, &closures);
         if t > now {
             // A closure clipped at the horizon "ends" there: no sailing at that instant.
             if t < self.plan.horizon {
@@ -272,8 +279,9 @@ impl World<'_> {
 
     pub(super) fn try_depart(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let now = s.now();
-        let port = self.vessels[v].port;
-        let t = first_open(now, &self.ports[port].closures, &self.corridor);
+        let (port, fleet) = (self.vessels[v].port, self.vessels[v].fleet);
+        let route = &self.disruptions.route_closures[fleet];
+        let t = first_open(now, &[&self.ports[port].closures, &self.corridor, route]);
         if t > now {
             // Ready but held at the berth by a closed port or corridor: idle.
             self.set_phase(v, now, Phase::Held);

@@ -23,8 +23,8 @@ use super::plain::{closest, number};
 use crate::sweep::SweepKey;
 
 /// The arrays of tables whose entries are named by id.
-pub(super) const ID_TABLES: [&str; 7] =
-    ["sea_area", "port", "storage", "inflow", "outflow", "fleet", "open_traffic"];
+pub(super) const ID_TABLES: [&str; 8] =
+    ["sea_area", "port", "storage", "inflow", "outflow", "fleet", "open_traffic", "disruption"];
 
 /// The plain tables a path may start with.
 const PLAIN_TABLES: [&str; 2] = ["scenario", "interdiction"];
@@ -247,6 +247,7 @@ fn example(top: &str) -> &'static str {
         "open_traffic" => "service_h",
         "inflow" => "arrivals_per_year",
         "outflow" => "capacity_per_year",
+        "disruption" => "start_day",
         _ => "<key>",
     }
 }

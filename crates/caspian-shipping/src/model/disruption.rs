@@ -1,0 +1,491 @@
+//! Disruptions aimed at one element (`[[disruption]]`) and the recovery
+//! they leave behind.
+//!
+//! Every episode is drawn up front, when the replication starts, from the
+//! disruption's own stream ([`Source::Disruption`], one sub-stream per entry
+//! in file order), so a scenario with a disruption and one without see the
+//! same storms, trains and incidents (common random numbers).
+//!
+//! How each target acts:
+//! - a closed port (`scale = 0`), a route and the corridor join the closure
+//!   timelines the model already obeys (a closed port neither berths nor
+//!   sails; a closed route starts no crossing of its fleet; a closed
+//!   corridor starts none at all);
+//! - a scaled port or berth class keeps `round(berths x factor)` berths: a
+//!   vessel at berth finishes its call, no new one berths above that;
+//! - a storage keeps `floor(capacity x factor)` of its capacity usable for
+//!   receipts ([`caspian_engine::Level::set_limit`]); what it holds can
+//!   still be loaded and forwarded;
+//! - an outflow's capacity and an inflow's arrival rate are multiplied by
+//!   the factor (an inflow above 1 is a surge; a Poisson inflow's rate is
+//!   exact across episode boundaries);
+//! - vessels of a fleet leave service at once, lowest-numbered first, with
+//!   the cargo aboard counted lost; each comes back after its own draw of
+//!   `duration_days` as a fresh vessel at the fleet's origin.
+//!
+//! Overlapping episodes on one element multiply their factors.
+//!
+//! **Recovery.** When an episode starts, the cargo in the corridor (see
+//! [`super::corridor`]) of each cargo the target carries is noted. From the
+//! episode's end it is checked every hour; the episode has recovered at the
+//! first check where every such cargo is back within 5% of its level at the
+//! start. `recovery_days.<id>` is the longest recovery among the episodes
+//! that ended in the window, undefined when one has not recovered by the
+//! horizon (counted in `unrecovered.<id>`).
+
+use caspian_engine::{Scheduler, SimDuration, SimTime, TICKS_PER_DAY, TICKS_PER_HOUR, TimeWeighted};
+use rand::rngs::ChaCha8Rng;
+
+use super::state::{Ev, Vessel, World};
+use super::{at, cargo_idx};
+use crate::compile::{
+    CompiledScenario, DisruptionPlan, DisruptionTarget, DisruptionTiming, class_index,
+};
+use crate::streams::{Source, stream};
+use crate::timeline::{self, Timeline};
+use crate::trace::VesselPhase as Phase;
+
+/// Recovery is reached within this share of the level before the episode.
+pub(super) const RECOVERY_TOLERANCE: f64 = 0.05;
+
+/// How often a pending recovery is checked.
+const RECOVERY_CHECK: SimDuration = SimDuration::from_ticks(TICKS_PER_HOUR);
+
+/// One episode's recovery.
+#[derive(Debug, Clone)]
+pub(super) struct Recovery {
+    /// The cargo in the corridor when the episode started.
+    before: [u128; 2],
+    /// When the episode ended (`None`: not yet, or never before the horizon).
+    ended: Option<SimTime>,
+    /// The first check at which the backlog was back.
+    recovered: Option<SimTime>,
+}
+
+/// The disruptions of one replication: their episodes and state.
+#[derive(Debug, Default)]
+pub(super) struct Disruptions {
+    /// Per disruption: the time it is active (episodes merged), clipped to
+    /// the horizon.
+    pub(super) active: Vec<Timeline>,
+    /// Per disruption: when each episode starts, in order.
+    starts: Vec<Vec<SimTime>>,
+    /// Per vessel disruption: for each episode in onset order, when each of
+    /// its vessels comes back (`None`: never).
+    returns: Vec<Vec<Vec<Option<SimTime>>>>,
+    /// Per disruption: episodes started so far.
+    started: Vec<usize>,
+    /// Per disruption: episode ends in time order, with the episode's index.
+    ends: Vec<Vec<(SimTime, usize)>>,
+    /// Per disruption: episode ends reached so far.
+    ended: Vec<usize>,
+    /// Per disruption: the cargoes its target carries (oil, wagons).
+    cargoes: Vec<[bool; 2]>,
+    /// Per disruption: one record per started episode.
+    pub(super) recoveries: Vec<Vec<Recovery>>,
+    /// Per disruption: whether a recovery check is scheduled.
+    check_due: Vec<bool>,
+    /// Per fleet: when its route is closed.
+    pub(super) route_closures: Vec<Timeline>,
+    /// Per outflow: its capacity factor now.
+    pub(super) outflow_factor: Vec<f64>,
+}
+
+impl Disruptions {
+    /// Draws every disruption's episodes for replication `rep`.
+    pub(super) fn draw(plan: &CompiledScenario, seed: u64, rep: u64) -> Self {
+        let n = plan.disruptions.len();
+        let mut d = Disruptions {
+            active: Vec::with_capacity(n),
+            starts: Vec::with_capacity(n),
+            returns: Vec::with_capacity(n),
+            started: vec![0; n],
+            ends: Vec::with_capacity(n),
+            ended: vec![0; n],
+            cargoes: plan.disruptions.iter().map(|x| cargoes(plan, x.target)).collect(),
+            recoveries: vec![Vec::new(); n],
+            check_due: vec![false; n],
+            route_closures: vec![Timeline::default(); plan.fleets.len()],
+            outflow_factor: vec![1.0; plan.outflows.len()],
+        };
+        for (i, x) in plan.disruptions.iter().enumerate() {
+            let mut rng = stream(seed, rep, Source::Disruption, i as u8);
+            let drawn = episodes(plan, x, &mut rng);
+            if let DisruptionTarget::Route(f) = x.target {
+                d.route_closures[f] = d.route_closures[f].union(&drawn.active);
+            }
+            d.active.push(drawn.active);
+            d.starts.push(drawn.starts);
+            d.returns.push(drawn.returns);
+            d.ends.push(drawn.ends);
+        }
+        d
+    }
+
+    /// The rate factor of inflow `i` at tick `t` and the tick at which it
+    /// next may change (`u64::MAX`: never).
+    pub(super) fn inflow_factor(&self, plan: &CompiledScenario, i: usize, t: u64) -> (f64, u64) {
+        let mut factor = 1.0;
+        let mut next = u64::MAX;
+        let t = SimTime::from_ticks(t);
+        for (d, x) in plan.disruptions.iter().enumerate() {
+            if x.target != DisruptionTarget::Inflow(i) {
+                continue;
+            }
+            if self.active[d].is_closed(t) {
+                factor *= x.scale;
+            }
+            if let Some(change) = self.active[d].next_change_after(t) {
+                next = next.min(change.ticks());
+            }
+        }
+        (factor, next)
+    }
+
+    /// The product of the factors of the disruptions on `target` active at `now`.
+    fn factor(&self, plan: &CompiledScenario, target: DisruptionTarget, now: SimTime) -> f64 {
+        plan.disruptions
+            .iter()
+            .enumerate()
+            .filter(|(d, x)| x.target == target && self.active[*d].is_closed(now))
+            .map(|(_, x)| x.scale)
+            .product()
+    }
+}
+
+/// The cargoes `target` carries: those of the fleets it touches, or of the
+/// storage behind it.
+fn cargoes(plan: &CompiledScenario, target: DisruptionTarget) -> [bool; 2] {
+    let mut out = [false; 2];
+    let mut fleet_cargo = |keep: &dyn Fn(usize) -> bool| {
+        for (fi, f) in plan.fleets.iter().enumerate() {
+            if keep(fi) {
+                out[cargo_idx(f.cargo)] = true;
+            }
+        }
+    };
+    match target {
+        DisruptionTarget::Port(p) => {
+            fleet_cargo(&|fi| plan.fleets[fi].origin == p || plan.fleets[fi].destination == p);
+        }
+        DisruptionTarget::Berths { port, class } => fleet_cargo(&|fi| {
+            let f = &plan.fleets[fi];
+            (f.origin == port || f.destination == port) && class_index(f.berth_class) == class
+        }),
+        DisruptionTarget::Route(f) | DisruptionTarget::Vessels { fleet: f, .. } => {
+            fleet_cargo(&|fi| fi == f);
+        }
+        DisruptionTarget::Corridor => fleet_cargo(&|_| true),
+        DisruptionTarget::Storage(st) => out[cargo_idx(plan.storages[st].cargo)] = true,
+        DisruptionTarget::Outflow(j) => {
+            out[cargo_idx(plan.storages[plan.outflows[j].from].cargo)] = true;
+        }
+        DisruptionTarget::Inflow(i) => {
+            out[cargo_idx(plan.storages[plan.inflows[i].into].cargo)] = true;
+        }
+    }
+    out
+}
+
+/// Ticks in `days` days, saturating (a sample of a checked distribution).
+fn day_ticks(days: f64) -> u64 {
+    let ticks = (days * TICKS_PER_DAY as f64).round();
+    if ticks >= u64::MAX as f64 { u64::MAX } else { ticks.max(0.0) as u64 }
+}
+
+/// The episodes of one disruption, drawn.
+struct Drawn {
+    /// When it is active (episodes merged), clipped to the horizon.
+    active: Timeline,
+    /// When each episode starts, in order.
+    starts: Vec<SimTime>,
+    /// For vessels: when each vessel of each episode comes back.
+    returns: Vec<Vec<Option<SimTime>>>,
+    /// Episode ends before the horizon, in time order, with the episode's index.
+    ends: Vec<(SimTime, usize)>,
+}
+
+/// Draws the episodes of one disruption from its stream.
+fn episodes(plan: &CompiledScenario, x: &DisruptionPlan, rng: &mut ChaCha8Rng) -> Drawn {
+    let horizon = plan.horizon.ticks();
+    let mut onsets = Vec::new();
+    match x.timing {
+        DisruptionTiming::Fixed { start } => onsets.push(start.ticks()),
+        DisruptionTiming::Random { per_year } => {
+            let rate = per_year / (365.0 * TICKS_PER_DAY as f64);
+            let mut t = 0;
+            while let Some(onset) = timeline::next_event(|_| (rate, u64::MAX), t, horizon, rng) {
+                onsets.push(onset);
+                t = onset.saturating_add(1);
+            }
+        }
+    }
+    // Onsets first, then lengths, so the onsets of a disruption do not
+    // depend on its length distribution.
+    let vessels = match x.target {
+        DisruptionTarget::Vessels { count, .. } => Some(count as usize),
+        _ => None,
+    };
+    let mut intervals = Vec::new();
+    let mut returns = Vec::new();
+    let mut ends = Vec::new();
+    for (k, &onset) in onsets.iter().enumerate() {
+        let draws = vessels.unwrap_or(1);
+        let lengths: Vec<Option<u64>> = (0..draws)
+            .map(|_| x.duration_days.as_ref().map(|d| day_ticks(d.sample(rng))))
+            .collect();
+        let back = |len: Option<u64>| len.map(|l| SimTime::from_ticks(onset.saturating_add(l)));
+        let last = lengths.iter().map(|&l| back(l)).max().flatten();
+        let end = last.map_or(horizon, |e| e.ticks().min(horizon));
+        if vessels.is_some() {
+            returns.push(lengths.iter().map(|&l| back(l)).collect());
+            if let Some(e) = last.filter(|e| e.ticks() < horizon) {
+                ends.push((e, k));
+            }
+        }
+        if end > onset {
+            intervals.push((SimTime::from_ticks(onset), SimTime::from_ticks(end)));
+        }
+    }
+    let active = Timeline::from_intervals(intervals);
+    let starts = if vessels.is_some() {
+        ends.sort_unstable();
+        onsets.iter().map(|&t| SimTime::from_ticks(t)).collect()
+    } else {
+        // Overlapping episodes merge: one episode per interval.
+        ends = active
+            .intervals()
+            .iter()
+            .enumerate()
+            .filter(|(_, iv)| iv.1.ticks() < horizon)
+            .map(|(k, iv)| (iv.1, k))
+            .collect();
+        active.intervals().iter().map(|iv| iv.0).collect()
+    };
+    Drawn { active, starts, returns, ends }
+}
+
+impl World<'_> {
+    /// Schedules every episode's start and end.
+    pub(super) fn schedule_disruptions(&mut self, s: &mut Scheduler<Ev>) {
+        for d in 0..self.plan.disruptions.len() {
+            for &t in &self.disruptions.starts[d] {
+                at(s, t, Ev::DisruptionStart(d as u16));
+            }
+            for &(t, _) in &self.disruptions.ends[d] {
+                at(s, t, Ev::DisruptionEnd(d as u16));
+            }
+        }
+    }
+
+    pub(super) fn on_disruption_start(&mut self, s: &mut Scheduler<Ev>, d: usize) {
+        let k = self.disruptions.started[d];
+        self.disruptions.started[d] += 1;
+        let before = self.in_corridor();
+        self.disruptions.recoveries[d].push(Recovery { before, ended: None, recovered: None });
+        let target = self.plan.disruptions[d].target;
+        if let DisruptionTarget::Vessels { fleet, .. } = target {
+            let returns = self.disruptions.returns[d].get(k).cloned().unwrap_or_default();
+            for back in returns {
+                let Some(v) = self.in_service(fleet) else { break };
+                self.withdraw_vessel(s, v);
+                if let Some(t) = back.filter(|&t| t <= self.plan.horizon) {
+                    at(s, t, Ev::VesselReturn(v as u32));
+                }
+            }
+        } else {
+            self.apply(s, target);
+        }
+    }
+
+    pub(super) fn on_disruption_end(&mut self, s: &mut Scheduler<Ev>, d: usize) {
+        let now = s.now();
+        let n = self.disruptions.ended[d];
+        self.disruptions.ended[d] += 1;
+        if let Some(&(_, k)) = self.disruptions.ends[d].get(n)
+            && let Some(r) = self.disruptions.recoveries[d].get_mut(k)
+        {
+            r.ended = Some(now);
+        }
+        let target = self.plan.disruptions[d].target;
+        if !matches!(target, DisruptionTarget::Vessels { .. }) {
+            self.apply(s, target);
+        }
+        if !self.disruptions.check_due[d] {
+            self.disruptions.check_due[d] = true;
+            at(s, now, Ev::RecoveryCheck(d as u16));
+        }
+    }
+
+    /// Puts the factors of the disruptions on `target` active now into effect.
+    fn apply(&mut self, s: &mut Scheduler<Ev>, target: DisruptionTarget) {
+        let now = s.now();
+        match target {
+            DisruptionTarget::Port(p) => {
+                for c in 0..self.ports[p].berths.len() {
+                    self.apply_berths(s, p, c);
+                }
+            }
+            DisruptionTarget::Berths { port, class } => self.apply_berths(s, port, class),
+            DisruptionTarget::Storage(st) => {
+                let factor = self.disruptions.factor(self.plan, target, now);
+                let capacity = self.plan.storages[st].capacity;
+                let limit = (capacity as f64 * factor).floor().min(capacity as f64) as u64;
+                self.stores[st].level.set_limit(now, limit);
+                self.settle(s, st);
+            }
+            DisruptionTarget::Outflow(j) => {
+                self.disruptions.outflow_factor[j] =
+                    self.disruptions.factor(self.plan, target, now);
+            }
+            // Inflows read their factor when they schedule an arrival; routes,
+            // the corridor and closed ports act through closure timelines.
+            DisruptionTarget::Inflow(_)
+            | DisruptionTarget::Route(_)
+            | DisruptionTarget::Corridor
+            | DisruptionTarget::Vessels { .. } => {}
+        }
+    }
+
+    /// The berths of class `c` at port `p` in service now: none while the
+    /// port is closed, else the plan's count scaled by the disruptions on
+    /// the port and on the class, rounded.
+    pub(super) fn berths_in_service(&self, p: usize, c: usize, now: SimTime) -> u32 {
+        if self.ports[p].closures.is_closed(now) {
+            return 0;
+        }
+        let n = self.plan.ports[p].berths[c];
+        if self.plan.disruptions.is_empty() {
+            return n;
+        }
+        let factor = self.disruptions.factor(self.plan, DisruptionTarget::Port(p), now)
+            * self.disruptions.factor(
+                self.plan,
+                DisruptionTarget::Berths { port: p, class: c },
+                now,
+            );
+        (f64::from(n) * factor).round().min(f64::from(n)) as u32
+    }
+
+    fn apply_berths(&mut self, s: &mut Scheduler<Ev>, p: usize, c: usize) {
+        let now = s.now();
+        let n = self.berths_in_service(p, c, now);
+        self.ports[p].berths[c].set_capacity(now, n);
+        while let Some(g) = self.ports[p].berths[c].grant_next(now) {
+            self.on_granted(s, g.requester);
+        }
+    }
+
+    /// The lowest-numbered vessel of `fleet` in service.
+    fn in_service(&self, fleet: usize) -> Option<usize> {
+        self.vessels.iter().position(|v| v.fleet == fleet && v.phase != Phase::Lost)
+    }
+
+    /// Takes vessel `v` out of service now, wherever it is: out of the line
+    /// it waits in, off its berth, its cargo counted lost. Its pending
+    /// events find it `Lost` and do nothing.
+    fn withdraw_vessel(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        let now = s.now();
+        if let Some(key) = self.vessels[v].timer.take() {
+            s.cancel(key);
+        }
+        let ves = &mut self.vessels[v];
+        let f = &self.plan.fleets[ves.fleet];
+        let class = class_index(f.berth_class);
+        let port = ves.port;
+        match ves.phase {
+            Phase::Anchorage => {
+                if let Some(ticket) = ves.berth_ticket.take() {
+                    self.ports[port].berths[class].withdraw(now, ticket);
+                }
+            }
+            Phase::WaitingCargo => {
+                let st = ves.load_from;
+                self.stores[st].waiting_loaders.retain(|&w| w as usize != v);
+            }
+            Phase::WaitingSpace => {
+                let st = ves.discharge_into;
+                self.stores[st].waiting_dischargers.retain(|&w| w as usize != v);
+            }
+            Phase::Convoy => self.ports[port].convoy.retain(|&w| w as usize != v),
+            _ => {}
+        }
+        let cargo = cargo_idx(f.cargo);
+        let ves = &mut self.vessels[v];
+        let aboard = u128::from(ves.aboard_units);
+        ves.aboard.clear();
+        ves.aboard_units = 0;
+        self.counters.cargo_lost[cargo] += aboard;
+        self.ledger[cargo].lost += aboard;
+        self.counters.vessels_out[ves.fleet] += 1;
+        let held = std::mem::take(&mut ves.holds_berth);
+        self.set_phase(v, now, Phase::Lost);
+        if held {
+            self.release_berth(s, port, class);
+        }
+    }
+
+    /// A replacement for vessel `v` enters service at its fleet's origin.
+    pub(super) fn on_vessel_return(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        let now = s.now();
+        let fleet = self.vessels[v].fleet;
+        // Statistics of a vessel run from the start of the window, idle
+        // before it existed, so a fleet's mean counts vessel-time per
+        // vessel of the plan.
+        let since = if self.warmup_done { self.plan.warmup.min(now) } else { SimTime::ZERO };
+        let mut replacement = Vessel::new(fleet, self.plan.fleets[fleet].origin);
+        replacement.working = TimeWeighted::new(since, 0.0);
+        self.vessels.push(replacement);
+        let new = self.vessels.len() - 1;
+        at(s, now, Ev::Arrive(new as u32));
+    }
+
+    /// Checks the pending recoveries of disruption `d`; checks again in an
+    /// hour while any is pending.
+    pub(super) fn on_recovery_check(&mut self, s: &mut Scheduler<Ev>, d: usize) {
+        let now = s.now();
+        let level = self.in_corridor();
+        let cargoes = self.disruptions.cargoes[d];
+        let mut pending = false;
+        for r in &mut self.disruptions.recoveries[d] {
+            if r.ended.is_none() || r.recovered.is_some() {
+                continue;
+            }
+            let back = (0..2).all(|c| {
+                !cargoes[c] || level[c] as f64 <= r.before[c] as f64 * (1.0 + RECOVERY_TOLERANCE)
+            });
+            if back {
+                r.recovered = Some(now);
+            } else {
+                pending = true;
+            }
+        }
+        let next = now.saturating_add(RECOVERY_CHECK);
+        if pending && next <= self.plan.horizon {
+            at(s, next, Ev::RecoveryCheck(d as u16));
+        } else {
+            self.disruptions.check_due[d] = false;
+        }
+    }
+
+    /// `recovery_days.<id>` and `unrecovered.<id>` of disruption `d` over
+    /// the window from `start`: the longest recovery of the episodes that
+    /// ended in it (NaN when none did, or one has not recovered), and how
+    /// many have not.
+    pub(super) fn recovery(&self, d: usize, start: SimTime) -> (f64, u64) {
+        let mut longest: Option<f64> = None;
+        let mut unrecovered = 0u64;
+        for r in &self.disruptions.recoveries[d] {
+            let Some(ended) = r.ended.filter(|&e| e >= start) else { continue };
+            match r.recovered {
+                Some(t) => {
+                    let days = t.saturating_since(ended).ticks() as f64 / TICKS_PER_DAY as f64;
+                    longest = Some(longest.map_or(days, |l: f64| l.max(days)));
+                }
+                None => unrecovered += 1,
+            }
+        }
+        let days = if unrecovered > 0 { f64::NAN } else { longest.unwrap_or(f64::NAN) };
+        (days, unrecovered)
+    }
+}
