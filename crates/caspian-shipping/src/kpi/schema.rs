@@ -331,7 +331,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Hours,
         Duration,
         Lower,
-        "hours the port was closed by storms or ice",
+        "hours the port was closed by storms, ice or disruptions",
         "hours <port> was closed",
     ),
     family(
