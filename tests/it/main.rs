@@ -2,6 +2,7 @@
 
 mod calibration;
 mod codemap;
+mod disruptions;
 mod engine_queueing;
 mod model_mechanisms;
 mod model_queueing;

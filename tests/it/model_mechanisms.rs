@@ -28,12 +28,12 @@ use caspian_tests::theory::Interval;
 
 // ----- helpers ----------------------------------------------------------------
 
-fn load(text: &str) -> CompiledScenario {
+pub(super) fn load(text: &str) -> CompiledScenario {
     caspian_shipping::load(text, "mechanism test").unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
 
 /// One replication, with the invariants every scenario must satisfy.
-fn run(plan: &CompiledScenario, seed: u64, rep: u64) -> Replication {
+pub(super) fn run(plan: &CompiledScenario, seed: u64, rep: u64) -> Replication {
     let out = caspian_shipping::simulate(plan, seed, rep);
     assert!(!out.truncated, "hit the event limit");
     assert_eq!(out.conservation_residual, [0, 0], "cargo is not conserved");
@@ -49,7 +49,7 @@ fn run(plan: &CompiledScenario, seed: u64, rep: u64) -> Replication {
     out
 }
 
-fn kpi(out: &Replication, name: &str) -> f64 {
+pub(super) fn kpi(out: &Replication, name: &str) -> f64 {
     out.kpis.get(name).unwrap_or_else(|| panic!("no KPI {name}"))
 }
 
@@ -58,7 +58,7 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 #[track_caller]
-fn assert_close(actual: f64, expected: f64, what: &str) {
+pub(super) fn assert_close(actual: f64, expected: f64, what: &str) {
     assert!(close(actual, expected), "{what}: expected {expected}, got {actual}");
 }
 
@@ -70,7 +70,7 @@ fn edit(text: &str, from: &str, to: &str) -> String {
 }
 
 /// Sets the value on the line tagged `# <tag>`.
-fn set(text: &str, tag: &str, value: &str) -> String {
+pub(super) fn set(text: &str, tag: &str, value: &str) -> String {
     let marker = format!("# {tag}");
     let line = text
         .lines()
@@ -95,7 +95,7 @@ fn count_in(first: f64, period: f64, from: f64, to: f64) -> u64 {
 /// one tanker shuttling a -> b. Crossing 100 nmi / 10 kn = 10 h; 1,000 t at
 /// 1,000 t/h loads or discharges in 1 h; no port-call overhead; no weather,
 /// no interdiction. Horizon 1,002 h, no warm-up.
-const BASE: &str = r#"
+pub(super) const BASE: &str = r#"
 [scenario]
 name = "mechanism"
 horizon_days = 41.75 # horizon
@@ -143,7 +143,7 @@ dispatch = { policy = "when_full" } # fleet.dispatch
 
 /// 100 t every 10 h into the origin farm: 876 arrivals a year is exactly one
 /// per 10 h, the first at t = 10 h.
-const FEED: &str = r#"
+pub(super) const FEED: &str = r#"
 [[inflow]]
 id = "feed"
 into = "a_farm"

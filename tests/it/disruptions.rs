@@ -1,0 +1,261 @@
+//! `[[disruption]]`: one test per target kind on the tiny scenarios of
+//! [`super::model_mechanisms`], each worked out by hand in the comments, and
+//! the common-random-numbers promise (a disruption draws only from its own
+//! stream).
+//!
+//! The scenario (see `BASE` there): ports `a` and `b`, one tanker shuttling
+//! 1,000 t a -> b (10 h crossing, 1 h to load or discharge, no overhead),
+//! horizon 1,002 h, no warm-up, no weather. Day 10 is hour 240, day 15 hour
+//! 360.
+
+use super::model_mechanisms::{BASE, FEED, assert_close, kpi, load, run, set};
+
+/// `BASE` plus `extra` TOML, run once.
+fn run_with(base: &str, extra: &str) -> caspian_shipping::Replication {
+    let text = format!("{base}{extra}");
+    run(&load(&text), 1, 0)
+}
+
+/// A dated disruption of `target` from day 10 for 5 days.
+fn dated(id: &str, target: &str, scale: f64) -> String {
+    format!(
+        r#"
+[[disruption]]
+id = "{id}"
+target = "{target}"
+start_day = 10.0
+duration_days = {{ dist = "constant", value = 5.0 }}
+scale = {scale}
+"#
+    )
+}
+
+#[test]
+fn a_dated_port_closure_holds_the_tanker_and_recovery_is_timed() {
+    let out = run_with(&format!("{BASE}{FEED}"), &dated("b_shut", "port.b", 0.0));
+    // Feed 100 t every 10 h; the tanker sails when full: it leaves a at 100,
+    // 200, 300, ... and reaches b at 110, 210, 310, ... b is closed over
+    // [240, 360) h, so the call due at 310 waits 50 h at the anchorage. The
+    // tanker is back on its 100-h grid from the next cargo (it leaves a at
+    // 400), so 9 calls at b (110 ... 910) and one wait of 50 h.
+    assert_close(kpi(&out, "port_closure_h.b"), 120.0, "b closed 5 days");
+    assert_close(kpi(&out, "port_closure_h.a"), 0.0, "a never closed");
+    assert_close(kpi(&out, "disruption_h.b_shut"), 120.0, "in effect 5 days");
+    assert_close(kpi(&out, "anchorage_wait_h.b.tanker"), 50.0 / 9.0, "one 50-h wait in 9 calls");
+    assert_close(kpi(&out, "berth_calls.b.tanker"), 9.0, "calls at b");
+    // Recovery: at 240 h the corridor holds the 300 t loaded since 210 (the
+    // tanker waits at a's berth and takes each parcel aboard). At the end
+    // (360 h) the farm holds the 600 t of 310 ... 360 h; the tanker is back
+    // at a at 371, full at 400, and discharges at b at 410, leaving the
+    // 100 t that arrived at 410: <= 300 x 1.05. Recovered at 410: 50 h.
+    assert_close(kpi(&out, "recovery_days.b_shut"), 50.0 / 24.0, "recovered at 410 h");
+    assert_close(kpi(&out, "unrecovered.b_shut"), 0.0, "nothing left unrecovered");
+}
+
+/// The destination farm full of oil drained by a 10 t/h pipe that takes
+/// 100 t every 10 h (at 10, 20, ..., 1000 h: 100 ticks); no cargo moves.
+fn pipe_scenario() -> String {
+    set(BASE, "b_farm.initial", "1000000")
+        + r#"
+[[outflow]]
+id = "pipe"
+from = "b_farm"
+capacity_per_year = 87600.0
+interval_h = 10.0
+"#
+}
+
+#[test]
+fn an_outflow_outage_forwards_nothing_and_a_cut_forwards_its_share() {
+    let base = run_with(&pipe_scenario(), "");
+    assert_close(kpi(&base, "forwarded.pipe"), 10_000.0, "100 ticks of 100 t");
+    // Ticks at 240, 250, ..., 350 h fall in [240, 360): 12 of them.
+    let outage = run_with(&pipe_scenario(), &dated("pipe_out", "outflow.pipe", 0.0));
+    assert_close(kpi(&outage, "forwarded.pipe"), 10_000.0 - 12.0 * 100.0, "12 ticks take nothing");
+    let cut = run_with(&pipe_scenario(), &dated("pipe_cut", "outflow.pipe", 0.25));
+    assert_close(kpi(&cut, "forwarded.pipe"), 10_000.0 - 12.0 * 75.0, "12 ticks take 25 t");
+}
+
+#[test]
+fn an_inflow_surge_halves_the_gaps_of_a_regular_inflow() {
+    let out = run_with(&format!("{BASE}{FEED}"), &dated("surge", "inflow.feed", 2.0));
+    // Normally 100 parcels (10, 20, ..., 1000 h). Each gap is set by the rate
+    // when it is scheduled: the parcel at 240 h (scheduled at 230 at the
+    // normal rate) schedules 245, and so on every 5 h until the parcel at
+    // 355 h schedules 360; the one at 360 is back to 10-h gaps. So
+    // 245, 250, ..., 360 (24 parcels) replace 250, ..., 360 (12): 12 more.
+    assert_close(kpi(&out, "demand.feed"), 11_200.0, "112 parcels of 100 t");
+}
+
+#[test]
+fn a_lost_vessel_stops_and_its_replacement_resumes_from_the_origin() {
+    let text = set(BASE, "a_farm.initial", "1000000");
+    let extra = r#"
+[[disruption]]
+id = "loss"
+target = "vessels.t"
+vessels = 1
+start_day = 10.0
+duration_days = { dist = "constant", value = 5.0 }
+"#;
+    let out = run_with(&text, extra);
+    // Cargo is always there: load 1 h, cross 10 h, discharge 1 h, back 10 h,
+    // a 22-h cycle: it leaves a at 1 + 22k and b at 12 + 22k. At 240 h it is
+    // on its way back empty (left b at 232), so nothing aboard is lost, and
+    // its arrival at a at 242 h is ignored. Before: 11 departures from each
+    // end (a: 1 ... 221, b: 12 ... 232), 11 cargoes landed (11 ... 231 h).
+    // The replacement reaches a at 360 h and leaves at 361 + 22k (k <= 29:
+    // 30 departures, the last at 999) and b at 372 + 22k (k <= 28: 29); it
+    // lands 29 cargoes (371 ... 987 h).
+    assert_close(kpi(&out, "vessels_out.t"), 1.0, "one vessel out");
+    assert_close(kpi(&out, "cargo_lost.oil"), 0.0, "empty when lost");
+    assert_close(kpi(&out, "voyages.t"), 22.0 + 30.0 + 29.0, "departures");
+    assert_close(kpi(&out, "delivered.b_farm"), 40.0 * 1000.0, "cargoes landed");
+    assert_close(kpi(&out, "disruption_h.loss"), 120.0, "out for 5 days");
+    // Never replaced: only the 11 cargoes before the loss.
+    let never = run_with(&text, &extra.replace("duration_days = { dist = \"constant\", value = 5.0 }\n", ""));
+    assert_close(kpi(&never, "delivered.b_farm"), 11.0 * 1000.0, "no replacement");
+    assert_close(kpi(&never, "voyages.t"), 22.0, "no departures after the loss");
+}
+
+#[test]
+fn a_vessel_lost_at_sea_loses_its_cargo() {
+    let text = set(BASE, "a_farm.initial", "1000000");
+    // Leaves a at 221 h loaded, reaches b at 231: at day 9.5 (228 h) it is
+    // at sea with 1,000 t aboard.
+    let extra = r#"
+[[disruption]]
+id = "sunk"
+target = "vessels.t"
+vessel_share = 0.5
+start_day = 9.5
+"#;
+    let out = run_with(&text, extra);
+    assert_close(kpi(&out, "cargo_lost.oil"), 1000.0, "the cargo aboard is lost");
+    assert_close(kpi(&out, "delivered.b_farm"), 10.0 * 1000.0, "10 cargoes landed (11 ... 209 h)");
+    // Half of one vessel, rounded up, is the vessel.
+    assert_close(kpi(&out, "vessels_out.t"), 1.0, "one vessel out");
+}
+
+#[test]
+fn a_storage_cut_limits_receipts_but_not_what_is_held() {
+    // The destination farm (capacity 2,000 t), drained by the pipe, is cut
+    // to 30% (600 t) from day 10 to the end of the run.
+    let text = set(&set(BASE, "b_farm.capacity", "2000"), "a_farm.initial", "1000000")
+        + r#"
+[[outflow]]
+id = "pipe"
+from = "b_farm"
+capacity_per_year = 87600.0
+interval_h = 10.0
+"#;
+    let cut = r#"
+[[disruption]]
+id = "farm_cut"
+target = "storage.b_farm"
+start_day = 10.0
+duration_days = { dist = "constant", value = 100.0 }
+scale = 0.3
+"#;
+    let base = run_with(&text, "");
+    let out = run_with(&text, cut);
+    // Without the cut the farm fills (2,000 t) and holds the tanker; the pipe
+    // takes 100 t at every tick after the first (99 x 100), so 9,900 t leave
+    // and the farm ends full: 11,900 t landed.
+    assert_close(kpi(&base, "forwarded.pipe"), 9_900.0, "pipe never idle");
+    assert_close(kpi(&base, "delivered.b_farm"), 11_900.0, "forwarded + a full farm");
+    // With the cut the pipe still takes what is held (the farm never empties:
+    // it falls from 2,000 t to 600 t by 370 h, then the tanker tops it up to
+    // 600 t after every tick), so it forwards the same 9,900 t, and the farm
+    // ends with 500 to 600 t.
+    assert_close(kpi(&out, "forwarded.pipe"), 9_900.0, "what is held is still forwarded");
+    let held = kpi(&out, "delivered.b_farm") - 9_900.0;
+    assert!((500.0..=600.0).contains(&held), "the farm ends with {held} t, at most 600");
+}
+
+#[test]
+fn a_disruption_draws_only_from_its_own_stream() {
+    // A BTK "outage" that leaves the full capacity (scale 1), at random
+    // times, on the baseline: every baseline KPI is bit-identical, so
+    // scenarios with and without a disruption are paired draw for draw.
+    let base = caspian_shipping::load(caspian_shipping::BASELINE_TOML, "baseline").unwrap();
+    let text = format!(
+        "{}\n[[disruption]]\nid = \"noop\"\ntarget = \"outflow.btk_railway\"\nscale = 1.0\n\
+         rate_per_year = 6.0\nduration_days = {{ dist = \"exponential\", mean = 10.0 }}\n",
+        caspian_shipping::BASELINE_TOML
+    );
+    let with = caspian_shipping::load(&text, "noop").unwrap();
+    for rep in 0..3 {
+        let a = run(&base, 7, rep);
+        let b = run(&with, 7, rep);
+        for (name, value) in a.kpis.iter() {
+            let other = b.kpis.get(name).unwrap();
+            assert!(
+                value.to_bits() == other.to_bits() || (value.is_nan() && other.is_nan()),
+                "{name}: {value} vs {other} (replication {rep})"
+            );
+        }
+        assert!(kpi(&b, "disruption_h.noop") > 0.0, "the episodes did happen");
+    }
+}
+
+#[test]
+fn storm_exposure_decides_which_storms_close_a_port() {
+    // Two ports of one stormy area: `a` fully exposed, `b` exposed to none,
+    // then to all but for twice as long.
+    let stormy = edit_ports(BASE)
+        + r#"
+[[sea_area]]
+id = "sea"
+storm_onsets_per_month = [2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0]
+storm_duration_h = { dist = "constant", value = 6.0 }
+"#;
+    let none = run_with(&stormy.replace("STORM_B", "storm_exposure = 0.0"), "");
+    let a_hours = kpi(&none, "port_closure_h.a");
+    assert!(a_hours > 0.0, "storms happened");
+    assert_close(kpi(&none, "port_closure_h.b"), 0.0, "b shelters from every storm");
+    let long = run_with(&stormy.replace("STORM_B", "storm_hours_factor = 2.0"), "");
+    // The same storms (same stream), each closing b for 12 h instead of 6;
+    // stretched storms may overlap and merge, so at most twice a's hours.
+    assert_close(kpi(&long, "port_closure_h.a"), a_hours, "a unchanged");
+    let b_hours = kpi(&long, "port_closure_h.b");
+    assert!(b_hours > a_hours && b_hours <= 2.0 * a_hours, "b closed {b_hours} h, a {a_hours} h");
+}
+
+/// Puts both ports of `BASE` in the sea area `sea`, `b` with the keys
+/// `STORM_B` stands for.
+fn edit_ports(base: &str) -> String {
+    base.replacen("id = \"a\"\n", "id = \"a\"\nsea_area = \"sea\"\n", 1)
+        .replacen("id = \"b\"\n", "id = \"b\"\nsea_area = \"sea\"\nSTORM_B\n", 1)
+}
+
+#[test]
+fn a_closed_route_or_corridor_holds_departures_only() {
+    for (target, id) in [("route.t", "route_shut"), ("corridor", "sea_shut")] {
+        let out = run_with(&format!("{BASE}{FEED}"), &dated(id, target, 0.0));
+        // As with the closed port, the tanker reaches b at 310 h, but now it
+        // berths and discharges at once and is held at b's berth until 360;
+        // back at a at 370 (700 t waiting), full at 400, at b at 410: no
+        // anchorage wait anywhere, the same 9 calls at b, and the same
+        // recovery (at 360 h 600 t wait at a; at 410 h only 100 t).
+        assert_close(kpi(&out, "anchorage_wait_h.b.tanker"), 0.0, "no wait at b");
+        assert_close(kpi(&out, "berth_calls.b.tanker"), 9.0, "calls at b");
+        assert_close(kpi(&out, "port_closure_h.b"), 0.0, "ports stay open");
+        assert_close(kpi(&out, &format!("recovery_days.{id}")), 50.0 / 24.0, "recovered at 410 h");
+    }
+    let sea = run_with(&format!("{BASE}{FEED}"), &dated("sea_shut", "corridor", 0.0));
+    assert_close(kpi(&sea, "corridor_closure_h"), 120.0, "the corridor closure is counted");
+}
+
+#[test]
+fn a_closed_berth_class_stops_berthing_but_not_sailing() {
+    let text = set(BASE, "a_farm.initial", "1000000");
+    let out = run_with(&text, &dated("b_tanker", "port.b.tanker", 0.0));
+    // The 22-h cycle reaches b at 11 + 22k: 11 calls up to 231 h; the one
+    // due at 253 h waits for the berth until 360 h (107 h). Then b at
+    // 360 + 1 + 10 + 1 + 10 = 382 + 22k (k <= 28: 29 calls). 41 calls, one
+    // wait of 107 h; the port itself never closes.
+    assert_close(kpi(&out, "berth_calls.b.tanker"), 41.0, "calls at b");
+    assert_close(kpi(&out, "anchorage_wait_h.b.tanker"), 107.0 / 41.0, "one 107-h wait");
+    assert_close(kpi(&out, "port_closure_h.b"), 0.0, "the port is open");
+}
