@@ -259,3 +259,46 @@ fn a_closed_berth_class_stops_berthing_but_not_sailing() {
     assert_close(kpi(&out, "anchorage_wait_h.b.tanker"), 107.0 / 41.0, "one 107-h wait");
     assert_close(kpi(&out, "port_closure_h.b"), 0.0, "the port is open");
 }
+
+#[test]
+fn a_vessel_lost_at_the_anchorage_leaves_the_line() {
+    // Loading takes 100 h; a second one-vessel fleet `u` on the same route
+    // arrives at a with `t` at 0 h and queues behind it for a's one berth.
+    // Lost at 24 h while queued, it must leave the line: `t` then runs
+    // exactly as if `u` had never existed (had `u` stayed in the line, the
+    // berth would go to a vessel that never leaves when `t` sails).
+    let text = set(&set(BASE, "a_farm.initial", "1000000"), "fleet.load_rate", "10.0");
+    let second = r#"
+[[fleet]]
+id = "u"
+berth_class = "tanker"
+count = 1
+cargo = "oil"
+capacity = 1000
+speed_kn = 10.0
+distance_nmi = 100.0
+origin = "a"
+load_from = "a_farm"
+destination = "b"
+discharge_to = "b_farm"
+load_rate_per_h = 10.0
+discharge_rate_per_h = 1000.0
+"#;
+    let lost = r#"
+[[disruption]]
+id = "u_lost"
+target = "vessels.u"
+vessels = 1
+start_day = 1.0
+"#;
+    let alone = run_with(&text, "");
+    let out = run_with(&text, &format!("{second}{lost}"));
+    for name in ["voyages.t", "delivered.b_farm", "berth_calls.a.tanker"] {
+        assert_close(kpi(&out, name), kpi(&alone, name), name);
+    }
+    assert_close(kpi(&out, "voyages.u"), 0.0, "u never sailed");
+    assert_close(kpi(&out, "vessels_out.u"), 1.0, "u is out");
+    // t's cycle: 100 h loading + 10 + 1 + 10 = 121 h, from 0 h: 8 full calls
+    // at a by 1,002 h (0, 121, ..., 847) and a ninth started at 968 h.
+    assert_close(kpi(&alone, "berth_calls.a.tanker"), 9.0, "t's calls at a");
+}
