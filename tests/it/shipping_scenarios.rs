@@ -4,14 +4,23 @@
 
 use std::path::PathBuf;
 
+/// Every `.toml` under `scenarios/`, the stress tests in `scenarios/stress/`
+/// included.
 fn scenario_files() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("scenarios/ exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
+    fn walk(dir: &std::path::Path, files: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("a readable scenarios folder") {
+            let path = entry.expect("readable entry").path();
+            if path.is_dir() {
+                walk(&path, files);
+            } else if path.extension().is_some_and(|x| x == "toml") {
+                files.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios"), &mut files);
     files.sort();
+    assert!(files.iter().any(|p| p.ends_with("stress/alat_closed_30d.toml")), "stress tests found");
     files
 }
 

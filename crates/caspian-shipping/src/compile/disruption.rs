@@ -55,7 +55,8 @@ fn one(
     check_text(c, &format!("disruption[{i}].notes"), &d.notes, true);
     let target = target(c, s, ids, &k, d);
     let timing = timing(c, &k, d, horizon);
-    let is_vessels = matches!(target, Some(DisruptionTarget::Vessels { .. }));
+    // From the text, so a vessels target with a bad count still counts as one.
+    let is_vessels = d.target.starts_with("vessels.");
     let duration = match &d.duration_days {
         Some(spec) => c.dist(&format!("{k}.duration_days"), spec),
         None if is_vessels => None,
