@@ -111,9 +111,9 @@ named_enum!(
         /// A vessel taken out of service by a disruption is replaced (the
         /// replacement arrives at the fleet's origin).
         VesselReturn => "vessel_return",
-        /// A disruption's backlog is checked for recovery (hourly after an
-        /// episode, until it has recovered).
-        RecoveryCheck => "recovery_check",
+        /// The cargo in the corridor is sampled for the recovery measure
+        /// (hourly, only in scenarios with disruptions).
+        BacklogSample => "backlog_sample",
     }
 );
 

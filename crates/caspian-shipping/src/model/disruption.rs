@@ -25,11 +25,13 @@
 //!
 //! Overlapping episodes on one element multiply their factors.
 //!
-//! **Recovery.** When an episode starts, the cargo in the corridor (see
-//! [`super::corridor`]) of each cargo the target carries is noted. From the
-//! episode's end it is checked every hour; the episode has recovered at the
-//! first check where every such cargo is back within 5% of its level at the
-//! start. `recovery_days.<id>` is the longest recovery among the episodes
+//! **Recovery.** In a scenario with disruptions the cargo in the corridor
+//! (see [`super::corridor`]) is sampled every hour. When an episode starts,
+//! the mean of the samples of the 7 days before is its "level before", for
+//! each cargo the target carries (a mean, because the level swings with
+//! every tanker that loads). The episode has recovered at the first hourly
+//! sample after its end where every such cargo is within 5% of (at most
+//! 1.05 times) its level before. `recovery_days.<id>` is the longest recovery among the episodes
 //! that ended in the window, undefined when one has not recovered by the
 //! horizon (counted in `unrecovered.<id>`).
 
@@ -48,14 +50,19 @@ use crate::trace::VesselPhase as Phase;
 /// Recovery is reached within this share of the level before the episode.
 pub(super) const RECOVERY_TOLERANCE: f64 = 0.05;
 
-/// How often a pending recovery is checked.
-const RECOVERY_CHECK: SimDuration = SimDuration::from_ticks(TICKS_PER_HOUR);
+/// How often the cargo in the corridor is sampled (and pending recoveries
+/// checked).
+const SAMPLE_EVERY: SimDuration = SimDuration::from_ticks(TICKS_PER_HOUR);
+
+/// Samples in the "level before" an episode: its last 7 days.
+const SAMPLES_BEFORE: usize = 7 * 24;
 
 /// One episode's recovery.
 #[derive(Debug, Clone)]
 pub(super) struct Recovery {
-    /// The cargo in the corridor when the episode started.
-    before: [u128; 2],
+    /// The cargo in the corridor before the episode: the mean of the hourly
+    /// samples of the 7 days before its start.
+    before: [f64; 2],
     /// When the episode ended (`None`: not yet, or never before the horizon).
     ended: Option<SimTime>,
     /// The first check at which the backlog was back.
@@ -83,8 +90,8 @@ pub(super) struct Disruptions {
     cargoes: Vec<[bool; 2]>,
     /// Per disruption: one record per started episode.
     pub(super) recoveries: Vec<Vec<Recovery>>,
-    /// Per disruption: whether a recovery check is scheduled.
-    check_due: Vec<bool>,
+    /// The last [`SAMPLES_BEFORE`] hourly samples of the cargo in the corridor.
+    samples: std::collections::VecDeque<[u128; 2]>,
     /// Per fleet: when its route is closed.
     pub(super) route_closures: Vec<Timeline>,
     /// Per outflow: its capacity factor now.
@@ -104,7 +111,7 @@ impl Disruptions {
             ended: vec![0; n],
             cargoes: plan.disruptions.iter().map(|x| cargoes(plan, x.target)).collect(),
             recoveries: vec![Vec::new(); n],
-            check_due: vec![false; n],
+            samples: std::collections::VecDeque::with_capacity(SAMPLES_BEFORE),
             route_closures: vec![Timeline::default(); plan.fleets.len()],
             outflow_factor: vec![1.0; plan.outflows.len()],
         };
@@ -276,12 +283,15 @@ impl World<'_> {
                 at(s, t, Ev::DisruptionEnd(d as u16));
             }
         }
+        if !self.plan.disruptions.is_empty() {
+            at(s, SimTime::ZERO, Ev::BacklogSample);
+        }
     }
 
     pub(super) fn on_disruption_start(&mut self, s: &mut Scheduler<Ev>, d: usize) {
         let k = self.disruptions.started[d];
         self.disruptions.started[d] += 1;
-        let before = self.in_corridor();
+        let before = self.level_before();
         self.disruptions.recoveries[d].push(Recovery { before, ended: None, recovered: None });
         let target = self.plan.disruptions[d].target;
         if let DisruptionTarget::Vessels { fleet, .. } = target {
@@ -311,10 +321,21 @@ impl World<'_> {
         if !matches!(target, DisruptionTarget::Vessels { .. }) {
             self.apply(s, target);
         }
-        if !self.disruptions.check_due[d] {
-            self.disruptions.check_due[d] = true;
-            at(s, now, Ev::RecoveryCheck(d as u16));
+    }
+
+    /// The mean of the samples of the last 7 days (the level now, before
+    /// the first sample).
+    fn level_before(&self) -> [f64; 2] {
+        let samples = &self.disruptions.samples;
+        if samples.is_empty() {
+            return self.in_corridor().map(|x| x as f64);
         }
+        let mut sum = [0.0; 2];
+        for x in samples {
+            sum[0] += x[0] as f64;
+            sum[1] += x[1] as f64;
+        }
+        sum.map(|x| x / samples.len() as f64)
     }
 
     /// Puts the factors of the disruptions on `target` active now into effect.
@@ -440,31 +461,30 @@ impl World<'_> {
         at(s, now, Ev::Arrive(new as u32));
     }
 
-    /// Checks the pending recoveries of disruption `d`; checks again in an
-    /// hour while any is pending.
-    pub(super) fn on_recovery_check(&mut self, s: &mut Scheduler<Ev>, d: usize) {
+    /// Samples the cargo in the corridor and checks every pending recovery
+    /// against it; again in an hour.
+    pub(super) fn on_backlog_sample(&mut self, s: &mut Scheduler<Ev>) {
         let now = s.now();
         let level = self.in_corridor();
-        let cargoes = self.disruptions.cargoes[d];
-        let mut pending = false;
-        for r in &mut self.disruptions.recoveries[d] {
-            if r.ended.is_none() || r.recovered.is_some() {
-                continue;
-            }
-            let back = (0..2).all(|c| {
-                !cargoes[c] || level[c] as f64 <= r.before[c] as f64 * (1.0 + RECOVERY_TOLERANCE)
-            });
-            if back {
-                r.recovered = Some(now);
-            } else {
-                pending = true;
+        let samples = &mut self.disruptions.samples;
+        if samples.len() == SAMPLES_BEFORE {
+            samples.pop_front();
+        }
+        samples.push_back(level);
+        for (d, recoveries) in self.disruptions.recoveries.iter_mut().enumerate() {
+            let cargoes = self.disruptions.cargoes[d];
+            for r in recoveries.iter_mut().filter(|r| r.ended.is_some() && r.recovered.is_none()) {
+                let back = (0..2).all(|c| {
+                    !cargoes[c] || level[c] as f64 <= r.before[c] * (1.0 + RECOVERY_TOLERANCE)
+                });
+                if back {
+                    r.recovered = Some(now);
+                }
             }
         }
-        let next = now.saturating_add(RECOVERY_CHECK);
-        if pending && next <= self.plan.horizon {
-            at(s, next, Ev::RecoveryCheck(d as u16));
-        } else {
-            self.disruptions.check_due[d] = false;
+        let next = now.saturating_add(SAMPLE_EVERY);
+        if next <= self.plan.horizon {
+            at(s, next, Ev::BacklogSample);
         }
     }
 

@@ -216,11 +216,11 @@ impl World<'_> {
                 };
                 (event, (Subject::OpenTraffic { id: o.id.clone() }, self.berths_state(o.port)))
             }
-            Ev::DisruptionStart(d) | Ev::DisruptionEnd(d) | Ev::RecoveryCheck(d) => {
+            Ev::BacklogSample => (TraceEvent::BacklogSample, (Subject::None, TraceState::None)),
+            Ev::DisruptionStart(d) | Ev::DisruptionEnd(d) => {
                 let event = match ev {
                     Ev::DisruptionStart(_) => TraceEvent::DisruptionStart,
-                    Ev::DisruptionEnd(_) => TraceEvent::DisruptionEnd,
-                    _ => TraceEvent::RecoveryCheck,
+                    _ => TraceEvent::DisruptionEnd,
                 };
                 let id = plan.disruptions[d as usize].id.clone();
                 (event, (Subject::Disruption { id }, TraceState::None))

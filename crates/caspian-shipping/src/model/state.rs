@@ -60,8 +60,9 @@ pub(crate) enum Ev {
     DisruptionEnd(u16),
     /// A replacement for this vessel (out of service) enters service.
     VesselReturn(u32),
-    /// A disruption's pending recoveries are checked.
-    RecoveryCheck(u16),
+    /// The cargo in the corridor is sampled (hourly, only in scenarios with
+    /// disruptions) and pending recoveries are checked.
+    BacklogSample,
 }
 
 impl Ev {
@@ -441,7 +442,7 @@ impl Model for World<'_> {
             Ev::DisruptionStart(d) => self.on_disruption_start(s, d as usize),
             Ev::DisruptionEnd(d) => self.on_disruption_end(s, d as usize),
             Ev::VesselReturn(v) => self.on_vessel_return(s, v as usize),
-            Ev::RecoveryCheck(d) => self.on_recovery_check(s, d as usize),
+            Ev::BacklogSample => self.on_backlog_sample(s),
         }
         self.guard_waiting(s, ev);
     }

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Regenerates the stress-test table of docs/resilience.md.
+
+For every scenario in scenarios/stress/ it runs, with the release binary:
+  caspian compare scenarios/baseline.toml STRESS -n N --json ...   (paired effects)
+  caspian run STRESS -n N --target ... --json ...                  (recovery, P(below target))
+and prints the Markdown table. Usage, from the repository root:
+
+  cargo build --release
+  python3 scripts/resilience_table.py [-n 500] [--investments]
+
+With --investments it also measures how much each investment shortens the
+recovery from the 30-day Baku closure and from the lost ferry (paired, under
+common random numbers, with `compare --variant`). Only the standard library
+is used. Figures depend on the replications (-n) and the seed (the
+scenarios' own, 20261123).
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+BIN = os.path.join("target", "release", "caspian")
+BASELINE = "scenarios/baseline.toml"
+STRESS = [
+    "alat_closed_30d",
+    "btc_outage_14d",
+    "btk_outage_21d",
+    "ferry_lost",
+    "corridor_closed_60d",
+    "cpc_outage_surge",
+    "random_outages",
+]
+# P(annual delivered below target): the targets, about 94% and 95% of the
+# baseline's mean annual deliveries (1.70 Mt oil, 22,200 wagons).
+TARGETS = {"oil": 1_600_000, "wagons": 21_000}
+# Investments against a stress test: (name, --set keys).
+INVESTMENTS = [
+    ("tank farm x2", "storage.aktau_tank_farm.capacity=240000"),
+    ("Kuryk yard x2", "storage.kuryk_yard_west.capacity=1600,storage.aktau_yard_west.capacity=1400"),
+    ("extra Kuryk ferry", "fleet.ferries_kuryk_alat.count=4"),
+]
+
+
+def caspian(*args):
+    out = subprocess.run([BIN, *args], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"caspian {' '.join(args)} failed ({out.returncode}):\n{out.stderr}")
+    return out
+
+
+def document(*args):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "out.json")
+        caspian(*args, "--json", path, "-q")
+        with open(path) as f:
+            return json.load(f)
+
+
+def diff(doc, kpi, digits=4, scale=1.0):
+    d = doc["differences"][0]["kpis"].get(kpi)
+    if d is None:
+        return "n/a"
+    m, lo, hi = (d[k] * scale for k in ("mean_diff", "ci95_low", "ci95_high"))
+    return f"{m:+.{digits}f} [{lo:+.{digits}f}, {hi:+.{digits}f}]"
+
+
+def recovery(doc, name):
+    """Mean and P95 of recovery_days over the stress test's disruptions,
+    and the share of replications in which one did not recover."""
+    cells = []
+    n = doc["replications"]
+    for kpi, s in sorted(doc["kpis"].items()):
+        if not kpi.startswith("recovery_days."):
+            continue
+        ident = kpi.split(".", 1)[1]
+        undefined = n - s["n"]
+        mean = "n/a" if s["n"] == 0 else f"{s['mean']:.1f} (P95 {s['p95']:.1f})"
+        cells.append(f"{ident}: {mean}" + (f", {undefined}/{n} not recovered" if undefined else ""))
+    return "; ".join(cells)
+
+
+def below(doc, cargo):
+    for t in doc["targets"]:
+        if t["kpi"] == f"delivered_total.{cargo}":
+            return f"{1 - t['p_meet']:.3f}"
+    return "n/a"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-n", type=int, default=500)
+    ap.add_argument("--investments", action="store_true")
+    a = ap.parse_args()
+    n = str(a.n)
+    targets = [x for c, v in TARGETS.items() for x in ("--target", f"delivered_total.{c}>={v}")]
+    base = document("run", BASELINE, "-n", n, *targets)
+    print(f"Baseline: P(oil < {TARGETS['oil']:,} t) = {below(base, 'oil')}, "
+          f"P(wagons < {TARGETS['wagons']:,}) = {below(base, 'wagons')} ({n} replications)\n")
+    print("| Stress test | Δ service_level.oil | Δ service_level.wagons | Δ diverted_total.wagons "
+          "| Δ backlog_end.wagons | recovery_days (mean, P95) | P(oil < target) | P(wagons < target) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name in STRESS:
+        path = f"scenarios/stress/{name}.toml"
+        cmp = document("compare", BASELINE, path, "-n", n)
+        run = document("run", path, "-n", n, *targets)
+        print(f"| `{name}` | {diff(cmp, 'service_level.oil')} | {diff(cmp, 'service_level.wagons')} "
+              f"| {diff(cmp, 'diverted_total.wagons', 1)} | {diff(cmp, 'backlog_end.wagons', 1)} "
+              f"| {recovery(run, name)} | {below(run, 'oil')} | {below(run, 'wagons')} |")
+    if not a.investments:
+        return
+    print("\n| Stress test | Investment | Δ recovery_days | Δ service_level.wagons | Δ service_level.oil |")
+    print("|---|---|---|---|---|")
+    for name, kpi in [("alat_closed_30d", "recovery_days.alat_closed"),
+                      ("alat_closed_30d", "recovery_days.sangachal_closed"),
+                      ("ferry_lost", "recovery_days.ferry_lost")]:
+        path = f"scenarios/stress/{name}.toml"
+        variants = [x for label, keys in INVESTMENTS
+                    for x in ("--variant", f"{label.replace(' ', '_')}:{keys}")]
+        variants += ["--variant", "standby_charter:disruption.ferry_lost.duration_days.min=7,"
+                     "disruption.ferry_lost.duration_days.mode=7,"
+                     "disruption.ferry_lost.duration_days.max=14"] if name == "ferry_lost" else []
+        doc = document("compare", path, *variants, "-n", n)
+        names = [sc["name"] for sc in doc["scenarios"]]
+        for d in doc["differences"]:
+            print(f"| `{name}` ({kpi.split('.')[1]}) | {names[d['scenario']]} "
+                  f"| {diff({'differences': [d]}, kpi, 2)} "
+                  f"| {diff({'differences': [d]}, 'service_level.wagons')} "
+                  f"| {diff({'differences': [d]}, 'service_level.oil')} |")
+
+
+if __name__ == "__main__":
+    main()
