@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use caspian_engine::{
     EventKey, Model, Resource, RunLimits, Scheduler, SimDuration, SimTime, Simulation, StopReason,
-    Tally, TimeWeighted,
+    Tally, TimeWeighted, WaitId,
 };
 use rand::rngs::ChaCha8Rng;
 
@@ -22,7 +22,6 @@ use crate::streams::{Source, stream};
 use crate::timeline::{self, Timeline};
 use crate::trace::VesselPhase as Phase;
 
-/// Events of the Caspian model. Payloads are indices into the world's tables.
 /// Events of the Caspian model. Payloads are indices into the world's tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Ev {
@@ -53,6 +52,9 @@ pub(crate) enum Ev {
     OpenArrival(u16),
     /// An open-traffic vessel leaves its berth.
     OpenDepart(u16),
+    /// The patience of inflow `i`'s arrival waiting at the gate under this
+    /// id runs out: diverted if it is still waiting (see `landside`).
+    GatePatience(u16, WaitId),
 }
 
 /// Who holds or waits for a berth.
@@ -127,8 +129,11 @@ pub(super) struct Counters {
     pub(super) detentions: u64,
     pub(super) vessels_lost: u64,
     pub(super) cargo_lost: [u128; 2],
-    /// Units that arrived per inflow (admitted, waiting at the gate or shut in).
+    /// Units that arrived per inflow (admitted, waiting at the gate, shut
+    /// in or diverted).
     pub(super) demand: Vec<u128>,
+    /// Units per inflow that left the gate when their patience ran out.
+    pub(super) diverted: Vec<u128>,
     /// Units of each cargo in the corridor when the window opened (time 0,
     /// or the end of warm-up): see [`super::corridor`].
     pub(super) in_corridor_at_start: [u128; 2],
@@ -289,6 +294,7 @@ impl<'a> World<'a> {
                 forwarded: vec![0; plan.outflows.len()],
                 shut_in: vec![0; plan.inflows.len()],
                 demand: vec![0; plan.inflows.len()],
+                diverted: vec![0; plan.inflows.len()],
                 voyages: vec![0; n_fleets],
                 ..Counters::default()
             },
@@ -364,6 +370,7 @@ impl Model for World<'_> {
             Ev::ConvoyGo(p) => self.launch_convoy(s, p as usize),
             Ev::OpenArrival(i) => self.on_open_arrival(s, i as usize),
             Ev::OpenDepart(i) => self.on_open_depart(s, i as usize),
+            Ev::GatePatience(i, id) => self.on_gate_patience(s, i as usize, id),
         }
         self.guard_waiting(s, ev);
     }
