@@ -1,6 +1,7 @@
 //! Landside storage and flows: cargo arriving from the hinterland (inflows,
-//! with their gate), leaving to it (outflows), and settling a storage after
-//! it changes (admitting trains, then serving waiting vessels).
+//! with their gate and their policy when the storage is full: wait, spill,
+//! or divert after a patience), leaving to it (outflows), and settling a
+//! storage after it changes (admitting trains, then serving waiting vessels).
 
 use caspian_engine::{Scheduler, SimDuration, SimTime, Wait, WaitId};
 
