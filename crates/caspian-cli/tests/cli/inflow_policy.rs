@@ -13,9 +13,8 @@ const TRAINS: &str = "westbound_trains_kuryk";
 /// A derived file of the embedded baseline that sets `lines` on the
 /// westbound Kuryk trains.
 fn write_variant(dir: &Path, name: &str, lines: &str) {
-    let text = format!(
-        "[scenario]\nextends = \"baseline\"\n\n[[inflow]]\nid = \"{TRAINS}\"\n{lines}\n"
-    );
+    let text =
+        format!("[scenario]\nextends = \"baseline\"\n\n[[inflow]]\nid = \"{TRAINS}\"\n{lines}\n");
     std::fs::write(dir.join(name), text).unwrap();
 }
 
