@@ -1223,3 +1223,48 @@ fn peak_backlog_restarts_at_the_end_of_warm_up() {
     assert_eq!(kpi(&out, "peak_backlog.a_farm"), 900.0);
     assert_eq!(kpi(&out, "peak_backlog.b_farm"), 1_000.0, "b got the cargo at 36 h");
 }
+
+#[test]
+fn a_diverted_arrival_lets_the_line_behind_it_move() {
+    // The origin farm holds 850 of 1,000 t and the tanker takes nothing
+    // before 25 h (horizon 16 h). A 500-t parcel (patience 5 h) arrives at
+    // 10 h and waits (150 t free); a 100-t parcel (no patience) arrives at
+    // 12 h and would fit, but waits behind it (FIFO). At 15 h the big one
+    // is diverted and the small one enters at once, after 3 h. Peak backlog
+    // at 12 h: 850 + 500 + 100.
+    let mut text = BASE.to_string();
+    for (tag, value) in [
+        ("a_farm.capacity", "1000"),
+        ("a_farm.initial", "850"),
+        ("fleet.overhead", r#"{ dist = "constant", value = 25.0 }"#),
+    ] {
+        text = set(&text, tag, value);
+    }
+    let text = horizon_h(&text, 16.0)
+        + r#"
+[[inflow]]
+id = "big"
+into = "a_farm"
+arrivals_per_year = 876.0
+size = { dist = "constant", value = 500.0 }
+pattern = "regular"
+when_full = "divert"
+patience_h = 5.0
+
+[[inflow]]
+id = "small"
+into = "a_farm"
+arrivals_per_year = 730.0
+size = { dist = "constant", value = 100.0 }
+pattern = "regular"
+"#;
+    let out = run(&load(&text), 1, 0);
+    assert_eq!(kpi(&out, "diverted.big"), 500.0);
+    assert_eq!(kpi(&out, "diverted.small"), 0.0);
+    assert_eq!(kpi(&out, "diverted_total.oil"), 500.0);
+    assert_eq!(kpi(&out, "gate_wait_h.big"), 5.0);
+    assert_eq!(kpi(&out, "gate_wait_h.small"), 3.0);
+    assert_eq!(kpi(&out, "peak_backlog.a_farm"), 1_450.0);
+    assert_eq!(kpi(&out, "storage_max.a_farm"), 950.0);
+    assert_eq!(kpi(&out, "backlog_end.oil"), 950.0);
+}
