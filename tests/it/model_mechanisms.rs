@@ -1110,3 +1110,161 @@ fn trains_still_at_a_full_gate_count_with_their_wait_so_far() {
     let out = run(&load(&text), 1, 0);
     assert_close(kpi(&out, "gate_wait_h.feed"), 7.0, "gate wait in progress");
 }
+
+// ----- inflow policy when full: wait, spill, divert; peak backlog ----------------
+
+/// `gate_scenario`'s run (origin farm full, 1,000 of 1,000 t, until the
+/// tanker empties it at 25 h; 100-t parcels at 10, 20, ..., 90 h; horizon
+/// 95 h) with the inflow's policy lines `policy` and warm-up `warmup_days`.
+fn policy_run(policy: &str, warmup_days: &str) -> Replication {
+    let mut text = BASE.to_string();
+    for (tag, value) in [
+        ("a_farm.capacity", "1000"),
+        ("a_farm.initial", "1000"),
+        ("fleet.overhead", r#"{ dist = "constant", value = 25.0 }"#),
+        ("warmup", warmup_days),
+    ] {
+        text = set(&text, tag, value);
+    }
+    let text = horizon_h(&text, 95.0)
+        + &FEED.replace("pattern = \"regular\"", &format!("pattern = \"regular\"\n{policy}"));
+    let out = run(&load(&text), 1, 0);
+    // Every parcel of the window is admitted, diverted or still at the gate
+    // (here none is shut in and the gate is empty at 95 h).
+    assert_eq!(kpi(&out, "demand.feed"), 900.0 - 100.0 * (warmup_count(warmup_days)) as f64);
+    assert_eq!(kpi(&out, "diverted_total.oil"), kpi(&out, "diverted.feed"));
+    out
+}
+
+/// Both runs give bit-identical KPIs (NaN included).
+#[track_caller]
+fn assert_same_kpis(a: &Replication, b: &Replication, what: &str) {
+    let bits = |r: &Replication| -> Vec<(String, u64)> {
+        r.kpis.iter().map(|(n, v)| (n.to_string(), v.to_bits())).collect()
+    };
+    assert_eq!(bits(a), bits(b), "{what}");
+}
+
+/// Parcels (10, 20, ... h) that arrive before a warm-up of `days`.
+fn warmup_count(days: &str) -> u64 {
+    count_in(10.0, 10.0, 0.0, days.parse::<f64>().unwrap() * 24.0)
+}
+
+#[test]
+fn divert_without_patience_turns_away_arrivals_that_would_wait() {
+    let out = policy_run(r#"when_full = "divert""#, "0.0");
+    // The parcels of 10 and 20 h find the farm full and leave at once
+    // (waits 0 and 0); 30..90 enter at once. Mean gate wait 0 over the 9
+    // arrivals; they never joined the line, so the peak backlog is the full
+    // farm, 1,000 t.
+    assert_eq!(kpi(&out, "diverted.feed"), 200.0);
+    assert_eq!(kpi(&out, "gate_wait_h.feed"), 0.0);
+    assert_eq!(kpi(&out, "shut_in.feed"), 0.0);
+    assert_eq!(kpi(&out, "peak_backlog.a_farm"), 1_000.0);
+    assert_eq!(kpi(&out, "delivered_total.oil"), 1_000.0);
+}
+
+#[test]
+fn divert_after_patience_times_out_the_oldest_arrival_first() {
+    let out = policy_run("when_full = \"divert\"\npatience_h = 12.0", "0.0");
+    // 10 h waits; 20 h waits behind it. At 10 + 12 = 22 h the first leaves
+    // (wait 12 h, exactly its patience); at 25 h the tanker empties the farm
+    // and the second enters (wait 5 h), before its patience (32 h) runs
+    // out. Mean over 9 arrivals: (12 + 5) / 9 h. Peak backlog at 20 h: the
+    // full farm and two parcels at its gate, 1,200 t.
+    assert_eq!(kpi(&out, "diverted.feed"), 100.0);
+    assert_close(kpi(&out, "gate_wait_h.feed"), 17.0 / 9.0, "gate wait");
+    assert_eq!(kpi(&out, "peak_backlog.a_farm"), 1_200.0);
+    assert_eq!(kpi(&out, "storage_max.a_farm"), 1_000.0);
+
+    let short = policy_run("when_full = \"divert\"\npatience_h = 4.0", "0.0");
+    // Both leave before 25 h (at 14 and 24 h), each after 4 h: (4 + 4) / 9.
+    assert_eq!(kpi(&short, "diverted.feed"), 200.0);
+    assert_close(kpi(&short, "gate_wait_h.feed"), 8.0 / 9.0, "gate wait");
+    assert_eq!(kpi(&short, "peak_backlog.a_farm"), 1_100.0);
+}
+
+#[test]
+fn wait_with_patience_diverts_like_divert_and_without_it_never_does() {
+    let patient = policy_run("when_full = \"wait\"\npatience_h = 12.0", "0.0");
+    let divert = policy_run("when_full = \"divert\"\npatience_h = 12.0", "0.0");
+    assert_same_kpis(&patient, &divert, "the same policy once a patience is given");
+    // Without a patience: today's gate (`full_origin_farm_makes_trains_wait_...`),
+    // written either way, nothing diverted; both parcels wait, peak 1,200 t.
+    let wait = policy_run(r#"when_full = "wait""#, "0.0");
+    let old = policy_run("spill_when_full = false", "0.0");
+    let default = policy_run("", "0.0");
+    assert_same_kpis(&wait, &old, "spill_when_full = false is wait");
+    assert_same_kpis(&wait, &default, "wait is the default");
+    assert_eq!(kpi(&wait, "diverted.feed"), 0.0);
+    assert_close(kpi(&wait, "gate_wait_h.feed"), 20.0 / 9.0, "gate wait");
+    assert_eq!(kpi(&wait, "peak_backlog.a_farm"), 1_200.0);
+}
+
+#[test]
+fn spill_is_the_old_spill_when_full() {
+    let spill = policy_run(r#"when_full = "spill""#, "0.0");
+    let old = policy_run("spill_when_full = true", "0.0");
+    assert_same_kpis(&spill, &old, "spill_when_full = true is spill");
+    // `full_origin_farm_spills_when_spilling`: 200 t shut in, nothing diverted,
+    // nothing ever waits, so the peak backlog is the full farm.
+    assert_eq!(kpi(&spill, "shut_in.feed"), 200.0);
+    assert_eq!(kpi(&spill, "diverted.feed"), 0.0);
+    assert_eq!(kpi(&spill, "peak_backlog.a_farm"), 1_000.0);
+}
+
+#[test]
+fn peak_backlog_restarts_at_the_end_of_warm_up() {
+    let out = policy_run(r#"when_full = "wait""#, "2.0");
+    // At 48 h the farm holds 400 t (200 t from the gate at 25 h, then the
+    // parcels of 30 and 40 h; the tanker left with the first 1,000 t and is
+    // not back at the berth before 97 h) and nobody waits: the peak restarts
+    // at 400 and ends at 900 t (parcels 50..90), below the 1,200 t of 20 h.
+    assert_eq!(kpi(&out, "peak_backlog.a_farm"), 900.0);
+    assert_eq!(kpi(&out, "peak_backlog.b_farm"), 1_000.0, "b got the cargo at 36 h");
+}
+
+#[test]
+fn a_diverted_arrival_lets_the_line_behind_it_move() {
+    // The origin farm holds 850 of 1,000 t and the tanker takes nothing
+    // before 25 h (horizon 16 h). A 500-t parcel (patience 5 h) arrives at
+    // 10 h and waits (150 t free); a 100-t parcel (no patience) arrives at
+    // 12 h and would fit, but waits behind it (FIFO). At 15 h the big one
+    // is diverted and the small one enters at once, after 3 h. Peak backlog
+    // at 12 h: 850 + 500 + 100.
+    let mut text = BASE.to_string();
+    for (tag, value) in [
+        ("a_farm.capacity", "1000"),
+        ("a_farm.initial", "850"),
+        ("fleet.overhead", r#"{ dist = "constant", value = 25.0 }"#),
+    ] {
+        text = set(&text, tag, value);
+    }
+    let text = horizon_h(&text, 16.0)
+        + r#"
+[[inflow]]
+id = "big"
+into = "a_farm"
+arrivals_per_year = 876.0
+size = { dist = "constant", value = 500.0 }
+pattern = "regular"
+when_full = "divert"
+patience_h = 5.0
+
+[[inflow]]
+id = "small"
+into = "a_farm"
+arrivals_per_year = 730.0
+size = { dist = "constant", value = 100.0 }
+pattern = "regular"
+"#;
+    let out = run(&load(&text), 1, 0);
+    assert_eq!(kpi(&out, "diverted.big"), 500.0);
+    assert_eq!(kpi(&out, "diverted.small"), 0.0);
+    assert_eq!(kpi(&out, "diverted_total.oil"), 500.0);
+    assert_eq!(kpi(&out, "gate_wait_h.big"), 5.0);
+    assert_eq!(kpi(&out, "gate_wait_h.small"), 3.0);
+    assert_eq!(kpi(&out, "peak_backlog.a_farm"), 1_450.0);
+    assert_eq!(kpi(&out, "storage_max.a_farm"), 950.0);
+    assert_eq!(kpi(&out, "backlog_end.oil"), 950.0);
+}

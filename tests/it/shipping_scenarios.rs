@@ -4,11 +4,10 @@
 
 use std::path::PathBuf;
 
-/// Every `.toml` under `scenarios/`, the stress tests in `scenarios/stress/`
-/// included.
+/// Every `.toml` under `scenarios/`, subfolders (e.g. `scenarios/stress/`) included.
 fn scenario_files() -> Vec<PathBuf> {
     fn walk(dir: &std::path::Path, files: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).expect("a readable scenarios folder") {
+        for entry in std::fs::read_dir(dir).expect("scenarios/ is readable") {
             let path = entry.expect("readable entry").path();
             if path.is_dir() {
                 walk(&path, files);
@@ -182,56 +181,75 @@ fn the_trace_shows_corridor_closures_as_the_kpi_counts_them() {
 /// every shipped scenario and every replication: what was in the corridor at
 /// the start (with no warm-up: the initial stock of origin storages, those a
 /// fleet loads from) plus the demand of inflows into origin storages equals
-/// delivered + shut in + lost + still in the corridor at the end. And the
-/// service level is delivered over the first two.
+/// delivered + shut in + diverted + lost + still in the corridor at the
+/// end. And the service level is delivered over the first two. Each
+/// scenario runs as shipped and again with every inflow that waits at its
+/// gate made to divert after a day (so the diverted term is exercised).
 #[test]
-fn demand_is_delivered_shut_in_lost_or_still_in_the_corridor() {
+fn demand_is_delivered_shut_in_diverted_lost_or_still_in_the_corridor() {
+    use caspian_shipping::scenario::WhenFull;
+    let mut diverted_anywhere = 0.0;
     for path in scenario_files() {
         let text = resolved(&path).text;
-        let origin = path.display().to_string();
-        let mut scenario = caspian_shipping::parse(&text, &origin).unwrap();
+        let shipped = path.display().to_string();
+        let mut scenario = caspian_shipping::parse(&text, &shipped).unwrap();
         // With its warm-up, the service level still lies in [0, 1].
         let as_shipped = caspian_shipping::compile(&scenario).unwrap();
         let out = caspian_shipping::simulate(&as_shipped, 7, 0);
         for (name, value) in out.kpis.iter().filter(|(n, _)| n.starts_with("service_level.")) {
-            assert!(value.is_nan() || (0.0..=1.0).contains(&value), "{origin}: {name} = {value}");
+            assert!(value.is_nan() || (0.0..=1.0).contains(&value), "{shipped}: {name} = {value}");
         }
         scenario.scenario.warmup_days = 0.0;
-        let plan = caspian_shipping::compile(&scenario).unwrap();
-        let is_origin = |st: usize| {
-            plan.fleets.iter().any(|f| f.load_from == st || f.return_load_from == Some(st))
-        };
-        for rep in 0..3 {
-            let out = caspian_shipping::simulate(&plan, 7, rep);
-            let kpi = |name: &str| out.kpis.get(name).unwrap_or_else(|| panic!("no KPI {name}"));
-            for cargo in caspian_shipping::scenario::Cargo::ALL {
-                let c = cargo.as_str();
-                let initial: u64 = (plan.storages.iter().enumerate())
-                    .filter(|&(st, s)| s.cargo == cargo && is_origin(st))
-                    .map(|(_, s)| s.initial)
-                    .sum();
-                let inflows: Vec<&str> = (plan.inflows.iter())
-                    .filter(|f| plan.storages[f.into].cargo == cargo && is_origin(f.into))
-                    .map(|f| f.id.as_str())
-                    .collect();
-                let sum = |family: &str| -> f64 {
-                    inflows.iter().map(|id| kpi(&format!("{family}.{id}"))).sum()
-                };
-                let owed = initial as f64 + sum("demand");
-                let fates = kpi(&format!("delivered_total.{c}"))
-                    + sum("shut_in")
-                    + kpi(&format!("cargo_lost.{c}"))
-                    + kpi(&format!("backlog_end.{c}"));
-                assert_eq!(owed, fates, "{origin} replication {rep}, {c}");
-                let service = kpi(&format!("service_level.{c}"));
-                if owed > 0.0 {
-                    let expected = kpi(&format!("delivered_total.{c}")) / owed;
-                    assert_eq!(service, expected, "{origin} replication {rep}, {c}");
-                    assert!((0.0..=1.0).contains(&service));
-                } else {
-                    assert!(service.is_nan());
+        let mut diverting = scenario.clone();
+        for f in &mut diverting.inflows {
+            if f.spill_when_full != Some(true) && f.when_full != Some(WhenFull::Spill) {
+                (f.spill_when_full, f.when_full) = (None, Some(WhenFull::Divert));
+                f.patience_h = Some(24.0);
+            }
+        }
+        for (scenario, variant) in [(scenario, "as shipped"), (diverting, "diverting")] {
+            let origin = format!("{shipped} ({variant})");
+            let plan = caspian_shipping::compile(&scenario).unwrap();
+            let is_origin = |st: usize| {
+                plan.fleets.iter().any(|f| f.load_from == st || f.return_load_from == Some(st))
+            };
+            for rep in 0..3 {
+                let out = caspian_shipping::simulate(&plan, 7, rep);
+                let kpi =
+                    |name: &str| out.kpis.get(name).unwrap_or_else(|| panic!("no KPI {name}"));
+                for cargo in caspian_shipping::scenario::Cargo::ALL {
+                    let c = cargo.as_str();
+                    let initial: u64 = (plan.storages.iter().enumerate())
+                        .filter(|&(st, s)| s.cargo == cargo && is_origin(st))
+                        .map(|(_, s)| s.initial)
+                        .sum();
+                    let inflows: Vec<&str> = (plan.inflows.iter())
+                        .filter(|f| plan.storages[f.into].cargo == cargo && is_origin(f.into))
+                        .map(|f| f.id.as_str())
+                        .collect();
+                    let sum = |family: &str| -> f64 {
+                        inflows.iter().map(|id| kpi(&format!("{family}.{id}"))).sum()
+                    };
+                    let owed = initial as f64 + sum("demand");
+                    assert_eq!(kpi(&format!("diverted_total.{c}")), sum("diverted"), "{origin}");
+                    diverted_anywhere += sum("diverted");
+                    let fates = kpi(&format!("delivered_total.{c}"))
+                        + sum("shut_in")
+                        + kpi(&format!("diverted_total.{c}"))
+                        + kpi(&format!("cargo_lost.{c}"))
+                        + kpi(&format!("backlog_end.{c}"));
+                    assert_eq!(owed, fates, "{origin} replication {rep}, {c}");
+                    let service = kpi(&format!("service_level.{c}"));
+                    if owed > 0.0 {
+                        let expected = kpi(&format!("delivered_total.{c}")) / owed;
+                        assert_eq!(service, expected, "{origin} replication {rep}, {c}");
+                        assert!((0.0..=1.0).contains(&service));
+                    } else {
+                        assert!(service.is_nan());
+                    }
                 }
             }
         }
     }
+    assert!(diverted_anywhere > 0.0, "some shipped scenario diverts when made to");
 }

@@ -67,6 +67,19 @@ pub struct Ready<T> {
     pub waited: SimDuration,
 }
 
+/// A waiting operation withdrawn before it could be carried out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Withdrawn<T> {
+    /// Put or get.
+    pub op: LevelOp,
+    /// The amount it asked for.
+    pub amount: u64,
+    /// The payload given with the request.
+    pub tag: T,
+    /// How long it waited.
+    pub waited: SimDuration,
+}
+
 #[derive(Debug)]
 struct Pending<T> {
     id: WaitId,
@@ -97,6 +110,10 @@ pub struct Level<T> {
     ready: VecDeque<Ready<T>>,
     next_id: u64,
     level_stats: TimeWeighted,
+    /// Sum of the amounts of the waiting puts.
+    put_backlog: u64,
+    /// Highest `level + put_backlog` since the last reset.
+    peak_backlog: u64,
 }
 
 impl<T> Level<T> {
@@ -117,6 +134,8 @@ impl<T> Level<T> {
             ready: VecDeque::new(),
             next_id: 0,
             level_stats: TimeWeighted::new(now, initial as f64),
+            put_backlog: 0,
+            peak_backlog: initial,
         })
     }
 
@@ -128,11 +147,14 @@ impl<T> Level<T> {
         self.check_amount(amount)?;
         if self.puts.is_empty() && amount <= self.space() {
             self.set_level(now, self.level + amount);
+            self.note_backlog();
             self.serve_waiting(now);
             return Ok(Wait::Done);
         }
         let id = self.next_wait_id();
         self.puts.push_back(Pending { id, amount, tag, since: now });
+        self.put_backlog += amount;
+        self.note_backlog();
         Ok(Wait::Queued(id))
     }
 
@@ -161,6 +183,7 @@ impl<T> Level<T> {
         let accepted = amount.min(self.space());
         if accepted > 0 {
             self.set_level(now, self.level + accepted);
+            self.note_backlog();
             self.serve_waiting(now);
         }
         accepted
@@ -183,15 +206,29 @@ impl<T> Level<T> {
     /// Cancels a waiting put or get and returns its payload, or `None` if it is not
     /// waiting (already done or withdrawn).
     pub fn withdraw(&mut self, now: SimTime, id: WaitId) -> Option<T> {
-        let pending = if let Some(pos) = self.puts.iter().position(|p| p.id == id) {
-            self.puts.remove(pos)
+        self.withdraw_waiting(now, id).map(|w| w.tag)
+    }
+
+    /// [`withdraw`](Self::withdraw), returning what was withdrawn and how long it
+    /// had waited. The search starts at the head of each line, so withdrawing the
+    /// oldest waiting operation (a FIFO line with one patience) costs O(1).
+    pub fn withdraw_waiting(&mut self, now: SimTime, id: WaitId) -> Option<Withdrawn<T>> {
+        let (op, pending) = if let Some(pos) = self.puts.iter().position(|p| p.id == id) {
+            let p = self.puts.remove(pos)?;
+            self.put_backlog -= p.amount;
+            (LevelOp::Put, p)
         } else {
             let pos = self.gets.iter().position(|p| p.id == id)?;
-            self.gets.remove(pos)
-        }?;
+            (LevelOp::Get, self.gets.remove(pos)?)
+        };
         // The head of a line may have changed, so others may now proceed.
         self.serve_waiting(now);
-        Some(pending.tag)
+        Some(Withdrawn {
+            op,
+            amount: pending.amount,
+            tag: pending.tag,
+            waited: now.saturating_since(pending.since),
+        })
     }
 
     /// The next waiting operation that has been carried out, oldest first.
@@ -242,7 +279,13 @@ impl<T> Level<T> {
 
     /// Total amount that waiting puts want to add.
     pub fn waiting_put_amount(&self) -> u64 {
-        self.puts.iter().map(|p| p.amount).sum()
+        self.put_backlog
+    }
+
+    /// Highest level plus amount of waiting puts (content plus what waits to
+    /// come in) since the last reset, or since creation: tracked at every change.
+    pub fn peak_backlog(&self) -> u64 {
+        self.peak_backlog
     }
 
     /// The operations of one kind waiting now, oldest first, as (when it
@@ -269,6 +312,13 @@ impl<T> Level<T> {
     /// Forgets the level statistics gathered before `now` (end of warm-up).
     pub fn reset_stats(&mut self, now: SimTime) {
         self.level_stats.reset(now);
+        self.peak_backlog = self.level + self.put_backlog;
+    }
+
+    /// Only puts and offers raise `level + put_backlog`: a waiting put that is
+    /// carried out moves its amount from one term to the other.
+    fn note_backlog(&mut self) {
+        self.peak_backlog = self.peak_backlog.max(self.level + self.put_backlog);
     }
 
     fn check_amount(&self, amount: u64) -> Result<(), LevelError> {
@@ -307,6 +357,7 @@ impl<T> Level<T> {
                 && head.amount <= self.space()
                 && let Some(p) = self.puts.pop_front()
             {
+                self.put_backlog -= p.amount;
                 self.set_level(now, self.level + p.amount);
                 self.push_ready(now, LevelOp::Put, p);
                 progressed = true;
@@ -417,6 +468,27 @@ mod tests {
         assert_eq!(l.next_ready().unwrap().tag, 's');
         assert_eq!(l.level(), 10);
         assert_eq!(l.withdraw(h(1), big), None);
+    }
+
+    #[test]
+    fn withdraw_waiting_reports_the_wait_and_peak_backlog_counts_the_gate() {
+        let mut l = Level::new(10, 8, h(0)).unwrap();
+        assert_eq!(l.peak_backlog(), 8);
+        let Wait::Queued(a) = l.put(h(1), 5, 'a').unwrap() else { panic!() };
+        assert_eq!((l.waiting_put_amount(), l.peak_backlog()), (5, 13));
+        let w = l.withdraw_waiting(h(4), a).unwrap();
+        assert_eq!(
+            (w.op, w.amount, w.tag, w.waited),
+            (LevelOp::Put, 5, 'a', SimDuration::from_hours(3))
+        );
+        assert_eq!((l.waiting_put_amount(), l.peak_backlog()), (0, 13), "the peak stays");
+        assert!(matches!(l.put(h(5), 4, 'b').unwrap(), Wait::Queued(_)));
+        l.take_up_to(h(6), 8);
+        assert_eq!((l.level(), l.waiting_put_amount()), (4, 0), "admitted: moved, not added");
+        l.reset_stats(h(6));
+        assert_eq!(l.peak_backlog(), 4, "reset to the value at that instant");
+        l.offer(h(7), 3);
+        assert_eq!(l.peak_backlog(), 7);
     }
 
     #[test]

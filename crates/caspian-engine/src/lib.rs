@@ -79,7 +79,7 @@ mod stats;
 mod time;
 
 pub use heap::{EventHeap, EventKey};
-pub use level::{Level, LevelError, LevelOp, Ready, Wait, WaitId};
+pub use level::{Level, LevelError, LevelOp, Ready, Wait, WaitId, Withdrawn};
 pub use resource::{Granted, Request, Resource, TicketId};
 pub use scheduler::{ScheduleError, Scheduler};
 pub use simulation::{Model, Observer, RunLimits, RunOutcome, Simulation, StopReason};

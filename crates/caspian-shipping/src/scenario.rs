@@ -311,10 +311,31 @@ pub struct Inflow {
     /// Relative rate in each calendar month (normalised to average 1).
     #[serde(default = "flat_season", deserialize_with = "twelve_months")]
     pub seasonal: [f64; 12],
-    /// When the storage is full: oil parcels spill (counted as shut in) if
-    /// true; trains wait at the gate if false.
-    #[serde(default)]
-    pub spill_when_full: bool,
+    /// The old spelling of [`when_full`](Self::when_full): `true` is
+    /// `spill`, `false` is `wait`. Giving both is an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spill_when_full: Option<bool>,
+    /// What an arrival does when the storage cannot take it (default `wait`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when_full: Option<WhenFull>,
+    /// Hours an arrival waits at the gate before it is diverted (`wait`:
+    /// none by default; `divert`: 0 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patience_h: Option<f64>,
+}
+
+/// An inflow's policy when its storage cannot take an arrival.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenFull {
+    /// The whole arrival waits at the gate, in FIFO order, until it fits
+    /// (or until its patience runs out: then it is diverted).
+    Wait,
+    /// What fits now is admitted; the rest is shut in at once.
+    Spill,
+    /// The arrival waits at the gate up to its patience (default 0), then
+    /// leaves the corridor: counted as diverted, never delivered.
+    Divert,
 }
 
 fn default_pattern() -> ArrivalPattern {

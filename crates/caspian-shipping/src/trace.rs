@@ -100,6 +100,9 @@ named_enum!(
         OpenArrival => "open_arrival",
         /// An open-traffic vessel leaves its berth.
         OpenDepart => "open_depart",
+        /// The patience of an arrival at a storage gate runs out: it is
+        /// diverted if it is still waiting.
+        GatePatience => "gate_patience",
         /// The corridor closes: no crossing may start.
         CorridorClose => "corridor_close",
         /// The corridor reopens.

@@ -11,6 +11,7 @@ mod determinism;
 mod exit_codes;
 mod extreme_values;
 mod files;
+mod inflow_policy;
 mod interrupts;
 mod kpis;
 mod limits;

@@ -7,7 +7,7 @@ use caspian_engine::SimDuration;
 
 use super::check::{Checker, MAX_AMOUNT, index_ids, lookup, zero_dist};
 use super::plan::{FleetPlan, InflowPlan, OutflowPlan, StoragePlan};
-use crate::scenario::Scenario;
+use crate::scenario::{Inflow, Scenario, WhenFull};
 
 /// `[[storage]]`: port, capacity and initial content.
 pub(super) fn storages<'a>(
@@ -77,6 +77,7 @@ pub(super) fn inflows(
         if season_ok && season_sum <= 0.0 {
             c.err(format!("{k}.seasonal"), "at least one month must have a positive weight");
         }
+        let (when_full, patience) = when_full(c, &k, f);
         let mean_weight = if season_sum > 0.0 { season_sum / 12.0 } else { 1.0 };
         let per_hour = f.arrivals_per_year / (365.0 * 24.0);
         let rate_per_h = f.seasonal.map(|w| per_hour * w / mean_weight);
@@ -86,10 +87,48 @@ pub(super) fn inflows(
             rate_per_h,
             size: size.unwrap_or_else(zero_dist),
             pattern: f.pattern,
-            spill_when_full: f.spill_when_full,
+            when_full,
+            patience,
         });
     }
     inflows
+}
+
+/// Longest `patience_h` accepted: ten years.
+const MAX_PATIENCE_H: f64 = 24.0 * 3650.0;
+
+/// An inflow's policy when its storage is full (`when_full`, or the old
+/// `spill_when_full`, never both) and its patience. The format's default is
+/// `wait`: cargo is never dropped unless the scenario says so.
+fn when_full(c: &mut Checker, k: &str, f: &Inflow) -> (WhenFull, Option<SimDuration>) {
+    let policy = match (f.when_full, f.spill_when_full) {
+        (Some(_), Some(_)) => {
+            c.err(
+                format!("{k}.when_full"),
+                format!(
+                    "give either {k}.when_full or its old spelling {k}.spill_when_full, not both"
+                ),
+            );
+            WhenFull::Wait
+        }
+        (Some(w), None) => w,
+        (None, Some(true)) => WhenFull::Spill,
+        (None, Some(false) | None) => WhenFull::Wait,
+    };
+    let key = format!("{k}.patience_h");
+    let patience = match f.patience_h {
+        Some(_) if policy == WhenFull::Spill => {
+            c.err(key, "a spilling inflow never waits at the gate, so it has no patience: remove patience_h or choose when_full = \"wait\" or \"divert\"");
+            None
+        }
+        Some(h) => c
+            .range(&key, h, 0.0, MAX_PATIENCE_H)
+            .then(|| SimDuration::try_from_hours_f64(h).ok())
+            .flatten(),
+        None if policy == WhenFull::Divert => Some(SimDuration::ZERO),
+        None => None,
+    };
+    (policy, patience)
 }
 
 /// The shortest outflow draw interval accepted: one minute.

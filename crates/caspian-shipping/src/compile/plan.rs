@@ -7,7 +7,7 @@ use caspian_engine::{SimDuration, SimTime};
 
 use crate::dist::Dist;
 use crate::kpi::KpiLayout;
-use crate::scenario::{ArrivalPattern, BerthClass, Cargo, Scenario};
+use crate::scenario::{ArrivalPattern, BerthClass, Cargo, Scenario, WhenFull};
 
 /// A storage with its references resolved.
 #[derive(Debug, Clone)]
@@ -37,8 +37,11 @@ pub struct InflowPlan {
     pub size: Dist,
     /// Poisson or regular.
     pub pattern: ArrivalPattern,
-    /// Spill (shut in) when full instead of waiting at the gate.
-    pub spill_when_full: bool,
+    /// What an arrival does when the storage cannot take it.
+    pub when_full: WhenFull,
+    /// How long an arrival waits at the gate before it is diverted (`None`:
+    /// for ever; always `Some` for `divert`, unused for `spill`).
+    pub patience: Option<SimDuration>,
 }
 
 /// An outflow with its references resolved.

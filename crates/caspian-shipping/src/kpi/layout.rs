@@ -22,6 +22,8 @@ pub(crate) enum Quantity {
     StorageMean(usize),
     /// `storage_max.<storage>`.
     StorageMax(usize),
+    /// `peak_backlog.<storage>`.
+    PeakBacklog(usize),
     /// `delivered_total.<cargo>`.
     DeliveredTotal(Cargo),
     /// `transit_h.<cargo>.mean`.
@@ -34,12 +36,16 @@ pub(crate) enum Quantity {
     ServiceLevel(Cargo),
     /// `backlog_end.<cargo>`.
     BacklogEnd(Cargo),
+    /// `diverted_total.<cargo>`.
+    DivertedTotal(Cargo),
     /// `demand.<inflow>`.
     Demand(usize),
     /// `forwarded.<outflow>`.
     Forwarded(usize),
     /// `shut_in.<inflow>`.
     ShutIn(usize),
+    /// `diverted.<inflow>`.
+    Diverted(usize),
     /// `gate_wait_h.<inflow>`.
     GateWait(usize),
     /// `anchorage_wait_h.<port>.<class>` (port, class index).
@@ -161,6 +167,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
         k.push((format!("delivered.{}", p.id), Q::Delivered(st)));
         k.push((format!("storage_mean.{}", p.id), Q::StorageMean(st)));
         k.push((format!("storage_max.{}", p.id), Q::StorageMax(st)));
+        k.push((format!("peak_backlog.{}", p.id), Q::PeakBacklog(st)));
     }
     for cargo in Cargo::ALL {
         let c = cargo.as_str();
@@ -170,6 +177,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
         k.push((format!("cargo_lost.{c}"), Q::CargoLost(cargo)));
         k.push((format!("service_level.{c}"), Q::ServiceLevel(cargo)));
         k.push((format!("backlog_end.{c}"), Q::BacklogEnd(cargo)));
+        k.push((format!("diverted_total.{c}"), Q::DivertedTotal(cargo)));
     }
     for (j, o) in plan.outflows.iter().enumerate() {
         k.push((format!("forwarded.{}", o.id), Q::Forwarded(j)));
@@ -177,7 +185,8 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
     for (i, f) in plan.inflows.iter().enumerate() {
         k.push((format!("shut_in.{}", f.id), Q::ShutIn(i)));
         k.push((format!("demand.{}", f.id), Q::Demand(i)));
-        if !f.spill_when_full {
+        k.push((format!("diverted.{}", f.id), Q::Diverted(i)));
+        if f.when_full != crate::scenario::WhenFull::Spill {
             k.push((format!("gate_wait_h.{}", f.id), Q::GateWait(i)));
         }
     }

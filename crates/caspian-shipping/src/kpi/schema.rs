@@ -215,6 +215,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         "highest content of <storage>",
     ),
     family(
+        "peak_backlog.<storage>",
+        Unit::CargoUnit,
+        Amount,
+        Lower,
+        "highest content plus arrivals waiting at the gate",
+        "peak backlog at <storage>",
+    ),
+    family(
         "delivered_total.<cargo>",
         Unit::CargoUnit,
         Amount,
@@ -263,6 +271,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         "<cargo> in the corridor at the end",
     ),
     family(
+        "diverted_total.<cargo>",
+        Unit::CargoUnit,
+        Amount,
+        Lower,
+        "units of this cargo diverted at origin gates (lost to the corridor)",
+        "<cargo> diverted",
+    ),
+    family(
         "forwarded.<outflow>",
         Unit::CargoUnit,
         Amount,
@@ -275,7 +291,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::CargoUnit,
         Amount,
         Neither,
-        "units that arrived: admitted, waiting at the gate or shut in",
+        "units that arrived: admitted, waiting at the gate, shut in or diverted",
         "demand of <inflow>",
     ),
     family(
@@ -285,6 +301,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         Lower,
         "units of arrivals refused for want of storage space",
         "shut in from <inflow>",
+    ),
+    family(
+        "diverted.<inflow>",
+        Unit::CargoUnit,
+        Amount,
+        Lower,
+        "units of arrivals that left the gate when their patience ran out",
+        "diverted from <inflow>",
     ),
     family(
         "gate_wait_h.<inflow>",

@@ -40,6 +40,8 @@ pub(super) struct Closing {
     pub(super) in_corridor: [u128; 2],
     /// Units of each cargo demanded over the window by inflows into origins.
     pub(super) demand: [u128; 2],
+    /// Units of each cargo diverted over the window by inflows into origins.
+    pub(super) diverted: [u128; 2],
 }
 
 impl World<'_> {
@@ -91,7 +93,8 @@ impl World<'_> {
             gate_wait_h,
             anchorage_wait_h,
             in_corridor: self.in_corridor(),
-            demand: self.corridor_demand(),
+            demand: self.corridor_sum(&self.counters.demand),
+            diverted: self.corridor_sum(&self.counters.diverted),
         }
     }
 }

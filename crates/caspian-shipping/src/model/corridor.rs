@@ -2,17 +2,19 @@
 //!
 //! Cargo is *in the corridor* from the moment it arrives at the gate of an
 //! *origin* storage (one that some fleet loads from) until a vessel
-//! discharges it into a storage (delivered), it is lost with its vessel, or
-//! it is refused at the gate (shut in). At any instant it is the content of
+//! discharges it into a storage (delivered), it is lost with its vessel, it
+//! is refused at the gate (shut in), or it gives up waiting at the gate and
+//! leaves for another route (diverted). At any instant it is the content of
 //! the origin storages, the cargo aboard vessels and the arrivals waiting at
 //! origin gates. Over a window, for each cargo:
 //!
 //! ```text
-//! in corridor at start + demand = delivered + shut in + lost + in corridor at end
+//! in corridor at start + demand = delivered + shut in + diverted + lost + in corridor at end
 //! ```
 //!
-//! (demand of inflows into origin storages; a test checks it on every
-//! shipped scenario). `backlog_end.<cargo>` is the last term and
+//! (demand, shut in and diverted of inflows into origin storages; a test
+//! checks it on every shipped scenario). `backlog_end.<cargo>` is the last
+//! term, `diverted_total.<cargo>` the diverted one, and
 //! `service_level.<cargo>` is delivered over the first two.
 
 use caspian_engine::LevelOp;
@@ -50,13 +52,13 @@ impl World<'_> {
         units
     }
 
-    /// Units of each cargo demanded over the window so far by inflows into
-    /// origin storages.
-    pub(super) fn corridor_demand(&self) -> [u128; 2] {
+    /// A per-inflow counter (demand, diverted) summed per cargo over the
+    /// inflows into origin storages.
+    pub(super) fn corridor_sum(&self, per_inflow: &[u128]) -> [u128; 2] {
         let mut units = [0u128; 2];
         let origin = origin_storages(self.plan);
         for (i, f) in self.plan.inflows.iter().enumerate().filter(|(_, f)| origin[f.into]) {
-            units[cargo_idx(self.plan.storages[f.into].cargo)] += self.counters.demand[i];
+            units[cargo_idx(self.plan.storages[f.into].cargo)] += per_inflow[i];
         }
         units
     }

@@ -1,13 +1,14 @@
 //! Landside storage and flows: cargo arriving from the hinterland (inflows,
-//! with their gate), leaving to it (outflows), and settling a storage after
-//! it changes (admitting trains, then serving waiting vessels).
+//! with their gate and their policy when the storage is full: wait, spill,
+//! or divert after a patience), leaving to it (outflows), and settling a
+//! storage after it changes (admitting trains, then serving waiting vessels).
 
-use caspian_engine::{Scheduler, SimDuration, SimTime};
+use caspian_engine::{Scheduler, SimDuration, SimTime, Wait, WaitId};
 
 use super::state::{Ev, World};
 use super::store::{Cohort, drop_cohorts, push_cohort};
 use super::{at, cargo_idx, hours};
-use crate::scenario::ArrivalPattern;
+use crate::scenario::{ArrivalPattern, WhenFull};
 use crate::timeline;
 
 impl World<'_> {
@@ -81,25 +82,62 @@ impl World<'_> {
         let st = f.into;
         let cargo = cargo_idx(self.plan.storages[st].cargo);
         let store = &mut self.stores[st];
-        if f.spill_when_full {
+        if f.when_full == WhenFull::Spill {
             let accepted = store.level.offer(now, size);
             if accepted > 0 {
                 push_cohort(&mut store.cohorts, Cohort { arrived: now, amount: accepted });
                 self.ledger[cargo].entered += u128::from(accepted);
             }
             self.counters.shut_in[i] += u128::from(size - accepted);
+        } else if f.patience == Some(SimDuration::ZERO)
+            && (store.level.waiting_puts() > 0 || size > store.level.space())
+        {
+            // No patience: an arrival that would have to wait leaves at
+            // once, without ever joining the line.
+            self.divert(i, size, SimDuration::ZERO);
         } else {
             match store.level.put(now, size, i as u32) {
-                Ok(caspian_engine::Wait::Done) => {
+                Ok(Wait::Done) => {
                     push_cohort(&mut store.cohorts, Cohort { arrived: now, amount: size });
                     self.ledger[cargo].entered += u128::from(size);
                     self.gate_wait_h[i].record(0.0);
                 }
-                Ok(caspian_engine::Wait::Queued(_)) => self.backlog += 1,
+                Ok(Wait::Queued(id)) => {
+                    self.backlog += 1;
+                    if let Some(patience) = f.patience {
+                        at(s, now.saturating_add(patience), Ev::GatePatience(i as u16, id));
+                    }
+                }
                 Err(_) => self.counters.shut_in[i] += u128::from(size),
             }
         }
         self.settle(s, st);
+    }
+
+    /// The patience of inflow `i`'s arrival `id` has run out: if it is still
+    /// at the gate (not admitted since) it leaves the corridor, diverted.
+    /// Its line may then move (a smaller arrival behind it may fit).
+    ///
+    /// The event is scheduled for exactly arrival + patience when the
+    /// arrival joins the line, so with one patience per FIFO line the
+    /// oldest arrival times out first. An admission at that very instant
+    /// wins if its event was scheduled earlier (the engine's FIFO tie-break).
+    pub(super) fn on_gate_patience(&mut self, s: &mut Scheduler<Ev>, i: usize, id: WaitId) {
+        let st = self.plan.inflows[i].into;
+        let Some(gone) = self.stores[st].level.withdraw_waiting(s.now(), id) else {
+            return; // admitted before its patience ran out
+        };
+        self.backlog = self.backlog.saturating_sub(1);
+        self.divert(i, gone.amount, gone.waited);
+        self.settle(s, st);
+    }
+
+    /// Counts `amount` units of inflow `i` as diverted after waiting
+    /// `waited` at the gate. The wait counts in `gate_wait_h` like any
+    /// other, so diverting does not make waits look shorter.
+    fn divert(&mut self, i: usize, amount: u64, waited: SimDuration) {
+        self.counters.diverted[i] += u128::from(amount);
+        self.gate_wait_h[i].record(waited.as_hours_f64());
     }
 
     pub(super) fn on_outflow(&mut self, s: &mut Scheduler<Ev>, j: usize) {

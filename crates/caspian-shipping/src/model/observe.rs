@@ -185,10 +185,15 @@ impl World<'_> {
             Ev::EndWarmup => (TraceEvent::EndWarmup, (Subject::None, TraceState::None)),
             Ev::PortClose(p) => (TraceEvent::PortClose, (port(p), self.berths_state(p as usize))),
             Ev::PortOpen(p) => (TraceEvent::PortOpen, (port(p), self.berths_state(p as usize))),
-            Ev::Inflow(i) => {
+            Ev::Inflow(i) | Ev::GatePatience(i, _) => {
                 let f = &plan.inflows[i as usize];
                 let subject = Subject::Inflow { id: f.id.clone() };
-                (TraceEvent::Inflow, (subject, self.storage_state(f.into)))
+                let event = if matches!(ev, Ev::Inflow(_)) {
+                    TraceEvent::Inflow
+                } else {
+                    TraceEvent::GatePatience
+                };
+                (event, (subject, self.storage_state(f.into)))
             }
             Ev::Outflow(j) => {
                 let o = &plan.outflows[j as usize];

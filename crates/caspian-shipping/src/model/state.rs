@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use caspian_engine::{
     EventKey, Model, Resource, RunLimits, Scheduler, SimDuration, SimTime, Simulation, StopReason,
-    Tally, TicketId, TimeWeighted,
+    Tally, TicketId, TimeWeighted, WaitId,
 };
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
@@ -63,6 +63,9 @@ pub(crate) enum Ev {
     /// The cargo in the corridor is sampled (hourly, only in scenarios with
     /// disruptions) and pending recoveries are checked.
     BacklogSample,
+    /// The patience of inflow `i`'s arrival waiting at the gate under this
+    /// id runs out: diverted if it is still waiting (see `landside`).
+    GatePatience(u16, WaitId),
 }
 
 impl Ev {
@@ -179,8 +182,11 @@ pub(super) struct Counters {
     /// Vessels of each fleet taken out of service by disruptions.
     pub(super) vessels_out: Vec<u64>,
     pub(super) cargo_lost: [u128; 2],
-    /// Units that arrived per inflow (admitted, waiting at the gate or shut in).
+    /// Units that arrived per inflow (admitted, waiting at the gate, shut
+    /// in or diverted).
     pub(super) demand: Vec<u128>,
+    /// Units per inflow that left the gate when their patience ran out.
+    pub(super) diverted: Vec<u128>,
     /// Units of each cargo in the corridor when the window opened (time 0,
     /// or the end of warm-up): see [`super::corridor`].
     pub(super) in_corridor_at_start: [u128; 2],
@@ -356,6 +362,7 @@ impl<'a> World<'a> {
                 forwarded: vec![0; plan.outflows.len()],
                 shut_in: vec![0; plan.inflows.len()],
                 demand: vec![0; plan.inflows.len()],
+                diverted: vec![0; plan.inflows.len()],
                 voyages: vec![0; n_fleets],
                 vessels_out: vec![0; n_fleets],
                 ..Counters::default()
@@ -443,6 +450,7 @@ impl Model for World<'_> {
             Ev::DisruptionEnd(d) => self.on_disruption_end(s, d as usize),
             Ev::VesselReturn(v) => self.on_vessel_return(s, v as usize),
             Ev::BacklogSample => self.on_backlog_sample(s),
+            Ev::GatePatience(i, id) => self.on_gate_patience(s, i as usize, id),
         }
         self.guard_waiting(s, ev);
     }

@@ -34,6 +34,7 @@ impl World<'_> {
         c.forwarded.iter_mut().for_each(|x| *x = 0);
         c.shut_in.iter_mut().for_each(|x| *x = 0);
         c.demand.iter_mut().for_each(|x| *x = 0);
+        c.diverted.iter_mut().for_each(|x| *x = 0);
         c.voyages.iter_mut().for_each(|x| *x = 0);
         c.incidents = 0;
         c.detentions = 0;
@@ -101,6 +102,7 @@ impl World<'_> {
             Quantity::Delivered(st) => self.counters.delivered[st] as f64,
             Quantity::StorageMean(st) => self.stores[st].level.mean_level(now),
             Quantity::StorageMax(st) => self.stores[st].level.max_level() as f64,
+            Quantity::PeakBacklog(st) => self.stores[st].level.peak_backlog() as f64,
             Quantity::DeliveredTotal(cargo) => self.delivered_total(cargo) as f64,
             Quantity::TransitMean(cargo) => closing.transit[cargo_idx(cargo)].mean(),
             Quantity::TransitP95(cargo) => closing.transit[cargo_idx(cargo)].quantile(0.95),
@@ -112,9 +114,11 @@ impl World<'_> {
                 if owed == 0 { f64::NAN } else { delivered as f64 / owed as f64 }
             }
             Quantity::BacklogEnd(cargo) => closing.in_corridor[cargo_idx(cargo)] as f64,
+            Quantity::DivertedTotal(cargo) => closing.diverted[cargo_idx(cargo)] as f64,
             Quantity::Demand(i) => self.counters.demand[i] as f64,
             Quantity::Forwarded(j) => self.counters.forwarded[j] as f64,
             Quantity::ShutIn(i) => self.counters.shut_in[i] as f64,
+            Quantity::Diverted(i) => self.counters.diverted[i] as f64,
             Quantity::GateWait(i) => closing.gate_wait_h[i].mean_or(f64::NAN),
             Quantity::AnchorageWait(p, c) => closing.anchorage_wait_h[p][c].mean_or(f64::NAN),
             Quantity::AnchorageQueue(p, c) => berths(p, c).mean_queue_len(now),
