@@ -69,17 +69,19 @@ def diff(doc, kpi, digits=4, scale=1.0):
 
 
 def recovery(doc, name):
-    """Mean and P95 of recovery_days over the stress test's disruptions,
-    and the share of replications in which one did not recover."""
+    """Mean and P95 of recovery_days over the replications where every
+    episode that ended recovered, with how many replications that is, and
+    the episodes that had not recovered by the horizon (unrecovered.<id>)."""
     cells = []
     n = doc["replications"]
-    for kpi, s in sorted(doc["kpis"].items()):
+    kpis = doc["kpis"]
+    for kpi, s in sorted(kpis.items()):
         if not kpi.startswith("recovery_days."):
             continue
         ident = kpi.split(".", 1)[1]
-        undefined = n - s["n"]
-        mean = "n/a" if s["n"] == 0 else f"{s['mean']:.1f} (P95 {s['p95']:.1f})"
-        cells.append(f"{ident}: {mean}" + (f", {undefined}/{n} not recovered" if undefined else ""))
+        stuck = round(kpis.get(f"unrecovered.{ident}", {}).get("mean", 0.0) * n)
+        mean = "none ended" if s["n"] == 0 else f"{s['mean']:.1f} (P95 {s['p95']:.1f}, n {s['n']})"
+        cells.append(f"{ident}: {mean}" + (f", {stuck} not recovered" if stuck else ""))
     return "; ".join(cells)
 
 
