@@ -9,6 +9,7 @@
 
 use crate::compile::CompiledScenario;
 use crate::kpi::schema::{KpiFamily, Unit, family_of, resolved_unit};
+use crate::model::monthly::{month_width, report_months};
 use crate::scenario::{BerthClass, Cargo};
 
 /// A model quantity that one KPI reports. Indices are into the compiled
@@ -66,6 +67,12 @@ pub(crate) enum Quantity {
     VesselsLost,
     /// `corridor_closure_h`.
     CorridorClosure,
+    /// `month_delivered.<cargo>.mNN` (cargo, index of the month in the window).
+    MonthDelivered(Cargo, usize),
+    /// `month_backlog.<cargo>.mNN`.
+    MonthBacklog(Cargo, usize),
+    /// `month_service_level.<cargo>.mNN`.
+    MonthServiceLevel(Cargo, usize),
 }
 
 /// One KPI of a layout.
@@ -195,6 +202,20 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
     k.push(("detentions".to_string(), Q::Detentions));
     k.push(("vessels_lost".to_string(), Q::VesselsLost));
     k.push(("corridor_closure_h".to_string(), Q::CorridorClosure));
+    let months = report_months(plan.warmup, plan.horizon);
+    let width = month_width(plan.horizon);
+    for cargo in Cargo::ALL {
+        let c = cargo.as_str();
+        for (m, month) in months.iter().enumerate() {
+            let n = month.number;
+            k.push((format!("month_delivered.{c}.m{n:0width$}"), Q::MonthDelivered(cargo, m)));
+            k.push((format!("month_backlog.{c}.m{n:0width$}"), Q::MonthBacklog(cargo, m)));
+            k.push((
+                format!("month_service_level.{c}.m{n:0width$}"),
+                Q::MonthServiceLevel(cargo, m),
+            ));
+        }
+    }
     k
 }
 

@@ -19,7 +19,8 @@
 //! - [`stats`]: warm-up reset, KPIs, conservation and saturation;
 //!   [`histogram`] measures transit times; [`censored`] adds the transits
 //!   and waits still in progress when the run ends; [`corridor`] counts
-//!   the cargo still in the corridor (demand, backlog, service level).
+//!   the cargo still in the corridor (demand, backlog, service level);
+//!   [`monthly`] closes the monthly series at each month boundary.
 //! - [`safeguard`]: stops a replication whose waiting line outgrows
 //!   `max_waiting`.
 //! - [`observe`]: what a [`crate::probe::Probe`] sees (samples and trace).
@@ -34,6 +35,7 @@ mod censored;
 mod corridor;
 mod histogram;
 mod landside;
+pub(crate) mod monthly;
 mod observe;
 mod safeguard;
 mod state;

@@ -11,6 +11,7 @@ use caspian_engine::{
 use rand::rngs::ChaCha8Rng;
 
 use super::histogram::WeightedHistogram;
+use super::monthly::Monthly;
 use super::observe::{Watch, Watcher};
 use super::store::{Cohort, Store};
 use super::{at, cargo_idx, hours};
@@ -53,6 +54,8 @@ pub(crate) enum Ev {
     OpenArrival(u16),
     /// An open-traffic vessel leaves its berth.
     OpenDepart(u16),
+    /// A calendar month inside the reported window ends ([`super::monthly`]).
+    MonthEnd,
 }
 
 /// Who holds or waits for a berth.
@@ -174,6 +177,8 @@ pub(super) struct World<'a> {
     pub(super) backlog: usize,
     /// The waiting line that outgrew `max_waiting` and stopped the run.
     pub(super) overflowed: Option<WaitingLine>,
+    /// The monthly series closed so far ([`super::monthly`]).
+    pub(super) monthly: Monthly,
 }
 
 /// Outcome of one replication, before KPIs are named.
@@ -224,6 +229,7 @@ fn replicate<'a, O: Watch<'a>>(
 ) -> Replication {
     let mut world = World::new(plan, seed, replication);
     world.counters.in_corridor_at_start = world.in_corridor();
+    world.monthly.open(world.counters.in_corridor_at_start);
     let mut sched = Scheduler::with_capacity(256);
     world.schedule_initial(&mut sched);
     let mut sim = Simulation::with_scheduler(world, sched);
@@ -299,6 +305,7 @@ impl<'a> World<'a> {
             warmup_done: plan.warmup == SimTime::ZERO,
             backlog: 0,
             overflowed: None,
+            monthly: Monthly::default(),
         }
     }
 
@@ -306,6 +313,9 @@ impl<'a> World<'a> {
         let plan = self.plan;
         if plan.warmup > SimTime::ZERO {
             at(s, plan.warmup, Ev::EndWarmup);
+        }
+        for t in Monthly::boundaries(plan.warmup, plan.horizon) {
+            at(s, t, Ev::MonthEnd);
         }
         for (p, port) in self.ports.iter().enumerate() {
             for &(start, end) in port.closures.intervals() {
@@ -364,6 +374,7 @@ impl Model for World<'_> {
             Ev::ConvoyGo(p) => self.launch_convoy(s, p as usize),
             Ev::OpenArrival(i) => self.on_open_arrival(s, i as usize),
             Ev::OpenDepart(i) => self.on_open_depart(s, i as usize),
+            Ev::MonthEnd => self.on_month_end(),
         }
         self.guard_waiting(s, ev);
     }
