@@ -1,15 +1,17 @@
 //! The report of a comparison: the forest chart of paired differences, the
-//! difference tables and the rankings.
+//! fan chart of each cargo's monthly series (base and policies on the same
+//! axes), the difference tables and the rankings.
 
 use std::fmt::Write as _;
 
 use caspian_montecarlo::document::{CompareDoc, RANKING_HEADER};
 
 use super::page::{
-    Page, headline_cards, patterns, sentences, story_section, target_fact, with_unit,
+    Page, fan_section, headline_cards, patterns, sentences, story_section, target_fact, with_unit,
 };
 use super::{DEFAULT_COMPARE_KPIS, Report, ReportInputs, esc};
 use crate::error::ReportError;
+use crate::fan::fans;
 use crate::forest::{forest, forest_svg};
 use crate::units::fmt_num;
 
@@ -58,6 +60,9 @@ pub(super) fn compare_report(
     let f = forest(d, &patterns(inputs, &DEFAULT_COMPARE_KPIS))?;
     let svg = forest_svg(&f)?;
     page.chart(&svg, &sentences(&f.subtitle()));
+    let tables: Vec<(&str, &caspian_montecarlo::document::KpiTable)> =
+        d.scenarios.iter().map(|s| s.name.as_str()).zip(&d.summaries).collect();
+    fan_section(&mut page, &fans(&tables, d.replications))?;
     if let Some(s) = inputs.trace {
         story_section(&mut page, Some(s), &d.scenarios[0].name)?;
     }
