@@ -62,7 +62,7 @@ pub(super) fn compare_report(
     page.chart(&svg, &sentences(&f.subtitle()));
     let tables: Vec<(&str, &caspian_montecarlo::document::KpiTable)> =
         d.scenarios.iter().map(|s| s.name.as_str()).zip(&d.summaries).collect();
-    fan_section(&mut page, &fans(&tables, d.replications))?;
+    fan_section(&mut page, &fans(&tables, d.replications), inputs)?;
     if let Some(s) = inputs.trace {
         story_section(&mut page, Some(s), &d.scenarios[0].name)?;
     }

@@ -361,8 +361,21 @@ pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
 /// The fan charts of a result ([`crate::fan`]), each followed by its values
 /// in a folded table: one row per month and scenario, the percentiles of
 /// each series, each cell carrying its exact value in `data-v`.
-pub(super) fn fan_section(page: &mut Page, fans: &[crate::fan::Fan]) -> Result<(), ReportError> {
-    for fan in fans {
+///
+/// Like the other charts they follow `--kpi`: with patterns given, only a
+/// cargo with a series KPI that one of them matches gets its fan chart.
+pub(super) fn fan_section(
+    page: &mut Page,
+    fans: &[crate::fan::Fan],
+    inputs: &ReportInputs<'_>,
+) -> Result<(), ReportError> {
+    let wanted = |fan: &&crate::fan::Fan| {
+        inputs.kpis.is_empty()
+            || fan.panels.iter().flat_map(|p| &p.bands).flat_map(|b| &b.points).any(|q| {
+                inputs.kpis.iter().any(|pat| caspian_montecarlo::select::matches(pat, &q.kpi))
+            })
+    };
+    for fan in fans.iter().filter(wanted) {
         let svg = crate::fan::fan_svg(fan)?;
         page.chart(&svg, &fan.describe());
         let _ = writeln!(

@@ -87,7 +87,7 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
              reps.csv` (or use `caspian run --report DIR`, which does both).",
         ),
     }
-    fan_section(&mut page, &fans(&[(d.scenario.as_str(), &d.kpis)], d.replications))?;
+    fan_section(&mut page, &fans(&[(d.scenario.as_str(), &d.kpis)], d.replications), inputs)?;
     story_section(&mut page, inputs.trace, &d.scenario)?;
     page.h2("kpis", "KPIs with 95% confidence intervals");
     let rows: Vec<(String, Vec<String>, bool)> =
