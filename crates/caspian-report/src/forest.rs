@@ -72,6 +72,13 @@ pub fn forest(doc: &CompareDoc, patterns: &[String]) -> Result<Forest, ReportErr
     let names: Vec<String> =
         doc.summaries.first().map_or_else(Vec::new, |s| s.keys().cloned().collect());
     let kpis = charted_kpis(&names, patterns)?;
+    if kpis.is_empty() {
+        return Err(ReportError::Request(format!(
+            "{} selects only monthly series (month_*), which `caspian report` draws as fan \
+             charts, not one chart each; name one exactly to chart it alone",
+            patterns.join(", ")
+        )));
+    }
     let mut facets = Vec::new();
     let mut left_out = Vec::new();
     for k in &kpis {

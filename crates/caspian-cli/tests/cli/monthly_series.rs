@@ -138,5 +138,16 @@ fn a_comparison_draws_every_scenario_on_the_same_fan() {
         }
     }
     assert!(html.contains(&format!("median ({})", names[1])), "the policy's median in the legend");
+    // `--kpi` picks the fan charts: the oil series alone, without the forest.
+    let only = ["report", "cmp.json", "--kpi", "month_backlog.oil.*", "--out", "oil.html"];
+    let err = ok_output(&only, &dir);
+    assert!(String::from_utf8_lossy(&err.stderr).contains("1 chart"));
+    let html = std::fs::read_to_string(dir.join("oil.html")).unwrap();
+    assert_eq!(html.matches("Month by month: oil").count(), 1);
+    assert!(!html.contains("Month by month: wagons") && !html.contains("paired differences from"));
+    // `plot` draws one chart: it says where the series are drawn.
+    let err =
+        crate::common::fails(&["plot", "cmp.json", "--kpi", "month_*", "--out", "x.svg"], &dir, 2);
+    assert!(err.contains("fan"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

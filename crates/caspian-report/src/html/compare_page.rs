@@ -13,6 +13,7 @@ use super::{DEFAULT_COMPARE_KPIS, Report, ReportInputs, esc};
 use crate::error::ReportError;
 use crate::fan::fans;
 use crate::forest::{forest, forest_svg};
+use crate::input::charted_kpis;
 use crate::units::fmt_num;
 
 pub(super) fn compare_report(
@@ -57,9 +58,14 @@ pub(super) fn compare_report(
     page.facts(&facts);
     page.warnings(&d.saturation_notes());
     page.h2("charts", "Charts");
-    let f = forest(d, &patterns(inputs, &DEFAULT_COMPARE_KPIS))?;
-    let svg = forest_svg(&f)?;
-    page.chart(&svg, &sentences(&f.subtitle()));
+    let chosen = patterns(inputs, &DEFAULT_COMPARE_KPIS);
+    let kpi_names = d.summaries.first().map_or_else(Vec::new, |s| s.keys().cloned().collect());
+    // `--kpi 'month_*'` asks for the fan charts alone.
+    if !charted_kpis(&kpi_names, &chosen)?.is_empty() {
+        let f = forest(d, &chosen)?;
+        let svg = forest_svg(&f)?;
+        page.chart(&svg, &sentences(&f.subtitle()));
+    }
     let tables: Vec<(&str, &caspian_montecarlo::document::KpiTable)> =
         d.scenarios.iter().map(|s| s.name.as_str()).zip(&d.summaries).collect();
     fan_section(&mut page, &fans(&tables, d.replications), inputs)?;
