@@ -104,6 +104,9 @@ named_enum!(
         CorridorClose => "corridor_close",
         /// The corridor reopens.
         CorridorOpen => "corridor_open",
+        /// A calendar month of the reported window ends: the monthly series
+        /// close it (no state changes).
+        MonthEnd => "month_end",
     }
 );
 
@@ -305,6 +308,7 @@ impl TraceEntry {
         match &self.state {
             TraceState::None => match self.event {
                 TraceEvent::EndWarmup => "statistics reset".to_string(),
+                TraceEvent::MonthEnd => "month closed for the monthly series".to_string(),
                 TraceEvent::CorridorClose => "no crossing may start (closure episode)".to_string(),
                 TraceEvent::CorridorOpen => "crossings may start again".to_string(),
                 _ => String::new(),

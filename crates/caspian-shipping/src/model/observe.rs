@@ -102,8 +102,8 @@ impl<'a> Observer<World<'a>> for Watcher<'_> {
     }
 
     fn after_event(&mut self, world: &World<'a>, time: SimTime) {
-        if let Some(entry) = self.pending.take().and_then(|ev| world.describe(time, ev)) {
-            self.probe.trace(&entry);
+        if let Some(ev) = self.pending.take() {
+            self.probe.trace(&world.describe(time, ev));
         }
     }
 
@@ -177,15 +177,13 @@ impl World<'_> {
         }
     }
 
-    /// An event as a trace entry, with its subject's state after it fired;
-    /// `None` for [`Ev::MonthEnd`], which only closes the monthly series
-    /// and changes nothing a reader of the trace sees.
-    fn describe(&self, time: SimTime, ev: Ev) -> Option<TraceEntry> {
+    /// An event as a trace entry, with its subject's state after it fired.
+    fn describe(&self, time: SimTime, ev: Ev) -> TraceEntry {
         let plan = self.plan;
         let port = |p: u16| Subject::Port { id: plan.ports[p as usize].id.clone() };
         let (event, (subject, state)) = match ev {
-            Ev::MonthEnd => return None,
             Ev::EndWarmup => (TraceEvent::EndWarmup, (Subject::None, TraceState::None)),
+            Ev::MonthEnd => (TraceEvent::MonthEnd, (Subject::None, TraceState::None)),
             Ev::PortClose(p) => (TraceEvent::PortClose, (port(p), self.berths_state(p as usize))),
             Ev::PortOpen(p) => (TraceEvent::PortOpen, (port(p), self.berths_state(p as usize))),
             Ev::Inflow(i) => {
@@ -220,6 +218,6 @@ impl World<'_> {
                 (event, (Subject::OpenTraffic { id: o.id.clone() }, self.berths_state(o.port)))
             }
         };
-        Some(TraceEntry { time, event, subject, state })
+        TraceEntry { time, event, subject, state }
     }
 }
