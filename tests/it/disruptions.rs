@@ -113,7 +113,10 @@ duration_days = { dist = "constant", value = 5.0 }
     assert_close(kpi(&out, "delivered.b_farm"), 40.0 * 1000.0, "cargoes landed");
     assert_close(kpi(&out, "disruption_h.loss"), 120.0, "out for 5 days");
     // Never replaced: only the 11 cargoes before the loss.
-    let never = run_with(&text, &extra.replace("duration_days = { dist = \"constant\", value = 5.0 }\n", ""));
+    let never = run_with(
+        &text,
+        &extra.replace("duration_days = { dist = \"constant\", value = 5.0 }\n", ""),
+    );
     assert_close(kpi(&never, "delivered.b_farm"), 11.0 * 1000.0, "no replacement");
     assert_close(kpi(&never, "voyages.t"), 22.0, "no departures after the loss");
 }
@@ -225,8 +228,11 @@ storm_duration_h = { dist = "constant", value = 6.0 }
 /// Puts both ports of `BASE` in the sea area `sea`, `b` with the keys
 /// `STORM_B` stands for.
 fn edit_ports(base: &str) -> String {
-    base.replacen("id = \"a\"\n", "id = \"a\"\nsea_area = \"sea\"\n", 1)
-        .replacen("id = \"b\"\n", "id = \"b\"\nsea_area = \"sea\"\nSTORM_B\n", 1)
+    base.replacen("id = \"a\"\n", "id = \"a\"\nsea_area = \"sea\"\n", 1).replacen(
+        "id = \"b\"\n",
+        "id = \"b\"\nsea_area = \"sea\"\nSTORM_B\n",
+        1,
+    )
 }
 
 #[test]

@@ -1268,3 +1268,63 @@ pattern = "regular"
     assert_eq!(kpi(&out, "storage_max.a_farm"), 950.0);
     assert_eq!(kpi(&out, "backlog_end.oil"), 950.0);
 }
+
+// ----- (y) monthly series ---------------------------------------------------------
+
+/// The `month_*` KPIs of one cargo, by month name (`m01`, ...), in order.
+fn months_of(out: &Replication, series: &str) -> Vec<(String, f64)> {
+    let prefix = format!("{series}.oil.");
+    out.kpis
+        .iter()
+        .filter_map(|(name, v)| name.strip_prefix(&prefix).map(|m| (m.to_string(), v)))
+        .collect()
+}
+
+#[test]
+fn monthly_series_split_the_window_at_calendar_months() {
+    let out = dispatch_run(r#"{ policy = "when_full" }"#);
+    // The horizon (1,002 h) falls in February: January is 0..744 h, February
+    // 744..1002 h (cut at the horizon).
+    let delivered = months_of(&out, "month_delivered");
+    let names: Vec<&str> = delivered.iter().map(|(m, _)| m.as_str()).collect();
+    assert_eq!(names, ["m01", "m02"]);
+    // Deliveries of 1,000 t at 110, 210, ..., 910 h: seven in January
+    // (110..710), two in February (810, 910); they sum to delivered_total.
+    assert_eq!(delivered[0].1, 7_000.0);
+    assert_eq!(delivered[1].1, 2_000.0);
+    let sum: f64 = delivered.iter().map(|(_, v)| v).sum();
+    assert_eq!(sum, kpi(&out, "delivered_total.oil"));
+    // In the corridor at 744 h: 74 parcels of 100 t arrived (10..740 h), 7,000 t
+    // delivered, nothing lost or shut in: 400 t. At the horizon the last
+    // month's backlog is backlog_end: 400 + 2,600 (parcels 750..1000) - 2,000.
+    let backlog = months_of(&out, "month_backlog");
+    assert_eq!(backlog[0].1, 400.0);
+    assert_eq!(backlog[1].1, 1_000.0);
+    assert_eq!(backlog[1].1, kpi(&out, "backlog_end.oil"));
+    // Service level: January 7,000 / (0 + 7,400); February 2,000 / (400 + 2,600).
+    let service = months_of(&out, "month_service_level");
+    assert_close(service[0].1, 7_000.0 / 7_400.0, "January service level");
+    assert_close(service[1].1, 2_000.0 / 3_000.0, "February service level");
+    // Wagons have no demand and no backlog: delivered 0, service undefined.
+    assert_eq!(kpi(&out, "month_delivered.wagons.m01"), 0.0);
+    assert!(kpi(&out, "month_service_level.wagons.m02").is_nan());
+}
+
+#[test]
+fn monthly_series_start_at_the_end_of_warm_up() {
+    // Warm-up 32 days (768 h) ends in February: January is not reported.
+    let text = set(BASE, "warmup", "32.0") + FEED;
+    let out = run(&load(&text), 1, 0);
+    let delivered = months_of(&out, "month_delivered");
+    assert_eq!(delivered.len(), 1, "only February: {delivered:?}");
+    assert_eq!(delivered[0].0, "m02");
+    assert!(out.kpis.get("month_backlog.oil.m01").is_none());
+    // February from 768 h: in the corridor then, the parcels of 710..760 h
+    // (600 t, the 610..700 load was delivered at 710); demand 770..1000 h
+    // (2,400 t); delivered 810 and 910 (2,000 t).
+    assert_eq!(delivered[0].1, kpi(&out, "delivered_total.oil"));
+    assert_eq!(delivered[0].1, 2_000.0);
+    assert_close(kpi(&out, "month_service_level.oil.m02"), 2_000.0 / 3_000.0, "service level");
+    assert_eq!(kpi(&out, "month_backlog.oil.m02"), kpi(&out, "backlog_end.oil"));
+    assert_eq!(kpi(&out, "month_backlog.oil.m02"), 1_000.0);
+}

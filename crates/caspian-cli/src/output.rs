@@ -35,19 +35,32 @@ pub(crate) struct Arranged {
     pub(crate) rows: Vec<Line>,
     /// KPIs left out because they are void ([`Arranged::hidden_line`]).
     pub(crate) hidden: usize,
+    /// Points of monthly series (`month_*`) left out: not asked for by
+    /// `--all` or a `--kpi` pattern ([`caspian_montecarlo::schema::KpiFamily::is_series`]).
+    pub(crate) series: usize,
 }
 
 impl Arranged {
     /// The line saying how many KPIs were hidden and why (`where_` says
     /// where they were void, e.g. "in every replication"), if any were.
     pub(crate) fn hidden_line(&self, where_: &str) -> Option<String> {
-        (self.hidden > 0).then(|| {
-            format!(
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let mut out = String::new();
+        if self.hidden > 0 {
+            out.push_str(&format!(
                 "{} KPI{} hidden: zero or undefined {where_} (`--all` shows them)\n",
                 self.hidden,
-                if self.hidden == 1 { "" } else { "s" }
-            )
-        })
+                plural(self.hidden)
+            ));
+        }
+        if self.series > 0 {
+            out.push_str(&format!(
+                "{} KPI{} hidden: monthly series (`--all` or `--kpi 'month_*'` shows them)\n",
+                self.series,
+                plural(self.series)
+            ));
+        }
+        (!out.is_empty()).then_some(out)
     }
 
     /// The table rows: a heading as a one-cell row, a KPI as `row(name)`.
@@ -67,7 +80,8 @@ impl Arranged {
 /// ([`caspian_montecarlo::schema`]'s `headline`), then the others by
 /// family. Unless `all`, a KPI that is `void` (zero or undefined
 /// throughout) is hidden, except a headline KPI ("no loss" is a finding)
-/// and a KPI named exactly by a pattern.
+/// and a KPI named exactly by a pattern; and so is every point of a
+/// monthly series (`month_*`, dozens of KPIs) unless a pattern matches it.
 pub(crate) fn arrange(
     kpis: &[(&str, f64)],
     void: impl Fn(&str) -> bool,
@@ -88,6 +102,12 @@ pub(crate) fn arrange(
         .iter()
         .map(|&(k, _)| k)
         .filter(|k| wanted(k) && !top.contains(k))
+        .filter(|k| {
+            let series = family_of(k).is_some_and(|f| f.is_series());
+            let keep = all || !patterns.is_empty() || !series;
+            out.series += usize::from(!keep);
+            keep
+        })
         .filter(|k| {
             let keep = all || named(k) || !void(k);
             out.hidden += usize::from(!keep);
@@ -354,7 +374,8 @@ impl SweepTable {
                 list.join(" and ")
             ));
         }
-        let hidden = Arranged { rows: Vec::new(), hidden: shown.iter().filter(|s| !**s).count() };
+        let hidden =
+            Arranged { hidden: shown.iter().filter(|s| !**s).count(), ..Arranged::default() };
         if let Some(line) = hidden.hidden_line("in every replication of every point") {
             out.push('\n');
             out.push_str(&line);

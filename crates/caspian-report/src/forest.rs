@@ -15,7 +15,7 @@ use crate::chart::{
     self, Keyed, Mark, color, legend_titled, mesh_style, padded, render, tick, with_legend,
 };
 use crate::error::{ReportError, draw};
-use crate::input::select_kpis;
+use crate::input::charted_kpis;
 use crate::units::kpi_title;
 
 /// One whisker: a policy's difference from the base on one KPI.
@@ -71,7 +71,14 @@ pub struct Forest {
 pub fn forest(doc: &CompareDoc, patterns: &[String]) -> Result<Forest, ReportError> {
     let names: Vec<String> =
         doc.summaries.first().map_or_else(Vec::new, |s| s.keys().cloned().collect());
-    let kpis = select_kpis(&names, patterns)?;
+    let kpis = charted_kpis(&names, patterns)?;
+    if kpis.is_empty() {
+        return Err(ReportError::Request(format!(
+            "{} selects only monthly series (month_*), which `caspian report` draws as fan \
+             charts, not one chart each; name one exactly to chart it alone",
+            patterns.join(", ")
+        )));
+    }
     let mut facets = Vec::new();
     let mut left_out = Vec::new();
     for k in &kpis {
@@ -245,7 +252,7 @@ mod tests {
         let doc = compare(12);
         let f = forest(&doc, &pats(&["delivered_total.*", "transit_h.*", "incidents"])).unwrap();
         let kpis: Vec<&str> = f.facets.iter().map(|x| x.kpi.as_str()).collect();
-        let want = select_kpis(
+        let want = crate::input::select_kpis(
             &doc.summaries[0].keys().cloned().collect::<Vec<_>>(),
             &pats(&["delivered_total.*", "transit_h.*", "incidents"]),
         )

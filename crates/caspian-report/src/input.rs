@@ -122,6 +122,22 @@ pub fn select_kpis(names: &[String], patterns: &[String]) -> Result<Vec<String>,
     Ok(out)
 }
 
+/// The KPIs that get a chart each: those [`select_kpis`] picks, less the
+/// points of monthly series (`month_*`, drawn together as fan charts:
+/// [`crate::fan`]) that no pattern names exactly, so `--kpi '*'` does not
+/// draw one chart per month.
+///
+/// # Errors
+/// [`ReportError::UnknownKpi`] when a pattern matches nothing.
+pub fn charted_kpis(names: &[String], patterns: &[String]) -> Result<Vec<String>, ReportError> {
+    let mut kpis = select_kpis(names, patterns)?;
+    kpis.retain(|k| {
+        let series = caspian_montecarlo::schema::family_of(k).is_some_and(|f| f.is_series());
+        !series || patterns.iter().any(|p| p == k)
+    });
+    Ok(kpis)
+}
+
 /// The error for a KPI that is not there, with a hint of names that are.
 pub fn unknown_kpi(kpi: &str, names: &[String]) -> ReportError {
     let family = kpi.split('.').next().unwrap_or(kpi);

@@ -10,6 +10,9 @@
 //!   value of a second axis.
 //! - [`distribution`]: histogram and empirical CDF of a KPI over the
 //!   replications of a run, with a target and the probability of meeting it.
+//! - [`fan`]: a cargo's monthly series (delivered, backlog, service
+//!   level) month by month: the P5 to P95 band across replications with
+//!   the median, one band per scenario.
 //! - [`forest`]: paired differences of policies from the base, one facet
 //!   per KPI on its own scale.
 //! - [`tornado`]: a Latin hypercube sweep's sensitivity: the partial rank
@@ -31,6 +34,7 @@
 
 pub mod distribution;
 pub mod error;
+pub mod fan;
 pub mod forest;
 pub mod html;
 pub mod input;

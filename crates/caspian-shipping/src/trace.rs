@@ -117,6 +117,9 @@ named_enum!(
         /// The cargo in the corridor is sampled for the recovery measure
         /// (hourly, only in scenarios with disruptions).
         BacklogSample => "backlog_sample",
+        /// A calendar month of the reported window ends: the monthly series
+        /// close it (no state changes).
+        MonthEnd => "month_end",
     }
 );
 
@@ -325,6 +328,7 @@ impl TraceEntry {
         match &self.state {
             TraceState::None => match self.event {
                 TraceEvent::EndWarmup => "statistics reset".to_string(),
+                TraceEvent::MonthEnd => "month closed for the monthly series".to_string(),
                 TraceEvent::CorridorClose => "no crossing may start (closure episode)".to_string(),
                 TraceEvent::CorridorOpen => "crossings may start again".to_string(),
                 _ => String::new(),

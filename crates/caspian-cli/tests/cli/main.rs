@@ -16,6 +16,7 @@ mod interrupts;
 mod kpis;
 mod limits;
 mod memory;
+mod monthly_series;
 mod outputs;
 mod overrides;
 mod rare_events;

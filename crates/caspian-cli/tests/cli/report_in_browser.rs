@@ -153,8 +153,14 @@ fn reports_render_in_chromium_with_every_chart_and_a_silent_console() {
         &dir,
     );
     let err = String::from_utf8_lossy(&err.stderr);
-    assert!(err.contains("3 charts"), "{err}");
-    check_page(&dir.join("run.html"), 3, &dir);
+    // Two distributions, a fan chart per cargo (monthly series), the story.
+    assert!(err.contains("5 charts"), "{err}");
+    check_page(&dir.join("run.html"), 5, &dir);
+    let fans = |page: &str| {
+        let html = std::fs::read_to_string(dir.join(page)).unwrap();
+        ["oil", "wagons"].map(|c| html.matches(&format!(">\nMonth by month: {c}\n<")).count())
+    };
+    assert_eq!(fans("run.html"), [1, 1], "a fan chart per cargo, titled");
 
     // --report DIR on sweep and compare.
     let base = scenario("baseline.toml");
@@ -166,7 +172,9 @@ fn reports_render_in_chromium_with_every_chart_and_a_silent_console() {
         &["compare", &base, &scenario("severe_winter.toml"), "-n", "10", "-q", "--report", "cmp"],
         &dir,
     );
-    check_page(&dir.join("cmp/report.html"), 1, &dir);
+    // The forest and a fan chart per cargo, base and policy on its axes.
+    check_page(&dir.join("cmp/report.html"), 3, &dir);
+    assert_eq!(fans("cmp/report.html"), [1, 1]);
 
     // The new charts, looked at: a Latin hypercube's report with its
     // tornado charts, a comparison faceted by the KPIs `--kpi` selects.

@@ -431,7 +431,11 @@ fn check_partial(d: &PartialDoc) -> Result<(), DocumentError> {
                 if let Some(problem) = implausible(*v, *range) {
                     return Err(field(
                         format!("records[{p}].rows[{r}].values ({})", cap(name)),
-                        format!("{v} {problem}; the file is damaged"),
+                        // A huge value in scientific notation (-1e308, not 309 digits).
+                        format!(
+                            "{} {problem}; the file is damaged",
+                            if v.abs() >= 1e15 { format!("{v:e}") } else { v.to_string() }
+                        ),
                     ));
                 }
             }

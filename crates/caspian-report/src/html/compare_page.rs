@@ -1,16 +1,19 @@
 //! The report of a comparison: the forest chart of paired differences, the
-//! difference tables and the rankings.
+//! fan chart of each cargo's monthly series (base and policies on the same
+//! axes), the difference tables and the rankings.
 
 use std::fmt::Write as _;
 
 use caspian_montecarlo::document::{CompareDoc, RANKING_HEADER};
 
 use super::page::{
-    Page, headline_cards, patterns, sentences, story_section, target_fact, with_unit,
+    Page, fan_section, headline_cards, patterns, sentences, story_section, target_fact, with_unit,
 };
 use super::{DEFAULT_COMPARE_KPIS, Report, ReportInputs, esc};
 use crate::error::ReportError;
+use crate::fan::fans;
 use crate::forest::{forest, forest_svg};
+use crate::input::charted_kpis;
 use crate::units::fmt_num;
 
 pub(super) fn compare_report(
@@ -55,9 +58,17 @@ pub(super) fn compare_report(
     page.facts(&facts);
     page.warnings(&d.saturation_notes());
     page.h2("charts", "Charts");
-    let f = forest(d, &patterns(inputs, &DEFAULT_COMPARE_KPIS))?;
-    let svg = forest_svg(&f)?;
-    page.chart(&svg, &sentences(&f.subtitle()));
+    let chosen = patterns(inputs, &DEFAULT_COMPARE_KPIS);
+    let kpi_names = d.summaries.first().map_or_else(Vec::new, |s| s.keys().cloned().collect());
+    // `--kpi 'month_*'` asks for the fan charts alone.
+    if !charted_kpis(&kpi_names, &chosen)?.is_empty() {
+        let f = forest(d, &chosen)?;
+        let svg = forest_svg(&f)?;
+        page.chart(&svg, &sentences(&f.subtitle()));
+    }
+    let tables: Vec<(&str, &caspian_montecarlo::document::KpiTable)> =
+        d.scenarios.iter().map(|s| s.name.as_str()).zip(&d.summaries).collect();
+    fan_section(&mut page, &fans(&tables, d.replications), inputs)?;
     if let Some(s) = inputs.trace {
         story_section(&mut page, Some(s), &d.scenarios[0].name)?;
     }

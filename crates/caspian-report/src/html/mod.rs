@@ -111,8 +111,12 @@ mod tests {
         };
         let r = report(&ResultDoc::Run(Box::new(doc.clone())), &inputs).unwrap();
         self_contained(&r.html);
-        assert_eq!(r.charts, 2, "delivered_total.oil and .wagons");
+        assert_eq!(r.charts, 4, "delivered_total.oil and .wagons, a fan chart per cargo");
         assert_eq!(count(&r.html, "<svg"), r.charts);
+        assert_eq!(count(&r.html, "Month by month: "), 2, "fan charts of oil and wagons");
+        // The fan's values are the document's percentiles, exactly.
+        let p50 = doc.kpis["month_delivered.oil.m05"].p50;
+        assert!(r.html.contains(&format!("data-v=\"{p50}\"")), "P50 of m05 in the values");
         assert!(r.html.contains("P(delivered_total.oil &gt;= 1,000,000,000 t) = 0.000"));
         assert_eq!(count(&r.html, "<td class=\"k\">"), doc.kpis.len(), "one row per KPI");
         // The headline panel opens the page, with the terminal's choice.
@@ -136,9 +140,10 @@ mod tests {
         let r = report(&ResultDoc::Run(Box::new(with_target)), &plain).unwrap();
         assert!(r.html.contains("P(delivered_total.wagons &gt;=20000)"));
         assert!(r.html.contains("target &gt;= 20,000: P(meet)"));
-        // Without replications: a note instead of charts.
+        // Without replications: a note instead of distribution charts; the
+        // fan charts come from the document's percentiles.
         let r = report(&ResultDoc::Run(Box::new(doc)), &ReportInputs::default()).unwrap();
-        assert_eq!(r.charts, 0);
+        assert_eq!(r.charts, 2);
         assert!(r.html.contains("--replications-csv"));
     }
 
@@ -154,8 +159,9 @@ mod tests {
         let doc = compare(6);
         let r = report(&ResultDoc::Compare(Box::new(doc)), &ReportInputs::default()).unwrap();
         self_contained(&r.html);
-        assert_eq!((r.charts, count(&r.html, "<svg")), (1, 1));
+        assert_eq!((r.charts, count(&r.html, "<svg")), (3, 3), "forest and two fan charts");
         assert!(r.html.contains("severe_winter minus baseline"));
+        assert!(r.html.contains("median (severe_winter)"), "the policy's band");
     }
 
     #[test]

@@ -357,3 +357,52 @@ pub(super) fn story_section(
 pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
+
+/// The fan charts of a result ([`crate::fan`]), each followed by its values
+/// in a folded table: one row per month and scenario, the percentiles of
+/// each series, each cell carrying its exact value in `data-v`.
+///
+/// Like the other charts they follow `--kpi`: with patterns given, only a
+/// cargo with a series KPI that one of them matches gets its fan chart.
+pub(super) fn fan_section(
+    page: &mut Page,
+    fans: &[crate::fan::Fan],
+    inputs: &ReportInputs<'_>,
+) -> Result<(), ReportError> {
+    let wanted = |fan: &&crate::fan::Fan| {
+        inputs.kpis.is_empty()
+            || fan.panels.iter().flat_map(|p| &p.bands).flat_map(|b| &b.points).any(|q| {
+                inputs.kpis.iter().any(|pat| caspian_montecarlo::select::matches(pat, &q.kpi))
+            })
+    };
+    for fan in fans.iter().filter(wanted) {
+        let svg = crate::fan::fan_svg(fan)?;
+        page.chart(&svg, &fan.describe());
+        let _ = writeln!(
+            page.body,
+            "<details class=\"fan\" id=\"fan-{}\"><summary>Values of the {} fan chart</summary>",
+            esc(&fan.cargo),
+            esc(&fan.cargo)
+        );
+        page.body.push_str("<table>\n<tr><th class=\"k\">KPI</th><th>scenario</th>");
+        page.body.push_str("<th>P5</th><th>P50</th><th>P95</th></tr>\n");
+        for panel in &fan.panels {
+            for band in &panel.bands {
+                for q in &band.points {
+                    let _ = write!(
+                        page.body,
+                        "<tr><td class=\"k fan\">{}</td><td>{}</td>",
+                        esc(&q.kpi),
+                        esc(&band.scenario)
+                    );
+                    for v in [q.p05, q.p50, q.p95] {
+                        let _ = write!(page.body, "<td data-v=\"{v}\">{}</td>", esc(&fmt_num(v)));
+                    }
+                    page.body.push_str("</tr>\n");
+                }
+            }
+        }
+        page.body.push_str("</table>\n</details>\n");
+    }
+    Ok(())
+}

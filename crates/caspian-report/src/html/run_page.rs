@@ -1,18 +1,20 @@
 //! The report of a run: the distribution of each charted KPI over the
-//! replications, and the KPI table.
+//! replications, the fan chart of each cargo's monthly series, and the KPI
+//! table.
 
 use std::fmt::Write as _;
 
 use caspian_montecarlo::document::RunDoc;
 
 use super::page::{
-    Page, SUMMARY_HEADER, headline_cards, patterns, story_section, summary_row, target_cards,
-    target_fact, with_unit,
+    Page, SUMMARY_HEADER, fan_section, headline_cards, patterns, story_section, summary_row,
+    target_cards, target_fact, with_unit,
 };
 use super::{DEFAULT_CHART_KPIS, Report, ReportInputs, esc};
 use crate::distribution::{distribution, distribution_svg};
 use crate::error::ReportError;
-use crate::input::select_kpis;
+use crate::fan::fans;
+use crate::input::charted_kpis;
 use crate::units::fmt_num;
 
 pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report, ReportError> {
@@ -48,7 +50,7 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
     page.warnings(&warnings);
     page.h2("charts", "Charts");
     let names: Vec<String> = d.kpis.keys().cloned().collect();
-    let kpis = select_kpis(&names, &patterns(inputs, &DEFAULT_CHART_KPIS))?;
+    let kpis = charted_kpis(&names, &patterns(inputs, &DEFAULT_CHART_KPIS))?;
     match inputs.replications {
         Some(reps) => {
             for k in &kpis {
@@ -85,6 +87,7 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
              reps.csv` (or use `caspian run --report DIR`, which does both).",
         ),
     }
+    fan_section(&mut page, &fans(&[(d.scenario.as_str(), &d.kpis)], d.replications), inputs)?;
     story_section(&mut page, inputs.trace, &d.scenario)?;
     page.h2("kpis", "KPIs with 95% confidence intervals");
     let rows: Vec<(String, Vec<String>, bool)> =

@@ -12,7 +12,7 @@ use super::page::{
 };
 use super::{DEFAULT_CHART_KPIS, Report, ReportInputs, esc};
 use crate::error::ReportError;
-use crate::input::select_kpis;
+use crate::input::charted_kpis;
 use crate::reference;
 use crate::sweep::{SweepRequest, describe, sweep_series, sweep_svg};
 use crate::tornado::{tornado, tornado_svg};
@@ -81,7 +81,7 @@ pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Re
     page.h2("charts", "Charts");
     let names: Vec<String> =
         d.points.first().map_or_else(Vec::new, |p| p.kpis.keys().cloned().collect());
-    let kpis = select_kpis(&names, &patterns(inputs, &DEFAULT_CHART_KPIS))?;
+    let kpis = charted_kpis(&names, &patterns(inputs, &DEFAULT_CHART_KPIS))?;
     let mut charts = Vec::new();
     for k in &kpis {
         let c = sweep_series(d, &SweepRequest { kpi: k.clone(), ..SweepRequest::default() })?;

@@ -95,7 +95,13 @@ fn one(
     if duration.is_none() && !is_vessels {
         return None;
     }
-    Some(DisruptionPlan { id: d.id.clone(), target, timing, duration_days: duration, scale: d.scale })
+    Some(DisruptionPlan {
+        id: d.id.clone(),
+        target,
+        timing,
+        duration_days: duration,
+        scale: d.scale,
+    })
 }
 
 /// Parses and resolves `target`.
@@ -141,8 +147,12 @@ fn target(
         ["storage", st] => {
             lookup(c, ids.storages, key, "storage", st).map(DisruptionTarget::Storage)
         }
-        ["outflow", o] => lookup(c, &named("outflow"), key, "outflow", o).map(DisruptionTarget::Outflow),
-        ["inflow", f] => lookup(c, &named("inflow"), key, "inflow", f).map(DisruptionTarget::Inflow),
+        ["outflow", o] => {
+            lookup(c, &named("outflow"), key, "outflow", o).map(DisruptionTarget::Outflow)
+        }
+        ["inflow", f] => {
+            lookup(c, &named("inflow"), key, "inflow", f).map(DisruptionTarget::Inflow)
+        }
         ["route", f] => lookup(c, &named("fleet"), key, "fleet", f).map(DisruptionTarget::Route),
         ["vessels", f] => {
             let fleet = lookup(c, &named("fleet"), key, "fleet", f)?;

@@ -34,8 +34,8 @@ mod traffic;
 use check::Checker;
 pub use error::ScenarioError;
 pub use plan::{
-    CompiledScenario, DispatchPlan, DisruptionPlan, DisruptionTarget, DisruptionTiming, FleetPlan, InflowPlan, InterdictionPlan, OpenTrafficPlan,
-    OutflowPlan, PortPlan, SeaAreaPlan, StoragePlan,
+    CompiledScenario, DispatchPlan, DisruptionPlan, DisruptionTarget, DisruptionTiming, FleetPlan,
+    InflowPlan, InterdictionPlan, OpenTrafficPlan, OutflowPlan, PortPlan, SeaAreaPlan, StoragePlan,
 };
 pub use text::{escape_invisible, invisible};
 

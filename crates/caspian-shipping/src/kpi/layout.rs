@@ -9,6 +9,7 @@
 
 use crate::compile::CompiledScenario;
 use crate::kpi::schema::{KpiFamily, Unit, family_of, resolved_unit};
+use crate::model::monthly::{month_width, report_months};
 use crate::scenario::{BerthClass, Cargo};
 
 /// A model quantity that one KPI reports. Indices are into the compiled
@@ -80,6 +81,12 @@ pub(crate) enum Quantity {
     RecoveryDays(usize),
     /// `unrecovered.<disruption>`.
     Unrecovered(usize),
+    /// `month_delivered.<cargo>.mNN` (cargo, index of the month in the window).
+    MonthDelivered(Cargo, usize),
+    /// `month_backlog.<cargo>.mNN`.
+    MonthBacklog(Cargo, usize),
+    /// `month_service_level.<cargo>.mNN`.
+    MonthServiceLevel(Cargo, usize),
 }
 
 /// One KPI of a layout.
@@ -221,6 +228,20 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
         k.push((format!("disruption_h.{}", x.id), Q::DisruptionHours(d)));
         k.push((format!("recovery_days.{}", x.id), Q::RecoveryDays(d)));
         k.push((format!("unrecovered.{}", x.id), Q::Unrecovered(d)));
+    }
+    let months = report_months(plan.warmup, plan.horizon);
+    let width = month_width(plan.horizon);
+    for cargo in Cargo::ALL {
+        let c = cargo.as_str();
+        for (m, month) in months.iter().enumerate() {
+            let n = month.number;
+            k.push((format!("month_delivered.{c}.m{n:0width$}"), Q::MonthDelivered(cargo, m)));
+            k.push((format!("month_backlog.{c}.m{n:0width$}"), Q::MonthBacklog(cargo, m)));
+            k.push((
+                format!("month_service_level.{c}.m{n:0width$}"),
+                Q::MonthServiceLevel(cargo, m),
+            ));
+        }
     }
     k
 }

@@ -133,7 +133,8 @@ pub struct KpiFamily {
     /// The name pattern: dot-separated segments, each a literal word or a
     /// placeholder in angle brackets (`<port>`, `<class>`, `<storage>`,
     /// `<cargo>`, `<inflow>`, `<outflow>`, `<fleet>`, `<disruption>`)
-    /// standing for one id.
+    /// standing for one id, or `<month>` for a month of the run (`m01`,
+    /// `m02`, ...).
     pub pattern: &'static str,
     /// The unit of its values.
     pub unit: Unit,
@@ -165,6 +166,13 @@ impl KpiFamily {
                 _ => return false,
             }
         }
+    }
+
+    /// Whether a KPI of this family is one point of a monthly time series
+    /// (`month_*.<cargo>.mNN`): tables hide them unless asked, and the
+    /// report draws them as a fan chart rather than one chart each.
+    pub fn is_series(&self) -> bool {
+        self.pattern.ends_with(".<month>")
     }
 
     /// The part of the pattern before the first placeholder or dot, e.g.
@@ -445,6 +453,30 @@ pub const FAMILIES: &[KpiFamily] = &[
         Lower,
         "episodes that ended but had not recovered by the horizon",
         "episodes of <disruption> not recovered",
+    ),
+    family(
+        "month_delivered.<cargo>.<month>",
+        Unit::CargoUnit,
+        Amount,
+        Higher,
+        "units of this cargo delivered during the calendar month (mNN, from 1 at time 0; cut to the window)",
+        "<cargo> delivered in month <month>",
+    ),
+    family(
+        "month_backlog.<cargo>.<month>",
+        Unit::CargoUnit,
+        Amount,
+        Lower,
+        "cargo in the corridor at the end of the month (or at the horizon)",
+        "<cargo> in the corridor at the end of month <month>",
+    ),
+    family(
+        "month_service_level.<cargo>.<month>",
+        Unit::Fraction,
+        Ratio,
+        Higher,
+        "delivered in the month over the backlog at its start plus the month's demand",
+        "<cargo> service level in month <month>",
     ),
 ];
 

@@ -35,7 +35,9 @@
 //! that ended in the window, undefined when one has not recovered by the
 //! horizon (counted in `unrecovered.<id>`).
 
-use caspian_engine::{Scheduler, SimDuration, SimTime, TICKS_PER_DAY, TICKS_PER_HOUR, TimeWeighted};
+use caspian_engine::{
+    Scheduler, SimDuration, SimTime, TICKS_PER_DAY, TICKS_PER_HOUR, TimeWeighted,
+};
 use rand::rngs::ChaCha8Rng;
 
 use super::state::{Ev, Vessel, World};

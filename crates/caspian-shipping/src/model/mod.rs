@@ -19,7 +19,8 @@
 //! - [`stats`]: warm-up reset, KPIs, conservation and saturation;
 //!   [`histogram`] measures transit times; [`censored`] adds the transits
 //!   and waits still in progress when the run ends; [`corridor`] counts
-//!   the cargo still in the corridor (demand, backlog, service level).
+//!   the cargo still in the corridor (demand, backlog, service level);
+//!   [`monthly`] closes the monthly series at each month boundary.
 //! - [`disruption`]: disruptions aimed at one element, and the recovery
 //!   they leave behind.
 //! - [`safeguard`]: stops a replication whose waiting line outgrows
@@ -37,6 +38,7 @@ mod corridor;
 mod disruption;
 mod histogram;
 mod landside;
+pub(crate) mod monthly;
 mod observe;
 mod safeguard;
 mod state;

@@ -183,6 +183,7 @@ impl World<'_> {
         let port = |p: u16| Subject::Port { id: plan.ports[p as usize].id.clone() };
         let (event, (subject, state)) = match ev {
             Ev::EndWarmup => (TraceEvent::EndWarmup, (Subject::None, TraceState::None)),
+            Ev::MonthEnd => (TraceEvent::MonthEnd, (Subject::None, TraceState::None)),
             Ev::PortClose(p) => (TraceEvent::PortClose, (port(p), self.berths_state(p as usize))),
             Ev::PortOpen(p) => (TraceEvent::PortOpen, (port(p), self.berths_state(p as usize))),
             Ev::Inflow(i) | Ev::GatePatience(i, _) => {

@@ -13,6 +13,7 @@ use rand::rngs::ChaCha8Rng;
 
 use super::disruption::Disruptions;
 use super::histogram::WeightedHistogram;
+use super::monthly::Monthly;
 use super::observe::{Watch, Watcher};
 use super::store::{Cohort, Store};
 use super::{at, cargo_idx, hours};
@@ -66,6 +67,8 @@ pub(crate) enum Ev {
     /// The patience of inflow `i`'s arrival waiting at the gate under this
     /// id runs out: diverted if it is still waiting (see `landside`).
     GatePatience(u16, WaitId),
+    /// A calendar month inside the reported window ends ([`super::monthly`]).
+    MonthEnd,
 }
 
 impl Ev {
@@ -234,6 +237,8 @@ pub(super) struct World<'a> {
     pub(super) backlog: usize,
     /// The waiting line that outgrew `max_waiting` and stopped the run.
     pub(super) overflowed: Option<WaitingLine>,
+    /// The monthly series closed so far ([`super::monthly`]).
+    pub(super) monthly: Monthly,
 }
 
 /// Outcome of one replication, before KPIs are named.
@@ -284,6 +289,7 @@ fn replicate<'a, O: Watch<'a>>(
 ) -> Replication {
     let mut world = World::new(plan, seed, replication);
     world.counters.in_corridor_at_start = world.in_corridor();
+    world.monthly.open(world.counters.in_corridor_at_start);
     let mut sched = Scheduler::with_capacity(256);
     world.schedule_initial(&mut sched);
     let mut sim = Simulation::with_scheduler(world, sched);
@@ -374,6 +380,7 @@ impl<'a> World<'a> {
             warmup_done: plan.warmup == SimTime::ZERO,
             backlog: 0,
             overflowed: None,
+            monthly: Monthly::default(),
         }
     }
 
@@ -381,6 +388,9 @@ impl<'a> World<'a> {
         let plan = self.plan;
         if plan.warmup > SimTime::ZERO {
             at(s, plan.warmup, Ev::EndWarmup);
+        }
+        for t in Monthly::boundaries(plan.warmup, plan.horizon) {
+            at(s, t, Ev::MonthEnd);
         }
         for (p, port) in self.ports.iter().enumerate() {
             for &(start, end) in port.closures.intervals() {
@@ -451,6 +461,7 @@ impl Model for World<'_> {
             Ev::VesselReturn(v) => self.on_vessel_return(s, v as usize),
             Ev::BacklogSample => self.on_backlog_sample(s),
             Ev::GatePatience(i, id) => self.on_gate_patience(s, i as usize, id),
+            Ev::MonthEnd => self.on_month_end(),
         }
         self.guard_waiting(s, ev);
     }

@@ -18,6 +18,7 @@ impl World<'_> {
     pub(super) fn end_warmup(&mut self, now: SimTime) {
         self.warmup_done = true;
         self.counters.in_corridor_at_start = self.in_corridor();
+        self.monthly.open(self.counters.in_corridor_at_start);
         for p in &mut self.ports {
             for r in &mut p.berths {
                 r.reset_stats(now);
@@ -80,7 +81,16 @@ impl World<'_> {
         let layout = self.plan.kpi_layout();
         let start = self.plan.warmup.min(now);
         let closing = self.closing(now);
-        let values = layout.quantities().map(|q| self.kpi(q, now, start, &closing)).collect();
+        let months = self.month_values(now, closing.demand, closing.in_corridor);
+        let values = layout
+            .quantities()
+            .map(|q| match q {
+                Quantity::MonthDelivered(cargo, m) => months[m][cargo_idx(cargo)].delivered,
+                Quantity::MonthBacklog(cargo, m) => months[m][cargo_idx(cargo)].backlog,
+                Quantity::MonthServiceLevel(cargo, m) => months[m][cargo_idx(cargo)].service_level,
+                _ => self.kpi(q, now, start, &closing),
+            })
+            .collect();
         Kpis::new(Arc::clone(layout), values)
     }
 
@@ -153,6 +163,10 @@ impl World<'_> {
             }
             Quantity::RecoveryDays(d) => self.recovery(d, start).0,
             Quantity::Unrecovered(d) => self.recovery(d, start).1 as f64,
+            // Taken from the closed months in `kpis`.
+            Quantity::MonthDelivered(..)
+            | Quantity::MonthBacklog(..)
+            | Quantity::MonthServiceLevel(..) => f64::NAN,
         }
     }
 }
