@@ -308,3 +308,70 @@ start_day = 1.0
     // at a by 1,002 h (0, 121, ..., 847) and a ninth started at 968 h.
     assert_close(kpi(&alone, "berth_calls.a.tanker"), 9.0, "t's calls at a");
 }
+
+#[test]
+fn an_episode_at_the_horizon_does_nothing() {
+    // The horizon is 41.75 days: vessels due to leave service then, like a
+    // port closed then, change nothing.
+    let text = set(BASE, "a_farm.initial", "1000000");
+    let quiet = run_with(&text, "");
+    for extra in [
+        "\n[[disruption]]\nid = \"late\"\ntarget = \"vessels.t\"\nvessels = 1\nstart_day = 41.75\n",
+        "\n[[disruption]]\nid = \"late\"\ntarget = \"port.b\"\nstart_day = 41.75\n\
+         duration_days = { dist = \"constant\", value = 5.0 }\n",
+    ] {
+        let out = run_with(&text, extra);
+        for (name, value) in quiet.kpis.iter() {
+            assert_eq!(out.kpis.get(name).map(f64::to_bits), Some(value.to_bits()), "{name}");
+        }
+        assert_close(kpi(&out, "vessels_out.t"), 0.0, "no vessel out");
+    }
+}
+
+#[test]
+fn a_convoy_held_by_a_lost_members_route_sails_without_it() {
+    // Escorts: convoys of 2. Fleets `t` and `u` (one tanker each) load at a
+    // (2 berths, oil waiting) from 0 h and are ready at 1 h, but `u`'s route
+    // is closed for 10 days, so the convoy is held. `u` is lost at 48 h: `t`
+    // sails at once, reaches b at 58 h and lands its 1,000 t before the
+    // 100-h horizon. (Held until `u`'s route reopened at 240 h, it would
+    // land nothing.)
+    let text = set(
+        &set(&set(BASE, "a_farm.initial", "1000000"), "a.berths", "{ tanker = 2 }"),
+        "horizon",
+        &format!("{:?}", 100.0 / 24.0),
+    ) + r#"
+[interdiction]
+escort = { enabled = true, convoy_size = 2, max_wait_h = 24.0 }
+
+[[fleet]]
+id = "u"
+berth_class = "tanker"
+count = 1
+cargo = "oil"
+capacity = 1000
+speed_kn = 10.0
+distance_nmi = 100.0
+origin = "a"
+load_from = "a_farm"
+destination = "b"
+discharge_to = "b_farm"
+load_rate_per_h = 1000.0
+discharge_rate_per_h = 1000.0
+
+[[disruption]]
+id = "u_route"
+target = "route.u"
+start_day = 0.0
+duration_days = { dist = "constant", value = 10.0 }
+
+[[disruption]]
+id = "u_lost"
+target = "vessels.u"
+vessels = 1
+start_day = 2.0
+"#;
+    let out = run(&load(&text), 1, 0);
+    assert_close(kpi(&out, "delivered.b_farm"), 1000.0, "t sailed at 48 h");
+    assert_close(kpi(&out, "voyages.u"), 0.0, "u never sailed");
+}

@@ -141,6 +141,8 @@ struct PortSpec {
     berths: [u32; 4],
     area: Option<Index>,
     ice_affected: bool,
+    /// `storm_exposure` and `storm_hours_factor`.
+    exposure: (f64, f64),
 }
 
 prop_compose! {
@@ -148,8 +150,9 @@ prop_compose! {
         berths in prop::array::uniform4(0u32..3),
         area in prop::option::weighted(0.8, any::<Index>()),
         ice_affected in any::<bool>(),
+        exposure in (prop_oneof![Just(1.0), 0.0..=1.0f64], prop_oneof![Just(1.0), 0.0..3.0f64]),
     ) -> PortSpec {
-        PortSpec { berths, area, ice_affected }
+        PortSpec { berths, area, ice_affected, exposure }
     }
 }
 
@@ -224,7 +227,8 @@ struct InflowSpec {
     /// Mean size as a fraction of the storage capacity.
     size: (f64, Shape),
     regular: bool,
-    spill: bool,
+    /// 0: wait, 1: spill, 2: divert; with a patience for wait and divert.
+    policy: (usize, Option<f64>),
     seasonal: Option<[f64; 12]>,
 }
 
@@ -234,10 +238,10 @@ prop_compose! {
         per_year in 5.0..1500.0f64,
         size in (0.001..0.3f64, shape()),
         regular in any::<bool>(),
-        spill in any::<bool>(),
+        policy in (0usize..3, prop::option::weighted(0.5, 0.0..200.0f64)),
         seasonal in prop::option::weighted(0.3, prop::array::uniform12(0.1..3.0f64)),
     ) -> InflowSpec {
-        InflowSpec { target, per_year, size, regular, spill, seasonal }
+        InflowSpec { target, per_year, size, regular, policy, seasonal }
     }
 }
 
@@ -283,6 +287,38 @@ prop_compose! {
     }
 }
 
+/// A `[[disruption]]`: target kind (0 port, 1 berth class, 2 route,
+/// 3 vessels, 4 storage, 5 outflow, 6 inflow, 7 corridor) and which one,
+/// timing (a start as a share of the horizon, or a rate per year), length in
+/// days, scale (a share of its kind's range), and for vessels a share of the
+/// fleet (or one vessel) and whether they come back.
+#[derive(Debug, Clone)]
+struct DisruptionSpec {
+    kind: usize,
+    pick: Index,
+    start: Option<f64>,
+    rate: f64,
+    length: (f64, Shape),
+    scale: f64,
+    share: Option<f64>,
+    back: bool,
+}
+
+prop_compose! {
+    fn disruption()(
+        kind in 0usize..8,
+        pick in any::<Index>(),
+        start in prop::option::weighted(0.6, 0.0..=1.0f64),
+        rate in 0.0..20.0f64,
+        length in (0.01..40.0f64, shape()),
+        scale in prop_oneof![Just(0.0), 0.0..=1.0f64],
+        share in prop::option::weighted(0.5, 0.01..=1.0f64),
+        back in prop::bool::weighted(0.8),
+    ) -> DisruptionSpec {
+        DisruptionSpec { kind, pick, start, rate, length, scale, share, back }
+    }
+}
+
 /// A random valid scenario, before rendering.
 #[derive(Debug, Clone)]
 struct Spec {
@@ -297,6 +333,7 @@ struct Spec {
     outflows: Vec<(bool, f64, f64)>,
     traffic: Vec<TrafficSpec>,
     risk: RiskSpec,
+    disruptions: Vec<DisruptionSpec>,
 }
 
 prop_compose! {
@@ -313,10 +350,11 @@ prop_compose! {
         ),
         traffic in prop::collection::vec(traffic(), 0..=2),
         risk in risk(),
+        disruptions in prop::collection::vec(disruption(), 0..=3),
     ) -> Spec {
         Spec {
             horizon: f64::from(horizon), warmup: f64::from(warmup), areas, ports, fleets,
-            inflows, outflows, traffic, risk,
+            inflows, outflows, traffic, risk, disruptions,
         }
     }
 }
@@ -350,8 +388,10 @@ impl Spec {
         };
         // Fleets first: they decide which berths and storages must exist.
         let mut fleets = String::new();
+        let mut fleet_berths = Vec::new();
         for (i, f) in self.fleets.iter().enumerate() {
             let origin = f.origin.index(n_ports);
+            fleet_berths.push((origin, f.class));
             let dest = (origin + 1 + f.dest_offset.index(n_ports - 1)) % n_ports;
             berths[origin][f.class] = berths[origin][f.class].max(1);
             berths[dest][f.class] = berths[dest][f.class].max(1);
@@ -423,20 +463,29 @@ impl Spec {
             let s = loaded[f.target.index(loaded.len())];
             let mean = (storages[s].capacity as f64 * f.size.0).max(1.0);
             let seasonal = f.seasonal.map(|w| format!("seasonal = {w:?}\n")).unwrap_or_default();
+            let policy = match f.policy {
+                (1, _) => "when_full = \"spill\"\n".to_string(),
+                (p, patience) => format!(
+                    "when_full = \"{}\"\n{}",
+                    if p == 0 { "wait" } else { "divert" },
+                    patience.map(|h| format!("patience_h = {h:?}\n")).unwrap_or_default()
+                ),
+            };
             inflows += &format!(
                 "[[inflow]]\nid = \"i{i}\"\ninto = \"s{s}\"\narrivals_per_year = {:?}\nsize = {}\n\
-                 pattern = \"{}\"\nspill_when_full = {}\n{seasonal}\n",
+                 pattern = \"{}\"\n{policy}{seasonal}\n",
                 f.per_year,
                 f.size.1.render(mean),
                 if f.regular { "regular" } else { "poisson" },
-                f.spill,
             );
         }
         // Outflows drain storages no fleet loads from (the destinations).
         let mut outflows = String::new();
+        let mut outflow_ids = Vec::new();
         for s in (0..storages.len()).filter(|&s| !storages[s].loaded) {
             let (on, per_year, interval) = self.outflows[s % self.outflows.len()];
             if on {
+                outflow_ids.push(format!("o{s}"));
                 outflows += &format!(
                     "[[outflow]]\nid = \"o{s}\"\nfrom = \"s{s}\"\ncapacity_per_year = {per_year:?}\n\
                      interval_h = {interval:?}\n\n"
@@ -471,10 +520,13 @@ impl Spec {
             let icy = area.is_some_and(|a| self.areas[a].ice.is_some());
             let b = berths[p];
             text += &format!(
-                "[[port]]\nid = \"p{p}\"\n{}ice_affected = {}\n\
+                "[[port]]\nid = \"p{p}\"\n{}ice_affected = {}\nstorm_exposure = {:?}\n\
+                 storm_hours_factor = {:?}\n\
                  berths = {{ tanker = {}, rail_ferry = {}, roro = {}, container = {} }}\n\n",
                 area.map(|a| format!("sea_area = \"a{a}\"\n")).unwrap_or_default(),
                 port.ice_affected && icy,
+                port.exposure.0,
+                port.exposure.1,
                 b[0],
                 b[1],
                 b[2],
@@ -509,6 +561,40 @@ impl Spec {
                 "escort = {{ enabled = true, incident_factor = {factor:?}, convoy_size = {size}, \
                  max_wait_h = {wait:?} }}\n"
             );
+        }
+        for (k, d) in self.disruptions.iter().enumerate() {
+            let fleet = d.pick.index(self.fleets.len());
+            let (target, max_scale) = match d.kind {
+                0 => (format!("port.p{}", d.pick.index(n_ports)), 1.0),
+                1 => {
+                    let (port, class) = fleet_berths[fleet];
+                    (format!("port.p{port}.{}", CLASSES[class]), 1.0)
+                }
+                2 => (format!("route.f{fleet}"), 0.0),
+                3 => (format!("vessels.f{fleet}"), 0.0),
+                4 => (format!("storage.s{}", d.pick.index(storages.len())), 1.0),
+                5 if !outflow_ids.is_empty() => {
+                    (format!("outflow.{}", outflow_ids[d.pick.index(outflow_ids.len())]), 1.5)
+                }
+                6 => (format!("inflow.i{}", d.pick.index(self.inflows.len())), 3.0),
+                _ => ("corridor".to_string(), 0.0),
+            };
+            let timing = match d.start {
+                Some(share) => format!("start_day = {:?}\n", share * self.horizon),
+                None => format!("rate_per_year = {:?}\n", d.rate),
+            };
+            let length = format!("duration_days = {}\n", d.length.1.render(d.length.0));
+            let rest = if d.kind == 3 {
+                let count = match d.share {
+                    Some(share) => format!("vessel_share = {share:?}\n"),
+                    None => "vessels = 1\n".to_string(),
+                };
+                count + if d.back { &length } else { "" }
+            } else {
+                length + &format!("scale = {:?}\n", d.scale * max_scale)
+            };
+            text +=
+                &format!("\n[[disruption]]\nid = \"d{k}\"\ntarget = \"{target}\"\n{timing}{rest}");
         }
         text
     }
@@ -599,12 +685,14 @@ proptest! {
         }
     }
 
-    /// Common random numbers: with the incident probability set to zero there
-    /// are no incidents, detentions, losses or lost cargo.
+    /// Common random numbers: with the incident probability set to zero (and
+    /// no vessels taken out of service by a disruption) there are no
+    /// incidents, detentions, losses or lost cargo.
     #[test]
     fn no_incident_probability_gives_no_incidents(spec in spec(), seed in any::<u64>()) {
         let (text, mut s) = scenario(&spec);
         s.interdiction.incident_probability = 0.0;
+        s.disruptions.retain(|d| !d.target.starts_with("vessels."));
         let rep = caspian_shipping::simulate(&compiled(&s, &text), seed, 0);
         prop_assert_eq!(rep.conservation_residual, [0, 0]);
         for name in ["incidents", "detentions", "vessels_lost", "cargo_lost.oil", "cargo_lost.wagons"] {
@@ -612,9 +700,9 @@ proptest! {
         }
     }
 
-    /// Common random numbers: without storms and ice no port ever closes, and
-    /// without closure episodes the corridor never closes, whatever else the
-    /// scenario does.
+    /// Common random numbers: without storms, ice and port disruptions no port
+    /// ever closes, and without closure episodes (or a corridor disruption)
+    /// the corridor never closes, whatever else the scenario does.
     #[test]
     fn no_storms_or_closures_give_no_closure_hours(spec in spec(), seed in any::<u64>()) {
         let (text, s) = scenario(&spec);
@@ -626,6 +714,7 @@ proptest! {
         for p in &mut calm.ports {
             p.ice_affected = false;
         }
+        calm.disruptions.retain(|d| !d.target.starts_with("port."));
         prop_assert!(!has_weather(&calm));
         let rep = caspian_shipping::simulate(&compiled(&calm, &text), seed, 0);
         prop_assert_eq!(rep.conservation_residual, [0, 0]);
@@ -634,6 +723,7 @@ proptest! {
         }
         let mut open = s.clone();
         open.interdiction.closures_per_year = 0.0;
+        open.disruptions.retain(|d| d.target != "corridor");
         let rep = caspian_shipping::simulate(&compiled(&open, &text), seed, 0);
         prop_assert_eq!(rep.conservation_residual, [0, 0]);
         prop_assert_eq!(kpi(&rep, "corridor_closure_h"), 0.0, "{}", text);

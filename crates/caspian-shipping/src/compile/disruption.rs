@@ -220,6 +220,7 @@ fn timing(c: &mut Checker, k: &str, d: &Disruption, horizon: SimTime) -> Option<
         let start = SimTime::from_ticks((day * TICKS_PER_DAY as f64).round() as u64);
         return Some(DisruptionTiming::Fixed { start });
     }
+    let key = if d.rate_per_year.is_some() { "rate_per_year" } else { "mtbf_days" };
     let per_year = if let Some(rate) = d.rate_per_year {
         if !c.range(&format!("{k}.rate_per_year"), rate, 0.0, 1_000.0) {
             return None;
@@ -235,7 +236,7 @@ fn timing(c: &mut Checker, k: &str, d: &Disruption, horizon: SimTime) -> Option<
     let expected = per_year * horizon_days / 365.0;
     if expected > MAX_EXPECTED_EPISODES {
         c.err(
-            format!("{k}.rate_per_year"),
+            format!("{k}.{key}"),
             format!(
                 "gives about {expected:.3e} episodes over the horizon; more than \
                  {MAX_EXPECTED_EPISODES:e} is taken for an input error"

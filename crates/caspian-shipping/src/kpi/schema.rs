@@ -451,7 +451,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Episodes,
         Count,
         Lower,
-        "episodes that ended but had not recovered by the horizon",
+        "episodes not recovered by the horizon (backlog above its band, or still in effect)",
         "episodes of <disruption> not recovered",
     ),
     family(

@@ -238,6 +238,9 @@ fn episodes(plan: &CompiledScenario, x: &DisruptionPlan, rng: &mut ChaCha8Rng) -
     let mut intervals = Vec::new();
     let mut returns = Vec::new();
     let mut ends = Vec::new();
+    // An episode must start before the horizon to strike (a dated one may be
+    // set at the horizon itself, where it does nothing, as for every target).
+    onsets.retain(|&t| t < horizon);
     for (k, &onset) in onsets.iter().enumerate() {
         let draws = vessels.unwrap_or(1);
         let lengths: Vec<Option<u64>> = (0..draws)
@@ -433,6 +436,7 @@ impl World<'_> {
             Phase::Convoy => self.ports[port].convoy.retain(|&w| w as usize != v),
             _ => {}
         }
+        let left_convoy = self.vessels[v].phase == Phase::Convoy;
         let cargo = cargo_idx(f.cargo);
         let ves = &mut self.vessels[v];
         let aboard = u128::from(ves.aboard_units);
@@ -445,6 +449,18 @@ impl World<'_> {
         self.set_phase(v, now, Phase::Lost);
         if held {
             self.release_berth(s, port, class);
+        }
+        if left_convoy {
+            if self.ports[port].convoy.is_empty() {
+                if let Some(key) = self.ports[port].convoy_due.take() {
+                    s.cancel(key);
+                }
+                self.ports[port].convoy_held = false;
+            } else if self.ports[port].convoy_held {
+                // Held by a closure that may have been only this vessel's
+                // route: the others sail as soon as theirs are open.
+                self.launch_convoy(s, port);
+            }
         }
     }
 
@@ -493,12 +509,20 @@ impl World<'_> {
     /// `recovery_days.<id>` and `unrecovered.<id>` of disruption `d` over
     /// the window from `start`: the longest recovery of the episodes that
     /// ended in it (NaN when none did, or one has not recovered), and how
-    /// many have not.
+    /// many episodes have not recovered by now: ended in the window but
+    /// still above their band, or still in effect.
     pub(super) fn recovery(&self, d: usize, start: SimTime) -> (f64, u64) {
         let mut longest: Option<f64> = None;
         let mut unrecovered = 0u64;
         for r in &self.disruptions.recoveries[d] {
-            let Some(ended) = r.ended.filter(|&e| e >= start) else { continue };
+            // Still in effect at the end: it has not recovered either.
+            let Some(ended) = r.ended else {
+                unrecovered += 1;
+                continue;
+            };
+            if ended < start {
+                continue;
+            }
             match r.recovered {
                 Some(t) => {
                     let days = t.saturating_since(ended).ticks() as f64 / TICKS_PER_DAY as f64;

@@ -150,6 +150,9 @@ pub(super) struct PortState {
     pub(super) berths: Vec<Resource<Occupant>>,
     pub(super) convoy: Vec<u32>,
     pub(super) convoy_due: Option<EventKey>,
+    /// The convoy is due but held by a closure (its `convoy_due` is the
+    /// reopening).
+    pub(super) convoy_held: bool,
 }
 
 /// The KPI counters, reset at the end of warm-up.
@@ -529,6 +532,7 @@ fn weather_and_closures(
                 berths: p.berths.iter().map(|&n| Resource::new(n, SimTime::ZERO)).collect(),
                 convoy: Vec::new(),
                 convoy_due: None,
+                convoy_held: false,
             }
         })
         .collect();

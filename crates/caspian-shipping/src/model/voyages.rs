@@ -254,6 +254,7 @@ impl World<'_> {
             closures.push(&self.disruptions.route_closures[self.vessels[v as usize].fleet]);
         }
         let t = first_open(now, &closures);
+        self.ports[port].convoy_held = t > now;
         if t > now {
             // A closure clipped at the horizon "ends" there: no sailing at that instant.
             if t < self.plan.horizon {
