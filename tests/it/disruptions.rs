@@ -266,15 +266,10 @@ fn a_closed_berth_class_stops_berthing_but_not_sailing() {
     assert_close(kpi(&out, "port_closure_h.b"), 0.0, "the port is open");
 }
 
-#[test]
-fn a_vessel_lost_at_the_anchorage_leaves_the_line() {
-    // Loading takes 100 h; a second one-vessel fleet `u` on the same route
-    // arrives at a with `t` at 0 h and queues behind it for a's one berth.
-    // Lost at 24 h while queued, it must leave the line: `t` then runs
-    // exactly as if `u` had never existed (had `u` stayed in the line, the
-    // berth would go to a vessel that never leaves when `t` sails).
-    let text = set(&set(BASE, "a_farm.initial", "1000000"), "fleet.load_rate", "10.0");
-    let second = r#"
+/// A second one-tanker fleet `u` on `t`'s route, loading at `load_rate` t/h.
+fn second_tanker(load_rate: f64) -> String {
+    format!(
+        r#"
 [[fleet]]
 id = "u"
 berth_class = "tanker"
@@ -287,9 +282,21 @@ origin = "a"
 load_from = "a_farm"
 destination = "b"
 discharge_to = "b_farm"
-load_rate_per_h = 10.0
+load_rate_per_h = {load_rate:?}
 discharge_rate_per_h = 1000.0
-"#;
+"#
+    )
+}
+
+#[test]
+fn a_vessel_lost_at_the_anchorage_leaves_the_line() {
+    // Loading takes 100 h; a second one-vessel fleet `u` on the same route
+    // arrives at a with `t` at 0 h and queues behind it for a's one berth.
+    // Lost at 24 h while queued, it must leave the line: `t` then runs
+    // exactly as if `u` had never existed (had `u` stayed in the line, the
+    // berth would go to a vessel that never leaves when `t` sails).
+    let text = set(&set(BASE, "a_farm.initial", "1000000"), "fleet.load_rate", "10.0");
+    let second = second_tanker(10.0);
     let lost = r#"
 [[disruption]]
 id = "u_lost"
@@ -340,24 +347,10 @@ fn a_convoy_held_by_a_lost_members_route_sails_without_it() {
         &set(&set(BASE, "a_farm.initial", "1000000"), "a.berths", "{ tanker = 2 }"),
         "horizon",
         &format!("{:?}", 100.0 / 24.0),
-    ) + r#"
+    ) + &second_tanker(1000.0)
+        + r#"
 [interdiction]
 escort = { enabled = true, convoy_size = 2, max_wait_h = 24.0 }
-
-[[fleet]]
-id = "u"
-berth_class = "tanker"
-count = 1
-cargo = "oil"
-capacity = 1000
-speed_kn = 10.0
-distance_nmi = 100.0
-origin = "a"
-load_from = "a_farm"
-destination = "b"
-discharge_to = "b_farm"
-load_rate_per_h = 1000.0
-discharge_rate_per_h = 1000.0
 
 [[disruption]]
 id = "u_route"
