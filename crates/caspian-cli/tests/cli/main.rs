@@ -26,6 +26,7 @@ mod report_targets;
 mod resume;
 mod saturation;
 mod shard_and_merge;
+mod stress_tests;
 mod sweep_reference;
 mod tables;
 mod targets;
