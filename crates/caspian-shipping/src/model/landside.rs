@@ -3,7 +3,7 @@
 //! or divert after a patience), leaving to it (outflows), and settling a
 //! storage after it changes (admitting trains, then serving waiting vessels).
 
-use caspian_engine::{Scheduler, SimDuration, SimTime, Wait, WaitId};
+use caspian_engine::{Scheduler, SimDuration, SimTime, Wait};
 
 use super::state::{Ev, World};
 use super::store::{Cohort, drop_cohorts, push_cohort};
@@ -105,7 +105,8 @@ impl World<'_> {
                 Ok(Wait::Queued(id)) => {
                     self.backlog += 1;
                     if let Some(patience) = f.patience {
-                        at(s, now.saturating_add(patience), Ev::GatePatience(i as u16, id));
+                        self.patience_due[i].push_back(id);
+                        at(s, now.saturating_add(patience), Ev::GatePatience(i as u16));
                     }
                 }
                 Err(_) => self.counters.shut_in[i] += u128::from(size),
@@ -120,9 +121,13 @@ impl World<'_> {
     ///
     /// The event is scheduled for exactly arrival + patience when the
     /// arrival joins the line, so with one patience per FIFO line the
-    /// oldest arrival times out first. An admission at that very instant
-    /// wins if its event was scheduled earlier (the engine's FIFO tie-break).
-    pub(super) fn on_gate_patience(&mut self, s: &mut Scheduler<Ev>, i: usize, id: WaitId) {
+    /// oldest arrival times out first: the events of an inflow fire in the
+    /// order its arrivals joined, which is the order of `patience_due[i]`
+    /// (the event carries no id, so events stay small). An admission at
+    /// that very instant wins if its event was scheduled earlier (the
+    /// engine's FIFO tie-break).
+    pub(super) fn on_gate_patience(&mut self, s: &mut Scheduler<Ev>, i: usize) {
+        let Some(id) = self.patience_due[i].pop_front() else { return };
         let st = self.plan.inflows[i].into;
         let Some(gone) = self.stores[st].level.withdraw_waiting(s.now(), id) else {
             return; // admitted before its patience ran out

@@ -186,7 +186,7 @@ impl World<'_> {
             Ev::MonthEnd => (TraceEvent::MonthEnd, (Subject::None, TraceState::None)),
             Ev::PortClose(p) => (TraceEvent::PortClose, (port(p), self.berths_state(p as usize))),
             Ev::PortOpen(p) => (TraceEvent::PortOpen, (port(p), self.berths_state(p as usize))),
-            Ev::Inflow(i) | Ev::GatePatience(i, _) => {
+            Ev::Inflow(i) | Ev::GatePatience(i) => {
                 let f = &plan.inflows[i as usize];
                 let subject = Subject::Inflow { id: f.id.clone() };
                 let event = if matches!(ev, Ev::Inflow(_)) {

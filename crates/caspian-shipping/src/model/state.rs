@@ -64,12 +64,16 @@ pub(crate) enum Ev {
     /// The cargo in the corridor is sampled (hourly, only in scenarios with
     /// disruptions) and pending recoveries are checked.
     BacklogSample,
-    /// The patience of inflow `i`'s arrival waiting at the gate under this
-    /// id runs out: diverted if it is still waiting (see `landside`).
-    GatePatience(u16, WaitId),
+    /// The patience of inflow `i`'s oldest arrival with a pending patience
+    /// runs out: diverted if it is still waiting (see `landside`).
+    GatePatience(u16),
     /// A calendar month inside the reported window ends ([`super::monthly`]).
     MonthEnd,
 }
+
+// Events are copied in and out of the queue millions of times a second:
+// payloads stay indices (at most 32 bits), so an event is 8 bytes.
+const _: () = assert!(std::mem::size_of::<Ev>() == 8);
 
 impl Ev {
     /// The fleet vessel an event belongs to, if any.
@@ -216,6 +220,9 @@ pub(super) struct World<'a> {
     pub(super) corridor: Timeline,
     /// Disruptions aimed at one element: episodes, factors, recoveries.
     pub(super) disruptions: Disruptions,
+    /// Per inflow: the gate waits whose patience event is pending, oldest
+    /// first (see `on_gate_patience`).
+    pub(super) patience_due: Vec<VecDeque<WaitId>>,
     pub(super) inflow_rng: Vec<ChaCha8Rng>,
     /// Whether inflow `i`'s next event is a month-boundary wake-up, not an arrival.
     pub(super) inflow_wakeup: Vec<bool>,
@@ -349,6 +356,7 @@ impl<'a> World<'a> {
             area_storms,
             corridor,
             disruptions,
+            patience_due: vec![VecDeque::new(); plan.inflows.len()],
             inflow_wakeup: vec![false; plan.inflows.len()],
             inflow_rng: (0..plan.inflows.len())
                 .map(|i| stream(seed, rep, Source::Inflow, sub(i)))
@@ -463,7 +471,7 @@ impl Model for World<'_> {
             Ev::DisruptionEnd(d) => self.on_disruption_end(s, d as usize),
             Ev::VesselReturn(v) => self.on_vessel_return(s, v as usize),
             Ev::BacklogSample => self.on_backlog_sample(s),
-            Ev::GatePatience(i, id) => self.on_gate_patience(s, i as usize, id),
+            Ev::GatePatience(i) => self.on_gate_patience(s, i as usize),
             Ev::MonthEnd => self.on_month_end(),
         }
         self.guard_waiting(s, ev);
