@@ -114,10 +114,14 @@ pub(crate) fn arrange(
             keep
         })
         .collect();
+    // Each KPI's family, looked up once (not once per family).
+    let rest: Vec<(&str, Option<&'static str>)> =
+        rest.into_iter().map(|k| (k, family_of(k).map(|f| f.pattern))).collect();
     for family in FAMILIES.iter().map(Some).chain([None]) {
-        let members: Vec<&&str> = rest
+        let members: Vec<&str> = rest
             .iter()
-            .filter(|k| family_of(k).map(|f| f.pattern) == family.map(|f| f.pattern))
+            .filter(|(_, pattern)| *pattern == family.map(|f| f.pattern))
+            .map(|&(k, _)| k)
             .collect();
         if members.is_empty() {
             continue;
@@ -128,7 +132,7 @@ pub(crate) fn arrange(
                 |f| format!("{}: {}", f.pattern, f.description),
             ),
         ));
-        out.rows.extend(members.into_iter().map(|k| Line::Kpi((*k).to_string())));
+        out.rows.extend(members.into_iter().map(|k| Line::Kpi(k.to_string())));
     }
     out
 }
