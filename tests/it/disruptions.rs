@@ -8,7 +8,7 @@
 //! horizon 1,002 h, no warm-up, no weather. Day 10 is hour 240, day 15 hour
 //! 360.
 
-use super::model_mechanisms::{BASE, FEED, assert_close, kpi, load, run, set};
+use super::model_mechanisms::{BASE, FEED, assert_close, kpi, load, run, second_tanker, set};
 
 /// `BASE` plus `extra` TOML, run once.
 fn run_with(base: &str, extra: &str) -> caspian_shipping::Replication {
@@ -264,28 +264,6 @@ fn a_closed_berth_class_stops_berthing_but_not_sailing() {
     assert_close(kpi(&out, "berth_calls.b.tanker"), 41.0, "calls at b");
     assert_close(kpi(&out, "anchorage_wait_h.b.tanker"), 107.0 / 41.0, "one 107-h wait");
     assert_close(kpi(&out, "port_closure_h.b"), 0.0, "the port is open");
-}
-
-/// A second one-tanker fleet `u` on `t`'s route, loading at `load_rate` t/h.
-fn second_tanker(load_rate: f64) -> String {
-    format!(
-        r#"
-[[fleet]]
-id = "u"
-berth_class = "tanker"
-count = 1
-cargo = "oil"
-capacity = 1000
-speed_kn = 10.0
-distance_nmi = 100.0
-origin = "a"
-load_from = "a_farm"
-destination = "b"
-discharge_to = "b_farm"
-load_rate_per_h = {load_rate:?}
-discharge_rate_per_h = 1000.0
-"#
-    )
 }
 
 #[test]

@@ -1328,3 +1328,61 @@ fn monthly_series_start_at_the_end_of_warm_up() {
     assert_eq!(kpi(&out, "month_backlog.oil.m02"), kpi(&out, "backlog_end.oil"));
     assert_eq!(kpi(&out, "month_backlog.oil.m02"), 1_000.0);
 }
+
+// ----- (z) interdiction risk per route ----------------------------------------------
+
+/// A second one-tanker fleet `u` on `t`'s route, loading at `load_rate` t/h.
+pub(super) fn second_tanker(load_rate: f64) -> String {
+    format!(
+        r#"
+[[fleet]]
+id = "u"
+berth_class = "tanker"
+count = 1
+cargo = "oil"
+capacity = 1000
+speed_kn = 10.0
+distance_nmi = 100.0
+origin = "a"
+load_from = "a_farm"
+destination = "b"
+discharge_to = "b_farm"
+load_rate_per_h = {load_rate:?}
+discharge_rate_per_h = 1000.0
+"#
+    )
+}
+
+#[test]
+fn a_route_with_its_own_risk_overrides_the_scenarios() {
+    // Every crossing of the scenario has an incident (probability 1, never
+    // a loss, 5-h detentions), except on route `u`, which sets its own
+    // probability 0; cargo is always there at a.
+    let text = set(&set(BASE, "a_farm.initial", "1000000"), "a.berths", "{ tanker = 2 }")
+        + &second_tanker(1000.0).replace(
+            "discharge_rate_per_h = 1000.0\n",
+            "discharge_rate_per_h = 1000.0\nincident_probability = 0.0\n",
+        )
+        + r#"
+[interdiction]
+incident_probability = 1.0
+loss_probability = 0.0
+detention_h = { dist = "constant", value = 5.0 }
+"#;
+    let out = run(&load(&text), 1, 0);
+    // Only t's crossings (both legs) have incidents, each a detention.
+    assert!(kpi(&out, "voyages.u") > 0.0, "u sails");
+    assert_eq!(kpi(&out, "incidents"), kpi(&out, "voyages.t"));
+    assert_eq!(kpi(&out, "detentions"), kpi(&out, "voyages.t"));
+    // t's cycle is 1 + 10 + 5 (detained) per leg, so it sails less often than u.
+    assert!(kpi(&out, "voyages.t") < kpi(&out, "voyages.u"));
+    // And a route's own loss probability: t loses its vessel on its first crossing.
+    let lossy = text.replacen(
+        "dispatch = { policy = \"when_full\" } # fleet.dispatch",
+        "dispatch = { policy = \"when_full\" } # fleet.dispatch\nloss_probability = 1.0",
+        1,
+    );
+    let out = run(&load(&lossy), 1, 0);
+    assert_eq!(kpi(&out, "vessels_lost"), 1.0, "t is lost; u has no incident");
+    assert_eq!(kpi(&out, "voyages.t"), 1.0);
+}

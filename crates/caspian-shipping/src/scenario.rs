@@ -444,6 +444,14 @@ pub struct Fleet {
     /// same berth class at the same port.
     #[serde(default)]
     pub berth_priority: i32,
+    /// This route's probability that a crossing suffers an incident (none:
+    /// `[interdiction] incident_probability`, the scenario's).
+    #[serde(default)]
+    pub incident_probability: Option<f64>,
+    /// This route's probability that an incident ends in a loss (none: the
+    /// scenario's `[interdiction] loss_probability`).
+    #[serde(default)]
+    pub loss_probability: Option<f64>,
 }
 
 fn default_dispatch() -> Dispatch {

@@ -73,6 +73,13 @@ fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>) -> FleetPlan {
     handling_rates(c, &k, f);
     let overhead = c.dist(&format!("{k}.port_call_overhead_h"), &f.port_call_overhead_h);
     let dispatch = dispatch(c, &k, f.dispatch);
+    for (key, p) in
+        [("incident_probability", f.incident_probability), ("loss_probability", f.loss_probability)]
+    {
+        if let Some(p) = p {
+            c.probability(&format!("{k}.{key}"), p);
+        }
+    }
     // A vessel class no berth can serve would wait at anchorage forever.
     for (end, port) in [("origin", origin), ("destination", destination)] {
         if let Some(p) = port
@@ -106,6 +113,8 @@ fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>) -> FleetPlan {
         overhead: overhead.unwrap_or_else(zero_dist),
         dispatch,
         berth_priority: f.berth_priority,
+        incident_probability: f.incident_probability,
+        loss_probability: f.loss_probability,
     }
 }
 

@@ -94,6 +94,10 @@ pub struct FleetPlan {
     pub dispatch: DispatchPlan,
     /// Berth priority.
     pub berth_priority: i32,
+    /// The route's incident probability per crossing, if it has its own.
+    pub incident_probability: Option<f64>,
+    /// The route's loss probability per incident, if it has its own.
+    pub loss_probability: Option<f64>,
 }
 
 /// A dispatch policy with times converted to ticks.

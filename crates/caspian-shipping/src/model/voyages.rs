@@ -311,14 +311,17 @@ impl World<'_> {
         let u_loss: f64 = rng.random();
         let detention = hours(risk.detention.sample(rng));
         let factor = if escorted { risk.escort.map_or(1.0, |e| e.0) } else { 1.0 };
-        let incident = u_incident < risk.incident_probability * factor;
+        // The route's own risk where it has one, else the scenario's.
+        let p_incident = f.incident_probability.unwrap_or(risk.incident_probability);
+        let p_loss = f.loss_probability.unwrap_or(risk.loss_probability);
+        let incident = u_incident < p_incident * factor;
         let ves = &mut self.vessels[v];
         let (from, to) =
             if ves.at_origin { (f.origin, f.destination) } else { (f.destination, f.origin) };
         self.counters.voyages[fleet] += 1;
         if incident {
             self.counters.incidents += 1;
-            if u_loss < risk.loss_probability {
+            if u_loss < p_loss {
                 self.counters.vessels_lost += 1;
                 let cargo = cargo_idx(f.cargo);
                 self.counters.cargo_lost[cargo] += u128::from(ves.aboard_units);
