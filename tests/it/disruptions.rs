@@ -52,17 +52,19 @@ fn a_dated_port_closure_holds_the_tanker_and_recovery_is_timed() {
     assert_close(kpi(&out, "unrecovered.b_shut"), 0.0, "nothing left unrecovered");
 }
 
-/// The destination farm full of oil drained by a 10 t/h pipe that takes
-/// 100 t every 10 h (at 10, 20, ..., 1000 h: 100 ticks); no cargo moves.
-fn pipe_scenario() -> String {
-    set(BASE, "b_farm.initial", "1000000")
-        + r#"
+/// A 10 t/h pipe draining the destination farm: 100 t every 10 h (at 10,
+/// 20, ..., 1000 h: 100 ticks).
+const PIPE: &str = r#"
 [[outflow]]
 id = "pipe"
 from = "b_farm"
 capacity_per_year = 87600.0
 interval_h = 10.0
-"#
+"#;
+
+/// The destination farm full of oil drained by [`PIPE`]; no cargo moves.
+fn pipe_scenario() -> String {
+    set(BASE, "b_farm.initial", "1000000") + PIPE
 }
 
 #[test]
@@ -144,14 +146,7 @@ start_day = 9.5
 fn a_storage_cut_limits_receipts_but_not_what_is_held() {
     // The destination farm (capacity 2,000 t), drained by the pipe, is cut
     // to 30% (600 t) from day 10 to the end of the run.
-    let text = set(&set(BASE, "b_farm.capacity", "2000"), "a_farm.initial", "1000000")
-        + r#"
-[[outflow]]
-id = "pipe"
-from = "b_farm"
-capacity_per_year = 87600.0
-interval_h = 10.0
-"#;
+    let text = set(&set(BASE, "b_farm.capacity", "2000"), "a_farm.initial", "1000000") + PIPE;
     let cut = r#"
 [[disruption]]
 id = "farm_cut"

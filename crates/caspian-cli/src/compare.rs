@@ -120,7 +120,7 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool) -> String {
     );
     // Void: zero or undefined in every replication of every scenario.
     let void_everywhere =
-        |k: &str| doc.summaries.iter().all(|t| t.get(k).is_none_or(|s| crate::output::void(s)));
+        |k: &str| doc.summaries.iter().all(|t| t.get(k).is_none_or(|s| crate::arrange::void(s)));
     for d in &doc.differences {
         let p = &doc.scenarios[d.scenario];
         out.push_str(&format!("\n\"{}\" ({}) minus base:\n", p.name, p.source));
@@ -129,7 +129,7 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool) -> String {
             .keys()
             .map(|k| (k.as_str(), doc.summaries[0].get(k).map_or(f64::NAN, |s| s.mean)))
             .collect();
-        let shown = crate::output::arrange(
+        let shown = crate::arrange::arrange(
             &means,
             |k| void_everywhere(k) || d.kpis[k].n == 0,
             patterns,

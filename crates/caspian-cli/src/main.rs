@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 
 use crate::failure::Failure;
 
+mod arrange;
 mod common;
 mod compare;
 mod failure;

@@ -22,7 +22,6 @@
 use caspian_engine::{LevelOp, SimTime, Tally};
 
 use super::cargo_idx;
-use super::corridor::origin_storages;
 use super::histogram::WeightedHistogram;
 use super::state::World;
 
@@ -52,8 +51,7 @@ impl World<'_> {
         let mut transit = self.transit.clone();
         // Cargo in a storage a fleet loads from is still on its way; in any
         // other storage it was delivered (its transit already recorded).
-        let is_origin = origin_storages(plan);
-        for (st, store) in self.stores.iter().enumerate().filter(|(st, _)| is_origin[*st]) {
+        for (st, store) in self.stores.iter().enumerate().filter(|(st, _)| self.origin[*st]) {
             let cargo = cargo_idx(plan.storages[st].cargo);
             for c in &store.cohorts {
                 transit[cargo].record(age(c.arrived), c.amount as f64);

@@ -39,8 +39,7 @@ impl World<'_> {
     /// Units of each cargo (oil, wagons) in the corridor now.
     pub(super) fn in_corridor(&self) -> [u128; 2] {
         let mut units = [0u128; 2];
-        let origin = origin_storages(self.plan);
-        for (st, store) in self.stores.iter().enumerate().filter(|(st, _)| origin[*st]) {
+        for (st, store) in self.stores.iter().enumerate().filter(|(st, _)| self.origin[*st]) {
             let at_gate: u128 =
                 store.level.waiting(LevelOp::Put).map(|(_, amount, _)| u128::from(amount)).sum();
             units[cargo_idx(self.plan.storages[st].cargo)] +=
@@ -56,8 +55,7 @@ impl World<'_> {
     /// inflows into origin storages.
     pub(super) fn corridor_sum(&self, per_inflow: &[u128]) -> [u128; 2] {
         let mut units = [0u128; 2];
-        let origin = origin_storages(self.plan);
-        for (i, f) in self.plan.inflows.iter().enumerate().filter(|(_, f)| origin[f.into]) {
+        for (i, f) in self.plan.inflows.iter().enumerate().filter(|(_, f)| self.origin[f.into]) {
             units[cargo_idx(self.plan.storages[f.into].cargo)] += per_inflow[i];
         }
         units

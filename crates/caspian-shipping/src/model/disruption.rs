@@ -82,8 +82,6 @@ pub(super) struct Disruptions {
     /// Per vessel disruption: for each episode in onset order, when each of
     /// its vessels comes back (`None`: never).
     returns: Vec<Vec<Vec<Option<SimTime>>>>,
-    /// Per disruption: episodes started so far.
-    started: Vec<usize>,
     /// Per disruption: episode ends in time order, with the episode's index.
     ends: Vec<Vec<(SimTime, usize)>>,
     /// Per disruption: episode ends reached so far.
@@ -108,7 +106,6 @@ impl Disruptions {
             active: Vec::with_capacity(n),
             starts: Vec::with_capacity(n),
             returns: Vec::with_capacity(n),
-            started: vec![0; n],
             ends: Vec::with_capacity(n),
             ended: vec![0; n],
             cargoes: plan.disruptions.iter().map(|x| cargoes(plan, x.target)).collect(),
@@ -196,12 +193,6 @@ fn cargoes(plan: &CompiledScenario, target: DisruptionTarget) -> [bool; 2] {
     out
 }
 
-/// Ticks in `days` days, saturating (a sample of a checked distribution).
-fn day_ticks(days: f64) -> u64 {
-    let ticks = (days * TICKS_PER_DAY as f64).round();
-    if ticks >= u64::MAX as f64 { u64::MAX } else { ticks.max(0.0) as u64 }
-}
-
 /// The episodes of one disruption, drawn.
 struct Drawn {
     /// When it is active (episodes merged), clipped to the horizon.
@@ -244,7 +235,11 @@ fn episodes(plan: &CompiledScenario, x: &DisruptionPlan, rng: &mut ChaCha8Rng) -
     for (k, &onset) in onsets.iter().enumerate() {
         let draws = vessels.unwrap_or(1);
         let lengths: Vec<Option<u64>> = (0..draws)
-            .map(|_| x.duration_days.as_ref().map(|d| day_ticks(d.sample(rng))))
+            .map(|_| {
+                x.duration_days
+                    .as_ref()
+                    .map(|d| timeline::ticks_saturating(d.sample(rng), TICKS_PER_DAY))
+            })
             .collect();
         let back = |len: Option<u64>| len.map(|l| SimTime::from_ticks(onset.saturating_add(l)));
         let last = lengths.iter().map(|&l| back(l)).max().flatten();
@@ -294,8 +289,8 @@ impl World<'_> {
     }
 
     pub(super) fn on_disruption_start(&mut self, s: &mut Scheduler<Ev>, d: usize) {
-        let k = self.disruptions.started[d];
-        self.disruptions.started[d] += 1;
+        // Episodes start in order, each pushing its record: this is the k-th.
+        let k = self.disruptions.recoveries[d].len();
         let before = self.level_before();
         self.disruptions.recoveries[d].push(Recovery { before, ended: None, recovered: None });
         let target = self.plan.disruptions[d].target;

@@ -215,6 +215,9 @@ pub(super) struct World<'a> {
     pub(super) plan: &'a CompiledScenario,
     pub(super) ports: Vec<PortState>,
     pub(super) stores: Vec<Store>,
+    /// Whether each storage is an origin (some fleet loads from it): see
+    /// [`super::corridor`].
+    pub(super) origin: Vec<bool>,
     pub(super) vessels: Vec<Vessel>,
     pub(super) area_storms: Vec<Timeline>,
     pub(super) corridor: Timeline,
@@ -356,6 +359,7 @@ impl<'a> World<'a> {
             area_storms,
             corridor,
             disruptions,
+            origin: super::corridor::origin_storages(plan),
             patience_due: vec![VecDeque::new(); plan.inflows.len()],
             inflow_wakeup: vec![false; plan.inflows.len()],
             inflow_rng: (0..plan.inflows.len())
