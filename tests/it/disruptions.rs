@@ -33,22 +33,23 @@ scale = {scale}
 #[test]
 fn a_dated_port_closure_holds_the_tanker_and_recovery_is_timed() {
     let out = run_with(&format!("{BASE}{FEED}"), &dated("b_shut", "port.b", 0.0));
-    // Feed 100 t every 10 h; the tanker sails when full: it leaves a at 100,
-    // 200, 300, ... and reaches b at 110, 210, 310, ... b is closed over
-    // [240, 360) h, so the call due at 310 waits 50 h at the anchorage. The
-    // tanker is back on its 100-h grid from the next cargo (it leaves a at
-    // 400), so 9 calls at b (110 ... 910) and one wait of 50 h.
+    // Feed 100 t every 10 h; the tanker is called to load when its 1,000 t
+    // are in the farm (100, 200, 300, ...), loads for 1 h, leaves a at 101,
+    // 201, 301, ... and reaches b at 111, 211, 311, ... b is closed over
+    // [240, 360) h, so the call due at 311 waits 49 h at the anchorage. The
+    // tanker is back on its 100-h grid from the next cargo (called at 400),
+    // so 9 calls at b (111 ... 911) and one wait of 49 h.
     assert_close(kpi(&out, "port_closure_h.b"), 120.0, "b closed 5 days");
     assert_close(kpi(&out, "port_closure_h.a"), 0.0, "a never closed");
     assert_close(kpi(&out, "disruption_h.b_shut"), 120.0, "in effect 5 days");
-    assert_close(kpi(&out, "anchorage_wait_h.b.tanker"), 50.0 / 9.0, "one 50-h wait in 9 calls");
+    assert_close(kpi(&out, "anchorage_wait_h.b.tanker"), 49.0 / 9.0, "one 49-h wait in 9 calls");
     assert_close(kpi(&out, "berth_calls.b.tanker"), 9.0, "calls at b");
-    // Recovery: at 240 h the corridor holds the 300 t loaded since 210 (the
-    // tanker waits at a's berth and takes each parcel aboard). At the end
-    // (360 h) the farm holds the 600 t of 310 ... 360 h; the tanker is back
-    // at a at 371, full at 400, and discharges at b at 410, leaving the
-    // 100 t that arrived at 410: <= 300 x 1.05. Recovered at 410: 50 h.
-    assert_close(kpi(&out, "recovery_days.b_shut"), 50.0 / 24.0, "recovered at 410 h");
+    // Recovery: at 240 h the corridor holds the 300 t of 210 ... 240 in the
+    // farm (the tanker waits off the berth). At the end (360 h) the farm
+    // holds the 600 t of 310 ... 360 h; the tanker is back at a at 371,
+    // called at 400, and discharges at b at 411, leaving the 100 t that
+    // arrived at 410: <= 300 x 1.05. Recovered at 411: 51 h.
+    assert_close(kpi(&out, "recovery_days.b_shut"), 51.0 / 24.0, "recovered at 411 h");
     assert_close(kpi(&out, "unrecovered.b_shut"), 0.0, "nothing left unrecovered");
 }
 
@@ -234,15 +235,15 @@ fn edit_ports(base: &str) -> String {
 fn a_closed_route_or_corridor_holds_departures_only() {
     for (target, id) in [("route.t", "route_shut"), ("corridor", "sea_shut")] {
         let out = run_with(&format!("{BASE}{FEED}"), &dated(id, target, 0.0));
-        // As with the closed port, the tanker reaches b at 310 h, but now it
-        // berths and discharges at once and is held at b's berth until 360;
-        // back at a at 370 (700 t waiting), full at 400, at b at 410: no
-        // anchorage wait anywhere, the same 9 calls at b, and the same
-        // recovery (at 360 h 600 t wait at a; at 410 h only 100 t).
+        // The tanker, loaded at 300 ... 301, is held at a's berth until 360,
+        // reaches b at 370 and berths at once; back at a at 381 (800 t
+        // waiting), called at 400, at b at 411: no anchorage wait anywhere,
+        // the same 9 calls at b, and the same recovery (at 360 h 600 t wait
+        // at a and 1,000 t aboard; at 411 h only 100 t).
         assert_close(kpi(&out, "anchorage_wait_h.b.tanker"), 0.0, "no wait at b");
         assert_close(kpi(&out, "berth_calls.b.tanker"), 9.0, "calls at b");
         assert_close(kpi(&out, "port_closure_h.b"), 0.0, "ports stay open");
-        assert_close(kpi(&out, &format!("recovery_days.{id}")), 50.0 / 24.0, "recovered at 410 h");
+        assert_close(kpi(&out, &format!("recovery_days.{id}")), 51.0 / 24.0, "recovered at 411 h");
     }
     let sea = run_with(&format!("{BASE}{FEED}"), &dated("sea_shut", "corridor", 0.0));
     assert_close(kpi(&sea, "corridor_closure_h"), 120.0, "the corridor closure is counted");

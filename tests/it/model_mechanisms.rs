@@ -162,18 +162,25 @@ fn dispatch_run(dispatch: &str) -> Replication {
 #[test]
 fn when_full_waits_for_a_full_load() {
     let out = dispatch_run(r#"{ policy = "when_full" }"#);
-    // Supply is 100 t per 10 h, the tanker takes 1,000 t, so it fills when the
-    // 10th, 20th, ... parcel arrives: it sails at t = 100, 200, ..., 1000
-    // (10 outbound crossings <= 1002), reaches b 10 h later, discharges in 1 h
-    // and sails back at 111, 211, ..., 911 (9 return crossings).
+    // Supply is 100 t per 10 h, the tanker takes 1,000 t. It waits at the
+    // anchorage, off the berth, and is called when the 10th, 20th, ...
+    // parcel is in the farm, at t = 100, 200, ..., 1000; it loads for 1 h
+    // and sails at 101, 201, ..., 1001 (10 outbound crossings <= 1002),
+    // reaches b 10 h later, discharges in 1 h and sails back at 112, 212,
+    // ..., 912 (9 return crossings).
     assert_eq!(kpi(&out, "voyages.t"), 19.0);
-    // Deliveries on berthing at b at 110, 210, ..., 910: 9 x 1,000 t.
+    // Deliveries on berthing at b at 111, 211, ..., 911: 9 x 1,000 t.
     assert_eq!(kpi(&out, "delivered.b_farm"), 9_000.0);
     assert_eq!(kpi(&out, "delivered_total.oil"), 9_000.0);
-    // Working per cycle: sail 10 + discharge 1 + sail back 10 = 21 h, from the
-    // departures at 100..900 (9 cycles) plus [1000, 1002) = 191 h of 1,002.
-    assert_close(kpi(&out, "vessel_utilization.t"), 191.0 / 1002.0, "utilization");
+    // Working per cycle: load 1 + sail 10 + discharge 1 + sail back 10 =
+    // 22 h, 9 cycles from 100 to 922, plus [1000, 1002) = 200 h of 1,002.
+    assert_close(kpi(&out, "vessel_utilization.t"), 200.0 / 1002.0, "utilization");
     assert_close(kpi(&out, "crossing_h.t"), 10.0, "crossing");
+    // Waits for cargo, from each arrival at a (0, then 122 + 100k) to the
+    // call (100 + 100k): 100 h, then 78 h nine times.
+    assert_close(kpi(&out, "cargo_wait_h.t"), (100.0 + 9.0 * 78.0) / 10.0, "cargo wait");
+    // Called only when its cargo is there: it never waits for the berth.
+    assert_close(kpi(&out, "anchorage_wait_h.a.tanker"), 0.0, "no berth wait");
 }
 
 #[test]
@@ -188,17 +195,21 @@ fn full_or_max_wait_behaves_as_when_full_when_the_wait_never_binds() {
 #[test]
 fn full_or_max_wait_sails_part_loaded_after_the_wait() {
     let out = dispatch_run(r#"{ policy = "full_or_max_wait", max_wait_h = 29.5 }"#);
-    // Loading starts at 0, the wait ends at 29.5 with the parcels of 10 and 20:
-    // 200 t. Arrive b 39.5, discharge 0.2 h, sail 39.7, back at a 49.7 (parcels
-    // 30, 40 waiting), wait until 79.2 (parcels 50, 60, 70): 500 t. From then on
-    // every cycle is 29.5 + 10 + 0.5 + 10 = 50 h with 500 t: outbound at
-    // 79.2 + 50k, return at 89.7 + 50k, berthing at b at 89.2 + 50k.
-    // Outbound <= 1002: 29.5 and k = 0..18 (979.2) -> 20. Returns: 39.7 and
-    // k = 0..18 (989.7) -> 20. Total 40.
+    // The tanker waits at the anchorage from its arrival at a; after 29.5 h
+    // it is called for what is there, loads it (L t in L / 1,000 h), sails
+    // 10 h, discharges L / 1,000 h at b, sails back 10 h. So its calls c_n
+    // follow c_{n+1} = c_n + 29.5 + 20 + 2 L_n / 1,000, L_n = 100 t times
+    // the parcels (at 10, 20, ...) in (c_{n-1}, c_n]:
+    // c = 29.5 (200 t), 79.4 (500 t), 129.9 (500 t), 180.4 (600 t: 130..180),
+    // then 500 t every 50.5 h: 231.1, 281.6, ..., 988.6 (16 calls); the next
+    // call, 1039.1, is past the horizon. 20 outbound crossings, each with
+    // its return before 1002 (the last: 988.6 + 0.5 + 10 + 0.5 = 999.6): 40.
     assert_eq!(kpi(&out, "voyages.t"), 40.0);
-    // Deliveries: 200 at 39.5, then 500 at 89.2 + 50k for k = 0..18 (989.2):
-    // 200 + 19 x 500 = 9,700 t (every parcel up to t = 970).
-    assert_eq!(kpi(&out, "delivered_total.oil"), 9_700.0);
+    // Every parcel up to the last call (10 .. 980: 98 parcels) is delivered:
+    // 200 + 500 + 500 + 600 + 16 x 500 = 9,800 t.
+    assert_eq!(kpi(&out, "delivered_total.oil"), 9_800.0);
+    // Each call ends a 29.5-h wait for cargo.
+    assert_close(kpi(&out, "cargo_wait_h.t"), 29.5, "cargo wait");
 }
 
 #[test]
@@ -1081,15 +1092,32 @@ fn a_lost_vessel_makes_transit_worse_not_better() {
 
 #[test]
 fn a_vessel_still_at_anchor_counts_with_its_wait_so_far() {
-    // Two tankers, one berth at a. Tanker 0 berths at 0 and holds the berth
-    // waiting for a full load (1,000 t at t = 100); tanker 1 arrives half a
-    // cycle (22 h / 2 = 11 h) later and waits at anchor. At the horizon
-    // (50 h) it has waited 39 h: mean over the two calls (0 + 39) / 2.
+    // Two tankers, one berth at a, 2,000 t in the farm, loading at 20 t/h
+    // (50 h a cargo): the nominal cycle is 10 + 10 + 50 + 1 = 71 h, so the
+    // second tanker arrives at 35.5 h. Tanker 0 is called at 0 and loads
+    // until 50; tanker 1, called at once (its 1,000 t are there), waits for
+    // the berth. At the horizon (49 h) it has waited 13.5 h: mean over the
+    // two calls (0 + 13.5) / 2.
     let mut text = set(BASE, "fleet.count", "2");
-    text = horizon_h(&text, 50.0) + FEED;
+    text = set(&text, "a_farm.initial", "2000");
+    text = set(&text, "fleet.load_rate", "20.0");
+    text = horizon_h(&text, 49.0);
     let out = run(&load(&text), 1, 0);
-    assert_close(kpi(&out, "anchorage_wait_h.a.tanker"), 19.5, "anchorage wait");
+    assert_close(kpi(&out, "anchorage_wait_h.a.tanker"), 6.75, "anchorage wait");
     assert_eq!(kpi(&out, "berth_calls.a.tanker"), 1.0, "only the granted call is counted");
+    assert_close(kpi(&out, "cargo_wait_h.t"), 0.0, "both were called on arrival");
+}
+
+#[test]
+fn a_vessel_still_waiting_for_cargo_counts_with_its_wait_so_far() {
+    // The tanker arrives at 0 and waits at the anchorage for a full load
+    // (1,000 t at t = 100); at the horizon (50 h) it has waited 50 h, off
+    // the berth: no berth call at all.
+    let text = horizon_h(BASE, 50.0) + FEED;
+    let out = run(&load(&text), 1, 0);
+    assert_close(kpi(&out, "cargo_wait_h.t"), 50.0, "cargo wait so far");
+    assert_eq!(kpi(&out, "berth_calls.a.tanker"), 0.0, "never berthed");
+    assert_close(kpi(&out, "berth_utilization.a.tanker"), 0.0, "the berth stayed free");
 }
 
 #[test]
@@ -1385,4 +1413,71 @@ detention_h = { dist = "constant", value = 5.0 }
     let out = run(&load(&lossy), 1, 0);
     assert_eq!(kpi(&out, "vessels_lost"), 1.0, "t is lost; u has no incident");
     assert_eq!(kpi(&out, "voyages.t"), 1.0);
+}
+
+// ----- (berths for work) vessels wait for cargo off the berth -----------------------
+
+#[test]
+fn more_vessels_never_make_ready_vessels_wait_for_a_berth_idle_occupied() {
+    // 100 t every 10 h, 1,000-t tankers, one berth at each end. However many
+    // tankers there are, one is called each time 1,000 t are in the farm
+    // (100, 200, ..., 1000 h), loads for 1 h and discharges at b 10 h later
+    // for 1 h: the berths are never asked for twice at once, so no ready
+    // tanker ever waits for one. (When a vessel held its berth while it
+    // waited for cargo, the second tanker waited ~100 h at a's anchorage.)
+    let mut deliveries = Vec::new();
+    for count in 1..=6 {
+        let text = set(BASE, "fleet.count", &count.to_string()) + FEED;
+        let out = run(&load(&text), 1, 0);
+        assert_close(kpi(&out, "anchorage_wait_h.a.tanker"), 0.0, &format!("{count} tankers at a"));
+        assert_close(kpi(&out, "anchorage_wait_h.b.tanker"), 0.0, &format!("{count} tankers at b"));
+        // a's berth: 1 h of loading per 100 h, however many tankers wait.
+        assert_close(kpi(&out, "berth_utilization.a.tanker"), 10.0 / 1002.0, "a's berth busy 10 h");
+        deliveries.push(kpi(&out, "delivered_total.oil"));
+    }
+    // Supply-bound: the same 9 cargoes (called at 100 ... 900; the one
+    // called at 1000 reaches b after the horizon) whatever the fleet.
+    assert!(deliveries.iter().all(|&d| d == 9_000.0), "{deliveries:?}");
+}
+
+#[test]
+fn a_vessel_that_discharged_at_its_origin_shifts_off_the_berth_to_wait() {
+    // A return cargo: the tanker carries b's farm (2,000 t) back to a's
+    // second farm and loads a's oil outbound. It reaches a at 22 h after its
+    // first call, discharges there, finds no full load, and shifts to the
+    // anchorage: the berth is free while it waits.
+    let text = set(BASE, "a_farm.initial", "1000")
+        + FEED
+        + r#"
+[[storage]]
+id = "a_back"
+port = "a"
+cargo = "oil"
+capacity = 1000000
+initial = 0
+
+[[storage]]
+id = "b_back"
+port = "b"
+cargo = "oil"
+capacity = 1000000
+initial = 2000
+"#;
+    let text = text.replace(
+        "dispatch = { policy = \"when_full\" } # fleet.dispatch",
+        "dispatch = { policy = \"when_full\" } # fleet.dispatch\nreturn_load_from = \"b_back\"\nreturn_discharge_to = \"a_back\"",
+    );
+    let text = horizon_h(&text, 100.0);
+    let out = run(&load(&text), 1, 0);
+    // Called at 0 (1,000 t there): loads 0..1, b at 11, discharges and
+    // loads the return 1,000 t (11..13), back at a at 23: discharges 23..24
+    // into a_back; the farm then holds the parcels of 10 and 20 (200 t), so
+    // it shifts off. Parcels 10 ... 100 make 1,000 t at 100: called then,
+    // it berths again at 100 (a second berthing in the same port call).
+    assert_eq!(kpi(&out, "delivered.a_back"), 1_000.0);
+    assert_eq!(kpi(&out, "berth_calls.a.tanker"), 3.0, "0, 23 and 100 h");
+    // a's berth: busy 0..1, 23..24, and 100..100 at the horizon: 2 h of 100.
+    assert_close(kpi(&out, "berth_utilization.a.tanker"), 2.0 / 100.0, "berth busy only for work");
+    // Cargo waits: 0 at the first call, then 24 -> 100 = 76 h: mean 38 h.
+    assert_close(kpi(&out, "cargo_wait_h.t"), 38.0, "cargo wait");
 }

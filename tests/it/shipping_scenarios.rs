@@ -253,3 +253,28 @@ fn demand_is_delivered_shut_in_diverted_lost_or_still_in_the_corridor() {
     }
     assert!(diverted_anywhere > 0.0, "some shipped scenario diverts when made to");
 }
+
+#[test]
+fn two_more_kuryk_ferries_do_not_double_the_berth_wait_of_ready_ferries() {
+    // Issue 16's test of berths held only for work: with 5 Kuryk ferries
+    // instead of 3, a ferry ready to work waits at most twice as long for a
+    // Kuryk berth (it waited 14 times as long when ferries waiting for
+    // trains held the berths: 1.6 h -> 22.6 h). Same seeds, 20 years each.
+    let mean_wait = |path: &str| {
+        let text = resolved(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)).text;
+        let plan = caspian_shipping::load(&text, path).unwrap_or_else(|e| panic!("{e}"));
+        let n = 20;
+        (0..n)
+            .map(|r| {
+                let kpis = caspian_shipping::simulate(&plan, 5, r).kpis;
+                kpis.get("anchorage_wait_h.kuryk.rail_ferry").unwrap()
+            })
+            .sum::<f64>()
+            / n as f64
+    };
+    let three = mean_wait("../scenarios/baseline.toml");
+    let five = mean_wait("../scenarios/larger_ferry_fleet.toml");
+    println!("Kuryk berth wait of ready ferries: 3 ferries {three:.2} h, 5 ferries {five:.2} h");
+    assert!(three > 0.0, "ready ferries do meet busy berths sometimes");
+    assert!(five <= 2.0 * three, "5 ferries {five} h vs 3 ferries {three} h");
+}

@@ -65,6 +65,8 @@ pub(crate) enum Quantity {
     Voyages(usize),
     /// `crossing_h.<fleet>`.
     Crossing(usize),
+    /// `cargo_wait_h.<fleet>`.
+    CargoWait(usize),
     /// `incidents`.
     Incidents,
     /// `detentions`.
@@ -214,6 +216,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
         k.push((format!("vessel_utilization.{}", f.id), Q::VesselUtilization(fi)));
         k.push((format!("voyages.{}", f.id), Q::Voyages(fi)));
         k.push((format!("crossing_h.{}", f.id), Q::Crossing(fi)));
+        k.push((format!("cargo_wait_h.{}", f.id), Q::CargoWait(fi)));
     }
     k.push(("incidents".to_string(), Q::Incidents));
     k.push(("detentions".to_string(), Q::Detentions));

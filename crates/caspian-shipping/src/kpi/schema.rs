@@ -383,6 +383,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         "crossing time of <fleet>",
     ),
     family(
+        "cargo_wait_h.<fleet>",
+        Unit::Hours,
+        Duration,
+        Lower,
+        "mean wait of a vessel ready to load until it is called to a berth (or to the end)",
+        "cargo wait of <fleet>",
+    ),
+    family(
         "vessel_utilization.<fleet>",
         Unit::Fraction,
         Ratio,

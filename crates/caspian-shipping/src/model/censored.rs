@@ -14,7 +14,9 @@
 //! - **gate waits** (`gate_wait_h.<inflow>`): arrivals still waiting at the
 //!   gate of their storage;
 //! - **anchorage waits** (`anchorage_wait_h.<port>.<class>`): vessels still
-//!   waiting for a berth.
+//!   waiting for a berth;
+//! - **cargo waits** (`cargo_wait_h.<fleet>`): vessels still waiting at the
+//!   anchorage to be called for their cargo.
 //!
 //! So a stranded replication reads worse, never better. `berth_calls` and
 //! the other counts still count only what happened.
@@ -35,6 +37,8 @@ pub(super) struct Closing {
     pub(super) gate_wait_h: Vec<Tally>,
     /// Anchorage waits per port and berth class (`BerthClass::ALL` order), in hours.
     pub(super) anchorage_wait_h: Vec<Vec<Tally>>,
+    /// Cargo waits per fleet, in hours.
+    pub(super) cargo_wait_h: Vec<Tally>,
     /// Units of each cargo in the corridor at the end ([`super::corridor`]).
     pub(super) in_corridor: [u128; 2],
     /// Units of each cargo demanded over the window by inflows into origins.
@@ -86,8 +90,16 @@ impl World<'_> {
                     .collect()
             })
             .collect();
+        let mut cargo_wait_h = self.cargo_wait_h.clone();
+        for store in &self.stores {
+            for &v in &store.cargo_line {
+                let ves = &self.vessels[v as usize];
+                cargo_wait_h[ves.fleet].record(age(ves.cargo_wait_since));
+            }
+        }
         Closing {
             transit,
+            cargo_wait_h,
             gate_wait_h,
             anchorage_wait_h,
             in_corridor: self.in_corridor(),

@@ -420,10 +420,6 @@ impl World<'_> {
                     self.ports[port].berths[class].withdraw(now, ticket);
                 }
             }
-            Phase::WaitingCargo => {
-                let st = ves.load_from;
-                self.stores[st].waiting_loaders.retain(|&w| w as usize != v);
-            }
             Phase::WaitingSpace => {
                 let st = ves.discharge_into;
                 self.stores[st].waiting_dischargers.retain(|&w| w as usize != v);
@@ -431,6 +427,7 @@ impl World<'_> {
             Phase::Convoy => self.ports[port].convoy.retain(|&w| w as usize != v),
             _ => {}
         }
+        self.forget_cargo_wait(v);
         let left_convoy = self.vessels[v].phase == Phase::Convoy;
         let cargo = cargo_idx(f.cargo);
         let ves = &mut self.vessels[v];

@@ -236,6 +236,7 @@ impl World<'_> {
                     break;
                 }
             }
+            progress |= self.call_loaders(s, st);
             while self.stores[st].level.space() > 0
                 && let Some(&v) = self.stores[st].waiting_dischargers.front()
             {

@@ -15,7 +15,8 @@
 //!   a storage's run-time state.
 //! - [`berths`]: berth grants and releases, port closures, open traffic.
 //! - [`voyages`]: a fleet vessel's round: arrive, discharge, load, depart,
-//!   convoys and incidents.
+//!   convoys and incidents; [`cargo_line`]: waiting for cargo at the
+//!   anchorage, and calling vessels to a berth when their cargo is there.
 //! - [`stats`]: warm-up reset, KPIs, conservation and saturation;
 //!   [`histogram`] measures transit times; [`censored`] adds the transits
 //!   and waits still in progress when the run ends; [`corridor`] counts
@@ -33,6 +34,7 @@ use crate::scenario::Cargo;
 use crate::timeline::Timeline;
 
 mod berths;
+mod cargo_line;
 mod censored;
 mod corridor;
 mod disruption;

@@ -121,6 +121,21 @@ pub(super) struct Vessel {
     pub(super) berth_ticket: Option<TicketId>,
     /// 1 while `phase` is a working phase, else 0 (time-weighted).
     pub(super) working: TimeWeighted,
+    /// The port-call overhead of this call has been paid (a vessel that
+    /// shifts to the anchorage to wait for cargo does not pay it again).
+    pub(super) overhead_paid: bool,
+    /// Called to a berth for its cargo (or at its deadline): it loads as
+    /// soon as its handling there allows.
+    pub(super) called: bool,
+    /// Units of its loading storage promised to it (see `cargo_line`).
+    pub(super) claim: u64,
+    /// Its wait for cargo is over (max wait or timetable slot): it takes
+    /// what is there and sails.
+    pub(super) deadline_passed: bool,
+    /// When it became ready to load at this port.
+    pub(super) cargo_wait_since: SimTime,
+    /// Its timetable slot, for a timetable vessel called to load.
+    pub(super) slot: SimTime,
 }
 
 impl Vessel {
@@ -143,6 +158,12 @@ impl Vessel {
             timer: None,
             berth_ticket: None,
             working: TimeWeighted::new(SimTime::ZERO, 0.0),
+            overhead_paid: false,
+            called: false,
+            claim: 0,
+            deadline_passed: false,
+            cargo_wait_since: SimTime::ZERO,
+            slot: SimTime::ZERO,
         }
     }
 }
@@ -243,6 +264,8 @@ pub(super) struct World<'a> {
     pub(super) ledger: [Ledger; 2],
     pub(super) transit: [WeightedHistogram; 2],
     pub(super) crossing_h: Vec<Tally>,
+    /// Per fleet: hours from being ready to load until called to a berth.
+    pub(super) cargo_wait_h: Vec<Tally>,
     pub(super) gate_wait_h: Vec<Tally>,
     pub(super) warmup_done: bool,
     /// Open-traffic vessels and inflow arrivals waiting, all lines together
@@ -391,6 +414,7 @@ impl<'a> World<'a> {
             ledger,
             transit: [WeightedHistogram::new(1.0, 24 * 120), WeightedHistogram::new(1.0, 24 * 120)],
             crossing_h: vec![Tally::new(); n_fleets],
+            cargo_wait_h: vec![Tally::new(); n_fleets],
             gate_wait_h: vec![Tally::new(); plan.inflows.len()],
             warmup_done: plan.warmup == SimTime::ZERO,
             backlog: 0,

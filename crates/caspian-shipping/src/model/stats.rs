@@ -44,6 +44,7 @@ impl World<'_> {
         c.cargo_lost = [0; 2];
         self.transit.iter_mut().for_each(WeightedHistogram::reset);
         self.crossing_h.iter_mut().for_each(Tally::reset);
+        self.cargo_wait_h.iter_mut().for_each(Tally::reset);
         self.gate_wait_h.iter_mut().for_each(Tally::reset);
     }
 
@@ -151,6 +152,7 @@ impl World<'_> {
             }
             Quantity::Voyages(fi) => self.counters.voyages[fi] as f64,
             Quantity::Crossing(fi) => self.crossing_h[fi].mean_or(f64::NAN),
+            Quantity::CargoWait(fi) => closing.cargo_wait_h[fi].mean_or(f64::NAN),
             Quantity::Incidents => self.counters.incidents as f64,
             Quantity::Detentions => self.counters.detentions as f64,
             Quantity::VesselsLost => self.counters.vessels_lost as f64,

@@ -1,5 +1,6 @@
 //! A tank farm or rail yard at run time: an engine `Level` plus the arrival
-//! times of what it holds (to measure transit times) and the vessels waiting on it.
+//! times of what it holds (to measure transit times), the vessels waiting on
+//! it and the cargo promised to vessels on their way to a berth.
 
 use std::collections::VecDeque;
 
@@ -91,8 +92,16 @@ pub(crate) struct Store {
     pub(crate) level: Level<u32>,
     /// What the storage holds, oldest first; sums to the level.
     pub(crate) cohorts: VecDeque<Cohort>,
-    /// Vessels at berth waiting for cargo to load, first come first served.
+    /// Vessels at berth short of the cargo they were called for (an outflow
+    /// took part of it) or loading up to their timetable slot, first come
+    /// first served.
     pub(crate) waiting_loaders: VecDeque<u32>,
+    /// Vessels at the anchorage waiting for their cargo, first come first
+    /// served: the first is called to a berth when the unclaimed content
+    /// would fill it (see `model::cargo_line`).
+    pub(crate) cargo_line: VecDeque<u32>,
+    /// Units promised to vessels called to a berth that have not loaded yet.
+    pub(crate) claimed: u64,
     /// Vessels at berth waiting for space to discharge into.
     pub(crate) waiting_dischargers: VecDeque<u32>,
 }
@@ -113,6 +122,8 @@ impl Store {
             level,
             cohorts,
             waiting_loaders: VecDeque::new(),
+            cargo_line: VecDeque::new(),
+            claimed: 0,
             waiting_dischargers: VecDeque::new(),
         }
     }

@@ -1,6 +1,7 @@
 //! A fleet vessel's round: arriving at an anchorage, berthing, discharging,
 //! loading (by dispatch policy), leaving the berth, convoys, and the crossing
-//! with its incident, detention and loss draws.
+//! with its incident, detention and loss draws. Waiting for cargo happens
+//! off the berth, in [`super::cargo_line`].
 
 use caspian_engine::{Request, Scheduler, SimDuration, SimTime};
 use rand::RngExt;
@@ -20,9 +21,28 @@ impl World<'_> {
     }
 
     pub(super) fn on_arrive(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        let ves = &mut self.vessels[v];
+        let f = &self.plan.fleets[ves.fleet];
+        ves.overhead_paid = false;
+        ves.called = false;
+        ves.deadline_passed = false;
+        let discharge = if ves.at_origin { f.return_discharge_to } else { Some(f.discharge_to) };
+        // Work to do at a berth: cargo to discharge, or the return leg
+        // (which takes what is there). Else it waits for its cargo at the
+        // anchorage and asks for a berth when called.
+        if !ves.at_origin || (discharge.is_some() && ves.aboard_units > 0) {
+            self.request_berth(s, v);
+        } else {
+            ves.load_from = f.load_from;
+            self.wait_for_cargo(s, v);
+        }
+    }
+
+    /// Vessel `v`, with work to do, asks for a berth (at the anchorage).
+    pub(super) fn request_berth(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let now = s.now();
         self.set_phase(v, now, Phase::Anchorage);
-        let ves = &mut self.vessels[v];
+        let ves = &self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
         let class = class_index(f.berth_class);
         match self.ports[ves.port].berths[class].request(
@@ -40,8 +60,14 @@ impl World<'_> {
         self.set_phase(v, now, Phase::Discharging);
         let fleet = self.vessels[v].fleet;
         let f = &self.plan.fleets[fleet];
-        let overhead = hours(f.overhead.sample(&mut self.vessel_rng[fleet]));
+        // Paid once per port call, not again after a shift to the anchorage.
+        let overhead = if self.vessels[v].overhead_paid {
+            SimDuration::ZERO
+        } else {
+            hours(f.overhead.sample(&mut self.vessel_rng[fleet]))
+        };
         let ves = &mut self.vessels[v];
+        ves.overhead_paid = true;
         ves.holds_berth = true;
         ves.berth_ticket = None;
         ves.handling_clock = now.saturating_add(overhead);
@@ -106,30 +132,44 @@ impl World<'_> {
             at(s, now, Ev::LoadDone(v as u32));
             return;
         };
-        ves.load_start = now;
-        ves.loaded = 0;
         ves.load_from = st;
         let outbound = ves.at_origin;
+        if outbound && !ves.called {
+            // Discharged at its origin: it loads at this berth only if its
+            // cargo is there and no vessel waits for it first; else it
+            // shifts to the anchorage to wait (a timetable vessel always
+            // does, to be called by its clock).
+            let timetable = matches!(f.dispatch, DispatchPlan::Timetable { .. });
+            let (fleet, port, class) = (ves.fleet, ves.port, class_index(f.berth_class));
+            let store = &self.stores[st];
+            let free = store.level.level().saturating_sub(store.claimed);
+            if !timetable && store.cargo_line.is_empty() && free >= self.room(v) {
+                self.cargo_wait_h[fleet].record(0.0);
+            } else {
+                self.vessels[v].holds_berth = false;
+                self.release_berth(s, port, class);
+                self.wait_for_cargo(s, v);
+                return;
+            }
+        }
+        let ves = &mut self.vessels[v];
+        ves.called = false;
+        ves.load_start = now;
+        ves.loaded = 0;
         self.set_phase(v, now, Phase::Loading);
         if self.load_step(s, v) {
             self.settle(s, st);
             return;
         }
-        if !outbound {
-            // The return leg takes what is there and goes.
+        if !outbound || self.vessels[v].deadline_passed {
+            // The return leg, or a vessel past its deadline: takes what is
+            // there and goes.
             self.finish_loading(s, v);
             self.settle(s, st);
             return;
         }
-        let ves = &mut self.vessels[v];
-        let f = &self.plan.fleets[ves.fleet];
-        match f.dispatch {
-            DispatchPlan::WhenFull => {}
-            DispatchPlan::FullOrMaxWait(wait) => {
-                ves.timer = at(s, now.saturating_add(wait), Ev::LoadTimer(v as u32));
-            }
-            DispatchPlan::Timetable { .. } => {}
-        }
+        // Short of its cargo (a hinterland link took part of it) or loading
+        // up to its timetable slot: it waits at the berth.
         if self.vessels[v].phase == Phase::Loading {
             self.set_phase(v, now, Phase::WaitingCargo);
             self.stores[st].waiting_loaders.push_back(v as u32);
@@ -137,27 +177,25 @@ impl World<'_> {
         self.settle(s, st);
     }
 
-    /// Loads what is available. Returns true when the vessel stops waiting for
+    /// Loads what is available and not claimed for another vessel (its own
+    /// claim included). Returns true when the vessel stops waiting for
     /// cargo (full), false when it should keep waiting.
     pub(super) fn load_step(&mut self, s: &mut Scheduler<Ev>, v: usize) -> bool {
         let now = s.now();
+        let room = self.room(v);
         let ves = &mut self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
-        let st = ves.load_from;
-        let room = f.capacity - ves.aboard_units;
-        let taken = self.stores[st].level.take_up_to(now, room);
+        let store = &mut self.stores[ves.load_from];
+        store.claimed -= std::mem::take(&mut ves.claim);
+        let free = store.level.level().saturating_sub(store.claimed);
+        let taken = store.level.take_up_to(now, room.min(free));
         if taken > 0 {
-            move_cohorts(&mut self.stores[st].cohorts, &mut ves.aboard, taken, |_| {});
+            move_cohorts(&mut store.cohorts, &mut ves.aboard, taken, |_| {});
             ves.aboard_units += taken;
             ves.loaded += taken;
         }
-        let full = ves.aboard_units >= f.capacity;
-        let outbound = ves.at_origin;
-        if let (true, DispatchPlan::Timetable { interval, offset }) = (outbound, f.dispatch) {
-            if ves.timer.is_none() {
-                let slot = next_slot(ves.load_start, interval, offset);
-                ves.timer = at(s, slot, Ev::LoadTimer(v as u32));
-            }
+        let full = taken >= room;
+        if ves.at_origin && matches!(f.dispatch, DispatchPlan::Timetable { .. }) {
             if full {
                 // Full: the loading time runs (working), then, at `LoadDone`,
                 // the vessel waits for the slot (idle) unless it has come.
@@ -199,14 +237,19 @@ impl World<'_> {
         match ves.phase {
             // Loaded before the slot and waiting for it: the slot has come.
             Phase::WaitingSlot => self.leave_berth(s, v),
-            // Still waiting for cargo: sail with what is aboard.
+            // At the anchorage waiting for cargo: called for what is there.
+            Phase::WaitingCargo if !ves.holds_berth => self.cargo_deadline(s, v),
+            // At berth still waiting for cargo: sail with what is aboard.
             Phase::WaitingCargo | Phase::Loading => {
                 let st = ves.load_from;
                 self.stores[st].waiting_loaders.retain(|&w| w as usize != v);
                 self.finish_loading(s, v);
             }
             // Full with loading time left (`LoadDone` will sail it), or gone.
-            _ => {}
+            Phase::ReadyToSail | Phase::Lost => {}
+            // Called and on its way to loading (waiting for a berth, or its
+            // overhead at berth): it takes what is there when it loads.
+            _ => ves.deadline_passed = true,
         }
     }
 
@@ -361,15 +404,4 @@ impl World<'_> {
         }
         at(s, start.saturating_add(crossing), Ev::Arrive(v as u32));
     }
-}
-
-/// The first departure slot at or after `t`.
-fn next_slot(t: SimTime, interval: SimDuration, offset: SimDuration) -> SimTime {
-    let offset = SimTime::ZERO.saturating_add(offset);
-    if t <= offset || interval.ticks() == 0 {
-        return offset.max(t);
-    }
-    let since = t.saturating_since(offset).ticks();
-    let k = since.div_ceil(interval.ticks());
-    offset.saturating_add(SimDuration::from_ticks(k.saturating_mul(interval.ticks())))
 }

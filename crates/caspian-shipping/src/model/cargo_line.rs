@@ -1,0 +1,151 @@
+//! Waiting for cargo at the anchorage: a vessel holds a berth only for work.
+//!
+//! A vessel ready to load whose cargo is not there waits at the anchorage,
+//! in its loading storage's cargo line (first come, first served), not at
+//! a berth. The first vessel in the line is *called* when the storage's
+//! unclaimed content would fill it; the units are then claimed for it, so
+//! the vessels behind it (and vessels at berth) cannot take them while it
+//! waits for a berth and pays its port-call overhead. A vessel whose
+//! dispatch deadline passes (`full_or_max_wait`) is called at once for what
+//! is there; a timetable vessel is called in time to load a full cargo by
+//! its slot. Called vessels ask for a berth like any vessel that has work
+//! to do, so `anchorage_wait_h` is the berth wait of ready vessels and
+//! `cargo_wait_h` is the wait for cargo.
+
+use caspian_engine::{Scheduler, SimTime};
+
+use super::state::{Ev, World};
+use super::{at, hours};
+use crate::compile::DispatchPlan;
+use crate::trace::VesselPhase as Phase;
+
+impl World<'_> {
+    /// Room left aboard vessel `v` on this call.
+    pub(super) fn room(&self, v: usize) -> u64 {
+        let ves = &self.vessels[v];
+        self.plan.fleets[ves.fleet].capacity.saturating_sub(ves.aboard_units)
+    }
+
+    /// Vessel `v`, ready to load from `ves.load_from` and off the berth,
+    /// joins the storage's cargo line at the anchorage; its dispatch clock
+    /// starts now.
+    pub(super) fn wait_for_cargo(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        let now = s.now();
+        let room = self.room(v);
+        let ves = &mut self.vessels[v];
+        let f = &self.plan.fleets[ves.fleet];
+        ves.cargo_wait_since = now;
+        ves.deadline_passed = false;
+        ves.called = false;
+        match f.dispatch {
+            DispatchPlan::WhenFull => {}
+            DispatchPlan::FullOrMaxWait(wait) => {
+                ves.timer = at(s, now.saturating_add(wait), Ev::LoadTimer(v as u32));
+            }
+            DispatchPlan::Timetable { interval, offset } => {
+                // Called in time to load a full cargo by the slot.
+                let slot = next_slot(now, interval, offset);
+                let loading = hours(room as f64 / f.load_rate_per_h);
+                let call = SimTime::from_ticks(slot.ticks().saturating_sub(loading.ticks()));
+                ves.slot = slot;
+                ves.timer = at(s, call.max(now), Ev::LoadTimer(v as u32));
+            }
+        }
+        let st = ves.load_from;
+        self.set_phase(v, now, Phase::WaitingCargo);
+        self.stores[st].cargo_line.push_back(v as u32);
+        self.call_loaders(s, st);
+    }
+
+    /// Calls the vessels at the head of storage `st`'s cargo line whose
+    /// cargo is there, in order; returns whether it called any. Timetable
+    /// vessels are called by their clock alone and never hold up the line.
+    pub(super) fn call_loaders(&mut self, s: &mut Scheduler<Ev>, st: usize) -> bool {
+        let mut called = false;
+        let mut i = 0;
+        while let Some(&w) = self.stores[st].cargo_line.get(i) {
+            let v = w as usize;
+            let f = &self.plan.fleets[self.vessels[v].fleet];
+            if matches!(f.dispatch, DispatchPlan::Timetable { .. }) {
+                i += 1;
+                continue;
+            }
+            let store = &self.stores[st];
+            let free = store.level.level().saturating_sub(store.claimed);
+            let room = self.room(v);
+            if free < room {
+                break;
+            }
+            self.stores[st].cargo_line.remove(i);
+            self.call(s, v, room);
+            called = true;
+        }
+        called
+    }
+
+    /// Vessel `v`, in a cargo line at the anchorage, reaches its max wait
+    /// (called for what is there; it sails with it) or its timetable call
+    /// time (called to load what comes until its slot).
+    pub(super) fn cargo_deadline(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        let ves = &mut self.vessels[v];
+        let timetable =
+            matches!(self.plan.fleets[ves.fleet].dispatch, DispatchPlan::Timetable { .. });
+        let st = ves.load_from;
+        self.stores[st].cargo_line.retain(|&w| w as usize != v);
+        if timetable {
+            // Its loading window: it loads what comes until the slot.
+            let slot = self.vessels[v].slot;
+            self.vessels[v].timer = at(s, slot.max(s.now()), Ev::LoadTimer(v as u32));
+        } else {
+            self.vessels[v].deadline_passed = true;
+        }
+        let store = &self.stores[st];
+        let free = store.level.level().saturating_sub(store.claimed);
+        let claim = free.min(self.room(v));
+        self.call(s, v, claim);
+        // The vessels behind it may now be first.
+        self.call_loaders(s, st);
+    }
+
+    /// Calls vessel `v` to a berth for `claim` units of its storage.
+    fn call(&mut self, s: &mut Scheduler<Ev>, v: usize, claim: u64) {
+        let now = s.now();
+        let ves = &mut self.vessels[v];
+        ves.called = true;
+        ves.claim = claim;
+        self.stores[ves.load_from].claimed += claim;
+        let waited = now.saturating_since(ves.cargo_wait_since).as_hours_f64();
+        self.cargo_wait_h[ves.fleet].record(waited);
+        self.request_berth(s, v);
+    }
+
+    /// Takes vessel `v` out of every cargo line and gives back what was
+    /// claimed for it (it is leaving service).
+    pub(super) fn forget_cargo_wait(&mut self, v: usize) {
+        let ves = &mut self.vessels[v];
+        let st = ves.load_from;
+        let claim = std::mem::take(&mut ves.claim);
+        ves.called = false;
+        if let Some(store) = self.stores.get_mut(st) {
+            store.claimed -= claim;
+            store.cargo_line.retain(|&w| w as usize != v);
+            store.waiting_loaders.retain(|&w| w as usize != v);
+        }
+    }
+}
+
+/// The first departure slot at or after `t`.
+fn next_slot(
+    t: SimTime,
+    interval: caspian_engine::SimDuration,
+    offset: caspian_engine::SimDuration,
+) -> SimTime {
+    let offset = SimTime::ZERO.saturating_add(offset);
+    if t <= offset || interval.ticks() == 0 {
+        return offset.max(t);
+    }
+    let since = t.saturating_since(offset).ticks();
+    let k = since.div_ceil(interval.ticks());
+    offset
+        .saturating_add(caspian_engine::SimDuration::from_ticks(k.saturating_mul(interval.ticks())))
+}
