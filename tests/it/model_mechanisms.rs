@@ -181,6 +181,9 @@ fn when_full_waits_for_a_full_load() {
     assert_close(kpi(&out, "cargo_wait_h.t"), (100.0 + 9.0 * 78.0) / 10.0, "cargo wait");
     // Called only when its cargo is there: it never waits for the berth.
     assert_close(kpi(&out, "anchorage_wait_h.a.tanker"), 0.0, "no berth wait");
+    // Port calls: a at 0 and 122 ... 922 (10), b at 111 ... 911 (9).
+    assert_eq!(kpi(&out, "port_calls.a"), 10.0);
+    assert_eq!(kpi(&out, "port_calls.b"), 9.0);
 }
 
 #[test]
@@ -623,7 +626,9 @@ service_h = { dist = "constant", value = 0.1 }
     // 11,578.5 h; the other 69 ships do not wait. Mean over 100 berthings:
     assert_close(kpi(&out, "anchorage_wait_h.a.tanker"), 115.785, "wait at a");
     // 100 ships x 0.1 h = 10 berth-hours over 2412 - 744 = 1,668 open berth-hours.
-    assert_close(kpi(&out, "berth_utilization.a.tanker"), 10.0 / 1668.0, "utilization at a");
+    assert_close(kpi(&out, "berth_utilization.a.tanker"), 10.0 / 1668.0, "utilization at a"); // Every one of the 100 open-traffic arrivals is a port call, however long it waited.
+    assert_eq!(kpi(&out, "port_calls.a"), 100.0);
+    assert_eq!(kpi(&out, "port_calls.b"), 0.0);
 }
 
 /// One tanker berth at port `a`, closed by ice for `ice_days` from day

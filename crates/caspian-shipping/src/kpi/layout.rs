@@ -59,6 +59,8 @@ pub(crate) enum Quantity {
     BerthUtilization(usize, usize),
     /// `port_closure_h.<port>`.
     PortClosure(usize),
+    /// `port_calls.<port>`.
+    PortCalls(usize),
     /// `vessel_utilization.<fleet>`.
     VesselUtilization(usize),
     /// `voyages.<fleet>`.
@@ -211,6 +213,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
             k.push((format!("berth_utilization.{key}"), Q::BerthUtilization(p, c)));
         }
         k.push((format!("port_closure_h.{}", port.id), Q::PortClosure(p)));
+        k.push((format!("port_calls.{}", port.id), Q::PortCalls(p)));
     }
     for (fi, f) in plan.fleets.iter().enumerate() {
         k.push((format!("vessel_utilization.{}", f.id), Q::VesselUtilization(fi)));

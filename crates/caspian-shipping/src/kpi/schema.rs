@@ -367,6 +367,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         "hours <port> was closed",
     ),
     family(
+        "port_calls.<port>",
+        Unit::Calls,
+        Count,
+        Neither,
+        "vessel arrivals at the port: fleet vessels and open traffic",
+        "vessel calls at <port>",
+    ),
+    family(
         "voyages.<fleet>",
         Unit::Crossings,
         Count,

@@ -55,6 +55,7 @@ impl World<'_> {
         let gap = o.interarrival.sample(&mut self.open_arrival_rng[i]);
         at(s, now.saturating_add(hours(gap)), Ev::OpenArrival(i as u16));
         let (port, class, prio) = (o.port, class_index(o.berth_class), o.berth_priority);
+        self.counters.port_calls[port] += 1;
         // Counted until granted (at once, or later from the anchorage).
         self.backlog += 1;
         if self.ports[port].berths[class].request(now, Occupant::Open(i as u16), prio)

@@ -212,6 +212,8 @@ pub(super) struct Counters {
     pub(super) vessels_lost: u64,
     /// Vessels of each fleet taken out of service by disruptions.
     pub(super) vessels_out: Vec<u64>,
+    /// Vessel arrivals at each port (fleet and open traffic).
+    pub(super) port_calls: Vec<u64>,
     pub(super) cargo_lost: [u128; 2],
     /// Units that arrived per inflow (admitted, waiting at the gate, shut
     /// in or diverted).
@@ -409,6 +411,7 @@ impl<'a> World<'a> {
                 diverted: vec![0; plan.inflows.len()],
                 voyages: vec![0; n_fleets],
                 vessels_out: vec![0; n_fleets],
+                port_calls: vec![0; plan.ports.len()],
                 ..Counters::default()
             },
             ledger,

@@ -41,6 +41,7 @@ impl World<'_> {
         c.detentions = 0;
         c.vessels_lost = 0;
         c.vessels_out.iter_mut().for_each(|x| *x = 0);
+        c.port_calls.iter_mut().for_each(|x| *x = 0);
         c.cargo_lost = [0; 2];
         self.transit.iter_mut().for_each(WeightedHistogram::reset);
         self.crossing_h.iter_mut().for_each(Tally::reset);
@@ -135,6 +136,7 @@ impl World<'_> {
             Quantity::AnchorageQueue(p, c) => berths(p, c).mean_queue_len(now),
             Quantity::BerthCalls(p, c) => berths(p, c).waits().count() as f64,
             Quantity::BerthUtilization(p, c) => berths(p, c).utilization(now),
+            Quantity::PortCalls(p) => self.counters.port_calls[p] as f64,
             Quantity::PortClosure(p) => {
                 self.ports[p].closures.closed_time_between(start, now).as_hours_f64()
             }

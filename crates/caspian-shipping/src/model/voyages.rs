@@ -23,6 +23,7 @@ impl World<'_> {
     pub(super) fn on_arrive(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let ves = &mut self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
+        self.counters.port_calls[ves.port] += 1;
         ves.overhead_paid = false;
         ves.called = false;
         ves.deadline_passed = false;
