@@ -65,6 +65,8 @@ pub(crate) enum Quantity {
     VesselUtilization(usize),
     /// `voyages.<fleet>`.
     Voyages(usize),
+    /// `carried.<fleet>`.
+    Carried(usize),
     /// `crossing_h.<fleet>`.
     Crossing(usize),
     /// `cargo_wait_h.<fleet>`.
@@ -218,6 +220,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
     for (fi, f) in plan.fleets.iter().enumerate() {
         k.push((format!("vessel_utilization.{}", f.id), Q::VesselUtilization(fi)));
         k.push((format!("voyages.{}", f.id), Q::Voyages(fi)));
+        k.push((format!("carried.{}", f.id), Q::Carried(fi)));
         k.push((format!("crossing_h.{}", f.id), Q::Crossing(fi)));
         k.push((format!("cargo_wait_h.{}", f.id), Q::CargoWait(fi)));
     }

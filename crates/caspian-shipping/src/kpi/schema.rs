@@ -383,6 +383,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         "voyages of <fleet>",
     ),
     family(
+        "carried.<fleet>",
+        Unit::CargoUnit,
+        Amount,
+        Higher,
+        "units the fleet's vessels discharged into storages, both legs",
+        "cargo carried by <fleet>",
+    ),
+    family(
         "crossing_h.<fleet>",
         Unit::Hours,
         Duration,
@@ -536,6 +544,7 @@ pub fn resolved_unit(plan: &crate::CompiledScenario, name: &str) -> Option<Unit>
             plan.outflows.iter().find(|o| o.id == id).and_then(|o| storage_cargo(o.from))
         }
         Some("<cargo>") => crate::scenario::Cargo::ALL.into_iter().find(|c| c.as_str() == id),
+        Some("<fleet>") => plan.fleets.iter().find(|f| f.id == id).map(|f| f.cargo),
         _ => None,
     };
     Some(cargo.map_or(family.unit, |c| family.unit.resolve(c)))

@@ -214,6 +214,8 @@ pub(super) struct Counters {
     pub(super) vessels_out: Vec<u64>,
     /// Vessel arrivals at each port (fleet and open traffic).
     pub(super) port_calls: Vec<u64>,
+    /// Units each fleet discharged into storages (both legs).
+    pub(super) carried: Vec<u128>,
     pub(super) cargo_lost: [u128; 2],
     /// Units that arrived per inflow (admitted, waiting at the gate, shut
     /// in or diverted).
@@ -412,6 +414,7 @@ impl<'a> World<'a> {
                 voyages: vec![0; n_fleets],
                 vessels_out: vec![0; n_fleets],
                 port_calls: vec![0; plan.ports.len()],
+                carried: vec![0; n_fleets],
                 ..Counters::default()
             },
             ledger,

@@ -42,6 +42,7 @@ impl World<'_> {
         c.vessels_lost = 0;
         c.vessels_out.iter_mut().for_each(|x| *x = 0);
         c.port_calls.iter_mut().for_each(|x| *x = 0);
+        c.carried.iter_mut().for_each(|x| *x = 0);
         c.cargo_lost = [0; 2];
         self.transit.iter_mut().for_each(WeightedHistogram::reset);
         self.crossing_h.iter_mut().for_each(Tally::reset);
@@ -153,6 +154,7 @@ impl World<'_> {
                 working / f64::from(self.plan.fleets[fi].count.max(1))
             }
             Quantity::Voyages(fi) => self.counters.voyages[fi] as f64,
+            Quantity::Carried(fi) => self.counters.carried[fi] as f64,
             Quantity::Crossing(fi) => self.crossing_h[fi].mean_or(f64::NAN),
             Quantity::CargoWait(fi) => closing.cargo_wait_h[fi].mean_or(f64::NAN),
             Quantity::Incidents => self.counters.incidents as f64,

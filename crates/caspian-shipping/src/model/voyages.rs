@@ -107,6 +107,7 @@ impl World<'_> {
             });
             ves.aboard_units -= accepted;
             self.counters.delivered[st] += u128::from(accepted);
+            self.counters.carried[ves.fleet] += u128::from(accepted);
         }
         if ves.aboard_units > 0 {
             return false;
