@@ -68,7 +68,10 @@ fn quantity(cell: &str, row: &str) -> (Vec<String>, f64) {
     };
     let kpis: Vec<String> =
         sum.split('+').map(|k| k.trim().trim_matches('`').to_string()).collect();
-    assert!(kpis.iter().all(|k| !k.is_empty()), "calibration table: row {row}: empty KPI in {cell:?}");
+    assert!(
+        kpis.iter().all(|k| !k.is_empty()),
+        "calibration table: row {row}: empty KPI in {cell:?}"
+    );
     (kpis, factor)
 }
 
@@ -144,7 +147,11 @@ fn the_calibration_table_matches_the_model_and_its_ranges() {
             ));
         }
     }
-    assert!(failures.is_empty(), "docs/calibration.md section 4.1 is out of date:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "docs/calibration.md section 4.1 is out of date:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]

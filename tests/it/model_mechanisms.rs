@@ -1486,3 +1486,73 @@ initial = 2000
     // Cargo waits: 0 at the first call, then 24 -> 100 = 76 h: mean 38 h.
     assert_close(kpi(&out, "cargo_wait_h.t"), 38.0, "cargo wait");
 }
+
+// ----- (shared berths) one berth serving two classes --------------------------------
+
+/// Port `a` with `berths` and `shared`; open-traffic tankers and ro-ro
+/// vessels both arrive every 10 h from t = 10 (tankers first at each
+/// instant) and stay 4 h. Horizon 100 h: arrivals at 10 ... 100.
+fn shared_run(berths: &str, shared: &str) -> Replication {
+    let text = format!(
+        r#"
+[scenario]
+name = "shared"
+horizon_days = {horizon:?}
+
+[[port]]
+id = "a"
+berths = {berths}
+{shared}
+
+[[open_traffic]]
+id = "tankers"
+port = "a"
+berth_class = "tanker"
+interarrival_h = {{ dist = "constant", value = 10.0 }}
+service_h = {{ dist = "constant", value = 4.0 }}
+
+[[open_traffic]]
+id = "roros"
+port = "a"
+berth_class = "roro"
+interarrival_h = {{ dist = "constant", value = 10.0 }}
+service_h = {{ dist = "constant", value = 4.0 }}
+"#,
+        horizon = 100.0 / 24.0
+    );
+    run(&load(&text), 1, 0)
+}
+
+#[test]
+fn one_shared_berth_serves_two_classes_one_at_a_time() {
+    let shared = r#"shared_berths = [{ classes = ["tanker", "roro"], count = 1 }]"#;
+    let out = shared_run("{}", shared);
+    // At 10, 20, ..., 100 the tanker takes the shared berth for 4 h and the
+    // ro-ro waits for it: every ro-ro waits 4 h (the one of 100 h is still
+    // waiting at the horizon, 0 h so far: counted with its wait so far).
+    // 10 calls each; the tanker never waits.
+    assert_close(kpi(&out, "anchorage_wait_h.a.tanker"), 0.0, "tankers");
+    assert_close(kpi(&out, "anchorage_wait_h.a.roro"), 4.0 * 9.0 / 10.0, "ro-ros wait 4 h");
+    assert_eq!(kpi(&out, "berth_calls.a.tanker"), 10.0);
+    assert_eq!(kpi(&out, "berth_calls.a.roro"), 9.0, "the last ro-ro is still waiting");
+    // Utilization over the berth-hours a class could use: each class worked
+    // 9 x 4 = 36 h on the shared berth, which stood free 10 h before the
+    // first arrival and 2 h (18 .. 20) in each of the 9 rounds: 28 h. Each
+    // class: 36 / (36 + 28).
+    assert_close(kpi(&out, "berth_utilization.a.tanker"), 36.0 / 64.0, "tanker use");
+    assert_close(kpi(&out, "berth_utilization.a.roro"), 36.0 / 64.0, "ro-ro use");
+    // Two shared berths: nobody waits; the same with a berth of each class.
+    for (berths, shared) in [
+        ("{}", r#"shared_berths = [{ classes = ["tanker", "roro"], count = 2 }]"#),
+        ("{ tanker = 1, roro = 1 }", ""),
+    ] {
+        let out = shared_run(berths, shared);
+        assert_close(kpi(&out, "anchorage_wait_h.a.roro"), 0.0, &format!("{berths} {shared}"));
+        assert_eq!(kpi(&out, "berth_calls.a.roro"), 10.0);
+    }
+    // A dedicated tanker berth plus the shared one: the tanker takes its own
+    // berth first, so the shared one is free for the ro-ro.
+    let out = shared_run("{ tanker = 1 }", shared);
+    assert_close(kpi(&out, "anchorage_wait_h.a.roro"), 0.0, "tanker uses its own berth");
+    assert_close(kpi(&out, "anchorage_wait_h.a.tanker"), 0.0, "tankers");
+}

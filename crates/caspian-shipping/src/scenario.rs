@@ -161,6 +161,16 @@ impl BerthClass {
     }
 }
 
+/// Berths of a port that serve any of several classes, one vessel at a time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedBerths {
+    /// The classes served (at least two, each once).
+    pub classes: Vec<BerthClass>,
+    /// How many such berths.
+    pub count: u32,
+}
+
 /// Berth counts per class at a port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -227,6 +237,10 @@ pub struct Port {
     /// Berths per class.
     #[serde(default)]
     pub berths: Berths,
+    /// Berths that serve several classes (e.g. a jetty used by tankers and
+    /// ferries), in addition to `berths`.
+    #[serde(default)]
+    pub shared_berths: Vec<SharedBerths>,
     /// Free text (sources, caveats); ignored by the model.
     #[serde(default)]
     pub notes: String,

@@ -83,7 +83,7 @@ fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>) -> FleetPlan {
     // A vessel class no berth can serve would wait at anchorage forever.
     for (end, port) in [("origin", origin), ("destination", destination)] {
         if let Some(p) = port
-            && known.ports[p].berths[class_index(f.berth_class)] == 0
+            && !known.ports[p].serves(class_index(f.berth_class))
         {
             c.err(
                 format!("{k}.berth_class"),

@@ -35,7 +35,8 @@ use check::Checker;
 pub use error::ScenarioError;
 pub use plan::{
     CompiledScenario, DispatchPlan, DisruptionPlan, DisruptionTarget, DisruptionTiming, FleetPlan,
-    InflowPlan, InterdictionPlan, OpenTrafficPlan, OutflowPlan, PortPlan, SeaAreaPlan, StoragePlan,
+    InflowPlan, InterdictionPlan, OpenTrafficPlan, OutflowPlan, PortPlan, SeaAreaPlan, SharedPlan,
+    StoragePlan,
 };
 pub use text::{escape_invisible, invisible};
 

@@ -8,7 +8,8 @@ use super::check::{
     Checker, MAX_EVENTS, MAX_HORIZON_DAYS, MAX_STORM_CLOSURES, MAX_WAITING, index_ids, lookup,
     zero_dist,
 };
-use super::plan::{PortPlan, SeaAreaPlan};
+use super::class_index;
+use super::plan::{PortPlan, SeaAreaPlan, SharedPlan};
 use super::text::check_text;
 use crate::scenario::{BerthClass, Scenario};
 
@@ -171,6 +172,23 @@ pub(super) fn ports<'a>(
             c.count(&format!("{k}.berths.{}", class.as_str()), u64::from(n), 0);
             berths[j] = n;
         }
+        let mut shared = Vec::new();
+        for (g, group) in p.shared_berths.iter().enumerate() {
+            let gk = format!("{k}.shared_berths[{g}]");
+            c.count(&format!("{gk}.count"), u64::from(group.count), 1);
+            let mut classes = [false; 4];
+            for class in &group.classes {
+                let j = class_index(*class);
+                if classes[j] {
+                    c.err(format!("{gk}.classes"), format!("lists {} twice", class.as_str()));
+                }
+                classes[j] = true;
+            }
+            if group.classes.len() < 2 {
+                c.err(format!("{gk}.classes"), "a shared berth serves at least two classes");
+            }
+            shared.push(SharedPlan { classes, count: group.count });
+        }
         c.probability(&format!("{k}.storm_exposure"), p.storm_exposure);
         c.range(&format!("{k}.storm_hours_factor"), p.storm_hours_factor, 0.0, 100.0);
         ports.push(PortPlan {
@@ -178,6 +196,7 @@ pub(super) fn ports<'a>(
             sea_area,
             ice_affected: p.ice_affected,
             berths,
+            shared,
             storm_exposure: p.storm_exposure,
             storm_hours_factor: p.storm_hours_factor,
         });

@@ -159,10 +159,29 @@ pub struct PortPlan {
     pub ice_affected: bool,
     /// Berths per class, in [`BerthClass::ALL`] order.
     pub berths: [u32; 4],
+    /// Berths shared by several classes.
+    pub shared: Vec<SharedPlan>,
     /// Share of its area's storms that close it.
     pub storm_exposure: f64,
     /// A closing storm closes it for the storm's length times this.
     pub storm_hours_factor: f64,
+}
+
+/// Berths of one port shared by several classes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedPlan {
+    /// Whether each class (in [`BerthClass::ALL`] order) may use them.
+    pub classes: [bool; 4],
+    /// How many.
+    pub count: u32,
+}
+
+impl PortPlan {
+    /// Whether vessels of class `c` (a [`BerthClass::ALL`] index) can berth
+    /// here: dedicated berths or shared ones.
+    pub fn serves(&self, c: usize) -> bool {
+        self.berths[c] > 0 || self.shared.iter().any(|g| g.classes[c])
+    }
 }
 
 /// Interdiction with samplers built.

@@ -23,7 +23,7 @@ pub(super) fn open_traffic(
         let k = format!("open_traffic.{}", o.id);
         let port = lookup(c, port_ids, format!("{k}.port"), "port", &o.port);
         if let Some(p) = port
-            && ports[p].berths[class_index(o.berth_class)] == 0
+            && !ports[p].serves(class_index(o.berth_class))
         {
             c.err(
                 format!("{k}.berth_class"),

@@ -205,7 +205,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
     }
     for (p, port) in plan.ports.iter().enumerate() {
         for (c, class) in BerthClass::ALL.iter().enumerate() {
-            if port.berths[c] == 0 {
+            if !port.serves(c) {
                 continue;
             }
             let key = format!("{}.{}", port.id, class.as_str());

@@ -26,6 +26,7 @@ impl World<'_> {
         if let Some(granted) = self.ports[port].berths[class].release(now) {
             self.on_granted(s, granted.requester);
         }
+        self.rebalance_shared(s, port);
     }
 
     pub(super) fn on_port_close(&mut self, s: &mut Scheduler<Ev>, p: usize) {
@@ -33,6 +34,7 @@ impl World<'_> {
         for r in &mut self.ports[p].berths {
             r.set_capacity(now, 0);
         }
+        self.note_idle_shared(p, now);
     }
 
     pub(super) fn on_port_open(&mut self, s: &mut Scheduler<Ev>, p: usize) {
@@ -41,12 +43,13 @@ impl World<'_> {
             return; // a later storm began exactly as this one ended
         }
         for c in 0..self.ports[p].berths.len() {
-            let n = self.berths_in_service(p, c, now);
+            let n = self.class_capacity(p, c, now);
             self.ports[p].berths[c].set_capacity(now, n);
             while let Some(g) = self.ports[p].berths[c].grant_next(now) {
                 self.on_granted(s, g.requester);
             }
         }
+        self.rebalance_shared(s, p);
     }
 
     pub(super) fn on_open_arrival(&mut self, s: &mut Scheduler<Ev>, i: usize) {
@@ -62,6 +65,8 @@ impl World<'_> {
             == Request::Granted
         {
             self.on_granted(s, Occupant::Open(i as u16));
+        } else {
+            self.rebalance_shared(s, port);
         }
     }
 

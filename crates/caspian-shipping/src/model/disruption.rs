@@ -390,11 +390,12 @@ impl World<'_> {
 
     fn apply_berths(&mut self, s: &mut Scheduler<Ev>, p: usize, c: usize) {
         let now = s.now();
-        let n = self.berths_in_service(p, c, now);
+        let n = self.class_capacity(p, c, now);
         self.ports[p].berths[c].set_capacity(now, n);
         while let Some(g) = self.ports[p].berths[c].grant_next(now) {
             self.on_granted(s, g.requester);
         }
+        self.rebalance_shared(s, p);
     }
 
     /// The lowest-numbered vessel of `fleet` in service.

@@ -13,7 +13,8 @@
 //!   ([`simulate`], [`simulate_probed`]).
 //! - [`landside`]: inflows, outflows and settling a storage; [`store`] holds
 //!   a storage's run-time state.
-//! - [`berths`]: berth grants and releases, port closures, open traffic.
+//! - [`berths`]: berth grants and releases, port closures, open traffic;
+//!   [`shared_berths`]: berths shared by several classes.
 //! - [`voyages`]: a fleet vessel's round: arrive, discharge, load, depart,
 //!   convoys and incidents; [`cargo_line`]: waiting for cargo at the
 //!   anchorage, and calling vessels to a berth when their cargo is there.
@@ -43,6 +44,7 @@ mod landside;
 pub(crate) mod monthly;
 mod observe;
 mod safeguard;
+mod shared_berths;
 mod state;
 mod stats;
 pub(crate) mod store;

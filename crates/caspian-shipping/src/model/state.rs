@@ -15,6 +15,7 @@ use super::disruption::Disruptions;
 use super::histogram::WeightedHistogram;
 use super::monthly::Monthly;
 use super::observe::{Watch, Watcher};
+use super::shared_berths::Pool;
 use super::store::{Cohort, Store};
 use super::{at, cargo_idx, hours};
 use crate::compile::{CompiledScenario, DisruptionTarget};
@@ -173,6 +174,8 @@ pub(super) struct PortState {
     pub(super) closures: Timeline,
     /// Berths per class, in `BerthClass::ALL` order.
     pub(super) berths: Vec<Resource<Occupant>>,
+    /// Groups of berths shared by several classes ([`super::shared_berths`]).
+    pub(super) pools: Vec<Pool>,
     pub(super) convoy: Vec<u32>,
     pub(super) convoy_due: Option<EventKey>,
     /// The convoy is due but held by a closure (its `convoy_due` is the
@@ -572,6 +575,7 @@ fn weather_and_closures(
             PortState {
                 closures,
                 berths: p.berths.iter().map(|&n| Resource::new(n, SimTime::ZERO)).collect(),
+                pools: p.shared.iter().map(|g| Pool::new(g.count)).collect(),
                 convoy: Vec::new(),
                 convoy_due: None,
                 convoy_held: false,

@@ -27,6 +27,9 @@ impl World<'_> {
         for st in &mut self.stores {
             st.level.reset_stats(now);
         }
+        for g in self.ports.iter_mut().flat_map(|p| &mut p.pools) {
+            g.idle.reset(now);
+        }
         for v in &mut self.vessels {
             v.working.reset(now);
         }
@@ -136,6 +139,9 @@ impl World<'_> {
             Quantity::AnchorageWait(p, c) => closing.anchorage_wait_h[p][c].mean_or(f64::NAN),
             Quantity::AnchorageQueue(p, c) => berths(p, c).mean_queue_len(now),
             Quantity::BerthCalls(p, c) => berths(p, c).waits().count() as f64,
+            Quantity::BerthUtilization(p, c) if !self.ports[p].pools.is_empty() => {
+                self.class_utilization(p, c, now)
+            }
             Quantity::BerthUtilization(p, c) => berths(p, c).utilization(now),
             Quantity::PortCalls(p) => self.counters.port_calls[p] as f64,
             Quantity::PortClosure(p) => {

@@ -52,7 +52,11 @@ impl World<'_> {
             f.berth_priority,
         ) {
             Request::Granted => self.berth_start(s, v),
-            Request::Queued(ticket) => self.vessels[v].berth_ticket = Some(ticket),
+            Request::Queued(ticket) => {
+                self.vessels[v].berth_ticket = Some(ticket);
+                let port = self.vessels[v].port;
+                self.rebalance_shared(s, port);
+            }
         }
     }
 
