@@ -98,6 +98,9 @@ impl World<'_> {
     }
 
     pub(super) fn on_discharge_done(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        if self.begin_downtime_if_due(s, v) {
+            return;
+        }
         let now = s.now();
         let ves = &mut self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
