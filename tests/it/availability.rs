@@ -58,10 +58,9 @@ fn one_drydocking_costs_exactly_its_length_and_the_trips_it_displaces() {
         let start = safe_point_after(u * horizon);
         let end = start + length;
         // Departures before the dock keep their times; the others move by 120 h.
-        let trips = departures(horizon)
-            .into_iter()
-            .filter(|&t| t < start || t + length < horizon)
-            .count() as f64;
+        let trips =
+            departures(horizon).into_iter().filter(|&t| t < start || t + length < horizon).count()
+                as f64;
         let out = run(&plan, 1, rep);
         let what = format!("rep {rep}, docked at {start} h");
         assert_close(kpi(&out, "drydocks.t"), 1.0, &what);
