@@ -1,5 +1,6 @@
 //! End-to-end tests of caspian-sim: one binary, one module per area.
 
+mod availability;
 mod calibration;
 mod codemap;
 mod disruptions;

@@ -466,6 +466,28 @@ pub struct Fleet {
     /// scenario's `[interdiction] loss_probability`).
     #[serde(default)]
     pub loss_probability: Option<f64>,
+    /// Dry-dock cycles and random breakdowns (none: always available).
+    #[serde(default)]
+    pub availability: Option<Availability>,
+}
+
+/// When a fleet's vessels are out of service for maintenance: dry-dock
+/// cycles and random breakdowns, each optional (`docs/scenarios.md`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Availability {
+    /// Days between two dry-dockings of one vessel.
+    #[serde(default)]
+    pub drydock_every_days: Option<f64>,
+    /// Days a dry-docking lasts.
+    #[serde(default)]
+    pub drydock_days: Option<f64>,
+    /// Mean days in service between two breakdowns (exponential).
+    #[serde(default)]
+    pub mtbf_days: Option<f64>,
+    /// Hours to repair a breakdown.
+    #[serde(default)]
+    pub repair_h: Option<DistSpec>,
 }
 
 fn default_dispatch() -> Dispatch {

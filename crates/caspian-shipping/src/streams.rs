@@ -51,6 +51,10 @@ pub enum Source {
     /// Which of its sea area's storms close a port (`storm_exposure`), one
     /// sub-stream per port.
     StormExposure = 10,
+    /// Vessel availability (`[fleet.availability]`): each vessel's first
+    /// dry-dock, times between breakdowns and repair times, one sub-stream
+    /// per fleet.
+    Availability = 11,
 }
 
 /// The stream for one source of randomness in one replication.

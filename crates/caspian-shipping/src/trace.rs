@@ -154,6 +154,9 @@ named_enum!(
         Detained => "Detained",
         /// Lost (interdiction), or out of service (a disruption).
         Lost => "Lost",
+        /// Off the berth, out of service for a dry-docking or a repair
+        /// (`[fleet.availability]`); arrives at the same port again after.
+        Maintenance => "Maintenance",
     }
 );
 

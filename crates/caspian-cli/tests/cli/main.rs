@@ -3,6 +3,7 @@
 //! interruption and resumption never change a result). One test binary, one
 //! module per behaviour.
 
+mod availability;
 mod bad_scenarios;
 mod common;
 mod compare;

@@ -68,12 +68,14 @@ fn a_sweep_report_whose_summaries_would_not_fit_in_memory_is_refused_before_any_
     let dir = scratch("memory-sweep");
     let base = crate::common::scenario("baseline.toml");
     let axis = "port.alat.berths.rail_ferry=1,4";
-    let args = ["sweep", &base, "--lhs", "50000", "-n", "1", "--axis", axis, "--report", "r"];
+    // 30,000 points: records fit (10^7 cells) for up to 333 KPIs, summaries
+    // (4 x 10^6) do not above 133.
+    let args = ["sweep", &base, "--lhs", "30000", "-n", "1", "--axis", axis, "--report", "r"];
     let err = fails(&args, &dir, 2);
     let kpis = baseline_kpis(&dir);
     let fit = 4_000_000 / kpis;
     assert!(
-        err.contains(&format!("--report: 50000 design points x {kpis} KPIs"))
+        err.contains(&format!("--report: 30000 design points x {kpis} KPIs"))
             && err.contains(&format!("at most {fit}")),
         "{err}"
     );
@@ -84,7 +86,8 @@ fn a_sweep_report_whose_summaries_would_not_fit_in_memory_is_refused_before_any_
 #[test]
 fn a_sweep_whose_records_would_not_fit_in_memory_is_refused_before_any_work() {
     let dir = scratch("memory-sweep-cells");
-    // The baseline with ten more tanker fleets: 30 more KPIs.
+    // The baseline with ten more tanker fleets, each with as many KPIs as
+    // the tankers'.
     let text = std::fs::read_to_string(scenario("baseline.toml")).unwrap();
     let start = text.find("[[fleet]]\nid = \"oil_tankers\"").unwrap();
     let end = start + text[start..].find("\n\n").unwrap();
@@ -98,7 +101,7 @@ fn a_sweep_whose_records_would_not_fit_in_memory_is_refused_before_any_work() {
         .unwrap();
     let axis = "--axis=weather.storm_rate_multiplier=1,2";
     let err = fails(&["sweep", "many.toml", "--lhs", "100000", "-n", "1", axis], &dir, 2);
-    let kpis = baseline_kpis(&dir) + 30;
+    let kpis = baseline_kpis(&dir) + 10 * fleet_kpis(&dir, "oil_tankers");
     let fit = 10_000_000 / kpis;
     assert!(
         err.contains(&format!("100000 design points x {kpis} KPIs"))
@@ -171,6 +174,13 @@ fn a_large_sweep_is_written_point_by_point_and_the_table_shows_the_first_points(
 }
 
 /// The number of KPIs of the baseline, from a run's JSON.
+/// The baseline's KPIs named for fleet `id` (written by [`baseline_kpis`]).
+fn fleet_kpis(dir: &std::path::Path, id: &str) -> usize {
+    let text = std::fs::read_to_string(dir.join("kpis-count.json")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["kpis"].as_object().unwrap().keys().filter(|k| k.ends_with(&format!(".{id}"))).count()
+}
+
 fn baseline_kpis(dir: &std::path::Path) -> usize {
     crate::common::ok_output(&["run", "-n", "1", "-q", "--json", "kpis-count.json"], dir);
     let text = std::fs::read_to_string(dir.join("kpis-count.json")).unwrap();

@@ -23,7 +23,8 @@ fn call_state(phase: VesselPhase) -> Option<CallState> {
         | VesselPhase::Convoy
         | VesselPhase::Detained
         | VesselPhase::Lost
-        | VesselPhase::NotArrived => None,
+        | VesselPhase::NotArrived
+        | VesselPhase::Maintenance => None,
     }
 }
 

@@ -115,6 +115,7 @@ fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>) -> FleetPlan {
         berth_priority: f.berth_priority,
         incident_probability: f.incident_probability,
         loss_probability: f.loss_probability,
+        availability: super::availability::availability(c, &k, f.availability.as_ref()),
     }
 }
 

@@ -8,7 +8,8 @@
 //! - `plan`: the resolved form ([`CompiledScenario`] and the `*Plan` types).
 //! - `network`: the meta table, sea areas (weather, ice) and ports.
 //! - `cargo`: storages, inflows, outflows and whether demand has a route.
-//! - `fleet`: fleets (routes, handling rates, dispatch).
+//! - `fleet`: fleets (routes, handling rates, dispatch); `availability`:
+//!   their dry-dock cycles and breakdowns.
 //! - `traffic`: open traffic, interdiction and sweep axes.
 //! - `disruption`: disruptions aimed at one element.
 //! - `text`: what ids and free text may hold; escaping in messages.
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use crate::kpi::KpiLayout;
 use crate::scenario::{BerthClass, Scenario};
 
+mod availability;
 mod budget;
 mod cargo;
 mod check;
@@ -34,9 +36,9 @@ mod traffic;
 use check::Checker;
 pub use error::ScenarioError;
 pub use plan::{
-    CompiledScenario, DispatchPlan, DisruptionPlan, DisruptionTarget, DisruptionTiming, FleetPlan,
-    InflowPlan, InterdictionPlan, OpenTrafficPlan, OutflowPlan, PortPlan, SeaAreaPlan, SharedPlan,
-    StoragePlan,
+    AvailabilityPlan, CompiledScenario, DispatchPlan, DisruptionPlan, DisruptionTarget,
+    DisruptionTiming, FleetPlan, InflowPlan, InterdictionPlan, OpenTrafficPlan, OutflowPlan,
+    PortPlan, SeaAreaPlan, SharedPlan, StoragePlan,
 };
 pub use text::{escape_invisible, invisible};
 

@@ -98,6 +98,17 @@ pub struct FleetPlan {
     pub incident_probability: Option<f64>,
     /// The route's loss probability per incident, if it has its own.
     pub loss_probability: Option<f64>,
+    /// Dry-docking and breakdowns (`None`: always available).
+    pub availability: Option<AvailabilityPlan>,
+}
+
+/// A fleet's dry-dock cycle and breakdowns with their times converted.
+#[derive(Debug, Clone)]
+pub struct AvailabilityPlan {
+    /// Dry-docking: the interval between two and how long one lasts.
+    pub drydock: Option<(SimDuration, SimDuration)>,
+    /// Breakdowns: mean hours in service between two, and hours to repair.
+    pub breakdown: Option<(f64, Dist)>,
 }
 
 /// A dispatch policy with times converted to ticks.

@@ -93,6 +93,14 @@ pub(crate) enum Quantity {
     MonthBacklog(Cargo, usize),
     /// `month_service_level.<cargo>.mNN`.
     MonthServiceLevel(Cargo, usize),
+    /// `trips_per_vessel_month.<fleet>`.
+    TripsPerVesselMonth(usize),
+    /// `downtime_h.<fleet>`.
+    Downtime(usize),
+    /// `breakdowns.<fleet>`.
+    Breakdowns(usize),
+    /// `drydocks.<fleet>`.
+    Drydocks(usize),
 }
 
 /// One KPI of a layout.
@@ -237,6 +245,14 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
         k.push((format!("disruption_h.{}", x.id), Q::DisruptionHours(d)));
         k.push((format!("recovery_days.{}", x.id), Q::RecoveryDays(d)));
         k.push((format!("unrecovered.{}", x.id), Q::Unrecovered(d)));
+    }
+    for (fi, f) in plan.fleets.iter().enumerate() {
+        k.push((format!("trips_per_vessel_month.{}", f.id), Q::TripsPerVesselMonth(fi)));
+        if f.availability.is_some() {
+            k.push((format!("downtime_h.{}", f.id), Q::Downtime(fi)));
+            k.push((format!("breakdowns.{}", f.id), Q::Breakdowns(fi)));
+            k.push((format!("drydocks.{}", f.id), Q::Drydocks(fi)));
+        }
     }
     let months = report_months(plan.warmup, plan.horizon);
     let width = month_width(plan.horizon);

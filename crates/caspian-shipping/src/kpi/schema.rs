@@ -91,6 +91,10 @@ pub enum Unit {
     Days,
     /// Episodes of a disruption.
     Episodes,
+    /// One-way crossings per vessel per month (30.44 days).
+    TripsPerVesselMonth,
+    /// Stops out of service (dry-dockings or repairs).
+    Stops,
 }
 
 impl Unit {
@@ -108,6 +112,8 @@ impl Unit {
             Unit::Fraction => "fraction",
             Unit::Days => "days",
             Unit::Episodes => "episodes",
+            Unit::TripsPerVesselMonth => "crossings per vessel-month",
+            Unit::Stops => "stops",
         }
     }
 
@@ -501,6 +507,38 @@ pub const FAMILIES: &[KpiFamily] = &[
         Higher,
         "delivered in the month over the backlog at its start plus the month's demand",
         "<cargo> service level in month <month>",
+    ),
+    family(
+        "trips_per_vessel_month.<fleet>",
+        Unit::TripsPerVesselMonth,
+        Count,
+        Neither,
+        "departures (one-way crossings) per vessel of the plan per 30.44 days of the window",
+        "one-way trips per vessel a month of <fleet>",
+    ),
+    family(
+        "downtime_h.<fleet>",
+        Unit::Hours,
+        Duration,
+        Lower,
+        "hours out of service (dry-docking, repairs) per vessel of the plan in the window",
+        "hours out of service per vessel of <fleet>",
+    ),
+    family(
+        "breakdowns.<fleet>",
+        Unit::Stops,
+        Count,
+        Lower,
+        "repair stops after a breakdown begun in the window, all vessels of the fleet",
+        "breakdowns of <fleet>",
+    ),
+    family(
+        "drydocks.<fleet>",
+        Unit::Stops,
+        Count,
+        Neither,
+        "dry-dockings begun in the window, all vessels of the fleet",
+        "dry-dockings of <fleet>",
     ),
 ];
 

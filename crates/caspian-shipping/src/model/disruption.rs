@@ -408,6 +408,7 @@ impl World<'_> {
     /// events find it `Lost` and do nothing.
     fn withdraw_vessel(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let now = s.now();
+        self.cut_downtime(v, now);
         if let Some(key) = self.vessels[v].timer.take() {
             s.cancel(key);
         }

@@ -25,6 +25,8 @@
 //!   [`monthly`] closes the monthly series at each month boundary.
 //! - [`disruption`]: disruptions aimed at one element, and the recovery
 //!   they leave behind.
+//! - [`availability`]: dry-dock cycles and breakdowns take vessels out of
+//!   service at their next call.
 //! - [`safeguard`]: stops a replication whose waiting line outgrows
 //!   `max_waiting`.
 //! - [`observe`]: what a [`crate::probe::Probe`] sees (samples and trace).
@@ -34,6 +36,7 @@ use caspian_engine::{EventKey, Scheduler, SimDuration, SimTime};
 use crate::scenario::Cargo;
 use crate::timeline::Timeline;
 
+mod availability;
 mod berths;
 mod cargo_line;
 mod censored;

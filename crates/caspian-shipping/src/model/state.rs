@@ -11,6 +11,7 @@ use caspian_engine::{
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 
+use super::availability::Downtimes;
 use super::disruption::Disruptions;
 use super::histogram::WeightedHistogram;
 use super::monthly::Monthly;
@@ -282,6 +283,8 @@ pub(super) struct World<'a> {
     pub(super) overflowed: Option<WaitingLine>,
     /// The monthly series closed so far ([`super::monthly`]).
     pub(super) monthly: Monthly,
+    /// Dry-dockings and breakdowns ([`super::availability`]).
+    pub(super) downtimes: Downtimes,
 }
 
 /// Outcome of one replication, before KPIs are named.
@@ -379,6 +382,8 @@ impl<'a> World<'a> {
             ledger[cargo_idx(s.cargo)].entered += u128::from(s.initial);
         }
         let vessels = fleet_vessels(plan);
+        let fleet_of: Vec<usize> = vessels.iter().map(|v| v.fleet).collect();
+        let downtimes = Downtimes::draw(plan, &fleet_of, seed, rep);
         let n_fleets = plan.fleets.len();
         let sub = |i: usize| i as u8;
         World {
@@ -429,6 +434,7 @@ impl<'a> World<'a> {
             backlog: 0,
             overflowed: None,
             monthly: Monthly::default(),
+            downtimes,
         }
     }
 

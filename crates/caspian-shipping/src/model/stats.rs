@@ -175,6 +175,10 @@ impl World<'_> {
             }
             Quantity::RecoveryDays(d) => self.recovery(d, start).0,
             Quantity::Unrecovered(d) => self.recovery(d, start).1 as f64,
+            Quantity::TripsPerVesselMonth(fi) => self.trips_per_vessel_month(fi, start, now),
+            Quantity::Downtime(fi) => self.downtime_h(fi, start, now),
+            Quantity::Breakdowns(fi) => self.stops_begun(fi, false, start),
+            Quantity::Drydocks(fi) => self.stops_begun(fi, true, start),
             // Taken from the closed months in `kpis`.
             Quantity::MonthDelivered(..)
             | Quantity::MonthBacklog(..)

@@ -21,17 +21,23 @@ impl World<'_> {
     }
 
     pub(super) fn on_arrive(&mut self, s: &mut Scheduler<Ev>, v: usize) {
-        let ves = &mut self.vessels[v];
+        let ves = &self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
+        let discharge = if ves.at_origin { f.return_discharge_to } else { Some(f.discharge_to) };
+        // Work to do at a berth: cargo to discharge, or the return leg
+        // (which takes what is there). Else it waits for its cargo at the
+        // anchorage and asks for a berth when called; empty, it first takes
+        // any maintenance that has fallen due (and arrives again after it).
+        let has_work = !ves.at_origin || (discharge.is_some() && ves.aboard_units > 0);
+        if !has_work && self.begin_downtime_if_due(s, v) {
+            return;
+        }
+        let ves = &mut self.vessels[v];
         self.counters.port_calls[ves.port] += 1;
         ves.overhead_paid = false;
         ves.called = false;
         ves.deadline_passed = false;
-        let discharge = if ves.at_origin { f.return_discharge_to } else { Some(f.discharge_to) };
-        // Work to do at a berth: cargo to discharge, or the return leg
-        // (which takes what is there). Else it waits for its cargo at the
-        // anchorage and asks for a berth when called.
-        if !ves.at_origin || (discharge.is_some() && ves.aboard_units > 0) {
+        if has_work {
             self.request_berth(s, v);
         } else {
             ves.load_from = f.load_from;
@@ -130,6 +136,12 @@ impl World<'_> {
     }
 
     pub(super) fn on_discharge_done(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        // Due maintenance is taken here, empty at berth, unless the vessel
+        // was called for cargo claimed for it (it loads it first; an empty
+        // vessel arriving at its origin takes it in `on_arrive`).
+        if !self.vessels[v].called && self.begin_downtime_if_due(s, v) {
+            return;
+        }
         let now = s.now();
         let ves = &mut self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
