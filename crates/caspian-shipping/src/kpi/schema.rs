@@ -478,6 +478,30 @@ pub const FAMILIES: &[KpiFamily] = &[
         "delivered in the month over the backlog at its start plus the month's demand",
         "<cargo> service level in month <month>",
     ),
+    family(
+        "load_factor.<fleet>",
+        Unit::Fraction,
+        Ratio,
+        Higher,
+        "mean cargo aboard per loaded departure over the capacity (fleets with a draft relation)",
+        "load factor of <fleet>",
+    ),
+    family(
+        "draft_lost.<fleet>",
+        Unit::CargoUnit,
+        Amount,
+        Lower,
+        "capacity the draft limit took away, summed over loaded departures",
+        "capacity of <fleet> lost to draft",
+    ),
+    family(
+        "draft_blocked.<fleet>",
+        Unit::Calls,
+        Count,
+        Lower,
+        "loaded departures on which not even an empty vessel fitted the water (sailed empty)",
+        "calls of <fleet> blocked by draft",
+    ),
 ];
 
 /// What the KPI `name` measures, in words, for chart axes: its family's
@@ -520,6 +544,7 @@ pub fn resolved_unit(plan: &crate::CompiledScenario, name: &str) -> Option<Unit>
             plan.outflows.iter().find(|o| o.id == id).and_then(|o| storage_cargo(o.from))
         }
         Some("<cargo>") => crate::scenario::Cargo::ALL.into_iter().find(|c| c.as_str() == id),
+        Some("<fleet>") => plan.fleets.iter().find(|f| f.id == id).map(|f| f.cargo),
         _ => None,
     };
     Some(cargo.map_or(family.unit, |c| family.unit.resolve(c)))

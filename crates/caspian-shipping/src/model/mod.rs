@@ -25,6 +25,8 @@
 //!   they leave behind.
 //! - [`safeguard`]: stops a replication whose waiting line outgrows
 //!   `max_waiting`.
+//! - [`draft`]: sea level, port depth and draft: the cargo a vessel may
+//!   take on a call, and the draft KPIs.
 //! - [`observe`]: what a [`crate::probe::Probe`] sees (samples and trace).
 
 use caspian_engine::{EventKey, Scheduler, SimDuration, SimTime};
@@ -36,6 +38,7 @@ mod berths;
 mod censored;
 mod corridor;
 mod disruption;
+mod draft;
 mod histogram;
 mod landside;
 pub(crate) mod monthly;

@@ -144,14 +144,14 @@ impl World<'_> {
         let ves = &mut self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
         let st = ves.load_from;
-        let room = f.capacity - ves.aboard_units;
+        let room = self.plan.draft.call_capacity(ves.fleet, now).saturating_sub(ves.aboard_units);
         let taken = self.stores[st].level.take_up_to(now, room);
         if taken > 0 {
             move_cohorts(&mut self.stores[st].cohorts, &mut ves.aboard, taken, |_| {});
             ves.aboard_units += taken;
             ves.loaded += taken;
         }
-        let full = ves.aboard_units >= f.capacity;
+        let full = taken == room;
         let outbound = ves.at_origin;
         if let (true, DispatchPlan::Timetable { interval, offset }) = (outbound, f.dispatch) {
             if ves.timer.is_none() {
@@ -315,6 +315,7 @@ impl World<'_> {
         let p_incident = f.incident_probability.unwrap_or(risk.incident_probability);
         let p_loss = f.loss_probability.unwrap_or(risk.loss_probability);
         let incident = u_incident < p_incident * factor;
+        self.record_draft_departure(v, now);
         let ves = &mut self.vessels[v];
         let (from, to) =
             if ves.at_origin { (f.origin, f.destination) } else { (f.destination, f.origin) };
