@@ -3,6 +3,7 @@
 mod calibration;
 mod codemap;
 mod disruptions;
+mod draft;
 mod engine_queueing;
 mod model_mechanisms;
 mod model_queueing;
