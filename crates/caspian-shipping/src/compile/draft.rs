@@ -238,16 +238,22 @@ fn empty_vessels_fit(
                         "an empty vessel needs {} m of water (draft {} m + under-keel clearance \
                          {} m) but port \"{}\" has {} m at time 0 (depth_m {} m + sea level {} \
                          m): the fleet could never call there",
-                        number(limit.light_need_m),
-                        number(limit.light_need_m - ukc),
-                        number(ukc),
+                        metres(limit.light_need_m),
+                        metres(limit.light_need_m - ukc),
+                        metres(ukc),
                         s.ports[p].id,
-                        number(water),
-                        number(depth),
-                        number(offset_m)
+                        metres(water),
+                        metres(depth),
+                        metres(offset_m)
                     ),
                 );
             }
         }
     }
+}
+
+/// Metres for a message, to the millimetre (sums of decimals such as
+/// 5.6 - 4 print as 1.6, not 1.5999999999999996).
+fn metres(x: f64) -> String {
+    number((x * 1000.0).round() / 1000.0)
 }
