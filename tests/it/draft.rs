@@ -79,7 +79,9 @@ fn a_falling_sea_level_cuts_later_loads() {
     let lf = kpi(&out, "load_factor.t");
     assert!(lf < 1.0 && lf > 0.79, "load factor {lf}");
     assert!(kpi(&out, "draft_lost.t") > 0.0);
-    assert!(kpi(&out, "delivered_total.oil") < kpi(&flat, "delivered_total.oil"));
+    // Supply (100 t per 10 h) sets the oil delivered; smaller loads fill
+    // sooner, so the tanker sails more often.
+    assert!(kpi(&out, "voyages.t") > kpi(&flat, "voyages.t"));
 }
 
 #[test]
@@ -123,12 +125,15 @@ fn without_a_draft_relation_the_kpis_are_bit_identical() {
     ) + "\n[sea_level]\noffset_m = -0.5\nchange_m_per_year = -0.3\n\n[[dredging]]\nport = \"a\"\nday = 3.0\ndepth_m = 1.0\n";
     let a = run(&load(&plain), 7, 0);
     let b = run(&load(&with_depths), 7, 0);
-    assert_eq!(a.kpis, b.kpis);
+    let bits = |r: &caspian_shipping::Replication| -> Vec<(String, u64)> {
+        r.kpis.iter().map(|(n, v)| (n.to_string(), v.to_bits())).collect()
+    };
+    assert_eq!(bits(&a), bits(&b));
     assert!(a.kpis.get("load_factor.t").is_none());
     // A draft relation that never binds changes nothing but adds its KPIs.
     let deep = run(&load(&scenario(50.0, "")), 7, 0);
     for (name, value) in a.kpis.iter() {
-        assert_eq!(deep.kpis.get(name), Some(value), "{name}");
+        assert_eq!(deep.kpis.get(name).map(f64::to_bits), Some(value.to_bits()), "{name}");
     }
     assert_close(kpi(&deep, "load_factor.t"), 1.0, "full loads");
 }
