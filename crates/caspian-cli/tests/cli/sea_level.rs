@@ -29,7 +29,8 @@ fn the_2030_scenario_is_the_baseline_with_its_sea_level_set() {
     args.extend(LEVEL_2030);
     ok(&args, &dir);
     ok(&["run", "-n", "4", "-q", "--json", "base.json"], &dir);
-    let (file, set, base) = (json(&dir, "file.json"), json(&dir, "set.json"), json(&dir, "base.json"));
+    let (file, set, base) =
+        (json(&dir, "file.json"), json(&dir, "set.json"), json(&dir, "base.json"));
     assert_eq!(file["kpis"], set["kpis"], "the file and --set give the same KPIs");
     // Today: a tanker loads 8,000 of its 12,000 t on every call (the
     // calibration), so the load factor is exactly 2/3 in every replication.
@@ -63,10 +64,12 @@ fn dredging_from_day_zero_equals_setting_the_depth() {
 #[test]
 fn sea_level_and_depth_are_sweep_axes() {
     let dir = scratch("sea-level-sweep");
+    let base = scenario("baseline.toml");
     let axis = "sea_level.offset_m=0,-1.25";
-    ok(&["sweep", "-n", "3", "-q", "--axis", axis, "--json", "sweep.json"], &dir);
-    ok(&["run", "-n", "3", "-q", "--json", "base.json"], &dir);
-    ok(&["run", "-n", "3", "-q", "--set", "sea_level.offset_m=-1.25", "--json", "low.json"], &dir);
+    ok(&["sweep", &base, "-n", "3", "-q", "--axis", axis, "--json", "sweep.json"], &dir);
+    ok(&["run", &base, "-n", "3", "-q", "--json", "base.json"], &dir);
+    let set = "sea_level.offset_m=-1.25";
+    ok(&["run", &base, "-n", "3", "-q", "--set", set, "--json", "low.json"], &dir);
     let sweep = json(&dir, "sweep.json");
     let points = sweep["points"].as_array().unwrap();
     assert_eq!(points.len(), 2);
@@ -74,7 +77,7 @@ fn sea_level_and_depth_are_sweep_axes() {
     assert_eq!(points[1]["kpis"], json(&dir, "low.json")["kpis"]);
     // A deeper Aktau never carries less oil per tanker call.
     let axis = "port.aktau.depth_m=5.6,7.7";
-    ok(&["sweep", "-n", "2", "-q", "--axis", axis, "--json", "depth.json"], &dir);
+    ok(&["sweep", &base, "-n", "2", "-q", "--axis", axis, "--json", "depth.json"], &dir);
     let depth = json(&dir, "depth.json");
     let lf = |i: usize| depth["points"][i]["kpis"]["load_factor.oil_tankers"]["mean"].as_f64();
     assert!(lf(1).unwrap() > lf(0).unwrap());
