@@ -41,11 +41,20 @@ impl DraftPlan {
         self.offset_m + self.change_m_per_tick * now.ticks() as f64
     }
 
+    /// The depth at the datum of port `p` at `now` (the latest dredging in
+    /// effect), in metres; infinite for a port of unlimited depth.
+    pub fn depth_m(&self, p: usize, now: SimTime) -> f64 {
+        match self.depths[p].as_slice() {
+            [] => f64::INFINITY,
+            [(_, d)] => *d,
+            dated => dated.iter().rev().find(|(from, _)| *from <= now).map_or(dated[0].1, |x| x.1),
+        }
+    }
+
     /// The water at port `p` at `now` (depth at the datum plus the sea
     /// level), in metres; infinite for a port of unlimited depth.
     pub fn water_m(&self, p: usize, now: SimTime) -> f64 {
-        let depth = self.depths[p].iter().rev().find(|(from, _)| *from <= now);
-        depth.map_or(f64::INFINITY, |&(_, d)| d + self.sea_level_m(now))
+        self.depth_m(p, now) + self.sea_level_m(now)
     }
 
     /// The most cargo a vessel of `fleet` may carry on a call at `now`: its
@@ -53,14 +62,16 @@ impl DraftPlan {
     /// end of its route (0 when not even the empty vessel fits).
     pub fn call_capacity(&self, fleet: usize, now: SimTime) -> u64 {
         let f = &self.fleets[fleet];
-        let Some(limit) = f.limit else { return f.capacity };
+        let Some(limit) = &f.limit else { return f.capacity };
         let [a, b] = limit.ports;
-        let water = self.water_m(a, now).min(self.water_m(b, now));
-        let spare = water - limit.light_need_m;
+        let depth = self.depth_m(a, now).min(self.depth_m(b, now));
+        let spare = depth + self.sea_level_m(now) - limit.light_need_m;
+        // Not even the empty vessel fits (or the water is not a number).
         if spare.is_nan() || spare <= 0.0 {
             return 0;
         }
-        let units = (spare * limit.units_per_m + ROUNDING_SLACK).floor();
+        // Positive, so truncation is the floor.
+        let units = spare * limit.units_per_m + ROUNDING_SLACK;
         if units >= f.capacity as f64 { f.capacity } else { units as u64 }
     }
 }
