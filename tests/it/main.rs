@@ -4,6 +4,7 @@ mod availability;
 mod calibration;
 mod codemap;
 mod disruptions;
+mod draft;
 mod engine_queueing;
 mod model_mechanisms;
 mod model_queueing;

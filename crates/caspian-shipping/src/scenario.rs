@@ -45,6 +45,13 @@ pub struct Scenario {
     /// Parameters the runner may sweep, declared with the scenario.
     #[serde(default, rename = "sweep")]
     pub sweeps: Vec<SweepAxis>,
+    /// The sea level relative to the ports' depths, its trend and the
+    /// under-keel clearance (none: level 0, no trend, the default clearance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sea_level: Option<SeaLevel>,
+    /// Dated changes of a port's depth (dredging), in file order.
+    #[serde(default, rename = "dredging", skip_serializing_if = "Vec::is_empty")]
+    pub dredgings: Vec<Dredging>,
 }
 
 /// Scenario-wide settings.
@@ -244,6 +251,10 @@ pub struct Port {
     /// Free text (sources, caveats); ignored by the model.
     #[serde(default)]
     pub notes: String,
+    /// The controlling depth of the port's approach and berths at sea level
+    /// 0 (the datum of `[sea_level]`), in metres; none: unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth_m: Option<f64>,
 }
 
 /// What a storage holds, and so the unit of its numbers.
@@ -466,6 +477,13 @@ pub struct Fleet {
     /// scenario's `[interdiction] loss_probability`).
     #[serde(default)]
     pub loss_probability: Option<f64>,
+    /// Draft of an empty vessel, in metres (with `draft_full_m`: the draft
+    /// grows linearly with the cargo aboard; none: draft never limits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft_light_m: Option<f64>,
+    /// Draft with a full cargo (`capacity`), in metres.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft_full_m: Option<f64>,
     /// Dry-dock cycles and random breakdowns (none: always available).
     #[serde(default)]
     pub availability: Option<Availability>,
@@ -647,4 +665,52 @@ pub struct SweepAxis {
     pub key: String,
     /// Values to try.
     pub values: Vec<f64>,
+}
+
+/// The sea level: where it stands against the ports' depths, how fast it
+/// moves, and the clearance a vessel keeps under its keel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeaLevel {
+    /// The level at time 0 relative to the datum of the ports' `depth_m`,
+    /// in metres (negative: lower, so less water).
+    #[serde(default)]
+    pub offset_m: f64,
+    /// The level's change per year of simulated time, in metres (the
+    /// Caspian falls 0.20-0.30 m a year: a negative number).
+    #[serde(default)]
+    pub change_m_per_year: f64,
+    /// Under-keel clearance: water a vessel keeps below its keel, in metres.
+    #[serde(default = "default_ukc")]
+    pub ukc_m: f64,
+}
+
+/// The under-keel clearance when the scenario gives none, in metres.
+pub const DEFAULT_UKC_M: f64 = 0.5;
+
+fn default_ukc() -> f64 {
+    DEFAULT_UKC_M
+}
+
+impl Default for SeaLevel {
+    fn default() -> Self {
+        Self { offset_m: 0.0, change_m_per_year: 0.0, ukc_m: DEFAULT_UKC_M }
+    }
+}
+
+/// Dredging (or silting) as a dated policy: from `day` on, the port's depth
+/// at the datum is `depth_m`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dredging {
+    /// The port.
+    pub port: String,
+    /// Day of the run (0 = 1 January, warm-up included) from which the new
+    /// depth holds.
+    pub day: f64,
+    /// The depth from then on, in metres at the datum.
+    pub depth_m: f64,
+    /// Free text (sources, caveats); ignored by the model.
+    #[serde(default)]
+    pub notes: String,
 }

@@ -21,6 +21,9 @@
 //! | `interdiction.loss_probability` | P(loss given incident) | probability |
 //! | `interdiction.closures_per_year` | corridor-closure rate | per year |
 //! | `interdiction.escort.enabled` | 0 or 1 | 0 = off, 1 = on |
+//! | `sea_level.offset_m` | sea level at time 0 against the ports' depths | m |
+//! | `sea_level.change_m_per_year` | the sea level's trend | m per year |
+//! | `port.<id>.depth_m` | a port's depth at the datum | m |
 
 use std::fmt;
 use std::str::FromStr;
@@ -80,6 +83,15 @@ pub enum SweepKey {
     ClosuresPerYear,
     /// `interdiction.escort.enabled`.
     EscortEnabled,
+    /// `sea_level.offset_m`.
+    SeaLevelOffset,
+    /// `sea_level.change_m_per_year`.
+    SeaLevelChange,
+    /// `port.<id>.depth_m`.
+    PortDepth {
+        /// Port id.
+        port: String,
+    },
 }
 
 /// Text that is not a sweepable key.
@@ -165,6 +177,9 @@ impl FromStr for SweepKey {
             ["interdiction", "loss_probability"] => SweepKey::LossProbability,
             ["interdiction", "closures_per_year"] => SweepKey::ClosuresPerYear,
             ["interdiction", "escort", "enabled"] => SweepKey::EscortEnabled,
+            ["sea_level", "offset_m"] => SweepKey::SeaLevelOffset,
+            ["sea_level", "change_m_per_year"] => SweepKey::SeaLevelChange,
+            ["port", port, "depth_m"] => SweepKey::PortDepth { port: id(port) },
             _ => return Err(SweepKeyError::NotSweepable { key: key.into() }),
         })
     }
@@ -187,6 +202,9 @@ impl fmt::Display for SweepKey {
             SweepKey::LossProbability => f.write_str("interdiction.loss_probability"),
             SweepKey::ClosuresPerYear => f.write_str("interdiction.closures_per_year"),
             SweepKey::EscortEnabled => f.write_str("interdiction.escort.enabled"),
+            SweepKey::SeaLevelOffset => f.write_str("sea_level.offset_m"),
+            SweepKey::SeaLevelChange => f.write_str("sea_level.change_m_per_year"),
+            SweepKey::PortDepth { port } => write!(f, "port.{port}.depth_m"),
         }
     }
 }
@@ -232,7 +250,9 @@ impl SweepKey {
     /// scenario-wide keys).
     fn locate(&self, s: &Scenario) -> Result<usize, SweepError> {
         match self {
-            SweepKey::Berths { port, .. } => find(self, &s.ports, "port", port, |p| &p.id),
+            SweepKey::Berths { port, .. } | SweepKey::PortDepth { port } => {
+                find(self, &s.ports, "port", port, |p| &p.id)
+            }
             SweepKey::FleetCount { fleet } | SweepKey::FleetCapacity { fleet } => {
                 find(self, &s.fleets, "fleet", fleet, |f| &f.id)
             }
@@ -275,6 +295,8 @@ impl SweepKey {
             SweepKey::IncidentProbability | SweepKey::LossProbability => "probability",
             SweepKey::ClosuresPerYear => "per year",
             SweepKey::EscortEnabled => "0 = off, 1 = on",
+            SweepKey::SeaLevelOffset | SweepKey::PortDepth { .. } => "m",
+            SweepKey::SeaLevelChange => "m per year",
         }
     }
 
@@ -294,6 +316,9 @@ impl SweepKey {
             SweepKey::LossProbability => "loss probability per incident".into(),
             SweepKey::ClosuresPerYear => "corridor closures".into(),
             SweepKey::EscortEnabled => "escort convoys".into(),
+            SweepKey::SeaLevelOffset => "sea level at time 0".into(),
+            SweepKey::SeaLevelChange => "sea-level change per year".into(),
+            SweepKey::PortDepth { port } => format!("depth of {port}"),
         }
     }
 
@@ -344,6 +369,12 @@ impl SweepKey {
                     _ => return Err(SweepError::NotSwitch { key: self.clone(), value }),
                 };
             }
+            // Ranges are checked when the scenario is compiled.
+            SweepKey::SeaLevelOffset => s.sea_level.get_or_insert_default().offset_m = value,
+            SweepKey::SeaLevelChange => {
+                s.sea_level.get_or_insert_default().change_m_per_year = value;
+            }
+            SweepKey::PortDepth { .. } => s.ports[at].depth_m = Some(value),
         }
         Ok(())
     }
@@ -371,7 +402,7 @@ pub fn apply(scenario: &mut Scenario, key: &str, value: f64) -> Result<(), Sweep
 mod tests {
     use super::*;
 
-    const KEYS: [&str; 12] = [
+    const KEYS: [&str; 15] = [
         "port.alat.berths.rail_ferry",
         "fleet.f.count",
         "fleet.f.capacity",
@@ -384,6 +415,9 @@ mod tests {
         "interdiction.loss_probability",
         "interdiction.closures_per_year",
         "interdiction.escort.enabled",
+        "sea_level.offset_m",
+        "sea_level.change_m_per_year",
+        "port.alat.depth_m",
     ];
 
     #[test]

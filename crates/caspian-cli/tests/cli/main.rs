@@ -26,6 +26,7 @@ mod report_in_browser;
 mod report_targets;
 mod resume;
 mod saturation;
+mod sea_level;
 mod shard_and_merge;
 mod stress_tests;
 mod sweep_reference;

@@ -12,6 +12,7 @@
 //!   their dry-dock cycles and breakdowns.
 //! - `traffic`: open traffic, interdiction and sweep axes.
 //! - `disruption`: disruptions aimed at one element.
+//! - `draft`: sea level, port depths, dredging and draft relations.
 //! - `text`: what ids and free text may hold; escaping in messages.
 
 use std::sync::Arc;
@@ -24,6 +25,7 @@ mod budget;
 mod cargo;
 mod check;
 mod disruption;
+mod draft;
 mod error;
 mod fleet;
 mod network;
@@ -34,6 +36,7 @@ mod text;
 mod traffic;
 
 use check::Checker;
+pub use draft::{DraftLimit, DraftPlan, FleetDraft};
 pub use error::ScenarioError;
 pub use plan::{
     AvailabilityPlan, CompiledScenario, DispatchPlan, DisruptionPlan, DisruptionTarget,
@@ -63,6 +66,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
     let ids = disruption::TargetIds { ports: &port_ids, storages: &storage_ids, fleets: &fleets };
     let disruptions = disruption::disruptions(&mut c, s, &ids, horizon);
     traffic::sweeps(&mut c, s);
+    let draft = draft::draft(&mut c, s, &port_ids, &fleets);
     if c.errors.is_empty() {
         budget::check(&mut c, horizon, s.scenario.max_events, &inflows, &open_traffic);
     }
@@ -85,6 +89,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
         interdiction,
         disruptions,
         kpi_layout: Arc::default(),
+        draft,
     };
     plan.kpi_layout = Arc::new(KpiLayout::new(&plan));
     Ok(plan)

@@ -308,6 +308,8 @@ pub struct CompiledScenario {
     pub disruptions: Vec<DisruptionPlan>,
     /// The KPIs this scenario emits, laid out once (see [`Self::kpi_layout`]).
     pub(super) kpi_layout: Arc<KpiLayout>,
+    /// Sea level, port depths and draft relations (`compile/draft.rs`).
+    pub draft: super::DraftPlan,
 }
 
 impl CompiledScenario {

@@ -101,6 +101,12 @@ pub(crate) enum Quantity {
     Breakdowns(usize),
     /// `drydocks.<fleet>`.
     Drydocks(usize),
+    /// `load_factor.<fleet>` (fleets with a draft relation).
+    LoadFactor(usize),
+    /// `draft_lost.<fleet>`.
+    DraftLost(usize),
+    /// `draft_blocked.<fleet>`.
+    DraftBlocked(usize),
 }
 
 /// One KPI of a layout.
@@ -239,6 +245,13 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
     if !plan.disruptions.is_empty() {
         for (fi, f) in plan.fleets.iter().enumerate() {
             k.push((format!("vessels_out.{}", f.id), Q::VesselsOut(fi)));
+        }
+    }
+    for (fi, f) in plan.fleets.iter().enumerate() {
+        if plan.draft.fleets[fi].limit.is_some() {
+            k.push((format!("load_factor.{}", f.id), Q::LoadFactor(fi)));
+            k.push((format!("draft_lost.{}", f.id), Q::DraftLost(fi)));
+            k.push((format!("draft_blocked.{}", f.id), Q::DraftBlocked(fi)));
         }
     }
     for (d, x) in plan.disruptions.iter().enumerate() {

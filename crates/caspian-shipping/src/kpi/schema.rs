@@ -540,6 +540,30 @@ pub const FAMILIES: &[KpiFamily] = &[
         "dry-dockings begun in the window, all vessels of the fleet",
         "dry-dockings of <fleet>",
     ),
+    family(
+        "load_factor.<fleet>",
+        Unit::Fraction,
+        Ratio,
+        Higher,
+        "mean cargo aboard per loaded departure over the capacity (fleets with a draft relation)",
+        "load factor of <fleet>",
+    ),
+    family(
+        "draft_lost.<fleet>",
+        Unit::CargoUnit,
+        Amount,
+        Lower,
+        "capacity the draft limit took away, summed over loaded departures",
+        "capacity of <fleet> lost to draft",
+    ),
+    family(
+        "draft_blocked.<fleet>",
+        Unit::Calls,
+        Count,
+        Lower,
+        "loaded departures on which not even an empty vessel fitted the water (sailed empty)",
+        "calls of <fleet> blocked by draft",
+    ),
 ];
 
 /// What the KPI `name` measures, in words, for chart axes: its family's

@@ -20,10 +20,12 @@ use crate::compile::DispatchPlan;
 use crate::trace::VesselPhase as Phase;
 
 impl World<'_> {
-    /// Room left aboard vessel `v` on this call.
-    pub(super) fn room(&self, v: usize) -> u64 {
+    /// Room left aboard vessel `v` on a call now: its capacity, or less
+    /// where the water is too shallow for a full load
+    /// ([`crate::compile::DraftPlan::call_capacity`]), minus what is aboard.
+    pub(super) fn room(&self, v: usize, now: SimTime) -> u64 {
         let ves = &self.vessels[v];
-        self.plan.fleets[ves.fleet].capacity.saturating_sub(ves.aboard_units)
+        self.plan.draft.call_capacity(ves.fleet, now).saturating_sub(ves.aboard_units)
     }
 
     /// Vessel `v`, ready to load from `ves.load_from` and off the berth,
@@ -31,7 +33,7 @@ impl World<'_> {
     /// starts now.
     pub(super) fn wait_for_cargo(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let now = s.now();
-        let room = self.room(v);
+        let room = self.room(v, now);
         let ves = &mut self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
         ves.cargo_wait_since = now;
@@ -72,7 +74,7 @@ impl World<'_> {
             }
             let store = &self.stores[st];
             let free = store.level.level().saturating_sub(store.claimed);
-            let room = self.room(v);
+            let room = self.room(v, s.now());
             if free < room {
                 break;
             }
@@ -101,7 +103,7 @@ impl World<'_> {
         }
         let store = &self.stores[st];
         let free = store.level.level().saturating_sub(store.claimed);
-        let claim = free.min(self.room(v));
+        let claim = free.min(self.room(v, s.now()));
         self.call(s, v, claim);
         // The vessels behind it may now be first.
         self.call_loaders(s, st);

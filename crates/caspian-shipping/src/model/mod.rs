@@ -29,6 +29,8 @@
 //!   service at their next call.
 //! - [`safeguard`]: stops a replication whose waiting line outgrows
 //!   `max_waiting`.
+//! - [`draft`]: sea level, port depth and draft: the cargo a vessel may
+//!   take on a call, and the draft KPIs.
 //! - [`observe`]: what a [`crate::probe::Probe`] sees (samples and trace).
 
 use caspian_engine::{EventKey, Scheduler, SimDuration, SimTime};
@@ -42,6 +44,7 @@ mod cargo_line;
 mod censored;
 mod corridor;
 mod disruption;
+mod draft;
 mod histogram;
 mod landside;
 pub(crate) mod monthly;

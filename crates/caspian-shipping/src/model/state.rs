@@ -229,6 +229,9 @@ pub(super) struct Counters {
     /// Units of each cargo in the corridor when the window opened (time 0,
     /// or the end of warm-up): see [`super::corridor`].
     pub(super) in_corridor_at_start: [u128; 2],
+    /// Per fleet: loaded departures and what draft did to them
+    /// ([`super::draft`]).
+    pub(super) draft: Vec<super::draft::DraftTally>,
 }
 
 /// Whole-run totals for the conservation check (never reset at warm-up);
@@ -423,6 +426,7 @@ impl<'a> World<'a> {
                 vessels_out: vec![0; n_fleets],
                 port_calls: vec![0; plan.ports.len()],
                 carried: vec![0; n_fleets],
+                draft: vec![super::draft::DraftTally::default(); n_fleets],
                 ..Counters::default()
             },
             ledger,

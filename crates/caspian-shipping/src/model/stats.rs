@@ -47,6 +47,7 @@ impl World<'_> {
         c.port_calls.iter_mut().for_each(|x| *x = 0);
         c.carried.iter_mut().for_each(|x| *x = 0);
         c.cargo_lost = [0; 2];
+        c.draft.iter_mut().for_each(|x| *x = super::draft::DraftTally::default());
         self.transit.iter_mut().for_each(WeightedHistogram::reset);
         self.crossing_h.iter_mut().for_each(Tally::reset);
         self.cargo_wait_h.iter_mut().for_each(Tally::reset);
@@ -169,6 +170,9 @@ impl World<'_> {
             Quantity::CorridorClosure => {
                 self.corridor.closed_time_between(start, now).as_hours_f64()
             }
+            Quantity::LoadFactor(fi) => self.draft_kpis(fi).0,
+            Quantity::DraftLost(fi) => self.draft_kpis(fi).1,
+            Quantity::DraftBlocked(fi) => self.draft_kpis(fi).2,
             Quantity::VesselsOut(fi) => self.counters.vessels_out[fi] as f64,
             Quantity::DisruptionHours(d) => {
                 self.disruptions.active[d].closed_time_between(start, now).as_hours_f64()

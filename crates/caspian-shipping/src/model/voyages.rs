@@ -161,7 +161,7 @@ impl World<'_> {
             let (fleet, port, class) = (ves.fleet, ves.port, class_index(f.berth_class));
             let store = &self.stores[st];
             let free = store.level.level().saturating_sub(store.claimed);
-            if !timetable && store.cargo_line.is_empty() && free >= self.room(v) {
+            if !timetable && store.cargo_line.is_empty() && free >= self.room(v, now) {
                 self.cargo_wait_h[fleet].record(0.0);
             } else {
                 self.vessels[v].holds_berth = false;
@@ -200,7 +200,7 @@ impl World<'_> {
     /// cargo (full), false when it should keep waiting.
     pub(super) fn load_step(&mut self, s: &mut Scheduler<Ev>, v: usize) -> bool {
         let now = s.now();
-        let room = self.room(v);
+        let room = self.room(v, now);
         let ves = &mut self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
         let store = &mut self.stores[ves.load_from];
@@ -376,6 +376,7 @@ impl World<'_> {
         let p_incident = f.incident_probability.unwrap_or(risk.incident_probability);
         let p_loss = f.loss_probability.unwrap_or(risk.loss_probability);
         let incident = u_incident < p_incident * factor;
+        self.record_draft_departure(v, now);
         let ves = &mut self.vessels[v];
         let (from, to) =
             if ves.at_origin { (f.origin, f.destination) } else { (f.destination, f.origin) };

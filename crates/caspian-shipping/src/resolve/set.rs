@@ -27,7 +27,7 @@ pub(super) const ID_TABLES: [&str; 8] =
     ["sea_area", "port", "storage", "inflow", "outflow", "fleet", "open_traffic", "disruption"];
 
 /// The plain tables a path may start with.
-const PLAIN_TABLES: [&str; 2] = ["scenario", "interdiction"];
+const PLAIN_TABLES: [&str; 3] = ["scenario", "interdiction", "sea_level"];
 
 /// The keys under `weather.`, which scale storms rather than name a value.
 const WEATHER_KEYS: [&str; 2] = ["storm_rate_multiplier", "storm_duration_multiplier"];
@@ -240,6 +240,7 @@ fn example(top: &str) -> &'static str {
     match top {
         "scenario" => "horizon_days",
         "interdiction" => "incident_probability",
+        "sea_level" => "offset_m",
         "port" => "berths.tanker",
         "fleet" => "count",
         "storage" => "capacity",
