@@ -26,6 +26,25 @@ use crate::sweep::SweepKey;
 pub(super) const ID_TABLES: [&str; 8] =
     ["sea_area", "port", "storage", "inflow", "outflow", "fleet", "open_traffic", "disruption"];
 
+/// Keys of one entry that exclude each other, as (table, key, key): writing
+/// one (by `--set` or in a file that extends another) removes the other, so
+/// that `outflow.btk_railway.capacity_per_year=...` replaces a capacity the
+/// parent gave in tonnes.
+const EXCLUSIVE_KEYS: [(&str, &str, &str); 1] =
+    [("outflow", "capacity_per_year", "capacity_t_per_year")];
+
+/// Removes from `entry` (of `[[what]]`) the key that `key` excludes, if any
+/// ([`EXCLUSIVE_KEYS`]).
+pub(super) fn clear_excluded(what: &str, entry: &mut Table, key: &str) {
+    for (table, a, b) in EXCLUSIVE_KEYS {
+        if table == what && key == a {
+            entry.remove(b);
+        } else if table == what && key == b {
+            entry.remove(a);
+        }
+    }
+}
+
 /// The plain tables a path may start with.
 const PLAIN_TABLES: [&str; 2] = ["scenario", "interdiction"];
 
@@ -189,6 +208,9 @@ impl Override {
                         "name a key of {top} \"{id}\", e.g. {top}.{id}.{}",
                         example(top)
                     )));
+                }
+                if let [key] = &parts[2..] {
+                    clear_excluded(top, entry, key);
                 }
                 write_path(entry, &format!("{top}.{id}"), &parts[2..], value).map_err(fail)?;
             }
