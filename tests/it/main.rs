@@ -1,6 +1,7 @@
 //! End-to-end tests of caspian-sim: one binary, one module per area.
 
 mod calibration;
+mod cargo_units;
 mod codemap;
 mod disruptions;
 mod engine_queueing;

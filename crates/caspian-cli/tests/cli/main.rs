@@ -4,6 +4,7 @@
 //! module per behaviour.
 
 mod bad_scenarios;
+mod cargo_units;
 mod common;
 mod compare;
 mod damaged_documents;

@@ -46,7 +46,7 @@ pub(super) fn clear_excluded(what: &str, entry: &mut Table, key: &str) {
 }
 
 /// The plain tables a path may start with.
-const PLAIN_TABLES: [&str; 2] = ["scenario", "interdiction"];
+const PLAIN_TABLES: [&str; 3] = ["scenario", "interdiction", "tonnes_per_unit"];
 
 /// The keys under `weather.`, which scale storms rather than name a value.
 const WEATHER_KEYS: [&str; 2] = ["storm_rate_multiplier", "storm_duration_multiplier"];
@@ -262,6 +262,7 @@ fn example(top: &str) -> &'static str {
     match top {
         "scenario" => "horizon_days",
         "interdiction" => "incident_probability",
+        "tonnes_per_unit" => "wagons",
         "port" => "berths.tanker",
         "fleet" => "count",
         "storage" => "capacity",
