@@ -153,9 +153,9 @@ fn reports_render_in_chromium_with_every_chart_and_a_silent_console() {
         &dir,
     );
     let err = String::from_utf8_lossy(&err.stderr);
-    // Two distributions, a fan chart per cargo (monthly series), the story.
-    assert!(err.contains("5 charts"), "{err}");
-    check_page(&dir.join("run.html"), 5, &dir);
+    // Four distributions, a fan chart per cargo (monthly series), the story.
+    assert!(err.contains("9 charts"), "{err}");
+    check_page(&dir.join("run.html"), 9, &dir);
     let fans = |page: &str| {
         let html = std::fs::read_to_string(dir.join(page)).unwrap();
         ["oil", "wagons"].map(|c| html.matches(&format!(">\nMonth by month: {c}\n<")).count())
