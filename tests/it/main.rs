@@ -2,6 +2,7 @@
 
 mod availability;
 mod calibration;
+mod cargo_units;
 mod codemap;
 mod disruptions;
 mod draft;

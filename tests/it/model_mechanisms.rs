@@ -36,7 +36,11 @@ pub(super) fn load(text: &str) -> CompiledScenario {
 pub(super) fn run(plan: &CompiledScenario, seed: u64, rep: u64) -> Replication {
     let out = caspian_shipping::simulate(plan, seed, rep);
     assert!(!out.truncated, "hit the event limit");
-    assert_eq!(out.conservation_residual, [0, 0], "cargo is not conserved");
+    assert_eq!(
+        out.conservation_residual,
+        [0; caspian_shipping::scenario::Cargo::COUNT],
+        "cargo is not conserved"
+    );
     for st in &plan.storages {
         let max = kpi(&out, &format!("storage_max.{}", st.id));
         assert!(

@@ -64,7 +64,7 @@ fn check(
     for rep in 0..reps {
         let out = caspian_shipping::simulate(plan, seed, rep);
         assert!(!out.truncated, "{label}: replication {rep} hit the event limit");
-        assert_eq!(out.conservation_residual, [0, 0]);
+        assert_eq!(out.conservation_residual, [0; caspian_shipping::scenario::Cargo::COUNT]);
         waits.push(out.kpis.get(&format!("anchorage_wait_h.{port}.tanker")).unwrap());
         utils.push(out.kpis.get(&format!("berth_utilization.{port}.tanker")).unwrap());
     }

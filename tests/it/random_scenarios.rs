@@ -644,7 +644,7 @@ proptest! {
         let plan = compiled(&s, &text);
         let mut rec = Recorder { trace_events: true, ..Recorder::default() };
         let a = caspian_shipping::simulate_probed(&plan, seed, rep, &mut rec);
-        prop_assert_eq!(a.conservation_residual, [0, 0], "{}", text);
+        prop_assert_eq!(a.conservation_residual, [0; caspian_shipping::scenario::Cargo::COUNT], "{}", text);
         prop_assert!(!a.truncated, "hit the event limit after {} events\n{}", a.events, text);
         // One trace entry per event, plus the corridor-closure boundaries.
         let fired = rec.trace.iter().filter(|e| e.subject != caspian_shipping::trace::Subject::Corridor).count();
@@ -694,7 +694,7 @@ proptest! {
         s.interdiction.incident_probability = 0.0;
         s.disruptions.retain(|d| !d.target.starts_with("vessels."));
         let rep = caspian_shipping::simulate(&compiled(&s, &text), seed, 0);
-        prop_assert_eq!(rep.conservation_residual, [0, 0]);
+        prop_assert_eq!(rep.conservation_residual, [0; caspian_shipping::scenario::Cargo::COUNT]);
         for name in ["incidents", "detentions", "vessels_lost", "cargo_lost.oil", "cargo_lost.wagons"] {
             prop_assert_eq!(kpi(&rep, name), 0.0, "{}\n{}", name, text);
         }
@@ -717,7 +717,7 @@ proptest! {
         calm.disruptions.retain(|d| !d.target.starts_with("port."));
         prop_assert!(!has_weather(&calm));
         let rep = caspian_shipping::simulate(&compiled(&calm, &text), seed, 0);
-        prop_assert_eq!(rep.conservation_residual, [0, 0]);
+        prop_assert_eq!(rep.conservation_residual, [0; caspian_shipping::scenario::Cargo::COUNT]);
         for p in &calm.ports {
             prop_assert_eq!(kpi(&rep, &format!("port_closure_h.{}", p.id)), 0.0, "{}\n{}", p.id, text);
         }
@@ -725,7 +725,7 @@ proptest! {
         open.interdiction.closures_per_year = 0.0;
         open.disruptions.retain(|d| d.target != "corridor");
         let rep = caspian_shipping::simulate(&compiled(&open, &text), seed, 0);
-        prop_assert_eq!(rep.conservation_residual, [0, 0]);
+        prop_assert_eq!(rep.conservation_residual, [0; caspian_shipping::scenario::Cargo::COUNT]);
         prop_assert_eq!(kpi(&rep, "corridor_closure_h"), 0.0, "{}", text);
     }
 }

@@ -20,7 +20,7 @@ fn observe(plan: &CompiledScenario, seed: u64, reps: u64, kpis: &[&str]) -> Vec<
     for rep in 0..reps {
         let out = caspian_shipping::simulate(plan, seed, rep);
         assert!(!out.truncated, "replication {rep} hit the event limit");
-        assert_eq!(out.conservation_residual, [0, 0]);
+        assert_eq!(out.conservation_residual, [0; caspian_shipping::scenario::Cargo::COUNT]);
         for (col, k) in cols.iter_mut().zip(kpis) {
             col.push(out.kpis.get(k).unwrap_or_else(|| panic!("no KPI {k}")));
         }
@@ -239,7 +239,7 @@ closures_per_year = 0.0
     let (mut incidents, mut crossings) = (0.0, 0.0);
     for rep in 0..20 {
         let out = caspian_shipping::simulate(&plan, 400, rep);
-        assert_eq!(out.conservation_residual, [0, 0]);
+        assert_eq!(out.conservation_residual, [0; caspian_shipping::scenario::Cargo::COUNT]);
         incidents += out.kpis.get("incidents").unwrap();
         crossings += out.kpis.get("voyages.t").unwrap();
         assert_eq!(out.kpis.get("corridor_closure_h"), Some(0.0), "rate 0 means no closures");
@@ -375,7 +375,7 @@ interval_h = 10.0
     let plan = load(text);
     assert_eq!(plan.horizon.ticks(), 955 * 3_600_000, "horizon 955 h");
     let out = caspian_shipping::simulate(&plan, 1, 0);
-    assert_eq!(out.conservation_residual, [0, 0]);
+    assert_eq!(out.conservation_residual, [0; caspian_shipping::scenario::Cargo::COUNT]);
     assert_eq!(out.kpis.get("forwarded.line"), Some(58.0));
     assert_eq!(out.kpis.get("storage_max.yard"), Some(7.0));
 }

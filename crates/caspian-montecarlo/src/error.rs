@@ -77,7 +77,7 @@ pub enum RunError {
         /// Replication index.
         replication: u64,
         /// Residual per cargo.
-        residual: [i128; 2],
+        residual: [i128; caspian_shipping::scenario::Cargo::COUNT],
     },
     /// Replications of one scenario reported different KPI names.
     #[error("internal error: design point {point}: {message}")]

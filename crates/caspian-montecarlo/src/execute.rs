@@ -208,7 +208,7 @@ impl<'a> Executor<'a> {
 #[derive(Debug)]
 pub enum RangeError {
     /// Cargo not conserved: (replication, residual per cargo).
-    Conservation(u64, [i128; 2]),
+    Conservation(u64, [i128; caspian_shipping::scenario::Cargo::COUNT]),
     /// The replication's KPIs do not follow its plan's layout: (replication).
     KpiNames(u64),
 }
@@ -236,7 +236,7 @@ pub fn run_range(
     let layout = plan.kpi_layout();
     let to_row = |index: u64, out: Replication| -> Result<Row, RangeError> {
         progress();
-        if out.conservation_residual != [0, 0] {
+        if out.conservation_residual.iter().any(|&r| r != 0) {
             return Err(RangeError::Conservation(index, out.conservation_residual));
         }
         if !Arc::ptr_eq(out.kpis.layout(), layout) {

@@ -89,3 +89,5 @@ pub use caspian_shipping::compile::{escape_invisible, invisible};
 pub use caspian_shipping::kpi::headline;
 pub use caspian_shipping::kpi::schema;
 pub use caspian_shipping::resolve;
+/// The cargo kinds (for readers of results that go cargo by cargo).
+pub use caspian_shipping::scenario::Cargo;

@@ -62,7 +62,7 @@ pub struct FanPanel {
 /// The data of one cargo's fan chart, as drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fan {
-    /// `oil` or `wagons`.
+    /// `oil`, `wagons`, `trucks` or `teu`.
     pub cargo: String,
     /// The months on the x axis (`m01`, ...), in order.
     pub months: Vec<String>,
@@ -78,7 +78,7 @@ pub struct Fan {
 pub fn fans(tables: &[(&str, &KpiTable)], replications: u64) -> Vec<Fan> {
     let Some((_, first)) = tables.first() else { return Vec::new() };
     let mut out = Vec::new();
-    for cargo in ["oil", "wagons"] {
+    for cargo in caspian_montecarlo::Cargo::ALL.map(caspian_montecarlo::Cargo::as_str) {
         // Month names from the delivered series (names sort in month order).
         let prefix = format!("{}.{cargo}.", SERIES[0]);
         let months: Vec<String> =

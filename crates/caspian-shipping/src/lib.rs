@@ -20,7 +20,7 @@
 //! let plan = caspian_shipping::load(caspian_shipping::BASELINE_TOML, "baseline")?;
 //! let rep = caspian_shipping::simulate(&plan, 1, 0);
 //! assert!(rep.kpis.get("delivered_total.oil").unwrap() > 0.0);
-//! assert_eq!(rep.conservation_residual, [0, 0]);
+//! assert_eq!(rep.conservation_residual, [0; caspian_shipping::scenario::Cargo::COUNT]);
 //! # Ok::<(), caspian_shipping::LoadError>(())
 //! ```
 

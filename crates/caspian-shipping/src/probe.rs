@@ -8,6 +8,8 @@
 
 use caspian_engine::{SimDuration, SimTime};
 
+use crate::scenario::Cargo;
+
 pub use crate::trace::TraceEntry;
 
 /// Receives samples and trace entries from [`crate::simulate_probed`].
@@ -48,9 +50,9 @@ pub struct Sample {
     /// tonnes, wagons). Counts from the end of warm-up, as the KPIs do.
     /// `u128`, like the model's counters: sums at the documented limits
     /// exceed `u64`.
-    pub delivered: [u128; 2],
+    pub delivered: [u128; Cargo::COUNT],
     /// Cargo held in storages, per cargo (up to 65,535 storages of 10^15).
-    pub in_storage: [u128; 2],
+    pub in_storage: [u128; Cargo::COUNT],
     /// Vessels waiting at anchorages, all ports and berth classes.
     pub at_anchorage: u64,
     /// Berths occupied, all ports and classes.

@@ -52,6 +52,10 @@ pub struct Scenario {
     /// Dated changes of a port's depth (dredging), in file order.
     #[serde(default, rename = "dredging", skip_serializing_if = "Vec::is_empty")]
     pub dredgings: Vec<Dredging>,
+    /// Tonnes per unit of each cargo kind, for the `delivered_t.*` KPIs and
+    /// for capacities stated in tonnes (`capacity_t_per_year`).
+    #[serde(default, skip_serializing_if = "TonnesPerUnit::is_default")]
+    pub tonnes_per_unit: TonnesPerUnit,
 }
 
 /// Scenario-wide settings.
@@ -265,27 +269,119 @@ pub enum Cargo {
     Oil,
     /// Rail wagons (container and general cargo), counted one by one.
     Wagons,
+    /// Road vehicles (trucks, semi-trailers) on Ro-Ro and Ro-Pax decks,
+    /// counted one by one.
+    Trucks,
+    /// Containers on feeder ships, in twenty-foot equivalent units.
+    Teu,
 }
 
 impl Cargo {
-    /// Every cargo kind.
-    pub const ALL: [Cargo; 2] = [Cargo::Oil, Cargo::Wagons];
+    /// The number of cargo kinds: the size of every per-cargo array.
+    pub const COUNT: usize = 4;
+
+    /// Every cargo kind, in the order of [`Cargo::index`].
+    pub const ALL: [Cargo; Cargo::COUNT] = [Cargo::Oil, Cargo::Wagons, Cargo::Trucks, Cargo::Teu];
+
+    /// The kinds every scenario reports KPIs for, whether it uses them or
+    /// not (the KPI names scripts have keyed on since the first release);
+    /// the others are reported only by scenarios that hold them
+    /// ([`crate::CompiledScenario::reported_cargoes`]).
+    pub const ALWAYS_REPORTED: [Cargo; 2] = [Cargo::Oil, Cargo::Wagons];
+
+    /// The index of this kind in per-cargo arrays (its place in [`Cargo::ALL`]).
+    pub const fn index(self) -> usize {
+        match self {
+            Cargo::Oil => 0,
+            Cargo::Wagons => 1,
+            Cargo::Trucks => 2,
+            Cargo::Teu => 3,
+        }
+    }
 
     /// The name used in scenario files and KPI keys.
     pub fn as_str(self) -> &'static str {
         match self {
             Cargo::Oil => "oil",
             Cargo::Wagons => "wagons",
+            Cargo::Trucks => "trucks",
+            Cargo::Teu => "teu",
         }
     }
 
-    /// The unit of amounts of this cargo (tonnes or wagons), for reports and
-    /// documentation; KPI keys do not contain it.
+    /// The unit of amounts of this cargo (tonnes, wagons, trucks or TEU),
+    /// for reports and documentation; KPI keys do not contain it.
     pub fn unit(self) -> &'static str {
         match self {
             Cargo::Oil => "t",
             Cargo::Wagons => "wagons",
+            Cargo::Trucks => "trucks",
+            Cargo::Teu => "TEU",
         }
+    }
+}
+
+/// `[tonnes_per_unit]`: how many tonnes one unit of each cargo kind weighs.
+/// The defaults and their sources are in `docs/calibration.md` ("Cargo
+/// units"); `docs/scenarios.md` documents the table.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TonnesPerUnit {
+    /// Oil is counted in tonnes: always 1.
+    #[serde(default = "one")]
+    pub oil: f64,
+    /// Tonnes per rail wagon, cargo included (default 75: 1.24 Mt on
+    /// 16,450 railcars at Kuryk, facts §1.3, DERIVED).
+    #[serde(default = "default_wagon_t")]
+    pub wagons: f64,
+    /// Tonnes per road vehicle (default 24: 0.566 Mt on 23,652 road
+    /// vehicles at Kuryk, facts §1.1, DERIVED).
+    #[serde(default = "default_truck_t")]
+    pub trucks: f64,
+    /// Tonnes per loaded TEU (default 12: an ASSUMPTION, no source in the
+    /// facts file).
+    #[serde(default = "default_teu_t")]
+    pub teu: f64,
+}
+
+fn default_wagon_t() -> f64 {
+    75.0
+}
+
+fn default_truck_t() -> f64 {
+    24.0
+}
+
+fn default_teu_t() -> f64 {
+    12.0
+}
+
+impl Default for TonnesPerUnit {
+    fn default() -> Self {
+        Self {
+            oil: 1.0,
+            wagons: default_wagon_t(),
+            trucks: default_truck_t(),
+            teu: default_teu_t(),
+        }
+    }
+}
+
+impl TonnesPerUnit {
+    /// The tonnes of one unit of `cargo`.
+    pub fn get(&self, cargo: Cargo) -> f64 {
+        match cargo {
+            Cargo::Oil => self.oil,
+            Cargo::Wagons => self.wagons,
+            Cargo::Trucks => self.trucks,
+            Cargo::Teu => self.teu,
+        }
+    }
+
+    /// Whether every value is its default (the table is then not written
+    /// out when a scenario is serialized).
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
     }
 }
 
@@ -389,12 +485,19 @@ pub struct Outflow {
     pub id: String,
     /// The storage it drains.
     pub from: String,
-    /// Capacity in the storage's unit per year.
-    pub capacity_per_year: f64,
+    /// Capacity in the storage's unit per year (or give
+    /// [`capacity_t_per_year`](Self::capacity_t_per_year), not both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_per_year: Option<f64>,
     /// The link takes what is there every this many hours (up to its capacity
     /// over the interval).
     #[serde(default = "default_outflow_interval")]
     pub interval_h: f64,
+    /// Capacity in tonnes per year, converted to the storage's unit with
+    /// `[tonnes_per_unit]` (or give [`capacity_per_year`](Self::capacity_per_year),
+    /// not both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_t_per_year: Option<f64>,
 }
 
 fn default_outflow_interval() -> f64 {

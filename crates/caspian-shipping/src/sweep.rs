@@ -15,6 +15,7 @@
 //! | `storage.<id>.capacity` | storage capacity | t or wagons |
 //! | `inflow.<id>.arrivals_per_year` | demand | arrivals per year |
 //! | `outflow.<id>.capacity_per_year` | hinterland link capacity | units per year |
+//! | `outflow.<id>.capacity_t_per_year` | hinterland link capacity in tonnes | t per year |
 //! | `weather.storm_rate_multiplier` | multiplies every storm onset rate | x baseline |
 //! | `weather.storm_duration_multiplier` | scales every storm duration | x baseline |
 //! | `interdiction.incident_probability` | per-crossing incident probability | probability |
@@ -68,6 +69,11 @@ pub enum SweepKey {
     },
     /// `outflow.<id>.capacity_per_year`.
     OutflowCapacity {
+        /// Outflow id.
+        outflow: String,
+    },
+    /// `outflow.<id>.capacity_t_per_year`.
+    OutflowCapacityTonnes {
         /// Outflow id.
         outflow: String,
     },
@@ -171,6 +177,9 @@ impl FromStr for SweepKey {
             ["outflow", outflow, "capacity_per_year"] => {
                 SweepKey::OutflowCapacity { outflow: id(outflow) }
             }
+            ["outflow", outflow, "capacity_t_per_year"] => {
+                SweepKey::OutflowCapacityTonnes { outflow: id(outflow) }
+            }
             ["weather", "storm_rate_multiplier"] => SweepKey::StormRateMultiplier,
             ["weather", "storm_duration_multiplier"] => SweepKey::StormDurationMultiplier,
             ["interdiction", "incident_probability"] => SweepKey::IncidentProbability,
@@ -195,6 +204,9 @@ impl fmt::Display for SweepKey {
             SweepKey::InflowArrivals { inflow } => write!(f, "inflow.{inflow}.arrivals_per_year"),
             SweepKey::OutflowCapacity { outflow } => {
                 write!(f, "outflow.{outflow}.capacity_per_year")
+            }
+            SweepKey::OutflowCapacityTonnes { outflow } => {
+                write!(f, "outflow.{outflow}.capacity_t_per_year")
             }
             SweepKey::StormRateMultiplier => f.write_str("weather.storm_rate_multiplier"),
             SweepKey::StormDurationMultiplier => f.write_str("weather.storm_duration_multiplier"),
@@ -262,7 +274,7 @@ impl SweepKey {
             SweepKey::InflowArrivals { inflow } => {
                 find(self, &s.inflows, "inflow", inflow, |f| &f.id)
             }
-            SweepKey::OutflowCapacity { outflow } => {
+            SweepKey::OutflowCapacity { outflow } | SweepKey::OutflowCapacityTonnes { outflow } => {
                 find(self, &s.outflows, "outflow", outflow, |o| &o.id)
             }
             _ => Ok(0),
@@ -287,10 +299,11 @@ impl SweepKey {
         match self {
             SweepKey::Berths { .. } => "berths",
             SweepKey::FleetCount { .. } => "vessels",
-            SweepKey::FleetCapacity { .. } => "t or wagons per vessel",
-            SweepKey::StorageCapacity { .. } => "t or wagons",
+            SweepKey::FleetCapacity { .. } => "t, wagons, trucks or TEU per vessel",
+            SweepKey::StorageCapacity { .. } => "t, wagons, trucks or TEU",
             SweepKey::InflowArrivals { .. } => "arrivals per year",
             SweepKey::OutflowCapacity { .. } => "units per year",
+            SweepKey::OutflowCapacityTonnes { .. } => "t per year",
             SweepKey::StormRateMultiplier | SweepKey::StormDurationMultiplier => "x baseline",
             SweepKey::IncidentProbability | SweepKey::LossProbability => "probability",
             SweepKey::ClosuresPerYear => "per year",
@@ -310,6 +323,9 @@ impl SweepKey {
             SweepKey::StorageCapacity { storage } => format!("capacity of {storage}"),
             SweepKey::InflowArrivals { inflow } => format!("arrivals of {inflow}"),
             SweepKey::OutflowCapacity { outflow } => format!("capacity of {outflow}"),
+            SweepKey::OutflowCapacityTonnes { outflow } => {
+                format!("capacity of {outflow} in tonnes")
+            }
             SweepKey::StormRateMultiplier => "storm rate multiplier".into(),
             SweepKey::StormDurationMultiplier => "storm duration multiplier".into(),
             SweepKey::IncidentProbability => "incident probability per crossing".into(),
@@ -348,7 +364,15 @@ impl SweepKey {
             SweepKey::FleetCapacity { .. } => s.fleets[at].capacity = amount(value)?,
             SweepKey::StorageCapacity { .. } => s.storages[at].capacity = amount(value)?,
             SweepKey::InflowArrivals { .. } => s.inflows[at].arrivals_per_year = value,
-            SweepKey::OutflowCapacity { .. } => s.outflows[at].capacity_per_year = value,
+            // The two capacities exclude each other: setting one clears the other.
+            SweepKey::OutflowCapacity { .. } => {
+                s.outflows[at].capacity_per_year = Some(value);
+                s.outflows[at].capacity_t_per_year = None;
+            }
+            SweepKey::OutflowCapacityTonnes { .. } => {
+                s.outflows[at].capacity_t_per_year = Some(value);
+                s.outflows[at].capacity_per_year = None;
+            }
             SweepKey::StormRateMultiplier => {
                 for a in &mut s.sea_areas {
                     a.storm_onsets_per_month.iter_mut().for_each(|r| *r *= value);
@@ -402,13 +426,14 @@ pub fn apply(scenario: &mut Scenario, key: &str, value: f64) -> Result<(), Sweep
 mod tests {
     use super::*;
 
-    const KEYS: [&str; 15] = [
+    const KEYS: [&str; 16] = [
         "port.alat.berths.rail_ferry",
         "fleet.f.count",
         "fleet.f.capacity",
         "storage.s.capacity",
         "inflow.i.arrivals_per_year",
         "outflow.o.capacity_per_year",
+        "outflow.o.capacity_t_per_year",
         "weather.storm_rate_multiplier",
         "weather.storm_duration_multiplier",
         "interdiction.incident_probability",

@@ -86,7 +86,7 @@ fn simulate_short(text: &str, seed: u64) -> bool {
     let rep = caspian_shipping::simulate(&plan, seed, 0);
     assert_eq!(
         rep.conservation_residual,
-        [0, 0],
+        [0; caspian_shipping::scenario::Cargo::COUNT],
         "cargo not conserved (truncated: {})",
         rep.truncated
     );

@@ -5,6 +5,7 @@
 
 mod availability;
 mod bad_scenarios;
+mod cargo_units;
 mod common;
 mod compare;
 mod damaged_documents;

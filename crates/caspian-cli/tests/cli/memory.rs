@@ -68,14 +68,12 @@ fn a_sweep_report_whose_summaries_would_not_fit_in_memory_is_refused_before_any_
     let dir = scratch("memory-sweep");
     let base = crate::common::scenario("baseline.toml");
     let axis = "port.alat.berths.rail_ferry=1,4";
-    // 30,000 points: records fit (10^7 cells) for up to 333 KPIs, summaries
-    // (4 x 10^6) do not above 133.
-    let args = ["sweep", &base, "--lhs", "30000", "-n", "1", "--axis", axis, "--report", "r"];
+    let args = ["sweep", &base, "--lhs", "25000", "-n", "1", "--axis", axis, "--report", "r"];
     let err = fails(&args, &dir, 2);
     let kpis = baseline_kpis(&dir);
     let fit = 4_000_000 / kpis;
     assert!(
-        err.contains(&format!("--report: 30000 design points x {kpis} KPIs"))
+        err.contains(&format!("--report: 25000 design points x {kpis} KPIs"))
             && err.contains(&format!("at most {fit}")),
         "{err}"
     );

@@ -89,9 +89,10 @@ fn the_series_add_up_to_the_yearly_kpis_and_the_fan_band_is_their_quantiles() {
         }
         assert_eq!(last_backlog, backlog_end, "the last month ends at the horizon");
     }
-    // The terminal table hides the 78 series KPIs and says so.
+    // The terminal table hides the 156 series KPIs (3 series x 13 months x
+    // 4 cargoes) and says so.
     assert!(!out.contains("month_delivered"), "{out}");
-    assert!(out.contains("78 KPIs hidden: monthly series"), "{out}");
+    assert!(out.contains("156 KPIs hidden: monthly series"), "{out}");
     let all = ok(&["run", "-n", "2", "--all"], &dir);
     assert!(all.contains("month_service_level.wagons.m13"));
     assert!(!all.contains("hidden: monthly series"));
@@ -100,11 +101,11 @@ fn the_series_add_up_to_the_yearly_kpis_and_the_fan_band_is_their_quantiles() {
 
     // The report: one fan chart per cargo, drawn from the document alone.
     let err = ok_output(&["report", "run.json", "--out", "run.html"], &dir);
-    assert!(String::from_utf8_lossy(&err.stderr).contains("2 charts"));
+    assert!(String::from_utf8_lossy(&err.stderr).contains("4 charts"));
     let html = std::fs::read_to_string(dir.join("run.html")).unwrap();
-    assert_eq!(html.matches("Month by month: ").count(), 2, "oil and wagons");
+    assert_eq!(html.matches("Month by month: ").count(), 4, "oil, wagons, trucks, TEU");
     let rows = fan_rows(&html);
-    assert_eq!(rows.len(), 2 * 3 * 13, "two cargoes, three series, 13 months");
+    assert_eq!(rows.len(), 4 * 3 * 13, "four cargoes, three series, 13 months");
     for (kpi, scenario, [p05, p50, p95]) in &rows {
         assert_eq!(scenario, "baseline");
         let v = &cols[kpi];
@@ -124,11 +125,11 @@ fn a_comparison_draws_every_scenario_on_the_same_fan() {
     ok_output(&args, &dir);
     let doc: Value = serde_json::from_slice(&std::fs::read(dir.join("cmp.json")).unwrap()).unwrap();
     let html = std::fs::read_to_string(dir.join("r/report.html")).unwrap();
-    assert_eq!(html.matches("Month by month: ").count(), 2);
+    assert_eq!(html.matches("Month by month: ").count(), 4, "one per cargo");
     let rows = fan_rows(&html);
     let names: Vec<&str> =
         doc["scenarios"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
-    assert_eq!(rows.len(), names.len() * 2 * 3 * 13, "a band per scenario");
+    assert_eq!(rows.len(), names.len() * 4 * 3 * 13, "a band per scenario");
     for (kpi, scenario, band) in &rows {
         let i = names.iter().position(|n| n == scenario).unwrap();
         let s = &doc["summaries"][i][kpi.as_str()];

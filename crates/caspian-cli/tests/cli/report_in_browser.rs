@@ -153,9 +153,9 @@ fn reports_render_in_chromium_with_every_chart_and_a_silent_console() {
         &dir,
     );
     let err = String::from_utf8_lossy(&err.stderr);
-    // Two distributions, a fan chart per cargo (monthly series), the story.
-    assert!(err.contains("5 charts"), "{err}");
-    check_page(&dir.join("run.html"), 5, &dir);
+    // Four distributions, a fan chart per cargo (monthly series), the story.
+    assert!(err.contains("9 charts"), "{err}");
+    check_page(&dir.join("run.html"), 9, &dir);
     let fans = |page: &str| {
         let html = std::fs::read_to_string(dir.join(page)).unwrap();
         ["oil", "wagons"].map(|c| html.matches(&format!(">\nMonth by month: {c}\n<")).count())
@@ -165,23 +165,23 @@ fn reports_render_in_chromium_with_every_chart_and_a_silent_console() {
     // --report DIR on sweep and compare.
     let base = scenario("baseline.toml");
     ok_output(&["sweep", &base, "-n", "3", "-q", "--report", "sweep"], &dir);
-    // Two KPIs against the first axis, and their differences from the
-    // reference point.
-    check_page(&dir.join("sweep/report.html"), 4, &dir);
+    // Four KPIs (delivered per cargo) against the first axis, and their
+    // differences from the reference point.
+    check_page(&dir.join("sweep/report.html"), 8, &dir);
     ok_output(
         &["compare", &base, &scenario("severe_winter.toml"), "-n", "10", "-q", "--report", "cmp"],
         &dir,
     );
     // The forest and a fan chart per cargo, base and policy on its axes.
-    check_page(&dir.join("cmp/report.html"), 3, &dir);
+    check_page(&dir.join("cmp/report.html"), 5, &dir);
     assert_eq!(fans("cmp/report.html"), [1, 1]);
 
     // The new charts, looked at: a Latin hypercube's report with its
     // tornado charts, a comparison faceted by the KPIs `--kpi` selects.
     ok_output(&["sweep", &base, "--lhs", "10", "-n", "2", "-q", "--report", "lhs"], &dir);
-    // Per primary KPI (two): the sweep chart, the differences from the
+    // Per primary KPI (four): the sweep chart, the differences from the
     // reference point and the tornado.
-    check_page(&dir.join("lhs/report.html"), 6, &dir);
+    check_page(&dir.join("lhs/report.html"), 12, &dir);
     let cmp = [
         "compare",
         &base,

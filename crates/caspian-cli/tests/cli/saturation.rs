@@ -40,7 +40,7 @@ fn the_event_limit_stops_an_endless_replication_with_a_warning() {
     // schedules events without end: every replication stops at the cap.
     let dir = scratch("event-limit");
     let text = std::fs::read_to_string(scenario("baseline.toml")).unwrap();
-    let capped = text.replacen("[scenario]\n", "[scenario]\nmax_events = 2000\n", 1);
+    let capped = text.replacen("[scenario]\n", "[scenario]\nmax_events = 8000\n", 1);
     assert_ne!(capped, text, "the baseline has a [scenario] table");
     std::fs::write(dir.join("capped.toml"), capped).unwrap();
     let out = caspian(&["run", "capped.toml", "-n", "4", "-q", "--json", "c.json"], &dir);

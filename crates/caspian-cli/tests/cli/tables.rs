@@ -45,7 +45,13 @@ fn run_table_opens_with_the_headline_and_writes_readable_numbers() {
     let rows = kpi_rows(&out, kpis);
     // Headline first: cargo delivered, transit, the worst wait, risk.
     let names: Vec<&str> = rows.iter().map(|r| r.0).collect();
-    assert_eq!(&names[..2], ["delivered_total.oil", "delivered_total.wagons"], "{out}");
+    let delivered = [
+        "delivered_total.oil",
+        "delivered_total.teu",
+        "delivered_total.trucks",
+        "delivered_total.wagons",
+    ];
+    assert_eq!(&names[..4], delivered, "{out}");
     let heading = out.lines().position(|l| l == "headline").expect("a headline heading");
     let first = out.lines().position(|l| l.starts_with("delivered_total.oil ")).unwrap();
     assert_eq!(first, heading + 1, "{out}");
@@ -171,7 +177,19 @@ fn a_kpi_pattern_that_matches_nothing_names_the_closest() {
 fn a_sweep_hides_kpis_void_at_every_point() {
     let dir = scratch("tables-sweep");
     let base = scenario("baseline.toml");
-    let args = ["sweep", &base, "-n", "3", "-q", "--axis", "port.alat.berths.rail_ferry=1,2"];
+    // Every berth class of the baseline has traffic: two more that none uses.
+    let unused = "port.sangachal.berths={ tanker = 2, roro = 1, container = 1 }";
+    let args = [
+        "sweep",
+        &base,
+        "-n",
+        "3",
+        "-q",
+        "--axis",
+        "port.alat.berths.rail_ferry=1,2",
+        "--set",
+        unused,
+    ];
     let wide = [&args[..], &["--kpi", "anchorage_wait_h.*", "--json", "s.json"]].concat();
     let out = ok(&wide, &dir);
     let doc = json(&dir, "s.json");

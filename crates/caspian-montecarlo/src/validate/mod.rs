@@ -153,7 +153,8 @@ fn check_design(
 }
 
 /// The units a KPI may have: its family's, or for a family counted in its
-/// cargo's unit, `t` or `wagons` (the cargo's own for `<cargo>` names).
+/// cargo's unit, `t`, `wagons`, `trucks` or `TEU` (the cargo's own for
+/// `<cargo>` names).
 /// `None` for a name with no family (any unit is accepted).
 pub(crate) fn allowed_units(name: &str) -> Option<Vec<&'static str>> {
     use crate::schema::Unit;
@@ -167,7 +168,13 @@ pub(crate) fn allowed_units(name: &str) -> Option<Vec<&'static str>> {
     });
     Some(match cargo {
         Some(c) => vec![Unit::CargoUnit.resolve(c).as_str()],
-        None => vec![Unit::Tonnes.as_str(), Unit::Wagons.as_str(), Unit::CargoUnit.as_str()],
+        None => vec![
+            Unit::Tonnes.as_str(),
+            Unit::Wagons.as_str(),
+            Unit::Trucks.as_str(),
+            Unit::Teu.as_str(),
+            Unit::CargoUnit.as_str(),
+        ],
     })
 }
 

@@ -111,9 +111,10 @@ mod tests {
         };
         let r = report(&ResultDoc::Run(Box::new(doc.clone())), &inputs).unwrap();
         self_contained(&r.html);
-        assert_eq!(r.charts, 4, "delivered_total.oil and .wagons, a fan chart per cargo");
+        // The baseline carries four cargoes (oil, wagons, trucks, TEU).
+        assert_eq!(r.charts, 8, "delivered_total of each cargo, a fan chart per cargo");
         assert_eq!(count(&r.html, "<svg"), r.charts);
-        assert_eq!(count(&r.html, "Month by month: "), 2, "fan charts of oil and wagons");
+        assert_eq!(count(&r.html, "Month by month: "), 4, "a fan chart per cargo");
         // The fan's values are the document's percentiles, exactly.
         let p50 = doc.kpis["month_delivered.oil.m05"].p50;
         assert!(r.html.contains(&format!("data-v=\"{p50}\"")), "P50 of m05 in the values");
@@ -143,7 +144,7 @@ mod tests {
         // Without replications: a note instead of distribution charts; the
         // fan charts come from the document's percentiles.
         let r = report(&ResultDoc::Run(Box::new(doc)), &ReportInputs::default()).unwrap();
-        assert_eq!(r.charts, 2);
+        assert_eq!(r.charts, 4, "a fan chart per cargo");
         assert!(r.html.contains("--replications-csv"));
     }
 
@@ -152,14 +153,14 @@ mod tests {
         let doc = sweep(2);
         let r = report(&ResultDoc::Sweep(Box::new(doc)), &ReportInputs::default()).unwrap();
         self_contained(&r.html);
-        // Two KPIs against the first axis, and their differences from the
-        // reference point.
-        assert_eq!((r.charts, count(&r.html, "<svg")), (4, 4));
+        // Four KPIs (delivered_total per cargo) against the first axis, and
+        // their differences from the reference point.
+        assert_eq!((r.charts, count(&r.html, "<svg")), (8, 8));
         assert!(r.html.contains("Differences from the reference point (0)"));
         let doc = compare(6);
         let r = report(&ResultDoc::Compare(Box::new(doc)), &ReportInputs::default()).unwrap();
         self_contained(&r.html);
-        assert_eq!((r.charts, count(&r.html, "<svg")), (3, 3), "forest and two fan charts");
+        assert_eq!((r.charts, count(&r.html, "<svg")), (5, 5), "forest and four fan charts");
         assert!(r.html.contains("severe_winter minus baseline"));
         assert!(r.html.contains("median (severe_winter)"), "the policy's band");
     }
@@ -169,8 +170,8 @@ mod tests {
         let doc = crate::testdata::latin(10, 2);
         let r = report(&ResultDoc::Sweep(Box::new(doc)), &ReportInputs::default()).unwrap();
         self_contained(&r.html);
-        assert_eq!(r.charts, 6, "two sweep charts, two of differences, two tornados");
-        assert_eq!(count(&r.html, ": what drives delivered_total."), 2);
+        assert_eq!(r.charts, 12, "four sweep charts, four of differences, four tornados");
+        assert_eq!(count(&r.html, ": what drives delivered_total."), 4);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use caspian_engine::SimDuration;
 
 use super::check::{Checker, MAX_AMOUNT, index_ids, lookup, zero_dist};
 use super::plan::{FleetPlan, InflowPlan, OutflowPlan, StoragePlan};
-use crate::scenario::{Inflow, Scenario, WhenFull};
+use crate::scenario::{Cargo, Inflow, Scenario, WhenFull};
 
 /// `[[storage]]`: port, capacity and initial content.
 pub(super) fn storages<'a>(
@@ -134,18 +134,82 @@ fn when_full(c: &mut Checker, k: &str, f: &Inflow) -> (WhenFull, Option<SimDurat
 /// The shortest outflow draw interval accepted: one minute.
 pub(super) const MIN_OUTFLOW_INTERVAL_H: f64 = 1.0 / 60.0;
 
+/// The heaviest unit accepted, in tonnes (a whole train is lighter).
+const MAX_TONNES_PER_UNIT: f64 = 1e4;
+
+/// `[tonnes_per_unit]`: positive weights, oil exactly 1 (it is counted in
+/// tonnes); by [`Cargo::index`].
+pub(super) fn tonnes_per_unit(c: &mut Checker, s: &Scenario) -> [f64; Cargo::COUNT] {
+    let table = &s.tonnes_per_unit;
+    if table.oil != 1.0 {
+        c.err(
+            "tonnes_per_unit.oil",
+            format!("oil is counted in tonnes, so it must be 1, got {}", table.oil),
+        );
+    }
+    for cargo in Cargo::ALL.into_iter().filter(|c| *c != Cargo::Oil) {
+        let key = format!("tonnes_per_unit.{}", cargo.as_str());
+        c.positive(&key, table.get(cargo), MAX_TONNES_PER_UNIT);
+    }
+    Cargo::ALL.map(|cargo| table.get(cargo))
+}
+
+/// An outflow's capacity in its storage's unit per year: `capacity_per_year`
+/// as given, or `capacity_t_per_year` converted with `tonnes_per_unit`;
+/// exactly one of them.
+fn units_per_year(
+    c: &mut Checker,
+    k: &str,
+    o: &crate::scenario::Outflow,
+    cargo: Option<Cargo>,
+    tonnes_per_unit: &[f64; Cargo::COUNT],
+) -> f64 {
+    match (o.capacity_per_year, o.capacity_t_per_year) {
+        (Some(units), None) => {
+            c.positive(&format!("{k}.capacity_per_year"), units, 1e15);
+            units
+        }
+        (None, Some(t)) => {
+            c.positive(&format!("{k}.capacity_t_per_year"), t, 1e15);
+            let per_unit = cargo.map_or(1.0, |c| tonnes_per_unit[c.index()]);
+            if per_unit > 0.0 { t / per_unit } else { t }
+        }
+        (Some(_), Some(_)) => {
+            c.err(
+                format!("{k}.capacity_t_per_year"),
+                format!(
+                    "give either {k}.capacity_per_year (in the storage's unit) or \
+                     {k}.capacity_t_per_year (in tonnes), not both"
+                ),
+            );
+            1.0
+        }
+        (None, None) => {
+            c.err(
+                format!("{k}.capacity_per_year"),
+                "is missing: give capacity_per_year (in the storage's unit) or \
+                 capacity_t_per_year (in tonnes)",
+            );
+            1.0
+        }
+    }
+}
+
 /// `[[outflow]]`: source storage, capacity and draw interval.
 pub(super) fn outflows(
     c: &mut Checker,
     s: &Scenario,
     storage_ids: &BTreeMap<&str, usize>,
+    storages: &[StoragePlan],
+    tonnes_per_unit: &[f64; Cargo::COUNT],
 ) -> Vec<OutflowPlan> {
     index_ids(c, "outflow", s.outflows.iter().map(|x| &x.id));
     let mut outflows = Vec::new();
     for o in &s.outflows {
         let k = format!("outflow.{}", o.id);
         let from = lookup(c, storage_ids, format!("{k}.from"), "storage", &o.from);
-        c.positive(&format!("{k}.capacity_per_year"), o.capacity_per_year, 1e15);
+        let cargo = from.and_then(|st| storages.get(st)).map(|st| st.cargo);
+        let capacity_per_year = units_per_year(c, &k, o, cargo, tonnes_per_unit);
         // A draw fires an event while the storage holds cargo: a draw every
         // few milliseconds would spend the whole event budget on nothing
         // (a railway or a pipeline offtake is not metered by the second).
@@ -165,7 +229,7 @@ pub(super) fn outflows(
         outflows.push(OutflowPlan {
             id: o.id.clone(),
             from: from.unwrap_or(0),
-            per_interval: o.capacity_per_year * o.interval_h / (365.0 * 24.0),
+            per_interval: capacity_per_year * o.interval_h / (365.0 * 24.0),
             interval,
         });
     }

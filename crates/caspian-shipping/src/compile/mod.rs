@@ -58,7 +58,8 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
     network::storm_budget(&mut c, s, &ports, horizon);
     let (storage_ids, storages) = cargo::storages(&mut c, s, &port_ids);
     let inflows = cargo::inflows(&mut c, s, &storage_ids, &storages);
-    let outflows = cargo::outflows(&mut c, s, &storage_ids);
+    let tonnes_per_unit = cargo::tonnes_per_unit(&mut c, s);
+    let outflows = cargo::outflows(&mut c, s, &storage_ids, &storages, &tonnes_per_unit);
     let fleets = fleet::fleets(&mut c, s, &port_ids, &storage_ids, &ports, &storages);
     cargo::demand_routes(&mut c, &inflows, &outflows, &fleets, &storages);
     let open_traffic = traffic::open_traffic(&mut c, s, &port_ids, &ports);
@@ -90,6 +91,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
         disruptions,
         kpi_layout: Arc::default(),
         draft,
+        tonnes_per_unit,
     };
     plan.kpi_layout = Arc::new(KpiLayout::new(&plan));
     Ok(plan)

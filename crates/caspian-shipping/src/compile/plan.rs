@@ -310,6 +310,8 @@ pub struct CompiledScenario {
     pub(super) kpi_layout: Arc<KpiLayout>,
     /// Sea level, port depths and draft relations (`compile/draft.rs`).
     pub draft: super::DraftPlan,
+    /// Tonnes per unit of each cargo, by [`Cargo::index`] (`[tonnes_per_unit]`).
+    pub tonnes_per_unit: [f64; Cargo::COUNT],
 }
 
 impl CompiledScenario {
@@ -319,5 +321,18 @@ impl CompiledScenario {
     /// after compiling keeps the layout of the plan as compiled.)
     pub fn kpi_layout(&self) -> &Arc<KpiLayout> {
         &self.kpi_layout
+    }
+
+    /// The cargo kinds this scenario reports per-cargo KPIs for, in
+    /// [`Cargo::ALL`] order: oil and wagons always
+    /// ([`Cargo::ALWAYS_REPORTED`]), the others when a storage holds them,
+    /// so that a scenario without trucks or TEU has no KPIs for them.
+    pub fn reported_cargoes(&self) -> Vec<Cargo> {
+        Cargo::ALL
+            .into_iter()
+            .filter(|c| {
+                Cargo::ALWAYS_REPORTED.contains(c) || self.storages.iter().any(|s| s.cargo == *c)
+            })
+            .collect()
     }
 }

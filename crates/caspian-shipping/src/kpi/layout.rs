@@ -27,6 +27,10 @@ pub(crate) enum Quantity {
     PeakBacklog(usize),
     /// `delivered_total.<cargo>`.
     DeliveredTotal(Cargo),
+    /// `delivered_t.<cargo>`.
+    DeliveredTonnes(Cargo),
+    /// `delivered_t.total`.
+    DeliveredTonnesTotal,
     /// `transit_h.<cargo>.mean`.
     TransitMean(Cargo),
     /// `transit_h.<cargo>.p95`.
@@ -196,9 +200,11 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
         k.push((format!("storage_max.{}", p.id), Q::StorageMax(st)));
         k.push((format!("peak_backlog.{}", p.id), Q::PeakBacklog(st)));
     }
-    for cargo in Cargo::ALL {
+    let cargoes = plan.reported_cargoes();
+    for &cargo in &cargoes {
         let c = cargo.as_str();
         k.push((format!("delivered_total.{c}"), Q::DeliveredTotal(cargo)));
+        k.push((format!("delivered_t.{c}"), Q::DeliveredTonnes(cargo)));
         k.push((format!("transit_h.{c}.mean"), Q::TransitMean(cargo)));
         k.push((format!("transit_h.{c}.p95"), Q::TransitP95(cargo)));
         k.push((format!("cargo_lost.{c}"), Q::CargoLost(cargo)));
@@ -206,6 +212,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
         k.push((format!("backlog_end.{c}"), Q::BacklogEnd(cargo)));
         k.push((format!("diverted_total.{c}"), Q::DivertedTotal(cargo)));
     }
+    k.push(("delivered_t.total".to_string(), Q::DeliveredTonnesTotal));
     for (j, o) in plan.outflows.iter().enumerate() {
         k.push((format!("forwarded.{}", o.id), Q::Forwarded(j)));
     }
@@ -269,7 +276,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
     }
     let months = report_months(plan.warmup, plan.horizon);
     let width = month_width(plan.horizon);
-    for cargo in Cargo::ALL {
+    for &cargo in &cargoes {
         let c = cargo.as_str();
         for (m, month) in months.iter().enumerate() {
             let n = month.number;

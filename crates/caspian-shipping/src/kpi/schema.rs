@@ -68,12 +68,14 @@ impl Direction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Unit {
-    /// Tonnes of oil.
+    /// Tonnes: of oil, or of any cargo converted with `[tonnes_per_unit]`
+    /// (`delivered_t.*`).
     Tonnes,
     /// Rail wagons.
     Wagons,
     /// The unit of the cargo of the storage, inflow or outflow the KPI names:
-    /// tonnes or wagons, known once the scenario is ([`Unit::resolve`]).
+    /// tonnes, wagons, trucks or TEU, known once the scenario is
+    /// ([`Unit::resolve`]).
     CargoUnit,
     /// Hours.
     Hours,
@@ -95,6 +97,10 @@ pub enum Unit {
     TripsPerVesselMonth,
     /// Stops out of service (dry-dockings or repairs).
     Stops,
+    /// Road vehicles (trucks, semi-trailers).
+    Trucks,
+    /// Twenty-foot equivalent units (containers).
+    Teu,
 }
 
 impl Unit {
@@ -103,7 +109,7 @@ impl Unit {
         match self {
             Unit::Tonnes => "t",
             Unit::Wagons => "wagons",
-            Unit::CargoUnit => "t or wagons",
+            Unit::CargoUnit => "t, wagons, trucks or TEU",
             Unit::Hours => "h",
             Unit::HoursPerCall => "h per berth call",
             Unit::Vessels => "vessels",
@@ -114,14 +120,19 @@ impl Unit {
             Unit::Episodes => "episodes",
             Unit::TripsPerVesselMonth => "crossings per vessel-month",
             Unit::Stops => "stops",
+            Unit::Trucks => "trucks",
+            Unit::Teu => "TEU",
         }
     }
 
     /// The unit with [`Unit::CargoUnit`] replaced by the cargo's own unit.
     pub fn resolve(self, cargo: crate::scenario::Cargo) -> Unit {
+        use crate::scenario::Cargo;
         match (self, cargo) {
-            (Unit::CargoUnit, crate::scenario::Cargo::Oil) => Unit::Tonnes,
-            (Unit::CargoUnit, crate::scenario::Cargo::Wagons) => Unit::Wagons,
+            (Unit::CargoUnit, Cargo::Oil) => Unit::Tonnes,
+            (Unit::CargoUnit, Cargo::Wagons) => Unit::Wagons,
+            (Unit::CargoUnit, Cargo::Trucks) => Unit::Trucks,
+            (Unit::CargoUnit, Cargo::Teu) => Unit::Teu,
             (u, _) => u,
         }
     }
@@ -156,7 +167,9 @@ pub struct KpiFamily {
 }
 
 impl KpiFamily {
-    /// Whether `name` is a KPI of this family.
+    /// Whether `name` is a KPI of this family. A `<cargo>` placeholder
+    /// matches only a cargo kind's name, so `delivered_t.total` is not a
+    /// cargo of `delivered_t.<cargo>`.
     pub fn matches(&self, name: &str) -> bool {
         let mut pattern = self.pattern.split('.');
         let mut parts = name.split('.');
@@ -166,6 +179,11 @@ impl KpiFamily {
                 (Some(p), Some(s)) => {
                     let placeholder = p.starts_with('<') && p.ends_with('>');
                     if s.is_empty() || (!placeholder && p != s) {
+                        return false;
+                    }
+                    if p == "<cargo>"
+                        && !crate::scenario::Cargo::ALL.iter().any(|c| c.as_str() == s)
+                    {
                         return false;
                     }
                 }
@@ -243,6 +261,22 @@ pub const FAMILIES: &[KpiFamily] = &[
         Higher,
         "units of this cargo accepted into storages from vessels",
         "<cargo> delivered",
+    ),
+    family(
+        "delivered_t.<cargo>",
+        Unit::Tonnes,
+        Amount,
+        Higher,
+        "tonnes of this cargo accepted into storages from vessels: delivered_total times tonnes_per_unit",
+        "<cargo> delivered in tonnes",
+    ),
+    family(
+        "delivered_t.total",
+        Unit::Tonnes,
+        Amount,
+        Higher,
+        "tonnes of every cargo accepted into storages from vessels (the corridor's tonnage)",
+        "tonnes delivered, all cargo",
     ),
     family(
         "transit_h.<cargo>.mean",
@@ -688,6 +722,8 @@ mod tests {
             "anchorage_wait_h.alat.rail_ferry",
             "incidents",
             "corridor_closure_h",
+            "delivered_t.teu",
+            "delivered_t.total",
         ] {
             let n = FAMILIES.iter().filter(|f| f.matches(name)).count();
             assert_eq!(n, 1, "{name} matches {n} families");
@@ -714,7 +750,11 @@ mod tests {
         assert_eq!(unit("delivered_total.oil"), Some("t"));
         assert_eq!(unit("cargo_lost.wagons"), Some("wagons"));
         assert_eq!(unit("anchorage_wait_h.alat.rail_ferry"), Some("h per berth call"));
-        assert_eq!(unit("delivered.nowhere"), Some("t or wagons"));
+        assert_eq!(unit("delivered.nowhere"), Some("t, wagons, trucks or TEU"));
+        assert_eq!(unit("delivered_t.wagons"), Some("t"));
+        assert_eq!(unit("delivered_t.total"), Some("t"));
+        assert_eq!(unit("delivered_total.teu"), Some("TEU"));
+        assert_eq!(unit("cargo_lost.trucks"), Some("trucks"));
         assert_eq!(unit("nonsense"), None);
     }
 
@@ -727,6 +767,8 @@ mod tests {
             "delivered.",
             "incidents.x",
             "anchorage_wait_h.alat",
+            "delivered_t.containers",
+            "transit_h.total.mean",
             "",
         ] {
             assert_eq!(family_of(name), None, "{name}");

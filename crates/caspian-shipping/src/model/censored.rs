@@ -23,16 +23,16 @@
 
 use caspian_engine::{LevelOp, SimTime, Tally};
 
-use super::cargo_idx;
 use super::histogram::WeightedHistogram;
 use super::state::World;
+use super::{CARGOES, cargo_idx};
 
 /// The run's statistics at its end that take more than a counter: transits
 /// and waits with those still in progress added, each at its age then, and
 /// the cargo still in the corridor.
 pub(super) struct Closing {
     /// Transit times per cargo (oil, wagons), weighted by amount.
-    pub(super) transit: [WeightedHistogram; 2],
+    pub(super) transit: [WeightedHistogram; CARGOES],
     /// Gate waits per inflow, in hours.
     pub(super) gate_wait_h: Vec<Tally>,
     /// Anchorage waits per port and berth class (`BerthClass::ALL` order), in hours.
@@ -40,11 +40,11 @@ pub(super) struct Closing {
     /// Cargo waits per fleet, in hours.
     pub(super) cargo_wait_h: Vec<Tally>,
     /// Units of each cargo in the corridor at the end ([`super::corridor`]).
-    pub(super) in_corridor: [u128; 2],
+    pub(super) in_corridor: [u128; CARGOES],
     /// Units of each cargo demanded over the window by inflows into origins.
-    pub(super) demand: [u128; 2],
+    pub(super) demand: [u128; CARGOES],
     /// Units of each cargo diverted over the window by inflows into origins.
-    pub(super) diverted: [u128; 2],
+    pub(super) diverted: [u128; CARGOES],
 }
 
 impl World<'_> {

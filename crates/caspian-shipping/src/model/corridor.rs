@@ -19,8 +19,8 @@
 
 use caspian_engine::LevelOp;
 
-use super::cargo_idx;
 use super::state::World;
+use super::{CARGOES, cargo_idx};
 use crate::compile::CompiledScenario;
 
 /// Whether each storage of `plan` is an origin: some fleet loads from it,
@@ -37,8 +37,8 @@ pub(super) fn origin_storages(plan: &CompiledScenario) -> Vec<bool> {
 
 impl World<'_> {
     /// Units of each cargo (oil, wagons) in the corridor now.
-    pub(super) fn in_corridor(&self) -> [u128; 2] {
-        let mut units = [0u128; 2];
+    pub(super) fn in_corridor(&self) -> [u128; CARGOES] {
+        let mut units = [0u128; CARGOES];
         for (st, store) in self.stores.iter().enumerate().filter(|(st, _)| self.origin[*st]) {
             let at_gate: u128 =
                 store.level.waiting(LevelOp::Put).map(|(_, amount, _)| u128::from(amount)).sum();
@@ -53,8 +53,8 @@ impl World<'_> {
 
     /// A per-inflow counter (demand, diverted) summed per cargo over the
     /// inflows into origin storages.
-    pub(super) fn corridor_sum(&self, per_inflow: &[u128]) -> [u128; 2] {
-        let mut units = [0u128; 2];
+    pub(super) fn corridor_sum(&self, per_inflow: &[u128]) -> [u128; CARGOES] {
+        let mut units = [0u128; CARGOES];
         for (i, f) in self.plan.inflows.iter().enumerate().filter(|(_, f)| self.origin[f.into]) {
             units[cargo_idx(self.plan.storages[f.into].cargo)] += per_inflow[i];
         }

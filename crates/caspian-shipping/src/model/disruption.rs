@@ -41,7 +41,7 @@ use caspian_engine::{
 use rand::rngs::ChaCha8Rng;
 
 use super::state::{Ev, Vessel, World};
-use super::{at, cargo_idx};
+use super::{CARGOES, at, cargo_idx};
 use crate::compile::{
     CompiledScenario, DisruptionPlan, DisruptionTarget, DisruptionTiming, class_index,
 };
@@ -64,7 +64,7 @@ const SAMPLES_BEFORE: usize = 7 * 24;
 pub(super) struct Recovery {
     /// The cargo in the corridor before the episode: the mean of the hourly
     /// samples of the 7 days before its start.
-    before: [f64; 2],
+    before: [f64; CARGOES],
     /// When the episode ended (`None`: not yet, or never before the horizon).
     ended: Option<SimTime>,
     /// The first check at which the backlog was back.
@@ -87,11 +87,11 @@ pub(super) struct Disruptions {
     /// Per disruption: episode ends reached so far.
     ended: Vec<usize>,
     /// Per disruption: the cargoes its target carries (oil, wagons).
-    cargoes: Vec<[bool; 2]>,
+    cargoes: Vec<[bool; CARGOES]>,
     /// Per disruption: one record per started episode.
     pub(super) recoveries: Vec<Vec<Recovery>>,
     /// The last [`SAMPLES_BEFORE`] hourly samples of the cargo in the corridor.
-    samples: std::collections::VecDeque<[u128; 2]>,
+    samples: std::collections::VecDeque<[u128; CARGOES]>,
     /// Per fleet: when its route is closed.
     pub(super) route_closures: Vec<Timeline>,
     /// Per outflow: its capacity factor now.
@@ -161,8 +161,8 @@ impl Disruptions {
 
 /// The cargoes `target` carries: those of the fleets it touches, or of the
 /// storage behind it.
-fn cargoes(plan: &CompiledScenario, target: DisruptionTarget) -> [bool; 2] {
-    let mut out = [false; 2];
+fn cargoes(plan: &CompiledScenario, target: DisruptionTarget) -> [bool; CARGOES] {
+    let mut out = [false; CARGOES];
     let mut fleet_cargo = |keep: &dyn Fn(usize) -> bool| {
         for (fi, f) in plan.fleets.iter().enumerate() {
             if keep(fi) {
@@ -325,12 +325,12 @@ impl World<'_> {
 
     /// The mean of the samples of the last 7 days (the level now, before
     /// the first sample).
-    fn level_before(&self) -> [f64; 2] {
+    fn level_before(&self) -> [f64; CARGOES] {
         let samples = &self.disruptions.samples;
         if samples.is_empty() {
             return self.in_corridor().map(|x| x as f64);
         }
-        let mut sum = [0.0; 2];
+        let mut sum = [0.0; CARGOES];
         for x in samples {
             sum[0] += x[0] as f64;
             sum[1] += x[1] as f64;

@@ -59,13 +59,13 @@ mod voyages;
 pub(crate) use state::Ev;
 pub use state::{Replication, simulate, simulate_probed};
 
-/// The index of a cargo in per-cargo arrays (oil 0, wagons 1).
+/// The index of a cargo in per-cargo arrays ([`Cargo::index`]).
 fn cargo_idx(c: Cargo) -> usize {
-    match c {
-        Cargo::Oil => 0,
-        Cargo::Wagons => 1,
-    }
+    c.index()
 }
+
+/// The size of per-cargo arrays.
+const CARGOES: usize = Cargo::COUNT;
 
 /// Hours to a duration, saturating on absurd values (inputs are validated).
 fn hours(h: f64) -> SimDuration {

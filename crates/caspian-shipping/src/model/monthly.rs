@@ -21,6 +21,7 @@
 
 use caspian_engine::SimTime;
 
+use super::CARGOES;
 use super::state::World;
 use crate::timeline::{month_of, month_start, year_of};
 
@@ -92,16 +93,16 @@ impl MonthValues {
 /// Cumulative counts at the last month boundary, per cargo (oil, wagons).
 #[derive(Debug, Clone, Copy, Default)]
 struct Mark {
-    delivered: [u128; 2],
-    demand: [u128; 2],
-    backlog: [u128; 2],
+    delivered: [u128; CARGOES],
+    demand: [u128; CARGOES],
+    backlog: [u128; CARGOES],
 }
 
 /// The series of one replication: the months closed so far.
 #[derive(Debug, Default)]
 pub(super) struct Monthly {
     /// Closed months, per cargo, in window order.
-    closed: Vec<[MonthValues; 2]>,
+    closed: Vec<[MonthValues; CARGOES]>,
     /// Counts at the last boundary (set at the window's start).
     mark: Mark,
 }
@@ -115,7 +116,7 @@ impl Monthly {
     }
 
     /// Starts the window: nothing closed, and the backlog at its start.
-    pub(super) fn open(&mut self, backlog: [u128; 2]) {
+    pub(super) fn open(&mut self, backlog: [u128; CARGOES]) {
         self.closed.clear();
         self.mark = Mark { backlog, ..Mark::default() };
     }
@@ -123,10 +124,10 @@ impl Monthly {
     /// The values of the month that ends with these cumulative counts.
     fn values(
         &self,
-        delivered: [u128; 2],
-        demand: [u128; 2],
-        backlog: [u128; 2],
-    ) -> [MonthValues; 2] {
+        delivered: [u128; CARGOES],
+        demand: [u128; CARGOES],
+        backlog: [u128; CARGOES],
+    ) -> [MonthValues; CARGOES] {
         std::array::from_fn(|c| {
             let month_delivered = delivered[c].saturating_sub(self.mark.delivered[c]);
             let owed = self.mark.backlog[c] + demand[c].saturating_sub(self.mark.demand[c]);
@@ -143,7 +144,12 @@ impl Monthly {
     }
 
     /// Closes a month at a boundary, with the counts there.
-    fn close(&mut self, delivered: [u128; 2], demand: [u128; 2], backlog: [u128; 2]) {
+    fn close(
+        &mut self,
+        delivered: [u128; CARGOES],
+        demand: [u128; CARGOES],
+        backlog: [u128; CARGOES],
+    ) {
         let values = self.values(delivered, demand, backlog);
         self.closed.push(values);
         self.mark = Mark { delivered, demand, backlog };
@@ -152,8 +158,8 @@ impl Monthly {
 
 impl World<'_> {
     /// Units of each cargo delivered in the window so far.
-    fn delivered_by_cargo(&self) -> [u128; 2] {
-        let mut units = [0u128; 2];
+    fn delivered_by_cargo(&self) -> [u128; CARGOES] {
+        let mut units = [0u128; CARGOES];
         for (p, d) in self.plan.storages.iter().zip(&self.counters.delivered) {
             units[super::cargo_idx(p.cargo)] += d;
         }
@@ -176,16 +182,16 @@ impl World<'_> {
     pub(super) fn month_values(
         &self,
         now: SimTime,
-        demand: [u128; 2],
-        backlog: [u128; 2],
-    ) -> Vec<[MonthValues; 2]> {
+        demand: [u128; CARGOES],
+        backlog: [u128; CARGOES],
+    ) -> Vec<[MonthValues; CARGOES]> {
         let months = report_months(self.plan.warmup, self.plan.horizon);
         let mut all = self.monthly.closed.clone();
         let in_progress = months.get(all.len());
         if self.warmup_done && in_progress.is_some_and(|m| m.start <= now) {
             all.push(self.monthly.values(self.delivered_by_cargo(), demand, backlog));
         }
-        all.resize(months.len(), [MonthValues::MISSING; 2]);
+        all.resize(months.len(), [MonthValues::MISSING; CARGOES]);
         all
     }
 }

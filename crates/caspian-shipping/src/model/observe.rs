@@ -4,8 +4,8 @@
 
 use caspian_engine::{Observer, SimDuration, SimTime};
 
-use super::cargo_idx;
 use super::state::{Ev, World};
+use super::{CARGOES, cargo_idx};
 use crate::probe::{Probe, Sample};
 use crate::trace::{Subject, TraceEntry, TraceEvent, TraceState};
 
@@ -121,8 +121,8 @@ impl<'a> Watch<'a> for Watcher<'_> {
 
 impl World<'_> {
     fn sample(&self, time: SimTime) -> Sample {
-        let mut delivered = [0u128; 2];
-        let mut in_storage = [0u128; 2];
+        let mut delivered = [0u128; CARGOES];
+        let mut in_storage = [0u128; CARGOES];
         for (i, p) in self.plan.storages.iter().enumerate() {
             let c = cargo_idx(p.cargo);
             delivered[c] += self.counters.delivered[i];

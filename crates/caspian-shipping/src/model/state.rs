@@ -18,7 +18,7 @@ use super::monthly::Monthly;
 use super::observe::{Watch, Watcher};
 use super::shared_berths::Pool;
 use super::store::{Cohort, Store};
-use super::{at, cargo_idx, hours};
+use super::{CARGOES, at, cargo_idx, hours};
 use crate::compile::{CompiledScenario, DisruptionTarget};
 use crate::kpi::Kpis;
 use crate::probe::Probe;
@@ -220,7 +220,7 @@ pub(super) struct Counters {
     pub(super) port_calls: Vec<u64>,
     /// Units each fleet discharged into storages (both legs).
     pub(super) carried: Vec<u128>,
-    pub(super) cargo_lost: [u128; 2],
+    pub(super) cargo_lost: [u128; CARGOES],
     /// Units that arrived per inflow (admitted, waiting at the gate, shut
     /// in or diverted).
     pub(super) demand: Vec<u128>,
@@ -228,7 +228,7 @@ pub(super) struct Counters {
     pub(super) diverted: Vec<u128>,
     /// Units of each cargo in the corridor when the window opened (time 0,
     /// or the end of warm-up): see [`super::corridor`].
-    pub(super) in_corridor_at_start: [u128; 2],
+    pub(super) in_corridor_at_start: [u128; CARGOES],
     /// Per fleet: loaded departures and what draft did to them
     /// ([`super::draft`]).
     pub(super) draft: Vec<super::draft::DraftTally>,
@@ -272,8 +272,8 @@ pub(super) struct World<'a> {
     /// Time of outflow `j`'s last tick (zero before the first).
     pub(super) outflow_last: Vec<SimTime>,
     pub(super) counters: Counters,
-    pub(super) ledger: [Ledger; 2],
-    pub(super) transit: [WeightedHistogram; 2],
+    pub(super) ledger: [Ledger; CARGOES],
+    pub(super) transit: [WeightedHistogram; CARGOES],
     pub(super) crossing_h: Vec<Tally>,
     /// Per fleet: hours from being ready to load until called to a berth.
     pub(super) cargo_wait_h: Vec<Tally>,
@@ -302,7 +302,7 @@ pub struct Replication {
     pub truncated: bool,
     /// Conservation residuals per cargo (entered - in storage - aboard -
     /// forwarded - lost); zero when the books balance.
-    pub conservation_residual: [i128; 2],
+    pub conservation_residual: [i128; crate::scenario::Cargo::COUNT],
     /// Waiting lines that look unbounded at the horizon (e.g.
     /// `anchorage kuryk.rail_ferry`, `gate alat_yard_east`): at least
     /// [`crate::SATURATION_MIN_WAITING`] still waiting, and more than
@@ -380,7 +380,7 @@ impl<'a> World<'a> {
             .iter()
             .map(|s| Store::new(s.capacity, s.initial.min(s.capacity)))
             .collect();
-        let mut ledger = [Ledger::default(); 2];
+        let mut ledger = [Ledger::default(); CARGOES];
         for s in &plan.storages {
             ledger[cargo_idx(s.cargo)].entered += u128::from(s.initial);
         }
@@ -430,7 +430,7 @@ impl<'a> World<'a> {
                 ..Counters::default()
             },
             ledger,
-            transit: [WeightedHistogram::new(1.0, 24 * 120), WeightedHistogram::new(1.0, 24 * 120)],
+            transit: std::array::from_fn(|_| WeightedHistogram::new(1.0, 24 * 120)),
             crossing_h: vec![Tally::new(); n_fleets],
             cargo_wait_h: vec![Tally::new(); n_fleets],
             gate_wait_h: vec![Tally::new(); plan.inflows.len()],

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use caspian_engine::{SimTime, Tally};
 
-use super::cargo_idx;
 use super::censored::Closing;
 use super::histogram::WeightedHistogram;
 use super::state::World;
+use super::{CARGOES, cargo_idx};
 use crate::kpi::Kpis;
 use crate::kpi::layout::Quantity;
 use crate::saturation::{SATURATION_MIN_WAITING, SATURATION_SHARE, WaitingLine};
@@ -46,16 +46,16 @@ impl World<'_> {
         c.vessels_out.iter_mut().for_each(|x| *x = 0);
         c.port_calls.iter_mut().for_each(|x| *x = 0);
         c.carried.iter_mut().for_each(|x| *x = 0);
-        c.cargo_lost = [0; 2];
         c.draft.iter_mut().for_each(|x| *x = super::draft::DraftTally::default());
+        c.cargo_lost = [0; CARGOES];
         self.transit.iter_mut().for_each(WeightedHistogram::reset);
         self.crossing_h.iter_mut().for_each(Tally::reset);
         self.cargo_wait_h.iter_mut().for_each(Tally::reset);
         self.gate_wait_h.iter_mut().for_each(Tally::reset);
     }
 
-    pub(super) fn conservation_residual(&self) -> [i128; 2] {
-        let mut residual = [0i128; 2];
+    pub(super) fn conservation_residual(&self) -> [i128; CARGOES] {
+        let mut residual = [0i128; CARGOES];
         for (c, r) in residual.iter_mut().enumerate() {
             let l = self.ledger[c];
             let in_storage: u128 = self
@@ -109,6 +109,12 @@ impl World<'_> {
             .sum()
     }
 
+    /// Tonnes of `cargo` accepted into storages from vessels in the window:
+    /// the units times the cargo's `tonnes_per_unit`.
+    fn delivered_t(&self, cargo: Cargo) -> f64 {
+        self.delivered_total(cargo) as f64 * self.plan.tonnes_per_unit[cargo_idx(cargo)]
+    }
+
     /// The value of one KPI at `now`; statistics run from `start` (the end
     /// of warm-up, or `now` if the run stopped before it). Transits and
     /// waits come from `closing`: those still in progress count with their
@@ -121,6 +127,10 @@ impl World<'_> {
             Quantity::StorageMax(st) => self.stores[st].level.max_level() as f64,
             Quantity::PeakBacklog(st) => self.stores[st].level.peak_backlog() as f64,
             Quantity::DeliveredTotal(cargo) => self.delivered_total(cargo) as f64,
+            Quantity::DeliveredTonnes(cargo) => self.delivered_t(cargo),
+            Quantity::DeliveredTonnesTotal => {
+                Cargo::ALL.into_iter().map(|c| self.delivered_t(c)).sum()
+            }
             Quantity::TransitMean(cargo) => closing.transit[cargo_idx(cargo)].mean(),
             Quantity::TransitP95(cargo) => closing.transit[cargo_idx(cargo)].quantile(0.95),
             Quantity::CargoLost(cargo) => self.counters.cargo_lost[cargo_idx(cargo)] as f64,

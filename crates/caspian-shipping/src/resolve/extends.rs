@@ -10,7 +10,9 @@
 //! - an array of tables with ids (`[[port]]`, `[[fleet]]`, ...) by id: the
 //!   keys of an entry whose id the parent has are merged into it, an entry
 //!   with a new id is appended, and an entry with `remove = true` removes
-//!   the parent's entry with that id;
+//!   the parent's entry with that id; a key that excludes another (an
+//!   outflow's `capacity_per_year` and `capacity_t_per_year`) removes the
+//!   parent's other one;
 //! - `[[sweep]]`: the child's axes, when it has any, replace the parent's.
 //!
 //! Parents may extend further files; a cycle, a missing file or a chain
@@ -20,7 +22,7 @@ use std::path::{Component, Path, PathBuf};
 
 use toml::{Table, Value};
 
-use super::set::{ID_TABLES, ids, unknown_id};
+use super::set::{ID_TABLES, clear_excluded, ids, unknown_id};
 use super::{Loader, ParentFile, ResolveError, parse_table, sha256_hex};
 
 /// The longest chain of parents.
@@ -251,6 +253,9 @@ fn merge_by_id(
             }
             (Some(i), false) => {
                 if let Value::Table(p) = &mut list[i] {
+                    for key in t.keys() {
+                        clear_excluded(what, p, key);
+                    }
                     merge_tables(p, t);
                 }
             }

@@ -26,8 +26,27 @@ use crate::sweep::SweepKey;
 pub(super) const ID_TABLES: [&str; 8] =
     ["sea_area", "port", "storage", "inflow", "outflow", "fleet", "open_traffic", "disruption"];
 
+/// Keys of one entry that exclude each other, as (table, key, key): writing
+/// one (by `--set` or in a file that extends another) removes the other, so
+/// that `outflow.btk_railway.capacity_per_year=...` replaces a capacity the
+/// parent gave in tonnes.
+const EXCLUSIVE_KEYS: [(&str, &str, &str); 1] =
+    [("outflow", "capacity_per_year", "capacity_t_per_year")];
+
+/// Removes from `entry` (of `[[what]]`) the key that `key` excludes, if any
+/// ([`EXCLUSIVE_KEYS`]).
+pub(super) fn clear_excluded(what: &str, entry: &mut Table, key: &str) {
+    for (table, a, b) in EXCLUSIVE_KEYS {
+        if table == what && key == a {
+            entry.remove(b);
+        } else if table == what && key == b {
+            entry.remove(a);
+        }
+    }
+}
+
 /// The plain tables a path may start with.
-const PLAIN_TABLES: [&str; 3] = ["scenario", "interdiction", "sea_level"];
+const PLAIN_TABLES: [&str; 4] = ["scenario", "interdiction", "sea_level", "tonnes_per_unit"];
 
 /// The keys under `weather.`, which scale storms rather than name a value.
 const WEATHER_KEYS: [&str; 2] = ["storm_rate_multiplier", "storm_duration_multiplier"];
@@ -190,6 +209,9 @@ impl Override {
                         example(top)
                     )));
                 }
+                if let [key] = &parts[2..] {
+                    clear_excluded(top, entry, key);
+                }
                 write_path(entry, &format!("{top}.{id}"), &parts[2..], value).map_err(fail)?;
             }
             other => {
@@ -241,6 +263,7 @@ fn example(top: &str) -> &'static str {
         "scenario" => "horizon_days",
         "interdiction" => "incident_probability",
         "sea_level" => "offset_m",
+        "tonnes_per_unit" => "wagons",
         "port" => "berths.tanker",
         "fleet" => "count",
         "storage" => "capacity",

@@ -55,8 +55,8 @@ fn shipped_policies_are_the_baseline_plus_their_documented_changes() {
     let cases: [(&str, Change); 7] = [
         ("alat_extra_berth.toml", |s| port(s, "alat").berths.rail_ferry = 3),
         ("btk_17mt.toml", |s| {
-            s.outflows.iter_mut().find(|o| o.id == "btk_railway").unwrap().capacity_per_year =
-                261_538.0;
+            s.outflows.iter_mut().find(|o| o.id == "btk_railway").unwrap().capacity_t_per_year =
+                Some(17_000_000.0);
         }),
         ("larger_ferry_fleet.toml", |s| fleet(s, "ferries_kuryk_alat").count = 5),
         ("escort_convoys.toml", |s| {

@@ -1,0 +1,71 @@
+//! Cargo kinds and tonnes through the binary (issue 16): an outflow
+//! capacity given in tonnes equals the same capacity in units, `--set` of
+//! one capacity replaces the other, `delivered_t` is units times tonnes per
+//! unit with its unit `t`, and a scenario without trucks or TEU shows none.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{ok, read, scenario, scratch};
+
+fn json(dir: &Path, name: &str) -> Value {
+    serde_json::from_slice(&read(dir, name)).unwrap()
+}
+
+fn mean(doc: &Value, kpi: &str) -> f64 {
+    doc["kpis"][kpi]["mean"].as_f64().unwrap_or_else(|| panic!("no mean for {kpi}"))
+}
+
+#[test]
+fn a_capacity_in_tonnes_runs_as_the_same_capacity_in_units() {
+    let dir = scratch("cargo-units-capacity");
+    // The baseline gives BTK in tonnes; 0.75 Mt at 75 t a wagon is 10,000
+    // wagons (a capacity that binds), so both runs are one scenario and
+    // agree bit for bit.
+    let run = |set: &str, out: &str| {
+        ok(&["run", "-n", "4", "-q", "--set", set, "--json", out], &dir);
+    };
+    run("outflow.btk_railway.capacity_t_per_year=750000", "tonnes.json");
+    run("outflow.btk_railway.capacity_per_year=10000", "units.json");
+    ok(&["run", "-n", "4", "-q", "--json", "plain.json"], &dir);
+    let (tonnes, units, plain) =
+        (json(&dir, "tonnes.json"), json(&dir, "units.json"), json(&dir, "plain.json"));
+    assert_eq!(tonnes["kpis"], units["kpis"]);
+    let forwarded = |d: &Value| mean(d, "forwarded.btk_railway");
+    assert_ne!(forwarded(&plain), forwarded(&units), "0.75 Mt binds where 6.5 Mt does not");
+}
+
+#[test]
+fn delivered_tonnes_are_units_times_the_tonnes_table() {
+    let dir = scratch("cargo-units-tonnes");
+    ok(&["run", "-n", "5", "-q", "--set", "tonnes_per_unit.teu=10", "--json", "r.json"], &dir);
+    let doc = json(&dir, "r.json");
+    for (cargo, per_unit, unit) in [
+        ("oil", 1.0, "t"),
+        ("wagons", 75.0, "wagons"),
+        ("trucks", 24.0, "trucks"),
+        ("teu", 10.0, "TEU"),
+    ] {
+        let units = mean(&doc, &format!("delivered_total.{cargo}"));
+        let tonnes = mean(&doc, &format!("delivered_t.{cargo}"));
+        assert!(units > 0.0, "{cargo}");
+        assert!((tonnes - units * per_unit).abs() <= 1e-9 * tonnes, "{cargo}: {tonnes} vs {units}");
+        assert_eq!(doc["kpis"][format!("delivered_total.{cargo}")]["unit"], unit);
+        assert_eq!(doc["kpis"][format!("delivered_t.{cargo}")]["unit"], "t");
+    }
+    let parts: f64 = ["oil", "wagons", "trucks", "teu"]
+        .iter()
+        .map(|c| mean(&doc, &format!("delivered_t.{c}")))
+        .sum();
+    let total = mean(&doc, "delivered_t.total");
+    assert!((total - parts).abs() <= 1e-9 * total, "{total} vs {parts}");
+}
+
+#[test]
+fn a_scenario_without_trucks_or_teu_has_no_kpis_for_them() {
+    let dir = scratch("cargo-units-unused");
+    let out = ok(&["run", &scenario("mmc_check.toml"), "-n", "2", "--all"], &dir);
+    assert!(out.contains("delivered_total.oil"), "{out}");
+    assert!(!out.contains(".teu") && !out.contains(".trucks"), "{out}");
+}
