@@ -75,7 +75,7 @@ fn shipped_policies_are_the_baseline_plus_their_documented_changes() {
             s.sea_areas[0].storm_duration_h = DistSpec::Lognormal { mean: 48.0, sd: 36.0 };
         }),
         ("demand_2030.toml", |s| {
-            port(s, "aktau").berths.tanker = 5;
+            port(s, "aktau").berths.tanker = 4;
             inflow(s, "kazakh_crude").size = DistSpec::Normal { mean: 19178.0, sd: 3700.0 };
             inflow(s, "westbound_trains_kuryk").arrivals_per_year = 760.0;
             inflow(s, "westbound_trains_aktau").arrivals_per_year = 253.0;
