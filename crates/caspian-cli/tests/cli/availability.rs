@@ -4,25 +4,7 @@
 //! keys, the `Maintenance` phase in traces, and bad keys rejected with
 //! exit code 2 naming the key.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use crate::common::{fails, ok, scenario, scratch};
-
-/// Every column of a CSV written by `caspian run --csv`, by name.
-fn columns(dir: &Path, name: &str) -> BTreeMap<String, Vec<f64>> {
-    let text = std::fs::read_to_string(dir.join(name)).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<String> = lines.next().unwrap().split(',').map(str::to_string).collect();
-    let mut cols: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for line in lines {
-        for (h, cell) in header.iter().zip(line.split(',')) {
-            let v = if cell.is_empty() { f64::NAN } else { cell.parse().unwrap_or(f64::NAN) };
-            cols.entry(h.clone()).or_default().push(v);
-        }
-    }
-    cols
-}
+use crate::common::{columns, fails, ok, scenario, scratch};
 
 /// The baseline's text with every `availability = ...` line removed.
 fn baseline_without_availability() -> String {

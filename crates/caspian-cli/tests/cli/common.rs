@@ -103,3 +103,19 @@ pub(crate) fn read(dir: &Path, name: &str) -> Vec<u8> {
 /// Design points that the sweep table shows when `--json` or `--csv` holds
 /// them all (`SHOWN_POINTS` in the CLI's output.rs).
 pub(crate) const SHOWN_POINTS: usize = 1000;
+
+/// Every column of a CSV written by `caspian run --csv`, by name (an empty
+/// cell is NaN).
+pub(crate) fn columns(dir: &Path, name: &str) -> std::collections::BTreeMap<String, Vec<f64>> {
+    let text = std::fs::read_to_string(dir.join(name)).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines.next().unwrap().split(',').map(str::to_string).collect();
+    let mut cols: std::collections::BTreeMap<String, Vec<f64>> = std::collections::BTreeMap::new();
+    for line in lines {
+        for (h, cell) in header.iter().zip(line.split(',')) {
+            let v = if cell.is_empty() { f64::NAN } else { cell.parse().unwrap_or(f64::NAN) };
+            cols.entry(h.clone()).or_default().push(v);
+        }
+    }
+    cols
+}

@@ -5,28 +5,9 @@
 //! as a fan chart per cargo whose band is the quantiles of the
 //! replications' values (run) or of each scenario's (compare).
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use serde_json::Value;
 
-use crate::common::{ok, ok_output, scenario, scratch};
-
-/// Every column of a CSV written by `caspian run --csv`, by name (an empty
-/// cell is NaN).
-fn columns(dir: &Path, name: &str) -> BTreeMap<String, Vec<f64>> {
-    let text = std::fs::read_to_string(dir.join(name)).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<String> = lines.next().unwrap().split(',').map(str::to_string).collect();
-    let mut cols: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for line in lines {
-        for (h, cell) in header.iter().zip(line.split(',')) {
-            let v = if cell.is_empty() { f64::NAN } else { cell.parse().unwrap_or(f64::NAN) };
-            cols.entry(h.clone()).or_default().push(v);
-        }
-    }
-    cols
-}
+use crate::common::{columns, ok, ok_output, scenario, scratch};
 
 /// Type-7 quantile of the defined values (the definition of docs/kpis.md).
 fn quantile(values: &[f64], p: f64) -> f64 {
