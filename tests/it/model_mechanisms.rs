@@ -1560,3 +1560,42 @@ fn one_shared_berth_serves_two_classes_one_at_a_time() {
     assert_close(kpi(&out, "anchorage_wait_h.a.roro"), 0.0, "tanker uses its own berth");
     assert_close(kpi(&out, "anchorage_wait_h.a.tanker"), 0.0, "tankers");
 }
+
+#[test]
+fn a_vessel_larger_than_its_storage_is_called_when_the_storage_is_full() {
+    // The farm holds 500 t, the tanker 1,000 t: its full load is never in
+    // the farm at once. It is called when the farm is full (parcels 10 ...
+    // 50 h), loads the 500 t and fills at the berth as parcels come (60 ...
+    // 100 h), sailing at 100 h; then every 100 h, as in
+    // `when_full_waits_for_a_full_load` but leaving at 100k instead of 100k + 1
+    // (the loading ran while it waited): b at 110 ... 910 (9 cargoes), 9
+    // returns.
+    let text = set(BASE, "a_farm.capacity", "500") + FEED;
+    let out = run(&load(&text), 1, 0);
+    assert_eq!(kpi(&out, "delivered_total.oil"), 9_000.0);
+    assert_eq!(kpi(&out, "voyages.t"), 19.0);
+}
+
+#[test]
+fn withdrawing_the_first_vessel_of_a_cargo_line_calls_the_next_at_once() {
+    // 600 t in the farm and no more coming. Tanker t (1,000 t) is first in
+    // the cargo line and can never be called; tanker u (500 t) waits behind
+    // it. A disruption takes t out of service at 24 h: u is called then
+    // (600 >= 500), not never (nothing else happens at the farm).
+    let text = set(BASE, "a_farm.initial", "600")
+        + &second_tanker(1000.0).replace("capacity = 1000\n", "capacity = 500\n")
+        + r#"
+[[disruption]]
+id = "t_out"
+target = "vessels.t"
+vessels = 1
+start_day = 1.0
+"#;
+    let out = run(&load(&text), 1, 0);
+    assert_eq!(kpi(&out, "vessels_out.t"), 1.0);
+    assert_eq!(kpi(&out, "carried.u"), 500.0, "u carried its 500 t");
+    // u waited 24 h; back at a at 45 h (load 24..24.5, b at 34.5, discharge
+    // to 35, back 10 h later), it waits for the 500 t that never come: 957 h
+    // at the horizon. Mean (24 + 957) / 2.
+    assert_close(kpi(&out, "cargo_wait_h.u"), (24.0 + 957.0) / 2.0, "called at the withdrawal");
+}

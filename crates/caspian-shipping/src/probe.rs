@@ -53,7 +53,8 @@ pub struct Sample {
     pub delivered: [u128; Cargo::COUNT],
     /// Cargo held in storages, per cargo (up to 65,535 storages of 10^15).
     pub in_storage: [u128; Cargo::COUNT],
-    /// Vessels waiting at anchorages, all ports and berth classes.
+    /// Vessels waiting at anchorages for a berth, all ports and berth classes
+    /// (not those waiting there for their cargo, in a cargo line).
     pub at_anchorage: u64,
     /// Berths occupied, all ports and classes.
     pub berths_busy: u64,

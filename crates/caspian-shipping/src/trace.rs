@@ -140,7 +140,9 @@ named_enum!(
         WaitingSpace => "WaitingSpace",
         /// At berth, starting to load (within one event).
         Loading => "Loading",
-        /// At berth, waiting for cargo.
+        /// Waiting for cargo: at the anchorage in a storage's cargo line, or
+        /// (holding its berth) short of claimed cargo or in a timetable
+        /// loading window.
         WaitingCargo => "WaitingCargo",
         /// At berth, loaded, waiting for its timetable slot.
         WaitingSlot => "WaitingSlot",

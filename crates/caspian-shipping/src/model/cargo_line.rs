@@ -75,7 +75,10 @@ impl World<'_> {
             let store = &self.stores[st];
             let free = store.level.level().saturating_sub(store.claimed);
             let room = self.room(v, s.now());
-            if free < room {
+            // A vessel larger than what the storage can hold is called when
+            // the storage is full; it then fills at the berth.
+            let storage_full = store.level.space() == 0 && free > 0;
+            if free < room && !storage_full {
                 break;
             }
             self.stores[st].cargo_line.remove(i);
@@ -119,6 +122,15 @@ impl World<'_> {
         let waited = now.saturating_since(ves.cargo_wait_since).as_hours_f64();
         self.cargo_wait_h[ves.fleet].record(waited);
         self.request_berth(s, v);
+    }
+
+    /// Whether a vessel that is not on a timetable waits in storage `st`'s
+    /// cargo line (it has the first claim on what comes).
+    pub(super) fn cargo_line_waits(&self, st: usize) -> bool {
+        self.stores[st].cargo_line.iter().any(|&w| {
+            let f = &self.plan.fleets[self.vessels[w as usize].fleet];
+            !matches!(f.dispatch, DispatchPlan::Timetable { .. })
+        })
     }
 
     /// Takes vessel `v` out of every cargo line and gives back what was

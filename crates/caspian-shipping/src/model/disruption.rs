@@ -332,8 +332,9 @@ impl World<'_> {
         }
         let mut sum = [0.0; CARGOES];
         for x in samples {
-            sum[0] += x[0] as f64;
-            sum[1] += x[1] as f64;
+            for (total, &v) in sum.iter_mut().zip(x) {
+                *total += v as f64;
+            }
         }
         sum.map(|x| x / samples.len() as f64)
     }
@@ -429,6 +430,7 @@ impl World<'_> {
             Phase::Convoy => self.ports[port].convoy.retain(|&w| w as usize != v),
             _ => {}
         }
+        let loads_from = self.vessels[v].load_from;
         self.forget_cargo_wait(v);
         let left_convoy = self.vessels[v].phase == Phase::Convoy;
         let cargo = cargo_idx(f.cargo);
@@ -455,6 +457,11 @@ impl World<'_> {
                 // route: the others sail as soon as theirs are open.
                 self.launch_convoy(s, port);
             }
+        }
+        // Its place in a cargo line, or its claim, is free: the next vessel
+        // may be called now.
+        if loads_from < self.stores.len() {
+            self.call_loaders(s, loads_from);
         }
     }
 
@@ -486,7 +493,7 @@ impl World<'_> {
         for (d, recoveries) in self.disruptions.recoveries.iter_mut().enumerate() {
             let cargoes = self.disruptions.cargoes[d];
             for r in recoveries.iter_mut().filter(|r| r.ended.is_some() && r.recovered.is_none()) {
-                let back = (0..2).all(|c| {
+                let back = (0..CARGOES).all(|c| {
                     !cargoes[c] || level[c] as f64 <= r.before[c] * (1.0 + RECOVERY_TOLERANCE)
                 });
                 if back {

@@ -95,8 +95,10 @@ impl World<'_> {
         }
         for c in 0..self.ports[p].berths.len() {
             loop {
+                // Lent only where it lets a waiting vessel in: not to a class
+                // holding more berths than it now has (a disruption cut it).
                 let r = &self.ports[p].berths[c];
-                if r.queue_len() == 0 || r.busy() < r.capacity() {
+                if r.queue_len() == 0 || r.busy() != r.capacity() {
                     break;
                 }
                 let Some(g) = (0..plan.shared.len())

@@ -29,11 +29,11 @@ impl World<'_> {
         // anchorage and asks for a berth when called; empty, it first takes
         // any maintenance that has fallen due (and arrives again after it).
         let has_work = !ves.at_origin || (discharge.is_some() && ves.aboard_units > 0);
+        self.counters.port_calls[ves.port] += 1;
         if !has_work && self.begin_downtime_if_due(s, v) {
             return;
         }
         let ves = &mut self.vessels[v];
-        self.counters.port_calls[ves.port] += 1;
         ves.overhead_paid = false;
         ves.called = false;
         ves.deadline_passed = false;
@@ -161,7 +161,8 @@ impl World<'_> {
             let (fleet, port, class) = (ves.fleet, ves.port, class_index(f.berth_class));
             let store = &self.stores[st];
             let free = store.level.level().saturating_sub(store.claimed);
-            if !timetable && store.cargo_line.is_empty() && free >= self.room(v, now) {
+            let ready = free >= self.room(v, now) || (store.level.space() == 0 && free > 0);
+            if !timetable && !self.cargo_line_waits(st) && ready {
                 self.cargo_wait_h[fleet].record(0.0);
             } else {
                 self.vessels[v].holds_berth = false;
@@ -204,7 +205,8 @@ impl World<'_> {
         let ves = &mut self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
         let store = &mut self.stores[ves.load_from];
-        store.claimed -= std::mem::take(&mut ves.claim);
+        let own = std::mem::take(&mut ves.claim);
+        store.claimed -= own;
         let free = store.level.level().saturating_sub(store.claimed);
         let taken = store.level.take_up_to(now, room.min(free));
         if taken > 0 {
@@ -212,8 +214,11 @@ impl World<'_> {
             ves.aboard_units += taken;
             ves.loaded += taken;
         }
-        let full = taken >= room;
-        if ves.at_origin && matches!(f.dispatch, DispatchPlan::Timetable { .. }) {
+        let timetable = matches!(f.dispatch, DispatchPlan::Timetable { .. });
+        // Full, or it has what it was called for (its room may have grown
+        // since, with the water level: it does not wait at the berth for that).
+        let full = taken >= room || (!timetable && own > 0 && taken >= own);
+        if ves.at_origin && timetable {
             if full {
                 // Full: the loading time runs (working), then, at `LoadDone`,
                 // the vessel waits for the slot (idle) unless it has come.
