@@ -12,7 +12,7 @@
 //! to do, so `anchorage_wait_h` is the berth wait of ready vessels and
 //! `cargo_wait_h` is the wait for cargo.
 
-use caspian_engine::{Scheduler, SimTime};
+use caspian_engine::{Scheduler, SimDuration, SimTime};
 
 use super::state::{Ev, World};
 use super::{at, hours};
@@ -26,6 +26,15 @@ impl World<'_> {
     pub(super) fn room(&self, v: usize, now: SimTime) -> u64 {
         let ves = &self.vessels[v];
         self.plan.draft.call_capacity(ves.fleet, now).saturating_sub(ves.aboard_units)
+    }
+
+    /// Whether vessel `v`'s load is in storage `st` now: unclaimed units
+    /// that fill its room, or, for a vessel larger than what the storage can
+    /// hold, a full storage (it then fills at the berth).
+    pub(super) fn cargo_ready(&self, v: usize, st: usize, now: SimTime) -> bool {
+        let store = &self.stores[st];
+        let free = store.unclaimed();
+        free >= self.room(v, now) || (store.level.space() == 0 && free > 0)
     }
 
     /// Vessel `v`, ready to load from `ves.load_from` and off the berth,
@@ -72,17 +81,11 @@ impl World<'_> {
                 i += 1;
                 continue;
             }
-            let store = &self.stores[st];
-            let free = store.level.level().saturating_sub(store.claimed);
-            let room = self.room(v, s.now());
-            // A vessel larger than what the storage can hold is called when
-            // the storage is full; it then fills at the berth.
-            let storage_full = store.level.space() == 0 && free > 0;
-            if free < room && !storage_full {
+            if !self.cargo_ready(v, st, s.now()) {
                 break;
             }
             self.stores[st].cargo_line.remove(i);
-            self.call(s, v, room);
+            self.call(s, v, self.room(v, s.now()));
             called = true;
         }
         called
@@ -104,9 +107,7 @@ impl World<'_> {
         } else {
             self.vessels[v].deadline_passed = true;
         }
-        let store = &self.stores[st];
-        let free = store.level.level().saturating_sub(store.claimed);
-        let claim = free.min(self.room(v, s.now()));
+        let claim = self.stores[st].unclaimed().min(self.room(v, s.now()));
         self.call(s, v, claim);
         // The vessels behind it may now be first.
         self.call_loaders(s, st);
@@ -149,17 +150,12 @@ impl World<'_> {
 }
 
 /// The first departure slot at or after `t`.
-fn next_slot(
-    t: SimTime,
-    interval: caspian_engine::SimDuration,
-    offset: caspian_engine::SimDuration,
-) -> SimTime {
+fn next_slot(t: SimTime, interval: SimDuration, offset: SimDuration) -> SimTime {
     let offset = SimTime::ZERO.saturating_add(offset);
     if t <= offset || interval.ticks() == 0 {
         return offset.max(t);
     }
     let since = t.saturating_since(offset).ticks();
     let k = since.div_ceil(interval.ticks());
-    offset
-        .saturating_add(caspian_engine::SimDuration::from_ticks(k.saturating_mul(interval.ticks())))
+    offset.saturating_add(SimDuration::from_ticks(k.saturating_mul(interval.ticks())))
 }

@@ -107,6 +107,11 @@ pub(crate) struct Store {
 }
 
 impl Store {
+    /// Units in the storage not claimed for a vessel called to a berth.
+    pub(crate) fn unclaimed(&self) -> u64 {
+        self.level.level().saturating_sub(self.claimed)
+    }
+
     /// A storage holding `initial` units (at most `capacity`) that arrived at time zero.
     pub(crate) fn new(capacity: u64, initial: u64) -> Self {
         let initial = initial.min(capacity);

@@ -159,10 +159,7 @@ impl World<'_> {
             // does, to be called by its clock).
             let timetable = matches!(f.dispatch, DispatchPlan::Timetable { .. });
             let (fleet, port, class) = (ves.fleet, ves.port, class_index(f.berth_class));
-            let store = &self.stores[st];
-            let free = store.level.level().saturating_sub(store.claimed);
-            let ready = free >= self.room(v, now) || (store.level.space() == 0 && free > 0);
-            if !timetable && !self.cargo_line_waits(st) && ready {
+            if !timetable && !self.cargo_line_waits(st) && self.cargo_ready(v, st, now) {
                 self.cargo_wait_h[fleet].record(0.0);
             } else {
                 self.vessels[v].holds_berth = false;
@@ -207,8 +204,7 @@ impl World<'_> {
         let store = &mut self.stores[ves.load_from];
         let own = std::mem::take(&mut ves.claim);
         store.claimed -= own;
-        let free = store.level.level().saturating_sub(store.claimed);
-        let taken = store.level.take_up_to(now, room.min(free));
+        let taken = store.level.take_up_to(now, room.min(store.unclaimed()));
         if taken > 0 {
             move_cohorts(&mut store.cohorts, &mut ves.aboard, taken, |_| {});
             ves.aboard_units += taken;
