@@ -40,7 +40,8 @@ use caspian_engine::{
 };
 use rand::rngs::ChaCha8Rng;
 
-use super::state::{Ev, Vessel, World};
+use super::state::{Ev, World};
+use super::vessel::Vessel;
 use super::{CARGOES, at, cargo_idx};
 use crate::compile::{
     CompiledScenario, DisruptionPlan, DisruptionTarget, DisruptionTiming, class_index,

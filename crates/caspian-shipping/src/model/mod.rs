@@ -15,6 +15,7 @@
 //!   a storage's run-time state.
 //! - [`berths`]: berth grants and releases, port closures, open traffic;
 //!   [`shared_berths`]: berths shared by several classes.
+//! - [`vessel`]: a fleet vessel's run-time state.
 //! - [`voyages`]: a fleet vessel's round: arrive, discharge, load, depart,
 //!   convoys and incidents; [`cargo_line`]: waiting for cargo at the
 //!   anchorage, and calling vessels to a berth when their cargo is there.
@@ -54,6 +55,7 @@ mod shared_berths;
 mod state;
 mod stats;
 pub(crate) mod store;
+mod vessel;
 mod voyages;
 
 pub(crate) use state::Ev;

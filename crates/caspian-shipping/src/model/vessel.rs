@@ -1,0 +1,92 @@
+//! A fleet vessel's state at run time: where it is, what it carries, its
+//! phase, and its place in a port call (berth, claims, dispatch clock).
+
+use std::collections::VecDeque;
+
+use caspian_engine::{EventKey, SimTime, TicketId, TimeWeighted};
+
+use super::store::Cohort;
+use crate::compile::CompiledScenario;
+use crate::trace::VesselPhase as Phase;
+
+/// One fleet vessel (a replacement for one taken out of service is a new one).
+#[derive(Debug)]
+pub(super) struct Vessel {
+    pub(super) fleet: usize,
+    /// The port the vessel is at or heading to.
+    pub(super) port: usize,
+    /// Whether `port` is the fleet's origin.
+    pub(super) at_origin: bool,
+    pub(super) aboard: VecDeque<Cohort>,
+    pub(super) aboard_units: u64,
+    pub(super) phase: Phase,
+    pub(super) holds_berth: bool,
+    /// Earliest time the current handling can finish (overhead and rates).
+    pub(super) handling_clock: SimTime,
+    pub(super) to_discharge: u64,
+    pub(super) discharge_into: usize,
+    pub(super) load_start: SimTime,
+    pub(super) loaded: u64,
+    pub(super) load_from: usize,
+    pub(super) timer: Option<EventKey>,
+    /// The ticket of its wait for a berth, while it waits at the anchorage.
+    pub(super) berth_ticket: Option<TicketId>,
+    /// 1 while `phase` is a working phase, else 0 (time-weighted).
+    pub(super) working: TimeWeighted,
+    /// The port-call overhead of this call has been paid (a vessel that
+    /// shifts to the anchorage to wait for cargo does not pay it again).
+    pub(super) overhead_paid: bool,
+    /// Called to a berth for its cargo (or at its deadline): it loads as
+    /// soon as its handling there allows.
+    pub(super) called: bool,
+    /// Units of its loading storage promised to it (see `cargo_line`).
+    pub(super) claim: u64,
+    /// Its wait for cargo is over (max wait or timetable slot): it takes
+    /// what is there and sails.
+    pub(super) deadline_passed: bool,
+    /// When it became ready to load at this port.
+    pub(super) cargo_wait_since: SimTime,
+    /// Its timetable slot, for a timetable vessel called to load.
+    pub(super) slot: SimTime,
+}
+
+impl Vessel {
+    /// A vessel of `fleet`, empty and not yet arrived at `origin`.
+    pub(super) fn new(fleet: usize, origin: usize) -> Self {
+        Vessel {
+            fleet,
+            port: origin,
+            at_origin: true,
+            aboard: VecDeque::new(),
+            aboard_units: 0,
+            phase: Phase::NotArrived,
+            holds_berth: false,
+            handling_clock: SimTime::ZERO,
+            to_discharge: 0,
+            discharge_into: 0,
+            load_start: SimTime::ZERO,
+            loaded: 0,
+            load_from: 0,
+            timer: None,
+            berth_ticket: None,
+            working: TimeWeighted::new(SimTime::ZERO, 0.0),
+            overhead_paid: false,
+            called: false,
+            claim: 0,
+            deadline_passed: false,
+            cargo_wait_since: SimTime::ZERO,
+            slot: SimTime::ZERO,
+        }
+    }
+}
+
+/// Every fleet vessel, empty and not yet arrived at its origin.
+pub(super) fn fleet_vessels(plan: &CompiledScenario) -> Vec<Vessel> {
+    let mut vessels = Vec::new();
+    for (f, fleet) in plan.fleets.iter().enumerate() {
+        for _ in 0..fleet.count {
+            vessels.push(Vessel::new(f, fleet.origin));
+        }
+    }
+    vessels
+}
