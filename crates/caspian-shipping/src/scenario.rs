@@ -537,7 +537,8 @@ pub struct Fleet {
     pub count: u32,
     /// What they carry.
     pub cargo: Cargo,
-    /// Cargo per voyage, in tonnes or wagons.
+    /// Cargo per voyage, in units of `cargo` (tonnes, wagons, trucks,
+    /// TEU); in deck units when `deck_units` or `also` is given.
     pub capacity: u64,
     /// Service speed in knots.
     pub speed_kn: f64,
@@ -590,6 +591,47 @@ pub struct Fleet {
     /// Dry-dock cycles and random breakdowns (none: always available).
     #[serde(default)]
     pub availability: Option<Availability>,
+    /// Deck units one unit of `cargo` takes (e.g. lane metres per truck),
+    /// for a deck shared with the cargoes of `also`. Default 1: `capacity`
+    /// and the handling rates are then in units of `cargo`.
+    #[serde(default = "one_deck_unit", skip_serializing_if = "is_one_deck_unit")]
+    pub deck_units: u64,
+    /// Other cargoes carried on the same deck (mixed decks: wagons and
+    /// trucks on one Ro-Pax), loaded after `cargo` in the order given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<DeckShare>,
+}
+
+fn one_deck_unit() -> u64 {
+    1
+}
+
+fn is_one_deck_unit(n: &u64) -> bool {
+    *n == 1
+}
+
+/// A further cargo on a fleet's deck: what it is, the deck units one unit
+/// of it takes, and the storages it moves between (`docs/scenarios.md`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeckShare {
+    /// The cargo; another than the fleet's own and the other shares'.
+    pub cargo: Cargo,
+    /// Deck units (the fleet's capacity unit) one unit of it takes.
+    pub deck_units: u64,
+    /// The storage it is loaded from at the fleet's origin (none: the
+    /// outbound leg carries none).
+    #[serde(default)]
+    pub load_from: Option<String>,
+    /// The storage it is discharged into at the destination.
+    #[serde(default)]
+    pub discharge_to: Option<String>,
+    /// The storage it is loaded from at the destination for the return leg.
+    #[serde(default)]
+    pub return_load_from: Option<String>,
+    /// The storage it is discharged into at the origin after the return leg.
+    #[serde(default)]
+    pub return_discharge_to: Option<String>,
 }
 
 /// When a fleet's vessels are out of service for maintenance: dry-dock

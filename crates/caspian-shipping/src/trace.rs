@@ -279,7 +279,7 @@ pub enum TraceState {
         phase: VesselPhase,
         /// The port it is at or heading to.
         port: String,
-        /// Cargo aboard (t or wagons).
+        /// Cargo aboard, in the fleet's capacity unit (deck units on a mixed deck).
         aboard: u64,
     },
     /// A port's berths, all classes together (port and open-traffic events).

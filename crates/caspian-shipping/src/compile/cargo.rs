@@ -246,8 +246,10 @@ pub(super) fn demand_routes(
     storages: &[StoragePlan],
 ) {
     for f in inflows {
-        let loaded =
-            fleets.iter().any(|fl| fl.load_from == f.into || fl.return_load_from == Some(f.into));
+        let loaded = fleets
+            .iter()
+            .flat_map(|fl| &fl.holds)
+            .any(|h| h.load_from == Some(f.into) || h.return_load_from == Some(f.into));
         let drained = outflows.iter().any(|o| o.from == f.into);
         if !loaded && !drained && f.into < storages.len() {
             c.err(

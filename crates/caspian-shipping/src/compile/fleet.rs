@@ -9,8 +9,8 @@ use super::check::{
     Checker, MAX_AMOUNT, MAX_HORIZON_DAYS, MAX_VESSELS, index_ids, lookup, zero_dist,
 };
 use super::class_index;
-use super::plan::{DispatchPlan, FleetPlan, PortPlan, StoragePlan};
-use crate::scenario::{Dispatch, Fleet, Scenario};
+use super::plan::{DispatchPlan, FleetPlan, HoldPlan, PortPlan, StoragePlan};
+use crate::scenario::{Cargo, Dispatch, Fleet, Scenario};
 
 /// What a fleet's references resolve against.
 struct Known<'m, 'a> {
@@ -57,7 +57,7 @@ fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>) -> FleetPlan {
         c.err(format!("{k}.destination"), "must differ from the origin");
     }
     let mut storage_at =
-        |key: &str, id: &str, port: Option<usize>| storage_at(c, known, &k, f, key, id, port);
+        |key: &str, id: &str, port: Option<usize>| storage_at(c, known, &k, f.cargo, key, id, port);
     let load_from = storage_at("load_from", &f.load_from, origin);
     let discharge_to = storage_at("discharge_to", &f.discharge_to, destination);
     let return_load_from =
@@ -70,6 +70,15 @@ fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>) -> FleetPlan {
             "return_load_from and return_discharge_to must be given together",
         );
     }
+    let own = HoldPlan {
+        cargo: f.cargo,
+        deck_units: f.deck_units,
+        load_from,
+        discharge_to,
+        return_load_from,
+        return_discharge_to,
+    };
+    let holds = deck(c, known, &k, f, own, (origin, destination));
     handling_rates(c, &k, f);
     let overhead = c.dist(&format!("{k}.port_call_overhead_h"), &f.port_call_overhead_h);
     let dispatch = dispatch(c, &k, f.dispatch);
@@ -116,7 +125,80 @@ fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>) -> FleetPlan {
         incident_probability: f.incident_probability,
         loss_probability: f.loss_probability,
         availability: super::availability::availability(c, &k, f.availability.as_ref()),
+        holds,
     }
+}
+
+/// The fleet's holds: its own cargo, then each `also` share, checked: each
+/// cargo once, deck units from 1 to the capacity, storages of the share's
+/// cargo at the right end, return storages in pairs and only on a fleet
+/// with a return leg.
+fn deck(
+    c: &mut Checker,
+    known: &Known<'_, '_>,
+    k: &str,
+    f: &Fleet,
+    own: HoldPlan,
+    (origin, destination): (Option<usize>, Option<usize>),
+) -> Vec<HoldPlan> {
+    let mut holds = vec![own];
+    let units_ok = |c: &mut Checker, key: String, n: u64| {
+        if n == 0 {
+            c.err(key, "must be at least 1");
+        } else if n > f.capacity {
+            c.err(
+                key,
+                format!("is {n}, more than the fleet's capacity ({}): none would fit", f.capacity),
+            );
+        }
+    };
+    units_ok(c, format!("{k}.deck_units"), f.deck_units);
+    for (i, share) in f.also.iter().enumerate() {
+        let key = format!("{k}.also[{i}]");
+        units_ok(c, format!("{key}.deck_units"), share.deck_units);
+        if holds.iter().any(|h| h.cargo == share.cargo) {
+            c.err(
+                format!("{key}.cargo"),
+                format!(
+                    "{} is already on this deck; each cargo is listed once",
+                    share.cargo.as_str()
+                ),
+            );
+        }
+        let mut at = |name: &str, id: &Option<String>, port: Option<usize>| {
+            id.as_ref().and_then(|id| storage_at(c, known, &key, share.cargo, name, id, port))
+        };
+        let hold = HoldPlan {
+            cargo: share.cargo,
+            deck_units: share.deck_units,
+            load_from: at("load_from", &share.load_from, origin),
+            discharge_to: at("discharge_to", &share.discharge_to, destination),
+            return_load_from: at("return_load_from", &share.return_load_from, destination),
+            return_discharge_to: at("return_discharge_to", &share.return_discharge_to, origin),
+        };
+        for (leg, load, discharge) in [
+            ("", &share.load_from, &share.discharge_to),
+            ("return_", &share.return_load_from, &share.return_discharge_to),
+        ] {
+            if load.is_some() != discharge.is_some() {
+                c.err(
+                    format!("{key}.{leg}discharge_to"),
+                    format!("{leg}load_from and {leg}discharge_to must be given together"),
+                );
+            }
+        }
+        if share.return_load_from.is_some() && f.return_load_from.is_none() {
+            c.err(
+                format!("{key}.return_load_from"),
+                "the fleet has no return leg (no return_load_from of its own cargo)",
+            );
+        }
+        if share.load_from.is_none() && share.return_load_from.is_none() {
+            c.err(format!("{key}.load_from"), "the share is carried on neither leg");
+        }
+        holds.push(hold);
+    }
+    holds
 }
 
 /// The calm-weather crossing time from speed and distance (zero where invalid).
@@ -149,20 +231,20 @@ fn storage_at(
     c: &mut Checker,
     known: &Known<'_, '_>,
     k: &str,
-    f: &Fleet,
+    cargo: Cargo,
     key: &str,
     id: &str,
     port: Option<usize>,
 ) -> Option<usize> {
     let idx = lookup(c, known.storage_ids, format!("{k}.{key}"), "storage", id)?;
     let st = &known.storages[idx];
-    if st.cargo != f.cargo {
+    if st.cargo != cargo {
         c.err(
             format!("{k}.{key}"),
             format!(
                 "storage \"{id}\" holds {} but the fleet carries {}",
                 st.cargo.as_str(),
-                f.cargo.as_str()
+                cargo.as_str()
             ),
         );
     }

@@ -40,8 +40,8 @@ pub use draft::{DraftLimit, DraftPlan, FleetDraft};
 pub use error::ScenarioError;
 pub use plan::{
     AvailabilityPlan, CompiledScenario, DispatchPlan, DisruptionPlan, DisruptionTarget,
-    DisruptionTiming, FleetPlan, InflowPlan, InterdictionPlan, OpenTrafficPlan, OutflowPlan,
-    PortPlan, SeaAreaPlan, SharedPlan, StoragePlan,
+    DisruptionTiming, FleetPlan, HoldPlan, InflowPlan, InterdictionPlan, OpenTrafficPlan,
+    OutflowPlan, PortPlan, SeaAreaPlan, SharedPlan, StoragePlan,
 };
 pub use text::{escape_invisible, invisible};
 

@@ -100,6 +100,43 @@ pub struct FleetPlan {
     pub loss_probability: Option<f64>,
     /// Dry-docking and breakdowns (`None`: always available).
     pub availability: Option<AvailabilityPlan>,
+    /// What the deck carries: the fleet's own cargo first (its cargo and
+    /// storages above, repeated), then each `also` share in file order.
+    /// `capacity`, the handling rates and what a vessel has aboard are in
+    /// deck units; one hold's unit takes `deck_units` of them (1 for a
+    /// fleet with one cargo).
+    pub holds: Vec<HoldPlan>,
+}
+
+/// One cargo on a fleet's deck, with its storages resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoldPlan {
+    /// The cargo.
+    pub cargo: Cargo,
+    /// Deck units one unit of it takes (at least 1).
+    pub deck_units: u64,
+    /// Loaded at the origin.
+    pub load_from: Option<usize>,
+    /// Discharged into at the destination.
+    pub discharge_to: Option<usize>,
+    /// Loaded at the destination for the return leg.
+    pub return_load_from: Option<usize>,
+    /// Discharged into at the origin after the return leg.
+    pub return_discharge_to: Option<usize>,
+}
+
+impl HoldPlan {
+    /// The storage this hold loads from at a vessel's port: the origin's
+    /// when `at_origin`, else the destination's (the return leg).
+    pub fn loads_from(&self, at_origin: bool) -> Option<usize> {
+        if at_origin { self.load_from } else { self.return_load_from }
+    }
+
+    /// The storage this hold discharges into on arriving at the origin
+    /// (`at_origin`: the end of a return leg) or at the destination.
+    pub fn discharges_into(&self, at_origin: bool) -> Option<usize> {
+        if at_origin { self.return_discharge_to } else { self.discharge_to }
+    }
 }
 
 /// A fleet's dry-dock cycle and breakdowns with their times converted.

@@ -15,26 +15,50 @@
 use caspian_engine::{Scheduler, SimDuration, SimTime};
 
 use super::state::{Ev, World};
-use super::{at, hours};
+use super::{CARGOES, at, hours};
 use crate::compile::DispatchPlan;
 use crate::trace::VesselPhase as Phase;
 
 impl World<'_> {
-    /// Room left aboard vessel `v` on a call now: its capacity, or less
+    /// Deck room left aboard vessel `v` on a call now: its capacity, or less
     /// where the water is too shallow for a full load
     /// ([`crate::compile::DraftPlan::call_capacity`]), minus what is aboard.
     pub(super) fn room(&self, v: usize, now: SimTime) -> u64 {
         let ves = &self.vessels[v];
-        self.plan.draft.call_capacity(ves.fleet, now).saturating_sub(ves.aboard_units)
+        self.plan.draft.call_capacity(ves.fleet, now).saturating_sub(ves.deck_used)
     }
 
-    /// Whether vessel `v`'s load is in storage `st` now: unclaimed units
-    /// that fill its room, or, for a vessel larger than what the storage can
-    /// hold, a full storage (it then fills at the berth).
-    pub(super) fn cargo_ready(&self, v: usize, st: usize, now: SimTime) -> bool {
-        let store = &self.stores[st];
-        let free = store.unclaimed();
-        free >= self.room(v, now) || (store.level.space() == 0 && free > 0)
+    /// What vessel `v` would load now, hold by hold in deck order: the
+    /// unclaimed units of each hold's storage at this port that fit in the
+    /// deck room left.
+    pub(super) fn fill(&self, v: usize, now: SimTime) -> Fill {
+        let ves = &self.vessels[v];
+        let mut fill = Fill { take: [0; CARGOES], left: self.room(v, now), full_storages: true };
+        let mut smallest = u64::MAX;
+        for (p, h) in self.plan.fleets[ves.fleet].holds.iter().enumerate() {
+            let Some(st) = h.loads_from(ves.at_origin) else { continue };
+            let store = &self.stores[st];
+            let n = store.unclaimed().min(fill.left / h.deck_units);
+            fill.take[p] = n;
+            fill.left -= n * h.deck_units;
+            fill.full_storages &= store.level.space() == 0;
+            smallest = smallest.min(h.deck_units);
+        }
+        // The deck is full when not one more unit of any hold fits.
+        if fill.left >= smallest {
+            fill.full_storages &= fill.take.iter().any(|&n| n > 0);
+        } else {
+            fill.left = 0;
+        }
+        fill
+    }
+
+    /// Whether vessel `v`'s load is in its storages now: unclaimed units
+    /// that fill its deck, or, for a vessel larger than what its storages
+    /// can hold, full storages (it then fills at the berth).
+    pub(super) fn cargo_ready(&self, v: usize, now: SimTime) -> bool {
+        let fill = self.fill(v, now);
+        fill.left == 0 || fill.full_storages
     }
 
     /// Vessel `v`, ready to load from `ves.load_from` and off the berth,
@@ -81,11 +105,16 @@ impl World<'_> {
                 i += 1;
                 continue;
             }
-            if !self.cargo_ready(v, st, s.now()) {
+            let fill = self.fill(v, s.now());
+            if !(fill.left == 0 || fill.full_storages) {
                 break;
             }
             self.stores[st].cargo_line.remove(i);
-            self.call(s, v, self.room(v, s.now()));
+            // A vessel larger than its storages also claims what is still
+            // to come for its first hold, up to a full deck.
+            let mut claims = fill.take;
+            claims[0] += fill.left / self.plan.fleets[self.vessels[v].fleet].holds[0].deck_units;
+            self.call(s, v, claims);
             called = true;
         }
         called
@@ -107,19 +136,24 @@ impl World<'_> {
         } else {
             self.vessels[v].deadline_passed = true;
         }
-        let claim = self.stores[st].unclaimed().min(self.room(v, s.now()));
-        self.call(s, v, claim);
+        let claims = self.fill(v, s.now()).take;
+        self.call(s, v, claims);
         // The vessels behind it may now be first.
         self.call_loaders(s, st);
     }
 
-    /// Calls vessel `v` to a berth for `claim` units of its storage.
-    fn call(&mut self, s: &mut Scheduler<Ev>, v: usize, claim: u64) {
+    /// Calls vessel `v` to a berth for `claims` units of its holds'
+    /// storages (in deck order).
+    fn call(&mut self, s: &mut Scheduler<Ev>, v: usize, claims: [u64; CARGOES]) {
         let now = s.now();
         let ves = &mut self.vessels[v];
         ves.called = true;
-        ves.claim = claim;
-        self.stores[ves.load_from].claimed += claim;
+        for (p, h) in self.plan.fleets[ves.fleet].holds.iter().enumerate() {
+            if let Some(st) = h.loads_from(ves.at_origin) {
+                ves.holds[p].claim = claims[p];
+                self.stores[st].claimed += claims[p];
+            }
+        }
         let waited = now.saturating_since(ves.cargo_wait_since).as_hours_f64();
         self.cargo_wait_h[ves.fleet].record(waited);
         self.request_berth(s, v);
@@ -138,15 +172,53 @@ impl World<'_> {
     /// claimed for it (it is leaving service).
     pub(super) fn forget_cargo_wait(&mut self, v: usize) {
         let ves = &mut self.vessels[v];
-        let st = ves.load_from;
-        let claim = std::mem::take(&mut ves.claim);
         ves.called = false;
+        let st = ves.load_from;
         if let Some(store) = self.stores.get_mut(st) {
-            store.claimed -= claim;
             store.cargo_line.retain(|&w| w as usize != v);
-            store.waiting_loaders.retain(|&w| w as usize != v);
+        }
+        for (p, h) in self.plan.fleets[ves.fleet].holds.iter().enumerate() {
+            let claim = std::mem::take(&mut ves.holds[p].claim);
+            if let Some(st) = h.loads_from(ves.at_origin) {
+                self.stores[st].claimed -= claim;
+            }
+        }
+        self.leave_loading_lines(v);
+    }
+
+    /// Takes vessel `v`, at berth, out of the lines of vessels waiting there
+    /// for cargo (`waiting_loaders`) of every storage its holds load from.
+    pub(super) fn leave_loading_lines(&mut self, v: usize) {
+        let ves = &self.vessels[v];
+        for h in &self.plan.fleets[ves.fleet].holds {
+            if let Some(st) = h.loads_from(ves.at_origin) {
+                self.stores[st].waiting_loaders.retain(|&w| w as usize != v);
+            }
         }
     }
+
+    /// Vessel `v`, at berth and short of its cargo, waits for it in the
+    /// `waiting_loaders` line of every storage its holds load from.
+    pub(super) fn join_loading_lines(&mut self, v: usize) {
+        let ves = &self.vessels[v];
+        for h in &self.plan.fleets[ves.fleet].holds {
+            if let Some(st) = h.loads_from(ves.at_origin) {
+                self.stores[st].waiting_loaders.push_back(v as u32);
+            }
+        }
+    }
+}
+
+/// What a vessel would load now ([`World::fill`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Fill {
+    /// Units per hold, in deck order.
+    pub(super) take: [u64; CARGOES],
+    /// Deck units left over; 0 when not one more unit of any hold fits.
+    pub(super) left: u64,
+    /// Every storage the vessel loads from is full, and it would load
+    /// something (a vessel larger than its storages is called then).
+    pub(super) full_storages: bool,
 }
 
 /// The first departure slot at or after `t`.

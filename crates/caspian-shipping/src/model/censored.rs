@@ -63,9 +63,10 @@ impl World<'_> {
         }
         // A lost vessel's cargo is counted lost, and no longer aboard.
         for v in &self.vessels {
-            let cargo = cargo_idx(plan.fleets[v.fleet].cargo);
-            for c in &v.aboard {
-                transit[cargo].record(age(c.arrived), c.amount as f64);
+            for (h, hold) in plan.fleets[v.fleet].holds.iter().zip(&v.holds) {
+                for c in &hold.cohorts {
+                    transit[cargo_idx(h.cargo)].record(age(c.arrived), c.amount as f64);
+                }
             }
         }
         let mut gate_wait_h = self.gate_wait_h.clone();

@@ -27,8 +27,8 @@ use crate::compile::CompiledScenario;
 /// outbound or on the return leg.
 pub(super) fn origin_storages(plan: &CompiledScenario) -> Vec<bool> {
     let mut origin = vec![false; plan.storages.len()];
-    for f in &plan.fleets {
-        for st in std::iter::once(f.load_from).chain(f.return_load_from) {
+    for h in plan.fleets.iter().flat_map(|f| &f.holds) {
+        for st in h.load_from.into_iter().chain(h.return_load_from) {
             origin[st] = true;
         }
     }
@@ -46,7 +46,9 @@ impl World<'_> {
                 u128::from(store.level.level()) + at_gate;
         }
         for v in &self.vessels {
-            units[cargo_idx(self.plan.fleets[v.fleet].cargo)] += u128::from(v.aboard_units);
+            for (h, hold) in self.plan.fleets[v.fleet].holds.iter().zip(&v.holds) {
+                units[cargo_idx(h.cargo)] += u128::from(hold.units);
+            }
         }
         units
     }

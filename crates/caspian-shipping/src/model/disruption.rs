@@ -167,7 +167,9 @@ fn cargoes(plan: &CompiledScenario, target: DisruptionTarget) -> [bool; CARGOES]
     let mut fleet_cargo = |keep: &dyn Fn(usize) -> bool| {
         for (fi, f) in plan.fleets.iter().enumerate() {
             if keep(fi) {
-                out[cargo_idx(f.cargo)] = true;
+                for h in &f.holds {
+                    out[cargo_idx(h.cargo)] = true;
+                }
             }
         }
     };
@@ -431,16 +433,11 @@ impl World<'_> {
             Phase::Convoy => self.ports[port].convoy.retain(|&w| w as usize != v),
             _ => {}
         }
-        let loads_from = self.vessels[v].load_from;
+        let at_origin = self.vessels[v].at_origin;
         self.forget_cargo_wait(v);
         let left_convoy = self.vessels[v].phase == Phase::Convoy;
-        let cargo = cargo_idx(f.cargo);
+        self.lose_cargo_aboard(v);
         let ves = &mut self.vessels[v];
-        let aboard = u128::from(ves.aboard_units);
-        ves.aboard.clear();
-        ves.aboard_units = 0;
-        self.counters.cargo_lost[cargo] += aboard;
-        self.ledger[cargo].lost += aboard;
         self.counters.vessels_out[ves.fleet] += 1;
         let held = std::mem::take(&mut ves.holds_berth);
         self.set_phase(v, now, Phase::Lost);
@@ -459,10 +456,12 @@ impl World<'_> {
                 self.launch_convoy(s, port);
             }
         }
-        // Its place in a cargo line, or its claim, is free: the next vessel
-        // may be called now.
-        if loads_from < self.stores.len() {
-            self.call_loaders(s, loads_from);
+        // Its place in a cargo line, or its claims, are free: the next
+        // vessel may be called now.
+        for h in &f.holds {
+            if let Some(st) = h.loads_from(at_origin) {
+                self.call_loaders(s, st);
+            }
         }
     }
 
@@ -474,7 +473,8 @@ impl World<'_> {
         // before it existed, so a fleet's mean counts vessel-time per
         // vessel of the plan.
         let since = if self.warmup_done { self.plan.warmup.min(now) } else { SimTime::ZERO };
-        let mut replacement = Vessel::new(fleet, self.plan.fleets[fleet].origin);
+        let f = &self.plan.fleets[fleet];
+        let mut replacement = Vessel::new(fleet, f.origin, f.holds.len());
         replacement.working = TimeWeighted::new(since, 0.0);
         self.vessels.push(replacement);
         let new = self.vessels.len() - 1;

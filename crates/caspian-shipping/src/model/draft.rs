@@ -27,7 +27,7 @@ const ROUNDING_SLACK: f64 = 1e-6;
 pub(super) struct DraftTally {
     /// Departures on a leg that loads (outbound; return with return cargo).
     pub(super) departures: u64,
-    /// Units aboard at those departures.
+    /// Deck units aboard at those departures.
     pub(super) carried: u128,
     /// Units of capacity the draft limit took away at those departures.
     pub(super) lost: u128,
@@ -90,7 +90,7 @@ impl World<'_> {
         let allowed = draft.call_capacity(ves.fleet, now);
         let t = &mut self.counters.draft[ves.fleet];
         t.departures += 1;
-        t.carried += u128::from(ves.aboard_units);
+        t.carried += u128::from(ves.deck_used);
         t.lost += u128::from(f.capacity - allowed);
         t.blocked += u64::from(allowed == 0);
     }

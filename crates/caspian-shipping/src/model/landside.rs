@@ -224,25 +224,38 @@ impl World<'_> {
             // Progress means cargo moved or a vessel stopped waiting: a vessel
             // that can move nothing (e.g. a discharge held behind a train
             // waiting at the gate, which goes first) must not spin the loop.
-            while self.stores[st].level.level() > 0
+            // One waiting vessel loads per round: its take may have let
+            // trains in at the gate, which are admitted (above) before the
+            // next vessel loads. Full, it has left the line (of every
+            // storage it loads from).
+            if self.stores[st].level.level() > 0
                 && let Some(&v) = self.stores[st].waiting_loaders.front()
             {
                 let before = self.stores[st].level.level();
-                if self.load_step(s, v as usize) {
-                    self.stores[st].waiting_loaders.pop_front();
-                    progress = true;
-                } else {
-                    progress |= self.stores[st].level.level() != before;
-                    break;
-                }
+                progress |=
+                    self.load_step(s, v as usize) || self.stores[st].level.level() != before;
             }
             progress |= self.call_loaders(s, st);
+            for k in 0..self.stores[st].linked_lines.len() {
+                let line = self.stores[st].linked_lines[k];
+                progress |= self.call_loaders(s, line);
+            }
             while self.stores[st].level.space() > 0
                 && let Some(&v) = self.stores[st].waiting_dischargers.front()
             {
                 let before = self.stores[st].level.level();
-                if self.discharge_step(s, v as usize) {
+                let emptied = self.discharge_step(s, v as usize);
+                let next = self.vessels[v as usize].discharge_into;
+                if emptied || next != st {
+                    // Empty, or this hold is done and the next one waits
+                    // for space in another storage (a mixed deck).
                     self.stores[st].waiting_dischargers.pop_front();
+                    if !emptied {
+                        self.stores[next].waiting_dischargers.push_back(v);
+                    }
+                    if self.plan.fleets[self.vessels[v as usize].fleet].holds.len() > 1 {
+                        self.settle_discharged(s, v as usize, Some(st));
+                    }
                     progress = true;
                 } else {
                     progress |= self.stores[st].level.level() != before;

@@ -149,7 +149,7 @@ impl World<'_> {
         let state = TraceState::Vessel {
             phase: ves.phase,
             port: self.plan.ports[ves.port].id.clone(),
-            aboard: ves.aboard_units,
+            aboard: ves.deck_used,
         };
         (subject, state)
     }

@@ -306,11 +306,12 @@ impl<'a> World<'a> {
                 _ => {}
             }
         }
-        let stores = plan
+        let mut stores: Vec<Store> = plan
             .storages
             .iter()
             .map(|s| Store::new(s.capacity, s.initial.min(s.capacity)))
             .collect();
+        link_cargo_lines(plan, &mut stores);
         let mut ledger = [Ledger::default(); CARGOES];
         for s in &plan.storages {
             ledger[cargo_idx(s.cargo)].entered += u128::from(s.initial);
@@ -453,6 +454,23 @@ impl Model for World<'_> {
             Ev::MonthEnd => self.on_month_end(),
         }
         self.guard_waiting(s, ev);
+    }
+}
+
+/// Tells each storage a mixed deck loads from (other than its first
+/// hold's) which cargo line that vessel waits in, leg by leg.
+fn link_cargo_lines(plan: &CompiledScenario, stores: &mut [Store]) {
+    for f in plan.fleets.iter().filter(|f| f.holds.len() > 1) {
+        for at_origin in [true, false] {
+            let Some(line) = f.holds[0].loads_from(at_origin) else { continue };
+            for h in &f.holds[1..] {
+                if let Some(st) = h.loads_from(at_origin)
+                    && !stores[st].linked_lines.contains(&line)
+                {
+                    stores[st].linked_lines.push(line);
+                }
+            }
+        }
     }
 }
 

@@ -69,8 +69,9 @@ impl World<'_> {
             let aboard: u128 = self
                 .vessels
                 .iter()
-                .filter(|v| cargo_idx(self.plan.fleets[v.fleet].cargo) == c)
-                .map(|v| u128::from(v.aboard_units))
+                .flat_map(|v| self.plan.fleets[v.fleet].holds.iter().zip(&v.holds))
+                .filter(|(h, _)| cargo_idx(h.cargo) == c)
+                .map(|(_, hold)| u128::from(hold.units))
                 .sum();
             // Every sum is below 2^127 (see `Counters`), so none saturates.
             let signed = |x: u128| i128::try_from(x).unwrap_or(i128::MAX);

@@ -104,6 +104,10 @@ pub(crate) struct Store {
     pub(crate) claimed: u64,
     /// Vessels at berth waiting for space to discharge into.
     pub(crate) waiting_dischargers: VecDeque<u32>,
+    /// The storages whose cargo lines hold vessels that also load here (a
+    /// mixed deck waits in the line of its first hold's storage): cargo
+    /// arriving here may complete their load.
+    pub(crate) linked_lines: Vec<usize>,
 }
 
 impl Store {
@@ -130,6 +134,7 @@ impl Store {
             cargo_line: VecDeque::new(),
             claimed: 0,
             waiting_dischargers: VecDeque::new(),
+            linked_lines: Vec::new(),
         }
     }
 }

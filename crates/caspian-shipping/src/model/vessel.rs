@@ -9,6 +9,17 @@ use super::store::Cohort;
 use crate::compile::CompiledScenario;
 use crate::trace::VesselPhase as Phase;
 
+/// What one hold of a vessel carries, and what is promised to it.
+#[derive(Debug, Default)]
+pub(super) struct Hold {
+    /// The cargo aboard, oldest first.
+    pub(super) cohorts: VecDeque<Cohort>,
+    /// Units aboard (of the hold's cargo).
+    pub(super) units: u64,
+    /// Units of its loading storage promised to it (see `cargo_line`).
+    pub(super) claim: u64,
+}
+
 /// One fleet vessel (a replacement for one taken out of service is a new one).
 #[derive(Debug)]
 pub(super) struct Vessel {
@@ -17,15 +28,21 @@ pub(super) struct Vessel {
     pub(super) port: usize,
     /// Whether `port` is the fleet's origin.
     pub(super) at_origin: bool,
-    pub(super) aboard: VecDeque<Cohort>,
-    pub(super) aboard_units: u64,
+    /// What each hold of its deck carries, in the order of the fleet's
+    /// [`crate::compile::FleetPlan::holds`].
+    pub(super) holds: Vec<Hold>,
+    /// Deck units taken by what is aboard (units × deck units, summed).
+    pub(super) deck_used: u64,
     pub(super) phase: Phase,
     pub(super) holds_berth: bool,
     /// Earliest time the current handling can finish (overhead and rates).
     pub(super) handling_clock: SimTime,
+    /// Deck units aboard when discharging began.
     pub(super) to_discharge: u64,
+    /// The storage it discharges into (or waits for space in) now.
     pub(super) discharge_into: usize,
     pub(super) load_start: SimTime,
+    /// Deck units loaded on this call.
     pub(super) loaded: u64,
     pub(super) load_from: usize,
     pub(super) timer: Option<EventKey>,
@@ -39,8 +56,6 @@ pub(super) struct Vessel {
     /// Called to a berth for its cargo (or at its deadline): it loads as
     /// soon as its handling there allows.
     pub(super) called: bool,
-    /// Units of its loading storage promised to it (see `cargo_line`).
-    pub(super) claim: u64,
     /// Its wait for cargo is over (max wait or timetable slot): it takes
     /// what is there and sails.
     pub(super) deadline_passed: bool,
@@ -51,14 +66,15 @@ pub(super) struct Vessel {
 }
 
 impl Vessel {
-    /// A vessel of `fleet`, empty and not yet arrived at `origin`.
-    pub(super) fn new(fleet: usize, origin: usize) -> Self {
+    /// A vessel of `fleet`, with `holds` holds, empty and not yet arrived
+    /// at `origin`.
+    pub(super) fn new(fleet: usize, origin: usize, holds: usize) -> Self {
         Vessel {
             fleet,
             port: origin,
             at_origin: true,
-            aboard: VecDeque::new(),
-            aboard_units: 0,
+            holds: (0..holds).map(|_| Hold::default()).collect(),
+            deck_used: 0,
             phase: Phase::NotArrived,
             holds_berth: false,
             handling_clock: SimTime::ZERO,
@@ -72,7 +88,6 @@ impl Vessel {
             working: TimeWeighted::new(SimTime::ZERO, 0.0),
             overhead_paid: false,
             called: false,
-            claim: 0,
             deadline_passed: false,
             cargo_wait_since: SimTime::ZERO,
             slot: SimTime::ZERO,
@@ -85,7 +100,7 @@ pub(super) fn fleet_vessels(plan: &CompiledScenario) -> Vec<Vessel> {
     let mut vessels = Vec::new();
     for (f, fleet) in plan.fleets.iter().enumerate() {
         for _ in 0..fleet.count {
-            vessels.push(Vessel::new(f, fleet.origin));
+            vessels.push(Vessel::new(f, fleet.origin, fleet.holds.len()));
         }
     }
     vessels

@@ -23,12 +23,11 @@ impl World<'_> {
     pub(super) fn on_arrive(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let ves = &self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
-        let discharge = if ves.at_origin { f.return_discharge_to } else { Some(f.discharge_to) };
         // Work to do at a berth: cargo to discharge, or the return leg
         // (which takes what is there). Else it waits for its cargo at the
         // anchorage and asks for a berth when called; empty, it first takes
         // any maintenance that has fallen due (and arrives again after it).
-        let has_work = !ves.at_origin || (discharge.is_some() && ves.aboard_units > 0);
+        let has_work = !ves.at_origin || ves.deck_used > 0;
         self.counters.port_calls[ves.port] += 1;
         if !has_work && self.begin_downtime_if_due(s, v) {
             return;
@@ -82,47 +81,70 @@ impl World<'_> {
         ves.holds_berth = true;
         ves.berth_ticket = None;
         ves.handling_clock = now.saturating_add(overhead);
-        let target = if ves.at_origin { f.return_discharge_to } else { Some(f.discharge_to) };
-        match target {
-            Some(st) if ves.aboard_units > 0 => {
-                ves.to_discharge = ves.aboard_units;
-                ves.discharge_into = st;
-                if self.discharge_step(s, v) {
-                    // done; the DischargeDone event is scheduled
-                } else {
-                    self.set_phase(v, now, Phase::WaitingSpace);
-                    self.stores[st].waiting_dischargers.push_back(v as u32);
-                }
+        if ves.deck_used == 0 {
+            let t = ves.handling_clock;
+            at(s, t, Ev::DischargeDone(v as u32));
+            return;
+        }
+        ves.to_discharge = ves.deck_used;
+        if !self.discharge_step(s, v) {
+            self.set_phase(v, now, Phase::WaitingSpace);
+            let st = self.vessels[v].discharge_into;
+            self.stores[st].waiting_dischargers.push_back(v as u32);
+        }
+        self.settle_discharged(s, v, None);
+    }
+
+    /// Settles every storage vessel `v` discharges into on this call, but
+    /// `skip` (the one being settled already).
+    pub(super) fn settle_discharged(
+        &mut self,
+        s: &mut Scheduler<Ev>,
+        v: usize,
+        skip: Option<usize>,
+    ) {
+        let ves = &self.vessels[v];
+        let f = &self.plan.fleets[ves.fleet];
+        let at_origin = ves.at_origin;
+        for h in &f.holds {
+            if let Some(st) = h.discharges_into(at_origin)
+                && Some(st) != skip
+            {
                 self.settle(s, st);
-            }
-            _ => {
-                let t = self.vessels[v].handling_clock;
-                at(s, t, Ev::DischargeDone(v as u32));
             }
         }
     }
 
-    /// Discharges as much as fits. Returns true when the vessel is empty (and
-    /// schedules `DischargeDone`).
+    /// Discharges as much as fits, hold by hold in deck order; a hold whose
+    /// storage is full stops it there (`discharge_into` names that storage).
+    /// Returns true when the vessel is empty (and schedules `DischargeDone`).
     pub(super) fn discharge_step(&mut self, s: &mut Scheduler<Ev>, v: usize) -> bool {
         let now = s.now();
         let ves = &mut self.vessels[v];
-        let st = ves.discharge_into;
-        let cargo = cargo_idx(self.plan.storages[st].cargo);
-        let accepted = self.stores[st].level.offer(now, ves.aboard_units);
-        if accepted > 0 {
-            let transit = &mut self.transit[cargo];
-            move_cohorts(&mut ves.aboard, &mut self.stores[st].cohorts, accepted, |c| {
-                transit.record(now.saturating_since(c.arrived).as_hours_f64(), c.amount as f64);
-            });
-            ves.aboard_units -= accepted;
-            self.counters.delivered[st] += u128::from(accepted);
-            self.counters.carried[ves.fleet] += u128::from(accepted);
-        }
-        if ves.aboard_units > 0 {
-            return false;
-        }
         let f = &self.plan.fleets[ves.fleet];
+        for (p, h) in f.holds.iter().enumerate() {
+            let hold = &mut ves.holds[p];
+            if hold.units == 0 {
+                continue;
+            }
+            // Compiled: cargo loaded on a leg has a storage at its end.
+            let Some(st) = h.discharges_into(ves.at_origin) else { continue };
+            ves.discharge_into = st;
+            let accepted = self.stores[st].level.offer(now, hold.units);
+            if accepted > 0 {
+                let transit = &mut self.transit[cargo_idx(h.cargo)];
+                move_cohorts(&mut hold.cohorts, &mut self.stores[st].cohorts, accepted, |c| {
+                    transit.record(now.saturating_since(c.arrived).as_hours_f64(), c.amount as f64);
+                });
+                hold.units -= accepted;
+                ves.deck_used -= accepted * h.deck_units;
+                self.counters.delivered[st] += u128::from(accepted);
+                self.counters.carried[ves.fleet] += u128::from(accepted * h.deck_units);
+            }
+            if hold.units > 0 {
+                return false;
+            }
+        }
         let done = ves
             .handling_clock
             .saturating_add(hours(ves.to_discharge as f64 / f.discharge_rate_per_h));
@@ -159,7 +181,7 @@ impl World<'_> {
             // does, to be called by its clock).
             let timetable = matches!(f.dispatch, DispatchPlan::Timetable { .. });
             let (fleet, port, class) = (ves.fleet, ves.port, class_index(f.berth_class));
-            if !timetable && !self.cargo_line_waits(st) && self.cargo_ready(v, st, now) {
+            if !timetable && !self.cargo_line_waits(st) && self.cargo_ready(v, now) {
                 self.cargo_wait_h[fleet].record(0.0);
             } else {
                 self.vessels[v].holds_berth = false;
@@ -188,33 +210,49 @@ impl World<'_> {
         // up to its timetable slot: it waits at the berth.
         if self.vessels[v].phase == Phase::Loading {
             self.set_phase(v, now, Phase::WaitingCargo);
-            self.stores[st].waiting_loaders.push_back(v as u32);
+            self.join_loading_lines(v);
         }
         self.settle(s, st);
     }
 
     /// Loads what is available and not claimed for another vessel (its own
-    /// claim included). Returns true when the vessel stops waiting for
-    /// cargo (full), false when it should keep waiting.
+    /// claims included), hold by hold in deck order. Returns true when the
+    /// vessel stops waiting for cargo (full; it then leaves the lines of
+    /// vessels waiting at berth), false when it should keep waiting.
     pub(super) fn load_step(&mut self, s: &mut Scheduler<Ev>, v: usize) -> bool {
         let now = s.now();
-        let room = self.room(v, now);
+        let mut left = self.room(v, now);
         let ves = &mut self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
-        let store = &mut self.stores[ves.load_from];
-        let own = std::mem::take(&mut ves.claim);
-        store.claimed -= own;
-        let taken = store.level.take_up_to(now, room.min(store.unclaimed()));
-        if taken > 0 {
-            move_cohorts(&mut store.cohorts, &mut ves.aboard, taken, |_| {});
-            ves.aboard_units += taken;
-            ves.loaded += taken;
+        // Deck units claimed, taken, and the smallest unit that could load.
+        let (mut own, mut taken, mut smallest) = (0, 0, u64::MAX);
+        for (p, h) in f.holds.iter().enumerate() {
+            let Some(st) = h.loads_from(ves.at_origin) else { continue };
+            let hold = &mut ves.holds[p];
+            let store = &mut self.stores[st];
+            let claim = std::mem::take(&mut hold.claim);
+            store.claimed -= claim;
+            own += claim * h.deck_units;
+            smallest = smallest.min(h.deck_units);
+            let n = store.level.take_up_to(now, (left / h.deck_units).min(store.unclaimed()));
+            if n > 0 {
+                move_cohorts(&mut store.cohorts, &mut hold.cohorts, n, |_| {});
+                hold.units += n;
+                let deck = n * h.deck_units;
+                ves.deck_used += deck;
+                ves.loaded += deck;
+                left -= deck;
+                taken += deck;
+            }
         }
         let timetable = matches!(f.dispatch, DispatchPlan::Timetable { .. });
         // Full, or it has what it was called for (its room may have grown
         // since, with the water level: it does not wait at the berth for that).
-        let full = taken >= room || (!timetable && own > 0 && taken >= own);
-        if ves.at_origin && timetable {
+        let full = left < smallest || (!timetable && own > 0 && taken >= own);
+        if full {
+            self.leave_loading_lines(v);
+        }
+        if self.vessels[v].at_origin && timetable {
             if full {
                 // Full: the loading time runs (working), then, at `LoadDone`,
                 // the vessel waits for the slot (idle) unless it has come.
@@ -260,8 +298,7 @@ impl World<'_> {
             Phase::WaitingCargo if !ves.holds_berth => self.cargo_deadline(s, v),
             // At berth still waiting for cargo: sail with what is aboard.
             Phase::WaitingCargo | Phase::Loading => {
-                let st = ves.load_from;
-                self.stores[st].waiting_loaders.retain(|&w| w as usize != v);
+                self.leave_loading_lines(v);
                 self.finish_loading(s, v);
             }
             // Full with loading time left (`LoadDone` will sail it), or gone.
@@ -279,6 +316,19 @@ impl World<'_> {
             return;
         }
         self.leave_berth(s, v);
+    }
+
+    /// Counts everything aboard vessel `v` lost, hold by hold, and empties it.
+    pub(super) fn lose_cargo_aboard(&mut self, v: usize) {
+        let ves = &mut self.vessels[v];
+        for (h, hold) in self.plan.fleets[ves.fleet].holds.iter().zip(&mut ves.holds) {
+            let cargo = cargo_idx(h.cargo);
+            self.counters.cargo_lost[cargo] += u128::from(hold.units);
+            self.ledger[cargo].lost += u128::from(hold.units);
+            hold.cohorts.clear();
+            hold.units = 0;
+        }
+        ves.deck_used = 0;
     }
 
     /// Loaded and ready: join a convoy (escorts) or depart.
@@ -386,11 +436,7 @@ impl World<'_> {
             self.counters.incidents += 1;
             if u_loss < p_loss {
                 self.counters.vessels_lost += 1;
-                let cargo = cargo_idx(f.cargo);
-                self.counters.cargo_lost[cargo] += u128::from(ves.aboard_units);
-                self.ledger[cargo].lost += u128::from(ves.aboard_units);
-                ves.aboard.clear();
-                ves.aboard_units = 0;
+                self.lose_cargo_aboard(v);
                 self.set_phase(v, now, Phase::Lost);
                 return;
             }
