@@ -209,7 +209,7 @@ def readme(n):
     t = doc["targets"][0]
     lo, hi = t.get("wilson95_low", t.get("ci95_low")), t.get("wilson95_high", t.get("ci95_high"))
     print(f"\nhigh_interdiction, P(annual oil < 1.5 Mt) = {t['p_meet']:.4f} "
-          f"(95% interval {lo} to {hi}), {n} replications")
+          f"(95% interval {lo:.4f} to {hi:.4f}), {n} replications")
     run(BASELINE, ["trips_per_vessel_month.ferries_kuryk_alat", "downtime_h.ferries_kuryk_alat"], n)
     compare("scenarios/stress/alat_closed_30d.toml", ["service_level.wagons", "service_level.oil",
                                                       "diverted_total.wagons"], n)
