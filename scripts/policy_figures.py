@@ -7,7 +7,7 @@ Usage, from the repository root:
 
   cargo build --release -p caspian-cli
   python3 scripts/policy_figures.py [-n 200] [--sweep-n 20] [--seed S] \
-      [--resilience-n 500] [--only 2.1,2.7,resilience,readme] \
+      [--resilience-n 500] [--only 2.1,2.9,resilience,readme] \
       [--fan docs/img/fan-alat-closed-30d-wagons.svg]
 
 Each section runs the commands its document gives:
@@ -54,9 +54,11 @@ def fmt(x):
 
 
 def compare(policy, kpis, n, variants=()):
-    """Paired comparison of the baseline with a policy file (or with --variant
-    policies of the baseline when policy is None): one Markdown table."""
-    args = ["compare", BASELINE] + ([policy] if policy else [])
+    """Paired comparison of the baseline with a policy file, a list of them,
+    or --variant policies of the baseline when policy is None: one Markdown
+    table per policy."""
+    policies = [] if policy is None else [policy] if isinstance(policy, str) else list(policy)
+    args = ["compare", BASELINE] + policies
     for v in variants:
         args += ["--variant", v]
     doc = rt.document(*args, "-n", str(n))
@@ -138,6 +140,10 @@ SECTIONS = [
       "voyages.ferries_kuryk_alat", OIL, WAGONS, "vessel_utilization.oil_tankers"],
      ["port_closure_h.alat", "shut_in.kazakh_crude", WAGONS]),
 ]
+
+SEA_LEVEL = ["scenarios/sea_level_2030.toml", "scenarios/sea_level_2030_dredged.toml"]
+SEA_LEVEL_KPIS = [OIL, WAGONS, "load_factor.oil_tankers", "load_factor.ferries_kuryk_alat",
+                  "load_factor.ferries_turkmenbashi_alat", "voyages.oil_tankers", "service_level.wagons"]
 
 DEMAND_2030_KPIS = [OIL, WAGONS, "delivered_t.total", TRANSIT_W, TRANSIT_O,
                     "anchorage_wait_h.kuryk.rail_ferry", "berth_utilization.kuryk.rail_ferry",
@@ -222,7 +228,7 @@ def main():
     ap.add_argument("--resilience-n", type=int, default=500,
                     help="replications for docs/resilience.md's tables and chart [500]")
     ap.add_argument("--seed", type=int, help="master seed [default: the scenarios' own]")
-    ap.add_argument("--only", help="comma-separated sections: 2.1,...,2.7, resilience, readme [all]")
+    ap.add_argument("--only", help="comma-separated sections: 2.1,...,2.7, 2.9, resilience, readme [all]")
     ap.add_argument("--fan", help="write the Baku closure's month-by-month wagons chart (SVG) here")
     a = ap.parse_args()
     if not os.path.exists(rt.BIN):
@@ -244,6 +250,9 @@ def main():
         print("\n## calibration.md 2.7 `demand_2030.toml`")
         run("scenarios/demand_2030.toml", DEMAND_2030_KPIS, a.n)
         sweep("scenarios/demand_2030.toml", DEMAND_2030_SWEEP, a.sweep_n)
+    if want("2.9"):
+        print("\n## calibration.md 2.9 `sea_level_2030.toml`, `sea_level_2030_dredged.toml`")
+        compare(SEA_LEVEL, SEA_LEVEL_KPIS, a.n)
     if want("resilience") or want("2.8"):
         resilience(a.resilience_n, a.fan)
     if want("readme"):
