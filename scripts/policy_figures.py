@@ -42,7 +42,7 @@ BASELINE = rt.BASELINE
 
 def fmt(x):
     """A figure as the docs print it: thousands separators, 3-4 significant digits."""
-    if x != x:  # NaN
+    if x is None or x != x:  # undefined (null in the JSON) or NaN
         return "n/a"
     a = abs(x)
     if a >= 1000:
