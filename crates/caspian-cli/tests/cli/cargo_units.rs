@@ -106,3 +106,24 @@ fn other_freight_on_a_link_takes_its_capacity_first() {
     let out = crate::common::fails(&["run", "-n", "1", "--set", &cap, "--set", &full], &dir, 2);
     assert!(out.contains("outflow.btk_railway.other_t_per_year"), "{out}");
 }
+
+#[test]
+fn other_freight_is_a_sweep_axis() {
+    let dir = scratch("cargo-units-other-sweep");
+    // 6 Mt of BTK's 6.5 Mt taken by other freight leaves 0.5 Mt
+    // (6,667 wagons a year) for ~27,000 wagons landing: the link is full and
+    // forwards at most that much (one 6-hour draw more at the window's edge).
+    let axis = "outflow.btk_railway.other_t_per_year=0,6000000";
+    let base = scenario("baseline.toml");
+    ok(&["sweep", &base, "-n", "3", "-q", "--axis", axis, "--json", "s.json"], &dir);
+    let doc = json(&dir, "s.json");
+    let points = doc["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    let kpi = |p: usize, k: &str| mean(&serde_json::json!({ "kpis": points[p]["kpis"] }), k);
+    let left = 500_000.0 / 75.0;
+    let forwarded = kpi(1, "forwarded.btk_railway");
+    assert!(forwarded <= left + left * 6.0 / 8760.0 + 1.0, "{forwarded} > {left}");
+    assert!(forwarded < kpi(0, "forwarded.btk_railway"));
+    assert!(kpi(1, "link_utilization.btk_railway") > 0.99);
+    assert_eq!(doc["axes"][0]["key"], "outflow.btk_railway.other_t_per_year");
+}
