@@ -172,8 +172,7 @@ fn units_per_year(
         }
         (None, Some(t)) => {
             c.positive(&format!("{k}.capacity_t_per_year"), t, 1e15);
-            let per_unit = cargo.map_or(1.0, |c| tonnes_per_unit[c.index()]);
-            if per_unit > 0.0 { t / per_unit } else { t }
+            tonnes_to_units(t, cargo, tonnes_per_unit)
         }
         (Some(_), Some(_)) => {
             c.err(
@@ -196,6 +195,13 @@ fn units_per_year(
     }
 }
 
+/// `t` tonnes a year in the unit of `cargo` (unchanged when the storage is
+/// unknown or its weight invalid: those are reported elsewhere).
+fn tonnes_to_units(t: f64, cargo: Option<Cargo>, tonnes_per_unit: &[f64; Cargo::COUNT]) -> f64 {
+    let per_unit = cargo.map_or(1.0, |c| tonnes_per_unit[c.index()]);
+    if per_unit > 0.0 { t / per_unit } else { t }
+}
+
 /// An outflow's other freight (`other_t_per_year`, not the corridor's) in
 /// its storage's unit per year: zero when absent; otherwise finite, not
 /// negative and below the link's capacity (`capacity`, in the same unit),
@@ -213,8 +219,7 @@ fn other_units_per_year(
     if !c.range(&key, t, 0.0, 1e15) {
         return 0.0;
     }
-    let per_unit = cargo.map_or(1.0, |c| tonnes_per_unit[c.index()]);
-    let units = if per_unit > 0.0 { t / per_unit } else { t };
+    let units = tonnes_to_units(t, cargo, tonnes_per_unit);
     if units >= capacity {
         c.err(
             key,

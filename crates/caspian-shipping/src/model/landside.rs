@@ -261,7 +261,7 @@ impl World<'_> {
     /// `link_utilization.<outflow>`: what hinterland link `j` carried from
     /// `start` to `now`, the corridor's forwarded units plus its other
     /// freight at the stated rate, over its capacity in that time. A link
-    /// that never ran out of cargo is at 1 (capped there: the 6-hourly grid
+    /// that never ran out of cargo is at 1 (capped there: the grid of draws
     /// may put one draw more inside the window than its length holds); NaN
     /// for an empty window.
     pub(super) fn link_utilization(&self, j: usize, start: SimTime, now: SimTime) -> f64 {
