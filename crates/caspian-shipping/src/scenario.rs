@@ -498,6 +498,12 @@ pub struct Outflow {
     /// not both).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_t_per_year: Option<f64>,
+    /// Freight that is not the corridor's (e.g. the BTK railway's own
+    /// traffic), in tonnes per year: it takes the link's capacity first, so
+    /// the link forwards at most capacity minus this per interval. Converted
+    /// like `capacity_t_per_year`; must be below the capacity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_t_per_year: Option<f64>,
 }
 
 fn default_outflow_interval() -> f64 {

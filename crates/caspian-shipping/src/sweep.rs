@@ -16,6 +16,7 @@
 //! | `inflow.<id>.arrivals_per_year` | demand | arrivals per year |
 //! | `outflow.<id>.capacity_per_year` | hinterland link capacity | units per year |
 //! | `outflow.<id>.capacity_t_per_year` | hinterland link capacity in tonnes | t per year |
+//! | `outflow.<id>.other_t_per_year` | other freight on the link, taking capacity first | t per year |
 //! | `weather.storm_rate_multiplier` | multiplies every storm onset rate | x baseline |
 //! | `weather.storm_duration_multiplier` | scales every storm duration | x baseline |
 //! | `interdiction.incident_probability` | per-crossing incident probability | probability |
@@ -97,6 +98,11 @@ pub enum SweepKey {
     PortDepth {
         /// Port id.
         port: String,
+    },
+    /// `outflow.<id>.other_t_per_year`.
+    OutflowOtherTonnes {
+        /// Outflow id.
+        outflow: String,
     },
 }
 
@@ -189,6 +195,9 @@ impl FromStr for SweepKey {
             ["sea_level", "offset_m"] => SweepKey::SeaLevelOffset,
             ["sea_level", "change_m_per_year"] => SweepKey::SeaLevelChange,
             ["port", port, "depth_m"] => SweepKey::PortDepth { port: id(port) },
+            ["outflow", outflow, "other_t_per_year"] => {
+                SweepKey::OutflowOtherTonnes { outflow: id(outflow) }
+            }
             _ => return Err(SweepKeyError::NotSweepable { key: key.into() }),
         })
     }
@@ -217,6 +226,9 @@ impl fmt::Display for SweepKey {
             SweepKey::SeaLevelOffset => f.write_str("sea_level.offset_m"),
             SweepKey::SeaLevelChange => f.write_str("sea_level.change_m_per_year"),
             SweepKey::PortDepth { port } => write!(f, "port.{port}.depth_m"),
+            SweepKey::OutflowOtherTonnes { outflow } => {
+                write!(f, "outflow.{outflow}.other_t_per_year")
+            }
         }
     }
 }
@@ -274,7 +286,9 @@ impl SweepKey {
             SweepKey::InflowArrivals { inflow } => {
                 find(self, &s.inflows, "inflow", inflow, |f| &f.id)
             }
-            SweepKey::OutflowCapacity { outflow } | SweepKey::OutflowCapacityTonnes { outflow } => {
+            SweepKey::OutflowCapacity { outflow }
+            | SweepKey::OutflowCapacityTonnes { outflow }
+            | SweepKey::OutflowOtherTonnes { outflow } => {
                 find(self, &s.outflows, "outflow", outflow, |o| &o.id)
             }
             _ => Ok(0),
@@ -303,7 +317,9 @@ impl SweepKey {
             SweepKey::StorageCapacity { .. } => "t, wagons, trucks or TEU",
             SweepKey::InflowArrivals { .. } => "arrivals per year",
             SweepKey::OutflowCapacity { .. } => "units per year",
-            SweepKey::OutflowCapacityTonnes { .. } => "t per year",
+            SweepKey::OutflowCapacityTonnes { .. } | SweepKey::OutflowOtherTonnes { .. } => {
+                "t per year"
+            }
             SweepKey::StormRateMultiplier | SweepKey::StormDurationMultiplier => "x baseline",
             SweepKey::IncidentProbability | SweepKey::LossProbability => "probability",
             SweepKey::ClosuresPerYear => "per year",
@@ -335,6 +351,9 @@ impl SweepKey {
             SweepKey::SeaLevelOffset => "sea level at time 0".into(),
             SweepKey::SeaLevelChange => "sea-level change per year".into(),
             SweepKey::PortDepth { port } => format!("depth of {port}"),
+            SweepKey::OutflowOtherTonnes { outflow } => {
+                format!("other freight on {outflow} in tonnes")
+            }
         }
     }
 
@@ -399,6 +418,7 @@ impl SweepKey {
                 s.sea_level.get_or_insert_default().change_m_per_year = value;
             }
             SweepKey::PortDepth { .. } => s.ports[at].depth_m = Some(value),
+            SweepKey::OutflowOtherTonnes { .. } => s.outflows[at].other_t_per_year = Some(value),
         }
         Ok(())
     }
@@ -426,7 +446,7 @@ pub fn apply(scenario: &mut Scenario, key: &str, value: f64) -> Result<(), Sweep
 mod tests {
     use super::*;
 
-    const KEYS: [&str; 16] = [
+    const KEYS: [&str; 17] = [
         "port.alat.berths.rail_ferry",
         "fleet.f.count",
         "fleet.f.capacity",
@@ -443,6 +463,7 @@ mod tests {
         "sea_level.offset_m",
         "sea_level.change_m_per_year",
         "port.alat.depth_m",
+        "outflow.o.other_t_per_year",
     ];
 
     #[test]

@@ -7,6 +7,7 @@ use caspian_engine::SimDuration;
 
 use super::check::{Checker, MAX_AMOUNT, index_ids, lookup, zero_dist};
 use super::plan::{FleetPlan, InflowPlan, OutflowPlan, StoragePlan};
+use crate::resolve::plain::number;
 use crate::scenario::{Cargo, Inflow, Scenario, WhenFull};
 
 /// `[[storage]]`: port, capacity and initial content.
@@ -171,8 +172,7 @@ fn units_per_year(
         }
         (None, Some(t)) => {
             c.positive(&format!("{k}.capacity_t_per_year"), t, 1e15);
-            let per_unit = cargo.map_or(1.0, |c| tonnes_per_unit[c.index()]);
-            if per_unit > 0.0 { t / per_unit } else { t }
+            tonnes_to_units(t, cargo, tonnes_per_unit)
         }
         (Some(_), Some(_)) => {
             c.err(
@@ -193,6 +193,47 @@ fn units_per_year(
             1.0
         }
     }
+}
+
+/// `t` tonnes a year in the unit of `cargo` (unchanged when the storage is
+/// unknown or its weight invalid: those are reported elsewhere).
+fn tonnes_to_units(t: f64, cargo: Option<Cargo>, tonnes_per_unit: &[f64; Cargo::COUNT]) -> f64 {
+    let per_unit = cargo.map_or(1.0, |c| tonnes_per_unit[c.index()]);
+    if per_unit > 0.0 { t / per_unit } else { t }
+}
+
+/// An outflow's other freight (`other_t_per_year`, not the corridor's) in
+/// its storage's unit per year: zero when absent; otherwise finite, not
+/// negative and below the link's capacity (`capacity`, in the same unit),
+/// so that some capacity is left to the corridor.
+fn other_units_per_year(
+    c: &mut Checker,
+    k: &str,
+    o: &crate::scenario::Outflow,
+    cargo: Option<Cargo>,
+    tonnes_per_unit: &[f64; Cargo::COUNT],
+    capacity: f64,
+) -> f64 {
+    let Some(t) = o.other_t_per_year else { return 0.0 };
+    let key = format!("{k}.other_t_per_year");
+    if !c.range(&key, t, 0.0, 1e15) {
+        return 0.0;
+    }
+    let units = tonnes_to_units(t, cargo, tonnes_per_unit);
+    if units >= capacity {
+        c.err(
+            key,
+            format!(
+                "other freight ({} t/yr, {} units) must be below the link's capacity \
+                 ({} units/yr): it would leave nothing for the corridor",
+                number(t),
+                number(units),
+                number(capacity)
+            ),
+        );
+        return 0.0;
+    }
+    units
 }
 
 /// `[[outflow]]`: source storage, capacity and draw interval.
@@ -226,11 +267,15 @@ pub(super) fn outflows(
         } else {
             SimDuration::from_hours(6)
         };
+        let other_per_year =
+            other_units_per_year(c, &k, o, cargo, tonnes_per_unit, capacity_per_year);
         outflows.push(OutflowPlan {
             id: o.id.clone(),
             from: from.unwrap_or(0),
-            per_interval: capacity_per_year * o.interval_h / (365.0 * 24.0),
+            per_interval: (capacity_per_year - other_per_year) * o.interval_h / (365.0 * 24.0),
             interval,
+            capacity_per_year,
+            other_per_year,
         });
     }
     outflows

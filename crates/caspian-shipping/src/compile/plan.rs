@@ -55,6 +55,11 @@ pub struct OutflowPlan {
     pub per_interval: f64,
     /// Interval between draws.
     pub interval: SimDuration,
+    /// The link's whole capacity, in the storage's unit per year.
+    pub capacity_per_year: f64,
+    /// Other freight (not the corridor's) that takes the capacity first, in
+    /// the storage's unit per year; `per_interval` is what it leaves.
+    pub other_per_year: f64,
 }
 
 /// A fleet with its references resolved.

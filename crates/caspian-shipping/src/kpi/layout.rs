@@ -111,6 +111,8 @@ pub(crate) enum Quantity {
     DraftLost(usize),
     /// `draft_blocked.<fleet>`.
     DraftBlocked(usize),
+    /// `link_utilization.<outflow>`.
+    LinkUtilization(usize),
 }
 
 /// One KPI of a layout.
@@ -215,6 +217,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
     k.push(("delivered_t.total".to_string(), Q::DeliveredTonnesTotal));
     for (j, o) in plan.outflows.iter().enumerate() {
         k.push((format!("forwarded.{}", o.id), Q::Forwarded(j)));
+        k.push((format!("link_utilization.{}", o.id), Q::LinkUtilization(j)));
     }
     for (i, f) in plan.inflows.iter().enumerate() {
         k.push((format!("shut_in.{}", f.id), Q::ShutIn(i)));

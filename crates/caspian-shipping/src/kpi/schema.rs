@@ -335,6 +335,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         "forwarded by <outflow>",
     ),
     family(
+        "link_utilization.<outflow>",
+        Unit::Fraction,
+        Ratio,
+        Neither,
+        "the link's use over the window: units forwarded plus its other freight, over its capacity",
+        "use of <outflow>",
+    ),
+    family(
         "demand.<inflow>",
         Unit::CargoUnit,
         Amount,

@@ -269,3 +269,21 @@ impl World<'_> {
         self.wake_outflows(s, st);
     }
 }
+
+impl World<'_> {
+    /// `link_utilization.<outflow>`: what hinterland link `j` carried from
+    /// `start` to `now`, the corridor's forwarded units plus its other
+    /// freight at the stated rate, over its capacity in that time. A link
+    /// that never ran out of cargo is at 1 (capped there: the grid of draws
+    /// may put one draw more inside the window than its length holds); NaN
+    /// for an empty window.
+    pub(super) fn link_utilization(&self, j: usize, start: SimTime, now: SimTime) -> f64 {
+        let o = &self.plan.outflows[j];
+        let years = now.saturating_since(start).as_hours_f64() / (365.0 * 24.0);
+        let capacity = o.capacity_per_year * years;
+        if capacity <= 0.0 {
+            return f64::NAN;
+        }
+        ((self.counters.forwarded[j] as f64 + o.other_per_year * years) / capacity).min(1.0)
+    }
+}

@@ -145,6 +145,7 @@ impl World<'_> {
             Quantity::DivertedTotal(cargo) => closing.diverted[cargo_idx(cargo)] as f64,
             Quantity::Demand(i) => self.counters.demand[i] as f64,
             Quantity::Forwarded(j) => self.counters.forwarded[j] as f64,
+            Quantity::LinkUtilization(j) => self.link_utilization(j, start, now),
             Quantity::ShutIn(i) => self.counters.shut_in[i] as f64,
             Quantity::Diverted(i) => self.counters.diverted[i] as f64,
             Quantity::GateWait(i) => closing.gate_wait_h[i].mean_or(f64::NAN),
