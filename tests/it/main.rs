@@ -7,6 +7,7 @@ mod codemap;
 mod disruptions;
 mod draft;
 mod engine_queueing;
+mod mixed_decks;
 mod model_mechanisms;
 mod model_queueing;
 mod pinned;

@@ -638,6 +638,11 @@ pub struct DeckShare {
     /// The storage it is discharged into at the origin after the return leg.
     #[serde(default)]
     pub return_discharge_to: Option<String>,
+    /// Spare room only: loaded only while no vessel waits for this cargo in
+    /// its storage's cargo line (wagons on a truck Ro-Pax go to the rail
+    /// ferries first).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub spare: bool,
 }
 
 /// When a fleet's vessels are out of service for maintenance: dry-dock

@@ -77,6 +77,7 @@ fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>) -> FleetPlan {
         discharge_to,
         return_load_from,
         return_discharge_to,
+        spare: false,
     };
     let holds = deck(c, known, &k, f, own, (origin, destination));
     handling_rates(c, &k, f);
@@ -175,6 +176,7 @@ fn deck(
             discharge_to: at("discharge_to", &share.discharge_to, destination),
             return_load_from: at("return_load_from", &share.return_load_from, destination),
             return_discharge_to: at("return_discharge_to", &share.return_discharge_to, origin),
+            spare: share.spare,
         };
         for (leg, load, discharge) in [
             ("", &share.load_from, &share.discharge_to),

@@ -128,6 +128,8 @@ pub struct HoldPlan {
     pub return_load_from: Option<usize>,
     /// Discharged into at the origin after the return leg.
     pub return_discharge_to: Option<usize>,
+    /// Loaded only while no vessel waits for it in its storage's cargo line.
+    pub spare: bool,
 }
 
 impl HoldPlan {

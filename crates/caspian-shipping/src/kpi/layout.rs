@@ -69,8 +69,9 @@ pub(crate) enum Quantity {
     VesselUtilization(usize),
     /// `voyages.<fleet>`.
     Voyages(usize),
-    /// `carried.<fleet>`.
-    Carried(usize),
+    /// `carried.<fleet>` (hold 0, the fleet's own cargo) and
+    /// `carried.<fleet>.<cargo>` (the other holds of a mixed deck).
+    Carried(usize, usize),
     /// `crossing_h.<fleet>`.
     Crossing(usize),
     /// `cargo_wait_h.<fleet>`.
@@ -244,7 +245,10 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
     for (fi, f) in plan.fleets.iter().enumerate() {
         k.push((format!("vessel_utilization.{}", f.id), Q::VesselUtilization(fi)));
         k.push((format!("voyages.{}", f.id), Q::Voyages(fi)));
-        k.push((format!("carried.{}", f.id), Q::Carried(fi)));
+        k.push((format!("carried.{}", f.id), Q::Carried(fi, 0)));
+        for (p, h) in f.holds.iter().enumerate().skip(1) {
+            k.push((format!("carried.{}.{}", f.id, h.cargo.as_str()), Q::Carried(fi, p)));
+        }
         k.push((format!("crossing_h.{}", f.id), Q::Crossing(fi)));
         k.push((format!("cargo_wait_h.{}", f.id), Q::CargoWait(fi)));
     }

@@ -435,8 +435,16 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::CargoUnit,
         Amount,
         Higher,
-        "units the fleet's vessels discharged into storages, both legs",
+        "units of the fleet's own cargo its vessels discharged into storages, both legs",
         "cargo carried by <fleet>",
+    ),
+    family(
+        "carried.<fleet>.<cargo>",
+        Unit::CargoUnit,
+        Amount,
+        Higher,
+        "units of <cargo> a mixed-deck fleet's vessels discharged, both legs (each cargo of `also`)",
+        "<cargo> carried by <fleet>",
     ),
     family(
         "crossing_h.<fleet>",
@@ -636,6 +644,13 @@ pub fn resolved_unit(plan: &crate::CompiledScenario, name: &str) -> Option<Unit>
     let family = family_of(name)?;
     if family.unit != Unit::CargoUnit {
         return Some(family.unit);
+    }
+    // A `<cargo>` in the name says the cargo itself (`carried.<fleet>.<cargo>`).
+    let named = family.pattern.split('.').zip(name.split('.')).find(|(p, _)| *p == "<cargo>");
+    if let Some((_, id)) = named
+        && let Some(c) = crate::scenario::Cargo::ALL.into_iter().find(|c| c.as_str() == id)
+    {
+        return Some(family.unit.resolve(c));
     }
     let id = name.split('.').nth(1).unwrap_or("");
     let storage_cargo = |st: usize| plan.storages.get(st).map(|s| s.cargo);

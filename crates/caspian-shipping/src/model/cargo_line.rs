@@ -37,6 +37,9 @@ impl World<'_> {
         let mut smallest = u64::MAX;
         for (p, h) in self.plan.fleets[ves.fleet].holds.iter().enumerate() {
             let Some(st) = h.loads_from(ves.at_origin) else { continue };
+            if self.spare_held(h, st) {
+                continue;
+            }
             let store = &self.stores[st];
             let n = store.unclaimed().min(fill.left / h.deck_units);
             fill.take[p] = n;
@@ -51,6 +54,12 @@ impl World<'_> {
             fill.left = 0;
         }
         fill
+    }
+
+    /// Whether hold `h`, of spare room only, may not load from storage `st`
+    /// now: a vessel waits for that cargo in the storage's cargo line.
+    pub(super) fn spare_held(&self, h: &crate::compile::HoldPlan, st: usize) -> bool {
+        h.spare && self.cargo_line_waits(st)
     }
 
     /// Whether vessel `v`'s load is in its storages now: unclaimed units

@@ -149,8 +149,9 @@ pub(super) struct Counters {
     pub(super) vessels_out: Vec<u64>,
     /// Vessel arrivals at each port (fleet and open traffic).
     pub(super) port_calls: Vec<u64>,
-    /// Units each fleet discharged into storages (both legs).
-    pub(super) carried: Vec<u128>,
+    /// Units each fleet discharged into storages (both legs), per hold of
+    /// its deck (0: its own cargo).
+    pub(super) carried: Vec<[u128; CARGOES]>,
     pub(super) cargo_lost: [u128; CARGOES],
     /// Units that arrived per inflow (admitted, waiting at the gate, shut
     /// in or diverted).
@@ -357,7 +358,7 @@ impl<'a> World<'a> {
                 voyages: vec![0; n_fleets],
                 vessels_out: vec![0; n_fleets],
                 port_calls: vec![0; plan.ports.len()],
-                carried: vec![0; n_fleets],
+                carried: vec![[0; CARGOES]; n_fleets],
                 draft: vec![super::draft::DraftTally::default(); n_fleets],
                 ..Counters::default()
             },

@@ -45,7 +45,7 @@ impl World<'_> {
         c.vessels_lost = 0;
         c.vessels_out.iter_mut().for_each(|x| *x = 0);
         c.port_calls.iter_mut().for_each(|x| *x = 0);
-        c.carried.iter_mut().for_each(|x| *x = 0);
+        c.carried.iter_mut().for_each(|x| *x = [0; CARGOES]);
         c.draft.iter_mut().for_each(|x| *x = super::draft::DraftTally::default());
         c.cargo_lost = [0; CARGOES];
         self.transit.iter_mut().for_each(WeightedHistogram::reset);
@@ -173,7 +173,7 @@ impl World<'_> {
                 working / f64::from(self.plan.fleets[fi].count.max(1))
             }
             Quantity::Voyages(fi) => self.counters.voyages[fi] as f64,
-            Quantity::Carried(fi) => self.counters.carried[fi] as f64,
+            Quantity::Carried(fi, p) => self.counters.carried[fi][p] as f64,
             Quantity::Crossing(fi) => self.crossing_h[fi].mean_or(f64::NAN),
             Quantity::CargoWait(fi) => closing.cargo_wait_h[fi].mean_or(f64::NAN),
             Quantity::Incidents => self.counters.incidents as f64,

@@ -8,7 +8,7 @@ use rand::RngExt;
 
 use super::state::{Ev, Occupant, World};
 use super::store::move_cohorts;
-use super::{at, cargo_idx, first_open, hours};
+use super::{CARGOES, at, cargo_idx, first_open, hours};
 use crate::compile::{DispatchPlan, class_index};
 use crate::trace::VesselPhase as Phase;
 
@@ -139,7 +139,7 @@ impl World<'_> {
                 hold.units -= accepted;
                 ves.deck_used -= accepted * h.deck_units;
                 self.counters.delivered[st] += u128::from(accepted);
-                self.counters.carried[ves.fleet] += u128::from(accepted * h.deck_units);
+                self.counters.carried[ves.fleet][p] += u128::from(accepted);
             }
             if hold.units > 0 {
                 return false;
@@ -222,8 +222,13 @@ impl World<'_> {
     pub(super) fn load_step(&mut self, s: &mut Scheduler<Ev>, v: usize) -> bool {
         let now = s.now();
         let mut left = self.room(v, now);
+        let f = &self.plan.fleets[self.vessels[v].fleet];
+        let at_origin = self.vessels[v].at_origin;
+        let mut held = [false; CARGOES];
+        for (p, h) in f.holds.iter().enumerate() {
+            held[p] = h.loads_from(at_origin).is_some_and(|st| self.spare_held(h, st));
+        }
         let ves = &mut self.vessels[v];
-        let f = &self.plan.fleets[ves.fleet];
         // Deck units claimed, taken, and the smallest unit that could load.
         let (mut own, mut taken, mut smallest) = (0, 0, u64::MAX);
         for (p, h) in f.holds.iter().enumerate() {
@@ -232,6 +237,10 @@ impl World<'_> {
             let store = &mut self.stores[st];
             let claim = std::mem::take(&mut hold.claim);
             store.claimed -= claim;
+            // A spare hold held back gives its claim up and waits for nothing.
+            if held[p] {
+                continue;
+            }
             own += claim * h.deck_units;
             smallest = smallest.min(h.deck_units);
             let n = store.level.take_up_to(now, (left / h.deck_units).min(store.unclaimed()));
