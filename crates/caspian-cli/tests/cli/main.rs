@@ -18,6 +18,7 @@ mod interrupts;
 mod kpis;
 mod limits;
 mod memory;
+mod mixed_decks;
 mod monthly_series;
 mod outputs;
 mod overrides;
