@@ -1,0 +1,131 @@
+//! `[interdiction]` (incidents, closures, escorts) and `[[disruption]]`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dist::DistSpec;
+
+use super::one;
+
+/// Security risk on the crossing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Interdiction {
+    /// Probability that a crossing suffers an incident.
+    #[serde(default)]
+    pub incident_probability: f64,
+    /// Probability that an incident ends in the loss of the vessel and its cargo
+    /// (otherwise the vessel is detained).
+    #[serde(default)]
+    pub loss_probability: f64,
+    /// How long a detention lasts, in hours.
+    #[serde(default = "default_detention")]
+    pub detention_h: DistSpec,
+    /// Corridor-closure episodes per year (no crossing starts during one).
+    #[serde(default)]
+    pub closures_per_year: f64,
+    /// How long a closure lasts, in hours.
+    #[serde(default = "default_closure")]
+    pub closure_duration_h: DistSpec,
+    /// Escorted convoys.
+    #[serde(default)]
+    pub escort: Escort,
+}
+
+fn default_detention() -> DistSpec {
+    DistSpec::Constant { value: 72.0 }
+}
+
+fn default_closure() -> DistSpec {
+    DistSpec::Constant { value: 168.0 }
+}
+
+impl Default for Interdiction {
+    fn default() -> Self {
+        Self {
+            incident_probability: 0.0,
+            loss_probability: 0.0,
+            detention_h: default_detention(),
+            closures_per_year: 0.0,
+            closure_duration_h: default_closure(),
+            escort: Escort::default(),
+        }
+    }
+}
+
+/// Escort policy: vessels sail in convoys that lower the incident probability.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escort {
+    /// Whether crossings are escorted.
+    #[serde(default)]
+    pub enabled: bool,
+    /// Incident probability is multiplied by this factor for escorted crossings.
+    #[serde(default = "one")]
+    pub incident_factor: f64,
+    /// A convoy sails once this many vessels are ready at a port...
+    #[serde(default = "default_convoy_size")]
+    pub convoy_size: u32,
+    /// ...or once its first vessel has waited this many hours.
+    #[serde(default = "default_convoy_wait")]
+    pub max_wait_h: f64,
+}
+
+fn default_convoy_size() -> u32 {
+    2
+}
+
+fn default_convoy_wait() -> f64 {
+    24.0
+}
+
+impl Default for Escort {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            incident_factor: 1.0,
+            convoy_size: default_convoy_size(),
+            max_wait_h: default_convoy_wait(),
+        }
+    }
+}
+
+/// A disruption aimed at one element of the corridor: when it strikes, what
+/// it strikes and how hard. `docs/scenarios.md` documents every key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disruption {
+    /// Identifier, used in KPI keys (`recovery_days.<id>`).
+    pub id: String,
+    /// What it strikes: `port.<port>`, `port.<port>.<berth class>`,
+    /// `route.<fleet>`, `vessels.<fleet>`, `storage.<storage>`,
+    /// `outflow.<outflow>`, `inflow.<inflow>` or `corridor`.
+    pub target: String,
+    /// Fixed timing: the day of the run (0 = 1 January, warm-up included)
+    /// on which the one episode starts.
+    #[serde(default)]
+    pub start_day: Option<f64>,
+    /// Random timing: expected episodes per year (a Poisson process).
+    #[serde(default)]
+    pub rate_per_year: Option<f64>,
+    /// Random timing, the other way to say it: mean days between episodes.
+    #[serde(default)]
+    pub mtbf_days: Option<f64>,
+    /// How long an episode lasts, in days. For `vessels.<fleet>`, how long
+    /// each vessel is out of service (the replacement, charter or repair
+    /// lead time); left out, the vessels never come back.
+    #[serde(default)]
+    pub duration_days: Option<DistSpec>,
+    /// The capacity that remains during an episode, as a factor (0 =
+    /// closed, the default). Inflows may take factors above 1 (a surge).
+    #[serde(default)]
+    pub scale: f64,
+    /// How many vessels a `vessels.<fleet>` episode takes out of service.
+    #[serde(default)]
+    pub vessels: Option<u32>,
+    /// ...or which share of the fleet (rounded up), in `(0, 1]`.
+    #[serde(default)]
+    pub vessel_share: Option<f64>,
+    /// Free text (sources, caveats); ignored by the model.
+    #[serde(default)]
+    pub notes: String,
+}
