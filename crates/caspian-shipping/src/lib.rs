@@ -44,7 +44,7 @@ pub use kpi::Kpis;
 pub use model::{Replication, simulate, simulate_probed};
 pub use saturation::{SATURATION_MIN_WAITING, SATURATION_SHARE, WaitingLine};
 pub use scenario::Scenario;
-pub use sweep::SweepKey;
+pub use sweep::{AvailabilityKey, SweepKey};
 
 /// The calibrated baseline scenario (today's corridor), embedded in the binary.
 pub const BASELINE_TOML: &str = include_str!("../../../scenarios/baseline.toml");

@@ -26,6 +26,7 @@
 //! | `sea_level.offset_m` | sea level at time 0 against the ports' depths | m |
 //! | `sea_level.change_m_per_year` | the sea level's trend | m per year |
 //! | `port.<id>.depth_m` | a port's depth at the datum | m |
+//! | `fleet.<id>.availability.<key>` | `mtbf_days`, `drydock_every_days` or `drydock_days` | days |
 
 use std::fmt;
 use std::str::FromStr;
@@ -104,6 +105,43 @@ pub enum SweepKey {
         /// Outflow id.
         outflow: String,
     },
+    /// `fleet.<id>.availability.<key>`: a fleet's mean time between
+    /// breakdowns or its dry-dock cycle, in days.
+    FleetAvailability {
+        /// Fleet id.
+        fleet: String,
+        /// Which figure.
+        key: AvailabilityKey,
+    },
+}
+
+/// The figures of `[fleet.availability]` a sweep may set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AvailabilityKey {
+    /// `mtbf_days`.
+    MtbfDays,
+    /// `drydock_every_days`.
+    DrydockEveryDays,
+    /// `drydock_days`.
+    DrydockDays,
+}
+
+impl AvailabilityKey {
+    const ALL: [AvailabilityKey; 3] = [
+        AvailabilityKey::MtbfDays,
+        AvailabilityKey::DrydockEveryDays,
+        AvailabilityKey::DrydockDays,
+    ];
+
+    /// The key's name in `[fleet.availability]`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AvailabilityKey::MtbfDays => "mtbf_days",
+            AvailabilityKey::DrydockEveryDays => "drydock_every_days",
+            AvailabilityKey::DrydockDays => "drydock_days",
+        }
+    }
 }
 
 /// Text that is not a sweepable key.
@@ -198,6 +236,12 @@ impl FromStr for SweepKey {
             ["outflow", outflow, "other_t_per_year"] => {
                 SweepKey::OutflowOtherTonnes { outflow: id(outflow) }
             }
+            ["fleet", fleet, "availability", name] => {
+                match AvailabilityKey::ALL.into_iter().find(|k| k.as_str() == *name) {
+                    Some(k) => SweepKey::FleetAvailability { fleet: id(fleet), key: k },
+                    None => return Err(SweepKeyError::NotSweepable { key: key.into() }),
+                }
+            }
             _ => return Err(SweepKeyError::NotSweepable { key: key.into() }),
         })
     }
@@ -228,6 +272,9 @@ impl fmt::Display for SweepKey {
             SweepKey::PortDepth { port } => write!(f, "port.{port}.depth_m"),
             SweepKey::OutflowOtherTonnes { outflow } => {
                 write!(f, "outflow.{outflow}.other_t_per_year")
+            }
+            SweepKey::FleetAvailability { fleet, key } => {
+                write!(f, "fleet.{fleet}.availability.{}", key.as_str())
             }
         }
     }
@@ -277,7 +324,9 @@ impl SweepKey {
             SweepKey::Berths { port, .. } | SweepKey::PortDepth { port } => {
                 find(self, &s.ports, "port", port, |p| &p.id)
             }
-            SweepKey::FleetCount { fleet } | SweepKey::FleetCapacity { fleet } => {
+            SweepKey::FleetCount { fleet }
+            | SweepKey::FleetCapacity { fleet }
+            | SweepKey::FleetAvailability { fleet, .. } => {
                 find(self, &s.fleets, "fleet", fleet, |f| &f.id)
             }
             SweepKey::StorageCapacity { storage } => {
@@ -326,6 +375,7 @@ impl SweepKey {
             SweepKey::EscortEnabled => "0 = off, 1 = on",
             SweepKey::SeaLevelOffset | SweepKey::PortDepth { .. } => "m",
             SweepKey::SeaLevelChange => "m per year",
+            SweepKey::FleetAvailability { .. } => "days",
         }
     }
 
@@ -354,6 +404,7 @@ impl SweepKey {
             SweepKey::OutflowOtherTonnes { outflow } => {
                 format!("other freight on {outflow} in tonnes")
             }
+            SweepKey::FleetAvailability { fleet, key } => format!("{} of {fleet}", key.as_str()),
         }
     }
 
@@ -418,6 +469,17 @@ impl SweepKey {
                 s.sea_level.get_or_insert_default().change_m_per_year = value;
             }
             SweepKey::PortDepth { .. } => s.ports[at].depth_m = Some(value),
+            // Ranges (and the pairing of the dry-dock figures) are checked
+            // when the scenario is compiled.
+            SweepKey::FleetAvailability { key, .. } => {
+                let a = s.fleets[at].availability.get_or_insert_default();
+                let field = match key {
+                    AvailabilityKey::MtbfDays => &mut a.mtbf_days,
+                    AvailabilityKey::DrydockEveryDays => &mut a.drydock_every_days,
+                    AvailabilityKey::DrydockDays => &mut a.drydock_days,
+                };
+                *field = Some(value);
+            }
             SweepKey::OutflowOtherTonnes { .. } => s.outflows[at].other_t_per_year = Some(value),
         }
         Ok(())
@@ -446,7 +508,7 @@ pub fn apply(scenario: &mut Scenario, key: &str, value: f64) -> Result<(), Sweep
 mod tests {
     use super::*;
 
-    const KEYS: [&str; 17] = [
+    const KEYS: [&str; 20] = [
         "port.alat.berths.rail_ferry",
         "fleet.f.count",
         "fleet.f.capacity",
@@ -464,6 +526,9 @@ mod tests {
         "sea_level.change_m_per_year",
         "port.alat.depth_m",
         "outflow.o.other_t_per_year",
+        "fleet.f.availability.mtbf_days",
+        "fleet.f.availability.drydock_every_days",
+        "fleet.f.availability.drydock_days",
     ];
 
     #[test]
@@ -480,8 +545,15 @@ mod tests {
 
     #[test]
     fn bad_keys_say_what_is_wrong() {
-        for text in ["", "port", "weather.storm", "fleet.f.speed_kn", "port.p.berths", "a.b.c.d.e"]
-        {
+        for text in [
+            "",
+            "port",
+            "weather.storm",
+            "fleet.f.speed_kn",
+            "port.p.berths",
+            "a.b.c.d.e",
+            "fleet.f.availability.repair_h",
+        ] {
             let e = text.parse::<SweepKey>().unwrap_err();
             assert_eq!(
                 e.to_string(),

@@ -196,3 +196,21 @@ fn bad_availability_keys_exit_2_naming_the_key() {
         assert!(err.contains(key), "{form}: the message names {key}: {err}");
     }
 }
+
+#[test]
+fn availability_figures_are_sweep_axes() {
+    let dir = scratch("availability-sweep");
+    // Breakdowns every 5 days in service instead of 45 take the Kuryk-Alat
+    // ferries out of service more often: more breakdowns, more downtime.
+    let axis = "fleet.ferries_kuryk_alat.availability.mtbf_days=5,45";
+    let base = scenario("baseline.toml");
+    ok(&["sweep", &base, "-n", "3", "-q", "--axis", axis, "--json", "s.json"], &dir);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&crate::common::read(&dir, "s.json")).unwrap();
+    assert_eq!(doc["axes"][0]["key"], "fleet.ferries_kuryk_alat.availability.mtbf_days");
+    let points = doc["points"].as_array().unwrap();
+    let kpi = |p: usize, k: &str| points[p]["kpis"][k]["mean"].as_f64().unwrap();
+    let k = "ferries_kuryk_alat";
+    assert!(kpi(0, &format!("breakdowns.{k}")) > kpi(1, &format!("breakdowns.{k}")));
+    assert!(kpi(0, &format!("downtime_h.{k}")) > kpi(1, &format!("downtime_h.{k}")));
+}

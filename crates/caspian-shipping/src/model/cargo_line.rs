@@ -33,7 +33,7 @@ impl World<'_> {
     /// deck room left.
     pub(super) fn fill(&self, v: usize, now: SimTime) -> Fill {
         let ves = &self.vessels[v];
-        let mut fill = Fill { take: [0; CARGOES], left: self.room(v, now), full_storages: true };
+        let mut fill = Fill { take: [0; CARGOES], left: self.room(v, now), full_storages: false };
         let mut smallest = u64::MAX;
         for (p, h) in self.plan.fleets[ves.fleet].holds.iter().enumerate() {
             let Some(st) = h.loads_from(ves.at_origin) else { continue };
@@ -44,7 +44,10 @@ impl World<'_> {
             let n = store.unclaimed().min(fill.left / h.deck_units);
             fill.take[p] = n;
             fill.left -= n * h.deck_units;
-            fill.full_storages &= store.level.space() == 0;
+            if p == 0 {
+                // The own cargo's storage decides: full, it cannot grow.
+                fill.full_storages = store.level.space() == 0;
+            }
             smallest = smallest.min(h.deck_units);
         }
         // The deck is full when not one more unit of any hold fits.
@@ -63,8 +66,8 @@ impl World<'_> {
     }
 
     /// Whether vessel `v`'s load is in its storages now: unclaimed units
-    /// that fill its deck, or, for a vessel larger than what its storages
-    /// can hold, full storages (it then fills at the berth).
+    /// that fill its deck, or, for a vessel larger than what its own cargo's
+    /// storage can hold, that storage full (it then fills at the berth).
     pub(super) fn cargo_ready(&self, v: usize, now: SimTime) -> bool {
         let fill = self.fill(v, now);
         fill.left == 0 || fill.full_storages
@@ -225,8 +228,8 @@ pub(super) struct Fill {
     pub(super) take: [u64; CARGOES],
     /// Deck units left over; 0 when not one more unit of any hold fits.
     pub(super) left: u64,
-    /// Every storage the vessel loads from is full, and it would load
-    /// something (a vessel larger than its storages is called then).
+    /// The storage of the vessel's own cargo is full, and it would load
+    /// something (a vessel larger than that storage is called then).
     pub(super) full_storages: bool,
 }
 

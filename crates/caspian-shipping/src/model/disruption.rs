@@ -433,7 +433,7 @@ impl World<'_> {
             Phase::Convoy => self.ports[port].convoy.retain(|&w| w as usize != v),
             _ => {}
         }
-        let at_origin = self.vessels[v].at_origin;
+        let (at_origin, loads_from) = (self.vessels[v].at_origin, self.vessels[v].load_from);
         self.forget_cargo_wait(v);
         let left_convoy = self.vessels[v].phase == Phase::Convoy;
         self.lose_cargo_aboard(v);
@@ -457,8 +457,12 @@ impl World<'_> {
             }
         }
         // Its place in a cargo line, or its claims, are free: the next
-        // vessel may be called now.
-        for h in &f.holds {
+        // vessel may be called now (in the line it waits in, and where a
+        // mixed deck's other holds had claims).
+        if loads_from < self.stores.len() {
+            self.call_loaders(s, loads_from);
+        }
+        for h in &f.holds[1..] {
             if let Some(st) = h.loads_from(at_origin) {
                 self.call_loaders(s, st);
             }

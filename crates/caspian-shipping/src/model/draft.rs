@@ -92,7 +92,9 @@ impl World<'_> {
         t.departures += 1;
         t.carried += u128::from(ves.deck_used);
         t.lost += u128::from(f.capacity - allowed);
-        t.blocked += u64::from(allowed == 0);
+        // Blocked: not one unit of any hold fits (0 for a single cargo).
+        let smallest = self.plan.fleets[ves.fleet].holds.iter().map(|h| h.deck_units).min();
+        t.blocked += u64::from(allowed < smallest.unwrap_or(1));
     }
 
     /// The draft KPIs of fleet `fi`: load factor, capacity lost, blocked calls.

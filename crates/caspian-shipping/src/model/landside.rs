@@ -206,34 +206,61 @@ impl World<'_> {
         }
     }
 
+    /// Admits into storage `st` the trains its level let in at the gate:
+    /// their cohorts, the ledger and their gate waits. Returns whether any
+    /// came in.
+    fn admit_gate(&mut self, now: SimTime, st: usize) -> bool {
+        let cargo = cargo_idx(self.plan.storages[st].cargo);
+        let mut admitted = false;
+        while let Some(ready) = self.stores[st].level.next_ready() {
+            self.backlog = self.backlog.saturating_sub(1);
+            let arrived = SimTime::from_ticks(now.ticks().saturating_sub(ready.waited.ticks()));
+            push_cohort(&mut self.stores[st].cohorts, Cohort { arrived, amount: ready.amount });
+            self.ledger[cargo].entered += u128::from(ready.amount);
+            self.gate_wait_h[ready.tag as usize].record(ready.waited.as_hours_f64());
+            admitted = true;
+        }
+        admitted
+    }
+
     /// After a storage changes: admit trains from the gate, then let waiting
     /// vessels load or discharge, until nothing more can move.
     pub(super) fn settle(&mut self, s: &mut Scheduler<Ev>, st: usize) {
         let now = s.now();
-        let cargo = cargo_idx(self.plan.storages[st].cargo);
         loop {
-            let mut progress = false;
-            while let Some(ready) = self.stores[st].level.next_ready() {
-                self.backlog = self.backlog.saturating_sub(1);
-                let arrived = SimTime::from_ticks(now.ticks().saturating_sub(ready.waited.ticks()));
-                push_cohort(&mut self.stores[st].cohorts, Cohort { arrived, amount: ready.amount });
-                self.ledger[cargo].entered += u128::from(ready.amount);
-                self.gate_wait_h[ready.tag as usize].record(ready.waited.as_hours_f64());
-                progress = true;
-            }
+            let mut progress = self.admit_gate(now, st);
             // Progress means cargo moved or a vessel stopped waiting: a vessel
             // that can move nothing (e.g. a discharge held behind a train
             // waiting at the gate, which goes first) must not spin the loop.
-            // One waiting vessel loads per round: its take may have let
-            // trains in at the gate, which are admitted (above) before the
-            // next vessel loads. Full, it has left the line (of every
-            // storage it loads from).
-            if self.stores[st].level.level() > 0
-                && let Some(&v) = self.stores[st].waiting_loaders.front()
+            // Vessels waiting at berth load first come, first served; a take
+            // may let trains in at the gate, admitted before the next loads.
+            // One that takes nothing holds the line, unless it is a mixed
+            // deck (its hold for this storage may be held back as spare, or
+            // out of room): the vessels behind it go on.
+            let mut i = 0;
+            while self.stores[st].level.level() > 0
+                && let Some(&v) = self.stores[st].waiting_loaders.get(i)
             {
-                let before = self.stores[st].level.level();
-                progress |=
-                    self.load_step(s, v as usize) || self.stores[st].level.level() != before;
+                let v = v as usize;
+                let loaded = self.vessels[v].loaded;
+                let mixed = self.plan.fleets[self.vessels[v].fleet].holds.len() > 1;
+                // Full, it has left the line (of every storage it loads from).
+                let full = self.load_step(s, v);
+                // A take can let in at the gate as much as it took, leaving
+                // the level as it was: what moved is what was loaded.
+                let took = self.vessels[v].loaded != loaded;
+                let admitted = self.admit_gate(now, st);
+                progress |= full || took || admitted;
+                if mixed && took {
+                    self.settle_loaded(s, v, Some(st));
+                }
+                if full {
+                    continue;
+                }
+                if took || admitted || !mixed {
+                    break;
+                }
+                i += 1;
             }
             progress |= self.call_loaders(s, st);
             for k in 0..self.stores[st].linked_lines.len() {

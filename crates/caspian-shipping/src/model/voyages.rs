@@ -95,6 +95,22 @@ impl World<'_> {
         self.settle_discharged(s, v, None);
     }
 
+    /// Settles every storage vessel `v` loads from on this call, but `skip`
+    /// (the one being settled already): a take may have let trains in at
+    /// their gates.
+    pub(super) fn settle_loaded(&mut self, s: &mut Scheduler<Ev>, v: usize, skip: Option<usize>) {
+        let ves = &self.vessels[v];
+        let f = &self.plan.fleets[ves.fleet];
+        let at_origin = ves.at_origin;
+        for h in &f.holds {
+            if let Some(st) = h.loads_from(at_origin)
+                && Some(st) != skip
+            {
+                self.settle(s, st);
+            }
+        }
+    }
+
     /// Settles every storage vessel `v` discharges into on this call, but
     /// `skip` (the one being settled already).
     pub(super) fn settle_discharged(
@@ -196,14 +212,14 @@ impl World<'_> {
         ves.loaded = 0;
         self.set_phase(v, now, Phase::Loading);
         if self.load_step(s, v) {
-            self.settle(s, st);
+            self.settle_loaded(s, v, None);
             return;
         }
         if !outbound || self.vessels[v].deadline_passed {
             // The return leg, or a vessel past its deadline: takes what is
             // there and goes.
             self.finish_loading(s, v);
-            self.settle(s, st);
+            self.settle_loaded(s, v, None);
             return;
         }
         // Short of its cargo (a hinterland link took part of it) or loading
@@ -212,7 +228,7 @@ impl World<'_> {
             self.set_phase(v, now, Phase::WaitingCargo);
             self.join_loading_lines(v);
         }
-        self.settle(s, st);
+        self.settle_loaded(s, v, None);
     }
 
     /// Loads what is available and not claimed for another vessel (its own

@@ -144,7 +144,7 @@ pub struct DeckShare {
 
 /// When a fleet's vessels are out of service for maintenance: dry-dock
 /// cycles and random breakdowns, each optional (`docs/scenarios.md`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Availability {
     /// Days between two dry-dockings of one vessel.
