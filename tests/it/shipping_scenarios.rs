@@ -339,7 +339,7 @@ fn westbound_tonnes(
 
 #[test]
 fn btk_binds_in_the_16_mt_seed_at_its_initial_capacity() {
-    // Issue 16 item 8: on seed_kz_16mt_btk17's fleet and demand (~98,000
+    // Issue 16 item 8: on seed_kz_16mt_btk17's fleet and demand (~93,000
     // wagons a year landing at Alat), BTK at its initial 6.5 Mt, less its
     // own 1 Mt, is full all year and carries less than at 17 Mt: the paired
     // difference of westbound tonnes exceeds its 95% half-width.
