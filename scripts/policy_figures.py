@@ -82,7 +82,12 @@ def compare(policy, kpis, n, variants=()):
 
 def sweep(scenario, kpis, n):
     """The scenario's own sweep: one row per design point, KPI means."""
-    doc = rt.document("sweep", scenario, "-n", str(n))
+    try:
+        doc = rt.document("sweep", scenario, "-n", str(n))
+    except SystemExit as e:  # a failed sweep is reported, the other sections still run
+        FAILED.append(f"sweep {scenario}")
+        print(f"\n`caspian sweep {scenario} -n {n}` FAILED:\n\n```\n{e}\n```")
+        return
     axes = [a["key"] if isinstance(a, dict) else str(a) for a in doc["axes"]]
     print(f"\n`caspian sweep {scenario} -n {n}`:\n")
     print("| " + " | ".join(f"`{a}`" for a in axes) + " | " + " | ".join(f"`{k}`" for k in kpis) + " |")
@@ -108,6 +113,9 @@ def run(scenario, kpis, n, extra=()):
             print(f"| `{k}` | {fmt(s['mean'])} | {fmt(s['ci95_low'])} to {fmt(s['ci95_high'])} |")
     return doc
 
+
+# Commands that failed (printed where their table would be); main exits 1 if any.
+FAILED = []
 
 WAGONS = "delivered_total.wagons"
 OIL = "delivered_total.oil"
@@ -258,6 +266,8 @@ def main():
         resilience(a.resilience_n, a.fan)
     if want("readme"):
         readme(a.n)
+    if FAILED:
+        sys.exit("failed: " + "; ".join(FAILED))
 
 
 if __name__ == "__main__":
