@@ -21,6 +21,10 @@ a sweep row is one design point: its axis values, then each KPI's mean.
 With --fan the month-by-month wagons chart of the 30-day Baku closure
 (the report's "Month by month: wagons" SVG) is written to that path.
 
+A compare or sweep that fails (e.g. the engine's internal error) is
+printed in place of its table; the other sections still run and the script
+exits 1 at the end, naming the failed commands.
+
 Only the standard library is used. Figures depend on -n, --sweep-n and the
 seed (--seed; by default the scenarios' own, 20261123).
 """
@@ -62,7 +66,12 @@ def compare(policy, kpis, n, variants=()):
     args = ["compare", BASELINE] + policies
     for v in variants:
         args += ["--variant", v]
-    doc = rt.document(*args, "-n", str(n))
+    try:
+        doc = rt.document(*args, "-n", str(n))
+    except SystemExit as e:  # reported like a failed sweep
+        FAILED.append(f"compare {' '.join(policies + list(variants))}")
+        print(f"\n`caspian {' '.join(args)} -n {n}` FAILED:\n\n```\n{e}\n```")
+        return None
     names = [s["name"] for s in doc["scenarios"]]
     base = doc["summaries"][0]
     for d in doc["differences"]:
@@ -82,7 +91,12 @@ def compare(policy, kpis, n, variants=()):
 
 def sweep(scenario, kpis, n):
     """The scenario's own sweep: one row per design point, KPI means."""
-    doc = rt.document("sweep", scenario, "-n", str(n))
+    try:
+        doc = rt.document("sweep", scenario, "-n", str(n))
+    except SystemExit as e:  # a failed command is reported, the other sections still run
+        FAILED.append(f"sweep {scenario}")
+        print(f"\n`caspian sweep {scenario} -n {n}` FAILED:\n\n```\n{e}\n```")
+        return
     axes = [a["key"] if isinstance(a, dict) else str(a) for a in doc["axes"]]
     print(f"\n`caspian sweep {scenario} -n {n}`:\n")
     print("| " + " | ".join(f"`{a}`" for a in axes) + " | " + " | ".join(f"`{k}`" for k in kpis) + " |")
@@ -108,6 +122,9 @@ def run(scenario, kpis, n, extra=()):
             print(f"| `{k}` | {fmt(s['mean'])} | {fmt(s['ci95_low'])} to {fmt(s['ci95_high'])} |")
     return doc
 
+
+# Commands that failed (printed where their table would be); main exits 1 if any.
+FAILED = []
 
 WAGONS = "delivered_total.wagons"
 OIL = "delivered_total.oil"
@@ -258,6 +275,8 @@ def main():
         resilience(a.resilience_n, a.fan)
     if want("readme"):
         readme(a.n)
+    if FAILED:
+        sys.exit("failed: " + "; ".join(FAILED))
 
 
 if __name__ == "__main__":
