@@ -11,6 +11,7 @@ mod mixed_decks;
 mod model_mechanisms;
 mod model_queueing;
 mod pinned;
+mod pre_advice;
 mod random_scenarios;
 mod runner;
 mod shipping_scenarios;

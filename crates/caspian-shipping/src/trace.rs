@@ -92,6 +92,8 @@ named_enum!(
         LoadTimer => "load_timer",
         /// A vessel has finished loading.
         LoadDone => "load_done",
+        /// A vessel called from its wait at sea (pre-advice) reaches the anchorage.
+        SailIn => "sail_in",
         /// A vessel retries its departure, or is released from detention.
         TryDepart => "try_depart",
         /// A convoy is due to sail.
@@ -140,9 +142,9 @@ named_enum!(
         WaitingSpace => "WaitingSpace",
         /// At berth, starting to load (within one event).
         Loading => "Loading",
-        /// Waiting for cargo: at the anchorage in a storage's cargo line, or
-        /// (holding its berth) short of claimed cargo or in a timetable
-        /// loading window.
+        /// Waiting for cargo: at the anchorage (or at sea, on pre-advice) in a
+        /// storage's cargo line, or (holding its berth) short of claimed
+        /// cargo or in a timetable loading window.
         WaitingCargo => "WaitingCargo",
         /// At berth, loaded, waiting for its timetable slot.
         WaitingSlot => "WaitingSlot",

@@ -127,6 +127,7 @@ fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>) -> FleetPlan {
         loss_probability: f.loss_probability,
         availability: super::availability::availability(c, &k, f.availability.as_ref()),
         holds,
+        pre_advice: f.pre_advice_h.and_then(|h| c.hours(&format!("{k}.pre_advice_h"), h)),
     }
 }
 

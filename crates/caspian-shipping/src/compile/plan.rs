@@ -111,6 +111,9 @@ pub struct FleetPlan {
     /// deck units; one hold's unit takes `deck_units` of them (1 for a
     /// fleet with one cargo).
     pub holds: Vec<HoldPlan>,
+    /// Pre-advice: hours to sail in when called after waiting for cargo at
+    /// sea (`None`: it waits at the anchorage).
+    pub pre_advice: Option<SimDuration>,
 }
 
 /// One cargo on a fleet's deck, with its storages resolved.

@@ -166,9 +166,17 @@ impl World<'_> {
                 self.stores[st].claimed += claims[p];
             }
         }
-        let waited = now.saturating_since(ves.cargo_wait_since).as_hours_f64();
-        self.cargo_wait_h[ves.fleet].record(waited);
-        self.request_berth(s, v);
+        let waited = now.saturating_since(ves.cargo_wait_since);
+        self.cargo_wait_h[ves.fleet].record(waited.as_hours_f64());
+        // On pre-advice a vessel that waited did so at sea: it sails in
+        // first (a working phase), and asks for a berth when it arrives.
+        match self.plan.fleets[ves.fleet].pre_advice {
+            Some(sail_in) if waited.ticks() > 0 && sail_in.ticks() > 0 => {
+                self.set_phase(v, now, Phase::Sailing);
+                at(s, now.saturating_add(sail_in), Ev::SailIn(v as u32));
+            }
+            _ => self.request_berth(s, v),
+        }
     }
 
     /// Whether a vessel that is not on a timetable waits in storage `st`'s

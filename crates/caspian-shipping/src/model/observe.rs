@@ -206,6 +206,7 @@ impl World<'_> {
             Ev::LoadTimer(v) => (TraceEvent::LoadTimer, self.vessel(v as usize)),
             Ev::LoadDone(v) => (TraceEvent::LoadDone, self.vessel(v as usize)),
             Ev::TryDepart(v) => (TraceEvent::TryDepart, self.vessel(v as usize)),
+            Ev::SailIn(v) => (TraceEvent::SailIn, self.vessel(v as usize)),
             Ev::ConvoyGo(p) => {
                 let state = TraceState::Convoy {
                     port: plan.ports[p as usize].id.clone(),

@@ -64,6 +64,9 @@ pub(crate) enum Ev {
     DisruptionEnd(u16),
     /// A replacement for this vessel (out of service) enters service.
     VesselReturn(u32),
+    /// A vessel called from its wait at sea (pre-advice) reaches the
+    /// anchorage and asks for a berth.
+    SailIn(u32),
     /// The cargo in the corridor is sampled (hourly, only in scenarios with
     /// disruptions) and pending recoveries are checked.
     BacklogSample,
@@ -86,7 +89,8 @@ impl Ev {
             | Ev::DischargeDone(v)
             | Ev::LoadTimer(v)
             | Ev::LoadDone(v)
-            | Ev::TryDepart(v) => Some(v as usize),
+            | Ev::TryDepart(v)
+            | Ev::SailIn(v) => Some(v as usize),
             _ => None,
         }
     }
@@ -444,6 +448,7 @@ impl Model for World<'_> {
             Ev::LoadTimer(v) => self.on_load_timer(s, v as usize),
             Ev::LoadDone(v) => self.on_load_done(s, v as usize),
             Ev::TryDepart(v) => self.on_try_depart(s, v as usize),
+            Ev::SailIn(v) => self.request_berth(s, v as usize),
             Ev::ConvoyGo(p) => self.launch_convoy(s, p as usize),
             Ev::OpenArrival(i) => self.on_open_arrival(s, i as usize),
             Ev::OpenDepart(i) => self.on_open_depart(s, i as usize),

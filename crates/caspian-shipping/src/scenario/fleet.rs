@@ -103,6 +103,11 @@ pub struct Fleet {
     /// trucks on one Ro-Pax), loaded after `cargo` in the order given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<DeckShare>,
+    /// Pre-advice: a vessel that must wait for cargo at its origin waits at
+    /// sea, this many hours' sailing off the port, instead of at the
+    /// anchorage, and sails in when called (none: it waits at the anchorage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre_advice_h: Option<f64>,
 }
 
 fn one_deck_unit() -> u64 {
