@@ -192,6 +192,9 @@ struct FleetSpec {
     storage: ((u64, f64), (u64, f64)),
     return_leg: Option<(u64, u64)>,
     priority: i32,
+    /// A mixed deck: the other cargo as a `[[fleet.also]]` share, with its
+    /// deck units (capped at the capacity) and whether it is `spare`.
+    mixed: Option<(u64, bool)>,
 }
 
 prop_compose! {
@@ -211,10 +214,11 @@ prop_compose! {
         storage in ((100u64..50_000, 0.0..0.5f64), (100u64..50_000, 0.0..0.5f64)),
         return_leg in prop::option::weighted(0.3, (100u64..20_000, 100u64..20_000)),
         priority in -2i32..3,
+        mixed in prop::option::weighted(0.3, (1u64..60, any::<bool>())),
     ) -> FleetSpec {
         FleetSpec {
             class, oil, origin, dest_offset, count, capacity, speed, distance, rates, overhead,
-            dispatch, share, storage, return_leg, priority,
+            dispatch, share, storage, return_leg, priority, mixed,
         }
     }
 }
@@ -443,6 +447,38 @@ impl Spec {
                 f.overhead.1.render(f.overhead.0),
                 f.priority,
             );
+            if let Some((units, spare)) = f.mixed {
+                // The other cargo, from and into storages of its own (shared
+                // with another fleet's where the share flags say so).
+                let other = !f.oil;
+                let find = |storages: &Vec<StorageOut>, port| {
+                    storages.iter().position(|s| s.port == port && s.oil == other)
+                };
+                let load = match find(&storages, origin) {
+                    Some(s) if f.share.0 => s,
+                    _ => new_storage(&mut storages, origin, other, lc, lf),
+                };
+                let discharge = match find(&storages, dest) {
+                    Some(s) if f.share.1 => s,
+                    _ => new_storage(&mut storages, dest, other, dc, df),
+                };
+                storages[load].loaded = true;
+                let ret = match f.return_leg {
+                    Some((rl, rd)) => {
+                        let rl = new_storage(&mut storages, dest, other, rl, 0.2);
+                        let rd = new_storage(&mut storages, origin, other, rd, 0.0);
+                        storages[rl].loaded = true;
+                        format!("return_load_from = \"s{rl}\"\nreturn_discharge_to = \"s{rd}\"\n")
+                    }
+                    None => String::new(),
+                };
+                fleets += &format!(
+                    "[[fleet.also]]\ncargo = \"{}\"\ndeck_units = {}\nload_from = \"s{load}\"\n\
+                     discharge_to = \"s{discharge}\"\n{ret}spare = {spare}\n\n",
+                    if other { "oil" } else { "wagons" },
+                    units.min(f.capacity),
+                );
+            }
         }
         let mut traffic = String::new();
         for (i, t) in self.traffic.iter().enumerate() {
