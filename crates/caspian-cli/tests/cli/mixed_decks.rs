@@ -27,9 +27,11 @@ fn the_ro_pax_reports_trucks_and_wagons_and_every_truck_has_a_ship() {
     let (trucks, wagons) =
         (mean(&doc, "carried.ropax_kuryk_alat"), mean(&doc, "carried.ropax_kuryk_alat.wagons"));
     assert!(trucks > 0.0 && wagons > 0.0, "the Ro-Pax carry both: {trucks}, {wagons}");
-    // Only the Ro-Ro and the Ro-Pax carry trucks, so their sum is every
-    // truck delivered (both directions).
-    let both = mean(&doc, "carried.roro_kuryk_alat") + trucks;
+    // Only the two Ro-Ro lines and the Ro-Pax carry trucks, so their sum is
+    // every truck delivered (both directions).
+    let both = mean(&doc, "carried.roro_kuryk_alat")
+        + mean(&doc, "carried.roro_turkmenbashi_alat")
+        + trucks;
     let delivered = mean(&doc, "delivered_total.trucks");
     assert!((both - delivered).abs() <= 1e-9 * delivered, "{both} vs {delivered}");
     // A deck of 1,400 units takes at most 50 trucks or 51 wagons: the loads

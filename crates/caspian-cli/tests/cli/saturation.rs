@@ -36,11 +36,13 @@ service_h = { dist = "exponential", mean = 10.0 }
 
 #[test]
 fn the_event_limit_stops_an_endless_replication_with_a_warning() {
-    // The baseline capped at 2,000 events stands in for a scenario that
-    // schedules events without end: every replication stops at the cap.
+    // The baseline capped at 12,000 events (above the ~9,700 its arrivals
+    // alone need, which `compile` checks; below the ~24,000 a replication
+    // fires) stands in for a scenario that schedules events without end:
+    // every replication stops at the cap.
     let dir = scratch("event-limit");
     let text = std::fs::read_to_string(scenario("baseline.toml")).unwrap();
-    let capped = text.replacen("[scenario]\n", "[scenario]\nmax_events = 8000\n", 1);
+    let capped = text.replacen("[scenario]\n", "[scenario]\nmax_events = 12000\n", 1);
     assert_ne!(capped, text, "the baseline has a [scenario] table");
     std::fs::write(dir.join("capped.toml"), capped).unwrap();
     let out = caspian(&["run", "capped.toml", "-n", "4", "-q", "--json", "c.json"], &dir);
