@@ -69,8 +69,7 @@ impl World<'_> {
     /// that fill its deck, or, for a vessel larger than what its own cargo's
     /// storage can hold, that storage full (it then fills at the berth).
     pub(super) fn cargo_ready(&self, v: usize, now: SimTime) -> bool {
-        let fill = self.fill(v, now);
-        fill.left == 0 || fill.full_storages
+        self.fill(v, now).ready()
     }
 
     /// Vessel `v`, ready to load from `ves.load_from` and off the berth,
@@ -118,7 +117,7 @@ impl World<'_> {
                 continue;
             }
             let fill = self.fill(v, s.now());
-            if !(fill.left == 0 || fill.full_storages) {
+            if !fill.ready() {
                 break;
             }
             self.stores[st].cargo_line.remove(i);
@@ -239,6 +238,14 @@ pub(super) struct Fill {
     /// The storage of the vessel's own cargo is full, and it would load
     /// something (a vessel larger than that storage is called then).
     pub(super) full_storages: bool,
+}
+
+impl Fill {
+    /// The vessel should be called: its deck would be full, or its own
+    /// cargo's storage is full.
+    pub(super) fn ready(&self) -> bool {
+        self.left == 0 || self.full_storages
+    }
 }
 
 /// The first departure slot at or after `t`.

@@ -9,7 +9,7 @@ use rand::RngExt;
 use super::state::{Ev, Occupant, World};
 use super::store::move_cohorts;
 use super::{CARGOES, at, cargo_idx, first_open, hours};
-use crate::compile::{DispatchPlan, class_index};
+use crate::compile::{DispatchPlan, HoldPlan, class_index};
 use crate::trace::VesselPhase as Phase;
 
 impl World<'_> {
@@ -99,16 +99,7 @@ impl World<'_> {
     /// (the one being settled already): a take may have let trains in at
     /// their gates.
     pub(super) fn settle_loaded(&mut self, s: &mut Scheduler<Ev>, v: usize, skip: Option<usize>) {
-        let ves = &self.vessels[v];
-        let f = &self.plan.fleets[ves.fleet];
-        let at_origin = ves.at_origin;
-        for h in &f.holds {
-            if let Some(st) = h.loads_from(at_origin)
-                && Some(st) != skip
-            {
-                self.settle(s, st);
-            }
-        }
+        self.settle_holds(s, v, skip, HoldPlan::loads_from);
     }
 
     /// Settles every storage vessel `v` discharges into on this call, but
@@ -119,11 +110,22 @@ impl World<'_> {
         v: usize,
         skip: Option<usize>,
     ) {
-        let ves = &self.vessels[v];
-        let f = &self.plan.fleets[ves.fleet];
-        let at_origin = ves.at_origin;
-        for h in &f.holds {
-            if let Some(st) = h.discharges_into(at_origin)
+        self.settle_holds(s, v, skip, HoldPlan::discharges_into);
+    }
+
+    /// Settles the storage `storage_of` each of vessel `v`'s holds names at
+    /// its port, but `skip`.
+    fn settle_holds(
+        &mut self,
+        s: &mut Scheduler<Ev>,
+        v: usize,
+        skip: Option<usize>,
+        storage_of: fn(&HoldPlan, bool) -> Option<usize>,
+    ) {
+        let (plan, fleet, at_origin) =
+            (self.plan, self.vessels[v].fleet, self.vessels[v].at_origin);
+        for h in &plan.fleets[fleet].holds {
+            if let Some(st) = storage_of(h, at_origin)
                 && Some(st) != skip
             {
                 self.settle(s, st);
