@@ -17,7 +17,8 @@
 //!   run (or one shard of it) and its document; [`sweep_run`]: a sweep,
 //!   checkpointed after every design point, resumable and stoppable;
 //!   [`sweep_stream`]: its results summarised and written point by point.
-//! - [`stats`]: Student-t intervals, quantiles, paired differences.
+//! - [`stats`]: Student-t intervals, quantiles, paired differences;
+//!   [`measure`]: a KPI or `P(KPI OP NUMBER)`, per replication.
 //! - [`sequential`]: add replications until a target precision is reached.
 //! - [`compare`]: paired comparison and multiple comparison with the best.
 //! - [`document`]: the JSON result files; [`atomic`]: how they are written;
@@ -53,6 +54,7 @@ pub mod execute;
 pub mod input;
 pub mod intervals;
 pub mod json;
+pub mod measure;
 pub mod merge;
 pub mod mser;
 pub mod pool;

@@ -1,0 +1,129 @@
+//! A quantity measured once per replication: a KPI by name, or whether a
+//! replication meets a condition on one, written `P(KPI OP NUMBER)`.
+//!
+//! The mean of a [`Measure::Probability`] column (ones and zeros) is the
+//! probability that a replication meets the condition, so rankings, Pareto
+//! views, constraints and paired differences treat both kinds alike.
+//! Replications in which the KPI is undefined (NaN) give NaN in either kind.
+
+use std::fmt;
+
+use crate::records::PointRecords;
+use crate::select::{NoMatch, closest};
+use crate::targets::{self, Condition, TargetError};
+
+/// A per-replication quantity: `cost.total_per_year` or
+/// `P(service_level.wagons>=0.95)`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Measure {
+    /// The KPI's value.
+    Kpi(String),
+    /// 1 when the replication meets the condition, 0 when not.
+    Probability(Condition),
+}
+
+impl Measure {
+    /// Parses `KPI` or `P(KPI OP NUMBER)` (spaces around the parts allowed).
+    ///
+    /// # Errors
+    /// [`TargetError`] when the condition inside `P(...)` is malformed, or
+    /// when a plain KPI name is empty or holds a comparison.
+    pub fn parse(spec: &str) -> Result<Measure, TargetError> {
+        let s = spec.trim();
+        if let Some(inner) = s.strip_prefix("P(").and_then(|r| r.strip_suffix(')')) {
+            return targets::parse(inner).map(Measure::Probability);
+        }
+        if s.is_empty() || s.contains(['<', '>', '=', '(', ')', ',']) {
+            return Err(TargetError::Syntax(crate::validate::cap(spec)));
+        }
+        Ok(Measure::Kpi(s.to_string()))
+    }
+
+    /// The KPI it reads.
+    pub fn kpi(&self) -> &str {
+        match self {
+            Measure::Kpi(k) => k,
+            Measure::Probability(c) => &c.kpi,
+        }
+    }
+
+    /// Whether it is a probability (values 0 or 1, mean in `[0, 1]`).
+    pub fn is_probability(&self) -> bool {
+        matches!(self, Measure::Probability(_))
+    }
+
+    /// Checks that the KPI it reads is one of `kpis`; `option` names the
+    /// command-line option in the error.
+    ///
+    /// # Errors
+    /// [`NoMatch`] with the closest names.
+    pub fn check(&self, kpis: &[String], option: &str) -> Result<(), NoMatch> {
+        let kpi = self.kpi();
+        if kpis.iter().any(|k| k == kpi) {
+            return Ok(());
+        }
+        Err(NoMatch {
+            option: option.to_string(),
+            pattern: kpi.to_string(),
+            closest: closest(kpi, kpis, 5).into_iter().map(str::to_string).collect(),
+            total: kpis.len(),
+        })
+    }
+
+    /// Its value in one replication, from the KPI's value there.
+    pub fn of(&self, kpi_value: f64) -> f64 {
+        match self {
+            Measure::Kpi(_) => kpi_value,
+            Measure::Probability(_) if kpi_value.is_nan() => f64::NAN,
+            Measure::Probability(c) => f64::from(u8::from(c.op.holds(kpi_value, c.threshold))),
+        }
+    }
+
+    /// Its values in every replication of `records`, in replication order
+    /// (NaN throughout when the KPI is absent).
+    pub fn column(&self, records: &PointRecords) -> Vec<f64> {
+        records.column_named(self.kpi()).into_iter().map(|v| self.of(v)).collect()
+    }
+}
+
+impl fmt::Display for Measure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Measure::Kpi(k) => f.write_str(k),
+            Measure::Probability(c) => write!(f, "P({c})"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_kpis_and_probabilities_and_round_trips() {
+        let m = Measure::parse(" cost.total_per_year ").unwrap();
+        assert_eq!(m, Measure::Kpi("cost.total_per_year".into()));
+        assert!(!m.is_probability());
+        let p = Measure::parse("P(service_level.wagons >= 0.95)").unwrap();
+        assert_eq!(p.kpi(), "service_level.wagons");
+        assert!(p.is_probability());
+        assert_eq!(p.to_string(), "P(service_level.wagons>=0.95)");
+        assert_eq!(Measure::parse(&p.to_string()).unwrap(), p);
+        for bad in ["", "x>=1", "P(x)", "P(x>=)", "P(x>=1", "a,b"] {
+            assert!(Measure::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_probability_column_is_an_indicator_and_keeps_nan() {
+        let r = PointRecords::single_kpi(&[0.9, 0.96, f64::NAN, 0.95]);
+        let p = Measure::parse("P(x>=0.95)").unwrap();
+        let col = p.column(&r);
+        assert_eq!(&col[..2], &[0.0, 1.0]);
+        assert!(col[2].is_nan());
+        assert_eq!(col[3], 1.0);
+        assert_eq!(Measure::Kpi("x".into()).column(&r)[1], 0.96);
+        assert!(Measure::Kpi("y".into()).check(&["x".into()], "--pareto").is_err());
+        assert!(p.check(&["x".into()], "--pareto").is_ok());
+    }
+}
