@@ -4,8 +4,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use caspian_montecarlo::compare::{CompareRequest, Direction, run_compare_with_records};
-use caspian_montecarlo::document::{CompareDoc, Document, RANKING_HEADER};
+use caspian_montecarlo::compare::{CompareRequest, run_compare_with_records};
+use caspian_montecarlo::direction::Overrides;
+use caspian_montecarlo::document::{CompareDoc, Document, ECONOMICS_HEADER, RANKING_HEADER};
+use caspian_montecarlo::measure::Measure;
+use caspian_montecarlo::targets::TargetError;
 use caspian_montecarlo::tidy;
 
 use crate::common::{
@@ -26,18 +29,87 @@ pub(crate) struct CompareArgs {
     variants: Vec<String>,
     #[command(flatten)]
     common: CommonArgs,
-    /// Rank KPIs matching PATTERN smallest-first (repeatable; others rank largest-first).
+    /// Also rank the scenarios on MEASURE: a KPI, or P(KPI OP NUMBER) for the
+    /// probability of a condition (repeatable), e.g. cost.total_per_year or
+    /// 'P(service_level.wagons>=0.95)'. Better is the KPI schema's direction.
+    #[arg(long, value_name = "MEASURE")]
+    rank: Vec<String>,
+    /// Smaller is better for KPIs matching PATTERN (repeatable; overrides the
+    /// KPI schema's direction, and gives one to KPIs that have none).
     #[arg(long, value_name = "PATTERN")]
     minimize: Vec<String>,
+    /// Larger is better for KPIs matching PATTERN (repeatable; as --minimize).
+    #[arg(long, value_name = "PATTERN")]
+    maximize: Vec<String>,
+    /// A Pareto view on two measures, e.g.
+    /// 'cost.total_per_year,P(service_level.wagons<0.95)': the scenarios no
+    /// other beats on both, and who dominates the rest.
+    #[arg(long, value_name = "X,Y")]
+    pareto: Option<String>,
+}
+
+/// `--rank` or `--pareto` measure `spec`, checked against the KPIs `kpis`.
+fn measure(option: &str, spec: &str, kpis: &[String]) -> Result<Measure, Failure> {
+    let m = Measure::parse(spec).map_err(|e| {
+        Failure::Input(match e {
+            TargetError::Number { number, .. } => format!(
+                "{option} \"{spec}\": \"{number}\" is not a number (write e.g. 0.95 or 1.5e6)"
+            ),
+            _ => format!(
+                "{option} \"{spec}\": expected a KPI name or P(KPI OP NUMBER) with OP one of \
+                 >=, <=, > or <, e.g. cost.total_per_year or 'P(service_level.wagons>=0.95)'"
+            ),
+        })
+    })?;
+    m.check(kpis, option).map_err(|e| Failure::Input(e.to_string()))?;
+    Ok(m)
+}
+
+/// The two measures of `--pareto X,Y` (split at the comma outside `P(...)`).
+fn pareto_measures(spec: &str, kpis: &[String]) -> Result<[Measure; 2], Failure> {
+    let mut depth = 0i32;
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in spec.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&spec[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&spec[start..]);
+    let [x, y] = parts[..] else {
+        return Err(Failure::Input(format!(
+            "--pareto \"{spec}\": expected two measures separated by a comma, e.g. \
+             'cost.total_per_year,P(service_level.wagons<0.95)' ({} given)",
+            parts.len()
+        )));
+    };
+    Ok([measure("--pareto", x, kpis)?, measure("--pareto", y, kpis)?])
+}
+
+/// What to rank and chart, with every direction decided, before any run.
+fn request(args: &CompareArgs, kpis: &[String]) -> Result<CompareRequest, Failure> {
+    let rank: Vec<Measure> =
+        args.rank.iter().map(|s| measure("--rank", s, kpis)).collect::<Result<_, _>>()?;
+    let pareto = args.pareto.as_deref().map(|s| pareto_measures(s, kpis)).transpose()?;
+    let overrides = Overrides { minimize: &args.minimize, maximize: &args.maximize };
+    let primary = args.common.target.primary();
+    CompareRequest::resolve(kpis, &primary, &rank, pareto.as_ref(), overrides)
+        .map_err(|e| Failure::Input(e.to_string()))
 }
 
 pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let c = &args.common;
     let studies = crate::variant::studies(&args.scenarios, &args.variants, &c.set.set)?;
     let target = c.target.target(c.replications)?;
-    if let Some(base) = studies.first() {
-        crate::output::check_kpi_patterns(&c.kpis, base.plan.kpi_layout().names())?;
-    }
+    let kpis = studies.first().map_or_else(Vec::new, |b| b.plan.kpi_layout().names().to_vec());
+    crate::output::check_kpi_patterns(&c.kpis, &kpis)?;
+    let request = request(&args, &kpis)?;
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
     let parents: Vec<PathBuf> = studies.iter().flat_map(|s| extended_files(&s.lineage)).collect();
     let mut inputs: Vec<Named<'_>> =
@@ -46,8 +118,6 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     check_files(&inputs, &c.outputs(&report.files))?;
     let pool = pool(c.threads)?;
     let progress = Progress::new(studies.len() as u64 * c.replications, c.quiet);
-    let primary = c.target.primary();
-    let request = CompareRequest { primary: &primary, minimize: &args.minimize, target: None };
     let (doc, records) = pool.install(|| {
         run_compare_with_records(
             &studies,
@@ -61,7 +131,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     progress.finish();
     let elapsed = progress.elapsed();
     // Result files first: whatever happens to the terminal, they are complete.
-    let table = compare_table(&doc, &c.kpis, c.all);
+    let table = compare_table(&doc, &c.kpis, c.all, !args.rank.is_empty());
     let notes = crate::output::notes(doc.target.as_ref(), 0, &doc.saturation_notes());
     let done = format!(
         "{} scenarios x {} replications in {elapsed:.2?}",
@@ -111,7 +181,7 @@ fn tidy_names(doc: &CompareDoc) -> Vec<String> {
         .collect()
 }
 
-fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool) -> String {
+fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: bool) -> String {
     let base = &doc.scenarios[0];
     let mut out = format!(
         "paired comparison under common random numbers: seed {}, {} replications per scenario\n\
@@ -141,16 +211,42 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool) -> String {
             out.push_str(&line);
         }
     }
-    if doc.scenarios.len() > 2 {
+    if let Some(e) = &doc.economics {
+        out.push_str(&format!(
+            "\neconomics against the base ({cur}; NPV over {} years at {} a year, annuity factor \
+             {}; benefit = failure cost avoided, cost = extra capital and operating, both \
+             {cur}/yr):\n",
+            num(e.appraisal_years),
+            num(e.discount_rate),
+            num(e.annuity_factor),
+            cur = e.currency,
+        ));
+        out.push_str(&table::render(&ECONOMICS_HEADER, &doc.economics_rows(num)));
+        for w in &e.warnings {
+            out.push_str(&format!("warning: {w}\n"));
+        }
+    }
+    // With two scenarios a ranking on a primary KPI repeats the difference
+    // table; rankings asked for with --rank are always shown.
+    if doc.scenarios.len() > 2 || ranked {
         for r in &doc.rankings {
-            let dir = match r.direction {
-                Direction::Maximize => "largest first",
-                Direction::Minimize => "smallest first",
-            };
-            out.push_str(&format!("\nranking on {} ({dir}):\n", r.kpi));
+            out.push_str(&format!("\nranking on {} ({}):\n", r.kpi, r.direction.order_words()));
             let rows = doc.ranking_rows(r, num);
             out.push_str(&table::render(&RANKING_HEADER, &rows));
         }
+    }
+    if let Some(v) = &doc.pareto {
+        out.push_str(&format!(
+            "\nPareto view: x = {} ({}), y = {} ({}); means with 95% CIs, domination judged on \
+             the means, \"clearly\" when both paired 95% CIs exclude zero:\n",
+            v.x.measure,
+            v.x.direction.better_words(),
+            v.y.measure,
+            v.y.direction.better_words(),
+        ));
+        let header = doc.pareto_header();
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        out.push_str(&table::render(&header, &doc.pareto_rows(num)));
     }
     out
 }

@@ -1,17 +1,23 @@
 //! Policy comparison under common random numbers: paired differences
-//! against a base scenario, and a ranking with the set of scenarios that
-//! cannot be told apart from the best.
+//! against a base scenario, rankings with the set of scenarios that
+//! cannot be told apart from the best, the economics of each policy
+//! ([`crate::economics`]) and a two-measure Pareto view
+//! ([`crate::pareto`]).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::direction::Direction;
+use crate::direction::{DirectionError, Overrides};
 use crate::document::{
     CompareDoc, PolicyDifferences, Provenance, ScenarioRef, ScenarioSaturation, WithUnit,
     kpi_units, summarize,
 };
 use crate::error::RunError;
 use crate::execute::Executor;
+use crate::measure::Measure;
+use crate::pareto::{ParetoView, pareto};
 use crate::records::PointRecords;
 use crate::select;
 use crate::sequential::{Target, TargetReport};
@@ -48,15 +54,53 @@ pub fn differences(
         .collect()
 }
 
-/// What a comparison ranks, beyond the records.
+/// What a comparison ranks and charts, beyond the records, with the
+/// direction of each measure decided ([`CompareRequest::resolve`]).
 #[derive(Debug, Clone, Default)]
-pub struct CompareRequest<'a> {
-    /// Primary KPI patterns: one ranking per matching KPI.
-    pub primary: &'a [String],
-    /// Patterns of KPIs ranked smallest-first (the others rank largest-first).
-    pub minimize: &'a [String],
+pub struct CompareRequest {
+    /// The rankings, in order: the primary KPIs', then those asked for.
+    pub rankings: Vec<(Measure, Direction)>,
+    /// The two measures of the Pareto view, if asked for.
+    pub pareto: Option<[(Measure, Direction); 2]>,
     /// Sequential-stopping outcome, if a target was given.
     pub target: Option<TargetReport>,
+}
+
+impl CompareRequest {
+    /// Decides what to rank and chart among the KPIs `kpis`: one ranking
+    /// per KPI matching a `primary` pattern, then one per measure of `rank`
+    /// (one per distinct measure), and the `pareto` view; each measure in
+    /// the direction the schema gives, unless `overrides` say otherwise
+    /// ([`crate::direction`]).
+    ///
+    /// # Errors
+    /// [`DirectionError`] for a measure whose direction cannot be decided.
+    pub fn resolve(
+        kpis: &[String],
+        primary: &[String],
+        rank: &[Measure],
+        pareto: Option<&[Measure; 2]>,
+        overrides: Overrides<'_>,
+    ) -> Result<Self, DirectionError> {
+        let mut rankings: Vec<(Measure, Direction)> = Vec::new();
+        let primary = select::select(kpis, primary).into_iter().map(|k| Measure::Kpi(k.into()));
+        for (m, option) in
+            primary.map(|m| (m, "--primary")).chain(rank.iter().map(|m| (m.clone(), "--rank")))
+        {
+            if !rankings.iter().any(|(r, _)| *r == m) {
+                let d = overrides.direction(&m, option)?;
+                rankings.push((m, d));
+            }
+        }
+        let pareto = match pareto {
+            Some([x, y]) => Some([
+                (x.clone(), overrides.direction(x, "--pareto")?),
+                (y.clone(), overrides.direction(y, "--pareto")?),
+            ]),
+            None => None,
+        };
+        Ok(Self { rankings, pareto, target: None })
+    }
 }
 
 /// Runs a comparison: `replications` of every study (more with a
@@ -74,7 +118,7 @@ pub fn run_compare(
     seed: Option<u64>,
     replications: u64,
     target: Option<&Target>,
-    request: CompareRequest<'_>,
+    request: CompareRequest,
     tick: &(dyn Fn() + Sync),
 ) -> Result<CompareDoc, RunError> {
     run_compare_with_records(studies, seed, replications, target, request, tick).map(|(d, _)| d)
@@ -91,7 +135,7 @@ pub fn run_compare_with_records(
     seed: Option<u64>,
     replications: u64,
     target: Option<&Target>,
-    request: CompareRequest<'_>,
+    request: CompareRequest,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(CompareDoc, Vec<PointRecords>), RunError> {
     let seed = seed.unwrap_or_else(|| studies.first().map_or(0, |s| s.seed));
@@ -111,22 +155,15 @@ pub fn compare_doc(
     studies: &[Study],
     seed: u64,
     records: &[PointRecords],
-    request: CompareRequest<'_>,
+    request: CompareRequest,
 ) -> CompareDoc {
     let kpis = common_kpis(records);
     let base_units = studies.first().map(|s| kpi_units(&s.plan, &kpis));
     let base_units = base_units.unwrap_or_default();
-    let rankings = select::select(&kpis, request.primary)
-        .into_iter()
-        .map(|k| {
-            let dir = if request.minimize.iter().any(|p| select::matches(p, k)) {
-                Direction::Minimize
-            } else {
-                Direction::Maximize
-            };
-            rank(records, k, dir)
-        })
-        .collect();
+    let rankings = request.rankings.iter().map(|(m, d)| rank_measure(records, m, *d)).collect();
+    let pareto_view: Option<ParetoView> =
+        request.pareto.as_ref().map(|[x, y]| pareto(records, (&x.0, x.1), (&y.0, y.1)));
+    let economics = crate::economics::of_studies(studies, records);
     CompareDoc {
         seed,
         replications: records.first().map_or(0, |r| r.rows.len() as u64),
@@ -158,6 +195,8 @@ pub fn compare_doc(
             })
             .collect(),
         rankings,
+        economics,
+        pareto: pareto_view,
         saturation: records
             .iter()
             .enumerate()
@@ -172,20 +211,10 @@ pub fn compare_doc(
     }
 }
 
-/// Which way is better for a KPI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// Larger is better (cargo delivered).
-    Maximize,
-    /// Smaller is better (waiting time, cargo lost).
-    Minimize,
-}
-
-/// Scenarios ordered by one KPI.
+/// Scenarios ordered by one measure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ranking {
-    /// The KPI ranked on.
+    /// The measure ranked on: a KPI, or `P(KPI OP NUMBER)`.
     pub kpi: String,
     /// Which way is better.
     pub direction: Direction,
@@ -228,7 +257,13 @@ impl RankEntry {
 /// indistinguishable from the best (multiple comparison with the best,
 /// Bonferroni-adjusted paired-t intervals under common random numbers).
 pub fn rank(records: &[PointRecords], kpi: &str, direction: Direction) -> Ranking {
-    let columns: Vec<Vec<f64>> = records.iter().map(|r| r.column_named(kpi)).collect();
+    rank_measure(records, &Measure::Kpi(kpi.to_string()), direction)
+}
+
+/// [`rank`] on any measure: a KPI, or the probability of a condition on
+/// one (whose mean is the share of replications meeting it).
+pub fn rank_measure(records: &[PointRecords], measure: &Measure, direction: Direction) -> Ranking {
+    let columns: Vec<Vec<f64>> = records.iter().map(|r| measure.column(r)).collect();
     let finite: Vec<Vec<f64>> =
         columns.iter().map(|c| c.iter().copied().filter(|v| v.is_finite()).collect()).collect();
     let means: Vec<f64> = finite.iter().map(|c| mean_var(c).0).collect();
@@ -276,7 +311,7 @@ pub fn rank(records: &[PointRecords], kpi: &str, direction: Direction) -> Rankin
             }
         })
         .collect();
-    Ranking { kpi: kpi.to_string(), direction, order: entries }
+    Ranking { kpi: measure.to_string(), direction, order: entries }
 }
 
 #[cfg(test)]

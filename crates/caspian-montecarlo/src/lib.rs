@@ -20,7 +20,10 @@
 //! - [`stats`]: Student-t intervals, quantiles, paired differences;
 //!   [`measure`]: a KPI or `P(KPI OP NUMBER)`, per replication.
 //! - [`sequential`]: add replications until a target precision is reached.
-//! - [`compare`]: paired comparison and multiple comparison with the best.
+//! - [`compare`]: paired comparison and multiple comparison with the best;
+//!   [`direction`]: which way is better for a ranked measure;
+//!   [`economics`]: NPV and benefit-cost ratio against the base;
+//!   [`pareto`]: the two-measure Pareto view.
 //! - [`document`]: the JSON result files; [`atomic`]: how they are written;
 //!   [`input`]: how input files are read (regular files, size caps).
 //! - [`mser`]: MSER-5 warm-up suggestion; [`warmup`]: the warm-up pilot.
@@ -48,7 +51,9 @@ pub mod atomic;
 pub mod checkpoint;
 pub mod compare;
 pub mod design;
+pub mod direction;
 pub mod document;
+pub mod economics;
 pub mod error;
 pub mod execute;
 pub mod input;
@@ -57,6 +62,7 @@ pub mod json;
 pub mod measure;
 pub mod merge;
 pub mod mser;
+pub mod pareto;
 pub mod pool;
 pub mod rare;
 pub mod records;

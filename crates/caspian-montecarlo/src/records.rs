@@ -37,16 +37,22 @@ impl PointRecords {
     /// tests).
     #[cfg(test)]
     pub(crate) fn single_kpi(values: &[f64]) -> Self {
+        Self::from_columns(&["x".to_string()], &[values.to_vec()])
+    }
+
+    /// Records of the KPIs `names` (sorted), `columns[k]` holding the
+    /// values of `names[k]`, one row per replication (for tests).
+    #[cfg(test)]
+    pub(crate) fn from_columns(names: &[String], columns: &[Vec<f64>]) -> Self {
+        let n = columns.first().map_or(0, Vec::len);
         Self {
-            kpi_names: vec!["x".into()],
-            rows: values
-                .iter()
-                .enumerate()
-                .map(|(i, &v)| Row {
+            kpi_names: names.to_vec(),
+            rows: (0..n)
+                .map(|i| Row {
                     replication: i as u64,
                     events: 0,
                     truncated: false,
-                    values: vec![v],
+                    values: columns.iter().map(|c| c[i]).collect(),
                     saturated: Vec::new(),
                 })
                 .collect(),

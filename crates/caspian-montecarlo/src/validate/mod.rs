@@ -364,7 +364,9 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
         check_units(&format!("differences[{i}].kpis"), &diff.kpis)?;
     }
     for (i, r) in d.rankings.iter().enumerate() {
-        if !d.summaries.iter().any(|t| t.contains_key(&r.kpi)) {
+        let measure = crate::measure::Measure::parse(&r.kpi);
+        let kpi = measure.as_ref().map_or(r.kpi.as_str(), |m| m.kpi());
+        if !d.summaries.iter().any(|t| t.contains_key(kpi)) {
             return Err(field(
                 format!("rankings[{i}].kpi"),
                 format!("\"{}\" is not a KPI of this comparison", cap(&r.kpi)),
@@ -382,6 +384,20 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
     }
     for (i, s) in d.saturation.iter().enumerate() {
         scenario_index(format!("saturation[{i}].scenario"), s.scenario, n, 0)?;
+    }
+    if let Some(e) = &d.economics {
+        for (i, p) in e.policies.iter().enumerate() {
+            scenario_index(format!("economics.policies[{i}].scenario"), p.scenario, n, 1)?;
+        }
+    }
+    if let Some(v) = &d.pareto {
+        for (i, p) in v.points.iter().enumerate() {
+            scenario_index(format!("pareto.points[{i}].scenario"), p.scenario, n, 0)?;
+            for (j, by) in p.dominated_by.iter().enumerate() {
+                let at = format!("pareto.points[{i}].dominated_by[{j}].by");
+                scenario_index(at, by.by, n, 0)?;
+            }
+        }
     }
     Ok(())
 }

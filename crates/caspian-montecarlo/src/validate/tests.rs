@@ -64,8 +64,15 @@ mod damaged {
                     .unwrap();
             let winter = Study::single(BASELINE_TOML, "winter", Some(3)).unwrap();
             let primary = ["delivered_total.*".to_string()];
-            let request =
-                crate::compare::CompareRequest { primary: &primary, ..Default::default() };
+            let names: Vec<String> = study.plan.kpi_layout().names().to_vec();
+            let request = crate::compare::CompareRequest::resolve(
+                &names,
+                &primary,
+                &[],
+                None,
+                Default::default(),
+            )
+            .unwrap();
             let cmp = crate::compare::run_compare(
                 &[study.clone(), winter.clone(), winter],
                 None,

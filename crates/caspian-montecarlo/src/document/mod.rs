@@ -17,7 +17,6 @@ use caspian_shipping::resolve::ParentFile;
 use caspian_shipping::{CompiledScenario, WaitingLine};
 use serde::{Deserialize, Serialize};
 
-use crate::compare::Ranking;
 use crate::design::{Axis, DesignKind};
 use crate::records::PointRecords;
 use crate::sequential::TargetReport;
@@ -26,6 +25,12 @@ use crate::stats::{PairedDifference, Summary};
 use crate::study::Study;
 use crate::validate::DocumentError;
 use crate::warmup::WarmupDoc;
+
+mod compare;
+pub use compare::{
+    CompareDoc, ECONOMICS_HEADER, PolicyDifferences, RANKING_HEADER, ScenarioRef,
+    ScenarioSaturation,
+};
 
 /// Name of the tool in provenance blocks.
 pub const TOOL: &str = "caspian-sim";
@@ -179,16 +184,6 @@ impl fmt::Display for Saturation {
     }
 }
 
-/// A saturated waiting line of one scenario of a comparison.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScenarioSaturation {
-    /// Index of the scenario in `scenarios`.
-    pub scenario: usize,
-    /// The line and how often.
-    #[serde(flatten)]
-    pub saturation: Saturation,
-}
-
 /// The result of `caspian run`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunDoc {
@@ -289,90 +284,6 @@ pub struct SweepDoc {
     pub target: Option<TargetReport>,
     /// How it was produced.
     pub provenance: Provenance,
-}
-
-/// A scenario in a comparison.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScenarioRef {
-    /// Scenario name.
-    pub name: String,
-    /// Where it came from.
-    pub source: String,
-    /// SHA-256 of its text (the resolved text when it extends a file or
-    /// has overrides).
-    pub sha256: String,
-    /// The files it extends, the direct parent first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub extends: Vec<ParentFile>,
-    /// Its overrides (`--set`, then those of its `--variant`), as `KEY=VALUE`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub overrides: Vec<String>,
-}
-
-/// Paired differences of one policy against the base.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PolicyDifferences {
-    /// Index of the policy in `scenarios`.
-    pub scenario: usize,
-    /// Per KPI: policy minus base, in the KPI's unit.
-    pub kpis: DifferenceTable,
-}
-
-/// The result of `caspian compare`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CompareDoc {
-    /// Master seed shared by all scenarios (common random numbers).
-    pub seed: u64,
-    /// Replications per scenario (the same indices for all).
-    pub replications: u64,
-    /// The scenarios; the first is the base.
-    pub scenarios: Vec<ScenarioRef>,
-    /// Summary per KPI, one table per scenario.
-    pub summaries: Vec<KpiTable>,
-    /// Differences of every other scenario against the first.
-    pub differences: Vec<PolicyDifferences>,
-    /// Rankings on the primary KPIs.
-    pub rankings: Vec<Ranking>,
-    /// Waiting lines that grew without bound, by scenario.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub saturation: Vec<ScenarioSaturation>,
-    /// Sequential-stopping outcome, when a target was given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<TargetReport>,
-    /// How it was produced.
-    pub provenance: Provenance,
-}
-
-/// The header of a ranking table; [`CompareDoc::ranking_rows`] gives its
-/// rows.
-pub const RANKING_HEADER: [&str; 4] = ["rank", "scenario", "mean", "verdict (95%, Bonferroni)"];
-
-impl CompareDoc {
-    /// The saturation warnings, each led by its scenario's name.
-    pub fn saturation_notes(&self) -> Vec<String> {
-        self.saturation
-            .iter()
-            .map(|s| format!("{}: {}", self.scenarios[s.scenario].name, s.saturation))
-            .collect()
-    }
-
-    /// The rows of the table of `ranking` (under [`RANKING_HEADER`]), best
-    /// first, with means written by `num`.
-    pub fn ranking_rows(&self, ranking: &Ranking, num: impl Fn(f64) -> String) -> Vec<Vec<String>> {
-        ranking
-            .order
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                vec![
-                    (i + 1).to_string(),
-                    self.scenarios[e.scenario].name.clone(),
-                    num(e.mean),
-                    e.verdict().to_string(),
-                ]
-            })
-            .collect()
-    }
 }
 
 /// Which command a partial result belongs to.

@@ -1,0 +1,181 @@
+//! The result of `caspian compare`: the scenarios, their summaries, each
+//! policy's paired differences from the base, the rankings, the economics
+//! and the Pareto view.
+
+use serde::{Deserialize, Serialize};
+
+use super::{DifferenceTable, KpiTable, Provenance, Saturation};
+use crate::compare::Ranking;
+use crate::economics::{BenefitCost, Economics, Estimate};
+use crate::pareto::ParetoView;
+use crate::sequential::TargetReport;
+use caspian_shipping::resolve::ParentFile;
+
+/// A saturated waiting line of one scenario of a comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioSaturation {
+    /// Index of the scenario in `scenarios`.
+    pub scenario: usize,
+    /// The line and how often.
+    #[serde(flatten)]
+    pub saturation: Saturation,
+}
+
+/// A scenario in a comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioRef {
+    /// Scenario name.
+    pub name: String,
+    /// Where it came from.
+    pub source: String,
+    /// SHA-256 of its text (the resolved text when it extends a file or
+    /// has overrides).
+    pub sha256: String,
+    /// The files it extends, the direct parent first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extends: Vec<ParentFile>,
+    /// Its overrides (`--set`, then those of its `--variant`), as `KEY=VALUE`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
+}
+
+/// Paired differences of one policy against the base.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyDifferences {
+    /// Index of the policy in `scenarios`.
+    pub scenario: usize,
+    /// Per KPI: policy minus base, in the KPI's unit.
+    pub kpis: DifferenceTable,
+}
+
+/// The result of `caspian compare`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompareDoc {
+    /// Master seed shared by all scenarios (common random numbers).
+    pub seed: u64,
+    /// Replications per scenario (the same indices for all).
+    pub replications: u64,
+    /// The scenarios; the first is the base.
+    pub scenarios: Vec<ScenarioRef>,
+    /// Summary per KPI, one table per scenario.
+    pub summaries: Vec<KpiTable>,
+    /// Differences of every other scenario against the first.
+    pub differences: Vec<PolicyDifferences>,
+    /// Rankings on the primary KPIs, then on the measures of `--rank`.
+    pub rankings: Vec<Ranking>,
+    /// Net present value and benefit-cost ratio of each policy against the
+    /// base (absent when a scenario has no cost KPIs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub economics: Option<Economics>,
+    /// The two-measure Pareto view (`--pareto X,Y`), when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pareto: Option<ParetoView>,
+    /// Waiting lines that grew without bound, by scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub saturation: Vec<ScenarioSaturation>,
+    /// Sequential-stopping outcome, when a target was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<TargetReport>,
+    /// How it was produced.
+    pub provenance: Provenance,
+}
+
+/// The header of the economics table; [`CompareDoc::economics_rows`]
+/// gives its rows.
+pub const ECONOMICS_HEADER: [&str; 7] = [
+    "policy",
+    "NPV",
+    "NPV 95% CI",
+    "benefit/yr",
+    "cost/yr",
+    "benefit-cost ratio",
+    "ratio 95% CI (delta method)",
+];
+
+/// The header of a ranking table; [`CompareDoc::ranking_rows`] gives its
+/// rows.
+pub const RANKING_HEADER: [&str; 4] = ["rank", "scenario", "mean", "verdict (95%, Bonferroni)"];
+
+impl CompareDoc {
+    /// The saturation warnings, each led by its scenario's name.
+    pub fn saturation_notes(&self) -> Vec<String> {
+        self.saturation
+            .iter()
+            .map(|s| format!("{}: {}", self.scenarios[s.scenario].name, s.saturation))
+            .collect()
+    }
+
+    /// The rows of the economics table (under [`ECONOMICS_HEADER`]), one
+    /// per policy, amounts written by `num` in the document's currency.
+    pub fn economics_rows(&self, num: impl Fn(f64) -> String) -> Vec<Vec<String>> {
+        let Some(e) = &self.economics else { return Vec::new() };
+        let ci = |x: &Estimate| format!("{} to {}", num(x.ci95_low), num(x.ci95_high));
+        e.policies
+            .iter()
+            .map(|p| {
+                let (bcr, bcr_ci) = match &p.bcr {
+                    BenefitCost::Defined { ratio } => (num(ratio.mean), ci(ratio)),
+                    BenefitCost::Undefined { reason } => ("undefined".into(), reason.clone()),
+                };
+                vec![
+                    self.scenarios[p.scenario].name.clone(),
+                    num(p.npv.mean),
+                    ci(&p.npv),
+                    num(p.benefit_per_year.mean),
+                    num(p.cost_per_year.mean),
+                    bcr,
+                    bcr_ci,
+                ]
+            })
+            .collect()
+    }
+
+    /// The header of the Pareto table: the scenario, each measure with its
+    /// 95% interval, and the standing (empty without a Pareto view).
+    pub fn pareto_header(&self) -> Vec<String> {
+        let Some(v) = &self.pareto else { return Vec::new() };
+        vec![
+            "scenario".into(),
+            format!("{} (95% CI)", v.x.measure),
+            format!("{} (95% CI)", v.y.measure),
+            "standing".into(),
+        ]
+    }
+
+    /// The rows of the Pareto table (under [`CompareDoc::pareto_header`]),
+    /// one per scenario in scenario order, values written by `num`.
+    pub fn pareto_rows(&self, num: impl Fn(f64) -> String) -> Vec<Vec<String>> {
+        let Some(v) = &self.pareto else { return Vec::new() };
+        let cell =
+            |x: &Estimate| format!("{} ({} to {})", num(x.mean), num(x.ci95_low), num(x.ci95_high));
+        v.points
+            .iter()
+            .map(|p| {
+                vec![
+                    self.scenarios[p.scenario].name.clone(),
+                    cell(&p.x),
+                    cell(&p.y),
+                    p.verdict(|i| self.scenarios[i].name.clone()),
+                ]
+            })
+            .collect()
+    }
+
+    /// The rows of the table of `ranking` (under [`RANKING_HEADER`]), best
+    /// first, with means written by `num`.
+    pub fn ranking_rows(&self, ranking: &Ranking, num: impl Fn(f64) -> String) -> Vec<Vec<String>> {
+        ranking
+            .order
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                vec![
+                    (i + 1).to_string(),
+                    self.scenarios[e.scenario].name.clone(),
+                    num(e.mean),
+                    e.verdict().to_string(),
+                ]
+            })
+            .collect()
+    }
+}

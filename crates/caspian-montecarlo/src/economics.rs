@@ -1,0 +1,357 @@
+//! The economics of each policy against the base of a comparison: net
+//! present value and benefit-cost ratio, paired replication by replication
+//! (common random numbers), with 95% intervals.
+//!
+//! From the cost KPIs of replication `j` (per year of the measurement
+//! window), with `A` the annuity factor `(1 - (1 + r)^-T) / r` of the
+//! base's discount rate `r` and appraisal period `T` (see
+//! /work/shared/guides/resilience-and-decisions.md, section 3):
+//!
+//! - `NPV_j = A * (total_base_j - total_policy_j)`: the present value of
+//!   what the policy saves in total cost (capital, operating, delay and lost
+//!   cargo) over `T` years; its interval is the paired Student-t interval of
+//!   the mean.
+//! - `dFail_j = (delay + lost)_base_j - (delay + lost)_policy_j`: the
+//!   benefit, the failure cost avoided per year;
+//!   `dInvest_j = (capital + operating)_policy_j - (capital + operating)_base_j`:
+//!   the cost, the extra spending per year.
+//! - `BCR = mean(dFail) / mean(dInvest)` (the annuity factor cancels). Its
+//!   interval is by the delta method on the paired values:
+//!   `Var(BCR) ~ (s_F^2 - 2 BCR s_FI + BCR^2 s_I^2) / (n mean(dInvest)^2)`,
+//!   with `s_F^2`, `s_I^2` and `s_FI` the sample variances and covariance of
+//!   `dFail` and `dInvest`, and a Student-t quantile with `n - 1` degrees of
+//!   freedom. The bounds of the two means' intervals are never divided.
+//!   When `mean(dInvest) <= 0` the policy costs no more than the base and
+//!   the ratio is undefined: it is reported in words.
+
+use serde::{Deserialize, Serialize};
+
+use crate::records::PointRecords;
+use crate::stats::{CONFIDENCE, PairedDifference, mean_var, t_quantile};
+
+/// Annualised capital cost KPI.
+pub const CAPITAL: &str = "cost.capital_per_year";
+/// Operating cost KPI.
+pub const OPERATING: &str = "cost.operating_per_year";
+/// Cost of delay KPI.
+pub const DELAY: &str = "cost.delay_per_year";
+/// Cost of lost, diverted and shut-in cargo KPI.
+pub const LOST_CARGO: &str = "cost.lost_cargo_per_year";
+/// Total cost KPI (the sum of the four).
+pub const TOTAL: &str = "cost.total_per_year";
+
+/// The cost KPIs the economics need, in the order read.
+pub const COST_KPIS: [&str; 5] = [CAPITAL, OPERATING, DELAY, LOST_CARGO, TOTAL];
+
+/// How a scenario's money is valued: its `[costs]` currency, discount
+/// rate and appraisal period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Basis {
+    /// The currency of every cost KPI.
+    pub currency: String,
+    /// Real discount rate per year.
+    pub discount_rate: f64,
+    /// Years over which the NPV is taken.
+    pub appraisal_years: f64,
+}
+
+/// A mean with its 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    /// The mean.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
+    pub mean: f64,
+    /// Lower end of its 95% interval.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
+    pub ci95_low: f64,
+    /// Upper end.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
+    pub ci95_high: f64,
+    /// Replications used.
+    pub n: u64,
+}
+
+impl Estimate {
+    /// The mean and paired interval of `d`, times `scale` (positive).
+    fn scaled(d: &PairedDifference, scale: f64) -> Self {
+        Self {
+            mean: d.mean_diff * scale,
+            ci95_low: d.ci95_low * scale,
+            ci95_high: d.ci95_high * scale,
+            n: d.n,
+        }
+    }
+
+    /// Whether the interval excludes zero.
+    pub fn is_significant(&self) -> bool {
+        self.ci95_low > 0.0 || self.ci95_high < 0.0
+    }
+}
+
+/// The benefit-cost ratio of a policy, or why it has none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum BenefitCost {
+    /// The ratio with its delta-method 95% interval.
+    Defined {
+        /// `mean(dFail) / mean(dInvest)`.
+        #[serde(flatten)]
+        ratio: Estimate,
+    },
+    /// No ratio: the reason in words.
+    Undefined {
+        /// Why (the policy costs no more than the base, or no replication
+        /// has every cost KPI).
+        reason: String,
+    },
+}
+
+/// One policy's economics against the base.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyEconomics {
+    /// Index of the policy in `scenarios`.
+    pub scenario: usize,
+    /// Net present value of the policy against the base, in the currency.
+    pub npv: Estimate,
+    /// Failure cost avoided per year, `dFail` (currency per year).
+    pub benefit_per_year: Estimate,
+    /// Extra capital and operating cost per year, `dInvest` (currency per
+    /// year).
+    pub cost_per_year: Estimate,
+    /// Benefit-cost ratio.
+    pub bcr: BenefitCost,
+}
+
+/// The economics of every policy of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Economics {
+    /// Currency of every amount (the base's).
+    pub currency: String,
+    /// Discount rate of the base, per year.
+    pub discount_rate: f64,
+    /// Appraisal period of the base, years.
+    pub appraisal_years: f64,
+    /// The annuity factor `A` that turns a yearly amount into a present
+    /// value.
+    pub annuity_factor: f64,
+    /// Warnings, e.g. policies whose cost basis differs from the base's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// One entry per policy, in scenario order.
+    pub policies: Vec<PolicyEconomics>,
+}
+
+/// The economics of the policies of a comparison of `studies`, from
+/// their `records`, valued on the base's cost basis.
+pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> Option<Economics> {
+    // TEMPORARY until the cost model (branch wt1) is merged: replaced by
+    // `s.plan.cost_basis()` and `caspian_shipping::costs::annuity_factor`.
+    let _ = (studies, records);
+    None
+}
+
+/// Per-replication columns of the cost KPIs of one scenario.
+struct Costs {
+    invest: Vec<f64>,
+    fail: Vec<f64>,
+    total: Vec<f64>,
+}
+
+impl Costs {
+    fn of(r: &PointRecords) -> Self {
+        let col = |k: &str| r.column_named(k);
+        let (cap, op, delay, lost) = (col(CAPITAL), col(OPERATING), col(DELAY), col(LOST_CARGO));
+        Self {
+            invest: cap.iter().zip(&op).map(|(a, b)| a + b).collect(),
+            fail: delay.iter().zip(&lost).map(|(a, b)| a + b).collect(),
+            total: col(TOTAL),
+        }
+    }
+}
+
+/// Whether every scenario's records hold every cost KPI.
+pub fn has_costs(records: &[PointRecords]) -> bool {
+    records.iter().all(|r| COST_KPIS.iter().all(|k| r.kpi_index(k).is_some()))
+}
+
+/// The economics of each policy (`records[1..]`) against the base
+/// (`records[0]`), valued on `bases[0]`; a warning names each policy whose
+/// basis differs. `annuity_factor` is `A` for the base's basis. `None`
+/// without a base and a policy, or when some scenario lacks a cost KPI.
+pub fn economics(
+    records: &[PointRecords],
+    names: &[String],
+    bases: &[Basis],
+    annuity_factor: f64,
+) -> Option<Economics> {
+    if records.len() < 2 || !has_costs(records) {
+        return None;
+    }
+    let base_basis = bases.first()?;
+    let warnings = bases
+        .iter()
+        .zip(names)
+        .skip(1)
+        .filter(|(b, _)| *b != base_basis)
+        .map(|(b, name)| {
+            format!(
+                "\"{name}\" values money in {} at {} a year over {} years; every NPV and \
+                 ratio here uses the base's basis: {} at {} a year over {} years",
+                b.currency,
+                b.discount_rate,
+                b.appraisal_years,
+                base_basis.currency,
+                base_basis.discount_rate,
+                base_basis.appraisal_years
+            )
+        })
+        .collect();
+    let base = Costs::of(&records[0]);
+    let policies = (1..records.len())
+        .map(|p| policy_economics(&base, &Costs::of(&records[p]), p, annuity_factor))
+        .collect();
+    Some(Economics {
+        currency: base_basis.currency.clone(),
+        discount_rate: base_basis.discount_rate,
+        appraisal_years: base_basis.appraisal_years,
+        annuity_factor,
+        warnings,
+        policies,
+    })
+}
+
+fn policy_economics(base: &Costs, policy: &Costs, scenario: usize, a: f64) -> PolicyEconomics {
+    // Each difference is "base minus policy" or "policy minus base" as its
+    // sign convention says; `PairedDifference::of(x, y)` is `y - x`.
+    let npv = Estimate::scaled(&PairedDifference::of(&policy.total, &base.total), a);
+    let benefit = PairedDifference::of(&policy.fail, &base.fail);
+    let cost = PairedDifference::of(&base.invest, &policy.invest);
+    let (d_fail, d_invest): (Vec<f64>, Vec<f64>) = base
+        .fail
+        .iter()
+        .zip(&policy.fail)
+        .zip(base.invest.iter().zip(&policy.invest))
+        .map(|((bf, pf), (bi, pi))| (bf - pf, pi - bi))
+        .filter(|(f, i)| f.is_finite() && i.is_finite())
+        .unzip();
+    PolicyEconomics {
+        scenario,
+        npv,
+        benefit_per_year: Estimate::scaled(&benefit, 1.0),
+        cost_per_year: Estimate::scaled(&cost, 1.0),
+        bcr: ratio_of_means(&d_fail, &d_invest),
+    }
+}
+
+/// `mean(num) / mean(den)` over paired values, with its delta-method 95%
+/// interval; undefined (in words) when `mean(den) <= 0` or fewer than two
+/// pairs.
+pub fn ratio_of_means(num: &[f64], den: &[f64]) -> BenefitCost {
+    let n = num.len().min(den.len());
+    if n < 2 {
+        return BenefitCost::Undefined {
+            reason: format!("{n} replication(s) with every cost KPI; a ratio needs at least 2"),
+        };
+    }
+    let (num, den) = (&num[..n], &den[..n]);
+    let (mf, vf) = mean_var(num);
+    let (mi, vi) = mean_var(den);
+    if mi.is_nan() || mi <= 0.0 {
+        return BenefitCost::Undefined {
+            reason: "the policy costs no more than the base to build and run (its capital plus \
+                     operating cost is not higher on average), so there is no cost to divide by: \
+                     judge it by its NPV"
+                .to_string(),
+        };
+    }
+    let cov = num.iter().zip(den).map(|(f, i)| (f - mf) * (i - mi)).sum::<f64>() / (n - 1) as f64;
+    let r = mf / mi;
+    let var = ((vf - 2.0 * r * cov + r * r * vi) / (n as f64 * mi * mi)).max(0.0);
+    let hw = t_quantile(0.5 + CONFIDENCE / 2.0, (n - 1) as f64) * var.sqrt();
+    BenefitCost::Defined {
+        ratio: Estimate { mean: r, ci95_low: r - hw, ci95_high: r + hw, n: n as u64 },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(rows: &[[f64; 5]]) -> PointRecords {
+        // Records keep their KPIs sorted by name.
+        let mut kpis: Vec<(String, Vec<f64>)> = (0..5)
+            .map(|k| (COST_KPIS[k].to_string(), rows.iter().map(|r| r[k]).collect()))
+            .collect();
+        kpis.sort_by(|a, b| a.0.cmp(&b.0));
+        let (names, columns): (Vec<String>, Vec<Vec<f64>>) = kpis.into_iter().unzip();
+        PointRecords::from_columns(&names, &columns)
+    }
+
+    fn basis(currency: &str) -> Basis {
+        Basis { currency: currency.into(), discount_rate: 0.08, appraisal_years: 25.0 }
+    }
+
+    #[test]
+    fn npv_and_ratio_match_hand_computed_values() {
+        // capital, operating, delay, lost, total per replication.
+        let base = records(&[
+            [10.0, 20.0, 50.0, 20.0, 100.0],
+            [10.0, 20.0, 60.0, 30.0, 120.0],
+            [10.0, 20.0, 40.0, 10.0, 80.0],
+        ]);
+        let policy = records(&[
+            [20.0, 22.0, 20.0, 8.0, 70.0],
+            [20.0, 24.0, 25.0, 5.0, 74.0],
+            [20.0, 20.0, 20.0, 10.0, 70.0],
+        ]);
+        let names = vec!["base".to_string(), "policy".to_string()];
+        let e = economics(&[base, policy], &names, &[basis("USD"), basis("USD")], 10.0).unwrap();
+        assert_eq!(e.currency, "USD");
+        assert!(e.warnings.is_empty());
+        let p = &e.policies[0];
+        // total_base - total_policy = 30, 46, 10: mean 28.667, times A = 10.
+        assert!((p.npv.mean - 286.666_666_666_666_7).abs() < 1e-9, "{:?}", p.npv);
+        // sd of (30, 46, 10) = 18.036; t(0.975, 2) = 4.302653; hw = 4.302653 * 18.036 / sqrt(3).
+        let hw = 4.302_652_729_749_464 * (325.333_333_333_333_3_f64).sqrt() / 3f64.sqrt() * 10.0;
+        assert!((p.npv.ci95_high - p.npv.mean - hw).abs() < 1e-6, "{:?} {hw}", p.npv);
+        // dFail = 42, 60, 20 (mean 40.667); dInvest = 12, 14, 10 (mean 12).
+        assert!((p.benefit_per_year.mean - 122.0 / 3.0).abs() < 1e-9);
+        assert!((p.cost_per_year.mean - 12.0).abs() < 1e-9);
+        let BenefitCost::Defined { ratio } = &p.bcr else { panic!("{:?}", p.bcr) };
+        let r = 122.0 / 3.0 / 12.0;
+        assert!((ratio.mean - r).abs() < 1e-12);
+        // Delta method by hand: s_F^2 = 401.333, s_I^2 = 4, s_FI = 40.
+        let var = (401.0 + 1.0 / 3.0 - 2.0 * r * 40.0 + r * r * 4.0) / (3.0 * 144.0);
+        let hw = 4.302_652_729_749_464 * var.sqrt();
+        assert!((ratio.ci95_high - r - hw).abs() < 1e-9, "{ratio:?} {hw}");
+        assert!((r - ratio.ci95_low - hw).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_benefit_proportional_to_the_cost_has_an_exact_ratio() {
+        // dFail_j = 3 dInvest_j in every replication: the ratio is 3 with a
+        // zero-width interval, however noisy the two are.
+        let inv: Vec<f64> = (0..20).map(|j| 5.0 + ((j * 7) % 5) as f64).collect();
+        let fail: Vec<f64> = inv.iter().map(|i| 3.0 * i).collect();
+        let BenefitCost::Defined { ratio } = ratio_of_means(&fail, &inv) else { panic!() };
+        assert!((ratio.mean - 3.0).abs() < 1e-12);
+        assert!((ratio.ci95_high - ratio.ci95_low).abs() < 1e-9, "{ratio:?}");
+        // A policy that costs less to build and run has no ratio.
+        let cheaper: Vec<f64> = inv.iter().map(|i| -i).collect();
+        let BenefitCost::Undefined { reason } = ratio_of_means(&fail, &cheaper) else { panic!() };
+        assert!(reason.contains("costs no more"), "{reason}");
+    }
+
+    #[test]
+    fn differing_bases_are_warned_and_missing_costs_give_none() {
+        let r = records(&[[1.0, 1.0, 1.0, 1.0, 4.0], [1.0, 1.0, 1.0, 1.0, 4.0]]);
+        let names = vec!["base".to_string(), "eur".to_string()];
+        let e =
+            economics(&[r.clone(), r.clone()], &names, &[basis("USD"), basis("EUR")], 1.0).unwrap();
+        assert_eq!(e.warnings.len(), 1);
+        assert!(e.warnings[0].contains("\"eur\"") && e.warnings[0].contains("USD"));
+        assert_eq!(e.policies[0].npv.mean, 0.0);
+        let plain = PointRecords::single_kpi(&[1.0, 2.0]);
+        assert!(economics(&[plain.clone(), plain], &names, &[basis("USD")], 1.0).is_none());
+    }
+}
