@@ -26,6 +26,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use caspian_shipping::costs::{CostBasis, annuity_factor};
+
 use crate::records::PointRecords;
 use crate::stats::{CONFIDENCE, PairedDifference, mean_var, t_quantile};
 
@@ -42,18 +44,6 @@ pub const TOTAL: &str = "cost.total_per_year";
 
 /// The cost KPIs the economics need, in the order read.
 pub const COST_KPIS: [&str; 5] = [CAPITAL, OPERATING, DELAY, LOST_CARGO, TOTAL];
-
-/// How a scenario's money is valued: its `[costs]` currency, discount
-/// rate and appraisal period.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Basis {
-    /// The currency of every cost KPI.
-    pub currency: String,
-    /// Real discount rate per year.
-    pub discount_rate: f64,
-    /// Years over which the NPV is taken.
-    pub appraisal_years: f64,
-}
 
 /// A mean with its 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -142,12 +132,13 @@ pub struct Economics {
 }
 
 /// The economics of the policies of a comparison of `studies`, from
-/// their `records`, valued on the base's cost basis.
+/// their `records` (one per study), valued on the base's cost basis
+/// (`[costs]` of the first study) with its annuity factor.
 pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> Option<Economics> {
-    // TEMPORARY until the cost model (branch wt1) is merged: replaced by
-    // `s.plan.cost_basis()` and `caspian_shipping::costs::annuity_factor`.
-    let _ = (studies, records);
-    None
+    let bases: Vec<&CostBasis> = studies.iter().map(|s| s.plan.cost_basis()).collect();
+    let names: Vec<String> = studies.iter().map(|s| s.name.clone()).collect();
+    let a = bases.first().map(|b| annuity_factor(b.discount_rate, b.appraisal_years))?;
+    economics(records, &names, &bases, a)
 }
 
 /// Per-replication columns of the cost KPIs of one scenario.
@@ -176,13 +167,13 @@ pub fn has_costs(records: &[PointRecords]) -> bool {
 
 /// The economics of each policy (`records[1..]`) against the base
 /// (`records[0]`), valued on `bases[0]`; a warning names each policy whose
-/// basis differs. `annuity_factor` is `A` for the base's basis. `None`
+/// basis differs. `annuity` is `A` for the base's basis. `None`
 /// without a base and a policy, or when some scenario lacks a cost KPI.
 pub fn economics(
     records: &[PointRecords],
     names: &[String],
-    bases: &[Basis],
-    annuity_factor: f64,
+    bases: &[&CostBasis],
+    annuity: f64,
 ) -> Option<Economics> {
     if records.len() < 2 || !has_costs(records) {
         return None;
@@ -192,7 +183,7 @@ pub fn economics(
         .iter()
         .zip(names)
         .skip(1)
-        .filter(|(b, _)| *b != base_basis)
+        .filter(|(b, _)| **b != *base_basis)
         .map(|(b, name)| {
             format!(
                 "\"{name}\" values money in {} at {} a year over {} years; every NPV and \
@@ -208,13 +199,13 @@ pub fn economics(
         .collect();
     let base = Costs::of(&records[0]);
     let policies = (1..records.len())
-        .map(|p| policy_economics(&base, &Costs::of(&records[p]), p, annuity_factor))
+        .map(|p| policy_economics(&base, &Costs::of(&records[p]), p, annuity))
         .collect();
     Some(Economics {
         currency: base_basis.currency.clone(),
         discount_rate: base_basis.discount_rate,
         appraisal_years: base_basis.appraisal_years,
-        annuity_factor,
+        annuity_factor: annuity,
         warnings,
         policies,
     })
@@ -287,8 +278,8 @@ mod tests {
         PointRecords::from_columns(&names, &columns)
     }
 
-    fn basis(currency: &str) -> Basis {
-        Basis { currency: currency.into(), discount_rate: 0.08, appraisal_years: 25.0 }
+    fn basis(currency: &str) -> CostBasis {
+        CostBasis { currency: currency.into(), discount_rate: 0.08, appraisal_years: 25.0 }
     }
 
     #[test]
@@ -305,7 +296,7 @@ mod tests {
             [20.0, 20.0, 20.0, 10.0, 70.0],
         ]);
         let names = vec!["base".to_string(), "policy".to_string()];
-        let e = economics(&[base, policy], &names, &[basis("USD"), basis("USD")], 10.0).unwrap();
+        let e = economics(&[base, policy], &names, &[&basis("USD"), &basis("USD")], 10.0).unwrap();
         assert_eq!(e.currency, "USD");
         assert!(e.warnings.is_empty());
         let p = &e.policies[0];
@@ -346,12 +337,12 @@ mod tests {
     fn differing_bases_are_warned_and_missing_costs_give_none() {
         let r = records(&[[1.0, 1.0, 1.0, 1.0, 4.0], [1.0, 1.0, 1.0, 1.0, 4.0]]);
         let names = vec!["base".to_string(), "eur".to_string()];
-        let e =
-            economics(&[r.clone(), r.clone()], &names, &[basis("USD"), basis("EUR")], 1.0).unwrap();
+        let e = economics(&[r.clone(), r.clone()], &names, &[&basis("USD"), &basis("EUR")], 1.0)
+            .unwrap();
         assert_eq!(e.warnings.len(), 1);
         assert!(e.warnings[0].contains("\"eur\"") && e.warnings[0].contains("USD"));
         assert_eq!(e.policies[0].npv.mean, 0.0);
         let plain = PointRecords::single_kpi(&[1.0, 2.0]);
-        assert!(economics(&[plain.clone(), plain], &names, &[basis("USD")], 1.0).is_none());
+        assert!(economics(&[plain.clone(), plain], &names, &[&basis("USD")], 1.0).is_none());
     }
 }
