@@ -15,6 +15,8 @@
 //!   the median, one band per scenario.
 //! - [`forest`]: paired differences of policies from the base, one facet
 //!   per KPI on its own scale.
+//! - [`pareto`]: a comparison's two-measure Pareto view: means with 95%
+//!   error bars on both axes, the front joined, points labelled.
 //! - [`tornado`]: a Latin hypercube sweep's sensitivity: the partial rank
 //!   correlation of each swept key with a KPI.
 //! - [`lots`]: histogram bins on whole cargo lots.
@@ -39,6 +41,7 @@ pub mod forest;
 pub mod html;
 pub mod input;
 pub mod lots;
+pub mod pareto;
 pub mod reference;
 pub mod story;
 pub mod sweep;

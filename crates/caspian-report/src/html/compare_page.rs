@@ -1,10 +1,11 @@
 //! The report of a comparison: the forest chart of paired differences, the
 //! fan chart of each cargo's monthly series (base and policies on the same
-//! axes), the difference tables and the rankings.
+//! axes), the difference tables, the economics (NPV and benefit-cost
+//! ratio), the rankings and the Pareto view (chart and table).
 
 use std::fmt::Write as _;
 
-use caspian_montecarlo::document::{CompareDoc, RANKING_HEADER};
+use caspian_montecarlo::document::{CompareDoc, ECONOMICS_HEADER, RANKING_HEADER};
 
 use super::page::{
     Page, fan_section, headline_cards, patterns, sentences, story_section, target_fact, with_unit,
@@ -14,6 +15,7 @@ use crate::error::ReportError;
 use crate::fan::fans;
 use crate::forest::{forest, forest_svg};
 use crate::input::charted_kpis;
+use crate::pareto::{pareto_chart, pareto_svg};
 use crate::units::fmt_num;
 
 pub(super) fn compare_report(
@@ -110,12 +112,32 @@ pub(super) fn compare_report(
             &rows,
         );
     }
-    if d.scenarios.len() > 2 {
+    economics_section(&mut page, d);
+    if !d.rankings.is_empty() {
         page.h2("rankings", "Rankings (multiple comparison with the best)");
         for r in &d.rankings {
-            let _ = writeln!(page.body, "<h3>{}</h3>", esc(&r.kpi));
+            let _ = writeln!(
+                page.body,
+                "<h3>{} ({})</h3>",
+                esc(&r.kpi),
+                esc(r.direction.order_words())
+            );
             page.table(&RANKING_HEADER, &d.ranking_rows(r, fmt_num), &[]);
         }
+    }
+    if let Some(v) = &d.pareto {
+        page.h2("pareto", "Pareto view");
+        let c = pareto_chart(d, v)?;
+        let svg = pareto_svg(&c)?;
+        page.chart(&svg, &format!("x: {}; y: {}.", c.x_label, c.y_label));
+        page.note(
+            "A scenario is dominated when another is at least as good on both measures' means \
+             and better on one; the domination is clear at 95% when both paired 95% intervals of the differences \
+             (common random numbers) exclude zero in the dominating scenario's favour.",
+        );
+        let header = d.pareto_header();
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        page.table(&header, &d.pareto_rows(fmt_num), &[]);
     }
     let hashes: Vec<(&str, String)> = d
         .scenarios
@@ -126,4 +148,29 @@ pub(super) fn compare_report(
     extra.extend(hashes);
     page.provenance(&d.provenance, &extra);
     Ok(page.finish(&title))
+}
+
+/// The NPV and benefit-cost ratio of each policy against the base, with
+/// the basis they are valued on and how they are computed.
+fn economics_section(page: &mut Page, d: &CompareDoc) {
+    let Some(e) = &d.economics else { return };
+    page.h2("economics", "Net present value and benefit-cost ratio against the base");
+    page.facts(&[
+        ("currency", e.currency.clone()),
+        ("discount rate", format!("{} a year (the base's)", fmt_num(e.discount_rate))),
+        ("appraisal period", format!("{} years (the base's)", fmt_num(e.appraisal_years))),
+        ("annuity factor A", fmt_num(e.annuity_factor)),
+    ]);
+    page.warnings(&e.warnings);
+    page.note(&format!(
+        "Per replication j, paired under common random numbers: NPV_j = A × (total cost of the \
+         base − total cost of the policy), in {cur}; benefit_j = failure cost avoided (delay + \
+         lost cargo, base − policy), cost_j = extra capital + operating (policy − base), both \
+         {cur}/yr. Benefit-cost ratio = mean(benefit) / mean(cost), its 95% interval by the delta \
+         method on the paired values; undefined when the policy costs no more than the base.",
+        cur = e.currency
+    ));
+    let rows = d.economics_rows(fmt_num);
+    let sig: Vec<bool> = e.policies.iter().map(|p| p.npv.is_significant()).collect();
+    page.table(&ECONOMICS_HEADER, &rows, &sig);
 }
