@@ -1,6 +1,6 @@
 //! `caspian compare`: paired differences and rankings.
 
-use crate::common::{ok, read, scenario, scratch};
+use crate::common::{fails, ok, read, scenario, scratch};
 
 #[test]
 fn compare_reports_paired_differences_and_a_ranking() {
@@ -17,4 +17,118 @@ fn compare_reports_paired_differences_and_a_ranking() {
     assert_eq!(d["unit"], "wagons");
     assert_eq!(doc["summaries"][1]["delivered_total.wagons"]["unit"], "wagons");
     assert_eq!(doc["rankings"][0]["order"][2]["indistinguishable_from_best"], true);
+}
+
+#[test]
+fn compare_values_policies_ranks_costs_smallest_first_and_draws_a_pareto_view() {
+    let dir = scratch("compare_economics");
+    let base = scenario("baseline.toml");
+    let out = ok(
+        &[
+            "compare",
+            &base,
+            "--variant",
+            "berth3:port.alat.berths.rail_ferry=3",
+            "-n",
+            "20",
+            "-q",
+            "--rank",
+            "cost.total_per_year",
+            "--rank",
+            "P(service_level.wagons>=0.95)",
+            "--pareto",
+            "cost.total_per_year,P(service_level.wagons<0.95)",
+            "--json",
+            "e.json",
+            "--report",
+            "rep",
+        ],
+        &dir,
+    );
+    assert!(out.contains("economics against the base (USD;"), "{out}");
+    assert!(out.contains("ranking on cost.total_per_year (smallest first)"), "{out}");
+    assert!(out.contains("Pareto view: x = cost.total_per_year (smaller is better)"), "{out}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "e.json")).unwrap();
+    let e = &doc["economics"];
+    assert_eq!(e["currency"], "USD");
+    let p = &e["policies"][0];
+    assert_eq!(p["scenario"], 1);
+    let (npv, lo, hi) = (
+        p["npv"]["mean"].as_f64().unwrap(),
+        p["npv"]["ci95_low"].as_f64().unwrap(),
+        p["npv"]["ci95_high"].as_f64().unwrap(),
+    );
+    assert!(lo <= npv && npv <= hi && lo < hi, "{p}");
+    // The NPV is the annuity factor times the mean saving in total cost,
+    // which is benefit minus cost per year.
+    let a = e["annuity_factor"].as_f64().unwrap();
+    let total = |i: usize| doc["summaries"][i]["cost.total_per_year"]["mean"].as_f64().unwrap();
+    assert!((npv - a * (total(0) - total(1))).abs() <= 1e-6 * npv.abs().max(1.0), "{p}");
+    let yearly = p["benefit_per_year"]["mean"].as_f64().unwrap()
+        - p["cost_per_year"]["mean"].as_f64().unwrap();
+    assert!((npv - a * yearly).abs() <= 1e-6 * npv.abs().max(1.0), "{p}");
+    // A third berth costs more to build and run, so the ratio is defined.
+    assert!(p["cost_per_year"]["mean"].as_f64().unwrap() > 0.0, "{p}");
+    assert_eq!(p["bcr"]["status"], "defined", "{p}");
+    let r = p["bcr"]["mean"].as_f64().unwrap();
+    assert!(
+        p["bcr"]["ci95_low"].as_f64().unwrap() <= r && r <= p["bcr"]["ci95_high"].as_f64().unwrap()
+    );
+    let cost_ranking = doc["rankings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kpi"] == "cost.total_per_year")
+        .unwrap();
+    assert_eq!(cost_ranking["direction"], "minimize");
+    let first = cost_ranking["order"][0]["scenario"].as_u64().unwrap() as usize;
+    assert!(total(first) <= total(1 - first));
+    let prob = doc["rankings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kpi"] == "P(service_level.wagons>=0.95)");
+    assert_eq!(prob.unwrap()["direction"], "maximize");
+    let pareto = &doc["pareto"];
+    assert_eq!(pareto["x"]["direction"], "minimize");
+    assert_eq!(pareto["y"]["measure"], "P(service_level.wagons<0.95)");
+    assert_eq!(pareto["y"]["direction"], "minimize");
+    assert_eq!(pareto["points"].as_array().unwrap().len(), 2);
+    assert!(pareto["points"].as_array().unwrap().iter().any(|p| p["on_front"] == true));
+    let html = String::from_utf8(read(&dir, "rep/report.html")).unwrap();
+    assert!(html.contains("Pareto view: the scenarios no other beats"), "Pareto chart");
+    assert!(html.contains("Net present value and benefit-cost ratio against the base"));
+    // The document reads back through the checked loader, and its report
+    // from the file is the one written by the run.
+    ok(&["report", "e.json", "--out", "again.html"], &dir);
+    assert_eq!(read(&dir, "again.html"), read(&dir, "rep/report.html"));
+}
+
+#[test]
+fn a_measure_without_a_direction_or_malformed_is_refused() {
+    let dir = scratch("compare_direction");
+    let base = scenario("baseline.toml");
+    let args = |extra: &[&str]| {
+        let mut a = vec!["compare", base.as_str(), base.as_str(), "-n", "2", "-q"];
+        a.extend_from_slice(extra);
+        a.iter().map(|s| s.to_string()).collect::<Vec<String>>()
+    };
+    let run = |extra: &[&str], code: i32| {
+        let a = args(extra);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        fails(&a, &dir, code)
+    };
+    let err = run(&["--rank", "berth_utilization.alat.rail_ferry"], 2);
+    assert!(err.contains("--maximize berth_utilization.alat.rail_ferry"), "{err}");
+    let err = run(&["--pareto", "cost.total_per_year"], 2);
+    assert!(err.contains("--pareto") && err.contains("two measures"), "{err}");
+    let err = run(&["--rank", "P(cost.total_per_year>=abc)"], 2);
+    assert!(err.contains("--rank") && err.contains("not a number"), "{err}");
+    let err = run(&["--rank", "cost.totl_per_year"], 2);
+    assert!(err.contains("cost.total_per_year"), "closest names: {err}");
+    // With a direction given, the same KPI ranks.
+    let a =
+        args(&["--rank", "berth_utilization.alat.rail_ferry", "--maximize", "berth_utilization.*"]);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    assert!(ok(&a, &dir).contains("ranking on berth_utilization.alat.rail_ferry (largest first)"));
 }
