@@ -5,7 +5,7 @@
 //! From the cost KPIs of replication `j` (per year of the measurement
 //! window), with `A` the annuity factor `(1 - (1 + r)^-T) / r` of the
 //! base's discount rate `r` and appraisal period `T` (see
-//! /work/shared/guides/resilience-and-decisions.md, section 3):
+//! the decision guide of issue 17, resilience-and-decisions.md, section 3):
 //!
 //! - `NPV_j = A * (total_base_j - total_policy_j)`: the present value of
 //!   what the policy saves in total cost (capital, operating, delay and lost
