@@ -203,6 +203,42 @@ pub fn pareto_svg(c: &ParetoChart) -> Result<String, ReportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testdata::{compare_with, count};
+    use caspian_montecarlo::compare::{CompareRequest, Direction};
+
+    #[test]
+    fn the_chart_holds_every_interval_and_joins_the_front() {
+        let x = Measure::parse("cost.total_per_year").unwrap();
+        let y = Measure::parse("P(service_level.wagons>=0.95)").unwrap();
+        let request = CompareRequest {
+            pareto: Some([(x, Direction::Minimize), (y, Direction::Maximize)]),
+            ..CompareRequest::default()
+        };
+        let doc = compare_with(6, request);
+        let view = doc.pareto.as_ref().unwrap();
+        let c = pareto_chart(&doc, view).unwrap();
+        assert_eq!(c.dots.len(), 2);
+        for (d, p) in c.dots.iter().zip(&view.points) {
+            assert_eq!((d.x.1, d.y.1, d.on_front), (p.x.mean, p.y.mean, p.on_front));
+            assert!(c.x_range.0 <= d.x.0 && d.x.2 <= c.x_range.1, "{d:?} {:?}", c.x_range);
+            assert!(c.y_range.0 <= d.y.0 && d.y.2 <= c.y_range.1, "{d:?} {:?}", c.y_range);
+        }
+        let on_front = view.points.iter().filter(|p| p.on_front).count();
+        assert!(on_front >= 1);
+        assert_eq!(c.front.len(), on_front);
+        assert!(c.front.windows(2).all(|w| w[0].0 <= w[1].0), "front in order of x");
+        assert!(c.x_label.starts_with("cost.total_per_year (USD/yr; smaller is better)"));
+        assert!(c.y_label.contains("probability; larger is better"), "{}", c.y_label);
+        let svg = pareto_svg(&c).unwrap();
+        assert_eq!(
+            count(&svg, "<circle"),
+            2 * c.dots.len() + 4,
+            "fill and ring per point, 2 legend dots"
+        );
+        for d in &c.dots {
+            assert_eq!(count(&svg, &format!(">\n{}\n</text>", d.name)), 1, "{} labelled", d.name);
+        }
+    }
 
     #[test]
     fn labels_that_would_overlap_are_moved_apart() {

@@ -58,6 +58,11 @@ pub(crate) fn latin(samples: u32, n: u64) -> SweepDoc {
 
 /// The baseline against the severe winter, as `caspian compare` builds it.
 pub(crate) fn compare(n: u64) -> CompareDoc {
+    compare_with(n, CompareRequest::default())
+}
+
+/// [`compare`] with rankings and a Pareto view as `request` asks.
+pub(crate) fn compare_with(n: u64, request: CompareRequest) -> CompareDoc {
     let studies = [Study::single(caspian_montecarlo::BASELINE_TOML, "baseline", None).unwrap(), {
         let severe = caspian_montecarlo::resolve::resolve_shipped(SEVERE, "severe_winter.toml");
         Study::single(&severe.unwrap().text, "severe_winter.toml", None).unwrap()
@@ -66,7 +71,7 @@ pub(crate) fn compare(n: u64) -> CompareDoc {
     let mut exec = Executor::new(plans, studies[0].seed, 0);
     exec.ensure(n, &|| {}, &mut |_, _| Ok(())).unwrap();
     let records = exec.into_records(n);
-    let doc = compare_doc(&studies, studies[0].seed, &records, CompareRequest::default());
+    let doc = compare_doc(&studies, studies[0].seed, &records, request);
     let ResultDoc::Compare(doc) = roundtrip(Document::Compare(doc)) else { panic!("a comparison") };
     *doc
 }
