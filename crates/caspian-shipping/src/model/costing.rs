@@ -60,21 +60,21 @@ impl World<'_> {
         let window_h = window.as_hours_f64();
         let per_year = |x: f64| if years > 0.0 { x / years } else { f64::NAN };
         let capital = k.capital_per_year;
-        let mut vessel_days = 0.0;
+        let mut vessel_day_cost = 0.0;
         for (fi, f) in self.plan.fleets.iter().enumerate() {
             let at_sea_h = self.costing.at_sea[fi].integral_hours(now);
             let in_port_h = (f64::from(f.count) * window_h - at_sea_h).max(0.0);
-            vessel_days +=
+            vessel_day_cost +=
                 (at_sea_h * k.at_sea_per_day[fi] + in_port_h * k.in_port_per_day[fi]) / 24.0;
         }
         let sorties = self.costing.convoys as f64 * k.escort_sortie;
-        let operating = k.fixed_operating_per_year + per_year(vessel_days + sorties);
+        let operating = k.fixed_operating_per_year + per_year(vessel_day_cost + sorties);
         let tonnes = &self.plan.tonnes_per_unit;
         let mut delay = 0.0;
-        for c in 0..CARGOES {
+        for (c, t) in tonnes.iter().enumerate() {
             let delay_unit_h =
                 (closing.transit[c].weighted_sum() - self.costing.calm_unit_h[c]).max(0.0);
-            delay += k.value_of_time_per_t_h[c] * tonnes[c] * delay_unit_h;
+            delay += k.value_of_time_per_t_h[c] * t * delay_unit_h;
         }
         for port in &self.ports {
             for (c, r) in port.berths.iter().enumerate() {
@@ -84,9 +84,9 @@ impl World<'_> {
         let delay = per_year(delay);
         let shut_in = self.corridor_sum(&self.counters.shut_in);
         let mut lost = k.vessel_lost * self.counters.vessels_lost as f64;
-        for c in 0..CARGOES {
+        for (c, t) in tonnes.iter().enumerate() {
             let units = closing.diverted[c] + shut_in[c] + self.counters.cargo_lost[c];
-            lost += k.margin_lost_per_t[c] * tonnes[c] * units as f64;
+            lost += k.margin_lost_per_t[c] * t * units as f64;
         }
         let lost = per_year(lost);
         [capital, operating, delay, lost, capital + operating + delay + lost]
