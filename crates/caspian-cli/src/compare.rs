@@ -222,6 +222,9 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: bool)
             cur = e.currency,
         ));
         out.push_str(&table::render(&ECONOMICS_HEADER, &doc.economics_rows(num)));
+        for line in doc.economics_notes() {
+            out.push_str(&format!("{line}\n"));
+        }
         for w in &e.warnings {
             out.push_str(&format!("warning: {w}\n"));
         }

@@ -132,3 +132,18 @@ fn a_measure_without_a_direction_or_malformed_is_refused() {
     let a: Vec<&str> = a.iter().map(String::as_str).collect();
     assert!(ok(&a, &dir).contains("ranking on berth_utilization.alat.rail_ferry (largest first)"));
 }
+
+#[test]
+fn a_policy_that_costs_less_has_no_benefit_cost_ratio_and_says_why() {
+    let dir = scratch("compare_cheaper");
+    let base = scenario("baseline.toml");
+    let variant = "one_berth:port.alat.berths.rail_ferry=1";
+    let args = ["compare", &base, "--variant", variant, "-n", "5", "-q", "--json", "u.json"];
+    let out = ok(&args, &dir);
+    assert!(out.contains("one_berth: no benefit-cost ratio: the policy costs no more"), "{out}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "u.json")).unwrap();
+    let p = &doc["economics"]["policies"][0];
+    assert!(p["cost_per_year"]["mean"].as_f64().unwrap() <= 0.0, "{p}");
+    assert_eq!(p["bcr"]["status"], "undefined", "{p}");
+    assert!(p["bcr"]["reason"].as_str().unwrap().contains("judge it by its NPV"));
+}

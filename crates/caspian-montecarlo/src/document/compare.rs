@@ -115,7 +115,7 @@ impl CompareDoc {
             .map(|p| {
                 let (bcr, bcr_ci) = match &p.bcr {
                     BenefitCost::Defined { ratio } => (num(ratio.mean), ci(ratio)),
-                    BenefitCost::Undefined { reason } => ("undefined".into(), reason.clone()),
+                    BenefitCost::Undefined { .. } => ("undefined".into(), "-".into()),
                 };
                 vec![
                     self.scenarios[p.scenario].name.clone(),
@@ -140,6 +140,22 @@ impl CompareDoc {
             format!("{} (95% CI)", v.y.measure),
             "standing".into(),
         ]
+    }
+
+    /// Why a policy has no benefit-cost ratio, one line each, led by its
+    /// name (the economics table says only "undefined").
+    pub fn economics_notes(&self) -> Vec<String> {
+        let Some(e) = &self.economics else { return Vec::new() };
+        e.policies
+            .iter()
+            .filter_map(|p| match &p.bcr {
+                BenefitCost::Undefined { reason } => Some(format!(
+                    "{}: no benefit-cost ratio: {reason}",
+                    self.scenarios[p.scenario].name
+                )),
+                BenefitCost::Defined { .. } => None,
+            })
+            .collect()
     }
 
     /// The rows of the Pareto table (under [`CompareDoc::pareto_header`]),
