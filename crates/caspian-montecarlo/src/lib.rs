@@ -21,6 +21,9 @@
 //!   [`measure`]: a KPI or `P(KPI OP NUMBER)`, per replication.
 //! - [`sequential`]: add replications until a target precision is reached.
 //! - [`compare`]: paired comparison and multiple comparison with the best.
+//! - [`optimize`]: the best portfolio of discrete decisions under
+//!   constraints, with a guaranteed probability of correct selection
+//!   (screening, OCBA, Kim & Nelson's KN procedure).
 //! - [`document`]: the JSON result files; [`atomic`]: how they are written;
 //!   [`input`]: how input files are read (regular files, size caps).
 //! - [`mser`]: MSER-5 warm-up suggestion; [`warmup`]: the warm-up pilot.
@@ -57,6 +60,7 @@ pub mod json;
 pub mod measure;
 pub mod merge;
 pub mod mser;
+pub mod optimize;
 pub mod pool;
 pub mod rare;
 pub mod records;
