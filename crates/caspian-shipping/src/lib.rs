@@ -7,6 +7,7 @@
 //!
 //! - [`scenario`]: the TOML file format ([`Scenario`]).
 //! - [`compile()`]: checks a scenario and resolves it ([`CompiledScenario`]).
+//! - [`costs`]: annuities and the resolved cost model.
 //! - [`simulate`]: one replication, a pure function of (scenario, seed,
 //!   replication index).
 //! - [`simulate_probed`] and [`probe`]: the same, with an event trace and
@@ -27,6 +28,7 @@
 use std::fmt;
 
 pub mod compile;
+pub mod costs;
 pub mod dist;
 pub mod kpi;
 mod model;

@@ -13,6 +13,7 @@
 //! - `traffic`: open traffic, interdiction and sweep axes.
 //! - `disruption`: disruptions aimed at one element.
 //! - `draft`: sea level, port depths, dredging and draft relations.
+//! - `costs`: the cost model (`[costs]`) and the plan's annualised capital.
 //! - `text`: what ids and free text may hold; escaping in messages.
 
 use std::sync::Arc;
@@ -24,6 +25,7 @@ mod availability;
 mod budget;
 mod cargo;
 mod check;
+mod costs;
 mod disruption;
 mod draft;
 mod error;
@@ -68,6 +70,13 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
     let disruptions = disruption::disruptions(&mut c, s, &ids, horizon);
     traffic::sweeps(&mut c, s);
     let draft = draft::draft(&mut c, s, &port_ids, &fleets);
+    let priced = costs::Priced {
+        ports: &ports,
+        storages: &storages,
+        fleets: &fleets,
+        depths: &draft.depths,
+    };
+    let costs = costs::costs(&mut c, s, &priced);
     if c.errors.is_empty() {
         budget::check(&mut c, horizon, s.scenario.max_events, &inflows, &open_traffic);
     }
@@ -92,6 +101,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
         kpi_layout: Arc::default(),
         draft,
         tonnes_per_unit,
+        costs,
     };
     plan.kpi_layout = Arc::new(KpiLayout::new(&plan));
     Ok(plan)

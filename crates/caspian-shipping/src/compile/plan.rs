@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use caspian_engine::{SimDuration, SimTime};
 
+use crate::costs::{CostBasis, CostPlan};
 use crate::dist::Dist;
 use crate::kpi::KpiLayout;
 use crate::scenario::{ArrivalPattern, BerthClass, Cargo, Scenario, WhenFull};
@@ -359,6 +360,8 @@ pub struct CompiledScenario {
     pub draft: super::DraftPlan,
     /// Tonnes per unit of each cargo, by [`Cargo::index`] (`[tonnes_per_unit]`).
     pub tonnes_per_unit: [f64; Cargo::COUNT],
+    /// The cost model, resolved (`[costs]` or its defaults).
+    pub costs: CostPlan,
 }
 
 impl CompiledScenario {
@@ -368,6 +371,18 @@ impl CompiledScenario {
     /// after compiling keeps the layout of the plan as compiled.)
     pub fn kpi_layout(&self) -> &Arc<KpiLayout> {
         &self.kpi_layout
+    }
+
+    /// The currency, discount rate and appraisal horizon of the cost model.
+    pub fn cost_basis(&self) -> &CostBasis {
+        &self.costs.basis
+    }
+
+    /// The annualised capital of every berth, owned vessel, storage
+    /// capacity, dredged metre and escort vessel (the KPI
+    /// `cost.capital_per_year`), deterministic.
+    pub fn capital_per_year(&self) -> f64 {
+        self.costs.capital_per_year
     }
 
     /// The cargo kinds this scenario reports per-cargo KPIs for, in

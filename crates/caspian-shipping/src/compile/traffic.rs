@@ -74,6 +74,7 @@ pub(super) fn interdiction(c: &mut Checker, s: &Scenario, horizon: SimTime) -> I
         c.probability("interdiction.escort.incident_factor", i.escort.incident_factor);
         c.count("interdiction.escort.convoy_size", u64::from(i.escort.convoy_size), 1);
         let wait = c.hours("interdiction.escort.max_wait_h", i.escort.max_wait_h);
+        c.count("interdiction.escort.escort_vessels", u64::from(i.escort.escort_vessels), 0);
         Some((i.escort.incident_factor, i.escort.convoy_size, wait.unwrap_or_default()))
     } else {
         None

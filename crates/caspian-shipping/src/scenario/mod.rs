@@ -9,10 +9,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::dist::DistSpec;
 
+mod costs;
 mod fleet;
 mod risk;
 mod water;
 
+pub use costs::{
+    BerthCapital, BerthYear, CapitalCosts, Charter, Costs, Demurrage, FailureCosts, MarginLost,
+    OperatingCosts, StorageCapital, ValueOfTime, VesselCapital, VesselDayAtSea, VesselDayInPort,
+};
 pub use fleet::{Availability, DeckShare, Dispatch, Fleet};
 pub use risk::{Disruption, Escort, Interdiction};
 pub use water::{DEFAULT_UKC_M, Dredging, SeaLevel};
@@ -64,6 +69,9 @@ pub struct Scenario {
     /// for capacities stated in tonnes (`capacity_t_per_year`).
     #[serde(default, skip_serializing_if = "TonnesPerUnit::is_default")]
     pub tonnes_per_unit: TonnesPerUnit,
+    /// `[costs]`: capital, operating and failure costs (none: the defaults).
+    #[serde(default, skip_serializing_if = "Costs::is_default")]
+    pub costs: Costs,
 }
 
 /// Scenario-wide settings.

@@ -68,6 +68,10 @@ pub struct Escort {
     /// ...or once its first vessel has waited this many hours.
     #[serde(default = "default_convoy_wait")]
     pub max_wait_h: f64,
+    /// Escort vessels in the force, for capital cost only (the model
+    /// assumes an escort is always available when a convoy forms).
+    #[serde(default = "default_escort_vessels")]
+    pub escort_vessels: u32,
 }
 
 fn default_convoy_size() -> u32 {
@@ -78,6 +82,10 @@ fn default_convoy_wait() -> f64 {
     24.0
 }
 
+fn default_escort_vessels() -> u32 {
+    2
+}
+
 impl Default for Escort {
     fn default() -> Self {
         Self {
@@ -85,6 +93,7 @@ impl Default for Escort {
             incident_factor: 1.0,
             convoy_size: default_convoy_size(),
             max_wait_h: default_convoy_wait(),
+            escort_vessels: default_escort_vessels(),
         }
     }
 }
