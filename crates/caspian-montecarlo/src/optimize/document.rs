@@ -41,6 +41,19 @@ pub struct OptimizeDoc {
     pub method_note: String,
 }
 
+impl OptimizeDoc {
+    /// The document as pretty-printed JSON with a final newline (NaN as
+    /// `null`).
+    ///
+    /// # Errors
+    /// The encoder's error (a defect).
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        let mut json = serde_json::to_string_pretty(self)?;
+        json.push('\n');
+        Ok(json)
+    }
+}
+
 /// The problem as posed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProblemDoc {
@@ -60,6 +73,8 @@ pub struct ProblemDoc {
     pub constraints: Vec<String>,
     /// The capital budget per year (absent: none).
     pub budget: Option<f64>,
+    /// The currency of cost figures (the scenario's `[costs].currency`).
+    pub currency: String,
     /// `1 - alpha` is the guaranteed probability of correct selection.
     pub alpha: f64,
     /// Of alpha, the share spent on feasibility tests.

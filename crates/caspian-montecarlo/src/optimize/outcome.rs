@@ -81,6 +81,7 @@ fn problem(study: &Study, s: &Settings) -> ProblemDoc {
         direction: if s.maximize { "maximize" } else { "minimize" }.into(),
         constraints: s.constraints.iter().map(ToString::to_string).collect(),
         budget: s.budget,
+        currency: study.plan.cost_basis().currency.clone(),
         alpha: s.alpha,
         alpha_feasibility: s.alpha_feasibility(),
         delta: s.delta,
@@ -303,8 +304,13 @@ fn guarantee(
                 )
             } else {
                 format!(
-                    "it has the best mean {} of the {scope} portfolios, or one within {delta} of the best",
-                    s.objective
+                    "its mean {} is the best of the {} portfolios, or within {delta} of the best",
+                    s.objective,
+                    if run.shortlist.len() == run.feasible {
+                        format!("{} feasible", run.feasible)
+                    } else {
+                        format!("{} shortlisted (of {} feasible)", run.shortlist.len(), run.feasible)
+                    }
                 )
             };
             format!(

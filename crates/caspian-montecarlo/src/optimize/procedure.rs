@@ -8,8 +8,6 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use caspian_shipping::CompiledScenario;
-
 use crate::measure::Measure;
 use crate::study::Study;
 
@@ -132,8 +130,8 @@ impl Run {
 }
 
 /// Runs the whole procedure on the portfolios of `study` (its design
-/// points) and returns the document. `capital` gives a compiled
-/// portfolio's annualised capital cost.
+/// points) and returns the document. A portfolio's capital is its compiled
+/// scenario's annualised capital cost (`capital_per_year`).
 ///
 /// # Errors
 /// [`OptimizeError`]: bad settings, a budget that prunes everything, an
@@ -142,7 +140,6 @@ impl Run {
 pub fn optimize(
     study: &Study,
     settings: &Settings,
-    capital: &(dyn Fn(&CompiledScenario) -> f64 + Sync),
     store: &mut Store<'_>,
 ) -> Result<OptimizeDoc, OptimizeError> {
     settings.check(store.names())?;
@@ -152,7 +149,7 @@ pub fn optimize(
         .map(|p| {
             study
                 .point_plan(p)
-                .map(|plan| capital(&plan))
+                .map(|plan| plan.capital_per_year())
                 .map_err(|e| OptimizeError::Run(e.to_string()))
         })
         .collect::<Result<Vec<f64>, _>>()?;
