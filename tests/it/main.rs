@@ -4,6 +4,7 @@ mod availability;
 mod calibration;
 mod cargo_units;
 mod codemap;
+mod costs;
 mod disruptions;
 mod draft;
 mod engine_queueing;

@@ -39,7 +39,7 @@ fn listing(study: &Study) -> String {
         study.source
     );
     let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
-    let unit_of = |i: usize| layout.unit(i).map_or("", |u| u.as_str());
+    let unit_of = |i: usize| layout.unit_text(i);
     let unit_width = (0..names.len()).map(|i| unit_of(i).chars().count()).max().unwrap_or(0);
     let families = caspian_montecarlo::schema::FAMILIES.iter().map(Some).chain([None]);
     for family in families {

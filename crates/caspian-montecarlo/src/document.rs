@@ -120,10 +120,7 @@ pub fn kpi_units<'n>(
 ) -> KpiUnits {
     names
         .into_iter()
-        .map(|n| {
-            let unit = crate::schema::resolved_unit(plan, n).map(|u| u.as_str().to_string());
-            (n.clone(), unit.unwrap_or_default())
-        })
+        .map(|n| (n.clone(), crate::schema::unit_text(plan, n).unwrap_or_default()))
         .collect()
 }
 

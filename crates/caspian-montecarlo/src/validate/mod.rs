@@ -159,6 +159,10 @@ fn check_design(
 pub(crate) fn allowed_units(name: &str) -> Option<Vec<&'static str>> {
     use crate::schema::Unit;
     let family = crate::schema::family_of(name)?;
+    if family.unit == Unit::MoneyPerYear {
+        // In the scenario's currency: any `<currency>/yr` (see `check_unit`).
+        return None;
+    }
     if family.unit != Unit::CargoUnit {
         return Some(vec![family.unit.as_str()]);
     }
@@ -183,6 +187,14 @@ pub(crate) fn allowed_units(name: &str) -> Option<Vec<&'static str>> {
 fn check_unit(at: impl FnOnce() -> String, name: &str, unit: &str) -> Result<(), DocumentError> {
     if unit.is_empty() {
         return Ok(());
+    }
+    let money =
+        crate::schema::family_of(name).is_some_and(|f| f.unit == crate::schema::Unit::MoneyPerYear);
+    if money && unit.strip_suffix("/yr").is_none_or(str::is_empty) {
+        return Err(field(
+            at(),
+            format!("\"{}\" is not a unit of {} (expected <currency>/yr)", cap(unit), cap(name)),
+        ));
     }
     match allowed_units(name) {
         Some(allowed) if !allowed.contains(&unit) => Err(field(

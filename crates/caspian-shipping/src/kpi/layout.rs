@@ -8,7 +8,7 @@
 //! names formatted or sorted per replication.
 
 use crate::compile::CompiledScenario;
-use crate::kpi::schema::{KpiFamily, Unit, family_of, resolved_unit};
+use crate::kpi::schema::{KpiFamily, Unit, family_of, resolved_unit, unit_text};
 use crate::model::monthly::{month_width, report_months};
 use crate::scenario::{BerthClass, Cargo};
 
@@ -114,6 +114,46 @@ pub(crate) enum Quantity {
     DraftBlocked(usize),
     /// `link_utilization.<outflow>`.
     LinkUtilization(usize),
+    /// `cost.<part>_per_year`.
+    Cost(CostPart),
+}
+
+/// One of the cost KPIs (`cost.*_per_year`), in the order of
+/// [`CostPart::ALL`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CostPart {
+    /// `cost.capital_per_year`.
+    Capital,
+    /// `cost.operating_per_year`.
+    Operating,
+    /// `cost.delay_per_year`.
+    Delay,
+    /// `cost.lost_cargo_per_year`.
+    LostCargo,
+    /// `cost.total_per_year`.
+    Total,
+}
+
+impl CostPart {
+    /// Every part, the total last.
+    pub(crate) const ALL: [CostPart; 5] = [
+        CostPart::Capital,
+        CostPart::Operating,
+        CostPart::Delay,
+        CostPart::LostCargo,
+        CostPart::Total,
+    ];
+
+    /// The KPI's name.
+    pub(crate) fn kpi(self) -> &'static str {
+        match self {
+            CostPart::Capital => "cost.capital_per_year",
+            CostPart::Operating => "cost.operating_per_year",
+            CostPart::Delay => "cost.delay_per_year",
+            CostPart::LostCargo => "cost.lost_cargo_per_year",
+            CostPart::Total => "cost.total_per_year",
+        }
+    }
 }
 
 /// One KPI of a layout.
@@ -122,6 +162,8 @@ struct Slot {
     name: String,
     family: Option<&'static KpiFamily>,
     unit: Option<Unit>,
+    /// The unit as written ([`unit_text`]): empty for a name with no family.
+    unit_text: String,
     quantity: Quantity,
 }
 
@@ -146,6 +188,7 @@ impl KpiLayout {
             .map(|(name, quantity)| Slot {
                 family: family_of(&name),
                 unit: resolved_unit(plan, &name),
+                unit_text: unit_text(plan, &name).unwrap_or_default(),
                 name,
                 quantity,
             })
@@ -185,6 +228,13 @@ impl KpiLayout {
     /// [`resolved_unit`]).
     pub fn unit(&self, i: usize) -> Option<Unit> {
         self.slots.get(i).and_then(|s| s.unit)
+    }
+
+    /// The unit of the KPI at `i` as written in tables and documents, with
+    /// the scenario's currency for costs (`USD/yr`); empty past the end or
+    /// for a name with no family.
+    pub fn unit_text(&self, i: usize) -> &str {
+        self.slots.get(i).map_or("", |s| s.unit_text.as_str())
     }
 
     /// The quantity each position reports, in order.
@@ -280,6 +330,9 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
             k.push((format!("breakdowns.{}", f.id), Q::Breakdowns(fi)));
             k.push((format!("drydocks.{}", f.id), Q::Drydocks(fi)));
         }
+    }
+    for part in CostPart::ALL {
+        k.push((part.kpi().to_string(), Q::Cost(part)));
     }
     let months = report_months(plan.warmup, plan.horizon);
     let width = month_width(plan.horizon);

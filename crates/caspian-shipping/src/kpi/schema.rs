@@ -101,6 +101,10 @@ pub enum Unit {
     Trucks,
     /// Twenty-foot equivalent units (containers).
     Teu,
+    /// Money per year, in the scenario's `[costs] currency`: written
+    /// `currency/yr` in the schema, `USD/yr` (say) once the scenario is
+    /// known ([`unit_text`]).
+    MoneyPerYear,
 }
 
 impl Unit {
@@ -122,6 +126,7 @@ impl Unit {
             Unit::Stops => "stops",
             Unit::Trucks => "trucks",
             Unit::Teu => "TEU",
+            Unit::MoneyPerYear => "currency/yr",
         }
     }
 
@@ -207,7 +212,7 @@ impl KpiFamily {
 }
 
 use Direction::{HigherIsBetter as Higher, LowerIsBetter as Lower, Neither};
-use KpiKind::{Amount, Count, Duration, Ratio};
+use KpiKind::{Amount, Count, Duration, Money, Ratio};
 
 const fn family(
     pattern: &'static str,
@@ -614,6 +619,46 @@ pub const FAMILIES: &[KpiFamily] = &[
         "loaded departures on which not even an empty vessel fitted the water (sailed empty)",
         "calls of <fleet> blocked by draft",
     ),
+    family(
+        "cost.capital_per_year",
+        Unit::MoneyPerYear,
+        Money,
+        Lower,
+        "annualised capital of every berth, owned vessel, storage capacity, dredged metre and escort vessel",
+        "capital cost a year",
+    ),
+    family(
+        "cost.operating_per_year",
+        Unit::MoneyPerYear,
+        Money,
+        Lower,
+        "vessel-days at sea and in port, berth-years, charter hire and escort sorties, per year of the window",
+        "operating cost a year",
+    ),
+    family(
+        "cost.delay_per_year",
+        Unit::MoneyPerYear,
+        Money,
+        Lower,
+        "value of time of cargo delay plus demurrage of vessels at anchorage for a berth, per year of the window",
+        "delay cost a year",
+    ),
+    family(
+        "cost.lost_cargo_per_year",
+        Unit::MoneyPerYear,
+        Money,
+        Lower,
+        "margin of cargo diverted, shut in or lost at sea, plus vessels lost, per year of the window",
+        "lost-cargo cost a year",
+    ),
+    family(
+        "cost.total_per_year",
+        Unit::MoneyPerYear,
+        Money,
+        Lower,
+        "capital, operating, delay and lost-cargo cost a year, summed",
+        "total cost a year",
+    ),
 ];
 
 /// What the KPI `name` measures, in words, for chart axes: its family's
@@ -667,6 +712,16 @@ pub fn resolved_unit(plan: &crate::CompiledScenario, name: &str) -> Option<Unit>
         _ => None,
     };
     Some(cargo.map_or(family.unit, |c| family.unit.resolve(c)))
+}
+
+/// The unit of the KPI `name` in `plan` as written in tables and result
+/// documents: [`resolved_unit`], with [`Unit::MoneyPerYear`] in the
+/// scenario's currency (`USD/yr`). `None` for a name with no family.
+pub fn unit_text(plan: &crate::CompiledScenario, name: &str) -> Option<String> {
+    resolved_unit(plan, name).map(|u| match u {
+        Unit::MoneyPerYear => format!("{}/yr", plan.cost_basis().currency),
+        u => u.as_str().to_string(),
+    })
 }
 
 /// The schema as the Markdown table of `docs/kpis.md` ("Schema" section):
@@ -779,6 +834,9 @@ mod tests {
         assert_eq!(unit("delivered_total.teu"), Some("TEU"));
         assert_eq!(unit("cargo_lost.trucks"), Some("trucks"));
         assert_eq!(unit("nonsense"), None);
+        assert_eq!(unit("cost.total_per_year"), Some("currency/yr"));
+        assert_eq!(unit_text(&plan, "cost.delay_per_year").as_deref(), Some("USD/yr"));
+        assert_eq!(unit_text(&plan, "delivered_total.oil").as_deref(), Some("t"));
     }
 
     #[test]

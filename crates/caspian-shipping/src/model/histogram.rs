@@ -39,6 +39,11 @@ impl WeightedHistogram {
         if self.total_weight > 0.0 { self.weighted_sum / self.total_weight } else { f64::NAN }
     }
 
+    /// The sum of weight times value (e.g. unit-hours of transit).
+    pub(crate) fn weighted_sum(&self) -> f64 {
+        self.weighted_sum
+    }
+
     /// The weighted `q`-quantile (0..1), interpolated within its bin; NaN with no data.
     pub(crate) fn quantile(&self, q: f64) -> f64 {
         if self.total_weight <= 0.0 {

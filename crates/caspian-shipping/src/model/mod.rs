@@ -23,7 +23,8 @@
 //!   [`histogram`] measures transit times; [`censored`] adds the transits
 //!   and waits still in progress when the run ends; [`corridor`] counts
 //!   the cargo still in the corridor (demand, backlog, service level);
-//!   [`monthly`] closes the monthly series at each month boundary.
+//!   [`monthly`] closes the monthly series at each month boundary;
+//!   [`costing`] prices the run (the cost KPIs).
 //! - [`disruption`]: disruptions aimed at one element, and the recovery
 //!   they leave behind.
 //! - [`availability`]: dry-dock cycles and breakdowns take vessels out of
@@ -44,6 +45,7 @@ mod berths;
 mod cargo_line;
 mod censored;
 mod corridor;
+mod costing;
 mod disruption;
 mod draft;
 mod histogram;

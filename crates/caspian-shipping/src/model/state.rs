@@ -211,6 +211,8 @@ pub(super) struct World<'a> {
     pub(super) ledger: [Ledger; CARGOES],
     pub(super) transit: [WeightedHistogram; CARGOES],
     pub(super) crossing_h: Vec<Tally>,
+    /// Counts for the cost KPIs only ([`super::costing`]).
+    pub(super) costing: super::costing::CostCounters,
     /// Per fleet: hours from being ready to load until called to a berth.
     pub(super) cargo_wait_h: Vec<Tally>,
     pub(super) gate_wait_h: Vec<Tally>,
@@ -369,6 +371,7 @@ impl<'a> World<'a> {
             ledger,
             transit: std::array::from_fn(|_| WeightedHistogram::new(1.0, 24 * 120)),
             crossing_h: vec![Tally::new(); n_fleets],
+            costing: super::costing::CostCounters::new(n_fleets),
             cargo_wait_h: vec![Tally::new(); n_fleets],
             gate_wait_h: vec![Tally::new(); plan.inflows.len()],
             warmup_done: plan.warmup == SimTime::ZERO,

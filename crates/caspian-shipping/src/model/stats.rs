@@ -50,6 +50,7 @@ impl World<'_> {
         c.cargo_lost = [0; CARGOES];
         self.transit.iter_mut().for_each(WeightedHistogram::reset);
         self.crossing_h.iter_mut().for_each(Tally::reset);
+        self.costing.reset(now);
         self.cargo_wait_h.iter_mut().for_each(Tally::reset);
         self.gate_wait_h.iter_mut().for_each(Tally::reset);
     }
@@ -90,12 +91,14 @@ impl World<'_> {
         let start = self.plan.warmup.min(now);
         let closing = self.closing(now);
         let months = self.month_values(now, closing.demand, closing.in_corridor);
+        let costs = self.cost_kpis(now, start, &closing);
         let values = layout
             .quantities()
             .map(|q| match q {
                 Quantity::MonthDelivered(cargo, m) => months[m][cargo_idx(cargo)].delivered,
                 Quantity::MonthBacklog(cargo, m) => months[m][cargo_idx(cargo)].backlog,
                 Quantity::MonthServiceLevel(cargo, m) => months[m][cargo_idx(cargo)].service_level,
+                Quantity::Cost(part) => costs[super::costing::cost_index(part)],
                 _ => self.kpi(q, now, start, &closing),
             })
             .collect();
@@ -195,10 +198,11 @@ impl World<'_> {
             Quantity::Downtime(fi) => self.downtime_h(fi, start, now),
             Quantity::Breakdowns(fi) => self.stops_begun(fi, false, start),
             Quantity::Drydocks(fi) => self.stops_begun(fi, true, start),
-            // Taken from the closed months in `kpis`.
+            // Taken from the closed months and the costs in `kpis`.
             Quantity::MonthDelivered(..)
             | Quantity::MonthBacklog(..)
-            | Quantity::MonthServiceLevel(..) => f64::NAN,
+            | Quantity::MonthServiceLevel(..)
+            | Quantity::Cost(..) => f64::NAN,
         }
     }
 }

@@ -16,8 +16,14 @@ impl World<'_> {
     /// Moves vessel `v` into `phase`, and its working statistic with it.
     pub(super) fn set_phase(&mut self, v: usize, now: SimTime, phase: Phase) {
         let ves = &mut self.vessels[v];
+        let was_sailing = ves.phase == Phase::Sailing;
         ves.phase = phase;
         ves.working.set(now, if phase.working() { 1.0 } else { 0.0 });
+        let sailing = phase == Phase::Sailing;
+        if sailing != was_sailing {
+            let fleet = ves.fleet;
+            self.costing.at_sea[fleet].add(now, if sailing { 1.0 } else { -1.0 });
+        }
     }
 
     pub(super) fn on_arrive(&mut self, s: &mut Scheduler<Ev>, v: usize) {
@@ -151,6 +157,8 @@ impl World<'_> {
             let accepted = self.stores[st].level.offer(now, hold.units);
             if accepted > 0 {
                 let transit = &mut self.transit[cargo_idx(h.cargo)];
+                self.costing.calm_unit_h[cargo_idx(h.cargo)] +=
+                    accepted as f64 * f.crossing.as_hours_f64();
                 move_cohorts(&mut hold.cohorts, &mut self.stores[st].cohorts, accepted, |c| {
                     transit.record(now.saturating_since(c.arrived).as_hours_f64(), c.amount as f64);
                 });
@@ -402,6 +410,9 @@ impl World<'_> {
             return;
         }
         let members = std::mem::take(&mut self.ports[port].convoy);
+        if !members.is_empty() {
+            self.costing.convoys += 1;
+        }
         for v in members {
             self.depart(s, v as usize, true);
         }

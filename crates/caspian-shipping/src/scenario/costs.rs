@@ -105,11 +105,11 @@ impl Costs {
 
 per_key_table!(
     /// Capital cost per berth, by berth class.
-    BerthCapital, BerthClass, crate::compile::class_index, tanker = 6.0e7, rail_ferry = 4.5e7, roro = 3.0e7, container = 4.0e7
+    BerthCapital, BerthClass, crate::compile::class_index, tanker = 6.0e7, rail_ferry = 4.5e7, roro = 4.5e7, container = 6.0e7
 );
 per_key_table!(
     /// Newbuild price per vessel, by the fleet's berth class.
-    VesselCapital, BerthClass, crate::compile::class_index, tanker = 3.5e7, rail_ferry = 6.0e7, roro = 4.0e7, container = 2.5e7
+    VesselCapital, BerthClass, crate::compile::class_index, tanker = 3.5e7, rail_ferry = 5.0e7, roro = 4.0e7, container = 2.5e7
 );
 per_key_table!(
     /// Capital cost per unit of storage capacity, by cargo.
@@ -129,7 +129,7 @@ per_key_table!(
 );
 per_key_table!(
     /// Value of time per tonne-hour of cargo delay, by cargo.
-    ValueOfTime, Cargo, Cargo::index, oil = 0.02, wagons = 0.3, trucks = 0.5, teu = 0.3
+    ValueOfTime, Cargo, Cargo::index, oil = 0.03, wagons = 0.1, trucks = 0.5, teu = 0.3
 );
 per_key_table!(
     /// Demurrage per vessel-hour waiting at an anchorage for a berth, by berth class.
