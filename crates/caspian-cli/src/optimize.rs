@@ -189,7 +189,8 @@ fn summary(doc: &OptimizeDoc) -> String {
         num(p.delta)
     );
     let count = |s: &str| doc.portfolios.iter().filter(|q| q.status == s).count();
-    let feasible = doc.portfolios.len() - count("pruned") - count("infeasible") - count("undecided");
+    let feasible =
+        doc.portfolios.len() - count("pruned") - count("infeasible") - count("undecided");
     out.push_str(&format!(
         "portfolios: {} pruned by the budget, {} infeasible, {} undecided, {feasible} feasible\n",
         count("pruned"),

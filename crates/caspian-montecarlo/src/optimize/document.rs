@@ -52,6 +52,14 @@ impl OptimizeDoc {
         json.push('\n');
         Ok(json)
     }
+
+    /// Reads a document written by [`to_json`](Self::to_json).
+    ///
+    /// # Errors
+    /// The decoder's error, naming the field.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
 }
 
 /// The problem as posed.
@@ -188,8 +196,10 @@ pub struct ParetoPoint {
     /// Its index.
     pub index: usize,
     /// Mean of the objective.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
     pub objective: f64,
     /// Mean of the second measure.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
     pub measure: f64,
 }
 

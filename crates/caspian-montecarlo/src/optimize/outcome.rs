@@ -309,7 +309,11 @@ fn guarantee(
                     if run.shortlist.len() == run.feasible {
                         format!("{} feasible", run.feasible)
                     } else {
-                        format!("{} shortlisted (of {} feasible)", run.shortlist.len(), run.feasible)
+                        format!(
+                            "{} shortlisted (of {} feasible)",
+                            run.shortlist.len(),
+                            run.feasible
+                        )
                     }
                 )
             };
