@@ -174,3 +174,36 @@ fn the_result_does_not_depend_on_threads_and_resumes_bit_identical() {
 fn serde_json_doc(text: &str) -> OptimizeDoc {
     caspian_montecarlo::optimize::document::OptimizeDoc::from_json(text).unwrap()
 }
+
+#[test]
+fn bad_settings_and_a_budget_that_prunes_everything_are_named() {
+    let study = study(1);
+    let kpis = study.plan.kpi_layout().names().to_vec();
+    let mut s = settings(1.0, &[]);
+    s.alpha = 1.0;
+    assert!(s.check(&kpis).unwrap_err().to_string().starts_with("--alpha: 1 is not in (0, 1)"));
+    let mut s = settings(0.0, &[]);
+    assert!(s.check(&kpis).unwrap_err().to_string().starts_with("--delta"));
+    s.delta = 1.0;
+    s.n0 = 1;
+    assert!(s.check(&kpis).unwrap_err().to_string().starts_with("--n0"));
+    let mut s = settings(1.0, &[]);
+    s.objective = Measure::parse("cost.totl_per_year").unwrap();
+    let e = s.check(&kpis).unwrap_err().to_string();
+    assert!(
+        e.contains("--minimize cost.totl_per_year") && e.contains("cost.total_per_year"),
+        "{e}"
+    );
+    // Capital is zero here, so a negative budget is refused as such; a
+    // priced berth with a budget below three berths prunes everything.
+    let priced = scenario().replace("tanker = 0.0, rail_ferry", "tanker = 1.0e7, rail_ferry");
+    let axis = AxisSpec { key: "port.q.berths.tanker".into(), values: vec![3.0, 4.0] };
+    let study = Study::sweep(&priced, "priced", Some(1), vec![axis], None).unwrap();
+    let mut s = settings(1.0, &[]);
+    s.budget = Some(1.0);
+    let tick = || {};
+    let mut store = Store::open(&study, None, &tick).unwrap();
+    let e = optimize(&study, &s, &mut store).unwrap_err();
+    assert!(e.is_input() && e.to_string().contains("--budget 1: every portfolio"), "{e}");
+    assert_eq!(store.simulated, 0, "pruning needs no simulation");
+}

@@ -52,6 +52,10 @@ pub struct KnOutcome {
     pub data: Vec<Vec<f64>>,
 }
 
+/// Draws observations: for each listed alternative, its values at the
+/// given stages (0-based), in order.
+pub type Draw<'d, E> = dyn FnMut(&[usize], Range<u64>) -> Result<Vec<Vec<f64>>, E> + 'd;
+
 /// `eta` of KN: `0.5 ((2 alpha / (k - 1))^(-2 / (n0 - 1)) - 1)`.
 pub fn eta(alpha: f64, k: usize, n0: u64) -> f64 {
     0.5 * ((2.0 * alpha / (k as f64 - 1.0)).powf(-2.0 / (n0 as f64 - 1.0)) - 1.0)
@@ -67,11 +71,7 @@ pub fn eta(alpha: f64, k: usize, n0: u64) -> f64 {
 ///
 /// # Panics
 /// If `k` is 0, `n0 < 2` or `max_stages < n0` (the caller checks these).
-pub fn select<E>(
-    k: usize,
-    s: &KnSettings,
-    draw: &mut dyn FnMut(&[usize], Range<u64>) -> Result<Vec<Vec<f64>>, E>,
-) -> Result<KnOutcome, E> {
+pub fn select<E>(k: usize, s: &KnSettings, draw: &mut Draw<'_, E>) -> Result<KnOutcome, E> {
     assert!(k > 0 && s.n0 >= 2 && s.max_stages >= s.n0, "KN settings checked by the caller");
     let mut out = KnOutcome {
         selected: 0,
@@ -93,15 +93,13 @@ pub fn select<E>(
     }
     let h2 = 2.0 * eta(s.alpha, k, s.n0) * (s.n0 as f64 - 1.0);
     // S^2_il from the first-stage paired differences.
-    let mut s2 = vec![vec![0.0; k]; k];
-    for i in 0..k {
-        for l in (i + 1)..k {
-            let d: Vec<f64> = out.data[i].iter().zip(&out.data[l]).map(|(a, b)| a - b).collect();
-            let (_, var) = crate::stats::mean_var(&d);
-            s2[i][l] = var;
-            s2[l][i] = var;
-        }
-    }
+    let pair_variance = |i: usize, l: usize| {
+        let d: Vec<f64> = out.data[i].iter().zip(&out.data[l]).map(|(a, b)| a - b).collect();
+        crate::stats::mean_var(&d).1
+    };
+    let s2: Vec<Vec<f64>> = (0..k)
+        .map(|i| (0..k).map(|l| if i == l { 0.0 } else { pair_variance(i, l) }).collect())
+        .collect();
     // After stage N + 1, every W_il is 0: KN's natural end.
     let natural_end = s2
         .iter()
