@@ -41,7 +41,7 @@ pub fn parse(spec: &str) -> Result<AxisSpec, DecisionError> {
         if lo > hi {
             return Err(fail(format!("the range {lo}..{hi} is empty (LO is above HI)")));
         }
-        if hi - lo >= MAX_PORTFOLIOS as i64 {
+        if hi.checked_sub(lo).is_none_or(|span| span >= MAX_PORTFOLIOS as i64) {
             return Err(fail(format!("the range has more than {MAX_PORTFOLIOS} values")));
         }
         return Ok(AxisSpec {
@@ -103,6 +103,8 @@ mod tests {
         }
         let big = vec![parse("a=1..200").unwrap(), parse("b=1..100").unwrap()];
         assert!(check(&big).unwrap_err().to_string().contains("more than 10000"));
+        let huge = parse(&format!("a={}..{}", i64::MIN, i64::MAX)).unwrap_err();
+        assert!(huge.to_string().contains("more than 10000 values"), "{huge}");
         let twice = vec![parse("a=1..2").unwrap(), parse("a=3,4").unwrap()];
         assert!(check(&twice).is_err());
     }

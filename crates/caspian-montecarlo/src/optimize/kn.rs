@@ -106,7 +106,8 @@ pub fn select<E>(k: usize, s: &KnSettings, draw: &mut Draw<'_, E>) -> Result<KnO
         .flatten()
         .map(|&v| (h2 * v / (s.delta * s.delta)).floor())
         .fold(0.0_f64, f64::max);
-    let natural_end = if natural_end.is_finite() { natural_end as u64 + 1 } else { u64::MAX };
+    // `as` saturates: a huge N (a tiny delta) stays at u64::MAX.
+    let natural_end = (natural_end as u64).saturating_add(1);
     let mut sums: Vec<f64> = out.data.iter().map(|v| v.iter().sum()).collect();
     let mut survivors = all;
     let mut r = s.n0;
