@@ -72,6 +72,9 @@ pub(crate) struct OptimizeArgs {
     /// Write the result as JSON to FILE.
     #[arg(short = 'o', long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Also write an HTML report of the result to FILE.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
     /// Save every replication to FILE as it is computed; rerunning with it resumes.
     #[arg(long, value_name = "FILE")]
     checkpoint: Option<PathBuf>,
@@ -142,7 +145,11 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
     check_files(
         &inputs,
-        &[("--output", args.output.as_deref()), ("--checkpoint", args.checkpoint.as_deref())],
+        &[
+            ("--output", args.output.as_deref()),
+            ("--report", args.report.as_deref()),
+            ("--checkpoint", args.checkpoint.as_deref()),
+        ],
     )?;
     let pool = pool(args.threads)?;
     let progress = Progress::new(study.points.len() as u64 * settings.n0, args.quiet);
@@ -156,6 +163,9 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
         let json =
             doc.to_json().map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?;
         write_file(path, json.as_bytes())?;
+    }
+    if let Some(path) = &args.report {
+        write_file(path, caspian_report::html::optimize_report(&doc).html.as_bytes())?;
     }
     if let Some(path) = &args.checkpoint {
         // Finished: the checkpoint has served its purpose.
