@@ -11,6 +11,7 @@ mod engine_queueing;
 mod mixed_decks;
 mod model_mechanisms;
 mod model_queueing;
+mod optimize;
 mod pinned;
 mod pre_advice;
 mod random_scenarios;

@@ -21,6 +21,7 @@ mod failure;
 mod files;
 mod kpis;
 mod merge;
+mod optimize;
 mod output;
 mod parse;
 mod plot;
@@ -51,6 +52,8 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Compare policies with a base scenario (paired, common random numbers).
     Compare(compare::CompareArgs),
+    /// Find the best portfolio of discrete decisions, with a guaranteed probability of correct selection.
+    Optimize(optimize::OptimizeArgs),
     /// Join the partial results of `--shard` runs into one summary.
     Merge(merge::MergeArgs),
     /// Check scenario files and report every error.
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
         Command::Sweep(a) => sweep::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Optimize(a) => optimize::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Trace(a) => trace::run(a),
         Command::Warmup(a) => warmup::run(a),

@@ -1,13 +1,17 @@
 //! Intervals for proportions and Poisson rates, which stay inside their
-//! parameter's range: the Wilson score interval for a probability and the
-//! Garwood (exact) interval for the mean of a Poisson count.
+//! parameter's range: the Wilson score interval for a probability, the
+//! Clopper-Pearson (exact) one-sided bounds, and the Garwood (exact)
+//! interval for the mean of a Poisson count.
+//!
+//! Clopper-Pearson bounds are beta quantiles, found by bisection on the
+//! regularised incomplete beta function.
 //!
 //! The Garwood interval needs chi-square quantiles, found here by inverting
 //! the regularised lower incomplete gamma function (series and continued
 //! fraction, Numerical Recipes section 6.2) with bisection refined by Newton
 //! steps.
 
-use crate::stats::{CONFIDENCE, invert_cdf, ln_gamma, t_quantile};
+use crate::stats::{CONFIDENCE, inc_beta, invert_cdf, ln_gamma, t_quantile};
 
 /// The two-sided normal critical value of [`CONFIDENCE`] (1.96 at 95%).
 pub fn z_critical() -> f64 {
@@ -46,6 +50,42 @@ pub fn garwood(total: f64, exposure: u64) -> (f64, f64) {
     let low = if total == 0.0 { 0.0 } else { chi2_quantile(alpha / 2.0, 2.0 * total) / two_n };
     let high = chi2_quantile(1.0 - alpha / 2.0, 2.0 * total + 2.0) / two_n;
     (low, high)
+}
+
+/// One-sided Clopper-Pearson bounds for a probability from `k` successes in
+/// `n` trials, each holding with probability at least `1 - level`:
+/// `(lower, upper)` with `lower = B(level; k, n - k + 1)` (0 when `k = 0`)
+/// and `upper = B(1 - level; k + 1, n - k)` (1 when `k = n`), B the beta
+/// quantile. `(NaN, NaN)` when `n` is 0 or `level` is not in (0, 1).
+pub fn clopper_pearson(k: u64, n: u64, level: f64) -> (f64, f64) {
+    if n == 0 || !(level > 0.0 && level < 1.0) {
+        return (f64::NAN, f64::NAN);
+    }
+    let (kf, nf) = (k.min(n) as f64, n as f64);
+    let lower = if k == 0 { 0.0 } else { beta_quantile(level, kf, nf - kf + 1.0) };
+    let upper = if k >= n { 1.0 } else { beta_quantile(1.0 - level, kf + 1.0, nf - kf) };
+    (lower, upper)
+}
+
+/// Quantile of the beta distribution with shapes `a, b > 0`, for `0 < p < 1`:
+/// bisection on the regularised incomplete beta function, to 1e-15.
+pub fn beta_quantile(p: f64, a: f64, b: f64) -> f64 {
+    if !(p > 0.0 && p < 1.0 && a > 0.0 && b > 0.0) {
+        return f64::NAN;
+    }
+    let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if inc_beta(a, b, mid) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo < 1e-15 {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
 }
 
 /// Degrees of freedom from which [`chi2_quantile`] uses the Wilson–Hilferty
@@ -192,6 +232,30 @@ mod tests {
         close(lo, 4.795_388_696 / 200.0, 1e-9);
         close(hi, 18.390_356_042 / 200.0, 1e-9);
         assert!(garwood(1.0, 0).0.is_nan() && garwood(-1.0, 5).1.is_nan());
+    }
+
+    #[test]
+    fn clopper_pearson_matches_closed_forms_and_tables() {
+        // k = 0: upper = 1 - level^(1/n); k = n: lower = level^(1/n).
+        for (n, level) in [(10_u64, 0.05), (20, 0.025), (7, 0.1)] {
+            let (lo, hi) = clopper_pearson(0, n, level);
+            assert_eq!(lo, 0.0);
+            close(hi, 1.0 - level.powf(1.0 / n as f64), 1e-12);
+            let (lo, hi) = clopper_pearson(n, n, level);
+            assert_eq!(hi, 1.0);
+            close(lo, level.powf(1.0 / n as f64), 1e-12);
+        }
+        // k = 1 of n = 2 at 0.025 each side: the exact 95% interval
+        // [0.01257912, 0.98742088] (1 - sqrt(0.975) and its mirror).
+        let (lo, hi) = clopper_pearson(1, 2, 0.025);
+        close(lo, 1.0 - 0.975_f64.sqrt(), 1e-12);
+        close(hi, 0.975_f64.sqrt(), 1e-12);
+        // k = 5 of n = 10, two-sided 95%: [0.187086, 0.812914] (published).
+        let (lo, hi) = clopper_pearson(5, 10, 0.025);
+        close(lo, 0.187_086, 1e-6);
+        close(hi, 0.812_914, 1e-6);
+        assert!(clopper_pearson(1, 0, 0.05).0.is_nan());
+        assert!(clopper_pearson(1, 5, 1.0).0.is_nan());
     }
 
     #[test]

@@ -24,6 +24,9 @@
 //!   [`direction`]: which way is better for a ranked measure;
 //!   [`economics`]: NPV and benefit-cost ratio against the base;
 //!   [`pareto`]: the two-measure Pareto view.
+//! - [`optimize`]: the best portfolio of discrete decisions under
+//!   constraints, with a guaranteed probability of correct selection
+//!   (screening, OCBA, Kim & Nelson's KN procedure).
 //! - [`document`]: the JSON result files; [`atomic`]: how they are written;
 //!   [`input`]: how input files are read (regular files, size caps).
 //! - [`mser`]: MSER-5 warm-up suggestion; [`warmup`]: the warm-up pilot.
@@ -62,6 +65,7 @@ pub mod json;
 pub mod measure;
 pub mod merge;
 pub mod mser;
+pub mod optimize;
 pub mod pareto;
 pub mod pool;
 pub mod rare;

@@ -278,7 +278,7 @@ fn t_pdf(t: f64, df: f64) -> f64 {
 
 /// Regularised incomplete beta function I_x(a, b) (continued fraction,
 /// modified Lentz; Numerical Recipes section 6.4).
-fn inc_beta(a: f64, b: f64, x: f64) -> f64 {
+pub(crate) fn inc_beta(a: f64, b: f64, x: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }

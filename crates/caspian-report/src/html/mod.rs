@@ -11,9 +11,11 @@
 //!
 //! `page` is the frame every report shares (style, headings, tables,
 //! warnings, provenance); `run_page`, `sweep_page` and `compare_page`
-//! write the sections of each kind of result.
+//! write the sections of each kind of result, and `optimize_page` the
+//! report of `caspian optimize` ([`optimize_report`]).
 
 mod compare_page;
+mod optimize_page;
 mod page;
 mod run_page;
 mod sweep_page;
@@ -21,6 +23,8 @@ mod sweep_page;
 use crate::error::ReportError;
 use crate::input::{Replications, ResultDoc};
 use crate::story::Story;
+
+pub use optimize_page::optimize_report;
 
 /// KPIs charted by default in run and sweep reports.
 pub const DEFAULT_CHART_KPIS: [&str; 1] = ["delivered_total.*"];

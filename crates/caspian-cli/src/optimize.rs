@@ -1,0 +1,270 @@
+//! `caspian optimize`: the best portfolio of discrete decisions, with a
+//! guaranteed probability of correct selection (see docs/optimize.md and
+//! `caspian_montecarlo::optimize`).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use caspian_montecarlo::measure::Measure;
+use caspian_montecarlo::optimize::constraint::Constraint;
+use caspian_montecarlo::optimize::document::OptimizeDoc;
+use caspian_montecarlo::optimize::store::Store;
+use caspian_montecarlo::optimize::{OptimizeError, Settings, decision, optimize};
+use caspian_montecarlo::study::Study;
+
+use crate::common::{
+    EXTENDED, Named, Progress, SetArgs, check_files, extended_files, note, pool, read_scenario,
+    write_file,
+};
+use crate::failure::Failure;
+use crate::parse::{number, whole_in};
+use crate::table::{self, num};
+
+#[derive(Debug, Args)]
+pub(crate) struct OptimizeArgs {
+    /// Scenario file (TOML) [default: the embedded baseline].
+    scenario: Option<PathBuf>,
+    /// A decision (repeatable): KEY=LO..HI (whole numbers, both included) or KEY=V1,V2,...;
+    /// KEY is any sweep key, e.g. port.alat.berths.rail_ferry=2..5. Portfolios are every
+    /// combination.
+    #[arg(long = "decision", required = true, value_name = "KEY=VALUES")]
+    decisions: Vec<String>,
+    /// Minimise MEASURE (a KPI or P(KPI OP x)) [default: cost.total_per_year].
+    #[arg(long, value_name = "MEASURE", conflicts_with = "maximize")]
+    minimize: Option<String>,
+    /// Maximise MEASURE instead.
+    #[arg(long, value_name = "MEASURE")]
+    maximize: Option<String>,
+    /// A constraint (repeatable): 'P(KPI OP x) OP p' on a probability or 'KPI OP x' on a mean.
+    #[arg(long = "constraint", value_name = "CONSTRAINT")]
+    constraints: Vec<String>,
+    /// Annualised capital allowed: portfolios above it are dropped before any simulation.
+    #[arg(long, value_name = "X", value_parser = number)]
+    budget: Option<f64>,
+    /// 1 - ALPHA is the guaranteed probability of correct selection.
+    #[arg(long, default_value_t = 0.05, value_parser = number)]
+    alpha: f64,
+    /// Indifference zone: differences in the objective below D do not matter (objective's unit).
+    #[arg(long, required = true, value_name = "D", value_parser = number)]
+    delta: f64,
+    /// First-stage replications of every portfolio.
+    #[arg(long, default_value_t = 20, value_parser = whole_in::<u64>(0, 1_000_000))]
+    n0: u64,
+    /// Replications per portfolio and phase, at most.
+    #[arg(long, default_value_t = 2000, value_parser = whole_in::<u64>(1, 1_000_000))]
+    max_replications: u64,
+    /// Portfolios the selection stage considers at most (OCBA chooses them when more are feasible).
+    #[arg(long, default_value_t = 20, value_parser = whole_in::<usize>(1, 10_000))]
+    shortlist: usize,
+    /// Replications OCBA may spend [default: 20 x --shortlist].
+    #[arg(long, value_parser = whole_in::<u64>(0, 100_000_000))]
+    ocba_budget: Option<u64>,
+    /// The Pareto view's second measure [default: the first constraint's, else cost.capital_per_year].
+    #[arg(long, value_name = "MEASURE")]
+    pareto: Option<String>,
+    /// Master seed of all random streams [default: the scenario's seed].
+    #[arg(long, value_parser = whole_in::<u64>(0, u64::MAX))]
+    seed: Option<u64>,
+    /// Worker threads [default: one per CPU core]. Results do not depend on it.
+    #[arg(short = 't', long, value_parser = whole_in::<u16>(1, u64::from(u16::MAX)))]
+    threads: Option<u16>,
+    /// Write the result as JSON to FILE.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Also write an HTML report of the result to FILE.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Save every replication to FILE as it is computed; rerunning with it resumes.
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Option<PathBuf>,
+    /// No progress bar or notes on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    set: SetArgs,
+}
+
+impl OptimizeArgs {
+    fn settings(&self) -> Result<Settings, Failure> {
+        let input = |e: String| Failure::Input(e);
+        let measure = |option: &str, spec: &str| {
+            Measure::parse(spec).map_err(|e| input(format!("{option} \"{spec}\": {e}")))
+        };
+        let (maximize, objective) = match (&self.maximize, &self.minimize) {
+            (Some(m), _) => (true, measure("--maximize", m)?),
+            (None, Some(m)) => (false, measure("--minimize", m)?),
+            (None, None) => (false, Measure::Kpi("cost.total_per_year".into())),
+        };
+        let constraints = self
+            .constraints
+            .iter()
+            .map(|c| Constraint::parse(c).map_err(|e| input(e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let pareto = match (&self.pareto, constraints.first()) {
+            (Some(p), _) => measure("--pareto", p)?,
+            (None, Some(c)) => c.measure.clone(),
+            (None, None) => Measure::Kpi("cost.capital_per_year".into()),
+        };
+        Ok(Settings {
+            objective,
+            maximize,
+            constraints,
+            budget: self.budget,
+            alpha: self.alpha,
+            delta: self.delta,
+            n0: self.n0,
+            max_replications: self.max_replications,
+            shortlist: self.shortlist,
+            ocba_budget: self.ocba_budget.unwrap_or(20 * self.shortlist as u64),
+            pareto,
+        })
+    }
+}
+
+impl From<OptimizeError> for Failure {
+    fn from(e: OptimizeError) -> Self {
+        if e.is_input() { Failure::Input(e.to_string()) } else { Failure::Internal(e.to_string()) }
+    }
+}
+
+pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
+    let settings = args.settings()?;
+    let specs = args
+        .decisions
+        .iter()
+        .map(|d| decision::parse(d))
+        .collect::<Result<Vec<_>, _>>()
+        .and_then(|s| decision::check(&s).map(|()| s))
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    let s = read_scenario(args.scenario.as_deref(), &args.set.set)?;
+    let study = Study::sweep(&s.text, &s.source, args.seed, specs, None)?.with_lineage(s.lineage);
+    settings.check(study.plan.kpi_layout().names())?;
+    let parents = extended_files(&study.lineage);
+    let mut inputs: Vec<Named<'_>> = vec![("SCENARIO", args.scenario.as_deref())];
+    inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
+    check_files(
+        &inputs,
+        &[
+            ("--output", args.output.as_deref()),
+            ("--report", args.report.as_deref()),
+            ("--checkpoint", args.checkpoint.as_deref()),
+        ],
+    )?;
+    let pool = pool(args.threads)?;
+    let progress = Progress::new(study.points.len() as u64 * settings.n0, args.quiet);
+    let tick = || progress.tick();
+    let mut store = Store::open(&study, args.checkpoint.as_deref(), &tick)?;
+    let doc = pool.install(|| optimize(&study, &settings, &mut store))?;
+    progress.finish();
+    let reused = store.reused;
+    drop(store);
+    if let Some(path) = &args.output {
+        let json =
+            doc.to_json().map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?;
+        write_file(path, json.as_bytes())?;
+    }
+    if let Some(path) = &args.report {
+        write_file(path, caspian_report::html::optimize_report(&doc).html.as_bytes())?;
+    }
+    if let Some(path) = &args.checkpoint {
+        // Finished: the checkpoint has served its purpose.
+        let _ = std::fs::remove_file(path);
+    }
+    crate::terminal::out(&summary(&doc))?;
+    if reused > 0 {
+        note(args.quiet, &format!("{reused} replications read from the checkpoint"));
+    }
+    note(args.quiet, &format!("done in {:.2?}", progress.elapsed()));
+    Ok(())
+}
+
+fn decisions(d: &std::collections::BTreeMap<String, f64>) -> String {
+    d.iter().map(|(k, v)| format!("{k}={}", num(*v))).collect::<Vec<_>>().join(", ")
+}
+
+/// What the terminal shows: the selection and its intervals, the
+/// contenders, the feasible Pareto set, the replications and the guarantee.
+fn summary(doc: &OptimizeDoc) -> String {
+    let p = &doc.problem;
+    let mut out = format!(
+        "optimize {} ({}): {} {} over {} portfolios, seed {}, alpha {}, delta {}\n",
+        p.scenario,
+        p.source,
+        p.direction,
+        p.objective,
+        doc.portfolios.len(),
+        p.seed,
+        p.alpha,
+        num(p.delta)
+    );
+    let count = |s: &str| doc.portfolios.iter().filter(|q| q.status == s).count();
+    let feasible =
+        doc.portfolios.len() - count("pruned") - count("infeasible") - count("undecided");
+    out.push_str(&format!(
+        "portfolios: {} pruned by the budget, {} infeasible, {} undecided, {feasible} feasible\n",
+        count("pruned"),
+        count("infeasible"),
+        count("undecided")
+    ));
+    match &doc.selected {
+        Some(sel) => {
+            out.push_str(&format!(
+                "\nselected: portfolio {} ({}), capital {}/yr\nits KPIs over {} {}:\n",
+                sel.index,
+                decisions(&sel.decisions),
+                num(sel.capital_per_year),
+                sel.n,
+                sel.data
+            ));
+            let rows: Vec<Vec<String>> =
+                sel.kpis.iter().map(|(k, v)| table::summary_row(k, &v.unit, v)).collect();
+            out.push_str(&table::render(&table::SUMMARY_HEADER, &rows));
+        }
+        None => out.push_str("\nno portfolio was shown to be feasible: nothing selected\n"),
+    }
+    if !doc.contenders.is_empty() {
+        out.push_str(
+            "\ncannot be told apart from it (its objective minus the selection's, paired over \
+             common selection replications; interval contains 0 or mean within delta):\n",
+        );
+        let rows: Vec<Vec<String>> = doc
+            .contenders
+            .iter()
+            .map(|c| {
+                let d = &c.difference;
+                let mut row = vec![c.index.to_string(), decisions(&c.decisions)];
+                row.extend(table::numbers(&[d.mean_diff, d.ci95_low, d.ci95_high]));
+                row.push(d.n.to_string());
+                row
+            })
+            .collect();
+        let header = ["portfolio", "decisions", "mean diff", "95% CI low", "95% CI high", "n"];
+        out.push_str(&table::render(&header, &rows));
+    }
+    out.push_str(&format!(
+        "\nfeasible Pareto set ({} vs {}, {}):\n",
+        doc.pareto.objective, doc.pareto.measure, doc.pareto.measure_direction
+    ));
+    let rows: Vec<Vec<String>> = doc
+        .pareto
+        .points
+        .iter()
+        .map(|pt| {
+            vec![
+                pt.index.to_string(),
+                decisions(&doc.portfolios[pt.index].decisions),
+                num(pt.objective),
+                num(pt.measure),
+            ]
+        })
+        .collect();
+    out.push_str(&table::render(&["portfolio", "decisions", "objective", "measure"], &rows));
+    let r = &doc.replications;
+    out.push_str(&format!(
+        "\nreplications: screening {}, OCBA {}, selection {} (+{} computed, not used), total {}\n",
+        r.screening, r.ocba, r.selection, r.selection_discarded, r.total
+    ));
+    out.push_str(&format!("\n{}\n", doc.guarantee.statement));
+    out
+}

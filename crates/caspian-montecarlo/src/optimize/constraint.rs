@@ -1,0 +1,203 @@
+//! Stochastic constraints of `caspian optimize`: `P(KPI OP x) OP p` on the
+//! probability that a replication meets a condition, or `KPI OP x` on a
+//! KPI's mean, and the one-sided test that decides each portfolio:
+//! Clopper-Pearson bounds for probabilities, Student-t bounds for means.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::intervals::clopper_pearson;
+use crate::measure::Measure;
+use crate::stats::{mean_var, t_quantile};
+use crate::targets::{self, Op};
+
+/// A constraint: a measure's mean compared with a bound.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constraint {
+    /// What is measured per replication.
+    pub measure: Measure,
+    /// The comparison of its mean with `bound`.
+    pub op: Op,
+    /// The bound, in the measure's unit (a probability for `P(...)`).
+    pub bound: f64,
+}
+
+/// A `--constraint` that cannot be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "--constraint \"{spec}\": {what}; write 'P(KPI OP x) OP p' (e.g. \
+     'P(service_level.wagons>=0.95)>=0.9') or 'KPI OP x' (e.g. 'cost.total_per_year<=2e8')"
+)]
+pub struct ConstraintError {
+    /// The argument given.
+    pub spec: String,
+    /// What is wrong.
+    pub what: String,
+}
+
+impl Constraint {
+    /// Parses `P(KPI OP x) OP p` or `KPI OP x`.
+    ///
+    /// # Errors
+    /// [`ConstraintError`] saying what is malformed.
+    pub fn parse(spec: &str) -> Result<Self, ConstraintError> {
+        let fail = |what: String| ConstraintError { spec: crate::validate::cap(spec), what };
+        let s = spec.trim();
+        if s.starts_with("P(") {
+            let close = s.find(')').ok_or_else(|| fail("no ')' closes 'P('".into()))?;
+            let measure = Measure::parse(&s[..=close]).map_err(|e| fail(e.to_string()))?;
+            let rest = &s[close + 1..];
+            let c = targets::parse(&format!("p{rest}"))
+                .map_err(|_| fail(format!("\"{rest}\" after P(...) is not OP NUMBER")))?;
+            if !(0.0..=1.0).contains(&c.threshold) {
+                return Err(fail(format!("the probability {} is not in [0, 1]", c.threshold)));
+            }
+            return Ok(Self { measure, op: c.op, bound: c.threshold });
+        }
+        let c = targets::parse(s).map_err(|e| fail(e.to_string()))?;
+        Ok(Self { measure: Measure::Kpi(c.kpi), op: c.op, bound: c.threshold })
+    }
+}
+
+impl fmt::Display for Constraint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}{}", self.measure, self.op.as_str(), crate::study::short_number(self.bound))
+    }
+}
+
+/// A portfolio's standing on one constraint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The confidence bound clears the bound.
+    Feasible,
+    /// The other confidence bound fails it.
+    Infeasible,
+    /// Neither yet.
+    Undecided,
+}
+
+/// The test of one constraint on one portfolio's values.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Test {
+    /// The estimate (mean of the measure; NaN without finite values).
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
+    pub estimate: f64,
+    /// Its one-sided lower confidence bound at the test's level.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
+    pub lower: f64,
+    /// Its one-sided upper confidence bound.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
+    pub upper: f64,
+    /// Replications with a finite value.
+    pub n: u64,
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+impl Constraint {
+    /// Tests the constraint on `values` (one per replication; NaN left
+    /// out), each bound holding with probability at least `1 - level`.
+    pub fn test(&self, values: &[f64], level: f64) -> Test {
+        let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        let n = finite.len() as u64;
+        let (estimate, var) = mean_var(&finite);
+        let (lower, upper) = if n == 0 {
+            (f64::NAN, f64::NAN)
+        } else if self.measure.is_probability() {
+            let k = finite.iter().filter(|&&v| v > 0.5).count() as u64;
+            clopper_pearson(k, n, level)
+        } else if n < 2 {
+            (f64::NEG_INFINITY, f64::INFINITY)
+        } else {
+            let half = t_quantile(1.0 - level, (n - 1) as f64) * (var / n as f64).sqrt();
+            (estimate - half, estimate + half)
+        };
+        let verdict = if n == 0 {
+            Verdict::Undecided
+        } else {
+            // The bound that must clear the threshold, and the one whose
+            // failure proves the constraint is not met.
+            let (must, other) = match self.op {
+                Op::AtLeast | Op::Above => (lower, upper),
+                Op::AtMost | Op::Below => (upper, lower),
+            };
+            if self.op.holds(must, self.bound) {
+                Verdict::Feasible
+            } else if !self.op.holds(other, self.bound) {
+                Verdict::Infeasible
+            } else {
+                Verdict::Undecided
+            }
+        };
+        Test { estimate, lower, upper, n, verdict }
+    }
+}
+
+/// The replication counts at which feasibility is looked at: `n0`, then
+/// doubling, up to `max` (its length is the number of looks `L`).
+pub fn looks(n0: u64, max: u64) -> Vec<u64> {
+    let mut out = vec![n0.min(max)];
+    while let Some(&last) = out.last() {
+        if last >= max {
+            break;
+        }
+        out.push((last * 2).min(max));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_both_forms_and_names_the_problem() {
+        let c = Constraint::parse("P(service_level.wagons>=0.95)>=0.9").unwrap();
+        assert_eq!(c.measure.to_string(), "P(service_level.wagons>=0.95)");
+        assert_eq!((c.op, c.bound), (Op::AtLeast, 0.9));
+        assert_eq!(c.to_string(), "P(service_level.wagons>=0.95)>=0.9");
+        let c = Constraint::parse(" cost.total_per_year <= 2e8").unwrap();
+        assert_eq!(c.measure, Measure::Kpi("cost.total_per_year".into()));
+        assert_eq!((c.op, c.bound), (Op::AtMost, 2e8));
+        for bad in ["P(x>=1)", "P(x>=1)>=1.5", "P(x>=1>=0.9", "x", "P(x)>=0.5"] {
+            let e = Constraint::parse(bad).unwrap_err();
+            assert!(e.to_string().contains("--constraint"), "{e}");
+        }
+    }
+
+    #[test]
+    fn probability_tests_use_clopper_pearson_and_decide_both_ways() {
+        let c = Constraint::parse("P(x>=1)>=0.9").unwrap();
+        let all = vec![1.0; 60];
+        let t = c.test(&all, 0.01);
+        // 60 of 60 at level 0.01: lower = 0.01^(1/60) = 0.9262 > 0.9.
+        assert!((t.lower - 0.01_f64.powf(1.0 / 60.0)).abs() < 1e-12);
+        assert_eq!(t.verdict, Verdict::Feasible);
+        let half: Vec<f64> = (0..60).map(|i| f64::from(i % 2)).collect();
+        assert_eq!(c.test(&half, 0.01).verdict, Verdict::Infeasible);
+        let t = c.test(&all[..20], 0.01);
+        assert_eq!(t.verdict, Verdict::Undecided, "{t:?}");
+    }
+
+    #[test]
+    fn mean_tests_use_student_t() {
+        let c = Constraint::parse("x<=10").unwrap();
+        let v = [8.0, 9.0, 10.0, 9.0, 8.0, 9.0];
+        let t = c.test(&v, 0.05);
+        let (m, var) = mean_var(&v);
+        let hw = t_quantile(0.95, 5.0) * (var / 6.0).sqrt();
+        assert!((t.upper - (m + hw)).abs() < 1e-12);
+        assert_eq!(t.verdict, Verdict::Feasible);
+        assert_eq!(Constraint::parse("x<=8").unwrap().test(&v, 0.05).verdict, Verdict::Infeasible);
+        assert_eq!(Constraint::parse("x<=9").unwrap().test(&v, 0.05).verdict, Verdict::Undecided);
+    }
+
+    #[test]
+    fn looks_double_up_to_the_cap() {
+        assert_eq!(looks(20, 2000), vec![20, 40, 80, 160, 320, 640, 1280, 2000]);
+        assert_eq!(looks(20, 20), vec![20]);
+        assert_eq!(looks(10, 30), vec![10, 20, 30]);
+    }
+}

@@ -1,0 +1,111 @@
+//! `--decision KEY=LO..HI` (whole numbers, both ends included) or
+//! `KEY=V1,V2,...`: one decision variable, checked against the scenario
+//! later as a sweep axis ([`crate::study::Study::sweep`]), so every key a
+//! sweep takes is a decision.
+
+use crate::study::{AxisSpec, parse_axis};
+
+/// The most portfolios (the product of the decisions' value counts).
+pub const MAX_PORTFOLIOS: usize = 10_000;
+
+/// A malformed `--decision`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--decision \"{spec}\": {what}")]
+pub struct DecisionError {
+    /// The argument given.
+    pub spec: String,
+    /// What is wrong.
+    pub what: String,
+}
+
+/// Parses one `--decision`.
+///
+/// # Errors
+/// [`DecisionError`] for a missing `=`, an empty key, a range whose ends
+/// are not whole numbers or are reversed, or a value that is not a number.
+pub fn parse(spec: &str) -> Result<AxisSpec, DecisionError> {
+    let fail = |what: String| DecisionError { spec: crate::validate::cap(spec), what };
+    let (key, values) =
+        spec.split_once('=').ok_or_else(|| fail("expected KEY=LO..HI or KEY=V1,V2,...".into()))?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(fail("the key is empty".into()));
+    }
+    if let Some((lo, hi)) = values.split_once("..") {
+        let whole = |t: &str| {
+            t.trim().parse::<i64>().map_err(|_| {
+                fail(format!("\"{}\" is not a whole number (LO..HI ranges are of whole numbers; list other values as V1,V2,...)", t.trim()))
+            })
+        };
+        let (lo, hi) = (whole(lo)?, whole(hi)?);
+        if lo > hi {
+            return Err(fail(format!("the range {lo}..{hi} is empty (LO is above HI)")));
+        }
+        if hi.checked_sub(lo).is_none_or(|span| span >= MAX_PORTFOLIOS as i64) {
+            return Err(fail(format!("the range has more than {MAX_PORTFOLIOS} values")));
+        }
+        return Ok(AxisSpec {
+            key: key.to_string(),
+            values: (lo..=hi).map(|v| v as f64).collect(),
+        });
+    }
+    parse_axis(spec).map_err(|e| fail(e.to_string()))
+}
+
+/// Checks that the decisions give at most [`MAX_PORTFOLIOS`] portfolios and
+/// name each key once.
+///
+/// # Errors
+/// [`DecisionError`] naming the problem.
+pub fn check(specs: &[AxisSpec]) -> Result<(), DecisionError> {
+    for (i, s) in specs.iter().enumerate() {
+        if specs[..i].iter().any(|o| o.key == s.key) {
+            return Err(DecisionError {
+                spec: s.key.clone(),
+                what: "the key is given twice; give each decision once".into(),
+            });
+        }
+    }
+    let count = specs.iter().try_fold(1usize, |acc, s| acc.checked_mul(s.values.len()));
+    match count {
+        Some(n) if n <= MAX_PORTFOLIOS => Ok(()),
+        _ => Err(DecisionError {
+            spec: specs.iter().map(|s| s.key.as_str()).collect::<Vec<_>>().join(" x "),
+            what: format!(
+                "the decisions give more than {MAX_PORTFOLIOS} portfolios; use fewer values"
+            ),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_and_lists() {
+        let a = parse("port.alat.berths.rail_ferry=2..5").unwrap();
+        assert_eq!(
+            (a.key.as_str(), a.values),
+            ("port.alat.berths.rail_ferry", vec![2.0, 3.0, 4.0, 5.0])
+        );
+        let a = parse("storage.aktau_tank_farm.capacity=120000,240000").unwrap();
+        assert_eq!(a.values, vec![120_000.0, 240_000.0]);
+        for (bad, says) in [
+            ("x=5..2", "empty"),
+            ("x=1.5..3", "whole number"),
+            ("x", "expected"),
+            ("=1,2", "empty"),
+            ("x=1,two", "not a finite number"),
+        ] {
+            let e = parse(bad).unwrap_err().to_string();
+            assert!(e.contains(says) && e.contains("--decision"), "{bad}: {e}");
+        }
+        let big = vec![parse("a=1..200").unwrap(), parse("b=1..100").unwrap()];
+        assert!(check(&big).unwrap_err().to_string().contains("more than 10000"));
+        let huge = parse(&format!("a={}..{}", i64::MIN, i64::MAX)).unwrap_err();
+        assert!(huge.to_string().contains("more than 10000 values"), "{huge}");
+        let twice = vec![parse("a=1..2").unwrap(), parse("a=3,4").unwrap()];
+        assert!(check(&twice).is_err());
+    }
+}

@@ -1,0 +1,236 @@
+//! The JSON document of `caspian optimize`: the problem, every portfolio
+//! with its status and estimates, the selection with its intervals, the
+//! portfolios that cannot be told apart from it, the feasible Pareto set,
+//! the replications spent and the guarantee.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::{KpiTable, Provenance};
+use crate::stats::{PairedDifference, Summary};
+
+use super::constraint::Test;
+
+/// The whole result of an optimisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptimizeDoc {
+    /// Always `optimize`.
+    pub kind: String,
+    /// How it was produced.
+    pub provenance: Provenance,
+    /// What was asked.
+    pub problem: ProblemDoc,
+    /// Every portfolio, in enumeration order.
+    pub portfolios: Vec<PortfolioDoc>,
+    /// The selection (absent when no portfolio is feasible).
+    pub selected: Option<SelectedDoc>,
+    /// Shortlisted portfolios that cannot be told apart from the selected
+    /// one: the paired 95% interval of the difference in the objective
+    /// over their common KN replications contains zero, or the mean
+    /// difference is within delta.
+    pub contenders: Vec<ContenderDoc>,
+    /// The feasible portfolios that no other feasible portfolio beats on
+    /// both the objective and the Pareto measure (means over phases 1-2).
+    pub pareto: ParetoDoc,
+    /// Replications per phase.
+    pub replications: SpentDoc,
+    /// What the selection guarantees.
+    pub guarantee: GuaranteeDoc,
+    /// How the method works, in brief, and why it is not shardable.
+    pub method_note: String,
+}
+
+impl OptimizeDoc {
+    /// The document as pretty-printed JSON with a final newline (NaN as
+    /// `null`).
+    ///
+    /// # Errors
+    /// The encoder's error (a defect).
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        let mut json = serde_json::to_string_pretty(self)?;
+        json.push('\n');
+        Ok(json)
+    }
+
+    /// Reads a document written by [`to_json`](Self::to_json).
+    ///
+    /// # Errors
+    /// The decoder's error, naming the field.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+/// The problem as posed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProblemDoc {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Where it came from.
+    pub source: String,
+    /// The master seed.
+    pub seed: u64,
+    /// Each decision: its key and values, in the order given.
+    pub decisions: Vec<DecisionDoc>,
+    /// The objective measure.
+    pub objective: String,
+    /// `minimize` or `maximize`.
+    pub direction: String,
+    /// The constraints as given.
+    pub constraints: Vec<String>,
+    /// The capital budget per year (absent: none).
+    pub budget: Option<f64>,
+    /// The currency of cost figures (the scenario's `[costs].currency`).
+    pub currency: String,
+    /// `1 - alpha` is the guaranteed probability of correct selection.
+    pub alpha: f64,
+    /// Of alpha, the share spent on feasibility tests.
+    pub alpha_feasibility: f64,
+    /// The indifference zone, in the objective's unit.
+    pub delta: f64,
+    /// First-stage replications.
+    pub n0: u64,
+    /// Replications per portfolio and phase, at most.
+    pub max_replications: u64,
+    /// Portfolios KN considers at most.
+    pub shortlist: usize,
+    /// Replications OCBA may spend.
+    pub ocba_budget: u64,
+    /// The Pareto view's second measure.
+    pub pareto_measure: String,
+}
+
+/// One decision variable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionDoc {
+    /// The sweep key.
+    pub key: String,
+    /// Its values.
+    pub values: Vec<f64>,
+}
+
+/// One portfolio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioDoc {
+    /// Its position in the enumeration.
+    pub index: usize,
+    /// Its decision values, by key.
+    pub decisions: BTreeMap<String, f64>,
+    /// Annualised capital cost.
+    pub capital_per_year: f64,
+    /// `pruned`, `infeasible`, `undecided`, `feasible`, `shortlisted`,
+    /// `eliminated` (at `eliminated_at_stage`) or `selected`.
+    pub status: String,
+    /// The KN stage at which it was eliminated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eliminated_at_stage: Option<u64>,
+    /// Replications it took in each phase.
+    pub replications: PhaseCounts,
+    /// The objective over phases 1-2 (absent when pruned).
+    pub objective: Option<Summary>,
+    /// Each constraint's last test, in the order given.
+    pub constraints: Vec<Test>,
+}
+
+/// Replications per phase.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseCounts {
+    /// Phase 1 (screening and feasibility).
+    pub screening: u64,
+    /// Phase 2 (OCBA).
+    pub ocba: u64,
+    /// Phase 3 (KN), used by the procedure.
+    pub selection: u64,
+    /// Phase 3, computed in a batch after the portfolio's elimination and
+    /// not used.
+    pub selection_discarded: u64,
+}
+
+/// The selected portfolio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectedDoc {
+    /// Its index.
+    pub index: usize,
+    /// Its decision values.
+    pub decisions: BTreeMap<String, f64>,
+    /// Annualised capital cost.
+    pub capital_per_year: f64,
+    /// Which replications the intervals below use: `selection (KN)` or
+    /// `screening and OCBA` (when KN had one portfolio).
+    pub data: String,
+    /// Replications behind the intervals.
+    pub n: u64,
+    /// The objective, every constraint's measure and the cost KPIs, with
+    /// 95% intervals.
+    pub kpis: KpiTable,
+}
+
+/// A portfolio that cannot be told apart from the selection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContenderDoc {
+    /// Its index.
+    pub index: usize,
+    /// Its decision values.
+    pub decisions: BTreeMap<String, f64>,
+    /// Its objective minus the selection's, paired over common replications.
+    pub difference: PairedDifference,
+}
+
+/// The feasible Pareto set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParetoDoc {
+    /// The objective.
+    pub objective: String,
+    /// The second measure, and which way is better for it.
+    pub measure: String,
+    /// `minimize` or `maximize`.
+    pub measure_direction: String,
+    /// The portfolios on the front, by objective from best.
+    pub points: Vec<ParetoPoint>,
+}
+
+/// A portfolio on the Pareto front.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParetoPoint {
+    /// Its index.
+    pub index: usize,
+    /// Mean of the objective.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
+    pub objective: f64,
+    /// Mean of the second measure.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
+    pub measure: f64,
+}
+
+/// Replications spent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpentDoc {
+    /// Phase 1.
+    pub screening: u64,
+    /// Phase 2.
+    pub ocba: u64,
+    /// Phase 3, used.
+    pub selection: u64,
+    /// Phase 3, computed but not used.
+    pub selection_discarded: u64,
+    /// All of them.
+    pub total: u64,
+}
+
+/// The statement the selection carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuaranteeDoc {
+    /// Alpha.
+    pub alpha: f64,
+    /// Delta.
+    pub delta: f64,
+    /// `all feasible` or `shortlist of M out of K feasible`.
+    pub guarantee_scope: String,
+    /// Whether KN hit the replication cap (which voids the guarantee).
+    pub cap_hit: bool,
+    /// Whether the guarantee holds as stated.
+    pub holds: bool,
+    /// One sentence.
+    pub statement: String,
+}

@@ -1,0 +1,94 @@
+//! `caspian optimize`: the best portfolio of discrete decisions, with a
+//! statistical guarantee.
+//!
+//! Every portfolio (a combination of decision values, [`decision`]) runs
+//! with the same replication indices, so all see common random numbers.
+//! The procedure ([`procedure`]):
+//! 0. prunes portfolios whose annualised capital exceeds the budget;
+//! 1. screens every other one on `n0` replications and tests each
+//!    stochastic [`constraint`] one-sidedly (Bonferroni over portfolios,
+//!    constraints and looks), doubling the replications of undecided ones;
+//! 2. when more portfolios are feasible than the shortlist holds, spends a
+//!    budget by [`ocba`] and shortlists the best by mean;
+//! 3. selects among the shortlist with [`kn`] (Kim & Nelson 2001) on fresh
+//!    replication indices, which guarantees P(correct selection) >= 1 - alpha
+//!    within the indifference zone delta.
+//!
+//! [`outcome`] builds the [`document`] (selection, contenders, Pareto set,
+//! guarantee); [`store`] holds the records and the checkpoint that makes a
+//! run resumable. Not shardable: KN's elimination at each stage needs every
+//! survivor's results.
+
+pub mod constraint;
+pub mod decision;
+pub mod document;
+pub mod kn;
+pub mod ocba;
+pub mod outcome;
+pub mod procedure;
+pub mod store;
+
+pub use procedure::{Settings, optimize};
+
+/// An optimisation that cannot run as asked, or failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OptimizeError {
+    /// A setting out of range (names the option).
+    #[error("{option}: {message}")]
+    Setting {
+        /// The option, e.g. `--alpha`.
+        option: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A measure names no KPI of the scenario.
+    #[error(transparent)]
+    UnknownKpi(#[from] crate::select::NoMatch),
+    /// The budget prunes every portfolio.
+    #[error(
+        "--budget {budget}: every portfolio costs more capital per year (the cheapest, \
+         {cheapest}, costs {cheapest_cost:.6e}); raise the budget or change the decisions"
+    )]
+    BudgetPrunesAll {
+        /// The budget.
+        budget: f64,
+        /// The cheapest portfolio's decisions.
+        cheapest: String,
+        /// Its capital per year.
+        cheapest_cost: f64,
+    },
+    /// The objective is undefined (NaN) in a replication KN needs.
+    #[error(
+        "the objective {objective} is undefined in replication {replication} of portfolio \
+         {portfolio} ({decisions}); choose an objective defined in every replication"
+    )]
+    Undefined {
+        /// The objective.
+        objective: String,
+        /// The portfolio.
+        portfolio: usize,
+        /// Its decisions.
+        decisions: String,
+        /// The replication.
+        replication: u64,
+    },
+    /// The checkpoint cannot be used.
+    #[error("--checkpoint {path}: {message}")]
+    Checkpoint {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A replication failed (an internal defect).
+    #[error("{0}")]
+    Run(String),
+}
+
+impl OptimizeError {
+    /// Whether the user's input caused it (exit code 2) rather than a defect.
+    pub fn is_input(&self) -> bool {
+        !matches!(self, OptimizeError::Run(_))
+    }
+}

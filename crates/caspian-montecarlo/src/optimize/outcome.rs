@@ -1,0 +1,339 @@
+//! The optimisation's result as a document: each portfolio's status and
+//! estimates, the selection with its intervals (from its KN data), the
+//! portfolios that cannot be told apart from it, the feasible Pareto set,
+//! the replications spent and the guarantee in one sentence.
+
+use std::collections::BTreeMap;
+
+use crate::compare::Direction;
+use crate::document::{Provenance, WithUnit, kpi_units};
+use crate::measure::Measure;
+use crate::stats::{PairedDifference, Summary};
+use crate::study::{Study, short_number};
+
+use super::document::{
+    ContenderDoc, DecisionDoc, GuaranteeDoc, OptimizeDoc, ParetoDoc, ParetoPoint, PhaseCounts,
+    PortfolioDoc, ProblemDoc, SelectedDoc, SpentDoc,
+};
+use super::procedure::{Run, Settings, Standing, values};
+use super::store::Store;
+
+/// The five cost KPIs, reported for the selection when the scenario has them.
+pub const COST_KPIS: [&str; 5] = [
+    "cost.capital_per_year",
+    "cost.operating_per_year",
+    "cost.delay_per_year",
+    "cost.lost_cargo_per_year",
+    "cost.total_per_year",
+];
+
+/// What the method does, in brief, for the document.
+pub const METHOD_NOTE: &str = "Common random numbers across portfolios. Phase 0 prunes \
+portfolios over the capital budget. Phase 1 runs n0 replications of each and tests every \
+constraint one-sidedly (Clopper-Pearson for probabilities, Student-t for means) at level \
+alpha_f/(k m L) (Bonferroni over k portfolios, m constraints, L looks; alpha_f = alpha/2 with \
+constraints, else 0), doubling the replications of undecided portfolios up to the cap. Phase 2 \
+(only with more feasible portfolios than the shortlist) allocates a budget by OCBA (Chen et al. \
+2000) and keeps the best by mean; the guarantee then covers that shortlist (Boesel, Nelson & Kim \
+2003). Phase 3 runs the KN procedure (Kim & Nelson 2001) with alpha - alpha_f on fresh \
+replication indices. Not shardable: KN's elimination at each stage needs every survivor's \
+results.";
+
+fn decisions(study: &Study, p: usize) -> BTreeMap<String, f64> {
+    study.axes.iter().zip(&study.points[p].values).map(|(a, &v)| (a.key.to_string(), v)).collect()
+}
+
+/// Builds the document from a finished run.
+pub(crate) fn document(study: &Study, s: &Settings, store: &Store<'_>, run: &Run) -> OptimizeDoc {
+    let kn = run.kn.as_ref();
+    let selected_index = kn.map(|o| run.shortlist[o.selected]);
+    let portfolios = (0..run.standing.len()).map(|p| portfolio(study, s, store, run, p)).collect();
+    let units = kpi_units(&study.plan, store.names());
+    let selected = selected_index.map(|p| selected(study, s, store, run, p, &units));
+    let contenders = selected_index.map_or_else(Vec::new, |p| contenders(study, s, store, run, p));
+    let spent = spent(run);
+    let guarantee = guarantee(study, s, run, &units);
+    OptimizeDoc {
+        kind: "optimize".into(),
+        provenance: Provenance::of_study(study),
+        problem: problem(study, s),
+        portfolios,
+        selected,
+        contenders,
+        pareto: pareto(s, store, run),
+        replications: spent,
+        guarantee,
+        method_note: METHOD_NOTE.into(),
+    }
+}
+
+fn problem(study: &Study, s: &Settings) -> ProblemDoc {
+    ProblemDoc {
+        scenario: study.name.clone(),
+        source: study.source.clone(),
+        seed: study.seed,
+        decisions: study
+            .axes
+            .iter()
+            .map(|a| DecisionDoc { key: a.key.to_string(), values: a.values.clone() })
+            .collect(),
+        objective: s.objective.to_string(),
+        direction: if s.maximize { "maximize" } else { "minimize" }.into(),
+        constraints: s.constraints.iter().map(ToString::to_string).collect(),
+        budget: s.budget,
+        currency: study.plan.cost_basis().currency.clone(),
+        alpha: s.alpha,
+        alpha_feasibility: s.alpha_feasibility(),
+        delta: s.delta,
+        n0: s.n0,
+        max_replications: s.max_replications,
+        shortlist: s.shortlist,
+        ocba_budget: s.ocba_budget,
+        pareto_measure: s.pareto.to_string(),
+    }
+}
+
+fn portfolio(study: &Study, s: &Settings, store: &Store<'_>, run: &Run, p: usize) -> PortfolioDoc {
+    let kn = run.kn.as_ref();
+    let pos = run.shortlist.iter().position(|&q| q == p);
+    let mut eliminated_at_stage = None;
+    let status = match run.standing[p] {
+        Standing::Pruned => "pruned",
+        Standing::Infeasible => "infeasible",
+        Standing::Undecided => "undecided",
+        Standing::Feasible => match (pos, kn) {
+            (None, _) => "feasible",
+            (Some(i), Some(o)) if o.selected == i => "selected",
+            (Some(i), Some(o)) if o.eliminated_at[i].is_some() => {
+                eliminated_at_stage = o.eliminated_at[i];
+                "eliminated"
+            }
+            (Some(_), _) => "shortlisted",
+        },
+    };
+    let (used, computed) = match (pos, kn) {
+        (Some(i), Some(o)) => (o.used[i], o.computed[i]),
+        _ => (0, 0),
+    };
+    let held = run.held(p);
+    let objective = (run.standing[p] != Standing::Pruned)
+        .then(|| Summary::of(&values(store, &s.objective, p, held)));
+    PortfolioDoc {
+        index: p,
+        decisions: decisions(study, p),
+        capital_per_year: run.capital[p],
+        status: status.into(),
+        eliminated_at_stage,
+        replications: PhaseCounts {
+            screening: run.screening[p],
+            ocba: run.ocba[p],
+            selection: used,
+            selection_discarded: computed - used,
+        },
+        objective,
+        constraints: run.tests[p].clone(),
+    }
+}
+
+/// The replications behind the selection's intervals: its KN data, or
+/// phases 1-2 when KN needed none (a single portfolio).
+fn selection_range(run: &Run, p: usize) -> (std::ops::Range<u64>, &'static str) {
+    let used = run.kn.as_ref().map_or(0, |o| o.used[o.selected]);
+    if used >= 2 {
+        (run.offset..run.offset + used, "selection (KN) replications")
+    } else {
+        (run.held(p), "screening and OCBA replications (KN needed none: one portfolio)")
+    }
+}
+
+fn selected(
+    study: &Study,
+    s: &Settings,
+    store: &Store<'_>,
+    run: &Run,
+    p: usize,
+    units: &BTreeMap<String, String>,
+) -> SelectedDoc {
+    let (range, data) = selection_range(run, p);
+    let mut measures: Vec<Measure> = vec![s.objective.clone()];
+    measures.extend(s.constraints.iter().map(|c| c.measure.clone()));
+    measures.extend(
+        COST_KPIS
+            .iter()
+            .filter(|k| store.names().iter().any(|n| n == *k))
+            .map(|k| Measure::Kpi((*k).to_string())),
+    );
+    let mut kpis = BTreeMap::new();
+    for m in measures {
+        let unit = if m.is_probability() {
+            "probability".to_string()
+        } else {
+            units.get(m.kpi()).cloned().unwrap_or_default()
+        };
+        let value = Summary::of(&values(store, &m, p, range.clone()));
+        kpis.insert(m.to_string(), WithUnit { unit, value });
+    }
+    SelectedDoc {
+        index: p,
+        decisions: decisions(study, p),
+        capital_per_year: run.capital[p],
+        data: data.into(),
+        n: range.end - range.start,
+        kpis,
+    }
+}
+
+fn contenders(
+    study: &Study,
+    s: &Settings,
+    store: &Store<'_>,
+    run: &Run,
+    sel: usize,
+) -> Vec<ContenderDoc> {
+    let Some(o) = run.kn.as_ref() else { return Vec::new() };
+    let used_sel = o.used[o.selected];
+    let mut out = Vec::new();
+    for (i, &q) in run.shortlist.iter().enumerate() {
+        let common = o.used[i].min(used_sel);
+        if q == sel || common < 2 {
+            continue;
+        }
+        let range = run.offset..run.offset + common;
+        let a = values(store, &s.objective, sel, range.clone());
+        let b = values(store, &s.objective, q, range);
+        let d = PairedDifference::of(&a, &b);
+        if (d.ci95_low <= 0.0 && d.ci95_high >= 0.0) || d.mean_diff.abs() < s.delta {
+            out.push(ContenderDoc { index: q, decisions: decisions(study, q), difference: d });
+        }
+    }
+    out
+}
+
+/// Which way is better for the Pareto measure: a probability of meeting a
+/// condition is better higher; a KPI goes its schema's way (higher when
+/// the schema says neither).
+fn pareto_direction(m: &Measure) -> Direction {
+    match m {
+        Measure::Probability(_) => Direction::Maximize,
+        Measure::Kpi(k) => match crate::schema::family_of(k).map(|f| f.direction) {
+            Some(caspian_shipping::kpi::schema::Direction::LowerIsBetter) => Direction::Minimize,
+            _ => Direction::Maximize,
+        },
+    }
+}
+
+fn pareto(s: &Settings, store: &Store<'_>, run: &Run) -> ParetoDoc {
+    let dir = pareto_direction(&s.pareto);
+    let (so, sm) =
+        (if s.maximize { 1.0 } else { -1.0 }, if dir == Direction::Maximize { 1.0 } else { -1.0 });
+    let mean = |m: &Measure, p: usize| Summary::of(&values(store, m, p, run.held(p))).mean;
+    let pts: Vec<ParetoPoint> = (0..run.standing.len())
+        .filter(|&p| run.standing[p] == Standing::Feasible)
+        .map(|p| ParetoPoint {
+            index: p,
+            objective: mean(&s.objective, p),
+            measure: mean(&s.pareto, p),
+        })
+        .collect();
+    let beats = |a: &ParetoPoint, b: &ParetoPoint| {
+        let (ao, am, bo, bm) = (so * a.objective, sm * a.measure, so * b.objective, sm * b.measure);
+        ao >= bo && am >= bm && (ao > bo || am > bm)
+    };
+    let mut front: Vec<ParetoPoint> =
+        pts.iter().filter(|p| !pts.iter().any(|q| beats(q, p))).cloned().collect();
+    front.sort_by(|a, b| {
+        (so * b.objective).total_cmp(&(so * a.objective)).then(a.index.cmp(&b.index))
+    });
+    ParetoDoc {
+        objective: s.objective.to_string(),
+        measure: s.pareto.to_string(),
+        measure_direction: match dir {
+            Direction::Maximize => "maximize",
+            Direction::Minimize => "minimize",
+        }
+        .into(),
+        points: front,
+    }
+}
+
+fn spent(run: &Run) -> SpentDoc {
+    let (used, computed) =
+        run.kn.as_ref().map_or((0, 0), |o| (o.used.iter().sum(), o.computed.iter().sum()));
+    let screening = run.screening.iter().sum();
+    let ocba = run.ocba.iter().sum();
+    SpentDoc {
+        screening,
+        ocba,
+        selection: used,
+        selection_discarded: computed - used,
+        total: screening + ocba + computed,
+    }
+}
+
+fn guarantee(
+    study: &Study,
+    s: &Settings,
+    run: &Run,
+    units: &BTreeMap<String, String>,
+) -> GuaranteeDoc {
+    let scope = if run.shortlist.len() == run.feasible {
+        "all feasible".to_string()
+    } else {
+        format!("shortlist of {} out of {} feasible", run.shortlist.len(), run.feasible)
+    };
+    let cap_hit = run.kn.as_ref().is_some_and(|o| o.cap_hit);
+    let unit = units
+        .get(s.objective.kpi())
+        .filter(|_| !s.objective.is_probability())
+        .cloned()
+        .unwrap_or_default();
+    let delta = format!("{} {unit}", short_number(s.delta)).trim_end().to_string();
+    let confidence = format!("{}%", short_number(100.0 * (1.0 - s.alpha)));
+    let statement = match run.kn.as_ref() {
+        None => "No portfolio was shown to be feasible: nothing is selected.".to_string(),
+        Some(o) if o.cap_hit => format!(
+            "KN reached --max-replications ({}) with several portfolios still in contention; \
+             the best mean among them is reported, WITHOUT the guarantee.",
+            s.max_replications
+        ),
+        Some(o) => {
+            let p = run.shortlist[o.selected];
+            let within = if run.shortlist.len() == 1 {
+                format!(
+                    "it is the only portfolio in the {scope} set, selected without further replications"
+                )
+            } else {
+                format!(
+                    "its mean {} is the best of the {} portfolios, or within {delta} of the best",
+                    s.objective,
+                    if run.shortlist.len() == run.feasible {
+                        format!("{} feasible", run.feasible)
+                    } else {
+                        format!(
+                            "{} shortlisted (of {} feasible)",
+                            run.shortlist.len(),
+                            run.feasible
+                        )
+                    }
+                )
+            };
+            format!(
+                "With probability at least {confidence}, portfolio {p} ({}) is correctly chosen: {within}{}.",
+                study.describe_point(p),
+                if s.constraints.is_empty() {
+                    String::new()
+                } else {
+                    ", and every portfolio declared feasible meets the constraints (the feasibility tests and the selection share alpha)".to_string()
+                }
+            )
+        }
+    };
+    GuaranteeDoc {
+        alpha: s.alpha,
+        delta: s.delta,
+        guarantee_scope: scope,
+        cap_hit,
+        holds: run.kn.is_some() && !cap_hit,
+        statement,
+    }
+}

@@ -1,0 +1,347 @@
+//! The phases of `caspian optimize`: prune on the budget, screen and test
+//! feasibility under common random numbers, allocate by OCBA, select by KN
+//! on fresh replications. Every step is a deterministic function of the
+//! records, which are pure functions of (portfolio, replication index): the
+//! result depends neither on the thread count nor on interruptions.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use crate::measure::Measure;
+use crate::study::Study;
+
+use super::OptimizeError;
+use super::constraint::{self, Constraint, Test, Verdict};
+use super::document::OptimizeDoc;
+use super::kn::{self, KnOutcome, KnSettings};
+use super::ocba;
+use super::store::Store;
+
+/// Replications OCBA adds per round.
+pub const OCBA_ROUND: u64 = 10;
+/// KN stages drawn at once (in parallel) after its first stage. Fixed, so
+/// that the replications computed (not only the result) are the same on
+/// every machine.
+pub const KN_BATCH: u64 = 10;
+
+/// What to optimise and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// The objective.
+    pub objective: Measure,
+    /// Maximise it (else minimise).
+    pub maximize: bool,
+    /// Constraints on means or probabilities.
+    pub constraints: Vec<Constraint>,
+    /// Capital per year allowed (portfolios above it are pruned).
+    pub budget: Option<f64>,
+    /// 1 - alpha: the guaranteed probability of correct selection.
+    pub alpha: f64,
+    /// The indifference zone, in the objective's unit.
+    pub delta: f64,
+    /// First-stage replications.
+    pub n0: u64,
+    /// Replications per portfolio and phase, at most.
+    pub max_replications: u64,
+    /// Portfolios KN considers at most.
+    pub shortlist: usize,
+    /// Replications OCBA may spend.
+    pub ocba_budget: u64,
+    /// The Pareto view's second measure.
+    pub pareto: Measure,
+}
+
+impl Settings {
+    /// Checks the settings and that every measure names one of `kpis`.
+    ///
+    /// # Errors
+    /// [`OptimizeError::Setting`] or [`OptimizeError::UnknownKpi`].
+    pub fn check(&self, kpis: &[String]) -> Result<(), OptimizeError> {
+        let bad = |option: &str, message: String| {
+            Err(OptimizeError::Setting { option: option.into(), message })
+        };
+        if !(self.alpha > 0.0 && self.alpha < 1.0) {
+            return bad("--alpha", format!("{} is not in (0, 1)", self.alpha));
+        }
+        if !(self.delta > 0.0 && self.delta.is_finite()) {
+            return bad("--delta", format!("{} must be a positive number", self.delta));
+        }
+        if self.n0 < 2 {
+            return bad("--n0", format!("{} is below 2 (KN needs variances)", self.n0));
+        }
+        if self.max_replications < self.n0 {
+            return bad(
+                "--max-replications",
+                format!("{} is below --n0 {}", self.max_replications, self.n0),
+            );
+        }
+        if self.shortlist < 1 {
+            return bad("--shortlist", "must be at least 1".into());
+        }
+        if let Some(b) = self.budget.filter(|b| !(b.is_finite() && *b >= 0.0)) {
+            return bad("--budget", format!("{b} is not a non-negative number"));
+        }
+        let objective_option = if self.maximize { "--maximize" } else { "--minimize" };
+        self.objective.check(kpis, objective_option)?;
+        for c in &self.constraints {
+            c.measure.check(kpis, "--constraint")?;
+        }
+        self.pareto.check(kpis, "--pareto")?;
+        Ok(())
+    }
+
+    /// Alpha spent on feasibility: half of it when there are constraints.
+    pub fn alpha_feasibility(&self) -> f64 {
+        if self.constraints.is_empty() { 0.0 } else { self.alpha / 2.0 }
+    }
+}
+
+/// Where a portfolio stands after phases 0-2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Standing {
+    Pruned,
+    Infeasible,
+    Undecided,
+    Feasible,
+}
+
+/// Everything the procedure found, for [`super::outcome`].
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) capital: Vec<f64>,
+    pub(crate) standing: Vec<Standing>,
+    pub(crate) tests: Vec<Vec<Test>>,
+    /// Phase-1 replications per portfolio (indices `0..screening`).
+    pub(crate) screening: Vec<u64>,
+    /// Phase-2 replications (indices `screening..screening + ocba`).
+    pub(crate) ocba: Vec<u64>,
+    pub(crate) shortlist: Vec<usize>,
+    pub(crate) feasible: usize,
+    /// KN's first replication index.
+    pub(crate) offset: u64,
+    pub(crate) kn: Option<KnOutcome>,
+}
+
+impl Run {
+    pub(crate) fn held(&self, p: usize) -> Range<u64> {
+        0..self.screening[p] + self.ocba[p]
+    }
+}
+
+/// Runs the whole procedure on the portfolios of `study` (its design
+/// points) and returns the document. A portfolio's capital is its compiled
+/// scenario's annualised capital cost (`capital_per_year`).
+///
+/// # Errors
+/// [`OptimizeError`]: bad settings, a budget that prunes everything, an
+/// undefined objective, a checkpoint that cannot be written, a failed
+/// replication.
+pub fn optimize(
+    study: &Study,
+    settings: &Settings,
+    store: &mut Store<'_>,
+) -> Result<OptimizeDoc, OptimizeError> {
+    settings.check(store.names())?;
+    let count = study.points.len();
+    let capital = (0..count)
+        .into_par_iter()
+        .map(|p| {
+            study
+                .point_plan(p)
+                .map(|plan| plan.capital_per_year())
+                .map_err(|e| OptimizeError::Run(e.to_string()))
+        })
+        .collect::<Result<Vec<f64>, _>>()?;
+    let mut run = Run {
+        standing: vec![Standing::Undecided; count],
+        tests: vec![Vec::new(); count],
+        screening: vec![0; count],
+        ocba: vec![0; count],
+        shortlist: Vec::new(),
+        feasible: 0,
+        offset: 0,
+        kn: None,
+        capital,
+    };
+    prune(study, settings, &mut run)?;
+    screen(settings, store, &mut run)?;
+    allocate(settings, store, &mut run)?;
+    select(study, settings, store, &mut run)?;
+    Ok(super::outcome::document(study, settings, store, &run))
+}
+
+/// Phase 0: portfolios over the budget.
+fn prune(study: &Study, s: &Settings, run: &mut Run) -> Result<(), OptimizeError> {
+    let Some(budget) = s.budget else { return Ok(()) };
+    for (p, &c) in run.capital.iter().enumerate() {
+        if c > budget {
+            run.standing[p] = Standing::Pruned;
+        }
+    }
+    if run.standing.iter().all(|&st| st == Standing::Pruned) {
+        let cheapest = (0..run.capital.len())
+            .fold(0, |b, p| if run.capital[p] < run.capital[b] { p } else { b });
+        return Err(OptimizeError::BudgetPrunesAll {
+            budget,
+            cheapest: study.describe_point(cheapest),
+            cheapest_cost: run.capital[cheapest],
+        });
+    }
+    Ok(())
+}
+
+/// The values of `measure` in replications `range` of portfolio `p`.
+pub(crate) fn values(store: &Store<'_>, m: &Measure, p: usize, range: Range<u64>) -> Vec<f64> {
+    let kpi = store.names().iter().position(|n| n == m.kpi());
+    store.column(p, kpi, range).into_iter().map(|v| m.of(v)).collect()
+}
+
+/// Phase 1: `n0` replications of every portfolio left, and the
+/// feasibility tests, looking again at doubled counts while undecided.
+fn screen(s: &Settings, store: &mut Store<'_>, run: &mut Run) -> Result<(), OptimizeError> {
+    let mut open: Vec<usize> =
+        (0..run.standing.len()).filter(|&p| run.standing[p] != Standing::Pruned).collect();
+    let looks = constraint::looks(s.n0, s.max_replications);
+    let (k, m, l) = (open.len() as f64, s.constraints.len() as f64, looks.len() as f64);
+    let level = s.alpha_feasibility() / (k * m * l);
+    let mut from = 0;
+    for &n in &looks {
+        let wanted: Vec<(usize, Range<u64>)> = open.iter().map(|&p| (p, from..n)).collect();
+        store.ensure(&wanted)?;
+        from = n;
+        for &p in &open {
+            run.screening[p] = n;
+            let before = std::mem::take(&mut run.tests[p]);
+            let tests: Vec<Test> = s
+                .constraints
+                .iter()
+                .enumerate()
+                .map(|(i, c)| match before.get(i) {
+                    Some(t) if t.verdict != Verdict::Undecided => *t,
+                    _ => c.test(&values(store, &c.measure, p, 0..n), level),
+                })
+                .collect();
+            run.standing[p] = if tests.iter().any(|t| t.verdict == Verdict::Infeasible) {
+                Standing::Infeasible
+            } else if tests.iter().all(|t| t.verdict == Verdict::Feasible) {
+                Standing::Feasible
+            } else {
+                Standing::Undecided
+            };
+            run.tests[p] = tests;
+        }
+        open.retain(|&p| run.standing[p] == Standing::Undecided);
+        if open.is_empty() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The objective, larger is better, of `p` over `range`.
+fn oriented(s: &Settings, store: &Store<'_>, p: usize, range: Range<u64>) -> Vec<f64> {
+    let sign = if s.maximize { 1.0 } else { -1.0 };
+    values(store, &s.objective, p, range).into_iter().map(|v| sign * v).collect()
+}
+
+fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let finite: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    let (m, var) = crate::stats::mean_var(&finite);
+    (if m.is_nan() { f64::NEG_INFINITY } else { m }, if var.is_nan() { 0.0 } else { var.sqrt() })
+}
+
+/// Phase 2: OCBA among the feasible portfolios when there are more than
+/// the shortlist holds, then the shortlist (best means first).
+fn allocate(s: &Settings, store: &mut Store<'_>, run: &mut Run) -> Result<(), OptimizeError> {
+    let feasible: Vec<usize> =
+        (0..run.standing.len()).filter(|&p| run.standing[p] == Standing::Feasible).collect();
+    run.feasible = feasible.len();
+    let stats =
+        |store: &Store<'_>, run: &Run, p: usize| mean_sd(&oriented(s, store, p, run.held(p)));
+    if feasible.len() > s.shortlist {
+        let mut spent = 0;
+        while spent < s.ocba_budget {
+            let open: Vec<usize> = feasible
+                .iter()
+                .copied()
+                .filter(|&p| run.held(p).end < s.max_replications)
+                .collect();
+            if open.is_empty() {
+                break;
+            }
+            let (means, sds): (Vec<f64>, Vec<f64>) =
+                open.iter().map(|&p| stats(store, run, p)).unzip();
+            let counts: Vec<u64> = open.iter().map(|&p| run.held(p).end).collect();
+            let add = OCBA_ROUND.min(s.ocba_budget - spent);
+            let shares = ocba::allocate(&means, &sds, &counts, add);
+            let mut wanted = Vec::new();
+            for (&p, &a) in open.iter().zip(&shares) {
+                let a = a.min(s.max_replications - run.held(p).end);
+                if a > 0 {
+                    wanted.push((p, run.held(p).end..run.held(p).end + a));
+                }
+            }
+            if wanted.is_empty() {
+                break;
+            }
+            store.ensure(&wanted)?;
+            for (p, r) in &wanted {
+                run.ocba[*p] += r.end - r.start;
+                spent += r.end - r.start;
+            }
+        }
+    }
+    let mut ranked: Vec<(usize, f64)> =
+        feasible.iter().map(|&p| (p, stats(store, run, p).0)).collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    run.shortlist = ranked.into_iter().take(s.shortlist).map(|(p, _)| p).collect();
+    run.shortlist.sort_unstable();
+    Ok(())
+}
+
+/// Phase 3: KN on the shortlist, on replication indices from one offset
+/// above every index used so far.
+fn select(
+    study: &Study,
+    s: &Settings,
+    store: &mut Store<'_>,
+    run: &mut Run,
+) -> Result<(), OptimizeError> {
+    let k = run.shortlist.len();
+    if k == 0 {
+        return Ok(());
+    }
+    run.offset = (0..run.standing.len()).map(|p| run.held(p).end).max().unwrap_or(0);
+    let settings = KnSettings {
+        alpha: s.alpha - s.alpha_feasibility(),
+        delta: s.delta,
+        n0: s.n0,
+        max_stages: s.max_replications,
+        batch: KN_BATCH,
+    };
+    let (offset, shortlist) = (run.offset, run.shortlist.clone());
+    let mut draw = |alts: &[usize], stages: Range<u64>| {
+        let range = offset + stages.start..offset + stages.end;
+        let wanted: Vec<(usize, Range<u64>)> =
+            alts.iter().map(|&a| (shortlist[a], range.clone())).collect();
+        store.ensure(&wanted)?;
+        alts.iter()
+            .map(|&a| {
+                let p = shortlist[a];
+                let v = oriented(s, store, p, range.clone());
+                match v.iter().position(|x| !x.is_finite()) {
+                    Some(j) => Err(OptimizeError::Undefined {
+                        objective: s.objective.to_string(),
+                        portfolio: p,
+                        decisions: study.describe_point(p),
+                        replication: range.start + j as u64,
+                    }),
+                    None => Ok(v),
+                }
+            })
+            .collect()
+    };
+    run.kn = Some(kn::select(k, &settings, &mut draw)?);
+    Ok(())
+}

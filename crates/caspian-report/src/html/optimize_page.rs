@@ -1,0 +1,145 @@
+//! The report of an optimisation (`caspian optimize --report`): the
+//! guarantee, the selected portfolio with its KPI intervals, the portfolios
+//! that cannot be told apart from it, the feasible Pareto set, the
+//! replications spent per phase and every portfolio's status. Tables only.
+
+use std::fmt::Write as _;
+
+use caspian_montecarlo::optimize::document::OptimizeDoc;
+
+use super::page::{Page, SUMMARY_HEADER, summary_row};
+use super::{Report, esc};
+use crate::units::fmt_num;
+
+fn decisions(d: &std::collections::BTreeMap<String, f64>) -> String {
+    d.iter().map(|(k, v)| format!("{k}={}", fmt_num(*v))).collect::<Vec<_>>().join(", ")
+}
+
+/// The report page of an optimisation document.
+pub fn optimize_report(d: &OptimizeDoc) -> Report {
+    let mut page = Page { body: String::new(), charts: 0 };
+    let p = &d.problem;
+    let title = format!("caspian-sim optimisation report: {}", p.scenario);
+    let _ = writeln!(page.body, "<h1>{}</h1>", esc(&title));
+    page.h2("guarantee", "Guarantee");
+    page.note(&d.guarantee.statement);
+    page.facts(&[
+        ("objective", format!("{} {}", p.direction, p.objective)),
+        (
+            "constraints",
+            if p.constraints.is_empty() { "none".into() } else { p.constraints.join("; ") },
+        ),
+        ("budget", p.budget.map_or("none".into(), |b| format!("{} {}/yr", fmt_num(b), p.currency))),
+        ("alpha, delta", format!("{}, {}", p.alpha, fmt_num(p.delta))),
+        ("scope", d.guarantee.guarantee_scope.clone()),
+        ("cap hit", d.guarantee.cap_hit.to_string()),
+    ]);
+    page.h2("selected", "Selected portfolio");
+    match &d.selected {
+        Some(s) => {
+            page.note(&format!(
+                "Portfolio {} ({}), over {} {}.",
+                s.index,
+                decisions(&s.decisions),
+                s.n,
+                s.data
+            ));
+            let rows: Vec<Vec<String>> = s.kpis.iter().map(|(k, v)| summary_row(k, v)).collect();
+            page.table(&SUMMARY_HEADER, &rows, &[]);
+        }
+        None => page.note("No portfolio was shown to be feasible: nothing is selected."),
+    }
+    page.h2("contenders", "Cannot be told apart from it");
+    let rows: Vec<Vec<String>> = d
+        .contenders
+        .iter()
+        .map(|c| {
+            let x = &c.difference;
+            vec![
+                c.index.to_string(),
+                decisions(&c.decisions),
+                fmt_num(x.mean_diff),
+                fmt_num(x.ci95_low),
+                fmt_num(x.ci95_high),
+                x.n.to_string(),
+            ]
+        })
+        .collect();
+    page.table(
+        &["portfolio", "decisions", "mean diff", "95% CI low", "95% CI high", "n"],
+        &rows,
+        &[],
+    );
+    page.h2("pareto", "Feasible Pareto set");
+    page.note(&format!(
+        "{} against {} ({}).",
+        d.pareto.objective, d.pareto.measure, d.pareto.measure_direction
+    ));
+    let rows: Vec<Vec<String>> = d
+        .pareto
+        .points
+        .iter()
+        .map(|pt| {
+            vec![
+                pt.index.to_string(),
+                decisions(&d.portfolios[pt.index].decisions),
+                fmt_num(pt.objective),
+                fmt_num(pt.measure),
+            ]
+        })
+        .collect();
+    page.table(&["portfolio", "decisions", "objective", "measure"], &rows, &[]);
+    page.h2("replications", "Replications spent");
+    let r = &d.replications;
+    page.facts(&[
+        ("screening", r.screening.to_string()),
+        ("OCBA", r.ocba.to_string()),
+        ("selection (KN)", r.selection.to_string()),
+        ("computed, not used", r.selection_discarded.to_string()),
+        ("total", r.total.to_string()),
+    ]);
+    page.h2("portfolios", "Every portfolio");
+    let rows: Vec<Vec<String>> = d
+        .portfolios
+        .iter()
+        .map(|q| {
+            let status = match q.eliminated_at_stage {
+                Some(r) => format!("{} at stage {r}", q.status),
+                None => q.status.clone(),
+            };
+            vec![
+                q.index.to_string(),
+                decisions(&q.decisions),
+                fmt_num(q.capital_per_year),
+                status,
+                q.objective.map_or("-".into(), |o| fmt_num(o.mean)),
+                (q.replications.screening + q.replications.ocba + q.replications.selection)
+                    .to_string(),
+            ]
+        })
+        .collect();
+    page.table(
+        &["portfolio", "decisions", "capital/yr", "status", "objective mean", "replications"],
+        &rows,
+        &[],
+    );
+    page.note(&d.method_note);
+    page.provenance(&d.provenance, &[("seed", p.seed.to_string())]);
+    page.finish(&title)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_is_one_self_contained_page_with_every_section() {
+        let json = include_str!("optimize_page_test.json");
+        let doc = OptimizeDoc::from_json(json).unwrap();
+        let r = optimize_report(&doc);
+        assert!(r.html.starts_with("<!DOCTYPE html>") && !r.html.contains("<script"));
+        assert!(r.html.contains(&esc(&doc.guarantee.statement)));
+        assert_eq!(r.html.matches("<h2 ").count(), 7);
+        assert!(r.html.contains("id=\"provenance\""));
+    }
+}
