@@ -22,9 +22,10 @@ use crate::stats::Summary;
 /// The values a KPI can take, from its family's kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KpiRange {
-    /// Any real number (money, or a KPI with no family).
+    /// Any real number (a KPI with no family, or money that may be negative).
     Unbounded,
-    /// `[0, ∞)`: counts, amounts and durations.
+    /// `[0, ∞)`: counts, amounts, durations and costs (`cost.*_per_year`:
+    /// sums of amounts `[costs]` requires to be non-negative).
     NonNegative,
     /// `[0, 1]`: ratios and probabilities.
     UnitInterval,
@@ -33,7 +34,11 @@ pub enum KpiRange {
 impl KpiRange {
     /// The range of the KPI `name`.
     pub fn of(name: &str) -> Self {
-        match schema::family_of(name).map(|f| f.kind) {
+        let family = schema::family_of(name);
+        if family.is_some_and(|f| f.unit == schema::Unit::MoneyPerYear) {
+            return Self::NonNegative;
+        }
+        match family.map(|f| f.kind) {
             Some(KpiKind::Count | KpiKind::Amount | KpiKind::Duration) => Self::NonNegative,
             Some(KpiKind::Ratio | KpiKind::Probability) => Self::UnitInterval,
             _ => Self::Unbounded,

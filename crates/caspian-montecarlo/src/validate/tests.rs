@@ -21,6 +21,20 @@ fn out_of_range_scenarios_are_named() {
     assert!(e.to_string().contains("is the base"), "{e}");
 }
 
+#[test]
+fn cost_units_are_a_currency_per_year() {
+    let at = || "kpis.cost.total_per_year.unit".to_string();
+    for ok in ["USD/yr", "EUR/yr", ""] {
+        assert!(check_unit(at, "cost.total_per_year", ok).is_ok(), "{ok}");
+    }
+    for bad in ["t", "/yr", "USD"] {
+        let e = check_unit(at, "cost.total_per_year", bad).unwrap_err().to_string();
+        assert!(e.contains("expected <currency>/yr"), "{bad}: {e}");
+    }
+    // Other families keep their own units.
+    assert!(check_unit(at, "delivered_total.oil", "USD/yr").is_err());
+}
+
 mod damaged {
     use std::sync::OnceLock;
 

@@ -46,7 +46,8 @@ pub(super) fn clear_excluded(what: &str, entry: &mut Table, key: &str) {
 }
 
 /// The plain tables a path may start with.
-const PLAIN_TABLES: [&str; 4] = ["scenario", "interdiction", "sea_level", "tonnes_per_unit"];
+const PLAIN_TABLES: [&str; 5] =
+    ["scenario", "interdiction", "sea_level", "tonnes_per_unit", "costs"];
 
 /// The keys under `weather.`, which scale storms rather than name a value.
 const WEATHER_KEYS: [&str; 2] = ["storm_rate_multiplier", "storm_duration_multiplier"];
@@ -264,6 +265,7 @@ fn example(top: &str) -> &'static str {
         "interdiction" => "incident_probability",
         "sea_level" => "offset_m",
         "tonnes_per_unit" => "wagons",
+        "costs" => "discount_rate",
         "port" => "berths.tanker",
         "fleet" => "count",
         "storage" => "capacity",

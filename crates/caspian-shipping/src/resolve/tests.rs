@@ -210,3 +210,17 @@ fn chains_merge_remove_and_refuse_cycles() {
     let e = resolve(Root::File(Path::new("d/m.toml")), &[], &mut load).unwrap_err().to_string();
     assert!(e.starts_with("d/m.toml: extends \"missing.toml\": cannot read d/missing.toml"), "{e}");
 }
+
+#[test]
+fn overrides_reach_the_costs_table() {
+    let r = resolve_file(
+        "baseline.toml",
+        &["costs.discount_rate=0.05", "costs.capital.berth.rail_ferry=5.0e7"],
+    );
+    assert_eq!(r.scenario.costs.discount_rate, 0.05);
+    assert_eq!(r.scenario.costs.capital.berth.rail_ferry, 5.0e7);
+    // The keys not set keep their defaults.
+    let d = crate::scenario::Costs::default();
+    assert_eq!(r.scenario.costs.capital.berth.tanker, d.capital.berth.tanker);
+    assert_eq!(r.scenario.costs.operating, d.operating);
+}
