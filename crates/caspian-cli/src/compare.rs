@@ -241,7 +241,7 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: bool)
     if let Some(v) = &doc.pareto {
         out.push_str(&format!(
             "\nPareto view: x = {} ({}), y = {} ({}); means with 95% CIs, domination judged on \
-             the means, clear at 95% when both paired 95% CIs exclude zero:\n",
+             the means, clear when both paired 95% CIs exclude zero (jointly >= 90%):\n",
             v.x.measure,
             v.x.direction.better_words(),
             v.y.measure,

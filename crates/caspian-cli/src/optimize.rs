@@ -207,6 +207,29 @@ fn summary(doc: &OptimizeDoc) -> String {
         count("infeasible"),
         count("undecided")
     ));
+    let undecided: Vec<Vec<String>> = doc
+        .portfolios
+        .iter()
+        .filter(|q| q.status == "undecided")
+        .map(|q| {
+            let tests = q
+                .constraints
+                .iter()
+                .map(|t| {
+                    format!("{} [{}, {}] over {}", num(t.estimate), num(t.lower), num(t.upper), t.n)
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            vec![q.index.to_string(), decisions(&q.decisions), tests]
+        })
+        .collect();
+    if !undecided.is_empty() {
+        out.push_str(
+            "undecided at --max-replications (left out of the selection and of the guarantee):\n",
+        );
+        let header = ["portfolio", "decisions", "constraint estimate [bounds] over replications"];
+        out.push_str(&table::render(&header, &undecided));
+    }
     match &doc.selected {
         Some(sel) => {
             out.push_str(&format!(

@@ -4,8 +4,10 @@
 //!
 //! From the cost KPIs of replication `j` (per year of the measurement
 //! window), with `A` the annuity factor `(1 - (1 + r)^-T) / r` of the
-//! base's discount rate `r` and appraisal period `T` (see
-//! the decision guide of issue 17, resilience-and-decisions.md, section 3):
+//! base's discount rate `r` and appraisal period `T` (the annuity method of
+//! cost-benefit analysis, e.g. Boardman et al. 2018, *Cost-Benefit
+//! Analysis: Concepts and Practice*, 5th ed.; the delta method as in
+//! Casella & Berger 2002, *Statistical Inference*, 2nd ed., section 5.5.4):
 //!
 //! - `NPV_j = A * (total_base_j - total_policy_j)`: the present value of
 //!   what the policy saves in total cost (capital, operating, delay and lost

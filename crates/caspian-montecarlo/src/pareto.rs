@@ -69,7 +69,7 @@ impl ParetoPoint {
             .dominated_by
             .iter()
             .map(|d| {
-                let how = if d.clear { "clear at 95%" } else { "not clear at 95%" };
+                let how = if d.clear { "clear" } else { "not clear" };
                 format!("{} ({how})", name(d.by))
             })
             .collect();
@@ -200,7 +200,7 @@ mod tests {
             ]
         );
         let verdict = v.points[2].verdict(|i| format!("s{i}"));
-        assert_eq!(verdict, "dominated by s0 (not clear at 95%)");
+        assert_eq!(verdict, "dominated by s0 (not clear)");
         assert_eq!(v.points[0].x.mean, mean_var(&shift(10.0)).0);
         // Reversing both directions turns the view around: 3 is now on the front.
         let v = pareto(&r, (&a, Direction::Maximize), (&b, Direction::Minimize));

@@ -209,21 +209,9 @@ fn contenders(
     out
 }
 
-/// Which way is better for the Pareto measure: a probability of meeting a
-/// condition is better higher; a KPI goes its schema's way (higher when
-/// the schema says neither).
-fn pareto_direction(m: &Measure) -> Direction {
-    match m {
-        Measure::Probability(_) => Direction::Maximize,
-        Measure::Kpi(k) => match crate::schema::family_of(k).map(|f| f.direction) {
-            Some(caspian_shipping::kpi::schema::Direction::LowerIsBetter) => Direction::Minimize,
-            _ => Direction::Maximize,
-        },
-    }
-}
-
 fn pareto(s: &Settings, store: &Store<'_>, run: &Run) -> ParetoDoc {
-    let dir = pareto_direction(&s.pareto);
+    // Settings::check refused a measure with no direction before the run.
+    let dir = s.pareto_direction().unwrap_or(Direction::Maximize);
     let (so, sm) =
         (if s.maximize { 1.0 } else { -1.0 }, if dir == Direction::Maximize { 1.0 } else { -1.0 });
     let mean = |m: &Measure, p: usize| Summary::of(&values(store, m, p, run.held(p))).mean;
@@ -276,10 +264,21 @@ fn guarantee(
     run: &Run,
     units: &BTreeMap<String, String>,
 ) -> GuaranteeDoc {
-    let scope = if run.shortlist.len() == run.feasible {
-        "all feasible".to_string()
-    } else {
-        format!("shortlist of {} out of {} feasible", run.shortlist.len(), run.feasible)
+    let undecided = run.standing.iter().filter(|&&st| st == Standing::Undecided).count();
+    let scope = match (run.shortlist.len() == run.feasible, undecided) {
+        (true, 0) => "all feasible".to_string(),
+        (true, u) => format!(
+            "the {} portfolios declared feasible; {u} undecided at the cap are not covered",
+            run.feasible
+        ),
+        (false, 0) => {
+            format!("shortlist of {} out of {} feasible", run.shortlist.len(), run.feasible)
+        }
+        (false, u) => format!(
+            "shortlist of {} out of {} declared feasible; {u} undecided at the cap are not covered",
+            run.shortlist.len(),
+            run.feasible
+        ),
     };
     let cap_hit = run.kn.as_ref().is_some_and(|o| o.cap_hit);
     let unit = units
@@ -298,34 +297,43 @@ fn guarantee(
         ),
         Some(o) => {
             let p = run.shortlist[o.selected];
-            let within = if run.shortlist.len() == 1 {
+            let feasible_part = if s.constraints.is_empty() {
+                ""
+            } else {
+                ", and declares every portfolio's feasibility correctly (the feasibility tests \
+                 and the selection share alpha)"
+            };
+            if run.shortlist.len() == 1 && run.feasible > 1 {
                 format!(
-                    "it is the only portfolio in the {scope} set, selected without further replications"
+                    "Portfolio {p} ({}) has the best mean {} of the {} feasible portfolios on the \
+                     OCBA data, but with a shortlist of one there is no selection stage and so \
+                     NO guarantee that it is the best.",
+                    study.describe_point(p),
+                    s.objective,
+                    run.feasible
+                )
+            } else if run.shortlist.len() == 1 {
+                format!(
+                    "Portfolio {p} ({}) is the only portfolio declared feasible, selected without \
+                     further replications; the feasibility tests are right with probability at \
+                     least {confidence}.",
+                    study.describe_point(p)
                 )
             } else {
-                format!(
-                    "its mean {} is the best of the {} portfolios, or within {delta} of the best",
-                    s.objective,
-                    if run.shortlist.len() == run.feasible {
-                        format!("{} feasible", run.feasible)
-                    } else {
-                        format!(
-                            "{} shortlisted (of {} feasible)",
-                            run.shortlist.len(),
-                            run.feasible
-                        )
-                    }
-                )
-            };
-            format!(
-                "With probability at least {confidence}, portfolio {p} ({}) is correctly chosen: {within}{}.",
-                study.describe_point(p),
-                if s.constraints.is_empty() {
-                    String::new()
+                let set = if run.shortlist.len() == run.feasible {
+                    format!("{} feasible", run.feasible)
                 } else {
-                    ", and every portfolio declared feasible meets the constraints (the feasibility tests and the selection share alpha)".to_string()
-                }
-            )
+                    format!("{} shortlisted (of {} feasible)", run.shortlist.len(), run.feasible)
+                };
+                format!(
+                    "Portfolio {p} ({}) is selected by a procedure that, with probability at least \
+                     {confidence}, picks the portfolio with the best mean {} among the {set} \
+                     portfolios whenever that one beats every other by at least {delta}{feasible_part}; \
+                     portfolios closer to it than that are listed as contenders.",
+                    study.describe_point(p),
+                    s.objective,
+                )
+            }
         }
     };
     GuaranteeDoc {
@@ -333,7 +341,9 @@ fn guarantee(
         delta: s.delta,
         guarantee_scope: scope,
         cap_hit,
-        holds: run.kn.is_some() && !cap_hit,
+        // One portfolio chosen by OCBA's means alone, out of several feasible
+        // ones, has no selection guarantee.
+        holds: run.kn.is_some() && !cap_hit && (run.shortlist.len() > 1 || run.feasible == 1),
         statement,
     }
 }

@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
+use crate::direction::{Direction, Overrides};
 use crate::measure::Measure;
 use crate::study::Study;
 
@@ -52,6 +53,11 @@ pub struct Settings {
     pub pareto: Measure,
 }
 
+/// The smallest `--alpha` accepted: below it the per-test levels of the
+/// feasibility tests (alpha / 2 over K portfolios, m constraints and L
+/// looks) underflow the quantile functions' precision.
+pub const MIN_ALPHA: f64 = 1e-6;
+
 impl Settings {
     /// Checks the settings and that every measure names one of `kpis`.
     ///
@@ -61,8 +67,8 @@ impl Settings {
         let bad = |option: &str, message: String| {
             Err(OptimizeError::Setting { option: option.into(), message })
         };
-        if !(self.alpha > 0.0 && self.alpha < 1.0) {
-            return bad("--alpha", format!("{} is not in (0, 1)", self.alpha));
+        if !(self.alpha >= MIN_ALPHA && self.alpha < 1.0) {
+            return bad("--alpha", format!("{} is not in [{MIN_ALPHA}, 1)", self.alpha));
         }
         if !(self.delta > 0.0 && self.delta.is_finite()) {
             return bad("--delta", format!("{} must be a positive number", self.delta));
@@ -88,7 +94,20 @@ impl Settings {
             c.measure.check(kpis, "--constraint")?;
         }
         self.pareto.check(kpis, "--pareto")?;
+        self.pareto_direction()?;
         Ok(())
+    }
+
+    /// Which way is better for the Pareto view's measure: the KPI schema's
+    /// direction, mirrored for `P(KPI <= x)` and `P(KPI < x)`, as in
+    /// `caspian compare` ([`crate::direction`]).
+    ///
+    /// # Errors
+    /// [`OptimizeError::Setting`] when the schema says neither way is better.
+    pub fn pareto_direction(&self) -> Result<Direction, OptimizeError> {
+        Overrides::default().direction(&self.pareto, "--pareto").map_err(|e| {
+            OptimizeError::Setting { option: "--pareto".into(), message: e.to_string() }
+        })
     }
 
     /// Alpha spent on feasibility: half of it when there are constraints.

@@ -58,10 +58,25 @@ impl std::fmt::Debug for Store<'_> {
     }
 }
 
-/// The fingerprint of what determines every record: the scenario text, the
-/// portfolios' decision values and the master seed.
+/// The fingerprint of what determines every record: the scenario text (and
+/// the files it extends, and the `--set` overrides), the portfolios'
+/// decision values, the master seed and the program's version.
 pub fn fingerprint(study: &Study) -> String {
-    let mut text = format!("{}\nseed {}\n", study.sha256, study.seed);
+    // The scenario's text, the files it extends, the --set overrides, the
+    // seed, the portfolios and the program's version: a record computed
+    // under any other of these is not reused.
+    let mut text = format!(
+        "{}\nseed {}\nversion {}\n",
+        study.sha256,
+        study.seed,
+        env!("CARGO_PKG_VERSION")
+    );
+    for parent in &study.lineage.extends {
+        text.push_str(&format!("extends {}\n", parent.sha256));
+    }
+    for o in &study.lineage.overrides {
+        text.push_str(&format!("set {o}\n"));
+    }
     for p in 0..study.points.len() {
         text.push_str(&study.describe_point(p));
         text.push('\n');

@@ -132,8 +132,9 @@ pub(super) fn compare_report(
         page.chart(&svg, &format!("x: {}; y: {}.", c.x_label, c.y_label));
         page.note(
             "A scenario is dominated when another is at least as good on both measures' means \
-             and better on one; the domination is clear at 95% when both paired 95% intervals of the differences \
-             (common random numbers) exclude zero in the dominating scenario's favour.",
+             and better on one; the domination is clear when both paired 95% intervals of the differences \
+             (common random numbers) exclude zero in the dominating scenario's favour (jointly, \
+             a confidence of at least 90%).",
         );
         let header = d.pareto_header();
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
