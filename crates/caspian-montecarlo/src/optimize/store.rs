@@ -65,12 +65,8 @@ pub fn fingerprint(study: &Study) -> String {
     // The scenario's text, the files it extends, the --set overrides, the
     // seed, the portfolios and the program's version: a record computed
     // under any other of these is not reused.
-    let mut text = format!(
-        "{}\nseed {}\nversion {}\n",
-        study.sha256,
-        study.seed,
-        env!("CARGO_PKG_VERSION")
-    );
+    let mut text =
+        format!("{}\nseed {}\nversion {}\n", study.sha256, study.seed, env!("CARGO_PKG_VERSION"));
     for parent in &study.lineage.extends {
         text.push_str(&format!("extends {}\n", parent.sha256));
     }
