@@ -96,14 +96,15 @@ fn solve(study: &Study, s: &Settings, checkpoint: Option<&std::path::Path>) -> (
     (doc, store.reused)
 }
 
-/// The guarantee: P(select the best, or one within delta) >= 1 - alpha =
-/// 0.95. Over 20 independent seeds the count of correct selections is then
-/// at least Binomial(20, 0.95); requiring 17 or more fails a procedure that
-/// meets its guarantee with probability P(X <= 16 | p = 0.95) = 1.6%. (At
-/// alpha = 0.1 the same rule would fail a correct procedure 13% of the
-/// time, hence alpha = 0.05.) The true best comes from Erlang C, not from
-/// a constant; delta is chosen below its margin over every neighbour, so
-/// only the true best counts as correct.
+/// The guarantee: when the best beats every other by at least delta (true
+/// here: delta is half the best's margin over its nearest rival, from
+/// Erlang C, not a constant), P(select the best) >= 1 - alpha = 0.95. The
+/// issue's acceptance rule is that over 20 seeds the procedure selects the
+/// true best at least as often as the guarantee says: 20 x 0.95 = 19 times.
+/// The seeds are fixed, so the count is deterministic (measured: 20 of 20).
+/// A procedure that just met its guarantee would fail this rule with
+/// probability P(X <= 18 | Binomial(20, 0.95)) = 26%, but KN is
+/// conservative (its true P(correct selection) is well above 1 - alpha).
 #[test]
 fn selects_the_erlang_c_optimum_at_least_as_often_as_guaranteed() {
     let costs: Vec<(u32, f64)> = BERTHS.map(|c| (c, true_cost(c))).collect();
@@ -127,7 +128,7 @@ fn selects_the_erlang_c_optimum_at_least_as_often_as_guaranteed() {
             correct += 1;
         }
     }
-    assert!(correct >= 17, "selected the Erlang C optimum c = {best} in {correct} of 20 seeds");
+    assert!(correct >= 19, "selected the Erlang C optimum c = {best} in {correct} of 20 seeds");
 }
 
 #[test]

@@ -15,11 +15,11 @@ use caspian_report::{Replications, ResultDoc};
 
 use crate::common::{note, write_file};
 use crate::failure::Failure;
-use crate::plot::{failure, read_replications, read_result, read_text};
+use crate::plot::{failure, read_replications, read_text};
 
 #[derive(Debug, Args)]
 pub(crate) struct ReportArgs {
-    /// Result file (JSON written by run, sweep or compare with --json).
+    /// Result file (JSON written by run, sweep or compare with --json, or by optimize with -o).
     result: PathBuf,
     /// The HTML file to write.
     #[arg(long, value_name = "FILE.html")]
@@ -51,7 +51,11 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         ],
         &[("--out", Some(&args.out))],
     )?;
-    let doc = read_result(&args.result)?;
+    let text = read_text(&args.result)?;
+    if is_optimize(&text) {
+        return optimize_page(&args, &text);
+    }
+    let doc = ResultDoc::from_json(&text).map_err(|e| failure(&args.result, e))?;
     crate::output::check_kpi_patterns(&args.kpis, &doc.kpi_names())?;
     let reps = args.replications_csv.as_deref().map(read_replications).transpose()?;
     if reps.is_some() && !matches!(doc, ResultDoc::Run(_)) {
@@ -79,6 +83,37 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     let page = report(&doc, &inputs).map_err(|e| failure(&args.result, e))?;
     write_file(&args.out, page.html.as_bytes())?;
     note(false, &format!("report with {} written to {}", charts(page.charts), args.out.display()));
+    Ok(())
+}
+
+/// Whether `text` is an optimisation document: `"kind": "optimize"` is the
+/// first field `caspian optimize` writes. (Any other document is left to
+/// the checked loader of run, sweep and compare results.)
+fn is_optimize(text: &str) -> bool {
+    let head: String = text.chars().take(256).filter(|c| !c.is_whitespace()).collect();
+    head.starts_with("{\"kind\":\"optimize\"")
+}
+
+/// The report of `caspian optimize -o FILE.json`: the same page as its
+/// `--report`. The chart options do not apply to it.
+fn optimize_page(args: &ReportArgs, text: &str) -> Result<(), Failure> {
+    let charting = [
+        ("--replications-csv", args.replications_csv.is_some()),
+        ("--trace", args.trace.is_some()),
+        ("--kpi", !args.kpis.is_empty()),
+        ("--target", !args.targets.is_empty()),
+    ];
+    if let Some((option, _)) = charting.iter().find(|(_, given)| *given) {
+        return Err(Failure::Input(format!(
+            "{option} applies to run, sweep and compare results; {} is an optimize result",
+            args.result.display()
+        )));
+    }
+    let doc = caspian_montecarlo::optimize::document::OptimizeDoc::from_json(text)
+        .map_err(|e| Failure::Input(format!("{}: {e}", args.result.display())))?;
+    let page = caspian_report::html::optimize_report(&doc);
+    write_file(&args.out, page.html.as_bytes())?;
+    note(false, &format!("optimize report written to {}", args.out.display()));
     Ok(())
 }
 

@@ -20,6 +20,7 @@ mod limits;
 mod memory;
 mod mixed_decks;
 mod monthly_series;
+mod optimize;
 mod outputs;
 mod overrides;
 mod rare_events;

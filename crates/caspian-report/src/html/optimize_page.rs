@@ -6,13 +6,14 @@
 use std::fmt::Write as _;
 
 use caspian_montecarlo::optimize::document::OptimizeDoc;
+use caspian_montecarlo::study::short_number;
 
 use super::page::{Page, SUMMARY_HEADER, summary_row};
 use super::{Report, esc};
 use crate::units::fmt_num;
 
 fn decisions(d: &std::collections::BTreeMap<String, f64>) -> String {
-    d.iter().map(|(k, v)| format!("{k}={}", fmt_num(*v))).collect::<Vec<_>>().join(", ")
+    d.iter().map(|(k, v)| format!("{k}={}", short_number(*v))).collect::<Vec<_>>().join(", ")
 }
 
 /// The report page of an optimisation document.
