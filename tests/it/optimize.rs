@@ -182,7 +182,7 @@ fn bad_settings_and_a_budget_that_prunes_everything_are_named() {
     let kpis = study.plan.kpi_layout().names().to_vec();
     let mut s = settings(1.0, &[]);
     s.alpha = 1.0;
-    assert!(s.check(&kpis).unwrap_err().to_string().starts_with("--alpha: 1 is not in (0, 1)"));
+    assert!(s.check(&kpis).unwrap_err().to_string().starts_with("--alpha: 1 is not in [0.000001, 1)"));
     let mut s = settings(0.0, &[]);
     assert!(s.check(&kpis).unwrap_err().to_string().starts_with("--delta"));
     s.delta = 1.0;
