@@ -1,4 +1,5 @@
-//! Support code for the end-to-end tests in `it/`: analytic queueing results and
+//! Support code for the end-to-end tests in `it/`: scenario texts, analytic queueing results and
 //! confidence intervals to check simulated estimates against.
 
+pub mod scenarios;
 pub mod theory;

@@ -13,26 +13,7 @@ const HOURS_PER_YEAR: f64 = 365.0 * 24.0;
 /// An open-traffic M/M/c port `q` (`c` tanker berths, exponential gaps of
 /// `gap_h` and berth times of `service_h`), with `costs` appended.
 fn mmc(c: u32, gap_h: f64, service_h: f64, horizon_days: f64, costs: &str) -> String {
-    format!(
-        r#"
-[scenario]
-name = "mmc costs"
-horizon_days = {horizon_days}
-warmup_days = 100
-
-[[port]]
-id = "q"
-berths = {{ tanker = {c} }}
-
-[[open_traffic]]
-id = "ships"
-port = "q"
-berth_class = "tanker"
-interarrival_h = {{ dist = "exponential", mean = {gap_h:?} }}
-service_h = {{ dist = "exponential", mean = {service_h:?} }}
-{costs}
-"#
-    )
+    caspian_tests::scenarios::mmc_port(c, gap_h, service_h, horizon_days, 100.0, costs)
 }
 
 /// Demurrage 100 a vessel-hour, 1,000 a berth-year, berths 2e6 over 40

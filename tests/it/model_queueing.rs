@@ -18,25 +18,7 @@ use caspian_tests::theory::{Interval, mmc_mean_wait};
 /// arrivals with mean gap `interarrival_h` and exponential service with mean
 /// `service_h`; no fleets, storages, storms or interdiction.
 fn mmc_scenario(c: u32, interarrival_h: f64, service_h: f64, horizon_days: f64) -> String {
-    format!(
-        r#"
-[scenario]
-name = "mmc"
-horizon_days = {horizon_days}
-warmup_days = 100
-
-[[port]]
-id = "q"
-berths = {{ tanker = {c} }}
-
-[[open_traffic]]
-id = "ships"
-port = "q"
-berth_class = "tanker"
-interarrival_h = {{ dist = "exponential", mean = {interarrival_h:?} }}
-service_h = {{ dist = "exponential", mean = {service_h:?} }}
-"#
-    )
+    caspian_tests::scenarios::mmc_port(c, interarrival_h, service_h, horizon_days, 100.0, "")
 }
 
 /// An M/M/c queue: `c` servers, arrival rate `lambda` and service rate `mu`

@@ -25,25 +25,8 @@ const BERTHS: std::ops::RangeInclusive<u32> = 3..=7;
 /// An M/M/c port `q` measured over one year after a 30-day warm-up,
 /// costed with berth-years and demurrage only.
 fn scenario() -> String {
-    format!(
+    let costs = format!(
         r#"
-[scenario]
-name = "mmc optimize"
-horizon_days = 395
-warmup_days = 30
-seed = 1
-
-[[port]]
-id = "q"
-berths = {{ tanker = 3 }}
-
-[[open_traffic]]
-id = "ships"
-port = "q"
-berth_class = "tanker"
-interarrival_h = {{ dist = "exponential", mean = {gap:?} }}
-service_h = {{ dist = "exponential", mean = {service:?} }}
-
 [costs.capital]
 berth = {{ tanker = 0.0, rail_ferry = 0.0, roro = 0.0, container = 0.0 }}
 
@@ -55,10 +38,9 @@ demurrage_per_vessel_h = {{ tanker = {DEMURRAGE:?} }}
 value_of_time_per_t_h = {{ oil = 0.0, wagons = 0.0, trucks = 0.0, teu = 0.0 }}
 margin_lost_per_t = {{ oil = 0.0, wagons = 0.0, trucks = 0.0, teu = 0.0 }}
 vessel_lost = 0.0
-"#,
-        gap = 1.0 / LAMBDA,
-        service = 1.0 / MU,
-    )
+"#
+    );
+    caspian_tests::scenarios::mmc_port(3, 1.0 / LAMBDA, 1.0 / MU, 395.0, 30.0, &costs)
 }
 
 /// The long-run cost a year with `c` berths: c x berth-year + demurrage x
@@ -182,7 +164,9 @@ fn bad_settings_and_a_budget_that_prunes_everything_are_named() {
     let kpis = study.plan.kpi_layout().names().to_vec();
     let mut s = settings(1.0, &[]);
     s.alpha = 1.0;
-    assert!(s.check(&kpis).unwrap_err().to_string().starts_with("--alpha: 1 is not in [0.000001, 1)"));
+    assert!(
+        s.check(&kpis).unwrap_err().to_string().starts_with("--alpha: 1 is not in [0.000001, 1)")
+    );
     let mut s = settings(0.0, &[]);
     assert!(s.check(&kpis).unwrap_err().to_string().starts_with("--delta"));
     s.delta = 1.0;
