@@ -17,6 +17,7 @@ whole process's (`Collected`), and the table also gives it per unit of work
 """
 
 import argparse
+import hashlib
 import os
 import re
 import subprocess
@@ -75,15 +76,36 @@ def count(command):
         return int(m.group(1))
 
 
+def machine():
+    """The CPU model and the compiler: counts are comparable only between
+    runs on the same of both (the standard library picks code paths by the
+    CPU's features at run time)."""
+    cpu, flags = "unknown CPU", ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name") and cpu == "unknown CPU":
+                    cpu = line.split(":", 1)[1].strip()
+                if line.startswith("flags") and not flags:
+                    flags = line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    cpu += " (flags " + hashlib.sha256(flags.encode()).hexdigest()[:12] + ")"
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+    return f"{cpu}; {rustc}"
+
+
 def read_baseline():
-    rows = {}
+    rows, measured_on = {}, None
     with open(BASELINE) as f:
         for line in f:
+            if line.startswith("# Measured on: "):
+                measured_on = line[len("# Measured on: "):].strip()
             if line.startswith("#") or line.startswith("workload\t") or not line.strip():
                 continue
             name, instructions = line.split("\t")[:2]
             rows[name] = int(instructions)
-    return rows
+    return rows, measured_on
 
 
 def measure():
@@ -106,12 +128,20 @@ def main():
             f.write("# Instruction counts (callgrind, whole process) of fixed workloads;\n")
             f.write("# `python3 scripts/instructions.py check` fails above +5%.\n")
             f.write(f"# Last updated because: {a.reason}\n")
+            f.write(f"# Measured on: {machine()}\n")
             f.write("workload\tinstructions\tper_unit\tunit\tcommand\n")
             for name, (cmd, units, unit) in WORKLOADS.items():
                 f.write(f"{name}\t{counts[name]}\t{counts[name] // units}\t{unit}\t{' '.join(cmd)}\n")
         print(f"wrote {BASELINE}")
         return 0
-    base = read_baseline()
+    base, measured_on = read_baseline()
+    here = machine()
+    comparable = measured_on == here
+    if not comparable:
+        print(f"the baseline was measured on: {measured_on}")
+        print(f"this machine is:              {here}")
+        print("counts from another CPU or compiler are not comparable: reporting only, not failing;")
+        print("run `python3 scripts/instructions.py update --reason ...` on this machine to guard here")
     failed = False
     print(f"{'workload':<20}{'baseline':>16}{'now':>16}{'ratio':>8}")
     for name, now in counts.items():
@@ -127,7 +157,7 @@ def main():
         elif ratio < 1 - TOLERANCE:
             verdict = "  well below the baseline: lower it with update --reason"
         print(f"{name:<20}{base[name]:>16,}{now:>16,}{ratio:>8.3f}{verdict}")
-    return 1 if failed else 0
+    return 1 if failed and comparable else 0
 
 
 if __name__ == "__main__":
