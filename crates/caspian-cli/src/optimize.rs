@@ -9,6 +9,7 @@ use clap::Args;
 use caspian_montecarlo::measure::Measure;
 use caspian_montecarlo::optimize::constraint::Constraint;
 use caspian_montecarlo::optimize::document::OptimizeDoc;
+use caspian_montecarlo::optimize::document::decisions_text as decisions;
 use caspian_montecarlo::optimize::store::Store;
 use caspian_montecarlo::optimize::{OptimizeError, Settings, decision, optimize};
 use caspian_montecarlo::study::Study;
@@ -177,10 +178,6 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     }
     note(args.quiet, &format!("done in {:.2?}", progress.elapsed()));
     Ok(())
-}
-
-fn decisions(d: &std::collections::BTreeMap<String, f64>) -> String {
-    d.iter().map(|(k, v)| format!("{k}={}", num(*v))).collect::<Vec<_>>().join(", ")
 }
 
 /// What the terminal shows: the selection and its intervals, the

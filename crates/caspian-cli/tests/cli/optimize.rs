@@ -47,12 +47,13 @@ fn optimize_selects_writes_json_and_html_and_report_rebuilds_the_page() {
         .map(|p| p["status"].as_str().unwrap())
         .collect();
     assert_eq!(statuses.iter().filter(|s| **s == "selected").count(), 1, "{statuses:?}");
-    // An undecided portfolio narrows the guarantee's scope, and says so.
-    if statuses.contains(&"undecided") {
-        let scope = doc["guarantee"]["guarantee_scope"].as_str().unwrap();
-        assert!(scope.contains("undecided at the cap are not covered"), "{scope}");
-        assert!(out.contains("undecided at --max-replications"), "{out}");
-    }
+    // 4 berths meet the constraint in about 59% of these short years, too
+    // close to 0.6 to decide in 80: undecided, it narrows the guarantee's
+    // scope, and both the document and the terminal say so.
+    assert_eq!(statuses[1], "undecided", "{statuses:?}");
+    let scope = doc["guarantee"]["guarantee_scope"].as_str().unwrap();
+    assert!(scope.contains("1 undecided at the cap are not covered"), "{scope}");
+    assert!(out.contains("undecided at --max-replications"), "{out}");
     let total = doc["replications"]["total"].as_u64().unwrap();
     assert!(total >= 4 * 20, "{total}");
     // `caspian report` reads the document and draws the same page.

@@ -234,3 +234,12 @@ pub struct GuaranteeDoc {
     /// One sentence.
     pub statement: String,
 }
+
+/// A portfolio's decisions as people read them: `KEY=VALUE, ...` in key
+/// order, values written as in `--decision` (`60000`, `1.5`).
+pub fn decisions_text(d: &BTreeMap<String, f64>) -> String {
+    d.iter()
+        .map(|(k, v)| format!("{k}={}", crate::study::short_number(*v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -6,15 +6,11 @@
 use std::fmt::Write as _;
 
 use caspian_montecarlo::optimize::document::OptimizeDoc;
-use caspian_montecarlo::study::short_number;
+use caspian_montecarlo::optimize::document::decisions_text as decisions;
 
 use super::page::{Page, SUMMARY_HEADER, summary_row};
 use super::{Report, esc};
 use crate::units::fmt_num;
-
-fn decisions(d: &std::collections::BTreeMap<String, f64>) -> String {
-    d.iter().map(|(k, v)| format!("{k}={}", short_number(*v))).collect::<Vec<_>>().join(", ")
-}
 
 /// The report page of an optimisation document.
 pub fn optimize_report(d: &OptimizeDoc) -> Report {
