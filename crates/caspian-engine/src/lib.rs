@@ -71,6 +71,7 @@
 
 mod heap;
 mod level;
+mod line;
 mod resource;
 mod scheduler;
 mod simulation;

@@ -1,11 +1,7 @@
 //! A capacity-limited resource (e.g. the berths of one class at a port) with a
 //! waiting line ordered by priority class, then by arrival (FIFO).
 
-use std::cmp::Reverse;
-use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
-
-use priority_queue::PriorityQueue;
-
+use crate::line::{Waiting, WaitingLine};
 use crate::stats::{Tally, TimeWeighted};
 use crate::time::{SimDuration, SimTime};
 
@@ -17,6 +13,10 @@ impl TicketId {
     /// The request's arrival number at this resource.
     pub fn get(self) -> u64 {
         self.0
+    }
+
+    pub(crate) fn new(arrival: u64) -> Self {
+        Self(arrival)
     }
 }
 
@@ -40,38 +40,6 @@ pub struct Granted<R> {
     pub waited: SimDuration,
 }
 
-/// One entry of the waiting line. Hashed and compared by ticket only, so the line
-/// can be searched by [`TicketId`].
-#[derive(Debug)]
-struct Waiting<R> {
-    ticket: TicketId,
-    requester: R,
-    since: SimTime,
-}
-
-impl<R> PartialEq for Waiting<R> {
-    fn eq(&self, other: &Self) -> bool {
-        self.ticket == other.ticket
-    }
-}
-impl<R> Eq for Waiting<R> {}
-impl<R> Hash for Waiting<R> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.ticket.hash(state);
-    }
-}
-impl<R> std::borrow::Borrow<TicketId> for Waiting<R> {
-    fn borrow(&self) -> &TicketId {
-        &self.ticket
-    }
-}
-
-/// Served first: the lowest priority number, then the earliest ticket.
-type LineOrder = (Reverse<i32>, Reverse<TicketId>);
-
-/// A fixed-key hasher: the line's internal index never depends on a random seed.
-type FixedHasher = BuildHasherDefault<DefaultHasher>;
-
 /// `capacity` identical units (berths) and a line of requesters waiting for one.
 ///
 /// Handler-style: [`request`](Self::request) either grants a unit at once or
@@ -81,8 +49,9 @@ type FixedHasher = BuildHasherDefault<DefaultHasher>;
 /// first; equal priorities are served in arrival order. A waiting request can be
 /// withdrawn (a vessel gives up and diverts) or re-prioritised.
 ///
-/// The waiting line is an indexed priority queue (the `priority-queue` crate),
-/// so withdrawal and priority changes are O(log n).
+/// The waiting line is a deque in service order (see `line.rs`): joining at
+/// the back and leaving from the front are O(1); withdrawal and priority
+/// changes find the ticket by binary search within each priority class.
 ///
 /// Statistics are built in: busy units, available units and line length are
 /// tracked as time-weighted averages, and every grant records its waiting time
@@ -99,7 +68,7 @@ type FixedHasher = BuildHasherDefault<DefaultHasher>;
 pub struct Resource<R> {
     capacity: u32,
     busy: u32,
-    line: PriorityQueue<Waiting<R>, LineOrder, FixedHasher>,
+    line: WaitingLine<R>,
     next_ticket: u64,
     /// Units held and available: `min(busy, capacity)`.
     busy_stats: TimeWeighted,
@@ -117,7 +86,7 @@ impl<R> Resource<R> {
         Self {
             capacity,
             busy: 0,
-            line: PriorityQueue::with_default_hasher(),
+            line: WaitingLine::default(),
             next_ticket: 0,
             busy_stats: TimeWeighted::new(now, 0.0),
             held_stats: TimeWeighted::new(now, 0.0),
@@ -138,8 +107,7 @@ impl<R> Resource<R> {
             self.waits.record(0.0);
             return Request::Granted;
         }
-        self.line
-            .push(Waiting { ticket, requester, since: now }, (Reverse(priority), Reverse(ticket)));
+        self.line.push(Waiting { priority, ticket, requester, since: now });
         self.line_stats.set(now, self.line.len() as f64);
         Request::Queued(ticket)
     }
@@ -165,7 +133,7 @@ impl<R> Resource<R> {
         if self.busy >= self.capacity {
             return None;
         }
-        let (waiting, _) = self.line.pop()?;
+        let waiting = self.line.pop()?;
         self.line_stats.set(now, self.line.len() as f64);
         self.seize(now);
         let waited = now.saturating_since(waiting.since);
@@ -176,7 +144,7 @@ impl<R> Resource<R> {
     /// Takes a request out of the waiting line. Returns its payload, or `None` if
     /// the ticket is not waiting (already granted or withdrawn).
     pub fn withdraw(&mut self, now: SimTime, ticket: TicketId) -> Option<R> {
-        let (waiting, _) = self.line.remove(&ticket)?;
+        let waiting = self.line.remove(ticket)?;
         self.line_stats.set(now, self.line.len() as f64);
         self.withdrawals += 1;
         Some(waiting.requester)
@@ -185,7 +153,7 @@ impl<R> Resource<R> {
     /// Changes a waiting request's priority; it keeps its arrival order among
     /// equals. Returns `false` if the ticket is not waiting.
     pub fn change_priority(&mut self, ticket: TicketId, priority: i32) -> bool {
-        self.line.change_priority(&ticket, (Reverse(priority), Reverse(ticket))).is_some()
+        self.line.change_priority(ticket, priority)
     }
 
     /// Changes the number of units (a berth taken out of or back into service).
@@ -216,12 +184,12 @@ impl<R> Resource<R> {
     /// When each requester waiting now joined the line, in no particular
     /// order: for waits still in progress when a run ends.
     pub fn waiting_since(&self) -> impl Iterator<Item = SimTime> + '_ {
-        self.line.iter().map(|(w, _)| w.since)
+        self.line.iter().map(|w| w.since)
     }
 
     /// Whether this ticket is waiting in line.
     pub fn is_waiting(&self, ticket: TicketId) -> bool {
-        self.line.get(&ticket).is_some()
+        self.line.contains(ticket)
     }
 
     /// Busy unit-time over available unit-time since the last reset, in

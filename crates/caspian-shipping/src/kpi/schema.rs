@@ -7,7 +7,9 @@
 //! here; nothing re-derives them from the name. A test checks that
 //! `docs/kpis.md` and this table agree.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// What a KPI measures, for choosing how to aggregate and draw it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -677,8 +679,28 @@ pub fn label(name: &str) -> Option<String> {
 }
 
 /// The family of a KPI name, if it has one.
+///
+/// Families are indexed by their stem (the literal first segment of every
+/// pattern), so a lookup tries only the few families that share the name's
+/// first segment, in table order: a scenario with a long monthly series has
+/// thousands of KPI names, and a scan of the whole table for each cost more
+/// than the replications of a short run (issue 18).
 pub fn family_of(name: &str) -> Option<&'static KpiFamily> {
-    FAMILIES.iter().find(|f| f.matches(name))
+    let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
+    let candidates = stem_index().get(stem)?;
+    candidates.iter().map(|&i| &FAMILIES[i]).find(|f| f.matches(name))
+}
+
+/// Indices into [`FAMILIES`] by stem, each list in table order.
+fn stem_index() -> &'static HashMap<&'static str, Vec<usize>> {
+    static INDEX: OnceLock<HashMap<&'static str, Vec<usize>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        for (i, f) in FAMILIES.iter().enumerate() {
+            index.entry(f.stem()).or_default().push(i);
+        }
+        index
+    })
 }
 
 /// The unit of the KPI `name` in `plan`: its family's unit, with
@@ -788,6 +810,34 @@ mod tests {
                 FAMILIES.iter().any(|f| f.pattern == key),
                 "docs/kpis.md defines {key}, the schema has no such family"
             );
+        }
+    }
+
+    /// The stem index finds exactly what a scan of the whole table finds, for
+    /// every KPI the shipped scenarios emit and for names with no family.
+    #[test]
+    fn indexed_lookup_agrees_with_a_full_scan() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+        let mut names: Vec<String> =
+            ["", ".", "nope", "transit_h", "transit_h.", "cost.x", "a.b.c"]
+                .map(String::from)
+                .to_vec();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if path.extension().is_some_and(|e| e == "toml")
+                && let Ok(plan) = crate::load(&text, &path.display().to_string())
+            {
+                names.extend(plan.kpi_layout().names().iter().cloned());
+            }
+        }
+        assert!(names.len() > 500, "{} names", names.len());
+        for name in &names {
+            let scan = FAMILIES.iter().find(|f| f.matches(name));
+            assert_eq!(family_of(name), scan, "{name}");
+        }
+        for f in FAMILIES {
+            assert!(!f.stem().starts_with('<'), "{}: the stem must be literal", f.pattern);
         }
     }
 
