@@ -122,6 +122,17 @@ impl<E, const D: usize> EventHeap<E, D> {
         }
     }
 
+    /// The smallest key, if any, filling a vacant root first (so that a
+    /// following [`pop`](Self::pop) takes the root at once). O(D log_D n) when
+    /// the root was vacant, O(1) otherwise.
+    #[inline]
+    pub fn top_key(&mut self) -> Option<EventKey> {
+        if self.root_vacant {
+            self.fill_vacant_root();
+        }
+        self.slots.first().map(|s| s.key)
+    }
+
     /// Removes and returns the entry with the smallest key. O(D log_D n).
     #[inline]
     pub fn pop(&mut self) -> Option<(EventKey, E)> {

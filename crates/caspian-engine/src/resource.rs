@@ -15,6 +15,7 @@ impl TicketId {
         self.0
     }
 
+    #[cfg(test)]
     pub(crate) fn new(arrival: u64) -> Self {
         Self(arrival)
     }

@@ -46,9 +46,19 @@ pub enum ScheduleError {
 /// When more than half of the heap is cancelled entries, the heap is compacted;
 /// the tombstones stay (16 bytes each, so that a stale key is still known to be
 /// dead) until a fired event passes them.
+///
+/// Events known long in advance (a calendar of month ends, a timeline of
+/// closures drawn at the start of a run) can be scheduled with
+/// [`schedule_calendar`](Self::schedule_calendar): they wait in a second heap,
+/// so that hundreds of far-off entries do not deepen the heap every other
+/// event is pushed into and popped from. Keys come from the same sequence, and
+/// every pop takes the smaller of the two tops, so the order of firing is
+/// exactly what it would be with one heap.
 #[derive(Debug)]
 pub struct Scheduler<E> {
     heap: EventHeap<E, 4>,
+    /// Events scheduled with `schedule_calendar`.
+    calendar: EventHeap<E, 4>,
     /// Keys of cancelled events whose due time has not been passed yet. Those at or
     /// after the top of the heap may still be in the heap; see `cancelled_in_heap`.
     cancelled: BTreeSet<EventKey>,
@@ -80,6 +90,7 @@ impl<E> Scheduler<E> {
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             heap: EventHeap::with_capacity(capacity),
+            calendar: EventHeap::default(),
             cancelled: BTreeSet::new(),
             cancelled_in_heap: 0,
             now: SimTime::ZERO,
@@ -98,7 +109,13 @@ impl<E> Scheduler<E> {
     /// Number of pending (scheduled, not fired, not cancelled) events.
     #[inline]
     pub fn len(&self) -> usize {
-        self.heap.len() - self.cancelled_in_heap
+        self.entries() - self.cancelled_in_heap
+    }
+
+    /// Entries in both heaps, cancelled ones included.
+    #[inline]
+    fn entries(&self) -> usize {
+        self.heap.len() + self.calendar.len()
     }
 
     /// Whether no event is pending.
@@ -125,6 +142,22 @@ impl<E> Scheduler<E> {
         let key = EventKey::new(at, self.next_seq);
         self.next_seq += 1;
         self.heap.push(key, event);
+        Ok(key)
+    }
+
+    /// Schedules `event` at absolute time `at`, like [`schedule_at`](Self::schedule_at),
+    /// for an event known long in advance: it waits apart from the working heap
+    /// (see the type's documentation) and fires in exactly the same order.
+    ///
+    /// # Errors
+    /// [`ScheduleError::InThePast`] when `at` is before [`now`](Self::now).
+    pub fn schedule_calendar(&mut self, at: SimTime, event: E) -> Result<EventKey, ScheduleError> {
+        if at < self.now {
+            return Err(ScheduleError::InThePast { at, now: self.now });
+        }
+        let key = EventKey::new(at, self.next_seq);
+        self.next_seq += 1;
+        self.calendar.push(key, event);
         Ok(key)
     }
 
@@ -170,7 +203,7 @@ impl<E> Scheduler<E> {
         }
         self.cancelled.insert(key);
         self.cancelled_in_heap += 1;
-        if self.cancelled_in_heap > 32 && self.cancelled_in_heap * 2 > self.heap.len() {
+        if self.cancelled_in_heap > 32 && self.cancelled_in_heap * 2 > self.entries() {
             self.compact();
         }
         true
@@ -201,8 +234,23 @@ impl<E> Scheduler<E> {
     /// Removes the earliest pending event and advances the clock to its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
+        self.pop_due(SimTime::MAX)
+    }
+
+    /// Removes the earliest pending event if it is due at or before `horizon`,
+    /// and advances the clock to its time. `None` when nothing is due by then:
+    /// [`is_empty`](Self::is_empty) tells whether anything is pending at all.
+    /// One step of a run loop: it looks at the top once, where
+    /// [`peek_time`](Self::peek_time) and [`pop`](Self::pop) would look twice.
+    #[inline]
+    pub fn pop_due(&mut self, horizon: SimTime) -> Option<(SimTime, E)> {
         loop {
-            let (key, event) = self.heap.pop()?;
+            let (key, in_calendar) = self.top()?;
+            if key.time() > horizon {
+                return None;
+            }
+            let popped = if in_calendar { self.calendar.pop() } else { self.heap.pop() };
+            let (key, event) = popped?;
             if !self.cancelled.is_empty() && self.discard_if_cancelled(key) {
                 continue;
             }
@@ -217,12 +265,26 @@ impl<E> Scheduler<E> {
     /// Due time of the earliest pending event, discarding cancelled entries on top.
     pub fn peek_time(&mut self) -> Option<SimTime> {
         loop {
-            let key = self.heap.peek_key()?;
+            let (key, in_calendar) = self.top()?;
             if !self.cancelled.is_empty() && self.discard_if_cancelled(key) {
-                self.heap.pop();
+                if in_calendar {
+                    self.calendar.pop();
+                } else {
+                    self.heap.pop();
+                }
                 continue;
             }
             return Some(key.time());
+        }
+    }
+
+    /// The smallest key of either heap, and whether it is the calendar's.
+    #[inline]
+    fn top(&mut self) -> Option<(EventKey, bool)> {
+        let working = self.heap.top_key();
+        match self.calendar.top_key() {
+            Some(c) if working.is_none_or(|w| c < w) => Some((c, true)),
+            _ => working.map(|w| (w, false)),
         }
     }
 
@@ -274,6 +336,7 @@ impl<E> Scheduler<E> {
     fn compact(&mut self) {
         let cancelled = &self.cancelled;
         self.heap.retain(|k| !cancelled.contains(&k));
+        self.calendar.retain(|k| !cancelled.contains(&k));
         self.cancelled_in_heap = 0;
     }
 }

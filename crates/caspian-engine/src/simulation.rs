@@ -179,22 +179,16 @@ impl<M: Model> Simulation<M> {
             if fired >= max_events {
                 break StopReason::EventLimit;
             }
-            match self.scheduler.peek_time() {
-                None => {
+            let Some((time, event)) = self.scheduler.pop_due(horizon) else {
+                if self.scheduler.is_empty() {
                     // Nothing can change any more, so the state holds until the horizon.
                     if limits.horizon.is_some() {
                         self.scheduler.advance_to(horizon);
                     }
                     break StopReason::QueueEmpty;
                 }
-                Some(t) if t > horizon => {
-                    self.scheduler.advance_to(horizon);
-                    break StopReason::HorizonReached;
-                }
-                Some(_) => {}
-            }
-            let Some((time, event)) = self.scheduler.pop() else {
-                unreachable!("peek_time just saw a pending event")
+                self.scheduler.advance_to(horizon);
+                break StopReason::HorizonReached;
             };
             observer.before_event(&self.model, time, &event);
             self.model.handle(&mut self.scheduler, event);

@@ -15,6 +15,10 @@ enum Op {
     After(u64),
     /// `schedule_now`.
     Now,
+    /// `schedule_calendar(now + delay)`: the second heap, same order.
+    Calendar(u64),
+    /// `pop_due(now + delay)`: a pop only if the next event is due by then.
+    PopDue(u64),
     /// `schedule_at(now - back)`: an error whenever `back > 0`.
     Past(u64),
     /// `cancel` of a previously issued key (pending or not).
@@ -96,8 +100,17 @@ impl Harness {
     }
 
     fn pop(&mut self) -> Result<Option<SimTime>, TestCaseError> {
+        self.pop_with(Scheduler::pop)
+    }
+
+    /// Pops through `pop` (`Scheduler::pop` or `pop_due` with a horizon the
+    /// next event is due by) and checks the event against the reference.
+    fn pop_with(
+        &mut self,
+        pop: impl FnOnce(&mut Scheduler<usize>) -> Option<(SimTime, usize)>,
+    ) -> Result<Option<SimTime>, TestCaseError> {
         let expected = self.pending.pop_first();
-        let got = self.sched.pop();
+        let got = pop(&mut self.sched);
         match expected {
             None => prop_assert_eq!(got, None, "reference queue is empty"),
             Some((time, id)) => {
@@ -122,6 +135,27 @@ impl Harness {
                 let key = self.sched.schedule_after(SimDuration::from_ticks(delay), id);
                 prop_assert!(key.is_ok(), "schedule_after failed: {:?}", key);
                 self.record(key.unwrap(), self.now + SimDuration::from_ticks(delay))?;
+            }
+            Op::Calendar(delay) => {
+                let at = self.now + SimDuration::from_ticks(delay);
+                let id = self.issued.len();
+                let key = self.sched.schedule_calendar(at, id);
+                prop_assert!(key.is_ok(), "schedule_calendar failed: {:?}", key);
+                self.record(key.unwrap(), at)?;
+            }
+            Op::PopDue(delay) => {
+                let horizon = self.now + SimDuration::from_ticks(delay);
+                match self.pending.first() {
+                    Some(&(t, _)) if t <= horizon => {
+                        self.pop_with(|s| s.pop_due(horizon))?;
+                    }
+                    _ => prop_assert_eq!(
+                        self.sched.pop_due(horizon),
+                        None,
+                        "nothing due by {:?}",
+                        horizon
+                    ),
+                }
             }
             Op::Now => {
                 let key = self.sched.schedule_now(self.issued.len());
@@ -223,6 +257,8 @@ fn op(max_delay: u64, cancel_weight: u32) -> impl Strategy<Value = Op> {
         4 => (0..max_delay).prop_map(Op::At),
         2 => (0..max_delay).prop_map(Op::After),
         1 => Just(Op::Now),
+        2 => (0..max_delay).prop_map(Op::Calendar),
+        1 => (0..max_delay).prop_map(Op::PopDue),
         1 => (0..max_delay).prop_map(Op::Past),
         cancel_weight => any::<Index>().prop_map(Op::Cancel),
         2 => (any::<Index>(), 0..max_delay).prop_map(|(i, d)| Op::Reschedule(i, d)),

@@ -42,7 +42,7 @@ use rand::rngs::ChaCha8Rng;
 
 use super::state::{Ev, World};
 use super::vessel::Vessel;
-use super::{CARGOES, at, cargo_idx};
+use super::{CARGOES, at, at_calendar, cargo_idx};
 use crate::compile::{
     CompiledScenario, DisruptionPlan, DisruptionTarget, DisruptionTiming, class_index,
 };
@@ -280,10 +280,10 @@ impl World<'_> {
     pub(super) fn schedule_disruptions(&mut self, s: &mut Scheduler<Ev>) {
         for d in 0..self.plan.disruptions.len() {
             for &t in &self.disruptions.starts[d] {
-                at(s, t, Ev::DisruptionStart(d as u16));
+                at_calendar(s, t, Ev::DisruptionStart(d as u16));
             }
             for &(t, _) in &self.disruptions.ends[d] {
-                at(s, t, Ev::DisruptionEnd(d as u16));
+                at_calendar(s, t, Ev::DisruptionEnd(d as u16));
             }
         }
         if !self.plan.disruptions.is_empty() {

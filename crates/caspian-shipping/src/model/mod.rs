@@ -85,6 +85,14 @@ fn at(s: &mut Scheduler<Ev>, t: SimTime, ev: Ev) -> Option<EventKey> {
     s.schedule_at(t.max(s.now()), ev).ok()
 }
 
+/// Schedules `ev` at `t` like [`at`], for the events a run draws or lays out
+/// at its start (month ends, closures, disruption episodes): they wait in
+/// the scheduler's calendar, apart from the working heap, and fire in the same
+/// order (`Scheduler::schedule_calendar`).
+fn at_calendar(s: &mut Scheduler<Ev>, t: SimTime, ev: Ev) -> Option<EventKey> {
+    s.schedule_calendar(t.max(s.now()), ev).ok()
+}
+
 /// The first time at or after `t` when every timeline is open.
 fn first_open(t: SimTime, timelines: &[&Timeline]) -> SimTime {
     let mut t = t;

@@ -19,7 +19,7 @@ use super::observe::{Watch, Watcher};
 use super::shared_berths::Pool;
 use super::store::Store;
 use super::vessel::{Vessel, fleet_vessels};
-use super::{CARGOES, at, cargo_idx, hours};
+use super::{CARGOES, at, at_calendar, cargo_idx, hours};
 use crate::compile::{CompiledScenario, DisruptionTarget};
 use crate::kpi::Kpis;
 use crate::probe::Probe;
@@ -388,16 +388,16 @@ impl<'a> World<'a> {
             at(s, plan.warmup, Ev::EndWarmup);
         }
         for t in Monthly::boundaries(plan.warmup, plan.horizon) {
-            at(s, t, Ev::MonthEnd);
+            at_calendar(s, t, Ev::MonthEnd);
         }
         for (p, port) in self.ports.iter().enumerate() {
             for &(start, end) in port.closures.intervals() {
-                at(s, start, Ev::PortClose(p as u16));
+                at_calendar(s, start, Ev::PortClose(p as u16));
                 // Timelines are clipped to the horizon; a closure that runs past
                 // it must not reopen the port at the horizon instant (events due
                 // exactly then still fire).
                 if end < plan.horizon {
-                    at(s, end, Ev::PortOpen(p as u16));
+                    at_calendar(s, end, Ev::PortOpen(p as u16));
                 }
             }
         }
