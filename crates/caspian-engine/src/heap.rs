@@ -111,7 +111,7 @@ impl<E, const D: usize> EventHeap<E, D> {
     }
 
     /// Inserts an entry. O(log_D n).
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, key: EventKey, event: E) {
         if self.root_vacant {
             self.root_vacant = false;

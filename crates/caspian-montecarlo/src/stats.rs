@@ -215,6 +215,23 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
     if p < 0.5 {
         return -t_quantile(1.0 - p, df);
     }
+    // A run summarises every KPI with the same (p, df): thousands of KPIs
+    // with a long monthly series. The last answer of this thread is kept
+    // (a pure function of its arguments, so the cache changes no value).
+    thread_local! {
+        static LAST: std::cell::Cell<(f64, f64, f64)> = const { std::cell::Cell::new((f64::NAN, f64::NAN, f64::NAN)) };
+    }
+    let (last_p, last_df, last_q) = LAST.get();
+    if last_p == p && last_df == df {
+        return last_q;
+    }
+    let q = t_quantile_uncached(p, df);
+    LAST.set((p, df, q));
+    q
+}
+
+/// [`t_quantile`] for `p > 0.5`, computed.
+fn t_quantile_uncached(p: f64, df: f64) -> f64 {
     // Bracket: the t quantile lies above 0 and grows as df shrinks.
     let lo = 0.0;
     let mut hi = 1.0;
