@@ -7,7 +7,7 @@
 //! here; nothing re-derives them from the name. A test checks that
 //! `docs/kpis.md` and this table agree.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -692,10 +692,10 @@ pub fn family_of(name: &str) -> Option<&'static KpiFamily> {
 }
 
 /// Indices into [`FAMILIES`] by stem, each list in table order.
-fn stem_index() -> &'static HashMap<&'static str, Vec<usize>> {
-    static INDEX: OnceLock<HashMap<&'static str, Vec<usize>>> = OnceLock::new();
+fn stem_index() -> &'static BTreeMap<&'static str, Vec<usize>> {
+    static INDEX: OnceLock<BTreeMap<&'static str, Vec<usize>>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        let mut index: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
         for (i, f) in FAMILIES.iter().enumerate() {
             index.entry(f.stem()).or_default().push(i);
         }
