@@ -238,7 +238,7 @@ def hold_ns(n: int, holds: int) -> tuple[float, float]:
     return json.loads(out)["ns_per_hold"], time.perf_counter() - start
 
 
-def instructions_per_event(entry: dict, scenario: str) -> None:
+def instructions_per_event(entry: dict) -> None:
     """Adds to a model's summary `entry` the same comparison in instructions
     (callgrind, unaffected by load): caspian's instructions per event over
     a few replications, net of a start-up run, against the hold step's at
@@ -249,7 +249,7 @@ def instructions_per_event(entry: dict, scenario: str) -> None:
     from instructions import count
 
     reps = max(1, min(entry["replications"], round(200_000 / entry["caspian_events_mean"])))
-    base = [str(CASPIAN), "run", scenario, "-n", str(reps), "--threads", "1", "--quiet", "--json", "{out}"]
+    base = [str(CASPIAN), "run", entry["scenario"], "-n", str(reps), "--threads", "1", "--quiet", "--json", "{out}"]
     events = sum(entry["caspian_events_per_replication"][:reps])
     run_ir, start_ir = count(base), count(base[:4] + ["1"] + base[5:] + STARTUP)
     n, h1, h2 = entry["hold_n"], 100_000, 300_000
@@ -391,8 +391,8 @@ def main() -> None:
         self_test(rust_docs, reps, failures)
     if a.instructions:
         print("\ninstructions (callgrind) per caspian event against the bare hold step at the same N:")
-        for entry, (_, scenario, _) in zip([e for e in summary if "caspian_events_mean" in e], MODELS):
-            instructions_per_event(entry, scenario)
+        for entry in summary:
+            instructions_per_event(entry)
     sizes = [int(x) for x in a.hold_sizes.split(",") if x]
     if sizes:
         compare_hold(sizes, a.holds, a.runs, summary)
