@@ -18,11 +18,39 @@ does not count. Both sides use fixed seeds, so the verdict is reproducible.
 --self-test re-runs the SimPy peers with deliberate modelling errors planted
 (`--defect` in simpy_mmc.py and simpy_ferry.py) and checks that the rule
 rejects every one of them (exit status 1 otherwise).
+
+Only when every KPI agrees do the time ratios mean anything; they are
+printed either way, marked. Then, per model, the model's own cost per event
+against the bare hold step at the same queue size (the issue's goal: at most
+1.5x):
+
+- events: `caspian run --csv` (untimed, after the timed runs) writes the
+  number of events each replication fired; caspian's ns per event is its
+  median whole-process time over the sum of those events (process start,
+  scenario compilation and output included, so it slightly overstates the
+  per-event cost);
+- queue size: the mean number of pending events when an event is popped,
+  over the events of replication 0, reconstructed from `caspian trace` (see
+  `pending_from_trace`: exact for the M/M/c files, an upper bound by at
+  most one per fleet vessel, inflow and outflow elsewhere);
+- hold: `peers_hold N` at that N (rounded), timed in the same interleaved
+  rounds as the model runs (caspian, SimPy, hold, start-up, caspian, ...),
+  median ns per hold (its own timer, after N warm-up holds);
+- start-up: `caspian run` of the same file for one replication of next to
+  no simulated time (STARTUP), in the same rounds; caspian's ns per event is
+  also given net of its median (process start, scenario compilation,
+  output), which leaves the per-replication work (KPI layout, summaries)
+  in.
+
+--instructions adds the same per-event comparison in instructions
+(callgrind; deterministic, so unaffected by the load that makes the
+wall-clock figures noisy): see `instructions_per_event`.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import math
 import os
@@ -33,7 +61,7 @@ import sys
 import time
 from pathlib import Path
 
-from peers_common import HOURS_PER_DAY, load_scenario, t_cdf
+from peers_common import load_scenario, t_cdf
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -129,10 +157,115 @@ def erlang_c(sc: dict) -> str:
 
 # ----- the models -----------------------------------------------------------------
 
+# name, scenario file, SimPy peer; the M/M/c files also get the Erlang C line.
+MODELS = [
+    ("mmc", "scenarios/mmc_check.toml", "simpy_mmc.py"),
+    ("mmc_rho09", "scenarios/mmc_rho09.toml", "simpy_mmc.py"),
+    ("ferry_shuttle", "scenarios/ferry_shuttle.toml", "simpy_ferry.py"),
+]
+# Planted defects of the SimPy peers that --self-test must see rejected.
+DEFECTS = {
+    "mmc": ["service_from_arrival"],
+    "mmc_rho09": ["service_from_arrival"],
+    "ferry_shuttle": ["no_slowdown", "sail_in_storms", "berth_in_storms"],
+}
+# A start-up run: the scenario compiled and one replication of 86 s
+# simulated time (next to no events) written out: what a whole-process time
+# holds besides the replications.
+STARTUP = ["--set", "scenario.horizon_days=0.001", "--set", "scenario.warmup_days=0"]
+# Trace events that schedule_initial (crates/caspian-shipping/src/model/
+# state.rs) puts in the queue at time 0, all due before the horizon: they
+# are pending from the start until they fire.
+PRESCHEDULED = {"end_warmup", "month_end", "port_close", "port_open"}
 
-def compare_model(name, scenario, reps, runs, peer_script, summary, failures):
+
+def pending_from_trace(path: Path, sc: dict) -> float:
+    """Mean number of pending events when an event is popped (the event
+    itself included: the hold model's N), over one replication's trace.
+
+    No output of caspian gives the queue size, so it is reconstructed from
+    the model's scheduling (crates/caspian-shipping/src/model/):
+    - the PRESCHEDULED events not fired yet (exact, counted in the trace);
+    - one pending event per open-traffic stream (its next arrival) and one
+      per open-traffic vessel at berth (its departure; the `berths_busy`
+      column, in a file whose only berth users are open traffic);
+    - at most one per fleet vessel, inflow (next arrival or month wake-up)
+      and outflow (next draw; none while idle): counted as one each, so an
+      upper bound by at most their number.
+    Exact for the M/M/c files (one stream, no fleets, inflows or outflows).
+    A change in what the model schedules up front invalidates this; the
+    exact figure needs the engine's queue length in the trace (see
+    docs/performance.md, "Against SimPy")."""
+    with path.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    vessels = sum(int(x.get("count", 0)) for x in sc.get("fleet", []))
+    processes = vessels + len(sc.get("inflow", [])) + len(sc.get("outflow", [])) + len(sc.get("open_traffic", []))
+    track_busy = vessels == 0 and len(sc.get("port", [])) == 1
+    left = sum(r["event"] in PRESCHEDULED for r in rows)
+    busy, total = 0, 0
+    for r in rows:
+        total += left + processes + busy
+        left -= r["event"] in PRESCHEDULED
+        if track_busy and r["berths_busy"]:
+            busy = int(r["berths_busy"])
+    return total / len(rows)
+
+
+def caspian_events(name: str, scenario: str, reps: int) -> dict:
+    """Events per replication (from `caspian run --csv`) and the mean queue
+    size (from `caspian trace` of replication 0); untimed."""
+    ev_csv, trace_csv = OUT / f"{name}_caspian_events.csv", OUT / f"{name}_caspian_trace_r0.csv"
+    subprocess.run([str(CASPIAN), "run", scenario, "-n", str(reps), "--threads", "1", "--quiet",
+                    "--csv", str(ev_csv)], check=True, stdout=subprocess.DEVNULL)
+    with ev_csv.open(newline="") as f:
+        events = [int(r["events"]) for r in csv.DictReader(f)]
+    subprocess.run([str(CASPIAN), "trace", scenario, "-r", "0", "--csv", str(trace_csv)], check=True,
+                   stderr=subprocess.DEVNULL)
+    with trace_csv.open() as f:
+        traced = sum(1 for _ in f) - 1
+    if traced != events[0]:
+        raise SystemExit(f"{name}: the trace of replication 0 has {traced} rows, the run counted "
+                         f"{events[0]} events: the trace is no longer one row per event")
+    pending = pending_from_trace(trace_csv, load_scenario(str(ROOT / scenario)))
+    return {"events_per_replication": events, "events_total": sum(events),
+            "events_mean": sum(events) / len(events), "pending_mean": pending}
+
+
+def hold_ns(n: int, holds: int) -> tuple[float, float]:
+    """One `peers_hold n holds` process: (ns per hold, whole-process seconds)."""
+    start = time.perf_counter()
+    out = subprocess.run([str(HOLD), str(n), str(holds)], check=True, capture_output=True, text=True).stdout
+    return json.loads(out)["ns_per_hold"], time.perf_counter() - start
+
+
+def instructions_per_event(entry: dict) -> None:
+    """Adds to a model's summary `entry` the same comparison in instructions
+    (callgrind, unaffected by load): caspian's instructions per event over
+    a few replications, net of a start-up run, against the hold step's at
+    the same N (the difference of two hold counts over their difference, so
+    start-up and warm-up cancel). Counts with scripts/instructions.py's
+    `count`."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from instructions import count
+
+    reps = max(1, min(entry["replications"], round(200_000 / entry["caspian_events_mean"])))
+    base = [str(CASPIAN), "run", entry["scenario"], "-n", str(reps), "--threads", "1", "--quiet", "--json", "{out}"]
+    events = sum(entry["caspian_events_per_replication"][:reps])
+    run_ir, start_ir = count(base), count(base[:4] + ["1"] + base[5:] + STARTUP)
+    n, h1, h2 = entry["hold_n"], 100_000, 300_000
+    hold_ir = (count([str(HOLD), str(n), str(h2)]) - count([str(HOLD), str(n), str(h1)])) / (h2 - h1)
+    per_event = (run_ir - start_ir) / events
+    entry.update({"ir_replications": reps, "ir_events": events, "ir_run": run_ir, "ir_startup": start_ir,
+                  "ir_per_event_net": per_event, "ir_per_hold": hold_ir, "ir_event_vs_hold_ratio": per_event / hold_ir})
+    print(f"  {entry['model']:<14} {reps:>3} reps, {events} events: caspian {per_event:7.0f} instructions/event "
+          f"(net of start-up), hold at N = {n} {hold_ir:5.0f} instructions/hold: {per_event / hold_ir:5.2f}x")
+
+
+def compare_model(name, scenario, reps, runs, peer_script, holds, summary, failures):
     sc_path = ROOT / scenario
-    rust_times, simpy_times = [], []
+    counts = caspian_events(name, scenario, reps)
+    hold_n = max(1, round(counts["pending_mean"]))
+    rust_times, simpy_times, hold_times, start_times = [], [], [], []
     for i in range(runs):
         rj = OUT / f"{name}_caspian_{i}.json"
         sj = OUT / f"{name}_simpy_{i}.json"
@@ -141,41 +274,58 @@ def compare_model(name, scenario, reps, runs, peer_script, summary, failures):
             run_timed([CASPIAN, "run", scenario, "-n", reps, "--threads", "1", "--quiet", "--json", rj])
         )
         simpy_times.append(run_timed([PY, HERE / peer_script, scenario, reps, sj]))
-        print(f"  {name} run {i + 1}/{runs}: caspian {rust_times[-1]:.3f} s, SimPy {simpy_times[-1]:.2f} s",
-              flush=True)
+        hold_times.append(hold_ns(hold_n, holds)[0])
+        start_times.append(run_timed([CASPIAN, "run", scenario, "-n", 1, "--threads", 1, "--quiet", "--json",
+                                      OUT / f"{name}_caspian_startup.json", *STARTUP]))
+        print(f"  {name} run {i + 1}/{runs}: caspian {rust_times[-1]:.3f} s, SimPy {simpy_times[-1]:.2f} s, "
+              f"hold at N = {hold_n} {hold_times[-1]:.1f} ns", flush=True)
     rust = json.loads((OUT / f"{name}_caspian_0.json").read_text())
     simpy = json.loads((OUT / f"{name}_simpy_0.json").read_text())
     bad = agreement(name, rust, simpy, reps)
-    if name == "mmc":
+    if peer_script == "simpy_mmc.py":
         print("  " + erlang_c(load_scenario(str(sc_path))))
     failures += [f"{name}: {b}" for b in bad]
-    rm, sm = statistics.median(rust_times), statistics.median(simpy_times)
+    rm, sm, hm = statistics.median(rust_times), statistics.median(simpy_times), statistics.median(hold_times)
+    st = statistics.median(start_times)
+    ns_event = 1e9 * rm / counts["events_total"]
+    ns_net = 1e9 * (rm - st) / counts["events_total"]
+    print(f"  per event: {counts['events_mean']:.0f} events a replication, {counts['pending_mean']:.1f} pending "
+          f"on average; caspian {ns_event:.1f} ns/event whole process ({ns_net:.1f} net of a {1e3 * st:.0f} ms "
+          f"start-up), hold at N = {hold_n} {hm:.1f} ns/hold: {ns_event / hm:.2f}x ({ns_net / hm:.2f}x net; "
+          f"goal <= 1.5)")
     summary.append({
         "model": name, "scenario": scenario, "replications": reps,
         "caspian_s": rust_times, "simpy_s": simpy_times,
         "caspian_median_s": rm, "simpy_median_s": sm, "ratio": sm / rm,
         "kpis_agree": not bad,
         "caspian_per_replication_ms": 1e3 * rm / reps, "simpy_per_replication_ms": 1e3 * sm / reps,
+        "caspian_events_per_replication": counts["events_per_replication"],
+        "caspian_events_total": counts["events_total"],
+        "caspian_events_mean": counts["events_mean"],
+        "pending_mean": counts["pending_mean"],
+        "pending_method": "reconstructed from caspian trace -r 0 (compare.py pending_from_trace)",
+        "caspian_ns_per_event": ns_event,
+        "caspian_startup_s": start_times, "caspian_startup_median_s": st,
+        "caspian_ns_per_event_net_of_startup": ns_net, "event_vs_hold_ratio_net_of_startup": ns_net / hm,
+        "hold_n": hold_n, "hold_holds": holds, "hold_ns_per_hold": hold_times, "hold_median_ns": hm,
+        "event_vs_hold_ratio": ns_event / hm,
     })
     return rust
 
 
 def self_test(rust_docs: dict, reps: dict, failures: list) -> None:
     print("\nself-test: SimPy peers with planted errors must be rejected")
-    cases = [("mmc", "scenarios/mmc_check.toml", "simpy_mmc.py", "service_from_arrival")] + [
-        ("ferry_shuttle", "scenarios/ferry_shuttle.toml", "simpy_ferry.py", d)
-        for d in ("no_slowdown", "sail_in_storms", "berth_in_storms")
-    ]
-    for name, scenario, script, defect in cases:
-        out = OUT / f"{name}_simpy_defect_{defect}.json"
-        run_timed([PY, HERE / script, scenario, reps[name], out, "--defect", defect])
-        doc = json.loads(out.read_text())
-        bad = agreement(f"{name} --defect {defect}", rust_docs[name], doc, reps[name], quiet=True)
-        if bad:
-            print(f"  {name} --defect {defect}: rejected ({len(bad)} KPIs), e.g. {bad[0]}")
-        else:
-            print(f"  {name} --defect {defect}: NOT rejected")
-            failures.append(f"self-test: {name} --defect {defect} was not detected")
+    for name, scenario, script in MODELS:
+        for defect in DEFECTS[name]:
+            out = OUT / f"{name}_simpy_defect_{defect}.json"
+            run_timed([PY, HERE / script, scenario, reps[name], out, "--defect", defect])
+            doc = json.loads(out.read_text())
+            bad = agreement(f"{name} --defect {defect}", rust_docs[name], doc, reps[name], quiet=True)
+            if bad:
+                print(f"  {name} --defect {defect}: rejected ({len(bad)} KPIs), e.g. {bad[0]}")
+            else:
+                print(f"  {name} --defect {defect}: NOT rejected")
+                failures.append(f"self-test: {name} --defect {defect} was not detected")
 
 
 def compare_hold(sizes, holds, runs, summary):
@@ -189,13 +339,15 @@ def compare_hold(sizes, holds, runs, summary):
                 wall.append(time.perf_counter() - start)
                 ns.append(json.loads(out)["ns_per_hold"])
         rm, sm = statistics.median(r_ns), statistics.median(s_ns)
-        print(f"  N = {n:>8}: caspian-engine {rm:8.1f} ns/hold, SimPy {sm:8.1f} ns/hold, ratio {sm / rm:6.1f}x "
-              f"(whole process: {statistics.median(r_s):.3f} s vs {statistics.median(s_s):.2f} s)", flush=True)
+        rp, sp = statistics.median(r_s), statistics.median(s_s)
+        print(f"  N = {n:>8}: caspian-engine {rm:8.1f} ns/hold, SimPy {sm:8.1f} ns/hold, ratio {sm / rm:6.1f}x; "
+              f"whole process {rp:.3f} s vs {sp:.2f} s, ratio {sp / rp:6.1f}x", flush=True)
         summary.append({
             "model": f"hold N={n}", "holds": holds,
             "caspian_ns_per_hold": r_ns, "simpy_ns_per_hold": s_ns,
             "caspian_median_ns": rm, "simpy_median_ns": sm, "ratio": sm / rm,
             "caspian_process_s": r_s, "simpy_process_s": s_s,
+            "caspian_process_median_s": rp, "simpy_process_median_s": sp, "process_ratio": sp / rp,
         })
 
 
@@ -223,24 +375,31 @@ def main() -> None:
     ap.add_argument("--holds", type=int, default=1_000_000)
     ap.add_argument("--hold-sizes", default="100,10000", help="comma-separated N (1000000 is slow in SimPy)")
     ap.add_argument("--self-test", action="store_true", help="also check that planted model errors are caught")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also compare per-event and per-hold instruction counts (needs valgrind)")
     a = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     os.chdir(ROOT)
     print(f"machine: {machine()}")
     summary, failures = [], []
+    reps = {"mmc": a.mmc_reps, "mmc_rho09": a.mmc_reps, "ferry_shuttle": a.ferry_reps}
     rust_docs = {
-        "mmc": compare_model("mmc", "scenarios/mmc_check.toml", a.mmc_reps, a.runs, "simpy_mmc.py", summary,
-                             failures),
-        "ferry_shuttle": compare_model("ferry_shuttle", "scenarios/ferry_shuttle.toml", a.ferry_reps, a.runs,
-                                       "simpy_ferry.py", summary, failures),
+        name: compare_model(name, scenario, reps[name], a.runs, script, a.holds, summary, failures)
+        for name, scenario, script in MODELS
     }
     if a.self_test:
-        self_test(rust_docs, {"mmc": a.mmc_reps, "ferry_shuttle": a.ferry_reps}, failures)
+        self_test(rust_docs, reps, failures)
+    if a.instructions:
+        print("\ninstructions (callgrind) per caspian event against the bare hold step at the same N:")
+        for entry in summary:
+            instructions_per_event(entry)
     sizes = [int(x) for x in a.hold_sizes.split(",") if x]
     if sizes:
         compare_hold(sizes, a.holds, a.runs, summary)
 
-    print(f"\nsummary (median of {a.runs} interleaved runs per side, wall clock, whole process, 1 thread):")
+    agree = all(s.get("kpis_agree", True) for s in summary)
+    print(f"\nsummary (median of {a.runs} interleaved runs per side, wall clock, whole process, 1 thread)"
+          + ("" if agree else " -- KPIs DISAGREE: the time ratios below do not count") + ":")
     for s in summary:
         if "caspian_median_s" in s:
             print(f"  {s['model']:<14} {s['replications']:>4} reps  caspian {s['caspian_median_s']:7.3f} s  "
@@ -248,7 +407,15 @@ def main() -> None:
                   f"KPIs {'agree' if s['kpis_agree'] else 'DISAGREE'}")
         else:
             print(f"  {s['model']:<14} {s['holds']:>9} holds  caspian {s['caspian_median_ns']:7.1f} ns  "
-                  f"SimPy {s['simpy_median_ns']:7.1f} ns  SimPy/caspian {s['ratio']:6.1f}x")
+                  f"SimPy {s['simpy_median_ns']:7.1f} ns  SimPy/caspian {s['ratio']:6.1f}x  "
+                  f"(whole process {s['process_ratio']:.1f}x)")
+    print("\nper-event cost against the bare hold step at the same queue size (goal <= 1.5x):")
+    for s in summary:
+        if "caspian_ns_per_event" in s:
+            print(f"  {s['model']:<14} {s['caspian_events_mean']:8.0f} events/rep  N = {s['hold_n']:>4}  "
+                  f"caspian {s['caspian_ns_per_event']:6.1f} ns/event  hold {s['hold_median_ns']:6.1f} ns/hold  "
+                  f"{s['event_vs_hold_ratio']:5.2f}x  (net of start-up {s['caspian_ns_per_event_net_of_startup']:6.1f} "
+                  f"ns/event, {s['event_vs_hold_ratio_net_of_startup']:5.2f}x)")
     (OUT / "summary.json").write_text(json.dumps({"machine": machine(), "results": summary}, indent=1) + "\n")
     print(f"(details in {OUT.relative_to(ROOT)}/)")
     if failures:

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # caspian-sim against SimPy, side by side, from a clean clone in one command:
 #
-#   benches/peers/compare.sh [--self-test] [--runs 3] [--mmc-reps 20]
+#   benches/peers/compare.sh [--self-test] [--instructions] [--runs 3] [--mmc-reps 20]
 #                            [--ferry-reps 300] [--hold-sizes 100,10000]
 #
 # 1. builds the release `caspian` binary and the `peers_hold` example;
 # 2. creates a virtualenv in benches/peers/.venv (git-ignored) with Python
 #    3.11+ and installs SimPy 4.1.2 from PyPI into it;
-# 3. runs benches/peers/compare.py: the M/M/c port (scenarios/mmc_check.toml),
-#    the ferry shuttle (scenarios/ferry_shuttle.toml) and the hold model,
-#    each side as whole processes on one thread, 3 runs interleaved, timed by
-#    wall clock; checks that the KPIs agree (Welch t-test per KPI, family-wise
-#    1%; see compare.py) and prints the SimPy / caspian time ratios.
+# 3. runs benches/peers/compare.py: the M/M/c port at rho 0.8
+#    (scenarios/mmc_check.toml) and 0.9 (scenarios/mmc_rho09.toml), the ferry
+#    shuttle (scenarios/ferry_shuttle.toml) and the hold model, each side as
+#    whole processes on one thread, 3 runs interleaved, timed by wall clock;
+#    checks that the KPIs agree (Welch t-test per KPI, family-wise 1%; see
+#    compare.py) and prints the SimPy / caspian time ratios; then, per model,
+#    caspian's cost per event against the bare hold step (peers_hold) at the
+#    model's mean queue size, timed in the same rounds.
 #
 # Exits non-zero if a build or run fails or if any KPI disagrees.
-# Takes about 3 minutes on a 2-core machine (SimPy dominates), plus the build.
+# Takes about 5 minutes on a 2-core machine (SimPy dominates), plus the build.
 # Results: target/peers/ (summary.json and every run's output).
 set -euo pipefail
 

@@ -41,6 +41,34 @@ def load_scenario(path: str) -> dict:
         return tomllib.load(f)
 
 
+def refuse(peer: str, what: str) -> None:
+    """Stops a peer on a scenario feature it does not mirror: the message on
+    stderr, exit status 1 (compare.py then fails)."""
+    raise SystemExit(f"{peer} does not mirror {what}")
+
+
+# Keys of [scenario] every peer handles: the run's length, warm-up and seed,
+# and the two safeguards (a truncated caspian run fails the comparison).
+SCENARIO_KEYS = {"name", "description", "horizon_days", "warmup_days", "seed", "max_events", "max_waiting"}
+# Tables that change no KPI a peer reports (cost and tonne figures only).
+INERT_TABLES = {"costs": None, "tonnes_per_unit": None}
+
+
+def only_keys(peer: str, sc: dict, allowed: dict) -> None:
+    """Refuses any table or key of `sc` that is not in `allowed`, which maps a
+    top-level table name to the set of its keys a peer reads or knows to be
+    inert (a key of an array of tables is checked in every entry). A feature
+    added to the scenario format later is thus refused by name, never
+    ignored. The value checks (e.g. `when_full = "spill"`) are the peer's."""
+    for table, value in sc.items():
+        if table not in allowed:
+            refuse(peer, f"[{table}] (the peer mirrors {', '.join(sorted(allowed))})")
+        for entry in value if isinstance(value, list) else [value]:
+            for key in entry if isinstance(entry, dict) and allowed[table] is not None else []:
+                if key not in allowed[table]:
+                    refuse(peer, f"{table}.{key}")
+
+
 def rng_for(seed: int, rep: int, stream: int) -> random.Random:
     """One Mersenne Twister per (seed, replication, stream): independent
     processes draw from independent streams, as in caspian-sim."""

@@ -6,10 +6,20 @@ trains, railway, fleet), and mirrors what caspian-sim does with it
 subset of the file format mirrored here, and rejected otherwise:
 
 - one sea area with storms (monthly onset rates, a duration distribution, a
-  crossing slowdown), no ice; ports in that area or in none;
-- one fleet, ballast return (no return cargo), dispatch `when_full`,
-  `berth_priority` 0, no interdiction, no corridor closures, no open traffic;
-- wagon yards; Poisson inflows with `spill_when_full = true`; outflows.
+  crossing slowdown), no ice; ports in that area or in none, every storm
+  closing them for its own length (`storm_exposure` and
+  `storm_hours_factor` 1);
+- one fleet, ballast return (no return cargo, one cargo on deck, no draft
+  relation, availability or pre-advice), dispatch `when_full`,
+  `berth_priority` 0; no interdiction, escorts or corridor closures, no open
+  traffic, no disruptions, no sea level;
+- yards; Poisson inflows with `when_full = "spill"` (or the old spelling
+  `spill_when_full = true`); outflows with `capacity_per_year`;
+- distributions: constant, exponential, uniform, triangular, lognormal.
+
+Every table and key of the file is checked against that list (`KEYS`):
+anything else, including a key added to the format later, is refused by
+name (the script stops with exit status 1), never ignored.
 
 Mechanisms, each as model.rs does it:
 
@@ -26,11 +36,18 @@ Mechanisms, each as model.rs does it:
   among vessels) and `DischargeDone` comes at the later of grant + overhead +
   units / discharge rate and the moment the last unit was accepted. At the
   origin (nothing aboard) it comes at grant + overhead.
-- Loading starts at `DischargeDone` and takes what is in the yard, up to the
-  free capacity; a vessel not yet full waits at the berth (FIFO among
-  vessels, the first in line taking everything). Loading ends at the later of
-  loading start + units / load rate and the moment it became full. At the
-  destination there is nothing to load: it is ready at once.
+- Waiting for cargo, off the berth (cargo_line.rs): a vessel arriving empty
+  at its origin joins the loading yard's cargo line at the anchorage (FIFO)
+  and asks for a berth only when called: when the yard's unclaimed content
+  (level minus units claimed for vessels already called) would fill it, a
+  full load is claimed for it (checked whenever the yard changes). Its
+  wait from joining to the call is `cargo_wait_h`.
+- Loading starts at `DischargeDone` and takes what is in the yard and not
+  claimed for another vessel, up to the free capacity; a vessel not yet full
+  (only if something took its claimed cargo) waits at the berth (FIFO among
+  vessels). Loading ends at the later of loading start + units / load rate
+  and the moment it became full. At the destination there is nothing to
+  load: it is ready at once.
 - Crossing: distance / speed, plus (slowdown - 1) x the stormy time of the
   destination's area (or else the origin's) within [departure, departure +
   nominal).
@@ -49,7 +66,10 @@ Mechanisms, each as model.rs does it:
 KPIs (over [warm-up, horizon], definitions of docs/kpis.md): delivered and
 storage mean per yard, forwarded, shut in, transit mean, anchorage wait,
 anchorage queue mean and berth utilization per port, port closure hours,
-voyages, crossing mean and vessel utilization of the fleet.
+voyages, crossing mean, cargo wait and vessel utilization of the fleet.
+Waits and transits still in progress at the horizon count with their age
+then (model/censored.rs): anchorage and cargo waits, wagons in the loading
+yard and aboard.
 
 Usage: simpy_ferry.py SCENARIO REPLICATIONS [OUT.json|-] [--seed S] [--defect D]
 
@@ -71,10 +91,14 @@ import simpy
 from peers_common import (
     HOURS_PER_DAY,
     HOURS_PER_YEAR,
+    INERT_TABLES,
+    SCENARIO_KEYS,
     Timeline,
     dist_mean,
     load_scenario,
     next_event,
+    only_keys,
+    refuse,
     rng_for,
     sampler,
     storm_timeline,
@@ -84,32 +108,66 @@ from peers_common import (
 DEFECTS = ("no_slowdown", "sail_in_storms", "berth_in_storms")
 
 
+PEER = "simpy_ferry.py"
+# Every table and key of the scenario format (docs/scenarios.md) this peer
+# reads; the rest is refused by name (peers_common.only_keys).
+KEYS = {
+    "scenario": SCENARIO_KEYS,
+    "sea_area": {"id", "storm_onsets_per_month", "storm_duration_h", "storm_crossing_slowdown"},
+    "port": {"id", "name", "notes", "sea_area", "berths", "ice_affected", "storm_exposure", "storm_hours_factor"},
+    "storage": {"id", "port", "cargo", "capacity", "initial"},
+    "inflow": {"id", "into", "arrivals_per_year", "size", "pattern", "seasonal", "when_full", "spill_when_full"},
+    "outflow": {"id", "from", "capacity_per_year", "interval_h"},
+    "fleet": {"id", "berth_class", "count", "cargo", "capacity", "speed_kn", "distance_nmi", "origin", "load_from",
+              "destination", "discharge_to", "load_rate_per_h", "discharge_rate_per_h", "port_call_overhead_h",
+              "dispatch", "berth_priority"},
+    "interdiction": {"incident_probability", "loss_probability", "detention_h", "closures_per_year",
+                     "closure_duration_h", "escort"},
+    **INERT_TABLES,
+}
+
+
+def when_full(inflow: dict) -> str:
+    """An inflow's policy: `when_full`, or its old spelling `spill_when_full`
+    (true: spill, false: wait); the default is wait (scenario/mod.rs)."""
+    if "when_full" in inflow:
+        return inflow["when_full"]
+    return "spill" if inflow.get("spill_when_full", False) else "wait"
+
+
 def check_supported(sc: dict) -> None:
     def no(cond, what):
         if cond:
-            raise SystemExit(f"simpy_ferry.py does not mirror {what}")
+            refuse(PEER, what)
 
+    only_keys(PEER, sc, KEYS)
     no(len(sc.get("sea_area", [])) > 1, "more than one sea area")
-    no(any("ice" in a for a in sc.get("sea_area", [])), "ice seasons")
+    for p in sc.get("port", []):
+        no(p.get("ice_affected", False), "ice seasons")
+        no(float(p.get("storm_exposure", 1.0)) != 1.0, "storm_exposure other than 1")
+        no(float(p.get("storm_hours_factor", 1.0)) != 1.0, "storm_hours_factor other than 1")
     no(len(sc.get("fleet", [])) != 1, "anything but exactly one fleet")
     f = sc["fleet"][0]
-    no("return_load_from" in f or "return_discharge_to" in f, "return cargo")
     no(f.get("dispatch", {"policy": "when_full"})["policy"] != "when_full", "dispatch other than when_full")
-    no(sc.get("open_traffic"), "open traffic")
+    no(int(f.get("berth_priority", 0)) != 0, "berth_priority other than 0")
     it = sc.get("interdiction", {})
     no(it.get("incident_probability", 0.0) or it.get("closures_per_year", 0.0), "interdiction")
-    no(any(not i.get("spill_when_full", False) for i in sc.get("inflow", [])), "gate-waiting inflows")
+    no(it.get("escort", {}).get("enabled", False), "escorted convoys")
+    no(any(when_full(i) != "spill" for i in sc.get("inflow", [])), 'inflows other than when_full = "spill"')
     no(any(i.get("pattern", "poisson") != "poisson" for i in sc.get("inflow", [])), "regular inflows")
 
 
 class Yard:
-    """A storage: level, cohorts (entry time, amount), waiting vessels."""
+    """A storage: level, cohorts (entry time, amount), units claimed for
+    called vessels, the cargo line at the anchorage, vessels waiting at berth."""
 
     def __init__(self, spec: dict, warm: float):
         self.id = spec["id"]
         self.capacity = int(spec["capacity"])
         self.level = int(spec.get("initial", 0))
         self.cohorts = deque([[0.0, self.level]]) if self.level else deque()
+        self.claimed = 0
+        self.cargo_line = deque()
         self.loaders = deque()
         self.dischargers = deque()
         self.warm = warm
@@ -143,6 +201,7 @@ class Port:
         self.line_area = 0.0
         self.wait_sum = 0.0
         self.wait_n = 0
+        self.waiting = {}  # vessel -> time it asked for a berth
 
     def advance(self, now: float) -> None:
         span = now - max(self.last, self.warm)
@@ -170,7 +229,8 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
         for p in sc["port"]
     }
     yards = {y["id"]: Yard(y, warm) for y in sc["storage"]}
-    stats = {"voyages": 0, "crossing_sum": 0.0, "crossing_n": 0, "transit_sum": 0.0, "transit_n": 0}
+    stats = {"voyages": 0, "crossing_sum": 0.0, "crossing_n": 0, "transit_sum": 0.0, "transit_n": 0,
+             "cargo_wait_sum": 0.0, "cargo_wait_n": 0}
     shut_in = {i["id"]: 0 for i in sc.get("inflow", [])}
     forwarded = {o["id"]: 0 for o in sc.get("outflow", [])}
 
@@ -193,9 +253,12 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
                     into.append([front[0], piece])
 
     def load_step(v, now: float) -> bool:
-        """Loads what is there; True when full (and `v.full` is triggered)."""
+        """Loads what is there and not claimed for another vessel (its own
+        claim is given back as it loads); True when full."""
         y = v.load_from
-        taken = min(y.level, capacity - v.aboard_units)
+        y.claimed -= v.claim
+        v.claim = 0
+        taken = min(y.level - y.claimed, capacity - v.aboard_units)
         if taken > 0:
             take(y, now, taken, v.aboard)
             v.aboard_units += taken
@@ -252,8 +315,29 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
                 else:
                     progress |= y.level != before
                     break
+            progress |= call_loaders(y)
             if not progress:
                 break
+
+    def call_loaders(y: Yard) -> bool:
+        """Calls the vessels at the head of the cargo line whose load is
+        there unclaimed (or, larger than what is there, whose yard is full),
+        claiming a full load for each (cargo_line.rs `call_loaders`)."""
+        called = False
+        while y.cargo_line:
+            unclaimed = y.level - y.claimed
+            if not (unclaimed >= capacity or (y.level == y.capacity and unclaimed > 0)):
+                break
+            v = y.cargo_line.popleft()
+            v.claim = capacity
+            y.claimed += capacity
+            if env.now >= warm:
+                stats["cargo_wait_sum"] += env.now - v.cargo_wait_since
+                stats["cargo_wait_n"] += 1
+            v.cargo_wait_since = None
+            v.wake.succeed()
+            called = True
+        return called
 
     def inflow(env, spec: dict, k: int):
         y = yards[spec["into"]]
@@ -341,6 +425,8 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
             self.aboard = deque()
             self.aboard_units = 0
             self.loaded = 0
+            self.claim = 0
+            self.cargo_wait_since = None
             self.load_from = load_yard
             self.discharge_into = discharge_yard
             self.wake = None
@@ -362,16 +448,26 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
         at_origin = True
         while True:
             port = origin if at_origin else destination
-            # Arrive: request a berth; wait at the anchorage if none is free.
             v.set_working(env.now, False)
+            if at_origin:
+                # Empty at its origin: wait at the anchorage in the cargo
+                # line until called (a full load there, claimed for it).
+                v.cargo_wait_since = env.now
+                v.wake = env.event()
+                v.load_from.cargo_line.append(v)
+                call_loaders(v.load_from)
+                yield v.wake
+            # Work to do here: request a berth; wait at the anchorage if none is free.
             asked = env.now
             port.advance(asked)
             port.line += 1
+            port.waiting[v] = asked
             req = port.berths.request(priority=0)
             yield req
             now = env.now
             port.advance(now)
             port.line -= 1
+            del port.waiting[v]
             port.held += 1
             if now >= warm:
                 port.wait_sum += now - asked
@@ -451,6 +547,23 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
 
     span = horizon - warm
     out = {}
+    # Waits and transits still in progress count with their age at the end
+    # (model/censored.rs): anchorage and cargo waits, and the cargo in the
+    # loading yard and aboard.
+    for p in ports.values():
+        for asked in p.waiting.values():
+            p.wait_sum += horizon - asked
+            p.wait_n += 1
+    for v in vessels:
+        if v.cargo_wait_since is not None:
+            stats["cargo_wait_sum"] += horizon - v.cargo_wait_since
+            stats["cargo_wait_n"] += 1
+        for since, amount in v.aboard:
+            stats["transit_sum"] += (horizon - since) * amount
+            stats["transit_n"] += amount
+    for since, amount in load_yard.cohorts:
+        stats["transit_sum"] += (horizon - since) * amount
+        stats["transit_n"] += amount
     for y in yards.values():
         y.set_level(horizon, y.level)
         out[f"delivered.{y.id}"] = float(y.delivered)
@@ -471,6 +584,8 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
     fid = f["id"]
     out[f"voyages.{fid}"] = float(stats["voyages"])
     out[f"crossing_h.{fid}"] = stats["crossing_sum"] / stats["crossing_n"] if stats["crossing_n"] else math.nan
+    cw = stats["cargo_wait_n"]
+    out[f"cargo_wait_h.{fid}"] = stats["cargo_wait_sum"] / cw if cw else math.nan
     out[f"vessel_utilization.{fid}"] = sum(v.work_area for v in vessels) / (span * count)
     n = stats["transit_n"]
     out["transit_h.wagons.mean"] = stats["transit_sum"] / n if n else math.nan

@@ -1,5 +1,5 @@
-"""SimPy peer of scenarios/mmc_check.toml: one port, c berths, one open-traffic
-stream (the M/M/c queue).
+"""SimPy peer of scenarios/mmc_check.toml and scenarios/mmc_rho09.toml: one
+port, c berths, one open-traffic stream (the M/M/c queue).
 
 Reads the scenario file itself, so c, the interarrival and service
 distributions, the horizon and the warm-up are the file's. Mirrors what
@@ -14,9 +14,14 @@ caspian-sim does with open traffic (crates/caspian-shipping/src/model.rs,
 - statistics are reset at the end of the warm-up and cover [warm-up, horizon]:
   `anchorage_wait_h.<port>.<class>`: mean wait over grants after warm-up (an
   immediate grant counts as 0, a wait that began before warm-up counts in
-  full, waits in progress at the horizon are left out);
+  full, a wait still in progress at the horizon counts with its age then,
+  as in crates/caspian-shipping/src/model/censored.rs);
   `berth_utilization.<port>.<class>`: time-average busy berths / c;
   `anchorage_queue_mean.<port>.<class>`: time-average number waiting.
+
+Anything else in the file (a second port or stream, storms, fleets, a key
+added to the format later) is refused by name: the script stops with exit
+status 1 (peers_common.only_keys).
 
 Usage: simpy_mmc.py SCENARIO REPLICATIONS [OUT.json|-] [--seed S] [--defect D]
 
@@ -31,7 +36,33 @@ import argparse
 
 import simpy
 
-from peers_common import HOURS_PER_DAY, load_scenario, rng_for, sampler, write_result
+from peers_common import (
+    HOURS_PER_DAY,
+    INERT_TABLES,
+    SCENARIO_KEYS,
+    load_scenario,
+    only_keys,
+    refuse,
+    rng_for,
+    sampler,
+    write_result,
+)
+
+PEER = "simpy_mmc.py"
+# Every table and key this peer reads (docs/scenarios.md); no sea area, so
+# the port never closes. Berths of other classes are idle: nothing uses them.
+KEYS = {
+    "scenario": SCENARIO_KEYS,
+    "port": {"id", "name", "notes", "berths"},
+    "open_traffic": {"id", "port", "berth_class", "interarrival_h", "service_h", "berth_priority"},
+    **INERT_TABLES,
+}
+
+
+def check_supported(sc: dict) -> None:
+    only_keys(PEER, sc, KEYS)
+    if len(sc.get("port", [])) != 1 or len(sc.get("open_traffic", [])) != 1:
+        refuse(PEER, "anything but one port and one open-traffic stream")
 
 
 def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
@@ -50,6 +81,7 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
     # change, and accumulated area; plus the tally of waits.
     st = {"busy": 0, "line": 0, "last": 0.0, "busy_area": 0.0, "line_area": 0.0}
     waits = [0.0, 0]
+    waiting = {}  # request -> arrival time, while it waits
 
     def advance(now: float) -> None:
         span = now - max(st["last"], warm)
@@ -63,7 +95,9 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
         advance(arrived)
         st["line"] += 1
         with berths.request() as req:
+            waiting[req] = arrived
             yield req
+            del waiting[req]
             now = env.now
             advance(now)
             st["line"] -= 1
@@ -86,6 +120,9 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
     env.process(arrivals(env))
     env.run(until=horizon)
     advance(horizon)
+    for arrived in waiting.values():
+        waits[0] += horizon - arrived
+        waits[1] += 1
     span = horizon - warm
     key = f"{port['id']}.{cls}"
     return {
@@ -104,9 +141,10 @@ def main() -> None:
     ap.add_argument("--defect", choices=("service_from_arrival",), default=None)
     a = ap.parse_args()
     sc = load_scenario(a.scenario)
+    check_supported(sc)
     seed = a.seed if a.seed is not None else int(sc["scenario"].get("seed", 20261123))
     rows = [replicate(sc, seed, r, a.defect) for r in range(a.replications)]
-    write_result(a.out, "mmc", a.scenario, a.replications, rows)
+    write_result(a.out, sc["scenario"]["name"], a.scenario, a.replications, rows)
 
 
 if __name__ == "__main__":

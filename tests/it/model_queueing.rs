@@ -108,12 +108,13 @@ fn mm2_at_rho_0_9_matches_erlang_c() {
     check_inline(2, 10.0, 18.0, 50_000.0, 29);
 }
 
-/// The documented check scenario, read from disk: Erlang C is computed from
-/// the berth count and the two exponential means written in the file.
-#[test]
-fn shipped_mmc_check_scenario_matches_erlang_c() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios/mmc_check.toml");
-    let text = std::fs::read_to_string(&path).expect("scenarios/mmc_check.toml exists");
+/// A documented check scenario, read from disk: Erlang C is computed from the
+/// berth count and the two exponential means written in the file, which
+/// must be `documented` (c, mean gap, mean service) with the mean wait `wq`
+/// its header derives.
+fn check_shipped(file: &str, documented: (u32, f64, f64), wq: f64) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios").join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("scenarios/{file}: {e}"));
     let origin = path.display().to_string();
     let scenario = caspian_shipping::parse(&text, &origin).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(scenario.ports.len(), 1, "one port");
@@ -129,9 +130,20 @@ fn shipped_mmc_check_scenario_matches_erlang_c() {
         panic!("the check scenario must have exponential gaps and service times");
     };
     // The numbers documented in the file's header comment.
-    assert_eq!((c, *gap, *service), (3, 5.0, 12.0), "update the file's comments too");
-    assert!((mmc_mean_wait(c, 1.0 / gap, 1.0 / service) - 12.944).abs() < 1e-3);
+    assert_eq!((c, *gap, *service), documented, "update the file's comments too");
+    assert!((mmc_mean_wait(c, 1.0 / gap, 1.0 / service) - wq).abs() < 1e-3);
     let plan = caspian_shipping::load(&text, &origin).unwrap_or_else(|e| panic!("{e}"));
     let q = Mmc { c, lambda: 1.0 / gap, mu: 1.0 / service };
-    check("mmc_check.toml", &plan, &port.id, q, scenario.scenario.seed, 30);
+    check(file, &plan, &port.id, q, scenario.scenario.seed, 30);
+}
+
+#[test]
+fn shipped_mmc_check_scenario_matches_erlang_c() {
+    check_shipped("mmc_check.toml", (3, 5.0, 12.0), 12.944);
+}
+
+/// The rho = 0.9 file that the SimPy comparison (benches/peers/) also runs.
+#[test]
+fn shipped_mmc_rho09_scenario_matches_erlang_c() {
+    check_shipped("mmc_rho09.toml", (3, 5.0, 13.5), 36.768);
 }
