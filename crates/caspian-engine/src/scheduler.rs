@@ -242,7 +242,7 @@ impl<E> Scheduler<E> {
     /// [`is_empty`](Self::is_empty) tells whether anything is pending at all.
     /// One step of a run loop: it looks at the top once, where
     /// [`peek_time`](Self::peek_time) and [`pop`](Self::pop) would look twice.
-    #[inline]
+    #[inline(always)]
     pub fn pop_due(&mut self, horizon: SimTime) -> Option<(SimTime, E)> {
         loop {
             let (key, in_calendar) = self.top()?;
@@ -279,7 +279,7 @@ impl<E> Scheduler<E> {
     }
 
     /// The smallest key of either heap, and whether it is the calendar's.
-    #[inline]
+    #[inline(always)]
     fn top(&mut self) -> Option<(EventKey, bool)> {
         let working = self.heap.top_key();
         match self.calendar.top_key() {

@@ -81,6 +81,7 @@ fn hours(h: f64) -> SimDuration {
 }
 
 /// Schedules `ev` at `t`, or now if `t` has passed.
+#[inline]
 fn at(s: &mut Scheduler<Ev>, t: SimTime, ev: Ev) -> Option<EventKey> {
     s.schedule_at(t.max(s.now()), ev).ok()
 }
