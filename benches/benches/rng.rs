@@ -15,7 +15,8 @@
 //!   hash of `(master, id)`. Disjoint only with high probability.
 //! - `xoshiro256pp_jump`: `seed_from_u64(master)` then `jump_ce(id, 192)`:
 //!   segment `id` of length 2^192 of one period of 2^256 − 1, provably
-//!   disjoint for all 2^64 ids.
+//!   disjoint (the last of the 2^64 segments is one step short: 2^64 x 2^192
+//!   exceeds the period by one).
 //! - `xoshiro256pp_hash`: `seed_from_u64` of a SplitMix64 hash of
 //!   `(master, id)`. Disjoint only with high probability.
 //!

@@ -176,7 +176,7 @@ STARTUP = ["--set", "scenario.horizon_days=0.001", "--set", "scenario.warmup_day
 # Trace events that schedule_initial (crates/caspian-shipping/src/model/
 # state.rs) puts in the queue at time 0, all due before the horizon: they
 # are pending from the start until they fire.
-PRESCHEDULED = {"end_warmup", "month_end", "port_close", "port_open"}
+PRESCHEDULED = {"end_warmup", "month_end", "port_close", "port_open", "disruption_start", "disruption_end"}
 
 
 def pending_from_trace(path: Path, sc: dict) -> float:

@@ -182,8 +182,8 @@ impl<R> Resource<R> {
         self.line.len()
     }
 
-    /// When each requester waiting now joined the line, in no particular
-    /// order: for waits still in progress when a run ends.
+    /// When each requester waiting now joined the line, in service order:
+    /// for waits still in progress when a run ends.
     pub fn waiting_since(&self) -> impl Iterator<Item = SimTime> + '_ {
         self.line.iter().map(|w| w.since)
     }
