@@ -822,6 +822,9 @@ mod tests {
             ["", ".", "nope", "transit_h", "transit_h.", "cost.x", "a.b.c"]
                 .map(String::from)
                 .to_vec();
+        // Files that `extend` another do not load from their text alone and
+        // are skipped; these three (every model part, long monthly series) must.
+        let mut loaded = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap_or_default();
@@ -829,7 +832,11 @@ mod tests {
                 && let Ok(plan) = crate::load(&text, &path.display().to_string())
             {
                 names.extend(plan.kpi_layout().names().iter().cloned());
+                loaded.extend(path.file_name().map(|f| f.to_string_lossy().into_owned()));
             }
+        }
+        for must in ["baseline.toml", "ferry_shuttle.toml", "mmc_check.toml"] {
+            assert!(loaded.iter().any(|f| f == must), "{must} did not load");
         }
         assert!(names.len() > 500, "{} names", names.len());
         for name in &names {
