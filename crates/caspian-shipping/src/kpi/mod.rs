@@ -9,6 +9,7 @@
 //! direction and description. [`layout`] lists a compiled scenario's KPIs
 //! once, in name order; a replication's [`Kpis`] are values in that order.
 
+mod families;
 pub mod headline;
 pub mod layout;
 pub mod schema;
