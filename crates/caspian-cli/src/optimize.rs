@@ -8,8 +8,8 @@ use clap::Args;
 
 use caspian_montecarlo::measure::Measure;
 use caspian_montecarlo::optimize::constraint::Constraint;
-use caspian_montecarlo::optimize::document::OptimizeDoc;
 use caspian_montecarlo::optimize::document::decisions_text as decisions;
+use caspian_montecarlo::optimize::document::{CONTENDER_HEADER, OptimizeDoc, PARETO_HEADER};
 use caspian_montecarlo::optimize::store::Store;
 use caspian_montecarlo::optimize::{OptimizeError, Settings, decision, optimize};
 use caspian_montecarlo::study::Study;
@@ -248,38 +248,15 @@ fn summary(doc: &OptimizeDoc) -> String {
             "\ncannot be told apart from it (its objective minus the selection's, paired over \
              common selection replications; interval contains 0 or mean within delta):\n",
         );
-        let rows: Vec<Vec<String>> = doc
-            .contenders
-            .iter()
-            .map(|c| {
-                let d = &c.difference;
-                let mut row = vec![c.index.to_string(), decisions(&c.decisions)];
-                row.extend(table::numbers(&[d.mean_diff, d.ci95_low, d.ci95_high]));
-                row.push(d.n.to_string());
-                row
-            })
-            .collect();
-        let header = ["portfolio", "decisions", "mean diff", "95% CI low", "95% CI high", "n"];
-        out.push_str(&table::render(&header, &rows));
+        let rows = doc.contender_rows(table::numbers);
+        out.push_str(&table::render(&CONTENDER_HEADER, &rows));
     }
     out.push_str(&format!(
         "\nfeasible Pareto set ({} vs {}, {}):\n",
         doc.pareto.objective, doc.pareto.measure, doc.pareto.measure_direction
     ));
-    let rows: Vec<Vec<String>> = doc
-        .pareto
-        .points
-        .iter()
-        .map(|pt| {
-            vec![
-                pt.index.to_string(),
-                decisions(&doc.portfolios[pt.index].decisions),
-                num(pt.objective),
-                num(pt.measure),
-            ]
-        })
-        .collect();
-    out.push_str(&table::render(&["portfolio", "decisions", "objective", "measure"], &rows));
+    let rows = doc.pareto_rows(|xs| xs.iter().map(|&x| num(x)).collect());
+    out.push_str(&table::render(&PARETO_HEADER, &rows));
     let r = &doc.replications;
     out.push_str(&format!(
         "\nreplications: screening {}, OCBA {}, selection {} (+{} computed, not used), total {}\n",

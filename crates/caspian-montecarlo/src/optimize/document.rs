@@ -60,7 +60,47 @@ impl OptimizeDoc {
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(text)
     }
+
+    /// The contenders as table rows under [`CONTENDER_HEADER`]; `numbers`
+    /// writes each row's difference (mean and 95% interval), so the terminal
+    /// and the HTML page keep their own number style.
+    pub fn contender_rows(&self, numbers: impl Fn(&[f64]) -> Vec<String>) -> Vec<Vec<String>> {
+        self.contenders
+            .iter()
+            .map(|c| {
+                let d = &c.difference;
+                let mut row = vec![c.index.to_string(), decisions_text(&c.decisions)];
+                row.extend(numbers(&[d.mean_diff, d.ci95_low, d.ci95_high]));
+                row.push(d.n.to_string());
+                row
+            })
+            .collect()
+    }
+
+    /// The feasible Pareto set as table rows under [`PARETO_HEADER`];
+    /// `numbers` writes the objective and the measure.
+    pub fn pareto_rows(&self, numbers: impl Fn(&[f64]) -> Vec<String>) -> Vec<Vec<String>> {
+        self.pareto
+            .points
+            .iter()
+            .map(|pt| {
+                let mut row = vec![
+                    pt.index.to_string(),
+                    decisions_text(&self.portfolios[pt.index].decisions),
+                ];
+                row.extend(numbers(&[pt.objective, pt.measure]));
+                row
+            })
+            .collect()
+    }
 }
+
+/// Columns of [`OptimizeDoc::contender_rows`].
+pub const CONTENDER_HEADER: [&str; 6] =
+    ["portfolio", "decisions", "mean diff", "95% CI low", "95% CI high", "n"];
+
+/// Columns of [`OptimizeDoc::pareto_rows`].
+pub const PARETO_HEADER: [&str; 4] = ["portfolio", "decisions", "objective", "measure"];
 
 /// The problem as posed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

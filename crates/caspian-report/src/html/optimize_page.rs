@@ -5,8 +5,8 @@
 
 use std::fmt::Write as _;
 
-use caspian_montecarlo::optimize::document::OptimizeDoc;
 use caspian_montecarlo::optimize::document::decisions_text as decisions;
+use caspian_montecarlo::optimize::document::{CONTENDER_HEADER, OptimizeDoc, PARETO_HEADER};
 
 use super::page::{Page, SUMMARY_HEADER, summary_row};
 use super::{Report, esc};
@@ -47,45 +47,14 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
         None => page.note("No portfolio was shown to be feasible: nothing is selected."),
     }
     page.h2("contenders", "Cannot be told apart from it");
-    let rows: Vec<Vec<String>> = d
-        .contenders
-        .iter()
-        .map(|c| {
-            let x = &c.difference;
-            vec![
-                c.index.to_string(),
-                decisions(&c.decisions),
-                fmt_num(x.mean_diff),
-                fmt_num(x.ci95_low),
-                fmt_num(x.ci95_high),
-                x.n.to_string(),
-            ]
-        })
-        .collect();
-    page.table(
-        &["portfolio", "decisions", "mean diff", "95% CI low", "95% CI high", "n"],
-        &rows,
-        &[],
-    );
+    let each = |xs: &[f64]| -> Vec<String> { xs.iter().map(|&x| fmt_num(x)).collect() };
+    page.table(&CONTENDER_HEADER, &d.contender_rows(each), &[]);
     page.h2("pareto", "Feasible Pareto set");
     page.note(&format!(
         "{} against {} ({}).",
         d.pareto.objective, d.pareto.measure, d.pareto.measure_direction
     ));
-    let rows: Vec<Vec<String>> = d
-        .pareto
-        .points
-        .iter()
-        .map(|pt| {
-            vec![
-                pt.index.to_string(),
-                decisions(&d.portfolios[pt.index].decisions),
-                fmt_num(pt.objective),
-                fmt_num(pt.measure),
-            ]
-        })
-        .collect();
-    page.table(&["portfolio", "decisions", "objective", "measure"], &rows, &[]);
+    page.table(&PARETO_HEADER, &d.pareto_rows(each), &[]);
     page.h2("replications", "Replications spent");
     let r = &d.replications;
     page.facts(&[
