@@ -236,6 +236,13 @@ impl<T> Level<T> {
         self.ready.pop_front()
     }
 
+    /// Whether a waiting operation has been carried out and not yet taken
+    /// with [`next_ready`](Self::next_ready).
+    #[inline]
+    pub fn has_ready(&self) -> bool {
+        !self.ready.is_empty()
+    }
+
     /// Current level.
     pub fn level(&self) -> u64 {
         self.level
@@ -342,7 +349,17 @@ impl<T> Level<T> {
 
     /// Carries out waiting puts and gets, heads of line first, until neither head
     /// can proceed.
+    #[inline]
     fn serve_waiting(&mut self, now: SimTime) {
+        // Most changes find nobody waiting: no call, no loop.
+        if self.gets.is_empty() && self.puts.is_empty() {
+            return;
+        }
+        self.serve_waiting_lines(now);
+    }
+
+    /// [`serve_waiting`](Self::serve_waiting) when a line is not empty.
+    fn serve_waiting_lines(&mut self, now: SimTime) {
         loop {
             let mut progressed = false;
             if let Some(head) = self.gets.front()

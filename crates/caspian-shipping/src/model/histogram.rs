@@ -3,9 +3,19 @@
 
 /// Fixed-width bins from zero; values beyond the last bin go to an overflow bin
 /// whose percentile is reported as the largest value seen.
+///
+/// Bins are stored only up to the highest one that received weight: the
+/// rest are zero. A replication builds one histogram per cargo, most of them
+/// never used and the others short (transits of days, not of the 120 days
+/// the bins cover), so allocating, zeroing (at warm-up) and copying (for the
+/// censored transits) the full array was a measurable share of a short
+/// replication.
 #[derive(Debug, Clone)]
 pub(crate) struct WeightedHistogram {
     bin_width: f64,
+    /// How many bins the histogram covers.
+    n_bins: usize,
+    /// Bins `0..bins.len()`; those beyond are zero.
     bins: Vec<f64>,
     total_weight: f64,
     weighted_sum: f64,
@@ -15,7 +25,7 @@ pub(crate) struct WeightedHistogram {
 impl WeightedHistogram {
     /// `n_bins` bins of `bin_width` each.
     pub(crate) fn new(bin_width: f64, n_bins: usize) -> Self {
-        Self { bin_width, bins: vec![0.0; n_bins], total_weight: 0.0, weighted_sum: 0.0, max: 0.0 }
+        Self { bin_width, n_bins, bins: Vec::new(), total_weight: 0.0, weighted_sum: 0.0, max: 0.0 }
     }
 
     /// Records `value` with weight `weight`.
@@ -26,8 +36,11 @@ impl WeightedHistogram {
         let value = value.max(0.0);
         let idx = (value / self.bin_width) as usize;
         // Beyond the last bin only the total and the maximum are kept.
-        if let Some(b) = self.bins.get_mut(idx) {
-            *b += weight;
+        if idx < self.n_bins {
+            if idx >= self.bins.len() {
+                self.bins.resize(idx + 1, 0.0);
+            }
+            self.bins[idx] += weight;
         }
         self.total_weight += weight;
         self.weighted_sum += weight * value;
@@ -63,7 +76,7 @@ impl WeightedHistogram {
 
     /// Forgets everything (end of warm-up).
     pub(crate) fn reset(&mut self) {
-        self.bins.iter_mut().for_each(|b| *b = 0.0);
+        self.bins.clear();
         self.total_weight = 0.0;
         self.weighted_sum = 0.0;
         self.max = 0.0;

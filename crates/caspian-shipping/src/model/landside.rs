@@ -229,6 +229,18 @@ impl World<'_> {
     /// After a storage changes: admit trains from the gate, then let waiting
     /// vessels load or discharge, until nothing more can move.
     pub(super) fn settle(&mut self, s: &mut Scheduler<Ev>, st: usize) {
+        let store = &self.stores[st];
+        // Nobody admitted at the gate, waiting at berth or in a cargo line
+        // here: the loop below would move nothing (most settles).
+        if !store.level.has_ready()
+            && store.waiting_loaders.is_empty()
+            && store.cargo_line.is_empty()
+            && store.linked_lines.is_empty()
+            && store.waiting_dischargers.is_empty()
+        {
+            self.wake_outflows(s, st);
+            return;
+        }
         let now = s.now();
         loop {
             let mut progress = self.admit_gate(now, st);
