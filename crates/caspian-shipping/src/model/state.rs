@@ -205,6 +205,8 @@ pub(super) struct World<'a> {
     /// Outflow `j` has stopped ticking because its storage is empty; it
     /// resumes at its next tick after cargo arrives (see `wake_outflows`).
     pub(super) outflow_idle: Vec<bool>,
+    /// How many entries of `outflow_idle` are true.
+    pub(super) outflows_idle: usize,
     /// Time of outflow `j`'s last tick (zero before the first).
     pub(super) outflow_last: Vec<SimTime>,
     pub(super) counters: Counters,
@@ -354,6 +356,7 @@ impl<'a> World<'a> {
                 .collect(),
             outflow_credit: vec![0.0; plan.outflows.len()],
             outflow_idle: vec![false; plan.outflows.len()],
+            outflows_idle: 0,
             outflow_last: vec![SimTime::ZERO; plan.outflows.len()],
             counters: Counters {
                 delivered: vec![0; plan.storages.len()],
