@@ -236,6 +236,23 @@ impl<E, const D: usize> EventHeap<E, D> {
         if kb < ka { (b, kb) } else { (a, ka) }
     }
 
+    /// The smallest of the `count` (1 to 3) adjacent slots from `first`,
+    /// with conditional moves as in [`smallest_of_four`](Self::smallest_of_four).
+    #[inline(always)]
+    fn smallest_of_few(&self, first: usize, count: usize) -> (usize, u128) {
+        let k0 = self.slots[first].key.packed();
+        if count == 1 {
+            return (first, k0);
+        }
+        let k1 = self.slots[first + 1].key.packed();
+        let (a, ka) = if k1 < k0 { (first + 1, k1) } else { (first, k0) };
+        if count == 2 {
+            return (a, ka);
+        }
+        let k2 = self.slots[first + 2].key.packed();
+        if k2 < ka { (first + 2, k2) } else { (a, ka) }
+    }
+
     /// Places `(key, event)` at the hole `pos` or below it: the smallest child
     /// moves up into the hole while it is smaller than `key`.
     #[inline(always)]
@@ -249,6 +266,11 @@ impl<E, const D: usize> EventHeap<E, D> {
             }
             let (best, best_key) = if D == 4 && first + 4 <= n {
                 self.smallest_of_four(first)
+            } else if D == 4 {
+                // The last parent, with one to three children: small queues
+                // (a model's working heap holds a handful of events) sift
+                // through it on almost every push.
+                self.smallest_of_few(first, n - first)
             } else {
                 self.smallest_child(first, (first + D).min(n))
             };
