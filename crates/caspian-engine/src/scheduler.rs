@@ -145,6 +145,17 @@ impl<E> Scheduler<E> {
         Ok(key)
     }
 
+    /// Schedules `event` at absolute time `at`, or now if `at` has passed
+    /// (after every event already due now). Never fails, so the hot path of
+    /// a model that clamps its times anyway carries no error value.
+    #[inline]
+    pub fn schedule_at_or_now(&mut self, at: SimTime, event: E) -> EventKey {
+        let key = EventKey::new(at.max(self.now), self.next_seq);
+        self.next_seq += 1;
+        self.heap.push(key, event);
+        key
+    }
+
     /// Schedules `event` at absolute time `at`, like [`schedule_at`](Self::schedule_at),
     /// for an event known long in advance: it waits apart from the working heap
     /// (see the type's documentation) and fires in exactly the same order.

@@ -83,7 +83,7 @@ fn hours(h: f64) -> SimDuration {
 /// Schedules `ev` at `t`, or now if `t` has passed.
 #[inline]
 fn at(s: &mut Scheduler<Ev>, t: SimTime, ev: Ev) -> Option<EventKey> {
-    s.schedule_at(t.max(s.now()), ev).ok()
+    Some(s.schedule_at_or_now(t, ev))
 }
 
 /// Schedules `ev` at `t` like [`at`], for the events a run draws or lays out
