@@ -57,6 +57,9 @@ pub struct CalendarQueue<E> {
     /// The current day: no pending key falls before it.
     day: u64,
     len: usize,
+    /// Resize when `len` rises above `grow_above` or drops below `shrink_below`.
+    grow_above: usize,
+    shrink_below: usize,
 }
 
 impl<E> Default for CalendarQueue<E> {
@@ -81,6 +84,8 @@ impl<E> CalendarQueue<E> {
             shift: 0,
             day: 0,
             len: 0,
+            grow_above: 2 * MIN_BUCKETS,
+            shrink_below: 0,
         }
     }
 
@@ -115,7 +120,7 @@ impl<E> CalendarQueue<E> {
     ///
     /// # Panics
     /// When `u32::MAX - 1` events are already pending.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, key: EventKey, event: E) {
         let day = self.day_of(key);
         if day < self.day {
@@ -134,7 +139,7 @@ impl<E> CalendarQueue<E> {
         };
         self.link((day & self.mask) as usize, idx);
         self.len += 1;
-        if self.len > 2 * self.heads.len() {
+        if self.len > self.grow_above {
             self.resize(self.heads.len() * 2);
         }
     }
@@ -163,7 +168,7 @@ impl<E> CalendarQueue<E> {
 
     /// Removes and returns the event with the smallest key. O(1) expected when
     /// the day length fits the keys; O(nb) after a year of empty days.
-    #[inline]
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<(EventKey, E)> {
         if self.len == 0 {
             return None;
@@ -188,7 +193,7 @@ impl<E> CalendarQueue<E> {
         node.next = self.free;
         self.free = head;
         self.len -= 1;
-        if self.len < self.heads.len() / 2 && self.heads.len() > MIN_BUCKETS {
+        if self.len < self.shrink_below {
             self.resize(self.heads.len() / 2);
         }
         Some((key, event))
@@ -196,6 +201,8 @@ impl<E> CalendarQueue<E> {
 
     /// The smallest key among the bucket heads, which is the smallest of all.
     /// Only called with at least one event pending.
+    #[cold]
+    #[inline(never)]
     fn earliest_head(&self) -> EventKey {
         self.heads
             .iter()
@@ -207,6 +214,8 @@ impl<E> CalendarQueue<E> {
 
     /// Rebuilds the calendar with `buckets` buckets and a re-estimated day.
     /// O(n log n): the pending nodes are sorted once, then appended in order.
+    #[cold]
+    #[inline(never)]
     fn resize(&mut self, buckets: usize) {
         let mut live: Vec<u32> = Vec::with_capacity(self.len);
         for &head in &self.heads {
@@ -226,6 +235,8 @@ impl<E> CalendarQueue<E> {
         self.heads.clear();
         self.heads.resize(buckets, NIL);
         self.mask = buckets as u64 - 1;
+        self.grow_above = 2 * buckets;
+        self.shrink_below = if buckets > MIN_BUCKETS { buckets / 2 } else { 0 };
         let mut tails = vec![NIL; buckets];
         for &idx in &live {
             let day = self.day_of(self.nodes[idx as usize].key);
