@@ -226,11 +226,8 @@ impl<E> CalendarQueue<E> {
             }
         }
         live.sort_unstable_by_key(|&i| packed(self.nodes[i as usize].key));
-        let times: Vec<u64> = live
-            .iter()
-            .take(SAMPLE)
-            .map(|&i| self.nodes[i as usize].key.time().ticks())
-            .collect();
+        let times: Vec<u64> =
+            live.iter().take(SAMPLE).map(|&i| self.nodes[i as usize].key.time().ticks()).collect();
         self.shift = day_shift(&times);
         self.heads.clear();
         self.heads.resize(buckets, NIL);
@@ -263,7 +260,7 @@ fn day_shift(times: &[u64]) -> u32 {
     }
     let mean = |gs: &mut dyn Iterator<Item = u64>| {
         let (sum, count) = gs.fold((0u128, 0u128), |(s, c), g| (s + u128::from(g), c + 1));
-        if count == 0 { 0 } else { sum / count }
+        sum.checked_div(count).unwrap_or(0)
     };
     let first = mean(&mut gaps.iter().copied());
     let trimmed = mean(&mut gaps.iter().copied().filter(|&g| u128::from(g) <= 2 * first));
