@@ -1,5 +1,6 @@
-//! The calendar queue against `std`'s `BinaryHeap<Reverse<(time, seq)>>`: the
-//! same pushes and pops must give the same keys, in the same order.
+//! The calendar queue, and the hybrid queue built on it, against `std`'s
+//! `BinaryHeap<Reverse<(time, seq)>>`: the same pushes and pops must give the
+//! same keys, in the same order.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -8,6 +9,32 @@ use caspian_engine::{EventKey, SimTime};
 use proptest::prelude::*;
 
 use super::CalendarQueue;
+use crate::hybrid_queue::HybridQueue;
+
+/// What the check needs from a queue under test.
+trait Queue: Default {
+    fn push(&mut self, key: EventKey, payload: u64);
+    fn pop(&mut self) -> Option<(EventKey, u64)>;
+    fn len(&self) -> usize;
+}
+
+macro_rules! queue_under_test {
+    ($queue:ty) => {
+        impl Queue for $queue {
+            fn push(&mut self, key: EventKey, payload: u64) {
+                <$queue>::push(self, key, payload)
+            }
+            fn pop(&mut self) -> Option<(EventKey, u64)> {
+                <$queue>::pop(self)
+            }
+            fn len(&self) -> usize {
+                <$queue>::len(self)
+            }
+        }
+    };
+}
+queue_under_test!(CalendarQueue<u64>);
+queue_under_test!(HybridQueue<u64>);
 
 fn key(t: u64, s: u64) -> EventKey {
     EventKey::new(SimTime::from_ticks(t), s)
@@ -54,11 +81,11 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 /// Runs `ops` on both queues, checking every pop and the length after each op.
-fn check(ops: &[Op]) -> Result<(), TestCaseError> {
-    let mut cq: CalendarQueue<u64> = CalendarQueue::new();
+fn check<Q: Queue>(ops: &[Op]) -> Result<(), TestCaseError> {
+    let mut cq = Q::default();
     let mut heap: BinaryHeap<Reverse<(u64, u64)>> = BinaryHeap::new();
     let (mut now, mut seq) = (0u64, 0u64);
-    let pop_both = |cq: &mut CalendarQueue<u64>, heap: &mut BinaryHeap<_>, now: &mut u64| {
+    let pop_both = |cq: &mut Q, heap: &mut BinaryHeap<_>, now: &mut u64| {
         let expected = heap.pop().map(|Reverse((t, s))| (key(t, s), s));
         let got = cq.pop();
         prop_assert_eq!(got, expected);
@@ -102,7 +129,12 @@ proptest! {
 
     #[test]
     fn pops_in_the_binary_heaps_order(ops in prop::collection::vec(op(), 1..120)) {
-        check(&ops)?;
+        check::<CalendarQueue<u64>>(&ops)?;
+    }
+
+    #[test]
+    fn hybrid_pops_in_the_binary_heaps_order(ops in prop::collection::vec(op(), 1..120)) {
+        check::<HybridQueue<u64>>(&ops)?;
     }
 }
 
@@ -134,4 +166,22 @@ fn grows_shrinks_and_crosses_empty_years() {
     assert_eq!(q.pop(), Some((key(u64::MAX, 1_000), 1_000)));
     assert!(q.is_empty());
     assert_eq!(q.pop(), None);
+}
+
+#[test]
+fn hybrid_moves_between_heap_and_calendar() {
+    use crate::hybrid_queue::{TO_CALENDAR, TO_HEAP};
+    let mut q = HybridQueue::default();
+    let is_calendar = |q: &HybridQueue<u64>| matches!(q, HybridQueue::Calendar(_));
+    for s in 0..=TO_CALENDAR as u64 {
+        assert!(!is_calendar(&q));
+        q.push(key(1_000 - s, s), s);
+    }
+    assert!(is_calendar(&q), "more than TO_CALENDAR pending");
+    let mut last = None;
+    while let Some((k, _)) = q.pop() {
+        assert!(last < Some(k));
+        last = Some(k);
+        assert_eq!(is_calendar(&q), q.len() >= TO_HEAP);
+    }
 }

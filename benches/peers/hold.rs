@@ -12,6 +12,8 @@
 //! - `engine` (the default, what `compare.sh` runs): `caspian_engine::Scheduler`;
 //! - `heap`: the engine's bare 4-ary `EventHeap`, keys numbered here;
 //! - `calendar`: `caspian_benches::calendar_queue::CalendarQueue`, keys numbered here;
+//! - `hybrid`: `caspian_benches::hybrid_queue::HybridQueue` (the heap up to 64
+//!   pending, the calendar above), keys numbered here;
 //! - `draw`: no queue, only the draws (the floor under every queue).
 //!
 //! Run: `cargo run --release -p caspian-benches --example peers_hold -- 10000 1000000`
@@ -20,6 +22,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use caspian_benches::calendar_queue::CalendarQueue;
+use caspian_benches::hybrid_queue::HybridQueue;
 use caspian_engine::{EventHeap, EventKey, Scheduler, SimTime};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
@@ -27,7 +30,7 @@ use rand_distr::{Distribution, Exp1};
 
 /// Ticks per unit of the Exp(1) increment: fine enough that ties are rare.
 const SCALE: f64 = 1_000_000.0;
-const USAGE: &str = "usage: peers_hold N HOLDS [engine|heap|calendar|draw]";
+const USAGE: &str = "usage: peers_hold N HOLDS [engine|heap|calendar|hybrid|draw]";
 
 /// What a hold needs from a queue: pop the earliest event, push one.
 trait HoldQueue {
@@ -87,6 +90,7 @@ macro_rules! keyed_hold_queue {
 }
 keyed_hold_queue!(EventHeap<u32, 4>);
 keyed_hold_queue!(CalendarQueue<u32>);
+keyed_hold_queue!(HybridQueue<u32>);
 
 /// No queue: a pop returns the clock, a push moves it. Only the draws remain.
 struct DrawOnly {
@@ -154,6 +158,7 @@ fn main() {
         "engine" => run(Scheduler::<u32>::with_capacity(n as usize), n, holds, queue),
         "heap" => run(keyed(EventHeap::<u32, 4>::with_capacity(n as usize)), n, holds, queue),
         "calendar" => run(keyed(CalendarQueue::<u32>::new()), n, holds, queue),
+        "hybrid" => run(keyed(HybridQueue::<u32>::default()), n, holds, queue),
         "draw" => run(DrawOnly { now: 0 }, n, holds, queue),
         _ => {
             eprintln!("{USAGE}");
