@@ -55,7 +55,7 @@ impl<E> HybridQueue<E> {
             Self::Heap(h) => {
                 h.push(key, event);
                 if h.len() > TO_CALENDAR {
-                    self.to_calendar();
+                    self.move_to_calendar();
                 }
             }
             Self::Calendar(c) => c.push(key, event),
@@ -70,7 +70,7 @@ impl<E> HybridQueue<E> {
             Self::Calendar(c) => {
                 let popped = c.pop();
                 if c.len() < TO_HEAP {
-                    self.to_heap();
+                    self.move_to_heap();
                 }
                 popped
             }
@@ -79,7 +79,7 @@ impl<E> HybridQueue<E> {
 
     #[cold]
     #[inline(never)]
-    fn to_calendar(&mut self) {
+    fn move_to_calendar(&mut self) {
         if let Self::Heap(h) = self {
             let mut c = CalendarQueue::new();
             while let Some((k, e)) = h.pop() {
@@ -91,7 +91,7 @@ impl<E> HybridQueue<E> {
 
     #[cold]
     #[inline(never)]
-    fn to_heap(&mut self) {
+    fn move_to_heap(&mut self) {
         if let Self::Calendar(c) = self {
             let mut h = EventHeap::with_capacity(c.len());
             while let Some((k, e)) = c.pop() {
