@@ -12,7 +12,11 @@
 //! - `std_binary_heap`: the bare baseline, `BinaryHeap<Reverse<(time, seq)>>`;
 //! - `event_heap_d2/d4/d8`: the engine's raw heap at arities 2, 4 and 8;
 //! - `priority_queue_crate`: `priority_queue::PriorityQueue` (indexed, so it can
-//!   cancel and re-prioritise by key, at the price of a hash map).
+//!   cancel and re-prioritise by key, at the price of a hash map);
+//! - `calendar_queue`: `caspian_benches::calendar_queue::CalendarQueue` (Brown's
+//!   calendar queue, O(1) expected per hold), with a `u32` payload.
+//!
+//! Sizes: 5 (about what the models' working heap holds), 10^2, 10^4, 10^6.
 //!
 //! Run: `cargo bench -p caspian-benches --bench event_queue`
 
@@ -20,6 +24,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::hint::black_box;
 
+use caspian_benches::calendar_queue::CalendarQueue;
 use caspian_engine::{EventHeap, EventKey, Scheduler, SimTime};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use priority_queue::PriorityQueue;
@@ -59,7 +64,7 @@ impl Increments {
 }
 
 fn hold_model(c: &mut Criterion) {
-    for &n in &[100usize, 10_000, 1_000_000] {
+    for &n in &[5usize, 100, 10_000, 1_000_000] {
         let mut group = c.benchmark_group(format!("hold/n={n}"));
         group.throughput(Throughput::Elements(HOLDS_PER_ITER));
         if n >= 1_000_000 {
@@ -121,6 +126,23 @@ fn hold_model(c: &mut Criterion) {
                 });
             });
         }
+        group.bench_function(BenchmarkId::from_parameter("calendar_queue"), |b| {
+            let mut inc = Increments::new(1);
+            let mut q: CalendarQueue<u32> = CalendarQueue::new();
+            let mut seq = 0u64;
+            for i in 0..n {
+                q.push(EventKey::new(SimTime::from_ticks(inc.next()), seq), i as u32);
+                seq += 1;
+            }
+            b.iter(|| {
+                for _ in 0..HOLDS_PER_ITER {
+                    let (k, ev) = q.pop().unwrap();
+                    let at = SimTime::from_ticks(k.time().ticks() + inc.next());
+                    q.push(EventKey::new(at, seq), black_box(ev));
+                    seq += 1;
+                }
+            });
+        });
         group.finish();
     }
 }
