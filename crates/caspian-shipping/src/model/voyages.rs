@@ -17,8 +17,13 @@ impl World<'_> {
     pub(super) fn set_phase(&mut self, v: usize, now: SimTime, phase: Phase) {
         let ves = &mut self.vessels[v];
         let was_sailing = ves.phase == Phase::Sailing;
+        let was_working = ves.phase.working();
         ves.phase = phase;
-        ves.working.set(now, if phase.working() { 1.0 } else { 0.0 });
+        // Setting the same value again would change nothing: the areas are
+        // whole tick counts times 0 or 1, summed exactly either way.
+        if phase.working() != was_working {
+            ves.working.set(now, if phase.working() { 1.0 } else { 0.0 });
+        }
         let sailing = phase == Phase::Sailing;
         if sailing != was_sailing {
             let fleet = ves.fleet;

@@ -97,20 +97,28 @@ impl Timeline {
         self.intervals.get(next).map(|&(start, _)| start)
     }
 
-    /// Closed ticks in `[0, t)`.
-    fn closed_before(&self, t: SimTime) -> u64 {
-        let n = self.intervals.partition_point(|&(start, _)| start < t);
+    /// Closed ticks in `[0, t)`, given `n`, the number of intervals that
+    /// start before `t`.
+    fn closed_before(&self, n: usize, t: SimTime) -> u64 {
         let Some(i) = n.checked_sub(1) else { return 0 };
         let end = self.intervals[i].1;
         self.closed_through[i] - end.ticks().saturating_sub(t.ticks())
     }
 
     /// The total closed time within `[a, b)`; zero when `b <= a`.
+    ///
+    /// One binary search for `a`; `b` (a crossing later, in the model) is
+    /// usually at most a few intervals further, so those are stepped over
+    /// before a second search of the rest.
     pub fn closed_time_between(&self, a: SimTime, b: SimTime) -> SimDuration {
         if b <= a {
             return SimDuration::ZERO;
         }
-        SimDuration::from_ticks(self.closed_before(b) - self.closed_before(a))
+        let na = self.intervals.partition_point(|&(start, _)| start < a);
+        let rest = &self.intervals[na..];
+        let near = rest.iter().take(4).take_while(|&&(start, _)| start < b).count();
+        let nb = na + if near < 4 { near } else { rest.partition_point(|&(start, _)| start < b) };
+        SimDuration::from_ticks(self.closed_before(nb, b) - self.closed_before(na, a))
     }
 
     /// The total closed time.
