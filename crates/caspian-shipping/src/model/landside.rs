@@ -163,7 +163,7 @@ impl World<'_> {
         // ticks' credit and resumes on the same grid of tick times.
         if self.stores[o.from].level.level() == 0 {
             self.outflow_idle[j] = true;
-            self.outflows_idle += 1;
+            self.stores[o.from].idle_outflows += 1;
         } else {
             at(s, now.saturating_add(o.interval), Ev::Outflow(j as u16));
         }
@@ -191,21 +191,23 @@ impl World<'_> {
     /// the credit exactly as a tick that found nothing would have.
     #[inline]
     pub(super) fn wake_outflows(&mut self, s: &mut Scheduler<Ev>, st: usize) {
-        if self.outflows_idle > 0 && self.stores[st].level.level() > 0 {
+        let store = &self.stores[st];
+        if store.idle_outflows > 0 && store.level.level() > 0 {
             self.wake_idle_outflows(s, st);
         }
     }
 
-    /// [`wake_outflows`](Self::wake_outflows) when some outflow sleeps and
-    /// storage `st` holds cargo.
+    /// [`wake_outflows`](Self::wake_outflows) when an outflow of storage
+    /// `st` sleeps and `st` holds cargo.
     fn wake_idle_outflows(&mut self, s: &mut Scheduler<Ev>, st: usize) {
         let now = s.now();
-        for j in 0..self.plan.outflows.len() {
-            if !self.outflow_idle[j] || self.plan.outflows[j].from != st {
+        for i in 0..self.stores[st].outflows.len() {
+            let j = self.stores[st].outflows[i];
+            if !self.outflow_idle[j] {
                 continue;
             }
             self.outflow_idle[j] = false;
-            self.outflows_idle -= 1;
+            self.stores[st].idle_outflows -= 1;
             let interval = self.plan.outflows[j].interval.ticks();
             let last = self.outflow_last[j];
             let k = now.ticks().saturating_sub(last.ticks()) / interval + 1;

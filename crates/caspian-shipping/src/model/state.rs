@@ -205,8 +205,6 @@ pub(super) struct World<'a> {
     /// Outflow `j` has stopped ticking because its storage is empty; it
     /// resumes at its next tick after cargo arrives (see `wake_outflows`).
     pub(super) outflow_idle: Vec<bool>,
-    /// How many entries of `outflow_idle` are true.
-    pub(super) outflows_idle: usize,
     /// Time of outflow `j`'s last tick (zero before the first).
     pub(super) outflow_last: Vec<SimTime>,
     pub(super) counters: Counters,
@@ -321,6 +319,9 @@ impl<'a> World<'a> {
             .map(|s| Store::new(s.capacity, s.initial.min(s.capacity)))
             .collect();
         link_cargo_lines(plan, &mut stores);
+        for (j, o) in plan.outflows.iter().enumerate() {
+            stores[o.from].outflows.push(j);
+        }
         let mut ledger = [Ledger::default(); CARGOES];
         for s in &plan.storages {
             ledger[cargo_idx(s.cargo)].entered += u128::from(s.initial);
@@ -356,7 +357,6 @@ impl<'a> World<'a> {
                 .collect(),
             outflow_credit: vec![0.0; plan.outflows.len()],
             outflow_idle: vec![false; plan.outflows.len()],
-            outflows_idle: 0,
             outflow_last: vec![SimTime::ZERO; plan.outflows.len()],
             counters: Counters {
                 delivered: vec![0; plan.storages.len()],

@@ -108,6 +108,10 @@ pub(crate) struct Store {
     /// mixed deck waits in the line of its first hold's storage): cargo
     /// arriving here may complete their load.
     pub(crate) linked_lines: Vec<usize>,
+    /// The outflows that draw from this storage, in index order.
+    pub(crate) outflows: Vec<usize>,
+    /// How many of them sleep until cargo arrives (`World::wake_outflows`).
+    pub(crate) idle_outflows: usize,
 }
 
 impl Store {
@@ -135,6 +139,8 @@ impl Store {
             claimed: 0,
             waiting_dischargers: VecDeque::new(),
             linked_lines: Vec::new(),
+            outflows: Vec::new(),
+            idle_outflows: 0,
         }
     }
 }
