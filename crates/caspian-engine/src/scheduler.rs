@@ -62,6 +62,9 @@ pub struct Scheduler<E> {
     /// Keys of cancelled events whose due time has not been passed yet. Those at or
     /// after the top of the heap may still be in the heap; see `cancelled_in_heap`.
     cancelled: BTreeSet<EventKey>,
+    /// The smallest key in `cancelled` (`None` when it is empty), so that a pop
+    /// below every tombstone, the usual case, does not walk the tree.
+    first_cancelled: Option<EventKey>,
     /// How many heap entries are cancelled (not yet discarded or compacted away).
     cancelled_in_heap: usize,
     now: SimTime,
@@ -92,6 +95,7 @@ impl<E> Scheduler<E> {
             heap: EventHeap::with_capacity(capacity),
             calendar: EventHeap::default(),
             cancelled: BTreeSet::new(),
+            first_cancelled: None,
             cancelled_in_heap: 0,
             now: SimTime::ZERO,
             last_popped: None,
@@ -213,6 +217,7 @@ impl<E> Scheduler<E> {
             return false;
         }
         self.cancelled.insert(key);
+        self.first_cancelled = Some(self.first_cancelled.map_or(key, |first| first.min(key)));
         self.cancelled_in_heap += 1;
         if self.cancelled_in_heap > 32 && self.cancelled_in_heap * 2 > self.entries() {
             self.compact();
@@ -262,7 +267,7 @@ impl<E> Scheduler<E> {
             }
             let popped = if in_calendar { self.calendar.pop() } else { self.heap.pop() };
             let (key, event) = popped?;
-            if !self.cancelled.is_empty() && self.discard_if_cancelled(key) {
+            if self.may_be_cancelled(key) && self.discard_if_cancelled(key) {
                 continue;
             }
             // Only a fired event moves `last_popped`: a discarded cancelled entry may lie
@@ -277,7 +282,7 @@ impl<E> Scheduler<E> {
     pub fn peek_time(&mut self) -> Option<SimTime> {
         loop {
             let (key, in_calendar) = self.top()?;
-            if !self.cancelled.is_empty() && self.discard_if_cancelled(key) {
+            if self.may_be_cancelled(key) && self.discard_if_cancelled(key) {
                 if in_calendar {
                     self.calendar.pop();
                 } else {
@@ -322,6 +327,16 @@ impl<E> Scheduler<E> {
         self.stop_requested = false;
     }
 
+    /// Whether `key`, the smallest in the heap, may be cancelled: some tombstone
+    /// lies at or below it. Every pending key lies above `last_popped`, so when
+    /// every tombstone lies above `key` there is nothing for
+    /// [`discard_if_cancelled`](Self::discard_if_cancelled) to forget either: one
+    /// compare, no tree walk.
+    #[inline(always)]
+    fn may_be_cancelled(&self, key: EventKey) -> bool {
+        self.first_cancelled.is_some_and(|first| first <= key)
+    }
+
     /// Called with the smallest key in the heap. Forgets tombstones at or below the
     /// last fired event (such keys are dead by `last_popped` alone) and reports whether
     /// `key` itself is cancelled; if so, the caller discards the entry, but its
@@ -333,8 +348,9 @@ impl<E> Scheduler<E> {
             while self.cancelled.first().is_some_and(|&first| first <= last) {
                 self.cancelled.pop_first();
             }
+            self.first_cancelled = self.cancelled.first().copied();
         }
-        let maybe_cancelled = self.cancelled.first().is_some_and(|&first| first <= key);
+        let maybe_cancelled = self.first_cancelled.is_some_and(|first| first <= key);
         if maybe_cancelled && self.cancelled.contains(&key) {
             self.cancelled_in_heap -= 1;
             return true;
