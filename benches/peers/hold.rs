@@ -31,6 +31,9 @@ use rand_distr::{Distribution, Exp1};
 /// Ticks per unit of the Exp(1) increment: fine enough that ties are rare.
 const SCALE: f64 = 1_000_000.0;
 const USAGE: &str = "usage: peers_hold N HOLDS [engine|heap|calendar|hybrid|draw]";
+/// The most pending events: payloads are `u32`, and 10^8 slots already take
+/// a few GB.
+const MAX_N: u64 = 100_000_000;
 
 /// What a hold needs from a queue: pop the earliest event, push one.
 trait HoldQueue {
@@ -111,13 +114,17 @@ impl HoldQueue for DrawOnly {
     }
 }
 
-fn arg(args: &[String], i: usize, default: u64) -> u64 {
-    args.get(i).map_or(default, |s| {
-        s.replace('_', "").parse().unwrap_or_else(|_| {
-            eprintln!("{USAGE}");
+/// Argument `i` as a whole number in `range` (its default when absent);
+/// anything else prints the usage and exits with code 2.
+fn arg(args: &[String], i: usize, default: u64, range: std::ops::RangeInclusive<u64>) -> u64 {
+    let value = args.get(i).map_or(Some(default), |s| s.replace('_', "").parse().ok());
+    match value {
+        Some(v) if range.contains(&v) => v,
+        _ => {
+            eprintln!("{USAGE}\n(N from 1 to {MAX_N}, HOLDS at least 1)");
             std::process::exit(2)
-        })
-    })
+        }
+    }
 }
 
 /// Fills `q` with N events, warms up (N holds), times HOLDS holds and prints.
@@ -151,8 +158,8 @@ fn run<Q: HoldQueue>(mut q: Q, n: u64, holds: u64, name: &str) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let n = arg(&args, 1, 10_000);
-    let holds = arg(&args, 2, 1_000_000);
+    let n = arg(&args, 1, 10_000, 1..=MAX_N);
+    let holds = arg(&args, 2, 1_000_000, 1..=u64::MAX);
     let queue = args.get(3).map_or("engine", String::as_str);
     match queue {
         "engine" => run(Scheduler::<u32>::with_capacity(n as usize), n, holds, queue),

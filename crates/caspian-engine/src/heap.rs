@@ -268,8 +268,8 @@ impl<E, const D: usize> EventHeap<E, D> {
                 self.smallest_of_four(first)
             } else if D == 4 {
                 // The last parent, with one to three children: small queues
-                // (a model's working heap holds a handful of events) sift
-                // through it on almost every push.
+                // (a model's working heap holds a handful of events) often
+                // sift down to it.
                 self.smallest_of_few(first, n - first)
             } else {
                 self.smallest_child(first, (first + D).min(n))

@@ -42,7 +42,9 @@ pub enum ScheduleError {
 ///
 /// Cancellation is lazy: [`cancel`](Self::cancel) records the key in an ordered
 /// set of tombstones, and the entry is discarded when it reaches the top of the
-/// heap. A queue without cancellations pays only one `is_empty` check per pop.
+/// heap. A pop pays one compare against the smallest tombstone (cached), so a
+/// queue without cancellations, or whose cancelled keys all lie ahead, never
+/// touches the set.
 /// When more than half of the heap is cancelled entries, the heap is compacted;
 /// the tombstones stay (16 bytes each, so that a stale key is still known to be
 /// dead) until a fired event passes them.
