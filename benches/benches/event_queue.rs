@@ -103,9 +103,9 @@ fn hold_model(c: &mut Criterion) {
             });
         });
 
-        bench_event_heap::<2>(&mut group, n, "event_heap_d2");
-        bench_event_heap::<4>(&mut group, n, "event_heap_d4");
-        bench_event_heap::<8>(&mut group, n, "event_heap_d8");
+        bench_keyed(&mut group, n, "event_heap_d2", || EventHeap::<u32, 2>::with_capacity(n));
+        bench_keyed(&mut group, n, "event_heap_d4", || EventHeap::<u32, 4>::with_capacity(n));
+        bench_keyed(&mut group, n, "event_heap_d8", || EventHeap::<u32, 8>::with_capacity(n));
 
         if n <= 10_000 {
             group.bench_function(BenchmarkId::from_parameter("priority_queue_crate"), |b| {
@@ -126,45 +126,61 @@ fn hold_model(c: &mut Criterion) {
                 });
             });
         }
-        group.bench_function(BenchmarkId::from_parameter("calendar_queue"), |b| {
-            let mut inc = Increments::new(1);
-            let mut q: CalendarQueue<u32> = CalendarQueue::new();
-            let mut seq = 0u64;
-            for i in 0..n {
-                q.push(EventKey::new(SimTime::from_ticks(inc.next()), seq), i as u32);
-                seq += 1;
-            }
-            b.iter(|| {
-                for _ in 0..HOLDS_PER_ITER {
-                    let (k, ev) = q.pop().unwrap();
-                    let at = SimTime::from_ticks(k.time().ticks() + inc.next());
-                    q.push(EventKey::new(at, seq), black_box(ev));
-                    seq += 1;
-                }
-            });
-        });
+        bench_keyed(&mut group, n, "calendar_queue", CalendarQueue::<u32>::new);
         group.finish();
     }
 }
 
-fn bench_event_heap<const D: usize>(
+/// A bare queue of `(EventKey, u32)`: the engine's heap at any arity, or the
+/// calendar queue, benchmarked by [`bench_keyed`].
+trait KeyedQueue {
+    fn push_key(&mut self, key: EventKey, event: u32);
+    fn pop_key(&mut self) -> Option<(EventKey, u32)>;
+}
+
+impl<const D: usize> KeyedQueue for EventHeap<u32, D> {
+    #[inline(always)]
+    fn push_key(&mut self, key: EventKey, event: u32) {
+        self.push(key, event);
+    }
+    #[inline(always)]
+    fn pop_key(&mut self) -> Option<(EventKey, u32)> {
+        self.pop()
+    }
+}
+
+impl KeyedQueue for CalendarQueue<u32> {
+    #[inline(always)]
+    fn push_key(&mut self, key: EventKey, event: u32) {
+        self.push(key, event);
+    }
+    #[inline(always)]
+    fn pop_key(&mut self) -> Option<(EventKey, u32)> {
+        self.pop()
+    }
+}
+
+/// The hold model on a bare keyed queue made by `make`, keys numbered as the
+/// `Scheduler` numbers them.
+fn bench_keyed<Q: KeyedQueue>(
     group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
     n: usize,
     name: &str,
+    make: impl Fn() -> Q,
 ) {
     group.bench_function(BenchmarkId::from_parameter(name), |b| {
         let mut inc = Increments::new(1);
-        let mut q: EventHeap<u32, D> = EventHeap::with_capacity(n);
+        let mut q = make();
         let mut seq = 0u64;
         for i in 0..n {
-            q.push(EventKey::new(SimTime::from_ticks(inc.next()), seq), i as u32);
+            q.push_key(EventKey::new(SimTime::from_ticks(inc.next()), seq), i as u32);
             seq += 1;
         }
         b.iter(|| {
             for _ in 0..HOLDS_PER_ITER {
-                let (k, ev) = q.pop().unwrap();
+                let (k, ev) = q.pop_key().unwrap();
                 let at = SimTime::from_ticks(k.time().ticks() + inc.next());
-                q.push(EventKey::new(at, seq), black_box(ev));
+                q.push_key(EventKey::new(at, seq), black_box(ev));
                 seq += 1;
             }
         });
