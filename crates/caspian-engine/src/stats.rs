@@ -2,6 +2,21 @@
 
 use crate::time::SimTime;
 
+/// `b` if it is below `a`, else `a`: [`f64::min`] for a running minimum
+/// that is never NaN, in one `minsd` on x86-64 where `f64::min`, which must
+/// pass over a NaN, takes about seven instructions (issue 18: 7% of an M/M/3
+/// replication). A NaN `b` is passed over as `f64::min` would.
+#[inline(always)]
+fn lesser(a: f64, b: f64) -> f64 {
+    if b < a { b } else { a }
+}
+
+/// `b` if it is above `a`, else `a`: the [`f64::max`] of [`lesser`].
+#[inline(always)]
+fn greater(a: f64, b: f64) -> f64 {
+    if b > a { b } else { a }
+}
+
 /// Time-weighted statistics of a piecewise-constant quantity (a queue length,
 /// busy servers, a storage level): its time average, minimum and maximum.
 ///
@@ -41,8 +56,8 @@ impl TimeWeighted {
             self.last = now;
         }
         self.value = value;
-        self.min = self.min.min(value);
-        self.max = self.max.max(value);
+        self.min = lesser(self.min, value);
+        self.max = greater(self.max, value);
     }
 
     /// Adds `delta` to the quantity at `now`.
@@ -142,8 +157,8 @@ impl Tally {
         let delta = x - self.mean;
         self.mean += delta / self.count as f64;
         self.m2 += delta * (x - self.mean);
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
+        self.min = lesser(self.min, x);
+        self.max = greater(self.max, x);
     }
 
     /// Number of observations.
