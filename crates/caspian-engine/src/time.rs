@@ -44,14 +44,36 @@ pub enum TimeError {
 }
 
 /// Converts a non-negative finite amount of `unit`s into ticks, rounding to the nearest tick.
+///
+/// The common case, `0 <= value * ticks_per_unit < 2^63`, takes the signed
+/// conversions (one instruction each way on x86-64, where the unsigned ones
+/// and `is_finite` take about 35 more: 5% of an M/M/3 replication; issue 18).
+/// Both paths round half away from zero, exactly (see [`round_half_away`]);
+/// everything else, errors included, goes to [`float_to_ticks_slow`].
+#[inline]
 fn float_to_ticks(value: f64, ticks_per_unit: u64) -> Result<u64, TimeError> {
+    let scaled = value * ticks_per_unit as f64;
+    // False for NaN, for negatives and for anything at or above 2^63.
+    if (0.0..9_223_372_036_854_775_808.0).contains(&scaled) {
+        // Exact: `whole` is the truncation of a number below 2^63, and the
+        // fraction is exact as in `round_half_away`.
+        let whole = scaled as i64;
+        return Ok(whole as u64 + u64::from(scaled - whole as f64 >= 0.5));
+    }
+    float_to_ticks_slow(value, scaled)
+}
+
+/// [`float_to_ticks`] outside its common case: the errors, and values from
+/// 2^63 ticks up.
+#[cold]
+#[inline(never)]
+fn float_to_ticks_slow(value: f64, scaled: f64) -> Result<u64, TimeError> {
     if !value.is_finite() {
         return Err(TimeError::NotFinite(value));
     }
     if value < 0.0 {
         return Err(TimeError::Negative(value));
     }
-    let scaled = value * ticks_per_unit as f64;
     // 2^64 is exactly representable; anything at or above it does not fit
     // (nor does anything that rounds up to it: the floats just below 2^64
     // are whole numbers).
@@ -274,7 +296,26 @@ mod tests {
         }
         for x in xs.into_iter().filter(|&x| x < 18_446_744_073_709_551_616.0) {
             assert_eq!(super::round_half_away(x), x.round() as u64, "{x:e}");
+            // Both paths of the conversion, one tick a unit.
+            assert_eq!(super::float_to_ticks(x, 1).unwrap(), x.round() as u64, "{x:e}");
+            assert_eq!(super::float_to_ticks_slow(x, x).unwrap(), x.round() as u64, "{x:e}");
         }
+    }
+
+    #[test]
+    fn the_fast_path_keeps_the_errors_and_the_edges() {
+        let two_63 = 9_223_372_036_854_775_808.0;
+        for (x, want) in
+            [(-0.0, Ok(0)), (two_63, Ok(1 << 63)), (two_63 * 2.0 - 2048.0, Ok(u64::MAX - 2047))]
+        {
+            assert_eq!(super::float_to_ticks(x, 1).map_err(|e| e.to_string()), want, "{x:e}");
+        }
+        for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1e-300, -0.5, two_63 * 2.0, 1e300] {
+            assert!(super::float_to_ticks(x, 3_600_000).is_err(), "{x:e}");
+        }
+        // Finite, but too large once scaled to ticks.
+        assert!(matches!(super::float_to_ticks(1e308, 3_600_000), Err(TimeError::TooLarge(_))));
+        assert!(matches!(super::float_to_ticks(-1e-320, 3_600_000), Err(TimeError::Negative(_))));
     }
 
     use super::*;
