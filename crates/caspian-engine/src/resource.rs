@@ -124,19 +124,32 @@ impl<R> Resource<R> {
             return None;
         }
         self.busy -= 1;
+        // A unit handed straight on leaves `busy` where it was: its statistics
+        // are brought up to date once, after the hand-over (a dip of zero length
+        // adds nothing to the time average).
+        let granted = self.take_next(now);
         self.record_busy(now);
-        self.grant_next(now)
+        granted
     }
 
     /// Hands a free unit, if any, to the next in line. [`release`](Self::release)
     /// does this itself; call it after raising the capacity, in a loop.
     pub fn grant_next(&mut self, now: SimTime) -> Option<Granted<R>> {
+        let granted = self.take_next(now)?;
+        self.record_busy(now);
+        Some(granted)
+    }
+
+    /// The hand-over of [`grant_next`](Self::grant_next), leaving the busy
+    /// statistics to the caller.
+    fn take_next(&mut self, now: SimTime) -> Option<Granted<R>> {
         if self.busy >= self.capacity {
             return None;
         }
         let waiting = self.line.pop()?;
         self.line_stats.set(now, self.line.len() as f64);
-        self.seize(now);
+        self.busy += 1;
+        debug_assert!(self.busy <= self.capacity.max(1), "a unit was granted beyond capacity");
         let waited = now.saturating_since(waiting.since);
         self.waits.record(waited.as_hours_f64());
         Some(Granted { ticket: waiting.ticket, requester: waiting.requester, waited })
