@@ -33,11 +33,34 @@ pub fn day_of_year(t: SimTime) -> u64 {
     (t.ticks() % TICKS_PER_YEAR) / TICKS_PER_DAY
 }
 
+/// The month (`0..12`) of each day of the year (0 is 1 January).
+const MONTH_OF_DAY: [u8; DAYS_PER_YEAR as usize] = {
+    let mut months = [0; DAYS_PER_YEAR as usize];
+    let mut day = 0;
+    while day < DAYS_PER_YEAR as usize {
+        let mut m = 0;
+        while MONTH_START_DAY[m + 1] as usize <= day {
+            m += 1;
+        }
+        months[day] = m as u8;
+        day += 1;
+    }
+    months
+};
+
 /// The calendar month containing `t`, `0..12` (0 is January).
 pub fn month_of(t: SimTime) -> usize {
-    let day = day_of_year(t);
-    // The number of months that start on or before `day`, less January.
-    MONTH_START_DAY[1..12].partition_point(|&start| start <= day)
+    MONTH_OF_DAY[day_of_year(t) as usize] as usize
+}
+
+/// [`month_of`] and [`next_month_start`] of `t` at once: the rate pieces of
+/// monthly Poisson processes ask for both at every draw.
+pub fn month_and_next_start(t: SimTime) -> (usize, SimTime) {
+    let year_start = year_of(t) * TICKS_PER_YEAR;
+    let day = (t.ticks() - year_start) / TICKS_PER_DAY;
+    let month = MONTH_OF_DAY[day as usize] as usize;
+    let next = MONTH_START_DAY[month + 1] * TICKS_PER_DAY;
+    (month, SimTime::from_ticks(year_start.saturating_add(next)))
 }
 
 /// The instant month `month` (`0..12`) of year `year` starts, saturating at
@@ -53,7 +76,5 @@ pub fn month_start(year: u64, month: usize) -> SimTime {
 
 /// The first month boundary strictly after `t`, saturating at [`SimTime::MAX`].
 pub fn next_month_start(t: SimTime) -> SimTime {
-    let year_start = year_of(t) * TICKS_PER_YEAR;
-    let next = MONTH_START_DAY[month_of(t) + 1] * TICKS_PER_DAY;
-    SimTime::from_ticks(year_start.saturating_add(next))
+    month_and_next_start(t).1
 }

@@ -6,7 +6,7 @@ use rand::Rng;
 use rand_distr::{Distribution, Exp1};
 use thiserror::Error;
 
-use super::calendar::{DAYS_IN_MONTH, TICKS_PER_YEAR, month_of, next_month_start};
+use super::calendar::{DAYS_IN_MONTH, TICKS_PER_YEAR, month_and_next_start};
 use super::intervals::Timeline;
 use crate::dist::Dist;
 
@@ -97,9 +97,8 @@ pub fn next_event<R: Rng + ?Sized>(
 /// the rate per tick at `t` and the start of the next month.
 pub fn monthly_rate_at(rate_per_hour: &[f64; 12]) -> impl Fn(u64) -> (f64, u64) + '_ {
     move |t: u64| {
-        let t = SimTime::from_ticks(t);
-        let rate = rate_per_hour[month_of(t)] / TICKS_PER_HOUR as f64;
-        (rate, next_month_start(t).ticks())
+        let (month, next) = month_and_next_start(SimTime::from_ticks(t));
+        (rate_per_hour[month] / TICKS_PER_HOUR as f64, next.ticks())
     }
 }
 
@@ -178,10 +177,8 @@ pub fn poisson_episode_list<R: Rng + ?Sized>(
         return Ok(Vec::new());
     }
     let rate_at = |t: u64| {
-        let t = SimTime::from_ticks(t);
-        let m = month_of(t);
-        let rate = onsets_per_month[m] / (DAYS_IN_MONTH[m] * TICKS_PER_DAY) as f64;
-        (rate, next_month_start(t).ticks())
+        let (m, next) = month_and_next_start(SimTime::from_ticks(t));
+        (onsets_per_month[m] / (DAYS_IN_MONTH[m] * TICKS_PER_DAY) as f64, next.ticks())
     };
     Ok(episodes(rate_at, duration_hours, horizon, rng))
 }

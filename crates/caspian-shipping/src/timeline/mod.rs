@@ -38,8 +38,8 @@ mod intervals;
 mod tests;
 
 pub use calendar::{
-    DAYS_IN_MONTH, DAYS_PER_YEAR, TICKS_PER_YEAR, day_of_year, month_of, month_start,
-    next_month_start, year_of,
+    DAYS_IN_MONTH, DAYS_PER_YEAR, TICKS_PER_YEAR, day_of_year, month_and_next_start, month_of,
+    month_start, next_month_start, year_of,
 };
 pub(crate) use episodes::ticks_saturating;
 pub use episodes::{

@@ -44,6 +44,24 @@ fn calendar() {
     assert_eq!(MONTH_START_DAY[12], DAYS_PER_YEAR);
 }
 
+/// The month table against the month starts it is built from, a tick either
+/// side of every month boundary over three years.
+#[test]
+fn month_table_matches_the_month_starts() {
+    for year in 0..3u64 {
+        for m in 0..12 {
+            let start = month_start(year, m);
+            let next = if m == 11 { month_start(year + 1, 0) } else { month_start(year, m + 1) };
+            for probe in [start, t(start.ticks() + 1), t(next.ticks() - 1)] {
+                assert_eq!(month_of(probe), m, "{probe:?}");
+                assert_eq!(month_and_next_start(probe), (m, next), "{probe:?}");
+                let reference = MONTH_START_DAY[1..12].partition_point(|&s| s <= day_of_year(probe));
+                assert_eq!(month_of(probe), reference);
+            }
+        }
+    }
+}
+
 #[test]
 fn timeline_basics() {
     let tl = Timeline::from_intervals(vec![
