@@ -458,17 +458,23 @@ impl World<'_> {
             self.vessels[v].holds_berth = false;
             self.release_berth(s, self.vessels[v].port, class_index(f.berth_class));
         }
-        // Three draws per crossing, whatever happens, keep the stream aligned
-        // across policies (common random numbers).
         let risk = &self.plan.interdiction;
-        let rng = &mut self.interdiction_rng[fleet];
-        let u_incident: f64 = rng.random();
-        let u_loss: f64 = rng.random();
-        let detention = hours(risk.detention.sample(rng));
-        let factor = if escorted { risk.escort.map_or(1.0, |e| e.0) } else { 1.0 };
         // The route's own risk where it has one, else the scenario's.
         let p_incident = f.incident_probability.unwrap_or(risk.incident_probability);
         let p_loss = f.loss_probability.unwrap_or(risk.loss_probability);
+        // Three draws per crossing of a route with any risk, whatever happens,
+        // keep the fleet's stream aligned across policies (common random
+        // numbers); a route without risk (fixed for the run) uses none of them,
+        // and the stream is this fleet's alone, so it skips them.
+        let (u_incident, u_loss, detention) = if p_incident > 0.0 {
+            let rng = &mut self.interdiction_rng[fleet];
+            let u_incident: f64 = rng.random();
+            let u_loss: f64 = rng.random();
+            (u_incident, u_loss, hours(risk.detention.sample(rng)))
+        } else {
+            (1.0, 1.0, SimDuration::ZERO)
+        };
+        let factor = if escorted { risk.escort.map_or(1.0, |e| e.0) } else { 1.0 };
         let incident = u_incident < p_incident * factor;
         self.record_draft_departure(v, now);
         let ves = &mut self.vessels[v];
