@@ -119,8 +119,18 @@ impl World<'_> {
     /// At vessel `v`'s safe point (empty at a port, see the module doc): if a
     /// dry-docking or breakdown has fallen due, takes it: off the berth, out
     /// of service, back at this port's anchorage when it is over. Returns
-    /// whether it did (the call then ends here).
+    /// whether it did (the call then ends here). Inlined: a fleet without
+    /// maintenance (most) costs a load and a branch.
+    #[inline(always)]
     pub(super) fn begin_downtime_if_due(&mut self, s: &mut Scheduler<Ev>, v: usize) -> bool {
+        self.plan.fleets[self.vessels[v].fleet].availability.is_some()
+            && self.take_downtime_if_due(s, v)
+    }
+
+    /// [`begin_downtime_if_due`](Self::begin_downtime_if_due) for a fleet
+    /// with maintenance.
+    #[inline(never)]
+    fn take_downtime_if_due(&mut self, s: &mut Scheduler<Ev>, v: usize) -> bool {
         let plan = self.plan;
         let fleet = self.vessels[v].fleet;
         let Some(a) = plan.fleets[fleet].availability.as_ref() else {

@@ -131,7 +131,7 @@ impl Disruptions {
 
     /// The rate factor of inflow `i` at tick `t` and the tick at which it
     /// next may change (`u64::MAX`: never).
-    #[inline]
+    #[inline(always)]
     pub(super) fn inflow_factor(&self, plan: &CompiledScenario, i: usize, t: u64) -> (f64, u64) {
         let mut factor = 1.0;
         let mut next = u64::MAX;
