@@ -55,7 +55,8 @@ fn month_table_matches_the_month_starts() {
             for probe in [start, t(start.ticks() + 1), t(next.ticks() - 1)] {
                 assert_eq!(month_of(probe), m, "{probe:?}");
                 assert_eq!(month_and_next_start(probe), (m, next), "{probe:?}");
-                let reference = MONTH_START_DAY[1..12].partition_point(|&s| s <= day_of_year(probe));
+                let reference =
+                    MONTH_START_DAY[1..12].partition_point(|&s| s <= day_of_year(probe));
                 assert_eq!(month_of(probe), reference);
             }
         }
