@@ -138,27 +138,25 @@ trait KeyedQueue {
     fn pop_key(&mut self) -> Option<(EventKey, u32)>;
 }
 
-impl<const D: usize> KeyedQueue for EventHeap<u32, D> {
-    #[inline(always)]
-    fn push_key(&mut self, key: EventKey, event: u32) {
-        self.push(key, event);
-    }
-    #[inline(always)]
-    fn pop_key(&mut self) -> Option<(EventKey, u32)> {
-        self.pop()
-    }
+/// Forwards [`KeyedQueue`] to a queue's own `push` and `pop`, which have the
+/// same shape in both queues.
+macro_rules! keyed_queue {
+    ([$($generics:tt)*] $queue:ty) => {
+        impl<$($generics)*> KeyedQueue for $queue {
+            #[inline(always)]
+            fn push_key(&mut self, key: EventKey, event: u32) {
+                self.push(key, event);
+            }
+            #[inline(always)]
+            fn pop_key(&mut self) -> Option<(EventKey, u32)> {
+                self.pop()
+            }
+        }
+    };
 }
 
-impl KeyedQueue for CalendarQueue<u32> {
-    #[inline(always)]
-    fn push_key(&mut self, key: EventKey, event: u32) {
-        self.push(key, event);
-    }
-    #[inline(always)]
-    fn pop_key(&mut self) -> Option<(EventKey, u32)> {
-        self.pop()
-    }
-}
+keyed_queue!([const D: usize] EventHeap<u32, D>);
+keyed_queue!([] CalendarQueue<u32>);
 
 /// The hold model on a bare keyed queue made by `make`, keys numbered as the
 /// `Scheduler` numbers them.
