@@ -2,10 +2,14 @@
 
 use crate::time::SimTime;
 
-/// `b` if it is below `a`, else `a`: [`f64::min`] for a running minimum
-/// that is never NaN, in one `minsd` on x86-64 where `f64::min`, which must
-/// pass over a NaN, takes about seven instructions (issue 18: 7% of an M/M/3
-/// replication). A NaN `b` is passed over as `f64::min` would.
+/// `b` if it is below `a`, else `a`: [`f64::min`] for a running minimum, in
+/// one `minsd` on x86-64 where `f64::min`, which must pass over a NaN, takes
+/// about seven instructions (issue 18: 2.5% of an M/M/3 replication). The
+/// same as `f64::min` for every `a` that is not NaN (on x86-64 even for
+/// signed zeros; elsewhere `f64::min` may pick either zero), and a NaN `b`
+/// is passed over as `f64::min` would. A NaN `a` stays (where `f64::min`
+/// would recover): the quantities and observations recorded here must not
+/// be NaN.
 #[inline(always)]
 fn lesser(a: f64, b: f64) -> f64 {
     if b < a { b } else { a }

@@ -305,17 +305,28 @@ mod tests {
     #[test]
     fn the_fast_path_keeps_the_errors_and_the_edges() {
         let two_63 = 9_223_372_036_854_775_808.0;
-        for (x, want) in
-            [(-0.0, Ok(0)), (two_63, Ok(1 << 63)), (two_63 * 2.0 - 2048.0, Ok(u64::MAX - 2047))]
-        {
-            assert_eq!(super::float_to_ticks(x, 1).map_err(|e| e.to_string()), want, "{x:e}");
+        let two_64 = two_63 * 2.0;
+        // Both sides of 2^63 (the fast path's top; the float below it is
+        // 1024 less) and the largest float below 2^64.
+        for (x, want) in [
+            (-0.0, 0),
+            (two_63 - 1024.0, (1 << 63) - 1024),
+            (two_63, 1 << 63),
+            (two_64 - 2048.0, u64::MAX - 2047),
+        ] {
+            assert_eq!(super::float_to_ticks(x, 1).ok(), Some(want), "{x:e}");
         }
-        for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1e-300, -0.5, two_63 * 2.0, 1e300] {
-            assert!(super::float_to_ticks(x, 3_600_000).is_err(), "{x:e}");
+        let err = |x: f64, per_unit: u64| super::float_to_ticks(x, per_unit).unwrap_err();
+        for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert!(matches!(err(x, 3_600_000), TimeError::NotFinite(_)), "{x:e}");
         }
-        // Finite, but too large once scaled to ticks.
-        assert!(matches!(super::float_to_ticks(1e308, 3_600_000), Err(TimeError::TooLarge(_))));
-        assert!(matches!(super::float_to_ticks(-1e-320, 3_600_000), Err(TimeError::Negative(_))));
+        for x in [-1e-300, -0.5, -1e-320] {
+            assert!(matches!(err(x, 3_600_000), TimeError::Negative(_)), "{x:e}");
+        }
+        // 2^64 itself, and finite values too large once scaled to ticks.
+        assert!(matches!(err(two_64, 1), TimeError::TooLarge(_)));
+        assert!(matches!(err(two_64, 3_600_000), TimeError::TooLarge(_)));
+        assert!(matches!(err(1e308, 3_600_000), TimeError::TooLarge(_)));
     }
 
     use super::*;
