@@ -29,10 +29,9 @@ against the bare hold step at the same queue size (the issue's goal: at most
   median whole-process time over the sum of those events (process start,
   scenario compilation and output included, so it slightly overstates the
   per-event cost);
-- queue size: the mean number of pending events when an event is popped,
-  over the events of replication 0, reconstructed from `caspian trace` (see
-  `pending_from_trace`: exact for the M/M/c files, an upper bound by at
-  most one per fleet vessel, inflow and outflow elsewhere);
+- queue size: the mean number of pending events when an event is popped
+  (the popped one included), over the events of replication 0: the
+  `pending` column of `caspian trace`, which the engine reports exactly;
 - hold: `peers_hold N` at that N (rounded), timed in the same interleaved
   rounds as the model runs (caspian, SimPy, hold, start-up, caspian, ...),
   median ns per hold (its own timer, after N warm-up holds);
@@ -173,42 +172,16 @@ DEFECTS = {
 # simulated time (next to no events) written out: what a whole-process time
 # holds besides the replications.
 STARTUP = ["--set", "scenario.horizon_days=0.001", "--set", "scenario.warmup_days=0"]
-# Trace events that schedule_initial (crates/caspian-shipping/src/model/
-# state.rs) puts in the queue at time 0, all due before the horizon: they
-# are pending from the start until they fire.
-PRESCHEDULED = {"end_warmup", "month_end", "port_close", "port_open", "disruption_start", "disruption_end"}
-
-
-def pending_from_trace(path: Path, sc: dict) -> float:
+def mean_pending(path: Path) -> float:
     """Mean number of pending events when an event is popped (the event
-    itself included: the hold model's N), over one replication's trace.
-
-    No output of caspian gives the queue size, so it is reconstructed from
-    the model's scheduling (crates/caspian-shipping/src/model/):
-    - the PRESCHEDULED events not fired yet (exact, counted in the trace);
-    - one pending event per open-traffic stream (its next arrival) and one
-      per open-traffic vessel at berth (its departure; the `berths_busy`
-      column, in a file whose only berth users are open traffic);
-    - at most one per fleet vessel, inflow (next arrival or month wake-up)
-      and outflow (next draw; none while idle): counted as one each, so an
-      upper bound by at most their number.
-    Exact for the M/M/c files (one stream, no fleets, inflows or outflows).
-    A change in what the model schedules up front invalidates this; the
-    exact figure needs the engine's queue length in the trace (see
-    docs/performance.md, "Against SimPy")."""
+    itself included: the hold model's N), over one replication's trace: the
+    engine's count in the `pending` column (empty only for corridor-closure
+    boundaries, which are not events)."""
     with path.open(newline="") as f:
-        rows = list(csv.DictReader(f))
-    vessels = sum(int(x.get("count", 0)) for x in sc.get("fleet", []))
-    processes = vessels + len(sc.get("inflow", [])) + len(sc.get("outflow", [])) + len(sc.get("open_traffic", []))
-    track_busy = vessels == 0 and len(sc.get("port", [])) == 1
-    left = sum(r["event"] in PRESCHEDULED for r in rows)
-    busy, total = 0, 0
-    for r in rows:
-        total += left + processes + busy
-        left -= r["event"] in PRESCHEDULED
-        if track_busy and r["berths_busy"]:
-            busy = int(r["berths_busy"])
-    return total / len(rows)
+        counts = [int(r["pending"]) for r in csv.DictReader(f) if r["pending"]]
+    if not counts:
+        raise SystemExit(f"{path}: no `pending` counts: not a trace of this caspian")
+    return sum(counts) / len(counts)
 
 
 def caspian_events(name: str, scenario: str, reps: int) -> dict:
@@ -221,12 +194,12 @@ def caspian_events(name: str, scenario: str, reps: int) -> dict:
         events = [int(r["events"]) for r in csv.DictReader(f)]
     subprocess.run([str(CASPIAN), "trace", scenario, "-r", "0", "--csv", str(trace_csv)], check=True,
                    stderr=subprocess.DEVNULL)
-    with trace_csv.open() as f:
-        traced = sum(1 for _ in f) - 1
+    with trace_csv.open(newline="") as f:
+        traced = sum(1 for r in csv.DictReader(f) if r["pending"])
     if traced != events[0]:
-        raise SystemExit(f"{name}: the trace of replication 0 has {traced} rows, the run counted "
+        raise SystemExit(f"{name}: the trace of replication 0 has {traced} event rows, the run counted "
                          f"{events[0]} events: the trace is no longer one row per event")
-    pending = pending_from_trace(trace_csv, load_scenario(str(ROOT / scenario)))
+    pending = mean_pending(trace_csv)
     return {"events_per_replication": events, "events_total": sum(events),
             "events_mean": sum(events) / len(events), "pending_mean": pending}
 
@@ -303,7 +276,7 @@ def compare_model(name, scenario, reps, runs, peer_script, holds, summary, failu
         "caspian_events_total": counts["events_total"],
         "caspian_events_mean": counts["events_mean"],
         "pending_mean": counts["pending_mean"],
-        "pending_method": "reconstructed from caspian trace -r 0 (compare.py pending_from_trace)",
+        "pending_method": "the engine's count in the pending column of caspian trace -r 0",
         "caspian_ns_per_event": ns_event,
         "caspian_startup_s": start_times, "caspian_startup_median_s": st,
         "caspian_ns_per_event_net_of_startup": ns_net, "event_vs_hold_ratio_net_of_startup": ns_net / hm,

@@ -147,3 +147,30 @@ fn shipped_mmc_check_scenario_matches_erlang_c() {
 fn shipped_mmc_rho09_scenario_matches_erlang_c() {
     check_shipped("mmc_rho09.toml", (3, 5.0, 13.5), 36.768);
 }
+
+/// The queue length a trace reports (`pending`, from the engine) is the
+/// M/M/c model's own count when the event fires: the events laid out at
+/// time 0 that have not fired yet (warm-up end, month ends), the next
+/// arrival, and one departure per berth busy before the event.
+#[test]
+fn the_traced_queue_length_is_the_mmc_models_own_count() {
+    use caspian_shipping::trace::{TraceEvent, TraceState};
+    let text = mmc_scenario(3, 5.0, 12.0, 400.0);
+    let plan = caspian_shipping::load(&text, "mmc inline").unwrap_or_else(|e| panic!("{e}"));
+    let mut rec = caspian_shipping::probe::Recorder { trace_events: true, ..Default::default() };
+    caspian_shipping::simulate_probed(&plan, 5, 0, &mut rec);
+    let laid_out = |e: TraceEvent| matches!(e, TraceEvent::EndWarmup | TraceEvent::MonthEnd);
+    let mut left = rec.trace.iter().filter(|e| laid_out(e.event)).count() as u64;
+    assert!(left >= 10, "the warm-up end and the month ends of 300 days: {left}");
+    let mut busy = 0;
+    let mut most = 0;
+    for e in &rec.trace {
+        assert_eq!(e.pending, Some(left + 1 + busy), "{e:?}");
+        most = most.max(busy);
+        left -= u64::from(laid_out(e.event));
+        if let TraceState::Berths { busy: b, .. } = e.state {
+            busy = b;
+        }
+    }
+    assert_eq!((left, most), (0, 3), "every laid-out event fired; all berths were busy at times");
+}

@@ -20,6 +20,12 @@ pub trait Model {
 /// regular times, animation. Every method defaults to doing nothing, and
 /// [`Simulation::run`] uses the no-op observer `()`, which compiles away.
 pub trait Observer<M: Model> {
+    /// Called just before [`before_event`](Self::before_event) with the
+    /// number of events pending at that moment, the one about to fire
+    /// included (the queue size N of the hold model); cancelled events do
+    /// not count. For measuring what the queue holds, e.g. a trace column.
+    fn queue_len(&mut self, _pending: usize) {}
+
     /// Called just before `event`, due at `time`, fires. The model's state is
     /// the state at every instant since the previous event, up to `time`.
     fn before_event(&mut self, _model: &M, _time: SimTime, _event: &M::Event) {}
@@ -190,6 +196,7 @@ impl<M: Model> Simulation<M> {
                 self.scheduler.advance_to(horizon);
                 break StopReason::HorizonReached;
             };
+            observer.queue_len(self.scheduler.len() + 1);
             observer.before_event(&self.model, time, &event);
             self.model.handle(&mut self.scheduler, event);
             observer.after_event(&self.model, time);
@@ -244,9 +251,13 @@ mod tests {
     struct Log {
         before: Vec<(SimTime, u32, u32)>,
         after: Vec<(SimTime, u32)>,
+        pending: Vec<usize>,
     }
 
     impl Observer<Counter> for Log {
+        fn queue_len(&mut self, pending: usize) {
+            self.pending.push(pending);
+        }
         fn before_event(&mut self, model: &Counter, time: SimTime, event: &u32) {
             self.before.push((time, *event, model.fired));
         }
@@ -265,10 +276,28 @@ mod tests {
         let h = SimTime::from_hours;
         assert_eq!(log.before, vec![(h(0), 0, 0), (h(1), 1, 1), (h(2), 2, 2), (h(3), 3, 3)]);
         assert_eq!(log.after, vec![(h(0), 1), (h(1), 2), (h(2), 3), (h(3), 4)]);
+        // One event pending at a time in this chain: the one about to fire.
+        assert_eq!(log.pending, vec![1; 4]);
         // The plain run is the observed run with the no-op observer.
         let mut plain = Simulation::new(Counter::default());
         plain.scheduler_mut().schedule_now(0);
         assert_eq!(plain.run(RunLimits::until(SimTime::from_hours(3))), out);
+    }
+
+    #[test]
+    fn the_queue_length_counts_the_event_about_to_fire_but_no_cancelled_one() {
+        let mut sim = Simulation::new(Counter::default());
+        let h = SimTime::from_hours;
+        let s = sim.scheduler_mut();
+        s.schedule_at(h(1), 10).unwrap();
+        let gone = s.schedule_at(h(2), 11).unwrap();
+        s.schedule_at(h(3), 12).unwrap();
+        s.schedule_at(h(3), 4).unwrap(); // schedules 5 at 4 h
+        assert!(s.cancel(gone));
+        let mut log = Log::default();
+        sim.run_observed(RunLimits::default(), &mut log);
+        assert_eq!(log.pending, vec![3, 2, 1, 1]);
+        assert_eq!(log.before.iter().map(|b| b.1).collect::<Vec<_>>(), vec![10, 12, 4, 5]);
     }
 
     /// Asks to stop once it has seen two events.

@@ -19,11 +19,13 @@
 //! | `berths_busy`, `berths`, `anchorage` | port and open-traffic entries: berths occupied, berths open (0 while closed), vessels at the anchorage, all classes |
 //! | `storage`, `level`, `capacity`, `gate` | inflow and outflow entries: the storage, what it holds, its capacity, arrivals waiting at its gate |
 //! | `convoy` | convoy entries: vessels still waiting in the port's convoy |
+//! | `pending` | events pending in the engine's queue when this one fired, itself included (empty for corridor boundaries, which are not events) |
 //! | `detail` | the state in words ([`TraceEntry::detail`]), ignored on reading |
 //!
 //! Cells that do not apply to an entry are empty. Reading is strict: an
 //! unknown event, subject or phase, or a missing or malformed number, is an
-//! error naming the line.
+//! error naming the line. Files written before the `pending` column
+//! (up to 2026-12-03: [`COLUMNS`] without it) still read, with no counts.
 
 use std::io::{Read, Write};
 
@@ -35,7 +37,7 @@ pub use caspian_shipping::trace::{
 };
 
 /// The columns of a trace file, in order.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 17] = [
     "seq",
     "time_h",
     "event",
@@ -51,6 +53,7 @@ pub const COLUMNS: [&str; 16] = [
     "capacity",
     "gate",
     "convoy",
+    "pending",
     "detail",
 ];
 
@@ -121,7 +124,7 @@ pub enum TraceError {
     /// The CSV layer failed otherwise (quoting, UTF-8).
     #[error("{0}")]
     Csv(String),
-    /// The header is not [`COLUMNS`].
+    /// The header is neither [`COLUMNS`] nor [`COLUMNS`] without `pending`.
     #[error(
         "expected the columns {} written by `caspian trace --csv FILE`, found {found}",
         COLUMNS.join(",")
@@ -189,7 +192,7 @@ impl<W: Write> TraceWriter<W> {
     /// # Errors
     /// [`TraceError`] when writing fails.
     pub fn write(&mut self, e: &TraceEntry) -> Result<(), TraceError> {
-        let mut row: [String; 16] = Default::default();
+        let mut row: [String; 17] = Default::default();
         row[0] = self.rows.to_string();
         row[1] = format!("{:.4}", e.time.as_hours_f64());
         row[2] = e.event.as_str().to_string();
@@ -218,7 +221,10 @@ impl<W: Write> TraceWriter<W> {
                 row[14] = waiting.to_string();
             }
         }
-        row[15] = e.detail();
+        if let Some(n) = e.pending {
+            row[15] = n.to_string();
+        }
+        row[16] = e.detail();
         self.csv.write_record(&row)?;
         self.rows += 1;
         Ok(())
@@ -242,21 +248,29 @@ impl<W: Write> TraceWriter<W> {
 pub fn read_csv<R: Read>(input: R) -> Result<Vec<TraceEntry>, TraceError> {
     let mut r = csv::Reader::from_reader(input);
     let header = r.headers()?.clone();
-    if header.iter().ne(COLUMNS) {
+    let with_pending = header.iter().eq(COLUMNS);
+    if !with_pending && header.iter().ne(columns_without_pending()) {
         return Err(TraceError::Columns { found: header.iter().collect::<Vec<_>>().join(",") });
     }
     let mut entries = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let rec = rec?;
         let line = rec.position().map_or(i as u64 + 2, csv::Position::line);
-        let entry = parse_row(&rec).map_err(|message| TraceError::Line { line, message })?;
+        let entry =
+            parse_row(&rec, with_pending).map_err(|message| TraceError::Line { line, message })?;
         entries.push(entry);
     }
     Ok(entries)
 }
 
-/// One row as an entry, or what is wrong with it.
-fn parse_row(rec: &csv::StringRecord) -> Result<TraceEntry, String> {
+/// The header of a trace file written before the `pending` column.
+fn columns_without_pending() -> impl Iterator<Item = &'static str> {
+    COLUMNS.into_iter().filter(|c| *c != "pending")
+}
+
+/// One row as an entry, or what is wrong with it; `with_pending`: the file
+/// has the `pending` column (index 15).
+fn parse_row(rec: &csv::StringRecord, with_pending: bool) -> Result<TraceEntry, String> {
     let cell = |i: usize| rec.get(i).unwrap_or("");
     let number = |i: usize| -> Result<u64, String> {
         cell(i).parse().map_err(|_| format!("{} \"{}\" is not a whole number", COLUMNS[i], cell(i)))
@@ -293,7 +307,8 @@ fn parse_row(rec: &csv::StringRecord) -> Result<TraceEntry, String> {
     } else {
         TraceState::None
     };
-    Ok(TraceEntry { time, event, subject, state })
+    let pending = if with_pending && filled(15) { Some(number(15)?) } else { None };
+    Ok(TraceEntry { time, event, subject, state, pending })
 }
 
 #[cfg(test)]
@@ -321,12 +336,50 @@ mod tests {
         let back = read_csv(bytes.as_slice()).unwrap();
         assert_eq!(back.len(), rec.trace.len());
         for (a, b) in rec.trace.iter().zip(&back) {
-            assert_eq!((a.event, &a.subject, &a.state), (b.event, &b.subject, &b.state));
+            assert_eq!(
+                (a.event, &a.subject, &a.state, a.pending),
+                (b.event, &b.subject, &b.state, b.pending)
+            );
             assert!((a.time.as_hours_f64() - b.time.as_hours_f64()).abs() <= 0.51e-4);
         }
         for kind in [TraceEvent::Arrive, TraceEvent::Inflow, TraceEvent::PortClose] {
             assert!(back.iter().any(|e| e.event == kind), "{kind} in the baseline's trace");
         }
+        // Every event has its queue length, at least itself; corridor
+        // boundaries (not events) none.
+        for e in &back {
+            let corridor = matches!(e.event, TraceEvent::CorridorClose | TraceEvent::CorridorOpen);
+            assert_eq!(e.pending.is_none(), corridor, "{e:?}");
+            assert!(e.pending.is_none_or(|n| n >= 1));
+        }
+    }
+
+    #[test]
+    fn a_file_without_the_pending_column_still_reads() {
+        let plan = baseline();
+        let mut bytes = Vec::new();
+        stream_csv(&plan, 7, 0, &mut bytes).unwrap();
+        let new = read_csv(bytes.as_slice()).unwrap();
+        // The same file as written before the column: drop cell 15 of each row.
+        let mut old = csv::Writer::from_writer(Vec::new());
+        for rec in csv::Reader::from_reader(bytes.as_slice()).records() {
+            let rec = rec.unwrap();
+            old.write_record(rec.iter().enumerate().filter(|(i, _)| *i != 15).map(|c| c.1))
+                .unwrap();
+        }
+        let mut text = columns_without_pending().collect::<Vec<_>>().join(",").into_bytes();
+        text.push(b'\n');
+        text.extend(old.into_inner().unwrap());
+        let back = read_csv(text.as_slice()).unwrap();
+        assert_eq!(back.len(), new.len());
+        for (a, b) in new.iter().zip(&back) {
+            assert_eq!(
+                (a.time, a.event, &a.subject, &a.state),
+                (b.time, b.event, &b.subject, &b.state)
+            );
+            assert_eq!(b.pending, None);
+        }
+        assert!(new.iter().any(|e| e.pending.is_some()));
     }
 
     /// Accepts `room` bytes, then fails as a closed pipe does.
@@ -363,13 +416,20 @@ mod tests {
     fn an_unknown_event_is_an_error_naming_its_line() {
         let head = COLUMNS.join(",");
         let text = format!(
-            "{head}\n0,0.0000,end_warmup,,,,,,,,,,,,,statistics reset\n1,1.0000,dock,port alat,,alat,,0,1,0,,,,,,x\n"
+            "{head}\n0,0.0000,end_warmup,,,,,,,,,,,,,2,statistics reset\n1,1.0000,dock,port alat,,alat,,0,1,0,,,,,,1,x\n"
         );
         let err = read_csv(text.as_bytes()).unwrap_err();
         assert_eq!(err.to_string(), "line 3: unknown trace event \"dock\"");
-        let bad_number = format!("{head}\n0,1.0,arrive,vessel f#0,Sailing,alat,lots,,,,,,,,,x\n");
+        let bad_number = format!("{head}\n0,1.0,arrive,vessel f#0,Sailing,alat,lots,,,,,,,,,1,x\n");
         let err = read_csv(bad_number.as_bytes()).unwrap_err();
         assert!(err.to_string().contains("line 2: aboard \"lots\""), "{err}");
+        let bad_pending = format!("{head}\n0,1.0,arrive,vessel f#0,Sailing,alat,0,,,,,,,,,-1,x\n");
+        let err = read_csv(bad_pending.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("line 2: pending \"-1\""), "{err}");
+        // A file of the old format with a row of the new one.
+        let old_head = columns_without_pending().collect::<Vec<_>>().join(",");
+        let mixed = format!("{old_head}\n0,1.0,arrive,vessel f#0,Sailing,alat,0,,,,,,,,,1,x\n");
+        assert!(read_csv(mixed.as_bytes()).is_err());
         assert!(matches!(read_csv("a,b\n1,2\n".as_bytes()), Err(TraceError::Columns { .. })));
     }
 }

@@ -326,6 +326,12 @@ pub struct TraceEntry {
     pub subject: Subject,
     /// The subject's state just after it.
     pub state: TraceState,
+    /// Events pending in the engine's queue when it fired, itself included
+    /// (the queue size N of the hold model). `None` for corridor-closure
+    /// boundaries (drawn up front, not events) and in trace files written
+    /// before the count was recorded.
+    #[serde(default)]
+    pub pending: Option<u64>,
 }
 
 impl TraceEntry {
@@ -395,6 +401,7 @@ mod tests {
                 port: "aktau".into(),
                 aboard: 5,
             },
+            pending: Some(3),
         };
         assert_eq!(e.detail(), "WaitingCargo at aktau with 5 aboard");
     }

@@ -220,7 +220,13 @@ pub(super) mod tests {
     use super::*;
 
     fn at(h: f64, event: TraceEvent, subject: Subject, state: TraceState) -> TraceEntry {
-        TraceEntry { time: SimTime::try_from_hours_f64(h).unwrap(), event, subject, state }
+        TraceEntry {
+            time: SimTime::try_from_hours_f64(h).unwrap(),
+            event,
+            subject,
+            state,
+            pending: None,
+        }
     }
 
     fn vessel(h: f64, event: TraceEvent, n: u32, phase: VesselPhase, port: &str) -> TraceEntry {

@@ -197,6 +197,7 @@ mod tests {
             event,
             subject: Subject::Corridor,
             state: TraceState::None,
+            pending: None,
         };
         entries.push(corridor(31.0, TraceEvent::CorridorClose));
         entries.push(corridor(35.5, TraceEvent::CorridorOpen));

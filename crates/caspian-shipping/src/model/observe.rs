@@ -24,7 +24,10 @@ pub(super) struct Watcher<'p> {
     next_sample: SimTime,
     horizon: SimTime,
     trace: bool,
-    pending: Option<Ev>,
+    /// The event about to fire and the queue length before it, while
+    /// tracing.
+    pending: Option<(Ev, u64)>,
+    queue_len: u64,
     /// Corridor-closure boundaries reported so far (2 per interval).
     corridor_reported: usize,
 }
@@ -40,6 +43,7 @@ impl<'p> Watcher<'p> {
             horizon,
             trace,
             pending: None,
+            queue_len: 0,
             corridor_reported: 0,
         }
     }
@@ -83,6 +87,7 @@ impl Watcher<'_> {
                 event,
                 subject: Subject::Corridor,
                 state: TraceState::None,
+                pending: None,
             });
             self.corridor_reported += 1;
         }
@@ -90,6 +95,10 @@ impl Watcher<'_> {
 }
 
 impl<'a> Observer<World<'a>> for Watcher<'_> {
+    fn queue_len(&mut self, pending: usize) {
+        self.queue_len = pending as u64;
+    }
+
     fn before_event(&mut self, world: &World<'a>, time: SimTime, event: &Ev) {
         self.trace_corridor_until(world, time);
         // Instants strictly before this event see the state before it.
@@ -97,13 +106,15 @@ impl<'a> Observer<World<'a>> for Watcher<'_> {
             self.sample_until(world, SimTime::from_ticks(time.ticks() - 1));
         }
         if self.trace {
-            self.pending = Some(*event);
+            self.pending = Some((*event, self.queue_len));
         }
     }
 
     fn after_event(&mut self, world: &World<'a>, time: SimTime) {
-        if let Some(ev) = self.pending.take() {
-            self.probe.trace(&world.describe(time, ev));
+        if let Some((ev, queue_len)) = self.pending.take() {
+            let mut entry = world.describe(time, ev);
+            entry.pending = Some(queue_len);
+            self.probe.trace(&entry);
         }
     }
 
@@ -236,6 +247,6 @@ impl World<'_> {
             // described by its own events from its arrival on).
             Ev::VesselReturn(v) => (TraceEvent::VesselReturn, self.vessel(v as usize)),
         };
-        TraceEntry { time, event, subject, state }
+        TraceEntry { time, event, subject, state, pending: None }
     }
 }
