@@ -174,14 +174,21 @@ impl World<'_> {
     /// Unused capacity is not banked; only the fraction below one unit
     /// carries over to the next tick.
     pub(super) fn advance_outflow_credit(&mut self, j: usize) -> u64 {
+        self.advance_outflow_credit_by(j, 1)
+    }
+
+    /// `ticks` ticks' worth of [`advance_outflow_credit`]
+    /// (Self::advance_outflow_credit), one tick after another (the same
+    /// roundings as ticks that fire); returns the last tick's whole units.
+    fn advance_outflow_credit_by(&mut self, j: usize, ticks: u64) -> u64 {
         let per_interval = self.plan.outflows[j].per_interval * self.disruptions.outflow_factor[j];
-        let credit = self.outflow_credit[j] + per_interval;
-        // `credit.floor()` is a library call on the baseline x86-64 target;
-        // for 0 <= credit < 2^53 truncation is the same and exact.
-        let whole =
-            if credit < 9_007_199_254_740_992.0 { credit as u64 as f64 } else { credit.floor() };
-        self.outflow_credit[j] = credit - whole;
-        whole as u64
+        let mut credit = self.outflow_credit[j];
+        let mut whole = 0;
+        for _ in 0..ticks {
+            (credit, whole) = split_credit(credit + per_interval);
+        }
+        self.outflow_credit[j] = credit;
+        whole
     }
 
     /// Resumes the sleeping outflows of storage `st` once it holds cargo: the
@@ -211,9 +218,7 @@ impl World<'_> {
             let interval = self.plan.outflows[j].interval.ticks();
             let last = self.outflow_last[j];
             let k = now.ticks().saturating_sub(last.ticks()) / interval + 1;
-            for _ in 1..k {
-                self.advance_outflow_credit(j);
-            }
+            self.advance_outflow_credit_by(j, k - 1);
             let next = last.saturating_add(SimDuration::from_ticks(k.saturating_mul(interval)));
             at(s, next, Ev::Outflow(j as u16));
         }
@@ -328,6 +333,23 @@ impl World<'_> {
             }
         }
         self.wake_outflows(s, st);
+    }
+}
+
+/// A tick's credit (never negative) split into the whole units it allows
+/// and the fraction carried over: `(credit - floor, floor)`.
+#[inline(always)]
+fn split_credit(credit: f64) -> (f64, u64) {
+    // `credit.floor()` is a library call on the baseline x86-64 target, and
+    // conversions between f64 and u64 take a branch each way; for
+    // 0 <= credit < 2^53 a truncation through i64 is the same floor, exact,
+    // in two instructions.
+    if credit < 9_007_199_254_740_992.0 {
+        let whole = credit as i64;
+        (credit - whole as f64, whole as u64)
+    } else {
+        let whole = credit.floor();
+        (credit - whole, whole as u64)
     }
 }
 
