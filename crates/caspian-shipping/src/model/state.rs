@@ -188,6 +188,9 @@ pub(super) struct World<'a> {
     pub(super) origin: Vec<bool>,
     pub(super) vessels: Vec<Vessel>,
     pub(super) area_storms: Vec<Timeline>,
+    /// Per sea area: where the last crossing's start fell among its storms
+    /// (a lookup hint; crossings start in time order, mostly).
+    pub(super) storm_hint: Vec<usize>,
     pub(super) corridor: Timeline,
     /// Disruptions aimed at one element: episodes, factors, recoveries.
     pub(super) disruptions: Disruptions,
@@ -336,6 +339,7 @@ impl<'a> World<'a> {
             ports,
             stores,
             vessels,
+            storm_hint: vec![0; area_storms.len()],
             area_storms,
             corridor,
             disruptions,

@@ -500,8 +500,11 @@ impl World<'_> {
         if let Some(a) = area {
             let slow = self.plan.sea_areas[a].storm_crossing_slowdown;
             if slow > 1.0 {
-                let stormy = self.area_storms[a]
-                    .closed_time_between(start, start.saturating_add(f.crossing));
+                let stormy = self.area_storms[a].closed_time_between_hinted(
+                    &mut self.storm_hint[a],
+                    start,
+                    start.saturating_add(f.crossing),
+                );
                 let extra = hours(stormy.as_hours_f64() * (slow - 1.0));
                 crossing = crossing.checked_add(extra).unwrap_or(crossing);
             }

@@ -115,6 +115,47 @@ impl Timeline {
             return SimDuration::ZERO;
         }
         let na = self.intervals.partition_point(|&(start, _)| start < a);
+        self.closed_from(na, a, b)
+    }
+
+    /// [`closed_time_between`](Self::closed_time_between) for a caller whose
+    /// `a` mostly grows from call to call (the crossings of one sea area, in
+    /// time order): `hint` remembers where `a` fell last time, so the search
+    /// steps forward over at most a few intervals instead of bisecting.
+    /// Any `hint` gives the same result; a stale or wrong one costs a
+    /// binary search.
+    pub fn closed_time_between_hinted(
+        &self,
+        hint: &mut usize,
+        a: SimTime,
+        b: SimTime,
+    ) -> SimDuration {
+        if b <= a {
+            return SimDuration::ZERO;
+        }
+        let starts_before_a = |i: usize| self.intervals[i].0 < a;
+        let mut na = *hint;
+        // Valid when every interval before `na` starts before `a`.
+        if na > self.intervals.len() || (na > 0 && !starts_before_a(na - 1)) {
+            na = self.intervals.partition_point(|&(start, _)| start < a);
+        } else {
+            let mut steps = 0;
+            while na < self.intervals.len() && starts_before_a(na) {
+                na += 1;
+                steps += 1;
+                if steps == 4 {
+                    na += self.intervals[na..].partition_point(|&(start, _)| start < a);
+                    break;
+                }
+            }
+        }
+        *hint = na;
+        self.closed_from(na, a, b)
+    }
+
+    /// Closed time within `[a, b)`, `a < b`, given `na`, the number of
+    /// intervals that start before `a`.
+    fn closed_from(&self, na: usize, a: SimTime, b: SimTime) -> SimDuration {
         let rest = &self.intervals[na..];
         let near = rest.iter().take(4).take_while(|&&(start, _)| start < b).count();
         let nb = na + if near < 4 { near } else { rest.partition_point(|&(start, _)| start < b) };

@@ -292,6 +292,20 @@ proptest! {
                     SimDuration::from_ticks(brute),
                     "closed_time_between({}, {})", x, y
                 );
+                // Any hint, right, stale, ahead or out of range, gives the
+                // same, and leaves the right one for `x`.
+                let right = tl.intervals().partition_point(|&(s, _)| s < t(x));
+                for guess in [0, right, right.saturating_sub(1), right + 1, tl.len(), tl.len() + 3] {
+                    let mut hint = guess;
+                    prop_assert_eq!(
+                        tl.closed_time_between_hinted(&mut hint, t(x), t(y)),
+                        SimDuration::from_ticks(brute),
+                        "closed_time_between_hinted({}, {}, {})", guess, x, y
+                    );
+                    if y > x {
+                        prop_assert_eq!(hint, right);
+                    }
+                }
             }
         }
         let both = tl.union(&timeline(&other));
