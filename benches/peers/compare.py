@@ -178,7 +178,7 @@ def mean_pending(path: Path) -> float:
     engine's count in the `pending` column (empty only for corridor-closure
     boundaries, which are not events)."""
     with path.open(newline="") as f:
-        counts = [int(r["pending"]) for r in csv.DictReader(f) if r["pending"]]
+        counts = [int(r["pending"]) for r in csv.DictReader(f) if r.get("pending")]
     if not counts:
         raise SystemExit(f"{path}: no `pending` counts: not a trace of this caspian")
     return sum(counts) / len(counts)
@@ -195,7 +195,7 @@ def caspian_events(name: str, scenario: str, reps: int) -> dict:
     subprocess.run([str(CASPIAN), "trace", scenario, "-r", "0", "--csv", str(trace_csv)], check=True,
                    stderr=subprocess.DEVNULL)
     with trace_csv.open(newline="") as f:
-        traced = sum(1 for r in csv.DictReader(f) if r["pending"])
+        traced = sum(1 for r in csv.DictReader(f) if r.get("pending"))
     if traced != events[0]:
         raise SystemExit(f"{name}: the trace of replication 0 has {traced} event rows, the run counted "
                          f"{events[0]} events: the trace is no longer one row per event")
