@@ -177,9 +177,10 @@ impl World<'_> {
         self.advance_outflow_credit_by(j, 1)
     }
 
-    /// `ticks` ticks' worth of [`advance_outflow_credit`]
-    /// (Self::advance_outflow_credit), one tick after another (the same
-    /// roundings as ticks that fire); returns the last tick's whole units.
+    /// `ticks` ticks' worth of
+    /// [`advance_outflow_credit`](Self::advance_outflow_credit), one tick
+    /// after another (the same roundings as ticks that fire); returns the
+    /// last tick's whole units.
     fn advance_outflow_credit_by(&mut self, j: usize, ticks: u64) -> u64 {
         let per_interval = self.plan.outflows[j].per_interval * self.disruptions.outflow_factor[j];
         let mut credit = self.outflow_credit[j];
@@ -340,6 +341,8 @@ impl World<'_> {
 /// and the fraction carried over: `(credit - floor, floor)`.
 #[inline(always)]
 fn split_credit(credit: f64) -> (f64, u64) {
+    // Capacities are positive and factors at least 0 (both validated).
+    debug_assert!(credit >= 0.0 || credit.is_nan(), "outflow credit {credit} below zero");
     // `credit.floor()` is a library call on the baseline x86-64 target, and
     // conversions between f64 and u64 take a branch each way; for
     // 0 <= credit < 2^53 a truncation through i64 is the same floor, exact,
