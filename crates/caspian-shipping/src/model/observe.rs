@@ -24,9 +24,9 @@ pub(super) struct Watcher<'p> {
     next_sample: SimTime,
     horizon: SimTime,
     trace: bool,
-    /// The event about to fire and the queue length before it, while
-    /// tracing.
-    pending: Option<(Ev, u64)>,
+    /// The event about to fire, while tracing.
+    pending: Option<Ev>,
+    /// Events pending before it fired, itself included.
     queue_len: u64,
     /// Corridor-closure boundaries reported so far (2 per interval).
     corridor_reported: usize,
@@ -106,14 +106,14 @@ impl<'a> Observer<World<'a>> for Watcher<'_> {
             self.sample_until(world, SimTime::from_ticks(time.ticks() - 1));
         }
         if self.trace {
-            self.pending = Some((*event, self.queue_len));
+            self.pending = Some(*event);
         }
     }
 
     fn after_event(&mut self, world: &World<'a>, time: SimTime) {
-        if let Some((ev, queue_len)) = self.pending.take() {
+        if let Some(ev) = self.pending.take() {
             let mut entry = world.describe(time, ev);
-            entry.pending = Some(queue_len);
+            entry.pending = Some(self.queue_len);
             self.probe.trace(&entry);
         }
     }

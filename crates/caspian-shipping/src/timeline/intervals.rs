@@ -14,6 +14,14 @@ pub struct Timeline {
     closed_through: Vec<u64>,
 }
 
+/// How many of `intervals` (sorted) start before `t`, for a `t` usually at
+/// most a few intervals in: those are stepped over, and only past four is
+/// the rest searched.
+fn starting_before(intervals: &[(SimTime, SimTime)], t: SimTime) -> usize {
+    let near = intervals.iter().take(4).take_while(|&&(start, _)| start < t).count();
+    if near < 4 { near } else { intervals.partition_point(|&(start, _)| start < t) }
+}
+
 impl Timeline {
     /// A timeline that is never closed.
     pub fn new() -> Timeline {
@@ -133,22 +141,14 @@ impl Timeline {
         if b <= a {
             return SimDuration::ZERO;
         }
-        let starts_before_a = |i: usize| self.intervals[i].0 < a;
-        let mut na = *hint;
-        // Valid when every interval before `na` starts before `a`.
-        if na > self.intervals.len() || (na > 0 && !starts_before_a(na - 1)) {
-            na = self.intervals.partition_point(|&(start, _)| start < a);
+        // Valid when every interval before `hint` starts before `a`.
+        let valid =
+            *hint <= self.intervals.len() && (*hint == 0 || self.intervals[*hint - 1].0 < a);
+        let na = if valid {
+            *hint + starting_before(&self.intervals[*hint..], a)
         } else {
-            let mut steps = 0;
-            while na < self.intervals.len() && starts_before_a(na) {
-                na += 1;
-                steps += 1;
-                if steps == 4 {
-                    na += self.intervals[na..].partition_point(|&(start, _)| start < a);
-                    break;
-                }
-            }
-        }
+            self.intervals.partition_point(|&(start, _)| start < a)
+        };
         *hint = na;
         self.closed_from(na, a, b)
     }
@@ -156,9 +156,7 @@ impl Timeline {
     /// Closed time within `[a, b)`, `a < b`, given `na`, the number of
     /// intervals that start before `a`.
     fn closed_from(&self, na: usize, a: SimTime, b: SimTime) -> SimDuration {
-        let rest = &self.intervals[na..];
-        let near = rest.iter().take(4).take_while(|&&(start, _)| start < b).count();
-        let nb = na + if near < 4 { near } else { rest.partition_point(|&(start, _)| start < b) };
+        let nb = na + starting_before(&self.intervals[na..], b);
         SimDuration::from_ticks(self.closed_before(nb, b) - self.closed_before(na, a))
     }
 
