@@ -34,7 +34,11 @@ pub enum KpiRange {
 impl KpiRange {
     /// The range of the KPI `name`.
     pub fn of(name: &str) -> Self {
-        let family = schema::family_of(name);
+        Self::of_family(schema::family_of(name))
+    }
+
+    /// The range of a KPI of `family` (`None`: a name with no family).
+    fn of_family(family: Option<&schema::KpiFamily>) -> Self {
         if family.is_some_and(|f| f.unit == schema::Unit::MoneyPerYear) {
             return Self::NonNegative;
         }
@@ -84,7 +88,11 @@ pub const RARE_EVENT_FAMILIES: &[(&str, bool)] = &[
 /// Whether `name` gets a rare-event report, and if so whether it is an
 /// event count.
 pub fn rare_event_kind(name: &str) -> Option<bool> {
-    let family = schema::family_of(name)?;
+    rare_event_kind_of(schema::family_of(name)?)
+}
+
+/// [`rare_event_kind`] of a KPI of `family`.
+fn rare_event_kind_of(family: &schema::KpiFamily) -> Option<bool> {
     RARE_EVENT_FAMILIES.iter().find(|(p, _)| *p == family.pattern).map(|&(_, count)| count)
 }
 
@@ -194,8 +202,12 @@ pub fn deserialize_named<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RareE
 /// interval within the KPI's range, and the rare-event report where the
 /// family has one.
 pub fn kpi_summary(name: &str, values: &[f64]) -> Summary {
-    let s = KpiRange::of(name).clip(Summary::of(values));
-    Summary { rare: rare_event_kind(name).and_then(|count| RareEvents::of(values, count)), ..s }
+    // One family lookup for both facts: a long monthly series has thousands
+    // of names (issue 18).
+    let family = schema::family_of(name);
+    let s = KpiRange::of_family(family).clip(Summary::of(values));
+    let rare = family.and_then(rare_event_kind_of);
+    Summary { rare: rare.and_then(|count| RareEvents::of(values, count)), ..s }
 }
 
 #[cfg(test)]

@@ -119,13 +119,31 @@ pub type KpiUnits = BTreeMap<String, String>;
 
 /// The resolved unit of each of `names` in `plan` (empty for a name with no
 /// family in the schema).
+///
+/// Taken from `plan`'s KPI layout, which resolved every unit once when the
+/// scenario was compiled; `names` are usually the layout's own, in its
+/// order, so each is found at the position after the last one without a
+/// search. A name the layout does not hold is resolved from the schema.
 pub fn kpi_units<'n>(
     plan: &CompiledScenario,
     names: impl IntoIterator<Item = &'n String>,
 ) -> KpiUnits {
+    let layout = plan.kpi_layout();
+    let mut next = 0;
     names
         .into_iter()
-        .map(|n| (n.clone(), crate::schema::unit_text(plan, n).unwrap_or_default()))
+        .map(|n| {
+            let at =
+                if layout.names().get(next) == Some(n) { Some(next) } else { layout.position(n) };
+            let unit = match at {
+                Some(i) => {
+                    next = i + 1;
+                    layout.unit_text(i).to_string()
+                }
+                None => crate::schema::unit_text(plan, n).unwrap_or_default(),
+            };
+            (n.clone(), unit)
+        })
         .collect()
 }
 
@@ -523,5 +541,39 @@ pub fn sweep_point(
         kpis: summarize(rec, units),
         saturation: rec.saturation(),
         differences,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The layout's units, read at the next position or found by a search,
+    /// are the schema's own for any order of names and for names the
+    /// scenario does not emit.
+    #[test]
+    fn kpi_units_agree_with_the_schema_in_any_order() {
+        let plan = caspian_shipping::load(caspian_shipping::BASELINE_TOML, "baseline").unwrap();
+        let mut names: Vec<String> = plan.kpi_layout().names().to_vec();
+        assert!(names.iter().any(|n| n.starts_with("cost.")), "a unit with the currency");
+        let expect = |names: &[String]| -> KpiUnits {
+            names
+                .iter()
+                .map(|n| (n.clone(), crate::schema::unit_text(&plan, n).unwrap_or_default()))
+                .collect()
+        };
+        assert_eq!(kpi_units(&plan, &names), expect(&names), "layout order");
+        names.reverse();
+        assert_eq!(kpi_units(&plan, &names), expect(&names), "reversed: every name searched");
+        // Names the layout lacks, between and around its own: a series month
+        // past the horizon (a family, so a unit), an unknown name (none).
+        names.reverse();
+        names.insert(3, "month_delivered.oil.m999".to_string());
+        names.insert(0, "aaa_no_family".to_string());
+        names.push("zzz_no_family".to_string());
+        let units = kpi_units(&plan, &names);
+        assert_eq!(units, expect(&names), "names outside the layout");
+        assert_eq!(units["month_delivered.oil.m999"], "t");
+        assert_eq!(units["zzz_no_family"], "");
     }
 }

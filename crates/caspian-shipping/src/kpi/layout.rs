@@ -8,7 +8,7 @@
 //! names formatted or sorted per replication.
 
 use crate::compile::CompiledScenario;
-use crate::kpi::schema::{KpiFamily, Unit, family_of, resolved_unit, unit_text};
+use crate::kpi::schema::{KpiFamily, Unit, family_of, unit_in, unit_written};
 use crate::model::monthly::{month_width, report_months};
 use crate::scenario::{BerthClass, Cargo};
 
@@ -183,14 +183,15 @@ impl PartialEq for KpiLayout {
 impl KpiLayout {
     /// The KPIs `plan` emits, sorted by name.
     pub(crate) fn new(plan: &CompiledScenario) -> Self {
+        // One family lookup a name: a long monthly series has thousands of
+        // names (issue 18).
         let mut slots: Vec<Slot> = quantities(plan)
             .into_iter()
-            .map(|(name, quantity)| Slot {
-                family: family_of(&name),
-                unit: resolved_unit(plan, &name),
-                unit_text: unit_text(plan, &name).unwrap_or_default(),
-                name,
-                quantity,
+            .map(|(name, quantity)| {
+                let family = family_of(&name);
+                let unit = family.map(|f| unit_in(plan, f, &name));
+                let unit_text = unit.map(|u| unit_written(plan, u)).unwrap_or_default();
+                Slot { name, family, unit, unit_text, quantity }
             })
             .collect();
         slots.sort_by(|a, b| a.name.cmp(&b.name));
@@ -354,6 +355,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kpi::schema::{resolved_unit, unit_text};
 
     #[test]
     fn the_layout_is_sorted_and_every_kpi_has_a_family_and_unit() {
@@ -364,6 +366,7 @@ mod tests {
             assert_eq!(layout.position(name), Some(i));
             assert!(layout.family(i).is_some_and(|f| f.matches(name)), "{name}");
             assert_eq!(layout.unit(i), resolved_unit(&plan, name), "{name}");
+            assert_eq!(layout.unit_text(i), unit_text(&plan, name).unwrap_or_default(), "{name}");
         }
         assert_eq!(layout.position("no_such_kpi"), None);
         assert_eq!(

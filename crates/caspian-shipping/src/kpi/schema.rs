@@ -244,7 +244,11 @@ pub fn label(name: &str) -> Option<String> {
 /// thousands of KPI names, and a scan of the whole table for each cost more
 /// than the replications of a short run (issue 18).
 pub fn family_of(name: &str) -> Option<&'static KpiFamily> {
-    let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
+    // The stem ends at the first '.' (a byte never inside a multi-byte
+    // character); a plain scan, as in `matches`, is cheaper than
+    // `split_once`'s `memchr` set-up for these short stems.
+    let end = name.bytes().position(|b| b == b'.').unwrap_or(name.len());
+    let stem = &name[..end];
     let candidates = stem_index().get(stem)?;
     candidates.iter().map(|&i| &FAMILIES[i]).find(|f| f.matches(name))
 }
@@ -266,16 +270,22 @@ fn stem_index() -> &'static BTreeMap<&'static str, Vec<usize>> {
 /// outflow the name refers to (or of `<cargo>` itself). `None` for a name
 /// with no family; the family's unit when the id is not in `plan`.
 pub fn resolved_unit(plan: &crate::CompiledScenario, name: &str) -> Option<Unit> {
-    let family = family_of(name)?;
+    family_of(name).map(|family| unit_in(plan, family, name))
+}
+
+/// The unit of the KPI `name` of `family` in `plan`: [`resolved_unit`] for a
+/// caller that already holds the name's family (the KPI layout looks it up
+/// once per name).
+pub fn unit_in(plan: &crate::CompiledScenario, family: &KpiFamily, name: &str) -> Unit {
     if family.unit != Unit::CargoUnit {
-        return Some(family.unit);
+        return family.unit;
     }
     // A `<cargo>` in the name says the cargo itself (`carried.<fleet>.<cargo>`).
     let named = family.pattern.split('.').zip(name.split('.')).find(|(p, _)| *p == "<cargo>");
     if let Some((_, id)) = named
         && let Some(c) = crate::scenario::Cargo::ALL.into_iter().find(|c| c.as_str() == id)
     {
-        return Some(family.unit.resolve(c));
+        return family.unit.resolve(c);
     }
     let id = name.split('.').nth(1).unwrap_or("");
     let storage_cargo = |st: usize| plan.storages.get(st).map(|s| s.cargo);
@@ -291,17 +301,23 @@ pub fn resolved_unit(plan: &crate::CompiledScenario, name: &str) -> Option<Unit>
         Some("<fleet>") => plan.fleets.iter().find(|f| f.id == id).map(|f| f.cargo),
         _ => None,
     };
-    Some(cargo.map_or(family.unit, |c| family.unit.resolve(c)))
+    cargo.map_or(family.unit, |c| family.unit.resolve(c))
 }
 
 /// The unit of the KPI `name` in `plan` as written in tables and result
 /// documents: [`resolved_unit`], with [`Unit::MoneyPerYear`] in the
 /// scenario's currency (`USD/yr`). `None` for a name with no family.
 pub fn unit_text(plan: &crate::CompiledScenario, name: &str) -> Option<String> {
-    resolved_unit(plan, name).map(|u| match u {
+    resolved_unit(plan, name).map(|u| unit_written(plan, u))
+}
+
+/// `unit` as written in tables and result documents for `plan`: its name,
+/// with [`Unit::MoneyPerYear`] in the scenario's currency (`USD/yr`).
+pub fn unit_written(plan: &crate::CompiledScenario, unit: Unit) -> String {
+    match unit {
         Unit::MoneyPerYear => format!("{}/yr", plan.cost_basis().currency),
         u => u.as_str().to_string(),
-    })
+    }
 }
 
 /// The schema as the Markdown table of `docs/kpis.md` ("Schema" section):
