@@ -249,19 +249,27 @@ pub fn family_of(name: &str) -> Option<&'static KpiFamily> {
     // `split_once`'s `memchr` set-up for these short stems.
     let end = name.bytes().position(|b| b == b'.').unwrap_or(name.len());
     let stem = &name[..end];
-    let candidates = stem_index().get(stem)?;
-    candidates.iter().map(|&i| &FAMILIES[i]).find(|f| f.matches(name))
+    let index = stem_index();
+    let at = index.binary_search_by(|(s, _)| stem_order(s).cmp(&stem_order(stem))).ok()?;
+    index[at].1.iter().map(|&i| &FAMILIES[i]).find(|f| f.matches(name))
 }
 
-/// Indices into [`FAMILIES`] by stem, each list in table order.
-fn stem_index() -> &'static BTreeMap<&'static str, Vec<usize>> {
-    static INDEX: OnceLock<BTreeMap<&'static str, Vec<usize>>> = OnceLock::new();
+/// The order of [`stem_index`]: by length, then by text, so that most
+/// steps of a search compare two lengths and call no `memcmp`.
+fn stem_order(stem: &str) -> (usize, &str) {
+    (stem.len(), stem)
+}
+
+/// Each stem with its indices into [`FAMILIES`] (in table order), sorted by
+/// [`stem_order`].
+fn stem_index() -> &'static [(&'static str, Vec<usize>)] {
+    static INDEX: OnceLock<Vec<(&'static str, Vec<usize>)>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
+        let mut index: BTreeMap<(usize, &'static str), Vec<usize>> = BTreeMap::new();
         for (i, f) in FAMILIES.iter().enumerate() {
-            index.entry(f.stem()).or_default().push(i);
+            index.entry(stem_order(f.stem())).or_default().push(i);
         }
-        index
+        index.into_iter().map(|((_, stem), families)| (stem, families)).collect()
     })
 }
 
