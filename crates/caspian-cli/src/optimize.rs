@@ -252,7 +252,8 @@ fn summary(doc: &OptimizeDoc) -> String {
         out.push_str(&table::render(&CONTENDER_HEADER, &rows));
     }
     out.push_str(&format!(
-        "\nfeasible Pareto set ({} vs {}, {}):\n",
+        "\nfeasible Pareto set ({} vs {}, {}; means over each portfolio's screening and OCBA \
+         replications, not the selection's):\n",
         doc.pareto.objective, doc.pareto.measure, doc.pareto.measure_direction
     ));
     let rows = doc.pareto_rows(|xs| xs.iter().map(|&x| num(x)).collect());

@@ -31,6 +31,16 @@ fn parse(spec: &str) -> Result<Variant, Failure> {
     if name.is_empty() {
         return Err(bad("the name is empty"));
     }
+    // The same rule as a scenario's `name`: it reaches tables, file names
+    // of charts and the HTML report.
+    if let Some((at, c)) = name.char_indices().find(|&(_, c)| caspian_montecarlo::invisible(c)) {
+        let position = name[..at].chars().count() + 1;
+        return Err(bad(&format!(
+            "the name has U+{:04X} at character {position}; a name may not hold control or \
+             invisible format characters",
+            u32::from(c)
+        )));
+    }
     if changes.trim().is_empty() {
         return Err(bad("no KEY=VALUE after the name"));
     }
@@ -87,7 +97,23 @@ pub(crate) fn studies(
     let mut studies = Vec::new();
     for path in files {
         let s = resolve_scenario(Some(path), &sets)?;
-        studies.push(Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage));
+        let study = Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage);
+        // The same file twice is allowed (under common random numbers it
+        // differs from itself by exactly zero: a check); two files that
+        // share a name are not.
+        if let Some(same) =
+            studies.iter().find(|o: &&Study| o.name == study.name && o.source != study.source)
+        {
+            return Err(Failure::Input(format!(
+                "{} and {} both hold a scenario named \"{}\"; the results would not tell them \
+                 apart: give each a name of its own (`[scenario] name`), or compare one with \
+                 --variant",
+                same.source,
+                study.source,
+                caspian_montecarlo::escape_invisible(&study.name, |_| false)
+            )));
+        }
+        studies.push(study);
     }
     for spec in variants {
         let variant = parse(spec)?;

@@ -8,8 +8,10 @@
 
 use std::fmt;
 
+use crate::rare::KpiRange;
 use crate::records::PointRecords;
 use crate::select::{NoMatch, closest};
+use crate::stats::Summary;
 use crate::targets::{self, Condition, TargetError};
 
 /// A per-replication quantity: `cost.total_per_year` or
@@ -70,6 +72,22 @@ impl Measure {
         })
     }
 
+    /// The values its mean and interval can take: `[0, 1]` for a
+    /// probability, the KPI's range ([`KpiRange::of`]) for a KPI.
+    pub fn range(&self) -> KpiRange {
+        match self {
+            Measure::Kpi(k) => KpiRange::of(k),
+            Measure::Probability(_) => KpiRange::UnitInterval,
+        }
+    }
+
+    /// The summary of its `values` as documents report it: the interval
+    /// within [`range`](Self::range), as [`crate::rare::kpi_summary`] cuts
+    /// a KPI's.
+    pub fn summary(&self, values: &[f64]) -> Summary {
+        self.range().clip(Summary::of(values))
+    }
+
     /// Its value in one replication, from the KPI's value there.
     pub fn of(&self, kpi_value: f64) -> f64 {
         match self {
@@ -98,6 +116,26 @@ impl fmt::Display for Measure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Intervals are cut to what the measure can be, as a run's are: a
+    /// t-interval of a skewed cost reaches below zero, one of a probability
+    /// near 1 above it.
+    #[test]
+    fn summaries_keep_their_intervals_within_the_range() {
+        let cost = Measure::parse("cost.lost_cargo_per_year").unwrap();
+        let values = [0.0, 0.0, 0.0, 5000.0];
+        assert!(Summary::of(&values).ci95_low < 0.0, "the raw interval reaches below zero");
+        let s = cost.summary(&values);
+        assert_eq!((s.ci95_low, s.mean), (0.0, 1250.0));
+        let p = Measure::parse("P(service_level.wagons>=0.95)").unwrap();
+        let ones = [1.0, 1.0, 1.0, 0.0];
+        assert!(Summary::of(&ones).ci95_high > 1.0, "the raw interval reaches above one");
+        let s = p.summary(&ones);
+        assert_eq!((s.ci95_low, s.ci95_high), (0.0, 1.0));
+        // A KPI with no family keeps its interval.
+        let free = Measure::parse("no_such_kpi").unwrap();
+        assert!(free.summary(&[-1.0, 1.0]).ci95_low < -1.0);
+    }
 
     #[test]
     fn parses_kpis_and_probabilities_and_round_trips() {

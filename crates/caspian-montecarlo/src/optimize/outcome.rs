@@ -117,7 +117,7 @@ fn portfolio(study: &Study, s: &Settings, store: &Store<'_>, run: &Run, p: usize
     };
     let held = run.held(p);
     let objective = (run.standing[p] != Standing::Pruned)
-        .then(|| Summary::of(&values(store, &s.objective, p, held)));
+        .then(|| s.objective.summary(&values(store, &s.objective, p, held)));
     PortfolioDoc {
         index: p,
         decisions: decisions(study, p),
@@ -170,7 +170,7 @@ fn selected(
         } else {
             units.get(m.kpi()).cloned().unwrap_or_default()
         };
-        let value = Summary::of(&values(store, &m, p, range.clone()));
+        let value = m.summary(&values(store, &m, p, range.clone()));
         kpis.insert(m.to_string(), WithUnit { unit, value });
     }
     SelectedDoc {

@@ -56,7 +56,10 @@ pub struct Report {
     pub charts: usize,
 }
 
-/// Escapes text for HTML.
+/// Escapes text for HTML. A control or invisible format character other
+/// than a newline or tab (which inputs refuse, but a result file may have
+/// been edited) is shown as `<U+XXXX>`, as the terminal shows it, rather
+/// than written raw into the page.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -66,6 +69,9 @@ pub fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if caspian_montecarlo::invisible(c) && c != '\n' && c != '\t' => {
+                out.push_str(&format!("&lt;U+{:04X}&gt;", u32::from(c)));
+            }
             c => out.push(c),
         }
     }
@@ -181,5 +187,6 @@ mod tests {
     #[test]
     fn escapes_text() {
         assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(esc("a\u{1b}[31m\u{200b}b\nc\td"), "a&lt;U+001B&gt;[31m&lt;U+200B&gt;b\nc\td");
     }
 }

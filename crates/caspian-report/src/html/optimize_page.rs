@@ -51,7 +51,8 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
     page.table(&CONTENDER_HEADER, &d.contender_rows(each), &[]);
     page.h2("pareto", "Feasible Pareto set");
     page.note(&format!(
-        "{} against {} ({}).",
+        "{} against {} ({}): means over each portfolio's screening and OCBA replications, \
+         not the selection's.",
         d.pareto.objective, d.pareto.measure, d.pareto.measure_direction
     ));
     page.table(&PARETO_HEADER, &d.pareto_rows(each), &[]);
