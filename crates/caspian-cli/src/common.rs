@@ -22,13 +22,13 @@ use crate::parse::{number, whole_in};
 #[derive(Debug, Args)]
 pub(crate) struct CommonArgs {
     /// Replications (per design point); with --target-rel-halfwidth, the first batch.
-    #[arg(short = 'n', long, default_value_t = 200, value_parser = whole_in::<u64>(1, 1_000_000_000))]
+    #[arg(allow_negative_numbers = true, short = 'n', long, default_value_t = 200, value_parser = whole_in::<u64>(1, 1_000_000_000))]
     pub(crate) replications: u64,
     /// Master seed of all random streams [default: the scenario's seed].
-    #[arg(long, value_parser = whole_in::<u64>(0, u64::MAX))]
+    #[arg(allow_negative_numbers = true, long, value_parser = whole_in::<u64>(0, u64::MAX))]
     pub(crate) seed: Option<u64>,
     /// Worker threads [default: one per CPU core; at most 8 per core]. Results do not depend on it.
-    #[arg(short = 't', long, value_parser = whole_in::<u16>(1, u64::from(u16::MAX)))]
+    #[arg(allow_negative_numbers = true, short = 't', long, value_parser = whole_in::<u16>(1, u64::from(u16::MAX)))]
     pub(crate) threads: Option<u16>,
     /// Write the summary as JSON to FILE.
     #[arg(long, value_name = "FILE")]
@@ -77,10 +77,10 @@ pub(crate) struct TargetArgs {
     /// Add replications until every primary KPI's 95% CI half-width is at most H x |mean|
     /// (trusted only after 30 replications, and for a KPI zero in most of them, after 10
     /// non-zero values; see docs/kpis.md).
-    #[arg(long, value_name = "H", value_parser = number)]
+    #[arg(allow_negative_numbers = true, long, value_name = "H", value_parser = number)]
     pub(crate) target_rel_halfwidth: Option<f64>,
     /// Replication budget for --target-rel-halfwidth.
-    #[arg(long, value_name = "M", default_value_t = 10_000, value_parser = whole_in::<u64>(1, u64::MAX))]
+    #[arg(allow_negative_numbers = true, long, value_name = "M", default_value_t = 10_000, value_parser = whole_in::<u64>(1, u64::MAX))]
     pub(crate) max_replications: u64,
     /// Primary KPI patterns for --target-rel-halfwidth, tables and rankings (repeatable).
     #[arg(long = "primary", value_name = "PATTERN")]
@@ -156,6 +156,38 @@ pub(crate) struct SetArgs {
 pub(crate) fn pool(threads: Option<u16>) -> Result<caspian_montecarlo::pool::ThreadPool, Failure> {
     caspian_montecarlo::pool::pool(threads.map(usize::from))
         .map_err(|e| Failure::Input(e.to_string()))
+}
+
+/// Refuses, before any work, a study whose per-replication records
+/// ([`caspian_montecarlo::records::records_bytes`]) would not fit in the
+/// memory this machine has available now (Linux's `MemAvailable`; not
+/// checked where that cannot be read): they are held until the summaries
+/// are written, and an out-of-memory kill hours into the work would lose
+/// it all. `what` names the study in the message, e.g. `-n 1000000`.
+pub(crate) fn check_records_fit(what: &str, bytes: u64) -> Result<(), Failure> {
+    let Some(available) = available_memory() else { return Ok(()) };
+    if bytes <= available {
+        return Ok(());
+    }
+    let gb = |b: u64| b as f64 / 1e9;
+    Err(Failure::Input(format!(
+        "{what}: the per-replication records would take about {:.1} GB in memory, more than \
+         the {:.1} GB this machine has available; run fewer replications (--target-rel-halfwidth \
+         stops once the intervals are narrow enough), split the work with --shard i/k (each \
+         part holds only its own; `caspian merge` then holds them all), or use a machine with \
+         more memory",
+        gb(bytes),
+        gb(available)
+    )))
+}
+
+/// The memory available for new work, in bytes (`MemAvailable` in
+/// `/proc/meminfo`), where the system says.
+fn available_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kb.checked_mul(1024)
 }
 
 /// The scenario files `lineage` extends (the embedded baseline aside), as

@@ -12,8 +12,8 @@ use caspian_montecarlo::targets::TargetError;
 use caspian_montecarlo::tidy;
 
 use crate::common::{
-    CommonArgs, EXTENDED, Named, Progress, check_files, csv_failure, csv_num, csv_writer,
-    extended_files, finish_csv, note, pool, write_document,
+    CommonArgs, EXTENDED, Named, Progress, check_files, check_records_fit, csv_failure, csv_num,
+    csv_writer, extended_files, finish_csv, note, pool, write_document,
 };
 use crate::failure::Failure;
 use crate::table::{self, num};
@@ -116,6 +116,16 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         args.scenarios.iter().map(|p| ("SCENARIO", Some(p.as_path()))).collect();
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
     check_files(&inputs, &c.outputs(&report.files))?;
+    // Every scenario's records, with a precision target up to --max-replications.
+    let held = target.as_ref().map_or(c.replications, |t| t.max_replications);
+    let bytes = studies.iter().fold(0u64, |sum, s| {
+        sum.saturating_add(caspian_montecarlo::records::records_bytes(
+            held,
+            s.plan.kpi_layout().len(),
+        ))
+    });
+    let what = if target.is_some() { "--max-replications" } else { "-n" };
+    check_records_fit(&format!("{what} {held} for each of {} scenarios", studies.len()), bytes)?;
     let pool = pool(c.threads)?;
     let progress = Progress::new(studies.len() as u64 * c.replications, c.quiet);
     let (doc, records) = pool.install(|| {

@@ -41,34 +41,34 @@ pub(crate) struct OptimizeArgs {
     #[arg(long = "constraint", value_name = "CONSTRAINT")]
     constraints: Vec<String>,
     /// Annualised capital allowed: portfolios above it are dropped before any simulation.
-    #[arg(long, value_name = "X", value_parser = number)]
+    #[arg(allow_negative_numbers = true, long, value_name = "X", value_parser = number)]
     budget: Option<f64>,
     /// 1 - ALPHA is the guaranteed probability of correct selection.
-    #[arg(long, default_value_t = 0.05, value_parser = number)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.05, value_parser = number)]
     alpha: f64,
     /// Indifference zone: differences in the objective below D do not matter (objective's unit).
-    #[arg(long, required = true, value_name = "D", value_parser = number)]
+    #[arg(allow_negative_numbers = true, long, required = true, value_name = "D", value_parser = number)]
     delta: f64,
     /// First-stage replications of every portfolio.
-    #[arg(long, default_value_t = 20, value_parser = whole_in::<u64>(0, 1_000_000))]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 20, value_parser = whole_in::<u64>(0, 1_000_000))]
     n0: u64,
     /// Replications per portfolio and phase, at most.
-    #[arg(long, default_value_t = 2000, value_parser = whole_in::<u64>(1, 1_000_000))]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 2000, value_parser = whole_in::<u64>(1, 1_000_000))]
     max_replications: u64,
     /// Portfolios the selection stage considers at most (OCBA chooses them when more are feasible).
-    #[arg(long, default_value_t = 20, value_parser = whole_in::<usize>(1, 10_000))]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 20, value_parser = whole_in::<usize>(1, 10_000))]
     shortlist: usize,
     /// Replications OCBA may spend [default: 20 x --shortlist].
-    #[arg(long, value_parser = whole_in::<u64>(0, 100_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_parser = whole_in::<u64>(0, 100_000_000))]
     ocba_budget: Option<u64>,
     /// The Pareto view's second measure [default: the first constraint's, else cost.capital_per_year].
     #[arg(long, value_name = "MEASURE")]
     pareto: Option<String>,
     /// Master seed of all random streams [default: the scenario's seed].
-    #[arg(long, value_parser = whole_in::<u64>(0, u64::MAX))]
+    #[arg(allow_negative_numbers = true, long, value_parser = whole_in::<u64>(0, u64::MAX))]
     seed: Option<u64>,
     /// Worker threads [default: one per CPU core]. Results do not depend on it.
-    #[arg(short = 't', long, value_parser = whole_in::<u16>(1, u64::from(u16::MAX)))]
+    #[arg(allow_negative_numbers = true, short = 't', long, value_parser = whole_in::<u16>(1, u64::from(u16::MAX)))]
     threads: Option<u16>,
     /// Write the result as JSON to FILE.
     #[arg(short = 'o', long, value_name = "FILE")]

@@ -198,12 +198,24 @@ impl Drop for ReportDir {
 
 /// Prepares the directory of `--report DIR` before any work: creates it,
 /// and names the files that will be written there for the command's check
-/// of its files.
+/// of its files. Like an output file's, the folder's parent must exist:
+/// only `DIR` itself is created (and removed again if the command fails).
 pub(crate) fn prepare_dir(dir: Option<&Path>, run: bool) -> Result<ReportDir, Failure> {
     let Some(dir) = dir else { return Ok(ReportDir::default()) };
-    let created = (!dir.exists()).then(|| dir.to_path_buf());
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Failure::Input(format!("cannot create {}: {e}", dir.display())))?;
+    let what = if run { "report.html and replications.csv" } else { "report.html" };
+    let created = if dir.is_dir() {
+        None
+    } else if dir.exists() {
+        return Err(Failure::Input(format!(
+            "--report {}: not a folder; --report names a folder for {what}",
+            dir.display()
+        )));
+    } else {
+        std::fs::create_dir(dir).map_err(|e| {
+            Failure::Input(format!("--report {}: cannot create the folder: {e}", dir.display()))
+        })?;
+        Some(dir.to_path_buf())
+    };
     let names: &[&str] = if run { &[PAGE, REPLICATIONS] } else { &[PAGE] };
     Ok(ReportDir { files: names.iter().map(|n| dir.join(n)).collect(), created })
 }

@@ -13,8 +13,8 @@ use caspian_montecarlo::targets;
 use caspian_montecarlo::tidy;
 
 use crate::common::{
-    CommonArgs, EXTENDED, Progress, check_files, extended_files, note, pool, read_scenario,
-    write_document,
+    CommonArgs, EXTENDED, Progress, check_files, check_records_fit, extended_files, note, pool,
+    read_scenario, write_document,
 };
 use crate::failure::Failure;
 use crate::output;
@@ -86,8 +86,17 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let mut inputs = vec![("SCENARIO", args.scenario.as_deref())];
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
     check_files(&inputs, &c.outputs(&report.files))?;
-    let pool = pool(c.threads)?;
     let range = caspian_montecarlo::shard::share(shard, c.replications);
+    // With a precision target, up to --max-replications.
+    let held = target.as_ref().map_or(range.end - range.start, |t| t.max_replications);
+    let bytes = caspian_montecarlo::records::records_bytes(held, names.len());
+    let what = match (&target, shard) {
+        (Some(_), _) => format!("--max-replications {held}"),
+        (None, Some(_)) => format!("this shard's {held} replications"),
+        (None, None) => format!("-n {held}"),
+    };
+    check_records_fit(&format!("{what} ({} KPIs a replication)", names.len()), bytes)?;
+    let pool = pool(c.threads)?;
     let progress = Progress::new(range.end - range.start, c.quiet);
     let outcome = pool.install(|| {
         runner::run(&study, c.replications, shard, target.as_ref(), &|| progress.tick())

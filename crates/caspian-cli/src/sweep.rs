@@ -39,7 +39,7 @@ pub(crate) struct SweepArgs {
     #[arg(long, value_name = "POINT")]
     reference: Option<String>,
     /// Latin hypercube of SAMPLES points over the axes' ranges instead of the full factorial.
-    #[arg(long, value_name = "SAMPLES", value_parser = crate::parse::whole_in::<u32>(0, u64::from(u32::MAX)))]
+    #[arg(allow_negative_numbers = true, long, value_name = "SAMPLES", value_parser = crate::parse::whole_in::<u32>(0, u64::from(u32::MAX)))]
     lhs: Option<u32>,
     #[command(flatten)]
     common: CommonArgs,
@@ -50,7 +50,8 @@ pub(crate) struct SweepArgs {
     #[arg(long)]
     resume: bool,
     /// Checkpoint file (default: the --json file with .checkpoint appended, or
-    /// SCENARIO.sweep-checkpoint in the current directory).
+    /// the scenario file's name without its extension and with .sweep-checkpoint,
+    /// e.g. baseline.sweep-checkpoint, in the current directory).
     #[arg(long, value_name = "FILE")]
     checkpoint: Option<PathBuf>,
     /// Testing aid: stop (exit 130) after this many design points are checkpointed.

@@ -20,10 +20,10 @@ pub(crate) struct TraceArgs {
     /// Scenario file (TOML) [default: the embedded baseline].
     scenario: Option<PathBuf>,
     /// Which replication (its random streams are those of replication R of a run).
-    #[arg(short, long, default_value_t = 0, value_parser = crate::parse::whole_in::<u64>(0, u64::MAX))]
+    #[arg(allow_negative_numbers = true, short, long, default_value_t = 0, value_parser = crate::parse::whole_in::<u64>(0, u64::MAX))]
     replication: u64,
     /// Master seed [default: the scenario's seed].
-    #[arg(long, value_parser = crate::parse::whole_in::<u64>(0, u64::MAX))]
+    #[arg(allow_negative_numbers = true, long, value_parser = crate::parse::whole_in::<u64>(0, u64::MAX))]
     seed: Option<u64>,
     /// Write the CSV to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]

@@ -20,19 +20,19 @@ pub(crate) struct WarmupArgs {
     /// Scenario file (TOML) [default: the embedded baseline].
     scenario: Option<PathBuf>,
     /// Pilot replications to average (Welch's method).
-    #[arg(short = 'n', long, default_value_t = 20, value_parser = crate::parse::whole_in::<u64>(1, 100_000))]
+    #[arg(allow_negative_numbers = true, short = 'n', long, default_value_t = 20, value_parser = crate::parse::whole_in::<u64>(1, 100_000))]
     replications: u64,
     /// Master seed [default: the scenario's seed].
-    #[arg(long, value_parser = crate::parse::whole_in::<u64>(0, u64::MAX))]
+    #[arg(allow_negative_numbers = true, long, value_parser = crate::parse::whole_in::<u64>(0, u64::MAX))]
     seed: Option<u64>,
     /// Worker threads [default: one per core].
-    #[arg(short = 't', long, value_parser = crate::parse::whole_in::<u16>(1, u64::from(u16::MAX)))]
+    #[arg(allow_negative_numbers = true, short = 't', long, value_parser = crate::parse::whole_in::<u16>(1, u64::from(u16::MAX)))]
     threads: Option<u16>,
     /// Hours between observations of the series.
-    #[arg(long, default_value_t = 24.0, value_parser = crate::parse::number)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 24.0, value_parser = crate::parse::number)]
     every_h: f64,
     /// Width of the centred moving average in the CSV (observations each side).
-    #[arg(long, default_value_t = 7, value_parser = crate::parse::whole_in::<usize>(0, u64::from(u32::MAX)))]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 7, value_parser = crate::parse::whole_in::<usize>(0, u64::from(u32::MAX)))]
     window: usize,
     /// Write the Welch series (ensemble mean and moving average per series) to FILE.
     #[arg(long, value_name = "FILE")]

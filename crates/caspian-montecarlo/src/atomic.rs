@@ -140,7 +140,12 @@ pub fn check_writable(path: &Path) -> io::Result<()> {
     refuse_special(&target)?;
     let tmp = temp_path(&target);
     let _reg = registry();
-    create_temp(&tmp)?;
+    // Said of the folder: the file itself may well exist (`/proc/version`)
+    // when its folder takes no new files.
+    create_temp(&tmp).map_err(|e| {
+        let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        io::Error::new(e.kind(), format!("cannot create a file in {}: {e}", dir.display()))
+    })?;
     fs::remove_file(&tmp)
 }
 

@@ -23,6 +23,20 @@ pub struct Row {
     pub saturated: Vec<caspian_shipping::WaitingLine>,
 }
 
+/// What one replication's record takes in memory besides its values: the
+/// row itself and the allocator's header of its values (16 bytes on
+/// glibc).
+const ROW_BYTES: u64 = std::mem::size_of::<Row>() as u64 + 16;
+
+/// The memory the records of `replications` replications with `kpis` KPIs
+/// take (rows and values, 8 bytes a value; a still-growing waiting line is
+/// rare and left out): what a run or a comparison holds until its
+/// summaries are written. The baseline's 466 KPIs: about 3.8 kB a
+/// replication.
+pub fn records_bytes(replications: u64, kpis: usize) -> u64 {
+    replications.saturating_mul(ROW_BYTES.saturating_add(8u64.saturating_mul(kpis as u64)))
+}
+
 /// The rows of one design point, in replication order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PointRecords {
@@ -109,6 +123,15 @@ impl PointRecords {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn record_memory_grows_by_a_value_per_kpi_and_saturates() {
+        let one = records_bytes(1, 0);
+        assert!(one >= std::mem::size_of::<Row>() as u64, "at least the row");
+        assert_eq!(records_bytes(1, 466) - one, 466 * 8);
+        assert_eq!(records_bytes(1000, 466), 1000 * records_bytes(1, 466));
+        assert_eq!(records_bytes(u64::MAX, 466), u64::MAX, "saturates, never wraps");
+    }
 
     #[test]
     fn rows_round_trip_through_json_bit_for_bit() {

@@ -62,7 +62,8 @@ impl ResultDoc {
             )),
             Document::Warmup(_) => Err(ReportError::parse(
                 what,
-                "this is a warm-up analysis, which has no report (its CSV holds the series)",
+                "this is a warm-up analysis, which has no charts here (neither `report` nor `plot`: \
+                 its CSV holds the series to chart)",
             )),
         }
     }

@@ -183,11 +183,43 @@ fn option_numbers_are_refused_in_plain_words() {
         (&["run", "-t", "0"], "expected a whole number from 1 to 65,535, got 0"),
         (&["warmup", "--every-h", "daily"], "expected a number such as"),
         (&["run", "--target-rel-halfwidth", "1%"], "expected a number such as"),
+        // A negative number is the option's value, refused in its own words,
+        // not taken for a flag.
+        (&["run", "--seed", "-1"], "expected a whole number, got \"-1\""),
+        (&["run", "-n", "-2"], "expected a whole number from 1 to 1,000,000,000, got \"-2\""),
+        (&["run", "--target-rel-halfwidth", "-0.1"], "must be between 0 and 1"),
+        (
+            &[
+                "optimize",
+                "--decision",
+                "port.alat.berths.rail_ferry=2..3",
+                "--delta",
+                "1",
+                "--budget",
+                "-5",
+            ],
+            "--budget: -5 is not a non-negative number",
+        ),
     ];
     for (args, expected) in cases {
         let err = fails(args, &dir, 2);
         assert!(err.contains(expected), "{args:?}: {err}");
         assert!(!err.contains("invalid digit") && !err.contains("u64"), "{args:?}: {err}");
     }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `--report DIR` names a folder: an existing file is refused naming the
+/// option, and, as for an output file, its parent folder must exist.
+#[test]
+fn a_report_folder_that_is_a_file_or_has_no_parent_is_refused() {
+    let dir = scratch("report-folder");
+    std::fs::write(dir.join("taken.txt"), "mine").unwrap();
+    let err = fails(&["run", "-n", "2", "-q", "--report", "taken.txt"], &dir, 2);
+    assert!(err.contains("--report taken.txt: not a folder"), "{err}");
+    assert_eq!(std::fs::read_to_string(dir.join("taken.txt")).unwrap(), "mine");
+    let err = fails(&["run", "-n", "2", "-q", "--report", "no/such/folder"], &dir, 2);
+    assert!(err.contains("--report no/such/folder: cannot create the folder"), "{err}");
+    assert!(!dir.join("no").exists(), "no parent folder was created");
     std::fs::remove_dir_all(&dir).ok();
 }

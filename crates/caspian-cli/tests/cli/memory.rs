@@ -113,6 +113,31 @@ fn a_sweep_whose_records_would_not_fit_in_memory_is_refused_before_any_work() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Records that could never fit (a billion replications of the baseline,
+/// about 3.8 TB) are refused before any work, naming the option and the
+/// memory; a run that fits is not. Where `/proc/meminfo` cannot be read
+/// nothing is checked, so the test is Linux's.
+#[cfg(target_os = "linux")]
+#[test]
+fn records_that_cannot_fit_in_memory_are_refused_before_any_work() {
+    let dir = scratch("memory-records");
+    let kpis = baseline_kpis(&dir);
+    let err = fails(&["run", "-n", "1000000000", "-q", "--json", "r.json"], &dir, 2);
+    assert!(err.contains(&format!("-n 1000000000 ({kpis} KPIs a replication)")), "{err}");
+    assert!(err.contains("GB in memory, more than the") && err.contains("--shard"), "{err}");
+    assert!(!dir.join("r.json").exists());
+    let args = ["run", "-n", "10", "--target-rel-halfwidth", "0.01", "--max-replications"];
+    let mut with_target = args.to_vec();
+    with_target.push("100000000000");
+    let err = fails(&with_target, &dir, 2);
+    assert!(err.contains("--max-replications 100000000000"), "{err}");
+    let base = scenario("baseline.toml");
+    let variant = "b3:port.alat.berths.rail_ferry=3";
+    let err = fails(&["compare", &base, "--variant", variant, "-n", "1000000000"], &dir, 2);
+    assert!(err.contains("-n 1000000000 for each of 2 scenarios"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// The baseline cut to a few days, so that a sweep of many points is quick.
 fn short_baseline(dir: &std::path::Path) -> std::path::PathBuf {
     let text = std::fs::read_to_string(scenario("baseline.toml")).unwrap();

@@ -116,11 +116,22 @@ pub(super) fn normal(dist: &'static str, mean: f64, sd: f64) -> Built {
 
 /// Checks that `value` is finite and `>= 0`.
 fn non_negative(dist: &'static str, param: &str, value: f64) -> Result<f64, DistError> {
+    at_least_zero(dist, param, value, ">= 0")
+}
+
+/// Checks that `value` is finite and not negative; `bound` is what the
+/// message says it must be.
+fn at_least_zero(
+    dist: &'static str,
+    param: &str,
+    value: f64,
+    bound: &'static str,
+) -> Result<f64, DistError> {
     if !value.is_finite() {
         return Err(DistError::NotFinite { dist, param: param.to_owned(), value });
     }
     if value < 0.0 {
-        return Err(DistError::Negative { dist, param: param.to_owned(), value });
+        return Err(DistError::Negative { dist, param: param.to_owned(), value, bound });
     }
     Ok(value)
 }
@@ -132,7 +143,7 @@ fn positive(
     value: f64,
     hint: &'static str,
 ) -> Result<f64, DistError> {
-    non_negative(dist, param, value)?;
+    at_least_zero(dist, param, value, "> 0")?;
     if value == 0.0 {
         return Err(DistError::Zero { dist, param: param.to_owned(), hint });
     }

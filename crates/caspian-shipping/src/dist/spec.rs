@@ -160,8 +160,9 @@ pub enum DistError {
         /// Its value.
         value: f64,
     },
-    /// A parameter is negative where only values `>= 0` make sense.
-    #[error("{dist}: `{param}` = {value:?} is negative; it must be >= 0")]
+    /// A parameter is negative where only values `>= 0` (or `> 0`) make
+    /// sense.
+    #[error("{dist}: `{param}` = {value:?} is negative; it must be {bound}")]
     Negative {
         /// The distribution's tag.
         dist: &'static str,
@@ -169,6 +170,8 @@ pub enum DistError {
         param: String,
         /// Its value.
         value: f64,
+        /// What it must be: `>= 0`, or `> 0` where zero is refused too.
+        bound: &'static str,
     },
     /// A parameter is zero where it must be strictly positive.
     #[error("{dist}: `{param}` is zero; it must be > 0{hint}")]

@@ -224,6 +224,10 @@ fn every_error_is_reachable_and_names_its_parameter() {
         (DistSpec::Lognormal { mean: 0.0, sd: 1.0 }, "`mean`"),
         (DistSpec::Gamma { mean: 1.0, sd: -2.0 }, "`sd`"),
         (DistSpec::Normal { mean: -1.0, sd: 1.0 }, "`mean`"),
+        // A parameter that must be positive says so when it is negative too,
+        // as it does when it is zero; one that may be zero says `>= 0`.
+        (DistSpec::Exponential { mean: -5.0 }, "`mean` = -5.0 is negative; it must be > 0"),
+        (DistSpec::Gamma { mean: 1.0, sd: -2.0 }, "`sd` = -2.0 is negative; it must be >= 0"),
         (DistSpec::Uniform { min: 5.0, max: 1.0 }, "`min` = 5.0 is greater than `max` = 1.0"),
         (DistSpec::Triangular { min: 1.0, mode: 9.0, max: 4.0 }, "`mode` = 9.0 lies outside"),
         (DistSpec::Triangular { min: 1.0, mode: -1.0, max: 4.0 }, "`mode` = -1.0 lies outside"),
