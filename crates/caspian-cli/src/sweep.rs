@@ -17,8 +17,8 @@ use caspian_montecarlo::sweep_run::{
 };
 
 use crate::common::{
-    CommonArgs, EXTENDED, Progress, check_files, extended_files, note, pool, read_scenario,
-    write_document,
+    CommonArgs, EXTENDED, Progress, check_files, check_records_fit, extended_files, note, pool,
+    read_scenario, write_document,
 };
 use crate::failure::Failure;
 use crate::output;
@@ -147,9 +147,15 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let mut inputs = vec![("SCENARIO", Some(args.scenario.as_path()))];
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
     check_files(&inputs, &outputs)?;
-    let pool = pool(c.threads)?;
     let range = share(shard, c.replications);
     let points = study.points.len() as u64;
+    // Every point's records, with a precision target up to --max-replications.
+    let held = target.as_ref().map_or(range.end - range.start, |t| t.max_replications);
+    let kpis = study.plan.kpi_layout().len();
+    let bytes = caspian_montecarlo::records::records_bytes(held, kpis).saturating_mul(points);
+    let what = if target.is_some() { "--max-replications" } else { "-n" };
+    check_records_fit(&format!("{what} {held} at each of {points} design points"), bytes)?;
+    let pool = pool(c.threads)?;
     let progress = Progress::new(points * (range.end - range.start), c.quiet);
     let request = SweepRequest {
         study: &study,

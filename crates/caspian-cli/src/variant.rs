@@ -97,23 +97,7 @@ pub(crate) fn studies(
     let mut studies = Vec::new();
     for path in files {
         let s = resolve_scenario(Some(path), &sets)?;
-        let study = Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage);
-        // The same file twice is allowed (under common random numbers it
-        // differs from itself by exactly zero: a check); two files that
-        // share a name are not.
-        if let Some(same) =
-            studies.iter().find(|o: &&Study| o.name == study.name && o.source != study.source)
-        {
-            return Err(Failure::Input(format!(
-                "{} and {} both hold a scenario named \"{}\"; the results would not tell them \
-                 apart: give each a name of its own (`[scenario] name`), or compare one with \
-                 --variant",
-                same.source,
-                study.source,
-                caspian_montecarlo::escape_invisible(&study.name, |_| false)
-            )));
-        }
-        studies.push(study);
+        studies.push(Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage));
     }
     for spec in variants {
         let variant = parse(spec)?;

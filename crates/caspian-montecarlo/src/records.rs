@@ -133,6 +133,21 @@ mod tests {
         assert_eq!(records_bytes(u64::MAX, 466), u64::MAX, "saturates, never wraps");
     }
 
+    /// A row read back from a document (`merge` holds every one) takes the
+    /// room of its values, not of the buffer they were read into.
+    #[test]
+    fn a_row_read_from_json_keeps_no_spare_room() {
+        let values: Vec<String> = (0..466).map(|i| format!("{i}.5")).collect();
+        let text = format!(
+            "{{\"replication\":3,\"events\":9,\"truncated\":false,\"values\":[{},null]}}",
+            values.join(",")
+        );
+        let row: Row = serde_json::from_str(&text).unwrap();
+        assert_eq!(row.values.len(), 467);
+        assert!(row.values[466].is_nan());
+        assert_eq!(row.values.capacity(), row.values.len());
+    }
+
     #[test]
     fn rows_round_trip_through_json_bit_for_bit() {
         let values = vec![0.1 + 0.2, 1.0 / 3.0, f64::NAN, 1.7e308, 5e-324, -0.0, 123_456.789];

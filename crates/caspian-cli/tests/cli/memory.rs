@@ -114,8 +114,8 @@ fn a_sweep_whose_records_would_not_fit_in_memory_is_refused_before_any_work() {
 }
 
 /// Records that could never fit (a billion replications of the baseline,
-/// about 3.8 TB) are refused before any work, naming the option and the
-/// memory; a run that fits is not. Where `/proc/meminfo` cannot be read
+/// about 3.8 TB) are refused before any work by run, compare and sweep,
+/// naming the option and the memory. Where `/proc/meminfo` cannot be read
 /// nothing is checked, so the test is Linux's.
 #[cfg(target_os = "linux")]
 #[test]
@@ -135,6 +135,10 @@ fn records_that_cannot_fit_in_memory_are_refused_before_any_work() {
     let variant = "b3:port.alat.berths.rail_ferry=3";
     let err = fails(&["compare", &base, "--variant", variant, "-n", "1000000000"], &dir, 2);
     assert!(err.contains("-n 1000000000 for each of 2 scenarios"), "{err}");
+    let axis = "--axis=port.alat.berths.rail_ferry=1,2";
+    let err = fails(&["sweep", &base, axis, "-n", "1000000000"], &dir, 2);
+    assert!(err.contains("-n 1000000000 at each of 2 design points"), "{err}");
+    assert!(!dir.join("baseline.sweep-checkpoint").exists(), "refused before any work");
     std::fs::remove_dir_all(&dir).ok();
 }
 
