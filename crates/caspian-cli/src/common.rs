@@ -158,38 +158,6 @@ pub(crate) fn pool(threads: Option<u16>) -> Result<caspian_montecarlo::pool::Thr
         .map_err(|e| Failure::Input(e.to_string()))
 }
 
-/// Refuses, before any work, a study whose per-replication records
-/// ([`caspian_montecarlo::records::records_bytes`]) would not fit in the
-/// memory this machine has available now (Linux's `MemAvailable`; not
-/// checked where that cannot be read): they are held until the summaries
-/// are written, and an out-of-memory kill hours into the work would lose
-/// it all. `what` names the study in the message, e.g. `-n 1000000`.
-pub(crate) fn check_records_fit(what: &str, bytes: u64) -> Result<(), Failure> {
-    let Some(available) = available_memory() else { return Ok(()) };
-    if bytes <= available {
-        return Ok(());
-    }
-    let gb = |b: u64| b as f64 / 1e9;
-    Err(Failure::Input(format!(
-        "{what}: the per-replication records would take about {:.1} GB in memory, more than \
-         the {:.1} GB this machine has available; run fewer replications (--target-rel-halfwidth \
-         stops once the intervals are narrow enough), split the work with --shard i/k (each \
-         part holds only its own; `caspian merge` then holds them all), or use a machine with \
-         more memory",
-        gb(bytes),
-        gb(available)
-    )))
-}
-
-/// The memory available for new work, in bytes (`MemAvailable` in
-/// `/proc/meminfo`), where the system says.
-fn available_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    kb.checked_mul(1024)
-}
-
 /// The scenario files `lineage` extends (the embedded baseline aside), as
 /// inputs of [`check_files`] named [`EXTENDED`]: an output must not
 /// overwrite them either.

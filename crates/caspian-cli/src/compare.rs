@@ -12,8 +12,8 @@ use caspian_montecarlo::targets::TargetError;
 use caspian_montecarlo::tidy;
 
 use crate::common::{
-    CommonArgs, EXTENDED, Named, Progress, check_files, check_records_fit, csv_failure, csv_num,
-    csv_writer, extended_files, finish_csv, note, pool, write_document,
+    CommonArgs, EXTENDED, Named, Progress, check_files, csv_failure, csv_num, csv_writer,
+    extended_files, finish_csv, note, pool, write_document,
 };
 use crate::failure::Failure;
 use crate::table::{self, num};
@@ -116,16 +116,20 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         args.scenarios.iter().map(|p| ("SCENARIO", Some(p.as_path()))).collect();
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
     check_files(&inputs, &c.outputs(&report.files))?;
-    // Every scenario's records, with a precision target up to --max-replications.
-    let held = target.as_ref().map_or(c.replications, |t| t.max_replications);
-    let bytes = studies.iter().fold(0u64, |sum, s| {
-        sum.saturating_add(caspian_montecarlo::records::records_bytes(
-            held,
-            s.plan.kpi_layout().len(),
-        ))
-    });
-    let what = if target.is_some() { "--max-replications" } else { "-n" };
-    check_records_fit(&format!("{what} {held} for each of {} scenarios", studies.len()), bytes)?;
+    let kpi_counts: Vec<usize> = studies.iter().map(|s| s.plan.kpi_layout().len()).collect();
+    crate::memory::check(&crate::memory::Records {
+        what: format!("-n {} for each of {} scenarios", c.replications, studies.len()),
+        kpis: &kpi_counts,
+        start: c.replications,
+        ceiling: target.as_ref().map(|t| t.max_replications),
+        advice: if target.is_some() {
+            "start with fewer replications, compare fewer scenarios at once, or use a machine \
+             with more memory"
+        } else {
+            "run fewer replications (--target-rel-halfwidth stops once the intervals are \
+             narrow enough), compare fewer scenarios at once, or use a machine with more memory"
+        },
+    })?;
     let pool = pool(c.threads)?;
     let progress = Progress::new(studies.len() as u64 * c.replications, c.quiet);
     let (doc, records) = pool.install(|| {

@@ -20,6 +20,7 @@ mod compare;
 mod failure;
 mod files;
 mod kpis;
+mod memory;
 mod merge;
 mod optimize;
 mod output;

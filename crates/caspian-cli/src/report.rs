@@ -203,18 +203,34 @@ impl Drop for ReportDir {
 pub(crate) fn prepare_dir(dir: Option<&Path>, run: bool) -> Result<ReportDir, Failure> {
     let Some(dir) = dir else { return Ok(ReportDir::default()) };
     let what = if run { "report.html and replications.csv" } else { "report.html" };
-    let created = if dir.is_dir() {
-        None
-    } else if dir.exists() {
-        return Err(Failure::Input(format!(
-            "--report {}: not a folder; --report names a folder for {what}",
+    let not_a_folder = || {
+        Failure::Input(format!(
+            "--report {}: not a folder (a file, or a link to nothing); --report names a folder \
+             for {what}",
             dir.display()
-        )));
-    } else {
-        std::fs::create_dir(dir).map_err(|e| {
-            Failure::Input(format!("--report {}: cannot create the folder: {e}", dir.display()))
-        })?;
-        Some(dir.to_path_buf())
+        ))
+    };
+    let created = match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => None,
+        Ok(_) => return Err(not_a_folder()),
+        Err(_) => match std::fs::create_dir(dir) {
+            Ok(()) => Some(dir.to_path_buf()),
+            // A file named with a trailing slash, or a dangling link.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(not_a_folder()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Failure::Input(format!(
+                    "--report {}: the folder it would go in does not exist (only the report's \
+                     own folder is created)",
+                    dir.display()
+                )));
+            }
+            Err(e) => {
+                return Err(Failure::Input(format!(
+                    "--report {}: cannot create the folder: {e}",
+                    dir.display()
+                )));
+            }
+        },
     };
     let names: &[&str] = if run { &[PAGE, REPLICATIONS] } else { &[PAGE] };
     Ok(ReportDir { files: names.iter().map(|n| dir.join(n)).collect(), created })

@@ -13,8 +13,8 @@ use caspian_montecarlo::targets;
 use caspian_montecarlo::tidy;
 
 use crate::common::{
-    CommonArgs, EXTENDED, Progress, check_files, check_records_fit, extended_files, note, pool,
-    read_scenario, write_document,
+    CommonArgs, EXTENDED, Progress, check_files, extended_files, note, pool, read_scenario,
+    write_document,
 };
 use crate::failure::Failure;
 use crate::output;
@@ -87,15 +87,29 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
     check_files(&inputs, &c.outputs(&report.files))?;
     let range = caspian_montecarlo::shard::share(shard, c.replications);
-    // With a precision target, up to --max-replications.
-    let held = target.as_ref().map_or(range.end - range.start, |t| t.max_replications);
-    let bytes = caspian_montecarlo::records::records_bytes(held, names.len());
-    let what = match (&target, shard) {
-        (Some(_), _) => format!("--max-replications {held}"),
-        (None, Some(_)) => format!("this shard's {held} replications"),
-        (None, None) => format!("-n {held}"),
+    let held = range.end - range.start;
+    let (what, advice) = if shard.is_some() {
+        (
+            format!("this shard's {held} replications"),
+            "use more shards, or a machine with more memory",
+        )
+    } else if target.is_some() {
+        (format!("-n {held}"), "start with fewer replications, or use a machine with more memory")
+    } else {
+        (
+            format!("-n {held}"),
+            "run fewer replications (--target-rel-halfwidth stops once the intervals are narrow \
+             enough), split the work with --shard i/k (each part holds only its own; `caspian \
+             merge` then holds them all), or use a machine with more memory",
+        )
     };
-    check_records_fit(&format!("{what} ({} KPIs a replication)", names.len()), bytes)?;
+    crate::memory::check(&crate::memory::Records {
+        what: format!("{what} ({} KPIs a replication)", names.len()),
+        kpis: &[names.len()],
+        start: held,
+        ceiling: target.as_ref().map(|t| t.max_replications),
+        advice,
+    })?;
     let pool = pool(c.threads)?;
     let progress = Progress::new(range.end - range.start, c.quiet);
     let outcome = pool.install(|| {

@@ -17,8 +17,8 @@ use caspian_montecarlo::sweep_run::{
 };
 
 use crate::common::{
-    CommonArgs, EXTENDED, Progress, check_files, check_records_fit, extended_files, note, pool,
-    read_scenario, write_document,
+    CommonArgs, EXTENDED, Progress, check_files, extended_files, note, pool, read_scenario,
+    write_document,
 };
 use crate::failure::Failure;
 use crate::output;
@@ -149,12 +149,24 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     check_files(&inputs, &outputs)?;
     let range = share(shard, c.replications);
     let points = study.points.len() as u64;
-    // Every point's records, with a precision target up to --max-replications.
-    let held = target.as_ref().map_or(range.end - range.start, |t| t.max_replications);
-    let kpis = study.plan.kpi_layout().len();
-    let bytes = caspian_montecarlo::records::records_bytes(held, kpis).saturating_mul(points);
-    let what = if target.is_some() { "--max-replications" } else { "-n" };
-    check_records_fit(&format!("{what} {held} at each of {points} design points"), bytes)?;
+    let held = range.end - range.start;
+    let kpi_counts = vec![study.plan.kpi_layout().len(); study.points.len()];
+    crate::memory::check(&crate::memory::Records {
+        what: format!("-n {held} at each of {points} design points"),
+        kpis: &kpi_counts,
+        start: held,
+        ceiling: target.as_ref().map(|t| t.max_replications),
+        advice: if target.is_some() {
+            "start with fewer replications, use fewer design points, or use a machine with \
+             more memory"
+        } else if shard.is_some() {
+            "use more shards, fewer design points, or a machine with more memory"
+        } else {
+            "run fewer replications, use fewer design points, split the replications with \
+             --shard i/k (each part holds only its own; `caspian merge` then holds them all), \
+             or use a machine with more memory"
+        },
+    })?;
     let pool = pool(c.threads)?;
     let progress = Progress::new(points * (range.end - range.start), c.quiet);
     let request = SweepRequest {

@@ -33,8 +33,7 @@ fn parse(spec: &str) -> Result<Variant, Failure> {
     }
     // The same rule as a scenario's `name`: it reaches tables, file names
     // of charts and the HTML report.
-    if let Some((at, c)) = name.char_indices().find(|&(_, c)| caspian_montecarlo::invisible(c)) {
-        let position = name[..at].chars().count() + 1;
+    if let Some((position, c)) = caspian_montecarlo::first_invisible(name, |_| false) {
         return Err(bad(&format!(
             "the name has U+{:04X} at character {position}; a name may not hold control or \
              invisible format characters",

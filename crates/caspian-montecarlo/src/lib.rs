@@ -95,7 +95,7 @@ pub use caspian_shipping::BASELINE_TOML;
 /// Whether a character is drawn as nothing or drives the terminal (control
 /// and Unicode format characters), and text with such characters written as
 /// `<U+XXXX>`, as the CLI shows them.
-pub use caspian_shipping::compile::{escape_invisible, invisible};
+pub use caspian_shipping::compile::{escape_invisible, first_invisible, invisible};
 /// The headline KPIs (the few a planner reads first), shared by the terminal
 /// tables and the report's summary panel.
 pub use caspian_shipping::kpi::headline;

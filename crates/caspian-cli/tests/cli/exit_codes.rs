@@ -215,11 +215,19 @@ fn option_numbers_are_refused_in_plain_words() {
 fn a_report_folder_that_is_a_file_or_has_no_parent_is_refused() {
     let dir = scratch("report-folder");
     std::fs::write(dir.join("taken.txt"), "mine").unwrap();
-    let err = fails(&["run", "-n", "2", "-q", "--report", "taken.txt"], &dir, 2);
-    assert!(err.contains("--report taken.txt: not a folder"), "{err}");
+    for taken in ["taken.txt", "taken.txt/"] {
+        let err = fails(&["run", "-n", "2", "-q", "--report", taken], &dir, 2);
+        assert!(err.contains(&format!("--report {taken}: not a folder")), "{err}");
+    }
     assert_eq!(std::fs::read_to_string(dir.join("taken.txt")).unwrap(), "mine");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("nowhere", dir.join("dangling")).unwrap();
+        let err = fails(&["run", "-n", "2", "-q", "--report", "dangling"], &dir, 2);
+        assert!(err.contains("--report dangling: not a folder (a file, or a link to nothing)"));
+    }
     let err = fails(&["run", "-n", "2", "-q", "--report", "no/such/folder"], &dir, 2);
-    assert!(err.contains("--report no/such/folder: cannot create the folder"), "{err}");
+    assert!(err.contains("--report no/such/folder: the folder it would go in does not exist"));
     assert!(!dir.join("no").exists(), "no parent folder was created");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -115,7 +115,7 @@ fn a_sweep_whose_records_would_not_fit_in_memory_is_refused_before_any_work() {
 
 /// Records that could never fit (a billion replications of the baseline,
 /// about 3.8 TB) are refused before any work by run, compare and sweep,
-/// naming the option and the memory. Where `/proc/meminfo` cannot be read
+/// naming the option, the memory and what to do instead. Where `/proc/meminfo` cannot be read
 /// nothing is checked, so the test is Linux's.
 #[cfg(target_os = "linux")]
 #[test]
@@ -126,11 +126,22 @@ fn records_that_cannot_fit_in_memory_are_refused_before_any_work() {
     assert!(err.contains(&format!("-n 1000000000 ({kpis} KPIs a replication)")), "{err}");
     assert!(err.contains("GB in memory, more than the") && err.contains("--shard"), "{err}");
     assert!(!dir.join("r.json").exists());
-    let args = ["run", "-n", "10", "--target-rel-halfwidth", "0.01", "--max-replications"];
+    // A precision target's ceiling that cannot fit is warned of, not
+    // refused: the target stops far earlier (here at 30 replications).
+    let args = ["run", "-n", "10", "-q", "--target-rel-halfwidth", "0.5", "--max-replications"];
     let mut with_target = args.to_vec();
     with_target.push("100000000000");
-    let err = fails(&with_target, &dir, 2);
-    assert!(err.contains("--max-replications 100000000000"), "{err}");
+    let out = crate::common::caspian(&with_target, &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: --max-replications 100000000000: should the precision"),
+        "{err}"
+    );
+    let with_shard = ["run", "-n", "1000000000", "--shard", "0/2", "--json", "p.json"];
+    let err = fails(&with_shard, &dir, 2);
+    assert!(err.contains("this shard's 500000000 replications"), "{err}");
+    assert!(err.contains("use more shards"), "{err}");
     let base = scenario("baseline.toml");
     let variant = "b3:port.alat.berths.rail_ferry=3";
     let err = fails(&["compare", &base, "--variant", variant, "-n", "1000000000"], &dir, 2);

@@ -94,3 +94,45 @@ fn optimize_refuses_bad_settings_with_exit_2() {
         assert!(!e.contains("panicked"), "{extra:?}: {e}");
     }
 }
+
+/// The selection's intervals are cut to what each measure can be, as a
+/// run's are: with five selection replications of the baseline, the cost
+/// of lost cargo (zero in most replications) has a Student-t interval that
+/// reaches below zero, and the document reports 0 there.
+#[test]
+fn the_selections_intervals_stay_within_their_measures_range() {
+    let dir = scratch("optimize_range");
+    let args = [
+        "optimize",
+        "--decision",
+        "port.alat.berths.rail_ferry=2..3",
+        "--delta",
+        "1e6",
+        "-q",
+        "--n0",
+        "5",
+        "--max-replications",
+        "30",
+        "-o",
+        "o.json",
+    ];
+    ok(&args, &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "o.json")).unwrap();
+    let sel = &doc["selected"];
+    let n = sel["n"].as_f64().unwrap();
+    let lost = &sel["kpis"]["cost.lost_cargo_per_year"];
+    let (mean, sd) = (lost["mean"].as_f64().unwrap(), lost["sd"].as_f64().unwrap());
+    // Student-t 97.5% quantiles for the few degrees of freedom this can have.
+    let t = match n as u32 {
+        5 => 2.776,
+        10 => 2.262,
+        other => panic!("{other} selection replications: extend the table"),
+    };
+    assert!(mean - t * sd / n.sqrt() < 0.0, "the unclipped interval would reach below zero");
+    assert_eq!(lost["ci95_low"].as_f64().unwrap(), 0.0, "{lost}");
+    for (name, s) in sel["kpis"].as_object().unwrap() {
+        if let Some(low) = s["ci95_low"].as_f64() {
+            assert!(low >= 0.0, "{name}: {s}");
+        }
+    }
+}

@@ -61,17 +61,15 @@ pub struct Report {
 /// been edited) is shown as `<U+XXXX>`, as the terminal shows it, rather
 /// than written raw into the page.
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let shown = caspian_montecarlo::escape_invisible(s, |c| c == '\n' || c == '\t');
+    let mut out = String::with_capacity(shown.len());
+    for c in shown.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if caspian_montecarlo::invisible(c) && c != '\n' && c != '\t' => {
-                out.push_str(&format!("&lt;U+{:04X}&gt;", u32::from(c)));
-            }
             c => out.push(c),
         }
     }

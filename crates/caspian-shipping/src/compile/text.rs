@@ -96,12 +96,18 @@ pub(super) fn check_id(c: &mut Checker, key: &str, id: &str) -> bool {
     true
 }
 
+/// The first invisible character of `text` that `keep` does not accept,
+/// with its position in characters, counted from 1.
+pub fn first_invisible(text: &str, keep: impl Fn(char) -> bool) -> Option<(usize, char)> {
+    let (at, bad) = text.char_indices().find(|&(_, ch)| invisible(ch) && !keep(ch))?;
+    Some((text[..at].chars().count() + 1, bad))
+}
+
 /// Checks free text: no invisible character, and no line break or tab
 /// unless `multiline`.
 pub(super) fn check_text(c: &mut Checker, key: &str, text: &str, multiline: bool) {
     let allowed = |ch: char| multiline && (ch == '\n' || ch == '\t');
-    if let Some((at, bad)) = text.char_indices().find(|&(_, ch)| invisible(ch) && !allowed(ch)) {
-        let position = text[..at].chars().count() + 1;
+    if let Some((position, bad)) = first_invisible(text, allowed) {
         c.err(
             key,
             format!(
