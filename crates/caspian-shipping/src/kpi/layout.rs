@@ -226,7 +226,7 @@ impl KpiLayout {
     }
 
     /// The unit of the KPI at `i`, resolved for this scenario (see
-    /// [`resolved_unit`]).
+    /// [`resolved_unit`](crate::kpi::schema::resolved_unit)).
     pub fn unit(&self, i: usize) -> Option<Unit> {
         self.slots.get(i).and_then(|s| s.unit)
     }
