@@ -116,10 +116,12 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         args.scenarios.iter().map(|p| ("SCENARIO", Some(p.as_path()))).collect();
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
     check_files(&inputs, &c.outputs(&report.files))?;
-    let kpi_counts: Vec<usize> = studies.iter().map(|s| s.plan.kpi_layout().len()).collect();
     crate::memory::check(&crate::memory::Records {
         what: format!("-n {} for each of {} scenarios", c.replications, studies.len()),
-        kpis: &kpi_counts,
+        per_replication: studies
+            .iter()
+            .map(|s| caspian_montecarlo::records::records_bytes(1, s.plan.kpi_layout().len()))
+            .fold(0, u64::saturating_add),
         start: c.replications,
         ceiling: target.as_ref().map(|t| t.max_replications),
         advice: if target.is_some() {

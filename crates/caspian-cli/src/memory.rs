@@ -11,17 +11,16 @@
 
 use std::path::{Path, PathBuf};
 
-use caspian_montecarlo::records::records_bytes;
-
 use crate::failure::Failure;
 
 /// The records of one study, as [`check`] weighs them.
 pub(crate) struct Records<'a> {
     /// The study in the message: `-n 2000 (466 KPIs a replication)`.
     pub(crate) what: String,
-    /// KPIs of each set of records held per replication (one per design
-    /// point of a sweep, per scenario of a comparison).
-    pub(crate) kpis: &'a [usize],
+    /// Bytes one replication's records take over every set held (one set
+    /// per design point of a sweep, per scenario of a comparison):
+    /// [`records_bytes`](caspian_montecarlo::records::records_bytes)`(1, kpis)` summed over the sets.
+    pub(crate) per_replication: u64,
     /// Replications every set holds for sure.
     pub(crate) start: u64,
     /// With a precision target, the most it may grow to (`--max-replications`).
@@ -31,8 +30,9 @@ pub(crate) struct Records<'a> {
 }
 
 impl Records<'_> {
+    /// A record's size is linear in the replications ([`records_bytes`](caspian_montecarlo::records::records_bytes)).
     fn bytes(&self, replications: u64) -> u64 {
-        self.kpis.iter().fold(0u64, |sum, &k| sum.saturating_add(records_bytes(replications, k)))
+        replications.saturating_mul(self.per_replication)
     }
 }
 
@@ -135,6 +135,7 @@ fn read_number(path: &Path) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use caspian_montecarlo::records::records_bytes;
 
     #[cfg(target_os = "linux")]
     #[test]
@@ -146,8 +147,9 @@ mod tests {
 
     #[test]
     fn records_weigh_every_set_at_the_replications_asked() {
+        let per_replication = records_bytes(1, 10) + records_bytes(1, 20);
         let r =
-            Records { what: String::new(), kpis: &[10, 20], start: 3, ceiling: None, advice: "" };
+            Records { what: String::new(), per_replication, start: 3, ceiling: None, advice: "" };
         assert_eq!(r.bytes(3), records_bytes(3, 10) + records_bytes(3, 20));
         assert_eq!(r.bytes(u64::MAX), u64::MAX, "saturates");
     }

@@ -105,7 +105,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     };
     crate::memory::check(&crate::memory::Records {
         what: format!("{what} ({} KPIs a replication)", names.len()),
-        kpis: &[names.len()],
+        per_replication: caspian_montecarlo::records::records_bytes(1, names.len()),
         start: held,
         ceiling: target.as_ref().map(|t| t.max_replications),
         advice,

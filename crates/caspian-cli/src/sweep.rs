@@ -150,10 +150,13 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let range = share(shard, c.replications);
     let points = study.points.len() as u64;
     let held = range.end - range.start;
-    let kpi_counts = vec![study.plan.kpi_layout().len(); study.points.len()];
     crate::memory::check(&crate::memory::Records {
         what: format!("-n {held} at each of {points} design points"),
-        kpis: &kpi_counts,
+        per_replication: caspian_montecarlo::records::records_bytes(
+            1,
+            study.plan.kpi_layout().len(),
+        )
+        .saturating_mul(points),
         start: held,
         ceiling: target.as_ref().map(|t| t.max_replications),
         advice: if target.is_some() {
