@@ -137,12 +137,13 @@ mod tests {
     use super::*;
     use caspian_montecarlo::records::records_bytes;
 
+    /// Each figure is read afresh (memory moves between two reads, so the
+    /// two are not compared with each other).
     #[cfg(target_os = "linux")]
     #[test]
     fn this_machine_says_how_much_memory_is_available() {
-        let machine = machine_available().expect("Linux has /proc/meminfo");
-        let all = available().unwrap();
-        assert!(all <= machine && all > 0, "{all} of {machine}");
+        assert!(machine_available().is_some_and(|b| b > 0), "Linux has /proc/meminfo");
+        assert!(available().is_some_and(|b| b > 0));
     }
 
     #[test]
