@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use caspian_montecarlo::document::{Document, PartialDoc};
+use caspian_montecarlo::document::Document;
 use caspian_montecarlo::merge::{Merged, merge};
 
 use crate::common::{Named, check_files, note, read_document, write_document};
@@ -52,27 +52,15 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
         };
         parts.push((name, part));
     }
-    let merged = merge(&parts).map_err(|e| Failure::Input(e.to_string()))?;
+    let count = parts.len();
+    let merged = merge(parts).map_err(|e| Failure::Input(e.to_string()))?;
     match merged {
-        Merged::Run(doc) => {
+        Merged::Run { doc, records } => {
             let table = output::run_table(&doc, &args.kpis, args.all);
             let saturation = output::sentences(&doc.saturation);
             let notes = output::notes(None, doc.truncated_replications, &saturation);
             if let Some(path) = &args.csv {
-                // The rows are in the parts; rebuild them in shard order.
-                let mut ordered: Vec<&PartialDoc> = parts.iter().map(|(_, p)| p).collect();
-                ordered.sort_by_key(|p| p.shard.index);
-                // KPI names from the first part that has rows (a shard can
-                // be empty when there are fewer replications than shards).
-                let mut all = caspian_montecarlo::records::PointRecords::default();
-                for p in &ordered {
-                    let rec = &p.records[0];
-                    if all.kpi_names.is_empty() && !rec.rows.is_empty() {
-                        all.kpi_names = rec.kpi_names.clone();
-                    }
-                    all.rows.extend(rec.rows.iter().cloned());
-                }
-                output::write_replications_csv(path, &all)?;
+                output::write_replications_csv(path, &records)?;
             }
             if let Some(path) = &args.json {
                 write_document(path, &Document::Run(doc))?;
@@ -101,6 +89,6 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             out(&written.table)?;
         }
     }
-    note(args.quiet, &format!("merged {} parts", parts.len()));
+    note(args.quiet, &format!("merged {count} parts"));
     Ok(())
 }

@@ -420,9 +420,10 @@ pub(crate) fn notes(
 /// One row per replication: index, events, truncated, then every KPI (the
 /// runner's per-replication CSV).
 pub(crate) fn write_replications_csv(path: &Path, rec: &PointRecords) -> Result<(), Failure> {
-    let bytes = caspian_montecarlo::replication_csv::write(rec)
-        .map_err(|e| Failure::Internal(format!("CSV: {e}")))?;
-    crate::common::write_file(path, &bytes)
+    let mut w = crate::common::csv_writer(path)?;
+    caspian_montecarlo::replication_csv::write_into(rec, &mut w)
+        .map_err(|e| crate::common::csv_failure(path, e))?;
+    crate::common::finish_csv(path, w)
 }
 
 /// The columns of the sweep summary CSV, in long form: one row per

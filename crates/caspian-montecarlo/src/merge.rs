@@ -15,8 +15,14 @@ use caspian_shipping::resolve::ParentFile;
 /// The merged result.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Merged {
-    /// Parts of `caspian run`.
-    Run(RunDoc),
+    /// Parts of `caspian run`: the summary, and the joined records it was
+    /// computed from (for a per-replication CSV).
+    Run {
+        /// The summary a single run gives.
+        doc: RunDoc,
+        /// Every replication's record, in replication order.
+        records: PointRecords,
+    },
     /// Parts of `caspian sweep`: the joined records, summarised point by
     /// point as the document is written ([`crate::sweep_stream`]).
     Sweep(SweepResult),
@@ -29,15 +35,18 @@ pub struct MergeError(pub String);
 
 /// Merges `parts`, each given with the path it was read from.
 ///
+/// The parts are consumed: their records move into the merged result
+/// instead of being copied, so a merge holds each record once.
+///
 /// # Errors
 /// [`MergeError`] when parts are missing, duplicated, from different
 /// studies, or do not hold the replications their shard should.
-pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
+pub fn merge(parts: Vec<(String, PartialDoc)>) -> Result<Merged, MergeError> {
     let Some((first_path, first)) = parts.first() else {
         return Err(MergeError("no parts given".into()));
     };
     let count = first.shard.count;
-    for (path, part) in parts {
+    for (path, part) in &parts {
         if part.shard.count == 0 || part.shard.index >= part.shard.count {
             return Err(MergeError(format!(
                 "{path}: shard {}/{} is impossible (the index counts from 0 and must be below \
@@ -67,7 +76,7 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
     // Keyed by index, not a vector of `count` slots: a damaged count (say
     // 4 billion) must give a message, not an allocation failure.
     let mut by_index: std::collections::BTreeMap<u32, Vec<&str>> = Default::default();
-    for (path, part) in parts {
+    for (path, part) in &parts {
         by_index.entry(part.shard.index).or_default().push(path);
     }
     let absent = count as usize - by_index.len();
@@ -92,9 +101,7 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
             paths.join(", ")
         )));
     }
-    let mut ordered: Vec<&(String, PartialDoc)> = parts.iter().collect();
-    ordered.sort_by_key(|(_, p)| p.shard.index);
-    let header = &first.header;
+    let (first_path, header) = (first_path.clone(), first.header.clone());
     if header.points.is_empty() {
         return Err(MergeError(format!("{first_path}: the study has no design points")));
     }
@@ -106,43 +113,82 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
             header.points.len()
         )));
     }
+    // Shard order is replication order.
+    let mut parts = parts;
+    parts.sort_by_key(|(_, p)| p.shard.index);
+    let mut names: Vec<&[String]> = vec![&[]; header.points.len()];
+    for (path, part) in &parts {
+        check_records(path, part, &header, &mut names)?;
+    }
+    let units = merged_units(&parts)?;
+    // Every part checked: move the records, so that each is held once.
     let mut merged = vec![PointRecords::default(); header.points.len()];
-    for (path, part) in ordered {
-        if part.records.len() != header.points.len() {
-            return Err(MergeError(format!(
-                "{path}: holds {} design points, the study has {}",
-                part.records.len(),
-                header.points.len()
-            )));
-        }
-        let range = part.shard.range(header.replications);
-        for (point, (into, rec)) in merged.iter_mut().zip(&part.records).enumerate() {
-            let indices: Vec<u64> = rec.rows.iter().map(|r| r.replication).collect();
-            if !indices.iter().copied().eq(range.clone()) {
-                return Err(MergeError(format!(
-                    "{path}: design point {point} should hold replications {}..{} but holds {}",
-                    range.start,
-                    range.end,
-                    summarize_indices(&indices)
-                )));
-            }
+    for (_, part) in parts {
+        for (into, rec) in merged.iter_mut().zip(part.records) {
             if into.kpi_names.is_empty() {
-                into.kpi_names = rec.kpi_names.clone();
-            } else if !rec.rows.is_empty() && into.kpi_names != rec.kpi_names {
-                return Err(MergeError(format!(
-                    "{path}: design point {point} has different KPI names from earlier shards"
-                )));
+                into.kpi_names = rec.kpi_names;
             }
-            if rec.rows.iter().any(|r| r.values.len() != rec.kpi_names.len()) {
-                return Err(MergeError(format!(
-                    "{path}: design point {point} has a row with the wrong number of values"
-                )));
-            }
-            into.rows.extend(rec.rows.iter().cloned());
+            into.rows.extend(rec.rows);
         }
     }
-    // Units from the parts that have them: all parts come from one
-    // scenario, so they must agree; a part that disagrees is damaged.
+    Ok(match header.study {
+        StudyKind::Run => {
+            let records = merged.swap_remove(0);
+            Merged::Run { doc: run_doc(&header, &records, &units, None), records }
+        }
+        StudyKind::Sweep => {
+            Merged::Sweep(SweepResult { header, records: merged, units, target: None })
+        }
+    })
+}
+
+/// Checks that `part` holds, at every design point of the study `header`,
+/// exactly the replications of its shard, each with one value per KPI name.
+/// `names` holds each point's KPI names from the earlier parts (in shard
+/// order; empty until a part gives them): a part with rows must agree.
+fn check_records<'a>(
+    path: &str,
+    part: &'a PartialDoc,
+    header: &StudyHeader,
+    names: &mut [&'a [String]],
+) -> Result<(), MergeError> {
+    if part.records.len() != header.points.len() {
+        return Err(MergeError(format!(
+            "{path}: holds {} design points, the study has {}",
+            part.records.len(),
+            header.points.len()
+        )));
+    }
+    let range = part.shard.range(header.replications);
+    for (point, (rec, known)) in part.records.iter().zip(names).enumerate() {
+        if !rec.rows.iter().map(|r| r.replication).eq(range.clone()) {
+            let indices: Vec<u64> = rec.rows.iter().map(|r| r.replication).collect();
+            return Err(MergeError(format!(
+                "{path}: design point {point} should hold replications {}..{} but holds {}",
+                range.start,
+                range.end,
+                summarize_indices(&indices)
+            )));
+        }
+        if known.is_empty() {
+            *known = &rec.kpi_names;
+        } else if !rec.rows.is_empty() && *known != rec.kpi_names.as_slice() {
+            return Err(MergeError(format!(
+                "{path}: design point {point} has different KPI names from earlier shards"
+            )));
+        }
+        if rec.rows.iter().any(|r| r.values.len() != rec.kpi_names.len()) {
+            return Err(MergeError(format!(
+                "{path}: design point {point} has a row with the wrong number of values"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The units of the KPIs, from the parts that have them: all parts come
+/// from one scenario, so they must agree; a part that disagrees is damaged.
+fn merged_units(parts: &[(String, PartialDoc)]) -> Result<crate::document::KpiUnits, MergeError> {
     let mut units = crate::document::KpiUnits::new();
     let mut unit_from: std::collections::BTreeMap<&str, &str> = Default::default();
     for (path, part) in parts {
@@ -168,15 +214,7 @@ pub fn merge(parts: &[(String, PartialDoc)]) -> Result<Merged, MergeError> {
             }
         }
     }
-    Ok(match header.study {
-        StudyKind::Run => Merged::Run(run_doc(header, &merged[0], &units, None)),
-        StudyKind::Sweep => Merged::Sweep(SweepResult {
-            header: header.clone(),
-            records: merged,
-            units,
-            target: None,
-        }),
-    })
+    Ok(units)
 }
 
 /// The first field in which two study headers differ. The path the scenario

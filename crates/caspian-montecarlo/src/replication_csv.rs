@@ -29,12 +29,16 @@ pub fn field(x: f64) -> String {
     if x.is_finite() { x.to_string() } else { String::new() }
 }
 
-/// The CSV text of `records`: one row per replication.
+/// Writes the CSV text of `records` into `w`, one row per replication, a row at a time (a large
+/// result goes to its file without being held as text first).
 ///
 /// # Errors
-/// Only if the CSV writer fails (a defect).
-pub fn write(records: &PointRecords) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// When `w`'s writer fails (e.g. a full disk), or the CSV writer does (a
+/// defect).
+pub fn write_into<W: std::io::Write>(
+    records: &PointRecords,
+    w: &mut csv::Writer<W>,
+) -> Result<(), csv::Error> {
     let mut header: Vec<String> = LEAD_COLUMNS.iter().map(|c| (*c).to_string()).collect();
     header.extend(records.kpi_names.iter().cloned());
     w.write_record(&header)?;
@@ -44,10 +48,10 @@ pub fn write(records: &PointRecords) -> Result<Vec<u8>, csv::Error> {
         r.extend(row.values.iter().map(|v| field(*v)));
         w.write_record(&r)?;
     }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    Ok(())
 }
 
-/// Reads the CSV written by [`write()`].
+/// Reads the CSV written by [`write_into`].
 ///
 /// # Errors
 /// [`ReplicationCsvError`] when the columns are not these, a value is not a
@@ -113,7 +117,9 @@ mod tests {
                 },
             ],
         };
-        let text = String::from_utf8(write(&rec).unwrap()).unwrap();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        write_into(&rec, &mut w).unwrap();
+        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
         assert!(text.starts_with("replication,events,truncated,a,b\n0,10,false,1.5,\n"), "{text}");
         let t = read(&text).unwrap();
         assert_eq!(t.names, ["a", "b"]);

@@ -309,11 +309,47 @@ mod damaged {
     }
 
     #[test]
+    fn merge_joins_parts_given_in_any_order_into_the_whole_run() {
+        let d = docs();
+        let [a, b] = d.parts.clone();
+        let merged = crate::merge::merge(vec![("b".into(), b), ("a".into(), a)]).unwrap();
+        let crate::merge::Merged::Run { doc, records } = merged else { panic!("not a run") };
+        let order: Vec<u64> = records.rows.iter().map(|r| r.replication).collect();
+        assert_eq!(order, [0, 1, 2]);
+        assert_eq!(serde_json::to_value(Document::Run(doc)).unwrap(), d.run);
+    }
+
+    #[test]
+    fn merge_refuses_parts_with_damaged_records() {
+        let merge_error = |damage: &dyn Fn(&mut crate::document::PartialDoc)| {
+            let [a, mut b] = docs().parts.clone();
+            damage(&mut b);
+            // Given last-first: the check follows shard order all the same.
+            crate::merge::merge(vec![("b".into(), b), ("a".into(), a)]).unwrap_err().0
+        };
+        let e = merge_error(&|b| b.records[0].rows[0].replication = 7);
+        assert!(
+            e.contains(
+                "b: design point 0 should hold replications 1..3 but holds 2 rows from 7 to 2"
+            ),
+            "{e}"
+        );
+        let e = merge_error(&|b| b.records[0].kpi_names[0].push('x'));
+        assert!(e.contains("b: design point 0 has different KPI names from earlier shards"), "{e}");
+        let e = merge_error(&|b| {
+            b.records[0].rows[0].values.pop();
+        });
+        assert!(e.contains("b: design point 0 has a row with the wrong number of values"), "{e}");
+        let e = merge_error(&|b| b.records.push(b.records[0].clone()));
+        assert!(e.contains("b: holds 2 design points, the study has 1"), "{e}");
+    }
+
+    #[test]
     fn merge_refuses_parts_disagreeing_on_a_unit() {
         let [a, mut b] = docs().parts.clone();
         let name = b.units.keys().find(|k| k.starts_with("delivered_total.oil")).unwrap().clone();
         b.units.insert(name, "wagons".into());
-        let e = crate::merge::merge(&[("a".into(), a), ("b".into(), b)]).unwrap_err();
+        let e = crate::merge::merge(vec![("a".into(), a), ("b".into(), b)]).unwrap_err();
         assert!(
             e.0.contains("b: KPI delivered_total.oil has unit \"wagons\" but a gives \"t\""),
             "{e}"
