@@ -106,6 +106,16 @@ fn request(args: &CompareArgs, kpis: &[String]) -> Result<CompareRequest, Failur
 pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let c = &args.common;
     let studies = crate::variant::studies(&args.scenarios, &args.variants, &c.set.set)?;
+    for s in studies.iter().skip(1).filter(|s| s.plan.source == studies[0].plan.source) {
+        note(
+            false,
+            &format!(
+                "warning: {} ({}) is the base scenario unchanged: every difference from the \
+                 base will be zero",
+                s.name, s.source
+            ),
+        );
+    }
     let target = c.target.target(c.replications)?;
     let kpis = studies.first().map_or_else(Vec::new, |b| b.plan.kpi_layout().names().to_vec());
     crate::output::check_kpi_patterns(&c.kpis, &kpis)?;

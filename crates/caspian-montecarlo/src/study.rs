@@ -416,6 +416,18 @@ pub enum AxisSpecError {
         /// The value given.
         value: String,
     },
+    /// A value written with a leading `+`, which reads like an increment.
+    #[error(
+        "--axis {key}: \"{value}\" would be the value {}, not an increment: axis values are \
+         the values themselves (e.g. {key}=2,3,4), so write them without '+'",
+        value.trim_start_matches('+')
+    )]
+    Plus {
+        /// The key given.
+        key: String,
+        /// The value given.
+        value: String,
+    },
 }
 
 /// Parses `KEY=V1,V2,...` as given to `--axis`. The key is checked later,
@@ -434,6 +446,9 @@ pub fn parse_axis(spec: &str) -> Result<AxisSpec, AxisSpecError> {
         .split(',')
         .map(|v| {
             let v = v.trim();
+            if v.starts_with('+') {
+                return Err(AxisSpecError::Plus { key: key.into(), value: v.into() });
+            }
             v.parse::<f64>()
                 .ok()
                 .filter(|x| x.is_finite())
@@ -483,6 +498,9 @@ mod tests {
             "--axis \"nokey\": expected KEY=V1,V2,..."
         );
         assert_eq!(parse_axis(" =1").unwrap_err().to_string(), "--axis \" =1\": the key is empty");
+        let e = parse_axis("fleet.x.count=2, +1").unwrap_err().to_string();
+        assert!(e.starts_with("--axis fleet.x.count: \"+1\" would be the value 1, not an"), "{e}");
+        assert_eq!(parse_axis("w.m=-1,1e0").unwrap().values, [-1.0, 1.0]);
         // A key that is not sweepable is reported against the scenario.
         let e = Study::sweep(
             BASELINE_TOML,

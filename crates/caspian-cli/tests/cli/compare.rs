@@ -161,3 +161,45 @@ fn variant_names_with_control_or_invisible_characters_are_refused() {
         assert!(!err.contains('\u{1b}'), "the escape reached the terminal raw: {err}");
     }
 }
+
+/// A policy that changes nothing (a variant setting the base's own value, or
+/// the base file given again) runs, with a warning that every difference
+/// will be zero; one that changes something gets none.
+#[test]
+fn a_policy_identical_to_the_base_is_warned_of() {
+    let dir = scratch("compare_unchanged");
+    let base = scenario("baseline.toml");
+    let same = "same:port.alat.berths.rail_ferry=2"; // the baseline has 2
+    let more = "more:port.alat.berths.rail_ferry=3";
+    let args = ["compare", &base, &base, "--variant", same, "--variant", more, "-n", "2", "-q"];
+    let out = crate::common::ok_output(&args, &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: same ("), "{err}");
+    assert!(err.contains("warning: baseline ("), "{err}");
+    assert!(err.contains("is the base scenario unchanged"), "{err}");
+    assert!(!err.contains("warning: more"), "{err}");
+}
+
+/// `+1` reads like "one more", but a value sets: refused in `--set`,
+/// `--variant` and `--axis` alike, as are numbers not written in decimal.
+#[test]
+fn values_that_look_like_increments_are_refused() {
+    let dir = scratch("compare_plus");
+    let base = scenario("baseline.toml");
+    let err = fails(
+        &["compare", &base, "--variant", "p1:fleet.ferries_kuryk_alat.count=+1", "-n", "2", "-q"],
+        &dir,
+        2,
+    );
+    assert!(err.contains("+1 would set the value 1, not add 1 to it"), "{err}");
+    let err = fails(&["run", "-n", "2", "-q", "--set", "port.alat.berths.rail_ferry=+1"], &dir, 2);
+    assert!(
+        err.contains("--set port.alat.berths.rail_ferry=+1: +1 would set the value 1"),
+        "{err}"
+    );
+    let err = fails(&["run", "-n", "2", "-q", "--set", "port.alat.berths.rail_ferry=0x3"], &dir, 2);
+    assert!(err.contains("0x3 is a hexadecimal number"), "{err}");
+    let axis = "port.alat.berths.rail_ferry=2,+1";
+    let err = fails(&["sweep", &base, "--axis", axis, "-n", "2", "-q"], &dir, 2);
+    assert!(err.contains("\"+1\" would be the value 1, not an increment"), "{err}");
+}

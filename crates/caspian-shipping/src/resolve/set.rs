@@ -88,6 +88,9 @@ impl Override {
             )));
         }
         let raw = raw.trim();
+        if let Some(why) = misleading_number(raw) {
+            return Err(fail(why));
+        }
         let value = match format!("v = {raw}").parse::<Table>() {
             Ok(mut t) => t.remove("v").unwrap_or_else(|| Value::String(raw.to_string())),
             Err(e) if raw.starts_with(['[', '{', '"', '\'']) => {
@@ -251,6 +254,30 @@ pub fn check_distinct(overrides: &[Override]) -> Result<(), ResolveError> {
     Ok(())
 }
 
+/// Why a value TOML reads as a number is refused all the same: `+1` reads
+/// as an increment but would set 1, and `0x10`, `0o10`, `0b10` are 16, 8
+/// and 2, not ten.
+fn misleading_number(raw: &str) -> Option<String> {
+    let unsigned = raw.strip_prefix(['+', '-']).unwrap_or(raw);
+    if !unsigned.starts_with(|c: char| c.is_ascii_digit()) {
+        return None; // text (or inf/nan, which the scenario's checks refuse)
+    }
+    if let Some(rest) = raw.strip_prefix('+') {
+        return Some(format!(
+            "{raw} would set the value {rest}, not add {rest} to it: give the value itself, \
+             e.g. fleet.ferries_kuryk_alat.count=6"
+        ));
+    }
+    let prefix = unsigned.get(..2).unwrap_or("");
+    let base = match prefix {
+        "0x" | "0X" => "hexadecimal",
+        "0o" | "0O" => "octal",
+        "0b" | "0B" => "binary",
+        _ => return None,
+    };
+    Some(format!("{raw} is a {base} number; write numbers in decimal"))
+}
+
 /// Whether `raw` is written as a number (one TOML could not hold).
 fn looks_numeric(raw: &str) -> bool {
     let digits = raw.strip_prefix(['+', '-']).unwrap_or(raw);
@@ -370,6 +397,17 @@ mod tests {
         assert!(e.contains("out of range") && !e.contains("text"), "{e}");
         for bad in ["a.b", "=3", "a..b=3", "a.b=[1,", "a.b="] {
             assert!(Override::parse(bad, "--set").is_err(), "{bad}");
+        }
+        assert_eq!(v("a.b=-2"), Value::Integer(-2));
+        assert_eq!(v("a.b=1e3"), Value::Float(1000.0));
+        assert_eq!(v("a.b=0.5"), Value::Float(0.5));
+        let e = Override::parse("a.b=+1", "--set").unwrap_err().to_string();
+        assert!(e.contains("+1 would set the value 1, not add 1 to it"), "{e}");
+        let e = Override::parse("a.b= +0.5", "--set").unwrap_err().to_string();
+        assert!(e.contains("+0.5 would set the value 0.5"), "{e}");
+        for (raw, base) in [("0x8", "hexadecimal"), ("0o17", "octal"), ("0b101", "binary")] {
+            let e = Override::parse(&format!("a.b={raw}"), "--set").unwrap_err().to_string();
+            assert!(e.contains(&format!("{raw} is a {base} number")), "{e}");
         }
     }
 
