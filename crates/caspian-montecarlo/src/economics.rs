@@ -140,7 +140,35 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
     let bases: Vec<&CostBasis> = studies.iter().map(|s| s.plan.cost_basis()).collect();
     let names: Vec<String> = studies.iter().map(|s| s.name.clone()).collect();
     let a = bases.first().map(|b| annuity_factor(b.discount_rate, b.appraisal_years))?;
-    economics(records, &names, &bases, a)
+    let mut e = economics(records, &names, &bases, a)?;
+    for s in studies {
+        if let Some(warning) = one_off_warning(s, e.appraisal_years) {
+            e.warnings.push(warning);
+        }
+    }
+    Some(e)
+}
+
+/// The warning for a scenario with dated disruptions (`start_day`): the
+/// model's year is the typical year, so an NPV over the appraisal period
+/// counts a one-off event as striking every year.
+fn one_off_warning(study: &crate::study::Study, years: f64) -> Option<String> {
+    let dated: Vec<&str> = study
+        .plan
+        .source
+        .disruptions
+        .iter()
+        .filter(|d| d.start_day.is_some())
+        .map(|d| d.id.as_str())
+        .collect();
+    let (first, rest) = dated.split_first()?;
+    let more = if rest.is_empty() { String::new() } else { format!(" and {} more", rest.len()) };
+    Some(format!(
+        "\"{}\" has a dated disruption ({first}{more}): the simulated year is taken as every \
+         year, so the NPV over {years} years counts it as striking every year; value a one-off \
+         event by the annual figures (benefit and cost a year), not by the NPV",
+        study.name
+    ))
 }
 
 /// Per-replication columns of the cost KPIs of one scenario.

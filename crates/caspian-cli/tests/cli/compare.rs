@@ -203,3 +203,32 @@ fn values_that_look_like_increments_are_refused() {
     let err = fails(&["sweep", &base, "--axis", axis, "-n", "2", "-q"], &dir, 2);
     assert!(err.contains("\"+1\" would be the value 1, not an increment"), "{err}");
 }
+
+/// A stress test's dated disruption is one event, but the model's year is
+/// every year: the economics warn that the NPV counts it as yearly, for the
+/// scenario that holds it (base or policy), and only for that one.
+#[test]
+fn economics_warn_that_a_dated_disruption_recurs_in_the_npv() {
+    let dir = scratch("compare_one_off");
+    let base = scenario("baseline.toml");
+    let stress = scenario("stress/alat_closed_30d.toml");
+    let args = ["compare", &base, &stress, "--variant", "berth3:port.alat.berths.rail_ferry=3"];
+    let out = ok(&[&args[..], &["-n", "2", "-q", "--json", "c.json"]].concat(), &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "c.json")).unwrap();
+    let warnings: Vec<&str> = doc["economics"]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].starts_with("\"alat_closed_30d\" has a dated disruption (alat_closed"));
+    assert!(warnings[0].contains("counts it as striking every year"), "{}", warnings[0]);
+    assert!(out.contains("warning: \"alat_closed_30d\" has a dated disruption"), "{out}");
+    // Random episodes (a rate) are part of the typical year: no warning.
+    let random = scenario("stress/random_outages.toml");
+    ok(&["compare", &base, &random, "-n", "2", "-q", "--json", "r.json"], &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "r.json")).unwrap();
+    assert!(doc["economics"]["annuity_factor"].is_number(), "{}", doc["economics"]);
+    assert!(doc["economics"].get("warnings").is_none(), "{}", doc["economics"]);
+}
