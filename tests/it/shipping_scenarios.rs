@@ -99,7 +99,7 @@ fn unknown_keys_and_bad_values_are_reported_with_their_key() {
     assert!(err.contains("scenario.warmup_days"), "{err}");
 
     let text = caspian_shipping::BASELINE_TOML
-        .replace("incident_probability = 0.0005", "incident_probability = 1.5");
+        .replace("incident_probability = 0.0001", "incident_probability = 1.5");
     let err = caspian_shipping::load(&text, "bad.toml").unwrap_err().to_string();
     assert!(err.contains("interdiction.incident_probability"), "{err}");
 
