@@ -8,6 +8,7 @@ use caspian_montecarlo::compare::{CompareRequest, run_compare_with_records};
 use caspian_montecarlo::direction::Overrides;
 use caspian_montecarlo::document::{CompareDoc, Document, ECONOMICS_HEADER, RANKING_HEADER};
 use caspian_montecarlo::measure::Measure;
+use caspian_montecarlo::study::Study;
 use caspian_montecarlo::targets::TargetError;
 use caspian_montecarlo::tidy;
 
@@ -103,6 +104,31 @@ fn request(args: &CompareArgs, kpis: &[String]) -> Result<CompareRequest, Failur
         .map_err(|e| Failure::Input(e.to_string()))
 }
 
+/// The error for a `--kpi` pattern that matches none of the base's KPIs
+/// but some of a policy's (`recovery_days.*` of a stress test compared with
+/// the baseline): a comparison pairs the base's KPIs, so it says where
+/// those KPIs can be seen instead of suggesting unrelated names.
+fn only_in_policies(patterns: &[String], base: &[String], studies: &[Study]) -> Option<Failure> {
+    use caspian_montecarlo::select::matches;
+    let pattern = patterns.iter().find(|p| !base.iter().any(|n| matches(p, n)))?;
+    let (study, found) = studies.iter().skip(1).find_map(|s| {
+        let names = s.plan.kpi_layout().names();
+        let found: Vec<&str> =
+            names.iter().filter(|n| matches(pattern, n)).map(String::as_str).collect();
+        (!found.is_empty()).then_some((s, found))
+    })?;
+    let shown = found.iter().take(3).copied().collect::<Vec<_>>().join(", ");
+    let more =
+        if found.len() > 3 { format!(" and {} more", found.len() - 3) } else { String::new() };
+    Some(Failure::Input(format!(
+        "--kpi {pattern} matches only KPIs that the base lacks ({shown}{more}, of \"{}\"): a \
+         comparison pairs only the KPIs the base has; `caspian run {} --kpi '{pattern}'` shows them, \
+         and so does a comparison of variants of that scenario (`caspian compare {} --variant \
+         NAME:KEY=VALUE`)",
+        study.name, study.source, study.source
+    )))
+}
+
 pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let c = &args.common;
     let studies = crate::variant::studies(&args.scenarios, &args.variants, &c.set.set)?;
@@ -118,7 +144,8 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     }
     let target = c.target.target(c.replications)?;
     let kpis = studies.first().map_or_else(Vec::new, |b| b.plan.kpi_layout().names().to_vec());
-    crate::output::check_kpi_patterns(&c.kpis, &kpis)?;
+    crate::output::check_kpi_patterns(&c.kpis, &kpis)
+        .map_err(|e| only_in_policies(&c.kpis, &kpis, &studies).unwrap_or(e))?;
     let request = request(&args, &kpis)?;
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
     let parents: Vec<PathBuf> = studies.iter().flat_map(|s| extended_files(&s.lineage)).collect();

@@ -232,3 +232,19 @@ fn economics_warn_that_a_dated_disruption_recurs_in_the_npv() {
     assert!(doc["economics"]["annuity_factor"].is_number(), "{}", doc["economics"]);
     assert!(doc["economics"].get("warnings").is_none(), "{}", doc["economics"]);
 }
+
+/// `recovery_days.*` exists only in a scenario with disruptions: asked of a
+/// comparison with the baseline as base, the error says where to see them,
+/// not which unrelated KPIs are closest.
+#[test]
+fn a_kpi_only_a_policy_has_is_explained() {
+    let dir = scratch("compare_policy_kpi");
+    let base = scenario("baseline.toml");
+    let stress = scenario("stress/alat_closed_30d.toml");
+    let err =
+        fails(&["compare", &base, &stress, "-n", "2", "-q", "--kpi", "recovery_days.*"], &dir, 2);
+    assert!(err.contains("--kpi recovery_days.* matches only KPIs that the base lacks"), "{err}");
+    assert!(err.contains("recovery_days.alat_closed"), "{err}");
+    assert!(err.contains("caspian run ") && err.contains("alat_closed_30d.toml --kpi"), "{err}");
+    assert!(!err.contains("closest"), "{err}");
+}

@@ -14,13 +14,26 @@ pub fn plain_message(message: &str) -> String {
     out.join("\n")
 }
 
+/// What serde expects of a distribution (`DistSpec`, a table tagged by `dist`).
+const DIST_EXPECTED: &str = "internally tagged enum DistSpec";
+
 /// One line of a message, in plain words when it is one of serde's.
 fn plain_line(line: &str) -> String {
     for prefix in ["invalid type: ", "invalid value: "] {
         if let Some(rest) = line.strip_prefix(prefix)
             && let Some((got, expected)) = rest.rsplit_once(", expected ")
         {
-            return format!("expected {}, got {}", plain_expected(expected), plain_got(got));
+            let got = plain_got(got);
+            if expected == DIST_EXPECTED {
+                // A bare number where a distribution goes: show the table
+                // that gives that number every time.
+                let value = if got.parse::<f64>().is_ok() { got.as_str() } else { "2" };
+                return format!(
+                    "expected a distribution, e.g. {{ dist = \"constant\", value = {value} }} \
+                     for a fixed value (the forms: docs/scenarios.md, \"Distributions\"), got {got}"
+                );
+            }
+            return format!("expected {}, got {got}", plain_expected(expected));
         }
     }
     if let Some(rest) = line.strip_prefix("unknown field `")
@@ -168,6 +181,16 @@ mod tests {
                 "expected a whole number (0 or more), got -2",
             ),
             ("missing field `id`", "missing key \"id\""),
+            (
+                "invalid type: integer `14`, expected internally tagged enum DistSpec",
+                "expected a distribution, e.g. { dist = \"constant\", value = 14 } for a fixed \
+                 value (the forms: docs/scenarios.md, \"Distributions\"), got 14",
+            ),
+            (
+                "invalid type: string \"long\", expected internally tagged enum DistSpec",
+                "expected a distribution, e.g. { dist = \"constant\", value = 2 } for a fixed \
+                 value (the forms: docs/scenarios.md, \"Distributions\"), got the text \"long\"",
+            ),
             (
                 "invalid type: integer `100000000000000000000000` as i128, expected u64",
                 "expected a whole number (0 or more), got 100000000000000000000000, which is too large",
