@@ -146,7 +146,39 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
             e.warnings.push(warning);
         }
     }
+    e.warnings.extend(studies.iter().skip(1).filter_map(|s| unpriced_link_warning(&studies[0], s)));
     Some(e)
+}
+
+/// The warning for a policy that changes the capacity of a hinterland link
+/// (`[[outflow]]`) whose cargo has no link price (`costs.capital.link`, 0
+/// by default): the investment is missing from its cost.
+fn unpriced_link_warning(
+    base: &crate::study::Study,
+    policy: &crate::study::Study,
+) -> Option<String> {
+    let plan = &policy.plan;
+    let price = &plan.source.costs.capital.link;
+    let changed: Vec<&str> = plan
+        .outflows
+        .iter()
+        .filter(|o| {
+            let before = base.plan.outflows.iter().find(|b| b.id == o.id);
+            before.is_none_or(|b| b.capacity_per_year != o.capacity_per_year)
+                && price.get(plan.storages[o.from].cargo) == 0.0
+        })
+        .map(|o| o.id.as_str())
+        .collect();
+    if changed.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "\"{}\" changes the capacity of {}, which no price covers (costs.capital.link is 0 \
+         for its cargo: no source gives one): its cost and NPV leave that investment out; set \
+         costs.capital.link.<cargo> (per unit of yearly capacity) to price it",
+        policy.name,
+        changed.join(", ")
+    ))
 }
 
 /// The warning for a scenario with dated disruptions (`start_day`): the

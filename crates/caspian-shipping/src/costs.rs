@@ -44,7 +44,7 @@ pub struct CostPlan {
     /// Currency, discount rate, appraisal horizon.
     pub basis: CostBasis,
     /// Annualised capital of every berth, owned vessel, storage capacity,
-    /// dredged metre and escort vessel.
+    /// priced link capacity, dredged metre and escort vessel.
     pub capital_per_year: f64,
     /// Operating costs that do not depend on the run: berth-years and
     /// charter hire, per year.

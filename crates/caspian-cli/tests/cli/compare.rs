@@ -248,3 +248,27 @@ fn a_kpi_only_a_policy_has_is_explained() {
     assert!(err.contains("caspian run ") && err.contains("alat_closed_30d.toml --kpi"), "{err}");
     assert!(!err.contains("closest"), "{err}");
 }
+
+/// A policy that changes a hinterland link's capacity (BTK 6.5 -> 17 Mt)
+/// has no cost unless the link is priced: the economics say so, and a
+/// price makes the warning go and the cost appear.
+#[test]
+fn an_unpriced_link_investment_is_warned_of() {
+    let dir = scratch("compare_link_price");
+    let base = scenario("baseline.toml");
+    let btk = scenario("btk_17mt.toml");
+    let out =
+        ok(&["compare", &base, &btk, "-n", "2", "-q", "--kpi", "delivered_total.wagons"], &dir);
+    assert!(
+        out.contains(
+            "warning: \"btk_17mt\" changes the capacity of btk_railway, which no price covers"
+        ),
+        "{out}"
+    );
+    let priced = ["--set", "costs.capital.link.wagons=1000", "--json", "p.json"];
+    let out = ok(&[&["compare", &base, &btk, "-n", "2", "-q"][..], &priced].concat(), &dir);
+    assert!(!out.contains("no price covers"), "{out}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "p.json")).unwrap();
+    let cost = doc["economics"]["policies"][0]["cost_per_year"]["mean"].as_f64().unwrap();
+    assert!(cost > 0.0, "{}", doc["economics"]);
+}

@@ -10,11 +10,11 @@
 use std::collections::BTreeMap;
 
 use super::check::{Checker, lookup};
-use super::plan::{FleetPlan, PortPlan, StoragePlan};
+use super::plan::{FleetPlan, OutflowPlan, PortPlan, StoragePlan};
 use super::text::check_text;
 use crate::costs::{CHARTER_DAYS_PER_YEAR, CostBasis, CostPlan, capital_recovery_factor};
 use crate::resolve::plain::number;
-use crate::scenario::{Costs, Scenario};
+use crate::scenario::{Costs, LinkCapital, Scenario};
 
 /// Largest amount accepted (10^15 in the scenario's currency): keeps every
 /// cost total far from overflow to infinity.
@@ -29,8 +29,15 @@ pub(super) struct Priced<'a> {
     pub(super) ports: &'a [PortPlan],
     pub(super) storages: &'a [StoragePlan],
     pub(super) fleets: &'a [FleetPlan],
+    pub(super) outflows: &'a [OutflowPlan],
     /// Per port: its depth from each time on (`DraftPlan::depths`).
     pub(super) depths: &'a [Vec<(caspian_engine::SimTime, f64)>],
+}
+
+/// The capital of every hinterland link: its whole yearly capacity (other
+/// freight included: the link is built whole) at the price of its cargo.
+fn link_capacity_value(p: &Priced<'_>, price: &LinkCapital) -> f64 {
+    p.outflows.iter().map(|o| o.capacity_per_year * price.get(p.storages[o.from].cargo)).sum()
 }
 
 /// Checks `[costs]` and builds the cost plan.
@@ -66,6 +73,7 @@ pub(super) fn costs(c: &mut Checker, s: &Scenario, p: &Priced<'_>) -> CostPlan {
         ("berth_life_years", cap.berth_life_years),
         ("vessel_life_years", cap.vessel_life_years),
         ("storage_life_years", cap.storage_life_years),
+        ("link_life_years", cap.link_life_years),
         ("dredging_life_years", cap.dredging_life_years),
         ("escort_life_years", cap.escort_life_years),
     ];
@@ -85,6 +93,7 @@ pub(super) fn costs(c: &mut Checker, s: &Scenario, p: &Priced<'_>) -> CostPlan {
         + owned_vessels(p.fleets, &charter, &cap.vessel.values()) * crf(cap.vessel_life_years)
         + p.storages.iter().map(|st| st.capacity as f64 * cap.storage.get(st.cargo)).sum::<f64>()
             * crf(cap.storage_life_years)
+        + link_capacity_value(p, &cap.link) * crf(cap.link_life_years)
         + metres_dredged(p.depths) * cap.dredging_per_m * crf(cap.dredging_life_years)
         + escorts * cap.escort_vessel * crf(cap.escort_life_years);
     let op = &k.operating;
@@ -124,6 +133,7 @@ fn check_amounts(c: &mut Checker, k: &Costs) {
         ("capital.berth", cap.berth.entries()),
         ("capital.vessel", cap.vessel.entries()),
         ("capital.storage", cap.storage.entries()),
+        ("capital.link", cap.link.entries()),
         ("operating.vessel_day_at_sea", op.vessel_day_at_sea.entries()),
         ("operating.vessel_day_in_port", op.vessel_day_in_port.entries()),
         ("operating.berth_year", op.berth_year.entries()),
@@ -344,6 +354,31 @@ berth_year = { tanker = 1.0, rail_ferry = 2.0, roro = 4.0, container = 8.0 }
         assert_eq!(plan.cost_basis().appraisal_years, 25.0);
         // Berth-years: 3 tanker, 1 rail ferry, 1 shared at the roro rate.
         assert_eq!(plan.costs.fixed_operating_per_year, 3.0 + 2.0 + 4.0);
+    }
+
+    #[test]
+    fn a_hinterland_link_is_priced_by_its_whole_capacity() {
+        let outflow = "\n[[outflow]]\nid = \"pipe\"\nfrom = \"b\"\ncapacity_per_year = 1000.0\n";
+        let unpriced = crate::load(&format!("{PRICED}{outflow}"), "test").unwrap();
+        let without = crate::load(PRICED, "test").unwrap();
+        assert_eq!(unpriced.capital_per_year(), without.capital_per_year(), "0 by default");
+        let text = PRICED.replace(
+            "storage_life_years = 30",
+            "storage_life_years = 30\nlink = { oil = 3.0 }\nlink_life_years = 50",
+        );
+        let priced = crate::load(&format!("{text}{outflow}"), "test").unwrap();
+        let link = 1000.0 * 3.0 * crf(0.05, 50.0);
+        let diff = priced.capital_per_year() - without.capital_per_year();
+        assert!((diff - link).abs() < 1e-9, "{diff} against {link}");
+        let bad = PRICED.replace(
+            "storage_life_years = 30",
+            "storage_life_years = 30\nlink = { wagons = -1.0 }",
+        );
+        let e = crate::load(&bad, "test").unwrap_err().to_string();
+        assert!(
+            e.contains("costs.capital.link.wagons") && e.contains("must not be negative"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -74,6 +74,7 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
         ports: &ports,
         storages: &storages,
         fleets: &fleets,
+        outflows: &outflows,
         depths: &draft.depths,
     };
     let costs = costs::costs(&mut c, s, &priced);

@@ -379,7 +379,7 @@ impl CompiledScenario {
     }
 
     /// The annualised capital of every berth, owned vessel, storage
-    /// capacity, dredged metre and escort vessel (the KPI
+    /// capacity, priced link capacity, dredged metre and escort vessel (the KPI
     /// `cost.capital_per_year`), deterministic.
     pub fn capital_per_year(&self) -> f64 {
         self.costs.capital_per_year

@@ -417,7 +417,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::MoneyPerYear,
         Money,
         Lower,
-        "annualised capital of every berth, owned vessel, storage capacity, dredged metre and escort vessel",
+        "annualised capital of every berth, owned vessel, storage capacity, priced link capacity, dredged metre and escort vessel",
         "capital cost a year",
     ),
     family(

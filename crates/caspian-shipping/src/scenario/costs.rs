@@ -116,6 +116,12 @@ per_key_table!(
     StorageCapital, Cargo, Cargo::index, oil = 250.0, wagons = 2.0e4, trucks = 1.5e4, teu = 1.5e3
 );
 per_key_table!(
+    /// Capital cost per unit of yearly capacity of a hinterland link
+    /// (`[[outflow]]`), by the cargo of the storage it draws from. Zero by
+    /// default: no source prices a link, so a link is unpriced until given.
+    LinkCapital, Cargo, Cargo::index, oil = 0.0, wagons = 0.0, trucks = 0.0, teu = 0.0
+);
+per_key_table!(
     /// Cost per vessel-day sailing, by berth class.
     VesselDayAtSea, BerthClass, crate::compile::class_index, tanker = 2.0e4, rail_ferry = 2.5e4, roro = 1.8e4, container = 1.5e4
 );
@@ -156,6 +162,10 @@ pub struct CapitalCosts {
     pub storage: StorageCapital,
     /// Life of storage, in years.
     pub storage_life_years: f64,
+    /// Per unit of yearly capacity of a hinterland link, by cargo.
+    pub link: LinkCapital,
+    /// Life of a hinterland link (rail line, pipeline), in years.
+    pub link_life_years: f64,
     /// Per metre of depth gained by a `[[dredging]]` entry.
     pub dredging_per_m: f64,
     /// Life of dredging (until maintenance dredging), in years.
@@ -175,6 +185,8 @@ impl Default for CapitalCosts {
             vessel_life_years: 25.0,
             storage: StorageCapital::default(),
             storage_life_years: 30.0,
+            link: LinkCapital::default(),
+            link_life_years: 40.0,
             dredging_per_m: 2.0e7,
             dredging_life_years: 20.0,
             escort_vessel: 3.0e7,

@@ -15,8 +15,9 @@ mod risk;
 mod water;
 
 pub use costs::{
-    BerthCapital, BerthYear, CapitalCosts, Charter, Costs, Demurrage, FailureCosts, MarginLost,
-    OperatingCosts, StorageCapital, ValueOfTime, VesselCapital, VesselDayAtSea, VesselDayInPort,
+    BerthCapital, BerthYear, CapitalCosts, Charter, Costs, Demurrage, FailureCosts, LinkCapital,
+    MarginLost, OperatingCosts, StorageCapital, ValueOfTime, VesselCapital, VesselDayAtSea,
+    VesselDayInPort,
 };
 pub use fleet::{Availability, DeckShare, Dispatch, Fleet};
 pub use risk::{Disruption, Escort, Interdiction};
