@@ -7,7 +7,8 @@ use plotters::prelude::*;
 
 use super::{CallState, Story};
 use crate::chart::{
-    Area, Keyed, Mark, color, draw_mesh, legend, mesh_style, render, tick, with_legend,
+    Area, Keyed, Mark, color, draw_mesh, legend, legend_titled, mesh_style, render, tick,
+    with_legend,
 };
 use crate::error::{ReportError, draw};
 
@@ -124,6 +125,25 @@ fn gantt(s: &Story, days: f64, top: &Area<'_>, top_side: &Area<'_>) -> Result<()
     legend(top_side, &entries)
 }
 
+/// The storages the level chart draws: the [`PALETTE`](crate::chart::PALETTE)
+/// fullest (highest level over capacity at any time), fullest first, each
+/// with its peak fraction; and how many others there are with the highest
+/// peak among them. More lines would share colours and overflow the legend.
+fn fullest(s: &Story) -> (Vec<(&super::StorageSeries, f64)>, usize, f64) {
+    let peak = |x: &super::StorageSeries| {
+        let top = x.levels.iter().map(|&(_, l)| l).max().unwrap_or(0);
+        top as f64 / x.capacity.max(1) as f64
+    };
+    let mut all: Vec<(&super::StorageSeries, f64)> =
+        s.storages.iter().map(|x| (x, peak(x))).collect();
+    // Stable: storages equally full keep the trace's order.
+    all.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let shown = all.len().min(crate::chart::PALETTE.len());
+    let rest = all.split_off(shown);
+    let rest_peak = rest.first().map_or(0.0, |r| r.1);
+    (all, rest.len(), rest_peak)
+}
+
 /// Storage levels as a fraction of capacity, as steps.
 fn levels(
     s: &Story,
@@ -140,7 +160,8 @@ fn levels(
             .build_cartesian_2d(0.0..days, 0.0..1.05),
     )?;
     draw_mesh(st.configure_mesh(), "time (days)", "storage level (fraction of capacity)")?;
-    for (i, series) in s.storages.iter().enumerate() {
+    let (shown, hidden, hidden_peak) = fullest(s);
+    for (i, &(series, peak)) in shown.iter().enumerate() {
         let col = color(i);
         let cap = series.capacity.max(1) as f64;
         let mut pts = Vec::with_capacity(series.levels.len() * 2);
@@ -158,11 +179,18 @@ fn levels(
         }
         draw(st.draw_series(LineSeries::new(pts, col.stroke_width(2))))?;
         entries.push((
-            format!("{} (capacity {})", series.id, whole(series.capacity)),
+            format!("{} ({:.0}% of {})", series.id, peak * 100.0, whole(series.capacity)),
             Mark::Line(col),
         ));
     }
-    legend(&bottom_side.margin(20, 0, 0, 0), &entries)
+    if hidden > 0 {
+        // A line of text under the entries: an invisible mark.
+        entries.push((
+            format!("{hidden} more, none above {:.0}% full", hidden_peak * 100.0),
+            Mark::Box(WHITE, 0.0),
+        ));
+    }
+    legend_titled(&bottom_side.margin(20, 0, 0, 0), Some("storage (peak, of capacity)"), &entries)
 }
 
 #[cfg(test)]
@@ -185,8 +213,30 @@ mod tests {
             assert!(svg.contains(&text(port)), "label {port}");
         }
         assert!(!svg.contains(&text("ferries#0")), "vessels are not labels");
-        assert!(svg.contains(&text("yard (capacity 100)")), "storage legend");
+        assert!(svg.contains("storage (peak, of capacity)"), "storage legend title");
+        assert!(svg.contains("% of 100)"), "storage legend");
         assert!(!svg.contains("corridor closed"));
+    }
+
+    #[test]
+    fn only_the_fullest_storages_are_drawn() {
+        let mut s = Story::from_entries(&trace()).unwrap();
+        s.storages.clear();
+        for i in 0..11u64 {
+            s.storages.push(super::super::StorageSeries {
+                id: format!("s{i}"),
+                capacity: 100,
+                levels: vec![(0.0, 0), (5.0, 5 * i + 3), (9.0, 0)],
+            });
+        }
+        let (shown, hidden, peak) = fullest(&s);
+        let ids: Vec<&str> = shown.iter().map(|(x, _)| x.id.as_str()).collect();
+        assert_eq!(ids, ["s10", "s9", "s8", "s7", "s6", "s5", "s4", "s3"]);
+        assert_eq!((hidden, peak), (3, 0.13));
+        let svg = story_svg(&s, "test").unwrap();
+        assert!(svg.contains("s10 (53% of 100)"), "fullest first");
+        assert!(svg.contains("3 more, none above 13% full"), "the rest summed up");
+        assert!(!svg.contains("s2 ("), "the emptier ones are left out");
     }
 
     #[test]
