@@ -59,7 +59,8 @@ fn gantt(s: &Story, days: f64, top: &Area<'_>, top_side: &Area<'_>) -> Result<()
     let row_y = |port: &str, lane: usize| {
         total as f64 - (first.get(port).copied().unwrap_or(0) + lane) as f64
     };
-    let mut entries = vec![("port closed (storm or ice)".to_string(), Mark::Box(CLOSED, 0.45))];
+    let mut entries =
+        vec![("port closed (storm, ice or disruption)".to_string(), Mark::Box(CLOSED, 0.45))];
     let mut ch = draw(
         ChartBuilder::on(top)
             .x_label_area_size(50)

@@ -9,7 +9,7 @@
 //! - A fleet vessel's entries carry its phase and port, so its berth calls
 //!   and their phases are exact. Open-traffic vessels are not drawn (their
 //!   entries name no berth).
-//! - `port_close`/`port_open` entries give port closures (storms, ice).
+//! - `port_close`/`port_open` entries give port closures (storms, ice, disruptions of a port).
 //! - `corridor_close`/`corridor_open` entries give corridor closures (no
 //!   crossing may start); vessels ready to sail then show as *held* at the
 //!   berth (as they do during a port closure).
@@ -131,7 +131,7 @@ impl Story {
     pub fn subtitle(&self) -> Vec<String> {
         vec![
             format!(
-                "{} events over {:.0} days; {} berth calls of fleet vessels, {} port closures (storms, ice), {} corridor closures.",
+                "{} events over {:.0} days; {} berth calls of fleet vessels, {} port closures (storms, ice, disruptions), {} corridor closures.",
                 self.events,
                 self.end_h / 24.0,
                 self.calls.len(),
