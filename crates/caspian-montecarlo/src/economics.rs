@@ -135,17 +135,17 @@ pub struct Economics {
 
 /// The economics of the policies of a comparison of `studies`, from
 /// their `records` (one per study), valued on the base's cost basis
-/// (`[costs]` of the first study) with its annuity factor.
+/// (`[costs]` of the first study) with its annuity factor. Besides
+/// [`economics`]'s warnings, it warns of every scenario with a dated
+/// disruption (counted every year in the NPV) and of every policy that
+/// changes an unpriced hinterland link's capacity.
 pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> Option<Economics> {
     let bases: Vec<&CostBasis> = studies.iter().map(|s| s.plan.cost_basis()).collect();
     let names: Vec<String> = studies.iter().map(|s| s.name.clone()).collect();
     let a = bases.first().map(|b| annuity_factor(b.discount_rate, b.appraisal_years))?;
     let mut e = economics(records, &names, &bases, a)?;
-    for s in studies {
-        if let Some(warning) = one_off_warning(s, e.appraisal_years) {
-            e.warnings.push(warning);
-        }
-    }
+    let years = e.appraisal_years;
+    e.warnings.extend(studies.iter().filter_map(|s| one_off_warning(s, years)));
     e.warnings.extend(studies.iter().skip(1).filter_map(|s| unpriced_link_warning(&studies[0], s)));
     Some(e)
 }

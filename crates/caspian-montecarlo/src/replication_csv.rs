@@ -29,8 +29,8 @@ pub fn field(x: f64) -> String {
     if x.is_finite() { x.to_string() } else { String::new() }
 }
 
-/// Writes the CSV text of `records` into `w`, one row per replication, a row at a time (a large
-/// result goes to its file without being held as text first).
+/// Writes the CSV of `records` into `w`, one row per replication as it
+/// goes (a large result reaches its file without being held as text).
 ///
 /// # Errors
 /// When `w`'s writer fails (e.g. a full disk), or the CSV writer does (a
