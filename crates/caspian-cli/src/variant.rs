@@ -94,8 +94,10 @@ pub(crate) fn studies(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Input(e.to_string()))?;
     let mut studies = Vec::new();
+    let mut base = None;
     for path in files {
         let s = resolve_scenario(Some(path), &sets)?;
+        base.get_or_insert_with(|| s.clone());
         studies.push(Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage));
     }
     for spec in variants {
@@ -113,8 +115,12 @@ pub(crate) fn studies(
                 variant.name, file.source
             )));
         }
-        let changes: Vec<&str> = variant.overrides.iter().map(|o| o.text.as_str()).collect();
-        let changes = changes.join(", ");
+        let Some(base) = &base else {
+            return Err(Failure::Input("--variant needs a base SCENARIO file to vary".into()));
+        };
+        let changes =
+            caspian_montecarlo::resolve::set::changes_from(&base.scenario, &variant.overrides)
+                .join(", ");
         let mut overrides = sets.clone();
         overrides.extend(variant.overrides);
         let s = resolve_scenario(Some(&files[0]), &overrides)?;

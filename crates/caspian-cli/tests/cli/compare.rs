@@ -180,6 +180,42 @@ fn a_policy_identical_to_the_base_is_warned_of() {
     assert!(!err.contains("warning: more"), "{err}");
 }
 
+/// A variant's source says what each change changes from (so a count meant
+/// as "two more" shows as what it sets): the base's value, a key the base
+/// leaves out as not set, a table value written whole.
+#[test]
+fn a_variant_names_the_values_it_changes_from() {
+    let dir = scratch("compare_was");
+    let base = scenario("baseline.toml");
+    let v = "fewer:fleet.ferries_kuryk_alat.count=2,fleet.oil_tankers.pre_advice_h=3,\
+             fleet.oil_tankers.port_call_overhead_h={ dist = \"constant\", value = 4 }";
+    let args = [
+        "compare",
+        &base,
+        "--set",
+        "scenario.horizon_days=200",
+        "--variant",
+        v,
+        "--variant",
+        "storms:weather.storm_rate_multiplier=2",
+        "-n",
+        "2",
+        "-q",
+        "--json",
+        "w.json",
+    ];
+    let out = ok(&args, &dir);
+    let want = "with fleet.ferries_kuryk_alat.count=2 (was 3), fleet.oil_tankers.pre_advice_h=3 \
+                (was not set), fleet.oil_tankers.port_call_overhead_h={ dist = \"constant\", \
+                value = 4 } (was { dist = \"triangular\"";
+    assert!(out.contains(want), "{out}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "w.json")).unwrap();
+    let source = doc["scenarios"][1]["source"].as_str().unwrap_or_default();
+    assert!(source.contains("count=2 (was 3)"), "{source}");
+    // The weather keys scale storms; there is no value in the file to show.
+    assert!(out.contains("with weather.storm_rate_multiplier=2)"), "{out}");
+}
+
 /// `+1` reads like "one more", but a value sets: refused in `--set`,
 /// `--variant` and `--axis` alike, as are numbers not written in decimal.
 #[test]

@@ -229,6 +229,56 @@ impl Override {
     }
 }
 
+/// The value at an override's dotted `key` in `table` (a scenario as TOML,
+/// e.g. `toml::Table::try_from(&scenario)`), found as
+/// [`Override::write`] would write it: plain tables by name, entries of
+/// arrays of tables by id. `None` when nothing is there (a key the file
+/// leaves to its default, or an unknown path) and for the weather keys,
+/// which scale storms and have no place in the file.
+fn value_at<'a>(table: &'a Table, key: &str) -> Option<&'a Value> {
+    let parts: Vec<&str> = key.split('.').collect();
+    let (top, rest) = parts.split_first()?;
+    let (mut here, path): (&Value, &[&str]) = if ID_TABLES.contains(top) {
+        let (id, path) = rest.split_first()?;
+        let entry = table.get(*top)?.as_array()?.iter().find(|e| {
+            e.get("id").and_then(Value::as_str) == Some(id)
+        })?;
+        (entry, path)
+    } else if PLAIN_TABLES.contains(top) {
+        (table.get(*top)?, rest)
+    } else {
+        return None;
+    };
+    for part in path {
+        here = here.as_table()?.get(*part)?;
+    }
+    Some(here)
+}
+
+/// Each override as `KEY=VALUE (was OLD)`, OLD being the value `base` has
+/// at KEY, so that a reader sees what a variant changes from (and a value
+/// given as if it added, `count=4` meant as four more, shows as what it
+/// is). `(was not set)` where `base` leaves the key out; nothing is added
+/// for the weather keys, which scale storms, or for a value `base` cannot
+/// be written as (it always can: the scenario is plain data).
+pub fn changes_from(base: &crate::scenario::Scenario, overrides: &[Override]) -> Vec<String> {
+    let table = Table::try_from(base).ok();
+    overrides
+        .iter()
+        .map(|o| {
+            let weather = o.key.starts_with("weather.");
+            match table.as_ref() {
+                Some(_) if weather => o.text.clone(),
+                Some(t) => match value_at(t, &o.key) {
+                    Some(old) => format!("{} (was {old})", o.text),
+                    None => format!("{} (was not set)", o.text),
+                },
+                None => o.text.clone(),
+            }
+        })
+        .collect()
+}
+
 /// Refuses two overrides of one key (or of a key and a key inside its
 /// value, `fleet.f.speed` and `fleet.f.speed.mean`), in one list or across
 /// `--set` and a `--variant`: each would hide the other or, for a weather
