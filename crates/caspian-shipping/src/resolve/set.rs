@@ -240,9 +240,11 @@ fn value_at<'a>(table: &'a Table, key: &str) -> Option<&'a Value> {
     let (top, rest) = parts.split_first()?;
     let (mut here, path): (&Value, &[&str]) = if ID_TABLES.contains(top) {
         let (id, path) = rest.split_first()?;
-        let entry = table.get(*top)?.as_array()?.iter().find(|e| {
-            e.get("id").and_then(Value::as_str) == Some(id)
-        })?;
+        let entry = table
+            .get(*top)?
+            .as_array()?
+            .iter()
+            .find(|e| e.get("id").and_then(Value::as_str) == Some(id))?;
         (entry, path)
     } else if PLAIN_TABLES.contains(top) {
         (table.get(*top)?, rest)
