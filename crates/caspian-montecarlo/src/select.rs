@@ -38,7 +38,9 @@ pub struct NoMatch {
     pub option: String,
     /// The pattern as given.
     pub pattern: String,
-    /// The KPI names closest to it, closest first.
+    /// The KPI names closest to it, closest first; for a pattern with a
+    /// `*`, first the pattern with its misspelt part corrected, when that
+    /// matches ([`suggestions`]).
     pub closest: Vec<String>,
     /// How many KPIs there are.
     pub total: usize,
@@ -62,7 +64,7 @@ pub fn check_patterns(option: &str, patterns: &[String], names: &[String]) -> Re
             return Err(NoMatch {
                 option: option.to_string(),
                 pattern: p.clone(),
-                closest: closest(p, names, CLOSEST).into_iter().map(str::to_string).collect(),
+                closest: suggestions(p, names, CLOSEST),
                 total: names.len(),
             });
         }
@@ -70,11 +72,35 @@ pub fn check_patterns(option: &str, patterns: &[String], names: &[String]) -> Re
     Ok(())
 }
 
+/// What to offer for a `pattern` that matches none of `names`: up to `k`
+/// of the [`closest`] names, and, for a pattern with a `*`, first the
+/// pattern with the text before its first `*` replaced by the closest
+/// name's as many leading characters (`recovery_dayz.*` becomes
+/// `recovery_days.*`), when that corrected pattern matches a name.
+pub fn suggestions(pattern: &str, names: &[String], k: usize) -> Vec<String> {
+    let near = closest(pattern, names, k);
+    let mut out: Vec<String> = Vec::new();
+    if let (Some((head, tail)), Some(best)) = (pattern.split_once('*'), near.first())
+        && !head.is_empty()
+    {
+        let n = head.chars().count();
+        let corrected: String = best.chars().take(n).collect::<String>() + "*" + tail;
+        if corrected != pattern && names.iter().any(|name| matches(&corrected, name)) {
+            out.push(corrected);
+        }
+    }
+    out.extend(near.into_iter().map(str::to_string));
+    out.truncate(k.max(1));
+    out
+}
+
 /// The `k` names closest to `pattern` by edit distance (Levenshtein, on
-/// characters), then by name. A whole name is compared with a pattern
-/// without `*`; with a `*`, the pattern's literal text (stars removed) is
-/// compared with as many leading characters of each name, so that
-/// `berth_util*` is near `berth_utilization.aktau.tanker`.
+/// characters), then by name, leaving out those further than the closest
+/// by more than 3 edits or a quarter of the pattern's length, whichever is
+/// more (unrelated names are no help). A whole name is
+/// compared with a pattern without `*`; with a `*`, the pattern's literal
+/// text (stars removed) is compared with as many leading characters of
+/// each name, so that `berth_util*` is near `berth_utilization.aktau.tanker`.
 pub fn closest<'n>(pattern: &str, names: &'n [String], k: usize) -> Vec<&'n str> {
     let wild = pattern.contains('*');
     let bare: Vec<char> = pattern.chars().filter(|&c| c != '*').collect();
@@ -87,7 +113,9 @@ pub fn closest<'n>(pattern: &str, names: &'n [String], k: usize) -> Vec<&'n str>
         })
         .collect();
     scored.sort_unstable();
-    scored.into_iter().take(k).map(|(_, n)| n).collect()
+    let slack = 3.max(bare.len() / 4);
+    let best = scored.first().map_or(0, |&(d, _)| d);
+    scored.into_iter().take_while(|&(d, _)| d <= best + slack).take(k).map(|(_, n)| n).collect()
 }
 
 /// The edit distance between two strings of characters.
@@ -106,7 +134,7 @@ fn levenshtein(a: &[char], b: &[char]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{check_patterns, closest, matches};
+    use super::{check_patterns, closest, matches, suggestions};
 
     #[test]
     fn wildcards() {
@@ -151,5 +179,32 @@ mod tests {
             "{e}"
         );
         assert!(check_patterns("--kpi", &["delivered_total.*".into()], &names).is_ok());
+        // Names much further than the closest are left out.
+        assert_eq!(closest("incidentz", &names, 5), ["incidents"]);
+    }
+
+    #[test]
+    fn a_misspelt_wildcard_pattern_is_offered_corrected() {
+        let names: Vec<String> = [
+            "recovery_days.alat_closed",
+            "recovery_days.sangachal_closed",
+            "unrecovered.alat_closed",
+            "delivered.aktau_container_yard",
+            "anchorage_wait_h.alat.rail_ferry",
+        ]
+        .map(String::from)
+        .to_vec();
+        let e = check_patterns("--kpi", &["recovery_dayz.*".into()], &names).unwrap_err();
+        assert_eq!(
+            e.closest,
+            ["recovery_days.*", "recovery_days.alat_closed", "recovery_days.sangachal_closed"]
+        );
+        let s = suggestions("anchorage_wiat_h.*.rail_ferry", &names, 5);
+        assert_eq!(s[0], "anchorage_wait_h.*.rail_ferry");
+        // A correction that would match nothing is not offered.
+        let s = suggestions("anchorage_wiat_h.*.tanker", &names, 5);
+        assert_eq!(s, ["anchorage_wait_h.alat.rail_ferry"]);
+        // Nor is anything for a pattern that starts with `*`, but the names.
+        assert_eq!(suggestions("*.rail_fery", &names, 5).len(), 5.min(names.len()));
     }
 }
