@@ -81,11 +81,20 @@ impl Measure {
         }
     }
 
-    /// The summary of its `values` as documents report it: the interval
-    /// within [`range`](Self::range), as [`crate::rare::kpi_summary`] cuts
-    /// a KPI's.
+    /// The summary of its `values` as documents report it: a KPI's
+    /// interval within [`range`](Self::range), as
+    /// [`crate::rare::kpi_summary`] cuts a KPI's; a probability's the
+    /// Wilson score interval ([`crate::intervals::wilson`]), as `run
+    /// --target` and the Pareto view report one (a Student-t interval on
+    /// 0/1 values is `[1, 1]` after 20 successes in 20, which claims
+    /// certainty).
     pub fn summary(&self, values: &[f64]) -> Summary {
-        self.range().clip(Summary::of(values))
+        let mut summary = self.range().clip(Summary::of(values));
+        if let Measure::Probability(_) = self {
+            let met = values.iter().filter(|&&v| v.is_finite() && v > 0.5).count() as u64;
+            (summary.ci95_low, summary.ci95_high) = crate::intervals::wilson(met, summary.n);
+        }
+        summary
     }
 
     /// Its value in one replication, from the KPI's value there.
@@ -118,8 +127,8 @@ mod tests {
     use super::*;
 
     /// Intervals are cut to what the measure can be, as a run's are: a
-    /// t-interval of a skewed cost reaches below zero, one of a probability
-    /// near 1 above it.
+    /// t-interval of a skewed cost reaches below zero; a probability gets
+    /// a Wilson interval, which stays within [0, 1] by construction.
     #[test]
     fn summaries_keep_their_intervals_within_the_range() {
         let cost = Measure::parse("cost.lost_cargo_per_year").unwrap();
@@ -131,7 +140,15 @@ mod tests {
         let ones = [1.0, 1.0, 1.0, 0.0];
         assert!(Summary::of(&ones).ci95_high > 1.0, "the raw interval reaches above one");
         let s = p.summary(&ones);
-        assert_eq!((s.ci95_low, s.ci95_high), (0.0, 1.0));
+        assert_eq!((s.ci95_low, s.ci95_high), crate::intervals::wilson(3, 4));
+        // All met: a Wilson interval, not the t-interval's [1, 1] of certainty.
+        let all = p.summary(&[1.0; 20]);
+        assert_eq!(all.ci95_high, 1.0);
+        assert!((all.ci95_low - 0.8389).abs() < 1e-4, "{}", all.ci95_low);
+        // Replications without a value are left out of n and of the count.
+        let some = p.summary(&[1.0, f64::NAN, 0.0]);
+        assert_eq!(some.n, 2);
+        assert_eq!((some.ci95_low, some.ci95_high), crate::intervals::wilson(1, 2));
         // A KPI with no family keeps its interval.
         let free = Measure::parse("no_such_kpi").unwrap();
         assert!(free.summary(&[-1.0, 1.0]).ci95_low < -1.0);
