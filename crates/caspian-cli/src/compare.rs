@@ -104,6 +104,66 @@ fn request(args: &CompareArgs, kpis: &[String]) -> Result<CompareRequest, Failur
         .map_err(|e| Failure::Input(e.to_string()))
 }
 
+/// Refuses policies that report over another window than the base's (a
+/// different horizon or warm-up): their totals would differ by the
+/// length of the window alone, and the table would show that as a
+/// significant effect of the policy.
+fn same_window(studies: &[Study]) -> Result<(), Failure> {
+    let Some((base, policies)) = studies.split_first() else { return Ok(()) };
+    let window =
+        |s: &Study| (s.plan.source.scenario.horizon_days, s.plan.source.scenario.warmup_days);
+    let (horizon, warmup) = window(base);
+    match policies.iter().find(|s| window(s) != (horizon, warmup)) {
+        None => Ok(()),
+        Some(s) => {
+            let (h, w) = window(s);
+            Err(Failure::Input(format!(
+                "{} ({}) reports over another window than the base {} ({}): horizon {} and \
+                 warm-up {} days against {} and {}. A comparison pairs replications over the \
+                 same window; totals over windows of different lengths differ by the length \
+                 alone. Give every scenario the base's scenario.horizon_days and \
+                 scenario.warmup_days (`--set` applies to all of them)",
+                s.name,
+                s.source,
+                base.name,
+                base.source,
+                table::num(h),
+                table::num(w),
+                table::num(horizon),
+                table::num(warmup)
+            )))
+        }
+    }
+}
+
+/// Warnings about `policy` against `base`: a policy that is the base
+/// unchanged (its name, description and seed aside, which change no
+/// result here), and a policy file's own seed, which a comparison does
+/// not use (every scenario runs on the one seed, `--seed` or the base's,
+/// so that they share random numbers).
+fn policy_warnings(base: &Study, policy: &Study, seed: Option<u64>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut same = policy.plan.source.clone();
+    same.scenario.name.clone_from(&base.plan.source.scenario.name);
+    same.scenario.description.clone_from(&base.plan.source.scenario.description);
+    same.scenario.seed = base.plan.source.scenario.seed;
+    if same == base.plan.source {
+        out.push(format!(
+            "{} ({}) is the base scenario unchanged: every difference from the base will be zero",
+            policy.name, policy.source
+        ));
+    }
+    let used = seed.unwrap_or(base.seed);
+    if policy.seed != used {
+        out.push(format!(
+            "{} ({}) sets seed {}, which a comparison does not use: every scenario runs with seed \
+             {used} (common random numbers; --seed sets it)",
+            policy.name, policy.source, policy.seed
+        ));
+    }
+    out
+}
+
 /// The error for a `--kpi` pattern that matches none of the base's KPIs
 /// but some of a policy's (`recovery_days.*` of a stress test compared with
 /// the baseline): a comparison pairs the base's KPIs, so it says where
@@ -132,15 +192,11 @@ fn only_in_policies(patterns: &[String], base: &[String], studies: &[Study]) -> 
 pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let c = &args.common;
     let studies = crate::variant::studies(&args.scenarios, &args.variants, &c.set.set)?;
-    for s in studies.iter().skip(1).filter(|s| s.plan.source == studies[0].plan.source) {
-        note(
-            false,
-            &format!(
-                "warning: {} ({}) is the base scenario unchanged: every difference from the \
-                 base will be zero",
-                s.name, s.source
-            ),
-        );
+    same_window(&studies)?;
+    for s in studies.iter().skip(1) {
+        for warning in policy_warnings(&studies[0], s, c.seed) {
+            note(false, &format!("warning: {warning}"));
+        }
     }
     let target = c.target.target(c.replications)?;
     let kpis = studies.first().map_or_else(Vec::new, |b| b.plan.kpi_layout().names().to_vec());

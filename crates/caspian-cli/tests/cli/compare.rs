@@ -180,6 +180,53 @@ fn a_policy_identical_to_the_base_is_warned_of() {
     assert!(!err.contains("warning: more"), "{err}");
 }
 
+/// Scenarios that report over different windows are not compared: a
+/// two-year total minus a one-year total would show as a significant
+/// effect. A policy file's own seed is not used, and the comparison says
+/// so; with its seed and name aside it is the base unchanged, and the
+/// comparison says that too.
+#[test]
+fn policies_over_another_window_are_refused_and_their_own_seeds_noted() {
+    let dir = scratch("compare_window");
+    let base = scenario("baseline.toml");
+    std::fs::write(
+        dir.join("long.toml"),
+        "[scenario]\nextends = \"baseline\"\nname = \"long\"\nhorizon_days = 760\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("warm.toml"),
+        "[scenario]\nextends = \"baseline\"\nname = \"warm\"\nwarmup_days = 60\n",
+    )
+    .unwrap();
+    for file in ["long.toml", "warm.toml"] {
+        let err = fails(&["compare", &base, file, "-n", "2", "-q"], &dir, 2);
+        assert!(err.contains("reports over another window than the base"), "{err}");
+        assert!(err.contains("scenario.horizon_days and scenario.warmup_days"), "{err}");
+    }
+    let err =
+        fails(&["compare", &base, "--variant", "w:scenario.warmup_days=10", "-n", "2"], &dir, 2);
+    assert!(err.contains("warm-up 10 days against 395 and 30"), "{err}");
+    // The same window set for all of them with --set is fine.
+    let args =
+        ["compare", &base, "long.toml", "--set", "scenario.horizon_days=500", "-n", "2", "-q"];
+    crate::common::ok_output(&args, &dir);
+
+    std::fs::write(
+        dir.join("seeded.toml"),
+        "[scenario]\nextends = \"baseline\"\nname = \"seeded\"\nseed = 5\n",
+    )
+    .unwrap();
+    let out = crate::common::ok_output(&["compare", &base, "seeded.toml", "-n", "2", "-q"], &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sets seed 5, which a comparison does not use"), "{err}");
+    assert!(err.contains("is the base scenario unchanged"), "{err}");
+    // Run on its own seed, it warns of nothing about seeds.
+    let args = ["compare", &base, "seeded.toml", "--seed", "5", "-n", "2", "-q"];
+    let out = crate::common::ok_output(&args, &dir);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("sets seed"));
+}
+
 /// A variant's source says what each change changes from (so a count meant
 /// as "two more" shows as what it sets): the base's value, a key the base
 /// leaves out as not set, a table value written whole.
