@@ -240,7 +240,10 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     progress.finish();
     let elapsed = progress.elapsed();
     // Result files first: whatever happens to the terminal, they are complete.
-    let table = compare_table(&doc, &c.kpis, c.all, !args.rank.is_empty());
+    // The --rank measures as rankings name them (checked by `request`).
+    let ranked: Vec<String> =
+        args.rank.iter().filter_map(|s| Measure::parse(s).ok()).map(|m| m.to_string()).collect();
+    let table = compare_table(&doc, &c.kpis, c.all, &ranked);
     let notes = crate::output::notes(doc.target.as_ref(), 0, &doc.saturation_notes());
     let done = format!(
         "{} scenarios x {} replications in {elapsed:.2?}",
@@ -290,7 +293,7 @@ fn tidy_names(doc: &CompareDoc) -> Vec<String> {
         .collect()
 }
 
-fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: bool) -> String {
+fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[String]) -> String {
     let base = &doc.scenarios[0];
     let mut out = format!(
         "paired comparison under common random numbers: seed {}, {} replications per scenario\n\
@@ -340,8 +343,9 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: bool)
     }
     // With two scenarios a ranking on a primary KPI repeats the difference
     // table; rankings asked for with --rank are always shown.
-    if doc.scenarios.len() > 2 || ranked {
-        for r in &doc.rankings {
+    let shown = |kpi: &str| doc.scenarios.len() > 2 || ranked.iter().any(|m| m == kpi);
+    {
+        for r in doc.rankings.iter().filter(|r| shown(&r.kpi)) {
             out.push_str(&format!("\nranking on {} ({}):\n", r.kpi, r.direction.order_words()));
             let rows = doc.ranking_rows(r, num);
             out.push_str(&table::render(&RANKING_HEADER, &rows));
