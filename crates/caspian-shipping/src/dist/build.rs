@@ -5,6 +5,7 @@ use caspian_engine::special::{std_normal_cdf, std_normal_pdf};
 use rand_distr::weighted::WeightedIndex;
 use rand_distr::{Exp, Gamma, LogNormal, Normal, Triangular, Uniform};
 
+use super::MAX_CV;
 use super::sampler::Sampler;
 use super::spec::DistError;
 
@@ -66,6 +67,7 @@ pub(super) fn triangular(dist: &'static str, min: f64, mode: f64, max: f64) -> B
 pub(super) fn lognormal(dist: &'static str, mean: f64, sd: f64) -> Built {
     positive(dist, "mean", mean, "")?;
     non_negative(dist, "sd", sd)?;
+    not_dispersed(dist, mean, sd)?;
     let sampler = if sd == 0.0 {
         Sampler::Constant(mean)
     } else {
@@ -87,6 +89,7 @@ pub(super) fn lognormal(dist: &'static str, mean: f64, sd: f64) -> Built {
 pub(super) fn gamma(dist: &'static str, mean: f64, sd: f64) -> Built {
     positive(dist, "mean", mean, "")?;
     non_negative(dist, "sd", sd)?;
+    not_dispersed(dist, mean, sd)?;
     let sampler = if sd == 0.0 {
         Sampler::Constant(mean)
     } else {
@@ -98,6 +101,14 @@ pub(super) fn gamma(dist: &'static str, mean: f64, sd: f64) -> Built {
         )
     };
     Ok((sampler, mean, sd * sd))
+}
+
+/// [`DistError::Dispersed`] when `sd` is more than [`MAX_CV`] times `mean`.
+fn not_dispersed(dist: &'static str, mean: f64, sd: f64) -> Result<(), DistError> {
+    if sd > MAX_CV * mean {
+        return Err(DistError::Dispersed { dist, mean, sd });
+    }
+    Ok(())
 }
 
 /// `normal`, truncated below at zero (redrawn while negative); its moments

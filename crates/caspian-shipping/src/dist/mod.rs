@@ -32,3 +32,10 @@ mod tests;
 
 pub use sampler::Dist;
 pub use spec::{DistError, DistSpec};
+
+/// The largest coefficient of variation (sd over mean) a `lognormal` or
+/// `gamma` may have. Above it the draws no longer show the mean in any
+/// run a planner would make: a gamma's shape falls below 0.01 (nearly all
+/// draws near zero), a lognormal's median below a tenth of its mean. No
+/// source in the facts file calls for more than about 1.
+pub const MAX_CV: f64 = 10.0;

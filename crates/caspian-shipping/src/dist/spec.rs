@@ -217,6 +217,24 @@ pub enum DistError {
     /// Every weight of an empirical table is zero.
     #[error("empirical: `weights` are all zero; at least one must be > 0")]
     WeightsAllZero,
+    /// A `lognormal` or `gamma` so dispersed (sd above
+    /// [`MAX_CV`](crate::dist::MAX_CV) times the mean) that its draws would
+    /// not show its mean: nearly all far below it, a rare one far above.
+    #[error(
+        "{dist}: `sd` = {sd:?} is more than {} times `mean` = {mean:?}: nearly every draw would \
+         lie far below the mean and a rare one far above it, so no run would show the stated \
+         mean; give an sd of at most {} times the mean",
+        crate::dist::MAX_CV,
+        crate::dist::MAX_CV
+    )]
+    Dispersed {
+        /// The distribution's tag.
+        dist: &'static str,
+        /// The mean.
+        mean: f64,
+        /// The standard deviation.
+        sd: f64,
+    },
     /// The parameters are individually valid but so extreme that a derived
     /// quantity (a moment, a shape) does not fit in an `f64`.
     #[error("{dist}: `{param}` is too extreme: the {derived} does not fit in an f64")]

@@ -251,8 +251,9 @@ fn every_error_is_reachable_and_names_its_parameter() {
         ),
         (DistSpec::Triangular { min: 1.0, mode: nan, max: 4.0 }, "`mode` = NaN"),
         (DistSpec::Exponential { mean: 1e200 }, "`mean`"),
-        (DistSpec::Gamma { mean: 1e-200, sd: 1e200 }, "`mean/sd`"),
-        (DistSpec::Lognormal { mean: 1e-200, sd: 1e200 }, "`sd`"),
+        (DistSpec::Gamma { mean: 40.0, sd: 1e9 }, "is more than 10 times `mean` = 40.0"),
+        (DistSpec::Lognormal { mean: 1e-200, sd: 1e200 }, "is more than 10 times"),
+        (DistSpec::Gamma { mean: 1e300, sd: 1e-10 }, "`mean/sd`"),
     ];
     let mut seen = std::collections::BTreeSet::new();
     for (spec, needle) in cases {
@@ -271,9 +272,10 @@ fn every_error_is_reachable_and_names_its_parameter() {
             DistError::WeightsLength { .. } => 6,
             DistError::WeightsAllZero => 7,
             DistError::Unrepresentable { .. } => 8,
+            DistError::Dispersed { .. } => 9,
         });
     }
-    assert_eq!(seen.len(), 9, "every DistError variant is exercised");
+    assert_eq!(seen.len(), 10, "every DistError variant is exercised");
 }
 
 #[test]
@@ -281,8 +283,9 @@ fn extreme_but_valid_specs_sample_finite_values() {
     // `Dist::sample` clamps into [0, f64::MAX], so this checks the unclamped
     // draws: valid parameters must never need the clamp.
     for spec in [
-        DistSpec::Gamma { mean: 1.0, sd: 1e6 },
-        DistSpec::Lognormal { mean: 1.0, sd: 1e6 },
+        DistSpec::Gamma { mean: 1.0, sd: 10.0 },
+        DistSpec::Lognormal { mean: 1.0, sd: 10.0 },
+        DistSpec::Gamma { mean: 1e-300, sd: 1e-299 },
         DistSpec::Exponential { mean: 1e-300 },
         DistSpec::Uniform { min: 0.0, max: 1e150 },
     ] {
