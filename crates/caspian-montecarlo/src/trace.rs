@@ -239,6 +239,29 @@ impl<W: Write> TraceWriter<W> {
     }
 }
 
+/// A header as a message shows it: its first columns, comma-separated, and
+/// how many more there are (a replication CSV has hundreds); with a hint
+/// when it is the per-replication CSV of `caspian run --csv`, which `plot`
+/// takes with `--replications-csv`.
+fn header_shown(header: &csv::StringRecord) -> String {
+    const SHOWN: usize = 6;
+    let mut out = header.iter().take(SHOWN).collect::<Vec<_>>().join(",");
+    if header.len() > SHOWN {
+        out.push_str(&format!(",... ({} columns)", header.len()));
+    }
+    if header
+        .iter()
+        .take(crate::replication_csv::LEAD_COLUMNS.len())
+        .eq(crate::replication_csv::LEAD_COLUMNS)
+    {
+        out.push_str(
+            "; that is a per-replication CSV of `caspian run --csv FILE`, which `caspian plot` \
+             takes with --replications-csv",
+        );
+    }
+    out
+}
+
 /// Reads a trace file written by [`write_csv`]. Times are rounded to the
 /// nearest millisecond of the 4-decimal `time_h`.
 ///
@@ -250,7 +273,7 @@ pub fn read_csv<R: Read>(input: R) -> Result<Vec<TraceEntry>, TraceError> {
     let header = r.headers()?.clone();
     let with_pending = header.iter().eq(COLUMNS);
     if !with_pending && header.iter().ne(columns_without_pending()) {
-        return Err(TraceError::Columns { found: header.iter().collect::<Vec<_>>().join(",") });
+        return Err(TraceError::Columns { found: header_shown(&header) });
     }
     let mut entries = Vec::new();
     for (i, rec) in r.records().enumerate() {
@@ -431,5 +454,12 @@ mod tests {
         let mixed = format!("{old_head}\n0,1.0,arrive,vessel f#0,Sailing,alat,0,,,,,,,,,1,x\n");
         assert!(read_csv(mixed.as_bytes()).is_err());
         assert!(matches!(read_csv("a,b\n1,2\n".as_bytes()), Err(TraceError::Columns { .. })));
+        // A replication CSV's hundreds of columns are not all repeated.
+        let wide = format!(
+            "replication,events,truncated,{}\n",
+            (0..400).map(|i| format!("k{i}")).collect::<Vec<_>>().join(",")
+        );
+        let e = read_csv(wide.as_bytes()).unwrap_err().to_string();
+        assert!(e.ends_with("found replication,events,truncated,k0,k1,k2,... (403 columns); that is a per-replication CSV of `caspian run --csv FILE`, which `caspian plot` takes with --replications-csv"), "{e}");
     }
 }
