@@ -375,3 +375,32 @@ fn btk_binds_in_the_16_mt_seed_at_its_initial_capacity() {
         assert!(u > 0.98, "BTK at 6.5 Mt is used {u}, not full");
     }
 }
+
+/// The worked example of docs/scenarios.md is a scenario that loads, runs
+/// with its books balanced, delivers wagons, and whose every sweep value
+/// applies and compiles, as the page says: the page cannot drift from the
+/// format unnoticed.
+#[test]
+fn the_worked_example_of_the_scenario_docs_loads_and_runs() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/scenarios.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/scenarios.md exists");
+    let section = doc.split("\n## Worked example").nth(1).expect("the section exists");
+    let text = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|block| block.split("\n```").next())
+        .expect("the section opens with a TOML block");
+    let plan = crate::model_mechanisms::load(text);
+    let out = crate::model_mechanisms::run(&plan, plan.source.scenario.seed, 0);
+    assert!(crate::model_mechanisms::kpi(&out, "delivered_total.wagons") > 0.0);
+    assert!(!plan.source.sweeps.is_empty(), "the example declares sweep axes");
+    for axis in &plan.source.sweeps {
+        for &value in &axis.values {
+            let mut scenario = plan.source.clone();
+            caspian_shipping::sweep::apply(&mut scenario, &axis.key, value)
+                .unwrap_or_else(|e| panic!("{} = {value}: {e}", axis.key));
+            caspian_shipping::compile(&scenario)
+                .unwrap_or_else(|e| panic!("{} = {value}: {e:?}", axis.key));
+        }
+    }
+}
