@@ -33,9 +33,9 @@ pub(crate) struct SweepArgs {
     /// least once, these axes replace the file's `[[sweep]]` axes.
     #[arg(long = "axis", value_name = "KEY=V1,V2,...")]
     axes: Vec<String>,
-    /// The reference design point: its index (default 0, the first) or its axis values,
-    /// KEY=VALUE[,KEY=VALUE...]. Every other point gets paired differences from it with
-    /// 95% intervals (common random numbers).
+    /// The reference design point: its index or its axis values, KEY=VALUE[,KEY=VALUE...]
+    /// [default: the point that is the scenario as written, else point 0]. Every other point
+    /// gets paired differences from it with 95% intervals (common random numbers).
     #[arg(long, value_name = "POINT")]
     reference: Option<String>,
     /// Latin hypercube of SAMPLES points over the axes' ranges instead of the full factorial.
@@ -118,7 +118,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let study = Study::sweep(&text, &source, c.seed, extra, args.lhs)?.with_lineage(s.lineage);
     let reference = match &args.reference {
         Some(spec) => study.reference_point(spec).map_err(|e| Failure::Input(e.to_string()))?,
-        None => 0,
+        None => study.as_written_point().unwrap_or(0),
     };
     let target = c.target.target(c.replications)?;
     output::check_kpi_patterns(&c.kpis, study.plan.kpi_layout().names())?;

@@ -228,6 +228,28 @@ impl Study {
         }
     }
 
+    /// The design point that is the scenario as written (its `--set`
+    /// overrides included): the one point of a full factorial whose axis
+    /// values, written into the scenario, change nothing. `None` when no
+    /// point is (an axis that leaves out the written value) or the design
+    /// is a Latin hypercube, whose points are drawn. The default
+    /// reference of a sweep's differences, since a planner asks what a
+    /// change does to the scenario they wrote.
+    pub fn as_written_point(&self) -> Option<usize> {
+        if self.axes.is_empty() || self.design != DesignKind::FullFactorial {
+            return None;
+        }
+        let base = &self.plan.source;
+        self.points.iter().position(|point| {
+            let mut scenario = base.clone();
+            self.axes
+                .iter()
+                .zip(&point.values)
+                .all(|(axis, &v)| axis.key.apply(&mut scenario, v).is_ok())
+                && scenario == *base
+        })
+    }
+
     /// `key=value, ...` for one design point.
     pub fn describe_point(&self, index: usize) -> String {
         describe(&self.axes, &self.points[index].values)
@@ -542,6 +564,31 @@ mod tests {
             Err(ReferenceError::NotAnAxis { .. })
         ));
         assert!(matches!(study.reference_point("first"), Err(ReferenceError::Syntax { .. })));
+    }
+
+    /// The point that writes the scenario's own values is found whatever
+    /// its place; an axis without the written value, or a Latin hypercube,
+    /// has none.
+    #[test]
+    fn the_point_as_written_is_the_one_that_changes_nothing() {
+        let sweep = |axes: &[&str], lhs| {
+            let axes = axes.iter().map(|a| parse_axis(a).unwrap()).collect();
+            Study::sweep(BASELINE_TOML, "baseline", None, axes, lhs).unwrap()
+        };
+        // The baseline has 2 rail-ferry berths at Alat and storms x 1.
+        let s = sweep(
+            &["port.alat.berths.rail_ferry=1,2,3", "weather.storm_rate_multiplier=0.5,1,2"],
+            None,
+        );
+        let i = s.as_written_point().expect("(2, 1) is a point");
+        assert_eq!(s.points[i].values, [2.0, 1.0]);
+        assert_eq!(i, 4);
+        let s = sweep(&["port.alat.berths.rail_ferry=1,3"], None);
+        assert_eq!(s.as_written_point(), None);
+        let s = sweep(&["weather.storm_rate_multiplier=0.5,2"], None);
+        assert_eq!(s.as_written_point(), None);
+        let s = sweep(&["port.alat.berths.rail_ferry=1,2,3"], Some(3));
+        assert_eq!(s.as_written_point(), None, "a Latin hypercube's points are drawn");
     }
 
     #[test]

@@ -170,7 +170,8 @@ fn a_kpi_pattern_that_matches_nothing_names_the_closest() {
     // A wildcard that matches is fine; one that does not is refused.
     ok(&["run", "-n", "3", "-q", "--kpi", "berth_util*"], &dir);
     let err = fails(&["run", "-n", "3", "-q", "--kpi", "berth_utilisation*"], &dir, 2);
-    assert!(err.contains("closest: berth_utilization."), "{err}");
+    // The pattern corrected first, then the names nearest to it.
+    assert!(err.contains("closest: berth_utilization*, berth_utilization."), "{err}");
 }
 
 #[test]
