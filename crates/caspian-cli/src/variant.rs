@@ -73,6 +73,25 @@ fn split_top_level(text: &str) -> Vec<&str> {
     parts
 }
 
+/// `name` for the scenario of `path`, made distinct from the names of
+/// `earlier` studies: two files with one scenario name (a copy of the
+/// baseline with a change, the base given twice) would read as one row in
+/// rankings and economics. The file's name is added, then a number.
+fn distinct_name(name: &str, path: &std::path::Path, earlier: &[Study]) -> String {
+    let taken = |n: &str| earlier.iter().any(|s| s.name == n);
+    if !taken(name) {
+        return name.to_string();
+    }
+    let file = path
+        .file_name()
+        .map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
+    let with_file = format!("{name} ({file})");
+    if !taken(&with_file) {
+        return with_file;
+    }
+    (2..).map(|k| format!("{with_file} #{k}")).find(|n| !taken(n)).unwrap_or(with_file)
+}
+
 /// The studies of a comparison: each file in `files` (the first is the
 /// base), then each variant of the base, all with the `--set` overrides
 /// `sets` first.
@@ -98,7 +117,9 @@ pub(crate) fn studies(
     for path in files {
         let s = resolve_scenario(Some(path), &sets)?;
         base.get_or_insert_with(|| s.clone());
-        studies.push(Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage));
+        let mut study = Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage);
+        study.name = distinct_name(&study.name, path, &studies);
+        studies.push(study);
     }
     for spec in variants {
         let variant = parse(spec)?;

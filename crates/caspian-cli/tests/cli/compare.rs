@@ -181,6 +181,10 @@ fn a_policy_identical_to_the_base_is_warned_of() {
     assert!(err.contains("warning: baseline ("), "{err}");
     assert!(err.contains("is the base scenario unchanged"), "{err}");
     assert!(!err.contains("warning: more"), "{err}");
+    // Two files with one scenario name get names of their own in every table.
+    assert!(err.contains("warning: baseline (baseline.toml) ("), "{err}");
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(out.contains("\"baseline (baseline.toml)\" ("), "{out}");
 }
 
 /// Scenarios that report over different windows are not compared: a
