@@ -11,6 +11,7 @@ use clap::Args;
 use caspian_montecarlo::document::Document;
 use caspian_montecarlo::resolve::Override;
 use caspian_montecarlo::shard::share;
+use caspian_montecarlo::shown_path;
 use caspian_montecarlo::study::{AxisSpec, Study, parse_axis};
 use caspian_montecarlo::sweep_run::{
     Resumed, SweepHooks, SweepOutcome, SweepRequest, check_checkpoint, run_sweep,
@@ -82,7 +83,7 @@ fn check_set_against_axes(
     extra: &[AxisSpec],
 ) -> Result<(), Failure> {
     let swept: Vec<(&str, String)> = if extra.is_empty() {
-        let from = format!("the [[sweep]] axis of {}", args.scenario.display());
+        let from = format!("the [[sweep]] axis of {}", shown_path(&args.scenario));
         file_axes.iter().map(|key| (*key, from.clone())).collect()
     } else {
         extra.iter().map(|a| (a.key.as_str(), "--axis".to_string())).collect()
@@ -197,7 +198,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         SweepOutcome::Interrupted { point } => {
             return Err(Failure::Interrupted(format!(
                 "stopped after design point {point}; progress saved in {}, continue with --resume",
-                cp_path.display()
+                shown_path(&cp_path)
             )));
         }
         SweepOutcome::Shard { part, checkpoint } => {
@@ -214,7 +215,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                     shard.count,
                     range.start,
                     range.end,
-                    path.display()
+                    shown_path(path)
                 ),
             );
             return Ok(());
@@ -280,11 +281,11 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
 fn resumed_note(path: &Path, resumed: Resumed) -> String {
     match resumed {
         Resumed::NoCheckpoint => {
-            format!("--resume: no checkpoint at {}, starting from the beginning", path.display())
+            format!("--resume: no checkpoint at {}, starting from the beginning", shown_path(path))
         }
         Resumed::From { held, torn } => format!(
             "resuming from {}: {held} replications already done{}",
-            path.display(),
+            shown_path(path),
             if torn { " (a torn last line from the interruption was dropped)" } else { "" }
         ),
     }
@@ -301,7 +302,7 @@ fn graceful_stop(checkpoint: &Path, quiet: bool) {
          finished points are kept for --resume)",
         &format!(
             "caspian: finished design points are kept in {}; continue with --resume",
-            checkpoint.display()
+            shown_path(checkpoint)
         ),
     );
     if let Err(e) = installed {

@@ -144,7 +144,7 @@ pub fn check_writable(path: &Path) -> io::Result<()> {
     // when its folder takes no new files.
     create_temp(&tmp).map_err(|e| {
         let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        io::Error::new(e.kind(), format!("cannot create a file in {}: {e}", dir.display()))
+        io::Error::new(e.kind(), format!("cannot create a file in {}: {e}", crate::shown_path(dir)))
     })?;
     fs::remove_file(&tmp)
 }

@@ -21,6 +21,7 @@ use crate::execute::Executor;
 use crate::records::PointRecords;
 use crate::sequential::Target;
 use crate::shard::{self, Shard};
+use crate::shown_path;
 use crate::study::Study;
 use crate::sweep_stream::SweepResult;
 
@@ -157,7 +158,7 @@ pub enum SweepError {
 /// [`SweepError::Unusable`], [`SweepError::NotACheckpoint`] or
 /// [`SweepError::Unfinished`].
 pub fn check_checkpoint(path: &Path, resume: bool) -> Result<(), SweepError> {
-    let shown = || path.display().to_string();
+    let shown = || shown_path(path);
     let unusable = |why: String| SweepError::Unusable { path: shown(), why };
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -198,7 +199,7 @@ pub fn run_sweep(
         None => Executor::new(study, study.seed, range.start),
     };
     let cp_error = |e: std::io::Error| RunError::Checkpoint {
-        path: req.checkpoint.display().to_string(),
+        path: shown_path(req.checkpoint),
         message: e.to_string(),
     };
     let mut cp = Checkpoint::create(req.checkpoint, &cp_head, exec.records()).map_err(cp_error)?;

@@ -1,7 +1,8 @@
 //! A command's own files (issue 13): an output never destroys an input or
 //! another output, a symbolic link is written through and stays a link,
 //! inputs are regular files within a size cap (a device or a FIFO is
-//! refused at once), and a bad --checkpoint path is named for what it is.
+//! refused at once), a bad --checkpoint path is named for what it is, and
+//! a control character in a file name is shown escaped.
 
 use std::path::Path;
 use std::process::Command;
@@ -155,6 +156,37 @@ fn special_files_and_oversized_files_are_refused_as_inputs() {
     big.set_len((16 << 20) + 1).unwrap();
     let err = refused_quickly(&["run", "big.toml", "-n", "1"], &dir);
     assert!(err.contains("cannot read big.toml: is larger than 16 MiB"), "{err}");
+}
+
+/// A newline, carriage return or tab in a file name is shown as `<U+XXXX>`
+/// in every message, as an escape is: no message line is split.
+#[test]
+fn a_control_character_in_a_path_is_shown_escaped_on_one_line() {
+    let dir = scratch("control-names");
+    let one_line = |err: &str| {
+        assert!(
+            err.lines().all(|l| l.starts_with("caspian: ") || l.starts_with("  ")),
+            "a line was split: {err:?}"
+        );
+    };
+    let set = ["--set", "fleet.oil_tankers.count=0"];
+    let err = fails(&["run", "bad\nname.toml", set[0], set[1]], &dir, 2);
+    assert!(err.contains("cannot read bad<U+000A>name.toml: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    std::fs::copy(scenario("baseline.toml"), dir.join("bad\nname.toml")).unwrap();
+    let err = fails(&["run", "bad\nname.toml", set[0], set[1]], &dir, 2);
+    assert!(err.contains("bad<U+000A>name.toml with --set fleet.oil_tankers.count=0"), "{err}");
+    one_line(&err);
+    let out = ok(&["validate", "bad\nname.toml"], &dir);
+    assert!(out.starts_with("bad<U+000A>name.toml: ok"), "{out:?}");
+    let err = fails(&["run", "-n", "1", "--json", "a\tb\r/x.json"], &dir, 2);
+    assert!(err.contains("cannot write a<U+0009>b<U+000D>/x.json (--json)"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    std::fs::write(dir.join("cp\nmine"), "notes").unwrap();
+    let axis = "--axis=weather.storm_rate_multiplier=1,2";
+    let err = fails(&["sweep", "bad\nname.toml", axis, "--checkpoint", "cp\nmine"], &dir, 2);
+    assert!(err.contains("--checkpoint cp<U+000A>mine: a file that is not a caspian"), "{err}");
+    one_line(&err);
 }
 
 #[test]
