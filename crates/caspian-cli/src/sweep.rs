@@ -60,17 +60,24 @@ pub(crate) struct SweepArgs {
     interrupt_after_points: Option<usize>,
 }
 
-fn default_checkpoint(args: &SweepArgs) -> PathBuf {
-    if let Some(json) = &args.common.json {
+/// The checkpoint file, with how messages name where it came from: given
+/// (`--checkpoint`), or derived from `--json` or from the scenario's name.
+fn checkpoint_path(args: &SweepArgs) -> (PathBuf, &'static str) {
+    if let Some(given) = &args.checkpoint {
+        (given.clone(), "--checkpoint")
+    } else if let Some(json) = &args.common.json {
         let mut name = json.as_os_str().to_owned();
         name.push(".checkpoint");
-        PathBuf::from(name)
+        (PathBuf::from(name), "the checkpoint file derived from --json")
     } else {
         let stem = args
             .scenario
             .file_stem()
             .map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned());
-        PathBuf::from(format!("{stem}.sweep-checkpoint"))
+        (
+            PathBuf::from(format!("{stem}.sweep-checkpoint")),
+            "the checkpoint file derived from SCENARIO",
+        )
     }
 }
 
@@ -129,7 +136,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             "--tidy-csv is not written by a sharded sweep: run the whole sweep to get it".into(),
         ));
     }
-    let cp_path = args.checkpoint.clone().unwrap_or_else(|| default_checkpoint(&args));
+    let (cp_path, cp_named) = checkpoint_path(&args);
     if shard.is_some() && c.csv.is_some() {
         return Err(Failure::Input(
             "--csv is not written by a sharded sweep: give it to `caspian merge`, which writes \
@@ -137,17 +144,24 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                 .into(),
         ));
     }
-    check_checkpoint(&cp_path, args.resume)?;
     if c.report.is_some() {
         study.check_report_size().map_err(|e| Failure::Input(e.to_string()))?;
     }
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
     let mut outputs = c.outputs(&report.files);
-    outputs.push(("--checkpoint", Some(&cp_path)));
+    outputs.push((cp_named, Some(&cp_path)));
     let parents = extended_files(&study.lineage);
     let mut inputs = vec![("SCENARIO", Some(args.scenario.as_path()))];
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
+    // Every output first (a name the file system refuses, a folder that
+    // takes no file), then what is already at the checkpoint's path.
     check_files(&inputs, &outputs)?;
+    let named = if cp_named == "--checkpoint" {
+        format!("--checkpoint {}", shown_path(&cp_path))
+    } else {
+        format!("{cp_named} ({})", shown_path(&cp_path))
+    };
+    check_checkpoint(&cp_path, &named, args.resume)?;
     let range = share(shard, c.replications);
     let points = study.points.len() as u64;
     let held = range.end - range.start;
