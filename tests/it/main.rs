@@ -1,5 +1,10 @@
 //! End-to-end tests of caspian-sim: one binary, one module per area.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "paths here are arguments and test diagnostics, not messages to users"
+)]
+
 mod availability;
 mod calibration;
 mod cargo_units;

@@ -11,6 +11,7 @@ use caspian_montecarlo::document::Document;
 use caspian_montecarlo::input::InputKind;
 use caspian_montecarlo::resolve::{self, Override, Resolved, Root};
 use caspian_montecarlo::sequential::{DEFAULT_PRIMARY, Target};
+use caspian_montecarlo::shown_path;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -182,7 +183,7 @@ pub(crate) fn check_files(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result
     for &(what, p) in outputs {
         let Some(p) = p else { continue };
         atomic::check_writable(p)
-            .map_err(|e| Failure::Input(format!("cannot write {} ({what}): {e}", p.display())))?;
+            .map_err(|e| Failure::Input(format!("cannot write {} ({what}): {e}", shown_path(p))))?;
     }
     let inputs = known(inputs);
     let mut seen: Vec<(&str, &Path, Identity)> = Vec::new();
@@ -190,15 +191,15 @@ pub(crate) fn check_files(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result
         if let Some((w, q, _)) = inputs.iter().find(|i| i.2 == id) {
             return Err(Failure::Input(format!(
                 "{what} {} is the input {w} {}: writing it would destroy it; choose another file",
-                p.display(),
-                q.display()
+                shown_path(p),
+                shown_path(q)
             )));
         }
         if let Some((w, q, _)) = seen.iter().find(|o| o.2 == id) {
             return Err(Failure::Input(format!(
                 "{w} {} and {what} {} are the same file; each output needs its own",
-                q.display(),
-                p.display()
+                shown_path(q),
+                shown_path(p)
             )));
         }
         seen.push((what, p, id));
@@ -228,14 +229,14 @@ pub(crate) fn write_document(path: &Path, doc: &Document) -> Result<(), Failure>
 
 /// The failure for an output file that cannot be written (exit code 2).
 pub(crate) fn cannot_write(path: &Path, e: impl std::fmt::Display) -> Failure {
-    Failure::Input(format!("cannot write {}: {e}", path.display()))
+    Failure::Input(format!("cannot write {}: {e}", shown_path(path)))
 }
 
 /// Reads a result document of any kind, checked ([`Document::from_json`]):
 /// a damaged file fails with exit code 2 and a message naming the field.
 pub(crate) fn read_document(path: &Path) -> Result<Document, Failure> {
     let text = read_input(path, InputKind::Result)?;
-    Document::from_json(&text).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
+    Document::from_json(&text).map_err(|e| Failure::Input(format!("{}: {e}", shown_path(path))))
 }
 
 /// Writes bytes atomically, with a message naming the file on failure.

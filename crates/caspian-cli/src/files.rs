@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use caspian_montecarlo::atomic::resolve_links;
 use caspian_montecarlo::input::{InputKind, read_text};
+use caspian_montecarlo::shown_path;
 
 use crate::failure::Failure;
 
@@ -49,5 +50,5 @@ fn existing(_: &std::fs::Metadata, path: &Path) -> Identity {
 /// cap, as UTF-8 text; anything else is exit code 2, naming the file.
 pub(crate) fn read_input(path: &Path, kind: InputKind) -> Result<String, Failure> {
     read_text(path, kind)
-        .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))
+        .map_err(|e| Failure::Input(format!("cannot read {}: {e}", shown_path(path))))
 }

@@ -111,11 +111,19 @@ fn main() -> ExitCode {
 }
 
 /// Help, version or a usage error from the argument parser: printed like
-/// any other output, so that a full disk is exit code 2, not a silent 0.
+/// any other output, so that a full disk is exit code 2 with the message
+/// every command gives (`cannot write to standard output: ...`), not a
+/// silent 0; a closed pipe ends it quietly.
 fn usage(e: &clap::Error) -> ExitCode {
     let code = u8::try_from(e.exit_code()).unwrap_or(2);
     match e.print() {
-        Err(io) if io.kind() != std::io::ErrorKind::BrokenPipe => ExitCode::from(2),
+        Err(io) if io.kind() != std::io::ErrorKind::BrokenPipe => {
+            // A usage error goes to standard error: nowhere left to say why.
+            if !e.use_stderr() {
+                terminal::err_line(&format!("caspian: {}", terminal::stdout_failure(io)));
+            }
+            ExitCode::from(2)
+        }
         _ => ExitCode::from(code),
     }
 }

@@ -6,6 +6,7 @@ use clap::Args;
 
 use caspian_montecarlo::document::Document;
 use caspian_montecarlo::merge::{Merged, merge};
+use caspian_montecarlo::shown_path;
 
 use crate::common::{Named, check_files, note, read_document, write_document};
 use crate::failure::Failure;
@@ -39,7 +40,7 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
     check_files(&inputs, &[("--json", args.json.as_deref()), ("--csv", args.csv.as_deref())])?;
     let mut parts = Vec::new();
     for path in &args.parts {
-        let name = path.display().to_string();
+        let name = shown_path(path);
         let part = match read_document(path)? {
             Document::Partial(part) => part,
             other => {

@@ -9,6 +9,7 @@ use caspian_montecarlo::atomic::AtomicFile;
 use caspian_montecarlo::document::{KpiTable, KpiUnits, RunDoc, Saturation, SweepDoc, SweepPoint};
 use caspian_montecarlo::records::PointRecords;
 use caspian_montecarlo::sequential::TargetReport;
+use caspian_montecarlo::shown_path;
 use caspian_montecarlo::sweep_stream::{SweepResult, SweepStream};
 use caspian_montecarlo::{select, tidy};
 
@@ -246,7 +247,7 @@ impl SweepTable {
         out.push_str(&table::render(&header_refs, &rows));
         let hidden = self.points - self.rows.len();
         if hidden > 0 {
-            let list: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            let list: Vec<String> = files.iter().map(|f| shown_path(f)).collect();
             out.push_str(&format!(
                 "... and {hidden} more design points (the first {} are shown), all in {}\n",
                 self.rows.len(),

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use caspian_montecarlo::shown_path;
 use caspian_montecarlo::targets::Condition;
 use caspian_report::distribution::{distribution, distribution_svg};
 use caspian_report::forest::{forest, forest_svg};
@@ -56,7 +57,7 @@ pub(crate) struct PlotArgs {
 pub(crate) fn failure(context: &Path, e: ReportError) -> Failure {
     if e.is_input() {
         match e {
-            ReportError::Parse { .. } => Failure::Input(format!("{}: {e}", context.display())),
+            ReportError::Parse { .. } => Failure::Input(format!("{}: {e}", shown_path(context))),
             e => Failure::Input(e.to_string()),
         }
     } else {

@@ -7,6 +7,7 @@ use clap::Args;
 
 use caspian_montecarlo::document::Document;
 use caspian_montecarlo::records::PointRecords;
+use caspian_montecarlo::shown_path;
 use caspian_montecarlo::targets::{Condition, TargetError, check_kpi};
 use caspian_report::distribution::target_condition;
 use caspian_report::html::{ReportInputs, report};
@@ -61,7 +62,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     if reps.is_some() && !matches!(doc, ResultDoc::Run(_)) {
         return Err(Failure::Input(format!(
             "--replications-csv applies to a run result; {} is a {} result",
-            args.result.display(),
+            shown_path(&args.result),
             doc.kind()
         )));
     }
@@ -82,7 +83,10 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     };
     let page = report(&doc, &inputs).map_err(|e| failure(&args.result, e))?;
     write_file(&args.out, page.html.as_bytes())?;
-    note(false, &format!("report with {} written to {}", charts(page.charts), args.out.display()));
+    note(
+        false,
+        &format!("report with {} written to {}", charts(page.charts), shown_path(&args.out)),
+    );
     Ok(())
 }
 
@@ -106,14 +110,14 @@ fn optimize_page(args: &ReportArgs, text: &str) -> Result<(), Failure> {
     if let Some((option, _)) = charting.iter().find(|(_, given)| *given) {
         return Err(Failure::Input(format!(
             "{option} applies to run, sweep and compare results; {} is an optimize result",
-            args.result.display()
+            shown_path(&args.result)
         )));
     }
     let doc = caspian_montecarlo::optimize::document::OptimizeDoc::from_json(text)
-        .map_err(|e| Failure::Input(format!("{}: {e}", args.result.display())))?;
+        .map_err(|e| Failure::Input(format!("{}: {e}", shown_path(&args.result))))?;
     let page = caspian_report::html::optimize_report(&doc);
     write_file(&args.out, page.html.as_bytes())?;
-    note(false, &format!("optimize report written to {}", args.out.display()));
+    note(false, &format!("optimize report written to {}", shown_path(&args.out)));
     Ok(())
 }
 
@@ -131,7 +135,7 @@ fn check_targets_are_charted(
         return Err(Failure::Input(format!(
             "--target \"{}\" applies to a run result (its distribution chart); {} is a {} result",
             first,
-            args.result.display(),
+            shown_path(&args.result),
             doc.kind()
         )));
     }
@@ -207,7 +211,7 @@ pub(crate) fn prepare_dir(dir: Option<&Path>, run: bool) -> Result<ReportDir, Fa
         Failure::Input(format!(
             "--report {}: not a folder (a file, or a link to nothing); --report names a folder \
              for {what}",
-            dir.display()
+            shown_path(dir)
         ))
     };
     let created = match std::fs::metadata(dir) {
@@ -221,13 +225,13 @@ pub(crate) fn prepare_dir(dir: Option<&Path>, run: bool) -> Result<ReportDir, Fa
                 return Err(Failure::Input(format!(
                     "--report {}: the folder it would go in does not exist (only the report's \
                      own folder is created)",
-                    dir.display()
+                    shown_path(dir)
                 )));
             }
             Err(e) => {
                 return Err(Failure::Input(format!(
                     "--report {}: cannot create the folder: {e}",
-                    dir.display()
+                    shown_path(dir)
                 )));
             }
         },
@@ -253,7 +257,7 @@ fn write_page(
     let path = dir.join(PAGE);
     let page = report(doc, &inputs).map_err(|e| failure(&path, e))?;
     write_file(&path, page.html.as_bytes())?;
-    note(quiet, &format!("report with {} written to {}", charts(page.charts), path.display()));
+    note(quiet, &format!("report with {} written to {}", charts(page.charts), shown_path(&path)));
     Ok(())
 }
 

@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use caspian_montecarlo::atomic;
+use caspian_montecarlo::shown_path;
 
 use crate::terminal::err_line;
 
@@ -93,7 +94,7 @@ fn stopped(done: &[PathBuf]) -> String {
     if done.is_empty() {
         return "\ncaspian: interrupted; no file was written".into();
     }
-    let names: Vec<String> = done.iter().map(|p| p.display().to_string()).collect();
+    let names: Vec<String> = done.iter().map(|p| shown_path(p)).collect();
     format!(
         "\ncaspian: interrupted; complete before the interruption: {}; no other file was written",
         names.join(", ")

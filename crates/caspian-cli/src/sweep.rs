@@ -11,6 +11,7 @@ use clap::Args;
 use caspian_montecarlo::document::Document;
 use caspian_montecarlo::resolve::Override;
 use caspian_montecarlo::shard::share;
+use caspian_montecarlo::shown_path;
 use caspian_montecarlo::study::{AxisSpec, Study, parse_axis};
 use caspian_montecarlo::sweep_run::{
     Resumed, SweepHooks, SweepOutcome, SweepRequest, check_checkpoint, run_sweep,
@@ -59,17 +60,24 @@ pub(crate) struct SweepArgs {
     interrupt_after_points: Option<usize>,
 }
 
-fn default_checkpoint(args: &SweepArgs) -> PathBuf {
-    if let Some(json) = &args.common.json {
+/// The checkpoint file, with how messages name where it came from: given
+/// (`--checkpoint`), or derived from `--json` or from the scenario's name.
+fn checkpoint_path(args: &SweepArgs) -> (PathBuf, &'static str) {
+    if let Some(given) = &args.checkpoint {
+        (given.clone(), "--checkpoint")
+    } else if let Some(json) = &args.common.json {
         let mut name = json.as_os_str().to_owned();
         name.push(".checkpoint");
-        PathBuf::from(name)
+        (PathBuf::from(name), "the checkpoint file derived from --json")
     } else {
         let stem = args
             .scenario
             .file_stem()
             .map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned());
-        PathBuf::from(format!("{stem}.sweep-checkpoint"))
+        (
+            PathBuf::from(format!("{stem}.sweep-checkpoint")),
+            "the checkpoint file derived from SCENARIO",
+        )
     }
 }
 
@@ -82,7 +90,7 @@ fn check_set_against_axes(
     extra: &[AxisSpec],
 ) -> Result<(), Failure> {
     let swept: Vec<(&str, String)> = if extra.is_empty() {
-        let from = format!("the [[sweep]] axis of {}", args.scenario.display());
+        let from = format!("the [[sweep]] axis of {}", shown_path(&args.scenario));
         file_axes.iter().map(|key| (*key, from.clone())).collect()
     } else {
         extra.iter().map(|a| (a.key.as_str(), "--axis".to_string())).collect()
@@ -128,7 +136,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             "--tidy-csv is not written by a sharded sweep: run the whole sweep to get it".into(),
         ));
     }
-    let cp_path = args.checkpoint.clone().unwrap_or_else(|| default_checkpoint(&args));
+    let (cp_path, cp_named) = checkpoint_path(&args);
     if shard.is_some() && c.csv.is_some() {
         return Err(Failure::Input(
             "--csv is not written by a sharded sweep: give it to `caspian merge`, which writes \
@@ -136,17 +144,24 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                 .into(),
         ));
     }
-    check_checkpoint(&cp_path, args.resume)?;
     if c.report.is_some() {
         study.check_report_size().map_err(|e| Failure::Input(e.to_string()))?;
     }
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
     let mut outputs = c.outputs(&report.files);
-    outputs.push(("--checkpoint", Some(&cp_path)));
+    outputs.push((cp_named, Some(&cp_path)));
     let parents = extended_files(&study.lineage);
     let mut inputs = vec![("SCENARIO", Some(args.scenario.as_path()))];
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
+    // Every output first (a name the file system refuses, a folder that
+    // takes no file), then what is already at the checkpoint's path.
     check_files(&inputs, &outputs)?;
+    let named = if cp_named == "--checkpoint" {
+        format!("--checkpoint {}", shown_path(&cp_path))
+    } else {
+        format!("{cp_named} ({})", shown_path(&cp_path))
+    };
+    check_checkpoint(&cp_path, &named, args.resume)?;
     let range = share(shard, c.replications);
     let points = study.points.len() as u64;
     let held = range.end - range.start;
@@ -197,7 +212,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         SweepOutcome::Interrupted { point } => {
             return Err(Failure::Interrupted(format!(
                 "stopped after design point {point}; progress saved in {}, continue with --resume",
-                cp_path.display()
+                shown_path(&cp_path)
             )));
         }
         SweepOutcome::Shard { part, checkpoint } => {
@@ -214,7 +229,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                     shard.count,
                     range.start,
                     range.end,
-                    path.display()
+                    shown_path(path)
                 ),
             );
             return Ok(());
@@ -280,11 +295,11 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
 fn resumed_note(path: &Path, resumed: Resumed) -> String {
     match resumed {
         Resumed::NoCheckpoint => {
-            format!("--resume: no checkpoint at {}, starting from the beginning", path.display())
+            format!("--resume: no checkpoint at {}, starting from the beginning", shown_path(path))
         }
         Resumed::From { held, torn } => format!(
             "resuming from {}: {held} replications already done{}",
-            path.display(),
+            shown_path(path),
             if torn { " (a torn last line from the interruption was dropped)" } else { "" }
         ),
     }
@@ -301,7 +316,7 @@ fn graceful_stop(checkpoint: &Path, quiet: bool) {
          finished points are kept for --resume)",
         &format!(
             "caspian: finished design points are kept in {}; continue with --resume",
-            checkpoint.display()
+            shown_path(checkpoint)
         ),
     );
     if let Err(e) = installed {

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use caspian_montecarlo::atomic::AtomicFile;
+use caspian_montecarlo::shown_path;
 use caspian_montecarlo::study::Study;
 use caspian_montecarlo::trace::{self, TraceError};
 
@@ -60,7 +61,7 @@ pub(crate) fn run(args: TraceArgs) -> Result<(), Failure> {
                 "{} trace entries (events, and corridor-closure boundaries) of replication {} (seed {seed}) written to {}{}",
                 out.entries,
                 args.replication,
-                path.display(),
+                shown_path(path),
                 if out.truncated { "; the event limit stopped the run early" } else { "" }
             ));
         }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use caspian_montecarlo::shown_path;
 use caspian_montecarlo::study::Study;
 
 use crate::common::read_scenario;
@@ -27,7 +28,7 @@ pub(crate) fn run(args: ValidateArgs) -> Result<(), Failure> {
             .and_then(|s| Study::single(&s.text, &s.source, None).map_err(Failure::from));
         match outcome {
             Ok(study) if printing.is_ok() => {
-                printing = out(&format!("{}: ok (\"{}\")\n", path.display(), study.name));
+                printing = out(&format!("{}: ok (\"{}\")\n", shown_path(path), study.name));
             }
             Ok(_) => {}
             Err(e) => {

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use caspian_montecarlo::document::Document;
+use caspian_montecarlo::shown_path;
 use caspian_montecarlo::warmup::{self, WarmupDoc, WarmupRequest};
 
 use crate::common::{
@@ -105,7 +106,7 @@ pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
     }
     crate::terminal::out(&text)?;
     if let Some(path) = &args.csv {
-        note(args.quiet, &format!("Welch series written to {}", path.display()));
+        note(args.quiet, &format!("Welch series written to {}", shown_path(path)));
     }
     Ok(())
 }

@@ -65,6 +65,7 @@ impl AtomicFile {
     pub fn create(path: &Path) -> io::Result<Self> {
         let target = resolve_links(path)?;
         refuse_special(&target)?;
+        names_a_file(path)?;
         let tmp = temp_path(&target);
         // Created and registered under the lock, renamed or removed under it:
         // `exit_abandoning` sees either no temporary file or a registered one.
@@ -130,23 +131,85 @@ impl Drop for AtomicFile {
     }
 }
 
-/// Checks, before a long computation, that `path` can be written: its
-/// directory exists and accepts a new file, and `path` is not a directory.
+/// Checks, before a long computation, that `path` can be written: it ends
+/// in a file name (not in `/`), it is not a directory or a special file,
+/// its directory exists and accepts a new file, and (when it does not exist
+/// yet) the file system takes its name: a file of that exact name is
+/// created and removed again, which catches a name too long for the file
+/// system or one it forbids. The probe never opens what is there (an
+/// existing file's name needs no probe), and it is removed before a signal
+/// can end the process, so it never outlives the check.
 ///
 /// # Errors
-/// The I/O error explaining why not.
+/// The I/O error explaining why not, in plain words.
 pub fn check_writable(path: &Path) -> io::Result<()> {
     let target = resolve_links(path)?;
     refuse_special(&target)?;
+    names_a_file(path)?;
     let tmp = temp_path(&target);
+    // Held until both probes are gone: `exit_abandoning` waits for them.
     let _reg = registry();
     // Said of the folder: the file itself may well exist (`/proc/version`)
     // when its folder takes no new files.
     create_temp(&tmp).map_err(|e| {
         let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        io::Error::new(e.kind(), format!("cannot create a file in {}: {e}", dir.display()))
+        io::Error::new(e.kind(), format!("cannot create a file in {}: {e}", folder_shown(dir)))
     })?;
-    fs::remove_file(&tmp)
+    fs::remove_file(&tmp)?;
+    match fs::OpenOptions::new().write(true).create_new(true).open(&target) {
+        Ok(probe) => {
+            drop(probe);
+            fs::remove_file(&target)
+        }
+        // There already (the name is valid), or a name the file system refuses.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(refused_name(&target, &e)),
+    }
+}
+
+/// Refuses a path that cannot name a file to create: one ending in a path
+/// separator (`out.json/`), or with no file name at all (`..`, `/`).
+fn names_a_file(path: &Path) -> io::Result<()> {
+    let text = path.as_os_str().to_string_lossy();
+    if text.ends_with(std::path::is_separator) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a file name may not end in \"/\"",
+        ));
+    }
+    if path.file_name().is_none() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "does not end in a file name"));
+    }
+    Ok(())
+}
+
+/// Why the file system refused to create `target`: for a name too long,
+/// how long it is; otherwise the OS message.
+fn refused_name(target: &Path, e: &io::Error) -> io::Error {
+    if e.kind() != io::ErrorKind::InvalidFilename {
+        return io::Error::new(e.kind(), e.to_string());
+    }
+    let name = target.file_name().map_or(0, |n| n.as_encoded_bytes().len());
+    let whole = target.as_os_str().as_encoded_bytes().len();
+    let what = if name > 255 {
+        format!("the file name is {name} bytes, too long for this file system (most allow 255)")
+    } else {
+        format!(
+            "the file name ({name} bytes) or the whole path ({whole} bytes) is too long for this \
+             file system"
+        )
+    };
+    io::Error::new(e.kind(), format!("{what}: {e}"))
+}
+
+/// A folder as the user can find it: a relative one is shown from the
+/// current folder too (`ro (/home/me/ro)`, `. (/home/me)`).
+fn folder_shown(dir: &Path) -> String {
+    let shown = crate::shown_path(dir);
+    match std::path::absolute(dir) {
+        Ok(abs) if dir.is_relative() => format!("{shown} ({})", crate::shown_path(&abs)),
+        _ => shown,
+    }
 }
 
 /// Removes `path` from the files reported as completed (a checkpoint,
@@ -221,11 +284,18 @@ fn create_temp(tmp: &Path) -> io::Result<fs::File> {
 }
 
 /// `dir/.name.tmp-PID`, in the target's directory so the rename stays on one
-/// file system. A long name is cut to its first 100 characters, so that the
-/// temporary name fits where the target's name fits.
+/// file system. A long name is cut to at most 100 bytes (whole characters),
+/// so that the temporary name fits where the target's name fits, whatever
+/// the script (a character may take four bytes).
 fn temp_path(path: &Path) -> PathBuf {
     let name = path.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let short: String = name.chars().take(100).collect();
+    let mut short = String::new();
+    for c in name.chars() {
+        if short.len() + c.len_utf8() > 100 {
+            break;
+        }
+        short.push(c);
+    }
     path.with_file_name(format!(".{short}.tmp-{}", std::process::id()))
 }
 
@@ -280,6 +350,34 @@ mod tests {
             assert!(fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
             assert_eq!(fs::read(dir.join("new.json")).unwrap(), b"new");
         }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn refuses_names_the_file_system_would_refuse_before_any_work() {
+        let dir = std::env::temp_dir().join(format!("caspian-atomic-names-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let slash = dir.join("x.json/");
+        let e = check_writable(&slash).unwrap_err();
+        assert!(e.to_string().contains("may not end in \"/\""), "{e}");
+        assert!(write_atomic(&slash, b"x").is_err());
+        let long = dir.join(format!("{}.json", "a".repeat(300)));
+        let e = check_writable(&long).unwrap_err();
+        assert!(e.to_string().contains("the file name is 305 bytes"), "{e}");
+        // Short names in a four-byte script: the temporary name fits too.
+        let wide = dir.join("\u{1F6A2}".repeat(63));
+        check_writable(&wide).unwrap();
+        write_atomic(&wide, b"ship").unwrap();
+        // An existing file is neither clobbered nor removed by the probe.
+        let kept = dir.join("kept.json");
+        fs::write(&kept, b"mine").unwrap();
+        check_writable(&kept).unwrap();
+        assert_eq!(fs::read(&kept).unwrap(), b"mine");
+        // The probes leave nothing behind.
+        let mut left: Vec<_> =
+            fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        left.sort();
+        assert_eq!(left, [kept.file_name().unwrap(), wide.file_name().unwrap()]);
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -22,6 +22,7 @@ use crate::input::{InputError, InputKind, read_text};
 use crate::merge::difference;
 use crate::records::{PointRecords, Row};
 use crate::shard::Shard;
+use crate::shown_path;
 
 /// The first line of a checkpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -218,7 +219,7 @@ pub fn load(
     path: &Path,
     expected: &CheckpointHeader,
 ) -> Result<(Vec<PointRecords>, bool), CheckpointError> {
-    let name = || path.display().to_string();
+    let name = || shown_path(path);
     let read = |source| CheckpointError::Read { path: name(), source };
     let text = read_text(path, InputKind::Result).map_err(read)?;
     let lines: Vec<&str> = text.lines().collect();

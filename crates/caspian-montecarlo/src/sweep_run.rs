@@ -21,6 +21,7 @@ use crate::execute::Executor;
 use crate::records::PointRecords;
 use crate::sequential::Target;
 use crate::shard::{self, Shard};
+use crate::shown_path;
 use crate::study::Study;
 use crate::sweep_stream::SweepResult;
 
@@ -115,20 +116,21 @@ pub enum SweepOutcome {
 pub enum SweepError {
     /// The checkpoint path cannot be used: a directory, a device, a FIFO,
     /// or a path whose type cannot be read.
-    #[error("--checkpoint {path} {why}")]
+    #[error("{path} {why}")]
     Unusable {
-        /// The checkpoint, as displayed.
+        /// The checkpoint, as displayed with the option that named it
+        /// (`--checkpoint cp`).
         path: String,
         /// What is wrong with it.
         why: String,
     },
     /// A file that is not a checkpoint is where the checkpoint would go.
     #[error(
-        "--checkpoint {path}: a file that is not a caspian checkpoint is there; it would be \
-         overwritten: choose another --checkpoint or delete it"
+        "{path}: a file that is not a caspian checkpoint is there; it would be overwritten: \
+         choose another --checkpoint or delete it"
     )]
     NotACheckpoint {
-        /// The checkpoint, as displayed.
+        /// The checkpoint, as displayed with the option that named it.
         path: String,
     },
     /// A checkpoint exists, but resuming was not asked for.
@@ -152,13 +154,15 @@ pub enum SweepError {
 /// regular file or nothing, and that an existing checkpoint is resumed,
 /// not overwritten. (That it differs from the outputs, and that its
 /// directory is writable, is the caller's check of all its files.)
+/// `named` is how messages name it: `--checkpoint cp`, or where a default
+/// path came from.
 ///
 /// # Errors
 /// [`SweepError::Unusable`], [`SweepError::NotACheckpoint`] or
 /// [`SweepError::Unfinished`].
-pub fn check_checkpoint(path: &Path, resume: bool) -> Result<(), SweepError> {
-    let shown = || path.display().to_string();
-    let unusable = |why: String| SweepError::Unusable { path: shown(), why };
+pub fn check_checkpoint(path: &Path, named: &str, resume: bool) -> Result<(), SweepError> {
+    let shown = || shown_path(path);
+    let unusable = |why: String| SweepError::Unusable { path: named.to_string(), why };
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(unusable(format!("cannot be inspected: {e}"))),
@@ -168,7 +172,7 @@ pub fn check_checkpoint(path: &Path, resume: bool) -> Result<(), SweepError> {
         )),
         Ok(_) if resume => Ok(()),
         Ok(_) if checkpoint::looks_like_one(path) => Err(SweepError::Unfinished { path: shown() }),
-        Ok(_) => Err(SweepError::NotACheckpoint { path: shown() }),
+        Ok(_) => Err(SweepError::NotACheckpoint { path: named.to_string() }),
     }
 }
 
@@ -198,7 +202,7 @@ pub fn run_sweep(
         None => Executor::new(study, study.seed, range.start),
     };
     let cp_error = |e: std::io::Error| RunError::Checkpoint {
-        path: req.checkpoint.display().to_string(),
+        path: shown_path(req.checkpoint),
         message: e.to_string(),
     };
     let mut cp = Checkpoint::create(req.checkpoint, &cp_head, exec.records()).map_err(cp_error)?;

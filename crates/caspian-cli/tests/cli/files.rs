@@ -1,7 +1,9 @@
 //! A command's own files (issue 13): an output never destroys an input or
 //! another output, a symbolic link is written through and stays a link,
 //! inputs are regular files within a size cap (a device or a FIFO is
-//! refused at once), and a bad --checkpoint path is named for what it is.
+//! refused at once), a bad --checkpoint path is named for what it is, an
+//! output name the file system refuses is refused before any work, and a
+//! control character in a file name is shown escaped.
 
 use std::path::Path;
 use std::process::Command;
@@ -157,6 +159,93 @@ fn special_files_and_oversized_files_are_refused_as_inputs() {
     assert!(err.contains("cannot read big.toml: is larger than 16 MiB"), "{err}");
 }
 
+/// An output name that the file system will not take (a trailing `/`, a
+/// file name over 255 bytes, the checkpoint named after a long `--json`) is
+/// refused before any work, naming the option, not once the simulation is
+/// done; the check leaves no file behind.
+#[test]
+fn an_output_name_the_file_system_refuses_is_refused_before_any_work() {
+    let dir = scratch("refused-names");
+    let base = scenario("baseline.toml");
+    let policy = scenario("alat_extra_berth.toml");
+    let long = format!("{}.json", "a".repeat(300));
+    let sweep_json = format!("{}.json", "c".repeat(250));
+    let axis = "--axis=weather.storm_rate_multiplier=1,2";
+    let slash = "a file name may not end in \"/\"";
+    // Each would run for many seconds before writing anything.
+    let cases: &[(&[&str], String)] = &[
+        (
+            &["run", "-n", "2000", "--json", "x.json/"],
+            format!("cannot write x.json/ (--json): {slash}"),
+        ),
+        (
+            &["compare", &base, &policy, "-n", "500", "--csv", "c.csv/"],
+            format!("cannot write c.csv/ (--csv): {slash}"),
+        ),
+        (
+            &["run", "-n", "2000", "--tidy-csv", "sub/"],
+            format!("cannot write sub/ (--tidy-csv): {slash}"),
+        ),
+        (
+            &["run", "-n", "2000", "--json", &long],
+            format!("{long} (--json): the file name is 305 bytes, too long"),
+        ),
+        (
+            &["sweep", &base, axis, "-n", "500", "--json", &sweep_json],
+            format!(
+                "cannot write {sweep_json}.checkpoint (the checkpoint file derived from --json): \
+                 the file name is 266 bytes, too long"
+            ),
+        ),
+    ];
+    for (args, expected) in cases {
+        let err = refused_quickly(args, &dir);
+        assert!(err.contains(expected.as_str()), "{args:?}: {err}");
+    }
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert!(left.is_empty(), "nothing left behind: {left:?}");
+    // A folder that does not exist is named as the user can find it.
+    let err = refused_quickly(&["run", "-n", "2000", "--json", "no-such/x.json"], &dir);
+    let abs = dir.canonicalize().unwrap().join("no-such");
+    let folder = format!("cannot create a file in no-such ({})", abs.display());
+    assert!(err.contains(&folder), "{err}");
+    // The longest name that fits is written.
+    let longest = format!("{}.json", "b".repeat(250));
+    ok(&["run", "-n", "1", "-q", "--json", &longest], &dir);
+    assert!(String::from_utf8(read(&dir, &longest)).unwrap().contains("\"kind\""));
+}
+
+/// A newline, carriage return or tab in a file name is shown as `<U+XXXX>`
+/// in every message, as an escape is: no message line is split.
+#[test]
+fn a_control_character_in_a_path_is_shown_escaped_on_one_line() {
+    let dir = scratch("control-names");
+    let one_line = |err: &str| {
+        assert!(
+            err.lines().all(|l| l.starts_with("caspian: ") || l.starts_with("  ")),
+            "a line was split: {err:?}"
+        );
+    };
+    let set = ["--set", "fleet.oil_tankers.count=0"];
+    let err = fails(&["run", "bad\nname.toml", set[0], set[1]], &dir, 2);
+    assert!(err.contains("cannot read bad<U+000A>name.toml: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    std::fs::copy(scenario("baseline.toml"), dir.join("bad\nname.toml")).unwrap();
+    let err = fails(&["run", "bad\nname.toml", set[0], set[1]], &dir, 2);
+    assert!(err.contains("bad<U+000A>name.toml with --set fleet.oil_tankers.count=0"), "{err}");
+    one_line(&err);
+    let out = ok(&["validate", "bad\nname.toml"], &dir);
+    assert!(out.starts_with("bad<U+000A>name.toml: ok"), "{out:?}");
+    let err = fails(&["run", "-n", "1", "--json", "a\tb\r/x.json"], &dir, 2);
+    assert!(err.contains("cannot write a<U+0009>b<U+000D>/x.json (--json)"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    std::fs::write(dir.join("cp\nmine"), "notes").unwrap();
+    let axis = "--axis=weather.storm_rate_multiplier=1,2";
+    let err = fails(&["sweep", "bad\nname.toml", axis, "--checkpoint", "cp\nmine"], &dir, 2);
+    assert!(err.contains("--checkpoint cp<U+000A>mine: a file that is not a caspian"), "{err}");
+    one_line(&err);
+}
+
 #[test]
 fn a_bad_checkpoint_path_is_named_for_what_it_is() {
     let dir = scratch("bad-checkpoint");
@@ -165,17 +254,26 @@ fn a_bad_checkpoint_path_is_named_for_what_it_is() {
     let sweep = |cp: &str| fails(&["sweep", &base, axis, "-n", "1", "--checkpoint", cp], &dir, 2);
     if Path::new("/dev/full").exists() {
         let err = sweep("/dev/full");
-        assert!(err.contains("/dev/full is not a regular file"), "{err}");
+        assert!(err.contains("/dev/full (--checkpoint): is not a regular file"), "{err}");
         assert!(!err.contains("unfinished"), "{err}");
     }
     let err = sweep(".");
-    assert!(err.contains("is a directory"), "{err}");
+    assert!(err.contains(". (--checkpoint): is a directory"), "{err}");
     let err = sweep("no-such-dir/cp");
     assert!(err.contains("cannot write no-such-dir/cp (--checkpoint)"), "{err}");
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();
     let err = sweep("notes.txt");
-    assert!(err.contains("not a caspian checkpoint"), "{err}");
+    assert!(
+        err.contains("--checkpoint notes.txt: a file that is not a caspian checkpoint"),
+        "{err}"
+    );
     assert_eq!(read(&dir, "notes.txt"), b"mine");
+    // A checkpoint the user did not name is named for where it came from.
+    std::fs::write(dir.join("s.json.checkpoint"), "mine").unwrap();
+    let err = fails(&["sweep", &base, axis, "-n", "1", "--json", "s.json"], &dir, 2);
+    let derived = "the checkpoint file derived from --json (s.json.checkpoint): a file that is not";
+    assert!(err.contains(derived), "{err}");
+    assert_eq!(read(&dir, "s.json.checkpoint"), b"mine");
     // A real checkpoint is recognised, and kept for --resume.
     let cut = ["sweep", &base, axis, "-n", "1", "-q", "--checkpoint", "cp"];
     let mut first = cut.to_vec();
@@ -193,7 +291,8 @@ fn a_bad_checkpoint_path_is_named_for_what_it_is() {
         std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
         if std::fs::write(ro.join("probe"), "").is_err() {
             let err = sweep("ro/cp");
-            assert!(err.contains("cannot write ro/cp (--checkpoint): Permission denied"), "{err}");
+            let refused = "cannot write ro/cp (--checkpoint): cannot create a file in ro (";
+            assert!(err.contains(refused) && err.contains("Permission denied"), "{err}");
         }
         std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
     }

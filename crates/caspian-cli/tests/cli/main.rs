@@ -3,6 +3,11 @@
 //! interruption and resumption never change a result). One test binary, one
 //! module per behaviour.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "paths here are arguments and test diagnostics, not messages to users"
+)]
+
 mod availability;
 mod bad_scenarios;
 mod cargo_units;

@@ -149,3 +149,20 @@ fn validate_checks_every_file_whatever_happens_to_the_terminal() {
         }
     }
 }
+
+/// Help and version are output like any other: a full disk is exit code 2
+/// with the message every command gives; a closed pipe ends them quietly.
+#[test]
+fn help_and_version_on_a_full_disk_say_so() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let dir = scratch("terminal-help");
+    for args in [&["--help"][..], &["--version"], &["-V"], &["run", "--help"], &["help", "sweep"]] {
+        let (code, err) = run_into(Sink::FullStdout, args, &dir);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(err.starts_with("caspian: cannot write to standard output: "), "{args:?}: {err}");
+        let (code, err) = run_into(Sink::ClosedPipe, args, &dir);
+        assert_eq!((code, err.as_str()), (Some(0), ""), "{args:?}");
+    }
+}

@@ -22,6 +22,7 @@ use crate::records::Row;
 use crate::study::Study;
 
 use super::OptimizeError;
+use crate::shown_path;
 
 /// The first line of an optimisation checkpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,10 +107,7 @@ impl<'s> Store<'s> {
             reused: 0,
         };
         let Some(path) = checkpoint else { return Ok(store) };
-        let fail = |message: String| OptimizeError::Checkpoint {
-            path: path.display().to_string(),
-            message,
-        };
+        let fail = |message: String| OptimizeError::Checkpoint { path: shown_path(path), message };
         let head = Header { kind: "optimize_checkpoint".into(), fingerprint: fingerprint(study) };
         if path.exists() {
             store.load(path, &head).map_err(fail)?;
@@ -239,7 +237,7 @@ impl<'s> Store<'s> {
         self.simulated += new;
         if let Some((path, file)) = &mut self.journal {
             let fail = |e: std::io::Error| OptimizeError::Checkpoint {
-                path: path.display().to_string(),
+                path: shown_path(path),
                 message: e.to_string(),
             };
             file.write_all(lines.as_bytes()).map_err(fail)?;

@@ -12,6 +12,7 @@
 //! invisible format character.
 
 use std::borrow::Cow;
+use std::path::Path;
 
 use super::check::Checker;
 
@@ -65,6 +66,16 @@ pub fn escape_invisible(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str>
         }
     }
     Cow::Owned(out)
+}
+
+/// A path as every message shows it: its text (a byte that is not UTF-8 as
+/// U+FFFD) with every invisible character, newline and tab included,
+/// written as `<U+XXXX>`, so that a file name cannot split a message line,
+/// drive the terminal or hide a difference between two names. The one way
+/// paths are formatted for people (`Path::display` is disallowed by the
+/// workspace's clippy.toml).
+pub fn shown_path(path: &Path) -> String {
+    escape_invisible(&path.to_string_lossy(), |_| false).into_owned()
 }
 
 /// Checks one id: non-empty, at most [`MAX_ID_LEN`] characters, each in
@@ -191,5 +202,13 @@ mod tests {
     fn escape_shows_code_points() {
         assert_eq!(escape("a\u{1b}[0m\u{200B}b"), "a<U+001B>[0m<U+200B>b");
         assert_eq!(escape("plain"), "plain");
+    }
+
+    #[test]
+    fn paths_are_shown_on_one_line() {
+        let shown = |p: &str| shown_path(std::path::Path::new(p));
+        assert_eq!(shown("dir/bad\nname\r\t.toml"), "dir/bad<U+000A>name<U+000D><U+0009>.toml");
+        assert_eq!(shown("\u{1b}[31mred.json"), "<U+001B>[31mred.json");
+        assert_eq!(shown("caspian/ok.toml"), "caspian/ok.toml");
     }
 }

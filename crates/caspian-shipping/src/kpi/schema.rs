@@ -436,7 +436,7 @@ mod tests {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             if path.extension().is_some_and(|e| e == "toml")
-                && let Ok(plan) = crate::load(&text, &path.display().to_string())
+                && let Ok(plan) = crate::load(&text, &crate::compile::shown_path(&path))
             {
                 names.extend(plan.kpi_layout().names().iter().cloned());
                 loaded.extend(path.file_name().map(|f| f.to_string_lossy().into_owned()));

@@ -24,6 +24,7 @@ use toml::{Table, Value};
 
 use super::set::{ID_TABLES, clear_excluded, ids, unknown_id};
 use super::{Loader, ParentFile, ResolveError, parse_table, sha256_hex};
+use crate::compile::shown_path;
 
 /// The longest chain of parents.
 pub const MAX_DEPTH: usize = 16;
@@ -45,7 +46,7 @@ pub(super) fn apply(
     parents: &mut Vec<ParentFile>,
 ) -> Result<bool, ResolveError> {
     let mut seen: Vec<String> =
-        vec![path.map_or_else(|| origin.to_string(), |p| normalize(p).display().to_string())];
+        vec![path.map_or_else(|| origin.to_string(), |p| shown_path(&normalize(p)))];
     chain(table, origin, path, load, parents, &mut seen)
 }
 
@@ -73,15 +74,11 @@ fn chain(
                 origin: origin.to_string(),
                 message: format!(
                     "extends \"{name}\", which names a directory ({}), not a scenario file",
-                    if joined.as_os_str().is_empty() {
-                        ".".into()
-                    } else {
-                        joined.display().to_string()
-                    }
+                    if joined.as_os_str().is_empty() { ".".into() } else { shown_path(&joined) }
                 ),
             });
         }
-        let shown = joined.display().to_string();
+        let shown = shown_path(&joined);
         if seen.contains(&shown) {
             let mut files = seen.clone();
             files.push(shown);

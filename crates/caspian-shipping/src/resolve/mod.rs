@@ -23,6 +23,7 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 use toml::{Table, Value};
 
+use crate::compile::shown_path;
 use crate::scenario::Scenario;
 
 pub mod extends;
@@ -144,7 +145,7 @@ pub fn resolve(
     set::check_distinct(overrides)?;
     let (origin, text, path) = match root {
         Root::Baseline => ("embedded baseline".to_string(), crate::BASELINE_TOML.to_string(), None),
-        Root::File(p) => (p.display().to_string(), load(p).map_err(ResolveError::Read)?, Some(p)),
+        Root::File(p) => (shown_path(p), load(p).map_err(ResolveError::Read)?, Some(p)),
     };
     let mut table = match parse_table(&text, &origin) {
         Ok(table) => table,
@@ -227,7 +228,7 @@ pub fn resolve_shipped(text: &str, origin: &str) -> Result<Resolved, ResolveErro
         } else if p.file_name().is_some_and(|n| n == "baseline.toml") {
             Ok(crate::BASELINE_TOML.to_string())
         } else {
-            Err(format!("{} is not held in memory", p.display()))
+            Err(format!("{} is not held in memory", shown_path(p)))
         }
     };
     resolve(Root::File(root), &[], &mut load)

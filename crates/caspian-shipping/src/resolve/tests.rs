@@ -13,7 +13,7 @@ fn scenarios_dir() -> PathBuf {
 
 /// A loader over real files.
 fn disk(p: &Path) -> Result<String, String> {
-    std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+    std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", shown_path(p)))
 }
 
 /// A loader over files held in memory.
