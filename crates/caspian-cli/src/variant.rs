@@ -82,9 +82,7 @@ fn distinct_name(name: &str, path: &std::path::Path, earlier: &[Study]) -> Strin
     if !taken(name) {
         return name.to_string();
     }
-    let file = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
+    let file = caspian_montecarlo::shown_path(path.file_name().map_or(path, std::path::Path::new));
     let with_file = format!("{name} ({file})");
     if !taken(&with_file) {
         return with_file;
