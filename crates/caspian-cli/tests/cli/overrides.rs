@@ -196,6 +196,28 @@ fn bad_overrides_and_chains_are_exit_2_naming_the_key_or_file() {
     assert!(err.contains("unknown fleet \"nope\""), "{err}");
 }
 
+/// An id names its entry and the entry's KPIs: `--set`, `--variant` and
+/// `--axis` refuse to change it rather than rename the entry silently.
+#[test]
+fn ids_are_not_overridden() {
+    let dir = scratch("overrides-ids");
+    let why = "fleet.oil_tankers.id is an id: ids name entries (in KPI names and in other \
+               entries' references), so --set, --variant and --axis cannot change them; to \
+               rename the entry, edit the scenario file";
+    let err = fails(&["run", "-n", "2", "-q", "--set", "fleet.oil_tankers.id=x"], &dir, 2);
+    assert!(err.contains(&format!("--set fleet.oil_tankers.id=x: {why}")), "{err}");
+    let base = scenario("baseline.toml");
+    let err = fails(
+        &["compare", &base, "--variant", "v:fleet.oil_tankers.id=x", "-n", "2", "-q"],
+        &dir,
+        2,
+    );
+    assert!(err.contains(why), "{err}");
+    let err =
+        fails(&["sweep", &base, "--axis", "fleet.oil_tankers.id=1,2", "-n", "2", "-q"], &dir, 2);
+    assert!(err.contains(why), "{err}");
+}
+
 #[test]
 fn plain_words_for_wrong_types_in_a_file() {
     let dir = scratch("overrides-plain");

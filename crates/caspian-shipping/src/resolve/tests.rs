@@ -164,6 +164,17 @@ fn override_errors_name_the_key_and_the_fix() {
     assert!(e.contains("did you mean \"port\""), "{e}");
     let e = err("weather.storm_rate_multiplier=strong");
     assert!(e.contains("expected a number"), "{e}");
+    // An id names its entry (and its KPIs): not renamed by an override.
+    for set in ["fleet.oil_tankers.id=x", "port.alat.id=\"baku\"", "sea_area.middle_caspian.id.x=1"]
+    {
+        let e = err(set);
+        let key = &set[..set.find(".id").unwrap() + 3];
+        assert!(
+            e.starts_with(&format!("--set {set}: {key} is an id: ids name entries"))
+                && e.ends_with("to rename the entry, edit the scenario file"),
+            "{e}"
+        );
+    }
     let e = err("weather.storm_duration_multiplier=-0.5");
     assert!(e.starts_with("--set weather.storm_duration_multiplier=-0.5: a multiplier"), "{e}");
 }
