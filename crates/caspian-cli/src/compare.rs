@@ -135,6 +135,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let kpis = studies.first().map_or_else(Vec::new, |b| b.plan.kpi_layout().names().to_vec());
     crate::output::check_kpi_patterns(&c.kpis, &kpis)
         .map_err(|e| only_in_policies(&c.kpis, &kpis, &studies).unwrap_or(e))?;
+    c.target.check_primary(&kpis)?;
     let request = request(&args, &kpis)?;
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
     let parents: Vec<PathBuf> = studies.iter().flat_map(|s| extended_files(&s.lineage)).collect();
