@@ -6,12 +6,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use caspian_montecarlo::atomic;
 use caspian_montecarlo::document::Document;
 use caspian_montecarlo::input::InputKind;
 use caspian_montecarlo::resolve::{self, Override, Resolved, Root};
 use caspian_montecarlo::sequential::{DEFAULT_PRIMARY, Target};
-use caspian_montecarlo::shown_path;
+use caspian_montecarlo::{atomic, select, shown_path};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -72,6 +71,10 @@ impl CommonArgs {
     }
 }
 
+/// The replication budget of `--target-rel-halfwidth` when
+/// `--max-replications` is not given.
+const DEFAULT_MAX_REPLICATIONS: u64 = 10_000;
+
 /// Sequential stopping options.
 #[derive(Debug, Args)]
 pub(crate) struct TargetArgs {
@@ -80,9 +83,9 @@ pub(crate) struct TargetArgs {
     /// non-zero values; see docs/kpis.md).
     #[arg(allow_negative_numbers = true, long, value_name = "H", value_parser = number)]
     pub(crate) target_rel_halfwidth: Option<f64>,
-    /// Replication budget for --target-rel-halfwidth.
-    #[arg(allow_negative_numbers = true, long, value_name = "M", default_value_t = 10_000, value_parser = whole_in::<u64>(1, u64::MAX))]
-    pub(crate) max_replications: u64,
+    /// Replication budget for --target-rel-halfwidth (only with it) [default: 10000].
+    #[arg(allow_negative_numbers = true, long, value_name = "M", value_parser = whole_in::<u64>(1, u64::MAX))]
+    pub(crate) max_replications: Option<u64>,
     /// Primary KPI patterns for --target-rel-halfwidth, tables and rankings (repeatable).
     #[arg(long = "primary", value_name = "PATTERN")]
     pub(crate) primary: Vec<String>,
@@ -98,25 +101,38 @@ impl TargetArgs {
         }
     }
 
+    /// Checks that every `--primary` pattern given matches one of the KPIs
+    /// `names`: one matching none is bad input (exit 2), as for `--kpi`, not
+    /// a ranking or stopping rule silently left out.
+    pub(crate) fn check_primary(&self, names: &[String]) -> Result<(), Failure> {
+        select::check_patterns("--primary", &self.primary, names)
+            .map_err(|e| Failure::Input(e.to_string()))
+    }
+
     /// The sequential-stopping target, if one was asked for.
     pub(crate) fn target(&self, initial: u64) -> Result<Option<Target>, Failure> {
-        let Some(h) = self.target_rel_halfwidth else { return Ok(None) };
+        let Some(h) = self.target_rel_halfwidth else {
+            return match self.max_replications {
+                Some(m) => Err(Failure::Input(format!(
+                    "--max-replications {m} only applies with --target-rel-halfwidth (it caps \
+                     the replications added until the intervals are narrow enough); without \
+                     it, -n sets how many replications run"
+                ))),
+                None => Ok(None),
+            };
+        };
+        let max_replications = self.max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS);
         if !(h.is_finite() && h > 0.0 && h < 1.0) {
             return Err(Failure::Input(format!(
                 "--target-rel-halfwidth must be between 0 and 1 (e.g. 0.01 for 1%), got {h}"
             )));
         }
-        if self.max_replications < initial {
+        if max_replications < initial {
             return Err(Failure::Input(format!(
-                "--max-replications ({}) is below --replications ({initial})",
-                self.max_replications
+                "--max-replications ({max_replications}) is below --replications ({initial})"
             )));
         }
-        Ok(Some(Target {
-            rel_half_width: h,
-            max_replications: self.max_replications,
-            primary: self.primary(),
-        }))
+        Ok(Some(Target { rel_half_width: h, max_replications, primary: self.primary() }))
     }
 }
 

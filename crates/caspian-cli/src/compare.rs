@@ -9,7 +9,6 @@ use caspian_montecarlo::direction::Overrides;
 use caspian_montecarlo::document::{CompareDoc, Document, ECONOMICS_HEADER, RANKING_HEADER};
 use caspian_montecarlo::measure::Measure;
 use caspian_montecarlo::study::Study;
-use caspian_montecarlo::targets::TargetError;
 use caspian_montecarlo::tidy;
 
 use crate::common::{
@@ -51,17 +50,7 @@ pub(crate) struct CompareArgs {
 
 /// `--rank` or `--pareto` measure `spec`, checked against the KPIs `kpis`.
 fn measure(option: &str, spec: &str, kpis: &[String]) -> Result<Measure, Failure> {
-    let m = Measure::parse(spec).map_err(|e| {
-        Failure::Input(match e {
-            TargetError::Number { number, .. } => format!(
-                "{option} \"{spec}\": \"{number}\" is not a number (write e.g. 0.95 or 1.5e6)"
-            ),
-            _ => format!(
-                "{option} \"{spec}\": expected a KPI name or P(KPI OP NUMBER) with OP one of \
-                 >=, <=, > or <, e.g. cost.total_per_year or 'P(service_level.wagons>=0.95)'"
-            ),
-        })
-    })?;
+    let m = crate::parse::measure(option, spec).map_err(Failure::Input)?;
     m.check(kpis, option).map_err(|e| Failure::Input(e.to_string()))?;
     Ok(m)
 }
@@ -202,6 +191,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let kpis = studies.first().map_or_else(Vec::new, |b| b.plan.kpi_layout().names().to_vec());
     crate::output::check_kpi_patterns(&c.kpis, &kpis)
         .map_err(|e| only_in_policies(&c.kpis, &kpis, &studies).unwrap_or(e))?;
+    c.target.check_primary(&kpis)?;
     let request = request(&args, &kpis)?;
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
     let parents: Vec<PathBuf> = studies.iter().flat_map(|s| extended_files(&s.lineage)).collect();

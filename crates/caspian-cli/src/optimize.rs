@@ -49,8 +49,8 @@ pub(crate) struct OptimizeArgs {
     /// Indifference zone: differences in the objective below D do not matter (objective's unit).
     #[arg(allow_negative_numbers = true, long, required = true, value_name = "D", value_parser = number)]
     delta: f64,
-    /// First-stage replications of every portfolio.
-    #[arg(allow_negative_numbers = true, long, default_value_t = 20, value_parser = whole_in::<u64>(0, 1_000_000))]
+    /// First-stage replications of every portfolio (at least 2: KN estimates variances from them).
+    #[arg(allow_negative_numbers = true, long, default_value_t = 20, value_parser = whole_in::<u64>(2, 1_000_000))]
     n0: u64,
     /// Replications per portfolio and phase, at most.
     #[arg(allow_negative_numbers = true, long, default_value_t = 2000, value_parser = whole_in::<u64>(1, 1_000_000))]
@@ -89,9 +89,7 @@ pub(crate) struct OptimizeArgs {
 impl OptimizeArgs {
     fn settings(&self) -> Result<Settings, Failure> {
         let input = |e: String| Failure::Input(e);
-        let measure = |option: &str, spec: &str| {
-            Measure::parse(spec).map_err(|e| input(format!("{option} \"{spec}\": {e}")))
-        };
+        let measure = |option: &str, spec: &str| crate::parse::measure(option, spec).map_err(input);
         let (maximize, objective) = match (&self.maximize, &self.minimize) {
             (Some(m), _) => (true, measure("--maximize", m)?),
             (None, Some(m)) => (false, measure("--minimize", m)?),

@@ -1,6 +1,23 @@
-//! Command-line numbers, parsed with messages in words ("expected a whole
-//! number from 1 to 1,000,000,000, got \"abc\"") rather than Rust's
-//! ("invalid digit found in string").
+//! Command-line numbers and measures, parsed with messages in words
+//! ("expected a whole number from 1 to 1,000,000,000, got \"abc\"") rather
+//! than Rust's ("invalid digit found in string").
+
+use caspian_montecarlo::measure::Measure;
+use caspian_montecarlo::targets::TargetError;
+
+/// A measure option (`--minimize`, `--rank`, `--pareto`): a KPI name or
+/// `P(KPI OP NUMBER)`; the message names `option` and only it.
+pub(crate) fn measure(option: &str, spec: &str) -> Result<Measure, String> {
+    Measure::parse(spec).map_err(|e| match e {
+        TargetError::Number { number, .. } => {
+            format!("{option} \"{spec}\": \"{number}\" is not a number (write e.g. 0.95 or 1.5e6)")
+        }
+        _ => format!(
+            "{option} \"{spec}\": expected a KPI name or P(KPI OP NUMBER) with OP one of >=, <=, \
+             > or <, e.g. cost.total_per_year or 'P(service_level.wagons>=0.95)'"
+        ),
+    })
+}
 
 /// A number option: finite.
 pub(crate) fn number(text: &str) -> Result<f64, String> {
@@ -66,5 +83,15 @@ mod tests {
         assert_eq!(number("0.5"), Ok(0.5));
         assert!(number("1.5Mt").unwrap_err().contains("expected a number"));
         assert!(number("inf").is_err());
+    }
+
+    #[test]
+    fn measures_name_only_their_option() {
+        assert!(measure("--minimize", "cost.total_per_year").is_ok());
+        for bad in ["x<", "P(x>=abc)", "P(x)", "a=b"] {
+            let e = measure("--minimize", bad).unwrap_err();
+            assert!(e.starts_with(&format!("--minimize \"{bad}\": ")), "{e}");
+            assert!(!e.contains("--target"), "{e}");
+        }
     }
 }

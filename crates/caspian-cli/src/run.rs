@@ -73,6 +73,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let shard = parse_shard(args.shard.as_deref(), c)?;
     let names = study.plan.kpi_layout().names();
     output::check_kpi_patterns(&c.kpis, names)?;
+    c.target.check_primary(names)?;
     let conditions =
         targets::parse_all(&args.targets, names).map_err(|e| Failure::Input(e.to_string()))?;
     if shard.is_some() && !conditions.is_empty() {

@@ -130,6 +130,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     };
     let target = c.target.target(c.replications)?;
     output::check_kpi_patterns(&c.kpis, study.plan.kpi_layout().names())?;
+    c.target.check_primary(study.plan.kpi_layout().names())?;
     let shard = parse_shard(args.shard.as_deref(), c)?;
     if shard.is_some() && c.tidy_csv.is_some() {
         return Err(Failure::Input(

@@ -89,6 +89,23 @@ pub enum TargetError {
     UnknownKpi(#[from] NoMatch),
 }
 
+impl TargetError {
+    /// What is wrong, without naming `--target`: for a condition given
+    /// with another option (`--constraint`, `--minimize`), whose message
+    /// names that option instead.
+    pub fn reason(&self) -> String {
+        match self {
+            TargetError::Syntax(_) => {
+                "expected KPI>=NUMBER, KPI<=NUMBER, KPI>NUMBER or KPI<NUMBER".into()
+            }
+            TargetError::Number { number, .. } => {
+                format!("\"{number}\" is not a number (write e.g. 1500000 or 1.5e6)")
+            }
+            TargetError::UnknownKpi(e) => e.to_string(),
+        }
+    }
+}
+
 /// Parses `KPI OP NUMBER` (spaces around the parts are allowed).
 ///
 /// # Errors
@@ -201,6 +218,11 @@ mod tests {
         }
         for bad in ["x>=", "x>=abc", "x<inf", "x>NaN", "x>=>2"] {
             assert!(matches!(parse(bad), Err(TargetError::Number { .. })), "{bad}");
+        }
+        // The reason alone does not name --target (other options use it).
+        for bad in ["x", "x>=abc"] {
+            let reason = parse(bad).unwrap_err().reason();
+            assert!(!reason.contains("--target"), "{reason}");
         }
     }
 

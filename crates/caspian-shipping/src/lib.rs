@@ -96,10 +96,21 @@ impl std::error::Error for LoadError {}
 /// # Errors
 /// [`LoadError::Parse`] naming the key and line at fault.
 pub fn parse(text: &str, origin: &str) -> Result<Scenario, LoadError> {
-    toml::from_str(text).map_err(|e| LoadError::Parse {
+    let scenario: Scenario = toml::from_str(text).map_err(|e| LoadError::Parse {
         origin: origin.to_string(),
         message: resolve::plain::plain_message(&e.to_string()),
-    })
+    })?;
+    // A list where a table goes is read as the table's keys in order:
+    // refused ([`resolve::list_for_table`]).
+    if let Ok(given) = text.parse::<toml::Table>()
+        && let Some(path) = resolve::list_for_table(&given, &scenario)
+    {
+        return Err(LoadError::Parse {
+            origin: origin.to_string(),
+            message: format!("{path}: {}", resolve::LIST_FOR_TABLE),
+        });
+    }
+    Ok(scenario)
 }
 
 /// Parses and checks scenario TOML.

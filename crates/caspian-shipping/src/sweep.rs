@@ -154,6 +154,12 @@ pub enum SweepKeyError {
         /// The text given.
         key: String,
     },
+    /// An entry's id (`fleet.<id>.id`), which names the entry.
+    #[error("{}", crate::resolve::set::id_key_message(key))]
+    Id {
+        /// The text given.
+        key: String,
+    },
     /// `port.<id>.berths.<class>` with a class that does not exist.
     #[error("{key}: unknown berth class \"{class}\"")]
     UnknownBerthClass {
@@ -241,6 +247,9 @@ impl FromStr for SweepKey {
                     Some(k) => SweepKey::FleetAvailability { fleet: id(fleet), key: k },
                     None => return Err(SweepKeyError::NotSweepable { key: key.into() }),
                 }
+            }
+            [top, _, "id", ..] if crate::resolve::set::ID_TABLES.contains(top) => {
+                return Err(SweepKeyError::Id { key: parts[..3].join(".") });
             }
             _ => return Err(SweepKeyError::NotSweepable { key: key.into() }),
         })
@@ -564,6 +573,12 @@ mod tests {
         }
         let e = "port.p.berths.dock".parse::<SweepKey>().unwrap_err();
         assert_eq!(e.to_string(), "port.p.berths.dock: unknown berth class \"dock\"");
+        // An id names its entry: never swept.
+        for text in ["fleet.f.id", "port.p.id", "inflow.i.id.x"] {
+            let e = text.parse::<SweepKey>().unwrap_err().to_string();
+            assert!(e.ends_with("is an id: ids name entries (in KPI names and in other entries' references), so --set, --variant and --axis cannot change them; to rename the entry, edit the scenario file"), "{e}");
+            assert!(e.starts_with(&text[..text.find(".id").unwrap() + 3]), "{e}");
+        }
     }
 
     #[test]

@@ -88,7 +88,7 @@ fn review_findings_stay_fixed() {
     // A target on KPIs that do not exist is refused at once.
     let err =
         fails(&["run", "-q", "--target-rel-halfwidth", "0.01", "--primary", "nosuchkpi"], &dir, 2);
-    assert!(err.contains("no KPI matches"), "{err}");
+    assert!(err.contains("--primary nosuchkpi matches none of the"), "{err}");
 
     // Sweep option clashes are refused before any work.
     let axis = "--axis=weather.storm_rate_multiplier=1,2";
@@ -230,4 +230,35 @@ fn a_report_folder_that_is_a_file_or_has_no_parent_is_refused() {
     assert!(err.contains("--report no/such/folder: the folder it would go in does not exist"));
     assert!(!dir.join("no").exists(), "no parent folder was created");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `--primary` is checked like `--kpi`: a pattern matching no KPI is bad
+/// input naming the closest, not rankings silently left out; and
+/// `--max-replications` only applies with `--target-rel-halfwidth`.
+#[test]
+fn primary_patterns_and_the_replication_budget_are_checked() {
+    let dir = scratch("primary");
+    let base = scenario("baseline.toml");
+    let runs: [&[&str]; 3] = [
+        &["run", "-n", "20", "-q"],
+        &["compare", &base, &base, "-n", "2", "-q"],
+        &["sweep", &base, "-n", "2", "-q"],
+    ];
+    for run in runs {
+        let args: Vec<&str> =
+            run.iter().copied().chain(["--primary", "delivered_totl.*"]).collect();
+        let e = fails(&args, &dir, 2);
+        assert!(e.contains("--primary delivered_totl.* matches none of the"), "{e}");
+        assert!(e.contains("(closest: delivered_total"), "{e}");
+        let args: Vec<&str> = run.iter().copied().chain(["--max-replications", "10"]).collect();
+        let e = fails(&args, &dir, 2);
+        assert!(
+            e.contains("--max-replications 10 only applies with --target-rel-halfwidth"),
+            "{e}"
+        );
+    }
+    // A pattern that matches is taken, and the budget with its target.
+    let args = ["run", "-n", "10", "-q", "--primary", "incidents", "--target-rel-halfwidth", "0.9"];
+    let args: Vec<&str> = args.iter().copied().chain(["--max-replications", "20"]).collect();
+    ok(&args, &dir);
 }

@@ -95,6 +95,40 @@ fn optimize_refuses_bad_settings_with_exit_2() {
     }
 }
 
+/// Each message names the option given, and only it; `--n0` says its
+/// range as the check applies it.
+#[test]
+fn optimize_messages_name_the_option_given() {
+    let dir = scratch("optimize_messages");
+    let base = ["optimize", "--decision", "port.alat.berths.rail_ferry=2..3", "--delta", "1e6"];
+    let cases: [(&[&str], &str); 5] = [
+        (&["--constraint", "foo"], "--constraint \"foo\": not a comparison of a KPI with a number"),
+        (&["--constraint", "foo>=abc"], "--constraint \"foo>=abc\": \"abc\" is not a number"),
+        (
+            &["--constraint", "P(foo)>=0.5"],
+            "--constraint \"P(foo)>=0.5\": the condition inside P(...)",
+        ),
+        (&["--minimize", "x<"], "--minimize \"x<\": expected a KPI name or P(KPI OP NUMBER)"),
+        (&["--maximize", "P(x>=abc)"], "--maximize \"P(x>=abc)\": \"abc\" is not a number"),
+    ];
+    for (extra, expected) in cases {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let e = fails(&args, &dir, 2);
+        assert!(e.contains(expected), "{extra:?}: {e}");
+        assert!(!e.contains("--target"), "{extra:?}: {e}");
+    }
+    for n0 in ["0", "1"] {
+        let args: Vec<&str> = base.iter().copied().chain(["--n0", n0]).collect();
+        let e = fails(&args, &dir, 2);
+        assert!(
+            e.contains(&format!("expected a whole number from 2 to 1,000,000, got {n0}")),
+            "{e}"
+        );
+    }
+    let help = ok(&["optimize", "--help"], &dir);
+    assert!(help.contains("at least 2"), "{help}");
+}
+
 /// The selection's intervals are cut to what each measure can be, as a
 /// run's are: with five selection replications of the baseline, the cost
 /// of lost cargo (zero in most replications) has a Student-t interval that

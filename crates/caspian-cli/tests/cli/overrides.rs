@@ -196,6 +196,66 @@ fn bad_overrides_and_chains_are_exit_2_naming_the_key_or_file() {
     assert!(err.contains("unknown fleet \"nope\""), "{err}");
 }
 
+/// A value of the wrong kind where a table goes is named by its key in
+/// plain words, never by a Rust type (`struct Berths`, `internally tagged
+/// enum Dispatch`).
+#[test]
+fn wrong_types_at_table_keys_are_said_in_plain_words() {
+    let dir = scratch("overrides-tables");
+    let cases = [
+        ("port.alat.berths=5", "port.alat.berths: expected a table, got 5"),
+        ("port.alat.berths=[2, 2]", "port.alat.berths: expected a table, got a list"),
+        (
+            "fleet.oil_tankers.dispatch=5",
+            "fleet.oil_tankers.dispatch: expected a table with a \"policy\" key, e.g. { policy \
+             = \"when_full\" }",
+        ),
+        ("fleet.oil_tankers.availability=5", "fleet.oil_tankers.availability: expected a table"),
+        ("interdiction.escort=true", "interdiction.escort: expected a table, got true"),
+        ("costs.capital=5", "costs.capital: expected a table, got 5"),
+        ("sea_area.middle_caspian.ice=5", "sea_area.middle_caspian.ice: expected a table"),
+        (
+            "fleet.oil_tankers.berth_class=5",
+            "fleet.oil_tankers.berth_class: expected a name in quotes, got 5",
+        ),
+    ];
+    for (set, expected) in cases {
+        let err = fails(&["run", "-n", "2", "-q", "--set", set], &dir, 2);
+        assert!(err.contains(expected), "{set}: {err}");
+        for word in ["struct ", "enum ", "variant", "sequence", " map"] {
+            assert!(!err.contains(word), "{set}: {err}");
+        }
+    }
+    // In a file, with the line.
+    let text = std::fs::read_to_string(scenario("baseline.toml")).unwrap();
+    write(&dir, "berths.toml", &text.replacen("berths = {", "berths = 2 # {", 1));
+    let err = fails(&["validate", "berths.toml"], &dir, 2);
+    assert!(err.contains("berths = 2") && err.contains("expected a table, got 2"), "{err}");
+    assert!(!err.contains("struct"), "{err}");
+}
+
+/// An id names its entry and the entry's KPIs: `--set`, `--variant` and
+/// `--axis` refuse to change it rather than rename the entry silently.
+#[test]
+fn ids_are_not_overridden() {
+    let dir = scratch("overrides-ids");
+    let why = "fleet.oil_tankers.id is an id: ids name entries (in KPI names and in other \
+               entries' references), so --set, --variant and --axis cannot change them; to \
+               rename the entry, edit the scenario file";
+    let err = fails(&["run", "-n", "2", "-q", "--set", "fleet.oil_tankers.id=x"], &dir, 2);
+    assert!(err.contains(&format!("--set fleet.oil_tankers.id=x: {why}")), "{err}");
+    let base = scenario("baseline.toml");
+    let err = fails(
+        &["compare", &base, "--variant", "v:fleet.oil_tankers.id=x", "-n", "2", "-q"],
+        &dir,
+        2,
+    );
+    assert!(err.contains(why), "{err}");
+    let err =
+        fails(&["sweep", &base, "--axis", "fleet.oil_tankers.id=1,2", "-n", "2", "-q"], &dir, 2);
+    assert!(err.contains(why), "{err}");
+}
+
 #[test]
 fn plain_words_for_wrong_types_in_a_file() {
     let dir = scratch("overrides-plain");

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::intervals::clopper_pearson;
 use crate::measure::Measure;
 use crate::stats::{mean_var, t_quantile};
-use crate::targets::{self, Op};
+use crate::targets::{self, Op, TargetError};
 
 /// A constraint: a measure's mean compared with a bound.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,7 +46,14 @@ impl Constraint {
         let s = spec.trim();
         if s.starts_with("P(") {
             let close = s.find(')').ok_or_else(|| fail("no ')' closes 'P('".into()))?;
-            let measure = Measure::parse(&s[..=close]).map_err(|e| fail(e.to_string()))?;
+            let measure = Measure::parse(&s[..=close]).map_err(|e| {
+                fail(match e {
+                    TargetError::Syntax(_) => {
+                        "the condition inside P(...) is not KPI OP NUMBER".into()
+                    }
+                    e => e.reason(),
+                })
+            })?;
             let rest = &s[close + 1..];
             let c = targets::parse(&format!("p{rest}"))
                 .map_err(|_| fail(format!("\"{rest}\" after P(...) is not OP NUMBER")))?;
@@ -55,7 +62,12 @@ impl Constraint {
             }
             return Ok(Self { measure, op: c.op, bound: c.threshold });
         }
-        let c = targets::parse(s).map_err(|e| fail(e.to_string()))?;
+        let c = targets::parse(s).map_err(|e| {
+            fail(match e {
+                TargetError::Syntax(_) => "not a comparison of a KPI with a number".into(),
+                e => e.reason(),
+            })
+        })?;
         Ok(Self { measure: Measure::Kpi(c.kpi), op: c.op, bound: c.threshold })
     }
 }
@@ -161,9 +173,13 @@ mod tests {
         let c = Constraint::parse(" cost.total_per_year <= 2e8").unwrap();
         assert_eq!(c.measure, Measure::Kpi("cost.total_per_year".into()));
         assert_eq!((c.op, c.bound), (Op::AtMost, 2e8));
-        for bad in ["P(x>=1)", "P(x>=1)>=1.5", "P(x>=1>=0.9", "x", "P(x)>=0.5"] {
-            let e = Constraint::parse(bad).unwrap_err();
-            assert!(e.to_string().contains("--constraint"), "{e}");
+        for bad in
+            ["P(x>=1)", "P(x>=1)>=1.5", "P(x>=1>=0.9", "x", "P(x)>=0.5", "x>=abc", "P(x>=a)>=0.5"]
+        {
+            let e = Constraint::parse(bad).unwrap_err().to_string();
+            assert!(e.starts_with(&format!("--constraint \"{bad}\": ")), "{e}");
+            // Only the option the user gave is named.
+            assert!(!e.contains("--target"), "{e}");
         }
     }
 

@@ -74,7 +74,14 @@ impl Settings {
             return bad("--delta", format!("{} must be a positive number", self.delta));
         }
         if self.n0 < 2 {
-            return bad("--n0", format!("{} is below 2 (KN needs variances)", self.n0));
+            return bad(
+                "--n0",
+                format!(
+                    "must be at least 2, got {} (KN estimates variances from the first \
+                     stage's replications)",
+                    self.n0
+                ),
+            );
         }
         if self.max_replications < self.n0 {
             return bad(

@@ -94,8 +94,10 @@ pub(super) fn sea_areas<'a>(
     let mut sea_areas = Vec::new();
     for a in &s.sea_areas {
         let k = format!("sea_area.{}", a.id);
+        let mut rates_ok = true;
         for (m, &rate) in a.storm_onsets_per_month.iter().enumerate() {
-            c.range(&format!("{k}.storm_onsets_per_month[{m}]"), rate, 0.0, 1_000.0);
+            rates_ok &=
+                c.range(&format!("{k}.storm_onsets_per_month[{m}]"), rate, 0.0, MAX_MONTHLY_ONSETS);
         }
         let duration = c.dist(&format!("{k}.storm_duration_h"), &a.storm_duration_h);
         if a.storm_onsets_per_month.iter().any(|&r| r > 0.0)
@@ -109,7 +111,9 @@ pub(super) fn sea_areas<'a>(
             c.dist(&format!("{k}.ice.duration_days"), &ice.duration_days)
                 .map(|d| (ice.start_day, d))
         });
-        if let Some(d) = &duration {
+        // Only rates that passed their own check: a bad month is reported
+        // once, above, under the file's key.
+        if let Some(d) = duration.as_ref().filter(|_| rates_ok) {
             let mut rng = crate::streams::stream(0, 0, crate::streams::Source::Weather, 0);
             if let Err(e) = crate::timeline::poisson_episode_list(
                 &a.storm_onsets_per_month,
@@ -204,9 +208,17 @@ pub(super) fn ports<'a>(
     (port_ids, ports)
 }
 
+/// The most storm onsets a month a sea area may have.
+const MAX_MONTHLY_ONSETS: f64 = 1_000.0;
+
 /// The weather's memory: every expected storm costs an interval in its sea
 /// area's timeline and another, with two events, in each port it closes.
+/// Not counted when a monthly rate is out of range (reported with its key).
 pub(super) fn storm_budget(c: &mut Checker, s: &Scenario, ports: &[PortPlan], horizon: SimTime) {
+    let mut rates = s.sea_areas.iter().flat_map(|a| a.storm_onsets_per_month);
+    if rates.any(|r| !(0.0..=MAX_MONTHLY_ONSETS).contains(&r)) {
+        return;
+    }
     let mut timelines = vec![1.0_f64; s.sea_areas.len()];
     for a in ports.iter().filter_map(|p| p.sea_area) {
         timelines[a] += 1.0;

@@ -140,3 +140,25 @@ values = [1.5]
     let err = crate::load(&text, "test").unwrap_err().to_string();
     assert!(err.contains("sweep[0].values[1]: port.p.berths.tanker needs a whole"), "{err}");
 }
+
+/// A bad monthly storm rate is one problem, named by the file's key (not
+/// also by the storm generator's own name for the array).
+#[test]
+fn a_bad_monthly_storm_rate_is_reported_once() {
+    let rates = |first: &str| {
+        SMALL.replace(
+            "id = \"calm\"\n",
+            &format!(
+                "id = \"calm\"\nstorm_onsets_per_month = [{first}, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n\
+                 storm_duration_h = {{ dist = \"constant\", value = 12.0 }}\n"
+            ),
+        )
+    };
+    assert!(error_keys(&rates("1")).is_empty(), "{:?}", error_keys(&rates("1")));
+    for bad in ["-1.0", "nan", "inf", "5000.0"] {
+        let text = rates(bad);
+        assert_eq!(error_keys(&text), ["sea_area.calm.storm_onsets_per_month[0]"], "{bad}");
+        let err = crate::load(&text, "test").unwrap_err().to_string();
+        assert!(!err.contains(" onsets_per_month"), "{err}");
+    }
+}

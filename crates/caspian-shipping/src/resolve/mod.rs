@@ -254,20 +254,89 @@ pub(crate) fn parse_table(text: &str, origin: &str) -> Result<Table, ResolveErro
 /// path with ids (`fleet.tankers.count: expected a whole number ...`).
 fn deserialize(table: &Table) -> Result<Scenario, String> {
     let value = Value::Table(table.clone());
-    serde_path_to_error::deserialize::<_, Scenario>(value).map_err(|e| {
-        let path = key_path(e.path(), table);
-        let message = plain::plain_message(e.inner().message());
+    let scenario = serde_path_to_error::deserialize::<_, Scenario>(value).map_err(|e| {
+        let raw = e.inner().message().to_string();
+        let (mut path, at, parent) = key_path(e.path(), table);
+        let mut message = plain::plain_message(&raw);
+        if raw.contains("variant identifier")
+            && matches!(e.path().iter().next_back(), Some(serde_path_to_error::Segment::Seq { .. }))
+            && let Some((parent_path, Value::Array(_))) = parent
+        {
+            // A list where a tagged table goes (`dispatch = [1]`): serde
+            // reads its first value as the tag; say what is wrong with it
+            // as a whole.
+            path = parent_path;
+            message = "expected a table, got a list".into();
+        } else if !message.contains(", got ")
+            && message.starts_with("expected ")
+            && let Some(v) = at
+        {
+            // serde's words named no value (`unit variant`): the value at
+            // the key says what was given.
+            message = format!("{message}, got {}", set::describe(v));
+        }
         if path.is_empty() || path == "." { message } else { format!("{path}: {message}") }
-    })
+    })?;
+    match list_for_table(table, &scenario) {
+        Some(path) => Err(format!("{path}: {LIST_FOR_TABLE}")),
+        None => Ok(scenario),
+    }
 }
 
-/// A serde path with each entry of an array of tables named by its id.
-fn key_path(path: &serde_path_to_error::Path, table: &Table) -> String {
+/// What [`list_for_table`] finds, in words.
+pub(crate) const LIST_FOR_TABLE: &str = "expected a table, got a list";
+
+/// The dotted key path (with ids) of the first place where `given`, a
+/// scenario as written, has a list and `scenario`, what was read from it,
+/// has a table: serde fills a table's keys from a list, in order
+/// (`berths = [1, 2]` as `tanker = 1, rail_ferry = 2`), which no reader of
+/// the file would expect, so such a file is refused.
+pub(crate) fn list_for_table(given: &Table, scenario: &Scenario) -> Option<String> {
+    fn find(given: &Value, read: &Value, path: &str) -> Option<String> {
+        let join =
+            |key: &str| if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+        match (given, read) {
+            (Value::Array(_), Value::Table(_)) => Some(path.to_string()),
+            (Value::Table(g), Value::Table(r)) => {
+                g.iter().find_map(|(k, gv)| r.get(k).and_then(|rv| find(gv, rv, &join(k))))
+            }
+            (Value::Array(g), Value::Array(r)) => {
+                g.iter().zip(r).enumerate().find_map(|(i, (gv, rv))| {
+                    let name =
+                        gv.get("id").and_then(Value::as_str).map_or(i.to_string(), str::to_string);
+                    find(gv, rv, &join(&name))
+                })
+            }
+            _ => None,
+        }
+    }
+    let mut read = Table::try_from(scenario).ok()?;
+    // Tables left out when they hold only defaults (which `costs = []`
+    // would give).
+    let defaults = [
+        ("costs", Table::try_from(&scenario.costs).ok()?),
+        ("tonnes_per_unit", Table::try_from(scenario.tonnes_per_unit).ok()?),
+    ];
+    for (key, table) in defaults {
+        read.entry(key).or_insert(Value::Table(table));
+    }
+    find(&Value::Table(given.clone()), &Value::Table(read), "")
+}
+
+/// A serde path with each entry of an array of tables named by its id,
+/// the value there in `table` (if any), and the path and value one step
+/// up.
+fn key_path<'t>(
+    path: &serde_path_to_error::Path,
+    table: &'t Table,
+) -> (String, Option<&'t Value>, Option<(String, &'t Value)>) {
     use serde_path_to_error::Segment;
     let mut parts: Vec<String> = Vec::new();
     let mut here: Option<&Value> = None;
+    let mut parent: Option<(String, &Value)> = None;
     let mut top = Some(table);
     for segment in path.iter() {
+        let before = here.map(|v| (parts.join("."), v));
         match segment {
             Segment::Map { key } => {
                 here = match (top.take(), here) {
@@ -285,10 +354,11 @@ fn key_path(path: &serde_path_to_error::Path, table: &Table) -> String {
                 }
             }
             Segment::Enum { variant } => parts.push(variant.clone()),
-            Segment::Unknown => {}
+            Segment::Unknown => continue,
         }
+        parent = before;
     }
-    parts.join(".")
+    (parts.join("."), here, parent)
 }
 
 /// SHA-256 of `text`, lower-case hex.

@@ -17,6 +17,25 @@ pub fn plain_message(message: &str) -> String {
 /// What serde expects of a distribution (`DistSpec`, a table tagged by `dist`).
 const DIST_EXPECTED: &str = "internally tagged enum DistSpec";
 
+/// The scenario's enums that are read from a table tagged by one of its
+/// keys (`#[serde(tag = "...")]`): the type, the tag, an example and where
+/// the forms are documented. A test checks that every tagged enum of the
+/// scenario format is here.
+const TAGGED: [(&str, &str, &str, &str); 2] = [
+    ("DistSpec", "dist", "{ dist = \"constant\", value = 2 }", "\"Distributions\""),
+    ("Dispatch", "policy", "{ policy = \"when_full\" }", "\"Dispatch policies\""),
+];
+
+/// The TOML reader's own sentences when a table stands where a name goes
+/// (a unit enum such as `berth_class`, read from a table as its variant).
+const TABLE_FOR_NAME: [&str; 5] = [
+    "wanted exactly 1 element, found 0 elements",
+    "wanted exactly 1 element, more than 1 element",
+    "expected table with exactly 1 entry, found empty table",
+    "expected empty table",
+    "expected empty array",
+];
+
 /// One line of a message, in plain words when it is one of serde's.
 fn plain_line(line: &str) -> String {
     for prefix in ["invalid type: ", "invalid value: "] {
@@ -27,31 +46,75 @@ fn plain_line(line: &str) -> String {
             if expected == DIST_EXPECTED {
                 // A bare number where a distribution goes: show the table
                 // that gives that number every time.
-                let value = if got.parse::<f64>().is_ok() { got.as_str() } else { "2" };
+                let value = got.as_deref().filter(|g| g.parse::<f64>().is_ok()).unwrap_or("2");
+                let got = got.as_deref().map(|g| format!(", got {g}")).unwrap_or_default();
                 return format!(
                     "expected a distribution, e.g. {{ dist = \"constant\", value = {value} }} \
-                     for a fixed value (the forms: docs/scenarios.md, \"Distributions\"), got {got}"
+                     for a fixed value (the forms: docs/scenarios.md, \"Distributions\"){got}"
                 );
             }
-            return format!("expected {}, got {got}", plain_expected(expected));
+            return match got {
+                Some(got) => format!("expected {}, got {got}", plain_expected(expected)),
+                // serde's "got" names no value (`unit variant`): left out
+                // (the caller may add the value it finds at the key).
+                None => format!("expected {}", plain_expected(expected)),
+            };
         }
+    }
+    if let Some(rest) = line.strip_prefix("invalid length ")
+        && let Some((count, expected)) = rest.split_once(", expected ")
+    {
+        // A list of `count` values where `expected` goes.
+        let expected = plain_expected(expected);
+        if expected == "a table" {
+            return "expected a table, got a list".into();
+        }
+        let values = if count == "1" { "1 value".to_string() } else { format!("{count} values") };
+        return format!("expected {expected}, got a list of {values}");
+    }
+    if line == "wanted string or table" {
+        return "expected a name in quotes".into();
+    }
+    if TABLE_FOR_NAME.contains(&line) || line.starts_with("expected table, found ") {
+        return "expected a name in quotes, got a table".into();
     }
     if let Some(rest) = line.strip_prefix("unknown field `")
         && let Some((field, expected)) = rest.split_once("`, expected ")
     {
-        return unknown_name("key", field, &backticked(expected));
+        return unknown_name("key", field, &known_keys(backticked(expected)));
     }
     if let Some(rest) = line.strip_prefix("unknown variant `")
         && let Some((variant, expected)) = rest.split_once("`, expected ")
     {
         return unknown_name("value", variant, &backticked(expected));
     }
+    if let Some(field) =
+        line.strip_prefix("unknown field `").and_then(|r| r.strip_suffix("`, there are no fields"))
+    {
+        return format!("unknown key \"{field}\" (this table takes no keys)");
+    }
     if let Some(rest) = line.strip_prefix("missing field `")
         && let Some(field) = rest.strip_suffix('`')
     {
         return format!("missing key \"{field}\"");
     }
+    if let Some(rest) = line.strip_prefix("duplicate field `")
+        && let Some(field) = rest.strip_suffix('`')
+    {
+        return format!("key \"{field}\" is given twice");
+    }
     line.to_string()
+}
+
+/// The keys a table takes, as serde lists them, with those read before
+/// serde sees the table: `extends` in `[scenario]` (followed by
+/// [`super::extends`], which removes it).
+fn known_keys(mut known: Vec<String>) -> Vec<String> {
+    // `horizon_days` is a key of `[scenario]` only.
+    if known.iter().any(|k| k == "horizon_days") && !known.iter().any(|k| k == "extends") {
+        known.push("extends".into());
+    }
+    known
 }
 
 /// `unknown key "x"; did you mean "y"? (known: ...)`.
@@ -72,40 +135,78 @@ fn backticked(list: &str) -> Vec<String> {
     list.split('`').skip(1).step_by(2).map(str::to_string).collect()
 }
 
-/// What serde expected, in plain words.
+/// What serde expected, in plain words: never a Rust type's name.
 fn plain_expected(expected: &str) -> String {
+    // `struct Escort with 5 elements`: a struct read from a list.
+    let expected = match expected.rsplit_once(" with ") {
+        Some((head, tail)) if tail.ends_with(" element") || tail.ends_with(" elements") => head,
+        _ => expected,
+    };
     match expected {
         "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number (0 or more)".into(),
         "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number".into(),
         "f32" | "f64" => "a number".into(),
         "a boolean" => "true or false".into(),
-        "a string" => "text in quotes".into(),
+        "a string" | "a borrowed string" | "a character" => "text in quotes".into(),
         "a sequence" => "a list [...]".into(),
         "a map" => "a table".into(),
-        other => other.to_string(),
+        // A unit enum (`berth_class`), or the tag of a tagged table
+        // (`policy`, `dist`).
+        "variant identifier" | "string only" => "a name in quotes".into(),
+        "field identifier" => "a key name".into(),
+        "fewer elements in array" => "fewer values in the list".into(),
+        "fewer elements in map" => "fewer keys in the table".into(),
+        other => {
+            if let Some(name) = other.strip_prefix("internally tagged enum ") {
+                return match TAGGED.iter().find(|(n, ..)| *n == name) {
+                    Some((_, tag, example, section)) => format!(
+                        "a table with a \"{tag}\" key, e.g. {example} (the forms: \
+                         docs/scenarios.md, {section})"
+                    ),
+                    None => "a table".into(),
+                };
+            }
+            let table = ["struct ", "tuple struct ", "unit struct ", "adjacently tagged enum "];
+            if table.iter().any(|p| other.starts_with(p)) || other.starts_with("untagged enum") {
+                return "a table".into();
+            }
+            if other.starts_with("tuple variant ") || other.starts_with("tuple ") {
+                return "a list [...]".into();
+            }
+            if other.starts_with("enum ") || other.ends_with(" variant") {
+                return "a name in quotes".into();
+            }
+            other.to_string()
+        }
     }
 }
 
 /// What serde was given, in plain words: `string "x"` is `the text "x"`,
-/// ``integer `5` `` is `5`.
-fn plain_got(got: &str) -> String {
+/// ``integer `5` `` is `5`; `None` where serde's words name no value
+/// (`unit variant`: the TOML reader's way of saying it was not text).
+fn plain_got(got: &str) -> Option<String> {
     if let Some(text) = got.strip_prefix("string ") {
-        return format!("the text {text}");
+        return Some(format!("the text {text}"));
+    }
+    if let Some(c) = got.strip_prefix("character `").and_then(|c| c.strip_suffix('`')) {
+        return Some(format!("the text \"{c}\""));
     }
     for kind in ["integer ", "floating point ", "boolean ", "unsigned integer "] {
         if let Some(v) = got.strip_prefix(kind) {
             // ``integer `1e24` as i128``: a number past every integer type.
-            return match v.strip_prefix('`').and_then(|v| v.split_once('`')) {
+            return Some(match v.strip_prefix('`').and_then(|v| v.split_once('`')) {
                 Some((number, "")) => short(number),
                 Some((number, _)) => format!("{}, which is too large", short(number)),
                 None => v.to_string(),
-            };
+            });
         }
     }
     match got {
-        "map" => "a table".into(),
-        "sequence" => "a list".into(),
-        other => other.to_string(),
+        "map" | "enum" | "newtype struct" => Some("a table".into()),
+        "sequence" => Some("a list".into()),
+        "unit value" | "Option value" => Some("nothing".into()),
+        "unit variant" | "newtype variant" | "tuple variant" | "struct variant" => None,
+        other => Some(other.to_string()),
     }
 }
 
@@ -210,6 +311,101 @@ mod tests {
             plain_message(snippet),
             "TOML parse error at line 4\n  |\n4 | x = 1\nexpected a number, got the text \"a\"\n"
         );
+    }
+
+    #[test]
+    fn rust_type_names_never_show() {
+        let cases = [
+            ("invalid type: integer `2`, expected struct Berths", "expected a table, got 2"),
+            (
+                "invalid type: string \"x\", expected struct CapitalCosts",
+                "expected a table, got the text \"x\"",
+            ),
+            (
+                "invalid type: integer `5`, expected internally tagged enum Dispatch",
+                "expected a table with a \"policy\" key, e.g. { policy = \"when_full\" } (the \
+                 forms: docs/scenarios.md, \"Dispatch policies\"), got 5",
+            ),
+            (
+                "invalid type: integer `5`, expected internally tagged enum Other",
+                "expected a table, got 5",
+            ),
+            ("invalid type: unit variant, expected string only", "expected a name in quotes"),
+            (
+                "invalid type: integer `3`, expected variant identifier",
+                "expected a name in quotes, got 3",
+            ),
+            (
+                "invalid type: map, expected enum BerthClass",
+                "expected a name in quotes, got a table",
+            ),
+            (
+                "invalid length 0, expected struct Escort with 5 elements",
+                "expected a table, got a list",
+            ),
+            (
+                "invalid length 1, expected 12 monthly values, January first",
+                "expected 12 monthly values, January first, got a list of 1 value",
+            ),
+            (
+                "invalid length 13, expected fewer elements in array",
+                "expected fewer values in the list, got a list of 13 values",
+            ),
+            ("wanted string or table", "expected a name in quotes"),
+            (
+                "wanted exactly 1 element, more than 1 element",
+                "expected a name in quotes, got a table",
+            ),
+            ("expected table, found integer", "expected a name in quotes, got a table"),
+            ("duplicate field `count`", "key \"count\" is given twice"),
+        ];
+        for (serde, plain) in cases {
+            assert_eq!(plain_message(serde), plain, "{serde}");
+        }
+    }
+
+    /// Every enum of the scenario format read from a tagged table is in
+    /// [`TAGGED`], so that its message names the tag.
+    #[test]
+    fn every_tagged_enum_is_known() {
+        let sources = [
+            include_str!("../scenario/mod.rs"),
+            include_str!("../scenario/fleet.rs"),
+            include_str!("../scenario/risk.rs"),
+            include_str!("../scenario/water.rs"),
+            include_str!("../scenario/costs.rs"),
+            include_str!("../dist/spec.rs"),
+        ];
+        let mut found = 0;
+        for source in sources {
+            let mut lines = source.lines();
+            while let Some(line) = lines.next() {
+                let Some(tag) = line.split("tag = \"").nth(1).and_then(|t| t.split('"').next())
+                else {
+                    continue;
+                };
+                let name = lines
+                    .by_ref()
+                    .find_map(|l| l.trim().strip_prefix("pub enum "))
+                    .and_then(|l| l.split_whitespace().next())
+                    .unwrap();
+                assert!(TAGGED.iter().any(|(n, t, ..)| (*n, *t) == (name, tag)), "{name}: {tag}");
+                found += 1;
+            }
+        }
+        assert_eq!(found, TAGGED.len());
+    }
+
+    #[test]
+    fn the_scenario_tables_keys_include_extends() {
+        let m = plain_message(
+            "unknown field `extend`, expected one of `name`, `description`, `horizon_days`, \
+             `warmup_days`",
+        );
+        assert!(m.starts_with("unknown key \"extend\"; did you mean \"extends\"?"), "{m}");
+        assert!(m.ends_with("\"warmup_days\", \"extends\")"), "{m}");
+        let m = plain_message("unknown field `x`, expected one of `id`, `count`");
+        assert!(!m.contains("extends"), "{m}");
     }
 
     #[test]

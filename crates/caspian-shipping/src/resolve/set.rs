@@ -23,7 +23,7 @@ use super::plain::{closest, number};
 use crate::sweep::SweepKey;
 
 /// The arrays of tables whose entries are named by id.
-pub(super) const ID_TABLES: [&str; 8] =
+pub(crate) const ID_TABLES: [&str; 8] =
     ["sea_area", "port", "storage", "inflow", "outflow", "fleet", "open_traffic", "disruption"];
 
 /// Keys of one entry that exclude each other, as (table, key, key): writing
@@ -43,6 +43,18 @@ pub(super) fn clear_excluded(what: &str, entry: &mut Table, key: &str) {
             entry.remove(a);
         }
     }
+}
+
+/// Why an entry's `id` is not changed by `--set`, `--variant` or
+/// `--axis`: the id names the entry (in KPI names and in other entries'
+/// references), so changing it would silently rename what the results
+/// report, or break the references.
+pub(crate) fn id_key_message(key: &str) -> String {
+    format!(
+        "{key} is an id: ids name entries (in KPI names and in other entries' references), so \
+         --set, --variant and --axis cannot change them; to rename the entry, edit the \
+         scenario file"
+    )
 }
 
 /// The plain tables a path may start with.
@@ -212,6 +224,9 @@ impl Override {
                         "name a key of {top} \"{id}\", e.g. {top}.{id}.{}",
                         example(top)
                     )));
+                }
+                if parts[2] == "id" {
+                    return Err(fail(id_key_message(&parts[..3].join("."))));
                 }
                 if let [key] = &parts[2..] {
                     clear_excluded(top, entry, key);
