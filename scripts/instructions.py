@@ -27,6 +27,12 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BASELINE = os.path.join(ROOT, "benches", "instructions.tsv")
 TOLERANCE = 0.05
+# Added to TOLERANCE when the baseline was measured on another CPU (same
+# compiler): the standard library and libc pick code paths by the CPU's
+# features at run time, which moved the counts by at most 0.5% between the
+# Intel Xeon of the baseline and an AMD EPYC (2026-12-03), so a 5% growth
+# still fails, at 8%, wherever CI runs.
+CROSS_CPU = 0.03
 CASPIAN = "target/release/caspian"
 
 # name: (command, units of work, unit)
@@ -136,12 +142,19 @@ def main():
         return 0
     base, measured_on = read_baseline()
     here = machine()
-    comparable = measured_on == here
-    if not comparable:
+    same_compiler = (measured_on or "").rsplit("; ", 1)[-1] == here.rsplit("; ", 1)[-1]
+    comparable = same_compiler
+    tolerance = TOLERANCE
+    if measured_on != here:
         print(f"the baseline was measured on: {measured_on}")
         print(f"this machine is:              {here}")
-        print("counts from another CPU or compiler are not comparable: reporting only, not failing;")
-        print("run `python3 scripts/instructions.py update --reason ...` on this machine to guard here")
+        if same_compiler:
+            tolerance = TOLERANCE + CROSS_CPU
+            print(f"another CPU, the same compiler: failing above +{tolerance:.0%} (the CPU's code paths")
+            print("move counts by under 1%); `update --reason ...` on this machine guards at +5%")
+        else:
+            print("another compiler: counts are not comparable, reporting only, not failing;")
+            print("run `python3 scripts/instructions.py update --reason ...` with this compiler to guard")
     failed = False
     print(f"{'workload':<20}{'baseline':>16}{'now':>16}{'ratio':>8}")
     for name, now in counts.items():
@@ -151,8 +164,8 @@ def main():
             continue
         ratio = now / base[name]
         verdict = ""
-        if ratio > 1 + TOLERANCE:
-            verdict = f"  FAIL: more than {TOLERANCE:.0%} above the baseline"
+        if ratio > 1 + tolerance:
+            verdict = f"  FAIL: more than {tolerance:.0%} above the baseline"
             failed = True
         elif ratio < 1 - TOLERANCE:
             verdict = "  well below the baseline: lower it with update --reason"
