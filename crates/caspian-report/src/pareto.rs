@@ -2,7 +2,8 @@
 //! at its two means with 95% error bars on both axes, the Pareto-optimal
 //! ones filled and joined in order of the first measure, the dominated ones
 //! open; every point labelled with its scenario's name, labels moved apart
-//! where they would overlap.
+//! where they would overlap each other or a marker, and points that
+//! coincide (the same means) labelled once, `a, b`.
 
 use caspian_montecarlo::document::CompareDoc;
 use caspian_montecarlo::measure::Measure;
@@ -109,27 +110,57 @@ pub fn pareto_chart(doc: &CompareDoc, view: &ParetoView) -> Result<ParetoChart, 
 const LABEL_H: i32 = 18;
 const CHAR_W: i32 = 8;
 
+/// Radius of a point's marker, pixels.
+const MARKER_R: i32 = 7;
+
+/// The labels to draw for points at `at` (pixel positions) named `names`:
+/// points that coincide (within a marker's radius: two scenarios with the
+/// same means, such as a policy that changes nothing the measures see)
+/// share one label, `a, b`, at the first of them; the others get none
+/// (`None`), so that no label is drawn over another point's marker.
+pub(crate) fn grouped_labels(at: &[(i32, i32)], names: &[String]) -> Vec<Option<String>> {
+    let mut labels: Vec<Option<String>> = names.iter().cloned().map(Some).collect();
+    for i in 0..at.len() {
+        let near = |j: usize| {
+            (at[i].0 - at[j].0).abs() <= MARKER_R && (at[i].1 - at[j].1).abs() <= MARKER_R
+        };
+        if let Some(first) = (0..i).find(|&j| labels[j].is_some() && near(j)) {
+            let joined = format!("{}, {}", labels[first].take().unwrap_or_default(), names[i]);
+            labels[first] = Some(joined);
+            labels[i] = None;
+        }
+    }
+    labels
+}
+
 /// Vertical offsets (pixels, from the default place up and to the right of
 /// each point) that keep the labels at `at` (pixel positions of the points)
-/// from overlapping: labels are placed top to bottom, each moved down past
-/// any placed label whose box it would overlap.
+/// from overlapping each other and the markers: labels are placed top to
+/// bottom, each moved down past any placed label or marker whose box it
+/// would overlap. An empty name is a point without a label (see
+/// [`grouped_labels`]).
 pub(crate) fn label_offsets(at: &[(i32, i32)], names: &[String]) -> Vec<i32> {
     let mut order: Vec<usize> = (0..at.len()).collect();
     order.sort_by_key(|&i| (at[i].1, at[i].0, i));
-    let mut placed: Vec<(i32, i32, i32)> = Vec::new(); // left, right, top
+    // Boxes as left, right, top, height: the markers first.
+    let mut placed: Vec<(i32, i32, i32, i32)> =
+        at.iter().map(|&(x, y)| (x - MARKER_R, x + MARKER_R, y - MARKER_R, 2 * MARKER_R)).collect();
     let mut offsets = vec![0; at.len()];
     for i in order {
+        if names[i].is_empty() {
+            continue;
+        }
         let left = at[i].0 + 9;
         let right = left + CHAR_W * names[i].chars().count() as i32;
         let mut top = at[i].1 - LABEL_H - 4;
-        while let Some(&(_, _, t)) = placed
+        while let Some(&(_, _, t, h)) = placed
             .iter()
-            .find(|&&(l, r, t)| left < r && l < right && top < t + LABEL_H && t < top + LABEL_H)
+            .find(|&&(l, r, t, h)| left < r && l < right && top < t + h && t < top + LABEL_H)
         {
-            top = t + LABEL_H;
+            top = t + h;
         }
         offsets[i] = top - (at[i].1 - LABEL_H - 4);
-        placed.push((left, right, top));
+        placed.push((left, right, top, LABEL_H));
     }
     offsets
 }
@@ -184,11 +215,16 @@ pub fn pareto_svg(c: &ParetoChart) -> Result<String, ReportError> {
         let at: Vec<(i32, i32)> =
             c.dots.iter().map(|d| ch.backend_coord(&(d.x.1, d.y.1))).collect();
         let names: Vec<String> = c.dots.iter().map(|d| d.name.clone()).collect();
-        let offsets = label_offsets(&at, &names);
+        let labels: Vec<String> =
+            grouped_labels(&at, &names).into_iter().map(Option::unwrap_or_default).collect();
+        let offsets = label_offsets(&at, &labels);
         let font = chart::label_font();
-        for ((d, name), dy) in c.dots.iter().zip(&names).zip(offsets) {
+        for ((d, label), dy) in c.dots.iter().zip(labels).zip(offsets) {
+            if label.is_empty() {
+                continue;
+            }
             let label = EmptyElement::at((d.x.1, d.y.1))
-                + Text::new(name.clone(), (9, -LABEL_H - 4 + dy), font.clone());
+                + Text::new(label, (9, -LABEL_H - 4 + dy), font.clone());
             draw(ch.plotting_area().draw(&label))?;
         }
         let entries = vec![
@@ -251,5 +287,33 @@ mod tests {
         assert_eq!(off[2], 0);
         let top = |i: usize, y: i32| y - LABEL_H - 4 + off[i];
         assert!((top(1, 205) - top(0, 200)).abs() >= LABEL_H, "{off:?}");
+        // No label covers a marker: the moved label clears the lower point's.
+        for (i, &(x, y)) in [(100, 200), (104, 205), (600, 100)].iter().enumerate() {
+            let (t, left) = (top(i, y), x + 9);
+            for &(mx, my) in &[(100, 200), (104, 205), (600, 100)] {
+                let clear = left >= mx + MARKER_R
+                    || left + CHAR_W * names[i].len() as i32 <= mx - MARKER_R
+                    || t >= my + MARKER_R
+                    || t + LABEL_H <= my - MARKER_R;
+                assert!(clear, "label {i} over the marker at ({mx}, {my}): {off:?}");
+            }
+        }
+    }
+
+    /// Scenarios whose means coincide share one label, so that no label is
+    /// drawn over the other's marker.
+    #[test]
+    fn coinciding_points_share_one_label() {
+        let names: Vec<String> =
+            ["baseline", "btk_17mt", "berth3"].iter().map(|s| s.to_string()).collect();
+        let at = [(300, 400), (302, 399), (700, 200)];
+        let labels = grouped_labels(&at, &names);
+        assert_eq!(
+            labels,
+            [Some("baseline, btk_17mt".to_string()), None, Some("berth3".to_string())]
+        );
+        let texts: Vec<String> = labels.into_iter().map(Option::unwrap_or_default).collect();
+        let off = label_offsets(&at, &texts);
+        assert_eq!(off[1], 0, "a point without a label is not placed");
     }
 }
