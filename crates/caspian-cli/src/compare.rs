@@ -93,38 +93,6 @@ fn request(args: &CompareArgs, kpis: &[String]) -> Result<CompareRequest, Failur
         .map_err(|e| Failure::Input(e.to_string()))
 }
 
-/// Refuses policies that report over another window than the base's (a
-/// different horizon or warm-up): their totals would differ by the
-/// length of the window alone, and the table would show that as a
-/// significant effect of the policy.
-fn same_window(studies: &[Study]) -> Result<(), Failure> {
-    let Some((base, policies)) = studies.split_first() else { return Ok(()) };
-    let window =
-        |s: &Study| (s.plan.source.scenario.horizon_days, s.plan.source.scenario.warmup_days);
-    let (horizon, warmup) = window(base);
-    match policies.iter().find(|s| window(s) != (horizon, warmup)) {
-        None => Ok(()),
-        Some(s) => {
-            let (h, w) = window(s);
-            Err(Failure::Input(format!(
-                "{} ({}) reports over another window than the base {} ({}): horizon {} and \
-                 warm-up {} days against {} and {}. A comparison pairs replications over the \
-                 same window; totals over windows of different lengths differ by the length \
-                 alone. Give every scenario the base's scenario.horizon_days and \
-                 scenario.warmup_days (`--set` applies to all of them)",
-                s.name,
-                s.source,
-                base.name,
-                base.source,
-                table::num(h),
-                table::num(w),
-                table::num(horizon),
-                table::num(warmup)
-            )))
-        }
-    }
-}
-
 /// Warnings about `policy` against `base`: a policy that is the base
 /// unchanged (its name, description and seed aside, which change no
 /// result here), and a policy file's own seed, which a comparison does
@@ -181,7 +149,9 @@ fn only_in_policies(patterns: &[String], base: &[String], studies: &[Study]) -> 
 pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let c = &args.common;
     let studies = crate::variant::studies(&args.scenarios, &args.variants, &c.set.set)?;
-    same_window(&studies)?;
+    // Before any work; `run_compare` checks it again.
+    caspian_montecarlo::compare::same_window(&studies)
+        .map_err(|e| Failure::Input(format!("{e} (`--set` applies to all of them)")))?;
     for s in studies.iter().skip(1) {
         for warning in policy_warnings(&studies[0], s, c.seed) {
             note(false, &format!("warning: {warning}"));

@@ -47,9 +47,8 @@ impl From<caspian_montecarlo::error::RunError> for Failure {
     fn from(e: caspian_montecarlo::error::RunError) -> Self {
         match e {
             caspian_montecarlo::error::RunError::Checkpoint { .. }
-            | caspian_montecarlo::error::RunError::NoPrimaryKpi { .. } => {
-                Failure::Input(e.to_string())
-            }
+            | caspian_montecarlo::error::RunError::NoPrimaryKpi { .. }
+            | caspian_montecarlo::error::RunError::Window(_) => Failure::Input(e.to_string()),
             _ => Failure::Internal(e.to_string()),
         }
     }

@@ -111,7 +111,8 @@ impl CompareRequest {
 /// by the outcome).
 ///
 /// # Errors
-/// [`RunError`] when the model breaks an invariant or no KPI matches the
+/// [`RunError`] when a policy reports over another window than the base
+/// ([`same_window`]), the model breaks an invariant or no KPI matches the
 /// target's primary patterns.
 pub fn run_compare(
     studies: &[Study],
@@ -138,6 +139,7 @@ pub fn run_compare_with_records(
     request: CompareRequest,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(CompareDoc, Vec<PointRecords>), RunError> {
+    same_window(studies)?;
     let seed = seed.unwrap_or_else(|| studies.first().map_or(0, |s| s.seed));
     let plans: Vec<_> = studies.iter().map(|s| &s.plan).collect();
     let mut exec = Executor::new(plans, seed, 0);
@@ -145,6 +147,56 @@ pub fn run_compare_with_records(
     let records = exec.into_records(end);
     let doc = compare_doc(studies, seed, &records, CompareRequest { target: report, ..request });
     Ok((doc, records))
+}
+
+/// A policy that reports over another window (horizon or warm-up) than the
+/// base: its totals would differ from the base's by the length of the
+/// window alone, and the comparison would show that as a significant effect
+/// of the policy.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "{policy} ({policy_source}) reports over another window than the base {base} ({base_source}): \
+     horizon {} and warm-up {} days against {} and {}. A comparison pairs replications over the \
+     same window; totals over windows of different lengths differ by the length alone. Give every \
+     scenario the base's scenario.horizon_days and scenario.warmup_days",
+    window.0, window.1, base_window.0, base_window.1
+)]
+pub struct WindowMismatch {
+    /// The policy's scenario name.
+    pub policy: String,
+    /// Where the policy came from.
+    pub policy_source: String,
+    /// The policy's `(horizon_days, warmup_days)`.
+    pub window: (f64, f64),
+    /// The base's scenario name.
+    pub base: String,
+    /// Where the base came from.
+    pub base_source: String,
+    /// The base's `(horizon_days, warmup_days)`.
+    pub base_window: (f64, f64),
+}
+
+/// Checks that every policy reports over the base's window (the first
+/// study's horizon and warm-up), as a paired comparison needs;
+/// [`run_compare`] checks it before any replication.
+///
+/// # Errors
+/// [`WindowMismatch`] for the first policy with another window.
+pub fn same_window(studies: &[Study]) -> Result<(), Box<WindowMismatch>> {
+    let Some((base, policies)) = studies.split_first() else { return Ok(()) };
+    let window =
+        |s: &Study| (s.plan.source.scenario.horizon_days, s.plan.source.scenario.warmup_days);
+    match policies.iter().find(|s| window(s) != window(base)) {
+        None => Ok(()),
+        Some(s) => Err(Box::new(WindowMismatch {
+            policy: s.name.clone(),
+            policy_source: s.source.clone(),
+            window: window(s),
+            base: base.name.clone(),
+            base_source: base.source.clone(),
+            base_window: window(base),
+        })),
+    }
 }
 
 /// Builds the comparison document: the summaries of every scenario, the
@@ -350,6 +402,32 @@ mod tests {
             assert_eq!(r.order[0].scenario, 1);
             assert_eq!((r.order[1].scenario, r.order[1].n), (0, 0));
             assert!(!r.order[1].indistinguishable_from_best);
+        }
+    }
+
+    #[test]
+    fn a_policy_over_another_window_is_refused_before_any_replication() {
+        let base = Study::single(crate::BASELINE_TOML, "baseline", Some(1)).unwrap();
+        let same = base.clone();
+        assert_eq!(same_window(&[base.clone(), same]), Ok(()));
+        for (h, w) in [(760.0, 30.0), (395.0, 60.0)] {
+            let mut policy = base.clone();
+            policy.name = "long".into();
+            policy.plan.source.scenario.horizon_days = h;
+            policy.plan.source.scenario.warmup_days = w;
+            let err = same_window(&[base.clone(), policy.clone()]).unwrap_err();
+            assert_eq!((err.window, err.base_window), ((h, w), (395.0, 30.0)));
+            let text = err.to_string();
+            assert!(text.starts_with("long (baseline) reports over another window"), "{text}");
+            assert!(text.contains(&format!("horizon {h} and warm-up {w} days against 395 and 30")));
+            let ticks = std::sync::atomic::AtomicU64::new(0);
+            let tick = || {
+                ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            };
+            let run =
+                run_compare(&[base.clone(), policy], None, 2, None, Default::default(), &tick);
+            assert!(matches!(run, Err(RunError::Window(e)) if e == err));
+            assert_eq!(ticks.into_inner(), 0, "no replication ran");
         }
     }
 }

@@ -113,6 +113,10 @@ pub enum RunError {
         /// The compiler's errors.
         message: String,
     },
+    /// A comparison's policy reports over another window than its base
+    /// (the caller's input, not a defect).
+    #[error(transparent)]
+    Window(#[from] Box<crate::compare::WindowMismatch>),
     /// Saving a checkpoint failed.
     #[error("cannot write checkpoint {path}: {message}")]
     Checkpoint {
