@@ -1,0 +1,127 @@
+//! Unit tests of studies: axes, designs, points and their scenarios.
+
+use super::*;
+use caspian_shipping::BASELINE_TOML;
+
+#[test]
+fn axes_on_the_command_line_replace_the_declared_ones() {
+    let extra = vec![parse_axis("weather.storm_rate_multiplier=1,2").unwrap()];
+    let study = Study::sweep(BASELINE_TOML, "baseline", Some(5), extra, None).unwrap();
+    assert_eq!(study.seed, 5);
+    assert_eq!(study.points.len(), 2);
+    assert_eq!(study.axes.len(), 1);
+    assert_eq!(study.axes[0].key, SweepKey::StormRateMultiplier);
+    // Without --axis, the declared axes are crossed.
+    let declared = caspian_shipping::parse(BASELINE_TOML, "b").unwrap().sweeps;
+    let study = Study::sweep(BASELINE_TOML, "baseline", None, Vec::new(), None).unwrap();
+    let expected: usize = declared.iter().map(|s| s.values.len()).product();
+    assert!(declared.len() > 1);
+    assert_eq!(study.points.len(), expected);
+    assert_eq!(study.axes.len(), declared.len());
+}
+
+#[test]
+fn bad_axes_name_the_key() {
+    let e = Study::sweep(
+        BASELINE_TOML,
+        "baseline",
+        None,
+        vec![parse_axis("port.nowhere.berths.tanker=1,2").unwrap()],
+        None,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("port.nowhere.berths.tanker"), "{e}");
+    let e = parse_axis("fleet.x.count=1,two").unwrap_err();
+    assert_eq!(e.to_string(), "--axis fleet.x.count: \"two\" is not a finite number");
+    assert_eq!(
+        parse_axis("nokey").unwrap_err().to_string(),
+        "--axis \"nokey\": expected KEY=V1,V2,..."
+    );
+    assert_eq!(parse_axis(" =1").unwrap_err().to_string(), "--axis \" =1\": the key is empty");
+    let e = parse_axis("fleet.x.count=2, +1").unwrap_err().to_string();
+    assert!(e.starts_with("--axis fleet.x.count: \"+1\" would be the value 1, not an"), "{e}");
+    assert_eq!(parse_axis("w.m=-1,1e0").unwrap().values, [-1.0, 1.0]);
+    // A key that is not sweepable is reported against the scenario.
+    let e = Study::sweep(
+        BASELINE_TOML,
+        "baseline",
+        None,
+        vec![parse_axis("fleet.x.speed_kn=1").unwrap()],
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "baseline: sweep axis fleet.x.speed_kn: \"fleet.x.speed_kn\" is not a sweepable \
+         parameter (see docs/scenarios.md, section Sweeps)"
+    );
+}
+
+#[test]
+fn the_reference_is_an_index_or_the_values_of_one_point() {
+    let axes = vec![
+        parse_axis("weather.storm_rate_multiplier=1,2").unwrap(),
+        parse_axis("port.alat.berths.rail_ferry=2,3").unwrap(),
+    ];
+    let study = Study::sweep(BASELINE_TOML, "baseline", None, axes, None).unwrap();
+    assert_eq!(study.reference_point("3"), Ok(3));
+    let both = "weather.storm_rate_multiplier=2, port.alat.berths.rail_ferry=2";
+    let i = study.reference_point(both).unwrap();
+    assert_eq!(study.points[i].values, vec![2.0, 2.0]);
+    assert!(matches!(study.reference_point("4"), Err(ReferenceError::OutOfRange { .. })));
+    assert!(matches!(
+        study.reference_point("weather.storm_rate_multiplier=1"),
+        Err(ReferenceError::Several { points: 2, .. })
+    ));
+    assert!(matches!(
+        study.reference_point("weather.storm_rate_multiplier=3"),
+        Err(ReferenceError::NoMatch { .. })
+    ));
+    assert!(matches!(
+        study.reference_point("fleet.x.count=1"),
+        Err(ReferenceError::NotAnAxis { .. })
+    ));
+    assert!(matches!(study.reference_point("first"), Err(ReferenceError::Syntax { .. })));
+}
+
+/// The point that writes the scenario's own values is found whatever
+/// its place; an axis without the written value, or a Latin hypercube,
+/// has none.
+#[test]
+fn the_point_as_written_is_the_one_that_changes_nothing() {
+    let sweep = |axes: &[&str], lhs| {
+        let axes = axes.iter().map(|a| parse_axis(a).unwrap()).collect();
+        Study::sweep(BASELINE_TOML, "baseline", None, axes, lhs).unwrap()
+    };
+    // The baseline has 2 rail-ferry berths at Alat and storms x 1.
+    let s = sweep(
+        &["port.alat.berths.rail_ferry=1,2,3", "weather.storm_rate_multiplier=0.5,1,2"],
+        None,
+    );
+    let i = s.as_written_point().expect("(2, 1) is a point");
+    assert_eq!(s.points[i].values, [2.0, 1.0]);
+    assert_eq!(i, 4);
+    let s = sweep(&["port.alat.berths.rail_ferry=1,3"], None);
+    assert_eq!(s.as_written_point(), None);
+    let s = sweep(&["weather.storm_rate_multiplier=0.5,2"], None);
+    assert_eq!(s.as_written_point(), None);
+    let s = sweep(&["port.alat.berths.rail_ferry=1,2,3"], Some(3));
+    assert_eq!(s.as_written_point(), None, "a Latin hypercube's points are drawn");
+}
+
+#[test]
+fn sha256_of_known_text() {
+    assert_eq!(
+        sha256_hex("abc"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+}
+
+#[test]
+fn large_and_tiny_numbers_are_written_with_an_exponent() {
+    assert_eq!(short_number(2.0), "2");
+    assert_eq!(short_number(0.5), "0.5");
+    assert_eq!(short_number(1e308), "1e308");
+    assert_eq!(short_number(-2.5e-300), "-2.5e-300");
+    assert_eq!(short_number(0.0), "0");
+}
