@@ -47,18 +47,29 @@ impl<M: Model> Observer<M> for () {}
 /// queue is empty or the model stops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RunLimits {
-    /// Fire only events due at or before this time; then set the clock to it (also
-    /// when the queue empties first, since nothing can change after that).
+    /// Fire only events due at or before this time (strictly before it with
+    /// [`exclusive`](Self::exclusive)); then set the clock to it (also when
+    /// the queue empties first, since nothing can change after that).
     pub horizon: Option<SimTime>,
+    /// Leave the events due exactly at `horizon` unfired: the run covers the
+    /// half-open window `[now, horizon)`, as SimPy's `run(until=...)` does, so
+    /// that back-to-back windows never count an instant twice.
+    pub exclusive: bool,
     /// Fire at most this many events in this call (a safeguard against models
     /// that schedule events without end).
     pub max_events: Option<u64>,
 }
 
 impl RunLimits {
-    /// Run until `horizon`.
+    /// Run until `horizon`, firing the events due at it.
     pub fn until(horizon: SimTime) -> Self {
-        Self { horizon: Some(horizon), max_events: None }
+        Self { horizon: Some(horizon), exclusive: false, max_events: None }
+    }
+
+    /// Run up to `horizon`, leaving the events due at it unfired
+    /// ([`RunLimits::exclusive`]); the clock then reads `horizon`.
+    pub fn before(horizon: SimTime) -> Self {
+        Self { horizon: Some(horizon), exclusive: true, max_events: None }
     }
 
     /// Also stop after `max_events` events.
@@ -74,7 +85,8 @@ impl RunLimits {
 pub enum StopReason {
     /// No event was left to fire.
     QueueEmpty,
-    /// The next event is due after the horizon; the clock now reads the horizon.
+    /// The next event is due after the horizon (at or after it, for an
+    /// [exclusive](RunLimits::exclusive) one); the clock now reads the horizon.
     HorizonReached,
     /// The model called [`Scheduler::stop`].
     StoppedByModel,
@@ -179,13 +191,18 @@ impl<M: Model> Simulation<M> {
         observer: &mut O,
     ) -> RunOutcome {
         let horizon = limits.horizon.unwrap_or(SimTime::MAX);
+        // The last instant whose events fire (none, before time 0).
+        let last_due = match limits.horizon {
+            Some(h) if limits.exclusive => h.ticks().checked_sub(1).map(SimTime::from_ticks),
+            _ => Some(horizon),
+        };
         let max_events = limits.max_events.unwrap_or(u64::MAX);
         let mut fired = 0u64;
         let reason = loop {
             if fired >= max_events {
                 break StopReason::EventLimit;
             }
-            let Some((time, event)) = self.scheduler.pop_due(horizon) else {
+            let Some((time, event)) = last_due.and_then(|t| self.scheduler.pop_due(t)) else {
                 if self.scheduler.is_empty() {
                     // Nothing can change any more, so the state holds until the horizon.
                     if limits.horizon.is_some() {
@@ -264,6 +281,35 @@ mod tests {
         fn after_event(&mut self, model: &Counter, time: SimTime) {
             self.after.push((time, model.fired));
         }
+    }
+
+    #[test]
+    fn an_exclusive_horizon_leaves_its_own_instant_to_the_next_window() {
+        // Events at 0, 1, 2, ... 5 h; windows [0, 3 h) and [3 h, 6 h).
+        let mut sim = Simulation::new(Counter::default());
+        sim.scheduler_mut().schedule_now(0);
+        let first = sim.run(RunLimits::before(SimTime::from_hours(3)));
+        assert_eq!((first.reason, first.events), (StopReason::HorizonReached, 3));
+        assert_eq!((first.now, sim.model().fired), (SimTime::from_hours(3), 3));
+        let second = sim.run(RunLimits::before(SimTime::from_hours(6)));
+        assert_eq!(
+            (second.reason, second.events, sim.model().fired),
+            (StopReason::QueueEmpty, 3, 6)
+        );
+        // The inclusive horizon fires the event due at it.
+        let mut inclusive = Simulation::new(Counter::default());
+        inclusive.scheduler_mut().schedule_now(0);
+        assert_eq!(inclusive.run_until(SimTime::from_hours(3)).events, 4);
+        // An exclusive horizon at time 0 fires nothing, not even events due at 0.
+        let mut none = Simulation::new(Counter::default());
+        none.scheduler_mut().schedule_now(0);
+        let out = none.run(RunLimits::before(SimTime::ZERO));
+        assert_eq!((out.reason, out.events), (StopReason::HorizonReached, 0));
+        // Without a horizon, `exclusive` changes nothing.
+        let mut open = Simulation::new(Counter::default());
+        open.scheduler_mut().schedule_now(0);
+        let limits = RunLimits { exclusive: true, ..RunLimits::default() };
+        assert_eq!(open.run(limits).events, 6);
     }
 
     #[test]

@@ -43,8 +43,9 @@ impl Model for Recorder {
 /// What the test does between (and with) runs.
 #[derive(Clone, Debug)]
 enum Step {
-    /// `run` with a horizon `now + offset` (if any) and an event limit (if any).
-    Run { horizon: Option<u64>, max_events: Option<u64> },
+    /// `run` with a horizon `now + offset` (if any), exclusive or not, and an
+    /// event limit (if any).
+    Run { horizon: Option<u64>, exclusive: bool, max_events: Option<u64> },
     /// Schedules an event at `now + delay` from outside the model.
     Schedule(u64),
     /// Cancels a previously scheduled event from outside the model.
@@ -74,8 +75,8 @@ impl Reference {
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        3 => (prop::option::of(0u64..60), prop::option::weighted(0.4, 0u64..8))
-            .prop_map(|(horizon, max_events)| Step::Run { horizon, max_events }),
+        3 => (prop::option::of(0u64..60), any::<bool>(), prop::option::weighted(0.4, 0u64..8))
+            .prop_map(|(horizon, exclusive, max_events)| Step::Run { horizon, exclusive, max_events }),
         3 => (0u64..50).prop_map(Step::Schedule),
         2 => any::<Index>().prop_map(Step::Cancel),
     ]
@@ -84,13 +85,13 @@ fn step() -> impl Strategy<Value = Step> {
 fn check_run(
     sim: &mut Simulation<Recorder>,
     reference: &mut Reference,
-    horizon: Option<SimTime>,
-    max_events: Option<u64>,
+    limits: RunLimits,
 ) -> Result<StopReason, TestCaseError> {
+    let RunLimits { horizon, exclusive, max_events } = limits;
     let start = sim.now();
     let before = sim.model().fired.len();
     let processed_before = sim.events_processed();
-    let outcome = sim.run(RunLimits { horizon, max_events });
+    let outcome = sim.run(limits);
     let fired = sim.model().fired[before..].to_vec();
 
     prop_assert_eq!(outcome.events, fired.len() as u64, "outcome counts the events fired");
@@ -105,6 +106,7 @@ fn check_run(
         prop_assert!(t >= last, "time went backwards");
         if let Some(h) = horizon {
             prop_assert!(t <= h, "event at {:?} fired after the horizon {:?}", t, h);
+            prop_assert!(!exclusive || t < h, "event at {:?} fired at the exclusive horizon", t);
         }
         let asks_stop = sim.model().stops.get(id).copied().unwrap_or(false);
         if asks_stop {
@@ -127,7 +129,11 @@ fn check_run(
             prop_assert!(!last_asked_stop);
             prop_assert!(horizon.is_some());
             prop_assert_eq!(Some(sim.now()), horizon, "clock stops at the horizon");
-            prop_assert!(next_due > horizon, "stopped with an event due by the horizon");
+            if exclusive {
+                prop_assert!(next_due >= horizon, "stopped with an event due before the horizon");
+            } else {
+                prop_assert!(next_due > horizon, "stopped with an event due by the horizon");
+            }
         }
         StopReason::QueueEmpty => {
             prop_assert!(!last_asked_stop);
@@ -157,9 +163,10 @@ proptest! {
             Reference { pending: BTreeSet::new(), time_of: Vec::new(), follow_up };
         for step in &steps {
             match *step {
-                Step::Run { horizon, max_events } => {
+                Step::Run { horizon, exclusive, max_events } => {
                     let horizon = horizon.map(|h| sim.now() + SimDuration::from_ticks(h));
-                    check_run(&mut sim, &mut reference, horizon, max_events)?;
+                    let limits = RunLimits { horizon, exclusive, max_events };
+                    check_run(&mut sim, &mut reference, limits)?;
                 }
                 Step::Schedule(delay) => {
                     let at = sim.now() + SimDuration::from_ticks(delay);
@@ -182,6 +189,6 @@ proptest! {
             prop_assert_eq!(sim.model().keys.len(), reference.time_of.len());
         }
         // Whatever is left fires in order, once each.
-        while check_run(&mut sim, &mut reference, None, None)? != StopReason::QueueEmpty {}
+        while check_run(&mut sim, &mut reference, RunLimits::default())? != StopReason::QueueEmpty {}
     }
 }

@@ -283,7 +283,10 @@ fn replicate<'a, O: Watch<'a>>(
     let mut sched = Scheduler::with_capacity(256);
     world.schedule_initial(&mut sched);
     let mut sim = Simulation::with_scheduler(world, sched);
-    let limits = RunLimits::until(plan.horizon).with_max_events(plan.max_events);
+    // The window is half-open, `[0, horizon)`: an event due exactly at the
+    // horizon (a daily parcel, an outflow tick) belongs to the next window, as
+    // one at the end of warm-up or of a month belongs to the period it opens.
+    let limits = RunLimits::before(plan.horizon).with_max_events(plan.max_events);
     let outcome = sim.run_observed(limits, observer);
     // The model stops itself only through the waiting-line safeguard.
     let truncated = matches!(outcome.reason, StopReason::EventLimit | StopReason::StoppedByModel);
@@ -401,8 +404,7 @@ impl<'a> World<'a> {
             for &(start, end) in port.closures.intervals() {
                 at_calendar(s, start, Ev::PortClose(p as u16));
                 // Timelines are clipped to the horizon; a closure that runs past
-                // it must not reopen the port at the horizon instant (events due
-                // exactly then still fire).
+                // it does not reopen the port (no event at the horizon fires).
                 if end < plan.horizon {
                     at_calendar(s, end, Ev::PortOpen(p as u16));
                 }
