@@ -117,3 +117,23 @@ fn a_moved_value_is_named() {
     assert_eq!(changed.len(), 1);
     assert_eq!(changed[0].0, "b");
 }
+
+/// The KPI count that docs/kpis.md ("Count and verification") gives for the
+/// baseline is the model's.
+#[test]
+fn the_kpi_count_in_kpis_md_is_the_baseline_s() {
+    let doc =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/kpis.md"))
+            .unwrap();
+    let section = doc.split("## Count and verification").nth(1).expect("the section is there");
+    let figure = |after: &str| -> usize {
+        let tail = section.split(after).nth(1).unwrap_or_else(|| panic!("no {after:?}"));
+        let digits: String = tail.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().unwrap_or_else(|_| panic!("no number after {after:?}"))
+    };
+    let plan = caspian_shipping::load(caspian_shipping::BASELINE_TOML, "baseline").unwrap();
+    let names = plan.kpi_layout().names();
+    let monthly = names.iter().filter(|n| n.starts_with("month_")).count();
+    assert_eq!(figure("The baseline emits **"), names.len(), "all KPIs");
+    assert_eq!(figure("KPIs, "), monthly, "monthly KPIs");
+}
