@@ -48,10 +48,13 @@ pub(crate) fn stdout_failure(e: std::io::Error) -> Failure {
 }
 
 /// Writes one line to standard error; a failure is remembered for the exit
-/// code ([`stderr_failed`]) and does not stop the command.
+/// code ([`stderr_failed`]) and does not stop the command. A closed pipe is
+/// not a failure: its reader stopped reading (`2>&1 | head`), as a closed
+/// standard output ends a command quietly.
 pub(crate) fn err_line(text: &str) {
     let mut stderr = std::io::stderr().lock();
-    if writeln!(stderr, "{}", printable(text)).and_then(|()| stderr.flush()).is_err() {
+    let written = writeln!(stderr, "{}", printable(text)).and_then(|()| stderr.flush());
+    if written.is_err_and(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
         STDERR_FAILED.store(true, Ordering::Relaxed);
     }
 }

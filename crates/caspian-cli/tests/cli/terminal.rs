@@ -1,6 +1,6 @@
 //! A failing terminal never costs a result (issue 13, item 1): every command
 //! writes its result files before it prints; a closed standard output ends
-//! it quietly with 0; a full disk behind standard output or standard error
+//! it quietly with 0, and so does one behind standard error; a full disk behind standard output or standard error
 //! is exit code 2, never a panic, and the files are complete either way.
 
 use std::path::Path;
@@ -13,6 +13,9 @@ use crate::common::{ok, scenario, scratch};
 enum Sink {
     /// A pipe whose reader has gone (`caspian ... | head`).
     ClosedPipe,
+    /// Standard output and standard error on one pipe whose reader has
+    /// gone (`caspian ... 2>&1 | head`).
+    ClosedPipeBoth,
     /// Standard output on a full disk.
     FullStdout,
     /// Standard error on a full disk.
@@ -27,6 +30,11 @@ fn run_into(sink: Sink, args: &[&str], dir: &Path) -> (Option<i32>, String) {
     let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
     match sink {
         Sink::ClosedPipe => cmd.stdout(Stdio::piped()).stderr(Stdio::piped()),
+        Sink::ClosedPipeBoth => {
+            let (reader, writer) = std::io::pipe().unwrap();
+            drop(reader);
+            cmd.stdout(writer.try_clone().unwrap()).stderr(writer)
+        }
         Sink::FullStdout => cmd.stdout(full()).stderr(Stdio::piped()),
         Sink::FullStderr => cmd.stdout(Stdio::null()).stderr(full()),
     };
@@ -119,6 +127,11 @@ fn trial(sink: Sink, expected: i32) {
 #[test]
 fn a_closed_pipe_ends_quietly_with_every_result_file_written() {
     trial(Sink::ClosedPipe, 0);
+}
+
+#[test]
+fn a_closed_pipe_behind_both_streams_ends_quietly_with_every_result_file_written() {
+    trial(Sink::ClosedPipeBoth, 0);
 }
 
 #[test]
