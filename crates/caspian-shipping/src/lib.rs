@@ -96,15 +96,31 @@ impl std::error::Error for LoadError {}
 /// # Errors
 /// [`LoadError::Parse`] naming the key and line at fault.
 pub fn parse(text: &str, origin: &str) -> Result<Scenario, LoadError> {
+    parse_given(text, origin, None)
+}
+
+/// [`parse`], with `given`, `text` as a TOML table, when the caller has
+/// already read it (else it is read here).
+pub(crate) fn parse_given(
+    text: &str,
+    origin: &str,
+    given: Option<&toml::Table>,
+) -> Result<Scenario, LoadError> {
     let scenario: Scenario = toml::from_str(text).map_err(|e| LoadError::Parse {
         origin: origin.to_string(),
         message: resolve::plain::plain_message(&e.to_string()),
     })?;
     // A list where a table goes is read as the table's keys in order:
     // refused ([`resolve::list_for_table`]).
-    if let Ok(given) = text.parse::<toml::Table>()
-        && let Some(path) = resolve::list_for_table(&given, &scenario)
-    {
+    let read;
+    let given = match given {
+        Some(given) => Some(given),
+        None => {
+            read = text.parse::<toml::Table>().ok();
+            read.as_ref()
+        }
+    };
+    if let Some(path) = given.and_then(|given| resolve::list_for_table(given, &scenario)) {
         return Err(LoadError::Parse {
             origin: origin.to_string(),
             message: format!("{path}: {}", resolve::LIST_FOR_TABLE),

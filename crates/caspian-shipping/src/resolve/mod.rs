@@ -27,8 +27,11 @@ use crate::compile::shown_path;
 use crate::scenario::Scenario;
 
 pub mod extends;
+mod list_for_table;
 pub mod plain;
 pub mod set;
+
+pub(crate) use list_for_table::{LIST_FOR_TABLE, list_for_table};
 
 pub use set::Override;
 
@@ -153,7 +156,7 @@ pub fn resolve(
         // fit the scenario, which then reports it with its key; a file that
         // cannot be a table has no `extends` and takes no override.
         Err(e) => {
-            let scenario = parse_direct(&text, &origin)?;
+            let scenario = parse_direct(&text, &origin, None)?;
             return if overrides.is_empty() {
                 Ok(Resolved { text, source: origin, scenario, lineage: Lineage::default() })
             } else {
@@ -167,8 +170,9 @@ pub fn resolve(
         deserialize(&table)
             .map_err(|message| ResolveError::Parse { origin: origin.clone(), message })?
     } else {
-        // The file's own errors, with their line numbers.
-        parse_direct(&text, &origin)?
+        // The file's own errors, with their line numbers; `table` is the
+        // file's (no `extends` was taken out of it).
+        parse_direct(&text, &origin, Some(&table))?
     };
     if !extended && overrides.is_empty() {
         return Ok(Resolved { text, source: origin, scenario, lineage });
@@ -234,9 +238,10 @@ pub fn resolve_shipped(text: &str, origin: &str) -> Result<Resolved, ResolveErro
     resolve(Root::File(root), &[], &mut load)
 }
 
-/// `text` read straight into a [`Scenario`] (its errors with their lines).
-fn parse_direct(text: &str, origin: &str) -> Result<Scenario, ResolveError> {
-    crate::parse(text, origin).map_err(|e| match e {
+/// `text` read straight into a [`Scenario`] (its errors with their lines);
+/// `given` is `text` as a TOML table, when already read.
+fn parse_direct(text: &str, origin: &str, given: Option<&Table>) -> Result<Scenario, ResolveError> {
+    crate::parse_given(text, origin, given).map_err(|e| match e {
         crate::LoadError::Parse { origin, message } => ResolveError::Parse { origin, message },
         other => ResolveError::Parse { origin: origin.to_string(), message: other.to_string() },
     })
@@ -281,46 +286,6 @@ fn deserialize(table: &Table) -> Result<Scenario, String> {
         Some(path) => Err(format!("{path}: {LIST_FOR_TABLE}")),
         None => Ok(scenario),
     }
-}
-
-/// What [`list_for_table`] finds, in words.
-pub(crate) const LIST_FOR_TABLE: &str = "expected a table, got a list";
-
-/// The dotted key path (with ids) of the first place where `given`, a
-/// scenario as written, has a list and `scenario`, what was read from it,
-/// has a table: serde fills a table's keys from a list, in order
-/// (`berths = [1, 2]` as `tanker = 1, rail_ferry = 2`), which no reader of
-/// the file would expect, so such a file is refused.
-pub(crate) fn list_for_table(given: &Table, scenario: &Scenario) -> Option<String> {
-    fn find(given: &Value, read: &Value, path: &str) -> Option<String> {
-        let join =
-            |key: &str| if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
-        match (given, read) {
-            (Value::Array(_), Value::Table(_)) => Some(path.to_string()),
-            (Value::Table(g), Value::Table(r)) => {
-                g.iter().find_map(|(k, gv)| r.get(k).and_then(|rv| find(gv, rv, &join(k))))
-            }
-            (Value::Array(g), Value::Array(r)) => {
-                g.iter().zip(r).enumerate().find_map(|(i, (gv, rv))| {
-                    let name =
-                        gv.get("id").and_then(Value::as_str).map_or(i.to_string(), str::to_string);
-                    find(gv, rv, &join(&name))
-                })
-            }
-            _ => None,
-        }
-    }
-    let mut read = Table::try_from(scenario).ok()?;
-    // Tables left out when they hold only defaults (which `costs = []`
-    // would give).
-    let defaults = [
-        ("costs", Table::try_from(&scenario.costs).ok()?),
-        ("tonnes_per_unit", Table::try_from(scenario.tonnes_per_unit).ok()?),
-    ];
-    for (key, table) in defaults {
-        read.entry(key).or_insert(Value::Table(table));
-    }
-    find(&Value::Table(given.clone()), &Value::Table(read), "")
 }
 
 /// A serde path with each entry of an array of tables named by its id,

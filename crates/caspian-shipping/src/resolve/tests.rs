@@ -489,3 +489,76 @@ fn the_scenario_tables_unknown_key_lists_extends() {
     assert!(e.contains("unknown key \"extend\"; did you mean \"extends\"?"), "{e}");
     assert!(e.contains("\"horizon_days\"") && e.contains("\"extends\")"), "{e}");
 }
+
+#[test]
+fn a_list_where_a_table_goes_is_refused_wherever_it_is_written() {
+    let meta = "[scenario]\nname = \"x\"\nhorizon_days = 1.0\n";
+    let base = crate::BASELINE_TOML;
+    let availability = "availability = { drydock_every_days = 900.0, drydock_days = 18.0, \
+                        mtbf_days = 90.0, repair_h = { dist = \"lognormal\", mean = 24.0, \
+                        sd = 18.0 } }";
+    assert!(base.contains(availability));
+    let cases = [
+        // Tables the scenario leaves out when they hold only defaults.
+        (format!("costs = []\n{meta}"), "costs"),
+        (format!("tonnes_per_unit = []\n{meta}"), "tonnes_per_unit"),
+        (format!("{meta}[costs]\ncapital = []\n"), "costs.capital"),
+        (format!("{meta}[costs.capital]\nberth = [1.0]\n"), "costs.capital.berth"),
+        // Inline tables and dotted keys.
+        (format!("interdiction = {{ escort = [] }}\n{meta}"), "interdiction.escort"),
+        (format!("interdiction.escort = [true]\n{meta}"), "interdiction.escort"),
+        // The first of two in the order of the file's keys, not the
+        // format's (`costs` comes last in a scenario).
+        (format!("costs = []\ninterdiction.escort = []\n{meta}"), "costs"),
+        // Entries of arrays of tables, by id; entries without one, by index.
+        (
+            base.replacen(availability, "availability = [900.0, 18.0]", 1),
+            "fleet.oil_tankers.availability",
+        ),
+        (
+            base.replacen(
+                "shared_berths = [{ classes = [\"tanker\", \"rail_ferry\"], count = 1 }]",
+                "shared_berths = [[[\"tanker\", \"rail_ferry\"], 1]]",
+                1,
+            ),
+            "port.aktau.shared_berths.0",
+        ),
+    ];
+    for (text, path) in &cases {
+        let e = crate::parse(text, "f.toml").unwrap_err().to_string();
+        assert_eq!(e, format!("f.toml: {path}: {LIST_FOR_TABLE}"), "{text}");
+    }
+    // The same through an override (the resolved table, not the file's text).
+    for key in ["costs.capital", "costs.operating", "fleet.oil_tankers.availability"] {
+        let o = Override::parse(&format!("{key}=[]"), "--set").unwrap();
+        let e = resolve(Root::Baseline, &[o], &mut disk).unwrap_err().to_string();
+        assert!(e.ends_with(&format!(": {key}: {LIST_FOR_TABLE}")), "{key}: {e}");
+    }
+    // Lists and tables where the format has them are read as before.
+    for text in [
+        format!("costs = {{}}\ntonnes_per_unit = {{ oil = 1.0 }}\n{meta}"),
+        format!("sweep = []\ndredging = []\n{meta}[costs]\ncharter = []\n"),
+        format!("{meta}[interdiction]\nescort = {{}}\n"),
+    ] {
+        crate::parse(&text, "f.toml").unwrap();
+    }
+    // A table where a list goes keeps serde's own message.
+    for (text, expected) in [
+        (format!("sweep = {{}}\n{meta}"), "sweep"),
+        (
+            base.replacen(
+                "storm_onsets_per_month = [",
+                "storm_onsets_per_month = { a = 1 } # [",
+                1,
+            ),
+            "storm_onsets_per_month",
+        ),
+    ] {
+        let e = crate::parse(&text, "f.toml").unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("{expected} = {{"))
+                && e.ends_with("expected a list [...], got a table"),
+            "{e}"
+        );
+    }
+}
