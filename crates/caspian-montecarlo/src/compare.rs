@@ -227,6 +227,7 @@ pub fn compare_doc(
                 sha256: s.sha256.clone(),
                 extends: s.lineage.extends.clone(),
                 overrides: s.lineage.overrides.clone(),
+                window: Some(crate::document::Window::of(&s.plan)),
             })
             .collect(),
         summaries: studies

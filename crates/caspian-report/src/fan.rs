@@ -9,10 +9,22 @@
 //! report draws it without the per-replication CSV. A comparison draws the
 //! base and every policy on the same axes, so a stress test's chart shows
 //! the dip and the recovery against the base.
+//!
+//! The first and last months may be partial: a month is cut at the end of
+//! warm-up and at the horizon (the baseline's `m01` is one day). From the
+//! window the document records, each month's days inside it come from the
+//! model's own month bounds ([`Window::months`]). A series measured over
+//! the month (delivered in it, its service level) covers only those days in
+//! a partial month, so there the month is drawn apart: a grey column,
+//! hollow markers, a dashed line to its neighbour and no band, with `*`
+//! after its name on the axis. Backlog, a level at the month's end, is as
+//! meaningful in a partial month as in a whole one and is drawn as usual.
 
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use caspian_montecarlo::document::KpiTable;
+use caspian_montecarlo::document::{KpiTable, Window};
 use caspian_montecarlo::schema::family_of;
 
 use crate::chart::{
@@ -25,6 +37,51 @@ use crate::units::fmt_num;
 /// The series of a fan chart, in panel order: the KPI name's first part.
 pub const SERIES: [&str; 3] = ["month_delivered", "month_backlog", "month_service_level"];
 
+/// The series measured over the month (an amount delivered in it, a share
+/// of what was owed in it): a partial month holds only some of its days, so
+/// its value is not comparable with a whole month's. The others are levels
+/// at the month's end, which a partial month does not change.
+pub const OVER_THE_MONTH: [&str; 2] = ["month_delivered", "month_service_level"];
+
+/// A month that lies only partly inside the reporting window (cut at the
+/// end of warm-up or at the horizon).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PartialMonth {
+    /// Days of the month inside the window.
+    pub days: f64,
+    /// Days of the calendar month.
+    pub month_days: u64,
+}
+
+impl PartialMonth {
+    /// The days inside the window, as few digits as they need (`1`, `0.5`).
+    pub fn days_text(&self) -> String {
+        if self.days.fract() == 0.0 {
+            format!("{:.0}", self.days)
+        } else {
+            let d = format!("{:.2}", self.days);
+            d.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+    }
+
+    /// `1 of 31 days`.
+    pub fn text(&self) -> String {
+        format!("{} of {} days", self.days_text(), self.month_days)
+    }
+}
+
+/// One scenario's monthly KPIs for [`fans`]: its name, its KPI summaries
+/// and the window they cover (`None` for documents that do not record it).
+#[derive(Debug, Clone, Copy)]
+pub struct FanInput<'a> {
+    /// The scenario.
+    pub name: &'a str,
+    /// Its KPI summaries.
+    pub table: &'a KpiTable,
+    /// Its reporting window.
+    pub window: Option<&'a Window>,
+}
+
 /// One month of one band: the percentiles across replications.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FanPoint {
@@ -36,6 +93,9 @@ pub struct FanPoint {
     pub p50: f64,
     /// 95th percentile.
     pub p95: f64,
+    /// The month's share of the window when it is a partial month (`None`
+    /// for a whole month, and when the document does not record the window).
+    pub partial: Option<PartialMonth>,
 }
 
 /// One scenario's band in a panel.
@@ -68,62 +128,94 @@ pub struct Fan {
     pub months: Vec<String>,
     /// Replications behind each percentile.
     pub replications: u64,
+    /// Whether every scenario's document records its window, so that
+    /// partial months are known (and marked).
+    pub windows_known: bool,
     /// Delivered, backlog and service level.
     pub panels: Vec<FanPanel>,
 }
 
 /// The fan charts of a result: one per cargo with a monthly series that is
-/// not zero or undefined throughout. `tables` are the scenarios' KPI
-/// summaries, the base (or the run) first, with their names.
-pub fn fans(tables: &[(&str, &KpiTable)], replications: u64) -> Vec<Fan> {
-    let Some((_, first)) = tables.first() else { return Vec::new() };
+/// not zero or undefined throughout. `scenarios` are the scenarios' KPI
+/// summaries and windows, the base (or the run) first.
+pub fn fans(scenarios: &[FanInput<'_>], replications: u64) -> Vec<Fan> {
+    let Some(first) = scenarios.first() else { return Vec::new() };
+    let windows_known = scenarios.iter().all(|s| s.window.is_some());
     let mut out = Vec::new();
     for cargo in caspian_montecarlo::Cargo::ALL.map(caspian_montecarlo::Cargo::as_str) {
         // Month names from the delivered series (names sort in month order).
         let prefix = format!("{}.{cargo}.", SERIES[0]);
-        let months: Vec<String> =
-            first.keys().filter_map(|k| k.strip_prefix(&prefix)).map(str::to_string).collect();
+        let months: Vec<String> = first
+            .table
+            .keys()
+            .filter_map(|k| k.strip_prefix(&prefix))
+            .map(str::to_string)
+            .collect();
         if months.is_empty() {
             continue;
         }
         let panels: Vec<FanPanel> =
-            SERIES.iter().map(|&series| panel(tables, series, cargo, &months)).collect();
+            SERIES.iter().map(|&series| panel(scenarios, series, cargo, &months)).collect();
         let quiet = panels
             .iter()
             .flat_map(|p| &p.bands)
             .flat_map(|b| &b.points)
             .all(|p| [p.p05, p.p50, p.p95].iter().all(|v| !v.is_finite() || *v == 0.0));
         if !quiet {
-            out.push(Fan { cargo: cargo.to_string(), months, replications, panels });
+            out.push(Fan { cargo: cargo.to_string(), months, replications, windows_known, panels });
         }
     }
     out
 }
 
+/// The partial months of a window, by the number in their names (`m01` is
+/// 1).
+fn partial_months(window: Option<&Window>) -> Vec<(u64, PartialMonth)> {
+    window.map_or_else(Vec::new, |w| {
+        w.months()
+            .into_iter()
+            .filter(|m| m.is_partial())
+            .map(|m| (m.number, PartialMonth { days: m.days, month_days: m.month_days }))
+            .collect()
+    })
+}
+
+/// The number of a month name (`m01` is 1).
+fn month_number(month: &str) -> Option<u64> {
+    month.strip_prefix('m')?.parse().ok()
+}
+
 /// One series' panel: a band per scenario.
 fn panel(
-    tables: &[(&str, &KpiTable)],
+    scenarios: &[FanInput<'_>],
     series: &'static str,
     cargo: &str,
     months: &[String],
 ) -> FanPanel {
     let kpi = |m: &str| format!("{series}.{cargo}.{m}");
     let first = kpi(&months[0]);
-    let unit = tables[0].1.get(&first).map_or(String::new(), |s| s.unit.clone());
-    let bands = tables
+    let unit = scenarios[0].table.get(&first).map_or(String::new(), |s| s.unit.clone());
+    let bands = scenarios
         .iter()
-        .map(|(name, table)| FanBand {
-            scenario: (*name).to_string(),
-            points: months
-                .iter()
-                .map(|m| {
-                    let k = kpi(m);
-                    let (p05, p50, p95) = table
-                        .get(&k)
-                        .map_or((f64::NAN, f64::NAN, f64::NAN), |s| (s.p05, s.p50, s.p95));
-                    FanPoint { kpi: k, p05, p50, p95 }
-                })
-                .collect(),
+        .map(|sc| {
+            let partial = partial_months(sc.window);
+            FanBand {
+                scenario: sc.name.to_string(),
+                points: months
+                    .iter()
+                    .map(|m| {
+                        let k = kpi(m);
+                        let (p05, p50, p95) = sc
+                            .table
+                            .get(&k)
+                            .map_or((f64::NAN, f64::NAN, f64::NAN), |s| (s.p05, s.p50, s.p95));
+                        let number = month_number(m);
+                        let partial =
+                            partial.iter().find(|(n, _)| Some(*n) == number).map(|&(_, p)| p);
+                        FanPoint { kpi: k, p05, p50, p95, partial }
+                    })
+                    .collect(),
+            }
         })
         .collect();
     FanPanel { series, axis: axis_label(&first, &unit), bands }
@@ -139,22 +231,84 @@ fn axis_label(kpi: &str, unit: &str) -> String {
     if unit.is_empty() { label } else { format!("{label} ({unit})") }
 }
 
+impl FanPanel {
+    /// Whether this series is measured over the month ([`OVER_THE_MONTH`]),
+    /// so that its partial months are drawn apart.
+    pub fn over_the_month(&self) -> bool {
+        OVER_THE_MONTH.contains(&self.series)
+    }
+}
+
 impl Fan {
     /// The chart's title.
     pub fn title(&self) -> String {
         format!("Month by month: {}", self.cargo)
     }
 
-    /// The lines under the title.
-    pub fn subtitle(&self) -> Vec<String> {
-        vec![format!(
-            "band: 5th to 95th percentile over {} replications; line: median. First and last \
-             months may be partial (warm-up, horizon).",
-            self.replications
-        )]
+    /// The partial months, in month order, each with its share of the
+    /// window: the base's, else the first scenario's in which it is partial.
+    pub fn partial_months(&self) -> Vec<(&str, PartialMonth)> {
+        self.partial_months_at().into_iter().map(|(i, p)| (self.months[i].as_str(), p)).collect()
     }
 
-    /// One sentence for a caption: where the median delivered month is lowest.
+    /// The partial months by position on the x axis.
+    fn partial_months_at(&self) -> Vec<(usize, PartialMonth)> {
+        let Some(panel) = self.panels.first() else { return Vec::new() };
+        (0..self.months.len())
+            .filter_map(|i| {
+                panel.bands.iter().find_map(|b| b.points.get(i)?.partial).map(|p| (i, p))
+            })
+            .collect()
+    }
+
+    /// Whether month `i` is partial in some scenario.
+    fn is_partial(&self, i: usize) -> bool {
+        self.panels.first().is_some_and(|p| {
+            p.bands.iter().any(|b| b.points.get(i).is_some_and(|q| q.partial.is_some()))
+        })
+    }
+
+    /// `m01 (1 of 31 days) and m13 (30 of 31 days)`.
+    fn partial_list(&self) -> String {
+        let items: Vec<String> = self
+            .partial_months()
+            .iter()
+            .map(|(m, p)| format!("{m} ({} in the window)", p.text()))
+            .collect();
+        match items.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    }
+
+    /// The lines under the title.
+    pub fn subtitle(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "band: 5th to 95th percentile over {} replications; line: median.",
+            self.replications
+        )];
+        if !self.windows_known {
+            out.push(
+                "First and last months may be partial (warm-up, horizon); this document does \
+                 not record its window."
+                    .into(),
+            );
+        } else if !self.partial_months().is_empty() {
+            out.push(format!("* Partial months: {}.", self.partial_list()));
+            out.push(
+                "Delivered and service level there count those days only: grey column, hollow \
+                 marker, dashed line."
+                    .into(),
+            );
+            out.push("Backlog, a level at the month's end, is drawn as in any month.".into());
+        }
+        out
+    }
+
+    /// One sentence for a caption: which months are partial and how they
+    /// are drawn, and where the median delivered month is lowest among the
+    /// whole months.
     pub fn describe(&self) -> String {
         let Some(base) = self.panels.first().and_then(|p| p.bands.first()) else {
             return String::new();
@@ -163,23 +317,48 @@ impl Fan {
             .points
             .iter()
             .zip(&self.months)
-            .filter(|(p, _)| p.p50.is_finite())
+            .enumerate()
+            .filter(|(i, (p, _))| p.p50.is_finite() && !self.is_partial(*i))
+            .map(|(_, x)| x)
             .min_by(|a, b| a.0.p50.total_cmp(&b.0.p50));
-        match low {
+        let partial = self.partial_months();
+        let mut out = match low {
             Some((p, m)) => format!(
                 "Monthly {} delivered, backlog and service level across replications; the \
-                 lowest median month delivered in {} is {m} ({}).",
+                 lowest median month delivered in {} is {m} ({}){}.",
                 self.cargo,
                 base.scenario,
-                fmt_num(p.p50)
+                fmt_num(p.p50),
+                if partial.is_empty() { "" } else { " among whole months" }
             ),
             None => format!("Monthly {} series across replications.", self.cargo),
+        };
+        if !partial.is_empty() {
+            let (verb, them) = if partial.len() == 1 { ("is a", "it") } else { ("are", "them") };
+            let months = if partial.len() == 1 { "month" } else { "months" };
+            out.push_str(&format!(
+                " {} {verb} partial {months} (the window is cut at the end of warm-up and at the \
+                 horizon): delivered and service level in {them} count only those days, so they \
+                 are drawn apart (grey column, hollow markers, dashed lines, no band) and are not \
+                 comparable with whole months; backlog, a level at the month's end, is drawn as \
+                 usual.",
+                self.partial_list()
+            ));
+        } else if !self.windows_known {
+            out.push_str(
+                " The first and last months may be partial (this document does not record its \
+                 window).",
+            );
         }
+        out
     }
 }
 
 /// Height of one panel, pixels.
 const PANEL_H: u32 = 300;
+
+/// The fill of a partial month's column.
+const PARTIAL_FILL: RGBColor = RGBColor(232, 232, 232);
 
 /// Draws a fan chart as SVG.
 ///
@@ -201,11 +380,18 @@ pub fn fan_svg(fan: &Fan) -> Result<String, ReportError> {
             entries.push((format!("P5 to P95{who}"), Mark::Box(color(i), 0.25)));
             entries.push((format!("median{who}"), Mark::Line(color(i))));
         }
+        if !fan.partial_months().is_empty() {
+            entries.push(("partial month (*): its days".into(), Mark::Box(PARTIAL_FILL, 1.0)));
+            entries.push(("median, partial month".into(), Mark::Dot(color(0), false)));
+        }
         legend(&side, &entries)
     })
 }
 
-/// One panel: every band, then every median line on top.
+/// One panel: every band, then every median line on top. In a series
+/// measured over the month, partial months are drawn apart: a grey column,
+/// a P5 to P95 whisker instead of the band, a hollow marker and a dashed
+/// line to the neighbouring months.
 fn draw_panel(fan: &Fan, p: &FanPanel, area: &Area<'_>) -> Result<(), ReportError> {
     let count = fan.months.len();
     let values = p.bands.iter().flat_map(|b| &b.points).flat_map(|q| [q.p05, q.p50, q.p95]);
@@ -214,6 +400,8 @@ fn draw_panel(fan: &Fan, p: &FanPanel, area: &Area<'_>) -> Result<(), ReportErro
     let x1 = count.saturating_sub(1) as f64;
     let step = count.div_ceil(13).max(1);
     let keys: Vec<f64> = (0..count).step_by(step).map(|i| i as f64).collect();
+    let apart = p.over_the_month();
+    let any_partial = (0..count).any(|i| fan.is_partial(i));
     let mut ch = draw(
         ChartBuilder::on(area)
             .x_label_area_size(52)
@@ -223,48 +411,131 @@ fn draw_panel(fan: &Fan, p: &FanPanel, area: &Area<'_>) -> Result<(), ReportErro
     let month = |x: &f64| {
         let i = x.round();
         if i >= 0.0 {
-            fan.months.get(i as usize).cloned().unwrap_or_default()
+            let i = i as usize;
+            let name = fan.months.get(i).cloned().unwrap_or_default();
+            if fan.is_partial(i) { format!("{name}*") } else { name }
         } else {
             String::new()
         }
     };
+    let x_desc = if any_partial {
+        "month of the run (m01 = January of the first year; * partial month)"
+    } else {
+        "month of the run (m01 = January of the first year)"
+    };
     let mut mesh = ch.configure_mesh();
     draw(
         mesh_style(&mut mesh)
-            .x_desc("month of the run (m01 = January of the first year)")
+            .x_desc(x_desc)
             .y_desc(&p.axis)
             .x_label_formatter(&month)
             .y_label_formatter(&tick)
             .axis_desc_style(label_font())
             .draw(),
     )?;
+    if apart {
+        // Over the grid lines, under the data.
+        let columns = (0..count).filter(|&i| fan.is_partial(i)).map(|i| {
+            let x = i as f64;
+            Rectangle::new([(x - 0.5, y0), (x + 0.5, y1)], PARTIAL_FILL.filled())
+        });
+        draw(ch.draw_series(columns))?;
+        let note = ("sans-serif", 13).into_font().color(&RGBColor(90, 90, 90));
+        let note = note.pos(Pos::new(HPos::Center, VPos::Top));
+        let labels = fan.partial_months_at().into_iter().map(|(i, pm)| {
+            let text = if count <= 16 {
+                format!("{} of {} d", pm.days_text(), pm.month_days)
+            } else {
+                format!("{} d", pm.days_text())
+            };
+            Text::new(text, (i as f64, y1), note.clone())
+        });
+        draw(ch.draw_series(labels))?;
+    }
+    let whole = |q: &FanPoint| !(apart && q.partial.is_some());
     for (i, b) in p.bands.iter().enumerate() {
         for run in finite_runs(&b.points) {
-            let mut poly: Vec<(f64, f64)> = run.iter().map(|&(x, q)| (x, q.p95)).collect();
-            poly.extend(run.iter().rev().map(|&(x, q)| (x, q.p05)));
-            if run.len() == 1 {
-                let (x, q) = run[0];
-                let bar = vec![(x, q.p05), (x, q.p95)];
-                draw(ch.draw_series(std::iter::once(PathElement::new(
-                    bar,
-                    color(i).mix(0.4).stroke_width(6),
-                ))))?;
-            } else {
-                draw(ch.draw_series(std::iter::once(Polygon::new(poly, color(i).mix(0.2)))))?;
+            for part in split_by(&run, |q| whole(q)) {
+                let (x, q) = part[0];
+                if !whole(q) {
+                    // A partial month: a thin whisker, no band.
+                    let bar = vec![(x, q.p05), (x, q.p95)];
+                    draw(ch.draw_series(std::iter::once(PathElement::new(
+                        bar,
+                        color(i).mix(0.5).stroke_width(2),
+                    ))))?;
+                } else if part.len() == 1 {
+                    let bar = vec![(x, q.p05), (x, q.p95)];
+                    draw(ch.draw_series(std::iter::once(PathElement::new(
+                        bar,
+                        color(i).mix(0.4).stroke_width(6),
+                    ))))?;
+                } else {
+                    let mut poly: Vec<(f64, f64)> = part.iter().map(|&(x, q)| (x, q.p95)).collect();
+                    poly.extend(part.iter().rev().map(|&(x, q)| (x, q.p05)));
+                    draw(ch.draw_series(std::iter::once(Polygon::new(poly, color(i).mix(0.2)))))?;
+                }
             }
         }
     }
     for (i, b) in p.bands.iter().enumerate() {
         for run in finite_runs(&b.points) {
-            let line: Vec<(f64, f64)> = run.iter().map(|&(x, q)| (x, q.p50)).collect();
-            draw(ch.draw_series(std::iter::once(PathElement::new(
-                line.clone(),
-                color(i).stroke_width(3),
-            ))))?;
-            draw(ch.draw_series(line.into_iter().map(|c| Circle::new(c, 3, color(i).filled()))))?;
+            for pair in run.windows(2) {
+                let [(xa, a), (xb, b)] = [pair[0], pair[1]];
+                let line = vec![(xa, a.p50), (xb, b.p50)];
+                if whole(a) && whole(b) {
+                    draw(ch.draw_series(std::iter::once(PathElement::new(
+                        line,
+                        color(i).stroke_width(3),
+                    ))))?;
+                } else {
+                    draw(ch.draw_series(std::iter::once(DashedPathElement::new(
+                        line,
+                        6,
+                        5,
+                        color(i).stroke_width(2),
+                    ))))?;
+                }
+            }
+            for &(x, q) in &run {
+                if whole(q) {
+                    draw(ch.draw_series(std::iter::once(Circle::new(
+                        (x, q.p50),
+                        3,
+                        color(i).filled(),
+                    ))))?;
+                } else {
+                    draw(ch.draw_series(std::iter::once(Circle::new(
+                        (x, q.p50),
+                        5,
+                        WHITE.filled(),
+                    ))))?;
+                    draw(ch.draw_series(std::iter::once(Circle::new(
+                        (x, q.p50),
+                        5,
+                        color(i).stroke_width(2),
+                    ))))?;
+                }
+            }
         }
     }
     Ok(())
+}
+
+/// `run` cut into stretches over which `keep` has one value.
+fn split_by<'r, 'q>(
+    run: &'r [(f64, &'q FanPoint)],
+    keep: impl Fn(&FanPoint) -> bool,
+) -> Vec<&'r [(f64, &'q FanPoint)]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=run.len() {
+        if i == run.len() || keep(run[i].1) != keep(run[start].1) {
+            out.push(&run[start..i]);
+            start = i;
+        }
+    }
+    out
 }
 
 /// The stretches of consecutive months whose percentiles are all defined,
@@ -288,6 +559,7 @@ fn finite_runs(points: &[FanPoint]) -> Vec<Vec<(f64, &FanPoint)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testdata::count;
     use caspian_montecarlo::document::WithUnit;
     use caspian_montecarlo::stats::Summary;
 
@@ -305,10 +577,17 @@ mod tests {
         t
     }
 
+    fn input<'a>(name: &'a str, table: &'a KpiTable, window: Option<&'a Window>) -> FanInput<'a> {
+        FanInput { name, table, window }
+    }
+
+    /// The baseline's window: m01 is one day (31 January), m13 30 of 31.
+    const BASELINE: Window = Window { warmup_days: 30.0, horizon_days: 395.0 };
+
     #[test]
     fn a_fan_takes_each_months_percentiles_from_the_summaries() {
         let t = table(13, 100.0);
-        let fans = fans(&[("base", &t)], 10);
+        let fans = fans(&[input("base", &t, None)], 10);
         assert_eq!(fans.len(), 1, "oil only: wagons have no series");
         let f = &fans[0];
         assert_eq!(f.months.len(), 13);
@@ -330,7 +609,7 @@ mod tests {
         let (a, mut b) = (table(4, 10.0), table(4, 0.0));
         let nan = Summary::of(&[f64::NAN]);
         b.get_mut("month_service_level.oil.m02").unwrap().value = nan;
-        let fans = fans(&[("base", &a), ("stress", &b)], 10);
+        let fans = fans(&[input("base", &a, None), input("stress", &b, None)], 10);
         let p = &fans[0].panels[2];
         assert_eq!(p.bands.len(), 2);
         assert_eq!(p.bands[1].scenario, "stress");
@@ -339,6 +618,72 @@ mod tests {
         assert!(svg.contains("median (stress)"));
         // Nothing but zeros: no chart.
         let zero = table(0, 0.0);
-        assert!(super::fans(&[("z", &zero)], 1).is_empty());
+        assert!(super::fans(&[input("z", &zero, None)], 1).is_empty());
+    }
+
+    #[test]
+    fn partial_months_are_known_from_the_window_and_drawn_apart() {
+        let t = table(13, 100.0);
+        let whole = &fans(
+            &[input("base", &t, Some(&Window { warmup_days: 0.0, horizon_days: 365.0 }))],
+            10,
+        )[0];
+        assert!(whole.partial_months().is_empty(), "a calendar year has no partial month");
+        let fan = &fans(&[input("base", &t, Some(&BASELINE))], 10)[0];
+        let partial = fan.partial_months();
+        assert_eq!(
+            partial,
+            [
+                ("m01", PartialMonth { days: 1.0, month_days: 31 }),
+                ("m13", PartialMonth { days: 30.0, month_days: 31 })
+            ]
+        );
+        assert!(fan.panels.iter().all(|p| p.bands[0].points[0].partial.is_some()));
+        assert!(fan.panels.iter().all(|p| p.bands[0].points[1].partial.is_none()));
+        // The description names the partial months, says which series they
+        // distort, and does not call the one-day month the lowest.
+        let d = fan.describe();
+        for needle in [
+            "m01 (1 of 31 days in the window) and m13 (30 of 31 days in the window) are partial months",
+            "delivered and service level in them count only those days",
+            "backlog, a level at the month's end, is drawn as usual",
+            "the lowest median month delivered in base is m02",
+        ] {
+            assert!(d.contains(needle), "{needle:?} not in {d:?}");
+        }
+        assert!(fan.subtitle().iter().any(|l| l.contains("* Partial months: m01 (1 of 31 days")));
+        // On the chart: the months' names carry `*`, each partial month of
+        // the two series over the month gets a grey column, a note of its
+        // days and hollow median markers; whole months' markers are filled.
+        let svg = fan_svg(fan).unwrap();
+        let plain = fan_svg(whole).unwrap();
+        assert!(svg.contains(">\nm01*\n<") && svg.contains(">\nm13*\n<"), "starred ticks");
+        assert!(!plain.contains("m01*"));
+        assert_eq!(count(&svg, ">\n1 of 31 d\n<"), 2, "delivered and service level, not backlog");
+        assert_eq!(count(&svg, ">\n30 of 31 d\n<"), 2);
+        assert_eq!(count(&svg, "fill=\"#E8E8E8\""), 4 + 1, "2 columns x 2 panels, 1 legend box");
+        assert_eq!(count(&svg, "<circle"), count(&plain, "<circle") + 2 * 2 + 2);
+        assert!(svg.contains("median, partial month"));
+        // A document without its window: nothing marked, the subtitle and
+        // the caption say the first and last months may be partial.
+        let unknown = &fans(&[input("base", &t, None)], 10)[0];
+        assert!(unknown.partial_months().is_empty());
+        assert!(unknown.describe().contains("may be partial"));
+        assert!(unknown.subtitle().iter().any(|l| l.contains("does not record its window")));
+    }
+
+    #[test]
+    fn each_scenario_has_its_own_partial_months() {
+        let (a, b) = (table(13, 10.0), table(13, 0.0));
+        let short = Window { warmup_days: 30.0, horizon_days: 380.0 };
+        let fan = &fans(&[input("base", &a, Some(&BASELINE)), input("x", &b, Some(&short))], 10)[0];
+        let last = &fan.panels[0].bands[1].points[12];
+        assert_eq!(last.partial, Some(PartialMonth { days: 15.0, month_days: 31 }));
+        // The base's share is the one named.
+        assert_eq!(fan.partial_months()[1].1.days, 30.0);
+        // Missing from one document: not known.
+        assert!(
+            !fans(&[input("base", &a, Some(&BASELINE)), input("x", &b, None)], 10)[0].windows_known
+        );
     }
 }

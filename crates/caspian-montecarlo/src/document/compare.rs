@@ -22,7 +22,7 @@ pub struct ScenarioSaturation {
 }
 
 /// A scenario in a comparison.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioRef {
     /// Scenario name.
     pub name: String,
@@ -37,6 +37,10 @@ pub struct ScenarioRef {
     /// Its overrides (`--set`, then those of its `--variant`), as `KEY=VALUE`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<String>,
+    /// The window its KPIs cover (absent in documents written before it
+    /// was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<super::Window>,
 }
 
 /// Paired differences of one policy against the base.

@@ -56,6 +56,7 @@ fn field(field: impl Into<String>, message: impl Into<String>) -> DocumentError 
 pub fn check(doc: &Document) -> Result<(), DocumentError> {
     match doc {
         Document::Run(d) => {
+            check_window("window", d.window.as_ref())?;
             check_target(d.target.as_ref())?;
             check_summaries("kpis", &d.kpis)?;
             check_targets(d)
@@ -65,6 +66,28 @@ pub fn check(doc: &Document) -> Result<(), DocumentError> {
         Document::Partial(d) => check_partial(d),
         Document::Warmup(d) => check_warmup(d),
     }
+}
+
+/// A reporting window: `0 <= warmup_days < horizon_days <=`
+/// [`crate::document::MAX_WINDOW_DAYS`], as the scenario checks demand.
+fn check_window(at: &str, window: Option<&crate::document::Window>) -> Result<(), DocumentError> {
+    let Some(w) = window else { return Ok(()) };
+    let max = crate::document::MAX_WINDOW_DAYS;
+    let ok = |v: f64| v.is_finite() && (0.0..=max).contains(&v);
+    // A huge value in few digits (1e300 days, not 301 digits).
+    let show = |v: f64| if v.abs() < 1e7 { v.to_string() } else { format!("{v:e}") };
+    if !ok(w.warmup_days) || !ok(w.horizon_days) || w.warmup_days >= w.horizon_days {
+        return Err(field(
+            at,
+            format!(
+                "warm-up {} days, horizon {} days: a window runs from a warm-up of 0 days or \
+                 more to a later horizon of at most {max} days",
+                show(w.warmup_days),
+                show(w.horizon_days)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_axes(axes: &[crate::design::Axis]) -> Result<(), DocumentError> {
@@ -361,6 +384,9 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
     }
     if d.summaries.len() != n {
         return Err(field("summaries", format!("{} tables for {n} scenarios", d.summaries.len())));
+    }
+    for (i, s) in d.scenarios.iter().enumerate() {
+        check_window(&format!("scenarios[{i}].window"), s.window.as_ref())?;
     }
     for (i, t) in d.summaries.iter().enumerate() {
         check_summaries(&format!("summaries[{i}]"), t)?;

@@ -298,6 +298,23 @@ mod damaged {
     }
 
     #[test]
+    fn windows_must_run_forward_within_the_limit() {
+        let d = docs();
+        assert_eq!(d.run["window"], json!({"warmup_days": 30.0, "horizon_days": 395.0}));
+        assert_eq!(d.compare["scenarios"][1]["window"], d.run["window"]);
+        let e = error(&d.run, |v| v["window"]["warmup_days"] = json!(400.0));
+        contains(&e, "window: warm-up 400 days, horizon 395 days");
+        let e = error(&d.run, |v| v["window"]["horizon_days"] = json!(1e300));
+        contains(&e, "window: warm-up 30 days, horizon 1e300 days");
+        let e = error(&d.compare, |v| v["scenarios"][1]["window"]["warmup_days"] = json!(-1.0));
+        contains(&e, "scenarios[1].window: warm-up -1 days");
+        // Documents from before the window was recorded are read.
+        let mut old = d.run.clone();
+        old.as_object_mut().unwrap().remove("window");
+        Document::from_json(&old.to_string()).unwrap();
+    }
+
+    #[test]
     fn comparisons_are_consistent() {
         let d = &docs().compare;
         let e = error(d, |v| v["differences"][1]["scenario"] = json!(1));

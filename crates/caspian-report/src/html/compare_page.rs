@@ -12,7 +12,7 @@ use super::page::{
 };
 use super::{DEFAULT_COMPARE_KPIS, Report, ReportInputs, esc};
 use crate::error::ReportError;
-use crate::fan::fans;
+use crate::fan::{FanInput, fans};
 use crate::forest::{forest, forest_svg};
 use crate::input::charted_kpis;
 use crate::pareto::{pareto_chart, pareto_svg};
@@ -68,9 +68,13 @@ pub(super) fn compare_report(
         let svg = forest_svg(&f)?;
         page.chart(&svg, &sentences(&f.subtitle()));
     }
-    let tables: Vec<(&str, &caspian_montecarlo::document::KpiTable)> =
-        d.scenarios.iter().map(|s| s.name.as_str()).zip(&d.summaries).collect();
-    fan_section(&mut page, &fans(&tables, d.replications), inputs)?;
+    let inputs_of: Vec<FanInput<'_>> = d
+        .scenarios
+        .iter()
+        .zip(&d.summaries)
+        .map(|(s, table)| FanInput { name: &s.name, table, window: s.window.as_ref() })
+        .collect();
+    fan_section(&mut page, &fans(&inputs_of, d.replications), inputs)?;
     if let Some(s) = inputs.trace {
         story_section(&mut page, Some(s), &d.scenarios[0].name)?;
     }

@@ -26,6 +26,7 @@ table { border-collapse: collapse; margin: 8px 0 16px; font-size: 0.9rem; }
 th, td { border: 1px solid #d0d0d0; padding: 3px 8px; text-align: right; vertical-align: top; }
 th { background: #eef3f8; }
 td.k, th.k { text-align: left; font-family: ui-monospace, Menlo, Consolas, monospace; }
+td.k .partial { font-family: system-ui, sans-serif; color: #666; }
 tr.sig td { background: #f2f9f4; }
 table.facts th { text-align: left; width: 14em; }
 table.facts td { text-align: left; }
@@ -389,9 +390,18 @@ pub(super) fn fan_section(
         for panel in &fan.panels {
             for band in &panel.bands {
                 for q in &band.points {
+                    // A partial month says so after its name (the name stays
+                    // the cell's first text).
+                    let partial = match q.partial {
+                        Some(p) => format!(
+                            "<span class=\"partial\"> (partial month: {})</span>",
+                            esc(&p.text())
+                        ),
+                        None => String::new(),
+                    };
                     let _ = write!(
                         page.body,
-                        "<tr><td class=\"k fan\">{}</td><td>{}</td>",
+                        "<tr><td class=\"k fan\">{}{partial}</td><td>{}</td>",
                         esc(&q.kpi),
                         esc(&band.scenario)
                     );

@@ -13,7 +13,7 @@ use super::page::{
 use super::{DEFAULT_CHART_KPIS, Report, ReportInputs, esc};
 use crate::distribution::{distribution, distribution_svg};
 use crate::error::ReportError;
-use crate::fan::fans;
+use crate::fan::{FanInput, fans};
 use crate::input::charted_kpis;
 use crate::units::fmt_num;
 
@@ -87,7 +87,8 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
              reps.csv` (or use `caspian run --report DIR`, which does both).",
         ),
     }
-    fan_section(&mut page, &fans(&[(d.scenario.as_str(), &d.kpis)], d.replications), inputs)?;
+    let input = FanInput { name: &d.scenario, table: &d.kpis, window: d.window.as_ref() };
+    fan_section(&mut page, &fans(&[input], d.replications), inputs)?;
     story_section(&mut page, inputs.trace, &d.scenario)?;
     page.h2("kpis", "KPIs with 95% confidence intervals");
     let rows: Vec<(String, Vec<String>, bool)> =

@@ -16,6 +16,9 @@ pub mod schema;
 
 use std::sync::Arc;
 
+/// The calendar months of the monthly series (`month_*.<cargo>.mNN`), each
+/// cut to the reporting window.
+pub use crate::model::monthly::{ReportMonth, report_months};
 pub use headline::headline;
 pub use layout::KpiLayout;
 pub use schema::{Direction, KpiFamily, KpiKind, Unit, family_of};

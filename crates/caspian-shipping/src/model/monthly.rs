@@ -27,13 +27,13 @@ use crate::timeline::{month_of, month_start, year_of};
 
 /// One calendar month of the reported window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct ReportMonth {
-    /// The month's number, counting from 1 at time 0.
-    pub(crate) number: u64,
+pub struct ReportMonth {
+    /// The month's number, counting from 1 at time 0 (`mNN` in KPI names).
+    pub number: u64,
     /// Where its part of the window starts (the month's start, or the end of warm-up).
-    pub(crate) start: SimTime,
+    pub start: SimTime,
     /// Where its part of the window ends (the next month's start, or the horizon).
-    pub(crate) end: SimTime,
+    pub end: SimTime,
 }
 
 /// The calendar month (counting from 0 at time 0) that contains `t`.
@@ -48,8 +48,9 @@ fn month_index_start(index: u64) -> SimTime {
 
 /// The months that overlap the window `[warmup, horizon]`, each cut to it.
 /// A month that would only touch the window at the horizon instant is left
-/// out.
-pub(crate) fn report_months(warmup: SimTime, horizon: SimTime) -> Vec<ReportMonth> {
+/// out. This is what names the monthly KPIs, so readers of results (the
+/// report's fan charts) take each month's share of the window from here.
+pub fn report_months(warmup: SimTime, horizon: SimTime) -> Vec<ReportMonth> {
     let mut months = Vec::new();
     if warmup >= horizon {
         return months;
