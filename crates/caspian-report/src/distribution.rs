@@ -176,11 +176,16 @@ pub fn distribution(
         let (low, high) = wilson(count as u64, n as u64);
         Meet { count, p: count as f64 / n as f64, low, high }
     });
+    // `sorted` is in order, so equal values are neighbours: each one's level
+    // in its stack is the count of equal values before it.
     let mut tail: Vec<(f64, usize)> = Vec::new();
     if let Some(c) = target {
         for &v in &sorted {
             if !c.op.holds(v, c.threshold) {
-                let level = tail.iter().filter(|&&(w, _)| w == v).count();
+                let level = match tail.last() {
+                    Some(&(w, l)) if w == v => l + 1,
+                    _ => 0,
+                };
                 tail.push((v, level));
             }
         }
@@ -246,13 +251,28 @@ impl Distribution {
             ));
         }
         if let Some(m) = self.meet_text() {
-            out.push(format!(
-                "Target: {m}; red marks at the bottom: one per replication that misses it."
-            ));
+            out.push(format!("Target: {m}."));
+            out.push(if self.rug_fits() {
+                "Red marks at the bottom: one per replication that misses it.".to_string()
+            } else {
+                "The red shaded side holds the replications that miss it (too many share a value \
+                 to mark one by one: the bars there count them)."
+                    .to_string()
+            });
         }
         out
     }
+
+    /// Whether the tail can be drawn as a rug, one mark per replication:
+    /// no more than [`RUG_MAX_STACK`] replications share a value.
+    pub fn rug_fits(&self) -> bool {
+        self.tail.iter().all(|&(_, level)| level < RUG_MAX_STACK)
+    }
 }
+
+/// The highest stack of rug marks drawn (each 3.5% of the chart's height);
+/// a taller tail is shown as a shaded side instead.
+pub const RUG_MAX_STACK: usize = 6;
 
 /// A whole amount with its unit, singular for one (`1 wagon`, `8,000 t`).
 fn amount(x: f64, unit: &str) -> String {
@@ -323,19 +343,31 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
                 red.stroke_width(3),
             ))))?;
             entries.push((text, Mark::Line(red)));
-            // The rug of the tail, stacked where values coincide.
-            let h = ymax * 0.035;
-            draw(ch.draw_series(d.tail.iter().map(|&(v, level)| {
-                let y = h * level as f64;
-                PathElement::new(vec![(v, y), (v, y + 0.8 * h)], RUG.stroke_width(3))
-            })))?;
-            entries.push((
-                match d.tail.len() {
-                    1 => "misses the target (1 replication)".to_string(),
-                    k => format!("misses the target ({k} replications)"),
-                },
-                Mark::Line(RUG),
-            ));
+            let misses = match d.tail.len() {
+                1 => "misses the target (1 replication)".to_string(),
+                k => format!("misses the target ({k} replications)"),
+            };
+            if d.rug_fits() {
+                // The rug of the tail, stacked where values coincide.
+                let h = ymax * 0.035;
+                draw(ch.draw_series(d.tail.iter().map(|&(v, level)| {
+                    let y = h * level as f64;
+                    PathElement::new(vec![(v, y), (v, y + 0.8 * h)], RUG.stroke_width(3))
+                })))?;
+                entries.push((misses, Mark::Line(RUG)));
+            } else {
+                // The side of the threshold where replications miss it.
+                let (from, to) = match c.op {
+                    Op::AtLeast | Op::Above => (x0, t),
+                    Op::AtMost | Op::Below => (t, x1),
+                };
+                draw(ch.draw_series(std::iter::once(Rectangle::new(
+                    [(from, 0.0), (to, ymax * 1.05)],
+                    RUG.mix(0.12).filled(),
+                ))))?;
+                let n = d.tail.len();
+                entries.push((format!("shaded: {n} replications miss it"), Mark::Box(RUG, 0.12)));
+            }
         }
         legend(&side, &entries)
     })
@@ -345,6 +377,40 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
 mod tests {
     use super::*;
     use crate::testdata::{count, run};
+
+    #[test]
+    fn a_tail_with_tall_stacks_is_a_shaded_side_not_a_rug() {
+        // Whole tanker loads: 40 replications at one value, 10 at another.
+        let values: Vec<f64> = [1_592_000.0; 40]
+            .into_iter()
+            .chain([1_600_000.0; 10])
+            .chain([1_608_000.0; 50])
+            .collect();
+        let miss = |spec: &str| {
+            let c = parse(spec).unwrap();
+            distribution("s", "delivered_total.oil", "t", &values, Some(&c)).unwrap()
+        };
+        // Meeting oil >= 1.6 Mt: the 40 below miss it, stacked 40 high.
+        let d = miss("delivered_total.oil>=1600000");
+        assert_eq!(d.tail.len(), 40);
+        assert_eq!(d.tail.iter().map(|&(_, l)| l).max(), Some(39));
+        assert!(!d.rug_fits());
+        let svg = distribution_svg(&d).unwrap();
+        assert_eq!(count(&svg, "stroke=\"#AA003C\""), 0, "no rug mark");
+        assert!(svg.contains("shaded: 40 replications miss it"));
+        assert!(
+            d.subtitle().iter().any(|l| l.starts_with("The red shaded side")),
+            "{:?}",
+            d.subtitle()
+        );
+        // A tail of at most RUG_MAX_STACK equal values keeps its rug.
+        let few: Vec<f64> = values.iter().copied().skip(40 - RUG_MAX_STACK).collect();
+        let c = parse("delivered_total.oil>=1600000").unwrap();
+        let d = distribution("s", "delivered_total.oil", "t", &few, Some(&c)).unwrap();
+        assert!(d.rug_fits());
+        let svg = distribution_svg(&d).unwrap();
+        assert_eq!(count(&svg, "stroke=\"#AA003C\""), RUG_MAX_STACK + 1, "rug and legend");
+    }
 
     #[test]
     fn histogram_cdf_and_risk_of_a_known_sample() {
@@ -444,7 +510,12 @@ mod tests {
             assert_eq!(levels, (0..levels.len()).collect::<Vec<_>>(), "stacked at {v}");
         }
         let svg = distribution_svg(&d).unwrap();
-        assert_eq!(count(&svg, "stroke=\"#AA003C\""), d.tail.len() + 1, "rug marks and legend");
+        // Oil in whole tanker loads stacks many replications on one value:
+        // a rug where the stacks fit, else the shaded side (both in the test
+        // above).
+        let rug = if d.rug_fits() { d.tail.len() + 1 } else { 0 };
+        assert_eq!(count(&svg, "stroke=\"#AA003C\""), rug, "rug marks and legend");
+        assert_eq!(svg.contains("replications miss it"), !d.rug_fits());
         assert!(svg.contains("baseline: distribution of delivered_total.oil"));
         assert!(svg.contains("delivered_total.oil (t)"));
         assert!(svg.contains("P(meet)"));
