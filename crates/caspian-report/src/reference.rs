@@ -116,8 +116,7 @@ pub fn reference_series(doc: &SweepDoc, kpi: &str) -> Result<ReferenceChart, Rep
     let axes: Vec<String> = doc.axes.iter().map(|a| a.key.to_string()).collect();
     let short = short_names(&axes);
     let values: Vec<Vec<f64>> = doc.points[..drawn].iter().map(|p| p.values.clone()).collect();
-    let reference_values =
-        doc.points.get(doc.reference).map_or_else(String::new, |p| point_text(&short, &p.values));
+    let reference_values = point_of_sweep(doc, doc.reference);
     Ok(ReferenceChart {
         kpi: kpi.to_string(),
         unit,
@@ -144,6 +143,14 @@ fn short_names(axes: &[String]) -> Vec<String> {
             if axes.iter().filter(|o| last(o) == mine).count() == 1 { mine } else { k.clone() }
         })
         .collect()
+}
+
+/// Design point `point` of a sweep by its values, as the chart labels it
+/// (`rail_ferry=2, storm_rate_multiplier=1`); empty for a point the
+/// document does not hold.
+pub fn point_of_sweep(doc: &SweepDoc, point: usize) -> String {
+    let axes: Vec<String> = doc.axes.iter().map(|a| a.key.to_string()).collect();
+    doc.points.get(point).map_or_else(String::new, |p| point_text(&short_names(&axes), &p.values))
 }
 
 /// A point's values as `name=value, ...`.

@@ -38,9 +38,9 @@ pub(super) fn compare_report(
                     "{}: {}{} (95% CI {} to {})",
                     d.scenarios[diff.scenario].name,
                     if v.mean_diff > 0.0 { "+" } else { "" },
-                    fmt_num(v.mean_diff),
+                    with_unit(v.mean_diff, &s.unit),
                     fmt_num(v.ci95_low),
-                    fmt_num(v.ci95_high)
+                    with_unit(v.ci95_high, &s.unit)
                 ))
             })
             .collect();

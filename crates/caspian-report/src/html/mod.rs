@@ -164,13 +164,23 @@ mod tests {
         // Four KPIs (delivered_total per cargo) against the first axis, and
         // their differences from the reference point.
         assert_eq!((r.charts, count(&r.html, "<svg")), (8, 8));
-        assert!(r.html.contains("Differences from the reference point (0)"));
+        // The reference by its values (the baseline's first design point).
+        let heading = "Differences from the reference point \
+                       (rail_ferry=2, storm_rate_multiplier=0.5, incident_probability=0)";
+        assert!(r.html.contains(heading), "the reference named by its values");
         let doc = compare(6);
         let r = report(&ResultDoc::Compare(Box::new(doc)), &ReportInputs::default()).unwrap();
         self_contained(&r.html);
         assert_eq!((r.charts, count(&r.html, "<svg")), (5, 5), "forest and four fan charts");
         assert!(r.html.contains("severe_winter minus baseline"));
         assert!(r.html.contains("median (severe_winter)"), "the policy's band");
+        // The headline cards give each difference and its interval a unit.
+        let card = r.html.split("severe_winter: ").nth(1).expect("a difference on a card");
+        let card = &card[..card.find(')').unwrap() + 1];
+        let unit = ["t", "wagons", "trucks", "TEU", "h"];
+        let with =
+            |u: &&str| card.contains(&format!(" {u} (95% CI")) && card.ends_with(&format!(" {u})"));
+        assert!(unit.iter().any(with), "{card}");
     }
 
     #[test]

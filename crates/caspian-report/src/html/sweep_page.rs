@@ -145,7 +145,8 @@ fn reference_section(page: &mut Page, d: &SweepDoc, kpis: &[String]) -> Result<(
     if d.points.len() < 2 {
         return Ok(());
     }
-    page.h2("reference", &format!("Differences from the reference point ({})", d.reference));
+    let values = reference::point_of_sweep(d, d.reference);
+    page.h2("reference", &format!("Differences from the reference point ({values})"));
     if d.points.iter().all(|p| p.differences.is_empty()) {
         page.note("This document holds no differences from a reference point (it was written before sweeps had one).");
         return Ok(());
