@@ -198,6 +198,13 @@ pub(crate) type Named<'a> = (&'a str, Option<&'a Path>);
 pub(crate) fn check_files(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result<(), Failure> {
     for &(what, p) in outputs {
         let Some(p) = p else { continue };
+        if p == Path::new("-") {
+            // The Unix habit for standard output; here it would be a file named `-`.
+            return Err(Failure::Input(format!(
+                "cannot write - ({what}): results go to files, not to standard output (which \
+                 has the table, or trace's CSV when --csv is left out); give a file name"
+            )));
+        }
         atomic::check_writable(p)
             .map_err(|e| Failure::Input(format!("cannot write {} ({what}): {e}", shown_path(p))))?;
     }

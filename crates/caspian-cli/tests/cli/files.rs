@@ -187,6 +187,14 @@ fn an_output_name_the_file_system_refuses_is_refused_before_any_work() {
             format!("cannot write sub/ (--tidy-csv): {slash}"),
         ),
         (
+            &["run", "-n", "2000", "--json", "-"],
+            "cannot write - (--json): results go to files, not to standard output".into(),
+        ),
+        (
+            &["trace", "--csv", "-"],
+            "cannot write - (--csv): results go to files, not to standard output".into(),
+        ),
+        (
             &["run", "-n", "2000", "--json", &long],
             format!("{long} (--json): the file name is 305 bytes, too long"),
         ),
