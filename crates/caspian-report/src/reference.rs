@@ -150,7 +150,8 @@ fn short_names(axes: &[String]) -> Vec<String> {
 /// document does not hold.
 pub fn point_of_sweep(doc: &SweepDoc, point: usize) -> String {
     let axes: Vec<String> = doc.axes.iter().map(|a| a.key.to_string()).collect();
-    doc.points.get(point).map_or_else(String::new, |p| point_text(&short_names(&axes), &p.values))
+    let found = doc.points.iter().find(|p| p.index == point);
+    found.map_or_else(String::new, |p| point_text(&short_names(&axes), &p.values))
 }
 
 /// A point's values as `name=value, ...`.

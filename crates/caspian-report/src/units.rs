@@ -78,17 +78,29 @@ fn separated(x: f64) -> String {
 /// A number for people: thousands separated, a sensible number of
 /// decimals, `-` when undefined.
 pub fn fmt_num(x: f64) -> String {
+    fmt_num_at(x, x.abs())
+}
+
+/// Two numbers of one range (`lo to hi`) written with the same precision:
+/// that [`fmt_num`] gives the larger magnitude (`90.0 to 117.7`, not
+/// `89.997 to 117.7`).
+pub fn fmt_range(lo: f64, hi: f64) -> (String, String) {
+    let scale = lo.abs().max(hi.abs());
+    (fmt_num_at(lo, scale), fmt_num_at(hi, scale))
+}
+
+/// `x` in the format [`fmt_num`] chooses for a number of magnitude `a`.
+fn fmt_num_at(x: f64, a: f64) -> String {
     if !x.is_finite() {
         return "-".to_string();
     }
-    let a = x.abs();
     if a >= 10_000.0 {
         separated(x)
     } else if a >= 100.0 {
         format!("{x:.1}")
     } else if a >= 1.0 {
         format!("{x:.3}")
-    } else if a == 0.0 {
+    } else if x == 0.0 {
         "0".to_string()
     } else {
         let s = format!("{x:.4}");
@@ -103,6 +115,15 @@ pub fn fmt_num(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_is_written_at_one_precision() {
+        assert_eq!(fmt_range(89.997, 117.7), ("90.0".to_string(), "117.7".to_string()));
+        assert_eq!(fmt_range(0.5, 2.0), ("0.500".to_string(), "2.000".to_string()));
+        assert_eq!(fmt_range(9_500.0, 12_000.0), ("9,500".to_string(), "12,000".to_string()));
+        assert_eq!(fmt_range(0.0, 0.25), ("0".to_string(), "0.2500".to_string()));
+        assert_eq!(fmt_num(89.997), "89.997", "a number alone keeps its own precision");
+    }
 
     #[test]
     fn labels_carry_units() {

@@ -168,6 +168,9 @@ mod tests {
         let heading = "Differences from the reference point \
                        (rail_ferry=2, storm_rate_multiplier=0.5, incident_probability=0)";
         assert!(r.html.contains(heading), "the reference named by its values");
+        // The headline cards name the lowest and highest points by their values.
+        assert!(r.html.contains("lowest at rail_ferry="), "cards name points by values");
+        assert!(!r.html.contains("at point "), "no bare point index");
         let doc = compare(6);
         let r = report(&ResultDoc::Compare(Box::new(doc)), &ReportInputs::default()).unwrap();
         self_contained(&r.html);

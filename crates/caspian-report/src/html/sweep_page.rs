@@ -16,7 +16,7 @@ use crate::input::charted_kpis;
 use crate::reference;
 use crate::sweep::{SweepRequest, describe, sweep_series, sweep_svg};
 use crate::tornado::{tornado, tornado_svg};
-use crate::units::{axis_label, fmt_num};
+use crate::units::{axis_label, fmt_num, fmt_range};
 
 pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Report, ReportError> {
     let mut page = Page { body: String::new(), charts: 0 };
@@ -34,14 +34,23 @@ pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Re
                 .collect();
             let lo = means.iter().min_by(|a, b| a.1.total_cmp(&b.1));
             let hi = means.iter().max_by(|a, b| a.1.total_cmp(&b.1));
+            let at = |point: usize| reference::point_of_sweep(d, point);
             match (lo, hi) {
-                (Some(lo), Some(hi)) => (
-                    format!("{} to {}", fmt_num(lo.1), with_unit(hi.1, lo.2)),
-                    format!(
-                        "means over the points: lowest at point {}, highest at point {}",
-                        lo.0, hi.0
-                    ),
-                ),
+                (Some(lo), Some(hi)) if lo.1 == hi.1 => {
+                    (with_unit(lo.1, lo.2), "the same mean at every point".into())
+                }
+                (Some(lo), Some(hi)) => {
+                    let (low, high) = fmt_range(lo.1, hi.1);
+                    let unit = if lo.2.is_empty() { String::new() } else { format!(" {}", lo.2) };
+                    (
+                        format!("{low} to {high}{unit}"),
+                        format!(
+                            "means over the points: lowest at {}, highest at {}",
+                            at(lo.0),
+                            at(hi.0)
+                        ),
+                    )
+                }
                 _ => ("-".into(), "undefined at every point".into()),
             }
         },
