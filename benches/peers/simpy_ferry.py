@@ -63,7 +63,8 @@ Mechanisms, each as model.rs does it:
   time = acceptance into the destination yard - acceptance into the origin
   yard.
 
-KPIs (over [warm-up, horizon], definitions of docs/kpis.md): delivered and
+KPIs (over [warm-up, horizon), as `env.run(until=horizon)` and the model
+both run; definitions of docs/kpis.md): delivered and
 storage mean per yard, forwarded, shut in, transit mean, anchorage wait,
 anchorage queue mean and berth utilization per port, port closure hours,
 voyages, crossing mean, cargo wait and vessel utilization of the fleet.
