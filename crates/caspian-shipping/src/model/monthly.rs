@@ -46,7 +46,7 @@ fn month_index_start(index: u64) -> SimTime {
     month_start(index / 12, (index % 12) as usize)
 }
 
-/// The months that overlap the window `[warmup, horizon]`, each cut to it.
+/// The months that overlap the window `[warmup, horizon)`, each cut to it.
 /// A month that would only touch the window at the horizon instant is left
 /// out. This is what names the monthly KPIs, so readers of results (the
 /// report's fan charts) take each month's share of the window from here.
