@@ -282,6 +282,9 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
         if let Some(line) = shown.hidden_line("in every replication of every scenario") {
             out.push_str(&line);
         }
+        for note in doc.service_level_notes(d) {
+            out.push_str(&format!("note: {note}\n"));
+        }
     }
     if let Some(e) = &doc.economics {
         out.push_str(&format!(

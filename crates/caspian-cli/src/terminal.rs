@@ -53,10 +53,43 @@ pub(crate) fn stdout_failure(e: std::io::Error) -> Failure {
 /// standard output ends a command quietly.
 pub(crate) fn err_line(text: &str) {
     let mut stderr = std::io::stderr().lock();
-    let written = writeln!(stderr, "{}", printable(text)).and_then(|()| stderr.flush());
+    let written = writeln!(stderr, "{}", printable(&shortened(text))).and_then(|()| stderr.flush());
     if written.is_err_and(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
         STDERR_FAILED.store(true, Ordering::Relaxed);
     }
+}
+
+/// Longest run of text without a space that a message echoes whole.
+const LONGEST_WORD: usize = 200;
+
+/// `text` with every run of more than [`LONGEST_WORD`] characters without
+/// a space (a pasted key, a file's name or value echoed back) cut to its
+/// start and end, with the count of characters left out between: a message
+/// about a 100,000-character `--set` key stays a line, not 200 kB.
+fn shortened(text: &str) -> Cow<'_, str> {
+    let long = |w: &str| w.chars().nth(LONGEST_WORD).is_some();
+    if !text.split_whitespace().any(long) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len().min(4 * LONGEST_WORD));
+    let mut rest = text;
+    while !rest.is_empty() {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(word_end);
+        if long(word) {
+            let chars: Vec<char> = word.chars().collect();
+            let (head, tail) = (LONGEST_WORD / 2, LONGEST_WORD / 4);
+            out.extend(&chars[..head]);
+            out.push_str(&format!("...[{} characters]...", chars.len() - head - tail));
+            out.extend(&chars[chars.len() - tail..]);
+        } else {
+            out.push_str(word);
+        }
+        let space_end = after.find(|c: char| !c.is_whitespace()).unwrap_or(after.len());
+        out.push_str(&after[..space_end]);
+        rest = &after[space_end..];
+    }
+    Cow::Owned(out)
 }
 
 /// Whether a write to standard error has failed in this process.
@@ -67,6 +100,25 @@ pub(crate) fn stderr_failed() -> bool {
 #[cfg(test)]
 mod tests {
     use super::printable;
+
+    #[test]
+    fn a_long_run_without_spaces_is_cut_in_a_message() {
+        use super::shortened;
+        let short = "unknown key \"x\"; did you mean \"y\"?";
+        assert_eq!(shortened(short), short);
+        let key = format!("{}.x", "a".repeat(100_000));
+        let message = format!("--set {key}=1:  unknown table \"{key}\"\n(known: a)");
+        let m = shortened(&message);
+        assert!(m.len() < 700, "{} bytes", m.len());
+        // "a...a.x=1:" has 100,005 characters: the first 100 and last 50 kept.
+        assert!(m.contains(&format!(" {}...[99855 characters]...", "a".repeat(100))), "{m}");
+        assert_eq!(m.matches(" characters]...").count(), 2, "{m}");
+        assert!(m.starts_with("--set aaa") && m.contains("=1:  unknown table"), "{m}");
+        assert!(m.ends_with("a.x\"\n(known: a)"), "{m}");
+        // Exactly the limit: whole.
+        let edge = "é".repeat(super::LONGEST_WORD);
+        assert_eq!(shortened(&edge), edge);
+    }
 
     #[test]
     fn characters_that_drive_the_terminal_are_shown_as_code_points() {

@@ -162,6 +162,42 @@ impl CompareDoc {
             .collect()
     }
 
+    /// Where a policy's service level and its deliveries disagree: one line
+    /// for each cargo whose `service_level.<cargo>` difference is
+    /// significant while its `delivered_total.<cargo>` difference (also in
+    /// `diff`) is not, or is significant the other way. A service level
+    /// divides deliveries by what the corridor owed (its cargo when the
+    /// window opened plus the demand), so such a change lies at least
+    /// partly in what was owed, not in what was delivered (docs/compare.md,
+    /// "A difference in service level").
+    pub fn service_level_notes(&self, diff: &PolicyDifferences) -> Vec<String> {
+        const LEVEL: &str = "service_level.";
+        diff.kpis
+            .iter()
+            .filter_map(|(name, level)| {
+                let cargo = name.strip_prefix(LEVEL)?;
+                let delivered = diff.kpis.get(&format!("delivered_total.{cargo}"))?;
+                if level.n == 0 || delivered.n == 0 || !level.is_significant() {
+                    return None;
+                }
+                let how = if !delivered.is_significant() {
+                    "does not (its interval includes 0)"
+                } else if (level.mean_diff > 0.0) != (delivered.mean_diff > 0.0) {
+                    "moves the other way"
+                } else {
+                    return None;
+                };
+                Some(format!(
+                    "{}: {name} differs and delivered_total.{cargo} {how}: the difference lies \
+                     at least partly in what was owed (the {cargo} in the corridor when the window \
+                     opened), not in deliveries; backlog_end.{cargo} shows the change in what \
+                     waits (docs/compare.md, \"A difference in service level\")",
+                    self.scenarios[diff.scenario].name
+                ))
+            })
+            .collect()
+    }
+
     /// The rows of the Pareto table (under [`CompareDoc::pareto_header`]),
     /// one per scenario in scenario order, values written by `num`.
     pub fn pareto_rows(&self, num: impl Fn(f64) -> String) -> Vec<Vec<String>> {

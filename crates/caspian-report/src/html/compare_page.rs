@@ -115,6 +115,9 @@ pub(super) fn compare_report(
             ],
             &rows,
         );
+        for note in d.service_level_notes(diff) {
+            page.note(&note);
+        }
     }
     economics_section(&mut page, d);
     if !d.rankings.is_empty() {

@@ -187,6 +187,43 @@ mod tests {
     }
 
     #[test]
+    fn a_service_level_that_moves_without_its_deliveries_gets_a_note() {
+        use caspian_montecarlo::stats::PairedDifference;
+        let mut doc = compare(6);
+        let diff = |mean_diff: f64, low: f64, high: f64| PairedDifference {
+            mean_diff,
+            ci95_low: low,
+            ci95_high: high,
+            correlation: 0.9,
+            variance_reduction: 10.0,
+            n: 6,
+        };
+        let set =
+            |doc: &mut caspian_montecarlo::document::CompareDoc, kpi: &str, d: PairedDifference| {
+                doc.differences[0].kpis.get_mut(kpi).expect(kpi).value = d;
+            };
+        // Service level up, deliveries not significant: a note.
+        set(&mut doc, "service_level.wagons", diff(3e-4, 1e-4, 5e-4));
+        set(&mut doc, "delivered_total.wagons", diff(4.0, -3.0, 11.0));
+        // Service level down, deliveries significantly up: a note.
+        set(&mut doc, "service_level.teu", diff(-2e-4, -3e-4, -1e-4));
+        set(&mut doc, "delivered_total.teu", diff(46.0, 10.0, 80.0));
+        // Both down: no note. Service level not significant: no note.
+        set(&mut doc, "service_level.oil", diff(-0.01, -0.02, -0.005));
+        set(&mut doc, "delivered_total.oil", diff(-9000.0, -16000.0, -2000.0));
+        set(&mut doc, "service_level.trucks", diff(1e-4, -1e-4, 3e-4));
+        set(&mut doc, "delivered_total.trucks", diff(0.0, -5.0, 5.0));
+        let notes = doc.service_level_notes(&doc.differences[0]);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].starts_with(
+            "severe_winter: service_level.teu differs and delivered_total.teu moves the other way"
+        ));
+        assert!(notes[1].contains("delivered_total.wagons does not (its interval includes 0)"));
+        let r = report(&ResultDoc::Compare(Box::new(doc)), &ReportInputs::default()).unwrap();
+        assert_eq!(count(&r.html, "the difference lies at least partly in what was owed"), 2);
+    }
+
+    #[test]
     fn a_latin_hypercube_report_adds_one_tornado_per_charted_kpi() {
         let doc = crate::testdata::latin(10, 2);
         let r = report(&ResultDoc::Sweep(Box::new(doc)), &ReportInputs::default()).unwrap();

@@ -114,9 +114,22 @@ pub fn first_invisible(text: &str, keep: impl Fn(char) -> bool) -> Option<(usize
     Some((text[..at].chars().count() + 1, bad))
 }
 
-/// Checks free text: no invisible character, and no line break or tab
-/// unless `multiline`.
+/// Longest one-line text accepted (a name, a currency): it is echoed in
+/// tables, headings and messages.
+pub(super) const MAX_NAME_LEN: usize = 200;
+
+/// Longest text that may break lines (a description, notes).
+pub(super) const MAX_NOTES_LEN: usize = 20_000;
+
+/// Checks free text: no invisible character, no line break or tab unless
+/// `multiline`, and no longer than [`MAX_NAME_LEN`] (one line) or
+/// [`MAX_NOTES_LEN`] characters.
 pub(super) fn check_text(c: &mut Checker, key: &str, text: &str, multiline: bool) {
+    let limit = if multiline { MAX_NOTES_LEN } else { MAX_NAME_LEN };
+    if text.chars().nth(limit).is_some() {
+        let len = text.chars().count();
+        c.err(key, format!("is {len} characters long; the limit is {limit}"));
+    }
     let allowed = |ch: char| multiline && (ch == '\n' || ch == '\t');
     if let Some((position, bad)) = first_invisible(text, allowed) {
         c.err(
@@ -196,6 +209,11 @@ mod tests {
         assert_eq!(errors("line one\nline two", false), 1);
         assert_eq!(errors("red \u{1b}[31m", true), 1);
         assert_eq!(errors("zero\u{200B}width", true), 1);
+        // Lengths in characters, not bytes.
+        assert_eq!(errors(&"é".repeat(MAX_NAME_LEN), false), 0);
+        assert_eq!(errors(&"é".repeat(MAX_NAME_LEN + 1), false), 1);
+        assert_eq!(errors(&"é".repeat(MAX_NAME_LEN + 1), true), 0);
+        assert_eq!(errors(&"x".repeat(MAX_NOTES_LEN + 1), true), 1);
     }
 
     #[test]

@@ -187,6 +187,14 @@ impl Override {
                     "sweep axes are not set with --set; use sweep --axis KEY=V1,V2,...".into(),
                 ));
             }
+            "scenario" if parts.get(1) == Some(&"extends") => {
+                return Err(fail(
+                    "scenario.extends cannot be changed with --set: it names the file a \
+                     scenario builds on; write a scenario file whose [scenario] extends the \
+                     one you want"
+                        .into(),
+                ));
+            }
             top if PLAIN_TABLES.contains(&top) => {
                 if parts.len() < 2 {
                     return Err(fail(format!(

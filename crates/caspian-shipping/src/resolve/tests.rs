@@ -177,6 +177,10 @@ fn override_errors_name_the_key_and_the_fix() {
     }
     let e = err("weather.storm_duration_multiplier=-0.5");
     assert!(e.starts_with("--set weather.storm_duration_multiplier=-0.5: a multiplier"), "{e}");
+    // `extends` is read before the rest of [scenario]: not an unknown key.
+    let e = err("scenario.extends=/etc/passwd");
+    assert!(e.contains("scenario.extends cannot be changed with --set"), "{e}");
+    assert!(!e.contains("did you mean"), "{e}");
 }
 
 #[test]
