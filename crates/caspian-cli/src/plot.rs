@@ -114,7 +114,7 @@ fn plot_target(spec: &str, kpi: &str) -> Result<Condition, Failure> {
         format!("{kpi}{t}")
     } else if crate::parse::number(t).is_ok() {
         format!("{kpi}={t}")
-    } else if !t.contains('=') {
+    } else if !t.contains(['=', '<', '>']) {
         return Err(Failure::Input(format!(
             "--target \"{spec}\": expected a number such as 1690000, or a condition such as \
              '>=1690000' or '{kpi}>=1690000'"

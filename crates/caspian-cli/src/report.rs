@@ -166,6 +166,19 @@ fn check_targets_are_charted(
 
 /// A `--target` of report or plot ([`caspian_report::distribution::target_condition`]).
 pub(crate) fn target(spec: &str) -> Result<Condition, Failure> {
+    let t = spec.trim();
+    if t.starts_with(['<', '>', '=']) || crate::parse::number(t).is_ok() {
+        let example = if t.starts_with(['<', '>']) {
+            format!("delivered_total.oil{t}")
+        } else {
+            format!("delivered_total.oil>={}", t.trim_start_matches(['=', '>', '<']))
+        };
+        return Err(Failure::Input(format!(
+            "--target \"{spec}\" names no KPI: a report charts many, so give the whole \
+             condition, e.g. '{example}' (plot, which draws one KPI, takes the operator or \
+             the number alone)"
+        )));
+    }
     target_condition(spec).map_err(|e| match e {
         TargetError::Syntax(_) => Failure::Input(format!(
             "--target \"{spec}\": expected KPI>=X, KPI<=X, KPI>X or KPI<X (as `caspian run \

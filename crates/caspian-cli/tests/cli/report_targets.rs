@@ -184,6 +184,17 @@ fn report_and_plot_take_the_run_form_of_a_target() {
         assert_eq!(chart_counts(&svg), (at_least, n, n - at_least), "plot --target {target}");
         assert_eq!(rug(&svg) as u64, n - at_least + 1);
     }
+    // The strict operators and `<=`, whole or alone, as `run --target` takes them.
+    for target in [format!("{OIL}<{t}"), format!("<{t}"), format!("{OIL} < {t}")] {
+        let args = ["plot", "run.json", "--replications-csv", "reps.csv", "--kpi", OIL];
+        ok_output(&[&args[..], &["--target", &target, "--out", "p.svg"]].concat(), &dir);
+        let svg = text(&dir, "p.svg");
+        assert_eq!(chart_counts(&svg), (n - at_least, n, at_least), "plot --target {target}");
+    }
+    // A report charts many KPIs: an operator alone names none.
+    let err =
+        fails(&["report", "run.json", "--target", &format!("<{t}"), "--out", "x.html"], &dir, 2);
+    assert!(err.contains("names no KPI") && err.contains(&format!("'{OIL}<{t}'")), "{err}");
     // Anything else: exit 2, naming the option and the forms.
     for bad in [
         format!("{OIL}=>{t}"),
