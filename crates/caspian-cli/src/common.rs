@@ -262,6 +262,20 @@ pub(crate) fn read_document(path: &Path) -> Result<Document, Failure> {
     Document::from_json(&text).map_err(|e| Failure::Input(format!("{}: {e}", shown_path(path))))
 }
 
+/// Begins the result files of a command as one set
+/// ([`atomic::OutputSet`]): each is written in full beside its target, and
+/// [`commit_outputs`] moves them all into place. A command that fails on
+/// the way (a full disk) leaves every old output as it was.
+pub(crate) fn begin_outputs() -> atomic::OutputSet {
+    atomic::OutputSet::begin()
+}
+
+/// Moves a command's result files into place, before it prints: whatever
+/// happens to the terminal then, they are complete.
+pub(crate) fn commit_outputs(set: atomic::OutputSet) -> Result<(), Failure> {
+    set.commit().map_err(|e| Failure::Input(format!("cannot write {e}")))
+}
+
 /// Writes bytes atomically, with a message naming the file on failure.
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     atomic::write_atomic(path, bytes).map_err(|e| cannot_write(path, e))

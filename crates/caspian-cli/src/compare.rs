@@ -210,6 +210,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         doc.scenarios.len(),
         doc.replications
     );
+    let outputs = crate::common::begin_outputs();
     if let Some(path) = &c.csv {
         write_csv(path, &doc)?;
     }
@@ -227,6 +228,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         write_document(path, &doc)?;
     }
     crate::report::write_report(c.report.as_deref(), doc, None, &c.kpis, c.quiet)?;
+    crate::common::commit_outputs(outputs)?;
     crate::terminal::out(&table)?;
     for line in notes {
         note(c.quiet && !line.starts_with("warning"), &line);

@@ -60,12 +60,14 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             let table = output::run_table(&doc, &args.kpis, args.all);
             let saturation = output::sentences(&doc.saturation);
             let notes = output::notes(None, doc.truncated_replications, &saturation);
+            let outputs = crate::common::begin_outputs();
             if let Some(path) = &args.csv {
                 output::write_replications_csv(path, &records)?;
             }
             if let Some(path) = &args.json {
                 write_document(path, &Document::Run(doc))?;
             }
+            crate::common::commit_outputs(outputs)?;
             out(&table)?;
             for line in notes {
                 note(args.quiet && !line.starts_with("warning"), &line);
@@ -80,6 +82,7 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             } else {
                 args.kpis.clone()
             };
+            let outputs = crate::common::begin_outputs();
             let written = output::write_sweep(
                 &result,
                 args.json.as_deref(),
@@ -87,6 +90,7 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
                 &patterns,
                 args.all,
             )?;
+            crate::common::commit_outputs(outputs)?;
             out(&written.table)?;
         }
     }

@@ -158,6 +158,7 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     progress.finish();
     let reused = store.reused;
     drop(store);
+    let outputs = crate::common::begin_outputs();
     if let Some(path) = &args.output {
         let json =
             doc.to_json().map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?;
@@ -166,6 +167,7 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     if let Some(path) = &args.report {
         write_file(path, caspian_report::html::optimize_report(&doc).html.as_bytes())?;
     }
+    crate::common::commit_outputs(outputs)?;
     if let Some(path) = &args.checkpoint {
         // Finished: the checkpoint has served its purpose.
         let _ = std::fs::remove_file(path);

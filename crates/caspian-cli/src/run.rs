@@ -122,6 +122,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let (mut doc, rec) = match outcome {
         RunOutcome::Whole { doc, records } => (doc, records),
         RunOutcome::Shard(part) => {
+            let outputs = crate::common::begin_outputs();
             if let Some(csv) = &c.csv {
                 output::write_replications_csv(csv, &part.records[0])?;
             }
@@ -135,6 +136,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             let path = c.json.as_ref().expect("checked by parse_shard");
             let shard = part.shard;
             write_document(path, &Document::Partial(part))?;
+            crate::common::commit_outputs(outputs)?;
             note(
                 c.quiet,
                 &format!(
@@ -153,6 +155,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     };
     // Result files first: whatever happens to the terminal, they are complete.
     doc.targets = conditions.iter().map(|t| targets::probability(t, &rec)).collect();
+    let outputs = crate::common::begin_outputs();
     if let Some(path) = &c.csv {
         output::write_replications_csv(path, &rec)?;
     }
@@ -172,6 +175,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         write_document(path, &doc)?;
     }
     crate::report::write_report(c.report.as_deref(), doc, Some(&rec), &c.kpis, c.quiet)?;
+    crate::common::commit_outputs(outputs)?;
     out(&table)?;
     for line in notes {
         note(c.quiet && !line.starts_with("warning"), &line);

@@ -239,6 +239,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     };
     let patterns = if c.kpis.is_empty() { c.target.primary() } else { c.kpis.clone() };
     // Summaries are made, written and dropped one design point at a time.
+    let outputs = crate::common::begin_outputs();
     let written =
         output::write_sweep(&result, c.json.as_deref(), c.csv.as_deref(), &patterns, c.all)?;
     // One line per saturated waiting line, naming the points (the full text
@@ -282,6 +283,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     }
     // Results are safe on disk: the checkpoint is no longer needed, and the
     // terminal may fail without losing anything.
+    crate::common::commit_outputs(outputs)?;
     cp.remove().ok();
     crate::signals::results_written();
     out(&written.table)?;

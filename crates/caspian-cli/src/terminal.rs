@@ -59,13 +59,15 @@ pub(crate) fn err_line(text: &str) {
     }
 }
 
-/// Longest run of text without a space that a message echoes whole.
-const LONGEST_WORD: usize = 200;
+/// Longest run of text without a space that a message echoes whole: the
+/// longest path Linux takes (`PATH_MAX`), so that a file is always named
+/// in full.
+const LONGEST_WORD: usize = 4096;
 
 /// `text` with every run of more than [`LONGEST_WORD`] characters without
-/// a space (a pasted key, a file's name or value echoed back) cut to its
-/// start and end, with the count of characters left out between: a message
-/// about a 100,000-character `--set` key stays a line, not 200 kB.
+/// a space (a pasted key or value echoed back) cut to its start and end,
+/// with the count of characters left out between: a message about a
+/// 100,000-character `--set` key stays a few kB, not 200 kB.
 fn shortened(text: &str) -> Cow<'_, str> {
     let long = |w: &str| w.chars().nth(LONGEST_WORD).is_some();
     if !text.split_whitespace().any(long) {
@@ -109,9 +111,9 @@ mod tests {
         let key = format!("{}.x", "a".repeat(100_000));
         let message = format!("--set {key}=1:  unknown table \"{key}\"\n(known: a)");
         let m = shortened(&message);
-        assert!(m.len() < 700, "{} bytes", m.len());
-        // "a...a.x=1:" has 100,005 characters: the first 100 and last 50 kept.
-        assert!(m.contains(&format!(" {}...[99855 characters]...", "a".repeat(100))), "{m}");
+        assert!(m.len() < 7000, "{} bytes", m.len());
+        // "a...a.x=1:" has 100,005 characters: the first 2,048 and last 1,024 kept.
+        assert!(m.contains(&format!(" {}...[96933 characters]...", "a".repeat(2048))), "{m}");
         assert_eq!(m.matches(" characters]...").count(), 2, "{m}");
         assert!(m.starts_with("--set aaa") && m.contains("=1:  unknown table"), "{m}");
         assert!(m.ends_with("a.x\"\n(known: a)"), "{m}");

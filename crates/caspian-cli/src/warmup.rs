@@ -98,12 +98,14 @@ pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
         ));
     }
     // Result files first: whatever happens to the terminal, they are complete.
+    let outputs = crate::common::begin_outputs();
     if let Some(path) = &args.csv {
         write_csv(path, &doc)?;
     }
     if let Some(path) = &args.json {
         write_document(path, &Document::Warmup(doc))?;
     }
+    crate::common::commit_outputs(outputs)?;
     crate::terminal::out(&text)?;
     if let Some(path) = &args.csv {
         note(args.quiet, &format!("Welch series written to {}", shown_path(path)));

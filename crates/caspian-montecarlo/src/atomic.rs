@@ -18,8 +18,28 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 /// Temporary files being written now, and files completed.
 #[derive(Debug)]
 struct Registry {
+    /// Temporary files being written, or written and staged.
     pending: Vec<PathBuf>,
     done: Vec<PathBuf>,
+}
+
+thread_local! {
+    /// This thread's open [`OutputSet`]s: while there is one, a file it
+    /// commits is staged. Per thread, so that a set is the files of the
+    /// command (or test) that began it.
+    static SETS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Files this thread wrote completely and flushed, waiting for their
+    /// set's commit to be renamed into place (their temporary files stay
+    /// registered as pending until then).
+    static STAGED: std::cell::RefCell<Vec<Staged>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A written temporary file and where its set's commit puts it.
+#[derive(Debug)]
+struct Staged {
+    path: PathBuf,
+    target: PathBuf,
+    tmp: PathBuf,
 }
 
 static REGISTRY: Mutex<Registry> = Mutex::new(Registry { pending: Vec::new(), done: Vec::new() });
@@ -93,6 +113,12 @@ impl AtomicFile {
             .into_inner()
             .map_err(io::IntoInnerError::into_error)
             .and_then(|file| file.sync_all());
+        if SETS.get() > 0 && written.is_ok() {
+            // Renamed with the rest of its set; still pending until then.
+            let (path, target) = (self.path.clone(), self.target.clone());
+            STAGED.with_borrow_mut(|st| st.push(Staged { path, target, tmp: self.tmp.clone() }));
+            return Ok(());
+        }
         let mut reg = registry();
         let result = written.and_then(|()| fs::rename(&self.tmp, &self.target));
         if result.is_err() {
@@ -210,6 +236,81 @@ fn folder_shown(dir: &Path) -> String {
         Ok(abs) if dir.is_relative() => format!("{shown} ({})", crate::shown_path(&abs)),
         _ => shown,
     }
+}
+
+/// The result files of one command, written as a set: from
+/// [`OutputSet::begin`] on, a committed [`AtomicFile`] (and
+/// [`write_atomic`]) is written and flushed in full but left beside its
+/// target, and [`OutputSet::commit`] renames them all into place, in the
+/// order they were written. Dropped uncommitted (a later file of the set
+/// could not be written), every file of the set is removed and every
+/// target left as it was: a failed command does not leave some outputs new
+/// and others old. Only the renames are left to the commit, and a rename
+/// within a directory needs no room on the disk.
+#[derive(Debug)]
+#[must_use = "an output set that is dropped uncommitted removes its files"]
+pub struct OutputSet {
+    /// How many files were staged before this set began (an enclosing set's).
+    first: usize,
+    /// Set by [`commit`](Self::commit): nothing left for `drop` to remove.
+    committed: bool,
+}
+
+impl OutputSet {
+    /// Starts staging the files this thread commits.
+    pub fn begin() -> Self {
+        SETS.set(SETS.get() + 1);
+        Self { first: STAGED.with_borrow(Vec::len), committed: false }
+    }
+
+    /// Renames every file of the set into place. Within an enclosing set,
+    /// its files stay staged for the enclosing set's commit.
+    ///
+    /// # Errors
+    /// The first rename that fails, naming its file; the files not renamed
+    /// yet are removed.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.committed = true;
+        if SETS.get() > 1 { Ok(()) } else { rename_staged(self.first) }
+    }
+}
+
+impl Drop for OutputSet {
+    fn drop(&mut self) {
+        SETS.set(SETS.get() - 1);
+        if self.committed {
+            return;
+        }
+        let abandoned: Vec<Staged> = STAGED.with_borrow_mut(|st| st.drain(self.first..).collect());
+        let mut reg = registry();
+        for s in abandoned {
+            let _ = fs::remove_file(&s.tmp);
+            reg.pending.retain(|t| t != &s.tmp);
+        }
+    }
+}
+
+/// Renames this thread's staged files from `first` on into place, in order.
+fn rename_staged(first: usize) -> io::Result<()> {
+    let staged: Vec<Staged> = STAGED.with_borrow_mut(|st| st.drain(first..).collect());
+    let mut reg = registry();
+    let mut failed = None;
+    for s in staged {
+        reg.pending.retain(|t| t != &s.tmp);
+        if failed.is_some() {
+            let _ = fs::remove_file(&s.tmp);
+            continue;
+        }
+        match fs::rename(&s.tmp, &s.target) {
+            Ok(()) => reg.done.push(s.path),
+            Err(e) => {
+                let _ = fs::remove_file(&s.tmp);
+                failed =
+                    Some(io::Error::new(e.kind(), format!("{}: {e}", crate::shown_path(&s.path))));
+            }
+        }
+    }
+    failed.map_or(Ok(()), Err)
 }
 
 /// Removes `path` from the files reported as completed (a checkpoint,
@@ -350,6 +451,49 @@ mod tests {
             assert!(fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
             assert_eq!(fs::read(dir.join("new.json")).unwrap(), b"new");
         }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_output_set_appears_whole_or_not_at_all() {
+        let dir = std::env::temp_dir().join(format!("caspian-atomic-set-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let (a, b) = (dir.join("a.csv"), dir.join("b.json"));
+        write_atomic(&a, b"old a").unwrap();
+        write_atomic(&b, b"old b").unwrap();
+        let files = || fs::read_dir(&dir).unwrap().count();
+        // The second file fails: the first, written, is not moved into place.
+        let set = OutputSet::begin();
+        write_atomic(&a, b"new a").unwrap();
+        assert_eq!(fs::read(&a).unwrap(), b"old a", "staged, not renamed");
+        assert_eq!(files(), 3, "its temporary file waits beside it");
+        assert!(write_atomic(&dir.join("no-such-dir").join("b.json"), b"x").is_err());
+        drop(set);
+        assert_eq!(
+            (fs::read(&a).unwrap(), fs::read(&b).unwrap()),
+            (b"old a".to_vec(), b"old b".to_vec())
+        );
+        assert_eq!(files(), 2, "the staged file is removed");
+        // Every file written: all renamed on commit, in place of the old.
+        let set = OutputSet::begin();
+        write_atomic(&a, b"new a").unwrap();
+        let mut streamed = AtomicFile::create(&b).unwrap();
+        streamed.write_all(b"new b").unwrap();
+        streamed.commit().unwrap();
+        assert_eq!(fs::read(&b).unwrap(), b"old b");
+        set.commit().unwrap();
+        assert_eq!(
+            (fs::read(&a).unwrap(), fs::read(&b).unwrap()),
+            (b"new a".to_vec(), b"new b".to_vec())
+        );
+        assert_eq!(files(), 2);
+        assert!(
+            registry().pending.is_empty()
+                || !registry().pending.iter().any(|p| p.starts_with(&dir))
+        );
+        // Outside a set, files are renamed at once again.
+        write_atomic(&a, b"plain").unwrap();
+        assert_eq!(fs::read(&a).unwrap(), b"plain");
         fs::remove_dir_all(&dir).unwrap();
     }
 
