@@ -225,3 +225,25 @@ pub(crate) fn run(args: PlotArgs) -> Result<(), Failure> {
     };
     write_file(&args.out, svg.as_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plot_target_takes_every_direction_with_or_without_its_kpi() {
+        let kpi = "delivered_total.oil";
+        for op in [">=", ">", "<=", "<"] {
+            for spec in
+                [format!("{op}1690000"), format!("{kpi}{op}1690000"), format!(" {op} 1690000")]
+            {
+                let c = plot_target(&spec, kpi).unwrap_or_else(|_| panic!("{spec}"));
+                assert_eq!((c.kpi.as_str(), c.op.as_str(), c.threshold), (kpi, op, 1_690_000.0));
+            }
+        }
+        assert_eq!(plot_target("1690000", kpi).map(|c| c.op.as_str()).ok(), Some(">="));
+        for bad in ["abc", "transit_h.oil.mean<90", "delivered_total.oil<<5"] {
+            assert!(plot_target(bad, kpi).is_err(), "{bad}");
+        }
+    }
+}

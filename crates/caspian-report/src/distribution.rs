@@ -42,6 +42,21 @@ pub struct Bin {
     pub count: usize,
 }
 
+/// A bar as drawn: a bin, or, where a target cuts a bin, the part of it on
+/// one side of the threshold, counting only the replications on that side
+/// (a value equal to the threshold is on the side its condition puts it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bar {
+    /// Left end.
+    pub low: f64,
+    /// Right end.
+    pub high: f64,
+    /// Replications it counts.
+    pub count: usize,
+    /// Whether they meet the target (`None` without one).
+    pub meets: Option<bool>,
+}
+
 /// The estimated probability of meeting a target.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Meet {
@@ -70,6 +85,9 @@ pub struct Distribution {
     pub undefined: usize,
     /// Histogram bins of equal width.
     pub bins: Vec<Bin>,
+    /// The bars drawn: the bins, those a target cuts split at it
+    /// ([`Bar`]), so no bar holds replications from both sides.
+    pub bars: Vec<Bar>,
     /// The cargo lot the bin edges are multiples of, for an amount of cargo
     /// in whole lots.
     pub lot: Option<f64>,
@@ -166,10 +184,24 @@ pub fn distribution(
     let mut bins: Vec<Bin> = (0..k)
         .map(|i| Bin { low: lo + width * i as f64, high: lo + width * (i + 1) as f64, count: 0 })
         .collect();
+    // Per bin, the replications left and right of the target.
+    let mut sides = vec![(0usize, 0usize); k];
+    let left_meets = target.map(|c| matches!(c.op, Op::AtMost | Op::Below));
     for &v in &sorted {
         let i = (((v - lo) / width).floor().max(0.0) as usize).min(k - 1);
         bins[i].count += 1;
+        match (target, left_meets) {
+            (Some(c), Some(l)) if c.op.holds(v, c.threshold) != l => sides[i].1 += 1,
+            _ => sides[i].0 += 1,
+        }
     }
+    let bars = match (target, left_meets) {
+        (Some(c), Some(l)) => split_bars(&bins, &mut sides, c.threshold, l),
+        _ => bins
+            .iter()
+            .map(|b| Bar { low: b.low, high: b.high, count: b.count, meets: None })
+            .collect(),
+    };
     let ecdf = sorted.iter().enumerate().map(|(i, &v)| (v, (i + 1) as f64 / n as f64)).collect();
     let meet = target.map(|c| {
         let count = sorted.iter().filter(|&&v| c.op.holds(v, c.threshold)).count();
@@ -197,6 +229,7 @@ pub fn distribution(
         undefined: values.len() - n,
         sorted,
         bins,
+        bars,
         lot,
         tail,
         ecdf,
@@ -205,7 +238,59 @@ pub fn distribution(
     })
 }
 
+/// The bars of `bins` with a target at `t`: a bin wholly on one side of it
+/// is one bar; a bin it cuts, two, each counting the replications on its
+/// side (`sides[i]`: left, right of `t`; `left_meets`: whether those left
+/// meet it). Replications equal to `t` at a bin's edge on the wrong side
+/// of it (`x>t` or `x<=t` with `t` on a lower edge, `x>=t` or `x<t` with
+/// `t` the top of the last bin) join the neighbouring bin across `t`, or a
+/// bar of a bin's width there.
+fn split_bars(bins: &[Bin], sides: &mut [(usize, usize)], t: f64, left_meets: bool) -> Vec<Bar> {
+    let width = bins.first().map_or(1.0, |b| b.high - b.low);
+    let mut extra = Vec::new();
+    for i in 0..bins.len() {
+        let b = bins[i];
+        if sides[i].0 > 0 && t <= b.low {
+            let n = std::mem::take(&mut sides[i].0);
+            match i.checked_sub(1) {
+                Some(j) => sides[j].0 += n,
+                None => {
+                    extra.push(Bar { low: t - width, high: t, count: n, meets: Some(left_meets) })
+                }
+            }
+        }
+        if sides[i].1 > 0 && t >= b.high {
+            let n = std::mem::take(&mut sides[i].1);
+            match bins.get(i + 1) {
+                Some(_) => sides[i + 1].1 += n,
+                None => {
+                    extra.push(Bar { low: t, high: t + width, count: n, meets: Some(!left_meets) })
+                }
+            }
+        }
+    }
+    let mut bars = extra;
+    for (b, &(left, right)) in bins.iter().zip(sides.iter()) {
+        let (l, r) = (Some(left_meets), Some(!left_meets));
+        if b.high <= t {
+            bars.push(Bar { low: b.low, high: b.high, count: left, meets: l });
+        } else if b.low >= t {
+            bars.push(Bar { low: b.low, high: b.high, count: right, meets: r });
+        } else {
+            bars.push(Bar { low: b.low, high: t, count: left, meets: l });
+            bars.push(Bar { low: t, high: b.high, count: right, meets: r });
+        }
+    }
+    bars.sort_by(|a, b| a.low.total_cmp(&b.low));
+    bars
+}
+
 impl Distribution {
+    /// Whether a target cuts a bin, so that its bar is drawn in two parts.
+    pub fn split(&self) -> bool {
+        self.bars.len() > self.bins.len()
+    }
+
     /// The chart's title.
     pub fn title(&self) -> String {
         format!("{}: distribution of {}", self.scenario, self.kpi)
@@ -252,6 +337,13 @@ impl Distribution {
         }
         if let Some(m) = self.meet_text() {
             out.push(format!("Target: {m}."));
+            if self.split() {
+                out.push(
+                    "The bin the target line cuts is drawn in two bars, each counting only the \
+                     replications on its side of the target."
+                        .to_string(),
+                );
+            }
             out.push(if self.rug_fits() {
                 "Red marks at the bottom: one per replication that misses it.".to_string()
             } else {
@@ -294,8 +386,12 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
         x0 = x0.min(c.threshold);
         x1 = x1.max(c.threshold);
     }
+    if let (Some(a), Some(b)) = (d.bars.first(), d.bars.last()) {
+        x0 = x0.min(a.low);
+        x1 = x1.max(b.high);
+    }
     let (x0, x1) = padded(x0, x1)?;
-    let ymax = d.bins.iter().map(|b| b.count).max().unwrap_or(1) as f64 * 1.1;
+    let ymax = d.bars.iter().map(|b| b.count).max().unwrap_or(1) as f64 * 1.1;
     let bar = color(0);
     let cdf = color(1);
     render((1200, 640), &d.title(), &d.subtitle(), |area| {
@@ -322,7 +418,7 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
                 .axis_desc_style(label_font())
                 .draw(),
         )?;
-        draw(ch.draw_series(d.bins.iter().map(|b| {
+        draw(ch.draw_series(d.bars.iter().map(|b| {
             Rectangle::new([(b.low, 0.0), (b.high, b.count as f64)], bar.mix(0.55).filled())
         })))?;
         let mut steps = vec![(x0, 0.0)];
@@ -410,6 +506,81 @@ mod tests {
         assert!(d.rug_fits());
         let svg = distribution_svg(&d).unwrap();
         assert_eq!(count(&svg, "stroke=\"#AA003C\""), RUG_MAX_STACK + 1, "rug and legend");
+    }
+
+    #[test]
+    fn no_bar_holds_replications_on_both_sides_of_the_target() {
+        // Whole tanker loads, one load per bin: the bin [1,688,000,
+        // 1,696,000) holds only 1,688,000, which misses oil >= 1,690,000.
+        let values: Vec<f64> = [(1_672_000.0, 20), (1_680_000.0, 38), (1_688_000.0, 37)]
+            .into_iter()
+            .chain([(1_696_000.0, 60), (1_704_000.0, 45)])
+            .flat_map(|(v, n)| std::iter::repeat_n(v, n))
+            .collect();
+        let c = parse("delivered_total.oil>=1690000").unwrap();
+        let d = distribution("s", "delivered_total.oil", "t", &values, Some(&c)).unwrap();
+        assert_eq!(d.bins[2], Bin { low: 1_688_000.0, high: 1_696_000.0, count: 37 });
+        let cut: Vec<&Bar> =
+            d.bars.iter().filter(|b| b.low >= 1_688_000.0 && b.high <= 1_696_000.0).collect();
+        assert_eq!(
+            cut,
+            [
+                &Bar { low: 1_688_000.0, high: 1_690_000.0, count: 37, meets: Some(false) },
+                &Bar { low: 1_690_000.0, high: 1_696_000.0, count: 0, meets: Some(true) }
+            ]
+        );
+        assert!(d.split());
+        assert!(d.subtitle().iter().any(|l| l.contains("drawn in two bars")), "{:?}", d.subtitle());
+        let svg = distribution_svg(&d).unwrap();
+        assert_eq!(count(&svg, "fill=\"#0072B2\""), d.bars.len() + 1, "bars and legend");
+        // Every direction, thresholds inside a bin, on an edge, at the
+        // lowest and highest value and beyond them.
+        let thresholds =
+            [1_690_000.0, 1_688_000.0, 1_672_000.0, 1_704_000.0, 1_650_000.0, 1_712_000.0];
+        for op in [">=", ">", "<=", "<"] {
+            for t in thresholds {
+                let c = parse(&format!("delivered_total.oil{op}{t}")).unwrap();
+                let d = distribution("s", "delivered_total.oil", "t", &values, Some(&c)).unwrap();
+                let m = d.meet.unwrap();
+                let left_meets = matches!(c.op, Op::AtMost | Op::Below);
+                let case = format!("{op} {t}: {:?}", d.bars);
+                for b in &d.bars {
+                    let meets = b.meets.expect("a side");
+                    // Wholly on its side of the line.
+                    if meets == left_meets {
+                        assert!(b.high <= t, "{case}");
+                    } else {
+                        assert!(b.low >= t, "{case}");
+                    }
+                }
+                let on = |meets: bool| {
+                    d.bars.iter().filter(|b| b.meets == Some(meets)).map(|b| b.count).sum::<usize>()
+                };
+                assert_eq!((on(true), on(false)), (m.count, d.tail.len()), "{case}");
+                for &v in &values {
+                    let meets = c.op.holds(v, c.threshold);
+                    assert!(
+                        d.bars.iter().any(|b| b.meets == Some(meets)
+                            && b.count > 0
+                            && b.low <= v
+                            && v <= b.high),
+                        "{v} {case}"
+                    );
+                }
+                // The bins themselves stay on whole lots.
+                assert!(d.bins.iter().all(|b| b.low % 8000.0 == 0.0), "{case}");
+                assert_eq!(d.split(), d.bars.len() > d.bins.len());
+            }
+        }
+        // Without a target, the bars are the bins.
+        let d = distribution("s", "delivered_total.oil", "t", &values, None).unwrap();
+        assert!(
+            d.bars
+                .iter()
+                .zip(&d.bins)
+                .all(|(a, b)| (a.low, a.high, a.count, a.meets) == (b.low, b.high, b.count, None))
+        );
+        assert_eq!(d.bars.len(), d.bins.len());
     }
 
     #[test]
@@ -519,8 +690,9 @@ mod tests {
         assert!(svg.contains("baseline: distribution of delivered_total.oil"));
         assert!(svg.contains("delivered_total.oil (t)"));
         assert!(svg.contains("P(meet)"));
-        // One bar per bin plus the legend's box, in the bar colour.
-        assert_eq!(count(&svg, "fill=\"#0072B2\""), d.bins.len() + 1);
+        // One bar per bin (two for a bin the target cuts) plus the
+        // legend's box, in the bar colour.
+        assert_eq!(count(&svg, "fill=\"#0072B2\""), d.bars.len() + 1);
         // Replications of another run are refused.
         let (_, other) = run(39);
         assert!(matches!(other.check_against(&doc, kpi), Err(ReportError::Mismatch(_))));

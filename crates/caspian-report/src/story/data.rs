@@ -9,6 +9,8 @@ use super::{BerthCall, CallState, Closure, PortLanes, Segment, StorageSeries, St
 use crate::error::ReportError;
 
 /// What a vessel in `phase` does at its berth; `None` when it holds none.
+/// `WaitingCargo` is `Waiting` here; whether such a vessel holds a berth
+/// at all is settled by [`Builder::vessel_entry`] (mostly it does not).
 fn call_state(phase: VesselPhase) -> Option<CallState> {
     match phase {
         VesselPhase::Discharging | VesselPhase::Loading | VesselPhase::ReadyToSail => {
@@ -73,6 +75,11 @@ struct Builder {
     storages: Vec<StorageSeries>,
     warmup_h: Option<f64>,
     end_h: f64,
+    /// Vessels that entered `WaitingCargo` at a `DischargeDone`, and when:
+    /// at the berth or off it, their next entry tells.
+    unsure: BTreeMap<String, f64>,
+    /// The most berths each port had open, from its port entries.
+    berths: BTreeMap<String, u64>,
 }
 
 fn close(open: Open, t: f64, vessel: &str, calls: &mut Vec<BerthCall>) {
@@ -105,7 +112,8 @@ impl Builder {
                     self.corridor.push((start, t));
                 }
             }
-            (TraceEvent::PortClose | TraceEvent::PortOpen, Subject::Port { id }, _) => {
+            (TraceEvent::PortClose | TraceEvent::PortOpen, Subject::Port { id }, state) => {
+                self.note_berths(state);
                 self.note_port(id);
                 if e.event == TraceEvent::PortClose {
                     self.closed_since.entry(id.clone()).or_insert(t);
@@ -126,10 +134,58 @@ impl Builder {
                 }),
             },
             (_, Subject::Vessel { fleet, index }, TraceState::Vessel { phase, port, .. }) => {
-                self.vessel(&format!("{fleet}#{index}"), t, call_state(*phase), port);
+                self.vessel_entry(&format!("{fleet}#{index}"), t, e.event, *phase, port);
             }
-            _ => {}
+            (_, _, state) => self.note_berths(state),
         }
+    }
+
+    fn note_berths(&mut self, state: &TraceState) {
+        if let TraceState::Berths { port, capacity, .. } = state {
+            let most = self.berths.entry(port.clone()).or_default();
+            *most = (*most).max(*capacity);
+        }
+    }
+
+    /// A vessel's entry. `WaitingCargo` is ambiguous in the trace: the
+    /// vessel waits in a cargo line at the anchorage (or at sea on
+    /// pre-advice), off the berth, or, called for claimed cargo that a
+    /// hinterland link took, in a timetable loading window or larger than
+    /// its storage, at the berth (docs/model.md, "Waiting for cargo, off the
+    /// berth"). Entered at `Arrive` it is off the berth. Entered at
+    /// `DischargeDone` either may be; the vessel's next entry tells: a
+    /// vessel at the berth ends its wait with `LoadDone`, or with a
+    /// `LoadTimer` that leaves it `ReadyToSail`; one off the berth is
+    /// called (its berth comes with `DischargeDone`, `SailIn` or a
+    /// `LoadTimer` that calls it). Until then the wait is drawn at the
+    /// berth; a wait the trace ends in is dropped (off the berth), so the
+    /// chart never shows more berths held than there were.
+    fn vessel_entry(
+        &mut self,
+        vessel: &str,
+        t: f64,
+        event: TraceEvent,
+        phase: VesselPhase,
+        port: &str,
+    ) {
+        if let Some(since) = self.unsure.remove(vessel) {
+            let stayed = event == TraceEvent::LoadDone
+                || (event == TraceEvent::LoadTimer && phase == VesselPhase::ReadyToSail);
+            if !stayed && let Some(open) = self.open_calls.remove(vessel) {
+                // It left the berth when it started waiting.
+                close(open, since, vessel, &mut self.calls);
+            }
+        }
+        let mut state = call_state(phase);
+        if phase == VesselPhase::WaitingCargo {
+            let at_berth = self.open_calls.get(vessel).is_some_and(|o| o.0 == port);
+            if event == TraceEvent::DischargeDone && at_berth {
+                self.unsure.insert(vessel.to_string(), t);
+            } else if event == TraceEvent::Arrive || !at_berth {
+                state = None;
+            }
+        }
+        self.vessel(vessel, t, state, port);
     }
 
     /// A vessel's entry: opens, extends, splits or closes its berth call.
@@ -163,7 +219,8 @@ impl Builder {
     fn finish(mut self, events: usize) -> Story {
         let end_h = self.end_h;
         for (vessel, open) in std::mem::take(&mut self.open_calls) {
-            close(open, end_h, &vessel, &mut self.calls);
+            let until = self.unsure.get(&vessel).copied().unwrap_or(end_h);
+            close(open, until, &vessel, &mut self.calls);
         }
         for (port, start) in self.closed_since {
             self.closures.push(Closure { port, start_h: start, end_h });
@@ -176,7 +233,11 @@ impl Builder {
         let ports = self
             .ports
             .into_iter()
-            .map(|id| PortLanes { lanes: lanes.get(&id).copied().unwrap_or(0).max(1), id })
+            .map(|id| PortLanes {
+                lanes: lanes.get(&id).copied().unwrap_or(0).max(1),
+                berths: self.berths.get(&id).copied(),
+                id,
+            })
             .collect();
         Story {
             ports,
@@ -275,7 +336,10 @@ pub(super) mod tests {
         assert_eq!(s.warmup_h, Some(12.0));
         assert_eq!(
             s.ports,
-            [PortLanes { id: "aktau".into(), lanes: 2 }, PortLanes { id: "alat".into(), lanes: 1 }]
+            [
+                PortLanes { id: "aktau".into(), lanes: 2, berths: Some(2) },
+                PortLanes { id: "alat".into(), lanes: 1, berths: Some(0) }
+            ]
         );
         assert_eq!(s.calls.len(), 3);
         let first = &s.calls[0];
@@ -339,5 +403,101 @@ pub(super) mod tests {
         assert!(parse_trace("a,b\n1,2\n").is_err());
         let header = text.lines().next().unwrap();
         assert!(parse_trace(&format!("{header}\n")).is_err(), "no events");
+    }
+
+    #[test]
+    fn a_vessel_waiting_for_cargo_off_the_berth_holds_no_berth() {
+        use TraceEvent::*;
+        use VesselPhase::*;
+        let seg = |a, b, state| Segment { start_h: a, end_h: b, state };
+        let entries = [
+            // Arrives empty at its origin: straight into the cargo line.
+            vessel(0.0, Arrive, 0, WaitingCargo, "aktau"),
+            // Arrives with return cargo, discharges, shifts to the
+            // anchorage (its next entry is a DischargeDone: it berthed
+            // again when called), then loads.
+            vessel(1.0, Arrive, 1, Discharging, "aktau"),
+            vessel(3.0, DischargeDone, 1, WaitingCargo, "aktau"),
+            vessel(9.0, DischargeDone, 0, Loading, "aktau"),
+            vessel(10.0, DischargeDone, 1, ReadyToSail, "aktau"),
+            vessel(12.0, LoadDone, 0, Sailing, "alat"),
+            // Called by its timer at the anchorage, granted a berth at once.
+            vessel(12.0, Arrive, 2, Discharging, "aktau"),
+            vessel(13.0, DischargeDone, 2, WaitingCargo, "aktau"),
+            vessel(15.0, LoadTimer, 2, Discharging, "aktau"),
+            vessel(15.0, DischargeDone, 2, Loading, "aktau"),
+            vessel(16.0, LoadDone, 1, Sailing, "alat"),
+            // Waits at the berth: its timer sails it with what it has.
+            vessel(16.0, Arrive, 3, Discharging, "aktau"),
+            vessel(17.0, DischargeDone, 3, WaitingCargo, "aktau"),
+            vessel(19.0, LoadTimer, 3, ReadyToSail, "aktau"),
+            vessel(20.0, LoadDone, 3, Sailing, "alat"),
+            vessel(20.0, LoadDone, 2, Sailing, "alat"),
+            // Still waiting when the trace ends: not known to hold a berth.
+            vessel(21.0, Arrive, 4, Discharging, "aktau"),
+            vessel(22.0, DischargeDone, 4, WaitingCargo, "aktau"),
+            port(30.0, PortClose, "aktau", 0),
+        ];
+        let s = Story::from_entries(&entries).unwrap();
+        let calls: Vec<(&str, Vec<Segment>)> =
+            s.calls.iter().map(|c| (c.vessel.as_str(), c.segments.clone())).collect();
+        use CallState::{Handling as H, Waiting as W};
+        assert_eq!(
+            calls,
+            [
+                ("ferries#1", vec![seg(1.0, 3.0, H)]),
+                ("ferries#0", vec![seg(9.0, 12.0, H)]),
+                ("ferries#1", vec![seg(10.0, 16.0, H)]),
+                ("ferries#2", vec![seg(12.0, 13.0, H)]),
+                ("ferries#2", vec![seg(15.0, 20.0, H)]),
+                ("ferries#3", vec![seg(16.0, 17.0, H), seg(17.0, 19.0, W), seg(19.0, 20.0, H)]),
+                ("ferries#4", vec![seg(21.0, 22.0, H)]),
+            ]
+        );
+        assert_eq!(s.ports[0].lanes, 2);
+    }
+
+    /// The most calls at `port` at once, from the calls themselves.
+    fn most_at_once(s: &Story, port: &str) -> usize {
+        let mut edges: Vec<(f64, i32)> = Vec::new();
+        for c in s.calls.iter().filter(|c| c.port == port) {
+            edges.push((c.start_h(), 1));
+            edges.push((c.end_h(), -1));
+        }
+        // A call ending when another starts frees its berth first.
+        edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (mut now, mut most) = (0i32, 0i32);
+        for (_, d) in edges {
+            now += d;
+            most = most.max(now);
+        }
+        usize::try_from(most).unwrap_or(0)
+    }
+
+    #[test]
+    fn the_baseline_story_holds_no_more_berths_than_each_port_has() {
+        use caspian_montecarlo::study::Study;
+        let study = Study::single(caspian_montecarlo::BASELINE_TOML, "baseline", None).unwrap();
+        let mut bytes = Vec::new();
+        caspian_montecarlo::trace::stream_csv(&study.plan, study.seed, 3, &mut bytes).unwrap();
+        let s = parse_trace(std::str::from_utf8(&bytes).unwrap()).unwrap();
+        let waits = s
+            .calls
+            .iter()
+            .flat_map(|c| &c.segments)
+            .filter(|g| g.state == CallState::Waiting)
+            .count();
+        assert!(s.calls.len() > 100, "{} calls", s.calls.len());
+        for p in &s.ports {
+            let berths = usize::try_from(p.berths.unwrap_or(0)).unwrap();
+            assert!(berths > 0, "{}: its closures give its berths", p.id);
+            assert!(
+                p.lanes <= berths && most_at_once(&s, &p.id) <= berths,
+                "{}: {} rows, {} calls at once, {berths} berths ({waits} waits at berth)",
+                p.id,
+                p.lanes,
+                most_at_once(&s, &p.id),
+            );
+        }
     }
 }

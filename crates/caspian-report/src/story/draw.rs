@@ -33,7 +33,7 @@ pub fn story_svg(s: &Story, subject: &str) -> Result<String, ReportError> {
     let gantt_h = 140 + 16 * total as u32;
     let days = (s.end_h / 24.0).max(1.0);
     let title = Story::title(subject);
-    render((1400, gantt_h + 460), &title, &s.subtitle(), |area| {
+    render((1400, gantt_h + 480), &title, &s.subtitle(), |area| {
         let (top, bottom) = area.split_vertically(gantt_h);
         let (top, top_side) = with_legend(&top);
         let (bottom, bottom_side) = with_legend(&bottom);

@@ -7,8 +7,12 @@
 //! into typed entries; [`data`] turns those into a [`Story`] and [`draw`]
 //! draws it. What the trace tells and what it does not:
 //! - A fleet vessel's entries carry its phase and port, so its berth calls
-//!   and their phases are exact. Open-traffic vessels are not drawn (their
-//!   entries name no berth).
+//!   and their phases are known at its own events. A vessel granted a berth
+//!   at another's event (one that frees the berth) shows from its next own
+//!   entry. `WaitingCargo` is mostly off the berth (in a cargo line at the
+//!   anchorage); the vessel's next entry tells where it waited (see
+//!   `Builder::vessel_entry` in [`data`]). Open-traffic vessels are not
+//!   drawn (their entries name no berth).
 //! - `port_close`/`port_open` entries give port closures (storms, ice, disruptions of a port).
 //! - `corridor_close`/`corridor_open` entries give corridor closures (no
 //!   crossing may start); vessels ready to sail then show as *held* at the
@@ -98,6 +102,9 @@ pub struct PortLanes {
     pub id: String,
     /// How many rows its calls need (the most calls at once).
     pub lanes: usize,
+    /// The most berths it had open (all classes), where the trace says:
+    /// port entries (closures, open traffic) carry it.
+    pub berths: Option<u64>,
 }
 
 /// Everything the story chart draws.
@@ -139,6 +146,7 @@ impl Story {
                 self.corridor.len()
             ),
             "During a closure of the port or of the corridor, vessels ready to sail wait at the berth (red).".into(),
+            "Vessels off the berth are not drawn: at the anchorage (waiting for a berth, or in a cargo line for their cargo), at sea, in a convoy.".into(),
         ]
     }
 
