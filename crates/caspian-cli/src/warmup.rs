@@ -51,6 +51,7 @@ pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
     let parents = extended_files(&s.lineage);
     let mut inputs = vec![("SCENARIO", args.scenario.as_deref())];
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
+    let seasonal = s.scenario.is_seasonal();
     let (text, source) = (s.text, s.source);
     check_files(&inputs, &[("--csv", args.csv.as_deref()), ("--json", args.json.as_deref())])?;
     let pool = pool(args.threads)?;
@@ -96,6 +97,15 @@ pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
              lengthen horizon_days before trusting a warm-up\n",
             unsettled.join(", ")
         ));
+    }
+    if seasonal {
+        text.push_str(
+            "note: this scenario's weather follows the calendar (storms by month, or ice), so \
+             its series have a yearly cycle, not a steady state, and MSER-5's cut moves with the \
+             replications and the seed. Read it as a hint; check a warm-up by comparing the \
+             yearly KPIs with a run warmed up for a whole year (docs/calibration.md, \
+             \"Warm-up\")\n",
+        );
     }
     // Result files first: whatever happens to the terminal, they are complete.
     let outputs = crate::common::begin_outputs();

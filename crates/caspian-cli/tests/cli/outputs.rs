@@ -1,6 +1,6 @@
 //! The files and tables each command writes: the run summary, its JSON and CSV, the trace and the warm-up series.
 
-use crate::common::{caspian, fails, ok, read, scratch};
+use crate::common::{caspian, fails, ok, read, scenario, scratch};
 
 #[test]
 fn run_without_a_file_summarises_the_embedded_baseline() {
@@ -71,4 +71,10 @@ fn warmup_suggests_a_length_and_writes_the_welch_series() {
     assert_eq!(days, doc["suggested_warmup_days"].as_f64().unwrap().ceil());
     let err = fails(&["report", "w.json", "--out", "w.html"], &dir, 2);
     assert!(err.contains("warm-up"), "{err}");
+    // The baseline's weather follows the calendar: the cut is a hint. An
+    // M/M/c port has no calendar: no such note.
+    assert!(out.contains("note: this scenario's weather follows the calendar"), "{out}");
+    let mmc = ok(&["warmup", &scenario("mmc_check.toml"), "-n", "2", "-q"], &dir);
+    assert!(mmc.contains("suggested warm-up:") && !mmc.contains("calendar"), "{mmc}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -75,6 +75,18 @@ pub struct Scenario {
     pub costs: Costs,
 }
 
+impl Scenario {
+    /// Whether its weather follows the calendar: a sea area whose storm
+    /// onsets differ between months, or with an ice season. Its series then
+    /// have no steady state to settle into, only a yearly cycle.
+    pub fn is_seasonal(&self) -> bool {
+        self.sea_areas.iter().any(|a| {
+            let first = a.storm_onsets_per_month[0];
+            a.ice.is_some() || a.storm_onsets_per_month.iter().any(|&r| r != first)
+        })
+    }
+}
+
 /// Scenario-wide settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
