@@ -307,63 +307,16 @@ fn check_targets(d: &RunDoc) -> Result<(), DocumentError> {
     Ok(())
 }
 
-/// Checks a table of KPI summaries: the units, each summary against what
-/// replications can give ([`summary_problem`]), and each rare-event report
+/// Checks a table of KPI summaries: the units, and each rare-event report
 /// against its summary's count.
 fn check_summaries(at: &str, table: &crate::document::KpiTable) -> Result<(), DocumentError> {
     check_units(at, table)?;
     for (name, s) in table {
-        if let Some(problem) = summary_problem(s, KpiRange::of(name)) {
-            return Err(field(
-                format!("{at}.{}", cap(name)),
-                format!("{problem}; the file is damaged"),
-            ));
-        }
         if let Some(rare) = &s.rare {
             rare.check(s.n).map_err(|e| field(format!("{at}.{}.rare", cap(name)), e))?;
         }
     }
     Ok(())
-}
-
-/// Why a summary cannot have come from replications of its KPI: a mean or
-/// percentile outside the KPI's range ([`implausible`]), percentiles out of
-/// order, a negative standard deviation, or a confidence interval that is
-/// not (or not inside) the Student-t interval of its mean, standard
-/// deviation and n (an interval may be clipped to the KPI's range).
-fn summary_problem(s: &crate::stats::Summary, range: KpiRange) -> Option<String> {
-    for (what, v) in [("mean", s.mean), ("p05", s.p05), ("p50", s.p50), ("p95", s.p95)] {
-        if let Some(problem) = implausible(v, range) {
-            return Some(format!("{what} {v} {problem}"));
-        }
-    }
-    if s.p05 > s.p50 || s.p50 > s.p95 {
-        return Some(format!(
-            "percentiles out of order: p05 {}, p50 {}, p95 {}",
-            s.p05, s.p50, s.p95
-        ));
-    }
-    if s.sd < 0.0 {
-        return Some(format!("standard deviation {} is negative", s.sd));
-    }
-    let n = usize::try_from(s.n).unwrap_or(usize::MAX);
-    let hw = crate::stats::half_width(s.sd, n);
-    if hw.is_finite() && s.mean.is_finite() {
-        let slack = 1e-9 * (s.mean.abs() + hw) + f64::MIN_POSITIVE;
-        if s.ci95_low < s.mean - hw - slack || s.ci95_high > s.mean + hw + slack {
-            return Some(format!(
-                "95% interval [{}, {}] is wider than mean {} with sd {} over n = {} allows",
-                s.ci95_low, s.ci95_high, s.mean, s.sd, s.n
-            ));
-        }
-        if s.ci95_low > s.mean || s.ci95_high < s.mean {
-            return Some(format!(
-                "95% interval [{}, {}] does not hold its mean {}",
-                s.ci95_low, s.ci95_high, s.mean
-            ));
-        }
-    }
-    None
 }
 
 fn check_sweep(d: &SweepDoc) -> Result<(), DocumentError> {
