@@ -224,23 +224,6 @@ mod tests {
     }
 
     #[test]
-    fn kpi_patterns_pick_fan_charts_only_when_they_name_a_monthly_series() {
-        let (doc, _) = run(4);
-        let doc = ResultDoc::Run(Box::new(doc));
-        let fans = |kpis: &[&str]| {
-            let inputs = ReportInputs {
-                kpis: kpis.iter().map(|k| (*k).to_string()).collect(),
-                ..ReportInputs::default()
-            };
-            count(&report(&doc, &inputs).unwrap().html, "Month by month: ")
-        };
-        assert_eq!(fans(&[]), 4);
-        assert_eq!(fans(&["service_level.*"]), 4, "a filter on other KPIs keeps every fan");
-        assert_eq!(fans(&["month_*.wagons.*"]), 1);
-        assert_eq!(fans(&["month_backlog.oil.m05", "service_level.*"]), 1);
-    }
-
-    #[test]
     fn a_latin_hypercube_report_adds_one_tornado_per_charted_kpi() {
         let doc = crate::testdata::latin(10, 2);
         let r = report(&ResultDoc::Sweep(Box::new(doc)), &ReportInputs::default()).unwrap();

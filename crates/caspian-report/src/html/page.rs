@@ -370,17 +370,12 @@ pub(super) fn fan_section(
     fans: &[crate::fan::Fan],
     inputs: &ReportInputs<'_>,
 ) -> Result<(), ReportError> {
-    // `--kpi` picks fans only when a pattern names a monthly series: one
-    // that asks for other KPIs (`service_level.*`) keeps every fan, so the
-    // month-by-month view of a disruption is not lost to a filter.
-    let matched =
-        |fan: &crate::fan::Fan| {
-            fan.panels.iter().flat_map(|p| &p.bands).flat_map(|b| &b.points).any(|q| {
+    let wanted = |fan: &&crate::fan::Fan| {
+        inputs.kpis.is_empty()
+            || fan.panels.iter().flat_map(|p| &p.bands).flat_map(|b| &b.points).any(|q| {
                 inputs.kpis.iter().any(|pat| caspian_montecarlo::select::matches(pat, &q.kpi))
             })
-        };
-    let picks = fans.iter().any(matched);
-    let wanted = |fan: &&crate::fan::Fan| !picks || matched(fan);
+    };
     for fan in fans.iter().filter(wanted) {
         let svg = crate::fan::fan_svg(fan)?;
         page.chart(&svg, &fan.describe());
