@@ -32,7 +32,8 @@ pub(crate) struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     trace: Option<PathBuf>,
     /// KPIs to chart (patterns, repeatable) [default: delivered_total.*; for a
-    /// comparison also transit_h.* and anchorage_wait_h.*].
+    /// comparison also transit_h.* and anchorage_wait_h.*]. The monthly fan
+    /// charts stay unless a pattern names a monthly series (month_*).
     #[arg(long = "kpi", value_name = "PATTERN")]
     kpis: Vec<String>,
     /// Run: a target for a KPI's chart, as `caspian run --target` takes it:

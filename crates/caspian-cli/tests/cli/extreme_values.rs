@@ -1,5 +1,6 @@
 //! Charts of extreme values: a hand-edited difference far outside its own
-//! interval is drawn, and bounds or targets too large for any axis are
+//! interval, or a huge but consistent summary, is drawn, and bounds or
+//! targets too large for any axis (or a summary no replications give) are
 //! refused with exit 2, never a panic (a pixel overflow) or a hang (tick
 //! arithmetic at 1e308). Found by an independent review.
 
@@ -20,6 +21,21 @@ fn run_bounded(args: &[&str], dir: &Path) -> (i32, String) {
 fn edited(dir: &Path, doc: &Value, at: &str, value: Value, name: &str) -> String {
     let mut d = doc.clone();
     *d.pointer_mut(at).unwrap_or_else(|| panic!("{at} in the document")) = value;
+    std::fs::write(dir.join(name), serde_json::to_vec(&d).unwrap()).unwrap();
+    name.to_string()
+}
+
+/// Writes `doc` with the KPI summary at JSON pointer `at` moved to mean
+/// `mean`, its interval and percentiles moved with it (its sd and n kept):
+/// a summary replications could give, which the checked loader reads.
+fn shifted(dir: &Path, doc: &Value, at: &str, mean: f64, name: &str) -> String {
+    let mut d = doc.clone();
+    let s = d.pointer_mut(at).unwrap_or_else(|| panic!("{at} in the document"));
+    let by = mean - s["mean"].as_f64().unwrap();
+    s["mean"] = mean.into();
+    for f in ["ci95_low", "ci95_high", "p05", "p50", "p95"] {
+        s[f] = (s[f].as_f64().unwrap() + by).into();
+    }
     std::fs::write(dir.join(name), serde_json::to_vec(&d).unwrap()).unwrap();
     name.to_string()
 }
@@ -59,21 +75,35 @@ fn extreme_values_are_drawn_or_refused_never_a_crash_or_a_hang() {
     let far = edited(&dir, &cmp, &format!("{diff}/mean_diff"), 1e13.into(), "far.json");
     let (code, err) = plot(&far);
     assert_eq!(code, 0, "{err}");
-    let far = edited(&dir, &sweep, &format!("{point}/mean"), 1e13.into(), "far_sweep.json");
+    // A sweep's KPI summary at 1e13 (its interval and percentiles moved
+    // with its mean, as replications could give it): on the axis, drawn.
+    let far = shifted(&dir, &sweep, point, 1e13, "far_sweep.json");
     let (code, err) = plot(&far);
     assert_eq!(code, 0, "{err}");
+    // A sweep's mean alone moved to 1e13, far outside its own interval: a
+    // summary no replications give, which the checked loader refuses
+    // (exit 2) naming the KPI (unlike a comparison's differences above,
+    // a sweep's means are summaries, checked on load).
+    let alone = edited(&dir, &sweep, &format!("{point}/mean"), 1e13.into(), "alone_sweep.json");
+    let (code, err) = plot(&alone);
+    assert_eq!(code, 2, "{err}");
+    let named = "points[0].kpis.delivered_total.oil: 95% interval [";
+    assert!(err.contains(named) && err.contains("does not fit mean 10000000000000"), "{err}");
 
-    // Bounds beyond any axis: refused, naming the value.
-    for (doc, at, name) in [
-        (&cmp, format!("{diff}/ci95_high"), "huge_cmp.json"),
-        (&cmp, format!("{diff}/ci95_low"), "huge_low_cmp.json"),
-        (&sweep, format!("{point}/ci95_high"), "huge_sweep.json"),
+    // Bounds beyond any axis: refused, naming the value. A comparison's
+    // difference is drawn as written, so the chart refuses it; a sweep's
+    // interval is its summary's, which the loader refuses first, as no
+    // mean, sd and n of replications give an end at 1.7e308 (shown short).
+    for (doc, at, name, why) in [
+        (&cmp, format!("{diff}/ci95_high"), "huge_cmp.json", "too large to draw"),
+        (&cmp, format!("{diff}/ci95_low"), "huge_low_cmp.json", "too large to draw"),
+        (&sweep, format!("{point}/ci95_high"), "huge_sweep.json", "1.7e308] does not fit mean"),
     ] {
         let sign = if at.ends_with("low") { -1.0 } else { 1.0 };
         let file = edited(&dir, doc, &at, (sign * 1.7e308).into(), name);
         let (code, err) = plot(&file);
         assert_eq!(code, 2, "{name}: {err}");
-        assert!(err.contains("too large to draw"), "{name}: {err}");
+        assert!(err.contains(why), "{name}: {err}");
         let (code, err) = run_bounded(&["report", &file, "--out", "o.html"], &dir);
         assert!(code == 0 || code == 2, "report {name}: exit {code}: {err}");
     }

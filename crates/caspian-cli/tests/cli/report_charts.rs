@@ -58,7 +58,12 @@ fn the_comparison_has_one_facet_per_selected_kpi_titled_from_the_schema() {
         .filter(|k| k.starts_with("delivered_total.") || *k == "transit_h.oil.mean")
         .collect();
     let html = text(&dir, "rep/report.html");
-    assert_eq!(html.matches("<figure class=\"chart\"").count(), 1);
+    // One comparison chart for the chosen KPIs, and the four cargoes' fan
+    // charts: no pattern names a monthly series, so `--kpi` leaves the
+    // month-by-month view as it is without a filter (it narrows the fans
+    // only when a pattern names `month_*`; see monthly_series.rs).
+    assert_eq!(html.matches("<figure class=\"chart\"").count(), 1 + 4);
+    assert_eq!(html.matches(">\nMonth by month: ").count(), 4, "a fan per cargo");
     // One facet per chosen KPI: its title (key, unit, description) and its
     // own x axis in the KPI's unit.
     for k in &chosen {
@@ -85,7 +90,12 @@ fn report_charts_follow_kpi_on_run_and_sweep() {
     let args = ["run", "-n", "10", "-q", "--kpi", "transit_h.oil.mean", "--report", "r"];
     ok_output(&args, &dir);
     let html = text(&dir, "r/report.html");
-    assert_eq!(html.matches("<figure class=\"chart\"").count(), 1, "only the chosen KPI");
+    // A distribution for the chosen KPI only; the fan charts of the monthly
+    // series stay, as a pattern that names no `month_*` series leaves them.
+    let distributions = html.matches("<figcaption>Distribution of ").count();
+    assert_eq!(distributions, 1, "only the chosen KPI's distribution");
+    assert_eq!(html.matches(">\nMonth by month: ").count(), 4, "a fan per cargo");
+    assert_eq!(html.matches("<figure class=\"chart\"").count(), 1 + 4);
     assert!(html.contains("distribution of transit_h.oil.mean"));
     assert!(!html.contains("distribution of delivered_total"));
     let base = scenario("baseline.toml");

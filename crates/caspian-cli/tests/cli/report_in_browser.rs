@@ -199,7 +199,10 @@ fn reports_render_in_chromium_with_every_chart_and_a_silent_console() {
         "cmpk",
     ];
     ok_output(&cmp, &dir);
-    check_page(&dir.join("cmpk/report.html"), 1, &dir);
+    // The faceted comparison and the four fan charts: the patterns name no
+    // monthly series, so the fans stay as without `--kpi`.
+    check_page(&dir.join("cmpk/report.html"), 1 + 4, &dir);
+    assert_eq!(fans("cmpk/report.html"), [1, 1]);
     // Each chart alone, as the browser draws it: the marks that carry the
     // new information must be on screen in their colours.
     let plot = |args: &[&str]| ok_output(args, &dir);

@@ -3,8 +3,9 @@
 //!
 //! Parsing checks the shape (every field present with the right type);
 //! [`check`] then checks what the shape cannot: every index in range, every
-//! list as long as the list it runs parallel to, and every list that readers
-//! take the first element of non-empty.
+//! list as long as the list it runs parallel to, every list that readers
+//! take the first element of non-empty, and every KPI summary one that
+//! replications could give (`summary_problem`).
 
 use crate::design::DesignKind;
 use crate::document::{CompareDoc, Document, PartialDoc, RunDoc, SweepDoc};
@@ -299,7 +300,10 @@ fn check_targets(d: &RunDoc) -> Result<(), DocumentError> {
                 at("p_meet"),
                 format!(
                     "{} in [{}, {}] is not a count over n = {} inside its interval within [0, 1]",
-                    t.p_meet, t.ci95_low, t.ci95_high, t.n
+                    short(t.p_meet),
+                    short(t.ci95_low),
+                    short(t.ci95_high),
+                    t.n
                 ),
             ));
         }
@@ -307,16 +311,110 @@ fn check_targets(d: &RunDoc) -> Result<(), DocumentError> {
     Ok(())
 }
 
-/// Checks a table of KPI summaries: the units, and each rare-event report
+/// Checks a table of KPI summaries: the units, each summary against what
+/// replications can give ([`summary_problem`]), and each rare-event report
 /// against its summary's count.
 fn check_summaries(at: &str, table: &crate::document::KpiTable) -> Result<(), DocumentError> {
     check_units(at, table)?;
     for (name, s) in table {
+        if let Some(problem) = summary_problem(s, KpiRange::of(name)) {
+            return Err(field(
+                format!("{at}.{}", cap(name)),
+                format!("{problem}; the file is damaged"),
+            ));
+        }
         if let Some(rare) = &s.rare {
             rare.check(s.n).map_err(|e| field(format!("{at}.{}.rare", cap(name)), e))?;
         }
     }
     Ok(())
+}
+
+/// A number for a message, short whatever its size: as Rust writes it
+/// when of ordinary magnitude, in scientific notation when huge or tiny
+/// (`1e308` and `5e-324`, not 309 or 326 characters), so a damaged value
+/// cannot make a message hundreds of bytes long.
+fn short(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 || !a.is_finite() || (1e-6..1e15).contains(&a) {
+        v.to_string()
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// Why a summary cannot have come from replications of its KPI, if it
+/// cannot (a field that is NaN, absent for want of data, is not checked):
+///
+/// - its mean or a percentile is outside the KPI's range or beyond any
+///   replication's value ([`implausible`]);
+/// - its percentiles are out of order (`p05 <= p50 <= p95` for any data);
+/// - its standard deviation is negative, or larger than values inside the
+///   range can have: by Popoviciu's inequality, `n` values in an interval
+///   of width `w` have a sample standard deviation of at most
+///   `w / 2 * sqrt(n / (n - 1))` (with the range cut at
+///   [`MAX_KPI_VALUE`]);
+/// - its 95% interval is not the Student-t interval of its mean, standard
+///   deviation and `n` ([`crate::stats::half_width`]), either as computed
+///   or intersected with the KPI's range ([`KpiRange::clip`]): neither
+///   wider (an end beyond `mean ± half-width`) nor narrower.
+///
+/// Comparisons allow for rounding relative to the values' magnitude
+/// (`1e-9` of `|mean| + half-width`), so a consistent summary of huge
+/// values (a mean of 1e13 whose interval ends differ from `mean ±
+/// half-width` by an ulp) passes while a hand edit does not.
+fn summary_problem(s: &crate::stats::Summary, range: KpiRange) -> Option<String> {
+    const RELATIVE: f64 = 1e-9;
+    for (what, v) in [("mean", s.mean), ("p05", s.p05), ("p50", s.p50), ("p95", s.p95)] {
+        if let Some(problem) = implausible(v, range) {
+            return Some(format!("{what} {} {problem}", short(v)));
+        }
+    }
+    if s.p05 > s.p50 || s.p50 > s.p95 {
+        return Some(format!(
+            "percentiles out of order: p05 {}, p50 {}, p95 {}",
+            short(s.p05),
+            short(s.p50),
+            short(s.p95)
+        ));
+    }
+    if s.sd < 0.0 {
+        return Some(format!("standard deviation {} is negative", short(s.sd)));
+    }
+    if s.n >= 2 {
+        let (lo, hi) = range.bounds();
+        let width = hi.min(MAX_KPI_VALUE) - lo.max(-MAX_KPI_VALUE);
+        let n = s.n as f64;
+        let most = width / 2.0 * (n / (n - 1.0)).sqrt();
+        if s.sd > most * (1.0 + RELATIVE) {
+            return Some(format!(
+                "standard deviation {} is more than {} values in the KPI's range can have",
+                short(s.sd),
+                s.n
+            ));
+        }
+    }
+    let hw = crate::stats::half_width(s.sd, usize::try_from(s.n).unwrap_or(usize::MAX));
+    if hw.is_finite() && s.mean.is_finite() {
+        let slack = RELATIVE * (s.mean.abs() + hw) + f64::MIN_POSITIVE;
+        let (low, high) = (s.mean - hw, s.mean + hw);
+        let low_ok = low - slack <= s.ci95_low && s.ci95_low <= range.clamp(low) + slack;
+        let high_ok = range.clamp(high) - slack <= s.ci95_high && s.ci95_high <= high + slack;
+        if !(low_ok && high_ok) {
+            return Some(format!(
+                "95% interval [{}, {}] does not fit mean {}, sd {}, n = {} \
+                 (Student-t: [{}, {}])",
+                short(s.ci95_low),
+                short(s.ci95_high),
+                short(s.mean),
+                short(s.sd),
+                s.n,
+                short(low),
+                short(high)
+            ));
+        }
+    }
+    None
 }
 
 fn check_sweep(d: &SweepDoc) -> Result<(), DocumentError> {

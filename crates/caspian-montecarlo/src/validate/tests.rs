@@ -256,6 +256,142 @@ mod damaged {
         Document::from_json(&v.to_string()).unwrap();
     }
 
+    /// A KPI of the run that varies and whose interval is not cut by its
+    /// range (its ends are exactly `mean ± half-width`), with its summary.
+    fn varying(run: &Value) -> (String, Value) {
+        let kpis = run["kpis"].as_object().unwrap();
+        let (k, s) = kpis
+            .iter()
+            .filter(|(k, _)| k.starts_with("delivered_total.") || k.starts_with("transit_h."))
+            .find(|(_, s)| {
+                s["sd"].as_f64().is_some_and(|sd| sd > 0.0) && s["ci95_low"].as_f64() > Some(0.0)
+            })
+            .expect("a varying KPI");
+        (k.clone(), s.clone())
+    }
+
+    #[test]
+    fn summaries_must_be_what_replications_can_give() {
+        let d = docs();
+        // The review's hand edits: an interval reaching 7 for a fraction,
+        // and a negative amount.
+        let e = error(&d.run, |v| v["kpis"]["service_level.wagons"]["ci95_high"] = json!(7.0));
+        contains(&e, "kpis.service_level.wagons: 95% interval [");
+        contains(&e, "7] does not fit mean");
+        contains(&e, "; the file is damaged");
+        let e = error(&d.run, |v| v["kpis"]["delivered_total.oil"]["mean"] = json!(-5e9));
+        contains(&e, "kpis.delivered_total.oil: mean -5000000000 is outside the KPI's range");
+        // A percentile outside the range, in a sweep.
+        let e =
+            error(&d.sweep, |v| v["points"][2]["kpis"]["service_level.oil"]["p95"] = json!(1.5));
+        contains(&e, "points[2].kpis.service_level.oil: p95 1.5 is outside the KPI's range");
+        // Percentiles out of order, in a comparison.
+        let e = error(&d.compare, |v| {
+            let s = &mut v["summaries"][1]["delivered_total.wagons"];
+            s["p05"] = json!(s["p95"].as_f64().unwrap() + 1.0);
+        });
+        contains(&e, "summaries[1].delivered_total.wagons: percentiles out of order: p05 ");
+        // A negative standard deviation, and one no values in the range
+        // can have (three fractions spread at most 0.5 * sqrt(3/2)).
+        let e = error(&d.run, |v| v["kpis"]["delivered_total.oil"]["sd"] = json!(-1.0));
+        contains(&e, "kpis.delivered_total.oil: standard deviation -1 is negative");
+        let e = error(&d.run, |v| v["kpis"]["service_level.oil"]["sd"] = json!(0.62));
+        contains(&e, "standard deviation 0.62 is more than 3 values in the KPI's range can have");
+        let (k, s) = varying(&d.run);
+        let f = |name: &str| s[name].as_f64().unwrap();
+        // An interval that does not hold its mean, one wider than the
+        // Student-t interval, and one narrower (false precision).
+        for (end, value) in [
+            ("ci95_low", f("mean") + 1.0),
+            ("ci95_high", f("ci95_high") + 1.0),
+            ("ci95_low", f("ci95_low") + 1.0),
+            ("ci95_high", f("mean")),
+        ] {
+            let e = error(&d.run, |v| v["kpis"][k.as_str()][end] = json!(value));
+            contains(&e, &format!("kpis.{k}: 95% interval ["));
+            contains(&e, "(Student-t: [");
+        }
+        // A mean moved far from its own interval (and from its percentiles).
+        let e = error(&d.sweep, |v| v["points"][0]["kpis"][k.as_str()]["mean"] = json!(1e13));
+        contains(&e, &format!("points[0].kpis.{k}: 95% interval ["));
+        contains(&e, "does not fit mean 10000000000000, sd ");
+    }
+
+    #[test]
+    fn huge_and_tiny_numbers_are_shown_short() {
+        let d = docs();
+        let e = error(&d.run, |v| v["kpis"]["delivered_total.oil"]["p95"] = json!(1e308));
+        contains(&e, "p95 1e308 is beyond any value a replication produces (1e36)");
+        let e = error(&d.run, |v| v["kpis"]["delivered_total.oil"]["sd"] = json!(1e308));
+        contains(&e, "standard deviation 1e308 is more than 3 values");
+        let (k, _) = varying(&d.run);
+        let e = error(&d.run, |v| v["kpis"][k.as_str()]["ci95_high"] = json!(1.7e308));
+        contains(&e, "1.7e308] does not fit mean");
+        let e = error(&d.run, |v| v["kpis"][k.as_str()]["ci95_low"] = json!(5e-324));
+        contains(&e, "interval [5e-324, ");
+        assert_eq!(super::short(1e308), "1e308");
+        assert_eq!(super::short(-1.7e308), "-1.7e308");
+        assert_eq!(super::short(5e-324), "5e-324");
+        assert_eq!(super::short(1e15), "1e15");
+        assert_eq!(super::short(1_690_000.5), "1690000.5");
+        assert_eq!(super::short(0.25), "0.25");
+        assert_eq!(
+            (super::short(0.0), super::short(f64::NAN)),
+            ("0".to_string(), "NaN".to_string())
+        );
+    }
+
+    #[test]
+    fn extreme_but_consistent_summaries_are_read() {
+        let d = docs();
+        let (k, s) = varying(&d.run);
+        // A mean of 1e13 with its interval and percentiles moved with it:
+        // the moved ends may differ from 1e13 ± half-width by rounding at
+        // 1e13 (an ulp is 0.002), which only a tolerance relative to the
+        // values' size allows for.
+        let shift = 1e13 - s["mean"].as_f64().unwrap();
+        let mut v = d.sweep.clone();
+        let t = &mut v["points"][0]["kpis"][k.as_str()];
+        t["mean"] = json!(1e13);
+        for end in ["ci95_low", "ci95_high", "p05", "p50", "p95"] {
+            t[end] = json!(s[end].as_f64().unwrap() + shift);
+        }
+        t["sd"] = s["sd"].clone();
+        t["n"] = s["n"].clone();
+        Document::from_json(&v.to_string()).unwrap();
+        // Every statistic scaled up to 1e30.
+        let scale = 1e30 / s["mean"].as_f64().unwrap();
+        let mut v = d.run.clone();
+        let t = &mut v["kpis"][k.as_str()];
+        for f in ["mean", "sd", "ci95_low", "ci95_high", "p05", "p50", "p95"] {
+            t[f] = json!(s[f].as_f64().unwrap() * scale);
+        }
+        Document::from_json(&v.to_string()).unwrap();
+        // Summaries as the runner makes them, at the edges: values near
+        // the largest a replication gives, values spread as far as a
+        // fraction can be (sd at its bound), one replication (no sd, no
+        // interval), none (NaN throughout), and an interval cut to the
+        // range (or, as before intervals were cut, not cut).
+        let of = |name: &str, values: &[f64]| {
+            let s = crate::rare::kpi_summary(name, values);
+            super::summary_problem(&s, super::KpiRange::of(name))
+        };
+        assert_eq!(of("delivered_total.oil", &[1e35, 5e35, 9.9e35]), None);
+        assert_eq!(of("delivered_total.oil", &[1e13, 1e13 + 8000.0, 1e13 + 16_000.0]), None);
+        assert_eq!(of("delivered_total.oil", &[1e-300, 3e-300, 2e-300]), None);
+        assert_eq!(of("service_level.oil", &[0.0, 1.0]), None);
+        assert_eq!(of("service_level.oil", &[0.0, 1.0, 0.0, 1.0, 1.0]), None);
+        assert_eq!(of("delivered_total.oil", &[7.0]), None);
+        assert_eq!(of("delivered_total.oil", &[f64::NAN, f64::NAN]), None);
+        let lost = [0.0, 0.0, 0.0, 5000.0];
+        let cut = crate::rare::kpi_summary("cargo_lost.oil", &lost);
+        assert_eq!(cut.ci95_low, 0.0, "the interval is cut at 0");
+        assert_eq!(super::summary_problem(&cut, super::KpiRange::of("cargo_lost.oil")), None);
+        let uncut = crate::stats::Summary::of(&lost);
+        assert!(uncut.ci95_low < 0.0);
+        assert_eq!(super::summary_problem(&uncut, super::KpiRange::of("cargo_lost.oil")), None);
+    }
+
     #[test]
     fn rare_event_reports_must_fit_their_summaries() {
         let d = docs();

@@ -74,7 +74,7 @@ pub(super) fn compare_report(
         .zip(&d.summaries)
         .map(|(s, table)| FanInput { name: &s.name, table, window: s.window.as_ref() })
         .collect();
-    fan_section(&mut page, &fans(&inputs_of, d.replications), inputs)?;
+    fan_section(&mut page, &fans(&inputs_of, d.replications), &kpi_names, inputs)?;
     if let Some(s) = inputs.trace {
         story_section(&mut page, Some(s), &d.scenarios[0].name)?;
     }

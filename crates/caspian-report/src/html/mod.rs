@@ -2,7 +2,9 @@
 //! panel of the headline numbers (`caspian_montecarlo::headline`, the
 //! terminal's choice, and a run's `--target` probabilities), then the
 //! scenario summary, the charts that fit the result's kind (those of the
-//! KPIs `--kpi` selects), the KPI table with confidence intervals grouped by
+//! KPIs `--kpi` selects, and a run's or comparison's monthly fan charts,
+//! which `--kpi` narrows only when a pattern names a monthly series), the
+//! KPI table with confidence intervals grouped by
 //! family (long groups folded in `<details>`), and the provenance block.
 //!
 //! The page has inline CSS and inline SVG only: no scripts, no fonts, no
@@ -221,6 +223,47 @@ mod tests {
         assert!(notes[1].contains("delivered_total.wagons does not (its interval includes 0)"));
         let r = report(&ResultDoc::Compare(Box::new(doc)), &ReportInputs::default()).unwrap();
         assert_eq!(count(&r.html, "the difference lies at least partly in what was owed"), 2);
+    }
+
+    #[test]
+    fn kpi_patterns_pick_fan_charts_only_when_they_name_a_monthly_series() {
+        let (doc, _) = run(4);
+        let with = |doc: &caspian_montecarlo::document::RunDoc, kpis: &[&str]| {
+            let inputs = ReportInputs {
+                kpis: kpis.iter().map(|k| (*k).to_string()).collect(),
+                ..ReportInputs::default()
+            };
+            report(&ResultDoc::Run(Box::new(doc.clone())), &inputs).unwrap().html
+        };
+        let fans = |kpis: &[&str]| count(&with(&doc, kpis), "Month by month: ");
+        assert_eq!(fans(&[]), 4);
+        // Patterns on other KPIs choose the other charts; the fans stay.
+        assert_eq!(fans(&["service_level.*"]), 4, "a filter on other KPIs keeps every fan");
+        assert_eq!(fans(&["transit_h.oil.mean"]), 4);
+        assert_eq!(fans(&["month_*.wagons.*"]), 1);
+        assert_eq!(fans(&["month_backlog.oil.m05", "service_level.*"]), 1);
+        // A cargo whose monthly series are zero throughout has no fan: a
+        // pattern for it still asks for that cargo's fan alone, so no fan is
+        // drawn (with a note), not every other cargo's.
+        let mut quiet = doc.clone();
+        for (k, s) in &mut quiet.kpis {
+            if k.starts_with("month_") && k.contains(".trucks.") {
+                (s.value.p05, s.value.p50, s.value.p95) = (0.0, 0.0, 0.0);
+            }
+        }
+        assert_eq!(count(&with(&quiet, &[]), "Month by month: "), 3, "no fan for quiet trucks");
+        let html = with(&quiet, &["month_*.trucks.*"]);
+        assert_eq!(count(&html, "Month by month: "), 0);
+        assert!(html.contains("zero or undefined in every month: no fan chart"));
+        // A comparison: the forest of the chosen KPIs and every fan.
+        let cmp = ResultDoc::Compare(Box::new(compare(4)));
+        let inputs = ReportInputs { kpis: vec!["incidents".into()], ..ReportInputs::default() };
+        let r = report(&cmp, &inputs).unwrap();
+        assert_eq!((r.charts, count(&r.html, "Month by month: ")), (5, 4), "forest and four fans");
+        let inputs =
+            ReportInputs { kpis: vec!["month_delivered.oil.*".into()], ..ReportInputs::default() };
+        let r = report(&cmp, &inputs).unwrap();
+        assert_eq!((r.charts, count(&r.html, "Month by month: oil")), (1, 1), "the oil fan alone");
     }
 
     #[test]

@@ -363,19 +363,38 @@ pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
 /// in a folded table: one row per month and scenario, the percentiles of
 /// each series, each cell carrying its exact value in `data-v`.
 ///
-/// Like the other charts they follow `--kpi`: with patterns given, only a
-/// cargo with a series KPI that one of them matches gets its fan chart.
+/// `--kpi` picks fan charts only when one of its patterns matches a monthly
+/// series among `kpi_names` (the document's KPIs, `month_*`): then only a
+/// cargo with a series KPI that a pattern matches gets its fan chart (none,
+/// with a note, when those series are zero throughout and so have no
+/// chart). Patterns that name only other KPIs (`service_level.*`) choose
+/// the other charts and the fans stay as without `--kpi`: the month-by-month
+/// view of a disruption is not lost to a filter that never spoke of it.
 pub(super) fn fan_section(
     page: &mut Page,
     fans: &[crate::fan::Fan],
+    kpi_names: &[String],
     inputs: &ReportInputs<'_>,
 ) -> Result<(), ReportError> {
+    let series: Vec<&String> =
+        kpi_names.iter().filter(|k| family_of(k).is_some_and(|f| f.is_series())).collect();
+    // Decided on the document's names, not on the fans drawn: a pattern for
+    // a cargo whose series are quiet (no fan) still asks for fans alone.
+    let picks = inputs
+        .kpis
+        .iter()
+        .any(|pat| series.iter().any(|k| caspian_montecarlo::select::matches(pat, k)));
     let wanted = |fan: &&crate::fan::Fan| {
-        inputs.kpis.is_empty()
+        !picks
             || fan.panels.iter().flat_map(|p| &p.bands).flat_map(|b| &b.points).any(|q| {
                 inputs.kpis.iter().any(|pat| caspian_montecarlo::select::matches(pat, &q.kpi))
             })
     };
+    if picks && !fans.iter().any(|f| wanted(&f)) {
+        page.note(
+            "The monthly series that --kpi names are zero or undefined in every month: no fan chart.",
+        );
+    }
     for fan in fans.iter().filter(wanted) {
         let svg = crate::fan::fan_svg(fan)?;
         page.chart(&svg, &fan.describe());

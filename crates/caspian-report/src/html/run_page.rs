@@ -88,7 +88,7 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
         ),
     }
     let input = FanInput { name: &d.scenario, table: &d.kpis, window: d.window.as_ref() };
-    fan_section(&mut page, &fans(&[input], d.replications), inputs)?;
+    fan_section(&mut page, &fans(&[input], d.replications), &names, inputs)?;
     story_section(&mut page, inputs.trace, &d.scenario)?;
     page.h2("kpis", "KPIs with 95% confidence intervals");
     let rows: Vec<(String, Vec<String>, bool)> =
