@@ -10,9 +10,16 @@ use caspian_montecarlo::stats::{PairedDifference, Summary};
 /// Significant digits shown for the largest value of a row.
 pub(crate) const SIGNIFICANT: i32 = 4;
 
-/// The most decimals a row gets; below `10^-(MAX_DECIMALS - SIGNIFICANT + 1)`
-/// (and from `10^15`) numbers are written in scientific notation.
+/// The most decimals a row gets. A row whose largest value is below
+/// `10^-(MAX_DECIMALS - SIGNIFICANT + 1)` gets these and fewer significant
+/// digits (a service-level difference of `0.000273`), down to
+/// [`MIN_SIGNIFICANT`]; below that (and from `10^15`) numbers are written in
+/// scientific notation.
 const MAX_DECIMALS: i32 = 6;
+
+/// The fewest significant digits a row's largest value may keep at
+/// [`MAX_DECIMALS`] before the row is written in scientific notation.
+const MIN_SIGNIFICANT: i32 = 2;
 
 /// Numbers that belong together (one row's mean, interval and percentiles)
 /// written with the same decimals: enough for [`SIGNIFICANT`] significant
@@ -32,13 +39,16 @@ pub(crate) fn numbers(values: &[f64]) -> Vec<String> {
 }
 
 /// The decimals [`numbers`] gives `values`: enough for [`SIGNIFICANT`]
-/// significant digits of the largest magnitude; `None` for scientific
-/// notation (below `10^-(MAX_DECIMALS - SIGNIFICANT + 1)`, from `10^15`).
+/// significant digits of the largest magnitude, at most [`MAX_DECIMALS`]
+/// (so small values keep at least [`MIN_SIGNIFICANT`]); `None` for
+/// scientific notation (below `10^-(MAX_DECIMALS - MIN_SIGNIFICANT + 1)`,
+/// from `10^15`).
 pub(crate) fn decimals(values: &[f64]) -> Option<usize> {
     let largest = values.iter().filter(|v| v.is_finite()).fold(0.0_f64, |m, v| m.max(v.abs()));
     let digits = if largest > 0.0 { largest.log10().floor() as i32 + 1 } else { 1 };
     let decimals = (SIGNIFICANT - digits).max(0);
-    (largest < 1e15 && decimals <= MAX_DECIMALS).then_some(decimals as usize)
+    let fits = MIN_SIGNIFICANT - digits <= MAX_DECIMALS;
+    (largest < 1e15 && fits).then_some(decimals.min(MAX_DECIMALS) as usize)
 }
 
 /// `x` with `decimals` (scientific notation for `None`), thousands grouped;
@@ -69,15 +79,16 @@ pub(crate) fn exact_column(values: &[f64]) -> Vec<String> {
             (scaled - scaled.round()).abs() <= 1e-9 * scaled.abs().max(1.0)
         })
     };
-    let d = (0..=MAX_DECIMALS as usize).find(|&d| exact(d)).or_else(|| decimals(values));
     // A swept value is a setting, read as written: small ones (a Latin
-    // hypercube's probability of 1.692e-4) keep decimals too, down to 1e-9.
+    // hypercube's probability of 1.692e-4) keep all their significant
+    // digits, past `MAX_DECIMALS`, down to 1e-9.
     let largest = values.iter().filter(|v| v.is_finite()).fold(0.0_f64, |m, v| m.max(v.abs()));
     let small = (1e-9..1.0).contains(&largest).then(|| {
         let digits = largest.log10().floor() as i32 + 1;
         usize::try_from(SIGNIFICANT - digits).unwrap_or(0)
     });
-    column(values, d.or(small))
+    let d = (0..=MAX_DECIMALS as usize).find(|&d| exact(d)).or(small).or_else(|| decimals(values));
+    column(values, d)
 }
 
 /// A difference at `decimals` (those of the values it is a difference of),
@@ -100,7 +111,8 @@ pub(crate) fn signed(x: f64, decimals: Option<usize>, scale: f64) -> String {
 }
 
 /// One number on its own, as [`numbers`] writes it but without trailing
-/// zeros after the decimal point (nothing to align with): `0.5`, `5e-4`.
+/// zeros after the decimal point (nothing to align with): `0.5`, `0.0005`,
+/// `5e-7`.
 pub(crate) fn num(x: f64) -> String {
     let text = numbers(&[x]).swap_remove(0);
     let (mantissa, exponent) =
@@ -263,7 +275,13 @@ mod tests {
         assert_eq!(num(0.0), "0");
         assert_eq!(num(2e-9), "2e-9");
         assert_eq!(num(0.5), "0.5");
-        assert_eq!(num(2.5e-4), "2.5e-4");
+        // Small values keep six decimals while two significant digits fit
+        // (a service-level difference), then turn scientific.
+        assert_eq!(num(2.5e-4), "0.00025");
+        assert_eq!(numbers(&[2.731e-4, 1.272e-4, 4.191e-4]), ["0.000273", "0.000127", "0.000419"]);
+        assert_eq!(numbers(&[1.375e-5, -9.7e-5, 1.246e-4]), ["0.000014", "-0.000097", "0.000125"]);
+        assert_eq!(num(1.2e-5), "0.000012");
+        assert_eq!(num(9.9e-6), "9.9e-6");
         assert_eq!(num(120.0), "120");
         // One row: decimals from its largest value; whole numbers stay whole.
         assert_eq!(numbers(&[0.5, 12.25, 3.0, f64::NAN]), ["0.50", "12.25", "3", "-"]);
