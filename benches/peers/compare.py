@@ -41,6 +41,12 @@ against the bare hold step at the same queue size (the issue's goal: at most
   output), which leaves the per-replication work (KPI layout, summaries)
   in.
 
+--pgo BINARY also times a second caspian binary, the profile-guided build of
+scripts/pgo-build.sh, in the same interleaved rounds (caspian, PGO, SimPy,
+...), checks that its result document is byte-identical to the plain
+binary's (exit status 1 otherwise), and reports its ratio beside the plain
+one. The plain `cargo build --release` binary stays the reference.
+
 --instructions adds the same per-event comparison in instructions
 (callgrind; deterministic, so unaffected by the load that makes the
 wall-clock figures noisy): see `instructions_per_event`.
@@ -234,11 +240,11 @@ def instructions_per_event(entry: dict) -> None:
           f"(net of start-up), hold at N = {n} {hold_ir:5.0f} instructions/hold: {per_event / hold_ir:5.2f}x")
 
 
-def compare_model(name, scenario, reps, runs, peer_script, holds, summary, failures):
+def compare_model(name, scenario, reps, runs, peer_script, holds, summary, failures, pgo=None):
     sc_path = ROOT / scenario
     counts = caspian_events(name, scenario, reps)
     hold_n = max(1, round(counts["pending_mean"]))
-    rust_times, simpy_times, hold_times, start_times = [], [], [], []
+    rust_times, simpy_times, hold_times, start_times, pgo_times = [], [], [], [], []
     for i in range(runs):
         rj = OUT / f"{name}_caspian_{i}.json"
         sj = OUT / f"{name}_simpy_{i}.json"
@@ -246,11 +252,18 @@ def compare_model(name, scenario, reps, runs, peer_script, holds, summary, failu
         rust_times.append(
             run_timed([CASPIAN, "run", scenario, "-n", reps, "--threads", "1", "--quiet", "--json", rj])
         )
+        if pgo:
+            pj = OUT / f"{name}_caspian_pgo_{i}.json"
+            pj.unlink(missing_ok=True)
+            pgo_times.append(run_timed([pgo, "run", scenario, "-n", reps, "--threads", "1", "--quiet", "--json", pj]))
+            if pj.read_bytes() != rj.read_bytes():
+                failures.append(f"{name}: the PGO binary's result document differs from the plain binary's")
         simpy_times.append(run_timed([PY, HERE / peer_script, scenario, reps, sj]))
         hold_times.append(hold_ns(hold_n, holds)[0])
         start_times.append(run_timed([CASPIAN, "run", scenario, "-n", 1, "--threads", 1, "--quiet", "--json",
                                       OUT / f"{name}_caspian_startup.json", *STARTUP]))
-        print(f"  {name} run {i + 1}/{runs}: caspian {rust_times[-1]:.3f} s, SimPy {simpy_times[-1]:.2f} s, "
+        pgo_note = f", PGO {pgo_times[-1]:.3f} s" if pgo else ""
+        print(f"  {name} run {i + 1}/{runs}: caspian {rust_times[-1]:.3f} s{pgo_note}, SimPy {simpy_times[-1]:.2f} s, "
               f"hold at N = {hold_n} {hold_times[-1]:.1f} ns", flush=True)
     rust = json.loads((OUT / f"{name}_caspian_0.json").read_text())
     simpy = json.loads((OUT / f"{name}_simpy_0.json").read_text())
@@ -283,6 +296,15 @@ def compare_model(name, scenario, reps, runs, peer_script, holds, summary, failu
         "hold_n": hold_n, "hold_holds": holds, "hold_ns_per_hold": hold_times, "hold_median_ns": hm,
         "event_vs_hold_ratio": ns_event / hm,
     })
+    if pgo:
+        pm = statistics.median(pgo_times)
+        summary[-1].update({
+            "pgo_s": pgo_times, "pgo_median_s": pm, "pgo_ratio": sm / pm,
+            "pgo_vs_plain": pm / rm,
+            "pgo_vs_plain_paired_median": statistics.median(p / r for p, r in zip(pgo_times, rust_times)),
+            "pgo_ns_per_event": 1e9 * pm / counts["events_total"],
+            "pgo_event_vs_hold_ratio": 1e9 * pm / counts["events_total"] / hm,
+        })
     return rust
 
 
@@ -348,6 +370,8 @@ def main() -> None:
     ap.add_argument("--holds", type=int, default=1_000_000)
     ap.add_argument("--hold-sizes", default="100,10000", help="comma-separated N (1000000 is slow in SimPy)")
     ap.add_argument("--self-test", action="store_true", help="also check that planted model errors are caught")
+    ap.add_argument("--pgo", metavar="BINARY", help="also time this caspian binary (scripts/pgo-build.sh's "
+                    "target/pgo/caspian) in the same rounds; its results must be byte-identical")
     ap.add_argument("--instructions", action="store_true",
                     help="also compare per-event and per-hold instruction counts (needs valgrind)")
     a = ap.parse_args()
@@ -357,7 +381,8 @@ def main() -> None:
     summary, failures = [], []
     reps = {"mmc": a.mmc_reps, "mmc_rho09": a.mmc_reps, "ferry_shuttle": a.ferry_reps}
     rust_docs = {
-        name: compare_model(name, scenario, reps[name], a.runs, script, a.holds, summary, failures)
+        name: compare_model(name, scenario, reps[name], a.runs, script, a.holds, summary, failures,
+                            pgo=a.pgo and Path(a.pgo).resolve())
         for name, scenario, script in MODELS
     }
     if a.self_test:
@@ -378,6 +403,11 @@ def main() -> None:
             print(f"  {s['model']:<14} {s['replications']:>4} reps  caspian {s['caspian_median_s']:7.3f} s  "
                   f"SimPy {s['simpy_median_s']:7.2f} s  SimPy/caspian {s['ratio']:6.1f}x  "
                   f"KPIs {'agree' if s['kpis_agree'] else 'DISAGREE'}")
+            if "pgo_median_s" in s:
+                print(f"  {'  with PGO':<14} {s['replications']:>4} reps  caspian {s['pgo_median_s']:7.3f} s  "
+                      f"SimPy {s['simpy_median_s']:7.2f} s  SimPy/caspian {s['pgo_ratio']:6.1f}x  "
+                      f"(PGO/plain {s['pgo_vs_plain']:.3f}, paired median {s['pgo_vs_plain_paired_median']:.3f}; "
+                      f"results identical)")
         else:
             print(f"  {s['model']:<14} {s['holds']:>9} holds  caspian {s['caspian_median_ns']:7.1f} ns  "
                   f"SimPy {s['simpy_median_ns']:7.1f} ns  SimPy/caspian {s['ratio']:6.1f}x  "
@@ -389,6 +419,10 @@ def main() -> None:
                   f"caspian {s['caspian_ns_per_event']:6.1f} ns/event  hold {s['hold_median_ns']:6.1f} ns/hold  "
                   f"{s['event_vs_hold_ratio']:5.2f}x  (net of start-up {s['caspian_ns_per_event_net_of_startup']:6.1f} "
                   f"ns/event, {s['event_vs_hold_ratio_net_of_startup']:5.2f}x)")
+            if "pgo_ns_per_event" in s:
+                print(f"  {'  with PGO':<14} {'':>8}              {'':>4}  "
+                      f"caspian {s['pgo_ns_per_event']:6.1f} ns/event  hold {s['hold_median_ns']:6.1f} ns/hold  "
+                      f"{s['pgo_event_vs_hold_ratio']:5.2f}x")
     (OUT / "summary.json").write_text(json.dumps({"machine": machine(), "results": summary}, indent=1) + "\n")
     print(f"(details in {OUT.relative_to(ROOT)}/)")
     if failures:

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # caspian-sim against SimPy, side by side, from a clean clone in one command:
 #
-#   benches/peers/compare.sh [--self-test] [--instructions] [--runs 3] [--mmc-reps 20]
-#                            [--ferry-reps 300] [--hold-sizes 100,10000]
+#   benches/peers/compare.sh [--self-test] [--instructions] [--pgo] [--runs 3]
+#                            [--mmc-reps 20] [--ferry-reps 300] [--hold-sizes 100,10000]
 #
 # 1. builds the release `caspian` binary and the `peers_hold` example;
 # 2. creates a virtualenv in benches/peers/.venv (git-ignored) with Python
@@ -15,6 +15,10 @@
 #    compare.py) and prints the SimPy / caspian time ratios; then, per model,
 #    caspian's cost per event against the bare hold step (peers_hold) at the
 #    model's mean queue size, timed in the same rounds.
+#
+# --pgo first builds target/pgo/caspian (scripts/pgo-build.sh, about 6
+# minutes) and times it beside the plain binary in the same rounds (its
+# results must be byte-identical to the plain binary's).
 #
 # Exits non-zero if a build or run fails or if any KPI disagrees.
 # Takes about 5 minutes on a 2-core machine (SimPy dominates), plus the build.
@@ -45,5 +49,16 @@ if [[ ! -x "$venv/bin/python" ]]; then
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "simpy==4.1.2"
 
+args=()
+for arg in "$@"; do
+    if [[ "$arg" == "--pgo" ]]; then
+        echo "== building the profile-guided binary (scripts/pgo-build.sh)"
+        scripts/pgo-build.sh
+        args+=(--pgo target/pgo/caspian)
+    else
+        args+=("$arg")
+    fi
+done
+
 echo "== comparing"
-exec "$venv/bin/python" benches/peers/compare.py "$@"
+exec "$venv/bin/python" benches/peers/compare.py "${args[@]}"
