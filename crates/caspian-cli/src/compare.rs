@@ -299,7 +299,7 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
             cur = e.currency,
         ));
         out.push_str(&table::render(&ECONOMICS_HEADER, &doc.economics_rows(num)));
-        for line in doc.economics_notes() {
+        for line in doc.economics_notes(num) {
             out.push_str(&format!("{line}\n"));
         }
         for w in &e.warnings {

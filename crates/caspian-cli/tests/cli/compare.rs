@@ -362,3 +362,38 @@ fn an_unpriced_link_investment_is_warned_of() {
     let cost = doc["economics"]["policies"][0]["cost_per_year"]["mean"].as_f64().unwrap();
     assert!(cost > 0.0, "{}", doc["economics"]);
 }
+
+/// Bigger yards under a port closure keep wagons the base diverts, and
+/// those wagons wait: lost cargo falls, delay rises more, and the benefit
+/// (failure cost avoided) is negative. The economics table's ratio below 0
+/// gets a note with the two parts and what they mean, in the table and the
+/// document's figures alike; a policy with no such benefit gets none.
+#[test]
+fn a_negative_benefit_is_explained_by_its_parts() {
+    let dir = scratch("compare_negative_benefit");
+    let stress = scenario("stress/alat_closed_30d.toml");
+    let yards =
+        "yards_x2:storage.kuryk_yard_west.capacity=1600,storage.aktau_yard_west.capacity=1400";
+    let args = ["compare", &stress, "--variant", yards, "-n", "30", "-q", "--json", "y.json"];
+    let out = ok(&args, &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "y.json")).unwrap();
+    let benefit = &doc["economics"]["policies"][0]["benefit_per_year"];
+    assert!(benefit["ci95_high"].as_f64().unwrap() < 0.0, "not significantly negative: {benefit}");
+    let diff = |kpi: &str| doc["differences"][0]["kpis"][kpi]["mean_diff"].as_f64().unwrap();
+    let (delay, lost) = (diff("cost.delay_per_year"), diff("cost.lost_cargo_per_year"));
+    assert!(delay > 0.0 && lost < 0.0, "delay {delay}, lost cargo {lost}");
+    let note = out
+        .lines()
+        .find(|l| l.starts_with("yards_x2: a negative benefit: the failure cost is "))
+        .unwrap_or_else(|| panic!("no note:\n{out}"));
+    let higher = -benefit["mean"].as_f64().unwrap();
+    assert!((delay + lost - higher).abs() <= 1e-6 * higher, "parts {delay} + {lost} != {higher}");
+    assert!(note.contains("USD/yr higher than the base's (delay +"), "{note}");
+    assert!(note.contains("lost cargo -"), "{note}");
+    assert!(note.contains("the policy keeps cargo the base lost"), "{note}");
+    assert!(note.contains("docs/compare.md, \"A negative benefit\""), "{note}");
+    // A third berth at Alat avoids failure cost: no such note.
+    let berth = "berth3:port.alat.berths.rail_ferry=3";
+    let out = ok(&["compare", &stress, "--variant", berth, "-n", "5", "-q"], &dir);
+    assert!(!out.contains("a negative benefit"), "{out}");
+}

@@ -146,20 +146,63 @@ impl CompareDoc {
         ]
     }
 
-    /// Why a policy has no benefit-cost ratio, one line each, led by its
-    /// name (the economics table says only "undefined").
-    pub fn economics_notes(&self) -> Vec<String> {
+    /// Notes under the economics table, led by the policy's name, amounts
+    /// written by `num`: why a policy has no benefit-cost ratio (the table
+    /// says only "undefined"), and where its benefit is significantly
+    /// negative, what raised its failure cost.
+    pub fn economics_notes(&self, num: impl Fn(f64) -> String) -> Vec<String> {
         let Some(e) = &self.economics else { return Vec::new() };
-        e.policies
-            .iter()
-            .filter_map(|p| match &p.bcr {
-                BenefitCost::Undefined { reason } => Some(format!(
-                    "{}: no benefit-cost ratio: {reason}",
-                    self.scenarios[p.scenario].name
-                )),
-                BenefitCost::Defined { .. } => None,
-            })
-            .collect()
+        let mut notes = Vec::new();
+        for p in &e.policies {
+            let name = &self.scenarios[p.scenario].name;
+            if let BenefitCost::Undefined { reason } = &p.bcr {
+                notes.push(format!("{name}: no benefit-cost ratio: {reason}"));
+            }
+            if let Some(line) = self.negative_benefit(p, &e.currency, &num) {
+                notes.push(format!("{name}: {line}"));
+            }
+        }
+        notes
+    }
+
+    /// Policy `p`'s failure cost against the base's, when its benefit (the
+    /// failure cost avoided) is significantly negative: by how much it rose
+    /// and its two parts, delay and lost cargo. Where delay rose while lost
+    /// cargo fell, the policy kept cargo the base lost (shut in, diverted,
+    /// lost at sea), and that cargo waited: a service gain the cost model
+    /// prices as delay, so a ratio below 0 need not mean worse service
+    /// (docs/compare.md, "A negative benefit").
+    fn negative_benefit(
+        &self,
+        p: &crate::economics::PolicyEconomics,
+        currency: &str,
+        num: impl Fn(f64) -> String,
+    ) -> Option<String> {
+        use crate::economics::{DELAY, LOST_CARGO};
+        let b = &p.benefit_per_year;
+        if !(b.is_significant() && b.mean < 0.0) {
+            return None;
+        }
+        let diff = self.differences.iter().find(|d| d.scenario == p.scenario)?;
+        let delay = diff.kpis.get(DELAY)?.mean_diff;
+        let lost = diff.kpis.get(LOST_CARGO)?.mean_diff;
+        let signed = |x: f64| if x > 0.0 { format!("+{}", num(x)) } else { num(x) };
+        let mut line = format!(
+            "a negative benefit: the failure cost is {} {currency}/yr higher than the base's \
+             (delay {}, lost cargo {}), so the benefit-cost ratio is below 0",
+            num(-b.mean),
+            signed(delay),
+            signed(lost),
+        );
+        if delay > 0.0 && lost < 0.0 {
+            line.push_str(
+                "; the policy keeps cargo the base lost (shut in, diverted or lost at sea), \
+                 and that cargo waits: a gain in service the cost model prices as delay, so \
+                 read the ratio beside the service levels (docs/compare.md, \"A negative \
+                 benefit\")",
+            );
+        }
+        Some(line)
     }
 
     /// Where a policy's service level and its deliveries disagree: one line

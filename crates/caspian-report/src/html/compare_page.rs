@@ -181,7 +181,7 @@ fn economics_section(page: &mut Page, d: &CompareDoc) {
     let rows = d.economics_rows(fmt_num);
     let sig: Vec<bool> = e.policies.iter().map(|p| p.npv.is_significant()).collect();
     page.table(&ECONOMICS_HEADER, &rows, &sig);
-    for line in d.economics_notes() {
+    for line in d.economics_notes(fmt_num) {
         page.note(&line);
     }
 }
