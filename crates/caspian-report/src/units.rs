@@ -85,8 +85,16 @@ pub fn fmt_num(x: f64) -> String {
 /// that [`fmt_num`] gives the larger magnitude (`90.0 to 117.7`, not
 /// `89.997 to 117.7`).
 pub fn fmt_range(lo: f64, hi: f64) -> (String, String) {
-    let scale = lo.abs().max(hi.abs());
-    (fmt_num_at(lo, scale), fmt_num_at(hi, scale))
+    let [lo, hi] = fmt_together([lo, hi]);
+    (lo, hi)
+}
+
+/// Numbers read together (a difference and its interval) written with the
+/// same precision: that [`fmt_num`] gives the largest finite magnitude
+/// (`-0.900 (-10.494 to 8.694)`, not `-0.9000 (-10.494 to 8.694)`).
+pub fn fmt_together<const N: usize>(values: [f64; N]) -> [String; N] {
+    let scale = values.iter().filter(|v| v.is_finite()).fold(0.0_f64, |m, v| m.max(v.abs()));
+    values.map(|x| fmt_num_at(x, scale))
 }
 
 /// `x` in the format [`fmt_num`] chooses for a number of magnitude `a`.
@@ -127,6 +135,9 @@ mod tests {
         assert_eq!(fmt_range(9_500.0, 12_000.0), ("9,500".to_string(), "12,000".to_string()));
         assert_eq!(fmt_range(0.0, 0.25), ("0".to_string(), "0.2500".to_string()));
         assert_eq!(fmt_num(89.997), "89.997", "a number alone keeps its own precision");
+        assert_eq!(fmt_together([-0.9, -10.494, 8.694]), ["-0.900", "-10.494", "8.694"]);
+        assert_eq!(fmt_together([242.5, 163.9, 321.1]), ["242.5", "163.9", "321.1"]);
+        assert_eq!(fmt_together([f64::NAN, 0.5, 2.0]), ["-", "0.500", "2.000"]);
     }
 
     #[test]

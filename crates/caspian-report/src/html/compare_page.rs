@@ -16,7 +16,7 @@ use crate::fan::{FanInput, fans};
 use crate::forest::{forest, forest_svg};
 use crate::input::charted_kpis;
 use crate::pareto::{pareto_chart, pareto_svg};
-use crate::units::fmt_num;
+use crate::units::{fmt_num, fmt_together};
 
 pub(super) fn compare_report(
     d: &CompareDoc,
@@ -34,13 +34,20 @@ pub(super) fn compare_report(
             .iter()
             .filter_map(|diff| {
                 let v = diff.kpis.get(k)?;
+                let [mean, low, high] = fmt_together([v.mean_diff, v.ci95_low, v.ci95_high]);
+                let unit = |text: String| {
+                    if s.unit.is_empty() || text == "-" {
+                        text
+                    } else {
+                        format!("{text} {}", s.unit)
+                    }
+                };
                 Some(format!(
-                    "{}: {}{} (95% CI {} to {})",
+                    "{}: {}{} (95% CI {low} to {})",
                     d.scenarios[diff.scenario].name,
                     if v.mean_diff > 0.0 { "+" } else { "" },
-                    with_unit(v.mean_diff, &s.unit),
-                    fmt_num(v.ci95_low),
-                    with_unit(v.ci95_high, &s.unit)
+                    unit(mean),
+                    unit(high)
                 ))
             })
             .collect();
