@@ -245,6 +245,7 @@ def compare_model(name, scenario, reps, runs, peer_script, holds, summary, failu
     counts = caspian_events(name, scenario, reps)
     hold_n = max(1, round(counts["pending_mean"]))
     rust_times, simpy_times, hold_times, start_times, pgo_times = [], [], [], [], []
+    pgo_differs = False
     for i in range(runs):
         rj = OUT / f"{name}_caspian_{i}.json"
         sj = OUT / f"{name}_simpy_{i}.json"
@@ -257,6 +258,7 @@ def compare_model(name, scenario, reps, runs, peer_script, holds, summary, failu
             pj.unlink(missing_ok=True)
             pgo_times.append(run_timed([pgo, "run", scenario, "-n", reps, "--threads", "1", "--quiet", "--json", pj]))
             if pj.read_bytes() != rj.read_bytes():
+                pgo_differs = True
                 failures.append(f"{name}: the PGO binary's result document differs from the plain binary's")
         simpy_times.append(run_timed([PY, HERE / peer_script, scenario, reps, sj]))
         hold_times.append(hold_ns(hold_n, holds)[0])
@@ -300,6 +302,7 @@ def compare_model(name, scenario, reps, runs, peer_script, holds, summary, failu
         pm = statistics.median(pgo_times)
         summary[-1].update({
             "pgo_s": pgo_times, "pgo_median_s": pm, "pgo_ratio": sm / pm,
+            "pgo_results_identical": not pgo_differs,
             "pgo_vs_plain": pm / rm,
             "pgo_vs_plain_paired_median": statistics.median(p / r for p, r in zip(pgo_times, rust_times)),
             "pgo_ns_per_event": 1e9 * pm / counts["events_total"],
@@ -407,7 +410,7 @@ def main() -> None:
                 print(f"  {'  with PGO':<14} {s['replications']:>4} reps  caspian {s['pgo_median_s']:7.3f} s  "
                       f"SimPy {s['simpy_median_s']:7.2f} s  SimPy/caspian {s['pgo_ratio']:6.1f}x  "
                       f"(PGO/plain {s['pgo_vs_plain']:.3f}, paired median {s['pgo_vs_plain_paired_median']:.3f}; "
-                      f"results identical)")
+                      f"results {'identical' if s['pgo_results_identical'] else 'DIFFER'})")
         else:
             print(f"  {s['model']:<14} {s['holds']:>9} holds  caspian {s['caspian_median_ns']:7.1f} ns  "
                   f"SimPy {s['simpy_median_ns']:7.1f} ns  SimPy/caspian {s['ratio']:6.1f}x  "

@@ -16,9 +16,10 @@
 #    caspian's cost per event against the bare hold step (peers_hold) at the
 #    model's mean queue size, timed in the same rounds.
 #
-# --pgo first builds target/pgo/caspian (scripts/pgo-build.sh, about 6
-# minutes) and times it beside the plain binary in the same rounds (its
-# results must be byte-identical to the plain binary's).
+# --pgo (no value) first builds target/pgo/caspian (scripts/pgo-build.sh,
+# about 6.5 minutes) and times it beside the plain binary in the same rounds
+# (its results must be byte-identical to the plain binary's). To time a PGO
+# binary already built, call compare.py with --pgo PATH instead.
 #
 # Exits non-zero if a build or run fails or if any KPI disagrees.
 # Takes about 5 minutes on a 2-core machine (SimPy dominates), plus the build.
@@ -61,4 +62,5 @@ for arg in "$@"; do
 done
 
 echo "== comparing"
-exec "$venv/bin/python" benches/peers/compare.py "${args[@]}"
+# ${args[@]+...}: an empty array is "unbound" under set -u before bash 4.4.
+exec "$venv/bin/python" benches/peers/compare.py ${args[@]+"${args[@]}"}

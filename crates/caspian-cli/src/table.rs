@@ -13,13 +13,13 @@ pub(crate) const SIGNIFICANT: i32 = 4;
 /// The most decimals a row gets. A row whose largest value is below
 /// `10^-(MAX_DECIMALS - SIGNIFICANT + 1)` gets these and fewer significant
 /// digits (a service-level difference of `0.000273`), down to
-/// [`MIN_SIGNIFICANT`]; below that (and from `10^15`) numbers are written in
+/// [`MIN_SIGNIFICANT`] for the largest; below that (and from `10^15`) numbers are written in
 /// scientific notation.
 const MAX_DECIMALS: i32 = 6;
 
 /// The fewest significant digits a row's largest value may keep at
 /// [`MAX_DECIMALS`] before the row is written in scientific notation.
-const MIN_SIGNIFICANT: i32 = 2;
+const MIN_SIGNIFICANT: i32 = 3;
 
 /// Numbers that belong together (one row's mean, interval and percentiles)
 /// written with the same decimals: enough for [`SIGNIFICANT`] significant
@@ -275,12 +275,15 @@ mod tests {
         assert_eq!(num(0.0), "0");
         assert_eq!(num(2e-9), "2e-9");
         assert_eq!(num(0.5), "0.5");
-        // Small values keep six decimals while two significant digits fit
-        // (a service-level difference), then turn scientific.
+        // Small values keep six decimals while three significant digits of
+        // the row's largest fit (a service-level difference), then turn
+        // scientific.
         assert_eq!(num(2.5e-4), "0.00025");
         assert_eq!(numbers(&[2.731e-4, 1.272e-4, 4.191e-4]), ["0.000273", "0.000127", "0.000419"]);
         assert_eq!(numbers(&[1.375e-5, -9.7e-5, 1.246e-4]), ["0.000014", "-0.000097", "0.000125"]);
-        assert_eq!(num(1.2e-5), "0.000012");
+        assert_eq!(num(1.2e-4), "0.00012");
+        assert_eq!(num(1.2e-5), "1.2e-5");
+        assert_eq!(numbers(&[8e-6, -6e-6, 2.2e-5]), ["8.000e-6", "-6.000e-6", "2.200e-5"]);
         assert_eq!(num(9.9e-6), "9.9e-6");
         assert_eq!(num(120.0), "120");
         // One row: decimals from its largest value; whole numbers stay whole.

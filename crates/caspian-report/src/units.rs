@@ -110,9 +110,11 @@ fn fmt_num_at(x: f64, a: f64) -> String {
         format!("{x:.3}")
     } else if x == 0.0 {
         "0".to_string()
-    } else if (1e-5..1e-3).contains(&a) {
+    } else if (1e-4..1e-3).contains(&a)
+        && !format!("{x:.6}").trim_start_matches(['-', '0', '.']).is_empty()
+    {
         // A small difference (a service level's, `0.000273`): six decimals
-        // keep two or three significant digits, as the terminal tables do.
+        // keep three significant digits, as the terminal tables do.
         format!("{x:.6}")
     } else {
         let s = format!("{x:.4}");
@@ -169,8 +171,8 @@ mod tests {
         assert_eq!(fmt_num(123.456), "123.5");
         assert_eq!(fmt_num(0.5), "0.5000");
         assert_eq!(fmt_num(2.731e-4), "0.000273");
-        assert_eq!(fmt_num(0.00001), "0.000010");
-        assert_eq!(fmt_num(0.000001), "1.00e-6");
+        assert_eq!(fmt_num(0.00001), "1.00e-5");
+        assert_eq!(fmt_range(-3e-7, 1.2e-4), ("-3.00e-7".to_string(), "0.000120".to_string()));
         assert_eq!(fmt_range(-9.7e-5, 1.246e-4), ("-0.000097".to_string(), "0.000125".to_string()));
         assert_eq!(fmt_num(f64::NAN), "-");
         assert_eq!(fmt_whole(8000.0), "8,000");

@@ -390,10 +390,22 @@ fn a_negative_benefit_is_explained_by_its_parts() {
     assert!((delay + lost - higher).abs() <= 1e-6 * higher, "parts {delay} + {lost} != {higher}");
     assert!(note.contains("USD/yr higher than the base's (delay +"), "{note}");
     assert!(note.contains("lost cargo -"), "{note}");
-    assert!(note.contains("the policy keeps cargo the base lost"), "{note}");
+    assert!(note.contains("so the benefit-cost ratio is below 0;"), "{note}");
+    assert!(note.contains("the policy diverts or shuts in less cargo than the base"), "{note}");
     assert!(note.contains("docs/compare.md, \"A negative benefit\""), "{note}");
     // A third berth at Alat avoids failure cost: no such note.
     let berth = "berth3:port.alat.berths.rail_ferry=3";
     let out = ok(&["compare", &stress, "--variant", berth, "-n", "5", "-q"], &dir);
     assert!(!out.contains("a negative benefit"), "{out}");
+    // Higher interdiction risk costs failures and saves running costs (lost
+    // vessels sail no more): no ratio, and the note does not claim one, nor
+    // cargo kept.
+    let (base, risk) = (scenario("baseline.toml"), scenario("high_interdiction.toml"));
+    let out = ok(&["compare", &base, &risk, "-n", "10", "-q"], &dir);
+    assert!(out.contains("high_interdiction: no benefit-cost ratio"), "{out}");
+    let note = out
+        .lines()
+        .find(|l| l.starts_with("high_interdiction: a negative benefit"))
+        .unwrap_or_else(|| panic!("no note:\n{out}"));
+    assert!(note.ends_with("while the ratio is undefined (see above)"), "{note}");
 }

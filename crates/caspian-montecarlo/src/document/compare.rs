@@ -167,11 +167,12 @@ impl CompareDoc {
 
     /// Policy `p`'s failure cost against the base's, when its benefit (the
     /// failure cost avoided) is significantly negative: by how much it rose
-    /// and its two parts, delay and lost cargo. Where delay rose while lost
-    /// cargo fell, the policy kept cargo the base lost (shut in, diverted,
-    /// lost at sea), and that cargo waited: a service gain the cost model
-    /// prices as delay, so a ratio below 0 need not mean worse service
-    /// (docs/compare.md, "A negative benefit").
+    /// and its two parts, delay and lost cargo (which also count demurrage
+    /// and lost vessels). Where the delay rose and the lost cargo fell, both
+    /// significantly, while some cargo was diverted or shut in significantly
+    /// less, the policy kept cargo the base lost, and that cargo waited: a
+    /// service gain the cost model prices as delay, so a ratio below 0 need
+    /// not mean worse service (docs/compare.md, "A negative benefit").
     fn negative_benefit(
         &self,
         p: &crate::economics::PolicyEconomics,
@@ -184,22 +185,33 @@ impl CompareDoc {
             return None;
         }
         let diff = self.differences.iter().find(|d| d.scenario == p.scenario)?;
-        let delay = diff.kpis.get(DELAY)?.mean_diff;
-        let lost = diff.kpis.get(LOST_CARGO)?.mean_diff;
+        let delay = diff.kpis.get(DELAY)?;
+        let lost = diff.kpis.get(LOST_CARGO)?;
         let signed = |x: f64| if x > 0.0 { format!("+{}", num(x)) } else { num(x) };
+        let ratio = match p.bcr {
+            BenefitCost::Defined { .. } => "so the benefit-cost ratio is below 0",
+            BenefitCost::Undefined { .. } => "while the ratio is undefined (see above)",
+        };
         let mut line = format!(
             "a negative benefit: the failure cost is {} {currency}/yr higher than the base's \
-             (delay {}, lost cargo {}), so the benefit-cost ratio is below 0",
+             (delay {}, lost cargo {}), {ratio}",
             num(-b.mean),
-            signed(delay),
-            signed(lost),
+            signed(delay.mean_diff),
+            signed(lost.mean_diff),
         );
-        if delay > 0.0 && lost < 0.0 {
+        let kept = diff.kpis.iter().any(|(name, d)| {
+            (name.starts_with("diverted_total.") || name.starts_with("shut_in."))
+                && d.is_significant()
+                && d.mean_diff < 0.0
+        });
+        let rises = |d: &crate::stats::PairedDifference, up: bool| {
+            d.is_significant() && (d.mean_diff > 0.0) == up
+        };
+        if kept && rises(delay, true) && rises(lost, false) {
             line.push_str(
-                "; the policy keeps cargo the base lost (shut in, diverted or lost at sea), \
-                 and that cargo waits: a gain in service the cost model prices as delay, so \
-                 read the ratio beside the service levels (docs/compare.md, \"A negative \
-                 benefit\")",
+                "; the policy diverts or shuts in less cargo than the base, and that cargo \
+                 waits: a gain in service the cost model prices as delay, so read the ratio \
+                 beside the service levels (docs/compare.md, \"A negative benefit\")",
             );
         }
         Some(line)

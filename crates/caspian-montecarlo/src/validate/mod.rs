@@ -363,12 +363,65 @@ fn short(v: f64) -> String {
 /// (`1e-9` of `|mean| + half-width`), so a consistent summary of huge
 /// values (a mean of 1e13 whose interval ends differ from `mean ±
 /// half-width` by an ulp) passes while a hand edit does not.
+/// What [`summary_problem`] finds in a summary of no, one or equal values:
+/// with `n = 0` every field is NaN (no value); with `n = 1` the
+/// percentiles are the mean and there is no standard deviation or interval
+/// (NaN, or 0 and `[mean, mean]`); with a standard deviation of 0 every
+/// value is the mean, so are the percentiles (unless their spread is too
+/// small for its square to be a floating-point number above 0).
+fn degenerate_problem(s: &crate::stats::Summary, relative: f64) -> Option<String> {
+    let fields = [s.mean, s.sd, s.ci95_low, s.ci95_high, s.p05, s.p50, s.p95];
+    if s.n == 0 {
+        return fields
+            .iter()
+            .any(|v| !v.is_nan())
+            .then(|| "n = 0 (no replication has a value) but the summary has values".to_string());
+    }
+    let near = |v: f64| (v - s.mean).abs() <= relative * s.mean.abs() + f64::MIN_POSITIVE;
+    let percentiles = [s.p05, s.p50, s.p95];
+    if s.n == 1 {
+        let spread = !(s.sd.is_nan() || s.sd == 0.0)
+            || !(s.ci95_low.is_nan() || near(s.ci95_low))
+            || !(s.ci95_high.is_nan() || near(s.ci95_high));
+        if spread || !percentiles.iter().all(|&v| near(v)) {
+            return Some(format!(
+                "n = 1, yet sd {}, 95% interval [{}, {}] and p05, p50, p95 {}, {}, {} are not all \
+                 those of one value, the mean {}",
+                short(s.sd),
+                short(s.ci95_low),
+                short(s.ci95_high),
+                short(s.p05),
+                short(s.p50),
+                short(s.p95),
+                short(s.mean)
+            ));
+        }
+    } else if s.sd == 0.0
+        && !percentiles.iter().all(|&v| near(v))
+        // A spread whose square underflows (values near 1e-300) has a
+        // variance of 0 in floating point: no contradiction.
+        && (s.p95 - s.p05).powi(2) > 0.0
+    {
+        return Some(format!(
+            "standard deviation 0 (every value the mean, {}) but p05, p50, p95 {}, {}, {}",
+            short(s.mean),
+            short(s.p05),
+            short(s.p50),
+            short(s.p95)
+        ));
+    }
+    None
+}
+
 fn summary_problem(s: &crate::stats::Summary, range: KpiRange) -> Option<String> {
     const RELATIVE: f64 = 1e-9;
     for (what, v) in [("mean", s.mean), ("p05", s.p05), ("p50", s.p50), ("p95", s.p95)] {
         if let Some(problem) = implausible(v, range) {
             return Some(format!("{what} {} {problem}", short(v)));
         }
+    }
+    if let Some(problem) = degenerate_problem(s, RELATIVE) {
+        return Some(problem);
     }
     if s.p05 > s.p50 || s.p50 > s.p95 {
         return Some(format!(

@@ -392,6 +392,43 @@ mod damaged {
         assert_eq!(super::summary_problem(&uncut, super::KpiRange::of("cargo_lost.oil")), None);
     }
 
+    /// A summary of no, one or equal values has no spread to show: values
+    /// with n = 0, an interval or spread percentiles with n = 1, and spread
+    /// percentiles with sd 0 are damage (review of 2026-12-04).
+    #[test]
+    fn summaries_of_no_one_or_equal_values_have_no_spread() {
+        let problem = |values: &[f64], edit: &dyn Fn(&mut crate::stats::Summary)| {
+            let mut s = crate::rare::kpi_summary("delivered_total.oil", values);
+            edit(&mut s);
+            super::summary_problem(&s, super::KpiRange::of("delivered_total.oil"))
+        };
+        // As the runner writes them: accepted.
+        assert_eq!(problem(&[], &|_| {}), None);
+        assert_eq!(problem(&[7.0], &|_| {}), None);
+        assert_eq!(problem(&[1.72e6; 5], &|_| {}), None);
+        let e = problem(&[], &|s| s.mean = 1.7e6).unwrap();
+        assert!(e.contains("n = 0 (no replication has a value) but the summary has values"), "{e}");
+        let e = problem(&[1.72e6], &|s| {
+            s.sd = 5e5;
+            s.ci95_low = 0.0;
+            s.ci95_high = 5e6;
+        })
+        .unwrap();
+        assert!(e.starts_with("n = 1, yet sd 500000, 95% interval [0, 5000000]"), "{e}");
+        let e = problem(&[1.72e6], &|s| {
+            s.p05 = 1.0;
+            s.p95 = 9e6;
+        })
+        .unwrap();
+        assert!(e.contains("are not all those of one value, the mean 1720000"), "{e}");
+        let e = problem(&[1.72e6; 3], &|s| {
+            s.p05 = 0.0;
+            s.p95 = 9e9;
+        })
+        .unwrap();
+        assert!(e.starts_with("standard deviation 0 (every value the mean, 1720000)"), "{e}");
+    }
+
     #[test]
     fn rare_event_reports_must_fit_their_summaries() {
         let d = docs();
