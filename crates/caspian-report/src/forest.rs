@@ -67,8 +67,27 @@ pub struct Forest {
 ///
 /// # Errors
 /// A pattern that matches no KPI, a value too large to draw, or nothing
-/// left to draw.
+/// left to draw: no selected KPI has a defined pair (with one replication
+/// none has, since a difference then has no interval).
 pub fn forest(doc: &CompareDoc, patterns: &[String]) -> Result<Forest, ReportError> {
+    let f = forest_panels(doc, patterns)?;
+    if f.facets.is_empty() {
+        return Err(ReportError::Request(format!(
+            "no difference to plot for {}: {}",
+            patterns.join(", "),
+            f.why_no_panel()
+        )));
+    }
+    Ok(f)
+}
+
+/// [`forest`], but a chart with no panel (no selected KPI has a defined
+/// pair) is returned rather than refused, so that a page can say why in
+/// its place ([`Forest::why_no_panel`]).
+///
+/// # Errors
+/// A pattern that matches no KPI, or a value too large to draw.
+pub fn forest_panels(doc: &CompareDoc, patterns: &[String]) -> Result<Forest, ReportError> {
     let names: Vec<String> =
         doc.summaries.first().map_or_else(Vec::new, |s| s.keys().cloned().collect());
     let kpis = charted_kpis(&names, patterns)?;
@@ -116,12 +135,6 @@ pub fn forest(doc: &CompareDoc, patterns: &[String]) -> Result<Forest, ReportErr
             x_range: padded(lo, hi)?,
         });
     }
-    if facets.is_empty() {
-        return Err(ReportError::Request(format!(
-            "no difference to plot for {}: no pair is defined",
-            patterns.join(", ")
-        )));
-    }
     Ok(Forest {
         scenarios: doc.scenarios.iter().map(|s| s.name.clone()).collect(),
         replications: doc.replications,
@@ -131,6 +144,21 @@ pub fn forest(doc: &CompareDoc, patterns: &[String]) -> Result<Forest, ReportErr
 }
 
 impl Forest {
+    /// Why the chart has no panel: too few replications for an interval,
+    /// or no defined difference on any KPI it was asked for.
+    pub fn why_no_panel(&self) -> String {
+        if self.replications < 2 {
+            format!(
+                "with {} replication{} a difference has no confidence interval; compare with \
+                 -n 2 or more",
+                self.replications,
+                if self.replications == 1 { "" } else { "s" }
+            )
+        } else {
+            "no policy has a defined difference from the base on any of them".to_string()
+        }
+    }
+
     /// The chart's title.
     pub fn title(&self) -> String {
         format!(

@@ -2,7 +2,8 @@
 //! the comparison faceted by KPI, charts that follow `--kpi`, histogram bins
 //! on whole cargo lots, the tail of the risk chart, a tornado chart for a
 //! Latin hypercube, the headline panel with `--target` probabilities, the
-//! KPI table grouped by family, and option errors in words.
+//! KPI table grouped by family, option errors in words, and a comparison
+//! of one replication, which has no interval to chart.
 
 use std::path::Path;
 
@@ -81,6 +82,49 @@ fn the_comparison_has_one_facet_per_selected_kpi_titled_from_the_schema() {
     let svg = text(&dir, "f.svg");
     let transit = base_kpis.keys().filter(|k| k.starts_with("transit_h.")).count();
     assert_eq!(svg.matches(">\npolicy minus base (h)").count(), transit);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A comparison of one replication is a valid document with no interval
+/// to draw: `report` writes the page with a note where the chart of
+/// paired differences would be (it once refused the program's own output),
+/// and `plot`, asked for that chart alone, says why it cannot draw it.
+#[test]
+fn a_one_replication_comparison_reports_without_its_difference_chart() {
+    let dir = scratch("charts-compare-one");
+    let args = [
+        "compare",
+        &scenario("baseline.toml"),
+        &scenario("alat_extra_berth.toml"),
+        "-n",
+        "1",
+        "-q",
+        "--json",
+        "cmp.json",
+    ];
+    ok_output(&args, &dir);
+    ok_output(&["report", "cmp.json", "--out", "cmp.html"], &dir);
+    let html = text(&dir, "cmp.html");
+    let note = "No chart of paired differences for delivered_total.*, transit_h.*, \
+                anchorage_wait_h.*: with 1 replication a difference has no confidence \
+                interval; compare with -n 2 or more.";
+    assert!(html.contains(note), "the note in the chart's place");
+    assert!(!html.contains(">\npolicy minus base ("), "no forest facet drawn");
+    // The rest of the page is there: the difference table and the fans.
+    assert!(html.contains("alat_extra_berth minus baseline</h3>"));
+    assert!(html.contains(">\nMonth by month: "), "the fan charts still drawn");
+
+    let err = fails(&["plot", "cmp.json", "--out", "f.svg"], &dir, 2);
+    assert!(err.contains("with 1 replication a difference has no confidence interval"), "{err}");
+    assert!(!dir.join("f.svg").exists(), "no empty chart written");
+
+    // Two replications draw the chart as usual.
+    let two = ["compare", &scenario("baseline.toml"), &scenario("alat_extra_berth.toml")];
+    ok_output(&[&two[..], &["-n", "2", "-q", "--json", "two.json"]].concat(), &dir);
+    ok_output(&["report", "two.json", "--out", "two.html"], &dir);
+    let html = text(&dir, "two.html");
+    assert!(!html.contains("No chart of paired differences"));
+    assert!(html.contains(">\npolicy minus base ("), "facets drawn");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

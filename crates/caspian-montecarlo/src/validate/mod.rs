@@ -61,7 +61,7 @@ pub fn check(doc: &Document) -> Result<(), DocumentError> {
         Document::Run(d) => {
             check_window("window", d.window.as_ref())?;
             check_target(d.target.as_ref())?;
-            check_summaries("kpis", &d.kpis)?;
+            check_summaries("kpis", &d.kpis, d.replications)?;
             check_targets(d)
         }
         Document::Sweep(d) => check_target(d.target.as_ref()).and_then(|()| check_sweep(d)),
@@ -316,8 +316,13 @@ fn check_targets(d: &RunDoc) -> Result<(), DocumentError> {
 /// Checks a table of KPI summaries: the units, each summary against what
 /// replications can give ([`summary_problem`]), and each rare-event report
 /// against its summary's count.
-fn check_summaries(at: &str, table: &crate::document::KpiTable) -> Result<(), DocumentError> {
+fn check_summaries(
+    at: &str,
+    table: &crate::document::KpiTable,
+    replications: u64,
+) -> Result<(), DocumentError> {
     check_units(at, table)?;
+    check_counts(at, table.iter().map(|(name, s)| (name, s.n)), replications)?;
     for (name, s) in table {
         if let Some(problem) = summary_problem(s, KpiRange::of(name)) {
             return Err(field(
@@ -327,6 +332,26 @@ fn check_summaries(at: &str, table: &crate::document::KpiTable) -> Result<(), Do
         }
         if let Some(rare) = &s.rare {
             rare.check(s.n).map_err(|e| field(format!("{at}.{}.rare", cap(name)), e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks that no KPI of a table counts more replications (its `n`, the
+/// replications where it is defined) than the document ran.
+fn check_counts<'a>(
+    at: &str,
+    counts: impl Iterator<Item = (&'a String, u64)>,
+    replications: u64,
+) -> Result<(), DocumentError> {
+    for (name, n) in counts {
+        if n > replications {
+            return Err(field(
+                format!("{at}.{}.n", cap(name)),
+                format!(
+                    "{n} replications, but the document ran {replications}; the file is damaged"
+                ),
+            ));
         }
     }
     Ok(())
@@ -356,14 +381,16 @@ fn check_sweep(d: &SweepDoc) -> Result<(), DocumentError> {
                 format!("{} values for {} axes", p.values.len(), d.axes.len()),
             ));
         }
-        check_summaries(&format!("points[{i}].kpis"), &p.kpis)?;
+        check_summaries(&format!("points[{i}].kpis"), &p.kpis, d.replications)?;
         if i == d.reference && !p.differences.is_empty() {
             return Err(field(
                 format!("points[{i}].differences"),
                 "not empty, but this is the reference point (a point is not compared with itself)",
             ));
         }
-        check_units(&format!("points[{i}].differences"), &p.differences)?;
+        let at = format!("points[{i}].differences");
+        check_units(&at, &p.differences)?;
+        check_counts(&at, p.differences.iter().map(|(k, v)| (k, v.n)), d.replications)?;
     }
     let points: Vec<&[f64]> = d.points.iter().map(|p| p.values.as_slice()).collect();
     check_design(d.design, &d.axes, d.seed, &points, |i| format!("points[{i}].values"))?;
@@ -402,7 +429,7 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
         check_window(&format!("scenarios[{i}].window"), s.window.as_ref())?;
     }
     for (i, t) in d.summaries.iter().enumerate() {
-        check_summaries(&format!("summaries[{i}]"), t)?;
+        check_summaries(&format!("summaries[{i}]"), t, d.replications)?;
     }
     for (i, diff) in d.differences.iter().enumerate() {
         scenario_index(format!("differences[{i}].scenario"), diff.scenario, n, 1)?;
@@ -412,7 +439,9 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
                 format!("{} is also differences[{j}] (one entry per policy)", diff.scenario),
             ));
         }
-        check_units(&format!("differences[{i}].kpis"), &diff.kpis)?;
+        let at = format!("differences[{i}].kpis");
+        check_units(&at, &diff.kpis)?;
+        check_counts(&at, diff.kpis.iter().map(|(k, v)| (k, v.n)), d.replications)?;
     }
     for (i, r) in d.rankings.iter().enumerate() {
         let measure = crate::measure::Measure::parse(&r.kpi);

@@ -487,6 +487,30 @@ mod damaged {
         Document::from_json(&old.to_string()).unwrap();
     }
 
+    /// A KPI's `n` counts the replications where it is defined, so it is
+    /// at most the document's replications: in a run, each sweep point and
+    /// each scenario of a comparison, summaries and paired differences.
+    #[test]
+    fn no_kpi_counts_more_replications_than_were_run() {
+        let d = docs();
+        let k = "delivered_total.oil";
+        let e = error(&d.run, |v| v["kpis"][k]["n"] = json!(4));
+        contains(&e, "kpis.delivered_total.oil.n: 4 replications, but the document ran 3");
+        let e = error(&d.run, |v| v["replications"] = json!(2));
+        contains(&e, ".n: 3 replications, but the document ran 2; the file is damaged");
+        let e = error(&d.sweep, |v| v["points"][1]["kpis"][k]["n"] = json!(4));
+        contains(&e, "points[1].kpis.delivered_total.oil.n: 4 replications");
+        let e = error(&d.sweep, |v| v["points"][1]["differences"][k]["n"] = json!(4));
+        contains(&e, "points[1].differences.delivered_total.oil.n: 4 replications");
+        let e = error(&d.compare, |v| v["summaries"][2][k]["n"] = json!(4));
+        contains(&e, "summaries[2].delivered_total.oil.n: 4 replications");
+        let e = error(&d.compare, |v| v["differences"][0]["kpis"][k]["n"] = json!(4));
+        contains(&e, "differences[0].kpis.delivered_total.oil.n: 4 replications");
+        // As many as were run is fine (the undamaged documents have 3).
+        assert_eq!(d.run["kpis"][k]["n"], json!(3));
+        assert_eq!(d.compare["differences"][0]["kpis"][k]["n"], json!(3));
+    }
+
     #[test]
     fn comparisons_are_consistent() {
         let d = &docs().compare;

@@ -8,12 +8,13 @@ use std::fmt::Write as _;
 use caspian_montecarlo::document::{CompareDoc, ECONOMICS_HEADER, RANKING_HEADER};
 
 use super::page::{
-    Page, fan_section, headline_cards, patterns, sentences, story_section, target_fact, with_unit,
+    Page, fan_section, headline_cards, patterns, sentences, story_section, target_fact,
+    text_with_unit, with_unit,
 };
 use super::{DEFAULT_COMPARE_KPIS, Report, ReportInputs, esc};
 use crate::error::ReportError;
 use crate::fan::{FanInput, fans};
-use crate::forest::{forest, forest_svg};
+use crate::forest::{forest_panels, forest_svg};
 use crate::input::charted_kpis;
 use crate::pareto::{pareto_chart, pareto_svg};
 use crate::units::{fmt_num, fmt_together};
@@ -35,13 +36,7 @@ pub(super) fn compare_report(
             .filter_map(|diff| {
                 let v = diff.kpis.get(k)?;
                 let [mean, low, high] = fmt_together([v.mean_diff, v.ci95_low, v.ci95_high]);
-                let unit = |text: String| {
-                    if s.unit.is_empty() || text == "-" {
-                        text
-                    } else {
-                        format!("{text} {}", s.unit)
-                    }
-                };
+                let unit = |text: String| text_with_unit(text, &s.unit);
                 Some(format!(
                     "{}: {}{} (95% CI {low} to {})",
                     d.scenarios[diff.scenario].name,
@@ -71,9 +66,15 @@ pub(super) fn compare_report(
     let kpi_names = d.summaries.first().map_or_else(Vec::new, |s| s.keys().cloned().collect());
     // `--kpi 'month_*'` asks for the fan charts alone.
     if !charted_kpis(&kpi_names, &chosen)?.is_empty() {
-        let f = forest(d, &chosen)?;
-        let svg = forest_svg(&f)?;
-        page.chart(&svg, &sentences(&f.subtitle()));
+        // A comparison of one replication has no interval to draw: the page
+        // says so where the chart would be, and the tables follow.
+        let f = forest_panels(d, &chosen)?;
+        if f.facets.is_empty() {
+            let why = f.why_no_panel();
+            page.note(&format!("No chart of paired differences for {}: {why}.", chosen.join(", ")));
+        } else {
+            page.chart(&forest_svg(&f)?, &sentences(&f.subtitle()));
+        }
     }
     let inputs_of: Vec<FanInput<'_>> = d
         .scenarios

@@ -115,7 +115,14 @@ pub(super) fn sentences(lines: &[String]) -> String {
 
 /// A value with its unit, for a card.
 pub(super) fn with_unit(x: f64, unit: &str) -> String {
-    if unit.is_empty() || !x.is_finite() { fmt_num(x) } else { format!("{} {unit}", fmt_num(x)) }
+    // A value that is not finite is written `-`, which takes no unit.
+    text_with_unit(fmt_num(x), unit)
+}
+
+/// A number already written (by [`fmt_num`] or with others at one
+/// precision) followed by its unit; `-`, no value, takes none.
+pub(super) fn text_with_unit(text: String, unit: &str) -> String {
+    if unit.is_empty() || text == "-" { text } else { format!("{text} {unit}") }
 }
 
 /// A page being written.
