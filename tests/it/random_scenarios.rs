@@ -682,8 +682,9 @@ proptest! {
         let a = caspian_shipping::simulate_probed(&plan, seed, rep, &mut rec);
         prop_assert_eq!(a.conservation_residual, [0; caspian_shipping::scenario::Cargo::COUNT], "{}", text);
         prop_assert!(!a.truncated, "hit the event limit after {} events\n{}", a.events, text);
-        // One trace entry per event, plus the corridor-closure boundaries.
-        let fired = rec.trace.iter().filter(|e| e.subject != caspian_shipping::trace::Subject::Corridor).count();
+        // One trace entry per event, plus the corridor-closure boundaries
+        // and the vessels other subjects' events changed.
+        let fired = rec.trace.iter().filter(|e| e.event.fired()).count();
         prop_assert_eq!(fired as u64, a.events);
         if let Some(last) = rec.trace.last() {
             prop_assert!(last.time <= plan.horizon, "event {} at {:?} after the horizon {:?}\n{}",

@@ -58,7 +58,7 @@ pub(crate) fn run(args: TraceArgs) -> Result<(), Failure> {
                 .map_err(|e| cannot_write(path, e))?;
             file.commit().map_err(|e| cannot_write(path, e))?;
             crate::terminal::err_line(&format!(
-                "{} trace entries (events, and corridor-closure boundaries) of replication {} (seed {seed}) written to {}{}",
+                "{} trace entries (events, corridor-closure boundaries and state changes) of replication {} (seed {seed}) written to {}{}",
                 out.entries,
                 args.replication,
                 shown_path(path),

@@ -16,6 +16,7 @@
 //! | `phase` | vessel entries: its [`VesselPhase`] after the event |
 //! | `port` | the port of the state: where the vessel is or is heading, or the port whose berths or convoy are described |
 //! | `aboard` | vessel entries: cargo aboard |
+//! | `at_berth` | vessel entries: `true` while it holds a berth at `port`, else `false` (empty: not known) |
 //! | `berths_busy`, `berths`, `anchorage` | port and open-traffic entries: berths occupied, berths open (0 while closed), vessels at the anchorage, all classes |
 //! | `storage`, `level`, `capacity`, `gate` | inflow and outflow entries: the storage, what it holds, its capacity, arrivals waiting at its gate |
 //! | `convoy` | convoy entries: vessels still waiting in the port's convoy |
@@ -24,8 +25,10 @@
 //!
 //! Cells that do not apply to an entry are empty. Reading is strict: an
 //! unknown event, subject or phase, or a missing or malformed number, is an
-//! error naming the line. Files written before the `pending` column
-//! (up to 2026-12-03: [`COLUMNS`] without it) still read, with no counts.
+//! error naming the line. Files written before the `at_berth` column
+//! (up to 2026-12-04) still read, with no berth for vessel entries, and
+//! so do those written before the `pending` column as well (up to
+//! 2026-12-03), with no counts either.
 
 use std::io::{Read, Write};
 
@@ -37,7 +40,7 @@ pub use caspian_shipping::trace::{
 };
 
 /// The columns of a trace file, in order.
-pub const COLUMNS: [&str; 17] = [
+pub const COLUMNS: [&str; 18] = [
     "seq",
     "time_h",
     "event",
@@ -45,6 +48,7 @@ pub const COLUMNS: [&str; 17] = [
     "phase",
     "port",
     "aboard",
+    "at_berth",
     "berths_busy",
     "berths",
     "anchorage",
@@ -57,10 +61,68 @@ pub const COLUMNS: [&str; 17] = [
     "detail",
 ];
 
+/// The index of each of [`COLUMNS`], by name.
+mod col {
+    pub(super) const SEQ: usize = 0;
+    pub(super) const TIME_H: usize = 1;
+    pub(super) const EVENT: usize = 2;
+    pub(super) const SUBJECT: usize = 3;
+    pub(super) const PHASE: usize = 4;
+    pub(super) const PORT: usize = 5;
+    pub(super) const ABOARD: usize = 6;
+    pub(super) const AT_BERTH: usize = 7;
+    pub(super) const BERTHS_BUSY: usize = 8;
+    pub(super) const BERTHS: usize = 9;
+    pub(super) const ANCHORAGE: usize = 10;
+    pub(super) const STORAGE: usize = 11;
+    pub(super) const LEVEL: usize = 12;
+    pub(super) const CAPACITY: usize = 13;
+    pub(super) const GATE: usize = 14;
+    pub(super) const CONVOY: usize = 15;
+    pub(super) const PENDING: usize = 16;
+    pub(super) const DETAIL: usize = 17;
+}
+
+/// The columns of trace files written before the newest ones, newest
+/// first: without `at_berth` (up to 2026-12-04), and without `pending`
+/// as well (up to 2026-12-03).
+const OLDER_LAYOUTS: [&[&str]; 2] = [&["at_berth"], &["at_berth", "pending"]];
+
+/// Where each of [`COLUMNS`] is in a file: its position in the file's
+/// header, `None` for a column the file predates.
+struct Layout([Option<usize>; COLUMNS.len()]);
+
+impl Layout {
+    /// The layout of a file with `header`, if it is one caspian-sim wrote.
+    fn of(header: &csv::StringRecord) -> Option<Layout> {
+        let missing_sets = std::iter::once(&[][..]).chain(OLDER_LAYOUTS);
+        for missing in missing_sets {
+            let present = COLUMNS.iter().filter(|c| !missing.contains(c));
+            if header.iter().eq(present.copied()) {
+                let mut at = [None; COLUMNS.len()];
+                let mut next = 0;
+                for (i, c) in COLUMNS.iter().enumerate() {
+                    if !missing.contains(c) {
+                        at[i] = Some(next);
+                        next += 1;
+                    }
+                }
+                return Some(Layout(at));
+            }
+        }
+        None
+    }
+
+    fn has(&self, column: usize) -> bool {
+        self.0[column].is_some()
+    }
+}
+
 /// What streaming one replication's trace did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Streamed {
-    /// Trace entries written (events, and corridor-closure boundaries).
+    /// Trace entries written (events, corridor-closure boundaries and
+    /// vessels changed by another subject's event).
     pub entries: u64,
     /// Whether the event-count safeguard stopped the run early.
     pub truncated: bool,
@@ -124,7 +186,8 @@ pub enum TraceError {
     /// The CSV layer failed otherwise (quoting, UTF-8).
     #[error("{0}")]
     Csv(String),
-    /// The header is neither [`COLUMNS`] nor [`COLUMNS`] without `pending`.
+    /// The header is neither [`COLUMNS`] nor the columns of an older trace
+    /// file (without `at_berth`, or without `at_berth` and `pending`).
     #[error(
         "expected the columns {} written by `caspian trace --csv FILE`, found {found}",
         COLUMNS.join(",")
@@ -192,39 +255,42 @@ impl<W: Write> TraceWriter<W> {
     /// # Errors
     /// [`TraceError`] when writing fails.
     pub fn write(&mut self, e: &TraceEntry) -> Result<(), TraceError> {
-        let mut row: [String; 17] = Default::default();
-        row[0] = self.rows.to_string();
-        row[1] = format!("{:.4}", e.time.as_hours_f64());
-        row[2] = e.event.as_str().to_string();
-        row[3] = e.subject.to_string();
+        let mut row: [String; COLUMNS.len()] = Default::default();
+        row[col::SEQ] = self.rows.to_string();
+        row[col::TIME_H] = format!("{:.4}", e.time.as_hours_f64());
+        row[col::EVENT] = e.event.as_str().to_string();
+        row[col::SUBJECT] = e.subject.to_string();
         match &e.state {
             TraceState::None => {}
-            TraceState::Vessel { phase, port, aboard } => {
-                row[4] = phase.as_str().to_string();
-                row[5] = port.clone();
-                row[6] = aboard.to_string();
+            TraceState::Vessel { phase, port, aboard, berth } => {
+                row[col::PHASE] = phase.as_str().to_string();
+                row[col::PORT] = port.clone();
+                row[col::ABOARD] = aboard.to_string();
+                if let Some(b) = berth {
+                    row[col::AT_BERTH] = b.to_string();
+                }
             }
             TraceState::Berths { port, busy, capacity, anchorage } => {
-                row[5] = port.clone();
-                row[7] = busy.to_string();
-                row[8] = capacity.to_string();
-                row[9] = anchorage.to_string();
+                row[col::PORT] = port.clone();
+                row[col::BERTHS_BUSY] = busy.to_string();
+                row[col::BERTHS] = capacity.to_string();
+                row[col::ANCHORAGE] = anchorage.to_string();
             }
             TraceState::Storage { storage, level, capacity, gate } => {
-                row[10] = storage.clone();
-                row[11] = level.to_string();
-                row[12] = capacity.to_string();
-                row[13] = gate.to_string();
+                row[col::STORAGE] = storage.clone();
+                row[col::LEVEL] = level.to_string();
+                row[col::CAPACITY] = capacity.to_string();
+                row[col::GATE] = gate.to_string();
             }
             TraceState::Convoy { port, waiting } => {
-                row[5] = port.clone();
-                row[14] = waiting.to_string();
+                row[col::PORT] = port.clone();
+                row[col::CONVOY] = waiting.to_string();
             }
         }
         if let Some(n) = e.pending {
-            row[15] = n.to_string();
+            row[col::PENDING] = n.to_string();
         }
-        row[16] = e.detail();
+        row[col::DETAIL] = e.detail();
         self.csv.write_record(&row)?;
         self.rows += 1;
         Ok(())
@@ -271,66 +337,72 @@ fn header_shown(header: &csv::StringRecord) -> String {
 pub fn read_csv<R: Read>(input: R) -> Result<Vec<TraceEntry>, TraceError> {
     let mut r = csv::Reader::from_reader(input);
     let header = r.headers()?.clone();
-    let with_pending = header.iter().eq(COLUMNS);
-    if !with_pending && header.iter().ne(columns_without_pending()) {
+    let Some(layout) = Layout::of(&header) else {
         return Err(TraceError::Columns { found: header_shown(&header) });
-    }
+    };
     let mut entries = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let rec = rec?;
         let line = rec.position().map_or(i as u64 + 2, csv::Position::line);
         let entry =
-            parse_row(&rec, with_pending).map_err(|message| TraceError::Line { line, message })?;
+            parse_row(&rec, &layout).map_err(|message| TraceError::Line { line, message })?;
         entries.push(entry);
     }
     Ok(entries)
 }
 
-/// The header of a trace file written before the `pending` column.
-fn columns_without_pending() -> impl Iterator<Item = &'static str> {
-    COLUMNS.into_iter().filter(|c| *c != "pending")
-}
-
-/// One row as an entry, or what is wrong with it; `with_pending`: the file
-/// has the `pending` column (index 15).
-fn parse_row(rec: &csv::StringRecord, with_pending: bool) -> Result<TraceEntry, String> {
-    let cell = |i: usize| rec.get(i).unwrap_or("");
+/// One row of a file laid out as `layout` as an entry, or what is wrong
+/// with it.
+fn parse_row(rec: &csv::StringRecord, layout: &Layout) -> Result<TraceEntry, String> {
+    let cell = |i: usize| layout.0[i].and_then(|j| rec.get(j)).unwrap_or("");
     let number = |i: usize| -> Result<u64, String> {
         cell(i).parse().map_err(|_| format!("{} \"{}\" is not a whole number", COLUMNS[i], cell(i)))
     };
-    let hours: f64 =
-        cell(1).parse().map_err(|_| format!("time_h \"{}\" is not a number", cell(1)))?;
+    let time_h = cell(col::TIME_H);
+    let hours: f64 = time_h.parse().map_err(|_| format!("time_h \"{time_h}\" is not a number"))?;
     let time = SimTime::try_from_hours_f64(hours)
-        .map_err(|_| format!("time_h \"{}\" is not a time", cell(1)))?;
-    let event: TraceEvent = cell(2).parse().map_err(|e: UnknownName| e.to_string())?;
-    let subject: Subject = cell(3).parse().map_err(|e: UnknownName| e.to_string())?;
+        .map_err(|_| format!("time_h \"{time_h}\" is not a time"))?;
+    let event: TraceEvent = cell(col::EVENT).parse().map_err(|e: UnknownName| e.to_string())?;
+    let subject: Subject = cell(col::SUBJECT).parse().map_err(|e: UnknownName| e.to_string())?;
     let filled = |i: usize| !cell(i).is_empty();
-    let state = if filled(4) {
+    let state = if filled(col::PHASE) {
+        let berth = if layout.has(col::AT_BERTH) {
+            match cell(col::AT_BERTH) {
+                "true" => Some(true),
+                "false" => Some(false),
+                // Not known (an entry converted from an older file).
+                "" => None,
+                other => return Err(format!("at_berth \"{other}\" is not true or false")),
+            }
+        } else {
+            None
+        };
         TraceState::Vessel {
-            phase: cell(4).parse().map_err(|e: UnknownName| e.to_string())?,
-            port: cell(5).to_string(),
-            aboard: number(6)?,
+            phase: cell(col::PHASE).parse().map_err(|e: UnknownName| e.to_string())?,
+            port: cell(col::PORT).to_string(),
+            aboard: number(col::ABOARD)?,
+            berth,
         }
-    } else if filled(10) {
+    } else if filled(col::STORAGE) {
         TraceState::Storage {
-            storage: cell(10).to_string(),
-            level: number(11)?,
-            capacity: number(12)?,
-            gate: number(13)?,
+            storage: cell(col::STORAGE).to_string(),
+            level: number(col::LEVEL)?,
+            capacity: number(col::CAPACITY)?,
+            gate: number(col::GATE)?,
         }
-    } else if filled(8) {
+    } else if filled(col::BERTHS) {
         TraceState::Berths {
-            port: cell(5).to_string(),
-            busy: number(7)?,
-            capacity: number(8)?,
-            anchorage: number(9)?,
+            port: cell(col::PORT).to_string(),
+            busy: number(col::BERTHS_BUSY)?,
+            capacity: number(col::BERTHS)?,
+            anchorage: number(col::ANCHORAGE)?,
         }
-    } else if filled(14) {
-        TraceState::Convoy { port: cell(5).to_string(), waiting: number(14)? }
+    } else if filled(col::CONVOY) {
+        TraceState::Convoy { port: cell(col::PORT).to_string(), waiting: number(col::CONVOY)? }
     } else {
         TraceState::None
     };
-    let pending = if with_pending && filled(15) { Some(number(15)?) } else { None };
+    let pending = if filled(col::PENDING) { Some(number(col::PENDING)?) } else { None };
     Ok(TraceEntry { time, event, subject, state, pending })
 }
 
@@ -369,40 +441,127 @@ mod tests {
             assert!(back.iter().any(|e| e.event == kind), "{kind} in the baseline's trace");
         }
         // Every event has its queue length, at least itself; corridor
-        // boundaries (not events) none.
+        // boundaries and state changes (not events) none.
         for e in &back {
-            let corridor = matches!(e.event, TraceEvent::CorridorClose | TraceEvent::CorridorOpen);
-            assert_eq!(e.pending.is_none(), corridor, "{e:?}");
+            assert_eq!(e.pending.is_some(), e.event.fired(), "{e:?}");
             assert!(e.pending.is_none_or(|n| n >= 1));
         }
     }
 
+    /// The file `bytes` as written before the columns `missing` existed.
+    fn without(bytes: &[u8], missing: &[&str]) -> Vec<u8> {
+        let drop: Vec<usize> =
+            missing.iter().map(|m| COLUMNS.iter().position(|c| c == m).unwrap()).collect();
+        let mut old = csv::Writer::from_writer(Vec::new());
+        let mut r = csv::Reader::from_reader(bytes);
+        let keep = |rec: &csv::StringRecord| -> Vec<String> {
+            rec.iter()
+                .enumerate()
+                .filter(|(i, _)| !drop.contains(i))
+                .map(|(_, c)| c.to_string())
+                .collect()
+        };
+        old.write_record(keep(r.headers().unwrap())).unwrap();
+        for rec in r.records() {
+            old.write_record(keep(&rec.unwrap())).unwrap();
+        }
+        old.into_inner().unwrap()
+    }
+
     #[test]
-    fn a_file_without_the_pending_column_still_reads() {
+    fn files_of_the_older_layouts_still_read() {
         let plan = baseline();
         let mut bytes = Vec::new();
         stream_csv(&plan, 7, 0, &mut bytes).unwrap();
         let new = read_csv(bytes.as_slice()).unwrap();
-        // The same file as written before the column: drop cell 15 of each row.
-        let mut old = csv::Writer::from_writer(Vec::new());
-        for rec in csv::Reader::from_reader(bytes.as_slice()).records() {
-            let rec = rec.unwrap();
-            old.write_record(rec.iter().enumerate().filter(|(i, _)| *i != 15).map(|c| c.1))
-                .unwrap();
-        }
-        let mut text = columns_without_pending().collect::<Vec<_>>().join(",").into_bytes();
-        text.push(b'\n');
-        text.extend(old.into_inner().unwrap());
-        let back = read_csv(text.as_slice()).unwrap();
-        assert_eq!(back.len(), new.len());
-        for (a, b) in new.iter().zip(&back) {
-            assert_eq!(
-                (a.time, a.event, &a.subject, &a.state),
-                (b.time, b.event, &b.subject, &b.state)
-            );
-            assert_eq!(b.pending, None);
-        }
         assert!(new.iter().any(|e| e.pending.is_some()));
+        assert!(
+            new.iter().any(|e| matches!(e.state, TraceState::Vessel { berth: Some(true), .. }))
+        );
+        for missing in OLDER_LAYOUTS {
+            let back = read_csv(without(&bytes, missing).as_slice()).unwrap();
+            assert_eq!(back.len(), new.len());
+            for (a, b) in new.iter().zip(&back) {
+                let mut expected = a.clone();
+                if let TraceState::Vessel { berth, .. } = &mut expected.state {
+                    *berth = None;
+                }
+                if missing.contains(&"pending") {
+                    expected.pending = None;
+                }
+                assert_eq!(b, &expected, "{missing:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn column_indices_name_their_columns() {
+        let named = [
+            (col::SEQ, "seq"),
+            (col::TIME_H, "time_h"),
+            (col::EVENT, "event"),
+            (col::SUBJECT, "subject"),
+            (col::PHASE, "phase"),
+            (col::PORT, "port"),
+            (col::ABOARD, "aboard"),
+            (col::AT_BERTH, "at_berth"),
+            (col::BERTHS_BUSY, "berths_busy"),
+            (col::BERTHS, "berths"),
+            (col::ANCHORAGE, "anchorage"),
+            (col::STORAGE, "storage"),
+            (col::LEVEL, "level"),
+            (col::CAPACITY, "capacity"),
+            (col::GATE, "gate"),
+            (col::CONVOY, "convoy"),
+            (col::PENDING, "pending"),
+            (col::DETAIL, "detail"),
+        ];
+        assert_eq!(named.len(), COLUMNS.len());
+        for (i, name) in named {
+            assert_eq!(COLUMNS[i], name);
+        }
+    }
+
+    /// A vessel granted a berth in another vessel's event (the berth it
+    /// left) has an entry of its own at that moment, holding the berth; a
+    /// vessel's own entries say whether it holds one.
+    #[test]
+    fn vessels_changed_by_another_subjects_event_get_an_entry_then() {
+        let plan = baseline();
+        let mut rec =
+            caspian_shipping::probe::Recorder { trace_events: true, ..Default::default() };
+        caspian_shipping::simulate_probed(&plan, 7, 0, &mut rec);
+        let changes: Vec<&TraceEntry> =
+            rec.trace.iter().filter(|e| e.event == TraceEvent::StateChange).collect();
+        assert!(!changes.is_empty());
+        // Each follows, at the same time, an event of another subject.
+        for (i, e) in rec.trace.iter().enumerate() {
+            if e.event != TraceEvent::StateChange {
+                continue;
+            }
+            assert_eq!(e.pending, None, "not an event");
+            assert!(matches!(e.subject, Subject::Vessel { .. }));
+            let event = rec.trace[..i].iter().rev().find(|p| p.event != TraceEvent::StateChange);
+            let event = event.expect("an event before it");
+            assert_eq!(event.time, e.time);
+            assert_ne!(event.subject, e.subject, "the event's own vessel is its entry");
+        }
+        // Berths granted from the anchorage when another left: a vessel
+        // goes from Anchorage straight to holding a berth in someone
+        // else's event.
+        let granted = changes.iter().filter(|e| {
+            matches!(
+                e.state,
+                TraceState::Vessel { phase: VesselPhase::Discharging, berth: Some(true), .. }
+            )
+        });
+        assert!(granted.count() > 10, "berths granted on another's release");
+        // Every vessel entry says whether it holds a berth.
+        for e in &rec.trace {
+            if let TraceState::Vessel { berth, .. } = e.state {
+                assert!(berth.is_some(), "{e:?}");
+            }
+        }
     }
 
     /// Accepts `room` bytes, then fails as a closed pipe does.
@@ -438,21 +597,71 @@ mod tests {
     #[test]
     fn an_unknown_event_is_an_error_naming_its_line() {
         let head = COLUMNS.join(",");
-        let text = format!(
-            "{head}\n0,0.0000,end_warmup,,,,,,,,,,,,,2,statistics reset\n1,1.0000,dock,port alat,,alat,,0,1,0,,,,,,1,x\n"
-        );
+        // A row of the newest layout from (column, cell) pairs.
+        let row = |cells: &[(usize, &str)]| {
+            let mut r = vec![""; COLUMNS.len()];
+            for &(i, c) in cells {
+                r[i] = c;
+            }
+            r.join(",")
+        };
+        let vessel = |aboard: &str, at_berth: &str, pending: &str| {
+            row(&[
+                (col::SEQ, "0"),
+                (col::TIME_H, "1.0"),
+                (col::EVENT, "arrive"),
+                (col::SUBJECT, "vessel f#0"),
+                (col::PHASE, "Sailing"),
+                (col::PORT, "alat"),
+                (col::ABOARD, aboard),
+                (col::AT_BERTH, at_berth),
+                (col::PENDING, pending),
+                (col::DETAIL, "x"),
+            ])
+        };
+        let warmup = row(&[
+            (col::SEQ, "0"),
+            (col::TIME_H, "0.0000"),
+            (col::EVENT, "end_warmup"),
+            (col::PENDING, "2"),
+            (col::DETAIL, "statistics reset"),
+        ]);
+        let dock = row(&[
+            (col::SEQ, "1"),
+            (col::TIME_H, "1.0000"),
+            (col::EVENT, "dock"),
+            (col::SUBJECT, "port alat"),
+            (col::PORT, "alat"),
+            (col::BERTHS_BUSY, "0"),
+            (col::BERTHS, "1"),
+            (col::ANCHORAGE, "0"),
+            (col::PENDING, "1"),
+            (col::DETAIL, "x"),
+        ]);
+        let text = format!("{head}\n{warmup}\n{dock}\n");
         let err = read_csv(text.as_bytes()).unwrap_err();
         assert_eq!(err.to_string(), "line 3: unknown trace event \"dock\"");
-        let bad_number = format!("{head}\n0,1.0,arrive,vessel f#0,Sailing,alat,lots,,,,,,,,,1,x\n");
+        let good = format!("{head}\n{}\n", vessel("0", "false", "1"));
+        assert!(read_csv(good.as_bytes()).is_ok());
+        let bad_number = format!("{head}\n{}\n", vessel("lots", "false", "1"));
         let err = read_csv(bad_number.as_bytes()).unwrap_err();
         assert!(err.to_string().contains("line 2: aboard \"lots\""), "{err}");
-        let bad_pending = format!("{head}\n0,1.0,arrive,vessel f#0,Sailing,alat,0,,,,,,,,,-1,x\n");
+        let bad_pending = format!("{head}\n{}\n", vessel("0", "false", "-1"));
         let err = read_csv(bad_pending.as_bytes()).unwrap_err();
         assert!(err.to_string().contains("line 2: pending \"-1\""), "{err}");
-        // A file of the old format with a row of the new one.
-        let old_head = columns_without_pending().collect::<Vec<_>>().join(",");
-        let mixed = format!("{old_head}\n0,1.0,arrive,vessel f#0,Sailing,alat,0,,,,,,,,,1,x\n");
-        assert!(read_csv(mixed.as_bytes()).is_err());
+        for bad in ["yes", "1", "TRUE"] {
+            let bad_berth = format!("{head}\n{}\n", vessel("0", bad, "1"));
+            let err = read_csv(bad_berth.as_bytes()).unwrap_err();
+            let expected = format!("line 2: at_berth \"{bad}\" is not true or false");
+            assert_eq!(err.to_string(), expected);
+        }
+        // A file of an older layout with a row of the new one.
+        for missing in OLDER_LAYOUTS {
+            let old_head: Vec<&str> =
+                COLUMNS.iter().copied().filter(|c| !missing.contains(c)).collect();
+            let mixed = format!("{}\n{}\n", old_head.join(","), vessel("0", "false", "1"));
+            assert!(read_csv(mixed.as_bytes()).is_err(), "{missing:?}");
+        }
         assert!(matches!(read_csv("a,b\n1,2\n".as_bytes()), Err(TraceError::Columns { .. })));
         // A replication CSV's hundreds of columns are not all repeated.
         let wide = format!(

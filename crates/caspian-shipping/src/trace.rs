@@ -1,7 +1,8 @@
 //! The event trace of one replication, as typed values.
 //!
 //! [`crate::simulate_probed`] hands a [`crate::probe::Probe`] one
-//! [`TraceEntry`] per fired event (and per corridor-closure boundary): what
+//! [`TraceEntry`] per fired event (and per corridor-closure boundary, and
+//! per vessel another subject's event changed): what
 //! fired ([`TraceEvent`]), what it concerns ([`Subject`]) and that subject's
 //! state just after it ([`TraceState`]). Readers (the story chart of a
 //! report) use the typed fields; [`TraceEntry::detail`] puts the same facts
@@ -72,7 +73,8 @@ macro_rules! named_enum {
 
 named_enum!(
     /// What a trace entry records: one kind per model event, plus the two
-    /// boundaries of a corridor closure (drawn up front, not fired).
+    /// boundaries of a corridor closure (drawn up front, not fired) and the
+    /// vessels another subject's event changed (`StateChange`).
     TraceEvent, "trace event", {
         /// Statistics restart at the end of warm-up.
         EndWarmup => "end_warmup",
@@ -122,6 +124,12 @@ named_enum!(
         /// A calendar month of the reported window ends: the monthly series
         /// close it (no state changes).
         MonthEnd => "month_end",
+        /// Not an event: a vessel whose phase, port or berth changed while
+        /// another subject's event fired (granted a berth when another left
+        /// it or its port reopened, called from a cargo line by arriving
+        /// cargo, loading as cargo came in). Written right after that
+        /// event's entry, at the same time, one per vessel changed.
+        StateChange => "state_change",
     }
 );
 
@@ -163,6 +171,18 @@ named_enum!(
         Maintenance => "Maintenance",
     }
 );
+
+impl TraceEvent {
+    /// Whether an entry of this kind is an event that fired; corridor
+    /// boundaries (laid out up front) and state changes (written after
+    /// another subject's event) only describe.
+    pub fn fired(self) -> bool {
+        !matches!(
+            self,
+            TraceEvent::CorridorClose | TraceEvent::CorridorOpen | TraceEvent::StateChange
+        )
+    }
+}
 
 impl VesselPhase {
     /// Working: handling at berth (overhead, discharging, loading time) and
@@ -283,6 +303,10 @@ pub enum TraceState {
         port: String,
         /// Cargo aboard, in the fleet's capacity unit (deck units on a mixed deck).
         aboard: u64,
+        /// Whether it holds a berth at `port`; `None` in trace files
+        /// written before this was recorded.
+        #[serde(default)]
+        berth: Option<bool>,
     },
     /// A port's berths, all classes together (port and open-traffic events).
     Berths {
@@ -315,7 +339,8 @@ pub enum TraceState {
     },
 }
 
-/// One fired event (or corridor-closure boundary), typed.
+/// One fired event (or corridor-closure boundary, or a vessel another
+/// subject's event changed), typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceEntry {
     /// When it fired.
@@ -346,8 +371,9 @@ impl TraceEntry {
                 TraceEvent::CorridorOpen => "crossings may start again".to_string(),
                 _ => String::new(),
             },
-            TraceState::Vessel { phase, port, aboard } => {
-                format!("{phase} at {port} with {aboard} aboard")
+            TraceState::Vessel { phase, port, aboard, berth } => {
+                let place = if *berth == Some(true) { "at a berth of" } else { "at" };
+                format!("{phase} {place} {port} with {aboard} aboard")
             }
             TraceState::Berths { busy, capacity, anchorage, .. } => {
                 format!("berths {busy}/{capacity} busy, {anchorage} at anchorage")
@@ -400,9 +426,21 @@ mod tests {
                 phase: VesselPhase::WaitingCargo,
                 port: "aktau".into(),
                 aboard: 5,
+                berth: None,
             },
             pending: Some(3),
         };
         assert_eq!(e.detail(), "WaitingCargo at aktau with 5 aboard");
+        let at_berth = |berth| TraceEntry {
+            state: TraceState::Vessel {
+                phase: VesselPhase::WaitingCargo,
+                port: "aktau".into(),
+                aboard: 5,
+                berth,
+            },
+            ..e.clone()
+        };
+        assert_eq!(at_berth(Some(false)).detail(), "WaitingCargo at aktau with 5 aboard");
+        assert_eq!(at_berth(Some(true)).detail(), "WaitingCargo at a berth of aktau with 5 aboard");
     }
 }

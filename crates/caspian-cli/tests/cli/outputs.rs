@@ -43,9 +43,11 @@ fn trace_writes_one_row_per_event() {
     let events: usize = err.split_whitespace().next().unwrap().parse().unwrap();
     let csv = String::from_utf8(read(&dir, "t.csv")).unwrap();
     assert!(csv.starts_with(
-        "seq,time_h,event,subject,phase,port,aboard,berths_busy,berths,anchorage,storage,level,capacity,gate,convoy,pending,detail\n"
+        "seq,time_h,event,subject,phase,port,aboard,at_berth,berths_busy,berths,anchorage,storage,level,capacity,gate,convoy,pending,detail\n"
     ));
     assert_eq!(csv.lines().count(), events + 1);
+    // Events and the vessels other subjects' events changed, each a row.
+    assert!(csv.contains(",state_change,vessel "));
     // The same replication to stdout gives the same log.
     assert_eq!(ok(&["trace", "-r", "3"], &dir), csv);
 }

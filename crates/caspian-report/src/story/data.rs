@@ -55,7 +55,10 @@ impl Story {
         for e in entries {
             b.entry(e);
         }
-        Ok(b.finish(entries.len()))
+        // Fired events: not the rows that only describe (corridor
+        // boundaries, vessels changed by another subject's event).
+        let events = entries.iter().filter(|e| e.event.fired()).count();
+        Ok(b.finish(events))
     }
 }
 
@@ -133,8 +136,22 @@ impl Builder {
                     levels: vec![(t, *level)],
                 }),
             },
-            (_, Subject::Vessel { fleet, index }, TraceState::Vessel { phase, port, .. }) => {
-                self.vessel_entry(&format!("{fleet}#{index}"), t, e.event, *phase, port);
+            (
+                _,
+                Subject::Vessel { fleet, index },
+                TraceState::Vessel { phase, port, berth, .. },
+            ) => {
+                let vessel = format!("{fleet}#{index}");
+                match berth {
+                    // The file says whether it holds a berth: a call is
+                    // open exactly while it does.
+                    Some(at_berth) => {
+                        let state =
+                            at_berth.then(|| call_state(*phase).unwrap_or(CallState::Handling));
+                        self.vessel(&vessel, t, state, port);
+                    }
+                    None => self.vessel_entry(&vessel, t, e.event, *phase, port),
+                }
             }
             (_, _, state) => self.note_berths(state),
         }
@@ -147,7 +164,8 @@ impl Builder {
         }
     }
 
-    /// A vessel's entry. `WaitingCargo` is ambiguous in the trace: the
+    /// A vessel's entry in a trace file written before its berth was
+    /// recorded (`at_berth`, 2026-12-04). `WaitingCargo` is ambiguous there: the
     /// vessel waits in a cargo line at the anchorage (or at sea on
     /// pre-advice), off the berth, or, called for claimed cargo that a
     /// hinterland link took, in a timetable loading window or larger than
@@ -290,9 +308,24 @@ pub(super) mod tests {
         }
     }
 
+    /// A vessel entry of a trace file written before `at_berth`.
     fn vessel(h: f64, event: TraceEvent, n: u32, phase: VesselPhase, port: &str) -> TraceEntry {
         let subject = Subject::Vessel { fleet: "ferries".into(), index: n };
-        at(h, event, subject, TraceState::Vessel { phase, port: port.into(), aboard: 0 })
+        let state = TraceState::Vessel { phase, port: port.into(), aboard: 0, berth: None };
+        at(h, event, subject, state)
+    }
+
+    /// A vessel entry that says whether it holds a berth.
+    fn berthed(
+        h: f64,
+        event: TraceEvent,
+        n: u32,
+        (phase, berth): (VesselPhase, bool),
+        port: &str,
+    ) -> TraceEntry {
+        let subject = Subject::Vessel { fleet: "ferries".into(), index: n };
+        let state = TraceState::Vessel { phase, port: port.into(), aboard: 0, berth: Some(berth) };
+        at(h, event, subject, state)
     }
 
     fn port(h: f64, event: TraceEvent, id: &str, capacity: u64) -> TraceEntry {
@@ -455,6 +488,66 @@ pub(super) mod tests {
             ]
         );
         assert_eq!(s.ports[0].lanes, 2);
+    }
+
+    /// With `at_berth` in the file, a call runs exactly while the vessel
+    /// holds a berth: one granted the berth another left starts its call
+    /// at that moment (its `state_change` entry), not at its own next
+    /// event, and a wait for cargo is at the berth or off it as the file
+    /// says.
+    #[test]
+    fn a_call_runs_while_the_vessel_holds_its_berth() {
+        use TraceEvent::*;
+        use VesselPhase::*;
+        let seg = |a, b, state| Segment { start_h: a, end_h: b, state };
+        let entries = [
+            berthed(0.0, Arrive, 0, (Discharging, true), "aktau"),
+            berthed(1.0, Arrive, 1, (Anchorage, false), "aktau"),
+            // Vessel 0 leaves for the anchorage to wait for cargo; in its
+            // event vessel 1 is granted the berth it left.
+            berthed(2.0, DischargeDone, 0, (WaitingCargo, false), "aktau"),
+            berthed(2.0, StateChange, 1, (Discharging, true), "aktau"),
+            // Vessel 1 waits for cargo at its berth, then loads as a train
+            // comes in (a state change in the inflow's event).
+            berthed(4.0, DischargeDone, 1, (WaitingCargo, true), "aktau"),
+            storage(5.0, Inflow, Subject::Inflow { id: "trains".into() }, 40),
+            berthed(5.0, StateChange, 1, (Loading, true), "aktau"),
+            berthed(6.0, LoadDone, 1, (Sailing, false), "alat"),
+            // Vessel 0, called, is granted the berth at once.
+            berthed(6.0, StateChange, 0, (Loading, true), "aktau"),
+            berthed(8.0, LoadDone, 0, (Sailing, false), "alat"),
+        ];
+        let s = Story::from_entries(&entries).unwrap();
+        assert_eq!(s.events, 7, "state changes are not events");
+        let calls: Vec<(&str, Vec<Segment>)> =
+            s.calls.iter().map(|c| (c.vessel.as_str(), c.segments.clone())).collect();
+        use CallState::{Handling as H, Waiting as W};
+        assert_eq!(
+            calls,
+            [
+                ("ferries#0", vec![seg(0.0, 2.0, H)]),
+                ("ferries#1", vec![seg(2.0, 4.0, H), seg(4.0, 5.0, W), seg(5.0, 6.0, H)]),
+                ("ferries#0", vec![seg(6.0, 8.0, H)]),
+            ]
+        );
+        assert_eq!(s.ports[0].lanes, 1, "one berth used at a time");
+        // The same entries without `at_berth` and `state_change` (an older
+        // file) cannot show vessel 1 at the berth before its own next event.
+        let old: Vec<TraceEntry> = entries
+            .iter()
+            .filter(|e| e.event != StateChange)
+            .map(|e| {
+                let mut e = e.clone();
+                if let TraceState::Vessel { berth, .. } = &mut e.state {
+                    *berth = None;
+                }
+                e
+            })
+            .collect();
+        let s = Story::from_entries(&old).unwrap();
+        let mut calls_of_1 = s.calls.iter().filter(|c| c.vessel == "ferries#1");
+        assert!(calls_of_1.clone().count() <= 1);
+        assert!(calls_of_1.all(|c| c.start_h() >= 4.0), "not shown at the berth from 2.0");
     }
 
     /// The most calls at `port` at once, from the calls themselves.

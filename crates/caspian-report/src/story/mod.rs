@@ -124,7 +124,8 @@ pub struct Story {
     pub warmup_h: Option<f64>,
     /// The time of the last event, hours.
     pub end_h: f64,
-    /// Events in the trace.
+    /// Events fired in the trace (not counting corridor boundaries and
+    /// state changes, which describe but do not fire).
     pub events: usize,
 }
 

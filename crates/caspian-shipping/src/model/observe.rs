@@ -1,6 +1,7 @@
 //! Observation: what a [`Probe`] sees of a replication (regular state
 //! samples and, on request, every event described as a trace entry,
-//! corridor-closure boundaries included). Never changes what the model does.
+//! corridor-closure boundaries and the vessels another subject's event
+//! changed included). Never changes what the model does.
 
 use caspian_engine::{Observer, SimDuration, SimTime};
 
@@ -30,6 +31,17 @@ pub(super) struct Watcher<'p> {
     queue_len: u64,
     /// Corridor-closure boundaries reported so far (2 per interval).
     corridor_reported: usize,
+    /// Each vessel's phase, port and berth as the trace last told them,
+    /// while tracing: a vessel that another subject's event changed gets a
+    /// `StateChange` entry of its own.
+    told: Vec<Told>,
+}
+
+/// What the trace last told of a vessel.
+type Told = (crate::trace::VesselPhase, usize, bool);
+
+fn told(v: &super::vessel::Vessel) -> Told {
+    (v.phase, v.port, v.holds_berth)
 }
 
 impl<'p> Watcher<'p> {
@@ -45,6 +57,7 @@ impl<'p> Watcher<'p> {
             pending: None,
             queue_len: 0,
             corridor_reported: 0,
+            told: Vec::new(),
         }
     }
 
@@ -107,6 +120,11 @@ impl<'a> Observer<World<'a>> for Watcher<'_> {
         }
         if self.trace {
             self.pending = Some(*event);
+            // A vessel first seen (all at the start, a replacement after
+            // the event that created it) is told as it is: its own events
+            // describe it from its arrival on.
+            let known = self.told.len();
+            self.told.extend(world.vessels[known..].iter().map(told));
         }
     }
 
@@ -115,11 +133,47 @@ impl<'a> Observer<World<'a>> for Watcher<'_> {
             let mut entry = world.describe(time, ev);
             entry.pending = Some(self.queue_len);
             self.probe.trace(&entry);
+            // The vessel the entry described (a replaced one for
+            // `VesselReturn`), if any.
+            let subject = match ev {
+                Ev::VesselReturn(v) => Some(v as usize),
+                _ => ev.vessel(),
+            };
+            self.trace_state_changes(world, time, subject);
         }
     }
 
     fn wants_stop(&self) -> bool {
         self.probe.wants_stop()
+    }
+}
+
+impl Watcher<'_> {
+    /// After the entry of an event whose subject is vessel `subject` (or
+    /// none): a `StateChange` entry for every other vessel whose phase,
+    /// port or berth the event changed, so that a reader sees a berth
+    /// granted when another vessel left it at the moment it was granted,
+    /// not at the vessel's own next event.
+    fn trace_state_changes(&mut self, world: &World<'_>, time: SimTime, subject: Option<usize>) {
+        // A vessel created by this event is not known yet (see
+        // `before_event`); the zip leaves it out.
+        for (v, (ves, last)) in world.vessels.iter().zip(&mut self.told).enumerate() {
+            let now = told(ves);
+            if *last == now {
+                continue;
+            }
+            *last = now;
+            if subject != Some(v) {
+                let (subject, state) = world.vessel(v);
+                self.probe.trace(&TraceEntry {
+                    time,
+                    event: TraceEvent::StateChange,
+                    subject,
+                    state,
+                    pending: None,
+                });
+            }
+        }
     }
 }
 
@@ -161,6 +215,7 @@ impl World<'_> {
             phase: ves.phase,
             port: self.plan.ports[ves.port].id.clone(),
             aboard: ves.deck_used,
+            berth: Some(ves.holds_berth),
         };
         (subject, state)
     }

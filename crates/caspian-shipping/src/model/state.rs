@@ -83,7 +83,7 @@ const _: () = assert!(std::mem::size_of::<Ev>() == 8);
 
 impl Ev {
     /// The fleet vessel an event belongs to, if any.
-    fn vessel(self) -> Option<usize> {
+    pub(super) fn vessel(self) -> Option<usize> {
         match self {
             Ev::Arrive(v)
             | Ev::DischargeDone(v)
