@@ -208,6 +208,8 @@ impl SweepTable {
     }
 
     /// The table as text; `files` names where the points not shown are.
+    /// KPIs that would take a line past [`MAX_TABLE_WIDTH`] go on in
+    /// further blocks under the first, each led by the point and its axes.
     pub(crate) fn render(&self, files: &[&Path]) -> String {
         let mut out = self.title.clone();
         out.push_str(&format!(
@@ -221,30 +223,46 @@ impl SweepTable {
             .zip(&self.used)
             .map(|((n, _), used)| self.all || *used || self.patterns.iter().any(|p| p == n))
             .collect();
-        let mut header: Vec<String> = vec!["point".into()];
-        header.extend(self.axes.iter().cloned());
-        for ((n, u), _) in names.iter().zip(&shown).filter(|(_, shown)| **shown) {
-            header.push(if u.is_empty() { n.clone() } else { format!("{n} ({u})") });
-            header.push("+-95%".into());
-            header.push(format!("- point {}", self.reference));
-            header.push("95% CI".into());
-        }
-        // Each row: the point, its axis values, then four cells per KPI;
-        // a column's numbers share their decimals.
-        let mut columns: Vec<Vec<String>> =
-            vec![self.rows.iter().map(|r| r.index.to_string()).collect()];
-        for a in 0..self.axes.len() {
+        // The point and its axis values lead every block of the table; a
+        // column's numbers share their decimals.
+        let mut lead: Vec<Column> = vec![Column {
+            header: "point".into(),
+            cells: self.rows.iter().map(|r| r.index.to_string()).collect(),
+        }];
+        for (a, key) in self.axes.iter().enumerate() {
             let values: Vec<f64> = self.rows.iter().map(|r| r.axes[a]).collect();
-            columns.push(table::exact_column(&values));
+            lead.push(Column { header: key.clone(), cells: table::exact_column(&values) });
         }
-        for (i, _) in shown.iter().enumerate().filter(|(_, shown)| **shown) {
-            columns.extend(kpi_columns(self.rows.iter().map(|r| &r.kpis[i])));
+        // Four columns per shown KPI.
+        let mut groups: Vec<Vec<Column>> = Vec::new();
+        for (i, ((n, u), _)) in names.iter().zip(&shown).enumerate().filter(|(_, (_, s))| **s) {
+            let headers = [
+                if u.is_empty() { n.clone() } else { format!("{n} ({u})") },
+                "+-95%".into(),
+                format!("- point {}", self.reference),
+                "95% CI".into(),
+            ];
+            let cells = kpi_columns(self.rows.iter().map(|r| &r.kpis[i]));
+            groups.push(
+                headers
+                    .into_iter()
+                    .zip(cells)
+                    .map(|(header, cells)| Column { header, cells })
+                    .collect(),
+            );
         }
-        let rows: Vec<Vec<String>> = (0..self.rows.len())
-            .map(|r| columns.iter_mut().map(|c| std::mem::take(&mut c[r])).collect())
-            .collect();
-        let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-        out.push_str(&table::render(&header_refs, &rows));
+        for (b, block) in blocks(&lead, &groups, MAX_TABLE_WIDTH).iter().enumerate() {
+            if b > 0 {
+                out.push('\n');
+            }
+            let columns: Vec<&Column> =
+                lead.iter().chain(block.iter().flat_map(|&g| &groups[g])).collect();
+            let header: Vec<&str> = columns.iter().map(|c| c.header.as_str()).collect();
+            let rows: Vec<Vec<String>> = (0..self.rows.len())
+                .map(|r| columns.iter().map(|c| c.cells[r].clone()).collect())
+                .collect();
+            out.push_str(&table::render(&header, &rows));
+        }
         let hidden = self.points - self.rows.len();
         if hidden > 0 {
             let list: Vec<String> = files.iter().map(|f| shown_path(f)).collect();
@@ -262,6 +280,47 @@ impl SweepTable {
         }
         out
     }
+}
+
+/// The widest a sweep table's line grows (as wide as a run's table) before
+/// its KPIs go on in another block under it, each block led by the point
+/// and its axis values.
+const MAX_TABLE_WIDTH: usize = 160;
+
+/// One column of the sweep table, as written.
+struct Column {
+    header: String,
+    cells: Vec<String>,
+}
+
+impl Column {
+    /// Its width in characters: the widest of its header and cells.
+    fn width(&self) -> usize {
+        self.cells.iter().map(|c| c.chars().count()).fold(self.header.chars().count(), usize::max)
+    }
+}
+
+/// The KPI groups (four columns each) of each block of the sweep table, in
+/// order: as many as fit `max` characters beside the `lead` columns, and at
+/// least one. One block, the lead alone, when no KPI is shown.
+fn blocks(lead: &[Column], groups: &[Vec<Column>], max: usize) -> Vec<Vec<usize>> {
+    // Columns are two spaces apart.
+    let width = |cols: &[Column]| cols.iter().map(|c| c.width() + 2).sum::<usize>();
+    let lead_width = width(lead) - 2;
+    let mut out: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut used = lead_width;
+    for (g, cols) in groups.iter().enumerate() {
+        let w = width(cols);
+        let block = out.last_mut().expect("never empty");
+        if !block.is_empty() && used + w > max {
+            out.push(vec![g]);
+            used = lead_width + w;
+        } else {
+            block.push(g);
+            used += w;
+        }
+    }
+    out
 }
 
 /// One design point of the sweep table, as numbers (written when the
@@ -493,5 +552,20 @@ mod tests {
         assert_eq!(hws, ["3.0", "2.5", "3.0", "-"]);
         assert_eq!(diffs, ["reference", "+2.8", "0", "+12.8"]);
         assert_eq!(intervals, ["", "[-1.0, +6.5]", "[-748.3, +748.3]", "-"]);
+    }
+
+    #[test]
+    fn kpis_go_on_in_blocks_no_wider_than_the_limit() {
+        let col = |w: usize| Column { header: "h".repeat(w), cells: vec!["1".into()] };
+        let lead = [col(5), col(10)]; // 5 + 2 + 10 = 17 wide
+        // Groups of 4 columns of 8 characters: 40 wide with their spaces.
+        let groups: Vec<Vec<Column>> = (0..5).map(|_| (0..4).map(|_| col(8)).collect()).collect();
+        // 17 + 3 x 40 = 137 fits 140; a fourth would make 177.
+        assert_eq!(blocks(&lead, &groups, 140), [vec![0, 1, 2], vec![3, 4]]);
+        assert_eq!(blocks(&lead, &groups, 1000), [vec![0, 1, 2, 3, 4]]);
+        // A group wider than the limit still gets a block of its own.
+        assert_eq!(blocks(&lead, &groups, 20), [vec![0], vec![1], vec![2], vec![3], vec![4]]);
+        // No KPI shown: one block, the lead alone.
+        assert_eq!(blocks(&lead, &[], 140), [Vec::<usize>::new()]);
     }
 }

@@ -204,14 +204,28 @@ fn a_sweep_hides_kpis_void_at_every_point() {
     let void_at_all: Vec<&&String> =
         waits.iter().filter(|k| points.iter().all(|p| void(&p["kpis"][k.as_str()]))).collect();
     assert!(!void_at_all.is_empty(), "the baseline has berth classes no traffic uses");
-    let header = out.lines().find(|l| l.starts_with("point ")).unwrap();
+    // The headers of every block of the table, which holds many KPIs.
+    let headers = |out: &str| -> String {
+        out.lines().filter(|l| l.starts_with("point ")).collect::<Vec<_>>().join("\n")
+    };
+    let header = headers(&out);
     for k in &waits {
-        assert_eq!(header.contains(k.as_str()), !void_at_all.contains(&k), "{k}: {header}");
+        let shown = header.contains(&format!("  {k} ("));
+        assert_eq!(shown, !void_at_all.contains(&k), "{k}: {header}");
     }
     assert!(out.contains(&format!("{} KPIs hidden", void_at_all.len())), "{out}");
     let all = ok(&[&args[..], &["--kpi", "anchorage_wait_h.*", "--all"]].concat(), &dir);
-    let header = all.lines().find(|l| l.starts_with("point ")).unwrap();
-    assert!(waits.iter().all(|k| header.contains(k.as_str())), "{header}");
+    let header = headers(&all);
+    assert!(waits.iter().all(|k| header.contains(&format!("  {k} ("))), "{header}");
+    // However many KPIs, no line is wider than a run's table: the KPIs go
+    // on in blocks, each led by the point and its axis.
+    assert!(header.lines().count() > 1, "{all}");
+    for line in all.lines().skip_while(|l| !l.starts_with("point ")) {
+        assert!(line.chars().count() <= 160, "{} characters: {line}", line.chars().count());
+    }
+    for h in header.lines() {
+        assert!(h.starts_with("point  port.alat.berths.rail_ferry  "), "{h}");
+    }
 }
 
 #[test]
@@ -245,27 +259,39 @@ fn sweep_table_columns_share_their_decimals_and_float_noise_is_zero() {
         l.split("  ").map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()
     };
     let lines: Vec<&str> = out.lines().collect();
-    let h = lines.iter().position(|l| l.starts_with("point ")).expect("a header");
-    let header = cells(lines[h]);
-    // Every point but the reference (whose interval cells are empty).
-    let rows: Vec<Vec<String>> = lines[h + 2..]
-        .iter()
-        .take_while(|l| !l.is_empty())
-        .map(|l| cells(l))
-        .filter(|r| r.len() == header.len())
+    // Each block of the table: its header and its rows, every point but the
+    // reference (whose interval cells are empty).
+    let blocks: Vec<(Vec<String>, Vec<Vec<String>>)> = (0..lines.len())
+        .filter(|&h| lines[h].starts_with("point "))
+        .map(|h| {
+            let header = cells(lines[h]);
+            let rows: Vec<Vec<String>> = lines[h + 2..]
+                .iter()
+                .take_while(|l| !l.is_empty())
+                .map(|l| cells(l))
+                .filter(|r| r.len() == header.len())
+                .collect();
+            (header, rows)
+        })
         .collect();
-    assert_eq!(rows.len(), points.len() - 1, "{out}");
+    assert!(!blocks.is_empty(), "a header: {out}");
     let decimals = |c: &str| c.split_once('.').map_or(0, |(_, f)| f.len());
     let parse = |c: &str| c.replace(',', "").parse::<f64>().unwrap();
-    for r in &rows {
-        let p = &points[r[0].parse::<usize>().unwrap()];
-        // Whole-number axes print whole; the others exactly, sharing decimals.
-        assert!(!r[1].contains('.'), "berths: {}", r[1]);
-        assert_eq!(parse(&r[1]), p["values"][0].as_f64().unwrap());
-        assert_eq!(parse(&r[2]), p["values"][1].as_f64().unwrap());
-        assert_eq!(decimals(&r[2]), decimals(&rows[0][2]), "storm column: {out}");
-        for k in [oil, wait] {
-            let j = header.iter().position(|c| c.starts_with(&format!("{k} ("))).unwrap();
+    for k in [oil, wait] {
+        let key = format!("{k} (");
+        let (header, rows) = blocks
+            .iter()
+            .find(|(h, _)| h.iter().any(|c| c.starts_with(&key)))
+            .unwrap_or_else(|| panic!("{k} in a block: {out}"));
+        assert_eq!(rows.len(), points.len() - 1, "{out}");
+        let j = header.iter().position(|c| c.starts_with(&key)).unwrap();
+        for r in rows {
+            let p = &points[r[0].parse::<usize>().unwrap()];
+            // Whole-number axes print whole; the others exactly, sharing decimals.
+            assert!(!r[1].contains('.'), "berths: {}", r[1]);
+            assert_eq!(parse(&r[1]), p["values"][0].as_f64().unwrap());
+            assert_eq!(parse(&r[2]), p["values"][1].as_f64().unwrap());
+            assert_eq!(decimals(&r[2]), decimals(&rows[0][2]), "storm column: {out}");
             let mean_decimals = rows.iter().map(|r| &r[j]).find(|c| *c != "0").map(|c| decimals(c));
             for c in [&r[j], &r[j + 1]] {
                 assert!(c == "0" || Some(decimals(c)) == mean_decimals, "{k}: {c}\n{out}");
