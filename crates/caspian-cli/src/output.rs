@@ -262,15 +262,16 @@ impl SweepTable {
                 .map(|r| columns.iter().map(|c| c.cells[r].clone()).collect())
                 .collect();
             out.push_str(&table::render(&header, &rows));
-        }
-        let hidden = self.points - self.rows.len();
-        if hidden > 0 {
-            let list: Vec<String> = files.iter().map(|f| shown_path(f)).collect();
-            out.push_str(&format!(
-                "... and {hidden} more design points (the first {} are shown), all in {}\n",
-                self.rows.len(),
-                list.join(" and ")
-            ));
+            // Under every block, so that none ends at the limit unexplained.
+            let hidden = self.points - self.rows.len();
+            if hidden > 0 {
+                let list: Vec<String> = files.iter().map(|f| shown_path(f)).collect();
+                out.push_str(&format!(
+                    "... and {hidden} more design points (the first {} are shown), all in {}\n",
+                    self.rows.len(),
+                    list.join(" and ")
+                ));
+            }
         }
         let hidden =
             Arranged { hidden: shown.iter().filter(|s| !**s).count(), ..Arranged::default() };
@@ -282,9 +283,10 @@ impl SweepTable {
     }
 }
 
-/// The widest a sweep table's line grows (as wide as a run's table) before
-/// its KPIs go on in another block under it, each block led by the point
-/// and its axis values.
+/// The widest a sweep table's line grows (about as wide as a run's table)
+/// before its KPIs go on in another block under it, each block led by the
+/// point and its axis values. A block holds one KPI at least, so it is
+/// wider where the axes and one KPI already are.
 const MAX_TABLE_WIDTH: usize = 160;
 
 /// One column of the sweep table, as written.

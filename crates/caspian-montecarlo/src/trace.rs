@@ -20,12 +20,14 @@
 //! | `berths_busy`, `berths`, `anchorage` | port and open-traffic entries: berths occupied, berths open (0 while closed), vessels at the anchorage, all classes |
 //! | `storage`, `level`, `capacity`, `gate` | inflow and outflow entries: the storage, what it holds, its capacity, arrivals waiting at its gate |
 //! | `convoy` | convoy entries: vessels still waiting in the port's convoy |
-//! | `pending` | events pending in the engine's queue when this one fired, itself included (empty for corridor boundaries, which are not events) |
+//! | `pending` | events pending in the engine's queue when this one fired, itself included (empty for corridor boundaries and state changes, which are not events) |
 //! | `detail` | the state in words ([`TraceEntry::detail`]), ignored on reading |
 //!
 //! Cells that do not apply to an entry are empty. Reading is strict: an
-//! unknown event, subject or phase, or a missing or malformed number, is an
-//! error naming the line. Files written before the `at_berth` column
+//! unknown event, subject or phase, a missing or malformed number, an
+//! `at_berth` other than `true`, `false` or empty (or on a row without a
+//! phase), or a `state_change` row that is not a vessel's with no `pending`
+//! is an error naming the line. Files written before the `at_berth` column
 //! (up to 2026-12-04) still read, with no berth for vessel entries, and
 //! so do those written before the `pending` column as well (up to
 //! 2026-12-03), with no counts either.
@@ -403,6 +405,26 @@ fn parse_row(rec: &csv::StringRecord, layout: &Layout) -> Result<TraceEntry, Str
         TraceState::None
     };
     let pending = if filled(col::PENDING) { Some(number(col::PENDING)?) } else { None };
+    if filled(col::AT_BERTH) && !filled(col::PHASE) {
+        return Err(format!(
+            "at_berth \"{}\" on a row without a vessel phase (it belongs to vessel rows)",
+            cell(col::AT_BERTH)
+        ));
+    }
+    if event == TraceEvent::StateChange {
+        if !layout.has(col::AT_BERTH) {
+            return Err("state_change row in a file without the at_berth column, which came \
+                        with it"
+                .to_string());
+        }
+        let vessel = matches!(subject, Subject::Vessel { .. })
+            && matches!(state, TraceState::Vessel { berth: Some(_), .. });
+        if !vessel || pending.is_some() {
+            return Err("a state_change row describes a vessel (subject, phase, port, aboard, \
+                        at_berth) and has no pending count"
+                .to_string());
+        }
+    }
     Ok(TraceEntry { time, event, subject, state, pending })
 }
 
@@ -448,7 +470,8 @@ mod tests {
         }
     }
 
-    /// The file `bytes` as written before the columns `missing` existed.
+    /// The file `bytes` as written before the columns `missing` existed
+    /// (and the `state_change` rows, which came with `at_berth`).
     fn without(bytes: &[u8], missing: &[&str]) -> Vec<u8> {
         let drop: Vec<usize> =
             missing.iter().map(|m| COLUMNS.iter().position(|c| c == m).unwrap()).collect();
@@ -463,7 +486,10 @@ mod tests {
         };
         old.write_record(keep(r.headers().unwrap())).unwrap();
         for rec in r.records() {
-            old.write_record(keep(&rec.unwrap())).unwrap();
+            let rec = rec.unwrap();
+            if &rec[col::EVENT] != "state_change" {
+                old.write_record(keep(&rec)).unwrap();
+            }
         }
         old.into_inner().unwrap()
     }
@@ -480,8 +506,10 @@ mod tests {
         );
         for missing in OLDER_LAYOUTS {
             let back = read_csv(without(&bytes, missing).as_slice()).unwrap();
-            assert_eq!(back.len(), new.len());
-            for (a, b) in new.iter().zip(&back) {
+            let events: Vec<&TraceEntry> =
+                new.iter().filter(|e| e.event != TraceEvent::StateChange).collect();
+            assert_eq!(back.len(), events.len());
+            for (a, b) in events.into_iter().zip(&back) {
                 let mut expected = a.clone();
                 if let TraceState::Vessel { berth, .. } = &mut expected.state {
                     *berth = None;
@@ -655,6 +683,47 @@ mod tests {
             let expected = format!("line 2: at_berth \"{bad}\" is not true or false");
             assert_eq!(err.to_string(), expected);
         }
+        // Rows that only describe must look like it.
+        let change = |subject: &str, at_berth: &str, pending: &str| {
+            row(&[
+                (col::SEQ, "0"),
+                (col::TIME_H, "1.0"),
+                (col::EVENT, "state_change"),
+                (col::SUBJECT, subject),
+                (col::PHASE, "Discharging"),
+                (col::PORT, "alat"),
+                (col::ABOARD, "0"),
+                (col::AT_BERTH, at_berth),
+                (col::PENDING, pending),
+                (col::DETAIL, "x"),
+            ])
+        };
+        let good = format!("{head}\n{}\n", change("vessel f#0", "true", ""));
+        assert!(read_csv(good.as_bytes()).is_ok());
+        let bad_changes = [
+            change("port alat", "true", ""),
+            change("vessel f#0", "", ""),
+            change("vessel f#0", "true", "3"),
+        ];
+        for bad in bad_changes {
+            let err = read_csv(format!("{head}\n{bad}\n").as_bytes()).unwrap_err().to_string();
+            assert!(err.starts_with("line 2: a state_change row describes a vessel"), "{err}");
+        }
+        // `at_berth` on a port's row.
+        let port_open = dock.replace(",dock,", ",port_open,");
+        let mut cells: Vec<&str> = port_open.split(',').collect();
+        cells[col::AT_BERTH] = "true";
+        let err = read_csv(format!("{head}\n{}\n", cells.join(",")).as_bytes()).unwrap_err();
+        let expected = "line 2: at_berth \"true\" on a row without a vessel phase";
+        assert!(err.to_string().contains(expected), "{err}");
+        // State changes came with `at_berth`: an older layout has none.
+        let old_head: Vec<&str> = COLUMNS.iter().copied().filter(|c| *c != "at_berth").collect();
+        let change_row = change("vessel f#0", "true", "");
+        let mut old_change: Vec<&str> = change_row.split(',').collect();
+        old_change.remove(col::AT_BERTH);
+        let old = format!("{}\n{}\n", old_head.join(","), old_change.join(","));
+        let err = read_csv(old.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("without the at_berth column"), "{err}");
         // A file of an older layout with a row of the new one.
         for missing in OLDER_LAYOUTS {
             let old_head: Vec<&str> =

@@ -23,14 +23,17 @@ pub trait Probe {
     /// The state at one sampling instant.
     fn sample(&mut self, _sample: &Sample) {}
 
-    /// Whether to describe every event (costs a few allocations per event).
+    /// Whether to describe every event (costs a few allocations per event,
+    /// and a look at every vessel after each, for `state_change` entries).
     fn wants_trace(&self) -> bool {
         false
     }
 
     /// One event, described after it fired. Corridor closures, which are
     /// drawn up front rather than fired as events, are traced too, as
-    /// `corridor_close` and `corridor_open` entries at their boundaries.
+    /// `corridor_close` and `corridor_open` entries at their boundaries;
+    /// and each vessel an event changed other than its subject, as a
+    /// `state_change` entry right after the event's.
     fn trace(&mut self, _entry: &TraceEntry) {}
 
     /// Whether the replication should end now, e.g. because the reader of a

@@ -352,8 +352,9 @@ pub struct TraceEntry {
     /// The subject's state just after it.
     pub state: TraceState,
     /// Events pending in the engine's queue when it fired, itself included
-    /// (the queue size N of the hold model). `None` for corridor-closure
-    /// boundaries (drawn up front, not events) and in trace files written
+    /// (the queue size N of the hold model). `None` for entries that are
+    /// not events (corridor-closure boundaries, drawn up front, and state
+    /// changes, see [`TraceEvent::fired`]) and in trace files written
     /// before the count was recorded.
     #[serde(default)]
     pub pending: Option<u64>,
