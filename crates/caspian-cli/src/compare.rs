@@ -10,6 +10,7 @@ use caspian_montecarlo::document::{CompareDoc, Document, ECONOMICS_HEADER, RANKI
 use caspian_montecarlo::measure::Measure;
 use caspian_montecarlo::study::Study;
 use caspian_montecarlo::tidy;
+use caspian_report::units::replications;
 
 use crate::common::{
     CommonArgs, EXTENDED, Named, Progress, check_files, csv_failure, csv_num, csv_writer,
@@ -206,9 +207,9 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let table = compare_table(&doc, &c.kpis, c.all, &ranked);
     let notes = crate::output::notes(doc.target.as_ref(), 0, &doc.saturation_notes());
     let done = format!(
-        "{} scenarios x {} replications in {elapsed:.2?}",
+        "{} scenarios x {} in {elapsed:.2?}",
         doc.scenarios.len(),
-        doc.replications
+        replications(doc.replications)
     );
     let outputs = crate::common::begin_outputs();
     if let Some(path) = &c.csv {
@@ -258,9 +259,12 @@ fn tidy_names(doc: &CompareDoc) -> Vec<String> {
 fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[String]) -> String {
     let base = &doc.scenarios[0];
     let mut out = format!(
-        "paired comparison under common random numbers: seed {}, {} replications per scenario\n\
+        "paired comparison under common random numbers: seed {}, {} per scenario\n\
          base: \"{}\" ({})\n",
-        doc.seed, doc.replications, base.name, base.source
+        doc.seed,
+        replications(doc.replications),
+        base.name,
+        base.source
     );
     // Void: zero or undefined in every replication of every scenario.
     let void_everywhere =

@@ -12,6 +12,7 @@ use caspian_montecarlo::sequential::TargetReport;
 use caspian_montecarlo::shown_path;
 use caspian_montecarlo::sweep_stream::{SweepResult, SweepStream};
 use caspian_montecarlo::{select, tidy};
+use caspian_report::units::replications;
 
 use crate::arrange::{Arranged, Line, arrange, void};
 use crate::common::{cannot_write, csv_failure, csv_num, csv_writer, finish_csv};
@@ -29,8 +30,11 @@ pub(crate) fn check_kpi_patterns(patterns: &[String], names: &[String]) -> Resul
 /// hidden unless `all`.
 pub(crate) fn run_table(doc: &RunDoc, patterns: &[String], all: bool) -> String {
     let mut out = format!(
-        "scenario \"{}\" ({}), seed {}, {} replications\n\n",
-        doc.scenario, doc.source, doc.seed, doc.replications
+        "scenario \"{}\" ({}), seed {}, {}\n\n",
+        doc.scenario,
+        doc.source,
+        doc.seed,
+        replications(doc.replications)
     );
     let means: Vec<(&str, f64)> = doc.kpis.iter().map(|(k, s)| (k.as_str(), s.mean)).collect();
     let shown = arrange(&means, |k| doc.kpis.get(k).is_some_and(|s| void(s)), patterns, all);
@@ -151,9 +155,12 @@ impl SweepTable {
         all: bool,
     ) -> Self {
         let title = format!(
-            "sweep of \"{}\" ({}), seed {}, {} design points x {} replications (common random \
-             numbers)\n",
-            head.scenario, head.source, head.seed, points, head.replications
+            "sweep of \"{}\" ({}), seed {}, {} design points x {} (common random numbers)\n",
+            head.scenario,
+            head.source,
+            head.seed,
+            points,
+            replications(head.replications)
         );
         Self {
             title,
@@ -461,10 +468,10 @@ pub(crate) fn notes(
             },
         );
         out.push(format!(
-            "target relative half-width {} {} after {} replications ({worst})",
+            "target relative half-width {} {} after {} ({worst})",
             t.rel_half_width,
             if t.met { "met" } else { "NOT met within the budget" },
-            t.replications
+            replications(t.replications)
         ));
     }
     out.extend(saturation.iter().map(|w| format!("warning: saturated: {w}")));

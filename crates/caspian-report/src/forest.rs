@@ -172,8 +172,8 @@ impl Forest {
     pub fn subtitle(&self) -> Vec<String> {
         let mut out = vec![
             format!(
-                "Policy minus base under common random numbers, {} replications each; bars: 95% confidence intervals.",
-                self.replications
+                "Policy minus base under common random numbers, {} each; bars: 95% confidence intervals.",
+                crate::units::replications(self.replications)
             ),
             "One panel per KPI, each on its own scale in the KPI's unit; filled dot: the interval excludes 0.".into(),
         ];

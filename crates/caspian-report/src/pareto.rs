@@ -173,8 +173,8 @@ pub fn pareto_svg(c: &ParetoChart) -> Result<String, ReportError> {
     let title = "Pareto view: the scenarios no other beats on both measures";
     let subtitle = vec![
         format!(
-            "Means over {} replications each; bars: 95% confidence intervals on both axes.",
-            c.replications
+            "Means over {} each; bars: 95% confidence intervals on both axes.",
+            crate::units::replications(c.replications)
         ),
         "Filled and joined: Pareto-optimal (on the means); open: dominated by another scenario."
             .to_string(),

@@ -180,8 +180,8 @@ impl ReferenceChart {
         let mut out = vec![
             format!("Reference: {} (design point {}).", self.reference_values, self.reference),
             format!(
-                "Point minus reference, paired over the same {} replications (common random numbers).",
-                self.replications
+                "Point minus reference, paired over the same {} (common random numbers).",
+                crate::units::replications(self.replications)
             ),
             "Bars: 95% confidence intervals; filled: the interval excludes 0. Under the axis: \
              each point's values."

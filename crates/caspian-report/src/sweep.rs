@@ -216,8 +216,9 @@ impl SweepChart {
         let mut out = vec![
             kpi_title(&self.kpi, &self.unit),
             format!(
-                "Sweep of scenario \"{}\", {} replications per design point{band}.",
-                self.scenario, self.replications
+                "Sweep of scenario \"{}\", {} per design point{band}.",
+                self.scenario,
+                crate::units::replications(self.replications)
             ),
         ];
         if self.latin {

@@ -98,8 +98,9 @@ impl Tornado {
         vec![
             kpi_title(&self.kpi, &self.unit),
             format!(
-                "Partial rank correlation (PRCC) of each swept key with the point means ({} design points, {} replications each); bars: 95% intervals (Fisher z).",
-                self.points, self.replications
+                "Partial rank correlation (PRCC) of each swept key with the point means ({} design points, {} each); bars: 95% intervals (Fisher z).",
+                self.points,
+                crate::units::replications(self.replications)
             ),
         ]
     }

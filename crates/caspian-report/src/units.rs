@@ -97,6 +97,17 @@ pub fn fmt_together<const N: usize>(values: [f64; N]) -> [String; N] {
     values.map(|x| fmt_num_at(x, scale))
 }
 
+/// `n` with its noun: `1 replication`, `2 replications`.
+pub fn plural(n: impl Into<u128>, one: &str, many: &str) -> String {
+    let n: u128 = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `n` replications in words: `1 replication`, `2 replications`.
+pub fn replications(n: impl Into<u128>) -> String {
+    plural(n, "replication", "replications")
+}
+
 /// `x` in the format [`fmt_num`] chooses for a number of magnitude `a`.
 fn fmt_num_at(x: f64, a: f64) -> String {
     if !x.is_finite() {
@@ -129,6 +140,14 @@ fn fmt_num_at(x: f64, a: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_the_noun_their_number_needs() {
+        assert_eq!(replications(1u64), "1 replication");
+        assert_eq!(replications(0u64), "0 replications");
+        assert_eq!(replications(1000u64), "1000 replications");
+        assert_eq!(plural(1u32, "KPI", "KPIs"), "1 KPI");
+    }
 
     #[test]
     fn a_range_is_written_at_one_precision() {

@@ -320,9 +320,9 @@ impl Distribution {
     /// The lines under the title.
     pub fn subtitle(&self) -> Vec<String> {
         let mut first = format!(
-            "Scenario \"{}\", {} replications: histogram (left axis) and empirical CDF (right axis).",
+            "Scenario \"{}\", {}: histogram (left axis) and empirical CDF (right axis).",
             self.scenario,
-            self.sorted.len()
+            crate::units::replications(self.sorted.len() as u64)
         );
         if self.undefined > 0 {
             first.push_str(&format!(" {} undefined left out.", self.undefined));

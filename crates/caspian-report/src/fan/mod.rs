@@ -285,8 +285,8 @@ impl Fan {
     /// The lines under the title.
     pub fn subtitle(&self) -> Vec<String> {
         let mut out = vec![format!(
-            "band: 5th to 95th percentile over {} replications; line: median.",
-            self.replications
+            "band: 5th to 95th percentile over {}; line: median.",
+            crate::units::replications(self.replications)
         )];
         if !self.windows_known {
             out.push(

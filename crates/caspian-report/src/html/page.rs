@@ -11,7 +11,7 @@ use caspian_montecarlo::stats::Summary;
 use super::{Report, ReportInputs, esc};
 use crate::error::ReportError;
 use crate::story::{Story, story_svg};
-use crate::units::{fmt_num, kpi_description};
+use crate::units::{fmt_num, kpi_description, plural, replications};
 
 const CSS: &str = "
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1a1a1a;
@@ -100,7 +100,12 @@ pub(super) fn target_cards(targets: &[TargetProbability]) -> Vec<Card> {
             key: format!("P({} {})", t.kpi, t.condition),
             what: "probability that a replication meets the target".into(),
             value: format!("{:.3}", t.p_meet),
-            detail: format!("95% CI {:.3} to {:.3}; {} replications", t.ci95_low, t.ci95_high, t.n),
+            detail: format!(
+                "95% CI {:.3} to {:.3}; {}",
+                t.ci95_low,
+                t.ci95_high,
+                replications(t.n)
+            ),
             risk: true,
         })
         .collect()
@@ -229,7 +234,7 @@ impl Page {
                 "<span class=\"k\">{}</span> <span class=\"what\">{} ({})</span>",
                 esc(&name),
                 esc(&what),
-                plural(members.len(), "KPI", "KPIs")
+                plural(members.len() as u64, "KPI", "KPIs")
             );
             // Only long families fold away; short ones stay plain.
             let long = members.len() > OPEN_ROWS;
@@ -327,10 +332,10 @@ pub(super) fn target_fact(t: Option<&TargetReport>) -> Option<(&'static str, Str
         (
             "sequential stopping",
             format!(
-                "relative half-width {} {} after {} replications",
+                "relative half-width {} {} after {}",
                 t.rel_half_width,
                 if t.met { "met" } else { "NOT met within the budget" },
-                t.replications
+                replications(t.replications)
             ),
         )
     })
@@ -359,11 +364,6 @@ pub(super) fn story_section(
         );
     }
     Ok(())
-}
-
-/// `n` with its noun: `1 KPI`, `2 KPIs`.
-pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The fan charts of a result ([`crate::fan`]), each followed by its values

@@ -15,7 +15,7 @@ use crate::distribution::{distribution, distribution_svg};
 use crate::error::ReportError;
 use crate::fan::{FanInput, fans};
 use crate::input::charted_kpis;
-use crate::units::fmt_num;
+use crate::units::{fmt_num, replications};
 
 pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report, ReportError> {
     let mut page = Page { body: String::new(), charts: 0 };
@@ -26,10 +26,10 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
         (
             with_unit(s.mean, &s.unit),
             format!(
-                "95% CI {} to {}; mean of {} replications",
+                "95% CI {} to {}; mean of {}",
                 fmt_num(s.ci95_low),
                 fmt_num(s.ci95_high),
-                s.n
+                replications(s.n)
             ),
         )
     });
@@ -70,8 +70,8 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
                 let dist = distribution(&d.scenario, k, &d.kpis[k].unit, &values, target.as_ref())?;
                 let svg = distribution_svg(&dist)?;
                 let mut caption = format!(
-                    "Distribution of {k} over {} replications; mean {} {}.",
-                    dist.sorted.len(),
+                    "Distribution of {k} over {}; mean {} {}.",
+                    replications(dist.sorted.len() as u64),
                     fmt_num(d.kpis[k].mean),
                     d.kpis[k].unit
                 );
