@@ -258,6 +258,16 @@ impl SweepTable {
                     .collect(),
             );
         }
+        // Under every block, so that none ends at the limit unexplained.
+        let hidden = self.points - self.rows.len();
+        let more = (hidden > 0).then(|| {
+            let list: Vec<String> = files.iter().map(|f| shown_path(f)).collect();
+            format!(
+                "... and {hidden} more design points (the first {} are shown), all in {}\n",
+                self.rows.len(),
+                list.join(" and ")
+            )
+        });
         for (b, block) in blocks(&lead, &groups, MAX_TABLE_WIDTH).iter().enumerate() {
             if b > 0 {
                 out.push('\n');
@@ -269,16 +279,7 @@ impl SweepTable {
                 .map(|r| columns.iter().map(|c| c.cells[r].clone()).collect())
                 .collect();
             out.push_str(&table::render(&header, &rows));
-            // Under every block, so that none ends at the limit unexplained.
-            let hidden = self.points - self.rows.len();
-            if hidden > 0 {
-                let list: Vec<String> = files.iter().map(|f| shown_path(f)).collect();
-                out.push_str(&format!(
-                    "... and {hidden} more design points (the first {} are shown), all in {}\n",
-                    self.rows.len(),
-                    list.join(" and ")
-                ));
-            }
+            out.push_str(more.as_deref().unwrap_or_default());
         }
         let hidden =
             Arranged { hidden: shown.iter().filter(|s| !**s).count(), ..Arranged::default() };

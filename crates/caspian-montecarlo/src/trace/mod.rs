@@ -63,26 +63,49 @@ pub const COLUMNS: [&str; 18] = [
     "detail",
 ];
 
-/// The index of each of [`COLUMNS`], by name.
+/// The index of each of [`COLUMNS`], by name: looked up in [`COLUMNS`]
+/// when compiling, so a name that is not a column does not compile.
 mod col {
-    pub(super) const SEQ: usize = 0;
-    pub(super) const TIME_H: usize = 1;
-    pub(super) const EVENT: usize = 2;
-    pub(super) const SUBJECT: usize = 3;
-    pub(super) const PHASE: usize = 4;
-    pub(super) const PORT: usize = 5;
-    pub(super) const ABOARD: usize = 6;
-    pub(super) const AT_BERTH: usize = 7;
-    pub(super) const BERTHS_BUSY: usize = 8;
-    pub(super) const BERTHS: usize = 9;
-    pub(super) const ANCHORAGE: usize = 10;
-    pub(super) const STORAGE: usize = 11;
-    pub(super) const LEVEL: usize = 12;
-    pub(super) const CAPACITY: usize = 13;
-    pub(super) const GATE: usize = 14;
-    pub(super) const CONVOY: usize = 15;
-    pub(super) const PENDING: usize = 16;
-    pub(super) const DETAIL: usize = 17;
+    use super::COLUMNS;
+
+    /// The position of `name` in [`COLUMNS`].
+    const fn at(name: &str) -> usize {
+        let mut i = 0;
+        while i < COLUMNS.len() {
+            let c = COLUMNS[i].as_bytes();
+            let n = name.as_bytes();
+            if c.len() == n.len() {
+                let mut k = 0;
+                while k < n.len() && c[k] == n[k] {
+                    k += 1;
+                }
+                if k == n.len() {
+                    return i;
+                }
+            }
+            i += 1;
+        }
+        panic!("not a trace column")
+    }
+
+    pub(super) const SEQ: usize = at("seq");
+    pub(super) const TIME_H: usize = at("time_h");
+    pub(super) const EVENT: usize = at("event");
+    pub(super) const SUBJECT: usize = at("subject");
+    pub(super) const PHASE: usize = at("phase");
+    pub(super) const PORT: usize = at("port");
+    pub(super) const ABOARD: usize = at("aboard");
+    pub(super) const AT_BERTH: usize = at("at_berth");
+    pub(super) const BERTHS_BUSY: usize = at("berths_busy");
+    pub(super) const BERTHS: usize = at("berths");
+    pub(super) const ANCHORAGE: usize = at("anchorage");
+    pub(super) const STORAGE: usize = at("storage");
+    pub(super) const LEVEL: usize = at("level");
+    pub(super) const CAPACITY: usize = at("capacity");
+    pub(super) const GATE: usize = at("gate");
+    pub(super) const CONVOY: usize = at("convoy");
+    pub(super) const PENDING: usize = at("pending");
+    pub(super) const DETAIL: usize = at("detail");
 }
 
 /// The columns of trace files written before the newest ones, newest

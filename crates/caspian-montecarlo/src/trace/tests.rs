@@ -90,34 +90,6 @@ fn files_of_the_older_layouts_still_read() {
     }
 }
 
-#[test]
-fn column_indices_name_their_columns() {
-    let named = [
-        (col::SEQ, "seq"),
-        (col::TIME_H, "time_h"),
-        (col::EVENT, "event"),
-        (col::SUBJECT, "subject"),
-        (col::PHASE, "phase"),
-        (col::PORT, "port"),
-        (col::ABOARD, "aboard"),
-        (col::AT_BERTH, "at_berth"),
-        (col::BERTHS_BUSY, "berths_busy"),
-        (col::BERTHS, "berths"),
-        (col::ANCHORAGE, "anchorage"),
-        (col::STORAGE, "storage"),
-        (col::LEVEL, "level"),
-        (col::CAPACITY, "capacity"),
-        (col::GATE, "gate"),
-        (col::CONVOY, "convoy"),
-        (col::PENDING, "pending"),
-        (col::DETAIL, "detail"),
-    ];
-    assert_eq!(named.len(), COLUMNS.len());
-    for (i, name) in named {
-        assert_eq!(COLUMNS[i], name);
-    }
-}
-
 /// A vessel granted a berth in another vessel's event (the berth it
 /// left) has an entry of its own at that moment, holding the berth; a
 /// vessel's own entries say whether it holds one.
