@@ -174,7 +174,10 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     }
     crate::terminal::out(&summary(&doc))?;
     if reused > 0 {
-        note(args.quiet, &format!("{reused} replications read from the checkpoint"));
+        note(
+            args.quiet,
+            &format!("{} read from the checkpoint", caspian_report::units::replications(reused)),
+        );
     }
     note(args.quiet, &format!("done in {:.2?}", progress.elapsed()));
     Ok(())

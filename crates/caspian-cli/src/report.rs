@@ -91,12 +91,12 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Whether `text` is an optimisation document: `"kind": "optimize"` is the
-/// first field `caspian optimize` writes. (Any other document is left to
-/// the checked loader of run, sweep and compare results.)
+/// Whether `text` is an optimisation document (`"kind": "optimize"`,
+/// wherever it stands: a file rewritten by another tool may have its keys
+/// in another order). Any other document is left to the checked loader of
+/// run, sweep and compare results.
 fn is_optimize(text: &str) -> bool {
-    let head: String = text.chars().take(256).filter(|c| !c.is_whitespace()).collect();
-    head.starts_with("{\"kind\":\"optimize\"")
+    caspian_montecarlo::validate::kind_of(text).is_ok_and(|kind| kind == "optimize")
 }
 
 /// The report of `caspian optimize -o FILE.json`: the same page as its

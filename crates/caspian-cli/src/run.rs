@@ -92,7 +92,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let held = range.end - range.start;
     let (what, advice) = if shard.is_some() {
         (
-            format!("this shard's {held} replications"),
+            format!("this shard's {}", caspian_report::units::replications(held)),
             "use more shards, or a machine with more memory",
         )
     } else if target.is_some() {
@@ -183,8 +183,9 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     note(
         c.quiet,
         &format!(
-            "{replications} replications in {elapsed:.2?} on {} threads",
-            pool.current_num_threads()
+            "{} in {elapsed:.2?} on {}",
+            caspian_report::units::replications(replications),
+            caspian_report::units::plural(pool.current_num_threads() as u64, "thread", "threads")
         ),
     );
     Ok(())

@@ -290,7 +290,8 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     for line in notes {
         note(c.quiet && !line.starts_with("warning"), &line);
     }
-    note(c.quiet, &format!("{points} design points in {elapsed:.2?}"));
+    let points = caspian_report::units::plural(points, "design point", "design points");
+    note(c.quiet, &format!("{points} in {elapsed:.2?}"));
     Ok(())
 }
 
@@ -301,8 +302,9 @@ fn resumed_note(path: &Path, resumed: Resumed) -> String {
             format!("--resume: no checkpoint at {}, starting from the beginning", shown_path(path))
         }
         Resumed::From { held, torn } => format!(
-            "resuming from {}: {held} replications already done{}",
+            "resuming from {}: {} already done{}",
             shown_path(path),
+            caspian_report::units::replications(held as u64),
             if torn { " (a torn last line from the interruption was dropped)" } else { "" }
         ),
     }

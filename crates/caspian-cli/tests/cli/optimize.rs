@@ -61,6 +61,31 @@ fn optimize_selects_writes_json_and_html_and_report_rebuilds_the_page() {
     assert_eq!(read(&dir, "r.html"), read(&dir, "o.html"));
     let e = fails(&["report", "o.json", "--out", "k.html", "--kpi", "cost.*"], &dir, 2);
     assert!(e.contains("--kpi applies to run, sweep and compare results"), "{e}");
+    // A damaged or hand-edited document is refused, naming the field, never
+    // drawn (an index out of range used to panic) and never read as a run.
+    let edits: [(&str, fn(&mut serde_json::Value), &str); 6] = [
+        ("index", |d| d["pareto"]["points"][0]["index"] = 42.into(), "pareto.points[0].index: 42"),
+        ("none", |d| d["portfolios"] = serde_json::json!([]), "portfolios: empty"),
+        ("selected", |d| d["selected"]["index"] = 1.into(), "selected.decisions: not those"),
+        ("status", |d| d["portfolios"][0]["status"] = "bogus".into(), "portfolios[0].status"),
+        (
+            "sd",
+            |d| d["portfolios"][0]["objective"]["sd"] = (-1).into(),
+            "standard deviation -1 is negative",
+        ),
+        ("total", |d| d["replications"]["total"] = 1.into(), "replications.total: 1 is not"),
+    ];
+    for (name, edit, expected) in edits {
+        let mut bad = doc.clone();
+        edit(&mut bad);
+        let file = format!("{name}.json");
+        std::fs::write(dir.join(&file), bad.to_string()).unwrap();
+        let e = fails(&["report", &file, "--out", "b.html"], &dir, 2);
+        assert!(e.contains(expected), "{name}: {e}");
+        assert!(!dir.join("b.html").exists(), "{name}");
+    }
+    let e = fails(&["plot", "o.json", "--out", "p.svg"], &dir, 2);
+    assert!(e.contains("an optimize result: `caspian report FILE"), "{e}");
 }
 
 #[test]

@@ -53,12 +53,14 @@ impl OptimizeDoc {
         Ok(json)
     }
 
-    /// Reads a document written by [`to_json`](Self::to_json).
+    /// Reads a document written by [`to_json`](Self::to_json), checked as
+    /// result documents are (`crate::validate`): a damaged or hand-edited
+    /// file is refused with the field at fault, never read into a page.
     ///
     /// # Errors
-    /// The decoder's error, naming the field.
-    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(text)
+    /// [`DocumentError`](crate::validate::DocumentError) naming the field.
+    pub fn from_json(text: &str) -> Result<Self, crate::validate::DocumentError> {
+        crate::validate::read_optimize(text)
     }
 
     /// The contenders as table rows under [`CONTENDER_HEADER`]; `numbers`

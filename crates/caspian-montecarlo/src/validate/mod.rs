@@ -11,11 +11,13 @@ use crate::design::DesignKind;
 use crate::document::{CompareDoc, Document, PartialDoc, RunDoc, SweepDoc};
 use crate::rare::KpiRange;
 
+mod optimize;
 mod read;
 mod summary;
 
 use crate::warmup::WarmupDoc;
-pub(crate) use read::{cap, read};
+pub use read::kind_of;
+pub(crate) use read::{cap, read, read_optimize};
 use summary::{implausible, short, summary_problem};
 
 /// Why a document cannot be read.
@@ -339,7 +341,7 @@ fn check_summaries(
 
 /// Checks that no KPI of a table counts more replications (its `n`, the
 /// replications where it is defined) than the document ran.
-fn check_counts<'a>(
+pub(super) fn check_counts<'a>(
     at: &str,
     counts: impl Iterator<Item = (&'a String, u64)>,
     replications: u64,

@@ -6,8 +6,10 @@
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use super::optimize::check_optimize;
 use super::{DocumentError, check};
 use crate::document::{CompareDoc, Document, PartialDoc, RunDoc, SweepDoc};
+use crate::optimize::document::OptimizeDoc;
 use crate::warmup::WarmupDoc;
 
 /// The kinds a result file can have.
@@ -120,8 +122,13 @@ impl<'de> serde::de::Visitor<'de> for NoDuplicateKeysVisitor {
     }
 }
 
-/// Reads and checks a document (see [`Document::from_json`]).
-pub(crate) fn read(text: &str) -> Result<Document, DocumentError> {
+/// The `kind` of a document (`run`, `optimize`, ...), once its syntax and
+/// keys are known good; wherever it stands among the keys.
+///
+/// # Errors
+/// [`DocumentError`] when the text is not JSON, holds a key twice or has no
+/// `kind`.
+pub fn kind_of(text: &str) -> Result<String, DocumentError> {
     // Syntax and duplicate keys first, so that `kind` below is the only one.
     let mut de = serde_json::Deserializer::from_str(text);
     if let Err(e) = serde_path_to_error::deserialize::<_, NoDuplicateKeys>(&mut de) {
@@ -150,24 +157,55 @@ pub(crate) fn read(text: &str) -> Result<Document, DocumentError> {
         kind: Option<serde_json::Value>,
     }
     let kind = serde_json::from_str::<KindOnly>(text).ok().and_then(|k| k.kind);
-    let Some(kind) = kind.as_ref().and_then(|k| k.as_str()) else {
-        return Err(DocumentError::Kind(format!(
+    match kind.as_ref().and_then(|k| k.as_str()) {
+        Some(kind) => Ok(kind.to_string()),
+        None => Err(DocumentError::Kind(format!(
             "not a caspian-sim result (expected \"kind\": {KINDS})"
-        )));
-    };
-    // Parsed from the text again (not from `value`), so that errors carry
-    // the line and column as well as the path.
-    fn shape<T: DeserializeOwned>(kind: &str, text: &str) -> Result<T, DocumentError> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| DocumentError::Shape { kind: kind.to_string(), message: with_path(e) })
+        ))),
     }
+}
+
+/// The document of `kind` in `text`, with the path of any field at fault.
+/// Parsed from the text again (not from a `serde_json::Value`), so that
+/// errors carry the line and column as well as the path.
+fn shape<T: DeserializeOwned>(kind: &str, text: &str) -> Result<T, DocumentError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| DocumentError::Shape { kind: kind.to_string(), message: with_path(e) })
+}
+
+/// Reads and checks an optimize document (see
+/// [`OptimizeDoc::from_json`](crate::optimize::document::OptimizeDoc::from_json)).
+pub(crate) fn read_optimize(text: &str) -> Result<OptimizeDoc, DocumentError> {
+    let kind = kind_of(text)?;
+    if kind != "optimize" {
+        return Err(DocumentError::Kind(format!(
+            "not an optimize result: kind \"{}\" (expected \"optimize\")",
+            cap(&kind)
+        )));
+    }
+    let doc = shape::<OptimizeDoc>(&kind, text)?;
+    check_optimize(&doc)?;
+    Ok(doc)
+}
+
+/// Reads and checks a document (see [`Document::from_json`]).
+pub(crate) fn read(text: &str) -> Result<Document, DocumentError> {
+    let kind = kind_of(text)?;
+    let kind = kind.as_str();
     let doc = match kind {
         "run" => Document::Run(shape::<RunDoc>(kind, text)?),
         "sweep" => Document::Sweep(shape::<SweepDoc>(kind, text)?),
         "compare" => Document::Compare(shape::<CompareDoc>(kind, text)?),
         "partial" => Document::Partial(shape::<PartialDoc>(kind, text)?),
         "warmup" => Document::Warmup(shape::<WarmupDoc>(kind, text)?),
+        "optimize" => {
+            return Err(DocumentError::Kind(
+                "an optimize result: `caspian report FILE --out PAGE.html` draws its page; \
+                 this command takes run, sweep and compare results"
+                    .into(),
+            ));
+        }
         "checkpoint" => {
             return Err(DocumentError::Kind(
                 "this is the checkpoint of an unfinished sweep; continue it with `caspian sweep \

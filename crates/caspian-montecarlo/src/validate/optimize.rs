@@ -1,0 +1,155 @@
+//! Checks of an optimize document (`caspian optimize -o FILE.json`) that
+//! its shape cannot carry: every portfolio index in range, each portfolio
+//! at its own position with decisions the problem offers, statuses the
+//! optimiser writes, replication counts that add up, levels and the
+//! indifference zone as the optimiser accepts them, and summaries that
+//! replications could give.
+
+use super::{DocumentError, check_counts, field, summary::short, summary_problem};
+use crate::optimize::document::{OptimizeDoc, PortfolioDoc};
+use crate::rare::KpiRange;
+
+/// The statuses the optimiser gives a portfolio.
+const STATUSES: [&str; 7] =
+    ["pruned", "infeasible", "undecided", "feasible", "selected", "eliminated", "shortlisted"];
+
+/// Checks an optimize document.
+///
+/// # Errors
+/// [`DocumentError::Field`] naming the first field at fault.
+pub(super) fn check_optimize(d: &OptimizeDoc) -> Result<(), DocumentError> {
+    let p = &d.problem;
+    let level = |v: f64| v > 0.0 && v < 1.0;
+    if !level(p.alpha) {
+        return Err(field("problem.alpha", format!("{} is not between 0 and 1", short(p.alpha))));
+    }
+    // A share of alpha: 0 without constraints.
+    if !(0.0..1.0).contains(&p.alpha_feasibility) {
+        return Err(field(
+            "problem.alpha_feasibility",
+            format!("{} is not a share from 0 to below 1", short(p.alpha_feasibility)),
+        ));
+    }
+    if !(p.delta.is_finite() && p.delta > 0.0) {
+        return Err(field("problem.delta", format!("{} is not a positive number", short(p.delta))));
+    }
+    if d.portfolios.is_empty() {
+        return Err(field("portfolios", "empty: an optimisation has one portfolio at least"));
+    }
+    for (i, pf) in d.portfolios.iter().enumerate() {
+        check_portfolio(d, i, pf)?;
+    }
+    let n = d.portfolios.len();
+    let index = |at: String, i: usize| {
+        if i < n { Ok(i) } else { Err(field(at, format!("{i} is out of range ({n} portfolios)"))) }
+    };
+    if let Some(s) = &d.selected {
+        let i = index("selected.index".into(), s.index)?;
+        if s.decisions != d.portfolios[i].decisions {
+            return Err(field("selected.decisions", format!("not those of portfolio {i}")));
+        }
+        if d.portfolios[i].status != "selected" {
+            return Err(field("selected.index", format!("portfolio {i} is not the selected one")));
+        }
+        check_capital("selected.capital_per_year", s.capital_per_year)?;
+        if s.n == 0 {
+            return Err(field("selected.n", "0: the intervals rest on no replication"));
+        }
+        check_selected_kpis(&s.kpis, s.n)?;
+    }
+    for (k, c) in d.contenders.iter().enumerate() {
+        index(format!("contenders[{k}].index"), c.index)?;
+    }
+    for (k, pt) in d.pareto.points.iter().enumerate() {
+        index(format!("pareto.points[{k}].index"), pt.index)?;
+    }
+    let r = &d.replications;
+    let sum = r.screening.checked_add(r.ocba).and_then(|v| v.checked_add(r.selection));
+    let total = sum.and_then(|v| v.checked_add(r.selection_discarded));
+    if total != Some(r.total) {
+        return Err(field(
+            "replications.total",
+            format!(
+                "{} is not screening + ocba + selection + selection_discarded; the file is \
+                 damaged",
+                r.total
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Portfolio `i`: at its own position, decisions the problem offers, a
+/// status the optimiser gives, a capital cost that is a cost, and an
+/// objective summary replications could give.
+fn check_portfolio(d: &OptimizeDoc, i: usize, pf: &PortfolioDoc) -> Result<(), DocumentError> {
+    let at = |what: &str| format!("portfolios[{i}].{what}");
+    if pf.index != i {
+        return Err(field(at("index"), format!("{} at position {i}", pf.index)));
+    }
+    if !STATUSES.contains(&pf.status.as_str()) {
+        return Err(field(
+            at("status"),
+            format!("\"{}\" is not one of {}", super::cap(&pf.status), STATUSES.join(", ")),
+        ));
+    }
+    let keys: Vec<&str> = d.problem.decisions.iter().map(|x| x.key.as_str()).collect();
+    if pf.decisions.len() != keys.len() || !keys.iter().all(|k| pf.decisions.contains_key(*k)) {
+        return Err(field(at("decisions"), "not the problem's decisions"));
+    }
+    for x in &d.problem.decisions {
+        let v = pf.decisions[&x.key];
+        if !x.values.contains(&v) {
+            return Err(field(
+                at(&format!("decisions.{}", super::cap(&x.key))),
+                format!("{} is not one of the problem's values", short(v)),
+            ));
+        }
+    }
+    check_capital(&at("capital_per_year"), pf.capital_per_year)?;
+    if let Some(s) = &pf.objective
+        && let Some(problem) = summary_problem(s, KpiRange::of(&d.problem.objective))
+    {
+        return Err(field(at("objective"), format!("{problem}; the file is damaged")));
+    }
+    Ok(())
+}
+
+/// An annualised capital cost: finite and not negative.
+fn check_capital(at: &str, v: f64) -> Result<(), DocumentError> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(())
+    } else {
+        Err(field(at, format!("{} is not a cost (finite, at least 0)", short(v))))
+    }
+}
+
+/// The selection's KPI table: no more replications than it rests on, and
+/// each summary one that replications could give. A probability measure
+/// (`P(...)`) carries the Wilson score interval, not the Student-t one, so
+/// of it only the estimate and the interval are checked: within 0 and 1,
+/// the estimate inside its interval.
+fn check_selected_kpis(kpis: &crate::document::KpiTable, n: u64) -> Result<(), DocumentError> {
+    check_counts("selected.kpis", kpis.iter().map(|(name, s)| (name, s.n)), n)?;
+    for (name, s) in kpis {
+        let at = || format!("selected.kpis.{}", super::cap(name));
+        let problem = if name.starts_with("P(") {
+            let unit = |v: f64| v.is_nan() || (0.0..=1.0).contains(&v);
+            let inside = s.mean.is_nan() || (s.ci95_low <= s.mean && s.mean <= s.ci95_high);
+            (!(unit(s.mean) && unit(s.ci95_low) && unit(s.ci95_high) && inside)).then(|| {
+                format!(
+                    "probability {} with interval [{}, {}] is not one",
+                    short(s.mean),
+                    short(s.ci95_low),
+                    short(s.ci95_high)
+                )
+            })
+        } else {
+            summary_problem(s, KpiRange::of(name))
+        };
+        if let Some(problem) = problem {
+            return Err(field(at(), format!("{problem}; the file is damaged")));
+        }
+    }
+    Ok(())
+}
