@@ -63,7 +63,8 @@ fn optimize_selects_writes_json_and_html_and_report_rebuilds_the_page() {
     assert!(e.contains("--kpi applies to run, sweep and compare results"), "{e}");
     // A damaged or hand-edited document is refused, naming the field, never
     // drawn (an index out of range used to panic) and never read as a run.
-    let edits: [(&str, fn(&mut serde_json::Value), &str); 6] = [
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit, &str); 6] = [
         ("index", |d| d["pareto"]["points"][0]["index"] = 42.into(), "pareto.points[0].index: 42"),
         ("none", |d| d["portfolios"] = serde_json::json!([]), "portfolios: empty"),
         ("selected", |d| d["selected"]["index"] = 1.into(), "selected.decisions: not those"),
