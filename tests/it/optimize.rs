@@ -146,8 +146,20 @@ fn the_result_does_not_depend_on_threads_and_resumes_bit_identical() {
     let (resumed, reused) = solve(&study, &s, Some(&path));
     assert!(reused > 0, "nothing was read from the checkpoint");
     assert_eq!(resumed.to_json().unwrap(), one);
-    // Another seed is another problem: the checkpoint is refused.
+    // A value no replication can give (hand-edited, damaged on disk) is
+    // refused, naming the line, not summarised into the result.
     let tick = || {};
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // The first value of the first row of the first batch.
+    let start = lines[1].find("\"values\":[").unwrap() + "\"values\":[".len();
+    let end = start + lines[1][start..].find([',', ']']).unwrap();
+    lines[1].replace_range(start..end, "-1e30");
+    let bad = dir.join("bad.ckpt");
+    std::fs::write(&bad, lines.join("\n") + "\n").unwrap();
+    let e = Store::open(&study, Some(&bad), &tick).unwrap_err().to_string();
+    assert!(e.contains("line 2: ") && e.contains("-1e30 is"), "{e}");
+    // Another seed is another problem: the checkpoint is refused.
     let other = self::study(8);
     let e = Store::open(&other, Some(&path), &tick).unwrap_err().to_string();
     assert!(e.contains("different scenario, set of decisions or seed"), "{e}");

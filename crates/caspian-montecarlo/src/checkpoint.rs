@@ -20,9 +20,11 @@ use crate::atomic;
 use crate::document::StudyHeader;
 use crate::input::{InputError, InputKind, read_text};
 use crate::merge::difference;
+use crate::rare::KpiRange;
 use crate::records::{PointRecords, Row};
 use crate::shard::Shard;
 use crate::shown_path;
+use crate::validate::{cap, value_problem};
 
 /// The first line of a checkpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -196,6 +198,18 @@ pub enum CheckpointError {
         /// The JSON error.
         source: serde_json::Error,
     },
+    /// A replication's value no replication can give.
+    #[error("checkpoint {path} line {line}: {kpi}: {problem}")]
+    Value {
+        /// The file, as displayed.
+        path: String,
+        /// The line number, from 1.
+        line: usize,
+        /// The KPI.
+        kpi: String,
+        /// What is wrong with its value.
+        problem: String,
+    },
     /// A batch that does not fit the records before it.
     #[error("checkpoint {path} line {line}: {what}")]
     Corrupt {
@@ -238,6 +252,8 @@ pub fn load(
     let points = expected.header.points.len();
     let first_rep = expected.shard.range(expected.header.replications).start;
     let mut records = vec![PointRecords::default(); points];
+    // Each point's KPI ranges, looked up once.
+    let mut ranges: Vec<Vec<KpiRange>> = vec![Vec::new(); points];
     let mut torn = false;
     for (i, line) in lines.iter().enumerate().skip(1) {
         let batch: Batch = match serde_json::from_str(line) {
@@ -255,6 +271,7 @@ pub fn load(
             records.get_mut(batch.point).ok_or_else(|| corrupt("design point out of range"))?;
         if rec.rows.is_empty() {
             rec.kpi_names = batch.kpi_names;
+            ranges[batch.point] = rec.kpi_names.iter().map(|k| KpiRange::of(k)).collect();
         } else if rec.kpi_names != batch.kpi_names {
             return Err(corrupt("KPI names changed"));
         }
@@ -262,6 +279,13 @@ pub fn load(
             let next = first_rep + rec.rows.len() as u64;
             if row.replication != next || row.values.len() != rec.kpi_names.len() {
                 return Err(corrupt("replications out of order or rows malformed"));
+            }
+            let values = row.values.iter().zip(&ranges[batch.point]).zip(&rec.kpi_names);
+            for ((&v, &range), kpi) in values {
+                if let Some(problem) = value_problem(v, range) {
+                    let kpi = cap(kpi);
+                    return Err(CheckpointError::Value { path: name(), line: i + 1, kpi, problem });
+                }
             }
             rec.rows.push(row);
         }

@@ -99,3 +99,42 @@ fn a_sweep_stopped_by_a_signal_keeps_its_points_and_resumes_exactly() {
     ok(&resume, &dir);
     assert_eq!(read(&dir, "full.json"), read(&dir, "cut.json"));
 }
+
+/// A checkpoint is read as carefully as a merge part: a replication's
+/// value no replication can give (hand-edited, or damaged on disk) is
+/// refused, naming the line and the KPI, rather than summarised into the
+/// result (an optimisation's checkpoint: `tests/it/optimize.rs`).
+#[test]
+fn a_checkpoint_with_an_impossible_value_is_refused() {
+    let dir = scratch("resume_damaged");
+    let base = scenario("baseline.toml");
+    let short = "scenario.horizon_days=60";
+    let axis = "--axis=port.alat.berths.rail_ferry=2,3";
+    let first = ["sweep", &base, "-n", "3", "-q", "--set", short, axis, "--json", "s.json"];
+    let mut cut = first.to_vec();
+    cut.extend(["--interrupt-after-points", "1"]);
+    fails(&cut, &dir, 130);
+    let cp = dir.join("s.json.checkpoint");
+    let text = std::fs::read_to_string(&cp).unwrap();
+    let mut lines: Vec<serde_json::Value> =
+        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let at = lines[1]["kpi_names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|k| k == "delivered_total.oil")
+        .unwrap();
+    lines[1]["rows"][0]["values"][at] = (-1.0).into();
+    let edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&cp, edited.join("\n") + "\n").unwrap();
+    let mut resume = first.to_vec();
+    resume.push("--resume");
+    let err = fails(&resume, &dir, 2);
+    assert!(
+        err.contains(
+            "line 2: delivered_total.oil: -1 is outside the KPI's range; the file is damaged"
+        ),
+        "{err}"
+    );
+    assert!(!dir.join("s.json").exists());
+}

@@ -22,7 +22,9 @@ use crate::records::Row;
 use crate::study::Study;
 
 use super::OptimizeError;
+use crate::rare::KpiRange;
 use crate::shown_path;
+use crate::validate::{cap, value_problem};
 
 /// The first line of an optimisation checkpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -144,6 +146,7 @@ impl<'s> Store<'s> {
                         or give another --checkpoint"
                 .into());
         }
+        let ranges: Vec<KpiRange> = self.names.iter().map(|k| KpiRange::of(k)).collect();
         for (i, line) in lines.iter().enumerate().skip(1) {
             let batch: Batch = match serde_json::from_str(line) {
                 Ok(b) => b,
@@ -157,6 +160,11 @@ impl<'s> Store<'s> {
             for r in batch.rows {
                 if r.values.len() != self.names.len() {
                     return Err(format!("line {}: a row has the wrong number of KPIs", i + 1));
+                }
+                for ((&v, &range), kpi) in r.values.iter().zip(&ranges).zip(&self.names) {
+                    if let Some(problem) = value_problem(v, range) {
+                        return Err(format!("line {}: {}: {problem}", i + 1, cap(kpi)));
+                    }
                 }
                 rows.insert(r.replication, r.values);
             }

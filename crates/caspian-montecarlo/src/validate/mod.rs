@@ -50,6 +50,15 @@ pub enum DocumentError {
     },
 }
 
+/// Why `v` cannot be a replication's value of a KPI of `range`
+/// ([`implausible`]), as `VALUE PROBLEM; the file is damaged` with the
+/// value short whatever its size (`-1e30`, not 31 digits); `None` when it
+/// can. For every reader of replications' values: merge parts and
+/// checkpoints.
+pub(crate) fn value_problem(v: f64, range: KpiRange) -> Option<String> {
+    implausible(v, range).map(|problem| format!("{} {problem}; the file is damaged", short(v)))
+}
+
 fn field(field: impl Into<String>, message: impl Into<String>) -> DocumentError {
     DocumentError::Field { field: field.into(), message: message.into() }
 }
@@ -533,14 +542,10 @@ fn check_partial(d: &PartialDoc) -> Result<(), DocumentError> {
                 ));
             }
             for ((v, range), name) in row.values.iter().zip(&ranges).zip(&rec.kpi_names) {
-                if let Some(problem) = implausible(*v, *range) {
+                if let Some(problem) = value_problem(*v, *range) {
                     return Err(field(
                         format!("records[{p}].rows[{r}].values ({})", cap(name)),
-                        // A huge value in scientific notation (-1e308, not 309 digits).
-                        format!(
-                            "{} {problem}; the file is damaged",
-                            if v.abs() >= 1e15 { format!("{v:e}") } else { v.to_string() }
-                        ),
+                        problem,
                     ));
                 }
             }

@@ -146,10 +146,14 @@ pub(super) fn summary_problem(s: &crate::stats::Summary, range: KpiRange) -> Opt
     None
 }
 
-/// The largest magnitude a replication's KPI value can have: cargo totals
-/// stay below 1.1e33 (see `caspian_shipping`'s counters), and sums of up to
-/// 10^9 replications of such values stay far from overflow.
-const MAX_KPI_VALUE: f64 = 1e36;
+/// The largest magnitude a replication's KPI value can have. Cargo totals
+/// stay below 1.1e33 (see `caspian_shipping`'s counters), but a cost is a
+/// product of several inputs each as large as 1e15 (a value of time per
+/// tonne-hour, an amount, tonnes per unit, hours): 1e38 and more from a
+/// valid scenario, so the limit sits far above any such product, and far
+/// enough below the largest `f64` that Welford's sums of squares over
+/// 10^9 replications (about 1e209) cannot overflow.
+const MAX_KPI_VALUE: f64 = 1e100;
 
 /// Why a replication's KPI value cannot have come from a replication:
 /// infinite, beyond [`MAX_KPI_VALUE`], or outside the KPI's range (by more
@@ -160,7 +164,7 @@ pub(super) fn implausible(v: f64, range: KpiRange) -> Option<&'static str> {
     if v.is_nan() {
         None
     } else if !v.is_finite() || v.abs() > MAX_KPI_VALUE {
-        Some("is beyond any value a replication produces (1e36)")
+        Some("is beyond any value a replication produces (1e100)")
     } else if v < lo - ROUNDING || v > hi + ROUNDING {
         Some("is outside the KPI's range")
     } else {

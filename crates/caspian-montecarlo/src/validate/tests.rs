@@ -321,7 +321,7 @@ mod damaged {
     fn huge_and_tiny_numbers_are_shown_short() {
         let d = docs();
         let e = error(&d.run, |v| v["kpis"]["delivered_total.oil"]["p95"] = json!(1e308));
-        contains(&e, "p95 1e308 is beyond any value a replication produces (1e36)");
+        contains(&e, "p95 1e308 is beyond any value a replication produces (1e100)");
         let e = error(&d.run, |v| v["kpis"]["delivered_total.oil"]["sd"] = json!(1e308));
         contains(&e, "standard deviation 1e308 is more than 3 values");
         let (k, _) = varying(&d.run);
