@@ -154,13 +154,17 @@ pub fn resolve(
         Ok(table) => table,
         // A value a TOML table cannot hold (an integer past 2^63) may still
         // fit the scenario, which then reports it with its key; a file that
-        // cannot be a table has no `extends` and takes no override.
+        // cannot be a table takes no override and cannot extend another
+        // (the merge works on tables), so there the table's error stands.
         Err(e) => {
-            let scenario = parse_direct(&text, &origin, None)?;
-            return if overrides.is_empty() {
-                Ok(Resolved { text, source: origin, scenario, lineage: Lineage::default() })
-            } else {
-                Err(e)
+            let direct = parse_direct(&text, &origin, None);
+            return match direct {
+                Ok(scenario) if overrides.is_empty() => {
+                    Ok(Resolved { text, source: origin, scenario, lineage: Lineage::default() })
+                }
+                Ok(_) => Err(e),
+                Err(_) if names_extends(&text) => Err(e),
+                Err(d) => Err(d),
             };
         }
     };
@@ -247,11 +251,32 @@ fn parse_direct(text: &str, origin: &str, given: Option<&Table>) -> Result<Scena
     })
 }
 
+/// Whether `text` gives `extends` a value (`extends = ...` or
+/// `scenario.extends = ...`), read line by line: for a file that is not a
+/// TOML table, to tell which of two errors explains it.
+fn names_extends(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        let key = line.strip_prefix("scenario.").unwrap_or(line);
+        key.strip_prefix("extends").is_some_and(|rest| rest.trim_start().starts_with('='))
+    })
+}
+
 /// `text` as a TOML table, or the TOML reader's message in plain words.
+/// A TOML table holds whole numbers up to `i64::MAX` only: a larger one
+/// (which a scenario read whole may take, e.g. a `u64` seed) is named with
+/// that limit, not the reader's "u64 value was too large".
 pub(crate) fn parse_table(text: &str, origin: &str) -> Result<Table, ResolveError> {
-    text.parse::<Table>().map_err(|e| ResolveError::Parse {
-        origin: origin.to_string(),
-        message: plain::plain_message(&e.to_string()),
+    text.parse::<Table>().map_err(|e| {
+        let message = e.to_string().replace(
+            "u64 value was too large",
+            &format!(
+                "a whole number may be at most {} in a file that extends another or is \
+                 changed by --set (a larger seed: give it with --seed)",
+                i64::MAX
+            ),
+        );
+        ResolveError::Parse { origin: origin.to_string(), message: plain::plain_message(&message) }
     })
 }
 

@@ -226,6 +226,27 @@ fn chains_merge_remove_and_refuse_cycles() {
     assert!(e.starts_with("d/m.toml: extends \"missing.toml\": cannot read d/missing.toml"), "{e}");
 }
 
+/// A whole number past `i64::MAX` fits a `u64` seed in a file read whole,
+/// but a file that extends another is merged as a TOML table, which cannot
+/// hold it: the error names the number and the limit (it used to be
+/// "unknown key \"extends\"; did you mean \"extends\"?").
+#[test]
+fn a_number_past_the_tables_limit_in_a_derived_file_is_named() {
+    let seed = "seed = 9223372036854775808\n";
+    let files = BTreeMap::from([
+        ("whole.toml", crate::BASELINE_TOML.replacen("seed = 20261123\n", seed, 1)),
+        ("derived.toml", format!("[scenario]\nextends = \"baseline\"\nname = \"x\"\n{seed}")),
+    ]);
+    let files: BTreeMap<&str, &str> = files.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut load = memory(&files);
+    let whole = resolve(Root::File(Path::new("whole.toml")), &[], &mut load).unwrap();
+    assert_eq!(whole.scenario.scenario.seed, 9_223_372_036_854_775_808);
+    let e = resolve(Root::File(Path::new("derived.toml")), &[], &mut load).unwrap_err().to_string();
+    assert!(e.contains("line 4"), "{e}");
+    assert!(e.contains("a whole number may be at most 9223372036854775807"), "{e}");
+    assert!(!e.contains("unknown key"), "{e}");
+}
+
 #[test]
 fn overrides_reach_the_costs_table() {
     let r = resolve_file(
