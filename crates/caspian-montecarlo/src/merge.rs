@@ -233,6 +233,8 @@ pub fn difference(a: &StudyHeader, b: &StudyHeader) -> Option<&'static str> {
         Some("total replications")
     } else if a.design != b.design || a.axes != b.axes || a.points != b.points {
         Some("sweep design")
+    } else if a.window != b.window {
+        Some("reporting window")
     } else if a.provenance.overrides != b.provenance.overrides
         || !same_files(&a.provenance.extends, &b.provenance.extends)
     {

@@ -71,6 +71,7 @@ pub fn check(doc: &Document) -> Result<(), DocumentError> {
     match doc {
         Document::Run(d) => {
             check_window("window", d.window.as_ref())?;
+            check_truncated("truncated_replications", d.truncated_replications, d.replications)?;
             check_target(d.target.as_ref())?;
             check_summaries("kpis", &d.kpis, d.replications)?;
             check_targets(d)
@@ -80,6 +81,17 @@ pub fn check(doc: &Document) -> Result<(), DocumentError> {
         Document::Partial(d) => check_partial(d),
         Document::Warmup(d) => check_warmup(d),
     }
+}
+
+/// No more replications cut short by the safeguard than were run.
+fn check_truncated(at: &str, truncated: u64, replications: u64) -> Result<(), DocumentError> {
+    if truncated > replications {
+        return Err(field(
+            at,
+            format!("{truncated}, but the document ran {replications}; the file is damaged"),
+        ));
+    }
+    Ok(())
 }
 
 /// A reporting window: `0 <= warmup_days < horizon_days <=`
@@ -392,6 +404,11 @@ fn check_sweep(d: &SweepDoc) -> Result<(), DocumentError> {
                 format!("{} values for {} axes", p.values.len(), d.axes.len()),
             ));
         }
+        check_truncated(
+            &format!("points[{i}].truncated_replications"),
+            p.truncated_replications,
+            d.replications,
+        )?;
         check_summaries(&format!("points[{i}].kpis"), &p.kpis, d.replications)?;
         if i == d.reference && !p.differences.is_empty() {
             return Err(field(
@@ -533,6 +550,14 @@ fn check_partial(d: &PartialDoc) -> Result<(), DocumentError> {
         ));
     }
     for (p, rec) in d.records.iter().enumerate() {
+        let mut names: Vec<&String> = rec.kpi_names.iter().collect();
+        names.sort_unstable();
+        if let Some(twice) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(field(
+                format!("records[{p}].kpi_names"),
+                format!("{} is named twice; the file is damaged", cap(twice[0])),
+            ));
+        }
         let ranges: Vec<KpiRange> = rec.kpi_names.iter().map(|k| KpiRange::of(k)).collect();
         for (r, row) in rec.rows.iter().enumerate() {
             if row.values.len() != rec.kpi_names.len() {

@@ -559,6 +559,29 @@ mod damaged {
     }
 
     #[test]
+    fn counts_and_names_that_contradict_the_document_are_refused() {
+        let d = docs();
+        let e = error(&d.run, |v| v["truncated_replications"] = json!(99));
+        contains(&e, "truncated_replications: 99, but the document ran 3");
+        let e = error(&d.sweep, |v| v["points"][4]["truncated_replications"] = json!(4));
+        contains(&e, "points[4].truncated_replications: 4, but the document ran 3");
+        let e = error(&d.partial, |v| {
+            v["records"][0]["kpi_names"][1] = v["records"][0]["kpi_names"][0].clone();
+        });
+        contains(&e, "records[0].kpi_names: ");
+        contains(&e, " is named twice; the file is damaged");
+    }
+
+    #[test]
+    fn merge_refuses_parts_of_another_window() {
+        let [a, mut b] = docs().parts.clone();
+        let w = b.header.window.as_mut().expect("a run's shard records its window");
+        w.horizon_days += 1.0;
+        let e = crate::merge::merge(vec![("a".into(), a), ("b".into(), b)]).unwrap_err();
+        assert!(e.0.contains("reporting window"), "{e}");
+    }
+
+    #[test]
     fn merge_refuses_parts_disagreeing_on_a_unit() {
         let [a, mut b] = docs().parts.clone();
         let name = b.units.keys().find(|k| k.starts_with("delivered_total.oil")).unwrap().clone();
