@@ -365,12 +365,23 @@ pub fn read_csv<R: Read>(input: R) -> Result<Vec<TraceEntry>, TraceError> {
     let Some(layout) = Layout::of(&header) else {
         return Err(TraceError::Columns { found: header_shown(&header) });
     };
-    let mut entries = Vec::new();
+    let mut entries: Vec<TraceEntry> = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let rec = rec?;
         let line = rec.position().map_or(i as u64 + 2, csv::Position::line);
         let entry =
             parse_row(&rec, &layout).map_err(|message| TraceError::Line { line, message })?;
+        // Entries are written in firing order, so time never goes back.
+        if let Some(before) = entries.last()
+            && entry.time < before.time
+        {
+            let message = format!(
+                "time_h {:.4} is before the entry above it ({:.4}): entries are in firing order",
+                entry.time.as_hours_f64(),
+                before.time.as_hours_f64()
+            );
+            return Err(TraceError::Line { line, message });
+        }
         entries.push(entry);
     }
     Ok(entries)
@@ -432,6 +443,41 @@ fn parse_row(rec: &csv::StringRecord, layout: &Layout) -> Result<TraceEntry, Str
         return Err(format!(
             "at_berth \"{}\" on a row without a vessel phase (it belongs to vessel rows)",
             cell(col::AT_BERTH)
+        ));
+    }
+    // A row describes one kind of thing; a cell of another kind's columns
+    // filled in is an edit, not something the writer produces.
+    let own: &[usize] = match state {
+        TraceState::Vessel { .. } => &[col::PHASE, col::PORT, col::ABOARD, col::AT_BERTH],
+        TraceState::Storage { level, capacity, .. } => {
+            if level > capacity {
+                return Err(format!("level {level} is above the capacity {capacity}"));
+            }
+            &[col::STORAGE, col::LEVEL, col::CAPACITY, col::GATE]
+        }
+        TraceState::Berths { .. } => &[col::PORT, col::BERTHS_BUSY, col::BERTHS, col::ANCHORAGE],
+        TraceState::Convoy { .. } => &[col::PORT, col::CONVOY],
+        TraceState::None => &[],
+    };
+    let described = [
+        col::PHASE,
+        col::PORT,
+        col::ABOARD,
+        col::AT_BERTH,
+        col::BERTHS_BUSY,
+        col::BERTHS,
+        col::ANCHORAGE,
+        col::STORAGE,
+        col::LEVEL,
+        col::CAPACITY,
+        col::GATE,
+        col::CONVOY,
+    ];
+    if let Some(&stray) = described.iter().find(|&&c| filled(c) && !own.contains(&c)) {
+        return Err(format!(
+            "{} \"{}\" on a row that does not describe what it belongs to",
+            COLUMNS[stray],
+            cell(stray)
         ));
     }
     if event == TraceEvent::StateChange {

@@ -255,6 +255,37 @@ fn an_unknown_event_is_an_error_naming_its_line() {
     let err = read_csv(format!("{head}\n{}\n", cells.join(",")).as_bytes()).unwrap_err();
     let expected = "line 2: at_berth \"true\" on a row without a vessel phase";
     assert!(err.to_string().contains(expected), "{err}");
+    // A cell of another kind of row, a level above its capacity, and time
+    // going back are edits, not what the writer produces.
+    let vessel_row = vessel("0", "false", "1");
+    let mut stray: Vec<&str> = vessel_row.split(',').collect();
+    stray[col::LEVEL] = "-99999";
+    let err = read_csv(format!("{head}\n{}\n", stray.join(",")).as_bytes()).unwrap_err();
+    let expected = "line 2: level \"-99999\" on a row that does not describe what it belongs to";
+    assert_eq!(err.to_string(), expected);
+    let storage = |time: &str, level: &str| {
+        row(&[
+            (col::SEQ, "0"),
+            (col::TIME_H, time),
+            (col::EVENT, "outflow"),
+            (col::SUBJECT, "outflow btk"),
+            (col::STORAGE, "alat_yard"),
+            (col::LEVEL, level),
+            (col::CAPACITY, "100"),
+            (col::GATE, "0"),
+            (col::PENDING, "3"),
+            (col::DETAIL, "x"),
+        ])
+    };
+    assert!(read_csv(format!("{head}\n{}\n", storage("6.0", "100")).as_bytes()).is_ok());
+    let err = read_csv(format!("{head}\n{}\n", storage("6.0", "101")).as_bytes()).unwrap_err();
+    assert_eq!(err.to_string(), "line 2: level 101 is above the capacity 100");
+    let back = format!("{head}\n{}\n{}\n", storage("6.0", "5"), storage("5.5", "5"));
+    let err = read_csv(back.as_bytes()).unwrap_err();
+    assert!(
+        err.to_string().starts_with("line 3: time_h 5.5000 is before the entry above"),
+        "{err}"
+    );
     // State changes came with `at_berth`: an older layout has none.
     let old_head: Vec<&str> = COLUMNS.iter().copied().filter(|c| *c != "at_berth").collect();
     let change_row = change("vessel f#0", "true", "");
