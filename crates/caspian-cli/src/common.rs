@@ -146,6 +146,17 @@ pub(crate) fn read_scenario(path: Option<&Path>, sets: &[String]) -> Result<Reso
     resolve_scenario(path, &overrides.map_err(|e| Failure::Input(e.to_string()))?)
 }
 
+/// Where a scenario came from, with the `--set` overrides applied to it
+/// (`scenarios/x.toml with --set KEY=VALUE, --set ...`), so that a result's
+/// header and document do not name a changed scenario by its file alone,
+/// and a design point the overrides make invalid is blamed on them.
+pub(crate) fn source_with_sets(source: &str, sets: &[String]) -> String {
+    match sets {
+        [] => source.to_string(),
+        sets => format!("{source} with --set {}", sets.join(", --set ")),
+    }
+}
+
 /// [`read_scenario`] with overrides already parsed (`--set`, then those of
 /// a `compare --variant`).
 pub(crate) fn resolve_scenario(

@@ -137,7 +137,8 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
         .and_then(|s| decision::check(&s).map(|()| s))
         .map_err(|e| Failure::Input(e.to_string()))?;
     let s = read_scenario(args.scenario.as_deref(), &args.set.set)?;
-    let study = Study::sweep(&s.text, &s.source, args.seed, specs, None)?.with_lineage(s.lineage);
+    let source = crate::common::source_with_sets(&s.source, &args.set.set);
+    let study = Study::sweep(&s.text, &source, args.seed, specs, None)?.with_lineage(s.lineage);
     settings.check(study.plan.kpi_layout().names())?;
     let parents = extended_files(&study.lineage);
     let mut inputs: Vec<Named<'_>> = vec![("SCENARIO", args.scenario.as_deref())];

@@ -68,7 +68,8 @@ pub(crate) fn parse_shard(
 pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let c = &args.common;
     let s = read_scenario(args.scenario.as_deref(), &c.set.set)?;
-    let study = Study::single(&s.text, &s.source, c.seed)?.with_lineage(s.lineage);
+    let source = crate::common::source_with_sets(&s.source, &c.set.set);
+    let study = Study::single(&s.text, &source, c.seed)?.with_lineage(s.lineage);
     let target = c.target.target(c.replications)?;
     let shard = parse_shard(args.shard.as_deref(), c)?;
     let names = study.plan.kpi_layout().names();

@@ -112,12 +112,7 @@ fn check_set_against_axes(
 pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let c = &args.common;
     let s = read_scenario(Some(&args.scenario), &c.set.set)?;
-    // A design point that the overrides make invalid is the overrides'
-    // doing, not the file's: the source names them (as a --variant's does).
-    let source = match c.set.set.as_slice() {
-        [] => s.source,
-        sets => format!("{} with --set {}", s.source, sets.join(", --set ")),
-    };
+    let source = crate::common::source_with_sets(&s.source, &c.set.set);
     let text = s.text;
     let extra = args.axes.iter().map(|a| parse_axis(a)).collect::<Result<Vec<_>, _>>();
     let extra = extra.map_err(|e| Failure::Input(e.to_string()))?;

@@ -493,3 +493,27 @@ fn a_design_point_the_overrides_make_invalid_names_them() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A run of a changed scenario says so in its header and its document
+/// (the embedded baseline's header read "(embedded baseline)" alone), and
+/// a whole number stored as a float reads as written in a variant's
+/// "(was ...)".
+#[test]
+fn a_run_names_its_overrides_and_a_variant_its_old_whole_numbers() {
+    let dir = scratch("overrides_named");
+    let set = "port.alat.berths.rail_ferry=3";
+    let out = ok(&["run", "-n", "1", "-t", "1", "--set", set, "--json", "r.json"], &dir);
+    let head = out.lines().next().unwrap();
+    assert_eq!(
+        head,
+        format!(
+            "scenario \"baseline\" (embedded baseline with --set {set}), seed 20261123, 1 replication"
+        )
+    );
+    assert_eq!(json(&dir, "r.json")["source"], format!("embedded baseline with --set {set}"));
+    let variant = "btk:outflow.btk_railway.capacity_t_per_year=17000000";
+    let base = scenario("baseline.toml");
+    let short = "scenario.horizon_days=60";
+    let out = ok(&["compare", &base, "--variant", variant, "-n", "2", "--set", short], &dir);
+    assert!(out.contains("capacity_t_per_year=17000000 (was 6500000)"), "{out}");
+}

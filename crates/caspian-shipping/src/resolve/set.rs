@@ -295,6 +295,11 @@ pub fn changes_from(base: &crate::scenario::Scenario, overrides: &[Override]) ->
             match table.as_ref() {
                 Some(_) if weather => o.text.clone(),
                 Some(t) => match value_at(t, &o.key) {
+                    // A whole number stored as a float reads as written
+                    // (`6500000`, not `6500000.0`).
+                    Some(Value::Float(x)) if x.fract() == 0.0 && x.abs() < 9.0e15 => {
+                        format!("{} (was {})", o.text, *x as i64)
+                    }
                     Some(old) => format!("{} (was {old})", o.text),
                     None => format!("{} (was not set)", o.text),
                 },
