@@ -205,7 +205,12 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let ranked: Vec<String> =
         args.rank.iter().filter_map(|s| Measure::parse(s).ok()).map(|m| m.to_string()).collect();
     let table = compare_table(&doc, &c.kpis, c.all, &ranked);
-    let notes = crate::output::notes(doc.target.as_ref(), 0, &doc.saturation_notes());
+    let notes = crate::output::notes(
+        doc.target.as_ref(),
+        crate::output::Places::Scenarios,
+        0,
+        &doc.saturation_notes(),
+    );
     let done = format!(
         "{} scenarios x {} in {elapsed:.2?}",
         doc.scenarios.len(),

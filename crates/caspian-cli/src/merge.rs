@@ -59,7 +59,8 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
         Merged::Run { doc, records } => {
             let table = output::run_table(&doc, &args.kpis, args.all);
             let saturation = output::sentences(&doc.saturation);
-            let notes = output::notes(None, doc.truncated_replications, &saturation);
+            let notes =
+                output::notes(None, output::Places::None, doc.truncated_replications, &saturation);
             let outputs = crate::common::begin_outputs();
             if let Some(path) = &args.csv {
                 output::write_replications_csv(path, &records)?;

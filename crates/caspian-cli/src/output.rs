@@ -450,10 +450,20 @@ pub(crate) fn sentences(saturation: &[Saturation]) -> Vec<String> {
     saturation.iter().map(ToString::to_string).collect()
 }
 
+/// What a result's target report counts its places by: a sweep's design
+/// points, a comparison's scenarios; a run has one place, not named.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Places {
+    None,
+    Points,
+    Scenarios,
+}
+
 /// Lines about sequential stopping, truncated replications and saturated
 /// waiting lines, for stderr. Warnings start with "warning".
 pub(crate) fn notes(
     target: Option<&TargetReport>,
+    places: Places,
     truncated: u64,
     saturation: &[String],
 ) -> Vec<String> {
@@ -461,10 +471,15 @@ pub(crate) fn notes(
     if let Some(t) = target {
         let worst = t.worst.as_ref().map_or_else(
             || "no KPI matched the primary patterns".to_string(),
-            |w| match &w.shortfall {
-                Some(short) => format!("worst: {} at point {}: {short}", w.kpi, w.point),
-                None => {
-                    format!("worst: {} at point {} with {:.4}", w.kpi, w.point, w.rel_half_width)
+            |w| {
+                let at = match places {
+                    Places::None => String::new(),
+                    Places::Points => format!(" at point {}", w.point),
+                    Places::Scenarios => format!(" in scenario {}", w.point),
+                };
+                match &w.shortfall {
+                    Some(short) => format!("worst: {}{at}: {short}", w.kpi),
+                    None => format!("worst: {}{at} with {:.4}", w.kpi, w.rel_half_width),
                 }
             },
         );

@@ -167,6 +167,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let table = output::run_table(&doc, &c.kpis, c.all);
     let notes = output::notes(
         doc.target.as_ref(),
+        output::Places::None,
         doc.truncated_replications,
         &output::sentences(&doc.saturation),
     );

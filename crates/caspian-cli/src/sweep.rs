@@ -254,7 +254,12 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             )
         })
         .collect();
-    let notes = output::notes(result.target.as_ref(), written.truncated, &saturation);
+    let notes = output::notes(
+        result.target.as_ref(),
+        output::Places::Points,
+        written.truncated,
+        &saturation,
+    );
     if c.report.is_some() {
         // The report shows every point: only it holds the whole document.
         crate::report::write_report(
