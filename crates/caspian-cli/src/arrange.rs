@@ -52,6 +52,11 @@ impl Arranged {
         (!out.is_empty()).then_some(out)
     }
 
+    /// Whether the table shows KPI `name`.
+    pub(crate) fn shows(&self, name: &str) -> bool {
+        self.rows.iter().any(|r| matches!(r, Line::Kpi(k) if k == name))
+    }
+
     /// The table rows: a heading as a one-cell row, a KPI as `row(name)`.
     pub(crate) fn table_rows(&self, row: impl Fn(&str) -> Vec<String>) -> Vec<Vec<String>> {
         self.rows

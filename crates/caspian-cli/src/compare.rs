@@ -293,8 +293,11 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
         if let Some(line) = shown.hidden_line("in every replication of every scenario") {
             out.push_str(&line);
         }
-        for note in doc.service_level_notes(d) {
-            out.push_str(&format!("note: {note}\n"));
+        // Notes on the KPIs shown only (`--kpi` asked for others).
+        for (kpi, note) in doc.service_level_notes(d) {
+            if shown.shows(&kpi) {
+                out.push_str(&format!("note: {note}\n"));
+            }
         }
     }
     if let Some(e) = &doc.economics {

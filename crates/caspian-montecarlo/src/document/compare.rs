@@ -224,8 +224,11 @@ impl CompareDoc {
     /// divides deliveries by what the corridor owed (its cargo when the
     /// window opened plus the demand), so such a change lies at least
     /// partly in what was owed, not in what was delivered (docs/compare.md,
-    /// "A difference in service level").
-    pub fn service_level_notes(&self, diff: &PolicyDifferences) -> Vec<String> {
+    /// "A difference in service level"): in the demand where a
+    /// `demand.<inflow>` of that cargo (its unit) differs significantly too,
+    /// else in the cargo in the corridor when the window opened. Each note
+    /// with the service-level KPI it is about.
+    pub fn service_level_notes(&self, diff: &PolicyDifferences) -> Vec<(String, String)> {
         const LEVEL: &str = "service_level.";
         diff.kpis
             .iter()
@@ -242,13 +245,31 @@ impl CompareDoc {
                 } else {
                     return None;
                 };
-                Some(format!(
+                // Demand of this cargo: the inflows in its unit.
+                let demand: Vec<&str> = diff
+                    .kpis
+                    .iter()
+                    .filter(|(k, d)| {
+                        k.starts_with("demand.")
+                            && d.unit == delivered.unit
+                            && d.n > 0
+                            && d.is_significant()
+                    })
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                let owed = if demand.is_empty() {
+                    format!("the {cargo} in the corridor when the window opened")
+                } else {
+                    format!("the demand: {} differs too", demand.join(", "))
+                };
+                let note = format!(
                     "{}: {name} differs and delivered_total.{cargo} {how}: the difference lies \
-                     at least partly in what was owed (the {cargo} in the corridor when the window \
-                     opened), not in deliveries; backlog_end.{cargo} shows the change in what \
-                     waits (docs/compare.md, \"A difference in service level\")",
+                     at least partly in what was owed ({owed}), not in deliveries; \
+                     backlog_end.{cargo} shows the change in what waits (docs/compare.md, \"A \
+                     difference in service level\")",
                     self.scenarios[diff.scenario].name
-                ))
+                );
+                Some((name.clone(), note))
             })
             .collect()
     }

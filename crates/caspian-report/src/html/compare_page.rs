@@ -123,7 +123,7 @@ pub(super) fn compare_report(
             ],
             &rows,
         );
-        for note in d.service_level_notes(diff) {
+        for (_, note) in d.service_level_notes(diff) {
             page.note(&note);
         }
     }

@@ -215,12 +215,24 @@ mod tests {
         set(&mut doc, "delivered_total.oil", diff(-9000.0, -16000.0, -2000.0));
         set(&mut doc, "service_level.trucks", diff(1e-4, -1e-4, 3e-4));
         set(&mut doc, "delivered_total.trucks", diff(0.0, -5.0, 5.0));
+        // The wagons' demand differs too: that is what was owed.
+        let wagon_demand = doc.differences[0]
+            .kpis
+            .iter()
+            .find(|(k, d)| k.starts_with("demand.") && d.unit == "wagons")
+            .map(|(k, _)| k.clone())
+            .expect("a wagon inflow");
+        set(&mut doc, &wagon_demand, diff(900.0, 500.0, 1300.0));
         let notes = doc.service_level_notes(&doc.differences[0]);
         assert_eq!(notes.len(), 2, "{notes:?}");
-        assert!(notes[0].starts_with(
+        assert_eq!(notes[0].0, "service_level.teu");
+        assert!(notes[0].1.starts_with(
             "severe_winter: service_level.teu differs and delivered_total.teu moves the other way"
         ));
-        assert!(notes[1].contains("delivered_total.wagons does not (its interval includes 0)"));
+        assert!(notes[0].1.contains("(the teu in the corridor when the window opened)"));
+        assert!(notes[1].1.contains("delivered_total.wagons does not (its interval includes 0)"));
+        let cause = format!("(the demand: {wagon_demand} differs too)");
+        assert!(notes[1].1.contains(&cause), "{}", notes[1].1);
         let r = report(&ResultDoc::Compare(Box::new(doc)), &ReportInputs::default()).unwrap();
         assert_eq!(count(&r.html, "the difference lies at least partly in what was owed"), 2);
     }
