@@ -68,9 +68,32 @@ pub fn read(text: &str) -> Result<ReplicationTable, ReplicationCsvError> {
         )));
     }
     let names: Vec<String> = header.iter().skip(3).map(str::to_string).collect();
+    let mut sorted: Vec<&String> = names.iter().collect();
+    sorted.sort_unstable();
+    if let Some(twice) = sorted.windows(2).find(|w| w[0] == w[1]) {
+        return Err(bad(format!("the column {} is there twice", crate::validate::cap(twice[0]))));
+    }
     let mut rows = Vec::new();
+    let mut last: Option<u64> = None;
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| bad(e.to_string()))?;
+        // Replications are written once each, in order.
+        let cell = rec.get(0).unwrap_or("");
+        let Ok(replication) = cell.parse::<u64>() else {
+            return Err(bad(format!(
+                "line {}: replication \"{cell}\" is not a whole number",
+                i + 2
+            )));
+        };
+        if last.is_some_and(|l| replication <= l) {
+            return Err(bad(format!(
+                "line {}: replication {replication} after replication {}: each is written once, \
+                 in order",
+                i + 2,
+                last.unwrap_or(0)
+            )));
+        }
+        last = Some(replication);
         let row = rec
             .iter()
             .skip(3)
@@ -128,5 +151,11 @@ mod tests {
         assert!(read("point,x,kpi,mean\n0,1,a,2\n").is_err());
         let e = read("replication,events,truncated,a\n0,1,false,x\n").unwrap_err();
         assert!(e.to_string().contains("line 2"), "{e}");
+        let e = read("replication,events,truncated,a,a\n0,1,false,1,2\n").unwrap_err();
+        assert!(e.to_string().contains("the column a is there twice"), "{e}");
+        let e = read("replication,events,truncated,a\n0,1,false,1\n0,1,false,2\n").unwrap_err();
+        assert!(e.to_string().contains("line 3: replication 0 after replication 0"), "{e}");
+        let e = read("replication,events,truncated,a\nx,1,false,1\n").unwrap_err();
+        assert!(e.to_string().contains("line 2: replication \"x\""), "{e}");
     }
 }

@@ -119,7 +119,8 @@ pub fn pilot(
         .filter(|d| d.ticks() > 0 && d.ticks() <= plan.horizon.ticks())
         .ok_or_else(|| StudyError::Warmup {
             message: format!(
-                "--every-h must be a positive number of hours, at most the horizon ({} h), got {}",
+                "--every-h must be a number of hours from the clock's resolution (1 ms) to the \
+                 horizon ({} h), got {}",
                 plan.horizon.as_hours_f64(),
                 crate::study::short_number(req.every_h)
             ),

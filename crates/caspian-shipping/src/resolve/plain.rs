@@ -38,6 +38,14 @@ const TABLE_FOR_NAME: [&str; 5] = [
 
 /// One line of a message, in plain words when it is one of serde's.
 fn plain_line(line: &str) -> String {
+    if line == "recursion limit" {
+        // The TOML reader's word for tables or values nested past its limit
+        // (it names no line): a scenario's are at most a few levels deep.
+        return "tables or values nested too deep for the TOML reader (a scenario's go a few \
+                levels deep, e.g. [fleet.also] or { dist = ... } in a table); look for a header \
+                or value with very many dots or brackets"
+            .to_string();
+    }
     for prefix in ["invalid type: ", "invalid value: "] {
         if let Some(rest) = line.strip_prefix(prefix)
             && let Some((got, expected)) = rest.rsplit_once(", expected ")
@@ -406,6 +414,17 @@ mod tests {
         assert!(m.ends_with("\"warmup_days\", \"extends\")"), "{m}");
         let m = plain_message("unknown field `x`, expected one of `id`, `count`");
         assert!(!m.contains("extends"), "{m}");
+    }
+
+    /// The TOML reader's "recursion limit" (a header 300 tables deep)
+    /// reaches the user in words that say what and where to look.
+    #[test]
+    fn nesting_past_the_readers_limit_is_explained() {
+        let deep = format!("[scenario]\nname = \"x\"\n[{}]\nx = 1\n", vec!["a"; 300].join("."));
+        let e = crate::parse(&deep, "deep.toml").unwrap_err().to_string();
+        assert!(e.starts_with("deep.toml"), "{e}");
+        assert!(e.contains("nested too deep for the TOML reader"), "{e}");
+        assert!(!e.contains("recursion limit"), "{e}");
     }
 
     #[test]
