@@ -205,9 +205,10 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let ranked: Vec<String> =
         args.rank.iter().filter_map(|s| Measure::parse(s).ok()).map(|m| m.to_string()).collect();
     let table = compare_table(&doc, &c.kpis, c.all, &ranked);
+    let names: Vec<&str> = doc.scenarios.iter().map(|s| s.name.as_str()).collect();
     let notes = crate::output::notes(
         doc.target.as_ref(),
-        crate::output::Places::Scenarios,
+        crate::output::Places::Scenarios(&names),
         0,
         &doc.saturation_notes(),
     );

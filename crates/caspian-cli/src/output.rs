@@ -453,17 +453,18 @@ pub(crate) fn sentences(saturation: &[Saturation]) -> Vec<String> {
 /// What a result's target report counts its places by: a sweep's design
 /// points, a comparison's scenarios; a run has one place, not named.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Places {
+pub(crate) enum Places<'a> {
     None,
     Points,
-    Scenarios,
+    /// The comparison's scenario names, in order.
+    Scenarios(&'a [&'a str]),
 }
 
 /// Lines about sequential stopping, truncated replications and saturated
 /// waiting lines, for stderr. Warnings start with "warning".
 pub(crate) fn notes(
     target: Option<&TargetReport>,
-    places: Places,
+    places: Places<'_>,
     truncated: u64,
     saturation: &[String],
 ) -> Vec<String> {
@@ -475,7 +476,10 @@ pub(crate) fn notes(
                 let at = match places {
                     Places::None => String::new(),
                     Places::Points => format!(" at point {}", w.point),
-                    Places::Scenarios => format!(" in scenario {}", w.point),
+                    Places::Scenarios(names) => match names.get(w.point) {
+                        Some(name) => format!(" in {name}"),
+                        None => format!(" in scenario {}", w.point),
+                    },
                 };
                 match &w.shortfall {
                     Some(short) => format!("worst: {}{at}: {short}", w.kpi),

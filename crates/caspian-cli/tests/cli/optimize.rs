@@ -86,7 +86,7 @@ fn optimize_selects_writes_json_and_html_and_report_rebuilds_the_page() {
         assert!(!dir.join("b.html").exists(), "{name}");
     }
     let e = fails(&["plot", "o.json", "--out", "p.svg"], &dir, 2);
-    assert!(e.contains("an optimize result: `caspian report FILE"), "{e}");
+    assert!(e.contains("an optimize result, which only `caspian report FILE"), "{e}");
 }
 
 #[test]
@@ -195,4 +195,35 @@ fn the_selections_intervals_stay_within_their_measures_range() {
             assert!(low >= 0.0, "{name}: {s}");
         }
     }
+}
+
+/// A probability objective carries the Wilson interval, not the Student-t
+/// one: its document must still load for `caspian report` (the checked
+/// loader refused every such portfolio when first written).
+#[test]
+fn an_optimisation_of_a_probability_reports() {
+    let dir = scratch("optimize_probability");
+    let mmc = scenario("mmc_check.toml");
+    let args = [
+        "optimize",
+        &mmc,
+        "--set",
+        SHORT,
+        "--decision",
+        "port.mmc.berths.tanker=3..4",
+        "--maximize",
+        "P(anchorage_wait_h.mmc.tanker<=2)",
+        "--delta",
+        "0.2",
+        "--max-replications",
+        "20",
+        "-q",
+        "-o",
+        "p.json",
+        "--report",
+        "p.html",
+    ];
+    ok(&args, &dir);
+    ok(&["report", "p.json", "--out", "r.html"], &dir);
+    assert_eq!(read(&dir, "r.html"), read(&dir, "p.html"));
 }

@@ -108,7 +108,7 @@ fn check_portfolio(d: &OptimizeDoc, i: usize, pf: &PortfolioDoc) -> Result<(), D
     }
     check_capital(&at("capital_per_year"), pf.capital_per_year)?;
     if let Some(s) = &pf.objective
-        && let Some(problem) = summary_problem(s, KpiRange::of(&d.problem.objective))
+        && let Some(problem) = measure_problem(&d.problem.objective, s)
     {
         return Err(field(at("objective"), format!("{problem}; the file is damaged")));
     }
@@ -125,31 +125,35 @@ fn check_capital(at: &str, v: f64) -> Result<(), DocumentError> {
 }
 
 /// The selection's KPI table: no more replications than it rests on, and
-/// each summary one that replications could give. A probability measure
-/// (`P(...)`) carries the Wilson score interval, not the Student-t one, so
-/// of it only the estimate and the interval are checked: within 0 and 1,
-/// the estimate inside its interval.
+/// each summary one that replications could give ([`measure_problem`]).
 fn check_selected_kpis(kpis: &crate::document::KpiTable, n: u64) -> Result<(), DocumentError> {
     check_counts("selected.kpis", kpis.iter().map(|(name, s)| (name, s.n)), n)?;
     for (name, s) in kpis {
-        let at = || format!("selected.kpis.{}", super::cap(name));
-        let problem = if name.starts_with("P(") {
-            let unit = |v: f64| v.is_nan() || (0.0..=1.0).contains(&v);
-            let inside = s.mean.is_nan() || (s.ci95_low <= s.mean && s.mean <= s.ci95_high);
-            (!(unit(s.mean) && unit(s.ci95_low) && unit(s.ci95_high) && inside)).then(|| {
-                format!(
-                    "probability {} with interval [{}, {}] is not one",
-                    short(s.mean),
-                    short(s.ci95_low),
-                    short(s.ci95_high)
-                )
-            })
-        } else {
-            summary_problem(s, KpiRange::of(name))
-        };
-        if let Some(problem) = problem {
-            return Err(field(at(), format!("{problem}; the file is damaged")));
+        if let Some(problem) = measure_problem(name, s) {
+            let at = format!("selected.kpis.{}", super::cap(name));
+            return Err(field(at, format!("{problem}; the file is damaged")));
         }
     }
     Ok(())
+}
+
+/// Why `s` cannot be a summary of measure `name` over replications. A
+/// probability (`P(...)`, an objective or a constraint's measure) carries
+/// the Wilson score interval, not the Student-t one, so of it only the
+/// estimate and the interval are checked: within 0 and 1, the estimate
+/// inside its interval; any other measure is a KPI ([`summary_problem`]).
+fn measure_problem(name: &str, s: &crate::stats::Summary) -> Option<String> {
+    if !name.starts_with("P(") {
+        return summary_problem(s, KpiRange::of(name));
+    }
+    let unit = |v: f64| v.is_nan() || (0.0..=1.0).contains(&v);
+    let inside = s.mean.is_nan() || (s.ci95_low <= s.mean && s.mean <= s.ci95_high);
+    (!(unit(s.mean) && unit(s.ci95_low) && unit(s.ci95_high) && inside)).then(|| {
+        format!(
+            "probability {} with interval [{}, {}] is not one",
+            short(s.mean),
+            short(s.ci95_low),
+            short(s.ci95_high)
+        )
+    })
 }

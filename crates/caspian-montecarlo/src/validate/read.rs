@@ -13,7 +13,7 @@ use crate::optimize::document::OptimizeDoc;
 use crate::warmup::WarmupDoc;
 
 /// The kinds a result file can have.
-const KINDS: &str = "\"run\", \"sweep\", \"compare\", \"partial\" or \"warmup\"";
+const KINDS: &str = "\"run\", \"sweep\", \"compare\", \"partial\", \"warmup\" or \"optimize\"";
 
 /// The most characters of user text (a value, a key, a unit) echoed in a
 /// message; longer text is cut with an ellipsis.
@@ -201,8 +201,8 @@ pub(crate) fn read(text: &str) -> Result<Document, DocumentError> {
         "warmup" => Document::Warmup(shape::<WarmupDoc>(kind, text)?),
         "optimize" => {
             return Err(DocumentError::Kind(
-                "an optimize result: `caspian report FILE --out PAGE.html` draws its page; \
-                 this command takes run, sweep and compare results"
+                "an optimize result, which only `caspian report FILE --out PAGE.html` reads \
+                 (it draws the optimisation's page)"
                     .into(),
             ));
         }

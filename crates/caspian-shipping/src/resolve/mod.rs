@@ -271,8 +271,8 @@ pub(crate) fn parse_table(text: &str, origin: &str) -> Result<Table, ResolveErro
         let message = e.to_string().replace(
             "u64 value was too large",
             &format!(
-                "a whole number may be at most {} in a file that extends another or is \
-                 changed by --set (a larger seed: give it with --seed)",
+                "a whole number may be at most {} in a file that extends another, is \
+                 extended, or is changed by --set (a larger seed: give it with --seed)",
                 i64::MAX
             ),
         );
