@@ -68,10 +68,8 @@ pub fn read(text: &str) -> Result<ReplicationTable, ReplicationCsvError> {
         )));
     }
     let names: Vec<String> = header.iter().skip(3).map(str::to_string).collect();
-    let mut sorted: Vec<&String> = names.iter().collect();
-    sorted.sort_unstable();
-    if let Some(twice) = sorted.windows(2).find(|w| w[0] == w[1]) {
-        return Err(bad(format!("the column {} is there twice", crate::validate::cap(twice[0]))));
+    if let Some(twice) = crate::validate::repeated_name(&names) {
+        return Err(bad(format!("the column {} is there twice", crate::validate::cap(twice))));
     }
     let mut rows = Vec::new();
     let mut last: Option<u64> = None;

@@ -59,6 +59,40 @@ pub(crate) fn value_problem(v: f64, range: KpiRange) -> Option<String> {
     implausible(v, range).map(|problem| format!("{} {problem}; the file is damaged", short(v)))
 }
 
+/// A name that stands twice in `names`, if any (a list of KPI names or
+/// columns, where each must be one).
+pub(crate) fn repeated_name(names: &[String]) -> Option<&String> {
+    let mut sorted: Vec<&String> = names.iter().collect();
+    sorted.sort_unstable();
+    sorted.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+}
+
+/// Why `p` in `[low, high]` cannot be the share of `n` replications that
+/// met a condition, with its interval: over no replications every field is
+/// NaN; otherwise all three lie in [0, 1], `p` inside its interval, and `p`
+/// times `n` is a whole count. For `--target` probabilities and `P(...)`
+/// measures, whose intervals are Wilson's, not Student-t.
+fn share_problem(p: f64, low: f64, high: f64, n: u64) -> Option<String> {
+    if n == 0 {
+        return [p, low, high]
+            .iter()
+            .any(|v| !v.is_nan())
+            .then(|| "a probability over no replications (n is 0)".to_string());
+    }
+    let unit = |v: f64| (0.0..=1.0).contains(&v);
+    let count = p * n as f64;
+    let inside = low <= p && p <= high;
+    let whole = (count - count.round()).abs() <= 1e-6;
+    (!([p, low, high].into_iter().all(unit) && inside && whole)).then(|| {
+        format!(
+            "{} in [{}, {}] is not a count over n = {n} inside its interval within [0, 1]",
+            short(p),
+            short(low),
+            short(high)
+        )
+    })
+}
+
 fn field(field: impl Into<String>, message: impl Into<String>) -> DocumentError {
     DocumentError::Field { field: field.into(), message: message.into() }
 }
@@ -309,28 +343,8 @@ fn check_targets(d: &RunDoc) -> Result<(), DocumentError> {
                 format!("{} but {} is defined in {} replications", t.n, cap(&t.kpi), summary.n),
             ));
         }
-        let values = [t.p_meet, t.ci95_low, t.ci95_high];
-        if t.n == 0 {
-            if values.iter().any(|v| !v.is_nan()) {
-                return Err(field(at("p_meet"), "a probability over no replications (n is 0)"));
-            }
-            continue;
-        }
-        let unit = |v: f64| (0.0..=1.0).contains(&v);
-        let count = t.p_meet * t.n as f64;
-        let inside = t.ci95_low <= t.p_meet && t.p_meet <= t.ci95_high;
-        let whole = (count - count.round()).abs() <= 1e-6;
-        if !(values.into_iter().all(unit) && inside && whole) {
-            return Err(field(
-                at("p_meet"),
-                format!(
-                    "{} in [{}, {}] is not a count over n = {} inside its interval within [0, 1]",
-                    short(t.p_meet),
-                    short(t.ci95_low),
-                    short(t.ci95_high),
-                    t.n
-                ),
-            ));
+        if let Some(problem) = share_problem(t.p_meet, t.ci95_low, t.ci95_high, t.n) {
+            return Err(field(at("p_meet"), problem));
         }
     }
     Ok(())
@@ -550,12 +564,10 @@ fn check_partial(d: &PartialDoc) -> Result<(), DocumentError> {
         ));
     }
     for (p, rec) in d.records.iter().enumerate() {
-        let mut names: Vec<&String> = rec.kpi_names.iter().collect();
-        names.sort_unstable();
-        if let Some(twice) = names.windows(2).find(|w| w[0] == w[1]) {
+        if let Some(twice) = repeated_name(&rec.kpi_names) {
             return Err(field(
                 format!("records[{p}].kpi_names"),
-                format!("{} is named twice; the file is damaged", cap(twice[0])),
+                format!("{} is named twice; the file is damaged", cap(twice)),
             ));
         }
         let ranges: Vec<KpiRange> = rec.kpi_names.iter().map(|k| KpiRange::of(k)).collect();

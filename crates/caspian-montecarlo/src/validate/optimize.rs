@@ -5,7 +5,7 @@
 //! indifference zone as the optimiser accepts them, and summaries that
 //! replications could give.
 
-use super::{DocumentError, check_counts, field, summary::short, summary_problem};
+use super::{DocumentError, check_counts, field, share_problem, summary::short, summary_problem};
 use crate::optimize::document::{OptimizeDoc, PortfolioDoc};
 use crate::rare::KpiRange;
 
@@ -139,21 +139,13 @@ fn check_selected_kpis(kpis: &crate::document::KpiTable, n: u64) -> Result<(), D
 
 /// Why `s` cannot be a summary of measure `name` over replications. A
 /// probability (`P(...)`, an objective or a constraint's measure) carries
-/// the Wilson score interval, not the Student-t one, so of it only the
-/// estimate and the interval are checked: within 0 and 1, the estimate
-/// inside its interval; any other measure is a KPI ([`summary_problem`]).
+/// the Wilson score interval, not the Student-t one, so it is checked as a
+/// share of its `n` replications, as a `--target` probability is
+/// ([`share_problem`]); any other measure is a KPI ([`summary_problem`]).
 fn measure_problem(name: &str, s: &crate::stats::Summary) -> Option<String> {
-    if !name.starts_with("P(") {
-        return summary_problem(s, KpiRange::of(name));
+    if name.starts_with("P(") {
+        share_problem(s.mean, s.ci95_low, s.ci95_high, s.n)
+    } else {
+        summary_problem(s, KpiRange::of(name))
     }
-    let unit = |v: f64| v.is_nan() || (0.0..=1.0).contains(&v);
-    let inside = s.mean.is_nan() || (s.ci95_low <= s.mean && s.mean <= s.ci95_high);
-    (!(unit(s.mean) && unit(s.ci95_low) && unit(s.ci95_high) && inside)).then(|| {
-        format!(
-            "probability {} with interval [{}, {}] is not one",
-            short(s.mean),
-            short(s.ci95_low),
-            short(s.ci95_high)
-        )
-    })
 }
