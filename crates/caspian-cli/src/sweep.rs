@@ -311,13 +311,13 @@ fn resumed_note(path: &Path, resumed: Resumed) -> String {
 }
 
 /// Once the checkpoint exists: the first Ctrl-C or SIGTERM stops the sweep
-/// after the design point in progress, whose checkpoint is then complete; a
+/// after the batch of design points in progress, whose checkpoint is then complete; a
 /// second one stops at once (the checkpoint still holds every finished
 /// point). See [`crate::signals`].
 fn graceful_stop(checkpoint: &Path, quiet: bool) {
     let installed = crate::signals::stop_gracefully(
         quiet,
-        "\ncaspian: stopping after the design point in progress (interrupt again to stop at once; \
+        "\ncaspian: stopping after the design points in progress (interrupt again to stop at once; \
          finished points are kept for --resume)",
         &format!(
             "caspian: finished design points are kept in {}; continue with --resume",

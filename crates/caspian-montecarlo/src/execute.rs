@@ -1,11 +1,15 @@
 //! Runs replications in parallel and keeps their records in replication
 //! order.
 //!
-//! Parallelism is over replications of one design point at a time (rayon's
-//! indexed `collect` keeps index order), so records, and every statistic
-//! computed from them, do not depend on the number of threads. Design points
-//! are completed one after another, which lets a sweep save a checkpoint
-//! after each.
+//! Parallelism is over the replications of a batch of consecutive design
+//! points (rayon's indexed `collect` keeps index order), so records, and
+//! every statistic computed from them, do not depend on the number of
+//! threads. A batch holds whole points and enough replications to keep every
+//! worker busy ([`REPLICATIONS_PER_THREAD`] each) until it ends: a sweep of
+//! many points with few replications each has no barrier after every point,
+//! and the points' scenarios are compiled in parallel. After a batch its
+//! points are handed on one after another, in order, which lets a sweep save
+//! a checkpoint after each.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -13,11 +17,20 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use caspian_shipping::{CompiledScenario, Replication, simulate};
+use caspian_shipping::{CompiledScenario, simulate};
 
 use crate::error::RunError;
 use crate::records::{PointRecords, Row};
 use crate::sequential::{self, Target, TargetReport};
+
+/// Replications a batch of design points holds per worker thread, at least:
+/// with fewer, the threads that finish first idle until the batch's slowest
+/// replication ends.
+pub const REPLICATIONS_PER_THREAD: usize = 8;
+
+/// Design points a batch holds at most (their compiled scenarios are held
+/// together).
+pub const MAX_BATCH_POINTS: usize = 64;
 
 /// Called after each design point that needed work, with all records so far
 /// (e.g. to save a checkpoint).
@@ -25,7 +38,7 @@ pub type AfterPoint<'f> = dyn FnMut(usize, &[PointRecords]) -> Result<(), RunErr
 
 /// The scenarios of a study's design points, by index: held in memory, or
 /// compiled when their point runs (a sweep of many points, [`crate::study::Study`]),
-/// so that only the point in progress is held.
+/// so that only the points in progress are held.
 pub trait Plans: Send + Sync {
     /// How many design points.
     fn count(&self) -> usize;
@@ -114,15 +127,25 @@ impl<'a> Executor<'a> {
         progress: &(dyn Fn() + Sync),
         after_point: &mut AfterPoint<'_>,
     ) -> Result<(), RunError> {
-        for point in 0..self.plans.count() {
-            let have = self.first + self.records[point].rows.len() as u64;
-            if have >= end {
-                continue;
-            }
-            let rec = &mut self.records[point];
-            let plan = self.plans.plan(point)?;
-            let (names, rows) =
-                run_range(&plan, self.seed, have..end, progress).map_err(|e| match e {
+        let wanted: Vec<(usize, Range<u64>)> = (0..self.plans.count())
+            .filter_map(|point| {
+                let have = self.first + self.records[point].rows.len() as u64;
+                (have < end).then_some((point, have..end))
+            })
+            .collect();
+        let per_batch = REPLICATIONS_PER_THREAD * rayon::current_num_threads();
+        for batch in batches(&wanted, per_batch) {
+            let plans = batch
+                .par_iter()
+                .map(|&(point, _)| self.plans.plan(point))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .collect::<Result<Vec<_>, RunError>>()?;
+            let jobs: Vec<(&CompiledScenario, Range<u64>)> =
+                plans.iter().zip(batch).map(|(plan, (_, reps))| (&**plan, reps.clone())).collect();
+            let results = run_ranges(&jobs, self.seed, progress).map_err(|(at, e)| {
+                let point = batch[at].0;
+                match e {
                     RangeError::Conservation(replication, residual) => {
                         RunError::Conservation { point, replication, residual }
                     }
@@ -132,17 +155,25 @@ impl<'a> Executor<'a> {
                             "replication {replication} produced a different set of KPI names"
                         ),
                     },
-                })?;
-            if rec.kpi_names.is_empty() {
-                rec.kpi_names = names;
-            } else if rec.kpi_names != names {
-                return Err(RunError::KpiNames {
-                    point,
-                    message: format!("replications from {have} on changed the KPI names"),
-                });
+                }
+            })?;
+            drop(plans);
+            for (&(point, ref reps), (names, rows)) in batch.iter().zip(results) {
+                let rec = &mut self.records[point];
+                if rec.kpi_names.is_empty() {
+                    rec.kpi_names = names;
+                } else if rec.kpi_names != names {
+                    return Err(RunError::KpiNames {
+                        point,
+                        message: format!(
+                            "replications from {} on changed the KPI names",
+                            reps.start
+                        ),
+                    });
+                }
+                rec.rows.extend(rows);
+                after_point(point, &self.records)?;
             }
-            rec.rows.extend(rows);
-            after_point(point, &self.records)?;
         }
         Ok(())
     }
@@ -213,34 +244,79 @@ pub enum RangeError {
     KpiNames(u64),
 }
 
+/// The KPI names of a plan and one row per replication of a range, in index
+/// order (no names for an empty range).
+pub type RangeRows = (Vec<String>, Vec<Row>);
+
+/// Consecutive runs of `wanted` (design points with the replications they
+/// need), each holding at least `per_batch` replications or
+/// [`MAX_BATCH_POINTS`] points, whichever comes first (the last may hold
+/// fewer).
+fn batches(
+    wanted: &[(usize, Range<u64>)],
+    per_batch: usize,
+) -> impl Iterator<Item = &[(usize, Range<u64>)]> {
+    let mut rest = wanted;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut reps = 0u64;
+        let mut take = 0;
+        while take < rest.len() && take < MAX_BATCH_POINTS && reps < per_batch as u64 {
+            reps += rest[take].1.end - rest[take].1.start;
+            take += 1;
+        }
+        let (batch, after) = rest.split_at(take);
+        rest = after;
+        Some(batch)
+    })
+}
+
 /// Simulates replications `reps` of `plan` on the current rayon pool and
 /// returns the KPI names (the plan's [`KpiLayout`](caspian_shipping::kpi::KpiLayout),
 /// computed once when it was compiled) and one row per replication, in index
 /// order.
+///
+/// # Errors
+/// [`RangeError`] when a replication breaks an invariant (the first in
+/// index order).
+pub fn run_range(
+    plan: &CompiledScenario,
+    seed: u64,
+    reps: Range<u64>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<RangeRows, RangeError> {
+    let mut out = run_ranges(&[(plan, reps)], seed, progress).map_err(|(_, e)| e)?;
+    Ok(out.pop().expect("one result per job"))
+}
+
+/// [`run_range`] for several plans at once: every replication of every job
+/// runs in one parallel pass, so no thread waits for the end of one job
+/// before it starts on the next. Returns one (names, rows) per job, in the
+/// jobs' order.
 ///
 /// Replications run in parallel and are turned into rows as they finish, so
 /// only the compact rows are held: a row's values are the replication's KPI
 /// values in layout order, taken as they are.
 ///
 /// # Errors
-/// [`RangeError`] when a replication breaks an invariant.
-pub fn run_range(
-    plan: &CompiledScenario,
+/// The index of the job and its [`RangeError`], for the first replication
+/// in job and index order that breaks an invariant.
+pub fn run_ranges(
+    jobs: &[(&CompiledScenario, Range<u64>)],
     seed: u64,
-    reps: Range<u64>,
     progress: &(dyn Fn() + Sync),
-) -> Result<(Vec<String>, Vec<Row>), RangeError> {
-    if reps.is_empty() {
-        return Ok((Vec::new(), Vec::new()));
-    }
-    let layout = plan.kpi_layout();
-    let to_row = |index: u64, out: Replication| -> Result<Row, RangeError> {
+) -> Result<Vec<RangeRows>, (usize, RangeError)> {
+    let to_row = |job: usize, index: u64| -> Result<Row, (usize, RangeError)> {
+        let plan = jobs[job].0;
+        let out = simulate(plan, seed, index);
         progress();
         if out.conservation_residual.iter().any(|&r| r != 0) {
-            return Err(RangeError::Conservation(index, out.conservation_residual));
+            return Err((job, RangeError::Conservation(index, out.conservation_residual)));
         }
-        if !Arc::ptr_eq(out.kpis.layout(), layout) {
-            return Err(RangeError::KpiNames(index));
+        if !Arc::ptr_eq(out.kpis.layout(), plan.kpi_layout()) {
+            return Err((job, RangeError::KpiNames(index)));
         }
         Ok(Row {
             replication: index,
@@ -250,9 +326,61 @@ pub fn run_range(
             saturated: out.saturated,
         })
     };
-    let rows = reps
-        .into_par_iter()
-        .map(|r| to_row(r, simulate(plan, seed, r)))
-        .collect::<Result<Vec<Row>, RangeError>>()?;
-    Ok((layout.names().to_vec(), rows))
+    let tasks: Vec<(usize, u64)> = jobs
+        .iter()
+        .enumerate()
+        .flat_map(|(job, (_, reps))| reps.clone().map(move |r| (job, r)))
+        .collect();
+    let mut rows =
+        tasks.into_par_iter().map(|(job, r)| to_row(job, r)).collect::<Vec<_>>().into_iter();
+    jobs.iter()
+        .map(|(plan, reps)| {
+            let rows = rows.by_ref().take(reps.clone().count()).collect::<Result<Vec<Row>, _>>()?;
+            let names =
+                if rows.is_empty() { Vec::new() } else { plan.kpi_layout().names().to_vec() };
+            Ok((names, rows))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::study::{Study, parse_axis};
+    use caspian_shipping::BASELINE_TOML;
+
+    fn points(wanted: &[(usize, Range<u64>)], per_batch: usize) -> Vec<Vec<usize>> {
+        batches(wanted, per_batch).map(|b| b.iter().map(|(p, _)| *p).collect()).collect()
+    }
+
+    #[test]
+    fn batches_hold_whole_points_and_enough_replications() {
+        let wanted = vec![(0, 0..3), (1, 0..3), (2, 2..5), (4, 0..1)];
+        assert_eq!(points(&wanted, 5), [vec![0, 1], vec![2, 4]]);
+        assert_eq!(points(&wanted, 3), [vec![0], vec![1], vec![2], vec![4]]);
+        assert_eq!(points(&wanted, 100), [vec![0, 1, 2, 4]]);
+        assert!(points(&[], 8).is_empty());
+        // A point larger than a batch is one batch; the cap on points holds.
+        assert_eq!(points(&[(0, 0..1000), (1, 0..1)], 8), [vec![0], vec![1]]);
+        let many: Vec<_> = (0..70).map(|p| (p, 0..1)).collect();
+        let sizes: Vec<usize> = points(&many, 1000).iter().map(Vec::len).collect();
+        assert_eq!(sizes, [MAX_BATCH_POINTS, 70 - MAX_BATCH_POINTS]);
+    }
+
+    #[test]
+    fn a_batch_gives_each_point_the_rows_it_gets_alone() {
+        let axes = vec![parse_axis("weather.storm_rate_multiplier=0.5,2").unwrap()];
+        let study = Study::sweep(BASELINE_TOML, "baseline", Some(7), axes, None).unwrap();
+        let plans: Vec<CompiledScenario> = (0..2).map(|p| study.point_plan(p).unwrap()).collect();
+        let jobs = [(&plans[0], 0..2), (&plans[1], 1..3), (&plans[0], 5..5)];
+        let batch = run_ranges(&jobs, study.seed, &|| {}).unwrap();
+        assert_eq!(batch.len(), 3);
+        for ((plan, reps), got) in jobs.iter().zip(&batch) {
+            assert_eq!(*got, run_range(plan, study.seed, reps.clone(), &|| {}).unwrap());
+        }
+        assert_eq!(batch[1].1.iter().map(|r| r.replication).collect::<Vec<_>>(), [1, 2]);
+        assert!(batch[2].0.is_empty() && batch[2].1.is_empty());
+        // The two points differ: each row came from its own plan.
+        assert_ne!(batch[0].1[1].values, batch[1].1[0].values);
+    }
 }

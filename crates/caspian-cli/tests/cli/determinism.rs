@@ -52,3 +52,36 @@ fn sequential_stopping_meets_its_target_and_equals_a_fixed_run() {
     assert_eq!(short["target"]["met"], false);
     assert_eq!(short["replications"], 20);
 }
+
+#[test]
+fn a_sweep_does_not_depend_on_the_thread_count() {
+    // Six points of three replications: one thread runs them in batches of
+    // three points, three threads in one batch of six (execute.rs).
+    let dir = scratch("sweep_threads");
+    for t in ["1", "3"] {
+        let json = format!("s{t}.json");
+        let csv = format!("s{t}.csv");
+        ok(
+            &[
+                "sweep",
+                &crate::common::scenario("baseline.toml"),
+                "--axis",
+                "port.alat.berths.rail_ferry=2,3,4",
+                "--axis",
+                "weather.storm_rate_multiplier=1,2",
+                "-n",
+                "3",
+                "-q",
+                "--threads",
+                t,
+                "--json",
+                &json,
+                "--csv",
+                &csv,
+            ],
+            &dir,
+        );
+    }
+    assert_eq!(read(&dir, "s1.json"), read(&dir, "s3.json"));
+    assert_eq!(read(&dir, "s1.csv"), read(&dir, "s3.csv"));
+}
