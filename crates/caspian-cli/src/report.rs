@@ -54,10 +54,13 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         &[("--out", Some(&args.out))],
     )?;
     let text = read_text(&args.result)?;
-    if is_optimize(&text) {
-        return optimize_page(&args, &text);
-    }
-    let doc = ResultDoc::from_json(&text).map_err(|e| failure(&args.result, e))?;
+    // An optimize document is recognised only once the result loader has
+    // refused it: a large sweep's text is not parsed for its kind first.
+    let doc = match ResultDoc::from_json(&text) {
+        Ok(doc) => doc,
+        Err(_) if is_optimize(&text) => return optimize_page(&args, &text),
+        Err(e) => return Err(failure(&args.result, e)),
+    };
     crate::output::check_kpi_patterns(&args.kpis, &doc.kpi_names())?;
     let reps = args.replications_csv.as_deref().map(read_replications).transpose()?;
     if reps.is_some() && !matches!(doc, ResultDoc::Run(_)) {

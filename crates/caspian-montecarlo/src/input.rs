@@ -9,6 +9,7 @@
 //! that grows past the cap while it is read is caught: at most cap + 1 bytes
 //! are ever read.
 
+use std::borrow::Cow;
 use std::fs::{self, File, Metadata};
 use std::io::{self, Read};
 use std::path::Path;
@@ -94,6 +95,14 @@ pub fn read_text(path: &Path, kind: InputKind) -> Result<String, InputError> {
     String::from_utf8(bytes).map_err(|_| InputError::NotText)
 }
 
+/// `text` with its Windows line ends (CR LF) turned into LF, for the CSV
+/// readers: the `csv` crate counts the lines of a CR LF file one low, so its
+/// errors, and the positions of its records, would name the line above the
+/// one at fault. Borrowed when there is no CR.
+pub fn lf_line_ends(text: &str) -> Cow<'_, str> {
+    if text.contains('\r') { Cow::Owned(text.replace("\r\n", "\n")) } else { Cow::Borrowed(text) }
+}
+
 fn regular(meta: &Metadata) -> Result<(), InputError> {
     if meta.is_dir() {
         Err(InputError::Directory)
@@ -128,5 +137,13 @@ mod tests {
         fs::write(&file, [0xff, 0xfe]).unwrap();
         assert!(matches!(read_text(&file, InputKind::Scenario), Err(InputError::NotText)));
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn windows_line_ends_become_unix_ones() {
+        assert!(matches!(lf_line_ends("a,b\n1,2\n"), Cow::Borrowed("a,b\n1,2\n")));
+        assert_eq!(lf_line_ends("a,b\r\n1,2\r\n"), "a,b\n1,2\n");
+        // A lone CR (old Mac line end) is left to the csv crate.
+        assert_eq!(lf_line_ends("a\rb\r\n"), "a\rb\n");
     }
 }

@@ -58,6 +58,7 @@ pub fn write_into<W: std::io::Write>(
 /// number, or there are no rows.
 pub fn read(text: &str) -> Result<ReplicationTable, ReplicationCsvError> {
     let bad = |m: String| ReplicationCsvError(m);
+    let text = crate::input::lf_line_ends(text);
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let header = r.headers().map_err(|e| bad(e.to_string()))?.clone();
     if header.len() <= LEAD_COLUMNS.len() || header.iter().take(3).ne(LEAD_COLUMNS) {
@@ -155,5 +156,11 @@ mod tests {
         assert!(e.to_string().contains("line 3: replication 0 after replication 0"), "{e}");
         let e = read("replication,events,truncated,a\nx,1,false,1\n").unwrap_err();
         assert!(e.to_string().contains("line 2: replication \"x\""), "{e}");
+        // The csv crate's own errors name the right line in a CR LF file too.
+        for end in ["\n", "\r\n"] {
+            let text = ["replication,events,truncated,a", "0,1,false,1", "1,1,false"].join(end);
+            let e = read(&text).unwrap_err();
+            assert!(e.to_string().contains("line: 3"), "{end:?}: {e}");
+        }
     }
 }

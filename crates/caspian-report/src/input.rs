@@ -28,22 +28,27 @@ impl ResultDoc {
     /// damaged (the message names the field), or a result with no report
     /// (a shard's partial result, a warm-up analysis).
     pub fn from_json(text: &str) -> Result<Self, ReportError> {
-        // A partial result is refused by kind, however damaged it is.
-        #[derive(serde::Deserialize)]
-        struct Kind {
-            kind: Option<serde_json::Value>,
+        match Document::from_json(text) {
+            Ok(doc) => Self::from_document(doc),
+            Err(e) => {
+                // A partial result is refused by kind, however damaged it
+                // is. Looked at only on failure: a large sweep's text is
+                // parsed as few times as the checked loader needs.
+                #[derive(serde::Deserialize)]
+                struct Kind {
+                    kind: Option<serde_json::Value>,
+                }
+                if let Ok(Kind { kind: Some(k) }) = serde_json::from_str::<Kind>(text)
+                    && k == "partial"
+                {
+                    return Err(ReportError::parse(
+                        "result file",
+                        "this is a partial result; join the parts with `caspian merge` first",
+                    ));
+                }
+                Err(ReportError::parse("result file", e.to_string()))
+            }
         }
-        if let Ok(Kind { kind: Some(k) }) = serde_json::from_str::<Kind>(text)
-            && k == "partial"
-        {
-            return Err(ReportError::parse(
-                "result file",
-                "this is a partial result; join the parts with `caspian merge` first",
-            ));
-        }
-        let doc = Document::from_json(text)
-            .map_err(|e| ReportError::parse("result file", e.to_string()))?;
-        Self::from_document(doc)
     }
 
     /// The document, if it is a kind that has charts.

@@ -37,6 +37,7 @@ fn call_state(phase: VesselPhase) -> Option<CallState> {
 /// [`ReportError::Parse`] naming the line when the file does not fit the
 /// format (an unknown event included), or when the trace has no entries.
 pub fn parse_trace(text: &str) -> Result<Story, ReportError> {
+    let text = caspian_montecarlo::input::lf_line_ends(text);
     let entries = trace::read_csv(text.as_bytes())
         .map_err(|e| ReportError::parse("trace CSV", e.to_string()))?;
     Story::from_entries(&entries)
@@ -432,6 +433,9 @@ pub(super) mod tests {
         // A renamed event is an error naming its line, not a silently lost call.
         let renamed = text.replacen(",discharge_done,", ",discharged,", 1);
         let err = parse_trace(&renamed).unwrap_err().to_string();
+        assert!(err.contains("line 5") && err.contains("\"discharged\""), "{err}");
+        // The same line in a file saved with Windows line ends.
+        let err = parse_trace(&renamed.replace('\n', "\r\n")).unwrap_err().to_string();
         assert!(err.contains("line 5") && err.contains("\"discharged\""), "{err}");
         assert!(parse_trace("a,b\n1,2\n").is_err());
         let header = text.lines().next().unwrap();
