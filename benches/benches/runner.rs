@@ -13,7 +13,7 @@ use caspian_montecarlo::study::Study;
 
 fn run_study(study: &Study, replications: u64, pool: &rayon::ThreadPool) -> usize {
     let mut exec = Executor::new(study, study.seed, 0);
-    pool.install(|| exec.ensure(replications, &|| {}, &mut |_, _| Ok(())))
+    pool.install(|| exec.ensure(replications, &|| {}, &mut |_, _, _| Ok(())))
         .expect("the baseline conserves cargo");
     exec.into_records(replications).iter().map(|r| r.rows.len()).sum()
 }

@@ -11,7 +11,7 @@ fn records(file: &str, seed: u64, n: u64) -> PointRecords {
     let text = crate::shipping_scenarios::resolved(&path).text;
     let study = Study::single(&text, file, Some(seed)).unwrap();
     let mut exec = Executor::new(vec![&study.plan], seed, 0);
-    exec.ensure(n, &|| {}, &mut |_, _| Ok(())).unwrap();
+    exec.ensure(n, &|| {}, &mut |_, _, _| Ok(())).unwrap();
     exec.into_records(n).remove(0)
 }
 

@@ -2,8 +2,8 @@
 //!
 //! Exit codes: 0 success, 1 internal error (a bug; please report it),
 //! 2 bad input or usage (the message names the file, key and problem),
-//! 130 stopped by Ctrl-C or SIGTERM (a sweep after the design point in
-//! progress, its checkpoint kept for --resume; other commands at once,
+//! 130 stopped by Ctrl-C, SIGTERM or SIGHUP (a sweep after the batch of
+//! design points in progress, its checkpoint kept for --resume; other commands at once,
 //! leaving no temporary file, see [`signals`]). A closed standard output
 //! (`| head`) ends a command quietly with 0; standard output or error that
 //! cannot be written otherwise is exit code 2 (see [`terminal`]).

@@ -1,5 +1,13 @@
-//! Ctrl-C (SIGINT) and SIGTERM (what Slurm and Kubernetes send at a time
-//! limit or a cancellation), the same for every command.
+//! Ctrl-C (SIGINT), SIGTERM (what Slurm and Kubernetes send at a time
+//! limit or a cancellation) and SIGHUP (a closed terminal), the same for
+//! every command.
+//!
+//! A signal that was ignored when the process started stays ignored:
+//! `nohup caspian ...` survives a closed terminal, and a job a shell starts
+//! in the background is not stopped by SIGINT (on Linux, read from
+//! `/proc/self/status`; elsewhere every signal is handled). The same signal
+//! twice within [`SAME_SIGNAL`] counts once: GNU `timeout` sends its signal
+//! to the process and then to its group.
 //!
 //! One handler, installed by `main` before any command starts. By default
 //! a signal stops the command at once: the temporary files of writes in
@@ -7,13 +15,14 @@
 //! (none, unless the signal came while they were being written; each file
 //! is whole or absent), and the exit code is 130. A sweep asks for a
 //! graceful stop once its checkpoint exists ([`stop_gracefully`]): the first
-//! signal sets [`stop_flag`], which the sweep polls after each design point;
-//! a second one stops at once (the checkpoint still holds every finished
-//! point).
+//! signal sets [`stop_flag`], which the sweep looks at once the batch of
+//! design points in progress is saved; a second one stops at once (the
+//! checkpoint still holds every saved point).
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use caspian_montecarlo::atomic;
 use caspian_montecarlo::shown_path;
@@ -22,9 +31,17 @@ use crate::terminal::err_line;
 
 /// Set by the first signal once a graceful stop was asked for.
 static STOP: AtomicBool = AtomicBool::new(false);
+/// When [`STOP`] was set.
+static STOPPED_AT: OnceLock<Instant> = OnceLock::new();
+/// A second signal this soon after the first is the same one delivered
+/// twice (GNU `timeout` signals the process, then its process group), not a
+/// second interrupt.
+pub(crate) const SAME_SIGNAL: Duration = Duration::from_millis(100);
 /// Set once every result file is written: a signal then only ends the
 /// printing, with nothing to resume.
 static WRITTEN: AtomicBool = AtomicBool::new(false);
+/// Set once a sweep's work is done and saved: a signal then stops at once.
+static AT_ONCE: AtomicBool = AtomicBool::new(false);
 /// What the handler says when a graceful stop was asked for.
 static GRACEFUL: OnceLock<Graceful> = OnceLock::new();
 /// Why the handler could not be installed, if it could not.
@@ -41,7 +58,51 @@ struct Graceful {
 /// Installs the handler (once per process). When it cannot be installed,
 /// a signal ends the process as usual; [`stop_gracefully`] says so.
 pub(crate) fn install() {
-    INSTALLED.get_or_init(|| ctrlc::set_handler(on_signal).map_err(|e| e.to_string()));
+    INSTALLED.get_or_init(listen);
+}
+
+/// Handles SIGINT, SIGTERM and SIGHUP, except those ignored at start, on a
+/// thread of its own.
+#[cfg(unix)]
+fn listen() -> Result<(), String> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let ignored = ignored_at_start();
+    let wanted: Vec<i32> =
+        [SIGINT, SIGTERM, SIGHUP].into_iter().filter(|&s| !is_ignored(ignored, s)).collect();
+    let mut signals = signal_hook::iterator::Signals::new(&wanted).map_err(|e| e.to_string())?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for _ in signals.forever() {
+                on_signal();
+            }
+        })
+        .map(drop)
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(not(unix))]
+fn listen() -> Result<(), String> {
+    ctrlc::set_handler(on_signal).map_err(|e| e.to_string())
+}
+
+/// The mask of signals ignored when the process started (`SigIgn` of
+/// `/proc/self/status`, bit `n - 1` for signal `n`); none where there is no
+/// such file.
+#[cfg(unix)]
+fn ignored_at_start() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let hex = status.lines().find_map(|l| l.strip_prefix("SigIgn:"))?;
+            u64::from_str_radix(hex.trim(), 16).ok()
+        })
+        .unwrap_or(0)
+}
+
+/// Whether `signal` is set in the `SigIgn` mask `mask`.
+fn is_ignored(mask: u64, signal: i32) -> bool {
+    (1..=64).contains(&signal) && (mask >> (signal - 1)) & 1 == 1
 }
 
 /// The flag a graceful stop sets.
@@ -60,6 +121,13 @@ pub(crate) fn stop_gracefully(quiet: bool, first: &str, at_once: &str) -> Result
     INSTALLED.get().cloned().unwrap_or_else(|| Err("no handler installed".into()))
 }
 
+/// The work a graceful stop would wait for is done and saved (a sweep's
+/// checkpoint holds every point): from now on a signal stops at once, while
+/// the result files are written, saying so.
+pub(crate) fn stop_at_once() {
+    AT_ONCE.store(true, Ordering::Relaxed);
+}
+
 /// Every result file is written: from now on a signal stops the command at
 /// once (exit code 130), saying so, with no advice to resume.
 pub(crate) fn results_written() {
@@ -74,12 +142,18 @@ fn on_signal() {
     }
     let graceful = GRACEFUL.get();
     if let Some(g) = graceful
-        && !STOP.swap(true, Ordering::Relaxed)
+        && !AT_ONCE.load(Ordering::Relaxed)
     {
-        if let Some(first) = &g.first {
-            err_line(first);
+        if !STOP.swap(true, Ordering::Relaxed) {
+            let _ = STOPPED_AT.set(Instant::now());
+            if let Some(first) = &g.first {
+                err_line(first);
+            }
+            return;
         }
-        return;
+        if STOPPED_AT.get().is_some_and(|at| at.elapsed() < SAME_SIGNAL) {
+            return;
+        }
     }
     atomic::exit_abandoning(130, |done| {
         err_line(&stopped(done));
@@ -104,6 +178,15 @@ fn stopped(done: &[PathBuf]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_mask_of_ignored_signals() {
+        // `nohup`: SIGHUP (1) ignored; a background job: SIGINT (2) and
+        // SIGQUIT (3) too.
+        assert!(is_ignored(0x1, 1) && !is_ignored(0x1, 2) && !is_ignored(0x1, 15));
+        assert!(is_ignored(0x6, 2) && is_ignored(0x6, 3) && !is_ignored(0x6, 1));
+        assert!(!is_ignored(u64::MAX, 0) && !is_ignored(u64::MAX, 65) && is_ignored(u64::MAX, 64));
+    }
 
     #[test]
     fn says_what_was_written() {

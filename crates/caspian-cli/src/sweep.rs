@@ -202,6 +202,19 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         started: &started,
     };
     let outcome = pool.install(|| run_sweep(&request, hooks));
+    // Every point is in the checkpoint now: a signal while the results are
+    // written stops at once, and one that came as the last batch ended is
+    // obeyed (the checkpoint keeps everything for --resume).
+    crate::signals::stop_at_once();
+    if crate::signals::stop_flag().load(std::sync::atomic::Ordering::Relaxed)
+        && matches!(outcome, Ok(SweepOutcome::Whole { .. } | SweepOutcome::Shard { .. }))
+    {
+        progress.finish();
+        return Err(Failure::Interrupted(format!(
+            "stopped after the last design point; progress saved in {}, continue with --resume",
+            shown_path(&cp_path)
+        )));
+    }
     progress.finish();
     let elapsed = progress.elapsed();
     let (result, cp) = match outcome? {

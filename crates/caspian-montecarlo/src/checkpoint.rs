@@ -84,11 +84,13 @@ impl Checkpoint {
         })
     }
 
-    /// Appends the rows of `point` not saved yet and flushes them to disk.
+    /// Appends the rows of `point` not saved yet to the file, without
+    /// syncing it ([`sync`](Self::sync) once a batch: a torn last line is
+    /// tolerated on resume).
     ///
     /// # Errors
     /// The I/O error.
-    pub fn save(&mut self, point: usize, records: &PointRecords) -> io::Result<()> {
+    pub fn append(&mut self, point: usize, records: &PointRecords) -> io::Result<()> {
         if self.saved.len() <= point {
             self.saved.resize(point + 1, 0);
         }
@@ -104,9 +106,16 @@ impl Checkpoint {
         let mut line = serde_json::to_string(&batch).map_err(io::Error::other)?;
         line.push('\n');
         self.file.write_all(line.as_bytes())?;
-        self.file.sync_data()?;
         self.saved[point] = records.rows.len();
         Ok(())
+    }
+
+    /// Flushes what was appended to disk.
+    ///
+    /// # Errors
+    /// The I/O error.
+    pub fn sync(&mut self) -> io::Result<()> {
+        self.file.sync_data()
     }
 
     /// Deletes the checkpoint (the study finished): through a symbolic

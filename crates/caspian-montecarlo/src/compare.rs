@@ -143,7 +143,7 @@ pub fn run_compare_with_records(
     let seed = seed.unwrap_or_else(|| studies.first().map_or(0, |s| s.seed));
     let plans: Vec<_> = studies.iter().map(|s| &s.plan).collect();
     let mut exec = Executor::new(plans, seed, 0);
-    let (end, report) = exec.run(replications, target, tick, &mut |_, _| Ok(()))?;
+    let (end, report) = exec.run(replications, target, tick, &mut |_, _, _| Ok(()))?;
     let records = exec.into_records(end);
     let doc = compare_doc(studies, seed, &records, CompareRequest { target: report, ..request });
     Ok((doc, records))

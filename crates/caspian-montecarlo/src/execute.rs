@@ -32,9 +32,10 @@ pub const REPLICATIONS_PER_THREAD: usize = 8;
 /// together).
 pub const MAX_BATCH_POINTS: usize = 64;
 
-/// Called after each design point that needed work, with all records so far
-/// (e.g. to save a checkpoint).
-pub type AfterPoint<'f> = dyn FnMut(usize, &[PointRecords]) -> Result<(), RunError> + 'f;
+/// Called after each design point that needed work, in point order, with all
+/// records so far and whether the point is the last of its batch (e.g. to
+/// save a checkpoint, and to sync it to disk once a batch).
+pub type AfterPoint<'f> = dyn FnMut(usize, &[PointRecords], bool) -> Result<(), RunError> + 'f;
 
 /// The scenarios of a study's design points, by index: held in memory, or
 /// compiled when their point runs (a sweep of many points, [`crate::study::Study`]),
@@ -135,30 +136,25 @@ impl<'a> Executor<'a> {
             .collect();
         let per_batch = REPLICATIONS_PER_THREAD * rayon::current_num_threads();
         for batch in batches(&wanted, per_batch) {
-            let plans = batch
-                .par_iter()
-                .map(|&(point, _)| self.plans.plan(point))
-                .collect::<Vec<_>>()
-                .into_iter()
-                .collect::<Result<Vec<_>, RunError>>()?;
-            let jobs: Vec<(&CompiledScenario, Range<u64>)> =
-                plans.iter().zip(batch).map(|(plan, (_, reps))| (&**plan, reps.clone())).collect();
-            let results = run_ranges(&jobs, self.seed, progress).map_err(|(at, e)| {
-                let point = batch[at].0;
-                match e {
-                    RangeError::Conservation(replication, residual) => {
-                        RunError::Conservation { point, replication, residual }
-                    }
-                    RangeError::KpiNames(replication) => RunError::KpiNames {
-                        point,
-                        message: format!(
-                            "replication {replication} produced a different set of KPI names"
-                        ),
-                    },
-                }
-            })?;
-            drop(plans);
-            for (&(point, ref reps), (names, rows)) in batch.iter().zip(results) {
+            // Every outcome is kept per point and looked at in point order
+            // below, so the error reported (a defect) is the one a point at
+            // a time would meet first, whatever the batches are.
+            let plans: Vec<Result<Cow<'_, CompiledScenario>, RunError>> =
+                batch.par_iter().map(|&(point, _)| self.plans.plan(point)).collect();
+            let compiled = plans.iter().take_while(|p| p.is_ok()).count();
+            let jobs: Vec<(&CompiledScenario, Range<u64>)> = plans[..compiled]
+                .iter()
+                .zip(batch)
+                .filter_map(|(plan, (_, reps))| Some((&**plan.as_ref().ok()?, reps.clone())))
+                .collect();
+            let mut results = run_ranges(&jobs, self.seed, progress).into_iter();
+            let last = batch.last().map(|&(point, _)| point);
+            for (&(point, ref reps), plan) in batch.iter().zip(plans) {
+                plan?;
+                let (names, rows) = results
+                    .next()
+                    .expect("one result per compiled point")
+                    .map_err(|e| point_error(point, e))?;
                 let rec = &mut self.records[point];
                 if rec.kpi_names.is_empty() {
                     rec.kpi_names = names;
@@ -172,7 +168,7 @@ impl<'a> Executor<'a> {
                     });
                 }
                 rec.rows.extend(rows);
-                after_point(point, &self.records)?;
+                after_point(point, &self.records, Some(point) == last)?;
             }
         }
         Ok(())
@@ -248,6 +244,20 @@ pub enum RangeError {
 /// order (no names for an empty range).
 pub type RangeRows = (Vec<String>, Vec<Row>);
 
+/// The error of design point `point` for a replication that broke an
+/// invariant.
+fn point_error(point: usize, e: RangeError) -> RunError {
+    match e {
+        RangeError::Conservation(replication, residual) => {
+            RunError::Conservation { point, replication, residual }
+        }
+        RangeError::KpiNames(replication) => RunError::KpiNames {
+            point,
+            message: format!("replication {replication} produced a different set of KPI names"),
+        },
+    }
+}
+
 /// Consecutive runs of `wanted` (design points with the replications they
 /// need), each holding at least `per_batch` replications or
 /// [`MAX_BATCH_POINTS`] points, whichever comes first (the last may hold
@@ -287,36 +297,33 @@ pub fn run_range(
     reps: Range<u64>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<RangeRows, RangeError> {
-    let mut out = run_ranges(&[(plan, reps)], seed, progress).map_err(|(_, e)| e)?;
-    Ok(out.pop().expect("one result per job"))
+    let mut out = run_ranges(&[(plan, reps)], seed, progress);
+    out.pop().expect("one result per job")
 }
 
 /// [`run_range`] for several plans at once: every replication of every job
 /// runs in one parallel pass, so no thread waits for the end of one job
-/// before it starts on the next. Returns one (names, rows) per job, in the
-/// jobs' order.
+/// before it starts on the next. Returns one outcome per job, in the jobs'
+/// order: its (names, rows), or the [`RangeError`] of its first replication
+/// in index order that breaks an invariant.
 ///
 /// Replications run in parallel and are turned into rows as they finish, so
 /// only the compact rows are held: a row's values are the replication's KPI
 /// values in layout order, taken as they are.
-///
-/// # Errors
-/// The index of the job and its [`RangeError`], for the first replication
-/// in job and index order that breaks an invariant.
 pub fn run_ranges(
     jobs: &[(&CompiledScenario, Range<u64>)],
     seed: u64,
     progress: &(dyn Fn() + Sync),
-) -> Result<Vec<RangeRows>, (usize, RangeError)> {
-    let to_row = |job: usize, index: u64| -> Result<Row, (usize, RangeError)> {
+) -> Vec<Result<RangeRows, RangeError>> {
+    let to_row = |job: usize, index: u64| -> Result<Row, RangeError> {
         let plan = jobs[job].0;
         let out = simulate(plan, seed, index);
         progress();
         if out.conservation_residual.iter().any(|&r| r != 0) {
-            return Err((job, RangeError::Conservation(index, out.conservation_residual)));
+            return Err(RangeError::Conservation(index, out.conservation_residual));
         }
         if !Arc::ptr_eq(out.kpis.layout(), plan.kpi_layout()) {
-            return Err((job, RangeError::KpiNames(index)));
+            return Err(RangeError::KpiNames(index));
         }
         Ok(Row {
             replication: index,
@@ -373,7 +380,8 @@ mod tests {
         let study = Study::sweep(BASELINE_TOML, "baseline", Some(7), axes, None).unwrap();
         let plans: Vec<CompiledScenario> = (0..2).map(|p| study.point_plan(p).unwrap()).collect();
         let jobs = [(&plans[0], 0..2), (&plans[1], 1..3), (&plans[0], 5..5)];
-        let batch = run_ranges(&jobs, study.seed, &|| {}).unwrap();
+        let batch: Vec<RangeRows> =
+            run_ranges(&jobs, study.seed, &|| {}).into_iter().map(Result::unwrap).collect();
         assert_eq!(batch.len(), 3);
         for ((plan, reps), got) in jobs.iter().zip(&batch) {
             assert_eq!(*got, run_range(plan, study.seed, reps.clone(), &|| {}).unwrap());

@@ -41,7 +41,7 @@
 //!
 //! let study = Study::single(caspian_shipping::BASELINE_TOML, "baseline", Some(1))?;
 //! let mut exec = Executor::new(vec![&study.plan], study.seed, 0);
-//! exec.ensure(4, &|| {}, &mut |_, _| Ok(())).unwrap();
+//! exec.ensure(4, &|| {}, &mut |_, _, _| Ok(())).unwrap();
 //! let records = exec.into_records(4);
 //! let units = document::kpi_units(&study.plan, &records[0].kpi_names);
 //! let kpis = document::summarize(&records[0], &units);

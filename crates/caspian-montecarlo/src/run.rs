@@ -41,7 +41,7 @@ pub fn run(
 ) -> Result<RunOutcome, RunError> {
     let range = crate::shard::share(shard, replications);
     let mut exec = Executor::new(vec![&study.plan], study.seed, range.start);
-    let (end, report) = exec.run(range.end, target, tick, &mut |_, _| Ok(()))?;
+    let (end, report) = exec.run(range.end, target, tick, &mut |_, _, _| Ok(()))?;
     let mut records = exec.into_records(end);
     let header = StudyHeader::of(study, StudyKind::Run, replications);
     let units = kpi_units(&study.plan, &records[0].kpi_names);

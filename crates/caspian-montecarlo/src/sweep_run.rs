@@ -51,8 +51,8 @@ pub struct SweepRequest<'a> {
 /// How the caller follows a sweep.
 #[derive(Clone, Copy)]
 pub struct SweepHooks<'h> {
-    /// Set (e.g. by a signal handler) to stop after the design point in
-    /// progress.
+    /// Set (e.g. by a signal handler) to stop once the batch of design
+    /// points in progress is saved.
     pub stop: &'h AtomicBool,
     /// Called once per replication computed, from worker threads.
     pub tick: &'h (dyn Fn() + Sync),
@@ -176,9 +176,9 @@ pub fn check_checkpoint(path: &Path, named: &str, resume: bool) -> Result<(), Sw
     }
 }
 
-/// Runs the sweep of `req` on the current rayon pool, saving the
-/// checkpoint after every design point and stopping after the point in
-/// progress once `hooks.stop` is set.
+/// Runs the sweep of `req` on the current rayon pool, appending every design
+/// point to the checkpoint (synced once a batch of points) and stopping once
+/// the batch in progress is saved after `hooks.stop` is set.
 ///
 /// # Errors
 /// [`SweepError`] when the checkpoint cannot be resumed from or written, a
@@ -196,7 +196,8 @@ pub fn run_sweep(
     let cp_head =
         CheckpointHeader { kind: "checkpoint".into(), shard: req.shard.unwrap_or(whole), header };
     let saved = saved_records(req, &cp_head, hooks.resumed)?;
-    // Each point's scenario is compiled when it runs: only one is held.
+    // Each point's scenario is compiled when its batch runs: only those of
+    // one batch are held.
     let mut exec = match saved {
         Some(records) => Executor::resume(study, study.seed, range.start, records),
         None => Executor::new(study, study.seed, range.start),
@@ -208,11 +209,17 @@ pub fn run_sweep(
     let mut cp = Checkpoint::create(req.checkpoint, &cp_head, exec.records()).map_err(cp_error)?;
     (hooks.started)();
     let mut done = 0;
-    let mut after = |point: usize, recs: &[PointRecords]| {
-        cp.save(point, &recs[point]).map_err(cp_error)?;
+    // Each point is appended as it is handed on; the file is synced once a
+    // batch, and a stop asked for by a signal takes effect at the end of
+    // the batch, whose points are all computed by then.
+    let mut after = |point: usize, recs: &[PointRecords], last_of_batch: bool| {
+        cp.append(point, &recs[point]).map_err(cp_error)?;
         done += 1;
         let requested = req.stop_after_points.is_some_and(|k| done >= k);
-        if requested || hooks.stop.load(Ordering::Relaxed) {
+        if last_of_batch || requested {
+            cp.sync().map_err(cp_error)?;
+        }
+        if requested || (last_of_batch && hooks.stop.load(Ordering::Relaxed)) {
             Err(RunError::Stopped { point })
         } else {
             Ok(())

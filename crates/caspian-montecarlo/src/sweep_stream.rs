@@ -171,7 +171,7 @@ mod tests {
         let axes = vec![parse_axis("weather.storm_rate_multiplier=0.5,1,2").unwrap()];
         let study = Study::sweep(BASELINE_TOML, "baseline", Some(3), axes, None).unwrap();
         let mut exec = Executor::new(&study, study.seed, 0);
-        exec.ensure(3, &|| {}, &mut |_, _| Ok(())).unwrap();
+        exec.ensure(3, &|| {}, &mut |_, _, _| Ok(())).unwrap();
         let records = exec.into_records(3);
         let units = kpi_units(&study.plan, &records[0].kpi_names);
         let mut header = StudyHeader::of(&study, StudyKind::Sweep, 3);

@@ -15,7 +15,7 @@ const SEVERE: &str = include_str!("../../../scenarios/severe_winter.toml");
 
 fn records(study: &Study, n: u64) -> Vec<PointRecords> {
     let mut exec = Executor::new(study, study.seed, 0);
-    exec.ensure(n, &|| {}, &mut |_, _| Ok(())).expect("replications run");
+    exec.ensure(n, &|| {}, &mut |_, _, _| Ok(())).expect("replications run");
     exec.into_records(n)
 }
 
@@ -69,7 +69,7 @@ pub(crate) fn compare_with(n: u64, request: CompareRequest) -> CompareDoc {
     }];
     let plans: Vec<_> = studies.iter().map(|s| &s.plan).collect();
     let mut exec = Executor::new(plans, studies[0].seed, 0);
-    exec.ensure(n, &|| {}, &mut |_, _| Ok(())).unwrap();
+    exec.ensure(n, &|| {}, &mut |_, _, _| Ok(())).unwrap();
     let records = exec.into_records(n);
     let doc = compare_doc(&studies, studies[0].seed, &records, request);
     let ResultDoc::Compare(doc) = roundtrip(Document::Compare(doc)) else { panic!("a comparison") };

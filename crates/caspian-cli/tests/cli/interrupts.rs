@@ -1,6 +1,7 @@
 //! Ctrl-C and SIGTERM stop run, compare and warmup cleanly (issue 13):
 //! exit code 130, a message saying nothing was written, and no temporary
-//! file left behind. (Sweeps, which stop after a design point and resume,
+//! file left behind; SIGHUP too, unless it was ignored at start (`nohup`).
+//! (Sweeps, which stop after a batch of design points and resume,
 //! are in `resume.rs`.)
 
 use std::path::Path;
@@ -26,6 +27,20 @@ fn interrupted(args: &[&str], signal: &str, dir: &Path) {
     let left: Vec<String> = walk(dir);
     assert!(left.iter().all(|n| !n.contains(".tmp-")), "temporary files left: {left:?}");
     assert!(!left.iter().any(|n| n.ends_with("out.json")), "no result file: {left:?}");
+}
+
+/// Starts the sweep `caspian ARGS` (with `--json out.json`) in `dir` and
+/// waits until its checkpoint exists (a graceful stop is possible from
+/// then on); returns the child and the checkpoint's path.
+fn sweep_under_way(args: &[&str], dir: &Path) -> (std::process::Child, std::path::PathBuf) {
+    let child = spawn(args, dir);
+    let cp = dir.join("out.json.checkpoint");
+    let start = std::time::Instant::now();
+    while !cp.exists() {
+        assert!(start.elapsed() < Duration::from_secs(20), "no checkpoint after 20 s");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    (child, cp)
 }
 
 /// Every file name under `dir`, recursively.
@@ -69,13 +84,7 @@ fn a_second_signal_stops_a_sweep_at_once_keeping_its_checkpoint() {
     let dir = scratch("interrupt-sweep-twice");
     let base = scenario("baseline.toml");
     let args = ["sweep", &base, "-n", "100000", "-t", "1", "--json", "out.json"];
-    let child = spawn(&args, &dir);
-    let cp = dir.join("out.json.checkpoint");
-    let start = std::time::Instant::now();
-    while !cp.exists() {
-        assert!(start.elapsed() < Duration::from_secs(20), "no checkpoint after 20 s");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let (child, cp) = sweep_under_way(&args, &dir);
     std::thread::sleep(Duration::from_millis(200));
     let pid = child.id().to_string();
     for signal in ["-INT", "-TERM"] {
@@ -88,4 +97,44 @@ fn a_second_signal_stops_a_sweep_at_once_keeping_its_checkpoint() {
     assert!(cp.exists(), "the checkpoint is kept");
     let left = walk(&dir);
     assert!(left.iter().all(|n| !n.contains(".tmp-")), "temporary files left: {left:?}");
+}
+
+#[test]
+fn a_hangup_stops_a_run_unless_it_was_ignored_at_start() {
+    let dir = scratch("interrupt-hup");
+    interrupted(&["run", "-n", "100000", "-t", "1", "--json", "out.json"], "-HUP", &dir);
+    // Under `nohup` (here `trap '' HUP` before exec) a closed terminal must
+    // not stop the run: the ignored signal stays ignored.
+    let child = Command::new("sh")
+        .args(["-c", "trap '' HUP; exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_caspian"))
+        .args(["run", "-n", "300", "-t", "1", "-q", "--json", "kept.json"])
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-HUP", &pid]).status().unwrap().success());
+    let (code, err) = finish_within(child, Duration::from_secs(60), "run under nohup");
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.join("kept.json").exists());
+}
+
+#[test]
+fn one_signal_delivered_twice_stops_a_sweep_gently() {
+    // GNU `timeout` signals the process and then its group: the same signal
+    // twice at once is one request, not "interrupt again".
+    let dir = scratch("interrupt-sweep-burst");
+    let base = scenario("baseline.toml");
+    // 27 points of 40 replications: about 5 s in all, a point in 0.2 s.
+    let args = ["sweep", &base, "-n", "40", "-t", "1", "--json", "out.json"];
+    let (child, _) = sweep_under_way(&args, &dir);
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid, &pid]).status().unwrap().success());
+    let (code, err) = finish_within(child, Duration::from_secs(60), "sweep after a burst");
+    assert_eq!(code, 130, "{err}");
+    assert!(err.contains("stopped after design point"), "a gentle stop: {err}");
+    assert!(!err.contains("interrupted;"), "not a stop at once: {err}");
 }
