@@ -2,22 +2,30 @@
 """How the runner scales with threads, and a 1,000-point sweep (issue 18).
 
     scripts/scaling.py [--caspian target/release/caspian] [--threads 1,2,4,8,16]
-                       [--reps 1600] [--rounds 3] [--sweep-reps 100] [--grid 10]
-                       [--out DIR]
+                       [--reps 1600] [--rounds 3] [--independent]
+                       [--sweep-reps 100] [--grid 10] [--also BINARY] [--no-shard]
+                       [--time /usr/bin/time] [--out DIR]
 
 1. Thread scaling: `caspian run -n REPS -t T -q --json` of the embedded
    baseline for every T, the thread counts interleaved within each round, as
    whole processes timed by wall clock, with each process's peak RSS (from
-   wait4). Reports the median time per T, the speed-up t1 / tT and the
-   parallel efficiency t1 / (T tT). Every run's JSON must be byte-identical
-   to the one-thread run's (results do not depend on the thread count).
+   GNU time, when there is one). Reports the median time per T, the
+   speed-up and the parallel efficiency against the first thread count
+   (t1 / tT and t1 / (T tT) when it is 1), and the largest peak RSS of the
+   rounds. Every run's JSON, in every round, must be byte-identical to the
+   first thread count's (results do not depend on the thread count).
+   With --independent: max(T) one-thread processes started at once against
+   one alone, timed to the end of the slowest, start-up included.
 2. The sweep: scenarios/baseline.toml over a 10 x 10 x 10 grid (berths for
    rail ferries at Alat 1..10, storm rate x0.25..x2.5, incident probability
    0..0.05), SWEEP_REPS replications a point, on the largest thread count,
-   writing its JSON summary; then share 0 of 16 of the same sweep
-   (`--shard 0/16`) on one thread, from which the one-thread cost of a
-   replication of this very sweep follows, and so the sweep's parallel
-   efficiency.
+   writing its JSON summary (with --also, the other binary's sweep after
+   it, once each, not interleaved; the two JSON must be byte-identical);
+   then, unless --no-shard, share 0 of 16 of the same sweep (`--shard 0/16`)
+   on one thread, from which a one-thread cost of a replication of this
+   sweep follows, and so an estimate of the sweep's parallel efficiency.
+   The estimate is biased high: the share pays each point's fixed costs
+   over 1/16 of the replications.
 
 Prints Markdown tables and writes DIR/scaling.json. Standard library only.
 """
@@ -94,10 +102,10 @@ def thread_scaling(caspian: Path, threads: list, reps: int, rounds: int, out: Pa
             times[t].append(wall)
             rss[t].append(peak)
             print(f"round {r + 1}: {t:>2} threads {wall:7.3f} s, peak RSS {mib(peak)}", flush=True)
-    reference = (out / f"run_t{threads[0]}.json").read_bytes()
-    for t in threads[1:]:
-        if (out / f"run_t{t}.json").read_bytes() != reference:
-            sys.exit(f"run with {t} threads differs from the run with {threads[0]}")
+        reference = (out / f"run_t{threads[0]}.json").read_bytes()
+        for t in threads[1:]:
+            if (out / f"run_t{t}.json").read_bytes() != reference:
+                sys.exit(f"round {r + 1}: the run with {t} threads differs from the run with {threads[0]}")
     base = statistics.median(times[threads[0]]) * threads[0]
     rows = []
     for t in threads:
@@ -180,8 +188,8 @@ def main() -> None:
     ap.add_argument("--also", type=Path, help="another caspian binary to time on the sweep beside --caspian "
                     "(its results must be byte-identical)")
     ap.add_argument("--no-shard", action="store_true", help="skip the one-thread share of the sweep")
-    ap.add_argument("--time", default=shutil.which("time") and "/usr/bin/time",
-                    help="GNU time, for peak RSS (default /usr/bin/time if present)")
+    ap.add_argument("--time", default=shutil.which("time"),
+                    help="GNU time (its -f %%M), for peak RSS [default: `time` on the PATH, if any]")
     ap.add_argument("--out", type=Path, default=ROOT / "target" / "scaling")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -193,20 +201,21 @@ def main() -> None:
     if threads:
         result["threads"] = thread_scaling(args.caspian, threads, args.reps, args.rounds, args.out, tb)
         print(f"\n`caspian run -n {args.reps}` of the embedded baseline, median of {args.rounds} interleaved rounds\n")
-        print("| threads | median | speed-up | efficiency | peak RSS |\n|---|---|---|---|---|")
+        print("| threads | median | speed-up | efficiency | largest peak RSS |\n|---|---|---|---|---|")
         for row in result["threads"]:
             print(f"| {row['threads']} | {row['median_s']:.3f} s | {row['speedup']:.2f}x | "
                   f"{row['efficiency']:.2f} | {mib(row['peak_rss_mib'])} |")
     if args.independent:
         result["independent"] = independent(args.caspian, max(threads), args.reps, args.rounds)
-        print(f"a replication with {max(threads)} one-thread processes at once: "
-              f"{result['independent']['slowdown']:.2f}x its time alone")
+        print(f"{max(threads)} one-thread processes at once, to the end of the slowest: "
+              f"{result['independent']['slowdown']:.2f}x the time of one alone (medians)")
     if args.sweep_reps > 0:
         binaries = [args.caspian] + ([args.also] if args.also else [])
         result["sweep"] = sweep(binaries, max(threads), args.sweep_reps, args.grid, args.out, tb,
                                 not args.no_shard)
         if "efficiency" in result["sweep"]:
-            print(f"\nsweep parallel efficiency on {max(threads)} threads: {result['sweep']['efficiency']:.2f}")
+            print(f"\nsweep parallel efficiency on {max(threads)} threads: about "
+                  f"{result['sweep']['efficiency']:.2f} (biased high: see the docstring)")
     (args.out / "scaling.json").write_text(json.dumps(result, indent=1))
 
 
