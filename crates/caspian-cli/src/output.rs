@@ -388,8 +388,9 @@ pub(crate) struct SweepWritten {
     pub(crate) saturated: BTreeMap<String, Vec<usize>>,
 }
 
-/// Writes a sweep's results one design point at a time (summaries are made,
-/// written and dropped point by point): the document into `json`, the long
+/// Writes a sweep's results one design point at a time (summaries are made
+/// a few points per thread at a time on the current pool, then written in
+/// point order and dropped): the document into `json`, the long
 /// CSV into `csv`, and the terminal table's rows. Both files appear only
 /// when complete.
 pub(crate) fn write_sweep(
@@ -420,10 +421,10 @@ pub(crate) fn write_sweep(
     };
     let mut written =
         SweepWritten { table: String::new(), truncated: 0, saturated: BTreeMap::new() };
-    for i in 0..result.len() {
-        let point = result.point(i);
+    for (point, text) in result.points_in_order(stream.is_some()) {
         if let Some((path, s)) = &mut stream {
-            s.point(&point).map_err(|e| cannot_write(path, e))?;
+            let text = text.expect("asked for").map_err(|e| cannot_write(path, e))?;
+            s.point_from_text(&text).map_err(|e| cannot_write(path, e))?;
         }
         if let Some((path, w)) = &mut rows {
             write_sweep_csv_rows(w, &point).map_err(|e| csv_failure(path, e))?;

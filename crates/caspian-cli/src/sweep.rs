@@ -246,10 +246,13 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         SweepOutcome::Whole { result, checkpoint } => (result, checkpoint),
     };
     let patterns = if c.kpis.is_empty() { c.target.primary() } else { c.kpis.clone() };
-    // Summaries are made, written and dropped one design point at a time.
+    // Summaries are made (in parallel, a few points per thread at a time),
+    // written in point order and dropped.
     let outputs = crate::common::begin_outputs();
-    let written =
-        output::write_sweep(&result, c.json.as_deref(), c.csv.as_deref(), &patterns, c.all)?;
+    // On the pool of --threads: the points are summarised in parallel.
+    let written = pool.install(|| {
+        output::write_sweep(&result, c.json.as_deref(), c.csv.as_deref(), &patterns, c.all)
+    })?;
     // One line per saturated waiting line, naming the points (the full text
     // per point is in the JSON).
     let saturation: Vec<String> = written

@@ -13,6 +13,8 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
+
 use crate::document::{
     Document, KpiUnits, StudyHeader, SweepDoc, SweepPoint, sweep_head, sweep_point,
 };
@@ -59,6 +61,28 @@ impl SweepResult {
         sweep_point(&self.header, &self.records, index, &self.units)
     }
 
+    /// Every design point in order, as [`point`](Self::point) makes it, with
+    /// its text in the document ([`SweepStream::point_text`]) when `json`:
+    /// made in parallel on the current rayon pool, a few points per thread
+    /// at a time, so that only those are held at once.
+    pub fn points_in_order(
+        &self,
+        json: bool,
+    ) -> impl Iterator<Item = (SweepPoint, Option<io::Result<String>>)> + '_ {
+        let chunk = POINTS_PER_THREAD * rayon::current_num_threads();
+        (0..self.len()).step_by(chunk).flat_map(move |start| {
+            let end = (start + chunk).min(self.len());
+            (start..end)
+                .into_par_iter()
+                .map(|i| {
+                    let point = self.point(i);
+                    let text = json.then(|| SweepStream::<Vec<u8>>::point_text(&point));
+                    (point, text)
+                })
+                .collect::<Vec<_>>()
+        })
+    }
+
     /// The whole document in memory (for the HTML report, which shows every
     /// point).
     pub fn to_doc(&self) -> SweepDoc {
@@ -77,6 +101,10 @@ pub struct SweepStream<W: Write> {
     written: usize,
     suffix: String,
 }
+
+/// Points summarised at once per worker thread by
+/// [`SweepResult::points_in_order`].
+const POINTS_PER_THREAD: usize = 4;
 
 /// Where the points go in the pretty JSON of a document with no points.
 const EMPTY_POINTS: &str = "\n  \"points\": []";
@@ -107,19 +135,38 @@ impl<W: Write> SweepStream<W> {
     /// # Errors
     /// The I/O error, or a serialisation failure (a defect).
     pub fn point(&mut self, point: &SweepPoint) -> io::Result<()> {
+        self.point_from_text(&Self::point_text(point)?)
+    }
+
+    /// The text of `point` in the document, indented as it stands there
+    /// (what [`point_from_text`](Self::point_from_text) takes).
+    ///
+    /// # Errors
+    /// A serialisation failure (a defect).
+    pub fn point_text(point: &SweepPoint) -> io::Result<String> {
         let text = serde_json::to_string_pretty(point).map_err(io::Error::other)?;
+        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        let mut lines = text.split('\n');
+        if let Some(first) = lines.next() {
+            out.push_str(first);
+        }
+        for line in lines {
+            out.push_str(POINT_INDENT);
+            out.push_str(line);
+        }
+        Ok(out)
+    }
+
+    /// Writes the next design point from its [`point_text`](Self::point_text).
+    ///
+    /// # Errors
+    /// The I/O error.
+    pub fn point_from_text(&mut self, text: &str) -> io::Result<()> {
         if self.written > 0 {
             self.out.write_all(b",")?;
         }
         self.out.write_all(POINT_INDENT.as_bytes())?;
-        let mut lines = text.split('\n');
-        if let Some(first) = lines.next() {
-            self.out.write_all(first.as_bytes())?;
-        }
-        for line in lines {
-            self.out.write_all(POINT_INDENT.as_bytes())?;
-            self.out.write_all(line.as_bytes())?;
-        }
+        self.out.write_all(text.as_bytes())?;
         self.written += 1;
         Ok(())
     }
@@ -151,9 +198,8 @@ pub fn write_sweep<W: Write>(
     mut each: impl FnMut(&SweepPoint) -> io::Result<()>,
 ) -> io::Result<W> {
     let mut stream = SweepStream::begin(out, &result.head())?;
-    for i in 0..result.len() {
-        let point = result.point(i);
-        stream.point(&point)?;
+    for (point, text) in result.points_in_order(true) {
+        stream.point_from_text(&text.expect("asked for")?)?;
         each(&point)?;
     }
     stream.finish()
