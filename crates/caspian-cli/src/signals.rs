@@ -53,6 +53,9 @@ struct Graceful {
     first: Option<String>,
     /// Said when a second signal stops at once.
     at_once: String,
+    /// The file `at_once` speaks of (a sweep's checkpoint), left out of
+    /// the list of result files complete before the interruption.
+    kept: PathBuf,
 }
 
 /// Installs the handler (once per process). When it cannot be installed,
@@ -111,13 +114,22 @@ pub(crate) fn stop_flag() -> &'static AtomicBool {
 }
 
 /// From now on, the first signal only sets [`stop_flag`] and says `first`
-/// (unless `quiet`); a second stops at once and says `at_once`.
+/// (unless `quiet`); a second stops at once and says `at_once`, which
+/// speaks of the file `kept` (not listed among the result files).
 ///
 /// # Errors
 /// Why the handler is not installed (signals then end the process at once).
-pub(crate) fn stop_gracefully(quiet: bool, first: &str, at_once: &str) -> Result<(), String> {
-    let _ = GRACEFUL
-        .set(Graceful { first: (!quiet).then(|| first.to_string()), at_once: at_once.to_string() });
+pub(crate) fn stop_gracefully(
+    quiet: bool,
+    first: &str,
+    at_once: &str,
+    kept: &std::path::Path,
+) -> Result<(), String> {
+    let _ = GRACEFUL.set(Graceful {
+        first: (!quiet).then(|| first.to_string()),
+        at_once: at_once.to_string(),
+        kept: kept.to_path_buf(),
+    });
     INSTALLED.get().cloned().unwrap_or_else(|| Err("no handler installed".into()))
 }
 
@@ -156,7 +168,9 @@ fn on_signal() {
         }
     }
     atomic::exit_abandoning(130, |done| {
-        err_line(&stopped(done));
+        let results: Vec<PathBuf> =
+            done.iter().filter(|p| graceful.is_none_or(|g| **p != g.kept)).cloned().collect();
+        err_line(&stopped(&results));
         if let Some(g) = graceful {
             err_line(&g.at_once);
         }

@@ -339,6 +339,7 @@ fn graceful_stop(checkpoint: &Path, quiet: bool) {
             "caspian: finished design points are kept in {}; continue with --resume",
             shown_path(checkpoint)
         ),
+        checkpoint,
     );
     if let Err(e) = installed {
         // Without the handler a signal ends the process as usual, and the

@@ -94,6 +94,8 @@ fn a_second_signal_stops_a_sweep_at_once_keeping_its_checkpoint() {
     let (code, err) = finish_within(child, Duration::from_secs(20), "sweep after two signals");
     assert_eq!(code, 130, "{err}");
     assert!(err.contains("continue with --resume"), "{err}");
+    // The checkpoint is named once, as what is kept, not as a result.
+    assert!(err.contains("interrupted; no file was written"), "{err}");
     assert!(cp.exists(), "the checkpoint is kept");
     let left = walk(&dir);
     assert!(left.iter().all(|n| !n.contains(".tmp-")), "temporary files left: {left:?}");
