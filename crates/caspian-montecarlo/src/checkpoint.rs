@@ -182,8 +182,9 @@ pub enum CheckpointError {
     },
     /// The checkpoint belongs to another study.
     #[error(
-        "checkpoint {path} belongs to a different study ({what} differs); \
-         delete it or run without --resume"
+        "checkpoint {path} belongs to a different study ({what} differs); to start this \
+         study afresh, delete it or give another --checkpoint; to finish the other study, \
+         run it again as it was with --resume"
     )]
     OtherStudy {
         /// The file, as displayed.

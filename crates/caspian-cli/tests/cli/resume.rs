@@ -50,6 +50,7 @@ fn an_interrupted_sweep_resumes_to_the_uninterrupted_result() {
     other.extend(common);
     let err = fails(&other, &dir, 2);
     assert!(err.contains("different study (seed differs)"), "{err}");
+    assert!(err.contains("delete it or give another --checkpoint"), "not circular: {err}");
 }
 
 #[test]
