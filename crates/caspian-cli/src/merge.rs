@@ -83,6 +83,9 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             } else {
                 args.kpis.clone()
             };
+            // One worker per core summarises the points (as a sweep's
+            // default); the files are written from this thread.
+            let pool = crate::common::pool(None)?;
             let outputs = crate::common::begin_outputs();
             let written = output::write_sweep(
                 &result,
@@ -90,6 +93,7 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
                 args.csv.as_deref(),
                 &patterns,
                 args.all,
+                &pool,
             )?;
             crate::common::commit_outputs(outputs)?;
             out(&written.table)?;

@@ -389,8 +389,8 @@ pub(crate) struct SweepWritten {
 }
 
 /// Writes a sweep's results one design point at a time (summaries are made
-/// a few points per thread at a time on the current pool, then written in
-/// point order and dropped): the document into `json`, the long
+/// a few points per thread at a time on `pool`, then written in point order
+/// by the calling thread, whose output set the files join, and dropped): the document into `json`, the long
 /// CSV into `csv`, and the terminal table's rows. Both files appear only
 /// when complete.
 pub(crate) fn write_sweep(
@@ -399,6 +399,7 @@ pub(crate) fn write_sweep(
     csv: Option<&Path>,
     patterns: &[String],
     all: bool,
+    pool: &caspian_montecarlo::pool::ThreadPool,
 ) -> Result<SweepWritten, Failure> {
     let head = result.head();
     let files: Vec<&Path> = json.into_iter().chain(csv).collect();
@@ -421,7 +422,7 @@ pub(crate) fn write_sweep(
     };
     let mut written =
         SweepWritten { table: String::new(), truncated: 0, saturated: BTreeMap::new() };
-    for (point, text) in result.points_in_order(stream.is_some()) {
+    for (point, text) in result.points_in_order(stream.is_some(), pool) {
         if let Some((path, s)) = &mut stream {
             let text = text.expect("asked for").map_err(|e| cannot_write(path, e))?;
             s.point_from_text(&text).map_err(|e| cannot_write(path, e))?;

@@ -31,8 +31,8 @@ use crate::terminal::err_line;
 
 /// Set by the first signal once a graceful stop was asked for.
 static STOP: AtomicBool = AtomicBool::new(false);
-/// When [`STOP`] was set.
-static STOPPED_AT: OnceLock<Instant> = OnceLock::new();
+/// When [`STOP`] was set, and by which signal (0 where it is not known).
+static STOPPED_AT: OnceLock<(Instant, i32)> = OnceLock::new();
 /// A second signal this soon after the first is the same one delivered
 /// twice (GNU `timeout` signals the process, then its process group), not a
 /// second interrupt.
@@ -72,21 +72,30 @@ fn listen() -> Result<(), String> {
     let ignored = ignored_at_start();
     let wanted: Vec<i32> =
         [SIGINT, SIGTERM, SIGHUP].into_iter().filter(|&s| !is_ignored(ignored, s)).collect();
-    let mut signals = signal_hook::iterator::Signals::new(&wanted).map_err(|e| e.to_string())?;
+    // The handlers are registered on the thread that reads them, once it
+    // runs: had it failed to start after they were registered, the signals
+    // would be caught and never acted on (ignored, not the default).
+    let (ready, registered) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("signals".into())
-        .spawn(move || {
-            for _ in signals.forever() {
-                on_signal();
+        .spawn(move || match signal_hook::iterator::Signals::new(&wanted) {
+            Ok(mut signals) => {
+                let _ = ready.send(Ok(()));
+                for signal in signals.forever() {
+                    on_signal(signal);
+                }
+            }
+            Err(e) => {
+                let _ = ready.send(Err(e.to_string()));
             }
         })
-        .map(drop)
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    registered.recv().map_err(|e| e.to_string())?
 }
 
 #[cfg(not(unix))]
 fn listen() -> Result<(), String> {
-    ctrlc::set_handler(on_signal).map_err(|e| e.to_string())
+    ctrlc::set_handler(|| on_signal(0)).map_err(|e| e.to_string())
 }
 
 /// The mask of signals ignored when the process started (`SigIgn` of
@@ -137,7 +146,7 @@ pub(crate) fn stop_gracefully(
 /// checkpoint holds every point): from now on a signal stops at once, while
 /// the result files are written, saying so.
 pub(crate) fn stop_at_once() {
-    AT_ONCE.store(true, Ordering::Relaxed);
+    AT_ONCE.store(true, Ordering::SeqCst);
 }
 
 /// Every result file is written: from now on a signal stops the command at
@@ -146,24 +155,32 @@ pub(crate) fn results_written() {
     WRITTEN.store(true, Ordering::Relaxed);
 }
 
-fn on_signal() {
+/// Acts on `signal` (its number; 0 where it is not known).
+fn on_signal(signal: i32) {
     if WRITTEN.load(Ordering::Relaxed) {
         atomic::exit_abandoning(130, |_| {
             err_line("\ncaspian: interrupted after every result file was written");
         });
     }
     let graceful = GRACEFUL.get();
+    // SeqCst with `stop_at_once` and the sweep's look at the flag after it:
+    // a first signal as the work ends is either seen by the sweep (exit 130)
+    // or sees the work done and stops at once here.
     if let Some(g) = graceful
-        && !AT_ONCE.load(Ordering::Relaxed)
+        && !AT_ONCE.load(Ordering::SeqCst)
     {
-        if !STOP.swap(true, Ordering::Relaxed) {
-            let _ = STOPPED_AT.set(Instant::now());
-            if let Some(first) = &g.first {
-                err_line(first);
+        if !STOP.swap(true, Ordering::SeqCst) {
+            let _ = STOPPED_AT.set((Instant::now(), signal));
+            if !AT_ONCE.load(Ordering::SeqCst) {
+                if let Some(first) = &g.first {
+                    err_line(first);
+                }
+                return;
             }
-            return;
-        }
-        if STOPPED_AT.get().is_some_and(|at| at.elapsed() < SAME_SIGNAL) {
+        } else if STOPPED_AT
+            .get()
+            .is_some_and(|&(at, first)| first == signal && at.elapsed() < SAME_SIGNAL)
+        {
             return;
         }
     }

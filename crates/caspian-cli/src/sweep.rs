@@ -206,7 +206,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     // written stops at once, and one that came as the last batch ended is
     // obeyed (the checkpoint keeps everything for --resume).
     crate::signals::stop_at_once();
-    if crate::signals::stop_flag().load(std::sync::atomic::Ordering::Relaxed)
+    if crate::signals::stop_flag().load(std::sync::atomic::Ordering::SeqCst)
         && matches!(outcome, Ok(SweepOutcome::Whole { .. } | SweepOutcome::Shard { .. }))
     {
         progress.finish();
@@ -249,10 +249,10 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     // Summaries are made (in parallel, a few points per thread at a time),
     // written in point order and dropped.
     let outputs = crate::common::begin_outputs();
-    // On the pool of --threads: the points are summarised in parallel.
-    let written = pool.install(|| {
-        output::write_sweep(&result, c.json.as_deref(), c.csv.as_deref(), &patterns, c.all)
-    })?;
+    // The points are summarised in parallel on the pool of --threads; the
+    // files are written from this thread, whose output set they join.
+    let written =
+        output::write_sweep(&result, c.json.as_deref(), c.csv.as_deref(), &patterns, c.all, &pool)?;
     // One line per saturated waiting line, naming the points (the full text
     // per point is in the JSON).
     let saturation: Vec<String> = written

@@ -2,9 +2,10 @@
 //!
 //! A checkpoint is a JSON Lines file: a header line identifying the study
 //! (as in a partial result), then one line per batch of replications
-//! completed for a design point. Lines are appended and flushed to disk as
-//! points complete, so the cost stays proportional to the work done. A kill
-//! can at worst tear the last line, which loading detects and drops. On
+//! completed for a design point. Lines are appended as points complete and
+//! synced to disk once per batch of points (`execute.rs`), so the cost stays
+//! proportional to the work done. A kill can at worst tear the last line,
+//! which loading detects and drops. On
 //! resume the file is rewritten, atomically, with the records it held, and
 //! work continues from there; because replications are pure functions of
 //! their index, the finished sweep equals an uninterrupted one.

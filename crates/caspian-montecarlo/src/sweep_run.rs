@@ -225,7 +225,12 @@ pub fn run_sweep(
             Ok(())
         }
     };
-    let (end, report) = match exec.run(range.end, req.target, hooks.tick, &mut after) {
+    let outcome = exec.run(range.end, req.target, hooks.tick, &mut after);
+    if outcome.is_err() {
+        // The points appended since the last batch's sync are kept too.
+        let _ = cp.sync();
+    }
+    let (end, report) = match outcome {
         Err(RunError::Stopped { point }) => return Ok(SweepOutcome::Interrupted { point }),
         other => other?,
     };

@@ -13,6 +13,7 @@
 
 use std::io::{self, Write};
 
+use rayon::ThreadPool;
 use rayon::prelude::*;
 
 use crate::document::{
@@ -63,23 +64,28 @@ impl SweepResult {
 
     /// Every design point in order, as [`point`](Self::point) makes it, with
     /// its text in the document ([`SweepStream::point_text`]) when `json`:
-    /// made in parallel on the current rayon pool, a few points per thread
-    /// at a time, so that only those are held at once.
-    pub fn points_in_order(
-        &self,
+    /// made in parallel on `pool`, a few points per thread at a time (at
+    /// most [`MAX_POINTS_AT_ONCE`]), so that only those are held at once.
+    /// The iterator itself runs on the calling thread (a command's output
+    /// set, which its writes join, belongs to that thread).
+    pub fn points_in_order<'s>(
+        &'s self,
         json: bool,
-    ) -> impl Iterator<Item = (SweepPoint, Option<io::Result<String>>)> + '_ {
-        let chunk = POINTS_PER_THREAD * rayon::current_num_threads();
+        pool: &'s ThreadPool,
+    ) -> impl Iterator<Item = (SweepPoint, Option<io::Result<String>>)> + 's {
+        let chunk = (POINTS_PER_THREAD * pool.current_num_threads()).clamp(1, MAX_POINTS_AT_ONCE);
         (0..self.len()).step_by(chunk).flat_map(move |start| {
             let end = (start + chunk).min(self.len());
-            (start..end)
-                .into_par_iter()
-                .map(|i| {
-                    let point = self.point(i);
-                    let text = json.then(|| SweepStream::<Vec<u8>>::point_text(&point));
-                    (point, text)
-                })
-                .collect::<Vec<_>>()
+            pool.install(|| {
+                (start..end)
+                    .into_par_iter()
+                    .map(|i| {
+                        let point = self.point(i);
+                        let text = json.then(|| SweepStream::<Vec<u8>>::point_text(&point));
+                        (point, text)
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
     }
 
@@ -105,6 +111,10 @@ pub struct SweepStream<W: Write> {
 /// Points summarised at once per worker thread by
 /// [`SweepResult::points_in_order`].
 const POINTS_PER_THREAD: usize = 4;
+
+/// The most points [`SweepResult::points_in_order`] holds at once, however
+/// many threads (a baseline point's summary and text take about 0.6 MB).
+pub const MAX_POINTS_AT_ONCE: usize = 64;
 
 /// Where the points go in the pretty JSON of a document with no points.
 const EMPTY_POINTS: &str = "\n  \"points\": []";
@@ -188,17 +198,19 @@ impl<W: Write> SweepStream<W> {
 
 /// Writes the whole sweep document of `result` into `out`, one point at a
 /// time, calling `each` with every point after it is written (to write a
-/// CSV, or keep rows of a table, as the points go by).
+/// CSV, or keep rows of a table, as the points go by); the points are
+/// summarised on `pool`.
 ///
 /// # Errors
 /// The I/O error, or what `each` returns.
 pub fn write_sweep<W: Write>(
     result: &SweepResult,
     out: W,
+    pool: &ThreadPool,
     mut each: impl FnMut(&SweepPoint) -> io::Result<()>,
 ) -> io::Result<W> {
     let mut stream = SweepStream::begin(out, &result.head())?;
-    for (point, text) in result.points_in_order(true) {
+    for (point, text) in result.points_in_order(true, pool) {
         stream.point_from_text(&text.expect("asked for")?)?;
         each(&point)?;
     }
@@ -231,7 +243,8 @@ mod tests {
             let r = result(reference);
             let whole = Document::Sweep(r.to_doc()).to_json().unwrap();
             let mut seen = Vec::new();
-            let bytes = write_sweep(&r, Vec::new(), |p| {
+            let pool = crate::pool::pool(Some(2)).unwrap();
+            let bytes = write_sweep(&r, Vec::new(), &pool, |p| {
                 seen.push(p.index);
                 Ok(())
             })

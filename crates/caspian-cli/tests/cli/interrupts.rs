@@ -110,16 +110,18 @@ fn a_hangup_stops_a_run_unless_it_was_ignored_at_start() {
     let child = Command::new("sh")
         .args(["-c", "trap '' HUP; exec \"$0\" \"$@\""])
         .arg(env!("CARGO_BIN_EXE_caspian"))
-        .args(["run", "-n", "300", "-t", "1", "-q", "--json", "kept.json"])
+        .args(["run", "-n", "1000", "-t", "1", "-q", "--json", "kept.json"])
         .current_dir(&dir)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    let mut child = child;
     std::thread::sleep(Duration::from_millis(500));
+    assert!(child.try_wait().unwrap().is_none(), "the run ended before the hangup");
     let pid = child.id().to_string();
     assert!(Command::new("kill").args(["-HUP", &pid]).status().unwrap().success());
-    let (code, err) = finish_within(child, Duration::from_secs(60), "run under nohup");
+    let (code, err) = finish_within(child, Duration::from_secs(120), "run under nohup");
     assert_eq!(code, 0, "{err}");
     assert!(dir.join("kept.json").exists());
 }
@@ -133,8 +135,11 @@ fn one_signal_delivered_twice_stops_a_sweep_gently() {
     // 27 points of 40 replications: about 5 s in all, a point in 0.2 s.
     let args = ["sweep", &base, "-n", "40", "-t", "1", "--json", "out.json"];
     let (child, _) = sweep_under_way(&args, &dir);
+    // Two deliveries 20 ms apart (`kill -TERM pid pid` would be merged by
+    // the kernel into one while the first is pending).
     let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid, &pid]).status().unwrap().success());
+    let burst = format!("kill -TERM {pid}; sleep 0.02; kill -TERM {pid}");
+    assert!(Command::new("sh").args(["-c", &burst]).status().unwrap().success());
     let (code, err) = finish_within(child, Duration::from_secs(60), "sweep after a burst");
     assert_eq!(code, 130, "{err}");
     assert!(err.contains("stopped after design point"), "a gentle stop: {err}");
