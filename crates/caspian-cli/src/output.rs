@@ -388,11 +388,10 @@ pub(crate) struct SweepWritten {
     pub(crate) saturated: BTreeMap<String, Vec<usize>>,
 }
 
-/// Writes a sweep's results one design point at a time (summaries are made
-/// a few points per thread at a time on `pool`, then written in point order
-/// by the calling thread, whose output set the files join, and dropped): the document into `json`, the long
-/// CSV into `csv`, and the terminal table's rows. Both files appear only
-/// when complete.
+/// Writes a sweep's results in point order from the calling thread (whose
+/// output set the files join; `pool` summarises a few points per thread at
+/// a time): the document into `json`, the long CSV into `csv`, and the
+/// terminal table's rows. Both files appear only when complete.
 pub(crate) fn write_sweep(
     result: &SweepResult,
     json: Option<&Path>,

@@ -141,11 +141,11 @@ impl<'a> Executor<'a> {
             // a time would meet first, whatever the batches are.
             let plans: Vec<Result<Cow<'_, CompiledScenario>, RunError>> =
                 batch.par_iter().map(|&(point, _)| self.plans.plan(point)).collect();
-            let compiled = plans.iter().take_while(|p| p.is_ok()).count();
-            let jobs: Vec<(&CompiledScenario, Range<u64>)> = plans[..compiled]
+            // Only the points before the first that did not compile run.
+            let jobs: Vec<(&CompiledScenario, Range<u64>)> = plans
                 .iter()
                 .zip(batch)
-                .filter_map(|(plan, (_, reps))| Some((&**plan.as_ref().ok()?, reps.clone())))
+                .map_while(|(plan, (_, reps))| Some((&**plan.as_ref().ok()?, reps.clone())))
                 .collect();
             let mut results = run_ranges(&jobs, self.seed, progress).into_iter();
             let last = batch.last().map(|&(point, _)| point);
