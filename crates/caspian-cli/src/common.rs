@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use caspian_montecarlo::document::Document;
 use caspian_montecarlo::input::InputKind;
 use caspian_montecarlo::resolve::{self, Override, Resolved, Root};
-use caspian_montecarlo::sequential::{DEFAULT_PRIMARY, Target};
-use caspian_montecarlo::{atomic, select, shown_path};
+use caspian_montecarlo::sequential::{Target, default_primary};
+use caspian_montecarlo::{CompiledScenario, atomic, select, shown_path};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -86,19 +86,19 @@ pub(crate) struct TargetArgs {
     /// Replication budget for --target-rel-halfwidth (only with it) [default: 10000].
     #[arg(allow_negative_numbers = true, long, value_name = "M", value_parser = whole_in::<u64>(1, u64::MAX))]
     pub(crate) max_replications: Option<u64>,
-    /// Primary KPI patterns for --target-rel-halfwidth, tables and rankings (repeatable).
+    /// Primary KPI patterns for --target-rel-halfwidth, tables and rankings (repeatable) [default: delivered_total.C for each cargo C the scenario's storages hold].
     #[arg(long = "primary", value_name = "PATTERN")]
     pub(crate) primary: Vec<String>,
 }
 
 impl TargetArgs {
-    /// The primary KPI patterns, defaulting to `delivered_total.*`.
-    pub(crate) fn primary(&self) -> Vec<String> {
-        if self.primary.is_empty() {
-            DEFAULT_PRIMARY.iter().map(|s| (*s).to_string()).collect()
-        } else {
-            self.primary.clone()
-        }
+    /// The primary KPI patterns: those given, else the delivered total of
+    /// each cargo the scenarios `plans` carry ([`default_primary`]).
+    pub(crate) fn primary<'a>(
+        &self,
+        plans: impl IntoIterator<Item = &'a CompiledScenario>,
+    ) -> Vec<String> {
+        if self.primary.is_empty() { default_primary(plans) } else { self.primary.clone() }
     }
 
     /// Checks that every `--primary` pattern given matches one of the KPIs
@@ -109,8 +109,13 @@ impl TargetArgs {
             .map_err(|e| Failure::Input(e.to_string()))
     }
 
-    /// The sequential-stopping target, if one was asked for.
-    pub(crate) fn target(&self, initial: u64) -> Result<Option<Target>, Failure> {
+    /// The sequential-stopping target, if one was asked for, on the
+    /// scenarios `plans` (their cargo decides the default primary KPIs).
+    pub(crate) fn target<'a>(
+        &self,
+        initial: u64,
+        plans: impl IntoIterator<Item = &'a CompiledScenario>,
+    ) -> Result<Option<Target>, Failure> {
         let Some(h) = self.target_rel_halfwidth else {
             return match self.max_replications {
                 Some(m) => Err(Failure::Input(format!(
@@ -132,7 +137,7 @@ impl TargetArgs {
                 "--max-replications ({max_replications}) is below --replications ({initial})"
             )));
         }
-        Ok(Some(Target { rel_half_width: h, max_replications, primary: self.primary() }))
+        Ok(Some(Target { rel_half_width: h, max_replications, primary: self.primary(plans) }))
     }
 }
 

@@ -84,12 +84,16 @@ fn pareto_measures(spec: &str, kpis: &[String]) -> Result<[Measure; 2], Failure>
 }
 
 /// What to rank and chart, with every direction decided, before any run.
-fn request(args: &CompareArgs, kpis: &[String]) -> Result<CompareRequest, Failure> {
+fn request(
+    args: &CompareArgs,
+    kpis: &[String],
+    studies: &[Study],
+) -> Result<CompareRequest, Failure> {
     let rank: Vec<Measure> =
         args.rank.iter().map(|s| measure("--rank", s, kpis)).collect::<Result<_, _>>()?;
     let pareto = args.pareto.as_deref().map(|s| pareto_measures(s, kpis)).transpose()?;
     let overrides = Overrides { minimize: &args.minimize, maximize: &args.maximize };
-    let primary = args.common.target.primary();
+    let primary = args.common.target.primary(studies.iter().map(|s| &s.plan));
     CompareRequest::resolve(kpis, &primary, &rank, pareto.as_ref(), overrides)
         .map_err(|e| Failure::Input(e.to_string()))
 }
@@ -158,12 +162,12 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
             note(false, &format!("warning: {warning}"));
         }
     }
-    let target = c.target.target(c.replications)?;
+    let target = c.target.target(c.replications, studies.iter().map(|s| &s.plan))?;
     let kpis = studies.first().map_or_else(Vec::new, |b| b.plan.kpi_layout().names().to_vec());
     crate::output::check_kpi_patterns(&c.kpis, &kpis)
         .map_err(|e| only_in_policies(&c.kpis, &kpis, &studies).unwrap_or(e))?;
     c.target.check_primary(&kpis)?;
-    let request = request(&args, &kpis)?;
+    let request = request(&args, &kpis, &studies)?;
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
     let parents: Vec<PathBuf> = studies.iter().flat_map(|s| extended_files(&s.lineage)).collect();
     let mut inputs: Vec<Named<'_>> =

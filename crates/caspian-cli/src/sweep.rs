@@ -123,7 +123,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         Some(spec) => study.reference_point(spec).map_err(|e| Failure::Input(e.to_string()))?,
         None => study.as_written_point().unwrap_or(0),
     };
-    let target = c.target.target(c.replications)?;
+    let target = c.target.target(c.replications, [&study.plan])?;
     output::check_kpi_patterns(&c.kpis, study.plan.kpi_layout().names())?;
     c.target.check_primary(study.plan.kpi_layout().names())?;
     let shard = parse_shard(args.shard.as_deref(), c)?;
@@ -218,9 +218,17 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     progress.finish();
     let elapsed = progress.elapsed();
     let (result, cp) = match outcome? {
-        SweepOutcome::Interrupted { point } => {
+        SweepOutcome::Interrupted { point, replications } => {
+            // A sequential sweep goes over the points once a stage: the
+            // point's replications say which stage ended.
+            let stage = if target.is_some() {
+                format!(" at {replications} replications")
+            } else {
+                String::new()
+            };
             return Err(Failure::Interrupted(format!(
-                "stopped after design point {point}; progress saved in {}, continue with --resume",
+                "stopped after design point {point}{stage}; progress saved in {}, continue with \
+                 --resume",
                 shown_path(&cp_path)
             )));
         }
@@ -245,7 +253,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         }
         SweepOutcome::Whole { result, checkpoint } => (result, checkpoint),
     };
-    let patterns = if c.kpis.is_empty() { c.target.primary() } else { c.kpis.clone() };
+    let patterns = if c.kpis.is_empty() { c.target.primary([&study.plan]) } else { c.kpis.clone() };
     // Summaries are made (in parallel, a few points per thread at a time),
     // written in point order and dropped.
     let outputs = crate::common::begin_outputs();

@@ -15,14 +15,34 @@
 //! stopping at `n` gives exactly the result of asking for `n` replications at
 //! the start.
 
+use caspian_shipping::CompiledScenario;
 use serde::{Deserialize, Serialize};
 
 use crate::records::PointRecords;
 use crate::select;
 use crate::stats::Summary;
 
-/// KPIs that sequential stopping and tables focus on unless told otherwise.
+/// KPIs that sequential stopping and tables focus on unless told otherwise,
+/// where the scenarios are not at hand (a merge of result documents); with
+/// them, [`default_primary`] narrows this to the cargo they carry.
 pub const DEFAULT_PRIMARY: &[&str] = &["delivered_total.*"];
+
+/// The primary KPIs when none are named: the delivered total of each cargo
+/// that some storage of `plans` holds, in cargo order. Every scenario
+/// reports oil and wagons, but one that carries no oil delivers none in
+/// any replication, and a target on that KPI could never be met (its
+/// relative half-width needs non-zero values). [`DEFAULT_PRIMARY`] when
+/// no storage holds any cargo.
+pub fn default_primary<'a>(plans: impl IntoIterator<Item = &'a CompiledScenario>) -> Vec<String> {
+    let mut carried =
+        plans.into_iter().flat_map(CompiledScenario::carried_cargoes).collect::<Vec<_>>();
+    carried.sort_unstable_by_key(|c| c.index());
+    carried.dedup();
+    if carried.is_empty() {
+        return DEFAULT_PRIMARY.iter().map(|s| (*s).to_string()).collect();
+    }
+    carried.iter().map(|c| format!("delivered_total.{}", c.as_str())).collect()
+}
 
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq)]

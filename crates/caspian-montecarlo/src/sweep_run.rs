@@ -107,6 +107,10 @@ pub enum SweepOutcome {
     Interrupted {
         /// The last design point completed.
         point: usize,
+        /// The replications that point holds now: in a sequential sweep
+        /// (`--target-rel-halfwidth`) this tells which stage it completed,
+        /// since each stage goes over the points again.
+        replications: usize,
     },
 }
 
@@ -209,12 +213,14 @@ pub fn run_sweep(
     let mut cp = Checkpoint::create(req.checkpoint, &cp_head, exec.records()).map_err(cp_error)?;
     (hooks.started)();
     let mut done = 0;
+    let mut held = 0;
     // Each point is appended as it is handed on; the file is synced once a
     // batch, and a stop asked for by a signal takes effect at the end of
     // the batch, whose points are all computed by then.
     let mut after = |point: usize, recs: &[PointRecords], last_of_batch: bool| {
         cp.append(point, &recs[point]).map_err(cp_error)?;
         done += 1;
+        held = recs[point].rows.len();
         let requested = req.stop_after_points.is_some_and(|k| done >= k);
         if last_of_batch || requested {
             cp.sync().map_err(cp_error)?;
@@ -231,7 +237,9 @@ pub fn run_sweep(
         let _ = cp.sync();
     }
     let (end, report) = match outcome {
-        Err(RunError::Stopped { point }) => return Ok(SweepOutcome::Interrupted { point }),
+        Err(RunError::Stopped { point }) => {
+            return Ok(SweepOutcome::Interrupted { point, replications: held });
+        }
         other => other?,
     };
     let records = exec.into_records(end);

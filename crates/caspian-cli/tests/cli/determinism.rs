@@ -1,6 +1,6 @@
 //! The reproducibility contract: the thread count and sequential stopping never change a result.
 
-use crate::common::{ok, read, scratch};
+use crate::common::{ok, read, scenario, scratch};
 
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
@@ -51,6 +51,24 @@ fn sequential_stopping_meets_its_target_and_equals_a_fixed_run() {
     let short: serde_json::Value = serde_json::from_slice(&read(&dir, "short.json")).unwrap();
     assert_eq!(short["target"]["met"], false);
     assert_eq!(short["replications"], 20);
+}
+
+/// Without `--primary`, the target is on the cargo the scenario carries:
+/// the ferry shuttle has no oil storage, so its oil KPI is zero in every
+/// replication and a target on it could never be met.
+#[test]
+fn the_default_target_is_on_the_cargo_the_scenario_carries() {
+    let dir = scratch("target_carried");
+    let ferry = scenario("ferry_shuttle.toml");
+    let args = ["run", &ferry, "-n", "10", "-q", "--target-rel-halfwidth", "0.02"];
+    let mut with_budget = args.to_vec();
+    with_budget.extend(["--max-replications", "300", "--json", "t.json"]);
+    ok(&with_budget, &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "t.json")).unwrap();
+    let target = &doc["target"];
+    assert_eq!(target["primary"], serde_json::json!(["delivered_total.wagons"]), "{target}");
+    assert_eq!(target["met"], true, "{target}");
+    assert_eq!(doc["kpis"]["delivered_total.oil"]["mean"], 0.0, "oil is still reported");
 }
 
 #[test]

@@ -139,3 +139,34 @@ fn a_checkpoint_with_an_impossible_value_is_refused() {
     );
     assert!(!dir.join("s.json").exists());
 }
+
+/// A sequential sweep goes over its points once a stage: a stop says which
+/// stage the last point completed, and resuming in the middle of a later
+/// stage gives the uninterrupted result.
+#[test]
+fn a_sequential_sweep_stopped_in_a_later_stage_says_so_and_resumes_exactly() {
+    let dir = scratch("resume_sequential");
+    let base = scenario("baseline.toml");
+    let short = "scenario.horizon_days=60";
+    let axis = "--axis=port.alat.berths.rail_ferry=2,3";
+    let target = ["--target-rel-halfwidth", "0.0001", "--max-replications", "12"];
+    let mut full = vec!["sweep", &base, "-n", "3", "-q", "--set", short, axis, "--json", "f.json"];
+    full.extend(target);
+    ok(&full, &dir);
+    let mut first = vec!["sweep", &base, "-n", "3", "-q", "--set", short, axis, "--json", "s.json"];
+    first.extend(target);
+    // Two points in the first stage, then point 0 again in the second.
+    let mut cut = first.clone();
+    cut.extend(["--interrupt-after-points", "3"]);
+    let err = fails(&cut, &dir, 130);
+    let held: usize = err
+        .split("stopped after design point 0 at ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("the stop names the point and its replications: {err}"));
+    assert!(held > 3 && held <= 12, "a later stage than the first batch of 3: {err}");
+    first.push("--resume");
+    ok(&first, &dir);
+    assert_eq!(read(&dir, "f.json"), read(&dir, "s.json"));
+}

@@ -69,6 +69,12 @@ fn the_reference_is_an_index_or_the_values_of_one_point() {
     let i = study.reference_point(both).unwrap();
     assert_eq!(study.points[i].values, vec![2.0, 2.0]);
     assert!(matches!(study.reference_point("4"), Err(ReferenceError::OutOfRange { .. })));
+    // An index too large for a `usize` is out of range too, not a syntax error.
+    let huge = "18446744073709551616";
+    assert_eq!(
+        study.reference_point(huge),
+        Err(ReferenceError::OutOfRange { index: huge.to_string(), count: 4 })
+    );
     assert!(matches!(
         study.reference_point("weather.storm_rate_multiplier=1"),
         Err(ReferenceError::Several { points: 2, .. })

@@ -397,4 +397,12 @@ impl CompiledScenario {
             })
             .collect()
     }
+
+    /// The cargo kinds some storage of this scenario holds, in
+    /// [`Cargo::ALL`] order: the ones it can deliver. Oil and wagons are
+    /// reported in every scenario ([`reported_cargoes`](Self::reported_cargoes)),
+    /// but a scenario without an oil storage never delivers any.
+    pub fn carried_cargoes(&self) -> Vec<Cargo> {
+        Cargo::ALL.into_iter().filter(|c| self.storages.iter().any(|s| s.cargo == *c)).collect()
+    }
 }
