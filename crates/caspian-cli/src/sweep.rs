@@ -329,7 +329,12 @@ fn resumed_note(path: &Path, resumed: Resumed) -> String {
             "resuming from {}: {} already done{}",
             shown_path(path),
             caspian_report::units::replications(held as u64),
-            if torn { " (a torn last line from the interruption was dropped)" } else { "" }
+            if torn {
+                " (the incomplete end the interruption left, a torn line or zero bytes, was \
+                 dropped)"
+            } else {
+                ""
+            }
         ),
     }
 }

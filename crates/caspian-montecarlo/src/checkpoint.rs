@@ -233,13 +233,31 @@ pub enum CheckpointError {
     },
 }
 
+/// The lines of a journal (a checkpoint: a header line, then one JSON line
+/// per record) as read back after an interruption, and whether its text was
+/// cut short. A kill in the middle of a write tears the last line, which
+/// the reader then drops. A crash of the machine can also leave the part
+/// written since the last sync as zero bytes (the file's length reached
+/// the disk, its data did not), and that part need not be only the last
+/// line; so the text ends at its first NUL, which no record contains.
+/// Whatever is dropped was written after the last sync and is simply
+/// computed again: what is kept is the journal as it stood at some moment.
+pub(crate) fn journal_lines(text: &str) -> (Vec<&str>, bool) {
+    let (kept, cut) = match text.find('\0') {
+        Some(at) => (&text[..at], true),
+        None => (text, false),
+    };
+    (kept.lines().collect(), cut)
+}
+
 /// Reads the records saved in the checkpoint at `path`, which must belong to
-/// the study `expected`. Returns the records per design point and whether a
-/// torn last line (from a kill mid-write) was dropped.
+/// the study `expected`. Returns the records per design point and whether
+/// an incomplete end was dropped: a torn last line (from a kill
+/// mid-write), or a tail of zero bytes from a crash ([`journal_lines`]).
 ///
 /// # Errors
 /// [`CheckpointError`] when the file cannot be read, belongs to another
-/// study, or is corrupt beyond a torn last line.
+/// study, or is corrupt beyond its incomplete end.
 pub fn load(
     path: &Path,
     expected: &CheckpointHeader,
@@ -247,7 +265,7 @@ pub fn load(
     let name = || shown_path(path);
     let read = |source| CheckpointError::Read { path: name(), source };
     let text = read_text(path, InputKind::Result).map_err(read)?;
-    let lines: Vec<&str> = text.lines().collect();
+    let (lines, cut) = journal_lines(&text);
     let first = lines.first().ok_or_else(|| CheckpointError::Empty { path: name() })?;
     let head: CheckpointHeader = serde_json::from_str(first)
         .map_err(|source| CheckpointError::NotACheckpoint { path: name(), source })?;
@@ -265,7 +283,7 @@ pub fn load(
     let mut records = vec![PointRecords::default(); points];
     // Each point's KPI ranges, looked up once.
     let mut ranges: Vec<Vec<KpiRange>> = vec![Vec::new(); points];
-    let mut torn = false;
+    let mut torn = cut;
     for (i, line) in lines.iter().enumerate().skip(1) {
         let batch: Batch = match serde_json::from_str(line) {
             Ok(b) => b,
@@ -302,4 +320,19 @@ pub fn load(
         }
     }
     Ok((records, torn))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::journal_lines;
+
+    #[test]
+    fn a_journal_ends_at_its_first_zero_byte() {
+        assert_eq!(journal_lines("h\na\nb\n"), (vec!["h", "a", "b"], false));
+        assert_eq!(journal_lines("h\na\nb"), (vec!["h", "a", "b"], false));
+        // Records after the zeros were written after the last sync too.
+        assert_eq!(journal_lines("h\na\nb\0\0\0c\nd\n"), (vec!["h", "a", "b"], true));
+        assert_eq!(journal_lines("h\na\n\0\0"), (vec!["h", "a"], true));
+        assert_eq!(journal_lines("\0h\n"), (Vec::<&str>::new(), true));
+    }
 }

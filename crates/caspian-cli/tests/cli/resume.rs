@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::common::{fails, ok, read, scenario, scratch};
+use crate::common::{fails, ok, ok_output, read, scenario, scratch};
 
 #[test]
 fn an_interrupted_sweep_resumes_to_the_uninterrupted_result() {
@@ -168,5 +168,41 @@ fn a_sequential_sweep_stopped_in_a_later_stage_says_so_and_resumes_exactly() {
     assert!(held > 3 && held <= 12, "a later stage than the first batch of 3: {err}");
     first.push("--resume");
     ok(&first, &dir);
+    assert_eq!(read(&dir, "f.json"), read(&dir, "s.json"));
+}
+
+/// A crash of the machine can leave the part of a checkpoint written since
+/// its last sync as zero bytes, with records after them: everything from
+/// the first zero byte is dropped and computed again, not refused.
+#[test]
+fn a_checkpoint_with_a_tail_of_zero_bytes_resumes_exactly() {
+    let dir = scratch("resume_zeros");
+    let base = scenario("baseline.toml");
+    let short = "scenario.horizon_days=60";
+    let axis = "--axis=port.alat.berths.rail_ferry=2,3,4,5";
+    let first = ["sweep", &base, "-n", "3", "--set", short, axis, "--json", "s.json"];
+    let mut full = vec!["sweep", &base, "-n", "3", "-q", "--set", short, axis];
+    full.extend(["--json", "f.json"]);
+    ok(&full, &dir);
+    let mut cut = first.to_vec();
+    cut.extend(["-q", "--interrupt-after-points", "4"]);
+    fails(&cut, &dir, 130);
+    let cp = dir.join("s.json.checkpoint");
+    let text = std::fs::read_to_string(&cp).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5, "header and four points");
+    // Point 0 kept; point 1 half written, then zeros where the rest of it
+    // never reached the disk; points 2 and 3 after them, as later blocks
+    // might (so the damage is not only the last line).
+    let mut damaged = format!("{}\n{}\n", lines[0], lines[1]).into_bytes();
+    damaged.extend_from_slice(&lines[2].as_bytes()[..lines[2].len() / 2]);
+    damaged.extend(std::iter::repeat_n(0u8, 4096));
+    damaged.extend_from_slice(format!("{}\n{}\n", lines[3], lines[4]).as_bytes());
+    std::fs::write(&cp, damaged).unwrap();
+    let mut resume = first.to_vec();
+    resume.push("--resume");
+    let err = String::from_utf8(ok_output(&resume, &dir).stderr).unwrap();
+    assert!(err.contains("3 replications already done"), "point 0 only: {err}");
+    assert!(err.contains("zero bytes, was dropped"), "{err}");
     assert_eq!(read(&dir, "f.json"), read(&dir, "s.json"));
 }

@@ -2,8 +2,8 @@
 //! index): computed in parallel when first asked for, held in memory and,
 //! with a checkpoint, appended to a JSON Lines file after every batch (the
 //! layout of [`crate::checkpoint`]: a header line, then one line per
-//! portfolio and batch of rows; a torn last line from a kill is dropped on
-//! reading). A rerun with the same checkpoint replays the deterministic
+//! portfolio and batch of rows; a torn last line from a kill, or a tail of
+//! zero bytes from a crash, is dropped on reading). A rerun with the same checkpoint replays the deterministic
 //! procedure and reads these records instead of simulating them, so an
 //! interrupted optimisation ends bit-identical to an uninterrupted one.
 
@@ -133,7 +133,7 @@ impl<'s> Store<'s> {
 
     fn load(&mut self, path: &Path, head: &Header) -> Result<(), String> {
         let text = read_text(path, InputKind::Result).map_err(|e| e.to_string())?;
-        let lines: Vec<&str> = text.lines().collect();
+        let (lines, _) = crate::checkpoint::journal_lines(&text);
         let first: Header = lines
             .first()
             .and_then(|l| serde_json::from_str(l).ok())
