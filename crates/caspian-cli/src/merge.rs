@@ -11,6 +11,7 @@ use caspian_montecarlo::shown_path;
 use crate::common::{Named, check_files, note, read_document, write_document};
 use crate::failure::Failure;
 use crate::output;
+use crate::parse::whole_in;
 use crate::terminal::out;
 
 #[derive(Debug, Args)]
@@ -30,6 +31,9 @@ pub(crate) struct MergeArgs {
     /// Show every KPI, also those zero or undefined in every replication (hidden by default).
     #[arg(long)]
     all: bool,
+    /// Worker threads that summarise a sweep's design points [default: one per CPU core; at most 8 per core]. Results do not depend on it.
+    #[arg(allow_negative_numbers = true, short = 't', long, value_parser = whole_in::<u16>(1, u64::from(u16::MAX)))]
+    threads: Option<u16>,
     /// No notes on stderr.
     #[arg(short, long)]
     quiet: bool,
@@ -83,9 +87,9 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             } else {
                 args.kpis.clone()
             };
-            // One worker per core summarises the points (as a sweep's
-            // default); the files are written from this thread.
-            let pool = crate::common::pool(None)?;
+            // The points are summarised on the pool of --threads; the
+            // files are written from this thread.
+            let pool = crate::common::pool(args.threads)?;
             let outputs = crate::common::begin_outputs();
             let written = output::write_sweep(
                 &result,

@@ -48,6 +48,14 @@ fn sweep_shards_merge_into_exactly_the_single_sweep() {
     }
     ok(&["merge", "p0.json", "p1.json", "-q", "--json", "m.json"], &dir);
     assert_eq!(read(&dir, "single.json"), read(&dir, "m.json"));
+    // Summarised on one thread or three, the merge is the same.
+    for t in ["1", "3"] {
+        let json = format!("m{t}.json");
+        ok(&["merge", "p0.json", "p1.json", "-q", "-t", t, "--json", &json], &dir);
+        assert_eq!(read(&dir, "single.json"), read(&dir, &json), "--threads {t}");
+    }
+    let err = fails(&["merge", "p0.json", "p1.json", "--threads", "0"], &dir, 2);
+    assert!(err.contains("--threads"), "{err}");
 }
 
 #[test]
