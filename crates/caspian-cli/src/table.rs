@@ -238,7 +238,7 @@ pub(crate) fn diff_row(name: &str, unit: &str, d: &PairedDifference) -> Vec<Stri
     let mut row = vec![name.to_string(), unit.to_string()];
     row.extend(numbers(&[d.mean_diff, d.ci95_low, d.ci95_high]));
     row.push(num(d.correlation));
-    row.push(num(d.variance_reduction));
+    row.push(d.variance_reduction_text(num));
     row.push(if d.is_significant() { "yes".into() } else { "no".into() });
     row
 }

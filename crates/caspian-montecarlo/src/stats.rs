@@ -158,6 +158,10 @@ pub struct PairedDifference {
     pub n: u64,
 }
 
+/// The largest variance-reduction factor tables show as a number
+/// ([`PairedDifference::variance_reduction_text`]).
+pub const VARIANCE_REDUCTION_SHOWN_UP_TO: f64 = 1000.0;
+
 impl PairedDifference {
     /// Compares `policy` with `base`, pairing values by position. Pairs in
     /// which either value is not finite are left out.
@@ -190,6 +194,21 @@ impl PairedDifference {
             correlation,
             variance_reduction,
             n: n as u64,
+        }
+    }
+
+    /// The variance reduction as a table shows it, numbers written by
+    /// `number`: a factor above [`VARIANCE_REDUCTION_SHOWN_UP_TO`] is
+    /// `>1,000`. Such a factor comes from a KPI the policy barely moves
+    /// (each pair nearly equal, so the paired variance is almost nothing):
+    /// it says only that common random numbers removed nearly all the noise
+    /// of the difference, and a figure like 2,056,298 reads as more than
+    /// that. Result documents keep the exact value.
+    pub fn variance_reduction_text(&self, number: impl Fn(f64) -> String) -> String {
+        if self.variance_reduction > VARIANCE_REDUCTION_SHOWN_UP_TO {
+            ">1,000".to_string()
+        } else {
+            number(self.variance_reduction)
         }
     }
 
@@ -445,5 +464,22 @@ mod tests {
         let d = PairedDifference::of(&base, &policy);
         assert!(d.correlation.abs() < 0.1, "correlation {}", d.correlation);
         assert!((d.variance_reduction - 1.0).abs() < 0.2, "{}", d.variance_reduction);
+    }
+
+    #[test]
+    fn a_variance_reduction_above_a_thousand_is_shown_as_such() {
+        let shown = |base: &[f64], policy: &[f64]| {
+            PairedDifference::of(base, policy).variance_reduction_text(|x| format!("{x:.1}"))
+        };
+        let base = [1.0, 5.0, 2.0, 8.0, 4.0];
+        // A policy that moves each pair by almost nothing.
+        let nudged = [1.0, 5.001, 2.0, 8.0, 4.0];
+        assert_eq!(shown(&base, &nudged), ">1,000");
+        let noisy = [2.0, 5.0, 4.0, 8.0, 3.0];
+        let d = PairedDifference::of(&base, &noisy);
+        assert!(d.variance_reduction < VARIANCE_REDUCTION_SHOWN_UP_TO);
+        assert_eq!(shown(&base, &noisy), format!("{:.1}", d.variance_reduction));
+        // No paired variance at all: NaN, shown by the formatter as it is.
+        assert_eq!(shown(&base, &base), "NaN");
     }
 }

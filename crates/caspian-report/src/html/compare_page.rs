@@ -105,7 +105,7 @@ pub(super) fn compare_report(
                     fmt_num(v.mean_diff),
                     format!("{} to {}", fmt_num(v.ci95_low), fmt_num(v.ci95_high)),
                     if v.is_significant() { "yes".into() } else { "no".into() },
-                    fmt_num(v.variance_reduction),
+                    v.variance_reduction_text(fmt_num),
                 ];
                 (k.clone(), cells, v.is_significant())
             })
