@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use caspian_montecarlo::document::Document;
 use caspian_montecarlo::input::InputKind;
 use caspian_montecarlo::resolve::{self, Override, Resolved, Root};
-use caspian_montecarlo::sequential::{Target, default_primary};
+use caspian_montecarlo::sequential::{DEFAULT_PRIMARY, Target, default_primary};
 use caspian_montecarlo::{CompiledScenario, atomic, select, shown_path};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -86,19 +86,25 @@ pub(crate) struct TargetArgs {
     /// Replication budget for --target-rel-halfwidth (only with it) [default: 10000].
     #[arg(allow_negative_numbers = true, long, value_name = "M", value_parser = whole_in::<u64>(1, u64::MAX))]
     pub(crate) max_replications: Option<u64>,
-    /// Primary KPI patterns for --target-rel-halfwidth, tables and rankings (repeatable) [default: delivered_total.C for each cargo C the scenario's storages hold].
+    /// Primary KPI patterns for --target-rel-halfwidth, tables and rankings (repeatable) [default: delivered_total.C for each cargo C a storage holds, in every scenario compared].
     #[arg(long = "primary", value_name = "PATTERN")]
     pub(crate) primary: Vec<String>,
 }
 
 impl TargetArgs {
-    /// The primary KPI patterns: those given, else the delivered total of
-    /// each cargo the scenarios `plans` carry ([`default_primary`]).
-    pub(crate) fn primary<'a>(
-        &self,
-        plans: impl IntoIterator<Item = &'a CompiledScenario>,
-    ) -> Vec<String> {
-        if self.primary.is_empty() { default_primary(plans) } else { self.primary.clone() }
+    /// The primary KPI patterns of tables and rankings: those given, else
+    /// the delivered total of each cargo every scenario of `plans` carries
+    /// ([`default_primary`]), else (no cargo) `delivered_total.*`.
+    pub(crate) fn primary(&self, plans: &[&CompiledScenario]) -> Vec<String> {
+        if !self.primary.is_empty() {
+            return self.primary.clone();
+        }
+        let carried = default_primary(plans);
+        if carried.is_empty() {
+            DEFAULT_PRIMARY.iter().map(|s| (*s).to_string()).collect()
+        } else {
+            carried
+        }
     }
 
     /// Checks that every `--primary` pattern given matches one of the KPIs
@@ -111,10 +117,10 @@ impl TargetArgs {
 
     /// The sequential-stopping target, if one was asked for, on the
     /// scenarios `plans` (their cargo decides the default primary KPIs).
-    pub(crate) fn target<'a>(
+    pub(crate) fn target(
         &self,
         initial: u64,
-        plans: impl IntoIterator<Item = &'a CompiledScenario>,
+        plans: &[&CompiledScenario],
     ) -> Result<Option<Target>, Failure> {
         let Some(h) = self.target_rel_halfwidth else {
             return match self.max_replications {
@@ -136,6 +142,15 @@ impl TargetArgs {
             return Err(Failure::Input(format!(
                 "--max-replications ({max_replications}) is below --replications ({initial})"
             )));
+        }
+        if self.primary.is_empty() && default_primary(plans).is_empty() {
+            return Err(Failure::Input(
+                "--target-rel-halfwidth needs --primary here: no cargo is carried (held by a \
+                 storage) in every scenario, so no delivered total can decide when the \
+                 intervals are narrow enough (one zero in every replication never does); name \
+                 the KPIs that should, e.g. --primary 'anchorage_wait_h.*'"
+                    .into(),
+            ));
         }
         Ok(Some(Target { rel_half_width: h, max_replications, primary: self.primary(plans) }))
     }

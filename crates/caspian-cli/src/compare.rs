@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use caspian_montecarlo::compare::{CompareRequest, run_compare_with_records};
+use caspian_montecarlo::compare::{CompareRequest, demand_differences, run_compare_with_records};
 use caspian_montecarlo::direction::Overrides;
 use caspian_montecarlo::document::{CompareDoc, Document, ECONOMICS_HEADER, RANKING_HEADER};
 use caspian_montecarlo::measure::Measure;
@@ -83,6 +83,11 @@ fn pareto_measures(spec: &str, kpis: &[String]) -> Result<[Measure; 2], Failure>
     Ok([measure("--pareto", x, kpis)?, measure("--pareto", y, kpis)?])
 }
 
+/// The compiled scenarios of `studies`, base first.
+fn plans(studies: &[Study]) -> Vec<&caspian_montecarlo::CompiledScenario> {
+    studies.iter().map(|s| &s.plan).collect()
+}
+
 /// What to rank and chart, with every direction decided, before any run.
 fn request(
     args: &CompareArgs,
@@ -93,7 +98,7 @@ fn request(
         args.rank.iter().map(|s| measure("--rank", s, kpis)).collect::<Result<_, _>>()?;
     let pareto = args.pareto.as_deref().map(|s| pareto_measures(s, kpis)).transpose()?;
     let overrides = Overrides { minimize: &args.minimize, maximize: &args.maximize };
-    let primary = args.common.target.primary(studies.iter().map(|s| &s.plan));
+    let primary = args.common.target.primary(&plans(studies));
     CompareRequest::resolve(kpis, &primary, &rank, pareto.as_ref(), overrides)
         .map_err(|e| Failure::Input(e.to_string()))
 }
@@ -103,8 +108,35 @@ fn request(
 /// result here), and a policy file's own seed, which a comparison does
 /// not use (every scenario runs on the one seed, `--seed` or the base's,
 /// so that they share random numbers).
-fn policy_warnings(base: &Study, policy: &Study, seed: Option<u64>) -> Vec<String> {
+fn policy_warnings(
+    base: &Study,
+    policy: &Study,
+    seed: Option<u64>,
+    from_file: bool,
+) -> Vec<String> {
     let mut out = Vec::new();
+    // A --variant changes what its user named; a policy file may carry the
+    // demand of whatever scenario it extends.
+    let demand = demand_differences(&base.plan.source, &policy.plan.source);
+    if from_file && !demand.is_empty() {
+        let shown = demand.iter().take(3).cloned().collect::<Vec<_>>().join("; ");
+        let more = match demand.len() {
+            0..=3 => String::new(),
+            n => format!("; and {} more", n - 3),
+        };
+        let parent = policy
+            .lineage
+            .extends
+            .first()
+            .map_or_else(String::new, |p| format!(" It extends {}, not the base.", p.source));
+        out.push(format!(
+            "{} ({}) has other demand than the base ({shown}{more}): its differences from the \
+             base, the economics too, are those of the change in demand as well as of any \
+             lever it changes.{parent} A policy meant as a lever on {} should extend it \
+             (`extends`) or be a --variant of it",
+            policy.name, policy.source, base.name
+        ));
+    }
     let mut same = policy.plan.source.clone();
     same.scenario.name.clone_from(&base.plan.source.scenario.name);
     same.scenario.description.clone_from(&base.plan.source.scenario.description);
@@ -157,12 +189,13 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     // Before any work; `run_compare` checks it again.
     caspian_montecarlo::compare::same_window(&studies)
         .map_err(|e| Failure::Input(format!("{e} (`--set` applies to all of them)")))?;
-    for s in studies.iter().skip(1) {
-        for warning in policy_warnings(&studies[0], s, c.seed) {
+    for (i, s) in studies.iter().enumerate().skip(1) {
+        let from_file = i < args.scenarios.len();
+        for warning in policy_warnings(&studies[0], s, c.seed, from_file) {
             note(false, &format!("warning: {warning}"));
         }
     }
-    let target = c.target.target(c.replications, studies.iter().map(|s| &s.plan))?;
+    let target = c.target.target(c.replications, &plans(&studies))?;
     let kpis = studies.first().map_or_else(Vec::new, |b| b.plan.kpi_layout().names().to_vec());
     crate::output::check_kpi_patterns(&c.kpis, &kpis)
         .map_err(|e| only_in_policies(&c.kpis, &kpis, &studies).unwrap_or(e))?;

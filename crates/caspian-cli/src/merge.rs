@@ -42,6 +42,8 @@ pub(crate) struct MergeArgs {
 pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
     let inputs: Vec<Named<'_>> = args.parts.iter().map(|p| ("PART", Some(p.as_path()))).collect();
     check_files(&inputs, &[("--json", args.json.as_deref()), ("--csv", args.csv.as_deref())])?;
+    // Made first, so that a bad --threads is refused whatever the parts.
+    let pool = crate::common::pool(args.threads)?;
     let mut parts = Vec::new();
     for path in &args.parts {
         let name = shown_path(path);
@@ -89,7 +91,6 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             };
             // The points are summarised on the pool of --threads; the
             // files are written from this thread.
-            let pool = crate::common::pool(args.threads)?;
             let outputs = crate::common::begin_outputs();
             let written = output::write_sweep(
                 &result,

@@ -123,7 +123,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         Some(spec) => study.reference_point(spec).map_err(|e| Failure::Input(e.to_string()))?,
         None => study.as_written_point().unwrap_or(0),
     };
-    let target = c.target.target(c.replications, [&study.plan])?;
+    let target = c.target.target(c.replications, &[&study.plan])?;
     output::check_kpi_patterns(&c.kpis, study.plan.kpi_layout().names())?;
     c.target.check_primary(study.plan.kpi_layout().names())?;
     let shard = parse_shard(args.shard.as_deref(), c)?;
@@ -253,7 +253,8 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         }
         SweepOutcome::Whole { result, checkpoint } => (result, checkpoint),
     };
-    let patterns = if c.kpis.is_empty() { c.target.primary([&study.plan]) } else { c.kpis.clone() };
+    let patterns =
+        if c.kpis.is_empty() { c.target.primary(&[&study.plan]) } else { c.kpis.clone() };
     // Summaries are made (in parallel, a few points per thread at a time),
     // written in point order and dropped.
     let outputs = crate::common::begin_outputs();

@@ -1,6 +1,7 @@
 //! The terminal table of a sweep: one row per design point, the shown
 //! KPIs' means and half-widths and their paired differences from the
-//! reference point, in blocks no wider than the terminal.
+//! reference point, in blocks of KPIs at most 160 characters wide (a
+//! single KPI's block may be wider).
 
 use std::path::Path;
 

@@ -5,7 +5,8 @@
 //! completed for a design point. Lines are appended as points complete and
 //! synced to disk once per batch of points (`execute.rs`), so the cost stays
 //! proportional to the work done. A kill can at worst tear the last line,
-//! which loading detects and drops. On
+//! and a crash of the machine can leave what was written since the last
+//! sync as zero bytes; loading drops either (`journal_lines`). On
 //! resume the file is rewritten, atomically, with the records it held, and
 //! work continues from there; because replications are pure functions of
 //! their index, the finished sweep equals an uninterrupted one.
@@ -165,6 +166,16 @@ pub enum CheckpointError {
         /// The file, as displayed.
         path: String,
     },
+    /// The file begins with zero bytes: its header never reached the disk
+    /// (a crash before the first sync).
+    #[error(
+        "checkpoint {path} begins with zero bytes, not a header line (a crash before it was \
+         first saved?); delete it to start afresh"
+    )]
+    Zeroed {
+        /// The file, as displayed.
+        path: String,
+    },
     /// The first line is not a checkpoint header.
     #[error("{path} is not a caspian checkpoint: {source}")]
     NotACheckpoint {
@@ -253,7 +264,7 @@ pub(crate) fn journal_lines(text: &str) -> (Vec<&str>, bool) {
 /// Reads the records saved in the checkpoint at `path`, which must belong to
 /// the study `expected`. Returns the records per design point and whether
 /// an incomplete end was dropped: a torn last line (from a kill
-/// mid-write), or a tail of zero bytes from a crash ([`journal_lines`]).
+/// mid-write), or a tail of zero bytes from a crash (`journal_lines`).
 ///
 /// # Errors
 /// [`CheckpointError`] when the file cannot be read, belongs to another
@@ -266,7 +277,13 @@ pub fn load(
     let read = |source| CheckpointError::Read { path: name(), source };
     let text = read_text(path, InputKind::Result).map_err(read)?;
     let (lines, cut) = journal_lines(&text);
-    let first = lines.first().ok_or_else(|| CheckpointError::Empty { path: name() })?;
+    let first = lines.first().ok_or_else(|| {
+        if cut {
+            CheckpointError::Zeroed { path: name() }
+        } else {
+            CheckpointError::Empty { path: name() }
+        }
+    })?;
     let head: CheckpointHeader = serde_json::from_str(first)
         .map_err(|source| CheckpointError::NotACheckpoint { path: name(), source })?;
     if head.kind != "checkpoint" {

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use crate::direction::Direction;
+use caspian_shipping::Scenario;
+
 use crate::direction::{DirectionError, Overrides};
 use crate::document::{
     CompareDoc, PolicyDifferences, Provenance, ScenarioRef, ScenarioSaturation, WithUnit,
@@ -197,6 +199,39 @@ pub fn same_window(studies: &[Study]) -> Result<(), Box<WindowMismatch>> {
             base_window: window(base),
         })),
     }
+}
+
+/// How the demand of `policy` differs from that of `base`: one line per
+/// inflow (matched by id) that only one of them has, or whose arrival
+/// rate, arrival size, pattern, season or behaviour when its storage is
+/// full differs; empty when the demand is the same. A policy is a lever on
+/// the base (berths, vessels, links, escorts), so a difference here is
+/// usually a policy file that extends another scenario than the base (one
+/// written for today's demand, compared with a 2030 base), and every paired
+/// difference, the economics included, would then mix the lever with the
+/// change in demand.
+pub fn demand_differences(base: &Scenario, policy: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    for b in &base.inflows {
+        let Some(p) = policy.inflows.iter().find(|p| p.id == b.id) else {
+            out.push(format!("inflow {} is only in the base", b.id));
+            continue;
+        };
+        if p.arrivals_per_year != b.arrivals_per_year {
+            out.push(format!(
+                "inflow {}: {} arrivals a year, the base {}",
+                b.id, p.arrivals_per_year, b.arrivals_per_year
+            ));
+        } else if p != b {
+            out.push(format!("inflow {}: its arrivals differ from the base's", b.id));
+        }
+    }
+    for p in &policy.inflows {
+        if !base.inflows.iter().any(|b| b.id == p.id) {
+            out.push(format!("inflow {} is not in the base", p.id));
+        }
+    }
+    out
 }
 
 /// Builds the comparison document: the summaries of every scenario, the

@@ -92,7 +92,7 @@ pub use caspian_shipping::sweep::{SweepKey, SweepKeyError};
 
 /// The embedded baseline scenario (TOML), for runs without a file.
 pub use caspian_shipping::BASELINE_TOML;
-/// The cargo kinds (for readers of results that go cargo by cargo).
+/// A scenario compiled for the model (what a study runs).
 pub use caspian_shipping::CompiledScenario;
 /// Whether a character is drawn as nothing or drives the terminal (control
 /// and Unicode format characters), and text with such characters written as
@@ -103,4 +103,5 @@ pub use caspian_shipping::compile::{escape_invisible, first_invisible, invisible
 pub use caspian_shipping::kpi::headline;
 pub use caspian_shipping::kpi::schema;
 pub use caspian_shipping::resolve;
+/// The cargo kinds (for readers of results that go cargo by cargo).
 pub use caspian_shipping::scenario::Cargo;

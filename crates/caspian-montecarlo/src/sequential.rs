@@ -16,32 +16,36 @@
 //! the start.
 
 use caspian_shipping::CompiledScenario;
+use caspian_shipping::scenario::Cargo;
 use serde::{Deserialize, Serialize};
 
 use crate::records::PointRecords;
 use crate::select;
 use crate::stats::Summary;
 
-/// KPIs that sequential stopping and tables focus on unless told otherwise,
-/// where the scenarios are not at hand (a merge of result documents); with
-/// them, [`default_primary`] narrows this to the cargo they carry.
+/// KPIs that tables focus on unless told otherwise, where the scenarios are
+/// not at hand (a merge of result documents) or carry no cargo (an M/M/c
+/// port); otherwise [`default_primary`] narrows this to the cargo they
+/// carry.
 pub const DEFAULT_PRIMARY: &[&str] = &["delivered_total.*"];
 
 /// The primary KPIs when none are named: the delivered total of each cargo
-/// that some storage of `plans` holds, in cargo order. Every scenario
-/// reports oil and wagons, but one that carries no oil delivers none in
-/// any replication, and a target on that KPI could never be met (its
-/// relative half-width needs non-zero values). [`DEFAULT_PRIMARY`] when
-/// no storage holds any cargo.
-pub fn default_primary<'a>(plans: impl IntoIterator<Item = &'a CompiledScenario>) -> Vec<String> {
-    let mut carried =
-        plans.into_iter().flat_map(CompiledScenario::carried_cargoes).collect::<Vec<_>>();
-    carried.sort_unstable_by_key(|c| c.index());
-    carried.dedup();
-    if carried.is_empty() {
-        return DEFAULT_PRIMARY.iter().map(|s| (*s).to_string()).collect();
+/// that every scenario of `plans` carries (some storage of it holds the
+/// cargo), in cargo order; empty when there is none. Every scenario reports
+/// oil and wagons, but one without an oil storage delivers no oil in any
+/// replication, and a target on a KPI zero in every replication can never
+/// be met (its relative half-width needs non-zero values); a comparison's
+/// rankings, likewise, are on the cargo every scenario carries.
+pub fn default_primary(plans: &[&CompiledScenario]) -> Vec<String> {
+    let carried = |c: &Cargo| plans.iter().all(|p| p.carried_cargoes().contains(c));
+    if plans.is_empty() {
+        return Vec::new();
     }
-    carried.iter().map(|c| format!("delivered_total.{}", c.as_str())).collect()
+    Cargo::ALL
+        .iter()
+        .filter(|c| carried(c))
+        .map(|c| format!("delivered_total.{}", c.as_str()))
+        .collect()
 }
 
 /// What the user asked for.

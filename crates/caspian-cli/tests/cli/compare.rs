@@ -409,3 +409,28 @@ fn a_negative_benefit_is_explained_by_its_parts() {
         .unwrap_or_else(|| panic!("no note:\n{out}"));
     assert!(note.ends_with("while the ratio is undefined (see above)"), "{note}");
 }
+
+/// A policy file that extends another scenario than the base carries that
+/// scenario's demand: a berth policy written for today's demand, compared
+/// with the 2030 base, would show the fall in demand as its effect. The
+/// comparison says so; the same policy against its own base, or a
+/// --variant of the 2030 base, gets no such warning.
+#[test]
+fn a_policy_with_other_demand_than_the_base_is_warned_of() {
+    let dir = scratch("compare_demand");
+    let (d2030, berth) = (scenario("demand_2030.toml"), scenario("alat_extra_berth.toml"));
+    let base = scenario("baseline.toml");
+    let short = "scenario.horizon_days=60";
+    let args = ["compare", &d2030, &berth, "-n", "2", "-q", "--set", short];
+    let err = String::from_utf8(crate::common::ok_output(&args, &dir).stderr).unwrap();
+    assert!(err.contains("has other demand than the base (inflow "), "{err}");
+    assert!(err.contains("arrivals a year, the base"), "{err}");
+    assert!(err.contains("baseline.toml, not the base"), "{err}");
+    let args = ["compare", &base, &berth, "-n", "2", "-q", "--set", short];
+    let err = String::from_utf8(crate::common::ok_output(&args, &dir).stderr).unwrap();
+    assert!(!err.contains("other demand"), "{err}");
+    let variant = "berth3:port.alat.berths.rail_ferry=3";
+    let args = ["compare", &d2030, "--variant", variant, "-n", "2", "-q", "--set", short];
+    let err = String::from_utf8(crate::common::ok_output(&args, &dir).stderr).unwrap();
+    assert!(!err.contains("other demand"), "{err}");
+}

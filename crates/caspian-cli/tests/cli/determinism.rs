@@ -1,6 +1,6 @@
 //! The reproducibility contract: the thread count and sequential stopping never change a result.
 
-use crate::common::{ok, read, scenario, scratch};
+use crate::common::{fails, ok, read, scenario, scratch};
 
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
@@ -69,6 +69,43 @@ fn the_default_target_is_on_the_cargo_the_scenario_carries() {
     assert_eq!(target["primary"], serde_json::json!(["delivered_total.wagons"]), "{target}");
     assert_eq!(target["met"], true, "{target}");
     assert_eq!(doc["kpis"]["delivered_total.oil"]["mean"], 0.0, "oil is still reported");
+}
+
+/// In a comparison the default primary KPIs are the cargo every scenario
+/// carries: a policy with no oil storage would otherwise hold the target
+/// on oil it never delivers. A scenario with no cargo at all (an M/M/c
+/// port) has no default, and a target then needs --primary.
+#[test]
+fn a_comparisons_default_target_is_on_the_cargo_every_scenario_carries() {
+    let dir = scratch("target_compare_carried");
+    let base = scenario("baseline.toml");
+    let no_oil = format!(
+        "[scenario]\nextends = {base:?}\nname = \"no_oil\"\n\n\
+         [[storage]]\nid = \"aktau_tank_farm\"\nremove = true\n\
+         [[storage]]\nid = \"sangachal_tank_farm\"\nremove = true\n\
+         [[inflow]]\nid = \"kazakh_crude\"\nremove = true\n\
+         [[outflow]]\nid = \"btc_offtake\"\nremove = true\n\
+         [[fleet]]\nid = \"oil_tankers\"\nremove = true\n"
+    );
+    std::fs::write(dir.join("no_oil.toml"), no_oil).unwrap();
+    let short = "scenario.horizon_days=60";
+    let target = ["--target-rel-halfwidth", "0.05", "--max-replications", "200"];
+    let mut args = vec!["compare", &base, "no_oil.toml", "-n", "10", "-q", "--set", short];
+    args.extend(target);
+    args.extend(["--json", "c.json"]);
+    ok(&args, &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "c.json")).unwrap();
+    let t = &doc["target"];
+    assert!(!t["primary"].as_array().unwrap().iter().any(|p| p == "delivered_total.oil"), "{t}");
+    assert_eq!(t["met"], true, "{t}");
+
+    let mmc = scenario("mmc_check.toml");
+    let mut no_cargo = vec!["run", &mmc, "-n", "10", "-q"];
+    no_cargo.extend(target);
+    let err = fails(&no_cargo, &dir, 2);
+    assert!(err.contains("--target-rel-halfwidth needs --primary here"), "{err}");
+    no_cargo.extend(["--primary", "anchorage_wait_h.*"]);
+    ok(&no_cargo, &dir);
 }
 
 #[test]

@@ -205,4 +205,15 @@ fn a_checkpoint_with_a_tail_of_zero_bytes_resumes_exactly() {
     assert!(err.contains("3 replications already done"), "point 0 only: {err}");
     assert!(err.contains("zero bytes, was dropped"), "{err}");
     assert_eq!(read(&dir, "f.json"), read(&dir, "s.json"));
+
+    // Zeros before the header: nothing to resume from, and the message
+    // says why rather than calling the file empty.
+    let mut cut = first.to_vec();
+    cut.extend(["-q", "--interrupt-after-points", "1"]);
+    fails(&cut, &dir, 130);
+    let mut zeroed = vec![0u8; 512];
+    zeroed.extend(std::fs::read(&cp).unwrap());
+    std::fs::write(&cp, zeroed).unwrap();
+    let err = fails(&resume, &dir, 2);
+    assert!(err.contains("begins with zero bytes"), "{err}");
 }

@@ -73,6 +73,9 @@ fn merge_refuses_missing_duplicate_and_foreign_parts() {
     let err = fails(&["merge", "p0.json", "p1.json", "other.json"], &dir, 2);
     assert!(err.contains("seed differs"), "{err}");
     assert!(!dir.join("m.json").exists(), "no output from a refused merge");
+    // Too many threads is refused for a run's parts too, not only a sweep's.
+    let err = fails(&["merge", "p0.json", "p1.json", "p2.json", "-t", "65535"], &dir, 2);
+    assert!(err.contains("per available core"), "{err}");
     // Re-running just the missing shard completes the study.
     ok(&["merge", "p0.json", "p1.json", "p2.json", "-q", "--json", "m.json"], &dir);
 }

@@ -189,11 +189,12 @@ impl Study {
     pub fn reference_point(&self, spec: &str) -> Result<usize, ReferenceError> {
         let spec = spec.trim();
         let count = self.points.len();
-        if !spec.is_empty() && spec.bytes().all(|b| b.is_ascii_digit()) {
+        let digits = spec.strip_prefix('+').unwrap_or(spec);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
             // Digits too many for a `usize` are an index out of range too.
-            return match spec.parse::<usize>() {
+            return match digits.parse::<usize>() {
                 Ok(index) if index < count => Ok(index),
-                _ => Err(ReferenceError::OutOfRange { index: spec.to_string(), count }),
+                _ => Err(ReferenceError::OutOfRange { index: crate::validate::cap(spec), count }),
             };
         }
         let axes = || self.axes.iter().map(|a| a.key.to_string()).collect::<Vec<_>>().join(", ");
@@ -366,7 +367,8 @@ pub enum ReferenceError {
         "--reference {index}: there is no design point {index} (the design has {count}, numbered from 0)"
     )]
     OutOfRange {
-        /// The index given, as written (it may not fit in a `usize`).
+        /// The index given, as written (it may not fit in a `usize`; a
+        /// long one is cut short).
         index: String,
         /// Design points.
         count: usize,

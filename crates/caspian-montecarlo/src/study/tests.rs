@@ -65,6 +65,7 @@ fn the_reference_is_an_index_or_the_values_of_one_point() {
     ];
     let study = Study::sweep(BASELINE_TOML, "baseline", None, axes, None).unwrap();
     assert_eq!(study.reference_point("3"), Ok(3));
+    assert_eq!(study.reference_point("+3"), Ok(3), "a sign, as Rust's integers take it");
     let both = "weather.storm_rate_multiplier=2, port.alat.berths.rail_ferry=2";
     let i = study.reference_point(both).unwrap();
     assert_eq!(study.points[i].values, vec![2.0, 2.0]);
