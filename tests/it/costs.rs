@@ -57,6 +57,8 @@ fn demurrage_at_an_mm3_port_matches_erlang_c() {
         let queue = kpi(&out, "anchorage_queue_mean.q.tanker");
         let by_hand = 100.0 * queue * HOURS_PER_YEAR;
         assert!((d - by_hand).abs() <= 1e-9 * by_hand, "rep {rep}: {d} vs {by_hand}");
+        // No cargo here: the whole delay cost is demurrage.
+        assert_eq!(kpi(&out, "cost.demurrage_per_year"), d, "rep {rep}");
         // Operating: the berth-years only (no fleets, no convoys).
         assert_eq!(kpi(&out, "cost.operating_per_year"), f64::from(c) * 1000.0);
         assert_eq!(kpi(&out, "cost.lost_cargo_per_year"), 0.0);
@@ -133,6 +135,13 @@ fn fewer_vessels_raise_the_delay_cost() {
     let run = |s: &caspian_shipping::Scenario| {
         let plan = caspian_shipping::compile(s).unwrap();
         let outs: Vec<_> = (0..8).map(|rep| caspian_shipping::simulate(&plan, 7, rep)).collect();
+        for o in &outs {
+            // Demurrage is a part of the delay cost, and the cargo's delay
+            // the rest (the shuttle's ferries queue at berths too).
+            let (delay, demurrage) =
+                (kpi(o, "cost.delay_per_year"), kpi(o, "cost.demurrage_per_year"));
+            assert!(demurrage >= 0.0 && demurrage < delay, "{demurrage} of {delay}");
+        }
         let mean = |name: &str| outs.iter().map(|o| kpi(o, name)).sum::<f64>() / 8.0;
         (mean("cost.delay_per_year"), mean("cost.operating_per_year"))
     };

@@ -15,7 +15,7 @@ use crate::failure::Failure;
 
 /// The records of one study, as [`check`] weighs them.
 pub(crate) struct Records<'a> {
-    /// The study in the message: `-n 2000 (466 KPIs a replication)`.
+    /// The study in the message: `-n 2000 (467 KPIs a replication)`.
     pub(crate) what: String,
     /// Bytes one replication's records take over every set held (one set
     /// per design point of a sweep, per scenario of a comparison):

@@ -39,6 +39,8 @@ pub const CAPITAL: &str = "cost.capital_per_year";
 pub const OPERATING: &str = "cost.operating_per_year";
 /// Cost of delay KPI.
 pub const DELAY: &str = "cost.delay_per_year";
+/// The demurrage part of the cost of delay KPI.
+pub const DEMURRAGE: &str = "cost.demurrage_per_year";
 /// Cost of lost, diverted and shut-in cargo KPI.
 pub const LOST_CARGO: &str = "cost.lost_cargo_per_year";
 /// Total cost KPI (the sum of the four).

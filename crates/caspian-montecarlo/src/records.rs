@@ -31,7 +31,7 @@ const ROW_BYTES: u64 = std::mem::size_of::<Row>() as u64 + 16;
 /// The memory the records of `replications` replications with `kpis` KPIs
 /// take (rows and values, 8 bytes a value; a still-growing waiting line is
 /// rare and left out): what a run or a comparison holds until its
-/// summaries are written. The baseline's 466 KPIs: about 3.8 kB a
+/// summaries are written. The baseline's 467 KPIs: about 3.8 kB a
 /// replication.
 pub fn records_bytes(replications: u64, kpis: usize) -> u64 {
     replications.saturating_mul(ROW_BYTES.saturating_add(8u64.saturating_mul(kpis as u64)))

@@ -434,3 +434,29 @@ fn a_policy_with_other_demand_than_the_base_is_warned_of() {
     let err = String::from_utf8(crate::common::ok_output(&args, &dir).stderr).unwrap();
     assert!(!err.contains("other demand"), "{err}");
 }
+
+/// A benefit that is mostly demurrage saved is said to be so, with the
+/// benefit without it; at the 2030 demand a third Alat berth saves queue
+/// hours that its ferries then spend waiting for wagons (docs/compare.md,
+/// "Demurrage").
+#[test]
+fn a_benefit_that_is_mostly_demurrage_is_noted() {
+    let dir = scratch("compare_demurrage");
+    let d2030 = scenario("demand_2030.toml");
+    let berth = "berth3:port.alat.berths.rail_ferry=3";
+    let args = ["compare", &d2030, "--variant", berth, "-n", "20", "-q", "--json", "c.json"];
+    let out = ok(&args, &dir);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("berth3: ") && l.contains("demurrage saved at anchorages"))
+        .unwrap_or_else(|| panic!("a demurrage note: {out}"));
+    assert!(line.contains("without it the benefit is"), "{line}");
+    assert!(line.contains("wait longer for cargo (cargo_wait_h)"), "{line}");
+    // The note's figures are the document's: the demurrage saved is the
+    // paired difference of cost.demurrage_per_year.
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "c.json")).unwrap();
+    let saved =
+        -doc["differences"][0]["kpis"]["cost.demurrage_per_year"]["mean_diff"].as_f64().unwrap();
+    let benefit = doc["economics"]["policies"][0]["benefit_per_year"]["mean"].as_f64().unwrap();
+    assert!(saved > 0.5 * benefit && benefit > 0.0, "{saved} of {benefit}");
+}

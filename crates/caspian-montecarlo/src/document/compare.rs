@@ -161,6 +161,9 @@ impl CompareDoc {
             if let Some(line) = self.negative_benefit(p, &e.currency, &num) {
                 notes.push(format!("{name}: {line}"));
             }
+            if let Some(line) = self.demurrage_benefit(p, &e.currency, &num) {
+                notes.push(format!("{name}: {line}"));
+            }
         }
         notes
     }
@@ -212,6 +215,56 @@ impl CompareDoc {
                 "; the policy diverts or shuts in less cargo than the base, and that cargo \
                  waits: a gain in service the cost model prices as delay, so read the ratio \
                  beside the service levels (docs/compare.md, \"A negative benefit\")",
+            );
+        }
+        Some(line)
+    }
+
+    /// Policy `p`'s benefit, when it is significantly positive and more than
+    /// half of it is demurrage saved: the demurrage saved, the benefit and
+    /// benefit-cost ratio without it, and, where its vessels wait
+    /// significantly longer for cargo (`cargo_wait_h`), that some of the
+    /// hours saved in the queue are spent waiting for cargo instead, and
+    /// earn nothing (docs/compare.md, "Demurrage").
+    fn demurrage_benefit(
+        &self,
+        p: &crate::economics::PolicyEconomics,
+        currency: &str,
+        num: impl Fn(f64) -> String,
+    ) -> Option<String> {
+        let b = &p.benefit_per_year;
+        if !(b.is_significant() && b.mean > 0.0) {
+            return None;
+        }
+        let diff = self.differences.iter().find(|d| d.scenario == p.scenario)?;
+        let saved = -diff.kpis.get(crate::economics::DEMURRAGE)?.mean_diff;
+        // NaN (no demurrage KPI values) is no note either.
+        if saved.is_nan() || saved <= 0.5 * b.mean {
+            return None;
+        }
+        let rest = b.mean - saved;
+        let ratio = match p.bcr {
+            BenefitCost::Defined { .. } => {
+                format!(" and the benefit-cost ratio {}", num(rest / p.cost_per_year.mean))
+            }
+            BenefitCost::Undefined { .. } => String::new(),
+        };
+        let mut line = format!(
+            "{} of its {} {currency}/yr benefit is demurrage saved at anchorages (vessel-hours \
+             priced at what a vessel would earn in them); without it the benefit is {} \
+             {currency}/yr{ratio}",
+            num(saved),
+            num(b.mean),
+            num(rest),
+        );
+        let waits_longer = diff.kpis.iter().any(|(name, d)| {
+            name.starts_with("cargo_wait_h.") && d.is_significant() && d.mean_diff > 0.0
+        });
+        if waits_longer {
+            line.push_str(
+                "; its vessels also wait longer for cargo (cargo_wait_h), so some hours saved \
+                 in the queue are spent waiting for cargo and earn nothing: weigh the ratio \
+                 without demurrage too (docs/compare.md, \"Demurrage\")",
             );
         }
         Some(line)

@@ -437,6 +437,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         "delay cost a year",
     ),
     family(
+        "cost.demurrage_per_year",
+        Unit::MoneyPerYear,
+        Money,
+        Lower,
+        "demurrage of vessels at anchorage for a berth, per year of the window: the part of cost.delay_per_year that prices vessel time",
+        "demurrage a year",
+    ),
+    family(
         "cost.lost_cargo_per_year",
         Unit::MoneyPerYear,
         Money,

@@ -128,6 +128,9 @@ pub(crate) enum CostPart {
     Operating,
     /// `cost.delay_per_year`.
     Delay,
+    /// `cost.demurrage_per_year`: the part of the delay cost that is
+    /// demurrage (not added to the total again).
+    Demurrage,
     /// `cost.lost_cargo_per_year`.
     LostCargo,
     /// `cost.total_per_year`.
@@ -136,10 +139,11 @@ pub(crate) enum CostPart {
 
 impl CostPart {
     /// Every part, the total last.
-    pub(crate) const ALL: [CostPart; 5] = [
+    pub(crate) const ALL: [CostPart; 6] = [
         CostPart::Capital,
         CostPart::Operating,
         CostPart::Delay,
+        CostPart::Demurrage,
         CostPart::LostCargo,
         CostPart::Total,
     ];
@@ -150,6 +154,7 @@ impl CostPart {
             CostPart::Capital => "cost.capital_per_year",
             CostPart::Operating => "cost.operating_per_year",
             CostPart::Delay => "cost.delay_per_year",
+            CostPart::Demurrage => "cost.demurrage_per_year",
             CostPart::LostCargo => "cost.lost_cargo_per_year",
             CostPart::Total => "cost.total_per_year",
         }

@@ -50,10 +50,11 @@ impl CostCounters {
 }
 
 impl World<'_> {
-    /// The five cost KPIs at `now`, in [`CostPart::ALL`] order; flows are
+    /// The six cost KPIs at `now`, in [`CostPart::ALL`] order; flows are
     /// per year of the window from `start` (NaN for a window of no length).
-    /// The total is the sum of the four parts, in that order.
-    pub(super) fn cost_kpis(&self, now: SimTime, start: SimTime, closing: &Closing) -> [f64; 5] {
+    /// The total is the sum of capital, operating, delay and lost cargo, in
+    /// that order; demurrage is a part of the delay, shown on its own.
+    pub(super) fn cost_kpis(&self, now: SimTime, start: SimTime, closing: &Closing) -> [f64; 6] {
         let k = &self.plan.costs;
         let window = now.saturating_since(start);
         let years = window.ticks() as f64 / TICKS_PER_YEAR as f64;
@@ -76,12 +77,19 @@ impl World<'_> {
                 (closing.transit[c].weighted_sum() - self.costing.calm_unit_h[c]).max(0.0);
             delay += k.value_of_time_per_t_h[c] * t * delay_unit_h;
         }
+        // Each term is added to the delay one by one, after the cargo's, as
+        // ever (so the delay and the total keep every bit), and to the
+        // demurrage on its own.
+        let mut demurrage = 0.0;
         for port in &self.ports {
             for (c, r) in port.berths.iter().enumerate() {
-                delay += k.demurrage_per_vessel_h[c] * r.mean_queue_len(now) * window_h;
+                let term = k.demurrage_per_vessel_h[c] * r.mean_queue_len(now) * window_h;
+                delay += term;
+                demurrage += term;
             }
         }
         let delay = per_year(delay);
+        let demurrage = per_year(demurrage);
         let shut_in = self.corridor_sum(&self.counters.shut_in);
         let mut lost = k.vessel_lost * self.counters.vessels_lost as f64;
         for (c, t) in tonnes.iter().enumerate() {
@@ -89,7 +97,7 @@ impl World<'_> {
             lost += k.margin_lost_per_t[c] * t * units as f64;
         }
         let lost = per_year(lost);
-        [capital, operating, delay, lost, capital + operating + delay + lost]
+        [capital, operating, delay, demurrage, lost, capital + operating + delay + lost]
     }
 }
 
