@@ -18,7 +18,8 @@ use super::document::{
 use super::procedure::{Run, Settings, Standing, values};
 use super::store::Store;
 
-/// The five cost KPIs, reported for the selection when the scenario has them.
+/// The five cost KPIs of the total (the demurrage part of the delay aside),
+/// reported for the selection when the scenario has them.
 pub const COST_KPIS: [&str; 5] = [
     "cost.capital_per_year",
     "cost.operating_per_year",
