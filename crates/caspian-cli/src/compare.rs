@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use caspian_montecarlo::compare::{CompareRequest, demand_differences, run_compare_with_records};
+use caspian_montecarlo::compare::{
+    CompareRequest, demand_differences, run_compare_with_records, scenario_differences,
+};
 use caspian_montecarlo::direction::Overrides;
 use caspian_montecarlo::document::{CompareDoc, Document, ECONOMICS_HEADER, RANKING_HEADER};
 use caspian_montecarlo::measure::Measure;
@@ -103,39 +105,23 @@ fn request(
         .map_err(|e| Failure::Input(e.to_string()))
 }
 
-/// Warnings about `policy` against `base`: a policy that is the base
-/// unchanged (its name, description and seed aside, which change no
-/// result here), and a policy file's own seed, which a comparison does
-/// not use (every scenario runs on the one seed, `--seed` or the base's,
-/// so that they share random numbers).
+/// Warnings about `policy` against `base`: a policy file that is not
+/// derived from the base and differs from it beyond a lever
+/// ([`not_a_lever_on`]; `base_sha` is the base file's SHA-256, `None` for
+/// a --variant), a policy that is the base unchanged (its name,
+/// description and seed aside, which change no result here), and a policy
+/// file's own seed, which a comparison does not use (every scenario runs
+/// on the one seed, `--seed` or the base's, so that they share random
+/// numbers).
 fn policy_warnings(
     base: &Study,
     policy: &Study,
     seed: Option<u64>,
-    from_file: bool,
+    base_sha: Option<&str>,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    // A --variant changes what its user named; a policy file may carry the
-    // demand of whatever scenario it extends.
-    let demand = demand_differences(&base.plan.source, &policy.plan.source);
-    if from_file && !demand.is_empty() {
-        let shown = demand.iter().take(3).cloned().collect::<Vec<_>>().join("; ");
-        let more = match demand.len() {
-            0..=3 => String::new(),
-            n => format!("; and {} more", n - 3),
-        };
-        let parent = policy
-            .lineage
-            .extends
-            .first()
-            .map_or_else(String::new, |p| format!(" It extends {}, not the base.", p.source));
-        out.push(format!(
-            "{} ({}) has other demand than the base ({shown}{more}): its differences from the \
-             base, the economics too, are those of the change in demand as well as of any \
-             lever it changes.{parent} A policy meant as a lever on {} should extend it \
-             (`extends`) or be a --variant of it",
-            policy.name, policy.source, base.name
-        ));
+    if let Some(line) = not_a_lever_on(base, policy, base_sha) {
+        out.push(line);
     }
     let mut same = policy.plan.source.clone();
     same.scenario.name.clone_from(&base.plan.source.scenario.name);
@@ -156,6 +142,49 @@ fn policy_warnings(
         ));
     }
     out
+}
+
+/// The warning for a policy file that does not extend the base, when it
+/// differs from the base beyond a lever: it names the parts that differ,
+/// the demand first (a berth policy written for today's demand, compared
+/// with a 2030 base, would show the fall in demand as its effect), and the
+/// file it extends. `base_sha` is the SHA-256 of the base file's text
+/// (`None` for a --variant policy, which changes only what its user named,
+/// or when the base file cannot be read again); a policy whose `extends`
+/// chain holds a file with that text is derived from the base, and what it
+/// changes was written on purpose.
+fn not_a_lever_on(base: &Study, policy: &Study, base_sha: Option<&str>) -> Option<String> {
+    let base_sha = base_sha?;
+    if policy.lineage.extends.iter().any(|p| p.sha256 == base_sha) {
+        return None;
+    }
+    let parts = scenario_differences(&base.plan.source, &policy.plan.source);
+    if parts.is_empty() {
+        return None;
+    }
+    let demand = demand_differences(&base.plan.source, &policy.plan.source);
+    let demand = if demand.is_empty() {
+        String::new()
+    } else {
+        let more = match demand.len() {
+            0..=3 => String::new(),
+            n => format!("; and {} more", n - 3),
+        };
+        format!(" (the demand: {}{more})", demand[..demand.len().min(3)].join("; "))
+    };
+    let parent =
+        policy.lineage.extends.first().map_or_else(String::new, |p| format!(", but {}", p.source));
+    Some(format!(
+        "{} ({}) does not extend the base ({}){parent}, and differs from it in {}{demand}: its \
+         differences from the base, the economics too, are those of all of these, not of one \
+         lever. A policy meant as a lever on {} should extend it (`extends`) or be a --variant \
+         of it",
+        policy.name,
+        policy.source,
+        base.source,
+        parts.join(", "),
+        base.name
+    ))
 }
 
 /// The error for a `--kpi` pattern that matches none of the base's KPIs
@@ -189,9 +218,13 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     // Before any work; `run_compare` checks it again.
     caspian_montecarlo::compare::same_window(&studies)
         .map_err(|e| Failure::Input(format!("{e} (`--set` applies to all of them)")))?;
+    // The base file's text, to tell a policy file derived from it.
+    let base_sha = args.scenarios.first().and_then(|p| std::fs::read_to_string(p).ok());
+    let base_sha = base_sha.map(|t| caspian_montecarlo::study::sha256_hex(&t));
     for (i, s) in studies.iter().enumerate().skip(1) {
-        let from_file = i < args.scenarios.len();
-        for warning in policy_warnings(&studies[0], s, c.seed, from_file) {
+        // A --variant changes only what its user named.
+        let sha = if i < args.scenarios.len() { base_sha.as_deref() } else { None };
+        for warning in policy_warnings(&studies[0], s, c.seed, sha) {
             note(false, &format!("warning: {warning}"));
         }
     }

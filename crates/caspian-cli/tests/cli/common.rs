@@ -119,3 +119,16 @@ pub(crate) fn columns(dir: &Path, name: &str) -> std::collections::BTreeMap<Stri
     }
     cols
 }
+
+/// `12345` as `12,345`, as the tables write whole amounts.
+pub(crate) fn thousands(x: u64) -> String {
+    let s = x.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -411,52 +411,81 @@ fn a_negative_benefit_is_explained_by_its_parts() {
 }
 
 /// A policy file that extends another scenario than the base carries that
-/// scenario's demand: a berth policy written for today's demand, compared
-/// with the 2030 base, would show the fall in demand as its effect. The
-/// comparison says so; the same policy against its own base, or a
-/// --variant of the 2030 base, gets no such warning.
+/// scenario's demand and weather: a berth policy written for today's
+/// demand, compared with the 2030 base or a severe winter, would show the
+/// fall in demand or the calmer sea as its effect. The comparison says so,
+/// naming what differs; a file derived from the base (whatever it changes,
+/// on purpose) or a --variant of the base gets no such warning.
 #[test]
-fn a_policy_with_other_demand_than_the_base_is_warned_of() {
+fn a_policy_file_not_derived_from_the_base_is_warned_of() {
     let dir = scratch("compare_demand");
     let (d2030, berth) = (scenario("demand_2030.toml"), scenario("alat_extra_berth.toml"));
-    let base = scenario("baseline.toml");
+    let (base, winter) = (scenario("baseline.toml"), scenario("severe_winter.toml"));
     let short = "scenario.horizon_days=60";
-    let args = ["compare", &d2030, &berth, "-n", "2", "-q", "--set", short];
-    let err = String::from_utf8(crate::common::ok_output(&args, &dir).stderr).unwrap();
-    assert!(err.contains("has other demand than the base (inflow "), "{err}");
-    assert!(err.contains("arrivals a year, the base"), "{err}");
-    assert!(err.contains("baseline.toml, not the base"), "{err}");
-    let args = ["compare", &base, &berth, "-n", "2", "-q", "--set", short];
-    let err = String::from_utf8(crate::common::ok_output(&args, &dir).stderr).unwrap();
-    assert!(!err.contains("other demand"), "{err}");
-    let variant = "berth3:port.alat.berths.rail_ferry=3";
-    let args = ["compare", &d2030, "--variant", variant, "-n", "2", "-q", "--set", short];
-    let err = String::from_utf8(crate::common::ok_output(&args, &dir).stderr).unwrap();
-    assert!(!err.contains("other demand"), "{err}");
+    let warnings = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["-n", "2", "-q", "--set", short]);
+        String::from_utf8(crate::common::ok_output(&all, &dir).stderr).unwrap()
+    };
+    let err = warnings(&["compare", &d2030, &berth]);
+    assert!(err.contains("does not extend the base"), "{err}");
+    assert!(err.contains("baseline.toml, and differs from it in ports, inflows (demand)"), "{err}");
+    assert!(err.contains("inflow kazakh_crude: its arrival size differs from the base's"), "{err}");
+    assert!(err.contains("312 arrivals a year, the base 760"), "{err}");
+    let err = warnings(&["compare", &winter, &berth]);
+    assert!(err.contains("differs from it in sea areas (weather), ports:"), "{err}");
+    // Derived from the base: a lever, or a change of demand on purpose.
+    for policy in [&berth, &d2030] {
+        let err = warnings(&["compare", &base, policy]);
+        assert!(!err.contains("does not extend"), "{err}");
+    }
+    let err = warnings(&["compare", &d2030, "--variant", "berth3:port.alat.berths.rail_ferry=3"]);
+    assert!(!err.contains("does not extend"), "{err}");
 }
 
 /// A benefit that is mostly demurrage saved is said to be so, with the
-/// benefit without it; at the 2030 demand a third Alat berth saves queue
-/// hours that its ferries then spend waiting for wagons (docs/compare.md,
-/// "Demurrage").
+/// benefit, net present value and ratio without it; at the 2030 demand a
+/// third Alat berth saves queue hours that its ferries then spend waiting
+/// for wagons. A seventh Kuryk ferry adds demurrage, the same argument the
+/// other way (docs/compare.md, "Demurrage").
 #[test]
 fn a_benefit_that_is_mostly_demurrage_is_noted() {
     let dir = scratch("compare_demurrage");
     let d2030 = scenario("demand_2030.toml");
     let berth = "berth3:port.alat.berths.rail_ferry=3";
-    let args = ["compare", &d2030, "--variant", berth, "-n", "20", "-q", "--json", "c.json"];
+    let ferry = "ferry7:fleet.ferries_kuryk_alat.count=7";
+    let args =
+        ["compare", &d2030, "--variant", berth, "--variant", ferry, "-n", "20", "-q", "--json"];
+    let mut args = args.to_vec();
+    args.push("c.json");
     let out = ok(&args, &dir);
-    let line = out
-        .lines()
-        .find(|l| l.starts_with("berth3: ") && l.contains("demurrage saved at anchorages"))
-        .unwrap_or_else(|| panic!("a demurrage note: {out}"));
-    assert!(line.contains("without it the benefit is"), "{line}");
-    assert!(line.contains("wait longer for cargo (cargo_wait_h)"), "{line}");
+    let note = |start: &str| {
+        out.lines()
+            .find(|l| {
+                l.starts_with(start) && l.contains("demurrage at anchorages")
+                    || l.starts_with(start) && l.contains("demurrage saved at anchorages")
+            })
+            .unwrap_or_else(|| panic!("a demurrage note for {start}: {out}"))
+    };
+    let line = note("berth3: ");
+    assert!(line.contains("is demurrage saved at anchorages"), "{line}");
+    assert!(line.contains("without demurrage the benefit is"), "{line}");
+    assert!(line.contains("the benefit-cost ratio"), "{line}");
+    assert!(line.contains("wait longer for cargo (cargo_wait_h.ferries_"), "{line}");
+    assert!(note("ferry7: ").contains("ferry7: it adds"), "{out}");
     // The note's figures are the document's: the demurrage saved is the
-    // paired difference of cost.demurrage_per_year.
+    // paired difference of cost.demurrage_per_year, and the NPV without it
+    // the NPV less the annuity of that saving.
     let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "c.json")).unwrap();
     let saved =
         -doc["differences"][0]["kpis"]["cost.demurrage_per_year"]["mean_diff"].as_f64().unwrap();
-    let benefit = doc["economics"]["policies"][0]["benefit_per_year"]["mean"].as_f64().unwrap();
+    let e = &doc["economics"];
+    let benefit = e["policies"][0]["benefit_per_year"]["mean"].as_f64().unwrap();
     assert!(saved > 0.5 * benefit && benefit > 0.0, "{saved} of {benefit}");
+    let npv = e["policies"][0]["npv"]["mean"].as_f64().unwrap();
+    let without = npv - e["annuity_factor"].as_f64().unwrap() * saved;
+    let sign = if without < 0.0 { "-" } else { "" };
+    let amount = crate::common::thousands(without.abs().round() as u64);
+    let shown = format!("the net present value {sign}{amount}");
+    assert!(line.contains(&shown), "{shown} in {line}");
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{fails, ok_output, scenario, scratch};
+use crate::common::{fails, ok_output, scenario, scratch, thousands};
 
 fn json(dir: &Path, name: &str) -> Value {
     serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
@@ -193,19 +193,6 @@ fn histograms_of_cargo_bin_on_whole_lots_and_the_risk_chart_shows_its_tail() {
         assert_eq!(svg.matches("stroke=\"#AA003C\"").count(), below + 1, "{kpi}: rug");
     }
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// `12345` as `12,345`.
-fn thousands(x: u64) -> String {
-    let s = x.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[test]

@@ -161,7 +161,7 @@ impl CompareDoc {
             if let Some(line) = self.negative_benefit(p, &e.currency, &num) {
                 notes.push(format!("{name}: {line}"));
             }
-            if let Some(line) = self.demurrage_benefit(p, &e.currency, &num) {
+            if let Some(line) = self.demurrage_benefit(p, e.annuity_factor, &e.currency, &num) {
                 notes.push(format!("{name}: {line}"));
             }
         }
@@ -220,53 +220,72 @@ impl CompareDoc {
         Some(line)
     }
 
-    /// Policy `p`'s benefit, when it is significantly positive and more than
-    /// half of it is demurrage saved: the demurrage saved, the benefit and
-    /// benefit-cost ratio without it, and, where its vessels wait
-    /// significantly longer for cargo (`cargo_wait_h`), that some of the
-    /// hours saved in the queue are spent waiting for cargo instead, and
-    /// earn nothing (docs/compare.md, "Demurrage").
+    /// Policy `p`'s economics without demurrage, when its demurrage differs
+    /// significantly from the base's by more than half its benefit (either
+    /// way: demurrage saved that makes a benefit, or added that hides one):
+    /// the benefit, net present value (`annuity` is the annuity factor) and
+    /// benefit-cost ratio (where defined) without it; and, where demurrage
+    /// is saved while a fleet waits significantly longer for cargo
+    /// (`cargo_wait_h`, the largest rise named), that some of the hours
+    /// saved in the queue are spent waiting for cargo instead, and earn
+    /// nothing (docs/compare.md, "Demurrage").
     fn demurrage_benefit(
         &self,
         p: &crate::economics::PolicyEconomics,
+        annuity: f64,
         currency: &str,
         num: impl Fn(f64) -> String,
     ) -> Option<String> {
         let b = &p.benefit_per_year;
-        if !(b.is_significant() && b.mean > 0.0) {
-            return None;
-        }
         let diff = self.differences.iter().find(|d| d.scenario == p.scenario)?;
-        let saved = -diff.kpis.get(crate::economics::DEMURRAGE)?.mean_diff;
-        // NaN (no demurrage KPI values) is no note either.
-        if saved.is_nan() || saved <= 0.5 * b.mean {
+        let demurrage = diff.kpis.get(crate::economics::DEMURRAGE)?;
+        let saved = -demurrage.mean_diff;
+        // NaN (no values to pair) is no note either.
+        if !demurrage.is_significant() || saved.is_nan() || saved.abs() <= 0.5 * b.mean.abs() {
             return None;
         }
         let rest = b.mean - saved;
         let ratio = match p.bcr {
             BenefitCost::Defined { .. } => {
-                format!(" and the benefit-cost ratio {}", num(rest / p.cost_per_year.mean))
+                format!(", the benefit-cost ratio {}", num(rest / p.cost_per_year.mean))
             }
             BenefitCost::Undefined { .. } => String::new(),
         };
+        let what = if saved > 0.0 {
+            format!(
+                "{} {currency}/yr of its benefit ({}) is demurrage saved at anchorages",
+                num(saved),
+                num(b.mean)
+            )
+        } else {
+            format!(
+                "it adds {} {currency}/yr of demurrage at anchorages (its benefit is {})",
+                num(-saved),
+                num(b.mean)
+            )
+        };
         let mut line = format!(
-            "{} of its {} {currency}/yr benefit is demurrage saved at anchorages (vessel-hours \
-             priced at what a vessel would earn in them); without it the benefit is {} \
-             {currency}/yr{ratio}",
-            num(saved),
-            num(b.mean),
+            "{what}, vessel-hours priced at what a vessel would earn in them; without demurrage \
+             the benefit is {} {currency}/yr, the net present value {}{ratio}",
             num(rest),
+            num(p.npv.mean - annuity * saved),
         );
-        let waits_longer = diff.kpis.iter().any(|(name, d)| {
-            name.starts_with("cargo_wait_h.") && d.is_significant() && d.mean_diff > 0.0
-        });
-        if waits_longer {
-            line.push_str(
-                "; its vessels also wait longer for cargo (cargo_wait_h), so some hours saved \
-                 in the queue are spent waiting for cargo and earn nothing: weigh the ratio \
-                 without demurrage too (docs/compare.md, \"Demurrage\")",
-            );
+        let longest = diff
+            .kpis
+            .iter()
+            .filter(|(name, d)| {
+                name.starts_with("cargo_wait_h.") && d.is_significant() && d.mean_diff > 0.0
+            })
+            .max_by(|x, y| x.1.mean_diff.total_cmp(&y.1.mean_diff));
+        if let Some((name, d)) = longest.filter(|_| saved > 0.0) {
+            line.push_str(&format!(
+                "; its vessels also wait longer for cargo ({name} {}{} h), so some hours saved \
+                 in the queue are spent waiting for cargo and earn nothing",
+                if d.mean_diff > 0.0 { "+" } else { "" },
+                num(d.mean_diff)
+            ));
         }
+        line.push_str(": weigh the figures without demurrage too (docs/compare.md, \"Demurrage\")");
         Some(line)
     }
 
