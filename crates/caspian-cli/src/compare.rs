@@ -218,8 +218,11 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     // Before any work; `run_compare` checks it again.
     caspian_montecarlo::compare::same_window(&studies)
         .map_err(|e| Failure::Input(format!("{e} (`--set` applies to all of them)")))?;
-    // The base file's text, to tell a policy file derived from it.
-    let base_sha = args.scenarios.first().and_then(|p| std::fs::read_to_string(p).ok());
+    // The base file's text, read as a parent file is, to tell a policy
+    // file derived from it.
+    let base_sha = args.scenarios.first().and_then(|p| {
+        crate::files::read_input(p, caspian_montecarlo::input::InputKind::Scenario).ok()
+    });
     let base_sha = base_sha.map(|t| caspian_montecarlo::study::sha256_hex(&t));
     for (i, s) in studies.iter().enumerate().skip(1) {
         // A --variant changes only what its user named.
