@@ -145,24 +145,34 @@ fn policy_warnings(
 }
 
 /// The warning for a policy file that does not extend the base, when it
-/// differs from the base beyond a lever: it names the parts that differ,
+/// differs from the base beyond a lever (in two parts or more, or in its
+/// demand): it names the parts that differ,
 /// the demand first (a berth policy written for today's demand, compared
 /// with a 2030 base, would show the fall in demand as its effect), and the
 /// file it extends. `base_sha` is the SHA-256 of the base file's text
 /// (`None` for a --variant policy, which changes only what its user named,
 /// or when the base file cannot be read again); a policy whose `extends`
-/// chain holds a file with that text is derived from the base, and what it
-/// changes was written on purpose.
+/// chain holds a file with that text, followed by the base's own parents,
+/// is derived from the base, and what it changes was written on purpose.
 fn not_a_lever_on(base: &Study, policy: &Study, base_sha: Option<&str>) -> Option<String> {
     let base_sha = base_sha?;
-    if policy.lineage.extends.iter().any(|p| p.sha256 == base_sha) {
+    // Derived from the base: some parent has the base file's text, and the
+    // files above it are the base's own (two files of one text in two
+    // folders can extend different parents).
+    let chain = &policy.lineage.extends;
+    let above_base = |k: usize| {
+        chain[k + 1..].iter().map(|p| &p.sha256).eq(base.lineage.extends.iter().map(|p| &p.sha256))
+    };
+    if (0..chain.len()).any(|k| chain[k].sha256 == base_sha && above_base(k)) {
         return None;
     }
     let parts = scenario_differences(&base.plan.source, &policy.plan.source);
-    if parts.is_empty() {
+    let demand = demand_differences(&base.plan.source, &policy.plan.source);
+    // One part that is not the demand is as a lever (a copy of the base
+    // with one change, or the reverse of a derived pair).
+    if parts.len() < 2 && demand.is_empty() {
         return None;
     }
-    let demand = demand_differences(&base.plan.source, &policy.plan.source);
     let demand = if demand.is_empty() {
         String::new()
     } else {

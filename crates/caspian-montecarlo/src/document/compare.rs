@@ -251,19 +251,12 @@ impl CompareDoc {
             }
             BenefitCost::Undefined { .. } => String::new(),
         };
-        let what = if saved > 0.0 {
-            format!(
-                "{} {currency}/yr of its benefit ({}) is demurrage saved at anchorages",
-                num(saved),
-                num(b.mean)
-            )
-        } else {
-            format!(
-                "it adds {} {currency}/yr of demurrage at anchorages (its benefit is {})",
-                num(-saved),
-                num(b.mean)
-            )
-        };
+        let (verb, amount) = if saved > 0.0 { ("saves", saved) } else { ("adds", -saved) };
+        let what = format!(
+            "it {verb} {} {currency}/yr of demurrage at anchorages (its benefit is {})",
+            num(amount),
+            num(b.mean)
+        );
         let mut line = format!(
             "{what}, vessel-hours priced at what a vessel would earn in them; without demurrage \
              the benefit is {} {currency}/yr, the net present value {}{ratio}",
