@@ -111,7 +111,8 @@ impl SweepTable {
         let mut out = self.title.clone();
         out.push_str(&format!(
             "differences: each point minus the reference, point {}, replication by replication \
-             (paired, common random numbers), with 95% intervals\n\n",
+             (paired, common random numbers), with 95% intervals (* an interval that excludes \
+             0: significant at 5%)\n\n",
             self.reference
         ));
         let names: &[(String, String)] = self.names.as_deref().unwrap_or_default();
@@ -255,9 +256,12 @@ fn kpi_columns<'a>(cells: impl Iterator<Item = &'a KpiCells> + Clone) -> [Vec<St
             None => ("reference".to_string(), String::new()),
             Some([d, low, high]) => (
                 signed(d),
-                // One replication: no interval.
+                // One replication: no interval. An interval that excludes 0
+                // is starred: rounded to the means' decimals, a bound near
+                // 0 would read as 0 (`[0, +0.0004]`) and hide it.
                 if low.is_finite() && high.is_finite() {
-                    format!("[{}, {}]", signed(low), signed(high))
+                    let star = if low > 0.0 || high < 0.0 { " *" } else { "" };
+                    format!("[{}, {}]{star}", signed(low), signed(high))
                 } else {
                     "-".into()
                 },
@@ -285,6 +289,16 @@ mod tests {
         assert_eq!(hws, ["3.0", "2.5", "3.0", "-"]);
         assert_eq!(diffs, ["reference", "+2.8", "0", "+12.8"]);
         assert_eq!(intervals, ["", "[-1.0, +6.5]", "[-748.3, +748.3]", "-"]);
+        // An interval that excludes 0 is starred, even where its lower
+        // bound rounds to 0 at the means' decimals.
+        let cells = [
+            KpiCells { mean: 0.9933, half_width: 0.001, diff: None },
+            KpiCells { mean: 0.9935, half_width: 0.001, diff: Some([0.0002, 0.00002, 0.00043]) },
+            KpiCells { mean: 0.9931, half_width: 0.001, diff: Some([-0.0002, -0.0005, -0.0001]) },
+        ];
+        let [_, _, _, intervals] = kpi_columns(cells.iter());
+        assert!(intervals[1].ends_with("] *"), "{intervals:?}");
+        assert!(intervals[2].ends_with("] *"), "{intervals:?}");
     }
 
     #[test]
