@@ -272,9 +272,8 @@ impl CompareDoc {
             .max_by(|x, y| x.1.mean_diff.total_cmp(&y.1.mean_diff));
         if let Some((name, d)) = longest.filter(|_| saved > 0.0) {
             line.push_str(&format!(
-                "; its vessels also wait longer for cargo ({name} {}{} h), so some hours saved \
+                "; its vessels also wait longer for cargo ({name} +{} h), so some hours saved \
                  in the queue are spent waiting for cargo and earn nothing",
-                if d.mean_diff > 0.0 { "+" } else { "" },
                 num(d.mean_diff)
             ));
         }
