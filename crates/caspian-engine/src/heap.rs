@@ -190,15 +190,21 @@ impl<E, const D: usize> EventHeap<E, D> {
     /// Places `(key, event)` at the hole `pos` or above it: parents larger than
     /// `key` move down into the hole.
     #[inline(always)]
-    fn sift_up(&mut self, mut pos: usize, key: EventKey, event: E) {
+    fn sift_up(&mut self, pos: usize, key: EventKey, event: E) {
+        self.sift_up_to(pos, 0, key, event);
+    }
+
+    /// [`sift_up`](Self::sift_up) that stops at `top`, an ancestor of `pos`
+    /// (or `pos` itself).
+    #[inline(always)]
+    fn sift_up_to(&mut self, mut pos: usize, top: usize, key: EventKey, event: E) {
         let packed = key.packed();
-        while pos > 0 {
+        while pos > top {
             let parent = (pos - 1) / D;
             if self.slots[parent].key.packed() <= packed {
                 break;
             }
-            self.slots[pos].key = self.slots[parent].key;
-            self.slots[pos].event = self.slots[parent].event.take();
+            self.move_entry(parent, pos);
             pos = parent;
         }
         self.slots[pos] = Slot { key, event: Some(event) };
@@ -253,10 +259,47 @@ impl<E, const D: usize> EventHeap<E, D> {
         if k2 < ka { (first + 2, k2) } else { (a, ka) }
     }
 
-    /// Places `(key, event)` at the hole `pos` or below it: the smallest child
-    /// moves up into the hole while it is smaller than `key`.
+    /// Index and packed key of the smallest child of the node whose children
+    /// start at `first` (`first < n`, `n` the number of slots).
     #[inline(always)]
-    fn sift_down(&mut self, mut pos: usize, key: EventKey, event: E) {
+    fn smallest_child_from(&self, first: usize, n: usize) -> (usize, u128) {
+        if D == 4 && first + 4 <= n {
+            self.smallest_of_four(first)
+        } else if D == 4 {
+            // The last parent, with one to three children: small queues
+            // (a model's working heap holds a handful of events) often
+            // sift down to it.
+            self.smallest_of_few(first, n - first)
+        } else {
+            self.smallest_child(first, (first + D).min(n))
+        }
+    }
+
+    /// Places `(key, event)` at the hole `pos` or below it.
+    ///
+    /// Two ways, the same result (the heap order is unique up to ties, and keys
+    /// are unique): in a small heap the smallest child moves up into the hole
+    /// while it is smaller than `key` (the textbook sift); in one deeper than
+    /// [`BOTTOM_UP_ABOVE`] slots the hole goes down to a leaf along the
+    /// smallest children without comparing them with `key`, and `key` then
+    /// sifts up from there (Floyd's bottom-up sift, Wegener 1993). A new event
+    /// is due later than most pending ones, so it belongs near the bottom: the
+    /// sift up takes a step or two, and the test "is `key` smaller than the
+    /// smallest child", which a sift down makes at every level and the CPU
+    /// mispredicts about once a sift, is gone. Measured in `docs/performance.md`
+    /// ("Eighth round ... bottom-up sift").
+    #[inline(always)]
+    fn sift_down(&mut self, pos: usize, key: EventKey, event: E) {
+        if self.slots.len() > BOTTOM_UP_ABOVE {
+            self.sift_down_bottom_up(pos, key, event);
+        } else {
+            self.sift_down_textbook(pos, key, event);
+        }
+    }
+
+    /// The textbook sift down: see [`sift_down`](Self::sift_down).
+    #[inline(always)]
+    fn sift_down_textbook(&mut self, mut pos: usize, key: EventKey, event: E) {
         let n = self.slots.len();
         let packed = key.packed();
         loop {
@@ -264,26 +307,49 @@ impl<E, const D: usize> EventHeap<E, D> {
             if first >= n {
                 break;
             }
-            let (best, best_key) = if D == 4 && first + 4 <= n {
-                self.smallest_of_four(first)
-            } else if D == 4 {
-                // The last parent, with one to three children: small queues
-                // (a model's working heap holds a handful of events) often
-                // sift down to it.
-                self.smallest_of_few(first, n - first)
-            } else {
-                self.smallest_child(first, (first + D).min(n))
-            };
+            let (best, best_key) = self.smallest_child_from(first, n);
             if packed <= best_key {
                 break;
             }
-            self.slots[pos].key = self.slots[best].key;
-            self.slots[pos].event = self.slots[best].event.take();
+            self.move_entry(best, pos);
             pos = best;
         }
         self.slots[pos] = Slot { key, event: Some(event) };
     }
+
+    /// Floyd's bottom-up sift down: see [`sift_down`](Self::sift_down).
+    #[inline(always)]
+    fn sift_down_bottom_up(&mut self, top: usize, key: EventKey, event: E) {
+        let n = self.slots.len();
+        let mut pos = top;
+        loop {
+            let first = D * pos + 1;
+            if first >= n {
+                break;
+            }
+            let (best, _) = self.smallest_child_from(first, n);
+            self.move_entry(best, pos);
+            pos = best;
+        }
+        self.sift_up_to(pos, top, key, event);
+    }
+
+    /// Moves the entry at `from` into the hole at `to` (its parent or its
+    /// child), leaving the hole at `from`.
+    #[inline(always)]
+    fn move_entry(&mut self, from: usize, to: usize) {
+        self.slots[to].key = self.slots[from].key;
+        self.slots[to].event = self.slots[from].event.take();
+    }
 }
+
+/// Heaps of more slots than this sift down bottom-up ([`EventHeap`]'s
+/// `sift_down`): 21 slots fill the first three levels of a 4-ary heap, so
+/// from 22 on a sift down crosses at least three levels. Below it the
+/// bottom-up sift's unconditional moves cost more than the test it saves
+/// (about 2% of an M/M/3 replication, whose working heap holds a handful of
+/// events).
+const BOTTOM_UP_ABOVE: usize = 21;
 
 #[cfg(test)]
 mod tests {
@@ -335,6 +401,66 @@ mod tests {
         assert_eq!(h.pop(), Some((k(9, 3), 3)));
         assert_eq!(h.pop(), None);
         assert_eq!(h.len(), 0);
+    }
+
+    /// Hold-model traffic (pop one, push one later), growth, drains and
+    /// `retain` on heaps from a handful of slots to hundreds, so both sift
+    /// downs (the textbook one up to `BOTTOM_UP_ABOVE` slots, the bottom-up
+    /// one above) and the rebuild's bounded sift up are checked against a
+    /// sorted reference.
+    #[test]
+    fn both_sifts_match_a_sorted_reference_across_the_threshold() {
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move |bound: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % bound
+        };
+        for size in [1_usize, 5, BOTTOM_UP_ABOVE, BOTTOM_UP_ABOVE + 1, 64, 300] {
+            let mut heap = EventHeap::<u64, 4>::default();
+            let mut reference = std::collections::BTreeSet::new();
+            let mut seq = 0_u64;
+            let mut now = 0_u64;
+            let mut push = |heap: &mut EventHeap<u64, 4>,
+                            reference: &mut std::collections::BTreeSet<EventKey>,
+                            at: u64| {
+                let key = EventKey::new(SimTime::from_ticks(at), seq);
+                heap.push(key, seq);
+                reference.insert(key);
+                seq += 1;
+            };
+            for _ in 0..size {
+                let at = next(50);
+                push(&mut heap, &mut reference, at);
+            }
+            for step in 0..4 * size + 50 {
+                let (key, payload) = heap.pop().expect("never empty here");
+                assert_eq!(Some(key), reference.pop_first(), "size {size}, step {step}");
+                assert_eq!(payload, key.seq());
+                now = key.time().ticks();
+                // Mostly later than the rest, sometimes due at once (ties).
+                let at = now + if next(4) == 0 { 0 } else { next(60) };
+                push(&mut heap, &mut reference, at);
+                if step % 7 == 0 {
+                    let at = now + next(60);
+                    push(&mut heap, &mut reference, at);
+                }
+                if step % 29 == 0 {
+                    let cut = next(3);
+                    heap.retain(|k| k.seq() % 3 != cut);
+                    reference.retain(|k| k.seq() % 3 != cut);
+                    assert_eq!(heap.len(), reference.len());
+                }
+                if heap.is_empty() {
+                    push(&mut heap, &mut reference, now);
+                }
+            }
+            let drained: Vec<EventKey> =
+                std::iter::from_fn(|| heap.pop().map(|(k, _)| k)).collect();
+            let expected: Vec<EventKey> = reference.into_iter().collect();
+            assert_eq!(drained, expected, "size {size}: the drain");
+        }
     }
 
     #[test]
