@@ -287,7 +287,7 @@ impl<E, const D: usize> EventHeap<E, D> {
     /// sift up takes a step or two, and the test "is `key` smaller than the
     /// smallest child", which a sift down makes at every level and the CPU
     /// mispredicts about once a sift, is gone. Measured in `docs/performance.md`
-    /// ("Eighth round ... bottom-up sift").
+    /// ("Ninth round: a bottom-up sift in the event heap").
     #[inline(always)]
     fn sift_down(&mut self, pos: usize, key: EventKey, event: E) {
         if self.slots.len() > BOTTOM_UP_ABOVE {
