@@ -57,6 +57,33 @@ impl Arranged {
         self.rows.iter().any(|r| matches!(r, Line::Kpi(k) if k == name))
     }
 
+    /// Notes on the KPIs shown that are defined in only some of the `total`
+    /// replications: their statistics are over those (`defined(k)` of them;
+    /// `pairs`: a comparison's paired differences, over the replications
+    /// where both scenarios define it). A `recovery_days.<d>` with
+    /// unrecovered episodes (`unrecovered(d)`: `unrecovered.<d>` above 0
+    /// somewhere) is also called biased low: an episode not recovered by
+    /// the horizon leaves its replication out, the longest recoveries first.
+    pub(crate) fn partly_defined_notes(
+        &self,
+        total: u64,
+        pairs: bool,
+        defined: impl Fn(&str) -> u64,
+        unrecovered: impl Fn(&str) -> bool,
+    ) -> Vec<String> {
+        self.rows
+            .iter()
+            .filter_map(|r| match r {
+                Line::Kpi(k) => Some(k.as_str()),
+                Line::Heading(_) => None,
+            })
+            .filter_map(|k| {
+                let n = defined(k);
+                (n > 0 && n < total).then(|| partly_defined_note(k, n, total, pairs, &unrecovered))
+            })
+            .collect()
+    }
+
     /// The table rows: a heading as a one-cell row, a KPI as `row(name)`.
     pub(crate) fn table_rows(&self, row: impl Fn(&str) -> Vec<String>) -> Vec<Vec<String>> {
         self.rows
@@ -134,4 +161,42 @@ pub(crate) fn arrange(
 /// Whether a summary is of a KPI zero or undefined in every replication.
 pub(crate) fn void(s: &Summary) -> bool {
     s.n == 0 || (s.mean == 0.0 && (s.sd == 0.0 || s.n == 1))
+}
+
+/// One note of [`Arranged::partly_defined_notes`].
+fn partly_defined_note(
+    kpi: &str,
+    n: u64,
+    total: u64,
+    pairs: bool,
+    unrecovered: impl Fn(&str) -> bool,
+) -> String {
+    let mut note = if pairs {
+        format!(
+            "note: {kpi} is defined in both scenarios in {n} of {total} replications; the \
+             difference is over those {n} pairs"
+        )
+    } else {
+        format!(
+            "note: {kpi} is defined in {n} of {total} replications; its statistics are over \
+             those {n}"
+        )
+    };
+    if let Some(d) = kpi.strip_prefix("recovery_days.")
+        && unrecovered(d)
+    {
+        note.push_str(&if pairs {
+            format!(
+                ", and a replication with an episode not recovered by the horizon in either \
+                 scenario is left out, the longest recoveries first: compare unrecovered.{d} too"
+            )
+        } else {
+            format!(
+                ", and a replication with an episode not recovered by the horizon is left out, \
+                 the longest recoveries first, so it understates recovery time: read it with \
+                 unrecovered.{d}"
+            )
+        });
+    }
+    note
 }

@@ -377,6 +377,20 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
         if let Some(line) = shown.hidden_line("in every replication of every scenario") {
             out.push_str(&line);
         }
+        let unrecovered = |id: &str| {
+            let k = format!("unrecovered.{id}");
+            [0, d.scenario].iter().any(|&i| doc.summaries[i].get(&k).is_some_and(|s| s.mean > 0.0))
+        };
+        let notes = shown.partly_defined_notes(
+            doc.replications,
+            true,
+            |k| d.kpis.get(k).map_or(0, |v| v.n),
+            unrecovered,
+        );
+        for line in notes {
+            out.push_str(&line);
+            out.push('\n');
+        }
         // Notes on the KPIs shown only (`--kpi` asked for others).
         for (kpi, note) in doc.service_level_notes(d) {
             if shown.shows(&kpi) {

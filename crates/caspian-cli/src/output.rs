@@ -47,6 +47,16 @@ pub(crate) fn run_table(doc: &RunDoc, patterns: &[String], all: bool) -> String 
         out.push('\n');
         out.push_str(&line);
     }
+    let notes = shown.partly_defined_notes(
+        doc.replications,
+        false,
+        |k| doc.kpis.get(k).map_or(0, |s| s.n),
+        |d| doc.kpis.get(&format!("unrecovered.{d}")).is_some_and(|s| s.mean > 0.0),
+    );
+    for line in notes {
+        out.push_str(&line);
+        out.push('\n');
+    }
     let rare: Vec<Vec<String>> = shown
         .rows
         .iter()

@@ -421,7 +421,6 @@ mod tests {
             let mut heap = EventHeap::<u64, 4>::default();
             let mut reference = std::collections::BTreeSet::new();
             let mut seq = 0_u64;
-            let mut now = 0_u64;
             let mut push = |heap: &mut EventHeap<u64, 4>,
                             reference: &mut std::collections::BTreeSet<EventKey>,
                             at: u64| {
@@ -438,7 +437,7 @@ mod tests {
                 let (key, payload) = heap.pop().expect("never empty here");
                 assert_eq!(Some(key), reference.pop_first(), "size {size}, step {step}");
                 assert_eq!(payload, key.seq());
-                now = key.time().ticks();
+                let now = key.time().ticks();
                 // Mostly later than the rest, sometimes due at once (ties).
                 let at = now + if next(4) == 0 { 0 } else { next(60) };
                 push(&mut heap, &mut reference, at);

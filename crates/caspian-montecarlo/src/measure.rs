@@ -10,7 +10,7 @@ use std::fmt;
 
 use crate::rare::KpiRange;
 use crate::records::PointRecords;
-use crate::select::{NoMatch, closest};
+use crate::select::NoMatch;
 use crate::stats::Summary;
 use crate::targets::{self, Condition, TargetError};
 
@@ -64,12 +64,7 @@ impl Measure {
         if kpis.iter().any(|k| k == kpi) {
             return Ok(());
         }
-        Err(NoMatch {
-            option: option.to_string(),
-            pattern: kpi.to_string(),
-            closest: closest(kpi, kpis, 5).into_iter().map(str::to_string).collect(),
-            total: kpis.len(),
-        })
+        Err(NoMatch::new(option, kpi, kpis, 5))
     }
 
     /// The values its mean and interval can take: `[0, 1]` for a

@@ -1,5 +1,7 @@
 //! Choosing KPIs by name pattern (`delivered_total.*`).
 
+use crate::schema;
+
 /// Whether `name` matches `pattern`, where `*` matches any run of characters
 /// (including dots) and everything else matches itself.
 pub fn matches(pattern: &str, name: &str) -> bool {
@@ -27,11 +29,12 @@ pub fn select<'n>(names: &'n [String], patterns: &[String]) -> Vec<&'n str> {
 }
 
 /// A `--kpi` pattern (or a KPI named in a condition) that matches none of
-/// a study's KPIs, with the names closest to it.
+/// a study's KPIs, with the names closest to it, or the KPI families it
+/// names when the study has no KPI of them at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "{option} {pattern} matches none of the {total} KPIs{}; `caspian kpis` lists them all",
-    near(closest)
+    near(closest, absent_families)
 )]
 pub struct NoMatch {
     /// The option that gave it, e.g. `--kpi`.
@@ -40,14 +43,65 @@ pub struct NoMatch {
     pub pattern: String,
     /// The KPI names closest to it, closest first; for a pattern with a
     /// `*`, first the pattern with its misspelt part corrected, when that
-    /// matches ([`suggestions`]).
+    /// matches ([`suggestions`]). Empty when `absent_families` is not.
     pub closest: Vec<String>,
+    /// The families the pattern names (`recovery_days.<disruption>` for
+    /// `recovery_days.*`) when none of the study's KPIs is of them: the
+    /// scenario lacks what they measure (a disruption, a fleet with a draft
+    /// relation, ...), and names near the pattern would be no help.
+    pub absent_families: Vec<String>,
     /// How many KPIs there are.
     pub total: usize,
 }
 
-fn near(closest: &[String]) -> String {
+impl NoMatch {
+    /// The error for `pattern` (given with `option`), which matches none of
+    /// `names`: the [`absent_families`](Self::absent_families) it names, or
+    /// else the `k` closest names ([`suggestions`]).
+    pub fn new(option: &str, pattern: &str, names: &[String], k: usize) -> Self {
+        let absent_families = absent_families(pattern, names);
+        let closest =
+            if absent_families.is_empty() { suggestions(pattern, names, k) } else { Vec::new() };
+        Self {
+            option: option.to_string(),
+            pattern: pattern.to_string(),
+            closest,
+            absent_families,
+            total: names.len(),
+        }
+    }
+}
+
+fn near(closest: &[String], absent_families: &[String]) -> String {
+    if !absent_families.is_empty() {
+        return format!(
+            ": this scenario has no KPI of {} (such KPIs exist only where the scenario has what \
+             they measure, e.g. a [[disruption]] for recovery_days; docs/kpis.md)",
+            absent_families.join(", ")
+        );
+    }
     if closest.is_empty() { String::new() } else { format!(" (closest: {})", closest.join(", ")) }
+}
+
+/// The KPI families `pattern` names, when none of `names` is of them: a
+/// whole KPI name's own family, or every family whose stem is the
+/// pattern's text before its first `.` (`recovery_days.*`). Empty when the
+/// pattern names no family or some name is of one of them (then it is
+/// more likely misspelt, and the closest names help).
+fn absent_families(pattern: &str, names: &[String]) -> Vec<String> {
+    let families: Vec<&schema::KpiFamily> = match schema::family_of(pattern) {
+        Some(f) => vec![f],
+        None => match pattern.split_once('.') {
+            Some((stem, _)) if !stem.contains('*') && !stem.is_empty() => {
+                schema::FAMILIES.iter().filter(|f| f.stem() == stem).collect()
+            }
+            _ => Vec::new(),
+        },
+    };
+    if families.iter().any(|f| names.iter().any(|n| f.matches(n))) {
+        return Vec::new();
+    }
+    families.iter().map(|f| f.pattern.to_string()).collect()
 }
 
 /// How many closest names a [`NoMatch`] offers.
@@ -61,12 +115,7 @@ const CLOSEST: usize = 5;
 pub fn check_patterns(option: &str, patterns: &[String], names: &[String]) -> Result<(), NoMatch> {
     for p in patterns {
         if !names.iter().any(|n| matches(p, n)) {
-            return Err(NoMatch {
-                option: option.to_string(),
-                pattern: p.clone(),
-                closest: suggestions(p, names, CLOSEST),
-                total: names.len(),
-            });
+            return Err(NoMatch::new(option, p, names, CLOSEST));
         }
     }
     Ok(())
@@ -170,14 +219,25 @@ mod tests {
             closest("anchorage_wait.kuryk*", &names, 1),
             ["anchorage_wait_h.kuryk.rail_ferry"]
         );
-        let e = check_patterns("--kpi", &["delivered.oil".into()], &names).unwrap_err();
+        let e = check_patterns("--kpi", &["delivered_totl.oil".into()], &names).unwrap_err();
         assert_eq!(e.total, 5);
         assert!(
             e.to_string().starts_with(
-                "--kpi delivered.oil matches none of the 5 KPIs (closest: delivered_total.oil"
+                "--kpi delivered_totl.oil matches none of the 5 KPIs (closest: delivered_total.oil"
             ),
             "{e}"
         );
+        // A family with no member here is named, not answered with names.
+        for pattern in ["recovery_days.*", "recovery_days.alat_closed", "delivered.oil"] {
+            let e = check_patterns("--kpi", &[pattern.into()], &names).unwrap_err();
+            assert!(e.closest.is_empty(), "{e}");
+            assert_eq!(e.absent_families.len(), 1, "{e}");
+            assert!(e.to_string().contains(": this scenario has no KPI of "), "{e}");
+        }
+        // A misspelt member of a family that is here gets the closest names.
+        let e = check_patterns("--kpi", &["delivered_total.oill".into()], &names).unwrap_err();
+        assert!(e.absent_families.is_empty(), "{e}");
+        assert_eq!(e.closest.first().map(String::as_str), Some("delivered_total.oil"));
         assert!(check_patterns("--kpi", &["delivered_total.*".into()], &names).is_ok());
         // Names much further than the closest are left out.
         assert_eq!(closest("incidentz", &names, 5), ["incidents"]);

@@ -10,7 +10,7 @@ use std::fmt;
 
 use crate::document::TargetProbability;
 use crate::records::PointRecords;
-use crate::select::{NoMatch, closest};
+use crate::select::NoMatch;
 
 /// A comparison of a KPI value with a threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,12 +166,7 @@ pub fn check_kpi(condition: &Condition, kpis: &[String]) -> Result<(), TargetErr
     if kpis.contains(&condition.kpi) {
         return Ok(());
     }
-    Err(TargetError::UnknownKpi(NoMatch {
-        option: "--target".into(),
-        pattern: condition.kpi.clone(),
-        closest: closest(&condition.kpi, kpis, 5).into_iter().map(str::to_string).collect(),
-        total: kpis.len(),
-    }))
+    Err(TargetError::UnknownKpi(NoMatch::new("--target", &condition.kpi, kpis, 5)))
 }
 
 /// The probability that a replication of `records` meets `condition`: the

@@ -3,7 +3,7 @@
 //! below zero and reports its recovery, and scenarios with random
 //! disruptions keep the reproducibility contract (threads, shards).
 
-use crate::common::{ok, read, scenario, scratch};
+use crate::common::{fails, ok, read, scenario, scratch};
 
 fn json(dir: &std::path::Path, name: &str) -> serde_json::Value {
     serde_json::from_slice(&read(dir, name)).unwrap()
@@ -46,4 +46,57 @@ fn random_disruptions_do_not_depend_on_threads_or_shards() {
     }
     ok(&["merge", "p0.json", "p1.json", "-q", "--json", "m.json"], &dir);
     assert_eq!(read(&dir, "t1.json"), read(&dir, "m.json"));
+}
+
+/// An episode late in the year does not always recover by the horizon: its
+/// replication has no recovery time, so the mean is over the others and
+/// biased low. The tables say so, with the count, in `run` and `compare`;
+/// a KPI defined in every replication gets no such note.
+#[test]
+fn a_recovery_mean_over_some_replications_says_so_and_why() {
+    let dir = scratch("stress-censored");
+    let stress = scenario("stress/alat_closed_30d.toml");
+    let late = "disruption.alat_closed.start_day=300";
+    let common = ["-n", "8", "-q", "--set", late, "--kpi", "recovery_days.*", "--json"];
+    let table = ok(&[&["run", &stress][..], &common, &["r.json"]].concat(), &dir);
+    let r = json(&dir, "r.json");
+    let n = r["kpis"]["recovery_days.alat_closed"]["n"].as_u64().unwrap();
+    assert!(0 < n && n < 8, "the setting must leave some episodes unrecovered: n = {n}");
+    let note = format!("note: recovery_days.alat_closed is defined in {n} of 8 replications");
+    assert!(table.contains(&note), "{table}");
+    assert!(
+        table.contains("understates recovery time: read it with unrecovered.alat_closed"),
+        "{table}"
+    );
+    // Sangachal's episode recovers in every replication: no note.
+    assert_eq!(r["kpis"]["recovery_days.sangachal_closed"]["n"], 8);
+    assert!(!table.contains("note: recovery_days.sangachal_closed"), "{table}");
+
+    let variant = "berth3:port.alat.berths.rail_ferry=3";
+    let args = [&["compare", &stress, "--variant", variant][..], &common, &["c.json"]].concat();
+    let table = ok(&args, &dir);
+    let c = json(&dir, "c.json");
+    let pairs = c["differences"][0]["kpis"]["recovery_days.alat_closed"]["n"].as_u64().unwrap();
+    assert!(pairs < 8, "{pairs}");
+    let note = format!(
+        "note: recovery_days.alat_closed is defined in both scenarios in {pairs} of 8 replications; \
+         the difference is over those {pairs} pairs"
+    );
+    assert!(table.contains(&note), "{table}");
+    assert!(table.contains("compare unrecovered.alat_closed too"), "{table}");
+}
+
+/// A KPI family the scenario has no member of (no disruptions, so no
+/// recovery times) is named as such, not answered with unrelated names;
+/// a misspelt name of a family that is there still gets the closest names.
+#[test]
+fn a_pattern_for_a_family_the_scenario_lacks_says_so() {
+    let dir = scratch("stress-absent-family");
+    for pattern in ["recovery_days.*", "recovery_days.alat_closed"] {
+        let err = fails(&["run", "-n", "2", "-q", "--kpi", pattern], &dir, 2);
+        assert!(err.contains("this scenario has no KPI of recovery_days.<disruption>"), "{err}");
+        assert!(!err.contains("closest"), "{err}");
+    }
+    let err = fails(&["run", "-n", "2", "-q", "--kpi", "transit_h.wagon.p95"], &dir, 2);
+    assert!(err.contains("(closest: transit_h.wagons.p95"), "{err}");
 }
