@@ -296,8 +296,16 @@ fn plot_and_report_write_charts_and_refuse_bad_input_with_exit_2() {
 
     let e = fails(&["plot", "run.json", "--kpi", "delivered_total.oil", "--out", "x.svg"], &dir, 2);
     assert!(e.contains("--replications-csv"), "{e}");
+    let e =
+        fails(&["plot", "sweep.json", "--kpi", "delivered_totl.oil", "--out", "x.svg"], &dir, 2);
+    assert!(
+        e.contains("--kpi delivered_totl.oil matches none of the")
+            && e.contains("closest: delivered_total.oil"),
+        "{e}"
+    );
+    // A word no KPI is spelt like gets no list of unrelated names.
     let e = fails(&["plot", "sweep.json", "--kpi", "nope", "--out", "x.svg"], &dir, 2);
-    assert!(e.contains("--kpi nope matches none of the") && e.contains("closest:"), "{e}");
+    assert!(e.contains("--kpi nope matches none of the") && !e.contains("closest"), "{e}");
     let e = fails(
         &["plot", "sweep.json", "--kpi", "delivered_total.oil", "--axis", "x", "--out", "x.svg"],
         &dir,
