@@ -30,6 +30,11 @@ pub(crate) struct SweepTable {
     all: bool,
     /// Per shown KPI: whether some point had a value other than zero.
     used: Vec<bool>,
+    /// Replications per design point.
+    replications: u64,
+    /// Per shown KPI: the points (index, replications defining it) where it
+    /// is defined in some replications but not all.
+    partial: Vec<Vec<(usize, u64)>>,
 }
 
 impl SweepTable {
@@ -63,6 +68,8 @@ impl SweepTable {
             points: 0,
             all,
             used: Vec::new(),
+            replications: head.replications,
+            partial: Vec::new(),
         }
     }
 
@@ -78,8 +85,17 @@ impl SweepTable {
                 .collect()
         });
         self.used.resize(names.len(), false);
-        for (used, (n, _)) in self.used.iter_mut().zip(names.iter()) {
+        self.partial.resize(names.len(), Vec::new());
+        for ((used, partial), (n, _)) in
+            self.used.iter_mut().zip(self.partial.iter_mut()).zip(names.iter())
+        {
             *used |= p.kpis.get(n).is_some_and(|s| !void(s));
+            if let Some(s) = p.kpis.get(n)
+                && 0 < s.n
+                && s.n < self.replications
+            {
+                partial.push((p.index, s.n));
+            }
         }
         if self.rows.len() >= self.limit {
             return;
@@ -178,7 +194,42 @@ impl SweepTable {
             out.push('\n');
             out.push_str(&line);
         }
+        for ((n, _), partial) in
+            names.iter().zip(&self.partial).zip(&shown).filter(|(_, s)| **s).map(|(x, _)| x)
+        {
+            if !partial.is_empty() {
+                out.push_str(&self.partly_defined_note(n, partial));
+            }
+        }
         out
+    }
+
+    /// The note on KPI `name`, defined in only some replications at the
+    /// points of `partial`: its means are over those.
+    fn partly_defined_note(&self, name: &str, partial: &[(usize, u64)]) -> String {
+        const LISTED: usize = 4;
+        let mut listed: Vec<String> = partial
+            .iter()
+            .take(LISTED)
+            .map(|(point, n)| format!("point {point}: {n} of {}", self.replications))
+            .collect();
+        if partial.len() > LISTED {
+            listed.push("...".into());
+        }
+        let recovery = name.strip_prefix("recovery_days.").map_or(String::new(), |d| {
+            format!(
+                "; an episode not recovered by the horizon leaves its replication out, the \
+                 longest recoveries first: read unrecovered.{d} beside it"
+            )
+        });
+        format!(
+            "note: {name} is defined in only some replications at {} of {} points ({}): its \
+             means are over those, its differences over the replications both points \
+             define{recovery}\n",
+            partial.len(),
+            self.points,
+            listed.join(", ")
+        )
     }
 }
 

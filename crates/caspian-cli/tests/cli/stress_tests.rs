@@ -84,6 +84,17 @@ fn a_recovery_mean_over_some_replications_says_so_and_why() {
     );
     assert!(table.contains(&note), "{table}");
     assert!(table.contains("compare unrecovered.alat_closed too"), "{table}");
+
+    let axis = "port.alat.berths.rail_ferry=2,3";
+    let args = [&["sweep", &stress, "--axis", axis][..], &common, &["s.json"]].concat();
+    let table = ok(&args, &dir);
+    let note = format!(
+        "note: recovery_days.alat_closed is defined in only some replications at 2 of 2 points \
+         (point 0: {n} of 8, point 1: "
+    );
+    assert!(table.contains(&note), "{table}");
+    assert!(table.contains("read unrecovered.alat_closed beside it"), "{table}");
+    assert!(!table.contains("note: recovery_days.sangachal_closed"), "{table}");
 }
 
 /// A KPI family the scenario has no member of (no disruptions, so no
