@@ -57,18 +57,20 @@ impl Arranged {
         self.rows.iter().any(|r| matches!(r, Line::Kpi(k) if k == name))
     }
 
-    /// Notes on the KPIs shown that are defined in only some of the `total`
-    /// replications: their statistics are over those (`defined(k)` of them;
-    /// `pairs`: a comparison's paired differences, over the replications
-    /// where both scenarios define it). A `recovery_days.<d>` with
-    /// unrecovered episodes (`unrecovered(d)`: `unrecovered.<d>` above 0
-    /// somewhere) is also called biased low: an episode not recovered by
-    /// the horizon leaves its replication out, the longest recoveries first.
+    /// Notes on the KPIs shown that are not defined in every one of the
+    /// `total` replications: their statistics are over those where they
+    /// are. `defined(k)` is that count and, for a comparison's paired
+    /// differences (the replications both scenarios define), each
+    /// scenario's own count in words (`base 10, v300 7`), else `None`. A
+    /// KPI defined nowhere gets a note only when a scenario of a
+    /// comparison defines it. A `recovery_days.<d>` with unrecovered
+    /// episodes (`unrecovered(d)`: `unrecovered.<d>` above 0 somewhere) is
+    /// also called biased: an episode not recovered by the horizon leaves
+    /// its replication out, the longest recoveries first.
     pub(crate) fn partly_defined_notes(
         &self,
         total: u64,
-        pairs: bool,
-        defined: impl Fn(&str) -> u64,
+        defined: impl Fn(&str) -> (u64, Option<String>),
         unrecovered: impl Fn(&str) -> bool,
     ) -> Vec<String> {
         self.rows
@@ -78,8 +80,9 @@ impl Arranged {
                 Line::Heading(_) => None,
             })
             .filter_map(|k| {
-                let n = defined(k);
-                (n > 0 && n < total).then(|| partly_defined_note(k, n, total, pairs, &unrecovered))
+                let (n, each) = defined(k);
+                let noted = n < total && (n > 0 || each.is_some());
+                noted.then(|| partly_defined_note(k, n, total, each.as_deref(), &unrecovered))
             })
             .collect()
     }
@@ -163,29 +166,33 @@ pub(crate) fn void(s: &Summary) -> bool {
     s.n == 0 || (s.mean == 0.0 && (s.sd == 0.0 || s.n == 1))
 }
 
-/// One note of [`Arranged::partly_defined_notes`].
+/// One note of [`Arranged::partly_defined_notes`]; `each`: a comparison's
+/// per-scenario counts.
 fn partly_defined_note(
     kpi: &str,
     n: u64,
     total: u64,
-    pairs: bool,
+    each: Option<&str>,
     unrecovered: impl Fn(&str) -> bool,
 ) -> String {
-    let mut note = if pairs {
-        format!(
-            "note: {kpi} is defined in both scenarios in {n} of {total} replications; the \
-             difference is over those {n} pairs"
-        )
-    } else {
-        format!(
+    let mut note = match each {
+        Some(each) if n == 0 => format!(
+            "note: {kpi} is defined in both scenarios in none of the {total} replications \
+             ({each}): no paired difference"
+        ),
+        Some(each) => format!(
+            "note: {kpi} is defined in both scenarios in {n} of {total} replications ({each}); \
+             the difference is over those {n} pairs"
+        ),
+        None => format!(
             "note: {kpi} is defined in {n} of {total} replications; its statistics are over \
              those {n}"
-        )
+        ),
     };
     if let Some(d) = kpi.strip_prefix("recovery_days.")
         && unrecovered(d)
     {
-        note.push_str(&if pairs {
+        note.push_str(&if each.is_some() {
             format!(
                 ", and a replication with an episode not recovered by the horizon in either \
                  scenario is left out, the longest recoveries first: compare unrecovered.{d} too"

@@ -201,7 +201,12 @@ fn not_a_lever_on(base: &Study, policy: &Study, base_sha: Option<&str>) -> Optio
 /// but some of a policy's (`recovery_days.*` of a stress test compared with
 /// the baseline): a comparison pairs the base's KPIs, so it says where
 /// those KPIs can be seen instead of suggesting unrelated names.
-fn only_in_policies(patterns: &[String], base: &[String], studies: &[Study]) -> Option<Failure> {
+fn only_in_policies(
+    option: &str,
+    patterns: &[String],
+    base: &[String],
+    studies: &[Study],
+) -> Option<Failure> {
     use caspian_montecarlo::select::matches;
     let pattern = patterns.iter().find(|p| !base.iter().any(|n| matches(p, n)))?;
     let (study, found) = studies.iter().skip(1).find_map(|s| {
@@ -214,7 +219,7 @@ fn only_in_policies(patterns: &[String], base: &[String], studies: &[Study]) -> 
     let more =
         if found.len() > 3 { format!(" and {} more", found.len() - 3) } else { String::new() };
     Some(Failure::Input(format!(
-        "--kpi {pattern} matches only KPIs that the base lacks ({shown}{more}, of \"{}\"): a \
+        "{option} {pattern} matches only KPIs that the base lacks ({shown}{more}, of \"{}\"): a \
          comparison pairs only the KPIs the base has; `caspian run {} --kpi '{pattern}'` shows them, \
          and so does a comparison of variants of that scenario (`caspian compare {} --variant \
          NAME:KEY=VALUE`)",
@@ -244,8 +249,10 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let target = c.target.target(c.replications, &plans(&studies))?;
     let kpis = studies.first().map_or_else(Vec::new, |b| b.plan.kpi_layout().names().to_vec());
     crate::output::check_kpi_patterns(&c.kpis, &kpis)
-        .map_err(|e| only_in_policies(&c.kpis, &kpis, &studies).unwrap_or(e))?;
-    c.target.check_primary(&kpis)?;
+        .map_err(|e| only_in_policies("--kpi", &c.kpis, &kpis, &studies).unwrap_or(e))?;
+    c.target.check_primary(&kpis).map_err(|e| {
+        only_in_policies("--primary", &c.target.primary, &kpis, &studies).unwrap_or(e)
+    })?;
     let request = request(&args, &kpis, &studies)?;
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
     let parents: Vec<PathBuf> = studies.iter().flat_map(|s| extended_files(&s.lineage)).collect();
@@ -366,12 +373,9 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
             .keys()
             .map(|k| (k.as_str(), doc.summaries[0].get(k).map_or(f64::NAN, |s| s.mean)))
             .collect();
-        let shown = crate::arrange::arrange(
-            &means,
-            |k| void_everywhere(k) || d.kpis[k].n == 0,
-            patterns,
-            all,
-        );
+        // Hidden only when void in every scenario: a KPI one scenario
+        // defines and the other never does is shown, with a note.
+        let shown = crate::arrange::arrange(&means, void_everywhere, patterns, all);
         let rows = shown.table_rows(|k| table::diff_row(k, &d.kpis[k].unit, &d.kpis[k]));
         out.push_str(&table::render(&table::DIFF_HEADER, &rows));
         if let Some(line) = shown.hidden_line("in every replication of every scenario") {
@@ -381,15 +385,33 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
             let k = format!("unrecovered.{id}");
             [0, d.scenario].iter().any(|&i| doc.summaries[i].get(&k).is_some_and(|s| s.mean > 0.0))
         };
+        let each = |k: &str| {
+            let n = |i: usize| doc.summaries[i].get(k).map_or(0, |s| s.n);
+            format!("{} {}, {} {}", base.name, n(0), p.name, n(d.scenario))
+        };
         let notes = shown.partly_defined_notes(
             doc.replications,
-            true,
-            |k| d.kpis.get(k).map_or(0, |v| v.n),
+            |k| (d.kpis.get(k).map_or(0, |v| v.n), Some(each(k))),
             unrecovered,
         );
         for line in notes {
             out.push_str(&line);
             out.push('\n');
+        }
+        // A pattern whose KPIs only the base has pairs nothing here.
+        for pattern in patterns {
+            let matches = |k: &&String| caspian_montecarlo::select::matches(pattern, k);
+            let in_base: Vec<&String> = doc.summaries[0].keys().filter(matches).collect();
+            if !in_base.is_empty() && !d.kpis.keys().any(|k| matches(&k)) {
+                let listed: Vec<&str> = in_base.iter().take(3).map(|k| k.as_str()).collect();
+                let more = if in_base.len() > 3 { " ..." } else { "" };
+                out.push_str(&format!(
+                    "note: --kpi {pattern} matches KPIs of the base that \"{}\" lacks ({}{more}): \
+                     nothing to pair\n",
+                    p.name,
+                    listed.join(", ")
+                ));
+            }
         }
         // Notes on the KPIs shown only (`--kpi` asked for others).
         for (kpi, note) in doc.service_level_notes(d) {

@@ -63,6 +63,8 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
     let merged = merge(parts).map_err(|e| Failure::Input(e.to_string()))?;
     match merged {
         Merged::Run { doc, records } => {
+            let names: Vec<String> = doc.kpis.keys().cloned().collect();
+            crate::output::check_kpi_patterns(&args.kpis, &names)?;
             let table = output::run_table(&doc, &args.kpis, args.all);
             let saturation = output::sentences(&doc.saturation);
             let notes =
@@ -81,6 +83,9 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             }
         }
         Merged::Sweep(result) => {
+            if let Some(first) = result.records.first() {
+                crate::output::check_kpi_patterns(&args.kpis, &first.kpi_names)?;
+            }
             let patterns = if args.kpis.is_empty() {
                 caspian_montecarlo::sequential::DEFAULT_PRIMARY
                     .iter()

@@ -49,8 +49,7 @@ pub(crate) fn run_table(doc: &RunDoc, patterns: &[String], all: bool) -> String 
     }
     let notes = shown.partly_defined_notes(
         doc.replications,
-        false,
-        |k| doc.kpis.get(k).map_or(0, |s| s.n),
+        |k| (doc.kpis.get(k).map_or(0, |s| s.n), None),
         |d| doc.kpis.get(&format!("unrecovered.{d}")).is_some_and(|s| s.mean > 0.0),
     );
     for line in notes {

@@ -33,8 +33,10 @@ pub(crate) struct SweepTable {
     /// Replications per design point.
     replications: u64,
     /// Per shown KPI: the points (index, replications defining it) where it
-    /// is defined in some replications but not all.
+    /// is not defined in every replication.
     partial: Vec<Vec<(usize, u64)>>,
+    /// Per shown KPI: whether some point defines it in some replication.
+    defined: Vec<bool>,
 }
 
 impl SweepTable {
@@ -70,6 +72,7 @@ impl SweepTable {
             used: Vec::new(),
             replications: head.replications,
             partial: Vec::new(),
+            defined: Vec::new(),
         }
     }
 
@@ -86,12 +89,17 @@ impl SweepTable {
         });
         self.used.resize(names.len(), false);
         self.partial.resize(names.len(), Vec::new());
-        for ((used, partial), (n, _)) in
-            self.used.iter_mut().zip(self.partial.iter_mut()).zip(names.iter())
+        self.defined.resize(names.len(), false);
+        for (((used, partial), defined), (n, _)) in self
+            .used
+            .iter_mut()
+            .zip(self.partial.iter_mut())
+            .zip(self.defined.iter_mut())
+            .zip(names.iter())
         {
             *used |= p.kpis.get(n).is_some_and(|s| !void(s));
+            *defined |= p.kpis.get(n).is_some_and(|s| s.n > 0);
             if let Some(s) = p.kpis.get(n)
-                && 0 < s.n
                 && s.n < self.replications
             {
                 partial.push((p.index, s.n));
@@ -194,11 +202,10 @@ impl SweepTable {
             out.push('\n');
             out.push_str(&line);
         }
-        for ((n, _), partial) in
-            names.iter().zip(&self.partial).zip(&shown).filter(|(_, s)| **s).map(|(x, _)| x)
-        {
-            if !partial.is_empty() {
-                out.push_str(&self.partly_defined_note(n, partial));
+        for (i, (n, _)) in names.iter().enumerate() {
+            // Undefined at every point (shown with --all): nothing to explain.
+            if shown[i] && self.defined[i] && !self.partial[i].is_empty() {
+                out.push_str(&self.partly_defined_note(n, &self.partial[i]));
             }
         }
         out
@@ -223,9 +230,9 @@ impl SweepTable {
             )
         });
         format!(
-            "note: {name} is defined in only some replications at {} of {} points ({}): its \
-             means are over those, its differences over the replications both points \
-             define{recovery}\n",
+            "note: {name} is not defined in every replication at {} of {} points ({}): its \
+             means are over those where it is, its differences over the replications both \
+             points define{recovery}\n",
             partial.len(),
             self.points,
             listed.join(", ")

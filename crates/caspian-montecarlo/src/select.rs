@@ -76,7 +76,7 @@ fn near(closest: &[String], absent_families: &[String]) -> String {
     if !absent_families.is_empty() {
         return format!(
             ": this scenario has no KPI of {} (such KPIs exist only where the scenario has what \
-             they measure, e.g. a [[disruption]] for recovery_days; docs/kpis.md)",
+             they measure: see docs/kpis.md)",
             absent_families.join(", ")
         );
     }
@@ -91,12 +91,15 @@ fn near(closest: &[String], absent_families: &[String]) -> String {
 fn absent_families(pattern: &str, names: &[String]) -> Vec<String> {
     let families: Vec<&schema::KpiFamily> = match schema::family_of(pattern) {
         Some(f) => vec![f],
-        None => match pattern.split_once('.') {
-            Some((stem, _)) if !stem.contains('*') && !stem.is_empty() => {
+        None => {
+            // `recovery_days.*`, or the bare stem `recovery_days`.
+            let stem = pattern.split_once('.').map_or(pattern, |(stem, _)| stem);
+            if stem.is_empty() || stem.contains('*') {
+                Vec::new()
+            } else {
                 schema::FAMILIES.iter().filter(|f| f.stem() == stem).collect()
             }
-            _ => Vec::new(),
-        },
+        }
     };
     if families.iter().any(|f| names.iter().any(|n| f.matches(n))) {
         return Vec::new();
@@ -122,13 +125,22 @@ pub fn check_patterns(option: &str, patterns: &[String], names: &[String]) -> Re
 }
 
 /// What to offer for a `pattern` that matches none of `names`: up to `k`
-/// of the [`closest`] names, and, for a pattern with a `*`, first the
+/// of the [`closest`] names, first `pattern.*` for a family's bare stem
+/// (`cost`) when that matches, and, for a pattern with a `*`, first the
 /// pattern with the text before its first `*` replaced by the closest
 /// name's as many leading characters (`recovery_dayz.*` becomes
 /// `recovery_days.*`), when that corrected pattern matches a name.
 pub fn suggestions(pattern: &str, names: &[String], k: usize) -> Vec<String> {
     let near = closest(pattern, names, k);
     let mut out: Vec<String> = Vec::new();
+    // A family's bare stem (`cost`, `transit_h`): the family's KPIs.
+    let family = format!("{pattern}.*");
+    if !pattern.is_empty()
+        && !pattern.contains(['.', '*'])
+        && names.iter().any(|name| matches(&family, name))
+    {
+        out.push(family);
+    }
     if let (Some((head, tail)), Some(best)) = (pattern.split_once('*'), near.first())
         && !head.is_empty()
     {
@@ -148,13 +160,19 @@ pub fn suggestions(pattern: &str, names: &[String], k: usize) -> Vec<String> {
 /// by more than 3 edits or a quarter of the pattern's length, whichever is
 /// more, and those more than half the pattern's length (at least 2) away
 /// (unrelated names are no help: `recovry*` offers nothing where no KPI
-/// starts with `recovery`). A whole name is
+/// starts with `recovery`); nothing at all for a pattern that starts with
+/// `*` or has fewer than three letters. A whole name is
 /// compared with a pattern without `*`; with a `*`, the pattern's literal
 /// text (stars removed) is compared with as many leading characters of
 /// each name, so that `berth_util*` is near `berth_utilization.aktau.tanker`.
 pub fn closest<'n>(pattern: &str, names: &'n [String], k: usize) -> Vec<&'n str> {
     let wild = pattern.contains('*');
     let bare: Vec<char> = pattern.chars().filter(|&c| c != '*').collect();
+    // A pattern that starts with `*` is not compared with the names'
+    // beginnings, and one of fewer than three letters is like everything.
+    if pattern.starts_with('*') || bare.iter().filter(|c| c.is_alphanumeric()).count() < 3 {
+        return Vec::new();
+    }
     let mut scored: Vec<(usize, &str)> = names
         .iter()
         .map(|n| {

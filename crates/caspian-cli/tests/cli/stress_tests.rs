@@ -79,17 +79,18 @@ fn a_recovery_mean_over_some_replications_says_so_and_why() {
     let pairs = c["differences"][0]["kpis"]["recovery_days.alat_closed"]["n"].as_u64().unwrap();
     assert!(pairs < 8, "{pairs}");
     let note = format!(
-        "note: recovery_days.alat_closed is defined in both scenarios in {pairs} of 8 replications; \
-         the difference is over those {pairs} pairs"
+        "note: recovery_days.alat_closed is defined in both scenarios in {pairs} of 8 replications \
+         (alat_closed_30d {n}, berth3 "
     );
     assert!(table.contains(&note), "{table}");
+    assert!(table.contains(&format!("); the difference is over those {pairs} pairs")), "{table}");
     assert!(table.contains("compare unrecovered.alat_closed too"), "{table}");
 
     let axis = "port.alat.berths.rail_ferry=2,3";
     let args = [&["sweep", &stress, "--axis", axis][..], &common, &["s.json"]].concat();
     let table = ok(&args, &dir);
     let note = format!(
-        "note: recovery_days.alat_closed is defined in only some replications at 2 of 2 points \
+        "note: recovery_days.alat_closed is not defined in every replication at 2 of 2 points \
          (point 0: {n} of 8, point 1: "
     );
     assert!(table.contains(&note), "{table}");
@@ -110,4 +111,60 @@ fn a_pattern_for_a_family_the_scenario_lacks_says_so() {
     }
     let err = fails(&["run", "-n", "2", "-q", "--kpi", "transit_h.wagon.p95"], &dir, 2);
     assert!(err.contains("(closest: transit_h.wagons.p95"), "{err}");
+    // A family's bare stem is offered as the family; a pattern that starts
+    // with `*` is not compared with the names' beginnings.
+    let err = fails(&["run", "-n", "2", "-q", "--kpi", "cost"], &dir, 2);
+    assert!(err.contains("(closest: cost.*"), "{err}");
+    let err = fails(&["run", "-n", "2", "-q", "--kpi", "*recovery*"], &dir, 2);
+    assert!(!err.contains("closest"), "{err}");
+    // merge checks its patterns as run does.
+    for k in 0..2 {
+        let shard = format!("{k}/2");
+        ok(&["run", "-n", "4", "-q", "--shard", &shard, "--json", &format!("p{k}.json")], &dir);
+    }
+    let err = fails(&["merge", "p0.json", "p1.json", "-q", "--kpi", "load_factr.*"], &dir, 2);
+    assert!(err.contains("(closest: load_factor*"), "{err}");
+
+    // In a comparison: KPIs only the policy has are named as such, for
+    // --primary as for --kpi; KPIs only the base has pair nothing, and the
+    // table says so.
+    let (base, stress) = (scenario("baseline.toml"), scenario("stress/alat_closed_30d.toml"));
+    let err = fails(
+        &["compare", &base, &stress, "-n", "2", "-q", "--primary", "recovery_days.*"],
+        &dir,
+        2,
+    );
+    assert!(
+        err.contains("--primary recovery_days.* matches only KPIs that the base lacks"),
+        "{err}"
+    );
+    let table = ok(&["compare", &stress, &base, "-n", "2", "-q", "--kpi", "recovery_days.*"], &dir);
+    assert!(
+        table.contains(
+            "note: --kpi recovery_days.* matches KPIs of the base that \"baseline\" lacks"
+        ),
+        "{table}"
+    );
+}
+
+/// A KPI the base defines in every replication and a variant in none is
+/// shown with a note giving each scenario's count, not hidden as "zero or
+/// undefined in every replication of every scenario".
+#[test]
+fn a_kpi_one_scenario_never_defines_is_shown_with_each_count() {
+    let dir = scratch("stress-one-sided");
+    let stress = scenario("stress/alat_closed_30d.toml");
+    let variant = "v350:disruption.alat_closed.start_day=350";
+    let args =
+        ["compare", &stress, "--variant", variant, "-n", "6", "-q", "--kpi", "recovery_days.*"];
+    let table = ok(&args, &dir);
+    assert!(table.contains("recovery_days.alat_closed "), "{table}");
+    assert!(
+        table.contains(
+            "note: recovery_days.alat_closed is defined in both scenarios in none of the 6 \
+             replications (alat_closed_30d 6, v350 0): no paired difference"
+        ),
+        "{table}"
+    );
+    assert!(!table.contains("KPI hidden"), "{table}");
 }

@@ -228,7 +228,7 @@ impl World<'_> {
     /// Admits into storage `st` the trains its level let in at the gate:
     /// their cohorts, the ledger and their gate waits. Returns whether any
     /// came in.
-    fn admit_gate(&mut self, now: SimTime, st: usize) -> bool {
+    pub(super) fn admit_gate(&mut self, now: SimTime, st: usize) -> bool {
         let cargo = cargo_idx(self.plan.storages[st].cargo);
         let mut admitted = false;
         while let Some(ready) = self.stores[st].level.next_ready() {

@@ -255,6 +255,19 @@ impl World<'_> {
         let mut left = self.room(v, now);
         let f = &self.plan.fleets[self.vessels[v].fleet];
         let at_origin = self.vessels[v].at_origin;
+        // A take lets trains in at its storage's gate at once, and their
+        // cohorts are written when that storage is next settled. A mixed
+        // deck loads from several storages, one of which (not the one being
+        // settled) may have let trains in at an earlier take of this
+        // instant: their cohorts are written first, so that every unit
+        // taken below has one (found by a random scenario in CI).
+        if f.holds.len() > 1 {
+            for h in &f.holds {
+                if let Some(st) = h.loads_from(at_origin) {
+                    self.admit_gate(now, st);
+                }
+            }
+        }
         let mut held = [false; CARGOES];
         for (p, h) in f.holds.iter().enumerate() {
             held[p] = h.loads_from(at_origin).is_some_and(|st| self.spare_held(h, st));
