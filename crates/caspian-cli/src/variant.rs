@@ -105,6 +105,7 @@ pub(crate) fn studies(
                 .into(),
         ));
     }
+    let raw_sets = sets;
     let sets = sets
         .iter()
         .map(|s| Override::parse(s, "--set"))
@@ -115,7 +116,9 @@ pub(crate) fn studies(
     for path in files {
         let s = resolve_scenario(Some(path), &sets)?;
         base.get_or_insert_with(|| s.clone());
-        let mut study = Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage);
+        // The source names the --set values too, as in `run`'s header.
+        let source = crate::common::source_with_sets(&s.source, raw_sets);
+        let mut study = Study::single(&s.text, &source, None)?.with_lineage(s.lineage);
         study.name = distinct_name(&study.name, path, &studies);
         studies.push(study);
     }
@@ -146,7 +149,11 @@ pub(crate) fn studies(
         let mut study = Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage);
         study.name = variant.name;
         // Where it came from, as tables show it: the base and the changes.
-        study.source = format!("{} with {changes}", s.source);
+        study.source = if raw_sets.is_empty() {
+            format!("{} with {changes}", s.source)
+        } else {
+            format!("{}, and {changes}", crate::common::source_with_sets(&s.source, raw_sets))
+        };
         studies.push(study);
     }
     Ok(studies)

@@ -259,7 +259,9 @@ fn a_variant_names_the_values_it_changes_from() {
         "w.json",
     ];
     let out = ok(&args, &dir);
-    let want = "with fleet.ferries_kuryk_alat.count=2 (was 3), fleet.oil_tankers.pre_advice_h=3 \
+    // The --set applied to every scenario is named too, as in run's header.
+    assert!(out.contains("with --set scenario.horizon_days=200)\n"), "{out}");
+    let want = "with --set scenario.horizon_days=200, and fleet.ferries_kuryk_alat.count=2 (was 3), fleet.oil_tankers.pre_advice_h=3 \
                 (was not set), fleet.oil_tankers.port_call_overhead_h={ dist = \"constant\", \
                 value = 4 } (was { dist = \"triangular\"";
     assert!(out.contains(want), "{out}");
@@ -267,7 +269,7 @@ fn a_variant_names_the_values_it_changes_from() {
     let source = doc["scenarios"][1]["source"].as_str().unwrap_or_default();
     assert!(source.contains("count=2 (was 3)"), "{source}");
     // The weather keys scale storms; there is no value in the file to show.
-    assert!(out.contains("with weather.storm_rate_multiplier=2)"), "{out}");
+    assert!(out.contains(", and weather.storm_rate_multiplier=2)"), "{out}");
 }
 
 /// `+1` reads like "one more", but a value sets: refused in `--set`,
