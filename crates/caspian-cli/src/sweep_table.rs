@@ -97,11 +97,10 @@ impl SweepTable {
             .zip(self.defined.iter_mut())
             .zip(names.iter())
         {
-            *used |= p.kpis.get(n).is_some_and(|s| !void(s));
-            *defined |= p.kpis.get(n).is_some_and(|s| s.n > 0);
-            if let Some(s) = p.kpis.get(n)
-                && s.n < self.replications
-            {
+            let Some(s) = p.kpis.get(n) else { continue };
+            *used |= !void(s);
+            *defined |= s.n > 0;
+            if s.n < self.replications {
                 partial.push((p.index, s.n));
             }
         }

@@ -64,7 +64,7 @@ impl Measure {
         if kpis.iter().any(|k| k == kpi) {
             return Ok(());
         }
-        Err(NoMatch::new(option, kpi, kpis, 5))
+        Err(NoMatch::new(option, kpi, kpis))
     }
 
     /// The values its mean and interval can take: `[0, 1]` for a

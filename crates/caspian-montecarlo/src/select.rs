@@ -57,11 +57,14 @@ pub struct NoMatch {
 impl NoMatch {
     /// The error for `pattern` (given with `option`), which matches none of
     /// `names`: the [`absent_families`](Self::absent_families) it names, or
-    /// else the `k` closest names ([`suggestions`]).
-    pub fn new(option: &str, pattern: &str, names: &[String], k: usize) -> Self {
+    /// else the closest names ([`suggestions`]).
+    pub fn new(option: &str, pattern: &str, names: &[String]) -> Self {
         let absent_families = absent_families(pattern, names);
-        let closest =
-            if absent_families.is_empty() { suggestions(pattern, names, k) } else { Vec::new() };
+        let closest = if absent_families.is_empty() {
+            suggestions(pattern, names, CLOSEST)
+        } else {
+            Vec::new()
+        };
         Self {
             option: option.to_string(),
             pattern: pattern.to_string(),
@@ -118,7 +121,7 @@ const CLOSEST: usize = 5;
 pub fn check_patterns(option: &str, patterns: &[String], names: &[String]) -> Result<(), NoMatch> {
     for p in patterns {
         if !names.iter().any(|n| matches(p, n)) {
-            return Err(NoMatch::new(option, p, names, CLOSEST));
+            return Err(NoMatch::new(option, p, names));
         }
     }
     Ok(())

@@ -166,7 +166,7 @@ pub fn check_kpi(condition: &Condition, kpis: &[String]) -> Result<(), TargetErr
     if kpis.contains(&condition.kpi) {
         return Ok(());
     }
-    Err(TargetError::UnknownKpi(NoMatch::new("--target", &condition.kpi, kpis, 5)))
+    Err(TargetError::UnknownKpi(NoMatch::new("--target", &condition.kpi, kpis)))
 }
 
 /// The probability that a replication of `records` meets `condition`: the
