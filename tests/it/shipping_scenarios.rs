@@ -404,3 +404,23 @@ fn the_worked_example_of_the_scenario_docs_loads_and_runs() {
         }
     }
 }
+
+/// `stress/random_outages_2030.toml` repeats the outages of
+/// `stress/random_outages.toml` (a scenario extends one file), so that an
+/// investment valued against it differs from its value at today's demand
+/// only by the demand. It must be `demand_2030.toml` plus exactly those
+/// outages: the two lists are kept the same by this test.
+#[test]
+fn the_2030_random_outages_are_demand_2030_plus_the_same_outages() {
+    let path = |p: &str| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios").join(p);
+    let today = resolved(&path("stress/random_outages.toml")).scenario;
+    let later = resolved(&path("stress/random_outages_2030.toml")).scenario;
+    let demand = resolved(&path("demand_2030.toml")).scenario;
+    assert_eq!(today.disruptions.len(), 6);
+    assert_eq!(later.disruptions, today.disruptions, "the outage lists differ");
+    let mut without = later.clone();
+    without.disruptions.clear();
+    without.scenario.name.clone_from(&demand.scenario.name);
+    without.scenario.description.clone_from(&demand.scenario.description);
+    assert_eq!(without, demand, "anything but the outages differs from demand_2030.toml");
+}
