@@ -405,22 +405,28 @@ fn the_worked_example_of_the_scenario_docs_loads_and_runs() {
     }
 }
 
-/// `stress/random_outages_2030.toml` repeats the outages of
-/// `stress/random_outages.toml` (a scenario extends one file), so that an
-/// investment valued against it differs from its value at today's demand
-/// only by the demand. It must be `demand_2030.toml` plus exactly those
-/// outages: the two lists are kept the same by this test.
+/// The 2030 stress tests repeat the disruptions of today's
+/// (`stress/random_outages.toml`, `stress/btk_outage_21d.toml`; a scenario
+/// extends one file), so that an investment valued against one differs
+/// from its value at today's demand only by the demand. Each must be
+/// `demand_2030.toml` plus exactly those disruptions: this test keeps the
+/// lists the same.
 #[test]
-fn the_2030_random_outages_are_demand_2030_plus_the_same_outages() {
+fn the_2030_stress_tests_are_demand_2030_plus_todays_disruptions() {
     let path = |p: &str| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios").join(p);
-    let today = resolved(&path("stress/random_outages.toml")).scenario;
-    let later = resolved(&path("stress/random_outages_2030.toml")).scenario;
     let demand = resolved(&path("demand_2030.toml")).scenario;
-    assert_eq!(today.disruptions.len(), 6);
-    assert_eq!(later.disruptions, today.disruptions, "the outage lists differ");
-    let mut without = later.clone();
-    without.disruptions.clear();
-    without.scenario.name.clone_from(&demand.scenario.name);
-    without.scenario.description.clone_from(&demand.scenario.description);
-    assert_eq!(without, demand, "anything but the outages differs from demand_2030.toml");
+    for (today, later, count) in [
+        ("stress/random_outages.toml", "stress/random_outages_2030.toml", 6),
+        ("stress/btk_outage_21d.toml", "stress/btk_outage_21d_2030.toml", 1),
+    ] {
+        let (file, today) = (later, resolved(&path(today)).scenario);
+        let later = resolved(&path(later)).scenario;
+        assert_eq!(today.disruptions.len(), count);
+        assert_eq!(later.disruptions, today.disruptions, "{file}: the disruptions differ");
+        let mut without = later.clone();
+        without.disruptions.clear();
+        without.scenario.name.clone_from(&demand.scenario.name);
+        without.scenario.description.clone_from(&demand.scenario.description);
+        assert_eq!(without, demand, "{file}: more than the disruptions differs from demand_2030");
+    }
 }

@@ -49,6 +49,12 @@ pub(crate) struct CompareArgs {
     /// other beats on both, and who dominates the rest.
     #[arg(long, value_name = "X,Y")]
     pareto: Option<String>,
+    /// Value the policies against the base's dated disruptions (start_day)
+    /// as a one-off event: every scenario runs again without them, with the
+    /// same random numbers, and each policy gets the event's break-even
+    /// frequency (how often it must strike for the policy to pay).
+    #[arg(long)]
+    one_off: bool,
 }
 
 /// `--rank` or `--pareto` measure `spec`, checked against the KPIs `kpis`.
@@ -246,6 +252,9 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
             note(false, &format!("warning: {warning}"));
         }
     }
+    if args.one_off {
+        caspian_montecarlo::one_off::check(&studies).map_err(Failure::Input)?;
+    }
     let target = c.target.target(c.replications, &plans(&studies))?;
     let kpis = studies.first().map_or_else(Vec::new, |b| b.plan.kpi_layout().names().to_vec());
     crate::output::check_kpi_patterns(&c.kpis, &kpis)
@@ -260,12 +269,15 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         args.scenarios.iter().map(|p| ("SCENARIO", Some(p.as_path()))).collect();
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
     check_files(&inputs, &c.outputs(&report.files))?;
+    // With --one-off every scenario runs twice (its twin has fewer KPIs).
+    let runs = if args.one_off { 2 } else { 1 };
     crate::memory::check(&crate::memory::Records {
-        what: format!("-n {} for each of {} scenarios", c.replications, studies.len()),
+        what: format!("-n {} for each of {} scenarios", c.replications, studies.len() * runs),
         per_replication: studies
             .iter()
             .map(|s| caspian_montecarlo::records::records_bytes(1, s.plan.kpi_layout().len()))
-            .fold(0, u64::saturating_add),
+            .fold(0, u64::saturating_add)
+            .saturating_mul(runs as u64),
         start: c.replications,
         ceiling: target.as_ref().map(|t| t.max_replications),
         advice: if target.is_some() {
@@ -277,8 +289,8 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         },
     })?;
     let pool = pool(c.threads)?;
-    let progress = Progress::new(studies.len() as u64 * c.replications, c.quiet);
-    let (doc, records) = pool.install(|| {
+    let progress = Progress::new((studies.len() * runs) as u64 * c.replications, c.quiet);
+    let (mut doc, records) = pool.install(|| {
         run_compare_with_records(
             &studies,
             c.seed,
@@ -288,6 +300,9 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
             &|| progress.tick(),
         )
     })?;
+    if args.one_off {
+        one_off(&mut doc, &studies, &records, &pool, &|| progress.tick())?;
+    }
     progress.finish();
     let elapsed = progress.elapsed();
     // Result files first: whatever happens to the terminal, they are complete.
@@ -331,6 +346,25 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         note(c.quiet && !line.starts_with("warning"), &line);
     }
     note(c.quiet, &done);
+    Ok(())
+}
+
+/// Runs the twins of `studies` (each without its dated disruptions) for
+/// the comparison's replications and seed, and writes the valuation
+/// against the one-off event into `doc`'s economics.
+fn one_off(
+    doc: &mut CompareDoc,
+    studies: &[Study],
+    records: &[caspian_montecarlo::records::PointRecords],
+    pool: &caspian_montecarlo::pool::ThreadPool,
+    tick: &(dyn Fn() + Sync),
+) -> Result<(), Failure> {
+    use caspian_montecarlo::one_off::{run_twins, value};
+    let without = pool.install(|| run_twins(studies, doc.seed, doc.replications, tick))?;
+    let valued = value(studies, records, &without);
+    if let Some(e) = doc.economics.as_mut() {
+        e.one_off = Some(valued);
+    }
     Ok(())
 }
 
@@ -436,6 +470,17 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
         }
         for w in &e.warnings {
             out.push_str(&format!("warning: {w}\n"));
+        }
+        if let Some(o) = &e.one_off {
+            let names: Vec<&str> = doc.scenarios.iter().map(|s| s.name.as_str()).collect();
+            out.push_str(&format!("\n{}\n", o.title(&e.currency)));
+            out.push_str(&table::render(
+                &caspian_montecarlo::one_off::HEADER,
+                &o.rows(&names, num),
+            ));
+            for line in o.notes(&names, num) {
+                out.push_str(&format!("{line}\n"));
+            }
         }
     }
     // With two scenarios a ranking on a primary KPI repeats the difference

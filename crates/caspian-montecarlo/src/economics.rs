@@ -67,7 +67,7 @@ pub struct Estimate {
 
 impl Estimate {
     /// The mean and paired interval of `d`, times `scale` (positive).
-    fn scaled(d: &PairedDifference, scale: f64) -> Self {
+    pub(crate) fn scaled(d: &PairedDifference, scale: f64) -> Self {
         Self {
             mean: d.mean_diff * scale,
             ci95_low: d.ci95_low * scale,
@@ -133,6 +133,10 @@ pub struct Economics {
     pub warnings: Vec<String>,
     /// One entry per policy, in scenario order.
     pub policies: Vec<PolicyEconomics>,
+    /// The policies valued against the base's one-off event (`compare
+    /// --one-off`), when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_off: Option<crate::one_off::OneOff>,
 }
 
 /// The economics of the policies of a comparison of `studies`, from
@@ -200,7 +204,7 @@ fn one_off_warning(study: &crate::study::Study, years: f64) -> Option<String> {
     Some(format!(
         "\"{}\" has a dated disruption ({first}{more}): the simulated year is taken as every \
          year, so the NPV over {years} years counts it as striking every year; value a one-off \
-         event by the annual figures (benefit and cost a year), not by the NPV",
+         event with --one-off (how often it must strike for each policy to pay), not by the NPV",
         study.name
     ))
 }
@@ -272,6 +276,7 @@ pub fn economics(
         annuity_factor: annuity,
         warnings,
         policies,
+        one_off: None,
     })
 }
 
@@ -308,24 +313,37 @@ pub fn ratio_of_means(num: &[f64], den: &[f64]) -> BenefitCost {
             reason: format!("{n} replication(s) with every cost KPI; a ratio needs at least 2"),
         };
     }
-    let (num, den) = (&num[..n], &den[..n]);
-    let (mf, vf) = mean_var(num);
-    let (mi, vi) = mean_var(den);
-    if mi.is_nan() || mi <= 0.0 {
-        return BenefitCost::Undefined {
+    match ratio_estimate(num, den) {
+        Some(ratio) => BenefitCost::Defined { ratio },
+        None => BenefitCost::Undefined {
             reason: "the policy costs no more than the base to build and run (its capital plus \
                      operating cost is not higher on average), so there is no cost to divide by: \
                      judge it by its NPV"
                 .to_string(),
-        };
+        },
+    }
+}
+
+/// `R = mean(num) / mean(den)` over paired values with its delta-method
+/// 95% interval, `Var(R) ~ (s_N^2 - 2 R s_ND + R^2 s_D^2) / (n mean(den)^2)`
+/// and a Student-t quantile with `n - 1` degrees of freedom; `None` with
+/// fewer than two pairs or when `mean(den)` is not positive.
+pub fn ratio_estimate(num: &[f64], den: &[f64]) -> Option<Estimate> {
+    let n = num.len().min(den.len());
+    if n < 2 {
+        return None;
+    }
+    let (num, den) = (&num[..n], &den[..n]);
+    let (mf, vf) = mean_var(num);
+    let (mi, vi) = mean_var(den);
+    if mi.is_nan() || mi <= 0.0 {
+        return None;
     }
     let cov = num.iter().zip(den).map(|(f, i)| (f - mf) * (i - mi)).sum::<f64>() / (n - 1) as f64;
     let r = mf / mi;
     let var = ((vf - 2.0 * r * cov + r * r * vi) / (n as f64 * mi * mi)).max(0.0);
     let hw = t_quantile(0.5 + CONFIDENCE / 2.0, (n - 1) as f64) * var.sqrt();
-    BenefitCost::Defined {
-        ratio: Estimate { mean: r, ci95_low: r - hw, ci95_high: r + hw, n: n as u64 },
-    }
+    Some(Estimate { mean: r, ci95_low: r - hw, ci95_high: r + hw, n: n as u64 })
 }
 
 #[cfg(test)]

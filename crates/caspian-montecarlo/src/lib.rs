@@ -65,6 +65,7 @@ pub mod json;
 pub mod measure;
 pub mod merge;
 pub mod mser;
+pub mod one_off;
 pub mod optimize;
 pub mod pareto;
 pub mod pool;

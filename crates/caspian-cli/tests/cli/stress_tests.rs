@@ -168,3 +168,75 @@ fn a_kpi_one_scenario_never_defines_is_shown_with_each_count() {
     );
     assert!(!table.contains("KPI hidden"), "{table}");
 }
+
+/// `compare --one-off` runs every scenario again without its dated
+/// disruptions. The Baku closure is the baseline plus two dated
+/// disruptions, so its twins are the baseline and the baseline's variant,
+/// with the same random numbers: the net benefit without the event is the
+/// baseline comparison's NPV over the annuity factor,
+/// and the break-even frequency is the ratio of the two nets.
+#[test]
+fn one_off_values_a_policy_against_the_event_under_the_same_random_numbers() {
+    let dir = scratch("stress-one-off");
+    let (base, stress) = (scenario("baseline.toml"), scenario("stress/alat_closed_30d.toml"));
+    let variant = "berth3:port.alat.berths.rail_ferry=3";
+    let common = ["--variant", variant, "-n", "6", "-q", "--json"];
+    let table = ok(&[&["compare", &stress, "--one-off"][..], &common, &["s.json"]].concat(), &dir);
+    ok(&[&["compare", &base][..], &common, &["b.json"]].concat(), &dir);
+    let (s, b) = (json(&dir, "s.json"), json(&dir, "b.json"));
+    let per_year = |doc: &serde_json::Value| {
+        let e = &doc["economics"];
+        e["policies"][0]["npv"]["mean"].as_f64().unwrap() / e["annuity_factor"].as_f64().unwrap()
+    };
+    let o = &s["economics"]["one_off"];
+    assert_eq!(o["event"], serde_json::json!(["alat_closed", "sangachal_closed"]), "{o}");
+    assert_eq!(o["window_years"], 1.0);
+    let p = &o["policies"][0];
+    let (with, without) = (p["net_with_event"]["mean"].as_f64().unwrap(), per_year(&b));
+    // Equal but for the rounding of the NPV's product with the annuity factor.
+    let twin = p["net_without_event"]["mean"].as_f64().unwrap();
+    assert!((twin - without).abs() <= 1e-12 * without.abs(), "{twin} {without}");
+    assert!((with - per_year(&s)).abs() <= 1e-9 * with.abs(), "{with} {}", per_year(&s));
+    // The berth gains more in the year of the closure (it turns the queued
+    // ferries round faster) but costs more than it saves in a year without.
+    assert!(without < 0.0 && with > without, "{p}");
+    let f = &p["break_even"];
+    assert_eq!(f["status"], "frequency", "{f}");
+    let expected = -without / (with - without);
+    assert!((f["mean"].as_f64().unwrap() - expected).abs() < 1e-12 * expected, "{f} {expected}");
+    let low = f["ci95_low"].as_f64().unwrap();
+    assert!(low < expected && expected < f["ci95_high"].as_f64().unwrap(), "{f}");
+    assert!(
+        table.contains("one-off event (alat_closed, sangachal_closed): every scenario"),
+        "{table}"
+    );
+    assert!(table.contains("pays if it strikes once in"), "{table}");
+    // Without --one-off the document has no valuation, and the warning
+    // points to the option.
+    let plain = ok(&[&["compare", &stress][..], &common, &["p.json"]].concat(), &dir);
+    assert!(json(&dir, "p.json")["economics"].get("one_off").is_none());
+    assert!(plain.contains("value a one-off event with --one-off"), "{plain}");
+}
+
+/// `--one-off` needs a dated event in the base, and the same one in every
+/// policy: said before any replication runs.
+#[test]
+fn one_off_refuses_a_base_without_a_dated_event_or_a_policy_with_another() {
+    let dir = scratch("stress-one-off-errors");
+    let base = scenario("baseline.toml");
+    let variant = "berth3:port.alat.berths.rail_ferry=3";
+    let err = fails(&["compare", &base, "--variant", variant, "--one-off", "-q"], &dir, 2);
+    assert!(err.contains("\"baseline\" (") && err.contains("has none"), "{err}");
+    // Random episodes are not an event: random_outages has none either.
+    let random = scenario("stress/random_outages.toml");
+    let err = fails(&["compare", &random, "--variant", variant, "--one-off", "-q"], &dir, 2);
+    assert!(err.contains("\"random_outages\" (") && err.contains("has none"), "{err}");
+    let (closure, btk) =
+        (scenario("stress/alat_closed_30d.toml"), scenario("stress/btk_outage_21d.toml"));
+    let err = fails(&["compare", &closure, &btk, "--one-off", "-q"], &dir, 2);
+    assert!(
+        err.contains("the dated disruptions of \"btk_outage_21d\"")
+            && err.contains("btk_outage) are not those of the base \"alat_closed_30d\" (alat_closed, sangachal_closed)"),
+        "{err}"
+    );
+}

@@ -192,4 +192,21 @@ fn economics_section(page: &mut Page, d: &CompareDoc) {
     for line in d.economics_notes(fmt_num) {
         page.note(&line);
     }
+    if let Some(o) = &e.one_off {
+        let names: Vec<&str> = d.scenarios.iter().map(|s| s.name.as_str()).collect();
+        page.h2("one-off", "Against a one-off event: how often it must strike to pay");
+        page.note(&o.title(&e.currency));
+        page.note(
+            "Net = benefit minus cost a year, paired per replication; with the event striking f \
+             times a year, the expected net is net without + f W (net with − net without), zero \
+             at the break-even frequency; the investment pays if the event comes at least that \
+             often (docs/compare.md, \"A one-off event\").",
+        );
+        let rows = o.rows(&names, fmt_num);
+        let sig = vec![false; rows.len()];
+        page.table(&caspian_montecarlo::one_off::HEADER, &rows, &sig);
+        for line in o.notes(&names, fmt_num) {
+            page.note(&line);
+        }
+    }
 }
