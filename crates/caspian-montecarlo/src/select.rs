@@ -31,11 +31,7 @@ pub fn select<'n>(names: &'n [String], patterns: &[String]) -> Vec<&'n str> {
 /// A `--kpi` pattern (or a KPI named in a condition) that matches none of
 /// a study's KPIs, with the names closest to it, or the KPI families it
 /// names when the study has no KPI of them at all.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{option} {pattern} matches none of the {total} KPIs{}; `caspian kpis` lists them all",
-    near(closest, absent_families)
-)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoMatch {
     /// The option that gave it, e.g. `--kpi`.
     pub option: String,
@@ -53,6 +49,28 @@ pub struct NoMatch {
     /// How many KPIs there are.
     pub total: usize,
 }
+
+impl std::fmt::Display for NoMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (option, pattern) = (&self.option, &self.pattern);
+        if pattern.trim().is_empty() {
+            // Printed bare, an empty pattern would vanish from the message.
+            return write!(
+                f,
+                "{option} '{pattern}' is empty: give a KPI name or a pattern, e.g. \
+                 'delivered_total.*' (`caspian kpis` lists them all)"
+            );
+        }
+        write!(
+            f,
+            "{option} {pattern} matches none of the {} KPIs{}; `caspian kpis` lists them all",
+            self.total,
+            near(&self.closest, &self.absent_families)
+        )
+    }
+}
+
+impl std::error::Error for NoMatch {}
 
 impl NoMatch {
     /// The error for `pattern` (given with `option`), which matches none of

@@ -89,6 +89,11 @@ fn review_findings_stay_fixed() {
     let err =
         fails(&["run", "-q", "--target-rel-halfwidth", "0.01", "--primary", "nosuchkpi"], &dir, 2);
     assert!(err.contains("--primary nosuchkpi matches none of the"), "{err}");
+    // An empty or blank pattern is named as such, not printed bare.
+    for (option, pattern) in [("--kpi", ""), ("--primary", " ")] {
+        let err = fails(&["run", "-n", "2", "-q", option, pattern], &dir, 2);
+        assert!(err.contains(&format!("{option} '{pattern}' is empty: give a KPI name")), "{err}");
+    }
 
     // Sweep option clashes are refused before any work.
     let axis = "--axis=weather.storm_rate_multiplier=1,2";
