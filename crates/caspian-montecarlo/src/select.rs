@@ -61,6 +61,15 @@ impl std::fmt::Display for NoMatch {
                  'delivered_total.*' (`caspian kpis` lists them all)"
             );
         }
+        if let Some(condition) = pattern.strip_prefix("P(").and_then(|p| p.strip_suffix(')')) {
+            // A measure, where a KPI name or pattern was asked for.
+            return write!(
+                f,
+                "{option} {pattern} is the probability of a condition, not a KPI name or \
+                 pattern: `caspian run --target '{condition}'` estimates it with its interval, \
+                 and `caspian compare --rank '{pattern}'` (or --pareto) ranks scenarios on it"
+            );
+        }
         write!(
             f,
             "{option} {pattern} matches none of the {} KPIs{}; `caspian kpis` lists them all",

@@ -94,6 +94,10 @@ fn review_findings_stay_fixed() {
         let err = fails(&["run", "-n", "2", "-q", option, pattern], &dir, 2);
         assert!(err.contains(&format!("{option} '{pattern}' is empty: give a KPI name")), "{err}");
     }
+    // A probability is a measure for --target and --rank, not a KPI pattern.
+    let err = fails(&["run", "-n", "2", "-q", "--kpi", "P(service_level.wagons>=0.95)"], &dir, 2);
+    assert!(err.contains("is the probability of a condition, not a KPI name"), "{err}");
+    assert!(err.contains("caspian run --target 'service_level.wagons>=0.95'"), "{err}");
 
     // Sweep option clashes are refused before any work.
     let axis = "--axis=weather.storm_rate_multiplier=1,2";
