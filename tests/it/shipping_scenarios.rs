@@ -406,7 +406,7 @@ fn the_worked_example_of_the_scenario_docs_loads_and_runs() {
 }
 
 /// The 2030 stress tests repeat the disruptions of today's
-/// (`stress/random_outages.toml`, `stress/btk_outage_21d.toml`; a scenario
+/// (`random_outages`, `btk_outage_21d`, `alat_closed_30d`; a scenario
 /// extends one file), so that an investment valued against one differs
 /// from its value at today's demand only by the demand. Each must be
 /// `demand_2030.toml` plus exactly those disruptions: this test keeps the
@@ -418,6 +418,7 @@ fn the_2030_stress_tests_are_demand_2030_plus_todays_disruptions() {
     for (today, later, count) in [
         ("stress/random_outages.toml", "stress/random_outages_2030.toml", 6),
         ("stress/btk_outage_21d.toml", "stress/btk_outage_21d_2030.toml", 1),
+        ("stress/alat_closed_30d.toml", "stress/alat_closed_30d_2030.toml", 2),
     ] {
         let (file, today) = (later, resolved(&path(today)).scenario);
         let later = resolved(&path(later)).scenario;
@@ -428,5 +429,54 @@ fn the_2030_stress_tests_are_demand_2030_plus_todays_disruptions() {
         without.scenario.name.clone_from(&demand.scenario.name);
         without.scenario.description.clone_from(&demand.scenario.description);
         assert_eq!(without, demand, "{file}: more than the disruptions differs from demand_2030");
+    }
+}
+
+/// `compare --one-off` runs each scenario's twin without its dated
+/// disruptions, and the twin keeps every other disruption on the random
+/// stream of its place in the scenario's list. With the dated disruption
+/// listed first, the random outages after it must strike in the twin when
+/// they strike with the event (common random numbers: otherwise the
+/// valuation would set different outages side by side); listed last, the
+/// twin is the scenario without it, to the bit.
+#[test]
+fn a_twin_keeps_the_streams_of_the_disruptions_after_a_dated_one() {
+    use caspian_montecarlo::one_off::twin;
+    use caspian_montecarlo::study::Study;
+    let path = |p: &str| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios").join(p);
+    let random = resolved(&path("stress/random_outages.toml"));
+    let plain = Study::single(&random.text, "random_outages", None).unwrap();
+    let mut event = resolved(&path("stress/btk_outage_21d.toml")).scenario.disruptions[0].clone();
+    event.id = "btk_dated".into();
+    let bits = |k: &caspian_shipping::Kpis, prefix: &str| -> Vec<(String, u64)> {
+        k.iter()
+            .filter(|(n, _)| n.starts_with(prefix))
+            .map(|(n, v)| (n.into(), v.to_bits()))
+            .collect()
+    };
+    for first in [true, false] {
+        let mut with_event = random.scenario.clone();
+        let at = if first { 0 } else { with_event.disruptions.len() };
+        with_event.disruptions.insert(at, event.clone());
+        let mut dated = plain.clone();
+        dated.plan = caspian_shipping::compile(&with_event).unwrap();
+        let twin = twin(&dated, 0).unwrap();
+        for rep in 0..4 {
+            let with = caspian_shipping::simulate(&dated.plan, 11, rep).kpis;
+            let without = caspian_shipping::simulate(&twin.plan, 11, rep).kpis;
+            let outages = bits(&without, "disruption_h.");
+            assert_eq!(outages.len(), 6);
+            let struck: Vec<_> = bits(&with, "disruption_h.")
+                .into_iter()
+                .filter(|(n, _)| n != "disruption_h.btk_dated")
+                .collect();
+            assert_eq!(struck, outages, "first {first}, replication {rep}");
+            // The outages did strike: the test is not vacuous.
+            assert!(outages.iter().any(|(_, v)| f64::from_bits(*v) > 0.0), "rep {rep}");
+            if !first {
+                let plain = caspian_shipping::simulate(&plain.plan, 11, rep).kpis;
+                assert_eq!(bits(&without, ""), bits(&plain, ""), "replication {rep}");
+            }
+        }
     }
 }

@@ -272,7 +272,12 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     // With --one-off every scenario runs twice (its twin has fewer KPIs).
     let runs = if args.one_off { 2 } else { 1 };
     crate::memory::check(&crate::memory::Records {
-        what: format!("-n {} for each of {} scenarios", c.replications, studies.len() * runs),
+        what: format!(
+            "-n {} for each of {} scenarios{}",
+            c.replications,
+            studies.len(),
+            if args.one_off { " and their twins without the event (--one-off)" } else { "" }
+        ),
         per_replication: studies
             .iter()
             .map(|s| caspian_montecarlo::records::records_bytes(1, s.plan.kpi_layout().len()))
@@ -300,9 +305,11 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
             &|| progress.tick(),
         )
     })?;
-    if args.one_off {
-        one_off(&mut doc, &studies, &records, &pool, &|| progress.tick())?;
-    }
+    let twins = if args.one_off {
+        one_off(&mut doc, &studies, &records, &pool, &|| progress.tick())?
+    } else {
+        Vec::new()
+    };
     progress.finish();
     let elapsed = progress.elapsed();
     // Result files first: whatever happens to the terminal, they are complete.
@@ -318,8 +325,9 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         &doc.saturation_notes(),
     );
     let done = format!(
-        "{} scenarios x {} in {elapsed:.2?}",
+        "{} scenarios{} x {} in {elapsed:.2?}",
         doc.scenarios.len(),
+        if args.one_off { " and their twins without the event" } else { "" },
         replications(doc.replications)
     );
     let outputs = crate::common::begin_outputs();
@@ -328,13 +336,19 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     }
     if let Some(path) = &c.tidy_csv {
         let units: Vec<_> = doc.summaries.iter().map(crate::output::units_of).collect();
-        let names = tidy_names(&doc);
-        let blocks = names.iter().zip(&records).zip(&units).map(|((name, records), units)| {
+        let mut names = tidy_names(&doc);
+        // The twins (--one-off) follow, each named for its scenario.
+        let twin_names: Vec<String> =
+            names.iter().take(twins.len()).map(|n| format!("{n} without the event")).collect();
+        names.extend(twin_names);
+        let units = units.iter().chain(&units).take(names.len());
+        let records = records.iter().chain(&twins);
+        let blocks = names.iter().zip(records).zip(units).map(|((name, records), units)| {
             tidy::Block { scenario: name, point: None, values: &[], records, units }
         });
         crate::output::write_tidy_csv(path, &[], blocks)?;
     }
-    drop(records);
+    drop((records, twins));
     let doc = Document::Compare(doc);
     if let Some(path) = &c.json {
         write_document(path, &doc)?;
@@ -350,22 +364,22 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
 }
 
 /// Runs the twins of `studies` (each without its dated disruptions) for
-/// the comparison's replications and seed, and writes the valuation
-/// against the one-off event into `doc`'s economics.
+/// the comparison's replications and seed, writes the valuation against
+/// the one-off event into `doc`'s economics, and returns the twins'
+/// records (for the tidy CSV).
 fn one_off(
     doc: &mut CompareDoc,
     studies: &[Study],
     records: &[caspian_montecarlo::records::PointRecords],
     pool: &caspian_montecarlo::pool::ThreadPool,
     tick: &(dyn Fn() + Sync),
-) -> Result<(), Failure> {
-    use caspian_montecarlo::one_off::{run_twins, value};
+) -> Result<Vec<caspian_montecarlo::records::PointRecords>, Failure> {
+    use caspian_montecarlo::one_off::{attach, run_twins, value};
     let without = pool.install(|| run_twins(studies, doc.seed, doc.replications, tick))?;
-    let valued = value(studies, records, &without);
     if let Some(e) = doc.economics.as_mut() {
-        e.one_off = Some(valued);
+        attach(e, studies, value(studies, records, &without));
     }
-    Ok(())
+    Ok(without)
 }
 
 /// The scenarios' names for the tidy CSV: each its own, and a name that
@@ -480,6 +494,9 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
             ));
             for line in o.notes(&names, num) {
                 out.push_str(&format!("{line}\n"));
+            }
+            for w in &o.warnings {
+                out.push_str(&format!("warning: {w}\n"));
             }
         }
     }

@@ -151,7 +151,7 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
     let a = bases.first().map(|b| annuity_factor(b.discount_rate, b.appraisal_years))?;
     let mut e = economics(records, &names, &bases, a)?;
     let years = e.appraisal_years;
-    e.warnings.extend(studies.iter().filter_map(|s| one_off_warning(s, years)));
+    e.warnings.extend(studies.iter().filter_map(|s| one_off_warning(s, years, false)));
     e.warnings.extend(studies.iter().skip(1).filter_map(|s| unpriced_link_warning(&studies[0], s)));
     Some(e)
 }
@@ -189,8 +189,13 @@ fn unpriced_link_warning(
 
 /// The warning for a scenario with dated disruptions (`start_day`): the
 /// model's year is the typical year, so an NPV over the appraisal period
-/// counts a one-off event as striking every year.
-fn one_off_warning(study: &crate::study::Study, years: f64) -> Option<String> {
+/// counts a one-off event as striking every year. `valued`: the comparison
+/// values the event with `--one-off`, so the warning points to that table.
+pub(crate) fn one_off_warning(
+    study: &crate::study::Study,
+    years: f64,
+    valued: bool,
+) -> Option<String> {
     let dated: Vec<&str> = study
         .plan
         .source
@@ -201,10 +206,15 @@ fn one_off_warning(study: &crate::study::Study, years: f64) -> Option<String> {
         .collect();
     let (first, rest) = dated.split_first()?;
     let more = if rest.is_empty() { String::new() } else { format!(" and {} more", rest.len()) };
+    let advice = if valued {
+        "the one-off table values it as one event instead"
+    } else {
+        "value a one-off event with --one-off (how often it must strike for each policy to pay), \
+         not by the NPV"
+    };
     Some(format!(
         "\"{}\" has a dated disruption ({first}{more}): the simulated year is taken as every \
-         year, so the NPV over {years} years counts it as striking every year; value a one-off \
-         event with --one-off (how often it must strike for each policy to pay), not by the NPV",
+         year, so the NPV over {years} years counts it as striking every year; {advice}",
         study.name
     ))
 }

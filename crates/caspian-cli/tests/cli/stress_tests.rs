@@ -170,16 +170,17 @@ fn a_kpi_one_scenario_never_defines_is_shown_with_each_count() {
 }
 
 /// `compare --one-off` runs every scenario again without its dated
-/// disruptions. The Baku closure is the baseline plus two dated
-/// disruptions, so its twins are the baseline and the baseline's variant,
-/// with the same random numbers: the net benefit without the event is the
-/// baseline comparison's NPV over the annuity factor,
-/// and the break-even frequency is the ratio of the two nets.
+/// disruptions. The 2030 BTK outage is `demand_2030.toml` plus one dated
+/// disruption, so its twins are that file and its variant, with the same
+/// random numbers: the net benefit without the event is that comparison's
+/// NPV over the annuity factor, and the break-even frequency is the ratio
+/// of the two nets.
 #[test]
 fn one_off_values_a_policy_against_the_event_under_the_same_random_numbers() {
     let dir = scratch("stress-one-off");
-    let (base, stress) = (scenario("baseline.toml"), scenario("stress/alat_closed_30d.toml"));
-    let variant = "berth3:port.alat.berths.rail_ferry=3";
+    let (base, stress) =
+        (scenario("demand_2030.toml"), scenario("stress/btk_outage_21d_2030.toml"));
+    let variant = "yard:storage.alat_yard_west.capacity=2400";
     let common = ["--variant", variant, "-n", "6", "-q", "--json"];
     let table = ok(&[&["compare", &stress, "--one-off"][..], &common, &["s.json"]].concat(), &dir);
     ok(&[&["compare", &base][..], &common, &["b.json"]].concat(), &dir);
@@ -189,7 +190,7 @@ fn one_off_values_a_policy_against_the_event_under_the_same_random_numbers() {
         e["policies"][0]["npv"]["mean"].as_f64().unwrap() / e["annuity_factor"].as_f64().unwrap()
     };
     let o = &s["economics"]["one_off"];
-    assert_eq!(o["event"], serde_json::json!(["alat_closed", "sangachal_closed"]), "{o}");
+    assert_eq!(o["event"], serde_json::json!(["btk_outage"]), "{o}");
     assert_eq!(o["window_years"], 1.0);
     let p = &o["policies"][0];
     let (with, without) = (p["net_with_event"]["mean"].as_f64().unwrap(), per_year(&b));
@@ -197,25 +198,41 @@ fn one_off_values_a_policy_against_the_event_under_the_same_random_numbers() {
     let twin = p["net_without_event"]["mean"].as_f64().unwrap();
     assert!((twin - without).abs() <= 1e-12 * without.abs(), "{twin} {without}");
     assert!((with - per_year(&s)).abs() <= 1e-9 * with.abs(), "{with} {}", per_year(&s));
-    // The berth gains more in the year of the closure (it turns the queued
-    // ferries round faster) but costs more than it saves in a year without.
+    // The yard keeps the wagons the outage would divert, but in a year
+    // without it avoids nothing and costs its capital.
     assert!(without < 0.0 && with > without, "{p}");
     let f = &p["break_even"];
-    assert_eq!(f["status"], "frequency", "{f}");
+    assert_eq!(f["status"], "at_least", "{f}");
     let expected = -without / (with - without);
     assert!((f["mean"].as_f64().unwrap() - expected).abs() < 1e-12 * expected, "{f} {expected}");
     let low = f["ci95_low"].as_f64().unwrap();
     assert!(low < expected && expected < f["ci95_high"].as_f64().unwrap(), "{f}");
-    assert!(
-        table.contains("one-off event (alat_closed, sangachal_closed): every scenario"),
-        "{table}"
-    );
-    assert!(table.contains("pays if it strikes once in"), "{table}");
+    assert!(table.contains("one-off event (btk_outage): every scenario"), "{table}");
+    assert!(table.contains("pays if it strikes at least once in"), "{table}");
     // Without --one-off the document has no valuation, and the warning
     // points to the option.
     let plain = ok(&[&["compare", &stress][..], &common, &["p.json"]].concat(), &dir);
     assert!(json(&dir, "p.json")["economics"].get("one_off").is_none());
     assert!(plain.contains("value a one-off event with --one-off"), "{plain}");
+    assert!(table.contains("the one-off table values it as one event instead"), "{table}");
+    assert!(!table.contains("value a one-off event with --one-off"), "{table}");
+    // A damaged valuation is refused by name when the document is read.
+    let mut damaged = s.clone();
+    damaged["economics"]["one_off"]["policies"][0]["scenario"] = 7.into();
+    std::fs::write(dir.join("d.json"), damaged.to_string()).unwrap();
+    let err = fails(&["report", "d.json", "--out", "d.html"], &dir, 2);
+    assert!(err.contains("economics.one_off.policies[0].scenario"), "{err}");
+    let mut damaged = s.clone();
+    damaged["economics"]["one_off"]["policies"][0]["break_even"]["mean"] = (-5.0).into();
+    std::fs::write(dir.join("e.json"), damaged.to_string()).unwrap();
+    let err = fails(&["report", "e.json", "--out", "e.html"], &dir, 2);
+    assert!(err.contains("economics.one_off.policies[0].break_even"), "{err}");
+    // The twins' replications are in the tidy CSV.
+    let tidy =
+        [&["compare", &stress, "--one-off"][..], &common[..4], &["--tidy-csv", "t.csv"]].concat();
+    ok(&tidy, &dir);
+    let csv = String::from_utf8(read(&dir, "t.csv")).unwrap();
+    assert!(csv.contains("yard without the event,"), "{}", &csv[..400]);
 }
 
 /// `--one-off` needs a dated event in the base, and the same one in every
@@ -238,5 +255,41 @@ fn one_off_refuses_a_base_without_a_dated_event_or_a_policy_with_another() {
         err.contains("the dated disruptions of \"btk_outage_21d\"")
             && err.contains("btk_outage) are not those of the base \"alat_closed_30d\" (alat_closed, sangachal_closed)"),
         "{err}"
+    );
+}
+
+/// `--one-off` refuses an event the window does not hold, and warns when
+/// one is not recovered by the horizon (its cost after it is left out) or
+/// when a policy changes the event itself.
+#[test]
+fn one_off_checks_the_window_and_the_events_recovery() {
+    let dir = scratch("stress-one-off-window");
+    let btk = scenario("stress/btk_outage_21d.toml");
+    let variant = "yard:storage.alat_yard_west.capacity=2400";
+    let args = ["compare", &btk, "--variant", variant, "--one-off", "-n", "4", "-q"];
+    let early = [&args[..], &["--set", "disruption.btk_outage.start_day=10"]].concat();
+    let err = fails(&early, &dir, 2);
+    assert!(err.contains("starts on day 10, inside the warm-up, which ends 30"), "{err}");
+    let late = [&args[..], &["--set", "disruption.btk_outage.start_day=380", "--json", "l.json"]];
+    let table = ok(&late.concat(), &dir);
+    assert!(
+        table.contains(
+            "warning: the event's disruption btk_outage is not recovered by the horizon in"
+        ),
+        "{table}"
+    );
+    let doc = json(&dir, "l.json");
+    assert!(
+        doc["economics"]["one_off"]["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("unrecovered.btk_outage")
+    );
+    // A policy that moves the event: valued, with a warning naming the key.
+    let moved = "moved:disruption.btk_outage.start_day=60";
+    let table = ok(&["compare", &btk, "--variant", moved, "--one-off", "-n", "4", "-q"], &dir);
+    assert!(
+        table.contains("\"moved\" has the event's disruption btk_outage with another start_day"),
+        "{table}"
     );
 }

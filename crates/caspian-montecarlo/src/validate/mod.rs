@@ -431,6 +431,9 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
         for (i, p) in e.policies.iter().enumerate() {
             scenario_index(format!("economics.policies[{i}].scenario"), p.scenario, n, 1)?;
         }
+        if let Some(o) = &e.one_off {
+            check_one_off(o, n)?;
+        }
     }
     if let Some(v) = &d.pareto {
         for (i, p) in v.points.iter().enumerate() {
@@ -439,6 +442,32 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
                 let at = format!("pareto.points[{i}].dominated_by[{j}].by");
                 scenario_index(at, by.by, n, 0)?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// A compare document's `economics.one_off`: policies in range, and each
+/// break-even frequency a non-negative mean inside its interval.
+fn check_one_off(o: &crate::one_off::OneOff, n: usize) -> Result<(), DocumentError> {
+    use crate::one_off::BreakEven;
+    for (i, p) in o.policies.iter().enumerate() {
+        scenario_index(format!("economics.one_off.policies[{i}].scenario"), p.scenario, n, 1)?;
+        let (BreakEven::AtLeast { per_year: f, .. } | BreakEven::AtMost { per_year: f, .. }) =
+            &p.break_even
+        else {
+            continue;
+        };
+        if !(f.mean > 0.0 && f.ci95_low >= 0.0 && f.ci95_low <= f.mean && f.mean <= f.ci95_high) {
+            return Err(field(
+                format!("economics.one_off.policies[{i}].break_even"),
+                format!(
+                    "a frequency of {} events a year with the interval {} to {} is impossible \
+                     (positive, inside its interval, which starts at 0 or above); the file is \
+                     damaged",
+                    f.mean, f.ci95_low, f.ci95_high
+                ),
+            ));
         }
     }
     Ok(())

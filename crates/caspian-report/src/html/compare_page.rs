@@ -198,10 +198,12 @@ fn economics_section(page: &mut Page, d: &CompareDoc) {
         page.note(&o.title(&e.currency));
         page.note(
             "Net = benefit minus cost a year, paired per replication; with the event striking f \
-             times a year, the expected net is net without + f W (net with − net without), zero \
-             at the break-even frequency; the investment pays if the event comes at least that \
-             often (docs/compare.md, \"A one-off event\").",
+             times a year and W the window in years, the expected net is net without + f W (net \
+             with − net without), zero at the break-even frequency: above it the investment pays \
+             when the event raises its net benefit, below it when the event lowers it \
+             (docs/compare.md, \"A one-off event\").",
         );
+        page.warnings(&o.warnings);
         let rows = o.rows(&names, fmt_num);
         let sig = vec![false; rows.len()];
         page.table(&caspian_montecarlo::one_off::HEADER, &rows, &sig);

@@ -101,6 +101,8 @@ fn one(
         timing,
         duration_days: duration,
         scale: d.scale,
+        // At most 256 entries (checked above), so the place fits.
+        stream: d.stream.unwrap_or(i as u8),
     })
 }
 

@@ -321,6 +321,9 @@ pub struct DisruptionPlan {
     pub duration_days: Option<Dist>,
     /// Capacity factor during an episode (0 = closed).
     pub scale: f64,
+    /// The random stream its episodes are drawn from: its place in the
+    /// scenario's list, unless set otherwise ([`crate::scenario::Disruption::stream`]).
+    pub stream: u8,
 }
 
 /// A scenario that passed every check, in the form the model runs on.

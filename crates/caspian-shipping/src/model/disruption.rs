@@ -115,8 +115,8 @@ impl Disruptions {
             route_closures: vec![Timeline::default(); plan.fleets.len()],
             outflow_factor: vec![1.0; plan.outflows.len()],
         };
-        for (i, x) in plan.disruptions.iter().enumerate() {
-            let mut rng = stream(seed, rep, Source::Disruption, i as u8);
+        for x in &plan.disruptions {
+            let mut rng = stream(seed, rep, Source::Disruption, x.stream);
             let drawn = episodes(plan, x, &mut rng);
             if let DisruptionTarget::Route(f) = x.target {
                 d.route_closures[f] = d.route_closures[f].union(&drawn.active);
