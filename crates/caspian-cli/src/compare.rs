@@ -336,11 +336,8 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     }
     if let Some(path) = &c.tidy_csv {
         let units: Vec<_> = doc.summaries.iter().map(crate::output::units_of).collect();
-        let mut names = tidy_names(&doc);
         // The twins (--one-off) follow, each named for its scenario.
-        let twin_names: Vec<String> =
-            names.iter().take(twins.len()).map(|n| format!("{n} without the event")).collect();
-        names.extend(twin_names);
+        let names = tidy_names(&doc, twins.len());
         let units = units.iter().chain(&units).take(names.len());
         let records = records.iter().chain(&twins);
         let blocks = names.iter().zip(records).zip(units).map(|((name, records), units)| {
@@ -382,11 +379,14 @@ fn one_off(
     Ok(without)
 }
 
-/// The scenarios' names for the tidy CSV: each its own, and a name that
-/// two scenarios share followed by the scenario's position (`baseline [1]`),
-/// so that every block can be told apart.
-fn tidy_names(doc: &CompareDoc) -> Vec<String> {
-    let names: Vec<&str> = doc.scenarios.iter().map(|s| s.name.as_str()).collect();
+/// The scenarios' names for the tidy CSV, followed by those of the
+/// `twins` (`--one-off`; `NAME without the event`): each its own, and a
+/// name that two share followed by its position (`baseline [1]`), so that
+/// every block can be told apart.
+fn tidy_names(doc: &CompareDoc, twins: usize) -> Vec<String> {
+    let own = doc.scenarios.iter().map(|s| s.name.clone());
+    let twins = doc.scenarios.iter().take(twins).map(|s| format!("{} without the event", s.name));
+    let names: Vec<String> = own.chain(twins).collect();
     names
         .iter()
         .enumerate()
@@ -394,7 +394,7 @@ fn tidy_names(doc: &CompareDoc) -> Vec<String> {
             if names.iter().filter(|m| *m == n).count() > 1 {
                 format!("{n} [{i}]")
             } else {
-                (*n).to_string()
+                n.clone()
             }
         })
         .collect()

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use caspian_shipping::costs::{CostBasis, annuity_factor};
 
 use crate::records::PointRecords;
-use crate::stats::{CONFIDENCE, PairedDifference, mean_var, t_quantile};
+use crate::stats::{CONFIDENCE, PairedDifference, PairedMoments, t_quantile};
 
 /// Annualised capital cost KPI.
 pub const CAPITAL: &str = "cost.capital_per_year";
@@ -339,17 +339,10 @@ pub fn ratio_of_means(num: &[f64], den: &[f64]) -> BenefitCost {
 /// and a Student-t quantile with `n - 1` degrees of freedom; `None` with
 /// fewer than two pairs or when `mean(den)` is not positive.
 pub fn ratio_estimate(num: &[f64], den: &[f64]) -> Option<Estimate> {
-    let n = num.len().min(den.len());
-    if n < 2 {
-        return None;
-    }
-    let (num, den) = (&num[..n], &den[..n]);
-    let (mf, vf) = mean_var(num);
-    let (mi, vi) = mean_var(den);
+    let PairedMoments { n, x: (mf, vf), y: (mi, vi), cov } = PairedMoments::of(num, den)?;
     if mi.is_nan() || mi <= 0.0 {
         return None;
     }
-    let cov = num.iter().zip(den).map(|(f, i)| (f - mf) * (i - mi)).sum::<f64>() / (n - 1) as f64;
     let r = mf / mi;
     let var = ((vf - 2.0 * r * cov + r * r * vi) / (n as f64 * mi * mi)).max(0.0);
     let hw = t_quantile(0.5 + CONFIDENCE / 2.0, (n - 1) as f64) * var.sqrt();

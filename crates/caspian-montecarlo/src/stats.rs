@@ -108,6 +108,36 @@ pub fn mean_var(values: &[f64]) -> (f64, f64) {
     (tally.mean().map_or(f64::NAN, |m| m + 0.0), tally.variance().unwrap_or(f64::NAN))
 }
 
+/// The moments of paired values for a ratio of their means: each one's
+/// mean and sample variance ([`mean_var`]) and their sample covariance,
+/// over the first `min(len)` pairs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairedMoments {
+    /// Pairs used.
+    pub n: usize,
+    /// Mean and variance of the first values.
+    pub x: (f64, f64),
+    /// Mean and variance of the second values.
+    pub y: (f64, f64),
+    /// Their covariance (n - 1 denominator).
+    pub cov: f64,
+}
+
+impl PairedMoments {
+    /// The moments of `(x_j, y_j)`; `None` with fewer than two pairs.
+    pub fn of(x: &[f64], y: &[f64]) -> Option<Self> {
+        let n = x.len().min(y.len());
+        if n < 2 {
+            return None;
+        }
+        let (x, y) = (&x[..n], &y[..n]);
+        let (mx, vx) = mean_var(x);
+        let (my, vy) = mean_var(y);
+        let cov = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum::<f64>() / (n - 1) as f64;
+        Some(Self { n, x: (mx, vx), y: (my, vy), cov })
+    }
+}
+
 /// Half-width of the 95% Student-t interval for a mean of `n` values with
 /// standard deviation `sd`.
 pub fn half_width(sd: f64, n: usize) -> f64 {

@@ -285,11 +285,31 @@ fn one_off_checks_the_window_and_the_events_recovery() {
             .unwrap()
             .contains("unrecovered.btk_outage")
     );
-    // A policy that moves the event: valued, with a warning naming the key.
+    // A policy that moves the event is another event: refused. One that
+    // changes its consequence is valued, with a warning that the change is
+    // unpriced.
     let moved = "moved:disruption.btk_outage.start_day=60";
-    let table = ok(&["compare", &btk, "--variant", moved, "--one-off", "-n", "4", "-q"], &dir);
+    let err = fails(&["compare", &btk, "--variant", moved, "--one-off", "-n", "4", "-q"], &dir, 2);
+    assert!(err.contains("gives the event's disruption btk_outage another start_day"), "{err}");
+    let shorter = "shorter:disruption.btk_outage.scale=0.5";
+    let table = ok(&["compare", &btk, "--variant", shorter, "--one-off", "-n", "4", "-q"], &dir);
     assert!(
-        table.contains("\"moved\" has the event's disruption btk_outage with another start_day"),
+        table.contains("\"shorter\" gives the event's disruption btk_outage another scale")
+            && table.contains("the model puts no price on that change"),
         "{table}"
     );
+    // The event at another place in a policy's list would draw from
+    // another random stream: refused.
+    let file = dir.join("shifted.toml");
+    let baseline = scenario("baseline.toml");
+    let text = format!(
+        "[scenario]\nextends = {baseline:?}\nname = \"shifted\"\n\n[[disruption]]\nid = \"quiet\"\n\
+         target = \"port.aktau\"\nrate_per_year = 0.001\nduration_days = {{ dist = \"constant\", \
+         value = 1 }}\n\n[[disruption]]\nid = \"btk_outage\"\ntarget = \"outflow.btk_railway\"\n\
+         start_day = 31\nduration_days = {{ dist = \"constant\", value = 21 }}\n"
+    );
+    std::fs::write(&file, text).unwrap();
+    let err = fails(&["compare", &btk, "shifted.toml", "--one-off", "-n", "2", "-q"], &dir, 2);
+    assert!(err.contains("lists the event's disruptions at other places than the base"), "{err}");
+    assert!(err.contains("btk_outage at place 2 against btk_outage at place 1"), "{err}");
 }

@@ -447,17 +447,52 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
     Ok(())
 }
 
-/// A compare document's `economics.one_off`: policies in range, and each
-/// break-even frequency a non-negative mean inside its interval.
+/// A compare document's `economics.one_off`: an event, a window, one entry
+/// per policy in order, and each break-even frequency a non-negative mean
+/// inside its interval with the return period its inverse.
 fn check_one_off(o: &crate::one_off::OneOff, n: usize) -> Result<(), DocumentError> {
     use crate::one_off::BreakEven;
+    if o.event.is_empty() {
+        return Err(field("economics.one_off.event", "empty (the event is a dated disruption)"));
+    }
+    if !(o.window_years.is_finite() && o.window_years > 0.0) {
+        return Err(field(
+            "economics.one_off.window_years",
+            format!("{} is not a window's length in years; the file is damaged", o.window_years),
+        ));
+    }
+    if o.policies.len() + 1 != n {
+        return Err(field(
+            "economics.one_off.policies",
+            format!(
+                "{} entries for {} policies; the file is damaged",
+                o.policies.len(),
+                n.saturating_sub(1)
+            ),
+        ));
+    }
     for (i, p) in o.policies.iter().enumerate() {
         scenario_index(format!("economics.one_off.policies[{i}].scenario"), p.scenario, n, 1)?;
-        let (BreakEven::AtLeast { per_year: f, .. } | BreakEven::AtMost { per_year: f, .. }) =
-            &p.break_even
+        if p.scenario != i + 1 {
+            return Err(field(
+                format!("economics.one_off.policies[{i}].scenario"),
+                format!("{} out of order (expected {}); the file is damaged", p.scenario, i + 1),
+            ));
+        }
+        let (BreakEven::AtLeast { per_year: f, return_period: r }
+        | BreakEven::AtMost { per_year: f, return_period: r }) = &p.break_even
         else {
             continue;
         };
+        if (r.years * f.mean - 1.0).abs() > 1e-9 {
+            return Err(field(
+                format!("economics.one_off.policies[{i}].break_even.return_period"),
+                format!(
+                    "{} years is not the inverse of {} events a year; the file is damaged",
+                    r.years, f.mean
+                ),
+            ));
+        }
         if !(f.mean > 0.0 && f.ci95_low >= 0.0 && f.ci95_low <= f.mean && f.mean <= f.ci95_high) {
             return Err(field(
                 format!("economics.one_off.policies[{i}].break_even"),

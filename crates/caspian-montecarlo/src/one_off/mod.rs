@@ -20,9 +20,9 @@
 //!   apart that their backlogs do not meet), the expected net benefit a
 //!   year is `N_n + f W D`, a line in `f`;
 //! - it crosses zero at the break-even frequency
-//!   `f* = mean(N_n) / (W mean(-D))`, a ratio of paired means with the
-//!   delta-method interval of [`crate::economics::ratio_estimate`] (its
-//!   lower end clipped at 0); the policy pays at frequencies above `f*`
+//!   `f* = mean(N_n) / (W mean(-D))`, a ratio of paired means with
+//!   Fieller's interval (its lower end clipped at 0; given only where `D`
+//!   is significant, as it is bounded only then); the policy pays at frequencies above `f*`
 //!   when the event raises its net benefit and it loses without the event,
 //!   below `f*` when the event lowers it and it pays without. `1 / f*` is
 //!   the return period in years.
@@ -32,12 +32,16 @@ use serde::{Deserialize, Serialize};
 use caspian_shipping::scenario::Disruption;
 use caspian_shipping::timeline::DAYS_PER_YEAR;
 
-use crate::economics::{Estimate, TOTAL, ratio_estimate};
+use crate::economics::{Estimate, TOTAL};
 use crate::error::RunError;
 use crate::execute::Executor;
 use crate::records::PointRecords;
-use crate::stats::PairedDifference;
+use crate::stats::{CONFIDENCE, PairedDifference, PairedMoments, t_quantile};
 use crate::study::{Study, short_number};
+
+mod table;
+
+pub use table::HEADER;
 
 /// Differences below this share of the base's total cost are rounding, not
 /// an effect: a policy the event does not touch gets `D_j` of about 1e-9
@@ -182,9 +186,23 @@ pub fn check(studies: &[Study]) -> Result<(), String> {
             ));
         }
     }
+    let places = |s: &Study| -> Vec<(usize, String)> {
+        let all = &s.plan.source.disruptions;
+        all.iter()
+            .enumerate()
+            .filter(|(_, d)| d.start_day.is_some())
+            .map(|(i, d)| (i, d.id.clone()))
+            .collect()
+    };
+    let base_places = places(base);
     for s in &studies[1..] {
-        let ids = |x: &[&Disruption]| x.iter().map(|d| d.id.clone()).collect::<Vec<_>>();
-        if ids(&dated(s)) != ids(&event) {
+        let theirs = places(s);
+        let ids = |x: &[(usize, String)]| {
+            let mut ids: Vec<String> = x.iter().map(|(_, id)| id.clone()).collect();
+            ids.sort_unstable();
+            ids
+        };
+        if ids(&theirs) != ids(&base_places) {
             return Err(format!(
                 "--one-off needs the same event in every scenario, but the dated disruptions of \
                  \"{}\" ({}: {}) are not those of the base \"{}\" ({}): give the policy the base's \
@@ -195,6 +213,43 @@ pub fn check(studies: &[Study]) -> Result<(), String> {
                 base.name,
                 ids_of(&event)
             ));
+        }
+        if theirs != base_places {
+            let shown = |x: &[(usize, String)]| {
+                x.iter()
+                    .map(|(i, id)| format!("{id} at place {}", i + 1))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            return Err(format!(
+                "--one-off: \"{}\" ({}) lists the event's disruptions at other places than the base \
+                 \"{}\" ({} against {}): a disruption draws its episodes from the random stream of \
+                 its place in the list, so the policy's event would not be the base's; list the \
+                 [[disruption]] entries as the base does (a policy that extends the base and adds \
+                 its own after them keeps the places)",
+                s.name,
+                s.source,
+                base.name,
+                shown(&theirs),
+                shown(&base_places)
+            ));
+        }
+        for (b, p) in event.iter().zip(dated(s)) {
+            let moved: Vec<&str> = differing_keys(b, p)
+                .into_iter()
+                .filter(|k| *k == "target" || *k == "start_day")
+                .collect();
+            if !moved.is_empty() {
+                return Err(format!(
+                    "--one-off: \"{}\" ({}) gives the event's disruption {} another {} than the \
+                     base: that is another event, not a lever on this one; value each event in a \
+                     comparison of its own",
+                    s.name,
+                    s.source,
+                    b.id,
+                    moved.join(" and ")
+                ));
+            }
         }
     }
     Ok(())
@@ -287,10 +342,10 @@ pub fn value(studies: &[Study], with: &[PointRecords], without: &[PointRecords])
             let keys = differing_keys(b, p);
             if !keys.is_empty() {
                 warnings.push(format!(
-                    "\"{}\" has the event's disruption {} with another {} than the base's: the \
-                     valuation takes it as the same event, which suits a policy that changes the \
-                     event's consequence (a shorter replacement time), not one that moves or \
-                     changes the event itself",
+                    "\"{}\" gives the event's disruption {} another {} than the base's: the \
+                     valuation takes it as the same event with another consequence, and the model \
+                     puts no price on that change (whatever buys it, a standby charter's fee, say, \
+                     is not in the policy's cost), so its verdict counts the change as free",
                     s.name,
                     b.id,
                     keys.join(", ")
@@ -311,7 +366,7 @@ pub fn value(studies: &[Study], with: &[PointRecords], without: &[PointRecords])
             let paired = |x: &[f64], y: &[f64]| Estimate::scaled(&PairedDifference::of(x, y), 1.0);
             let effect: Vec<f64> = rows.iter().map(|r| r.with - r.without).collect();
             let mut event_effect = paired(&vec![0.0; effect.len()], &effect);
-            if rounding_only(&rows, |r| r.with - r.without) {
+            if rows.len() >= 2 && rounding_only(&rows, |r| r.with - r.without) {
                 // Not an effect: written as the exact zero it is.
                 event_effect =
                     Estimate { mean: 0.0, ci95_low: 0.0, ci95_high: 0.0, ..event_effect };
@@ -343,11 +398,21 @@ fn unrecovered_warnings(
             let column = r.column_named(&k);
             let count = column.iter().filter(|u| **u > 0.0).count();
             if count > 0 {
+                let advice = if d.duration_days.is_none() {
+                    "; it never ends (no duration_days: what it takes never comes back), so no \
+                     window holds its recovery, and the valuation counts only the window"
+                        .to_string()
+                } else {
+                    format!(
+                        "; start it earlier (--set disruption.{}.start_day=DAY) so that the window \
+                         holds its recovery",
+                        d.id
+                    )
+                };
                 warnings.push(format!(
                     "the event's disruption {id} is not recovered by the horizon in {count} of {} \
                      replications of \"{}\" ({k}): what it costs after the horizon is left out, so \
-                     the valuation counts the event short; start it earlier (--set \
-                     disruption.{id}.start_day=DAY) so that the window holds its recovery",
+                     the valuation counts the event short{advice}",
                     column.len(),
                     s.name,
                     id = d.id,
@@ -449,11 +514,35 @@ fn break_even(rows: &[Row], w: f64) -> BreakEven {
     }
 }
 
-/// `mean(num) / mean(den)` with its interval, the lower end clipped at 0
-/// (a frequency is not negative), and the return period.
+/// `mean(num) / mean(den)` with its 95% interval by Fieller's method, the
+/// lower end clipped at 0 (a frequency is not negative), and the return
+/// period; `None` when the interval is unbounded (`mean(den)` not
+/// significantly above zero) or with fewer than two pairs.
+///
+/// Fieller's interval holds every `R` with `(mean(num) - R mean(den))^2 <=
+/// t^2 Var(mean(num) - R mean(den))`, the variance from the paired
+/// replications (Fieller 1954, *J. R. Stat. Soc. B* 16, 175-185). Unlike the
+/// delta method's symmetric interval it stays right when `mean(den)` is
+/// imprecise, and it is bounded exactly when `mean(den)`'s own t-interval
+/// excludes zero.
 fn frequency(num: &[f64], den: &[f64]) -> Option<(Estimate, ReturnPeriod)> {
-    let mut f = ratio_estimate(num, den)?;
-    f.ci95_low = f.ci95_low.max(0.0);
+    let PairedMoments { n, x: (mx, vx), y: (my, vy), cov } = PairedMoments::of(num, den)?;
+    let q = t_quantile(0.5 + CONFIDENCE / 2.0, (n - 1) as f64).powi(2) / n as f64;
+    // a R^2 + b R + c <= 0.
+    let a = my * my - q * vy;
+    let b = -2.0 * (mx * my - q * cov);
+    let c = mx * mx - q * vx;
+    if !(my > 0.0 && a > 0.0) {
+        return None;
+    }
+    let root = (b * b - 4.0 * a * c).max(0.0).sqrt();
+    let r = mx / my;
+    let f = Estimate {
+        mean: r,
+        ci95_low: ((-b - root) / (2.0 * a)).max(0.0),
+        ci95_high: (-b + root) / (2.0 * a),
+        n: n as u64,
+    };
     let period = ReturnPeriod {
         years: 1.0 / f.mean,
         ci95_low: 1.0 / f.ci95_high,
@@ -462,203 +551,5 @@ fn frequency(num: &[f64], den: &[f64]) -> Option<(Estimate, ReturnPeriod)> {
     Some((f, period))
 }
 
-/// The header of the one-off table; [`OneOff::rows`] gives its rows.
-pub const HEADER: [&str; 6] = [
-    "policy",
-    "net/yr with the event",
-    "net/yr without it",
-    "break-even events/yr",
-    "95% CI (delta method)",
-    "verdict",
-];
-
-impl OneOff {
-    /// The line above the table, amounts in `currency`.
-    pub fn title(&self, currency: &str) -> String {
-        format!(
-            "one-off event ({}): every scenario run again without it, with the same random \
-             numbers; net = benefit minus cost a year ({currency}/yr); the event strikes once in \
-             the {}-year window (W):",
-            self.event.join(", "),
-            short_number(self.window_years)
-        )
-    }
-
-    /// The rows under [`HEADER`], one per policy; `names` are the
-    /// comparison's scenario names, amounts written by `num`.
-    pub fn rows(&self, names: &[&str], num: impl Fn(f64) -> String) -> Vec<Vec<String>> {
-        self.policies
-            .iter()
-            .map(|p| {
-                let dash = || "-".to_string();
-                let (f, ci) = match &p.break_even {
-                    BreakEven::AtLeast { per_year, .. } | BreakEven::AtMost { per_year, .. } => (
-                        num(per_year.mean),
-                        format!("{} to {}", num(per_year.ci95_low), num(per_year.ci95_high)),
-                    ),
-                    _ => (dash(), dash()),
-                };
-                vec![
-                    names[p.scenario].to_string(),
-                    num(p.net_with_event.mean),
-                    num(p.net_without_event.mean),
-                    f,
-                    ci,
-                    self.verdict(p, &num),
-                ]
-            })
-            .collect()
-    }
-
-    /// The verdict of one policy, in words: a break-even frequency only
-    /// where the event's effect on its net benefit is significant.
-    fn verdict(&self, p: &PolicyOneOff, num: &impl Fn(f64) -> String) -> String {
-        let shown = p.event_effect.is_significant();
-        let years = |r: &ReturnPeriod| {
-            let high = r.ci95_high.map_or_else(|| "no bound".into(), num);
-            format!("{} years ({} to {high})", num(r.years), num(r.ci95_low))
-        };
-        let beyond = |f: &Estimate| f.mean * self.window_years > 1.0;
-        match &p.break_even {
-            BreakEven::Undefined { .. } => "undefined".into(),
-            BreakEven::AtLeast { .. } if !shown => {
-                "not shown to pay: the event's effect is not significant".into()
-            }
-            BreakEven::AtMost { .. } if !shown => {
-                "pays without it; the event's effect is not significant".into()
-            }
-            BreakEven::NoEffect => "no effect".into(),
-            BreakEven::Always => "pays at any frequency".into(),
-            BreakEven::Never => "never pays".into(),
-            BreakEven::AtLeast { per_year, .. } if beyond(per_year) => {
-                "pays only if it strikes more than once a window".into()
-            }
-            BreakEven::AtLeast { return_period, .. } => {
-                format!("pays if it strikes at least once in {}", years(return_period))
-            }
-            BreakEven::AtMost { per_year, .. } if beyond(per_year) => {
-                "pays unless it strikes more than once a window".into()
-            }
-            BreakEven::AtMost { return_period, .. } => {
-                format!("pays unless it strikes once in {} or more often", years(return_period))
-            }
-        }
-    }
-
-    /// Notes under the table, led by the policy's name: why there is no
-    /// verdict, a break-even frequency above one event a window (which the
-    /// model extrapolates), and a verdict that rests on a sign the
-    /// replications do not make significant.
-    pub fn notes(&self, names: &[&str], num: impl Fn(f64) -> String) -> Vec<String> {
-        let mut notes = Vec::new();
-        let ci = |e: &Estimate| {
-            format!("{}, 95% CI {} to {}", num(e.mean), num(e.ci95_low), num(e.ci95_high))
-        };
-        for p in &self.policies {
-            let name = names[p.scenario];
-            match &p.break_even {
-                BreakEven::Undefined { reason } => {
-                    notes.push(format!("{name}: no verdict: {reason}"));
-                    continue;
-                }
-                BreakEven::NoEffect => continue,
-                BreakEven::AtLeast { per_year, .. } | BreakEven::AtMost { per_year, .. }
-                    if per_year.mean * self.window_years > 1.0
-                        && p.event_effect.is_significant() =>
-                {
-                    notes.push(format!(
-                        "{name}: it breaks even at {} events a year, more often than the simulated \
-                         window holds the event (once): that frequency is extrapolated, as if each \
-                         event's effect were its own",
-                        num(per_year.mean)
-                    ));
-                }
-                _ => {}
-            }
-            let e = &p.event_effect;
-            let nothing = e.mean == 0.0 && e.ci95_low == 0.0 && e.ci95_high == 0.0;
-            if !e.is_significant() && !nothing {
-                notes.push(format!(
-                    "{name}: what the event changes in its net benefit a year ({}) is not \
-                     significant at these replications: the verdict rests on the mean",
-                    ci(&p.event_effect)
-                ));
-            }
-            if !p.net_without_event.is_significant() {
-                notes.push(format!(
-                    "{name}: its net benefit a year without the event ({}) is not significantly \
-                     different from 0: the verdict rests on the mean",
-                    ci(&p.net_without_event)
-                ));
-            }
-        }
-        notes
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rows(with: &[f64], without: &[f64]) -> Vec<Row> {
-        with.iter().zip(without).map(|(s, n)| Row { with: *s, without: *n, scale: 1e8 }).collect()
-    }
-
-    #[test]
-    fn the_break_even_frequency_matches_a_hand_computation() {
-        // Net benefit without the event -3, -5, -4 (mean -4); with it 8, 6,
-        // 10 (mean 8): f* = 4 / (1 * 12) = 1/3 a year, once in 3 years.
-        let r = rows(&[8.0, 6.0, 10.0], &[-3.0, -5.0, -4.0]);
-        let BreakEven::AtLeast { per_year, return_period } = break_even(&r, 1.0) else { panic!() };
-        assert!((per_year.mean - 1.0 / 3.0).abs() < 1e-12, "{per_year:?}");
-        assert!((return_period.years - 3.0).abs() < 1e-12);
-        // Delta method by hand: X = 3, 5, 4 (s_X^2 = 1); Y = 11, 11, 14
-        // (s_Y^2 = 3); s_XY = (-1)(-1) + (1)(-1) + 0 = 0; var = (1 + R^2 3) /
-        // (3 * 144), R = 1/3.
-        let third = 1.0 / 3.0;
-        let hw = 4.302_652_729_749_464 * ((1.0 + third * third * 3.0) / (3.0 * 144.0_f64)).sqrt();
-        assert!((per_year.ci95_high - third - hw).abs() < 1e-12, "{per_year:?} {hw}");
-        assert!((return_period.ci95_low - 1.0 / (third + hw)).abs() < 1e-9);
-        // A two-year window holds one event in two years: half the frequency.
-        let BreakEven::AtLeast { per_year, .. } = break_even(&r, 2.0) else { panic!() };
-        assert!((per_year.mean - 1.0 / 6.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn a_policy_the_event_hurts_pays_only_below_a_frequency() {
-        // Pays 4 a year without the event; the event costs it 12: it pays
-        // unless the event comes a third of a year's worth or more.
-        let r = rows(&[-8.0, -6.0, -10.0], &[3.0, 5.0, 4.0]);
-        let BreakEven::AtMost { per_year, return_period } = break_even(&r, 1.0) else { panic!() };
-        assert!((per_year.mean - 1.0 / 3.0).abs() < 1e-12, "{per_year:?}");
-        assert!((return_period.years - 3.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn the_other_verdicts_are_said_so() {
-        assert_eq!(break_even(&rows(&[5.0, 6.0], &[1.0, 2.0]), 1.0), BreakEven::Always);
-        assert_eq!(break_even(&rows(&[-9.0, -8.0], &[-2.0, -3.0]), 1.0), BreakEven::Never);
-        let BreakEven::Undefined { reason } = break_even(&rows(&[1.0], &[-1.0]), 1.0) else {
-            panic!()
-        };
-        assert!(reason.contains("at least 2"), "{reason}");
-        // Rounding is no effect: an event that leaves the policy's net
-        // benefit as it was, but for the last bits, does not make it pay.
-        let r = rows(&[-2e6 + 1e-9, -2e6 - 2e-9], &[-2e6, -2e6]);
-        assert_eq!(break_even(&r, 1.0), BreakEven::Never);
-        assert_eq!(break_even(&rows(&[1e-9, 0.0], &[0.0, -1e-9]), 1.0), BreakEven::NoEffect);
-        // An interval reaching zero frequency is clipped there, and the
-        // return period has no upper bound.
-        let BreakEven::AtLeast { per_year, return_period } =
-            break_even(&rows(&[10.0, -50.0, 60.0], &[-1.0, -1.0, -1.0]), 1.0)
-        else {
-            panic!()
-        };
-        assert!(per_year.ci95_low == 0.0 && return_period.ci95_high.is_none(), "{per_year:?}");
-        // The document says so with a null, and reads back.
-        let f = BreakEven::AtLeast { per_year, return_period };
-        let text = serde_json::to_string(&f).unwrap();
-        assert!(text.contains("\"ci95_high\":null"), "{text}");
-        assert_eq!(serde_json::from_str::<BreakEven>(&text).unwrap(), f);
-    }
-}
+mod tests;
