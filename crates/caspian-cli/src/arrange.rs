@@ -199,9 +199,9 @@ fn partly_defined_note(
             )
         } else {
             format!(
-                ", and a replication with an episode not recovered by the horizon is left out, \
-                 the longest recoveries first, so it understates recovery time: read it with \
-                 unrecovered.{d}"
+                ": the others had no episode that ended in the window, or one not recovered by \
+                 the horizon; those are left out, the longest recoveries first, so it understates \
+                 recovery time: read it with unrecovered.{d}"
             )
         });
     }

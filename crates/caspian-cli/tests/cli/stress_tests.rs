@@ -227,6 +227,11 @@ fn one_off_values_a_policy_against_the_event_under_the_same_random_numbers() {
     std::fs::write(dir.join("e.json"), damaged.to_string()).unwrap();
     let err = fails(&["report", "e.json", "--out", "e.html"], &dir, 2);
     assert!(err.contains("economics.one_off.policies[0].break_even"), "{err}");
+    let mut damaged = s.clone();
+    damaged["economics"]["one_off"]["policies"][0]["net_without_event"]["mean"] = 5.0.into();
+    std::fs::write(dir.join("f.json"), damaged.to_string()).unwrap();
+    let err = fails(&["report", "f.json", "--out", "f.html"], &dir, 2);
+    assert!(err.contains("break_even.status") && err.contains("at_least with"), "{err}");
     // The twins' replications are in the tidy CSV.
     let tidy =
         [&["compare", &stress, "--one-off"][..], &common[..4], &["--tidy-csv", "t.csv"]].concat();

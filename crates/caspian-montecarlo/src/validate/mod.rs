@@ -484,6 +484,22 @@ fn check_one_off(o: &crate::one_off::OneOff, n: usize) -> Result<(), DocumentErr
         else {
             continue;
         };
+        // A frequency to reach (at least) needs a loss without the event and
+        // a gain from it; one not to pass (at most), the other way round.
+        let at_least = matches!(p.break_even, BreakEven::AtLeast { .. });
+        let (net, effect) = (p.net_without_event.mean, p.event_effect.mean);
+        let consistent =
+            if at_least { net < 0.0 && effect > 0.0 } else { net > 0.0 && effect < 0.0 };
+        if !consistent {
+            return Err(field(
+                format!("economics.one_off.policies[{i}].break_even.status"),
+                format!(
+                    "{} with a net benefit without the event of {net} and an effect of the event \
+                     of {effect} is impossible; the file is damaged",
+                    if at_least { "at_least" } else { "at_most" }
+                ),
+            ));
+        }
         if (r.years * f.mean - 1.0).abs() > 1e-9 {
             return Err(field(
                 format!("economics.one_off.policies[{i}].break_even.return_period"),
