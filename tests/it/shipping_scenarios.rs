@@ -441,8 +441,8 @@ fn the_2030_stress_tests_are_demand_2030_plus_todays_disruptions() {
 /// twin is the scenario without it, to the bit.
 #[test]
 fn a_twin_keeps_the_streams_of_the_disruptions_after_a_dated_one() {
-    use caspian_montecarlo::one_off::twin;
     use caspian_montecarlo::study::Study;
+    use caspian_montecarlo::twin::{Without, twin};
     let path = |p: &str| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios").join(p);
     let random = resolved(&path("stress/random_outages.toml"));
     let plain = Study::single(&random.text, "random_outages", None).unwrap();
@@ -460,7 +460,7 @@ fn a_twin_keeps_the_streams_of_the_disruptions_after_a_dated_one() {
         with_event.disruptions.insert(at, event.clone());
         let mut dated = plain.clone();
         dated.plan = caspian_shipping::compile(&with_event).unwrap();
-        let twin = twin(&dated, 0).unwrap();
+        let twin = twin(&dated, 0, Without::Dated).unwrap();
         for rep in 0..4 {
             let with = caspian_shipping::simulate(&dated.plan, 11, rep).kpis;
             let without = caspian_shipping::simulate(&twin.plan, 11, rep).kpis;

@@ -12,6 +12,7 @@ use caspian_montecarlo::document::{CompareDoc, Document, ECONOMICS_HEADER, RANKI
 use caspian_montecarlo::measure::Measure;
 use caspian_montecarlo::study::Study;
 use caspian_montecarlo::tidy;
+use caspian_montecarlo::twin::Without;
 use caspian_report::units::replications;
 
 use crate::common::{
@@ -55,6 +56,27 @@ pub(crate) struct CompareArgs {
     /// frequency (how often it must strike for the policy to pay).
     #[arg(long)]
     one_off: bool,
+    /// Measure what the base's disruptions (`[[disruption]]` entries) cost
+    /// every scenario, and how much of it each policy removes: every
+    /// scenario runs again without its disruptions, with the same random
+    /// numbers, and each policy gets the vulnerability it removes a year
+    /// and per unit of its extra cost.
+    #[arg(long, conflicts_with = "one_off")]
+    vulnerability: bool,
+}
+
+impl CompareArgs {
+    /// Which disruptions the twins leave out (`--one-off`,
+    /// `--vulnerability`), if they are run.
+    fn twins(&self) -> Option<Without> {
+        if self.one_off {
+            Some(Without::Dated)
+        } else if self.vulnerability {
+            Some(Without::All)
+        } else {
+            None
+        }
+    }
 }
 
 /// `--rank` or `--pareto` measure `spec`, checked against the KPIs `kpis`.
@@ -252,9 +274,16 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
             note(false, &format!("warning: {warning}"));
         }
     }
-    if args.one_off {
-        caspian_montecarlo::one_off::check(&studies).map_err(Failure::Input)?;
+    match args.twins() {
+        Some(Without::Dated) => caspian_montecarlo::one_off::check(&studies),
+        Some(Without::All) => caspian_montecarlo::vulnerability::check(&studies),
+        None => Ok(()),
     }
+    .map_err(Failure::Input)?;
+    // The twins' names: "NAME without the event" (--one-off) or "NAME
+    // without the disruptions" (--vulnerability).
+    let twins_words = args.twins().map(|w| format!(" and their twins without {}", w.words()));
+    let twins_words = twins_words.unwrap_or_default();
     let target = c.target.target(c.replications, &plans(&studies))?;
     let kpis = studies.first().map_or_else(Vec::new, |b| b.plan.kpi_layout().names().to_vec());
     crate::output::check_kpi_patterns(&c.kpis, &kpis)
@@ -269,14 +298,18 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         args.scenarios.iter().map(|p| ("SCENARIO", Some(p.as_path()))).collect();
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
     check_files(&inputs, &c.outputs(&report.files))?;
-    // With --one-off every scenario runs twice (its twin has fewer KPIs).
-    let runs = if args.one_off { 2 } else { 1 };
+    // With twins every scenario runs twice (its twin has fewer KPIs).
+    let runs = if args.twins().is_some() { 2 } else { 1 };
     crate::memory::check(&crate::memory::Records {
         what: format!(
             "-n {} for each of {} scenarios{}",
             c.replications,
             studies.len(),
-            if args.one_off { " and their twins without the event (--one-off)" } else { "" }
+            match args.twins() {
+                Some(Without::Dated) => format!("{twins_words} (--one-off)"),
+                Some(Without::All) => format!("{twins_words} (--vulnerability)"),
+                None => String::new(),
+            }
         ),
         per_replication: studies
             .iter()
@@ -305,10 +338,13 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
             &|| progress.tick(),
         )
     })?;
-    let twins = if args.one_off {
-        one_off(&mut doc, &studies, &records, &pool, &|| progress.tick())?
-    } else {
-        Vec::new()
+    let primary = c.target.primary(&plans(&studies));
+    let twins = match args.twins() {
+        Some(without) => {
+            let tick = || progress.tick();
+            twins(&mut doc, &studies, &records, &pool, without, &primary, &tick)?
+        }
+        None => Vec::new(),
     };
     progress.finish();
     let elapsed = progress.elapsed();
@@ -325,9 +361,8 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         &doc.saturation_notes(),
     );
     let done = format!(
-        "{} scenarios{} x {} in {elapsed:.2?}",
+        "{} scenarios{twins_words} x {} in {elapsed:.2?}",
         doc.scenarios.len(),
-        if args.one_off { " and their twins without the event" } else { "" },
         replications(doc.replications)
     );
     let outputs = crate::common::begin_outputs();
@@ -336,8 +371,9 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     }
     if let Some(path) = &c.tidy_csv {
         let units: Vec<_> = doc.summaries.iter().map(crate::output::units_of).collect();
-        // The twins (--one-off) follow, each named for its scenario.
-        let names = tidy_names(&doc, twins.len());
+        // The twins follow, each named for its scenario.
+        let without = args.twins().map_or("", Without::words);
+        let names = tidy_names(&doc, twins.len(), without);
         let units = units.iter().chain(&units).take(names.len());
         let records = records.iter().chain(&twins);
         let blocks = names.iter().zip(records).zip(units).map(|((name, records), units)| {
@@ -360,32 +396,44 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Runs the twins of `studies` (each without its dated disruptions) for
-/// the comparison's replications and seed, writes the valuation against
-/// the one-off event into `doc`'s economics, and returns the twins'
-/// records (for the tidy CSV).
-fn one_off(
+/// Runs the twins of `studies` (each `without` some of its disruptions)
+/// for the comparison's replications and seed, writes what they measure
+/// into `doc` (the valuation against the one-off event into its
+/// economics, or the vulnerability on the total cost and the KPIs
+/// matching `primary`), and returns the twins' records (for the tidy CSV).
+fn twins(
     doc: &mut CompareDoc,
     studies: &[Study],
     records: &[caspian_montecarlo::records::PointRecords],
     pool: &caspian_montecarlo::pool::ThreadPool,
+    without: Without,
+    primary: &[String],
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<caspian_montecarlo::records::PointRecords>, Failure> {
-    use caspian_montecarlo::one_off::{attach, run_twins, value};
-    let without = pool.install(|| run_twins(studies, doc.seed, doc.replications, tick))?;
-    if let Some(e) = doc.economics.as_mut() {
-        attach(e, studies, value(studies, records, &without));
+    use caspian_montecarlo::{one_off, twin, vulnerability};
+    let (seed, n) = (doc.seed, doc.replications);
+    let twins = pool.install(|| twin::run_twins(studies, without, seed, n, tick))?;
+    match without {
+        Without::Dated => {
+            if let Some(e) = doc.economics.as_mut() {
+                one_off::attach(e, studies, one_off::value(studies, records, &twins));
+            }
+        }
+        Without::All => {
+            doc.vulnerability = Some(vulnerability::value(studies, records, &twins, primary));
+        }
     }
-    Ok(without)
+    Ok(twins)
 }
 
 /// The scenarios' names for the tidy CSV, followed by those of the
-/// `twins` (`--one-off`; `NAME without the event`): each its own, and a
-/// name that two share followed by its position (`baseline [1]`), so that
-/// every block can be told apart.
-fn tidy_names(doc: &CompareDoc, twins: usize) -> Vec<String> {
+/// `twins` (`NAME without the event`, `NAME without the disruptions`:
+/// `without` says which): each its own, and a name that two share
+/// followed by its position (`baseline [1]`), so that every block can be
+/// told apart.
+fn tidy_names(doc: &CompareDoc, twins: usize, without: &str) -> Vec<String> {
     let own = doc.scenarios.iter().map(|s| s.name.clone());
-    let twins = doc.scenarios.iter().take(twins).map(|s| format!("{} without the event", s.name));
+    let twins = doc.scenarios.iter().take(twins).map(|s| format!("{} without {without}", s.name));
     let names: Vec<String> = own.chain(twins).collect();
     names
         .iter()
@@ -500,6 +548,9 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
             }
         }
     }
+    if let Some(v) = &doc.vulnerability {
+        out.push_str(&vulnerability_table(doc, v));
+    }
     // With two scenarios a ranking on a primary KPI repeats the difference
     // table; rankings asked for with --rank are always shown.
     let shown = |kpi: &str| doc.scenarios.len() > 2 || ranked.iter().any(|m| m == kpi);
@@ -522,6 +573,29 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
         let header = doc.pareto_header();
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         out.push_str(&table::render(&header, &doc.pareto_rows(num)));
+    }
+    out
+}
+
+/// The tables of `--vulnerability`, with their titles, notes and
+/// warnings.
+fn vulnerability_table(
+    doc: &CompareDoc,
+    v: &caspian_montecarlo::vulnerability::Vulnerability,
+) -> String {
+    use caspian_montecarlo::vulnerability::{EFFECT_HEADER, MONEY_HEADER};
+    let names: Vec<&str> = doc.scenarios.iter().map(|s| s.name.as_str()).collect();
+    let mut out = format!("\n{}\n", v.title());
+    out.push_str(&table::render(&EFFECT_HEADER, &v.effect_rows(&names, num)));
+    if !v.money.is_empty() {
+        out.push_str(&format!("\n{}\n", v.money_title()));
+        out.push_str(&table::render(&MONEY_HEADER, &v.money_rows(&names, num)));
+    }
+    for line in v.notes(&names) {
+        out.push_str(&format!("note: {line}\n"));
+    }
+    for w in &v.warnings {
+        out.push_str(&format!("warning: {w}\n"));
     }
     out
 }

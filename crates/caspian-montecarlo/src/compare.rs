@@ -326,6 +326,7 @@ pub fn compare_doc(
         rankings,
         economics,
         pareto: pareto_view,
+        vulnerability: None,
         saturation: records
             .iter()
             .enumerate()

@@ -349,6 +349,33 @@ pub fn ratio_estimate(num: &[f64], den: &[f64]) -> Option<Estimate> {
     Some(Estimate { mean: r, ci95_low: r - hw, ci95_high: r + hw, n: n as u64 })
 }
 
+/// `R = mean(num) / mean(den)` over paired values with its 95% interval
+/// by Fieller's method: every `R` with `(mean(num) - R mean(den))^2 <= t^2
+/// Var(mean(num) - R mean(den))`, the variance from the paired values and
+/// `t` the Student-t quantile with `n - 1` degrees of freedom (Fieller
+/// 1954, *J. R. Stat. Soc. B* 16, 175-185). Unlike the delta method's
+/// symmetric interval it stays right when `mean(den)` is imprecise. It is
+/// bounded exactly when `mean(den)`'s own t-interval excludes zero; `None`
+/// otherwise, or with fewer than two pairs.
+pub fn fieller(num: &[f64], den: &[f64]) -> Option<Estimate> {
+    let PairedMoments { n, x: (mx, vx), y: (my, vy), cov } = PairedMoments::of(num, den)?;
+    let q = t_quantile(0.5 + CONFIDENCE / 2.0, (n - 1) as f64).powi(2) / n as f64;
+    // a R^2 + b R + c <= 0.
+    let a = my * my - q * vy;
+    let b = -2.0 * (mx * my - q * cov);
+    let c = mx * mx - q * vx;
+    if !(a > 0.0 && my != 0.0) {
+        return None;
+    }
+    let root = (b * b - 4.0 * a * c).max(0.0).sqrt();
+    Some(Estimate {
+        mean: mx / my,
+        ci95_low: (-b - root) / (2.0 * a),
+        ci95_high: (-b + root) / (2.0 * a),
+        n: n as u64,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,7 +23,11 @@
 //! - [`compare`]: paired comparison and multiple comparison with the best;
 //!   [`direction`]: which way is better for a ranked measure;
 //!   [`economics`]: NPV and benefit-cost ratio against the base;
-//!   [`pareto`]: the two-measure Pareto view.
+//!   [`pareto`]: the two-measure Pareto view; [`twin`]: a scenario run
+//!   again without some of its disruptions, on the same random numbers,
+//!   for [`one_off`] (a policy against a one-off event) and
+//!   [`vulnerability`] (what the disruptions cost, and what a policy
+//!   removes).
 //! - [`optimize`]: the best portfolio of discrete decisions under
 //!   constraints, with a guaranteed probability of correct selection
 //!   (screening, OCBA, Kim & Nelson's KN procedure).
@@ -84,7 +88,9 @@ pub mod sweep_stream;
 pub mod targets;
 pub mod tidy;
 pub mod trace;
+pub mod twin;
 pub mod validate;
+pub mod vulnerability;
 pub mod warmup;
 
 /// The sweep-key type of `caspian_shipping::sweep`, for crates that see the

@@ -42,3 +42,4 @@ mod tables;
 mod targets;
 mod terminal;
 mod tidy_csv;
+mod vulnerability;

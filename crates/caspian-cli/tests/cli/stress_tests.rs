@@ -257,8 +257,10 @@ fn one_off_refuses_a_base_without_a_dated_event_or_a_policy_with_another() {
         (scenario("stress/alat_closed_30d.toml"), scenario("stress/btk_outage_21d.toml"));
     let err = fails(&["compare", &closure, &btk, "--one-off", "-q"], &dir, 2);
     assert!(
-        err.contains("the dated disruptions of \"btk_outage_21d\"")
-            && err.contains("btk_outage) are not those of the base \"alat_closed_30d\" (alat_closed, sangachal_closed)"),
+        err.contains(
+            "--one-off needs the event of the base in every scenario, but \"btk_outage_21d\""
+        ) && err.contains("has btk_outage where the base \"alat_closed_30d\"")
+            && err.contains("has alat_closed, sangachal_closed"),
         "{err}"
     );
 }

@@ -74,6 +74,10 @@ pub struct CompareDoc {
     /// The two-measure Pareto view (`--pareto X,Y`), when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pareto: Option<ParetoView>,
+    /// What the disruptions cost each scenario and what each policy removes
+    /// (`--vulnerability`), when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vulnerability: Option<crate::vulnerability::Vulnerability>,
     /// Waiting lines that grew without bound, by scenario.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub saturation: Vec<ScenarioSaturation>,

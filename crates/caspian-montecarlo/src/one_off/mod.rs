@@ -32,12 +32,12 @@ use serde::{Deserialize, Serialize};
 use caspian_shipping::scenario::Disruption;
 use caspian_shipping::timeline::DAYS_PER_YEAR;
 
-use crate::economics::{Estimate, TOTAL};
+use crate::economics::{Estimate, TOTAL, fieller};
 use crate::error::RunError;
-use crate::execute::Executor;
 use crate::records::PointRecords;
-use crate::stats::{CONFIDENCE, PairedDifference, PairedMoments, t_quantile};
+use crate::stats::PairedDifference;
 use crate::study::{Study, short_number};
+use crate::twin::{self, Without, differing_keys};
 
 mod table;
 
@@ -141,12 +141,7 @@ pub struct ReturnPeriod {
 
 /// The dated disruptions of `study` (`start_day` given).
 pub fn dated(study: &Study) -> Vec<&Disruption> {
-    study.plan.source.disruptions.iter().filter(|d| d.start_day.is_some()).collect()
-}
-
-fn ids_of(event: &[&Disruption]) -> String {
-    let ids: Vec<&str> = event.iter().map(|d| d.id.as_str()).collect();
-    if ids.is_empty() { "none".to_string() } else { ids.join(", ") }
+    twin::dropped(study, Without::Dated).into_iter().map(|(_, d)| d).collect()
 }
 
 /// Why `--one-off` cannot value `studies`, if it cannot: the base has no
@@ -186,54 +181,8 @@ pub fn check(studies: &[Study]) -> Result<(), String> {
             ));
         }
     }
-    let places = |s: &Study| -> Vec<(usize, String)> {
-        let all = &s.plan.source.disruptions;
-        all.iter()
-            .enumerate()
-            .filter(|(_, d)| d.start_day.is_some())
-            .map(|(i, d)| (i, d.id.clone()))
-            .collect()
-    };
-    let base_places = places(base);
     for s in &studies[1..] {
-        let theirs = places(s);
-        let ids = |x: &[(usize, String)]| {
-            let mut ids: Vec<String> = x.iter().map(|(_, id)| id.clone()).collect();
-            ids.sort_unstable();
-            ids
-        };
-        if ids(&theirs) != ids(&base_places) {
-            return Err(format!(
-                "--one-off needs the same event in every scenario, but the dated disruptions of \
-                 \"{}\" ({}: {}) are not those of the base \"{}\" ({}): give the policy the base's \
-                 dated disruptions (extend the base, or make the policy a --variant of it)",
-                s.name,
-                s.source,
-                ids_of(&dated(s)),
-                base.name,
-                ids_of(&event)
-            ));
-        }
-        if theirs != base_places {
-            let shown = |x: &[(usize, String)]| {
-                x.iter()
-                    .map(|(i, id)| format!("{id} at place {}", i + 1))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            return Err(format!(
-                "--one-off: \"{}\" ({}) lists the event's disruptions at other places than the base \
-                 \"{}\" ({} against {}): a disruption draws its episodes from the random stream of \
-                 its place in the list, so the policy's event would not be the base's; list the \
-                 [[disruption]] entries as the base does (a policy that extends the base and adds \
-                 its own after them keeps the places)",
-                s.name,
-                s.source,
-                base.name,
-                shown(&theirs),
-                shown(&base_places)
-            ));
-        }
+        twin::same_as_base(base, s, Without::Dated, "--one-off")?;
         for (b, p) in event.iter().zip(dated(s)) {
             let moved: Vec<&str> = differing_keys(b, p)
                 .into_iter()
@@ -255,77 +204,18 @@ pub fn check(studies: &[Study]) -> Result<(), String> {
     Ok(())
 }
 
-/// The keys in which `policy`'s copy of a dated disruption differs from
-/// the base's (`notes` aside, which the model ignores).
-fn differing_keys(base: &Disruption, policy: &Disruption) -> Vec<&'static str> {
-    let mut keys = Vec::new();
-    if base.target != policy.target {
-        keys.push("target");
-    }
-    if base.start_day != policy.start_day {
-        keys.push("start_day");
-    }
-    if base.duration_days != policy.duration_days {
-        keys.push("duration_days");
-    }
-    if base.scale != policy.scale {
-        keys.push("scale");
-    }
-    if base.vessels != policy.vessels || base.vessel_share != policy.vessel_share {
-        keys.push("vessels");
-    }
-    keys
-}
-
-/// `study` without its dated disruptions: the same scenario in a year
-/// without the event. Every other disruption keeps the random stream of
-/// its place in the study's list, so the twin shares the study's storms,
-/// trains, incidents and random outages.
+/// The twins of `studies` without their dated disruptions, run for
+/// `replications` replications with `seed` ([`twin::run_twins`]).
 ///
 /// # Errors
-/// [`RunError::Point`] (with `point`, the study's place in the comparison)
-/// should removing the disruptions make the scenario invalid; it cannot,
-/// as nothing refers to a disruption.
-pub fn twin(study: &Study, point: usize) -> Result<Study, RunError> {
-    let mut source = study.plan.source.clone();
-    source.disruptions = std::mem::take(&mut source.disruptions)
-        .into_iter()
-        .enumerate()
-        .filter(|(_, d)| d.start_day.is_none())
-        .map(|(i, mut d)| {
-            // At most 256 entries: the compiler checked the study.
-            d.stream = Some(d.stream.unwrap_or(i as u8));
-            d
-        })
-        .collect();
-    let plan = caspian_shipping::compile(&source).map_err(|errors| RunError::Point {
-        point,
-        message: format!(
-            "{} without its dated disruptions: {}",
-            study.source,
-            errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-        ),
-    })?;
-    Ok(Study { plan, ..study.clone() })
-}
-
-/// The twins of `studies` run for `replications` replications with
-/// `seed`: one set of records per study, as a comparison's.
-///
-/// # Errors
-/// As [`twin`], or a replication that fails.
+/// As [`twin::run_twins`].
 pub fn run_twins(
     studies: &[Study],
     seed: u64,
     replications: u64,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<PointRecords>, RunError> {
-    let twins =
-        studies.iter().enumerate().map(|(i, s)| twin(s, i)).collect::<Result<Vec<_>, _>>()?;
-    let plans: Vec<_> = twins.iter().map(|s| &s.plan).collect();
-    let mut exec = Executor::new(plans, seed, 0);
-    let (end, _) = exec.run(replications, None, tick, &mut |_, _, _| Ok(()))?;
-    Ok(exec.into_records(end))
+    twin::run_twins(studies, Without::Dated, seed, replications, tick)
 }
 
 /// The valuation from the records of the comparison (`with`, the event in
@@ -514,35 +404,17 @@ fn break_even(rows: &[Row], w: f64) -> BreakEven {
     }
 }
 
-/// `mean(num) / mean(den)` with its 95% interval by Fieller's method, the
-/// lower end clipped at 0 (a frequency is not negative), and the return
-/// period; `None` when the interval is unbounded (`mean(den)` not
-/// significantly above zero) or with fewer than two pairs.
-///
-/// Fieller's interval holds every `R` with `(mean(num) - R mean(den))^2 <=
-/// t^2 Var(mean(num) - R mean(den))`, the variance from the paired
-/// replications (Fieller 1954, *J. R. Stat. Soc. B* 16, 175-185). Unlike the
-/// delta method's symmetric interval it stays right when `mean(den)` is
-/// imprecise, and it is bounded exactly when `mean(den)`'s own t-interval
-/// excludes zero.
+/// `mean(num) / mean(den)` with its 95% interval by Fieller's method
+/// ([`fieller`]), the lower end clipped at 0 (a frequency is not
+/// negative), and the return period; `None` when the interval is
+/// unbounded (`mean(den)` not significantly above zero) or with fewer
+/// than two pairs.
 fn frequency(num: &[f64], den: &[f64]) -> Option<(Estimate, ReturnPeriod)> {
-    let PairedMoments { n, x: (mx, vx), y: (my, vy), cov } = PairedMoments::of(num, den)?;
-    let q = t_quantile(0.5 + CONFIDENCE / 2.0, (n - 1) as f64).powi(2) / n as f64;
-    // a R^2 + b R + c <= 0.
-    let a = my * my - q * vy;
-    let b = -2.0 * (mx * my - q * cov);
-    let c = mx * mx - q * vx;
-    if !(my > 0.0 && a > 0.0) {
+    if den.iter().sum::<f64>() <= 0.0 {
         return None;
     }
-    let root = (b * b - 4.0 * a * c).max(0.0).sqrt();
-    let r = mx / my;
-    let f = Estimate {
-        mean: r,
-        ci95_low: ((-b - root) / (2.0 * a)).max(0.0),
-        ci95_high: (-b + root) / (2.0 * a),
-        n: n as u64,
-    };
+    let mut f = fieller(num, den)?;
+    f.ci95_low = f.ci95_low.max(0.0);
     let period = ReturnPeriod {
         years: 1.0 / f.mean,
         ci95_low: 1.0 / f.ci95_high,

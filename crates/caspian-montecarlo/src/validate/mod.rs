@@ -15,6 +15,7 @@ mod one_off;
 mod optimize;
 mod read;
 mod summary;
+mod vulnerability;
 
 use crate::warmup::WarmupDoc;
 use design::{check_axes, check_design};
@@ -22,6 +23,7 @@ use one_off::check_one_off;
 pub use read::kind_of;
 pub(crate) use read::{cap, read, read_optimize};
 use summary::{implausible, short, summary_problem};
+use vulnerability::check_vulnerability;
 
 /// Why a document cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -436,6 +438,9 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
         if let Some(o) = &e.one_off {
             check_one_off(o, n)?;
         }
+    }
+    if let Some(v) = &d.vulnerability {
+        check_vulnerability(v, n)?;
     }
     if let Some(v) = &d.pareto {
         for (i, p) in v.points.iter().enumerate() {

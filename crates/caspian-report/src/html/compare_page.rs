@@ -128,6 +128,7 @@ pub(super) fn compare_report(
         }
     }
     economics_section(&mut page, d);
+    vulnerability_section(&mut page, d);
     if !d.rankings.is_empty() {
         page.h2("rankings", "Rankings (multiple comparison with the best)");
         for r in &d.rankings {
@@ -210,5 +211,37 @@ fn economics_section(page: &mut Page, d: &CompareDoc) {
         for line in o.notes(&names, fmt_num) {
             page.note(&line);
         }
+    }
+}
+
+/// What the disruptions cost every scenario and what each policy removes
+/// (`compare --vulnerability`).
+fn vulnerability_section(page: &mut Page, d: &CompareDoc) {
+    use caspian_montecarlo::vulnerability::{EFFECT_HEADER, MONEY_HEADER};
+    let Some(v) = &d.vulnerability else { return };
+    let names: Vec<&str> = d.scenarios.iter().map(|s| s.name.as_str()).collect();
+    page.h2(
+        "vulnerability",
+        "Vulnerability: what the disruptions cost, and what each policy removes",
+    );
+    page.note(&v.title());
+    page.note(
+        "Effect = with minus without the disruptions, paired per replication (the same storms, \
+         trains and incidents in both). Share removed = mean(base's effect − policy's effect) / \
+         mean(base's effect), its 95% interval by Fieller's method, given only where the base's \
+         effect is significant (docs/compare.md, \"What the disruptions cost\").",
+    );
+    page.warnings(&v.warnings);
+    let rows = v.effect_rows(&names, fmt_num);
+    let sig = vec![false; rows.len()];
+    page.table(&EFFECT_HEADER, &rows, &sig);
+    if !v.money.is_empty() {
+        page.note(&v.money_title());
+        let rows = v.money_rows(&names, fmt_num);
+        let sig: Vec<bool> = v.money.iter().map(|p| p.removed.is_significant()).collect();
+        page.table(&MONEY_HEADER, &rows, &sig);
+    }
+    for line in v.notes(&names) {
+        page.note(&line);
     }
 }

@@ -140,7 +140,7 @@ pub struct Disruption {
     /// The random stream the disruption draws from; `None`, as a scenario
     /// file always has it, for its place in the list. Set only by code that
     /// removes disruptions but must keep the others' streams (the twins of
-    /// `compare --one-off`); never read from a file or written to one.
+    /// `compare --one-off` and `--vulnerability`); never read from a file or written to one.
     #[serde(skip)]
     pub stream: Option<u8>,
 }
