@@ -342,7 +342,9 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let twins = match args.twins() {
         Some(without) => {
             let tick = || progress.tick();
-            twins(&mut doc, &studies, &records, &pool, without, &primary, &tick)?
+            let overrides = Overrides { minimize: &args.minimize, maximize: &args.maximize };
+            let kpis = (&primary[..], overrides);
+            twins(&mut doc, &studies, &records, &pool, without, kpis, &tick)?
         }
         None => Vec::new(),
     };
@@ -400,14 +402,15 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
 /// for the comparison's replications and seed, writes what they measure
 /// into `doc` (the valuation against the one-off event into its
 /// economics, or the vulnerability on the total cost and the KPIs
-/// matching `primary`), and returns the twins' records (for the tidy CSV).
+/// matching `primary`, better in the directions `overrides` give), and
+/// returns the twins' records (for the tidy CSV).
 fn twins(
     doc: &mut CompareDoc,
     studies: &[Study],
     records: &[caspian_montecarlo::records::PointRecords],
     pool: &caspian_montecarlo::pool::ThreadPool,
     without: Without,
-    primary: &[String],
+    (primary, overrides): (&[String], Overrides<'_>),
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<caspian_montecarlo::records::PointRecords>, Failure> {
     use caspian_montecarlo::{one_off, twin, vulnerability};
@@ -420,7 +423,8 @@ fn twins(
             }
         }
         Without::All => {
-            doc.vulnerability = Some(vulnerability::value(studies, records, &twins, primary));
+            let v = vulnerability::value(studies, records, &twins, primary, overrides);
+            doc.vulnerability = Some(v);
         }
     }
     Ok(twins)

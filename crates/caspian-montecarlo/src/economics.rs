@@ -6,8 +6,8 @@
 //! window), with `A` the annuity factor `(1 - (1 + r)^-T) / r` of the
 //! base's discount rate `r` and appraisal period `T` (the annuity method of
 //! cost-benefit analysis, e.g. Boardman et al. 2018, *Cost-Benefit
-//! Analysis: Concepts and Practice*, 5th ed.; the delta method as in
-//! Casella & Berger 2002, *Statistical Inference*, 2nd ed., section 5.5.4):
+//! Analysis: Concepts and Practice*, 5th ed.; Fieller's interval for a
+//! ratio of means, Fieller 1954, *J. R. Stat. Soc. B* 16, 175-185):
 //!
 //! - `NPV_j = A * (total_base_j - total_policy_j)`: the present value of
 //!   what the policy saves in total cost (capital, operating, delay and lost
@@ -18,13 +18,18 @@
 //!   `dInvest_j = (capital + operating)_policy_j - (capital + operating)_base_j`:
 //!   the cost, the extra spending per year.
 //! - `BCR = mean(dFail) / mean(dInvest)` (the annuity factor cancels). Its
-//!   interval is by the delta method on the paired values:
-//!   `Var(BCR) ~ (s_F^2 - 2 BCR s_FI + BCR^2 s_I^2) / (n mean(dInvest)^2)`,
-//!   with `s_F^2`, `s_I^2` and `s_FI` the sample variances and covariance of
-//!   `dFail` and `dInvest`, and a Student-t quantile with `n - 1` degrees of
-//!   freedom. The bounds of the two means' intervals are never divided.
-//!   When `mean(dInvest) <= 0` the policy costs no more than the base and
-//!   the ratio is undefined: it is reported in words.
+//!   interval is Fieller's on the paired values ([`fieller`]): every `R`
+//!   with `(mean(dFail) - R mean(dInvest))^2 <= t^2 (s_F^2 - 2 R s_FI + R^2
+//!   s_I^2) / n`, with `s_F^2`, `s_I^2` and `s_FI` the sample variances and
+//!   covariance of `dFail` and `dInvest`, and `t` the Student-t quantile
+//!   with `n - 1` degrees of freedom. Where the extra cost is the same in
+//!   every replication it is the delta method's interval; where the extra
+//!   cost is noisy it stays right, and it is bounded only where
+//!   `mean(dInvest)` is significantly above zero. The bounds of the two
+//!   means' intervals are never divided. When `mean(dInvest) <= 0` the
+//!   policy costs no more than the base, and when it is not significantly
+//!   above zero the interval is unbounded: the ratio is undefined, and
+//!   reported in words.
 
 use serde::{Deserialize, Serialize};
 
@@ -86,7 +91,7 @@ impl Estimate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum BenefitCost {
-    /// The ratio with its delta-method 95% interval.
+    /// The ratio with its 95% interval by Fieller's method.
     Defined {
         /// `mean(dFail) / mean(dInvest)`.
         #[serde(flatten)]
@@ -98,6 +103,16 @@ pub enum BenefitCost {
         /// has every cost KPI).
         reason: String,
     },
+}
+
+impl BenefitCost {
+    /// The ratio, where defined.
+    pub fn ratio(&self) -> Option<&Estimate> {
+        match self {
+            Self::Defined { ratio } => Some(ratio),
+            Self::Undefined { .. } => None,
+        }
+    }
 }
 
 /// One policy's economics against the base.
@@ -313,9 +328,10 @@ fn policy_economics(base: &Costs, policy: &Costs, scenario: usize, a: f64) -> Po
     }
 }
 
-/// `mean(num) / mean(den)` over paired values, with its delta-method 95%
-/// interval; undefined (in words) when `mean(den) <= 0` or fewer than two
-/// pairs.
+/// `mean(num) / mean(den)` over paired values, with Fieller's 95%
+/// interval ([`fieller`]); undefined (in words) when `mean(den) <= 0`, when
+/// `mean(den)` is not significantly above zero (the interval would be
+/// unbounded), or with fewer than two pairs.
 pub fn ratio_of_means(num: &[f64], den: &[f64]) -> BenefitCost {
     let n = num.len().min(den.len());
     if n < 2 {
@@ -323,30 +339,22 @@ pub fn ratio_of_means(num: &[f64], den: &[f64]) -> BenefitCost {
             reason: format!("{n} replication(s) with every cost KPI; a ratio needs at least 2"),
         };
     }
-    match ratio_estimate(num, den) {
-        Some(ratio) => BenefitCost::Defined { ratio },
-        None => BenefitCost::Undefined {
+    if den[..n].iter().sum::<f64>() <= 0.0 {
+        return BenefitCost::Undefined {
             reason: "the policy costs no more than the base to build and run (its capital plus \
                      operating cost is not higher on average), so there is no cost to divide by: \
                      judge it by its NPV"
                 .to_string(),
+        };
+    }
+    match fieller(num, den) {
+        Some(ratio) => BenefitCost::Defined { ratio },
+        None => BenefitCost::Undefined {
+            reason: "the policy's extra capital plus operating cost is not significantly above \
+                     zero, so the ratio's interval is unbounded (Fieller): judge it by its NPV"
+                .to_string(),
         },
     }
-}
-
-/// `R = mean(num) / mean(den)` over paired values with its delta-method
-/// 95% interval, `Var(R) ~ (s_N^2 - 2 R s_ND + R^2 s_D^2) / (n mean(den)^2)`
-/// and a Student-t quantile with `n - 1` degrees of freedom; `None` with
-/// fewer than two pairs or when `mean(den)` is not positive.
-pub fn ratio_estimate(num: &[f64], den: &[f64]) -> Option<Estimate> {
-    let PairedMoments { n, x: (mf, vf), y: (mi, vi), cov } = PairedMoments::of(num, den)?;
-    if mi.is_nan() || mi <= 0.0 {
-        return None;
-    }
-    let r = mf / mi;
-    let var = ((vf - 2.0 * r * cov + r * r * vi) / (n as f64 * mi * mi)).max(0.0);
-    let hw = t_quantile(0.5 + CONFIDENCE / 2.0, (n - 1) as f64) * var.sqrt();
-    Some(Estimate { mean: r, ci95_low: r - hw, ci95_high: r + hw, n: n as u64 })
 }
 
 /// `R = mean(num) / mean(den)` over paired values with its 95% interval
@@ -423,11 +431,37 @@ mod tests {
         let BenefitCost::Defined { ratio } = &p.bcr else { panic!("{:?}", p.bcr) };
         let r = 122.0 / 3.0 / 12.0;
         assert!((ratio.mean - r).abs() < 1e-12);
-        // Delta method by hand: s_F^2 = 401.333, s_I^2 = 4, s_FI = 40.
-        let var = (401.0 + 1.0 / 3.0 - 2.0 * r * 40.0 + r * r * 4.0) / (3.0 * 144.0);
-        let hw = 4.302_652_729_749_464 * var.sqrt();
-        assert!((ratio.ci95_high - r - hw).abs() < 1e-9, "{ratio:?} {hw}");
-        assert!((r - ratio.ci95_low - hw).abs() < 1e-9);
+        // Fieller by hand: s_F^2 = 401.333, s_I^2 = 4, s_FI = 40. Each end R
+        // makes (40.667 - 12 R)^2 = t^2 (401.333 - 80 R + 4 R^2) / 3.
+        let t2 = 4.302_652_729_749_464_f64.powi(2);
+        for end in [ratio.ci95_low, ratio.ci95_high] {
+            let lhs = (122.0 / 3.0 - 12.0 * end).powi(2);
+            let rhs = t2 * (401.0 + 1.0 / 3.0 - 80.0 * end + 4.0 * end * end) / 3.0;
+            assert!((lhs - rhs).abs() < 1e-9 * lhs.max(1.0), "{end}: {lhs} {rhs}");
+        }
+        assert!(ratio.ci95_low < r && r < ratio.ci95_high, "{ratio:?}");
+        // With a noisy cost the interval is not the delta method's
+        // symmetric one.
+        let (above, below) = (ratio.ci95_high - r, r - ratio.ci95_low);
+        assert!((above - below).abs() > 0.1 * above, "{ratio:?}");
+    }
+
+    #[test]
+    fn with_a_fixed_extra_cost_fiellers_interval_is_the_delta_methods() {
+        let fail = [42.0, 60.0, 20.0, 35.0];
+        let inv = [12.0; 4];
+        let BenefitCost::Defined { ratio } = ratio_of_means(&fail, &inv) else { panic!() };
+        let r = 157.0 / 4.0 / 12.0;
+        let d = PairedDifference::of(&[0.0; 4], &fail);
+        assert!((ratio.ci95_low - d.ci95_low / 12.0).abs() < 1e-12, "{ratio:?} {r}");
+        assert!((ratio.ci95_high - d.ci95_high / 12.0).abs() < 1e-12, "{ratio:?}");
+        // A cost whose mean is positive but not significant: no bounded
+        // interval, so no ratio, said in words.
+        let BenefitCost::Undefined { reason } = ratio_of_means(&fail, &[10.0, -9.0, 8.0, -7.0])
+        else {
+            panic!()
+        };
+        assert!(reason.contains("not significantly above zero"), "{reason}");
     }
 
     #[test]

@@ -70,8 +70,10 @@ pub fn ids_of(ds: &[(usize, &Disruption)]) -> String {
 
 /// Why a policy's disruptions are not the base's, as far as `without`
 /// takes them out (`option` names the command-line option), if they are
-/// not: other ids, or the same ids at other places in the list (which
-/// draw from other random streams, so they would be other episodes).
+/// not: other ids, the same ids at other places in the list (which draw
+/// from other random streams, so they would be other episodes), or one
+/// with another `target` or `start_day` (another hazard). Other values may
+/// differ: they are the policy's lever on the disruption.
 pub fn same_as_base(
     base: &Study,
     policy: &Study,
@@ -112,15 +114,48 @@ pub fn same_as_base(
             "{option}: \"{}\" ({}) lists {} at other places than the base \"{}\" \
              ({} against {}): a disruption draws its episodes from the random stream of its place \
              in the list, so the policy's would not be the base's; list the [[disruption]] entries \
-             as the base does (a policy that extends the base and adds its own after them keeps \
-             the places)",
+             as the base does{}",
             policy.name,
             policy.source,
             without.entries(),
             base.name,
             shown(&p),
-            shown(&b)
+            shown(&b),
+            match without {
+                Without::Dated => {
+                    " (a policy that extends the base and adds its own after them keeps the places)"
+                }
+                Without::All => "",
+            }
         ));
+    }
+    for ((_, bd), (_, pd)) in b.iter().zip(&p) {
+        let moved: Vec<&str> = differing_keys(bd, pd)
+            .into_iter()
+            .filter(|k| *k == "target" || *k == "start_day")
+            .collect();
+        if !moved.is_empty() {
+            let (which, advice) = match without {
+                Without::Dated => (
+                    "the event's disruption",
+                    "that is another event, not a lever on this one; value each event in a \
+                     comparison of its own",
+                ),
+                Without::All => (
+                    "the disruption",
+                    "that is another hazard, not a lever on this one; a policy may change how \
+                     often, how long or how hard it strikes (rate_per_year, duration_days, \
+                     scale), not where or when",
+                ),
+            };
+            return Err(format!(
+                "{option}: \"{}\" ({}) gives {which} {} another {} than the base: {advice}",
+                policy.name,
+                policy.source,
+                bd.id,
+                moved.join(" and ")
+            ));
+        }
     }
     Ok(())
 }

@@ -97,7 +97,7 @@ pub const ECONOMICS_HEADER: [&str; 7] = [
     "benefit/yr",
     "cost/yr",
     "benefit-cost ratio",
-    "ratio 95% CI (delta method)",
+    "ratio 95% CI (Fieller)",
 ];
 
 /// The header of a ranking table; [`CompareDoc::ranking_rows`] gives its

@@ -183,23 +183,6 @@ pub fn check(studies: &[Study]) -> Result<(), String> {
     }
     for s in &studies[1..] {
         twin::same_as_base(base, s, Without::Dated, "--one-off")?;
-        for (b, p) in event.iter().zip(dated(s)) {
-            let moved: Vec<&str> = differing_keys(b, p)
-                .into_iter()
-                .filter(|k| *k == "target" || *k == "start_day")
-                .collect();
-            if !moved.is_empty() {
-                return Err(format!(
-                    "--one-off: \"{}\" ({}) gives the event's disruption {} another {} than the \
-                     base: that is another event, not a lever on this one; value each event in a \
-                     comparison of its own",
-                    s.name,
-                    s.source,
-                    b.id,
-                    moved.join(" and ")
-                ));
-            }
-        }
     }
     Ok(())
 }

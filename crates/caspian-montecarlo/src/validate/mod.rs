@@ -440,7 +440,7 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
         }
     }
     if let Some(v) = &d.vulnerability {
-        check_vulnerability(v, n)?;
+        check_vulnerability(v, d)?;
     }
     if let Some(v) = &d.pareto {
         for (i, p) in v.points.iter().enumerate() {
