@@ -595,6 +595,10 @@ fn vulnerability_table(
         out.push_str(&format!("\n{}\n", v.money_title()));
         out.push_str(&table::render(&MONEY_HEADER, &v.money_rows(&names, num)));
     }
+    if let Some(r) = &v.per_cost {
+        out.push_str(&format!("\nranking on {} ({}):\n", r.kpi, r.direction.order_words()));
+        out.push_str(&table::render(&RANKING_HEADER, &doc.ranking_rows(r, num)));
+    }
     for line in v.notes(&names) {
         out.push_str(&format!("note: {line}\n"));
     }

@@ -158,8 +158,9 @@ pub struct Economics {
 /// their `records` (one per study), valued on the base's cost basis
 /// (`[costs]` of the first study) with its annuity factor. Besides
 /// [`economics`]'s warnings, it warns of every scenario with a dated
-/// disruption (counted every year in the NPV) and of every policy that
-/// changes an unpriced hinterland link's capacity.
+/// disruption (counted every year in the NPV), of every policy that
+/// changes an unpriced hinterland link's capacity, and of every policy
+/// that changes one of the base's disruptions (also unpriced).
 pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> Option<Economics> {
     let bases: Vec<&CostBasis> = studies.iter().map(|s| s.plan.cost_basis()).collect();
     let names: Vec<String> = studies.iter().map(|s| s.name.clone()).collect();
@@ -168,7 +169,42 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
     let years = e.appraisal_years;
     e.warnings.extend(studies.iter().filter_map(|s| one_off_warning(s, years, false)));
     e.warnings.extend(studies.iter().skip(1).filter_map(|s| unpriced_link_warning(&studies[0], s)));
+    e.warnings
+        .extend(studies.iter().skip(1).filter_map(|s| unpriced_hazard_warning(&studies[0], s)));
     Some(e)
+}
+
+/// The warning for a policy that changes one of the base's disruptions
+/// (the same id, another rate, length, scale or target: hardening, a
+/// repair crew): nothing in the cost model prices that, so its cost and
+/// NPV leave out what buys the change, and its benefit-cost ratio divides
+/// by whatever else it changes.
+fn unpriced_hazard_warning(
+    base: &crate::study::Study,
+    policy: &crate::study::Study,
+) -> Option<String> {
+    let theirs = &policy.plan.source.disruptions;
+    let changed: Vec<String> = base
+        .plan
+        .source
+        .disruptions
+        .iter()
+        .filter_map(|b| {
+            let p = theirs.iter().find(|p| p.id == b.id)?;
+            let keys = crate::twin::differing_keys(b, p);
+            (!keys.is_empty()).then(|| format!("{}'s {}", b.id, keys.join(" and ")))
+        })
+        .collect();
+    if changed.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "\"{}\" changes {}, which no price covers: its cost and NPV leave out whatever buys the \
+         change (hardening, a repair crew), and its benefit-cost ratio divides by the rest of its \
+         cost only; read its benefit a year as the most the change is worth a year",
+        policy.name,
+        changed.join(", ")
+    ))
 }
 
 /// The warning for a policy that changes the capacity of a hinterland link

@@ -55,8 +55,8 @@ impl PointRecords {
     }
 
     /// Records of the KPIs `names` (sorted), `columns[k]` holding the
-    /// values of `names[k]`, one row per replication (for tests).
-    #[cfg(test)]
+    /// values of `names[k]`, one row per replication (for tests, and for
+    /// derived values ranked as a KPI is).
     pub(crate) fn from_columns(names: &[String], columns: &[Vec<f64>]) -> Self {
         let n = columns.first().map_or(0, Vec::len);
         Self {

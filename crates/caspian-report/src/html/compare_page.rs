@@ -183,8 +183,9 @@ fn economics_section(page: &mut Page, d: &CompareDoc) {
         "Per replication j, paired under common random numbers: NPV_j = A × (total cost of the \
          base − total cost of the policy), in {cur}; benefit_j = failure cost avoided (delay + \
          lost cargo, base − policy), cost_j = extra capital + operating (policy − base), both \
-         {cur}/yr. Benefit-cost ratio = mean(benefit) / mean(cost), its 95% interval by the delta \
-         method on the paired values; undefined when the policy costs no more than the base.",
+         {cur}/yr. Benefit-cost ratio = mean(benefit) / mean(cost), its 95% interval by Fieller's \
+         method on the paired values; undefined when the policy costs no more than the base, or \
+         when its extra cost is not significantly above zero.",
         cur = e.currency
     ));
     let rows = d.economics_rows(fmt_num);
@@ -240,6 +241,17 @@ fn vulnerability_section(page: &mut Page, d: &CompareDoc) {
         let rows = v.money_rows(&names, fmt_num);
         let sig: Vec<bool> = v.money.iter().map(|p| p.removed.is_significant()).collect();
         page.table(&MONEY_HEADER, &rows, &sig);
+    }
+    if let Some(r) = &v.per_cost {
+        page.note(&format!(
+            "Ranking on {} ({}): each policy against the best, paired, Bonferroni over the \
+             others; the difference of two ratios by the delta method.",
+            r.kpi,
+            r.direction.order_words()
+        ));
+        let rows = d.ranking_rows(r, fmt_num);
+        let sig = vec![false; rows.len()];
+        page.table(&caspian_montecarlo::document::RANKING_HEADER, &rows, &sig);
     }
     for line in v.notes(&names) {
         page.note(&line);
