@@ -171,18 +171,20 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
     e.warnings.extend(studies.iter().skip(1).filter_map(|s| unpriced_link_warning(&studies[0], s)));
     e.warnings
         .extend(studies.iter().skip(1).filter_map(|s| unpriced_hazard_warning(&studies[0], s)));
+    for p in &mut e.policies {
+        if let Some(changed) = studies.get(p.scenario).and_then(|s| changed_hazards(&studies[0], s))
+        {
+            p.bcr = unpriced_ratio(&changed);
+        }
+    }
     Some(e)
 }
 
-/// The warning for a policy that changes one of the base's disruptions
-/// (the same id, another rate, length, scale or target: hardening, a
-/// repair crew): nothing in the cost model prices that, so its cost and
-/// NPV leave out what buys the change, and its benefit-cost ratio divides
-/// by whatever else it changes.
-fn unpriced_hazard_warning(
-    base: &crate::study::Study,
-    policy: &crate::study::Study,
-) -> Option<String> {
+/// The base's disruptions `policy` gives other values (the same id,
+/// another rate, length, scale or target: hardening, a repair crew), in
+/// words ("alat_outage's rate_per_year"), if any. Nothing in the cost
+/// model prices such a change.
+pub fn changed_hazards(base: &crate::study::Study, policy: &crate::study::Study) -> Option<String> {
     let theirs = &policy.plan.source.disruptions;
     let changed: Vec<String> = base
         .plan
@@ -195,16 +197,34 @@ fn unpriced_hazard_warning(
             (!keys.is_empty()).then(|| format!("{}'s {}", b.id, keys.join(" and ")))
         })
         .collect();
-    if changed.is_empty() {
-        return None;
-    }
+    (!changed.is_empty()).then(|| changed.join(", "))
+}
+
+/// The warning for a policy that changes one of the base's disruptions
+/// ([`changed_hazards`]): its cost and NPV leave out what buys the change,
+/// and it has no benefit-cost ratio.
+fn unpriced_hazard_warning(
+    base: &crate::study::Study,
+    policy: &crate::study::Study,
+) -> Option<String> {
+    let changed = changed_hazards(base, policy)?;
     Some(format!(
-        "\"{}\" changes {}, which no price covers: its cost and NPV leave out whatever buys the \
-         change (hardening, a repair crew), and its benefit-cost ratio divides by the rest of its \
-         cost only; read its benefit a year as the most the change is worth a year",
+        "\"{}\" changes {changed}, which no price covers: its cost and NPV leave out whatever buys \
+         the change (hardening, a repair crew), so it has no benefit-cost ratio; read its benefit \
+         a year as the most the change is worth a year",
         policy.name,
-        changed.join(", ")
     ))
+}
+
+/// The benefit-cost ratio of a policy that changes `changed`, which no
+/// price covers.
+pub(crate) fn unpriced_ratio(changed: &str) -> BenefitCost {
+    BenefitCost::Undefined {
+        reason: format!(
+            "it changes {changed}, which the model does not price, so its cost leaves out what \
+             buys the change; its benefit a year is the most the change is worth a year"
+        ),
+    }
 }
 
 /// The warning for a policy that changes the capacity of a hinterland link
