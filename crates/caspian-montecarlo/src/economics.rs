@@ -181,9 +181,9 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
 }
 
 /// The base's disruptions `policy` gives other values (the same id,
-/// another rate, length, scale or target: hardening, a repair crew), in
-/// words ("alat_outage's rate_per_year"), if any. Nothing in the cost
-/// model prices such a change.
+/// another rate, length, scale or target: hardening, a repair crew) or
+/// leaves out, in words ("alat_outage's rate_per_year", "btk_outage (left
+/// out)"), if any. Nothing in the cost model prices such a change.
 pub fn changed_hazards(base: &crate::study::Study, policy: &crate::study::Study) -> Option<String> {
     let theirs = &policy.plan.source.disruptions;
     let changed: Vec<String> = base
@@ -192,7 +192,9 @@ pub fn changed_hazards(base: &crate::study::Study, policy: &crate::study::Study)
         .disruptions
         .iter()
         .filter_map(|b| {
-            let p = theirs.iter().find(|p| p.id == b.id)?;
+            let Some(p) = theirs.iter().find(|p| p.id == b.id) else {
+                return Some(format!("{} (left out)", b.id));
+            };
             let keys = crate::twin::differing_keys(b, p);
             (!keys.is_empty()).then(|| format!("{}'s {}", b.id, keys.join(" and ")))
         })

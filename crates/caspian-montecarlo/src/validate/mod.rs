@@ -380,14 +380,23 @@ fn scenario_index(
     Ok(())
 }
 
-/// A benefit-cost ratio: for a policy that costs more, the mean benefit
+/// A benefit-cost ratio: on 2 or more of the replications run, with a
+/// bounded interval, and for a policy that costs more, the mean benefit
 /// over the mean cost, inside its interval. (A ratio where the extra cost
 /// is not significantly above zero is not refused: documents written
 /// before the ratio's interval was Fieller's, 2026-12-05, have one.)
-fn check_bcr(at: &str, p: &crate::economics::PolicyEconomics) -> Result<(), DocumentError> {
+fn check_bcr(
+    at: &str,
+    p: &crate::economics::PolicyEconomics,
+    replications: u64,
+) -> Result<(), DocumentError> {
     let Some(r) = p.bcr.ratio() else { return Ok(()) };
     let (b, c) = (&p.benefit_per_year, &p.cost_per_year);
-    let problem = if c.mean.is_nan() || c.mean <= 0.0 {
+    let problem = if r.n < 2 || r.n > replications {
+        format!("a ratio on {} replications of {replications} run (it needs 2 or more)", r.n)
+    } else if !(r.ci95_low.is_finite() && r.ci95_high.is_finite()) {
+        "a ratio without a bounded interval (it is given only where it has one)".to_string()
+    } else if c.mean.is_nan() || c.mean <= 0.0 {
         format!("a ratio for a policy whose extra cost ({}) is not above zero", c.mean)
     } else if (r.mean - b.mean / c.mean).abs() > 1e-6 * r.mean.abs().max(1e-9) {
         format!("{} is not the benefit ({}) over the cost ({})", r.mean, b.mean, c.mean)
@@ -453,7 +462,7 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
     if let Some(e) = &d.economics {
         for (i, p) in e.policies.iter().enumerate() {
             scenario_index(format!("economics.policies[{i}].scenario"), p.scenario, n, 1)?;
-            check_bcr(&format!("economics.policies[{i}].bcr"), p)?;
+            check_bcr(&format!("economics.policies[{i}].bcr"), p, d.replications)?;
         }
         if let Some(o) = &e.one_off {
             check_one_off(o, n)?;

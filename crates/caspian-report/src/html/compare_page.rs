@@ -184,8 +184,9 @@ fn economics_section(page: &mut Page, d: &CompareDoc) {
          base − total cost of the policy), in {cur}; benefit_j = failure cost avoided (delay + \
          lost cargo, base − policy), cost_j = extra capital + operating (policy − base), both \
          {cur}/yr. Benefit-cost ratio = mean(benefit) / mean(cost), its 95% interval by Fieller's \
-         method on the paired values; undefined when the policy costs no more than the base, or \
-         when its extra cost is not significantly above zero.",
+         method on the paired values; undefined when the policy costs no more than the base, \
+         when its extra cost is not significantly above zero, or when it changes one of the \
+         base's disruptions (hardening, a repair crew), which nothing prices.",
         cur = e.currency
     ));
     let rows = d.economics_rows(fmt_num);
