@@ -21,6 +21,7 @@ use crate::common::{
 };
 use crate::failure::Failure;
 use crate::table::{self, num};
+use crate::twins::{tidy_names, twins, vulnerability_table};
 
 #[derive(Debug, Args)]
 pub(crate) struct CompareArgs {
@@ -398,60 +399,6 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Runs the twins of `studies` (each `without` some of its disruptions)
-/// for the comparison's replications and seed, writes what they measure
-/// into `doc` (the valuation against the one-off event into its
-/// economics, or the vulnerability on the total cost and the KPIs
-/// matching `primary`, better in the directions `overrides` give), and
-/// returns the twins' records (for the tidy CSV).
-fn twins(
-    doc: &mut CompareDoc,
-    studies: &[Study],
-    records: &[caspian_montecarlo::records::PointRecords],
-    pool: &caspian_montecarlo::pool::ThreadPool,
-    without: Without,
-    (primary, overrides): (&[String], Overrides<'_>),
-    tick: &(dyn Fn() + Sync),
-) -> Result<Vec<caspian_montecarlo::records::PointRecords>, Failure> {
-    use caspian_montecarlo::{one_off, twin, vulnerability};
-    let (seed, n) = (doc.seed, doc.replications);
-    let twins = pool.install(|| twin::run_twins(studies, without, seed, n, tick))?;
-    match without {
-        Without::Dated => {
-            if let Some(e) = doc.economics.as_mut() {
-                one_off::attach(e, studies, one_off::value(studies, records, &twins));
-            }
-        }
-        Without::All => {
-            let v = vulnerability::value(studies, records, &twins, primary, overrides);
-            doc.vulnerability = Some(v);
-        }
-    }
-    Ok(twins)
-}
-
-/// The scenarios' names for the tidy CSV, followed by those of the
-/// `twins` (`NAME without the event`, `NAME without the disruptions`:
-/// `without` says which): each its own, and a name that two share
-/// followed by its position (`baseline [1]`), so that every block can be
-/// told apart.
-fn tidy_names(doc: &CompareDoc, twins: usize, without: &str) -> Vec<String> {
-    let own = doc.scenarios.iter().map(|s| s.name.clone());
-    let twins = doc.scenarios.iter().take(twins).map(|s| format!("{} without {without}", s.name));
-    let names: Vec<String> = own.chain(twins).collect();
-    names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            if names.iter().filter(|m| *m == n).count() > 1 {
-                format!("{n} [{i}]")
-            } else {
-                n.clone()
-            }
-        })
-        .collect()
-}
-
 fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[String]) -> String {
     let base = &doc.scenarios[0];
     let mut out = format!(
@@ -577,33 +524,6 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
         let header = doc.pareto_header();
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         out.push_str(&table::render(&header, &doc.pareto_rows(num)));
-    }
-    out
-}
-
-/// The tables of `--vulnerability`, with their titles, notes and
-/// warnings.
-fn vulnerability_table(
-    doc: &CompareDoc,
-    v: &caspian_montecarlo::vulnerability::Vulnerability,
-) -> String {
-    use caspian_montecarlo::vulnerability::{EFFECT_HEADER, MONEY_HEADER};
-    let names: Vec<&str> = doc.scenarios.iter().map(|s| s.name.as_str()).collect();
-    let mut out = format!("\n{}\n", v.title());
-    out.push_str(&table::render(&EFFECT_HEADER, &v.effect_rows(&names, num)));
-    if !v.money.is_empty() {
-        out.push_str(&format!("\n{}\n", v.money_title()));
-        out.push_str(&table::render(&MONEY_HEADER, &v.money_rows(&names, num)));
-    }
-    if let Some(r) = &v.per_cost {
-        out.push_str(&format!("\nranking on {} ({}):\n", r.kpi, r.direction.order_words()));
-        out.push_str(&table::render(&RANKING_HEADER, &doc.ranking_rows(r, num)));
-    }
-    for line in v.notes(&names) {
-        out.push_str(&format!("note: {line}\n"));
-    }
-    for w in &v.warnings {
-        out.push_str(&format!("warning: {w}\n"));
     }
     out
 }

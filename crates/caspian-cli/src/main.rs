@@ -34,6 +34,7 @@ mod sweep_table;
 mod table;
 mod terminal;
 mod trace;
+mod twins;
 mod validate;
 mod variant;
 mod warmup;
