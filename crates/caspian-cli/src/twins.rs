@@ -91,4 +91,3 @@ pub(crate) fn vulnerability_table(
     }
     out
 }
-

@@ -33,7 +33,6 @@ use caspian_shipping::scenario::Disruption;
 use caspian_shipping::timeline::DAYS_PER_YEAR;
 
 use crate::economics::{Estimate, TOTAL, fieller};
-use crate::error::RunError;
 use crate::records::PointRecords;
 use crate::stats::PairedDifference;
 use crate::study::{Study, short_number};
@@ -185,20 +184,6 @@ pub fn check(studies: &[Study]) -> Result<(), String> {
         twin::same_as_base(base, s, Without::Dated, "--one-off")?;
     }
     Ok(())
-}
-
-/// The twins of `studies` without their dated disruptions, run for
-/// `replications` replications with `seed` ([`twin::run_twins`]).
-///
-/// # Errors
-/// As [`twin::run_twins`].
-pub fn run_twins(
-    studies: &[Study],
-    seed: u64,
-    replications: u64,
-    tick: &(dyn Fn() + Sync),
-) -> Result<Vec<PointRecords>, RunError> {
-    twin::run_twins(studies, Without::Dated, seed, replications, tick)
 }
 
 /// The valuation from the records of the comparison (`with`, the event in
