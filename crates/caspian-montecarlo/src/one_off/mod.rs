@@ -36,16 +36,11 @@ use crate::economics::{Estimate, TOTAL, fieller};
 use crate::records::PointRecords;
 use crate::stats::PairedDifference;
 use crate::study::{Study, short_number};
-use crate::twin::{self, Without, differing_keys};
+use crate::twin::{self, ROUNDING, Without, differing_keys};
 
 mod table;
 
 pub use table::HEADER;
-
-/// Differences below this share of the base's total cost are rounding, not
-/// an effect: a policy the event does not touch gets `D_j` of about 1e-9
-/// USD on totals of 1e8.
-const ROUNDING: f64 = 1e-9;
 
 /// The valuation of every policy of a comparison against the base's
 /// one-off event.
