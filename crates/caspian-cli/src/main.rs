@@ -30,6 +30,7 @@ mod report;
 mod run;
 mod signals;
 mod sweep;
+mod sweep_sensitivity;
 mod sweep_table;
 mod table;
 mod terminal;

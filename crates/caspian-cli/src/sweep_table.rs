@@ -1,15 +1,18 @@
 //! The terminal table of a sweep: one row per design point, the shown
 //! KPIs' means and half-widths and their paired differences from the
 //! reference point, in blocks of KPIs at most 160 characters wide (a
-//! single KPI's block may be wider).
+//! single KPI's block may be wider); under a Latin hypercube's table, the
+//! sensitivity of each shown KPI to the swept keys (`sweep_sensitivity`).
 
 use std::path::Path;
 
+use caspian_montecarlo::design::DesignKind;
 use caspian_montecarlo::document::{SweepDoc, SweepPoint};
 use caspian_montecarlo::{select, shown_path};
 use caspian_report::units::replications;
 
 use crate::arrange::{Arranged, void};
+use crate::sweep_sensitivity::PointMeans;
 use crate::table;
 
 /// The sweep table, built one design point at a time: one row per point
@@ -37,6 +40,10 @@ pub(crate) struct SweepTable {
     partial: Vec<Vec<(usize, u64)>>,
     /// Per shown KPI: whether some point defines it in some replication.
     defined: Vec<bool>,
+    /// A Latin hypercube's every point (shown or not), for the sensitivity
+    /// table under it: the axis values (per axis) and the shown KPIs' means
+    /// (per KPI). Empty for a full factorial.
+    latin: Option<PointMeans>,
 }
 
 impl SweepTable {
@@ -73,6 +80,8 @@ impl SweepTable {
             replications: head.replications,
             partial: Vec::new(),
             defined: Vec::new(),
+            latin: matches!(head.design, DesignKind::LatinHypercube { .. })
+                .then(PointMeans::default),
         }
     }
 
@@ -103,6 +112,12 @@ impl SweepTable {
             if s.n < self.replications {
                 partial.push((p.index, s.n));
             }
+        }
+        if let Some(latin) = &mut self.latin {
+            latin.push(
+                &p.values,
+                names.iter().map(|(n, _)| p.kpis.get(n).map_or(f64::NAN, |s| s.mean)),
+            );
         }
         if self.rows.len() >= self.limit {
             return;
@@ -206,6 +221,11 @@ impl SweepTable {
             if shown[i] && self.defined[i] && !self.partial[i].is_empty() {
                 out.push_str(&self.partly_defined_note(n, &self.partial[i]));
             }
+        }
+        let kpis: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
+        if let Some(table) = self.latin.as_ref().and_then(|l| l.render(&self.axes, &kpis, &shown)) {
+            out.push('\n');
+            out.push_str(&table);
         }
         out
     }

@@ -153,6 +153,18 @@ pub fn prcc(inputs: &[Vec<f64>], output: &[f64]) -> Vec<Prcc> {
         .collect()
 }
 
+/// The inputs' places in `coefficients`, the strongest influence (largest
+/// `|PRCC|`) first and undefined ones last: the order of a tornado chart.
+pub fn strongest_first(coefficients: &[Prcc]) -> Vec<usize> {
+    let strength = |p: &Prcc| {
+        let c = p.coefficient.abs();
+        if c.is_nan() { -1.0 } else { c }
+    };
+    let mut order: Vec<usize> = (0..coefficients.len()).collect();
+    order.sort_by(|&a, &b| strength(&coefficients[b]).total_cmp(&strength(&coefficients[a])));
+    order
+}
+
 /// The 95% interval of a partial correlation `r` over `n` observations with
 /// `others` inputs held fixed, by Fisher's z (NaN when `n ≤ 3 + others`).
 pub fn fisher_interval(r: f64, n: usize, others: usize) -> (f64, f64) {

@@ -9,7 +9,7 @@
 //! point; the replications themselves are not in the document).
 
 use caspian_montecarlo::document::SweepDoc;
-use caspian_montecarlo::sensitivity::{Prcc, prcc};
+use caspian_montecarlo::sensitivity::{Prcc, prcc, strongest_first};
 use plotters::prelude::*;
 
 use crate::chart::{Keyed, Mark, color, legend, mesh_style, render, tick, with_legend};
@@ -62,17 +62,10 @@ pub fn tornado(doc: &SweepDoc, kpi: &str) -> Result<Tornado, ReportError> {
         .map(|j| doc.points.iter().map(|p| p.values.get(j).copied().unwrap_or(f64::NAN)).collect())
         .collect();
     let coefficients = prcc(&inputs, &output);
-    let mut bars: Vec<TornadoBar> = doc
-        .axes
-        .iter()
-        .zip(coefficients)
-        .map(|(a, prcc)| TornadoBar { key: a.key.to_string(), prcc })
+    let bars: Vec<TornadoBar> = strongest_first(&coefficients)
+        .into_iter()
+        .map(|j| TornadoBar { key: doc.axes[j].key.to_string(), prcc: coefficients[j] })
         .collect();
-    let strength = |b: &TornadoBar| {
-        let c = b.prcc.coefficient.abs();
-        if c.is_nan() { -1.0 } else { c }
-    };
-    bars.sort_by(|a, b| strength(b).total_cmp(&strength(a)));
     Ok(Tornado {
         scenario: doc.scenario.clone(),
         kpi: kpi.to_string(),

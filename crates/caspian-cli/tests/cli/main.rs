@@ -15,6 +15,7 @@ mod common;
 mod compare;
 mod damaged_documents;
 mod determinism;
+mod disruption_axes;
 mod exit_codes;
 mod extreme_values;
 mod files;

@@ -243,11 +243,7 @@ impl Study {
         let base = &self.plan.source;
         self.points.iter().position(|point| {
             let mut scenario = base.clone();
-            self.axes
-                .iter()
-                .zip(&point.values)
-                .all(|(axis, &v)| axis.key.apply(&mut scenario, v).is_ok())
-                && scenario == *base
+            write_point(&mut scenario, &self.axes, &point.values).is_ok() && scenario == *base
         })
     }
 
@@ -255,6 +251,28 @@ impl Study {
     pub fn describe_point(&self, index: usize) -> String {
         describe(&self.axes, &self.points[index].values)
     }
+}
+
+/// Writes one design point's `values` into `scenario`: the multipliers
+/// (`weather.*`, `disruptions.*`) last, as `--set` applies them, so that
+/// a multiplier scales a value another axis sets (a disruption's rate)
+/// whatever the order of the axes.
+///
+/// # Errors
+/// The axis whose value does not fit, and why.
+fn write_point<'a>(
+    scenario: &mut Scenario,
+    axes: &'a [Axis],
+    values: &[f64],
+) -> Result<(), (&'a Axis, caspian_shipping::sweep::SweepError)> {
+    for multipliers in [false, true] {
+        for (axis, &v) in axes.iter().zip(values) {
+            if axis.key.is_multiplier() == multipliers {
+                axis.key.apply(scenario, v).map_err(|e| (axis, e))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `base` with one design point's `values` written in, compiled.
@@ -266,13 +284,11 @@ fn point_plan(
     origin: &str,
 ) -> Result<CompiledScenario, StudyError> {
     let mut scenario = base.clone();
-    for (axis, &v) in axes.iter().zip(values) {
-        axis.key.apply(&mut scenario, v).map_err(|e| StudyError::Axis {
-            origin: origin.to_string(),
-            key: axis.key.to_string(),
-            message: e.to_string(),
-        })?;
-    }
+    write_point(&mut scenario, axes, values).map_err(|(axis, e)| StudyError::Axis {
+        origin: origin.to_string(),
+        key: axis.key.to_string(),
+        message: e.to_string(),
+    })?;
     caspian_shipping::compile(&scenario).map_err(|errors| StudyError::Point {
         origin: origin.to_string(),
         index,

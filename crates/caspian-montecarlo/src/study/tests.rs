@@ -132,3 +132,31 @@ fn large_and_tiny_numbers_are_written_with_an_exponent() {
     assert_eq!(short_number(-2.5e-300), "-2.5e-300");
     assert_eq!(short_number(0.0), "0");
 }
+
+#[test]
+fn a_multiplier_axis_scales_what_another_axis_sets_in_either_order() {
+    let text = format!(
+        "{BASELINE_TOML}\n[[disruption]]\nid = \"out\"\ntarget = \"port.alat\"\n\
+         rate_per_year = 0.5\nduration_days = {{ dist = \"constant\", value = 3 }}\n"
+    );
+    let rate = "disruption.out.rate_per_year=1,4";
+    let times = "disruptions.rate_multiplier=0,2";
+    for axes in [[rate, times], [times, rate]] {
+        let extra = axes.iter().map(|a| parse_axis(a).unwrap()).collect();
+        let study = Study::sweep(&text, "t", None, extra, None).unwrap();
+        let mut rates: Vec<f64> = (0..study.points.len())
+            .map(|i| study.point_plan(i).unwrap().source.disruptions[0].rate_per_year.unwrap())
+            .collect();
+        rates.sort_by(f64::total_cmp);
+        assert_eq!(rates, [0.0, 0.0, 2.0, 8.0], "{axes:?}");
+    }
+    // The as-written point: the file's rate times 1.
+    let extra = vec![parse_axis("disruptions.rate_multiplier=0.5,1,2").unwrap()];
+    let study = Study::sweep(&text, "t", None, extra, None).unwrap();
+    assert_eq!(study.as_written_point(), Some(1));
+    // A dated disruption has no rate to sweep.
+    let dated = text.replace("rate_per_year = 0.5", "start_day = 10");
+    let extra = vec![parse_axis("disruption.out.rate_per_year=1,2").unwrap()];
+    let e = Study::sweep(&dated, "t", None, extra, None).unwrap_err().to_string();
+    assert!(e.contains("strikes on a fixed day"), "{e}");
+}

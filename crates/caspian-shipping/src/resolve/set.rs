@@ -5,11 +5,12 @@
 //! rail_ferry`, `fleet.ferries_kuryk_alat.count`, `scenario.horizon_days`,
 //! `interdiction.escort.enabled`. The value is a TOML value (`3`, `1.5`,
 //! `true`, `"text"`, `[1, 2]`, `{ dist = "constant", value = 2 }`); a
-//! value that is not TOML is taken as text. Two sweep keys are not paths in
-//! the file: `weather.storm_rate_multiplier` and
-//! `weather.storm_duration_multiplier` scale every sea area's storms and are
-//! applied to the scenario after every other setting
-//! ([`SweepKey::apply`]). A sweep key's value is written as the sweep writes
+//! value that is not TOML is taken as text. Four sweep keys are not paths
+//! in the file: `weather.storm_rate_multiplier` and
+//! `weather.storm_duration_multiplier` scale every sea area's storms,
+//! `disruptions.rate_multiplier` and `disruptions.duration_multiplier`
+//! every disruption's rate and duration; they are applied to the scenario
+//! after every other setting ([`SweepKey::apply`]). A sweep key's value is written as the sweep writes
 //! it: `interdiction.escort.enabled=1` means `true`, and a count given as
 //! `3.0` is the whole number 3.
 //!
@@ -30,8 +31,10 @@ pub(crate) const ID_TABLES: [&str; 8] =
 /// one (by `--set` or in a file that extends another) removes the other, so
 /// that `outflow.btk_railway.capacity_per_year=...` replaces a capacity the
 /// parent gave in tonnes.
-const EXCLUSIVE_KEYS: [(&str, &str, &str); 1] =
-    [("outflow", "capacity_per_year", "capacity_t_per_year")];
+const EXCLUSIVE_KEYS: [(&str, &str, &str); 2] = [
+    ("outflow", "capacity_per_year", "capacity_t_per_year"),
+    ("disruption", "rate_per_year", "mtbf_days"),
+];
 
 /// Removes from `entry` (of `[[what]]`) the key that `key` excludes, if any
 /// ([`EXCLUSIVE_KEYS`]).
@@ -61,8 +64,18 @@ pub(crate) fn id_key_message(key: &str) -> String {
 const PLAIN_TABLES: [&str; 5] =
     ["scenario", "interdiction", "sea_level", "tonnes_per_unit", "costs"];
 
-/// The keys under `weather.`, which scale storms rather than name a value.
-const WEATHER_KEYS: [&str; 2] = ["storm_rate_multiplier", "storm_duration_multiplier"];
+/// The tables of multipliers, which scale many values rather than name one:
+/// `weather.` (storms) and `disruptions.`, with their keys.
+const MULTIPLIER_TABLES: [(&str, [&str; 2]); 2] = [
+    ("weather", ["storm_rate_multiplier", "storm_duration_multiplier"]),
+    ("disruptions", ["rate_multiplier", "duration_multiplier"]),
+];
+
+/// Whether `key` is a multiplier (`weather.*`, `disruptions.*`), which has
+/// no place in the file.
+fn is_multiplier(key: &str) -> bool {
+    MULTIPLIER_TABLES.iter().any(|(table, _)| key.split('.').next() == Some(*table))
+}
 
 /// One `KEY=VALUE` override, parsed.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,15 +168,14 @@ impl Override {
         let sweep_key = self.key.parse::<SweepKey>().ok();
         let value = coerce(sweep_key.as_ref(), self.value.clone());
         match parts[0] {
-            "weather" => {
-                let Some(key @ (SweepKey::StormRateMultiplier | SweepKey::StormDurationMultiplier)) =
-                    sweep_key
-                else {
+            top if is_multiplier(top) => {
+                let Some(key) = sweep_key.filter(SweepKey::is_multiplier) else {
+                    let known = MULTIPLIER_TABLES.iter().find(|(t, _)| *t == top).map(|(_, k)| k);
                     return Err(fail(unknown(
                         "key",
                         parts.get(1).copied().unwrap_or(""),
-                        "weather",
-                        &WEATHER_KEYS,
+                        top,
+                        known.map_or(&[][..], |k| &k[..]),
                     )));
                 };
                 let number = match value {
@@ -225,7 +237,16 @@ impl Override {
                     Value::Table(t) if t.get("id").and_then(Value::as_str) == Some(id) => Some(t),
                     _ => None,
                 }) else {
-                    return Err(fail(unknown_id(top, id, &known)));
+                    let mut message = unknown_id(top, id, &known);
+                    // `disruption.rate_multiplier` for the table of multipliers.
+                    let plural = format!("{top}s");
+                    if let Some((table, keys)) =
+                        MULTIPLIER_TABLES.iter().find(|(t, _)| *t == plural)
+                        && keys.contains(id)
+                    {
+                        message = format!("{message}; the multiplier is {table}.{id}");
+                    }
+                    return Err(fail(message));
                 };
                 if parts.len() < 3 {
                     return Err(fail(format!(
@@ -244,7 +265,7 @@ impl Override {
             other => {
                 let mut known: Vec<&str> = PLAIN_TABLES.to_vec();
                 known.extend(ID_TABLES);
-                known.push("weather");
+                known.extend(MULTIPLIER_TABLES.map(|(table, _)| table));
                 return Err(fail(unknown("table", other, "the scenario", &known)));
             }
         }
@@ -256,8 +277,8 @@ impl Override {
 /// e.g. `toml::Table::try_from(&scenario)`), found as
 /// [`Override::write`] would write it: plain tables by name, entries of
 /// arrays of tables by id. `None` when nothing is there (a key the file
-/// leaves to its default, or an unknown path) and for the weather keys,
-/// which scale storms and have no place in the file.
+/// leaves to its default, or an unknown path) and for the multipliers,
+/// which scale many values and have no place in the file.
 fn value_at<'a>(table: &'a Table, key: &str) -> Option<&'a Value> {
     let parts: Vec<&str> = key.split('.').collect();
     let (top, rest) = parts.split_first()?;
@@ -284,16 +305,15 @@ fn value_at<'a>(table: &'a Table, key: &str) -> Option<&'a Value> {
 /// at KEY, so that a reader sees what a variant changes from (and a value
 /// given as if it added, `count=4` meant as four more, shows as what it
 /// is). `(was not set)` where `base` leaves the key out; nothing is added
-/// for the weather keys, which scale storms, or for a value `base` cannot
+/// for the multipliers, which scale many values, or for a value `base` cannot
 /// be written as (it always can: the scenario is plain data).
 pub fn changes_from(base: &crate::scenario::Scenario, overrides: &[Override]) -> Vec<String> {
     let table = Table::try_from(base).ok();
     overrides
         .iter()
         .map(|o| {
-            let weather = o.key.starts_with("weather.");
             match table.as_ref() {
-                Some(_) if weather => o.text.clone(),
+                Some(_) if is_multiplier(&o.key) => o.text.clone(),
                 Some(t) => match value_at(t, &o.key) {
                     // A whole number stored as a float reads as written
                     // (`6500000`, not `6500000.0`).

@@ -587,3 +587,44 @@ fn a_list_where_a_table_goes_is_refused_wherever_it_is_written() {
         );
     }
 }
+
+#[test]
+fn disruption_overrides_set_rates_and_multiply_after_every_other_setting() {
+    let file = "stress/random_outages.toml";
+    let plain = resolve_file(file, &[]).scenario;
+    // The multiplier comes first on the command line but scales the rate
+    // the other override writes, whatever the order.
+    let r = resolve_file(
+        file,
+        &["disruptions.rate_multiplier=2", "disruption.alat_outage.rate_per_year=1"],
+    );
+    for (d, before) in r.scenario.disruptions.iter().zip(&plain.disruptions) {
+        let expected =
+            if d.id == "alat_outage" { 2.0 } else { 2.0 * before.rate_per_year.unwrap() };
+        assert_eq!(d.rate_per_year, Some(expected), "{}", d.id);
+        assert_eq!(d.duration_days, before.duration_days, "{}", d.id);
+    }
+    assert_eq!(crate::parse(&r.text, "resolved").unwrap(), r.scenario);
+    let r = resolve_file(file, &["disruptions.duration_multiplier=0.5"]);
+    let d = &r.scenario.disruptions[0];
+    assert_eq!(d.duration_days, plain.disruptions[0].duration_days.as_ref().map(|x| x.scaled(0.5)));
+
+    // A rate replaces a mean time between episodes given in the file.
+    let path = scenarios_dir().join(file);
+    let o = |s: &str| Override::parse(s, "--set").unwrap();
+    let sets =
+        [o("disruption.alat_outage.mtbf_days=100"), o("disruption.alat_outage.rate_per_year=4")];
+    let r = resolve(Root::File(&path), &sets, &mut disk).unwrap().scenario;
+    assert_eq!((r.disruptions[0].rate_per_year, r.disruptions[0].mtbf_days), (Some(4.0), None));
+
+    let err = |set: &str| resolve(Root::File(&path), &[o(set)], &mut disk).unwrap_err().to_string();
+    let e = err("disruptions.rate=2");
+    assert!(
+        e.contains("unknown key \"rate\" in disruptions; did you mean \"rate_multiplier\"?"),
+        "{e}"
+    );
+    let e = err("disruptions.rate_multiplier=-1");
+    assert!(e.starts_with("--set disruptions.rate_multiplier=-1: a multiplier"), "{e}");
+    let e = err("disruption.rate_multiplier=2");
+    assert!(e.ends_with("; the multiplier is disruptions.rate_multiplier"), "{e}");
+}

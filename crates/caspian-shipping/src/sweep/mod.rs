@@ -27,14 +27,19 @@
 //! | `sea_level.change_m_per_year` | the sea level's trend | m per year |
 //! | `port.<id>.depth_m` | a port's depth at the datum | m |
 //! | `fleet.<id>.availability.<key>` | `mtbf_days`, `drydock_every_days` or `drydock_days` | days |
+//! | `disruption.<id>.rate_per_year` | a random disruption's episodes a year | per year |
+//! | `disruption.<id>.scale` | the capacity left during an episode | x normal |
+//! | `disruptions.rate_multiplier` | multiplies every random disruption's rate | x baseline |
+//! | `disruptions.duration_multiplier` | scales every disruption's duration | x baseline |
 
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
-use thiserror::Error;
-
 use crate::scenario::{BerthClass, Scenario};
+use serde::{Deserialize, Serialize};
+
+mod error;
+pub use error::{SweepError, SweepKeyError};
 
 /// A sweepable parameter, parsed from its dotted text form (see the module
 /// documentation for the grammar). Serialized as that text.
@@ -113,6 +118,23 @@ pub enum SweepKey {
         /// Which figure.
         key: AvailabilityKey,
     },
+    /// `disruption.<id>.rate_per_year`: a random disruption's episodes a
+    /// year (replaces `mtbf_days`; a dated disruption has no rate).
+    DisruptionRate {
+        /// Disruption id.
+        disruption: String,
+    },
+    /// `disruption.<id>.scale`: the capacity that remains during an episode.
+    DisruptionScale {
+        /// Disruption id.
+        disruption: String,
+    },
+    /// `disruptions.rate_multiplier`: multiplies the rate of every random
+    /// disruption (dated ones keep their day).
+    DisruptionRateMultiplier,
+    /// `disruptions.duration_multiplier`: scales the duration of every
+    /// disruption that has one, as `weather.storm_duration_multiplier` does.
+    DisruptionDurationMultiplier,
 }
 
 /// The figures of `[fleet.availability]` a sweep may set.
@@ -142,67 +164,6 @@ impl AvailabilityKey {
             AvailabilityKey::DrydockDays => "drydock_days",
         }
     }
-}
-
-/// Text that is not a sweepable key.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[non_exhaustive]
-pub enum SweepKeyError {
-    /// No sweepable parameter has this form.
-    #[error("\"{key}\" is not a sweepable parameter (see docs/scenarios.md, section Sweeps)")]
-    NotSweepable {
-        /// The text given.
-        key: String,
-    },
-    /// An entry's id (`fleet.<id>.id`), which names the entry.
-    #[error("{}", crate::resolve::set::id_key_message(key))]
-    Id {
-        /// The text given.
-        key: String,
-    },
-    /// `port.<id>.berths.<class>` with a class that does not exist.
-    #[error("{key}: unknown berth class \"{class}\"")]
-    UnknownBerthClass {
-        /// The text given.
-        key: String,
-        /// The class given.
-        class: String,
-    },
-}
-
-/// A sweep key or value that does not fit a scenario.
-#[derive(Debug, Clone, PartialEq, Error)]
-#[non_exhaustive]
-pub enum SweepError {
-    /// The key's text is not a sweepable key.
-    #[error(transparent)]
-    Key(#[from] SweepKeyError),
-    /// The key names an id the scenario does not have.
-    #[error("{key}: unknown {what} \"{id}\"")]
-    UnknownId {
-        /// The key.
-        key: SweepKey,
-        /// The kind of thing named: `port`, `fleet`, `storage`, `inflow`, `outflow`.
-        what: &'static str,
-        /// The id.
-        id: String,
-    },
-    /// A count or capacity given a negative, fractional or huge value.
-    #[error("{key} needs a whole non-negative number, got {value}")]
-    NotWholeNumber {
-        /// The key.
-        key: SweepKey,
-        /// The value given.
-        value: f64,
-    },
-    /// An on/off switch given something other than 0 or 1.
-    #[error("{key} takes 0 or 1, got {value}")]
-    NotSwitch {
-        /// The key.
-        key: SweepKey,
-        /// The value given.
-        value: f64,
-    },
 }
 
 impl FromStr for SweepKey {
@@ -248,6 +209,10 @@ impl FromStr for SweepKey {
                     None => return Err(SweepKeyError::NotSweepable { key: key.into() }),
                 }
             }
+            ["disruption", d, "rate_per_year"] => SweepKey::DisruptionRate { disruption: id(d) },
+            ["disruption", d, "scale"] => SweepKey::DisruptionScale { disruption: id(d) },
+            ["disruptions", "rate_multiplier"] => SweepKey::DisruptionRateMultiplier,
+            ["disruptions", "duration_multiplier"] => SweepKey::DisruptionDurationMultiplier,
             [top, _, "id", ..] if crate::resolve::set::ID_TABLES.contains(top) => {
                 return Err(SweepKeyError::Id { key: parts[..3].join(".") });
             }
@@ -284,6 +249,14 @@ impl fmt::Display for SweepKey {
             }
             SweepKey::FleetAvailability { fleet, key } => {
                 write!(f, "fleet.{fleet}.availability.{}", key.as_str())
+            }
+            SweepKey::DisruptionRate { disruption } => {
+                write!(f, "disruption.{disruption}.rate_per_year")
+            }
+            SweepKey::DisruptionScale { disruption } => write!(f, "disruption.{disruption}.scale"),
+            SweepKey::DisruptionRateMultiplier => f.write_str("disruptions.rate_multiplier"),
+            SweepKey::DisruptionDurationMultiplier => {
+                f.write_str("disruptions.duration_multiplier")
             }
         }
     }
@@ -349,6 +322,9 @@ impl SweepKey {
             | SweepKey::OutflowOtherTonnes { outflow } => {
                 find(self, &s.outflows, "outflow", outflow, |o| &o.id)
             }
+            SweepKey::DisruptionRate { disruption } | SweepKey::DisruptionScale { disruption } => {
+                find(self, &s.disruptions, "disruption", disruption, |d| &d.id)
+            }
             _ => Ok(0),
         }
     }
@@ -366,6 +342,19 @@ impl SweepKey {
         )
     }
 
+    /// Whether the key multiplies values a file gives (storms,
+    /// disruptions) rather than naming one: such a key is written after
+    /// every other (`--set`, a design point), so that it scales them.
+    pub fn is_multiplier(&self) -> bool {
+        matches!(
+            self,
+            SweepKey::StormRateMultiplier
+                | SweepKey::StormDurationMultiplier
+                | SweepKey::DisruptionRateMultiplier
+                | SweepKey::DisruptionDurationMultiplier
+        )
+    }
+
     /// The parameter's unit, for axis labels.
     pub fn unit(&self) -> &'static str {
         match self {
@@ -378,9 +367,13 @@ impl SweepKey {
             SweepKey::OutflowCapacityTonnes { .. } | SweepKey::OutflowOtherTonnes { .. } => {
                 "t per year"
             }
-            SweepKey::StormRateMultiplier | SweepKey::StormDurationMultiplier => "x baseline",
+            SweepKey::StormRateMultiplier
+            | SweepKey::StormDurationMultiplier
+            | SweepKey::DisruptionRateMultiplier
+            | SweepKey::DisruptionDurationMultiplier => "x baseline",
             SweepKey::IncidentProbability | SweepKey::LossProbability => "probability",
-            SweepKey::ClosuresPerYear => "per year",
+            SweepKey::ClosuresPerYear | SweepKey::DisruptionRate { .. } => "per year",
+            SweepKey::DisruptionScale { .. } => "x normal capacity",
             SweepKey::EscortEnabled => "0 = off, 1 = on",
             SweepKey::SeaLevelOffset | SweepKey::PortDepth { .. } => "m",
             SweepKey::SeaLevelChange => "m per year",
@@ -414,6 +407,12 @@ impl SweepKey {
                 format!("other freight on {outflow} in tonnes")
             }
             SweepKey::FleetAvailability { fleet, key } => format!("{} of {fleet}", key.as_str()),
+            SweepKey::DisruptionRate { disruption } => format!("episodes of {disruption}"),
+            SweepKey::DisruptionScale { disruption } => {
+                format!("capacity left during {disruption}")
+            }
+            SweepKey::DisruptionRateMultiplier => "disruption rate multiplier".into(),
+            SweepKey::DisruptionDurationMultiplier => "disruption duration multiplier".into(),
         }
     }
 
@@ -426,12 +425,23 @@ impl SweepKey {
         }
     }
 
+    /// `value` as a multiplier: finite and 0 or more.
+    fn multiplier(&self, value: f64) -> Result<f64, SweepError> {
+        if value.is_finite() && value >= 0.0 {
+            Ok(value)
+        } else {
+            Err(SweepError::NotMultiplier { key: self.clone(), value })
+        }
+    }
+
     /// Writes `value` into the parameter in `scenario`.
     ///
     /// # Errors
     /// [`SweepError::UnknownId`] when an id the key names does not exist,
-    /// [`SweepError::NotWholeNumber`] or [`SweepError::NotSwitch`] when the
-    /// value does not fit the parameter (e.g. a fractional berth count).
+    /// [`SweepError::NotWholeNumber`], [`SweepError::NotSwitch`] or
+    /// [`SweepError::NotMultiplier`] when the value does not fit the
+    /// parameter (e.g. a fractional berth count), [`SweepError::Dated`] for
+    /// the rate of a disruption that strikes on a fixed day.
     pub fn apply(&self, scenario: &mut Scenario, value: f64) -> Result<(), SweepError> {
         let at = self.locate(scenario)?;
         let count = |v: f64| self.whole(v, f64::from(u32::MAX)).map(|v| v as u32);
@@ -453,13 +463,15 @@ impl SweepKey {
                 s.outflows[at].capacity_per_year = None;
             }
             SweepKey::StormRateMultiplier => {
+                let m = self.multiplier(value)?;
                 for a in &mut s.sea_areas {
-                    a.storm_onsets_per_month.iter_mut().for_each(|r| *r *= value);
+                    a.storm_onsets_per_month.iter_mut().for_each(|r| *r *= m);
                 }
             }
             SweepKey::StormDurationMultiplier => {
+                let m = self.multiplier(value)?;
                 for a in &mut s.sea_areas {
-                    a.storm_duration_h = a.storm_duration_h.scaled(value);
+                    a.storm_duration_h = a.storm_duration_h.scaled(m);
                 }
             }
             SweepKey::IncidentProbability => s.interdiction.incident_probability = value,
@@ -490,6 +502,34 @@ impl SweepKey {
                 *field = Some(value);
             }
             SweepKey::OutflowOtherTonnes { .. } => s.outflows[at].other_t_per_year = Some(value),
+            // Ranges are checked when the scenario is compiled.
+            SweepKey::DisruptionRate { .. } => {
+                let d = &mut s.disruptions[at];
+                if d.start_day.is_some() {
+                    return Err(SweepError::Dated { key: self.clone(), id: d.id.clone() });
+                }
+                d.rate_per_year = Some(value);
+                d.mtbf_days = None;
+            }
+            SweepKey::DisruptionScale { .. } => s.disruptions[at].scale = value,
+            SweepKey::DisruptionRateMultiplier => {
+                let m = self.multiplier(value)?;
+                for d in &mut s.disruptions {
+                    // A rate given as a mean time between episodes becomes
+                    // a rate, so that a multiplier of 0 (never) is valid.
+                    let mtbf = d.mtbf_days.filter(|days| days.is_finite() && *days > 0.0);
+                    if let Some(rate) = d.rate_per_year.or(mtbf.map(|days| 365.0 / days)) {
+                        d.rate_per_year = Some(rate * m);
+                        d.mtbf_days = None;
+                    }
+                }
+            }
+            SweepKey::DisruptionDurationMultiplier => {
+                let m = self.multiplier(value)?;
+                for d in &mut s.disruptions {
+                    d.duration_days = d.duration_days.as_ref().map(|spec| spec.scaled(m));
+                }
+            }
         }
         Ok(())
     }

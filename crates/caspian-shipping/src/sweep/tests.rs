@@ -2,7 +2,7 @@
 
 use super::*;
 
-const KEYS: [&str; 20] = [
+const KEYS: [&str; 24] = [
     "port.alat.berths.rail_ferry",
     "fleet.f.count",
     "fleet.f.capacity",
@@ -23,6 +23,10 @@ const KEYS: [&str; 20] = [
     "fleet.f.availability.mtbf_days",
     "fleet.f.availability.drydock_every_days",
     "fleet.f.availability.drydock_days",
+    "disruption.d.rate_per_year",
+    "disruption.d.scale",
+    "disruptions.rate_multiplier",
+    "disruptions.duration_multiplier",
 ];
 
 #[test]
@@ -82,4 +86,99 @@ fn apply_writes_and_checks_values() {
     let e = apply(&mut s, "interdiction.escort.enabled", 0.5).unwrap_err();
     assert_eq!(e.to_string(), "interdiction.escort.enabled takes 0 or 1, got 0.5");
     assert!(!SweepKey::StormRateMultiplier.needs_whole_number());
+}
+
+/// The baseline with a random disruption given as a rate, one given as a
+/// mean time between episodes, and a dated one.
+fn with_disruptions() -> Scenario {
+    let text = format!(
+        "{}\n{}",
+        crate::BASELINE_TOML,
+        r#"
+[[disruption]]
+id = "by_rate"
+target = "port.alat"
+rate_per_year = 0.5
+duration_days = { dist = "lognormal", mean = 7, sd = 5 }
+
+[[disruption]]
+id = "by_mtbf"
+target = "port.aktau"
+mtbf_days = 730
+duration_days = { dist = "constant", value = 4 }
+
+[[disruption]]
+id = "dated"
+target = "port.kuryk"
+start_day = 100
+duration_days = { dist = "constant", value = 10 }
+"#
+    );
+    crate::parse(&text, "test").unwrap()
+}
+
+#[test]
+fn disruption_keys_write_rates_scales_and_multipliers() {
+    let s = with_disruptions();
+    let d = |s: &Scenario, id: &str| s.disruptions.iter().find(|d| d.id == id).unwrap().clone();
+
+    // A rate replaces a mean time between episodes.
+    let mut t = s.clone();
+    apply(&mut t, "disruption.by_mtbf.rate_per_year", 2.0).unwrap();
+    assert_eq!((d(&t, "by_mtbf").rate_per_year, d(&t, "by_mtbf").mtbf_days), (Some(2.0), None));
+    assert!(crate::compile(&t).is_ok());
+    // A dated disruption has no rate.
+    let e = apply(&mut t, "disruption.dated.rate_per_year", 1.0).unwrap_err().to_string();
+    assert!(
+        e.starts_with(
+            "disruption.dated.rate_per_year: disruption \"dated\" strikes on a fixed day"
+        ),
+        "{e}"
+    );
+    let e = apply(&mut t, "disruption.ghost.scale", 0.5).unwrap_err().to_string();
+    assert_eq!(e, "disruption.ghost.scale: unknown disruption \"ghost\"");
+    apply(&mut t, "disruption.dated.scale", 0.25).unwrap();
+    assert_eq!(d(&t, "dated").scale, 0.25);
+
+    // The rate multiplier scales every random rate (a mean time between
+    // episodes becomes a rate) and leaves a dated disruption's day alone.
+    let mut t = s.clone();
+    apply(&mut t, "disruptions.rate_multiplier", 3.0).unwrap();
+    assert_eq!(d(&t, "by_rate").rate_per_year, Some(1.5));
+    assert_eq!(d(&t, "by_mtbf").rate_per_year, Some(3.0 * 365.0 / 730.0));
+    assert_eq!(d(&t, "by_mtbf").mtbf_days, None);
+    assert_eq!(d(&t, "dated"), d(&s, "dated"));
+    // 0 switches the random ones off, and is a valid scenario.
+    let mut t = s.clone();
+    apply(&mut t, "disruptions.rate_multiplier", 0.0).unwrap();
+    assert_eq!(d(&t, "by_rate").rate_per_year, Some(0.0));
+    assert!(crate::compile(&t).is_ok());
+
+    // The duration multiplier scales every duration, dated ones included.
+    let mut t = s.clone();
+    apply(&mut t, "disruptions.duration_multiplier", 2.0).unwrap();
+    assert_eq!(d(&t, "dated").duration_days, d(&s, "dated").duration_days.map(|x| x.scaled(2.0)));
+    assert_eq!(
+        d(&t, "by_rate").duration_days,
+        d(&s, "by_rate").duration_days.map(|x| x.scaled(2.0))
+    );
+
+    // Multipliers refuse what is not one, storms' included.
+    for key in [
+        "disruptions.rate_multiplier",
+        "disruptions.duration_multiplier",
+        "weather.storm_rate_multiplier",
+        "weather.storm_duration_multiplier",
+    ] {
+        let key: SweepKey = key.parse().unwrap();
+        assert!(key.is_multiplier() && !key.needs_whole_number());
+        for bad in [-1.0, f64::NAN, f64::INFINITY] {
+            let e = key.apply(&mut s.clone(), bad).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!("{key} is a multiplier: it takes a finite number, 0 or more, got {bad}")
+            );
+        }
+    }
+    assert!(!"disruption.by_rate.rate_per_year".parse::<SweepKey>().unwrap().is_multiplier());
 }

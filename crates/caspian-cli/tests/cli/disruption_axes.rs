@@ -1,0 +1,126 @@
+//! Disruptions as sweep axes and `--set` multipliers: a disruption's rate
+//! and scale, and `disruptions.rate_multiplier` and `.duration_multiplier`
+//! for all of them. Each disruption draws from its own random stream, so
+//! a multiplier of 0 gives its parent scenario exactly, and a multiplier
+//! of 2 the same run as every rate doubled by hand.
+
+use crate::common::{fails, ok, read, scenario, scratch};
+
+fn json(dir: &std::path::Path, name: &str) -> serde_json::Value {
+    serde_json::from_slice(&read(dir, name)).unwrap()
+}
+
+/// Every KPI mean of `expected` (a `kpis` map) equals `actual`'s.
+fn same_means(expected: &serde_json::Value, actual: &serde_json::Value, what: &str) {
+    let expected = expected.as_object().unwrap();
+    assert!(expected.len() > 100, "{what}: {} KPIs", expected.len());
+    for (name, e) in expected {
+        assert_eq!(e["mean"], actual[name]["mean"], "{what}: {name}");
+    }
+}
+
+#[test]
+fn a_rate_multiplier_of_zero_is_the_parent_and_one_is_the_file() {
+    let dir = scratch("disruption-axes");
+    let (base, stress) = (scenario("baseline.toml"), scenario("stress/random_outages.toml"));
+    let n = ["-n", "6", "-q", "--json"];
+    let axis = ["--axis", "disruptions.rate_multiplier=0,1,2"];
+    let text = ok(&[&["sweep", &stress][..], &axis, &n, &["sweep.json"]].concat(), &dir);
+    // A full factorial has no sensitivity table (its points are not a sample).
+    assert!(!text.contains("sensitivity"), "{text}");
+    ok(&[&["run", &base][..], &n, &["base.json"]].concat(), &dir);
+    ok(&[&["run", &stress][..], &n, &["stress.json"]].concat(), &dir);
+    let sweep = json(&dir, "sweep.json");
+    let points = sweep["points"].as_array().unwrap();
+    // The file as written is the reference: the point with the multiplier 1.
+    assert_eq!(sweep["reference"], 1);
+    same_means(&json(&dir, "base.json")["kpis"], &points[0]["kpis"], "x0");
+    same_means(&json(&dir, "stress.json")["kpis"], &points[1]["kpis"], "x1");
+    // Twice the rate costs more than the file's rate, which costs more
+    // than none.
+    let cost = |p: &serde_json::Value| p["kpis"]["cost.total_per_year"]["mean"].as_f64().unwrap();
+    assert!(cost(&points[0]) < cost(&points[1]) && cost(&points[1]) < cost(&points[2]));
+
+    // The multiplier is every rate doubled by hand.
+    let mut by_hand = vec!["run", &stress, "-n", "6", "-q", "--json", "hand.json"];
+    let ids = ["alat", "sangachal", "kuryk", "aktau", "btc", "btk"];
+    let sets: Vec<String> =
+        ids.iter().map(|id| format!("disruption.{id}_outage.rate_per_year=1")).collect();
+    for s in &sets {
+        by_hand.extend(["--set", s]);
+    }
+    ok(&by_hand, &dir);
+    let m = ["--set", "disruptions.rate_multiplier=2"];
+    ok(&[&["run", &stress][..], &m, &n, &["x2.json"]].concat(), &dir);
+    same_means(&json(&dir, "hand.json")["kpis"], &json(&dir, "x2.json")["kpis"], "x2");
+    same_means(&points[2]["kpis"], &json(&dir, "x2.json")["kpis"], "sweep x2");
+}
+
+#[test]
+fn the_rates_of_single_disruptions_feed_a_tornado_chart() {
+    let dir = scratch("disruption-tornado");
+    let stress = scenario("stress/random_outages.toml");
+    let text = ok(
+        &[
+            "sweep",
+            &stress,
+            "--axis",
+            "disruption.alat_outage.rate_per_year=0.25,2",
+            "--axis",
+            "disruption.btk_outage.rate_per_year=0.25,2",
+            "--axis",
+            "disruptions.duration_multiplier=0.5,2",
+            "--lhs",
+            "10",
+            "-n",
+            "3",
+            "-q",
+            "--json",
+            "lhs.json",
+            "--kpi",
+            "cost.total_per_year",
+        ],
+        &dir,
+    );
+    // The terminal's sensitivity table: the KPI, then each key once.
+    let table = &text[text.find("sensitivity: partial rank correlation").expect(&text)..];
+    assert!(table.contains("(10 points)") && table.contains("\ncost.total_per_year\n"), "{table}");
+    for key in [
+        "disruption.alat_outage.rate_per_year",
+        "disruption.btk_outage.rate_per_year",
+        "disruptions.duration_multiplier",
+    ] {
+        assert_eq!(table.matches(&format!("\n{key} ")).count(), 1, "{key}: {table}");
+    }
+    ok(&["report", "lhs.json", "--out", "r.html", "--kpi", "cost.total_per_year"], &dir);
+    let html = String::from_utf8(read(&dir, "r.html")).unwrap();
+    for label in [
+        "episodes of alat_outage (per year)",
+        "episodes of btk_outage (per year)",
+        "disruption duration multiplier (x baseline)",
+    ] {
+        assert!(html.contains(label), "{label}");
+    }
+}
+
+#[test]
+fn disruption_keys_refuse_what_they_cannot_set() {
+    let dir = scratch("disruption-refusals");
+    let dated = scenario("stress/alat_closed_30d.toml");
+    let e = fails(
+        &["sweep", &dated, "--axis", "disruption.alat_closed.rate_per_year=1,2", "-n", "2"],
+        &dir,
+        2,
+    );
+    assert!(e.contains("disruption \"alat_closed\" strikes on a fixed day (start_day)"), "{e}");
+    let e = fails(&["run", &dated, "--set", "disruptions.rate_multiplier=-1", "-n", "2"], &dir, 2);
+    assert!(e.contains("--set disruptions.rate_multiplier=-1: a multiplier"), "{e}");
+    let e = fails(&["run", &dated, "--set", "disruption.rate_multiplier=2", "-n", "2"], &dir, 2);
+    assert!(e.contains("the multiplier is disruptions.rate_multiplier"), "{e}");
+    let e = fails(
+        &["sweep", &dated, "--axis", "disruptions.duration_multiplier=1,-2", "-n", "2"],
+        &dir,
+        2,
+    );
+    assert!(e.contains("is a multiplier: it takes a finite number, 0 or more, got -2"), "{e}");
+}
