@@ -91,10 +91,13 @@ pub fn fmt_range(lo: f64, hi: f64) -> (String, String) {
 
 /// Numbers read together (a difference and its interval) written with the
 /// same precision: that [`fmt_num`] gives the largest finite magnitude
-/// (`-0.900 (-10.494 to 8.694)`, not `-0.9000 (-10.494 to 8.694)`).
+/// (`-0.900 (-10.494 to 8.694)`, not `-0.9000 (-10.494 to 8.694)`). A
+/// value below 10^-12 of the largest is rounding noise (the mean of paired
+/// differences that cancel, `5.01e-17` beside `-0.2520 to 0.2520`) and is
+/// written as 0.
 pub fn fmt_together<const N: usize>(values: [f64; N]) -> [String; N] {
     let scale = values.iter().filter(|v| v.is_finite()).fold(0.0_f64, |m, v| m.max(v.abs()));
-    values.map(|x| fmt_num_at(x, scale))
+    values.map(|x| fmt_num_at(if x.abs() <= scale * 1e-12 { 0.0 } else { x }, scale))
 }
 
 /// `n` with its noun: `1 replication`, `2 replications`.
@@ -159,6 +162,14 @@ mod tests {
         assert_eq!(fmt_together([-0.9, -10.494, 8.694]), ["-0.900", "-10.494", "8.694"]);
         assert_eq!(fmt_together([242.5, 163.9, 321.1]), ["242.5", "163.9", "321.1"]);
         assert_eq!(fmt_together([f64::NAN, 0.5, 2.0]), ["-", "0.500", "2.000"]);
+        // Rounding noise beside its interval is 0, at the interval's precision.
+        assert_eq!(fmt_together([5.01e-17, -0.252, 0.252]), ["0", "-0.2520", "0.2520"]);
+        assert_eq!(fmt_together([-3.75e-14, -223.7, 223.7]), ["0.0", "-223.7", "223.7"]);
+        // A small difference that is not noise keeps its digits.
+        assert_eq!(
+            fmt_together([-2.45e-6, -6.76e-6, 1.86e-6]),
+            ["-2.45e-6", "-6.76e-6", "1.86e-6"]
+        );
     }
 
     #[test]

@@ -97,13 +97,15 @@ pub(super) fn compare_report(
             .filter(|(_, v)| v.n > 0)
             .map(|(k, v)| {
                 let mean = |i: usize| d.summaries[i].get(k).map_or(f64::NAN, |s| s.mean);
+                let [base, policy] = fmt_together([mean(0), mean(diff.scenario)]);
+                let [difference, low, high] = fmt_together([v.mean_diff, v.ci95_low, v.ci95_high]);
                 let cells = vec![
                     k.clone(),
                     v.unit.clone(),
-                    fmt_num(mean(0)),
-                    fmt_num(mean(diff.scenario)),
-                    fmt_num(v.mean_diff),
-                    format!("{} to {}", fmt_num(v.ci95_low), fmt_num(v.ci95_high)),
+                    base,
+                    policy,
+                    difference,
+                    format!("{low} to {high}"),
                     if v.is_significant() { "yes".into() } else { "no".into() },
                     v.variance_reduction_text(fmt_num),
                 ];
