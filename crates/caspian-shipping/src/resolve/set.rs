@@ -258,6 +258,17 @@ impl Override {
                     return Err(fail(id_key_message(&parts[..3].join("."))));
                 }
                 if let [key] = &parts[2..] {
+                    // A dated disruption has no rate (as `SweepKey::apply` says).
+                    if top == "disruption"
+                        && ["rate_per_year", "mtbf_days"].contains(key)
+                        && entry.contains_key("start_day")
+                    {
+                        return Err(fail(format!(
+                            "disruption \"{id}\" strikes on a fixed day (start_day), so it has \
+                             no rate; only a random disruption (rate_per_year or mtbf_days) has \
+                             one"
+                        )));
+                    }
                     clear_excluded(top, entry, key);
                 }
                 write_path(entry, &format!("{top}.{id}"), &parts[2..], value).map_err(fail)?;

@@ -625,6 +625,16 @@ fn disruption_overrides_set_rates_and_multiply_after_every_other_setting() {
     );
     let e = err("disruptions.rate_multiplier=-1");
     assert!(e.starts_with("--set disruptions.rate_multiplier=-1: a multiplier"), "{e}");
+    let dated = scenarios_dir().join("stress/alat_closed_30d.toml");
+    for set in ["disruption.alat_closed.rate_per_year=1", "disruption.alat_closed.mtbf_days=30"] {
+        let e = resolve(Root::File(&dated), &[o(set)], &mut disk).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!(
+                "--set {set}: disruption \"alat_closed\" strikes on a fixed day (start_day)"
+            )),
+            "{e}"
+        );
+    }
     let e = err("disruption.rate_multiplier=2");
     assert!(e.ends_with("; the multiplier is disruptions.rate_multiplier"), "{e}");
 }
