@@ -6,6 +6,8 @@
 
 use caspian_montecarlo::sensitivity::{prcc, strongest_first};
 
+use caspian_report::units::plural;
+
 use crate::table;
 
 /// Every design point's axis values and shown KPIs' means, gathered as the
@@ -56,12 +58,18 @@ fn render(axes: &[String], inputs: &[Vec<f64>], outputs: &[(&str, &[f64])]) -> S
     let points = inputs.first().map_or(0, Vec::len);
     let mut out = format!(
         "sensitivity: partial rank correlation (PRCC) of each swept key with each KPI's point \
-         means ({points} points), the strongest first, with its 95% interval (Fisher's z); - \
-         where the KPI does not vary or the points are too few (docs/kpis.md)\n\n"
+         means ({}), the strongest first, with its 95% interval (Fisher's z); - where the KPI \
+         or the key does not vary, or the points are too few (docs/kpis.md)\n\n",
+        plural(points as u64, "point", "points")
     );
     let mut rows = Vec::new();
     for (name, means) in outputs {
-        rows.push(vec![(*name).to_string()]);
+        let defined = means.iter().filter(|m| m.is_finite()).count();
+        rows.push(vec![if defined < points {
+            format!("{name} (defined at {defined} of the {points} points)")
+        } else {
+            (*name).to_string()
+        }]);
         let coefficients = prcc(inputs, means);
         for j in strongest_first(&coefficients) {
             let c = coefficients[j];
@@ -99,8 +107,10 @@ mod tests {
         let y: Vec<f64> =
             a.iter().zip(&b).map(|(a, b)| 3.0 * a + 0.01 * (b - 10.0).powi(2)).collect();
         let flat = [1.0; 20];
-        let text =
-            render(&["k.b".into(), "k.a".into()], &[b, a], &[("y", &y[..]), ("flat", &flat[..])]);
+        let mut partial = y.clone();
+        partial[3] = f64::NAN;
+        let outputs = [("y", &y[..]), ("flat", &flat[..]), ("partial", &partial[..])];
+        let text = render(&["k.b".into(), "k.a".into()], &[b, a], &outputs);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].contains("(20 points)"), "{text}");
         let row = |i: usize| lines[i].split_whitespace().collect::<Vec<_>>();
@@ -111,5 +121,9 @@ mod tests {
         assert_eq!(row(6)[0], "k.b", "{text}");
         // A KPI that does not vary has no PRCC.
         assert_eq!(row(9), ["k.b", "-", "-", "-", "-"], "{text}");
+        // A KPI defined at fewer points says at how many.
+        assert!(text.contains("\npartial (defined at 19 of the 20 points)\n"), "{text}");
+        let one = render(&["k".into()], &[vec![1.0]], &[("y", &[2.0][..])]);
+        assert!(one.contains("(1 point)"), "{one}");
     }
 }

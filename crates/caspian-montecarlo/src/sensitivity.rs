@@ -139,15 +139,25 @@ pub fn prcc(inputs: &[Vec<f64>], output: &[f64]) -> Vec<Prcc> {
     let ry = ranks(&keep.iter().map(|&i| output[i]).collect::<Vec<_>>());
     let rx: Vec<Vec<f64>> =
         inputs.iter().map(|x| ranks(&keep.iter().map(|&i| x[i]).collect::<Vec<_>>())).collect();
+    // An input that does not vary (an axis of one value) has no PRCC and
+    // holds nothing fixed: left in, it would make every regression singular.
+    let varies: Vec<bool> = rx.iter().map(|x| x.iter().any(|&v| v != x[0])).collect();
     (0..p)
         .map(|j| {
-            let others: Vec<&[f64]> =
-                rx.iter().enumerate().filter(|&(k, _)| k != j).map(|(_, v)| v.as_slice()).collect();
+            if !varies[j] {
+                return undefined;
+            }
+            let others: Vec<&[f64]> = rx
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| k != j && varies[k])
+                .map(|(_, v)| v.as_slice())
+                .collect();
             let (Some(ex), Some(ey)) = (residuals(&rx[j], &others), residuals(&ry, &others)) else {
                 return undefined;
             };
             let r = correlation(&ex, &ey);
-            let (low, high) = fisher_interval(r, n, p - 1);
+            let (low, high) = fisher_interval(r, n, others.len());
             Prcc { coefficient: r, ci95_low: low, ci95_high: high }
         })
         .collect()
@@ -224,6 +234,18 @@ mod tests {
         let r = prcc(&[x1, x2], &y);
         assert!(r[0].coefficient > 0.9 && r[0].is_significant(), "{:?}", r[0]);
         assert!(r[1].coefficient.abs() < 0.3 && !r[1].is_significant(), "{:?}", r[1]);
+    }
+
+    #[test]
+    fn a_key_that_does_not_vary_has_none_and_leaves_the_others_alone() {
+        let n = 40;
+        let (x1, x2, noise) = (lcg(6, n), lcg(7, n), lcg(8, n));
+        let y: Vec<f64> = (0..n).map(|i| x1[i] + 0.3 * x2[i] + 0.2 * noise[i]).collect();
+        let without = prcc(&[x1.clone(), x2.clone()], &y);
+        let with = prcc(&[x1, vec![2.0; n], x2], &y);
+        assert!(with[1].coefficient.is_nan() && with[1].ci95_low.is_nan(), "{:?}", with[1]);
+        assert_eq!([with[0], with[2]], [without[0], without[1]]);
+        assert!(with[0].is_significant() && with[2].is_significant(), "{with:?}");
     }
 
     /// Against the closed form of a first-order partial correlation on

@@ -124,3 +124,60 @@ fn disruption_keys_refuse_what_they_cannot_set() {
     );
     assert!(e.contains("is a multiplier: it takes a finite number, 0 or more, got -2"), "{e}");
 }
+
+#[test]
+fn a_multiplier_and_a_rate_it_scales_are_not_given_from_two_places() {
+    let dir = scratch("disruption-compound");
+    let stress = scenario("stress/random_outages.toml");
+    let (m, rate) = ("disruptions.rate_multiplier=2", "disruption.alat_outage.rate_per_year=1");
+    // --set and an axis: the axis would replace or scale the --set value.
+    let e = fails(
+        &["sweep", &stress, "--set", m, "--axis", &format!("{rate},1.5"), "-n", "2"],
+        &dir,
+        2,
+    );
+    assert!(e.contains("the axis would replace or scale the --set value"), "{e}");
+    let e =
+        fails(&["sweep", &stress, "--set", rate, "--axis", &format!("{m},3"), "-n", "2"], &dir, 2);
+    assert!(e.contains("the axis would replace or scale the --set value"), "{e}");
+    // --set and a variant, or two --set.
+    let variant = format!("a:{rate}");
+    let e = fails(&["compare", &stress, "--set", m, "--variant", &variant, "-n", "2"], &dir, 2);
+    assert!(e.contains("set one value, the one scaling the other"), "{e}");
+    let e = fails(&["run", &stress, "--set", rate, "--set", m, "-n", "2"], &dir, 2);
+    assert!(e.contains("set one value, the one scaling the other"), "{e}");
+}
+
+#[test]
+fn a_one_valued_axis_leaves_the_other_keys_their_sensitivity() {
+    let dir = scratch("disruption-one-valued");
+    let stress = scenario("stress/random_outages.toml");
+    let text = ok(
+        &[
+            "sweep",
+            &stress,
+            "--axis",
+            "disruptions.rate_multiplier=0,2",
+            "--axis",
+            "disruption.alat_outage.scale=0.5",
+            "--lhs",
+            "10",
+            "-n",
+            "3",
+            "-q",
+            "--kpi",
+            "cost.total_per_year",
+        ],
+        &dir,
+    );
+    let table = &text[text.find("sensitivity: partial rank correlation").expect(&text)..];
+    let row = |key: &str| {
+        let line = table.lines().find(|l| l.starts_with(key)).expect(table);
+        line.split_whitespace().skip(1).collect::<Vec<_>>()
+    };
+    // The cost rises with the multiplier (from no outage to one a year at
+    // each place): a defined, significant PRCC.
+    let m = row("disruptions.rate_multiplier");
+    assert!(m[0].starts_with('+') && m[3] == "yes", "{table}");
+    assert_eq!(row("disruption.alat_outage.scale"), ["-", "-", "-", "-"], "{table}");
+}

@@ -36,6 +36,42 @@ const EXCLUSIVE_KEYS: [(&str, &str, &str); 2] = [
     ("disruption", "rate_per_year", "mtbf_days"),
 ];
 
+/// How two overrides set one thing ([`Override::overlap`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlap {
+    /// One key, or a key and a table that holds it.
+    Same,
+    /// The two keys of an exclusive pair of one entry (`rate_per_year` and
+    /// `mtbf_days`), which give one quantity two ways.
+    Exclusive,
+    /// A multiplier and a value it scales.
+    Scaled,
+}
+
+/// Whether the dotted keys `a` and `b` are the two keys of an exclusive
+/// pair ([`EXCLUSIVE_KEYS`]) of one entry.
+fn exclusive(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.split('.').collect(), b.split('.').collect());
+    match (a.as_slice(), b.as_slice()) {
+        ([t, id, x], [u, jd, y]) if t == u && id == jd => EXCLUSIVE_KEYS
+            .iter()
+            .any(|(table, p, q)| table == t && ((p == x && q == y) || (p == y && q == x))),
+        _ => false,
+    }
+}
+
+/// The other key of the exclusive pair ([`EXCLUSIVE_KEYS`]) that the
+/// dotted `key` belongs to, in the same entry: `disruption.d.mtbf_days` for
+/// `disruption.d.rate_per_year`.
+fn partner(key: &str) -> Option<String> {
+    let [table, id, field] = key.split('.').collect::<Vec<_>>()[..] else { return None };
+    EXCLUSIVE_KEYS.iter().find_map(|(t, p, q)| match (*t == table, field) {
+        (true, f) if f == *p => Some(format!("{table}.{id}.{q}")),
+        (true, f) if f == *q => Some(format!("{table}.{id}.{p}")),
+        _ => None,
+    })
+}
+
 /// Removes from `entry` (of `[[what]]`) the key that `key` excludes, if any
 /// ([`EXCLUSIVE_KEYS`]).
 pub(super) fn clear_excluded(what: &str, entry: &mut Table, key: &str) {
@@ -141,13 +177,33 @@ impl Override {
         })
     }
 
-    /// Whether this override sets `key`, a key inside its value, or a
-    /// table that holds `key` (`fleet.f.speed` touches `fleet.f.speed.mean`).
+    /// Whether this override sets what `key` sets: `key` itself, a key
+    /// inside its value or a table that holds it (`fleet.f.speed` touches
+    /// `fleet.f.speed.mean`), the other key of an exclusive pair of one
+    /// entry (`disruption.d.rate_per_year` touches `disruption.d.mtbf_days`),
+    /// or a value a multiplier scales (`disruptions.rate_multiplier` touches
+    /// `disruption.d.rate_per_year`).
     pub fn touches(&self, key: &str) -> bool {
+        self.overlap(key).is_some()
+    }
+
+    /// How this override and `key` set the same thing ([`Self::touches`]);
+    /// `None` where they do not.
+    pub fn overlap(&self, key: &str) -> Option<Overlap> {
         let (a, b) = (self.key.as_str(), key.trim());
-        a == b
+        let scales = |m: &str, p: &str| m.parse::<SweepKey>().is_ok_and(|k| k.scales(p));
+        if a == b
             || b.strip_prefix(a).is_some_and(|rest| rest.starts_with('.'))
             || a.strip_prefix(b).is_some_and(|rest| rest.starts_with('.'))
+        {
+            Some(Overlap::Same)
+        } else if exclusive(a, b) {
+            Some(Overlap::Exclusive)
+        } else if scales(a, b) || scales(b, a) {
+            Some(Overlap::Scaled)
+        } else {
+            None
+        }
     }
 
     /// The error for this override: `message` says what is wrong.
@@ -171,6 +227,14 @@ impl Override {
             top if is_multiplier(top) => {
                 let Some(key) = sweep_key.filter(SweepKey::is_multiplier) else {
                     let known = MULTIPLIER_TABLES.iter().find(|(t, _)| *t == top).map(|(_, k)| k);
+                    if let [_, name, _, ..] = parts.as_slice()
+                        && known.is_some_and(|k| k.contains(name))
+                    {
+                        return Err(fail(format!(
+                            "{top}.{name} is a multiplier, a number with nothing inside it: give \
+                             {top}.{name}=VALUE"
+                        )));
+                    }
                     return Err(fail(unknown(
                         "key",
                         parts.get(1).copied().unwrap_or(""),
@@ -332,7 +396,11 @@ pub fn changes_from(base: &crate::scenario::Scenario, overrides: &[Override]) ->
                         format!("{} (was {})", o.text, *x as i64)
                     }
                     Some(old) => format!("{} (was {old})", o.text),
-                    None => format!("{} (was not set)", o.text),
+                    // The other key of an exclusive pair gave the quantity.
+                    None => match partner(&o.key).and_then(|p| Some((value_at(t, &p)?, p))) {
+                        Some((old, p)) => format!("{} (was not set; {p} was {old})", o.text),
+                        None => format!("{} (was not set)", o.text),
+                    },
                 },
                 None => o.text.clone(),
             }
@@ -349,17 +417,32 @@ pub fn changes_from(base: &crate::scenario::Scenario, overrides: &[Override]) ->
 /// [`ResolveError::Set`] naming the later override and the earlier one.
 pub fn check_distinct(overrides: &[Override]) -> Result<(), ResolveError> {
     for (i, later) in overrides.iter().enumerate() {
-        if let Some(earlier) = overrides[..i].iter().find(|o| later.touches(&o.key)) {
+        if let Some((earlier, why)) =
+            overrides[..i].iter().find_map(|o| later.overlap(&o.key).map(|why| (o, why)))
+        {
             let place = if earlier.option == later.option {
                 format!("also set by {} {}", earlier.option, earlier.text)
             } else {
                 format!("already set by {} {}", earlier.option, earlier.text)
             };
-            return Err(later.error(format!(
-                "{} is {place}; give each key once (two values for one key would hide or \
-                 compound each other)",
-                later.key
-            )));
+            let message = match why {
+                Overlap::Same => format!(
+                    "{} is {place}; give each key once (two values for one key would hide or \
+                     compound each other)",
+                    later.key
+                ),
+                Overlap::Exclusive => format!(
+                    "{} and {} {} give one quantity two ways; give one of them (the later \
+                     would silently replace the other)",
+                    later.key, earlier.option, earlier.text
+                ),
+                Overlap::Scaled => format!(
+                    "{} and {} {} set one value, the one scaling the other; give one of them \
+                     (the value you want, or the multiplier alone), so that nothing compounds",
+                    later.key, earlier.option, earlier.text
+                ),
+            };
+            return Err(later.error(message));
         }
     }
     Ok(())

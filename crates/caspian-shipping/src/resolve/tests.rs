@@ -589,19 +589,12 @@ fn a_list_where_a_table_goes_is_refused_wherever_it_is_written() {
 }
 
 #[test]
-fn disruption_overrides_set_rates_and_multiply_after_every_other_setting() {
+fn disruption_overrides_set_rates_and_multipliers() {
     let file = "stress/random_outages.toml";
     let plain = resolve_file(file, &[]).scenario;
-    // The multiplier comes first on the command line but scales the rate
-    // the other override writes, whatever the order.
-    let r = resolve_file(
-        file,
-        &["disruptions.rate_multiplier=2", "disruption.alat_outage.rate_per_year=1"],
-    );
+    let r = resolve_file(file, &["disruptions.rate_multiplier=2"]);
     for (d, before) in r.scenario.disruptions.iter().zip(&plain.disruptions) {
-        let expected =
-            if d.id == "alat_outage" { 2.0 } else { 2.0 * before.rate_per_year.unwrap() };
-        assert_eq!(d.rate_per_year, Some(expected), "{}", d.id);
+        assert_eq!(d.rate_per_year, Some(2.0 * before.rate_per_year.unwrap()), "{}", d.id);
         assert_eq!(d.duration_days, before.duration_days, "{}", d.id);
     }
     assert_eq!(crate::parse(&r.text, "resolved").unwrap(), r.scenario);
@@ -609,13 +602,46 @@ fn disruption_overrides_set_rates_and_multiply_after_every_other_setting() {
     let d = &r.scenario.disruptions[0];
     assert_eq!(d.duration_days, plain.disruptions[0].duration_days.as_ref().map(|x| x.scaled(0.5)));
 
-    // A rate replaces a mean time between episodes given in the file.
+    // A mean time between episodes replaces the rate the file gives.
     let path = scenarios_dir().join(file);
     let o = |s: &str| Override::parse(s, "--set").unwrap();
-    let sets =
-        [o("disruption.alat_outage.mtbf_days=100"), o("disruption.alat_outage.rate_per_year=4")];
-    let r = resolve(Root::File(&path), &sets, &mut disk).unwrap().scenario;
-    assert_eq!((r.disruptions[0].rate_per_year, r.disruptions[0].mtbf_days), (Some(4.0), None));
+    let r = resolve(Root::File(&path), &[o("disruption.alat_outage.mtbf_days=100")], &mut disk);
+    let r = r.unwrap().scenario;
+    assert_eq!((r.disruptions[0].rate_per_year, r.disruptions[0].mtbf_days), (None, Some(100.0)));
+    // A variant's note says which key gave the quantity it replaces.
+    let notes = set::changes_from(&r, &[o("disruption.alat_outage.rate_per_year=4")]);
+    assert_eq!(
+        notes,
+        ["disruption.alat_outage.rate_per_year=4 (was not set; disruption.alat_outage.mtbf_days \
+          was 100.0)"]
+    );
+
+    // Nothing compounds or is silently replaced: a multiplier and a value
+    // it scales, or both ways of giving a rate, are refused in any order.
+    let both = |a: &str, b: &str| set::check_distinct(&[o(a), o(b)]).unwrap_err().to_string();
+    let rate = "disruption.alat_outage.rate_per_year=1";
+    for (a, b) in [("disruptions.rate_multiplier=2", rate), (rate, "disruptions.rate_multiplier=2")]
+    {
+        let e = both(a, b);
+        assert!(e.contains("set one value, the one scaling the other"), "{e}");
+    }
+    for (a, b) in [
+        ("disruptions.duration_multiplier=2", "disruption.btk_outage.duration_days.mean=3"),
+        ("weather.storm_rate_multiplier=2", "sea_area.middle_caspian.storm_onsets_per_month=[1]"),
+        ("weather.storm_duration_multiplier=2", "sea_area.middle_caspian.storm_duration_h.mean=5"),
+    ] {
+        let e = both(a, b);
+        assert!(e.contains("set one value, the one scaling the other"), "{e}");
+    }
+    let e = both(rate, "disruption.alat_outage.mtbf_days=30");
+    assert!(e.contains("give one quantity two ways"), "{e}");
+    // Other keys of a disruption, and another entry's pair, do not overlap.
+    set::check_distinct(&[
+        o("disruptions.rate_multiplier=2"),
+        o("disruption.alat_outage.scale=0.5"),
+    ])
+    .unwrap();
+    set::check_distinct(&[o(rate), o("disruption.btk_outage.mtbf_days=30")]).unwrap();
 
     let err = |set: &str| resolve(Root::File(&path), &[o(set)], &mut disk).unwrap_err().to_string();
     let e = err("disruptions.rate=2");
@@ -635,6 +661,11 @@ fn disruption_overrides_set_rates_and_multiply_after_every_other_setting() {
             "{e}"
         );
     }
+    let e = err("disruptions.rate_multiplier.x=2");
+    assert!(
+        e.contains("disruptions.rate_multiplier is a multiplier, a number with nothing"),
+        "{e}"
+    );
     let e = err("disruption.rate_multiplier=2");
     assert!(e.ends_with("; the multiplier is disruptions.rate_multiplier"), "{e}");
 }

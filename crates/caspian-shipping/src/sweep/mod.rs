@@ -130,7 +130,7 @@ pub enum SweepKey {
         disruption: String,
     },
     /// `disruptions.rate_multiplier`: multiplies the rate of every random
-    /// disruption (dated ones keep their day).
+    /// disruption (divides a `mtbf_days`; dated ones keep their day).
     DisruptionRateMultiplier,
     /// `disruptions.duration_multiplier`: scales the duration of every
     /// disruption that has one, as `weather.storm_duration_multiplier` does.
@@ -355,6 +355,23 @@ impl SweepKey {
         )
     }
 
+    /// Whether this multiplier scales the value at the dotted `path` of a
+    /// scenario (`disruption.<id>.rate_per_year` for
+    /// `disruptions.rate_multiplier`, or the entry or table that holds it),
+    /// so that giving both would compound. False for a key that is not a
+    /// multiplier.
+    pub fn scales(&self, path: &str) -> bool {
+        let (table, fields): (&str, &[&str]) = match self {
+            SweepKey::StormRateMultiplier => ("sea_area", &["storm_onsets_per_month"]),
+            SweepKey::StormDurationMultiplier => ("sea_area", &["storm_duration_h"]),
+            SweepKey::DisruptionRateMultiplier => ("disruption", &["rate_per_year", "mtbf_days"]),
+            SweepKey::DisruptionDurationMultiplier => ("disruption", &["duration_days"]),
+            _ => return false,
+        };
+        let parts: Vec<&str> = path.trim().split('.').collect();
+        parts[0] == table && parts.get(2).is_none_or(|field| fields.contains(field))
+    }
+
     /// The parameter's unit, for axis labels.
     pub fn unit(&self) -> &'static str {
         match self {
@@ -515,12 +532,17 @@ impl SweepKey {
             SweepKey::DisruptionRateMultiplier => {
                 let m = self.multiplier(value)?;
                 for d in &mut s.disruptions {
-                    // A rate given as a mean time between episodes becomes
-                    // a rate, so that a multiplier of 0 (never) is valid.
-                    let mtbf = d.mtbf_days.filter(|days| days.is_finite() && *days > 0.0);
-                    if let Some(rate) = d.rate_per_year.or(mtbf.map(|days| 365.0 / days)) {
-                        d.rate_per_year = Some(rate * m);
-                        d.mtbf_days = None;
+                    // A rate given as a mean time between episodes stays
+                    // one (so that 1 changes nothing), and is checked as
+                    // the file's; 0, which has no such time, is the rate 0.
+                    match (d.rate_per_year.as_mut(), d.mtbf_days.as_mut()) {
+                        (Some(rate), _) => *rate *= m,
+                        (None, Some(_)) if m == 0.0 => {
+                            d.rate_per_year = Some(0.0);
+                            d.mtbf_days = None;
+                        }
+                        (None, Some(days)) => *days /= m,
+                        (None, None) => {}
                     }
                 }
             }

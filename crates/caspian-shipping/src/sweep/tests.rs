@@ -140,19 +140,31 @@ fn disruption_keys_write_rates_scales_and_multipliers() {
     apply(&mut t, "disruption.dated.scale", 0.25).unwrap();
     assert_eq!(d(&t, "dated").scale, 0.25);
 
-    // The rate multiplier scales every random rate (a mean time between
-    // episodes becomes a rate) and leaves a dated disruption's day alone.
+    // The rate multiplier scales every random rate (divides a mean time
+    // between episodes) and leaves a dated disruption's day alone.
     let mut t = s.clone();
     apply(&mut t, "disruptions.rate_multiplier", 3.0).unwrap();
     assert_eq!(d(&t, "by_rate").rate_per_year, Some(1.5));
-    assert_eq!(d(&t, "by_mtbf").rate_per_year, Some(3.0 * 365.0 / 730.0));
-    assert_eq!(d(&t, "by_mtbf").mtbf_days, None);
+    assert_eq!(
+        (d(&t, "by_mtbf").rate_per_year, d(&t, "by_mtbf").mtbf_days),
+        (None, Some(730.0 / 3.0))
+    );
     assert_eq!(d(&t, "dated"), d(&s, "dated"));
+    // 1 changes nothing, so a sweep's point at 1 is the scenario as written.
+    let mut t = s.clone();
+    apply(&mut t, "disruptions.rate_multiplier", 1.0).unwrap();
+    assert_eq!(t, s);
     // 0 switches the random ones off, and is a valid scenario.
     let mut t = s.clone();
     apply(&mut t, "disruptions.rate_multiplier", 0.0).unwrap();
     assert_eq!(d(&t, "by_rate").rate_per_year, Some(0.0));
+    assert_eq!((d(&t, "by_mtbf").rate_per_year, d(&t, "by_mtbf").mtbf_days), (Some(0.0), None));
     assert!(crate::compile(&t).is_ok());
+    // A disruption given both a rate and a mean time stays invalid.
+    let mut both = s.clone();
+    both.disruptions[0].mtbf_days = Some(100.0);
+    apply(&mut both, "disruptions.rate_multiplier", 1.0).unwrap();
+    assert!(crate::compile(&both).is_err());
 
     // The duration multiplier scales every duration, dated ones included.
     let mut t = s.clone();
