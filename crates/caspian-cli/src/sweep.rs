@@ -119,6 +119,17 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let file_axes: Vec<&str> = s.scenario.sweeps.iter().map(|a| a.key.as_str()).collect();
     check_set_against_axes(&args, &file_axes, &extra)?;
     let study = Study::sweep(&text, &source, c.seed, extra, args.lhs)?.with_lineage(s.lineage);
+    for axis in study.inert_axes() {
+        crate::common::note(
+            false,
+            &format!(
+                "warning: the axis {} changes nothing in this scenario at any of its values, so \
+                 every point along it is the same (a multiplier of what the scenario does not \
+                 have, or the value the scenario already has)",
+                axis.key
+            ),
+        );
+    }
     let reference = match &args.reference {
         Some(spec) => study.reference_point(spec).map_err(|e| Failure::Input(e.to_string()))?,
         None => study.as_written_point().unwrap_or(0),

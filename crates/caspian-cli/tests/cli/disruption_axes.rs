@@ -4,7 +4,7 @@
 //! a multiplier of 0 gives its parent scenario exactly, and a multiplier
 //! of 2 the same run as every rate doubled by hand.
 
-use crate::common::{fails, ok, read, scenario, scratch};
+use crate::common::{fails, ok, ok_output, read, scenario, scratch};
 
 fn json(dir: &std::path::Path, name: &str) -> serde_json::Value {
     serde_json::from_slice(&read(dir, name)).unwrap()
@@ -180,4 +180,28 @@ fn a_one_valued_axis_leaves_the_other_keys_their_sensitivity() {
     let m = row("disruptions.rate_multiplier");
     assert!(m[0].starts_with('+') && m[3] == "yes", "{table}");
     assert_eq!(row("disruption.alat_outage.scale"), ["-", "-", "-", "-"], "{table}");
+}
+
+#[test]
+fn an_axis_that_changes_nothing_is_warned_of() {
+    let dir = scratch("disruption-inert");
+    // The baseline has no disruption to scale.
+    let base = scenario("baseline.toml");
+    let out = ok_output(
+        &["sweep", &base, "--axis", "disruptions.rate_multiplier=0,2", "-n", "2", "-q"],
+        &dir,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "warning: the axis disruptions.rate_multiplier changes nothing in this scenario"
+        ),
+        "{err}"
+    );
+    let stress = scenario("stress/random_outages.toml");
+    let out = ok_output(
+        &["sweep", &stress, "--axis", "disruptions.rate_multiplier=0,2", "-n", "2", "-q"],
+        &dir,
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("changes nothing"));
 }

@@ -247,6 +247,23 @@ impl Study {
         })
     }
 
+    /// The axes that change nothing in the scenario at any of their values
+    /// (each written alone into it): a rate multiplier over a scenario
+    /// without random disruptions, a storm multiplier without storms. Every
+    /// point is the same along such an axis, which a sweep should say.
+    pub fn inert_axes(&self) -> Vec<&Axis> {
+        let base = &self.plan.source;
+        self.axes
+            .iter()
+            .filter(|axis| {
+                axis.values.iter().all(|&v| {
+                    let mut scenario = base.clone();
+                    axis.key.apply(&mut scenario, v).is_ok() && scenario == *base
+                })
+            })
+            .collect()
+    }
+
     /// `key=value, ...` for one design point.
     pub fn describe_point(&self, index: usize) -> String {
         describe(&self.axes, &self.points[index].values)

@@ -160,3 +160,15 @@ fn a_multiplier_axis_scales_what_another_axis_sets_in_either_order() {
     let e = Study::sweep(&dated, "t", None, extra, None).unwrap_err().to_string();
     assert!(e.contains("strikes on a fixed day"), "{e}");
 }
+
+#[test]
+fn an_axis_that_changes_nothing_is_named() {
+    // The baseline has no disruption: a rate multiplier scales nothing.
+    let extra = vec![
+        parse_axis("disruptions.rate_multiplier=0,2").unwrap(),
+        parse_axis("port.alat.berths.rail_ferry=2,3").unwrap(),
+    ];
+    let study = Study::sweep(BASELINE_TOML, "baseline", None, extra, None).unwrap();
+    let inert: Vec<String> = study.inert_axes().iter().map(|a| a.key.to_string()).collect();
+    assert_eq!(inert, ["disruptions.rate_multiplier"]);
+}
