@@ -42,7 +42,8 @@ pub enum SweepError {
     UnknownId {
         /// The key.
         key: SweepKey,
-        /// The kind of thing named: `port`, `fleet`, `storage`, `inflow`, `outflow`.
+        /// The kind of thing named: `port`, `fleet`, `storage`, `inflow`,
+        /// `outflow`, `disruption`.
         what: &'static str,
         /// The id.
         id: String,

@@ -35,8 +35,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::scenario::{BerthClass, Scenario};
 use serde::{Deserialize, Serialize};
+
+use crate::scenario::{BerthClass, Scenario};
 
 mod error;
 pub use error::{SweepError, SweepKeyError};
