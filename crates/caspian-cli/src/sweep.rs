@@ -123,9 +123,9 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         crate::common::note(
             false,
             &format!(
-                "warning: the axis {} changes nothing in this scenario at any of its values, so \
-                 every point along it is the same (a multiplier of what the scenario does not \
-                 have, or the value the scenario already has)",
+                "warning: the axis {} changes nothing at any of its values (a multiplier of \
+                 something the scenario does not have, say), so every point along it is the \
+                 same",
                 axis.key
             ),
         );

@@ -247,20 +247,38 @@ impl Study {
         })
     }
 
-    /// The axes that change nothing in the scenario at any of their values
-    /// (each written alone into it): a rate multiplier over a scenario
-    /// without random disruptions, a storm multiplier without storms. Every
-    /// point is the same along such an axis, which a sweep should say.
+    /// The axes of two values or more that change nothing: at every
+    /// design point, each of the axis' values written in gives the same
+    /// scenario (a rate multiplier over a scenario without random
+    /// disruptions, a storm multiplier without storms). Every point is the
+    /// same along such an axis, which a sweep should say. An axis that
+    /// matters stops the search at the first point where it does.
     pub fn inert_axes(&self) -> Vec<&Axis> {
         let base = &self.plan.source;
-        self.axes
-            .iter()
-            .filter(|axis| {
-                axis.values.iter().all(|&v| {
-                    let mut scenario = base.clone();
-                    axis.key.apply(&mut scenario, v).is_ok() && scenario == *base
+        let written = |values: &[f64]| {
+            let mut scenario = base.clone();
+            write_point(&mut scenario, &self.axes, values).is_ok().then_some(scenario)
+        };
+        (0..self.axes.len())
+            // One value is a setting shared by every point, not an axis.
+            .filter(|&a| self.axes[a].values.len() > 1)
+            .filter(|&a| {
+                self.points.iter().all(|point| {
+                    let mut values = point.values.clone();
+                    let at = |v: f64, values: &mut Vec<f64>| {
+                        values[a] = v;
+                        written(values)
+                    };
+                    let Some(first) = self.axes[a].values.first().and_then(|&v| at(v, &mut values))
+                    else {
+                        return false;
+                    };
+                    self.axes[a].values[1..]
+                        .iter()
+                        .all(|&v| at(v, &mut values) == Some(first.clone()))
                 })
             })
+            .map(|a| &self.axes[a])
             .collect()
     }
 

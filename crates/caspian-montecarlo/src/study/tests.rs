@@ -171,4 +171,16 @@ fn an_axis_that_changes_nothing_is_named() {
     let study = Study::sweep(BASELINE_TOML, "baseline", None, extra, None).unwrap();
     let inert: Vec<String> = study.inert_axes().iter().map(|a| a.key.to_string()).collect();
     assert_eq!(inert, ["disruptions.rate_multiplier"]);
+    // A disruption at rate 0 in the file: the multiplier alone changes
+    // nothing, but it scales the rate another axis sets.
+    let text = format!(
+        "{BASELINE_TOML}\n[[disruption]]\nid = \"out\"\ntarget = \"port.alat\"\n\
+         rate_per_year = 0\nduration_days = {{ dist = \"constant\", value = 3 }}\n"
+    );
+    let multiplier = || parse_axis("disruptions.rate_multiplier=1,2").unwrap();
+    let study = Study::sweep(&text, "t", None, vec![multiplier()], None).unwrap();
+    assert_eq!(study.inert_axes().len(), 1);
+    let rate = parse_axis("disruption.out.rate_per_year=0,1").unwrap();
+    let study = Study::sweep(&text, "t", None, vec![multiplier(), rate], None).unwrap();
+    assert!(study.inert_axes().is_empty());
 }
