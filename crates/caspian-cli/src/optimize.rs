@@ -136,6 +136,9 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
         .collect::<Result<Vec<_>, _>>()
         .and_then(|s| decision::check(&s).map(|()| s))
         .map_err(|e| Failure::Input(e.to_string()))?;
+    let swept: Vec<(&str, String)> =
+        specs.iter().map(|d| (d.key.as_str(), "--decision".to_string())).collect();
+    crate::sweep::check_set_against(&args.set.set, &swept, "decision")?;
     let s = read_scenario(args.scenario.as_deref(), &args.set.set)?;
     let source = crate::common::source_with_sets(&s.source, &args.set.set);
     let study = Study::sweep(&s.text, &source, args.seed, specs, None)?.with_lineage(s.lineage);

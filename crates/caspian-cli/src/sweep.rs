@@ -10,6 +10,7 @@ use clap::Args;
 
 use caspian_montecarlo::document::Document;
 use caspian_montecarlo::resolve::Override;
+use caspian_montecarlo::resolve::set::Overlap;
 use caspian_montecarlo::shard::share;
 use caspian_montecarlo::shown_path;
 use caspian_montecarlo::study::{AxisSpec, Study, parse_axis};
@@ -95,13 +96,31 @@ fn check_set_against_axes(
     } else {
         extra.iter().map(|a| (a.key.as_str(), "--axis".to_string())).collect()
     };
-    for spec in &args.common.set.set {
+    check_set_against(&args.common.set.set, &swept, "axis")
+}
+
+/// Refuses a `--set` that sets what a swept key (`swept`: each key and
+/// the option or file that sweeps it; `what`: `axis`, `decision`) sets,
+/// scales or replaces ([`Override::overlap`]): the swept value would
+/// replace or scale the `--set` value at every point.
+pub(crate) fn check_set_against(
+    set: &[String],
+    swept: &[(&str, String)],
+    what: &str,
+) -> Result<(), Failure> {
+    for spec in set {
         let o = Override::parse(spec, "--set").map_err(|e| Failure::Input(e.to_string()))?;
-        if let Some((key, from)) = swept.iter().find(|(key, _)| o.touches(key)) {
+        if let Some((key, from, overlap)) =
+            swept.iter().find_map(|(key, from)| Some((key, from, o.overlap(key)?)))
+        {
+            let how = match overlap {
+                Overlap::Same => format!("both set {key}"),
+                Overlap::Exclusive => "give one quantity two ways".to_string(),
+                Overlap::Scaled => "set one value, the one scaling the other".to_string(),
+            };
             return Err(Failure::Input(format!(
-                "--set {} and {from} {key} both set {key}; the axis would replace or scale the \
-                 --set value at every point; drop the --set, or sweep the values you want with \
-                 --axis",
+                "--set {} and {from} {key} {how}; the {what} would replace or scale the --set \
+                 value at every point; drop the --set, or give the values you want to the {what}",
                 o.text
             )));
         }

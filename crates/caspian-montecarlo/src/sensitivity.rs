@@ -133,15 +133,15 @@ pub fn prcc(inputs: &[Vec<f64>], output: &[f64]) -> Vec<Prcc> {
         .collect();
     let p = inputs.len();
     let n = keep.len();
-    if n < p + 2 {
-        return vec![undefined; p];
-    }
     let ry = ranks(&keep.iter().map(|&i| output[i]).collect::<Vec<_>>());
     let rx: Vec<Vec<f64>> =
         inputs.iter().map(|x| ranks(&keep.iter().map(|&i| x[i]).collect::<Vec<_>>())).collect();
     // An input that does not vary (an axis of one value) has no PRCC and
     // holds nothing fixed: left in, it would make every regression singular.
     let varies: Vec<bool> = rx.iter().map(|x| x.iter().any(|&v| v != x[0])).collect();
+    if n < varies.iter().filter(|&&v| v).count() + 2 {
+        return vec![undefined; p];
+    }
     (0..p)
         .map(|j| {
             if !varies[j] {
@@ -242,10 +242,21 @@ mod tests {
         let (x1, x2, noise) = (lcg(6, n), lcg(7, n), lcg(8, n));
         let y: Vec<f64> = (0..n).map(|i| x1[i] + 0.3 * x2[i] + 0.2 * noise[i]).collect();
         let without = prcc(&[x1.clone(), x2.clone()], &y);
-        let with = prcc(&[x1, vec![2.0; n], x2], &y);
+        let with = prcc(&[x1.clone(), vec![2.0; n], x2.clone()], &y);
         assert!(with[1].coefficient.is_nan() && with[1].ci95_low.is_nan(), "{:?}", with[1]);
         assert_eq!([with[0], with[2]], [without[0], without[1]]);
         assert!(with[0].is_significant() && with[2].is_significant(), "{with:?}");
+        // Nor does it count against the points: four points for two keys
+        // that vary give coefficients (the interval needs more).
+        let few = |x: &[f64]| x[..4].to_vec();
+        let (a, b) = (few(&x1), few(&x2));
+        let without = prcc(&[a.clone(), b.clone()], &y[..4]);
+        let with = prcc(&[a, vec![2.0; 4], b], &y[..4]);
+        assert!(without[0].coefficient.is_finite(), "{without:?}");
+        assert_eq!(
+            [with[0], with[2]].map(|p| p.coefficient),
+            [without[0], without[1]].map(|p| p.coefficient)
+        );
     }
 
     /// Against the closed form of a first-order partial correlation on

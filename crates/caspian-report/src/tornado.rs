@@ -41,6 +41,9 @@ pub struct Tornado {
     pub replications: u64,
     /// One bar per swept key, by decreasing |PRCC| (undefined last).
     pub bars: Vec<TornadoBar>,
+    /// Whether the KPI's point means differ at all (a PRCC is undefined
+    /// either because they do not or because the points are too few).
+    pub varies: bool,
 }
 
 /// Computes the PRCC of every swept key with the per-point means of `kpi`.
@@ -77,6 +80,10 @@ pub fn tornado(doc: &SweepDoc, kpi: &str) -> Result<Tornado, ReportError> {
         points: output.iter().filter(|v| v.is_finite()).count(),
         replications: doc.replications,
         bars,
+        varies: {
+            let mut defined = output.iter().filter(|v| v.is_finite());
+            defined.next().is_some_and(|first| defined.any(|v| v != first))
+        },
     })
 }
 
@@ -91,8 +98,8 @@ impl Tornado {
         vec![
             kpi_title(&self.kpi, &self.unit),
             format!(
-                "Partial rank correlation (PRCC) of each swept key with the point means ({} design points, {} each); bars: 95% intervals (Fisher z).",
-                self.points,
+                "Partial rank correlation (PRCC) of each swept key with the point means ({}, {} each); bars: 95% intervals (Fisher z).",
+                crate::units::plural(self.points as u64, "design point", "design points"),
                 crate::units::replications(self.replications)
             ),
         ]
@@ -101,9 +108,19 @@ impl Tornado {
     /// A one-line description for a caption: the strongest key.
     pub fn describe(&self) -> String {
         match self.bars.first() {
-            Some(b) if b.prcc.coefficient.is_finite() => format!(
+            Some(b) if b.prcc.coefficient.is_finite() && b.prcc.ci95_low.is_finite() => format!(
                 "The strongest driver of {} is {} (PRCC {:.2}, 95% interval {:.2} to {:.2}).",
                 self.kpi, b.key, b.prcc.coefficient, b.prcc.ci95_low, b.prcc.ci95_high
+            ),
+            Some(b) if b.prcc.coefficient.is_finite() => format!(
+                "The strongest driver of {} is {} (PRCC {:.2}; too few design points for its \
+                 interval).",
+                self.kpi, b.key, b.prcc.coefficient
+            ),
+            _ if self.varies => format!(
+                "{} varies, but its PRCC is undefined: too few design points ({}) for the keys \
+                 that vary.",
+                self.kpi, self.points
             ),
             _ => format!("{} does not vary with the swept keys (PRCC undefined).", self.kpi),
         }
@@ -219,5 +236,24 @@ mod tests {
             assert_eq!(count(&svg, &format!(">\n{}\n</text>", axis_label(&b.key))), 1);
         }
         assert!(tornado(&doc, "nope").is_err());
+    }
+
+    #[test]
+    fn the_caption_says_why_a_prcc_is_missing() {
+        let kpi = "anchorage_wait_h.alat.rail_ferry";
+        let bar = |c: f64, low: f64| TornadoBar {
+            key: "k".into(),
+            prcc: Prcc { coefficient: c, ci95_low: low, ci95_high: low },
+        };
+        let mut t = tornado(&latin(12, 2), kpi).unwrap();
+        t.bars = vec![bar(f64::NAN, f64::NAN)];
+        assert!(t.varies);
+        assert!(t.describe().contains("varies, but its PRCC is undefined: too few design points"));
+        t.varies = false;
+        assert!(t.describe().ends_with("does not vary with the swept keys (PRCC undefined)."));
+        t.bars = vec![bar(1.0, f64::NAN)];
+        assert!(t.describe().contains("(PRCC 1.00; too few design points for its interval)"));
+        t.points = 1;
+        assert!(t.subtitle()[1].contains("(1 design point, "), "{:?}", t.subtitle());
     }
 }

@@ -146,6 +146,31 @@ fn a_multiplier_and_a_rate_it_scales_are_not_given_from_two_places() {
     assert!(e.contains("set one value, the one scaling the other"), "{e}");
     let e = fails(&["run", &stress, "--set", rate, "--set", m, "-n", "2"], &dir, 2);
     assert!(e.contains("set one value, the one scaling the other"), "{e}");
+    // --set and an optimizer's decision.
+    let decision = format!("{m},3");
+    let e = fails(
+        &["optimize", &stress, "--decision", &decision, "--set", rate, "--delta", "1e6"],
+        &dir,
+        2,
+    );
+    assert!(e.contains("the decision would replace or scale the --set value"), "{e}");
+    // Two axes that give one quantity two ways: the later would remove the
+    // earlier at every point.
+    let e = fails(
+        &[
+            "sweep",
+            &stress,
+            "--axis",
+            "outflow.btk_railway.capacity_per_year=14000,100000",
+            "--axis",
+            "outflow.btk_railway.capacity_t_per_year=1100000,2000000",
+            "-n",
+            "2",
+        ],
+        &dir,
+        2,
+    );
+    assert!(e.contains("gives the quantity the axis outflow.btk_railway.capacity_per_year"), "{e}");
 }
 
 #[test]

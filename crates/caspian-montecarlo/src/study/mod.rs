@@ -108,6 +108,19 @@ impl Study {
             .into_iter()
             .map(|spec| spec.check(&base, source))
             .collect::<Result<Vec<Axis>, StudyError>>()?;
+        for (i, axis) in axes.iter().enumerate() {
+            if let Some(earlier) = axes[..i].iter().find(|a| axis.key.replaces(&a.key)) {
+                return Err(StudyError::Axis {
+                    origin: source.to_string(),
+                    key: axis.key.to_string(),
+                    message: format!(
+                        "gives the quantity the axis {} gives, another way: writing one removes \
+                         the other, so sweep one of them",
+                        earlier.key
+                    ),
+                });
+            }
+        }
         let seed = seed.unwrap_or(base.scenario.seed);
         let design_error = |e| StudyError::Design { origin: source.into(), source: e };
         let (design, values) = match lhs {

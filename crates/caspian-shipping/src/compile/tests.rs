@@ -162,3 +162,19 @@ fn a_bad_monthly_storm_rate_is_reported_once() {
         assert!(!err.contains(" onsets_per_month"), "{err}");
     }
 }
+
+/// Two axes that give one quantity two ways cannot both hold at a point.
+#[test]
+fn sweep_axes_may_not_give_one_quantity_two_ways() {
+    let text = format!(
+        "{}\n[[sweep]]\nkey = \"outflow.btk_railway.capacity_per_year\"\nvalues = [14000.0]\n\n\
+         [[sweep]]\nkey = \"outflow.btk_railway.capacity_t_per_year\"\nvalues = [1100000.0]\n",
+        crate::BASELINE_TOML
+    );
+    let err = crate::load(&text, "test").unwrap_err().to_string();
+    assert!(
+        err.contains("\"outflow.btk_railway.capacity_t_per_year\" gives the quantity sweep[",)
+            && err.contains("(\"outflow.btk_railway.capacity_per_year\") gives, another way"),
+        "{err}"
+    );
+}

@@ -108,6 +108,21 @@ pub(super) fn sweeps(c: &mut Checker, s: &Scenario) {
                 format!("\"{}\" is swept twice (also sweep[{first}])", axis.key),
             );
         }
+        let replaced = key.as_ref().ok().and_then(|key| {
+            s.sweeps[..n]
+                .iter()
+                .position(|a| a.key.parse::<SweepKey>().is_ok_and(|b| key.replaces(&b)))
+        });
+        if let Some(first) = replaced {
+            c.err(
+                format!("{k}.key"),
+                format!(
+                    "\"{}\" gives the quantity sweep[{first}] (\"{}\") gives, another way: \
+                     writing one removes the other, so sweep one of them",
+                    axis.key, s.sweeps[first].key
+                ),
+            );
+        }
         let key = match key {
             Ok(key) => Some(key),
             Err(e) => {

@@ -390,15 +390,12 @@ pub fn changes_from(base: &crate::scenario::Scenario, overrides: &[Override]) ->
             match table.as_ref() {
                 Some(_) if is_multiplier(&o.key) => o.text.clone(),
                 Some(t) => match value_at(t, &o.key) {
-                    // A whole number stored as a float reads as written
-                    // (`6500000`, not `6500000.0`).
-                    Some(Value::Float(x)) if x.fract() == 0.0 && x.abs() < 9.0e15 => {
-                        format!("{} (was {})", o.text, *x as i64)
-                    }
-                    Some(old) => format!("{} (was {old})", o.text),
+                    Some(old) => format!("{} (was {})", o.text, as_written(old)),
                     // The other key of an exclusive pair gave the quantity.
                     None => match partner(&o.key).and_then(|p| Some((value_at(t, &p)?, p))) {
-                        Some((old, p)) => format!("{} (was not set; {p} was {old})", o.text),
+                        Some((old, p)) => {
+                            format!("{} (was not set; {p} was {})", o.text, as_written(old))
+                        }
                         None => format!("{} (was not set)", o.text),
                     },
                 },
@@ -406,6 +403,15 @@ pub fn changes_from(base: &crate::scenario::Scenario, overrides: &[Override]) ->
             }
         })
         .collect()
+}
+
+/// A value as a file would give it: a whole number stored as a float
+/// reads as written (`6500000`, not `6500000.0`).
+fn as_written(value: &Value) -> String {
+    match value {
+        Value::Float(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => (*x as i64).to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// Refuses two overrides of one key (or of a key and a key inside its

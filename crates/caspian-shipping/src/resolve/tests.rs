@@ -613,7 +613,7 @@ fn disruption_overrides_set_rates_and_multipliers() {
     assert_eq!(
         notes,
         ["disruption.alat_outage.rate_per_year=4 (was not set; disruption.alat_outage.mtbf_days \
-          was 100.0)"]
+          was 100)"]
     );
 
     // Nothing compounds or is silently replaced: a multiplier and a value

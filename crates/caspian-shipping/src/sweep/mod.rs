@@ -356,6 +356,23 @@ impl SweepKey {
         )
     }
 
+    /// Whether this key and `other` give one quantity two ways (an
+    /// outflow's `capacity_per_year` and `capacity_t_per_year`), so that
+    /// writing one removes the other: two axes of them cannot both hold.
+    pub fn replaces(&self, other: &SweepKey) -> bool {
+        match (self, other) {
+            (
+                SweepKey::OutflowCapacity { outflow: a },
+                SweepKey::OutflowCapacityTonnes { outflow: b },
+            )
+            | (
+                SweepKey::OutflowCapacityTonnes { outflow: a },
+                SweepKey::OutflowCapacity { outflow: b },
+            ) => a == b,
+            _ => false,
+        }
+    }
+
     /// Whether this multiplier scales the value at the dotted `path` of a
     /// scenario (`disruption.<id>.rate_per_year` for
     /// `disruptions.rate_multiplier`, or the entry or table that holds it),
