@@ -10,7 +10,7 @@ use clap::Args;
 
 use caspian_montecarlo::document::Document;
 use caspian_montecarlo::resolve::Override;
-use caspian_montecarlo::resolve::set::Overlap;
+use caspian_montecarlo::resolve::overlap::Overlap;
 use caspian_montecarlo::shard::share;
 use caspian_montecarlo::shown_path;
 use caspian_montecarlo::study::{AxisSpec, Study, parse_axis};

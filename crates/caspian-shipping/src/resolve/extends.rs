@@ -22,7 +22,8 @@ use std::path::{Component, Path, PathBuf};
 
 use toml::{Table, Value};
 
-use super::set::{ID_TABLES, clear_excluded, ids, unknown_id};
+use super::overlap::clear_excluded;
+use super::set::{ID_TABLES, ids, unknown_id};
 use super::{Loader, ParentFile, ResolveError, parse_table, sha256_hex};
 use crate::compile::shown_path;
 

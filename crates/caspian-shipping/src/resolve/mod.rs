@@ -12,7 +12,7 @@
 //! written out as TOML, and that text is what runs, is hashed and is
 //! checkpointed. [`Lineage`] records the parents and overrides for
 //! provenance. Messages speak plainly ([`plain`]). Each key is overridden
-//! once ([`set::check_distinct`]), and a scenario with overrides is checked
+//! once ([`overlap::check_distinct`]), and a scenario with overrides is checked
 //! here, so that a value they make invalid is reported as the scenario
 //! *with* them (`base.toml with --set KEY=VALUE: ...`), not as the file's.
 
@@ -28,6 +28,7 @@ use crate::scenario::Scenario;
 
 pub mod extends;
 mod list_for_table;
+pub mod overlap;
 pub mod plain;
 pub mod set;
 
@@ -145,7 +146,7 @@ pub fn resolve(
     overrides: &[Override],
     load: &mut Loader<'_>,
 ) -> Result<Resolved, ResolveError> {
-    set::check_distinct(overrides)?;
+    overlap::check_distinct(overrides)?;
     let (origin, text, path) = match root {
         Root::Baseline => ("embedded baseline".to_string(), crate::BASELINE_TOML.to_string(), None),
         Root::File(p) => (shown_path(p), load(p).map_err(ResolveError::Read)?, Some(p)),

@@ -14,75 +14,19 @@
 //! it: `interdiction.escort.enabled=1` means `true`, and a count given as
 //! `3.0` is the whole number 3.
 //!
-//! A key is overridden at most once per scenario ([`check_distinct`]), so
+//! A key is overridden at most once per scenario ([`super::overlap::check_distinct`]), so
 //! that no value silently hides another and no multiplier compounds.
 
 use toml::{Table, Value};
 
 use super::ResolveError;
+use super::overlap::{clear_excluded, partner};
 use super::plain::{closest, number};
 use crate::sweep::SweepKey;
 
 /// The arrays of tables whose entries are named by id.
 pub(crate) const ID_TABLES: [&str; 8] =
     ["sea_area", "port", "storage", "inflow", "outflow", "fleet", "open_traffic", "disruption"];
-
-/// Keys of one entry that exclude each other, as (table, key, key): writing
-/// one (by `--set` or in a file that extends another) removes the other, so
-/// that `outflow.btk_railway.capacity_per_year=...` replaces a capacity the
-/// parent gave in tonnes.
-const EXCLUSIVE_KEYS: [(&str, &str, &str); 2] = [
-    ("outflow", "capacity_per_year", "capacity_t_per_year"),
-    ("disruption", "rate_per_year", "mtbf_days"),
-];
-
-/// How two overrides set one thing ([`Override::overlap`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overlap {
-    /// One key, or a key and a table that holds it.
-    Same,
-    /// The two keys of an exclusive pair of one entry (`rate_per_year` and
-    /// `mtbf_days`), which give one quantity two ways.
-    Exclusive,
-    /// A multiplier and a value it scales.
-    Scaled,
-}
-
-/// Whether the dotted keys `a` and `b` are the two keys of an exclusive
-/// pair ([`EXCLUSIVE_KEYS`]) of one entry.
-fn exclusive(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<&str>, Vec<&str>) = (a.split('.').collect(), b.split('.').collect());
-    match (a.as_slice(), b.as_slice()) {
-        ([t, id, x], [u, jd, y]) if t == u && id == jd => EXCLUSIVE_KEYS
-            .iter()
-            .any(|(table, p, q)| table == t && ((p == x && q == y) || (p == y && q == x))),
-        _ => false,
-    }
-}
-
-/// The other key of the exclusive pair ([`EXCLUSIVE_KEYS`]) that the
-/// dotted `key` belongs to, in the same entry: `disruption.d.mtbf_days` for
-/// `disruption.d.rate_per_year`.
-fn partner(key: &str) -> Option<String> {
-    let [table, id, field] = key.split('.').collect::<Vec<_>>()[..] else { return None };
-    EXCLUSIVE_KEYS.iter().find_map(|(t, p, q)| match (*t == table, field) {
-        (true, f) if f == *p => Some(format!("{table}.{id}.{q}")),
-        (true, f) if f == *q => Some(format!("{table}.{id}.{p}")),
-        _ => None,
-    })
-}
-
-/// Removes from `entry` (of `[[what]]`) the key that `key` excludes, if any
-/// ([`EXCLUSIVE_KEYS`]).
-pub(super) fn clear_excluded(what: &str, entry: &mut Table, key: &str) {
-    for (table, a, b) in EXCLUSIVE_KEYS {
-        if table == what && key == a {
-            entry.remove(b);
-        } else if table == what && key == b {
-            entry.remove(a);
-        }
-    }
-}
 
 /// Why an entry's `id` is not changed by `--set`, `--variant` or
 /// `--axis`: the id names the entry (in KPI names and in other entries'
@@ -107,9 +51,9 @@ const MULTIPLIER_TABLES: [(&str, [&str; 2]); 2] = [
     ("disruptions", ["rate_multiplier", "duration_multiplier"]),
 ];
 
-/// Whether `key` is a multiplier (`weather.*`, `disruptions.*`), which has
-/// no place in the file.
-fn is_multiplier(key: &str) -> bool {
+/// Whether `key` starts with a table of multipliers (`weather.`,
+/// `disruptions.`), which has no place in the file.
+fn in_multiplier_table(key: &str) -> bool {
     MULTIPLIER_TABLES.iter().any(|(table, _)| key.split('.').next() == Some(*table))
 }
 
@@ -177,35 +121,6 @@ impl Override {
         })
     }
 
-    /// Whether this override sets what `key` sets: `key` itself, a key
-    /// inside its value or a table that holds it (`fleet.f.speed` touches
-    /// `fleet.f.speed.mean`), the other key of an exclusive pair of one
-    /// entry (`disruption.d.rate_per_year` touches `disruption.d.mtbf_days`),
-    /// or a value a multiplier scales (`disruptions.rate_multiplier` touches
-    /// `disruption.d.rate_per_year`).
-    pub fn touches(&self, key: &str) -> bool {
-        self.overlap(key).is_some()
-    }
-
-    /// How this override and `key` set the same thing ([`Self::touches`]);
-    /// `None` where they do not.
-    pub fn overlap(&self, key: &str) -> Option<Overlap> {
-        let (a, b) = (self.key.as_str(), key.trim());
-        let scales = |m: &str, p: &str| m.parse::<SweepKey>().is_ok_and(|k| k.scales(p));
-        if a == b
-            || b.strip_prefix(a).is_some_and(|rest| rest.starts_with('.'))
-            || a.strip_prefix(b).is_some_and(|rest| rest.starts_with('.'))
-        {
-            Some(Overlap::Same)
-        } else if exclusive(a, b) {
-            Some(Overlap::Exclusive)
-        } else if scales(a, b) || scales(b, a) {
-            Some(Overlap::Scaled)
-        } else {
-            None
-        }
-    }
-
     /// The error for this override: `message` says what is wrong.
     pub(super) fn error(&self, message: String) -> ResolveError {
         ResolveError::Set { option: self.option.clone(), spec: self.text.clone(), message }
@@ -224,7 +139,7 @@ impl Override {
         let sweep_key = self.key.parse::<SweepKey>().ok();
         let value = coerce(sweep_key.as_ref(), self.value.clone());
         match parts[0] {
-            top if is_multiplier(top) => {
+            top if in_multiplier_table(top) => {
                 let Some(key) = sweep_key.filter(SweepKey::is_multiplier) else {
                     let known = MULTIPLIER_TABLES.iter().find(|(t, _)| *t == top).map(|(_, k)| k);
                     if let [_, name, _, ..] = parts.as_slice()
@@ -388,7 +303,7 @@ pub fn changes_from(base: &crate::scenario::Scenario, overrides: &[Override]) ->
         .iter()
         .map(|o| {
             match table.as_ref() {
-                Some(_) if is_multiplier(&o.key) => o.text.clone(),
+                Some(_) if in_multiplier_table(&o.key) => o.text.clone(),
                 Some(t) => match value_at(t, &o.key) {
                     Some(old) => format!("{} (was {})", o.text, as_written(old)),
                     // The other key of an exclusive pair gave the quantity.
@@ -412,46 +327,6 @@ fn as_written(value: &Value) -> String {
         Value::Float(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => (*x as i64).to_string(),
         other => other.to_string(),
     }
-}
-
-/// Refuses two overrides of one key (or of a key and a key inside its
-/// value, `fleet.f.speed` and `fleet.f.speed.mean`), in one list or across
-/// `--set` and a `--variant`: each would hide the other or, for a weather
-/// multiplier, compound with it.
-///
-/// # Errors
-/// [`ResolveError::Set`] naming the later override and the earlier one.
-pub fn check_distinct(overrides: &[Override]) -> Result<(), ResolveError> {
-    for (i, later) in overrides.iter().enumerate() {
-        if let Some((earlier, why)) =
-            overrides[..i].iter().find_map(|o| later.overlap(&o.key).map(|why| (o, why)))
-        {
-            let place = if earlier.option == later.option {
-                format!("also set by {} {}", earlier.option, earlier.text)
-            } else {
-                format!("already set by {} {}", earlier.option, earlier.text)
-            };
-            let message = match why {
-                Overlap::Same => format!(
-                    "{} is {place}; give each key once (two values for one key would hide or \
-                     compound each other)",
-                    later.key
-                ),
-                Overlap::Exclusive => format!(
-                    "{} and {} {} give one quantity two ways; give one of them (the later \
-                     would silently replace the other)",
-                    later.key, earlier.option, earlier.text
-                ),
-                Overlap::Scaled => format!(
-                    "{} and {} {} set one value, the one scaling the other; give one of them \
-                     (the value you want, or the multiplier alone), so that nothing compounds",
-                    later.key, earlier.option, earlier.text
-                ),
-            };
-            return Err(later.error(message));
-        }
-    }
-    Ok(())
 }
 
 /// Why a value TOML reads as a number is refused all the same: `+1` reads
@@ -609,25 +484,5 @@ mod tests {
             let e = Override::parse(&format!("a.b={raw}"), "--set").unwrap_err().to_string();
             assert!(e.contains(&format!("{raw} is a {base} number")), "{e}");
         }
-    }
-
-    #[test]
-    fn one_key_is_set_once() {
-        let o = |s: &str, option: &str| Override::parse(s, option).unwrap();
-        let distinct = [o("fleet.f.count=2", "--set"), o("fleet.g.count=2", "--set")];
-        assert!(check_distinct(&distinct).is_ok());
-        let twice = [
-            o("weather.storm_rate_multiplier=2", "--set"),
-            o("weather.storm_rate_multiplier=2", "--set"),
-        ];
-        let e = check_distinct(&twice).unwrap_err().to_string();
-        assert!(e.contains("weather.storm_rate_multiplier is also set by --set"), "{e}");
-        let inside = [o("fleet.f.speed=2", "--set"), o("fleet.f.speed.mean=3", "--variant v:")];
-        let e = check_distinct(&inside).unwrap_err().to_string();
-        assert!(
-            e.starts_with("--variant v: fleet.f.speed.mean=3")
-                && e.contains("already set by --set fleet.f.speed=2"),
-            "{e}"
-        );
     }
 }

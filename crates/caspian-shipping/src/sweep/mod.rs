@@ -357,20 +357,11 @@ impl SweepKey {
     }
 
     /// Whether this key and `other` give one quantity two ways (an
-    /// outflow's `capacity_per_year` and `capacity_t_per_year`), so that
-    /// writing one removes the other: two axes of them cannot both hold.
+    /// outflow's `capacity_per_year` and `capacity_t_per_year`: an exclusive
+    /// pair of [`crate::resolve::overlap`]), so that writing one removes the
+    /// other: two axes of them cannot both hold.
     pub fn replaces(&self, other: &SweepKey) -> bool {
-        match (self, other) {
-            (
-                SweepKey::OutflowCapacity { outflow: a },
-                SweepKey::OutflowCapacityTonnes { outflow: b },
-            )
-            | (
-                SweepKey::OutflowCapacityTonnes { outflow: a },
-                SweepKey::OutflowCapacity { outflow: b },
-            ) => a == b,
-            _ => false,
-        }
+        crate::resolve::overlap::partner(&self.to_string()).is_some_and(|p| p == other.to_string())
     }
 
     /// Whether this multiplier scales the value at the dotted `path` of a
