@@ -53,6 +53,72 @@ fn a_dated_port_closure_holds_the_tanker_and_recovery_is_timed() {
     assert_close(kpi(&out, "unrecovered.b_shut"), 0.0, "nothing left unrecovered");
 }
 
+#[test]
+fn paired_recovery_measures_the_backlog_against_the_same_run_without_the_closure() {
+    let plain = format!("{BASE}{FEED}");
+    let paired = plain.replacen("[scenario]\n", "[scenario]\npaired_recovery = true\n", 1);
+    let closure = dated("b_shut", "port.b", 0.0);
+    let (a, b) = (run_with(&plain, &closure), run_with(&paired, &closure));
+    // Without the closure (the twin) the tanker discharges at b at 311 h,
+    // is back at a, empty, at 322 and waits for its next 1,000 t (called at
+    // 400). With it, the call due at 311 waits at b's anchorage until b
+    // reopens at 360 and berths then; a discharge moves the cargo out of
+    // the vessel as it starts, so at the sample of 360 h (after the
+    // reopening and the episode's end, which were scheduled before it) both
+    // runs hold the same 600 t in a's farm (310 ... 360 h) and nothing
+    // aboard: back at once. The unpaired measure waits until 411 h, for the
+    // level to fall within 5% of its mean over the week before the episode.
+    assert_close(kpi(&b, "recovery_paired_days.b_shut"), 0.0, "back at 360 h");
+    assert_close(kpi(&b, "unrecovered_paired.b_shut"), 0.0, "nothing left unrecovered");
+    // The pairing changes nothing else, and a scenario without it does not
+    // have its KPIs.
+    assert!(a.kpis.get("recovery_paired_days.b_shut").is_none());
+    for (name, value) in a.kpis.iter() {
+        let other = b.kpis.get(name).unwrap();
+        assert!(value.to_bits() == other.to_bits(), "{name}: {value} vs {other}");
+    }
+    assert_eq!(b.kpis.iter().count(), a.kpis.iter().count() + 2);
+}
+
+#[test]
+fn paired_recovery_of_an_episode_that_changes_nothing_is_the_next_sample() {
+    // On the baseline with dated episodes that change nothing (BTK
+    // "outages" at full capacity, on days 100, 200 and 300 for 2.01 days, so
+    // each ends between two samples), the run and its twin hold the same
+    // cargo at every sample: each episode is back at the first hourly sample
+    // after its end, whatever the corridor's own swings. The unpaired
+    // measure compares with the mean of the week before and can take days.
+    let noop = |id: &str, day: u32| {
+        format!(
+            "\n[[disruption]]\nid = \"{id}\"\ntarget = \"outflow.btk_railway\"\nscale = 1.0\n\
+             start_day = {day}.0\nduration_days = {{ dist = \"constant\", value = 2.01 }}\n"
+        )
+    };
+    let text = format!(
+        "{}{}{}{}",
+        caspian_shipping::BASELINE_TOML,
+        noop("noop_a", 100),
+        noop("noop_b", 200),
+        noop("noop_c", 300)
+    )
+    .replacen("[scenario]\n", "[scenario]\npaired_recovery = true\n", 1);
+    let plan = caspian_shipping::load(&text, "noop").unwrap();
+    let mut slower = 0;
+    for rep in 0..4 {
+        let out = run(&plan, 7, rep);
+        for id in ["noop_a", "noop_b", "noop_c"] {
+            let days = kpi(&out, &format!("recovery_paired_days.{id}"));
+            // 2.01 days end 0.24 h past an hour: the next sample is 0.76 h on.
+            assert_close(days, 0.76 / 24.0, &format!("{id}, replication {rep}"));
+            assert_close(kpi(&out, &format!("unrecovered_paired.{id}")), 0.0, "back");
+            if !(kpi(&out, &format!("recovery_days.{id}")) <= 0.76 / 24.0 + 1e-9) {
+                slower += 1;
+            }
+        }
+    }
+    assert!(slower > 0, "the unpaired measure has a floor here, which the pairing removes");
+}
+
 /// A 10 t/h pipe draining the destination farm: 100 t every 10 h (at 10,
 /// 20, ..., 1000 h: 100 ticks).
 const PIPE: &str = r#"

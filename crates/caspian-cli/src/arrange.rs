@@ -63,9 +63,9 @@ impl Arranged {
     /// differences (the replications both scenarios define), each
     /// scenario's own count in words (`base 10, v300 7`), else `None`. A
     /// KPI defined nowhere gets a note only when a scenario of a
-    /// comparison defines it. A `recovery_days.<d>` with unrecovered
-    /// episodes (`unrecovered(d)`: `unrecovered.<d>` above 0 somewhere) is
-    /// also called biased: an episode not recovered by the horizon leaves
+    /// comparison defines it. A recovery KPI with unrecovered episodes
+    /// (`unrecovered(u)`, `u` its count, e.g. `unrecovered.<d>` for
+    /// `recovery_days.<d>`: above 0 somewhere) is also called biased: an episode not recovered by the horizon leaves
     /// its replication out, the longest recoveries first.
     pub(crate) fn partly_defined_notes(
         &self,
@@ -103,8 +103,9 @@ impl Arranged {
 /// those matching `patterns` (all when empty), headline KPIs first
 /// ([`caspian_montecarlo::schema`]'s `headline`), then the others by
 /// family. Unless `all`, a KPI that is `void` (zero or undefined
-/// throughout) is hidden, except a headline KPI ("no loss" is a finding)
-/// and a KPI named exactly by a pattern; and so is every point of a
+/// throughout) is hidden, except a headline KPI ("no loss" is a finding),
+/// a KPI named exactly by a pattern and the count of unrecovered episodes
+/// of a recovery KPI shown; and so is every point of a
 /// monthly series (`month_*`, dozens of KPIs) unless a pattern matches it.
 pub(crate) fn arrange(
     kpis: &[(&str, f64)],
@@ -132,8 +133,18 @@ pub(crate) fn arrange(
             out.series += usize::from(!keep);
             keep
         })
+        .collect();
+    // A recovery KPI is read with its count of unrecovered episodes, so that
+    // count is shown beside it even when it is zero ("all recovered").
+    let partners: Vec<String> = rest
+        .iter()
+        .filter(|k| all || named(k) || !void(k))
+        .filter_map(|k| caspian_montecarlo::schema::unrecovered_of(k))
+        .collect();
+    let rest: Vec<&str> = rest
+        .into_iter()
         .filter(|k| {
-            let keep = all || named(k) || !void(k);
+            let keep = all || named(k) || !void(k) || partners.iter().any(|p| p == k);
             out.hidden += usize::from(!keep);
             keep
         })
@@ -189,19 +200,19 @@ fn partly_defined_note(
              those {n}"
         ),
     };
-    if let Some(d) = kpi.strip_prefix("recovery_days.")
-        && unrecovered(d)
+    if let Some(u) = caspian_montecarlo::schema::unrecovered_of(kpi)
+        && unrecovered(&u)
     {
         note.push_str(&if each.is_some() {
             format!(
                 ", and a replication with an episode not recovered by the horizon in either \
-                 scenario is left out, the longest recoveries first: compare unrecovered.{d} too"
+                 scenario is left out, the longest recoveries first: compare {u} too"
             )
         } else {
             format!(
                 ": the others had no episode that ended in the window, or one not recovered by \
                  the horizon; those are left out, the longest recoveries first, so it understates \
-                 recovery time: read it with unrecovered.{d}"
+                 recovery time: read it with {u}"
             )
         });
     }

@@ -428,9 +428,8 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
         if let Some(line) = shown.hidden_line("in every replication of every scenario") {
             out.push_str(&line);
         }
-        let unrecovered = |id: &str| {
-            let k = format!("unrecovered.{id}");
-            [0, d.scenario].iter().any(|&i| doc.summaries[i].get(&k).is_some_and(|s| s.mean > 0.0))
+        let unrecovered = |k: &str| {
+            [0, d.scenario].iter().any(|&i| doc.summaries[i].get(k).is_some_and(|s| s.mean > 0.0))
         };
         let each = |k: &str| {
             let n = |i: usize| doc.summaries[i].get(k).map_or(0, |s| s.n);

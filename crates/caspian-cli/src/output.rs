@@ -50,7 +50,7 @@ pub(crate) fn run_table(doc: &RunDoc, patterns: &[String], all: bool) -> String 
     let notes = shown.partly_defined_notes(
         doc.replications,
         |k| (doc.kpis.get(k).map_or(0, |s| s.n), None),
-        |d| doc.kpis.get(&format!("unrecovered.{d}")).is_some_and(|s| s.mean > 0.0),
+        |u| doc.kpis.get(u).is_some_and(|s| s.mean > 0.0),
     );
     for line in notes {
         out.push_str(&line);

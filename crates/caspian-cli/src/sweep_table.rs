@@ -242,12 +242,13 @@ impl SweepTable {
         if partial.len() > LISTED {
             listed.push("...".into());
         }
-        let recovery = name.strip_prefix("recovery_days.").map_or(String::new(), |d| {
-            format!(
-                "; an episode not recovered by the horizon leaves its replication out, the \
-                 longest recoveries first: read unrecovered.{d} beside it"
-            )
-        });
+        let recovery =
+            caspian_montecarlo::schema::unrecovered_of(name).map_or(String::new(), |u| {
+                format!(
+                    "; an episode not recovered by the horizon leaves its replication out, the \
+                 longest recoveries first: read {u} beside it"
+                )
+            });
         format!(
             "note: {name} is not defined in every replication at {} of {} points ({}): its \
              means are over those where it is, its differences over the replications both \

@@ -190,17 +190,7 @@ pub fn differing_keys(base: &Disruption, policy: &Disruption) -> Vec<&'static st
 /// should removing the disruptions make the scenario invalid; it cannot,
 /// as nothing refers to a disruption.
 pub fn twin(study: &Study, point: usize, without: Without) -> Result<Study, RunError> {
-    let mut source = study.plan.source.clone();
-    source.disruptions = std::mem::take(&mut source.disruptions)
-        .into_iter()
-        .enumerate()
-        .filter(|(_, d)| !without.drops(d))
-        .map(|(i, mut d)| {
-            // At most 256 entries: the compiler checked the study.
-            d.stream = Some(d.stream.unwrap_or(i as u8));
-            d
-        })
-        .collect();
+    let source = study.plan.source.without_disruptions(|d| without.drops(d));
     let plan = caspian_shipping::compile(&source).map_err(|errors| RunError::Point {
         point,
         message: format!(

@@ -98,6 +98,67 @@ fn a_recovery_mean_over_some_replications_says_so_and_why() {
     assert!(!table.contains("note: recovery_days.sangachal_closed"), "{table}");
 }
 
+/// `paired_recovery` measures recovery against the same replication
+/// without the disruptions: a 15-minute closure (which changes almost
+/// nothing) is back at the first hourly sample after it, where the
+/// unpaired measure waits for the corridor's own swings; its count of
+/// unrecovered episodes is shown beside it though zero; and a late closure
+/// gets the unpaired measure's note, naming the paired count.
+#[test]
+fn paired_recovery_removes_the_floor_and_is_read_with_its_own_count() {
+    let dir = scratch("stress-paired");
+    let stress = scenario("stress/alat_closed_30d.toml");
+    let short = r#"disruption.alat_closed.duration_days={ dist = "constant", value = 0.01 }"#;
+    let args = [
+        "run",
+        &stress,
+        "-n",
+        "30",
+        "-q",
+        "--set",
+        "scenario.paired_recovery=true",
+        "--set",
+        short,
+        "--kpi",
+        "recovery*",
+        "--kpi",
+        "unrecovered*",
+        "--json",
+        "r.json",
+    ];
+    let table = ok(&args, &dir);
+    let r = json(&dir, "r.json");
+    let paired = &r["kpis"]["recovery_paired_days.alat_closed"];
+    // Day 60 plus 14.4 minutes: the next sample is 45.6 minutes on.
+    assert_eq!(paired["n"], 30, "{paired}");
+    assert_eq!(paired["sd"], 0.0, "the same in every replication: {paired}");
+    let v = paired["mean"].as_f64().unwrap();
+    assert!((v - 45.6 / 1440.0).abs() < 1e-9, "{v}");
+    let plain = &r["kpis"]["recovery_days.alat_closed"];
+    assert!(plain["p95"].as_f64().unwrap() > 1.0, "the unpaired floor: {plain}");
+    assert!(table.contains("unrecovered_paired.alat_closed"), "{table}");
+
+    let late = "disruption.alat_closed.start_day=300";
+    let args = [
+        "run",
+        &stress,
+        "-n",
+        "8",
+        "-q",
+        "--set",
+        "scenario.paired_recovery=true",
+        "--set",
+        late,
+        "--kpi",
+        "recovery_paired_days.*",
+    ];
+    let table = ok(&args, &dir);
+    assert!(table.contains("read it with unrecovered_paired.alat_closed"), "{table}");
+    // Without the setting there is no paired KPI, and a pattern for it says so.
+    let out = fails(&["run", &stress, "-n", "2", "-q", "--kpi", "recovery_paired_days.*"], &dir, 2);
+    assert!(out.contains("recovery_paired_days"), "{out}");
+}
+
 /// A KPI family the scenario has no member of (no disruptions, so no
 /// recovery times) is named as such, not answered with unrelated names;
 /// a misspelt name of a family that is there still gets the closest names.

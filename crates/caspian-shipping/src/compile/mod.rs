@@ -103,9 +103,23 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
         draft,
         tonnes_per_unit,
         costs,
+        twin: None,
     };
+    if s.scenario.paired_recovery && !plan.disruptions.is_empty() {
+        plan.twin = Some(Arc::new(compile(&paired_twin(s))?));
+    }
     plan.kpi_layout = Arc::new(KpiLayout::new(&plan));
     Ok(plan)
+}
+
+/// What `paired_recovery` measures against: `s` without its disruptions
+/// (nothing else refers to one, so it compiles when `s` does), its sweep
+/// axes (which may name them) and the pairing itself.
+fn paired_twin(s: &Scenario) -> Scenario {
+    let mut twin = s.without_disruptions(|_| true);
+    twin.sweeps.clear();
+    twin.scenario.paired_recovery = false;
+    twin
 }
 
 /// Position of a berth class in [`BerthClass::ALL`].

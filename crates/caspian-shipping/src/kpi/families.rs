@@ -333,6 +333,22 @@ pub const FAMILIES: &[KpiFamily] = &[
         "episodes of <disruption> not recovered",
     ),
     family(
+        "recovery_paired_days.<disruption>",
+        Unit::Days,
+        Duration,
+        Lower,
+        "longest time from an episode's end until the backlog was within 5% of the same replication's without disruptions",
+        "days to recover from <disruption>, paired",
+    ),
+    family(
+        "unrecovered_paired.<disruption>",
+        Unit::Episodes,
+        Count,
+        Lower,
+        "episodes not recovered by the horizon against the same replication without disruptions",
+        "episodes of <disruption> not recovered, paired",
+    ),
+    family(
         "month_delivered.<cargo>.<month>",
         Unit::CargoUnit,
         Amount,

@@ -92,6 +92,10 @@ pub(crate) enum Quantity {
     RecoveryDays(usize),
     /// `unrecovered.<disruption>`.
     Unrecovered(usize),
+    /// `recovery_paired_days.<disruption>`.
+    RecoveryPairedDays(usize),
+    /// `unrecovered_paired.<disruption>`.
+    UnrecoveredPaired(usize),
     /// `month_delivered.<cargo>.mNN` (cargo, index of the month in the window).
     MonthDelivered(Cargo, usize),
     /// `month_backlog.<cargo>.mNN`.
@@ -328,6 +332,10 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
         k.push((format!("disruption_h.{}", x.id), Q::DisruptionHours(d)));
         k.push((format!("recovery_days.{}", x.id), Q::RecoveryDays(d)));
         k.push((format!("unrecovered.{}", x.id), Q::Unrecovered(d)));
+        if plan.twin.is_some() {
+            k.push((format!("recovery_paired_days.{}", x.id), Q::RecoveryPairedDays(d)));
+            k.push((format!("unrecovered_paired.{}", x.id), Q::UnrecoveredPaired(d)));
+        }
     }
     for (fi, f) in plan.fleets.iter().enumerate() {
         k.push((format!("trips_per_vessel_month.{}", f.id), Q::TripsPerVesselMonth(fi)));

@@ -21,7 +21,7 @@ use std::sync::Arc;
 pub use crate::model::monthly::{ReportMonth, report_months};
 pub use headline::headline;
 pub use layout::KpiLayout;
-pub use schema::{Direction, KpiFamily, KpiKind, Unit, family_of};
+pub use schema::{Direction, KpiFamily, KpiKind, Unit, family_of, unrecovered_of};
 
 /// KPI values of one replication, in the order of its scenario's
 /// [`KpiLayout`] (name order), which they share.

@@ -346,6 +346,17 @@ pub fn markdown_table() -> String {
     out
 }
 
+/// The KPI that counts the episodes a recovery KPI leaves out:
+/// `unrecovered.<d>` for `recovery_days.<d>`, `unrecovered_paired.<d>` for
+/// `recovery_paired_days.<d>`; `None` for any other KPI.
+pub fn unrecovered_of(kpi: &str) -> Option<String> {
+    if let Some(d) = kpi.strip_prefix("recovery_days.") {
+        Some(format!("unrecovered.{d}"))
+    } else {
+        kpi.strip_prefix("recovery_paired_days.").map(|d| format!("unrecovered_paired.{d}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,6 +34,17 @@
 //! 1.05 times) its level before. `recovery_days.<id>` is the longest recovery among the episodes
 //! that ended in the window, undefined when one has not recovered by the
 //! horizon (counted in `unrecovered.<id>`).
+//!
+//! **Paired recovery** (`paired_recovery = true`). The level before swings
+//! too, so an episode that changed nothing can take days to be seen back
+//! within 5% of it. The paired measure runs the same replication without
+//! the disruptions first (its plan's [`CompiledScenario::twin`], on the
+//! same random streams), keeps that run's hourly samples, and takes an
+//! episode as recovered at the first sample after its end where every
+//! cargo it carries exceeds the twin's sample of the same hour by at most
+//! 5% of its level before: the backlog the disruptions left, not the
+//! corridor's own swings. `recovery_paired_days.<id>` and
+//! `unrecovered_paired.<id>` follow the rules above.
 
 use caspian_engine::{
     Scheduler, SimDuration, SimTime, TICKS_PER_DAY, TICKS_PER_HOUR, TimeWeighted,
@@ -70,6 +81,8 @@ pub(super) struct Recovery {
     ended: Option<SimTime>,
     /// The first check at which the backlog was back.
     recovered: Option<SimTime>,
+    /// The first check at which it was back against the twin's.
+    paired: Option<SimTime>,
 }
 
 /// The disruptions of one replication: their episodes and state.
@@ -93,6 +106,12 @@ pub(super) struct Disruptions {
     pub(super) recoveries: Vec<Vec<Recovery>>,
     /// The last [`SAMPLES_BEFORE`] hourly samples of the cargo in the corridor.
     samples: std::collections::VecDeque<[u128; CARGOES]>,
+    /// Hourly samples taken so far.
+    sampled: usize,
+    /// Every hourly sample, kept when this run is another's twin.
+    pub(super) series: Option<Vec<[u128; CARGOES]>>,
+    /// The twin's hourly samples, for the paired recovery.
+    pub(super) reference: Option<Vec<[u128; CARGOES]>>,
     /// Per fleet: when its route is closed.
     pub(super) route_closures: Vec<Timeline>,
     /// Per outflow: its capacity factor now.
@@ -112,6 +131,9 @@ impl Disruptions {
             cargoes: plan.disruptions.iter().map(|x| cargoes(plan, x.target)).collect(),
             recoveries: vec![Vec::new(); n],
             samples: std::collections::VecDeque::with_capacity(SAMPLES_BEFORE),
+            sampled: 0,
+            series: None,
+            reference: None,
             route_closures: vec![Timeline::default(); plan.fleets.len()],
             outflow_factor: vec![1.0; plan.outflows.len()],
         };
@@ -287,7 +309,7 @@ impl World<'_> {
                 at_calendar(s, t, Ev::DisruptionEnd(d as u16));
             }
         }
-        if !self.plan.disruptions.is_empty() {
+        if !self.plan.disruptions.is_empty() || self.disruptions.series.is_some() {
             at(s, SimTime::ZERO, Ev::BacklogSample);
         }
     }
@@ -296,7 +318,8 @@ impl World<'_> {
         // Episodes start in order, each pushing its record: this is the k-th.
         let k = self.disruptions.recoveries[d].len();
         let before = self.level_before();
-        self.disruptions.recoveries[d].push(Recovery { before, ended: None, recovered: None });
+        let record = Recovery { before, ended: None, recovered: None, paired: None };
+        self.disruptions.recoveries[d].push(record);
         let target = self.plan.disruptions[d].target;
         if let DisruptionTarget::Vessels { fleet, .. } = target {
             let returns = self.disruptions.returns[d].get(k).cloned().unwrap_or_default();
@@ -491,19 +514,33 @@ impl World<'_> {
     pub(super) fn on_backlog_sample(&mut self, s: &mut Scheduler<Ev>) {
         let now = s.now();
         let level = self.in_corridor();
-        let samples = &mut self.disruptions.samples;
-        if samples.len() == SAMPLES_BEFORE {
-            samples.pop_front();
+        let x = &mut self.disruptions;
+        if x.samples.len() == SAMPLES_BEFORE {
+            x.samples.pop_front();
         }
-        samples.push_back(level);
-        for (d, recoveries) in self.disruptions.recoveries.iter_mut().enumerate() {
-            let cargoes = self.disruptions.cargoes[d];
-            for r in recoveries.iter_mut().filter(|r| r.ended.is_some() && r.recovered.is_none()) {
-                let back = (0..CARGOES).all(|c| {
-                    !cargoes[c] || level[c] as f64 <= r.before[c] * (1.0 + RECOVERY_TOLERANCE)
-                });
-                if back {
+        x.samples.push_back(level);
+        if let Some(series) = &mut x.series {
+            series.push(level);
+        }
+        // The twin's sample of this hour (both runs sample on one grid).
+        let twin = x.reference.as_ref().and_then(|r| r.get(x.sampled));
+        x.sampled += 1;
+        for (d, recoveries) in x.recoveries.iter_mut().enumerate() {
+            let cargoes = x.cargoes[d];
+            for r in recoveries.iter_mut().filter(|r| r.ended.is_some()) {
+                let within = |c: usize, bound: f64| !cargoes[c] || level[c] as f64 <= bound;
+                if r.recovered.is_none()
+                    && (0..CARGOES).all(|c| within(c, r.before[c] * (1.0 + RECOVERY_TOLERANCE)))
+                {
                     r.recovered = Some(now);
+                }
+                // The band's width is the same; its centre is the twin's level.
+                if let Some(twin) = twin
+                    && r.paired.is_none()
+                    && (0..CARGOES)
+                        .all(|c| within(c, twin[c] as f64 + r.before[c] * RECOVERY_TOLERANCE))
+                {
+                    r.paired = Some(now);
                 }
             }
         }
@@ -514,11 +551,12 @@ impl World<'_> {
     }
 
     /// `recovery_days.<id>` and `unrecovered.<id>` of disruption `d` over
-    /// the window from `start`: the longest recovery of the episodes that
-    /// ended in it (NaN when none did, or one has not recovered), and how
-    /// many episodes have not recovered by now: ended in the window but
-    /// still above their band, or still in effect.
-    pub(super) fn recovery(&self, d: usize, start: SimTime) -> (f64, u64) {
+    /// the window from `start` (their `_paired` forms with `paired`): the
+    /// longest recovery of the episodes that ended in it (NaN when none
+    /// did, or one has not recovered), and how many episodes have not
+    /// recovered by now: ended in the window but still above their band,
+    /// or still in effect.
+    pub(super) fn recovery(&self, d: usize, start: SimTime, paired: bool) -> (f64, u64) {
         let mut longest: Option<f64> = None;
         let mut unrecovered = 0u64;
         for r in &self.disruptions.recoveries[d] {
@@ -530,7 +568,7 @@ impl World<'_> {
             if ended < start {
                 continue;
             }
-            match r.recovered {
+            match if paired { r.paired } else { r.recovered } {
                 Some(t) => {
                     let days = t.saturating_since(ended).ticks() as f64 / TICKS_PER_DAY as f64;
                     longest = Some(longest.map_or(days, |l: f64| l.max(days)));

@@ -5,8 +5,8 @@
 use std::collections::VecDeque;
 
 use caspian_engine::{
-    EventKey, Model, Resource, RunLimits, Scheduler, SimDuration, SimTime, Simulation, StopReason,
-    Tally, WaitId,
+    EventKey, Model, Resource, RunLimits, RunOutcome, Scheduler, SimDuration, SimTime, Simulation,
+    StopReason, Tally, WaitId,
 };
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
@@ -278,6 +278,33 @@ fn replicate<'a, O: Watch<'a>>(
     observer: &mut O,
 ) -> Replication {
     let mut world = World::new(plan, seed, replication);
+    // Paired recovery: the same replication without the disruptions first.
+    world.disruptions.reference = plan.twin.as_deref().map(|twin| {
+        let mut shadow = World::new(twin, seed, replication);
+        shadow.disruptions.series = Some(Vec::new());
+        let (shadow, ..) = run_world(shadow, &mut ());
+        shadow.disruptions.series.unwrap_or_default()
+    });
+    let (world, outcome, now, events) = run_world(world, observer);
+    // The model stops itself only through the waiting-line safeguard.
+    let truncated = matches!(outcome.reason, StopReason::EventLimit | StopReason::StoppedByModel);
+    let conservation_residual = world.conservation_residual();
+    let mut saturated = world.saturated_lines();
+    if let Some(line) = world.overflowed.clone()
+        && !saturated.contains(&line)
+    {
+        saturated.push(line);
+    }
+    Replication { kpis: world.kpis(now), events, truncated, conservation_residual, saturated }
+}
+
+/// Runs `world` from time 0 to its plan's horizon, showing `observer` the
+/// run: the world at the end, why it stopped, when, and the events fired.
+fn run_world<'a, O: Watch<'a>>(
+    mut world: World<'a>,
+    observer: &mut O,
+) -> (World<'a>, RunOutcome, SimTime, u64) {
+    let plan = world.plan;
     world.counters.in_corridor_at_start = world.in_corridor();
     world.monthly.open(world.counters.in_corridor_at_start);
     let mut sched = Scheduler::with_capacity(256);
@@ -288,20 +315,10 @@ fn replicate<'a, O: Watch<'a>>(
     // one at the end of warm-up or of a month belongs to the period it opens.
     let limits = RunLimits::before(plan.horizon).with_max_events(plan.max_events);
     let outcome = sim.run_observed(limits, observer);
-    // The model stops itself only through the waiting-line safeguard.
-    let truncated = matches!(outcome.reason, StopReason::EventLimit | StopReason::StoppedByModel);
     let now = sim.now();
     observer.finish(sim.model(), now);
     let events = sim.events_processed();
-    let world = sim.into_model();
-    let conservation_residual = world.conservation_residual();
-    let mut saturated = world.saturated_lines();
-    if let Some(line) = world.overflowed.clone()
-        && !saturated.contains(&line)
-    {
-        saturated.push(line);
-    }
-    Replication { kpis: world.kpis(now), events, truncated, conservation_residual, saturated }
+    (sim.into_model(), outcome, now, events)
 }
 
 impl<'a> World<'a> {

@@ -76,6 +76,25 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The scenario without the disruptions `drop` picks. Every disruption
+    /// left keeps the random stream of its place in this scenario's list
+    /// ([`Disruption::stream`]), so the two differ only in the disruptions
+    /// dropped (common random numbers).
+    pub fn without_disruptions(&self, drop: impl Fn(&Disruption) -> bool) -> Scenario {
+        let mut out = self.clone();
+        out.disruptions = std::mem::take(&mut out.disruptions)
+            .into_iter()
+            .enumerate()
+            .filter(|(_, d)| !drop(d))
+            .map(|(i, mut d)| {
+                // At most 256 entries: the compiler refuses more.
+                d.stream = Some(d.stream.unwrap_or(i as u8));
+                d
+            })
+            .collect();
+        out
+    }
+
     /// Whether its weather follows the calendar: a sea area whose storm
     /// onsets differ between months, or with an ice season. Its series then
     /// have no steady state to settle into, only a yearly cycle.
@@ -114,6 +133,12 @@ pub struct Meta {
     /// (each waiting one costs memory).
     #[serde(default = "default_max_waiting")]
     pub max_waiting: u64,
+    /// Also measure each disruption's recovery against the same replication
+    /// without the disruptions, under common random numbers
+    /// (`recovery_paired_days.<id>`, `unrecovered_paired.<id>`): every
+    /// replication is then run twice. Ignored without disruptions.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub paired_recovery: bool,
 }
 
 fn default_seed() -> u64 {
