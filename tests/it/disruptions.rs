@@ -81,6 +81,25 @@ fn paired_recovery_measures_the_backlog_against_the_same_run_without_the_closure
 }
 
 #[test]
+fn paired_recovery_counts_only_the_disruptions_own_backlog() {
+    // The closure of b above, and an episode that changes nothing (a's farm
+    // at full capacity) over the same start, ending at 288.24 h, in the
+    // middle of the closure. Its twin is the run without it, closure
+    // included: the same cargo at every sample, so it is back at the sample
+    // of 289 h. The unpaired measure (against the same level before as the
+    // closure's) waits for the closure's backlog too: 411 h, as above.
+    let paired =
+        format!("{BASE}{FEED}").replacen("[scenario]\n", "[scenario]\npaired_recovery = true\n", 1);
+    let noop = "\n[[disruption]]\nid = \"noop\"\ntarget = \"storage.a_farm\"\nscale = 1.0\n\
+                start_day = 10.0\nduration_days = { dist = \"constant\", value = 2.01 }\n";
+    let out = run_with(&paired, &format!("{}{noop}", dated("b_shut", "port.b", 0.0)));
+    assert_close(kpi(&out, "recovery_paired_days.noop"), 0.76 / 24.0, "back at 289 h");
+    assert_close(kpi(&out, "recovery_days.noop"), (411.0 - 288.24) / 24.0, "back at 411 h");
+    assert_close(kpi(&out, "recovery_paired_days.b_shut"), 0.0, "as alone");
+    assert_close(kpi(&out, "recovery_days.b_shut"), 51.0 / 24.0, "as alone");
+}
+
+#[test]
 fn paired_recovery_of_an_episode_that_changes_nothing_is_the_next_sample() {
     // On the baseline with dated episodes that change nothing (BTK
     // "outages" at full capacity, on days 100, 200 and 300 for 2.01 days, so

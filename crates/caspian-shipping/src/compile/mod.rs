@@ -103,20 +103,22 @@ pub fn compile(scenario: &Scenario) -> Result<CompiledScenario, Vec<ScenarioErro
         draft,
         tonnes_per_unit,
         costs,
-        twin: None,
+        twins: Vec::new(),
     };
-    if s.scenario.paired_recovery && !plan.disruptions.is_empty() {
-        plan.twin = Some(Arc::new(compile(&paired_twin(s))?));
+    if s.scenario.paired_recovery {
+        for d in &s.disruptions {
+            plan.twins.push(Arc::new(compile(&paired_twin(s, &d.id))?));
+        }
     }
     plan.kpi_layout = Arc::new(KpiLayout::new(&plan));
     Ok(plan)
 }
 
-/// What `paired_recovery` measures against: `s` without its disruptions
-/// (nothing else refers to one, so it compiles when `s` does), its sweep
-/// axes (which may name them) and the pairing itself.
-fn paired_twin(s: &Scenario) -> Scenario {
-    let mut twin = s.without_disruptions(|_| true);
+/// What `paired_recovery` measures disruption `id`'s recovery against: `s`
+/// without it (nothing else refers to a disruption, so it compiles when
+/// `s` does), without its sweep axes (which may name it) and the pairing.
+fn paired_twin(s: &Scenario, id: &str) -> Scenario {
+    let mut twin = s.without_disruptions(|d| d.id == id);
     twin.sweeps.clear();
     twin.scenario.paired_recovery = false;
     twin

@@ -365,10 +365,11 @@ pub struct CompiledScenario {
     pub tonnes_per_unit: [f64; Cargo::COUNT],
     /// The cost model, resolved (`[costs]` or its defaults).
     pub costs: CostPlan,
-    /// With `paired_recovery`: the same scenario without its disruptions,
-    /// each of whose replications the model runs first, to measure
-    /// recovery against it (`recovery_paired_days.<id>`).
-    pub twin: Option<Arc<CompiledScenario>>,
+    /// With `paired_recovery`, one per disruption: the same scenario
+    /// without that disruption, each of whose replications the model runs
+    /// first, to measure the disruption's recovery against it
+    /// (`recovery_paired_days.<id>`). Empty otherwise.
+    pub twins: Vec<Arc<CompiledScenario>>,
 }
 
 impl CompiledScenario {

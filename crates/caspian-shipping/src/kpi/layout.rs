@@ -332,7 +332,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
         k.push((format!("disruption_h.{}", x.id), Q::DisruptionHours(d)));
         k.push((format!("recovery_days.{}", x.id), Q::RecoveryDays(d)));
         k.push((format!("unrecovered.{}", x.id), Q::Unrecovered(d)));
-        if plan.twin.is_some() {
+        if !plan.twins.is_empty() {
             k.push((format!("recovery_paired_days.{}", x.id), Q::RecoveryPairedDays(d)));
             k.push((format!("unrecovered_paired.{}", x.id), Q::UnrecoveredPaired(d)));
         }

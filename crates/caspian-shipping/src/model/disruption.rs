@@ -35,15 +35,16 @@
 //! that ended in the window, undefined when one has not recovered by the
 //! horizon (counted in `unrecovered.<id>`).
 //!
-//! **Paired recovery** (`paired_recovery = true`). The level before swings
-//! too, so an episode that changed nothing can take days to be seen back
-//! within 5% of it. The paired measure runs the same replication without
-//! the disruptions first (its plan's [`CompiledScenario::twin`], on the
-//! same random streams), keeps that run's hourly samples, and takes an
-//! episode as recovered at the first sample after its end where every
-//! cargo it carries exceeds the twin's sample of the same hour by at most
-//! 5% of its level before: the backlog the disruptions left, not the
-//! corridor's own swings. `recovery_paired_days.<id>` and
+//! **Paired recovery** (`paired_recovery = true`). The level swings, so an
+//! episode that changed nothing can take days to be seen back within 5%
+//! of its level before. The paired measure first runs the same replication
+//! without each disruption in turn (its plan's
+//! [`CompiledScenario::twins`], on the same random streams), keeps each
+//! such run's hourly samples, and takes an episode as recovered at the
+//! first sample after its end where every cargo its target carries exceeds
+//! its twin's sample of the same hour by at most 5% of its level before:
+//! the backlog this disruption left, not the corridor's own swings nor
+//! another disruption's. `recovery_paired_days.<id>` and
 //! `unrecovered_paired.<id>` follow the rules above.
 
 use caspian_engine::{
@@ -110,8 +111,9 @@ pub(super) struct Disruptions {
     sampled: usize,
     /// Every hourly sample, kept when this run is another's twin.
     pub(super) series: Option<Vec<[u128; CARGOES]>>,
-    /// The twin's hourly samples, for the paired recovery.
-    pub(super) reference: Option<Vec<[u128; CARGOES]>>,
+    /// Per disruption, for the paired recovery: the hourly samples of its
+    /// twin (the replication without it). Empty without pairing.
+    pub(super) references: Vec<Vec<[u128; CARGOES]>>,
     /// Per fleet: when its route is closed.
     pub(super) route_closures: Vec<Timeline>,
     /// Per outflow: its capacity factor now.
@@ -133,7 +135,7 @@ impl Disruptions {
             samples: std::collections::VecDeque::with_capacity(SAMPLES_BEFORE),
             sampled: 0,
             series: None,
-            reference: None,
+            references: Vec::new(),
             route_closures: vec![Timeline::default(); plan.fleets.len()],
             outflow_factor: vec![1.0; plan.outflows.len()],
         };
@@ -522,11 +524,12 @@ impl World<'_> {
         if let Some(series) = &mut x.series {
             series.push(level);
         }
-        // The twin's sample of this hour (both runs sample on one grid).
-        let twin = x.reference.as_ref().and_then(|r| r.get(x.sampled));
+        let hour = x.sampled;
         x.sampled += 1;
         for (d, recoveries) in x.recoveries.iter_mut().enumerate() {
             let cargoes = x.cargoes[d];
+            // Its twin's sample of this hour (every run samples on one grid).
+            let twin = x.references.get(d).and_then(|r| r.get(hour));
             for r in recoveries.iter_mut().filter(|r| r.ended.is_some()) {
                 let within = |c: usize, bound: f64| !cargoes[c] || level[c] as f64 <= bound;
                 if r.recovered.is_none()

@@ -278,13 +278,17 @@ fn replicate<'a, O: Watch<'a>>(
     observer: &mut O,
 ) -> Replication {
     let mut world = World::new(plan, seed, replication);
-    // Paired recovery: the same replication without the disruptions first.
-    world.disruptions.reference = plan.twin.as_deref().map(|twin| {
-        let mut shadow = World::new(twin, seed, replication);
-        shadow.disruptions.series = Some(Vec::new());
-        let (shadow, ..) = run_world(shadow, &mut ());
-        shadow.disruptions.series.unwrap_or_default()
-    });
+    // Paired recovery: the same replication without each disruption first.
+    world.disruptions.references = plan
+        .twins
+        .iter()
+        .map(|twin| {
+            let mut shadow = World::new(twin, seed, replication);
+            shadow.disruptions.series = Some(Vec::new());
+            let (shadow, ..) = run_world(shadow, &mut ());
+            shadow.disruptions.series.unwrap_or_default()
+        })
+        .collect();
     let (world, outcome, now, events) = run_world(world, observer);
     // The model stops itself only through the waiting-line safeguard.
     let truncated = matches!(outcome.reason, StopReason::EventLimit | StopReason::StoppedByModel);
