@@ -104,10 +104,12 @@ pub(crate) fn extent(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     })
 }
 
-/// A tick label: few digits, thousands separated.
+/// A tick label: few digits, thousands separated. A tick that rounds to
+/// zero is "0", whatever its sign (the axis arithmetic leaves remainders
+/// such as -2.8e-17 where the grid crosses zero).
 pub(crate) fn tick(v: &f64) -> String {
     let a = v.abs();
-    if a >= 10_000.0 || a == 0.0 {
+    let s = if a >= 10_000.0 || a == 0.0 {
         crate::units::fmt_num(*v)
     } else if a >= 100.0 {
         format!("{v:.0}")
@@ -117,7 +119,8 @@ pub(crate) fn tick(v: &f64) -> String {
     } else {
         let s = format!("{v:.4}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
+    };
+    if s == "-0" { "0".to_string() } else { s }
 }
 
 /// The style of axis descriptions and tick labels.
@@ -370,6 +373,16 @@ pub(crate) fn with_legend<'a>(area: &Area<'a>) -> (Area<'a>, Area<'a>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tick_at_zero_has_no_sign() {
+        for v in [-2.7755575615628914e-17, -0.0, 0.0, -4e-5, -0.000_04] {
+            assert_eq!(tick(&v), "0", "{v}");
+        }
+        assert_eq!(tick(&-0.2), "-0.2");
+        assert_eq!(tick(&-0.0001), "-0.0001");
+        assert_eq!(tick(&-1.5), "-1.5");
+    }
 
     #[test]
     fn padded_axes_hold_their_values_with_a_margin() {

@@ -107,6 +107,23 @@ pub fn sweep_series(doc: &SweepDoc, req: &SweepRequest) -> Result<SweepChart, Re
         None => 0,
     };
     let latin = matches!(doc.design, DesignKind::LatinHypercube { .. });
+    if latin {
+        // Every point has a value of its own on every axis: there are no
+        // lines to draw and no axis held at one value.
+        if let Some(k) = req.by.as_deref().filter(|k| *k != "none") {
+            return Err(ReportError::Request(format!(
+                "--by {k}: a Latin hypercube sweep has no lines, since each point has its own \
+                 value of every key; its chart is the KPI at every point against --axis"
+            )));
+        }
+        if let Some((k, v)) = req.at.first() {
+            return Err(ReportError::Request(format!(
+                "--at {k}={v}: a Latin hypercube sweep holds no key at one value (each point has \
+                 its own); its chart is the KPI at every point against --axis. To hold a key, \
+                 run a full-factorial sweep (without --lhs)"
+            )));
+        }
+    }
     let by = match req.by.as_deref() {
         Some("none") => None,
         Some(k) => {
@@ -125,7 +142,7 @@ pub fn sweep_series(doc: &SweepDoc, req: &SweepRequest) -> Result<SweepChart, Re
         let i = axis_index(doc, k)?;
         // The x axis and the --by axis take all their values: holding one
         // of them would be silently ignored.
-        if !latin && (i == ax || Some(i) == by) {
+        if i == ax || Some(i) == by {
             let role =
                 if i == ax { "the x axis (--axis)" } else { "drawn one line per value (--by)" };
             return Err(ReportError::Request(format!(
@@ -353,10 +370,30 @@ pub fn describe(c: &SweepChart) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testdata::{count, sweep};
+    use crate::testdata::{count, latin, sweep};
 
     fn req(kpi: &str) -> SweepRequest {
         SweepRequest { kpi: kpi.into(), ..SweepRequest::default() }
+    }
+
+    #[test]
+    fn a_latin_hypercube_refuses_lines_and_held_keys() {
+        let doc = latin(4, 1);
+        let kpi = "delivered_total.oil";
+        let first = doc.axes[0].key.to_string();
+        let second = doc.axes[1].key.to_string();
+        let chart = sweep_series(&doc, &req(kpi)).unwrap();
+        assert!(chart.latin && chart.by.is_none() && chart.series.len() == 1);
+        let none = SweepRequest { by: Some("none".into()), ..req(kpi) };
+        assert_eq!(sweep_series(&doc, &none).unwrap(), chart);
+        let by = SweepRequest { by: Some(second.clone()), ..req(kpi) };
+        let e = sweep_series(&doc, &by).unwrap_err().to_string();
+        assert!(e.contains(&format!("--by {second}: a Latin hypercube sweep has no lines")), "{e}");
+        for key in [&first, &second] {
+            let at = SweepRequest { at: vec![(key.clone(), 999.0)], ..req(kpi) };
+            let e = sweep_series(&doc, &at).unwrap_err().to_string();
+            assert!(e.contains(&format!("--at {key}=999: a Latin hypercube")), "{e}");
+        }
     }
 
     #[test]
