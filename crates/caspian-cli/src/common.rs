@@ -163,7 +163,40 @@ impl TargetArgs {
 /// [`caspian_montecarlo::study::Study::with_lineage`]).
 pub(crate) fn read_scenario(path: Option<&Path>, sets: &[String]) -> Result<Resolved, Failure> {
     let overrides = sets.iter().map(|s| Override::parse(s, "--set")).collect::<Result<Vec<_>, _>>();
-    resolve_scenario(path, &overrides.map_err(|e| Failure::Input(e.to_string()))?)
+    let overrides = overrides.map_err(|e| Failure::Input(e.to_string()))?;
+    let resolved = resolve_scenario(path, &overrides)?;
+    warn_inert_multipliers(path, &overrides, &resolved);
+    Ok(resolved)
+}
+
+/// Warns of each `--set` multiplier (storms', disruptions') other than 1
+/// that changes nothing in `resolved` (the scenario at `path` with
+/// `overrides`): it has no storms, or no random disruptions, to scale, so
+/// the run is the scenario's own, which the user did not mean to ask for.
+pub(crate) fn warn_inert_multipliers(
+    path: Option<&Path>,
+    overrides: &[Override],
+    resolved: &Resolved,
+) {
+    let multiplies = |o: &Override| {
+        o.key.parse::<caspian_montecarlo::SweepKey>().is_ok_and(|k| k.is_multiplier())
+            && o.text.split_once('=').and_then(|(_, v)| v.trim().parse::<f64>().ok()) != Some(1.0)
+    };
+    for (i, o) in overrides.iter().enumerate().filter(|(_, o)| multiplies(o)) {
+        let rest: Vec<Override> =
+            overrides.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, x)| x.clone()).collect();
+        if resolve_scenario(path, &rest).is_ok_and(|r| r.scenario == resolved.scenario) {
+            note(
+                false,
+                &format!(
+                    "warning: {} {} changes nothing in {}: it has nothing this multiplies (no \
+                     storms, or no disruption with a rate or a duration), so every result is \
+                     the scenario's own",
+                    o.option, o.text, resolved.source
+                ),
+            );
+        }
+    }
 }
 
 /// Where a scenario came from, with the `--set` overrides applied to it

@@ -136,6 +136,7 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
         .collect::<Result<Vec<_>, _>>()
         .and_then(|s| decision::check(&s).map(|()| s))
         .map_err(|e| Failure::Input(e.to_string()))?;
+    refuse_conditions(&specs)?;
     let swept: Vec<(&str, String)> =
         specs.iter().map(|d| (d.key.as_str(), "--decision".to_string())).collect();
     crate::sweep::check_set_against(&args.set.set, &swept, "decision")?;
@@ -184,6 +185,25 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
         );
     }
     note(args.quiet, &format!("done in {:.2?}", progress.elapsed()));
+    Ok(())
+}
+
+/// Refuses a decision on a condition (weather, demand, a disruption's
+/// rate...): no price covers one, so the search would take its kindest
+/// value for free.
+fn refuse_conditions(specs: &[caspian_montecarlo::study::AxisSpec]) -> Result<(), Failure> {
+    for d in specs {
+        if d.key.parse::<caspian_montecarlo::SweepKey>().is_ok_and(|k| k.is_condition()) {
+            return Err(Failure::Input(format!(
+                "--decision {}: this key sets a condition the corridor meets (weather, demand, \
+                 incidents, sea level, breakdowns or disruptions), not a lever a planner buys; no \
+                 price covers it, so optimize would choose its kindest value for free. Hold it \
+                 with --set {}=VALUE (run optimize at each value to see how the choice moves), \
+                 or sweep it with caspian sweep",
+                d.key, d.key
+            )));
+        }
+    }
     Ok(())
 }
 

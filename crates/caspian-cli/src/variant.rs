@@ -115,6 +115,7 @@ pub(crate) fn studies(
     let mut base = None;
     for path in files {
         let s = resolve_scenario(Some(path), &sets)?;
+        crate::common::warn_inert_multipliers(Some(path), &sets, &s);
         base.get_or_insert_with(|| s.clone());
         // The source names the --set values too, as in `run`'s header.
         let source = crate::common::source_with_sets(&s.source, raw_sets);

@@ -146,10 +146,12 @@ fn a_multiplier_and_a_rate_it_scales_are_not_given_from_two_places() {
     assert!(e.contains("set one value, the one scaling the other"), "{e}");
     let e = fails(&["run", &stress, "--set", rate, "--set", m, "-n", "2"], &dir, 2);
     assert!(e.contains("set one value, the one scaling the other"), "{e}");
-    // --set and an optimizer's decision.
-    let decision = format!("{m},3");
+    // --set and an optimizer's decision (a condition such as a multiplier
+    // is no decision at all; an outflow's capacity given two ways is).
+    let decision = "outflow.btk_railway.capacity_per_year=14000,100000";
+    let tonnes = "outflow.btk_railway.capacity_t_per_year=6500000";
     let e = fails(
-        &["optimize", &stress, "--decision", &decision, "--set", rate, "--delta", "1e6"],
+        &["optimize", &stress, "--decision", decision, "--set", tonnes, "--delta", "1e6"],
         &dir,
         2,
     );
@@ -229,4 +231,27 @@ fn an_axis_that_changes_nothing_is_warned_of() {
         &dir,
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("changes nothing"));
+}
+
+/// A `--set` multiplier with nothing to multiply is warned of on every
+/// command that takes `--set` (a multiplier of 1, or one that scales
+/// something, is not).
+#[test]
+fn a_set_multiplier_that_changes_nothing_is_warned_of() {
+    let dir = scratch("disruption-inert-set");
+    let (base, dated) = (scenario("baseline.toml"), scenario("stress/alat_closed_30d.toml"));
+    let stress = scenario("stress/random_outages.toml");
+    let warned = |args: &[&str]| {
+        let err = String::from_utf8_lossy(&ok_output(args, &dir).stderr).into_owned();
+        err.contains("changes nothing in") && err.contains("it has nothing this multiplies")
+    };
+    let set = "disruptions.rate_multiplier=2";
+    assert!(warned(&["run", &base, "-n", "2", "-q", "--set", set]));
+    // Dated disruptions keep their day: nothing has a rate.
+    assert!(warned(&["run", &dated, "-n", "2", "-q", "--set", set]));
+    assert!(warned(&["compare", &base, &dated, "-n", "2", "-q", "--set", set]));
+    assert!(warned(&["trace", &base, "--csv", "t.csv", "--set", set]));
+    assert!(!warned(&["run", &stress, "-n", "2", "-q", "--set", set]));
+    assert!(!warned(&["run", &base, "-n", "2", "-q", "--set", "disruptions.rate_multiplier=1"]));
+    assert!(!warned(&["run", &base, "-n", "2", "-q", "--set", "weather.storm_rate_multiplier=2"]));
 }

@@ -121,6 +121,29 @@ fn optimize_refuses_bad_settings_with_exit_2() {
     }
 }
 
+/// A condition the corridor meets (weather, demand, a disruption's rate)
+/// is no lever: no price covers it, so it is refused as a decision, and
+/// may be held with --set instead.
+#[test]
+fn optimize_refuses_a_condition_as_a_decision() {
+    let dir = scratch("optimize_conditions");
+    let file = scenario("stress/random_outages.toml");
+    let berths = "port.alat.berths.rail_ferry=2..3";
+    let base = ["optimize", &file, "--delta", "1e6", "--decision", berths];
+    for key in [
+        "disruption.alat_outage.rate_per_year=0,0.5",
+        "disruptions.rate_multiplier=0.5,1",
+        "weather.storm_rate_multiplier=0,1",
+        "inflow.kazakh_crude.arrivals_per_year=100,200",
+    ] {
+        let args: Vec<&str> = base.iter().copied().chain(["--decision", key]).collect();
+        let e = fails(&args, &dir, 2);
+        let name = key.split('=').next().unwrap();
+        assert!(e.contains(&format!("--decision {name}: this key sets a condition")), "{key}: {e}");
+        assert!(e.contains(&format!("--set {name}=VALUE")), "{key}: {e}");
+    }
+}
+
 /// Each message names the option given, and only it; `--n0` says its
 /// range as the check applies it.
 #[test]

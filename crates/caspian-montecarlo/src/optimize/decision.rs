@@ -49,7 +49,13 @@ pub fn parse(spec: &str) -> Result<AxisSpec, DecisionError> {
             values: (lo..=hi).map(|v| v as f64).collect(),
         });
     }
-    parse_axis(spec).map_err(|e| fail(e.to_string()))
+    let axis = parse_axis(spec).map_err(|e| fail(e.detail()))?;
+    if let Some((_, v)) =
+        axis.values.iter().enumerate().find(|(i, v)| axis.values[..*i].contains(v))
+    {
+        return Err(fail(format!("value {v} is given twice; give each value once")));
+    }
+    Ok(axis)
 }
 
 /// Checks that the decisions give at most [`MAX_PORTFOLIOS`] portfolios and
@@ -97,9 +103,12 @@ mod tests {
             ("x", "expected"),
             ("=1,2", "empty"),
             ("x=1,two", "not a finite number"),
+            ("x=nan,1", "\"nan\" is not a finite number"),
+            ("x=1,1", "value 1 is given twice"),
         ] {
             let e = parse(bad).unwrap_err().to_string();
             assert!(e.contains(says) && e.contains("--decision"), "{bad}: {e}");
+            assert!(!e.contains("--axis"), "names only the option given: {e}");
         }
         let big = vec![parse("a=1..200").unwrap(), parse("b=1..100").unwrap()];
         assert!(check(&big).unwrap_err().to_string().contains("more than 10000"));

@@ -518,6 +518,19 @@ pub enum AxisSpecError {
     },
 }
 
+impl AxisSpecError {
+    /// What is wrong, without the option and key the message starts with
+    /// (for an option that takes the same form, as `optimize --decision`).
+    pub fn detail(&self) -> String {
+        let full = self.to_string();
+        let prefix = match self {
+            Self::Syntax { spec } | Self::EmptyKey { spec } => format!("--axis \"{spec}\": "),
+            Self::Value { key, .. } | Self::Plus { key, .. } => format!("--axis {key}: "),
+        };
+        full.strip_prefix(&prefix).map_or(full.clone(), str::to_string)
+    }
+}
+
 /// Parses `KEY=V1,V2,...` as given to `--axis`. The key is checked later,
 /// against the scenario, by [`Study::sweep`].
 ///

@@ -337,7 +337,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Days,
         Duration,
         Lower,
-        "longest time from an episode's end until the backlog was within 5% of the same replication's without disruptions",
+        "longest time from an episode's end until the backlog was within 5% of the same replication's without it",
         "days to recover from <disruption>, paired",
     ),
     family(
@@ -345,7 +345,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Episodes,
         Count,
         Lower,
-        "episodes not recovered by the horizon against the same replication without disruptions",
+        "episodes not recovered by the horizon against the same replication without the disruption",
         "episodes of <disruption> not recovered, paired",
     ),
     family(

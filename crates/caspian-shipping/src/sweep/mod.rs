@@ -343,6 +343,30 @@ impl SweepKey {
         )
     }
 
+    /// Whether the key sets a condition the corridor meets (weather,
+    /// demand, other freight, incidents, sea level, breakdowns,
+    /// disruptions) rather than a lever a planner buys: nothing in the cost
+    /// model prices it, so `optimize` takes none as a decision.
+    pub fn is_condition(&self) -> bool {
+        matches!(
+            self,
+            SweepKey::InflowArrivals { .. }
+                | SweepKey::StormRateMultiplier
+                | SweepKey::StormDurationMultiplier
+                | SweepKey::IncidentProbability
+                | SweepKey::LossProbability
+                | SweepKey::ClosuresPerYear
+                | SweepKey::SeaLevelOffset
+                | SweepKey::SeaLevelChange
+                | SweepKey::OutflowOtherTonnes { .. }
+                | SweepKey::FleetAvailability { .. }
+                | SweepKey::DisruptionRate { .. }
+                | SweepKey::DisruptionScale { .. }
+                | SweepKey::DisruptionRateMultiplier
+                | SweepKey::DisruptionDurationMultiplier
+        )
+    }
+
     /// Whether the key multiplies values a file gives (storms,
     /// disruptions) rather than naming one: such a key is written after
     /// every other (`--set`, a design point), so that it scales them.
