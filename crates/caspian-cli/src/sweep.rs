@@ -301,8 +301,9 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             let list: Vec<String> = points.iter().map(ToString::to_string).collect();
             format!(
                 "{line} was still growing when the replication ended in some replications at {} \
-                 of {} design points ({}): demand exceeded capacity there in those replications (details per \
-                 point under `saturation` in the JSON)",
+                 of {} design points ({}): demand exceeded capacity there in those replications \
+                 (e.g. after a vessel was lost, or while a closure or cut was still in effect at \
+                 the horizon; details per point under `saturation` in the JSON)",
                 points.len(),
                 result.len(),
                 list.join(", ")

@@ -24,8 +24,15 @@ pub(crate) fn run(args: ValidateArgs) -> Result<(), Failure> {
     // checked, and an invalid one is exit code 2 whatever became of stdout.
     let mut printing = Ok(());
     for path in &args.scenarios {
-        let outcome = read_scenario(Some(path), &[])
-            .and_then(|s| Study::single(&s.text, &s.source, None).map_err(Failure::from));
+        // A file with `[[sweep]]` axes is also checked at every design
+        // point, as `caspian sweep` would run it.
+        let outcome = read_scenario(Some(path), &[]).and_then(|s| {
+            let study = Study::single(&s.text, &s.source, None)?;
+            if !s.scenario.sweeps.is_empty() {
+                Study::sweep(&s.text, &s.source, None, Vec::new(), None)?;
+            }
+            Ok(study)
+        });
         match outcome {
             Ok(study) if printing.is_ok() => {
                 printing = out(&format!("{}: ok (\"{}\")\n", shown_path(path), study.name));

@@ -255,3 +255,21 @@ fn a_set_multiplier_that_changes_nothing_is_warned_of() {
     assert!(!warned(&["run", &base, "-n", "2", "-q", "--set", "disruptions.rate_multiplier=1"]));
     assert!(!warned(&["run", &base, "-n", "2", "-q", "--set", "weather.storm_rate_multiplier=2"]));
 }
+
+/// `validate` checks a file's `[[sweep]]` at every design point, as
+/// `caspian sweep` runs it: a scale above 1 for a port is refused there.
+#[test]
+fn validate_checks_every_design_point_of_a_files_sweep() {
+    let dir = scratch("disruption-validate-sweep");
+    let parent = scenario("stress/random_outages.toml");
+    let text = format!(
+        "[scenario]\nextends = {parent:?}\nname = \"bad_sweep\"\n\n[[sweep]]\n\
+         key = \"disruption.alat_outage.scale\"\nvalues = [0.5, 1.5]\n"
+    );
+    std::fs::write(dir.join("bad.toml"), text).unwrap();
+    let e = fails(&["validate", "bad.toml"], &dir, 2);
+    assert!(e.contains("design point 1 (disruption.alat_outage.scale=1.5)"), "{e}");
+    assert!(e.contains("must be at most 1 for a port"), "{e}");
+    let good = ok(&["validate", &parent], &dir);
+    assert!(good.contains("ok"), "{good}");
+}

@@ -192,7 +192,8 @@ impl fmt::Display for Saturation {
              safeguard stopped it) in {} of {} replications \
              (at least {} waiting and more than {}% of its traffic): in those \
              replications demand exceeded capacity there (e.g. after a vessel was \
-             lost), so their waits and backlogs depend on the horizon",
+             lost, or while a closure or cut was still in effect at the horizon), so their \
+             waits and backlogs depend on the horizon",
             self.line,
             self.replications,
             self.of,
