@@ -405,7 +405,7 @@ fn a_key_is_overridden_once_never_compounded() {
 fn an_invalid_override_is_blamed_on_the_override() {
     let dir = scratch("overrides-blame");
     let base = scenario("baseline.toml");
-    for value in ["-1", "nan", "inf", "-inf"] {
+    for value in ["-1", "nan", "inf", "-inf", "NaN", "Infinity", "-INF"] {
         let set = format!("weather.storm_rate_multiplier={value}");
         let err = fails(&["run", "-n", "2", "-q", "--set", &set], &dir, 2);
         assert!(err.contains(&format!("--set {set}: a multiplier must be")), "{err}");

@@ -101,7 +101,13 @@ fn chain(
         (shown, text, Some(joined))
     };
     parents.push(ParentFile { source: parent_origin.clone(), sha256: sha256_hex(&text) });
-    let mut parent = parse_table(&text, &parent_origin)?;
+    // A parent that is not TOML is named with the file that extends it.
+    let mut parent = parse_table(&text, &parent_origin).map_err(|e| match e {
+        ResolveError::Parse { origin: parent, message } => {
+            ResolveError::Parse { origin: format!("{parent} (extended by {origin})"), message }
+        }
+        other => other,
+    })?;
     seen.push(parent_origin.clone());
     chain(&mut parent, &parent_origin, parent_path.as_deref(), load, parents, seen)?;
     merge(&mut parent, std::mem::take(table), origin, &parent_origin)?;

@@ -111,7 +111,12 @@ impl Override {
                     i64::MAX
                 )));
             }
-            Err(_) => Value::String(raw.to_string()),
+            // `NaN`, `Inf`, `infinity` are numbers that are not finite, as
+            // TOML's `nan` and `inf` are: the same message for both spellings.
+            Err(_) => match raw.parse::<f64>() {
+                Ok(x) if !x.is_finite() => Value::Float(x),
+                _ => Value::String(raw.to_string()),
+            },
         };
         Ok(Self {
             key: key.to_string(),

@@ -9,10 +9,15 @@ use super::SweepKey;
 #[non_exhaustive]
 pub enum SweepKeyError {
     /// No sweepable parameter has this form.
-    #[error("\"{key}\" is not a sweepable parameter (see docs/scenarios.md, section Sweeps)")]
+    #[error(
+        "\"{key}\" is not a sweepable parameter{} (see docs/scenarios.md, section Sweeps)",
+        hint.as_ref().map_or(String::new(), |h| format!("; did you mean \"{h}\"?"))
+    )]
     NotSweepable {
         /// The text given.
         key: String,
+        /// The sweepable key closest to it, if one is close.
+        hint: Option<String>,
     },
     /// An entry's id (`fleet.<id>.id`), which names the entry.
     #[error("{}", crate::resolve::set::id_key_message(key))]

@@ -207,7 +207,7 @@ impl FromStr for SweepKey {
             ["fleet", fleet, "availability", name] => {
                 match AvailabilityKey::ALL.into_iter().find(|k| k.as_str() == *name) {
                     Some(k) => SweepKey::FleetAvailability { fleet: id(fleet), key: k },
-                    None => return Err(SweepKeyError::NotSweepable { key: key.into() }),
+                    None => return Err(not_sweepable(key)),
                 }
             }
             ["disruption", d, "rate_per_year"] => SweepKey::DisruptionRate { disruption: id(d) },
@@ -217,9 +217,69 @@ impl FromStr for SweepKey {
             [top, _, "id", ..] if crate::resolve::set::ID_TABLES.contains(top) => {
                 return Err(SweepKeyError::Id { key: parts[..3].join(".") });
             }
-            _ => return Err(SweepKeyError::NotSweepable { key: key.into() }),
+            _ => return Err(not_sweepable(key)),
         })
     }
+}
+
+/// The form of every sweep key, `*` for an id or a name from a list.
+const FORMS: &[&str] = &[
+    "port.*.berths.*",
+    "fleet.*.count",
+    "fleet.*.capacity",
+    "storage.*.capacity",
+    "inflow.*.arrivals_per_year",
+    "outflow.*.capacity_per_year",
+    "outflow.*.capacity_t_per_year",
+    "weather.storm_rate_multiplier",
+    "weather.storm_duration_multiplier",
+    "interdiction.incident_probability",
+    "interdiction.loss_probability",
+    "interdiction.closures_per_year",
+    "interdiction.escort.enabled",
+    "sea_level.offset_m",
+    "sea_level.change_m_per_year",
+    "port.*.depth_m",
+    "outflow.*.other_t_per_year",
+    "fleet.*.availability.mtbf_days",
+    "fleet.*.availability.drydock_every_days",
+    "fleet.*.availability.drydock_days",
+    "disruption.*.rate_per_year",
+    "disruption.*.scale",
+    "disruptions.rate_multiplier",
+    "disruptions.duration_multiplier",
+];
+
+/// The error for `key`, with the sweep key closest to it: of the forms
+/// with as many segments, the one whose fixed segments are closest to the
+/// key's at the same places (so an id never counts), with the key's ids.
+fn not_sweepable(key: &str) -> SweepKeyError {
+    let parts: Vec<&str> = key.split('.').collect();
+    let hint = FORMS
+        .iter()
+        .filter_map(|form| {
+            let shape: Vec<&str> = form.split('.').collect();
+            if shape.len() != parts.len() {
+                return None;
+            }
+            let fixed = |of: &[&str]| -> String {
+                of.iter()
+                    .zip(&shape)
+                    .filter(|(_, s)| **s != "*")
+                    .map(|(p, _)| *p)
+                    .collect::<Vec<_>>()
+                    .join(".")
+            };
+            let (given, wanted) = (fixed(&parts), fixed(&shape));
+            crate::resolve::plain::closest(&given, [wanted.as_str()])?;
+            let full: Vec<&str> =
+                shape.iter().zip(&parts).map(|(s, p)| if *s == "*" { *p } else { *s }).collect();
+            Some((crate::resolve::plain::edit_distance(&given, &wanted), full.join(".")))
+        })
+        .filter(|(_, full)| full != key)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, full)| full);
+    SweepKeyError::NotSweepable { key: key.into(), hint }
 }
 
 impl fmt::Display for SweepKey {

@@ -43,20 +43,29 @@ fn keys_round_trip_through_their_text() {
 
 #[test]
 fn bad_keys_say_what_is_wrong() {
-    for text in [
-        "",
-        "port",
-        "weather.storm",
-        "fleet.f.speed_kn",
-        "port.p.berths",
-        "a.b.c.d.e",
-        "fleet.f.availability.repair_h",
-    ] {
+    for text in ["", "port", "fleet.f.speed_kn", "port.p.berths", "a.b.c.d.e"] {
         let e = text.parse::<SweepKey>().unwrap_err();
         assert_eq!(
             e.to_string(),
             format!(
                 "\"{text}\" is not a sweepable parameter (see docs/scenarios.md, section Sweeps)"
+            )
+        );
+    }
+    // A key close to one that exists is named, its ids kept.
+    for (text, hint) in [
+        ("weather.storm", "weather.storm_rate_multiplier"),
+        ("disruptions.rate_multipler", "disruptions.rate_multiplier"),
+        ("disruption.alat_outage.rate_per_yr", "disruption.alat_outage.rate_per_year"),
+        ("fleet.f.availability.mtbf", "fleet.f.availability.mtbf_days"),
+        ("storage.yard.capcity", "storage.yard.capacity"),
+    ] {
+        let e = text.parse::<SweepKey>().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!(
+                "\"{text}\" is not a sweepable parameter; did you mean \"{hint}\"? (see \
+                 docs/scenarios.md, section Sweeps)"
             )
         );
     }

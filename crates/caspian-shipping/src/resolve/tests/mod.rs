@@ -210,6 +210,8 @@ fn chains_merge_remove_and_refuse_cycles() {
         ("d/c.toml", "[scenario]\nextends = \"e.toml\"\nname = \"c\"\n"),
         ("d/e.toml", "[scenario]\nextends = \"./c.toml\"\nname = \"e\"\n"),
         ("d/m.toml", "[scenario]\nextends = \"missing.toml\"\nname = \"m\"\n"),
+        ("d/t.toml", "[scenario]\nname = \"t\nhorizon"),
+        ("d/u.toml", "[scenario]\nextends = \"t.toml\"\nname = \"u\"\n"),
     ]);
     let mut load = memory(&files);
     let r = resolve(Root::File(Path::new("d/a.toml")), &[], &mut load).unwrap();
@@ -224,6 +226,9 @@ fn chains_merge_remove_and_refuse_cycles() {
     assert_eq!(e, "scenario files extend one another in a cycle: d/c.toml -> d/e.toml -> d/c.toml");
     let e = resolve(Root::File(Path::new("d/m.toml")), &[], &mut load).unwrap_err().to_string();
     assert!(e.starts_with("d/m.toml: extends \"missing.toml\": cannot read d/missing.toml"), "{e}");
+    // A parent that is not TOML is named with the file that extends it.
+    let e = resolve(Root::File(Path::new("d/u.toml")), &[], &mut load).unwrap_err().to_string();
+    assert!(e.starts_with("d/t.toml (extended by d/u.toml): TOML parse error"), "{e}");
 }
 
 /// A whole number past `i64::MAX` fits a `u64` seed in a file read whole,
