@@ -104,12 +104,18 @@ pub(crate) fn extent(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     })
 }
 
-/// A tick label: few digits, thousands separated. A tick that rounds to
-/// zero is "0", whatever its sign (the axis arithmetic leaves remainders
-/// such as -2.8e-17 where the grid crosses zero).
+/// A tick label: few digits, thousands separated; a small one with two
+/// significant digits (-0.00004, 0.000089). A remainder of the axis
+/// arithmetic where the grid crosses zero (such as -2.8e-17) is "0".
 pub(crate) fn tick(v: &f64) -> String {
     let a = v.abs();
-    let s = if a >= 10_000.0 || a == 0.0 {
+    let s = if a < 1e-12 {
+        "0".to_string()
+    } else if a < 1e-3 {
+        let decimals = (-a.log10()).ceil() as usize + 1;
+        let s = format!("{v:.decimals$}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else if a >= 10_000.0 {
         crate::units::fmt_num(*v)
     } else if a >= 100.0 {
         format!("{v:.0}")
@@ -376,12 +382,20 @@ mod tests {
 
     #[test]
     fn a_tick_at_zero_has_no_sign() {
-        for v in [-2.7755575615628914e-17, -0.0, 0.0, -4e-5, -0.000_04] {
+        for v in [-2.7755575615628914e-17, -0.0, 0.0, 1e-15] {
             assert_eq!(tick(&v), "0", "{v}");
         }
         assert_eq!(tick(&-0.2), "-0.2");
-        assert_eq!(tick(&-0.0001), "-0.0001");
         assert_eq!(tick(&-1.5), "-1.5");
+        // Small ticks keep their digits: an axis from -9e-5 to 4e-5 in
+        // steps of 2e-5 has distinct labels.
+        let labels: Vec<String> = (-5..=2).map(|i| tick(&(f64::from(i) * 2e-5))).collect();
+        assert_eq!(
+            labels,
+            ["-0.0001", "-0.00008", "-0.00006", "-0.00004", "-0.00002", "0", "0.00002", "0.00004"]
+        );
+        assert_eq!(tick(&8.9e-5), "0.000089");
+        assert_eq!(tick(&-0.0001), "-0.0001");
     }
 
     #[test]

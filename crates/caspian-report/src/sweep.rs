@@ -270,6 +270,9 @@ pub fn sweep_svg(c: &SweepChart) -> Result<String, ReportError> {
     // Every value drawn is on the axis: a hand-edited mean may lie outside
     // its own interval.
     let (y0, y1) = chart::extent(all.flat_map(|p| [p.low, p.mean, p.high]));
+    // Many points (a Latin hypercube) get nine ticks from the smallest
+    // value to the largest, never in the padding (a rate is never below 0).
+    let (first, last) = (x0, x1);
     let (x0, x1) = padded(x0, x1)?;
     let (y0, y1) = padded(y0, y1)?;
     let xs: Vec<f64> = {
@@ -277,7 +280,7 @@ pub fn sweep_svg(c: &SweepChart) -> Result<String, ReportError> {
         v.sort_by(f64::total_cmp);
         v.dedup();
         if v.len() > 12 {
-            (0..=8).map(|i| x0 + (x1 - x0) * f64::from(i) / 8.0).collect()
+            (0..=8).map(|i| first + (last - first) * f64::from(i) / 8.0).collect()
         } else {
             v
         }
@@ -374,6 +377,22 @@ mod tests {
 
     fn req(kpi: &str) -> SweepRequest {
         SweepRequest { kpi: kpi.into(), ..SweepRequest::default() }
+    }
+
+    #[test]
+    fn a_latin_hypercubes_ticks_stay_within_its_values() {
+        // 16 points: nine ticks from the smallest value to the largest,
+        // none in the padding below (the baseline's axes are all >= 0).
+        let doc = latin(16, 1);
+        let mut chart = sweep_series(&doc, &req("delivered_total.oil")).unwrap();
+        // Rates from 0 to 1.5: padded, the axis starts below 0.
+        for (i, p) in chart.series[0].points.iter_mut().enumerate() {
+            p.x = i as f64 * 0.1;
+        }
+        let svg = sweep_svg(&chart).unwrap();
+        let labels: Vec<f64> = svg.lines().filter_map(|l| l.trim().parse().ok()).collect();
+        assert!(labels.iter().all(|&x| x >= 0.0), "a negative label: {labels:?}");
+        assert!(labels.contains(&0.0) && labels.contains(&1.5), "from 0 to 1.5: {labels:?}");
     }
 
     #[test]
