@@ -428,3 +428,34 @@ start_day = 2.0
     assert_close(kpi(&out, "delivered.b_farm"), 1000.0, "t sailed at 48 h");
     assert_close(kpi(&out, "voyages.u"), 0.0, "u never sailed");
 }
+
+#[test]
+fn a_twin_stopped_by_a_safeguard_leaves_the_paired_recovery_undefined() {
+    // A 60-day closure of the crossing from day 250: the year without it
+    // fires more events. With `max_events` just above the closed run's
+    // own count, the run completes and its twin is stopped: the paired
+    // recovery has nothing to compare with, so it is undefined, not an
+    // episode that never recovered.
+    let closure = "\n[[disruption]]\nid = \"closed\"\ntarget = \"corridor\"\nscale = 0.0\n\
+                   start_day = 250.0\nduration_days = { dist = \"constant\", value = 60.0 }\n";
+    let paired = format!("{}{closure}", caspian_shipping::BASELINE_TOML).replacen(
+        "[scenario]\n",
+        "[scenario]\npaired_recovery = true\n",
+        1,
+    );
+    let plan = caspian_shipping::load(&paired, "closed").unwrap();
+    let full = run(&plan, 7, 0);
+    assert!(kpi(&full, "recovery_paired_days.closed") > 0.0, "it recovers with room to run");
+    let limit = format!("[scenario]\nmax_events = {}\n", full.events + 1);
+    let tight =
+        caspian_shipping::load(&paired.replacen("[scenario]\n", &limit, 1), "tight").unwrap();
+    let out = run(&tight, 7, 0);
+    assert_eq!(out.events, full.events, "the run itself is not stopped");
+    assert!(kpi(&out, "recovery_paired_days.closed").is_nan());
+    assert_close(kpi(&out, "unrecovered_paired.closed"), 0.0, "not counted as unrecovered");
+    assert_close(
+        kpi(&out, "recovery_days.closed"),
+        kpi(&full, "recovery_days.closed"),
+        "as before",
+    );
+}

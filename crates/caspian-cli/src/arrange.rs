@@ -172,9 +172,13 @@ pub(crate) fn arrange(
     out
 }
 
-/// Whether a summary is of a KPI zero or undefined in every replication.
-pub(crate) fn void(s: &Summary) -> bool {
-    s.n == 0 || (s.mean == 0.0 && (s.sd == 0.0 || s.n == 1))
+/// Whether the summary `s` of KPI `name` is zero or undefined in every
+/// replication. A recovery time of 0 everywhere is a finding (every
+/// episode was back at once), so a recovery KPI is void only when
+/// undefined everywhere.
+pub(crate) fn void(name: &str, s: &Summary) -> bool {
+    let zero = s.mean == 0.0 && (s.sd == 0.0 || s.n == 1);
+    s.n == 0 || (zero && caspian_montecarlo::schema::unrecovered_of(name).is_none())
 }
 
 /// One note of [`Arranged::partly_defined_notes`]; `each`: a comparison's

@@ -411,7 +411,7 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
     );
     // Void: zero or undefined in every replication of every scenario.
     let void_everywhere =
-        |k: &str| doc.summaries.iter().all(|t| t.get(k).is_none_or(|s| crate::arrange::void(s)));
+        |k: &str| doc.summaries.iter().all(|t| t.get(k).is_none_or(|s| crate::arrange::void(k, s)));
     for d in &doc.differences {
         let p = &doc.scenarios[d.scenario];
         out.push_str(&format!("\n\"{}\" ({}) minus base:\n", p.name, p.source));

@@ -37,7 +37,7 @@ pub(crate) fn run_table(doc: &RunDoc, patterns: &[String], all: bool) -> String 
         replications(doc.replications)
     );
     let means: Vec<(&str, f64)> = doc.kpis.iter().map(|(k, s)| (k.as_str(), s.mean)).collect();
-    let shown = arrange(&means, |k| doc.kpis.get(k).is_some_and(|s| void(s)), patterns, all);
+    let shown = arrange(&means, |k| doc.kpis.get(k).is_some_and(|s| void(k, s)), patterns, all);
     let rows = shown.table_rows(|k| {
         let s = &doc.kpis[k];
         table::summary_row(k, &s.unit, s)

@@ -107,7 +107,7 @@ impl SweepTable {
             .zip(names.iter())
         {
             let Some(s) = p.kpis.get(n) else { continue };
-            *used |= !void(s);
+            *used |= !void(n, s);
             *defined |= s.n > 0;
             if s.n < self.replications {
                 partial.push((p.index, s.n));

@@ -190,7 +190,9 @@ pub fn differing_keys(base: &Disruption, policy: &Disruption) -> Vec<&'static st
 /// should removing the disruptions make the scenario invalid; it cannot,
 /// as nothing refers to a disruption.
 pub fn twin(study: &Study, point: usize, without: Without) -> Result<Study, RunError> {
-    let source = study.plan.source.without_disruptions(|d| without.drops(d));
+    let mut source = study.plan.source.without_disruptions(|d| without.drops(d));
+    // Nothing reads a twin's own paired recoveries: do not run their twins.
+    source.scenario.paired_recovery = false;
     let plan = caspian_shipping::compile(&source).map_err(|errors| RunError::Point {
         point,
         message: format!(

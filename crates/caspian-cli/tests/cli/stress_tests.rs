@@ -154,6 +154,25 @@ fn paired_recovery_removes_the_floor_and_is_read_with_its_own_count() {
     ];
     let table = ok(&args, &dir);
     assert!(table.contains("read it with unrecovered_paired.alat_closed"), "{table}");
+    // A recovery of 0 in every replication (the tank farm absorbs BTC's 14
+    // days) is a finding: shown, with its count, not hidden as void.
+    let btc = scenario("stress/btc_outage_14d.toml");
+    let args = [
+        "run",
+        &btc,
+        "-n",
+        "4",
+        "-q",
+        "--set",
+        "scenario.paired_recovery=true",
+        "--kpi",
+        "*recover*",
+    ];
+    let table = ok(&args, &dir);
+    for k in ["recovery_paired_days.btc_outage", "unrecovered_paired.btc_outage"] {
+        assert!(table.lines().any(|l| l.starts_with(k)), "{k}:\n{table}");
+    }
+    assert!(!table.contains("hidden"), "{table}");
     // Without the setting there is no paired KPI, and a pattern for it says so.
     let out = fails(&["run", &stress, "-n", "2", "-q", "--kpi", "recovery_paired_days.*"], &dir, 2);
     assert!(out.contains("recovery_paired_days"), "{out}");

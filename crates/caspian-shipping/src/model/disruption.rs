@@ -112,8 +112,11 @@ pub(super) struct Disruptions {
     /// Every hourly sample, kept when this run is another's twin.
     pub(super) series: Option<Vec<[u128; CARGOES]>>,
     /// Per disruption, for the paired recovery: the hourly samples of its
-    /// twin (the replication without it). Empty without pairing.
-    pub(super) references: Vec<Vec<[u128; CARGOES]>>,
+    /// twin (the replication without it), or `None` when the twin was not
+    /// run (no episode to time) or stopped early (a safeguard: its
+    /// recoveries are then undefined, not unrecovered). Empty without
+    /// pairing.
+    pub(super) references: Vec<Option<Vec<[u128; CARGOES]>>>,
     /// Per fleet: when its route is closed.
     pub(super) route_closures: Vec<Timeline>,
     /// Per outflow: its capacity factor now.
@@ -121,6 +124,11 @@ pub(super) struct Disruptions {
 }
 
 impl Disruptions {
+    /// Whether disruption `d` has an episode in this replication.
+    pub(super) fn strikes(&self, d: usize) -> bool {
+        !self.starts[d].is_empty()
+    }
+
     /// Draws every disruption's episodes for replication `rep`.
     pub(super) fn draw(plan: &CompiledScenario, seed: u64, rep: u64) -> Self {
         let n = plan.disruptions.len();
@@ -529,7 +537,7 @@ impl World<'_> {
         for (d, recoveries) in x.recoveries.iter_mut().enumerate() {
             let cargoes = x.cargoes[d];
             // Its twin's sample of this hour (every run samples on one grid).
-            let twin = x.references.get(d).and_then(|r| r.get(hour));
+            let twin = x.references.get(d).and_then(|r| r.as_ref()?.get(hour));
             for r in recoveries.iter_mut().filter(|r| r.ended.is_some()) {
                 let within = |c: usize, bound: f64| !cargoes[c] || level[c] as f64 <= bound;
                 if r.recovered.is_none()
@@ -560,6 +568,11 @@ impl World<'_> {
     /// recovered by now: ended in the window but still above their band,
     /// or still in effect.
     pub(super) fn recovery(&self, d: usize, start: SimTime, paired: bool) -> (f64, u64) {
+        if paired && self.disruptions.references.get(d).is_some_and(Option::is_none) {
+            // No twin ran (no episode), or a safeguard stopped it: nothing to
+            // compare with, so undefined, not unrecovered.
+            return (f64::NAN, 0);
+        }
         let mut longest: Option<f64> = None;
         let mut unrecovered = 0u64;
         for r in &self.disruptions.recoveries[d] {

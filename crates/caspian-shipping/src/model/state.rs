@@ -278,15 +278,22 @@ fn replicate<'a, O: Watch<'a>>(
     observer: &mut O,
 ) -> Replication {
     let mut world = World::new(plan, seed, replication);
-    // Paired recovery: the same replication without each disruption first.
+    // Paired recovery: the same replication without each disruption that
+    // strikes in it, first; a twin a safeguard stopped is left out.
     world.disruptions.references = plan
         .twins
         .iter()
-        .map(|twin| {
+        .enumerate()
+        .map(|(d, twin)| {
+            if !world.disruptions.strikes(d) {
+                return None;
+            }
             let mut shadow = World::new(twin, seed, replication);
             shadow.disruptions.series = Some(Vec::new());
-            let (shadow, ..) = run_world(shadow, &mut ());
-            shadow.disruptions.series.unwrap_or_default()
+            let (shadow, outcome, ..) = run_world(shadow, &mut ());
+            let stopped =
+                matches!(outcome.reason, StopReason::EventLimit | StopReason::StoppedByModel);
+            if stopped { None } else { shadow.disruptions.series }
         })
         .collect();
     let (world, outcome, now, events) = run_world(world, observer);
