@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use caspian_montecarlo::error::StudyError;
 use caspian_montecarlo::shown_path;
 use caspian_montecarlo::study::Study;
 
@@ -25,11 +26,21 @@ pub(crate) fn run(args: ValidateArgs) -> Result<(), Failure> {
     let mut printing = Ok(());
     for path in &args.scenarios {
         // A file with `[[sweep]]` axes is also checked at every design
-        // point, as `caspian sweep` would run it.
+        // point, as `caspian sweep` would run it; a design too large to
+        // run in full is no error (`sweep --lhs` samples it).
         let outcome = read_scenario(Some(path), &[]).and_then(|s| {
             let study = Study::single(&s.text, &s.source, None)?;
             if !s.scenario.sweeps.is_empty() {
-                Study::sweep(&s.text, &s.source, None, Vec::new(), None)?;
+                match Study::sweep(&s.text, &s.source, None, Vec::new(), None) {
+                    Ok(_) => {}
+                    Err(StudyError::Design { source, .. }) => {
+                        err_line(&format!(
+                            "note: {}: its [[sweep]] points were not checked one by one: {source}",
+                            shown_path(path)
+                        ));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
             Ok(study)
         });
@@ -40,7 +51,14 @@ pub(crate) fn run(args: ValidateArgs) -> Result<(), Failure> {
             Ok(_) => {}
             Err(e) => {
                 bad += 1;
-                err_line(&e.to_string());
+                // Each message names the file given, even when the fault is
+                // in a file it extends (`parent.toml (extended by ...)`).
+                let (given, message) = (shown_path(path), e.to_string());
+                if message.starts_with(&given) {
+                    err_line(&message);
+                } else {
+                    err_line(&format!("{given}: {message}"));
+                }
             }
         }
     }

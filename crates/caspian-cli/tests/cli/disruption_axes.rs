@@ -272,4 +272,23 @@ fn validate_checks_every_design_point_of_a_files_sweep() {
     assert!(e.contains("must be at most 1 for a port"), "{e}");
     let good = ok(&["validate", &parent], &dir);
     assert!(good.contains("ok"), "{good}");
+    // A design too large to run in full is no error: sweep --lhs samples it.
+    let mut big = format!("[scenario]\nextends = {parent:?}\nname = \"big\"\n");
+    for d in ["alat", "aktau", "kuryk", "sangachal", "btc", "btk"] {
+        let values: Vec<String> = (1..=10).map(|i| format!("{}", f64::from(i) / 10.0)).collect();
+        big.push_str(&format!(
+            "\n[[sweep]]\nkey = \"disruption.{d}_outage.rate_per_year\"\nvalues = [{}]\n",
+            values.join(", ")
+        ));
+    }
+    std::fs::write(dir.join("big.toml"), big).unwrap();
+    let out = ok_output(&["validate", "big.toml"], &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("were not checked one by one"), "{err}");
+    // A fault two files up is still reported under the file given.
+    std::fs::write(dir.join("t.toml"), "[scenario]\nname = \"t\nhorizon").unwrap();
+    std::fs::write(dir.join("u.toml"), "[scenario]\nextends = \"t.toml\"\nname = \"u\"\n").unwrap();
+    std::fs::write(dir.join("v.toml"), "[scenario]\nextends = \"u.toml\"\nname = \"v\"\n").unwrap();
+    let e = fails(&["validate", "v.toml"], &dir, 2);
+    assert!(e.starts_with("v.toml: t.toml (extended by u.toml): TOML parse error"), "{e}");
 }

@@ -251,7 +251,8 @@ const FORMS: &[&str] = &[
 ];
 
 /// The error for `key`, with the sweep key closest to it: of the forms
-/// with as many segments, the one whose fixed segments are closest to the
+/// with as many segments and the same table (`port`, `fleet`...: an id
+/// belongs to its table), the one whose fixed segments are closest to the
 /// key's at the same places (so an id never counts), with the key's ids.
 fn not_sweepable(key: &str) -> SweepKeyError {
     let parts: Vec<&str> = key.split('.').collect();
@@ -259,12 +260,16 @@ fn not_sweepable(key: &str) -> SweepKeyError {
         .iter()
         .filter_map(|form| {
             let shape: Vec<&str> = form.split('.').collect();
-            if shape.len() != parts.len() {
+            let has_ids = shape.contains(&"*");
+            if shape.len() != parts.len() || (has_ids && shape[0] != parts[0]) {
                 return None;
             }
+            // The table, when the form has ids, is the key's own: compare the rest.
+            let skip = usize::from(has_ids);
             let fixed = |of: &[&str]| -> String {
                 of.iter()
                     .zip(&shape)
+                    .skip(skip)
                     .filter(|(_, s)| **s != "*")
                     .map(|(p, _)| *p)
                     .collect::<Vec<_>>()
@@ -274,7 +279,13 @@ fn not_sweepable(key: &str) -> SweepKeyError {
             crate::resolve::plain::closest(&given, [wanted.as_str()])?;
             let full: Vec<&str> =
                 shape.iter().zip(&parts).map(|(s, p)| if *s == "*" { *p } else { *s }).collect();
-            Some((crate::resolve::plain::edit_distance(&given, &wanted), full.join(".")))
+            // A name cut short (`rate` for `rate_per_year`) is closest.
+            let distance = if wanted.starts_with(&given) {
+                1
+            } else {
+                crate::resolve::plain::edit_distance(&given, &wanted)
+            };
+            Some((distance, full.join(".")))
         })
         .filter(|(_, full)| full != key)
         .min_by_key(|(d, _)| *d)

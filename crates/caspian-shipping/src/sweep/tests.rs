@@ -59,6 +59,7 @@ fn bad_keys_say_what_is_wrong() {
         ("disruption.alat_outage.rate_per_yr", "disruption.alat_outage.rate_per_year"),
         ("fleet.f.availability.mtbf", "fleet.f.availability.mtbf_days"),
         ("storage.yard.capcity", "storage.yard.capacity"),
+        ("disruption.alat_outage.rate", "disruption.alat_outage.rate_per_year"),
     ] {
         let e = text.parse::<SweepKey>().unwrap_err().to_string();
         assert_eq!(
@@ -68,6 +69,17 @@ fn bad_keys_say_what_is_wrong() {
                  docs/scenarios.md, section Sweeps)"
             )
         );
+    }
+    // Never a key of another table, where the id would not exist.
+    for text in [
+        "port.alat.capacity",
+        "fleet.f.capacity_per_year",
+        "fleet.f.arrivals_per_year",
+        "inflow.i.capacity_per_year",
+        "outflow.o.arrivals_per_year",
+    ] {
+        let e = text.parse::<SweepKey>().unwrap_err().to_string();
+        assert!(!e.contains("did you mean"), "{e}");
     }
     let e = "port.p.berths.dock".parse::<SweepKey>().unwrap_err();
     assert_eq!(e.to_string(), "port.p.berths.dock: unknown berth class \"dock\"");
