@@ -178,19 +178,28 @@ pub(crate) fn warn_inert_multipliers(
     overrides: &[Override],
     resolved: &Resolved,
 ) {
+    use caspian_montecarlo::SweepKey;
     let multiplies = |o: &Override| {
-        o.key.parse::<caspian_montecarlo::SweepKey>().is_ok_and(|k| k.is_multiplier())
+        o.key.parse::<SweepKey>().is_ok_and(|k| k.is_multiplier())
             && o.text.split_once('=').and_then(|(_, v)| v.trim().parse::<f64>().ok()) != Some(1.0)
     };
     for (i, o) in overrides.iter().enumerate().filter(|(_, o)| multiplies(o)) {
+        let lacks = match o.key.parse::<SweepKey>() {
+            Ok(SweepKey::DisruptionRateMultiplier) => {
+                "no disruption with a rate above 0 (a dated disruption strikes on its day)"
+            }
+            Ok(SweepKey::DisruptionDurationMultiplier) => {
+                "no disruption with a duration that strikes"
+            }
+            _ => "no storms to scale",
+        };
         let rest: Vec<Override> =
             overrides.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, x)| x.clone()).collect();
         if resolve_scenario(path, &rest).is_ok_and(|r| r.scenario == resolved.scenario) {
             note(
                 false,
                 &format!(
-                    "warning: {} {} changes nothing in {}: it has nothing this multiplies (no \
-                     storms, or no disruption with a rate or a duration), so every result is \
+                    "warning: {} {} changes nothing in {}: it has {lacks}, so every result is \
                      the scenario's own",
                     o.option, o.text, resolved.source
                 ),

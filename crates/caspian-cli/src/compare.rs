@@ -252,8 +252,23 @@ fn only_in_policies(
          comparison pairs only the KPIs the base has; `caspian run {} --kpi '{pattern}'` shows them, \
          and so does a comparison of variants of that scenario (`caspian compare {} --variant \
          NAME:KEY=VALUE`)",
-        study.name, study.source, study.source
+        study.name,
+        as_arguments(&study.source),
+        as_arguments(&study.source)
     )))
+}
+
+/// A scenario's source (`x.toml with --set K=V, --set L=W`) as command-line
+/// arguments (`x.toml --set K=V --set L=W`); a variant's changes, which are
+/// not arguments, are left out (its file alone).
+fn as_arguments(source: &str) -> String {
+    match source.split_once(" with ") {
+        Some((file, sets)) if sets.starts_with("--set ") && !sets.contains("--variant") => {
+            format!("{file} {}", sets.replace(", --set ", " --set "))
+        }
+        Some((file, _)) => file.to_string(),
+        None => source.to_string(),
+    }
 }
 
 pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {

@@ -339,6 +339,22 @@ fn a_kpi_only_a_policy_has_is_explained() {
     assert!(err.contains("recovery_days.alat_closed"), "{err}");
     assert!(err.contains("caspian run ") && err.contains("alat_closed_30d.toml --kpi"), "{err}");
     assert!(!err.contains("closest"), "{err}");
+    // With --set, the command it names runs as written (no " with ").
+    let args = [
+        "compare",
+        &base,
+        &stress,
+        "-n",
+        "2",
+        "-q",
+        "--set",
+        "scenario.paired_recovery=true",
+        "--kpi",
+        "recovery_paired_days.*",
+    ];
+    let err = fails(&args, &dir, 2);
+    let command = format!("`caspian run {stress} --set scenario.paired_recovery=true --kpi");
+    assert!(err.contains(&command), "{err}");
 }
 
 /// A policy that changes a hinterland link's capacity (BTK 6.5 -> 17 Mt)

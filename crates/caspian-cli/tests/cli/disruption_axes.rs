@@ -243,7 +243,7 @@ fn a_set_multiplier_that_changes_nothing_is_warned_of() {
     let stress = scenario("stress/random_outages.toml");
     let warned = |args: &[&str]| {
         let err = String::from_utf8_lossy(&ok_output(args, &dir).stderr).into_owned();
-        err.contains("changes nothing in") && err.contains("it has nothing this multiplies")
+        err.contains("changes nothing in") && err.contains("so every result is the scenario's own")
     };
     let set = "disruptions.rate_multiplier=2";
     assert!(warned(&["run", &base, "-n", "2", "-q", "--set", set]));
