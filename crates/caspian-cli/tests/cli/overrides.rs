@@ -517,3 +517,20 @@ fn a_run_names_its_overrides_and_a_variant_its_old_whole_numbers() {
     let out = ok(&["compare", &base, "--variant", variant, "-n", "2", "--set", short], &dir);
     assert!(out.contains("capacity_t_per_year=17000000 (was 6500000)"), "{out}");
 }
+
+/// `5.` and `1.e1` are numbers on `--axis` and `--decision`, so on `--set`
+/// too (TOML alone would not take them), and give the same results as `5`.
+#[test]
+fn a_number_with_a_trailing_point_is_that_number() {
+    let dir = scratch("overrides-trailing-point");
+    let run = |value: &str, name: &str| {
+        let set = format!("weather.storm_rate_multiplier={value}");
+        ok(&["run", "-n", "2", "-q", "--set", &set, "--json", name], &dir);
+        let doc: serde_json::Value = serde_json::from_slice(&read(&dir, name)).unwrap();
+        doc["kpis"].clone()
+    };
+    let plain = run("2", "a.json");
+    assert_eq!(run("2.", "b.json"), plain);
+    assert_eq!(run("0.2e1", "c.json"), plain);
+    assert_eq!(run("2.e0", "d.json"), plain);
+}

@@ -105,6 +105,7 @@ mod tests {
             ("x=1,two", "not a finite number"),
             ("x=nan,1", "\"nan\" is not a finite number"),
             ("x=1,1", "value 1 is given twice"),
+            ("x=2,3,+", "\"+\" is not a finite number"),
         ] {
             let e = parse(bad).unwrap_err().to_string();
             assert!(e.contains(says) && e.contains("--decision"), "{bad}: {e}");

@@ -547,7 +547,8 @@ pub fn parse_axis(spec: &str) -> Result<AxisSpec, AxisSpecError> {
         .split(',')
         .map(|v| {
             let v = v.trim();
-            if v.starts_with('+') {
+            // A lone `+` is no number at all, not an increment.
+            if v.starts_with('+') && v.len() > 1 {
                 return Err(AxisSpecError::Plus { key: key.into(), value: v.into() });
             }
             v.parse::<f64>()

@@ -104,6 +104,14 @@ impl Override {
             Err(_) if raw.is_empty() => {
                 return Err(fail("the value is empty".into()));
             }
+            // `5.` and `1.e5`, which TOML does not take but every other
+            // option does (`--axis`, `--decision`), are the numbers they spell.
+            Err(_)
+                if (raw.ends_with('.') || raw.contains(".e") || raw.contains(".E"))
+                    && raw.parse::<f64>().is_ok_and(f64::is_finite) =>
+            {
+                Value::Float(raw.parse().unwrap_or_default())
+            }
             Err(_) if looks_numeric(raw) => {
                 return Err(fail(format!(
                     "{raw} is out of range: a whole number may be at most {} and a number at \
