@@ -52,6 +52,8 @@ mod histogram;
 mod landside;
 pub(crate) mod monthly;
 mod observe;
+mod paired;
+mod run;
 mod safeguard;
 mod shared_berths;
 mod state;
@@ -60,8 +62,8 @@ pub(crate) mod store;
 mod vessel;
 mod voyages;
 
+pub use run::{Replication, simulate, simulate_probed};
 pub(crate) use state::Ev;
-pub use state::{Replication, simulate, simulate_probed};
 
 /// The index of a cargo in per-cargo arrays ([`Cargo::index`]).
 fn cargo_idx(c: Cargo) -> usize {
