@@ -64,7 +64,7 @@ impl FromStr for SweepKey {
 }
 
 /// The form of every sweep key, `*` for an id or a name from a list.
-const FORMS: &[&str] = &[
+pub(super) const FORMS: &[&str] = &[
     "port.*.berths.*",
     "fleet.*.count",
     "fleet.*.capacity",
