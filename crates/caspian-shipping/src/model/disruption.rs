@@ -38,7 +38,7 @@
 //! **Paired recovery** (`paired_recovery = true`). The level swings, so an
 //! episode that changed nothing can take days to be seen back within 5%
 //! of its level before. The paired measure first runs the same replication
-//! without each disruption in turn (its plan's
+//! without each disruption that strikes in it, in turn (its plan's
 //! [`CompiledScenario::twins`], on the same random streams), keeps each
 //! such run's hourly samples, and takes an episode as recovered at the
 //! first sample after its end where every cargo its target carries exceeds
