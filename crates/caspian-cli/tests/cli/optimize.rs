@@ -144,6 +144,45 @@ fn optimize_refuses_a_condition_as_a_decision() {
     }
 }
 
+/// A lever nothing prices (a vessel's capacity, a port's depth, a link
+/// without a price, a berth priced at 0) is refused as a decision, each
+/// with the way to price it; once priced, it runs.
+#[test]
+fn optimize_refuses_a_lever_nothing_prices() {
+    let dir = scratch("optimize_unpriced");
+    let base = ["optimize", "--delta", "1e6", "--n0", "2", "--max-replications", "2", "-q"];
+    let zero_berth = [
+        "--set",
+        "costs.capital.berth.rail_ferry=0",
+        "--set",
+        "costs.operating.berth_year.rail_ferry=0",
+    ];
+    let cases: [(&str, &[&str], &str); 4] = [
+        ("fleet.ferries_kuryk_alat.capacity=50,60", &[], "give each size of vessel a fleet"),
+        ("port.alat.depth_m=6,7", &[], "[[dredging]] of alat"),
+        ("outflow.btk_railway.capacity_per_year=14000,20000", &[], "costs.capital.link"),
+        ("port.alat.berths.rail_ferry=2..3", &zero_berth, "priced at 0"),
+    ];
+    for (decision, extra, hint) in cases {
+        let args: Vec<&str> = base
+            .iter()
+            .copied()
+            .chain(["--decision", decision])
+            .chain(extra.iter().copied())
+            .collect();
+        let e = fails(&args, &dir, 2);
+        let key = decision.split('=').next().unwrap();
+        assert!(e.contains(&format!("--decision {key}: every value of it costs the same")), "{e}");
+        assert!(e.contains(hint), "{decision}: {e}");
+    }
+    // Priced, the same decisions run: a link given a price, and a berth
+    // held beside a decision that is priced.
+    let link = "outflow.btk_railway.capacity_per_year=14000,20000";
+    let priced = ["--decision", link, "--set", "costs.capital.link.wagons=1000"];
+    let args: Vec<&str> = base.iter().copied().chain(priced).collect();
+    ok(&args, &dir);
+}
+
 /// Each message names the option given, and only it; `--n0` says its
 /// range as the check applies it.
 #[test]

@@ -3,7 +3,10 @@
 //! later as a sweep axis ([`crate::study::Study::sweep`]), so every key a
 //! sweep takes is a decision.
 
-use crate::study::{AxisSpec, parse_axis};
+use std::collections::HashMap;
+
+use crate::SweepKey;
+use crate::study::{AxisSpec, Study, parse_axis};
 
 /// The most portfolios (the product of the decisions' value counts).
 pub const MAX_PORTFOLIOS: usize = 10_000;
@@ -33,8 +36,15 @@ pub fn parse(spec: &str) -> Result<AxisSpec, DecisionError> {
     }
     if let Some((lo, hi)) = values.split_once("..") {
         let whole = |t: &str| {
-            t.trim().parse::<i64>().map_err(|_| {
-                fail(format!("\"{}\" is not a whole number (LO..HI ranges are of whole numbers; list other values as V1,V2,...)", t.trim()))
+            let t = t.trim();
+            if let Some(rest) = t.strip_prefix('+') {
+                return Err(fail(format!(
+                    "\"{t}\" would be the value {rest}, not an increment: decision values are the \
+                     values themselves (e.g. {key}=2..5), so write them without '+'"
+                )));
+            }
+            t.parse::<i64>().map_err(|_| {
+                fail(format!("\"{t}\" is not a whole number (LO..HI ranges are of whole numbers; list other values as V1,V2,...)"))
             })
         };
         let (lo, hi) = (whole(lo)?, whole(hi)?);
@@ -84,6 +94,55 @@ pub fn check(specs: &[AxisSpec]) -> Result<(), DecisionError> {
     }
 }
 
+/// The first decision (its axis index) of two values or more whose values
+/// all cost the same:
+/// with every other decision held at any of its values, each of its
+/// values gives the same deterministic cost (`cost[p]`, a portfolio's
+/// annualised capital plus fixed operating cost per year). Nothing prices
+/// such a decision, so the search would take its kindest value for free.
+pub(crate) fn unpriced(study: &Study, cost: &[f64]) -> Option<usize> {
+    (0..study.axes.len()).filter(|&a| study.axes[a].values.len() > 1).find(|&a| {
+        let mut first: HashMap<Vec<u64>, f64> = HashMap::new();
+        study.points.iter().zip(cost).all(|(point, &c)| {
+            let held: Vec<u64> = point
+                .values
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != a)
+                .map(|(_, v)| v.to_bits())
+                .collect();
+            *first.entry(held).or_insert(c) == c
+        })
+    })
+}
+
+/// Why a decision's values all cost the same ([`unpriced`]), and what to
+/// do about it.
+pub(crate) fn unpriced_hint(key: &SweepKey) -> String {
+    match key {
+        SweepKey::FleetCapacity { fleet } => format!(
+            "the cost model prices a vessel, not its capacity; give each size of vessel a fleet \
+             of its own and decide the fleets' counts (fleet.{fleet}.count and the other's)"
+        ),
+        SweepKey::PortDepth { port } => format!(
+            "a port's depth_m is the depth it has, and nothing prices it; dredging is priced \
+             only as a [[dredging]] entry (costs.capital.dredging_per_m): write a file that \
+             extends this one with a [[dredging]] of {port} and compare the two with caspian \
+             compare"
+        ),
+        SweepKey::OutflowCapacity { .. } | SweepKey::OutflowCapacityTonnes { .. } => {
+            "a hinterland link has no price unless the scenario gives one (no source prices \
+             one): set [costs.capital.link] for the cargo the link carries, e.g. --set \
+             costs.capital.link.wagons=PRICE per wagon of yearly capacity"
+                .into()
+        }
+        _ => "what it sets is priced at 0 in the scenario's [costs] (the capital of berths, \
+              vessels, storage and escort vessels, and charter hire, are its keys: \
+              docs/scenarios.md, \"Costs\"); give it its price"
+            .into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +165,8 @@ mod tests {
             ("x=nan,1", "\"nan\" is not a finite number"),
             ("x=1,1", "value 1 is given twice"),
             ("x=2,3,+", "\"+\" is not a finite number"),
+            ("x=+1..3", "\"+1\" would be the value 1, not an increment"),
+            ("x=1..+3", "\"+3\" would be the value 3"),
         ] {
             let e = parse(bad).unwrap_err().to_string();
             assert!(e.contains(says) && e.contains("--decision"), "{bad}: {e}");

@@ -58,6 +58,20 @@ pub enum OptimizeError {
         /// Its capital per year.
         cheapest_cost: f64,
     },
+    /// A decision whose values all cost the same
+    /// ([`decision::unpriced`]): the search would take its kindest value
+    /// for free.
+    #[error(
+        "--decision {key}: every value of it costs the same capital and fixed operating cost \
+         per year, with the other decisions held, so optimize would take its kindest value for \
+         free: {hint}"
+    )]
+    Unpriced {
+        /// The decision's key.
+        key: String,
+        /// Why nothing prices it, and what to do.
+        hint: String,
+    },
     /// The objective is undefined (NaN) in a replication KN needs.
     #[error(
         "the objective {objective} is undefined in replication {replication} of portfolio \

@@ -170,15 +170,25 @@ pub fn optimize(
 ) -> Result<OptimizeDoc, OptimizeError> {
     settings.check(store.names())?;
     let count = study.points.len();
-    let capital = (0..count)
+    let (capital, fixed): (Vec<f64>, Vec<f64>) = (0..count)
         .into_par_iter()
         .map(|p| {
             study
                 .point_plan(p)
-                .map(|plan| plan.capital_per_year())
+                .map(|plan| (plan.capital_per_year(), plan.costs.fixed_operating_per_year))
                 .map_err(|e| OptimizeError::Run(e.to_string()))
         })
-        .collect::<Result<Vec<f64>, _>>()?;
+        .collect::<Result<Vec<(f64, f64)>, _>>()?
+        .into_iter()
+        .unzip();
+    let cost: Vec<f64> = capital.iter().zip(&fixed).map(|(c, f)| c + f).collect();
+    if let Some(a) = super::decision::unpriced(study, &cost) {
+        let key = &study.axes[a].key;
+        return Err(OptimizeError::Unpriced {
+            key: key.to_string(),
+            hint: super::decision::unpriced_hint(key),
+        });
+    }
     let mut run = Run {
         standing: vec![Standing::Undecided; count],
         tests: vec![Vec::new(); count],
