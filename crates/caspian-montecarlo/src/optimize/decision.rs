@@ -3,7 +3,7 @@
 //! later as a sweep axis ([`crate::study::Study::sweep`]), so every key a
 //! sweep takes is a decision.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use crate::SweepKey;
 use crate::study::{AxisSpec, Study, parse_axis};
@@ -102,7 +102,7 @@ pub fn check(specs: &[AxisSpec]) -> Result<(), DecisionError> {
 /// such a decision, so the search would take its kindest value for free.
 pub(crate) fn unpriced(study: &Study, cost: &[f64]) -> Option<usize> {
     (0..study.axes.len()).filter(|&a| study.axes[a].values.len() > 1).find(|&a| {
-        let mut first: HashMap<Vec<u64>, f64> = HashMap::new();
+        let mut first: BTreeMap<Vec<u64>, f64> = BTreeMap::new();
         study.points.iter().zip(cost).all(|(point, &c)| {
             let held: Vec<u64> = point
                 .values
