@@ -134,14 +134,32 @@ fn one_signal_delivered_twice_stops_a_sweep_gently() {
     let base = scenario("baseline.toml");
     // 27 points of 40 replications: about 5 s in all, a point in 0.2 s.
     let args = ["sweep", &base, "-n", "40", "-t", "1", "--json", "out.json"];
-    let (child, _) = sweep_under_way(&args, &dir);
-    // Two deliveries 20 ms apart (`kill -TERM pid pid` would be merged by
-    // the kernel into one while the first is pending).
-    let pid = child.id().to_string();
-    let burst = format!("kill -TERM {pid}; sleep 0.02; kill -TERM {pid}");
-    assert!(Command::new("sh").args(["-c", &burst]).status().unwrap().success());
-    let (code, err) = finish_within(child, Duration::from_secs(60), "sweep after a burst");
-    assert_eq!(code, 130, "{err}");
-    assert!(err.contains("stopped after design point"), "a gentle stop: {err}");
-    assert!(!err.contains("interrupted;"), "not a stop at once: {err}");
+    // The premise is two deliveries within the handler's same-signal window
+    // (100 ms). On a loaded machine the two `kill`s can land further apart
+    // than that; a try whose sends took 80 ms or more is not evidence
+    // either way, so it is made again (a fresh sweep), up to five times.
+    for attempt in 1..=5 {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (child, _) = sweep_under_way(&args, &dir);
+        // Two deliveries 20 ms apart (`kill -TERM pid pid` would be merged
+        // by the kernel into one while the first is pending).
+        let pid = child.id().to_string();
+        let kill =
+            || assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        let sent = std::time::Instant::now();
+        kill();
+        std::thread::sleep(Duration::from_millis(20));
+        kill();
+        let within = sent.elapsed() < Duration::from_millis(80);
+        let (code, err) = finish_within(child, Duration::from_secs(60), "sweep after a burst");
+        if !within && attempt < 5 {
+            continue;
+        }
+        assert!(within, "the two signals took 80 ms or more to send in five tries");
+        assert_eq!(code, 130, "{err}");
+        assert!(err.contains("stopped after design point"), "a gentle stop: {err}");
+        assert!(!err.contains("interrupted;"), "not a stop at once: {err}");
+        return;
+    }
 }
