@@ -48,6 +48,17 @@ pub enum StudyError {
         /// The problems.
         errors: Vec<ScenarioError>,
     },
+    /// Several design points are invalid: the first's error, and the
+    /// indices of the others.
+    #[error("{first}\n  (invalid too: {})", others_of(others, *total))]
+    Points {
+        /// The first invalid point's error.
+        first: Box<StudyError>,
+        /// The other invalid points, in design order.
+        others: Vec<usize>,
+        /// How many points the design has.
+        total: usize,
+    },
     /// The warm-up pilot cannot be run as asked (a non-positive interval,
     /// a horizon too short to observe).
     #[error("{message}")]
@@ -55,6 +66,22 @@ pub enum StudyError {
         /// What is wrong.
         message: String,
     },
+}
+
+/// The most indices of other invalid points a message lists.
+const OTHERS_SHOWN: usize = 10;
+
+/// "design point 4 of 27", "design points 4, 9 and 12 of 27", with at most
+/// [`OTHERS_SHOWN`] indices and a count of the rest.
+fn others_of(others: &[usize], total: usize) -> String {
+    let shown: Vec<String> = others.iter().take(OTHERS_SHOWN).map(ToString::to_string).collect();
+    let rest = others.len() - shown.len();
+    let listed = match (shown.as_slice(), rest) {
+        ([one], 0) => return format!("design point {one} of {total}"),
+        ([init @ .., last], 0) => format!("{} and {last}", init.join(", ")),
+        _ => format!("{} and {rest} more", shown.join(", ")),
+    };
+    format!("design points {listed} of {total}")
 }
 
 fn list(errors: &[ScenarioError]) -> String {
@@ -125,4 +152,21 @@ pub enum RunError {
         /// The OS message.
         message: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::others_of;
+
+    #[test]
+    fn other_invalid_points_are_listed_then_counted() {
+        assert_eq!(others_of(&[4], 27), "design point 4 of 27");
+        assert_eq!(others_of(&[4, 9], 27), "design points 4 and 9 of 27");
+        assert_eq!(others_of(&[4, 9, 12], 27), "design points 4, 9 and 12 of 27");
+        let many: Vec<usize> = (1..=13).collect();
+        assert_eq!(
+            others_of(&many, 27),
+            "design points 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 3 more of 27"
+        );
+    }
 }

@@ -270,6 +270,19 @@ fn validate_checks_every_design_point_of_a_files_sweep() {
     let e = fails(&["validate", "bad.toml"], &dir, 2);
     assert!(e.contains("design point 1 (disruption.alat_outage.scale=1.5)"), "{e}");
     assert!(e.contains("must be at most 1 for a port"), "{e}");
+    assert!(!e.contains("invalid too"), "one bad point, no others: {e}");
+    // Several bad points: the first in full, the others by index; the same
+    // from `sweep`, before any replication.
+    let text = format!(
+        "[scenario]\nextends = {parent:?}\nname = \"bad_sweep\"\n\n[[sweep]]\n\
+         key = \"disruption.alat_outage.scale\"\nvalues = [1.5, 0.5, 2, 1, 3]\n"
+    );
+    std::fs::write(dir.join("bad3.toml"), text).unwrap();
+    for args in [&["validate", "bad3.toml"][..], &["sweep", "bad3.toml", "-n", "2"]] {
+        let e = fails(args, &dir, 2);
+        assert!(e.contains("design point 0 (disruption.alat_outage.scale=1.5)"), "{e}");
+        assert!(e.contains("(invalid too: design points 2 and 4 of 5)"), "{e}");
+    }
     let good = ok(&["validate", &parent], &dir);
     assert!(good.contains("ok"), "{good}");
     // A design too large to run in full is no error: sweep --lhs samples it.

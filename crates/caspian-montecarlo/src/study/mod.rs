@@ -139,13 +139,26 @@ impl Study {
                 kpis,
             }));
         }
-        let mut points = Vec::with_capacity(values.len());
-        for (index, vals) in values.into_iter().enumerate() {
-            // Checked now, so that a bad point fails before any work; the
-            // scenario is compiled again when the point runs.
-            point_plan(&base, &axes, &vals, index, source)?;
-            points.push(DesignPoint { values: vals });
+        // Every point is checked now, so that a bad one fails before any
+        // work, and the error names the first and counts the others; the
+        // scenario is compiled again when the point runs.
+        let mut first = None;
+        let mut others = Vec::new();
+        for (index, vals) in values.iter().enumerate() {
+            if let Err(e) = point_plan(&base, &axes, vals, index, source) {
+                match first {
+                    None => first = Some(e),
+                    Some(_) => others.push(index),
+                }
+            }
         }
+        if let Some(first) = first {
+            if others.is_empty() {
+                return Err(first);
+            }
+            return Err(StudyError::Points { first: Box::new(first), others, total: values.len() });
+        }
+        let points = values.into_iter().map(|values| DesignPoint { values }).collect();
         Ok(Self {
             name: base.scenario.name.clone(),
             source: source.to_string(),

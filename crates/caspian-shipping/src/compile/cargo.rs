@@ -220,15 +220,18 @@ fn other_units_per_year(
         return 0.0;
     }
     let units = tonnes_to_units(t, cargo, tonnes_per_unit);
-    if units >= capacity {
+    // A capacity that is not a positive number has its own error already.
+    if units >= capacity && capacity > 0.0 {
+        // Units converted from tonnes: whole ones are precise enough here.
+        let whole = |u: f64| if u >= 100.0 { format!("{u:.0}") } else { number(u) };
         c.err(
             key,
             format!(
                 "other freight ({} t/yr, {} units) must be below the link's capacity \
                  ({} units/yr): it would leave nothing for the corridor",
                 number(t),
-                number(units),
-                number(capacity)
+                whole(units),
+                whole(capacity)
             ),
         );
         return 0.0;
