@@ -193,9 +193,35 @@ pub(crate) fn warn_inert_multipliers(
             }
             _ => "no storms to scale",
         };
+        // A duration multiplier changes the durations even where nothing
+        // strikes (another multiplier took the rates to 0): inert all the
+        // same.
+        let scenario = &resolved.scenario;
+        let nothing_strikes = match o.key.parse::<SweepKey>() {
+            Ok(SweepKey::StormDurationMultiplier) => scenario
+                .sea_areas
+                .iter()
+                .all(|a| a.storm_onsets_per_month.iter().all(|&r| r == 0.0)),
+            Ok(SweepKey::DisruptionDurationMultiplier) => scenario.disruptions.iter().all(|d| {
+                d.start_day.is_none() && d.rate_per_year.map_or(d.mtbf_days.is_none(), |r| r == 0.0)
+            }),
+            _ => false,
+        };
         let rest: Vec<Override> =
             overrides.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, x)| x.clone()).collect();
-        if resolve_scenario(path, &rest).is_ok_and(|r| r.scenario == resolved.scenario) {
+        let unchanged =
+            || resolve_scenario(path, &rest).is_ok_and(|r| r.scenario == resolved.scenario);
+        if nothing_strikes && !unchanged() {
+            // The scenario's own has something to scale: another override
+            // took it away.
+            note(
+                false,
+                &format!(
+                    "warning: {} {} changes nothing: with the other overrides, {} has {lacks}",
+                    o.option, o.text, resolved.source
+                ),
+            );
+        } else if nothing_strikes || unchanged() {
             note(
                 false,
                 &format!(

@@ -254,6 +254,20 @@ fn a_set_multiplier_that_changes_nothing_is_warned_of() {
     assert!(!warned(&["run", &stress, "-n", "2", "-q", "--set", set]));
     assert!(!warned(&["run", &base, "-n", "2", "-q", "--set", "disruptions.rate_multiplier=1"]));
     assert!(!warned(&["run", &base, "-n", "2", "-q", "--set", "weather.storm_rate_multiplier=2"]));
+    // A duration multiplier with the rates another override took to 0:
+    // nothing strikes to last longer.
+    let cancelled = |args: &[&str]| {
+        let err = String::from_utf8_lossy(&ok_output(args, &dir).stderr).into_owned();
+        err.contains("changes nothing: with the other overrides")
+    };
+    let (rate0, longer) = ("disruptions.rate_multiplier=0", "disruptions.duration_multiplier=2");
+    assert!(cancelled(&["run", &stress, "-n", "2", "-q", "--set", rate0, "--set", longer]));
+    let (storms0, storms_longer) =
+        ("weather.storm_rate_multiplier=0", "weather.storm_duration_multiplier=2");
+    assert!(cancelled(&["run", &base, "-n", "2", "-q", "--set", storms0, "--set", storms_longer]));
+    // A dated disruption still strikes: its duration scales.
+    assert!(!cancelled(&["run", &dated, "-n", "2", "-q", "--set", rate0, "--set", longer]));
+    assert!(!cancelled(&["run", &stress, "-n", "2", "-q", "--set", longer]));
 }
 
 /// `validate` checks a file's `[[sweep]]` at every design point, as
