@@ -111,8 +111,10 @@ fn shape() -> impl Strategy<Value = Shape> {
         (0.0..1.5f64).prop_map(Shape::Lognormal),
         (0.0..1.5f64).prop_map(Shape::Gamma),
         (0.0..0.4f64).prop_map(Shape::Normal),
-        // Weights in [0.1, 1] so they are never all zero.
-        prop::collection::vec((0.0..2.0f64, 0.1..1.0f64), 1..4).prop_map(Shape::Empirical),
+        // Weights in [0.1, 1] so they are never all zero; values above 0,
+        // so that the mean is (a duration or interarrival time of mean 0 is
+        // refused, as it should be).
+        prop::collection::vec((0.01..2.0f64, 0.1..1.0f64), 1..4).prop_map(Shape::Empirical),
     ]
 }
 

@@ -194,26 +194,19 @@ pub(crate) fn warn_inert_multipliers(
             _ => "no storms to scale",
         };
         // A duration multiplier changes the durations even where nothing
-        // strikes (another multiplier took the rates to 0): inert all the
-        // same.
-        let scenario = &resolved.scenario;
-        let nothing_strikes = match o.key.parse::<SweepKey>() {
-            Ok(SweepKey::StormDurationMultiplier) => scenario
-                .sea_areas
-                .iter()
-                .all(|a| a.storm_onsets_per_month.iter().all(|&r| r == 0.0)),
-            Ok(SweepKey::DisruptionDurationMultiplier) => scenario.disruptions.iter().all(|d| {
-                d.start_day.is_none() && d.rate_per_year.map_or(d.mtbf_days.is_none(), |r| r == 0.0)
-            }),
-            _ => false,
-        };
+        // strikes: inert all the same. Looked at without the multiplier
+        // itself (a rate multiplier of 0 takes the rates away); where the
+        // file alone has something to scale, another override took it.
+        let key = o.key.parse::<SweepKey>().ok();
+        let nothing_in =
+            |s: &Resolved| key.as_ref().is_some_and(|k| k.scales_nothing_in(&s.scenario));
         let rest: Vec<Override> =
             overrides.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, x)| x.clone()).collect();
-        let unchanged =
-            || resolve_scenario(path, &rest).is_ok_and(|r| r.scenario == resolved.scenario);
-        if nothing_strikes && !unchanged() {
-            // The scenario's own has something to scale: another override
-            // took it away.
+        let without = resolve_scenario(path, &rest);
+        let nothing_strikes = without.as_ref().is_ok_and(nothing_in);
+        let unchanged = || without.as_ref().is_ok_and(|r| r.scenario == resolved.scenario);
+        let taken_away = || resolve_scenario(path, &[]).is_ok_and(|r| !nothing_in(&r));
+        if nothing_strikes && taken_away() {
             note(
                 false,
                 &format!(

@@ -11,7 +11,7 @@ use caspian_montecarlo::optimize::constraint::Constraint;
 use caspian_montecarlo::optimize::document::decisions_text as decisions;
 use caspian_montecarlo::optimize::document::{CONTENDER_HEADER, OptimizeDoc, PARETO_HEADER};
 use caspian_montecarlo::optimize::store::Store;
-use caspian_montecarlo::optimize::{OptimizeError, Settings, decision, optimize};
+use caspian_montecarlo::optimize::{OptimizeError, Settings, decision, optimize_priced, price};
 use caspian_montecarlo::study::Study;
 
 use crate::common::{
@@ -158,8 +158,11 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     let pool = pool(args.threads)?;
     let progress = Progress::new(study.points.len() as u64 * settings.n0, args.quiet);
     let tick = || progress.tick();
+    // Everything that needs no replication is checked before the
+    // checkpoint is opened, so a refusal leaves no file behind.
+    let priced = pool.install(|| price(&study, &settings))?;
     let mut store = Store::open(&study, args.checkpoint.as_deref(), &tick)?;
-    let doc = pool.install(|| optimize(&study, &settings, &mut store))?;
+    let doc = pool.install(|| optimize_priced(&study, &settings, &mut store, priced))?;
     progress.finish();
     let reused = store.reused;
     drop(store);

@@ -50,7 +50,7 @@ pub enum StudyError {
     },
     /// Several design points are invalid: the first's error, and the
     /// indices of the others.
-    #[error("{first}\n  (invalid too: {})", others_of(others, *total))]
+    #[error("{first}\n  ({})", others_of(others, *total))]
     Points {
         /// The first invalid point's error.
         first: Box<StudyError>,
@@ -71,17 +71,22 @@ pub enum StudyError {
 /// The most indices of other invalid points a message lists.
 const OTHERS_SHOWN: usize = 10;
 
-/// "design point 4 of 27", "design points 4, 9 and 12 of 27", with at most
-/// [`OTHERS_SHOWN`] indices and a count of the rest.
+/// "invalid too: design point 4 of 27", "... design points 4, 9 and 12 of
+/// 27", with at most
+/// [`OTHERS_SHOWN`] indices and a count of the rest; "all 27 design points
+/// are invalid" when none is valid.
 fn others_of(others: &[usize], total: usize) -> String {
+    if others.len() + 1 == total {
+        return format!("all {total} design points are invalid");
+    }
     let shown: Vec<String> = others.iter().take(OTHERS_SHOWN).map(ToString::to_string).collect();
     let rest = others.len() - shown.len();
     let listed = match (shown.as_slice(), rest) {
-        ([one], 0) => return format!("design point {one} of {total}"),
+        ([one], 0) => return format!("invalid too: design point {one} of {total}"),
         ([init @ .., last], 0) => format!("{} and {last}", init.join(", ")),
         _ => format!("{} and {rest} more", shown.join(", ")),
     };
-    format!("design points {listed} of {total}")
+    format!("invalid too: design points {listed} of {total}")
 }
 
 fn list(errors: &[ScenarioError]) -> String {
@@ -160,13 +165,13 @@ mod tests {
 
     #[test]
     fn other_invalid_points_are_listed_then_counted() {
-        assert_eq!(others_of(&[4], 27), "design point 4 of 27");
-        assert_eq!(others_of(&[4, 9], 27), "design points 4 and 9 of 27");
-        assert_eq!(others_of(&[4, 9, 12], 27), "design points 4, 9 and 12 of 27");
+        assert_eq!(others_of(&[4], 27), "invalid too: design point 4 of 27");
+        assert_eq!(others_of(&[4, 9], 27), "invalid too: design points 4 and 9 of 27");
+        assert_eq!(others_of(&[4, 9, 12], 27), "invalid too: design points 4, 9 and 12 of 27");
         let many: Vec<usize> = (1..=13).collect();
         assert_eq!(
             others_of(&many, 27),
-            "design points 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 3 more of 27"
+            "invalid too: design points 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 3 more of 27"
         );
     }
 }

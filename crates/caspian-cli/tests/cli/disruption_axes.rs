@@ -268,6 +268,27 @@ fn a_set_multiplier_that_changes_nothing_is_warned_of() {
     // A dated disruption still strikes: its duration scales.
     assert!(!cancelled(&["run", &dated, "-n", "2", "-q", "--set", rate0, "--set", longer]));
     assert!(!cancelled(&["run", &stress, "-n", "2", "-q", "--set", longer]));
+    // A file whose only disruption has the rate 0: the file's own, not the
+    // doing of other overrides (there are none).
+    let rate0_file = format!(
+        "[scenario]\nextends = {base:?}\nname = \"rate0\"\n\n[[disruption]]\nid = \"d\"\n\
+         target = \"port.alat\"\nrate_per_year = 0\nduration_days = {{ dist = \"constant\", value = 7 }}\n"
+    );
+    std::fs::write(dir.join("rate0.toml"), rate0_file).unwrap();
+    assert!(warned(&["run", "rate0.toml", "-n", "2", "-q", "--set", longer]));
+    assert!(!cancelled(&["run", "rate0.toml", "-n", "2", "-q", "--set", longer]));
+    // A sweep axis that is such a multiplier is warned of as inert; a rate
+    // multiplier axis through 0 is not.
+    let inert = |args: &[&str]| {
+        let err = String::from_utf8_lossy(&ok_output(args, &dir).stderr).into_owned();
+        err.contains("changes nothing at any of its values")
+    };
+    let axis = "disruptions.duration_multiplier=1,2";
+    assert!(inert(&["sweep", &stress, "-n", "2", "-q", "--axis", axis, "--set", rate0]));
+    let axis = "weather.storm_duration_multiplier=1,2";
+    assert!(inert(&["sweep", &base, "-n", "2", "-q", "--axis", axis, "--set", storms0]));
+    let axis = "disruptions.rate_multiplier=0,2";
+    assert!(!inert(&["sweep", &stress, "-n", "2", "-q", "--axis", axis]));
 }
 
 /// `validate` checks a file's `[[sweep]]` at every design point, as
@@ -297,6 +318,19 @@ fn validate_checks_every_design_point_of_a_files_sweep() {
         assert!(e.contains("design point 0 (disruption.alat_outage.scale=1.5)"), "{e}");
         assert!(e.contains("(invalid too: design points 2 and 4 of 5)"), "{e}");
     }
+    // A value that cannot be written names its design point too.
+    let berths = "port.alat.berths.rail_ferry=2.5,2";
+    let scale = "disruption.alat_outage.scale=0.5,1.5";
+    let e = fails(&["sweep", &parent, "-n", "2", "--axis", berths, "--axis", scale], &dir, 2);
+    let point =
+        "(design point 0: port.alat.berths.rail_ferry=2.5, disruption.alat_outage.scale=0.5)";
+    assert!(e.contains(point), "{e}");
+    let e = fails(
+        &["sweep", &parent, "-n", "2", "--axis", "disruption.alat_outage.scale=2,3"],
+        &dir,
+        2,
+    );
+    assert!(e.contains("(all 2 design points are invalid)"), "{e}");
     let good = ok(&["validate", &parent], &dir);
     assert!(good.contains("ok"), "{good}");
     // A design too large to run in full is no error: sweep --lhs samples it.

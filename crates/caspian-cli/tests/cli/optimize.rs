@@ -145,8 +145,9 @@ fn optimize_refuses_a_condition_as_a_decision() {
 }
 
 /// A lever nothing prices (a vessel's capacity, a port's depth, a link
-/// without a price, a berth priced at 0) is refused as a decision, each
-/// with the way to price it; once priced, it runs.
+/// without a price, a berth priced at 0) is refused as a decision before
+/// any replication, each with the way to price it; once priced, or priced
+/// by its use (a vessel-day, an escort sortie), it runs.
 #[test]
 fn optimize_refuses_a_lever_nothing_prices() {
     let dir = scratch("optimize_unpriced");
@@ -157,30 +158,45 @@ fn optimize_refuses_a_lever_nothing_prices() {
         "--set",
         "costs.operating.berth_year.rail_ferry=0",
     ];
-    let cases: [(&str, &[&str], &str); 4] = [
+    let dredged = scenario("sea_level_2030_dredged.toml");
+    let cases: [(&str, &[&str], &str); 6] = [
         ("fleet.ferries_kuryk_alat.capacity=50,60", &[], "give each size of vessel a fleet"),
         ("port.alat.depth_m=6,7", &[], "[[dredging]] of alat"),
-        ("outflow.btk_railway.capacity_per_year=14000,20000", &[], "costs.capital.link"),
-        ("port.alat.berths.rail_ferry=2..3", &zero_berth, "priced at 0"),
+        // A file that dredges prices the metres gained, so a deeper port
+        // would cost less: refused by its kind, whatever the costs.
+        ("port.aktau.depth_m=6,7,8", &[&dredged], "[[dredging]] of aktau"),
+        ("outflow.btk_railway.capacity_per_year=14000,20000", &[], "costs.capital.link.wagons"),
+        ("outflow.btc_offtake.capacity_per_year=1.5e7,2e7", &[], "costs.capital.link.oil"),
+        ("port.alat.berths.rail_ferry=2..3", &zero_berth, "costs.capital.berth.rail_ferry"),
     ];
     for (decision, extra, hint) in cases {
         let args: Vec<&str> = base
             .iter()
             .copied()
-            .chain(["--decision", decision])
+            .chain(["--decision", decision, "--checkpoint", "ck.jsonl"])
             .chain(extra.iter().copied())
             .collect();
         let e = fails(&args, &dir, 2);
         let key = decision.split('=').next().unwrap();
         assert!(e.contains(&format!("--decision {key}: every value of it costs the same")), "{e}");
         assert!(e.contains(hint), "{decision}: {e}");
+        assert!(!dir.join("ck.jsonl").exists(), "{decision}: a refusal leaves no checkpoint");
     }
-    // Priced, the same decisions run: a link given a price, and a berth
-    // held beside a decision that is priced.
+    // Priced, the same decisions run: a link given a price; a fleet whose
+    // vessels cost nothing to buy but a day rate to run; escorts with no
+    // vessel to buy but a price a sortie.
     let link = "outflow.btk_railway.capacity_per_year=14000,20000";
-    let priced = ["--decision", link, "--set", "costs.capital.link.wagons=1000"];
-    let args: Vec<&str> = base.iter().copied().chain(priced).collect();
-    ok(&args, &dir);
+    let ferries = "fleet.ferries_kuryk_alat.count=3,4";
+    let escorts = "interdiction.escort.enabled=0,1";
+    let priced: [&[&str]; 3] = [
+        &["--decision", link, "--set", "costs.capital.link.wagons=1000"],
+        &["--decision", ferries, "--set", "costs.capital.vessel.rail_ferry=0"],
+        &["--decision", escorts, "--set", "costs.capital.escort_vessel=0"],
+    ];
+    for extra in priced {
+        let args: Vec<&str> = base.iter().copied().chain(extra.iter().copied()).collect();
+        ok(&args, &dir);
+    }
 }
 
 /// Each message names the option given, and only it; `--n0` says its

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::SweepKey;
 use crate::study::{AxisSpec, Study, parse_axis};
+use crate::{CompiledScenario, SweepKey};
 
 /// The most portfolios (the product of the decisions' value counts).
 pub const MAX_PORTFOLIOS: usize = 10_000;
@@ -37,10 +37,10 @@ pub fn parse(spec: &str) -> Result<AxisSpec, DecisionError> {
     if let Some((lo, hi)) = values.split_once("..") {
         let whole = |t: &str| {
             let t = t.trim();
-            if let Some(rest) = t.strip_prefix('+') {
+            if t.starts_with('+') {
                 return Err(fail(format!(
-                    "\"{t}\" would be the value {rest}, not an increment: decision values are the \
-                     values themselves (e.g. {key}=2..5), so write them without '+'"
+                    "\"{t}\": decision values are the values themselves, not increments (e.g. \
+                     {key}=2..5), so write them without '+'"
                 )));
             }
             t.parse::<i64>().map_err(|_| {
@@ -94,14 +94,29 @@ pub fn check(specs: &[AxisSpec]) -> Result<(), DecisionError> {
     }
 }
 
+/// The first decision (its axis index) that nothing can price by the kind
+/// of its key: a fleet's `capacity` (a vessel's price does not depend on
+/// it) and a port's `depth_m` (the depth it has; only a `[[dredging]]`
+/// entry is priced, by the metres it gains, so a deeper port would be
+/// cheaper). Checked before any portfolio is compiled.
+pub(crate) fn unpriced_by_kind(study: &Study) -> Option<usize> {
+    study.axes.iter().position(|a| {
+        a.values.len() > 1
+            && matches!(a.key, SweepKey::FleetCapacity { .. } | SweepKey::PortDepth { .. })
+    })
+}
+
 /// The first decision (its axis index) of two values or more whose values
-/// all cost the same:
+/// all cost the same, and which has no price per use ([`priced_by_use`]):
 /// with every other decision held at any of its values, each of its
 /// values gives the same deterministic cost (`cost[p]`, a portfolio's
 /// annualised capital plus fixed operating cost per year). Nothing prices
 /// such a decision, so the search would take its kindest value for free.
 pub(crate) fn unpriced(study: &Study, cost: &[f64]) -> Option<usize> {
-    (0..study.axes.len()).filter(|&a| study.axes[a].values.len() > 1).find(|&a| {
+    let candidate = |a: usize| {
+        study.axes[a].values.len() > 1 && !priced_by_use(&study.axes[a].key, &study.plan)
+    };
+    (0..study.axes.len()).filter(|&a| candidate(a)).find(|&a| {
         let mut first: BTreeMap<Vec<u64>, f64> = BTreeMap::new();
         study.points.iter().zip(cost).all(|(point, &c)| {
             let held: Vec<u64> = point
@@ -116,29 +131,77 @@ pub(crate) fn unpriced(study: &Study, cost: &[f64]) -> Option<usize> {
     })
 }
 
-/// Why a decision's values all cost the same ([`unpriced`]), and what to
-/// do about it.
-pub(crate) fn unpriced_hint(key: &SweepKey) -> String {
+/// Whether what `key` sets has a price per use in `plan`, which the
+/// deterministic cost does not show: every vessel of a fleet costs its day
+/// rate, sailing or not, and an escorted convoy its sortie.
+fn priced_by_use(key: &SweepKey, plan: &CompiledScenario) -> bool {
+    let costs = &plan.costs;
     match key {
-        SweepKey::FleetCapacity { fleet } => format!(
-            "the cost model prices a vessel, not its capacity; give each size of vessel a fleet \
-             of its own and decide the fleets' counts (fleet.{fleet}.count and the other's)"
-        ),
+        SweepKey::FleetCount { fleet } => plan
+            .fleets
+            .iter()
+            .position(|f| f.id == *fleet)
+            .is_some_and(|i| costs.at_sea_per_day[i] > 0.0 || costs.in_port_per_day[i] > 0.0),
+        SweepKey::EscortEnabled => costs.escort_sortie > 0.0,
+        _ => false,
+    }
+}
+
+/// Why nothing prices a decision ([`unpriced_by_kind`], [`unpriced`]),
+/// and what to do about it: the keys of `[costs]` that would price it in
+/// `plan`.
+pub(crate) fn unpriced_hint(key: &SweepKey, plan: &CompiledScenario) -> String {
+    let cargo_of_storage = |i: usize| plan.storages.get(i).map_or("CARGO", |s| s.cargo.as_str());
+    let class_of_fleet = |id: &str| {
+        plan.fleets.iter().find(|f| f.id == id).map_or("CLASS", |f| f.berth_class.as_str())
+    };
+    match key {
+        SweepKey::FleetCapacity { .. } => "the cost model prices a vessel, not its capacity; give \
+             each size of vessel a fleet of its own and decide each fleet's count"
+            .into(),
         SweepKey::PortDepth { port } => format!(
             "a port's depth_m is the depth it has, and nothing prices it; dredging is priced \
-             only as a [[dredging]] entry (costs.capital.dredging_per_m): write a file that \
-             extends this one with a [[dredging]] of {port} and compare the two with caspian \
-             compare"
+             only as a [[dredging]] entry, by the metres it gains \
+             (costs.capital.dredging_per_m): compare files with and without a [[dredging]] of \
+             {port} with caspian compare"
         ),
-        SweepKey::OutflowCapacity { .. } | SweepKey::OutflowCapacityTonnes { .. } => {
-            "a hinterland link has no price unless the scenario gives one (no source prices \
-             one): set [costs.capital.link] for the cargo the link carries, e.g. --set \
-             costs.capital.link.wagons=PRICE per wagon of yearly capacity"
+        SweepKey::OutflowCapacity { outflow } | SweepKey::OutflowCapacityTonnes { outflow } => {
+            let cargo = plan
+                .outflows
+                .iter()
+                .find(|o| o.id == *outflow)
+                .map_or("CARGO", |o| cargo_of_storage(o.from));
+            format!(
+                "a hinterland link has no price unless the scenario gives one (no source prices \
+                 one): give {outflow}'s cargo a price per unit of yearly capacity, --set \
+                 costs.capital.link.{cargo}=PRICE"
+            )
+        }
+        SweepKey::Berths { class, .. } => format!(
+            "its berths are priced at 0: set costs.capital.berth.{c} or \
+             costs.operating.berth_year.{c}",
+            c = class.as_str()
+        ),
+        SweepKey::FleetCount { fleet } => format!(
+            "its vessels are priced at 0: set costs.capital.vessel.{c} (or a day rate in the \
+             file's [[costs.charter]] for {fleet}), costs.operating.vessel_day_at_sea.{c} or \
+             costs.operating.vessel_day_in_port.{c}",
+            c = class_of_fleet(fleet)
+        ),
+        SweepKey::StorageCapacity { storage } => {
+            let cargo = plan
+                .storages
+                .iter()
+                .position(|s| s.id == *storage)
+                .map_or("CARGO", cargo_of_storage);
+            format!("its capacity is priced at 0: set costs.capital.storage.{cargo}")
+        }
+        SweepKey::EscortEnabled => {
+            "escorts are priced at 0: set costs.capital.escort_vessel (with \
+             interdiction.escort.escort_vessels above 0) or costs.operating.escort_sortie"
                 .into()
         }
-        _ => "what it sets is priced at 0 in the scenario's [costs] (the capital of berths, \
-              vessels, storage and escort vessels, and charter hire, are its keys: \
-              docs/scenarios.md, \"Costs\"); give it its price"
+        _ => "what it sets has no price in the scenario's [costs] (docs/scenarios.md, \"Costs\")"
             .into(),
     }
 }
@@ -165,8 +228,8 @@ mod tests {
             ("x=nan,1", "\"nan\" is not a finite number"),
             ("x=1,1", "value 1 is given twice"),
             ("x=2,3,+", "\"+\" is not a finite number"),
-            ("x=+1..3", "\"+1\" would be the value 1, not an increment"),
-            ("x=1..+3", "\"+3\" would be the value 3"),
+            ("x=+1..3", "\"+1\": decision values are the values themselves, not increments"),
+            ("x=1..++3", "\"++3\": decision values are the values themselves"),
         ] {
             let e = parse(bad).unwrap_err().to_string();
             assert!(e.contains(says) && e.contains("--decision"), "{bad}: {e}");

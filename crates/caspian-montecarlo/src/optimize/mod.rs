@@ -28,7 +28,7 @@ pub mod outcome;
 pub mod procedure;
 pub mod store;
 
-pub use procedure::{Settings, optimize};
+pub use procedure::{Priced, Settings, optimize, optimize_priced, price};
 
 /// An optimisation that cannot run as asked, or failed.
 #[derive(Debug, thiserror::Error)]

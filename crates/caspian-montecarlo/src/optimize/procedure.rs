@@ -155,22 +155,34 @@ impl Run {
     }
 }
 
-/// Runs the whole procedure on the portfolios of `study` (its design
-/// points) and returns the document. A portfolio's capital is its compiled
-/// scenario's annualised capital cost (`capital_per_year`).
+/// The portfolios' annualised capital, checked before any replication
+/// (so before a checkpoint is touched): the settings, the decisions
+/// nothing prices ([`super::decision::unpriced_by_kind`],
+/// [`super::decision::unpriced`]) and a budget that prunes every portfolio.
+#[derive(Debug, Clone)]
+pub struct Priced {
+    capital: Vec<f64>,
+}
+
+/// Compiles every portfolio of `study` and checks what needs no
+/// replication ([`Priced`]).
 ///
 /// # Errors
-/// [`OptimizeError`]: bad settings, a budget that prunes everything, an
-/// undefined objective, a checkpoint that cannot be written, a failed
-/// replication.
-pub fn optimize(
-    study: &Study,
-    settings: &Settings,
-    store: &mut Store<'_>,
-) -> Result<OptimizeDoc, OptimizeError> {
-    settings.check(store.names())?;
-    let count = study.points.len();
-    let (capital, fixed): (Vec<f64>, Vec<f64>) = (0..count)
+/// [`OptimizeError`]: bad settings, a decision nothing prices, a budget
+/// that prunes everything.
+pub fn price(study: &Study, settings: &Settings) -> Result<Priced, OptimizeError> {
+    settings.check(study.plan.kpi_layout().names())?;
+    let unpriced = |a: usize| {
+        let key = &study.axes[a].key;
+        OptimizeError::Unpriced {
+            key: key.to_string(),
+            hint: super::decision::unpriced_hint(key, &study.plan),
+        }
+    };
+    if let Some(a) = super::decision::unpriced_by_kind(study) {
+        return Err(unpriced(a));
+    }
+    let (capital, fixed): (Vec<f64>, Vec<f64>) = (0..study.points.len())
         .into_par_iter()
         .map(|p| {
             study
@@ -183,12 +195,43 @@ pub fn optimize(
         .unzip();
     let cost: Vec<f64> = capital.iter().zip(&fixed).map(|(c, f)| c + f).collect();
     if let Some(a) = super::decision::unpriced(study, &cost) {
-        let key = &study.axes[a].key;
-        return Err(OptimizeError::Unpriced {
-            key: key.to_string(),
-            hint: super::decision::unpriced_hint(key),
-        });
+        return Err(unpriced(a));
     }
+    let mut standing = vec![Standing::Undecided; capital.len()];
+    prune(study, settings, &capital, &mut standing)?;
+    Ok(Priced { capital })
+}
+
+/// Runs the whole procedure on the portfolios of `study` (its design
+/// points) and returns the document: [`price`], then [`optimize_priced`].
+/// A portfolio's capital is its compiled scenario's annualised capital
+/// cost (`capital_per_year`).
+///
+/// # Errors
+/// [`OptimizeError`]: bad settings, a decision nothing prices, a budget
+/// that prunes everything, an undefined objective, a checkpoint that
+/// cannot be written, a failed replication.
+pub fn optimize(
+    study: &Study,
+    settings: &Settings,
+    store: &mut Store<'_>,
+) -> Result<OptimizeDoc, OptimizeError> {
+    let priced = price(study, settings)?;
+    optimize_priced(study, settings, store, priced)
+}
+
+/// The procedure on portfolios [`price`] checked.
+///
+/// # Errors
+/// As [`optimize`].
+pub fn optimize_priced(
+    study: &Study,
+    settings: &Settings,
+    store: &mut Store<'_>,
+    priced: Priced,
+) -> Result<OptimizeDoc, OptimizeError> {
+    settings.check(store.names())?;
+    let count = study.points.len();
     let mut run = Run {
         standing: vec![Standing::Undecided; count],
         tests: vec![Vec::new(); count],
@@ -198,9 +241,9 @@ pub fn optimize(
         feasible: 0,
         offset: 0,
         kn: None,
-        capital,
+        capital: priced.capital,
     };
-    prune(study, settings, &mut run)?;
+    prune(study, settings, &run.capital, &mut run.standing)?;
     screen(settings, store, &mut run)?;
     allocate(settings, store, &mut run)?;
     select(study, settings, store, &mut run)?;
@@ -208,20 +251,25 @@ pub fn optimize(
 }
 
 /// Phase 0: portfolios over the budget.
-fn prune(study: &Study, s: &Settings, run: &mut Run) -> Result<(), OptimizeError> {
+fn prune(
+    study: &Study,
+    s: &Settings,
+    capital: &[f64],
+    standing: &mut [Standing],
+) -> Result<(), OptimizeError> {
     let Some(budget) = s.budget else { return Ok(()) };
-    for (p, &c) in run.capital.iter().enumerate() {
+    for (p, &c) in capital.iter().enumerate() {
         if c > budget {
-            run.standing[p] = Standing::Pruned;
+            standing[p] = Standing::Pruned;
         }
     }
-    if run.standing.iter().all(|&st| st == Standing::Pruned) {
-        let cheapest = (0..run.capital.len())
-            .fold(0, |b, p| if run.capital[p] < run.capital[b] { p } else { b });
+    if standing.iter().all(|&st| st == Standing::Pruned) {
+        let cheapest =
+            (0..capital.len()).fold(0, |b, p| if capital[p] < capital[b] { p } else { b });
         return Err(OptimizeError::BudgetPrunesAll {
             budget,
             cheapest: study.describe_point(cheapest),
-            cheapest_cost: run.capital[cheapest],
+            cheapest_cost: capital[cheapest],
         });
     }
     Ok(())

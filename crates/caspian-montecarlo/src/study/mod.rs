@@ -276,7 +276,8 @@ impl Study {
     /// The axes of two values or more that change nothing: at every
     /// design point, each of the axis' values written in gives the same
     /// scenario (a rate multiplier over a scenario without random
-    /// disruptions, a storm multiplier without storms). Every point is the
+    /// disruptions, a storm multiplier without storms), or the axis is a
+    /// multiplier with nothing to scale there. Every point is the
     /// same along such an axis, which a sweep should say. An axis that
     /// matters stops the search at the first point where it does.
     pub fn inert_axes(&self) -> Vec<&Axis> {
@@ -290,7 +291,19 @@ impl Study {
             .filter(|&a| self.axes[a].values.len() > 1)
             .filter(|&a| {
                 self.points.iter().all(|point| {
+                    // A multiplier with nothing to scale (a duration
+                    // multiplier where another setting took the rates to 0)
+                    // changes the values it scales but not the run; looked
+                    // at with the axis at 1, since its own 0 takes a rate
+                    // away.
+                    let key = &self.axes[a].key;
                     let mut values = point.values.clone();
+                    values[a] = 1.0;
+                    if key.is_multiplier()
+                        && written(&values).is_some_and(|s| key.scales_nothing_in(&s))
+                    {
+                        return true;
+                    }
                     let at = |v: f64, values: &mut Vec<f64>| {
                         values[a] = v;
                         written(values)
@@ -348,7 +361,7 @@ fn point_plan(
     write_point(&mut scenario, axes, values).map_err(|(axis, e)| StudyError::Axis {
         origin: origin.to_string(),
         key: axis.key.to_string(),
-        message: e.to_string(),
+        message: format!("{e} (design point {index}: {})", describe(axes, values)),
     })?;
     caspian_shipping::compile(&scenario).map_err(|errors| StudyError::Point {
         origin: origin.to_string(),

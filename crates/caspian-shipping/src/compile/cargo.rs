@@ -222,8 +222,11 @@ fn other_units_per_year(
     let units = tonnes_to_units(t, cargo, tonnes_per_unit);
     // A capacity that is not a positive number has its own error already.
     if units >= capacity && capacity > 0.0 {
-        // Units converted from tonnes: whole ones are precise enough here.
-        let whole = |u: f64| if u >= 100.0 { format!("{u:.0}") } else { number(u) };
+        // Units converted from tonnes: whole ones, or three decimals below
+        // 100, are precise enough here.
+        let whole = |u: f64| {
+            if u >= 100.0 { format!("{u:.0}") } else { number((u * 1000.0).round() / 1000.0) }
+        };
         c.err(
             key,
             format!(

@@ -256,6 +256,28 @@ impl SweepKey {
         )
     }
 
+    /// Whether this multiplier has nothing to scale in `scenario`: no
+    /// storms for a storm multiplier; no disruption that strikes for the
+    /// duration multiplier (random with a rate above 0, or dated), no
+    /// random one with a rate for the rate multiplier. False for a key
+    /// that is not a multiplier.
+    pub fn scales_nothing_in(&self, scenario: &Scenario) -> bool {
+        let no_storms = || {
+            scenario.sea_areas.iter().all(|a| a.storm_onsets_per_month.iter().all(|&r| r == 0.0))
+        };
+        let random = |d: &crate::scenario::Disruption| {
+            d.start_day.is_none() && d.rate_per_year.map_or(d.mtbf_days.is_some(), |r| r > 0.0)
+        };
+        match self {
+            SweepKey::StormRateMultiplier | SweepKey::StormDurationMultiplier => no_storms(),
+            SweepKey::DisruptionRateMultiplier => !scenario.disruptions.iter().any(random),
+            SweepKey::DisruptionDurationMultiplier => {
+                !scenario.disruptions.iter().any(|d| d.start_day.is_some() || random(d))
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the key multiplies values a file gives (storms,
     /// disruptions) rather than naming one: such a key is written after
     /// every other (`--set`, a design point), so that it scales them.
