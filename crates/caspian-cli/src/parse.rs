@@ -12,6 +12,7 @@ pub(crate) fn measure(option: &str, spec: &str) -> Result<Measure, String> {
         TargetError::Number { number, .. } => {
             format!("{option} \"{spec}\": \"{number}\" is not a number (write e.g. 0.95 or 1.5e6)")
         }
+        e @ TargetError::OutOfRange { .. } => format!("{option} \"{spec}\": {}", e.reason()),
         _ => format!(
             "{option} \"{spec}\": expected a KPI name or P(KPI OP NUMBER) with OP one of >=, <=, \
              > or <, e.g. cost.total_per_year or 'P(service_level.wagons>=0.95)'"

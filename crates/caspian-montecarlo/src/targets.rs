@@ -87,6 +87,31 @@ pub enum TargetError {
     /// The KPI is not one of the study's.
     #[error(transparent)]
     UnknownKpi(#[from] NoMatch),
+    /// The KPI is a fraction in `[0, 1]` and the threshold lies outside it,
+    /// so the condition always or never holds (a percent for a fraction).
+    #[error("--target \"{spec}\": {}", out_of_range(kpi, threshold))]
+    OutOfRange {
+        /// The condition as given.
+        spec: String,
+        /// The KPI.
+        kpi: String,
+        /// The threshold, as written.
+        threshold: String,
+    },
+}
+
+/// Why a threshold outside a fraction's range is refused.
+fn out_of_range(kpi: &str, threshold: &str) -> String {
+    let value = threshold.parse::<f64>().unwrap_or(f64::NAN);
+    let hint = if (1.0..=100.0).contains(&value) {
+        format!(" (a percent? {threshold}% is {})", value / 100.0)
+    } else {
+        String::new()
+    };
+    format!(
+        "{kpi} is a fraction from 0 to 1, so a threshold of {threshold} is met always or \
+         never{hint}"
+    )
 }
 
 impl TargetError {
@@ -102,6 +127,7 @@ impl TargetError {
                 format!("\"{number}\" is not a number (write e.g. 1500000 or 1.5e6)")
             }
             TargetError::UnknownKpi(e) => e.to_string(),
+            TargetError::OutOfRange { kpi, threshold, .. } => out_of_range(kpi, threshold),
         }
     }
 }
@@ -109,7 +135,8 @@ impl TargetError {
 /// Parses `KPI OP NUMBER` (spaces around the parts are allowed).
 ///
 /// # Errors
-/// [`TargetError::Syntax`] or [`TargetError::Number`].
+/// [`TargetError::Syntax`], [`TargetError::Number`], or
+/// [`TargetError::OutOfRange`] for a fraction's threshold outside `[0, 1]`.
 pub fn parse(spec: &str) -> Result<Condition, TargetError> {
     let syntax = || TargetError::Syntax(crate::validate::cap(spec));
     let at = spec.find(['<', '>']).ok_or_else(syntax)?;
@@ -135,6 +162,15 @@ pub fn parse(spec: &str) -> Result<Condition, TargetError> {
             number: crate::validate::cap(number),
         }
     })?;
+    let fraction = caspian_shipping::kpi::schema::family_of(kpi)
+        .is_some_and(|f| f.unit == caspian_shipping::kpi::schema::Unit::Fraction);
+    if fraction && !(0.0..=1.0).contains(&threshold) {
+        return Err(TargetError::OutOfRange {
+            spec: crate::validate::cap(spec),
+            kpi: kpi.to_string(),
+            threshold: crate::validate::cap(number),
+        });
+    }
     Ok(Condition {
         kpi: kpi.to_string(),
         op,
@@ -219,6 +255,26 @@ mod tests {
             let reason = parse(bad).unwrap_err().reason();
             assert!(!reason.contains("--target"), "{reason}");
         }
+    }
+
+    /// A fraction's threshold outside [0, 1] always or never holds: a
+    /// percent written for a fraction is refused, with the fraction meant.
+    #[test]
+    fn a_fractions_threshold_outside_0_to_1_is_refused() {
+        for bad in ["service_level.wagons>=95", "service_level.oil<-0.1", "service_level.oil<=1.01"]
+        {
+            let e = parse(bad).unwrap_err();
+            assert!(matches!(e, TargetError::OutOfRange { .. }), "{bad}: {e}");
+            assert!(e.to_string().contains("is a fraction from 0 to 1"), "{e}");
+        }
+        let e = parse("service_level.wagons>=95").unwrap_err().to_string();
+        assert!(e.contains("(a percent? 95% is 0.95)"), "{e}");
+        for good in ["service_level.wagons>=0.95", "service_level.wagons<=1", "service_level.oil>0"]
+        {
+            assert!(parse(good).is_ok(), "{good}");
+        }
+        // Not a fraction: any threshold.
+        assert!(parse("delivered_total.oil>=95").is_ok());
     }
 
     #[test]

@@ -25,10 +25,7 @@ pub struct Constraint {
 
 /// A `--constraint` that cannot be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "--constraint \"{spec}\": {what}; write 'P(KPI OP x) OP p' (e.g. \
-     'P(service_level.wagons>=0.95)>=0.9') or 'KPI OP x' (e.g. 'cost.total_per_year<=2e8')"
-)]
+#[error("--constraint \"{spec}\": {what}")]
 pub struct ConstraintError {
     /// The argument given.
     pub spec: String,
@@ -43,30 +40,32 @@ impl Constraint {
     /// [`ConstraintError`] saying what is malformed.
     pub fn parse(spec: &str) -> Result<Self, ConstraintError> {
         let fail = |what: String| ConstraintError { spec: crate::validate::cap(spec), what };
+        // A malformed constraint is shown the two forms; a well-formed one
+        // with a wrong value is told only what is wrong.
+        let form = |what: &str| {
+            fail(format!(
+                "{what}; write 'P(KPI OP x) OP p' (e.g. 'P(service_level.wagons>=0.95)>=0.9') or \
+                 'KPI OP x' (e.g. 'cost.total_per_year<=2e8')"
+            ))
+        };
         let s = spec.trim();
         if s.starts_with("P(") {
-            let close = s.find(')').ok_or_else(|| fail("no ')' closes 'P('".into()))?;
-            let measure = Measure::parse(&s[..=close]).map_err(|e| {
-                fail(match e {
-                    TargetError::Syntax(_) => {
-                        "the condition inside P(...) is not KPI OP NUMBER".into()
-                    }
-                    e => e.reason(),
-                })
+            let close = s.find(')').ok_or_else(|| form("no ')' closes 'P('"))?;
+            let measure = Measure::parse(&s[..=close]).map_err(|e| match e {
+                TargetError::Syntax(_) => form("the condition inside P(...) is not KPI OP NUMBER"),
+                e => fail(e.reason()),
             })?;
             let rest = &s[close + 1..];
             let c = targets::parse(&format!("p{rest}"))
-                .map_err(|_| fail(format!("\"{rest}\" after P(...) is not OP NUMBER")))?;
+                .map_err(|_| form(&format!("\"{rest}\" after P(...) is not OP NUMBER")))?;
             if !(0.0..=1.0).contains(&c.threshold) {
                 return Err(fail(format!("the probability {} is not in [0, 1]", c.threshold)));
             }
             return Ok(Self { measure, op: c.op, bound: c.threshold });
         }
-        let c = targets::parse(s).map_err(|e| {
-            fail(match e {
-                TargetError::Syntax(_) => "not a comparison of a KPI with a number".into(),
-                e => e.reason(),
-            })
+        let c = targets::parse(s).map_err(|e| match e {
+            TargetError::Syntax(_) => form("not a comparison of a KPI with a number"),
+            e => fail(e.reason()),
         })?;
         Ok(Self { measure: Measure::Kpi(c.kpi), op: c.op, bound: c.threshold })
     }
