@@ -159,8 +159,9 @@ pub struct Economics {
 /// (`[costs]` of the first study) with its annuity factor. Besides
 /// [`economics`]'s warnings, it warns of every scenario with a dated
 /// disruption (counted every year in the NPV), of every policy that
-/// changes an unpriced hinterland link's capacity, and of every policy
-/// that changes one of the base's disruptions (also unpriced).
+/// changes an unpriced hinterland link's capacity, a port's depth or a
+/// fleet's capacity per voyage, and of every policy that changes one of
+/// the base's disruptions (also unpriced).
 pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> Option<Economics> {
     let bases: Vec<&CostBasis> = studies.iter().map(|s| s.plan.cost_basis()).collect();
     let names: Vec<String> = studies.iter().map(|s| s.name.clone()).collect();
@@ -169,6 +170,8 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
     let years = e.appraisal_years;
     e.warnings.extend(studies.iter().filter_map(|s| one_off_warning(s, years, false)));
     e.warnings.extend(studies.iter().skip(1).filter_map(|s| unpriced_link_warning(&studies[0], s)));
+    e.warnings
+        .extend(studies.iter().skip(1).filter_map(|s| unpriced_lever_warning(&studies[0], s)));
     e.warnings
         .extend(studies.iter().skip(1).filter_map(|s| unpriced_hazard_warning(&studies[0], s)));
     for p in &mut e.policies {
@@ -257,6 +260,47 @@ fn unpriced_link_warning(
          costs.capital.link.<cargo> (per unit of yearly capacity) to price it",
         policy.name,
         changed.join(", ")
+    ))
+}
+
+/// The warning for a policy that changes a lever no price can cover: a
+/// port's depth at the datum (`depth_m`; only a `[[dredging]]` entry is
+/// priced, by the metres it gains) or a fleet's capacity per voyage (a
+/// vessel's price does not depend on it). Its cost and NPV leave the
+/// change out.
+fn unpriced_lever_warning(
+    base: &crate::study::Study,
+    policy: &crate::study::Study,
+) -> Option<String> {
+    let (b, p) = (&base.plan.source, &policy.plan.source);
+    let mut changed: Vec<String> = p
+        .ports
+        .iter()
+        .filter(|q| b.ports.iter().find(|o| o.id == q.id).is_some_and(|o| o.depth_m != q.depth_m))
+        .map(|q| format!("the depth of {} (depth_m; price dredging as a [[dredging]] entry)", q.id))
+        .collect();
+    changed.extend(
+        p.fleets
+            .iter()
+            .filter(|f| {
+                b.fleets.iter().find(|o| o.id == f.id).is_some_and(|o| o.capacity != f.capacity)
+            })
+            .map(|f| {
+                format!(
+                    "the capacity per voyage of {} (a vessel's price does not depend on it; a \
+                     fleet of other vessels is one of its own)",
+                    f.id
+                )
+            }),
+    );
+    if changed.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "\"{}\" changes {}, which no price covers: its cost and NPV leave that change out, so \
+         read its benefit a year as the most the change is worth a year",
+        policy.name,
+        changed.join(", and ")
     ))
 }
 

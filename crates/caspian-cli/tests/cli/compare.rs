@@ -381,6 +381,35 @@ fn an_unpriced_link_investment_is_warned_of() {
     assert!(cost > 0.0, "{}", doc["economics"]);
 }
 
+/// A policy that deepens a port by its `depth_m` (not a `[[dredging]]`)
+/// or gives a fleet bigger vessels changes what no price covers: warned of;
+/// a dredging entry is priced and is not.
+#[test]
+fn an_unpriced_depth_or_vessel_size_is_warned_of() {
+    let dir = scratch("compare_unpriced_levers");
+    let low = scenario("sea_level_2030.toml");
+    let args = [
+        "compare",
+        &low,
+        "--variant",
+        "deep:port.aktau.depth_m=7.7",
+        "--variant",
+        "big:fleet.ferries_kuryk_alat.capacity=60",
+        "-n",
+        "2",
+        "-q",
+        "--kpi",
+        "cost.total_per_year",
+    ];
+    let out = ok(&args, &dir);
+    assert!(out.contains("\"deep\" changes the depth of aktau (depth_m;"), "{out}");
+    assert!(out.contains("\"big\" changes the capacity per voyage of ferries_kuryk_alat"), "{out}");
+    let dredged = scenario("sea_level_2030_dredged.toml");
+    let out =
+        ok(&["compare", &low, &dredged, "-n", "2", "-q", "--kpi", "cost.total_per_year"], &dir);
+    assert!(!out.contains("no price covers"), "{out}");
+}
+
 /// Bigger yards under a port closure keep wagons the base diverts, and
 /// those wagons wait: lost cargo falls, delay rises more, and the benefit
 /// (failure cost avoided) is negative. The economics table's ratio below 0
