@@ -178,7 +178,7 @@ impl<'s> Store<'s> {
     }
 
     /// Makes sure every (portfolio, range) asked for is held, simulating
-    /// what is not (all of it in parallel), then saves the new rows.
+    /// what is not (in parallel) and saving the new rows as it goes.
     ///
     /// # Errors
     /// [`OptimizeError`] when a replication breaks an invariant, a
@@ -208,8 +208,22 @@ impl<'s> Store<'s> {
         if missing.is_empty() {
             return Ok(());
         }
+        // Simulated and saved a few portfolios per thread at a time, so
+        // that an interruption keeps what is done (a look of a phase can be
+        // thousands of replications).
+        let chunk = rayon::current_num_threads().saturating_mul(4).max(1);
+        for part in missing.chunks(chunk) {
+            self.simulate(part)?;
+        }
+        self.simulated += new;
+        Ok(())
+    }
+
+    /// Simulates the (portfolio, range) pairs of `part` in parallel, holds
+    /// their rows and appends them to the checkpoint.
+    fn simulate(&mut self, part: &[(usize, Range<u64>)]) -> Result<(), OptimizeError> {
         let (study, progress) = (self.study, self.progress);
-        let results = missing
+        let results = part
             .par_iter()
             .map(|(p, range)| {
                 let plan = study
@@ -226,7 +240,7 @@ impl<'s> Store<'s> {
             })
             .collect::<Result<Vec<_>, OptimizeError>>()?;
         let mut lines = String::new();
-        for ((p, _), (names, rows)) in missing.iter().zip(results) {
+        for ((p, _), (names, rows)) in part.iter().zip(results) {
             if names != self.names {
                 return Err(OptimizeError::Run(format!(
                     "portfolio {p} has other KPIs than the scenario (a bug)"
@@ -242,7 +256,6 @@ impl<'s> Store<'s> {
                 self.rows[*p].insert(r.replication, r.values);
             }
         }
-        self.simulated += new;
         if let Some((path, file)) = &mut self.journal {
             let fail = |e: std::io::Error| OptimizeError::Checkpoint {
                 path: shown_path(path),
