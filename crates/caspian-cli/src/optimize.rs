@@ -254,7 +254,11 @@ fn summary(doc: &OptimizeDoc) -> String {
         out.push_str(
             "undecided at --max-replications (left out of the selection and of the guarantee):\n",
         );
-        let header = ["portfolio", "decisions", "constraint estimate [bounds] over replications"];
+        let header = [
+            "portfolio",
+            "decisions",
+            "constraint estimate [one-sided bounds at the tests' level beta, not 95%] over replications",
+        ];
         out.push_str(&table::render(&header, &undecided));
     }
     match &doc.selected {
