@@ -240,14 +240,20 @@ fn unpriced_link_warning(
     policy: &crate::study::Study,
 ) -> Option<String> {
     let plan = &policy.plan;
-    let price = &plan.source.costs.capital.link;
+    let capital = &plan.source.costs.capital;
+    let price = |o: &caspian_shipping::compile::OutflowPlan| {
+        capital
+            .link_outflow
+            .get(&o.id)
+            .copied()
+            .unwrap_or_else(|| capital.link.get(plan.storages[o.from].cargo))
+    };
     let changed: Vec<&str> = plan
         .outflows
         .iter()
         .filter(|o| {
             let before = base.plan.outflows.iter().find(|b| b.id == o.id);
-            before.is_none_or(|b| b.capacity_per_year != o.capacity_per_year)
-                && price.get(plan.storages[o.from].cargo) == 0.0
+            before.is_none_or(|b| b.capacity_per_year != o.capacity_per_year) && price(o) == 0.0
         })
         .map(|o| o.id.as_str())
         .collect();
@@ -257,7 +263,8 @@ fn unpriced_link_warning(
     Some(format!(
         "\"{}\" changes the capacity of {}, which no price covers (costs.capital.link is 0 \
          for its cargo: no source gives one): its cost and NPV leave that investment out; set \
-         costs.capital.link.<cargo> (per unit of yearly capacity) to price it",
+         costs.capital.link_outflow.<id> (that link alone) or costs.capital.link.<cargo> (every \
+         link of the cargo), per unit of yearly capacity, to price it",
         policy.name,
         changed.join(", ")
     ))

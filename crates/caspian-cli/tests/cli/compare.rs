@@ -379,6 +379,21 @@ fn an_unpriced_link_investment_is_warned_of() {
     let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "p.json")).unwrap();
     let cost = doc["economics"]["policies"][0]["cost_per_year"]["mean"].as_f64().unwrap();
     assert!(cost > 0.0, "{}", doc["economics"]);
+    // BTK alone priced: the same extra cost, since BTK is the only link the
+    // policy changes; the base's capital now leaves the other wagon links
+    // out, so it is lower than with every wagon link priced.
+    let alone = ["--set", "costs.capital.link_outflow.btk_railway=1000", "--json", "a.json"];
+    let out = ok(&[&["compare", &base, &btk, "-n", "2", "-q"][..], &alone].concat(), &dir);
+    assert!(!out.contains("no price covers"), "{out}");
+    let one: serde_json::Value = serde_json::from_slice(&read(&dir, "a.json")).unwrap();
+    let cost_alone = one["economics"]["policies"][0]["cost_per_year"]["mean"].as_f64().unwrap();
+    assert!((cost_alone - cost).abs() <= 1e-6 * cost, "{cost_alone} against {cost}");
+    let capital = |d: &serde_json::Value| {
+        d["summaries"][0]["cost.capital_per_year"]["mean"].as_f64().unwrap()
+    };
+    assert!(capital(&one) < capital(&doc), "{} against {}", capital(&one), capital(&doc));
+    let e = fails(&["run", &base, "-n", "1", "--set", "costs.capital.link_outflow.btk=1"], &dir, 2);
+    assert!(e.contains("costs.capital.link_outflow.btk: no [[outflow]] \"btk\""), "{e}");
 }
 
 /// A policy that deepens a port by its `depth_m` (not a `[[dredging]]`)

@@ -165,7 +165,7 @@ fn optimize_refuses_a_lever_nothing_prices() {
         // A file that dredges prices the metres gained, so a deeper port
         // would cost less: refused by its kind, whatever the costs.
         ("port.aktau.depth_m=6,7,8", &[&dredged], "[[dredging]] of aktau"),
-        ("outflow.btk_railway.capacity_per_year=14000,20000", &[], "costs.capital.link.wagons"),
+        ("outflow.btk_railway.capacity_per_year=14000,20000", &[], "link_outflow.btk_railway="),
         ("outflow.btc_offtake.capacity_per_year=1.5e7,2e7", &[], "costs.capital.link.oil"),
         ("port.alat.berths.rail_ferry=2..3", &zero_berth, "costs.capital.berth.rail_ferry"),
     ];
@@ -188,8 +188,9 @@ fn optimize_refuses_a_lever_nothing_prices() {
     let link = "outflow.btk_railway.capacity_per_year=14000,20000";
     let ferries = "fleet.ferries_kuryk_alat.count=3,4";
     let escorts = "interdiction.escort.enabled=0,1";
-    let priced: [&[&str]; 3] = [
+    let priced: [&[&str]; 4] = [
         &["--decision", link, "--set", "costs.capital.link.wagons=1000"],
+        &["--decision", link, "--set", "costs.capital.link_outflow.btk_railway=1000"],
         &["--decision", ferries, "--set", "costs.capital.vessel.rail_ferry=0"],
         &["--decision", escorts, "--set", "costs.capital.escort_vessel=0"],
     ];

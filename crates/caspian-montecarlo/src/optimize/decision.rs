@@ -173,8 +173,9 @@ pub(crate) fn unpriced_hint(key: &SweepKey, plan: &CompiledScenario) -> String {
                 .map_or("CARGO", |o| cargo_of_storage(o.from));
             format!(
                 "a hinterland link has no price unless the scenario gives one (no source prices \
-                 one): give {outflow}'s cargo a price per unit of yearly capacity, --set \
-                 costs.capital.link.{cargo}=PRICE"
+                 one): give it a price per unit of yearly capacity (its cargo: {cargo}), --set \
+                 costs.capital.link_outflow.{outflow}=PRICE (or costs.capital.link.{cargo}, \
+                 which prices every {cargo} link)"
             )
         }
         SweepKey::Berths { class, .. } => format!(

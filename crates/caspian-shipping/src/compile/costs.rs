@@ -36,14 +36,44 @@ pub(super) struct Priced<'a> {
 
 /// The capital of every hinterland link: its whole yearly capacity (other
 /// freight included: the link is built whole) at the price of its cargo.
-fn link_capacity_value(p: &Priced<'_>, price: &LinkCapital) -> f64 {
-    p.outflows.iter().map(|o| o.capacity_per_year * price.get(p.storages[o.from].cargo)).sum()
+fn link_capacity_value(
+    p: &Priced<'_>,
+    price: &LinkCapital,
+    by_outflow: &BTreeMap<String, f64>,
+) -> f64 {
+    p.outflows.iter().map(|o| o.capacity_per_year * link_price(p, o, price, by_outflow)).sum()
+}
+
+/// The price of one unit of yearly capacity of outflow `o`: its own
+/// (`link_outflow`), or its cargo's (`link`).
+fn link_price(
+    p: &Priced<'_>,
+    o: &OutflowPlan,
+    price: &LinkCapital,
+    by_outflow: &BTreeMap<String, f64>,
+) -> f64 {
+    by_outflow.get(&o.id).copied().unwrap_or_else(|| price.get(p.storages[o.from].cargo))
+}
+
+/// `[costs.capital.link_outflow]`: each id an outflow's, each price an
+/// amount.
+fn check_link_outflows(c: &mut Checker, k: &Costs, outflows: &[OutflowPlan]) {
+    for (id, &v) in &k.capital.link_outflow {
+        let key = format!("costs.capital.link_outflow.{id}");
+        if !outflows.iter().any(|o| o.id == *id) {
+            let known: Vec<&str> = outflows.iter().map(|o| o.id.as_str()).collect();
+            c.err(key, format!("no [[outflow]] \"{id}\" (the outflows: {})", known.join(", ")));
+        } else {
+            amount(c, &key, v);
+        }
+    }
 }
 
 /// Checks `[costs]` and builds the cost plan.
 pub(super) fn costs(c: &mut Checker, s: &Scenario, p: &Priced<'_>) -> CostPlan {
     let k = &s.costs;
     check_amounts(c, k);
+    check_link_outflows(c, k, p.outflows);
     if k.currency.trim().is_empty() {
         c.err("costs.currency", "must not be empty");
     }
@@ -93,7 +123,7 @@ pub(super) fn costs(c: &mut Checker, s: &Scenario, p: &Priced<'_>) -> CostPlan {
         + owned_vessels(p.fleets, &charter, &cap.vessel.values()) * crf(cap.vessel_life_years)
         + p.storages.iter().map(|st| st.capacity as f64 * cap.storage.get(st.cargo)).sum::<f64>()
             * crf(cap.storage_life_years)
-        + link_capacity_value(p, &cap.link) * crf(cap.link_life_years)
+        + link_capacity_value(p, &cap.link, &cap.link_outflow) * crf(cap.link_life_years)
         + metres_dredged(p.depths) * cap.dredging_per_m * crf(cap.dredging_life_years)
         + escorts * cap.escort_vessel * crf(cap.escort_life_years);
     let op = &k.operating;
@@ -379,6 +409,33 @@ berth_year = { tanker = 1.0, rail_ferry = 2.0, roro = 4.0, container = 8.0 }
             e.contains("costs.capital.link.wagons") && e.contains("must not be negative"),
             "{e}"
         );
+        // One link's own price replaces its cargo's, for it alone.
+        let own = |price: &str| {
+            let text = PRICED.replace(
+                "storage_life_years = 30",
+                &format!(
+                    "storage_life_years = 30\nlink = {{ oil = 3.0 }}\nlink_life_years = 50\n{price}"
+                ),
+            );
+            crate::load(&format!("{text}{outflow}"), "test")
+        };
+        let alone = own("link_outflow = { pipe = 7.0 }").unwrap();
+        let diff = alone.capital_per_year() - without.capital_per_year();
+        let link = 1000.0 * 7.0 * crf(0.05, 50.0);
+        assert!((diff - link).abs() < 1e-9, "{diff} against {link}");
+        for (bad, says) in [
+            (
+                "link_outflow = { pip = 7.0 }",
+                "costs.capital.link_outflow.pip: no [[outflow]] \"pip\"",
+            ),
+            (
+                "link_outflow = { pipe = -7.0 }",
+                "costs.capital.link_outflow.pipe: must not be negative",
+            ),
+        ] {
+            let e = own(bad).unwrap_err().to_string();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
     }
 
     #[test]

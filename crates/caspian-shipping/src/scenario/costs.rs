@@ -6,6 +6,8 @@
 //! `docs/scenarios.md` documents every key; `compile/costs.rs` checks the
 //! values and `crate::costs` turns them into the cost KPIs.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::{BerthClass, Cargo};
@@ -164,6 +166,11 @@ pub struct CapitalCosts {
     pub storage_life_years: f64,
     /// Per unit of yearly capacity of a hinterland link, by cargo.
     pub link: LinkCapital,
+    /// Per unit of yearly capacity of one hinterland link, by the
+    /// `[[outflow]]`'s id: replaces its cargo's `link` price for that link
+    /// alone (BTK priced, the other wagon links not).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub link_outflow: BTreeMap<String, f64>,
     /// Life of a hinterland link (rail line, pipeline), in years.
     pub link_life_years: f64,
     /// Per metre of depth gained by a `[[dredging]]` entry.
@@ -186,6 +193,7 @@ impl Default for CapitalCosts {
             storage: StorageCapital::default(),
             storage_life_years: 30.0,
             link: LinkCapital::default(),
+            link_outflow: BTreeMap::new(),
             link_life_years: 40.0,
             dredging_per_m: 2.0e7,
             dredging_life_years: 20.0,
