@@ -257,7 +257,7 @@ fn summary(doc: &OptimizeDoc) -> String {
         let header = [
             "portfolio",
             "decisions",
-            "constraint estimate [one-sided bounds at the tests' level beta, not 95%] over replications",
+            "estimate [one-sided bounds at level beta] over replications",
         ];
         out.push_str(&table::render(&header, &undecided));
     }

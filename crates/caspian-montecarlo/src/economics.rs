@@ -260,11 +260,19 @@ fn unpriced_link_warning(
     if changed.is_empty() {
         return None;
     }
+    // Priced at 0 by the link's own price, or by its cargo's (the default).
+    let own: Vec<&str> =
+        changed.iter().copied().filter(|id| capital.link_outflow.contains_key(*id)).collect();
+    let why = if own.is_empty() {
+        "costs.capital.link is 0 for its cargo: no source gives one".to_string()
+    } else {
+        format!("costs.capital.link_outflow gives {} the price 0", own.join(", "))
+    };
     Some(format!(
-        "\"{}\" changes the capacity of {}, which no price covers (costs.capital.link is 0 \
-         for its cargo: no source gives one): its cost and NPV leave that investment out; set \
-         costs.capital.link_outflow.<id> (that link alone) or costs.capital.link.<cargo> (every \
-         link of the cargo), per unit of yearly capacity, to price it",
+        "\"{}\" changes the capacity of {}, which no price covers ({why}): its cost and NPV leave \
+         that investment out; set costs.capital.link_outflow.<id> (that link alone) or \
+         costs.capital.link.<cargo> (every link of the cargo without its own price), per unit of \
+         yearly capacity, to price it",
         policy.name,
         changed.join(", ")
     ))

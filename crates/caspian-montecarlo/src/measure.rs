@@ -31,9 +31,26 @@ impl Measure {
     /// [`TargetError`] when the condition inside `P(...)` is malformed, or
     /// when a plain KPI name is empty or holds a comparison.
     pub fn parse(spec: &str) -> Result<Measure, TargetError> {
+        Self::parse_with(spec, targets::parse)
+    }
+
+    /// [`Measure::parse`] for a measure read back from a result document:
+    /// the condition of a `P(...)` is not checked against a fraction's
+    /// range ([`targets::parse_stored`]).
+    ///
+    /// # Errors
+    /// As [`Measure::parse`], but for the range.
+    pub fn parse_stored(spec: &str) -> Result<Measure, TargetError> {
+        Self::parse_with(spec, targets::parse_stored)
+    }
+
+    fn parse_with(
+        spec: &str,
+        condition: fn(&str) -> Result<Condition, TargetError>,
+    ) -> Result<Measure, TargetError> {
         let s = spec.trim();
         if let Some(inner) = s.strip_prefix("P(").and_then(|r| r.strip_suffix(')')) {
-            return targets::parse(inner).map(Measure::Probability);
+            return condition(inner).map(Measure::Probability);
         }
         if s.is_empty() || s.contains(['<', '>', '=', '(', ')', ',']) {
             return Err(TargetError::Syntax(crate::validate::cap(spec)));

@@ -103,8 +103,8 @@ pub enum TargetError {
 /// Why a threshold outside a fraction's range is refused.
 fn out_of_range(kpi: &str, threshold: &str) -> String {
     let value = threshold.parse::<f64>().unwrap_or(f64::NAN);
-    let hint = if (1.0..=100.0).contains(&value) {
-        format!(" (a percent? {threshold}% is {})", value / 100.0)
+    let hint = if (2.0..=100.0).contains(&value) {
+        format!(" (a percent? {threshold}% is {})", crate::study::short_number(value / 100.0))
     } else {
         String::new()
     };
@@ -138,6 +138,27 @@ impl TargetError {
 /// [`TargetError::Syntax`], [`TargetError::Number`], or
 /// [`TargetError::OutOfRange`] for a fraction's threshold outside `[0, 1]`.
 pub fn parse(spec: &str) -> Result<Condition, TargetError> {
+    let c = parse_stored(spec)?;
+    let fraction = caspian_shipping::kpi::schema::family_of(&c.kpi)
+        .is_some_and(|f| f.unit == caspian_shipping::kpi::schema::Unit::Fraction);
+    if fraction && !(0.0..=1.0).contains(&c.threshold) {
+        let number = c.condition.trim_start_matches(['<', '>', '=']);
+        return Err(TargetError::OutOfRange {
+            spec: crate::validate::cap(spec),
+            kpi: c.kpi,
+            threshold: crate::validate::cap(number),
+        });
+    }
+    Ok(c)
+}
+
+/// [`parse`] without the check of a fraction's range: for a condition read
+/// back from a result document, which an earlier version may have written
+/// and whose meaning is already fixed.
+///
+/// # Errors
+/// [`TargetError::Syntax`] or [`TargetError::Number`].
+pub fn parse_stored(spec: &str) -> Result<Condition, TargetError> {
     let syntax = || TargetError::Syntax(crate::validate::cap(spec));
     let at = spec.find(['<', '>']).ok_or_else(syntax)?;
     let (kpi, rest) = (spec[..at].trim(), &spec[at..]);
@@ -162,15 +183,6 @@ pub fn parse(spec: &str) -> Result<Condition, TargetError> {
             number: crate::validate::cap(number),
         }
     })?;
-    let fraction = caspian_shipping::kpi::schema::family_of(kpi)
-        .is_some_and(|f| f.unit == caspian_shipping::kpi::schema::Unit::Fraction);
-    if fraction && !(0.0..=1.0).contains(&threshold) {
-        return Err(TargetError::OutOfRange {
-            spec: crate::validate::cap(spec),
-            kpi: kpi.to_string(),
-            threshold: crate::validate::cap(number),
-        });
-    }
     Ok(Condition {
         kpi: kpi.to_string(),
         op,

@@ -50,7 +50,7 @@ pub struct ParetoChart {
 /// The axis description of `axis`: measure, unit (from the document) and
 /// which way is better.
 fn axis_label(doc: &CompareDoc, axis: &ParetoAxis) -> String {
-    let unit = match Measure::parse(&axis.measure) {
+    let unit = match Measure::parse_stored(&axis.measure) {
         Ok(Measure::Kpi(k)) => doc.summaries[0].get(&k).map_or("", |s| s.unit.as_str()),
         Ok(Measure::Probability(_)) => "probability",
         Err(_) => "",

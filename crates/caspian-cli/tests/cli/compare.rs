@@ -392,6 +392,15 @@ fn an_unpriced_link_investment_is_warned_of() {
         d["summaries"][0]["cost.capital_per_year"]["mean"].as_f64().unwrap()
     };
     assert!(capital(&one) < capital(&doc), "{} against {}", capital(&one), capital(&doc));
+    // Its own price of 0 wins over its cargo's: warned of as such.
+    let zero = [
+        "--set",
+        "costs.capital.link.wagons=1000",
+        "--set",
+        "costs.capital.link_outflow.btk_railway=0",
+    ];
+    let out = ok(&[&["compare", &base, &btk, "-n", "2", "-q"][..], &zero].concat(), &dir);
+    assert!(out.contains("(costs.capital.link_outflow gives btk_railway the price 0)"), "{out}");
     let e = fails(&["run", &base, "-n", "1", "--set", "costs.capital.link_outflow.btk=1"], &dir, 2);
     assert!(e.contains("costs.capital.link_outflow.btk: no [[outflow]] \"btk\""), "{e}");
 }

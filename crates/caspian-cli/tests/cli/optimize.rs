@@ -178,7 +178,14 @@ fn optimize_refuses_a_lever_nothing_prices() {
             .collect();
         let e = fails(&args, &dir, 2);
         let key = decision.split('=').next().unwrap();
-        assert!(e.contains(&format!("--decision {key}: every value of it costs the same")), "{e}");
+        let by_kind =
+            key.ends_with(".capacity") && key.starts_with("fleet.") || key.ends_with(".depth_m");
+        let opening = if by_kind {
+            "nothing in the cost model prices this kind of lever"
+        } else {
+            "every value of it costs the same"
+        };
+        assert!(e.contains(&format!("--decision {key}: {opening}")), "{e}");
         assert!(e.contains(hint), "{decision}: {e}");
         assert!(!dir.join("ck.jsonl").exists(), "{decision}: a refusal leaves no checkpoint");
     }

@@ -93,6 +93,7 @@ fn bad_targets_are_refused_with_exit_2() {
         ("delivered_total.oil>=lots", "\"lots\" is not a number"),
         ("delivered_totl.oil>=1", "closest: delivered_total.oil"),
         (">=1", "expected KPI>=NUMBER"),
+        ("service_level.wagons>=95", "(a percent? 95% is 0.95)"),
     ] {
         let err = fails(&["run", "-n", "2", "-q", "--target", spec], &dir, 2);
         assert!(err.contains(needle), "{spec}: {err}");
@@ -108,4 +109,18 @@ fn bad_targets_are_refused_with_exit_2() {
         &["run", "-n", "30", "-q", "--target-rel-halfwidth", "0.5", "--target", "incidents>0"],
         &dir,
     );
+}
+
+/// A result document holding a fraction's threshold outside [0, 1] (written
+/// before such a target was refused) is still read: the check is for new
+/// input, not for what a document already says.
+#[test]
+fn a_stored_target_outside_a_fractions_range_still_loads() {
+    let dir = scratch("targets-stored");
+    let target = "service_level.wagons>=0.95";
+    ok(&["run", "-n", "3", "-q", "--target", target, "--json", "t.json"], &dir);
+    let text = String::from_utf8(read(&dir, "t.json")).unwrap();
+    assert!(text.contains("\">=0.95\""), "{text}");
+    std::fs::write(dir.join("t95.json"), text.replace("\">=0.95\"", "\">=95\"")).unwrap();
+    ok(&["report", "t95.json", "--out", "t95.html"], &dir);
 }

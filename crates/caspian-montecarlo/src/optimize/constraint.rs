@@ -59,7 +59,19 @@ impl Constraint {
             let c = targets::parse(&format!("p{rest}"))
                 .map_err(|_| form(&format!("\"{rest}\" after P(...) is not OP NUMBER")))?;
             if !(0.0..=1.0).contains(&c.threshold) {
-                return Err(fail(format!("the probability {} is not in [0, 1]", c.threshold)));
+                let percent = if (2.0..=100.0).contains(&c.threshold) {
+                    format!(
+                        " (a percent? {}% is {})",
+                        crate::study::short_number(c.threshold),
+                        crate::study::short_number(c.threshold / 100.0)
+                    )
+                } else {
+                    String::new()
+                };
+                return Err(fail(format!(
+                    "the probability {} is not in [0, 1]{percent}",
+                    crate::study::short_number(c.threshold)
+                )));
             }
             return Ok(Self { measure, op: c.op, bound: c.threshold });
         }

@@ -171,6 +171,12 @@ pub(crate) fn unpriced_hint(key: &SweepKey, plan: &CompiledScenario) -> String {
                 .iter()
                 .find(|o| o.id == *outflow)
                 .map_or("CARGO", |o| cargo_of_storage(o.from));
+            if plan.source.costs.capital.link_outflow.contains_key(outflow) {
+                return format!(
+                    "its own price, costs.capital.link_outflow.{outflow}, is 0 (it replaces the \
+                     {cargo} links' price for it): set it above 0"
+                );
+            }
             format!(
                 "a hinterland link has no price unless the scenario gives one (no source prices \
                  one): give it a price per unit of yearly capacity (its cargo: {cargo}), --set \

@@ -72,6 +72,19 @@ pub enum OptimizeError {
         /// Why nothing prices it, and what to do.
         hint: String,
     },
+    /// A decision on a lever whose kind no price covers
+    /// ([`decision::unpriced_by_kind`]: a fleet's capacity, a port's
+    /// depth).
+    #[error(
+        "--decision {key}: nothing in the cost model prices this kind of lever, so optimize would \
+         take its kindest value for free: {hint}"
+    )]
+    UnpricedKind {
+        /// The decision's key.
+        key: String,
+        /// Why nothing prices it, and what to do.
+        hint: String,
+    },
     /// The objective is undefined (NaN) in a replication KN needs.
     #[error(
         "the objective {objective} is undefined in replication {replication} of portfolio \

@@ -180,7 +180,11 @@ pub fn price(study: &Study, settings: &Settings) -> Result<Priced, OptimizeError
         }
     };
     if let Some(a) = super::decision::unpriced_by_kind(study) {
-        return Err(unpriced(a));
+        let key = &study.axes[a].key;
+        return Err(OptimizeError::UnpricedKind {
+            key: key.to_string(),
+            hint: super::decision::unpriced_hint(key, &study.plan),
+        });
     }
     let (capital, fixed): (Vec<f64>, Vec<f64>) = (0..study.points.len())
         .into_par_iter()

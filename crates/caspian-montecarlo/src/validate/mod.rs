@@ -252,7 +252,7 @@ fn check_targets(d: &RunDoc) -> Result<(), DocumentError> {
             return Err(field(at("kpi"), format!("\"{}\" is not a KPI of this run", cap(&t.kpi))));
         };
         let spec = format!("{}{}", t.kpi, t.condition);
-        match crate::targets::parse(&spec) {
+        match crate::targets::parse_stored(&spec) {
             Ok(c) if c.kpi == t.kpi => {}
             _ => {
                 return Err(field(
@@ -438,7 +438,7 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
         check_counts(&at, diff.kpis.iter().map(|(k, v)| (k, v.n)), d.replications)?;
     }
     for (i, r) in d.rankings.iter().enumerate() {
-        let measure = crate::measure::Measure::parse(&r.kpi);
+        let measure = crate::measure::Measure::parse_stored(&r.kpi);
         let kpi = measure.as_ref().map_or(r.kpi.as_str(), |m| m.kpi());
         if !d.summaries.iter().any(|t| t.contains_key(kpi)) {
             return Err(field(

@@ -58,8 +58,11 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
                 // The report's own target, else the run's `--target` condition.
                 let target = inputs.targets.iter().find(|c| c.kpi == *k).cloned().or_else(|| {
                     d.targets.iter().find(|t| t.kpi == *k).and_then(|t| {
-                        caspian_montecarlo::targets::parse(&format!("{}{}", t.kpi, t.condition))
-                            .ok()
+                        caspian_montecarlo::targets::parse_stored(&format!(
+                            "{}{}",
+                            t.kpi, t.condition
+                        ))
+                        .ok()
                     })
                 });
                 let values = reps.column(k)?;
