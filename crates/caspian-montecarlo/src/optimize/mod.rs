@@ -59,7 +59,7 @@ pub enum OptimizeError {
         cheapest_cost: f64,
     },
     /// A decision whose values all cost the same
-    /// ([`decision::unpriced`]): the search would take its kindest value
+    /// (`decision::unpriced`): the search would take its kindest value
     /// for free.
     #[error(
         "--decision {key}: every value of it costs the same capital and fixed operating cost \
@@ -73,7 +73,7 @@ pub enum OptimizeError {
         hint: String,
     },
     /// A decision on a lever whose kind no price covers
-    /// ([`decision::unpriced_by_kind`]: a fleet's capacity, a port's
+    /// (`decision::unpriced_by_kind`: a fleet's capacity, a port's
     /// depth).
     #[error(
         "--decision {key}: nothing in the cost model prices this kind of lever, so optimize would \

@@ -157,8 +157,8 @@ impl Run {
 
 /// The portfolios' annualised capital, checked before any replication
 /// (so before a checkpoint is touched): the settings, the decisions
-/// nothing prices ([`super::decision::unpriced_by_kind`],
-/// [`super::decision::unpriced`]) and a budget that prunes every portfolio.
+/// nothing prices (`decision::unpriced_by_kind`,
+/// `decision::unpriced`) and a budget that prunes every portfolio.
 #[derive(Debug, Clone)]
 pub struct Priced {
     capital: Vec<f64>,
