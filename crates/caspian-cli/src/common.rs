@@ -165,25 +165,28 @@ pub(crate) fn read_scenario(path: Option<&Path>, sets: &[String]) -> Result<Reso
     let overrides = sets.iter().map(|s| Override::parse(s, "--set")).collect::<Result<Vec<_>, _>>();
     let overrides = overrides.map_err(|e| Failure::Input(e.to_string()))?;
     let resolved = resolve_scenario(path, &overrides)?;
-    warn_inert_multipliers(path, &overrides, &resolved);
+    warn_inert_multipliers(path, &overrides, &resolved, 0);
     Ok(resolved)
 }
 
-/// Warns of each `--set` multiplier (storms', disruptions') other than 1
-/// that changes nothing in `resolved` (the scenario at `path` with
-/// `overrides`): it has no storms, or no random disruptions, to scale, so
-/// the run is the scenario's own, which the user did not mean to ask for.
+/// Warns of each multiplier (storms', disruptions') other than 1 among
+/// `overrides[from..]` that changes nothing in `resolved` (the scenario at
+/// `path` with `overrides`): it has no storms, or no random disruptions,
+/// to scale, so the run is the scenario's own, which the user did not
+/// mean to ask for. The overrides before `from` (a comparison's `--set`,
+/// under a variant's own) are context, warned of once elsewhere.
 pub(crate) fn warn_inert_multipliers(
     path: Option<&Path>,
     overrides: &[Override],
     resolved: &Resolved,
+    from: usize,
 ) {
     use caspian_montecarlo::SweepKey;
     let multiplies = |o: &Override| {
         o.key.parse::<SweepKey>().is_ok_and(|k| k.is_multiplier())
             && o.text.split_once('=').and_then(|(_, v)| v.trim().parse::<f64>().ok()) != Some(1.0)
     };
-    for (i, o) in overrides.iter().enumerate().filter(|(_, o)| multiplies(o)) {
+    for (i, o) in overrides.iter().enumerate().skip(from).filter(|(_, o)| multiplies(o)) {
         let lacks = match o.key.parse::<SweepKey>() {
             Ok(SweepKey::DisruptionRateMultiplier) => {
                 "no disruption with a rate above 0 (a dated disruption strikes on its day)"

@@ -115,7 +115,7 @@ pub(crate) fn studies(
     let mut base = None;
     for path in files {
         let s = resolve_scenario(Some(path), &sets)?;
-        crate::common::warn_inert_multipliers(Some(path), &sets, &s);
+        crate::common::warn_inert_multipliers(Some(path), &sets, &s, 0);
         base.get_or_insert_with(|| s.clone());
         // The source names the --set values too, as in `run`'s header.
         let source = crate::common::source_with_sets(&s.source, raw_sets);
@@ -147,6 +147,7 @@ pub(crate) fn studies(
         let mut overrides = sets.clone();
         overrides.extend(variant.overrides);
         let s = resolve_scenario(Some(&files[0]), &overrides)?;
+        crate::common::warn_inert_multipliers(Some(&files[0]), &overrides, &s, sets.len());
         let mut study = Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage);
         study.name = variant.name;
         // Where it came from, as tables show it: the base and the changes.

@@ -268,6 +268,22 @@ fn a_set_multiplier_that_changes_nothing_is_warned_of() {
     // A dated disruption still strikes: its duration scales.
     assert!(!cancelled(&["run", &dated, "-n", "2", "-q", "--set", rate0, "--set", longer]));
     assert!(!cancelled(&["run", &stress, "-n", "2", "-q", "--set", longer]));
+    // In a comparison's variant too, once, and not for the --set beneath it.
+    let variant = format!("z:{rate0},{longer}");
+    let args = [
+        "compare",
+        &stress,
+        "--variant",
+        &variant,
+        "-n",
+        "2",
+        "-q",
+        "--kpi",
+        "cost.total_per_year",
+    ];
+    let err = String::from_utf8_lossy(&ok_output(&args, &dir).stderr).into_owned();
+    assert!(err.contains(&format!("warning: --variant z: {longer} changes nothing")), "{err}");
+    assert_eq!(err.matches("changes nothing").count(), 1, "{err}");
     // A file whose only disruption has the rate 0: the file's own, not the
     // doing of other overrides (there are none).
     let rate0_file = format!(
