@@ -89,6 +89,7 @@ pub mod targets;
 pub mod tidy;
 pub mod trace;
 pub mod twin;
+pub mod unpriced;
 pub mod validate;
 pub mod vulnerability;
 pub mod warmup;

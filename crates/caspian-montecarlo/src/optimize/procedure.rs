@@ -155,13 +155,15 @@ impl Run {
     }
 }
 
-/// The portfolios' annualised capital, checked before any replication
-/// (so before a checkpoint is touched): the settings, the decisions
-/// nothing prices (`decision::unpriced_by_kind`,
-/// `decision::unpriced`) and a budget that prunes every portfolio.
+/// The portfolios' annualised capital and phase 0 (the budget's pruning),
+/// checked before any replication (so before a checkpoint is touched):
+/// the settings, the decisions nothing prices
+/// (`decision::unpriced_by_kind`, `decision::unpriced`) and a budget that
+/// prunes every portfolio.
 #[derive(Debug, Clone)]
 pub struct Priced {
     capital: Vec<f64>,
+    standing: Vec<Standing>,
 }
 
 /// Compiles every portfolio of `study` and checks what needs no
@@ -172,19 +174,13 @@ pub struct Priced {
 /// that prunes everything.
 pub fn price(study: &Study, settings: &Settings) -> Result<Priced, OptimizeError> {
     settings.check(study.plan.kpi_layout().names())?;
-    let unpriced = |a: usize| {
+    // The decision's key and what would price it.
+    let named = |a: usize| {
         let key = &study.axes[a].key;
-        OptimizeError::Unpriced {
-            key: key.to_string(),
-            hint: super::decision::unpriced_hint(key, &study.plan),
-        }
+        (key.to_string(), super::decision::unpriced_hint(key, &study.plan))
     };
-    if let Some(a) = super::decision::unpriced_by_kind(study) {
-        let key = &study.axes[a].key;
-        return Err(OptimizeError::UnpricedKind {
-            key: key.to_string(),
-            hint: super::decision::unpriced_hint(key, &study.plan),
-        });
+    if let Some((key, hint)) = super::decision::unpriced_by_kind(study).map(named) {
+        return Err(OptimizeError::UnpricedKind { key, hint });
     }
     let (capital, fixed): (Vec<f64>, Vec<f64>) = (0..study.points.len())
         .into_par_iter()
@@ -198,12 +194,12 @@ pub fn price(study: &Study, settings: &Settings) -> Result<Priced, OptimizeError
         .into_iter()
         .unzip();
     let cost: Vec<f64> = capital.iter().zip(&fixed).map(|(c, f)| c + f).collect();
-    if let Some(a) = super::decision::unpriced(study, &cost) {
-        return Err(unpriced(a));
+    if let Some((key, hint)) = super::decision::unpriced(study, &cost).map(named) {
+        return Err(OptimizeError::Unpriced { key, hint });
     }
     let mut standing = vec![Standing::Undecided; capital.len()];
     prune(study, settings, &capital, &mut standing)?;
-    Ok(Priced { capital })
+    Ok(Priced { capital, standing })
 }
 
 /// Runs the whole procedure on the portfolios of `study` (its design
@@ -224,7 +220,8 @@ pub fn optimize(
     optimize_priced(study, settings, store, priced)
 }
 
-/// The procedure on portfolios [`price`] checked.
+/// The procedure on portfolios [`price`] checked and pruned (with the same
+/// `settings`): phases 1 to 3.
 ///
 /// # Errors
 /// As [`optimize`].
@@ -237,7 +234,7 @@ pub fn optimize_priced(
     settings.check(store.names())?;
     let count = study.points.len();
     let mut run = Run {
-        standing: vec![Standing::Undecided; count],
+        standing: priced.standing,
         tests: vec![Vec::new(); count],
         screening: vec![0; count],
         ocba: vec![0; count],
@@ -247,7 +244,6 @@ pub fn optimize_priced(
         kn: None,
         capital: priced.capital,
     };
-    prune(study, settings, &run.capital, &mut run.standing)?;
     screen(settings, store, &mut run)?;
     allocate(settings, store, &mut run)?;
     select(study, settings, store, &mut run)?;

@@ -1,0 +1,146 @@
+//! What no price in `[costs]` covers, in a comparison's policies: a change
+//! to one of the base's disruptions (hardening, a repair crew), a
+//! hinterland link's capacity while its price is 0, a port's natural depth
+//! or a fleet's vessel size. Each gets a warning, and a changed disruption
+//! no benefit-cost ratio (`ratio`): the policy's cost leaves out what
+//! buys the change.
+
+use crate::economics::BenefitCost;
+use crate::study::Study;
+
+/// Every warning of this module for `policy` against `base`, in order:
+/// an unpriced link, an unpriced depth or vessel size, a changed
+/// disruption.
+pub(crate) fn warnings(base: &Study, policy: &Study) -> Vec<String> {
+    [link_warning(base, policy), lever_warning(base, policy), hazard_warning(base, policy)]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The base's disruptions `policy` gives other values (the same id,
+/// another rate, length, scale or target: hardening, a repair crew) or
+/// leaves out, in words ("alat_outage's rate_per_year", "btk_outage (left
+/// out)"), if any. Nothing in the cost model prices such a change.
+pub fn changed_hazards(base: &Study, policy: &Study) -> Option<String> {
+    let theirs = &policy.plan.source.disruptions;
+    let changed: Vec<String> = base
+        .plan
+        .source
+        .disruptions
+        .iter()
+        .filter_map(|b| {
+            let Some(p) = theirs.iter().find(|p| p.id == b.id) else {
+                return Some(format!("{} (left out)", b.id));
+            };
+            let keys = crate::twin::differing_keys(b, p);
+            (!keys.is_empty()).then(|| format!("{}'s {}", b.id, keys.join(" and ")))
+        })
+        .collect();
+    (!changed.is_empty()).then(|| changed.join(", "))
+}
+
+/// The warning for a policy that changes one of the base's disruptions
+/// ([`changed_hazards`]): its cost and NPV leave out what buys the change,
+/// and it has no benefit-cost ratio.
+fn hazard_warning(base: &Study, policy: &Study) -> Option<String> {
+    let changed = changed_hazards(base, policy)?;
+    Some(format!(
+        "\"{}\" changes {changed}, which no price covers: its cost and NPV leave out whatever buys \
+         the change (hardening, a repair crew), so it has no benefit-cost ratio; read its benefit \
+         a year as the most the change is worth a year",
+        policy.name,
+    ))
+}
+
+/// The benefit-cost ratio of a policy that changes `changed`, which no
+/// price covers.
+pub(crate) fn ratio(changed: &str) -> BenefitCost {
+    BenefitCost::Undefined {
+        reason: format!(
+            "it changes {changed}, which the model does not price, so its cost leaves out what \
+             buys the change; its benefit a year is the most the change is worth a year"
+        ),
+    }
+}
+
+/// The warning for a policy that changes the capacity of a hinterland link
+/// (`[[outflow]]`) whose cargo has no link price (`costs.capital.link`, 0
+/// by default): the investment is missing from its cost.
+fn link_warning(base: &Study, policy: &Study) -> Option<String> {
+    let plan = &policy.plan;
+    let capital = &plan.source.costs.capital;
+    let price = |o: &caspian_shipping::compile::OutflowPlan| {
+        capital
+            .link_outflow
+            .get(&o.id)
+            .copied()
+            .unwrap_or_else(|| capital.link.get(plan.storages[o.from].cargo))
+    };
+    let changed: Vec<&str> = plan
+        .outflows
+        .iter()
+        .filter(|o| {
+            let before = base.plan.outflows.iter().find(|b| b.id == o.id);
+            before.is_none_or(|b| b.capacity_per_year != o.capacity_per_year) && price(o) == 0.0
+        })
+        .map(|o| o.id.as_str())
+        .collect();
+    if changed.is_empty() {
+        return None;
+    }
+    // Priced at 0 by the link's own price, or by its cargo's (the default).
+    let own: Vec<&str> =
+        changed.iter().copied().filter(|id| capital.link_outflow.contains_key(*id)).collect();
+    let why = if own.is_empty() {
+        "costs.capital.link is 0 for its cargo: no source gives one".to_string()
+    } else {
+        format!("costs.capital.link_outflow gives {} the price 0", own.join(", "))
+    };
+    Some(format!(
+        "\"{}\" changes the capacity of {}, which no price covers ({why}): its cost and NPV leave \
+         that investment out; set costs.capital.link_outflow.<id> (that link alone) or \
+         costs.capital.link.<cargo> (every link of the cargo without its own price), per unit of \
+         yearly capacity, to price it",
+        policy.name,
+        changed.join(", ")
+    ))
+}
+
+/// The warning for a policy that changes a lever no price can cover: a
+/// port's depth at the datum (`depth_m`; only a `[[dredging]]` entry is
+/// priced, by the metres it gains) or a fleet's capacity per voyage (a
+/// vessel's price does not depend on it). Its cost and NPV leave the
+/// change out.
+fn lever_warning(base: &Study, policy: &Study) -> Option<String> {
+    let (b, p) = (&base.plan.source, &policy.plan.source);
+    let mut changed: Vec<String> = p
+        .ports
+        .iter()
+        .filter(|q| b.ports.iter().find(|o| o.id == q.id).is_some_and(|o| o.depth_m != q.depth_m))
+        .map(|q| format!("the depth of {} (depth_m; price dredging as a [[dredging]] entry)", q.id))
+        .collect();
+    changed.extend(
+        p.fleets
+            .iter()
+            .filter(|f| {
+                b.fleets.iter().find(|o| o.id == f.id).is_some_and(|o| o.capacity != f.capacity)
+            })
+            .map(|f| {
+                format!(
+                    "the capacity per voyage of {} (a vessel's price does not depend on it; a \
+                     fleet of other vessels is one of its own)",
+                    f.id
+                )
+            }),
+    );
+    if changed.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "\"{}\" changes {}, which no price covers: its cost and NPV leave that change out, so \
+         read its benefit a year as the most the change is worth a year",
+        policy.name,
+        changed.join(", and ")
+    ))
+}
