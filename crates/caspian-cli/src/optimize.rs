@@ -254,11 +254,14 @@ fn summary(doc: &OptimizeDoc) -> String {
         out.push_str(
             "undecided at --max-replications (left out of the selection and of the guarantee):\n",
         );
-        let header = [
-            "portfolio",
-            "decisions",
-            "estimate [one-sided bounds at level beta] over replications",
-        ];
+        let bounds = match doc.test_level() {
+            Some(beta) => format!(
+                "estimate [one-sided bounds at level beta = {}] over replications",
+                num(beta)
+            ),
+            None => "estimate [one-sided bounds] over replications".to_string(),
+        };
+        let header = ["portfolio", "decisions", bounds.as_str()];
         out.push_str(&table::render(&header, &undecided));
     }
     match &doc.selected {

@@ -149,6 +149,18 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             ),
         );
     }
+    for axis in study.inert_settings() {
+        crate::common::note(
+            false,
+            &format!(
+                "warning: the axis {}={} changes nothing: at every design point, with the other \
+                 axes and overrides, {} has nothing for it to scale",
+                axis.key,
+                crate::table::num(axis.values[0]),
+                source
+            ),
+        );
+    }
     let reference = match &args.reference {
         Some(spec) => study.reference_point(spec).map_err(|e| Failure::Input(e.to_string()))?,
         None => study.as_written_point().unwrap_or(0),

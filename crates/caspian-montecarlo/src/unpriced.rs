@@ -34,6 +34,11 @@ pub fn changed_hazards(base: &Study, policy: &Study) -> Option<String> {
                 return Some(format!("{} (left out)", b.id));
             };
             let keys = crate::twin::differing_keys(b, p);
+            // One that no longer strikes changes its rate, whatever else
+            // (a longer duration) it changes besides.
+            if b.strikes() && !p.strikes() {
+                return Some(format!("{}'s rate_per_year (it no longer strikes)", b.id));
+            }
             (!keys.is_empty()).then(|| format!("{}'s {}", b.id, keys.join(" and ")))
         })
         .collect();
@@ -143,4 +148,29 @@ fn lever_warning(base: &Study, policy: &Study) -> Option<String> {
         policy.name,
         changed.join(", and ")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use caspian_shipping::BASELINE_TOML;
+
+    fn with_outage(rate: f64, days: f64) -> Study {
+        let text = format!(
+            "{BASELINE_TOML}\n[[disruption]]\nid = \"out\"\ntarget = \"port.alat\"\n\
+             rate_per_year = {rate}\nduration_days = {{ dist = \"constant\", value = {days} }}\n"
+        );
+        Study::sweep(&text, "t", None, Vec::new(), None).unwrap()
+    }
+
+    #[test]
+    fn a_disruption_that_no_longer_strikes_is_named_by_its_rate_alone() {
+        let base = with_outage(2.0, 3.0);
+        assert_eq!(changed_hazards(&base, &with_outage(2.0, 3.0)), None);
+        let longer = changed_hazards(&base, &with_outage(1.0, 6.0));
+        assert_eq!(longer.as_deref(), Some("out's rate_per_year and duration_days"));
+        // At rate 0 its duration does not matter: not named as changed.
+        let gone = changed_hazards(&base, &with_outage(0.0, 6.0));
+        assert_eq!(gone.as_deref(), Some("out's rate_per_year (it no longer strikes)"));
+    }
 }

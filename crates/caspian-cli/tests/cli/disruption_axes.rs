@@ -305,6 +305,26 @@ fn a_set_multiplier_that_changes_nothing_is_warned_of() {
     assert!(inert(&["sweep", &base, "-n", "2", "-q", "--axis", axis, "--set", storms0]));
     let axis = "disruptions.rate_multiplier=0,2";
     assert!(!inert(&["sweep", &stress, "-n", "2", "-q", "--axis", axis]));
+    // An axis of one value is a setting, as --set is: warned of where
+    // another axis takes the rates to 0.
+    let berths = "port.alat.berths.rail_ferry=2,3";
+    let args = [
+        "sweep",
+        &stress,
+        "-n",
+        "2",
+        "-q",
+        "--axis",
+        "disruptions.rate_multiplier=0",
+        "--axis",
+        "disruptions.duration_multiplier=2",
+        "--axis",
+        berths,
+    ];
+    let err = String::from_utf8_lossy(&ok_output(&args, &dir).stderr).into_owned();
+    let warning = "warning: the axis disruptions.duration_multiplier=2 changes nothing: at every \
+                   design point, with the other axes and overrides,";
+    assert!(err.contains(warning), "{err}");
 }
 
 /// `validate` checks a file's `[[sweep]]` at every design point, as

@@ -54,6 +54,9 @@ fn optimize_selects_writes_json_and_html_and_report_rebuilds_the_page() {
     let scope = doc["guarantee"]["guarantee_scope"].as_str().unwrap();
     assert!(scope.contains("1 undecided at the cap are not covered"), "{scope}");
     assert!(out.contains("undecided at --max-replications"), "{out}");
+    // Its bounds are at the test's level, alpha/2 over 4 portfolios, 1
+    // constraint and 3 looks (20, 40, 80), and the header says which.
+    assert!(out.contains("one-sided bounds at level beta = 0.002083]"), "{out}");
     let total = doc["replications"]["total"].as_u64().unwrap();
     assert!(total >= 4 * 20, "{total}");
     // `caspian report` reads the document and draws the same page.

@@ -158,6 +158,13 @@ impl Constraint {
     }
 }
 
+/// The level β of each one-sided feasibility test: `alpha_f` shared out
+/// (Bonferroni) over the `k` portfolios screened, the `m` constraints and
+/// the looks at `n0`, `2 n0`, ... up to `max`.
+pub fn test_level(alpha_f: f64, k: usize, m: usize, n0: u64, max: u64) -> f64 {
+    alpha_f / (k as f64 * m as f64 * looks(n0, max).len() as f64)
+}
+
 /// The replication counts at which feasibility is looked at: `n0`, then
 /// doubling, up to `max` (its length is the number of looks `L`).
 pub fn looks(n0: u64, max: u64) -> Vec<u64> {

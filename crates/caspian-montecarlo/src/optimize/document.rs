@@ -63,6 +63,23 @@ impl OptimizeDoc {
         crate::validate::read_optimize(text)
     }
 
+    /// The level β of each feasibility test (`alpha_f / (k m L)` over the
+    /// `k` portfolios the budget left), as phase 1 used it; `None` without
+    /// constraints.
+    pub fn test_level(&self) -> Option<f64> {
+        let p = &self.problem;
+        let screened = self.portfolios.iter().filter(|q| q.status != "pruned").count();
+        (!p.constraints.is_empty()).then(|| {
+            super::constraint::test_level(
+                p.alpha_feasibility,
+                screened,
+                p.constraints.len(),
+                p.n0,
+                p.max_replications,
+            )
+        })
+    }
+
     /// The contenders as table rows under [`CONTENDER_HEADER`]; `numbers`
     /// writes each row's difference (mean and 95% interval), so the terminal
     /// and the HTML page keep their own number style.

@@ -287,8 +287,13 @@ fn screen(s: &Settings, store: &mut Store<'_>, run: &mut Run) -> Result<(), Opti
     let mut open: Vec<usize> =
         (0..run.standing.len()).filter(|&p| run.standing[p] != Standing::Pruned).collect();
     let looks = constraint::looks(s.n0, s.max_replications);
-    let (k, m, l) = (open.len() as f64, s.constraints.len() as f64, looks.len() as f64);
-    let level = s.alpha_feasibility() / (k * m * l);
+    let level = constraint::test_level(
+        s.alpha_feasibility(),
+        open.len(),
+        s.constraints.len(),
+        s.n0,
+        s.max_replications,
+    );
     let mut from = 0;
     for &n in &looks {
         let wanted: Vec<(usize, Range<u64>)> = open.iter().map(|&p| (p, from..n)).collect();

@@ -184,3 +184,30 @@ fn an_axis_that_changes_nothing_is_named() {
     let study = Study::sweep(&text, "t", None, vec![multiplier(), rate], None).unwrap();
     assert!(study.inert_axes().is_empty());
 }
+
+#[test]
+fn a_one_valued_multiplier_with_nothing_to_scale_is_named() {
+    let text = format!(
+        "{BASELINE_TOML}\n[[disruption]]\nid = \"out\"\ntarget = \"port.alat\"\n\
+         rate_per_year = 2\nduration_days = {{ dist = \"constant\", value = 3 }}\n"
+    );
+    let axes = |specs: &[&str]| specs.iter().map(|s| parse_axis(s).unwrap()).collect::<Vec<_>>();
+    let named = |specs: &[&str]| {
+        let study = Study::sweep(&text, "t", None, axes(specs), None).unwrap();
+        study.inert_settings().iter().map(|a| a.key.to_string()).collect::<Vec<_>>()
+    };
+    let berths = "port.alat.berths.rail_ferry=2,3";
+    // Another axis takes the rate to 0: the duration multiplier strikes
+    // nothing at any point.
+    let inert = ["disruptions.rate_multiplier=0", "disruptions.duration_multiplier=2", berths];
+    assert_eq!(named(&inert), ["disruptions.duration_multiplier"]);
+    // With the rate left, it scales something; a rate multiplier of 0 is
+    // never inert (it takes the rates away); and 1 is no change to warn of.
+    assert!(named(&["disruptions.duration_multiplier=2", berths]).is_empty());
+    assert!(named(&["disruptions.rate_multiplier=0", berths]).is_empty());
+    let one = ["disruptions.rate_multiplier=0", "disruptions.duration_multiplier=1", berths];
+    assert!(named(&one).is_empty());
+    // Where the rate is 0 at only some points, it is not inert.
+    let some = ["disruptions.rate_multiplier=0,1", "disruptions.duration_multiplier=2"];
+    assert!(named(&some).is_empty());
+}

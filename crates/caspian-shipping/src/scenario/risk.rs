@@ -144,3 +144,18 @@ pub struct Disruption {
     #[serde(skip)]
     pub stream: Option<u8>,
 }
+
+impl Disruption {
+    /// Whether it is random: no `start_day`, and a rate above 0 (or a mean
+    /// time between episodes).
+    pub fn is_random(&self) -> bool {
+        self.start_day.is_none() && self.rate_per_year.map_or(self.mtbf_days.is_some(), |r| r > 0.0)
+    }
+
+    /// Whether it can strike at all: dated, or random
+    /// ([`is_random`](Self::is_random)). A random disruption at rate 0
+    /// never does, whatever its duration.
+    pub fn strikes(&self) -> bool {
+        self.start_day.is_some() || self.is_random()
+    }
+}

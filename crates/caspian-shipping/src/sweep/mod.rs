@@ -265,15 +265,11 @@ impl SweepKey {
         let no_storms = || {
             scenario.sea_areas.iter().all(|a| a.storm_onsets_per_month.iter().all(|&r| r == 0.0))
         };
-        let random = |d: &crate::scenario::Disruption| {
-            d.start_day.is_none() && d.rate_per_year.map_or(d.mtbf_days.is_some(), |r| r > 0.0)
-        };
+        let disruptions = &scenario.disruptions;
         match self {
             SweepKey::StormRateMultiplier | SweepKey::StormDurationMultiplier => no_storms(),
-            SweepKey::DisruptionRateMultiplier => !scenario.disruptions.iter().any(random),
-            SweepKey::DisruptionDurationMultiplier => {
-                !scenario.disruptions.iter().any(|d| d.start_day.is_some() || random(d))
-            }
+            SweepKey::DisruptionRateMultiplier => !disruptions.iter().any(|d| d.is_random()),
+            SweepKey::DisruptionDurationMultiplier => !disruptions.iter().any(|d| d.strikes()),
             _ => false,
         }
     }
