@@ -57,32 +57,18 @@ impl Arranged {
         self.rows.iter().any(|r| matches!(r, Line::Kpi(k) if k == name))
     }
 
-    /// Notes on the KPIs shown that are not defined in every one of the
-    /// `total` replications: their statistics are over those where they
-    /// are. `defined(k)` is that count and, for a comparison's paired
-    /// differences (the replications both scenarios define), each
-    /// scenario's own count in words (`base 10, v300 7`), else `None`. A
-    /// KPI defined nowhere gets a note only when a scenario of a
-    /// comparison defines it. A recovery KPI with unrecovered episodes
-    /// (`unrecovered(u)`, `u` its count, e.g. `unrecovered.<d>` for
-    /// `recovery_days.<d>`: above 0 somewhere) is also called biased: an episode not recovered by the horizon leaves
-    /// its replication out, the longest recoveries first.
+    /// The notes under the table on the KPIs shown that are not defined
+    /// in every replication: `note(k)` for each (the document's
+    /// `partly_defined_note`, which the HTML report prints too).
     pub(crate) fn partly_defined_notes(
         &self,
-        total: u64,
-        defined: impl Fn(&str) -> (u64, Option<String>),
-        unrecovered: impl Fn(&str) -> bool,
+        note: impl Fn(&str) -> Option<String>,
     ) -> Vec<String> {
         self.rows
             .iter()
             .filter_map(|r| match r {
-                Line::Kpi(k) => Some(k.as_str()),
+                Line::Kpi(k) => note(k),
                 Line::Heading(_) => None,
-            })
-            .filter_map(|k| {
-                let (n, each) = defined(k);
-                let noted = n < total && (n > 0 || each.is_some());
-                noted.then(|| partly_defined_note(k, n, total, each.as_deref(), &unrecovered))
             })
             .collect()
     }
@@ -179,46 +165,4 @@ pub(crate) fn arrange(
 pub(crate) fn void(name: &str, s: &Summary) -> bool {
     let zero = s.mean == 0.0 && (s.sd == 0.0 || s.n == 1);
     s.n == 0 || (zero && caspian_montecarlo::schema::unrecovered_of(name).is_none())
-}
-
-/// One note of [`Arranged::partly_defined_notes`]; `each`: a comparison's
-/// per-scenario counts.
-fn partly_defined_note(
-    kpi: &str,
-    n: u64,
-    total: u64,
-    each: Option<&str>,
-    unrecovered: impl Fn(&str) -> bool,
-) -> String {
-    let mut note = match each {
-        Some(each) if n == 0 => format!(
-            "note: {kpi} is defined in both scenarios in none of the {total} replications \
-             ({each}): no paired difference"
-        ),
-        Some(each) => format!(
-            "note: {kpi} is defined in both scenarios in {n} of {total} replications ({each}); \
-             the difference is over those {n} pairs"
-        ),
-        None => format!(
-            "note: {kpi} is defined in {n} of {total} replications; its statistics are over \
-             those {n}"
-        ),
-    };
-    if let Some(u) = caspian_montecarlo::schema::unrecovered_of(kpi)
-        && unrecovered(&u)
-    {
-        note.push_str(&if each.is_some() {
-            format!(
-                ", and a replication with an episode not recovered by the horizon in either \
-                 scenario is left out, the longest recoveries first: compare {u} too"
-            )
-        } else {
-            format!(
-                ": the others had no episode that ended in the window, or one not recovered by \
-                 the horizon; those are left out, the longest recoveries first, so it understates \
-                 recovery time: read it with {u}"
-            )
-        });
-    }
-    note
 }

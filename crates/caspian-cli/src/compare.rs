@@ -443,18 +443,7 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
         if let Some(line) = shown.hidden_line("in every replication of every scenario") {
             out.push_str(&line);
         }
-        let unrecovered = |k: &str| {
-            [0, d.scenario].iter().any(|&i| doc.summaries[i].get(k).is_some_and(|s| s.mean > 0.0))
-        };
-        let each = |k: &str| {
-            let n = |i: usize| doc.summaries[i].get(k).map_or(0, |s| s.n);
-            format!("{} {}, {} {}", base.name, n(0), p.name, n(d.scenario))
-        };
-        let notes = shown.partly_defined_notes(
-            doc.replications,
-            |k| (d.kpis.get(k).map_or(0, |v| v.n), Some(each(k))),
-            unrecovered,
-        );
+        let notes = shown.partly_defined_notes(|k| doc.partly_defined_note(d, k));
         for line in notes {
             out.push_str(&line);
             out.push('\n');
@@ -542,6 +531,10 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
     out
 }
 
+/// Writes `--csv`: one row per policy and KPI, the paired difference over
+/// the `n` replications both scenarios define, beside each scenario's mean
+/// over its own `base_n` and `policy_n` (which may differ from `n` for a
+/// KPI some replications leave undefined, a recovery time).
 fn write_csv(path: &std::path::Path, doc: &CompareDoc) -> Result<(), Failure> {
     let mut w = csv_writer(path)?;
     let fail = |e: csv::Error| csv_failure(path, e);
@@ -557,11 +550,14 @@ fn write_csv(path: &std::path::Path, doc: &CompareDoc) -> Result<(), Failure> {
         "correlation",
         "variance_reduction",
         "n",
+        "base_n",
+        "policy_n",
     ])
     .map_err(fail)?;
     for d in &doc.differences {
         for (k, v) in &d.kpis {
             let mean = |i: usize| doc.summaries[i].get(k).map_or(f64::NAN, |s| s.mean);
+            let n = |i: usize| doc.summaries[i].get(k).map_or(0, |s| s.n).to_string();
             w.write_record([
                 doc.scenarios[d.scenario].name.clone(),
                 k.clone(),
@@ -574,6 +570,8 @@ fn write_csv(path: &std::path::Path, doc: &CompareDoc) -> Result<(), Failure> {
                 csv_num(v.correlation),
                 csv_num(v.variance_reduction),
                 v.n.to_string(),
+                n(0),
+                n(d.scenario),
             ])
             .map_err(fail)?;
         }

@@ -47,11 +47,7 @@ pub(crate) fn run_table(doc: &RunDoc, patterns: &[String], all: bool) -> String 
         out.push('\n');
         out.push_str(&line);
     }
-    let notes = shown.partly_defined_notes(
-        doc.replications,
-        |k| (doc.kpis.get(k).map_or(0, |s| s.n), None),
-        |u| doc.kpis.get(u).is_some_and(|s| s.mean > 0.0),
-    );
+    let notes = shown.partly_defined_notes(|k| doc.partly_defined_note(k));
     for line in notes {
         out.push_str(&line);
         out.push('\n');
@@ -80,6 +76,13 @@ pub(crate) fn run_table(doc: &RunDoc, patterns: &[String], all: bool) -> String 
         );
         let rows: Vec<Vec<String>> = doc.targets.iter().map(table::target_row).collect();
         out.push_str(&table::render(&table::TARGET_HEADER, &rows));
+        if doc.targets.iter().any(|t| caspian_montecarlo::schema::unrecovered_of(&t.kpi).is_some())
+        {
+            out.push_str(
+                "  a recovery that had not happened by the horizon counts as longer than any \
+                 threshold\n  (a miss of <=); a year in which no episode ended is left out of n\n",
+            );
+        }
     }
     out
 }

@@ -199,7 +199,7 @@ pub(crate) fn run(args: PlotArgs) -> Result<(), Failure> {
                 return Err(fail(caspian_report::input::unknown_kpi(&kpi, &doc.kpi_names())));
             }
             reps.check_against(d, &kpi).map_err(fail)?;
-            let values = reps.column(&kpi).map_err(fail)?;
+            let values = reps.censored_column(&kpi).map_err(fail)?;
             let dist =
                 distribution(&d.scenario, &kpi, &d.kpis[&kpi].unit, &values, target.as_ref())
                     .map_err(fail)?;

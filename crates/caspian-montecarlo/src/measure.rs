@@ -4,12 +4,16 @@
 //! The mean of a [`Measure::Probability`] column (ones and zeros) is the
 //! probability that a replication meets the condition, so rankings, Pareto
 //! views, constraints and paired differences treat both kinds alike.
-//! Replications in which the KPI is undefined (NaN) give NaN in either kind.
+//! Replications in which the KPI is undefined (NaN) give NaN in either kind,
+//! but for one case a condition can still be judged: a `recovery_days.<id>`
+//! left undefined by an episode that never recovered ([`censored`]) is
+//! longer than any threshold.
 
 use std::fmt;
 
 use crate::rare::KpiRange;
 use crate::records::PointRecords;
+use crate::schema::unrecovered_of;
 use crate::select::NoMatch;
 use crate::stats::Summary;
 use crate::targets::{self, Condition, TargetError};
@@ -119,10 +123,41 @@ impl Measure {
     }
 
     /// Its values in every replication of `records`, in replication order
-    /// (NaN throughout when the KPI is absent).
+    /// (NaN throughout when the KPI is absent). A probability's condition
+    /// reads a recovery time with its censoring ([`censored`]).
     pub fn column(&self, records: &PointRecords) -> Vec<f64> {
-        records.column_named(self.kpi()).into_iter().map(|v| self.of(v)).collect()
+        let values = match self {
+            Measure::Kpi(k) => records.column_named(k),
+            Measure::Probability(c) => censored(records, &c.kpi),
+        };
+        values.into_iter().map(|v| self.of(v)).collect()
     }
+}
+
+/// `kpi`'s values in every replication of `records`, as a condition on it
+/// reads them: a recovery time (`recovery_days.<id>`,
+/// `recovery_paired_days.<id>`) that is undefined because an episode had
+/// not recovered by the horizon (its `unrecovered` KPI, [`unrecovered_of`], above 0) is +inf,
+/// a recovery longer than any threshold, so it fails `<= X` and is not left
+/// out as unknown (which counted the worst years as neither). Undefined
+/// where no episode ended, it stays NaN. Other KPIs are as recorded.
+pub fn censored(records: &PointRecords, kpi: &str) -> Vec<f64> {
+    let values = records.column_named(kpi);
+    match unrecovered_of(kpi) {
+        Some(u) => censor(values, &records.column_named(&u)),
+        None => values,
+    }
+}
+
+/// `values` with each NaN whose `unrecovered` count (same replication) is
+/// above 0 made +inf ([`censored`]).
+pub fn censor(mut values: Vec<f64>, unrecovered: &[f64]) -> Vec<f64> {
+    for (v, &u) in values.iter_mut().zip(unrecovered) {
+        if v.is_nan() && u > 0.0 {
+            *v = f64::INFINITY;
+        }
+    }
+    values
 }
 
 impl fmt::Display for Measure {
@@ -137,6 +172,34 @@ impl fmt::Display for Measure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A recovery time left undefined by an episode that never recovered
+    /// fails a `<=` condition (and meets a `>=`), in `P(...)` columns and
+    /// in `--target` probabilities; one undefined because no episode
+    /// ended stays out; the KPI's own column is as recorded.
+    #[test]
+    fn an_unrecovered_episode_is_longer_than_any_threshold() {
+        let names = ["recovery_days.x".to_string(), "unrecovered.x".to_string()];
+        let nan = f64::NAN;
+        let records = PointRecords::from_columns(
+            &names,
+            &[vec![3.0, nan, nan, 20.0], vec![0.0, 1.0, 0.0, 0.0]],
+        );
+        let within = Measure::parse("P(recovery_days.x<=10)").unwrap();
+        let column = within.column(&records);
+        assert_eq!(column[..2], [1.0, 0.0]);
+        assert!(column[2].is_nan());
+        assert_eq!(column[3], 0.0);
+        let longer = Measure::parse("P(recovery_days.x>10)").unwrap();
+        assert_eq!(longer.column(&records)[1], 1.0);
+        let target = crate::targets::parse("recovery_days.x<=10").unwrap();
+        let p = crate::targets::probability(&target, &records);
+        assert_eq!((p.n, p.p_meet), (3, 1.0 / 3.0));
+        assert!(Measure::parse("recovery_days.x").unwrap().column(&records)[1].is_nan());
+        // Without the count in the records, nothing is known: left out.
+        let alone = PointRecords::from_columns(&names[..1], &[vec![3.0, nan]]);
+        assert_eq!(crate::targets::probability(&target, &alone).n, 1);
+    }
 
     /// Intervals are cut to what the measure can be, as a run's are: a
     /// t-interval of a skewed cost reaches below zero; a probability gets

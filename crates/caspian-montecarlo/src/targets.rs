@@ -219,9 +219,11 @@ pub fn check_kpi(condition: &Condition, kpis: &[String]) -> Result<(), TargetErr
 
 /// The probability that a replication of `records` meets `condition`: the
 /// replications meeting it over those where the KPI is defined, with the
-/// Wilson interval (NaN for all three when it is defined in none).
+/// Wilson interval (NaN for all three when it is defined in none). A
+/// recovery time whose episode never recovered counts as longer than any
+/// threshold ([`crate::measure::censored`]).
 pub fn probability(condition: &Condition, records: &PointRecords) -> TargetProbability {
-    let values = records.column_named(&condition.kpi);
+    let values = crate::measure::censored(records, &condition.kpi);
     let defined: Vec<f64> = values.into_iter().filter(|v| !v.is_nan()).collect();
     let n = defined.len() as u64;
     let met =

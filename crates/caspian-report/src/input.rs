@@ -200,6 +200,22 @@ impl Replications {
         Ok(self.rows.iter().map(|r| r[i]).collect())
     }
 
+    /// The values of `kpi` as a condition on it reads them: a recovery
+    /// time left undefined by an episode that never recovered is +inf
+    /// ([`caspian_montecarlo::measure::censored`]), where the file has the
+    /// `unrecovered.<id>` column to tell.
+    ///
+    /// # Errors
+    /// As [`column`](Self::column).
+    pub fn censored_column(&self, kpi: &str) -> Result<Vec<f64>, ReportError> {
+        let values = self.column(kpi)?;
+        let by = caspian_montecarlo::schema::unrecovered_of(kpi).and_then(|u| self.column(&u).ok());
+        Ok(match by {
+            Some(unrecovered) => caspian_montecarlo::measure::censor(values, &unrecovered),
+            None => values,
+        })
+    }
+
     /// Checks that these values are those the run document summarises: the
     /// same number of replications, and for `kpi` the same count and mean.
     ///

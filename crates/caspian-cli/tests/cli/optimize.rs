@@ -122,6 +122,23 @@ fn optimize_refuses_bad_settings_with_exit_2() {
         assert!(e.contains(needle), "{extra:?}: {e}");
         assert!(!e.contains("panicked"), "{extra:?}: {e}");
     }
+    // An indifference zone of 1 or more on a fraction holds every portfolio:
+    // the guarantee would be empty.
+    let args = [
+        "optimize",
+        &mmc,
+        "--set",
+        SHORT,
+        "--decision",
+        "port.mmc.berths.tanker=3..5",
+        "--maximize",
+        "P(anchorage_wait_h.mmc.tanker<=2)",
+        "--delta",
+        "5",
+    ];
+    let e = fails(&args, &dir, 2);
+    assert!(e.contains("--delta: 5 is not below 1"), "{e}");
+    assert!(e.contains("(percentage points? 5 points is 0.05)"), "{e}");
 }
 
 /// A condition the corridor meets (weather, demand, a disruption's rate)
@@ -315,4 +332,34 @@ fn an_optimisation_of_a_probability_reports() {
     ok(&args, &dir);
     ok(&["report", "p.json", "--out", "r.html"], &dir);
     assert_eq!(read(&dir, "r.html"), read(&dir, "p.html"));
+}
+
+/// A constraint on a measure some replications leave undefined (recovery
+/// days in a year no episode ended or one never recovered) is refused
+/// with the replication named, not tested on the others alone.
+#[test]
+fn optimize_refuses_a_measure_undefined_in_a_replication() {
+    let dir = scratch("optimize_undefined");
+    let file = scenario("stress/random_outages_2030.toml");
+    let args = [
+        "optimize",
+        &file,
+        "--decision",
+        "port.alat.berths.rail_ferry=2..3",
+        "--n0",
+        "4",
+        "--max-replications",
+        "8",
+        "--constraint",
+        "recovery_days.alat_outage<=10",
+        "--delta",
+        "1e6",
+        "-q",
+    ];
+    let e = fails(&args, &dir, 2);
+    assert!(
+        e.contains("the constraint recovery_days.alat_outage is undefined in replication"),
+        "{e}"
+    );
+    assert!(e.contains("unrecovered.alat_outage is defined in every replication"), "{e}");
 }

@@ -68,6 +68,16 @@ fn a_recovery_mean_over_some_replications_says_so_and_why() {
         table.contains("understates recovery time: read it with unrecovered.alat_closed"),
         "{table}"
     );
+    // A target on it counts the unrecovered years as misses, not as
+    // unknown: the episode ends in the window every year, so n is all 8.
+    let target = "recovery_days.alat_closed<=90";
+    let args = ["run", &stress, "-n", "8", "-q", "--set", late, "--target", target];
+    let out = ok(&args, &dir);
+    let row = out.lines().find(|l| l.starts_with(target)).unwrap();
+    let met: Vec<&str> = row.split_whitespace().nth(1).unwrap().split('/').collect();
+    assert_eq!(met[1], "8", "{row}");
+    assert!(met[0].parse::<u64>().unwrap() <= n, "{row}");
+    assert!(out.contains("a recovery that had not happened by the horizon counts as longer"));
     // Sangachal's episode recovers in every replication: no note.
     assert_eq!(r["kpis"]["recovery_days.sangachal_closed"]["n"], 8);
     assert!(!table.contains("note: recovery_days.sangachal_closed"), "{table}");
@@ -85,6 +95,20 @@ fn a_recovery_mean_over_some_replications_says_so_and_why() {
     assert!(table.contains(&note), "{table}");
     assert!(table.contains(&format!("); the difference is over those {pairs} pairs")), "{table}");
     assert!(table.contains("compare unrecovered.alat_closed too"), "{table}");
+    // The HTML report prints the same notes, and the CSV each scenario's
+    // count beside the pairs'.
+    ok(&["report", "r.json", "--out", "r.html"], &dir);
+    let page = String::from_utf8(read(&dir, "r.html")).unwrap();
+    assert!(page.contains(&format!("recovery_days.alat_closed is defined in {n} of 8")), "{page}");
+    ok(&["report", "c.json", "--out", "c.html"], &dir);
+    let page = String::from_utf8(read(&dir, "c.html")).unwrap();
+    assert!(page.contains(&format!("in both scenarios in {pairs} of 8 replications")), "{page}");
+    let args = [&["compare", &stress, "--variant", variant][..], &common, &["c2.json"]].concat();
+    ok(&[&args[..], &["--csv", "c.csv"]].concat(), &dir);
+    let csv = String::from_utf8(read(&dir, "c.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",n,base_n,policy_n"), "{csv}");
+    let row = csv.lines().find(|l| l.starts_with("berth3,recovery_days.alat_closed,")).unwrap();
+    assert!(row.contains(&format!(",{pairs},{n},")), "{row}");
 
     let axis = "port.alat.berths.rail_ferry=2,3";
     let args = [&["sweep", &stress, "--axis", axis][..], &common, &["s.json"]].concat();

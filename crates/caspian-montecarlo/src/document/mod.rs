@@ -29,6 +29,9 @@ use crate::warmup::WarmupDoc;
 mod window;
 pub use window::{MAX_WINDOW_DAYS, Window, WindowMonth};
 
+mod notes;
+pub use notes::partly_defined_note;
+
 mod compare;
 pub use compare::{
     CompareDoc, ECONOMICS_HEADER, PolicyDifferences, RANKING_HEADER, ScenarioRef,

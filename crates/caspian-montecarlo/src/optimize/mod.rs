@@ -85,14 +85,20 @@ pub enum OptimizeError {
         /// Why nothing prices it, and what to do.
         hint: String,
     },
-    /// The objective is undefined (NaN) in a replication KN needs.
+    /// The objective or a constraint's measure is undefined (NaN) in a
+    /// replication the procedure needs: a mean over the replications that
+    /// define it would leave the others out, unseen.
     #[error(
-        "the objective {objective} is undefined in replication {replication} of portfolio \
-         {portfolio} ({decisions}); choose an objective defined in every replication"
+        "the {role} {measure} is undefined in replication {replication} of portfolio \
+         {portfolio} ({decisions}): a mean over the replications that define it would leave \
+         the others out, unseen; choose a measure defined in every replication{}",
+        undefined_hint(measure)
     )]
     Undefined {
-        /// The objective.
-        objective: String,
+        /// `objective` or `constraint`.
+        role: &'static str,
+        /// The measure.
+        measure: String,
         /// The portfolio.
         portfolio: usize,
         /// Its decisions.
@@ -111,6 +117,20 @@ pub enum OptimizeError {
     /// A replication failed (an internal defect).
     #[error("{0}")]
     Run(String),
+}
+
+/// What to choose instead of a measure on a recovery time, which is
+/// undefined where the worst cases are (an episode that never recovered).
+fn undefined_hint(measure: &str) -> String {
+    let kpi = measure.trim_start_matches("P(").trim_start();
+    let kpi: String = kpi.chars().take_while(|c| !"<>=) ".contains(*c)).collect();
+    match crate::schema::unrecovered_of(&kpi) {
+        Some(u) => format!(
+            " (a recovery time is undefined where no episode ended and where one never \
+             recovered, the worst case; {u} is defined in every replication)"
+        ),
+        None => String::new(),
+    }
 }
 
 impl OptimizeError {

@@ -97,6 +97,23 @@ impl Settings {
         }
         let objective_option = if self.maximize { "--maximize" } else { "--minimize" };
         self.objective.check(kpis, objective_option)?;
+        if self.objective.range() == crate::rare::KpiRange::UnitInterval && self.delta >= 1.0 {
+            // Every difference of a fraction is below 1: such a zone holds
+            // every portfolio, and the guarantee says nothing.
+            let hint = if (1.0..=100.0).contains(&self.delta) {
+                format!(" (percentage points? {} points is {})", self.delta, self.delta / 100.0)
+            } else {
+                String::new()
+            };
+            return bad(
+                "--delta",
+                format!(
+                    "{} is not below 1, but the objective {} is a fraction from 0 to 1: no two \
+                     portfolios could be told apart{hint}",
+                    self.delta, self.objective
+                ),
+            );
+        }
         for c in &self.constraints {
             c.measure.check(kpis, "--constraint")?;
         }
@@ -244,8 +261,8 @@ pub fn optimize_priced(
         kn: None,
         capital: priced.capital,
     };
-    screen(settings, store, &mut run)?;
-    allocate(settings, store, &mut run)?;
+    screen(study, settings, store, &mut run)?;
+    allocate(study, settings, store, &mut run)?;
     select(study, settings, store, &mut run)?;
     Ok(super::outcome::document(study, settings, store, &run))
 }
@@ -275,15 +292,48 @@ fn prune(
     Ok(())
 }
 
-/// The values of `measure` in replications `range` of portfolio `p`.
+/// The values of `measure` in replications `range` of portfolio `p`
+/// (a probability's condition reads a recovery time with its censoring,
+/// [`crate::measure::censored`]).
 pub(crate) fn values(store: &Store<'_>, m: &Measure, p: usize, range: Range<u64>) -> Vec<f64> {
-    let kpi = store.names().iter().position(|n| n == m.kpi());
-    store.column(p, kpi, range).into_iter().map(|v| m.of(v)).collect()
+    let index = |kpi: &str| store.names().iter().position(|n| n == kpi);
+    let mut column = store.column(p, index(m.kpi()), range.clone());
+    if let (true, Some(u)) = (m.is_probability(), crate::schema::unrecovered_of(m.kpi())) {
+        column = crate::measure::censor(column, &store.column(p, index(&u), range));
+    }
+    column.into_iter().map(|v| m.of(v)).collect()
+}
+
+/// [`values`], refused with [`OptimizeError::Undefined`] where one is
+/// undefined (NaN): `role` is `objective` or `constraint`.
+fn defined(
+    study: &Study,
+    store: &Store<'_>,
+    (m, role): (&Measure, &'static str),
+    p: usize,
+    range: Range<u64>,
+) -> Result<Vec<f64>, OptimizeError> {
+    let v = values(store, m, p, range.clone());
+    match v.iter().position(|x| !x.is_finite()) {
+        Some(j) => Err(OptimizeError::Undefined {
+            role,
+            measure: m.to_string(),
+            portfolio: p,
+            decisions: study.describe_point(p),
+            replication: range.start + j as u64,
+        }),
+        None => Ok(v),
+    }
 }
 
 /// Phase 1: `n0` replications of every portfolio left, and the
 /// feasibility tests, looking again at doubled counts while undecided.
-fn screen(s: &Settings, store: &mut Store<'_>, run: &mut Run) -> Result<(), OptimizeError> {
+fn screen(
+    study: &Study,
+    s: &Settings,
+    store: &mut Store<'_>,
+    run: &mut Run,
+) -> Result<(), OptimizeError> {
     let mut open: Vec<usize> =
         (0..run.standing.len()).filter(|&p| run.standing[p] != Standing::Pruned).collect();
     let looks = constraint::looks(s.n0, s.max_replications);
@@ -307,10 +357,13 @@ fn screen(s: &Settings, store: &mut Store<'_>, run: &mut Run) -> Result<(), Opti
                 .iter()
                 .enumerate()
                 .map(|(i, c)| match before.get(i) {
-                    Some(t) if t.verdict != Verdict::Undecided => *t,
-                    _ => c.test(&values(store, &c.measure, p, 0..n), level),
+                    Some(t) if t.verdict != Verdict::Undecided => Ok(*t),
+                    _ => {
+                        let v = defined(study, store, (&c.measure, "constraint"), p, 0..n)?;
+                        Ok(c.test(&v, level))
+                    }
                 })
-                .collect();
+                .collect::<Result<_, OptimizeError>>()?;
             run.standing[p] = if tests.iter().any(|t| t.verdict == Verdict::Infeasible) {
                 Standing::Infeasible
             } else if tests.iter().all(|t| t.verdict == Verdict::Feasible) {
@@ -328,26 +381,39 @@ fn screen(s: &Settings, store: &mut Store<'_>, run: &mut Run) -> Result<(), Opti
     Ok(())
 }
 
-/// The objective, larger is better, of `p` over `range`.
-fn oriented(s: &Settings, store: &Store<'_>, p: usize, range: Range<u64>) -> Vec<f64> {
+/// The objective, larger is better, of `p` over `range`; refused where it
+/// is undefined.
+fn oriented(
+    study: &Study,
+    s: &Settings,
+    store: &Store<'_>,
+    p: usize,
+    range: Range<u64>,
+) -> Result<Vec<f64>, OptimizeError> {
     let sign = if s.maximize { 1.0 } else { -1.0 };
-    values(store, &s.objective, p, range).into_iter().map(|v| sign * v).collect()
+    let v = defined(study, store, (&s.objective, "objective"), p, range)?;
+    Ok(v.into_iter().map(|v| sign * v).collect())
 }
 
 fn mean_sd(v: &[f64]) -> (f64, f64) {
-    let finite: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
-    let (m, var) = crate::stats::mean_var(&finite);
+    let (m, var) = crate::stats::mean_var(v);
     (if m.is_nan() { f64::NEG_INFINITY } else { m }, if var.is_nan() { 0.0 } else { var.sqrt() })
 }
 
 /// Phase 2: OCBA among the feasible portfolios when there are more than
 /// the shortlist holds, then the shortlist (best means first).
-fn allocate(s: &Settings, store: &mut Store<'_>, run: &mut Run) -> Result<(), OptimizeError> {
+fn allocate(
+    study: &Study,
+    s: &Settings,
+    store: &mut Store<'_>,
+    run: &mut Run,
+) -> Result<(), OptimizeError> {
     let feasible: Vec<usize> =
         (0..run.standing.len()).filter(|&p| run.standing[p] == Standing::Feasible).collect();
     run.feasible = feasible.len();
-    let stats =
-        |store: &Store<'_>, run: &Run, p: usize| mean_sd(&oriented(s, store, p, run.held(p)));
+    let stats = |store: &Store<'_>, run: &Run, p: usize| {
+        oriented(study, s, store, p, run.held(p)).map(|v| mean_sd(&v))
+    };
     if feasible.len() > s.shortlist {
         let mut spent = 0;
         while spent < s.ocba_budget {
@@ -359,8 +425,8 @@ fn allocate(s: &Settings, store: &mut Store<'_>, run: &mut Run) -> Result<(), Op
             if open.is_empty() {
                 break;
             }
-            let (means, sds): (Vec<f64>, Vec<f64>) =
-                open.iter().map(|&p| stats(store, run, p)).unzip();
+            let stats = open.iter().map(|&p| stats(store, run, p)).collect::<Result<Vec<_>, _>>();
+            let (means, sds): (Vec<f64>, Vec<f64>) = stats?.into_iter().unzip();
             let counts: Vec<u64> = open.iter().map(|&p| run.held(p).end).collect();
             let add = OCBA_ROUND.min(s.ocba_budget - spent);
             let shares = ocba::allocate(&means, &sds, &counts, add);
@@ -381,8 +447,10 @@ fn allocate(s: &Settings, store: &mut Store<'_>, run: &mut Run) -> Result<(), Op
             }
         }
     }
-    let mut ranked: Vec<(usize, f64)> =
-        feasible.iter().map(|&p| (p, stats(store, run, p).0)).collect();
+    let mut ranked: Vec<(usize, f64)> = feasible
+        .iter()
+        .map(|&p| stats(store, run, p).map(|(mean, _)| (p, mean)))
+        .collect::<Result<_, _>>()?;
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     run.shortlist = ranked.into_iter().take(s.shortlist).map(|(p, _)| p).collect();
     run.shortlist.sort_unstable();
@@ -415,21 +483,7 @@ fn select(
         let wanted: Vec<(usize, Range<u64>)> =
             alts.iter().map(|&a| (shortlist[a], range.clone())).collect();
         store.ensure(&wanted)?;
-        alts.iter()
-            .map(|&a| {
-                let p = shortlist[a];
-                let v = oriented(s, store, p, range.clone());
-                match v.iter().position(|x| !x.is_finite()) {
-                    Some(j) => Err(OptimizeError::Undefined {
-                        objective: s.objective.to_string(),
-                        portfolio: p,
-                        decisions: study.describe_point(p),
-                        replication: range.start + j as u64,
-                    }),
-                    None => Ok(v),
-                }
-            })
-            .collect()
+        alts.iter().map(|&a| oriented(study, s, store, shortlist[a], range.clone())).collect()
     };
     run.kn = Some(kn::select(k, &settings, &mut draw)?);
     Ok(())

@@ -243,7 +243,7 @@ fn check_target(target: Option<&crate::sequential::TargetReport>) -> Result<(), 
 
 /// Checks the probabilities of `--target` conditions: each names a KPI of
 /// the run with a condition that parses, counts the replications where the
-/// KPI is defined, and has a probability that is a count over them inside
+/// KPI is defined (a recovery time: and those it never recovered in), and has a probability that is a count over them inside
 /// its interval, all within `[0, 1]` (NaN throughout only when `n` is 0).
 fn check_targets(d: &RunDoc) -> Result<(), DocumentError> {
     for (i, t) in d.targets.iter().enumerate() {
@@ -261,10 +261,24 @@ fn check_targets(d: &RunDoc) -> Result<(), DocumentError> {
                 ));
             }
         }
-        if t.n != summary.n {
+        // A recovery time counts its unrecovered episodes too (as longer
+        // than any threshold: `crate::measure::censored`), which its
+        // summary leaves out.
+        let censored = crate::schema::unrecovered_of(&t.kpi).is_some();
+        if t.n != summary.n && !(censored && (summary.n..=d.replications).contains(&t.n)) {
+            let most = if censored {
+                format!(" (with those it never recovered in, at most {})", d.replications)
+            } else {
+                String::new()
+            };
             return Err(field(
                 at("n"),
-                format!("{} but {} is defined in {} replications", t.n, cap(&t.kpi), summary.n),
+                format!(
+                    "{} but {} is defined in {} replications{most}",
+                    t.n,
+                    cap(&t.kpi),
+                    summary.n
+                ),
             ));
         }
         if let Some(problem) = share_problem(t.p_meet, t.ci95_low, t.ci95_high, t.n) {

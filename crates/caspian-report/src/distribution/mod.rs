@@ -83,6 +83,11 @@ pub struct Distribution {
     pub sorted: Vec<f64>,
     /// Replications where the KPI is undefined (left out).
     pub undefined: usize,
+    /// Replications whose value is beyond any drawn (+inf: a recovery that
+    /// had not happened by the horizon, [`caspian_montecarlo::measure::censored`]):
+    /// off the histogram, but counted against a target and in the CDF's
+    /// denominator.
+    pub censored: usize,
     /// Histogram bins of equal width.
     pub bins: Vec<Bin>,
     /// The bars drawn: the bins, those a target cuts split at it
@@ -158,9 +163,14 @@ pub fn distribution(
     let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
+    let censored = values.iter().filter(|&&v| v == f64::INFINITY).count();
     if n == 0 {
+        let never = match censored {
+            0 => String::new(),
+            c => format!(" ({c} never recovered by the horizon)"),
+        };
         return Err(ReportError::Request(format!(
-            "{kpi} is undefined in every replication; nothing to plot"
+            "{kpi} has no finite value in any replication{never}; nothing to plot"
         )));
     }
     if let Some(c) = target
@@ -202,11 +212,14 @@ pub fn distribution(
             .map(|b| Bar { low: b.low, high: b.high, count: b.count, meets: None })
             .collect(),
     };
-    let ecdf = sorted.iter().enumerate().map(|(i, &v)| (v, (i + 1) as f64 / n as f64)).collect();
+    let counted = n + censored;
+    let ecdf =
+        sorted.iter().enumerate().map(|(i, &v)| (v, (i + 1) as f64 / counted as f64)).collect();
     let meet = target.map(|c| {
-        let count = sorted.iter().filter(|&&v| c.op.holds(v, c.threshold)).count();
-        let (low, high) = wilson(count as u64, n as u64);
-        Meet { count, p: count as f64 / n as f64, low, high }
+        let beyond = if c.op.holds(f64::INFINITY, c.threshold) { censored } else { 0 };
+        let count = sorted.iter().filter(|&&v| c.op.holds(v, c.threshold)).count() + beyond;
+        let (low, high) = wilson(count as u64, counted as u64);
+        Meet { count, p: count as f64 / counted as f64, low, high }
     });
     // `sorted` is in order, so equal values are neighbours: each one's level
     // in its stack is the count of equal values before it.
@@ -226,7 +239,8 @@ pub fn distribution(
         scenario: scenario.to_string(),
         kpi: kpi.to_string(),
         unit: unit.to_string(),
-        undefined: values.len() - n,
+        undefined: values.len() - n - censored,
+        censored,
         sorted,
         bins,
         bars,
@@ -300,7 +314,7 @@ impl Distribution {
     /// the target, n - k miss it)`: the condition exactly as given.
     pub fn meet_text(&self) -> Option<String> {
         let (c, m) = (self.target.as_ref()?, self.meet?);
-        let n = self.sorted.len();
+        let n = self.sorted.len() + self.censored;
         let threshold = match self.unit.as_str() {
             "" => fmt_num(c.threshold),
             unit => format!("{} {unit}", fmt_num(c.threshold)),
@@ -324,6 +338,13 @@ impl Distribution {
             self.scenario,
             crate::units::replications(self.sorted.len() as u64)
         );
+        if self.censored > 0 {
+            first.push_str(&format!(
+                " {} more never recovered by the horizon: beyond the axis, counted in the CDF \
+                 and against any target.",
+                self.censored
+            ));
+        }
         if self.undefined > 0 {
             first.push_str(&format!(" {} undefined left out.", self.undefined));
         }

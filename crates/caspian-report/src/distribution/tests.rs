@@ -220,3 +220,25 @@ fn the_chart_is_drawn_from_the_run_replications() {
     let (_, other) = run(39);
     assert!(matches!(other.check_against(&doc, kpi), Err(ReportError::Mismatch(_))));
 }
+
+/// A recovery that never happened (+inf) is off the histogram but in the
+/// CDF's denominator and against the target; an undefined one is left out.
+#[test]
+fn an_unrecovered_replication_counts_against_the_target() {
+    let mut values: Vec<f64> = (1..=6).map(f64::from).collect();
+    values.extend([f64::INFINITY, f64::INFINITY, f64::NAN]);
+    let within = parse("recovery_days.x<=4").unwrap();
+    let d = distribution("s", "recovery_days.x", "days", &values, Some(&within)).unwrap();
+    assert_eq!((d.sorted.len(), d.censored, d.undefined), (6, 2, 1));
+    assert_eq!(d.bins.iter().map(|b| b.count).sum::<usize>(), 6);
+    assert_eq!(d.ecdf.last(), Some(&(6.0, 0.75)));
+    let m = d.meet.unwrap();
+    assert_eq!((m.count, m.p), (4, 0.5));
+    assert!(d.meet_text().unwrap().contains("4 of 8 replications meet the target, 4 miss it"));
+    assert!(d.subtitle()[1].contains("2 more never recovered by the horizon"));
+    let longer = parse("recovery_days.x>4").unwrap();
+    let d = distribution("s", "recovery_days.x", "days", &values, Some(&longer)).unwrap();
+    assert_eq!(d.meet.unwrap().count, 4);
+    let e = distribution("s", "recovery_days.x", "days", &[f64::INFINITY], None).unwrap_err();
+    assert!(e.to_string().contains("(1 never recovered by the horizon)"), "{e}");
+}

@@ -65,9 +65,9 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
                         .ok()
                     })
                 });
-                let values = reps.column(k)?;
+                let values = reps.censored_column(k)?;
                 if values.iter().all(|v| !v.is_finite()) {
-                    page.note(&format!("{k} is undefined in every replication: no chart."));
+                    page.note(&format!("{k} has no finite value in any replication: no chart."));
                     continue;
                 }
                 let dist = distribution(&d.scenario, k, &d.kpis[k].unit, &values, target.as_ref())?;
@@ -97,6 +97,9 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
     let rows: Vec<(String, Vec<String>, bool)> =
         d.kpis.iter().map(|(k, s)| (k.clone(), summary_row(k, s), false)).collect();
     page.grouped_table(&SUMMARY_HEADER, &rows);
+    for note in d.kpis.keys().filter_map(|k| d.partly_defined_note(k)) {
+        page.note(note.trim_start_matches("note: "));
+    }
     page.provenance(&d.provenance, &[("seed", d.seed.to_string()), ("source", d.source.clone())]);
     Ok(page.finish(&title))
 }

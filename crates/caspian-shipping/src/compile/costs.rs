@@ -23,6 +23,13 @@ const MAX_AMOUNT: f64 = 1e15;
 const MAX_YEARS: f64 = 1_000.0;
 /// Largest discount rate accepted (100% a year).
 const MAX_RATE: f64 = 1.0;
+/// Shortest asset life accepted, in years.
+const MIN_LIFE_YEARS: f64 = 1.0;
+/// Largest annuity factor accepted (the present value of 1 a year over a
+/// life or the appraisal): at a rate of 0 over the longest span it is
+/// `MAX_YEARS`; a negative rate can take it anywhere, and the cost totals
+/// and NPVs out of range with it.
+const MAX_ANNUITY: f64 = 10.0 * MAX_YEARS;
 
 /// The parts of the compiled plan that capital and fixed costs depend on.
 pub(super) struct Priced<'a> {
@@ -97,7 +104,7 @@ pub(super) fn costs(c: &mut Checker, s: &Scenario, p: &Priced<'_>) -> CostPlan {
     } else {
         true
     };
-    c.positive("costs.appraisal_years", k.appraisal_years, MAX_YEARS);
+    let appraisal_ok = c.positive("costs.appraisal_years", k.appraisal_years, MAX_YEARS);
     let cap = &k.capital;
     let lives = [
         ("berth_life_years", cap.berth_life_years),
@@ -109,7 +116,43 @@ pub(super) fn costs(c: &mut Checker, s: &Scenario, p: &Priced<'_>) -> CostPlan {
     ];
     let mut lives_ok = true;
     for (key, v) in lives {
-        lives_ok &= c.positive(&format!("costs.capital.{key}"), v, MAX_YEARS);
+        let key = format!("costs.capital.{key}");
+        let ok = c.positive(&key, v, MAX_YEARS);
+        if ok && v < MIN_LIFE_YEARS {
+            c.err(
+                &key,
+                format!(
+                    "must be at least {} year: a shorter life makes a year's capital charge more \
+                     than the asset's whole price, got {}",
+                    number(MIN_LIFE_YEARS),
+                    number(v)
+                ),
+            );
+        }
+        lives_ok &= ok && v >= MIN_LIFE_YEARS;
+    }
+    if rate_ok {
+        let horizons = lives.iter().map(|&(key, v)| (format!("costs.capital.{key}"), v, lives_ok));
+        let appraisal = ("costs.appraisal_years".to_string(), k.appraisal_years, appraisal_ok);
+        for (key, years, _) in std::iter::once(appraisal).chain(horizons).filter(|h| h.2) {
+            let factor = crate::costs::annuity_factor(k.discount_rate, years);
+            if !(factor <= MAX_ANNUITY) {
+                c.err(
+                    "costs.discount_rate",
+                    format!(
+                        "{} over {key} = {} gives an annuity factor (the present value of 1 a \
+                         year) of {}, and at most {} is accepted: a negative rate makes each \
+                         later year count more than the one before; use a rate closer to 0 or a \
+                         shorter span",
+                        number(k.discount_rate),
+                        number(years),
+                        if factor.is_finite() { format!("{factor:.0}") } else { number(factor) },
+                        number(MAX_ANNUITY)
+                    ),
+                );
+                break;
+            }
+        }
     }
     let charter = charters(c, k, p.fleets);
     let rate = if rate_ok { k.discount_rate } else { 0.0 };
@@ -486,6 +529,28 @@ berth_year = { tanker = 1.0, rail_ferry = 2.0, roro = 4.0, container = 8.0 }
                 "berth_life_years = 40",
                 "berth_life_years = 0",
                 "costs.capital.berth_life_years: must be greater than zero",
+            ),
+            (
+                "vessel_life_years = 20",
+                "vessel_life_years = 0.001",
+                "costs.capital.vessel_life_years: must be at least 1 year",
+            ),
+            (
+                "vessel_life_years = 20",
+                "vessel_life_years = 1e-300",
+                "costs.capital.vessel_life_years: must be at least 1 year",
+            ),
+            (
+                "discount_rate = 0.05",
+                "discount_rate = -0.6\nappraisal_years = 1000",
+                "costs.discount_rate: -0.6 over costs.appraisal_years = 1000 gives an annuity \
+                 factor (the present value of 1 a year) of inf",
+            ),
+            (
+                "discount_rate = 0.05",
+                "discount_rate = -0.3",
+                "costs.discount_rate: -0.3 over costs.appraisal_years = 25 gives an annuity factor \
+                 (the present value of 1 a year) of 24852,",
             ),
             (
                 "dredging_per_m = 8.0",
