@@ -115,9 +115,13 @@ fn plot_target(spec: &str, kpi: &str) -> Result<Condition, Failure> {
     } else if crate::parse::number(t).is_ok() {
         format!("{kpi}={t}")
     } else if !t.contains(['=', '<', '>']) {
+        // An example the chart's KPI would take: a fraction's is below 1.
+        let fraction = caspian_montecarlo::schema::family_of(kpi)
+            .is_some_and(|f| f.unit == caspian_montecarlo::schema::Unit::Fraction);
+        let x = if fraction { "0.95" } else { "1690000" };
         return Err(Failure::Input(format!(
-            "--target \"{spec}\": expected a number such as 1690000, or a condition such as \
-             '>=1690000' or '{kpi}>=1690000'"
+            "--target \"{spec}\": expected a number such as {x}, or a condition such as \
+             '>={x}' or '{kpi}>={x}'"
         )));
     } else {
         t.to_string()

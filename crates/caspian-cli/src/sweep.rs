@@ -41,7 +41,7 @@ pub(crate) struct SweepArgs {
     #[arg(long, value_name = "POINT")]
     reference: Option<String>,
     /// Latin hypercube of SAMPLES points over the axes' ranges instead of the full factorial.
-    #[arg(allow_negative_numbers = true, long, value_name = "SAMPLES", value_parser = crate::parse::whole_in::<u32>(0, u64::from(u32::MAX)))]
+    #[arg(allow_negative_numbers = true, long, value_name = "SAMPLES", value_parser = crate::parse::whole_in::<u32>(1, caspian_montecarlo::design::MAX_POINTS as u64))]
     lhs: Option<u32>,
     #[command(flatten)]
     common: CommonArgs,

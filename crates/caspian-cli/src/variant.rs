@@ -20,9 +20,13 @@ struct Variant {
 /// Parses `NAME:KEY=VALUE[,KEY=VALUE...]`. Commas inside a TOML list,
 /// inline table or string (`k=[1, 2]`) do not split.
 fn parse(spec: &str) -> Result<Variant, Failure> {
+    // Echoed with its invisible characters (a newline) made visible, and
+    // cut short: it may be anything.
+    let shown: String =
+        caspian_montecarlo::escape_invisible(spec, |_| false).chars().take(240).collect();
     let bad = |why: &str| {
         Failure::Input(format!(
-            "--variant \"{spec}\": {why}; expected NAME:KEY=VALUE[,KEY=VALUE...], e.g. \
+            "--variant \"{shown}\": {why}; expected NAME:KEY=VALUE[,KEY=VALUE...], e.g. \
              berth3:port.alat.berths.rail_ferry=3"
         ))
     };
@@ -38,6 +42,13 @@ fn parse(spec: &str) -> Result<Variant, Failure> {
             "the name has U+{:04X} at character {position}; a name may not hold control or \
              invisible format characters",
             u32::from(c)
+        )));
+    }
+    let len = name.chars().count();
+    if len > caspian_montecarlo::MAX_NAME_LEN {
+        return Err(bad(&format!(
+            "the name is {len} characters long; the limit is {}, as for a scenario's name",
+            caspian_montecarlo::MAX_NAME_LEN
         )));
     }
     if changes.trim().is_empty() {
@@ -178,5 +189,15 @@ mod tests {
         for bad in ["nocolon", ":a=1", "name:", "name:novalue"] {
             assert!(parse(bad).is_err(), "{bad}");
         }
+        let message = |spec: &str| match parse(spec) {
+            Err(Failure::Input(m)) => m,
+            other => panic!("{other:?}"),
+        };
+        let long = format!("{}:a=1", "n".repeat(201));
+        assert!(message(&long).contains("the name is 201 characters long; the limit is 200"));
+        assert!(parse(&format!("{}:a=1", "n".repeat(200))).is_ok());
+        // A newline is shown, not printed.
+        let m = message("a\nb:a=1");
+        assert!(!m.contains('\n') && m.contains("a<U+000A>b"), "{m}");
     }
 }

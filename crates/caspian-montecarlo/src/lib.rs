@@ -105,7 +105,9 @@ pub use caspian_shipping::CompiledScenario;
 /// Whether a character is drawn as nothing or drives the terminal (control
 /// and Unicode format characters), and text with such characters written as
 /// `<U+XXXX>`, as the CLI shows them; a path as every message shows it.
-pub use caspian_shipping::compile::{escape_invisible, first_invisible, invisible, shown_path};
+pub use caspian_shipping::compile::{
+    MAX_NAME_LEN, escape_invisible, first_invisible, invisible, shown_path,
+};
 /// The headline KPIs (the few a planner reads first), shared by the terminal
 /// tables and the report's summary panel.
 pub use caspian_shipping::kpi::headline;

@@ -61,6 +61,19 @@ pub enum ShardError {
         /// Its value.
         value: String,
     },
+    /// `auto` with both index variables set, to different values.
+    #[error(
+        "--shard auto/{count}: {first} and {second} disagree, so which share this task runs is \
+         unclear; unset the one that does not belong to this job, or give the index as K/{count}"
+    )]
+    IndexVariables {
+        /// The count given.
+        count: u32,
+        /// The first variable and its value.
+        first: String,
+        /// The other.
+        second: String,
+    },
     /// An index at or above the count.
     #[error("--shard {index}/{count}: the index counts from 0 and must be below {count}")]
     IndexTooLarge {
@@ -87,15 +100,28 @@ impl Shard {
             .filter(|&c| c > 0)
             .ok_or_else(|| ShardError::Count { spec: spec.into() })?;
         let index: u32 = if k.trim() == "auto" {
-            let (variable, value) = INDEX_VARIABLES
-                .iter()
-                .find_map(|v| env(v).map(|x| (*v, x)))
-                .ok_or(ShardError::NoIndexVariable { count })?;
-            value.trim().parse().map_err(|_| ShardError::IndexVariable {
-                count,
-                variable,
-                value: value.clone(),
-            })?
+            let set: Vec<(&'static str, String)> =
+                INDEX_VARIABLES.iter().filter_map(|v| env(v).map(|x| (*v, x))).collect();
+            let (variable, value) = set.first().ok_or(ShardError::NoIndexVariable { count })?;
+            let read = |variable: &'static str, value: &str| {
+                value.trim().parse::<u32>().map_err(|_| ShardError::IndexVariable {
+                    count,
+                    variable,
+                    value: value.to_string(),
+                })
+            };
+            let index = read(variable, value)?;
+            // Both set and at odds: which one names this task is a guess.
+            for (other, text) in &set[1..] {
+                if read(other, text)? != index {
+                    return Err(ShardError::IndexVariables {
+                        count,
+                        first: format!("{variable}={}", value.trim()),
+                        second: format!("{other}={}", text.trim()),
+                    });
+                }
+            }
+            index
         } else {
             k.trim().parse().map_err(|_| ShardError::Index { spec: spec.into() })?
         };
@@ -159,5 +185,12 @@ mod tests {
             Shard::parse("auto/4", bad).unwrap_err().to_string(),
             "--shard auto/4: SLURM_ARRAY_TASK_ID=\"one\" is not a whole number"
         );
+        // Both set: the same index is no conflict; different ones are.
+        let both = |i: &'static str| {
+            move |v: &str| Some(if v == "SLURM_ARRAY_TASK_ID" { "1" } else { i }.to_string())
+        };
+        assert_eq!(Shard::parse("auto/4", both("1")).unwrap().index, 1);
+        let e = Shard::parse("auto/4", both("2")).unwrap_err().to_string();
+        assert!(e.contains("SLURM_ARRAY_TASK_ID=1 and JOB_COMPLETION_INDEX=2 disagree"), "{e}");
     }
 }

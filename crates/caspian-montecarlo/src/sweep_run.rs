@@ -217,13 +217,21 @@ pub fn run_sweep(
     // Each point is appended as it is handed on; the file is synced once a
     // batch, and a stop asked for by a signal takes effect at the end of
     // the batch, whose points are all computed by then.
+    // Once the file exists, what it holds survives a failed append (a torn
+    // end is dropped on resume).
+    let append_error = |e: std::io::Error| RunError::Checkpoint {
+        path: shown_path(req.checkpoint),
+        message: format!(
+            "{e}; the design points saved before are kept: make room and continue with --resume"
+        ),
+    };
     let mut after = |point: usize, recs: &[PointRecords], last_of_batch: bool| {
-        cp.append(point, &recs[point]).map_err(cp_error)?;
+        cp.append(point, &recs[point]).map_err(append_error)?;
         done += 1;
         held = recs[point].rows.len();
         let requested = req.stop_after_points.is_some_and(|k| done >= k);
         if last_of_batch || requested {
-            cp.sync().map_err(cp_error)?;
+            cp.sync().map_err(append_error)?;
         }
         if requested || (last_of_batch && hooks.stop.load(Ordering::Relaxed)) {
             Err(RunError::Stopped { point })

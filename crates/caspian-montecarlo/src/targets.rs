@@ -141,7 +141,14 @@ pub fn parse(spec: &str) -> Result<Condition, TargetError> {
     let c = parse_stored(spec)?;
     let fraction = caspian_shipping::kpi::schema::family_of(&c.kpi)
         .is_some_and(|f| f.unit == caspian_shipping::kpi::schema::Unit::Fraction);
-    if fraction && !(0.0..=1.0).contains(&c.threshold) {
+    // Outside [0, 1], or at an end with the strict comparison that
+    // excludes it (`>1`, `<0`), the condition is met always or never.
+    let never = match c.op {
+        Op::Above => c.threshold >= 1.0,
+        Op::Below => c.threshold <= 0.0,
+        _ => false,
+    };
+    if fraction && (!(0.0..=1.0).contains(&c.threshold) || never) {
         let number = c.condition.trim_start_matches(['<', '>', '=']);
         return Err(TargetError::OutOfRange {
             spec: crate::validate::cap(spec),
@@ -275,8 +282,13 @@ mod tests {
     /// percent written for a fraction is refused, with the fraction meant.
     #[test]
     fn a_fractions_threshold_outside_0_to_1_is_refused() {
-        for bad in ["service_level.wagons>=95", "service_level.oil<-0.1", "service_level.oil<=1.01"]
-        {
+        for bad in [
+            "service_level.wagons>=95",
+            "service_level.oil<-0.1",
+            "service_level.oil<=1.01",
+            "service_level.oil>1",
+            "service_level.oil<0",
+        ] {
             let e = parse(bad).unwrap_err();
             assert!(matches!(e, TargetError::OutOfRange { .. }), "{bad}: {e}");
             assert!(e.to_string().contains("is a fraction from 0 to 1"), "{e}");

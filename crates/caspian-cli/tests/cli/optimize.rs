@@ -67,7 +67,7 @@ fn optimize_selects_writes_json_and_html_and_report_rebuilds_the_page() {
     // A damaged or hand-edited document is refused, naming the field, never
     // drawn (an index out of range used to panic) and never read as a run.
     type Edit = fn(&mut serde_json::Value);
-    let edits: [(&str, Edit, &str); 6] = [
+    let edits: [(&str, Edit, &str); 8] = [
         ("index", |d| d["pareto"]["points"][0]["index"] = 42.into(), "pareto.points[0].index: 42"),
         ("none", |d| d["portfolios"] = serde_json::json!([]), "portfolios: empty"),
         ("selected", |d| d["selected"]["index"] = 1.into(), "selected.decisions: not those"),
@@ -78,6 +78,12 @@ fn optimize_selects_writes_json_and_html_and_report_rebuilds_the_page() {
             "standard deviation -1 is negative",
         ),
         ("total", |d| d["replications"]["total"] = 1.into(), "replications.total: 1 is not"),
+        (
+            "constraint",
+            |d| d["problem"]["constraints"][0] = "blah".into(),
+            "problem.constraints[0]: \"blah\" is not",
+        ),
+        ("objective", |d| d["problem"]["objective"] = "a<b".into(), "problem.objective"),
     ];
     for (name, edit, expected) in edits {
         let mut bad = doc.clone();

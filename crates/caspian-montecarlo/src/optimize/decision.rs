@@ -4,6 +4,7 @@
 //! sweep takes is a decision.
 
 use std::collections::BTreeMap;
+use std::num::IntErrorKind;
 
 use crate::study::{AxisSpec, Study, parse_axis};
 use crate::{CompiledScenario, SweepKey};
@@ -43,8 +44,12 @@ pub fn parse(spec: &str) -> Result<AxisSpec, DecisionError> {
                      {key}=2..5), so write them without '+'"
                 )));
             }
-            t.parse::<i64>().map_err(|_| {
-                fail(format!("\"{t}\" is not a whole number (LO..HI ranges are of whole numbers; list other values as V1,V2,...)"))
+            t.parse::<i64>().map_err(|e| {
+                if matches!(e.kind(), IntErrorKind::PosOverflow | IntErrorKind::NegOverflow) {
+                    fail(format!("\"{t}\" is too large for a range of whole numbers"))
+                } else {
+                    fail(format!("\"{t}\" is not a whole number (LO..HI ranges are of whole numbers; list other values as V1,V2,...)"))
+                }
             })
         };
         let (lo, hi) = (whole(lo)?, whole(hi)?);

@@ -48,7 +48,7 @@ pub enum OptimizeError {
     /// The budget prunes every portfolio.
     #[error(
         "--budget {budget}: every portfolio costs more capital per year (the cheapest, \
-         {cheapest}, costs {cheapest_cost:.6e}); raise the budget or change the decisions"
+         {cheapest}, costs {cheapest_cost:.0} a year); raise the budget or change the decisions"
     )]
     BudgetPrunesAll {
         /// The budget.

@@ -6,12 +6,28 @@
 //! replications could give.
 
 use super::{DocumentError, check_counts, field, share_problem, summary::short, summary_problem};
+use crate::measure::Measure;
 use crate::optimize::document::{OptimizeDoc, PortfolioDoc};
 use crate::rare::KpiRange;
+use crate::targets::parse_stored;
+use crate::validate::cap;
 
 /// The statuses the optimiser gives a portfolio.
 const STATUSES: [&str; 7] =
     ["pruned", "infeasible", "undecided", "feasible", "selected", "eliminated", "shortlisted"];
+
+/// Whether `spec` has a constraint's form, as a document holds it (the
+/// ranges of its numbers are not checked: an earlier version wrote it).
+fn is_constraint(spec: &str) -> bool {
+    let s = spec.trim();
+    match s.strip_prefix("P(").and_then(|_| s.find(')')) {
+        Some(close) => {
+            Measure::parse_stored(&s[..=close]).is_ok()
+                && parse_stored(&format!("p{}", &s[close + 1..])).is_ok()
+        }
+        None => !s.starts_with("P(") && parse_stored(s).is_ok(),
+    }
+}
 
 /// Checks an optimize document.
 ///
@@ -32,6 +48,21 @@ pub(super) fn check_optimize(d: &OptimizeDoc) -> Result<(), DocumentError> {
     }
     if !(p.delta.is_finite() && p.delta > 0.0) {
         return Err(field("problem.delta", format!("{} is not a positive number", short(p.delta))));
+    }
+    for (at, spec) in
+        [("problem.objective", &p.objective), ("problem.pareto_measure", &p.pareto_measure)]
+    {
+        if Measure::parse_stored(spec).is_err() {
+            return Err(field(at, format!("\"{}\" is not a KPI or P(KPI OP NUMBER)", cap(spec))));
+        }
+    }
+    for (i, spec) in p.constraints.iter().enumerate() {
+        if !is_constraint(spec) {
+            return Err(field(
+                format!("problem.constraints[{i}]"),
+                format!("\"{}\" is not 'P(KPI OP x) OP p' or 'KPI OP x'", cap(spec)),
+            ));
+        }
     }
     if d.portfolios.is_empty() {
         return Err(field("portfolios", "empty: an optimisation has one portfolio at least"));

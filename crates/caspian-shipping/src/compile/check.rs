@@ -156,7 +156,12 @@ pub(super) fn lookup(
     let found = map.get(id).copied();
     if found.is_none() {
         let known: Vec<&str> = map.keys().copied().collect();
-        c.err(key, format!("unknown {what} \"{id}\" (known: {})", known.join(", ")));
+        let known = if known.is_empty() {
+            format!("the scenario defines no {what}")
+        } else {
+            format!("known: {}", known.join(", "))
+        };
+        c.err(key, format!("unknown {what} \"{id}\" ({known})"));
     }
     found
 }

@@ -45,7 +45,7 @@ pub use plan::{
     DisruptionTiming, FleetPlan, HoldPlan, InflowPlan, InterdictionPlan, OpenTrafficPlan,
     OutflowPlan, PortPlan, SeaAreaPlan, SharedPlan, StoragePlan,
 };
-pub use text::{escape_invisible, first_invisible, invisible, shown_path};
+pub use text::{MAX_NAME_LEN, escape_invisible, first_invisible, invisible, shown_path};
 
 /// Checks `scenario` and resolves it, or returns every problem found.
 ///

@@ -116,7 +116,7 @@ pub fn first_invisible(text: &str, keep: impl Fn(char) -> bool) -> Option<(usize
 
 /// Longest one-line text accepted (a name, a currency): it is echoed in
 /// tables, headings and messages.
-pub(super) const MAX_NAME_LEN: usize = 200;
+pub const MAX_NAME_LEN: usize = 200;
 
 /// Longest text that may break lines (a description, notes).
 pub(super) const MAX_NOTES_LEN: usize = 20_000;

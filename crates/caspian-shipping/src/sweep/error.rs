@@ -54,7 +54,7 @@ pub enum SweepError {
         id: String,
     },
     /// A count or capacity given a negative, fractional or huge value.
-    #[error("{key} needs a whole non-negative number, got {value}")]
+    #[error("{key} needs a whole non-negative number, got {}", crate::resolve::plain::number(*value))]
     NotWholeNumber {
         /// The key.
         key: SweepKey,
@@ -62,7 +62,7 @@ pub enum SweepError {
         value: f64,
     },
     /// An on/off switch given something other than 0 or 1.
-    #[error("{key} takes 0 or 1, got {value}")]
+    #[error("{key} takes 0 or 1, got {}", crate::resolve::plain::number(*value))]
     NotSwitch {
         /// The key.
         key: SweepKey,
@@ -70,7 +70,7 @@ pub enum SweepError {
         value: f64,
     },
     /// A multiplier given a negative or non-finite value.
-    #[error("{key} is a multiplier: it takes a finite number, 0 or more, got {value}")]
+    #[error("{key} is a multiplier: it takes a finite number, 0 or more, got {}", crate::resolve::plain::number(*value))]
     NotMultiplier {
         /// The key.
         key: SweepKey,
