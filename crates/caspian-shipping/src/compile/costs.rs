@@ -136,7 +136,7 @@ pub(super) fn costs(c: &mut Checker, s: &Scenario, p: &Priced<'_>) -> CostPlan {
         let appraisal = ("costs.appraisal_years".to_string(), k.appraisal_years, appraisal_ok);
         for (key, years, _) in std::iter::once(appraisal).chain(horizons).filter(|h| h.2) {
             let factor = crate::costs::annuity_factor(k.discount_rate, years);
-            if !(factor <= MAX_ANNUITY) {
+            if factor.is_nan() || factor > MAX_ANNUITY {
                 c.err(
                     "costs.discount_rate",
                     format!(
