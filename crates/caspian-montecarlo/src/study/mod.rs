@@ -273,72 +273,6 @@ impl Study {
         })
     }
 
-    /// The axes of two values or more that change nothing: at every
-    /// design point, each of the axis' values written in gives the same
-    /// scenario (a rate multiplier over a scenario without random
-    /// disruptions, a storm multiplier without storms), or the axis is a
-    /// multiplier with nothing to scale there. Every point is the
-    /// same along such an axis, which a sweep should say. An axis that
-    /// matters stops the search at the first point where it does.
-    pub fn inert_axes(&self) -> Vec<&Axis> {
-        let written = |values: &[f64]| self.written(values);
-        (0..self.axes.len())
-            // One value is a setting shared by every point, not an axis.
-            .filter(|&a| self.axes[a].values.len() > 1)
-            .filter(|&a| {
-                self.points.iter().all(|point| {
-                    let mut values = point.values.clone();
-                    if self.scales_nothing_at(a, &point.values) {
-                        return true;
-                    }
-                    let at = |v: f64, values: &mut Vec<f64>| {
-                        values[a] = v;
-                        written(values)
-                    };
-                    let Some(first) = self.axes[a].values.first().and_then(|&v| at(v, &mut values))
-                    else {
-                        return false;
-                    };
-                    self.axes[a].values[1..]
-                        .iter()
-                        .all(|&v| at(v, &mut values) == Some(first.clone()))
-                })
-            })
-            .map(|a| &self.axes[a])
-            .collect()
-    }
-
-    /// The axes of one value other than 1 (settings shared by every point,
-    /// as `--set` is) that are multipliers with nothing to scale at any
-    /// design point: a duration multiplier where another axis or override
-    /// took every rate to 0, a storm multiplier without storms. The run is
-    /// the same as without them, which the user did not mean to ask for.
-    pub fn inert_settings(&self) -> Vec<&Axis> {
-        (0..self.axes.len())
-            .filter(|&a| matches!(self.axes[a].values[..], [v] if v != 1.0))
-            .filter(|&a| self.points.iter().all(|p| self.scales_nothing_at(a, &p.values)))
-            .map(|a| &self.axes[a])
-            .collect()
-    }
-
-    /// Whether axis `a` is a multiplier with nothing to scale at the design
-    /// point `values`: it changes the values it scales but not the run (a
-    /// duration multiplier where another setting took the rates to 0).
-    /// Looked at with the axis at 1, since its own 0 takes a rate away.
-    fn scales_nothing_at(&self, a: usize, values: &[f64]) -> bool {
-        let key = &self.axes[a].key;
-        let mut values = values.to_vec();
-        values[a] = 1.0;
-        key.is_multiplier() && self.written(&values).is_some_and(|s| key.scales_nothing_in(&s))
-    }
-
-    /// The scenario at the design point `values`, or `None` where it is
-    /// invalid.
-    fn written(&self, values: &[f64]) -> Option<Scenario> {
-        let mut scenario = self.plan.source.clone();
-        write_point(&mut scenario, &self.axes, values).is_ok().then_some(scenario)
-    }
-
     /// `key=value, ...` for one design point.
     pub fn describe_point(&self, index: usize) -> String {
         describe(&self.axes, &self.points[index].values)
@@ -603,6 +537,8 @@ pub fn parse_axis(spec: &str) -> Result<AxisSpec, AxisSpecError> {
         .collect::<Result<Vec<f64>, AxisSpecError>>()?;
     Ok(AxisSpec { key: key.to_string(), values })
 }
+
+mod inert;
 
 #[cfg(test)]
 mod tests;
