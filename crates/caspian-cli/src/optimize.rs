@@ -9,7 +9,9 @@ use clap::Args;
 use caspian_montecarlo::measure::Measure;
 use caspian_montecarlo::optimize::constraint::Constraint;
 use caspian_montecarlo::optimize::document::decisions_text as decisions;
-use caspian_montecarlo::optimize::document::{CONTENDER_HEADER, OptimizeDoc, PARETO_HEADER};
+use caspian_montecarlo::optimize::document::{
+    CONTENDER_HEADER, OptimizeDoc, PARETO_HEADER, RunnerUpDoc,
+};
 use caspian_montecarlo::optimize::store::Store;
 use caspian_montecarlo::optimize::{OptimizeError, Settings, decision, optimize_priced, price};
 use caspian_montecarlo::study::Study;
@@ -288,6 +290,9 @@ fn summary(doc: &OptimizeDoc) -> String {
         let rows = doc.contender_rows(table::numbers);
         out.push_str(&table::render(&CONTENDER_HEADER, &rows));
     }
+    if let Some(r) = &doc.runner_up {
+        out.push_str(&runner_up(r));
+    }
     out.push_str(&format!(
         "\nfeasible Pareto set ({} vs {}, {}; means over each portfolio's screening and OCBA \
          replications, not the selection's):\n",
@@ -301,5 +306,39 @@ fn summary(doc: &OptimizeDoc) -> String {
         r.screening, r.ocba, r.selection, r.selection_discarded, r.total
     ));
     out.push_str(&format!("\n{}\n", doc.guarantee.statement));
+    out
+}
+
+/// The next best feasible portfolio, its differences from the selection,
+/// and what the choice rests on.
+fn runner_up(r: &RunnerUpDoc) -> String {
+    let n = r.differences.values().map(|d| d.n).max().unwrap_or(0);
+    let mut out = format!(
+        "\nnext best feasible portfolio: {} ({}); its value minus the selection's, paired over \
+         the {n} screening and OCBA replications both ran:\n",
+        r.index,
+        decisions(&r.decisions)
+    );
+    let rows: Vec<Vec<String>> = r
+        .differences
+        .iter()
+        .map(|(k, d)| {
+            let mut row = vec![k.clone()];
+            row.extend(table::numbers(&[d.mean_diff, d.ci95_low, d.ci95_high]));
+            row
+        })
+        .collect();
+    out.push_str(&table::render(&["measure", "mean diff", "95% CI low", "95% CI high"], &rows));
+    if !r.rests_on.is_empty() {
+        out.push_str(&format!(
+            "note: without its difference in {}, portfolio {} would cost less than the selection: \
+             the choice rests on {}, a valuation of time or cargo the scenario assumes; rerun with \
+             its price changed (--set costs.failure....) to see whether it holds \
+             (docs/optimize.md, \"The next best portfolio\")\n",
+            r.rests_on.join(" or "),
+            r.index,
+            if r.rests_on.len() == 1 { "it" } else { "them" },
+        ));
+    }
     out
 }

@@ -76,12 +76,21 @@ pub(crate) fn run_table(doc: &RunDoc, patterns: &[String], all: bool) -> String 
         );
         let rows: Vec<Vec<String>> = doc.targets.iter().map(table::target_row).collect();
         out.push_str(&table::render(&table::TARGET_HEADER, &rows));
-        if doc.targets.iter().any(|t| caspian_montecarlo::schema::unrecovered_of(&t.kpi).is_some())
-        {
-            out.push_str(
-                "  a recovery that had not happened by the horizon counts as longer than any \
-                 threshold\n  (a miss of <=); a year in which no episode ended is left out of n\n",
-            );
+        for t in &doc.targets {
+            if let Some((low, high)) = t.bounds() {
+                out.push_str(&format!(
+                    "note: {}{}: {} more replications had an episode not recovered by the \
+                     horizon, left out of n (their recovery is known only to exceed the time \
+                     left, so whether they meet it is unknown); over all {}, P(meet) lies \
+                     between {} and {}\n",
+                    t.kpi,
+                    t.condition,
+                    t.unrecovered,
+                    t.n + t.unrecovered,
+                    table::num(low),
+                    table::num(high)
+                ));
+            }
         }
     }
     out

@@ -4,10 +4,9 @@
 //! The mean of a [`Measure::Probability`] column (ones and zeros) is the
 //! probability that a replication meets the condition, so rankings, Pareto
 //! views, constraints and paired differences treat both kinds alike.
-//! Replications in which the KPI is undefined (NaN) give NaN in either kind,
-//! but for one case a condition can still be judged: a `recovery_days.<id>`
-//! left undefined by an episode that never recovered ([`censored`]) is
-//! longer than any threshold.
+//! Replications in which the KPI is undefined (NaN) give NaN in either kind.
+//! A recovery time left undefined by an episode that never recovered is
+//! marked apart by [`censored`], for the tables that count it.
 
 use std::fmt;
 
@@ -123,24 +122,21 @@ impl Measure {
     }
 
     /// Its values in every replication of `records`, in replication order
-    /// (NaN throughout when the KPI is absent). A probability's condition
-    /// reads a recovery time with its censoring ([`censored`]).
+    /// (NaN throughout when the KPI is absent).
     pub fn column(&self, records: &PointRecords) -> Vec<f64> {
-        let values = match self {
-            Measure::Kpi(k) => records.column_named(k),
-            Measure::Probability(c) => censored(records, &c.kpi),
-        };
-        values.into_iter().map(|v| self.of(v)).collect()
+        records.column_named(self.kpi()).into_iter().map(|v| self.of(v)).collect()
     }
 }
 
-/// `kpi`'s values in every replication of `records`, as a condition on it
-/// reads them: a recovery time (`recovery_days.<id>`,
-/// `recovery_paired_days.<id>`) that is undefined because an episode had
-/// not recovered by the horizon (its `unrecovered` KPI, [`unrecovered_of`], above 0) is +inf,
-/// a recovery longer than any threshold, so it fails `<= X` and is not left
-/// out as unknown (which counted the worst years as neither). Undefined
-/// where no episode ended, it stays NaN. Other KPIs are as recorded.
+/// `kpi`'s values in every replication of `records`, with a recovery time
+/// (`recovery_days.<id>`, `recovery_paired_days.<id>`) that is undefined
+/// because an episode had not recovered by the horizon (its `unrecovered`
+/// KPI, [`unrecovered_of`], above 0) marked +inf: it is known only to
+/// exceed the time left after the episode, which may be shorter than any
+/// threshold asked about, so a condition on it is undecided. Counting it
+/// apart (`run --target`, the charts) keeps it from vanishing among the
+/// replications where no episode ended. Undefined otherwise, it stays
+/// NaN. Other KPIs are as recorded.
 pub fn censored(records: &PointRecords, kpi: &str) -> Vec<f64> {
     let values = records.column_named(kpi);
     match unrecovered_of(kpi) {
@@ -173,32 +169,31 @@ impl fmt::Display for Measure {
 mod tests {
     use super::*;
 
-    /// A recovery time left undefined by an episode that never recovered
-    /// fails a `<=` condition (and meets a `>=`), in `P(...)` columns and
-    /// in `--target` probabilities; one undefined because no episode
-    /// ended stays out; the KPI's own column is as recorded.
+    /// A recovery time left undefined by an episode that never recovered is
+    /// known only to exceed the time left: a target leaves it out of `n`
+    /// but counts it, bounding the probability over every replication; a
+    /// `P(...)` column leaves it undefined (optimize refuses it).
     #[test]
-    fn an_unrecovered_episode_is_longer_than_any_threshold() {
+    fn an_unrecovered_episode_is_counted_apart() {
         let names = ["recovery_days.x".to_string(), "unrecovered.x".to_string()];
         let nan = f64::NAN;
         let records = PointRecords::from_columns(
             &names,
             &[vec![3.0, nan, nan, 20.0], vec![0.0, 1.0, 0.0, 0.0]],
         );
-        let within = Measure::parse("P(recovery_days.x<=10)").unwrap();
-        let column = within.column(&records);
-        assert_eq!(column[..2], [1.0, 0.0]);
-        assert!(column[2].is_nan());
-        assert_eq!(column[3], 0.0);
-        let longer = Measure::parse("P(recovery_days.x>10)").unwrap();
-        assert_eq!(longer.column(&records)[1], 1.0);
+        let marked = censored(&records, "recovery_days.x");
+        assert_eq!((marked[0], marked[1]), (3.0, f64::INFINITY));
+        assert!(marked[2].is_nan());
         let target = crate::targets::parse("recovery_days.x<=10").unwrap();
         let p = crate::targets::probability(&target, &records);
-        assert_eq!((p.n, p.p_meet), (3, 1.0 / 3.0));
-        assert!(Measure::parse("recovery_days.x").unwrap().column(&records)[1].is_nan());
+        assert_eq!((p.n, p.unrecovered, p.p_meet), (2, 1, 0.5));
+        assert_eq!(p.bounds(), Some((1.0 / 3.0, 2.0 / 3.0)));
+        let within = Measure::parse("P(recovery_days.x<=10)").unwrap();
+        assert!(within.column(&records)[1].is_nan());
         // Without the count in the records, nothing is known: left out.
         let alone = PointRecords::from_columns(&names[..1], &[vec![3.0, nan]]);
-        assert_eq!(crate::targets::probability(&target, &alone).n, 1);
+        let p = crate::targets::probability(&target, &alone);
+        assert_eq!((p.n, p.unrecovered, p.bounds()), (1, 0, None));
     }
 
     /// Intervals are cut to what the measure can be, as a run's are: a

@@ -8,7 +8,8 @@
 
 use std::fmt;
 
-use crate::document::TargetProbability;
+use serde::{Deserialize, Serialize};
+
 use crate::records::PointRecords;
 use crate::select::NoMatch;
 
@@ -132,6 +133,38 @@ impl TargetError {
     }
 }
 
+/// The estimated probability that a replication meets a condition on a
+/// KPI (`caspian run --target 'delivered_total.oil>=1500000'`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetProbability {
+    /// The KPI.
+    pub kpi: String,
+    /// The condition as given, e.g. `>=1500000`.
+    pub condition: String,
+    /// Replications meeting it over `n`.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
+    pub p_meet: f64,
+    /// Lower end of the 95% interval of `p_meet`.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
+    pub ci95_low: f64,
+    /// Upper end of the 95% interval of `p_meet`.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
+    pub ci95_high: f64,
+    /// Replications in which the KPI was defined.
+    pub n: u64,
+    /// Replications left out of `n` because an episode had not recovered
+    /// by the horizon (a recovery time only: [`crate::measure::censored`]):
+    /// whether they meet the condition is unknown, so over every
+    /// replication the probability lies between `p_meet * n / (n +
+    /// unrecovered)` and `(p_meet * n + unrecovered) / (n + unrecovered)`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unrecovered: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// Parses `KPI OP NUMBER` (spaces around the parts are allowed).
 ///
 /// # Errors
@@ -227,11 +260,15 @@ pub fn check_kpi(condition: &Condition, kpis: &[String]) -> Result<(), TargetErr
 /// The probability that a replication of `records` meets `condition`: the
 /// replications meeting it over those where the KPI is defined, with the
 /// Wilson interval (NaN for all three when it is defined in none). A
-/// recovery time whose episode never recovered counts as longer than any
-/// threshold ([`crate::measure::censored`]).
+/// recovery time an episode had not reached by the horizon
+/// ([`crate::measure::censored`]) is known only to exceed the time left,
+/// so whether it meets the condition is unknown: it is left out of `n` and
+/// counted in `unrecovered`, which bounds the probability over every
+/// replication.
 pub fn probability(condition: &Condition, records: &PointRecords) -> TargetProbability {
     let values = crate::measure::censored(records, &condition.kpi);
-    let defined: Vec<f64> = values.into_iter().filter(|v| !v.is_nan()).collect();
+    let unrecovered = values.iter().filter(|&&v| v == f64::INFINITY).count() as u64;
+    let defined: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
     let n = defined.len() as u64;
     let met =
         defined.iter().filter(|&&v| condition.op.holds(v, condition.threshold)).count() as u64;
@@ -243,6 +280,20 @@ pub fn probability(condition: &Condition, records: &PointRecords) -> TargetProba
         ci95_low,
         ci95_high,
         n,
+        unrecovered,
+    }
+}
+
+impl TargetProbability {
+    /// With replications left out as `unrecovered`, the probability over
+    /// every replication counting them all as misses, then all as meets.
+    pub fn bounds(&self) -> Option<(f64, f64)> {
+        let all = (self.n + self.unrecovered) as f64;
+        let met = (self.p_meet * self.n as f64).round();
+        (self.unrecovered > 0).then(|| {
+            let met = if self.n == 0 { 0.0 } else { met };
+            (met / all, (met + self.unrecovered as f64) / all)
+        })
     }
 }
 

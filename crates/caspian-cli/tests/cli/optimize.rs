@@ -57,6 +57,19 @@ fn optimize_selects_writes_json_and_html_and_report_rebuilds_the_page() {
     // Its bounds are at the test's level, alpha/2 over 4 portfolios, 1
     // constraint and 3 looks (20, 40, 80), and the header says which.
     assert!(out.contains("one-sided bounds at level beta = 0.002083]"), "{out}");
+    // The next best feasible portfolio, and where its cost differs,
+    // paired: the parts add up to the total.
+    let r = &doc["runner_up"];
+    let next = r["index"].as_u64().unwrap() as usize;
+    assert_ne!(statuses[next], "selected");
+    assert!(["feasible", "shortlisted", "eliminated"].contains(&statuses[next]), "{statuses:?}");
+    let d = |k: &str| r["differences"][k]["mean_diff"].as_f64().unwrap();
+    let parts = d("cost.capital_per_year")
+        + d("cost.operating_per_year")
+        + d("cost.delay_per_year")
+        + d("cost.lost_cargo_per_year");
+    assert!((parts - d("cost.total_per_year")).abs() < 1e-6 * parts.abs().max(1.0), "{r}");
+    assert!(out.contains(&format!("next best feasible portfolio: {next} (")), "{out}");
     let total = doc["replications"]["total"].as_u64().unwrap();
     assert!(total >= 4 * 20, "{total}");
     // `caspian report` reads the document and draws the same page.

@@ -32,6 +32,8 @@ pub use window::{MAX_WINDOW_DAYS, Window, WindowMonth};
 mod notes;
 pub use notes::partly_defined_note;
 
+pub use crate::targets::TargetProbability;
+
 mod compare;
 pub use compare::{
     CompareDoc, ECONOMICS_HEADER, PolicyDifferences, RANKING_HEADER, ScenarioRef,
@@ -237,27 +239,6 @@ pub struct RunDoc {
     pub targets: Vec<TargetProbability>,
     /// How it was produced.
     pub provenance: Provenance,
-}
-
-/// The estimated probability that a replication meets a condition on a
-/// KPI (`caspian run --target 'delivered_total.oil>=1500000'`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TargetProbability {
-    /// The KPI.
-    pub kpi: String,
-    /// The condition as given, e.g. `>=1500000`.
-    pub condition: String,
-    /// Replications meeting it over `n`.
-    #[serde(deserialize_with = "crate::json::f64_or_nan")]
-    pub p_meet: f64,
-    /// Lower end of the 95% interval of `p_meet`.
-    #[serde(deserialize_with = "crate::json::f64_or_nan")]
-    pub ci95_low: f64,
-    /// Upper end of the 95% interval of `p_meet`.
-    #[serde(deserialize_with = "crate::json::f64_or_nan")]
-    pub ci95_high: f64,
-    /// Replications in which the KPI was defined.
-    pub n: u64,
 }
 
 /// One design point of a sweep.

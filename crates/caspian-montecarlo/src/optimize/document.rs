@@ -30,6 +30,11 @@ pub struct OptimizeDoc {
     /// over their common KN replications contains zero, or the mean
     /// difference is within delta.
     pub contenders: Vec<ContenderDoc>,
+    /// The next best feasible portfolio and where its cost differs from
+    /// the selection's (absent with fewer than two feasible portfolios, and
+    /// in documents written before it was added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runner_up: Option<RunnerUpDoc>,
     /// The feasible portfolios that no other feasible portfolio beats on
     /// both the objective and the Pareto measure (means over phases 1-2).
     pub pareto: ParetoDoc,
@@ -234,6 +239,26 @@ pub struct ContenderDoc {
     pub decisions: BTreeMap<String, f64>,
     /// Its objective minus the selection's, paired over common replications.
     pub difference: PairedDifference,
+}
+
+/// The feasible portfolio other than the selection with the best
+/// objective mean over phases 1-2, and what separates the two: each
+/// measure's difference (its value minus the selection's), paired over the
+/// replications both ran in phases 1-2.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunnerUpDoc {
+    /// Its index.
+    pub index: usize,
+    /// Its decision values.
+    pub decisions: BTreeMap<String, f64>,
+    /// Per measure (the objective, then each cost KPI the run has), its
+    /// value minus the selection's.
+    pub differences: BTreeMap<String, PairedDifference>,
+    /// With a cost objective, the cost KPIs valuing time or cargo (delay,
+    /// demurrage, lost cargo) without whose difference the runner-up would
+    /// cost less than the selection: what the choice rests on, a price the
+    /// scenario assumes.
+    pub rests_on: Vec<String>,
 }
 
 /// The feasible Pareto set.

@@ -13,7 +13,7 @@ use crate::study::{Study, short_number};
 
 use super::document::{
     ContenderDoc, DecisionDoc, GuaranteeDoc, OptimizeDoc, ParetoDoc, ParetoPoint, PhaseCounts,
-    PortfolioDoc, ProblemDoc, SelectedDoc, SpentDoc,
+    PortfolioDoc, ProblemDoc, RunnerUpDoc, SelectedDoc, SpentDoc,
 };
 use super::procedure::{Run, Settings, Standing, values};
 use super::store::Store;
@@ -52,6 +52,7 @@ pub(crate) fn document(study: &Study, s: &Settings, store: &Store<'_>, run: &Run
     let units = kpi_units(&study.plan, store.names());
     let selected = selected_index.map(|p| selected(study, s, store, run, p, &units));
     let contenders = selected_index.map_or_else(Vec::new, |p| contenders(study, s, store, run, p));
+    let runner_up = selected_index.and_then(|p| runner_up(study, s, store, run, p));
     let spent = spent(run);
     let guarantee = guarantee(study, s, run, &units);
     OptimizeDoc {
@@ -61,6 +62,7 @@ pub(crate) fn document(study: &Study, s: &Settings, store: &Store<'_>, run: &Run
         portfolios,
         selected,
         contenders,
+        runner_up,
         pareto: pareto(s, store, run),
         replications: spent,
         guarantee,
@@ -210,6 +212,67 @@ fn contenders(
     out
 }
 
+/// The cost KPIs a runner-up's difference is split into: the parts of
+/// the total, and demurrage (a part of the delay cost) on its own.
+const COST_PARTS: [&str; 5] = [
+    "cost.capital_per_year",
+    "cost.operating_per_year",
+    "cost.delay_per_year",
+    "cost.demurrage_per_year",
+    "cost.lost_cargo_per_year",
+];
+
+/// The cost KPIs that value time and cargo at prices the scenario
+/// assumes, which a selection may rest on.
+const VALUATIONS: [&str; 3] =
+    ["cost.delay_per_year", "cost.demurrage_per_year", "cost.lost_cargo_per_year"];
+
+/// The next best feasible portfolio after `sel` ([`RunnerUpDoc`]).
+fn runner_up(
+    study: &Study,
+    s: &Settings,
+    store: &Store<'_>,
+    run: &Run,
+    sel: usize,
+) -> Option<RunnerUpDoc> {
+    let sign = if s.maximize { 1.0 } else { -1.0 };
+    let mean = |p: usize| sign * Summary::of(&values(store, &s.objective, p, run.held(p))).mean;
+    let q = (0..run.standing.len())
+        .filter(|&p| p != sel && run.standing[p] == Standing::Feasible)
+        .max_by(|&a, &b| mean(a).total_cmp(&mean(b)).then(b.cmp(&a)))?;
+    let range = 0..run.held(sel).end.min(run.held(q).end);
+    let has = |k: &str| store.names().iter().any(|n| n == k);
+    let mut measures = vec![s.objective.clone()];
+    measures.extend(COST_PARTS.iter().filter(|k| has(k)).map(|k| Measure::Kpi((*k).to_string())));
+    let differences: BTreeMap<String, PairedDifference> = measures
+        .iter()
+        .map(|m| {
+            let d = PairedDifference::of(
+                &values(store, m, sel, range.clone()),
+                &values(store, m, q, range.clone()),
+            );
+            (m.to_string(), d)
+        })
+        .collect();
+    let rests_on = rests_on(s, &differences);
+    Some(RunnerUpDoc { index: q, decisions: decisions(study, q), differences, rests_on })
+}
+
+/// The valuations ([`VALUATIONS`]) a cost selection rests on: the
+/// runner-up costs `total` more; without a part's difference it would cost
+/// `total - part` more, and less where that is below 0. Capital and
+/// operating cost are what an investment costs, not a valuation.
+fn rests_on(s: &Settings, differences: &BTreeMap<String, PairedDifference>) -> Vec<String> {
+    match (s.objective.kpi(), s.maximize, differences.get(&s.objective.to_string())) {
+        ("cost.total_per_year", false, Some(t)) if t.mean_diff > 0.0 => VALUATIONS
+            .iter()
+            .filter(|k| differences.get(**k).is_some_and(|d| t.mean_diff - d.mean_diff < 0.0))
+            .map(|k| (*k).to_string())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn pareto(s: &Settings, store: &Store<'_>, run: &Run) -> ParetoDoc {
     // Settings::check refused a measure with no direction before the run.
     let dir = s.pareto_direction().unwrap_or(Direction::Maximize);
@@ -346,5 +409,62 @@ fn guarantee(
         // ones, has no selection guarantee.
         holds: run.kn.is_some() && !cap_hit && (run.shortlist.len() > 1 || run.feasible == 1),
         statement,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(objective: &str, maximize: bool) -> Settings {
+        Settings {
+            objective: Measure::parse(objective).unwrap(),
+            maximize,
+            constraints: Vec::new(),
+            budget: None,
+            alpha: 0.05,
+            delta: 1.0,
+            n0: 10,
+            max_replications: 100,
+            shortlist: 5,
+            ocba_budget: 100,
+            pareto: Measure::parse("cost.capital_per_year").unwrap(),
+        }
+    }
+
+    fn diff(mean_diff: f64) -> PairedDifference {
+        PairedDifference::of(&[0.0, 0.0], &[mean_diff, mean_diff])
+    }
+
+    /// The runner-up (a berth fewer) costs 1.0 more: 3.5 less capital and
+    /// operating, 4.5 more delay, 4.0 of it demurrage. Without the
+    /// demurrage it would cost 3.0 less, so the selection rests on it (and
+    /// on the delay holding it); capital, however large, is what the
+    /// investment costs, never a valuation.
+    #[test]
+    fn a_selection_rests_on_the_valuations_it_would_lose_without() {
+        let differences: BTreeMap<String, PairedDifference> = [
+            ("cost.total_per_year", 1.0),
+            ("cost.capital_per_year", -3.0),
+            ("cost.operating_per_year", -0.5),
+            ("cost.delay_per_year", 4.5),
+            ("cost.demurrage_per_year", 4.0),
+            ("cost.lost_cargo_per_year", 0.0),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), diff(v)))
+        .collect();
+        let cost = settings("cost.total_per_year", false);
+        assert_eq!(
+            rests_on(&cost, &differences),
+            ["cost.delay_per_year", "cost.demurrage_per_year"]
+        );
+        // A small saving decides nothing.
+        let mut small = differences.clone();
+        small.insert("cost.delay_per_year".into(), diff(0.5));
+        small.insert("cost.demurrage_per_year".into(), diff(0.5));
+        assert!(rests_on(&cost, &small).is_empty());
+        // Another objective has no parts to rest on.
+        assert!(rests_on(&settings("service_level.wagons", true), &differences).is_empty());
     }
 }

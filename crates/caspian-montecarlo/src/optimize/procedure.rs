@@ -101,7 +101,8 @@ impl Settings {
             // Every difference of a fraction is below 1: such a zone holds
             // every portfolio, and the guarantee says nothing.
             let hint = if (1.0..=100.0).contains(&self.delta) {
-                format!(" (percentage points? {} points is {})", self.delta, self.delta / 100.0)
+                let points = if self.delta == 1.0 { "point" } else { "points" };
+                format!(" (percentage points? {} {points} is {})", self.delta, self.delta / 100.0)
             } else {
                 String::new()
             };
@@ -292,16 +293,10 @@ fn prune(
     Ok(())
 }
 
-/// The values of `measure` in replications `range` of portfolio `p`
-/// (a probability's condition reads a recovery time with its censoring,
-/// [`crate::measure::censored`]).
+/// The values of `measure` in replications `range` of portfolio `p`.
 pub(crate) fn values(store: &Store<'_>, m: &Measure, p: usize, range: Range<u64>) -> Vec<f64> {
-    let index = |kpi: &str| store.names().iter().position(|n| n == kpi);
-    let mut column = store.column(p, index(m.kpi()), range.clone());
-    if let (true, Some(u)) = (m.is_probability(), crate::schema::unrecovered_of(m.kpi())) {
-        column = crate::measure::censor(column, &store.column(p, index(&u), range));
-    }
-    column.into_iter().map(|v| m.of(v)).collect()
+    let kpi = store.names().iter().position(|n| n == m.kpi());
+    store.column(p, kpi, range).into_iter().map(|v| m.of(v)).collect()
 }
 
 /// [`values`], refused with [`OptimizeError::Undefined`] where one is

@@ -243,7 +243,8 @@ fn check_target(target: Option<&crate::sequential::TargetReport>) -> Result<(), 
 
 /// Checks the probabilities of `--target` conditions: each names a KPI of
 /// the run with a condition that parses, counts the replications where the
-/// KPI is defined (a recovery time: and those it never recovered in), and has a probability that is a count over them inside
+/// KPI is defined (and, for a recovery time, at most the others as
+/// unrecovered), and has a probability that is a count over them inside
 /// its interval, all within `[0, 1]` (NaN throughout only when `n` is 0).
 fn check_targets(d: &RunDoc) -> Result<(), DocumentError> {
     for (i, t) in d.targets.iter().enumerate() {
@@ -261,23 +262,27 @@ fn check_targets(d: &RunDoc) -> Result<(), DocumentError> {
                 ));
             }
         }
-        // A recovery time counts its unrecovered episodes too (as longer
-        // than any threshold: `crate::measure::censored`), which its
-        // summary leaves out.
-        let censored = crate::schema::unrecovered_of(&t.kpi).is_some();
-        if t.n != summary.n && !(censored && (summary.n..=d.replications).contains(&t.n)) {
-            let most = if censored {
-                format!(" (with those it never recovered in, at most {})", d.replications)
-            } else {
-                String::new()
-            };
+        if t.n != summary.n {
             return Err(field(
                 at("n"),
+                format!("{} but {} is defined in {} replications", t.n, cap(&t.kpi), summary.n),
+            ));
+        }
+        // Left out of n, each one a replication where the KPI is undefined
+        // (and only a recovery time's).
+        let room = if crate::schema::unrecovered_of(&t.kpi).is_some() {
+            d.replications - t.n.min(d.replications)
+        } else {
+            0
+        };
+        if t.unrecovered > room {
+            return Err(field(
+                at("unrecovered"),
                 format!(
-                    "{} but {} is defined in {} replications{most}",
-                    t.n,
+                    "{} but {} is undefined in {room} replications{}",
+                    t.unrecovered,
                     cap(&t.kpi),
-                    summary.n
+                    if room == 0 { " (or is no recovery time)" } else { "" }
                 ),
             ));
         }

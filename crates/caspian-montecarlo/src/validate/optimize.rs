@@ -91,6 +91,18 @@ pub(super) fn check_optimize(d: &OptimizeDoc) -> Result<(), DocumentError> {
     for (k, c) in d.contenders.iter().enumerate() {
         index(format!("contenders[{k}].index"), c.index)?;
     }
+    if let Some(r) = &d.runner_up {
+        let i = index("runner_up.index".into(), r.index)?;
+        if d.selected.as_ref().is_none_or(|s| s.index == i) {
+            return Err(field(
+                "runner_up.index",
+                format!("{i}: not a portfolio beside the selection"),
+            ));
+        }
+        if r.decisions != d.portfolios[i].decisions {
+            return Err(field("runner_up.decisions", format!("not those of portfolio {i}")));
+        }
+    }
     for (k, pt) in d.pareto.points.iter().enumerate() {
         index(format!("pareto.points[{k}].index"), pt.index)?;
     }

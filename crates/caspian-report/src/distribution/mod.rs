@@ -83,11 +83,11 @@ pub struct Distribution {
     pub sorted: Vec<f64>,
     /// Replications where the KPI is undefined (left out).
     pub undefined: usize,
-    /// Replications whose value is beyond any drawn (+inf: a recovery that
-    /// had not happened by the horizon, [`caspian_montecarlo::measure::censored`]):
-    /// off the histogram, but counted against a target and in the CDF's
-    /// denominator.
-    pub censored: usize,
+    /// Replications left out because an episode had not recovered by the
+    /// horizon (+inf, [`caspian_montecarlo::measure::censored`]): their
+    /// recovery is known only to exceed the time left, so they bound a
+    /// target's probability rather than count in it.
+    pub unrecovered: usize,
     /// Histogram bins of equal width.
     pub bins: Vec<Bin>,
     /// The bars drawn: the bins, those a target cuts split at it
@@ -163,11 +163,11 @@ pub fn distribution(
     let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
-    let censored = values.iter().filter(|&&v| v == f64::INFINITY).count();
+    let unrecovered = values.iter().filter(|&&v| v == f64::INFINITY).count();
     if n == 0 {
-        let never = match censored {
+        let never = match unrecovered {
             0 => String::new(),
-            c => format!(" ({c} never recovered by the horizon)"),
+            c => format!(" ({c} not recovered by the horizon)"),
         };
         return Err(ReportError::Request(format!(
             "{kpi} has no finite value in any replication{never}; nothing to plot"
@@ -212,14 +212,11 @@ pub fn distribution(
             .map(|b| Bar { low: b.low, high: b.high, count: b.count, meets: None })
             .collect(),
     };
-    let counted = n + censored;
-    let ecdf =
-        sorted.iter().enumerate().map(|(i, &v)| (v, (i + 1) as f64 / counted as f64)).collect();
+    let ecdf = sorted.iter().enumerate().map(|(i, &v)| (v, (i + 1) as f64 / n as f64)).collect();
     let meet = target.map(|c| {
-        let beyond = if c.op.holds(f64::INFINITY, c.threshold) { censored } else { 0 };
-        let count = sorted.iter().filter(|&&v| c.op.holds(v, c.threshold)).count() + beyond;
-        let (low, high) = wilson(count as u64, counted as u64);
-        Meet { count, p: count as f64 / counted as f64, low, high }
+        let count = sorted.iter().filter(|&&v| c.op.holds(v, c.threshold)).count();
+        let (low, high) = wilson(count as u64, n as u64);
+        Meet { count, p: count as f64 / n as f64, low, high }
     });
     // `sorted` is in order, so equal values are neighbours: each one's level
     // in its stack is the count of equal values before it.
@@ -239,8 +236,8 @@ pub fn distribution(
         scenario: scenario.to_string(),
         kpi: kpi.to_string(),
         unit: unit.to_string(),
-        undefined: values.len() - n - censored,
-        censored,
+        undefined: values.len() - n - unrecovered,
+        unrecovered,
         sorted,
         bins,
         bars,
@@ -314,13 +311,26 @@ impl Distribution {
     /// the target, n - k miss it)`: the condition exactly as given.
     pub fn meet_text(&self) -> Option<String> {
         let (c, m) = (self.target.as_ref()?, self.meet?);
-        let n = self.sorted.len() + self.censored;
+        let n = self.sorted.len();
         let threshold = match self.unit.as_str() {
             "" => fmt_num(c.threshold),
             unit => format!("{} {unit}", fmt_num(c.threshold)),
         };
+        let u = self.unrecovered;
+        let bounds = if u == 0 {
+            String::new()
+        } else {
+            let all = (n + u) as f64;
+            format!(
+                "; {u} not recovered by the horizon are unknown: over all {}, between {:.3} and \
+                 {:.3}",
+                n + u,
+                m.count as f64 / all,
+                (m.count + u) as f64 / all
+            )
+        };
         Some(format!(
-            "P({} {} {threshold}) = {:.3} (95% CI {:.3}-{:.3}; {} of {n} replications meet the target, {} miss it)",
+            "P({} {} {threshold}) = {:.3} (95% CI {:.3}-{:.3}; {} of {n} replications meet the target, {} miss it{bounds})",
             self.kpi,
             c.op.as_str(),
             m.p,
@@ -338,11 +348,11 @@ impl Distribution {
             self.scenario,
             crate::units::replications(self.sorted.len() as u64)
         );
-        if self.censored > 0 {
+        if self.unrecovered > 0 {
             first.push_str(&format!(
-                " {} more never recovered by the horizon: beyond the axis, counted in the CDF \
-                 and against any target.",
-                self.censored
+                " {} more had an episode not recovered by the horizon: left out, their recovery \
+                 known only to exceed the time left.",
+                self.unrecovered
             ));
         }
         if self.undefined > 0 {

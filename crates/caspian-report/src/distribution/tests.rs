@@ -221,24 +221,29 @@ fn the_chart_is_drawn_from_the_run_replications() {
     assert!(matches!(other.check_against(&doc, kpi), Err(ReportError::Mismatch(_))));
 }
 
-/// A recovery that never happened (+inf) is off the histogram but in the
-/// CDF's denominator and against the target; an undefined one is left out.
+/// A recovery not reached by the horizon (+inf) is left out of the
+/// histogram, the CDF and the target's count, and bounds the probability
+/// over every replication; an undefined one is left out.
 #[test]
-fn an_unrecovered_replication_counts_against_the_target() {
+fn an_unrecovered_replication_bounds_the_target() {
     let mut values: Vec<f64> = (1..=6).map(f64::from).collect();
     values.extend([f64::INFINITY, f64::INFINITY, f64::NAN]);
     let within = parse("recovery_days.x<=4").unwrap();
     let d = distribution("s", "recovery_days.x", "days", &values, Some(&within)).unwrap();
-    assert_eq!((d.sorted.len(), d.censored, d.undefined), (6, 2, 1));
+    assert_eq!((d.sorted.len(), d.unrecovered, d.undefined), (6, 2, 1));
     assert_eq!(d.bins.iter().map(|b| b.count).sum::<usize>(), 6);
-    assert_eq!(d.ecdf.last(), Some(&(6.0, 0.75)));
+    assert_eq!(d.ecdf.last(), Some(&(6.0, 1.0)));
     let m = d.meet.unwrap();
-    assert_eq!((m.count, m.p), (4, 0.5));
-    assert!(d.meet_text().unwrap().contains("4 of 8 replications meet the target, 4 miss it"));
-    assert!(d.subtitle()[1].contains("2 more never recovered by the horizon"));
-    let longer = parse("recovery_days.x>4").unwrap();
-    let d = distribution("s", "recovery_days.x", "days", &values, Some(&longer)).unwrap();
-    assert_eq!(d.meet.unwrap().count, 4);
+    assert_eq!(m.count, 4);
+    let text = d.meet_text().unwrap();
+    assert!(text.contains("4 of 6 replications meet the target, 2 miss it"), "{text}");
+    assert!(
+        text.contains(
+            "2 not recovered by the horizon are unknown: over all 8, between 0.500 and 0.750"
+        ),
+        "{text}"
+    );
+    assert!(d.subtitle()[1].contains("2 more had an episode not recovered by the horizon"));
     let e = distribution("s", "recovery_days.x", "days", &[f64::INFINITY], None).unwrap_err();
-    assert!(e.to_string().contains("(1 never recovered by the horizon)"), "{e}");
+    assert!(e.to_string().contains("(1 not recovered by the horizon)"), "{e}");
 }

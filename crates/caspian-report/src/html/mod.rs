@@ -146,6 +146,7 @@ mod tests {
             ci95_low: 0.7,
             ci95_high: 0.97,
             n: 20,
+            unrecovered: 0,
         });
         let plain = ReportInputs { replications: Some(&reps), ..ReportInputs::default() };
         let r = report(&ResultDoc::Run(Box::new(with_target)), &plain).unwrap();

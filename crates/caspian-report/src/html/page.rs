@@ -101,10 +101,16 @@ pub(super) fn target_cards(targets: &[TargetProbability]) -> Vec<Card> {
             what: "probability that a replication meets the target".into(),
             value: format!("{:.3}", t.p_meet),
             detail: format!(
-                "95% CI {:.3} to {:.3}; {}",
+                "95% CI {:.3} to {:.3}; {}{}",
                 t.ci95_low,
                 t.ci95_high,
-                replications(t.n)
+                replications(t.n),
+                t.bounds().map_or_else(String::new, |(low, high)| format!(
+                    "; {} more had not recovered by the horizon (unknown): over all {}, between \
+                     {low:.3} and {high:.3}",
+                    t.unrecovered,
+                    t.n + t.unrecovered
+                ))
             ),
             risk: true,
         })

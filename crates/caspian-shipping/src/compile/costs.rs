@@ -122,8 +122,8 @@ pub(super) fn costs(c: &mut Checker, s: &Scenario, p: &Priced<'_>) -> CostPlan {
             c.err(
                 &key,
                 format!(
-                    "must be at least {} year: a shorter life makes a year's capital charge more \
-                     than the asset's whole price, got {}",
+                    "must be at least {} year: capital is charged by the year, and an asset \
+                     that lasts less is an operating cost, got {}",
                     number(MIN_LIFE_YEARS),
                     number(v)
                 ),
@@ -146,7 +146,7 @@ pub(super) fn costs(c: &mut Checker, s: &Scenario, p: &Priced<'_>) -> CostPlan {
                          shorter span",
                         number(k.discount_rate),
                         number(years),
-                        if factor.is_finite() { format!("{factor:.0}") } else { number(factor) },
+                        if factor < 1e9 { format!("{factor:.0}") } else { format!("{factor:.3e}") },
                         number(MAX_ANNUITY)
                     ),
                 );

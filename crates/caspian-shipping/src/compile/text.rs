@@ -27,7 +27,8 @@ fn id_char(c: char) -> bool {
 /// Whether `c` is drawn as nothing or moves the text around it: a control
 /// character, or one of Unicode's format characters (soft hyphen, zero-width
 /// spaces and joiners, bidi marks, embeddings and isolates, the word joiner
-/// and invisible operators, the byte-order mark, interlinear annotation).
+/// and invisible operators, the byte-order mark, interlinear annotation,
+/// the combining grapheme joiner, the Hangul fillers and the tags).
 pub fn invisible(c: char) -> bool {
     c.is_control()
         || matches!(
@@ -40,6 +41,14 @@ pub fn invisible(c: char) -> bool {
                 | '\u{2060}'..='\u{206F}'
                 | '\u{FEFF}'
                 | '\u{FFF9}'..='\u{FFFB}'
+                // Fillers and joiners that draw nothing, and the tag
+                // characters (all default-ignorable).
+                | '\u{34F}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{3164}'
+                | '\u{FFA0}'
+                | '\u{E0000}'..='\u{E007F}'
         )
 }
 
