@@ -10,7 +10,7 @@ use caspian_montecarlo::measure::Measure;
 use caspian_montecarlo::optimize::constraint::Constraint;
 use caspian_montecarlo::optimize::document::decisions_text as decisions;
 use caspian_montecarlo::optimize::document::{
-    CONTENDER_HEADER, OptimizeDoc, PARETO_HEADER, RunnerUpDoc,
+    CONTENDER_HEADER, OptimizeDoc, PARETO_HEADER, RUNNER_UP_HEADER, RunnerUpDoc,
 };
 use caspian_montecarlo::optimize::store::Store;
 use caspian_montecarlo::optimize::{OptimizeError, Settings, decision, optimize_priced, price};
@@ -312,33 +312,10 @@ fn summary(doc: &OptimizeDoc) -> String {
 /// The next best feasible portfolio, its differences from the selection,
 /// and what the choice rests on.
 fn runner_up(r: &RunnerUpDoc) -> String {
-    let n = r.differences.values().map(|d| d.n).max().unwrap_or(0);
-    let mut out = format!(
-        "\nnext best feasible portfolio: {} ({}); its value minus the selection's, paired over \
-         the {n} screening and OCBA replications both ran:\n",
-        r.index,
-        decisions(&r.decisions)
-    );
-    let rows: Vec<Vec<String>> = r
-        .differences
-        .iter()
-        .map(|(k, d)| {
-            let mut row = vec![k.clone()];
-            row.extend(table::numbers(&[d.mean_diff, d.ci95_low, d.ci95_high]));
-            row
-        })
-        .collect();
-    out.push_str(&table::render(&["measure", "mean diff", "95% CI low", "95% CI high"], &rows));
-    if !r.rests_on.is_empty() {
-        out.push_str(&format!(
-            "note: without its difference in {}, portfolio {} would cost less than the selection: \
-             the choice rests on {}, a valuation of time or cargo the scenario assumes; rerun with \
-             its price changed (--set costs.failure....) to see whether it holds \
-             (docs/optimize.md, \"The next best portfolio\")\n",
-            r.rests_on.join(" or "),
-            r.index,
-            if r.rests_on.len() == 1 { "it" } else { "them" },
-        ));
+    let mut out = format!("\n{}:\n", r.intro());
+    out.push_str(&table::render(&RUNNER_UP_HEADER, &r.rows(table::numbers)));
+    if let Some(note) = r.rests_on_note() {
+        out.push_str(&format!("note: {note}\n"));
     }
     out
 }

@@ -75,12 +75,15 @@ fn optimize_selects_writes_json_and_html_and_report_rebuilds_the_page() {
     // `caspian report` reads the document and draws the same page.
     ok(&["report", "o.json", "--out", "r.html"], &dir);
     assert_eq!(read(&dir, "r.html"), read(&dir, "o.html"));
+    let page = String::from_utf8(read(&dir, "r.html")).unwrap();
+    assert!(page.contains("Next best feasible portfolio"), "the runner-up's section");
+    assert!(page.contains(&format!("Next best feasible portfolio: {next} (")), "its intro");
     let e = fails(&["report", "o.json", "--out", "k.html", "--kpi", "cost.*"], &dir, 2);
     assert!(e.contains("--kpi applies to run, sweep and compare results"), "{e}");
     // A damaged or hand-edited document is refused, naming the field, never
     // drawn (an index out of range used to panic) and never read as a run.
     type Edit = fn(&mut serde_json::Value);
-    let edits: [(&str, Edit, &str); 8] = [
+    let edits: [(&str, Edit, &str); 9] = [
         ("index", |d| d["pareto"]["points"][0]["index"] = 42.into(), "pareto.points[0].index: 42"),
         ("none", |d| d["portfolios"] = serde_json::json!([]), "portfolios: empty"),
         ("selected", |d| d["selected"]["index"] = 1.into(), "selected.decisions: not those"),
@@ -97,6 +100,11 @@ fn optimize_selects_writes_json_and_html_and_report_rebuilds_the_page() {
             "problem.constraints[0]: \"blah\" is not",
         ),
         ("objective", |d| d["problem"]["objective"] = "a<b".into(), "problem.objective"),
+        (
+            "tests",
+            |d| d["problem"]["constraints"] = serde_json::json!([]),
+            "portfolios[0].constraints: 1 tests, but the problem has 0 constraints",
+        ),
     ];
     for (name, edit, expected) in edits {
         let mut bad = doc.clone();

@@ -261,6 +261,52 @@ pub struct RunnerUpDoc {
     pub rests_on: Vec<String>,
 }
 
+/// Header of the next best portfolio's table ([`RunnerUpDoc::rows`]).
+pub const RUNNER_UP_HEADER: [&str; 4] = ["measure", "mean diff", "95% CI low", "95% CI high"];
+
+impl RunnerUpDoc {
+    /// The sentence that introduces its table: which portfolio, over how
+    /// many pairs.
+    pub fn intro(&self) -> String {
+        let n = self.differences.values().map(|d| d.n).max().unwrap_or(0);
+        format!(
+            "next best feasible portfolio: {} ({}); its value minus the selection's, paired over \
+             the {n} screening and OCBA replications both ran",
+            self.index,
+            decisions_text(&self.decisions)
+        )
+    }
+
+    /// Its table's rows under [`RUNNER_UP_HEADER`]; `numbers` writes each
+    /// row's mean and interval (the terminal and the page keep their own
+    /// number style).
+    pub fn rows(&self, numbers: impl Fn(&[f64]) -> Vec<String>) -> Vec<Vec<String>> {
+        self.differences
+            .iter()
+            .map(|(k, d)| {
+                let mut row = vec![k.clone()];
+                row.extend(numbers(&[d.mean_diff, d.ci95_low, d.ci95_high]));
+                row
+            })
+            .collect()
+    }
+
+    /// The note on the valuations the selection rests on, if any.
+    pub fn rests_on_note(&self) -> Option<String> {
+        (!self.rests_on.is_empty()).then(|| {
+            format!(
+                "without its difference in {}, portfolio {} would cost less than the selection: \
+                 the choice rests on {}, a valuation of time or cargo the scenario assumes; rerun \
+                 with its price changed (--set costs.failure....) to see whether it holds \
+                 (docs/optimize.md, \"The next best portfolio\")",
+                self.rests_on.join(" or "),
+                self.index,
+                if self.rests_on.len() == 1 { "it" } else { "them" },
+            )
+        })
+    }
+}
+
 /// The feasible Pareto set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParetoDoc {

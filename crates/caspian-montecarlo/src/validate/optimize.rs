@@ -21,9 +21,12 @@ const STATUSES: [&str; 7] =
 fn is_constraint(spec: &str) -> bool {
     let s = spec.trim();
     match s.strip_prefix("P(").and_then(|_| s.find(')')) {
+        // The share after P(...) is a probability, as the optimiser has
+        // always required.
         Some(close) => {
             Measure::parse_stored(&s[..=close]).is_ok()
-                && parse_stored(&format!("p{}", &s[close + 1..])).is_ok()
+                && parse_stored(&format!("p{}", &s[close + 1..]))
+                    .is_ok_and(|c| (0.0..=1.0).contains(&c.threshold))
         }
         None => !s.starts_with("P(") && parse_stored(s).is_ok(),
     }
@@ -148,6 +151,22 @@ fn check_portfolio(d: &OptimizeDoc, i: usize, pf: &PortfolioDoc) -> Result<(), D
                 format!("{} is not one of the problem's values", short(v)),
             ));
         }
+    }
+    // One test per constraint of the problem once screened; none pruned.
+    let tests = if pf.status == "pruned" { 0 } else { d.problem.constraints.len() };
+    if pf.constraints.len() != tests {
+        return Err(field(
+            at("constraints"),
+            format!(
+                "{} tests, but the problem has {} constraints and the portfolio is {}",
+                pf.constraints.len(),
+                d.problem.constraints.len(),
+                super::cap(&pf.status)
+            ),
+        ));
+    }
+    if pf.status == "undecided" && tests == 0 {
+        return Err(field(at("status"), "undecided, but the problem has no constraint to decide"));
     }
     check_capital(&at("capital_per_year"), pf.capital_per_year)?;
     if let Some(s) = &pf.objective

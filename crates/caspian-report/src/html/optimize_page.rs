@@ -1,12 +1,15 @@
 //! The report of an optimisation (`caspian optimize --report`): the
 //! guarantee, the selected portfolio with its KPI intervals, the portfolios
-//! that cannot be told apart from it, the feasible Pareto set, the
+//! that cannot be told apart from it, the next best feasible portfolio and
+//! what separates the two, the feasible Pareto set, the
 //! replications spent per phase and every portfolio's status. Tables only.
 
 use std::fmt::Write as _;
 
 use caspian_montecarlo::optimize::document::decisions_text as decisions;
-use caspian_montecarlo::optimize::document::{CONTENDER_HEADER, OptimizeDoc, PARETO_HEADER};
+use caspian_montecarlo::optimize::document::{
+    CONTENDER_HEADER, OptimizeDoc, PARETO_HEADER, RUNNER_UP_HEADER,
+};
 
 use super::page::{Page, SUMMARY_HEADER, summary_row};
 use super::{Report, esc};
@@ -49,6 +52,14 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
     page.h2("contenders", "Cannot be told apart from it");
     let each = |xs: &[f64]| -> Vec<String> { xs.iter().map(|&x| fmt_num(x)).collect() };
     page.table(&CONTENDER_HEADER, &d.contender_rows(each), &[]);
+    if let Some(r) = &d.runner_up {
+        page.h2("runner-up", "Next best feasible portfolio");
+        page.note(&format!("{}.", upper_first(&r.intro())));
+        page.table(&RUNNER_UP_HEADER, &r.rows(each), &[]);
+        if let Some(note) = r.rests_on_note() {
+            page.note(&format!("{}.", upper_first(&note)));
+        }
+    }
     page.h2("pareto", "Feasible Pareto set");
     page.note(&format!(
         "{} against {} ({}): means over each portfolio's screening and OCBA replications, \
@@ -93,6 +104,12 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
     page.note(&d.method_note);
     page.provenance(&d.provenance, &[("seed", p.seed.to_string())]);
     page.finish(&title)
+}
+
+/// `text` with its first letter in upper case, for a sentence on the page.
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 #[cfg(test)]
