@@ -224,7 +224,7 @@ const COST_PARTS: [&str; 5] = [
 
 /// The cost KPIs that value time and cargo at prices the scenario
 /// assumes, which a selection may rest on.
-const VALUATIONS: [&str; 3] =
+pub(crate) const VALUATIONS: [&str; 3] =
     ["cost.delay_per_year", "cost.demurrage_per_year", "cost.lost_cargo_per_year"];
 
 /// The next best feasible portfolio after `sel` ([`RunnerUpDoc`]).

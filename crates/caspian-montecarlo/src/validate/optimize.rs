@@ -105,6 +105,17 @@ pub(super) fn check_optimize(d: &OptimizeDoc) -> Result<(), DocumentError> {
         if r.decisions != d.portfolios[i].decisions {
             return Err(field("runner_up.decisions", format!("not those of portfolio {i}")));
         }
+        let valuations = crate::optimize::outcome::VALUATIONS;
+        if let Some(k) = r
+            .rests_on
+            .iter()
+            .find(|k| !valuations.contains(&k.as_str()) || !r.differences.contains_key(*k))
+        {
+            return Err(field(
+                "runner_up.rests_on",
+                format!("\"{}\" is not a valuation with a difference here", cap(k)),
+            ));
+        }
     }
     for (k, pt) in d.pareto.points.iter().enumerate() {
         index(format!("pareto.points[{k}].index"), pt.index)?;
