@@ -67,7 +67,7 @@ impl Arranged {
         self.rows
             .iter()
             .filter_map(|r| match r {
-                Line::Kpi(k) => note(k),
+                Line::Kpi(k) => note(k).map(|n| format!("note: {n}")),
                 Line::Heading(_) => None,
             })
             .collect()

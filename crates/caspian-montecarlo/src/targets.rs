@@ -286,15 +286,20 @@ pub fn probability(condition: &Condition, records: &PointRecords) -> TargetProba
 
 impl TargetProbability {
     /// With replications left out as `unrecovered`, the probability over
-    /// every replication counting them all as misses, then all as meets.
+    /// every replication ([`bounds`]).
     pub fn bounds(&self) -> Option<(f64, f64)> {
-        let all = (self.n + self.unrecovered) as f64;
-        let met = (self.p_meet * self.n as f64).round();
-        (self.unrecovered > 0).then(|| {
-            let met = if self.n == 0 { 0.0 } else { met };
-            (met / all, (met + self.unrecovered as f64) / all)
-        })
+        let met = if self.n == 0 { 0 } else { (self.p_meet * self.n as f64).round() as u64 };
+        bounds(met, self.n, self.unrecovered)
     }
+}
+
+/// `met` of `n` replications meeting a condition, and `unknown` more whose
+/// outcome is unknown (a recovery not reached by the horizon): the
+/// probability over all of them, counting the unknown all as misses, then
+/// all as meets; `None` when none is unknown.
+pub fn bounds(met: u64, n: u64, unknown: u64) -> Option<(f64, f64)> {
+    let all = (n + unknown) as f64;
+    (unknown > 0).then(|| (met as f64 / all, (met + unknown) as f64 / all))
 }
 
 #[cfg(test)]

@@ -33,12 +33,12 @@ pub fn changed_hazards(base: &Study, policy: &Study) -> Option<String> {
             let Some(p) = theirs.iter().find(|p| p.id == b.id) else {
                 return Some(format!("{} (left out)", b.id));
             };
-            let keys = crate::twin::differing_keys(b, p);
             // One that no longer strikes changes its rate, whatever else
             // (a longer duration) it changes besides.
             if b.strikes() && !p.strikes() {
                 return Some(format!("{}'s rate_per_year (it no longer strikes)", b.id));
             }
+            let keys = crate::twin::differing_keys(b, p);
             (!keys.is_empty()).then(|| format!("{}'s {}", b.id, keys.join(" and ")))
         })
         .collect();

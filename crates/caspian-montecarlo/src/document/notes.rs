@@ -6,7 +6,8 @@
 use super::{CompareDoc, PolicyDifferences, RunDoc};
 use crate::schema::unrecovered_of;
 
-/// The note on `kpi`, defined in `n` of `total` replications; `each`: a
+/// The note on `kpi` (without a `note:` prefix), defined in `n` of
+/// `total` replications; `each`: a
 /// comparison's per-scenario counts in words (`base 10, v300 7`), for
 /// paired differences over the replications both define; `unrecovered`:
 /// whether `kpi` is a recovery time with an episode that never recovered.
@@ -19,15 +20,15 @@ pub fn partly_defined_note(
 ) -> String {
     let mut note = match each {
         Some(each) if n == 0 => format!(
-            "note: {kpi} is defined in both scenarios in none of the {total} replications \
+            "{kpi} is defined in both scenarios in none of the {total} replications \
              ({each}): no paired difference"
         ),
         Some(each) => format!(
-            "note: {kpi} is defined in both scenarios in {n} of {total} replications ({each}); \
+            "{kpi} is defined in both scenarios in {n} of {total} replications ({each}); \
              the difference is over those {n} pairs"
         ),
         None => format!(
-            "note: {kpi} is defined in {n} of {total} replications; its statistics are over \
+            "{kpi} is defined in {n} of {total} replications; its statistics are over \
              those {n}"
         ),
     };

@@ -39,6 +39,25 @@ impl Constraint {
     /// # Errors
     /// [`ConstraintError`] saying what is malformed.
     pub fn parse(spec: &str) -> Result<Self, ConstraintError> {
+        Self::parse_with(spec, Measure::parse, targets::parse)
+    }
+
+    /// [`Constraint::parse`] for a constraint read back from a result
+    /// document: the KPI's threshold is not checked against a fraction's
+    /// range ([`targets::parse_stored`]); the share after `P(...)` is, as
+    /// the optimiser has always required.
+    ///
+    /// # Errors
+    /// As [`Constraint::parse`], but for the range.
+    pub fn parse_stored(spec: &str) -> Result<Self, ConstraintError> {
+        Self::parse_with(spec, Measure::parse_stored, targets::parse_stored)
+    }
+
+    fn parse_with(
+        spec: &str,
+        measure_of: fn(&str) -> Result<Measure, TargetError>,
+        condition_of: fn(&str) -> Result<targets::Condition, TargetError>,
+    ) -> Result<Self, ConstraintError> {
         let fail = |what: String| ConstraintError { spec: crate::validate::cap(spec), what };
         // A malformed constraint is shown the two forms; a well-formed one
         // with a wrong value is told only what is wrong.
@@ -51,7 +70,7 @@ impl Constraint {
         let s = spec.trim();
         if s.starts_with("P(") {
             let close = s.find(')').ok_or_else(|| form("no ')' closes 'P('"))?;
-            let measure = Measure::parse(&s[..=close]).map_err(|e| match e {
+            let measure = measure_of(&s[..=close]).map_err(|e| match e {
                 TargetError::Syntax(_) => form("the condition inside P(...) is not KPI OP NUMBER"),
                 e => fail(e.reason()),
             })?;
@@ -75,7 +94,7 @@ impl Constraint {
             }
             return Ok(Self { measure, op: c.op, bound: c.threshold });
         }
-        let c = targets::parse(s).map_err(|e| match e {
+        let c = condition_of(s).map_err(|e| match e {
             TargetError::Syntax(_) => form("not a comparison of a KPI with a number"),
             e => fail(e.reason()),
         })?;

@@ -91,14 +91,16 @@ pub enum OptimizeError {
     #[error(
         "the {role} {measure} is undefined in replication {replication} of portfolio \
          {portfolio} ({decisions}): a mean over the replications that define it would leave \
-         the others out, unseen; choose a measure defined in every replication{}",
-        undefined_hint(measure)
+         the others out, unseen; choose a measure defined in every replication{hint}"
     )]
     Undefined {
         /// `objective` or `constraint`.
         role: &'static str,
         /// The measure.
         measure: String,
+        /// What to choose instead, if anything (for a recovery time, its
+        /// `unrecovered` count).
+        hint: String,
         /// The portfolio.
         portfolio: usize,
         /// Its decisions.
@@ -119,12 +121,11 @@ pub enum OptimizeError {
     Run(String),
 }
 
-/// What to choose instead of a measure on a recovery time, which is
-/// undefined where the worst cases are (an episode that never recovered).
-fn undefined_hint(measure: &str) -> String {
-    let kpi = measure.trim_start_matches("P(").trim_start();
-    let kpi: String = kpi.chars().take_while(|c| !"<>=) ".contains(*c)).collect();
-    match crate::schema::unrecovered_of(&kpi) {
+/// What to choose instead of a measure on `kpi` where it is a recovery
+/// time, which is undefined where the worst cases are (an episode that
+/// never recovered).
+pub(crate) fn undefined_hint(kpi: &str) -> String {
+    match crate::schema::unrecovered_of(kpi) {
         Some(u) => format!(
             " (a recovery time is undefined where no episode ended and where one never \
              recovered, the worst case; {u} is defined in every replication)"

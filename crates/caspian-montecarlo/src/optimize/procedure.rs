@@ -313,6 +313,7 @@ fn defined(
         Some(j) => Err(OptimizeError::Undefined {
             role,
             measure: m.to_string(),
+            hint: super::undefined_hint(m.kpi()),
             portfolio: p,
             decisions: study.describe_point(p),
             replication: range.start + j as u64,

@@ -23,10 +23,10 @@ impl Study {
             .filter(|&a| self.axes[a].values.len() > 1)
             .filter(|&a| {
                 self.points.iter().all(|point| {
-                    let mut values = point.values.clone();
                     if self.scales_nothing_at(a, &point.values) {
                         return true;
                     }
+                    let mut values = point.values.clone();
                     let at = |v: f64, values: &mut Vec<f64>| {
                         values[a] = v;
                         written(values)

@@ -7,30 +7,14 @@
 
 use super::{DocumentError, check_counts, field, share_problem, summary::short, summary_problem};
 use crate::measure::Measure;
+use crate::optimize::constraint::Constraint;
 use crate::optimize::document::{OptimizeDoc, PortfolioDoc};
 use crate::rare::KpiRange;
-use crate::targets::parse_stored;
 use crate::validate::cap;
 
 /// The statuses the optimiser gives a portfolio.
 const STATUSES: [&str; 7] =
     ["pruned", "infeasible", "undecided", "feasible", "selected", "eliminated", "shortlisted"];
-
-/// Whether `spec` has a constraint's form, as a document holds it (the
-/// ranges of its numbers are not checked: an earlier version wrote it).
-fn is_constraint(spec: &str) -> bool {
-    let s = spec.trim();
-    match s.strip_prefix("P(").and_then(|_| s.find(')')) {
-        // The share after P(...) is a probability, as the optimiser has
-        // always required.
-        Some(close) => {
-            Measure::parse_stored(&s[..=close]).is_ok()
-                && parse_stored(&format!("p{}", &s[close + 1..]))
-                    .is_ok_and(|c| (0.0..=1.0).contains(&c.threshold))
-        }
-        None => !s.starts_with("P(") && parse_stored(s).is_ok(),
-    }
-}
 
 /// Checks an optimize document.
 ///
@@ -60,7 +44,7 @@ pub(super) fn check_optimize(d: &OptimizeDoc) -> Result<(), DocumentError> {
         }
     }
     for (i, spec) in p.constraints.iter().enumerate() {
-        if !is_constraint(spec) {
+        if Constraint::parse_stored(spec).is_err() {
             return Err(field(
                 format!("problem.constraints[{i}]"),
                 format!("\"{}\" is not 'P(KPI OP x) OP p' or 'KPI OP x'", cap(spec)),

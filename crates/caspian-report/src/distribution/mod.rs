@@ -317,18 +317,14 @@ impl Distribution {
             unit => format!("{} {unit}", fmt_num(c.threshold)),
         };
         let u = self.unrecovered;
-        let bounds = if u == 0 {
-            String::new()
-        } else {
-            let all = (n + u) as f64;
-            format!(
-                "; {u} not recovered by the horizon are unknown: over all {}, between {:.3} and \
-                 {:.3}",
-                n + u,
-                m.count as f64 / all,
-                (m.count + u) as f64 / all
-            )
-        };
+        let bounds = caspian_montecarlo::targets::bounds(m.count as u64, n as u64, u as u64)
+            .map_or_else(String::new, |(low, high)| {
+                format!(
+                    "; {u} not recovered by the horizon are unknown: over all {}, between \
+                     {low:.3} and {high:.3}",
+                    n + u
+                )
+            });
         Some(format!(
             "P({} {} {threshold}) = {:.3} (95% CI {:.3}-{:.3}; {} of {n} replications meet the target, {} miss it{bounds})",
             self.kpi,

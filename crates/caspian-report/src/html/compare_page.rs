@@ -127,7 +127,7 @@ pub(super) fn compare_report(
         );
         let shown = diff.kpis.iter().filter(|(_, v)| v.n > 0);
         for note in shown.filter_map(|(k, _)| d.partly_defined_note(diff, k)) {
-            page.note(note.trim_start_matches("note: "));
+            page.note(&note);
         }
         for (_, note) in d.service_level_notes(diff) {
             page.note(&note);

@@ -98,7 +98,7 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
         d.kpis.iter().map(|(k, s)| (k.clone(), summary_row(k, s), false)).collect();
     page.grouped_table(&SUMMARY_HEADER, &rows);
     for note in d.kpis.keys().filter_map(|k| d.partly_defined_note(k)) {
-        page.note(note.trim_start_matches("note: "));
+        page.note(&note);
     }
     page.provenance(&d.provenance, &[("seed", d.seed.to_string()), ("source", d.source.clone())]);
     Ok(page.finish(&title))

@@ -131,28 +131,32 @@ pub(super) fn costs(c: &mut Checker, s: &Scenario, p: &Priced<'_>) -> CostPlan {
         }
         lives_ok &= ok && v >= MIN_LIFE_YEARS;
     }
-    if rate_ok {
-        let horizons = lives.iter().map(|&(key, v)| (format!("costs.capital.{key}"), v, lives_ok));
-        let appraisal = ("costs.appraisal_years".to_string(), k.appraisal_years, appraisal_ok);
-        for (key, years, _) in std::iter::once(appraisal).chain(horizons).filter(|h| h.2) {
-            let factor = crate::costs::annuity_factor(k.discount_rate, years);
-            if factor.is_nan() || factor > MAX_ANNUITY {
-                c.err(
-                    "costs.discount_rate",
-                    format!(
-                        "{} over {key} = {} gives an annuity factor (the present value of 1 a \
-                         year) of {}, and at most {} is accepted: a negative rate makes each \
-                         later year count more than the one before; use a rate closer to 0 or a \
-                         shorter span",
-                        number(k.discount_rate),
-                        number(years),
-                        if factor < 1e9 { format!("{factor:.0}") } else { format!("{factor:.3e}") },
-                        number(MAX_ANNUITY)
-                    ),
-                );
-                break;
-            }
-        }
+    // Each span an amount is spread over: the appraisal, then each life.
+    let mut spans = Vec::new();
+    if appraisal_ok {
+        spans.push(("costs.appraisal_years".to_string(), k.appraisal_years));
+    }
+    if lives_ok {
+        spans.extend(lives.iter().map(|&(key, v)| (format!("costs.capital.{key}"), v)));
+    }
+    let annuity = |years: f64| crate::costs::annuity_factor(k.discount_rate, years);
+    let runaway = spans
+        .into_iter()
+        .map(|(key, years)| (key, years, annuity(years)))
+        .find(|&(_, _, factor)| factor.is_nan() || factor > MAX_ANNUITY);
+    if let (true, Some((key, years, factor))) = (rate_ok, runaway) {
+        c.err(
+            "costs.discount_rate",
+            format!(
+                "{} over {key} = {} gives an annuity factor (the present value of 1 a year) of \
+                 {}, and at most {} is accepted: a negative rate makes each later year count \
+                 more than the one before; use a rate closer to 0 or a shorter span",
+                number(k.discount_rate),
+                number(years),
+                if factor < 1e9 { format!("{factor:.0}") } else { format!("{factor:.3e}") },
+                number(MAX_ANNUITY)
+            ),
+        );
     }
     let charter = charters(c, k, p.fleets);
     let rate = if rate_ok { k.discount_rate } else { 0.0 };
