@@ -64,6 +64,14 @@ pub(crate) struct CompareArgs {
     /// and per unit of its extra cost.
     #[arg(long, conflicts_with = "one_off")]
     vulnerability: bool,
+    /// Save every replication to FILE as it is computed; the same command run again with it
+    /// goes on from there (and a comparison that shares scenarios with it reads theirs).
+    /// Deleted once the results are written.
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Option<PathBuf>,
+    /// Testing aid: stop (exit 130) after the checkpoint was saved this many times.
+    #[arg(long, hide = true, requires = "checkpoint")]
+    interrupt_after_saves: Option<u64>,
 }
 
 impl CompareArgs {
@@ -313,7 +321,9 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let mut inputs: Vec<Named<'_>> =
         args.scenarios.iter().map(|p| ("SCENARIO", Some(p.as_path()))).collect();
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
-    check_files(&inputs, &c.outputs(&report.files))?;
+    let mut outputs = c.outputs(&report.files);
+    outputs.push(("--checkpoint", args.checkpoint.as_deref()));
+    check_files(&inputs, &outputs)?;
     // With twins every scenario runs twice (its twin has fewer KPIs).
     let runs = if args.twins().is_some() { 2 } else { 1 };
     crate::memory::check(&crate::memory::Records {
@@ -343,6 +353,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         },
     })?;
     let pool = pool(c.threads)?;
+    let mut journal = crate::journal::open(args.checkpoint.as_deref(), args.interrupt_after_saves)?;
     let progress = Progress::new((studies.len() * runs) as u64 * c.replications, c.quiet);
     let (mut doc, records) = pool.install(|| {
         run_compare_with_records(
@@ -352,6 +363,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
             target.as_ref(),
             request,
             &|| progress.tick(),
+            journal.as_mut(),
         )
     })?;
     let primary = c.target.primary(&plans(&studies));
@@ -360,7 +372,8 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
             let tick = || progress.tick();
             let overrides = Overrides { minimize: &args.minimize, maximize: &args.maximize };
             let kpis = (&primary[..], overrides);
-            twins(&mut doc, &studies, &records, &pool, without, kpis, &tick)?
+            let saved = journal.as_mut();
+            twins(&mut doc, &studies, &records, (&pool, saved), without, kpis, &tick)?
         }
         None => Vec::new(),
     };
@@ -406,6 +419,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     }
     crate::report::write_report(c.report.as_deref(), doc, None, &c.kpis, c.quiet)?;
     crate::common::commit_outputs(outputs)?;
+    crate::journal::close(journal, c.quiet);
     crate::terminal::out(&table)?;
     for line in notes {
         note(c.quiet && !line.starts_with("warning"), &line);

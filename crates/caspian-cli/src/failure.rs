@@ -49,6 +49,11 @@ impl From<caspian_montecarlo::error::RunError> for Failure {
             caspian_montecarlo::error::RunError::Checkpoint { .. }
             | caspian_montecarlo::error::RunError::NoPrimaryKpi { .. }
             | caspian_montecarlo::error::RunError::Window(_) => Failure::Input(e.to_string()),
+            // A testing aid's stop (`--interrupt-after-saves`); a sweep
+            // says more of its own.
+            caspian_montecarlo::error::RunError::Stopped { .. } => {
+                Failure::Interrupted(e.to_string())
+            }
             _ => Failure::Internal(e.to_string()),
         }
     }

@@ -19,6 +19,7 @@ mod common;
 mod compare;
 mod failure;
 mod files;
+mod journal;
 mod kpis;
 mod memory;
 mod merge;
@@ -104,6 +105,9 @@ fn main() -> ExitCode {
         Ok(Ok(()) | Err(Failure::ClosedPipe)) => ExitCode::SUCCESS,
         Ok(Err(failure)) => {
             terminal::err_line(&format!("caspian: {failure}"));
+            if let (Failure::Interrupted(_), Some(kept)) = (&failure, signals::kept_line()) {
+                terminal::err_line(kept);
+            }
             failure.exit_code()
         }
         Err(_) => ExitCode::from(1),

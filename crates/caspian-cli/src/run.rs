@@ -36,6 +36,14 @@ pub(crate) struct RunArgs {
     /// interval (repeatable), e.g. 'delivered_total.oil>=1500000' (also <=, >, <).
     #[arg(long = "target", value_name = "CONDITION")]
     targets: Vec<String>,
+    /// Save every replication to FILE as it is computed; the same command run again with it
+    /// goes on from there. Deleted once the results are written (not with --shard: rerun a
+    /// shard whole).
+    #[arg(long, value_name = "FILE", conflicts_with = "shard")]
+    checkpoint: Option<PathBuf>,
+    /// Testing aid: stop (exit 130) after the checkpoint was saved this many times.
+    #[arg(long, hide = true, requires = "checkpoint")]
+    interrupt_after_saves: Option<u64>,
 }
 
 /// Parses `--shard` and checks it fits the other options.
@@ -88,7 +96,9 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let parents = extended_files(&study.lineage);
     let mut inputs = vec![("SCENARIO", args.scenario.as_deref())];
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
-    check_files(&inputs, &c.outputs(&report.files))?;
+    let mut outputs = c.outputs(&report.files);
+    outputs.push(("--checkpoint", args.checkpoint.as_deref()));
+    check_files(&inputs, &outputs)?;
     let range = caspian_montecarlo::shard::share(shard, c.replications);
     let held = range.end - range.start;
     let (what, advice) = if shard.is_some() {
@@ -114,9 +124,11 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         advice,
     })?;
     let pool = pool(c.threads)?;
+    let mut journal = crate::journal::open(args.checkpoint.as_deref(), args.interrupt_after_saves)?;
     let progress = Progress::new(range.end - range.start, c.quiet);
     let outcome = pool.install(|| {
-        runner::run(&study, c.replications, shard, target.as_ref(), &|| progress.tick())
+        let tick = || progress.tick();
+        runner::run(&study, c.replications, shard, target.as_ref(), &tick, journal.as_mut())
     })?;
     progress.finish();
     let elapsed = progress.elapsed();
@@ -178,6 +190,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     }
     crate::report::write_report(c.report.as_deref(), doc, Some(&rec), &c.kpis, c.quiet)?;
     crate::common::commit_outputs(outputs)?;
+    crate::journal::close(journal, c.quiet);
     out(&table)?;
     for line in notes {
         note(c.quiet && !line.starts_with("warning"), &line);

@@ -44,6 +44,9 @@ static WRITTEN: AtomicBool = AtomicBool::new(false);
 static AT_ONCE: AtomicBool = AtomicBool::new(false);
 /// What the handler says when a graceful stop was asked for.
 static GRACEFUL: OnceLock<Graceful> = OnceLock::new();
+/// What a command stopped at once keeps for a rerun (a checkpoint), said
+/// after the list of result files.
+static KEPT: OnceLock<String> = OnceLock::new();
 /// Why the handler could not be installed, if it could not.
 static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
 
@@ -142,6 +145,18 @@ pub(crate) fn stop_gracefully(
     INSTALLED.get().cloned().unwrap_or_else(|| Err("no handler installed".into()))
 }
 
+/// From now on, a command stopped at once also says `line` (what its
+/// checkpoint keeps, and how to go on from it).
+pub(crate) fn say_when_stopped(line: String) {
+    let _ = KEPT.set(line);
+}
+
+/// What [`say_when_stopped`] set, for a command that stops on its own
+/// before finishing (a testing aid's stop).
+pub(crate) fn kept_line() -> Option<&'static str> {
+    KEPT.get().map(String::as_str)
+}
+
 /// The work a graceful stop would wait for is done and saved (a sweep's
 /// checkpoint holds every point): from now on a signal stops at once, while
 /// the result files are written, saying so.
@@ -190,6 +205,8 @@ fn on_signal(signal: i32) {
         err_line(&stopped(&results));
         if let Some(g) = graceful {
             err_line(&g.at_once);
+        } else if let Some(kept) = KEPT.get() {
+            err_line(kept);
         }
     })
 }

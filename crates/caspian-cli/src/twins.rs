@@ -5,6 +5,7 @@
 
 use caspian_montecarlo::direction::Overrides;
 use caspian_montecarlo::document::{CompareDoc, RANKING_HEADER};
+use caspian_montecarlo::journal::Journal;
 use caspian_montecarlo::study::Study;
 use caspian_montecarlo::twin::Without;
 
@@ -12,7 +13,8 @@ use crate::failure::Failure;
 use crate::table::{self, num};
 
 /// Runs the twins of `studies` (each `without` some of its disruptions)
-/// for the comparison's replications and seed, writes what they measure
+/// for the comparison's replications and seed, on `pool` and with the
+/// comparison's checkpoint (if any), writes what they measure
 /// into `doc` (the valuation against the one-off event into its
 /// economics, or the vulnerability on the total cost and the KPIs
 /// matching `primary`, better in the directions `overrides` give), and
@@ -21,14 +23,14 @@ pub(crate) fn twins(
     doc: &mut CompareDoc,
     studies: &[Study],
     records: &[caspian_montecarlo::records::PointRecords],
-    pool: &caspian_montecarlo::pool::ThreadPool,
+    (pool, journal): (&caspian_montecarlo::pool::ThreadPool, Option<&mut Journal>),
     without: Without,
     (primary, overrides): (&[String], Overrides<'_>),
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<caspian_montecarlo::records::PointRecords>, Failure> {
     use caspian_montecarlo::{one_off, twin, vulnerability};
     let (seed, n) = (doc.seed, doc.replications);
-    let twins = pool.install(|| twin::run_twins(studies, without, seed, n, tick))?;
+    let twins = pool.install(|| twin::run_twins(studies, without, seed, n, tick, journal))?;
     match without {
         Without::Dated => {
             if let Some(e) = doc.economics.as_mut() {

@@ -17,7 +17,7 @@ use crate::document::{
     kpi_units, summarize,
 };
 use crate::error::RunError;
-use crate::execute::Executor;
+use crate::journal::{Journal, run_saved};
 use crate::measure::Measure;
 use crate::pareto::{ParetoView, pareto};
 use crate::records::PointRecords;
@@ -124,15 +124,19 @@ pub fn run_compare(
     request: CompareRequest,
     tick: &(dyn Fn() + Sync),
 ) -> Result<CompareDoc, RunError> {
-    run_compare_with_records(studies, seed, replications, target, request, tick).map(|(d, _)| d)
+    run_compare_with_records(studies, seed, replications, target, request, tick, None)
+        .map(|(d, _)| d)
 }
 
 /// [`run_compare`], also handing back the records it summarised (one
 /// design point per study, over the same replications), for output per
-/// replication.
+/// replication; with a `journal`, replications saved there are read
+/// instead of simulated, and the rest are saved as they are computed
+/// ([`crate::journal`]).
 ///
 /// # Errors
-/// As [`run_compare`].
+/// As [`run_compare`], and [`RunError::Checkpoint`] when the journal
+/// cannot be written.
 pub fn run_compare_with_records(
     studies: &[Study],
     seed: Option<u64>,
@@ -140,13 +144,12 @@ pub fn run_compare_with_records(
     target: Option<&Target>,
     request: CompareRequest,
     tick: &(dyn Fn() + Sync),
+    journal: Option<&mut Journal>,
 ) -> Result<(CompareDoc, Vec<PointRecords>), RunError> {
     same_window(studies)?;
     let seed = seed.unwrap_or_else(|| studies.first().map_or(0, |s| s.seed));
     let plans: Vec<_> = studies.iter().map(|s| &s.plan).collect();
-    let mut exec = Executor::new(plans, seed, 0);
-    let (end, report) = exec.run(replications, target, tick, &mut |_, _, _| Ok(()))?;
-    let records = exec.into_records(end);
+    let (_, report, records) = run_saved(plans, seed, replications, target, tick, journal)?;
     let doc = compare_doc(studies, seed, &records, CompareRequest { target: report, ..request });
     Ok((doc, records))
 }

@@ -76,6 +76,9 @@ pub struct Executor<'a> {
     seed: u64,
     first: u64,
     records: Vec<PointRecords>,
+    /// Replications per point between calls of `after_point` at most
+    /// ([`save_every`](Executor::save_every)); `None`: a point's whole range at once.
+    step: Option<u64>,
 }
 
 impl std::fmt::Debug for Executor<'_> {
@@ -93,7 +96,7 @@ impl<'a> Executor<'a> {
     /// start of a shard's share).
     pub fn new(plans: impl Plans + 'a, seed: u64, first: u64) -> Self {
         let records = vec![PointRecords::default(); plans.count()];
-        Self { plans: Box::new(plans), seed, first, records }
+        Self { plans: Box::new(plans), seed, first, records, step: None }
     }
 
     /// Starts from records saved earlier (a checkpoint). Each must hold
@@ -106,7 +109,16 @@ impl<'a> Executor<'a> {
         records: Vec<PointRecords>,
     ) -> Self {
         assert_eq!(plans.count(), records.len(), "one record set per design point");
-        Self { plans: Box::new(plans), seed, first, records }
+        Self { plans: Box::new(plans), seed, first, records, step: None }
+    }
+
+    /// Computes at most `step` replications of a point (at least 1) before
+    /// handing it on, so that a journal saves a long run as it goes
+    /// ([`crate::journal`]). The records do not depend on it.
+    #[must_use]
+    pub fn save_every(mut self, step: u64) -> Self {
+        self.step = Some(step.max(1));
+        self
     }
 
     /// Replications held for every point (the smallest count).
@@ -123,6 +135,25 @@ impl<'a> Executor<'a> {
     /// [`RunError`] when a replication breaks an invariant, or whatever
     /// `after_point` returns.
     pub fn ensure(
+        &mut self,
+        end: u64,
+        progress: &(dyn Fn() + Sync),
+        after_point: &mut AfterPoint<'_>,
+    ) -> Result<(), RunError> {
+        let Some(step) = self.step else { return self.ensure_all(end, progress, after_point) };
+        let mut reached = self.first + self.completed();
+        while reached < end {
+            // On the grid of `step` from `first`, so that the saves fall at
+            // the same replications however the run was interrupted.
+            let next = ((reached - self.first) / step + 1).saturating_mul(step);
+            reached = self.first.saturating_add(next).min(end);
+            self.ensure_all(reached, progress, after_point)?;
+        }
+        Ok(())
+    }
+
+    /// [`ensure`](Self::ensure) in one go: every point's whole range.
+    fn ensure_all(
         &mut self,
         end: u64,
         progress: &(dyn Fn() + Sync),
@@ -390,5 +421,23 @@ mod tests {
         assert!(batch[2].0.is_empty() && batch[2].1.is_empty());
         // The two points differ: each row came from its own plan.
         assert_ne!(batch[0].1[1].values, batch[1].1[0].values);
+    }
+
+    #[test]
+    fn saving_every_few_replications_hands_points_on_in_steps_and_changes_no_row() {
+        let study = Study::single(BASELINE_TOML, "baseline", Some(3)).unwrap();
+        let plans = || vec![&study.plan, &study.plan];
+        let mut whole = Executor::new(plans(), study.seed, 0);
+        whole.ensure(7, &|| {}, &mut |_, _, _| Ok(())).unwrap();
+        let mut held = Vec::new();
+        let mut stepped = Executor::new(plans(), study.seed, 0).save_every(3);
+        stepped
+            .ensure(7, &|| {}, &mut |point, records, _| {
+                held.push((point, records[point].rows.len()));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(held, [(0, 3), (1, 3), (0, 6), (1, 6), (0, 7), (1, 7)]);
+        assert_eq!(whole.records(), stepped.records());
     }
 }

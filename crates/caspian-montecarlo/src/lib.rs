@@ -65,6 +65,7 @@ pub mod error;
 pub mod execute;
 pub mod input;
 pub mod intervals;
+pub mod journal;
 pub mod json;
 pub mod measure;
 pub mod merge;

@@ -243,7 +243,8 @@ mod tests {
     fn a_short_baseline_run_reports_every_interval_within_its_range() {
         use crate::run::{RunOutcome, run};
         let study = crate::study::Study::single(crate::BASELINE_TOML, "baseline", Some(7)).unwrap();
-        let RunOutcome::Whole { doc, .. } = run(&study, 2, None, None, &|| {}).unwrap() else {
+        let RunOutcome::Whole { doc, .. } = run(&study, 2, None, None, &|| {}, None).unwrap()
+        else {
             panic!("not whole")
         };
         let mut clipped = 0;

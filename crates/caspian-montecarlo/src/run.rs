@@ -4,6 +4,7 @@
 use crate::document::{PartialDoc, RunDoc, StudyHeader, StudyKind, kpi_units, run_doc};
 use crate::error::RunError;
 use crate::execute::Executor;
+use crate::journal::{Journal, run_saved};
 use crate::records::PointRecords;
 use crate::sequential::Target;
 use crate::shard::Shard;
@@ -27,22 +28,35 @@ pub enum RunOutcome {
 
 /// Runs `replications` of `study` (more with a sequential-stopping
 /// `target`), or with `shard` only that share of them, on the current rayon
-/// pool, calling `tick` after each replication.
+/// pool, calling `tick` after each replication. With a `journal` (a whole
+/// run only), replications saved there are read instead of simulated, and
+/// the rest are saved as they are computed ([`crate::journal`]).
 ///
 /// # Errors
 /// [`RunError`] when the model breaks an invariant or no KPI matches the
-/// target's primary patterns.
+/// target's primary patterns, or the journal cannot be written.
+///
+/// # Panics
+/// With both a `shard` and a `journal` (a shard is rerun whole).
 pub fn run(
     study: &Study,
     replications: u64,
     shard: Option<Shard>,
     target: Option<&Target>,
     tick: &(dyn Fn() + Sync),
+    journal: Option<&mut Journal>,
 ) -> Result<RunOutcome, RunError> {
     let range = crate::shard::share(shard, replications);
-    let mut exec = Executor::new(vec![&study.plan], study.seed, range.start);
-    let (end, report) = exec.run(range.end, target, tick, &mut |_, _, _| Ok(()))?;
-    let mut records = exec.into_records(end);
+    let (report, mut records) = if journal.is_some() {
+        assert!(shard.is_none(), "a shard keeps no journal");
+        let (_, report, records) =
+            run_saved(vec![&study.plan], study.seed, range.end, target, tick, journal)?;
+        (report, records)
+    } else {
+        let mut exec = Executor::new(vec![&study.plan], study.seed, range.start);
+        let (end, report) = exec.run(range.end, target, tick, &mut |_, _, _| Ok(()))?;
+        (report, exec.into_records(end))
+    };
     let header = StudyHeader::of(study, StudyKind::Run, replications);
     let units = kpi_units(&study.plan, &records[0].kpi_names);
     Ok(match shard {

@@ -16,7 +16,6 @@
 use caspian_shipping::scenario::Disruption;
 
 use crate::error::RunError;
-use crate::execute::Executor;
 use crate::records::PointRecords;
 use crate::study::Study;
 
@@ -206,16 +205,20 @@ pub fn twin(study: &Study, point: usize, without: Without) -> Result<Study, RunE
 }
 
 /// The twins of `studies` run for `replications` replications with
-/// `seed`: one set of records per study, as a comparison's.
+/// `seed`: one set of records per study, as a comparison's; with a
+/// `journal`, read from it and saved to it as the comparison's own
+/// ([`crate::journal`]).
 ///
 /// # Errors
-/// As [`twin`], or a replication that fails.
+/// As [`twin`], or a replication that fails, or a journal that cannot be
+/// written.
 pub fn run_twins(
     studies: &[Study],
     without: Without,
     seed: u64,
     replications: u64,
     tick: &(dyn Fn() + Sync),
+    journal: Option<&mut crate::journal::Journal>,
 ) -> Result<Vec<PointRecords>, RunError> {
     let twins = studies
         .iter()
@@ -223,7 +226,7 @@ pub fn run_twins(
         .map(|(i, s)| twin(s, i, without))
         .collect::<Result<Vec<_>, _>>()?;
     let plans: Vec<_> = twins.iter().map(|s| &s.plan).collect();
-    let mut exec = Executor::new(plans, seed, 0);
-    let (end, _) = exec.run(replications, None, tick, &mut |_, _, _| Ok(()))?;
-    Ok(exec.into_records(end))
+    let (_, _, records) =
+        crate::journal::run_saved(plans, seed, replications, None, tick, journal)?;
+    Ok(records)
 }

@@ -11,6 +11,7 @@
 mod availability;
 mod bad_scenarios;
 mod cargo_units;
+mod checkpoints;
 mod common;
 mod compare;
 mod damaged_documents;

@@ -59,7 +59,8 @@ mod damaged {
         static DOCS: OnceLock<Docs> = OnceLock::new();
         DOCS.get_or_init(|| {
             let study = Study::single(BASELINE_TOML, "baseline", Some(3)).unwrap();
-            let RunOutcome::Whole { doc, records } = run(&study, 3, None, None, &|| {}).unwrap()
+            let RunOutcome::Whole { doc, records } =
+                run(&study, 3, None, None, &|| {}, None).unwrap()
             else {
                 panic!("not whole")
             };
@@ -98,12 +99,13 @@ mod damaged {
             .unwrap();
             let compare = serde_json::to_value(Document::Compare(cmp)).unwrap();
             let shard = Some(crate::shard::Shard { index: 0, count: 2 });
-            let RunOutcome::Shard(part) = run(&study, 3, shard, None, &|| {}).unwrap() else {
+            let RunOutcome::Shard(part) = run(&study, 3, shard, None, &|| {}, None).unwrap() else {
                 panic!("not a shard")
             };
             let partial = serde_json::to_value(Document::Partial(part.clone())).unwrap();
             let shard = Some(crate::shard::Shard { index: 1, count: 2 });
-            let RunOutcome::Shard(part1) = run(&study, 3, shard, None, &|| {}).unwrap() else {
+            let RunOutcome::Shard(part1) = run(&study, 3, shard, None, &|| {}, None).unwrap()
+            else {
                 panic!("not a shard")
             };
             Docs { run: run_v, sweep, compare, partial, parts: [part, part1] }

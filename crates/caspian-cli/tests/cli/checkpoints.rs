@@ -1,0 +1,184 @@
+//! `run --checkpoint` and `compare --checkpoint`: interrupted, the same
+//! command goes on from the replications saved and ends bit-identical to
+//! an uninterrupted one; a checkpoint is shared by commands that run the
+//! same scenario; and anything that is not such a checkpoint is refused and
+//! left as it is.
+
+use std::time::Duration;
+
+use crate::common::{fails, finish_within, ok, ok_output, read, scenario, scratch, spawn};
+
+/// The arguments of `v` as `&str`s.
+fn as_str(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// Lines of the checkpoint `dir/name` (0 while it does not exist).
+fn lines(dir: &std::path::Path, name: &str) -> usize {
+    std::fs::read_to_string(dir.join(name)).map_or(0, |t| t.lines().count())
+}
+
+#[test]
+fn an_interrupted_comparison_resumes_to_the_uninterrupted_result() {
+    let dir = scratch("checkpoint_compare");
+    let base = scenario("stress/random_outages.toml");
+    let args = [
+        "compare",
+        &base,
+        "--variant",
+        "berth3:port.alat.berths.rail_ferry=3",
+        "--vulnerability",
+        "-n",
+        "80",
+    ];
+    let with = |extra: &[&'static str]| -> Vec<String> {
+        args.iter().chain(extra).map(|s| s.to_string()).collect()
+    };
+    let full = with(&["-q", "-t", "2", "--json", "full.json", "--tidy-csv", "full.csv"]);
+    ok(&as_str(&full), &dir);
+
+    // One thread saves every 32 replications of a scenario: the base's
+    // first 32, the policy's, then the base's next 32, and stop.
+    let cut = with(&["-t", "1", "--json", "cut.json", "--tidy-csv", "cut.csv"]);
+    let mut first = cut.clone();
+    first.extend(["--checkpoint", "cp.jsonl", "--interrupt-after-saves", "3"].map(String::from));
+    let err = fails(&as_str(&first), &dir, 130);
+    assert!(err.contains("checkpoint cp.jsonl keeps the replications"), "{err}");
+    assert!(!dir.join("cut.json").exists(), "no result from a stopped comparison");
+    assert_eq!(lines(&dir, "cp.jsonl"), 4, "a header and three saves");
+    // A kill in the middle of a write tears the last line: it is computed
+    // again.
+    let mut text = std::fs::read_to_string(dir.join("cp.jsonl")).unwrap();
+    text.push_str("{\"key\":\"80ed");
+    std::fs::write(dir.join("cp.jsonl"), text).unwrap();
+
+    let mut resume = cut.clone();
+    resume.extend(["--checkpoint", "cp.jsonl"].map(String::from));
+    let out = ok_output(&as_str(&resume), &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("96 replications read from the checkpoint"), "{err}");
+    assert_eq!(read(&dir, "full.json"), read(&dir, "cut.json"));
+    assert_eq!(read(&dir, "full.csv"), read(&dir, "cut.csv"));
+    assert!(!dir.join("cp.jsonl").exists(), "the checkpoint is deleted once results are written");
+}
+
+/// A checkpoint names each scenario by what determines its replications,
+/// so a run's checkpoint serves a comparison with that scenario as its
+/// base, and one holding more replications serves a shorter run.
+#[test]
+fn a_checkpoint_serves_every_command_that_runs_the_same_scenario() {
+    let dir = scratch("checkpoint_shared");
+    let base = scenario("baseline.toml");
+    let short = "scenario.horizon_days=90";
+    let run = ["run", &base, "--set", short, "-n", "40", "-t", "1", "--checkpoint", "cp.jsonl"];
+    let mut cut = run.to_vec();
+    cut.extend(["--interrupt-after-saves", "1"]);
+    fails(&cut, &dir, 130);
+    assert_eq!(lines(&dir, "cp.jsonl"), 2, "a header and the first 32 replications");
+
+    let compare = ["compare", &base, "--variant", "b:port.alat.berths.rail_ferry=3"];
+    let mut plain = compare.to_vec();
+    plain.extend(["--set", short, "-n", "40", "-q", "--json", "plain.json"]);
+    ok(&plain, &dir);
+    let mut saved = compare.to_vec();
+    saved.extend(["--set", short, "-n", "40", "--json", "saved.json", "--checkpoint", "cp.jsonl"]);
+    let err = String::from_utf8_lossy(&ok_output(&saved, &dir).stderr).into_owned();
+    assert!(err.contains("32 replications read from the checkpoint"), "the base's: {err}");
+    assert_eq!(read(&dir, "plain.json"), read(&dir, "saved.json"));
+
+    // 40 saved serve -n 25 (its first 25), and the run ends as a plain one.
+    let mut cut = run.to_vec();
+    cut.extend(["--interrupt-after-saves", "2"]);
+    fails(&cut, &dir, 130);
+    let mut short_run = vec!["run", &base, "--set", short, "-n", "25", "-q"];
+    short_run.extend(["--json", "plain_run.json"]);
+    ok(&short_run, &dir);
+    short_run[8] = "saved_run.json";
+    short_run.extend(["--checkpoint", "cp.jsonl"]);
+    ok(&short_run, &dir);
+    assert_eq!(read(&dir, "plain_run.json"), read(&dir, "saved_run.json"));
+}
+
+#[test]
+fn a_run_stopped_by_a_signal_keeps_its_replications_and_resumes_exactly() {
+    let dir = scratch("checkpoint_signal");
+    let base = scenario("baseline.toml");
+    let args = ["run", &base, "--set", "scenario.horizon_days=60", "-n", "3000", "-t", "2"];
+    let mut full = args.to_vec();
+    full.extend(["-q", "--json", "full.json"]);
+    ok(&full, &dir);
+    let mut cut = args.to_vec();
+    cut.extend(["--json", "cut.json", "--checkpoint", "cp.jsonl"]);
+    let child = spawn(&cut, &dir);
+    let start = std::time::Instant::now();
+    while lines(&dir, "cp.jsonl") < 2 {
+        assert!(start.elapsed().as_secs() < 120, "nothing saved in 120 s");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let pid = child.id().to_string();
+    let sent = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(sent.success());
+    let (code, err) = finish_within(child, Duration::from_secs(120), "an interrupted run");
+    assert_eq!(code, 130, "{err}");
+    assert!(err.contains("interrupted; no file was written"), "{err}");
+    assert!(err.contains("run the same command again to go on from them"), "{err}");
+    assert!(!dir.join("cut.json").exists());
+    assert!(lines(&dir, "cp.jsonl") >= 2, "the checkpoint is kept");
+    ok(&cut, &dir);
+    assert_eq!(read(&dir, "full.json"), read(&dir, "cut.json"));
+}
+
+/// Anything at the checkpoint's path that is not such a checkpoint is
+/// refused before any work and left as it is; so is a damaged value.
+#[test]
+fn what_is_not_a_checkpoint_is_refused_and_left_alone() {
+    let dir = scratch("checkpoint_refused");
+    let base = scenario("baseline.toml");
+    let short = "scenario.horizon_days=60";
+    let run = ["run", &base, "--set", short, "-n", "4", "-q", "--checkpoint"];
+    let mine = "my notes, not a checkpoint\n";
+    std::fs::write(dir.join("notes.txt"), mine).unwrap();
+    let mut args = run.to_vec();
+    args.push("notes.txt");
+    let err = fails(&args, &dir, 2);
+    assert!(err.contains("notes.txt is not a checkpoint of `caspian run` or `caspian compare`"));
+    assert!(err.contains("it is left as it is"), "{err}");
+    assert_eq!(std::fs::read_to_string(dir.join("notes.txt")).unwrap(), mine);
+
+    // A sweep's checkpoint is another kind of file.
+    let axis = "--axis=port.alat.berths.rail_ferry=2,3";
+    let sweep = ["sweep", &base, "-n", "2", "-q", "--set", short, axis, "--json", "s.json"];
+    let mut cut = sweep.to_vec();
+    cut.extend(["--interrupt-after-points", "1"]);
+    fails(&cut, &dir, 130);
+    let before = read(&dir, "s.json.checkpoint");
+    let mut args = run.to_vec();
+    args.push("s.json.checkpoint");
+    let err = fails(&args, &dir, 2);
+    assert!(err.contains("its first line is of kind \"checkpoint\""), "{err}");
+    assert_eq!(read(&dir, "s.json.checkpoint"), before);
+
+    // A shard is rerun whole.
+    let err = fails(
+        &["run", &base, "--shard", "0/2", "--json", "p.json", "--checkpoint", "c.jsonl"],
+        &dir,
+        2,
+    );
+    assert!(err.contains("--shard"), "{err}");
+
+    // A value no replication can give: named by line and KPI.
+    let mut args = run.to_vec();
+    args.extend(["c.jsonl", "--interrupt-after-saves", "1", "-t", "1"]);
+    fails(&args, &dir, 130);
+    let text = std::fs::read_to_string(dir.join("c.jsonl")).unwrap();
+    let mut lines: Vec<serde_json::Value> =
+        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let names = lines[1]["kpi_names"].as_array().unwrap();
+    let at = names.iter().position(|k| k == "delivered_total.oil").unwrap();
+    lines[1]["rows"][0]["values"][at] = (-1.0).into();
+    let edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(dir.join("c.jsonl"), edited.join("\n") + "\n").unwrap();
+    let err = fails(&args, &dir, 2);
+    assert!(err.contains("checkpoint c.jsonl line 2: delivered_total.oil: -1"), "{err}");
+    assert!(err.contains("delete it to start afresh"), "{err}");
+}
