@@ -22,6 +22,7 @@ use crate::common::{
 use crate::failure::Failure;
 use crate::table::{self, num};
 use crate::twins::{tidy_names, twins, vulnerability_table};
+use caspian_montecarlo::journal::Journal;
 
 #[derive(Debug, Args)]
 pub(crate) struct CompareArgs {
@@ -352,6 +353,10 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
              narrow enough), compare fewer scenarios at once, or use a machine with more memory"
         },
     })?;
+    let most = target.as_ref().map_or(c.replications, |t| t.max_replications.max(c.replications));
+    let kpis_most = studies.iter().map(|s| s.plan.kpi_layout().len()).max().unwrap_or(0);
+    let rows = most.saturating_mul((studies.len() * runs) as u64);
+    crate::journal::check_size(args.checkpoint.as_deref(), rows, kpis_most)?;
     let pool = pool(c.threads)?;
     let mut journal = crate::journal::open(args.checkpoint.as_deref(), args.interrupt_after_saves)?;
     let progress = Progress::new((studies.len() * runs) as u64 * c.replications, c.quiet);
@@ -419,7 +424,8 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     }
     crate::report::write_report(c.report.as_deref(), doc, None, &c.kpis, c.quiet)?;
     crate::common::commit_outputs(outputs)?;
-    crate::journal::close(journal, c.quiet);
+    let reused = journal.as_ref().map_or(0, Journal::reused);
+    crate::journal::close(journal, reused, c.quiet);
     crate::terminal::out(&table)?;
     for line in notes {
         note(c.quiet && !line.starts_with("warning"), &line);

@@ -47,6 +47,7 @@ impl From<caspian_montecarlo::error::RunError> for Failure {
     fn from(e: caspian_montecarlo::error::RunError) -> Self {
         match e {
             caspian_montecarlo::error::RunError::Checkpoint { .. }
+            | caspian_montecarlo::error::RunError::Journal(_)
             | caspian_montecarlo::error::RunError::NoPrimaryKpi { .. }
             | caspian_montecarlo::error::RunError::Window(_) => Failure::Input(e.to_string()),
             // A testing aid's stop (`--interrupt-after-saves`); a sweep

@@ -1,4 +1,4 @@
-//! `--checkpoint FILE` of `run` and `compare`: every replication saved as
+//! `--checkpoint FILE` of `run` and `compare` (and what `optimize`'s says): every replication saved as
 //! it is computed ([`caspian_montecarlo::journal`]), so that the same
 //! command run again after an interruption goes on from where it stopped,
 //! and ends with the results an uninterrupted run gives, bit for bit.
@@ -29,22 +29,39 @@ pub(crate) fn open(
     if let Some(saves) = stop_after {
         journal.stop_after_saves(saves);
     }
-    crate::signals::say_when_stopped(format!(
-        "caspian: checkpoint {} keeps the replications computed so far: run the same command \
-         again to go on from them",
-        shown_path(path)
-    ));
+    say_kept(path);
     Ok(Some(journal))
 }
 
+/// From now on, an interruption says that the checkpoint at `path` keeps
+/// what was computed (also for `optimize --checkpoint`).
+pub(crate) fn say_kept(path: &Path) {
+    crate::signals::say_when_stopped(Some(format!(
+        "caspian: checkpoint {} keeps the replications computed so far: run the same command \
+         again to go on from them",
+        shown_path(path)
+    )));
+}
+
 /// After every result file is written: deletes the checkpoint (needed
-/// only to resume) and says how many replications it gave, if any.
-pub(crate) fn close(journal: Option<Journal>, quiet: bool) {
+/// only to resume) unless it holds replications this command did not use,
+/// and says how many replications (`reused`) it gave, if any.
+pub(crate) fn close(journal: Option<Journal>, reused: u64, quiet: bool) {
     let Some(journal) = journal else { return };
-    let reused = journal.reused();
+    // Whatever happens now, the checkpoint keeps nothing to resume.
+    crate::signals::say_when_stopped(None);
     let path = shown_path(journal.path());
-    if let Err(e) = journal.remove() {
-        note(false, &format!("warning: cannot delete the checkpoint {path}: {e}"));
+    match journal.finish() {
+        Ok(true) => {}
+        Ok(false) => note(
+            quiet,
+            &format!(
+                "checkpoint {path} kept: it holds replications this command did not use (of \
+                 other scenarios or seeds, or beyond those asked for); delete it once no command \
+                 needs them"
+            ),
+        ),
+        Err(e) => note(false, &format!("warning: cannot delete the checkpoint {path}: {e}")),
     }
     if reused > 0 {
         note(
@@ -52,4 +69,34 @@ pub(crate) fn close(journal: Option<Journal>, quiet: bool) {
             &format!("{} read from the checkpoint", caspian_report::units::replications(reused)),
         );
     }
+}
+
+/// Bytes a checkpoint takes a replication of `kpis` KPIs, a little more
+/// than measured (5,299 for the baseline's 467: docs/guarantees.md).
+fn bytes_a_replication(kpis: usize) -> u64 {
+    12 * kpis as u64 + 100
+}
+
+/// Refuses a checkpoint that `replications` replications of at most
+/// `kpis` KPIs would grow past what can be read back (2 GiB).
+///
+/// # Errors
+/// [`Failure::Input`] saying how to split the work.
+pub(crate) fn check_size(
+    path: Option<&Path>,
+    replications: u64,
+    kpis: usize,
+) -> Result<(), Failure> {
+    let cap = caspian_montecarlo::input::InputKind::Result.cap();
+    let bytes = replications.saturating_mul(bytes_a_replication(kpis));
+    if path.is_none() || bytes <= cap {
+        return Ok(());
+    }
+    Err(Failure::Input(format!(
+        "--checkpoint: {} of {kpis} KPIs would make a checkpoint of about {:.1} GB, more than the \
+         2 GiB one can be read back at; split the work (`run --shard K/N`, fewer scenarios a \
+         comparison) or leave out --checkpoint",
+        caspian_report::units::replications(replications),
+        bytes as f64 / 1e9
+    )))
 }

@@ -106,7 +106,7 @@ fn main() -> ExitCode {
         Ok(Err(failure)) => {
             terminal::err_line(&format!("caspian: {failure}"));
             if let (Failure::Interrupted(_), Some(kept)) = (&failure, signals::kept_line()) {
-                terminal::err_line(kept);
+                terminal::err_line(&kept);
             }
             failure.exit_code()
         }

@@ -164,10 +164,13 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     // checkpoint is opened, so a refusal leaves no file behind.
     let priced = pool.install(|| price(&study, &settings))?;
     let mut store = Store::open(&study, args.checkpoint.as_deref(), &tick)?;
+    if let Some(path) = &args.checkpoint {
+        crate::journal::say_kept(path);
+    }
     let doc = pool.install(|| optimize_priced(&study, &settings, &mut store, priced))?;
     progress.finish();
     let reused = store.reused;
-    drop(store);
+    let journal = store.into_journal();
     let outputs = crate::common::begin_outputs();
     if let Some(path) = &args.output {
         let json =
@@ -178,17 +181,8 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
         write_file(path, caspian_report::html::optimize_report(&doc).html.as_bytes())?;
     }
     crate::common::commit_outputs(outputs)?;
-    if let Some(path) = &args.checkpoint {
-        // Finished: the checkpoint has served its purpose.
-        let _ = std::fs::remove_file(path);
-    }
+    crate::journal::close(journal, reused, args.quiet);
     crate::terminal::out(&summary(&doc))?;
-    if reused > 0 {
-        note(
-            args.quiet,
-            &format!("{} read from the checkpoint", caspian_report::units::replications(reused)),
-        );
-    }
     note(args.quiet, &format!("done in {:.2?}", progress.elapsed()));
     Ok(())
 }

@@ -20,6 +20,7 @@ use crate::common::{
 use crate::failure::Failure;
 use crate::output;
 use crate::terminal::out;
+use caspian_montecarlo::journal::Journal;
 
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
@@ -123,6 +124,8 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         ceiling: target.as_ref().map(|t| t.max_replications),
         advice,
     })?;
+    let most = target.as_ref().map_or(held, |t| t.max_replications.max(held));
+    crate::journal::check_size(args.checkpoint.as_deref(), most, names.len())?;
     let pool = pool(c.threads)?;
     let mut journal = crate::journal::open(args.checkpoint.as_deref(), args.interrupt_after_saves)?;
     let progress = Progress::new(range.end - range.start, c.quiet);
@@ -190,7 +193,8 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     }
     crate::report::write_report(c.report.as_deref(), doc, Some(&rec), &c.kpis, c.quiet)?;
     crate::common::commit_outputs(outputs)?;
-    crate::journal::close(journal, c.quiet);
+    let reused = journal.as_ref().map_or(0, Journal::reused);
+    crate::journal::close(journal, reused, c.quiet);
     out(&table)?;
     for line in notes {
         note(c.quiet && !line.starts_with("warning"), &line);

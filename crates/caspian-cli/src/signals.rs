@@ -20,8 +20,8 @@
 //! checkpoint still holds every saved point).
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use caspian_montecarlo::atomic;
@@ -46,7 +46,7 @@ static AT_ONCE: AtomicBool = AtomicBool::new(false);
 static GRACEFUL: OnceLock<Graceful> = OnceLock::new();
 /// What a command stopped at once keeps for a rerun (a checkpoint), said
 /// after the list of result files.
-static KEPT: OnceLock<String> = OnceLock::new();
+static KEPT: Mutex<Option<String>> = Mutex::new(None);
 /// Why the handler could not be installed, if it could not.
 static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
 
@@ -146,15 +146,15 @@ pub(crate) fn stop_gracefully(
 }
 
 /// From now on, a command stopped at once also says `line` (what its
-/// checkpoint keeps, and how to go on from it).
-pub(crate) fn say_when_stopped(line: String) {
-    let _ = KEPT.set(line);
+/// checkpoint keeps, and how to go on from it); `None`: nothing more.
+pub(crate) fn say_when_stopped(line: Option<String>) {
+    *KEPT.lock().unwrap_or_else(PoisonError::into_inner) = line;
 }
 
 /// What [`say_when_stopped`] set, for a command that stops on its own
 /// before finishing (a testing aid's stop).
-pub(crate) fn kept_line() -> Option<&'static str> {
-    KEPT.get().map(String::as_str)
+pub(crate) fn kept_line() -> Option<String> {
+    KEPT.lock().unwrap_or_else(PoisonError::into_inner).clone()
 }
 
 /// The work a graceful stop would wait for is done and saved (a sweep's
@@ -205,8 +205,8 @@ fn on_signal(signal: i32) {
         err_line(&stopped(&results));
         if let Some(g) = graceful {
             err_line(&g.at_once);
-        } else if let Some(kept) = KEPT.get() {
-            err_line(kept);
+        } else if let Some(kept) = kept_line() {
+            err_line(&kept);
         }
     })
 }

@@ -284,11 +284,19 @@ pub fn load(
             CheckpointError::Empty { path: name() }
         }
     })?;
+    // The kind first: another kind of file (a journal of `run`) is named
+    // as such, not by the first field it lacks.
+    #[derive(Deserialize)]
+    struct Kind {
+        kind: String,
+    }
+    if let Ok(Kind { kind }) = serde_json::from_str(first)
+        && kind != "checkpoint"
+    {
+        return Err(CheckpointError::WrongKind { path: name(), kind });
+    }
     let head: CheckpointHeader = serde_json::from_str(first)
         .map_err(|source| CheckpointError::NotACheckpoint { path: name(), source })?;
-    if head.kind != "checkpoint" {
-        return Err(CheckpointError::WrongKind { path: name(), kind: head.kind });
-    }
     if let Some(what) = difference(&expected.header, &head.header) {
         return Err(CheckpointError::OtherStudy { path: name(), what });
     }

@@ -149,6 +149,9 @@ pub enum RunError {
     /// (the caller's input, not a defect).
     #[error(transparent)]
     Window(#[from] Box<crate::compare::WindowMismatch>),
+    /// A replication journal cannot be used ([`crate::journal`]).
+    #[error(transparent)]
+    Journal(#[from] crate::journal::JournalError),
     /// Saving a checkpoint failed.
     #[error("cannot write checkpoint {path}: {message}")]
     Checkpoint {

@@ -141,7 +141,9 @@ fn what_is_not_a_checkpoint_is_refused_and_left_alone() {
     let mut args = run.to_vec();
     args.push("notes.txt");
     let err = fails(&args, &dir, 2);
-    assert!(err.contains("notes.txt is not a checkpoint of `caspian run` or `caspian compare`"));
+    assert!(
+        err.contains("notes.txt is not a checkpoint of `caspian run`, `compare` or `optimize`")
+    );
     assert!(err.contains("it is left as it is"), "{err}");
     assert_eq!(std::fs::read_to_string(dir.join("notes.txt")).unwrap(), mine);
 
@@ -173,7 +175,7 @@ fn what_is_not_a_checkpoint_is_refused_and_left_alone() {
     let text = std::fs::read_to_string(dir.join("c.jsonl")).unwrap();
     let mut lines: Vec<serde_json::Value> =
         text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let names = lines[1]["kpi_names"].as_array().unwrap();
+    let names = lines[1]["kpi_names"].as_array().unwrap().clone();
     let at = names.iter().position(|k| k == "delivered_total.oil").unwrap();
     lines[1]["rows"][0]["values"][at] = (-1.0).into();
     let edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
@@ -181,4 +183,59 @@ fn what_is_not_a_checkpoint_is_refused_and_left_alone() {
     let err = fails(&args, &dir, 2);
     assert!(err.contains("checkpoint c.jsonl line 2: delivered_total.oil: -1"), "{err}");
     assert!(err.contains("delete it to start afresh"), "{err}");
+
+    // Rows under the scenario's key that name other KPIs than it (a
+    // hand-edited file): refused, not read into a result.
+    lines[1]["rows"][0]["values"][at] = 0.0.into();
+    for keep in [0, 10] {
+        let mut edited = lines.clone();
+        let names: Vec<serde_json::Value> = names[..keep].to_vec();
+        edited[1]["kpi_names"] = names.into();
+        for r in edited[1]["rows"].as_array_mut().unwrap() {
+            let values: Vec<serde_json::Value> = r["values"].as_array().unwrap()[..keep].to_vec();
+            r["values"] = values.into();
+        }
+        let text: Vec<String> = edited.iter().map(|l| l.to_string()).collect();
+        std::fs::write(dir.join("c.jsonl"), text.join("\n") + "\n").unwrap();
+        let err = fails(&args, &dir, 2);
+        assert!(
+            err.contains("c.jsonl: the rows saved for scenario 0 of this command name other KPIs"),
+            "{keep}: {err}"
+        );
+    }
+}
+
+/// A command that finishes deletes its checkpoint only when it used all
+/// it held: a run of the base, sharing the checkpoint of an interrupted
+/// comparison, leaves the policy's rows for the comparison.
+#[test]
+fn a_finished_command_keeps_the_rows_of_another() {
+    let dir = scratch("checkpoint_kept");
+    let base = scenario("baseline.toml");
+    let short = "scenario.horizon_days=60";
+    let compare = ["compare", &base, "--variant", "b:port.alat.berths.rail_ferry=3"];
+    let mut cut = compare.to_vec();
+    cut.extend(["--set", short, "-n", "40", "-t", "1", "--checkpoint", "cp.jsonl"]);
+    let mut first = cut.clone();
+    first.extend(["--interrupt-after-saves", "2"]);
+    fails(&first, &dir, 130);
+    let run = ["run", &base, "--set", short, "-n", "40", "--checkpoint", "cp.jsonl"];
+    let err = String::from_utf8_lossy(&ok_output(&run, &dir).stderr).into_owned();
+    assert!(err.contains("32 replications read from the checkpoint"), "{err}");
+    assert!(
+        err.contains("checkpoint cp.jsonl kept: it holds replications this command did not use"),
+        "{err}"
+    );
+    let mut resume = cut.clone();
+    resume.extend(["--json", "saved.json"]);
+    let err = String::from_utf8_lossy(&ok_output(&resume, &dir).stderr).into_owned();
+    assert!(
+        err.contains("72 replications read from the checkpoint"),
+        "the run's 40, the policy's 32: {err}"
+    );
+    assert!(!dir.join("cp.jsonl").exists(), "all used: deleted");
+    let mut plain = compare.to_vec();
+    plain.extend(["--set", short, "-n", "40", "-q", "--json", "plain.json"]);
+    ok(&plain, &dir);
+    assert_eq!(read(&dir, "plain.json"), read(&dir, "saved.json"));
 }

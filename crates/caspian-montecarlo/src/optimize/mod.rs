@@ -108,7 +108,10 @@ pub enum OptimizeError {
         /// The replication.
         replication: u64,
     },
-    /// The checkpoint cannot be used.
+    /// The checkpoint cannot be read, is not one, or is damaged.
+    #[error(transparent)]
+    Journal(#[from] crate::journal::JournalError),
+    /// The checkpoint cannot be written, or holds rows that do not fit.
     #[error("--checkpoint {path}: {message}")]
     Checkpoint {
         /// The file.

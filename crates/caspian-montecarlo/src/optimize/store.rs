@@ -1,53 +1,32 @@
 //! The replications of an optimisation, keyed by (portfolio, replication
 //! index): computed in parallel when first asked for, held in memory and,
-//! with a checkpoint, appended to a JSON Lines file after every batch (the
-//! layout of [`crate::checkpoint`]: a header line, then one line per
-//! portfolio and batch of rows; a torn last line from a kill, or a tail of
-//! zero bytes from a crash, is dropped on reading). A rerun with the same checkpoint replays the deterministic
-//! procedure and reads these records instead of simulating them, so an
-//! interrupted optimisation ends bit-identical to an uninterrupted one.
+//! with a checkpoint, saved to it after every few portfolios: the
+//! replication journal of `run` and `compare` ([`crate::journal`]), each
+//! portfolio's rows under the key of its compiled scenario and the seed. A
+//! rerun with the same checkpoint replays the deterministic procedure and
+//! reads these records instead of simulating them, so an interrupted
+//! optimisation ends bit-identical to an uninterrupted one.
 
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::execute::{RangeError, run_range};
-use crate::input::{InputKind, read_text};
-use crate::records::Row;
+use crate::journal::Journal;
 use crate::study::Study;
 
 use super::OptimizeError;
-use crate::rare::KpiRange;
 use crate::shown_path;
-use crate::validate::{cap, value_problem};
-
-/// The first line of an optimisation checkpoint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Header {
-    /// Always `optimize_checkpoint`.
-    kind: String,
-    /// SHA-256 of the scenario, the decisions and the seed.
-    fingerprint: String,
-}
-
-/// Rows computed for one portfolio.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Batch {
-    portfolio: usize,
-    rows: Vec<Row>,
-}
 
 /// The records, and where they are saved.
 pub struct Store<'s> {
     study: &'s Study,
     names: Vec<String>,
     rows: Vec<BTreeMap<u64, Vec<f64>>>,
-    journal: Option<(PathBuf, File)>,
+    /// The checkpoint, and each portfolio's key in it once looked up.
+    journal: Option<(Journal, Vec<Option<String>>)>,
     progress: &'s (dyn Fn() + Sync),
     /// Replications simulated in this run.
     pub simulated: u64,
@@ -61,115 +40,76 @@ impl std::fmt::Debug for Store<'_> {
     }
 }
 
-/// The fingerprint of what determines every record: the scenario text (and
-/// the files it extends, and the `--set` overrides), the portfolios'
-/// decision values, the master seed and the program's version.
-pub fn fingerprint(study: &Study) -> String {
-    // The scenario's text, the files it extends, the --set overrides, the
-    // seed, the portfolios and the program's version: a record computed
-    // under any other of these is not reused.
-    let mut text =
-        format!("{}\nseed {}\nversion {}\n", study.sha256, study.seed, env!("CARGO_PKG_VERSION"));
-    for parent in &study.lineage.extends {
-        text.push_str(&format!("extends {}\n", parent.sha256));
-    }
-    for o in &study.lineage.overrides {
-        text.push_str(&format!("set {o}\n"));
-    }
-    for p in 0..study.points.len() {
-        text.push_str(&study.describe_point(p));
-        text.push('\n');
-    }
-    crate::study::sha256_hex(&text)
-}
-
 impl<'s> Store<'s> {
     /// A store for the portfolios (design points) of `study`; with
-    /// `checkpoint`, records saved there by an earlier run of the same
-    /// problem are read first and the file is rewritten (atomically) and
-    /// appended to from then on.
+    /// `checkpoint`, records saved there by an earlier run (of this
+    /// optimisation, or of any command that ran a portfolio's compiled
+    /// scenario with the same seed) are read instead of simulated, and new
+    /// ones are saved there.
     ///
     /// # Errors
-    /// [`OptimizeError::Checkpoint`] when the file cannot be read or
-    /// written, is not an optimisation checkpoint, or belongs to another
-    /// scenario, decisions or seed.
+    /// [`OptimizeError::Journal`] when the file cannot be read or written,
+    /// is not such a checkpoint (it is left as it is), or is damaged.
     pub fn open(
         study: &'s Study,
         checkpoint: Option<&Path>,
         progress: &'s (dyn Fn() + Sync),
     ) -> Result<Self, OptimizeError> {
-        let names = study.plan.kpi_layout().names().to_vec();
-        let mut store = Self {
+        let journal = match checkpoint {
+            Some(path) => Some((Journal::open(path)?, vec![None; study.points.len()])),
+            None => None,
+        };
+        Ok(Self {
             study,
             rows: vec![BTreeMap::new(); study.points.len()],
-            names,
-            journal: None,
+            names: study.plan.kpi_layout().names().to_vec(),
+            journal,
             progress,
             simulated: 0,
             reused: 0,
-        };
-        let Some(path) = checkpoint else { return Ok(store) };
-        let fail = |message: String| OptimizeError::Checkpoint { path: shown_path(path), message };
-        let head = Header { kind: "optimize_checkpoint".into(), fingerprint: fingerprint(study) };
-        if path.exists() {
-            store.load(path, &head).map_err(fail)?;
-        }
-        let mut text = serde_json::to_string(&head).map_err(|e| fail(e.to_string()))?;
-        text.push('\n');
-        for (portfolio, rows) in store.rows.iter().enumerate() {
-            if !rows.is_empty() {
-                let rows = rows.iter().map(|(&i, v)| row(i, v.clone())).collect();
-                let line = serde_json::to_string(&Batch { portfolio, rows })
-                    .map_err(|e| fail(e.to_string()))?;
-                text.push_str(&line);
-                text.push('\n');
-            }
-        }
-        crate::atomic::write_atomic(path, text.as_bytes()).map_err(|e| fail(e.to_string()))?;
-        let file = OpenOptions::new().append(true).open(path).map_err(|e| fail(e.to_string()))?;
-        store.journal = Some((path.to_path_buf(), file));
-        Ok(store)
+        })
     }
 
-    fn load(&mut self, path: &Path, head: &Header) -> Result<(), String> {
-        let text = read_text(path, InputKind::Result).map_err(|e| e.to_string())?;
-        let (lines, _) = crate::checkpoint::journal_lines(&text);
-        let first: Header = lines
-            .first()
-            .and_then(|l| serde_json::from_str(l).ok())
-            .ok_or("not an optimisation checkpoint (no header line)")?;
-        if first.kind != head.kind {
-            return Err(format!("not an optimisation checkpoint (kind \"{}\")", first.kind));
-        }
-        if first.fingerprint != head.fingerprint {
-            return Err("it belongs to a different scenario, set of decisions or seed; delete it \
-                        or give another --checkpoint"
-                .into());
-        }
-        let ranges: Vec<KpiRange> = self.names.iter().map(|k| KpiRange::of(k)).collect();
-        for (i, line) in lines.iter().enumerate().skip(1) {
-            let batch: Batch = match serde_json::from_str(line) {
-                Ok(b) => b,
-                Err(_) if i == lines.len() - 1 => break,
-                Err(e) => return Err(format!("line {}: {e}", i + 1)),
-            };
-            let rows = self
-                .rows
-                .get_mut(batch.portfolio)
-                .ok_or_else(|| format!("line {}: portfolio out of range", i + 1))?;
-            for r in batch.rows {
-                if r.values.len() != self.names.len() {
-                    return Err(format!("line {}: a row has the wrong number of KPIs", i + 1));
-                }
-                for ((&v, &range), kpi) in r.values.iter().zip(&ranges).zip(&self.names) {
-                    if let Some(problem) = value_problem(v, range) {
-                        return Err(format!("line {}: {}: {problem}", i + 1, cap(kpi)));
-                    }
-                }
-                rows.insert(r.replication, r.values);
+    /// Reads the rows the checkpoint holds for the portfolios of `wanted`
+    /// not looked up yet (their scenarios compiled, in parallel, for their
+    /// keys).
+    fn read_saved(&mut self, wanted: &[(usize, Range<u64>)]) -> Result<(), OptimizeError> {
+        let Some((journal, keys)) = &mut self.journal else { return Ok(()) };
+        let mut new: Vec<usize> =
+            wanted.iter().map(|(p, _)| *p).filter(|&p| keys[p].is_none()).collect();
+        new.sort_unstable();
+        new.dedup();
+        let study = self.study;
+        let found = new
+            .par_iter()
+            .map(|&p| {
+                let plan = study
+                    .point_plan(p)
+                    .map_err(|e| OptimizeError::Run(format!("portfolio {p}: {e}")))?;
+                Ok((p, crate::journal::key(&plan, study.seed)))
+            })
+            .collect::<Result<Vec<_>, OptimizeError>>()?;
+        for (p, key) in found {
+            let (names, rows) = journal.take_all(&key);
+            if !rows.is_empty() && names != self.names {
+                return Err(OptimizeError::Journal(crate::journal::JournalError::Unfit {
+                    path: shown_path(journal.path()),
+                    what: format!(
+                        "the rows saved for portfolio {p} name other KPIs than it (a hand-edited \
+                         file?)"
+                    ),
+                }));
             }
+            self.rows[p].extend(rows.into_iter().map(|(j, row)| (j, row.values)));
+            keys[p] = Some(key);
         }
         Ok(())
+    }
+
+    /// The checkpoint, if there is one, for the caller to finish once the
+    /// results are written ([`Journal::finish`]); the records are dropped.
+    pub fn into_journal(self) -> Option<Journal> {
+        self.journal.map(|(j, _)| j)
     }
 
     /// The KPI names, in the order of every row's values.
@@ -184,6 +124,7 @@ impl<'s> Store<'s> {
     /// [`OptimizeError`] when a replication breaks an invariant, a
     /// portfolio does not compile, or the checkpoint cannot be written.
     pub fn ensure(&mut self, wanted: &[(usize, Range<u64>)]) -> Result<(), OptimizeError> {
+        self.read_saved(wanted)?;
         let mut missing: Vec<(usize, Range<u64>)> = Vec::new();
         for (p, range) in wanted {
             let mut start = None;
@@ -239,30 +180,28 @@ impl<'s> Store<'s> {
                 })
             })
             .collect::<Result<Vec<_>, OptimizeError>>()?;
-        let mut lines = String::new();
         for ((p, _), (names, rows)) in part.iter().zip(results) {
             if names != self.names {
                 return Err(OptimizeError::Run(format!(
                     "portfolio {p} has other KPIs than the scenario (a bug)"
                 )));
             }
-            if self.journal.is_some() {
-                let line = serde_json::to_string(&Batch { portfolio: *p, rows: rows.clone() })
-                    .map_err(|e| OptimizeError::Run(e.to_string()))?;
-                lines.push_str(&line);
-                lines.push('\n');
+            if let Some((journal, keys)) = &mut self.journal {
+                let key = keys[*p].as_deref().expect("looked up before it runs");
+                journal.append(key, &names, &rows).map_err(|e| OptimizeError::Checkpoint {
+                    path: shown_path(journal.path()),
+                    message: e.to_string(),
+                })?;
             }
             for r in rows {
                 self.rows[*p].insert(r.replication, r.values);
             }
         }
-        if let Some((path, file)) = &mut self.journal {
-            let fail = |e: std::io::Error| OptimizeError::Checkpoint {
-                path: shown_path(path),
+        if let Some((journal, _)) = &mut self.journal {
+            journal.sync().map_err(|e| OptimizeError::Checkpoint {
+                path: shown_path(journal.path()),
                 message: e.to_string(),
-            };
-            file.write_all(lines.as_bytes()).map_err(fail)?;
-            file.sync_data().map_err(fail)?;
+            })?;
         }
         Ok(())
     }
@@ -281,8 +220,4 @@ impl<'s> Store<'s> {
             })
             .collect()
     }
-}
-
-fn row(replication: u64, values: Vec<f64>) -> Row {
-    Row { replication, events: 0, truncated: false, values, saturated: Vec::new() }
 }

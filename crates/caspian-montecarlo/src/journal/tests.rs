@@ -1,0 +1,167 @@
+//! Unit tests of the replication journal.
+
+use super::*;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("caspian-journal-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir.join("cp.jsonl")
+}
+
+fn row(replication: u64, value: f64) -> Row {
+    Row { replication, events: 7, truncated: false, values: vec![value], saturated: Vec::new() }
+}
+
+fn names() -> Vec<String> {
+    vec!["delivered_total.oil".to_string()]
+}
+
+/// A key as the journal writes them: 64 hexadecimal digits.
+fn k(c: char) -> String {
+    std::iter::repeat_n(c, 64).collect()
+}
+
+#[test]
+fn rows_saved_are_read_back_by_key_up_to_the_first_gap() {
+    let path = scratch("gap");
+    let (a, b) = (k('a'), k('b'));
+    let mut j = Journal::open(&path).unwrap();
+    j.append(&a, &names(), &[row(0, 1.0), row(1, 2.0)]).unwrap();
+    j.append(&b, &names(), &[row(0, 5.0)]).unwrap();
+    j.append(&a, &names(), &[row(2, 3.0), row(4, 9.0)]).unwrap();
+    drop(j);
+    let mut j = Journal::open(&path).unwrap();
+    let held = j.take(&a);
+    assert_eq!(held.kpi_names, names());
+    let got: Vec<(u64, f64)> = held.rows.iter().map(|r| (r.replication, r.values[0])).collect();
+    assert_eq!(got, [(0, 1.0), (1, 2.0), (2, 3.0)], "replication 4 follows a gap");
+    assert_eq!(j.take(&b).rows.len(), 1);
+    assert!(j.take(&k('c')).rows.is_empty() && j.take(&k('c')).kpi_names.is_empty());
+    // Taken from memory, not from the file; and the row after the gap
+    // was left unused, so the file is kept.
+    assert!(!j.finish().unwrap(), "kept: replication 4 of a was not used");
+    assert_eq!(Journal::open(&path).unwrap().take(&a).rows.len(), 3);
+}
+
+#[test]
+fn a_journal_is_deleted_only_when_this_command_used_all_it_held() {
+    let path = scratch("finish");
+    let (a, b) = (k('a'), k('b'));
+    let mut j = Journal::open(&path).unwrap();
+    j.append(&a, &names(), &[row(0, 1.0)]).unwrap();
+    j.append(&b, &names(), &[row(0, 5.0)]).unwrap();
+    drop(j);
+    let mut j = Journal::open(&path).unwrap();
+    j.take(&a);
+    assert!(!j.finish().unwrap(), "kept: b's rows belong to another command");
+    assert!(path.exists());
+    let mut j = Journal::open(&path).unwrap();
+    j.take(&a);
+    j.take(&b);
+    assert!(j.finish().unwrap());
+    assert!(!path.exists());
+}
+
+#[test]
+fn a_second_command_cannot_open_a_journal_in_use() {
+    let path = scratch("lock");
+    let mut first = Journal::open(&path).unwrap();
+    let e = Journal::open(&path).unwrap_err().to_string();
+    assert!(e.contains("is in use by another caspian command"), "{e}");
+    // The first goes on appending to the very file.
+    first.append(&k('a'), &names(), &[row(0, 1.0)]).unwrap();
+    drop(first);
+    assert_eq!(Journal::open(&path).unwrap().take(&k('a')).rows.len(), 1);
+}
+
+#[test]
+fn an_incomplete_end_is_cut_off_and_damage_before_it_is_refused() {
+    let path = scratch("torn");
+    let a = k('a');
+    let mut j = Journal::open(&path).unwrap();
+    j.append(&a, &names(), &[row(0, 1.0)]).unwrap();
+    j.append(&a, &names(), &[row(1, 2.0)]).unwrap();
+    drop(j);
+    let whole = fs::read_to_string(&path).unwrap();
+    // A torn last line is cut off the file, so what is appended next
+    // follows a whole line.
+    fs::write(&path, format!("{whole}{{\"key\":\"a\",\"kpi_na")).unwrap();
+    let mut j = Journal::open(&path).unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), whole);
+    assert_eq!(j.take(&a).rows.len(), 2);
+    j.append(&a, &names(), &[row(2, 3.0)]).unwrap();
+    drop(j);
+    assert_eq!(Journal::open(&path).unwrap().take(&a).rows.len(), 3);
+    // Zero bytes where the end never reached the disk: cut at the first.
+    let cut = whole.rfind("{\"key\"").unwrap();
+    fs::write(&path, format!("{}\0\0\0{}", &whole[..cut], &whole[cut..])).unwrap();
+    assert_eq!(Journal::open(&path).unwrap().take(&a).rows.len(), 1);
+    // A last line complete but for its newline is kept, and the newline
+    // added before the next line.
+    fs::write(&path, whole.trim_end()).unwrap();
+    let mut j = Journal::open(&path).unwrap();
+    assert_eq!(j.take(&a).rows.len(), 2);
+    assert_eq!(fs::read_to_string(&path).unwrap(), whole);
+    drop(j);
+    // A damaged line before the last is refused, and so is an impossible
+    // value, a key that is not one, and a replication saved twice with
+    // different values.
+    let lines: Vec<&str> = whole.lines().collect();
+    for (text, says) in [
+        (
+            format!("{}\n{{oops\n{}\n", lines[0], lines[1]),
+            "line 2: key must be a string at column 2",
+        ),
+        (whole.replace("[1.0]", "[-1.0]"), "line 2: delivered_total.oil: -1"),
+        (whole.replace(&a, "zz"), "line 2: key \"zz\" is not a SHA-256"),
+        (
+            whole.replace("[2.0]", "[1.5]").replace("\"replication\":1", "\"replication\":0"),
+            "line 3: replication 0 is saved twice, with different values",
+        ),
+    ] {
+        fs::write(&path, &text).unwrap();
+        let e = Journal::open(&path).unwrap_err().to_string();
+        assert!(e.contains(says) && e.contains("delete it to start afresh"), "{says}: {e}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), text, "left as it was");
+    }
+    // The same row saved twice (computed again after a gap) is fine.
+    fs::write(&path, format!("{whole}{}\n", lines[1])).unwrap();
+    assert_eq!(Journal::open(&path).unwrap().take(&a).rows.len(), 2);
+    // Zero bytes only (a crash before the header reached the disk), or
+    // nothing: begun afresh.
+    for text in ["\0\0\0\0", ""] {
+        fs::write(&path, text).unwrap();
+        assert!(Journal::open(&path).unwrap().take(&a).rows.is_empty());
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{\"kind\":\"replication_journal\"}\n");
+    }
+}
+
+#[test]
+fn another_file_is_refused_and_left_as_it_is() {
+    let path = scratch("other");
+    for (text, says) in [
+        ("x,y\n1,2\n", "no checkpoint header"),
+        ("{\"kind\":\"checkpoint\"}\n", "kind \"checkpoint\""),
+        ("{\n  \"kind\": \"run\"\n}\n", "no checkpoint header"),
+        // UTF-16 text of ASCII begins with a zero byte.
+        ("\0m\0y\0 \0n\0o\0t\0e\0s\0\n", "begins with a zero byte"),
+        ("\n{\"kind\":\"replication_journal\"}\n", "an empty line"),
+    ] {
+        fs::write(&path, text).unwrap();
+        let e = Journal::open(&path).unwrap_err().to_string();
+        assert!(e.contains("is not a checkpoint") && e.contains(says), "{text:?}: {e}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), text);
+    }
+}
+
+#[test]
+fn the_key_changes_with_anything_the_model_reads_and_the_seed() {
+    let plan = crate::study::Study::single(crate::BASELINE_TOML, "baseline", None).unwrap().plan;
+    let mut other = plan.clone();
+    other.max_events += 1;
+    assert_eq!(key(&plan, 1), key(&plan.clone(), 1));
+    assert_ne!(key(&plan, 1), key(&plan, 2));
+    assert_ne!(key(&plan, 1), key(&other, 1));
+    assert_eq!(key(&plan, 1).len(), 64);
+}
