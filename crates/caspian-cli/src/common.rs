@@ -368,7 +368,10 @@ pub(crate) fn begin_outputs() -> atomic::OutputSet {
 /// Moves a command's result files into place, before it prints: whatever
 /// happens to the terminal then, they are complete.
 pub(crate) fn commit_outputs(set: atomic::OutputSet) -> Result<(), Failure> {
-    set.commit().map_err(|e| Failure::Input(format!("cannot write {e}")))
+    set.commit().map_err(|e| Failure::Input(format!("cannot write {e}")))?;
+    // From now on a signal only ends the printing.
+    crate::signals::results_written();
+    Ok(())
 }
 
 /// Writes bytes atomically, with a message naming the file on failure.

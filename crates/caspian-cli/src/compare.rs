@@ -67,7 +67,7 @@ pub(crate) struct CompareArgs {
     vulnerability: bool,
     /// Save every replication to FILE as it is computed; the same command run again with it
     /// goes on from there (and a comparison that shares scenarios with it reads theirs).
-    /// Deleted once the results are written.
+    /// Deleted once the results are written, unless it holds rows this comparison did not use.
     #[arg(long, value_name = "FILE")]
     checkpoint: Option<PathBuf>,
     /// Testing aid: stop (exit 130) after the checkpoint was saved this many times.

@@ -57,8 +57,8 @@ pub(crate) fn close(journal: Option<Journal>, reused: u64, quiet: bool) {
             quiet,
             &format!(
                 "checkpoint {path} kept: it holds replications this command did not use (of \
-                 other scenarios or seeds, or beyond those asked for); delete it once no command \
-                 needs them"
+                 other scenarios, seeds or builds of caspian, or beyond those asked for); delete \
+                 it once no command needs them"
             ),
         ),
         Err(e) => note(false, &format!("warning: cannot delete the checkpoint {path}: {e}")),
@@ -78,7 +78,8 @@ fn bytes_a_replication(kpis: usize) -> u64 {
 }
 
 /// Refuses a checkpoint that `replications` replications of at most
-/// `kpis` KPIs would grow past what can be read back (2 GiB).
+/// `kpis` KPIs, added to what it holds, would grow past what can be read
+/// back (2 GiB).
 ///
 /// # Errors
 /// [`Failure::Input`] saying how to split the work.
@@ -87,9 +88,12 @@ pub(crate) fn check_size(
     replications: u64,
     kpis: usize,
 ) -> Result<(), Failure> {
+    let Some(path) = path else { return Ok(()) };
     let cap = caspian_montecarlo::input::InputKind::Result.cap();
-    let bytes = replications.saturating_mul(bytes_a_replication(kpis));
-    if path.is_none() || bytes <= cap {
+    // What the file holds already stays in it.
+    let held = std::fs::metadata(path).map_or(0, |m| m.len());
+    let bytes = replications.saturating_mul(bytes_a_replication(kpis)).saturating_add(held);
+    if bytes <= cap {
         return Ok(());
     }
     Err(Failure::Input(format!(

@@ -38,8 +38,8 @@ pub(crate) struct RunArgs {
     #[arg(long = "target", value_name = "CONDITION")]
     targets: Vec<String>,
     /// Save every replication to FILE as it is computed; the same command run again with it
-    /// goes on from there. Deleted once the results are written (not with --shard: rerun a
-    /// shard whole).
+    /// goes on from there. Deleted once the results are written, unless it holds rows this
+    /// command did not use (not with --shard: rerun a shard whole).
     #[arg(long, value_name = "FILE", conflicts_with = "shard")]
     checkpoint: Option<PathBuf>,
     /// Testing aid: stop (exit 130) after the checkpoint was saved this many times.

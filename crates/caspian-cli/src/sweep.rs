@@ -353,7 +353,6 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     // terminal may fail without losing anything.
     crate::common::commit_outputs(outputs)?;
     cp.remove().ok();
-    crate::signals::results_written();
     out(&written.table)?;
     for line in notes {
         note(c.quiet && !line.starts_with("warning"), &line);

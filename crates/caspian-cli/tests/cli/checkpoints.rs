@@ -239,3 +239,46 @@ fn a_finished_command_keeps_the_rows_of_another() {
     ok(&plain, &dir);
     assert_eq!(read(&dir, "plain.json"), read(&dir, "saved.json"));
 }
+
+/// An optimisation reads the rows a run of one of its portfolios saved,
+/// and keeps the checkpoint for that run when it used fewer of them.
+#[test]
+fn an_optimisation_shares_a_checkpoint_and_keeps_rows_it_did_not_use() {
+    let dir = scratch("checkpoint_optimize");
+    let base = scenario("baseline.toml");
+    let short = "scenario.horizon_days=60";
+    let run = ["run", &base, "--set", short, "-n", "100", "-t", "1", "--checkpoint", "cp.jsonl"];
+    let mut cut = run.to_vec();
+    cut.extend(["--interrupt-after-saves", "2"]);
+    fails(&cut, &dir, 130);
+    let optimize = [
+        "optimize",
+        &base,
+        "--set",
+        short,
+        "--decision",
+        "port.alat.berths.rail_ferry=2..3",
+        "--n0",
+        "10",
+        "--delta",
+        "1e6",
+        "-t",
+        "2",
+    ];
+    let mut plain = optimize.to_vec();
+    plain.extend(["-q", "-o", "plain.json"]);
+    ok(&plain, &dir);
+    let mut saved = optimize.to_vec();
+    saved.extend(["-o", "saved.json", "--checkpoint", "cp.jsonl"]);
+    let err = String::from_utf8_lossy(&ok_output(&saved, &dir).stderr).into_owned();
+    assert!(err.contains("replications read from the checkpoint"), "{err}");
+    assert!(err.contains("checkpoint cp.jsonl kept"), "{err}");
+    assert_eq!(read(&dir, "plain.json"), read(&dir, "saved.json"));
+    // The run goes on from its 64 rows, to its uninterrupted result.
+    let mut whole = run.to_vec();
+    whole.extend(["-q", "--json", "saved_run.json"]);
+    ok(&whole, &dir);
+    let plain_run = ["run", &base, "--set", short, "-n", "100", "-q", "--json", "plain_run.json"];
+    ok(&plain_run, &dir);
+    assert_eq!(read(&dir, "plain_run.json"), read(&dir, "saved_run.json"));
+}

@@ -204,13 +204,10 @@ impl Journal {
         let write = |e: io::Error| JournalError::Write { path: name(), message: e.to_string() };
         // Appending never changes what is there; the lock comes before the
         // reading, so no other command appends meanwhile.
-        let mut file =
-            OpenOptions::new().read(true).append(true).create(true).open(path).map_err(write)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => return Err(JournalError::InUse { path: name() }),
-            Err(TryLockError::Error(e)) => return Err(write(e)),
-        }
+        let mut file = lock(path).map_err(|e| match e {
+            TryLockError::WouldBlock => JournalError::InUse { path: name() },
+            TryLockError::Error(e) => write(e),
+        })?;
         let text = read_text(path, InputKind::Result)
             .map_err(|source| JournalError::Read { path: name(), source })?;
         let found = read::parse(&text).map_err(|e| e.at(name()))?;
@@ -309,12 +306,56 @@ impl Journal {
     /// # Errors
     /// The I/O error of the deletion.
     pub fn finish(self) -> io::Result<bool> {
-        let keep = self.unused || !self.held.is_empty();
-        drop(self.file);
-        if keep {
+        if self.unused || !self.held.is_empty() {
             return Ok(false);
         }
+        // Deleted while still locked: a command that opens the name
+        // meanwhile waits for the lock, then finds the name gone ([`lock`]).
         fs::remove_file(crate::atomic::resolve_links(&self.path)?)?;
+        drop(self.file);
+        Ok(true)
+    }
+
+    /// Notes that rows read back were left unused (by a caller that takes
+    /// them with [`take_all`](Self::take_all)): the file is kept.
+    pub(crate) fn left_unused(&mut self) {
+        self.unused = true;
+    }
+}
+
+/// Opens the file at `path` (created if missing) for reading and appending
+/// and takes its exclusive lock. A command that finished deletes its file
+/// while holding the lock, so a file locked here may have lost its name
+/// meanwhile: then the name is opened again (a new file, or another
+/// command's), a few times at most.
+fn lock(path: &Path) -> Result<File, TryLockError> {
+    for _ in 0..8 {
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(TryLockError::Error)?;
+        file.try_lock()?;
+        if still_named(&file, path).map_err(TryLockError::Error)? {
+            return Ok(file);
+        }
+    }
+    Err(TryLockError::WouldBlock)
+}
+
+/// Whether `path` still names the open `file` (the same device and inode;
+/// elsewhere than on unix, assumed).
+fn still_named(file: &File, path: &Path) -> io::Result<bool> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let (open, named) = (file.metadata()?, fs::metadata(path));
+        Ok(named.is_ok_and(|n| n.dev() == open.dev() && n.ino() == open.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
         Ok(true)
     }
 }

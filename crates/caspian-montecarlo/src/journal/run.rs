@@ -50,7 +50,6 @@ pub fn run_saved(
             }));
         }
     }
-    journal.unused |= held.iter().any(|r| r.rows.len() as u64 > end);
     let initial: Vec<u64> = held.iter().map(|r| r.rows.len() as u64).collect();
     let mut saved: Vec<usize> = held.iter().map(|r| r.rows.len()).collect();
     let read_back: u64 = held.iter().map(|r| (r.rows.len() as u64).min(end)).sum();

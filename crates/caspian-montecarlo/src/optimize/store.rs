@@ -32,6 +32,8 @@ pub struct Store<'s> {
     pub simulated: u64,
     /// Replications read from the checkpoint instead.
     pub reused: u64,
+    /// Per portfolio, the end of the replications asked for (all from 0).
+    asked: Vec<u64>,
 }
 
 impl std::fmt::Debug for Store<'_> {
@@ -67,6 +69,7 @@ impl<'s> Store<'s> {
             progress,
             simulated: 0,
             reused: 0,
+            asked: vec![0; study.points.len()],
         })
     }
 
@@ -107,9 +110,18 @@ impl<'s> Store<'s> {
     }
 
     /// The checkpoint, if there is one, for the caller to finish once the
-    /// results are written ([`Journal::finish`]); the records are dropped.
+    /// results are written ([`Journal::finish`]; kept if it held rows of a
+    /// portfolio beyond those the procedure asked for); the records are
+    /// dropped.
     pub fn into_journal(self) -> Option<Journal> {
-        self.journal.map(|(j, _)| j)
+        let (mut journal, _) = self.journal?;
+        let beyond = |(rows, &asked): (&BTreeMap<u64, Vec<f64>>, &u64)| {
+            rows.last_key_value().is_some_and(|(&j, _)| j >= asked)
+        };
+        if self.rows.iter().zip(&self.asked).any(beyond) {
+            journal.left_unused();
+        }
+        Some(journal)
     }
 
     /// The KPI names, in the order of every row's values.
@@ -125,6 +137,9 @@ impl<'s> Store<'s> {
     /// portfolio does not compile, or the checkpoint cannot be written.
     pub fn ensure(&mut self, wanted: &[(usize, Range<u64>)]) -> Result<(), OptimizeError> {
         self.read_saved(wanted)?;
+        for (p, range) in wanted {
+            self.asked[*p] = self.asked[*p].max(range.end);
+        }
         let mut missing: Vec<(usize, Range<u64>)> = Vec::new();
         for (p, range) in wanted {
             let mut start = None;
