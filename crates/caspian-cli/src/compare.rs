@@ -5,11 +5,12 @@ use std::path::PathBuf;
 use clap::Args;
 
 use caspian_montecarlo::compare::{
-    CompareRequest, demand_differences, run_compare_with_records, scenario_differences,
+    CompareRequest, run_compare_with_records, save_share as save_share_of,
 };
 use caspian_montecarlo::direction::Overrides;
 use caspian_montecarlo::document::{CompareDoc, Document, ECONOMICS_HEADER, RANKING_HEADER};
 use caspian_montecarlo::measure::Measure;
+use caspian_montecarlo::shard::Shard;
 use caspian_montecarlo::study::Study;
 use caspian_montecarlo::tidy;
 use caspian_montecarlo::twin::Without;
@@ -19,6 +20,7 @@ use crate::common::{
     CommonArgs, EXTENDED, Named, Progress, check_files, csv_failure, csv_num, csv_writer,
     extended_files, finish_csv, note, pool, write_document,
 };
+use crate::compare_policies::{only_in_policies, policy_warnings};
 use crate::failure::Failure;
 use crate::table::{self, num};
 use crate::twins::{tidy_names, twins, vulnerability_table};
@@ -73,6 +75,11 @@ pub(crate) struct CompareArgs {
     /// Testing aid: stop (exit 130) after the checkpoint was saved this many times.
     #[arg(long, hide = true, requires = "checkpoint")]
     interrupt_after_saves: Option<u64>,
+    /// Run only share K of N of every scenario's replications (K from 0; `auto/N` reads K from
+    /// SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) and save them to --checkpoint FILE, for
+    /// the comparison run with the shards' checkpoints joined (`cat`) to read.
+    #[arg(long, value_name = "K/N", requires = "checkpoint")]
+    shard: Option<String>,
 }
 
 impl CompareArgs {
@@ -143,145 +150,39 @@ fn request(
         .map_err(|e| Failure::Input(e.to_string()))
 }
 
-/// Warnings about `policy` against `base`: a policy file that is not
-/// derived from the base and differs from it beyond a lever
-/// ([`not_a_lever_on`]; `base_sha` is the base file's SHA-256, `None` for
-/// a --variant), a policy that is the base unchanged (its name,
-/// description and seed aside, which change no result here), and a policy
-/// file's own seed, which a comparison does not use (every scenario runs
-/// on the one seed, `--seed` or the base's, so that they share random
-/// numbers).
-fn policy_warnings(
-    base: &Study,
-    policy: &Study,
-    seed: Option<u64>,
-    base_sha: Option<&str>,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(line) = not_a_lever_on(base, policy, base_sha) {
-        out.push(line);
+/// Parses `--shard` and refuses what a shard of a comparison cannot do:
+/// it writes only its checkpoint.
+fn parse_shard(args: &CompareArgs) -> Result<Option<Shard>, Failure> {
+    let Some(spec) = args.shard.as_deref() else { return Ok(None) };
+    let shard =
+        Shard::parse(spec, |v| std::env::var(v).ok()).map_err(|e| Failure::Input(e.to_string()))?;
+    let c = &args.common;
+    let outputs = [
+        ("--json", c.json.is_some()),
+        ("--csv", c.csv.is_some()),
+        ("--tidy-csv", c.tidy_csv.is_some()),
+        ("--report", c.report.is_some()),
+        ("--target-rel-halfwidth", c.target.target_rel_halfwidth.is_some()),
+    ];
+    if let Some((option, _)) = outputs.iter().find(|(_, given)| *given) {
+        return Err(Failure::Input(format!(
+            "{option} cannot be combined with --shard: a shard of a comparison only saves its \
+             replications to --checkpoint; join the shards' checkpoints (`cat part-*.jsonl > \
+             all.jsonl`) and run the comparison without --shard, with --checkpoint all.jsonl \
+             and {option}{}",
+            if *option == "--target-rel-halfwidth" {
+                " (every shard must run a fixed share of a fixed number of replications)"
+            } else {
+                ""
+            }
+        )));
     }
-    let mut same = policy.plan.source.clone();
-    same.scenario.name.clone_from(&base.plan.source.scenario.name);
-    same.scenario.description.clone_from(&base.plan.source.scenario.description);
-    same.scenario.seed = base.plan.source.scenario.seed;
-    if same == base.plan.source {
-        out.push(format!(
-            "{} ({}) is the base scenario unchanged: every difference from the base will be zero",
-            policy.name, policy.source
-        ));
-    }
-    let used = seed.unwrap_or(base.seed);
-    if policy.seed != used {
-        out.push(format!(
-            "{} ({}) sets seed {}, which a comparison does not use: every scenario runs with seed \
-             {used} (common random numbers; --seed sets it)",
-            policy.name, policy.source, policy.seed
-        ));
-    }
-    out
-}
-
-/// The warning for a policy file that does not extend the base, when it
-/// differs from the base beyond a lever (in two parts or more, or in its
-/// demand): it names the parts that differ,
-/// the demand first (a berth policy written for today's demand, compared
-/// with a 2030 base, would show the fall in demand as its effect), and the
-/// file it extends. `base_sha` is the SHA-256 of the base file's text
-/// (`None` for a --variant policy, which changes only what its user named,
-/// or when the base file cannot be read again); a policy whose `extends`
-/// chain holds a file with that text, followed by the base's own parents,
-/// is derived from the base, and what it changes was written on purpose.
-fn not_a_lever_on(base: &Study, policy: &Study, base_sha: Option<&str>) -> Option<String> {
-    let base_sha = base_sha?;
-    // Derived from the base: some parent has the base file's text, and the
-    // files above it are the base's own (two files of one text in two
-    // folders can extend different parents).
-    let chain = &policy.lineage.extends;
-    let above_base = |k: usize| {
-        chain[k + 1..].iter().map(|p| &p.sha256).eq(base.lineage.extends.iter().map(|p| &p.sha256))
-    };
-    if (0..chain.len()).any(|k| chain[k].sha256 == base_sha && above_base(k)) {
-        return None;
-    }
-    let parts = scenario_differences(&base.plan.source, &policy.plan.source);
-    let demand = demand_differences(&base.plan.source, &policy.plan.source);
-    // One part that is not the demand is as a lever (a copy of the base
-    // with one change, or the reverse of a derived pair).
-    if parts.len() < 2 && demand.is_empty() {
-        return None;
-    }
-    let demand = if demand.is_empty() {
-        String::new()
-    } else {
-        let more = match demand.len() {
-            0..=3 => String::new(),
-            n => format!("; and {} more", n - 3),
-        };
-        format!(" (the demand: {}{more})", demand[..demand.len().min(3)].join("; "))
-    };
-    let parent =
-        policy.lineage.extends.first().map_or_else(String::new, |p| format!(", but {}", p.source));
-    Some(format!(
-        "{} ({}) does not extend the base ({}){parent}, and differs from it in {}{demand}: its \
-         differences from the base, the economics too, are those of all of these, not of one \
-         lever. A policy meant as a lever on {} should extend it (`extends`) or be a --variant \
-         of it",
-        policy.name,
-        policy.source,
-        base.source,
-        parts.join(", "),
-        base.name
-    ))
-}
-
-/// The error for a `--kpi` pattern that matches none of the base's KPIs
-/// but some of a policy's (`recovery_days.*` of a stress test compared with
-/// the baseline): a comparison pairs the base's KPIs, so it says where
-/// those KPIs can be seen instead of suggesting unrelated names.
-fn only_in_policies(
-    option: &str,
-    patterns: &[String],
-    base: &[String],
-    studies: &[Study],
-) -> Option<Failure> {
-    use caspian_montecarlo::select::matches;
-    let pattern = patterns.iter().find(|p| !base.iter().any(|n| matches(p, n)))?;
-    let (study, found) = studies.iter().skip(1).find_map(|s| {
-        let names = s.plan.kpi_layout().names();
-        let found: Vec<&str> =
-            names.iter().filter(|n| matches(pattern, n)).map(String::as_str).collect();
-        (!found.is_empty()).then_some((s, found))
-    })?;
-    let shown = found.iter().take(3).copied().collect::<Vec<_>>().join(", ");
-    let more =
-        if found.len() > 3 { format!(" and {} more", found.len() - 3) } else { String::new() };
-    Some(Failure::Input(format!(
-        "{option} {pattern} matches only KPIs that the base lacks ({shown}{more}, of \"{}\"): a \
-         comparison pairs only the KPIs the base has; `caspian run {} --kpi '{pattern}'` shows them, \
-         and so does a comparison of variants of that scenario (`caspian compare {} --variant \
-         NAME:KEY=VALUE`)",
-        study.name,
-        as_arguments(&study.source),
-        as_arguments(&study.source)
-    )))
-}
-
-/// A scenario's source (`x.toml with --set K=V, --set L=W`) as command-line
-/// arguments (`x.toml --set K=V --set L=W`); a variant's changes, which are
-/// not arguments, are left out (its file alone).
-fn as_arguments(source: &str) -> String {
-    match source.split_once(" with ") {
-        Some((file, sets)) if sets.starts_with("--set ") && !sets.contains("--variant") => {
-            format!("{file} {}", sets.replace(", --set ", " --set "))
-        }
-        Some((file, _)) => file.to_string(),
-        None => source.to_string(),
-    }
+    Ok(Some(shard))
 }
 
 pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let c = &args.common;
+    let shard = parse_shard(&args)?;
     let studies = crate::variant::studies(&args.scenarios, &args.variants, &c.set.set)?;
     // Before any work; `run_compare` checks it again.
     caspian_montecarlo::compare::same_window(&studies)
@@ -359,6 +260,9 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     crate::journal::check_size(args.checkpoint.as_deref(), rows, kpis_most)?;
     let pool = pool(c.threads)?;
     let mut journal = crate::journal::open(args.checkpoint.as_deref(), args.interrupt_after_saves)?;
+    if let (Some(shard), Some(journal)) = (shard, journal.as_mut()) {
+        return save_share(&args, &studies, shard, &pool, journal, &twins_words);
+    }
     let progress = Progress::new((studies.len() * runs) as u64 * c.replications, c.quiet);
     let (mut doc, records) = pool.install(|| {
         run_compare_with_records(
@@ -431,6 +335,50 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         note(c.quiet && !line.starts_with("warning"), &line);
     }
     note(c.quiet, &done);
+    Ok(())
+}
+
+/// A shard of a comparison: its share of every scenario's replications
+/// (and their twins'), saved to the checkpoint, which is kept.
+fn save_share(
+    args: &CompareArgs,
+    studies: &[Study],
+    shard: Shard,
+    pool: &caspian_montecarlo::pool::ThreadPool,
+    journal: &mut Journal,
+    twins_words: &str,
+) -> Result<(), Failure> {
+    let c = &args.common;
+    let reps = shard.range(c.replications);
+    let runs = if args.twins().is_some() { 2 } else { 1 };
+    let progress = Progress::new((studies.len() * runs) as u64 * (reps.end - reps.start), c.quiet);
+    let tick = || progress.tick();
+    pool.install(|| save_share_of(studies, c.seed, reps.clone(), args.twins(), &tick, journal))?;
+    progress.finish();
+    // The checkpoint is the shard's result: kept, and nothing more to say
+    // on an interruption from now on.
+    crate::signals::say_when_stopped(None);
+    let reused = journal.reused();
+    let read = if reused > 0 {
+        format!(" ({} read from the checkpoint)", replications(reused))
+    } else {
+        String::new()
+    };
+    note(
+        c.quiet,
+        &format!(
+            "shard {}/{}: replications {}..{} of {} scenarios{twins_words}{read} in {:.2?}, saved \
+             to {}; join the shards' checkpoints (`cat part-*.jsonl > all.jsonl`) and run the \
+             comparison without --shard, with --checkpoint all.jsonl: it reads them",
+            shard.index,
+            shard.count,
+            reps.start,
+            reps.end,
+            studies.len(),
+            progress.elapsed(),
+            caspian_montecarlo::shown_path(journal.path())
+        ),
+    );
     Ok(())
 }
 

@@ -17,6 +17,7 @@ use crate::failure::Failure;
 mod arrange;
 mod common;
 mod compare;
+mod compare_policies;
 mod failure;
 mod files;
 mod journal;

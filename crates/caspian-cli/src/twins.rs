@@ -30,7 +30,7 @@ pub(crate) fn twins(
 ) -> Result<Vec<caspian_montecarlo::records::PointRecords>, Failure> {
     use caspian_montecarlo::{one_off, twin, vulnerability};
     let (seed, n) = (doc.seed, doc.replications);
-    let twins = pool.install(|| twin::run_twins(studies, without, seed, n, tick, journal))?;
+    let twins = pool.install(|| twin::run_twins(studies, without, seed, 0..n, tick, journal))?;
     match without {
         Without::Dated => {
             if let Some(e) = doc.economics.as_mut() {

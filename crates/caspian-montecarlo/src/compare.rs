@@ -149,9 +149,36 @@ pub fn run_compare_with_records(
     same_window(studies)?;
     let seed = seed.unwrap_or_else(|| studies.first().map_or(0, |s| s.seed));
     let plans: Vec<_> = studies.iter().map(|s| &s.plan).collect();
-    let (_, report, records) = run_saved(plans, seed, replications, target, tick, journal)?;
+    let (_, report, records) = run_saved(plans, seed, 0..replications, target, tick, journal)?;
     let doc = compare_doc(studies, seed, &records, CompareRequest { target: report, ..request });
     Ok((doc, records))
+}
+
+/// Runs replications `reps` (a shard's share) of every study and, with
+/// `without`, of each one's twin ([`crate::twin`]), under the comparison's
+/// seed (`seed`, else the base's), and saves them to `journal`, for the
+/// comparison run later with the shards' journals joined to read instead
+/// of simulating. Nothing is summarised.
+///
+/// # Errors
+/// As [`run_compare`], and what the twins or the journal meet.
+pub fn save_share(
+    studies: &[Study],
+    seed: Option<u64>,
+    reps: std::ops::Range<u64>,
+    without: Option<crate::twin::Without>,
+    tick: &(dyn Fn() + Sync),
+    journal: &mut Journal,
+) -> Result<(), RunError> {
+    same_window(studies)?;
+    let seed = seed.unwrap_or_else(|| studies.first().map_or(0, |s| s.seed));
+    let twins = match without {
+        Some(w) => crate::twin::twins(studies, w)?,
+        None => Vec::new(),
+    };
+    let plans: Vec<_> = studies.iter().chain(&twins).map(|s| &s.plan).collect();
+    run_saved(plans, seed, reps, None, tick, Some(journal))?;
+    Ok(())
 }
 
 /// A policy that reports over another window (horizon or warm-up) than the

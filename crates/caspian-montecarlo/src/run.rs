@@ -50,7 +50,7 @@ pub fn run(
     let (report, mut records) = if journal.is_some() {
         assert!(shard.is_none(), "a shard keeps no journal");
         let (_, report, records) =
-            run_saved(vec![&study.plan], study.seed, range.end, target, tick, journal)?;
+            run_saved(vec![&study.plan], study.seed, range.clone(), target, tick, journal)?;
         (report, records)
     } else {
         let mut exec = Executor::new(vec![&study.plan], study.seed, range.start);

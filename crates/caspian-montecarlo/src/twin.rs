@@ -204,10 +204,17 @@ pub fn twin(study: &Study, point: usize, without: Without) -> Result<Study, RunE
     Ok(Study { plan, ..study.clone() })
 }
 
-/// The twins of `studies` run for `replications` replications with
-/// `seed`: one set of records per study, as a comparison's; with a
-/// `journal`, read from it and saved to it as the comparison's own
-/// ([`crate::journal`]).
+/// The twins of `studies`, each `without` some of its disruptions.
+///
+/// # Errors
+/// As [`twin`].
+pub fn twins(studies: &[Study], without: Without) -> Result<Vec<Study>, RunError> {
+    studies.iter().enumerate().map(|(i, s)| twin(s, i, without)).collect()
+}
+
+/// The twins of `studies` run for replications `reps` with `seed`: one
+/// set of records per study, as a comparison's; with a `journal`, read
+/// from it and saved to it as the comparison's own ([`crate::journal`]).
 ///
 /// # Errors
 /// As [`twin`], or a replication that fails, or a journal that cannot be
@@ -216,17 +223,12 @@ pub fn run_twins(
     studies: &[Study],
     without: Without,
     seed: u64,
-    replications: u64,
+    reps: std::ops::Range<u64>,
     tick: &(dyn Fn() + Sync),
     journal: Option<&mut crate::journal::Journal>,
 ) -> Result<Vec<PointRecords>, RunError> {
-    let twins = studies
-        .iter()
-        .enumerate()
-        .map(|(i, s)| twin(s, i, without))
-        .collect::<Result<Vec<_>, _>>()?;
+    let twins = twins(studies, without)?;
     let plans: Vec<_> = twins.iter().map(|s| &s.plan).collect();
-    let (_, _, records) =
-        crate::journal::run_saved(plans, seed, replications, None, tick, journal)?;
+    let (_, _, records) = crate::journal::run_saved(plans, seed, reps, None, tick, journal)?;
     Ok(records)
 }

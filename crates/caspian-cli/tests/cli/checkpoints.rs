@@ -282,3 +282,47 @@ fn an_optimisation_shares_a_checkpoint_and_keeps_rows_it_did_not_use() {
     ok(&plain_run, &dir);
     assert_eq!(read(&dir, "plain_run.json"), read(&dir, "saved_run.json"));
 }
+
+/// A comparison shards through its checkpoint: each shard saves its block
+/// of every scenario's and twin's replications, and the comparison given
+/// the shards' checkpoints joined end to end reads them all and gives the
+/// result of one run; a shard writes nothing else.
+#[test]
+fn a_comparison_sharded_through_checkpoints_gives_the_result_of_one_run() {
+    let dir = scratch("checkpoint_shards");
+    let base = scenario("stress/random_outages.toml");
+    let args = [
+        "compare",
+        &base,
+        "--variant",
+        "b3:port.alat.berths.rail_ferry=3",
+        "--vulnerability",
+        "-n",
+        "40",
+    ];
+    let mut plain = args.to_vec();
+    plain.extend(["-q", "--json", "plain.json"]);
+    ok(&plain, &dir);
+    let mut joined = Vec::new();
+    for k in ["0/3", "1/3", "2/3"] {
+        let part = format!("part-{}.jsonl", &k[..1]);
+        let mut shard = args.to_vec();
+        shard.extend(["--shard", k, "--checkpoint", &part]);
+        let err = String::from_utf8_lossy(&ok_output(&shard, &dir).stderr).into_owned();
+        assert!(err.contains(&format!("shard {k}: replications ")), "{err}");
+        joined.extend(std::fs::read(dir.join(&part)).unwrap());
+    }
+    std::fs::write(dir.join("all.jsonl"), joined).unwrap();
+    let mut all = args.to_vec();
+    all.extend(["--json", "sharded.json", "--checkpoint", "all.jsonl"]);
+    let err = String::from_utf8_lossy(&ok_output(&all, &dir).stderr).into_owned();
+    assert!(err.contains("160 replications read from the checkpoint"), "2 x 2 x 40: {err}");
+    assert_eq!(read(&dir, "plain.json"), read(&dir, "sharded.json"));
+    assert!(!dir.join("all.jsonl").exists() && dir.join("part-0.jsonl").exists());
+    // A shard writes only its checkpoint.
+    let mut bad = args.to_vec();
+    bad.extend(["--shard", "0/3", "--checkpoint", "p.jsonl", "--json", "x.json"]);
+    let err = fails(&bad, &dir, 2);
+    assert!(err.contains("--json cannot be combined with --shard"), "{err}");
+    assert!(!dir.join("p.jsonl").exists(), "refused before any file");
+}

@@ -251,17 +251,18 @@ impl Journal {
         self.saves.1 = Some(saves);
     }
 
-    /// The rows held for `key` from replication 0 on, as far as they run
-    /// without a gap; they are handed over (the journal keeps them on
-    /// disk, not in memory).
-    fn take(&mut self, key: &str) -> PointRecords {
+    /// The rows held for `key` from replication `first` on, as far as
+    /// they run without a gap; they are handed over (the journal keeps
+    /// them on disk, not in memory).
+    fn take(&mut self, key: &str, first: u64) -> PointRecords {
         let Some(held) = self.held.remove(key) else { return PointRecords::default() };
         let all = held.rows.len();
         let rows: Vec<Row> = held
             .rows
             .into_iter()
+            .skip_while(|&(r, _)| r < first)
             .enumerate()
-            .take_while(|&(i, (r, _))| r == i as u64)
+            .take_while(|&(i, (r, _))| r == first + i as u64)
             .map(|(_, (_, row))| row)
             .collect();
         self.unused |= rows.len() < all;

@@ -41,7 +41,8 @@ impl Problem {
 /// Reads a journal's text. The text ends at its first zero byte (a crash
 /// can leave the part written since the last sync as zeros: it is
 /// computed again), and a last line that does not parse is a torn write,
-/// cut off; any other line that does not parse, a value no replication
+/// cut off; so is a line just before another header line (journals joined
+/// end to end, one torn), which is passed over; any other line that does not parse, a value no replication
 /// can give, or a replication saved twice with different values, is
 /// damage. An empty text, or zero bytes only, is a journal not begun.
 pub(super) fn parse(text: &str) -> Result<Found, Problem> {
@@ -66,12 +67,31 @@ pub(super) fn parse(text: &str) -> Result<Found, Problem> {
     }
     let mut held: BTreeMap<String, Held> = BTreeMap::new();
     let mut keep = lines[0].len();
+    let is_header = |line: &str| {
+        serde_json::from_str::<Header>(line.trim_end_matches('\n')).is_ok_and(|h| h.kind == KIND)
+    };
     for (i, line) in lines.iter().enumerate().skip(1) {
         let damaged = |what: String| Problem::Damaged(i + 1, what);
+        // Journals joined end to end (`cat part-*.jsonl`, the shards of a
+        // comparison): each part's header is passed over.
+        if is_header(line) {
+            keep += line.len();
+            continue;
+        }
         let batch: Batch = match serde_json::from_str(line.trim_end_matches('\n')) {
             Ok(b) => b,
             // A torn last line: cut off, and computed again.
             Err(_) if i == lines.len() - 1 => break,
+            // A part of joined journals that ends torn, before the next
+            // part's header (on a line of its own, or run on to the torn
+            // end, which had no newline): passed over, and computed again.
+            Err(_)
+                if lines.get(i + 1).is_some_and(|next| is_header(next))
+                    || line.trim_end().ends_with(&format!("{{\"kind\":\"{KIND}\"}}")) =>
+            {
+                keep += line.len();
+                continue;
+            }
             Err(e) => {
                 return Err(damaged(e.to_string().replace(" at line 1 column ", " at column ")));
             }

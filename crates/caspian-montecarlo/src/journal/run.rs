@@ -2,6 +2,7 @@
 //! holds and saves the rest to it.
 
 use std::io;
+use std::ops::Range;
 
 use caspian_shipping::CompiledScenario;
 
@@ -13,7 +14,7 @@ use crate::shown_path;
 
 use super::{Journal, JournalError, SAVE_EVERY_PER_THREAD, key};
 
-/// Runs replications `0..end` of every plan (more with a sequential
+/// Runs replications `reps` of every plan (more with a sequential
 /// `target`) under `seed`, as [`Executor::run`] does; with a `journal`,
 /// the rows it holds are read instead of simulated (and counted as
 /// progress, `tick` once each), and the rest are saved to it as they are
@@ -27,18 +28,19 @@ use super::{Journal, JournalError, SAVE_EVERY_PER_THREAD, key};
 pub fn run_saved(
     plans: Vec<&CompiledScenario>,
     seed: u64,
-    end: u64,
+    reps: Range<u64>,
     target: Option<&Target>,
     tick: &(dyn Fn() + Sync),
     journal: Option<&mut Journal>,
 ) -> Result<(u64, Option<TargetReport>, Vec<PointRecords>), RunError> {
+    let Range { start: first, end } = reps;
     let Some(journal) = journal else {
-        let mut exec = Executor::new(plans, seed, 0);
+        let mut exec = Executor::new(plans, seed, first);
         let (end, report) = exec.run(end, target, tick, &mut |_, _, _| Ok(()))?;
         return Ok((end, report, exec.into_records(end)));
     };
     let keys: Vec<String> = plans.iter().map(|p| key(p, seed)).collect();
-    let held: Vec<PointRecords> = keys.iter().map(|k| journal.take(k)).collect();
+    let held: Vec<PointRecords> = keys.iter().map(|k| journal.take(k, first)).collect();
     for (point, (rec, plan)) in held.iter().zip(&plans).enumerate() {
         if !rec.rows.is_empty() && rec.kpi_names != *plan.kpi_layout().names() {
             return Err(RunError::Journal(JournalError::Unfit {
@@ -52,12 +54,12 @@ pub fn run_saved(
     }
     let initial: Vec<u64> = held.iter().map(|r| r.rows.len() as u64).collect();
     let mut saved: Vec<usize> = held.iter().map(|r| r.rows.len()).collect();
-    let read_back: u64 = held.iter().map(|r| (r.rows.len() as u64).min(end)).sum();
+    let read_back: u64 = held.iter().map(|r| (r.rows.len() as u64).min(end - first)).sum();
     for _ in 0..read_back {
         tick();
     }
     let step = SAVE_EVERY_PER_THREAD.saturating_mul(rayon::current_num_threads() as u64);
-    let mut exec = Executor::resume(plans, seed, 0, held).save_every(step);
+    let mut exec = Executor::resume(plans, seed, first, held).save_every(step);
     let shown = shown_path(&journal.path);
     let fail = |e: io::Error| RunError::Checkpoint {
         path: shown.clone(),
@@ -80,9 +82,9 @@ pub fn run_saved(
         Ok(())
     };
     let (end, report) = exec.run(end, target, tick, &mut after)?;
-    journal.unused |= initial.iter().any(|&n| n > end);
+    journal.unused |= initial.iter().any(|&n| first + n > end);
     // The rows read back that the command used (a target may have gone
     // on past the first `end`).
-    journal.reused += initial.iter().map(|&n| n.min(end)).sum::<u64>();
+    journal.reused += initial.iter().map(|&n| n.min(end - first)).sum::<u64>();
     Ok((end, report, exec.into_records(end)))
 }
