@@ -48,6 +48,7 @@ pub(crate) fn say_kept(path: &Path) {
 /// and says how many replications (`reused`) it gave, if any.
 pub(crate) fn close(journal: Option<Journal>, reused: u64, quiet: bool) {
     let Some(journal) = journal else { return };
+    let journal_filled = journal.filled();
     // Whatever happens now, the checkpoint keeps nothing to resume.
     crate::signals::say_when_stopped(None);
     let path = shown_path(journal.path());
@@ -57,16 +58,26 @@ pub(crate) fn close(journal: Option<Journal>, reused: u64, quiet: bool) {
             quiet,
             &format!(
                 "checkpoint {path} kept: it holds replications this command did not use (of \
-                 other scenarios, seeds or builds of caspian, or beyond those asked for); delete \
+                 other scenarios, seeds or builds of caspian, or outside those asked for); delete \
                  it once no command needs them"
             ),
         ),
         Err(e) => note(false, &format!("warning: cannot delete the checkpoint {path}: {e}")),
     }
     if reused > 0 {
+        let filled = match journal_filled {
+            0 => String::new(),
+            n => format!(
+                "; {} missing between them computed",
+                caspian_report::units::replications(n)
+            ),
+        };
         note(
             quiet,
-            &format!("{} read from the checkpoint", caspian_report::units::replications(reused)),
+            &format!(
+                "{} read from the checkpoint{filled}",
+                caspian_report::units::replications(reused)
+            ),
         );
     }
 }
@@ -78,8 +89,8 @@ fn bytes_a_replication(kpis: usize) -> u64 {
 }
 
 /// Refuses a checkpoint that `replications` replications of at most
-/// `kpis` KPIs, added to what it holds, would grow past what can be read
-/// back (2 GiB).
+/// `kpis` KPIs would make larger than what can be read back (2 GiB), or
+/// that is already larger.
 ///
 /// # Errors
 /// [`Failure::Input`] saying how to split the work.
@@ -90,9 +101,11 @@ pub(crate) fn check_size(
 ) -> Result<(), Failure> {
     let Some(path) = path else { return Ok(()) };
     let cap = caspian_montecarlo::input::InputKind::Result.cap();
-    // What the file holds already stays in it.
+    // What the file holds already stays in it; it may be these very
+    // replications (the shards of a comparison joined), so the larger of
+    // the two counts, not their sum.
     let held = std::fs::metadata(path).map_or(0, |m| m.len());
-    let bytes = replications.saturating_mul(bytes_a_replication(kpis)).saturating_add(held);
+    let bytes = replications.saturating_mul(bytes_a_replication(kpis)).max(held);
     if bytes <= cap {
         return Ok(());
     }

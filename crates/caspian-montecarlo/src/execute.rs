@@ -277,7 +277,7 @@ pub type RangeRows = (Vec<String>, Vec<Row>);
 
 /// The error of design point `point` for a replication that broke an
 /// invariant.
-fn point_error(point: usize, e: RangeError) -> RunError {
+pub(crate) fn point_error(point: usize, e: RangeError) -> RunError {
     match e {
         RangeError::Conservation(replication, residual) => {
             RunError::Conservation { point, replication, residual }

@@ -319,6 +319,18 @@ fn a_comparison_sharded_through_checkpoints_gives_the_result_of_one_run() {
     assert!(err.contains("160 replications read from the checkpoint"), "2 x 2 x 40: {err}");
     assert_eq!(read(&dir, "plain.json"), read(&dir, "sharded.json"));
     assert!(!dir.join("all.jsonl").exists() && dir.join("part-0.jsonl").exists());
+    // Shard 0 missing: its replications are computed, the others' read.
+    let mut joined = std::fs::read(dir.join("part-2.jsonl")).unwrap();
+    joined.extend(std::fs::read(dir.join("part-1.jsonl")).unwrap());
+    std::fs::write(dir.join("all.jsonl"), joined).unwrap();
+    let mut all = args.to_vec();
+    all.extend(["--json", "gap.json", "--checkpoint", "all.jsonl"]);
+    let err = String::from_utf8_lossy(&ok_output(&all, &dir).stderr).into_owned();
+    assert!(
+        err.contains("108 replications read from the checkpoint; 52 replications missing between them computed"),
+        "shard 0 holds 13 of 40 of each of 4: {err}"
+    );
+    assert_eq!(read(&dir, "plain.json"), read(&dir, "gap.json"));
     // A shard writes only its checkpoint.
     let mut bad = args.to_vec();
     bad.extend(["--shard", "0/3", "--checkpoint", "p.jsonl", "--json", "x.json"]);

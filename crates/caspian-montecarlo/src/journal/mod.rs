@@ -180,6 +180,8 @@ pub struct Journal {
     held: BTreeMap<String, Held>,
     /// Replications read back instead of simulated, of those asked for.
     reused: u64,
+    /// Replications computed because they were missing between rows held.
+    filled: u64,
     /// Whether rows taken were left unused (beyond the replications asked
     /// for, or after a gap): the file then has more to give than this
     /// command took, and is kept.
@@ -228,6 +230,7 @@ impl Journal {
             file,
             held: found.held,
             reused: 0,
+            filled: 0,
             unused: false,
             saves: (0, None),
         })
@@ -244,6 +247,13 @@ impl Journal {
         self.reused
     }
 
+    /// Replications computed so far because they were missing between
+    /// rows held (a shard of a comparison not run or killed): the rows
+    /// after them are read all the same.
+    pub fn filled(&self) -> u64 {
+        self.filled
+    }
+
     /// A testing aid: a run stops with [`crate::error::RunError::Stopped`]
     /// once it has saved `saves` times (a save: the rows of a batch,
     /// synced), as an interruption would stop it then.
@@ -254,20 +264,35 @@ impl Journal {
     /// The rows held for `key` from replication `first` on, as far as
     /// they run without a gap; they are handed over (the journal keeps
     /// them on disk, not in memory).
+    #[cfg(test)]
     fn take(&mut self, key: &str, first: u64) -> PointRecords {
-        let Some(held) = self.held.remove(key) else { return PointRecords::default() };
-        let all = held.rows.len();
-        let rows: Vec<Row> = held
-            .rows
-            .into_iter()
-            .skip_while(|&(r, _)| r < first)
-            .enumerate()
-            .take_while(|&(i, (r, _))| r == first + i as u64)
-            .map(|(_, (_, row))| row)
-            .collect();
-        self.unused |= rows.len() < all;
-        let kpi_names = if rows.is_empty() { Vec::new() } else { held.kpi_names };
-        PointRecords { kpi_names, rows }
+        let (names, rows) = self.take_all(key);
+        let (records, left) = consecutive(names, rows, first);
+        self.unused |= left;
+        records
+    }
+
+    /// The error of a failed write: what was saved before is kept.
+    fn fail(&self, e: io::Error) -> crate::error::RunError {
+        crate::error::RunError::Checkpoint {
+            path: shown_path(&self.path),
+            message: format!(
+                "{e}; the replications saved before are kept: make room and run the same command \
+                 again to go on from them"
+            ),
+        }
+    }
+
+    /// Syncs what was appended (a save), and stops the run once as many
+    /// saves as [`stop_after_saves`](Self::stop_after_saves) asked for are
+    /// made (`point`: the design point just saved).
+    fn saved(&mut self, point: usize) -> Result<(), crate::error::RunError> {
+        self.sync().map_err(|e| self.fail(e))?;
+        self.saves.0 += 1;
+        if self.saves.1.is_some_and(|n| self.saves.0 >= n) {
+            return Err(crate::error::RunError::Stopped { point });
+        }
+        Ok(())
     }
 
     /// Every row held for `key`, by replication index, with the KPI names
@@ -322,6 +347,27 @@ impl Journal {
     pub(crate) fn left_unused(&mut self) {
         self.unused = true;
     }
+}
+
+/// The rows of `rows` from replication `first` on, as far as they run
+/// without a gap, with their KPI names (none when there is no row), and
+/// whether any row was left out (before `first`, or after a gap).
+fn consecutive(
+    kpi_names: Vec<String>,
+    rows: BTreeMap<u64, Row>,
+    first: u64,
+) -> (PointRecords, bool) {
+    let all = rows.len();
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .skip_while(|&(r, _)| r < first)
+        .enumerate()
+        .take_while(|&(i, (r, _))| r == first + i as u64)
+        .map(|(_, (_, row))| row)
+        .collect();
+    let left = rows.len() < all;
+    let kpi_names = if rows.is_empty() { Vec::new() } else { kpi_names };
+    (PointRecords { kpi_names, rows }, left)
 }
 
 /// Opens the file at `path` (created if missing) for reading and appending

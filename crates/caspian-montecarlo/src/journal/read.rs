@@ -38,66 +38,102 @@ impl Problem {
     }
 }
 
-/// Reads a journal's text. The text ends at its first zero byte (a crash
-/// can leave the part written since the last sync as zeros: it is
-/// computed again), and a last line that does not parse is a torn write,
-/// cut off; so is a line just before another header line (journals joined
-/// end to end, one torn), which is passed over; any other line that does not parse, a value no replication
-/// can give, or a replication saved twice with different values, is
-/// damage. An empty text, or zero bytes only, is a journal not begun.
+/// The header line's text, as the journal writes it.
+fn header_text() -> String {
+    format!("{{\"kind\":\"{KIND}\"}}")
+}
+
+/// Whether `line` is a journal's header line.
+fn is_header(line: &str) -> bool {
+    serde_json::from_str::<Header>(line.trim_end_matches('\n')).is_ok_and(|h| h.kind == KIND)
+}
+
+/// Whether a damaged `line` ends in a header: a torn end with no newline,
+/// or zero bytes, run on to the next part's header (`cat` of journals).
+fn ends_in_header(line: &str) -> bool {
+    line.trim_end().ends_with(&header_text())
+}
+
+/// Reads a journal's text, which may be several journals joined end to
+/// end (`cat part-*.jsonl`, the shards of a comparison): each part's
+/// header line is passed over. A part that ends incomplete (a line torn
+/// by a kill, or zero bytes where a crash kept what was written since the
+/// last sync from reaching the disk) is passed over up to the next part's
+/// header, and computed again; at the end of the text it is cut off. Any
+/// other line that does not parse, a value no replication can give, or a
+/// replication saved twice with different values, is damage. An empty
+/// text, or zero bytes only, is a journal not begun.
 pub(super) fn parse(text: &str) -> Result<Found, Problem> {
-    let empty = Found { held: BTreeMap::new(), keep: 0 };
     if text.bytes().all(|b| b == 0) {
-        return Ok(empty);
+        return Ok(Found { held: BTreeMap::new(), keep: 0 });
     }
-    let kept = text.find('\0').map_or(text, |at| &text[..at]);
-    let lines: Vec<&str> = kept.split_inclusive('\n').collect();
-    let first = lines.first().map_or("", |l| l.trim_end_matches('\n'));
-    match serde_json::from_str::<Header>(first) {
-        Ok(h) if h.kind == KIND => {}
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    // The next part's header at or after line `i`, if any.
+    let next_header =
+        |i: usize| (i..lines.len()).find(|&j| is_header(lines[j]) || ends_in_header(lines[j]));
+    let first = lines[0].trim_end_matches('\n');
+    let mut at = match serde_json::from_str::<Header>(first) {
+        Ok(h) if h.kind == KIND => 1,
         Ok(h) => {
             return Err(Problem::NotAJournal(format!("its first line is of kind \"{}\"", h.kind)));
         }
-        Err(_) if first.is_empty() => {
+        // A first part of zero bytes only (a shard whose machine crashed
+        // before its header reached the disk), then the next part.
+        Err(_)
+            if first.starts_with('\0')
+                && (first.bytes().all(|b| b == 0) || ends_in_header(first)) =>
+        {
+            match next_header(0) {
+                Some(j) => j + 1,
+                None => return Err(Problem::NotAJournal("it begins with a zero byte".into())),
+            }
+        }
+        Err(_) if first.is_empty() || first.starts_with('\0') => {
             return Err(Problem::NotAJournal("it begins with a zero byte or an empty line".into()));
         }
         Err(_) => {
             return Err(Problem::NotAJournal("its first line is no checkpoint header".into()));
         }
-    }
-    let mut held: BTreeMap<String, Held> = BTreeMap::new();
-    let mut keep = lines[0].len();
-    let is_header = |line: &str| {
-        serde_json::from_str::<Header>(line.trim_end_matches('\n')).is_ok_and(|h| h.kind == KIND)
     };
-    for (i, line) in lines.iter().enumerate().skip(1) {
-        let damaged = |what: String| Problem::Damaged(i + 1, what);
-        // Journals joined end to end (`cat part-*.jsonl`, the shards of a
-        // comparison): each part's header is passed over.
+    let mut held: BTreeMap<String, Held> = BTreeMap::new();
+    let mut keep: usize = lines[..at].iter().map(|l| l.len()).sum();
+    while at < lines.len() {
+        let line = lines[at];
         if is_header(line) {
             keep += line.len();
+            at += 1;
             continue;
         }
-        let batch: Batch = match serde_json::from_str(line.trim_end_matches('\n')) {
-            Ok(b) => b,
-            // A torn last line: cut off, and computed again.
-            Err(_) if i == lines.len() - 1 => break,
-            // A part of joined journals that ends torn, before the next
-            // part's header (on a line of its own, or run on to the torn
-            // end, which had no newline): passed over, and computed again.
-            Err(_)
-                if lines.get(i + 1).is_some_and(|next| is_header(next))
-                    || line.trim_end().ends_with(&format!("{{\"kind\":\"{KIND}\"}}")) =>
-            {
-                keep += line.len();
-                continue;
-            }
-            Err(e) => {
-                return Err(damaged(e.to_string().replace(" at line 1 column ", " at column ")));
-            }
+        let parsed = if line.contains('\0') {
+            None
+        } else {
+            Some(serde_json::from_str::<Batch>(line.trim_end_matches('\n')))
         };
-        add(&mut held, batch).map_err(damaged)?;
-        keep += line.len();
+        match parsed {
+            Some(Ok(batch)) => {
+                add(&mut held, batch).map_err(|what| Problem::Damaged(at + 1, what))?;
+                keep += line.len();
+                at += 1;
+            }
+            bad => match next_header(at) {
+                // An incomplete part's end, then the next part: passed over.
+                Some(j) => {
+                    keep += lines[at..=j].iter().map(|l| l.len()).sum::<usize>();
+                    at = j + 1;
+                }
+                // Zero bytes, or a torn last line: the end of the text, cut
+                // off (what follows zero bytes was written after the last
+                // sync as well).
+                None if line.contains('\0') || at == lines.len() - 1 => break,
+                None => {
+                    let e = match bad {
+                        Some(Err(e)) => e.to_string().replace(" at line 1 column ", " at column "),
+                        _ => "not a line of rows".into(),
+                    };
+                    return Err(Problem::Damaged(at + 1, e));
+                }
+            },
+        }
     }
     Ok(Found { held, keep })
 }

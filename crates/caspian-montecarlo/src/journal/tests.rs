@@ -192,4 +192,21 @@ fn journals_joined_end_to_end_read_as_one() {
     let mut j = Journal::open(&dir).unwrap();
     assert_eq!(j.take(&a, 2).rows.len(), 1, "from replication 2 on");
     assert_eq!(j.take(&b, 0).rows.len(), 1);
+    drop(j);
+    // A part that a crash left with zero bytes at its end, or of zero bytes
+    // only, first or in the middle: passed over up to the next part.
+    let zeros = "\0".repeat(100);
+    let one_text = fs::read_to_string(&one).unwrap();
+    let two_text = fs::read_to_string(&two).unwrap();
+    for joined in [
+        format!("{one_text}{zeros}{two_text}"),
+        format!("{zeros}{one_text}{two_text}"),
+        format!("{one_text}{zeros}\n{two_text}"),
+        format!("{zeros}{two_text}{one_text}"),
+    ] {
+        fs::write(&dir, &joined).unwrap();
+        let mut j = Journal::open(&dir).unwrap();
+        assert_eq!(j.take(&a, 0).rows.len(), 3, "{joined:?}");
+        assert_eq!(j.take(&b, 0).rows.len(), 1);
+    }
 }
