@@ -105,6 +105,14 @@ pub(crate) fn check_size(
     // replications (the shards of a comparison joined), so the larger of
     // the two counts, not their sum.
     let held = std::fs::metadata(path).map_or(0, |m| m.len());
+    if held > cap {
+        return Err(Failure::Input(format!(
+            "--checkpoint {}: the file is {:.1} GB already, more than the 2 GiB a checkpoint can \
+             be read back at; delete it, or give another --checkpoint",
+            shown_path(path),
+            held as f64 / 1e9
+        )));
+    }
     let bytes = replications.saturating_mul(bytes_a_replication(kpis)).max(held);
     if bytes <= cap {
         return Ok(());

@@ -160,6 +160,16 @@ fn what_is_not_a_checkpoint_is_refused_and_left_alone() {
     assert!(err.contains("its first line is of kind \"checkpoint\""), "{err}");
     assert_eq!(read(&dir, "s.json.checkpoint"), before);
 
+    // A checkpoint already past what can be read back (a sparse file).
+    let big = std::fs::File::create(dir.join("big.jsonl")).unwrap();
+    big.set_len(2300 << 20).unwrap();
+    drop(big);
+    let mut args = run.to_vec();
+    args.push("big.jsonl");
+    let err = fails(&args, &dir, 2);
+    assert!(err.contains("the file is 2.4 GB already, more than the 2 GiB"), "{err}");
+    std::fs::remove_file(dir.join("big.jsonl")).unwrap();
+
     // A shard is rerun whole.
     let err = fails(
         &["run", &base, "--shard", "0/2", "--json", "p.json", "--checkpoint", "c.jsonl"],
