@@ -261,17 +261,6 @@ impl Journal {
         self.saves.1 = Some(saves);
     }
 
-    /// The rows held for `key` from replication `first` on, as far as
-    /// they run without a gap; they are handed over (the journal keeps
-    /// them on disk, not in memory).
-    #[cfg(test)]
-    fn take(&mut self, key: &str, first: u64) -> PointRecords {
-        let (names, rows) = self.take_all(key);
-        let (records, left) = consecutive(names, rows, first);
-        self.unused |= left;
-        records
-    }
-
     /// The error of a failed write: what was saved before is kept.
     fn fail(&self, e: io::Error) -> crate::error::RunError {
         crate::error::RunError::Checkpoint {

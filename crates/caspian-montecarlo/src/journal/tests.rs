@@ -17,6 +17,15 @@ fn names() -> Vec<String> {
     vec!["delivered_total.oil".to_string()]
 }
 
+/// The rows held for `key` from replication `first` on, as far as they
+/// run without a gap, as a run takes them.
+fn take(j: &mut Journal, key: &str, first: u64) -> PointRecords {
+    let (names, rows) = j.take_all(key);
+    let (records, left) = consecutive(names, rows, first);
+    j.unused |= left;
+    records
+}
+
 /// A key as the journal writes them: 64 hexadecimal digits.
 fn k(c: char) -> String {
     std::iter::repeat_n(c, 64).collect()
@@ -32,16 +41,18 @@ fn rows_saved_are_read_back_by_key_up_to_the_first_gap() {
     j.append(&a, &names(), &[row(2, 3.0), row(4, 9.0)]).unwrap();
     drop(j);
     let mut j = Journal::open(&path).unwrap();
-    let held = j.take(&a, 0);
+    let held = take(&mut j, &a, 0);
     assert_eq!(held.kpi_names, names());
     let got: Vec<(u64, f64)> = held.rows.iter().map(|r| (r.replication, r.values[0])).collect();
     assert_eq!(got, [(0, 1.0), (1, 2.0), (2, 3.0)], "replication 4 follows a gap");
-    assert_eq!(j.take(&b, 0).rows.len(), 1);
-    assert!(j.take(&k('c'), 0).rows.is_empty() && j.take(&k('c'), 0).kpi_names.is_empty());
+    assert_eq!(take(&mut j, &b, 0).rows.len(), 1);
+    assert!(
+        take(&mut j, &k('c'), 0).rows.is_empty() && take(&mut j, &k('c'), 0).kpi_names.is_empty()
+    );
     // Taken from memory, not from the file; and the row after the gap
     // was left unused, so the file is kept.
     assert!(!j.finish().unwrap(), "kept: replication 4 of a was not used");
-    assert_eq!(Journal::open(&path).unwrap().take(&a, 0).rows.len(), 3);
+    assert_eq!(take(&mut Journal::open(&path).unwrap(), &a, 0).rows.len(), 3);
 }
 
 #[test]
@@ -53,12 +64,12 @@ fn a_journal_is_deleted_only_when_this_command_used_all_it_held() {
     j.append(&b, &names(), &[row(0, 5.0)]).unwrap();
     drop(j);
     let mut j = Journal::open(&path).unwrap();
-    j.take(&a, 0);
+    take(&mut j, &a, 0);
     assert!(!j.finish().unwrap(), "kept: b's rows belong to another command");
     assert!(path.exists());
     let mut j = Journal::open(&path).unwrap();
-    j.take(&a, 0);
-    j.take(&b, 0);
+    take(&mut j, &a, 0);
+    take(&mut j, &b, 0);
     assert!(j.finish().unwrap());
     assert!(!path.exists());
 }
@@ -72,7 +83,7 @@ fn a_second_command_cannot_open_a_journal_in_use() {
     // The first goes on appending to the very file.
     first.append(&k('a'), &names(), &[row(0, 1.0)]).unwrap();
     drop(first);
-    assert_eq!(Journal::open(&path).unwrap().take(&k('a'), 0).rows.len(), 1);
+    assert_eq!(take(&mut Journal::open(&path).unwrap(), &k('a'), 0).rows.len(), 1);
 }
 
 #[test]
@@ -89,19 +100,19 @@ fn an_incomplete_end_is_cut_off_and_damage_before_it_is_refused() {
     fs::write(&path, format!("{whole}{{\"key\":\"a\",\"kpi_na")).unwrap();
     let mut j = Journal::open(&path).unwrap();
     assert_eq!(fs::read_to_string(&path).unwrap(), whole);
-    assert_eq!(j.take(&a, 0).rows.len(), 2);
+    assert_eq!(take(&mut j, &a, 0).rows.len(), 2);
     j.append(&a, &names(), &[row(2, 3.0)]).unwrap();
     drop(j);
-    assert_eq!(Journal::open(&path).unwrap().take(&a, 0).rows.len(), 3);
+    assert_eq!(take(&mut Journal::open(&path).unwrap(), &a, 0).rows.len(), 3);
     // Zero bytes where the end never reached the disk: cut at the first.
     let cut = whole.rfind("{\"key\"").unwrap();
     fs::write(&path, format!("{}\0\0\0{}", &whole[..cut], &whole[cut..])).unwrap();
-    assert_eq!(Journal::open(&path).unwrap().take(&a, 0).rows.len(), 1);
+    assert_eq!(take(&mut Journal::open(&path).unwrap(), &a, 0).rows.len(), 1);
     // A last line complete but for its newline is kept, and the newline
     // added before the next line.
     fs::write(&path, whole.trim_end()).unwrap();
     let mut j = Journal::open(&path).unwrap();
-    assert_eq!(j.take(&a, 0).rows.len(), 2);
+    assert_eq!(take(&mut j, &a, 0).rows.len(), 2);
     assert_eq!(fs::read_to_string(&path).unwrap(), whole);
     drop(j);
     // A damaged line before the last is refused, and so is an impossible
@@ -127,12 +138,12 @@ fn an_incomplete_end_is_cut_off_and_damage_before_it_is_refused() {
     }
     // The same row saved twice (computed again after a gap) is fine.
     fs::write(&path, format!("{whole}{}\n", lines[1])).unwrap();
-    assert_eq!(Journal::open(&path).unwrap().take(&a, 0).rows.len(), 2);
+    assert_eq!(take(&mut Journal::open(&path).unwrap(), &a, 0).rows.len(), 2);
     // Zero bytes only (a crash before the header reached the disk), or
     // nothing: begun afresh.
     for text in ["\0\0\0\0", ""] {
         fs::write(&path, text).unwrap();
-        assert!(Journal::open(&path).unwrap().take(&a, 0).rows.is_empty());
+        assert!(take(&mut Journal::open(&path).unwrap(), &a, 0).rows.is_empty());
         assert_eq!(fs::read_to_string(&path).unwrap(), "{\"kind\":\"replication_journal\"}\n");
     }
 }
@@ -183,15 +194,15 @@ fn journals_joined_end_to_end_read_as_one() {
     let first = fs::read_to_string(&one).unwrap() + "{\"key\":\"aa";
     fs::write(&dir, first + &fs::read_to_string(&two).unwrap()).unwrap();
     let mut j = Journal::open(&dir).unwrap();
-    assert_eq!(j.take(&a, 0).rows.len(), 3);
-    assert_eq!(j.take(&b, 0).rows.len(), 1);
+    assert_eq!(take(&mut j, &a, 0).rows.len(), 3);
+    assert_eq!(take(&mut j, &b, 0).rows.len(), 1);
     drop(j);
     // Torn, then a newline before the next part.
     let first = fs::read_to_string(&one).unwrap() + "{\"key\":\"aa\n";
     fs::write(&dir, first + &fs::read_to_string(&two).unwrap()).unwrap();
     let mut j = Journal::open(&dir).unwrap();
-    assert_eq!(j.take(&a, 2).rows.len(), 1, "from replication 2 on");
-    assert_eq!(j.take(&b, 0).rows.len(), 1);
+    assert_eq!(take(&mut j, &a, 2).rows.len(), 1, "from replication 2 on");
+    assert_eq!(take(&mut j, &b, 0).rows.len(), 1);
     drop(j);
     // A part that a crash left with zero bytes at its end, or of zero bytes
     // only, first or in the middle: passed over up to the next part.
@@ -206,7 +217,7 @@ fn journals_joined_end_to_end_read_as_one() {
     ] {
         fs::write(&dir, &joined).unwrap();
         let mut j = Journal::open(&dir).unwrap();
-        assert_eq!(j.take(&a, 0).rows.len(), 3, "{joined:?}");
-        assert_eq!(j.take(&b, 0).rows.len(), 1);
+        assert_eq!(take(&mut j, &a, 0).rows.len(), 3, "{joined:?}");
+        assert_eq!(take(&mut j, &b, 0).rows.len(), 1);
     }
 }
