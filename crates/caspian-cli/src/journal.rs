@@ -29,8 +29,31 @@ pub(crate) fn open(
     if let Some(saves) = stop_after {
         journal.stop_after_saves(saves);
     }
+    say_passed_over(&journal);
     say_kept(path);
     Ok(Some(journal))
+}
+
+/// Warns of the incomplete parts of a joined checkpoint that were passed
+/// over: their replications are computed again, so the results stay exact,
+/// but a part may have been joined damaged (a shard killed or crashed
+/// mid-write, or another file).
+pub(crate) fn say_passed_over(journal: &Journal) {
+    let path = shown_path(journal.path());
+    for &(first, header) in journal.passed_over() {
+        let place = if first == header {
+            format!("at line {first}, run on into the next part's header,")
+        } else {
+            format!("from line {first} up to the next part's header at line {header}")
+        };
+        note(
+            false,
+            &format!(
+                "warning: checkpoint {path}: an incomplete part (torn, or zero bytes) {place} was \
+                 passed over; whatever replications it held are computed again"
+            ),
+        );
+    }
 }
 
 /// From now on, an interruption says that the checkpoint at `path` keeps
@@ -52,16 +75,28 @@ pub(crate) fn close(journal: Option<Journal>, reused: u64, quiet: bool) {
     // Whatever happens now, the checkpoint keeps nothing to resume.
     crate::signals::say_when_stopped(None);
     let path = shown_path(journal.path());
+    let full = journal.full();
     match journal.finish() {
         Ok(true) => {}
-        Ok(false) => note(
-            quiet,
-            &format!(
-                "checkpoint {path} kept: it holds replications this command did not use (of \
-                 other scenarios, seeds or builds of caspian, or outside those asked for); delete \
-                 it once no command needs them"
-            ),
-        ),
+        Ok(false) => {
+            note(
+                quiet,
+                &format!(
+                    "checkpoint {path} kept: it holds replications this command did not use (of \
+                     other scenarios, seeds or builds of caspian, or outside those asked for); \
+                     delete it once no command needs them"
+                ),
+            );
+            if full {
+                note(
+                    false,
+                    &format!(
+                        "warning: checkpoint {path} reached the 2 GiB a checkpoint can be read \
+                         back at: the replications computed after that were not saved"
+                    ),
+                );
+            }
+        }
         Err(e) => note(false, &format!("warning: cannot delete the checkpoint {path}: {e}")),
     }
     if reused > 0 {
@@ -88,6 +123,27 @@ fn bytes_a_replication(kpis: usize) -> u64 {
     12 * kpis as u64 + 100
 }
 
+/// Refuses a checkpoint already larger than what can be read back (2 GiB);
+/// otherwise returns its size in bytes (0: none yet). For `optimize`,
+/// whose replications are not known up front (a checkpoint that fills up
+/// meanwhile stops saving: [`close`] says so).
+///
+/// # Errors
+/// [`Failure::Input`] saying to delete it.
+pub(crate) fn check_held(path: Option<&Path>) -> Result<u64, Failure> {
+    let Some(path) = path else { return Ok(0) };
+    let held = std::fs::metadata(path).map_or(0, |m| m.len());
+    if held > caspian_montecarlo::input::InputKind::Result.cap() {
+        return Err(Failure::Input(format!(
+            "--checkpoint {}: the file is {:.1} GB already, more than the 2 GiB a checkpoint can \
+             be read back at; delete it, or give another --checkpoint",
+            shown_path(path),
+            held as f64 / 1e9
+        )));
+    }
+    Ok(held)
+}
+
 /// Refuses a checkpoint that `replications` replications of at most
 /// `kpis` KPIs would make larger than what can be read back (2 GiB), or
 /// that is already larger.
@@ -104,15 +160,7 @@ pub(crate) fn check_size(
     // What the file holds already stays in it; it may be these very
     // replications (the shards of a comparison joined), so the larger of
     // the two counts, not their sum.
-    let held = std::fs::metadata(path).map_or(0, |m| m.len());
-    if held > cap {
-        return Err(Failure::Input(format!(
-            "--checkpoint {}: the file is {:.1} GB already, more than the 2 GiB a checkpoint can \
-             be read back at; delete it, or give another --checkpoint",
-            shown_path(path),
-            held as f64 / 1e9
-        )));
-    }
+    let held = check_held(Some(path))?;
     let bytes = replications.saturating_mul(bytes_a_replication(kpis)).max(held);
     if bytes <= cap {
         return Ok(());

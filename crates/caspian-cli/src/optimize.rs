@@ -163,9 +163,11 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     // Everything that needs no replication is checked before the
     // checkpoint is opened, so a refusal leaves no file behind.
     let priced = pool.install(|| price(&study, &settings))?;
+    crate::journal::check_held(args.checkpoint.as_deref())?;
     let mut store = Store::open(&study, args.checkpoint.as_deref(), &tick)?;
-    if let Some(path) = &args.checkpoint {
-        crate::journal::say_kept(path);
+    if let Some(journal) = store.journal() {
+        crate::journal::say_passed_over(journal);
+        crate::journal::say_kept(journal.path());
     }
     let doc = pool.install(|| optimize_priced(&study, &settings, &mut store, priced))?;
     progress.finish();

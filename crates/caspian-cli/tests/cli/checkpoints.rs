@@ -291,6 +291,17 @@ fn an_optimisation_shares_a_checkpoint_and_keeps_rows_it_did_not_use() {
     let plain_run = ["run", &base, "--set", short, "-n", "100", "-q", "--json", "plain_run.json"];
     ok(&plain_run, &dir);
     assert_eq!(read(&dir, "plain_run.json"), read(&dir, "saved_run.json"));
+    // A checkpoint already past what can be read back (a sparse file) is
+    // refused before any work, as by `run`.
+    let big = std::fs::File::create(dir.join("big.jsonl")).unwrap();
+    big.set_len(2300 << 20).unwrap();
+    drop(big);
+    let mut args = optimize.to_vec();
+    args.extend(["-o", "big.json", "--checkpoint", "big.jsonl"]);
+    let err = fails(&args, &dir, 2);
+    assert!(err.contains("the file is 2.4 GB already, more than the 2 GiB"), "{err}");
+    assert!(!dir.join("big.json").exists());
+    std::fs::remove_file(dir.join("big.jsonl")).unwrap();
 }
 
 /// A comparison shards through its checkpoint: each shard saves its block
@@ -341,6 +352,23 @@ fn a_comparison_sharded_through_checkpoints_gives_the_result_of_one_run() {
         "shard 0 holds 13 of 40 of each of 4: {err}"
     );
     assert_eq!(read(&dir, "plain.json"), read(&dir, "gap.json"));
+    // Shard 0 torn in its last line (killed mid-write), then the others:
+    // the torn part is named, its replications computed, the rest read.
+    let part0 = std::fs::read(dir.join("part-0.jsonl")).unwrap();
+    let lines = part0.iter().filter(|&&b| b == b'\n').count();
+    let mut joined = part0[..part0.len() - 40].to_vec();
+    joined.extend(std::fs::read(dir.join("part-1.jsonl")).unwrap());
+    joined.extend(std::fs::read(dir.join("part-2.jsonl")).unwrap());
+    std::fs::write(dir.join("all.jsonl"), joined).unwrap();
+    let mut all = args.to_vec();
+    all.extend(["-q", "--json", "torn.json", "--checkpoint", "all.jsonl"]);
+    let err = String::from_utf8_lossy(&ok_output(&all, &dir).stderr).into_owned();
+    let warning = format!(
+        "warning: checkpoint all.jsonl: an incomplete part (torn, or zero bytes) at line {lines}, \
+         run on into the next part's header, was passed over"
+    );
+    assert!(err.contains(&warning), "shown with -q too: {err}");
+    assert_eq!(read(&dir, "plain.json"), read(&dir, "torn.json"));
     // A shard writes only its checkpoint.
     let mut bad = args.to_vec();
     bad.extend(["--shard", "0/3", "--checkpoint", "p.jsonl", "--json", "x.json"]);

@@ -188,6 +188,13 @@ pub struct Journal {
     unused: bool,
     /// Saves (syncs) so far, and after how many to stop ([`Journal::stop_after_saves`]).
     saves: (u64, Option<u64>),
+    /// The incomplete parts passed over when it was read ([`Journal::passed_over`]).
+    passed_over: Vec<(usize, usize)>,
+    /// The file's length in bytes, and whether a batch was left unsaved
+    /// because it would have taken the file past what can be read back
+    /// ([`Journal::full`]).
+    len: u64,
+    full: bool,
 }
 
 impl Journal {
@@ -225,6 +232,7 @@ impl Journal {
             file.write_all(b"\n").map_err(write)?;
         }
         file.sync_data().map_err(write)?;
+        let len = file.metadata().map_err(write)?.len();
         Ok(Self {
             path: path.to_path_buf(),
             file,
@@ -233,7 +241,28 @@ impl Journal {
             filled: 0,
             unused: false,
             saves: (0, None),
+            passed_over: found.passed_over,
+            len,
+            full: false,
         })
+    }
+
+    /// Whether rows were left unsaved because they would have taken the
+    /// file past 2 GiB, the most a checkpoint can be read back at: from
+    /// the first such batch on, nothing more is saved (the command goes
+    /// on; an interruption then loses what was not saved).
+    pub fn full(&self) -> bool {
+        self.full
+    }
+
+    /// The incomplete parts of a joined file passed over when it was read
+    /// (a shard torn by a kill, or zero bytes where a crash kept its last
+    /// writes from the disk, followed by the next part's header): each as
+    /// the first line (from 1) that did not parse and the line of the next
+    /// header. Whatever rows they held are computed again; the file's torn
+    /// end, cut off, is not among them.
+    pub fn passed_over(&self) -> &[(usize, usize)] {
+        &self.passed_over
     }
 
     /// The file, as the user named it.
@@ -295,7 +324,9 @@ impl Journal {
         self.file.sync_data()
     }
 
-    /// Appends `rows` of the scenario `key` (not synced: [`sync`](Self::sync)).
+    /// Appends `rows` of the scenario `key` (not synced: [`sync`](Self::sync)),
+    /// unless that would take the file past what can be read back
+    /// ([`full`](Self::full)).
     pub(crate) fn append(
         &mut self,
         key: &str,
@@ -305,10 +336,20 @@ impl Journal {
         if rows.is_empty() {
             return Ok(());
         }
+        if self.full {
+            return Ok(());
+        }
         let batch = Batch { key: key.into(), kpi_names: kpi_names.to_vec(), rows: rows.to_vec() };
         let mut line = serde_json::to_string(&batch).map_err(io::Error::other)?;
         line.push('\n');
-        self.file.write_all(line.as_bytes())
+        let len = self.len + line.len() as u64;
+        if len > InputKind::Result.cap() {
+            self.full = true;
+            return Ok(());
+        }
+        self.file.write_all(line.as_bytes())?;
+        self.len = len;
+        Ok(())
     }
 
     /// Ends the journal once the command wrote its results: deleted

@@ -16,6 +16,9 @@ pub(super) struct Found {
     /// Bytes of the text to keep: up to the end of its last complete line
     /// (0: nothing, not even a header).
     pub(super) keep: usize,
+    /// The incomplete parts passed over, each as the first line (from 1)
+    /// that did not parse and the line of the next part's header.
+    pub(super) passed_over: Vec<(usize, usize)>,
 }
 
 /// Why a text is not a journal, or is a damaged one (the file's name is
@@ -65,13 +68,14 @@ fn ends_in_header(line: &str) -> bool {
 /// text, or zero bytes only, is a journal not begun.
 pub(super) fn parse(text: &str) -> Result<Found, Problem> {
     if text.bytes().all(|b| b == 0) {
-        return Ok(Found { held: BTreeMap::new(), keep: 0 });
+        return Ok(Found { held: BTreeMap::new(), keep: 0, passed_over: Vec::new() });
     }
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     // The next part's header at or after line `i`, if any.
     let next_header =
         |i: usize| (i..lines.len()).find(|&j| is_header(lines[j]) || ends_in_header(lines[j]));
     let first = lines[0].trim_end_matches('\n');
+    let mut passed_over = Vec::new();
     let mut at = match serde_json::from_str::<Header>(first) {
         Ok(h) if h.kind == KIND => 1,
         Ok(h) => {
@@ -84,7 +88,10 @@ pub(super) fn parse(text: &str) -> Result<Found, Problem> {
                 && (first.bytes().all(|b| b == 0) || ends_in_header(first)) =>
         {
             match next_header(0) {
-                Some(j) => j + 1,
+                Some(j) => {
+                    passed_over.push((1, j + 1));
+                    j + 1
+                }
                 None => return Err(Problem::NotAJournal("it begins with a zero byte".into())),
             }
         }
@@ -119,6 +126,7 @@ pub(super) fn parse(text: &str) -> Result<Found, Problem> {
                 // An incomplete part's end, then the next part: passed over.
                 Some(j) => {
                     keep += lines[at..=j].iter().map(|l| l.len()).sum::<usize>();
+                    passed_over.push((at + 1, j + 1));
                     at = j + 1;
                 }
                 // Zero bytes, or a torn last line: the end of the text, cut
@@ -135,7 +143,7 @@ pub(super) fn parse(text: &str) -> Result<Found, Problem> {
             },
         }
     }
-    Ok(Found { held, keep })
+    Ok(Found { held, keep, passed_over })
 }
 
 /// Adds the rows of `batch` to those held, checked.

@@ -194,6 +194,7 @@ fn journals_joined_end_to_end_read_as_one() {
     let first = fs::read_to_string(&one).unwrap() + "{\"key\":\"aa";
     fs::write(&dir, first + &fs::read_to_string(&two).unwrap()).unwrap();
     let mut j = Journal::open(&dir).unwrap();
+    assert_eq!(j.passed_over(), [(3, 3)], "the torn line runs on into the header");
     assert_eq!(take(&mut j, &a, 0).rows.len(), 3);
     assert_eq!(take(&mut j, &b, 0).rows.len(), 1);
     drop(j);
@@ -201,6 +202,7 @@ fn journals_joined_end_to_end_read_as_one() {
     let first = fs::read_to_string(&one).unwrap() + "{\"key\":\"aa\n";
     fs::write(&dir, first + &fs::read_to_string(&two).unwrap()).unwrap();
     let mut j = Journal::open(&dir).unwrap();
+    assert_eq!(j.passed_over(), [(3, 4)]);
     assert_eq!(take(&mut j, &a, 2).rows.len(), 1, "from replication 2 on");
     assert_eq!(take(&mut j, &b, 0).rows.len(), 1);
     drop(j);
@@ -209,15 +211,53 @@ fn journals_joined_end_to_end_read_as_one() {
     let zeros = "\0".repeat(100);
     let one_text = fs::read_to_string(&one).unwrap();
     let two_text = fs::read_to_string(&two).unwrap();
-    for joined in [
-        format!("{one_text}{zeros}{two_text}"),
-        format!("{zeros}{one_text}{two_text}"),
-        format!("{one_text}{zeros}\n{two_text}"),
-        format!("{zeros}{two_text}{one_text}"),
+    for (joined, passed) in [
+        (format!("{one_text}{zeros}{two_text}"), (3, 3)),
+        (format!("{zeros}{one_text}{two_text}"), (1, 1)),
+        (format!("{one_text}{zeros}\n{two_text}"), (3, 4)),
+        (format!("{zeros}{two_text}{one_text}"), (1, 1)),
     ] {
         fs::write(&dir, &joined).unwrap();
         let mut j = Journal::open(&dir).unwrap();
+        assert_eq!(j.passed_over(), [passed], "{joined:?}");
         assert_eq!(take(&mut j, &a, 0).rows.len(), 3, "{joined:?}");
         assert_eq!(take(&mut j, &b, 0).rows.len(), 1);
     }
+    // Joined whole, nothing is passed over.
+    fs::write(&dir, format!("{one_text}{two_text}")).unwrap();
+    assert!(Journal::open(&dir).unwrap().passed_over().is_empty());
+}
+
+#[test]
+fn a_journal_stops_saving_before_it_outgrows_what_can_be_read_back() {
+    let path = scratch("full");
+    let a = k('a');
+    let mut j = Journal::open(&path).unwrap();
+    j.append(&a, &names(), &[row(0, 1.0)]).unwrap();
+    assert_eq!(j.len, fs::metadata(&path).unwrap().len(), "its length kept as written");
+    assert!(!j.full());
+    let before = fs::read(&path).unwrap();
+    // As if the file were a few bytes short of the cap: the next batch
+    // would pass it, so it and every later one are left unsaved.
+    let room = 40;
+    j.len = InputKind::Result.cap() - room;
+    j.append(&a, &names(), &[row(1, 2.0)]).unwrap();
+    assert!(j.full());
+    j.len = 0;
+    j.append(&a, &names(), &[row(2, 3.0)]).unwrap();
+    drop(j);
+    assert_eq!(fs::read(&path).unwrap(), before, "nothing written once full");
+    // A batch that fits exactly is saved.
+    let mut j = Journal::open(&path).unwrap();
+    let line = serde_json::to_string(&Batch {
+        key: a.clone(),
+        kpi_names: names(),
+        rows: vec![row(1, 2.0)],
+    })
+    .unwrap();
+    j.len = InputKind::Result.cap() - line.len() as u64 - 1;
+    j.append(&a, &names(), &[row(1, 2.0)]).unwrap();
+    assert!(!j.full());
+    drop(j);
+    assert_eq!(take(&mut Journal::open(&path).unwrap(), &a, 0).rows.len(), 2);
 }

@@ -109,6 +109,12 @@ impl<'s> Store<'s> {
         Ok(())
     }
 
+    /// The checkpoint, if one was given ([`Journal::passed_over`] says what
+    /// of it was passed over when it was read).
+    pub fn journal(&self) -> Option<&Journal> {
+        self.journal.as_ref().map(|(journal, _)| journal)
+    }
+
     /// The checkpoint, if there is one, for the caller to finish once the
     /// results are written ([`Journal::finish`]; kept if it held rows of a
     /// portfolio beyond those the procedure asked for); the records are
