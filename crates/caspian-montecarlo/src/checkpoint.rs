@@ -232,6 +232,17 @@ pub enum CheckpointError {
         /// What is wrong with its value.
         problem: String,
     },
+    /// KPI names caspian does not write (swapped, repeated or renamed by
+    /// hand).
+    #[error("checkpoint {path} line {line}: {problem}; the file is damaged")]
+    Names {
+        /// The file, as displayed.
+        path: String,
+        /// The line number, from 1.
+        line: usize,
+        /// What is wrong with the names.
+        problem: String,
+    },
     /// A batch that does not fit the records before it.
     #[error("checkpoint {path} line {line}: {what}")]
     Corrupt {
@@ -324,6 +335,9 @@ pub fn load(
         let rec =
             records.get_mut(batch.point).ok_or_else(|| corrupt("design point out of range"))?;
         if rec.rows.is_empty() {
+            if let Some(problem) = crate::validate::kpi_names_problem(&batch.kpi_names) {
+                return Err(CheckpointError::Names { path: name(), line: i + 1, problem });
+            }
             rec.kpi_names = batch.kpi_names;
             ranges[batch.point] = rec.kpi_names.iter().map(|k| KpiRange::of(k)).collect();
         } else if rec.kpi_names != batch.kpi_names {

@@ -171,6 +171,11 @@ fn check_records<'a>(
             )));
         }
         if known.is_empty() {
+            if let Some(problem) = crate::validate::kpi_names_problem(&rec.kpi_names) {
+                return Err(MergeError(format!(
+                    "{path}: design point {point}: {problem}; the file is damaged"
+                )));
+            }
             *known = &rec.kpi_names;
         } else if !rec.rows.is_empty() && *known != rec.kpi_names.as_slice() {
             return Err(MergeError(format!(

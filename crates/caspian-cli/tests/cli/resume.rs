@@ -138,6 +138,19 @@ fn a_checkpoint_with_an_impossible_value_is_refused() {
         "{err}"
     );
     assert!(!dir.join("s.json").exists());
+    // KPI names renamed by hand would file the values under other KPIs.
+    lines[1]["rows"][0]["values"][at] = 1.0.into();
+    lines[1]["kpi_names"][at] = "delivered_total.zzz".into();
+    let edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&cp, edited.join("\n") + "\n").unwrap();
+    let err = fails(&resume, &dir, 2);
+    assert!(
+        err.contains(
+            "line 2: \"delivered_total.zzz\" is no KPI caspian writes; the file is damaged"
+        ),
+        "{err}"
+    );
+    assert!(!dir.join("s.json").exists());
 }
 
 /// A sequential sweep goes over its points once a stage: a stop says which

@@ -76,6 +76,29 @@ fn merge_refuses_missing_duplicate_and_foreign_parts() {
     // Too many threads is refused for a run's parts too, not only a sweep's.
     let err = fails(&["merge", "p0.json", "p1.json", "p2.json", "-t", "65535"], &dir, 2);
     assert!(err.contains("per available core"), "{err}");
+    // KPI names swapped or renamed by hand in the first part (which no
+    // other part is compared with before it) would file values under
+    // other KPIs: refused.
+    let part: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("p0.json")).unwrap()).unwrap();
+    let names = part["records"][0]["kpi_names"].as_array().unwrap().clone();
+    let at = |name: &str| names.iter().position(|k| k == name).unwrap();
+    let (oil, lost) = (at("delivered_total.oil"), at("cargo_lost.oil"));
+    let swap = vec![(oil, "cargo_lost.oil"), (lost, "delivered_total.oil")];
+    for (edits, said) in [
+        (swap, "KPI \"cargo_lost.teu\" follows \"delivered_total.oil\""),
+        (vec![(oil, "delivered_total.zzz")], "\"delivered_total.zzz\" is no KPI caspian writes"),
+    ] {
+        let mut damaged = part.clone();
+        for (at, name) in edits {
+            damaged["records"][0]["kpi_names"][at] = name.into();
+        }
+        std::fs::write(dir.join("d0.json"), damaged.to_string()).unwrap();
+        let err = fails(&["merge", "d0.json", "p1.json", "p2.json", "--json", "m.json"], &dir, 2);
+        assert!(err.contains(&format!("d0.json: design point 0: {said}")), "{err}");
+        assert!(err.contains("the file is damaged"), "{err}");
+    }
+    assert!(!dir.join("m.json").exists(), "no output from a refused merge");
     // Re-running just the missing shard completes the study.
     ok(&["merge", "p0.json", "p1.json", "p2.json", "-q", "--json", "m.json"], &dir);
 }
