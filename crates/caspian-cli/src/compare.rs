@@ -217,6 +217,12 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     c.target.check_primary(&kpis).map_err(|e| {
         only_in_policies("--primary", &c.target.primary, &kpis, &studies).unwrap_or(e)
     })?;
+    for (option, patterns) in [("--minimize", &args.minimize), ("--maximize", &args.maximize)] {
+        caspian_montecarlo::select::check_patterns(option, patterns, &kpis).map_err(|e| {
+            only_in_policies(option, patterns, &kpis, &studies)
+                .unwrap_or_else(|| Failure::Input(e.to_string()))
+        })?;
+    }
     let request = request(&args, &kpis, &studies)?;
     let report = crate::report::prepare_dir(c.report.as_deref(), false)?;
     let parents: Vec<PathBuf> = studies.iter().flat_map(|s| extended_files(&s.lineage)).collect();

@@ -266,6 +266,14 @@ fn primary_patterns_and_the_replication_budget_are_checked() {
             "{e}"
         );
     }
+    // A comparison's direction overrides are KPI patterns too: a typo was
+    // ignored, and the KPI ranked the schema's way.
+    for option in ["--minimize", "--maximize"] {
+        let e =
+            fails(&["compare", &base, &base, "-n", "2", option, "delivred_total.wagons"], &dir, 2);
+        assert!(e.contains(&format!("{option} delivred_total.wagons matches none of the")), "{e}");
+        assert!(e.contains("(closest: delivered_total.wagons"), "{e}");
+    }
     // A pattern that matches is taken, and the budget with its target.
     let args = ["run", "-n", "10", "-q", "--primary", "incidents", "--target-rel-halfwidth", "0.9"];
     let args: Vec<&str> = args.iter().copied().chain(["--max-replications", "20"]).collect();

@@ -80,7 +80,7 @@ impl Override {
     pub fn parse(spec: &str, option: &str) -> Result<Self, ResolveError> {
         let fail = |message: String| ResolveError::Set {
             option: option.to_string(),
-            spec: spec.to_string(),
+            spec: crate::compile::escape_invisible(spec, |_| false).into_owned(),
             message,
         };
         let Some((key, raw)) = spec.split_once('=') else {
@@ -93,6 +93,15 @@ impl Override {
             )));
         }
         let raw = raw.trim();
+        // One value: a line break would let TOML read a second key after
+        // it, which the value's table would silently drop.
+        if let Some((position, c)) = crate::compile::first_invisible(raw, |_| false) {
+            return Err(fail(format!(
+                "the value has U+{:04X} at character {position}; a value may not hold control \
+                 or invisible characters (a line break included): give one value",
+                u32::from(c)
+            )));
+        }
         if let Some(why) = misleading_number(raw) {
             return Err(fail(why));
         }
@@ -496,6 +505,22 @@ mod tests {
         for (raw, base) in [("0x8", "hexadecimal"), ("0o17", "octal"), ("0b101", "binary")] {
             let e = Override::parse(&format!("a.b={raw}"), "--set").unwrap_err().to_string();
             assert!(e.contains(&format!("{raw} is a {base} number")), "{e}");
+        }
+    }
+
+    /// A line break would let TOML read a second key into the value's
+    /// table, which was then dropped without a word.
+    #[test]
+    fn a_value_holds_no_line_break_or_control_character() {
+        for (spec, at) in [
+            ("scenario.seed=1\nhorizon_days=5", "U+000A at character 2"),
+            ("scenario.name=\"a\"\n[interdiction]", "U+000A at character 4"),
+            ("a.b=5\r6", "U+000D at character 2"),
+            ("a.b=x\u{1}y", "U+0001 at character 2"),
+        ] {
+            let e = Override::parse(spec, "--set").unwrap_err().to_string();
+            assert!(e.contains(at) && e.contains("give one value"), "{e}");
+            assert!(!e.contains('\n') && !e.contains('\r'), "shown escaped: {e}");
         }
     }
 }
