@@ -230,6 +230,21 @@ pub(crate) fn warn_inert_multipliers(
     }
 }
 
+/// Warns when escorts are switched on (by the scenario, an axis or a
+/// decision) with an incident factor of 1, so that they cost and protect
+/// nothing: a planner ranking escorts would otherwise read a meaningless
+/// answer without a word.
+pub(crate) fn warn_escorts(study: &caspian_montecarlo::study::Study) {
+    if let Some((point, why)) = study.escorts_protect_nothing() {
+        let at = if study.axes.is_empty() {
+            String::new()
+        } else {
+            format!(" (design point {point} first)")
+        };
+        note(false, &format!("warning: {}{at}: {why}", study.source));
+    }
+}
+
 /// Where a scenario came from, with the `--set` overrides applied to it
 /// (`scenarios/x.toml with --set KEY=VALUE, --set ...`), so that a result's
 /// header and document do not name a changed scenario by its file alone,

@@ -187,6 +187,47 @@ fn a_policy_identical_to_the_base_is_warned_of() {
     assert!(out.contains("\"baseline (baseline.toml)\" ("), "{out}");
 }
 
+/// Escorts switched on with their incident factor left at 1 cost and
+/// protect nothing: a comparison, a run, a sweep axis and an optimisation
+/// decision that switch them on so say; escorts with a factor do not.
+#[test]
+fn escorts_that_protect_nothing_are_warned_of() {
+    let dir = scratch("compare_escorts");
+    let base = scenario("baseline.toml");
+    let short = "scenario.horizon_days=40";
+    let said = "escorts are on with interdiction.escort.incident_factor = 1";
+    let on = "esc:interdiction.escort.enabled=true";
+    let cases: [(&[&str], bool); 6] = [
+        (&["compare", &base, "--variant", on, "-n", "2"], true),
+        (&["run", &base, "--set", "interdiction.escort.enabled=true", "-n", "2"], true),
+        (&["sweep", &base, "--axis", "interdiction.escort.enabled=0,1", "-n", "2"], true),
+        (
+            &[
+                "optimize",
+                &base,
+                "--decision",
+                "interdiction.escort.enabled=0,1",
+                "--delta",
+                "1e6",
+                "--n0",
+                "2",
+                "-o",
+                "o.json",
+            ],
+            true,
+        ),
+        (&["run", &scenario("escort_convoys.toml"), "-n", "2"], false),
+        (&["compare", &base, "--variant", "b3:port.alat.berths.rail_ferry=3", "-n", "2"], false),
+    ];
+    for (args, warned) in cases {
+        let mut args = args.to_vec();
+        args.extend(["-q", "--set", short]);
+        let err =
+            String::from_utf8_lossy(&crate::common::ok_output(&args, &dir).stderr).into_owned();
+        assert_eq!(err.contains(said), warned, "{args:?}: {err}");
+    }
+}
+
 /// Scenarios that report over different windows are not compared: a
 /// two-year total minus a one-year total would show as a significant
 /// effect. A policy file's own seed is not used, and the comparison says

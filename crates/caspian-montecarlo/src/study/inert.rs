@@ -1,7 +1,8 @@
 //! The axes of a study that change nothing: an axis of several values
 //! that gives the same scenario at each (a multiplier of something the
 //! scenario does not have), and a one-valued multiplier axis with nothing
-//! to scale at any design point. A sweep warns of both.
+//! to scale at any design point. A sweep warns of both, and of escorts
+//! switched on that protect nothing.
 
 use caspian_shipping::Scenario;
 
@@ -55,6 +56,17 @@ impl Study {
             .filter(|&a| self.points.iter().all(|p| self.scales_nothing_at(a, &p.values)))
             .map(|a| &self.axes[a])
             .collect()
+    }
+
+    /// Why the escorts of some design point protect nothing
+    /// ([`caspian_shipping::scenario::Interdiction::escorts_protect_nothing`]),
+    /// with the first such point: an axis or a decision that switches
+    /// escorts on, over a scenario that leaves their incident factor at 1.
+    pub fn escorts_protect_nothing(&self) -> Option<(usize, String)> {
+        self.points.iter().enumerate().find_map(|(p, point)| {
+            let why = self.written(&point.values)?.interdiction.escorts_protect_nothing()?;
+            Some((p, why))
+        })
     }
 
     /// Whether axis `a` is a multiplier with nothing to scale at the design

@@ -31,6 +31,22 @@ pub struct Interdiction {
     pub escort: Escort,
 }
 
+impl Interdiction {
+    /// Why the escorts of this scenario protect nothing, if they do not:
+    /// escorted crossings are switched on with an `incident_factor` of 1
+    /// (its default), so an escorted crossing meets incidents as often as
+    /// an unescorted one, and escorts only add convoy waits and costs.
+    pub fn escorts_protect_nothing(&self) -> Option<String> {
+        (self.escort.enabled && self.escort.incident_factor == 1.0).then(|| {
+            "escorts are on with interdiction.escort.incident_factor = 1 (the default when it is not given): an \
+             escorted crossing meets incidents as often as an unescorted one, so escorts add \
+             convoy waits and costs and protect nothing; set the factor to the share of \
+             incidents escorts leave (escort_convoys.toml assumes 0.2)"
+                .to_string()
+        })
+    }
+}
+
 fn default_detention() -> DistSpec {
     DistSpec::Constant { value: 72.0 }
 }
