@@ -175,7 +175,7 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
     }
     for p in &mut e.policies {
         if let Some(changed) =
-            studies.get(p.scenario).and_then(|s| unpriced::changed_hazards(&studies[0], s))
+            studies.get(p.scenario).and_then(|s| unpriced::unpriced_changes(&studies[0], s))
         {
             p.bcr = unpriced::ratio(&changed);
         }

@@ -1,9 +1,9 @@
 //! What no price in `[costs]` covers, in a comparison's policies: a change
 //! to one of the base's disruptions (hardening, a repair crew), a
 //! hinterland link's capacity while its price is 0, a port's natural depth
-//! or a fleet's vessel size. Each gets a warning, and a changed disruption
-//! no benefit-cost ratio (`ratio`): the policy's cost leaves out what
-//! buys the change.
+//! or a fleet's vessel size. Each gets a warning, and none a benefit-cost
+//! ratio or a vulnerability removed per unit of cost (`ratio`): the
+//! policy's cost leaves out what buys the change.
 
 use crate::economics::BenefitCost;
 use crate::study::Study;
@@ -63,16 +63,17 @@ fn hazard_warning(base: &Study, policy: &Study) -> Option<String> {
 pub(crate) fn ratio(changed: &str) -> BenefitCost {
     BenefitCost::Undefined {
         reason: format!(
-            "it changes {changed}, which the model does not price, so its cost leaves out what \
+            "it changes {changed}, which no price in the scenario covers, so its cost leaves out what \
              buys the change; its benefit a year is the most the change is worth a year"
         ),
     }
 }
 
-/// The warning for a policy that changes the capacity of a hinterland link
-/// (`[[outflow]]`) whose cargo has no link price (`costs.capital.link`, 0
-/// by default): the investment is missing from its cost.
-fn link_warning(base: &Study, policy: &Study) -> Option<String> {
+/// The hinterland links (`[[outflow]]`) whose capacity `policy` changes
+/// from the base's while their cargo has no link price
+/// (`costs.capital.link`, 0 by default), with whether the 0 is the link's
+/// own price (`costs.capital.link_outflow`) rather than its cargo's.
+fn unpriced_links<'p>(base: &Study, policy: &'p Study) -> Vec<(&'p str, bool)> {
     let plan = &policy.plan;
     let capital = &plan.source.costs.capital;
     let price = |o: &caspian_shipping::compile::OutflowPlan| {
@@ -82,21 +83,27 @@ fn link_warning(base: &Study, policy: &Study) -> Option<String> {
             .copied()
             .unwrap_or_else(|| capital.link.get(plan.storages[o.from].cargo))
     };
-    let changed: Vec<&str> = plan
-        .outflows
+    plan.outflows
         .iter()
         .filter(|o| {
             let before = base.plan.outflows.iter().find(|b| b.id == o.id);
             before.is_none_or(|b| b.capacity_per_year != o.capacity_per_year) && price(o) == 0.0
         })
-        .map(|o| o.id.as_str())
-        .collect();
-    if changed.is_empty() {
+        .map(|o| (o.id.as_str(), capital.link_outflow.contains_key(&o.id)))
+        .collect()
+}
+
+/// The warning for a policy that changes the capacity of a hinterland link
+/// whose cargo has no link price ([`unpriced_links`]): the investment is
+/// missing from its cost.
+fn link_warning(base: &Study, policy: &Study) -> Option<String> {
+    let links = unpriced_links(base, policy);
+    if links.is_empty() {
         return None;
     }
+    let changed: Vec<&str> = links.iter().map(|&(id, _)| id).collect();
     // Priced at 0 by the link's own price, or by its cargo's (the default).
-    let own: Vec<&str> =
-        changed.iter().copied().filter(|id| capital.link_outflow.contains_key(*id)).collect();
+    let own: Vec<&str> = links.iter().filter(|&&(_, own)| own).map(|&(id, _)| id).collect();
     let why = if own.is_empty() {
         "costs.capital.link is 0 for its cargo: no source gives one".to_string()
     } else {
@@ -112,18 +119,37 @@ fn link_warning(base: &Study, policy: &Study) -> Option<String> {
     ))
 }
 
-/// The warning for a policy that changes a lever no price can cover: a
-/// port's depth at the datum (`depth_m`; only a `[[dredging]]` entry is
-/// priced, by the metres it gains) or a fleet's capacity per voyage (a
-/// vessel's price does not depend on it). Its cost and NPV leave the
-/// change out.
-fn lever_warning(base: &Study, policy: &Study) -> Option<String> {
+/// What `policy` changes from the base that no price covers, in words: a
+/// disruption ([`changed_hazards`]), the capacity of an unpriced link, a
+/// port's depth, a fleet's capacity per voyage. Its cost leaves out what
+/// buys such a change, so neither its benefit-cost ratio nor its
+/// vulnerability removed per unit of cost is defined ([`ratio`]).
+pub fn unpriced_changes(base: &Study, policy: &Study) -> Option<String> {
+    let mut parts: Vec<String> = changed_hazards(base, policy).into_iter().collect();
+    let links: Vec<&str> = unpriced_links(base, policy).iter().map(|&(id, _)| id).collect();
+    if !links.is_empty() {
+        parts.push(format!("the capacity of {}", links.join(", ")));
+    }
+    parts.extend(unpriced_levers(base, policy).into_iter().map(|(short, _)| short));
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The levers `policy` changes that no price can cover, each as a short
+/// name and a name with its advice: a port's depth at the datum
+/// (`depth_m`; only a `[[dredging]]` entry is priced, by the metres it
+/// gains) or a fleet's capacity per voyage (a vessel's price does not
+/// depend on it).
+fn unpriced_levers(base: &Study, policy: &Study) -> Vec<(String, String)> {
     let (b, p) = (&base.plan.source, &policy.plan.source);
-    let mut changed: Vec<String> = p
+    let mut changed: Vec<(String, String)> = p
         .ports
         .iter()
         .filter(|q| b.ports.iter().find(|o| o.id == q.id).is_some_and(|o| o.depth_m != q.depth_m))
-        .map(|q| format!("the depth of {} (depth_m; price dredging as a [[dredging]] entry)", q.id))
+        .map(|q| {
+            let short = format!("the depth of {}", q.id);
+            let long = format!("{short} (depth_m; price dredging as a [[dredging]] entry)");
+            (short, long)
+        })
         .collect();
     changed.extend(
         p.fleets
@@ -132,13 +158,22 @@ fn lever_warning(base: &Study, policy: &Study) -> Option<String> {
                 b.fleets.iter().find(|o| o.id == f.id).is_some_and(|o| o.capacity != f.capacity)
             })
             .map(|f| {
-                format!(
-                    "the capacity per voyage of {} (a vessel's price does not depend on it; a \
-                     fleet of other vessels is one of its own)",
-                    f.id
-                )
+                let short = format!("the capacity per voyage of {}", f.id);
+                let long = format!(
+                    "{short} (a vessel's price does not depend on it; a fleet of other vessels \
+                     is one of its own)"
+                );
+                (short, long)
             }),
     );
+    changed
+}
+
+/// The warning for a policy that changes a lever no price can cover
+/// ([`unpriced_levers`]): its cost and NPV leave the change out.
+fn lever_warning(base: &Study, policy: &Study) -> Option<String> {
+    let changed: Vec<String> =
+        unpriced_levers(base, policy).into_iter().map(|(_, long)| long).collect();
     if changed.is_empty() {
         return None;
     }

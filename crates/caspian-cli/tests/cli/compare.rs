@@ -414,6 +414,16 @@ fn an_unpriced_link_investment_is_warned_of() {
         ),
         "{out}"
     );
+    // Its ratio says why it has none: not that it costs no more than the
+    // base, which would send the reader to a positive NPV.
+    assert!(
+        out.contains(
+            "btk_17mt: no benefit-cost ratio: it changes the capacity of btk_railway, which no \
+             price in the scenario covers"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("costs no more than the base"), "{out}");
     let priced = ["--set", "costs.capital.link.wagons=1000", "--json", "p.json"];
     let out = ok(&[&["compare", &base, &btk, "-n", "2", "-q"][..], &priced].concat(), &dir);
     assert!(!out.contains("no price covers"), "{out}");
@@ -469,6 +479,14 @@ fn an_unpriced_depth_or_vessel_size_is_warned_of() {
     let out = ok(&args, &dir);
     assert!(out.contains("\"deep\" changes the depth of aktau (depth_m;"), "{out}");
     assert!(out.contains("\"big\" changes the capacity per voyage of ferries_kuryk_alat"), "{out}");
+    assert!(
+        out.contains("deep: no benefit-cost ratio: it changes the depth of aktau, which"),
+        "{out}"
+    );
+    assert!(
+        out.contains("big: no benefit-cost ratio: it changes the capacity per voyage of"),
+        "{out}"
+    );
     let dredged = scenario("sea_level_2030_dredged.toml");
     let out =
         ok(&["compare", &low, &dredged, "-n", "2", "-q", "--kpi", "cost.total_per_year"], &dir);
