@@ -29,9 +29,9 @@ fn column(csv: &str, name: &str) -> Vec<f64> {
     lines.map(|l| l.split(',').nth(i).unwrap().parse().unwrap()).collect()
 }
 
-/// The chart's `k of n replications meet the target, m miss it`.
+/// The chart's `k of n replications meet the condition, m do not`.
 fn chart_counts(page: &str) -> (u64, u64, u64) {
-    let at = page.find(" replications meet the target, ").expect("a target sentence");
+    let at = page.find(" replications meet the condition, ").expect("a target sentence");
     let before: Vec<&str> = page[..at].rsplit("; ").next().unwrap().split(" of ").collect();
     let missed = page[at..].split(", ").nth(1).unwrap().split(' ').next().unwrap();
     (before[0].parse().unwrap(), before[1].parse().unwrap(), missed.parse().unwrap())
@@ -90,7 +90,7 @@ fn the_report_chart_meets_the_target_as_the_run_does_for_every_operator() {
         assert_eq!(chart_counts(&html), (met, n, n - met), "{spec}");
         // One mark per miss and the legend's, or, where more than six misses
         // share a value (whole tanker loads), the shaded side with their count.
-        let shaded = format!("shaded: {} replications miss it", n - met);
+        let shaded = format!("shaded: {} replications do not meet it", n - met);
         if html.contains(&shaded) {
             assert_eq!(rug(&html), 0, "{spec}: no marks beside the shaded side");
         } else {

@@ -308,7 +308,8 @@ impl Distribution {
     }
 
     /// `P(kpi >= X unit) = p (95% CI low-high; k of n replications meet
-    /// the target, n - k miss it)`: the condition exactly as given.
+    /// the condition, n - k do not)`: the condition exactly as given, which
+    /// may be a target or a risk (`delivered_total.oil<1500000`).
     pub fn meet_text(&self) -> Option<String> {
         let (c, m) = (self.target.as_ref()?, self.meet?);
         let n = self.sorted.len();
@@ -326,7 +327,7 @@ impl Distribution {
                 )
             });
         Some(format!(
-            "P({} {} {threshold}) = {:.3} (95% CI {:.3}-{:.3}; {} of {n} replications meet the target, {} miss it{bounds})",
+            "P({} {} {threshold}) = {:.3} (95% CI {:.3}-{:.3}; {} of {n} replications meet the condition, {} do not{bounds})",
             self.kpi,
             c.op.as_str(),
             m.p,
@@ -372,10 +373,10 @@ impl Distribution {
                 );
             }
             out.push(if self.rug_fits() {
-                "Red marks at the bottom: one per replication that misses it.".to_string()
+                "Red marks at the bottom: one per replication that does not meet it.".to_string()
             } else {
-                "The red shaded side holds the replications that miss it (too many share a value \
-                 to mark one by one: the bars there count them)."
+                "The red shaded side holds the replications that do not meet it (too many share a \
+                 value to mark one by one: the bars there count them)."
                     .to_string()
             });
         }
@@ -467,8 +468,8 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
             ))))?;
             entries.push((text, Mark::Line(red)));
             let misses = match d.tail.len() {
-                1 => "misses the target (1 replication)".to_string(),
-                k => format!("misses the target ({k} replications)"),
+                1 => "does not meet it (1 replication)".to_string(),
+                k => format!("does not meet it ({k} replications)"),
             };
             if d.rug_fits() {
                 // The rug of the tail, stacked where values coincide.
@@ -479,7 +480,7 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
                 })))?;
                 entries.push((misses, Mark::Line(RUG)));
             } else {
-                // The side of the threshold where replications miss it.
+                // The side of the threshold where replications do not meet it.
                 let (from, to) = match c.op {
                     Op::AtLeast | Op::Above => (x0, t),
                     Op::AtMost | Op::Below => (t, x1),
@@ -489,7 +490,10 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
                     RUG.mix(0.12).filled(),
                 ))))?;
                 let n = d.tail.len();
-                entries.push((format!("shaded: {n} replications miss it"), Mark::Box(RUG, 0.12)));
+                entries.push((
+                    format!("shaded: {n} replications do not meet it"),
+                    Mark::Box(RUG, 0.12),
+                ));
             }
         }
         legend(&side, &entries)

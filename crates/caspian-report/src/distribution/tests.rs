@@ -17,7 +17,7 @@ fn a_tail_with_tall_stacks_is_a_shaded_side_not_a_rug() {
     assert!(!d.rug_fits());
     let svg = distribution_svg(&d).unwrap();
     assert_eq!(count(&svg, "stroke=\"#AA003C\""), 0, "no rug mark");
-    assert!(svg.contains("shaded: 40 replications miss it"));
+    assert!(svg.contains("shaded: 40 replications do not meet it"));
     assert!(
         d.subtitle().iter().any(|l| l.starts_with("The red shaded side")),
         "{:?}",
@@ -127,7 +127,7 @@ fn histogram_cdf_and_risk_of_a_known_sample() {
     assert_eq!((m.low, m.high), caspian_montecarlo::intervals::wilson(75, 100));
     let text = d.meet_text().unwrap();
     assert!(text.starts_with("P(delivered_total.oil >= 25.500 t) = 0.750"), "{text}");
-    assert!(text.contains("75 of 100 replications meet the target, 25 miss it"), "{text}");
+    assert!(text.contains("75 of 100 replications meet the condition, 25 do not"), "{text}");
     // Whole numbers of cargo: bins on whole lots (here lot 1, width 20).
     assert_eq!(d.lot, Some(1.0));
     assert_eq!(amount(1.0, "wagons"), "1 wagon");
@@ -209,7 +209,7 @@ fn the_chart_is_drawn_from_the_run_replications() {
     // above).
     let rug = if d.rug_fits() { d.tail.len() + 1 } else { 0 };
     assert_eq!(count(&svg, "stroke=\"#AA003C\""), rug, "rug marks and legend");
-    assert_eq!(svg.contains("replications miss it"), !d.rug_fits());
+    assert_eq!(svg.contains("replications do not meet it"), !d.rug_fits());
     assert!(svg.contains("baseline: distribution of delivered_total.oil"));
     assert!(svg.contains("delivered_total.oil (t)"));
     assert!(svg.contains("P(meet)"));
@@ -236,7 +236,7 @@ fn an_unrecovered_replication_bounds_the_target() {
     let m = d.meet.unwrap();
     assert_eq!(m.count, 4);
     let text = d.meet_text().unwrap();
-    assert!(text.contains("4 of 6 replications meet the target, 2 miss it"), "{text}");
+    assert!(text.contains("4 of 6 replications meet the condition, 2 do not"), "{text}");
     assert!(
         text.contains(
             "2 not recovered by the horizon are unknown: over all 8, between 0.500 and 0.750"

@@ -98,7 +98,7 @@ pub(super) fn target_cards(targets: &[TargetProbability]) -> Vec<Card> {
         .iter()
         .map(|t| Card {
             key: format!("P({} {})", t.kpi, t.condition),
-            what: "probability that a replication meets the target".into(),
+            what: "probability that a replication meets the condition".into(),
             value: format!("{:.3}", t.p_meet),
             detail: format!(
                 "95% CI {:.3} to {:.3}; {}{}",
