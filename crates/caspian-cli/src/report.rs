@@ -74,6 +74,9 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         Some(t) => Some(parse_trace(&read_text(t)?).map_err(|e| failure(t, e))?),
         None => None,
     };
+    if let (Some(story), Some(t)) = (&story, &args.trace) {
+        check_trace_belongs(story, &doc.kpi_names(), t, &args.result)?;
+    }
     let targets = args.targets.iter().map(|s| target(s)).collect::<Result<Vec<_>, _>>()?;
     for c in &targets {
         check_kpi(c, &doc.kpi_names()).map_err(|e| Failure::Input(e.to_string()))?;
@@ -91,6 +94,35 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         false,
         &format!("report with {} written to {}", charts(page.charts), shown_path(&args.out)),
     );
+    Ok(())
+}
+
+/// Refuses a trace of another scenario than the result's: every storage
+/// the trace shows must have the result's `storage_mean.<id>`, and every
+/// port its `port_closure_h.<id>` (where the result holds such KPIs at
+/// all). A trace of the baseline beside a result of a two-port scenario
+/// would tell another scenario's story under its title.
+fn check_trace_belongs(
+    story: &caspian_report::story::Story,
+    names: &[String],
+    trace: &std::path::Path,
+    result: &std::path::Path,
+) -> Result<(), Failure> {
+    let has = |family: &str, id: &str| names.iter().any(|n| *n == format!("{family}.{id}"));
+    let holds = |family: &str| names.iter().any(|n| n.starts_with(&format!("{family}.")));
+    let storages = story.storages.iter().map(|s| ("storage", "storage_mean", &s.id));
+    let ports = story.ports.iter().map(|p| ("port", "port_closure_h", &p.id));
+    for (what, family, id) in storages.chain(ports) {
+        if holds(family) && !has(family, id) {
+            return Err(Failure::Input(format!(
+                "--trace {}: its {what} \"{id}\" is not in the scenario of {} (no {family}.{id}): \
+                 the trace is of another scenario; trace this one with `caspian trace SCENARIO \
+                 --csv FILE`",
+                shown_path(trace),
+                shown_path(result)
+            )));
+        }
+    }
     Ok(())
 }
 

@@ -297,3 +297,24 @@ fn a_report_target_that_would_not_be_drawn_is_refused() {
     assert!(text(&dir, "b.html").contains("vessels_lost"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A trace of another scenario is refused: its story would be told under
+/// the result's title. A trace of the result's scenario is taken, for a
+/// sweep's result too.
+#[test]
+fn a_trace_of_another_scenario_is_refused() {
+    let dir = scratch("report_trace_other");
+    let ferry = crate::common::scenario("ferry_shuttle.toml");
+    ok(&["run", &ferry, "-n", "3", "-q", "--json", "ferry.json"], &dir);
+    ok_output(&["trace", "--csv", "base.csv"], &dir);
+    let err = fails(&["report", "ferry.json", "--trace", "base.csv", "--out", "x.html"], &dir, 2);
+    assert!(err.contains("--trace base.csv: its storage \""), "{err}");
+    assert!(err.contains("is not in the scenario of ferry.json"), "{err}");
+    assert!(!dir.join("x.html").exists());
+    ok_output(&["trace", &ferry, "--csv", "ferry.csv"], &dir);
+    ok_output(&["report", "ferry.json", "--trace", "ferry.csv", "--out", "f.html"], &dir);
+    let base = crate::common::scenario("baseline.toml");
+    let axis = "--axis=port.alat.berths.rail_ferry=2,3";
+    ok(&["sweep", &base, axis, "-n", "2", "-q", "--json", "s.json"], &dir);
+    ok_output(&["report", "s.json", "--trace", "base.csv", "--out", "s.html"], &dir);
+}
