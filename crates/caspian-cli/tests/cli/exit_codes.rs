@@ -279,3 +279,28 @@ fn primary_patterns_and_the_replication_budget_are_checked() {
     let args: Vec<&str> = args.iter().copied().chain(["--max-replications", "20"]).collect();
     ok(&args, &dir);
 }
+
+/// A file whose `[[sweep]]` axis `validate` refuses is refused by every
+/// command, not only by those that sweep it: a run, a comparison and a
+/// sweep whose `--axis` replaces it.
+#[test]
+fn a_bad_sweep_axis_in_a_file_is_refused_by_every_command() {
+    let dir = scratch("bad_file_axis");
+    let text = format!(
+        "[scenario]\nextends = \"{}\"\nname = \"dup\"\n\n[[sweep]]\nkey = \
+         \"port.alat.berths.rail_ferry\"\nvalues = [3, 3]\n",
+        scenario("baseline.toml").replace('\\', "/")
+    );
+    std::fs::write(dir.join("dup.toml"), text).unwrap();
+    let said = "dup.toml: sweep axis port.alat.berths.rail_ferry: value 3 is given twice";
+    let base = scenario("baseline.toml");
+    for args in [
+        &["validate", "dup.toml"][..],
+        &["run", "dup.toml", "-n", "1"],
+        &["compare", &base, "dup.toml", "-n", "1"],
+        &["sweep", "dup.toml", "--axis", "fleet.oil_tankers.count=4,5", "-n", "1"],
+    ] {
+        let err = fails(args, &dir, 2);
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+}

@@ -51,6 +51,7 @@ impl Study {
     /// [`StudyError::Load`] when the text is not a valid scenario.
     pub fn single(text: &str, source: &str, seed: Option<u64>) -> Result<Self, StudyError> {
         let plan = caspian_shipping::load(text, source)?;
+        check_file_axes(&plan.source, source)?;
         Ok(Self {
             name: plan.source.scenario.name.clone(),
             source: source.to_string(),
@@ -99,6 +100,7 @@ impl Study {
                 .map(|s| AxisSpec { key: s.key.clone(), values: s.values.clone() })
                 .collect()
         } else {
+            check_file_axes(&base, source)?;
             extra
         };
         if specs.is_empty() {
@@ -357,6 +359,17 @@ pub fn short_number(v: f64) -> String {
     } else {
         format!("{v}")
     }
+}
+
+/// Checks the axes a scenario declares (`[[sweep]]`) where they are not
+/// swept (a run, a comparison, a sweep whose `--axis` replaces them), as
+/// `validate` and a sweep over them do: a file `validate` refuses is
+/// refused by every command.
+fn check_file_axes(base: &Scenario, source: &str) -> Result<(), StudyError> {
+    for s in &base.sweeps {
+        AxisSpec { key: s.key.clone(), values: s.values.clone() }.check(base, source)?;
+    }
+    Ok(())
 }
 
 /// SHA-256 of `text`, lower-case hex.
