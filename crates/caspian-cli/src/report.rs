@@ -75,7 +75,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         None => None,
     };
     if let (Some(story), Some(t)) = (&story, &args.trace) {
-        check_trace_belongs(story, &doc.kpi_names(), t, &args.result)?;
+        check_trace_belongs(story, &doc.every_kpi_name(), t, &args.result)?;
     }
     let targets = args.targets.iter().map(|s| target(s)).collect::<Result<Vec<_>, _>>()?;
     for c in &targets {
@@ -97,11 +97,13 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Refuses a trace of another scenario than the result's: every storage
-/// the trace shows must have the result's `storage_mean.<id>`, and every
-/// port its `port_closure_h.<id>` (where the result holds such KPIs at
-/// all). A trace of the baseline beside a result of a two-port scenario
-/// would tell another scenario's story under its title.
+/// Refuses a trace of a scenario the result does not hold: every storage
+/// the trace shows must have a `storage_mean.<id>` of one of the result's
+/// scenarios (a comparison's policies too), and every port a
+/// `port_closure_h.<id>` (where the result holds such KPIs at all). A
+/// trace of the baseline beside a result of a two-port scenario would tell
+/// another scenario's story under its title. A trace of a scenario with
+/// the same ports and storages, or fewer, cannot be told apart.
 fn check_trace_belongs(
     story: &caspian_report::story::Story,
     names: &[String],

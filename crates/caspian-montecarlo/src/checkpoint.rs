@@ -243,6 +243,18 @@ pub enum CheckpointError {
         /// What is wrong with the names.
         problem: String,
     },
+    /// The KPI names of a design point are not those the scenario has
+    /// there (a name added or left out by hand with its values).
+    #[error(
+        "checkpoint {path}: design point {point} holds other KPIs than its scenario has; the \
+         file is damaged: delete it to start afresh"
+    )]
+    PointNames {
+        /// The file, as displayed.
+        path: String,
+        /// The design point.
+        point: usize,
+    },
     /// A batch that does not fit the records before it.
     #[error("checkpoint {path} line {line}: {what}")]
     Corrupt {

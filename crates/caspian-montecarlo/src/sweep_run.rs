@@ -14,6 +14,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use rayon::prelude::*;
+
 use crate::checkpoint::{self, Checkpoint, CheckpointError, CheckpointHeader};
 use crate::document::{PartialDoc, StudyHeader, StudyKind, kpi_units};
 use crate::error::RunError;
@@ -283,6 +285,21 @@ fn saved_records(
         return Ok(None);
     }
     let (records, torn) = checkpoint::load(req.checkpoint, head)?;
+    // The names are those caspian writes (checked as read); here, those of
+    // each point's own scenario, so that a name added or left out by hand
+    // with its values is refused, not summarised (a point whose scenario
+    // does not compile fails as the sweep runs it).
+    let wrong = records.par_iter().enumerate().find_first(|(p, rec)| {
+        !rec.rows.is_empty()
+            && req
+                .study
+                .point_plan(*p)
+                .is_ok_and(|plan| plan.kpi_layout().names() != rec.kpi_names.as_slice())
+    });
+    if let Some((point, _)) = wrong {
+        let path = shown_path(req.checkpoint);
+        return Err(CheckpointError::PointNames { path, point }.into());
+    }
     let held: usize = records.iter().map(|r| r.rows.len()).sum();
     resumed(Resumed::From { held, torn });
     Ok(Some(records))

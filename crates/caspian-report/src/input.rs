@@ -105,6 +105,18 @@ impl ResultDoc {
             }
         }
     }
+
+    /// The KPI names of every scenario the result holds (a comparison's
+    /// policies and a sweep's points too, not only the first), sorted,
+    /// each once: what a trace of any of them may show.
+    pub fn every_kpi_name(&self) -> Vec<String> {
+        let names: std::collections::BTreeSet<&String> = match self {
+            Self::Run(d) => d.kpis.keys().collect(),
+            Self::Sweep(d) => d.points.iter().flat_map(|p| p.kpis.keys()).collect(),
+            Self::Compare(d) => d.summaries.iter().flat_map(|s| s.keys()).collect(),
+        };
+        names.into_iter().cloned().collect()
+    }
 }
 
 /// The KPI names matching `patterns` (`*` wildcards), or an error naming

@@ -23,6 +23,7 @@ mod files;
 mod inflow_policy;
 mod interrupts;
 mod kpis;
+mod lever_warnings;
 mod limits;
 mod memory;
 mod mixed_decks;

@@ -317,4 +317,8 @@ fn a_trace_of_another_scenario_is_refused() {
     let axis = "--axis=port.alat.berths.rail_ferry=2,3";
     ok(&["sweep", &base, axis, "-n", "2", "-q", "--json", "s.json"], &dir);
     ok_output(&["report", "s.json", "--trace", "base.csv", "--out", "s.html"], &dir);
+    // A comparison's policy is one of its scenarios: its trace is taken.
+    let window = "scenario.horizon_days=60";
+    ok(&["compare", &base, &ferry, "-n", "2", "-q", "--set", window, "--json", "c.json"], &dir);
+    ok_output(&["report", "c.json", "--trace", "ferry.csv", "--out", "c.html"], &dir);
 }

@@ -151,6 +151,17 @@ fn a_checkpoint_with_an_impossible_value_is_refused() {
         "{err}"
     );
     assert!(!dir.join("s.json").exists());
+    // A name left out with its values: each a KPI caspian writes, in its
+    // order, but not the point's scenario's KPIs.
+    lines[1]["kpi_names"].as_array_mut().unwrap().remove(at);
+    for row in lines[1]["rows"].as_array_mut().unwrap() {
+        row["values"].as_array_mut().unwrap().remove(at);
+    }
+    let edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&cp, edited.join("\n") + "\n").unwrap();
+    let err = fails(&resume, &dir, 2);
+    assert!(err.contains("design point 0 holds other KPIs than its scenario has"), "{err}");
+    assert!(!dir.join("s.json").exists());
 }
 
 /// A sequential sweep goes over its points once a stage: a stop says which

@@ -1,0 +1,141 @@
+//! Warnings of levers that cost nothing or protect nothing: a policy that
+//! changes what no price covers (a link, a depth, a vessel size) has no
+//! ratio, and escorts left at an incident factor of 1 protect nothing.
+
+use crate::common::{fails, ok, read, scenario, scratch};
+
+/// A policy that changes a hinterland link's capacity (BTK 6.5 -> 17 Mt)
+/// has no cost unless the link is priced: the economics say so, and a
+/// price makes the warning go and the cost appear.
+#[test]
+fn an_unpriced_link_investment_is_warned_of() {
+    let dir = scratch("compare_link_price");
+    let base = scenario("baseline.toml");
+    let btk = scenario("btk_17mt.toml");
+    let out =
+        ok(&["compare", &base, &btk, "-n", "2", "-q", "--kpi", "delivered_total.wagons"], &dir);
+    assert!(
+        out.contains(
+            "warning: \"btk_17mt\" changes the capacity of btk_railway, which no price covers"
+        ),
+        "{out}"
+    );
+    // Its ratio says why it has none: not that it costs no more than the
+    // base, which would send the reader to a positive NPV.
+    assert!(
+        out.contains(
+            "btk_17mt: no benefit-cost ratio: it changes the capacity of btk_railway, which no \
+             price in the scenario covers"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("costs no more than the base"), "{out}");
+    let priced = ["--set", "costs.capital.link.wagons=1000", "--json", "p.json"];
+    let out = ok(&[&["compare", &base, &btk, "-n", "2", "-q"][..], &priced].concat(), &dir);
+    assert!(!out.contains("no price covers"), "{out}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "p.json")).unwrap();
+    let cost = doc["economics"]["policies"][0]["cost_per_year"]["mean"].as_f64().unwrap();
+    assert!(cost > 0.0, "{}", doc["economics"]);
+    // BTK alone priced: the same extra cost, since BTK is the only link the
+    // policy changes; the base's capital now leaves the other wagon links
+    // out, so it is lower than with every wagon link priced.
+    let alone = ["--set", "costs.capital.link_outflow.btk_railway=1000", "--json", "a.json"];
+    let out = ok(&[&["compare", &base, &btk, "-n", "2", "-q"][..], &alone].concat(), &dir);
+    assert!(!out.contains("no price covers"), "{out}");
+    let one: serde_json::Value = serde_json::from_slice(&read(&dir, "a.json")).unwrap();
+    let cost_alone = one["economics"]["policies"][0]["cost_per_year"]["mean"].as_f64().unwrap();
+    assert!((cost_alone - cost).abs() <= 1e-6 * cost, "{cost_alone} against {cost}");
+    let capital = |d: &serde_json::Value| {
+        d["summaries"][0]["cost.capital_per_year"]["mean"].as_f64().unwrap()
+    };
+    assert!(capital(&one) < capital(&doc), "{} against {}", capital(&one), capital(&doc));
+    // Its own price of 0 wins over its cargo's: warned of as such.
+    let zero = [
+        "--set",
+        "costs.capital.link.wagons=1000",
+        "--set",
+        "costs.capital.link_outflow.btk_railway=0",
+    ];
+    let out = ok(&[&["compare", &base, &btk, "-n", "2", "-q"][..], &zero].concat(), &dir);
+    assert!(out.contains("(costs.capital.link_outflow gives btk_railway the price 0)"), "{out}");
+    let e = fails(&["run", &base, "-n", "1", "--set", "costs.capital.link_outflow.btk=1"], &dir, 2);
+    assert!(e.contains("costs.capital.link_outflow.btk: no [[outflow]] \"btk\""), "{e}");
+}
+
+/// A policy that deepens a port by its `depth_m` (not a `[[dredging]]`)
+/// or gives a fleet bigger vessels changes what no price covers: warned of;
+/// a dredging entry is priced and is not.
+#[test]
+fn an_unpriced_depth_or_vessel_size_is_warned_of() {
+    let dir = scratch("compare_unpriced_levers");
+    let low = scenario("sea_level_2030.toml");
+    let args = [
+        "compare",
+        &low,
+        "--variant",
+        "deep:port.aktau.depth_m=7.7",
+        "--variant",
+        "big:fleet.ferries_kuryk_alat.capacity=60",
+        "-n",
+        "2",
+        "-q",
+        "--kpi",
+        "cost.total_per_year",
+    ];
+    let out = ok(&args, &dir);
+    assert!(out.contains("\"deep\" changes the depth of aktau (depth_m;"), "{out}");
+    assert!(out.contains("\"big\" changes the capacity per voyage of ferries_kuryk_alat"), "{out}");
+    assert!(
+        out.contains("deep: no benefit-cost ratio: it changes the depth of aktau, which"),
+        "{out}"
+    );
+    assert!(
+        out.contains("big: no benefit-cost ratio: it changes the capacity per voyage of"),
+        "{out}"
+    );
+    let dredged = scenario("sea_level_2030_dredged.toml");
+    let out =
+        ok(&["compare", &low, &dredged, "-n", "2", "-q", "--kpi", "cost.total_per_year"], &dir);
+    assert!(!out.contains("no price covers"), "{out}");
+}
+
+/// Escorts switched on with their incident factor left at 1 cost and
+/// protect nothing: a comparison, a run, a sweep axis and an optimisation
+/// decision that switch them on so say; escorts with a factor do not.
+#[test]
+fn escorts_that_protect_nothing_are_warned_of() {
+    let dir = scratch("compare_escorts");
+    let base = scenario("baseline.toml");
+    let short = "scenario.horizon_days=40";
+    let said = "escorts are on with interdiction.escort.incident_factor = 1";
+    let on = "esc:interdiction.escort.enabled=true";
+    let cases: [(&[&str], bool); 6] = [
+        (&["compare", &base, "--variant", on, "-n", "2"], true),
+        (&["run", &base, "--set", "interdiction.escort.enabled=true", "-n", "2"], true),
+        (&["sweep", &base, "--axis", "interdiction.escort.enabled=0,1", "-n", "2"], true),
+        (
+            &[
+                "optimize",
+                &base,
+                "--decision",
+                "interdiction.escort.enabled=0,1",
+                "--delta",
+                "1e6",
+                "--n0",
+                "2",
+                "-o",
+                "o.json",
+            ],
+            true,
+        ),
+        (&["run", &scenario("escort_convoys.toml"), "-n", "2"], false),
+        (&["compare", &base, "--variant", "b3:port.alat.berths.rail_ferry=3", "-n", "2"], false),
+    ];
+    for (args, warned) in cases {
+        let mut args = args.to_vec();
+        args.extend(["-q", "--set", short]);
+        let err =
+            String::from_utf8_lossy(&crate::common::ok_output(&args, &dir).stderr).into_owned();
+        assert_eq!(err.contains(said), warned, "{args:?}: {err}");
+    }
+}
