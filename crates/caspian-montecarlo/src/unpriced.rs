@@ -137,8 +137,8 @@ pub fn unpriced_changes(base: &Study, policy: &Study) -> Option<String> {
 /// The levers `policy` changes that no price can cover, each as a short
 /// name and a name with its advice: a port's depth at the datum
 /// (`depth_m`; only a `[[dredging]]` entry is priced, by the metres it
-/// gains) or a fleet's capacity per voyage (a vessel's price does not
-/// depend on it).
+/// gains) or what a fleet's vessels are (capacity per voyage, speed,
+/// handling rates, drafts: a vessel's price does not depend on them).
 fn unpriced_levers(base: &Study, policy: &Study) -> Vec<(String, String)> {
     let (b, p) = (&base.plan.source, &policy.plan.source);
     let mut changed: Vec<(String, String)> = p
@@ -151,21 +151,30 @@ fn unpriced_levers(base: &Study, policy: &Study) -> Vec<(String, String)> {
             (short, long)
         })
         .collect();
-    changed.extend(
-        p.fleets
-            .iter()
-            .filter(|f| {
-                b.fleets.iter().find(|o| o.id == f.id).is_some_and(|o| o.capacity != f.capacity)
-            })
-            .map(|f| {
-                let short = format!("the capacity per voyage of {}", f.id);
+    // A fleet's vessels: what they are, not how many (`count` is priced by
+    // their capital), nor how they are run (dispatch, priority: free).
+    type Field = (&'static str, fn(&caspian_shipping::scenario::Fleet) -> Option<f64>);
+    let fields: [Field; 6] = [
+        ("capacity per voyage", |f| Some(f.capacity as f64)),
+        ("speed (speed_kn)", |f| Some(f.speed_kn)),
+        ("loading rate (load_rate_per_h)", |f| Some(f.load_rate_per_h)),
+        ("discharge rate (discharge_rate_per_h)", |f| Some(f.discharge_rate_per_h)),
+        ("light draft (draft_light_m)", |f| f.draft_light_m),
+        ("full draft (draft_full_m)", |f| f.draft_full_m),
+    ];
+    for f in &p.fleets {
+        let Some(o) = b.fleets.iter().find(|o| o.id == f.id) else { continue };
+        for (what, get) in &fields {
+            if get(o) != get(f) {
+                let short = format!("the {what} of {}", f.id);
                 let long = format!(
                     "{short} (a vessel's price does not depend on it; a fleet of other vessels \
                      is one of its own)"
                 );
-                (short, long)
-            }),
-    );
+                changed.push((short, long));
+            }
+        }
+    }
     changed
 }
 

@@ -76,6 +76,8 @@ fn an_unpriced_depth_or_vessel_size_is_warned_of() {
         "deep:port.aktau.depth_m=7.7",
         "--variant",
         "big:fleet.ferries_kuryk_alat.capacity=60",
+        "--variant",
+        "fast:fleet.oil_tankers.speed_kn=14,fleet.oil_tankers.load_rate_per_h=3000",
         "-n",
         "2",
         "-q",
@@ -91,6 +93,13 @@ fn an_unpriced_depth_or_vessel_size_is_warned_of() {
     );
     assert!(
         out.contains("big: no benefit-cost ratio: it changes the capacity per voyage of"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "fast: no benefit-cost ratio: it changes the speed (speed_kn) of oil_tankers, the \
+             loading rate (load_rate_per_h) of oil_tankers, which"
+        ),
         "{out}"
     );
     let dredged = scenario("sea_level_2030_dredged.toml");
