@@ -28,7 +28,11 @@ pub struct DecisionError {
 /// [`DecisionError`] for a missing `=`, an empty key, a range whose ends
 /// are not whole numbers or are reversed, or a value that is not a number.
 pub fn parse(spec: &str) -> Result<AxisSpec, DecisionError> {
-    let fail = |what: String| DecisionError { spec: crate::validate::cap(spec), what };
+    let fail = |what: String| DecisionError {
+        spec: caspian_shipping::compile::escape_invisible(&crate::validate::cap(spec), |_| false)
+            .into_owned(),
+        what,
+    };
     let (key, values) =
         spec.split_once('=').ok_or_else(|| fail("expected KEY=LO..HI or KEY=V1,V2,...".into()))?;
     let key = key.trim();

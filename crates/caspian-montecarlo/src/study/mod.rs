@@ -362,9 +362,10 @@ pub fn short_number(v: f64) -> String {
 }
 
 /// Checks the axes a scenario declares (`[[sweep]]`) where they are not
-/// swept (a run, a comparison, a sweep whose `--axis` replaces them), as
-/// `validate` and a sweep over them do: a file `validate` refuses is
-/// refused by every command.
+/// swept (a run, a comparison, a sweep whose `--axis` replaces them): their
+/// keys and values, as `validate` and a sweep over them do. Their design
+/// points are not compiled here (that is `validate`'s and the sweep's
+/// work, one compile a point).
 fn check_file_axes(base: &Scenario, source: &str) -> Result<(), StudyError> {
     for s in &base.sweeps {
         AxisSpec { key: s.key.clone(), values: s.values.clone() }.check(base, source)?;
@@ -487,6 +488,12 @@ pub enum AxisSpecError {
         /// The argument given.
         spec: String,
     },
+    /// A control or invisible character (a line break) in the key.
+    #[error("--axis \"{spec}\": the key holds a control or invisible character")]
+    Invisible {
+        /// The argument given, its invisible characters written `<U+XXXX>`.
+        spec: String,
+    },
     /// A value that is not a finite number.
     #[error("--axis {key}: \"{value}\" is not a finite number")]
     Value {
@@ -515,7 +522,9 @@ impl AxisSpecError {
     pub fn detail(&self) -> String {
         let full = self.to_string();
         let prefix = match self {
-            Self::Syntax { spec } | Self::EmptyKey { spec } => format!("--axis \"{spec}\": "),
+            Self::Syntax { spec } | Self::EmptyKey { spec } | Self::Invisible { spec } => {
+                format!("--axis \"{spec}\": ")
+            }
             Self::Value { key, .. } | Self::Plus { key, .. } => format!("--axis {key}: "),
         };
         full.strip_prefix(&prefix).map_or(full.clone(), str::to_string)
@@ -528,11 +537,18 @@ impl AxisSpecError {
 /// # Errors
 /// [`AxisSpecError`] saying what is malformed.
 pub fn parse_axis(spec: &str) -> Result<AxisSpec, AxisSpecError> {
+    // Messages show what was given with its invisible characters written
+    // out, so a line break cannot split them.
+    let shown =
+        |text: &str| caspian_shipping::compile::escape_invisible(text, |_| false).into_owned();
     let (key, values) =
-        spec.split_once('=').ok_or_else(|| AxisSpecError::Syntax { spec: spec.into() })?;
+        spec.split_once('=').ok_or_else(|| AxisSpecError::Syntax { spec: shown(spec) })?;
     let key = key.trim();
     if key.is_empty() {
-        return Err(AxisSpecError::EmptyKey { spec: spec.into() });
+        return Err(AxisSpecError::EmptyKey { spec: shown(spec) });
+    }
+    if caspian_shipping::compile::first_invisible(key, |_| false).is_some() {
+        return Err(AxisSpecError::Invisible { spec: shown(spec) });
     }
     let values = values
         .split(',')
@@ -540,12 +556,12 @@ pub fn parse_axis(spec: &str) -> Result<AxisSpec, AxisSpecError> {
             let v = v.trim();
             // A lone `+` is no number at all, not an increment.
             if v.starts_with('+') && v.len() > 1 {
-                return Err(AxisSpecError::Plus { key: key.into(), value: v.into() });
+                return Err(AxisSpecError::Plus { key: key.into(), value: shown(v) });
             }
             v.parse::<f64>()
                 .ok()
                 .filter(|x| x.is_finite())
-                .ok_or_else(|| AxisSpecError::Value { key: key.into(), value: v.into() })
+                .ok_or_else(|| AxisSpecError::Value { key: key.into(), value: shown(v) })
         })
         .collect::<Result<Vec<f64>, AxisSpecError>>()?;
     Ok(AxisSpec { key: key.to_string(), values })

@@ -211,3 +211,16 @@ fn a_one_valued_multiplier_with_nothing_to_scale_is_named() {
     let some = ["disruptions.rate_multiplier=0,1", "disruptions.duration_multiplier=2"];
     assert!(named(&some).is_empty());
 }
+
+/// A line break in an `--axis` argument is refused, and shown written out
+/// (`<U+000A>`), so that it cannot split the message.
+#[test]
+fn axis_arguments_with_line_breaks_are_shown_written_out() {
+    let e = parse_axis("port.alat.berths.rail_ferry=2,3\n4").unwrap_err().to_string();
+    assert!(e.contains("\"3<U+000A>4\" is not a finite number") && !e.contains('\n'), "{e}");
+    let e = parse_axis("port.alat.berths.rail\n_ferry=2,3").unwrap_err().to_string();
+    assert!(
+        e.contains("the key holds a control or invisible character") && !e.contains('\n'),
+        "{e}"
+    );
+}

@@ -86,6 +86,13 @@ impl Override {
         let Some((key, raw)) = spec.split_once('=') else {
             return Err(fail("expected KEY=VALUE, e.g. fleet.oil_tankers.count=5".into()));
         };
+        if let Some((position, c)) = crate::compile::first_invisible(key, |c| c == ' ') {
+            return Err(fail(format!(
+                "the key has U+{:04X} at character {position}; a key may not hold control or \
+                 invisible characters (a line break included)",
+                u32::from(c)
+            )));
+        }
         let key = key.trim();
         if key.is_empty() || key.split('.').any(str::is_empty) {
             return Err(fail(format!(
@@ -517,9 +524,10 @@ mod tests {
             ("scenario.name=\"a\"\n[interdiction]", "U+000A at character 4"),
             ("a.b=5\r6", "U+000D at character 2"),
             ("a.b=x\u{1}y", "U+0001 at character 2"),
+            ("scenario.seed\n=5", "the key has U+000A at character 14"),
         ] {
             let e = Override::parse(spec, "--set").unwrap_err().to_string();
-            assert!(e.contains(at) && e.contains("give one value"), "{e}");
+            assert!(e.contains(at), "{e}");
             assert!(!e.contains('\n') && !e.contains('\r'), "shown escaped: {e}");
         }
     }
