@@ -98,7 +98,7 @@ fn the_report_chart_meets_the_target_as_the_run_does_for_every_operator() {
         }
         let escaped = op.replace('>', "&gt;").replace('<', "&lt;");
         assert!(html.contains(&format!("P({OIL} {escaped} ")), "{spec}: the condition as given");
-        assert!(html.contains(&format!("target {escaped} ")), "{spec}: the target line");
+        assert!(html.contains(&format!("condition {escaped} ")), "{spec}: the threshold line");
         // Without --target, the chart uses the run's first condition.
         if *op == ">=" {
             let args = ["report", "t.json", "--replications-csv", "reps.csv", "--out", "own.html"];

@@ -364,11 +364,11 @@ impl Distribution {
             ));
         }
         if let Some(m) = self.meet_text() {
-            out.push(format!("Target: {m}."));
+            out.push(format!("Condition (--target): {m}."));
             if self.split() {
                 out.push(
-                    "The bin the target line cuts is drawn in two bars, each counting only the \
-                     replications on its side of the target."
+                    "The bin the threshold's line cuts is drawn in two bars, each counting only \
+                     the replications on its side of the threshold."
                         .to_string(),
                 );
             }
@@ -460,7 +460,7 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
         draw(ch.draw_secondary_series(LineSeries::new(steps, cdf.stroke_width(3))))?;
         if let (Some(c), Some(m)) = (&d.target, d.meet) {
             let t = c.threshold;
-            let text = format!("target {} {}: P(meet) = {:.3}", c.op.as_str(), tick(&t), m.p);
+            let text = format!("condition {} {}: P(meet) = {:.3}", c.op.as_str(), tick(&t), m.p);
             let red = RGBColor(200, 0, 0);
             draw(ch.draw_secondary_series(std::iter::once(PathElement::new(
                 vec![(t, 0.0), (t, 1.05)],

@@ -151,7 +151,7 @@ mod tests {
         let plain = ReportInputs { replications: Some(&reps), ..ReportInputs::default() };
         let r = report(&ResultDoc::Run(Box::new(with_target)), &plain).unwrap();
         assert!(r.html.contains("P(delivered_total.wagons &gt;=20000)"));
-        assert!(r.html.contains("target &gt;= 20,000: P(meet)"));
+        assert!(r.html.contains("condition &gt;= 20,000: P(meet)"));
         // Without replications: a note instead of distribution charts; the
         // fan charts come from the document's percentiles.
         let r = report(&ResultDoc::Run(Box::new(doc)), &ReportInputs::default()).unwrap();
