@@ -36,9 +36,10 @@ pub(crate) struct PlotArgs {
     /// Sweep: hold another axis at VALUE (repeatable) [default: its first value].
     #[arg(long = "at", value_name = "KEY=VALUE")]
     at: Vec<String>,
-    /// Run: a target for the KPI, as `caspian run --target` takes it (KPI>=X, KPI<=X, KPI>X,
-    /// KPI<X; the KPI may be left out: >=X) or X alone (at least X where more of the KPI is
-    /// better, at most X otherwise); the chart shows the probability of meeting it.
+    /// Run: a condition on the KPI (a target or a risk), as `caspian run --target` takes it
+    /// (KPI>=X, KPI<=X, KPI>X, KPI<X; the KPI may be left out: >=X) or X alone (at least X
+    /// where more of the KPI is better, at most X otherwise); the chart shows the probability
+    /// of meeting it.
     #[arg(long, value_name = "CONDITION")]
     target: Option<String>,
     /// Run: per-replication values, the CSV written by `caspian run --csv FILE`.

@@ -36,8 +36,8 @@ pub(crate) struct ReportArgs {
     /// charts stay unless a pattern names a monthly series (month_*).
     #[arg(long = "kpi", value_name = "PATTERN")]
     kpis: Vec<String>,
-    /// Run: a target for a KPI's chart, as `caspian run --target` takes it:
-    /// KPI>=X, KPI<=X, KPI>X or KPI<X, e.g. 'delivered_total.oil>=1690000'
+    /// Run: a condition (a target or a risk) for a KPI's chart, as `caspian run --target`
+    /// takes it: KPI>=X, KPI<=X, KPI>X or KPI<X, e.g. 'delivered_total.oil>=1690000'
     /// (repeatable) [default: the run's own --target]. KPI=X is the KPI's
     /// good side: KPI>=X where more is better, KPI<=X otherwise.
     #[arg(long = "target", value_name = "CONDITION")]
@@ -117,9 +117,9 @@ fn check_trace_belongs(
     for (what, family, id) in storages.chain(ports) {
         if holds(family) && !has(family, id) {
             return Err(Failure::Input(format!(
-                "--trace {}: its {what} \"{id}\" is not in the scenario of {} (no {family}.{id}): \
-                 the trace is of another scenario; trace this one with `caspian trace SCENARIO \
-                 --csv FILE`",
+                "--trace {}: its {what} \"{id}\" is in none of the scenarios of {} (no \
+                 {family}.{id}): the trace is of another scenario; trace one of them with \
+                 `caspian trace SCENARIO --csv FILE`",
                 shown_path(trace),
                 shown_path(result)
             )));

@@ -57,7 +57,11 @@ fn parse(spec: &str) -> Result<Variant, Failure> {
     let option = format!("--variant {name}:");
     let overrides = split_top_level(changes)
         .into_iter()
-        .map(|c| Override::parse(c.trim(), &option).map_err(|e| Failure::Input(e.to_string())))
+        // Spaces around a change are dropped; a tab or line break is left
+        // for the override to refuse.
+        .map(|c| {
+            Override::parse(c.trim_matches(' '), &option).map_err(|e| Failure::Input(e.to_string()))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Variant { name: name.to_string(), overrides })
 }

@@ -309,7 +309,7 @@ fn a_trace_of_another_scenario_is_refused() {
     ok_output(&["trace", "--csv", "base.csv"], &dir);
     let err = fails(&["report", "ferry.json", "--trace", "base.csv", "--out", "x.html"], &dir, 2);
     assert!(err.contains("--trace base.csv: its storage \""), "{err}");
-    assert!(err.contains("is not in the scenario of ferry.json"), "{err}");
+    assert!(err.contains("is in none of the scenarios of ferry.json"), "{err}");
     assert!(!dir.join("x.html").exists());
     ok_output(&["trace", &ferry, "--csv", "ferry.csv"], &dir);
     ok_output(&["report", "ferry.json", "--trace", "ferry.csv", "--out", "f.html"], &dir);

@@ -33,6 +33,11 @@ pub fn parse(spec: &str) -> Result<AxisSpec, DecisionError> {
             .into_owned(),
         what,
     };
+    // Only spaces may stand around the key and the values: a tab or line
+    // break, at the ends too, is refused (as by `--set` and `--axis`).
+    if caspian_shipping::compile::first_invisible(spec, |c| c == ' ').is_some() {
+        return Err(fail("it holds a control or invisible character".into()));
+    }
     let (key, values) =
         spec.split_once('=').ok_or_else(|| fail("expected KEY=LO..HI or KEY=V1,V2,...".into()))?;
     let key = key.trim();

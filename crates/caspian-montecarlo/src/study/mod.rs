@@ -488,8 +488,8 @@ pub enum AxisSpecError {
         /// The argument given.
         spec: String,
     },
-    /// A control or invisible character (a line break) in the key.
-    #[error("--axis \"{spec}\": the key holds a control or invisible character")]
+    /// A control or invisible character (a line break, a tab) anywhere.
+    #[error("--axis \"{spec}\": it holds a control or invisible character")]
     Invisible {
         /// The argument given, its invisible characters written `<U+XXXX>`.
         spec: String,
@@ -541,14 +541,16 @@ pub fn parse_axis(spec: &str) -> Result<AxisSpec, AxisSpecError> {
     // out, so a line break cannot split them.
     let shown =
         |text: &str| caspian_shipping::compile::escape_invisible(text, |_| false).into_owned();
+    // Anywhere, at the ends too (which trimming would hide): only spaces
+    // may stand around the key and the values.
+    if caspian_shipping::compile::first_invisible(spec, |c| c == ' ').is_some() {
+        return Err(AxisSpecError::Invisible { spec: shown(spec) });
+    }
     let (key, values) =
         spec.split_once('=').ok_or_else(|| AxisSpecError::Syntax { spec: shown(spec) })?;
     let key = key.trim();
     if key.is_empty() {
         return Err(AxisSpecError::EmptyKey { spec: shown(spec) });
-    }
-    if caspian_shipping::compile::first_invisible(key, |_| false).is_some() {
-        return Err(AxisSpecError::Invisible { spec: shown(spec) });
     }
     let values = values
         .split(',')

@@ -99,10 +99,13 @@ impl Override {
                 "\"{key}\" is not a dotted key such as port.alat.berths.tanker"
             )));
         }
-        let raw = raw.trim();
         // One value: a line break would let TOML read a second key after
-        // it, which the value's table would silently drop.
-        if let Some((position, c)) = crate::compile::first_invisible(raw, |_| false) {
+        // it, which the value's table would silently drop. Checked before
+        // trimming, so that one at either end is refused too (it would be
+        // echoed raw wherever the override is shown).
+        let invisible = crate::compile::first_invisible(raw, |c| c == ' ');
+        let raw = raw.trim();
+        if let Some((position, c)) = invisible {
             return Err(fail(format!(
                 "the value has U+{:04X} at character {position}; a value may not hold control \
                  or invisible characters (a line break included): give one value",
@@ -525,6 +528,9 @@ mod tests {
             ("a.b=5\r6", "U+000D at character 2"),
             ("a.b=x\u{1}y", "U+0001 at character 2"),
             ("scenario.seed\n=5", "the key has U+000A at character 14"),
+            ("fleet.ferries.count=3\n", "the value has U+000A at character 2"),
+            ("fleet.ferries.count=\t3", "the value has U+0009 at character 1"),
+            ("\tfleet.ferries.count=3", "the key has U+0009 at character 1"),
         ] {
             let e = Override::parse(spec, "--set").unwrap_err().to_string();
             assert!(e.contains(at), "{e}");
