@@ -61,6 +61,23 @@ fn plain_line(line: &str) -> String {
                      for a fixed value (the forms: docs/scenarios.md, \"Distributions\"){got}"
                 );
             }
+            // A whole number past what the key's type holds (a berth count
+            // of 1e15): too large, not "not whole".
+            let max = match expected {
+                "u8" => Some(u64::from(u8::MAX)),
+                "u16" => Some(u64::from(u16::MAX)),
+                "u32" => Some(u64::from(u32::MAX)),
+                _ => None,
+            };
+            if let (Some(max), Some(g)) = (max, got.as_deref())
+                && (g.parse::<u128>().is_ok_and(|v| v > u128::from(max))
+                    || g.parse::<f64>().is_ok_and(|v| v.fract() == 0.0 && v > max as f64))
+            {
+                return format!(
+                    "expected {}, got {g}, which is too large (at most {max})",
+                    plain_expected(expected)
+                );
+            }
             return match got {
                 Some(got) => format!("expected {}, got {got}", plain_expected(expected)),
                 // serde's "got" names no value (`unit variant`): left out
@@ -301,6 +318,20 @@ mod tests {
                  value (the forms: docs/scenarios.md, \"Distributions\"), got the text \"long\"",
             ),
             (
+                "invalid value: integer `1000000000000000`, expected u32",
+                "expected a whole number (0 or more), got 1000000000000000, which is too large \
+                 (at most 4294967295)",
+            ),
+            (
+                "invalid type: floating point `1e308`, expected u32",
+                "expected a whole number (0 or more), got 1e308, which is too large (at most \
+                 4294967295)",
+            ),
+            (
+                "invalid value: integer `5`, expected u32",
+                "expected a whole number (0 or more), got 5",
+            ),
+            (
                 "invalid type: integer `100000000000000000000000` as i128, expected u64",
                 "expected a whole number (0 or more), got 100000000000000000000000, which is too large",
             ),
@@ -310,7 +341,8 @@ mod tests {
         }
         assert_eq!(
             plain_message(&format!("invalid type: floating point `{}`, expected u32", 1e308)),
-            "expected a whole number (0 or more), got 1e308"
+            "expected a whole number (0 or more), got 1e308, which is too large (at most \
+             4294967295)"
         );
         assert_eq!(number(2.5), "2.5");
         assert_eq!(number(-1e-300), "-1e-300");
