@@ -4,6 +4,7 @@
 //! records, which are pure functions of (portfolio, replication index): the
 //! result depends neither on the thread count nor on interruptions.
 
+use caspian_shipping::resolve::plain::number;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -68,10 +69,10 @@ impl Settings {
             Err(OptimizeError::Setting { option: option.into(), message })
         };
         if !(self.alpha >= MIN_ALPHA && self.alpha < 1.0) {
-            return bad("--alpha", format!("{} is not in [{MIN_ALPHA}, 1)", self.alpha));
+            return bad("--alpha", format!("{} is not in [{MIN_ALPHA}, 1)", number(self.alpha)));
         }
         if !(self.delta > 0.0 && self.delta.is_finite()) {
-            return bad("--delta", format!("{} must be a positive number", self.delta));
+            return bad("--delta", format!("{} must be a positive number", number(self.delta)));
         }
         if self.n0 < 2 {
             return bad(

@@ -23,7 +23,8 @@ pub(super) fn meta(c: &mut Checker, s: &Scenario) -> (SimTime, SimTime) {
             "scenario.warmup_days",
             format!(
                 "warm-up ({} days) must be shorter than the horizon ({} days)",
-                s.scenario.warmup_days, s.scenario.horizon_days
+                crate::resolve::plain::number(s.scenario.warmup_days),
+                crate::resolve::plain::number(s.scenario.horizon_days)
             ),
         );
     }
