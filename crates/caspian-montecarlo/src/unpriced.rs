@@ -121,9 +121,9 @@ fn link_warning(base: &Study, policy: &Study) -> Option<String> {
 
 /// What `policy` changes from the base that no price covers, in words: a
 /// disruption ([`changed_hazards`]), the capacity of an unpriced link, a
-/// port's depth, a fleet's capacity per voyage. Its cost leaves out what
+/// port's depth, what a fleet's vessels are. Its cost leaves out what
 /// buys such a change, so neither its benefit-cost ratio nor its
-/// vulnerability removed per unit of cost is defined ([`ratio`]).
+/// vulnerability removed per unit of cost is defined (`ratio`).
 pub fn unpriced_changes(base: &Study, policy: &Study) -> Option<String> {
     let mut parts: Vec<String> = changed_hazards(base, policy).into_iter().collect();
     let links: Vec<&str> = unpriced_links(base, policy).iter().map(|&(id, _)| id).collect();
