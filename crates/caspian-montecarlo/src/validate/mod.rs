@@ -11,6 +11,7 @@ use crate::document::{CompareDoc, Document, PartialDoc, RunDoc, SweepDoc};
 use crate::rare::KpiRange;
 
 mod design;
+mod names;
 mod one_off;
 mod optimize;
 mod read;
@@ -19,6 +20,7 @@ mod vulnerability;
 
 use crate::warmup::WarmupDoc;
 use design::{check_axes, check_design};
+pub(crate) use names::kpi_names_problem;
 use one_off::check_one_off;
 pub use read::kind_of;
 pub(crate) use read::{cap, read, read_optimize};
@@ -62,26 +64,6 @@ pub enum DocumentError {
 /// checkpoints.
 pub(crate) fn value_problem(v: f64, range: KpiRange) -> Option<String> {
     implausible(v, range).map(|problem| format!("{} {problem}; the file is damaged", short(v)))
-}
-
-/// Why `names` cannot be the KPI names of replications caspian saved: the
-/// model's layout lists its KPIs sorted by name, each once, and every one
-/// of a family of the schema. So names swapped, repeated or renamed by
-/// hand (which would file every value under another KPI) are caught
-/// without the scenario; `None` when they can be. For the readers of merge
-/// parts and sweep checkpoints, which hold no scenario to compile.
-pub(crate) fn kpi_names_problem(names: &[String]) -> Option<String> {
-    if let Some(n) = names.iter().find(|n| crate::schema::family_of(n).is_none()) {
-        return Some(format!("\"{}\" is no KPI caspian writes", cap(n)));
-    }
-    names.windows(2).find(|w| w[0] >= w[1]).map(|w| {
-        format!(
-            "KPI \"{}\" follows \"{}\": the names are not in the order caspian writes them \
-             (sorted, each once)",
-            cap(&w[1]),
-            cap(&w[0])
-        )
-    })
 }
 
 /// A name that stands twice in `names`, if any (a list of KPI names or

@@ -595,16 +595,3 @@ mod damaged {
         );
     }
 }
-
-#[test]
-fn kpi_names_must_be_sorted_once_and_known() {
-    let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    assert_eq!(kpi_names_problem(&names(&["cargo_lost.oil", "delivered_total.oil"])), None);
-    assert_eq!(kpi_names_problem(&[]), None);
-    let swapped = kpi_names_problem(&names(&["delivered_total.oil", "cargo_lost.oil"])).unwrap();
-    assert!(swapped.contains("\"cargo_lost.oil\" follows \"delivered_total.oil\""), "{swapped}");
-    let twice = kpi_names_problem(&names(&["cargo_lost.oil", "cargo_lost.oil"])).unwrap();
-    assert!(twice.contains("not in the order"), "{twice}");
-    let unknown = kpi_names_problem(&names(&["cargo_lost.oil", "delivered_total.zzz"])).unwrap();
-    assert_eq!(unknown, "\"delivered_total.zzz\" is no KPI caspian writes");
-}
