@@ -31,6 +31,14 @@ Mechanisms, each as model.rs does it:
 - Vessel k of the fleet first arrives at its origin at k x cycle / count,
   cycle = 2 x crossing + 2 x mean(overhead) + capacity / load rate +
   capacity / discharge rate.
+- Waiting for room, off the berth (space_line.rs): a vessel arriving laden
+  at its destination joins the discharge yard's space line at the anchorage
+  (FIFO) unless the line is empty, no vessel waits at a berth there for
+  space, and the yard's unclaimed room (capacity minus level minus room
+  claimed for vessels already called) takes its cargo (at most the yard's
+  capacity); it asks for a berth only when called, the room then claimed
+  for it (checked whenever the yard changes). Its wait from arrival to the
+  call is `space_wait_h`.
 - A berth call draws one port-call overhead. At the destination, cargo moves
   into the yard at the grant, as much as fits; the rest waits for space (FIFO
   among vessels) and `DischargeDone` comes at the later of grant + overhead +
@@ -67,7 +75,8 @@ KPIs (over [warm-up, horizon), as `env.run(until=horizon)` and the model
 both run; definitions of docs/kpis.md): delivered and
 storage mean per yard, forwarded, shut in, transit mean, anchorage wait,
 anchorage queue mean and berth utilization per port, port closure hours,
-voyages, crossing mean, cargo wait and vessel utilization of the fleet.
+voyages, crossing mean, cargo wait, room wait and vessel utilization of
+the fleet.
 Waits and transits still in progress at the horizon count with their age
 then (model/censored.rs): anchorage and cargo waits, wagons in the loading
 yard and aboard.
@@ -169,6 +178,8 @@ class Yard:
         self.cohorts = deque([[0.0, self.level]]) if self.level else deque()
         self.claimed = 0
         self.cargo_line = deque()
+        self.room_claimed = 0
+        self.space_line = deque()
         self.loaders = deque()
         self.dischargers = deque()
         self.warm = warm
@@ -231,7 +242,7 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
     }
     yards = {y["id"]: Yard(y, warm) for y in sc["storage"]}
     stats = {"voyages": 0, "crossing_sum": 0.0, "crossing_n": 0, "transit_sum": 0.0, "transit_n": 0,
-             "cargo_wait_sum": 0.0, "cargo_wait_n": 0}
+             "cargo_wait_sum": 0.0, "cargo_wait_n": 0, "space_wait_sum": 0.0, "space_wait_n": 0}
     shut_in = {i["id"]: 0 for i in sc.get("inflow", [])}
     forwarded = {o["id"]: 0 for o in sc.get("outflow", [])}
 
@@ -288,6 +299,9 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
                 else:
                     y.cohorts.append([front[0], piece])
             v.aboard_units -= accepted
+            used = min(v.room_claim, accepted)
+            v.room_claim -= used
+            y.room_claimed -= used
             if now >= warm:
                 y.delivered += accepted
         return v.aboard_units == 0
@@ -317,8 +331,36 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
                     progress |= y.level != before
                     break
             progress |= call_loaders(y)
+            progress |= call_dischargers(y)
             if not progress:
                 break
+
+    def room_ready(v) -> bool:
+        """Its cargo has room ashore now (space_line.rs `room_ready`)."""
+        y = v.discharge_into
+        need = min(v.aboard_units, y.capacity)
+        return need > 0 and not y.dischargers and y.capacity - y.level - y.room_claimed >= need
+
+    def call_to_discharge(v, now: float) -> None:
+        """Claims its room and records its wait (space_line.rs `call_to_discharge`)."""
+        y = v.discharge_into
+        v.room_claim = min(v.aboard_units, y.capacity)
+        y.room_claimed += v.room_claim
+        if now >= warm:
+            stats["space_wait_sum"] += now - v.space_wait_since
+            stats["space_wait_n"] += 1
+        v.space_wait_since = None
+
+    def call_dischargers(y: Yard) -> bool:
+        """Calls the vessels at the head of the space line whose room is
+        there (space_line.rs `call_dischargers`)."""
+        called = False
+        while y.space_line and room_ready(y.space_line[0]):
+            v = y.space_line.popleft()
+            call_to_discharge(v, env.now)
+            v.wake.succeed()
+            called = True
+        return called
 
     def call_loaders(y: Yard) -> bool:
         """Calls the vessels at the head of the cargo line whose load is
@@ -428,6 +470,8 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
             self.loaded = 0
             self.claim = 0
             self.cargo_wait_since = None
+            self.room_claim = 0
+            self.space_wait_since = None
             self.load_from = load_yard
             self.discharge_into = discharge_yard
             self.wake = None
@@ -458,6 +502,17 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
                 v.load_from.cargo_line.append(v)
                 call_loaders(v.load_from)
                 yield v.wake
+            elif v.aboard_units > 0:
+                # Laden: wait at the anchorage in the space line until its
+                # cargo has room ashore, claimed for it.
+                y = v.discharge_into
+                v.space_wait_since = env.now
+                if y.space_line or not room_ready(v):
+                    v.wake = env.event()
+                    y.space_line.append(v)
+                    yield v.wake
+                else:
+                    call_to_discharge(v, env.now)
             # Work to do here: request a berth; wait at the anchorage if none is free.
             asked = env.now
             port.advance(asked)
@@ -559,6 +614,9 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
         if v.cargo_wait_since is not None:
             stats["cargo_wait_sum"] += horizon - v.cargo_wait_since
             stats["cargo_wait_n"] += 1
+        if v.space_wait_since is not None:
+            stats["space_wait_sum"] += horizon - v.space_wait_since
+            stats["space_wait_n"] += 1
         for since, amount in v.aboard:
             stats["transit_sum"] += (horizon - since) * amount
             stats["transit_n"] += amount
@@ -587,6 +645,8 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
     out[f"crossing_h.{fid}"] = stats["crossing_sum"] / stats["crossing_n"] if stats["crossing_n"] else math.nan
     cw = stats["cargo_wait_n"]
     out[f"cargo_wait_h.{fid}"] = stats["cargo_wait_sum"] / cw if cw else math.nan
+    sw = stats["space_wait_n"]
+    out[f"space_wait_h.{fid}"] = stats["space_wait_sum"] / sw if sw else math.nan
     out[f"vessel_utilization.{fid}"] = sum(v.work_area for v in vessels) / (span * count)
     n = stats["transit_n"]
     out["transit_h.wagons.mean"] = stats["transit_sum"] / n if n else math.nan

@@ -22,4 +22,5 @@ mod pre_advice;
 mod random_scenarios;
 mod runner;
 mod shipping_scenarios;
+mod space_line;
 mod verification;

@@ -9,7 +9,7 @@ use super::model_mechanisms::{assert_close, kpi, load, run};
 /// deck units: a truck takes 10, a wagon 7. Crossing 100 nmi at 10 kn =
 /// 10 h; handling 100 deck units/h; no overhead. Origin: 3 trucks and 1,000
 /// wagons at time zero, nothing more arrives. Horizon 100 h.
-const ROPAX: &str = r#"
+pub(super) const ROPAX: &str = r#"
 [scenario]
 name = "mixed deck"
 horizon_days = 4.1666666666666667

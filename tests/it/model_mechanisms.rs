@@ -68,7 +68,7 @@ pub(super) fn assert_close(actual: f64, expected: f64, what: &str) {
 
 /// Replaces the single occurrence of `from` in `text` (panics if it is not
 /// exactly one, so a template change cannot silently skip an edit).
-fn edit(text: &str, from: &str, to: &str) -> String {
+pub(super) fn edit(text: &str, from: &str, to: &str) -> String {
     assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once in the scenario");
     text.replacen(from, to, 1)
 }
@@ -324,8 +324,8 @@ interval_h = 10.0
     // The pipe takes 100 t every 10 h (at 10, 20, ..., 1000). At t = 10 the farm
     // is still empty (first cargo lands at 11); from then on it is never empty:
     // it gains 1,000 t per 22 h against 220 t drained, fills up (storage_max =
-    // 2,000) and then holds the tanker at the berth. So the pipe forwards
-    // 99 x 100 t = 9,900 t.
+    // 2,000) and then holds the tanker at the anchorage until its cargo
+    // fits. So the pipe forwards 99 x 100 t = 9,900 t.
     assert_eq!(kpi(&out, "forwarded.pipe"), 9_900.0);
     assert_eq!(kpi(&out, "storage_max.b_farm"), 2_000.0);
     // What landed is what left plus what is in the farm (at most its capacity).

@@ -57,8 +57,8 @@ pub struct CostPlan {
     pub escort_sortie: f64,
     /// Per tonne-hour of cargo delay, by [`Cargo::index`].
     pub value_of_time_per_t_h: [f64; Cargo::COUNT],
-    /// Per vessel-hour at an anchorage waiting for a berth, by berth class
-    /// index.
+    /// Per vessel-hour at an anchorage waiting for a berth (or, laden, for
+    /// room ashore), by berth class index.
     pub demurrage_per_vessel_h: [f64; 4],
     /// Per tonne diverted, shut in or lost at sea, by [`Cargo::index`].
     pub margin_lost_per_t: [f64; Cargo::COUNT],

@@ -146,7 +146,9 @@ named_enum!(
         Anchorage => "Anchorage",
         /// At berth: port-call overhead and discharging.
         Discharging => "Discharging",
-        /// At berth, waiting for space in the storage to discharge into.
+        /// Waiting for room in the storage to discharge into: at the
+        /// anchorage in its space line, or (holding its berth) where the
+        /// room it was called for went first.
         WaitingSpace => "WaitingSpace",
         /// At berth, starting to load (within one event).
         Loading => "Loading",

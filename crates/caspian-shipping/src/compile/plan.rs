@@ -139,12 +139,14 @@ pub struct HoldPlan {
 impl HoldPlan {
     /// The storage this hold loads from at a vessel's port: the origin's
     /// when `at_origin`, else the destination's (the return leg).
+    #[inline]
     pub fn loads_from(&self, at_origin: bool) -> Option<usize> {
         if at_origin { self.load_from } else { self.return_load_from }
     }
 
     /// The storage this hold discharges into on arriving at the origin
     /// (`at_origin`: the end of a return leg) or at the destination.
+    #[inline]
     pub fn discharges_into(&self, at_origin: bool) -> Option<usize> {
         if at_origin { self.return_discharge_to } else { self.discharge_to }
     }

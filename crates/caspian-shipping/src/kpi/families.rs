@@ -261,6 +261,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         "cargo wait of <fleet>",
     ),
     family(
+        "space_wait_h.<fleet>",
+        Unit::Hours,
+        Duration,
+        Lower,
+        "mean wait of a laden vessel at the anchorage until its cargo has room ashore (or to the end)",
+        "room wait of <fleet>",
+    ),
+    family(
         "vessel_utilization.<fleet>",
         Unit::Fraction,
         Ratio,
@@ -449,7 +457,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::MoneyPerYear,
         Money,
         Lower,
-        "value of time of cargo delay plus demurrage of vessels at anchorage for a berth, per year of the window",
+        "value of time of cargo delay plus demurrage of vessels at anchorage for a berth or for room ashore, per year of the window",
         "delay cost a year",
     ),
     family(
@@ -457,7 +465,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::MoneyPerYear,
         Money,
         Lower,
-        "demurrage of vessels at anchorage for a berth, per year of the window: the part of cost.delay_per_year that prices vessel time",
+        "demurrage of vessels at anchorage for a berth or for room ashore, per year of the window: the part of cost.delay_per_year that prices vessel time",
         "demurrage a year",
     ),
     family(

@@ -76,6 +76,8 @@ pub(crate) enum Quantity {
     Crossing(usize),
     /// `cargo_wait_h.<fleet>`.
     CargoWait(usize),
+    /// `space_wait_h.<fleet>`.
+    SpaceWait(usize),
     /// `incidents`.
     Incidents,
     /// `detentions`.
@@ -311,6 +313,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
         }
         k.push((format!("crossing_h.{}", f.id), Q::Crossing(fi)));
         k.push((format!("cargo_wait_h.{}", f.id), Q::CargoWait(fi)));
+        k.push((format!("space_wait_h.{}", f.id), Q::SpaceWait(fi)));
     }
     k.push(("incidents".to_string(), Q::Incidents));
     k.push(("detentions".to_string(), Q::Detentions));

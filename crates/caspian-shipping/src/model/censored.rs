@@ -16,7 +16,9 @@
 //! - **anchorage waits** (`anchorage_wait_h.<port>.<class>`): vessels still
 //!   waiting for a berth;
 //! - **cargo waits** (`cargo_wait_h.<fleet>`): vessels still waiting at the
-//!   anchorage to be called for their cargo.
+//!   anchorage to be called for their cargo;
+//! - **room waits** (`space_wait_h.<fleet>`): laden vessels still waiting at
+//!   the anchorage for room ashore.
 //!
 //! So a stranded replication reads worse, never better. `berth_calls` and
 //! the other counts still count only what happened.
@@ -39,6 +41,8 @@ pub(super) struct Closing {
     pub(super) anchorage_wait_h: Vec<Vec<Tally>>,
     /// Cargo waits per fleet, in hours.
     pub(super) cargo_wait_h: Vec<Tally>,
+    /// Room waits per fleet, in hours.
+    pub(super) space_wait_h: Vec<Tally>,
     /// Units of each cargo in the corridor at the end ([`super::corridor`]).
     pub(super) in_corridor: [u128; CARGOES],
     /// Units of each cargo demanded over the window by inflows into origins.
@@ -98,9 +102,17 @@ impl World<'_> {
                 cargo_wait_h[ves.fleet].record(age(ves.cargo_wait_since));
             }
         }
+        let mut space_wait_h = self.space_wait_h.clone();
+        for store in &self.stores {
+            for &v in &store.space_line {
+                let ves = &self.vessels[v as usize];
+                space_wait_h[ves.fleet].record(age(ves.space_wait_since));
+            }
+        }
         Closing {
             transit,
             cargo_wait_h,
+            space_wait_h,
             gate_wait_h,
             anchorage_wait_h,
             in_corridor: self.in_corridor(),

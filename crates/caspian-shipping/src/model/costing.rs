@@ -7,7 +7,8 @@
 //! its way added by [`super::censored`]), diverted, shut-in and lost cargo
 //! and lost vessels by the counters. The counters here are updated at
 //! events that already happen (a phase change to or from sailing, a
-//! convoy's departure, a discharge), with no allocation. `docs/model.md`
+//! vessel joining or leaving a space line, a convoy's departure, a
+//! discharge), with no allocation. `docs/model.md`
 //! ("Costs") defines each KPI.
 
 use caspian_engine::{SimTime, TimeWeighted};
@@ -24,6 +25,9 @@ pub(super) struct CostCounters {
     /// Per fleet: vessels sailing (time-weighted; the integral is
     /// vessel-hours at sea).
     pub(super) at_sea: Vec<TimeWeighted>,
+    /// Per fleet: laden vessels waiting at the anchorage for room ashore
+    /// (time-weighted; the integral is vessel-hours of demurrage).
+    pub(super) waiting_room: Vec<TimeWeighted>,
     /// Escorted convoys that sailed.
     pub(super) convoys: u64,
     /// Per cargo: units delivered times the calm crossing hours of the
@@ -36,6 +40,7 @@ impl CostCounters {
     pub(super) fn new(n_fleets: usize) -> Self {
         Self {
             at_sea: vec![TimeWeighted::new(SimTime::ZERO, 0.0); n_fleets],
+            waiting_room: vec![TimeWeighted::new(SimTime::ZERO, 0.0); n_fleets],
             convoys: 0,
             calm_unit_h: [0.0; CARGOES],
         }
@@ -44,6 +49,7 @@ impl CostCounters {
     /// Forgets the warm-up (vessels sailing now stay counted from `now`).
     pub(super) fn reset(&mut self, now: SimTime) {
         self.at_sea.iter_mut().for_each(|t| t.reset(now));
+        self.waiting_room.iter_mut().for_each(|t| t.reset(now));
         self.convoys = 0;
         self.calm_unit_h = [0.0; CARGOES];
     }
@@ -87,6 +93,15 @@ impl World<'_> {
                 delay += term;
                 demurrage += term;
             }
+        }
+        // Laden vessels waiting at the anchorage for room ashore are kept
+        // from work as surely as those waiting for a berth.
+        for (fi, f) in self.plan.fleets.iter().enumerate() {
+            let class = crate::compile::class_index(f.berth_class);
+            let term =
+                k.demurrage_per_vessel_h[class] * self.costing.waiting_room[fi].integral_hours(now);
+            delay += term;
+            demurrage += term;
         }
         let delay = per_year(delay);
         let demurrage = per_year(demurrage);

@@ -460,7 +460,7 @@ impl World<'_> {
                     self.ports[port].berths[class].withdraw(now, ticket);
                 }
             }
-            Phase::WaitingSpace => {
+            Phase::WaitingSpace if ves.holds_berth => {
                 let st = ves.discharge_into;
                 self.stores[st].waiting_dischargers.retain(|&w| w as usize != v);
             }
@@ -468,6 +468,7 @@ impl World<'_> {
             _ => {}
         }
         let (at_origin, loads_from) = (self.vessels[v].at_origin, self.vessels[v].load_from);
+        let room_freed = self.forget_space_wait(v, now);
         self.forget_cargo_wait(v);
         let left_convoy = self.vessels[v].phase == Phase::Convoy;
         self.lose_cargo_aboard(v);
@@ -495,6 +496,10 @@ impl World<'_> {
         // mixed deck's other holds had claims).
         if loads_from < self.stores.len() {
             self.call_loaders(s, loads_from);
+        }
+        // Room claimed for it, or its place in a space line, is free too.
+        for st in room_freed {
+            self.call_space_lines(s, st);
         }
         for h in &f.holds[1..] {
             if let Some(st) = h.loads_from(at_origin) {

@@ -247,15 +247,21 @@ impl World<'_> {
     #[inline(always)]
     pub(super) fn settle(&mut self, s: &mut Scheduler<Ev>, st: usize) {
         let store = &self.stores[st];
-        // Nobody admitted at the gate, waiting at berth or in a cargo line
-        // here: the loop would move nothing (most settles). Inlined, with the
-        // loop out of line: the check costs no call that saves the loop's
-        // registers.
+        // Nobody admitted at the gate, waiting at berth or in a cargo or
+        // space line here: the loop would move nothing (most settles).
+        // Inlined, with the loop out of line: the check costs no call that
+        // saves the loop's registers.
         if !store.level.has_ready()
             && store.waiting_loaders.is_empty()
             && store.cargo_line.is_empty()
             && store.linked_lines.is_empty()
             && store.waiting_dischargers.is_empty()
+            && (self.waiting_for_room == 0
+                || store.space_line.is_empty()
+                    && store
+                        .linked_space_lines
+                        .iter()
+                        .all(|&l| self.stores[l].space_line.is_empty()))
         {
             self.wake_outflows(s, st);
         } else {
@@ -328,6 +334,9 @@ impl World<'_> {
                     progress |= self.stores[st].level.level() != before;
                     break;
                 }
+            }
+            if self.waiting_for_room > 0 {
+                progress |= self.call_space_lines(s, st);
             }
             if !progress {
                 break;

@@ -18,7 +18,9 @@
 //! - [`vessel`]: a fleet vessel's run-time state.
 //! - [`voyages`]: a fleet vessel's round: arrive, discharge, load, depart,
 //!   convoys and incidents; [`cargo_line`]: waiting for cargo at the
-//!   anchorage, and calling vessels to a berth when their cargo is there.
+//!   anchorage, and calling vessels to a berth when their cargo is there;
+//!   [`space_line`]: its mirror, waiting at the anchorage for room to
+//!   discharge into.
 //! - [`stats`]: warm-up reset, KPIs, conservation and saturation;
 //!   [`histogram`] measures transit times; [`censored`] adds the transits
 //!   and waits still in progress when the run ends; [`corridor`] counts
@@ -56,6 +58,7 @@ mod paired;
 mod run;
 mod safeguard;
 mod shared_berths;
+mod space_line;
 mod state;
 mod stats;
 pub(crate) mod store;

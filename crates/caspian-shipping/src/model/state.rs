@@ -212,11 +212,16 @@ pub(super) struct World<'a> {
     pub(super) costing: super::costing::CostCounters,
     /// Per fleet: hours from being ready to load until called to a berth.
     pub(super) cargo_wait_h: Vec<Tally>,
+    /// Per fleet: hours from arriving laden until called to a berth.
+    pub(super) space_wait_h: Vec<Tally>,
     pub(super) gate_wait_h: Vec<Tally>,
     pub(super) warmup_done: bool,
     /// Open-traffic vessels and inflow arrivals waiting, all lines together
     /// (fleet vessels are bounded by the fleets' size).
     pub(super) backlog: usize,
+    /// Vessels in every space line together (`super::space_line`): while
+    /// none waits, settling a storage skips the lines at once.
+    pub(super) waiting_for_room: usize,
     /// The waiting line that outgrew `max_waiting` and stopped the run.
     pub(super) overflowed: Option<WaitingLine>,
     /// The monthly series closed so far ([`super::monthly`]).
@@ -246,6 +251,7 @@ impl<'a> World<'a> {
             .map(|s| Store::new(s.capacity, s.initial.min(s.capacity)))
             .collect();
         link_cargo_lines(plan, &mut stores);
+        link_space_lines(plan, &mut stores);
         for (j, o) in plan.outflows.iter().enumerate() {
             stores[o.from].outflows.push(j);
         }
@@ -304,9 +310,11 @@ impl<'a> World<'a> {
             crossing_h: vec![Tally::new(); n_fleets],
             costing: super::costing::CostCounters::new(n_fleets),
             cargo_wait_h: vec![Tally::new(); n_fleets],
+            space_wait_h: vec![Tally::new(); n_fleets],
             gate_wait_h: vec![Tally::new(); plan.inflows.len()],
             warmup_done: plan.warmup == SimTime::ZERO,
             backlog: 0,
+            waiting_for_room: 0,
             overflowed: None,
             monthly: Monthly::default(),
             downtimes,
@@ -407,6 +415,25 @@ fn link_cargo_lines(plan: &CompiledScenario, stores: &mut [Store]) {
                     && !stores[st].linked_lines.contains(&line)
                 {
                     stores[st].linked_lines.push(line);
+                }
+            }
+        }
+    }
+}
+
+/// Tells each storage a mixed deck discharges into which other storages'
+/// space lines that vessel may wait in (the one of its first laden hold),
+/// leg by leg.
+fn link_space_lines(plan: &CompiledScenario, stores: &mut [Store]) {
+    for f in plan.fleets.iter().filter(|f| f.holds.len() > 1) {
+        for at_origin in [true, false] {
+            let into: Vec<usize> =
+                f.holds.iter().filter_map(|h| h.discharges_into(at_origin)).collect();
+            for &st in &into {
+                for &line in &into {
+                    if line != st && !stores[st].linked_space_lines.contains(&line) {
+                        stores[st].linked_space_lines.push(line);
+                    }
                 }
             }
         }

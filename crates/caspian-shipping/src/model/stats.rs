@@ -52,6 +52,7 @@ impl World<'_> {
         self.crossing_h.iter_mut().for_each(Tally::reset);
         self.costing.reset(now);
         self.cargo_wait_h.iter_mut().for_each(Tally::reset);
+        self.space_wait_h.iter_mut().for_each(Tally::reset);
         self.gate_wait_h.iter_mut().for_each(Tally::reset);
     }
 
@@ -179,6 +180,7 @@ impl World<'_> {
             Quantity::Carried(fi, p) => self.counters.carried[fi][p] as f64,
             Quantity::Crossing(fi) => self.crossing_h[fi].mean_or(f64::NAN),
             Quantity::CargoWait(fi) => closing.cargo_wait_h[fi].mean_or(f64::NAN),
+            Quantity::SpaceWait(fi) => closing.space_wait_h[fi].mean_or(f64::NAN),
             Quantity::Incidents => self.counters.incidents as f64,
             Quantity::Detentions => self.counters.detentions as f64,
             Quantity::VesselsLost => self.counters.vessels_lost as f64,

@@ -102,8 +102,21 @@ pub(crate) struct Store {
     pub(crate) cargo_line: VecDeque<u32>,
     /// Units promised to vessels called to a berth that have not loaded yet.
     pub(crate) claimed: u64,
-    /// Vessels at berth waiting for space to discharge into.
+    /// Vessels at berth waiting for space to discharge into: a vessel
+    /// larger than the storage's room, or one whose room trains at the
+    /// gate took first.
     pub(crate) waiting_dischargers: VecDeque<u32>,
+    /// Vessels at the anchorage waiting for room to discharge into, first
+    /// come first served: the first is called to a berth when the
+    /// unclaimed room takes its cargo (see `model::space_line`).
+    pub(crate) space_line: VecDeque<u32>,
+    /// Room promised to vessels called to a berth that have not
+    /// discharged into it yet.
+    pub(crate) room_claimed: u64,
+    /// The storages whose space lines may hold vessels that also discharge
+    /// here (a mixed deck waits in the line of its first laden hold's
+    /// storage): room freed here may complete their call.
+    pub(crate) linked_space_lines: Vec<usize>,
     /// The storages whose cargo lines hold vessels that also load here (a
     /// mixed deck waits in the line of its first hold's storage): cargo
     /// arriving here may complete their load.
@@ -118,6 +131,11 @@ impl Store {
     /// Units in the storage not claimed for a vessel called to a berth.
     pub(crate) fn unclaimed(&self) -> u64 {
         self.level.level().saturating_sub(self.claimed)
+    }
+
+    /// Room in the storage not claimed for a vessel called to discharge.
+    pub(crate) fn unclaimed_room(&self) -> u64 {
+        self.level.space().saturating_sub(self.room_claimed)
     }
 
     /// A storage holding `initial` units (at most `capacity`) that arrived at time zero.
@@ -138,6 +156,9 @@ impl Store {
             cargo_line: VecDeque::new(),
             claimed: 0,
             waiting_dischargers: VecDeque::new(),
+            space_line: VecDeque::new(),
+            room_claimed: 0,
+            linked_space_lines: Vec::new(),
             linked_lines: Vec::new(),
             outflows: Vec::new(),
             idle_outflows: 0,

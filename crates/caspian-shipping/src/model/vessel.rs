@@ -18,6 +18,8 @@ pub(super) struct Hold {
     pub(super) units: u64,
     /// Units of its loading storage promised to it (see `cargo_line`).
     pub(super) claim: u64,
+    /// Room in its discharge storage promised to it (see `space_line`).
+    pub(super) room_claim: u64,
 }
 
 /// One fleet vessel (a replacement for one taken out of service is a new one).
@@ -61,6 +63,8 @@ pub(super) struct Vessel {
     pub(super) deadline_passed: bool,
     /// When it became ready to load at this port.
     pub(super) cargo_wait_since: SimTime,
+    /// When it arrived laden at this port (its wait for room starts).
+    pub(super) space_wait_since: SimTime,
     /// Its timetable slot, for a timetable vessel called to load.
     pub(super) slot: SimTime,
 }
@@ -90,6 +94,7 @@ impl Vessel {
             called: false,
             deadline_passed: false,
             cargo_wait_since: SimTime::ZERO,
+            space_wait_since: SimTime::ZERO,
             slot: SimTime::ZERO,
         }
     }

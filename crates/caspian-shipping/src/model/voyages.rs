@@ -1,7 +1,8 @@
 //! A fleet vessel's round: arriving at an anchorage, berthing, discharging,
 //! loading (by dispatch policy), leaving the berth, convoys, and the crossing
 //! with its incident, detention and loss draws. Waiting for cargo happens
-//! off the berth, in [`super::cargo_line`].
+//! off the berth, in [`super::cargo_line`]; waiting for room to discharge
+//! into, in [`super::space_line`].
 
 use caspian_engine::{Request, Scheduler, SimDuration, SimTime};
 use rand::RngExt;
@@ -47,7 +48,9 @@ impl World<'_> {
         ves.overhead_paid = false;
         ves.called = false;
         ves.deadline_passed = false;
-        if has_work {
+        if ves.deck_used > 0 {
+            self.arrive_laden(s, v);
+        } else if has_work {
             self.request_berth(s, v);
         } else {
             ves.load_from = f.load_from;
@@ -125,7 +128,9 @@ impl World<'_> {
     }
 
     /// Settles the storage `storage_of` each of vessel `v`'s holds names at
-    /// its port, but `skip`.
+    /// its port, but `skip`. Inlined into its two callers, so `storage_of`
+    /// is a direct call.
+    #[inline(always)]
     fn settle_holds(
         &mut self,
         s: &mut Scheduler<Ev>,
@@ -161,6 +166,10 @@ impl World<'_> {
             ves.discharge_into = st;
             let accepted = self.stores[st].level.offer(now, hold.units);
             if accepted > 0 {
+                // The room it was called for (see `space_line`).
+                let used = hold.room_claim.min(accepted);
+                hold.room_claim -= used;
+                self.stores[st].room_claimed -= used;
                 let transit = &mut self.transit[cargo_idx(h.cargo)];
                 self.costing.calm_unit_h[cargo_idx(h.cargo)] +=
                     accepted as f64 * f.crossing.as_hours_f64();

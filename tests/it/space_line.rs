@@ -1,0 +1,122 @@
+//! Waiting for room off the berth (`model/space_line.rs`): a laden vessel
+//! whose cargo has no room ashore waits at the anchorage, not at a berth,
+//! and is called when the room is there. Each scenario is deterministic and
+//! worked out by hand beside its assertions.
+
+use super::mixed_decks::ROPAX;
+use super::model_mechanisms::{BASE, assert_close, edit, kpi, load, run, second_tanker, set};
+
+/// `BASE` with cargo always there at `a`, a full 1,000-t farm at `b` (one
+/// tanker cargo) drained by a pipe of 100 t every 10 h (first at 10 h), and
+/// a horizon of 195 h.
+fn full_farm() -> String {
+    let text = set(BASE, "a_farm.initial", "1000000");
+    let text = set(&text, "b_farm.capacity", "1000");
+    let text = set(&text, "b_farm.initial", "1000");
+    set(&text, "horizon", "8.125")
+        + r#"
+[[outflow]]
+id = "pipe"
+from = "b_farm"
+capacity_per_year = 87600.0 # 10 t/h
+interval_h = 10.0
+"#
+}
+
+#[test]
+fn a_laden_vessel_waits_for_room_at_the_anchorage_and_berths_when_it_is_there() {
+    let out = run(&load(&full_farm()), 1, 0);
+    // The tanker loads at a (0..1), sails, and reaches b at 11 h with
+    // 1,000 t. The farm holds 900 t (the pipe took 100 at 10): 100 t of
+    // room, so it waits at the anchorage. The pipe empties the farm at
+    // 100 h (ten takes): called then, it berths at once and discharges
+    // (100..101), sails back (a at 111, loads 111..112) and is at b again
+    // at 122 h, where the farm holds 800 t: it waits again, still waiting
+    // at the horizon (195 h; the farm empties at 200 h).
+    assert_eq!(kpi(&out, "delivered.b_farm"), 1_000.0);
+    assert_eq!(kpi(&out, "voyages.t"), 3.0);
+    // Waits for room: 11..100 = 89 h, and 122..195 = 73 h so far (counted
+    // at the end, a lower bound).
+    assert_close(kpi(&out, "space_wait_h.t"), (89.0 + 73.0) / 2.0, "room wait");
+    // b's berth is held only for the discharge, 1 h of 195 (a vessel that
+    // kept its berth while it waited held it 89 + 73 = 162 h).
+    assert_close(kpi(&out, "berth_utilization.b.tanker"), 1.0 / 195.0, "b's berth");
+    assert_close(kpi(&out, "anchorage_wait_h.b.tanker"), 0.0, "no berth wait");
+    // Working: load 1 + sail 10, discharge 1 + sail 10, load 1 + sail 10.
+    assert_close(kpi(&out, "vessel_utilization.t"), 33.0 / 195.0, "utilization");
+    // The pipe takes 100 t at 10, 20, ..., 190 h.
+    assert_eq!(kpi(&out, "forwarded.pipe"), 1_900.0);
+    // The 162 vessel-hours waiting for room are demurrage at the tanker
+    // rate (1,000 a vessel-hour by default), per year of the 195-h window.
+    assert_close(
+        kpi(&out, "cost.demurrage_per_year"),
+        1_000.0 * 162.0 / (195.0 / 8_760.0),
+        "demurrage",
+    );
+}
+
+#[test]
+fn a_vessel_waiting_for_room_leaves_the_berth_to_one_that_can_work() {
+    // A second tanker `u` on the same route discharges into a farm of its
+    // own with room to spare, and b has one berth. Both tankers load at a
+    // (two berths there) at 0..1 and reach b at 11 h; `t` waits for room
+    // at the anchorage, so `u` berths at once, and does so every 22 h
+    // (11, 33, ..., 187 h: nine cargoes). At 100 h `t` is called while
+    // `u` is at the berth (99..100) and berths when `u` leaves, that
+    // instant. (When `t` kept the berth while it waited, `u` waited 89 h
+    // for it at 11 h.)
+    let text = set(&full_farm(), "a.berths", "{ tanker = 2 }")
+        + &second_tanker(1000.0).replace("discharge_to = \"b_farm\"", "discharge_to = \"b_other\"")
+        + r#"
+[[storage]]
+id = "b_other"
+port = "b"
+cargo = "oil"
+capacity = 1000000
+initial = 0
+"#;
+    let out = run(&load(&text), 1, 0);
+    assert_eq!(kpi(&out, "delivered.b_other"), 9_000.0);
+    assert_close(kpi(&out, "anchorage_wait_h.b.tanker"), 0.0, "no berth wait at b");
+    assert_close(kpi(&out, "space_wait_h.u"), 0.0, "u's room is always there");
+    assert_close(kpi(&out, "space_wait_h.t"), (89.0 + 73.0) / 2.0, "t's room wait");
+    assert_eq!(kpi(&out, "delivered.b_farm"), 1_000.0);
+}
+
+/// `mixed_decks`' Ro-Pax of 100 deck units (a truck 10, a wagon 7), which
+/// here loads the 3 trucks and 10 wagons at a (0..1), all there is, and
+/// reaches b at 11 h. b's truck park has room; its 10-wagon yard is full,
+/// drained by one wagon every 10 h (first at 10 h). Its trucks come first
+/// on deck, so it waits in the truck park's space line, while the room it
+/// waits for frees in the wagon yard. Horizon 150 h.
+fn ropax_full_yard() -> String {
+    let text = edit(ROPAX, "horizon_days = 4.1666666666666667", "horizon_days = 6.25");
+    let text = edit(&text, "initial = 1000   # a_wagons initial", "initial = 10");
+    let text = edit(
+        &text,
+        "cargo = \"wagons\"\ncapacity = 10000\n\n[[fleet]]",
+        "cargo = \"wagons\"\ncapacity = 10\ninitial = 10\n\n[[fleet]]",
+    );
+    text + r#"
+[[outflow]]
+id = "rail"
+from = "b_wagons"
+capacity_per_year = 876.0
+interval_h = 10.0
+"#
+}
+
+#[test]
+fn a_mixed_deck_is_called_when_room_frees_in_its_other_holds_storage() {
+    let out = run(&load(&ropax_full_yard()), 1, 0);
+    // At 11 h the yard holds 9 wagons (one left at 10 h): room for 1 of
+    // its 10. The rail empties the yard at 100 h (ten takes); only the
+    // yard changes, so the call comes through the link from the yard to
+    // the truck park's line: at 100 h, both holds discharge at once.
+    assert_close(kpi(&out, "space_wait_h.ropax"), 89.0, "room wait");
+    assert_eq!(kpi(&out, "delivered.b_trucks"), 3.0);
+    assert_eq!(kpi(&out, "delivered.b_wagons"), 10.0);
+    // b's berth is held for the discharge alone: 100 deck units at 100 an
+    // hour, 1 h of 150.
+    assert_close(kpi(&out, "berth_utilization.b.rail_ferry"), 1.0 / 150.0, "b's berth");
+}
