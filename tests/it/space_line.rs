@@ -120,3 +120,97 @@ fn a_mixed_deck_is_called_when_room_frees_in_its_other_holds_storage() {
     // hour, 1 h of 150.
     assert_close(kpi(&out, "berth_utilization.b.rail_ferry"), 1.0 / 150.0, "b's berth");
 }
+
+/// A wagon ferry `rf` (2 wagons, from a port `c` 12 h from b) and a Ro-Ro
+/// `ro` (5 trucks, the same) behind the Ro-Pax of `ropax_full_yard` in the
+/// space line. One rail-ferry berth at c and at b.
+fn ropax_and_two_behind() -> String {
+    let text = ropax_full_yard()
+        + r#"
+[[port]]
+id = "c"
+berths = { rail_ferry = 2 }
+
+[[storage]]
+id = "c_wagons"
+port = "c"
+cargo = "wagons"
+capacity = 10000
+initial = 10000
+
+[[storage]]
+id = "c_trucks"
+port = "c"
+cargo = "trucks"
+capacity = 10000
+initial = 10000
+"#;
+    let fleet = |id: &str, cargo: &str, capacity: u32| {
+        format!(
+            r#"
+[[fleet]]
+id = "{id}"
+berth_class = "rail_ferry"
+count = 1
+cargo = "{cargo}"
+capacity = {capacity}
+speed_kn = 10.0
+distance_nmi = 120.0
+origin = "c"
+load_from = "c_{cargo}"
+destination = "b"
+discharge_to = "b_{cargo}"
+load_rate_per_h = 100.0
+discharge_rate_per_h = 100.0
+port_call_overhead_h = {{ dist = "constant", value = 0.0 }}
+dispatch = {{ policy = "when_full" }}
+"#
+        )
+    };
+    text + &fleet("rf", "wagons", 2) + &fleet("ro", "trucks", 5)
+}
+
+#[test]
+fn room_a_vessel_ahead_waits_for_is_held_back_from_those_behind_it() {
+    let out = run(&load(&ropax_and_two_behind()), 1, 0);
+    // The Ro-Pax reaches b at 11 h and waits for 10 wagons of room. The
+    // wagon ferry loads at c (0..0.02) and reaches b at 12.02 h, behind it:
+    // the yard has room for its 2 wagons from 20 h, but that is room the
+    // Ro-Pax waits for, so it waits too. The Ro-Pax is called at 100 h as
+    // before (the yard empty) and fills the yard; the ferry is called when
+    // two wagons have left, at 120 h, and next at 144.06 h on arrival.
+    // (Were the room not held back, the ferry would take it two wagons at
+    // a time and the Ro-Pax would wait to the end of the run.)
+    assert_close(kpi(&out, "space_wait_h.ropax"), 89.0, "the Ro-Pax's room wait");
+    assert_close(kpi(&out, "space_wait_h.rf"), (120.0 - 12.02 + 0.0) / 2.0, "the ferry's");
+    assert_eq!(kpi(&out, "delivered.b_wagons"), 10.0 + 2.0 + 2.0);
+    // The Ro-Ro behind it needs truck room only, which the Ro-Pax's three
+    // trucks leave plenty of: it is called on every arrival.
+    assert_close(kpi(&out, "space_wait_h.ro"), 0.0, "the Ro-Ro's room wait");
+    assert_eq!(kpi(&out, "delivered.b_trucks"), 3.0 + kpi(&out, "carried.ro"));
+    assert!(kpi(&out, "carried.ro") >= 25.0, "five Ro-Ro calls at least");
+}
+
+#[test]
+fn a_storage_trains_also_feed_calls_a_vessel_for_any_room() {
+    // `full_farm` with parcels of 50 t every 10 h into b's farm through a
+    // gate, half what the pipe takes: the room grows by 50 t every 10 h,
+    // to a whole cargo (1,000 t) only after the horizon, so a vessel called
+    // only for room for all of it would wait to the end. Where trains also
+    // feed the storage, the tanker is called as soon as there is room and
+    // no parcel waits: at its arrival at 11 h (the farm at 950 t), and it
+    // waits for the rest of its room at the berth, sharing it with the
+    // parcels as it frees.
+    let text = full_farm()
+        + r#"
+[[inflow]]
+id = "parcels"
+into = "b_farm"
+arrivals_per_year = 876.0
+size = { dist = "constant", value = 50.0 }
+pattern = "regular"
+"#;
+    let out = run(&load(&text), 1, 0);
+    assert!(kpi(&out, "delivered.b_farm") > 0.0, "the tanker discharges");
+    assert_close(kpi(&out, "space_wait_h.t"), 0.0, "called on arrival");
+}

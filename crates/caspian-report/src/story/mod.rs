@@ -147,7 +147,7 @@ impl Story {
                 self.corridor.len()
             ),
             "During a closure of the port or of the corridor, vessels ready to sail wait at the berth (red).".into(),
-            "Vessels off the berth are not drawn: at the anchorage (waiting for a berth, or in a cargo line for their cargo), at sea, in a convoy.".into(),
+            "Vessels off the berth are not drawn: at the anchorage (waiting for a berth, in a cargo line for their cargo, or in the space line for room ashore), at sea, in a convoy.".into(),
         ]
     }
 

@@ -103,11 +103,9 @@ impl World<'_> {
             }
         }
         let mut space_wait_h = self.space_wait_h.clone();
-        for store in &self.stores {
-            for &v in &store.space_line {
-                let ves = &self.vessels[v as usize];
-                space_wait_h[ves.fleet].record(age(ves.space_wait_since));
-            }
+        for &v in &self.space_line {
+            let ves = &self.vessels[v as usize];
+            space_wait_h[ves.fleet].record(age(ves.space_wait_since));
         }
         Closing {
             transit,

@@ -497,9 +497,9 @@ impl World<'_> {
         if loads_from < self.stores.len() {
             self.call_loaders(s, loads_from);
         }
-        // Room claimed for it, or its place in a space line, is free too.
-        for st in room_freed {
-            self.call_space_lines(s, st);
+        // Room claimed for it, or its place in the space line, is free too.
+        if room_freed {
+            self.call_dischargers(s);
         }
         for h in &f.holds[1..] {
             if let Some(st) = h.loads_from(at_origin) {

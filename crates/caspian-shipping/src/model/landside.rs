@@ -256,12 +256,7 @@ impl World<'_> {
             && store.cargo_line.is_empty()
             && store.linked_lines.is_empty()
             && store.waiting_dischargers.is_empty()
-            && (self.waiting_for_room == 0
-                || store.space_line.is_empty()
-                    && store
-                        .linked_space_lines
-                        .iter()
-                        .all(|&l| self.stores[l].space_line.is_empty()))
+            && store.room_waiters == 0
         {
             self.wake_outflows(s, st);
         } else {
@@ -335,8 +330,8 @@ impl World<'_> {
                     break;
                 }
             }
-            if self.waiting_for_room > 0 {
-                progress |= self.call_space_lines(s, st);
+            if self.stores[st].room_waiters > 0 {
+                progress |= self.call_dischargers(s);
             }
             if !progress {
                 break;

@@ -3,20 +3,29 @@
 //!
 //! The mirror of [`super::cargo_line`]. A vessel that arrives with cargo to
 //! discharge asks for a berth only when the storages it discharges into
-//! have unclaimed room for what it carries, hold by hold (or, for a hold
-//! larger than its storage's usable capacity, room for a full storage) and
-//! no trains wait at their gates (they go first). Otherwise it waits at the
-//! anchorage in the space line of its first laden hold's storage, first
-//! come, first served. The first vessel in a line is *called* when that
-//! room is there; the room is then claimed for it, so the vessels behind it
-//! cannot be called for the same room while it waits for a berth and pays
-//! its port-call overhead. `space_wait_h` is this wait; the berth wait that
-//! follows is `anchorage_wait_h`.
+//! have unclaimed room for what it carries, hold by hold (for a hold larger
+//! than its storage's usable capacity, room for a full storage; for a
+//! storage that trains also feed through a gate, any room), no train waits
+//! at their gates (trains go first) and no vessel waits at a berth there for
+//! space. Otherwise it waits at the anchorage in the *space line*, one line
+//! in the order the vessels arrived, whatever they carry.
+//!
+//! The line is served first come, first served, storage by storage: going
+//! down the line, each vessel is called if the room its holds need is
+//! there, and whether called or not, the room it needs is held back from
+//! the vessels behind it. So a vessel behind is called only for room no
+//! vessel ahead of it needs: a Ro-Ro behind a Ro-Pax that waits for wagon
+//! room may land its trucks, but a wagon ferry behind it may not take the
+//! wagon room the Ro-Pax waits for. A called vessel's room is claimed for
+//! it, so no other vessel is called for the same room while it waits for a
+//! berth and pays its overhead. `space_wait_h` is this wait; the berth wait
+//! that follows is `anchorage_wait_h`.
 //!
 //! A vessel still waits for room at its berth (`WaitingSpace`, holding the
 //! berth) only where room it was called for went elsewhere first: a hold
-//! larger than its storage, trains at the gate, or capacity taken out of
-//! service by a disruption after the call.
+//! larger than its storage, a storage trains also feed (they and the vessel
+//! share room as it frees), or capacity taken out of service by a
+//! disruption after the call.
 
 use caspian_engine::{Scheduler, SimTime};
 
@@ -24,93 +33,81 @@ use super::CARGOES;
 use super::state::{Ev, World};
 use crate::trace::VesselPhase as Phase;
 
+/// The room a vessel needs, hold by hold in deck order: `(storage, units)`,
+/// `units` 0 for a hold with nothing to discharge here.
+type Needs = [(usize, u64); CARGOES];
+
 impl World<'_> {
     /// Vessel `v`, laden, has arrived: it asks for a berth with its room
     /// claimed, or joins the space line at the anchorage.
     pub(super) fn arrive_laden(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let now = s.now();
         self.vessels[v].space_wait_since = now;
-        // First come, first served: a vessel already waiting for room in
-        // any storage it discharges into goes first.
-        let behind = self.waiting_for_room > 0 && self.space_line_waits_for(v);
-        if !behind && let Some(needs) = self.room_ready(v) {
+        let needs = self.room_needs(v);
+        if self.space_line.is_empty() && self.room_ready(&needs) {
             self.call_to_discharge(s, v, needs);
             return;
         }
-        let key = self.first_laden_storage(v);
-        self.vessels[v].discharge_into = key;
         self.set_phase(v, now, Phase::WaitingSpace);
-        self.stores[key].space_line.push_back(v as u32);
-        self.waiting_for_room += 1;
+        self.space_line.push(v as u32);
+        for &(st, need) in &needs {
+            if need > 0 {
+                self.stores[st].room_waiters += 1;
+            }
+        }
         let fleet = self.vessels[v].fleet;
         self.costing.waiting_room[fleet].add(now, 1.0);
+        // The vessels ahead may leave it room they do not need.
+        self.call_dischargers(s);
     }
 
-    /// The storage vessel `v`'s first laden hold discharges into at its
-    /// port (compiled: cargo loaded on a leg has a storage at its end).
-    fn first_laden_storage(&self, v: usize) -> usize {
+    /// The room vessel `v` needs in each laden hold's storage: what the
+    /// hold carries, at most the storage's usable capacity, or 1 unit where
+    /// trains also feed the storage (it then takes room as it frees).
+    fn room_needs(&self, v: usize) -> Needs {
         let ves = &self.vessels[v];
-        let f = &self.plan.fleets[ves.fleet];
-        f.holds
-            .iter()
-            .zip(&ves.holds)
-            .filter(|(_, hold)| hold.units > 0)
-            .find_map(|(h, _)| h.discharges_into(ves.at_origin))
-            .unwrap_or(ves.discharge_into)
-    }
-
-    /// Whether another vessel waits for room at the anchorage in a storage
-    /// vessel `v` would discharge into (one waiting at a berth there keeps
-    /// [`room_ready`](Self::room_ready) false).
-    fn space_line_waits_for(&self, v: usize) -> bool {
-        let ves = &self.vessels[v];
-        let f = &self.plan.fleets[ves.fleet];
-        f.holds.iter().zip(&ves.holds).filter(|(_, hold)| hold.units > 0).any(|(h, _)| {
-            h.discharges_into(ves.at_origin)
-                .is_some_and(|st| self.stores[st].space_line.iter().any(|&w| w as usize != v))
-        })
-    }
-
-    /// The room vessel `v` needs in each laden hold's storage (what the hold
-    /// carries, at most the storage's usable capacity), in deck order, if
-    /// its cargo can go ashore now: every such storage is in service, no
-    /// train waits at its gate, no vessel waits at a berth there for space,
-    /// and its unclaimed room takes the hold's cargo. `None` otherwise.
-    fn room_ready(&self, v: usize) -> Option<[u64; CARGOES]> {
-        let ves = &self.vessels[v];
-        let mut needs = [0; CARGOES];
+        let mut needs = [(0, 0); CARGOES];
         for (p, h) in self.plan.fleets[ves.fleet].holds.iter().enumerate() {
             let units = ves.holds[p].units;
-            if units == 0 {
-                continue;
-            }
+            // Compiled: cargo loaded on a leg has a storage at its end.
             let Some(st) = h.discharges_into(ves.at_origin) else { continue };
             let store = &self.stores[st];
-            let need = units.min(store.level.limit());
-            if need == 0
-                || store.unclaimed_room() < need
-                || store.level.waiting_puts() > 0
-                || !store.waiting_dischargers.is_empty()
-            {
-                return None;
+            let whole = if store.gate_fed { 1 } else { units };
+            needs[p] = (st, units.min(whole).min(store.level.limit()));
+            // A storage out of service needs room all the same: it waits.
+            if units > 0 && needs[p].1 == 0 {
+                needs[p].1 = u64::MAX;
             }
-            needs[p] = need;
         }
-        Some(needs)
+        needs
     }
 
-    /// Claims `needs` (from [`room_ready`](Self::room_ready)) for vessel
-    /// `v` in the storages it discharges into, records its wait, and sends
-    /// it to ask for a berth.
-    fn call_to_discharge(&mut self, s: &mut Scheduler<Ev>, v: usize, needs: [u64; CARGOES]) {
+    /// The room a storage can give a vessel now: its unclaimed room, or none
+    /// while a train waits at its gate or a vessel at a berth waits for
+    /// space there (they go first).
+    fn room_now(&self, st: usize) -> u64 {
+        let store = &self.stores[st];
+        if store.level.waiting_puts() > 0 || !store.waiting_dischargers.is_empty() {
+            0
+        } else {
+            store.unclaimed_room()
+        }
+    }
+
+    /// Whether every storage has the room `needs` asks of it now.
+    fn room_ready(&self, needs: &Needs) -> bool {
+        needs.iter().all(|&(st, need)| need == 0 || self.room_now(st) >= need)
+    }
+
+    /// Claims `needs` for vessel `v` in the storages it discharges into,
+    /// records its wait, and sends it to ask for a berth.
+    fn call_to_discharge(&mut self, s: &mut Scheduler<Ev>, v: usize, needs: Needs) {
         let now = s.now();
         let ves = &mut self.vessels[v];
-        for (p, h) in self.plan.fleets[ves.fleet].holds.iter().enumerate() {
-            if needs[p] > 0
-                && let Some(st) = h.discharges_into(ves.at_origin)
-            {
-                ves.holds[p].room_claim = needs[p];
-                self.stores[st].room_claimed += needs[p];
+        for (p, &(st, need)) in needs.iter().enumerate() {
+            if need > 0 {
+                ves.holds[p].room_claim = need;
+                self.stores[st].room_claimed += need;
             }
         }
         let waited = now.saturating_since(ves.space_wait_since);
@@ -118,68 +115,78 @@ impl World<'_> {
         self.request_berth(s, v);
     }
 
-    /// Calls the vessels at the head of storage `st`'s space line whose
-    /// room is there, in order; returns whether it called any.
-    pub(super) fn call_dischargers(&mut self, s: &mut Scheduler<Ev>, st: usize) -> bool {
+    /// Goes down the space line and calls each vessel whose room is there,
+    /// holding back from the vessels behind it the room each vessel ahead
+    /// needs, called or not; returns whether it called any. After a call
+    /// it starts again from the head: the call may have moved cargo (a
+    /// vessel berthing at once discharges), and with it the room.
+    pub(super) fn call_dischargers(&mut self, s: &mut Scheduler<Ev>) -> bool {
         let mut called = false;
-        while let Some(&w) = self.stores[st].space_line.front() {
-            let v = w as usize;
-            let Some(needs) = self.room_ready(v) else { break };
-            self.stores[st].space_line.pop_front();
-            self.leave_space_line(v, s.now());
+        while let Some(i) = self.first_callable() {
+            let v = self.space_line.remove(i) as usize;
+            let needs = self.room_needs(v);
+            self.leave_space_line(v, &needs, s.now());
             self.call_to_discharge(s, v, needs);
             called = true;
         }
         called
     }
 
-    /// Calls the space lines room freed in storage `st` may move: its own,
-    /// then those of mixed decks that also discharge here.
-    pub(super) fn call_space_lines(&mut self, s: &mut Scheduler<Ev>, st: usize) -> bool {
-        let mut called = self.call_dischargers(s, st);
-        for k in 0..self.stores[st].linked_space_lines.len() {
-            let line = self.stores[st].linked_space_lines[k];
-            called |= self.call_dischargers(s, line);
+    /// The place in the space line of the first vessel whose room is there
+    /// once the vessels ahead of it have had the room they need.
+    fn first_callable(&mut self) -> Option<usize> {
+        if self.space_line.is_empty() {
+            return None;
         }
-        called
+        let mut room = std::mem::take(&mut self.room_scratch);
+        room.clear();
+        room.extend((0..self.stores.len()).map(|st| self.room_now(st)));
+        let mut found = None;
+        for (i, &w) in self.space_line.iter().enumerate() {
+            let needs = self.room_needs(w as usize);
+            if needs.iter().all(|&(st, need)| need == 0 || room[st] >= need) {
+                found = Some(i);
+                break;
+            }
+            for &(st, need) in &needs {
+                room[st] = room[st].saturating_sub(need);
+            }
+        }
+        self.room_scratch = room;
+        found
     }
 
-    /// Vessel `v` has left a space line (taken out of it already): one
-    /// vessel fewer waiting, and its demurrage stops.
-    fn leave_space_line(&mut self, v: usize, now: SimTime) {
-        self.waiting_for_room -= 1;
+    /// Vessel `v` has left the space line (taken out of it already): one
+    /// waiter fewer at the storages of `needs`, and its demurrage stops.
+    fn leave_space_line(&mut self, v: usize, needs: &Needs, now: SimTime) {
+        for &(st, need) in needs {
+            if need > 0 {
+                self.stores[st].room_waiters -= 1;
+            }
+        }
         let fleet = self.vessels[v].fleet;
         self.costing.waiting_room[fleet].add(now, -1.0);
     }
 
-    /// Gives up the room still claimed for hold `p` of vessel `v`, in
-    /// storage `st`, up to `amount` units (what it has just discharged, or
-    /// all of it).
-    pub(super) fn use_room_claim(&mut self, v: usize, p: usize, st: usize, amount: u64) {
-        let claim = &mut self.vessels[v].holds[p].room_claim;
-        let used = (*claim).min(amount);
-        *claim -= used;
-        self.stores[st].room_claimed -= used;
-    }
-
-    /// Takes vessel `v` out of the space line it waits in and gives back
-    /// the room claimed for it (it is leaving service); returns the
-    /// storages whose lines may now move.
-    pub(super) fn forget_space_wait(&mut self, v: usize, now: SimTime) -> Vec<usize> {
-        let mut freed = Vec::new();
-        if self.vessels[v].phase == Phase::WaitingSpace && !self.vessels[v].holds_berth {
-            let st = self.vessels[v].discharge_into;
-            self.stores[st].space_line.retain(|&w| w as usize != v);
-            self.leave_space_line(v, now);
-            freed.push(st);
+    /// Takes vessel `v` out of the space line and gives back the room
+    /// claimed for it (it is leaving service); returns whether room or a
+    /// place in the line was freed (the line may move).
+    pub(super) fn forget_space_wait(&mut self, v: usize, now: SimTime) -> bool {
+        let mut freed = false;
+        if let Some(i) = self.space_line.iter().position(|&w| w as usize == v) {
+            self.space_line.remove(i);
+            let needs = self.room_needs(v);
+            self.leave_space_line(v, &needs, now);
+            freed = true;
         }
         let (fleet, at_origin) = (self.vessels[v].fleet, self.vessels[v].at_origin);
         for (p, h) in self.plan.fleets[fleet].holds.iter().enumerate() {
-            if let Some(st) = h.discharges_into(at_origin)
-                && self.vessels[v].holds[p].room_claim > 0
+            let claim = std::mem::take(&mut self.vessels[v].holds[p].room_claim);
+            if claim > 0
+                && let Some(st) = h.discharges_into(at_origin)
             {
-                self.use_room_claim(v, p, st, u64::MAX);
-                freed.push(st);
+                self.stores[st].room_claimed -= claim;
+                freed = true;
             }
         }
         freed

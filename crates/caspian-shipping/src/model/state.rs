@@ -219,9 +219,11 @@ pub(super) struct World<'a> {
     /// Open-traffic vessels and inflow arrivals waiting, all lines together
     /// (fleet vessels are bounded by the fleets' size).
     pub(super) backlog: usize,
-    /// Vessels in every space line together (`super::space_line`): while
-    /// none waits, settling a storage skips the lines at once.
-    pub(super) waiting_for_room: usize,
+    /// Laden vessels waiting at the anchorage for room ashore, in the order
+    /// they arrived (`super::space_line`).
+    pub(super) space_line: Vec<u32>,
+    /// Scratch for [`World::call_dischargers`]: room per storage.
+    pub(super) room_scratch: Vec<u64>,
     /// The waiting line that outgrew `max_waiting` and stopped the run.
     pub(super) overflowed: Option<WaitingLine>,
     /// The monthly series closed so far ([`super::monthly`]).
@@ -251,7 +253,9 @@ impl<'a> World<'a> {
             .map(|s| Store::new(s.capacity, s.initial.min(s.capacity)))
             .collect();
         link_cargo_lines(plan, &mut stores);
-        link_space_lines(plan, &mut stores);
+        for i in &plan.inflows {
+            stores[i.into].gate_fed = true;
+        }
         for (j, o) in plan.outflows.iter().enumerate() {
             stores[o.from].outflows.push(j);
         }
@@ -314,7 +318,8 @@ impl<'a> World<'a> {
             gate_wait_h: vec![Tally::new(); plan.inflows.len()],
             warmup_done: plan.warmup == SimTime::ZERO,
             backlog: 0,
-            waiting_for_room: 0,
+            space_line: Vec::new(),
+            room_scratch: Vec::new(),
             overflowed: None,
             monthly: Monthly::default(),
             downtimes,
@@ -415,25 +420,6 @@ fn link_cargo_lines(plan: &CompiledScenario, stores: &mut [Store]) {
                     && !stores[st].linked_lines.contains(&line)
                 {
                     stores[st].linked_lines.push(line);
-                }
-            }
-        }
-    }
-}
-
-/// Tells each storage a mixed deck discharges into which other storages'
-/// space lines that vessel may wait in (the one of its first laden hold),
-/// leg by leg.
-fn link_space_lines(plan: &CompiledScenario, stores: &mut [Store]) {
-    for f in plan.fleets.iter().filter(|f| f.holds.len() > 1) {
-        for at_origin in [true, false] {
-            let into: Vec<usize> =
-                f.holds.iter().filter_map(|h| h.discharges_into(at_origin)).collect();
-            for &st in &into {
-                for &line in &into {
-                    if line != st && !stores[st].linked_space_lines.contains(&line) {
-                        stores[st].linked_space_lines.push(line);
-                    }
                 }
             }
         }

@@ -106,17 +106,16 @@ pub(crate) struct Store {
     /// larger than the storage's room, or one whose room trains at the
     /// gate took first.
     pub(crate) waiting_dischargers: VecDeque<u32>,
-    /// Vessels at the anchorage waiting for room to discharge into, first
-    /// come first served: the first is called to a berth when the
-    /// unclaimed room takes its cargo (see `model::space_line`).
-    pub(crate) space_line: VecDeque<u32>,
+    /// Vessels in the space line (at the anchorage, waiting for room; see
+    /// `model::space_line`) with cargo for this storage.
+    pub(crate) room_waiters: u32,
     /// Room promised to vessels called to a berth that have not
     /// discharged into it yet.
     pub(crate) room_claimed: u64,
-    /// The storages whose space lines may hold vessels that also discharge
-    /// here (a mixed deck waits in the line of its first laden hold's
-    /// storage): room freed here may complete their call.
-    pub(crate) linked_space_lines: Vec<usize>,
+    /// Trains or parcels arrive here through a gate: a vessel is called
+    /// for any room, not for room for its whole cargo (see
+    /// `model::space_line`).
+    pub(crate) gate_fed: bool,
     /// The storages whose cargo lines hold vessels that also load here (a
     /// mixed deck waits in the line of its first hold's storage): cargo
     /// arriving here may complete their load.
@@ -156,9 +155,9 @@ impl Store {
             cargo_line: VecDeque::new(),
             claimed: 0,
             waiting_dischargers: VecDeque::new(),
-            space_line: VecDeque::new(),
+            room_waiters: 0,
             room_claimed: 0,
-            linked_space_lines: Vec::new(),
+            gate_fed: false,
             linked_lines: Vec::new(),
             outflows: Vec::new(),
             idle_outflows: 0,
