@@ -214,3 +214,28 @@ pattern = "regular"
     assert!(kpi(&out, "delivered.b_farm") > 0.0, "the tanker discharges");
     assert_close(kpi(&out, "space_wait_h.t"), 0.0, "called on arrival");
 }
+
+#[test]
+fn a_vessel_waiting_for_a_storage_out_of_service_holds_no_room_back() {
+    // `ropax_and_two_behind` with b's truck park shut (no usable capacity)
+    // from 0.01 days to the end: the Ro-Pax, at b from 11 h, cannot land
+    // its trucks, so it cannot be called, and it holds back none of the
+    // wagon room. The wagon ferry, at b from 12.02 h, is called when two
+    // wagons have left the yard, at 20 h (8 h sooner than the Ro-Pax's
+    // ten), and keeps landing wagons; the Ro-Pax and the Ro-Ro wait to
+    // the end.
+    let text = ropax_and_two_behind()
+        + r#"
+[[disruption]]
+id = "park_shut"
+target = "storage.b_trucks"
+start_day = 0.01
+duration_days = { dist = "constant", value = 100.0 }
+scale = 0.0
+"#;
+    let out = run(&load(&text), 1, 0);
+    assert_close(kpi(&out, "space_wait_h.ropax"), 150.0 - 11.0, "the Ro-Pax waits to the end");
+    assert_eq!(kpi(&out, "delivered.b_trucks"), 0.0);
+    assert!(kpi(&out, "carried.rf") >= 4.0, "the ferry lands wagons: {}", kpi(&out, "carried.rf"));
+    assert!(kpi(&out, "space_wait_h.rf") < 20.0, "{}", kpi(&out, "space_wait_h.rf"));
+}

@@ -5,27 +5,29 @@
 //! discharge asks for a berth only when the storages it discharges into
 //! have unclaimed room for what it carries, hold by hold (for a hold larger
 //! than its storage's usable capacity, room for a full storage; for a
-//! storage that trains also feed through a gate, any room), no train waits
-//! at their gates (trains go first) and no vessel waits at a berth there for
-//! space. Otherwise it waits at the anchorage in the *space line*, one line
-//! in the order the vessels arrived, whatever they carry.
+//! storage an inflow also feeds, any room), no train waits at their gates
+//! (trains go first) and no vessel waits at a berth there for space.
+//! Otherwise it waits at the anchorage in the *space line*, one line in the
+//! order the vessels arrived, whatever they carry.
 //!
 //! The line is served first come, first served, storage by storage: going
 //! down the line, each vessel is called if the room its holds need is
 //! there, and whether called or not, the room it needs is held back from
-//! the vessels behind it. So a vessel behind is called only for room no
-//! vessel ahead of it needs: a Ro-Ro behind a Ro-Pax that waits for wagon
-//! room may land its trucks, but a wagon ferry behind it may not take the
-//! wagon room the Ro-Pax waits for. A called vessel's room is claimed for
-//! it, so no other vessel is called for the same room while it waits for a
-//! berth and pays its overhead. `space_wait_h` is this wait; the berth wait
-//! that follows is `anchorage_wait_h`.
+//! the vessels behind it (but not by a vessel waiting for a storage out of
+//! service, which cannot be called before it is back). So a vessel behind
+//! is called only for room no vessel ahead of it needs: a Ro-Ro behind a
+//! Ro-Pax that waits for wagon room may land its trucks, but a wagon ferry
+//! behind it may not take the wagon room the Ro-Pax waits for. A called
+//! vessel's room is claimed for it, so no other vessel is called for the
+//! same room while it waits for a berth and pays its overhead.
+//! `space_wait_h` is this wait; the berth wait that follows is
+//! `anchorage_wait_h`.
 //!
 //! A vessel still waits for room at its berth (`WaitingSpace`, holding the
 //! berth) only where room it was called for went elsewhere first: a hold
-//! larger than its storage, a storage trains also feed (they and the vessel
-//! share room as it frees), or capacity taken out of service by a
-//! disruption after the call.
+//! larger than its storage, a storage an inflow also feeds (its arrivals
+//! and the vessel share room as it frees), or capacity taken out of service
+//! by a disruption after the call.
 
 use caspian_engine::{Scheduler, SimTime};
 
@@ -147,6 +149,11 @@ impl World<'_> {
             if needs.iter().all(|&(st, need)| need == 0 || room[st] >= need) {
                 found = Some(i);
                 break;
+            }
+            // A vessel waiting for a storage out of service holds nothing
+            // back until it is back: it cannot be called before then.
+            if needs.iter().any(|&(_, need)| need == u64::MAX) {
+                continue;
             }
             for &(st, need) in &needs {
                 room[st] = room[st].saturating_sub(need);
