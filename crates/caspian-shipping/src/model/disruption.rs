@@ -468,7 +468,7 @@ impl World<'_> {
             _ => {}
         }
         let (at_origin, loads_from) = (self.vessels[v].at_origin, self.vessels[v].load_from);
-        let room_freed = self.forget_space_wait(v, now);
+        self.forget_space_wait(v, now);
         self.forget_cargo_wait(v);
         let left_convoy = self.vessels[v].phase == Phase::Convoy;
         self.lose_cargo_aboard(v);
@@ -491,16 +491,13 @@ impl World<'_> {
                 self.launch_convoy(s, port);
             }
         }
-        // Its place in a cargo line, or its claims, are free: the next
-        // vessel may be called now (in the line it waits in, and where a
-        // mixed deck's other holds had claims).
+        // Its place in a cargo or space line, or its claims, are free: the
+        // next vessel may be called now (in the line it waits in, where a
+        // mixed deck's other holds had claims, and in the space line).
         if loads_from < self.stores.len() {
             self.call_loaders(s, loads_from);
         }
-        // Room claimed for it, or its place in the space line, is free too.
-        if room_freed {
-            self.call_dischargers(s);
-        }
+        self.call_dischargers(s);
         for h in &f.holds[1..] {
             if let Some(st) = h.loads_from(at_origin) {
                 self.call_loaders(s, st);

@@ -176,26 +176,20 @@ impl World<'_> {
     }
 
     /// Takes vessel `v` out of the space line and gives back the room
-    /// claimed for it (it is leaving service); returns whether room or a
-    /// place in the line was freed (the line may move).
-    pub(super) fn forget_space_wait(&mut self, v: usize, now: SimTime) -> bool {
-        let mut freed = false;
+    /// claimed for it (it is leaving service; the caller then goes down the
+    /// line again).
+    pub(super) fn forget_space_wait(&mut self, v: usize, now: SimTime) {
         if let Some(i) = self.space_line.iter().position(|&w| w as usize == v) {
             self.space_line.remove(i);
             let needs = self.room_needs(v);
             self.leave_space_line(v, &needs, now);
-            freed = true;
         }
         let (fleet, at_origin) = (self.vessels[v].fleet, self.vessels[v].at_origin);
         for (p, h) in self.plan.fleets[fleet].holds.iter().enumerate() {
             let claim = std::mem::take(&mut self.vessels[v].holds[p].room_claim);
-            if claim > 0
-                && let Some(st) = h.discharges_into(at_origin)
-            {
+            if let Some(st) = h.discharges_into(at_origin) {
                 self.stores[st].room_claimed -= claim;
-                freed = true;
             }
         }
-        freed
     }
 }
