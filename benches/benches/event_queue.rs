@@ -14,7 +14,9 @@
 //! - `priority_queue_crate`: `priority_queue::PriorityQueue` (indexed, so it can
 //!   cancel and re-prioritise by key, at the price of a hash map);
 //! - `calendar_queue`: `caspian_benches::calendar_queue::CalendarQueue` (Brown's
-//!   calendar queue, O(1) expected per hold), with a `u32` payload.
+//!   calendar queue, O(1) expected per hold), with a `u32` payload;
+//! - `radix_queue`: `caspian_benches::radix_queue::RadixQueue` (a radix heap,
+//!   Ahuja et al. 1990, monotone keys), with a `u32` payload.
 //!
 //! Sizes: 5 (about what the models' working heap holds), 10^2, 10^4, 10^6.
 //!
@@ -25,6 +27,7 @@ use std::collections::BinaryHeap;
 use std::hint::black_box;
 
 use caspian_benches::calendar_queue::CalendarQueue;
+use caspian_benches::radix_queue::RadixQueue;
 use caspian_engine::{EventHeap, EventKey, Scheduler, SimTime};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use priority_queue::PriorityQueue;
@@ -127,19 +130,20 @@ fn hold_model(c: &mut Criterion) {
             });
         }
         bench_keyed(&mut group, n, "calendar_queue", CalendarQueue::<u32>::new);
+        bench_keyed(&mut group, n, "radix_queue", RadixQueue::<u32>::new);
         group.finish();
     }
 }
 
-/// A bare queue of `(EventKey, u32)`: the engine's heap at any arity, or the
-/// calendar queue, benchmarked by [`bench_keyed`].
+/// A bare queue of `(EventKey, u32)`: the engine's heap at any arity, the
+/// calendar queue or the radix heap, benchmarked by [`bench_keyed`].
 trait KeyedQueue {
     fn push_key(&mut self, key: EventKey, event: u32);
     fn pop_key(&mut self) -> Option<(EventKey, u32)>;
 }
 
 /// Forwards [`KeyedQueue`] to a queue's own `push` and `pop`, which have the
-/// same shape in both queues.
+/// same shape in every queue.
 macro_rules! keyed_queue {
     ([$($generics:tt)*] $queue:ty) => {
         impl<$($generics)*> KeyedQueue for $queue {
@@ -157,6 +161,7 @@ macro_rules! keyed_queue {
 
 keyed_queue!([const D: usize] EventHeap<u32, D>);
 keyed_queue!([] CalendarQueue<u32>);
+keyed_queue!([] RadixQueue<u32>);
 
 /// The hold model on a bare keyed queue made by `make`, keys numbered as the
 /// `Scheduler` numbers them.

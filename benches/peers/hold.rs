@@ -14,6 +14,8 @@
 //! - `calendar`: `caspian_benches::calendar_queue::CalendarQueue`, keys numbered here;
 //! - `hybrid`: `caspian_benches::hybrid_queue::HybridQueue` (the heap up to 64
 //!   pending, the calendar above), keys numbered here;
+//! - `radix`: `caspian_benches::radix_queue::RadixQueue` (a radix heap),
+//!   keys numbered here;
 //! - `draw`: no queue, only the draws (the floor under every queue).
 //!
 //! Run: `cargo run --release -p caspian-benches --example peers_hold -- 10000 1000000`
@@ -23,6 +25,7 @@ use std::time::Instant;
 
 use caspian_benches::calendar_queue::CalendarQueue;
 use caspian_benches::hybrid_queue::HybridQueue;
+use caspian_benches::radix_queue::RadixQueue;
 use caspian_engine::{EventHeap, EventKey, Scheduler, SimTime};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
@@ -30,7 +33,7 @@ use rand_distr::{Distribution, Exp1};
 
 /// Ticks per unit of the Exp(1) increment: fine enough that ties are rare.
 const SCALE: f64 = 1_000_000.0;
-const USAGE: &str = "usage: peers_hold N HOLDS [engine|heap|calendar|hybrid|draw]";
+const USAGE: &str = "usage: peers_hold N HOLDS [engine|heap|calendar|hybrid|radix|draw]";
 /// The most pending events: payloads are `u32`, and 10^8 slots already take
 /// a few GB.
 const MAX_N: u64 = 100_000_000;
@@ -94,6 +97,7 @@ macro_rules! keyed_hold_queue {
 keyed_hold_queue!(EventHeap<u32, 4>);
 keyed_hold_queue!(CalendarQueue<u32>);
 keyed_hold_queue!(HybridQueue<u32>);
+keyed_hold_queue!(RadixQueue<u32>);
 
 /// No queue: a pop returns the clock, a push moves it. Only the draws remain.
 struct DrawOnly {
@@ -166,6 +170,7 @@ fn main() {
         "heap" => run(keyed(EventHeap::<u32, 4>::with_capacity(n as usize)), n, holds, queue),
         "calendar" => run(keyed(CalendarQueue::<u32>::new()), n, holds, queue),
         "hybrid" => run(keyed(HybridQueue::<u32>::default()), n, holds, queue),
+        "radix" => run(keyed(RadixQueue::<u32>::new()), n, holds, queue),
         "draw" => run(DrawOnly { now: 0 }, n, holds, queue),
         _ => {
             eprintln!("{USAGE}");

@@ -170,6 +170,28 @@ fn the_result_does_not_depend_on_threads_and_resumes_bit_identical() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The guarantee's sentence says that portfolios closer to the selection
+/// than δ are listed as contenders: with a δ above every difference, every
+/// other feasible portfolio is one, the two left off the shortlist of 3
+/// too, each paired over every replication it shares with the selection;
+/// and the next best portfolio is always among them.
+#[test]
+fn every_feasible_portfolio_within_delta_is_a_contender() {
+    let (doc, _) = solve(&study(1003), &settings(1.0e9, &[]), None);
+    let sel_index =
+        doc.portfolios.iter().find(|p| p.status == "selected").expect("a selection").index;
+    let mut listed: Vec<usize> = doc.contenders.iter().map(|c| c.index).collect();
+    listed.sort_unstable();
+    let others: Vec<usize> = (0..doc.portfolios.len()).filter(|&p| p != sel_index).collect();
+    assert_eq!(listed, others, "contenders {listed:?}, selected {sel_index}");
+    let runner_up = doc.runner_up.as_ref().expect("a next best").index;
+    assert!(listed.contains(&runner_up));
+    for c in &doc.contenders {
+        // At least the 20 screening replications every portfolio ran.
+        assert!(c.difference.n >= 20, "portfolio {} paired over {}", c.index, c.difference.n);
+    }
+}
+
 fn serde_json_doc(text: &str) -> OptimizeDoc {
     caspian_montecarlo::optimize::document::OptimizeDoc::from_json(text).unwrap()
 }

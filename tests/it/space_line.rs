@@ -239,3 +239,64 @@ scale = 0.0
     assert!(kpi(&out, "carried.rf") >= 4.0, "the ferry lands wagons: {}", kpi(&out, "carried.rf"));
     assert!(kpi(&out, "space_wait_h.rf") < 20.0, "{}", kpi(&out, "space_wait_h.rf"));
 }
+
+// ----- waiting for the link in a hand-over storage ---------------------------
+
+#[test]
+fn cargo_discharged_into_a_hand_over_storage_waits_there_for_its_link_and_is_priced() {
+    let out = run(&load(&full_farm()), 1, 0);
+    // b's farm is a hand-over storage: no fleet loads from it, the pipe
+    // drains it. The pipe takes 100 t at 10, 20, ..., 100 h of the 1,000 t
+    // there at the start (waits 10, 20, ..., 100 h), and the tanker's
+    // 1,000 t, discharged at 100 h, at 110, ..., 190 h (waits 10, ..., 90
+    // h); 100 t are still there at the end, 95 h old (a lower bound).
+    let unit_h = 100.0 * (550.0 + 450.0 + 95.0);
+    assert_close(kpi(&out, "link_wait_h.b_farm"), unit_h / 2_000.0, "wait for the link");
+    // The delay cost is the cargo's delay plus the demurrage. Oil's value
+    // of time is 0.03 a tonne-hour by default. In transit: the 1,000 t
+    // delivered at 100 h entered at 0 (100 h each), the 1,000 t aboard at
+    // the end and the 998,000 t still at a, 195 h each; less the calm
+    // crossing of the delivered 1,000 t (10 h each). Then the wait for the
+    // pipe above, and the 162 vessel-hours waiting for room at 1,000 each.
+    let transit = 1_000.0 * 100.0 + 999_000.0 * 195.0 - 1_000.0 * 10.0;
+    let years = 195.0 / 8_760.0;
+    assert_close(
+        kpi(&out, "cost.delay_per_year"),
+        (0.03 * (transit + unit_h) + 1_000.0 * 162.0) / years,
+        "delay cost",
+    );
+}
+
+#[test]
+fn a_larger_hand_over_storage_moves_the_wait_ashore_where_it_still_counts() {
+    // As above with room for everything: the tanker never waits for room
+    // and discharges 1,000 t at 11, 33, ..., 187 h (nine cargoes), and the
+    // wait moves into the farm, first in, first out. The pipe takes the
+    // 1,000 t there at the start at 10..100 h (waits summing to 5,500 h
+    // a 100 t), then the cargo of 11 h at 110..190 h (waits 99, ..., 179
+    // h, summing to 1,251 h a 100 t). At the end the last 100 t of it are
+    // 184 h old, and the eight cargoes after it 162, 140, ..., 8 h old
+    // (680 h a 1,000 t).
+    let text = set(&full_farm(), "b_farm.capacity", "1000000");
+    let out = run(&load(&text), 1, 0);
+    assert_close(kpi(&out, "space_wait_h.t"), 0.0, "room is always there");
+    assert_eq!(kpi(&out, "delivered.b_farm"), 9_000.0);
+    let unit_h = 100.0 * (550.0 + 1_251.0 + 184.0) + 1_000.0 * 680.0;
+    assert_close(kpi(&out, "link_wait_h.b_farm"), unit_h / 10_000.0, "wait for the link");
+}
+
+#[test]
+fn only_hand_over_storages_report_a_wait_for_the_link() {
+    // a's farm is an origin (the tanker loads there): its cargo is still in
+    // transit, not waiting for a link, even with an outflow draining it.
+    let text = full_farm()
+        + r#"
+[[outflow]]
+id = "a_pipe"
+from = "a_farm"
+capacity_per_year = 8760.0
+"#;
+    let plan = load(&text);
+    assert!(plan.kpi_layout().position("link_wait_h.b_farm").is_some());
+    assert!(plan.kpi_layout().position("link_wait_h.a_farm").is_none());
+}

@@ -282,7 +282,7 @@ fn summary(doc: &OptimizeDoc) -> String {
     if !doc.contenders.is_empty() {
         out.push_str(
             "\ncannot be told apart from it (its objective minus the selection's, paired over \
-             common selection replications; interval contains 0 or mean within delta):\n",
+             every replication both ran; interval contains 0 or mean within delta):\n",
         );
         let rows = doc.contender_rows(table::numbers);
         out.push_str(&table::render(&CONTENDER_HEADER, &rows));

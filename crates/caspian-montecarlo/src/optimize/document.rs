@@ -237,7 +237,8 @@ pub struct ContenderDoc {
     pub index: usize,
     /// Its decision values.
     pub decisions: BTreeMap<String, f64>,
-    /// Its objective minus the selection's, paired over common replications.
+    /// Its objective minus the selection's, paired over every replication
+    /// both ran (screening, OCBA and, where both were shortlisted, KN).
     pub difference: PairedDifference,
 }
 

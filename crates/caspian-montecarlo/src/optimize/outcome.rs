@@ -186,6 +186,13 @@ fn selected(
     }
 }
 
+/// Every feasible portfolio other than the selection `sel` that cannot be
+/// told apart from it: the paired 95% interval of its objective's
+/// difference contains zero, or the mean difference is within δ. Paired
+/// over every replication both ran: the screening and OCBA replications
+/// they share, and the KN replications they share where both were
+/// shortlisted. So the next best portfolio ([`runner_up`]) is a contender
+/// whenever its mean difference is within δ, shortlisted or not.
 fn contenders(
     study: &Study,
     s: &Settings,
@@ -193,17 +200,23 @@ fn contenders(
     run: &Run,
     sel: usize,
 ) -> Vec<ContenderDoc> {
-    let Some(o) = run.kn.as_ref() else { return Vec::new() };
-    let used_sel = o.used[o.selected];
+    let kn_used = |p: usize| {
+        let o = run.kn.as_ref()?;
+        run.shortlist.iter().position(|&q| q == p).map(|i| o.used[i])
+    };
     let mut out = Vec::new();
-    for (i, &q) in run.shortlist.iter().enumerate() {
-        let common = o.used[i].min(used_sel);
-        if q == sel || common < 2 {
+    for q in (0..run.standing.len()).filter(|&q| q != sel && run.standing[q] == Standing::Feasible)
+    {
+        let kn_common = kn_used(sel).unwrap_or(0).min(kn_used(q).unwrap_or(0));
+        let ranges =
+            [0..run.held(sel).end.min(run.held(q).end), run.offset..run.offset + kn_common];
+        let pooled = |p: usize| -> Vec<f64> {
+            ranges.iter().flat_map(|r| values(store, &s.objective, p, r.clone())).collect()
+        };
+        let (a, b) = (pooled(sel), pooled(q));
+        if a.len() < 2 {
             continue;
         }
-        let range = run.offset..run.offset + common;
-        let a = values(store, &s.objective, sel, range.clone());
-        let b = values(store, &s.objective, q, range);
         let d = PairedDifference::of(&a, &b);
         if (d.ci95_low <= 0.0 && d.ci95_high >= 0.0) || d.mean_diff.abs() < s.delta {
             out.push(ContenderDoc { index: q, decisions: decisions(study, q), difference: d });

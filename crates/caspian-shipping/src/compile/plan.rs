@@ -395,6 +395,29 @@ impl CompiledScenario {
         self.costs.capital_per_year
     }
 
+    /// Whether each storage is an *origin*: some fleet loads from it,
+    /// outbound or on the return leg. Cargo there is still in the corridor.
+    pub fn origin_storages(&self) -> Vec<bool> {
+        let mut origin = vec![false; self.storages.len()];
+        for h in self.fleets.iter().flat_map(|f| &f.holds) {
+            for st in h.load_from.into_iter().chain(h.return_load_from) {
+                origin[st] = true;
+            }
+        }
+        origin
+    }
+
+    /// Whether each storage is a *hand-over* storage: no fleet loads from
+    /// it and an outflow drains it, so what vessels discharge there waits
+    /// in it for its hinterland link (`link_wait_h.<storage>`, priced as
+    /// cargo delay).
+    pub fn hand_over_storages(&self) -> Vec<bool> {
+        let origin = self.origin_storages();
+        (0..self.storages.len())
+            .map(|st| !origin[st] && self.outflows.iter().any(|o| o.from == st))
+            .collect()
+    }
+
     /// The cargo kinds this scenario reports per-cargo KPIs for, in
     /// [`Cargo::ALL`] order: oil and wagons always
     /// ([`Cargo::ALWAYS_REPORTED`]), the others when a storage holds them,

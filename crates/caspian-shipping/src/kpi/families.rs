@@ -53,6 +53,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         "peak backlog at <storage>",
     ),
     family(
+        "link_wait_h.<storage>",
+        Unit::Hours,
+        Duration,
+        Lower,
+        "mean wait of a unit discharged into this storage until its hinterland link took it (or to the end)",
+        "wait for the link at <storage>",
+    ),
+    family(
         "delivered_total.<cargo>",
         Unit::CargoUnit,
         Amount,

@@ -25,6 +25,8 @@ pub(crate) enum Quantity {
     StorageMax(usize),
     /// `peak_backlog.<storage>`.
     PeakBacklog(usize),
+    /// `link_wait_h.<storage>`.
+    LinkWait(usize),
     /// `delivered_total.<cargo>`.
     DeliveredTotal(Cargo),
     /// `delivered_t.<cargo>`.
@@ -259,11 +261,15 @@ impl KpiLayout {
 fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
     use Quantity as Q;
     let mut k = Vec::new();
+    let hand_over = plan.hand_over_storages();
     for (st, p) in plan.storages.iter().enumerate() {
         k.push((format!("delivered.{}", p.id), Q::Delivered(st)));
         k.push((format!("storage_mean.{}", p.id), Q::StorageMean(st)));
         k.push((format!("storage_max.{}", p.id), Q::StorageMax(st)));
         k.push((format!("peak_backlog.{}", p.id), Q::PeakBacklog(st)));
+        if hand_over[st] {
+            k.push((format!("link_wait_h.{}", p.id), Q::LinkWait(st)));
+        }
     }
     let cargoes = plan.reported_cargoes();
     for &cargo in &cargoes {

@@ -18,7 +18,9 @@
 //! - **cargo waits** (`cargo_wait_h.<fleet>`): vessels still waiting at the
 //!   anchorage to be called for their cargo;
 //! - **room waits** (`space_wait_h.<fleet>`): laden vessels still waiting at
-//!   the anchorage for room ashore.
+//!   the anchorage for room ashore;
+//! - **waits for the link** (`link_wait_h.<storage>`): cargo still in a
+//!   hand-over storage, aged from when it was discharged there.
 //!
 //! So a stranded replication reads worse, never better. `berth_calls` and
 //! the other counts still count only what happened.
@@ -27,6 +29,7 @@ use caspian_engine::{LevelOp, SimTime, Tally};
 
 use super::histogram::WeightedHistogram;
 use super::state::World;
+use super::store::UnitHours;
 use super::{CARGOES, cargo_idx};
 
 /// The run's statistics at its end that take more than a counter: transits
@@ -43,6 +46,9 @@ pub(super) struct Closing {
     pub(super) cargo_wait_h: Vec<Tally>,
     /// Room waits per fleet, in hours.
     pub(super) space_wait_h: Vec<Tally>,
+    /// Per storage, the wait for the hinterland link in a hand-over
+    /// storage, with what is still there counted at its age.
+    pub(super) link_wait: Vec<UnitHours>,
     /// Units of each cargo in the corridor at the end ([`super::corridor`]).
     pub(super) in_corridor: [u128; CARGOES],
     /// Units of each cargo demanded over the window by inflows into origins.
@@ -63,6 +69,13 @@ impl World<'_> {
             let cargo = cargo_idx(plan.storages[st].cargo);
             for c in &store.cohorts {
                 transit[cargo].record(age(c.arrived), c.amount as f64);
+            }
+        }
+        // Cargo still in a hand-over storage is still waiting for its link.
+        let mut link_wait = self.link_wait.clone();
+        for (st, store) in self.stores.iter().enumerate().filter(|(st, _)| self.hand_over[*st]) {
+            for c in &store.cohorts {
+                link_wait[st].record(age(c.arrived), c.amount as f64);
             }
         }
         // A lost vessel's cargo is counted lost, and no longer aboard.
@@ -111,6 +124,7 @@ impl World<'_> {
             transit,
             cargo_wait_h,
             space_wait_h,
+            link_wait,
             gate_wait_h,
             anchorage_wait_h,
             in_corridor: self.in_corridor(),

@@ -21,19 +21,6 @@ use caspian_engine::LevelOp;
 
 use super::state::World;
 use super::{CARGOES, cargo_idx};
-use crate::compile::CompiledScenario;
-
-/// Whether each storage of `plan` is an origin: some fleet loads from it,
-/// outbound or on the return leg.
-pub(super) fn origin_storages(plan: &CompiledScenario) -> Vec<bool> {
-    let mut origin = vec![false; plan.storages.len()];
-    for h in plan.fleets.iter().flat_map(|f| &f.holds) {
-        for st in h.load_from.into_iter().chain(h.return_load_from) {
-            origin[st] = true;
-        }
-    }
-    origin
-}
 
 impl World<'_> {
     /// Units of each cargo (oil, wagons) in the corridor now.

@@ -4,7 +4,8 @@
 //!
 //! Everything else the costs price is counted already: anchorage queues by
 //! the berths, transit times by [`super::histogram`] (with what is still on
-//! its way added by [`super::censored`]), diverted, shut-in and lost cargo
+//! its way added by [`super::censored`]), the waits for the hinterland
+//! links in hand-over storages by `World::link_wait`, diverted, shut-in and lost cargo
 //! and lost vessels by the counters. The counters here are updated at
 //! events that already happen (a phase change to or from sailing, a
 //! vessel joining or leaving a space line, a convoy's departure, a
@@ -13,9 +14,9 @@
 
 use caspian_engine::{SimTime, TimeWeighted};
 
-use super::CARGOES;
 use super::censored::Closing;
 use super::state::World;
+use super::{CARGOES, cargo_idx};
 use crate::kpi::layout::CostPart;
 use crate::timeline::TICKS_PER_YEAR;
 
@@ -77,10 +78,17 @@ impl World<'_> {
         let sorties = self.costing.convoys as f64 * k.escort_sortie;
         let operating = k.fixed_operating_per_year + per_year(vessel_day_cost + sorties);
         let tonnes = &self.plan.tonnes_per_unit;
+        // Cargo delivered into a hand-over storage goes on waiting there
+        // for its hinterland link: that wait is delay too.
+        let mut link_unit_h = [0.0; CARGOES];
+        for (st, wait) in closing.link_wait.iter().enumerate() {
+            link_unit_h[cargo_idx(self.plan.storages[st].cargo)] += wait.unit_h;
+        }
         let mut delay = 0.0;
         for (c, t) in tonnes.iter().enumerate() {
-            let delay_unit_h =
-                (closing.transit[c].weighted_sum() - self.costing.calm_unit_h[c]).max(0.0);
+            let delay_unit_h = (closing.transit[c].weighted_sum() - self.costing.calm_unit_h[c])
+                .max(0.0)
+                + link_unit_h[c];
             delay += k.value_of_time_per_t_h[c] * t * delay_unit_h;
         }
         // Each term is added to the delay one by one, after the cargo's, as

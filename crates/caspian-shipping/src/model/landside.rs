@@ -153,7 +153,14 @@ impl World<'_> {
         let store = &mut self.stores[o.from];
         let taken = store.level.take_up_to(now, whole);
         if taken > 0 {
-            drop_cohorts(&mut store.cohorts, taken);
+            if self.hand_over[o.from] {
+                let wait = &mut self.link_wait[o.from];
+                drop_cohorts(&mut store.cohorts, taken, |c| {
+                    wait.record(now.saturating_since(c.arrived).as_hours_f64(), c.amount as f64);
+                });
+            } else {
+                drop_cohorts(&mut store.cohorts, taken, |_| {});
+            }
             self.counters.forwarded[j] += u128::from(taken);
             self.ledger[cargo_idx(self.plan.storages[o.from].cargo)].forwarded += u128::from(taken);
         }

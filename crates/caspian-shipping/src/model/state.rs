@@ -13,7 +13,7 @@ use super::disruption::Disruptions;
 use super::histogram::WeightedHistogram;
 use super::monthly::Monthly;
 use super::shared_berths::Pool;
-use super::store::Store;
+use super::store::{Store, UnitHours};
 use super::vessel::{Vessel, fleet_vessels};
 use super::{CARGOES, at, at_calendar, cargo_idx, hours};
 use crate::compile::{CompiledScenario, DisruptionTarget};
@@ -180,6 +180,9 @@ pub(super) struct World<'a> {
     /// Whether each storage is an origin (some fleet loads from it): see
     /// [`super::corridor`].
     pub(super) origin: Vec<bool>,
+    /// Whether each storage is a hand-over storage (no fleet loads from
+    /// it, an outflow drains it): `CompiledScenario::hand_over_storages`.
+    pub(super) hand_over: Vec<bool>,
     pub(super) vessels: Vec<Vessel>,
     pub(super) area_storms: Vec<Timeline>,
     /// Per sea area: where the last crossing's start fell among its storms
@@ -207,6 +210,9 @@ pub(super) struct World<'a> {
     pub(super) counters: Counters,
     pub(super) ledger: [Ledger; CARGOES],
     pub(super) transit: [WeightedHistogram; CARGOES],
+    /// Per storage: unit-hours cargo waited in a hand-over storage for its
+    /// hinterland link, counted when the link takes it.
+    pub(super) link_wait: Vec<UnitHours>,
     pub(super) crossing_h: Vec<Tally>,
     /// Counts for the cost KPIs only ([`super::costing`]).
     pub(super) costing: super::costing::CostCounters,
@@ -277,7 +283,8 @@ impl<'a> World<'a> {
             area_storms,
             corridor,
             disruptions,
-            origin: super::corridor::origin_storages(plan),
+            origin: plan.origin_storages(),
+            hand_over: plan.hand_over_storages(),
             patience_due: vec![VecDeque::new(); plan.inflows.len()],
             inflow_wakeup: vec![false; plan.inflows.len()],
             inflow_rng: (0..plan.inflows.len())
@@ -311,6 +318,7 @@ impl<'a> World<'a> {
             },
             ledger,
             transit: std::array::from_fn(|_| WeightedHistogram::new(1.0, 24 * 120)),
+            link_wait: vec![UnitHours::default(); plan.storages.len()],
             crossing_h: vec![Tally::new(); n_fleets],
             costing: super::costing::CostCounters::new(n_fleets),
             cargo_wait_h: vec![Tally::new(); n_fleets],

@@ -8,6 +8,7 @@ use caspian_engine::{SimTime, Tally};
 use super::censored::Closing;
 use super::histogram::WeightedHistogram;
 use super::state::World;
+use super::store::UnitHours;
 use super::{CARGOES, cargo_idx};
 use crate::kpi::Kpis;
 use crate::kpi::layout::Quantity;
@@ -49,6 +50,7 @@ impl World<'_> {
         c.draft.iter_mut().for_each(|x| *x = super::draft::DraftTally::default());
         c.cargo_lost = [0; CARGOES];
         self.transit.iter_mut().for_each(WeightedHistogram::reset);
+        self.link_wait.iter_mut().for_each(|w| *w = UnitHours::default());
         self.crossing_h.iter_mut().for_each(Tally::reset);
         self.costing.reset(now);
         self.cargo_wait_h.iter_mut().for_each(Tally::reset);
@@ -180,6 +182,7 @@ impl World<'_> {
             Quantity::Carried(fi, p) => self.counters.carried[fi][p] as f64,
             Quantity::Crossing(fi) => self.crossing_h[fi].mean_or(f64::NAN),
             Quantity::CargoWait(fi) => closing.cargo_wait_h[fi].mean_or(f64::NAN),
+            Quantity::LinkWait(st) => closing.link_wait[st].mean(),
             Quantity::SpaceWait(fi) => closing.space_wait_h[fi].mean_or(f64::NAN),
             Quantity::Incidents => self.counters.incidents as f64,
             Quantity::Detentions => self.counters.detentions as f64,

@@ -69,19 +69,50 @@ pub(crate) fn move_cohorts(
     }
 }
 
-/// Removes `amount` units from the front of `from` (cargo leaving the system).
-pub(crate) fn drop_cohorts(from: &mut VecDeque<Cohort>, mut amount: u64) {
+/// Removes `amount` units from the front of `from` (cargo leaving the
+/// system or its storage), splitting a cohort if needed, and calls `each`
+/// on every piece removed.
+pub(crate) fn drop_cohorts(
+    from: &mut VecDeque<Cohort>,
+    mut amount: u64,
+    mut each: impl FnMut(Cohort),
+) {
     while amount > 0 {
         let Some(front) = from.front_mut() else {
             debug_assert!(false, "cohort bookkeeping is short of {amount} units");
             return;
         };
-        let piece = front.amount.min(amount);
-        front.amount -= piece;
-        amount -= piece;
+        let piece = Cohort { arrived: front.arrived, amount: front.amount.min(amount) };
+        front.amount -= piece.amount;
+        amount -= piece.amount;
         if front.amount == 0 {
             from.pop_front();
         }
+        each(piece);
+    }
+}
+
+/// Unit-hours and units: the mean time units spent somewhere, weighted by
+/// the units (`link_wait_h.<storage>`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct UnitHours {
+    /// Sum over the units recorded of the hours each spent.
+    pub(crate) unit_h: f64,
+    /// Units recorded.
+    pub(crate) units: f64,
+}
+
+impl UnitHours {
+    /// Records `units` units that spent `hours` each.
+    #[inline]
+    pub(crate) fn record(&mut self, hours: f64, units: f64) {
+        self.unit_h += hours * units;
+        self.units += units;
+    }
+
+    /// The mean hours a unit, NaN if none was recorded.
+    pub(crate) fn mean(&self) -> f64 {
+        if self.units > 0.0 { self.unit_h / self.units } else { f64::NAN }
     }
 }
 
@@ -90,7 +121,10 @@ pub(crate) fn drop_cohorts(from: &mut VecDeque<Cohort>, mut amount: u64) {
 pub(crate) struct Store {
     /// Level, capacity, blocked trains at the gate (tag = inflow index).
     pub(crate) level: Level<u32>,
-    /// What the storage holds, oldest first; sums to the level.
+    /// What the storage holds, oldest first; sums to the level. In an
+    /// origin storage each cohort's time is when it entered the corridor
+    /// (for transit times); in any other, when it entered this storage (for
+    /// the wait for the hinterland link).
     pub(crate) cohorts: VecDeque<Cohort>,
     /// Vessels at berth short of the cargo they were called for (an outflow
     /// took part of it) or loading up to their timetable slot, first come

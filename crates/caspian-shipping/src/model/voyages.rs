@@ -8,7 +8,7 @@ use caspian_engine::{Request, Scheduler, SimDuration, SimTime};
 use rand::RngExt;
 
 use super::state::{Ev, Occupant, World};
-use super::store::move_cohorts;
+use super::store::{Cohort, drop_cohorts, move_cohorts, push_cohort};
 use super::{CARGOES, at, cargo_idx, first_open, hours};
 use crate::compile::{DispatchPlan, HoldPlan, class_index};
 use crate::trace::VesselPhase as Phase;
@@ -173,9 +173,18 @@ impl World<'_> {
                 let transit = &mut self.transit[cargo_idx(h.cargo)];
                 self.costing.calm_unit_h[cargo_idx(h.cargo)] +=
                     accepted as f64 * f.crossing.as_hours_f64();
-                move_cohorts(&mut hold.cohorts, &mut self.stores[st].cohorts, accepted, |c| {
+                let mut record = |c: Cohort| {
                     transit.record(now.saturating_since(c.arrived).as_hours_f64(), c.amount as f64);
-                });
+                };
+                let cohorts = &mut self.stores[st].cohorts;
+                if self.origin[st] {
+                    // Still in the corridor: it keeps the time it entered.
+                    move_cohorts(&mut hold.cohorts, cohorts, accepted, record);
+                } else {
+                    // Delivered: from now on it waits for its hinterland link.
+                    drop_cohorts(&mut hold.cohorts, accepted, &mut record);
+                    push_cohort(cohorts, Cohort { arrived: now, amount: accepted });
+                }
                 hold.units -= accepted;
                 ves.deck_used -= accepted * h.deck_units;
                 self.counters.delivered[st] += u128::from(accepted);
