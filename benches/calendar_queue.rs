@@ -23,6 +23,8 @@
 
 use caspian_engine::{EventKey, SimTime};
 
+use crate::packed;
+
 /// No node: the end of a bucket's list or of the free list.
 const NIL: u32 = u32::MAX;
 /// The fewest buckets the calendar shrinks to.
@@ -66,11 +68,6 @@ impl<E> Default for CalendarQueue<E> {
     fn default() -> Self {
         Self::new()
     }
-}
-
-#[inline(always)]
-fn packed(key: EventKey) -> u128 {
-    (u128::from(key.time().ticks()) << 64) | u128::from(key.seq())
 }
 
 impl<E> CalendarQueue<E> {

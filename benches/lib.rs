@@ -8,4 +8,20 @@
 
 pub mod calendar_queue;
 pub mod hybrid_queue;
+#[cfg(test)]
+mod queue_check;
 pub mod radix_queue;
+
+use caspian_engine::{EventKey, SimTime};
+
+/// An event key as one number with the same order: time high, sequence low.
+#[inline(always)]
+fn packed(key: EventKey) -> u128 {
+    (u128::from(key.time().ticks()) << 64) | u128::from(key.seq())
+}
+
+/// The key that [`packed`] made `k`.
+#[inline(always)]
+fn unpacked(k: u128) -> EventKey {
+    EventKey::new(SimTime::from_ticks((k >> 64) as u64), k as u64)
+}

@@ -31,7 +31,9 @@
 //! may) rebuilds the buckets around the new key, O(n), so the queue stays
 //! correct as a general priority queue, only slower.
 
-use caspian_engine::{EventKey, SimTime};
+use caspian_engine::EventKey;
+
+use crate::{packed, unpacked};
 
 /// Buckets 1 to 128; bucket 0 is [`RadixQueue::zero`].
 const BUCKETS: usize = 128;
@@ -59,17 +61,6 @@ impl<E> Default for RadixQueue<E> {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// The key as one number with the same order: time high, sequence low.
-#[inline(always)]
-fn packed(key: EventKey) -> u128 {
-    (u128::from(key.time().ticks()) << 64) | u128::from(key.seq())
-}
-
-/// The key that [`packed`] made `k`.
-fn unpacked(k: u128) -> EventKey {
-    EventKey::new(SimTime::from_ticks((k >> 64) as u64), k as u64)
 }
 
 impl<E> RadixQueue<E> {
