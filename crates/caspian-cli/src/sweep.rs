@@ -31,9 +31,10 @@ use crate::terminal::out;
 pub(crate) struct SweepArgs {
     /// Scenario file (TOML); its `[[sweep]]` axes are swept unless --axis is given.
     scenario: PathBuf,
-    /// An axis to sweep (repeatable), e.g. port.alat.berths.rail_ferry=1,2,3. Given at
+    /// An axis to sweep (repeatable), e.g. port.alat.berths.rail_ferry=1,2,3, or a range
+    /// of whole numbers, both ends included: port.alat.berths.rail_ferry=1..3. Given at
     /// least once, these axes replace the file's `[[sweep]]` axes.
-    #[arg(long = "axis", value_name = "KEY=V1,V2,...")]
+    #[arg(long = "axis", value_name = "KEY=V1,V2,...|KEY=LO..HI")]
     axes: Vec<String>,
     /// The reference design point: its index or its axis values, KEY=VALUE[,KEY=VALUE...]
     /// [default: the point that is the scenario as written, else point 0]. Every other point

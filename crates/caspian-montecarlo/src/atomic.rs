@@ -83,6 +83,7 @@ impl AtomicFile {
     /// The I/O error: `path` is a directory or a special file, or its
     /// directory does not accept a new file.
     pub fn create(path: &Path) -> io::Result<Self> {
+        refuse_special(path)?;
         let target = resolve_links(path)?;
         refuse_special(&target)?;
         names_a_file(path)?;
@@ -169,6 +170,9 @@ impl Drop for AtomicFile {
 /// # Errors
 /// The I/O error explaining why not, in plain words.
 pub fn check_writable(path: &Path) -> io::Result<()> {
+    // The path itself first: the kernel follows links `resolve_links`
+    // cannot read as paths (`/dev/stdout` on a pipe: `pipe:[N]`).
+    refuse_special(path)?;
     let target = resolve_links(path)?;
     refuse_special(&target)?;
     names_a_file(path)?;
@@ -357,7 +361,9 @@ pub fn resolve_links(path: &Path) -> io::Result<PathBuf> {
 
 /// Renaming over a directory, a device (`/dev/full`), a pipe or a socket
 /// would replace it with a plain file: only regular files (or new paths) are
-/// written.
+/// written. `path` is followed through its links by the kernel, so
+/// `/dev/stdout` is refused as what standard output is (a pipe, a
+/// terminal).
 fn refuse_special(path: &Path) -> io::Result<()> {
     match fs::metadata(path) {
         Ok(m) if m.is_dir() => Err(io::Error::new(io::ErrorKind::IsADirectory, "is a directory")),

@@ -267,6 +267,10 @@ fn a_bad_checkpoint_path_is_named_for_what_it_is() {
     }
     let err = sweep(".");
     assert!(err.contains(". (--checkpoint): is a directory"), "{err}");
+    // Standard output here is a pipe (the test reads it): `/dev/stdout` is
+    // a link the kernel follows to a pipe with no path, refused as one.
+    let err = fails(&["run", "-n", "1", "--csv", "/dev/stdout"], &dir, 2);
+    assert!(err.contains("/dev/stdout (--csv): is not a regular file"), "{err}");
     let err = sweep("no-such-dir/cp");
     assert!(err.contains("cannot write no-such-dir/cp (--checkpoint)"), "{err}");
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();

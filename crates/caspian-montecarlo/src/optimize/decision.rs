@@ -4,9 +4,8 @@
 //! sweep takes is a decision.
 
 use std::collections::BTreeMap;
-use std::num::IntErrorKind;
 
-use crate::study::{AxisSpec, Study, parse_axis};
+use crate::study::{AxisSpec, Study, parse_axis, whole_range};
 use crate::{CompiledScenario, SweepKey};
 
 /// The most portfolios (the product of the decisions' value counts).
@@ -45,33 +44,8 @@ pub fn parse(spec: &str) -> Result<AxisSpec, DecisionError> {
         return Err(fail("the key is empty".into()));
     }
     if let Some((lo, hi)) = values.split_once("..") {
-        let whole = |t: &str| {
-            let t = t.trim();
-            if t.starts_with('+') {
-                return Err(fail(format!(
-                    "\"{t}\": decision values are the values themselves, not increments (e.g. \
-                     {key}=2..5), so write them without '+'"
-                )));
-            }
-            t.parse::<i64>().map_err(|e| {
-                if matches!(e.kind(), IntErrorKind::PosOverflow | IntErrorKind::NegOverflow) {
-                    fail(format!("\"{t}\" is too large for a range of whole numbers"))
-                } else {
-                    fail(format!("\"{t}\" is not a whole number (LO..HI ranges are of whole numbers; list other values as V1,V2,...)"))
-                }
-            })
-        };
-        let (lo, hi) = (whole(lo)?, whole(hi)?);
-        if lo > hi {
-            return Err(fail(format!("the range {lo}..{hi} is empty (LO is above HI)")));
-        }
-        if hi.checked_sub(lo).is_none_or(|span| span >= MAX_PORTFOLIOS as i64) {
-            return Err(fail(format!("the range has more than {MAX_PORTFOLIOS} values")));
-        }
-        return Ok(AxisSpec {
-            key: key.to_string(),
-            values: (lo..=hi).map(|v| v as f64).collect(),
-        });
+        let values = whole_range(lo, hi, MAX_PORTFOLIOS).map_err(|e| fail(e.to_string()))?;
+        return Ok(AxisSpec { key: key.to_string(), values });
     }
     let axis = parse_axis(spec).map_err(|e| fail(e.detail()))?;
     if let Some((_, v)) =
@@ -249,8 +223,8 @@ mod tests {
             ("x=nan,1", "\"nan\" is not a finite number"),
             ("x=1,1", "value 1 is given twice"),
             ("x=2,3,+", "\"+\" is not a finite number"),
-            ("x=+1..3", "\"+1\": decision values are the values themselves, not increments"),
-            ("x=1..++3", "\"++3\": decision values are the values themselves"),
+            ("x=+1..3", "\"+1\": values are the values themselves, not increments"),
+            ("x=1..++3", "\"++3\": values are the values themselves"),
         ] {
             let e = parse(bad).unwrap_err().to_string();
             assert!(e.contains(says) && e.contains("--decision"), "{bad}: {e}");

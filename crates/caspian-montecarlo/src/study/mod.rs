@@ -1,5 +1,7 @@
 //! A study: a scenario, a master seed and the design points to run.
 
+use std::num::IntErrorKind;
+
 use caspian_shipping::resolve::Lineage;
 use caspian_shipping::{CompiledScenario, LoadError, Scenario, SweepKey};
 use thiserror::Error;
@@ -477,7 +479,7 @@ pub enum ReferenceError {
 #[non_exhaustive]
 pub enum AxisSpecError {
     /// No `=` between the key and the values.
-    #[error("--axis \"{spec}\": expected KEY=V1,V2,...")]
+    #[error("--axis \"{spec}\": expected KEY=V1,V2,... or KEY=LO..HI")]
     Syntax {
         /// The argument given.
         spec: String,
@@ -502,6 +504,14 @@ pub enum AxisSpecError {
         /// The value given.
         value: String,
     },
+    /// A malformed `LO..HI` range.
+    #[error("--axis {key}: {error}")]
+    Range {
+        /// The key given.
+        key: String,
+        /// What is wrong with the range.
+        error: RangeError,
+    },
     /// A value written with a leading `+`, which reads like an increment.
     #[error(
         "--axis {key}: \"{value}\" would be the value {}, not an increment: axis values are \
@@ -525,13 +535,73 @@ impl AxisSpecError {
             Self::Syntax { spec } | Self::EmptyKey { spec } | Self::Invisible { spec } => {
                 format!("--axis \"{spec}\": ")
             }
-            Self::Value { key, .. } | Self::Plus { key, .. } => format!("--axis {key}: "),
+            Self::Value { key, .. } | Self::Plus { key, .. } | Self::Range { key, .. } => {
+                format!("--axis {key}: ")
+            }
         };
         full.strip_prefix(&prefix).map_or(full.clone(), str::to_string)
     }
 }
 
-/// Parses `KEY=V1,V2,...` as given to `--axis`. The key is checked later,
+/// A malformed `LO..HI` range of whole numbers ([`whole_range`]).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum RangeError {
+    /// An end written with a leading `+`, which reads like an increment.
+    #[error(
+        "\"{0}\": values are the values themselves, not increments (e.g. 2..5), so write them \
+         without '+'"
+    )]
+    Plus(String),
+    /// An end that is not a whole number.
+    #[error(
+        "\"{0}\" is not a whole number (LO..HI ranges are of whole numbers; list other values \
+         as V1,V2,...)"
+    )]
+    NotWhole(String),
+    /// An end beyond the whole numbers a range can hold.
+    #[error("\"{0}\" is too large for a range of whole numbers")]
+    TooLarge(String),
+    /// `LO` above `HI`.
+    #[error("the range {0}..{1} is empty (LO is above HI)")]
+    Empty(i64, i64),
+    /// More values than the caller takes.
+    #[error("the range has more than {0} values")]
+    TooMany(usize),
+}
+
+/// The whole numbers `lo..=hi` written as `LO..HI` (both ends included), at
+/// most `max` of them, as `--axis` and `optimize --decision` take them.
+///
+/// # Errors
+/// [`RangeError`] for an end that is not a whole number or starts with
+/// `+`, a reversed range or more than `max` values.
+pub fn whole_range(lo: &str, hi: &str, max: usize) -> Result<Vec<f64>, RangeError> {
+    let whole = |t: &str| {
+        let t = t.trim();
+        if t.starts_with('+') {
+            return Err(RangeError::Plus(t.into()));
+        }
+        t.parse::<i64>().map_err(|e| {
+            if matches!(e.kind(), IntErrorKind::PosOverflow | IntErrorKind::NegOverflow) {
+                RangeError::TooLarge(t.into())
+            } else {
+                RangeError::NotWhole(t.into())
+            }
+        })
+    };
+    let (lo, hi) = (whole(lo)?, whole(hi)?);
+    if lo > hi {
+        return Err(RangeError::Empty(lo, hi));
+    }
+    if hi.checked_sub(lo).is_none_or(|span| span >= max as i64) {
+        return Err(RangeError::TooMany(max));
+    }
+    Ok((lo..=hi).map(|v| v as f64).collect())
+}
+
+/// Parses `KEY=V1,V2,...` or `KEY=LO..HI` (whole numbers, both ends
+/// included) as given to `--axis`. The key is checked later,
 /// against the scenario, by [`Study::sweep`].
 ///
 /// # Errors
@@ -551,6 +621,11 @@ pub fn parse_axis(spec: &str) -> Result<AxisSpec, AxisSpecError> {
     let key = key.trim();
     if key.is_empty() {
         return Err(AxisSpecError::EmptyKey { spec: shown(spec) });
+    }
+    if let Some((lo, hi)) = values.split_once("..") {
+        let values = whole_range(lo, hi, design::MAX_POINTS)
+            .map_err(|error| AxisSpecError::Range { key: key.into(), error })?;
+        return Ok(AxisSpec { key: key.to_string(), values });
     }
     let values = values
         .split(',')

@@ -35,12 +35,24 @@ fn bad_axes_name_the_key() {
     assert_eq!(e.to_string(), "--axis fleet.x.count: \"two\" is not a finite number");
     assert_eq!(
         parse_axis("nokey").unwrap_err().to_string(),
-        "--axis \"nokey\": expected KEY=V1,V2,..."
+        "--axis \"nokey\": expected KEY=V1,V2,... or KEY=LO..HI"
     );
     assert_eq!(parse_axis(" =1").unwrap_err().to_string(), "--axis \" =1\": the key is empty");
     let e = parse_axis("fleet.x.count=2, +1").unwrap_err().to_string();
     assert!(e.starts_with("--axis fleet.x.count: \"+1\" would be the value 1, not an"), "{e}");
     assert_eq!(parse_axis("w.m=-1,1e0").unwrap().values, [-1.0, 1.0]);
+    // Ranges of whole numbers, as `optimize --decision` takes them.
+    assert_eq!(parse_axis("fleet.x.count=2..4").unwrap().values, [2.0, 3.0, 4.0]);
+    assert_eq!(parse_axis("fleet.x.count= -1 .. 1").unwrap().values, [-1.0, 0.0, 1.0]);
+    for (bad, says) in [
+        ("fleet.x.count=4..2", "--axis fleet.x.count: the range 4..2 is empty (LO is above HI)"),
+        ("fleet.x.count=1.5..3", "--axis fleet.x.count: \"1.5\" is not a whole number"),
+        ("fleet.x.count=+1..3", "--axis fleet.x.count: \"+1\": values are the values themselves"),
+        ("fleet.x.count=0..100000", "--axis fleet.x.count: the range has more than 100000 values"),
+    ] {
+        let e = parse_axis(bad).unwrap_err().to_string();
+        assert!(e.starts_with(says), "{bad}: {e}");
+    }
     // A key that is not sweepable is reported against the scenario.
     let e = Study::sweep(
         BASELINE_TOML,
