@@ -69,17 +69,19 @@ Mechanisms, each as model.rs does it:
   until nothing moves (`settle`).
 - Cargo is kept as cohorts (entry time, amount), oldest first, so transit
   time = acceptance into the destination yard - acceptance into the origin
-  yard.
+  yard. Cargo landed in a yard the fleet does not load from and a railway
+  drains (a hand-over yard) is stamped with the time it landed, and its wait
+  for the railway = the tick that takes it - that time.
 
 KPIs (over [warm-up, horizon), as `env.run(until=horizon)` and the model
 both run; definitions of docs/kpis.md): delivered and
 storage mean per yard, forwarded, shut in, transit mean, anchorage wait,
 anchorage queue mean and berth utilization per port, port closure hours,
 voyages, crossing mean, cargo wait, room wait and vessel utilization of
-the fleet.
+the fleet, and the wait for the railway per hand-over yard.
 Waits and transits still in progress at the horizon count with their age
 then (model/censored.rs): anchorage and cargo waits, wagons in the loading
-yard and aboard.
+yard and aboard, and wagons still in a hand-over yard.
 
 Usage: simpy_ferry.py SCENARIO REPLICATIONS [OUT.json|-] [--seed S] [--defect D]
 
@@ -245,6 +247,10 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
              "cargo_wait_sum": 0.0, "cargo_wait_n": 0, "space_wait_sum": 0.0, "space_wait_n": 0}
     shut_in = {i["id"]: 0 for i in sc.get("inflow", [])}
     forwarded = {o["id"]: 0 for o in sc.get("outflow", [])}
+    # Hand-over yards: the fleet does not load from them, a railway drains
+    # them. Unit-hours and units of the wait for the railway.
+    hand_over = {o["from"] for o in sc.get("outflow", [])} - {f["load_from"]}
+    link_wait = {y: [0.0, 0] for y in hand_over}
 
     # ----- yards ------------------------------------------------------------
 
@@ -258,6 +264,9 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
             if front[1] == 0:
                 y.cohorts.popleft()
             amount -= piece
+            if y.id in hand_over and now >= warm:
+                link_wait[y.id][0] += (now - front[0]) * piece
+                link_wait[y.id][1] += piece
             if into is not None:
                 if into and into[-1][0] == front[0]:
                     into[-1][1] += piece
@@ -294,10 +303,11 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
                 if now >= warm:
                     stats["transit_sum"] += (now - front[0]) * piece
                     stats["transit_n"] += piece
-                if y.cohorts and y.cohorts[-1][0] == front[0]:
+                stamp = now if y.id in hand_over else front[0]
+                if y.cohorts and y.cohorts[-1][0] == stamp:
                     y.cohorts[-1][1] += piece
                 else:
-                    y.cohorts.append([front[0], piece])
+                    y.cohorts.append([stamp, piece])
             v.aboard_units -= accepted
             used = min(v.room_claim, accepted)
             v.room_claim -= used
@@ -623,6 +633,11 @@ def replicate(sc: dict, seed: int, rep: int, defect: str | None = None) -> dict:
     for since, amount in load_yard.cohorts:
         stats["transit_sum"] += (horizon - since) * amount
         stats["transit_n"] += amount
+    for y, (unit_h, units) in link_wait.items():
+        for since, amount in yards[y].cohorts:
+            unit_h += (horizon - since) * amount
+            units += amount
+        out[f"link_wait_h.{y}"] = unit_h / units if units else math.nan
     for y in yards.values():
         y.set_level(horizon, y.level)
         out[f"delivered.{y.id}"] = float(y.delivered)
