@@ -190,6 +190,25 @@ fn every_feasible_portfolio_within_delta_is_a_contender() {
         // At least the 20 screening replications every portfolio ran.
         assert!(c.difference.n >= 20, "portfolio {} paired over {}", c.index, c.difference.n);
     }
+    // Whatever δ, a next best whose mean difference is within it is listed,
+    // with the same difference (one pairing for both).
+    let mut within = 0;
+    for delta in [1.0e5, 2.0e5, 4.0e5, 8.0e5, 1.6e6] {
+        let (doc, _) = solve(&study(1003), &settings(delta, &[]), None);
+        let r = doc.runner_up.as_ref().expect("a next best");
+        let d = &r.differences["cost.total_per_year"];
+        let listed = doc.contenders.iter().find(|c| c.index == r.index);
+        if d.mean_diff.abs() < delta {
+            within += 1;
+            assert_eq!(
+                listed.map(|c| &c.difference),
+                Some(d),
+                "delta {delta}: {:?}",
+                doc.contenders
+            );
+        }
+    }
+    assert!(within > 0, "no delta put the next best within it: the check checked nothing");
 }
 
 fn serde_json_doc(text: &str) -> OptimizeDoc {

@@ -286,6 +286,38 @@ fn a_larger_hand_over_storage_moves_the_wait_ashore_where_it_still_counts() {
 }
 
 #[test]
+fn cargo_admitted_at_a_hand_over_storages_gate_waits_for_the_link_from_admission() {
+    // No cargo at a, so the tanker never sails. b's farm is full (1,000 t),
+    // a pipe takes 10 t every 10 h, and a 150-t train arrives at b's gate
+    // at 100 h (900 t there: no room), admitted at 150 h (850 t).
+    let text = set(BASE, "b_farm.capacity", "1000");
+    let text = set(&text, "b_farm.initial", "1000");
+    let text = set(&text, "horizon", "8.125")
+        + r#"
+[[outflow]]
+id = "pipe"
+from = "b_farm"
+capacity_per_year = 8760.0
+interval_h = 10.0
+
+[[inflow]]
+id = "train"
+into = "b_farm"
+arrivals_per_year = 87.6
+size = { dist = "constant", value = 150.0 }
+pattern = "regular"
+"#;
+    let out = run(&load(&text), 1, 0);
+    assert_close(kpi(&out, "gate_wait_h.train"), 50.0, "gate wait");
+    // The pipe takes 10 t of the stock at 10, 20, ..., 190 h; at the end
+    // (195 h) 810 t of it are 195 h old and the train's 150 t 45 h, from
+    // admission: its 50 h at the gate are the gate wait's, not counted
+    // again.
+    let unit_h = 10.0 * 1_900.0 + 810.0 * 195.0 + 150.0 * 45.0;
+    assert_close(kpi(&out, "link_wait_h.b_farm"), unit_h / 1_150.0, "wait for the link");
+}
+
+#[test]
 fn only_hand_over_storages_report_a_wait_for_the_link() {
     // a's farm is an origin (the tanker loads there): its cargo is still in
     // transit, not waiting for a link, even with an outflow draining it.

@@ -86,6 +86,7 @@ impl AtomicFile {
         refuse_special(path)?;
         let target = resolve_links(path)?;
         refuse_special(&target)?;
+        refuse_standard_streams(&target)?;
         names_a_file(path)?;
         let tmp = temp_path(&target);
         // Created and registered under the lock, renamed or removed under it:
@@ -175,6 +176,7 @@ pub fn check_writable(path: &Path) -> io::Result<()> {
     refuse_special(path)?;
     let target = resolve_links(path)?;
     refuse_special(&target)?;
+    refuse_standard_streams(&target)?;
     names_a_file(path)?;
     let tmp = temp_path(&target);
     // Held until both probes are gone: `exit_abandoning` waits for them.
@@ -373,6 +375,35 @@ fn refuse_special(path: &Path) -> io::Result<()> {
         )),
         _ => Ok(()),
     }
+}
+
+/// Refuses the file this process's standard output or error is redirected
+/// to (`caspian run --csv out.txt > out.txt`, or `--csv /dev/stdout >
+/// out.txt`): the rename would replace it, and what was printed there
+/// would be lost. Same file = same device and inode; nothing to compare
+/// where `path` does not exist yet or the streams have no path.
+fn refuse_standard_streams(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(target) = fs::metadata(path) else { return Ok(()) };
+        for (stream, name) in [("/dev/stdout", "output"), ("/dev/stderr", "error")] {
+            let same = fs::metadata(stream)
+                .is_ok_and(|m| m.is_file() && m.dev() == target.dev() && m.ino() == target.ino());
+            if same {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                        "is where this command's standard {name} goes: the result would replace \
+                         what is printed there; write it to another file"
+                    ),
+                ));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Creates the temporary file `tmp` anew, never opening what is already

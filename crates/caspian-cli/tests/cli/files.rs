@@ -255,6 +255,29 @@ fn a_control_character_in_a_path_is_shown_escaped_on_one_line() {
 }
 
 #[test]
+fn an_output_that_is_standard_output_is_refused() {
+    let dir = scratch("stdout-output");
+    // Standard output here is a pipe (the test reads it): `/dev/stdout` is
+    // a link the kernel follows to a pipe with no path, refused as one.
+    let err = fails(&["run", "-n", "1", "--csv", "/dev/stdout"], &dir, 2);
+    assert!(err.contains("/dev/stdout (--csv): is not a regular file"), "{err}");
+    // Standard output redirected into a file: a result written to that same
+    // file, by its name or as /dev/stdout, would replace what was printed.
+    for csv in ["printed.txt", "/dev/stdout"] {
+        let printed = std::fs::File::create(dir.join("printed.txt")).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_caspian"))
+            .args(["run", "-n", "1", "--csv", csv])
+            .current_dir(&dir)
+            .stdout(printed)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{csv}: {err}");
+        assert!(err.contains("(--csv): is where this command's standard output goes"), "{err}");
+    }
+}
+
+#[test]
 fn a_bad_checkpoint_path_is_named_for_what_it_is() {
     let dir = scratch("bad-checkpoint");
     let base = scenario("baseline.toml");
@@ -267,10 +290,6 @@ fn a_bad_checkpoint_path_is_named_for_what_it_is() {
     }
     let err = sweep(".");
     assert!(err.contains(". (--checkpoint): is a directory"), "{err}");
-    // Standard output here is a pipe (the test reads it): `/dev/stdout` is
-    // a link the kernel follows to a pipe with no path, refused as one.
-    let err = fails(&["run", "-n", "1", "--csv", "/dev/stdout"], &dir, 2);
-    assert!(err.contains("/dev/stdout (--csv): is not a regular file"), "{err}");
     let err = sweep("no-such-dir/cp");
     assert!(err.contains("cannot write no-such-dir/cp (--checkpoint)"), "{err}");
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();

@@ -244,8 +244,9 @@ pub struct ContenderDoc {
 
 /// The feasible portfolio other than the selection with the best
 /// objective mean over phases 1-2, and what separates the two: each
-/// measure's difference (its value minus the selection's), paired over the
-/// replications both ran in phases 1-2.
+/// measure's difference (its value minus the selection's), paired over
+/// every replication both ran (phases 1-2 and, where both were
+/// shortlisted, KN), as the contenders are.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunnerUpDoc {
     /// Its index.
@@ -272,7 +273,7 @@ impl RunnerUpDoc {
         let n = self.differences.values().map(|d| d.n).max().unwrap_or(0);
         format!(
             "next best feasible portfolio: {} ({}); its value minus the selection's, paired over \
-             the {n} screening and OCBA replications both ran",
+             the {n} replications both ran (screening, OCBA and selection)",
             self.index,
             decisions_text(&self.decisions)
         )

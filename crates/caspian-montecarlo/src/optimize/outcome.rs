@@ -4,6 +4,7 @@
 //! the replications spent and the guarantee in one sentence.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use crate::compare::Direction;
 use crate::document::{Provenance, WithUnit, kpi_units};
@@ -200,29 +201,41 @@ fn contenders(
     run: &Run,
     sel: usize,
 ) -> Vec<ContenderDoc> {
-    let kn_used = |p: usize| {
-        let o = run.kn.as_ref()?;
-        run.shortlist.iter().position(|&q| q == p).map(|i| o.used[i])
-    };
     let mut out = Vec::new();
     for q in (0..run.standing.len()).filter(|&q| q != sel && run.standing[q] == Standing::Feasible)
     {
-        let kn_common = kn_used(sel).unwrap_or(0).min(kn_used(q).unwrap_or(0));
-        let ranges =
-            [0..run.held(sel).end.min(run.held(q).end), run.offset..run.offset + kn_common];
-        let pooled = |p: usize| -> Vec<f64> {
-            ranges.iter().flat_map(|r| values(store, &s.objective, p, r.clone())).collect()
-        };
-        let (a, b) = (pooled(sel), pooled(q));
-        if a.len() < 2 {
+        let d = paired(store, &s.objective, run, sel, q);
+        if d.n < 2 {
             continue;
         }
-        let d = PairedDifference::of(&a, &b);
         if (d.ci95_low <= 0.0 && d.ci95_high >= 0.0) || d.mean_diff.abs() < s.delta {
             out.push(ContenderDoc { index: q, decisions: decisions(study, q), difference: d });
         }
     }
     out
+}
+
+/// The replications portfolios `p` and `q` both ran: their common screening
+/// and OCBA replications, and their common KN replications where both
+/// were shortlisted.
+fn common_replications(run: &Run, p: usize, q: usize) -> [Range<u64>; 2] {
+    let kn_used = |p: usize| {
+        let o = run.kn.as_ref()?;
+        run.shortlist.iter().position(|&k| k == p).map(|i| o.used[i])
+    };
+    let kn_common = kn_used(p).unwrap_or(0).min(kn_used(q).unwrap_or(0));
+    [0..run.held(p).end.min(run.held(q).end), run.offset..run.offset + kn_common]
+}
+
+/// `m` of `q` minus that of `sel`, paired over every replication both ran
+/// ([`common_replications`]): the one pairing of the contenders and the
+/// next best portfolio, so that the two never disagree.
+fn paired(store: &Store<'_>, m: &Measure, run: &Run, sel: usize, q: usize) -> PairedDifference {
+    let ranges = common_replications(run, sel, q);
+    let pooled = |p: usize| -> Vec<f64> {
+        ranges.iter().flat_map(|r| values(store, m, p, r.clone())).collect()
+    };
+    PairedDifference::of(&pooled(sel), &pooled(q))
 }
 
 /// The cost KPIs a runner-up's difference is split into: the parts of
@@ -253,20 +266,11 @@ fn runner_up(
     let q = (0..run.standing.len())
         .filter(|&p| p != sel && run.standing[p] == Standing::Feasible)
         .max_by(|&a, &b| mean(a).total_cmp(&mean(b)).then(b.cmp(&a)))?;
-    let range = 0..run.held(sel).end.min(run.held(q).end);
     let has = |k: &str| store.names().iter().any(|n| n == k);
     let mut measures = vec![s.objective.clone()];
     measures.extend(COST_PARTS.iter().filter(|k| has(k)).map(|k| Measure::Kpi((*k).to_string())));
-    let differences: BTreeMap<String, PairedDifference> = measures
-        .iter()
-        .map(|m| {
-            let d = PairedDifference::of(
-                &values(store, m, sel, range.clone()),
-                &values(store, m, q, range.clone()),
-            );
-            (m.to_string(), d)
-        })
-        .collect();
+    let differences: BTreeMap<String, PairedDifference> =
+        measures.iter().map(|m| (m.to_string(), paired(store, m, run, sel, q))).collect();
     let rests_on = rests_on(s, &differences);
     Some(RunnerUpDoc { index: q, decisions: decisions(study, q), differences, rests_on })
 }

@@ -57,7 +57,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Hours,
         Duration,
         Lower,
-        "mean wait of a unit discharged into this storage until its hinterland link took it (or to the end)",
+        "mean wait of a unit in this hand-over storage (discharged, admitted at its gate or stock at the start) until its hinterland link took it (or to the end)",
         "wait for the link at <storage>",
     ),
     family(

@@ -233,14 +233,21 @@ impl World<'_> {
     }
 
     /// Admits into storage `st` the trains its level let in at the gate:
-    /// their cohorts, the ledger and their gate waits. Returns whether any
-    /// came in.
+    /// their cohorts (dated from the gate for transit times, from now in a
+    /// hand-over storage, where they start waiting for the link), the
+    /// ledger and their gate waits. Returns whether any came in.
     pub(super) fn admit_gate(&mut self, now: SimTime, st: usize) -> bool {
         let cargo = cargo_idx(self.plan.storages[st].cargo);
         let mut admitted = false;
         while let Some(ready) = self.stores[st].level.next_ready() {
             self.backlog = self.backlog.saturating_sub(1);
-            let arrived = SimTime::from_ticks(now.ticks().saturating_sub(ready.waited.ticks()));
+            // Its transit counts from the gate; its wait for the link in a
+            // hand-over storage from now (the gate wait is its own KPI).
+            let arrived = if self.hand_over[st] {
+                now
+            } else {
+                SimTime::from_ticks(now.ticks().saturating_sub(ready.waited.ticks()))
+            };
             push_cohort(&mut self.stores[st].cohorts, Cohort { arrived, amount: ready.amount });
             self.ledger[cargo].entered += u128::from(ready.amount);
             self.gate_wait_h[ready.tag as usize].record(ready.waited.as_hours_f64());
