@@ -166,6 +166,39 @@ fn an_outflow_outage_forwards_nothing_and_a_cut_forwards_its_share() {
 }
 
 #[test]
+fn a_link_outage_recovers_when_the_cargo_waiting_for_the_link_is_back() {
+    // The tanker feeds b's farm, which a 200-t pipe drains every 10 h: a
+    // hand-over storage, so a disruption of the pipe is measured on the
+    // cargo in the corridor *and* in the farm (T below). The tanker's moves
+    // leave T alone; the feed adds 100 t every 10 h; the pipe takes 200 t a
+    // tick while the farm holds oil. Over each 100 h from 100 h, T in its
+    // ten 10-h blocks is 1,000 (aboard), 1,100 (1,000 discharged at +12 h),
+    // 1,000, 900, 800, 700, 600 (farm empty), 700, 800, 900 (samples on
+    // the hour see the events of that hour, which were scheduled first).
+    // Level before: the samples of 72..239 h, 147,600 / 168 = 878.6 t;
+    // band 922.5 t. The pipe takes nothing over [240, 360): at 360 h the
+    // farm holds 1,600 t less the tick's 200 and a's farm 600 t, T = 2,000;
+    // from then on every tick takes 200 t and T falls 100 t every 10 h,
+    // 900 at 470 h: recovered 110 h after the end. The corridor alone
+    // never left its usual range (the tanker sails as without the outage).
+    let pipe = PIPE.replace("87600.0", "175200.0");
+    let text = format!("{BASE}{FEED}{pipe}");
+    let outage = dated("pipe_out", "outflow.pipe", 0.0);
+    let out = run_with(&text, &outage);
+    assert_close(kpi(&out, "recovery_days.pipe_out"), 110.0 / 24.0, "recovered at 470 h");
+    assert_close(kpi(&out, "unrecovered.pipe_out"), 0.0, "nothing left unrecovered");
+    // Paired: the twin's T runs 600, 700, 800, 900, 1,000, 1,100, 1,000,
+    // 900, 800, 700, 600, 700, 800 from 360 h; the outage run's exceeds it
+    // by 1,400, 1,200, 1,000, 800, 600, then 400 t from 410 to 470 h, 200 t
+    // at 470 h (band 43.9 t), and nothing from 480 h, when both farms are
+    // empty: 120 h.
+    let paired = text.replacen("[scenario]\n", "[scenario]\npaired_recovery = true\n", 1);
+    let out = run_with(&paired, &outage);
+    assert_close(kpi(&out, "recovery_paired_days.pipe_out"), 5.0, "back at 480 h");
+    assert_close(kpi(&out, "recovery_days.pipe_out"), 110.0 / 24.0, "as unpaired");
+}
+
+#[test]
 fn an_inflow_surge_halves_the_gaps_of_a_regular_inflow() {
     let out = run_with(&format!("{BASE}{FEED}"), &dated("surge", "inflow.feed", 2.0));
     // Normally 100 parcels (10, 20, ..., 1000 h). Each gap is set by the rate

@@ -25,66 +25,21 @@
 //!
 //! Overlapping episodes on one element multiply their factors.
 //!
-//! **Recovery.** In a scenario with disruptions the cargo in the corridor
-//! (see [`super::corridor`]) is sampled every hour. When an episode starts,
-//! the mean of the samples of the 7 days before is its "level before", for
-//! each cargo the target carries (a mean, because the level swings with
-//! every tanker that loads). The episode has recovered at the first hourly
-//! sample after its end where every such cargo is within 5% of (at most
-//! 1.05 times) its level before. `recovery_days.<id>` is the longest recovery among the episodes
-//! that ended in the window, undefined when one has not recovered by the
-//! horizon (counted in `unrecovered.<id>`).
-//!
-//! **Paired recovery** (`paired_recovery = true`). The level swings, so an
-//! episode that changed nothing can take days to be seen back within 5%
-//! of its level before. The paired measure first runs the same replication
-//! without each disruption that strikes in it, in turn (its plan's
-//! [`CompiledScenario::twins`], on the same random streams), keeps each
-//! such run's hourly samples, and takes an episode as recovered at the
-//! first sample after its end where every cargo its target carries exceeds
-//! its twin's sample of the same hour by at most 5% of its level before:
-//! the backlog this disruption left, not the corridor's own swings nor
-//! another disruption's. `recovery_paired_days.<id>` and
-//! `unrecovered_paired.<id>` follow the rules above.
+//! The recovery an episode leaves behind is measured in [`super::recovery`].
 
-use caspian_engine::{
-    Scheduler, SimDuration, SimTime, TICKS_PER_DAY, TICKS_PER_HOUR, TimeWeighted,
-};
+use caspian_engine::{Scheduler, SimTime, TICKS_PER_DAY, TimeWeighted};
 use rand::rngs::ChaCha8Rng;
 
+use super::recovery::Recoveries;
 use super::state::{Ev, World};
 use super::vessel::Vessel;
-use super::{CARGOES, at, at_calendar, cargo_idx};
+use super::{at, at_calendar};
 use crate::compile::{
     CompiledScenario, DisruptionPlan, DisruptionTarget, DisruptionTiming, class_index,
 };
 use crate::streams::{Source, stream};
 use crate::timeline::{self, Timeline};
 use crate::trace::VesselPhase as Phase;
-
-/// Recovery is reached within this share of the level before the episode.
-pub(super) const RECOVERY_TOLERANCE: f64 = 0.05;
-
-/// How often the cargo in the corridor is sampled (and pending recoveries
-/// checked).
-const SAMPLE_EVERY: SimDuration = SimDuration::from_ticks(TICKS_PER_HOUR);
-
-/// Samples in the "level before" an episode: its last 7 days.
-const SAMPLES_BEFORE: usize = 7 * 24;
-
-/// One episode's recovery.
-#[derive(Debug, Clone)]
-pub(super) struct Recovery {
-    /// The cargo in the corridor before the episode: the mean of the hourly
-    /// samples of the 7 days before its start.
-    before: [f64; CARGOES],
-    /// When the episode ended (`None`: not yet, or never before the horizon).
-    ended: Option<SimTime>,
-    /// The first check at which the backlog was back.
-    recovered: Option<SimTime>,
-    /// The first check at which it was back against the twin's.
-    paired: Option<SimTime>,
-}
 
 /// The disruptions of one replication: their episodes and state.
 #[derive(Debug, Default)]
@@ -101,22 +56,8 @@ pub(super) struct Disruptions {
     ends: Vec<Vec<(SimTime, usize)>>,
     /// Per disruption: episode ends reached so far.
     ended: Vec<usize>,
-    /// Per disruption: the cargoes its target carries (oil, wagons).
-    cargoes: Vec<[bool; CARGOES]>,
-    /// Per disruption: one record per started episode.
-    pub(super) recoveries: Vec<Vec<Recovery>>,
-    /// The last [`SAMPLES_BEFORE`] hourly samples of the cargo in the corridor.
-    samples: std::collections::VecDeque<[u128; CARGOES]>,
-    /// Hourly samples taken so far.
-    sampled: usize,
-    /// Every hourly sample, kept when this run is another's twin.
-    pub(super) series: Option<Vec<[u128; CARGOES]>>,
-    /// Per disruption, for the paired recovery: the hourly samples of its
-    /// twin (the replication without it), or `None` when the twin was not
-    /// run (no episode to time) or stopped early (a safeguard: its
-    /// recoveries are then undefined, not unrecovered). Empty without
-    /// pairing.
-    pub(super) references: Vec<Option<Vec<[u128; CARGOES]>>>,
+    /// The recovery of every episode ([`super::recovery`]).
+    pub(super) recovery: Recoveries,
     /// Per fleet: when its route is closed.
     pub(super) route_closures: Vec<Timeline>,
     /// Per outflow: its capacity factor now.
@@ -138,12 +79,7 @@ impl Disruptions {
             returns: Vec::with_capacity(n),
             ends: Vec::with_capacity(n),
             ended: vec![0; n],
-            cargoes: plan.disruptions.iter().map(|x| cargoes(plan, x.target)).collect(),
-            recoveries: vec![Vec::new(); n],
-            samples: std::collections::VecDeque::with_capacity(SAMPLES_BEFORE),
-            sampled: 0,
-            series: None,
-            references: Vec::new(),
+            recovery: Recoveries::new(plan),
             route_closures: vec![Timeline::default(); plan.fleets.len()],
             outflow_factor: vec![1.0; plan.outflows.len()],
         };
@@ -191,42 +127,6 @@ impl Disruptions {
             .map(|(_, x)| x.scale)
             .product()
     }
-}
-
-/// The cargoes `target` carries: those of the fleets it touches, or of the
-/// storage behind it.
-fn cargoes(plan: &CompiledScenario, target: DisruptionTarget) -> [bool; CARGOES] {
-    let mut out = [false; CARGOES];
-    let mut fleet_cargo = |keep: &dyn Fn(usize) -> bool| {
-        for (fi, f) in plan.fleets.iter().enumerate() {
-            if keep(fi) {
-                for h in &f.holds {
-                    out[cargo_idx(h.cargo)] = true;
-                }
-            }
-        }
-    };
-    match target {
-        DisruptionTarget::Port(p) => {
-            fleet_cargo(&|fi| plan.fleets[fi].origin == p || plan.fleets[fi].destination == p);
-        }
-        DisruptionTarget::Berths { port, class } => fleet_cargo(&|fi| {
-            let f = &plan.fleets[fi];
-            (f.origin == port || f.destination == port) && class_index(f.berth_class) == class
-        }),
-        DisruptionTarget::Route(f) | DisruptionTarget::Vessels { fleet: f, .. } => {
-            fleet_cargo(&|fi| fi == f);
-        }
-        DisruptionTarget::Corridor => fleet_cargo(&|_| true),
-        DisruptionTarget::Storage(st) => out[cargo_idx(plan.storages[st].cargo)] = true,
-        DisruptionTarget::Outflow(j) => {
-            out[cargo_idx(plan.storages[plan.outflows[j].from].cargo)] = true;
-        }
-        DisruptionTarget::Inflow(i) => {
-            out[cargo_idx(plan.storages[plan.inflows[i].into].cargo)] = true;
-        }
-    }
-    out
 }
 
 /// The episodes of one disruption, drawn.
@@ -319,17 +219,15 @@ impl World<'_> {
                 at_calendar(s, t, Ev::DisruptionEnd(d as u16));
             }
         }
-        if !self.plan.disruptions.is_empty() || self.disruptions.series.is_some() {
+        if !self.plan.disruptions.is_empty() || self.disruptions.recovery.series.is_some() {
             at(s, SimTime::ZERO, Ev::BacklogSample);
         }
     }
 
     pub(super) fn on_disruption_start(&mut self, s: &mut Scheduler<Ev>, d: usize) {
         // Episodes start in order, each pushing its record: this is the k-th.
-        let k = self.disruptions.recoveries[d].len();
-        let before = self.level_before();
-        let record = Recovery { before, ended: None, recovered: None, paired: None };
-        self.disruptions.recoveries[d].push(record);
+        let k = self.disruptions.recovery.started(d);
+        self.start_recovery(d);
         let target = self.plan.disruptions[d].target;
         if let DisruptionTarget::Vessels { fleet, .. } = target {
             let returns = self.disruptions.returns[d].get(k).cloned().unwrap_or_default();
@@ -349,31 +247,13 @@ impl World<'_> {
         let now = s.now();
         let n = self.disruptions.ended[d];
         self.disruptions.ended[d] += 1;
-        if let Some(&(_, k)) = self.disruptions.ends[d].get(n)
-            && let Some(r) = self.disruptions.recoveries[d].get_mut(k)
-        {
-            r.ended = Some(now);
+        if let Some(&(_, k)) = self.disruptions.ends[d].get(n) {
+            self.disruptions.recovery.end(d, k, now);
         }
         let target = self.plan.disruptions[d].target;
         if !matches!(target, DisruptionTarget::Vessels { .. }) {
             self.apply(s, target);
         }
-    }
-
-    /// The mean of the samples of the last 7 days (the level now, before
-    /// the first sample).
-    fn level_before(&self) -> [f64; CARGOES] {
-        let samples = &self.disruptions.samples;
-        if samples.is_empty() {
-            return self.in_corridor().map(|x| x as f64);
-        }
-        let mut sum = [0.0; CARGOES];
-        for x in samples {
-            for (total, &v) in sum.iter_mut().zip(x) {
-                *total += v as f64;
-            }
-        }
-        sum.map(|x| x / samples.len() as f64)
     }
 
     /// Puts the factors of the disruptions on `target` active now into effect.
@@ -519,82 +399,5 @@ impl World<'_> {
         self.vessels.push(replacement);
         let new = self.vessels.len() - 1;
         at(s, now, Ev::Arrive(new as u32));
-    }
-
-    /// Samples the cargo in the corridor and checks every pending recovery
-    /// against it; again in an hour.
-    pub(super) fn on_backlog_sample(&mut self, s: &mut Scheduler<Ev>) {
-        let now = s.now();
-        let level = self.in_corridor();
-        let x = &mut self.disruptions;
-        if x.samples.len() == SAMPLES_BEFORE {
-            x.samples.pop_front();
-        }
-        x.samples.push_back(level);
-        if let Some(series) = &mut x.series {
-            series.push(level);
-        }
-        let hour = x.sampled;
-        x.sampled += 1;
-        for (d, recoveries) in x.recoveries.iter_mut().enumerate() {
-            let cargoes = x.cargoes[d];
-            // Its twin's sample of this hour (every run samples on one grid).
-            let twin = x.references.get(d).and_then(|r| r.as_ref()?.get(hour));
-            for r in recoveries.iter_mut().filter(|r| r.ended.is_some()) {
-                let within = |c: usize, bound: f64| !cargoes[c] || level[c] as f64 <= bound;
-                if r.recovered.is_none()
-                    && (0..CARGOES).all(|c| within(c, r.before[c] * (1.0 + RECOVERY_TOLERANCE)))
-                {
-                    r.recovered = Some(now);
-                }
-                // The band's width is the same; its centre is the twin's level.
-                if let Some(twin) = twin
-                    && r.paired.is_none()
-                    && (0..CARGOES)
-                        .all(|c| within(c, twin[c] as f64 + r.before[c] * RECOVERY_TOLERANCE))
-                {
-                    r.paired = Some(now);
-                }
-            }
-        }
-        let next = now.saturating_add(SAMPLE_EVERY);
-        if next <= self.plan.horizon {
-            at(s, next, Ev::BacklogSample);
-        }
-    }
-
-    /// `recovery_days.<id>` and `unrecovered.<id>` of disruption `d` over
-    /// the window from `start` (their `_paired` forms with `paired`): the
-    /// longest recovery of the episodes that ended in it (NaN when none
-    /// did, or one has not recovered), and how many episodes have not
-    /// recovered by now: ended in the window but still above their band,
-    /// or still in effect.
-    pub(super) fn recovery(&self, d: usize, start: SimTime, paired: bool) -> (f64, u64) {
-        if paired && self.disruptions.references.get(d).is_some_and(Option::is_none) {
-            // No twin ran (no episode), or a safeguard stopped it: nothing to
-            // compare with, so undefined, not unrecovered.
-            return (f64::NAN, 0);
-        }
-        let mut longest: Option<f64> = None;
-        let mut unrecovered = 0u64;
-        for r in &self.disruptions.recoveries[d] {
-            // Still in effect at the end: it has not recovered either.
-            let Some(ended) = r.ended else {
-                unrecovered += 1;
-                continue;
-            };
-            if ended < start {
-                continue;
-            }
-            match if paired { r.paired } else { r.recovered } {
-                Some(t) => {
-                    let days = t.saturating_since(ended).ticks() as f64 / TICKS_PER_DAY as f64;
-                    longest = Some(longest.map_or(days, |l: f64| l.max(days)));
-                }
-                None => unrecovered += 1,
-            }
-        }
-        let days = if unrecovered > 0 { f64::NAN } else { longest.unwrap_or(f64::NAN) };
-        (days, unrecovered)
     }
 }

@@ -27,8 +27,9 @@
 //!   the cargo still in the corridor (demand, backlog, service level);
 //!   [`monthly`] closes the monthly series at each month boundary;
 //!   [`costing`] prices the run (the cost KPIs).
-//! - [`disruption`]: disruptions aimed at one element, and the recovery
-//!   they leave behind.
+//! - [`disruption`]: disruptions aimed at one element; [`recovery`]: the
+//!   recovery they leave behind; [`paired`]: the twin runs of paired
+//!   recovery.
 //! - [`availability`]: dry-dock cycles and breakdowns take vessels out of
 //!   service at their next call.
 //! - [`safeguard`]: stops a replication whose waiting line outgrows
@@ -55,6 +56,7 @@ mod landside;
 pub(crate) mod monthly;
 mod observe;
 mod paired;
+mod recovery;
 mod run;
 mod safeguard;
 mod shared_berths;

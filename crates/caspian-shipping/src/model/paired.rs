@@ -1,6 +1,7 @@
 //! Paired recovery's twins ([`super::disruption`]): the same replication
 //! without each disruption that strikes in it, run before the replication
-//! itself, each keeping its hourly samples of the cargo in the corridor.
+//! itself, each keeping its hourly samples of the backlog that disruption is
+//! measured on ([`super::recovery`]).
 
 use super::CARGOES;
 use super::run::{run_world, stopped_early};
@@ -24,9 +25,13 @@ pub(super) fn references(
                 return None;
             }
             let mut shadow = World::new(twin, seed, replication);
-            shadow.disruptions.series = Some(Vec::new());
+            shadow.disruptions.recovery.series = Some(world.disruptions.recovery.series_for(d));
             let (shadow, outcome, ..) = run_world(shadow, &mut ());
-            if stopped_early(&outcome) { None } else { shadow.disruptions.series }
+            if stopped_early(&outcome) {
+                None
+            } else {
+                shadow.disruptions.recovery.series.map(|x| x.samples)
+            }
         })
         .collect()
 }

@@ -59,7 +59,7 @@ fn replicate<'a, O: Watch<'a>>(
     observer: &mut O,
 ) -> Replication {
     let mut world = World::new(plan, seed, replication);
-    world.disruptions.references = super::paired::references(&world, seed, replication);
+    world.disruptions.recovery.references = super::paired::references(&world, seed, replication);
     let (world, outcome, now, events) = run_world(world, observer);
     let truncated = stopped_early(&outcome);
     let conservation_residual = world.conservation_residual();

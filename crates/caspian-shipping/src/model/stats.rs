@@ -197,10 +197,12 @@ impl World<'_> {
             Quantity::DisruptionHours(d) => {
                 self.disruptions.active[d].closed_time_between(start, now).as_hours_f64()
             }
-            Quantity::RecoveryDays(d) => self.recovery(d, start, false).0,
-            Quantity::Unrecovered(d) => self.recovery(d, start, false).1 as f64,
-            Quantity::RecoveryPairedDays(d) => self.recovery(d, start, true).0,
-            Quantity::UnrecoveredPaired(d) => self.recovery(d, start, true).1 as f64,
+            Quantity::RecoveryDays(d) => self.disruptions.recovery.longest(d, start, false).0,
+            Quantity::Unrecovered(d) => self.disruptions.recovery.longest(d, start, false).1 as f64,
+            Quantity::RecoveryPairedDays(d) => self.disruptions.recovery.longest(d, start, true).0,
+            Quantity::UnrecoveredPaired(d) => {
+                self.disruptions.recovery.longest(d, start, true).1 as f64
+            }
             Quantity::TripsPerVesselMonth(fi) => self.trips_per_vessel_month(fi, start, now),
             Quantity::Downtime(fi) => self.downtime_h(fi, start, now),
             Quantity::Breakdowns(fi) => self.stops_begun(fi, false, start),
