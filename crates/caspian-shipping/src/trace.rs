@@ -118,7 +118,7 @@ named_enum!(
         /// A vessel taken out of service by a disruption is replaced (the
         /// replacement arrives at the fleet's origin).
         VesselReturn => "vessel_return",
-        /// The cargo in the corridor is sampled for the recovery measure
+        /// Each disruption's backlog is sampled for the recovery measure
         /// (hourly, only in scenarios with disruptions).
         BacklogSample => "backlog_sample",
         /// A calendar month of the reported window ends: the monthly series
