@@ -172,15 +172,16 @@ fn a_link_outage_recovers_when_the_cargo_waiting_for_the_link_is_back() {
     // cargo in the corridor *and* in the farm (T below). The tanker's moves
     // leave T alone; the feed adds 100 t every 10 h; the pipe takes 200 t a
     // tick while the farm holds oil. Over each 100 h from 100 h, T in its
-    // ten 10-h blocks is 1,000 (aboard), 1,100 (1,000 discharged at +12 h),
+    // ten 10-h blocks is 1,000 (aboard), 1,100 (1,000 landed at +11 h),
     // 1,000, 900, 800, 700, 600 (farm empty), 700, 800, 900 (samples on
     // the hour see the events of that hour, which were scheduled first).
     // Level before: the samples of 72..239 h, 147,600 / 168 = 878.6 t;
     // band 922.5 t. The pipe takes nothing over [240, 360): at 360 h the
     // farm holds 1,600 t less the tick's 200 and a's farm 600 t, T = 2,000;
     // from then on every tick takes 200 t and T falls 100 t every 10 h,
-    // 900 at 470 h: recovered 110 h after the end. The corridor alone
-    // never left its usual range (the tanker sails as without the outage).
+    // 900 at 470 h: recovered 110 h after the end. Measured on the corridor
+    // alone, as before the farm counted, it took 51 h: the tanker sails as
+    // without the outage, so that was its own cycle's swing, not the outage.
     let pipe = PIPE.replace("87600.0", "175200.0");
     let text = format!("{BASE}{FEED}{pipe}");
     let outage = dated("pipe_out", "outflow.pipe", 0.0);
