@@ -161,8 +161,10 @@ pub struct Economics {
 /// [`economics`]'s warnings, it warns of every scenario with a dated
 /// disruption (counted every year in the NPV), of every policy that
 /// changes an unpriced hinterland link's capacity, a port's depth or a
-/// fleet's capacity per voyage, and of every policy that changes one of
-/// the base's disruptions (also unpriced).
+/// fleet's capacity per voyage, of every policy that changes one of
+/// the base's disruptions (also unpriced), and of every policy priced
+/// otherwise than the base or with less than the base of what carries
+/// capital ([`crate::appraisal`]).
 pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> Option<Economics> {
     let bases: Vec<&CostBasis> = studies.iter().map(|s| s.plan.cost_basis()).collect();
     let names: Vec<String> = studies.iter().map(|s| s.name.clone()).collect();
@@ -170,8 +172,17 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
     let mut e = economics(records, &names, &bases, a)?;
     let years = e.appraisal_years;
     e.warnings.extend(studies.iter().filter_map(|s| one_off_warning(s, years, false)));
+    let base = &studies[0].plan;
     for policy in studies.iter().skip(1) {
         e.warnings.extend(unpriced::warnings(&studies[0], policy));
+        e.warnings.extend(crate::appraisal::repriced_warning(base, &policy.plan, &policy.name));
+        let what = format!("\"{}\"", policy.name);
+        e.warnings.extend(crate::appraisal::less_than_base_warning(
+            base,
+            &policy.plan,
+            &what,
+            "the base",
+        ));
     }
     for p in &mut e.policies {
         if let Some(changed) =

@@ -54,6 +54,7 @@
 //! # Ok::<(), caspian_montecarlo::error::StudyError>(())
 //! ```
 
+pub mod appraisal;
 pub mod atomic;
 pub mod checkpoint;
 pub mod compare;

@@ -148,3 +148,45 @@ fn escorts_that_protect_nothing_are_warned_of() {
         assert_eq!(err.contains(said), warned, "{args:?}: {err}");
     }
 }
+
+/// A price given inside one `--variant` costs that variant at its prices
+/// and the base at the base's; a variant with less than the base of what
+/// carries capital is credited with capital that may be spent. Both are
+/// warned of, and neither warning appears for the same variant priced
+/// alike or with more.
+#[test]
+fn a_variant_priced_alone_or_with_less_than_the_base_is_warned_of() {
+    let dir = scratch("compare_appraisal");
+    let base = scenario("baseline.toml");
+    let run = |extra: &[&str]| {
+        let args =
+            [&["compare", &base, "-n", "2", "-q", "--kpi", "cost.total_per_year"][..], extra];
+        ok(&args.concat(), &dir)
+    };
+    let btk = "outflow.btk_railway.capacity_per_year=226667";
+    let price = "costs.capital.link_outflow.btk_railway=100";
+    let out = run(&["--variant", &format!("btk17:{btk},{price}")]);
+    assert!(
+        out.contains(
+            "warning: \"btk17\" has other prices than the base \
+             (costs.capital.link_outflow.btk_railway): each scenario is costed at its own prices"
+        ),
+        "{out}"
+    );
+    let out = run(&["--set", price, "--variant", &format!("btk17:{btk}")]);
+    assert!(!out.contains("other prices"), "{out}");
+    let out = run(&[
+        "--variant",
+        "small:storage.aktau_tank_farm.capacity=60000",
+        "--variant",
+        "large:storage.aktau_tank_farm.capacity=240000",
+    ]);
+    assert!(
+        out.contains(
+            "warning: \"small\" has less than the base of aktau_tank_farm's capacity (60000 \
+             against 120000): the capital of what it lacks counts as saved"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("\"large\" has less"), "{out}");
+}

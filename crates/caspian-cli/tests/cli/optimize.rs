@@ -390,3 +390,37 @@ fn optimize_refuses_a_measure_undefined_in_a_replication() {
     );
     assert!(e.contains("unrecovered.alat_outage is defined in every replication"), "{e}");
 }
+
+/// A selection with less than the scenario as written of what carries
+/// capital (half the Aktau tank farm, which the baseline's 1.7 Mt of oil
+/// rarely fills) gets a note: the capital it "saves" may be spent.
+#[test]
+fn a_selection_below_the_scenarios_capacity_carries_a_note() {
+    let dir = scratch("optimize_sunk");
+    let args = [
+        "optimize",
+        "--decision",
+        "storage.aktau_tank_farm.capacity=60000,120000",
+        "--delta",
+        "1e6",
+        "--n0",
+        "5",
+        "--max-replications",
+        "30",
+        "-o",
+        "o.json",
+    ];
+    let out = ok(&args, &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "o.json")).unwrap();
+    let sel = &doc["selected"];
+    assert_eq!(sel["decisions"]["storage.aktau_tank_farm.capacity"], 60000.0, "{sel}");
+    let note = sel["notes"][0].as_str().unwrap();
+    assert!(
+        note.starts_with(
+            "the selected portfolio has less than the scenario as written of aktau_tank_farm's \
+             capacity (60000 against 120000)"
+        ),
+        "{note}"
+    );
+    assert!(out.contains(&format!("note: {note}")), "{out}");
+}

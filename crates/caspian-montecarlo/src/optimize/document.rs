@@ -228,6 +228,10 @@ pub struct SelectedDoc {
     /// The objective, every constraint's measure and the cost KPIs, with
     /// 95% intervals.
     pub kpis: KpiTable,
+    /// Warnings on how to read its cost: less than the scenario as written
+    /// of what carries capital ([`crate::appraisal`]). Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// A portfolio that cannot be told apart from the selection.

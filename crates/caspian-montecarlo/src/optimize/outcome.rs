@@ -177,6 +177,20 @@ fn selected(
         let value = m.summary(&values(store, &m, p, range.clone()));
         kpis.insert(m.to_string(), WithUnit { unit, value });
     }
+    // The portfolio's plan compiled when it ran, so it compiles now.
+    let notes = study
+        .point_plan(p)
+        .ok()
+        .and_then(|plan| {
+            crate::appraisal::less_than_base_warning(
+                &study.plan,
+                &plan,
+                "the selected portfolio",
+                "the scenario as written",
+            )
+        })
+        .into_iter()
+        .collect();
     SelectedDoc {
         index: p,
         decisions: decisions(study, p),
@@ -184,6 +198,7 @@ fn selected(
         data: data.into(),
         n: range.end - range.start,
         kpis,
+        notes,
     }
 }
 
