@@ -230,11 +230,23 @@ pub(crate) fn warn_inert_multipliers(
     }
 }
 
+/// Every warning of a study that its results would otherwise hide:
+/// escorts that protect nothing ([`warn_escorts`]), and a dated disruption
+/// that starts outside the reporting window (in the warm-up, or at or
+/// after the horizon), whose effect the results then miss in part or in
+/// whole.
+pub(crate) fn warn_study(study: &caspian_montecarlo::study::Study) {
+    warn_escorts(study);
+    for why in study.dated_outside_window() {
+        note(false, &format!("warning: {}: {why}", study.source));
+    }
+}
+
 /// Warns when escorts are switched on (by the scenario, an axis or a
 /// decision) with an incident factor of 1, so that they cost and protect
 /// nothing: a planner ranking escorts would otherwise read a meaningless
 /// answer without a word.
-pub(crate) fn warn_escorts(study: &caspian_montecarlo::study::Study) {
+fn warn_escorts(study: &caspian_montecarlo::study::Study) {
     if let Some((point, why)) = study.escorts_protect_nothing() {
         let at = if study.axes.is_empty() {
             String::new()

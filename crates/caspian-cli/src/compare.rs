@@ -184,7 +184,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let c = &args.common;
     let shard = parse_shard(&args)?;
     let studies = crate::variant::studies(&args.scenarios, &args.variants, &c.set.set)?;
-    studies.iter().for_each(crate::common::warn_escorts);
+    studies.iter().for_each(crate::common::warn_study);
     // Before any work; `run_compare` checks it again.
     caspian_montecarlo::compare::same_window(&studies)
         .map_err(|e| Failure::Input(format!("{e} (`--set` applies to all of them)")))?;

@@ -145,7 +145,7 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     let s = read_scenario(args.scenario.as_deref(), &args.set.set)?;
     let source = crate::common::source_with_sets(&s.source, &args.set.set);
     let study = Study::sweep(&s.text, &source, args.seed, specs, None)?.with_lineage(s.lineage);
-    crate::common::warn_escorts(&study);
+    crate::common::warn_study(&study);
     settings.check(study.plan.kpi_layout().names())?;
     let parents = extended_files(&study.lineage);
     let mut inputs: Vec<Named<'_>> = vec![("SCENARIO", args.scenario.as_deref())];

@@ -79,7 +79,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let s = read_scenario(args.scenario.as_deref(), &c.set.set)?;
     let source = crate::common::source_with_sets(&s.source, &c.set.set);
     let study = Study::single(&s.text, &source, c.seed)?.with_lineage(s.lineage);
-    crate::common::warn_escorts(&study);
+    crate::common::warn_study(&study);
     let target = c.target.target(c.replications, &[&study.plan])?;
     let shard = parse_shard(args.shard.as_deref(), c)?;
     let names = study.plan.kpi_layout().names();

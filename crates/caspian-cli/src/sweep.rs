@@ -139,7 +139,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let file_axes: Vec<&str> = s.scenario.sweeps.iter().map(|a| a.key.as_str()).collect();
     check_set_against_axes(&args, &file_axes, &extra)?;
     let study = Study::sweep(&text, &source, c.seed, extra, args.lhs)?.with_lineage(s.lineage);
-    crate::common::warn_escorts(&study);
+    crate::common::warn_study(&study);
     for axis in study.inert_axes() {
         crate::common::note(
             false,

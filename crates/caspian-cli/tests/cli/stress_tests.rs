@@ -426,3 +426,30 @@ fn one_off_checks_the_window_and_the_events_recovery() {
     assert!(err.contains("lists the event's disruptions at other places than the base"), "{err}");
     assert!(err.contains("btk_outage at place 2 against btk_outage at place 1"), "{err}");
 }
+
+/// A dated disruption that starts in the warm-up is measured only from the
+/// warm-up's end, and one at the horizon does nothing: `run` says so on
+/// standard error (`compare --one-off` refuses both), and says nothing of
+/// the shipped stress test, which starts in the window.
+#[test]
+fn a_dated_disruption_outside_the_window_is_warned_of() {
+    let dir = scratch("stress-window");
+    let stress = scenario("stress/btk_outage_21d.toml");
+    let warned = |day: &str| {
+        let set = format!("disruption.btk_outage.start_day={day}");
+        let args = ["run", &stress, "-n", "1", "-q", "--set", &set, "--kpi", "disruption_h.*"];
+        let out = crate::common::ok_output(&args, &dir);
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let early = warned("10");
+    assert!(
+        early.contains(
+            "disruption btk_outage starts on day 10, inside the warm-up, which ends on day 30: \
+             what it does before then is not measured"
+        ),
+        "{early}"
+    );
+    let late = warned("395");
+    assert!(late.contains("at or after the horizon, day 395: it does nothing"), "{late}");
+    assert!(!warned("31").contains("warning"), "the shipped day 31 is in the window");
+}

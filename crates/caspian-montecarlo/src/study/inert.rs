@@ -69,6 +69,43 @@ impl Study {
         })
     }
 
+    /// The dated disruptions of the scenario as written (`start_day`) that
+    /// start outside the reporting window, each with what that means, in
+    /// words: one in the warm-up is measured only from the warm-up's end
+    /// (its hours, costs and lost deliveries before then are not counted,
+    /// while its recovery is); one at or after the horizon does nothing.
+    pub fn dated_outside_window(&self) -> Vec<String> {
+        let meta = &self.plan.source.scenario;
+        let (warmup, horizon) = (meta.warmup_days, meta.horizon_days);
+        self.plan
+            .source
+            .disruptions
+            .iter()
+            .filter_map(|d| {
+                let day = d.start_day?;
+                let (id, at) = (&d.id, super::short_number(day));
+                let advice =
+                    format!("start it in the window with --set disruption.{id}.start_day=DAY");
+                if day < warmup {
+                    Some(format!(
+                        "disruption {id} starts on day {at}, inside the warm-up, which ends on day \
+                         {}: what it does before then is not measured (disruption_h, costs, \
+                         deliveries), though its recovery is; {advice}",
+                        super::short_number(warmup)
+                    ))
+                } else if day >= horizon {
+                    Some(format!(
+                        "disruption {id} starts on day {at}, at or after the horizon, day {}: it \
+                         does nothing; {advice}",
+                        super::short_number(horizon)
+                    ))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
     /// Whether axis `a` is a multiplier with nothing to scale at the design
     /// point `values`: it changes the values it scales but not the run (a
     /// duration multiplier where another setting took the rates to 0).
