@@ -453,3 +453,25 @@ fn a_dated_disruption_outside_the_window_is_warned_of() {
     assert!(late.contains("at or after the horizon, day 395: it does nothing"), "{late}");
     assert!(!warned("31").contains("warning"), "the shipped day 31 is in the window");
 }
+
+/// A 21-day BTK stop moves no delivery (the Alat yard absorbs it), so the
+/// headline carries the wait for the link and the total cost: the worst
+/// link wait in either scenario is the Alat westbound yard's, the stress
+/// test's, not the base's worst (its container yard).
+#[test]
+fn a_link_outage_shows_in_the_headline_by_its_wait_and_cost() {
+    let dir = scratch("stress-headline");
+    let (base, stress) = (scenario("baseline.toml"), scenario("stress/btk_outage_21d.toml"));
+    let out = ok(&["compare", &base, &stress, "-n", "4", "-q"], &dir);
+    let headline: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "headline")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.split_whitespace().next().unwrap_or(""))
+        .collect();
+    for kpi in ["service_level.wagons", "link_wait_h.alat_yard_west", "cost.total_per_year"] {
+        assert!(headline.contains(&kpi), "{kpi} not in {headline:?}");
+    }
+    assert!(!headline.contains(&"link_wait_h.alat_container_yard"), "{headline:?}");
+}

@@ -1,11 +1,15 @@
 //! The headline KPIs: the few numbers a planner reads first.
 //!
 //! One choice, shared by the terminal tables and the report's summary
-//! panel, so that both open with the same numbers: cargo delivered per
-//! cargo, the 95th percentile of transit time per cargo, the worst
-//! anchorage wait (the port and berth class whose ready vessels wait
-//! longest on average) and the risk counters (incidents, vessels lost,
-//! cargo lost, corridor closure).
+//! panel, so that both open with the same numbers: cargo delivered and
+//! the service level per cargo, the 95th percentile of transit time per
+//! cargo, the worst anchorage wait (the port and berth class whose ready
+//! vessels wait longest on average), the worst wait for a hinterland link
+//! (the hand-over storage whose cargo waits longest for it), the total
+//! cost a year, and the risk counters (incidents, vessels lost, cargo
+//! lost, corridor closure). The link's wait and the cost are there so
+//! that an outage of BTK or BTC, which the yard or the tank farm absorbs
+//! and which moves no delivery, still shows in the first rows.
 
 /// The headline KPIs among `kpis` (name and mean over replications, in any
 /// order), in display order. A KPI whose mean is undefined (NaN) is never
@@ -22,13 +26,20 @@ pub fn headline<'a>(kpis: impl IntoIterator<Item = (&'a str, f64)>) -> Vec<&'a s
         found.sort_unstable();
         found
     };
+    // The member of a family with the highest finite mean (ties: the first
+    // name).
+    let worst = |stem: &str| {
+        kpis.iter()
+            .filter(|(n, m)| n.starts_with(stem) && m.is_finite())
+            .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|&(n, _)| n)
+    };
     let mut names = family("delivered_total.", "");
+    names.extend(family("service_level.", ""));
     names.extend(family("transit_h.", ".p95"));
-    let worst = kpis
-        .iter()
-        .filter(|(n, m)| n.starts_with("anchorage_wait_h.") && m.is_finite())
-        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)));
-    names.extend(worst.map(|&(n, _)| n));
+    names.extend(worst("anchorage_wait_h."));
+    names.extend(worst("link_wait_h."));
+    names.extend(kpis.iter().map(|&(n, _)| n).filter(|n| *n == "cost.total_per_year"));
     for risk in ["incidents", "vessels_lost", "corridor_closure_h"] {
         names.extend(kpis.iter().map(|&(n, _)| n).filter(|n| *n == risk));
     }
@@ -41,7 +52,7 @@ mod tests {
     use super::headline;
 
     #[test]
-    fn picks_cargo_transit_worst_wait_and_risk_in_order() {
+    fn picks_cargo_service_transit_worst_waits_cost_and_risk_in_order() {
         let kpis = [
             ("anchorage_wait_h.alat.rail_ferry", 0.5),
             ("anchorage_wait_h.kuryk.rail_ferry", 1.7),
@@ -51,6 +62,11 @@ mod tests {
             ("delivered_total.wagons", 22_000.0),
             ("delivered_total.oil", 1.7e6),
             ("incidents", 0.8),
+            ("link_wait_h.b_farm", 3.0),
+            ("link_wait_h.c_yard", 9.0),
+            ("service_level.oil", 0.99),
+            ("cost.total_per_year", 4.0e8),
+            ("cost.delay_per_year", 4.0e7),
             ("transit_h.oil.mean", 60.0),
             ("transit_h.oil.p95", 90.0),
             ("vessels_lost", 0.0),
@@ -60,8 +76,11 @@ mod tests {
             [
                 "delivered_total.oil",
                 "delivered_total.wagons",
+                "service_level.oil",
                 "transit_h.oil.p95",
                 "anchorage_wait_h.kuryk.rail_ferry",
+                "link_wait_h.c_yard",
+                "cost.total_per_year",
                 "incidents",
                 "vessels_lost",
                 "cargo_lost.oil",
