@@ -46,6 +46,9 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
             ));
             let rows: Vec<Vec<String>> = s.kpis.iter().map(|(k, v)| summary_row(k, v)).collect();
             page.table(&SUMMARY_HEADER, &rows, &[]);
+            for n in &s.notes {
+                page.note(&format!("{}.", upper_first(n)));
+            }
         }
         None => page.note("No portfolio was shown to be feasible: nothing is selected."),
     }
@@ -125,5 +128,17 @@ mod tests {
         assert!(r.html.contains(&esc(&doc.guarantee.statement)));
         assert_eq!(r.html.matches("<h2 ").count(), 7);
         assert!(r.html.contains("id=\"provenance\""));
+    }
+
+    #[test]
+    fn the_selections_notes_are_shown_under_it() {
+        let json = include_str!("optimize_page_test.json");
+        let mut doc = OptimizeDoc::from_json(json).unwrap();
+        assert!(!optimize_report(&doc).html.contains("capacity not yet built"));
+        let note = "the selected portfolio has less than the scenario as written of x's capacity \
+                    (1 against 2): ... which holds only where that capacity is not yet built";
+        doc.selected.as_mut().unwrap().notes.push(note.to_string());
+        let html = optimize_report(&doc).html;
+        assert!(html.contains(&esc(&format!("{}.", upper_first(note)))), "{html}");
     }
 }
