@@ -236,9 +236,22 @@ pub(crate) fn warn_inert_multipliers(
 /// after the horizon), whose effect the results then miss in part or in
 /// whole.
 pub(crate) fn warn_study(study: &caspian_montecarlo::study::Study) {
-    warn_escorts(study);
-    for why in study.dated_outside_window() {
-        note(false, &format!("warning: {}: {why}", study.source));
+    warn_studies(std::slice::from_ref(study));
+}
+
+/// [`warn_study`] for the scenarios of a comparison: a disruption the
+/// variants share with the base is warned of once, under the first
+/// scenario that has it.
+pub(crate) fn warn_studies(studies: &[caspian_montecarlo::study::Study]) {
+    let mut said: Vec<String> = Vec::new();
+    for study in studies {
+        warn_escorts(study);
+        for why in study.dated_outside_window() {
+            if !said.contains(&why) {
+                note(false, &format!("warning: {}: {why}", study.source));
+                said.push(why);
+            }
+        }
     }
 }
 

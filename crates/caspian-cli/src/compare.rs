@@ -184,7 +184,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let c = &args.common;
     let shard = parse_shard(&args)?;
     let studies = crate::variant::studies(&args.scenarios, &args.variants, &c.set.set)?;
-    studies.iter().for_each(crate::common::warn_study);
+    crate::common::warn_studies(&studies);
     // Before any work; `run_compare` checks it again.
     caspian_montecarlo::compare::same_window(&studies)
         .map_err(|e| Failure::Input(format!("{e} (`--set` applies to all of them)")))?;
@@ -405,12 +405,15 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
     for d in &doc.differences {
         let p = &doc.scenarios[d.scenario];
         out.push_str(&format!("\n\"{}\" ({}) minus base:\n", p.name, p.source));
-        // The headline's worst waits are the worst in either scenario: the
-        // base's, which a policy may remove, or the policy's, which a stress
-        // test may bring (a BTK stop's wait at the Alat yard).
-        let mean = |t: usize, k: &str| doc.summaries[t].get(k).map_or(f64::NAN, |s| s.mean);
-        let means: Vec<(&str, f64)> =
-            d.kpis.keys().map(|k| (k.as_str(), mean(0, k).max(mean(d.scenario, k)))).collect();
+        // The headline's worst waits are those that change most
+        // (`headline_values`); the rows are this policy's differences.
+        let values: std::collections::BTreeMap<&str, f64> =
+            doc.headline_values(&[d.scenario]).into_iter().collect();
+        let means: Vec<(&str, f64)> = d
+            .kpis
+            .keys()
+            .map(|k| (k.as_str(), values.get(k.as_str()).copied().unwrap_or(f64::NAN)))
+            .collect();
         // Hidden only when void in every scenario: a KPI one scenario
         // defines and the other never does is shown, with a note.
         let shown = crate::arrange::arrange(&means, void_everywhere, patterns, all);

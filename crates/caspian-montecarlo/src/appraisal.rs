@@ -17,12 +17,13 @@
 //! its selection); neither changes a figure.
 
 use caspian_shipping::compile::CompiledScenario;
-use caspian_shipping::scenario::BerthClass;
+use caspian_shipping::compile::{FleetPlan, PortPlan, class_index};
 
 /// The `[costs]` prices of `policy` that differ from `base`'s, as dotted
 /// keys (`costs.capital.link_outflow.btk_railway`), leaving out the
 /// valuation basis (currency, rate, period: warned of on their own) and
-/// the charters (chartering a fleet instead of owning it is a lever).
+/// which fleets are chartered (chartering a fleet instead of owning it is
+/// a lever; another day rate for a fleet chartered in both is a price).
 pub fn repriced(base: &CompiledScenario, policy: &CompiledScenario) -> Vec<String> {
     let (b, p) = (&base.source.costs, &policy.source.costs);
     let mut keys = Vec::new();
@@ -33,6 +34,12 @@ pub fn repriced(base: &CompiledScenario, policy: &CompiledScenario) -> Vec<Strin
     ] {
         if let (Ok(x), Ok(y)) = (x, y) {
             differing(&format!("costs.{part}"), &x, &y, &mut keys);
+        }
+    }
+    // A fleet chartered in both at another day rate.
+    for c in &p.charters {
+        if b.charters.iter().any(|o| o.fleet == c.fleet && o.day_rate != c.day_rate) {
+            keys.push(format!("the day_rate of the [[costs.charter]] of {}", c.fleet));
         }
     }
     keys
@@ -77,81 +84,105 @@ pub fn repriced_warning(
     let more = if rest.is_empty() { String::new() } else { format!(" and {} more", rest.len()) };
     Some(format!(
         "\"{name}\" has other prices than the base ({first}{more}): each scenario is costed at its \
-         own prices, so its cost, benefit, NPV and ratio mix the change it makes with the change \
-         of price; give a price to every scenario alike (--set, or the base's file)"
+         own prices (and asset lives), so its cost, benefit, NPV and ratio mix the change it makes \
+         with the change of price; give a price to every scenario alike (--set, or the base's \
+         file)"
     ))
 }
 
 /// What `policy` has less of than `base` among what the cost model
 /// charges capital for at a price above 0, in words: "aktau_tank_farm's
-/// capacity (60000 against 120000)", "rail_ferry berths at alat (2
-/// against 3)", "owned vessels of ferries_kuryk_alat (3 against 4)", "the
-/// capacity of btk_railway (...)". Elements are matched by id.
+/// capacity (60000 against 120000)", "berths at alat (2 against 3)",
+/// "owned vessels of ferries_kuryk_alat (3 against 4)", "the capacity of
+/// btk_railway (...)", "escort vessels (...)", "metres dredged (...)".
+/// Elements are matched by id; one the base has and the policy lacks
+/// counts as none. A port's berths count as less when their capital is
+/// (shared berths at the dearest class they serve), so a berth that only
+/// changes class is not named.
 pub fn less_than_base(base: &CompiledScenario, policy: &CompiledScenario) -> Vec<String> {
     let cap = &policy.source.costs.capital;
     let mut out = Vec::new();
-    for st in &policy.storages {
-        let Some(b) = base.storages.iter().find(|b| b.id == st.id) else { continue };
-        if st.capacity < b.capacity && cap.storage.get(st.cargo) > 0.0 {
-            out.push(format!("{}'s capacity ({} against {})", st.id, st.capacity, b.capacity));
+    let mut less = |what: String, mine: f64, theirs: f64| {
+        if mine < theirs {
+            out.push(format!("{what} ({} against {})", short(mine), short(theirs)));
+        }
+    };
+    for b in &base.storages {
+        let mine = policy.storages.iter().find(|st| st.id == b.id).map_or(0, |st| st.capacity);
+        if cap.storage.get(b.cargo) > 0.0 {
+            less(format!("{}'s capacity", b.id), mine as f64, b.capacity as f64);
         }
     }
     let berth_price = cap.berth.values();
-    for port in &policy.ports {
-        let Some(b) = base.ports.iter().find(|b| b.id == port.id) else { continue };
-        for (c, class) in BerthClass::ALL.iter().enumerate() {
-            if port.berths[c] < b.berths[c] && berth_price[c] > 0.0 {
-                out.push(format!(
-                    "{} berths at {} ({} against {})",
-                    class.as_str(),
-                    port.id,
-                    port.berths[c],
-                    b.berths[c]
-                ));
-            }
-        }
-        let shared = |p: &caspian_shipping::compile::PortPlan| -> u32 {
-            p.shared.iter().map(|g| g.count).sum()
-        };
-        if shared(port) < shared(b) {
-            out.push(format!(
-                "shared berths at {} ({} against {})",
-                port.id,
-                shared(port),
-                shared(b)
-            ));
+    let berth_capital = |p: &PortPlan| -> f64 {
+        let own: f64 = p.berths.iter().zip(&berth_price).map(|(&n, &v)| f64::from(n) * v).sum();
+        let shared: f64 = p
+            .shared
+            .iter()
+            .map(|g| {
+                let dearest = (0..4).filter(|&c| g.classes[c]).map(|c| berth_price[c]);
+                f64::from(g.count) * dearest.fold(0.0, f64::max)
+            })
+            .sum();
+        own + shared
+    };
+    let berths = |p: &PortPlan| -> u32 {
+        p.berths.iter().sum::<u32>() + p.shared.iter().map(|g| g.count).sum::<u32>()
+    };
+    for b in &base.ports {
+        let mine = policy.ports.iter().find(|p| p.id == b.id);
+        if mine.map_or(0.0, berth_capital) < berth_capital(b) {
+            let n = mine.map_or(0, berths);
+            less(format!("berths at {}", b.id), f64::from(n), f64::from(berths(b)));
         }
     }
     let vessel_price = cap.vessel.values();
-    let chartered = |plan: &CompiledScenario, id: &str| {
-        plan.source.costs.charters.iter().any(|c| c.fleet == id)
+    let owned = |plan: &CompiledScenario, f: &FleetPlan| {
+        let chartered = plan.source.costs.charters.iter().any(|c| c.fleet == f.id);
+        if chartered { 0 } else { f.count }
     };
-    for f in &policy.fleets {
-        let Some(b) = base.fleets.iter().find(|b| b.id == f.id) else { continue };
-        let owned = |plan: &CompiledScenario, count: u32| {
-            if chartered(plan, &f.id) { 0 } else { count }
-        };
-        let (mine, theirs) = (owned(policy, f.count), owned(base, b.count));
-        let price = vessel_price[caspian_shipping::compile::class_index(f.berth_class)];
-        if mine < theirs && price > 0.0 {
-            out.push(format!("owned vessels of {} ({mine} against {theirs})", f.id));
+    for b in &base.fleets {
+        let mine = policy.fleets.iter().find(|f| f.id == b.id).map_or(0, |f| owned(policy, f));
+        if vessel_price[class_index(b.berth_class)] > 0.0 {
+            less(format!("owned vessels of {}", b.id), f64::from(mine), f64::from(owned(base, b)));
         }
     }
-    for o in &policy.outflows {
-        let Some(b) = base.outflows.iter().find(|b| b.id == o.id) else { continue };
+    for b in &base.outflows {
         let price = cap
             .link_outflow
-            .get(&o.id)
+            .get(&b.id)
             .copied()
-            .unwrap_or_else(|| cap.link.get(policy.storages[o.from].cargo));
-        if o.capacity_per_year < b.capacity_per_year && price > 0.0 {
-            out.push(format!(
-                "the capacity of {} ({} against {} a year)",
-                o.id, o.capacity_per_year, b.capacity_per_year
-            ));
+            .unwrap_or_else(|| cap.link.get(base.storages[b.from].cargo));
+        let mine =
+            policy.outflows.iter().find(|o| o.id == b.id).map_or(0.0, |o| o.capacity_per_year);
+        if price > 0.0 {
+            less(format!("the capacity of {} (units a year)", b.id), mine, b.capacity_per_year);
         }
     }
+    let escorts = |plan: &CompiledScenario| {
+        let e = &plan.source.interdiction.escort;
+        if e.enabled { f64::from(e.escort_vessels) } else { 0.0 }
+    };
+    if cap.escort_vessel > 0.0 {
+        less("escort vessels".into(), escorts(policy), escorts(base));
+    }
+    let dredged = |plan: &CompiledScenario| -> f64 {
+        let steps = plan.draft.depths.iter().flat_map(|d| d.windows(2));
+        steps.map(|w| (w[1].1 - w[0].1).max(0.0)).sum()
+    };
+    if cap.dredging_per_m > 0.0 {
+        less("metres dredged".into(), dredged(policy), dredged(base));
+    }
     out
+}
+
+/// `x` for a message: whole from 100 up, else to three decimals.
+fn short(x: f64) -> String {
+    if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else {
+        crate::study::short_number((x * 1e3).round() / 1e3)
+    }
 }
 
 /// The warning for a scenario with less than `base` of what carries
@@ -170,8 +201,8 @@ pub fn less_than_base_warning(
     }
     Some(format!(
         "{what} has less than {reference} of {}: the capital of what it lacks counts as saved in \
-         its cost, which holds only where that capacity is not yet built; where it exists its \
-         capital is spent, and only its running cost is saved",
+         its cost, which holds only where that capacity is not yet built; where it exists, its \
+         capital is spent and cannot be saved",
         less.join(", ")
     ))
 }
@@ -212,11 +243,18 @@ mod tests {
         let named = less_than_base(&base, &less);
         assert_eq!(named.len(), 3, "{named:?}");
         assert!(named[0].starts_with("aktau_tank_farm's capacity (60000 against 120000)"));
-        assert!(named[1].starts_with("rail_ferry berths at alat (1 against 2)"));
+        assert!(named[1].starts_with("berths at alat (10 against 11)"), "{named:?}");
         assert!(named[2].starts_with("owned vessels of ferries_kuryk_alat (2 against 3)"));
         let more =
             plan(&["storage.aktau_tank_farm.capacity=240000", "port.alat.berths.rail_ferry=3"]);
         assert!(less_than_base(&base, &more).is_empty());
+        // Fewer escort vessels, or escorts switched off, save their capital.
+        let escorts =
+            plan(&["interdiction.escort.enabled=1", "interdiction.escort.escort_vessels=2"]);
+        let fewer =
+            plan(&["interdiction.escort.enabled=1", "interdiction.escort.escort_vessels=1"]);
+        assert_eq!(less_than_base(&escorts, &fewer), ["escort vessels (1 against 2)"]);
+        assert_eq!(less_than_base(&escorts, &base), ["escort vessels (0 against 2)"]);
         // BTK has no price by default: less of it saves no capital.
         assert!(
             less_than_base(&base, &plan(&["outflow.btk_railway.capacity_per_year=50000"]))

@@ -455,23 +455,37 @@ fn a_dated_disruption_outside_the_window_is_warned_of() {
 }
 
 /// A 21-day BTK stop moves no delivery (the Alat yard absorbs it), so the
-/// headline carries the wait for the link and the total cost: the worst
-/// link wait in either scenario is the Alat westbound yard's, the stress
-/// test's, not the base's worst (its container yard).
+/// headline carries the wait for the link and the total cost: the link
+/// wait that changes is the Alat westbound yard's, not the base's worst
+/// (its container yard).
 #[test]
 fn a_link_outage_shows_in_the_headline_by_its_wait_and_cost() {
     let dir = scratch("stress-headline");
     let (base, stress) = (scenario("baseline.toml"), scenario("stress/btk_outage_21d.toml"));
     let out = ok(&["compare", &base, &stress, "-n", "4", "-q"], &dir);
-    let headline: Vec<&str> = out
-        .lines()
-        .skip_while(|l| *l != "headline")
-        .skip(1)
-        .take_while(|l| !l.is_empty())
-        .map(|l| l.split_whitespace().next().unwrap_or(""))
-        .collect();
+    let headline = headline_of(&out);
     for kpi in ["service_level.wagons", "link_wait_h.alat_yard_west", "cost.total_per_year"] {
         assert!(headline.contains(&kpi), "{kpi} not in {headline:?}");
     }
     assert!(!headline.contains(&"link_wait_h.alat_container_yard"), "{headline:?}");
+    // An investment: a third Alat berth at 2030 demand shortens the
+    // ferries' wait at Alat and lengthens the wagons' at the Alat yard
+    // (the faster ferries fill it): the waits that change, not the worst.
+    let demand = scenario("demand_2030.toml");
+    let berth = "berth3:port.alat.berths.rail_ferry=3";
+    let out = ok(&["compare", &demand, "--variant", berth, "-n", "6", "-q"], &dir);
+    let headline = headline_of(&out);
+    for kpi in ["anchorage_wait_h.alat.rail_ferry", "link_wait_h.alat_yard_west"] {
+        assert!(headline.contains(&kpi), "{kpi} not in {headline:?}");
+    }
+}
+
+/// The first column of the rows under `headline` in a table.
+fn headline_of(out: &str) -> Vec<&str> {
+    out.lines()
+        .skip_while(|l| *l != "headline")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.split_whitespace().next().unwrap_or(""))
+        .collect()
 }

@@ -104,7 +104,54 @@ pub const ECONOMICS_HEADER: [&str; 7] = [
 /// rows.
 pub const RANKING_HEADER: [&str; 4] = ["rank", "scenario", "mean", "verdict (95%, Bonferroni)"];
 
+/// The families of which the headline shows one member, the worst: in a
+/// comparison, the one that changes most.
+const WORST_OF: [&str; 2] = ["anchorage_wait_h.", "link_wait_h."];
+
 impl CompareDoc {
+    /// The values the headline ([`crate::headline`]) picks its worst waits
+    /// by, for the base's KPIs against the policies `policies` (indices
+    /// into `scenarios`): in a family of waits where one of them changes a
+    /// member's mean significantly (its paired 95% interval excludes 0),
+    /// the largest such change either way (a berth that shortens the wait
+    /// at Alat, a BTK stop that lengthens it at the Alat yard); where none
+    /// does, the highest mean in any of the scenarios. Other KPIs carry the
+    /// base's mean.
+    pub fn headline_values(&self, policies: &[usize]) -> Vec<(&str, f64)> {
+        let Some(base) = self.summaries.first() else { return Vec::new() };
+        let change = |k: &str| {
+            self.differences
+                .iter()
+                .filter(|d| policies.contains(&d.scenario))
+                .filter_map(|d| d.kpis.get(k))
+                // A change its interval cannot tell from none is not one.
+                .filter(|v| v.ci95_low > 0.0 || v.ci95_high < 0.0)
+                .map(|v| v.mean_diff.abs())
+                .filter(|x| x.is_finite())
+                .fold(0.0_f64, f64::max)
+        };
+        let level = |k: &str| {
+            std::iter::once(0)
+                .chain(policies.iter().copied())
+                .filter_map(|t| self.summaries.get(t)?.get(k).map(|s| s.mean))
+                .fold(f64::NAN, f64::max)
+        };
+        let changed: Vec<&str> = WORST_OF
+            .into_iter()
+            .filter(|stem| base.keys().any(|k| k.starts_with(stem) && change(k) > 0.0))
+            .collect();
+        base.iter()
+            .map(|(k, s)| {
+                let value = match WORST_OF.iter().find(|stem| k.starts_with(*stem)) {
+                    Some(stem) if changed.contains(stem) => change(k),
+                    Some(_) => level(k),
+                    None => s.mean,
+                };
+                (k.as_str(), value)
+            })
+            .collect()
+    }
+
     /// The saturation warnings, each led by its scenario's name.
     pub fn saturation_notes(&self) -> Vec<String> {
         self.saturation
@@ -364,13 +411,23 @@ impl CompareDoc {
     /// The rows of the table of `ranking` (under [`RANKING_HEADER`]), best
     /// first, with means written by `num`.
     pub fn ranking_rows(&self, ranking: &Ranking, num: impl Fn(f64) -> String) -> Vec<Vec<String>> {
+        // Equal means share a place (1, 1, 3): the order among them is
+        // only the order given.
+        let mut place = 0;
         ranking
             .order
             .iter()
             .enumerate()
             .map(|(i, e)| {
+                let tied = i > 0 && {
+                    let before = ranking.order[i - 1].mean;
+                    before == e.mean || (before.is_nan() && e.mean.is_nan())
+                };
+                if !tied {
+                    place = i + 1;
+                }
                 vec![
-                    (i + 1).to_string(),
+                    place.to_string(),
                     self.scenarios[e.scenario].name.clone(),
                     num(e.mean),
                     e.verdict().to_string(),

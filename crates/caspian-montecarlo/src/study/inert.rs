@@ -73,7 +73,8 @@ impl Study {
     /// start outside the reporting window, each with what that means, in
     /// words: one in the warm-up is measured only from the warm-up's end
     /// (its hours, costs and lost deliveries before then are not counted,
-    /// while its recovery is); one at or after the horizon does nothing.
+    /// nor anything of an episode that ends in it); one at or after the
+    /// horizon does nothing.
     pub fn dated_outside_window(&self) -> Vec<String> {
         let meta = &self.plan.source.scenario;
         let (warmup, horizon) = (meta.warmup_days, meta.horizon_days);
@@ -90,7 +91,7 @@ impl Study {
                     Some(format!(
                         "disruption {id} starts on day {at}, inside the warm-up, which ends on day \
                          {}: what it does before then is not measured (disruption_h, costs, \
-                         deliveries), though its recovery is; {advice}",
+                         deliveries), nor anything of it if it ends there; {advice}",
                         super::short_number(warmup)
                     ))
                 } else if day >= horizon {

@@ -28,7 +28,9 @@ pub(super) fn compare_report(
     let title = format!("caspian-sim comparison report: {}", names.join(" vs "));
     let _ = writeln!(page.body, "<h1>{}</h1>", esc(&title));
     let base = &d.summaries[0];
-    let cards = headline_cards(base.iter().map(|(k, s)| (k.as_str(), s.mean)), |k| {
+    // The worst waits are those that change most, as in the terminal table.
+    let policies: Vec<usize> = d.differences.iter().map(|x| x.scenario).collect();
+    let cards = headline_cards(d.headline_values(&policies), |k| {
         let s = &base[k];
         let diffs: Vec<String> = d
             .differences
