@@ -505,3 +505,32 @@ fn a_benefit_that_is_mostly_demurrage_is_noted() {
     let shown = format!("the net present value {sign}{amount}");
     assert!(line.contains(&shown), "{shown} in {line}");
 }
+
+/// Scenarios with the same mean share a place in a ranking: the order
+/// among them is only the order given. A third Alat berth and a doubled
+/// Aktau tank farm deliver the baseline's oil to the tonne.
+#[test]
+fn equal_means_share_a_place_in_a_ranking() {
+    let dir = scratch("compare_ties");
+    let base = scenario("baseline.toml");
+    let args = [
+        "compare",
+        &base,
+        "--variant",
+        "a:port.alat.berths.rail_ferry=3",
+        "--variant",
+        "b:storage.aktau_tank_farm.capacity=240000",
+        "-n",
+        "3",
+        "-q",
+    ];
+    let out = ok(&args, &dir);
+    let table: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("ranking on delivered_total.oil"))
+        .skip(3)
+        .take(3)
+        .collect();
+    let places: Vec<&str> = table.iter().map(|l| l.split_whitespace().next().unwrap()).collect();
+    assert_eq!(places, ["1", "1", "1"], "{table:?}");
+}
