@@ -10,6 +10,7 @@ use caspian_montecarlo::compare::{
 use caspian_montecarlo::direction::Overrides;
 use caspian_montecarlo::document::{CompareDoc, Document, ECONOMICS_HEADER, RANKING_HEADER};
 use caspian_montecarlo::measure::Measure;
+use caspian_montecarlo::select;
 use caspian_montecarlo::shard::Shard;
 use caspian_montecarlo::study::Study;
 use caspian_montecarlo::tidy;
@@ -299,7 +300,9 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     // The --rank measures as rankings name them (checked by `request`).
     let ranked: Vec<String> =
         args.rank.iter().filter_map(|s| Measure::parse(s).ok()).map(|m| m.to_string()).collect();
-    let table = compare_table(&doc, &c.kpis, c.all, &ranked);
+    // Primary rankings follow --kpi, unless --primary named them.
+    let rank_filter: &[String] = if c.target.primary.is_empty() { &c.kpis } else { &[] };
+    let table = compare_table(&doc, &c.kpis, c.all, &ranked, rank_filter);
     let names: Vec<&str> = doc.scenarios.iter().map(|s| s.name.as_str()).collect();
     let notes = crate::output::notes(
         doc.target.as_ref(),
@@ -389,7 +392,13 @@ fn save_share(
     Ok(())
 }
 
-fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[String]) -> String {
+fn compare_table(
+    doc: &CompareDoc,
+    patterns: &[String],
+    all: bool,
+    ranked: &[String],
+    rank_filter: &[String],
+) -> String {
     let base = &doc.scenarios[0];
     let mut out = format!(
         "paired comparison under common random numbers: seed {}, {} per scenario\n\
@@ -485,8 +494,13 @@ fn compare_table(doc: &CompareDoc, patterns: &[String], all: bool, ranked: &[Str
         out.push_str(&vulnerability_table(doc, v));
     }
     // With two scenarios a ranking on a primary KPI repeats the difference
-    // table; rankings asked for with --rank are always shown.
-    let shown = |kpi: &str| doc.scenarios.len() > 2 || ranked.iter().any(|m| m == kpi);
+    // table, and one that `rank_filter` (--kpi) leaves out is not asked
+    // for; rankings asked for with --rank are always shown.
+    let primary_shown = |kpi: &str| {
+        doc.scenarios.len() > 2
+            && (rank_filter.is_empty() || rank_filter.iter().any(|p| select::matches(p, kpi)))
+    };
+    let shown = |kpi: &str| primary_shown(kpi) || ranked.iter().any(|m| m == kpi);
     {
         for r in doc.rankings.iter().filter(|r| shown(&r.kpi)) {
             out.push_str(&format!("\nranking on {} ({}):\n", r.kpi, r.direction.order_words()));

@@ -533,4 +533,10 @@ fn equal_means_share_a_place_in_a_ranking() {
         .collect();
     let places: Vec<&str> = table.iter().map(|l| l.split_whitespace().next().unwrap()).collect();
     assert_eq!(places, ["1", "1", "1"], "{table:?}");
+    // The primary rankings follow --kpi: asked for costs alone, none is
+    // shown, unless --primary names one.
+    let costs = [&args[..], &["--kpi", "cost.total_per_year"]].concat();
+    assert!(!ok(&costs, &dir).contains("ranking on"));
+    let named = [&costs[..], &["--primary", "delivered_total.oil"]].concat();
+    assert!(ok(&named, &dir).contains("ranking on delivered_total.oil"));
 }
