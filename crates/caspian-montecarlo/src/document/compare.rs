@@ -109,7 +109,7 @@ pub const RANKING_HEADER: [&str; 4] = ["rank", "scenario", "mean", "verdict (95%
 const WORST_OF: [&str; 2] = ["anchorage_wait_h.", "link_wait_h."];
 
 impl CompareDoc {
-    /// The values the headline ([`crate::headline`]) picks its worst waits
+    /// The values the headline ([`crate::headline()`]) picks its worst waits
     /// by, for the base's KPIs against the policies `policies` (indices
     /// into `scenarios`): in a family of waits where one of them changes a
     /// member's mean significantly (its paired 95% interval excludes 0),
