@@ -148,11 +148,7 @@ pub fn less_than_base(base: &CompiledScenario, policy: &CompiledScenario) -> Vec
         }
     }
     for b in &base.outflows {
-        let price = cap
-            .link_outflow
-            .get(&b.id)
-            .copied()
-            .unwrap_or_else(|| cap.link.get(base.storages[b.from].cargo));
+        let price = cap.link_price(&b.id, base.storages[b.from].cargo);
         let mine =
             policy.outflows.iter().find(|o| o.id == b.id).map_or(0.0, |o| o.capacity_per_year);
         if price > 0.0 {

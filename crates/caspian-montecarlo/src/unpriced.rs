@@ -77,11 +77,7 @@ fn unpriced_links<'p>(base: &Study, policy: &'p Study) -> Vec<(&'p str, bool)> {
     let plan = &policy.plan;
     let capital = &plan.source.costs.capital;
     let price = |o: &caspian_shipping::compile::OutflowPlan| {
-        capital
-            .link_outflow
-            .get(&o.id)
-            .copied()
-            .unwrap_or_else(|| capital.link.get(plan.storages[o.from].cargo))
+        capital.link_price(&o.id, plan.storages[o.from].cargo)
     };
     plan.outflows
         .iter()

@@ -14,7 +14,7 @@ use super::plan::{FleetPlan, OutflowPlan, PortPlan, StoragePlan};
 use super::text::check_text;
 use crate::costs::{CHARTER_DAYS_PER_YEAR, CostBasis, CostPlan, capital_recovery_factor};
 use crate::resolve::plain::number;
-use crate::scenario::{Costs, LinkCapital, Scenario};
+use crate::scenario::{CapitalCosts, Costs, Scenario};
 
 /// Largest amount accepted (10^15 in the scenario's currency): keeps every
 /// cost total far from overflow to infinity.
@@ -42,24 +42,13 @@ pub(super) struct Priced<'a> {
 }
 
 /// The capital of every hinterland link: its whole yearly capacity (other
-/// freight included: the link is built whole) at the price of its cargo.
-fn link_capacity_value(
-    p: &Priced<'_>,
-    price: &LinkCapital,
-    by_outflow: &BTreeMap<String, f64>,
-) -> f64 {
-    p.outflows.iter().map(|o| o.capacity_per_year * link_price(p, o, price, by_outflow)).sum()
-}
-
-/// The price of one unit of yearly capacity of outflow `o`: its own
-/// (`link_outflow`), or its cargo's (`link`).
-fn link_price(
-    p: &Priced<'_>,
-    o: &OutflowPlan,
-    price: &LinkCapital,
-    by_outflow: &BTreeMap<String, f64>,
-) -> f64 {
-    by_outflow.get(&o.id).copied().unwrap_or_else(|| price.get(p.storages[o.from].cargo))
+/// freight included: the link is built whole) at its price
+/// ([`CapitalCosts::link_price`]).
+fn link_capacity_value(p: &Priced<'_>, cap: &CapitalCosts) -> f64 {
+    p.outflows
+        .iter()
+        .map(|o| o.capacity_per_year * cap.link_price(&o.id, p.storages[o.from].cargo))
+        .sum()
 }
 
 /// `[costs.capital.link_outflow]`: each id an outflow's, each price an
@@ -170,7 +159,7 @@ pub(super) fn costs(c: &mut Checker, s: &Scenario, p: &Priced<'_>) -> CostPlan {
         + owned_vessels(p.fleets, &charter, &cap.vessel.values()) * crf(cap.vessel_life_years)
         + p.storages.iter().map(|st| st.capacity as f64 * cap.storage.get(st.cargo)).sum::<f64>()
             * crf(cap.storage_life_years)
-        + link_capacity_value(p, &cap.link, &cap.link_outflow) * crf(cap.link_life_years)
+        + link_capacity_value(p, cap) * crf(cap.link_life_years)
         + metres_dredged(p.depths) * cap.dredging_per_m * crf(cap.dredging_life_years)
         + escorts * cap.escort_vessel * crf(cap.escort_life_years);
     let op = &k.operating;

@@ -203,6 +203,15 @@ impl Default for CapitalCosts {
     }
 }
 
+impl CapitalCosts {
+    /// The price of one unit of yearly capacity of the hinterland link
+    /// `outflow`, whose storage holds `cargo`: its own (`link_outflow`),
+    /// else its cargo's (`link`).
+    pub fn link_price(&self, outflow: &str, cargo: Cargo) -> f64 {
+        self.link_outflow.get(outflow).copied().unwrap_or_else(|| self.link.get(cargo))
+    }
+}
+
 /// `[costs.operating]`: running costs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
