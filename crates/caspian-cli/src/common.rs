@@ -17,6 +17,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::failure::Failure;
 use crate::files::{Identity, identity, read_input};
 use crate::parse::{number, whole_in};
+use crate::sink::Sink;
 
 /// Options shared by run, sweep and compare.
 #[derive(Debug, Args)]
@@ -30,10 +31,10 @@ pub(crate) struct CommonArgs {
     /// Worker threads [default: one per CPU core; at most 8 per core]. Results do not depend on it.
     #[arg(allow_negative_numbers = true, short = 't', long, value_parser = whole_in::<u16>(1, u64::from(u16::MAX)))]
     pub(crate) threads: Option<u16>,
-    /// Write the summary as JSON to FILE.
+    /// Write the summary as JSON to FILE (`-`: standard output; the table then goes to standard error).
     #[arg(long, value_name = "FILE")]
     pub(crate) json: Option<PathBuf>,
-    /// Write results as CSV to FILE.
+    /// Write results as CSV to FILE (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     pub(crate) csv: Option<PathBuf>,
     /// Show only KPIs matching PATTERN in the table (`*` is a wildcard; repeatable; `caspian kpis` lists them).
@@ -42,7 +43,7 @@ pub(crate) struct CommonArgs {
     /// Show every KPI, also those zero or undefined in every replication (hidden by default).
     #[arg(long)]
     pub(crate) all: bool,
-    /// Write tidy data as CSV to FILE: one row per scenario or point, replication and KPI.
+    /// Write tidy data as CSV to FILE (`-`: standard output): one row per scenario or point, replication and KPI.
     #[arg(long, value_name = "FILE")]
     pub(crate) tidy_csv: Option<PathBuf>,
     /// Also write DIR/report.html, an HTML report with charts (and, for run, DIR/replications.csv).
@@ -330,18 +331,35 @@ pub(crate) type Named<'a> = (&'a str, Option<&'a Path>);
 /// inputs, and no two outputs are the same file. Files are compared by
 /// identity ([`identity`]): symbolic and hard links, and different
 /// spellings of one path, are the same file.
+///
+/// `-` is standard output ([`crate::sink`]) for the results a pipe reads
+/// ([`crate::sink::TO_STDOUT_OK`]), one per command; the table then goes to
+/// standard error.
 pub(crate) fn check_files(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result<(), Failure> {
+    let mut to_stdout: Option<&str> = None;
     for &(what, p) in outputs {
         let Some(p) = p else { continue };
-        if p == Path::new("-") {
-            // The Unix habit for standard output; here it would be a file named `-`.
-            return Err(Failure::Input(format!(
-                "cannot write - ({what}): results go to files, not to standard output (which \
-                 has the table, or trace's CSV when --csv is left out); give a file name"
-            )));
+        if crate::sink::is_stdout(p) {
+            if !crate::sink::TO_STDOUT_OK.contains(&what) {
+                return Err(Failure::Input(format!(
+                    "cannot write - ({what}): only {} can go to standard output; give a file name",
+                    crate::sink::TO_STDOUT_OK.join(", ")
+                )));
+            }
+            if let Some(first) = to_stdout {
+                return Err(Failure::Input(format!(
+                    "{first} and {what} are both - (standard output): only one result can go \
+                     there; give the other a file name"
+                )));
+            }
+            to_stdout = Some(what);
+            continue;
         }
         atomic::check_writable(p)
             .map_err(|e| Failure::Input(format!("cannot write {} ({what}): {e}", shown_path(p))))?;
+    }
+    if to_stdout.is_some() {
+        crate::terminal::keep_stdout_for_result();
     }
     let inputs = known(inputs);
     let mut seen: Vec<(&str, &Path, Identity)> = Vec::new();
@@ -367,14 +385,15 @@ pub(crate) fn check_files(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result
 
 /// The files given, with their identities (where they can be found).
 fn known<'a>(files: &[Named<'a>]) -> Vec<(&'a str, &'a Path, Identity)> {
-    files.iter().filter_map(|&(what, p)| Some((what, p?, identity(p?)?))).collect()
+    let file = |p: Option<&'a Path>| p.filter(|p| !crate::sink::is_stdout(p));
+    files.iter().filter_map(|&(what, p)| Some((what, file(p)?, identity(file(p)?)?))).collect()
 }
 
 /// Writes a result document atomically: pretty JSON, or compact for a
 /// shard's partial result (large, read by `caspian merge`, not by people).
 /// The JSON goes straight into the file, never whole into memory.
 pub(crate) fn write_document(path: &Path, doc: &Document) -> Result<(), Failure> {
-    let mut file = atomic::AtomicFile::create(path).map_err(|e| cannot_write(path, e))?;
+    let mut file = Sink::create(path)?;
     doc.write_json(&mut file).map_err(|e| {
         if e.is_io() {
             cannot_write(path, e)
@@ -382,7 +401,7 @@ pub(crate) fn write_document(path: &Path, doc: &Document) -> Result<(), Failure>
             Failure::Internal(format!("cannot encode JSON: {e}"))
         }
     })?;
-    file.commit().map_err(|e| cannot_write(path, e))
+    file.commit(path)
 }
 
 /// The failure for an output file that cannot be written (exit code 2).
@@ -411,7 +430,15 @@ pub(crate) fn commit_outputs(set: atomic::OutputSet) -> Result<(), Failure> {
     set.commit().map_err(|e| Failure::Input(format!("cannot write {e}")))?;
     // From now on a signal only ends the printing.
     crate::signals::results_written();
-    Ok(())
+    crate::sink::release()
+}
+
+/// Writes a result's bytes to `path`, atomically, or (`-`) to standard
+/// output once the command's files are in place ([`Sink`]).
+pub(crate) fn write_result(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let mut sink = Sink::create(path)?;
+    std::io::Write::write_all(&mut sink, bytes).map_err(|e| cannot_write(path, e))?;
+    sink.commit(path)
 }
 
 /// Writes bytes atomically, with a message naming the file on failure.
@@ -421,15 +448,14 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 
 /// A CSV writer streaming into `path`'s temporary file (the file appears
 /// when [`finish_csv`] commits it; dropped unfinished, nothing is left).
-pub(crate) fn csv_writer(path: &Path) -> Result<csv::Writer<atomic::AtomicFile>, Failure> {
-    let file = atomic::AtomicFile::create(path).map_err(|e| cannot_write(path, e))?;
-    Ok(csv::Writer::from_writer(file))
+pub(crate) fn csv_writer(path: &Path) -> Result<csv::Writer<Sink>, Failure> {
+    Ok(csv::Writer::from_writer(Sink::create(path)?))
 }
 
 /// Finishes a CSV writer and renames its file into place.
-pub(crate) fn finish_csv(path: &Path, w: csv::Writer<atomic::AtomicFile>) -> Result<(), Failure> {
+pub(crate) fn finish_csv(path: &Path, w: csv::Writer<Sink>) -> Result<(), Failure> {
     let file = w.into_inner().map_err(|e| cannot_write(path, e.error()))?;
-    file.commit().map_err(|e| cannot_write(path, e))
+    file.commit(path)
 }
 
 /// The failure for a CSV row that cannot be written: the disk (exit 2), or

@@ -31,6 +31,7 @@ mod plot;
 mod report;
 mod run;
 mod signals;
+mod sink;
 mod sweep;
 mod sweep_sensitivity;
 mod sweep_table;

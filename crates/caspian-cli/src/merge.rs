@@ -19,10 +19,10 @@ pub(crate) struct MergeArgs {
     /// Partial results written by `run --shard` or `sweep --shard`.
     #[arg(required = true, value_name = "PART")]
     parts: Vec<PathBuf>,
-    /// Write the merged summary as JSON to FILE.
+    /// Write the merged summary as JSON to FILE (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
-    /// Write CSV to FILE (per replication for a run, per point and KPI for a sweep).
+    /// Write CSV to FILE (`-`: standard output; per replication for a run, per point and KPI for a sweep).
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
     /// Show only KPIs matching PATTERN in the table (repeatable).

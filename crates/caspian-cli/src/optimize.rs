@@ -72,7 +72,7 @@ pub(crate) struct OptimizeArgs {
     /// Worker threads [default: one per CPU core]. Results do not depend on it.
     #[arg(allow_negative_numbers = true, short = 't', long, value_parser = whole_in::<u16>(1, u64::from(u16::MAX)))]
     threads: Option<u16>,
-    /// Write the result as JSON to FILE.
+    /// Write the result as JSON to FILE (`-`: standard output).
     #[arg(short = 'o', long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Also write an HTML report of the result to FILE.
@@ -178,7 +178,7 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     if let Some(path) = &args.output {
         let json =
             doc.to_json().map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?;
-        write_file(path, json.as_bytes())?;
+        crate::common::write_result(path, json.as_bytes())?;
     }
     if let Some(path) = &args.report {
         write_file(path, caspian_report::html::optimize_report(&doc).html.as_bytes())?;

@@ -5,7 +5,6 @@ use std::path::Path;
 
 use std::collections::BTreeMap;
 
-use caspian_montecarlo::atomic::AtomicFile;
 use caspian_montecarlo::document::{KpiTable, KpiUnits, RunDoc, Saturation, SweepDoc, SweepPoint};
 use caspian_montecarlo::records::PointRecords;
 use caspian_montecarlo::sequential::TargetReport;
@@ -16,6 +15,7 @@ use caspian_report::units::replications;
 use crate::arrange::{Line, arrange, void};
 use crate::common::{cannot_write, csv_failure, csv_num, csv_writer, finish_csv};
 use crate::failure::Failure;
+use crate::sink::Sink;
 use crate::sweep_table::SweepTable;
 use crate::table;
 
@@ -172,7 +172,7 @@ pub(crate) fn write_sweep(
     let mut table = SweepTable::new(&head, result.len(), patterns, limit, all);
     let mut stream = match json {
         Some(path) => {
-            let file = AtomicFile::create(path).map_err(|e| cannot_write(path, e))?;
+            let file = Sink::create(path)?;
             Some((path, SweepStream::begin(file, &head).map_err(|e| cannot_write(path, e))?))
         }
         None => None,
@@ -203,7 +203,7 @@ pub(crate) fn write_sweep(
     }
     if let Some((path, s)) = stream {
         let file = s.finish().map_err(|e| cannot_write(path, e))?;
-        file.commit().map_err(|e| cannot_write(path, e))?;
+        file.commit(path)?;
     }
     if let Some((path, w)) = rows {
         finish_csv(path, w)?;

@@ -258,6 +258,13 @@ impl Drop for ReportDir {
 pub(crate) fn prepare_dir(dir: Option<&Path>, run: bool) -> Result<ReportDir, Failure> {
     let Some(dir) = dir else { return Ok(ReportDir::default()) };
     let what = if run { "report.html and replications.csv" } else { "report.html" };
+    if crate::sink::is_stdout(dir) {
+        // Not a folder named `-` made by surprise: `-` means standard output.
+        return Err(Failure::Input(format!(
+            "--report -: --report names a folder for {what}, not standard output; give a \
+             folder name (./- for a folder named -)"
+        )));
+    }
     let not_a_folder = || {
         Failure::Input(format!(
             "--report {}: not a folder (a file, or a link to nothing); --report names a folder \

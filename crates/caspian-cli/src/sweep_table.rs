@@ -190,7 +190,12 @@ impl SweepTable {
         // Under every block, so that none ends at the limit unexplained.
         let hidden = self.points - self.rows.len();
         let more = (hidden > 0).then(|| {
-            let list: Vec<String> = files.iter().map(|f| shown_path(f)).collect();
+            let list: Vec<String> = files
+                .iter()
+                .map(|f| {
+                    if crate::sink::is_stdout(f) { "standard output".into() } else { shown_path(f) }
+                })
+                .collect();
             format!(
                 "... and {hidden} more design points (the first {} are shown), all in {}\n",
                 self.rows.len(),

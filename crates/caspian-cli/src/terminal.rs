@@ -2,7 +2,9 @@
 //!
 //! - Standard output carries results (tables, a trace's CSV). Every command
 //!   writes its result files before it prints, so whatever happens to the
-//!   terminal, the files are complete. A closed pipe (`caspian run | head`)
+//!   terminal, the files are complete. When a result file is `-`
+//!   ([`crate::sink`]), standard output carries that result alone and the
+//!   table goes to standard error. A closed pipe (`caspian run | head`)
 //!   ends the command quietly with exit code 0, as `rg` or `grep` do; any
 //!   other write error (a full disk) is exit code 2 with a message.
 //! - Standard error carries notes, warnings and the final error message.
@@ -18,10 +20,36 @@ use crate::failure::Failure;
 /// Set once a write to standard error has failed.
 static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
 
+/// Set when a result file is `-`: standard output is the result's alone.
+static RESULT_ON_STDOUT: AtomicBool = AtomicBool::new(false);
+
+/// From now on standard output carries a result ([`result_bytes`]) and
+/// nothing else: tables go to standard error.
+pub(crate) fn keep_stdout_for_result() {
+    RESULT_ON_STDOUT.store(true, Ordering::Relaxed);
+}
+
 /// Writes `text` to standard output and flushes it; characters that would
-/// drive the terminal are shown as `<U+XXXX>` ([`printable`]).
+/// drive the terminal are shown as `<U+XXXX>` ([`printable`]). When a
+/// result goes to standard output ([`keep_stdout_for_result`]), the text
+/// goes to standard error instead, where a failed write is remembered for
+/// the exit code as [`err_line`]'s is.
 pub(crate) fn out(text: &str) -> Result<(), Failure> {
+    if RESULT_ON_STDOUT.load(Ordering::Relaxed) {
+        let mut stderr = std::io::stderr().lock();
+        let written = stderr.write_all(printable(text).as_bytes()).and_then(|()| stderr.flush());
+        if written.is_err_and(|e| e.kind() != ErrorKind::BrokenPipe) {
+            STDERR_FAILED.store(true, Ordering::Relaxed);
+        }
+        return Ok(());
+    }
     out_bytes(printable(text).as_bytes())
+}
+
+/// Writes a result (a JSON document or a CSV file sent to `-`) to standard
+/// output as it is, and flushes it.
+pub(crate) fn result_bytes(bytes: &[u8]) -> Result<(), Failure> {
+    out_bytes(bytes)
 }
 
 /// `text` with every control or invisible character but newline and tab

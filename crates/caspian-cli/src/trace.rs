@@ -26,7 +26,7 @@ pub(crate) struct TraceArgs {
     /// Master seed [default: the scenario's seed].
     #[arg(allow_negative_numbers = true, long, value_parser = crate::parse::whole_in::<u64>(0, u64::MAX))]
     seed: Option<u64>,
-    /// Write the CSV to FILE instead of standard output.
+    /// Write the CSV to FILE instead of standard output (`-` is standard output).
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
     #[command(flatten)]
@@ -51,7 +51,7 @@ pub(crate) fn run(args: TraceArgs) -> Result<(), Failure> {
     let plan = &study.plan;
     // The trace is written as the replication runs: memory stays flat
     // however long it is.
-    match &args.csv {
+    match args.csv.as_deref().filter(|p| !crate::sink::is_stdout(p)) {
         Some(path) => {
             let mut file = AtomicFile::create(path).map_err(|e| cannot_write(path, e))?;
             let out = trace::stream_csv(plan, seed, args.replication, &mut file)

@@ -35,10 +35,10 @@ pub(crate) struct WarmupArgs {
     /// Width of the centred moving average in the CSV (observations each side).
     #[arg(allow_negative_numbers = true, long, default_value_t = 7, value_parser = crate::parse::whole_in::<usize>(0, u64::from(u32::MAX)))]
     window: usize,
-    /// Write the Welch series (ensemble mean and moving average per series) to FILE.
+    /// Write the Welch series (ensemble mean and moving average per series) to FILE (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
-    /// Write the analysis (suggestion and series) as JSON to FILE.
+    /// Write the analysis (suggestion and series) as JSON to FILE (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
     /// No progress bar or notes on stderr.

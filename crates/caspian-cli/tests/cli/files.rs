@@ -187,12 +187,20 @@ fn an_output_name_the_file_system_refuses_is_refused_before_any_work() {
             format!("cannot write sub/ (--tidy-csv): {slash}"),
         ),
         (
-            &["run", "-n", "2000", "--json", "-"],
-            "cannot write - (--json): results go to files, not to standard output".into(),
+            &["run", "-n", "2000", "--json", "-", "--csv", "-"],
+            "--json and --csv are both - (standard output): only one result can go there".into(),
         ),
         (
-            &["trace", "--csv", "-"],
-            "cannot write - (--csv): results go to files, not to standard output".into(),
+            &["run", "-n", "2000", "--report", "-"],
+            "--report -: --report names a folder for report.html and replications.csv, not \
+             standard output"
+                .into(),
+        ),
+        (
+            &["run", "-n", "2000", "--checkpoint", "-"],
+            "cannot write - (--checkpoint): only --json, --csv, --tidy-csv, --output can go to \
+             standard output"
+                .into(),
         ),
         (
             &["run", "-n", "2000", "--json", &long],

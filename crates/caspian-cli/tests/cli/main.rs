@@ -45,4 +45,5 @@ mod tables;
 mod targets;
 mod terminal;
 mod tidy_csv;
+mod to_stdout;
 mod vulnerability;
