@@ -809,6 +809,42 @@ fn a_lone_vessel_waits_the_convoy_maximum_before_sailing() {
     assert_eq!(kpi(&out, "delivered_total.oil"), 16_000.0);
 }
 
+/// A fleet left out of `interdiction.escort.fleets` sails alone when
+/// escorts are on: its crossings are exactly those of the same scenario
+/// with escorts off (every KPI bit for bit, but the escorts' capital), and
+/// its incidents are not reduced; named in the list, it meets none.
+#[test]
+fn a_fleet_not_escorted_sails_alone_as_with_escorts_off() {
+    let two = set(BASE, "fleet.count", "2");
+    let risk = "incident_probability = 1.0\ndetention_h = { dist = \"constant\", value = 5.0 }";
+    let escorts = |fleets: &str| {
+        format!(
+            "{risk}\nescort = {{ enabled = true, incident_factor = 0.0, convoy_size = 2, \
+             max_wait_h = 100.0, fleets = [{fleets}] }}"
+        )
+    };
+    let off = run(&load(&with_interdiction(&two, risk)), 1, 0);
+    let alone = run(&load(&with_interdiction(&two, &escorts(""))), 1, 0);
+    let escorted = run(&load(&with_interdiction(&two, &escorts("\"t\""))), 1, 0);
+    // Every crossing alone is detained; every escorted one is spared.
+    assert!(kpi(&alone, "voyages.t") > 20.0);
+    assert_eq!(kpi(&alone, "incidents"), kpi(&alone, "voyages.t"));
+    assert_eq!(kpi(&escorted, "incidents"), 0.0);
+    let capital = ["cost.capital_per_year", "cost.total_per_year"];
+    for (name, value) in off.kpis.iter() {
+        let other = kpi(&alone, name);
+        if capital.contains(&name) {
+            // Two escort vessels' capital is paid whether they sail or not.
+            assert!(other > value, "{name}: {other} against {value}");
+        } else {
+            assert!(
+                other.to_bits() == value.to_bits() || (other.is_nan() && value.is_nan()),
+                "{name}: {other} alone against {value} with escorts off"
+            );
+        }
+    }
+}
+
 #[test]
 fn escort_incident_factor_scales_the_incident_probability() {
     // Incident probability 1, escort factor 0.5: each escorted crossing has an

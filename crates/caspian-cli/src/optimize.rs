@@ -276,6 +276,9 @@ fn summary(doc: &OptimizeDoc) -> String {
             let rows: Vec<Vec<String>> =
                 sel.kpis.iter().map(|(k, v)| table::summary_row(k, &v.unit, v)).collect();
             out.push_str(&table::render(&table::SUMMARY_HEADER, &rows));
+            for line in doc.selected_feasibility(num) {
+                out.push_str(&format!("{line}\n"));
+            }
             for n in &sel.notes {
                 out.push_str(&format!("note: {n}\n"));
             }

@@ -85,6 +85,38 @@ impl OptimizeDoc {
         })
     }
 
+    /// The evidence the selected portfolio was found feasible on, a line
+    /// for each constraint: its estimate and one-sided bounds at the test's
+    /// level over the replications the test used (screening and OCBA).
+    /// The selection's KPI table counts only the selection's replications,
+    /// far fewer, so a constraint's row there can look as if it failed
+    /// the target while the test passed it; these lines say which counts.
+    /// `num` writes a number. Empty without a selection or constraints.
+    pub fn selected_feasibility(&self, num: impl Fn(f64) -> String) -> Vec<String> {
+        let Some(sel) = &self.selected else { return Vec::new() };
+        let Some(q) = self.portfolios.iter().find(|q| q.index == sel.index) else {
+            return Vec::new();
+        };
+        let level = self.test_level().map_or(String::new(), |b| format!(" at level {}", num(b)));
+        self.problem
+            .constraints
+            .iter()
+            .zip(&q.constraints)
+            .map(|(c, t)| {
+                format!(
+                    "feasible by the test of {c}: estimate {} (one-sided bounds {} and {}{level}) \
+                     over its {} screening and OCBA replications, the evidence feasibility \
+                     rests on; the KPI table summarises only the {} selection replications",
+                    num(t.estimate),
+                    num(t.lower),
+                    num(t.upper),
+                    t.n,
+                    sel.n
+                )
+            })
+            .collect()
+    }
+
     /// The contenders as table rows under [`CONTENDER_HEADER`]; `numbers`
     /// writes each row's difference (mean and 95% interval), so the terminal
     /// and the HTML page keep their own number style.

@@ -46,6 +46,9 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
             ));
             let rows: Vec<Vec<String>> = s.kpis.iter().map(|(k, v)| summary_row(k, v)).collect();
             page.table(&SUMMARY_HEADER, &rows, &[]);
+            for line in d.selected_feasibility(fmt_num) {
+                page.note(&format!("{}.", upper_first(&line)));
+            }
             for n in &s.notes {
                 page.note(&format!("{}.", upper_first(n)));
             }
@@ -54,7 +57,11 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
     }
     page.h2("contenders", "Cannot be told apart from it");
     let each = |xs: &[f64]| -> Vec<String> { xs.iter().map(|&x| fmt_num(x)).collect() };
-    page.table(&CONTENDER_HEADER, &d.contender_rows(each), &[]);
+    if d.contenders.is_empty() {
+        page.note("None: the selection procedure told every other feasible portfolio apart.");
+    } else {
+        page.table(&CONTENDER_HEADER, &d.contender_rows(each), &[]);
+    }
     if let Some(r) = &d.runner_up {
         page.h2("runner-up", "Next best feasible portfolio");
         page.note(&format!("{}.", upper_first(&r.intro())));

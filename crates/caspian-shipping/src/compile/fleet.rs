@@ -38,7 +38,13 @@ pub(super) fn fleets(
         );
     }
     let known = Known { port_ids, storage_ids, ports, storages };
-    s.fleets.iter().map(|f| fleet(c, f, &known)).collect()
+    s.fleets
+        .iter()
+        .map(|f| FleetPlan {
+            escorted: s.interdiction.escort.escorts(&f.id),
+            ..fleet(c, f, &known)
+        })
+        .collect()
 }
 
 /// One fleet.
@@ -125,6 +131,7 @@ fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>) -> FleetPlan {
         berth_priority: f.berth_priority,
         incident_probability: f.incident_probability,
         loss_probability: f.loss_probability,
+        escorted: true,
         availability: super::availability::availability(c, &k, f.availability.as_ref()),
         holds,
         pre_advice: f.pre_advice_h.and_then(|h| c.hours(&format!("{k}.pre_advice_h"), h)),

@@ -104,6 +104,8 @@ pub struct FleetPlan {
     pub incident_probability: Option<f64>,
     /// The route's loss probability per incident, if it has its own.
     pub loss_probability: Option<f64>,
+    /// Whether its vessels join escorted convoys when escorts are enabled.
+    pub escorted: bool,
     /// Dry-docking and breakdowns (`None`: always available).
     pub availability: Option<AvailabilityPlan>,
     /// What the deck carries: the fleet's own cargo first (its cargo and

@@ -75,6 +75,7 @@ pub(super) fn interdiction(c: &mut Checker, s: &Scenario, horizon: SimTime) -> I
         c.count("interdiction.escort.convoy_size", u64::from(i.escort.convoy_size), 1);
         let wait = c.hours("interdiction.escort.max_wait_h", i.escort.max_wait_h);
         c.count("interdiction.escort.escort_vessels", u64::from(i.escort.escort_vessels), 0);
+        escorted_fleets(c, s);
         Some((i.escort.incident_factor, i.escort.convoy_size, wait.unwrap_or_default()))
     } else {
         None
@@ -86,6 +87,21 @@ pub(super) fn interdiction(c: &mut Checker, s: &Scenario, horizon: SimTime) -> I
         closures_per_year: i.closures_per_year,
         closure_duration: closure_duration.unwrap_or_else(zero_dist),
         escort,
+    }
+}
+
+/// `interdiction.escort.fleets`: fleets of the scenario, each once.
+fn escorted_fleets(c: &mut Checker, s: &Scenario) {
+    let Some(list) = &s.interdiction.escort.fleets else { return };
+    let ids: BTreeMap<&str, usize> =
+        s.fleets.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect();
+    for (n, id) in list.iter().enumerate() {
+        let key = format!("interdiction.escort.fleets[{n}]");
+        if list[..n].contains(id) {
+            c.err(key, format!("fleet \"{id}\" is named twice"));
+        } else {
+            lookup(c, &ids, key, "fleet", id);
+        }
     }
 }
 

@@ -402,10 +402,13 @@ impl World<'_> {
         ves.deck_used = 0;
     }
 
-    /// Loaded and ready: join a convoy (escorts) or depart.
+    /// Loaded and ready: join a convoy (escorts, for a fleet escorted) or
+    /// depart.
     pub(super) fn leave_berth(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let now = s.now();
-        if self.plan.interdiction.escort.is_some() {
+        if self.plan.interdiction.escort.is_some()
+            && self.plan.fleets[self.vessels[v].fleet].escorted
+        {
             let ves = &mut self.vessels[v];
             let port = ves.port;
             let class = class_index(self.plan.fleets[ves.fleet].berth_class);

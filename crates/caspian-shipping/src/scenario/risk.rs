@@ -88,6 +88,18 @@ pub struct Escort {
     /// assumes an escort is always available when a convoy forms).
     #[serde(default = "default_escort_vessels")]
     pub escort_vessels: u32,
+    /// The fleets escorted (ids); none: every fleet. A fleet left out sails
+    /// alone, unescorted, as with escorts off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleets: Option<Vec<String>>,
+}
+
+impl Escort {
+    /// Whether fleet `id`'s vessels sail in escorted convoys (with escorts
+    /// enabled).
+    pub fn escorts(&self, id: &str) -> bool {
+        self.fleets.as_ref().is_none_or(|l| l.iter().any(|f| f == id))
+    }
 }
 
 fn default_convoy_size() -> u32 {
@@ -110,6 +122,7 @@ impl Default for Escort {
             convoy_size: default_convoy_size(),
             max_wait_h: default_convoy_wait(),
             escort_vessels: default_escort_vessels(),
+            fleets: None,
         }
     }
 }
