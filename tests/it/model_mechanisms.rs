@@ -766,6 +766,7 @@ fn certain_loss_sinks_every_vessel_with_its_cargo() {
     // Vessel 0 loads 0..1 and is lost on sailing at 1 with 1,000 t; vessel 1
     // starts half a cycle (11 h) later, loads 11..12 and is lost at 12.
     assert_eq!(kpi(&out, "vessels_lost"), 2.0);
+    assert_eq!(kpi(&out, "vessels_lost.t"), 2.0, "both of fleet t");
     assert_eq!(kpi(&out, "cargo_lost.oil"), 2_000.0);
     assert_eq!(kpi(&out, "voyages.t"), 2.0);
     assert_eq!(kpi(&out, "incidents"), 2.0);

@@ -342,8 +342,9 @@ pub(crate) fn check_files(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result
         if crate::sink::is_stdout(p) {
             if !crate::sink::TO_STDOUT_OK.contains(&what) {
                 return Err(Failure::Input(format!(
-                    "cannot write - ({what}): only {} can go to standard output; give a file name",
-                    crate::sink::TO_STDOUT_OK.join(", ")
+                    "cannot write - ({what}): this output cannot go to standard output (only a \
+                     result for a pipe can: --json -, --csv -, --tidy-csv - or optimize's -o -); \
+                     give a file name"
                 )));
             }
             if let Some(first) = to_stdout {
@@ -363,7 +364,9 @@ pub(crate) fn check_files(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result
     }
     let inputs = known(inputs);
     let mut seen: Vec<(&str, &Path, Identity)> = Vec::new();
-    for (what, p, id) in known(outputs) {
+    let files: Vec<Named<'_>> =
+        outputs.iter().filter(|(_, p)| !p.is_some_and(crate::sink::is_stdout)).copied().collect();
+    for (what, p, id) in known(&files) {
         if let Some((w, q, _)) = inputs.iter().find(|i| i.2 == id) {
             return Err(Failure::Input(format!(
                 "{what} {} is the input {w} {}: writing it would destroy it; choose another file",
@@ -385,13 +388,13 @@ pub(crate) fn check_files(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result
 
 /// The files given, with their identities (where they can be found).
 fn known<'a>(files: &[Named<'a>]) -> Vec<(&'a str, &'a Path, Identity)> {
-    let file = |p: Option<&'a Path>| p.filter(|p| !crate::sink::is_stdout(p));
-    files.iter().filter_map(|&(what, p)| Some((what, file(p)?, identity(file(p)?)?))).collect()
+    files.iter().filter_map(|&(what, p)| Some((what, p?, identity(p?)?))).collect()
 }
 
 /// Writes a result document atomically: pretty JSON, or compact for a
 /// shard's partial result (large, read by `caspian merge`, not by people).
-/// The JSON goes straight into the file, never whole into memory.
+/// The JSON goes straight into the file, never whole into memory; sent to
+/// standard output (`-`), it is held in memory until printed ([`Sink`]).
 pub(crate) fn write_document(path: &Path, doc: &Document) -> Result<(), Failure> {
     let mut file = Sink::create(path)?;
     doc.write_json(&mut file).map_err(|e| {
@@ -430,7 +433,7 @@ pub(crate) fn commit_outputs(set: atomic::OutputSet) -> Result<(), Failure> {
     set.commit().map_err(|e| Failure::Input(format!("cannot write {e}")))?;
     // From now on a signal only ends the printing.
     crate::signals::results_written();
-    crate::sink::release()
+    Ok(())
 }
 
 /// Writes a result's bytes to `path`, atomically, or (`-`) to standard

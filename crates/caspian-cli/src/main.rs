@@ -90,18 +90,23 @@ fn main() -> ExitCode {
         Err(e) => return usage(&e),
     };
     signals::install();
-    let outcome = std::panic::catch_unwind(|| match cli.command {
-        Command::Run(a) => run::run(a),
-        Command::Sweep(a) => sweep::run(a),
-        Command::Compare(a) => compare::run(a),
-        Command::Merge(a) => merge::run(a),
-        Command::Optimize(a) => optimize::run(a),
-        Command::Validate(a) => validate::run(a),
-        Command::Trace(a) => trace::run(a),
-        Command::Warmup(a) => warmup::run(a),
-        Command::Plot(a) => plot::run(a),
-        Command::Report(a) => report::run(a),
-        Command::Kpis(a) => kpis::run(a),
+    let outcome = std::panic::catch_unwind(|| {
+        let done = match cli.command {
+            Command::Run(a) => run::run(a),
+            Command::Sweep(a) => sweep::run(a),
+            Command::Compare(a) => compare::run(a),
+            Command::Merge(a) => merge::run(a),
+            Command::Optimize(a) => optimize::run(a),
+            Command::Validate(a) => validate::run(a),
+            Command::Trace(a) => trace::run(a),
+            Command::Warmup(a) => warmup::run(a),
+            Command::Plot(a) => plot::run(a),
+            Command::Report(a) => report::run(a),
+            Command::Kpis(a) => kpis::run(a),
+        };
+        // A result for standard output not printed yet (a shard prints no
+        // table): printed now that the command has succeeded.
+        done.and_then(|()| sink::release())
     });
     let code = match outcome {
         Ok(Ok(()) | Err(Failure::ClosedPipe)) => ExitCode::SUCCESS,

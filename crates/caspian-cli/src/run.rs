@@ -8,7 +8,6 @@ use caspian_montecarlo::document::{Document, KpiUnits};
 use caspian_montecarlo::records::PointRecords;
 use caspian_montecarlo::run::{self as runner, RunOutcome};
 use caspian_montecarlo::shard::Shard;
-use caspian_montecarlo::shown_path;
 use caspian_montecarlo::study::Study;
 use caspian_montecarlo::targets;
 use caspian_montecarlo::tidy;
@@ -164,7 +163,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
                     range.start,
                     range.end,
                     elapsed,
-                    shown_path(path)
+                    crate::sink::shown(path)
                 ),
             );
             return Ok(());

@@ -3,8 +3,12 @@
 //!
 //! A result sent to standard output keeps the guarantee of a file: nothing
 //! of it is printed until every result file of the command is in place
-//! ([`crate::common::commit_outputs`]), so a command that fails on the way
-//! (a full disk) prints no half of it. Until then it is held in memory.
+//! ([`crate::common::commit_outputs`]) and its checkpoint is cleaned up, so
+//! a command that fails on the way (a full disk) prints no half of it, and
+//! a reader that stops early (`| head`) leaves nothing behind. Until then
+//! it is held in memory. It is printed where the table would have been
+//! ([`crate::terminal::out`]), or when the command ends ([`release`] from
+//! `main`, for a shard, which prints no table).
 //! At most one result per command can go there (the check is in
 //! [`crate::common::check_files`]), and the table a command prints goes to
 //! standard error instead ([`crate::terminal::out`]).
@@ -26,6 +30,12 @@ pub(crate) const TO_STDOUT_OK: [&str; 4] = ["--json", "--csv", "--tidy-csv", "--
 /// Whether `path` is `-`, standard output.
 pub(crate) fn is_stdout(path: &Path) -> bool {
     path == Path::new("-")
+}
+
+/// How a message names where a result went: its path, or "standard
+/// output" for `-`.
+pub(crate) fn shown(path: &Path) -> String {
+    if is_stdout(path) { "standard output".into() } else { caspian_montecarlo::shown_path(path) }
 }
 
 /// A result being written: to a file ([`AtomicFile`]) or, for `-`, to

@@ -52,8 +52,8 @@ pub(crate) struct SweepArgs {
     /// Continue from the checkpoint of an interrupted sweep.
     #[arg(long)]
     resume: bool,
-    /// Checkpoint file (default: the --json file with .checkpoint appended, or
-    /// the scenario file's name without its extension and with .sweep-checkpoint,
+    /// Checkpoint file (default: the --json file with .checkpoint appended, or,
+    /// without --json or with --json -, the scenario file's name without its extension and with .sweep-checkpoint,
     /// e.g. baseline.sweep-checkpoint, in the current directory).
     #[arg(long, value_name = "FILE")]
     checkpoint: Option<PathBuf>,
@@ -67,7 +67,7 @@ pub(crate) struct SweepArgs {
 fn checkpoint_path(args: &SweepArgs) -> (PathBuf, &'static str) {
     if let Some(given) = &args.checkpoint {
         (given.clone(), "--checkpoint")
-    } else if let Some(json) = &args.common.json {
+    } else if let Some(json) = args.common.json.as_ref().filter(|j| !crate::sink::is_stdout(j)) {
         let mut name = json.as_os_str().to_owned();
         name.push(".checkpoint");
         (PathBuf::from(name), "the checkpoint file derived from --json")
@@ -290,7 +290,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                     shard.count,
                     range.start,
                     range.end,
-                    shown_path(path)
+                    crate::sink::shown(path)
                 ),
             );
             return Ok(());

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use caspian_montecarlo::design::DesignKind;
 use caspian_montecarlo::document::{SweepDoc, SweepPoint};
-use caspian_montecarlo::{select, shown_path};
+use caspian_montecarlo::select;
 use caspian_report::units::replications;
 
 use crate::arrange::{Arranged, void};
@@ -190,12 +190,7 @@ impl SweepTable {
         // Under every block, so that none ends at the limit unexplained.
         let hidden = self.points - self.rows.len();
         let more = (hidden > 0).then(|| {
-            let list: Vec<String> = files
-                .iter()
-                .map(|f| {
-                    if crate::sink::is_stdout(f) { "standard output".into() } else { shown_path(f) }
-                })
-                .collect();
+            let list: Vec<String> = files.iter().map(|f| crate::sink::shown(f)).collect();
             format!(
                 "... and {hidden} more design points (the first {} are shown), all in {}\n",
                 self.rows.len(),

@@ -36,6 +36,8 @@ pub(crate) fn keep_stdout_for_result() {
 /// the exit code as [`err_line`]'s is.
 pub(crate) fn out(text: &str) -> Result<(), Failure> {
     if RESULT_ON_STDOUT.load(Ordering::Relaxed) {
+        // The result first, where the table would have gone.
+        crate::sink::release()?;
         let mut stderr = std::io::stderr().lock();
         let written = stderr.write_all(printable(text).as_bytes()).and_then(|()| stderr.flush());
         if written.is_err_and(|e| e.kind() != ErrorKind::BrokenPipe) {

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use clap::Args;
 
 use caspian_montecarlo::document::Document;
-use caspian_montecarlo::shown_path;
 use caspian_montecarlo::warmup::{self, WarmupDoc, WarmupRequest};
 
 use crate::common::{
@@ -118,7 +117,7 @@ pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
     crate::common::commit_outputs(outputs)?;
     crate::terminal::out(&text)?;
     if let Some(path) = &args.csv {
-        note(args.quiet, &format!("Welch series written to {}", shown_path(path)));
+        note(args.quiet, &format!("Welch series written to {}", crate::sink::shown(path)));
     }
     Ok(())
 }

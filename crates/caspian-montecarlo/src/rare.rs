@@ -82,6 +82,7 @@ pub const RARE_EVENT_FAMILIES: &[(&str, bool)] = &[
     ("incidents", true),
     ("detentions", true),
     ("vessels_lost", true),
+    ("vessels_lost.<fleet>", true),
     ("cargo_lost.<cargo>", false),
 ];
 

@@ -198,9 +198,7 @@ fn an_output_name_the_file_system_refuses_is_refused_before_any_work() {
         ),
         (
             &["run", "-n", "2000", "--checkpoint", "-"],
-            "cannot write - (--checkpoint): only --json, --csv, --tidy-csv, --output can go to \
-             standard output"
-                .into(),
+            "cannot write - (--checkpoint): this output cannot go to standard output".into(),
         ),
         (
             &["run", "-n", "2000", "--json", &long],

@@ -78,16 +78,17 @@ fn optimize_selects_writes_json_and_html_and_report_rebuilds_the_page() {
     let test = &doc["portfolios"][sel]["constraints"][0];
     let tested = "feasible by the test of P(anchorage_wait_h.mmc.tanker<=2)>=0.6: estimate ";
     let over = format!(
-        "over its {} screening and OCBA replications, the evidence feasibility rests on; the \
-         KPI table summarises only the {} selection replications",
+        "over the {} replications of its feasibility test (screening), the evidence feasibility \
+         rests on; the KPI table summarises its {} selection (KN) replications instead",
         test["n"], doc["selected"]["n"]
     );
     assert!(out.contains(tested) && out.contains(&over), "{out}");
     let html = String::from_utf8(read(&dir, "o.html")).unwrap();
     assert!(html.contains(&over), "the page says it too");
-    // No contender: the page says so instead of drawing an empty table.
-    let none = "None: the selection procedure told every other feasible portfolio apart.";
-    assert_eq!(html.contains(none), doc["contenders"].as_array().unwrap().is_empty());
+    // No contender: the page says so instead of drawing an empty table
+    // (here 2 portfolios are feasible, so 1 other).
+    let none = "None: the other feasible portfolio differs from it significantly";
+    assert_eq!(html.contains(none), doc["contenders"].as_array().unwrap().is_empty(), "{html}");
     // `caspian report` reads the document and draws the same page.
     ok(&["report", "o.json", "--out", "r.html"], &dir);
     assert_eq!(read(&dir, "r.html"), read(&dir, "o.html"));

@@ -25,8 +25,8 @@ fn a_result_sent_to_dash_is_standard_output_byte_for_byte_and_the_table_goes_to_
         ok(&["run", "-n", "4", "-q", "--shard", &shard, "--json", &format!("part{k}.json")], &dir);
     }
     let axis = "--axis=weather.storm_rate_multiplier=1,2";
-    let optimize = scenario("optimize_2030.toml");
-    let decision = "--decision=fleet.ferries_kuryk_alat.count=5..6";
+    let optimize = scenario("seed_oil_4mt.toml");
+    let decision = "--decision=fleet.oil_tankers.count=5..6";
     // Each command with its result option; `first line` is how its table begins.
     let cases: &[(&[&str], &str, &str)] = &[
         (&["run", "-n", "3", "-q"], "--json", "scenario \"baseline\""),
@@ -37,12 +37,15 @@ fn a_result_sent_to_dash_is_standard_output_byte_for_byte_and_the_table_goes_to_
         (&["compare", &base, &policy, "-n", "3", "-q"], "--json", "paired comparison"),
         (&["compare", &base, &policy, "-n", "3", "-q"], "--csv", "paired comparison"),
         (&["merge", "part0.json", "part1.json", "-q"], "--json", "scenario \"baseline\""),
-        (&["warmup", "-n", "2", "-q"], "--json", ""),
+        (&["warmup", "-n", "2", "-q"], "--json", "warm-up analysis"),
         (
             &["optimize", &optimize, decision, "--delta=1e6", "--max-replications=20", "-q"],
             "--output",
-            "",
+            "optimize seed_oil",
         ),
+        // A shard prints no table: its partial result is printed at the end.
+        (&["run", "-n", "4", "-q", "--shard", "1/2"], "--json", ""),
+        (&["sweep", &base, axis, "-n", "4", "-q", "--shard", "1/2"], "--json", ""),
     ];
     for (args, option, table_starts) in cases {
         let mut to_file: Vec<&str> = args.to_vec();
@@ -58,9 +61,56 @@ fn a_result_sent_to_dash_is_standard_output_byte_for_byte_and_the_table_goes_to_
         // The table the file run printed is on standard error now, whole.
         assert!(stderr.contains(table.trim_end()), "{to_stdout:?}: {stderr}");
         assert!(table.starts_with(table_starts), "{to_stdout:?}: {table}");
-        // No file named `-` was made.
-        assert!(!dir.join("-").exists(), "{to_stdout:?}");
+        // No file named `-` was made, nor a checkpoint named after it.
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('-') || n.ends_with("checkpoint"))
+            .collect();
+        assert!(left.is_empty(), "{to_stdout:?}: {left:?}");
     }
+    // `trace --csv -` is its CSV on standard output, as without --csv.
+    let (code, stdout, _) = run(&["trace", "--csv", "-"], &dir);
+    assert_eq!(code, Some(0));
+    assert_eq!(stdout, ok(&["trace"], &dir).into_bytes());
+}
+
+/// A reader that stops early (`| head`) gets the start of the result, and
+/// the command still cleans up after itself: a sweep leaves no checkpoint
+/// to block the next run.
+#[test]
+fn a_closed_pipe_behind_a_result_on_stdout_leaves_no_checkpoint() {
+    let dir = scratch("to-stdout-pipe");
+    let base = scenario("baseline.toml");
+    let args = ["sweep", &base, "--axis=weather.storm_rate_multiplier=1,2", "-n", "2", "-q"];
+    for _ in 0..2 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_caspian"))
+            .args(args)
+            .args(["--json", "-"])
+            .current_dir(&dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert!(left.is_empty(), "nothing left behind: {left:?}");
+    }
+}
+
+/// An input that happens to be named `-` is still an input: writing a
+/// result over it is refused.
+#[test]
+fn an_input_named_dash_is_not_overwritten() {
+    let dir = scratch("to-stdout-input");
+    std::fs::copy(scenario("baseline.toml"), dir.join("-")).unwrap();
+    let err = fails(&["run", "-", "-n", "2", "--json", "./-"], &dir, 2);
+    assert!(err.contains("writing it would destroy it"), "{err}");
+    let text = std::fs::read_to_string(dir.join("-")).unwrap();
+    assert!(text.contains("[scenario]"), "the scenario is intact");
 }
 
 #[test]
@@ -79,7 +129,10 @@ fn one_result_at_most_goes_to_standard_output_and_reports_never() {
         &dir,
         2,
     );
-    assert!(err.contains("cannot write - (--report): only --json"), "{err}");
+    assert!(
+        err.contains("cannot write - (--report): this output cannot go to standard output"),
+        "{err}"
+    );
     let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
     assert!(left.is_empty(), "nothing left behind: {left:?}");
 }

@@ -87,7 +87,8 @@ impl OptimizeDoc {
 
     /// The evidence the selected portfolio was found feasible on, a line
     /// for each constraint: its estimate and one-sided bounds at the test's
-    /// level over the replications the test used (screening and OCBA).
+    /// level over the replications of the test (phase 1, screening: OCBA
+    /// does not test again; those with a finite value).
     /// The selection's KPI table counts only the selection's replications,
     /// far fewer, so a constraint's row there can look as if it failed
     /// the target while the test passed it; these lines say which counts.
@@ -105,8 +106,9 @@ impl OptimizeDoc {
             .map(|(c, t)| {
                 format!(
                     "feasible by the test of {c}: estimate {} (one-sided bounds {} and {}{level}) \
-                     over its {} screening and OCBA replications, the evidence feasibility \
-                     rests on; the KPI table summarises only the {} selection replications",
+                     over the {} replications of its feasibility test (screening), the evidence \
+                     feasibility rests on; the KPI table summarises its {} selection (KN) \
+                     replications instead",
                     num(t.estimate),
                     num(t.lower),
                     num(t.upper),

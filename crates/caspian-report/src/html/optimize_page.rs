@@ -55,12 +55,26 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
         }
         None => page.note("No portfolio was shown to be feasible: nothing is selected."),
     }
-    page.h2("contenders", "Cannot be told apart from it");
     let each = |xs: &[f64]| -> Vec<String> { xs.iter().map(|&x| fmt_num(x)).collect() };
-    if d.contenders.is_empty() {
-        page.note("None: the selection procedure told every other feasible portfolio apart.");
-    } else {
-        page.table(&CONTENDER_HEADER, &d.contender_rows(each), &[]);
+    if d.selected.is_some() {
+        page.h2("contenders", "Cannot be told apart from it");
+        let others = d
+            .portfolios
+            .iter()
+            .filter(|q| ["feasible", "shortlisted", "eliminated"].contains(&q.status.as_str()))
+            .count();
+        match (d.contenders.is_empty(), others) {
+            (false, _) => page.table(&CONTENDER_HEADER, &d.contender_rows(each), &[]),
+            (true, 0) => page.note("None: it is the only feasible portfolio."),
+            (true, 1) => page.note(
+                "None: the other feasible portfolio differs from it significantly and by more \
+                 than delta.",
+            ),
+            (true, n) => page.note(&format!(
+                "None: each of the other {n} feasible portfolios differs from it significantly \
+                 and by more than delta."
+            )),
+        }
     }
     if let Some(r) = &d.runner_up {
         page.h2("runner-up", "Next best feasible portfolio");

@@ -309,6 +309,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         "vessels lost",
     ),
     family(
+        "vessels_lost.<fleet>",
+        Unit::Vessels,
+        Count,
+        Lower,
+        "vessels of the fleet lost to incidents (part of vessels_lost); a lost vessel is not replaced",
+        "vessels of <fleet> lost",
+    ),
+    family(
         "corridor_closure_h",
         Unit::Hours,
         Duration,

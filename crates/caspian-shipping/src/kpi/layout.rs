@@ -86,6 +86,8 @@ pub(crate) enum Quantity {
     Detentions,
     /// `vessels_lost`.
     VesselsLost,
+    /// `vessels_lost.<fleet>`.
+    FleetVesselsLost(usize),
     /// `corridor_closure_h`.
     CorridorClosure,
     /// `vessels_out.<fleet>`.
@@ -324,6 +326,9 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
     k.push(("incidents".to_string(), Q::Incidents));
     k.push(("detentions".to_string(), Q::Detentions));
     k.push(("vessels_lost".to_string(), Q::VesselsLost));
+    for (fi, f) in plan.fleets.iter().enumerate() {
+        k.push((format!("vessels_lost.{}", f.id), Q::FleetVesselsLost(fi)));
+    }
     k.push(("corridor_closure_h".to_string(), Q::CorridorClosure));
     if !plan.disruptions.is_empty() {
         for (fi, f) in plan.fleets.iter().enumerate() {

@@ -143,6 +143,8 @@ pub(super) struct Counters {
     pub(super) incidents: u64,
     pub(super) detentions: u64,
     pub(super) vessels_lost: u64,
+    /// Vessels of each fleet lost to incidents.
+    pub(super) fleet_vessels_lost: Vec<u64>,
     /// Vessels of each fleet taken out of service by disruptions.
     pub(super) vessels_out: Vec<u64>,
     /// Vessel arrivals at each port (fleet and open traffic).
@@ -311,6 +313,7 @@ impl<'a> World<'a> {
                 diverted: vec![0; plan.inflows.len()],
                 voyages: vec![0; n_fleets],
                 vessels_out: vec![0; n_fleets],
+                fleet_vessels_lost: vec![0; n_fleets],
                 port_calls: vec![0; plan.ports.len()],
                 carried: vec![[0; CARGOES]; n_fleets],
                 draft: vec![super::draft::DraftTally::default(); n_fleets],

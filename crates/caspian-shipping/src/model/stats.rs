@@ -44,6 +44,7 @@ impl World<'_> {
         c.incidents = 0;
         c.detentions = 0;
         c.vessels_lost = 0;
+        c.fleet_vessels_lost.iter_mut().for_each(|x| *x = 0);
         c.vessels_out.iter_mut().for_each(|x| *x = 0);
         c.port_calls.iter_mut().for_each(|x| *x = 0);
         c.carried.iter_mut().for_each(|x| *x = [0; CARGOES]);
@@ -187,6 +188,7 @@ impl World<'_> {
             Quantity::Incidents => self.counters.incidents as f64,
             Quantity::Detentions => self.counters.detentions as f64,
             Quantity::VesselsLost => self.counters.vessels_lost as f64,
+            Quantity::FleetVesselsLost(fi) => self.counters.fleet_vessels_lost[fi] as f64,
             Quantity::CorridorClosure => {
                 self.corridor.closed_time_between(start, now).as_hours_f64()
             }

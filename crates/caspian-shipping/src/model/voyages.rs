@@ -519,6 +519,7 @@ impl World<'_> {
             self.counters.incidents += 1;
             if u_loss < p_loss {
                 self.counters.vessels_lost += 1;
+                self.counters.fleet_vessels_lost[fleet] += 1;
                 self.lose_cargo_aboard(v);
                 self.set_phase(v, now, Phase::Lost);
                 return;
