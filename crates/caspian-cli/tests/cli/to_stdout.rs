@@ -15,6 +15,21 @@ fn run(args: &[&str], dir: &Path) -> (Option<i32>, Vec<u8>, String) {
     (out.status.code(), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
+/// Runs `caspian ARGS` in `dir` with standard output a pipe whose reader
+/// has gone (`| head`); returns the exit code and standard error.
+fn into_closed_pipe(args: &[&str], dir: &Path) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caspian"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
 #[test]
 fn a_result_sent_to_dash_is_standard_output_byte_for_byte_and_the_table_goes_to_stderr() {
     let dir = scratch("to-stdout");
@@ -84,18 +99,10 @@ fn a_closed_pipe_behind_a_result_on_stdout_leaves_no_checkpoint() {
     let base = scenario("baseline.toml");
     let args = ["sweep", &base, "--axis=weather.storm_rate_multiplier=1,2", "-n", "2", "-q"];
     for _ in 0..2 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_caspian"))
-            .args(args)
-            .args(["--json", "-"])
-            .current_dir(&dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        drop(child.stdout.take());
-        let out = child.wait_with_output().unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{err}");
+        let mut with_dash = args.to_vec();
+        with_dash.extend(["--json", "-"]);
+        let (code, err) = into_closed_pipe(&with_dash, &dir);
+        assert_eq!(code, Some(0), "{err}");
         let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
         assert!(left.is_empty(), "nothing left behind: {left:?}");
     }
@@ -162,17 +169,8 @@ fn a_full_disk_or_a_closed_pipe_behind_a_result_on_stdout_leaves_the_files_compl
     let csv = std::fs::read_to_string(dir.join("reps.csv")).unwrap();
     assert_eq!(csv.lines().count(), 4, "a header and 3 replications");
     std::fs::remove_file(dir.join("reps.csv")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_caspian"))
-        .args(args)
-        .current_dir(&dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{err}");
+    let (code, err) = into_closed_pipe(&args, &dir);
+    assert_eq!(code, Some(0), "{err}");
     assert!(!err.contains("cannot write"), "{err}");
     let csv = std::fs::read_to_string(dir.join("reps.csv")).unwrap();
     assert_eq!(csv.lines().count(), 4, "a header and 3 replications");
