@@ -89,7 +89,9 @@ pub enum TargetError {
     #[error(transparent)]
     UnknownKpi(#[from] NoMatch),
     /// The KPI is a fraction in `[0, 1]` and the threshold lies outside it,
-    /// so the condition always or never holds (a percent for a fraction).
+    /// or a KPI that is never negative and the threshold is below 0 (or
+    /// `<0`), so the condition always or never holds (a percent for a
+    /// fraction).
     #[error("--target \"{spec}\": {}", out_of_range(kpi, threshold))]
     OutOfRange {
         /// The condition as given.
@@ -101,9 +103,15 @@ pub enum TargetError {
     },
 }
 
-/// Why a threshold outside a fraction's range is refused.
+/// Why a threshold outside a fraction's range, or below a non-negative
+/// KPI's, is refused.
 fn out_of_range(kpi: &str, threshold: &str) -> String {
     let value = threshold.parse::<f64>().unwrap_or(f64::NAN);
+    if crate::rare::KpiRange::of(kpi) == crate::rare::KpiRange::NonNegative {
+        return format!(
+            "{kpi} is never negative, so a threshold of {threshold} is met always or never"
+        );
+    }
     let hint = if (2.0..=100.0).contains(&value) {
         format!(" (a percent? {threshold}% is {})", crate::study::short_number(value / 100.0))
     } else {
@@ -181,7 +189,12 @@ pub fn parse(spec: &str) -> Result<Condition, TargetError> {
         Op::Below => c.threshold <= 0.0,
         _ => false,
     };
-    if fraction && (!(0.0..=1.0).contains(&c.threshold) || never) {
+    // A count, amount, duration or cost is never negative: a threshold
+    // below 0, or `<0`, is met always or never too.
+    let non_negative = !fraction
+        && crate::rare::KpiRange::of(&c.kpi) == crate::rare::KpiRange::NonNegative
+        && (c.threshold < 0.0 || (c.op == Op::Below && c.threshold <= 0.0));
+    if non_negative || fraction && (!(0.0..=1.0).contains(&c.threshold) || never) {
         let number = c.condition.trim_start_matches(['<', '>', '=']);
         return Err(TargetError::OutOfRange {
             spec: crate::validate::cap(spec),
@@ -355,8 +368,29 @@ mod tests {
         {
             assert!(parse(good).is_ok(), "{good}");
         }
-        // Not a fraction: any threshold.
+        // Not a fraction: any threshold from 0 up.
         assert!(parse("delivered_total.oil>=95").is_ok());
+    }
+
+    /// A count, amount, duration or cost is never negative: a threshold
+    /// below 0, or `<0`, always or never holds, and is refused; `<=0` (none
+    /// at all) and `>0` (any) are the conditions meant.
+    #[test]
+    fn a_negative_threshold_for_a_kpi_never_negative_is_refused() {
+        for bad in [
+            "delivered_total.oil<-5",
+            "vessels_lost>=-1",
+            "vessels_lost<0",
+            "cost.total_per_year>-1",
+            "transit_h.oil.mean<=-0.5",
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert!(matches!(e, TargetError::OutOfRange { .. }), "{bad}: {e}");
+            assert!(e.to_string().contains("is never negative"), "{e}");
+        }
+        for good in ["vessels_lost<=0", "vessels_lost>0", "delivered_total.oil>=0", "x<-5"] {
+            assert!(parse(good).is_ok(), "{good}");
+        }
     }
 
     #[test]
