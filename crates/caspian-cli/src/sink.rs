@@ -80,12 +80,6 @@ impl Write for Sink {
             Self::Stdout(v) => v.write(buf),
         }
     }
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match self {
-            Self::File(f) => f.write_all(buf),
-            Self::Stdout(v) => v.write_all(buf),
-        }
-    }
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Self::File(f) => f.flush(),
@@ -100,7 +94,7 @@ impl Write for Sink {
 pub(crate) fn release() -> Result<(), Failure> {
     let held = HELD.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
     match held {
-        Some(bytes) => crate::terminal::result_bytes(&bytes),
+        Some(bytes) => crate::terminal::out_bytes(&bytes),
         None => Ok(()),
     }
 }

@@ -23,7 +23,7 @@ static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
 /// Set when a result file is `-`: standard output is the result's alone.
 static RESULT_ON_STDOUT: AtomicBool = AtomicBool::new(false);
 
-/// From now on standard output carries a result ([`result_bytes`]) and
+/// From now on standard output carries a result ([`crate::sink::release`]) and
 /// nothing else: tables go to standard error.
 pub(crate) fn keep_stdout_for_result() {
     RESULT_ON_STDOUT.store(true, Ordering::Relaxed);
@@ -46,12 +46,6 @@ pub(crate) fn out(text: &str) -> Result<(), Failure> {
         return Ok(());
     }
     out_bytes(printable(text).as_bytes())
-}
-
-/// Writes a result (a JSON document or a CSV file sent to `-`) to standard
-/// output as it is, and flushes it.
-pub(crate) fn result_bytes(bytes: &[u8]) -> Result<(), Failure> {
-    out_bytes(bytes)
 }
 
 /// `text` with every control or invisible character but newline and tab

@@ -59,13 +59,14 @@ impl Study {
     }
 
     /// Why the escorts of some design point protect nothing
-    /// ([`caspian_shipping::scenario::Scenario::escorts_protect_nothing`]),
+    /// ([`caspian_shipping::scenario::Interdiction::escorts_protect_nothing`]),
     /// with the first such point: an axis or a decision that switches
     /// escorts on, over a scenario that leaves their incident factor at 1
     /// or escorts no fleet.
     pub fn escorts_protect_nothing(&self) -> Option<(usize, String)> {
         self.points.iter().enumerate().find_map(|(p, point)| {
-            let why = self.written(&point.values)?.escorts_protect_nothing()?;
+            let written = self.written(&point.values)?;
+            let why = written.interdiction.escorts_protect_nothing(&written.fleets)?;
             Some((p, why))
         })
     }

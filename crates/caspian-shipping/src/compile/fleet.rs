@@ -38,17 +38,12 @@ pub(super) fn fleets(
         );
     }
     let known = Known { port_ids, storage_ids, ports, storages };
-    s.fleets
-        .iter()
-        .map(|f| FleetPlan {
-            escorted: s.interdiction.escort.escorts(&f.id),
-            ..fleet(c, f, &known)
-        })
-        .collect()
+    s.fleets.iter().map(|f| fleet(c, f, &known, s.interdiction.escort.escorts(&f.id))).collect()
 }
 
-/// One fleet.
-fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>) -> FleetPlan {
+/// One fleet; `escorted`: whether it sails in escorted convoys when
+/// escorts are enabled (`interdiction.escort.fleets`).
+fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>, escorted: bool) -> FleetPlan {
     let k = format!("fleet.{}", f.id);
     c.count(&format!("{k}.count"), u64::from(f.count), 1);
     if f.capacity == 0 {
@@ -131,7 +126,7 @@ fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>) -> FleetPlan {
         berth_priority: f.berth_priority,
         incident_probability: f.incident_probability,
         loss_probability: f.loss_probability,
-        escorted: true,
+        escorted,
         availability: super::availability::availability(c, &k, f.availability.as_ref()),
         holds,
         pre_advice: f.pre_advice_h.and_then(|h| c.hours(&format!("{k}.pre_advice_h"), h)),

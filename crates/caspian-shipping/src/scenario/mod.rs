@@ -76,23 +76,6 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// Why the escorts of this scenario protect nothing, if they do not:
-    /// [`Interdiction::escorts_protect_nothing`], or escorts switched on
-    /// for no fleet (`interdiction.escort.fleets = []`), so that they cost
-    /// their capital and protect no crossing.
-    pub fn escorts_protect_nothing(&self) -> Option<String> {
-        if let Some(why) = self.interdiction.escorts_protect_nothing() {
-            return Some(why);
-        }
-        let escort = &self.interdiction.escort;
-        (escort.enabled && !self.fleets.iter().any(|f| escort.escorts(&f.id))).then(|| {
-            "escorts are on but interdiction.escort.fleets names no fleet of the scenario: no \
-             vessel sails in a convoy, so the escorts' capital is paid and no crossing is \
-             protected"
-                .to_string()
-        })
-    }
-
     /// The scenario without the disruptions `drop` picks. Every disruption
     /// left keeps the random stream of its place in this scenario's list
     /// ([`Disruption::stream`]), so the two differ only in the disruptions

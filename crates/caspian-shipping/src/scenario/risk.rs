@@ -32,16 +32,30 @@ pub struct Interdiction {
 }
 
 impl Interdiction {
-    /// Why the escorts of this scenario protect nothing, if they do not:
-    /// escorted crossings are switched on with an `incident_factor` of 1
-    /// (its default), so an escorted crossing meets incidents as often as
-    /// an unescorted one, and escorts only add convoy waits and costs.
-    pub fn escorts_protect_nothing(&self) -> Option<String> {
-        (self.escort.enabled && self.escort.incident_factor == 1.0).then(|| {
-            "escorts are on with interdiction.escort.incident_factor = 1 (the default when it is not given): an \
-             escorted crossing meets incidents as often as an unescorted one, so escorts add \
-             convoy waits and costs and protect nothing; set the factor to the share of \
-             incidents escorts leave (escort_convoys.toml assumes 0.2)"
+    /// Why the escorts of a scenario with these `fleets` protect nothing,
+    /// if they do not: escorted crossings are switched on with an
+    /// `incident_factor` of 1 (its default), so an escorted crossing meets
+    /// incidents as often as an unescorted one, and escorts only add convoy
+    /// waits and costs; or they are switched on for no fleet
+    /// (`interdiction.escort.fleets = []`), so they cost their capital and
+    /// protect no crossing.
+    pub fn escorts_protect_nothing(&self, fleets: &[super::Fleet]) -> Option<String> {
+        if !self.escort.enabled {
+            return None;
+        }
+        if self.escort.incident_factor == 1.0 {
+            return Some(
+                "escorts are on with interdiction.escort.incident_factor = 1 (the default when it is not given): an \
+                 escorted crossing meets incidents as often as an unescorted one, so escorts add \
+                 convoy waits and costs and protect nothing; set the factor to the share of \
+                 incidents escorts leave (escort_convoys.toml assumes 0.2)"
+                    .to_string(),
+            );
+        }
+        (!fleets.iter().any(|f| self.escort.escorts(&f.id))).then(|| {
+            "escorts are on but interdiction.escort.fleets names no fleet of the scenario: no \
+             vessel sails in a convoy, so the escorts' capital is paid and no crossing is \
+             protected"
                 .to_string()
         })
     }
