@@ -61,6 +61,7 @@ fn settings(delta: f64, constraints: &[&str]) -> Settings {
         maximize: false,
         constraints: constraints.iter().map(|c| Constraint::parse(c).unwrap()).collect(),
         budget: None,
+        outlay: None,
         alpha: 0.05,
         delta,
         n0: 20,
@@ -247,5 +248,42 @@ fn bad_settings_and_a_budget_that_prunes_everything_are_named() {
     let mut store = Store::open(&study, None, &tick).unwrap();
     let e = optimize(&study, &s, &mut store).unwrap_err();
     assert!(e.is_input() && e.to_string().contains("--budget 1: every portfolio"), "{e}");
+    assert_eq!(store.simulated, 0, "pruning needs no simulation");
+}
+
+/// `--outlay` caps what a portfolio adds to the scenario as given (3
+/// berths here), priced undiscounted: one more berth at 10 M passes a 15 M
+/// outlay, two more do not; an outlay no portfolio meets is refused before
+/// any replication, naming the cheapest.
+#[test]
+fn the_outlay_prunes_what_a_portfolio_adds_beyond_the_scenario() {
+    let priced = scenario().replace("tanker = 0.0, rail_ferry", "tanker = 1.0e7, rail_ferry");
+    let axis = AxisSpec { key: "port.q.berths.tanker".into(), values: vec![3.0, 4.0, 5.0] };
+    let study = Study::sweep(&priced, "priced", Some(1), vec![axis], None).unwrap();
+    let mut s = settings(1.0, &[]);
+    s.n0 = 5;
+    s.outlay = Some(1.5e7);
+    let (doc, _) = solve(&study, &s, None);
+    let outlays: Vec<f64> = doc.portfolios.iter().map(|p| p.outlay).collect();
+    assert_eq!(outlays, [0.0, 1.0e7, 2.0e7]);
+    let pruned: Vec<bool> = doc.portfolios.iter().map(|p| p.status == "pruned").collect();
+    assert_eq!(pruned, [false, false, true]);
+    assert_eq!(doc.problem.outlay, Some(1.5e7));
+    let selected = doc.selected.as_ref().unwrap();
+    assert_eq!(selected.outlay, outlays[selected.index]);
+    // No portfolio within the outlay.
+    let axis = AxisSpec { key: "port.q.berths.tanker".into(), values: vec![4.0, 5.0] };
+    let study = Study::sweep(&priced, "priced", Some(1), vec![axis], None).unwrap();
+    s.outlay = Some(5.0e6);
+    let tick = || {};
+    let mut store = Store::open(&study, None, &tick).unwrap();
+    let e = optimize(&study, &s, &mut store).unwrap_err().to_string();
+    assert!(
+        e.starts_with(
+            "--outlay 5000000: every portfolio costs a larger capital outlay beyond the scenario \
+             as given (the cheapest, port.q.berths.tanker=4, costs 10000000); raise it"
+        ),
+        "{e}"
+    );
     assert_eq!(store.simulated, 0, "pruning needs no simulation");
 }

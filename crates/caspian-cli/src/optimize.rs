@@ -42,9 +42,12 @@ pub(crate) struct OptimizeArgs {
     /// A constraint (repeatable): 'P(KPI OP x) OP p' on a probability or 'KPI OP x' on a mean.
     #[arg(long = "constraint", value_name = "CONSTRAINT")]
     constraints: Vec<String>,
-    /// Annualised capital allowed: portfolios above it are dropped before any simulation.
+    /// Annualised capital allowed, of every asset (those the scenario already has included): portfolios above it are dropped before any simulation.
     #[arg(allow_negative_numbers = true, long, value_name = "X", value_parser = number)]
     budget: Option<f64>,
+    /// Capital outlay allowed: the prices of what a portfolio adds to the scenario as given, undiscounted; portfolios above it are dropped before any simulation.
+    #[arg(allow_negative_numbers = true, long, value_name = "X", value_parser = number)]
+    outlay: Option<f64>,
     /// 1 - ALPHA is the guaranteed probability of correct selection.
     #[arg(allow_negative_numbers = true, long, default_value_t = 0.05, value_parser = number)]
     alpha: f64,
@@ -112,6 +115,7 @@ impl OptimizeArgs {
             maximize,
             constraints,
             budget: self.budget,
+            outlay: self.outlay,
             alpha: self.alpha,
             delta: self.delta,
             n0: self.n0,
@@ -228,7 +232,8 @@ fn summary(doc: &OptimizeDoc) -> String {
     let feasible =
         doc.portfolios.len() - count("pruned") - count("infeasible") - count("undecided");
     out.push_str(&format!(
-        "portfolios: {} pruned by the budget, {} infeasible, {} undecided, {feasible} feasible\n",
+        "portfolios: {} pruned by the budget or outlay, {} infeasible, {} undecided, {feasible} \
+         feasible\n",
         count("pruned"),
         count("infeasible"),
         count("undecided")
@@ -266,10 +271,12 @@ fn summary(doc: &OptimizeDoc) -> String {
     match &doc.selected {
         Some(sel) => {
             out.push_str(&format!(
-                "\nselected: portfolio {} ({}), capital {}/yr\nits KPIs over {} {}:\n",
+                "\nselected: portfolio {} ({}), capital {}/yr, outlay {} beyond the scenario as \
+                 given\nits KPIs over {} {}:\n",
                 sel.index,
                 decisions(&sel.decisions),
                 num(sel.capital_per_year),
+                num(sel.outlay),
                 sel.n,
                 sel.data
             ));
@@ -297,9 +304,9 @@ fn summary(doc: &OptimizeDoc) -> String {
         out.push_str(&runner_up(r));
     }
     out.push_str(&format!(
-        "\nfeasible Pareto set ({} vs {}, {}; means over each portfolio's screening and OCBA \
+        "\nfeasible Pareto set ({}; means over each portfolio's screening and OCBA \
          replications, not the selection's):\n",
-        doc.pareto.objective, doc.pareto.measure, doc.pareto.measure_direction
+        doc.pareto_measures()
     ));
     let rows = doc.pareto_rows(|xs| xs.iter().map(|&x| num(x)).collect());
     out.push_str(&table::render(&PARETO_HEADER, &rows));

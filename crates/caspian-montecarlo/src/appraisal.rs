@@ -204,9 +204,11 @@ pub fn less_than_base_warning(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    fn plan(sets: &[&str]) -> CompiledScenario {
+
+    /// The embedded baseline with `sets` (`--set` overrides), compiled.
+    pub(crate) fn plan(sets: &[&str]) -> CompiledScenario {
         use caspian_shipping::resolve::{Override, Root, resolve};
         let overrides: Vec<Override> =
             sets.iter().map(|s| Override::parse(s, "--set").unwrap()).collect();

@@ -413,6 +413,33 @@ impl RankEntry {
     }
 }
 
+impl Ranking {
+    /// Where the verdicts are not in the order of the places (a scenario
+    /// "worse than the best" above one "indistinguishable from the best"),
+    /// why, naming the first such pair by `name` (of a scenario index):
+    /// each verdict comes from that scenario's own paired differences with
+    /// the best, so one further down whose difference varies more from
+    /// replication to replication is told apart from the best less surely
+    /// than one closer to it.
+    pub fn order_note<'a>(&self, name: impl Fn(usize) -> &'a str) -> Option<String> {
+        let order = &self.order;
+        let (below, above) = order.iter().enumerate().find_map(|(i, e)| {
+            if !e.indistinguishable_from_best {
+                return None;
+            }
+            let above = order[..i].iter().rfind(|a| a.n > 0 && !a.indistinguishable_from_best)?;
+            Some((name(e.scenario), name(above.scenario)))
+        })?;
+        Some(format!(
+            "the verdicts are not in the order of the places: \"{below}\" is indistinguishable \
+             from the best though \"{above}\", above it, is worse than the best. Each verdict \
+             comes from that scenario's own paired differences with the best, and those of \
+             \"{below}\" vary more from replication to replication: its mean is further from \
+             the best's, but less surely so"
+        ))
+    }
+}
+
 /// Ranks the scenarios by the mean of `kpi` and flags those statistically
 /// indistinguishable from the best (multiple comparison with the best,
 /// Bonferroni-adjusted paired-t intervals under common random numbers).
@@ -501,6 +528,30 @@ mod tests {
         assert_eq!(r.order[0].scenario, 1);
         assert!(r.order.iter().find(|e| e.scenario == 2).unwrap().indistinguishable_from_best);
         assert!(!r.order.iter().find(|e| e.scenario == 0).unwrap().indistinguishable_from_best);
+        assert_eq!(r.order_note(|i| ["a", "b", "c"][i]), None);
+        // d is b minus 1 in every replication: worse, surely. e is b minus
+        // 2 on average, in +-30 swings: further down, and indistinguishable.
+        let d = recs(&noise.iter().map(|v| v + 99.0).collect::<Vec<_>>());
+        let e = recs(
+            &noise
+                .iter()
+                .enumerate()
+                .map(|(i, v)| v + 98.0 + if i % 2 == 0 { 30.0 } else { -30.0 })
+                .collect::<Vec<_>>(),
+        );
+        let b = recs(&noise.iter().map(|v| v + 100.0).collect::<Vec<_>>());
+        let r = rank(&[b, d, e], "x", Direction::Maximize);
+        let places: Vec<(usize, bool)> =
+            r.order.iter().map(|e| (e.scenario, e.indistinguishable_from_best)).collect();
+        assert_eq!(places, [(0, true), (1, false), (2, true)]);
+        let note = r.order_note(|i| ["b", "d", "e"][i]).unwrap();
+        assert!(
+            note.starts_with(
+                "the verdicts are not in the order of the places: \"e\" is indistinguishable \
+                 from the best though \"d\", above it, is worse than the best."
+            ),
+            "{note}"
+        );
         let r = rank(&[recs(&noise), recs(&noise)], "x", Direction::Minimize);
         assert!(r.order.iter().all(|e| e.indistinguishable_from_best));
         // A scenario with no data is last in either direction, never tied.

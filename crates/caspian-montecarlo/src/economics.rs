@@ -160,7 +160,8 @@ pub struct Economics {
 /// (`[costs]` of the first study) with its annuity factor. Besides
 /// [`economics`]'s warnings, it warns of every scenario with a dated
 /// disruption (counted every year in the NPV), of every policy that
-/// changes an unpriced hinterland link's capacity, a port's depth or a
+/// changes the conditions ([`crate::conditions`]: demand, weather, risk),
+/// of every policy that changes an unpriced hinterland link's capacity, a port's depth or a
 /// fleet's capacity per voyage, of every policy that changes one of
 /// the base's disruptions (also unpriced), and of every policy priced
 /// otherwise than the base or with less than the base of what carries
@@ -174,6 +175,7 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
     e.warnings.extend(studies.iter().filter_map(|s| one_off_warning(s, years, false)));
     let base = &studies[0].plan;
     for policy in studies.iter().skip(1) {
+        e.warnings.extend(crate::conditions::warning(&studies[0], policy));
         e.warnings.extend(unpriced::warnings(&studies[0], policy));
         e.warnings.extend(crate::appraisal::repriced_warning(base, &policy.plan, &policy.name));
         let what = format!("\"{}\"", policy.name);
@@ -185,10 +187,10 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
         ));
     }
     for p in &mut e.policies {
-        if let Some(changed) =
-            studies.get(p.scenario).and_then(|s| unpriced::unpriced_changes(&studies[0], s))
+        if let Some(bcr) =
+            studies.get(p.scenario).and_then(|s| crate::conditions::undefined_ratio(&studies[0], s))
         {
-            p.bcr = unpriced::ratio(&changed);
+            p.bcr = bcr;
         }
     }
     Some(e)

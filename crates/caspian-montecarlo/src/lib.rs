@@ -23,6 +23,7 @@
 //! - [`compare`]: paired comparison and multiple comparison with the best;
 //!   [`direction`]: which way is better for a ranked measure;
 //!   [`economics`]: NPV and benefit-cost ratio against the base;
+//!   [`conditions`] and [`unpriced`]: the policies that get none;
 //!   [`pareto`]: the two-measure Pareto view; [`twin`]: a scenario run
 //!   again without some of its disruptions, on the same random numbers,
 //!   for [`one_off`] (a policy against a one-off event) and
@@ -58,6 +59,7 @@ pub mod appraisal;
 pub mod atomic;
 pub mod checkpoint;
 pub mod compare;
+pub mod conditions;
 pub mod design;
 pub mod direction;
 pub mod document;

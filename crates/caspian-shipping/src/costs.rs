@@ -43,8 +43,12 @@ pub struct CostBasis {
 pub struct CostPlan {
     /// Currency, discount rate, appraisal horizon.
     pub basis: CostBasis,
-    /// Annualised capital of every berth, owned vessel, storage capacity,
-    /// priced link capacity, dredged metre and escort vessel.
+    /// The price of every berth, owned vessel, storage capacity, priced
+    /// link capacity, dredged metre and escort vessel, all together and
+    /// undiscounted: the capital outlay of building them all.
+    pub capital: f64,
+    /// Annualised capital of the same: each kind's price times its
+    /// capital recovery factor over its life.
     pub capital_per_year: f64,
     /// Operating costs that do not depend on the run: berth-years and
     /// charter hire, per year.

@@ -307,22 +307,61 @@ fn economics_warn_that_a_dated_disruption_recurs_in_the_npv() {
     let args = ["compare", &base, &stress, "--variant", "berth3:port.alat.berths.rail_ferry=3"];
     let out = ok(&[&args[..], &["-n", "2", "-q", "--json", "c.json"]].concat(), &dir);
     let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "c.json")).unwrap();
-    let warnings: Vec<&str> = doc["economics"]["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w.as_str().unwrap())
-        .collect();
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].starts_with("\"alat_closed_30d\" has a dated disruption (alat_closed"));
-    assert!(warnings[0].contains("counts it as striking every year"), "{}", warnings[0]);
+    let warnings = |doc: &serde_json::Value| -> Vec<String> {
+        let all = doc["economics"]["warnings"].as_array().cloned().unwrap_or_default();
+        all.iter().map(|w| w.as_str().unwrap().to_string()).collect()
+    };
+    let dated: Vec<String> =
+        warnings(&doc).into_iter().filter(|w| w.contains("dated disruption")).collect();
+    assert_eq!(dated.len(), 1, "{dated:?}");
+    assert!(dated[0].starts_with("\"alat_closed_30d\" has a dated disruption (alat_closed"));
+    assert!(dated[0].contains("counts it as striking every year"), "{}", dated[0]);
     assert!(out.contains("warning: \"alat_closed_30d\" has a dated disruption"), "{out}");
-    // Random episodes (a rate) are part of the typical year: no warning.
+    // Random episodes (a rate) are part of the typical year: no such
+    // warning; as a policy against the baseline they are other conditions.
     let random = scenario("stress/random_outages.toml");
     ok(&["compare", &base, &random, "-n", "2", "-q", "--json", "r.json"], &dir);
     let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "r.json")).unwrap();
     assert!(doc["economics"]["annuity_factor"].is_number(), "{}", doc["economics"]);
-    assert!(doc["economics"].get("warnings").is_none(), "{}", doc["economics"]);
+    let all = warnings(&doc);
+    assert!(all.iter().all(|w| !w.contains("dated disruption")), "{all:?}");
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert!(all[0].contains("changes the conditions, not only decisions"), "{all:?}");
+}
+
+/// A "policy" that changes the conditions (the weather, the demand, the
+/// risk, a disruption the base lacks) measures them, not a decision: a
+/// warning, and no benefit-cost ratio, whatever its costs; a lever on the
+/// same base keeps its ratio.
+#[test]
+fn a_policy_of_other_conditions_gets_no_benefit_cost_ratio() {
+    let dir = scratch("compare_conditions");
+    let base = scenario("baseline.toml");
+    let files = ["severe_winter.toml", "demand_2030.toml", "high_interdiction.toml"];
+    let mut args: Vec<String> = vec!["compare".into(), base];
+    args.extend(files.iter().map(|f| scenario(f)));
+    args.extend(
+        ["--variant", "berth3:port.alat.berths.rail_ferry=3", "-n", "3", "-q"].map(String::from),
+    );
+    args.extend(["--json", "c.json"].map(String::from));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = ok(&args, &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "c.json")).unwrap();
+    let policies = doc["economics"]["policies"].as_array().unwrap();
+    let what = ["the weather of the sea areas", "the demand (inflow ", "the interdiction risk"];
+    for (p, changed) in policies.iter().zip(what) {
+        let bcr = &p["bcr"];
+        assert_eq!(bcr["status"], "undefined", "{p}");
+        let reason = bcr["reason"].as_str().unwrap();
+        assert!(reason.starts_with("it changes the conditions, not only decisions: "), "{reason}");
+        assert!(reason.contains(changed), "{reason}");
+    }
+    assert_eq!(policies[3]["bcr"]["status"], "defined", "{}", policies[3]);
+    for name in ["severe_winter", "demand_2030", "high_interdiction"] {
+        let line = format!("warning: \"{name}\" changes the conditions, not only decisions");
+        assert!(out.contains(&line), "{out}");
+    }
+    assert!(!out.contains("\"berth3\" changes the conditions"), "{out}");
 }
 
 /// `recovery_days.*` exists only in a scenario with disruptions: asked of a

@@ -209,6 +209,18 @@ fn option_numbers_are_refused_in_plain_words() {
             ],
             "--budget: -5 is not a non-negative number",
         ),
+        (
+            &[
+                "optimize",
+                "--decision",
+                "port.alat.berths.rail_ferry=2..3",
+                "--delta",
+                "1",
+                "--outlay",
+                "-5",
+            ],
+            "--outlay: -5 is not a non-negative number",
+        ),
     ];
     for (args, expected) in cases {
         let err = fails(args, &dir, 2);

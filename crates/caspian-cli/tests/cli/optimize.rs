@@ -47,6 +47,14 @@ fn optimize_selects_writes_json_and_html_and_report_rebuilds_the_page() {
         .map(|p| p["status"].as_str().unwrap())
         .collect();
     assert_eq!(statuses.iter().filter(|s| **s == "selected").count(), 1, "{statuses:?}");
+    // Each portfolio's outlay beyond the scenario as given (3 berths, at
+    // the file's berth price), and the selected one's on its line.
+    let outlay = |p: usize| doc["portfolios"][p]["outlay"].as_f64().unwrap();
+    let berth = outlay(1) - outlay(0);
+    assert!(berth > 0.0 && outlay(0) == 0.0, "{}", doc["portfolios"]);
+    assert_eq!(outlay(3), 3.0 * berth);
+    let line = out.lines().find(|l| l.starts_with("selected: portfolio")).unwrap();
+    assert!(line.ends_with(" beyond the scenario as given"), "{line}");
     // 4 berths meet the constraint in about 59% of these short years, too
     // close to 0.6 to decide in 80: undecided, it narrows the guarantee's
     // scope, and both the document and the terminal say so.

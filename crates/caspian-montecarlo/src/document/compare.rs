@@ -408,6 +408,11 @@ impl CompareDoc {
             .collect()
     }
 
+    /// [`Ranking::order_note`] with this comparison's scenario names.
+    pub fn ranking_order_note(&self, ranking: &Ranking) -> Option<String> {
+        ranking.order_note(|i| self.scenarios[i].name.as_str())
+    }
+
     /// The rows of the table of `ranking` (under [`RANKING_HEADER`]), best
     /// first, with means written by `num`.
     pub fn ranking_rows(&self, ranking: &Ranking, num: impl Fn(f64) -> String) -> Vec<Vec<String>> {

@@ -256,11 +256,24 @@ fn unrecovered_warnings(
                      window holds its recovery, and the valuation counts only the window"
                         .to_string()
                 } else {
-                    format!(
-                        "; start it earlier (--set disruption.{}.start_day=DAY) so that the window \
-                         holds its recovery",
-                        d.id
-                    )
+                    let meta = &s.plan.source.scenario;
+                    let horizon = format!(
+                        "lengthen the horizon (--set scenario.horizon_days=DAYS, now {})",
+                        crate::study::short_number(meta.horizon_days)
+                    );
+                    // Within a week of the window's start, it cannot start
+                    // much earlier.
+                    match d.start_day {
+                        Some(day) if day > meta.warmup_days + 7.0 => format!(
+                            "; start it earlier (--set disruption.{}.start_day=DAY, the window                              starts at day {}) or {horizon} so that the window holds its recovery",
+                            d.id,
+                            crate::study::short_number(meta.warmup_days)
+                        ),
+                        _ => format!(
+                            "; it starts within a week of the window's start (day {}), so                              {horizon} so that the window holds its recovery",
+                            crate::study::short_number(meta.warmup_days)
+                        ),
+                    }
                 };
                 warnings.push(format!(
                     "the event's disruption {id} is not recovered by the horizon in {count} of {} \

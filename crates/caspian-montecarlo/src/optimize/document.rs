@@ -135,6 +135,22 @@ impl OptimizeDoc {
             .collect()
     }
 
+    /// What the feasible Pareto set weighs, each measure with its way:
+    /// `"total_cost (minimized) against delivered_total.teu (maximized)"`.
+    pub fn pareto_measures(&self) -> String {
+        let way = |d: &str| match d {
+            "maximize" => "maximized",
+            _ => "minimized",
+        };
+        format!(
+            "{} ({}) against {} ({})",
+            self.pareto.objective,
+            way(&self.problem.direction),
+            self.pareto.measure,
+            way(&self.pareto.measure_direction)
+        )
+    }
+
     /// The feasible Pareto set as table rows under [`PARETO_HEADER`];
     /// `numbers` writes the objective and the measure.
     pub fn pareto_rows(&self, numbers: impl Fn(&[f64]) -> Vec<String>) -> Vec<Vec<String>> {
@@ -179,6 +195,10 @@ pub struct ProblemDoc {
     pub constraints: Vec<String>,
     /// The capital budget per year (absent: none).
     pub budget: Option<f64>,
+    /// The capital outlay allowed beyond the scenario as given (absent:
+    /// none, and in documents written before it was added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlay: Option<f64>,
     /// The currency of cost figures (the scenario's `[costs].currency`).
     pub currency: String,
     /// `1 - alpha` is the guaranteed probability of correct selection.
@@ -217,6 +237,11 @@ pub struct PortfolioDoc {
     pub decisions: BTreeMap<String, f64>,
     /// Annualised capital cost.
     pub capital_per_year: f64,
+    /// Capital outlay beyond the scenario as given: the prices of what it
+    /// adds, undiscounted, less those of what it has fewer of (0 in
+    /// documents written before it was added).
+    #[serde(default)]
+    pub outlay: f64,
     /// `pruned`, `infeasible`, `undecided`, `feasible`, `shortlisted`,
     /// `eliminated` (at `eliminated_at_stage`) or `selected`.
     pub status: String,
@@ -254,6 +279,10 @@ pub struct SelectedDoc {
     pub decisions: BTreeMap<String, f64>,
     /// Annualised capital cost.
     pub capital_per_year: f64,
+    /// Capital outlay beyond the scenario as given (as
+    /// [`PortfolioDoc::outlay`]).
+    #[serde(default)]
+    pub outlay: f64,
     /// Which replications the intervals below use: `selection (KN)` or
     /// `screening and OCBA` (when KN had one portfolio).
     pub data: String,

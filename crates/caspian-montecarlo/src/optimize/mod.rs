@@ -45,17 +45,29 @@ pub enum OptimizeError {
     /// A measure names no KPI of the scenario.
     #[error(transparent)]
     UnknownKpi(#[from] crate::select::NoMatch),
-    /// The budget prunes every portfolio.
+    /// The budget (`--budget`) or the outlay (`--outlay`) prunes every
+    /// portfolio.
     #[error(
-        "--budget {budget}: every portfolio costs more capital per year (the cheapest, \
-         {cheapest}, costs {cheapest_cost:.0} a year); raise the budget or change the decisions"
+        "{option} {budget}: every portfolio {what} (the cheapest, {cheapest}, costs \
+         {cheapest_cost:.0}{per}); raise it or change the decisions{hint}",
+        per = if *option == "--budget" { " a year" } else { "" },
+        hint = if *option == "--budget" {
+            " (--budget caps the annualised capital of every asset, those the scenario already \
+             has included; --outlay caps the prices of what a portfolio adds to it)"
+        } else {
+            ""
+        }
     )]
     BudgetPrunesAll {
-        /// The budget.
+        /// `--budget` or `--outlay`.
+        option: &'static str,
+        /// What every portfolio does, in words.
+        what: &'static str,
+        /// The limit.
         budget: f64,
         /// The cheapest portfolio's decisions.
         cheapest: String,
-        /// Its capital per year.
+        /// Its capital per year, or its outlay.
         cheapest_cost: f64,
     },
     /// A decision whose values all cost the same

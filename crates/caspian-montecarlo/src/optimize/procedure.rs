@@ -38,6 +38,10 @@ pub struct Settings {
     pub constraints: Vec<Constraint>,
     /// Capital per year allowed (portfolios above it are pruned).
     pub budget: Option<f64>,
+    /// Capital outlay allowed beyond the scenario as given: the prices of
+    /// what a portfolio adds, undiscounted (portfolios above it are
+    /// pruned).
+    pub outlay: Option<f64>,
     /// 1 - alpha: the guaranteed probability of correct selection.
     pub alpha: f64,
     /// The indifference zone, in the objective's unit.
@@ -95,6 +99,9 @@ impl Settings {
         }
         if let Some(b) = self.budget.filter(|b| !(b.is_finite() && *b >= 0.0)) {
             return bad("--budget", format!("{b} is not a non-negative number"));
+        }
+        if let Some(b) = self.outlay.filter(|b| !(b.is_finite() && *b >= 0.0)) {
+            return bad("--outlay", format!("{b} is not a non-negative number"));
         }
         let objective_option = if self.maximize { "--maximize" } else { "--minimize" };
         self.objective.check(kpis, objective_option)?;
@@ -155,6 +162,8 @@ pub(crate) enum Standing {
 #[derive(Debug)]
 pub(crate) struct Run {
     pub(crate) capital: Vec<f64>,
+    /// Each portfolio's capital outlay beyond the scenario as given.
+    pub(crate) outlay: Vec<f64>,
     pub(crate) standing: Vec<Standing>,
     pub(crate) tests: Vec<Vec<Test>>,
     /// Phase-1 replications per portfolio (indices `0..screening`).
@@ -174,14 +183,16 @@ impl Run {
     }
 }
 
-/// The portfolios' annualised capital and phase 0 (the budget's pruning),
-/// checked before any replication (so before a checkpoint is touched):
-/// the settings, the decisions nothing prices
-/// (`decision::unpriced_by_kind`, `decision::unpriced`) and a budget that
-/// prunes every portfolio.
+/// The portfolios' annualised capital, their capital outlay beyond the
+/// scenario as given, and phase 0 (the pruning by `--budget` and
+/// `--outlay`), checked before any replication (so before a checkpoint is
+/// touched): the settings, the decisions nothing prices
+/// (`decision::unpriced_by_kind`, `decision::unpriced`) and a budget or an
+/// outlay that prunes every portfolio.
 #[derive(Debug, Clone)]
 pub struct Priced {
     capital: Vec<f64>,
+    outlay: Vec<f64>,
     standing: Vec<Standing>,
 }
 
@@ -201,24 +212,31 @@ pub fn price(study: &Study, settings: &Settings) -> Result<Priced, OptimizeError
     if let Some((key, hint)) = super::decision::unpriced_by_kind(study).map(named) {
         return Err(OptimizeError::UnpricedKind { key, hint });
     }
-    let (capital, fixed): (Vec<f64>, Vec<f64>) = (0..study.points.len())
+    let priced: Vec<(f64, f64, f64)> = (0..study.points.len())
         .into_par_iter()
         .map(|p| {
             study
                 .point_plan(p)
-                .map(|plan| (plan.capital_per_year(), plan.costs.fixed_operating_per_year))
+                .map(|plan| {
+                    let c = &plan.costs;
+                    (c.capital_per_year, c.fixed_operating_per_year, c.capital)
+                })
                 .map_err(|e| OptimizeError::Run(e.to_string()))
         })
-        .collect::<Result<Vec<(f64, f64)>, _>>()?
-        .into_iter()
-        .unzip();
+        .collect::<Result<_, _>>()?;
+    let capital: Vec<f64> = priced.iter().map(|p| p.0).collect();
+    let fixed: Vec<f64> = priced.iter().map(|p| p.1).collect();
+    // The outlay beyond the scenario as given (its --set included): below
+    // zero for a portfolio with less than it.
+    let outlay: Vec<f64> = priced.iter().map(|p| p.2 - study.plan.costs.capital).collect();
     let cost: Vec<f64> = capital.iter().zip(&fixed).map(|(c, f)| c + f).collect();
     if let Some((key, hint)) = super::decision::unpriced(study, &cost).map(named) {
         return Err(OptimizeError::Unpriced { key, hint });
     }
     let mut standing = vec![Standing::Undecided; capital.len()];
-    prune(study, settings, &capital, &mut standing)?;
-    Ok(Priced { capital, standing })
+    prune(study, "--budget", settings.budget, &capital, &mut standing)?;
+    prune(study, "--outlay", settings.outlay, &outlay, &mut standing)?;
+    Ok(Priced { capital, outlay, standing })
 }
 
 /// Runs the whole procedure on the portfolios of `study` (its design
@@ -262,6 +280,7 @@ pub fn optimize_priced(
         offset: 0,
         kn: None,
         capital: priced.capital,
+        outlay: priced.outlay,
     };
     screen(study, settings, store, &mut run)?;
     allocate(study, settings, store, &mut run)?;
@@ -269,26 +288,36 @@ pub fn optimize_priced(
     Ok(super::outcome::document(study, settings, store, &run))
 }
 
-/// Phase 0: portfolios over the budget.
+/// Phase 0: portfolios whose `amounts` (annualised capital for
+/// `--budget`, outlay for `--outlay`) are above `limit`, given with
+/// `option`.
 fn prune(
     study: &Study,
-    s: &Settings,
-    capital: &[f64],
+    option: &'static str,
+    limit: Option<f64>,
+    amounts: &[f64],
     standing: &mut [Standing],
 ) -> Result<(), OptimizeError> {
-    let Some(budget) = s.budget else { return Ok(()) };
-    for (p, &c) in capital.iter().enumerate() {
-        if c > budget {
+    let Some(limit) = limit else { return Ok(()) };
+    for (p, &c) in amounts.iter().enumerate() {
+        if c > limit {
             standing[p] = Standing::Pruned;
         }
     }
     if standing.iter().all(|&st| st == Standing::Pruned) {
         let cheapest =
-            (0..capital.len()).fold(0, |b, p| if capital[p] < capital[b] { p } else { b });
+            (0..amounts.len()).fold(0, |b, p| if amounts[p] < amounts[b] { p } else { b });
+        let what = if option == "--budget" {
+            "costs more capital per year"
+        } else {
+            "costs a larger capital outlay beyond the scenario as given"
+        };
         return Err(OptimizeError::BudgetPrunesAll {
-            budget,
+            option,
+            what,
+            budget: limit,
             cheapest: study.describe_point(cheapest),
-            cheapest_cost: capital[cheapest],
+            cheapest_cost: amounts[cheapest],
         });
     }
     Ok(())

@@ -9,7 +9,7 @@ use caspian_montecarlo::document::{CompareDoc, ECONOMICS_HEADER, RANKING_HEADER}
 
 use super::page::{
     Page, fan_section, headline_cards, patterns, sentences, story_section, target_fact,
-    text_with_unit, with_unit,
+    text_with_unit, upper_first, with_unit,
 };
 use super::{DEFAULT_COMPARE_KPIS, Report, ReportInputs, esc};
 use crate::error::ReportError;
@@ -147,6 +147,9 @@ pub(super) fn compare_report(
                 esc(r.direction.order_words())
             );
             page.table(&RANKING_HEADER, &d.ranking_rows(r, fmt_num), &[]);
+            if let Some(note) = d.ranking_order_note(r) {
+                page.note(&format!("{}.", upper_first(&note)));
+            }
         }
     }
     if let Some(v) = &d.pareto {
@@ -261,6 +264,9 @@ fn vulnerability_section(page: &mut Page, d: &CompareDoc) {
         let rows = d.ranking_rows(r, fmt_num);
         let sig = vec![false; rows.len()];
         page.table(&caspian_montecarlo::document::RANKING_HEADER, &rows, &sig);
+        if let Some(note) = d.ranking_order_note(r) {
+            page.note(&format!("{}.", upper_first(&note)));
+        }
     }
     for line in v.notes(&names) {
         page.note(&line);

@@ -11,7 +11,7 @@ use caspian_montecarlo::optimize::document::{
     CONTENDER_HEADER, OptimizeDoc, PARETO_HEADER, RUNNER_UP_HEADER,
 };
 
-use super::page::{Page, SUMMARY_HEADER, summary_row};
+use super::page::{Page, SUMMARY_HEADER, summary_row, upper_first};
 use super::{Report, esc};
 use crate::units::fmt_num;
 
@@ -30,6 +30,10 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
             if p.constraints.is_empty() { "none".into() } else { p.constraints.join("; ") },
         ),
         ("budget", p.budget.map_or("none".into(), |b| format!("{} {}/yr", fmt_num(b), p.currency))),
+        (
+            "outlay allowed",
+            p.outlay.map_or("none".into(), |b| format!("{} {}", fmt_num(b), p.currency)),
+        ),
         ("alpha, delta", format!("{}, {}", p.alpha, fmt_num(p.delta))),
         ("scope", d.guarantee.guarantee_scope.clone()),
         ("cap hit", d.guarantee.cap_hit.to_string()),
@@ -38,11 +42,15 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
     match &d.selected {
         Some(s) => {
             page.note(&format!(
-                "Portfolio {} ({}), over {} {}.",
+                "Portfolio {} ({}): capital {} {cur}/yr, outlay {} {cur} beyond the scenario as \
+                 given; its KPIs over {} {}.",
                 s.index,
                 decisions(&s.decisions),
+                fmt_num(s.capital_per_year),
+                fmt_num(s.outlay),
                 s.n,
-                s.data
+                s.data,
+                cur = d.problem.currency
             ));
             let rows: Vec<Vec<String>> = s.kpis.iter().map(|(k, v)| summary_row(k, v)).collect();
             page.table(&SUMMARY_HEADER, &rows, &[]);
@@ -86,9 +94,9 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
     }
     page.h2("pareto", "Feasible Pareto set");
     page.note(&format!(
-        "{} against {} ({}): means over each portfolio's screening and OCBA replications, \
-         not the selection's.",
-        d.pareto.objective, d.pareto.measure, d.pareto.measure_direction
+        "{}: means over each portfolio's screening and OCBA replications, not the \
+         selection's.",
+        d.pareto_measures()
     ));
     page.table(&PARETO_HEADER, &d.pareto_rows(each), &[]);
     page.h2("replications", "Replications spent");
@@ -113,6 +121,7 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
                 q.index.to_string(),
                 decisions(&q.decisions),
                 fmt_num(q.capital_per_year),
+                fmt_num(q.outlay),
                 status,
                 q.objective.map_or("-".into(), |o| fmt_num(o.mean)),
                 (q.replications.screening + q.replications.ocba + q.replications.selection)
@@ -121,19 +130,21 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
         })
         .collect();
     page.table(
-        &["portfolio", "decisions", "capital/yr", "status", "objective mean", "replications"],
+        &[
+            "portfolio",
+            "decisions",
+            "capital/yr",
+            "outlay",
+            "status",
+            "objective mean",
+            "replications",
+        ],
         &rows,
         &[],
     );
     page.note(&d.method_note);
     page.provenance(&d.provenance, &[("seed", p.seed.to_string())]);
     page.finish(&title)
-}
-
-/// `text` with its first letter in upper case, for a sentence on the page.
-fn upper_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 #[cfg(test)]

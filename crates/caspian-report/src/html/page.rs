@@ -70,6 +70,12 @@ pub(super) struct Card {
     pub(super) risk: bool,
 }
 
+/// `text` with its first letter in upper case, for a sentence on the page.
+pub(super) fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// The cards of the headline KPIs (by [`caspian_montecarlo::headline`],
 /// the same choice as the terminal tables) among `kpis`, each given its
 /// value and detail by `card`.

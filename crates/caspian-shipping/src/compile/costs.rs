@@ -155,13 +155,20 @@ pub(super) fn costs(c: &mut Checker, s: &Scenario, p: &Priced<'_>) -> CostPlan {
     } else {
         0.0
     };
-    let capital_per_year = berth_sum(p.ports, &cap.berth.values()) * crf(cap.berth_life_years)
-        + owned_vessels(p.fleets, &charter, &cap.vessel.values()) * crf(cap.vessel_life_years)
-        + p.storages.iter().map(|st| st.capacity as f64 * cap.storage.get(st.cargo)).sum::<f64>()
-            * crf(cap.storage_life_years)
-        + link_capacity_value(p, cap) * crf(cap.link_life_years)
-        + metres_dredged(p.depths) * cap.dredging_per_m * crf(cap.dredging_life_years)
-        + escorts * cap.escort_vessel * crf(cap.escort_life_years);
+    // Each kind of asset: its price in all, and its life.
+    let assets = [
+        (berth_sum(p.ports, &cap.berth.values()), cap.berth_life_years),
+        (owned_vessels(p.fleets, &charter, &cap.vessel.values()), cap.vessel_life_years),
+        (
+            p.storages.iter().map(|st| st.capacity as f64 * cap.storage.get(st.cargo)).sum(),
+            cap.storage_life_years,
+        ),
+        (link_capacity_value(p, cap), cap.link_life_years),
+        (metres_dredged(p.depths) * cap.dredging_per_m, cap.dredging_life_years),
+        (escorts * cap.escort_vessel, cap.escort_life_years),
+    ];
+    let capital = assets.iter().map(|&(price, _)| price).sum();
+    let capital_per_year = assets.iter().map(|&(price, life)| price * crf(life)).sum();
     let op = &k.operating;
     let charter_hire: f64 = p
         .fleets
@@ -176,6 +183,7 @@ pub(super) fn costs(c: &mut Checker, s: &Scenario, p: &Priced<'_>) -> CostPlan {
             discount_rate: k.discount_rate,
             appraisal_years: k.appraisal_years,
         },
+        capital,
         capital_per_year,
         fixed_operating_per_year: berth_sum(p.ports, &op.berth_year.values()) + charter_hire,
         at_sea_per_day: p.fleets.iter().map(|f| op.vessel_day_at_sea.values()[class(f)]).collect(),
@@ -415,6 +423,9 @@ berth_year = { tanker = 1.0, rail_ferry = 2.0, roro = 4.0, container = 8.0 }
             "{}",
             plan.capital_per_year()
         );
+        // The outlay: the same prices, neither annualised nor discounted.
+        let outlay = berths + vessels + storage + dredged + escorts;
+        assert!((plan.costs.capital - outlay).abs() < 1e-9 * outlay, "{}", plan.costs.capital);
         assert_eq!(plan.cost_basis().currency, "USD");
         assert_eq!(plan.cost_basis().discount_rate, 0.05);
         assert_eq!(plan.cost_basis().appraisal_years, 25.0);

@@ -1,0 +1,220 @@
+//! What a comparison's policy changes in the conditions the corridor works
+//! under, rather than in what is built or how it is run: the demand, the
+//! weather, the sea level, the interdiction risk, the other ships at the
+//! berths (`[[open_traffic]]`), a hinterland link's other freight, a
+//! fleet's availability (breakdowns, dry-docks), or a disruption the base
+//! does not have.
+//!
+//! A difference in failure cost measured under other conditions is what
+//! those conditions cost or save a year, not the return on a decision:
+//! `baseline.toml` against `severe_winter.toml` measures the winter, and
+//! against `demand_2030.toml` mostly the larger demand (more cargo waits
+//! more, whatever is built for it). Such a "policy" gets a warning and no
+//! benefit-cost ratio, nor a vulnerability removed per unit of cost
+//! ([`ratio`]); its NPV stays in the table, read as what the change of
+//! conditions is worth a year over the appraisal period. A decision under
+//! those conditions is valued against a base that has them
+//! (`caspian compare THAT_SCENARIO --variant NAME:KEY=VALUE`).
+//!
+//! A change to one of the base's own disruptions (hardening, a repair
+//! crew) is a decision no price covers: [`crate::unpriced`] handles it.
+
+use caspian_shipping::scenario::Scenario;
+
+use crate::economics::BenefitCost;
+use crate::study::Study;
+
+/// The conditions `policy` sets otherwise than `base`, in words, in a
+/// fixed order: the demand (its first difference, and how many more), the
+/// weather, the sea level, the interdiction risk, the open traffic, the
+/// links' other freight, the fleets' availability, the disruptions the
+/// base lacks. The same kinds as the sweep keys `optimize` refuses as
+/// decisions (`SweepKey::is_condition`). Empty when the
+/// policy changes only decisions.
+pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    let demand = crate::compare::demand_differences(base, policy);
+    if let Some(first) = demand.first() {
+        let more = match demand.len() - 1 {
+            0 => String::new(),
+            1 => "; and 1 more difference".to_string(),
+            n => format!("; and {n} more differences"),
+        };
+        out.push(format!("the demand ({first}{more})"));
+    }
+    if base.sea_areas != policy.sea_areas {
+        out.push("the weather of the sea areas".to_string());
+    }
+    if base.sea_level != policy.sea_level {
+        out.push("the sea level".to_string());
+    }
+    if interdiction_risk_differs(base, policy) {
+        out.push("the interdiction risk".to_string());
+    }
+    if base.open_traffic != policy.open_traffic {
+        out.push("the open traffic".to_string());
+    }
+    let other_freight = differing(
+        &base.outflows,
+        &policy.outflows,
+        |o| &o.id,
+        |b, p| b.other_t_per_year != p.other_t_per_year,
+    );
+    if !other_freight.is_empty() {
+        out.push(format!("the other freight of {}", other_freight.join(", ")));
+    }
+    let availability =
+        differing(&base.fleets, &policy.fleets, |f| &f.id, |b, p| b.availability != p.availability);
+    if !availability.is_empty() {
+        out.push(format!(
+            "the availability (breakdowns, dry-docks) of {}",
+            availability.join(", ")
+        ));
+    }
+    let added: Vec<&str> = policy
+        .disruptions
+        .iter()
+        .filter(|p| p.strikes() && !base.disruptions.iter().any(|b| b.id == p.id))
+        .map(|p| p.id.as_str())
+        .collect();
+    if !added.is_empty() {
+        let noun = if added.len() == 1 { "a disruption" } else { "disruptions" };
+        out.push(format!("{noun} the base lacks ({})", added.join(", ")));
+    }
+    out
+}
+
+/// The ids of the items of `policy` whose namesake in `base` (matched by
+/// `id`) `differs` from them; items only one side has are not named.
+fn differing<'p, T>(
+    base: &[T],
+    policy: &'p [T],
+    id: fn(&T) -> &String,
+    differs: fn(&T, &T) -> bool,
+) -> Vec<&'p str> {
+    policy
+        .iter()
+        .filter(|p| base.iter().find(|b| id(b) == id(p)).is_some_and(|b| differs(b, p)))
+        .map(|p| id(p).as_str())
+        .collect()
+}
+
+/// Whether the incident and closure risk differs: `[interdiction]` apart
+/// from its escorts (a decision, priced), and each fleet's own incident and
+/// loss probabilities (fleets matched by id).
+fn interdiction_risk_differs(base: &Scenario, policy: &Scenario) -> bool {
+    let mut theirs = policy.interdiction.clone();
+    theirs.escort.clone_from(&base.interdiction.escort);
+    theirs != base.interdiction
+        || policy.fleets.iter().any(|p| {
+            base.fleets.iter().find(|b| b.id == p.id).is_some_and(|b| {
+                b.incident_probability != p.incident_probability
+                    || b.loss_probability != p.loss_probability
+            })
+        })
+}
+
+/// The warning for a policy that changes the conditions
+/// ([`changed_conditions`]): its benefit and NPV measure the conditions,
+/// not a decision.
+pub(crate) fn warning(base: &Study, policy: &Study) -> Option<String> {
+    let changed = changed_conditions(&base.plan.source, &policy.plan.source);
+    if changed.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "\"{}\" changes the conditions, not only decisions: {}. Its benefit and NPV are what that \
+         change of conditions costs (or saves) a year and over the appraisal period, not the \
+         value of a policy; to value a decision under these conditions, compare it with a base \
+         that has them (`caspian compare THAT_SCENARIO --variant NAME:KEY=VALUE`)",
+        policy.name,
+        changed.join("; ")
+    ))
+}
+
+/// The benefit-cost ratio of a policy whose conditions differ from the
+/// base's, if they do: undefined, saying why.
+pub(crate) fn ratio(base: &Study, policy: &Study) -> Option<BenefitCost> {
+    let changed = changed_conditions(&base.plan.source, &policy.plan.source);
+    (!changed.is_empty()).then(|| BenefitCost::Undefined {
+        reason: format!(
+            "it changes the conditions, not only decisions: {}. Its failure cost is measured \
+             under other conditions than the base's, so the difference is what they cost or save, \
+             not the return on a decision",
+            changed.join("; ")
+        ),
+    })
+}
+
+/// The benefit-cost ratio (or the vulnerability removed per unit of cost)
+/// of `policy` where it cannot be defined for what it changes, whatever
+/// the amounts: other conditions ([`ratio`]) first, then a change no price
+/// covers ([`crate::unpriced::ratio`]).
+pub(crate) fn undefined_ratio(base: &Study, policy: &Study) -> Option<BenefitCost> {
+    ratio(base, policy).or_else(|| {
+        crate::unpriced::unpriced_changes(base, policy).map(|c| crate::unpriced::ratio(&c))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use caspian_shipping::BASELINE_TOML;
+
+    /// The baseline with `sets` (`--set` overrides), named "t".
+    fn study(sets: &[&str]) -> Study {
+        let mut study = Study::single(BASELINE_TOML, "t", None).unwrap();
+        study.plan = crate::appraisal::tests::plan(sets);
+        study.name = "t".to_string();
+        study
+    }
+
+    fn changed(sets: &[&str]) -> Vec<String> {
+        changed_conditions(&study(&[]).plan.source, &study(sets).plan.source)
+    }
+
+    #[test]
+    fn decisions_are_not_conditions() {
+        assert!(changed(&[]).is_empty());
+        assert!(changed(&["port.alat.berths.rail_ferry=3"]).is_empty());
+        assert!(changed(&["fleet.ferries_kuryk_alat.count=7"]).is_empty());
+        // Escorts are a decision (priced), even where the risk is set.
+        let escorts = [
+            "interdiction.escort.enabled=true",
+            "interdiction.escort.incident_factor=0.2",
+            "interdiction.escort.convoy_size=1",
+        ];
+        assert!(changed(&escorts).is_empty());
+        let base = study(&[]);
+        assert!(undefined_ratio(&base, &study(&["port.alat.berths.rail_ferry=3"])).is_none());
+    }
+
+    #[test]
+    fn each_kind_of_condition_is_named() {
+        let demand = changed(&["inflow.kazakh_crude.arrivals_per_year=1000"]);
+        assert_eq!(demand.len(), 1, "{demand:?}");
+        assert!(demand[0].starts_with("the demand (inflow kazakh_crude: "), "{demand:?}");
+        let risk = changed(&["interdiction.incident_probability=0.01"]);
+        assert_eq!(risk, ["the interdiction risk"]);
+        let weather = changed(&["sea_area.middle_caspian.storm_crossing_slowdown=2"]);
+        assert_eq!(weather, ["the weather of the sea areas"]);
+        let level = changed(&["sea_level.offset_m=-1"]);
+        assert_eq!(level, ["the sea level"]);
+        let freight = changed(&["outflow.btk_railway.other_t_per_year=2000000"]);
+        assert_eq!(freight, ["the other freight of btk_railway"]);
+        let both = changed(&["sea_level.offset_m=-1", "interdiction.closures_per_year=2"]);
+        assert_eq!(both, ["the sea level", "the interdiction risk"]);
+    }
+
+    #[test]
+    fn other_conditions_leave_no_ratio_and_say_why() {
+        let base = study(&[]);
+        let policy = study(&["interdiction.incident_probability=0.01"]);
+        let Some(BenefitCost::Undefined { reason }) = undefined_ratio(&base, &policy) else {
+            panic!("a ratio for another risk")
+        };
+        assert!(reason.contains("the interdiction risk"), "{reason}");
+        let line = warning(&base, &policy).unwrap();
+        assert!(line.starts_with("\"t\" changes the conditions"), "{line}");
+    }
+}
