@@ -231,43 +231,20 @@ pub(crate) fn warn_inert_multipliers(
     }
 }
 
-/// Every warning of a study that its results would otherwise hide:
-/// escorts that protect nothing ([`warn_escorts`]), and a dated disruption
-/// that starts outside the reporting window (in the warm-up, or at or
-/// after the horizon), whose effect the results then miss in part or in
-/// whole.
+/// Prints every warning of a study that its results would otherwise hide
+/// ([`caspian_montecarlo::study::Study::warnings`]: escorts that protect
+/// nothing, a dated disruption outside the reporting window); the result
+/// documents keep them too.
 pub(crate) fn warn_study(study: &caspian_montecarlo::study::Study) {
     warn_studies(std::slice::from_ref(study));
 }
 
-/// [`warn_study`] for the scenarios of a comparison: a disruption the
-/// variants share with the base is warned of once, under the first
-/// scenario that has it.
+/// [`warn_study`] for the scenarios of a comparison: a warning the
+/// variants share with the base is printed once, under the first scenario
+/// that has it.
 pub(crate) fn warn_studies(studies: &[caspian_montecarlo::study::Study]) {
-    let mut said: Vec<String> = Vec::new();
-    for study in studies {
-        warn_escorts(study);
-        for why in study.dated_outside_window() {
-            if !said.contains(&why) {
-                note(false, &format!("warning: {}: {why}", study.source));
-                said.push(why);
-            }
-        }
-    }
-}
-
-/// Warns when escorts are switched on (by the scenario, an axis or a
-/// decision) with an incident factor of 1, so that they cost and protect
-/// nothing: a planner ranking escorts would otherwise read a meaningless
-/// answer without a word.
-fn warn_escorts(study: &caspian_montecarlo::study::Study) {
-    if let Some((point, why)) = study.escorts_protect_nothing() {
-        let at = if study.axes.is_empty() {
-            String::new()
-        } else {
-            format!(" (design point {point} first)")
-        };
-        note(false, &format!("warning: {}{at}: {why}", study.source));
+    for (study, why) in caspian_montecarlo::study::warnings_once(studies) {
+        note(false, &format!("warning: {}: {why}", study.source));
     }
 }
 

@@ -45,7 +45,7 @@ pub(crate) struct OptimizeArgs {
     /// Annualised capital allowed, of every asset (those the scenario already has included): portfolios above it are dropped before any simulation.
     #[arg(allow_negative_numbers = true, long, value_name = "X", value_parser = number)]
     budget: Option<f64>,
-    /// Capital outlay allowed: the prices of what a portfolio adds to the scenario as given, undiscounted; portfolios above it are dropped before any simulation.
+    /// Capital outlay allowed: the prices of what a portfolio adds to the scenario as given, less those of what it has fewer of, undiscounted; portfolios above it are dropped before any simulation.
     #[arg(allow_negative_numbers = true, long, value_name = "X", value_parser = number)]
     outlay: Option<f64>,
     /// 1 - ALPHA is the guaranteed probability of correct selection.

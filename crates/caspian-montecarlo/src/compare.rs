@@ -367,8 +367,18 @@ pub fn compare_doc(
             })
             .collect(),
         target: request.target,
+        warnings: study_warnings(studies),
         provenance: Provenance::current(None),
     }
+}
+
+/// Each scenario's own warnings ([`crate::study::warnings_once`]), led
+/// by its name.
+fn study_warnings(studies: &[Study]) -> Vec<String> {
+    crate::study::warnings_once(studies)
+        .into_iter()
+        .map(|(s, why)| format!("{}: {why}", s.name))
+        .collect()
 }
 
 /// Scenarios ordered by one measure.
@@ -434,8 +444,9 @@ impl Ranking {
             "the verdicts are not in the order of the places: \"{below}\" is indistinguishable \
              from the best though \"{above}\", above it, is worse than the best. Each verdict \
              comes from that scenario's own paired differences with the best, and those of \
-             \"{below}\" vary more from replication to replication: its mean is further from \
-             the best's, but less surely so"
+             \"{below}\" vary more from replication to replication, or are fewer (a measure \
+             undefined in some replications): its mean is further from the best's, but less \
+             surely so"
         ))
     }
 }

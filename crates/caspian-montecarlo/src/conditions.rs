@@ -2,8 +2,7 @@
 //! under, rather than in what is built or how it is run: the demand, the
 //! weather, the sea level, the interdiction risk, the other ships at the
 //! berths (`[[open_traffic]]`), a hinterland link's other freight, a
-//! fleet's availability (breakdowns, dry-docks), or a disruption the base
-//! does not have.
+//! fleet's breakdown rate, or a disruption the base does not have.
 //!
 //! A difference in failure cost measured under other conditions is what
 //! those conditions cost or save a year, not the return on a decision:
@@ -27,13 +26,19 @@ use crate::study::Study;
 /// The conditions `policy` sets otherwise than `base`, in words, in a
 /// fixed order: the demand (its first difference, and how many more), the
 /// weather, the sea level, the interdiction risk, the open traffic, the
-/// links' other freight, the fleets' availability, the disruptions the
-/// base lacks. The same kinds as the sweep keys `optimize` refuses as
-/// decisions (`SweepKey::is_condition`). Empty when the
-/// policy changes only decisions.
+/// links' other freight, the fleets' breakdown rates, the disruptions the
+/// base lacks. Empty when the policy changes only decisions.
+///
+/// Items are matched by id, and only what both sides have is compared
+/// (an inflow only one side has excepted): a new terminal in a new sea
+/// area, an inflow sent to another storage, a new route with its own
+/// risk, an open-traffic stream's berth priority, the under-keel
+/// clearance a port requires and a repair crew are decisions. Values are
+/// compared as in effect: a section left out and one that spells out its
+/// defaults are the same conditions.
 pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
     let mut out = Vec::new();
-    let demand = crate::compare::demand_differences(base, policy);
+    let demand = demand_changes(base, policy);
     if let Some(first) = demand.first() {
         let more = match demand.len() - 1 {
             0 => String::new(),
@@ -42,17 +47,27 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
         };
         out.push(format!("the demand ({first}{more})"));
     }
-    if base.sea_areas != policy.sea_areas {
-        out.push("the weather of the sea areas".to_string());
+    let weather = differing(&base.sea_areas, &policy.sea_areas, |a| &a.id, |b, p| b != p);
+    if !weather.is_empty() {
+        out.push(format!("the weather of {}", weather.join(", ")));
     }
-    if base.sea_level != policy.sea_level {
+    let level = |s: &Scenario| {
+        s.sea_level.as_ref().map_or((0.0, 0.0), |l| (l.offset_m, l.change_m_per_year))
+    };
+    if level(base) != level(policy) {
         out.push("the sea level".to_string());
     }
     if interdiction_risk_differs(base, policy) {
         out.push("the interdiction risk".to_string());
     }
-    if base.open_traffic != policy.open_traffic {
-        out.push("the open traffic".to_string());
+    let traffic = differing(
+        &base.open_traffic,
+        &policy.open_traffic,
+        |t| &t.id,
+        |b, p| b.interarrival_h != p.interarrival_h || b.service_h != p.service_h,
+    );
+    if !traffic.is_empty() {
+        out.push(format!("the open traffic of {}", traffic.join(", ")));
     }
     let other_freight = differing(
         &base.outflows,
@@ -63,13 +78,11 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
     if !other_freight.is_empty() {
         out.push(format!("the other freight of {}", other_freight.join(", ")));
     }
-    let availability =
-        differing(&base.fleets, &policy.fleets, |f| &f.id, |b, p| b.availability != p.availability);
-    if !availability.is_empty() {
-        out.push(format!(
-            "the availability (breakdowns, dry-docks) of {}",
-            availability.join(", ")
-        ));
+    let mtbf =
+        |f: &caspian_shipping::scenario::Fleet| f.availability.as_ref().and_then(|a| a.mtbf_days);
+    let breakdowns = differing(&base.fleets, &policy.fleets, |f| &f.id, |b, p| mtbf(b) != mtbf(p));
+    if !breakdowns.is_empty() {
+        out.push(format!("the breakdown rate (mtbf_days) of {}", breakdowns.join(", ")));
     }
     let added: Vec<&str> = policy
         .disruptions
@@ -84,13 +97,51 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
     out
 }
 
+/// How the demand of `policy` differs from the base's, one line per
+/// inflow: its arrival rate (both values), size, pattern or season, for an
+/// inflow both have (matched by id; the storage it arrives into is a
+/// decision), or an inflow only one of them has.
+fn demand_changes(base: &Scenario, policy: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    for b in &base.inflows {
+        let Some(p) = policy.inflows.iter().find(|p| p.id == b.id) else {
+            out.push(format!("inflow {} is only in the base", b.id));
+            continue;
+        };
+        if p.arrivals_per_year != b.arrivals_per_year {
+            out.push(format!(
+                "inflow {}: {} arrivals a year, the base {}",
+                b.id, p.arrivals_per_year, b.arrivals_per_year
+            ));
+        }
+        let fields = [
+            (p.size != b.size, "arrival size"),
+            (p.pattern != b.pattern, "pattern"),
+            (p.seasonal != b.seasonal, "season"),
+        ];
+        let differ: Vec<&str> = fields.into_iter().filter(|&(d, _)| d).map(|(_, n)| n).collect();
+        if !differ.is_empty() {
+            let verb = if differ.len() == 1 { "differs" } else { "differ" };
+            out.push(format!("inflow {}: its {} {verb} from the base's", b.id, differ.join(", ")));
+        }
+    }
+    out.extend(
+        policy
+            .inflows
+            .iter()
+            .filter(|p| !base.inflows.iter().any(|b| b.id == p.id))
+            .map(|p| format!("inflow {} is not in the base", p.id)),
+    );
+    out
+}
+
 /// The ids of the items of `policy` whose namesake in `base` (matched by
 /// `id`) `differs` from them; items only one side has are not named.
 fn differing<'p, T>(
     base: &[T],
     policy: &'p [T],
     id: fn(&T) -> &String,
-    differs: fn(&T, &T) -> bool,
+    differs: impl Fn(&T, &T) -> bool,
 ) -> Vec<&'p str> {
     policy
         .iter()
@@ -100,17 +151,28 @@ fn differing<'p, T>(
 }
 
 /// Whether the incident and closure risk differs: `[interdiction]` apart
-/// from its escorts (a decision, priced), and each fleet's own incident and
-/// loss probabilities (fleets matched by id).
+/// from its escorts (a decision, priced), or a fleet's incident or loss
+/// probability in effect (its own, else the scenario's) on a route that is
+/// the same in both (fleets matched by id; a fleet sent another way, or
+/// a new one, takes that route's risk by decision).
 fn interdiction_risk_differs(base: &Scenario, policy: &Scenario) -> bool {
     let mut theirs = policy.interdiction.clone();
     theirs.escort.clone_from(&base.interdiction.escort);
+    let risk = |s: &Scenario, f: &caspian_shipping::scenario::Fleet| {
+        (
+            f.incident_probability.unwrap_or(s.interdiction.incident_probability),
+            f.loss_probability.unwrap_or(s.interdiction.loss_probability),
+        )
+    };
+    let route = |f: &caspian_shipping::scenario::Fleet| {
+        (f.origin.clone(), f.destination.clone(), f.distance_nmi)
+    };
     theirs != base.interdiction
         || policy.fleets.iter().any(|p| {
-            base.fleets.iter().find(|b| b.id == p.id).is_some_and(|b| {
-                b.incident_probability != p.incident_probability
-                    || b.loss_probability != p.loss_probability
-            })
+            base.fleets
+                .iter()
+                .find(|b| b.id == p.id)
+                .is_some_and(|b| route(b) == route(p) && risk(base, b) != risk(policy, p))
         })
 }
 
@@ -185,6 +247,23 @@ mod tests {
             "interdiction.escort.convoy_size=1",
         ];
         assert!(changed(&escorts).is_empty());
+        // What a planner decides within the conditions: an open-traffic
+        // stream's berth priority, a port's under-keel clearance, a repair
+        // crew, a safer route with its own risk, and a sea level, risk or
+        // breakdown rate spelled out at the value already in effect.
+        for sets in [
+            &["open_traffic.aktau_other_tankers.berth_priority=5"][..],
+            &["sea_level.ukc_m=0.3"],
+            &["sea_level.offset_m=0"],
+            &["fleet.ferries_kuryk_alat.availability.repair_h={ dist = \"constant\", value = 6 }"],
+            &[
+                "fleet.oil_tankers.incident_probability=0.00005",
+                "fleet.oil_tankers.distance_nmi=300",
+            ],
+            &["fleet.oil_tankers.availability.mtbf_days=90"],
+        ] {
+            assert!(changed(sets).is_empty(), "{sets:?}: {:?}", changed(sets));
+        }
         let base = study(&[]);
         assert!(undefined_ratio(&base, &study(&["port.alat.berths.rail_ferry=3"])).is_none());
     }
@@ -197,7 +276,15 @@ mod tests {
         let risk = changed(&["interdiction.incident_probability=0.01"]);
         assert_eq!(risk, ["the interdiction risk"]);
         let weather = changed(&["sea_area.middle_caspian.storm_crossing_slowdown=2"]);
-        assert_eq!(weather, ["the weather of the sea areas"]);
+        assert_eq!(weather, ["the weather of middle_caspian"]);
+        let traffic = changed(&[
+            "open_traffic.aktau_other_tankers.interarrival_h={ dist = \"exponential\", mean = 20 }",
+        ]);
+        assert_eq!(traffic, ["the open traffic of aktau_other_tankers"]);
+        let breakdowns = changed(&["fleet.oil_tankers.availability.mtbf_days=30"]);
+        assert_eq!(breakdowns, ["the breakdown rate (mtbf_days) of oil_tankers"]);
+        let own_risk = changed(&["fleet.oil_tankers.incident_probability=0.01"]);
+        assert_eq!(own_risk, ["the interdiction risk"]);
         let level = changed(&["sea_level.offset_m=-1"]);
         assert_eq!(level, ["the sea level"]);
         let freight = changed(&["outflow.btk_railway.other_t_per_year=2000000"]);

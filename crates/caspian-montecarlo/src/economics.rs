@@ -172,7 +172,13 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
     let a = bases.first().map(|b| annuity_factor(b.discount_rate, b.appraisal_years))?;
     let mut e = economics(records, &names, &bases, a)?;
     let years = e.appraisal_years;
-    e.warnings.extend(studies.iter().filter_map(|s| one_off_warning(s, years, false)));
+    // A policy of other conditions is warned of as such below: its dated
+    // disruption is one of them, not an event to value.
+    let base_source = &studies[0].plan.source;
+    let event_holders = studies.iter().enumerate().filter(|(i, s)| {
+        *i == 0 || crate::conditions::changed_conditions(base_source, &s.plan.source).is_empty()
+    });
+    e.warnings.extend(event_holders.filter_map(|(_, s)| one_off_warning(s, years, false)));
     let base = &studies[0].plan;
     for policy in studies.iter().skip(1) {
         e.warnings.extend(crate::conditions::warning(&studies[0], policy));

@@ -146,6 +146,17 @@ fn escorts_that_protect_nothing_are_warned_of() {
         let err =
             String::from_utf8_lossy(&crate::common::ok_output(&args, &dir).stderr).into_owned();
         assert_eq!(err.contains(said), warned, "{args:?}: {err}");
+        // The result document keeps the warning (run, sweep, compare), so
+        // a report built from it shows it.
+        if args[0] != "optimize" {
+            args.extend(["--json", "w.json"]);
+            crate::common::ok_output(&args, &dir);
+            let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "w.json")).unwrap();
+            let kept = doc["warnings"]
+                .as_array()
+                .is_some_and(|w| w.iter().any(|w| w.as_str().is_some_and(|w| w.contains(said))));
+            assert_eq!(kept, warned, "{args:?}: {}", doc["warnings"]);
+        }
     }
 }
 

@@ -392,11 +392,16 @@ fn one_off_checks_the_window_and_the_events_recovery() {
         "{table}"
     );
     let doc = json(&dir, "l.json");
+    let warning = doc["economics"]["one_off"]["warnings"][0].as_str().unwrap();
+    assert!(warning.contains("unrecovered.btk_outage"), "{warning}");
+    // Late in the window: it can start earlier, or the horizon be longer.
     assert!(
-        doc["economics"]["one_off"]["warnings"][0]
-            .as_str()
-            .unwrap()
-            .contains("unrecovered.btk_outage")
+        warning.ends_with(
+            "; start it earlier (--set disruption.btk_outage.start_day=DAY, the window starts \
+             at day 30) or lengthen the horizon (--set scenario.horizon_days=DAYS, now 395) so \
+             that the window holds its recovery"
+        ),
+        "{warning}"
     );
     // A policy that moves the event is another event: refused. One that
     // changes its consequence is valued, with a warning that the change is

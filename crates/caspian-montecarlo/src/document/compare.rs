@@ -84,6 +84,11 @@ pub struct CompareDoc {
     /// Sequential-stopping outcome, when a target was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<TargetReport>,
+    /// The scenarios' own warnings (escorts that protect nothing, a dated
+    /// disruption outside the window), each led by the scenario's name, a
+    /// warning shared with the base once; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// How it was produced.
     pub provenance: Provenance,
 }

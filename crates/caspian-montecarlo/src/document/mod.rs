@@ -237,6 +237,11 @@ pub struct RunDoc {
     /// The probability of meeting each `--target` condition.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<TargetProbability>,
+    /// The study's warnings (escorts that protect nothing, a dated
+    /// disruption outside the window), as the terminal printed them;
+    /// absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// How it was produced.
     pub provenance: Provenance,
 }
@@ -289,6 +294,9 @@ pub struct SweepDoc {
     /// Sequential-stopping outcome, when a target was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<TargetReport>,
+    /// The study's warnings, as in [`RunDoc::warnings`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// How it was produced.
     pub provenance: Provenance,
 }
@@ -332,6 +340,10 @@ pub struct StudyHeader {
     /// scenario's SHA-256 does).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<Window>,
+    /// The study's warnings ([`Study::warnings`]; absent when none, and in
+    /// parts written before they were kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// How it was produced.
     pub provenance: Provenance,
 }
@@ -355,6 +367,7 @@ impl StudyHeader {
             points: study.points.iter().map(|p| p.values.clone()).collect(),
             reference: 0,
             window: Some(Window::of(&study.plan)),
+            warnings: study.warnings(),
             provenance: Provenance::of_study(study),
         }
     }
@@ -462,6 +475,7 @@ pub fn run_doc(
         saturation: records.saturation(),
         target,
         targets: Vec::new(),
+        warnings: header.warnings.clone(),
         provenance: header.provenance.clone(),
     }
 }
@@ -497,6 +511,7 @@ pub fn sweep_head(
         reference: header.reference,
         points: Vec::new(),
         target,
+        warnings: header.warnings.clone(),
         provenance: header.provenance.clone(),
     }
 }

@@ -191,6 +191,15 @@ pub fn value(studies: &[Study], with: &[PointRecords], without: &[PointRecords])
     let event = dated(base);
     let mut warnings = unrecovered_warnings(studies, with, &event);
     for s in &studies[1..] {
+        let changed = crate::conditions::changed_conditions(&base.plan.source, &s.plan.source);
+        if !changed.is_empty() {
+            warnings.push(format!(
+                "\"{}\" changes the conditions, not only decisions: {}. Its break-even and \
+                 verdict in this table are those of the change of conditions, not of a policy",
+                s.name,
+                changed.join("; ")
+            ));
+        }
         for (b, p) in event.iter().zip(dated(s)) {
             let keys = differing_keys(b, p);
             if !keys.is_empty() {
@@ -265,12 +274,15 @@ fn unrecovered_warnings(
                     // much earlier.
                     match d.start_day {
                         Some(day) if day > meta.warmup_days + 7.0 => format!(
-                            "; start it earlier (--set disruption.{}.start_day=DAY, the window                              starts at day {}) or {horizon} so that the window holds its recovery",
+                            "; start it earlier (--set disruption.{}.start_day=DAY, the window \
+                             starts at day {}) or {horizon} so that the window holds its \
+                             recovery",
                             d.id,
                             crate::study::short_number(meta.warmup_days)
                         ),
                         _ => format!(
-                            "; it starts within a week of the window's start (day {}), so                              {horizon} so that the window holds its recovery",
+                            "; it starts within a week of the window's start (day {}), so \
+                             {horizon} so that the window holds its recovery",
                             crate::study::short_number(meta.warmup_days)
                         ),
                     }

@@ -71,6 +71,20 @@ impl Study {
         })
     }
 
+    /// Every warning of the study that its results would otherwise hide,
+    /// in words: escorts that protect nothing
+    /// ([`escorts_protect_nothing`](Self::escorts_protect_nothing), with
+    /// the first design point of a sweep where they do not), and dated
+    /// disruptions outside the reporting window
+    /// ([`dated_outside_window`](Self::dated_outside_window)). The
+    /// terminal prints them, and the result documents keep them.
+    pub fn warnings(&self) -> Vec<String> {
+        let escorts = self.escorts_protect_nothing().map(|(point, why)| {
+            if self.axes.is_empty() { why } else { format!("(design point {point} first) {why}") }
+        });
+        escorts.into_iter().chain(self.dated_outside_window()).collect()
+    }
+
     /// The dated disruptions of the scenario as written (`start_day`) that
     /// start outside the reporting window, each with what that means, in
     /// words: one in the warm-up is measured only from the warm-up's end
@@ -126,4 +140,19 @@ impl Study {
         let mut scenario = self.plan.source.clone();
         write_point(&mut scenario, &self.axes, values).is_ok().then_some(scenario)
     }
+}
+
+/// The warnings of several studies (a comparison's scenarios), each with
+/// its study: a warning the variants share with the base is given once,
+/// with the first study that has it.
+pub fn warnings_once(studies: &[Study]) -> Vec<(&Study, String)> {
+    let mut out: Vec<(&Study, String)> = Vec::new();
+    for s in studies {
+        for why in s.warnings() {
+            if !out.iter().any(|(_, w)| *w == why) {
+                out.push((s, why));
+            }
+        }
+    }
+    out
 }

@@ -62,7 +62,8 @@ pub(super) fn compare_report(
     }
     facts.extend(target_fact(d.target.as_ref()));
     page.facts(&facts);
-    page.warnings(&d.saturation_notes());
+    let warnings: Vec<String> = d.warnings.iter().cloned().chain(d.saturation_notes()).collect();
+    page.warnings(&warnings);
     page.h2("charts", "Charts");
     let chosen = patterns(inputs, &DEFAULT_COMPARE_KPIS);
     let kpi_names = d.summaries.first().map_or_else(Vec::new, |s| s.keys().cloned().collect());

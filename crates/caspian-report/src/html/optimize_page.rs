@@ -173,4 +173,25 @@ mod tests {
         let html = optimize_report(&doc).html;
         assert!(html.contains(&esc(&format!("{}.", upper_first(note)))), "{html}");
     }
+
+    /// The Pareto section names each measure with its own way (the
+    /// objective's, the measure's), and the page gives the outlay: the
+    /// problem's limit, the selection's and each portfolio's.
+    #[test]
+    fn the_pareto_measures_and_the_outlay_are_shown() {
+        let json = include_str!("optimize_page_test.json");
+        let mut doc = OptimizeDoc::from_json(json).unwrap();
+        assert_eq!(
+            doc.pareto_measures(),
+            "cost.total_per_year (minimized) against P(anchorage_wait_h.mmc.tanker<=1) \
+             (maximized)"
+        );
+        doc.problem.outlay = Some(1.5e8);
+        doc.selected.as_mut().unwrap().outlay = 1.25e8;
+        let html = optimize_report(&doc).html;
+        assert!(html.contains(&esc(&doc.pareto_measures())), "{html}");
+        assert!(html.contains("150,000,000 USD"), "{html}");
+        assert!(html.contains("outlay 125,000,000 USD beyond the scenario as given"), "{html}");
+        assert!(html.contains("<th>outlay</th>"), "{html}");
+    }
 }

@@ -46,7 +46,8 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
     ];
     facts.extend(target_fact(d.target.as_ref()));
     page.facts(&facts);
-    let warnings: Vec<String> = d.saturation.iter().map(ToString::to_string).collect();
+    let warnings: Vec<String> =
+        d.warnings.iter().cloned().chain(d.saturation.iter().map(ToString::to_string)).collect();
     page.warnings(&warnings);
     page.h2("charts", "Charts");
     let names: Vec<String> = d.kpis.keys().cloned().collect();

@@ -81,11 +81,11 @@ pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Re
     }
     facts.extend(target_fact(d.target.as_ref()));
     page.facts(&facts);
-    let warnings: Vec<String> = d
+    let saturated = d
         .points
         .iter()
-        .flat_map(|p| p.saturation.iter().map(move |w| format!("point {}: {w}", p.index)))
-        .collect();
+        .flat_map(|p| p.saturation.iter().map(move |w| format!("point {}: {w}", p.index)));
+    let warnings: Vec<String> = d.warnings.iter().cloned().chain(saturated).collect();
     page.warnings(&warnings);
     page.h2("charts", "Charts");
     let names: Vec<String> =
