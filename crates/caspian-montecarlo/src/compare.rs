@@ -266,6 +266,17 @@ pub fn scenario_differences(base: &Scenario, policy: &Scenario) -> Vec<&'static 
 /// storage, arrival size, pattern, season or behaviour when the storage is
 /// full by name); empty when the demand is the same.
 pub fn demand_differences(base: &Scenario, policy: &Scenario) -> Vec<String> {
+    inflow_differences(base, policy, true)
+}
+
+/// [`demand_differences`]; with `handling` false, only what the shippers
+/// send (rate, size, pattern, season, an inflow only one side has), not
+/// where it arrives or what it does at a full storage.
+pub(crate) fn inflow_differences(
+    base: &Scenario,
+    policy: &Scenario,
+    handling: bool,
+) -> Vec<String> {
     let mut out = Vec::new();
     for b in &base.inflows {
         let Some(p) = policy.inflows.iter().find(|p| p.id == b.id) else {
@@ -278,17 +289,15 @@ pub fn demand_differences(base: &Scenario, policy: &Scenario) -> Vec<String> {
                 b.id, p.arrivals_per_year, b.arrivals_per_year
             ));
         }
+        let when_full = p.when_full != b.when_full
+            || p.spill_when_full != b.spill_when_full
+            || p.patience_h != b.patience_h;
         let fields = [
-            (p.into != b.into, "storage"),
+            (handling && p.into != b.into, "storage"),
             (p.size != b.size, "arrival size"),
             (p.pattern != b.pattern, "pattern"),
             (p.seasonal != b.seasonal, "season"),
-            (
-                p.when_full != b.when_full
-                    || p.spill_when_full != b.spill_when_full
-                    || p.patience_h != b.patience_h,
-                "behaviour when its storage is full",
-            ),
+            (handling && when_full, "behaviour when its storage is full"),
         ];
         let differ: Vec<&str> =
             fields.into_iter().filter(|&(d, _)| d).map(|(_, name)| name).collect();

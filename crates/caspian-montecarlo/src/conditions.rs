@@ -38,7 +38,7 @@ use crate::study::Study;
 /// defaults are the same conditions.
 pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
     let mut out = Vec::new();
-    let demand = demand_changes(base, policy);
+    let demand = crate::compare::inflow_differences(base, policy, false);
     if let Some(first) = demand.first() {
         let more = match demand.len() - 1 {
             0 => String::new(),
@@ -94,44 +94,6 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
         let noun = if added.len() == 1 { "a disruption" } else { "disruptions" };
         out.push(format!("{noun} the base lacks ({})", added.join(", ")));
     }
-    out
-}
-
-/// How the demand of `policy` differs from the base's, one line per
-/// inflow: its arrival rate (both values), size, pattern or season, for an
-/// inflow both have (matched by id; the storage it arrives into is a
-/// decision), or an inflow only one of them has.
-fn demand_changes(base: &Scenario, policy: &Scenario) -> Vec<String> {
-    let mut out = Vec::new();
-    for b in &base.inflows {
-        let Some(p) = policy.inflows.iter().find(|p| p.id == b.id) else {
-            out.push(format!("inflow {} is only in the base", b.id));
-            continue;
-        };
-        if p.arrivals_per_year != b.arrivals_per_year {
-            out.push(format!(
-                "inflow {}: {} arrivals a year, the base {}",
-                b.id, p.arrivals_per_year, b.arrivals_per_year
-            ));
-        }
-        let fields = [
-            (p.size != b.size, "arrival size"),
-            (p.pattern != b.pattern, "pattern"),
-            (p.seasonal != b.seasonal, "season"),
-        ];
-        let differ: Vec<&str> = fields.into_iter().filter(|&(d, _)| d).map(|(_, n)| n).collect();
-        if !differ.is_empty() {
-            let verb = if differ.len() == 1 { "differs" } else { "differ" };
-            out.push(format!("inflow {}: its {} {verb} from the base's", b.id, differ.join(", ")));
-        }
-    }
-    out.extend(
-        policy
-            .inflows
-            .iter()
-            .filter(|p| !base.inflows.iter().any(|b| b.id == p.id))
-            .map(|p| format!("inflow {} is not in the base", p.id)),
-    );
     out
 }
 
