@@ -10,7 +10,7 @@
 //! against `demand_2030.toml` mostly the larger demand (more cargo waits
 //! more, whatever is built for it). Such a "policy" gets a warning and no
 //! benefit-cost ratio, nor a vulnerability removed per unit of cost
-//! ([`ratio`]); its NPV stays in the table, read as what the change of
+//! (`ratio`); its NPV stays in the table, read as what the change of
 //! conditions is worth a year over the appraisal period. A decision under
 //! those conditions is valued against a base that has them
 //! (`caspian compare THAT_SCENARIO --variant NAME:KEY=VALUE`).
