@@ -269,14 +269,10 @@ pub fn demand_differences(base: &Scenario, policy: &Scenario) -> Vec<String> {
     inflow_differences(base, policy, true)
 }
 
-/// [`demand_differences`]; with `handling` false, only what the shippers
-/// send (rate, size, pattern, season, an inflow only one side has), not
-/// where it arrives or what it does at a full storage.
-pub(crate) fn inflow_differences(
-    base: &Scenario,
-    policy: &Scenario,
-    handling: bool,
-) -> Vec<String> {
+/// [`demand_differences`]; with `routing` false, what the shippers send
+/// and do (rate, size, pattern, season, behaviour at a full storage, an
+/// inflow only one side has), not the storage it arrives into.
+pub(crate) fn inflow_differences(base: &Scenario, policy: &Scenario, routing: bool) -> Vec<String> {
     let mut out = Vec::new();
     for b in &base.inflows {
         let Some(p) = policy.inflows.iter().find(|p| p.id == b.id) else {
@@ -293,11 +289,11 @@ pub(crate) fn inflow_differences(
             || p.spill_when_full != b.spill_when_full
             || p.patience_h != b.patience_h;
         let fields = [
-            (handling && p.into != b.into, "storage"),
+            (routing && p.into != b.into, "storage"),
             (p.size != b.size, "arrival size"),
             (p.pattern != b.pattern, "pattern"),
             (p.seasonal != b.seasonal, "season"),
-            (handling && when_full, "behaviour when its storage is full"),
+            (when_full, "behaviour when its storage is full"),
         ];
         let differ: Vec<&str> =
             fields.into_iter().filter(|&(d, _)| d).map(|(_, name)| name).collect();
@@ -437,9 +433,10 @@ impl Ranking {
     /// "worse than the best" above one "indistinguishable from the best"),
     /// why, naming the first such pair by `name` (of a scenario index):
     /// each verdict comes from that scenario's own paired differences with
-    /// the best, so one further down whose difference varies more from
-    /// replication to replication is told apart from the best less surely
-    /// than one closer to it.
+    /// the best, so one further down whose differences vary more from
+    /// replication to replication, or are fewer (a measure undefined in
+    /// some replications), is told apart from the best less surely than
+    /// one closer to it.
     pub fn order_note<'a>(&self, name: impl Fn(usize) -> &'a str) -> Option<String> {
         let order = &self.order;
         let (below, above) = order.iter().enumerate().find_map(|(i, e)| {
@@ -454,8 +451,8 @@ impl Ranking {
              from the best though \"{above}\", above it, is worse than the best. Each verdict \
              comes from that scenario's own paired differences with the best, and those of \
              \"{below}\" vary more from replication to replication, or are fewer (a measure \
-             undefined in some replications): its mean is further from the best's, but less \
-             surely so"
+             undefined in some replications): its mean is no closer to the best's, yet less \
+             surely apart from it"
         ))
     }
 }

@@ -2,7 +2,8 @@
 //! under, rather than in what is built or how it is run: the demand, the
 //! weather, the sea level, the interdiction risk, the other ships at the
 //! berths (`[[open_traffic]]`), a hinterland link's other freight, a
-//! fleet's breakdown rate, or a disruption the base does not have.
+//! fleet's availability (breakdowns, dry-docks), or a disruption the base
+//! does not have.
 //!
 //! A difference in failure cost measured under other conditions is what
 //! those conditions cost or save a year, not the return on a decision:
@@ -26,16 +27,17 @@ use crate::study::Study;
 /// The conditions `policy` sets otherwise than `base`, in words, in a
 /// fixed order: the demand (its first difference, and how many more), the
 /// weather, the sea level, the interdiction risk, the open traffic, the
-/// links' other freight, the fleets' breakdown rates, the disruptions the
+/// links' other freight, the fleets' availability, the disruptions the
 /// base lacks. Empty when the policy changes only decisions.
 ///
-/// Items are matched by id, and only what both sides have is compared
-/// (an inflow only one side has excepted): a new terminal in a new sea
-/// area, an inflow sent to another storage, a new route with its own
-/// risk, an open-traffic stream's berth priority, the under-keel
-/// clearance a port requires and a repair crew are decisions. Values are
-/// compared as in effect: a section left out and one that spells out its
-/// defaults are the same conditions.
+/// Items are matched by id, and mostly only what both sides have is
+/// compared (inflows, open traffic and the weather a port sees are the
+/// exceptions): a new terminal in a new sea area, an inflow sent to
+/// another storage, a new route with its own risk, an open-traffic
+/// stream's berth priority, the under-keel clearance a port requires and
+/// a repair crew are decisions. Values are compared as in effect: a
+/// section left out and one that spells out its defaults are the same
+/// conditions.
 pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
     let mut out = Vec::new();
     let demand = crate::compare::inflow_differences(base, policy, false);
@@ -47,7 +49,25 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
         };
         out.push(format!("the demand ({first}{more})"));
     }
-    let weather = differing(&base.sea_areas, &policy.sea_areas, |a| &a.id, |b, p| b != p);
+    let mut weather = differing(&base.sea_areas, &policy.sea_areas, |a| &a.id, |b, p| b != p);
+    // A port moved into another sea area (a calmer one, say) sees other
+    // weather too: what each port both have sees, its area's id aside.
+    let seen = |s: &Scenario, port: &caspian_shipping::scenario::Port| {
+        let area = port.sea_area.as_ref()?;
+        let mut a = s.sea_areas.iter().find(|a| &a.id == area)?.clone();
+        a.id.clear();
+        Some((a, port.ice_affected))
+    };
+    for p in &policy.ports {
+        let Some(b) = base.ports.iter().find(|b| b.id == p.id) else { continue };
+        // A port that stays in its area sees that area's weather, named
+        // above if it changed.
+        if (b.sea_area != p.sea_area || b.ice_affected != p.ice_affected)
+            && seen(base, b) != seen(policy, p)
+        {
+            weather.push(p.id.as_str());
+        }
+    }
     if !weather.is_empty() {
         out.push(format!("the weather of {}", weather.join(", ")));
     }
@@ -60,29 +80,30 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
     if interdiction_risk_differs(base, policy) {
         out.push("the interdiction risk".to_string());
     }
-    let traffic = differing(
-        &base.open_traffic,
-        &policy.open_traffic,
-        |t| &t.id,
-        |b, p| b.interarrival_h != p.interarrival_h || b.service_h != p.service_h,
-    );
-    if !traffic.is_empty() {
-        out.push(format!("the open traffic of {}", traffic.join(", ")));
+    if open_traffic_differs(base, policy) {
+        out.push("the open traffic".to_string());
     }
     let other_freight = differing(
         &base.outflows,
         &policy.outflows,
         |o| &o.id,
-        |b, p| b.other_t_per_year != p.other_t_per_year,
+        |b, p| b.other_t_per_year.unwrap_or(0.0) != p.other_t_per_year.unwrap_or(0.0),
     );
     if !other_freight.is_empty() {
         out.push(format!("the other freight of {}", other_freight.join(", ")));
     }
-    let mtbf =
-        |f: &caspian_shipping::scenario::Fleet| f.availability.as_ref().and_then(|a| a.mtbf_days);
-    let breakdowns = differing(&base.fleets, &policy.fleets, |f| &f.id, |b, p| mtbf(b) != mtbf(p));
-    if !breakdowns.is_empty() {
-        out.push(format!("the breakdown rate (mtbf_days) of {}", breakdowns.join(", ")));
+    // Breakdowns and dry-docks (as `optimize` refuses them as decisions);
+    // a repair crew (`repair_h`) is a decision no price covers.
+    let cycle = |f: &caspian_shipping::scenario::Fleet| {
+        f.availability.as_ref().map(|a| (a.mtbf_days, a.drydock_every_days, a.drydock_days))
+    };
+    let availability =
+        differing(&base.fleets, &policy.fleets, |f| &f.id, |b, p| cycle(b) != cycle(p));
+    if !availability.is_empty() {
+        out.push(format!(
+            "the availability (breakdowns, dry-docks) of {}",
+            availability.join(", ")
+        ));
     }
     let added: Vec<&str> = policy
         .disruptions
@@ -110,6 +131,26 @@ fn differing<'p, T>(
         .filter(|p| base.iter().find(|b| id(b) == id(p)).is_some_and(|b| differs(b, p)))
         .map(|p| id(p).as_str())
         .collect()
+}
+
+/// Whether the other ships at the berths differ: a stream added, left out,
+/// moved to another port or berth class, or with other arrivals or
+/// service times. Its berth priority is a decision, not compared.
+fn open_traffic_differs(base: &Scenario, policy: &Scenario) -> bool {
+    let streams = |s: &Scenario| {
+        let mut all: Vec<caspian_shipping::scenario::OpenTraffic> = s
+            .open_traffic
+            .iter()
+            .cloned()
+            .map(|mut t| {
+                t.berth_priority = 0;
+                t
+            })
+            .collect();
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        all
+    };
+    streams(base) != streams(policy)
 }
 
 /// Whether the incident and closure risk differs: `[interdiction]` apart
@@ -223,6 +264,7 @@ mod tests {
                 "fleet.oil_tankers.distance_nmi=300",
             ],
             &["fleet.oil_tankers.availability.mtbf_days=90"],
+            &["outflow.kazakh_rail_east.other_t_per_year=0"],
         ] {
             assert!(changed(sets).is_empty(), "{sets:?}: {:?}", changed(sets));
         }
@@ -242,9 +284,11 @@ mod tests {
         let traffic = changed(&[
             "open_traffic.aktau_other_tankers.interarrival_h={ dist = \"exponential\", mean = 20 }",
         ]);
-        assert_eq!(traffic, ["the open traffic of aktau_other_tankers"]);
+        assert_eq!(traffic, ["the open traffic"]);
         let breakdowns = changed(&["fleet.oil_tankers.availability.mtbf_days=30"]);
-        assert_eq!(breakdowns, ["the breakdown rate (mtbf_days) of oil_tankers"]);
+        assert_eq!(breakdowns, ["the availability (breakdowns, dry-docks) of oil_tankers"]);
+        let drydocks = changed(&["fleet.oil_tankers.availability.drydock_every_days=1800"]);
+        assert_eq!(drydocks, breakdowns);
         let own_risk = changed(&["fleet.oil_tankers.incident_probability=0.01"]);
         assert_eq!(own_risk, ["the interdiction risk"]);
         let level = changed(&["sea_level.offset_m=-1"]);

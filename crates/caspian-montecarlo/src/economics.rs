@@ -172,12 +172,14 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
     let a = bases.first().map(|b| annuity_factor(b.discount_rate, b.appraisal_years))?;
     let mut e = economics(records, &names, &bases, a)?;
     let years = e.appraisal_years;
-    // A policy of other conditions is warned of as such below: its dated
-    // disruption is one of them, not an event to value.
+    // A policy whose dated disruptions the base lacks is a stress test,
+    // warned of as a change of conditions below: not an event to value.
     let base_source = &studies[0].plan.source;
-    let event_holders = studies.iter().enumerate().filter(|(i, s)| {
-        *i == 0 || crate::conditions::changed_conditions(base_source, &s.plan.source).is_empty()
-    });
+    let stress_added = |s: &crate::study::Study| {
+        let mut dated = s.plan.source.disruptions.iter().filter(|d| d.start_day.is_some());
+        dated.all(|d| !base_source.disruptions.iter().any(|b| b.id == d.id))
+    };
+    let event_holders = studies.iter().enumerate().filter(|(i, s)| *i == 0 || !stress_added(s));
     e.warnings.extend(event_holders.filter_map(|(_, s)| one_off_warning(s, years, false)));
     let base = &studies[0].plan;
     for policy in studies.iter().skip(1) {

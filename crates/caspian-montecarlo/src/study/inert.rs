@@ -79,10 +79,15 @@ impl Study {
     /// ([`dated_outside_window`](Self::dated_outside_window)). The
     /// terminal prints them, and the result documents keep them.
     pub fn warnings(&self) -> Vec<String> {
-        let escorts = self.escorts_protect_nothing().map(|(point, why)| {
-            if self.axes.is_empty() { why } else { format!("(design point {point} first) {why}") }
-        });
-        escorts.into_iter().chain(self.dated_outside_window()).collect()
+        self.escort_warning().into_iter().chain(self.dated_outside_window()).collect()
+    }
+
+    /// The warning of escorts that protect nothing, with the first design
+    /// point of a sweep where they do not.
+    fn escort_warning(&self) -> Option<String> {
+        self.escorts_protect_nothing().map(|(point, why)| {
+            if self.axes.is_empty() { why } else { format!("at design point {point} first, {why}") }
+        })
     }
 
     /// The dated disruptions of the scenario as written (`start_day`) that
@@ -143,14 +148,19 @@ impl Study {
 }
 
 /// The warnings of several studies (a comparison's scenarios), each with
-/// its study: a warning the variants share with the base is given once,
-/// with the first study that has it.
+/// its study: escorts that protect nothing for every study that has them
+/// (the warning does not name its scenario), a dated disruption outside
+/// the window once, with the first study that has it (the variants share
+/// the base's).
 pub fn warnings_once(studies: &[Study]) -> Vec<(&Study, String)> {
     let mut out: Vec<(&Study, String)> = Vec::new();
+    let mut dated: Vec<String> = Vec::new();
     for s in studies {
-        for why in s.warnings() {
-            if !out.iter().any(|(_, w)| *w == why) {
-                out.push((s, why));
+        out.extend(s.escort_warning().map(|w| (s, w)));
+        for why in s.dated_outside_window() {
+            if !dated.contains(&why) {
+                out.push((s, why.clone()));
+                dated.push(why);
             }
         }
     }
