@@ -239,9 +239,10 @@ pub(crate) fn warn_study(study: &caspian_montecarlo::study::Study) {
     warn_studies(std::slice::from_ref(study));
 }
 
-/// [`warn_study`] for the scenarios of a comparison: a warning the
-/// variants share with the base is printed once, under the first scenario
-/// that has it.
+/// [`warn_study`] for the scenarios of a comparison
+/// ([`caspian_montecarlo::study::warnings_once`]: escorts that protect
+/// nothing for each scenario, a dated disruption the variants share with
+/// the base once).
 pub(crate) fn warn_studies(studies: &[caspian_montecarlo::study::Study]) {
     for (study, why) in caspian_montecarlo::study::warnings_once(studies) {
         note(false, &format!("warning: {}: {why}", study.source));

@@ -3,7 +3,7 @@
 //! policy's own seed, and a `--kpi` or `--primary` pattern that only a
 //! policy's KPIs match.
 
-use caspian_montecarlo::compare::{demand_differences, scenario_differences};
+use caspian_montecarlo::scenario_diff::{demand_differences, scenario_differences};
 use caspian_montecarlo::study::Study;
 
 use crate::failure::Failure;

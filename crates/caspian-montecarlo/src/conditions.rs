@@ -40,7 +40,7 @@ use crate::study::Study;
 /// conditions.
 pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
     let mut out = Vec::new();
-    let demand = crate::compare::inflow_differences(base, policy, false);
+    let demand = crate::scenario_diff::inflow_differences(base, policy, false);
     if let Some(first) = demand.first() {
         let more = match demand.len() - 1 {
             0 => String::new(),
@@ -167,48 +167,57 @@ fn interdiction_risk_differs(base: &Scenario, policy: &Scenario) -> bool {
             f.loss_probability.unwrap_or(s.interdiction.loss_probability),
         )
     };
-    let route = |f: &caspian_shipping::scenario::Fleet| {
-        (f.origin.clone(), f.destination.clone(), f.distance_nmi)
-    };
+
     theirs != base.interdiction
         || policy.fleets.iter().any(|p| {
             base.fleets
                 .iter()
                 .find(|b| b.id == p.id)
-                .is_some_and(|b| route(b) == route(p) && risk(base, b) != risk(policy, p))
+                .is_some_and(|b| same_route(b, p) && risk(base, b) != risk(policy, p))
         })
+}
+
+/// Whether fleet `b` and its namesake `p` sail the same route.
+fn same_route(
+    b: &caspian_shipping::scenario::Fleet,
+    p: &caspian_shipping::scenario::Fleet,
+) -> bool {
+    (&b.origin, &b.destination, b.distance_nmi) == (&p.origin, &p.destination, p.distance_nmi)
 }
 
 /// The warning for a policy that changes the conditions
 /// ([`changed_conditions`]): its benefit and NPV measure the conditions,
 /// not a decision.
 pub(crate) fn warning(base: &Study, policy: &Study) -> Option<String> {
-    let changed = changed_conditions(&base.plan.source, &policy.plan.source);
-    if changed.is_empty() {
-        return None;
-    }
+    let changed = named(base, policy)?;
     Some(format!(
-        "\"{}\" changes the conditions, not only decisions: {}. Its benefit and NPV are what that \
+        "\"{}\" changes the conditions, not only decisions: {changed}. Its benefit and NPV are \
+         what that \
          change of conditions costs (or saves) a year and over the appraisal period, not the \
          value of a policy; to value a decision under these conditions, compare it with a base \
          that has them (`caspian compare THAT_SCENARIO --variant NAME:KEY=VALUE`)",
         policy.name,
-        changed.join("; ")
     ))
 }
 
 /// The benefit-cost ratio of a policy whose conditions differ from the
 /// base's, if they do: undefined, saying why.
 pub(crate) fn ratio(base: &Study, policy: &Study) -> Option<BenefitCost> {
-    let changed = changed_conditions(&base.plan.source, &policy.plan.source);
-    (!changed.is_empty()).then(|| BenefitCost::Undefined {
+    let changed = named(base, policy)?;
+    Some(BenefitCost::Undefined {
         reason: format!(
-            "it changes the conditions, not only decisions: {}. Its failure cost is measured \
-             under other conditions than the base's, so the difference is what they cost or save, \
-             not the return on a decision",
-            changed.join("; ")
+            "it changes the conditions, not only decisions: {changed}. Its failure cost is \
+             measured under other conditions than the base's, so the difference is what they \
+             cost or save, not the return on a decision"
         ),
     })
+}
+
+/// The conditions `policy` changes from `base`'s
+/// ([`changed_conditions`]) as one phrase, if any.
+pub(crate) fn named(base: &Study, policy: &Study) -> Option<String> {
+    let changed = changed_conditions(&base.plan.source, &policy.plan.source);
+    (!changed.is_empty()).then(|| changed.join("; "))
 }
 
 /// The benefit-cost ratio (or the vulnerability removed per unit of cost)

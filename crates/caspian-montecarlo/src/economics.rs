@@ -161,7 +161,8 @@ pub struct Economics {
 /// [`economics`]'s warnings, it warns of every scenario with a dated
 /// disruption (counted every year in the NPV), of every policy that
 /// changes the conditions ([`crate::conditions`]: demand, weather, risk),
-/// of every policy that changes an unpriced hinterland link's capacity, a port's depth or a
+/// of every policy that changes an unpriced hinterland link's capacity, a
+/// port's depth or a
 /// fleet's capacity per voyage, of every policy that changes one of
 /// the base's disruptions (also unpriced), and of every policy priced
 /// otherwise than the base or with less than the base of what carries

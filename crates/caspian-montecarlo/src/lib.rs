@@ -24,6 +24,7 @@
 //!   [`direction`]: which way is better for a ranked measure;
 //!   [`economics`]: NPV and benefit-cost ratio against the base;
 //!   [`conditions`] and [`unpriced`]: the policies that get none;
+//!   [`scenario_diff`]: what differs between two scenarios, in words;
 //!   [`pareto`]: the two-measure Pareto view; [`twin`]: a scenario run
 //!   again without some of its disruptions, on the same random numbers,
 //!   for [`one_off`] (a policy against a one-off event) and
@@ -81,6 +82,7 @@ pub mod rare;
 pub mod records;
 pub mod replication_csv;
 pub mod run;
+pub mod scenario_diff;
 pub mod select;
 pub mod sensitivity;
 pub mod sequential;

@@ -191,13 +191,11 @@ pub fn value(studies: &[Study], with: &[PointRecords], without: &[PointRecords])
     let event = dated(base);
     let mut warnings = unrecovered_warnings(studies, with, &event);
     for s in &studies[1..] {
-        let changed = crate::conditions::changed_conditions(&base.plan.source, &s.plan.source);
-        if !changed.is_empty() {
+        if let Some(changed) = crate::conditions::named(base, s) {
             warnings.push(format!(
-                "\"{}\" changes the conditions, not only decisions: {}. Its break-even and \
-                 verdict in this table are those of the change of conditions, not of a policy",
+                "\"{}\" changes the conditions, not only decisions: {changed}. Its break-even \
+                 and verdict in this table are those of the change of conditions, not of a policy",
                 s.name,
-                changed.join("; ")
             ));
         }
         for (b, p) in event.iter().zip(dated(s)) {

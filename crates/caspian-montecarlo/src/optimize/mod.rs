@@ -30,6 +30,53 @@ pub mod store;
 
 pub use procedure::{Priced, Settings, optimize, optimize_priced, price};
 
+/// A limit that prunes portfolios before any replication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// `--budget`: the annualised capital of every asset.
+    Budget,
+    /// `--outlay`: the prices of what a portfolio adds to the scenario as
+    /// given.
+    Outlay,
+}
+
+impl Limit {
+    /// The option that sets it.
+    pub fn option(self) -> &'static str {
+        match self {
+            Self::Budget => "--budget",
+            Self::Outlay => "--outlay",
+        }
+    }
+
+    /// What a portfolio above it does, in words.
+    fn what(self) -> &'static str {
+        match self {
+            Self::Budget => "costs more capital per year",
+            Self::Outlay => "costs a larger capital outlay beyond the scenario as given",
+        }
+    }
+
+    /// The amount's time unit, as a suffix.
+    fn per(self) -> &'static str {
+        match self {
+            Self::Budget => " a year",
+            Self::Outlay => "",
+        }
+    }
+
+    /// What to read into the refusal.
+    fn hint(self) -> &'static str {
+        match self {
+            Self::Budget => {
+                " (--budget caps the annualised capital of every asset, those the scenario \
+                 already has included; --outlay caps the prices of what a portfolio adds to it)"
+            }
+            Self::Outlay => "",
+        }
+    }
+}
+
 /// An optimisation that cannot run as asked, or failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -48,22 +95,17 @@ pub enum OptimizeError {
     /// The budget (`--budget`) or the outlay (`--outlay`) prunes every
     /// portfolio.
     #[error(
-        "{option} {budget}: every portfolio {what} (the cheapest, {cheapest}, costs \
-         {cheapest_cost:.0}{per}); raise it or change the decisions{hint}",
-        per = if *option == "--budget" { " a year" } else { "" },
-        hint = if *option == "--budget" {
-            " (--budget caps the annualised capital of every asset, those the scenario already \
-             has included; --outlay caps the prices of what a portfolio adds to it)"
-        } else {
-            ""
-        }
+        "{} {budget}: every portfolio {} (the cheapest, {cheapest}, costs {cheapest_cost:.0}{}); \
+         raise it or change the decisions{}",
+        limit.option(),
+        limit.what(),
+        limit.per(),
+        limit.hint()
     )]
     BudgetPrunesAll {
-        /// `--budget` or `--outlay`.
-        option: &'static str,
-        /// What every portfolio does, in words.
-        what: &'static str,
-        /// The limit.
+        /// Which limit.
+        limit: Limit,
+        /// Its value.
         budget: f64,
         /// The cheapest portfolio's decisions.
         cheapest: String,

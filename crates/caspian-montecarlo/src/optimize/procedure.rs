@@ -13,12 +13,12 @@ use crate::direction::{Direction, Overrides};
 use crate::measure::Measure;
 use crate::study::Study;
 
-use super::OptimizeError;
 use super::constraint::{self, Constraint, Test, Verdict};
 use super::document::OptimizeDoc;
 use super::kn::{self, KnOutcome, KnSettings};
 use super::ocba;
 use super::store::Store;
+use super::{Limit, OptimizeError};
 
 /// Replications OCBA adds per round.
 pub const OCBA_ROUND: u64 = 10;
@@ -234,8 +234,8 @@ pub fn price(study: &Study, settings: &Settings) -> Result<Priced, OptimizeError
         return Err(OptimizeError::Unpriced { key, hint });
     }
     let mut standing = vec![Standing::Undecided; capital.len()];
-    prune(study, "--budget", settings.budget, &capital, &mut standing)?;
-    prune(study, "--outlay", settings.outlay, &outlay, &mut standing)?;
+    prune(study, Limit::Budget, settings.budget, &capital, &mut standing)?;
+    prune(study, Limit::Outlay, settings.outlay, &outlay, &mut standing)?;
     Ok(Priced { capital, outlay, standing })
 }
 
@@ -289,33 +289,26 @@ pub fn optimize_priced(
 }
 
 /// Phase 0: portfolios whose `amounts` (annualised capital for
-/// `--budget`, outlay for `--outlay`) are above `limit`, given with
-/// `option`.
+/// [`Limit::Budget`], outlay for [`Limit::Outlay`]) are above `value`.
 fn prune(
     study: &Study,
-    option: &'static str,
-    limit: Option<f64>,
+    limit: Limit,
+    value: Option<f64>,
     amounts: &[f64],
     standing: &mut [Standing],
 ) -> Result<(), OptimizeError> {
-    let Some(limit) = limit else { return Ok(()) };
+    let Some(value) = value else { return Ok(()) };
     for (p, &c) in amounts.iter().enumerate() {
-        if c > limit {
+        if c > value {
             standing[p] = Standing::Pruned;
         }
     }
     if standing.iter().all(|&st| st == Standing::Pruned) {
         let cheapest =
             (0..amounts.len()).fold(0, |b, p| if amounts[p] < amounts[b] { p } else { b });
-        let what = if option == "--budget" {
-            "costs more capital per year"
-        } else {
-            "costs a larger capital outlay beyond the scenario as given"
-        };
         return Err(OptimizeError::BudgetPrunesAll {
-            option,
-            what,
-            budget: limit,
+            limit,
+            budget: value,
             cheapest: study.describe_point(cheapest),
             cheapest_cost: amounts[cheapest],
         });
