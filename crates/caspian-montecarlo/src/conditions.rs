@@ -2,8 +2,9 @@
 //! under, rather than in what is built or how it is run: the demand, the
 //! weather, the sea level, the interdiction risk, the other ships at the
 //! berths (`[[open_traffic]]`), a hinterland link's other freight, a
-//! fleet's availability (breakdowns, dry-docks), or a disruption the base
-//! does not have.
+//! fleet's availability (breakdowns, dry-docks), a disruption the base
+//! does not have, or one of the base's made harsher (more often, longer,
+//! harder, and eased in no way) or moved (another target or day).
 //!
 //! A difference in failure cost measured under other conditions is what
 //! those conditions cost or save a year, not the return on a decision:
@@ -16,10 +17,11 @@
 //! those conditions is valued against a base that has them
 //! (`caspian compare THAT_SCENARIO --variant NAME:KEY=VALUE`).
 //!
-//! A change to one of the base's own disruptions (hardening, a repair
-//! crew) is a decision no price covers: [`crate::unpriced`] handles it.
+//! A change that eases one of the base's own disruptions (hardening, a
+//! repair crew) is a decision no price covers: [`crate::unpriced`]
+//! handles it.
 
-use caspian_shipping::scenario::Scenario;
+use caspian_shipping::scenario::{Disruption, Scenario};
 
 use crate::economics::BenefitCost;
 use crate::study::Study;
@@ -28,7 +30,8 @@ use crate::study::Study;
 /// fixed order: the demand (its first difference, and how many more), the
 /// weather, the sea level, the interdiction risk, the open traffic, the
 /// links' other freight, the fleets' availability, the disruptions the
-/// base lacks. Empty when the policy changes only decisions.
+/// base lacks, the base's disruptions made harsher or moved
+/// ([`is_condition`]). Empty when the policy changes only decisions.
 ///
 /// Items are matched by id, and mostly only what both sides have is
 /// compared (inflows, open traffic and the weather a port sees are the
@@ -115,7 +118,80 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
         let noun = if added.len() == 1 { "a disruption" } else { "disruptions" };
         out.push(format!("{noun} the base lacks ({})", added.join(", ")));
     }
+    let harsher: Vec<String> = policy
+        .disruptions
+        .iter()
+        .filter_map(|p| {
+            let b = base.disruptions.iter().find(|b| b.id == p.id)?;
+            let how = if b.target != p.target || b.start_day != p.start_day {
+                "moved"
+            } else if b.target.starts_with("inflow.") {
+                "changed"
+            } else {
+                "made harsher"
+            };
+            is_condition(b, p).then(|| {
+                format!("{} {how} ({})", p.id, crate::twin::differing_keys(b, p).join(", "))
+            })
+        })
+        .collect();
+    if !harsher.is_empty() {
+        let noun = if harsher.len() == 1 { "a disruption" } else { "disruptions" };
+        out.push(format!("{noun} of the base: {}", harsher.join(", ")));
+    }
     out
+}
+
+/// Whether `policy`, the policy's copy of the base's disruption `base`
+/// (the same id), changes the conditions rather than decides something:
+/// it strikes harder, more often or for longer and eases nothing, or it
+/// strikes something else or at another time (another event, which
+/// nobody buys), or it strikes demand (an inflow), whatever the change.
+///
+/// A change that eases it in any way (a lower rate, a shorter mean
+/// duration, a higher capacity left, fewer vessels, left out) is a
+/// decision no price covers (hardening, a repair crew:
+/// [`crate::unpriced`]); so is a change that only reshapes it (another
+/// distribution of its duration with the same mean, vessels counted
+/// another way).
+pub(crate) fn is_condition(base: &Disruption, policy: &Disruption) -> bool {
+    use std::cmp::Ordering::{self, Greater, Less};
+    let (b, p) = (base, policy);
+    if b == p || (b.strikes() && !p.strikes()) {
+        return false;
+    }
+    if b.target != p.target || b.start_day != p.start_day || b.target.starts_with("inflow.") {
+        return true;
+    }
+    // Episodes per year, as the model reads `mtbf_days`.
+    let rate = |d: &Disruption| d.rate_per_year.or(d.mtbf_days.map(|m| 365.0 / m));
+    // A vessel episode without a duration never ends.
+    let mean_days = |d: &Disruption| match &d.duration_days {
+        None => Some(f64::INFINITY),
+        Some(spec) => caspian_shipping::dist::Dist::new(spec).ok().map(|d| d.mean()),
+    };
+    // Whether the policy's value is larger (Greater), where the two can be
+    // set side by side; both absent are equal.
+    fn order<T: PartialOrd>(b: Option<T>, p: Option<T>) -> Option<Ordering> {
+        match (b, p) {
+            (Some(b), Some(p)) => p.partial_cmp(&b),
+            (None, None) => Some(Ordering::Equal),
+            _ => None,
+        }
+    }
+    // Whether each key makes it harsher (Greater) or eases it (Less),
+    // where that can be told (None: another shape, not more or less).
+    let keys = [
+        order(rate(b), rate(p)),
+        order(mean_days(b), mean_days(p)),
+        // Less capacity left is harsher.
+        b.scale.partial_cmp(&p.scale),
+        order(b.vessels, p.vessels),
+        order(b.vessel_share, p.vessel_share),
+    ];
+    let reshaped = keys.contains(&None)
+        || (b.duration_days != p.duration_days && mean_days(b) == mean_days(p));
+    keys.contains(&Some(Greater)) && !keys.contains(&Some(Less)) && !reshaped
 }
 
 /// The ids of the items of `policy` whose namesake in `base` (matched by
@@ -306,6 +382,72 @@ mod tests {
         assert_eq!(freight, ["the other freight of btk_railway"]);
         let both = changed(&["sea_level.offset_m=-1", "interdiction.closures_per_year=2"]);
         assert_eq!(both, ["the sea level", "the interdiction risk"]);
+    }
+
+    /// The baseline with one disruption of Alat, `fields` its keys.
+    fn with_outage(fields: &str) -> Study {
+        let text = format!(
+            "{BASELINE_TOML}\n[[disruption]]\nid = \"out\"\ntarget = \"port.alat\"\n{fields}\n"
+        );
+        Study::sweep(&text, "t", None, Vec::new(), None).unwrap()
+    }
+
+    #[test]
+    fn a_disruption_made_harsher_or_moved_is_a_condition_and_one_eased_is_not() {
+        let days = |d: f64| format!("duration_days = {{ dist = \"constant\", value = {d} }}");
+        let random = |rate: f64, d: f64, scale: f64| {
+            with_outage(&format!("rate_per_year = {rate}\n{}\nscale = {scale}", days(d)))
+        };
+        let base = random(2.0, 3.0, 0.5);
+        let named = |p: &Study| changed_conditions(&base.plan.source, &p.plan.source);
+        let hazards = |p: &Study| crate::unpriced::changed_hazards(&base, p);
+        for (harsher, keys) in [
+            (random(4.0, 3.0, 0.5), "rate_per_year"),
+            (random(2.0, 6.0, 0.5), "duration_days"),
+            (random(2.0, 3.0, 0.0), "scale"),
+            (random(4.0, 6.0, 0.2), "rate_per_year, duration_days, scale"),
+        ] {
+            let line = format!("a disruption of the base: out made harsher ({keys})");
+            assert_eq!(named(&harsher), [line]);
+            assert_eq!(hazards(&harsher), None, "not also an unpriced decision");
+        }
+        // Eased in any way, left out, or only reshaped: a decision.
+        let exp = with_outage(
+            "rate_per_year = 2.0\nduration_days = { dist = \"exponential\", mean = 3.0 }\nscale = 0.5",
+        );
+        for eased in [
+            random(1.0, 3.0, 0.5),
+            random(4.0, 1.0, 0.5),
+            random(4.0, 6.0, 0.6),
+            random(0.0, 6.0, 0.0),
+            exp,
+            study(&[]),
+        ] {
+            assert!(named(&eased).is_empty(), "{:?}", named(&eased));
+            assert!(hazards(&eased).is_some());
+        }
+        // The mean time between episodes is read as the model reads it.
+        let mtbf = with_outage(&format!("mtbf_days = 100.0\n{}\nscale = 0.5", days(3.0)));
+        assert_eq!(named(&mtbf).len(), 1, "3.65 a year against 2");
+        // Another day is another event; a change to demand is demand.
+        let dated = |day: f64| with_outage(&format!("start_day = {day}\n{}", days(3.0)));
+        let moved = changed_conditions(&dated(100.0).plan.source, &dated(200.0).plan.source);
+        assert_eq!(moved, ["a disruption of the base: out moved (start_day)"]);
+        let surge = |scale: f64| {
+            Study::sweep(
+                &format!(
+                    "{BASELINE_TOML}\n[[disruption]]\nid = \"surge\"\ntarget = \"inflow.kazakh_crude\"\nstart_day = 100.0\n{}\nscale = {scale}\n",
+                    days(30.0)
+                ),
+                "t",
+                None,
+                Vec::new(),
+                None,
+            )
+            .unwrap()
+        };
+        let demand = changed_conditions(&surge(1.5).plan.source, &surge(1.2).plan.source);
+        assert_eq!(demand, ["a disruption of the base: surge changed (scale)"]);
     }
 
     #[test]

@@ -18,10 +18,12 @@ pub(crate) fn warnings(base: &Study, policy: &Study) -> Vec<String> {
         .collect()
 }
 
-/// The base's disruptions `policy` gives other values (the same id,
-/// another rate, length, scale or target: hardening, a repair crew) or
-/// leaves out, in words ("alat_outage's rate_per_year", "btk_outage (left
-/// out)"), if any. Nothing in the cost model prices such a change.
+/// The base's disruptions `policy` eases or reshapes (the same id,
+/// another rate, length or scale: hardening, a repair crew) or leaves out,
+/// in words ("alat_outage's rate_per_year", "btk_outage (left
+/// out)"), if any. Nothing in the cost model prices such a change. One it
+/// only makes harsher, or moves, is a change of conditions instead
+/// ([`crate::conditions::is_condition`]), not named here.
 pub fn changed_hazards(base: &Study, policy: &Study) -> Option<String> {
     let theirs = &policy.plan.source.disruptions;
     let changed: Vec<String> = base
@@ -37,6 +39,10 @@ pub fn changed_hazards(base: &Study, policy: &Study) -> Option<String> {
             // (a longer duration) it changes besides.
             if b.strikes() && !p.strikes() {
                 return Some(format!("{}'s rate_per_year (it no longer strikes)", b.id));
+            }
+            // Made harsher or moved, it is another condition, named as such.
+            if crate::conditions::is_condition(b, p) {
+                return None;
             }
             let keys = crate::twin::differing_keys(b, p);
             (!keys.is_empty()).then(|| format!("{}'s {}", b.id, keys.join(" and ")))

@@ -4,6 +4,7 @@
 //! line (`# expect: KEY -- what is wrong`), without a panic and without hanging,
 //! from both `caspian validate` and `caspian run`.
 
+use crate::common::scratch;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -93,13 +94,6 @@ fn corpus() -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("caspian-bad-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// The key named on the first line, `# expect: KEY -- what is wrong`.
@@ -219,5 +213,4 @@ fn every_bad_scenario_exits_2_naming_its_key_without_panic() {
         }
     }
     assert!(failures.is_empty(), "{} failure(s):\n\n{}", failures.len(), failures.join("\n\n"));
-    let _ = std::fs::remove_dir_all(&dir);
 }

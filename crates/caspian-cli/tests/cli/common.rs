@@ -78,12 +78,40 @@ pub(crate) fn fails(args: &[&str], dir: &Path, code: i32) -> String {
     err
 }
 
-/// A fresh, empty directory for one test.
-pub(crate) fn scratch(name: &str) -> PathBuf {
+/// A fresh, empty directory for one test, removed when the test passes.
+pub(crate) fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("caspian-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
+}
+
+/// A test's scratch directory. Dropped by a passing test, it is removed with
+/// everything in it; a failing test (one unwinding from a panic) keeps it and
+/// names it on standard error, so that its files can be read.
+pub(crate) struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("test files kept in {}", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 /// The path of a shipped scenario file.

@@ -227,7 +227,6 @@ fn option_numbers_are_refused_in_plain_words() {
         assert!(err.contains(expected), "{args:?}: {err}");
         assert!(!err.contains("invalid digit") && !err.contains("u64"), "{args:?}: {err}");
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// `--report DIR` names a folder: an existing file is refused naming the
@@ -250,7 +249,6 @@ fn a_report_folder_that_is_a_file_or_has_no_parent_is_refused() {
     let err = fails(&["run", "-n", "2", "-q", "--report", "no/such/folder"], &dir, 2);
     assert!(err.contains("--report no/such/folder: the folder it would go in does not exist"));
     assert!(!dir.join("no").exists(), "no parent folder was created");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// `--primary` is checked like `--kpi`: a pattern matching no KPI is bad

@@ -51,7 +51,6 @@ fn no_output_overwrites_a_file_the_scenario_extends() {
     assert_eq!(before, [read(&dir, "base.toml"), read(&dir, "sub/mid.toml")], "parents intact");
     // The same commands with another output work.
     ok(&["run", "child.toml", "-n", "2", "-q", "--json", "out.json"], &dir);
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

@@ -43,7 +43,6 @@ fn a_trace_is_streamed_and_a_closed_reader_ends_it() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -60,7 +59,6 @@ fn welch_sums_are_the_same_for_any_thread_count_and_every_h_is_capped() {
     assert_eq!(one, std::fs::read(dir.join("three.json")).unwrap());
     let err = fails(&["warmup", "--every-h", "0.001", "-n", "2"], &dir, 2);
     assert!(err.contains("--every-h 0.001") && err.contains("100000"), "{err}");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -81,7 +79,6 @@ fn a_sweep_report_whose_summaries_would_not_fit_in_memory_is_refused_before_any_
         "{err}"
     );
     assert!(!dir.join("r").exists() && !dir.join("baseline.sweep-checkpoint").exists());
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -110,7 +107,6 @@ fn a_sweep_whose_records_would_not_fit_in_memory_is_refused_before_any_work() {
         "{err}"
     );
     assert!(!dir.join("many.sweep-checkpoint").exists(), "refused before any work");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Records that could never fit (a billion replications of the baseline,
@@ -150,7 +146,6 @@ fn records_that_cannot_fit_in_memory_are_refused_before_any_work() {
     let err = fails(&["sweep", &base, axis, "-n", "1000000000"], &dir, 2);
     assert!(err.contains("-n 1000000000 at each of 2 design points"), "{err}");
     assert!(!dir.join("baseline.sweep-checkpoint").exists(), "refused before any work");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// The baseline cut to a few days, so that a sweep of many points is quick.
@@ -222,7 +217,6 @@ fn a_large_sweep_is_written_point_by_point_and_the_table_shows_the_first_points(
     let all = ok(&args, &dir);
     let shown = rows_per_block(&all);
     assert!(!shown.is_empty() && shown.iter().all(|&n| n == points), "{shown:?}");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// The number of KPIs of the baseline, from a run's JSON.

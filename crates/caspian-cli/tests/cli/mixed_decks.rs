@@ -38,7 +38,6 @@ fn the_ro_pax_reports_trucks_and_wagons_and_every_truck_has_a_ship() {
     // per voyage stay below that.
     let per_voyage = (trucks * 28.0 + wagons * 27.0) / mean(&doc, "voyages.ropax_kuryk_alat");
     assert!(per_voyage <= 1400.0, "{per_voyage} deck units a voyage");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -60,5 +59,4 @@ fn a_third_ro_pax_through_set_carries_and_sails_more() {
         mean(&more, "voyages.ropax_kuryk_alat") > mean(&base, "voyages.ropax_kuryk_alat"),
         "and sails more"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

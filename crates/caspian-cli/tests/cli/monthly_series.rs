@@ -95,7 +95,6 @@ fn the_series_add_up_to_the_yearly_kpis_and_the_fan_band_is_their_quantiles() {
         assert!(same(*p95, quantile(v, 0.95)), "{kpi} P95");
         assert!(p05 <= p50 && p50 <= p95 || p50.is_nan(), "{kpi}: ordered band");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -131,5 +130,4 @@ fn a_comparison_draws_every_scenario_on_the_same_fan() {
     let err =
         crate::common::fails(&["plot", "cmp.json", "--kpi", "month_*", "--out", "x.svg"], &dir, 2);
     assert!(err.contains("fan"), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -78,5 +78,4 @@ fn warmup_suggests_a_length_and_writes_the_welch_series() {
     assert!(out.contains("note: this scenario's weather follows the calendar"), "{out}");
     let mmc = ok(&["warmup", &scenario("mmc_check.toml"), "-n", "2", "-q"], &dir);
     assert!(mmc.contains("suggested warm-up:") && !mmc.contains("calendar"), "{mmc}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -491,7 +491,6 @@ fn a_design_point_the_overrides_make_invalid_names_them() {
         err.contains("with --set storage.aktau_tank_farm.initial=100000: design point 1"),
         "{err}"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// A run of a changed scenario says so in its header and its document

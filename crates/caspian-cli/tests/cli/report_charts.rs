@@ -82,7 +82,6 @@ fn the_comparison_has_one_facet_per_selected_kpi_titled_from_the_schema() {
     let svg = text(&dir, "f.svg");
     let transit = base_kpis.keys().filter(|k| k.starts_with("transit_h.")).count();
     assert_eq!(svg.matches(">\npolicy minus base (h)").count(), transit);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A comparison of one replication is a valid document with no interval
@@ -125,7 +124,6 @@ fn a_one_replication_comparison_reports_without_its_difference_chart() {
     let html = text(&dir, "two.html");
     assert!(!html.contains("No chart of paired differences"));
     assert!(html.contains(">\npolicy minus base ("), "facets drawn");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -155,7 +153,6 @@ fn report_charts_follow_kpi_on_run_and_sweep() {
     );
     assert!(html.contains("berth_calls.alat.rail_ferry vs"));
     assert!(!html.contains("delivered_total.wagons vs"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -192,7 +189,6 @@ fn histograms_of_cargo_bin_on_whole_lots_and_the_risk_chart_shows_its_tail() {
         let below = values.iter().filter(|&&v| v < target).count();
         assert_eq!(svg.matches("stroke=\"#AA003C\"").count(), below + 1, "{kpi}: rug");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -241,7 +237,6 @@ fn a_latin_hypercube_report_has_a_tornado_chart_per_kpi() {
     // A full factorial has none.
     ok_output(&["sweep", &base, "-n", "2", "-q", "--report", "ff"], &dir);
     assert!(!text(&dir, "ff/report.html").contains("what drives"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -295,7 +290,6 @@ fn the_report_opens_with_the_headline_numbers_and_target_probabilities() {
     }
     assert!(!html.contains("(1 KPIs)"), "plural");
     assert!(!html.contains("<script"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -324,5 +318,4 @@ fn option_errors_speak_plainly() {
     );
     assert!(e.contains("\"lots\" is not a number") && e.contains("--target"), "{e}");
     assert!(!dir.join("x.svg").exists() && !dir.join("x.html").exists());
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -232,7 +232,6 @@ fn reports_render_in_chromium_with_every_chart_and_a_silent_console() {
     for c in [[0, 114, 178], [213, 94, 0], [0, 158, 115]] {
         assert!(px(&c) > 200, "line {c:?} visible");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Screenshots an SVG file in Chromium; returns a counter of the pixels
@@ -349,5 +348,4 @@ fn plot_and_report_write_charts_and_refuse_bad_input_with_exit_2() {
         !dir.join("x.svg").exists() && !dir.join("x.html").exists(),
         "nothing written on failure"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -115,7 +115,6 @@ fn the_report_chart_meets_the_target_as_the_run_does_for_every_operator() {
     assert_eq!(met_by_op[0] + met_by_op[3], n);
     assert_eq!(met_by_op[1] + met_by_op[2], n);
     assert_eq!(met_by_op[3], values.iter().filter(|&&v| v < t).count());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -137,7 +136,6 @@ fn run_report_charts_its_target_as_the_terminal_counts_it() {
         let (met, n, _) = chart_counts(&text(&dir.join(report), "report.html"));
         assert_eq!(met_in, format!("{met}/{n}"), "{spec}: terminal and chart");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -244,7 +242,6 @@ fn report_and_plot_take_the_run_form_of_a_target() {
         2,
     );
     assert!(err.contains("the chart is of delivered_total.oil"), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -295,7 +292,6 @@ fn a_report_target_that_would_not_be_drawn_is_refused() {
         &dir,
     );
     assert!(text(&dir, "b.html").contains("vessels_lost"));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// A trace of another scenario is refused: its story would be told under

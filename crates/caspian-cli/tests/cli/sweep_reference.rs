@@ -50,7 +50,6 @@ fn axes_on_the_command_line_replace_the_files() {
         .map(|p| p["values"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect())
         .collect();
     assert_eq!(values, vec![vec![1.0], vec![1.5], vec![2.0]]);
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// One KPI's values per replication at each design point, from a shard
@@ -140,7 +139,6 @@ fn differences_are_paired_means_over_the_replications() {
     by_value.extend(args);
     ok(&by_value, &dir);
     assert_eq!(read(&dir, "v.json"), read(&dir, "s.json"));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -153,7 +151,6 @@ fn the_default_reference_is_the_first_point() {
     assert_eq!(doc["reference"], 0);
     assert!(doc["points"][0].get("differences").is_none());
     assert!(doc["points"][1]["differences"]["delivered_total.oil"]["mean_diff"].is_number());
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -181,7 +178,6 @@ fn merged_shards_give_the_differences_of_one_sweep() {
     let err = fails(&["merge", "p0.json", "other.json", "--json", "x.json"], &dir, 2);
     assert!(err.contains("reference point") && err.contains("--reference"), "{err}");
     assert!(!dir.join("x.json").exists());
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -206,5 +202,4 @@ fn a_reference_that_names_no_point_is_refused_before_any_work() {
         assert!(!dir.join("s.json").exists());
         assert!(!dir.join("s.json.checkpoint").exists(), "refused before the checkpoint");
     }
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -311,5 +311,4 @@ fn sweep_table_columns_share_their_decimals_and_float_noise_is_zero() {
             }
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,11 +2,37 @@
 
 use super::*;
 
-fn scratch(name: &str) -> PathBuf {
+/// The path of a journal, `cp.jsonl`, in a fresh directory of its own.
+fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("caspian-journal-{name}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
-    dir.join("cp.jsonl")
+    Scratch(dir.join("cp.jsonl"))
+}
+
+/// A journal's path whose directory goes when a passing test drops it; a
+/// failing test keeps it, so that its files can be read.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let (false, Some(dir)) = (std::thread::panicking(), self.0.parent()) {
+            let _ = fs::remove_dir_all(dir);
+        }
+    }
 }
 
 fn row(replication: u64, value: f64) -> Row {

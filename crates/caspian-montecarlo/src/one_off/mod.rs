@@ -200,7 +200,8 @@ pub fn value(studies: &[Study], with: &[PointRecords], without: &[PointRecords])
         }
         for (b, p) in event.iter().zip(dated(s)) {
             let keys = differing_keys(b, p);
-            if !keys.is_empty() {
+            // One made harsher is named with the conditions above.
+            if !keys.is_empty() && !crate::conditions::is_condition(b, p) {
                 warnings.push(format!(
                     "\"{}\" gives the event's disruption {} another {} than the base's: the \
                      valuation takes it as the same event with another consequence, and the model \
