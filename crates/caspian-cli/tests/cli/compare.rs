@@ -374,6 +374,34 @@ fn a_policy_of_other_conditions_gets_no_benefit_cost_ratio() {
     assert!(!out.contains("\"berth3\" changes the conditions"), "{out}");
 }
 
+/// Every outage twice as often is a harsher world, not a decision whose
+/// price is missing; half as often is hardening, which no price covers.
+#[test]
+fn harsher_disruptions_are_conditions_and_eased_ones_unpriced_decisions() {
+    let dir = scratch("compare_harsher");
+    let base = scenario("stress/random_outages.toml");
+    let args = ["compare", &base, "-n", "3", "-q", "--json", "c.json"];
+    let worse = ["--variant", "worse:disruptions.rate_multiplier=2"];
+    let hard = ["--variant", "hard:disruptions.rate_multiplier=0.5"];
+    let out = ok(&[&args[..], &worse, &hard].concat(), &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "c.json")).unwrap();
+    let policies = doc["economics"]["policies"].as_array().unwrap();
+    let reason = |i: usize| policies[i]["bcr"]["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason(0).starts_with(
+            "it changes the conditions, not only decisions: disruptions of the base: alat_outage \
+             made harsher (rate_per_year), "
+        ),
+        "{}",
+        reason(0)
+    );
+    assert!(reason(1).starts_with("it changes alat_outage's rate_per_year, "), "{}", reason(1));
+    assert!(reason(1).contains("which no price in the scenario covers"), "{}", reason(1));
+    assert!(out.contains("warning: \"worse\" changes the conditions"), "{out}");
+    assert!(!out.contains("\"worse\" changes alat_outage"), "not also unpriced: {out}");
+    assert!(out.contains("warning: \"hard\" changes alat_outage's rate_per_year"), "{out}");
+}
+
 /// `recovery_days.*` exists only in a scenario with disruptions: asked of a
 /// comparison with the baseline as base, the error says where to see them,
 /// not which unrelated KPIs are closest.
