@@ -775,6 +775,27 @@ fn certain_loss_sinks_every_vessel_with_its_cargo() {
 }
 
 #[test]
+fn a_lost_vessel_is_replaced_after_its_lead_time() {
+    let text = with_interdiction(
+        BASE,
+        "incident_probability = 1.0\nloss_probability = 1.0\n\
+         replacement_days = { dist = \"constant\", value = 10.0 }",
+    );
+    let out = run(&load(&text), 1, 0);
+    // The tanker loads 0..1 and is lost on sailing at 1; its replacement
+    // enters service at the origin 240 h later, loads 241..242 and is lost
+    // at 242; and so on: losses at 1 + 241k for k = 0..4 (965 < 1002); the
+    // fifth replacement, due at 1,205, comes after the horizon.
+    assert_eq!(kpi(&out, "vessels_lost.t"), 5.0);
+    assert_eq!(kpi(&out, "cargo_lost.oil"), 5_000.0);
+    assert_eq!(kpi(&out, "voyages.t"), 5.0);
+    assert_eq!(kpi(&out, "delivered_total.oil"), 0.0);
+    // Left out, the first loss is the only one.
+    let never = with_interdiction(BASE, "incident_probability = 1.0\nloss_probability = 1.0");
+    assert_eq!(kpi(&run(&load(&never), 1, 0), "vessels_lost.t"), 1.0);
+}
+
+#[test]
 fn convoys_sail_together_and_escorts_prevent_incidents() {
     let text = with_interdiction(
         &set(BASE, "fleet.count", "2"),

@@ -235,8 +235,10 @@ fn open_traffic_differs(base: &Scenario, policy: &Scenario) -> bool {
 /// the same in both (fleets matched by id; a fleet sent another way, or
 /// a new one, takes that route's risk by decision).
 fn interdiction_risk_differs(base: &Scenario, policy: &Scenario) -> bool {
+    // Escorts and the replacement of lost vessels are decisions.
     let mut theirs = policy.interdiction.clone();
     theirs.escort.clone_from(&base.interdiction.escort);
+    theirs.replacement_days.clone_from(&base.interdiction.replacement_days);
     let risk = |s: &Scenario, f: &caspian_shipping::scenario::Fleet| {
         (
             f.incident_probability.unwrap_or(s.interdiction.incident_probability),
@@ -350,6 +352,7 @@ mod tests {
             ],
             &["fleet.oil_tankers.availability.mtbf_days=90"],
             &["outflow.kazakh_rail_east.other_t_per_year=0"],
+            &["interdiction.replacement_days={ dist = \"constant\", value = 30 }"],
         ] {
             assert!(changed(sets).is_empty(), "{sets:?}: {:?}", changed(sets));
         }

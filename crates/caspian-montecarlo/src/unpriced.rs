@@ -139,8 +139,10 @@ pub fn unpriced_changes(base: &Study, policy: &Study) -> Option<String> {
 /// The levers `policy` changes that no price can cover, each as a short
 /// name and a name with its advice: a port's depth at the datum
 /// (`depth_m`; only a `[[dredging]]` entry is priced, by the metres it
-/// gains) or what a fleet's vessels are (capacity per voyage, speed,
-/// handling rates, drafts: a vessel's price does not depend on them).
+/// gains), how soon a lost vessel is replaced (a standby charter), how
+/// long a fleet's repairs take (a repair crew), or what a fleet's vessels
+/// are (capacity per voyage, speed, handling rates, drafts: a vessel's
+/// price does not depend on them).
 fn unpriced_levers(base: &Study, policy: &Study) -> Vec<(String, String)> {
     let (b, p) = (&base.plan.source, &policy.plan.source);
     let mut changed: Vec<(String, String)> = p
@@ -164,8 +166,24 @@ fn unpriced_levers(base: &Study, policy: &Study) -> Vec<(String, String)> {
         ("light draft (draft_light_m)", |f| f.draft_light_m),
         ("full draft (draft_full_m)", |f| f.draft_full_m),
     ];
+    if b.interdiction.replacement_days != p.interdiction.replacement_days {
+        let short = "the replacement of lost vessels".to_string();
+        let long = format!(
+            "{short} (interdiction.replacement_days: a standby charter's fee is not in [costs])"
+        );
+        changed.push((short, long));
+    }
+    let repair = |f: &caspian_shipping::scenario::Fleet| {
+        f.availability.as_ref().and_then(|a| a.repair_h.clone())
+    };
     for f in &p.fleets {
         let Some(o) = b.fleets.iter().find(|o| o.id == f.id) else { continue };
+        if repair(o) != repair(f) {
+            let short = format!("the repair time of {}", f.id);
+            let long =
+                format!("{short} (availability.repair_h: a repair crew's cost is not in [costs])");
+            changed.push((short, long));
+        }
         for (what, get) in &fields {
             if get(o) != get(f) {
                 let short = format!("the {what} of {}", f.id);
@@ -207,6 +225,27 @@ mod tests {
              rate_per_year = {rate}\nduration_days = {{ dist = \"constant\", value = {days} }}\n"
         );
         Study::sweep(&text, "t", None, Vec::new(), None).unwrap()
+    }
+
+    #[test]
+    fn a_replacement_lead_time_and_a_repair_time_are_unpriced_levers() {
+        let base = Study::single(BASELINE_TOML, "b", None).unwrap();
+        let with = |set: &str| {
+            let mut s = base.clone();
+            s.plan = crate::appraisal::tests::plan(&[set]);
+            s.name = "t".to_string();
+            s
+        };
+        let charter = with("interdiction.replacement_days={ dist = \"constant\", value = 30 }");
+        let changed = unpriced_changes(&base, &charter);
+        assert_eq!(changed.as_deref(), Some("the replacement of lost vessels"));
+        let crew = with(
+            "fleet.ferries_kuryk_alat.availability.repair_h={ dist = \"constant\", value = 6 }",
+        );
+        let changed = unpriced_changes(&base, &crew);
+        assert_eq!(changed.as_deref(), Some("the repair time of ferries_kuryk_alat"));
+        let line = lever_warning(&base, &crew).unwrap();
+        assert!(line.contains("a repair crew's cost is not in [costs]"), "{line}");
     }
 
     #[test]

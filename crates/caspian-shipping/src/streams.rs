@@ -55,6 +55,10 @@ pub enum Source {
     /// dry-dock, times between breakdowns and repair times, one sub-stream
     /// per fleet.
     Availability = 11,
+    /// Lead times of the replacements of vessels lost at sea
+    /// (`interdiction.replacement_days`), one sub-stream per fleet, drawn
+    /// in the order of the fleet's losses.
+    Replacement = 12,
 }
 
 /// The stream for one source of randomness in one replication.

@@ -160,6 +160,48 @@ fn escorts_that_protect_nothing_are_warned_of() {
     }
 }
 
+/// Lost vessels never replaced are warned of where a loss is likely enough
+/// to matter (1 in 10,000 crossings or more), once in a comparison, and
+/// kept in the result document; not at the baseline's prior, nor once a
+/// replacement lead time is set.
+#[test]
+fn lost_vessels_never_replaced_are_warned_of_where_losses_matter() {
+    let dir = scratch("losses_not_replaced");
+    let (base, high) = (scenario("baseline.toml"), scenario("high_interdiction.toml"));
+    let said = "a vessel lost at sea is never replaced within the run";
+    let lead = "interdiction.replacement_days={ dist = \"constant\", value = 30 }";
+    let risky = "risky:interdiction.incident_probability=0.005";
+    let cases: [(&[&str], usize); 5] = [
+        (&["run", &high, "--json", "w.json"], 1),
+        (&["run", &high, "--set", lead, "--json", "w.json"], 0),
+        (&["run", &base, "--json", "w.json"], 0),
+        (&["compare", &base, "--variant", risky, "--json", "w.json"], 1),
+        (
+            &[
+                "compare",
+                &high,
+                "--variant",
+                "b3:port.alat.berths.rail_ferry=3",
+                "--json",
+                "w.json",
+            ],
+            1,
+        ),
+    ];
+    for (args, times) in cases {
+        let mut args = args.to_vec();
+        args.extend(["-q", "-n", "2", "--set", "scenario.horizon_days=40"]);
+        let err =
+            String::from_utf8_lossy(&crate::common::ok_output(&args, &dir).stderr).into_owned();
+        assert_eq!(err.matches(said).count(), times, "{args:?}: {err}");
+        let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "w.json")).unwrap();
+        let kept = doc["warnings"].as_array().map_or(0, |w| {
+            w.iter().filter(|w| w.as_str().is_some_and(|w| w.contains(said))).count()
+        });
+        assert_eq!(kept, times, "{args:?}: {}", doc["warnings"]);
+    }
+}
+
 /// A price given inside one `--variant` costs that variant at its prices
 /// and the base at the base's; a variant with less than the base of what
 /// carries capital is credited with capital that may be spent. Both are

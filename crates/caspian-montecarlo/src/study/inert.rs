@@ -76,10 +76,31 @@ impl Study {
     /// ([`escorts_protect_nothing`](Self::escorts_protect_nothing), with
     /// the first design point of a sweep where they do not), and dated
     /// disruptions outside the reporting window
-    /// ([`dated_outside_window`](Self::dated_outside_window)). The
-    /// terminal prints them, and the result documents keep them.
+    /// ([`dated_outside_window`](Self::dated_outside_window)), and lost
+    /// vessels never replaced where losses are likely enough to matter.
+    /// The terminal prints them, and the result documents keep them.
     pub fn warnings(&self) -> Vec<String> {
-        self.escort_warning().into_iter().chain(self.dated_outside_window()).collect()
+        self.escort_warning()
+            .into_iter()
+            .chain(self.dated_outside_window())
+            .chain(self.losses_warning())
+            .collect()
+    }
+
+    /// The warning that lost vessels are never replaced while the risk of
+    /// a loss is material
+    /// ([`Interdiction::losses_not_replaced`](caspian_shipping::scenario::Interdiction::losses_not_replaced)),
+    /// with the first design point of a sweep where it is.
+    fn losses_warning(&self) -> Option<String> {
+        self.points.iter().enumerate().find_map(|(p, point)| {
+            let written = self.written(&point.values)?;
+            let why = written.interdiction.losses_not_replaced(&written.fleets)?;
+            Some(if self.axes.is_empty() {
+                why
+            } else {
+                format!("at design point {p} first, {why}")
+            })
+        })
     }
 
     /// The warning of escorts that protect nothing, with the first design
@@ -149,15 +170,15 @@ impl Study {
 
 /// The warnings of several studies (a comparison's scenarios), each with
 /// its study: escorts that protect nothing for every study that has them
-/// (the warning does not name its scenario), a dated disruption outside
-/// the window once, with the first study that has it (the variants share
-/// the base's).
+/// (the warning does not name its scenario); a dated disruption outside
+/// the window, and lost vessels never replaced, once, with the first
+/// study that has them (the variants share the base's).
 pub fn warnings_once(studies: &[Study]) -> Vec<(&Study, String)> {
     let mut out: Vec<(&Study, String)> = Vec::new();
     let mut dated: Vec<String> = Vec::new();
     for s in studies {
         out.extend(s.escort_warning().map(|w| (s, w)));
-        for why in s.dated_outside_window() {
+        for why in s.dated_outside_window().into_iter().chain(s.losses_warning()) {
             if !dated.contains(&why) {
                 out.push((s, why.clone()));
                 dated.push(why);

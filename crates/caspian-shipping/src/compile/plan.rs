@@ -262,6 +262,8 @@ pub struct InterdictionPlan {
     pub closure_duration: Dist,
     /// Escort settings, if enabled: (incident factor, convoy size, max wait).
     pub escort: Option<(f64, u32, SimDuration)>,
+    /// Days until a vessel lost at sea is replaced (`None`: never).
+    pub replacement: Option<Dist>,
 }
 
 /// What a disruption strikes, resolved to indices.

@@ -70,6 +70,8 @@ pub(super) fn interdiction(c: &mut Checker, s: &Scenario, horizon: SimTime) -> I
             c.err("interdiction.closures_per_year", e.to_string());
         }
     }
+    let replacement =
+        i.replacement_days.as_ref().and_then(|d| c.dist("interdiction.replacement_days", d));
     let escort = if i.escort.enabled {
         c.probability("interdiction.escort.incident_factor", i.escort.incident_factor);
         c.count("interdiction.escort.convoy_size", u64::from(i.escort.convoy_size), 1);
@@ -87,6 +89,7 @@ pub(super) fn interdiction(c: &mut Checker, s: &Scenario, horizon: SimTime) -> I
         closures_per_year: i.closures_per_year,
         closure_duration: closure_duration.unwrap_or_else(zero_dist),
         escort,
+        replacement,
     }
 }
 

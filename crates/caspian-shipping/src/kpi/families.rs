@@ -313,7 +313,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Vessels,
         Count,
         Lower,
-        "vessels of the fleet lost to incidents (part of vessels_lost); a lost vessel is not replaced",
+        "vessels of the fleet lost to incidents (part of vessels_lost); a lost vessel is replaced only after interdiction.replacement_days",
         "vessels of <fleet> lost",
     ),
     family(

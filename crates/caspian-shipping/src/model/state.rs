@@ -201,6 +201,9 @@ pub(super) struct World<'a> {
     pub(super) inflow_wakeup: Vec<bool>,
     pub(super) vessel_rng: Vec<ChaCha8Rng>,
     pub(super) interdiction_rng: Vec<ChaCha8Rng>,
+    /// Per fleet, the lead times of replacements of vessels lost at sea
+    /// (empty when lost vessels are not replaced).
+    pub(super) replacement_rng: Vec<ChaCha8Rng>,
     pub(super) open_arrival_rng: Vec<ChaCha8Rng>,
     pub(super) open_service_rng: Vec<ChaCha8Rng>,
     pub(super) outflow_credit: Vec<f64>,
@@ -296,6 +299,12 @@ impl<'a> World<'a> {
             interdiction_rng: (0..n_fleets)
                 .map(|i| stream(seed, rep, Source::Interdiction, sub(i)))
                 .collect(),
+            replacement_rng: match plan.interdiction.replacement {
+                Some(_) => {
+                    (0..n_fleets).map(|i| stream(seed, rep, Source::Replacement, sub(i))).collect()
+                }
+                None => Vec::new(),
+            },
             open_arrival_rng: (0..plan.open_traffic.len())
                 .map(|i| stream(seed, rep, Source::OpenTrafficArrival, sub(i)))
                 .collect(),

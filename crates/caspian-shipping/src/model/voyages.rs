@@ -484,6 +484,20 @@ impl World<'_> {
         }
     }
 
+    /// Schedules the replacement of vessel `v`, lost at sea now, after its
+    /// fleet's next lead time (`interdiction.replacement_days`), if lost
+    /// vessels are replaced and it enters service by the horizon.
+    fn replace_lost(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        let Some(lead) = &self.plan.interdiction.replacement else { return };
+        let days = lead.sample(&mut self.replacement_rng[self.vessels[v].fleet]);
+        let back = s.now().saturating_add(SimDuration::from_ticks(
+            crate::timeline::ticks_saturating(days, caspian_engine::TICKS_PER_DAY),
+        ));
+        if back <= self.plan.horizon {
+            at(s, back, Ev::VesselReturn(v as u32));
+        }
+    }
+
     pub(super) fn depart(&mut self, s: &mut Scheduler<Ev>, v: usize, escorted: bool) {
         let now = s.now();
         let fleet = self.vessels[v].fleet;
@@ -522,6 +536,7 @@ impl World<'_> {
                 self.counters.fleet_vessels_lost[fleet] += 1;
                 self.lose_cargo_aboard(v);
                 self.set_phase(v, now, Phase::Lost);
+                self.replace_lost(s, v);
                 return;
             }
             self.counters.detentions += 1;

@@ -29,9 +29,50 @@ pub struct Interdiction {
     /// Escorted convoys.
     #[serde(default)]
     pub escort: Escort,
+    /// How long, in days, until a vessel lost at sea is replaced (a
+    /// charter's lead time): the replacement enters service at its fleet's
+    /// origin. `None` (left out): never within the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replacement_days: Option<DistSpec>,
 }
 
+/// The chance of losing a vessel on one crossing from which a scenario
+/// that never replaces lost vessels is warned of
+/// ([`Interdiction::losses_not_replaced`]): 1 in 10,000. The baseline's
+/// prior, 1 in 200,000, is far below it; `high_interdiction.toml`'s, 1 in
+/// 4,000, above it.
+const LOSS_WARNING_PER_CROSSING: f64 = 1e-4;
+
 impl Interdiction {
+    /// Why what its risk costs may be mostly the lost vessels' absence, if
+    /// it may: lost vessels are never replaced (`replacement_days` is left
+    /// out) and a crossing of some fleet is lost with a probability of 1
+    /// in 10,000 or more (its own incident and loss
+    /// probabilities where it has them, else these), escorts aside.
+    pub fn losses_not_replaced(&self, fleets: &[super::Fleet]) -> Option<String> {
+        if self.replacement_days.is_some() {
+            return None;
+        }
+        let loss = |f: &super::Fleet| {
+            f.incident_probability.unwrap_or(self.incident_probability)
+                * f.loss_probability.unwrap_or(self.loss_probability)
+        };
+        let (fleet, p) = fleets
+            .iter()
+            .map(|f| (f, loss(f)))
+            .filter(|&(_, p)| p >= LOSS_WARNING_PER_CROSSING)
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        Some(format!(
+            "a vessel lost at sea is never replaced within the run \
+             (interdiction.replacement_days is left out), and a crossing of {} ends in a loss with \
+             probability {} (incident_probability x loss_probability): a loss early in a year takes its vessel out for the rest of \
+             it, which may be most of what the risk costs a tight fleet; set \
+             interdiction.replacement_days (a charter's lead time) to replace lost vessels",
+            fleet.id,
+            (p * 1e12).round() / 1e12
+        ))
+    }
+
     /// Why the escorts of a scenario with these `fleets` protect nothing,
     /// if they do not: escorted crossings are switched on with an
     /// `incident_factor` of 1 (its default), so an escorted crossing meets
@@ -78,6 +119,7 @@ impl Default for Interdiction {
             closures_per_year: 0.0,
             closure_duration_h: default_closure(),
             escort: Escort::default(),
+            replacement_days: None,
         }
     }
 }
