@@ -2,6 +2,7 @@
 //! policy's paired differences from the base, the rankings, the economics
 //! and the Pareto view.
 
+use caspian_shipping::kpi::headline::SHOWN_WHERE_NOT_ZERO;
 use serde::{Deserialize, Serialize};
 
 use super::{DifferenceTable, KpiTable, Provenance, Saturation};
@@ -120,8 +121,9 @@ impl CompareDoc {
     /// member's mean significantly (its paired 95% interval excludes 0),
     /// the largest such change either way (a berth that shortens the wait
     /// at Alat, a BTK stop that lengthens it at the Alat yard); where none
-    /// does, the highest mean in any of the scenarios. Other KPIs carry the
-    /// base's mean.
+    /// does, the highest mean in any of the scenarios. The cargo lost at
+    /// the gates ([`SHOWN_WHERE_NOT_ZERO`]) carries its highest mean in any
+    /// of them too; other KPIs carry the base's mean.
     pub fn headline_values(&self, policies: &[usize]) -> Vec<(&str, f64)> {
         let Some(base) = self.summaries.first() else { return Vec::new() };
         let change = |k: &str| {
@@ -150,6 +152,7 @@ impl CompareDoc {
                 let value = match WORST_OF.iter().find(|stem| k.starts_with(*stem)) {
                     Some(stem) if changed.contains(stem) => change(k),
                     Some(_) => level(k),
+                    None if SHOWN_WHERE_NOT_ZERO.iter().any(|stem| k.starts_with(stem)) => level(k),
                     None => s.mean,
                 };
                 (k.as_str(), value)

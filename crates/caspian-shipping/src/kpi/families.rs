@@ -133,6 +133,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         "<cargo> diverted",
     ),
     family(
+        "shut_in_total.<cargo>",
+        Unit::CargoUnit,
+        Amount,
+        Lower,
+        "units of this cargo refused at origin gates for want of storage space (lost to the corridor)",
+        "<cargo> shut in",
+    ),
+    family(
         "forwarded.<outflow>",
         Unit::CargoUnit,
         Amount,

@@ -6,10 +6,20 @@
 //! cargo, the worst anchorage wait (the port and berth class whose ready
 //! vessels wait longest on average), the worst wait for a hinterland link
 //! (the hand-over storage whose cargo waits longest for it), the total
-//! cost a year, and the risk counters (incidents, vessels lost, cargo
-//! lost, corridor closure). The link's wait and the cost are there so
+//! cost a year, the risk counters (incidents, vessels lost, corridor
+//! closure), and the cargo the corridor lost per cargo: at sea, shut in
+//! at a full origin storage, diverted at its gate (a full tank farm loses
+//! more oil than any incident). The link's wait and the cost are there so
 //! that an outage of BTK or BTC, which the yard or the tank farm absorbs
 //! and which moves no delivery, still shows in the first rows.
+
+/// The families of cargo lost to the corridor at its gates, whose members
+/// the headline shows only where they are not 0: a cargo whose inflows
+/// never shut in (trains that divert) or never divert (oil that is shut
+/// in) would show a row of zeros that nothing can move. A comparison gives
+/// them the largest mean of its scenarios, so that what a policy loses is
+/// shown although the base loses none.
+pub const SHOWN_WHERE_NOT_ZERO: [&str; 2] = ["shut_in_total.", "diverted_total."];
 
 /// The headline KPIs among `kpis` (name and mean over replications, in any
 /// order), in display order. A KPI whose mean is undefined (NaN) is never
@@ -44,6 +54,10 @@ pub fn headline<'a>(kpis: impl IntoIterator<Item = (&'a str, f64)>) -> Vec<&'a s
         names.extend(kpis.iter().map(|&(n, _)| n).filter(|n| *n == risk));
     }
     names.extend(family("cargo_lost.", ""));
+    for stem in SHOWN_WHERE_NOT_ZERO {
+        let shown = |n: &&str| kpis.iter().any(|&(k, m)| k == *n && m != 0.0 && !m.is_nan());
+        names.extend(family(stem, "").into_iter().filter(shown));
+    }
     names
 }
 
@@ -52,13 +66,17 @@ mod tests {
     use super::headline;
 
     #[test]
-    fn picks_cargo_service_transit_worst_waits_cost_and_risk_in_order() {
+    fn picks_cargo_service_transit_worst_waits_cost_risk_and_losses_in_order() {
         let kpis = [
             ("anchorage_wait_h.alat.rail_ferry", 0.5),
             ("anchorage_wait_h.kuryk.rail_ferry", 1.7),
             ("anchorage_wait_h.aktau.container", f64::NAN),
             ("berth_calls.aktau.tanker", 212.0),
             ("cargo_lost.oil", 0.0),
+            ("diverted_total.wagons", 0.6),
+            ("diverted_total.oil", 0.0),
+            ("shut_in_total.oil", 7_300.0),
+            ("shut_in_total.wagons", 0.0),
             ("delivered_total.wagons", 22_000.0),
             ("delivered_total.oil", 1.7e6),
             ("incidents", 0.8),
@@ -84,6 +102,8 @@ mod tests {
                 "incidents",
                 "vessels_lost",
                 "cargo_lost.oil",
+                "shut_in_total.oil",
+                "diverted_total.wagons",
             ]
         );
     }

@@ -45,6 +45,8 @@ pub(crate) enum Quantity {
     BacklogEnd(Cargo),
     /// `diverted_total.<cargo>`.
     DivertedTotal(Cargo),
+    /// `shut_in_total.<cargo>`.
+    ShutInTotal(Cargo),
     /// `demand.<inflow>`.
     Demand(usize),
     /// `forwarded.<outflow>`.
@@ -284,6 +286,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
         k.push((format!("service_level.{c}"), Q::ServiceLevel(cargo)));
         k.push((format!("backlog_end.{c}"), Q::BacklogEnd(cargo)));
         k.push((format!("diverted_total.{c}"), Q::DivertedTotal(cargo)));
+        k.push((format!("shut_in_total.{c}"), Q::ShutInTotal(cargo)));
     }
     k.push(("delivered_t.total".to_string(), Q::DeliveredTonnesTotal));
     for (j, o) in plan.outflows.iter().enumerate() {

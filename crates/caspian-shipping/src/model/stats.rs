@@ -150,6 +150,9 @@ impl World<'_> {
             }
             Quantity::BacklogEnd(cargo) => closing.in_corridor[cargo_idx(cargo)] as f64,
             Quantity::DivertedTotal(cargo) => closing.diverted[cargo_idx(cargo)] as f64,
+            Quantity::ShutInTotal(cargo) => {
+                self.corridor_sum(&self.counters.shut_in)[cargo_idx(cargo)] as f64
+            }
             Quantity::Demand(i) => self.counters.demand[i] as f64,
             Quantity::Forwarded(j) => self.counters.forwarded[j] as f64,
             Quantity::LinkUtilization(j) => self.link_utilization(j, start, now),
