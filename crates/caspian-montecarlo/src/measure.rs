@@ -102,12 +102,16 @@ impl Measure {
     /// Wilson score interval ([`crate::intervals::wilson`]), as `run
     /// --target` and the Pareto view report one (a Student-t interval on
     /// 0/1 values is `[1, 1]` after 20 successes in 20, which claims
-    /// certainty).
+    /// certainty), and no percentiles (NaN), which of 0s and 1s mean
+    /// nothing.
     pub fn summary(&self, values: &[f64]) -> Summary {
         let mut summary = self.range().clip(Summary::of(values));
         if let Measure::Probability(_) = self {
             let met = values.iter().filter(|&&v| v.is_finite() && v > 0.5).count() as u64;
             (summary.ci95_low, summary.ci95_high) = crate::intervals::wilson(met, summary.n);
+            // A replication meets the condition or does not: percentiles of
+            // its 0s and 1s (a "P5" of 0.45 between them) mean nothing.
+            (summary.p05, summary.p50, summary.p95) = (f64::NAN, f64::NAN, f64::NAN);
         }
         summary
     }

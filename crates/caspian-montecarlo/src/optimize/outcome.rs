@@ -49,13 +49,17 @@ fn decisions(study: &Study, p: usize) -> BTreeMap<String, f64> {
 pub(crate) fn document(study: &Study, s: &Settings, store: &Store<'_>, run: &Run) -> OptimizeDoc {
     let kn = run.kn.as_ref();
     let selected_index = kn.map(|o| run.shortlist[o.selected]);
-    let portfolios = (0..run.standing.len()).map(|p| portfolio(study, s, store, run, p)).collect();
+    let portfolios: Vec<PortfolioDoc> =
+        (0..run.standing.len()).map(|p| portfolio(study, s, store, run, p)).collect();
     let units = kpi_units(&study.plan, store.names());
     let selected = selected_index.map(|p| selected(study, s, store, run, p, &units));
     let contenders = selected_index.map_or_else(Vec::new, |p| contenders(study, s, store, run, p));
     let runner_up = selected_index.and_then(|p| runner_up(study, s, store, run, p));
     let spent = spent(run);
-    let guarantee = guarantee(study, s, run, &units);
+    let mut guarantee = guarantee(study, s, run, &units);
+    if guarantee.holds {
+        guarantee.statement.push_str(&left_out(s, &portfolios, selected_index));
+    }
     OptimizeDoc {
         kind: "optimize".into(),
         provenance: Provenance::of_study(study),
@@ -357,6 +361,59 @@ fn spent(run: &Run) -> SpentDoc {
     }
 }
 
+/// What a guarantee leaves out, as a sentence to follow it (empty where
+/// nothing is): the portfolios undecided at `--max-replications`, whose
+/// feasibility could not be told, and of them those whose mean objective
+/// over phases 1-2 was better than the selection's, which a planner may
+/// want to run further.
+fn left_out(s: &Settings, portfolios: &[PortfolioDoc], selected: Option<usize>) -> String {
+    let undecided: Vec<&PortfolioDoc> =
+        portfolios.iter().filter(|p| p.status == "undecided").collect();
+    if undecided.is_empty() {
+        return String::new();
+    }
+    let list = |ps: &[&PortfolioDoc]| {
+        ps.iter().map(|p| p.index.to_string()).collect::<Vec<_>>().join(", ")
+    };
+    let mean = |p: &PortfolioDoc| p.objective.as_ref().map(|o| o.mean);
+    let chosen = selected.and_then(|i| portfolios.get(i)).and_then(mean);
+    let better: Vec<&PortfolioDoc> = undecided
+        .iter()
+        .copied()
+        .filter(|p| match (mean(p), chosen) {
+            (Some(m), Some(c)) => {
+                if s.maximize {
+                    m > c
+                } else {
+                    m < c
+                }
+            }
+            _ => false,
+        })
+        .collect();
+    let (n, noun) = match undecided.len() {
+        1 => ("1".to_string(), "portfolio"),
+        n => (n.to_string(), "portfolios"),
+    };
+    let mut text = format!(
+        " It does not cover the {n} {noun} undecided at --max-replications ({}), whose \
+         feasibility could not be told",
+        list(&undecided)
+    );
+    if !better.is_empty() {
+        let which = if better.len() == 1 { "portfolio" } else { "portfolios" };
+        text.push_str(&format!(
+            "; of them, {which} {} had a better mean {} than the selection over their screening \
+             and OCBA replications: run them further (a larger --max-replications) before ruling \
+             them out",
+            list(&better),
+            s.objective
+        ));
+    }
+    text.push('.');
+    text
+}
+
 fn guarantee(
     study: &Study,
     s: &Settings,
@@ -502,5 +559,50 @@ mod tests {
         assert!(rests_on(&cost, &small).is_empty());
         // Another objective has no parts to rest on.
         assert!(rests_on(&settings("service_level.wagons", true), &differences).is_empty());
+    }
+
+    fn portfolio(index: usize, status: &str, mean: f64) -> PortfolioDoc {
+        PortfolioDoc {
+            index,
+            decisions: BTreeMap::new(),
+            capital_per_year: 0.0,
+            outlay: 0.0,
+            status: status.to_string(),
+            eliminated_at_stage: None,
+            replications: PhaseCounts {
+                screening: 0,
+                ocba: 0,
+                selection: 0,
+                selection_discarded: 0,
+            },
+            objective: Some(Summary::of(&[mean, mean])),
+            constraints: Vec::new(),
+        }
+    }
+
+    /// The guarantee names the portfolios undecided at the cap, which it
+    /// does not cover, and those of them whose mean beat the selection's.
+    #[test]
+    fn the_guarantee_names_what_it_leaves_out() {
+        let cost = settings("cost.total_per_year", false);
+        let all = [
+            portfolio(0, "infeasible", 1.0),
+            portfolio(1, "undecided", 5.0),
+            portfolio(2, "selected", 4.0),
+            portfolio(3, "undecided", 3.0),
+        ];
+        assert_eq!(
+            left_out(&cost, &all, Some(2)),
+            " It does not cover the 2 portfolios undecided at --max-replications (1, 3), whose \
+             feasibility could not be told; of them, portfolio 3 had a better mean \
+             cost.total_per_year than the selection over their screening and OCBA replications: \
+             run them further (a larger --max-replications) before ruling them out."
+        );
+        // Maximised, the better mean is the larger.
+        let level = settings("service_level.wagons", true);
+        assert!(left_out(&level, &all, Some(2)).contains("of them, portfolio 1 had"));
+        // Nothing undecided, nothing to say.
+        assert_eq!(left_out(&cost, &[], None), "");
+        assert_eq!(left_out(&cost, &[portfolio(0, "selected", 1.0)], Some(0)), "");
     }
 }
