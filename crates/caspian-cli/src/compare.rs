@@ -43,6 +43,11 @@ pub(crate) struct CompareArgs {
     /// 'P(service_level.wagons>=0.95)'. Better is the KPI schema's direction.
     #[arg(long, value_name = "MEASURE")]
     rank: Vec<String>,
+    /// `run`'s and `report`'s option, not compare's: refused with a pointer to
+    /// `--rank 'P(CONDITION)'`, which is its comparison (clap would suggest
+    /// `--pareto`).
+    #[arg(long = "target", value_name = "CONDITION", hide = true)]
+    targets: Vec<String>,
     /// Smaller is better for KPIs matching PATTERN (repeatable; overrides the
     /// KPI schema's direction, and gives one to KPIs that have none).
     #[arg(long, value_name = "PATTERN")]
@@ -182,6 +187,14 @@ fn parse_shard(args: &CompareArgs) -> Result<Option<Shard>, Failure> {
 }
 
 pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
+    if let Some(condition) = args.targets.first() {
+        return Err(Failure::Input(format!(
+            "compare has no --target (run and report have it): to compare the scenarios' \
+             probability of meeting {condition}, rank them on it with --rank 'P({condition})', \
+             which gives each scenario's probability with its 95% interval and the paired \
+             verdicts"
+        )));
+    }
     let c = &args.common;
     let shard = parse_shard(&args)?;
     let studies = crate::variant::studies(&args.scenarios, &args.variants, &c.set.set)?;

@@ -617,3 +617,15 @@ fn equal_means_share_a_place_in_a_ranking() {
     let named = [&costs[..], &["--primary", "delivered_total.oil"]].concat();
     assert!(ok(&named, &dir).contains("ranking on delivered_total.oil"));
 }
+
+/// `--target` is `run`'s: a comparison refuses it before any work and
+/// points to `--rank 'P(...)'`, its comparison, not to `--pareto`.
+#[test]
+fn a_target_in_a_comparison_points_to_a_ranking_on_its_probability() {
+    let dir = scratch("compare_target");
+    let base = scenario("baseline.toml");
+    let args = ["compare", &base, "--variant", "b3:port.alat.berths.rail_ferry=3"];
+    let err = fails(&[&args[..], &["--target", "delivered_total.oil<1600000"]].concat(), &dir, 2);
+    assert!(err.contains("--rank 'P(delivered_total.oil<1600000)'"), "{err}");
+    assert!(!err.contains("--pareto"), "{err}");
+}
