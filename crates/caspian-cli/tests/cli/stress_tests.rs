@@ -403,6 +403,24 @@ fn one_off_checks_the_window_and_the_events_recovery() {
         ),
         "{warning}"
     );
+    // Early in the window and still not recovered: the recovery outlasts
+    // the window; starting earlier would not help.
+    let long = [
+        &args[..],
+        &["--set", "disruption.btk_outage.start_day=32", "--set"],
+        &["disruption.btk_outage.duration_days={ dist = \"constant\", value = 360 }"],
+        &["--json", "e.json"],
+    ];
+    ok(&long.concat(), &dir);
+    let warning = json(&dir, "e.json")["economics"]["one_off"]["warnings"][0].to_string();
+    assert!(
+        warning.contains(
+            "; its recovery outlasts what is left of the window after it starts (it starts \
+             within a week of the window's start, day 30, so starting it earlier would not \
+             help): lengthen the horizon (--set scenario.horizon_days=DAYS, now 395)"
+        ),
+        "{warning}"
+    );
     // A policy that moves the event is another event: refused. One that
     // changes its consequence is valued, with a warning that the change is
     // unpriced.

@@ -280,8 +280,10 @@ fn unrecovered_warnings(
                             crate::study::short_number(meta.warmup_days)
                         ),
                         _ => format!(
-                            "; it starts within a week of the window's start (day {}), so \
-                             {horizon} so that the window holds its recovery",
+                            "; its recovery outlasts what is left of the window after it \
+                             starts (it starts within a week of the window's start, day {}, so \
+                             starting it earlier would not help): {horizon} so that the window \
+                             holds its recovery",
                             crate::study::short_number(meta.warmup_days)
                         ),
                     }
