@@ -815,6 +815,9 @@ escort = { enabled = true, incident_factor = 0.0, convoy_size = 2, max_wait_h = 
     assert_eq!(kpi(&out, "voyages.t"), 166.0);
     // Berthing at b at 22 + 24k and 23 + 24k, k = 0..40: 82 x 1,000 t.
     assert_eq!(kpi(&out, "delivered_total.oil"), 82_000.0);
+    // 83 convoys, each with an escort for its 10-h crossing: 830 escort
+    // hours over the 1,002-h window.
+    assert_close(kpi(&out, "escort_vessels_needed"), 830.0 / 1002.0, "escorts at sea");
 }
 
 #[test]

@@ -12,12 +12,49 @@
 //!   of what it lacks. That holds for capacity not yet built; where it
 //!   exists, its capital is spent (sunk), and only its running cost is
 //!   saved.
+//! - **Too few escorts.** Escorts' capital counts the force the scenario
+//!   names (`interdiction.escort.escort_vessels`), but the model lets every
+//!   convoy sail with an escort whatever the force: where the convoys kept
+//!   more escort vessels at sea than that on average
+//!   (`escort_vessels_needed`), the capital is short.
 //!
 //! Each gets a warning under the economics table (and `optimize` one for
 //! its selection); neither changes a figure.
 
 use caspian_shipping::compile::CompiledScenario;
 use caspian_shipping::compile::{FleetPlan, PortPlan, class_index};
+
+use crate::records::PointRecords;
+
+/// The warning for a scenario with escorts whose convoys kept more escort
+/// vessels at sea on average (the mean of `escort_vessels_needed` over
+/// `records`) than its force, `interdiction.escort.escort_vessels`: its
+/// escorts' capital cost is short, as the model never makes a convoy wait
+/// for an escort.
+pub fn escort_force_warning(
+    plan: &CompiledScenario,
+    name: &str,
+    records: &PointRecords,
+) -> Option<String> {
+    let force = plan.source.interdiction.escort.escort_vessels;
+    plan.interdiction.escort?;
+    let needed: Vec<f64> = records
+        .column_named("escort_vessels_needed")
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .collect();
+    let mean = needed.iter().sum::<f64>() / needed.len() as f64;
+    (mean > f64::from(force)).then(|| {
+        format!(
+            "\"{name}\": its convoys kept {mean:.2} escort vessels at sea on average \
+             (escort_vessels_needed, one way, the way back not counted), more than the {force} its \
+             escorts' capital counts (interdiction.escort.escort_vessels): the model lets every \
+             convoy sail with an escort, so its cost is short; set escort_vessels to at least {} \
+             to price the force it needs",
+            mean.ceil()
+        )
+    })
+}
 
 /// The `[costs]` prices of `policy` that differ from `base`'s, as dotted
 /// keys (`costs.capital.link_outflow.btk_railway`), leaving out the

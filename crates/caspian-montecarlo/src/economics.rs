@@ -195,6 +195,9 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
             "the base",
         ));
     }
+    for (s, r) in studies.iter().zip(records) {
+        e.warnings.extend(crate::appraisal::escort_force_warning(&s.plan, &s.name, r));
+    }
     for p in &mut e.policies {
         if let Some(bcr) =
             studies.get(p.scenario).and_then(|s| crate::conditions::undefined_ratio(&studies[0], s))

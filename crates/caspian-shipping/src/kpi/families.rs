@@ -133,6 +133,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         "<cargo> diverted",
     ),
     family(
+        "escort_vessels_needed",
+        Unit::Vessels,
+        Count,
+        Lower,
+        "escort vessels the convoys kept at sea on average (each convoy's longest crossing, one way, over the window): at least the force they need; above interdiction.escort.escort_vessels the force priced cannot escort them",
+        "escort vessels needed",
+    ),
+    family(
         "shut_in_total.<cargo>",
         Unit::CargoUnit,
         Amount,

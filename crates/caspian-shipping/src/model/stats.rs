@@ -192,6 +192,10 @@ impl World<'_> {
             Quantity::Detentions => self.counters.detentions as f64,
             Quantity::VesselsLost => self.counters.vessels_lost as f64,
             Quantity::FleetVesselsLost(fi) => self.counters.fleet_vessels_lost[fi] as f64,
+            Quantity::EscortVesselsNeeded => {
+                let window_h = (now - start).as_hours_f64();
+                if window_h > 0.0 { self.costing.escort_h / window_h } else { f64::NAN }
+            }
             Quantity::CorridorClosure => {
                 self.corridor.closed_time_between(start, now).as_hours_f64()
             }

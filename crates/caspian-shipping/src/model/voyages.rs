@@ -451,6 +451,11 @@ impl World<'_> {
         let members = std::mem::take(&mut self.ports[port].convoy);
         if !members.is_empty() {
             self.costing.convoys += 1;
+            let longest = members
+                .iter()
+                .map(|&v| self.plan.fleets[self.vessels[v as usize].fleet].crossing.as_hours_f64())
+                .fold(0.0, f64::max);
+            self.costing.escort_h += longest;
         }
         for v in members {
             self.depart(s, v as usize, true);
