@@ -18,8 +18,8 @@
 //!   more escort vessels at sea than that on average
 //!   (`escort_vessels_needed`), the capital is short.
 //!
-//! Each gets a warning under the economics table (and `optimize` one for
-//! its selection); neither changes a figure.
+//! Each gets a warning under the economics table (`optimize` gives the
+//! first two for its selection); none changes a figure.
 
 use caspian_shipping::compile::CompiledScenario;
 use caspian_shipping::compile::{FleetPlan, PortPlan, class_index};

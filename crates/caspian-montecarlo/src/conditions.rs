@@ -118,7 +118,7 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
         let noun = if added.len() == 1 { "a disruption" } else { "disruptions" };
         out.push(format!("{noun} the base lacks ({})", added.join(", ")));
     }
-    let harsher: Vec<String> = policy
+    let mut harsher: Vec<String> = policy
         .disruptions
         .iter()
         .filter_map(|p| {
@@ -135,6 +135,14 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
             })
         })
         .collect();
+    // A demand disruption the policy leaves out is demand too.
+    harsher.extend(
+        base.disruptions
+            .iter()
+            .filter(|b| b.target.starts_with("inflow.") && b.strikes())
+            .filter(|b| !policy.disruptions.iter().any(|p| p.id == b.id))
+            .map(|b| format!("{} left out", b.id)),
+    );
     if !harsher.is_empty() {
         let noun = if harsher.len() == 1 { "a disruption" } else { "disruptions" };
         out.push(format!("{noun} of the base: {}", harsher.join(", ")));
@@ -146,21 +154,29 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
 /// (the same id), changes the conditions rather than decides something:
 /// it strikes harder, more often or for longer and eases nothing, or it
 /// strikes something else or at another time (another event, which
-/// nobody buys), or it strikes demand (an inflow), whatever the change.
+/// nobody buys), or it strikes demand (an inflow), whatever the change
+/// (its notes aside). One that strikes in neither changes nothing.
 ///
 /// A change that eases it in any way (a lower rate, a shorter mean
 /// duration, a higher capacity left, fewer vessels, left out) is a
 /// decision no price covers (hardening, a repair crew:
-/// [`crate::unpriced`]); so is a change that only reshapes it (another
+/// [`crate::unpriced`]); so is a change that reshapes it (another
 /// distribution of its duration with the same mean, vessels counted
-/// another way).
+/// another way), whatever else it changes.
 pub(crate) fn is_condition(base: &Disruption, policy: &Disruption) -> bool {
     use std::cmp::Ordering::{self, Greater, Less};
     let (b, p) = (base, policy);
-    if b == p || (b.strikes() && !p.strikes()) {
+    // Its notes aside; one that strikes in neither changes nothing.
+    if crate::twin::differing_keys(b, p).is_empty() || (!b.strikes() && !p.strikes()) {
         return false;
     }
-    if b.target != p.target || b.start_day != p.start_day || b.target.starts_with("inflow.") {
+    if b.target.starts_with("inflow.") {
+        return true;
+    }
+    if b.strikes() && !p.strikes() {
+        return false;
+    }
+    if b.target != p.target || b.start_day != p.start_day {
         return true;
     }
     // Episodes per year, as the model reads `mtbf_days`.
@@ -451,6 +467,28 @@ mod tests {
         };
         let demand = changed_conditions(&surge(1.5).plan.source, &surge(1.2).plan.source);
         assert_eq!(demand, ["a disruption of the base: surge changed (scale)"]);
+        // Demand left out is demand too, not a decision no price covers.
+        let gone = changed_conditions(&surge(1.5).plan.source, &study(&[]).plan.source);
+        assert_eq!(gone, ["a disruption of the base: surge left out"]);
+        assert_eq!(crate::unpriced::changed_hazards(&surge(1.5), &study(&[])), None);
+        // Notes change nothing; nor does any change to one that never strikes.
+        let mut noted = surge(1.5);
+        noted.plan.source.disruptions[0].notes = "a source".into();
+        assert!(changed_conditions(&surge(1.5).plan.source, &noted.plan.source).is_empty());
+        let idle = |target: &str| {
+            with_outage(&format!("rate_per_year = 0.0\n{}", days(3.0)))
+                .plan
+                .source
+                .disruptions
+                .into_iter()
+                .map(|mut d| {
+                    d.target = target.to_string();
+                    d
+                })
+                .collect::<Vec<_>>()
+        };
+        let (b, p) = (idle("port.alat"), idle("port.baku"));
+        assert!(!is_condition(&b[0], &p[0]), "strikes in neither");
     }
 
     #[test]

@@ -1,7 +1,10 @@
-//! What no price in `[costs]` covers, in a comparison's policies: a change
-//! to one of the base's disruptions (hardening, a repair crew), a
-//! hinterland link's capacity while its price is 0, a port's natural depth
-//! or a fleet's vessel size. Each gets a warning, and none a benefit-cost
+//! What no price in `[costs]` covers, in a comparison's policies: one of
+//! the base's disruptions eased, reshaped or left out (hardening, a repair
+//! crew; one made harsher or moved is a condition, [`crate::conditions`]),
+//! a hinterland link's capacity while its price is 0, a port's natural
+//! depth, a fleet's vessel size, how soon lost vessels are replaced
+//! (`interdiction.replacement_days`) or a fleet's repair time
+//! (`repair_h`). Each gets a warning, and none a benefit-cost
 //! ratio or a vulnerability removed per unit of cost (`ratio`): the
 //! policy's cost leaves out what buys the change.
 
@@ -9,8 +12,8 @@ use crate::economics::BenefitCost;
 use crate::study::Study;
 
 /// Every warning of this module for `policy` against `base`, in order:
-/// an unpriced link, an unpriced depth or vessel size, a changed
-/// disruption.
+/// an unpriced link, an unpriced lever (depth, vessel size, replacement,
+/// repair time), an eased disruption.
 pub(crate) fn warnings(base: &Study, policy: &Study) -> Vec<String> {
     [link_warning(base, policy), lever_warning(base, policy), hazard_warning(base, policy)]
         .into_iter()
@@ -33,7 +36,9 @@ pub fn changed_hazards(base: &Study, policy: &Study) -> Option<String> {
         .iter()
         .filter_map(|b| {
             let Some(p) = theirs.iter().find(|p| p.id == b.id) else {
-                return Some(format!("{} (left out)", b.id));
+                // Demand left out is a condition ([`crate::conditions`]).
+                let demand = b.target.starts_with("inflow.") && b.strikes();
+                return (!demand).then(|| format!("{} (left out)", b.id));
             };
             // One that no longer strikes changes its rate, whatever else
             // (a longer duration) it changes besides.
@@ -122,8 +127,9 @@ fn link_warning(base: &Study, policy: &Study) -> Option<String> {
 }
 
 /// What `policy` changes from the base that no price covers, in words: a
-/// disruption ([`changed_hazards`]), the capacity of an unpriced link, a
-/// port's depth, what a fleet's vessels are. Its cost leaves out what
+/// disruption eased ([`changed_hazards`]), the capacity of an unpriced
+/// link, a port's depth, what a fleet's vessels are, the replacement of
+/// lost vessels, a fleet's repair time. Its cost leaves out what
 /// buys such a change, so neither its benefit-cost ratio nor its
 /// vulnerability removed per unit of cost is defined (`ratio`).
 pub fn unpriced_changes(base: &Study, policy: &Study) -> Option<String> {
@@ -173,12 +179,17 @@ fn unpriced_levers(base: &Study, policy: &Study) -> Vec<(String, String)> {
         );
         changed.push((short, long));
     }
+    // The repair time under the same breakdowns and dry-docks (other ones
+    // are other conditions: [`crate::conditions`]).
     let repair = |f: &caspian_shipping::scenario::Fleet| {
+        f.availability.as_ref().map(|a| (a.mtbf_days, a.drydock_every_days, a.drydock_days))
+    };
+    let repair_h = |f: &caspian_shipping::scenario::Fleet| {
         f.availability.as_ref().and_then(|a| a.repair_h.clone())
     };
     for f in &p.fleets {
         let Some(o) = b.fleets.iter().find(|o| o.id == f.id) else { continue };
-        if repair(o) != repair(f) {
+        if repair(o) == repair(f) && repair_h(o) != repair_h(f) {
             let short = format!("the repair time of {}", f.id);
             let long =
                 format!("{short} (availability.repair_h: a repair crew's cost is not in [costs])");

@@ -2,37 +2,13 @@
 
 use super::*;
 
-/// The path of a journal, `cp.jsonl`, in a fresh directory of its own.
-fn scratch(name: &str) -> Scratch {
-    let dir = std::env::temp_dir().join(format!("caspian-journal-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    Scratch(dir.join("cp.jsonl"))
-}
-
-/// A journal's path whose directory goes when a passing test drops it; a
-/// failing test keeps it, so that its files can be read.
-struct Scratch(PathBuf);
-
-impl std::ops::Deref for Scratch {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<Path> for Scratch {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let (false, Some(dir)) = (std::thread::panicking(), self.0.parent()) {
-            let _ = fs::remove_dir_all(dir);
-        }
-    }
+/// A fresh directory, removed when dropped, and the path of a journal,
+/// `cp.jsonl`, in it.
+fn scratch(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir =
+        tempfile::Builder::new().prefix(&format!("caspian-journal-{name}-")).tempdir().unwrap();
+    let path = dir.path().join("cp.jsonl");
+    (dir, path)
 }
 
 fn row(replication: u64, value: f64) -> Row {
@@ -59,7 +35,7 @@ fn k(c: char) -> String {
 
 #[test]
 fn rows_saved_are_read_back_by_key_up_to_the_first_gap() {
-    let path = scratch("gap");
+    let (_dir, path) = scratch("gap");
     let (a, b) = (k('a'), k('b'));
     let mut j = Journal::open(&path).unwrap();
     j.append(&a, &names(), &[row(0, 1.0), row(1, 2.0)]).unwrap();
@@ -83,7 +59,7 @@ fn rows_saved_are_read_back_by_key_up_to_the_first_gap() {
 
 #[test]
 fn a_journal_is_deleted_only_when_this_command_used_all_it_held() {
-    let path = scratch("finish");
+    let (_dir, path) = scratch("finish");
     let (a, b) = (k('a'), k('b'));
     let mut j = Journal::open(&path).unwrap();
     j.append(&a, &names(), &[row(0, 1.0)]).unwrap();
@@ -102,7 +78,7 @@ fn a_journal_is_deleted_only_when_this_command_used_all_it_held() {
 
 #[test]
 fn a_second_command_cannot_open_a_journal_in_use() {
-    let path = scratch("lock");
+    let (_dir, path) = scratch("lock");
     let mut first = Journal::open(&path).unwrap();
     let e = Journal::open(&path).unwrap_err().to_string();
     assert!(e.contains("is in use by another caspian command"), "{e}");
@@ -114,7 +90,7 @@ fn a_second_command_cannot_open_a_journal_in_use() {
 
 #[test]
 fn an_incomplete_end_is_cut_off_and_damage_before_it_is_refused() {
-    let path = scratch("torn");
+    let (_dir, path) = scratch("torn");
     let a = k('a');
     let mut j = Journal::open(&path).unwrap();
     j.append(&a, &names(), &[row(0, 1.0)]).unwrap();
@@ -176,7 +152,7 @@ fn an_incomplete_end_is_cut_off_and_damage_before_it_is_refused() {
 
 #[test]
 fn another_file_is_refused_and_left_as_it_is() {
-    let path = scratch("other");
+    let (_dir, path) = scratch("other");
     for (text, says) in [
         ("x,y\n1,2\n", "no checkpoint header"),
         ("{\"kind\":\"checkpoint\"}\n", "kind \"checkpoint\""),
@@ -205,7 +181,7 @@ fn the_key_changes_with_anything_the_model_reads_and_the_seed() {
 
 #[test]
 fn journals_joined_end_to_end_read_as_one() {
-    let dir = scratch("joined");
+    let (_dir, dir) = scratch("joined");
     let (a, b) = (k('a'), k('b'));
     let one = dir.with_file_name("one.jsonl");
     let two = dir.with_file_name("two.jsonl");
@@ -256,7 +232,7 @@ fn journals_joined_end_to_end_read_as_one() {
 
 #[test]
 fn a_journal_stops_saving_before_it_outgrows_what_can_be_read_back() {
-    let path = scratch("full");
+    let (_dir, path) = scratch("full");
     let a = k('a');
     let mut j = Journal::open(&path).unwrap();
     j.append(&a, &names(), &[row(0, 1.0)]).unwrap();

@@ -133,14 +133,6 @@ pub const FAMILIES: &[KpiFamily] = &[
         "<cargo> diverted",
     ),
     family(
-        "escort_vessels_needed",
-        Unit::Vessels,
-        Count,
-        Lower,
-        "escort vessels the convoys kept at sea on average (each convoy's longest crossing, one way, over the window): at least the force they need; above interdiction.escort.escort_vessels the force priced cannot escort them",
-        "escort vessels needed",
-    ),
-    family(
         "shut_in_total.<cargo>",
         Unit::CargoUnit,
         Amount,
@@ -339,6 +331,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         Lower,
         "hours the corridor was closed",
         "hours the corridor was closed",
+    ),
+    family(
+        "escort_vessels_needed",
+        Unit::Vessels,
+        Count,
+        Lower,
+        "escort vessels the convoys kept at sea on average (each convoy's longest crossing, one way, over the window): at least the force they need; above interdiction.escort.escort_vessels the force priced cannot escort them",
+        "escort vessels needed",
     ),
     family(
         "vessels_out.<fleet>",

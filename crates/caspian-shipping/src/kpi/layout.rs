@@ -335,9 +335,9 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
         k.push((format!("vessels_lost.{}", f.id), Q::FleetVesselsLost(fi)));
     }
     k.push(("corridor_closure_h".to_string(), Q::CorridorClosure));
-    if plan.interdiction.escort.is_some() {
-        k.push(("escort_vessels_needed".to_string(), Q::EscortVesselsNeeded));
-    }
+    // Always, 0 with escorts off: a portfolio or design point that turns
+    // them on has the same KPIs as one that does not.
+    k.push(("escort_vessels_needed".to_string(), Q::EscortVesselsNeeded));
     if !plan.disruptions.is_empty() {
         for (fi, f) in plan.fleets.iter().enumerate() {
             k.push((format!("vessels_out.{}", f.id), Q::VesselsOut(fi)));
