@@ -163,7 +163,7 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
 /// [`crate::unpriced`]); so is a change that reshapes it (another
 /// distribution of its duration with the same mean, vessels counted
 /// another way), whatever else it changes.
-pub(crate) fn is_condition(base: &Disruption, policy: &Disruption) -> bool {
+pub fn is_condition(base: &Disruption, policy: &Disruption) -> bool {
     use std::cmp::Ordering::{self, Greater, Less};
     let (b, p) = (base, policy);
     // Its notes aside; one that strikes in neither changes nothing.
