@@ -381,20 +381,13 @@ fn left_out(s: &Settings, portfolios: &[PortfolioDoc], selected: Option<usize>) 
         .iter()
         .copied()
         .filter(|p| match (mean(p), chosen) {
-            (Some(m), Some(c)) => {
-                if s.maximize {
-                    m > c
-                } else {
-                    m < c
-                }
-            }
+            // Better: larger when maximised, smaller when minimised.
+            (Some(m), Some(c)) => (m > c) == s.maximize && m != c,
             _ => false,
         })
         .collect();
-    let (n, noun) = match undecided.len() {
-        1 => ("1".to_string(), "portfolio"),
-        n => (n.to_string(), "portfolios"),
-    };
+    let (n, noun) =
+        (undecided.len(), if undecided.len() == 1 { "portfolio" } else { "portfolios" });
     let mut text = format!(
         " It does not cover the {n} {noun} undecided at --max-replications ({}), whose \
          feasibility could not be told",
@@ -569,12 +562,7 @@ mod tests {
             outlay: 0.0,
             status: status.to_string(),
             eliminated_at_stage: None,
-            replications: PhaseCounts {
-                screening: 0,
-                ocba: 0,
-                selection: 0,
-                selection_discarded: 0,
-            },
+            replications: PhaseCounts::default(),
             objective: Some(Summary::of(&[mean, mean])),
             constraints: Vec::new(),
         }
