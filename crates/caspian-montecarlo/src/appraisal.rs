@@ -36,14 +36,14 @@ pub fn escort_force_warning(
     name: &str,
     records: &PointRecords,
 ) -> Option<String> {
-    let force = plan.source.interdiction.escort.escort_vessels;
     plan.interdiction.escort?;
+    let force = plan.source.interdiction.escort.escort_vessels;
     let needed: Vec<f64> = records
         .column_named("escort_vessels_needed")
         .into_iter()
         .filter(|v| v.is_finite())
         .collect();
-    let mean = needed.iter().sum::<f64>() / needed.len() as f64;
+    let (mean, _) = crate::stats::mean_var(&needed);
     (mean > f64::from(force)).then(|| {
         format!(
             "\"{name}\": its convoys kept {mean:.2} escort vessels at sea on average \

@@ -65,9 +65,10 @@ impl Interdiction {
         Some(format!(
             "a vessel lost at sea is never replaced within the run \
              (interdiction.replacement_days is left out), and a crossing of {} ends in a loss with \
-             probability {} (incident_probability x loss_probability): a loss early in a year takes its vessel out for the rest of \
-             it, which may be most of what the risk costs a tight fleet; set \
-             interdiction.replacement_days (a charter's lead time) to replace lost vessels",
+             probability {} (incident_probability x loss_probability): a loss early in a year \
+             takes its vessel out for the rest of it, which may be most of what the risk costs a \
+             tight fleet; set interdiction.replacement_days (a charter's lead time) to replace \
+             lost vessels",
             fleet.id,
             (p * 1e12).round() / 1e12
         ))
