@@ -815,9 +815,70 @@ escort = { enabled = true, incident_factor = 0.0, convoy_size = 2, max_wait_h = 
     assert_eq!(kpi(&out, "voyages.t"), 166.0);
     // Berthing at b at 22 + 24k and 23 + 24k, k = 0..40: 82 x 1,000 t.
     assert_eq!(kpi(&out, "delivered_total.oil"), 82_000.0);
-    // 83 convoys, each with an escort for its 10-h crossing: 830 escort
-    // hours over the 1,002-h window.
-    assert_close(kpi(&out, "escort_vessels_needed"), 830.0 / 1002.0, "escorts at sea");
+    // Two escorts (the default force): each sails 10 h with its convoy,
+    // finds no convoy waiting at the far port and sails 10 h back, so one
+    // is always free when a convoy is ready (every 12 h, alternately at a
+    // and b) and none waits. At sea: 20 h for each of the 81 convoys done
+    // by the horizon, 18 h for the return convoy of 984 (back at 1,004)
+    // and 6 h for the outbound convoy of 996: 1,644 escort hours over
+    // 2 x 1,002.
+    assert_close(kpi(&out, "escort_utilization"), 1644.0 / 2004.0, "escorts at sea");
+    assert_eq!(kpi(&out, "escort_wait_h"), 0.0, "no convoy waits for an escort");
+}
+
+#[test]
+fn a_ready_convoy_waits_for_a_free_escort() {
+    let text = with_interdiction(
+        &set(BASE, "fleet.count", "2"),
+        r#"incident_probability = 1.0
+loss_probability = 1.0
+escort = { enabled = true, incident_factor = 0.0, convoy_size = 2, max_wait_h = 100.0, escort_vessels = 1 }"#,
+    );
+    let out = run(&load(&text), 1, 0);
+    assert_eq!(kpi(&out, "incidents"), 0.0);
+    // One escort. The convoy of a sails at 12 and reaches b at 22, where no
+    // convoy waits (b's is ready at 24), so the escort sails back alone
+    // and is free at 32; b's convoy waits 24..32 and sails at 32 with it.
+    // It reaches a at 42, where the vessels load 42..44: the escort turns
+    // back again, free at 52, and a's convoy waits 44..52. So convoys sail
+    // every 20 h, at 12 + 20k <= 1002 (k = 0..49: 50 convoys, 100
+    // crossings), alternately from a and b; the first waits 0 h, the
+    // other 49 wait 8 h each; the escort is at sea from 12 to the end.
+    assert_eq!(kpi(&out, "voyages.t"), 100.0);
+    // Laden convoys (k even, 25 of them, the last at 972) each deliver
+    // 2 x 1,000 t at b by 984.
+    assert_eq!(kpi(&out, "delivered_total.oil"), 50_000.0);
+    assert_close(kpi(&out, "escort_wait_h"), 49.0 * 8.0 / 50.0, "wait for the escort");
+    assert_close(kpi(&out, "escort_utilization"), 990.0 / 1002.0, "the escort at sea");
+    // Two escorts: none waits (the test above), and more is delivered.
+    let two = text.replace("escort_vessels = 1", "escort_vessels = 2");
+    assert_eq!(kpi(&run(&load(&two), 1, 0), "delivered_total.oil"), 82_000.0);
+}
+
+#[test]
+fn an_escort_at_the_far_port_takes_the_convoy_waiting_there() {
+    // Two vessels a round apart: vessel 1 starts 11 h after vessel 0. With
+    // convoys of one, each vessel is a convoy. One escort.
+    let text = with_interdiction(
+        &set(BASE, "fleet.count", "2"),
+        "escort = { enabled = true, convoy_size = 1, max_wait_h = 0.0, escort_vessels = 1 }",
+    );
+    let out = run(&load(&text), 1, 0);
+    // Vessel 0 sails from a at 1 with the escort (no wait) and reaches b
+    // at 11, where nobody waits (it discharges 11..12): the escort sails
+    // back, free at 21. Both vessels have waited since 12 (vessel 0 at b,
+    // vessel 1 at a); b's convoy queued first and sails at 21 (9 h), and
+    // the escort, reaching a at 31, takes vessel 1 there at once (19 h).
+    // From then on, every 30 h: the escort reaches a port where its
+    // vessel is still loading or discharging, sails back alone for 10 h,
+    // and takes the other vessel (ready for 19 h), and then this one
+    // (ready for 19 h) at once on arrival. Convoys sail at 1 and at 21 + 30j
+    // and 31 + 30j <= 1002 (j = 0..32): 67, waits 0, 9 and 65 x 19 h; at
+    // the horizon one has waited 10 h (ready at 992). The escort is at sea
+    // from 1 to the end.
+    assert_close(kpi(&out, "escort_wait_h"), (9.0 + 65.0 * 19.0 + 10.0) / 68.0, "waits");
+    assert_eq!(kpi(&out, "voyages.t"), 67.0);
+    assert_close(kpi(&out, "escort_utilization"), 1001.0 / 1002.0, "never idle after 1");
 }
 
 #[test]

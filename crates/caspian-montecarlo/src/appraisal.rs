@@ -12,11 +12,11 @@
 //!   of what it lacks. That holds for capacity not yet built; where it
 //!   exists, its capital is spent (sunk), and only its running cost is
 //!   saved.
-//! - **Too few escorts.** Escorts' capital counts the force the scenario
-//!   names (`interdiction.escort.escort_vessels`), but the model lets every
-//!   convoy sail with an escort whatever the force: where the convoys kept
-//!   more escort vessels at sea than that on average
-//!   (`escort_vessels_needed`), the capital is short.
+//! - **Too few escorts.** A ready convoy waits for a free escort vessel
+//!   (`interdiction.escort.escort_vessels`): where convoys waited an hour
+//!   or more on average (`escort_wait_h`), the policy's delay is in good
+//!   part its force's size, a lever of its own, and a larger force may
+//!   turn its verdict.
 //!
 //! Each gets a warning under the economics table (`optimize` gives the
 //! first two for its selection); none changes a figure.
@@ -26,32 +26,33 @@ use caspian_shipping::compile::{FleetPlan, PortPlan, class_index};
 
 use crate::records::PointRecords;
 
-/// The warning for a scenario with escorts whose convoys kept more escort
-/// vessels at sea on average (the mean of `escort_vessels_needed` over
-/// `records`) than its force, `interdiction.escort.escort_vessels`: its
-/// escorts' capital cost is short, as the model never makes a convoy wait
-/// for an escort.
+/// The warning for a scenario with escorts whose ready convoys waited an
+/// hour or more on average for a free escort vessel (the mean of
+/// `escort_wait_h` over `records`): its force,
+/// `interdiction.escort.escort_vessels`, binds, and the delay that adds is
+/// the force's size as much as the escort policy.
 pub fn escort_force_warning(
     plan: &CompiledScenario,
     name: &str,
     records: &PointRecords,
 ) -> Option<String> {
-    plan.interdiction.escort?;
-    let force = plan.source.interdiction.escort.escort_vessels;
-    let needed: Vec<f64> = records
-        .column_named("escort_vessels_needed")
-        .into_iter()
-        .filter(|v| v.is_finite())
-        .collect();
-    let (mean, _) = crate::stats::mean_var(&needed);
-    (mean > f64::from(force)).then(|| {
+    let escort = plan.interdiction.escort?;
+    let mean_of = |kpi: &str| {
+        let values: Vec<f64> =
+            records.column_named(kpi).into_iter().filter(|v| v.is_finite()).collect();
+        crate::stats::mean_var(&values).0
+    };
+    let wait = mean_of("escort_wait_h");
+    (wait >= 1.0).then(|| {
         format!(
-            "\"{name}\": its convoys kept {mean:.2} escort vessels at sea on average \
-             (escort_vessels_needed, one way, the way back not counted), more than the {force} its \
-             escorts' capital counts (interdiction.escort.escort_vessels): the model lets every \
-             convoy sail with an escort, so its cost is short; set escort_vessels to at least {} \
-             to price the force it needs",
-            mean.ceil()
+            "\"{name}\": its ready convoys waited {wait:.1} h on average for a free escort \
+             (escort_wait_h), with the force of {} at sea {:.0}% of the time \
+             (escort_utilization): the force binds, so part of the escorts' delay is the \
+             force's size; compare a larger one (--variant \
+             'more:interdiction.escort.escort_vessels={}')",
+            escort.force,
+            100.0 * mean_of("escort_utilization"),
+            2 * escort.force
         )
     })
 }

@@ -24,8 +24,8 @@ pub const MAX_SUMMARY_CELLS: usize = 4_000_000;
 /// point's records keep its KPI names and one value per replication, about
 /// 85 bytes a cell at `-n 1` (measured: 100,000 points of the baseline's
 /// then 92 KPIs peaked at 858 MB, docs/performance.md), so this keeps a
-/// sweep at `-n 1` under 1 GB for any scenario (20,120 points of today's
-/// baseline, 497 KPIs).
+/// sweep at `-n 1` under 1 GB for any scenario (20,080 points of today's
+/// baseline, 498 KPIs).
 pub const MAX_POINT_CELLS: usize = 10_000_000;
 
 /// The stream id of the Latin-hypercube sampler. Model streams use ids below

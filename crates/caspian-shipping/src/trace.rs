@@ -100,6 +100,12 @@ named_enum!(
         TryDepart => "try_depart",
         /// A convoy is due to sail.
         ConvoyGo => "convoy_go",
+        /// An escort reaches the port its convoy sailed to (the convoy
+        /// state is that port's, after the escort took its convoy or
+        /// turned back).
+        EscortArrive => "escort_arrive",
+        /// An escort is back from a sortie and free (no subject).
+        EscortBack => "escort_back",
         /// An open-traffic vessel arrives.
         OpenArrival => "open_arrival",
         /// An open-traffic vessel leaves its berth.

@@ -244,18 +244,19 @@ fn a_variant_priced_alone_or_with_less_than_the_base_is_warned_of() {
     assert!(!out.contains("\"large\" has less"), "{out}");
 }
 
-/// Escorts whose convoys keep more escort vessels at sea than the force
-/// their capital counts are warned of under the economics table; a force
-/// large enough is not.
+/// Escorts whose ready convoys wait an hour or more for a free escort are
+/// warned of under the economics table; a force large enough is not.
 #[test]
-fn an_escort_force_smaller_than_its_convoys_need_is_warned_of() {
+fn an_escort_force_that_binds_is_warned_of() {
     let dir = scratch("escort_force");
     let (base, escorts) = (scenario("baseline.toml"), scenario("escort_convoys.toml"));
-    let said = "\"escort_convoys\": its convoys kept ";
+    let said = "\"escort_convoys\": its ready convoys waited ";
     let args = ["compare", &base, &escorts, "-n", "2", "-q", "--set", "scenario.horizon_days=60"];
+    let small = [&args[..], &["--set", "interdiction.escort.escort_vessels=2"]].concat();
     // Under the economics table, on standard output.
-    let out = ok(&args, &dir);
-    assert!(out.contains(said) && out.contains("more than the 2 its escorts' capital"), "{out}");
+    let out = ok(&small, &dir);
+    assert!(out.contains(said) && out.contains("with the force of 2 at sea"), "{out}");
+    assert!(out.contains("'more:interdiction.escort.escort_vessels=4'"), "{out}");
     let enough = [&args[..], &["--set", "interdiction.escort.escort_vessels=20"]].concat();
     let out = ok(&enough, &dir);
     assert!(!out.contains(said), "{out}");

@@ -42,8 +42,8 @@ pub use draft::{DraftLimit, DraftPlan, FleetDraft};
 pub use error::ScenarioError;
 pub use plan::{
     AvailabilityPlan, CompiledScenario, DispatchPlan, DisruptionPlan, DisruptionTarget,
-    DisruptionTiming, FleetPlan, HoldPlan, InflowPlan, InterdictionPlan, OpenTrafficPlan,
-    OutflowPlan, PortPlan, SeaAreaPlan, SharedPlan, StoragePlan,
+    DisruptionTiming, EscortPlan, FleetPlan, HoldPlan, InflowPlan, InterdictionPlan,
+    OpenTrafficPlan, OutflowPlan, PortPlan, SeaAreaPlan, SharedPlan, StoragePlan,
 };
 pub use text::{MAX_NAME_LEN, escape_invisible, first_invisible, invisible, shown_path};
 

@@ -260,10 +260,24 @@ pub struct InterdictionPlan {
     pub closures_per_year: f64,
     /// Closure length in hours.
     pub closure_duration: Dist,
-    /// Escort settings, if enabled: (incident factor, convoy size, max wait).
-    pub escort: Option<(f64, u32, SimDuration)>,
+    /// Escort settings, if enabled.
+    pub escort: Option<EscortPlan>,
     /// Days until a vessel lost at sea is replaced (`None`: never).
     pub replacement: Option<Dist>,
+}
+
+/// Escorted convoys, checked (`interdiction.escort` when enabled).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EscortPlan {
+    /// An escorted crossing's incident probability is multiplied by this.
+    pub incident_factor: f64,
+    /// A convoy is ready to sail with this many vessels...
+    pub convoy_size: u32,
+    /// ...or once its first vessel has waited this long.
+    pub max_wait: SimDuration,
+    /// Escort vessels in the force (at least 1): a ready convoy waits for
+    /// a free one.
+    pub force: u32,
 }
 
 /// What a disruption strikes, resolved to indices.

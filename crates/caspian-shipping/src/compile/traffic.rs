@@ -6,7 +6,7 @@ use caspian_engine::{SimDuration, SimTime};
 
 use super::check::{Checker, index_ids, lookup, zero_dist};
 use super::class_index;
-use super::plan::{InterdictionPlan, OpenTrafficPlan, PortPlan};
+use super::plan::{EscortPlan, InterdictionPlan, OpenTrafficPlan, PortPlan};
 use crate::scenario::Scenario;
 use crate::sweep::{SweepError, SweepKey};
 
@@ -76,9 +76,15 @@ pub(super) fn interdiction(c: &mut Checker, s: &Scenario, horizon: SimTime) -> I
         c.probability("interdiction.escort.incident_factor", i.escort.incident_factor);
         c.count("interdiction.escort.convoy_size", u64::from(i.escort.convoy_size), 1);
         let wait = c.hours("interdiction.escort.max_wait_h", i.escort.max_wait_h);
-        c.count("interdiction.escort.escort_vessels", u64::from(i.escort.escort_vessels), 0);
+        // A convoy waits for a free escort: with none, none would sail.
+        c.count("interdiction.escort.escort_vessels", u64::from(i.escort.escort_vessels), 1);
         escorted_fleets(c, s);
-        Some((i.escort.incident_factor, i.escort.convoy_size, wait.unwrap_or_default()))
+        Some(EscortPlan {
+            incident_factor: i.escort.incident_factor,
+            convoy_size: i.escort.convoy_size,
+            max_wait: wait.unwrap_or_default(),
+            force: i.escort.escort_vessels,
+        })
     } else {
         None
     };

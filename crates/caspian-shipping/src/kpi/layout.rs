@@ -45,8 +45,10 @@ pub(crate) enum Quantity {
     BacklogEnd(Cargo),
     /// `diverted_total.<cargo>`.
     DivertedTotal(Cargo),
-    /// `escort_vessels_needed`.
-    EscortVesselsNeeded,
+    /// `escort_utilization`.
+    EscortUtilization,
+    /// `escort_wait_h`.
+    EscortWait,
     /// `shut_in_total.<cargo>`.
     ShutInTotal(Cargo),
     /// `demand.<inflow>`.
@@ -337,7 +339,8 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
     k.push(("corridor_closure_h".to_string(), Q::CorridorClosure));
     // Always, 0 with escorts off: a portfolio or design point that turns
     // them on has the same KPIs as one that does not.
-    k.push(("escort_vessels_needed".to_string(), Q::EscortVesselsNeeded));
+    k.push(("escort_utilization".to_string(), Q::EscortUtilization));
+    k.push(("escort_wait_h".to_string(), Q::EscortWait));
     if !plan.disruptions.is_empty() {
         for (fi, f) in plan.fleets.iter().enumerate() {
             k.push((format!("vessels_out.{}", f.id), Q::VesselsOut(fi)));

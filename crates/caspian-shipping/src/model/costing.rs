@@ -31,9 +31,6 @@ pub(super) struct CostCounters {
     pub(super) waiting_room: Vec<TimeWeighted>,
     /// Escorted convoys that sailed.
     pub(super) convoys: u64,
-    /// Hours an escort spent with a convoy: each convoy's longest calm
-    /// crossing, one way (the escort's way back is not counted).
-    pub(super) escort_h: f64,
     /// Per cargo: units delivered times the calm crossing hours of the
     /// fleet that delivered them (the part of their transit that is not
     /// delay).
@@ -46,7 +43,6 @@ impl CostCounters {
             at_sea: vec![TimeWeighted::new(SimTime::ZERO, 0.0); n_fleets],
             waiting_room: vec![TimeWeighted::new(SimTime::ZERO, 0.0); n_fleets],
             convoys: 0,
-            escort_h: 0.0,
             calm_unit_h: [0.0; CARGOES],
         }
     }
@@ -56,7 +52,6 @@ impl CostCounters {
         self.at_sea.iter_mut().for_each(|t| t.reset(now));
         self.waiting_room.iter_mut().for_each(|t| t.reset(now));
         self.convoys = 0;
-        self.escort_h = 0.0;
         self.calm_unit_h = [0.0; CARGOES];
     }
 }

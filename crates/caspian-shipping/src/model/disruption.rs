@@ -360,16 +360,7 @@ impl World<'_> {
             self.release_berth(s, port, class);
         }
         if left_convoy {
-            if self.ports[port].convoy.is_empty() {
-                if let Some(key) = self.ports[port].convoy_due.take() {
-                    s.cancel(key);
-                }
-                self.ports[port].convoy_held = false;
-            } else if self.ports[port].convoy_held {
-                // Held by a closure that may have been only this vessel's
-                // route: the others sail as soon as theirs are open.
-                self.launch_convoy(s, port);
-            }
+            self.left_convoy(s, port);
         }
         // Its place in a cargo or space line, or its claims, are free: the
         // next vessel may be called now (in the line it waits in, where a

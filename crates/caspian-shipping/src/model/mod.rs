@@ -17,7 +17,8 @@
 //!   [`shared_berths`]: berths shared by several classes.
 //! - [`vessel`]: a fleet vessel's run-time state.
 //! - [`voyages`]: a fleet vessel's round: arrive, discharge, load, depart,
-//!   convoys and incidents; [`cargo_line`]: waiting for cargo at the
+//!   and incidents; [`convoys`]: escorted convoys and the escort force;
+//!   [`cargo_line`]: waiting for cargo at the
 //!   anchorage, and calling vessels to a berth when their cargo is there;
 //!   [`space_line`]: its mirror, waiting at the anchorage for room to
 //!   discharge into.
@@ -47,6 +48,7 @@ mod availability;
 mod berths;
 mod cargo_line;
 mod censored;
+mod convoys;
 mod corridor;
 mod costing;
 mod disruption;

@@ -294,6 +294,14 @@ impl World<'_> {
                 };
                 (TraceEvent::ConvoyGo, (port(p), state))
             }
+            Ev::EscortArrive(p, _) => {
+                let state = TraceState::Convoy {
+                    port: plan.ports[p as usize].id.clone(),
+                    waiting: self.ports[p as usize].convoy.len() as u64,
+                };
+                (TraceEvent::EscortArrive, (port(p), state))
+            }
+            Ev::EscortBack => (TraceEvent::EscortBack, (Subject::None, TraceState::None)),
             Ev::OpenArrival(i) | Ev::OpenDepart(i) => {
                 let o = &plan.open_traffic[i as usize];
                 let event = if matches!(ev, Ev::OpenArrival(_)) {

@@ -9,6 +9,7 @@ use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 
 use super::availability::Downtimes;
+use super::convoys::EscortForce;
 use super::disruption::Disruptions;
 use super::histogram::WeightedHistogram;
 use super::monthly::Monthly;
@@ -48,6 +49,11 @@ pub(crate) enum Ev {
     TryDepart(u32),
     /// A convoy at this port is due to sail (or retry after a closure).
     ConvoyGo(u16),
+    /// An escort reaches this port with its convoy, whose longest
+    /// crossing was this fleet's ([`super::convoys`]).
+    EscortArrive(u16, u16),
+    /// An escort is back from a sortie and free.
+    EscortBack,
     /// An open-traffic vessel arrives.
     OpenArrival(u16),
     /// An open-traffic vessel leaves its berth.
@@ -241,6 +247,8 @@ pub(super) struct World<'a> {
     pub(super) monthly: Monthly,
     /// Dry-dockings and breakdowns ([`super::availability`]).
     pub(super) downtimes: Downtimes,
+    /// The escort force and the convoys waiting for it ([`super::convoys`]).
+    pub(super) escorts: EscortForce,
 }
 
 impl<'a> World<'a> {
@@ -343,6 +351,10 @@ impl<'a> World<'a> {
             overflowed: None,
             monthly: Monthly::default(),
             downtimes,
+            escorts: EscortForce::new(
+                plan.interdiction.escort.map_or(0, |e| e.force),
+                plan.ports.len(),
+            ),
         }
     }
 
@@ -416,6 +428,8 @@ impl Model for World<'_> {
             Ev::TryDepart(v) => self.on_try_depart(s, v as usize),
             Ev::SailIn(v) => self.request_berth(s, v as usize),
             Ev::ConvoyGo(p) => self.launch_convoy(s, p as usize),
+            Ev::EscortArrive(p, f) => self.on_escort_arrive(s, p as usize, f as usize),
+            Ev::EscortBack => self.on_escort_back(s),
             Ev::OpenArrival(i) => self.on_open_arrival(s, i as usize),
             Ev::OpenDepart(i) => self.on_open_depart(s, i as usize),
             Ev::DisruptionStart(d) => self.on_disruption_start(s, d as usize),

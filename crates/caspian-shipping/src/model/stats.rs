@@ -54,6 +54,7 @@ impl World<'_> {
         self.link_wait.iter_mut().for_each(|w| *w = UnitHours::default());
         self.crossing_h.iter_mut().for_each(Tally::reset);
         self.costing.reset(now);
+        self.escorts.reset(now);
         self.cargo_wait_h.iter_mut().for_each(Tally::reset);
         self.space_wait_h.iter_mut().for_each(Tally::reset);
         self.gate_wait_h.iter_mut().for_each(Tally::reset);
@@ -192,10 +193,8 @@ impl World<'_> {
             Quantity::Detentions => self.counters.detentions as f64,
             Quantity::VesselsLost => self.counters.vessels_lost as f64,
             Quantity::FleetVesselsLost(fi) => self.counters.fleet_vessels_lost[fi] as f64,
-            Quantity::EscortVesselsNeeded => {
-                let window_h = (now - start).as_hours_f64();
-                if window_h > 0.0 { self.costing.escort_h / window_h } else { f64::NAN }
-            }
+            Quantity::EscortUtilization => self.escorts.utilization(start, now),
+            Quantity::EscortWait => self.escorts.mean_wait_h(now),
             Quantity::CorridorClosure => {
                 self.corridor.closed_time_between(start, now).as_hours_f64()
             }

@@ -405,60 +405,12 @@ impl World<'_> {
     /// Loaded and ready: join a convoy (escorts, for a fleet escorted) or
     /// depart.
     pub(super) fn leave_berth(&mut self, s: &mut Scheduler<Ev>, v: usize) {
-        let now = s.now();
         if self.plan.interdiction.escort.is_some()
             && self.plan.fleets[self.vessels[v].fleet].escorted
         {
-            let ves = &mut self.vessels[v];
-            let port = ves.port;
-            let class = class_index(self.plan.fleets[ves.fleet].berth_class);
-            ves.holds_berth = false;
-            self.set_phase(v, now, Phase::Convoy);
-            self.release_berth(s, port, class);
-            self.ports[port].convoy.push(v as u32);
-            let (_, size, max_wait) = self.plan.interdiction.escort.unwrap_or_default();
-            if self.ports[port].convoy.len() >= size as usize {
-                self.launch_convoy(s, port);
-            } else if self.ports[port].convoy_due.is_none() {
-                self.ports[port].convoy_due =
-                    at(s, now.saturating_add(max_wait), Ev::ConvoyGo(port as u16));
-            }
-            return;
-        }
-        self.try_depart(s, v);
-    }
-
-    pub(super) fn launch_convoy(&mut self, s: &mut Scheduler<Ev>, port: usize) {
-        let now = s.now();
-        if let Some(key) = self.ports[port].convoy_due.take() {
-            s.cancel(key);
-        }
-        // A convoy sails together: when the port, the corridor and every
-        // member's route are open.
-        let mut closures = vec![&self.ports[port].closures, &self.corridor];
-        for &v in &self.ports[port].convoy {
-            closures.push(&self.disruptions.route_closures[self.vessels[v as usize].fleet]);
-        }
-        let t = first_open(now, &closures);
-        self.ports[port].convoy_held = t > now;
-        if t > now {
-            // A closure clipped at the horizon "ends" there: no sailing at that instant.
-            if t < self.plan.horizon {
-                self.ports[port].convoy_due = at(s, t, Ev::ConvoyGo(port as u16));
-            }
-            return;
-        }
-        let members = std::mem::take(&mut self.ports[port].convoy);
-        if !members.is_empty() {
-            self.costing.convoys += 1;
-            let longest = members
-                .iter()
-                .map(|&v| self.plan.fleets[self.vessels[v as usize].fleet].crossing.as_hours_f64())
-                .fold(0.0, f64::max);
-            self.costing.escort_h += longest;
-        }
-        for v in members {
-            self.depart(s, v as usize, true);
+            self.join_convoy(s, v);
+        } else {
+            self.try_depart(s, v);
         }
     }
 
@@ -527,7 +479,7 @@ impl World<'_> {
         } else {
             (1.0, 1.0, SimDuration::ZERO)
         };
-        let factor = if escorted { risk.escort.map_or(1.0, |e| e.0) } else { 1.0 };
+        let factor = if escorted { risk.escort.map_or(1.0, |e| e.incident_factor) } else { 1.0 };
         let incident = u_incident < p_incident * factor;
         self.record_draft_departure(v, now);
         let ves = &mut self.vessels[v];
