@@ -231,7 +231,7 @@ fn optimize_refuses_a_lever_nothing_prices() {
         "costs.operating.berth_year.rail_ferry=0",
     ];
     let dredged = scenario("sea_level_2030_dredged.toml");
-    let cases: [(&str, &[&str], &str); 6] = [
+    let cases: [(&str, &[&str], &str); 7] = [
         ("fleet.ferries_kuryk_alat.capacity=50,60", &[], "give each size of vessel a fleet"),
         ("port.alat.depth_m=6,7", &[], "[[dredging]] of alat"),
         // A file that dredges prices the metres gained, so a deeper port
@@ -240,6 +240,8 @@ fn optimize_refuses_a_lever_nothing_prices() {
         ("outflow.btk_railway.capacity_per_year=14000,20000", &[], "link_outflow.btk_railway="),
         ("outflow.btc_offtake.capacity_per_year=1.5e7,2e7", &[], "costs.capital.link.oil"),
         ("port.alat.berths.rail_ferry=2..3", &zero_berth, "costs.capital.berth.rail_ferry"),
+        // The escort force with escorts off (the baseline's) costs nothing.
+        ("interdiction.escort.escort_vessels=4,8", &[], "set interdiction.escort.enabled = true"),
     ];
     for (decision, extra, hint) in cases {
         let args: Vec<&str> = base
@@ -267,11 +269,13 @@ fn optimize_refuses_a_lever_nothing_prices() {
     let link = "outflow.btk_railway.capacity_per_year=14000,20000";
     let ferries = "fleet.ferries_kuryk_alat.count=3,4";
     let escorts = "interdiction.escort.enabled=0,1";
-    let priced: [&[&str]; 4] = [
+    let force = "interdiction.escort.escort_vessels=4,8";
+    let priced: [&[&str]; 5] = [
         &["--decision", link, "--set", "costs.capital.link.wagons=1000"],
         &["--decision", link, "--set", "costs.capital.link_outflow.btk_railway=1000"],
         &["--decision", ferries, "--set", "costs.capital.vessel.rail_ferry=0"],
         &["--decision", escorts, "--set", "costs.capital.escort_vessel=0"],
+        &["--decision", force, "--set", "interdiction.escort.enabled=true"],
     ];
     for extra in priced {
         let args: Vec<&str> = base.iter().copied().chain(extra.iter().copied()).collect();

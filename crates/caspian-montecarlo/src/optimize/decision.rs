@@ -196,6 +196,11 @@ pub(crate) fn unpriced_hint(key: &SweepKey, plan: &CompiledScenario) -> String {
              interdiction.escort.escort_vessels above 0) or costs.operating.escort_sortie"
                 .into()
         }
+        SweepKey::EscortVessels => {
+            "escort vessels are priced only with escorts on and costs.capital.escort_vessel \
+             above 0: set interdiction.escort.enabled = true (or decide it too)"
+                .into()
+        }
         _ => "what it sets has no price in the scenario's [costs] (docs/scenarios.md, \"Costs\")"
             .into(),
     }

@@ -23,6 +23,7 @@
 //! | `interdiction.loss_probability` | P(loss given incident) | probability |
 //! | `interdiction.closures_per_year` | corridor-closure rate | per year |
 //! | `interdiction.escort.enabled` | 0 or 1 | 0 = off, 1 = on |
+//! | `interdiction.escort.escort_vessels` | the escort force (at least 1 with escorts on) | escort vessels |
 //! | `sea_level.offset_m` | sea level at time 0 against the ports' depths | m |
 //! | `sea_level.change_m_per_year` | the sea level's trend | m per year |
 //! | `port.<id>.depth_m` | a port's depth at the datum | m |
@@ -95,6 +96,8 @@ pub enum SweepKey {
     ClosuresPerYear,
     /// `interdiction.escort.enabled`.
     EscortEnabled,
+    /// `interdiction.escort.escort_vessels`.
+    EscortVessels,
     /// `sea_level.offset_m`.
     SeaLevelOffset,
     /// `sea_level.change_m_per_year`.
@@ -229,6 +232,7 @@ impl SweepKey {
                 | SweepKey::FleetCapacity { .. }
                 | SweepKey::StorageCapacity { .. }
                 | SweepKey::EscortEnabled
+                | SweepKey::EscortVessels
         )
     }
 
@@ -332,6 +336,7 @@ impl SweepKey {
             SweepKey::ClosuresPerYear | SweepKey::DisruptionRate { .. } => "per year",
             SweepKey::DisruptionScale { .. } => "x normal capacity",
             SweepKey::EscortEnabled => "0 = off, 1 = on",
+            SweepKey::EscortVessels => "escort vessels",
             SweepKey::SeaLevelOffset | SweepKey::PortDepth { .. } => "m",
             SweepKey::SeaLevelChange => "m per year",
             SweepKey::FleetAvailability { .. } => "days",
@@ -357,6 +362,7 @@ impl SweepKey {
             SweepKey::LossProbability => "loss probability per incident".into(),
             SweepKey::ClosuresPerYear => "corridor closures".into(),
             SweepKey::EscortEnabled => "escort convoys".into(),
+            SweepKey::EscortVessels => "escort vessels".into(),
             SweepKey::SeaLevelOffset => "sea level at time 0".into(),
             SweepKey::SeaLevelChange => "sea-level change per year".into(),
             SweepKey::PortDepth { port } => format!("depth of {port}"),
@@ -441,6 +447,8 @@ impl SweepKey {
                     _ => return Err(SweepError::NotSwitch { key: self.clone(), value }),
                 };
             }
+            // At least 1 with escorts on: checked when the scenario is compiled.
+            SweepKey::EscortVessels => s.interdiction.escort.escort_vessels = count(value)?,
             // Ranges are checked when the scenario is compiled.
             SweepKey::SeaLevelOffset => s.sea_level.get_or_insert_default().offset_m = value,
             SweepKey::SeaLevelChange => {

@@ -14,7 +14,7 @@ fn keys() -> Vec<String> {
 #[test]
 fn keys_round_trip_through_their_text() {
     let keys = keys();
-    assert_eq!(keys.len(), 24, "a form for each kind of key");
+    assert_eq!(keys.len(), 25, "a form for each kind of key");
     for text in &keys {
         let text = text.as_str();
         let key: SweepKey = text.parse().unwrap();
@@ -91,6 +91,10 @@ fn apply_writes_and_checks_values() {
     assert_eq!(check_key(&s, "fleet.ghost.count"), Err(e));
     let e = apply(&mut s, "interdiction.escort.enabled", 0.5).unwrap_err();
     assert_eq!(e.to_string(), "interdiction.escort.enabled takes 0 or 1, got 0.5");
+    apply(&mut s, "interdiction.escort.escort_vessels", 12.0).unwrap();
+    assert_eq!(s.interdiction.escort.escort_vessels, 12);
+    let e = apply(&mut s, "interdiction.escort.escort_vessels", 2.5).unwrap_err();
+    assert!(e.to_string().contains("needs a whole non-negative number, got 2.5"), "{e}");
     assert!(!SweepKey::StormRateMultiplier.needs_whole_number());
 }
 

@@ -62,12 +62,14 @@ fn shipped_policies_are_the_baseline_plus_their_documented_changes() {
         ("escort_convoys.toml", |s| {
             s.interdiction.escort.enabled = true;
             s.interdiction.escort.incident_factor = 0.2;
+            s.interdiction.escort.escort_vessels = 12;
         }),
         ("high_interdiction.toml", |s| {
             s.interdiction.incident_probability = 0.005;
             s.interdiction.closures_per_year = 1.25;
             s.interdiction.closure_duration_h = DistSpec::Lognormal { mean: 336.0, sd: 240.0 };
             s.interdiction.escort.incident_factor = 0.2;
+            s.interdiction.escort.escort_vessels = 12;
         }),
         ("severe_winter.toml", |s| {
             s.sea_areas[0].storm_onsets_per_month =
