@@ -856,6 +856,32 @@ escort = { enabled = true, incident_factor = 0.0, convoy_size = 2, max_wait_h = 
 }
 
 #[test]
+fn a_closure_holding_a_convoy_is_not_a_wait_for_an_escort() {
+    // As `a_ready_convoy_waits_for_a_free_escort`, with b closed from 30 h
+    // to 130 h. b's convoy is ready at 24 and waits for the escort (away
+    // until 32): 8 h. At 32 the escort is free but b is closed, so the
+    // convoy is held, not waiting for an escort, until 130, when it sails
+    // with the escort free at b. Then, as before, a convoy every 20 h,
+    // each after 8 h waiting for the escort: at 130 + 20k <= 1002 (k =
+    // 0..43), after the first at 12 (no wait): 45 convoys, 44 x 8 h.
+    let text = with_interdiction(
+        &set(BASE, "fleet.count", "2"),
+        r#"incident_probability = 1.0
+loss_probability = 1.0
+escort = { enabled = true, incident_factor = 0.0, convoy_size = 2, max_wait_h = 100.0, escort_vessels = 1 }"#,
+    ) + r#"
+[[disruption]]
+id = "b_shut"
+target = "port.b"
+start_day = 1.25
+duration_days = { dist = "constant", value = 4.1666666666666667 }
+"#;
+    let out = run(&load(&text), 1, 0);
+    assert_eq!(kpi(&out, "voyages.t"), 90.0);
+    assert_close(kpi(&out, "escort_wait_h"), 44.0 * 8.0 / 45.0, "the closure left out");
+}
+
+#[test]
 fn an_escort_at_the_far_port_takes_the_convoy_waiting_there() {
     // Two vessels a round apart: vessel 1 starts 11 h after vessel 0. With
     // convoys of one, each vessel is a convoy. One escort.

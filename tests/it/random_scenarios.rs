@@ -277,7 +277,7 @@ struct RiskSpec {
     detention: (f64, Shape),
     closures: f64,
     closure: (f64, Shape),
-    escort: Option<(f64, u32, f64)>,
+    escort: Option<(f64, u32, f64, u32)>,
 }
 
 prop_compose! {
@@ -287,7 +287,7 @@ prop_compose! {
         detention in (1.0..200.0f64, shape()),
         closures in prop_oneof![Just(0.0), 0.0..10.0f64],
         closure in (1.0..200.0f64, shape()),
-        escort in prop::option::weighted(0.3, (0.0..=1.0f64, 1u32..4, 0.0..48.0f64)),
+        escort in prop::option::weighted(0.3, (0.0..=1.0f64, 1u32..4, 0.0..48.0f64, 1u32..4)),
     ) -> RiskSpec {
         RiskSpec { incident, loss, detention, closures, closure, escort }
     }
@@ -594,10 +594,10 @@ impl Spec {
             r.closures,
             r.closure.1.render(r.closure.0),
         );
-        if let Some((factor, size, wait)) = r.escort {
+        if let Some((factor, size, wait, force)) = r.escort {
             text += &format!(
                 "escort = {{ enabled = true, incident_factor = {factor:?}, convoy_size = {size}, \
-                 max_wait_h = {wait:?} }}\n"
+                 max_wait_h = {wait:?}, escort_vessels = {force} }}\n"
             );
         }
         for (k, d) in self.disruptions.iter().enumerate() {
@@ -718,7 +718,10 @@ proptest! {
             }
         }
         for (name, v) in rep.kpis.iter() {
-            if name.starts_with("vessel_utilization.") || name.starts_with("berth_utilization.") {
+            if name.starts_with("vessel_utilization.")
+                || name.starts_with("berth_utilization.")
+                || name == "escort_utilization"
+            {
                 prop_assert!(v.is_nan() || (0.0..=1.0).contains(&v), "{} = {}\n{}", name, v, text);
             }
         }

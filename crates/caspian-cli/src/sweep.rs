@@ -145,8 +145,8 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             false,
             &format!(
                 "warning: the axis {} changes nothing at any of its values (a multiplier of \
-                 something the scenario does not have, say), so every point along it is the \
-                 same",
+                 something the scenario does not have, or the escort force with escorts off, \
+                 say), so every point along it is the same",
                 axis.key
             ),
         );

@@ -19,7 +19,7 @@
 //!   turn its verdict.
 //!
 //! Each gets a warning under the economics table (`optimize` gives the
-//! first two for its selection); none changes a figure.
+//! last two as notes on its selection); none changes a figure.
 
 use caspian_shipping::compile::CompiledScenario;
 use caspian_shipping::compile::{FleetPlan, PortPlan, class_index};
@@ -36,22 +36,31 @@ pub fn escort_force_warning(
     name: &str,
     records: &PointRecords,
 ) -> Option<String> {
-    let escort = plan.interdiction.escort?;
-    let mean_of = |kpi: &str| {
+    escort_force_note(plan, &format!("\"{name}\""), |kpi| {
         let values: Vec<f64> =
             records.column_named(kpi).into_iter().filter(|v| v.is_finite()).collect();
         crate::stats::mean_var(&values).0
-    };
-    let wait = mean_of("escort_wait_h");
+    })
+}
+
+/// [`escort_force_warning`] for `what` (a quoted scenario name, or "the
+/// selected portfolio"), with `mean` giving a KPI's mean over its
+/// replications.
+pub fn escort_force_note(
+    plan: &CompiledScenario,
+    what: &str,
+    mean: impl Fn(&str) -> f64,
+) -> Option<String> {
+    let escort = plan.interdiction.escort?;
+    let wait = mean("escort_wait_h");
     (wait >= 1.0).then(|| {
         format!(
-            "\"{name}\": its ready convoys waited {wait:.1} h on average for a free escort \
+            "{what}: its ready convoys waited {wait:.1} h on average for a free escort \
              (escort_wait_h), with the force of {} at sea {:.0}% of the time \
              (escort_utilization): the force binds, so part of the escorts' delay is the \
-             force's size; compare a larger one (--variant \
-             'more:interdiction.escort.escort_vessels={}')",
+             force's size; try a larger one (interdiction.escort.escort_vessels={})",
             escort.force,
-            100.0 * mean_of("escort_utilization"),
+            100.0 * mean("escort_utilization"),
             2 * escort.force
         )
     })

@@ -256,7 +256,7 @@ fn an_escort_force_that_binds_is_warned_of() {
     // Under the economics table, on standard output.
     let out = ok(&small, &dir);
     assert!(out.contains(said) && out.contains("with the force of 2 at sea"), "{out}");
-    assert!(out.contains("'more:interdiction.escort.escort_vessels=4'"), "{out}");
+    assert!(out.contains("try a larger one (interdiction.escort.escort_vessels=4)"), "{out}");
     let enough = [&args[..], &["--set", "interdiction.escort.escort_vessels=20"]].concat();
     let out = ok(&enough, &dir);
     assert!(!out.contains(said), "{out}");

@@ -283,6 +283,35 @@ fn optimize_refuses_a_lever_nothing_prices() {
     }
 }
 
+/// A decision on the escort force beside escorts off (a decision on
+/// escorts, or a scenario with them off) is refused before any
+/// replication: portfolios that differ only in the force would be the
+/// same. With escorts on in every portfolio it runs.
+#[test]
+fn optimize_refuses_an_escort_force_decided_with_escorts_off() {
+    let dir = scratch("optimize_force");
+    let args = [
+        "optimize",
+        "--delta",
+        "1e6",
+        "--n0",
+        "2",
+        "--max-replications",
+        "2",
+        "-q",
+        "--decision",
+        "interdiction.escort.escort_vessels=4,8",
+        "--checkpoint",
+        "ck.jsonl",
+    ];
+    let both = [&args[..], &["--decision", "interdiction.escort.enabled=0,1"]].concat();
+    let e = fails(&both, &dir, 2);
+    assert!(e.contains("2 portfolio(s) have escorts off"), "{e}");
+    assert!(e.contains("--set interdiction.escort.enabled=true"), "{e}");
+    assert!(!dir.join("ck.jsonl").exists(), "a refusal leaves no checkpoint");
+    ok(&[&args[..], &["--set", "interdiction.escort.enabled=true"]].concat(), &dir);
+}
+
 /// Each message names the option given, and only it; `--n0` says its
 /// range as the check applies it.
 #[test]

@@ -192,13 +192,17 @@ pub(crate) fn unpriced_hint(key: &SweepKey, plan: &CompiledScenario) -> String {
             format!("its capacity is priced at 0: set costs.capital.storage.{cargo}")
         }
         SweepKey::EscortEnabled => {
-            "escorts are priced at 0: set costs.capital.escort_vessel (with \
-             interdiction.escort.escort_vessels above 0) or costs.operating.escort_sortie"
+            "escorts are priced at 0: set costs.capital.escort_vessel (for the force, \
+             interdiction.escort.escort_vessels) or costs.operating.escort_sortie"
                 .into()
         }
+        SweepKey::EscortVessels if plan.interdiction.escort.is_some() => {
+            "escort vessels are priced at 0: set costs.capital.escort_vessel above 0".into()
+        }
         SweepKey::EscortVessels => {
-            "escort vessels are priced only with escorts on and costs.capital.escort_vessel \
-             above 0: set interdiction.escort.enabled = true (or decide it too)"
+            "escort vessels are priced only with escorts on: set interdiction.escort.enabled = \
+             true (a decision on it beside the force is refused: with escorts off the force does \
+             nothing)"
                 .into()
         }
         _ => "what it sets has no price in the scenario's [costs] (docs/scenarios.md, \"Costs\")"

@@ -126,6 +126,19 @@ pub enum OptimizeError {
         /// Why nothing prices it, and what to do.
         hint: String,
     },
+    /// A decision on the escort force where some portfolios have escorts
+    /// off: those that differ only in the force are the same portfolio.
+    #[error(
+        "--decision interdiction.escort.escort_vessels: {off} portfolio(s) have escorts off, where \
+         the escort force does nothing, so portfolios that differ only in it are the same and no \
+         procedure can tell them apart (they would stay undecided); decide the force with escorts \
+         on (--set interdiction.escort.enabled=true, no decision on it), and compare the \
+         selection with escorts off by caspian compare"
+    )]
+    ForceWithoutEscorts {
+        /// Portfolios with escorts off.
+        off: usize,
+    },
     /// A decision on a lever whose kind no price covers
     /// (`decision::unpriced_by_kind`: a fleet's capacity, a port's
     /// depth).

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use crate::appraisal;
 use crate::compare::Direction;
 use crate::document::{Provenance, WithUnit, kpi_units};
 use crate::measure::Measure;
@@ -184,19 +185,15 @@ fn selected(
         kpis.insert(m.to_string(), WithUnit { unit, value });
     }
     // The portfolio's plan compiled when it ran, so it compiles now.
-    let notes = study
-        .point_plan(p)
-        .ok()
-        .and_then(|plan| {
-            crate::appraisal::less_than_base_warning(
-                &study.plan,
-                &plan,
-                "the selected portfolio",
-                "the scenario as written",
-            )
-        })
-        .into_iter()
-        .collect();
+    let (what, mean) = ("the selected portfolio", |k: &str| {
+        let v = values(store, &Measure::Kpi(k.to_string()), p, range.clone());
+        crate::stats::mean_var(&v).0
+    });
+    let notes = study.point_plan(p).ok().map_or_else(Vec::new, |plan| {
+        let less =
+            appraisal::less_than_base_warning(&study.plan, &plan, what, "the scenario as written");
+        less.into_iter().chain(appraisal::escort_force_note(&plan, what, mean)).collect()
+    });
     SelectedDoc {
         index: p,
         decisions: decisions(study, p),

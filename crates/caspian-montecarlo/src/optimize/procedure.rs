@@ -212,14 +212,15 @@ pub fn price(study: &Study, settings: &Settings) -> Result<Priced, OptimizeError
     if let Some((key, hint)) = super::decision::unpriced_by_kind(study).map(named) {
         return Err(OptimizeError::UnpricedKind { key, hint });
     }
-    let priced: Vec<(f64, f64, f64)> = (0..study.points.len())
+    let priced: Vec<(f64, f64, f64, bool)> = (0..study.points.len())
         .into_par_iter()
         .map(|p| {
             study
                 .point_plan(p)
                 .map(|plan| {
                     let c = &plan.costs;
-                    (c.capital_per_year, c.fixed_operating_per_year, c.capital)
+                    let escorts = plan.interdiction.escort.is_some();
+                    (c.capital_per_year, c.fixed_operating_per_year, c.capital, escorts)
                 })
                 .map_err(|e| OptimizeError::Run(e.to_string()))
         })
@@ -232,6 +233,14 @@ pub fn price(study: &Study, settings: &Settings) -> Result<Priced, OptimizeError
     let cost: Vec<f64> = capital.iter().zip(&fixed).map(|(c, f)| c + f).collect();
     if let Some((key, hint)) = super::decision::unpriced(study, &cost).map(named) {
         return Err(OptimizeError::Unpriced { key, hint });
+    }
+    // The escort force does nothing with escorts off: portfolios that
+    // differ only in it would be the same, and stay undecided.
+    let off = priced.iter().filter(|p| !p.3).count();
+    if off > 0
+        && study.axes.iter().any(|a| a.key == crate::SweepKey::EscortVessels && a.values.len() > 1)
+    {
+        return Err(OptimizeError::ForceWithoutEscorts { off });
     }
     let mut standing = vec![Standing::Undecided; capital.len()];
     prune(study, Limit::Budget, settings.budget, &capital, &mut standing)?;

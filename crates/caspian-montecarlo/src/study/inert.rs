@@ -24,7 +24,7 @@ impl Study {
             .filter(|&a| self.axes[a].values.len() > 1)
             .filter(|&a| {
                 self.points.iter().all(|point| {
-                    if self.scales_nothing_at(a, &point.values) {
+                    if self.scales_nothing_at(a, &point.values) || self.force_idle_at(a, point) {
                         return true;
                     }
                     let mut values = point.values.clone();
@@ -158,6 +158,13 @@ impl Study {
         let mut values = values.to_vec();
         values[a] = 1.0;
         key.is_multiplier() && self.written(&values).is_some_and(|s| key.scales_nothing_in(&s))
+    }
+
+    /// Whether axis `a` is the escort force and `point` has escorts off,
+    /// where the force does nothing.
+    fn force_idle_at(&self, a: usize, point: &super::DesignPoint) -> bool {
+        self.axes[a].key == crate::SweepKey::EscortVessels
+            && self.written(&point.values).is_some_and(|s| !s.interdiction.escort.enabled)
     }
 
     /// The scenario at the design point `values`, or `None` where it is

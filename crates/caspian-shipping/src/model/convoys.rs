@@ -13,7 +13,9 @@
 //! port's convoy if one is waiting for an escort (and may sail); otherwise
 //! it sails back alone, taking the same time, and is free again, for any
 //! port. A convoy waiting for an escort goes on taking vessels, and ports
-//! get free escorts in the order their convoys started waiting.
+//! get free escorts in the order their convoys joined the queue (a convoy
+//! that a closure holds when its escort comes leaves the queue, and joins
+//! it again at the back if no escort is free when it opens).
 //! `docs/model.md` ("Escorts and convoys") states the assumptions.
 
 use std::collections::VecDeque;
@@ -38,9 +40,12 @@ pub(super) struct EscortForce {
     /// Ports whose convoy is ready and waits for a free escort, in the
     /// order they started waiting.
     queue: VecDeque<u16>,
-    /// Per port: since when its convoy has waited for an escort (kept
-    /// through a closure that holds it once an escort is found).
+    /// Per port: since when its convoy has waited for an escort (none
+    /// while a closure holds it).
     waiting_since: Vec<Option<SimTime>>,
+    /// Per port: hours its convoy waited for an escort before a closure
+    /// held it (the wait goes on counting if it queues again).
+    banked_h: Vec<f64>,
     /// Hours each convoy that sailed waited for an escort (0 for one that
     /// found an escort free).
     wait_h: Tally,
@@ -55,6 +60,7 @@ impl EscortForce {
             at_sea: TimeWeighted::new(SimTime::ZERO, 0.0),
             queue: VecDeque::new(),
             waiting_since: vec![None; ports],
+            banked_h: vec![0.0; ports],
             wait_h: Tally::new(),
         }
     }
@@ -74,6 +80,23 @@ impl EscortForce {
     fn forget(&mut self, p: usize) {
         self.queue.retain(|&q| q as usize != p);
         self.waiting_since[p] = None;
+        self.banked_h[p] = 0.0;
+    }
+
+    /// Port `p`'s convoy is held by a closure: out of the queue, and its
+    /// wait for an escort so far banked (a closure is not an escort's
+    /// absence).
+    fn hold(&mut self, p: usize, now: SimTime) {
+        self.queue.retain(|&q| q as usize != p);
+        if let Some(since) = self.waiting_since[p].take() {
+            self.banked_h[p] += now.saturating_since(since).as_hours_f64();
+        }
+    }
+
+    /// The hours port `p`'s convoy has waited for an escort by `now`.
+    fn waited_h(&self, p: usize, now: SimTime) -> f64 {
+        self.banked_h[p]
+            + self.waiting_since[p].map_or(0.0, |t| now.saturating_since(t).as_hours_f64())
     }
 
     /// The share of the force's hours spent at sea over `[start, now)`
@@ -91,13 +114,15 @@ impl EscortForce {
     }
 
     /// The mean hours a convoy waited for an escort: those that sailed in
-    /// the window, and those still waiting at `now` for as long as they
-    /// have (0 with no convoy).
+    /// the window, and those that have waited and not sailed by `now`,
+    /// for as long as they have (0 with no convoy).
     pub(super) fn mean_wait_h(&self, now: SimTime) -> f64 {
         let (mut sum, mut n) = (self.wait_h.sum(), self.wait_h.count());
-        for since in self.waiting_since.iter().flatten() {
-            sum += now.saturating_since(*since).as_hours_f64();
-            n += 1;
+        for p in 0..self.waiting_since.len() {
+            if self.waiting_since[p].is_some() || self.banked_h[p] > 0.0 {
+                sum += self.waited_h(p, now);
+                n += 1;
+            }
         }
         if n == 0 { 0.0 } else { sum / n as f64 }
     }
@@ -156,7 +181,7 @@ impl World<'_> {
         let t = first_open(now, &closures);
         self.ports[port].convoy_held = t > now;
         if t > now {
-            self.escorts.queue.retain(|&q| q as usize != port);
+            self.escorts.hold(port, now);
             // A closure clipped at the horizon "ends" there: no sailing at that instant.
             if t < self.plan.horizon {
                 self.ports[port].convoy_due = at(s, t, Ev::ConvoyGo(port as u16));
@@ -175,9 +200,7 @@ impl World<'_> {
             force.free -= 1;
             force.at_sea.add(now, 1.0);
         }
-        let waited =
-            force.waiting_since[port].map_or(0.0, |t| now.saturating_since(t).as_hours_f64());
-        force.wait_h.record(waited);
+        force.wait_h.record(force.waited_h(port, now));
         force.forget(port);
         let members = std::mem::take(&mut self.ports[port].convoy);
         self.costing.convoys += 1;

@@ -135,14 +135,15 @@ pub struct Escort {
     /// Incident probability is multiplied by this factor for escorted crossings.
     #[serde(default = "one")]
     pub incident_factor: f64,
-    /// A convoy sails once this many vessels are ready at a port...
+    /// A convoy is ready once this many vessels are ready at a port...
     #[serde(default = "default_convoy_size")]
     pub convoy_size: u32,
     /// ...or once its first vessel has waited this many hours.
     #[serde(default = "default_convoy_wait")]
     pub max_wait_h: f64,
-    /// Escort vessels in the force, for capital cost only (the model
-    /// assumes an escort is always available when a convoy forms).
+    /// Escort vessels in the force (at least 1 with escorts on): a ready
+    /// convoy sails only with a free one, and each is priced
+    /// (`docs/model.md`, "Escorts and convoys").
     #[serde(default = "default_escort_vessels")]
     pub escort_vessels: u32,
     /// The fleets escorted (ids); none: every fleet. A fleet left out sails
