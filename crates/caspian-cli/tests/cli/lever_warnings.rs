@@ -200,6 +200,17 @@ fn lost_vessels_never_replaced_are_warned_of_where_losses_matter() {
         });
         assert_eq!(kept, times, "{args:?}: {}", doc["warnings"]);
     }
+    // The fleets at the highest risk are named: any fleet where all share
+    // the scenario's, the tankers alone where only theirs is raised.
+    let named = |extra: &[&str]| {
+        let mut args = vec!["run", &base, "-q", "-n", "1", "--set", "scenario.horizon_days=40"];
+        args.extend(extra);
+        String::from_utf8_lossy(&crate::common::ok_output(&args, &dir).stderr).into_owned()
+    };
+    let every = named(&["--set", "interdiction.incident_probability=0.005"]);
+    assert!(every.contains("a crossing of any fleet ends in a loss"), "{every}");
+    let tankers = named(&["--set", "fleet.oil_tankers.incident_probability=0.005"]);
+    assert!(tankers.contains("a crossing of oil_tankers ends in a loss"), "{tankers}");
 }
 
 /// A price given inside one `--variant` costs that variant at its prices

@@ -57,19 +57,27 @@ impl Interdiction {
             f.incident_probability.unwrap_or(self.incident_probability)
                 * f.loss_probability.unwrap_or(self.loss_probability)
         };
-        let (fleet, p) = fleets
+        // The fleets at the highest chance of a loss, all of them named
+        // (a tie is common: every fleet at the scenario's risk).
+        let p = fleets
             .iter()
-            .map(|f| (f, loss(f)))
-            .filter(|&(_, p)| p >= LOSS_WARNING_PER_CROSSING)
-            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+            .map(loss)
+            .filter(|&p| p >= LOSS_WARNING_PER_CROSSING)
+            .max_by(f64::total_cmp)?;
+        let worst: Vec<&str> =
+            fleets.iter().filter(|f| loss(f) == p).map(|f| f.id.as_str()).collect();
+        let which = if worst.len() == fleets.len() && worst.len() > 1 {
+            "any fleet".to_string()
+        } else {
+            worst.join(", ")
+        };
         Some(format!(
             "a vessel lost at sea is never replaced within the run \
-             (interdiction.replacement_days is left out), and a crossing of {} ends in a loss with \
-             probability {} (incident_probability x loss_probability): a loss early in a year \
-             takes its vessel out for the rest of it, which may be most of what the risk costs a \
-             tight fleet; set interdiction.replacement_days (a charter's lead time) to replace \
-             lost vessels",
-            fleet.id,
+             (interdiction.replacement_days is left out), and a crossing of {which} ends in a loss \
+             with probability {} (incident_probability x loss_probability): a loss early in a \
+             year takes its vessel out for the rest of it, which may be most of what the risk \
+             costs a tight fleet; set interdiction.replacement_days (a charter's lead time) to \
+             replace lost vessels",
             (p * 1e12).round() / 1e12
         ))
     }
