@@ -795,14 +795,22 @@ fn a_lost_vessel_is_replaced_after_its_lead_time() {
     assert_eq!(kpi(&run(&load(&never), 1, 0), "vessels_lost.t"), 1.0);
 }
 
+/// Two tankers, every crossing an incident and every incident a loss,
+/// unless escorted (factor 0), in convoys of two and a force of `force`
+/// escorts.
+fn paired_tankers_escorted(force: u32) -> String {
+    with_interdiction(
+        &set(BASE, "fleet.count", "2"),
+        &format!(
+            "incident_probability = 1.0\nloss_probability = 1.0\nescort = {{ enabled = true, \
+             incident_factor = 0.0, convoy_size = 2, max_wait_h = 100.0, escort_vessels = {force} }}"
+        ),
+    )
+}
+
 #[test]
 fn convoys_sail_together_and_escorts_prevent_incidents() {
-    let text = with_interdiction(
-        &set(BASE, "fleet.count", "2"),
-        r#"incident_probability = 1.0
-loss_probability = 1.0
-escort = { enabled = true, incident_factor = 0.0, convoy_size = 2, max_wait_h = 100.0 }"#,
-    );
+    let text = paired_tankers_escorted(2);
     let out = run(&load(&text), 1, 0);
     // Escorted crossings have incident probability 1 x 0 = 0.
     assert_eq!(kpi(&out, "incidents"), 0.0);
@@ -828,12 +836,7 @@ escort = { enabled = true, incident_factor = 0.0, convoy_size = 2, max_wait_h = 
 
 #[test]
 fn a_ready_convoy_waits_for_a_free_escort() {
-    let text = with_interdiction(
-        &set(BASE, "fleet.count", "2"),
-        r#"incident_probability = 1.0
-loss_probability = 1.0
-escort = { enabled = true, incident_factor = 0.0, convoy_size = 2, max_wait_h = 100.0, escort_vessels = 1 }"#,
-    );
+    let text = paired_tankers_escorted(1);
     let out = run(&load(&text), 1, 0);
     assert_eq!(kpi(&out, "incidents"), 0.0);
     // One escort. The convoy of a sails at 12 and reaches b at 22, where no
@@ -851,7 +854,7 @@ escort = { enabled = true, incident_factor = 0.0, convoy_size = 2, max_wait_h = 
     assert_close(kpi(&out, "escort_wait_h"), 49.0 * 8.0 / 50.0, "wait for the escort");
     assert_close(kpi(&out, "escort_utilization"), 990.0 / 1002.0, "the escort at sea");
     // Two escorts: none waits (the test above), and more is delivered.
-    let two = text.replace("escort_vessels = 1", "escort_vessels = 2");
+    let two = paired_tankers_escorted(2);
     assert_eq!(kpi(&run(&load(&two), 1, 0), "delivered_total.oil"), 82_000.0);
 }
 
@@ -864,12 +867,8 @@ fn a_closure_holding_a_convoy_is_not_a_wait_for_an_escort() {
     // with the escort free at b. Then, as before, a convoy every 20 h,
     // each after 8 h waiting for the escort: at 130 + 20k <= 1002 (k =
     // 0..43), after the first at 12 (no wait): 45 convoys, 44 x 8 h.
-    let text = with_interdiction(
-        &set(BASE, "fleet.count", "2"),
-        r#"incident_probability = 1.0
-loss_probability = 1.0
-escort = { enabled = true, incident_factor = 0.0, convoy_size = 2, max_wait_h = 100.0, escort_vessels = 1 }"#,
-    ) + r#"
+    let text = paired_tankers_escorted(1)
+        + r#"
 [[disruption]]
 id = "b_shut"
 target = "port.b"
