@@ -19,7 +19,8 @@
 //!   turn its verdict.
 //!
 //! Each gets a warning under the economics table (`optimize` gives the
-//! last two as notes on its selection); none changes a figure.
+//! last two as notes on its selection, and `run` the last one too); none
+//! changes a figure.
 
 use caspian_shipping::compile::CompiledScenario;
 use caspian_shipping::compile::{FleetPlan, PortPlan, class_index};

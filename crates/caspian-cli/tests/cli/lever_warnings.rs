@@ -268,6 +268,20 @@ fn an_escort_force_that_binds_is_warned_of() {
     let out = ok(&small, &dir);
     assert!(out.contains(said) && out.contains("with the force of 2 at sea"), "{out}");
     assert!(out.contains("try a larger one (interdiction.escort.escort_vessels=4)"), "{out}");
+    // `run` warns too, on standard error, and keeps it in its document.
+    let run = ["run", &escorts, "-n", "2", "-q", "--set", "scenario.horizon_days=60"];
+    let small_run =
+        [&run[..], &["--set", "interdiction.escort.escort_vessels=2", "--json", "r.json"]];
+    let err = String::from_utf8_lossy(&crate::common::ok_output(&small_run.concat(), &dir).stderr)
+        .into_owned();
+    assert!(err.contains(&format!("warning: {said}")), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "r.json")).unwrap();
+    let kept = doc["warnings"]
+        .as_array()
+        .is_some_and(|w| w.iter().any(|w| w.as_str().is_some_and(|w| w.contains(said))));
+    assert!(kept, "{}", doc["warnings"]);
+    let err = String::from_utf8_lossy(&crate::common::ok_output(&run, &dir).stderr).into_owned();
+    assert!(!err.contains(said), "the file's 12 escorts do not bind: {err}");
     let enough = [&args[..], &["--set", "interdiction.escort.escort_vessels=20"]].concat();
     let out = ok(&enough, &dir);
     assert!(!out.contains(said), "{out}");
