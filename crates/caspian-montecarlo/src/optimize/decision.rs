@@ -201,7 +201,7 @@ pub(crate) fn unpriced_hint(key: &SweepKey, plan: &CompiledScenario) -> String {
         }
         SweepKey::EscortVessels => {
             "escort vessels are priced only with escorts on: set interdiction.escort.enabled = \
-             true (a decision on it beside the force is refused: with escorts off the force does \
+             true (the force decided beside escorts off is refused: with escorts off it does \
              nothing)"
                 .into()
         }

@@ -248,15 +248,11 @@ impl World<'_> {
     /// Vessel `v` has left port `port`'s convoy (out of service): the rest
     /// may sail now, or the convoy is gone.
     pub(super) fn left_convoy(&mut self, s: &mut Scheduler<Ev>, port: usize) {
-        if self.ports[port].convoy.is_empty() {
-            if let Some(key) = self.ports[port].convoy_due.take() {
-                s.cancel(key);
-            }
-            self.ports[port].convoy_held = false;
-            self.escorts.forget(port);
-        } else if self.ports[port].convoy_held {
-            // Held by a closure that may have been only this vessel's
-            // route: the others sail as soon as theirs are open.
+        // An empty convoy is dropped by the launch (its due event, hold
+        // and wait forgotten); one held by a closure that may have been
+        // only this vessel's route sails as soon as the others' are open.
+        let p = &self.ports[port];
+        if p.convoy.is_empty() || p.convoy_held {
             self.launch_convoy(s, port);
         }
     }
