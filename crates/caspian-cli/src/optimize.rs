@@ -229,11 +229,27 @@ fn summary(doc: &OptimizeDoc) -> String {
         num(p.delta)
     );
     let count = |s: &str| doc.portfolios.iter().filter(|q| q.status == s).count();
-    let feasible =
-        doc.portfolios.len() - count("pruned") - count("infeasible") - count("undecided");
+    let feasible = doc.portfolios.len()
+        - count("pruned")
+        - count("same")
+        - count("infeasible")
+        - count("undecided");
+    let same = match count("same") {
+        0 => String::new(),
+        n => format!(
+            "{n} the same model as an earlier one (run once, for both: {}), ",
+            doc.portfolios
+                .iter()
+                .filter_map(|q| q.same_as.map(|first| format!("{} as {first}", q.index)))
+                .take(4)
+                .chain((n > 4).then(|| "...".to_string()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     out.push_str(&format!(
-        "portfolios: {} pruned by the budget or outlay, {} infeasible, {} undecided, {feasible} \
-         feasible\n",
+        "portfolios: {} pruned by the budget or outlay, {same}{} infeasible, {} undecided, \
+         {feasible} feasible\n",
         count("pruned"),
         count("infeasible"),
         count("undecided")

@@ -283,12 +283,12 @@ fn optimize_refuses_a_lever_nothing_prices() {
     }
 }
 
-/// A decision on the escort force beside escorts off (a decision on
-/// escorts, or a scenario with them off) is refused before any
-/// replication: portfolios that differ only in the force would be the
-/// same. With escorts on in every portfolio it runs.
+/// Portfolios that compile to the same model (the escort force beside
+/// escorts off) run once: the later ones are `same` as the first, take no
+/// replications, and the selection names them when it is their model.
+/// With escorts on in every portfolio, each force is a model of its own.
 #[test]
-fn optimize_refuses_an_escort_force_decided_with_escorts_off() {
+fn optimize_runs_portfolios_of_one_model_once() {
     let dir = scratch("optimize_force");
     let args = [
         "optimize",
@@ -297,19 +297,63 @@ fn optimize_refuses_an_escort_force_decided_with_escorts_off() {
         "--n0",
         "2",
         "--max-replications",
-        "2",
-        "-q",
+        "4",
+        "--set",
+        "scenario.horizon_days=60",
         "--decision",
         "interdiction.escort.escort_vessels=4,8",
-        "--checkpoint",
-        "ck.jsonl",
+        "-o",
+        "o.json",
     ];
     let both = [&args[..], &["--decision", "interdiction.escort.enabled=0,1"]].concat();
-    let e = fails(&both, &dir, 2);
-    assert!(e.contains("2 portfolio(s) have escorts off"), "{e}");
-    assert!(e.contains("--set interdiction.escort.enabled=true"), "{e}");
-    assert!(!dir.join("ck.jsonl").exists(), "a refusal leaves no checkpoint");
-    ok(&[&args[..], &["--set", "interdiction.escort.enabled=true"]].concat(), &dir);
+    let out = ok(&both, &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "o.json")).unwrap();
+    let portfolios = doc["portfolios"].as_array().unwrap();
+    assert_eq!(portfolios.len(), 4);
+    let value = |p: &serde_json::Value, key: &str| p["decisions"][key].as_f64().unwrap();
+    let same: Vec<&serde_json::Value> =
+        portfolios.iter().filter(|p| p["status"] == "same").collect();
+    assert_eq!(same.len(), 1, "{out}");
+    let (later, first) = (same[0], &portfolios[same[0]["same_as"].as_u64().unwrap() as usize]);
+    for p in [later, first] {
+        assert_eq!(value(p, "interdiction.escort.enabled"), 0.0, "{p}");
+    }
+    assert!(first["index"].as_u64() < later["index"].as_u64());
+    assert_ne!(first["status"], "same");
+    assert!(later["objective"].is_null(), "{later}");
+    let taken = &later["replications"];
+    assert!(["screening", "ocba", "selection"].iter().all(|k| taken[k] == 0), "{taken}");
+    assert!(first["replications"]["screening"].as_u64().unwrap() > 0);
+    assert!(out.contains("1 the same model as an earlier one"), "{out}");
+    // The page lists it, and a damaged `same` is refused, naming the field.
+    ok(&["report", "o.json", "--out", "o.html"], &dir);
+    let page = String::from_utf8(read(&dir, "o.html")).unwrap();
+    assert!(page.contains(&format!("same model as {}", first["index"])), "the page says it");
+    let at = later["index"].as_u64().unwrap() as usize;
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let edits: [(Edit, &str); 3] = [
+        (Box::new(move |d| d["portfolios"][at]["same_as"] = at.into()), "is not an earlier"),
+        (Box::new(move |d| d["portfolios"][at]["same_as"] = serde_json::Value::Null), "missing"),
+        (
+            Box::new(move |d| d["portfolios"][at]["replications"]["screening"] = 2.into()),
+            "takes none",
+        ),
+    ];
+    for (edit, expected) in edits {
+        let mut bad = doc.clone();
+        edit(&mut bad);
+        std::fs::write(dir.join("bad.json"), bad.to_string()).unwrap();
+        let e = fails(&["report", "bad.json", "--out", "b.html"], &dir, 2);
+        assert!(e.contains(&format!("portfolios[{at}].")) && e.contains(expected), "{e}");
+    }
+    // Where their model is selected, the selection says it stands for both.
+    if doc["selected"]["index"] == first["index"] {
+        assert!(out.contains("compiles to the same model as the selected portfolio"), "{out}");
+    }
+    // With escorts on everywhere, the forces differ: nothing is the same.
+    let on = [&args[..], &["--set", "interdiction.escort.enabled=true"]].concat();
+    let out = ok(&on, &dir);
+    assert!(!out.contains("the same model"), "{out}");
 }
 
 /// Each message names the option given, and only it; `--n0` says its

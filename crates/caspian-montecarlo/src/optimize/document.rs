@@ -69,11 +69,13 @@ impl OptimizeDoc {
     }
 
     /// The level β of each feasibility test (`alpha_f / (k m L)` over the
-    /// `k` portfolios the budget left), as phase 1 used it; `None` without
+    /// `k` portfolios the budget left that are not the same model as an
+    /// earlier one), as phase 1 used it; `None` without
     /// constraints.
     pub fn test_level(&self) -> Option<f64> {
         let p = &self.problem;
-        let screened = self.portfolios.iter().filter(|q| q.status != "pruned").count();
+        let screened =
+            self.portfolios.iter().filter(|q| q.status != "pruned" && q.status != "same").count();
         (!p.constraints.is_empty()).then(|| {
             super::constraint::test_level(
                 p.alpha_feasibility,
@@ -242,15 +244,23 @@ pub struct PortfolioDoc {
     /// documents written before it was added).
     #[serde(default)]
     pub outlay: f64,
-    /// `pruned`, `infeasible`, `undecided`, `feasible`, `shortlisted`,
-    /// `eliminated` (at `eliminated_at_stage`) or `selected`.
+    /// `pruned`, `same` (as portfolio `same_as`), `infeasible`,
+    /// `undecided`, `feasible`, `shortlisted`, `eliminated` (at
+    /// `eliminated_at_stage`) or `selected`.
     pub status: String,
+    /// The earlier portfolio whose scenario compiles to the same model as
+    /// this one's (what they decide otherwise changes nothing, as the
+    /// escort force with escorts off): it ran for both, and this one took
+    /// no replications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<usize>,
     /// The KN stage at which it was eliminated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eliminated_at_stage: Option<u64>,
     /// Replications it took in each phase.
     pub replications: PhaseCounts,
-    /// The objective over phases 1-2 (absent when pruned).
+    /// The objective over phases 1-2 (absent when pruned or the same as
+    /// another).
     pub objective: Option<Summary>,
     /// Each constraint's last test, in the order given.
     pub constraints: Vec<Test>,

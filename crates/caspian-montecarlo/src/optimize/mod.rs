@@ -4,7 +4,9 @@
 //! Every portfolio (a combination of decision values, [`decision`]) runs
 //! with the same replication indices, so all see common random numbers.
 //! The procedure ([`procedure`]):
-//! 0. prunes portfolios whose annualised capital exceeds the budget;
+//! 0. prunes portfolios whose annualised capital exceeds the budget, and
+//!    runs once, for all, the portfolios that compile to the same model
+//!    (status `same`);
 //! 1. screens every other one on `n0` replications and tests each
 //!    stochastic [`constraint`] one-sidedly (Bonferroni over portfolios,
 //!    constraints and looks), doubling the replications of undecided ones;
@@ -22,6 +24,7 @@
 pub mod constraint;
 pub mod decision;
 pub mod document;
+mod guarantee;
 pub mod kn;
 pub mod ocba;
 pub mod outcome;
@@ -125,19 +128,6 @@ pub enum OptimizeError {
         key: String,
         /// Why nothing prices it, and what to do.
         hint: String,
-    },
-    /// A decision on the escort force where some portfolios have escorts
-    /// off: those that differ only in the force are the same portfolio.
-    #[error(
-        "--decision interdiction.escort.escort_vessels: {off} portfolio(s) have escorts off, where \
-         the escort force does nothing, so portfolios that differ only in it are the same and no \
-         procedure can tell them apart (they would stay undecided); decide the force with escorts \
-         on (--set interdiction.escort.enabled=true, no decision on it), and compare the \
-         selection with escorts off by caspian compare"
-    )]
-    ForceWithoutEscorts {
-        /// Portfolios with escorts off.
-        off: usize,
     },
     /// A decision on a lever whose kind no price covers
     /// (`decision::unpriced_by_kind`: a fleet's capacity, a port's

@@ -11,12 +11,13 @@ use crate::compare::Direction;
 use crate::document::{Provenance, WithUnit, kpi_units};
 use crate::measure::Measure;
 use crate::stats::{PairedDifference, Summary};
-use crate::study::{Study, short_number};
+use crate::study::Study;
 
 use super::document::{
-    ContenderDoc, DecisionDoc, GuaranteeDoc, OptimizeDoc, ParetoDoc, ParetoPoint, PhaseCounts,
-    PortfolioDoc, ProblemDoc, RunnerUpDoc, SelectedDoc, SpentDoc,
+    ContenderDoc, DecisionDoc, OptimizeDoc, ParetoDoc, ParetoPoint, PhaseCounts, PortfolioDoc,
+    ProblemDoc, RunnerUpDoc, SelectedDoc, SpentDoc,
 };
+use super::guarantee::{guarantee, left_out};
 use super::procedure::{Run, Settings, Standing, values};
 use super::store::Store;
 
@@ -109,6 +110,7 @@ fn portfolio(study: &Study, s: &Settings, store: &Store<'_>, run: &Run, p: usize
     let mut eliminated_at_stage = None;
     let status = match run.standing[p] {
         Standing::Pruned => "pruned",
+        Standing::Same(_) => "same",
         Standing::Infeasible => "infeasible",
         Standing::Undecided => "undecided",
         Standing::Feasible => match (pos, kn) {
@@ -126,7 +128,11 @@ fn portfolio(study: &Study, s: &Settings, store: &Store<'_>, run: &Run, p: usize
         _ => (0, 0),
     };
     let held = run.held(p);
-    let objective = (run.standing[p] != Standing::Pruned)
+    let same_as = match run.standing[p] {
+        Standing::Same(q) => Some(q),
+        _ => None,
+    };
+    let objective = (!matches!(run.standing[p], Standing::Pruned | Standing::Same(_)))
         .then(|| s.objective.summary(&values(store, &s.objective, p, held)));
     PortfolioDoc {
         index: p,
@@ -134,6 +140,7 @@ fn portfolio(study: &Study, s: &Settings, store: &Store<'_>, run: &Run, p: usize
         capital_per_year: run.capital[p],
         outlay: run.outlay[p],
         status: status.into(),
+        same_as,
         eliminated_at_stage,
         replications: PhaseCounts {
             screening: run.screening[p],
@@ -144,6 +151,36 @@ fn portfolio(study: &Study, s: &Settings, store: &Store<'_>, run: &Run, p: usize
         objective,
         constraints: run.tests[p].clone(),
     }
+}
+
+/// The portfolios that compile to the same model as `p` and so share its
+/// results, with the decisions in which they differ from it, in words.
+fn same_note(study: &Study, run: &Run, p: usize) -> Option<String> {
+    let same: Vec<usize> =
+        (0..run.standing.len()).filter(|&q| run.standing[q] == Standing::Same(p)).collect();
+    let first = *same.first()?;
+    let keys: Vec<String> = study
+        .axes
+        .iter()
+        .enumerate()
+        .filter(|&(a, _)| {
+            same.iter().any(|&q| study.points[q].values[a] != study.points[p].values[a])
+        })
+        .map(|(_, axis)| axis.key.to_string())
+        .collect();
+    let list = same.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+    let (which, verb, they, them) = if same.len() == 1 {
+        ("portfolio", "compiles", "it", "it")
+    } else {
+        ("portfolios", "compile", "they", "them")
+    };
+    Some(format!(
+        "{which} {list} ({} first) {verb} to the same model as the selected portfolio: what \
+         {they} decide otherwise ({}) changes nothing here, so the selection stands for {them} \
+         too",
+        study.describe_point(first),
+        keys.join(", ")
+    ))
 }
 
 /// The replications behind the selection's intervals: its KN data, or
@@ -194,6 +231,7 @@ fn selected(
             appraisal::less_than_base_warning(&study.plan, &plan, what, "the scenario as written");
         less.into_iter().chain(appraisal::escort_force_note(&plan, what, mean)).collect()
     });
+    let notes = notes.into_iter().chain(same_note(study, run, p)).collect();
     SelectedDoc {
         index: p,
         decisions: decisions(study, p),
@@ -358,162 +396,9 @@ fn spent(run: &Run) -> SpentDoc {
     }
 }
 
-/// What a guarantee leaves out, as a sentence to follow it (empty where
-/// nothing is): the portfolios undecided at `--max-replications`, whose
-/// feasibility could not be told, and of them those whose mean objective
-/// over phases 1-2 was better than the selection's, which a planner may
-/// want to run further.
-fn left_out(s: &Settings, portfolios: &[PortfolioDoc], selected: Option<usize>) -> String {
-    let undecided: Vec<&PortfolioDoc> =
-        portfolios.iter().filter(|p| p.status == "undecided").collect();
-    if undecided.is_empty() {
-        return String::new();
-    }
-    let list = |ps: &[&PortfolioDoc]| {
-        ps.iter().map(|p| p.index.to_string()).collect::<Vec<_>>().join(", ")
-    };
-    let mean = |p: &PortfolioDoc| p.objective.as_ref().map(|o| o.mean);
-    let chosen = selected.and_then(|i| portfolios.get(i)).and_then(mean);
-    let better: Vec<&PortfolioDoc> = undecided
-        .iter()
-        .copied()
-        .filter(|p| match (mean(p), chosen) {
-            // Better: larger when maximised, smaller when minimised.
-            (Some(m), Some(c)) => (m > c) == s.maximize && m != c,
-            _ => false,
-        })
-        .collect();
-    let (n, noun) =
-        (undecided.len(), if undecided.len() == 1 { "portfolio" } else { "portfolios" });
-    let mut text = format!(
-        " It does not cover the {n} {noun} undecided at --max-replications ({}), whose \
-         feasibility could not be told",
-        list(&undecided)
-    );
-    if !better.is_empty() {
-        let which = if better.len() == 1 { "portfolio" } else { "portfolios" };
-        text.push_str(&format!(
-            "; of them, {which} {} had a better mean {} than the selection over their screening \
-             and OCBA replications: run them further (a larger --max-replications) before ruling \
-             them out",
-            list(&better),
-            s.objective
-        ));
-    }
-    text.push('.');
-    text
-}
-
-fn guarantee(
-    study: &Study,
-    s: &Settings,
-    run: &Run,
-    units: &BTreeMap<String, String>,
-) -> GuaranteeDoc {
-    let undecided = run.standing.iter().filter(|&&st| st == Standing::Undecided).count();
-    let scope = match (run.shortlist.len() == run.feasible, undecided) {
-        (true, 0) => "all feasible".to_string(),
-        (true, u) => format!(
-            "the {} portfolios declared feasible; {u} undecided at the cap are not covered",
-            run.feasible
-        ),
-        (false, 0) => {
-            format!("shortlist of {} out of {} feasible", run.shortlist.len(), run.feasible)
-        }
-        (false, u) => format!(
-            "shortlist of {} out of {} declared feasible; {u} undecided at the cap are not covered",
-            run.shortlist.len(),
-            run.feasible
-        ),
-    };
-    let cap_hit = run.kn.as_ref().is_some_and(|o| o.cap_hit);
-    let unit = units
-        .get(s.objective.kpi())
-        .filter(|_| !s.objective.is_probability())
-        .cloned()
-        .unwrap_or_default();
-    let delta = format!("{} {unit}", short_number(s.delta)).trim_end().to_string();
-    let confidence = format!("{}%", short_number(100.0 * (1.0 - s.alpha)));
-    let statement = match run.kn.as_ref() {
-        None => "No portfolio was shown to be feasible: nothing is selected.".to_string(),
-        Some(o) if o.cap_hit => format!(
-            "KN reached --max-replications ({}) with several portfolios still in contention; \
-             the best mean among them is reported, WITHOUT the guarantee.",
-            s.max_replications
-        ),
-        Some(o) => {
-            let p = run.shortlist[o.selected];
-            let feasible_part = if s.constraints.is_empty() {
-                ""
-            } else {
-                ", and declares every portfolio's feasibility correctly (the feasibility tests \
-                 and the selection share alpha)"
-            };
-            if run.shortlist.len() == 1 && run.feasible > 1 {
-                format!(
-                    "Portfolio {p} ({}) has the best mean {} of the {} feasible portfolios on the \
-                     OCBA data, but with a shortlist of one there is no selection stage and so \
-                     NO guarantee that it is the best.",
-                    study.describe_point(p),
-                    s.objective,
-                    run.feasible
-                )
-            } else if run.shortlist.len() == 1 {
-                format!(
-                    "Portfolio {p} ({}) is the only portfolio declared feasible, selected without \
-                     further replications; the feasibility tests are right with probability at \
-                     least {confidence}.",
-                    study.describe_point(p)
-                )
-            } else {
-                let set = if run.shortlist.len() == run.feasible {
-                    format!("{} feasible", run.feasible)
-                } else {
-                    format!("{} shortlisted (of {} feasible)", run.shortlist.len(), run.feasible)
-                };
-                format!(
-                    "Portfolio {p} ({}) is selected by a procedure that, with probability at least \
-                     {confidence}, picks the portfolio with the best mean {} among the {set} \
-                     portfolios whenever that one beats every other by at least {delta}{feasible_part}; \
-                     portfolios closer to it than that are listed as contenders.",
-                    study.describe_point(p),
-                    s.objective,
-                )
-            }
-        }
-    };
-    GuaranteeDoc {
-        alpha: s.alpha,
-        delta: s.delta,
-        guarantee_scope: scope,
-        cap_hit,
-        // One portfolio chosen by OCBA's means alone, out of several feasible
-        // ones, has no selection guarantee.
-        holds: run.kn.is_some() && !cap_hit && (run.shortlist.len() > 1 || run.feasible == 1),
-        statement,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn settings(objective: &str, maximize: bool) -> Settings {
-        Settings {
-            objective: Measure::parse(objective).unwrap(),
-            maximize,
-            constraints: Vec::new(),
-            budget: None,
-            outlay: None,
-            alpha: 0.05,
-            delta: 1.0,
-            n0: 10,
-            max_replications: 100,
-            shortlist: 5,
-            ocba_budget: 100,
-            pareto: Measure::parse("cost.capital_per_year").unwrap(),
-        }
-    }
 
     fn diff(mean_diff: f64) -> PairedDifference {
         PairedDifference::of(&[0.0, 0.0], &[mean_diff, mean_diff])
@@ -537,7 +422,7 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), diff(v)))
         .collect();
-        let cost = settings("cost.total_per_year", false);
+        let cost = Settings::for_tests("cost.total_per_year", false);
         assert_eq!(
             rests_on(&cost, &differences),
             ["cost.delay_per_year", "cost.demurrage_per_year"]
@@ -548,46 +433,8 @@ mod tests {
         small.insert("cost.demurrage_per_year".into(), diff(0.5));
         assert!(rests_on(&cost, &small).is_empty());
         // Another objective has no parts to rest on.
-        assert!(rests_on(&settings("service_level.wagons", true), &differences).is_empty());
-    }
-
-    fn portfolio(index: usize, status: &str, mean: f64) -> PortfolioDoc {
-        PortfolioDoc {
-            index,
-            decisions: BTreeMap::new(),
-            capital_per_year: 0.0,
-            outlay: 0.0,
-            status: status.to_string(),
-            eliminated_at_stage: None,
-            replications: PhaseCounts::default(),
-            objective: Some(Summary::of(&[mean, mean])),
-            constraints: Vec::new(),
-        }
-    }
-
-    /// The guarantee names the portfolios undecided at the cap, which it
-    /// does not cover, and those of them whose mean beat the selection's.
-    #[test]
-    fn the_guarantee_names_what_it_leaves_out() {
-        let cost = settings("cost.total_per_year", false);
-        let all = [
-            portfolio(0, "infeasible", 1.0),
-            portfolio(1, "undecided", 5.0),
-            portfolio(2, "selected", 4.0),
-            portfolio(3, "undecided", 3.0),
-        ];
-        assert_eq!(
-            left_out(&cost, &all, Some(2)),
-            " It does not cover the 2 portfolios undecided at --max-replications (1, 3), whose \
-             feasibility could not be told; of them, portfolio 3 had a better mean \
-             cost.total_per_year than the selection over their screening and OCBA replications: \
-             run them further (a larger --max-replications) before ruling them out."
+        assert!(
+            rests_on(&Settings::for_tests("service_level.wagons", true), &differences).is_empty()
         );
-        // Maximised, the better mean is the larger.
-        let level = settings("service_level.wagons", true);
-        assert!(left_out(&level, &all, Some(2)).contains("of them, portfolio 1 had"));
-        // Nothing undecided, nothing to say.
-        assert_eq!(left_out(&cost, &[], None), "");
-        assert_eq!(left_out(&cost, &[portfolio(0, "selected", 1.0)], Some(0)), "");
     }
 }

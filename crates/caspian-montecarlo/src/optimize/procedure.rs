@@ -4,6 +4,7 @@
 //! records, which are pure functions of (portfolio, replication index): the
 //! result depends neither on the thread count nor on interruptions.
 
+use caspian_shipping::CompiledScenario;
 use caspian_shipping::resolve::plain::number;
 use std::ops::Range;
 
@@ -149,10 +150,33 @@ impl Settings {
     }
 }
 
+#[cfg(test)]
+impl Settings {
+    /// Settings for unit tests: `objective`, no constraint nor budget.
+    pub(crate) fn for_tests(objective: &str, maximize: bool) -> Self {
+        Self {
+            objective: crate::measure::Measure::parse(objective).unwrap(),
+            maximize,
+            constraints: Vec::new(),
+            budget: None,
+            outlay: None,
+            alpha: 0.05,
+            delta: 1.0,
+            n0: 10,
+            max_replications: 100,
+            shortlist: 5,
+            ocba_budget: 100,
+            pareto: crate::measure::Measure::parse("cost.capital_per_year").unwrap(),
+        }
+    }
+}
+
 /// Where a portfolio stands after phases 0-2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Standing {
     Pruned,
+    /// The same model as this earlier portfolio, which runs for both.
+    Same(usize),
     Infeasible,
     Undecided,
     Feasible,
@@ -212,39 +236,31 @@ pub fn price(study: &Study, settings: &Settings) -> Result<Priced, OptimizeError
     if let Some((key, hint)) = super::decision::unpriced_by_kind(study).map(named) {
         return Err(OptimizeError::UnpricedKind { key, hint });
     }
-    let priced: Vec<(f64, f64, f64, bool)> = (0..study.points.len())
+    let plans: Vec<CompiledScenario> = (0..study.points.len())
         .into_par_iter()
-        .map(|p| {
-            study
-                .point_plan(p)
-                .map(|plan| {
-                    let c = &plan.costs;
-                    let escorts = plan.interdiction.escort.is_some();
-                    (c.capital_per_year, c.fixed_operating_per_year, c.capital, escorts)
-                })
-                .map_err(|e| OptimizeError::Run(e.to_string()))
-        })
+        .map(|p| study.point_plan(p).map_err(|e| OptimizeError::Run(e.to_string())))
         .collect::<Result<_, _>>()?;
-    let capital: Vec<f64> = priced.iter().map(|p| p.0).collect();
-    let fixed: Vec<f64> = priced.iter().map(|p| p.1).collect();
+    let capital: Vec<f64> = plans.iter().map(|p| p.costs.capital_per_year).collect();
+    let fixed: Vec<f64> = plans.iter().map(|p| p.costs.fixed_operating_per_year).collect();
     // The outlay beyond the scenario as given (its --set included): below
     // zero for a portfolio with less than it.
-    let outlay: Vec<f64> = priced.iter().map(|p| p.2 - study.plan.costs.capital).collect();
+    let outlay: Vec<f64> =
+        plans.iter().map(|p| p.costs.capital - study.plan.costs.capital).collect();
     let cost: Vec<f64> = capital.iter().zip(&fixed).map(|(c, f)| c + f).collect();
     if let Some((key, hint)) = super::decision::unpriced(study, &cost).map(named) {
         return Err(OptimizeError::Unpriced { key, hint });
     }
-    // The escort force does nothing with escorts off: portfolios that
-    // differ only in it would be the same, and stay undecided.
-    let off = priced.iter().filter(|p| !p.3).count();
-    if off > 0
-        && study.axes.iter().any(|a| a.key == crate::SweepKey::EscortVessels && a.values.len() > 1)
-    {
-        return Err(OptimizeError::ForceWithoutEscorts { off });
-    }
     let mut standing = vec![Standing::Undecided; capital.len()];
     prune(study, Limit::Budget, settings.budget, &capital, &mut standing)?;
     prune(study, Limit::Outlay, settings.outlay, &outlay, &mut standing)?;
+    // Portfolios that compile to the same model (the escort force with
+    // escorts off) would be run alike and stay undecided between them: the
+    // first runs, for all. They cost the same, so pruning took all or none.
+    for (p, q) in same_models(&plans) {
+        if standing[p] == Standing::Undecided {
+            standing[p] = Standing::Same(q);
+        }
+    }
     Ok(Priced { capital, outlay, standing })
 }
 
@@ -325,6 +341,26 @@ fn prune(
     Ok(())
 }
 
+/// Each portfolio whose plan is the same model
+/// ([`CompiledScenario::same_model`]) as an earlier one's, with the first
+/// such: `(later, first)`. Plans are compared only where their annualised
+/// capital and fixed operating cost agree to the bit.
+fn same_models(plans: &[CompiledScenario]) -> Vec<(usize, usize)> {
+    let key = |p: &CompiledScenario| {
+        (p.costs.capital_per_year.to_bits(), p.costs.fixed_operating_per_year.to_bits())
+    };
+    let mut firsts: std::collections::BTreeMap<(u64, u64), Vec<usize>> = Default::default();
+    let mut out = Vec::new();
+    for (p, plan) in plans.iter().enumerate() {
+        let group = firsts.entry(key(plan)).or_default();
+        match group.iter().find(|&&q| plans[q].same_model(plan)) {
+            Some(&q) => out.push((p, q)),
+            None => group.push(p),
+        }
+    }
+    out
+}
+
 /// The values of `measure` in replications `range` of portfolio `p`.
 pub(crate) fn values(store: &Store<'_>, m: &Measure, p: usize, range: Range<u64>) -> Vec<f64> {
     let kpi = store.names().iter().position(|n| n == m.kpi());
@@ -363,7 +399,7 @@ fn screen(
     run: &mut Run,
 ) -> Result<(), OptimizeError> {
     let mut open: Vec<usize> =
-        (0..run.standing.len()).filter(|&p| run.standing[p] != Standing::Pruned).collect();
+        (0..run.standing.len()).filter(|&p| run.standing[p] == Standing::Undecided).collect();
     let looks = constraint::looks(s.n0, s.max_replications);
     let level = constraint::test_level(
         s.alpha_feasibility(),

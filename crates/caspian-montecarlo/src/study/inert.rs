@@ -12,37 +12,49 @@ use crate::design::Axis;
 impl Study {
     /// The axes of two values or more that change nothing: at every
     /// design point, each of the axis' values written in gives the same
-    /// scenario (a rate multiplier over a scenario without random
-    /// disruptions, a storm multiplier without storms), or the axis is a
-    /// multiplier with nothing to scale there. Every point is the
-    /// same along such an axis, which a sweep should say. An axis that
-    /// matters stops the search at the first point where it does.
+    /// model ([`CompiledScenario::same_model`]: a rate multiplier over a
+    /// scenario without random disruptions, a storm multiplier without
+    /// storms, the escort force with escorts off), or the axis is a
+    /// multiplier with nothing to scale there. Every point is the same
+    /// along such an axis, which a sweep should say. An axis that matters
+    /// stops the search at the first point where it does.
+    ///
+    /// [`CompiledScenario::same_model`]: caspian_shipping::CompiledScenario::same_model
     pub fn inert_axes(&self) -> Vec<&Axis> {
-        let written = |values: &[f64]| self.written(values);
         (0..self.axes.len())
             // One value is a setting shared by every point, not an axis.
             .filter(|&a| self.axes[a].values.len() > 1)
             .filter(|&a| {
                 self.points.iter().all(|point| {
-                    if self.scales_nothing_at(a, &point.values) || self.force_idle_at(a, point) {
-                        return true;
-                    }
-                    let mut values = point.values.clone();
-                    let at = |v: f64, values: &mut Vec<f64>| {
-                        values[a] = v;
-                        written(values)
-                    };
-                    let Some(first) = self.axes[a].values.first().and_then(|&v| at(v, &mut values))
-                    else {
-                        return false;
-                    };
-                    self.axes[a].values[1..]
-                        .iter()
-                        .all(|&v| at(v, &mut values) == Some(first.clone()))
+                    self.scales_nothing_at(a, &point.values) || self.same_along(a, &point.values)
                 })
             })
             .map(|a| &self.axes[a])
             .collect()
+    }
+
+    /// Whether every value of axis `a`, written into the design point
+    /// `values`, gives the same model: the same scenario as written, or
+    /// (compiled only where the texts differ) the same compiled plan.
+    fn same_along(&self, a: usize, values: &[f64]) -> bool {
+        let mut values = values.to_vec();
+        let mut at = |v: f64| {
+            values[a] = v;
+            self.written(&values)
+        };
+        let Some(first) = self.axes[a].values.first().and_then(|&v| at(v)) else {
+            return false;
+        };
+        let mut first_plan = None;
+        self.axes[a].values[1..].iter().all(|&v| {
+            let Some(other) = at(v) else { return false };
+            if other == first {
+                return true;
+            }
+            let Ok(plan) = caspian_shipping::compile(&other) else { return false };
+            let first = first_plan.get_or_insert_with(|| caspian_shipping::compile(&first).ok());
+            first.as_ref().is_some_and(|f| f.same_model(&plan))
+        })
     }
 
     /// The axes of one value other than 1 (settings shared by every point,
@@ -158,13 +170,6 @@ impl Study {
         let mut values = values.to_vec();
         values[a] = 1.0;
         key.is_multiplier() && self.written(&values).is_some_and(|s| key.scales_nothing_in(&s))
-    }
-
-    /// Whether axis `a` is the escort force and `point` has escorts off,
-    /// where the force does nothing.
-    fn force_idle_at(&self, a: usize, point: &super::DesignPoint) -> bool {
-        self.axes[a].key == crate::SweepKey::EscortVessels
-            && self.written(&point.values).is_some_and(|s| !s.interdiction.escort.enabled)
     }
 
     /// The scenario at the design point `values`, or `None` where it is

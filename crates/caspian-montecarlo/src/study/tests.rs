@@ -239,3 +239,20 @@ fn axis_arguments_with_line_breaks_are_shown_written_out() {
     }
     assert!(parse_axis(" port.alat.berths.rail_ferry = 2, 3 ").is_ok(), "spaces are fine");
 }
+
+/// An axis is inert where every value of it compiles to the same model,
+/// whatever the scenario as written: the escort force with escorts off
+/// (the baseline's) at every point; crossed with escorts on, the force
+/// matters at the points that have them, and escorts themselves always do.
+#[test]
+fn an_axis_is_inert_where_its_values_compile_to_one_model() {
+    let study = |axes: &[&str]| {
+        let axes = axes.iter().map(|a| parse_axis(a).unwrap()).collect();
+        Study::sweep(BASELINE_TOML, "baseline", None, axes, None).unwrap()
+    };
+    let keys = |s: &Study| s.inert_axes().iter().map(|a| a.key.to_string()).collect::<Vec<_>>();
+    let force = "interdiction.escort.escort_vessels=2,4";
+    assert_eq!(keys(&study(&[force])), ["interdiction.escort.escort_vessels"]);
+    assert!(keys(&study(&[force, "interdiction.escort.enabled=0,1"])).is_empty());
+    assert!(keys(&study(&["port.aktau.berths.tanker=1,2"])).is_empty());
+}

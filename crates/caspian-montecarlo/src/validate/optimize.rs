@@ -13,8 +13,16 @@ use crate::rare::KpiRange;
 use crate::validate::cap;
 
 /// The statuses the optimiser gives a portfolio.
-const STATUSES: [&str; 7] =
-    ["pruned", "infeasible", "undecided", "feasible", "selected", "eliminated", "shortlisted"];
+const STATUSES: [&str; 8] = [
+    "pruned",
+    "same",
+    "infeasible",
+    "undecided",
+    "feasible",
+    "selected",
+    "eliminated",
+    "shortlisted",
+];
 
 /// Checks an optimize document.
 ///
@@ -147,8 +155,11 @@ fn check_portfolio(d: &OptimizeDoc, i: usize, pf: &PortfolioDoc) -> Result<(), D
             ));
         }
     }
-    // One test per constraint of the problem once screened; none pruned.
-    let tests = if pf.status == "pruned" { 0 } else { d.problem.constraints.len() };
+    check_same(d, i, pf)?;
+    // One test per constraint of the problem once screened; none pruned
+    // or run as another.
+    let screened = pf.status != "pruned" && pf.status != "same";
+    let tests = if screened { d.problem.constraints.len() } else { 0 };
     if pf.constraints.len() != tests {
         return Err(field(
             at("constraints"),
@@ -170,6 +181,37 @@ fn check_portfolio(d: &OptimizeDoc, i: usize, pf: &PortfolioDoc) -> Result<(), D
         return Err(field(at("objective"), format!("{problem}; the file is damaged")));
     }
     Ok(())
+}
+
+/// A portfolio that is the same model as another (`same`): it names an
+/// earlier one that ran, and has no replications nor objective of its own;
+/// no other status names one.
+fn check_same(d: &OptimizeDoc, i: usize, pf: &PortfolioDoc) -> Result<(), DocumentError> {
+    let at = |what: &str| format!("portfolios[{i}].{what}");
+    match (pf.status == "same", pf.same_as) {
+        (false, None) => Ok(()),
+        (false, Some(_)) => Err(field(at("same_as"), "given, but the status is not \"same\"")),
+        (true, None) => Err(field(at("same_as"), "missing: a \"same\" portfolio names another")),
+        (true, Some(q)) => {
+            if q >= i || d.portfolios[q].status == "same" {
+                return Err(field(
+                    at("same_as"),
+                    format!("{q} is not an earlier portfolio that ran; the file is damaged"),
+                ));
+            }
+            let r = &pf.replications;
+            if r.screening + r.ocba + r.selection + r.selection_discarded > 0
+                || pf.objective.is_some()
+            {
+                return Err(field(
+                    at("replications"),
+                    "a \"same\" portfolio takes none (the earlier one runs for it); the file is \
+                     damaged",
+                ));
+            }
+            Ok(())
+        }
+    }
 }
 
 /// An annualised capital cost: finite and not negative.

@@ -113,9 +113,10 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
         .portfolios
         .iter()
         .map(|q| {
-            let status = match q.eliminated_at_stage {
-                Some(r) => format!("{} at stage {r}", q.status),
-                None => q.status.clone(),
+            let status = match (q.eliminated_at_stage, q.same_as) {
+                (Some(r), _) => format!("{} at stage {r}", q.status),
+                (None, Some(first)) => format!("same model as {first}"),
+                (None, None) => q.status.clone(),
             };
             vec![
                 q.index.to_string(),

@@ -11,7 +11,7 @@ use crate::kpi::KpiLayout;
 use crate::scenario::{ArrivalPattern, BerthClass, Cargo, Scenario, WhenFull};
 
 /// A storage with its references resolved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoragePlan {
     /// Identifier.
     pub id: String,
@@ -26,7 +26,7 @@ pub struct StoragePlan {
 }
 
 /// An inflow with its references resolved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InflowPlan {
     /// Identifier.
     pub id: String,
@@ -46,7 +46,7 @@ pub struct InflowPlan {
 }
 
 /// An outflow with its references resolved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutflowPlan {
     /// Identifier.
     pub id: String,
@@ -64,7 +64,7 @@ pub struct OutflowPlan {
 }
 
 /// A fleet with its references resolved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FleetPlan {
     /// Identifier.
     pub id: String,
@@ -155,7 +155,7 @@ impl HoldPlan {
 }
 
 /// A fleet's dry-dock cycle and breakdowns with their times converted.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AvailabilityPlan {
     /// Dry-docking: the interval between two and how long one lasts.
     pub drydock: Option<(SimDuration, SimDuration)>,
@@ -180,7 +180,7 @@ pub enum DispatchPlan {
 }
 
 /// An open-traffic stream with its references resolved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OpenTrafficPlan {
     /// Identifier.
     pub id: String,
@@ -197,7 +197,7 @@ pub struct OpenTrafficPlan {
 }
 
 /// A sea area with its samplers built.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SeaAreaPlan {
     /// Identifier.
     pub id: String,
@@ -212,7 +212,7 @@ pub struct SeaAreaPlan {
 }
 
 /// A port with its references resolved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortPlan {
     /// Identifier.
     pub id: String,
@@ -248,7 +248,7 @@ impl PortPlan {
 }
 
 /// Interdiction with samplers built.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InterdictionPlan {
     /// Per-crossing incident probability.
     pub incident_probability: f64,
@@ -328,7 +328,7 @@ pub enum DisruptionTiming {
 }
 
 /// A `[[disruption]]` with its target resolved and samplers built.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DisruptionPlan {
     /// Identifier.
     pub id: String,
@@ -393,6 +393,59 @@ pub struct CompiledScenario {
 }
 
 impl CompiledScenario {
+    /// Whether `other` runs as the same model: every field that the model,
+    /// its KPIs and its costs read is equal, whatever the scenarios as
+    /// written say (`source`: a multiplier of something neither has, an
+    /// escort force with escorts off, a field spelt out at its default).
+    /// Two such plans give bit-identical replications and KPIs under one
+    /// seed, so a sweep's design points or an optimiser's portfolios that
+    /// compile to the same model are one. A NaN anywhere makes two plans
+    /// differ: a duplicate missed, never a false match.
+    pub fn same_model(&self, other: &Self) -> bool {
+        // Destructured, so that a field added to the plan is a compile
+        // error here until it is compared (or named as derived).
+        let Self {
+            source: _,
+            horizon,
+            warmup,
+            max_events,
+            max_waiting,
+            sea_areas,
+            ports,
+            storages,
+            inflows,
+            outflows,
+            fleets,
+            open_traffic,
+            interdiction,
+            disruptions,
+            // Laid out from the fields compared here.
+            kpi_layout: _,
+            draft,
+            tonnes_per_unit,
+            costs,
+            twins,
+        } = self;
+        *horizon == other.horizon
+            && *warmup == other.warmup
+            && *max_events == other.max_events
+            && *max_waiting == other.max_waiting
+            && *sea_areas == other.sea_areas
+            && *ports == other.ports
+            && *storages == other.storages
+            && *inflows == other.inflows
+            && *outflows == other.outflows
+            && *fleets == other.fleets
+            && *open_traffic == other.open_traffic
+            && *interdiction == other.interdiction
+            && *disruptions == other.disruptions
+            && *draft == other.draft
+            && *tonnes_per_unit == other.tonnes_per_unit
+            && *costs == other.costs
+            && twins.len() == other.twins.len()
+            && twins.iter().zip(&other.twins).all(|(a, b)| a.same_model(b))
+    }
+
     /// The KPIs every replication of this scenario emits, in name order,
     /// with their families and units; computed once, when the scenario is
     /// compiled. (The plan's fields are public for reading; a plan changed

@@ -178,3 +178,37 @@ fn sweep_axes_may_not_give_one_quantity_two_ways() {
         "{err}"
     );
 }
+
+/// `same_model` matches plans that differ only as written, and only them.
+#[test]
+fn same_model_sees_through_the_text_and_nothing_else() {
+    let plan = |sets: &[(&str, f64)]| {
+        let mut s: crate::Scenario = toml::from_str(crate::BASELINE_TOML).expect("baseline");
+        for &(key, value) in sets {
+            crate::sweep::apply(&mut s, key, value).expect(key);
+        }
+        crate::compile(&s).expect("compiles")
+    };
+    let base = plan(&[]);
+    assert!(base.same_model(&plan(&[])));
+    // The escort force does nothing with escorts off (the baseline's).
+    let forced = plan(&[("interdiction.escort.escort_vessels", 9.0)]);
+    assert_ne!(base.source, forced.source);
+    assert!(base.same_model(&forced));
+    // With escorts on, it is the model.
+    let on = |force: f64| {
+        plan(&[("interdiction.escort.enabled", 1.0), ("interdiction.escort.escort_vessels", force)])
+    };
+    assert!(on(3.0).same_model(&on(3.0)));
+    assert!(!on(3.0).same_model(&on(4.0)));
+    assert!(!base.same_model(&on(3.0)));
+    // A berth more, a price changed: another model.
+    assert!(!base.same_model(&plan(&[("port.aktau.berths.tanker", 9.0)])));
+    let mut repriced = base.clone();
+    repriced.costs.capital *= 2.0;
+    assert!(!base.same_model(&repriced));
+    // A twin that differs makes the plans differ.
+    let mut twinned = base.clone();
+    twinned.twins.push(std::sync::Arc::new(base.clone()));
+    assert!(!base.same_model(&twinned));
+}

@@ -1,0 +1,198 @@
+//! The optimisation's guarantee in one sentence, with its scope, and what
+//! it leaves out (portfolios undecided at `--max-replications`).
+
+use std::collections::BTreeMap;
+
+use crate::study::short_number;
+
+use super::document::{GuaranteeDoc, PortfolioDoc};
+use super::procedure::{Run, Settings, Standing};
+use crate::study::Study;
+
+/// What a guarantee leaves out, as a sentence to follow it (empty where
+/// nothing is): the portfolios undecided at `--max-replications`, whose
+/// feasibility could not be told, and of them those whose mean objective
+/// over phases 1-2 was better than the selection's, which a planner may
+/// want to run further.
+pub(super) fn left_out(
+    s: &Settings,
+    portfolios: &[PortfolioDoc],
+    selected: Option<usize>,
+) -> String {
+    let undecided: Vec<&PortfolioDoc> =
+        portfolios.iter().filter(|p| p.status == "undecided").collect();
+    if undecided.is_empty() {
+        return String::new();
+    }
+    let list = |ps: &[&PortfolioDoc]| {
+        ps.iter().map(|p| p.index.to_string()).collect::<Vec<_>>().join(", ")
+    };
+    let mean = |p: &PortfolioDoc| p.objective.as_ref().map(|o| o.mean);
+    let chosen = selected.and_then(|i| portfolios.get(i)).and_then(mean);
+    let better: Vec<&PortfolioDoc> = undecided
+        .iter()
+        .copied()
+        .filter(|p| match (mean(p), chosen) {
+            // Better: larger when maximised, smaller when minimised.
+            (Some(m), Some(c)) => (m > c) == s.maximize && m != c,
+            _ => false,
+        })
+        .collect();
+    let (n, noun) =
+        (undecided.len(), if undecided.len() == 1 { "portfolio" } else { "portfolios" });
+    let mut text = format!(
+        " It does not cover the {n} {noun} undecided at --max-replications ({}), whose \
+         feasibility could not be told",
+        list(&undecided)
+    );
+    if !better.is_empty() {
+        let which = if better.len() == 1 { "portfolio" } else { "portfolios" };
+        text.push_str(&format!(
+            "; of them, {which} {} had a better mean {} than the selection over their screening \
+             and OCBA replications: run them further (a larger --max-replications) before ruling \
+             them out",
+            list(&better),
+            s.objective
+        ));
+    }
+    text.push('.');
+    text
+}
+
+pub(super) fn guarantee(
+    study: &Study,
+    s: &Settings,
+    run: &Run,
+    units: &BTreeMap<String, String>,
+) -> GuaranteeDoc {
+    let undecided = run.standing.iter().filter(|&&st| st == Standing::Undecided).count();
+    let scope = match (run.shortlist.len() == run.feasible, undecided) {
+        (true, 0) => "all feasible".to_string(),
+        (true, u) => format!(
+            "the {} portfolios declared feasible; {u} undecided at the cap are not covered",
+            run.feasible
+        ),
+        (false, 0) => {
+            format!("shortlist of {} out of {} feasible", run.shortlist.len(), run.feasible)
+        }
+        (false, u) => format!(
+            "shortlist of {} out of {} declared feasible; {u} undecided at the cap are not covered",
+            run.shortlist.len(),
+            run.feasible
+        ),
+    };
+    let cap_hit = run.kn.as_ref().is_some_and(|o| o.cap_hit);
+    let unit = units
+        .get(s.objective.kpi())
+        .filter(|_| !s.objective.is_probability())
+        .cloned()
+        .unwrap_or_default();
+    let delta = format!("{} {unit}", short_number(s.delta)).trim_end().to_string();
+    let confidence = format!("{}%", short_number(100.0 * (1.0 - s.alpha)));
+    let statement = match run.kn.as_ref() {
+        None => "No portfolio was shown to be feasible: nothing is selected.".to_string(),
+        Some(o) if o.cap_hit => format!(
+            "KN reached --max-replications ({}) with several portfolios still in contention; \
+             the best mean among them is reported, WITHOUT the guarantee.",
+            s.max_replications
+        ),
+        Some(o) => {
+            let p = run.shortlist[o.selected];
+            let feasible_part = if s.constraints.is_empty() {
+                ""
+            } else {
+                ", and declares every portfolio's feasibility correctly (the feasibility tests \
+                 and the selection share alpha)"
+            };
+            if run.shortlist.len() == 1 && run.feasible > 1 {
+                format!(
+                    "Portfolio {p} ({}) has the best mean {} of the {} feasible portfolios on the \
+                     OCBA data, but with a shortlist of one there is no selection stage and so \
+                     NO guarantee that it is the best.",
+                    study.describe_point(p),
+                    s.objective,
+                    run.feasible
+                )
+            } else if run.shortlist.len() == 1 {
+                format!(
+                    "Portfolio {p} ({}) is the only portfolio declared feasible, selected without \
+                     further replications; the feasibility tests are right with probability at \
+                     least {confidence}.",
+                    study.describe_point(p)
+                )
+            } else {
+                let set = if run.shortlist.len() == run.feasible {
+                    format!("{} feasible", run.feasible)
+                } else {
+                    format!("{} shortlisted (of {} feasible)", run.shortlist.len(), run.feasible)
+                };
+                format!(
+                    "Portfolio {p} ({}) is selected by a procedure that, with probability at least \
+                     {confidence}, picks the portfolio with the best mean {} among the {set} \
+                     portfolios whenever that one beats every other by at least {delta}{feasible_part}; \
+                     portfolios closer to it than that are listed as contenders.",
+                    study.describe_point(p),
+                    s.objective,
+                )
+            }
+        }
+    };
+    GuaranteeDoc {
+        alpha: s.alpha,
+        delta: s.delta,
+        guarantee_scope: scope,
+        cap_hit,
+        // One portfolio chosen by OCBA's means alone, out of several feasible
+        // ones, has no selection guarantee.
+        holds: run.kn.is_some() && !cap_hit && (run.shortlist.len() > 1 || run.feasible == 1),
+        statement,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::document::PhaseCounts;
+    use super::*;
+    use crate::stats::Summary;
+
+    fn portfolio(index: usize, status: &str, mean: f64) -> PortfolioDoc {
+        PortfolioDoc {
+            index,
+            decisions: BTreeMap::new(),
+            capital_per_year: 0.0,
+            outlay: 0.0,
+            status: status.to_string(),
+            same_as: None,
+            eliminated_at_stage: None,
+            replications: PhaseCounts::default(),
+            objective: Some(Summary::of(&[mean, mean])),
+            constraints: Vec::new(),
+        }
+    }
+
+    /// The guarantee names the portfolios undecided at the cap, which it
+    /// does not cover, and those of them whose mean beat the selection's.
+    #[test]
+    fn the_guarantee_names_what_it_leaves_out() {
+        let cost = Settings::for_tests("cost.total_per_year", false);
+        let all = [
+            portfolio(0, "infeasible", 1.0),
+            portfolio(1, "undecided", 5.0),
+            portfolio(2, "selected", 4.0),
+            portfolio(3, "undecided", 3.0),
+        ];
+        assert_eq!(
+            left_out(&cost, &all, Some(2)),
+            " It does not cover the 2 portfolios undecided at --max-replications (1, 3), whose \
+             feasibility could not be told; of them, portfolio 3 had a better mean \
+             cost.total_per_year than the selection over their screening and OCBA replications: \
+             run them further (a larger --max-replications) before ruling them out."
+        );
+        // Maximised, the better mean is the larger.
+        let level = Settings::for_tests("service_level.wagons", true);
+        assert!(left_out(&level, &all, Some(2)).contains("of them, portfolio 1 had"));
+        // Nothing undecided, nothing to say.
+        assert_eq!(left_out(&cost, &[], None), "");
+        assert_eq!(left_out(&cost, &[portfolio(0, "selected", 1.0)], Some(0)), "");
+    }
+}
