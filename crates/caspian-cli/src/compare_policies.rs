@@ -12,7 +12,8 @@ use crate::failure::Failure;
 /// derived from the base and differs from it beyond a lever
 /// ([`not_a_lever_on`]; `base_sha` is the base file's SHA-256, `None` for
 /// a --variant), a policy that is the base unchanged (its name,
-/// description and seed aside, which change no result here), and a policy
+/// description and seed aside, which change no result here) or that
+/// compiles to the base's model (`CompiledScenario::same_model`), and a policy
 /// file's own seed, which a comparison does not use (every scenario runs
 /// on the one seed, `--seed` or the base's, so that they share random
 /// numbers).
@@ -33,6 +34,13 @@ pub(crate) fn policy_warnings(
     if same == base.plan.source {
         out.push(format!(
             "{} ({}) is the base scenario unchanged: every difference from the base will be zero",
+            policy.name, policy.source
+        ));
+    } else if policy.plan.same_model(&base.plan) {
+        out.push(format!(
+            "{} ({}) compiles to the same model as the base: what it changes does nothing here \
+             (the escort force with escorts off, a multiplier of something neither has, say), \
+             so every difference from the base will be zero",
             policy.name, policy.source
         ));
     }

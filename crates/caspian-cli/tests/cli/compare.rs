@@ -165,9 +165,10 @@ fn variant_names_with_control_or_invisible_characters_are_refused() {
     }
 }
 
-/// A policy that changes nothing (a variant setting the base's own value, or
-/// the base file given again) runs, with a warning that every difference
-/// will be zero; one that changes something gets none.
+/// A policy that changes nothing (a variant setting the base's own value,
+/// the base file given again, or a change the model does not run) runs,
+/// with a warning that every difference will be zero; one that changes
+/// something gets none.
 #[test]
 fn a_policy_identical_to_the_base_is_warned_of() {
     let dir = scratch("compare_unchanged");
@@ -185,6 +186,13 @@ fn a_policy_identical_to_the_base_is_warned_of() {
     assert!(err.contains("warning: baseline (baseline.toml) ("), "{err}");
     let out = String::from_utf8_lossy(&out.stdout);
     assert!(out.contains("\"baseline (baseline.toml)\" ("), "{out}");
+    // A change the model does not run (the force with escorts off, the
+    // baseline's) is as good as none.
+    let idle = "idle:interdiction.escort.escort_vessels=9";
+    let args = ["compare", &base, "--variant", idle, "--variant", more, "-n", "2", "-q"];
+    let err = String::from_utf8_lossy(&crate::common::ok_output(&args, &dir).stderr).into_owned();
+    assert!(err.contains("warning: idle (") && err.contains("same model as the base"), "{err}");
+    assert!(!err.contains("warning: more"), "{err}");
 }
 
 /// Scenarios that report over different windows are not compared: a
