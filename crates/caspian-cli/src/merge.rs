@@ -63,6 +63,7 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
     let merged = merge(parts).map_err(|e| Failure::Input(e.to_string()))?;
     match merged {
         Merged::Run { doc, records } => {
+            let warnings = doc.warnings.clone();
             let names: Vec<String> = doc.kpis.keys().cloned().collect();
             crate::output::check_kpi_patterns(&args.kpis, &names)?;
             let table = output::run_table(&doc, &args.kpis, args.all);
@@ -81,6 +82,7 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             for line in notes {
                 note(args.quiet && !line.starts_with("warning"), &line);
             }
+            print_warnings(&warnings);
         }
         Merged::Sweep(result) => {
             if let Some(first) = result.records.first() {
@@ -107,8 +109,21 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             )?;
             crate::common::commit_outputs(outputs)?;
             out(&written.table)?;
+            for line in output::sweep_notes(&result, &written) {
+                note(args.quiet && !line.starts_with("warning"), &line);
+            }
+            print_warnings(&result.header.result_warnings(&result.records));
         }
     }
     note(args.quiet, &format!("merged {count} parts"));
     Ok(())
+}
+
+/// The merged study's warnings (those its shards printed, and one that
+/// only the whole shows: an escort force that binds), on standard error
+/// whatever `--quiet`: the document keeps them too.
+fn print_warnings(warnings: &[String]) {
+    for w in warnings {
+        note(false, &format!("warning: {w}"));
+    }
 }

@@ -227,6 +227,29 @@ pub(crate) enum Places<'a> {
     Scenarios(&'a [&'a str]),
 }
 
+/// The notes of a sweep's results: its target's outcome, the truncated
+/// replications and one line per saturated waiting line, naming the
+/// points (the full text per point is in the JSON).
+pub(crate) fn sweep_notes(result: &SweepResult, written: &SweepWritten) -> Vec<String> {
+    let saturation: Vec<String> = written
+        .saturated
+        .iter()
+        .map(|(line, points)| {
+            let list: Vec<String> = points.iter().map(ToString::to_string).collect();
+            format!(
+                "{line} was still growing when the replication ended in some replications at {} \
+                 of {} design points ({}): demand exceeded capacity there in those replications \
+                 (e.g. after a vessel was lost, or while a closure or cut was still in effect at \
+                 the horizon; details per point under `saturation` in the JSON)",
+                points.len(),
+                result.len(),
+                list.join(", ")
+            )
+        })
+        .collect();
+    notes(result.target.as_ref(), Places::Points, written.truncated, &saturation)
+}
+
 /// Lines about sequential stopping, truncated replications and saturated
 /// waiting lines, for stderr. Warnings start with "warning".
 pub(crate) fn notes(

@@ -171,10 +171,10 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     };
     // Result files first: whatever happens to the terminal, they are complete.
     doc.targets = conditions.iter().map(|t| targets::probability(t, &rec)).collect();
-    // An escort force that binds shows only in the results.
+    // An escort force that binds shows only in the results (the document
+    // keeps it too).
     let escorts =
         caspian_montecarlo::appraisal::escort_force_warning(&study.plan, &doc.scenario, &rec);
-    doc.warnings.extend(escorts.clone());
     let outputs = crate::common::begin_outputs();
     if let Some(path) = &c.csv {
         output::write_replications_csv(path, &rec)?;

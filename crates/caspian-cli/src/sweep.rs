@@ -297,6 +297,9 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         }
         SweepOutcome::Whole { result, checkpoint } => (result, checkpoint),
     };
+    // An escort force that binds at some point shows only in the results
+    // (the document keeps it too).
+    let escorts = result.header.escort_warning(&result.records);
     let patterns =
         if c.kpis.is_empty() { c.target.primary(&[&study.plan]) } else { c.kpis.clone() };
     // Summaries are made (in parallel, a few points per thread at a time),
@@ -306,30 +309,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     // files are written from this thread, whose output set they join.
     let written =
         output::write_sweep(&result, c.json.as_deref(), c.csv.as_deref(), &patterns, c.all, &pool)?;
-    // One line per saturated waiting line, naming the points (the full text
-    // per point is in the JSON).
-    let saturation: Vec<String> = written
-        .saturated
-        .iter()
-        .map(|(line, points)| {
-            let list: Vec<String> = points.iter().map(ToString::to_string).collect();
-            format!(
-                "{line} was still growing when the replication ended in some replications at {} \
-                 of {} design points ({}): demand exceeded capacity there in those replications \
-                 (e.g. after a vessel was lost, or while a closure or cut was still in effect at \
-                 the horizon; details per point under `saturation` in the JSON)",
-                points.len(),
-                result.len(),
-                list.join(", ")
-            )
-        })
-        .collect();
-    let notes = output::notes(
-        result.target.as_ref(),
-        output::Places::Points,
-        written.truncated,
-        &saturation,
-    );
+    let notes = output::sweep_notes(&result, &written);
     if c.report.is_some() {
         // The report shows every point: only it holds the whole document.
         crate::report::write_report(
@@ -358,6 +338,9 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     out(&written.table)?;
     for line in notes {
         note(c.quiet && !line.starts_with("warning"), &line);
+    }
+    if let Some(w) = escorts {
+        note(false, &format!("warning: {w}"));
     }
     let points = caspian_report::units::plural(points, "design point", "design points");
     note(c.quiet, &format!("{points} in {elapsed:.2?}"));

@@ -19,8 +19,10 @@
 //!   turn its verdict.
 //!
 //! Each gets a warning under the economics table (`optimize` gives the
-//! last two as notes on its selection, and `run` the last one too); none
-//! changes a figure.
+//! last two as notes on its selection, and the result documents of a run,
+//! a sweep and their merged shards keep the last one:
+//! [`crate::document::StudyHeader::escort_warning`]); none changes a
+//! figure.
 
 use caspian_shipping::compile::CompiledScenario;
 use caspian_shipping::compile::{FleetPlan, PortPlan, class_index};
@@ -37,11 +39,39 @@ pub fn escort_force_warning(
     name: &str,
     records: &PointRecords,
 ) -> Option<String> {
-    escort_force_note(plan, &format!("\"{name}\""), |kpi| {
+    let force = plan.interdiction.escort?.force;
+    escort_force_points(name, std::slice::from_ref(records), |_| Some(force))
+}
+
+/// [`escort_force_warning`] over the design points of a sweep (`records`,
+/// one per point; a run is one point), naming those where the force
+/// binds and giving the first's figures. `force_at(p)` is point `p`'s
+/// escort force, where it is known (`caspian merge` has the records, not
+/// the scenario: the warning then leaves the count out).
+pub fn escort_force_points(
+    name: &str,
+    records: &[PointRecords],
+    force_at: impl Fn(usize) -> Option<u32>,
+) -> Option<String> {
+    let mean = |p: usize, kpi: &str| {
         let values: Vec<f64> =
-            records.column_named(kpi).into_iter().filter(|v| v.is_finite()).collect();
+            records[p].column_named(kpi).into_iter().filter(|v| v.is_finite()).collect();
         crate::stats::mean_var(&values).0
-    })
+    };
+    let binding: Vec<usize> =
+        (0..records.len()).filter(|&p| mean(p, "escort_wait_h") >= 1.0).collect();
+    let first = *binding.first()?;
+    let what = if records.len() == 1 {
+        format!("\"{name}\"")
+    } else {
+        let list = binding.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        format!(
+            "\"{name}\" at {} of {} design points ({list}), at design point {first} first",
+            binding.len(),
+            records.len()
+        )
+    };
+    Some(force_note(force_at(first), &what, |kpi| mean(first, kpi)))
 }
 
 /// [`escort_force_warning`] for `what` (a quoted scenario name, or "the
@@ -53,18 +83,23 @@ pub fn escort_force_note(
     mean: impl Fn(&str) -> f64,
 ) -> Option<String> {
     let escort = plan.interdiction.escort?;
-    let wait = mean("escort_wait_h");
-    (wait >= 1.0).then(|| {
-        format!(
-            "{what}: its ready convoys waited {wait:.1} h on average for a free escort \
-             (escort_wait_h), with the force of {} at sea {:.0}% of the time \
-             (escort_utilization): the force binds, so part of the escorts' delay is the \
-             force's size; try a larger one (interdiction.escort.escort_vessels={})",
-            escort.force,
-            100.0 * mean("escort_utilization"),
-            2 * escort.force
-        )
-    })
+    (mean("escort_wait_h") >= 1.0).then(|| force_note(Some(escort.force), what, mean))
+}
+
+/// The sentence of [`escort_force_note`], with the force's size where it is
+/// known.
+fn force_note(force: Option<u32>, what: &str, mean: impl Fn(&str) -> f64) -> String {
+    let (of, larger) = match force {
+        Some(n) => (format!(" of {n}"), format!("interdiction.escort.escort_vessels={}", 2 * n)),
+        None => (String::new(), "interdiction.escort.escort_vessels".to_string()),
+    };
+    format!(
+        "{what}: its ready convoys waited {:.1} h on average for a free escort (escort_wait_h), \
+         with the force{of} at sea {:.0}% of the time (escort_utilization): the force binds, so \
+         part of the escorts' delay is the force's size; try a larger one ({larger})",
+        mean("escort_wait_h"),
+        100.0 * mean("escort_utilization"),
+    )
 }
 
 /// The `[costs]` prices of `policy` that differ from `base`'s, as dotted

@@ -286,3 +286,52 @@ fn an_escort_force_that_binds_is_warned_of() {
     let out = ok(&enough, &dir);
     assert!(!out.contains(said), "{out}");
 }
+
+/// A sweep warns where the escort force binds at some design point, names
+/// those points and keeps the warning in its document; `merge` finds it
+/// over every shard's replications (which no shard saw alone), of a run
+/// or a sweep, and writes the document one process would have.
+#[test]
+fn a_binding_force_is_found_by_sweeps_and_merges() {
+    let dir = scratch("escort_force_sweep");
+    let escorts = scenario("escort_convoys.toml");
+    let warned = |doc: &str, said: &str| {
+        let doc: serde_json::Value = serde_json::from_slice(&read(&dir, doc)).unwrap();
+        doc["warnings"]
+            .as_array()
+            .is_some_and(|w| w.iter().any(|w| w.as_str().is_some_and(|w| w.contains(said))))
+    };
+    let stderr = |args: &[&str]| {
+        String::from_utf8_lossy(&crate::common::ok_output(args, &dir).stderr).into_owned()
+    };
+    let short = ["-n", "4", "-q", "--set", "scenario.horizon_days=60"];
+    let axis = ["--axis", "interdiction.escort.escort_vessels=2,12"];
+    let sweep = [&["sweep", &escorts][..], &axis, &short].concat();
+    let said = "\"escort_convoys\" at 1 of 2 design points (0), at design point 0 first: its \
+                ready convoys waited ";
+    let err = stderr(&[&sweep[..], &["--json", "s.json"]].concat());
+    assert!(err.contains(&format!("warning: {said}")), "{err}");
+    assert!(err.contains("with the force of 2 at sea"), "{err}");
+    assert!(warned("s.json", said), "kept in the sweep's document");
+    // Large enough everywhere: nothing to say.
+    let enough = [&["sweep", &escorts][..], &short, &["--axis"]].concat();
+    let err = stderr(&[&enough[..], &["interdiction.escort.escort_vessels=12,13"]].concat());
+    assert!(!err.contains("for a free escort"), "{err}");
+    // Merged shards of the sweep, and of a run with the force of 2.
+    let run = [&["run", &escorts][..], &short, &["--set", "interdiction.escort.escort_vessels=2"]]
+        .concat();
+    ok(&[&run[..], &["--json", "r.json"]].concat(), &dir);
+    for k in ["0", "1"] {
+        let shard = format!("{k}/2");
+        let (p, r) = (format!("p{k}.json"), format!("r{k}.json"));
+        ok(&[&sweep[..], &["--shard", &shard, "--json", &p]].concat(), &dir);
+        ok(&[&run[..], &["--shard", &shard, "--json", &r]].concat(), &dir);
+    }
+    let err = stderr(&["merge", "p0.json", "p1.json", "--json", "m.json", "-q"]);
+    assert!(err.contains(&format!("warning: {said}")), "{err}");
+    assert!(read(&dir, "m.json") == read(&dir, "s.json"), "the merged sweep is the sweep's");
+    let err = stderr(&["merge", "r0.json", "r1.json", "--json", "n.json", "-q"]);
+    let said = "\"escort_convoys\": its ready convoys waited ";
+    assert!(err.contains(&format!("warning: {said}")) && warned("n.json", said), "{err}");
+    assert!(read(&dir, "n.json") == read(&dir, "r.json"), "the merged run is the run's");
+}

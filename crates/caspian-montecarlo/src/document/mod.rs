@@ -344,6 +344,12 @@ pub struct StudyHeader {
     /// parts written before they were kept).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Each design point's escort force (`null` where escorts are off;
+    /// [`Study::escort_forces`]), so that `caspian merge` warns of a force
+    /// that binds over every shard's replications as one run would. Absent
+    /// when no point has escorts, and in parts written before it was kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escort_forces: Vec<Option<u32>>,
     /// How it was produced.
     pub provenance: Provenance,
 }
@@ -368,8 +374,26 @@ impl StudyHeader {
             reference: 0,
             window: Some(Window::of(&study.plan)),
             warnings: study.warnings(),
+            escort_forces: study.escort_forces(),
             provenance: Provenance::of_study(study),
         }
+    }
+
+    /// The warning that the escort force binds at some design point of
+    /// `records` (one per point, over every replication:
+    /// [`crate::appraisal::escort_force_points`]), which only the results
+    /// show.
+    pub fn escort_warning(&self, records: &[PointRecords]) -> Option<String> {
+        crate::appraisal::escort_force_points(&self.scenario, records, |p| {
+            self.escort_forces.get(p).copied().flatten()
+        })
+    }
+
+    /// The warnings of the result of `records`: the study's, then
+    /// [`escort_warning`](Self::escort_warning). A run, a sweep and a
+    /// merge of their shards keep the same.
+    pub fn result_warnings(&self, records: &[PointRecords]) -> Vec<String> {
+        self.warnings.iter().cloned().chain(self.escort_warning(records)).collect()
     }
 }
 
@@ -475,7 +499,7 @@ pub fn run_doc(
         saturation: records.saturation(),
         target,
         targets: Vec::new(),
-        warnings: header.warnings.clone(),
+        warnings: header.result_warnings(std::slice::from_ref(records)),
         provenance: header.provenance.clone(),
     }
 }
@@ -511,7 +535,7 @@ pub fn sweep_head(
         reference: header.reference,
         points: Vec::new(),
         target,
-        warnings: header.warnings.clone(),
+        warnings: header.result_warnings(records),
         provenance: header.provenance.clone(),
     }
 }

@@ -83,6 +83,21 @@ impl Study {
         })
     }
 
+    /// Each design point's escort force, `None` where escorts are off;
+    /// empty where no point has them. The warning that the force binds
+    /// ([`crate::appraisal::escort_force_points`]) names it.
+    pub fn escort_forces(&self) -> Vec<Option<u32>> {
+        let forces: Vec<Option<u32>> = self
+            .points
+            .iter()
+            .map(|p| {
+                let escort = self.written(&p.values)?.interdiction.escort;
+                escort.enabled.then_some(escort.escort_vessels)
+            })
+            .collect();
+        if forces.iter().all(Option::is_none) { Vec::new() } else { forces }
+    }
+
     /// Every warning of the study that its results would otherwise hide,
     /// in words: escorts that protect nothing
     /// ([`escorts_protect_nothing`](Self::escorts_protect_nothing), with
