@@ -62,8 +62,9 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
     let count = parts.len();
     let merged = merge(parts).map_err(|e| Failure::Input(e.to_string()))?;
     match merged {
-        Merged::Run { doc, records } => {
-            let warnings = doc.warnings.clone();
+        Merged::Run { doc, records, header } => {
+            let escort = header.escort_warning(std::slice::from_ref(&records));
+            let warnings = (header.source.clone(), header.warnings.clone(), escort);
             let names: Vec<String> = doc.kpis.keys().cloned().collect();
             crate::output::check_kpi_patterns(&args.kpis, &names)?;
             let table = output::run_table(&doc, &args.kpis, args.all);
@@ -82,7 +83,7 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             for line in notes {
                 note(args.quiet && !line.starts_with("warning"), &line);
             }
-            print_warnings(&warnings);
+            print_warnings(&warnings.0, &warnings.1, warnings.2);
         }
         Merged::Sweep(result) => {
             if let Some(first) = result.records.first() {
@@ -112,18 +113,24 @@ pub(crate) fn run(args: MergeArgs) -> Result<(), Failure> {
             for line in output::sweep_notes(&result, &written) {
                 note(args.quiet && !line.starts_with("warning"), &line);
             }
-            print_warnings(&result.header.result_warnings(&result.records));
+            let h = &result.header;
+            print_warnings(&h.source, &h.warnings, h.escort_warning(&result.records));
         }
     }
     note(args.quiet, &format!("merged {count} parts"));
     Ok(())
 }
 
-/// The merged study's warnings (those its shards printed, and one that
-/// only the whole shows: an escort force that binds), on standard error
-/// whatever `--quiet`: the document keeps them too.
-fn print_warnings(warnings: &[String]) {
-    for w in warnings {
+/// The merged study's warnings, as the single run printed them: the
+/// study's (those its shards printed too), each after the scenario's
+/// source, and one that only the whole shows, an escort force that binds
+/// (`escort`); on standard error whatever `--quiet`, and kept in the
+/// document.
+fn print_warnings(source: &str, study: &[String], escort: Option<String>) {
+    for w in study {
+        note(false, &format!("warning: {source}: {w}"));
+    }
+    if let Some(w) = escort {
         note(false, &format!("warning: {w}"));
     }
 }

@@ -237,7 +237,7 @@ fn summary(doc: &OptimizeDoc) -> String {
     let same = match count("same") {
         0 => String::new(),
         n => format!(
-            "{n} the same model as an earlier one (run once, for both: {}), ",
+            "{n} the same model as an earlier one (each group run once, for all: {}), ",
             doc.portfolios
                 .iter()
                 .filter_map(|q| q.same_as.map(|first| format!("{} as {first}", q.index)))

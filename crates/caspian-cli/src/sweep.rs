@@ -129,6 +129,23 @@ pub(crate) fn check_set_against(
     Ok(())
 }
 
+/// The warning that some design points are the same model as an earlier
+/// one (`same`: `(later, first)`), naming a few of them.
+fn same_points_warning(same: &[(usize, usize)], points: usize) -> Option<String> {
+    let shown: Vec<String> = same.iter().take(6).map(|(p, q)| format!("{p} as {q}")).collect();
+    let more = if same.len() > 6 { ", ..." } else { "" };
+    (!same.is_empty()).then(|| {
+        format!(
+            "warning: {} of {points} design points compile to the same model as an earlier one \
+             ({}{more}): there, what the axes set otherwise changes nothing (the escort force \
+             with escorts off, say), so their results repeat the earlier points' and their \
+             differences from them are zero",
+            same.len(),
+            shown.join(", "),
+        )
+    })
+}
+
 pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let c = &args.common;
     let s = read_scenario(Some(&args.scenario), &c.set.set)?;
@@ -150,6 +167,14 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                 axis.key
             ),
         );
+    }
+    // Points that repeat another, where no whole axis is inert (escorts on
+    // and off crossed with the force: the force is idle where they are off).
+    if study.inert_axes().is_empty() && study.points.len() > 1 {
+        let same = study.same_points(&study.fingerprints());
+        if let Some(line) = same_points_warning(&same, study.points.len()) {
+            crate::common::note(false, &line);
+        }
     }
     for axis in study.inert_settings() {
         crate::common::note(

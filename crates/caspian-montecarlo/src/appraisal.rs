@@ -71,32 +71,39 @@ pub fn escort_force_points(
             records.len()
         )
     };
-    Some(force_note(force_at(first), &what, |kpi| mean(first, kpi)))
+    Some(force_note(force_at(first), &what, |kpi| mean(first, kpi), true))
 }
 
 /// [`escort_force_warning`] for `what` (a quoted scenario name, or "the
 /// selected portfolio"), with `mean` giving a KPI's mean over its
-/// replications.
+/// replications. `advice` replaces the closing "try a larger one" where a
+/// larger force was tried (an `optimize` decision that did not select it).
 pub fn escort_force_note(
     plan: &CompiledScenario,
     what: &str,
     mean: impl Fn(&str) -> f64,
+    advice: Option<&str>,
 ) -> Option<String> {
     let escort = plan.interdiction.escort?;
-    (mean("escort_wait_h") >= 1.0).then(|| force_note(Some(escort.force), what, mean))
+    (mean("escort_wait_h") >= 1.0).then(|| {
+        let mut note = force_note(Some(escort.force), what, &mean, advice.is_none());
+        note.push_str(advice.unwrap_or_default());
+        note
+    })
 }
 
 /// The sentence of [`escort_force_note`], with the force's size where it is
-/// known.
-fn force_note(force: Option<u32>, what: &str, mean: impl Fn(&str) -> f64) -> String {
+/// known, and the advice to try a larger one where `advise`.
+fn force_note(force: Option<u32>, what: &str, mean: impl Fn(&str) -> f64, advise: bool) -> String {
     let (of, larger) = match force {
         Some(n) => (format!(" of {n}"), format!("interdiction.escort.escort_vessels={}", 2 * n)),
         None => (String::new(), "interdiction.escort.escort_vessels".to_string()),
     };
+    let advice = if advise { format!("; try a larger one ({larger})") } else { String::new() };
     format!(
         "{what}: its ready convoys waited {:.1} h on average for a free escort (escort_wait_h), \
          with the force{of} at sea {:.0}% of the time (escort_utilization): the force binds, so \
-         part of the escorts' delay is the force's size; try a larger one ({larger})",
+         part of the escorts' delay is the force's size{advice}",
         mean("escort_wait_h"),
         100.0 * mean("escort_utilization"),
     )

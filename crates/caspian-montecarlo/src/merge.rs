@@ -22,6 +22,8 @@ pub enum Merged {
         doc: RunDoc,
         /// Every replication's record, in replication order.
         records: PointRecords,
+        /// The study's header (its warnings, each point's escort force).
+        header: Box<StudyHeader>,
     },
     /// Parts of `caspian sweep`: the joined records, summarised point by
     /// point as the document is written ([`crate::sweep_stream`]).
@@ -101,7 +103,13 @@ pub fn merge(parts: Vec<(String, PartialDoc)>) -> Result<Merged, MergeError> {
             paths.join(", ")
         )));
     }
-    let (first_path, header) = (first_path.clone(), first.header.clone());
+    let (first_path, mut header) = (first_path.clone(), first.header.clone());
+    // Parts written before the forces were kept lack them: any part that
+    // has them gives the study's (the same in every part that has them).
+    if let Some(forces) = parts.iter().map(|(_, p)| &p.header.escort_forces).find(|f| !f.is_empty())
+    {
+        header.escort_forces.clone_from(forces);
+    }
     if header.points.is_empty() {
         return Err(MergeError(format!("{first_path}: the study has no design points")));
     }
@@ -134,7 +142,8 @@ pub fn merge(parts: Vec<(String, PartialDoc)>) -> Result<Merged, MergeError> {
     Ok(match header.study {
         StudyKind::Run => {
             let records = merged.swap_remove(0);
-            Merged::Run { doc: run_doc(&header, &records, &units, None), records }
+            let doc = run_doc(&header, &records, &units, None);
+            Merged::Run { doc, records, header: Box::new(header) }
         }
         StudyKind::Sweep => {
             Merged::Sweep(SweepResult { header, records: merged, units, target: None })
@@ -228,6 +237,9 @@ fn merged_units(parts: &[(String, PartialDoc)]) -> Result<crate::document::KpiUn
 pub fn difference(a: &StudyHeader, b: &StudyHeader) -> Option<&'static str> {
     if a.provenance.tool_version != b.provenance.tool_version {
         Some("tool version")
+    } else if a.provenance.overrides != b.provenance.overrides {
+        // Overrides change the scenario's hash too: name the cause.
+        Some("overrides (--set)")
     } else if a.provenance.scenario_sha256 != b.provenance.scenario_sha256 {
         Some("scenario (SHA-256 of the file)")
     } else if a.seed != b.seed {

@@ -335,3 +335,62 @@ fn a_binding_force_is_found_by_sweeps_and_merges() {
     assert!(err.contains(&format!("warning: {said}")) && warned("n.json", said), "{err}");
     assert!(read(&dir, "n.json") == read(&dir, "r.json"), "the merged run is the run's");
 }
+
+/// Where the selected portfolio's force binds and larger forces were among
+/// the decisions (here pruned by the budget), `optimize` says they were
+/// tried instead of advising a larger one.
+#[test]
+fn optimize_does_not_advise_a_force_it_tried() {
+    let dir = scratch("escort_force_optimize");
+    let escorts = scenario("escort_convoys.toml");
+    let args = [
+        "optimize",
+        &escorts,
+        "--minimize",
+        "cost.total_per_year",
+        "--delta",
+        "1e6",
+        "--n0",
+        "2",
+        "--max-replications",
+        "4",
+        "--set",
+        "scenario.horizon_days=60",
+        "--decision",
+    ];
+    let said = "note: the selected portfolio: its ready convoys waited ";
+    let tried = [&args[..], &["interdiction.escort.escort_vessels=2,20", "--budget", "2.5e8"]];
+    let out = ok(&tried.concat(), &dir);
+    assert!(out.contains(said) && out.contains("with the force of 2 at sea"), "{out}");
+    assert!(out.contains("larger forces were among the decisions (20) and were not selected"));
+    assert!(!out.contains("try a larger one"), "{out}");
+    // Only 1 and 2 decided: a larger one is advised.
+    let out = ok(&[&args[..], &["interdiction.escort.escort_vessels=1,2"]].concat(), &dir);
+    assert!(out.contains(said) && out.contains("try a larger one"), "{out}");
+}
+
+/// A sweep whose points repeat others where no whole axis is inert (the
+/// force is idle only where escorts are off) names them; one where each
+/// point is a model of its own says nothing.
+#[test]
+fn a_sweep_names_its_points_that_repeat_another() {
+    let dir = scratch("sweep_same_points");
+    let base = scenario("baseline.toml");
+    let args = ["sweep", &base, "-n", "2", "-q", "--set", "scenario.horizon_days=60", "--axis"];
+    let stderr = |extra: &[&str]| {
+        let all = [&args[..], extra].concat();
+        String::from_utf8_lossy(&crate::common::ok_output(&all, &dir).stderr).into_owned()
+    };
+    let force = ["interdiction.escort.escort_vessels=2,4", "--axis"];
+    let err = stderr(&[&force[..], &["interdiction.escort.enabled=0,1"]].concat());
+    assert!(
+        err.contains(
+            "warning: 1 of 4 design points compile to the same model as an earlier one (2 as 0)"
+        ),
+        "{err}"
+    );
+    let err = stderr(&[&force[..], &["port.alat.berths.rail_ferry=2,3"]].concat());
+    assert!(!err.contains("same model as an earlier one"), "an inert axis says it: {err}");
+    let err = stderr(&["port.alat.berths.rail_ferry=2,3"]);
+    assert!(!err.contains("same model"), "{err}");
+}

@@ -300,6 +300,8 @@ fn optimize_runs_portfolios_of_one_model_once() {
         "4",
         "--set",
         "scenario.horizon_days=60",
+        "--minimize",
+        "cost.total_per_year",
         "--decision",
         "interdiction.escort.escort_vessels=4,8",
         "-o",
@@ -346,10 +348,16 @@ fn optimize_runs_portfolios_of_one_model_once() {
         let e = fails(&["report", "bad.json", "--out", "b.html"], &dir, 2);
         assert!(e.contains(&format!("portfolios[{at}].")) && e.contains(expected), "{e}");
     }
-    // Where their model is selected, the selection says it stands for both.
-    if doc["selected"]["index"] == first["index"] {
-        assert!(out.contains("compiles to the same model as the selected portfolio"), "{out}");
-    }
+    // The baseline's escorts protect nothing (incident factor 1) and cost:
+    // escorts off is selected, and the selection says it stands for both.
+    assert_eq!(doc["selected"]["index"], first["index"], "{out}");
+    let said = format!(
+        "note: portfolio {} (interdiction.escort.escort_vessels=8, \
+         interdiction.escort.enabled=0) compiles to the same model as the selected portfolio: \
+         what it decides otherwise (interdiction.escort.escort_vessels) changes nothing here",
+        later["index"]
+    );
+    assert!(out.contains(&said), "{out}");
     // With escorts on everywhere, the forces differ: nothing is the same.
     let on = [&args[..], &["--set", "interdiction.escort.enabled=true"]].concat();
     let out = ok(&on, &dir);

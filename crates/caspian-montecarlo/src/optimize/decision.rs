@@ -201,8 +201,8 @@ pub(crate) fn unpriced_hint(key: &SweepKey, plan: &CompiledScenario) -> String {
         }
         SweepKey::EscortVessels => {
             "escort vessels are priced only with escorts on: set interdiction.escort.enabled = \
-             true (the force decided beside escorts off is refused: with escorts off it does \
-             nothing)"
+             true (with escorts off the force does nothing: portfolios that differ only in it \
+             are one model, run once)"
                 .into()
         }
         _ => "what it sets has no price in the scenario's [costs] (docs/scenarios.md, \"Costs\")"

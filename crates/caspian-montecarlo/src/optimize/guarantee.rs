@@ -59,6 +59,23 @@ pub(super) fn left_out(
     text
 }
 
+/// The sentence, to follow the guarantee, that the portfolios `same` as an
+/// earlier one share its result and standing, which the statement's counts
+/// leave out (empty where there are none).
+pub(super) fn same_models(portfolios: &[PortfolioDoc]) -> String {
+    let same = portfolios.iter().filter(|p| p.same_as.is_some()).count();
+    match same {
+        0 => String::new(),
+        1 => " One portfolio is the same model as an earlier one (status same) and shares its \
+              result and standing; this statement's counts leave it out."
+            .to_string(),
+        n => format!(
+            " {n} portfolios are the same model as an earlier one (status same) and share its \
+             result and standing; this statement's counts leave them out."
+        ),
+    }
+}
+
 pub(super) fn guarantee(
     study: &Study,
     s: &Settings,

@@ -6,18 +6,20 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use caspian_shipping::CompiledScenario;
+
 use crate::appraisal;
 use crate::compare::Direction;
 use crate::document::{Provenance, WithUnit, kpi_units};
 use crate::measure::Measure;
 use crate::stats::{PairedDifference, Summary};
-use crate::study::Study;
+use crate::study::{Study, short_number};
 
 use super::document::{
     ContenderDoc, DecisionDoc, OptimizeDoc, ParetoDoc, ParetoPoint, PhaseCounts, PortfolioDoc,
     ProblemDoc, RunnerUpDoc, SelectedDoc, SpentDoc,
 };
-use super::guarantee::{guarantee, left_out};
+use super::guarantee::{guarantee, left_out, same_models};
 use super::procedure::{Run, Settings, Standing, values};
 use super::store::Store;
 
@@ -62,6 +64,7 @@ pub(crate) fn document(study: &Study, s: &Settings, store: &Store<'_>, run: &Run
     if guarantee.holds {
         guarantee.statement.push_str(&left_out(s, &portfolios, selected_index));
     }
+    guarantee.statement.push_str(&same_models(&portfolios));
     OptimizeDoc {
         kind: "optimize".into(),
         provenance: Provenance::of_study(study),
@@ -153,12 +156,31 @@ fn portfolio(study: &Study, s: &Settings, store: &Store<'_>, run: &Run, p: usize
     }
 }
 
+/// Where the escort force is a decision with values above the selection's
+/// `plan`'s force: the sentence that says they were tried and did not do
+/// better on the objective, in place of advice to try one.
+fn larger_forces_tried(study: &Study, s: &Settings, plan: &CompiledScenario) -> Option<String> {
+    let force = f64::from(plan.interdiction.escort?.force);
+    let axis = study.axes.iter().find(|a| a.key == crate::SweepKey::EscortVessels)?;
+    let larger: Vec<String> =
+        axis.values.iter().filter(|&&v| v > force).map(|&v| short_number(v)).collect();
+    (!larger.is_empty()).then(|| {
+        format!(
+            "; larger forces were among the decisions ({}) and were not selected (pruned, \
+             infeasible or no better on {}: their status says which), so the selection takes \
+             the wait as the price of a smaller force",
+            larger.join(", "),
+            s.objective
+        )
+    })
+}
+
 /// The portfolios that compile to the same model as `p` and so share its
 /// results, with the decisions in which they differ from it, in words.
 fn same_note(study: &Study, run: &Run, p: usize) -> Option<String> {
     let same: Vec<usize> =
         (0..run.standing.len()).filter(|&q| run.standing[q] == Standing::Same(p)).collect();
-    let first = *same.first()?;
+    let earliest = *same.first()?;
     let keys: Vec<String> = study
         .axes
         .iter()
@@ -169,16 +191,16 @@ fn same_note(study: &Study, run: &Run, p: usize) -> Option<String> {
         .map(|(_, axis)| axis.key.to_string())
         .collect();
     let list = same.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
-    let (which, verb, they, them) = if same.len() == 1 {
-        ("portfolio", "compiles", "it", "it")
+    let (which, verb, they, decide, them, first) = if same.len() == 1 {
+        ("portfolio", "compiles", "it", "decides", "it", String::new())
     } else {
-        ("portfolios", "compile", "they", "them")
+        ("portfolios", "compile", "they", "decide", "them", " first".to_string())
     };
     Some(format!(
-        "{which} {list} ({} first) {verb} to the same model as the selected portfolio: what \
-         {they} decide otherwise ({}) changes nothing here, so the selection stands for {them} \
+        "{which} {list} ({}{first}) {verb} to the same model as the selected portfolio: what \
+         {they} {decide} otherwise ({}) changes nothing here, so the selection stands for {them} \
          too",
-        study.describe_point(first),
+        study.describe_point(earliest),
         keys.join(", ")
     ))
 }
@@ -229,7 +251,9 @@ fn selected(
     let notes = study.point_plan(p).ok().map_or_else(Vec::new, |plan| {
         let less =
             appraisal::less_than_base_warning(&study.plan, &plan, what, "the scenario as written");
-        less.into_iter().chain(appraisal::escort_force_note(&plan, what, mean)).collect()
+        let advice = larger_forces_tried(study, s, &plan);
+        let escorts = appraisal::escort_force_note(&plan, what, mean, advice.as_deref());
+        less.into_iter().chain(escorts).collect()
     });
     let notes = notes.into_iter().chain(same_note(study, run, p)).collect();
     SelectedDoc {

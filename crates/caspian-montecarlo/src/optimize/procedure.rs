@@ -4,7 +4,6 @@
 //! records, which are pure functions of (portfolio, replication index): the
 //! result depends neither on the thread count nor on interruptions.
 
-use caspian_shipping::CompiledScenario;
 use caspian_shipping::resolve::plain::number;
 use std::ops::Range;
 
@@ -236,16 +235,25 @@ pub fn price(study: &Study, settings: &Settings) -> Result<Priced, OptimizeError
     if let Some((key, hint)) = super::decision::unpriced_by_kind(study).map(named) {
         return Err(OptimizeError::UnpricedKind { key, hint });
     }
-    let plans: Vec<CompiledScenario> = (0..study.points.len())
+    // Each portfolio's costs and model fingerprint; its plan is dropped.
+    let priced: Vec<(f64, f64, f64, u64)> = (0..study.points.len())
         .into_par_iter()
-        .map(|p| study.point_plan(p).map_err(|e| OptimizeError::Run(e.to_string())))
-        .collect::<Result<_, _>>()?;
-    let capital: Vec<f64> = plans.iter().map(|p| p.costs.capital_per_year).collect();
-    let fixed: Vec<f64> = plans.iter().map(|p| p.costs.fixed_operating_per_year).collect();
+        .map(|p| {
+            let plan = study.point_plan(p).map_err(|e| OptimizeError::Run(e.to_string()))?;
+            let c = &plan.costs;
+            Ok((
+                c.capital_per_year,
+                c.fixed_operating_per_year,
+                c.capital,
+                plan.model_fingerprint(),
+            ))
+        })
+        .collect::<Result<_, OptimizeError>>()?;
+    let capital: Vec<f64> = priced.iter().map(|p| p.0).collect();
+    let fixed: Vec<f64> = priced.iter().map(|p| p.1).collect();
     // The outlay beyond the scenario as given (its --set included): below
     // zero for a portfolio with less than it.
-    let outlay: Vec<f64> =
-        plans.iter().map(|p| p.costs.capital - study.plan.costs.capital).collect();
+    let outlay: Vec<f64> = priced.iter().map(|p| p.2 - study.plan.costs.capital).collect();
     let cost: Vec<f64> = capital.iter().zip(&fixed).map(|(c, f)| c + f).collect();
     if let Some((key, hint)) = super::decision::unpriced(study, &cost).map(named) {
         return Err(OptimizeError::Unpriced { key, hint });
@@ -256,7 +264,8 @@ pub fn price(study: &Study, settings: &Settings) -> Result<Priced, OptimizeError
     // Portfolios that compile to the same model (the escort force with
     // escorts off) would be run alike and stay undecided between them: the
     // first runs, for all. They cost the same, so pruning took all or none.
-    for (p, q) in same_models(&plans) {
+    let prints: Vec<Option<u64>> = priced.iter().map(|p| Some(p.3)).collect();
+    for (p, q) in study.same_points(&prints) {
         if standing[p] == Standing::Undecided {
             standing[p] = Standing::Same(q);
         }
@@ -339,26 +348,6 @@ fn prune(
         });
     }
     Ok(())
-}
-
-/// Each portfolio whose plan is the same model
-/// ([`CompiledScenario::same_model`]) as an earlier one's, with the first
-/// such: `(later, first)`. Plans are compared only where their annualised
-/// capital and fixed operating cost agree to the bit.
-fn same_models(plans: &[CompiledScenario]) -> Vec<(usize, usize)> {
-    let key = |p: &CompiledScenario| {
-        (p.costs.capital_per_year.to_bits(), p.costs.fixed_operating_per_year.to_bits())
-    };
-    let mut firsts: std::collections::BTreeMap<(u64, u64), Vec<usize>> = Default::default();
-    let mut out = Vec::new();
-    for (p, plan) in plans.iter().enumerate() {
-        let group = firsts.entry(key(plan)).or_default();
-        match group.iter().find(|&&q| plans[q].same_model(plan)) {
-            Some(&q) => out.push((p, q)),
-            None => group.push(p),
-        }
-    }
-    out
 }
 
 /// The values of `measure` in replications `range` of portfolio `p`.

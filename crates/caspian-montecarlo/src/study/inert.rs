@@ -1,10 +1,11 @@
 //! The axes of a study that change nothing: an axis of several values
-//! that gives the same scenario at each (a multiplier of something the
-//! scenario does not have), and a one-valued multiplier axis with nothing
-//! to scale at any design point. A sweep warns of both, and of escorts
-//! switched on that protect nothing.
+//! that gives the same model at each (a multiplier of something the
+//! scenario does not have, the escort force with escorts off), and a
+//! one-valued multiplier axis with nothing to scale at any design point.
+//! A sweep warns of both, and of escorts switched on that protect nothing.
 
 use caspian_shipping::Scenario;
+use rayon::prelude::*;
 
 use super::{Study, write_point};
 use crate::design::Axis;
@@ -25,7 +26,8 @@ impl Study {
             // One value is a setting shared by every point, not an axis.
             .filter(|&a| self.axes[a].values.len() > 1)
             .filter(|&a| {
-                self.points.iter().all(|point| {
+                // In parallel: each point may compile the axis' values.
+                self.points.par_iter().all(|point| {
                     self.scales_nothing_at(a, &point.values) || self.same_along(a, &point.values)
                 })
             })
@@ -45,6 +47,12 @@ impl Study {
         let Some(first) = self.axes[a].values.first().and_then(|&v| at(v)) else {
             return false;
         };
+        // The force with escorts off, the common case, needs no compiling:
+        // it is neither sailed nor priced.
+        if self.axes[a].key == crate::SweepKey::EscortVessels && !first.interdiction.escort.enabled
+        {
+            return true;
+        }
         let mut first_plan = None;
         self.axes[a].values[1..].iter().all(|&v| {
             let Some(other) = at(v) else { return false };

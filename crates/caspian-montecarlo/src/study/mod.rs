@@ -474,6 +474,7 @@ pub enum ReferenceError {
 
 mod axis_arg;
 mod inert;
+mod same;
 pub use inert::warnings_once;
 
 pub use axis_arg::{AxisSpecError, RangeError, parse_axis, whole_range};

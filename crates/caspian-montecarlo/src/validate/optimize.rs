@@ -193,7 +193,7 @@ fn check_same(d: &OptimizeDoc, i: usize, pf: &PortfolioDoc) -> Result<(), Docume
         (false, Some(_)) => Err(field(at("same_as"), "given, but the status is not \"same\"")),
         (true, None) => Err(field(at("same_as"), "missing: a \"same\" portfolio names another")),
         (true, Some(q)) => {
-            if q >= i || d.portfolios[q].status == "same" {
+            if q >= i || ["same", "pruned"].contains(&d.portfolios[q].status.as_str()) {
                 return Err(field(
                     at("same_as"),
                     format!("{q} is not an earlier portfolio that ran; the file is damaged"),

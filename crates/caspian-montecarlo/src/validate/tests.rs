@@ -529,7 +529,7 @@ mod damaged {
         let d = docs();
         let [a, b] = d.parts.clone();
         let merged = crate::merge::merge(vec![("b".into(), b), ("a".into(), a)]).unwrap();
-        let crate::merge::Merged::Run { doc, records } = merged else { panic!("not a run") };
+        let crate::merge::Merged::Run { doc, records, .. } = merged else { panic!("not a run") };
         let order: Vec<u64> = records.rows.iter().map(|r| r.replication).collect();
         assert_eq!(order, [0, 1, 2]);
         assert_eq!(serde_json::to_value(Document::Run(doc)).unwrap(), d.run);

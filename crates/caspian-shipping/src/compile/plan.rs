@@ -393,6 +393,71 @@ pub struct CompiledScenario {
 }
 
 impl CompiledScenario {
+    /// A hash of the fields [`same_model`](Self::same_model) compares, in
+    /// their `Debug` form: plans that are the same model have the same
+    /// fingerprint (but for a `-0.0` against a `0.0`, which it tells apart:
+    /// a duplicate missed, never a false match), so a search for
+    /// duplicates keeps a number per plan instead of the plan, and checks a
+    /// match with `same_model`. Stable within one build of the tool.
+    pub fn model_fingerprint(&self) -> u64 {
+        use std::hash::Hasher;
+        struct Feed(std::hash::DefaultHasher);
+        impl std::fmt::Write for Feed {
+            fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                self.0.write(s.as_bytes());
+                Ok(())
+            }
+        }
+        let Self {
+            source: _,
+            horizon,
+            warmup,
+            max_events,
+            max_waiting,
+            sea_areas,
+            ports,
+            storages,
+            inflows,
+            outflows,
+            fleets,
+            open_traffic,
+            interdiction,
+            disruptions,
+            kpi_layout: _,
+            draft,
+            tonnes_per_unit,
+            costs,
+            twins,
+        } = self;
+        let parts: [&dyn std::fmt::Debug; 16] = [
+            horizon,
+            warmup,
+            max_events,
+            max_waiting,
+            sea_areas,
+            ports,
+            storages,
+            inflows,
+            outflows,
+            fleets,
+            open_traffic,
+            interdiction,
+            disruptions,
+            draft,
+            tonnes_per_unit,
+            costs,
+        ];
+        let mut feed = Feed(std::hash::DefaultHasher::new());
+        for part in parts {
+            // Writing into a hasher cannot fail.
+            let _ = std::fmt::Write::write_fmt(&mut feed, format_args!("{part:?}\u{1f}"));
+        }
+        for twin in twins {
+            feed.0.write_u64(twin.model_fingerprint());
+        }
+        feed.0.finish()
+    }
+
     /// Whether `other` runs as the same model: every field that the model,
     /// its KPIs and its costs read is equal, whatever the scenarios as
     /// written say (`source`: a multiplier of something neither has, an

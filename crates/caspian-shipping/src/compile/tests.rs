@@ -1,5 +1,7 @@
 //! Unit tests of the scenario checks.
 
+use crate::CompiledScenario;
+
 /// A valid scenario: one port in a sea area with no ice season.
 const SMALL: &str = r#"
 [scenario]
@@ -207,8 +209,34 @@ fn same_model_sees_through_the_text_and_nothing_else() {
     let mut repriced = base.clone();
     repriced.costs.capital *= 2.0;
     assert!(!base.same_model(&repriced));
-    // A twin that differs makes the plans differ.
-    let mut twinned = base.clone();
-    twinned.twins.push(std::sync::Arc::new(base.clone()));
+    // Twins are compared as models: one more makes the plans differ, one
+    // written otherwise but the same model does not.
+    let with_twin = |twin: &CompiledScenario| {
+        let mut plan = base.clone();
+        plan.twins.push(std::sync::Arc::new(twin.clone()));
+        plan
+    };
+    let twinned = with_twin(&base);
     assert!(!base.same_model(&twinned));
+    assert!(twinned.same_model(&with_twin(&forced)));
+    assert!(!twinned.same_model(&with_twin(&repriced)));
+    // The claim itself: the same model gives the same replication, bit for
+    // bit, however it was written.
+    for replication in 0..2 {
+        let (a, b) =
+            (crate::simulate(&base, 7, replication), crate::simulate(&forced, 7, replication));
+        let bits = |r: &crate::Replication| {
+            r.kpis.values().iter().map(|v| v.to_bits()).collect::<Vec<u64>>()
+        };
+        assert_eq!(bits(&a), bits(&b));
+        assert_eq!(a.events, b.events);
+    }
+    // The fingerprint agrees with it on each of these pairs.
+    let print = CompiledScenario::model_fingerprint;
+    assert_eq!(print(&base), print(&forced));
+    assert_eq!(print(&on(3.0)), print(&on(3.0)));
+    for other in [on(4.0), repriced.clone(), twinned] {
+        assert_ne!(print(&on(3.0)), print(&other));
+        assert_ne!(print(&base), print(&other));
+    }
 }
