@@ -346,6 +346,28 @@ pub struct DisruptionPlan {
     pub stream: u8,
 }
 
+/// The fields of a [`CompiledScenario`] the model runs on, borrowed, for
+/// [`CompiledScenario::same_model`] and its fingerprint.
+#[derive(Debug, PartialEq)]
+struct ModelParts<'a> {
+    horizon: &'a SimTime,
+    warmup: &'a SimTime,
+    max_events: &'a u64,
+    max_waiting: &'a usize,
+    sea_areas: &'a [SeaAreaPlan],
+    ports: &'a [PortPlan],
+    storages: &'a [StoragePlan],
+    inflows: &'a [InflowPlan],
+    outflows: &'a [OutflowPlan],
+    fleets: &'a [FleetPlan],
+    open_traffic: &'a [OpenTrafficPlan],
+    interdiction: &'a InterdictionPlan,
+    disruptions: &'a [DisruptionPlan],
+    draft: &'a super::DraftPlan,
+    tonnes_per_unit: &'a [f64; Cargo::COUNT],
+    costs: &'a CostPlan,
+}
+
 /// A scenario that passed every check, in the form the model runs on.
 #[derive(Debug, Clone)]
 pub struct CompiledScenario {
@@ -408,50 +430,10 @@ impl CompiledScenario {
                 Ok(())
             }
         }
-        let Self {
-            source: _,
-            horizon,
-            warmup,
-            max_events,
-            max_waiting,
-            sea_areas,
-            ports,
-            storages,
-            inflows,
-            outflows,
-            fleets,
-            open_traffic,
-            interdiction,
-            disruptions,
-            kpi_layout: _,
-            draft,
-            tonnes_per_unit,
-            costs,
-            twins,
-        } = self;
-        let parts: [&dyn std::fmt::Debug; 16] = [
-            horizon,
-            warmup,
-            max_events,
-            max_waiting,
-            sea_areas,
-            ports,
-            storages,
-            inflows,
-            outflows,
-            fleets,
-            open_traffic,
-            interdiction,
-            disruptions,
-            draft,
-            tonnes_per_unit,
-            costs,
-        ];
+        let (parts, twins) = self.model_parts();
         let mut feed = Feed(std::hash::DefaultHasher::new());
-        for part in parts {
-            // Writing into a hasher cannot fail.
-            let _ = std::fmt::Write::write_fmt(&mut feed, format_args!("{part:?}\u{1f}"));
-        }
+        // Writing into a hasher cannot fail.
+        let _ = std::fmt::Write::write_fmt(&mut feed, format_args!("{parts:?}"));
         for twin in twins {
             feed.0.write_u64(twin.model_fingerprint());
         }
@@ -467,9 +449,18 @@ impl CompiledScenario {
     /// compile to the same model are one. A NaN anywhere makes two plans
     /// differ: a duplicate missed, never a false match.
     pub fn same_model(&self, other: &Self) -> bool {
-        // Destructured, so that a field added to the plan is a compile
-        // error here until it is compared (or named as derived).
+        let ((mine, my_twins), (theirs, their_twins)) = (self.model_parts(), other.model_parts());
+        mine == theirs
+            && my_twins.len() == their_twins.len()
+            && my_twins.iter().zip(their_twins).all(|(a, b)| a.same_model(b))
+    }
+
+    /// The fields the model runs on, and the twins (each a model of its
+    /// own). Destructured, so that a field added to the plan is a compile
+    /// error here until it is listed (or named as not part of the model).
+    fn model_parts(&self) -> (ModelParts<'_>, &[Arc<CompiledScenario>]) {
         let Self {
+            // The scenario as written: what it says is in the fields below.
             source: _,
             horizon,
             warmup,
@@ -484,31 +475,32 @@ impl CompiledScenario {
             open_traffic,
             interdiction,
             disruptions,
-            // Laid out from the fields compared here.
+            // Laid out from the fields listed here.
             kpi_layout: _,
             draft,
             tonnes_per_unit,
             costs,
             twins,
         } = self;
-        *horizon == other.horizon
-            && *warmup == other.warmup
-            && *max_events == other.max_events
-            && *max_waiting == other.max_waiting
-            && *sea_areas == other.sea_areas
-            && *ports == other.ports
-            && *storages == other.storages
-            && *inflows == other.inflows
-            && *outflows == other.outflows
-            && *fleets == other.fleets
-            && *open_traffic == other.open_traffic
-            && *interdiction == other.interdiction
-            && *disruptions == other.disruptions
-            && *draft == other.draft
-            && *tonnes_per_unit == other.tonnes_per_unit
-            && *costs == other.costs
-            && twins.len() == other.twins.len()
-            && twins.iter().zip(&other.twins).all(|(a, b)| a.same_model(b))
+        let parts = ModelParts {
+            horizon,
+            warmup,
+            max_events,
+            max_waiting,
+            sea_areas,
+            ports,
+            storages,
+            inflows,
+            outflows,
+            fleets,
+            open_traffic,
+            interdiction,
+            disruptions,
+            draft,
+            tonnes_per_unit,
+            costs,
+        };
+        (parts, twins)
     }
 
     /// The KPIs every replication of this scenario emits, in name order,
