@@ -361,6 +361,21 @@ pub(crate) fn check_files(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result
         }
         seen.push((what, p, id));
     }
+    // After the checks against the inputs, whose message says more.
+    for &(what, p) in &files {
+        let Some(p) = p else { continue };
+        if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
+            // Scenarios are TOML and caspian writes none: a .toml output is
+            // a slip (`--json scenarios/baseline.toml`) that would replace a
+            // scenario, perhaps one that others extend, with a result.
+            let kept = if p.is_file() { "; the file there is kept as it is" } else { "" };
+            return Err(Failure::Input(format!(
+                "cannot write {} ({what}): a .toml file is a scenario, and caspian writes none; \
+                 choose another name{kept}",
+                shown_path(p)
+            )));
+        }
+    }
     Ok(())
 }
 

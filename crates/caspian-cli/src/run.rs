@@ -73,14 +73,30 @@ pub(crate) fn parse_shard(
     Ok(Some(shard))
 }
 
+/// Warns when a shard's share of the replications is empty (more shards than
+/// replications): its file is valid and merges, but adds nothing.
+pub(crate) fn warn_empty_shard(shard: Shard, replications: u64) {
+    if shard.range(replications).is_empty() {
+        note(
+            false,
+            &format!(
+                "warning: shard {}/{} holds no replications: -n {replications} split over {} \
+                 shards leaves it empty; its file merges but adds nothing",
+                shard.index, shard.count, shard.count
+            ),
+        );
+    }
+}
+
 pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let c = &args.common;
+    // A bad --shard is refused before any warning about the scenario.
+    let shard = parse_shard(args.shard.as_deref(), c)?;
     let s = read_scenario(args.scenario.as_deref(), &c.set.set)?;
     let source = crate::common::source_with_sets(&s.source, &c.set.set);
     let study = Study::single(&s.text, &source, c.seed)?.with_lineage(s.lineage);
     crate::common::warn_study(&study);
     let target = c.target.target(c.replications, &[&study.plan])?;
-    let shard = parse_shard(args.shard.as_deref(), c)?;
     let names = study.plan.kpi_layout().names();
     output::check_kpi_patterns(&c.kpis, names)?;
     c.target.check_primary(names)?;
@@ -153,6 +169,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             let shard = part.shard;
             write_document(path, &Document::Partial(part))?;
             crate::common::commit_outputs(outputs)?;
+            warn_empty_shard(shard, c.replications);
             note(
                 c.quiet,
                 &format!(

@@ -148,6 +148,21 @@ fn same_points_warning(same: &[(usize, usize)], points: usize) -> Option<String>
 
 pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let c = &args.common;
+    // The options first: a bad --shard is refused before any warning about
+    // the scenario is printed.
+    let shard = parse_shard(args.shard.as_deref(), c)?;
+    if shard.is_some() && c.tidy_csv.is_some() {
+        return Err(Failure::Input(
+            "--tidy-csv is not written by a sharded sweep: run the whole sweep to get it".into(),
+        ));
+    }
+    if shard.is_some() && c.csv.is_some() {
+        return Err(Failure::Input(
+            "--csv is not written by a sharded sweep: give it to `caspian merge`, which writes \
+             the sweep's CSV from all the parts"
+                .into(),
+        ));
+    }
     let s = read_scenario(Some(&args.scenario), &c.set.set)?;
     let source = crate::common::source_with_sets(&s.source, &c.set.set);
     let text = s.text;
@@ -195,20 +210,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let target = c.target.target(c.replications, &[&study.plan])?;
     output::check_kpi_patterns(&c.kpis, study.plan.kpi_layout().names())?;
     c.target.check_primary(study.plan.kpi_layout().names())?;
-    let shard = parse_shard(args.shard.as_deref(), c)?;
-    if shard.is_some() && c.tidy_csv.is_some() {
-        return Err(Failure::Input(
-            "--tidy-csv is not written by a sharded sweep: run the whole sweep to get it".into(),
-        ));
-    }
     let (cp_path, cp_named) = checkpoint_path(&args);
-    if shard.is_some() && c.csv.is_some() {
-        return Err(Failure::Input(
-            "--csv is not written by a sharded sweep: give it to `caspian merge`, which writes \
-             the sweep's CSV from all the parts"
-                .into(),
-        ));
-    }
     if c.report.is_some() {
         study.check_report_size().map_err(|e| Failure::Input(e.to_string()))?;
     }
@@ -306,6 +308,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             let shard = part.shard;
             write_document(path, &Document::Partial(part))?;
             checkpoint.remove().ok();
+            crate::run::warn_empty_shard(shard, c.replications);
             note(
                 c.quiet,
                 &format!(

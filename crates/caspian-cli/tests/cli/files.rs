@@ -54,6 +54,34 @@ fn no_output_overwrites_a_file_the_scenario_extends() {
 }
 
 #[test]
+fn no_output_is_written_to_a_toml_file() {
+    // The embedded baseline reads no file, so `--json baseline.toml` is no
+    // input's overwrite; it would still replace a scenario (one that others
+    // extend) with a result. Every output refuses a .toml name, existing or
+    // not, before any work.
+    let dir = scratch("own-files-toml");
+    std::fs::copy(scenario("baseline.toml"), dir.join("baseline.toml")).unwrap();
+    let before = read(&dir, "baseline.toml");
+    let axis = "--axis=weather.storm_rate_multiplier=1,2";
+    let cases: &[&[&str]] = &[
+        &["run", "-n", "2", "--json", "baseline.toml"],
+        &["run", "-n", "2", "--csv", "./BASELINE.TOML"],
+        &["run", "-n", "2", "--tidy-csv", "new.toml"],
+        &["sweep", "baseline.toml", "-n", "1", axis, "--json", "other.toml"],
+        &["compare", "baseline.toml", "baseline.toml", "-n", "2", "--json", "c.toml"],
+        &["trace", "--csv", "baseline.toml"],
+    ];
+    for args in cases {
+        let err = refused_quickly(args, &dir);
+        assert!(err.contains("a .toml file is a scenario, and caspian writes none"), "{args:?}: {err}");
+    }
+    let err = fails(&["run", "-n", "2", "--json", "baseline.toml"], &dir, 2);
+    assert!(err.contains("the file there is kept as it is"), "{err}");
+    assert_eq!(before, read(&dir, "baseline.toml"), "the scenario is intact");
+    assert!(!dir.join("new.toml").exists() && !dir.join("other.toml").exists());
+}
+
+#[test]
 fn no_output_overwrites_an_input_or_another_output() {
     let dir = scratch("own-files");
     std::fs::copy(scenario("baseline.toml"), dir.join("s.toml")).unwrap();

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::common::{fails, ok, read, scenario, scratch};
+use crate::common::{fails, ok, ok_output, read, scenario, scratch};
 
 #[test]
 fn shards_merge_into_exactly_the_single_run() {
@@ -101,4 +101,39 @@ fn merge_refuses_missing_duplicate_and_foreign_parts() {
     assert!(!dir.join("m.json").exists(), "no output from a refused merge");
     // Re-running just the missing shard completes the study.
     ok(&["merge", "p0.json", "p1.json", "p2.json", "-q", "--json", "m.json"], &dir);
+}
+
+#[test]
+fn an_empty_shard_is_warned_of_and_a_bad_one_refused_before_any_warning() {
+    let dir = scratch("shard-empty");
+    // One replication over two shards: the first holds none. It is warned
+    // of, still written, and the merge is exactly the single run.
+    let out = ok_output(&["run", "-n", "1", "-q", "--shard", "0/2", "--json", "p0.json"], &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: shard 0/2 holds no replications: -n 1 split over 2"), "{err}");
+    let out = ok_output(&["run", "-n", "1", "-q", "--shard", "1/2", "--json", "p1.json"], &dir);
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty(), "{out:?}");
+    ok(&["run", "-n", "1", "-q", "--json", "single.json"], &dir);
+    ok(&["merge", "p0.json", "p1.json", "-q", "--json", "m.json"], &dir);
+    assert_eq!(read(&dir, "single.json"), read(&dir, "m.json"));
+    // A sweep's empty shard too.
+    let base = scenario("baseline.toml");
+    let sweep = ["sweep", &base, "--axis=weather.storm_rate_multiplier=1,2", "-n", "1", "-q"];
+    let mut args = sweep.to_vec();
+    args.extend(["--shard", "0/3", "--json", "s0.json"]);
+    let err = String::from_utf8_lossy(&ok_output(&args, &dir).stderr).into_owned();
+    assert!(err.contains("warning: shard 0/3 holds no replications"), "{err}");
+
+    // A bad --shard is the only thing said: no warning about the scenario
+    // (an override that changes nothing, an inert axis) comes before it.
+    let inert = "--set=disruptions.duration_multiplier=2";
+    let err = fails(&["run", "-n", "2", inert, "--shard", "2/2", "--json", "x.json"], &dir, 2);
+    assert!(err.contains("--shard 2/2: the index counts from 0"), "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    let axis = "--axis=disruptions.rate_multiplier=0,2";
+    let args = ["sweep", &base, axis, inert, "-n", "2", "--shard", "2/2", "--json", "y.json"];
+    let err = fails(&args, &dir, 2);
+    assert!(err.contains("--shard 2/2: the index counts from 0"), "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    assert!(!dir.join("x.json").exists() && !dir.join("y.json").exists());
 }
