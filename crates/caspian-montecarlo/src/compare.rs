@@ -335,20 +335,31 @@ pub struct RankEntry {
     pub indistinguishable_from_best: bool,
 }
 
-impl RankEntry {
-    /// The verdict in words, for tables and reports.
-    pub fn verdict(&self) -> &'static str {
-        if self.n == 0 {
+impl Ranking {
+    /// The verdict on the entry at `place` (0 the best) in words, for
+    /// tables and reports. The best itself is "best: every other is worse"
+    /// where every other scenario with data is told apart from it, and
+    /// "best by its mean" where some cannot be (they are "indistinguishable
+    /// from the best", and the data do not say which of them is best).
+    pub fn verdict(&self, place: usize) -> &'static str {
+        let e = &self.order[place];
+        if e.n == 0 {
             "no data (undefined in every replication)"
-        } else if self.indistinguishable_from_best {
+        } else if place == 0 {
+            let mut others = self.order[1..].iter().filter(|o| o.n > 0).peekable();
+            let any = others.peek().is_some();
+            if any && others.all(|o| !o.indistinguishable_from_best) {
+                "best: every other is worse"
+            } else {
+                "best by its mean"
+            }
+        } else if e.indistinguishable_from_best {
             "indistinguishable from the best"
         } else {
             "worse than the best"
         }
     }
-}
 
-impl Ranking {
     /// Where the verdicts are not in the order of the places (a scenario
     /// "worse than the best" above one "indistinguishable from the best"),
     /// why, naming the first such pair by `name` (of a scenario index):
@@ -466,6 +477,26 @@ mod tests {
         assert!(r.order.iter().find(|e| e.scenario == 2).unwrap().indistinguishable_from_best);
         assert!(!r.order.iter().find(|e| e.scenario == 0).unwrap().indistinguishable_from_best);
         assert_eq!(r.order_note(|i| ["a", "b", "c"][i]), None);
+        // c cannot be told from b: the best is best only by its mean.
+        let verdicts: Vec<&str> = (0..3).map(|i| r.verdict(i)).collect();
+        assert_eq!(
+            verdicts,
+            ["best by its mean", "indistinguishable from the best", "worse than the best"]
+        );
+        // Without c, a is surely worse: b is the best outright.
+        let r = rank(
+            &[recs(&noise), recs(&noise.iter().map(|v| v + 100.0).collect::<Vec<_>>())],
+            "x",
+            Direction::Maximize,
+        );
+        assert_eq!(
+            [r.verdict(0), r.verdict(1)],
+            ["best: every other is worse", "worse than the best"]
+        );
+        // A rival with no data tells nothing: best by its mean.
+        let r = rank(&[recs(&noise), recs(&[f64::NAN; 50])], "x", Direction::Maximize);
+        assert_eq!(r.verdict(0), "best by its mean");
+        assert_eq!(r.verdict(1), "no data (undefined in every replication)");
         // d is b minus 1 in every replication: worse, surely. e is b minus
         // 2 on average, in +-30 swings: further down, and indistinguishable.
         let d = recs(&noise.iter().map(|v| v + 99.0).collect::<Vec<_>>());

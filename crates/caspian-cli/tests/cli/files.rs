@@ -73,7 +73,10 @@ fn no_output_is_written_to_a_toml_file() {
     ];
     for args in cases {
         let err = refused_quickly(args, &dir);
-        assert!(err.contains("a .toml file is a scenario, and caspian writes none"), "{args:?}: {err}");
+        assert!(
+            err.contains("a .toml file is a scenario, and caspian writes none"),
+            "{args:?}: {err}"
+        );
     }
     let err = fails(&["run", "-n", "2", "--json", "baseline.toml"], &dir, 2);
     assert!(err.contains("the file there is kept as it is"), "{err}");

@@ -411,6 +411,14 @@ fn an_invalid_override_is_blamed_on_the_override() {
         assert!(err.contains(&format!("--set {set}: a multiplier must be")), "{err}");
         assert!(!err.contains("storm_onsets_per_month"), "{err}");
     }
+    // One bad value is one problem, not repeated in the words of a later
+    // check (the closures' generator once said it again as rate_per_year).
+    for value in ["inf", "nan", "-1", "1e9"] {
+        let set = format!("interdiction.closures_per_year={value}");
+        let err = fails(&["run", "-n", "2", "-q", "--set", &set], &dir, 2);
+        assert!(err.contains("1 problem(s)"), "{err}");
+        assert!(!err.contains("rate_per_year"), "{err}");
+    }
     let count = "fleet.oil_tankers.count=0";
     let err = fails(&["run", "-n", "2", "-q", "--set", count], &dir, 2);
     assert!(err.contains(&format!("embedded baseline with --set {count}: ")), "{err}");

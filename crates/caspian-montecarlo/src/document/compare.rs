@@ -443,7 +443,7 @@ impl CompareDoc {
                     place.to_string(),
                     self.scenarios[e.scenario].name.clone(),
                     num(e.mean),
-                    e.verdict().to_string(),
+                    ranking.verdict(i).to_string(),
                 ]
             })
             .collect()

@@ -61,9 +61,11 @@ pub(super) fn interdiction(c: &mut Checker, s: &Scenario, horizon: SimTime) -> I
     c.probability("interdiction.incident_probability", i.incident_probability);
     c.probability("interdiction.loss_probability", i.loss_probability);
     let detention = c.dist("interdiction.detention_h", &i.detention_h);
-    c.range("interdiction.closures_per_year", i.closures_per_year, 0.0, 1_000.0);
+    let rate_ok = c.range("interdiction.closures_per_year", i.closures_per_year, 0.0, 1_000.0);
     let closure_duration = c.dist("interdiction.closure_duration_h", &i.closure_duration_h);
-    if let Some(d) = &closure_duration {
+    // A rate out of range is one problem, said once (not again in the
+    // generator's words).
+    if let (true, Some(d)) = (rate_ok, &closure_duration) {
         let mut rng = crate::streams::stream(0, 0, crate::streams::Source::CorridorClosure, 0);
         if let Err(e) = crate::timeline::annual_episodes(i.closures_per_year, d, horizon, &mut rng)
         {

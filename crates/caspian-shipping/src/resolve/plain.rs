@@ -106,7 +106,12 @@ fn plain_line(line: &str) -> String {
     if let Some(rest) = line.strip_prefix("unknown field `")
         && let Some((field, expected)) = rest.split_once("`, expected ")
     {
-        return unknown_name("key", field, &known_keys(backticked(expected)));
+        let known = known_keys(backticked(expected));
+        let mut message = unknown_name("key", field, &known);
+        if known.iter().any(|k| k == "sea_area") {
+            message.push_str(multiplier_table_hint(field));
+        }
+        return message;
     }
     if let Some(rest) = line.strip_prefix("unknown variant `")
         && let Some((variant, expected)) = rest.split_once("`, expected ")
@@ -129,6 +134,25 @@ fn plain_line(line: &str) -> String {
         return format!("key \"{field}\" is given twice");
     }
     line.to_string()
+}
+
+/// Why `[weather]` or `[disruptions]`, tables `--set` takes, are no tables
+/// of a file: their keys are the sweep multipliers, which scale what the
+/// file gives and so are given beside it.
+fn multiplier_table_hint(table: &str) -> &'static str {
+    match table {
+        "weather" => {
+            "; weather.storm_rate_multiplier and weather.storm_duration_multiplier scale the \
+             storms of every [[sea_area]] and are given with --set or as a [[sweep]] axis, not \
+             in a [weather] table"
+        }
+        "disruptions" => {
+            "; disruptions.rate_multiplier and disruptions.duration_multiplier scale every \
+             [[disruption]] and are given with --set or as a [[sweep]] axis, not in a \
+             [disruptions] table"
+        }
+        _ => "",
+    }
 }
 
 /// The keys a table takes, as serde lists them, with those read before

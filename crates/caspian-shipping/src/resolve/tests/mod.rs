@@ -279,6 +279,24 @@ fn the_scenario_tables_unknown_key_lists_extends() {
 }
 
 #[test]
+fn a_weather_or_disruptions_table_in_a_file_says_where_its_multipliers_go() {
+    let meta = "[scenario]\nname = \"x\"\nhorizon_days = 1.0\n";
+    let e = crate::parse(&format!("{meta}[weather]\nstorm_rate_multiplier = 2.0\n"), "f")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown key \"weather\""), "{e}");
+    assert!(e.contains("are given with --set or as a [[sweep]] axis, not in a [weather]"), "{e}");
+    let e = crate::parse(&format!("{meta}[disruptions]\nrate_multiplier = 2.0\n"), "f")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("scale every [[disruption]]"), "{e}");
+    // Not added to an unknown key of another table.
+    let e =
+        crate::parse(&format!("{meta}[interdiction]\nweather = 1\n"), "f").unwrap_err().to_string();
+    assert!(e.contains("unknown key \"weather\"") && !e.contains("--set"), "{e}");
+}
+
+#[test]
 fn a_list_where_a_table_goes_is_refused_wherever_it_is_written() {
     let meta = "[scenario]\nname = \"x\"\nhorizon_days = 1.0\n";
     let base = crate::BASELINE_TOML;
