@@ -129,23 +129,6 @@ pub(crate) fn check_set_against(
     Ok(())
 }
 
-/// The warning that some design points are the same model as an earlier
-/// one (`same`: `(later, first)`), naming a few of them.
-fn same_points_warning(same: &[(usize, usize)], points: usize) -> Option<String> {
-    let shown: Vec<String> = same.iter().take(6).map(|(p, q)| format!("{p} as {q}")).collect();
-    let more = if same.len() > 6 { ", ..." } else { "" };
-    (!same.is_empty()).then(|| {
-        format!(
-            "warning: {} of {points} design points compile to the same model as an earlier one \
-             ({}{more}): there, what the axes set otherwise changes nothing (the escort force \
-             with escorts off, say), so their results repeat the earlier points' and their \
-             differences from them are zero",
-            same.len(),
-            shown.join(", "),
-        )
-    })
-}
-
 pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let c = &args.common;
     // The options first: a bad --shard is refused before any warning about
@@ -172,36 +155,10 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     check_set_against_axes(&args, &file_axes, &extra)?;
     let study = Study::sweep(&text, &source, c.seed, extra, args.lhs)?.with_lineage(s.lineage);
     crate::common::warn_study(&study);
-    for axis in study.inert_axes() {
-        crate::common::note(
-            false,
-            &format!(
-                "warning: the axis {} changes nothing at any of its values (a multiplier of \
-                 something the scenario does not have, or the escort force with escorts off, \
-                 say), so every point along it is the same",
-                axis.key
-            ),
-        );
-    }
-    // Points that repeat another, where no whole axis is inert (escorts on
-    // and off crossed with the force: the force is idle where they are off).
-    if study.inert_axes().is_empty() && study.points.len() > 1 {
-        let same = study.same_points(&study.fingerprints());
-        if let Some(line) = same_points_warning(&same, study.points.len()) {
-            crate::common::note(false, &line);
-        }
-    }
-    for axis in study.inert_settings() {
-        crate::common::note(
-            false,
-            &format!(
-                "warning: the axis {}={} changes nothing: at every design point, with the other \
-                 axes and overrides, {} has nothing for it to scale",
-                axis.key,
-                crate::table::num(axis.values[0]),
-                source
-            ),
-        );
+    // Said now, and kept in the document (its report, a merge of shards).
+    let design_warnings = study.design_warnings();
+    for w in &design_warnings {
+        crate::common::note(false, &format!("warning: {w}"));
     }
     let reference = match &args.reference {
         Some(spec) => study.reference_point(spec).map_err(|e| Failure::Input(e.to_string()))?,
@@ -263,6 +220,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         resume: args.resume,
         stop_after_points: args.interrupt_after_points,
         reference,
+        design_warnings: &design_warnings,
     };
     let resumed = |r: Resumed| note(c.quiet, &resumed_note(&cp_path, r));
     let started = || graceful_stop(&cp_path, c.quiet);

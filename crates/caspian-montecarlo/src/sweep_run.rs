@@ -48,6 +48,9 @@ pub struct SweepRequest<'a> {
     /// The reference design point (see [`Study::reference_point`]): every
     /// other point gets paired differences against it.
     pub reference: usize,
+    /// The warnings about the design ([`Study::design_warnings`], which
+    /// the caller has printed), kept with the study's own in the document.
+    pub design_warnings: &'a [String],
 }
 
 /// How the caller follows a sweep.
@@ -199,6 +202,7 @@ pub fn run_sweep(
     let range = shard::share(req.shard, req.replications);
     let mut header = StudyHeader::of(study, StudyKind::Sweep, req.replications);
     header.reference = req.reference;
+    header.warnings.extend(req.design_warnings.iter().cloned());
     let cp_head =
         CheckpointHeader { kind: "checkpoint".into(), shard: req.shard.unwrap_or(whole), header };
     let saved = saved_records(req, &cp_head, hooks.resumed)?;

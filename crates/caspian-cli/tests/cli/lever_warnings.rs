@@ -394,3 +394,47 @@ fn a_sweep_names_its_points_that_repeat_another() {
     let err = stderr(&["port.alat.berths.rail_ferry=2,3"]);
     assert!(!err.contains("same model"), "{err}");
 }
+
+/// The warnings about a sweep's design (an inert axis, points that repeat
+/// another) are kept in its document, shown in its report and said again
+/// by a merge of its shards, as the study's own warnings are.
+#[test]
+fn a_sweeps_design_warnings_are_kept_in_its_document_report_and_merge() {
+    let dir = scratch("sweep_design_warnings");
+    let base = scenario("baseline.toml");
+    let common = ["-n", "2", "-q", "--set", "scenario.horizon_days=60"];
+    let cases = [
+        // An axis of a multiplier of what the baseline does not have.
+        ("disruptions.rate_multiplier=0,2", "the axis disruptions.rate_multiplier changes nothing"),
+        // The force idle where escorts are off: points 2 and 3 repeat 0.
+        ("interdiction.escort.enabled=0,1", "of 4 design points compile to the same model"),
+    ];
+    for (k, (axis, said)) in cases.into_iter().enumerate() {
+        let mut sweep = vec!["sweep", &base, "--axis", axis];
+        if k == 1 {
+            sweep.extend(["--axis", "interdiction.escort.escort_vessels=2,4"]);
+        }
+        sweep.extend(common);
+        let report = format!("rep{k}");
+        let whole = [&sweep[..], &["--json", "whole.json", "--report", &report]].concat();
+        let err =
+            String::from_utf8_lossy(&crate::common::ok_output(&whole, &dir).stderr).into_owned();
+        assert!(err.contains(said), "{err}");
+        let doc: serde_json::Value =
+            serde_json::from_slice(&crate::common::read(&dir, "whole.json")).unwrap();
+        let warnings = doc["warnings"].as_array().expect("warnings kept").clone();
+        assert!(warnings.iter().any(|w| w.as_str().unwrap().contains(said)), "{warnings:?}");
+        let html = String::from_utf8(crate::common::read(&dir, &format!("{report}/report.html")));
+        assert!(html.unwrap().contains(said), "the report shows it");
+        for s in 0..2 {
+            let part =
+                [&sweep[..], &["--shard", &format!("{s}/2"), "--json", &format!("p{s}.json")]];
+            crate::common::ok_output(&part.concat(), &dir);
+        }
+        let merged = ["merge", "p0.json", "p1.json", "-q", "--json", "m.json"];
+        let err =
+            String::from_utf8_lossy(&crate::common::ok_output(&merged, &dir).stderr).into_owned();
+        assert!(err.contains(said), "merge says it again: {err}");
+        assert_eq!(crate::common::read(&dir, "m.json"), crate::common::read(&dir, "whole.json"));
+    }
+}

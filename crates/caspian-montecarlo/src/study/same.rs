@@ -1,7 +1,8 @@
 //! The design points of a study that compile to the same model as an
 //! earlier one ([`CompiledScenario::same_model`]): `optimize` runs such a
 //! portfolio once, for all of its group, and `sweep` says which of its
-//! points repeat another.
+//! points repeat another, with the other warnings about its design
+//! ([`Study::design_warnings`]).
 
 use std::collections::BTreeMap;
 
@@ -45,4 +46,64 @@ impl Study {
         }
         out
     }
+}
+
+impl Study {
+    /// The warnings about a sweep's design, which its results cannot show:
+    /// each axis that changes nothing at any of its values
+    /// ([`inert_axes`](Self::inert_axes)); where none does, the design
+    /// points that compile to the same model as an earlier one
+    /// ([`same_points`](Self::same_points)); and each one-valued axis that
+    /// scales nothing ([`inert_settings`](Self::inert_settings)). Compiles
+    /// the points, in parallel: `caspian sweep` calls it once, prints the
+    /// warnings and keeps them in the document, so that its report and a
+    /// merge of its shards say them too.
+    pub fn design_warnings(&self) -> Vec<String> {
+        let inert = self.inert_axes();
+        let mut out: Vec<String> = inert
+            .iter()
+            .map(|axis| {
+                format!(
+                    "the axis {} changes nothing at any of its values (a multiplier of \
+                     something the scenario does not have, or the escort force with escorts \
+                     off, say), so every point along it is the same",
+                    axis.key
+                )
+            })
+            .collect();
+        // Points that repeat another, where no whole axis is inert (escorts
+        // on and off crossed with the force: the force is idle where they
+        // are off).
+        if inert.is_empty() && self.points.len() > 1 {
+            let same = self.same_points(&self.fingerprints());
+            out.extend(same_points_warning(&same, self.points.len()));
+        }
+        out.extend(self.inert_settings().iter().map(|axis| {
+            format!(
+                "the axis {}={} changes nothing: at every design point, with the other axes \
+                 and overrides, {} has nothing for it to scale",
+                axis.key,
+                super::short_number(axis.values[0]),
+                self.source
+            )
+        }));
+        out
+    }
+}
+
+/// The warning that some design points are the same model as an earlier
+/// one (`same`: `(later, first)`), naming a few of them.
+fn same_points_warning(same: &[(usize, usize)], points: usize) -> Option<String> {
+    let shown: Vec<String> = same.iter().take(6).map(|(p, q)| format!("{p} as {q}")).collect();
+    let more = if same.len() > 6 { ", ..." } else { "" };
+    (!same.is_empty()).then(|| {
+        format!(
+            "{} of {points} design points compile to the same model as an earlier one ({}{more}): \
+             there, what the axes set otherwise changes nothing (the escort force with escorts \
+             off, say), so their results repeat the earlier points' and their differences from \
+             them are zero",
+            same.len(),
+            shown.join(", "),
+        )
+    })
 }
