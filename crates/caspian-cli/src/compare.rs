@@ -208,11 +208,15 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         crate::files::read_input(p, caspian_montecarlo::input::InputKind::Scenario).ok()
     });
     let base_sha = base_sha.map(|t| caspian_montecarlo::study::sha256_hex(&t));
+    // Said now, and kept in the document (its report) with the
+    // scenarios' own warnings.
+    let mut policy_lines = Vec::new();
     for (i, s) in studies.iter().enumerate().skip(1) {
         // A --variant changes only what its user named.
         let sha = if i < args.scenarios.len() { base_sha.as_deref() } else { None };
         for warning in policy_warnings(&studies[0], s, c.seed, sha) {
             note(false, &format!("warning: {warning}"));
+            policy_lines.push(warning);
         }
     }
     match args.twins() {
@@ -296,6 +300,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
             journal.as_mut(),
         )
     })?;
+    doc.warnings.extend(policy_lines);
     let primary = c.target.primary(&plans(&studies));
     let twins = match args.twins() {
         Some(without) => {

@@ -190,9 +190,23 @@ fn a_policy_identical_to_the_base_is_warned_of() {
     // baseline's) is as good as none.
     let idle = "idle:interdiction.escort.escort_vessels=9";
     let args = ["compare", &base, "--variant", idle, "--variant", more, "-n", "2", "-q"];
-    let err = String::from_utf8_lossy(&crate::common::ok_output(&args, &dir).stderr).into_owned();
+    let out = ["--json", "c.json", "--report", "rep"];
+    let err = crate::common::ok_output(&[&args[..], &out[..]].concat(), &dir).stderr;
+    let err = String::from_utf8_lossy(&err).into_owned();
     assert!(err.contains("warning: idle (") && err.contains("same model as the base"), "{err}");
     assert!(!err.contains("warning: more"), "{err}");
+    // The document keeps it, and the report shows it.
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "c.json")).unwrap();
+    let kept = doc["warnings"].as_array().expect("warnings kept").clone();
+    assert!(
+        kept.iter().any(|w| {
+            let w = w.as_str().unwrap();
+            w.starts_with("idle (") && w.contains("compiles to the same model as the base")
+        }),
+        "{kept:?}"
+    );
+    let html = String::from_utf8(read(&dir, "rep/report.html")).unwrap();
+    assert!(html.contains("compiles to the same model as the base"), "the report shows it");
 }
 
 /// Scenarios that report over different windows are not compared: a

@@ -87,7 +87,10 @@ pub struct CompareDoc {
     pub target: Option<TargetReport>,
     /// The scenarios' own warnings (escorts that protect nothing, a dated
     /// disruption outside the window), each led by the scenario's name, a
-    /// warning shared with the base once; absent when none.
+    /// warning shared with the base once, then the warnings about each
+    /// policy against the base that `caspian compare` adds (a policy that
+    /// compiles to the base's model, one that differs beyond a lever, a
+    /// seed it does not use); absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
     /// How it was produced.
