@@ -438,3 +438,50 @@ fn a_sweeps_design_warnings_are_kept_in_its_document_report_and_merge() {
         assert_eq!(crate::common::read(&dir, "m.json"), crate::common::read(&dir, "whole.json"));
     }
 }
+
+/// A one-valued axis or decision that changes the scenario but not its
+/// model (the escort force with escorts off everywhere) is warned of; one
+/// that matters at some point (escorts on there), or that is the
+/// scenario's own value, is not.
+#[test]
+fn a_one_valued_axis_or_decision_that_changes_nothing_is_warned_of() {
+    let dir = scratch("idle_setting");
+    let base = scenario("baseline.toml");
+    let stderr = |args: &[&str]| {
+        String::from_utf8_lossy(&crate::common::ok_output(args, &dir).stderr).into_owned()
+    };
+    let common = ["-n", "2", "-q", "--set", "scenario.horizon_days=60"];
+    let force = "interdiction.escort.escort_vessels=3";
+    let berths = "port.alat.berths.rail_ferry=2,3";
+    let said = "the axis interdiction.escort.escort_vessels=3 changes nothing";
+    let err = stderr(&[&["sweep", &base, "--axis", force, "--axis", berths], &common[..]].concat());
+    assert!(err.contains(said) && err.contains("gives without it"), "{err}");
+    let on = "interdiction.escort.enabled=0,1";
+    let err = stderr(&[&["sweep", &base, "--axis", force, "--axis", on], &common[..]].concat());
+    assert!(!err.contains(said), "the force is sailed where escorts are on: {err}");
+    let own = "port.alat.berths.rail_ferry=2"; // the baseline's
+    let err = stderr(&[&["sweep", &base, "--axis", own, "--axis", on], &common[..]].concat());
+    assert!(!err.contains("changes nothing"), "{err}");
+    // optimize says it of a decision.
+    let opt = [
+        "optimize",
+        "--decision",
+        force,
+        "--decision",
+        berths,
+        "--delta",
+        "2000000",
+        "--n0",
+        "3",
+        "--max-replications",
+        "6",
+        "-q",
+        "--set",
+        "scenario.horizon_days=60",
+    ];
+    let err = stderr(&opt);
+    assert!(
+        err.contains("the decision interdiction.escort.escort_vessels=3 changes nothing"),
+        "{err}"
+    );
+}

@@ -1,7 +1,8 @@
 //! The axes of a study that change nothing: an axis of several values
 //! that gives the same model at each (a multiplier of something the
 //! scenario does not have, the escort force with escorts off), and a
-//! one-valued multiplier axis with nothing to scale at any design point.
+//! one-valued axis that changes nothing at any design point (a multiplier
+//! with nothing to scale, the force with escorts off).
 //! A sweep warns of both, and of escorts switched on that protect nothing.
 
 use caspian_shipping::Scenario;
@@ -65,17 +66,50 @@ impl Study {
         })
     }
 
-    /// The axes of one value other than 1 (settings shared by every point,
-    /// as `--set` is) that are multipliers with nothing to scale at any
-    /// design point: a duration multiplier where another axis or override
-    /// took every rate to 0, a storm multiplier without storms. The run is
-    /// the same as without them, which the user did not mean to ask for.
+    /// The axes of one value (settings shared by every point, as `--set`
+    /// is) that change nothing at any design point: a multiplier other
+    /// than 1 with nothing to scale (a duration multiplier where another
+    /// axis or override took every rate to 0, a storm multiplier without
+    /// storms), or a value that changes the scenario but not the model it
+    /// compiles to (the escort force with escorts off at every point). The
+    /// run is the same as without them, which the user did not mean to ask
+    /// for. A value the scenario already has is not one: it sets nothing.
     pub fn inert_settings(&self) -> Vec<&Axis> {
         (0..self.axes.len())
-            .filter(|&a| matches!(self.axes[a].values[..], [v] if v != 1.0))
-            .filter(|&a| self.points.iter().all(|p| self.scales_nothing_at(a, &p.values)))
+            .filter(|&a| self.axes[a].values.len() == 1)
+            .filter(|&a| {
+                let multiplier = self.axes[a].key.is_multiplier() && self.axes[a].values[0] != 1.0;
+                self.points.par_iter().all(|p| {
+                    (multiplier && self.scales_nothing_at(a, &p.values))
+                        || self.idle_setting_at(a, &p.values)
+                })
+            })
             .map(|a| &self.axes[a])
             .collect()
+    }
+
+    /// Whether the one-valued axis `a`, at the design point `values`,
+    /// changes the scenario but not its model: the point written with it
+    /// and without it differ as text but compile to the same model.
+    fn idle_setting_at(&self, a: usize, values: &[f64]) -> bool {
+        let Some(with) = self.written(values) else { return false };
+        let others: Vec<Axis> =
+            self.axes.iter().enumerate().filter(|&(b, _)| b != a).map(|(_, x)| x.clone()).collect();
+        let rest: Vec<f64> =
+            values.iter().enumerate().filter(|&(b, _)| b != a).map(|(_, &v)| v).collect();
+        let mut without = self.plan.source.clone();
+        if write_point(&mut without, &others, &rest).is_err() || with == without {
+            return false;
+        }
+        // The force with escorts off, the common case, needs no compiling:
+        // it is neither sailed nor priced.
+        if self.axes[a].key == crate::SweepKey::EscortVessels && !with.interdiction.escort.enabled {
+            return true;
+        }
+        match (caspian_shipping::compile(&with), caspian_shipping::compile(&without)) {
+            (Ok(x), Ok(y)) => x.same_model(&y),
+            _ => false,
+        }
     }
 
     /// Why the escorts of some design point protect nothing

@@ -81,7 +81,8 @@ impl Study {
         out.extend(self.inert_settings().iter().map(|axis| {
             format!(
                 "the axis {}={} changes nothing: at every design point, with the other axes \
-                 and overrides, {} has nothing for it to scale",
+                 and overrides, the model is the one {} gives without it (a multiplier with \
+                 nothing to scale, the escort force with escorts off, say)",
                 axis.key,
                 super::short_number(axis.values[0]),
                 self.source
