@@ -407,6 +407,7 @@ fn save_share(
             caspian_montecarlo::shown_path(journal.path())
         ),
     );
+    crate::run::warn_empty_shard(shard, c.replications);
     Ok(())
 }
 

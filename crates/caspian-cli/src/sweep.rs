@@ -156,9 +156,10 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let study = Study::sweep(&text, &source, c.seed, extra, args.lhs)?.with_lineage(s.lineage);
     crate::common::warn_study(&study);
     // Said now, and kept in the document (its report, a merge of shards).
-    let design_warnings = study.design_warnings();
-    for w in &design_warnings {
-        crate::common::note(false, &format!("warning: {w}"));
+    let design = study.design_check();
+    // As the study's own are said, and as `caspian merge` says them again.
+    for w in &design.warnings {
+        crate::common::note(false, &format!("warning: {}: {w}", study.source));
     }
     let reference = match &args.reference {
         Some(spec) => study.reference_point(spec).map_err(|e| Failure::Input(e.to_string()))?,
@@ -220,7 +221,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         resume: args.resume,
         stop_after_points: args.interrupt_after_points,
         reference,
-        design_warnings: &design_warnings,
+        design: &design,
     };
     let resumed = |r: Resumed| note(c.quiet, &resumed_note(&cp_path, r));
     let started = || graceful_stop(&cp_path, c.quiet);

@@ -341,10 +341,16 @@ impl Ranking {
     /// where every other scenario with data is told apart from it, and
     /// "best by its mean" where some cannot be (they are "indistinguishable
     /// from the best", and the data do not say which of them is best).
+    /// Scenarios that share the best mean exactly are each "tied for best",
+    /// whichever was given first.
     pub fn verdict(&self, place: usize) -> &'static str {
         let e = &self.order[place];
+        let best = self.order[0].mean;
+        let at_best = |o: &RankEntry| o.n > 0 && o.mean == best;
         if e.n == 0 {
             "no data (undefined in every replication)"
+        } else if at_best(e) && self.order.iter().filter(|o| at_best(o)).count() > 1 {
+            "tied for best"
         } else if place == 0 {
             let mut others = self.order[1..].iter().filter(|o| o.n > 0).peekable();
             let any = others.peek().is_some();
@@ -493,6 +499,11 @@ mod tests {
             [r.verdict(0), r.verdict(1)],
             ["best: every other is worse", "worse than the best"]
         );
+        // Equal means share the verdict, whatever the order given.
+        let same = || recs(&noise.iter().map(|v| v + 100.0).collect::<Vec<_>>());
+        let r = rank(&[same(), recs(&noise), same()], "x", Direction::Maximize);
+        let verdicts: Vec<&str> = (0..3).map(|i| r.verdict(i)).collect();
+        assert_eq!(verdicts, ["tied for best", "tied for best", "worse than the best"]);
         // A rival with no data tells nothing: best by its mean.
         let r = rank(&[recs(&noise), recs(&[f64::NAN; 50])], "x", Direction::Maximize);
         assert_eq!(r.verdict(0), "best by its mean");

@@ -79,6 +79,9 @@ pub struct Executor<'a> {
     /// Replications per point between calls of `after_point` at most
     /// ([`save_every`](Executor::save_every)); `None`: a point's whole range at once.
     step: Option<u64>,
+    /// Per point, the earlier point of the same model whose rows it takes
+    /// ([`reusing`](Executor::reusing)); empty: every point runs.
+    same: Vec<Option<usize>>,
 }
 
 impl std::fmt::Debug for Executor<'_> {
@@ -96,7 +99,7 @@ impl<'a> Executor<'a> {
     /// start of a shard's share).
     pub fn new(plans: impl Plans + 'a, seed: u64, first: u64) -> Self {
         let records = vec![PointRecords::default(); plans.count()];
-        Self { plans: Box::new(plans), seed, first, records, step: None }
+        Self { plans: Box::new(plans), seed, first, records, step: None, same: Vec::new() }
     }
 
     /// Starts from records saved earlier (a checkpoint). Each must hold
@@ -109,7 +112,39 @@ impl<'a> Executor<'a> {
         records: Vec<PointRecords>,
     ) -> Self {
         assert_eq!(plans.count(), records.len(), "one record set per design point");
-        Self { plans: Box::new(plans), seed, first, records, step: None }
+        Self { plans: Box::new(plans), seed, first, records, step: None, same: Vec::new() }
+    }
+
+    /// Takes the rows of each point of `same` (`(later, first)`: pairs of
+    /// design points that compile to the same model,
+    /// [`crate::study::Study::same_points`]) from its first point instead of
+    /// running it. A replication's row depends only on the model, the seed
+    /// and its index, so the rows are those the point would compute, bit
+    /// for bit; only the time is saved. A point whose first does not hold
+    /// the rows it needs (a checkpoint that saved fewer of them) runs.
+    #[must_use]
+    pub fn reusing(mut self, same: &[(usize, usize)]) -> Self {
+        self.same = vec![None; self.plans.count()];
+        for &(later, first) in same {
+            if first < later && later < self.same.len() {
+                self.same[later] = Some(first);
+            }
+        }
+        self
+    }
+
+    /// The earlier point whose rows point `point` takes for `reps`, where
+    /// it holds them or computes them in `batch` (before `point`).
+    fn copied_from(
+        &self,
+        point: usize,
+        reps: &Range<u64>,
+        batch: &[(usize, Range<u64>)],
+    ) -> Option<usize> {
+        let first = (*self.same.get(point)?)?;
+        let held = self.first + self.records[first].rows.len() as u64;
+        let will_hold = batch.iter().find(|(b, _)| *b == first).map_or(held, |(_, r)| r.end);
+        (reps.start >= self.first && reps.end <= held.max(will_hold)).then_some(first)
     }
 
     /// Computes at most `step` replications of a point (at least 1) before
@@ -170,22 +205,35 @@ impl<'a> Executor<'a> {
             // Every outcome is kept per point and looked at in point order
             // below, so the error reported (a defect) is the one a point at
             // a time would meet first, whatever the batches are.
-            let plans: Vec<Result<Cow<'_, CompiledScenario>, RunError>> =
-                batch.par_iter().map(|&(point, _)| self.plans.plan(point)).collect();
+            let copied: Vec<Option<usize>> =
+                batch.iter().map(|(point, reps)| self.copied_from(*point, reps, batch)).collect();
+            let plans: Vec<Option<Result<Cow<'_, CompiledScenario>, RunError>>> = batch
+                .par_iter()
+                .zip(&copied)
+                .map(|(&(point, _), copy)| copy.is_none().then(|| self.plans.plan(point)))
+                .collect();
             // Only the points before the first that did not compile run.
             let jobs: Vec<(&CompiledScenario, Range<u64>)> = plans
                 .iter()
                 .zip(batch)
-                .map_while(|(plan, (_, reps))| Some((&**plan.as_ref().ok()?, reps.clone())))
+                .filter_map(|(plan, (_, reps))| Some((plan.as_ref()?, reps)))
+                .map_while(|(plan, reps)| Some((&**plan.as_ref().ok()?, reps.clone())))
                 .collect();
             let mut results = run_ranges(&jobs, self.seed, progress).into_iter();
             let last = batch.last().map(|&(point, _)| point);
-            for (&(point, ref reps), plan) in batch.iter().zip(plans) {
-                plan?;
-                let (names, rows) = results
-                    .next()
-                    .expect("one result per compiled point")
-                    .map_err(|e| point_error(point, e))?;
+            for ((&(point, ref reps), plan), copy) in batch.iter().zip(plans).zip(copied) {
+                let (names, rows) = if let Some(from) = copy {
+                    let from = &self.records[from];
+                    let at = (reps.start - self.first) as usize..(reps.end - self.first) as usize;
+                    reps.clone().for_each(|_| progress());
+                    (from.kpi_names.clone(), from.rows[at].to_vec())
+                } else {
+                    plan.expect("a point runs or is copied")?;
+                    results
+                        .next()
+                        .expect("one result per compiled point")
+                        .map_err(|e| point_error(point, e))?
+                };
                 let rec = &mut self.records[point];
                 if rec.kpi_names.is_empty() {
                     rec.kpi_names = names;
@@ -439,5 +487,68 @@ mod tests {
             .unwrap();
         assert_eq!(held, [(0, 3), (1, 3), (0, 6), (1, 6), (0, 7), (1, 7)]);
         assert_eq!(whole.records(), stepped.records());
+    }
+
+    /// Points of the same model take their first's rows, with the records,
+    /// progress and hand-over of running them; the point between, of
+    /// another model, runs. A first that holds fewer rows (a checkpoint)
+    /// computes them in the batch, and its copy takes them there.
+    #[test]
+    fn a_point_of_the_same_model_takes_its_firsts_rows() {
+        // The escort force with escorts off (the baseline's) is idle.
+        let axes = vec![
+            parse_axis("interdiction.escort.escort_vessels=1,2").unwrap(),
+            parse_axis("weather.storm_rate_multiplier=1,2").unwrap(),
+        ];
+        let study = Study::sweep(BASELINE_TOML, "baseline", Some(5), axes, None).unwrap();
+        let same = study.same_points(&study.fingerprints());
+        assert_eq!(same, [(2, 0), (3, 1)]);
+        // Counts the points compiled, that is, run.
+        struct Counted<'s>(&'s Study, &'s std::sync::atomic::AtomicUsize);
+        impl Plans for Counted<'_> {
+            fn count(&self) -> usize {
+                self.0.count()
+            }
+            fn plan(&self, point: usize) -> Result<Cow<'_, CompiledScenario>, RunError> {
+                self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.0.plan(point)
+            }
+        }
+        let compiled = std::sync::atomic::AtomicUsize::new(0);
+        let run = |reuse: bool, resumed: Option<Vec<PointRecords>>| {
+            compiled.store(0, std::sync::atomic::Ordering::Relaxed);
+            let plans = Counted(&study, &compiled);
+            let exec = match resumed {
+                Some(r) => Executor::resume(plans, study.seed, 0, r),
+                None => Executor::new(plans, study.seed, 0),
+            };
+            let mut exec = if reuse { exec.reusing(&same) } else { exec };
+            let ticks = std::sync::atomic::AtomicU64::new(0);
+            let mut order = Vec::new();
+            let tick = || {
+                ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            };
+            exec.ensure(6, &tick, &mut |p, _, _| {
+                order.push(p);
+                Ok(())
+            })
+            .unwrap();
+            let ran = compiled.load(std::sync::atomic::Ordering::Relaxed);
+            (exec.into_records(6), ticks.into_inner(), order, ran)
+        };
+        let plain = run(false, None);
+        let reused = run(true, None);
+        assert_eq!(plain.0, reused.0);
+        assert_eq!((plain.3, reused.3), (4, 2), "points 2 and 3 copied, not run");
+        assert_eq!((reused.1, &reused.2[..]), (24, &[0, 1, 2, 3][..]));
+        assert_eq!(reused.0[0].rows, reused.0[2].rows);
+        assert_ne!(reused.0[0].rows, reused.0[1].rows);
+        // Resumed with point 0 holding 2 rows and point 2 holding 4.
+        let mut partial = plain.0.clone();
+        partial[0].truncate(2);
+        partial[2].truncate(4);
+        let resumed = run(true, Some(partial));
+        assert_eq!(resumed.0, plain.0);
+        assert_eq!((resumed.1, &resumed.2[..], resumed.3), (4 + 2, &[0, 2][..], 1));
     }
 }

@@ -110,6 +110,11 @@ pub fn merge(parts: Vec<(String, PartialDoc)>) -> Result<Merged, MergeError> {
     {
         header.escort_forces.clone_from(forces);
     }
+    // So with the warnings: a part written before a sweep kept its
+    // warnings about the design has only the study's, a prefix of them.
+    if let Some(most) = parts.iter().map(|(_, p)| &p.header.warnings).max_by_key(|w| w.len()) {
+        header.warnings.clone_from(most);
+    }
     if header.points.is_empty() {
         return Err(MergeError(format!("{first_path}: the study has no design points")));
     }

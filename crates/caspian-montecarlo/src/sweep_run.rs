@@ -48,9 +48,11 @@ pub struct SweepRequest<'a> {
     /// The reference design point (see [`Study::reference_point`]): every
     /// other point gets paired differences against it.
     pub reference: usize,
-    /// The warnings about the design ([`Study::design_warnings`], which
-    /// the caller has printed), kept with the study's own in the document.
-    pub design_warnings: &'a [String],
+    /// The design, checked ([`Study::design_check`]): its warnings, which
+    /// the caller has printed, are kept with the study's own in the
+    /// document, and its points of the same model as an earlier one take
+    /// that one's rows instead of running.
+    pub design: &'a crate::study::DesignCheck,
 }
 
 /// How the caller follows a sweep.
@@ -202,16 +204,17 @@ pub fn run_sweep(
     let range = shard::share(req.shard, req.replications);
     let mut header = StudyHeader::of(study, StudyKind::Sweep, req.replications);
     header.reference = req.reference;
-    header.warnings.extend(req.design_warnings.iter().cloned());
+    header.warnings.extend(req.design.warnings.iter().cloned());
     let cp_head =
         CheckpointHeader { kind: "checkpoint".into(), shard: req.shard.unwrap_or(whole), header };
     let saved = saved_records(req, &cp_head, hooks.resumed)?;
     // Each point's scenario is compiled when its batch runs: only those of
     // one batch are held.
-    let mut exec = match saved {
+    let exec = match saved {
         Some(records) => Executor::resume(study, study.seed, range.start, records),
         None => Executor::new(study, study.seed, range.start),
     };
+    let mut exec = exec.reusing(&req.design.same);
     let cp_error = |e: std::io::Error| RunError::Checkpoint {
         path: shown_path(req.checkpoint),
         message: e.to_string(),

@@ -220,9 +220,7 @@ fn an_axis_that_changes_nothing_is_warned_of() {
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains(
-            "warning: the axis disruptions.rate_multiplier changes nothing at any of its values"
-        ),
+        err.contains(": the axis disruptions.rate_multiplier changes nothing at any of its values"),
         "{err}"
     );
     let stress = scenario("stress/random_outages.toml");
@@ -322,7 +320,7 @@ fn a_set_multiplier_that_changes_nothing_is_warned_of() {
         berths,
     ];
     let err = String::from_utf8_lossy(&ok_output(&args, &dir).stderr).into_owned();
-    let warning = "warning: the axis disruptions.duration_multiplier=2 changes nothing: at every \
+    let warning = ": the axis disruptions.duration_multiplier=2 changes nothing: at every \
                    design point, with the other axes and overrides,";
     assert!(err.contains(warning), "{err}");
 }

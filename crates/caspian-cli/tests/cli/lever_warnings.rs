@@ -384,9 +384,7 @@ fn a_sweep_names_its_points_that_repeat_another() {
     let force = ["interdiction.escort.escort_vessels=2,4", "--axis"];
     let err = stderr(&[&force[..], &["interdiction.escort.enabled=0,1"]].concat());
     assert!(
-        err.contains(
-            "warning: 1 of 4 design points compile to the same model as an earlier one (2 as 0)"
-        ),
+        err.contains(": 1 of 4 design points compile to the same model as an earlier one (2 as 0)"),
         "{err}"
     );
     let err = stderr(&[&force[..], &["port.alat.berths.rail_ferry=2,3"]].concat());
@@ -436,6 +434,17 @@ fn a_sweeps_design_warnings_are_kept_in_its_document_report_and_merge() {
             String::from_utf8_lossy(&crate::common::ok_output(&merged, &dir).stderr).into_owned();
         assert!(err.contains(said), "merge says it again: {err}");
         assert_eq!(crate::common::read(&dir, "m.json"), crate::common::read(&dir, "whole.json"));
+        // A first part written before the design's warnings were kept (none
+        // in it): the merge takes them from the part that has them.
+        let mut old: serde_json::Value =
+            serde_json::from_slice(&crate::common::read(&dir, "p0.json")).unwrap();
+        old.as_object_mut().unwrap().remove("warnings");
+        std::fs::write(dir.join("old0.json"), old.to_string()).unwrap();
+        let merged = ["merge", "old0.json", "p1.json", "-q", "--json", "m2.json"];
+        let err =
+            String::from_utf8_lossy(&crate::common::ok_output(&merged, &dir).stderr).into_owned();
+        assert!(err.contains(said), "merge of an older first part: {err}");
+        assert_eq!(crate::common::read(&dir, "m2.json"), crate::common::read(&dir, "whole.json"));
     }
 }
 

@@ -123,6 +123,11 @@ fn an_empty_shard_is_warned_of_and_a_bad_one_refused_before_any_warning() {
     args.extend(["--shard", "0/3", "--json", "s0.json"]);
     let err = String::from_utf8_lossy(&ok_output(&args, &dir).stderr).into_owned();
     assert!(err.contains("warning: shard 0/3 holds no replications"), "{err}");
+    // A comparison's shard too (its checkpoint is its part).
+    let args =
+        ["compare", &base, &base, "-n", "1", "-q", "--shard", "0/2", "--checkpoint", "c0.jsonl"];
+    let err = String::from_utf8_lossy(&ok_output(&args, &dir).stderr).into_owned();
+    assert!(err.contains("warning: shard 0/2 holds no replications"), "{err}");
 
     // A bad --shard is the only thing said: no warning about the scenario
     // (an override that changes nothing, an inert axis) comes before it.

@@ -343,8 +343,9 @@ pub struct StudyHeader {
     /// scenario's SHA-256 does).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<Window>,
-    /// The study's warnings ([`Study::warnings`]; absent when none, and in
-    /// parts written before they were kept).
+    /// The study's warnings ([`Study::warnings`]), then a sweep's warnings
+    /// about its design ([`Study::design_check`]); absent when none, and in
+    /// parts written before they were kept.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
     /// Each design point's escort force (`null` where escorts are off;

@@ -476,6 +476,7 @@ mod axis_arg;
 mod inert;
 mod same;
 pub use inert::warnings_once;
+pub use same::DesignCheck;
 
 pub use axis_arg::{AxisSpecError, RangeError, parse_axis, whole_range};
 

@@ -2,7 +2,7 @@
 //! earlier one ([`CompiledScenario::same_model`]): `optimize` runs such a
 //! portfolio once, for all of its group, and `sweep` says which of its
 //! points repeat another, with the other warnings about its design
-//! ([`Study::design_warnings`]).
+//! ([`Study::design_check`]).
 
 use std::collections::BTreeMap;
 
@@ -49,16 +49,18 @@ impl Study {
 }
 
 impl Study {
-    /// The warnings about a sweep's design, which its results cannot show:
-    /// each axis that changes nothing at any of its values
-    /// ([`inert_axes`](Self::inert_axes)); where none does, the design
-    /// points that compile to the same model as an earlier one
-    /// ([`same_points`](Self::same_points)); and each one-valued axis that
-    /// scales nothing ([`inert_settings`](Self::inert_settings)). Compiles
-    /// the points, in parallel: `caspian sweep` calls it once, prints the
-    /// warnings and keeps them in the document, so that its report and a
-    /// merge of its shards say them too.
-    pub fn design_warnings(&self) -> Vec<String> {
+    /// A sweep's design, checked: the warnings its results cannot show
+    /// (each axis that changes nothing at any of its values,
+    /// [`inert_axes`](Self::inert_axes); where none does, the design points
+    /// that compile to the same model as an earlier one; each one-valued
+    /// axis that changes nothing, [`inert_settings`](Self::inert_settings)),
+    /// and those points ([`same_points`](Self::same_points)), which the
+    /// sweep takes from their first instead of running
+    /// ([`crate::execute::Executor::reusing`]). Compiles the points, in
+    /// parallel: `caspian sweep` calls it once, prints the warnings and
+    /// keeps them in the document, so that its report and a merge of its
+    /// shards say them too.
+    pub fn design_check(&self) -> DesignCheck {
         let inert = self.inert_axes();
         let mut out: Vec<String> = inert
             .iter()
@@ -74,22 +76,32 @@ impl Study {
         // Points that repeat another, where no whole axis is inert (escorts
         // on and off crossed with the force: the force is idle where they
         // are off).
-        if inert.is_empty() && self.points.len() > 1 {
-            let same = self.same_points(&self.fingerprints());
+        let same =
+            if self.points.len() > 1 { self.same_points(&self.fingerprints()) } else { Vec::new() };
+        if inert.is_empty() {
             out.extend(same_points_warning(&same, self.points.len()));
         }
         out.extend(self.inert_settings().iter().map(|axis| {
             format!(
                 "the axis {}={} changes nothing: at every design point, with the other axes \
-                 and overrides, the model is the one {} gives without it (a multiplier with \
-                 nothing to scale, the escort force with escorts off, say)",
+                 and overrides, the model is the one the scenario gives without it (a \
+                 multiplier with nothing to scale, the escort force with escorts off, say)",
                 axis.key,
                 super::short_number(axis.values[0]),
-                self.source
             )
         }));
-        out
+        DesignCheck { warnings: out, same }
     }
+}
+
+/// What [`Study::design_check`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DesignCheck {
+    /// The warnings about the design, in words (without `warning: `).
+    pub warnings: Vec<String>,
+    /// The design points that compile to the same model as an earlier
+    /// one: `(later, first)`, in point order.
+    pub same: Vec<(usize, usize)>,
 }
 
 /// The warning that some design points are the same model as an earlier

@@ -107,11 +107,14 @@ fn plain_line(line: &str) -> String {
         && let Some((field, expected)) = rest.split_once("`, expected ")
     {
         let known = known_keys(backticked(expected));
-        let mut message = unknown_name("key", field, &known);
-        if known.iter().any(|k| k == "sea_area") {
-            message.push_str(multiplier_table_hint(field));
+        // At the top level, `[weather]` and `[disruptions]` get why they are
+        // no tables of a file, not a near name (`disruption`) to try.
+        let hint =
+            if known.iter().any(|k| k == "sea_area") { multiplier_table_hint(field) } else { "" };
+        if !hint.is_empty() {
+            return format!("unknown key \"{field}\"{hint}");
         }
-        return message;
+        return unknown_name("key", field, &known);
     }
     if let Some(rest) = line.strip_prefix("unknown variant `")
         && let Some((variant, expected)) = rest.split_once("`, expected ")
