@@ -11,6 +11,7 @@ mod cargo_units;
 mod codemap;
 mod costs;
 mod disruptions;
+mod doc_links;
 mod draft;
 mod engine_queueing;
 mod mixed_decks;
