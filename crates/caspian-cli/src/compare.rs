@@ -407,7 +407,7 @@ fn save_share(
             caspian_montecarlo::shown_path(journal.path())
         ),
     );
-    crate::run::warn_empty_shard(shard, c.replications);
+    crate::run::warn_empty_shard(shard, c.replications, "its checkpoint joins the others");
     Ok(())
 }
 

@@ -74,14 +74,15 @@ pub(crate) fn parse_shard(
 }
 
 /// Warns when a shard's share of the replications is empty (more shards than
-/// replications): its file is valid and merges, but adds nothing.
-pub(crate) fn warn_empty_shard(shard: Shard, replications: u64) {
+/// replications): its file (`what`: "its file merges", or a comparison's
+/// "its checkpoint joins the others") is valid, but adds nothing.
+pub(crate) fn warn_empty_shard(shard: Shard, replications: u64, what: &str) {
     if shard.range(replications).is_empty() {
         note(
             false,
             &format!(
                 "warning: shard {}/{} holds no replications: -n {replications} split over {} \
-                 shards leaves it empty; its file merges but adds nothing",
+                 shards leaves it empty; {what} but adds nothing",
                 shard.index, shard.count, shard.count
             ),
         );
@@ -169,7 +170,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
             let shard = part.shard;
             write_document(path, &Document::Partial(part))?;
             crate::common::commit_outputs(outputs)?;
-            warn_empty_shard(shard, c.replications);
+            warn_empty_shard(shard, c.replications, "its file merges");
             note(
                 c.quiet,
                 &format!(

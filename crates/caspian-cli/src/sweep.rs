@@ -267,7 +267,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             let shard = part.shard;
             write_document(path, &Document::Partial(part))?;
             checkpoint.remove().ok();
-            crate::run::warn_empty_shard(shard, c.replications);
+            crate::run::warn_empty_shard(shard, c.replications, "its file merges");
             note(
                 c.quiet,
                 &format!(
@@ -330,7 +330,11 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         note(false, &format!("warning: {w}"));
     }
     let points = caspian_report::units::plural(points, "design point", "design points");
-    note(c.quiet, &format!("{points} in {elapsed:.2?}"));
+    let copied = match design.same.len() {
+        0 => String::new(),
+        k => format!(" ({k} taken from an earlier point of the same model, not run)"),
+    };
+    note(c.quiet, &format!("{points}{copied} in {elapsed:.2?}"));
     Ok(())
 }
 

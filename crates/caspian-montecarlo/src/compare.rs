@@ -346,7 +346,10 @@ impl Ranking {
     pub fn verdict(&self, place: usize) -> &'static str {
         let e = &self.order[place];
         let best = self.order[0].mean;
-        let at_best = |o: &RankEntry| o.n > 0 && o.mean == best;
+        // Equal means, and no paired difference told apart (a measure
+        // undefined in some replications can give equal means over each
+        // one's own replications yet differences that never vary).
+        let at_best = |o: &RankEntry| o.n > 0 && o.mean == best && o.indistinguishable_from_best;
         if e.n == 0 {
             "no data (undefined in every replication)"
         } else if at_best(e) && self.order.iter().filter(|o| at_best(o)).count() > 1 {
@@ -504,6 +507,18 @@ mod tests {
         let r = rank(&[same(), recs(&noise), same()], "x", Direction::Maximize);
         let verdicts: Vec<&str> = (0..3).map(|i| r.verdict(i)).collect();
         assert_eq!(verdicts, ["tied for best", "tied for best", "worse than the best"]);
+        // The same mean over each one's own replications, but told apart
+        // where both are defined (each 1 above): no tie.
+        let r = rank(
+            &[recs(&[5.0, 5.0, 5.0, f64::NAN]), recs(&[4.0, 4.0, 4.0, 8.0])],
+            "x",
+            Direction::Maximize,
+        );
+        assert_eq!(r.order[0].mean, r.order[1].mean);
+        assert_eq!(
+            [r.verdict(0), r.verdict(1)],
+            ["best: every other is worse", "worse than the best"]
+        );
         // A rival with no data tells nothing: best by its mean.
         let r = rank(&[recs(&noise), recs(&[f64::NAN; 50])], "x", Direction::Maximize);
         assert_eq!(r.verdict(0), "best by its mean");

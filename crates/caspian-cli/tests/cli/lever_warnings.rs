@@ -387,6 +387,14 @@ fn a_sweep_names_its_points_that_repeat_another() {
         err.contains(": 1 of 4 design points compile to the same model as an earlier one (2 as 0)"),
         "{err}"
     );
+    // Without -q, the closing line says the repeated point was not run.
+    let all = [&args[..], &force[..], &["interdiction.escort.enabled=0,1"]].concat();
+    let loud: Vec<&str> = all.into_iter().filter(|a| *a != "-q").collect();
+    let err = String::from_utf8_lossy(&crate::common::ok_output(&loud, &dir).stderr).into_owned();
+    assert!(
+        err.contains("4 design points (1 taken from an earlier point of the same model, not run)"),
+        "{err}"
+    );
     let err = stderr(&[&force[..], &["port.alat.berths.rail_ferry=2,3"]].concat());
     assert!(!err.contains("same model as an earlier one"), "an inert axis says it: {err}");
     let err = stderr(&["port.alat.berths.rail_ferry=2,3"]);
