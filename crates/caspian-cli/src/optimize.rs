@@ -150,18 +150,8 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     let source = crate::common::source_with_sets(&s.source, &args.set.set);
     let study = Study::sweep(&s.text, &source, args.seed, specs, None)?.with_lineage(s.lineage);
     crate::common::warn_study(&study);
-    for d in study.inert_settings() {
-        note(
-            false,
-            &format!(
-                "warning: the decision {}={} changes nothing: in every portfolio, with the other \
-                 decisions and overrides, the model is the one {} gives without it (the escort \
-                 force with escorts off, say), so it is neither decided nor priced",
-                d.key,
-                caspian_montecarlo::study::short_number(d.values[0]),
-                study.source
-            ),
-        );
+    for w in caspian_montecarlo::optimize::decision::idle_decisions(&study) {
+        note(false, &format!("warning: {}: {w}", study.source));
     }
     settings.check(study.plan.kpi_layout().names())?;
     let parents = extended_files(&study.lineage);

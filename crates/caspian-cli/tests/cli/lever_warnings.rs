@@ -495,10 +495,18 @@ fn a_one_valued_axis_or_decision_that_changes_nothing_is_warned_of() {
         "-q",
         "--set",
         "scenario.horizon_days=60",
+        "-o",
+        "o.json",
+        "--report",
+        "o.html",
     ];
     let err = stderr(&opt);
-    assert!(
-        err.contains("the decision interdiction.escort.escort_vessels=3 changes nothing"),
-        "{err}"
-    );
+    let said = "the decision interdiction.escort.escort_vessels=3 changes nothing";
+    assert!(err.contains(said), "{err}");
+    // Kept in the document and shown in its report.
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "o.json")).unwrap();
+    let kept = doc["warnings"].as_array().expect("warnings kept").clone();
+    assert!(kept.iter().any(|w| w.as_str().unwrap().starts_with(said)), "{kept:?}");
+    let html = String::from_utf8(read(&dir, "o.html")).unwrap();
+    assert!(html.contains(said), "the report shows it");
 }

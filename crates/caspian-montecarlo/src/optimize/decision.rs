@@ -210,6 +210,27 @@ pub(crate) fn unpriced_hint(key: &SweepKey, plan: &CompiledScenario) -> String {
     }
 }
 
+/// The warnings about the decisions of `study` (the portfolios): each
+/// one-valued decision that changes nothing in any portfolio
+/// ([`Study::inert_settings`](crate::study::Study::inert_settings): the
+/// escort force with escorts off in every one). Compiles the portfolios
+/// where it must, in parallel.
+pub fn idle_decisions(study: &crate::study::Study) -> Vec<String> {
+    study
+        .inert_settings()
+        .iter()
+        .map(|d| {
+            format!(
+                "the decision {}={} changes nothing: in every portfolio, with the other \
+                 decisions and overrides, the model is the one the scenario gives without it \
+                 (the escort force with escorts off, say), so it is neither decided nor priced",
+                d.key,
+                crate::study::short_number(d.values[0]),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,6 +44,12 @@ pub struct OptimizeDoc {
     pub guarantee: GuaranteeDoc,
     /// How the method works, in brief, and why it is not shardable.
     pub method_note: String,
+    /// The study's warnings ([`crate::study::Study::warnings`]: escorts
+    /// that protect nothing, say), then those about its decisions
+    /// ([`super::decision::idle_decisions`]); absent when none, and in
+    /// documents written before they were kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl OptimizeDoc {

@@ -38,6 +38,7 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
         ("scope", d.guarantee.guarantee_scope.clone()),
         ("cap hit", d.guarantee.cap_hit.to_string()),
     ]);
+    page.warnings(&d.warnings);
     page.h2("selected", "Selected portfolio");
     match &d.selected {
         Some(s) => {
