@@ -148,9 +148,14 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     crate::sweep::check_set_against(&args.set.set, &swept, "decision")?;
     let s = read_scenario(args.scenario.as_deref(), &args.set.set)?;
     let source = crate::common::source_with_sets(&s.source, &args.set.set);
-    let study = Study::sweep(&s.text, &source, args.seed, specs, None)?.with_lineage(s.lineage);
+    // The portfolios are compiled to check them, on --threads as the
+    // replications are.
+    let pool = pool(args.threads)?;
+    let study = pool.install(|| Study::sweep(&s.text, &source, args.seed, specs, None))?;
+    let study = study.with_lineage(s.lineage);
     crate::common::warn_study(&study);
-    for w in caspian_montecarlo::optimize::decision::idle_decisions(&study) {
+    let idle = pool.install(|| caspian_montecarlo::optimize::decision::idle_decisions(&study));
+    for w in idle {
         note(false, &format!("warning: {}: {w}", study.source));
     }
     settings.check(study.plan.kpi_layout().names())?;
@@ -165,7 +170,6 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
             ("--checkpoint", args.checkpoint.as_deref()),
         ],
     )?;
-    let pool = pool(args.threads)?;
     let progress = Progress::new(study.points.len() as u64 * settings.n0, args.quiet);
     let tick = || progress.tick();
     // Everything that needs no replication is checked before the

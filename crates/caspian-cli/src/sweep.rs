@@ -153,10 +153,14 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let extra = extra.map_err(|e| Failure::Input(e.to_string()))?;
     let file_axes: Vec<&str> = s.scenario.sweeps.iter().map(|a| a.key.as_str()).collect();
     check_set_against_axes(&args, &file_axes, &extra)?;
-    let study = Study::sweep(&text, &source, c.seed, extra, args.lhs)?.with_lineage(s.lineage);
+    // Every point is compiled to check the design, on --threads as the
+    // replications are.
+    let pool = pool(c.threads)?;
+    let study = pool.install(|| Study::sweep(&text, &source, c.seed, extra, args.lhs))?;
+    let study = study.with_lineage(s.lineage);
     crate::common::warn_study(&study);
     // Said now, and kept in the document (its report, a merge of shards).
-    let design = study.design_check();
+    let design = pool.install(|| study.design_check());
     // As the study's own are said, and as `caspian merge` says them again.
     for w in &design.warnings {
         crate::common::note(false, &format!("warning: {}: {w}", study.source));
@@ -210,7 +214,6 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
              or use a machine with more memory"
         },
     })?;
-    let pool = pool(c.threads)?;
     let progress = Progress::new(points * (range.end - range.start), c.quiet);
     let request = SweepRequest {
         study: &study,
