@@ -350,5 +350,8 @@ fn runner_up(r: &RunnerUpDoc) -> String {
     if let Some(note) = r.rests_on_note() {
         out.push_str(&format!("note: {note}\n"));
     }
+    for note in &r.notes {
+        out.push_str(&format!("note: {note}\n"));
+    }
     out
 }

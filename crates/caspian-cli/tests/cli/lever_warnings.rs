@@ -364,9 +364,15 @@ fn optimize_does_not_advise_a_force_it_tried() {
     assert!(out.contains(said) && out.contains("with the force of 2 at sea"), "{out}");
     assert!(out.contains("larger forces were among the decisions (20) and were not selected"));
     assert!(!out.contains("try a larger one"), "{out}");
-    // Only 1 and 2 decided: a larger one is advised.
+    // Only 1 and 2 decided: a larger one is advised. The next best
+    // portfolio's force (1) binds too, and its table says so and that a
+    // larger one (2) was tried.
     let out = ok(&[&args[..], &["interdiction.escort.escort_vessels=1,2"]].concat(), &dir);
-    assert!(out.contains(said) && out.contains("try a larger one"), "{out}");
+    let (selection, runner_up) = out.split_once("next best feasible").expect("a runner-up");
+    assert!(selection.contains(said) && selection.contains("try a larger one"), "{out}");
+    let note = "note: the next best portfolio: its ready convoys waited ";
+    let tried = "larger forces were among the decisions (2): their status";
+    assert!(runner_up.contains(note) && runner_up.contains(tried), "{out}");
 }
 
 /// A sweep whose points repeat others where no whole axis is inert (the

@@ -344,6 +344,12 @@ pub struct RunnerUpDoc {
     /// cost less than the selection: what the choice rests on, a price the
     /// scenario assumes.
     pub rests_on: Vec<String>,
+    /// Warnings on how to read its figures, as the selection's: less than
+    /// the scenario as written of what carries capital, an escort force
+    /// that binds (from its screening and OCBA replications). Absent when
+    /// none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Header of the next best portfolio's table ([`RunnerUpDoc::rows`]).

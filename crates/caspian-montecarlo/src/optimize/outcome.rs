@@ -161,22 +161,60 @@ fn portfolio(study: &Study, s: &Settings, store: &Store<'_>, run: &Run, p: usize
     }
 }
 
-/// Where the escort force is a decision with values above the selection's
-/// `plan`'s force: the sentence that says they were tried and did not do
-/// better on the objective, in place of advice to try one.
-fn larger_forces_tried(study: &Study, s: &Settings, plan: &CompiledScenario) -> Option<String> {
+/// Where the escort force is a decision with values above the force of
+/// `plan` (the selection's, or the runner-up's where not `selected`): the
+/// sentence that says they were tried, in place of advice to try one.
+fn larger_forces_tried(
+    study: &Study,
+    s: &Settings,
+    plan: &CompiledScenario,
+    selected: bool,
+) -> Option<String> {
     let force = f64::from(plan.interdiction.escort?.force);
     let axis = study.axes.iter().find(|a| a.key == crate::SweepKey::EscortVessels)?;
     let larger: Vec<String> =
         axis.values.iter().filter(|&&v| v > force).map(|&v| short_number(v)).collect();
     (!larger.is_empty()).then(|| {
-        format!(
-            "; larger forces were among the decisions ({}) and were not selected (pruned, \
-             infeasible or no better on {}: their status says which), so the selection takes \
-             the wait as the price of a smaller force",
-            larger.join(", "),
-            s.objective
-        )
+        let larger = larger.join(", ");
+        if selected {
+            format!(
+                "; larger forces were among the decisions ({larger}) and were not selected \
+                 (pruned, infeasible or no better on {}: their status says which), so the \
+                 selection takes the wait as the price of a smaller force",
+                s.objective
+            )
+        } else {
+            format!(
+                "; larger forces were among the decisions ({larger}): their status in the \
+                 portfolio table says how they did"
+            )
+        }
+    })
+}
+
+/// The notes on how to read portfolio `p`'s figures (`what` names it):
+/// less than the scenario as written of what carries capital, and an
+/// escort force that binds, from the means of `range`'s replications.
+fn plan_notes(
+    study: &Study,
+    s: &Settings,
+    store: &Store<'_>,
+    p: usize,
+    range: std::ops::Range<u64>,
+    what: &str,
+    selected: bool,
+) -> Vec<String> {
+    let mean = |k: &str| {
+        let v = values(store, &Measure::Kpi(k.to_string()), p, range.clone());
+        crate::stats::mean_var(&v).0
+    };
+    // The portfolio's plan compiled when it ran, so it compiles now.
+    study.point_plan(p).ok().map_or_else(Vec::new, |plan| {
+        let less =
+            appraisal::less_than_base_warning(&study.plan, &plan, what, "the scenario as written");
+        let advice = larger_forces_tried(study, s, &plan, selected);
+        let escorts = appraisal::escort_force_note(&plan, what, mean, advice.as_deref());
+        less.into_iter().chain(escorts).collect()
     })
 }
 
@@ -248,18 +286,7 @@ fn selected(
         let value = m.summary(&values(store, &m, p, range.clone()));
         kpis.insert(m.to_string(), WithUnit { unit, value });
     }
-    // The portfolio's plan compiled when it ran, so it compiles now.
-    let (what, mean) = ("the selected portfolio", |k: &str| {
-        let v = values(store, &Measure::Kpi(k.to_string()), p, range.clone());
-        crate::stats::mean_var(&v).0
-    });
-    let notes = study.point_plan(p).ok().map_or_else(Vec::new, |plan| {
-        let less =
-            appraisal::less_than_base_warning(&study.plan, &plan, what, "the scenario as written");
-        let advice = larger_forces_tried(study, s, &plan);
-        let escorts = appraisal::escort_force_note(&plan, what, mean, advice.as_deref());
-        less.into_iter().chain(escorts).collect()
-    });
+    let notes = plan_notes(study, s, store, p, range.clone(), "the selected portfolio", true);
     let notes = notes.into_iter().chain(same_note(study, run, p)).collect();
     SelectedDoc {
         index: p,
@@ -358,7 +385,8 @@ fn runner_up(
     let differences: BTreeMap<String, PairedDifference> =
         measures.iter().map(|m| (m.to_string(), paired(store, m, run, sel, q))).collect();
     let rests_on = rests_on(s, &differences);
-    Some(RunnerUpDoc { index: q, decisions: decisions(study, q), differences, rests_on })
+    let notes = plan_notes(study, s, store, q, run.held(q), "the next best portfolio", false);
+    Some(RunnerUpDoc { index: q, decisions: decisions(study, q), differences, rests_on, notes })
 }
 
 /// The valuations ([`VALUATIONS`]) a cost selection rests on: the

@@ -92,6 +92,9 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
         if let Some(note) = r.rests_on_note() {
             page.note(&format!("{}.", upper_first(&note)));
         }
+        for note in &r.notes {
+            page.note(&format!("{}.", upper_first(note)));
+        }
     }
     page.h2("pareto", "Feasible Pareto set");
     page.note(&format!(
