@@ -154,10 +154,6 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     let study = pool.install(|| Study::sweep(&s.text, &source, args.seed, specs, None))?;
     let study = study.with_lineage(s.lineage);
     crate::common::warn_study(&study);
-    let idle = pool.install(|| caspian_montecarlo::optimize::decision::idle_decisions(&study));
-    for w in idle {
-        note(false, &format!("warning: {}: {w}", study.source));
-    }
     settings.check(study.plan.kpi_layout().names())?;
     let parents = extended_files(&study.lineage);
     let mut inputs: Vec<Named<'_>> = vec![("SCENARIO", args.scenario.as_deref())];
@@ -175,6 +171,9 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     // Everything that needs no replication is checked before the
     // checkpoint is opened, so a refusal leaves no file behind.
     let priced = pool.install(|| price(&study, &settings))?;
+    for w in priced.idle_warnings() {
+        note(false, &format!("warning: {}: {w}", study.source));
+    }
     crate::journal::check_held(args.checkpoint.as_deref())?;
     let mut store = Store::open(&study, args.checkpoint.as_deref(), &tick)?;
     if let Some(journal) = store.journal() {

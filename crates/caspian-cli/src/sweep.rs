@@ -159,12 +159,6 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let study = pool.install(|| Study::sweep(&text, &source, c.seed, extra, args.lhs))?;
     let study = study.with_lineage(s.lineage);
     crate::common::warn_study(&study);
-    // Said now, and kept in the document (its report, a merge of shards).
-    let design = pool.install(|| study.design_check());
-    // As the study's own are said, and as `caspian merge` says them again.
-    for w in &design.warnings {
-        crate::common::note(false, &format!("warning: {}: {w}", study.source));
-    }
     let reference = match &args.reference {
         Some(spec) => study.reference_point(spec).map_err(|e| Failure::Input(e.to_string()))?,
         None => study.as_written_point().unwrap_or(0),
@@ -214,6 +208,14 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
              or use a machine with more memory"
         },
     })?;
+    // After every check of the options and files, since it compiles the
+    // points again: said now, and kept in the document (its report, a
+    // merge of shards), as the study's own are said and as `caspian merge`
+    // says them again.
+    let design = pool.install(|| study.design_check());
+    for w in &design.warnings {
+        crate::common::note(false, &format!("warning: {}: {w}", study.source));
+    }
     let progress = Progress::new(points * (range.end - range.start), c.quiet);
     let request = SweepRequest {
         study: &study,

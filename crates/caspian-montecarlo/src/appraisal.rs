@@ -96,7 +96,10 @@ pub fn escort_force_note(
 /// known, and the advice to try a larger one where `advise`.
 fn force_note(force: Option<u32>, what: &str, mean: impl Fn(&str) -> f64, advise: bool) -> String {
     let (of, larger) = match force {
-        Some(n) => (format!(" of {n}"), format!("interdiction.escort.escort_vessels={}", 2 * n)),
+        Some(n) => (
+            format!(" of {n}"),
+            format!("interdiction.escort.escort_vessels={}", n.saturating_mul(2)),
+        ),
         None => (String::new(), "interdiction.escort.escort_vessels".to_string()),
     };
     let advice = if advise { format!("; try a larger one ({larger})") } else { String::new() };

@@ -105,14 +105,38 @@ pub fn merge(parts: Vec<(String, PartialDoc)>) -> Result<Merged, MergeError> {
     }
     let (first_path, mut header) = (first_path.clone(), first.header.clone());
     // Parts written before the forces were kept lack them: any part that
-    // has them gives the study's (the same in every part that has them).
-    if let Some(forces) = parts.iter().map(|(_, p)| &p.header.escort_forces).find(|f| !f.is_empty())
-    {
-        header.escort_forces.clone_from(forces);
+    // has them gives the study's, the same in every part that has them.
+    let mut forces = parts.iter().filter(|(_, p)| !p.header.escort_forces.is_empty());
+    if let Some((with, part)) = forces.next() {
+        let study = &part.header.escort_forces;
+        if study.len() != header.points.len() {
+            return Err(MergeError(format!(
+                "{with}: it keeps the escort force of {} design points, but the study has {}; \
+                 the file is damaged",
+                study.len(),
+                header.points.len()
+            )));
+        }
+        if let Some((path, _)) = forces.find(|(_, p)| p.header.escort_forces != *study) {
+            return Err(MergeError(format!(
+                "{path} and {with} keep different escort forces for the same design points; \
+                 one of them is damaged or from another build"
+            )));
+        }
+        header.escort_forces.clone_from(study);
     }
     // So with the warnings: a part written before a sweep kept its
-    // warnings about the design has only the study's, a prefix of them.
-    if let Some(most) = parts.iter().map(|(_, p)| &p.header.warnings).max_by_key(|w| w.len()) {
+    // warnings about the design has only the study's, a prefix of the
+    // others'; any other difference is a damaged part.
+    if let Some((most_path, most)) =
+        parts.iter().map(|(path, p)| (path, &p.header.warnings)).max_by_key(|(_, w)| w.len())
+    {
+        if let Some((path, _)) = parts.iter().find(|(_, p)| !most.starts_with(&p.header.warnings)) {
+            return Err(MergeError(format!(
+                "{path} and {most_path} keep different warnings for the same study; one of them \
+                 is damaged or from another build"
+            )));
+        }
         header.warnings.clone_from(most);
     }
     if header.points.is_empty() {

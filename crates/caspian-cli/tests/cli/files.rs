@@ -78,6 +78,25 @@ fn no_output_is_written_to_a_toml_file() {
             "{args:?}: {err}"
         );
     }
+    // Refused before the design is checked: no warning about the points
+    // (the escort force with escorts off changes nothing) comes first.
+    let force = "--axis=interdiction.escort.escort_vessels=3,4";
+    let idle = "--decision=interdiction.escort.escort_vessels=3";
+    let design: &[&[&str]] = &[
+        &["sweep", "baseline.toml", "-n", "1", force, "--json", "other.toml"],
+        &[
+            "optimize",
+            "baseline.toml",
+            "--minimize=cost.total_per_year",
+            "--delta=1",
+            idle,
+            "-o=o.toml",
+        ],
+    ];
+    for args in design {
+        let err = refused_quickly(args, &dir);
+        assert!(err.contains("caspian writes none") && !err.contains("warning"), "{args:?}: {err}");
+    }
     let err = fails(&["run", "-n", "2", "--json", "baseline.toml"], &dir, 2);
     assert!(err.contains("the file there is kept as it is"), "{err}");
     assert_eq!(before, read(&dir, "baseline.toml"), "the scenario is intact");

@@ -142,3 +142,69 @@ fn an_empty_shard_is_warned_of_and_a_bad_one_refused_before_any_warning() {
     assert!(!err.contains("warning"), "{err}");
     assert!(!dir.join("x.json").exists() && !dir.join("y.json").exists());
 }
+
+/// The escort forces and warnings a part keeps come from the study, so
+/// parts that disagree on them are damaged or foreign: refused. A part
+/// with fewer warnings, a prefix of the others' (written before a sweep
+/// kept its design warnings), still merges.
+#[test]
+fn merge_refuses_parts_disagreeing_on_forces_or_warnings() {
+    use serde_json::{Value, json};
+    let dir = scratch("merge-forces");
+    let escorts = scenario("escort_convoys.toml");
+    for k in 0..2 {
+        let (shard, part) = (format!("{k}/2"), format!("p{k}.json"));
+        let args = ["run", &escorts, "-n", "2", "-q", "--shard", &shard, "--json", &part];
+        ok(&[&args[..], &["--set", "scenario.horizon_days=60"]].concat(), &dir);
+    }
+    let part = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap()
+    };
+    let (p0, p1) = (part("p0.json"), part("p1.json"));
+    assert_eq!(p0["escort_forces"], json!([12]), "the file's force");
+    // Each part edited (`None`: left out), then merged.
+    let merge = |forces: [Option<Value>; 2], warnings: [Value; 2]| {
+        for (k, (p, (f, w))) in
+            [&p0, &p1].into_iter().zip(forces.into_iter().zip(warnings)).enumerate()
+        {
+            let mut d = p.clone();
+            match f {
+                Some(f) => d["escort_forces"] = f,
+                None => {
+                    d.as_object_mut().unwrap().remove("escort_forces");
+                }
+            }
+            d["warnings"] = w;
+            std::fs::write(dir.join(format!("d{k}.json")), d.to_string()).unwrap();
+        }
+        let out = crate::common::caspian(
+            &["merge", "d0.json", "d1.json", "-q", "--json", "m.json"],
+            &dir,
+        );
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let twelve = || Some(json!([12]));
+    let (none, one) = (json!([]), json!(["a warning"]));
+    let (code, err) = merge([twelve(), Some(json!([3]))], [none.clone(), none.clone()]);
+    assert!(
+        code == Some(2) && err.contains("d1.json and d0.json keep different escort forces"),
+        "{err}"
+    );
+    let (code, err) = merge([Some(json!([12, 4])), twelve()], [none.clone(), none.clone()]);
+    assert!(
+        code == Some(2)
+            && err.contains(
+                "d0.json: it keeps the escort force of 2 design points, but the study has 1"
+            ),
+        "{err}"
+    );
+    let (code, err) = merge([twelve(), twelve()], [json!(["this"]), json!(["that"])]);
+    assert!(code == Some(2) && err.contains("keep different warnings for the same study"), "{err}");
+    assert!(!dir.join("m.json").exists(), "no output from a refused merge");
+    // A part without the forces, or with fewer warnings (a prefix), is one
+    // an older build wrote: it merges, with the other part's.
+    let (code, err) = merge([None, twelve()], [none.clone(), one.clone()]);
+    assert_eq!(code, Some(0), "{err}");
+    let merged = part("m.json");
+    assert_eq!(merged["warnings"], one, "the longer list is kept");
+}

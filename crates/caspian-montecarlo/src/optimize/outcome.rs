@@ -77,11 +77,7 @@ pub(crate) fn document(study: &Study, s: &Settings, store: &Store<'_>, run: &Run
         replications: spent,
         guarantee,
         method_note: METHOD_NOTE.into(),
-        warnings: study
-            .warnings()
-            .into_iter()
-            .chain(super::decision::idle_decisions(study))
-            .collect(),
+        warnings: study.warnings().into_iter().chain(run.idle.iter().cloned()).collect(),
     }
 }
 

@@ -198,6 +198,8 @@ pub(crate) struct Run {
     /// KN's first replication index.
     pub(crate) offset: u64,
     pub(crate) kn: Option<KnOutcome>,
+    /// The decisions that change nothing ([`Priced::idle_warnings`]).
+    pub(crate) idle: Vec<String>,
 }
 
 impl Run {
@@ -211,12 +213,23 @@ impl Run {
 /// `--outlay`), checked before any replication (so before a checkpoint is
 /// touched): the settings, the decisions nothing prices
 /// (`decision::unpriced_by_kind`, `decision::unpriced`) and a budget or an
-/// outlay that prunes every portfolio.
+/// outlay that prunes every portfolio. It also finds the decisions that
+/// change nothing ([`Priced::idle_warnings`]).
 #[derive(Debug, Clone)]
 pub struct Priced {
     capital: Vec<f64>,
     outlay: Vec<f64>,
     standing: Vec<Standing>,
+    idle: Vec<String>,
+}
+
+impl Priced {
+    /// The warnings on decisions that change nothing
+    /// ([`super::decision::idle_decisions`]), found once here: the caller
+    /// says them, and the document keeps them.
+    pub fn idle_warnings(&self) -> &[String] {
+        &self.idle
+    }
 }
 
 /// Compiles every portfolio of `study` and checks what needs no
@@ -270,7 +283,8 @@ pub fn price(study: &Study, settings: &Settings) -> Result<Priced, OptimizeError
             standing[p] = Standing::Same(q);
         }
     }
-    Ok(Priced { capital, outlay, standing })
+    let idle = super::decision::idle_decisions(study);
+    Ok(Priced { capital, outlay, standing, idle })
 }
 
 /// Runs the whole procedure on the portfolios of `study` (its design
@@ -315,6 +329,7 @@ pub fn optimize_priced(
         kn: None,
         capital: priced.capital,
         outlay: priced.outlay,
+        idle: priced.idle,
     };
     screen(study, settings, store, &mut run)?;
     allocate(study, settings, store, &mut run)?;

@@ -200,7 +200,8 @@ fn check_same(d: &OptimizeDoc, i: usize, pf: &PortfolioDoc) -> Result<(), Docume
                 ));
             }
             let r = &pf.replications;
-            if r.screening + r.ocba + r.selection + r.selection_discarded > 0
+            // Each count on its own: a sum of damaged counts could wrap.
+            if [r.screening, r.ocba, r.selection, r.selection_discarded].iter().any(|&n| n > 0)
                 || pf.objective.is_some()
             {
                 return Err(field(
