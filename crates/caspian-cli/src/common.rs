@@ -266,9 +266,18 @@ pub(crate) fn resolve_scenario(
     path: Option<&Path>,
     overrides: &[Override],
 ) -> Result<Resolved, Failure> {
+    resolve_scenario_raw(path, overrides).map_err(|e| Failure::Input(e.to_string()))
+}
+
+/// [`resolve_scenario`], with the library's error (to tell an override
+/// that does not fit from the file's own errors).
+pub(crate) fn resolve_scenario_raw(
+    path: Option<&Path>,
+    overrides: &[Override],
+) -> Result<Resolved, resolve::ResolveError> {
     let root = path.map_or(Root::Baseline, Root::File);
     let mut load = |p: &Path| read_input(p, InputKind::Scenario).map_err(|e| e.to_string());
-    resolve::resolve(root, overrides, &mut load).map_err(|e| Failure::Input(e.to_string()))
+    resolve::resolve(root, overrides, &mut load)
 }
 
 /// `--set KEY=VALUE`, on every command that reads a scenario.

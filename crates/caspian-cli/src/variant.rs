@@ -129,7 +129,19 @@ pub(crate) fn studies(
     let mut studies = Vec::new();
     let mut base = None;
     for path in files {
-        let s = resolve_scenario(Some(path), &sets)?;
+        let s = crate::common::resolve_scenario_raw(Some(path), &sets).map_err(|e| match e {
+            // One scenario of several lacks what the --set names: say which,
+            // and that --set changes every one.
+            caspian_montecarlo::resolve::ResolveError::Set { .. } if files.len() > 1 => {
+                Failure::Input(format!(
+                    "{}: {e}; --set changes every scenario of the comparison (the base and each \
+                 policy): give the change in the files of those it should change, or as a \
+                 --variant of the base",
+                    caspian_montecarlo::shown_path(path)
+                ))
+            }
+            other => Failure::Input(other.to_string()),
+        })?;
         crate::common::warn_inert_multipliers(Some(path), &sets, &s, 0);
         base.get_or_insert_with(|| s.clone());
         // The source names the --set values too, as in `run`'s header.

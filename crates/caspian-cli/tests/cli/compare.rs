@@ -651,3 +651,21 @@ fn a_target_in_a_comparison_points_to_a_ranking_on_its_probability() {
     assert!(err.contains("--rank 'P(delivered_total.oil<1600000)'"), "{err}");
     assert!(!err.contains("--pareto"), "{err}");
 }
+
+/// `--set` changes every scenario of a comparison: where one of them lacks
+/// what it names, the message says which, and how to change only some.
+#[test]
+fn a_set_that_one_scenario_lacks_names_that_scenario() {
+    let dir = scratch("compare_set_lacking");
+    let (base, policy) = (scenario("baseline.toml"), scenario("stress/alat_closed_30d.toml"));
+    let set = ["--set", "disruption.alat_closed.start_day=60", "-n", "2", "-q"];
+    let err = fails(&[&["compare", &base, &policy][..], &set].concat(), &dir, 2);
+    assert!(
+        err.contains("baseline.toml: --set disruption.alat_closed.start_day=60: unknown"),
+        "{err}"
+    );
+    assert!(err.contains("--set changes every scenario of the comparison"), "{err}");
+    // A run of the one scenario names only the override, as before.
+    let err = fails(&[&["run", &base][..], &set].concat(), &dir, 2);
+    assert!(!err.contains("every scenario of the comparison"), "{err}");
+}

@@ -22,6 +22,7 @@ use std::path::{Component, Path, PathBuf};
 
 use toml::{Table, Value};
 
+use super::blame::Source;
 use super::overlap::clear_excluded;
 use super::set::{ID_TABLES, ids, unknown_id};
 use super::{Loader, ParentFile, ResolveError, parse_table, sha256_hex};
@@ -38,26 +39,36 @@ pub const BASELINE_NAME: &str = "baseline";
 
 /// Replaces `table` (read from `origin`, at `path` when it is a file) by its
 /// parents' tables with it merged in, following `extends` up the chain;
-/// records each parent in `parents`. Returns whether there was a parent.
+/// records each parent in `parents`, and its text in `texts` (for
+/// messages that name the file that wrote a key). Returns whether there
+/// was a parent.
 pub(super) fn apply(
     table: &mut Table,
     origin: &str,
     path: Option<&Path>,
     load: &mut Loader<'_>,
     parents: &mut Vec<ParentFile>,
+    texts: &mut Vec<Source>,
 ) -> Result<bool, ResolveError> {
     let mut seen: Vec<String> =
         vec![path.map_or_else(|| origin.to_string(), |p| shown_path(&normalize(p)))];
-    chain(table, origin, path, load, parents, &mut seen)
+    let mut to = Chain { load, parents, texts, seen: &mut seen };
+    chain(table, origin, path, &mut to)
+}
+
+/// What following the chain records, and the files seen so far.
+struct Chain<'c, 'l> {
+    load: &'c mut Loader<'l>,
+    parents: &'c mut Vec<ParentFile>,
+    texts: &'c mut Vec<Source>,
+    seen: &'c mut Vec<String>,
 }
 
 fn chain(
     table: &mut Table,
     origin: &str,
     path: Option<&Path>,
-    load: &mut Loader<'_>,
-    parents: &mut Vec<ParentFile>,
-    seen: &mut Vec<String>,
+    to: &mut Chain<'_, '_>,
 ) -> Result<bool, ResolveError> {
     let Some(name) = take_extends(table, origin)? else { return Ok(false) };
     let (parent_origin, text, parent_path) = if name == BASELINE_NAME {
@@ -80,27 +91,29 @@ fn chain(
             });
         }
         let shown = shown_path(&joined);
-        if seen.contains(&shown) {
-            let mut files = seen.clone();
+        if to.seen.contains(&shown) {
+            let mut files = to.seen.clone();
             files.push(shown);
             return Err(ResolveError::Cycle { files });
         }
-        if seen.len() > MAX_DEPTH {
+        if to.seen.len() > MAX_DEPTH {
             return Err(ResolveError::Extends {
                 origin: origin.to_string(),
                 message: format!(
                     "more than {MAX_DEPTH} files extend one another: {}",
-                    seen.join(" -> ")
+                    to.seen.join(" -> ")
                 ),
             });
         }
-        let text = load(&joined).map_err(|message| ResolveError::Extends {
+        let text = (to.load)(&joined).map_err(|message| ResolveError::Extends {
             origin: origin.to_string(),
             message: format!("extends \"{name}\": {message}"),
         })?;
         (shown, text, Some(joined))
     };
-    parents.push(ParentFile { source: parent_origin.clone(), sha256: sha256_hex(&text) });
+    to.parents.push(ParentFile { source: parent_origin.clone(), sha256: sha256_hex(&text) });
+    let label = format!("{parent_origin} (extended by {origin})");
+    to.texts.push(Source { label, text: text.clone() });
     // A parent that is not TOML is named with the file that extends it.
     let mut parent = parse_table(&text, &parent_origin).map_err(|e| match e {
         ResolveError::Parse { origin: parent, message } => {
@@ -108,8 +121,8 @@ fn chain(
         }
         other => other,
     })?;
-    seen.push(parent_origin.clone());
-    chain(&mut parent, &parent_origin, parent_path.as_deref(), load, parents, seen)?;
+    to.seen.push(parent_origin.clone());
+    chain(&mut parent, &parent_origin, parent_path.as_deref(), to)?;
     merge(&mut parent, std::mem::take(table), origin, &parent_origin)?;
     *table = parent;
     Ok(true)

@@ -15,6 +15,8 @@
 //! once ([`overlap::check_distinct`]), and a scenario with overrides is checked
 //! here, so that a value they make invalid is reported as the scenario
 //! *with* them (`base.toml with --set KEY=VALUE: ...`), not as the file's.
+//! A scenario that extends another is checked here too, and what does not
+//! fit is named in the file of the chain that wrote it ([`blame`]).
 
 use std::path::Path;
 
@@ -26,6 +28,7 @@ use toml::{Table, Value};
 use crate::compile::shown_path;
 use crate::scenario::Scenario;
 
+mod blame;
 pub mod extends;
 mod list_for_table;
 pub mod overlap;
@@ -107,6 +110,11 @@ pub enum ResolveError {
         /// What is wrong, in plain words.
         message: String,
     },
+    /// A key or value that does not fit the format, in a file of an
+    /// `extends` chain: the message names the file that wrote it, with
+    /// its line and column.
+    #[error("{}", .0.trim_end())]
+    Located(String),
     /// An `extends` that cannot be followed or merged.
     #[error("{origin}: {message}")]
     Extends {
@@ -170,10 +178,17 @@ pub fn resolve(
         }
     };
     let mut lineage = Lineage::default();
-    let extended = extends::apply(&mut table, &origin, path, load, &mut lineage.extends)?;
+    let mut files = vec![blame::Source { label: origin.clone(), text: text.clone() }];
+    let extended =
+        extends::apply(&mut table, &origin, path, load, &mut lineage.extends, &mut files)?;
     let mut scenario = if extended {
-        deserialize(&table)
-            .map_err(|message| ResolveError::Parse { origin: origin.clone(), message })?
+        // Named in the file of the chain that wrote the key, at its line.
+        deserialize_at(&table).map_err(|misfit| {
+            match blame::locate(&files, &misfit.steps, misfit.names_a_key) {
+                Some(at) => ResolveError::Located(at.message(&misfit.message)),
+                None => ResolveError::Parse { origin: origin.clone(), message: misfit.message },
+            }
+        })?
     } else {
         // The file's own errors, with their line numbers; `table` is the
         // file's (no `extends` was taken out of it).
@@ -181,6 +196,15 @@ pub fn resolve(
     };
     if !extended && overrides.is_empty() {
         return Ok(Resolved { text, source: origin, scenario, lineage });
+    }
+    if overrides.is_empty() {
+        // Checked here, so that a value a parent wrote is named in it.
+        crate::compile(&scenario).map_err(|mut errors| {
+            for e in &mut errors {
+                e.message.extend(blame::written_in(&files, &e.key));
+            }
+            ResolveError::Invalid(crate::LoadError::Invalid { origin: origin.clone(), errors })
+        })?;
     }
     let mut scaled = Vec::new();
     for o in overrides {
@@ -281,13 +305,32 @@ pub(crate) fn parse_table(text: &str, origin: &str) -> Result<Table, ResolveErro
     })
 }
 
+/// What does not fit the format, and where ([`deserialize_at`]).
+struct Misfit {
+    /// Led by its dotted key path with ids.
+    message: String,
+    /// The key path, for [`blame::locate`] (empty where unknown).
+    steps: Vec<blame::Step>,
+    /// Whether the key itself is at fault (not part of the format), not
+    /// its value.
+    names_a_key: bool,
+}
+
 /// `table` as a [`Scenario`], or what does not fit, led by its dotted key
 /// path with ids (`fleet.tankers.count: expected a whole number ...`).
 fn deserialize(table: &Table) -> Result<Scenario, String> {
+    deserialize_at(table).map_err(|m| m.message)
+}
+
+/// [`deserialize`], with the path of what does not fit.
+fn deserialize_at(table: &Table) -> Result<Scenario, Misfit> {
     let value = Value::Table(table.clone());
+    let mut steps = Vec::new();
+    let mut names_a_key = false;
     let scenario = serde_path_to_error::deserialize::<_, Scenario>(value).map_err(|e| {
         let raw = e.inner().message().to_string();
-        let (mut path, at, parent) = key_path(e.path(), table);
+        names_a_key = raw.starts_with("unknown field");
+        let (mut path, at, parent) = key_path(e.path(), table, &mut steps);
         let mut message = plain::plain_message(&raw);
         if raw.contains("variant identifier")
             && matches!(e.path().iter().next_back(), Some(serde_path_to_error::Segment::Seq { .. }))
@@ -307,19 +350,25 @@ fn deserialize(table: &Table) -> Result<Scenario, String> {
             message = format!("{message}, got {}", set::describe(v));
         }
         if path.is_empty() || path == "." { message } else { format!("{path}: {message}") }
-    })?;
+    });
+    let scenario = scenario.map_err(|message| Misfit { message, steps, names_a_key })?;
     match list_for_table(table, &scenario) {
-        Some(path) => Err(format!("{path}: {LIST_FOR_TABLE}")),
+        Some(path) => Err(Misfit {
+            message: format!("{path}: {LIST_FOR_TABLE}"),
+            steps: Vec::new(),
+            names_a_key: false,
+        }),
         None => Ok(scenario),
     }
 }
 
 /// A serde path with each entry of an array of tables named by its id,
 /// the value there in `table` (if any), and the path and value one step
-/// up.
+/// up; `steps` gets the path as [`blame::Step`]s.
 fn key_path<'t>(
     path: &serde_path_to_error::Path,
     table: &'t Table,
+    steps: &mut Vec<blame::Step>,
 ) -> (String, Option<&'t Value>, Option<(String, &'t Value)>) {
     use serde_path_to_error::Segment;
     let mut parts: Vec<String> = Vec::new();
@@ -336,15 +385,25 @@ fn key_path<'t>(
                     (None, None) => None,
                 };
                 parts.push(key.clone());
+                steps.push(blame::Step::Key(key.clone()));
             }
             Segment::Seq { index } => {
                 here = here.and_then(|v| v.get(*index));
                 match here.and_then(|v| v.get("id")).and_then(Value::as_str) {
-                    Some(id) => parts.push(id.to_string()),
-                    None => parts.push(index.to_string()),
+                    Some(id) => {
+                        parts.push(id.to_string());
+                        steps.push(blame::Step::Id(id.to_string()));
+                    }
+                    None => {
+                        parts.push(index.to_string());
+                        steps.push(blame::Step::Index(*index));
+                    }
                 }
             }
-            Segment::Enum { variant } => parts.push(variant.clone()),
+            Segment::Enum { variant } => {
+                parts.push(variant.clone());
+                steps.push(blame::Step::Key(variant.clone()));
+            }
             Segment::Unknown => continue,
         }
         parent = before;

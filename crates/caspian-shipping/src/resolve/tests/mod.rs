@@ -203,7 +203,8 @@ fn chains_merge_remove_and_refuse_cycles() {
     let files = BTreeMap::from([
         (
             "d/a.toml",
-            "[scenario]\nextends = \"b.toml\"\nname = \"a\"\n[[fleet]]\nid = \"ferries_aktau_alat\"\nremove = true\n",
+            "[scenario]\nextends = \"b.toml\"\nname = \"a\"\n[[fleet]]\nid = \"ferries_aktau_alat\"\nremove = true\n\
+             [[inflow]]\nid = \"westbound_trains_aktau\"\nremove = true\n",
         ),
         (
             "d/b.toml",
@@ -221,6 +222,7 @@ fn chains_merge_remove_and_refuse_cycles() {
     expected.scenario.name = "a".into();
     port(&mut expected, "alat").berths.roro = 4;
     expected.fleets.retain(|f| f.id != "ferries_aktau_alat");
+    expected.inflows.retain(|i| i.id != "westbound_trains_aktau");
     assert_eq!(r.scenario, expected);
     let sources: Vec<&str> = r.lineage.extends.iter().map(|p| p.source.as_str()).collect();
     assert_eq!(sources, ["d/b.toml", "embedded baseline"]);
@@ -231,6 +233,58 @@ fn chains_merge_remove_and_refuse_cycles() {
     // A parent that is not TOML is named with the file that extends it.
     let e = resolve(Root::File(Path::new("d/u.toml")), &[], &mut load).unwrap_err().to_string();
     assert!(e.starts_with("d/t.toml (extended by d/u.toml): TOML parse error"), "{e}");
+}
+
+/// A value that does not fit, in any file of a chain, is named in the
+/// file that wrote it, with its line and column, as a file's own errors
+/// are: the extending file's own value first, since it replaces the
+/// parent's.
+#[test]
+fn a_misfit_in_a_chain_is_named_in_the_file_that_wrote_it() {
+    let files = BTreeMap::from([
+        ("d/p.toml", "[scenario]\nextends = \"baseline\"\nname = \"p\"\nhorizon_days = \"x\"\n"),
+        ("d/c.toml", "[scenario]\nextends = \"p.toml\"\nname = \"c\"\n"),
+        ("d/k.toml", "[scenario]\nextends = \"baseline\"\nhorizn_days = 5\n"),
+        ("d/j.toml", "[scenario]\nextends = \"k.toml\"\n"),
+        ("d/o.toml", "[scenario]\nextends = \"p.toml\"\nhorizon_days = true\n"),
+        (
+            "d/f.toml",
+            "[scenario]\nextends = \"baseline\"\n\n[[fleet]]\nid = \"oil_tankers\"\ncount = \"four\"\n",
+        ),
+        (
+            "d/q.toml",
+            "[scenario]\nextends = \"baseline\"\n[[fleet]]\nid = \"oil_tankers\"\ncount = 0\n",
+        ),
+        ("d/r.toml", "[scenario]\nextends = \"q.toml\"\n"),
+    ]);
+    let mut load = memory(&files);
+    let mut error =
+        |name: &str| resolve(Root::File(Path::new(name)), &[], &mut load).unwrap_err().to_string();
+    let e = error("d/c.toml");
+    assert!(e.starts_with("d/p.toml (extended by d/c.toml): error at line 4, column 16\n"), "{e}");
+    assert!(e.contains("4 | horizon_days = \"x\"\n  |                ^^^\n"), "{e}");
+    assert!(e.ends_with("scenario.horizon_days: expected a number, got the text \"x\""), "{e}");
+    // The file that extends the baseline names its own line.
+    assert!(error("d/p.toml").starts_with("d/p.toml: error at line 4, column 16\n"));
+    // An unknown key two files up, underlined where it is written.
+    let e = error("d/j.toml");
+    assert!(e.starts_with("d/k.toml (extended by d/j.toml): error at line 3, column 1\n"), "{e}");
+    assert!(e.contains("3 | horizn_days = 5\n  | ^^^^^^^^^^^\n"), "{e}");
+    assert!(e.contains("scenario.horizn_days: unknown key"), "{e}");
+    // The extending file's own value replaces the parent's, and is named.
+    assert!(error("d/o.toml").starts_with("d/o.toml: error at line 3, column 16\n"));
+    let e = error("d/f.toml");
+    assert!(e.starts_with("d/f.toml: error at line 6, column 9\n"), "{e}");
+    assert!(e.ends_with(
+        "fleet.oil_tankers.count: expected a whole number (0 or more), got the text \"four\""
+    ));
+    // A value that reads but is out of range is named where a parent wrote
+    // it; one the file itself wrote needs no more than its name.
+    let e = error("d/r.toml");
+    let said = "d/r.toml: fleet.oil_tankers.count: must be at least 1, got 0 (written in d/q.toml \
+                (extended by d/r.toml), line 5)";
+    assert!(e.contains(said), "{e}");
+    assert!(error("d/q.toml").ends_with("must be at least 1, got 0"), "the file's own");
 }
 
 /// A whole number past `i64::MAX` fits a `u64` seed in a file read whole,
