@@ -231,6 +231,29 @@ pub(crate) fn warn_inert_multipliers(
     }
 }
 
+/// Warns of an escort force among `overrides[from..]` set where escorts
+/// are off in `resolved`: no escort sails, so it changes nothing. For a
+/// scenario that runs as it is (`run`, each scenario of `compare`), not a
+/// sweep's or an optimisation's base, whose axes or decisions may turn
+/// escorts on (they have their own check of settings that change nothing).
+pub(crate) fn warn_idle_escort_force(overrides: &[Override], resolved: &Resolved, from: usize) {
+    use caspian_montecarlo::SweepKey;
+    let force = |o: &&Override| matches!(o.key.parse::<SweepKey>(), Ok(SweepKey::EscortVessels));
+    if !resolved.scenario.interdiction.escort.enabled {
+        for o in overrides.iter().skip(from).filter(force) {
+            note(
+                false,
+                &format!(
+                    "warning: {} {} changes nothing in {}: escorts are off \
+                     (interdiction.escort.enabled = false), so no escort sails and the force \
+                     is neither used nor priced; set interdiction.escort.enabled=1 too",
+                    o.option, o.text, resolved.source
+                ),
+            );
+        }
+    }
+}
+
 /// Prints every warning of a study that its results would otherwise hide
 /// ([`caspian_montecarlo::study::Study::warnings`]: escorts that protect
 /// nothing, a dated disruption outside the reporting window); the result

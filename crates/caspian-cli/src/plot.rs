@@ -214,6 +214,15 @@ pub(crate) fn run(args: PlotArgs) -> Result<(), Failure> {
             only_for("sweep", &run_opts)?;
             let kpi = one_kpi(&args.kpis, "delivered_total.wagons")?;
             let at = args.at.iter().map(|s| key_value(s, "--at")).collect::<Result<Vec<_>, _>>()?;
+            // One value a key: a second would silently lose to the first.
+            if let Some((i, (k, _))) =
+                at.iter().enumerate().find(|(i, (k, _))| at[..*i].iter().any(|(j, _)| j == k))
+            {
+                return Err(Failure::Input(format!(
+                    "--at {}: the key {k} is given twice; give each key once",
+                    args.at[i]
+                )));
+            }
             let req = SweepRequest { kpi, axis: args.axis.clone(), by: args.by.clone(), at };
             sweep_svg(&sweep_series(d, &req).map_err(fail)?).map_err(fail)?
         }

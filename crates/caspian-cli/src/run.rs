@@ -94,6 +94,14 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     // A bad --shard is refused before any warning about the scenario.
     let shard = parse_shard(args.shard.as_deref(), c)?;
     let s = read_scenario(args.scenario.as_deref(), &c.set.set)?;
+    // read_scenario parsed them already.
+    let sets: Vec<caspian_montecarlo::resolve::Override> = c
+        .set
+        .set
+        .iter()
+        .flat_map(|t| caspian_montecarlo::resolve::Override::parse(t, "--set"))
+        .collect();
+    crate::common::warn_idle_escort_force(&sets, &s, 0);
     let source = crate::common::source_with_sets(&s.source, &c.set.set);
     let study = Study::single(&s.text, &source, c.seed)?.with_lineage(s.lineage);
     crate::common::warn_study(&study);

@@ -143,6 +143,7 @@ pub(crate) fn studies(
             other => Failure::Input(other.to_string()),
         })?;
         crate::common::warn_inert_multipliers(Some(path), &sets, &s, 0);
+        crate::common::warn_idle_escort_force(&sets, &s, 0);
         base.get_or_insert_with(|| s.clone());
         // The source names the --set values too, as in `run`'s header.
         let source = crate::common::source_with_sets(&s.source, raw_sets);
@@ -174,6 +175,8 @@ pub(crate) fn studies(
         let mut overrides = sets.clone();
         overrides.extend(variant.overrides);
         let s = resolve_scenario(Some(&files[0]), &overrides)?;
+        // An idle escort force in a variant is the base's model again,
+        // which the comparison warns of (CompiledScenario::same_model).
         crate::common::warn_inert_multipliers(Some(&files[0]), &overrides, &s, sets.len());
         let mut study = Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage);
         study.name = variant.name;

@@ -515,4 +515,12 @@ fn a_one_valued_axis_or_decision_that_changes_nothing_is_warned_of() {
     assert!(kept.iter().any(|w| w.as_str().unwrap().starts_with(said)), "{kept:?}");
     let html = String::from_utf8(read(&dir, "o.html")).unwrap();
     assert!(html.contains(said), "the report shows it");
+    // run says it of a --set, unless the same run turns escorts on.
+    let set = ["--set", force];
+    let err = stderr(&[&["run", &base][..], &set, &common[..]].concat());
+    let said = "--set interdiction.escort.escort_vessels=3 changes nothing in ";
+    assert!(err.contains(said) && err.contains("escorts are off"), "{err}");
+    let on = ["--set", "interdiction.escort.enabled=1"];
+    let err = stderr(&[&["run", &base][..], &set, &on, &common[..]].concat());
+    assert!(!err.contains("changes nothing"), "{err}");
 }

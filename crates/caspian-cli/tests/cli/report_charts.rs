@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{fails, ok_output, scenario, scratch, thousands};
+use crate::common::{fails, ok, ok_output, scenario, scratch, thousands};
 
 fn json(dir: &Path, name: &str) -> Value {
     serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
@@ -318,4 +318,24 @@ fn option_errors_speak_plainly() {
     );
     assert!(e.contains("\"lots\" is not a number") && e.contains("--target"), "{e}");
     assert!(!dir.join("x.svg").exists() && !dir.join("x.html").exists());
+}
+
+/// `plot --at` holds one axis at one value: a key given twice is refused
+/// (the first would silently win), as `--set`, `--axis` and `--decision`
+/// refuse theirs.
+#[test]
+fn plot_at_refuses_a_key_given_twice() {
+    let dir = scratch("plot_at_twice");
+    let base = scenario("baseline.toml");
+    let axes =
+        ["--axis=weather.storm_rate_multiplier=1,2", "--axis=port.alat.berths.rail_ferry=2,3"];
+    let run =
+        ["sweep", &base, "-n", "2", "-q", "--set", "scenario.horizon_days=60", "--json", "s.json"];
+    ok(&[&run[..], &axes].concat(), &dir);
+    let plot = ["plot", "s.json", "--kpi", "delivered_total.oil", "--by", "none", "--out", "p.svg"];
+    let plot = [&plot[..], &["--axis", "weather.storm_rate_multiplier"]].concat();
+    let at = |v: &str| format!("--at=port.alat.berths.rail_ferry={v}");
+    ok(&[&plot[..], &[&at("2")]].concat(), &dir);
+    let err = fails(&[&plot[..], &[&at("2"), &at("3")]].concat(), &dir, 2);
+    assert!(err.contains("the key port.alat.berths.rail_ferry is given twice"), "{err}");
 }

@@ -191,6 +191,10 @@ fn a_reference_that_names_no_point_is_refused_before_any_work() {
         ("fleet.x.count=1", "fleet.x.count is not an axis of this sweep"),
         ("weather.storm_rate_multiplier=big", "\"big\" is not a finite number"),
         ("first", "expected a design point index or KEY=VALUE"),
+        (
+            "weather.storm_rate_multiplier=1,weather.storm_rate_multiplier=2",
+            "weather.storm_rate_multiplier is given twice",
+        ),
     ];
     for (spec, message) in cases {
         let err = fails(

@@ -241,6 +241,9 @@ impl Study {
                 value.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| {
                     ReferenceError::Value { key: key.into(), value: value.into() }
                 })?;
+            if wanted.iter().any(|&(a, _)| a == axis) {
+                return Err(ReferenceError::Twice { key: key.into() });
+            }
             wanted.push((axis, v));
         }
         let matching: Vec<usize> = (0..count)
@@ -450,6 +453,12 @@ pub enum ReferenceError {
         key: String,
         /// The value given.
         value: String,
+    },
+    /// A key given twice.
+    #[error("--reference: {key} is given twice; give each axis once")]
+    Twice {
+        /// The key given.
+        key: String,
     },
     /// No design point has these values.
     #[error("--reference \"{spec}\": no design point has these axis values")]

@@ -288,6 +288,7 @@ impl Fan {
             "band: 5th to 95th percentile over {}; line: median.",
             crate::units::replications(self.replications)
         )];
+        out.extend(MONTH_SERVICE_LEVEL.iter().map(|l| (*l).to_string()));
         if !self.windows_known {
             out.push(
                 "First and last months may be partial (warm-up, horizon); this document does \
@@ -333,6 +334,8 @@ impl Fan {
             ),
             None => format!("Monthly {} series across replications.", self.cargo),
         };
+        out.push(' ');
+        out.push_str(&MONTH_SERVICE_LEVEL.join(" "));
         if !partial.is_empty() {
             let (verb, them) = if partial.len() == 1 { ("is a", "it") } else { ("are", "them") };
             let months = if partial.len() == 1 { "month" } else { "months" };
@@ -353,6 +356,14 @@ impl Fan {
         out
     }
 }
+
+/// How a month's service level differs from the year's, under every fan
+/// chart: read alone, a steady month below 1 looks like a shortfall.
+/// Two lines, each short enough for the chart's width.
+const MONTH_SERVICE_LEVEL: [&str; 2] = [
+    "Service level of a month: delivered in it over the backlog carried in plus its demand;",
+    "cargo always waiting in yards counts every month, so it sits below the year's service_level.",
+];
 
 /// Height of one panel, pixels.
 const PANEL_H: u32 = 300;

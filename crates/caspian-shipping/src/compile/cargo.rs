@@ -145,7 +145,7 @@ pub(super) fn tonnes_per_unit(c: &mut Checker, s: &Scenario) -> [f64; Cargo::COU
     if table.oil != 1.0 {
         c.err(
             "tonnes_per_unit.oil",
-            format!("oil is counted in tonnes, so it must be 1, got {}", table.oil),
+            format!("oil is counted in tonnes, so it must be 1, got {}", number(table.oil)),
         );
     }
     for cargo in Cargo::ALL.into_iter().filter(|c| *c != Cargo::Oil) {
@@ -262,7 +262,10 @@ pub(super) fn outflows(
         // (a railway or a pipeline offtake is not metered by the second).
         let key = format!("{k}.interval_h");
         let interval_ok = if o.interval_h < MIN_OUTFLOW_INTERVAL_H {
-            c.err(key, format!("must be at least one minute (1/60 h), got {}", o.interval_h));
+            c.err(
+                key,
+                format!("must be at least one minute (1/60 h), got {}", number(o.interval_h)),
+            );
             false
         } else {
             c.positive(&key, o.interval_h, 24.0 * 365.0)

@@ -33,6 +33,9 @@ pub(super) const MAX_STORM_CLOSURES: f64 = 2e6;
 /// Largest `max_waiting` accepted: a waiting vessel or train costs about
 /// 80 bytes, so a backlog at this limit holds about 400 MB.
 pub(super) const MAX_WAITING: u64 = 5_000_000;
+/// The largest mean a distribution may have (hours, days, units: beyond
+/// it a scenario is a mistake, and sums of draws lose their precision).
+pub(super) const MAX_DIST_MEAN: f64 = 1e9;
 
 /// Collects errors while compiling.
 pub(super) struct Checker {
@@ -105,11 +108,13 @@ impl Checker {
         }
     }
 
+    /// A distribution of `spec`, with a mean of at most [`MAX_DIST_MEAN`].
     pub(super) fn dist(&mut self, key: &str, spec: &DistSpec) -> Option<Dist> {
         match Dist::new(spec) {
             Ok(d) => {
-                if d.mean() > 1e9 {
-                    self.err(key, format!("mean {} is absurdly large", number(d.mean())));
+                if d.mean() > MAX_DIST_MEAN {
+                    let (mean, limit) = (number(d.mean()), number(MAX_DIST_MEAN));
+                    self.err(key, format!("mean {mean} is absurdly large; the limit is {limit}"));
                     None
                 } else {
                     Some(d)

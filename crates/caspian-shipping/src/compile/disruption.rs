@@ -9,6 +9,7 @@ use caspian_engine::{SimTime, TICKS_PER_DAY};
 use super::check::{Checker, index_ids, lookup};
 use super::plan::{DisruptionPlan, DisruptionTarget, DisruptionTiming, FleetPlan};
 use super::text::check_text;
+use crate::resolve::plain::number;
 use crate::scenario::{BerthClass, Disruption, Scenario};
 
 /// More expected episodes than this over one horizon is taken for an
@@ -79,7 +80,7 @@ fn one(
             }
         };
         if d.scale > max {
-            c.err(format!("{k}.scale"), format!("must be {what}, got {}", d.scale));
+            c.err(format!("{k}.scale"), format!("must be {what}, got {}", number(d.scale)));
         }
     }
     if !is_vessels {
@@ -174,7 +175,7 @@ fn target(
                     if !(share.is_finite() && share > 0.0 && share <= 1.0) {
                         c.err(
                             format!("{k}.vessel_share"),
-                            format!("must be above 0 and at most 1, got {share}"),
+                            format!("must be above 0 and at most 1, got {}", number(share)),
                         );
                         return None;
                     }

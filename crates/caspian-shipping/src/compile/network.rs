@@ -54,7 +54,10 @@ pub(super) fn meta(c: &mut Checker, s: &Scenario) -> (SimTime, SimTime) {
         if horizon == SimTime::ZERO {
             c.err(
                 "scenario.horizon_days",
-                format!("{} days rounds to zero milliseconds", s.scenario.horizon_days),
+                format!(
+                    "{} days rounds to zero milliseconds",
+                    crate::resolve::plain::number(s.scenario.horizon_days)
+                ),
             );
         } else if warmup >= horizon {
             c.err(

@@ -240,3 +240,25 @@ fn same_model_sees_through_the_text_and_nothing_else() {
         assert_ne!(print(&base), print(&other));
     }
 }
+
+/// Numbers in messages are written as people write them: a value far
+/// from 1 in e-notation, never hundreds of digits.
+#[test]
+fn tiny_and_huge_numbers_are_written_short() {
+    let message = |text: &str| match crate::load(text, "test") {
+        Err(crate::LoadError::Invalid { errors, .. }) => {
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+        }
+        other => panic!("{other:?}"),
+    };
+    let m = message(&SMALL.replace("horizon_days = 10.0", "horizon_days = 1e-320"));
+    assert!(m.contains("1e-320 days rounds to zero milliseconds"), "{m}");
+    let m = message(&format!("{SMALL}\n[tonnes_per_unit]\noil = 5e-324\n"));
+    assert!(m.contains("so it must be 1, got 5e-324"), "{m}");
+    let traffic = "[[open_traffic]]\nid = \"o\"\nport = \"p\"\nberth_class = \"tanker\"\n\
+                   interarrival_h = { dist = \"constant\", value = 1e300 }\n\
+                   service_h = { dist = \"constant\", value = 6.0 }\n";
+    let m = message(&format!("{SMALL}\n{traffic}"));
+    assert!(m.contains("mean 1e300 is absurdly large; the limit is 1000000000"), "{m}");
+    assert!(m.lines().all(|l| l.len() < 200), "{m}");
+}

@@ -7,6 +7,7 @@ use caspian_engine::{SimDuration, SimTime};
 use super::check::{Checker, index_ids, lookup, zero_dist};
 use super::class_index;
 use super::plan::{EscortPlan, InterdictionPlan, OpenTrafficPlan, PortPlan};
+use crate::resolve::plain::number;
 use crate::scenario::Scenario;
 use crate::sweep::{SweepError, SweepKey};
 
@@ -39,7 +40,7 @@ pub(super) fn open_traffic(
             // Arrivals at one instant without end: only max_events would stop them.
             c.err(
                 format!("{k}.interarrival_h"),
-                format!("mean {:?} hours rounds to zero milliseconds", d.mean()),
+                format!("mean {} hours rounds to zero milliseconds", number(d.mean())),
             );
         }
         let service = c.dist(&format!("{k}.service_h"), &o.service_h);
@@ -159,7 +160,10 @@ pub(super) fn sweeps(c: &mut Checker, s: &Scenario) {
         };
         for (j, &v) in axis.values.iter().enumerate() {
             if !v.is_finite() {
-                c.err(format!("{k}.values[{j}]"), format!("must be a finite number, got {v}"));
+                c.err(
+                    format!("{k}.values[{j}]"),
+                    format!("must be a finite number, got {}", number(v)),
+                );
             } else if let Some(key) = &key {
                 // Each value must be writable into the scenario (e.g. no
                 // fractional berth count).
