@@ -161,7 +161,7 @@ pub enum CheckpointError {
         source: InputError,
     },
     /// The file is empty.
-    #[error("checkpoint {path} is empty")]
+    #[error("checkpoint {path} is empty (nothing was saved in it); delete it to start afresh")]
     Empty {
         /// The file, as displayed.
         path: String,
@@ -185,7 +185,14 @@ pub enum CheckpointError {
         source: serde_json::Error,
     },
     /// The header is of another kind of file.
-    #[error("{path} is not a checkpoint (kind \"{kind}\")")]
+    #[error(
+        "{path} is not a sweep's checkpoint: {}; give the sweep a --checkpoint of its own",
+        if kind == crate::journal::KIND {
+            "it is the checkpoint of `caspian run`, `compare` or `optimize` (kind \"replication_journal\")".to_string()
+        } else {
+            format!("its kind is \"{kind}\"")
+        }
+    )]
     WrongKind {
         /// The file, as displayed.
         path: String,
@@ -263,7 +270,7 @@ pub enum CheckpointError {
         /// The line number, from 1.
         line: usize,
         /// What is wrong.
-        what: &'static str,
+        what: String,
     },
 }
 
@@ -343,9 +350,11 @@ pub fn load(
                 return Err(CheckpointError::Json { path: name(), line: i + 1, source });
             }
         };
-        let corrupt = |what| CheckpointError::Corrupt { path: name(), line: i + 1, what };
-        let rec =
-            records.get_mut(batch.point).ok_or_else(|| corrupt("design point out of range"))?;
+        let corrupt = |what: String| CheckpointError::Corrupt { path: name(), line: i + 1, what };
+        let p = batch.point;
+        let rec = records.get_mut(p).ok_or_else(|| {
+            corrupt(format!("design point {p} is out of range ({points} points)"))
+        })?;
         if rec.rows.is_empty() {
             if let Some(problem) = crate::validate::kpi_names_problem(&batch.kpi_names) {
                 return Err(CheckpointError::Names { path: name(), line: i + 1, problem });
@@ -353,12 +362,29 @@ pub fn load(
             rec.kpi_names = batch.kpi_names;
             ranges[batch.point] = rec.kpi_names.iter().map(|k| KpiRange::of(k)).collect();
         } else if rec.kpi_names != batch.kpi_names {
-            return Err(corrupt("KPI names changed"));
+            return Err(corrupt(format!("design point {p}: its KPI names changed")));
         }
         for row in batch.rows {
             let next = first_rep + rec.rows.len() as u64;
-            if row.replication != next || row.values.len() != rec.kpi_names.len() {
-                return Err(corrupt("replications out of order or rows malformed"));
+            let r = row.replication;
+            if r < next {
+                return Err(corrupt(format!(
+                    "design point {p}: replication {r} is saved twice; the file is damaged: \
+                     delete it to start afresh"
+                )));
+            }
+            if r > next {
+                return Err(corrupt(format!(
+                    "design point {p}: replication {r} comes where {next} should; the file is \
+                     damaged: delete it to start afresh"
+                )));
+            }
+            if row.values.len() != rec.kpi_names.len() {
+                return Err(corrupt(format!(
+                    "design point {p}: replication {r} has {} values for {} KPI names",
+                    row.values.len(),
+                    rec.kpi_names.len()
+                )));
             }
             let values = row.values.iter().zip(&ranges[batch.point]).zip(&rec.kpi_names);
             for ((&v, &range), kpi) in values {

@@ -376,3 +376,41 @@ fn a_comparison_sharded_through_checkpoints_gives_the_result_of_one_run() {
     assert!(err.contains("--json cannot be combined with --shard"), "{err}");
     assert!(!dir.join("p.jsonl").exists(), "refused before any file");
 }
+
+/// A sweep's checkpoint that cannot be resumed says why in words: a
+/// replication saved twice, an empty file, a run's checkpoint.
+#[test]
+fn a_sweep_checkpoint_that_cannot_be_resumed_says_why() {
+    let dir = scratch("sweep_checkpoint_words");
+    let base = scenario("baseline.toml");
+    let sweep = [
+        "sweep",
+        &base,
+        "-n",
+        "2",
+        "-q",
+        "--axis=weather.storm_rate_multiplier=1,2",
+        "--set=scenario.horizon_days=60",
+        "--json=s.json",
+    ];
+    let stop = ["--checkpoint=s.ck", "--interrupt-after-points=1"];
+    let _ = crate::common::caspian(&[&sweep[..], &stop].concat(), &dir);
+    let saved = std::fs::read_to_string(dir.join("s.ck")).unwrap();
+    let last = saved.lines().last().unwrap();
+    std::fs::write(dir.join("s.ck"), format!("{saved}{last}\n")).unwrap();
+    let resume = |ck: &str| {
+        let ck = format!("--checkpoint={ck}");
+        fails(&[&sweep[..], &[ck.as_str(), "--resume"]].concat(), &dir, 2)
+    };
+    let err = resume("s.ck");
+    assert!(err.contains("design point 0: replication 0 is saved twice"), "{err}");
+    std::fs::write(dir.join("e.ck"), "").unwrap();
+    assert!(resume("e.ck").contains("is empty (nothing was saved in it); delete it"));
+    let run = ["run", "-n", "2", "-q", "--set=scenario.horizon_days=60", "--checkpoint=r.ck"];
+    let _ = crate::common::caspian(&[&run[..], &["--interrupt-after-saves=1"]].concat(), &dir);
+    let err = resume("r.ck");
+    assert!(
+        err.contains("r.ck is not a sweep's checkpoint: it is the checkpoint of `caspian run`"),
+        "{err}"
+    );
+}
