@@ -94,16 +94,8 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     // A bad --shard is refused before any warning about the scenario.
     let shard = parse_shard(args.shard.as_deref(), c)?;
     let s = read_scenario(args.scenario.as_deref(), &c.set.set)?;
-    // read_scenario parsed them already.
-    let sets: Vec<caspian_montecarlo::resolve::Override> = c
-        .set
-        .set
-        .iter()
-        .flat_map(|t| caspian_montecarlo::resolve::Override::parse(t, "--set"))
-        .collect();
-    crate::common::warn_idle_escort_force(&sets, &s, 0);
     let source = crate::common::source_with_sets(&s.source, &c.set.set);
-    let study = Study::single(&s.text, &source, c.seed)?.with_lineage(s.lineage);
+    let study = Study::single(&s.text, &source, c.seed)?.with_lineage(s.lineage.clone());
     crate::common::warn_study(&study);
     let target = c.target.target(c.replications, &[&study.plan])?;
     let names = study.plan.kpi_layout().names();
@@ -125,6 +117,14 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let mut outputs = c.outputs(&report.files);
     outputs.push(("--checkpoint", args.checkpoint.as_deref()));
     check_files(&inputs, &outputs)?;
+    // read_scenario parsed them already.
+    let sets: Vec<caspian_montecarlo::resolve::Override> = c
+        .set
+        .set
+        .iter()
+        .flat_map(|t| caspian_montecarlo::resolve::Override::parse(t, "--set"))
+        .collect();
+    crate::common::warn_idle_escort_force(&sets, &s, 0);
     let range = caspian_montecarlo::shard::share(shard, c.replications);
     let held = range.end - range.start;
     let (what, advice) = if shard.is_some() {

@@ -108,6 +108,15 @@ fn distinct_name(name: &str, path: &std::path::Path, earlier: &[Study]) -> Strin
 /// The studies of a comparison: each file in `files` (the first is the
 /// base), then each variant of the base, all with the `--set` overrides
 /// `sets` first.
+/// Whether the overrides `sets`, which do not fit `path`, fit another of
+/// the comparison's `files`: then what `path` lacks, another has.
+fn fits_another(files: &[PathBuf], path: &std::path::Path, sets: &[Override]) -> bool {
+    use caspian_montecarlo::resolve::ResolveError;
+    files.iter().filter(|f| f.as_path() != path).any(|f| {
+        !matches!(crate::common::resolve_scenario_raw(Some(f), sets), Err(ResolveError::Set { .. }))
+    })
+}
+
 pub(crate) fn studies(
     files: &[PathBuf],
     variants: &[String],
@@ -132,7 +141,9 @@ pub(crate) fn studies(
         let s = crate::common::resolve_scenario_raw(Some(path), &sets).map_err(|e| match e {
             // One scenario of several lacks what the --set names: say which,
             // and that --set changes every one.
-            caspian_montecarlo::resolve::ResolveError::Set { .. } if files.len() > 1 => {
+            caspian_montecarlo::resolve::ResolveError::Set { .. }
+                if fits_another(files, path, &sets) =>
+            {
                 Failure::Input(format!(
                     "{}: {e}; --set changes every scenario of the comparison (the base and each \
                  policy): give the change in the files of those it should change, or as a \

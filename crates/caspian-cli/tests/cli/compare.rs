@@ -665,6 +665,14 @@ fn a_set_that_one_scenario_lacks_names_that_scenario() {
         "{err}"
     );
     assert!(err.contains("--set changes every scenario of the comparison"), "{err}");
+    // A --set that fits none of them (a misspelt id) is the override's
+    // own error: no advice to change only some.
+    let typo = ["--set", "fleet.oil_tankrs.count=3", "-n", "2", "-q"];
+    let err = fails(&[&["compare", &base, &policy][..], &typo].concat(), &dir, 2);
+    assert!(
+        err.contains("did you mean \"oil_tankers\"") && !err.contains("every scenario"),
+        "{err}"
+    );
     // A run of the one scenario names only the override, as before.
     let err = fails(&[&["run", &base][..], &set].concat(), &dir, 2);
     assert!(!err.contains("every scenario of the comparison"), "{err}");

@@ -83,6 +83,7 @@ fn no_output_is_written_to_a_toml_file() {
     let force = "--axis=interdiction.escort.escort_vessels=3,4";
     let idle = "--decision=interdiction.escort.escort_vessels=3";
     let design: &[&[&str]] = &[
+        &["run", "-n", "2", "--set=interdiction.escort.escort_vessels=3", "--json", "r.toml"],
         &["sweep", "baseline.toml", "-n", "1", force, "--json", "other.toml"],
         &[
             "optimize",

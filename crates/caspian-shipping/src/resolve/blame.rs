@@ -45,13 +45,30 @@ pub(super) struct Located<'a> {
 
 /// The first of `files` (the extending file first, then its parents,
 /// nearest first) whose own text writes `steps`, and where; `None` where
-/// none does (a missing key, a path the merge made).
+/// none does (a missing key, a path the merge made), and where the file
+/// cannot be told:
+/// - an entry of an array of tables with ids named by its position in the
+///   merged scenario (`port[5]`), which is not its position in any file
+///   once an entry was removed or added;
+/// - a table several files write (a distribution whose `sd` a child
+///   changes by a dotted key): the error is about a key inside it, which
+///   any of them may have written.
 pub(super) fn locate<'a>(files: &'a [Source], steps: &[Step], key: bool) -> Option<Located<'a>> {
-    files.iter().find_map(|source| {
+    if let [Step::Key(table), Step::Index(_), ..] = steps
+        && super::set::ID_TABLES.contains(&table.as_str())
+    {
+        return None;
+    }
+    let mut found = files.iter().filter_map(|source| {
         let root = DeTable::parse(&source.text).ok()?;
-        let span = find(root.get_ref(), steps, key)?;
-        Some(Located { source, span })
-    })
+        let (span, table) = find(root.get_ref(), steps, key)?;
+        Some((Located { source, span }, table))
+    });
+    let (first, table) = found.next()?;
+    if table && found.next().is_some() {
+        return None;
+    }
+    Some(first)
 }
 
 /// The steps of a compile error's dotted key with ids
@@ -93,12 +110,12 @@ pub(super) fn written_in(files: &[Source], key: &str) -> Option<String> {
 }
 
 /// The span of `steps` in `table`: the value's, or the last key's where
-/// `key`.
-fn find(table: &DeTable<'_>, steps: &[Step], key: bool) -> Option<std::ops::Range<usize>> {
+/// `key`; and whether the value is a table.
+fn find(table: &DeTable<'_>, steps: &[Step], key: bool) -> Option<(std::ops::Range<usize>, bool)> {
     let (Step::Key(first), rest) = steps.split_first()? else { return None };
     let (k, mut here) = entry(table, first)?;
     if rest.is_empty() && key {
-        return Some(k.span());
+        return Some((k.span(), false));
     }
     for (i, step) in rest.iter().enumerate() {
         let last = i + 1 == rest.len();
@@ -106,7 +123,7 @@ fn find(table: &DeTable<'_>, steps: &[Step], key: bool) -> Option<std::ops::Rang
             (DeValue::Table(t), Step::Key(name)) => {
                 let (k, v) = entry(t, name)?;
                 if last && key {
-                    return Some(k.span());
+                    return Some((k.span(), false));
                 }
                 v
             }
@@ -119,7 +136,7 @@ fn find(table: &DeTable<'_>, steps: &[Step], key: bool) -> Option<std::ops::Rang
             _ => return None,
         };
     }
-    Some(here.span())
+    Some((here.span(), matches!(here.get_ref(), DeValue::Table(_))))
 }
 
 /// The key `name` of `table` and its value.
@@ -140,9 +157,10 @@ impl Located<'_> {
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line = text[line_start..line_end].trim_end_matches('\r');
+        let line_end = line_start + line.len();
         let number = text[..line_start].matches('\n').count() + 1;
         let column = text[line_start..start].chars().count() + 1;
-        let width = text[start..self.span.end.clamp(start, line_end)].chars().count().max(1);
+        let width = text[start..self.span.end.min(line_end).max(start)].chars().count().max(1);
         let gutter = " ".repeat(number.to_string().len());
         format!(
             "{}: error at line {number}, column {column}\n{gutter} |\n{number} | {line}\n{gutter} \
@@ -195,6 +213,40 @@ mod tests {
         assert!(locate(&files, &keys(&["scenario", "seed"]), false).is_none());
         let nine = [Step::Key("fleet".into()), Step::Index(9)];
         assert!(locate(&files, &nine, false).is_none());
+    }
+
+    /// Where the file cannot be told, none is named: an entry by its
+    /// position, a table two files write.
+    #[test]
+    fn no_file_is_named_where_it_cannot_be_told() {
+        let files = [
+            Source {
+                label: "child.toml".into(),
+                text: "[[sea_area]]\nid = \"m\"\nstorm_h.sd = 20.0\n".into(),
+            },
+            Source {
+                label: "par.toml".into(),
+                text: "[[sea_area]]\nid = \"m\"\nstorm_h = { dist = \"lognormal\", mean = \"x\", \
+                       sd = 24.0, sdd = 1 }\n\n[[port]]\nid = \"a\"\nname = \"bad\"\n"
+                    .into(),
+            },
+        ];
+        let table =
+            [Step::Key("sea_area".into()), Step::Id("m".into()), Step::Key("storm_h".into())];
+        assert!(locate(&files, &table, false).is_none(), "both write the table");
+        // A key inside it that one file writes is found there.
+        let mut sdd = table.to_vec();
+        sdd.push(Step::Key("sdd".into()));
+        let at = locate(&files, &sdd, true).unwrap();
+        assert!(
+            at.message("m").starts_with("par.toml: error at line 3, column 56"),
+            "{}",
+            at.message("m")
+        );
+        // `port[0]` of the merged scenario need not be the file's first.
+        let by_position = [Step::Key("port".into()), Step::Index(0), Step::Key("name".into())];
+        assert!(locate(&files, &by_position, false).is_none());
+        assert_eq!(written_in(&files, "port[0].name"), None);
     }
 
     #[test]

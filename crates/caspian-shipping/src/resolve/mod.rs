@@ -197,12 +197,24 @@ pub fn resolve(
     if !extended && overrides.is_empty() {
         return Ok(Resolved { text, source: origin, scenario, lineage });
     }
-    if overrides.is_empty() {
-        // Checked here, so that a value a parent wrote is named in it.
-        crate::compile(&scenario).map_err(|mut errors| {
-            for e in &mut errors {
+    // A value a parent wrote (and no override changed) is named where it
+    // was written.
+    let located = |mut errors: Vec<crate::ScenarioError>| {
+        for e in &mut errors {
+            let overridden = overrides.iter().any(|o| {
+                e.key == o.key
+                    || e.key.strip_prefix(o.key.as_str()).is_some_and(|r| r.starts_with('.'))
+            });
+            if !overridden {
                 e.message.extend(blame::written_in(&files, &e.key));
             }
+        }
+        errors
+    };
+    if overrides.is_empty() {
+        // Checked here, so that a value a parent wrote is named in it.
+        crate::compile(&scenario).map_err(|errors| {
+            let errors = located(errors);
             ResolveError::Invalid(crate::LoadError::Invalid { origin: origin.clone(), errors })
         })?;
     }
@@ -224,7 +236,7 @@ pub fn resolve(
         crate::compile(&scenario).map_err(|errors| {
             ResolveError::Invalid(crate::LoadError::Invalid {
                 origin: with_overrides(&origin, overrides),
-                errors,
+                errors: located(errors),
             })
         })?;
     }
@@ -331,6 +343,14 @@ fn deserialize_at(table: &Table) -> Result<Scenario, Misfit> {
         let raw = e.inner().message().to_string();
         names_a_key = raw.starts_with("unknown field");
         let (mut path, at, parent) = key_path(e.path(), table, &mut steps);
+        // Inside a tagged table (a distribution) serde's path stops at the
+        // table: the unknown key, named in the message, is the step after.
+        if let Some(name) = raw.strip_prefix("unknown field `").and_then(|r| r.split_once('`'))
+            && names_a_key
+            && steps.last() != Some(&blame::Step::Key(name.0.to_string()))
+        {
+            steps.push(blame::Step::Key(name.0.to_string()));
+        }
         let mut message = plain::plain_message(&raw);
         if raw.contains("variant identifier")
             && matches!(e.path().iter().next_back(), Some(serde_path_to_error::Segment::Seq { .. }))
