@@ -70,6 +70,9 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
             doc.kind()
         )));
     }
+    if let (Some(reps), ResultDoc::Run(d), Some(csv)) = (&reps, &doc, &args.replications_csv) {
+        reps.check_whole(d).map_err(|e| failure(csv, e))?;
+    }
     let story = match &args.trace {
         Some(t) => Some(parse_trace(&read_text(t)?).map_err(|e| failure(t, e))?),
         None => None,

@@ -72,6 +72,14 @@ pub fn read(text: &str) -> Result<ReplicationTable, ReplicationCsvError> {
     if let Some(twice) = crate::validate::repeated_name(&names) {
         return Err(bad(format!("the column {} is there twice", crate::validate::cap(twice))));
     }
+    // The columns are the KPIs caspian writes, in its order, and each value
+    // one a replication can give: a file edited by hand or damaged is
+    // named here, not by a chart that skips what it cannot read.
+    if let Some(problem) = crate::validate::kpi_names_problem(&names) {
+        return Err(bad(format!("the header's KPI columns: {problem}")));
+    }
+    let ranges: Vec<crate::rare::KpiRange> =
+        names.iter().map(|k| crate::rare::KpiRange::of(k)).collect();
     let mut rows = Vec::new();
     let mut last: Option<u64> = None;
     for (i, rec) in r.records().enumerate() {
@@ -96,15 +104,36 @@ pub fn read(text: &str) -> Result<ReplicationTable, ReplicationCsvError> {
         let row = rec
             .iter()
             .skip(3)
-            .map(|cell| {
+            .zip(names.iter().zip(&ranges))
+            .map(|(cell, (kpi, &range))| {
                 if cell.is_empty() {
-                    Ok(f64::NAN)
-                } else {
-                    cell.parse::<f64>()
-                        .map_err(|_| bad(format!("line {}: \"{cell}\" is not a number", i + 2)))
+                    return Ok(f64::NAN);
+                }
+                let at = || format!("line {}, column {}", i + 2, crate::validate::cap(kpi));
+                let v = cell.parse::<f64>().map_err(|_| {
+                    bad(format!("{}: \"{}\" is not a number", at(), crate::validate::cap(cell)))
+                })?;
+                if v.is_nan() {
+                    return Err(bad(format!(
+                        "{}: \"{}\": an undefined value is an empty cell",
+                        at(),
+                        crate::validate::cap(cell)
+                    )));
+                }
+                match crate::validate::value_problem(v, range) {
+                    Some(problem) => Err(bad(format!("{}: {problem}", at()))),
+                    None => Ok(v),
                 }
             })
             .collect::<Result<Vec<f64>, _>>()?;
+        if row.len() != names.len() {
+            return Err(bad(format!(
+                "line {}: {} KPI values for {} KPI columns",
+                i + 2,
+                row.len(),
+                names.len()
+            )));
+        }
         rows.push(row);
     }
     if rows.is_empty() {
@@ -120,8 +149,9 @@ mod tests {
 
     #[test]
     fn what_is_written_is_read_back() {
+        let (a, b) = ("delivered_total.oil", "service_level.oil");
         let rec = PointRecords {
-            kpi_names: vec!["a".into(), "b".into()],
+            kpi_names: vec![a.into(), b.into()],
             rows: vec![
                 Row {
                     replication: 0,
@@ -134,7 +164,7 @@ mod tests {
                     replication: 1,
                     events: 12,
                     truncated: true,
-                    values: vec![0.1 + 0.2, 3.0],
+                    values: vec![3.0, 0.1 + 0.2],
                     saturated: Vec::new(),
                 },
             ],
@@ -142,23 +172,39 @@ mod tests {
         let mut w = csv::Writer::from_writer(Vec::new());
         write_into(&rec, &mut w).unwrap();
         let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
-        assert!(text.starts_with("replication,events,truncated,a,b\n0,10,false,1.5,\n"), "{text}");
+        let head = format!("replication,events,truncated,{a},{b}\n0,10,false,1.5,\n");
+        assert!(text.starts_with(&head), "{text}");
         let t = read(&text).unwrap();
-        assert_eq!(t.names, ["a", "b"]);
-        assert_eq!(t.rows[1], [0.1 + 0.2, 3.0]);
+        assert_eq!(t.names, [a, b]);
+        assert_eq!(t.rows[1], [3.0, 0.1 + 0.2]);
         assert!(t.rows[0][1].is_nan());
         assert!(read("point,x,kpi,mean\n0,1,a,2\n").is_err());
-        let e = read("replication,events,truncated,a\n0,1,false,x\n").unwrap_err();
-        assert!(e.to_string().contains("line 2"), "{e}");
-        let e = read("replication,events,truncated,a,a\n0,1,false,1,2\n").unwrap_err();
-        assert!(e.to_string().contains("the column a is there twice"), "{e}");
-        let e = read("replication,events,truncated,a\n0,1,false,1\n0,1,false,2\n").unwrap_err();
+        let one = |rows: &str| read(&format!("replication,events,truncated,{a}\n{rows}"));
+        let e = one("0,1,false,x\n").unwrap_err();
+        assert!(e.to_string().contains("line 2, column delivered_total.oil: \"x\""), "{e}");
+        let e =
+            read(&format!("replication,events,truncated,{a},{a}\n0,1,false,1,2\n")).unwrap_err();
+        assert!(e.to_string().contains("the column delivered_total.oil is there twice"), "{e}");
+        let e = one("0,1,false,1\n0,1,false,2\n").unwrap_err();
         assert!(e.to_string().contains("line 3: replication 0 after replication 0"), "{e}");
-        let e = read("replication,events,truncated,a\nx,1,false,1\n").unwrap_err();
+        let e = one("x,1,false,1\n").unwrap_err();
         assert!(e.to_string().contains("line 2: replication \"x\""), "{e}");
+        // Values no replication gives, and names caspian does not write.
+        for (cell, said) in [
+            ("nan", "an undefined value is an empty cell"),
+            ("-7", "outside the KPI's range"),
+            ("1e400", "beyond any value a replication produces"),
+        ] {
+            let e = one(&format!("0,1,false,{cell}\n")).unwrap_err().to_string();
+            assert!(e.contains("line 2, column delivered_total.oil") && e.contains(said), "{e}");
+        }
+        let e = read("replication,events,truncated,zzz\n0,1,false,1\n").unwrap_err();
+        assert!(e.to_string().contains("\"zzz\" is no KPI caspian writes"), "{e}");
         // The csv crate's own errors name the right line in a CR LF file too.
         for end in ["\n", "\r\n"] {
-            let text = ["replication,events,truncated,a", "0,1,false,1", "1,1,false"].join(end);
+            let text =
+                [&format!("replication,events,truncated,{a}") as &str, "0,1,false,1", "1,1,false"]
+                    .join(end);
             let e = read(&text).unwrap_err();
             assert!(e.to_string().contains("line: 3"), "{end:?}: {e}");
         }

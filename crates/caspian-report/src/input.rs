@@ -229,10 +229,21 @@ impl Replications {
     }
 
     /// Checks that these values are those the run document summarises: the
-    /// same number of replications, and for `kpi` the same count and mean.
+    /// same number of replications, and for every KPI of both the same
+    /// count and mean ([`Self::check_against`]), so that a CSV of another
+    /// run (another seed) is refused whatever the report charts.
     ///
     /// # Errors
     /// [`ReportError::Mismatch`] naming what differs.
+    pub fn check_whole(&self, doc: &RunDoc) -> Result<(), ReportError> {
+        self.names.iter().try_for_each(|kpi| self.check_against(doc, kpi))
+    }
+
+    /// Whether the CSV is of the run `doc` summarises, by `kpi`: the same
+    /// replications and the same mean.
+    ///
+    /// # Errors
+    /// [`ReportError::Mismatch`] where they differ.
     pub fn check_against(&self, doc: &RunDoc, kpi: &str) -> Result<(), ReportError> {
         if self.rows.len() as u64 != doc.replications {
             return Err(ReportError::Mismatch(format!(
@@ -263,15 +274,18 @@ mod tests {
 
     #[test]
     fn reads_the_replications_csv_and_rejects_others() {
-        let csv = "replication,events,truncated,a,b\n0,10,false,1.5,\n1,12,false,2.5,3\n";
-        let r = Replications::from_csv(csv).unwrap();
-        assert_eq!(r.names, ["a", "b"]);
-        assert_eq!(r.column("a").unwrap(), [1.5, 2.5]);
-        assert!(r.column("b").unwrap()[0].is_nan());
+        let (a, b) = ("delivered_total.oil", "delivered_total.teu");
+        let csv =
+            format!("replication,events,truncated,{a},{b}\n0,10,false,1.5,\n1,12,false,2.5,3\n");
+        let r = Replications::from_csv(&csv).unwrap();
+        assert_eq!(r.names, [a, b]);
+        assert_eq!(r.column(a).unwrap(), [1.5, 2.5]);
+        assert!(r.column(b).unwrap()[0].is_nan());
         assert!(matches!(r.column("c"), Err(ReportError::UnknownKpi { .. })));
         let sweep = "point,x,kpi,mean\n0,1,a,2\n";
         assert!(matches!(Replications::from_csv(sweep), Err(ReportError::Parse { .. })));
-        let bad = "replication,events,truncated,a\n0,1,false,x\n";
+        let bad = format!("replication,events,truncated,{a}\n0,1,false,x\n");
+        let bad = bad.as_str();
         let e = Replications::from_csv(bad).unwrap_err().to_string();
         assert!(e.contains("line 2"), "{e}");
     }

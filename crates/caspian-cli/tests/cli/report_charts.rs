@@ -339,3 +339,31 @@ fn plot_at_refuses_a_key_given_twice() {
     let err = fails(&[&plot[..], &[&at("2"), &at("3")]].concat(), &dir, 2);
     assert!(err.contains("the key port.alat.berths.rail_ferry is given twice"), "{err}");
 }
+
+/// A replications CSV of another run (another seed) is refused whatever
+/// the report charts, and so is a value no replication gives.
+#[test]
+fn report_refuses_a_replications_csv_of_another_run() {
+    let dir = scratch("report_other_csv");
+    let run = ["run", "-n", "2", "-q", "--set", "scenario.horizon_days=60"];
+    ok(&[&run[..], &["--json", "r.json", "--csv", "r.csv"]].concat(), &dir);
+    ok(&[&run[..], &["--seed", "5", "--csv", "o.csv"]].concat(), &dir);
+    let report = ["report", "r.json", "--out", "x.html", "--replications-csv"];
+    ok(&[&report[..], &["r.csv"]].concat(), &dir);
+    let err = fails(&[&report[..], &["o.csv"]].concat(), &dir, 2);
+    assert!(err.contains("the replications CSV does not belong to this run"), "{err}");
+    let text = std::fs::read_to_string(dir.join("r.csv")).unwrap();
+    let (head, rows) = text.split_once('\n').unwrap();
+    let column = head.split(',').position(|c| c == "cargo_lost.oil").unwrap();
+    let mut damaged: Vec<String> = vec![head.to_string()];
+    for (i, row) in rows.lines().enumerate() {
+        let mut cells: Vec<&str> = row.split(',').collect();
+        if i == 0 {
+            cells[column] = "-7";
+        }
+        damaged.push(cells.join(","));
+    }
+    std::fs::write(dir.join("d.csv"), damaged.join("\n") + "\n").unwrap();
+    let err = fails(&[&report[..], &["d.csv"]].concat(), &dir, 2);
+    assert!(err.contains("line 2, column cargo_lost.oil: -7 is outside the KPI's range"), "{err}");
+}
