@@ -16,7 +16,7 @@
 //! here, so that a value they make invalid is reported as the scenario
 //! *with* them (`base.toml with --set KEY=VALUE: ...`), not as the file's.
 //! A scenario that extends another is checked here too, and what does not
-//! fit is named in the file of the chain that wrote it ([`blame`]).
+//! fit is named in the file of the chain that wrote it (`blame.rs`).
 
 use std::path::Path;
 
