@@ -31,17 +31,21 @@ pub(crate) fn policy_warnings(
     same.scenario.name.clone_from(&base.plan.source.scenario.name);
     same.scenario.description.clone_from(&base.plan.source.scenario.description);
     same.scenario.seed = base.plan.source.scenario.seed;
+    // A name made distinct by its file (`mmc (tiny.toml)`) names it already.
+    let named = if policy.name.ends_with(&format!("({})", policy.source)) {
+        policy.name.clone()
+    } else {
+        format!("{} ({})", policy.name, policy.source)
+    };
     if same == base.plan.source {
         out.push(format!(
-            "{} ({}) is the base scenario unchanged: every difference from the base will be zero",
-            policy.name, policy.source
+            "{named} is the base scenario unchanged: every difference from the base will be zero"
         ));
     } else if policy.plan.same_model(&base.plan) {
         out.push(format!(
-            "{} ({}) compiles to the same model as the base: what it changes does nothing here \
+            "{named} compiles to the same model as the base: what it changes does nothing here \
              (the escort force with escorts off, a multiplier of something neither has, say), \
-             so every difference from the base will be zero",
-            policy.name, policy.source
+             so every difference from the base will be zero"
         ));
     }
     let used = seed.unwrap_or(base.seed);

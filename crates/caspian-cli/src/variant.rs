@@ -105,9 +105,6 @@ fn distinct_name(name: &str, path: &std::path::Path, earlier: &[Study]) -> Strin
     (2..).map(|k| format!("{with_file} #{k}")).find(|n| !taken(n)).unwrap_or(with_file)
 }
 
-/// The studies of a comparison: each file in `files` (the first is the
-/// base), then each variant of the base, all with the `--set` overrides
-/// `sets` first.
 /// Whether the overrides `sets`, which do not fit `path`, fit another of
 /// the comparison's `files`: then what `path` lacks, another has.
 fn fits_another(files: &[PathBuf], path: &std::path::Path, sets: &[Override]) -> bool {
@@ -117,6 +114,9 @@ fn fits_another(files: &[PathBuf], path: &std::path::Path, sets: &[Override]) ->
     })
 }
 
+/// The studies of a comparison: each file in `files` (the first is the
+/// base), then each variant of the base, all with the `--set` overrides
+/// `sets` first.
 pub(crate) fn studies(
     files: &[PathBuf],
     variants: &[String],

@@ -184,6 +184,11 @@ fn a_policy_identical_to_the_base_is_warned_of() {
     assert!(!err.contains("warning: more"), "{err}");
     // Two files with one scenario name get names of their own in every table.
     assert!(err.contains("warning: baseline (baseline.toml) ("), "{err}");
+    // A name made distinct by its file is not followed by the file again.
+    std::fs::copy(&base, dir.join("b.toml")).unwrap();
+    let copy = crate::common::ok_output(&["compare", "b.toml", "b.toml", "-n", "2", "-q"], &dir);
+    let said = String::from_utf8_lossy(&copy.stderr);
+    assert!(said.contains("warning: baseline (b.toml) is the base scenario unchanged"), "{said}");
     let out = String::from_utf8_lossy(&out.stdout);
     assert!(out.contains("\"baseline (baseline.toml)\" ("), "{out}");
     // A change the model does not run (the force with escorts off, the
