@@ -163,11 +163,16 @@ impl TargetArgs {
 /// run, the name it goes by in messages and results, and its lineage (for
 /// [`caspian_montecarlo::study::Study::with_lineage`]).
 pub(crate) fn read_scenario(path: Option<&Path>, sets: &[String]) -> Result<Resolved, Failure> {
-    let overrides = sets.iter().map(|s| Override::parse(s, "--set")).collect::<Result<Vec<_>, _>>();
-    let overrides = overrides.map_err(|e| Failure::Input(e.to_string()))?;
+    let overrides = parse_sets(sets)?;
     let resolved = resolve_scenario(path, &overrides)?;
     warn_inert_multipliers(path, &overrides, &resolved, 0);
     Ok(resolved)
+}
+
+/// The `--set KEY=VALUE` options `sets` as overrides.
+pub(crate) fn parse_sets(sets: &[String]) -> Result<Vec<Override>, Failure> {
+    let overrides = sets.iter().map(|s| Override::parse(s, "--set")).collect::<Result<Vec<_>, _>>();
+    overrides.map_err(|e| Failure::Input(e.to_string()))
 }
 
 /// Warns of each multiplier (storms', disruptions') other than 1 among

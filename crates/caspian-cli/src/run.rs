@@ -117,14 +117,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let mut outputs = c.outputs(&report.files);
     outputs.push(("--checkpoint", args.checkpoint.as_deref()));
     check_files(&inputs, &outputs)?;
-    // read_scenario parsed them already.
-    let sets: Vec<caspian_montecarlo::resolve::Override> = c
-        .set
-        .set
-        .iter()
-        .flat_map(|t| caspian_montecarlo::resolve::Override::parse(t, "--set"))
-        .collect();
-    crate::common::warn_idle_escort_force(&sets, &s, 0);
+    crate::common::warn_idle_escort_force(&crate::common::parse_sets(&c.set.set)?, &s, 0);
     let range = caspian_montecarlo::shard::share(shard, c.replications);
     let held = range.end - range.start;
     let (what, advice) = if shard.is_some() {

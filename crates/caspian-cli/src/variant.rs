@@ -130,11 +130,7 @@ pub(crate) fn studies(
         ));
     }
     let raw_sets = sets;
-    let sets = sets
-        .iter()
-        .map(|s| Override::parse(s, "--set"))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Failure::Input(e.to_string()))?;
+    let sets = crate::common::parse_sets(sets)?;
     let mut studies = Vec::new();
     let mut base = None;
     for path in files {
@@ -145,9 +141,9 @@ pub(crate) fn studies(
                 if fits_another(files, path, &sets) =>
             {
                 Failure::Input(format!(
-                    "{}: {e}; --set changes every scenario of the comparison (the base and each \
-                 policy): give the change in the files of those it should change, or as a \
-                 --variant of the base",
+                    "{}: {e}; --set changes every scenario of the comparison (the base and \
+                     each policy): give the change in the files of those it should change, or \
+                     as a --variant of the base",
                     caspian_montecarlo::shown_path(path)
                 ))
             }

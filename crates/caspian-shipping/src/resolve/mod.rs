@@ -346,7 +346,6 @@ fn deserialize_at(table: &Table) -> Result<Scenario, Misfit> {
         // Inside a tagged table (a distribution) serde's path stops at the
         // table: the unknown key, named in the message, is the step after.
         if let Some(name) = raw.strip_prefix("unknown field `").and_then(|r| r.split_once('`'))
-            && names_a_key
             && steps.last() != Some(&blame::Step::Key(name.0.to_string()))
         {
             steps.push(blame::Step::Key(name.0.to_string()));
