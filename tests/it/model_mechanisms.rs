@@ -359,6 +359,22 @@ fn full_origin_tank_farm_shuts_oil_in() {
     assert_eq!(kpi(&out, "voyages.t"), 1.0);
 }
 
+#[test]
+fn a_fleet_of_no_vessels_carries_nothing_and_has_no_per_vessel_figures() {
+    // count = 0 takes the fleet off its route: the 100 parcels of 100 t that
+    // arrive at 10, 20, ..., 1000 h stay in the origin farm.
+    let text = set(BASE, "fleet.count", "0") + FEED;
+    let out = run(&load(&text), 1, 0);
+    assert_eq!(kpi(&out, "voyages.t"), 0.0);
+    assert_eq!(kpi(&out, "delivered_total.oil"), 0.0);
+    assert_eq!(kpi(&out, "storage_max.a_farm"), 10_000.0);
+    assert_eq!(kpi(&out, "backlog_end.oil"), 10_000.0);
+    // No vessel, so no per-vessel figure: undefined, not zero.
+    for name in ["vessel_utilization.t", "trips_per_vessel_month.t"] {
+        assert!(kpi(&out, name).is_nan(), "{name} = {}", kpi(&out, name));
+    }
+}
+
 /// Origin farm full at the start (1,000 of 1,000 t); 100 t every 10 h; the
 /// tanker (1,000 t) berths at 0 but has a 25 h port-call overhead, so it
 /// empties the farm at t = 25. Horizon 95 h.

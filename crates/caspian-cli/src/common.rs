@@ -18,6 +18,7 @@ use crate::failure::Failure;
 use crate::files::{Identity, identity, read_input};
 use crate::parse::{number, whole_in};
 use crate::sink::Sink;
+use crate::warnings::Later;
 
 /// Options shared by run, sweep and compare.
 #[derive(Debug, Args)]
@@ -161,120 +162,23 @@ impl TargetArgs {
 /// with the files it extends, and applies the `--set` overrides `sets`
 /// (`KEY=VALUE`; see [`caspian_montecarlo::resolve`]). Returns the text to
 /// run, the name it goes by in messages and results, and its lineage (for
-/// [`caspian_montecarlo::study::Study::with_lineage`]).
-pub(crate) fn read_scenario(path: Option<&Path>, sets: &[String]) -> Result<Resolved, Failure> {
+/// [`caspian_montecarlo::study::Study::with_lineage`]), with the overrides;
+/// `later` holds a warning of each multiplier that changes nothing.
+pub(crate) fn read_scenario(
+    path: Option<&Path>,
+    sets: &[String],
+    later: &mut Later,
+) -> Result<(Resolved, Vec<Override>), Failure> {
     let overrides = parse_sets(sets)?;
     let resolved = resolve_scenario(path, &overrides)?;
-    warn_inert_multipliers(path, &overrides, &resolved, 0);
-    Ok(resolved)
+    crate::warnings::inert_multipliers(path, &overrides, &resolved, 0, later);
+    Ok((resolved, overrides))
 }
 
 /// The `--set KEY=VALUE` options `sets` as overrides.
 pub(crate) fn parse_sets(sets: &[String]) -> Result<Vec<Override>, Failure> {
     let overrides = sets.iter().map(|s| Override::parse(s, "--set")).collect::<Result<Vec<_>, _>>();
     overrides.map_err(|e| Failure::Input(e.to_string()))
-}
-
-/// Warns of each multiplier (storms', disruptions') other than 1 among
-/// `overrides[from..]` that changes nothing in `resolved` (the scenario at
-/// `path` with `overrides`): it has no storms, or no random disruptions,
-/// to scale, so the run is the scenario's own, which the user did not
-/// mean to ask for. The overrides before `from` (a comparison's `--set`,
-/// under a variant's own) are context, warned of once elsewhere.
-pub(crate) fn warn_inert_multipliers(
-    path: Option<&Path>,
-    overrides: &[Override],
-    resolved: &Resolved,
-    from: usize,
-) {
-    use caspian_montecarlo::SweepKey;
-    let multiplies = |o: &Override| {
-        o.key.parse::<SweepKey>().is_ok_and(|k| k.is_multiplier())
-            && o.text.split_once('=').and_then(|(_, v)| v.trim().parse::<f64>().ok()) != Some(1.0)
-    };
-    for (i, o) in overrides.iter().enumerate().skip(from).filter(|(_, o)| multiplies(o)) {
-        let lacks = match o.key.parse::<SweepKey>() {
-            Ok(SweepKey::DisruptionRateMultiplier) => {
-                "no disruption with a rate above 0 (a dated disruption strikes on its day)"
-            }
-            Ok(SweepKey::DisruptionDurationMultiplier) => {
-                "no disruption with a duration that strikes"
-            }
-            _ => "no storms to scale",
-        };
-        // A duration multiplier changes the durations even where nothing
-        // strikes: inert all the same. Looked at without the multiplier
-        // itself (a rate multiplier of 0 takes the rates away); where the
-        // file alone has something to scale, another override took it.
-        let key = o.key.parse::<SweepKey>().ok();
-        let nothing_in =
-            |s: &Resolved| key.as_ref().is_some_and(|k| k.scales_nothing_in(&s.scenario));
-        let rest: Vec<Override> =
-            overrides.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, x)| x.clone()).collect();
-        let without = resolve_scenario(path, &rest);
-        let nothing_strikes = without.as_ref().is_ok_and(nothing_in);
-        let unchanged = || without.as_ref().is_ok_and(|r| r.scenario == resolved.scenario);
-        let taken_away = || resolve_scenario(path, &[]).is_ok_and(|r| !nothing_in(&r));
-        if nothing_strikes && taken_away() {
-            note(
-                false,
-                &format!(
-                    "warning: {} {} changes nothing: with the other overrides, {} has {lacks}",
-                    o.option, o.text, resolved.source
-                ),
-            );
-        } else if nothing_strikes || unchanged() {
-            note(
-                false,
-                &format!(
-                    "warning: {} {} changes nothing in {}: it has {lacks}, so every result is \
-                     the scenario's own",
-                    o.option, o.text, resolved.source
-                ),
-            );
-        }
-    }
-}
-
-/// Warns of an escort force among `overrides[from..]` set where escorts
-/// are off in `resolved`: no escort sails, so it changes nothing. For a
-/// scenario that runs as it is (`run`, each scenario of `compare`), not a
-/// sweep's or an optimisation's base, whose axes or decisions may turn
-/// escorts on (they have their own check of settings that change nothing).
-pub(crate) fn warn_idle_escort_force(overrides: &[Override], resolved: &Resolved, from: usize) {
-    use caspian_montecarlo::SweepKey;
-    let force = |o: &&Override| matches!(o.key.parse::<SweepKey>(), Ok(SweepKey::EscortVessels));
-    if !resolved.scenario.interdiction.escort.enabled {
-        for o in overrides.iter().skip(from).filter(force) {
-            note(
-                false,
-                &format!(
-                    "warning: {} {} changes nothing in {}: escorts are off \
-                     (interdiction.escort.enabled = false), so no escort sails and the force \
-                     is neither used nor priced; set interdiction.escort.enabled=1 too",
-                    o.option, o.text, resolved.source
-                ),
-            );
-        }
-    }
-}
-
-/// Prints every warning of a study that its results would otherwise hide
-/// ([`caspian_montecarlo::study::Study::warnings`]: escorts that protect
-/// nothing, a dated disruption outside the reporting window); the result
-/// documents keep them too.
-pub(crate) fn warn_study(study: &caspian_montecarlo::study::Study) {
-    warn_studies(std::slice::from_ref(study));
-}
-
-/// [`warn_study`] for the scenarios of a comparison
-/// ([`caspian_montecarlo::study::warnings_once`]: escorts that protect
-/// nothing for each scenario, a dated disruption the variants share with
-/// the base once).
-pub(crate) fn warn_studies(studies: &[caspian_montecarlo::study::Study]) {
-    for (study, why) in caspian_montecarlo::study::warnings_once(studies) {
-        note(false, &format!("warning: {}: {why}", study.source));
-    }
 }
 
 /// Where a scenario came from, with the `--set` overrides applied to it

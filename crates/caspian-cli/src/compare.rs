@@ -25,6 +25,7 @@ use crate::compare_policies::{only_in_policies, policy_warnings};
 use crate::failure::Failure;
 use crate::table::{self, num};
 use crate::twins::{tidy_names, twins, vulnerability_table};
+use crate::warnings::Later;
 use caspian_montecarlo::journal::Journal;
 
 #[derive(Debug, Args)]
@@ -197,8 +198,10 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     }
     let c = &args.common;
     let shard = parse_shard(&args)?;
-    let studies = crate::variant::studies(&args.scenarios, &args.variants, &c.set.set)?;
-    crate::common::warn_studies(&studies);
+    // Warnings are said once every input and output has been checked.
+    let mut later = Later::default();
+    let studies = crate::variant::studies(&args.scenarios, &args.variants, &c.set.set, &mut later)?;
+    later.studies(&studies);
     // Before any work; `run_compare` checks it again.
     caspian_montecarlo::compare::same_window(&studies)
         .map_err(|e| Failure::Input(format!("{e} (`--set` applies to all of them)")))?;
@@ -208,14 +211,14 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
         crate::files::read_input(p, caspian_montecarlo::input::InputKind::Scenario).ok()
     });
     let base_sha = base_sha.map(|t| caspian_montecarlo::study::sha256_hex(&t));
-    // Said now, and kept in the document (its report) with the
+    // Said with the others, and kept in the document (its report) with the
     // scenarios' own warnings.
     let mut policy_lines = Vec::new();
     for (i, s) in studies.iter().enumerate().skip(1) {
         // A --variant changes only what its user named.
         let sha = if i < args.scenarios.len() { base_sha.as_deref() } else { None };
         for warning in policy_warnings(&studies[0], s, c.seed, sha) {
-            note(false, &format!("warning: {warning}"));
+            later.push(warning.clone());
             policy_lines.push(warning);
         }
     }
@@ -251,6 +254,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let mut outputs = c.outputs(&report.files);
     outputs.push(("--checkpoint", args.checkpoint.as_deref()));
     check_files(&inputs, &outputs)?;
+    later.say();
     // With twins every scenario runs twice (its twin has fewer KPIs).
     let runs = if args.twins().is_some() { 2 } else { 1 };
     crate::memory::check(&crate::memory::Records {

@@ -11,6 +11,7 @@ use caspian_montecarlo::study::Study;
 use crate::common::{check_files, read_scenario};
 use crate::failure::Failure;
 use crate::terminal::out;
+use crate::warnings::Later;
 
 #[derive(Debug, Args)]
 pub(crate) struct KpisArgs {
@@ -20,7 +21,7 @@ pub(crate) struct KpisArgs {
 
 pub(crate) fn run(args: KpisArgs) -> Result<(), Failure> {
     check_files(&[("SCENARIO", args.scenario.as_deref())], &[])?;
-    let scenario = read_scenario(args.scenario.as_deref(), &[])?;
+    let (scenario, _) = read_scenario(args.scenario.as_deref(), &[], &mut Later::default())?;
     let study = Study::single(&scenario.text, &scenario.source, None)?;
     out(&listing(&study))
 }

@@ -42,6 +42,7 @@ mod twins;
 mod validate;
 mod variant;
 mod warmup;
+mod warnings;
 
 /// Discrete-event Monte Carlo simulator of shipping across the Caspian Sea.
 #[derive(Debug, Parser)]

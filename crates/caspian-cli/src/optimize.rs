@@ -23,6 +23,7 @@ use crate::common::{
 use crate::failure::Failure;
 use crate::parse::{number, whole_in};
 use crate::table::{self, num};
+use crate::warnings::Later;
 
 #[derive(Debug, Args)]
 pub(crate) struct OptimizeArgs {
@@ -146,14 +147,15 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     let swept: Vec<(&str, String)> =
         specs.iter().map(|d| (d.key.as_str(), "--decision".to_string())).collect();
     crate::sweep::check_set_against(&args.set.set, &swept, "decision")?;
-    let s = read_scenario(args.scenario.as_deref(), &args.set.set)?;
+    let mut later = Later::default();
+    let (s, _) = read_scenario(args.scenario.as_deref(), &args.set.set, &mut later)?;
     let source = crate::common::source_with_sets(&s.source, &args.set.set);
     // The portfolios are compiled to check them, on --threads as the
     // replications are.
     let pool = pool(args.threads)?;
     let study = pool.install(|| Study::sweep(&s.text, &source, args.seed, specs, None))?;
     let study = study.with_lineage(s.lineage);
-    crate::common::warn_study(&study);
+    later.studies(std::slice::from_ref(&study));
     settings.check(study.plan.kpi_layout().names())?;
     let parents = extended_files(&study.lineage);
     let mut inputs: Vec<Named<'_>> = vec![("SCENARIO", args.scenario.as_deref())];
@@ -166,6 +168,7 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
             ("--checkpoint", args.checkpoint.as_deref()),
         ],
     )?;
+    later.say();
     let progress = Progress::new(study.points.len() as u64 * settings.n0, args.quiet);
     let tick = || progress.tick();
     // Everything that needs no replication is checked before the

@@ -19,6 +19,7 @@ use crate::common::{
 use crate::failure::Failure;
 use crate::output;
 use crate::terminal::out;
+use crate::warnings::Later;
 use caspian_montecarlo::journal::Journal;
 
 #[derive(Debug, Args)]
@@ -93,10 +94,12 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let c = &args.common;
     // A bad --shard is refused before any warning about the scenario.
     let shard = parse_shard(args.shard.as_deref(), c)?;
-    let s = read_scenario(args.scenario.as_deref(), &c.set.set)?;
+    let mut later = Later::default();
+    let (s, overrides) = read_scenario(args.scenario.as_deref(), &c.set.set, &mut later)?;
     let source = crate::common::source_with_sets(&s.source, &c.set.set);
     let study = Study::single(&s.text, &source, c.seed)?.with_lineage(s.lineage.clone());
-    crate::common::warn_study(&study);
+    later.studies(std::slice::from_ref(&study));
+    crate::warnings::idle_escort_force(&overrides, &s, 0, &mut later);
     let target = c.target.target(c.replications, &[&study.plan])?;
     let names = study.plan.kpi_layout().names();
     output::check_kpi_patterns(&c.kpis, names)?;
@@ -117,7 +120,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let mut outputs = c.outputs(&report.files);
     outputs.push(("--checkpoint", args.checkpoint.as_deref()));
     check_files(&inputs, &outputs)?;
-    crate::common::warn_idle_escort_force(&crate::common::parse_sets(&c.set.set)?, &s, 0);
+    later.say();
     let range = caspian_montecarlo::shard::share(shard, c.replications);
     let held = range.end - range.start;
     let (what, advice) = if shard.is_some() {

@@ -26,6 +26,7 @@ use crate::failure::Failure;
 use crate::output;
 use crate::run::parse_shard;
 use crate::terminal::out;
+use crate::warnings::Later;
 
 #[derive(Debug, Args)]
 pub(crate) struct SweepArgs {
@@ -146,7 +147,8 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                 .into(),
         ));
     }
-    let s = read_scenario(Some(&args.scenario), &c.set.set)?;
+    let mut later = Later::default();
+    let (s, _) = read_scenario(Some(&args.scenario), &c.set.set, &mut later)?;
     let source = crate::common::source_with_sets(&s.source, &c.set.set);
     let text = s.text;
     let extra = args.axes.iter().map(|a| parse_axis(a)).collect::<Result<Vec<_>, _>>();
@@ -158,7 +160,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let pool = pool(c.threads)?;
     let study = pool.install(|| Study::sweep(&text, &source, c.seed, extra, args.lhs))?;
     let study = study.with_lineage(s.lineage);
-    crate::common::warn_study(&study);
+    later.studies(std::slice::from_ref(&study));
     let reference = match &args.reference {
         Some(spec) => study.reference_point(spec).map_err(|e| Failure::Input(e.to_string()))?,
         None => study.as_written_point().unwrap_or(0),
@@ -179,6 +181,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     // Every output first (a name the file system refuses, a folder that
     // takes no file), then what is already at the checkpoint's path.
     check_files(&inputs, &outputs)?;
+    later.say();
     let named = if cp_named == "--checkpoint" {
         format!("--checkpoint {}", shown_path(&cp_path))
     } else {

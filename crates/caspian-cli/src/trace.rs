@@ -15,6 +15,7 @@ use caspian_montecarlo::trace::{self, TraceError};
 use crate::common::{EXTENDED, SetArgs, cannot_write, check_files, extended_files, read_scenario};
 use crate::failure::Failure;
 use crate::terminal::stdout_failure;
+use crate::warnings::Later;
 
 #[derive(Debug, Args)]
 pub(crate) struct TraceArgs {
@@ -34,7 +35,8 @@ pub(crate) struct TraceArgs {
 }
 
 pub(crate) fn run(args: TraceArgs) -> Result<(), Failure> {
-    let s = read_scenario(args.scenario.as_deref(), &args.set.set)?;
+    let mut later = Later::default();
+    let (s, _) = read_scenario(args.scenario.as_deref(), &args.set.set, &mut later)?;
     let parents = extended_files(&s.lineage);
     let study = Study::single(&s.text, &s.source, args.seed)?;
     if args.replication > trace::MAX_REPLICATION {
@@ -47,6 +49,7 @@ pub(crate) fn run(args: TraceArgs) -> Result<(), Failure> {
     let mut inputs = vec![("SCENARIO", args.scenario.as_deref())];
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
     check_files(&inputs, &[("--csv", args.csv.as_deref())])?;
+    later.say();
     let seed = study.seed;
     let plan = &study.plan;
     // The trace is written as the replication runs: memory stays flat

@@ -11,6 +11,7 @@ use caspian_montecarlo::study::Study;
 use crate::common::read_scenario;
 use crate::failure::Failure;
 use crate::terminal::{err_line, out};
+use crate::warnings::Later;
 
 #[derive(Debug, Args)]
 pub(crate) struct ValidateArgs {
@@ -28,7 +29,7 @@ pub(crate) fn run(args: ValidateArgs) -> Result<(), Failure> {
         // A file with `[[sweep]]` axes is also checked at every design
         // point, as `caspian sweep` would run it; a design too large to
         // run in full is no error (`sweep --lhs` samples it).
-        let outcome = read_scenario(Some(path), &[]).and_then(|s| {
+        let outcome = read_scenario(Some(path), &[], &mut Later::default()).and_then(|(s, _)| {
             let study = Study::single(&s.text, &s.source, None)?;
             if !s.scenario.sweeps.is_empty() {
                 match Study::sweep(&s.text, &s.source, None, Vec::new(), None) {

@@ -9,6 +9,7 @@ use caspian_montecarlo::study::Study;
 
 use crate::common::resolve_scenario;
 use crate::failure::Failure;
+use crate::warnings::Later;
 
 /// A parsed `--variant`: its name and its overrides.
 #[derive(Debug)]
@@ -109,18 +110,24 @@ fn distinct_name(name: &str, path: &std::path::Path, earlier: &[Study]) -> Strin
 /// the comparison's `files`: then what `path` lacks, another has.
 fn fits_another(files: &[PathBuf], path: &std::path::Path, sets: &[Override]) -> bool {
     use caspian_montecarlo::resolve::ResolveError;
+    // A file that cannot be read or parsed says nothing of what it has.
     files.iter().filter(|f| f.as_path() != path).any(|f| {
-        !matches!(crate::common::resolve_scenario_raw(Some(f), sets), Err(ResolveError::Set { .. }))
+        matches!(
+            crate::common::resolve_scenario_raw(Some(f), sets),
+            Ok(_) | Err(ResolveError::Invalid(_))
+        )
     })
 }
 
 /// The studies of a comparison: each file in `files` (the first is the
 /// base), then each variant of the base, all with the `--set` overrides
-/// `sets` first.
+/// `sets` first; `later` holds the warnings of settings that change
+/// nothing.
 pub(crate) fn studies(
     files: &[PathBuf],
     variants: &[String],
     sets: &[String],
+    later: &mut Later,
 ) -> Result<Vec<Study>, Failure> {
     if files.len() + variants.len() < 2 {
         return Err(Failure::Input(
@@ -149,8 +156,8 @@ pub(crate) fn studies(
             }
             other => Failure::Input(other.to_string()),
         })?;
-        crate::common::warn_inert_multipliers(Some(path), &sets, &s, 0);
-        crate::common::warn_idle_escort_force(&sets, &s, 0);
+        crate::warnings::inert_multipliers(Some(path), &sets, &s, 0, later);
+        crate::warnings::idle_escort_force(&sets, &s, 0, later);
         base.get_or_insert_with(|| s.clone());
         // The source names the --set values too, as in `run`'s header.
         let source = crate::common::source_with_sets(&s.source, raw_sets);
@@ -184,7 +191,7 @@ pub(crate) fn studies(
         let s = resolve_scenario(Some(&files[0]), &overrides)?;
         // An idle escort force in a variant is the base's model again,
         // which the comparison warns of (CompiledScenario::same_model).
-        crate::common::warn_inert_multipliers(Some(&files[0]), &overrides, &s, sets.len());
+        crate::warnings::inert_multipliers(Some(&files[0]), &overrides, &s, sets.len(), later);
         let mut study = Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage);
         study.name = variant.name;
         // Where it came from, as tables show it: the base and the changes.

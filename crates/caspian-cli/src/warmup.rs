@@ -14,6 +14,7 @@ use crate::common::{
 };
 use crate::failure::Failure;
 use crate::table::{self, num};
+use crate::warnings::Later;
 
 #[derive(Debug, Args)]
 pub(crate) struct WarmupArgs {
@@ -46,7 +47,8 @@ pub(crate) struct WarmupArgs {
 }
 
 pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
-    let s = read_scenario(args.scenario.as_deref(), &[])?;
+    // No overrides, so nothing to warn of.
+    let (s, _) = read_scenario(args.scenario.as_deref(), &[], &mut Later::default())?;
     let parents = extended_files(&s.lineage);
     let mut inputs = vec![("SCENARIO", args.scenario.as_deref())];
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));

@@ -180,8 +180,10 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
         let mut dated = s.plan.source.disruptions.iter().filter(|d| d.start_day.is_some());
         dated.all(|d| !base_source.disruptions.iter().any(|b| b.id == d.id))
     };
-    let event_holders = studies.iter().enumerate().filter(|(i, s)| *i == 0 || !stress_added(s));
-    e.warnings.extend(event_holders.filter_map(|(_, s)| one_off_warning(s, years, false)));
+    for (i, s) in studies.iter().enumerate() {
+        let advice = if i > 0 && stress_added(s) { OneOff::StressTest } else { OneOff::Unvalued };
+        e.warnings.extend(one_off_warning(s, years, advice));
+    }
     let base = &studies[0].plan;
     for policy in studies.iter().skip(1) {
         e.warnings.extend(crate::conditions::warning(&studies[0], policy));
@@ -208,14 +210,25 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
     Some(e)
 }
 
+/// What the warning of [`one_off_warning`] advises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OneOff {
+    /// The event is not valued: advise `--one-off`.
+    Unvalued,
+    /// The comparison values it with `--one-off`: point to that table.
+    Valued,
+    /// A policy that adds the event to a base without it (a stress test
+    /// run as a policy): one event costs one year's difference.
+    StressTest,
+}
+
 /// The warning for a scenario with dated disruptions (`start_day`): the
 /// model's year is the typical year, so an NPV over the appraisal period
-/// counts a one-off event as striking every year. `valued`: the comparison
-/// values the event with `--one-off`, so the warning points to that table.
+/// counts a one-off event as striking every year.
 pub(crate) fn one_off_warning(
     study: &crate::study::Study,
     years: f64,
-    valued: bool,
+    advice: OneOff,
 ) -> Option<String> {
     let dated: Vec<&str> = study
         .plan
@@ -227,11 +240,16 @@ pub(crate) fn one_off_warning(
         .collect();
     let (first, rest) = dated.split_first()?;
     let more = if rest.is_empty() { String::new() } else { format!(" and {} more", rest.len()) };
-    let advice = if valued {
-        "the one-off table values it as one event instead"
-    } else {
-        "value a one-off event with --one-off (how often it must strike for each policy to pay), \
-         not by the NPV"
+    let advice = match advice {
+        OneOff::Valued => "the one-off table values it as one event instead",
+        OneOff::Unvalued => {
+            "value a one-off event with --one-off (how often it must strike for each policy to \
+             pay), not by the NPV"
+        }
+        OneOff::StressTest => {
+            "one such event costs about one year's difference (the benefit/yr column, negative \
+             for a loss), not the NPV"
+        }
     };
     Some(format!(
         "\"{}\" has a dated disruption ({first}{more}): the simulated year is taken as every \

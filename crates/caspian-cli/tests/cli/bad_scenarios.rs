@@ -181,7 +181,7 @@ fn every_bad_scenario_exits_2_naming_its_key_without_panic() {
                     continue;
                 }
             };
-            // A file name such as `zero_fleet_count.toml` must not satisfy the check.
+            // A file name such as `zero_fleet_capacity.toml` must not satisfy the check.
             let message = err.replace(&file, "<FILE>");
             let mut problems = Vec::new();
             if code != Some(2) {

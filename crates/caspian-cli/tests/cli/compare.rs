@@ -324,9 +324,10 @@ fn values_that_look_like_increments_are_refused() {
 }
 
 /// A stress test's dated disruption is one event, but the model's year is
-/// every year: the economics warn that the NPV counts it as yearly when the
-/// base holds it. A "policy" that adds it changes the conditions, and is
-/// warned of as such instead (its NPV is not a policy's at all).
+/// every year: the economics warn that the NPV counts it as yearly. A
+/// "policy" that adds it changes the conditions, and is warned of as such
+/// too (its NPV is not a policy's at all); one such event costs a year's
+/// difference.
 #[test]
 fn economics_warn_that_a_dated_disruption_recurs_in_the_npv() {
     let dir = scratch("compare_one_off");
@@ -353,8 +354,16 @@ fn economics_warn_that_a_dated_disruption_recurs_in_the_npv() {
     ok(&args, &dir);
     let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "p.json")).unwrap();
     let all = warnings(&doc);
-    assert_eq!(all.len(), 1, "{all:?}");
-    assert!(all[0].starts_with("\"alat_closed_30d\" changes the conditions"), "{all:?}");
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(all[0].starts_with("\"alat_closed_30d\" has a dated disruption"), "{all:?}");
+    assert!(
+        all[0].ends_with(
+            "one such event costs about one year's difference (the benefit/yr \
+                              column, negative for a loss), not the NPV"
+        ),
+        "{all:?}"
+    );
+    assert!(all[1].starts_with("\"alat_closed_30d\" changes the conditions"), "{all:?}");
     // Random episodes (a rate) are part of the typical year: no dated
     // warning; as a policy against the baseline they are other conditions.
     let random = scenario("stress/random_outages.toml");

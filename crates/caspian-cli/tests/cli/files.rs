@@ -79,11 +79,24 @@ fn no_output_is_written_to_a_toml_file() {
         );
     }
     // Refused before the design is checked: no warning about the points
-    // (the escort force with escorts off changes nothing) comes first.
+    // (the escort force with escorts off changes nothing, nor does a
+    // multiplier with nothing to scale) comes first.
     let force = "--axis=interdiction.escort.escort_vessels=3,4";
     let idle = "--decision=interdiction.escort.escort_vessels=3";
+    let (escorts, inert) =
+        ("--set=interdiction.escort.escort_vessels=3", "--set=disruptions.rate_multiplier=2");
     let design: &[&[&str]] = &[
-        &["run", "-n", "2", "--set=interdiction.escort.escort_vessels=3", "--json", "r.toml"],
+        &["run", "-n", "2", escorts, inert, "--json", "r.toml"],
+        &[
+            "compare",
+            "baseline.toml",
+            "--variant=v:port.alat.berths.rail_ferry=3",
+            escorts,
+            inert,
+            "--json",
+            "c.toml",
+        ],
+        &["compare", "baseline.toml", "baseline.toml", escorts, "--json", "c.toml"],
         &["sweep", "baseline.toml", "-n", "1", force, "--json", "other.toml"],
         &[
             "optimize",
@@ -290,13 +303,13 @@ fn a_control_character_in_a_path_is_shown_escaped_on_one_line() {
             "a line was split: {err:?}"
         );
     };
-    let set = ["--set", "fleet.oil_tankers.count=0"];
+    let set = ["--set", "fleet.oil_tankers.capacity=0"];
     let err = fails(&["run", "bad\nname.toml", set[0], set[1]], &dir, 2);
     assert!(err.contains("cannot read bad<U+000A>name.toml: "), "{err}");
     assert_eq!(err.lines().count(), 1, "{err:?}");
     std::fs::copy(scenario("baseline.toml"), dir.join("bad\nname.toml")).unwrap();
     let err = fails(&["run", "bad\nname.toml", set[0], set[1]], &dir, 2);
-    assert!(err.contains("bad<U+000A>name.toml with --set fleet.oil_tankers.count=0"), "{err}");
+    assert!(err.contains("bad<U+000A>name.toml with --set fleet.oil_tankers.capacity=0"), "{err}");
     one_line(&err);
     let out = ok(&["validate", "bad\nname.toml"], &dir);
     assert!(out.starts_with("bad<U+000A>name.toml: ok"), "{out:?}");

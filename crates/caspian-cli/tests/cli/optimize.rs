@@ -37,6 +37,8 @@ fn optimize_selects_writes_json_and_html_and_report_rebuilds_the_page() {
         out.contains("is selected by a procedure that, with probability at least 95%"),
         "{out}"
     );
+    // What the probability is of: the model's, and approximately.
+    assert!(out.contains("The probability is the model's, and approximate"), "{out}");
     let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "o.json")).unwrap();
     assert_eq!(doc["kind"], "optimize");
     assert_eq!(doc["portfolios"].as_array().unwrap().len(), 4);

@@ -419,12 +419,12 @@ fn an_invalid_override_is_blamed_on_the_override() {
         assert!(err.contains("1 problem(s)"), "{err}");
         assert!(!err.contains("rate_per_year"), "{err}");
     }
-    let count = "fleet.oil_tankers.count=0";
-    let err = fails(&["run", "-n", "2", "-q", "--set", count], &dir, 2);
-    assert!(err.contains(&format!("embedded baseline with --set {count}: ")), "{err}");
-    assert!(err.contains("fleet.oil_tankers.count: must be at least 1"), "{err}");
-    let err = fails(&["compare", &base, "--variant", &format!("x:{count}"), "-n", "2"], &dir, 2);
-    assert!(err.contains(&format!("{base} with --variant x:{count}: ")), "{err}");
+    let zero = "fleet.oil_tankers.capacity=0";
+    let err = fails(&["run", "-n", "2", "-q", "--set", zero], &dir, 2);
+    assert!(err.contains(&format!("embedded baseline with --set {zero}: ")), "{err}");
+    assert!(err.contains("fleet.oil_tankers.capacity: must be at least 1"), "{err}");
+    let err = fails(&["compare", &base, "--variant", &format!("x:{zero}"), "-n", "2"], &dir, 2);
+    assert!(err.contains(&format!("{base} with --variant x:{zero}: ")), "{err}");
     assert!(!err.contains(&format!("{base}: ")), "the base file is not at fault: {err}");
     let err = fails(&["run", "--set", "scenario.horizon_days=99999999999999999999"], &dir, 2);
     assert!(err.contains("out of range") && !err.contains("the text"), "{err}");

@@ -305,12 +305,13 @@ fn unrecovered_warnings(
 /// Writes `valued` into `economics`, whose dated-disruption warnings then
 /// point to it rather than to the option.
 pub fn attach(economics: &mut crate::economics::Economics, studies: &[Study], valued: OneOff) {
-    use crate::economics::one_off_warning;
+    use crate::economics::{OneOff, one_off_warning};
     let years = economics.appraisal_years;
     for s in studies {
-        let (Some(before), Some(after)) =
-            (one_off_warning(s, years, false), one_off_warning(s, years, true))
-        else {
+        let (Some(before), Some(after)) = (
+            one_off_warning(s, years, OneOff::Unvalued),
+            one_off_warning(s, years, OneOff::Valued),
+        ) else {
             continue;
         };
         for w in economics.warnings.iter_mut().filter(|w| **w == before) {

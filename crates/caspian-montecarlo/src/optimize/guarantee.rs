@@ -76,6 +76,13 @@ pub(super) fn same_models(portfolios: &[PortfolioDoc]) -> String {
     }
 }
 
+/// What the selection's probability is a probability of, said with it
+/// (docs/optimize.md, "Assumptions").
+const WITHIN_THE_MODEL: &str = "The probability is the model's, and approximate: the \
+     scenario's prices and assumptions (value of time, demurrage, lost cargo) decide which is \
+     best, and the procedure takes each portfolio's replications as normal, which rare, large \
+     costs such as a lost vessel make less true; a larger --n0 makes it more reliable";
+
 pub(super) fn guarantee(
     study: &Study,
     s: &Settings,
@@ -147,9 +154,11 @@ pub(super) fn guarantee(
                     "Portfolio {p} ({}) is selected by a procedure that, with probability at least \
                      {confidence}, picks the portfolio with the best mean {} among the {set} \
                      portfolios whenever that one beats every other by at least {delta}{feasible_part}; \
-                     portfolios closer to it than that are listed as contenders.",
+                     portfolios closer to it than that are listed as contenders. {WITHIN_THE_MODEL} \
+                     (here --n0 {}).",
                     study.describe_point(p),
                     s.objective,
+                    s.n0,
                 )
             }
         }

@@ -158,8 +158,12 @@ fn target(
         }
         ["route", f] => lookup(c, &named("fleet"), key, "fleet", f).map(DisruptionTarget::Route),
         ["vessels", f] => {
-            let fleet = lookup(c, &named("fleet"), key, "fleet", f)?;
+            let fleet = lookup(c, &named("fleet"), key.clone(), "fleet", f)?;
             let size = ids.fleets.get(fleet).map_or(0, |p| p.count);
+            if size == 0 {
+                c.err(key, format!("fleet \"{f}\" has no vessels (its count is 0)"));
+                return None;
+            }
             let count = match (d.vessels, d.vessel_share) {
                 (Some(n), None) => {
                     if n == 0 || n > size {
@@ -180,7 +184,7 @@ fn target(
                         return None;
                     }
                     // Rounded up: a share of a fleet is at least one vessel.
-                    ((share * f64::from(size)).ceil() as u32).clamp(1, size.max(1))
+                    ((share * f64::from(size)).ceil() as u32).clamp(1, size)
                 }
                 (Some(_), Some(_)) => {
                     c.err(format!("{k}.vessels"), "give vessels or vessel_share, not both");

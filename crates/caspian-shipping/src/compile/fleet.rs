@@ -45,9 +45,10 @@ pub(super) fn fleets(
 /// escorts are enabled (`interdiction.escort.fleets`).
 fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>, escorted: bool) -> FleetPlan {
     let k = format!("fleet.{}", f.id);
-    c.count(&format!("{k}.count"), u64::from(f.count), 1);
+    // 0 takes the fleet off its route: its cargo waits, spills or gives up.
+    c.count(&format!("{k}.count"), u64::from(f.count), 0);
     if f.capacity == 0 {
-        c.err(format!("{k}.capacity"), "must be at least 1");
+        c.err(format!("{k}.capacity"), "must be at least 1, got 0");
     } else if f.capacity > MAX_AMOUNT {
         c.err(format!("{k}.capacity"), format!("is absurdly large; the limit is {MAX_AMOUNT}"));
     }
@@ -149,7 +150,7 @@ fn deck(
     let units_ok = |c: &mut Checker, key: String, n: u64| {
         if n == 0 {
             c.err(key, "must be at least 1");
-        } else if n > f.capacity {
+        } else if n > f.capacity && f.capacity > 0 {
             c.err(
                 key,
                 format!("is {n}, more than the fleet's capacity ({}): none would fit", f.capacity),

@@ -46,6 +46,12 @@ use crate::trace::VesselPhase as Phase;
 /// Days in a month for `trips_per_vessel_month` (365.25 / 12).
 pub(super) const DAYS_PER_MONTH: f64 = 30.44;
 
+/// `total` per vessel of a fleet of `count`: undefined (NaN) for a fleet
+/// with no vessels, which has no per-vessel figure, not a zero one.
+pub(super) fn per_vessel(total: f64, count: u32) -> f64 {
+    if count == 0 { f64::NAN } else { total / f64::from(count) }
+}
+
 /// When a vessel's next dry-docking and breakdown fall due.
 #[derive(Debug, Clone, Copy, Default)]
 struct Due {
@@ -201,7 +207,7 @@ impl World<'_> {
             .iter()
             .map(|x| x.end.min(now).ticks().saturating_sub(x.start.max(start).ticks()))
             .sum();
-        ticks as f64 / TICKS_PER_HOUR as f64 / f64::from(self.plan.fleets[fleet].count.max(1))
+        per_vessel(ticks as f64 / TICKS_PER_HOUR as f64, self.plan.fleets[fleet].count)
     }
 
     /// `drydocks.<fleet>` (`drydock`) or `breakdowns.<fleet>`: stops of that
@@ -220,7 +226,6 @@ impl World<'_> {
         if months <= 0.0 {
             return f64::NAN;
         }
-        let vessels = f64::from(self.plan.fleets[fleet].count.max(1));
-        self.counters.voyages[fleet] as f64 / vessels / months
+        per_vessel(self.counters.voyages[fleet] as f64, self.plan.fleets[fleet].count) / months
     }
 }

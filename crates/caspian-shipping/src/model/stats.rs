@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use caspian_engine::{SimTime, Tally};
 
+use super::availability::per_vessel;
 use super::censored::Closing;
 use super::histogram::WeightedHistogram;
 use super::state::World;
@@ -181,7 +182,7 @@ impl World<'_> {
                     .filter(|v| v.fleet == fi)
                     .map(|v| v.working.mean(now))
                     .sum();
-                working / f64::from(self.plan.fleets[fi].count.max(1))
+                per_vessel(working, self.plan.fleets[fi].count)
             }
             Quantity::Voyages(fi) => self.counters.voyages[fi] as f64,
             Quantity::Carried(fi, p) => self.counters.carried[fi][p] as f64,

@@ -13,7 +13,8 @@
 //!   the parent's entry with that id; a key that excludes another (an
 //!   outflow's `capacity_per_year` and `capacity_t_per_year`) removes the
 //!   parent's other one;
-//! - `[[sweep]]`: the child's axes, when it has any, replace the parent's.
+//! - `[[sweep]]`: the child's axes, when it gives the key, replace the
+//!   parent's (`sweep = []` removes them).
 //!
 //! Parents may extend further files; a cycle, a missing file or a chain
 //! deeper than [`MAX_DEPTH`] is an error naming the files.

@@ -27,6 +27,7 @@ use toml::{Table, Value};
 
 use crate::compile::shown_path;
 use crate::scenario::Scenario;
+use overlap::Overlap;
 
 mod blame;
 pub mod extends;
@@ -198,15 +199,15 @@ pub fn resolve(
         return Ok(Resolved { text, source: origin, scenario, lineage });
     }
     // A value a parent wrote (and no override changed) is named where it
-    // was written.
+    // was written; one a multiplier scaled names the multiplier.
     let located = |mut errors: Vec<crate::ScenarioError>| {
         for e in &mut errors {
-            let overridden = overrides.iter().any(|o| {
-                e.key == o.key
-                    || e.key.strip_prefix(o.key.as_str()).is_some_and(|r| r.starts_with('.'))
-            });
-            if !overridden {
-                e.message.extend(blame::written_in(&files, &e.key));
+            match overrides.iter().find_map(|o| o.overlap(&e.key).map(|how| (o, how))) {
+                Some((o, Overlap::Scaled)) => {
+                    e.message.push_str(&format!(" (scaled by {})", given(o)));
+                }
+                Some(_) => {}
+                None => e.message.extend(blame::written_in(&files, &e.key)),
             }
         }
         errors
@@ -250,14 +251,14 @@ pub fn resolve(
 /// `origin` with the overrides applied to it, as messages name it:
 /// `base.toml with --set KEY=VALUE, --variant NAME:KEY=VALUE`.
 fn with_overrides(origin: &str, overrides: &[Override]) -> String {
-    let given: Vec<String> = overrides
-        .iter()
-        .map(|o| {
-            let gap = if o.option.ends_with(':') { "" } else { " " };
-            format!("{}{gap}{}", o.option, o.text)
-        })
-        .collect();
+    let given: Vec<String> = overrides.iter().map(given).collect();
     format!("{origin} with {}", given.join(", "))
+}
+
+/// An override as given: `--set KEY=VALUE`, `--variant NAME:KEY=VALUE`.
+fn given(o: &Override) -> String {
+    let gap = if o.option.ends_with(':') { "" } else { " " };
+    format!("{}{gap}{}", o.option, o.text)
 }
 
 /// Resolves a shipped scenario held in memory (`include_str!`), named
@@ -374,7 +375,7 @@ fn deserialize_at(table: &Table) -> Result<Scenario, Misfit> {
     match list_for_table(table, &scenario) {
         Some(path) => Err(Misfit {
             message: format!("{path}: {LIST_FOR_TABLE}"),
-            steps: Vec::new(),
+            steps: blame::steps_of(&path),
             names_a_key: false,
         }),
         None => Ok(scenario),

@@ -71,9 +71,10 @@ impl Override {
     pub fn overlap(&self, key: &str) -> Option<Overlap> {
         let (a, b) = (self.key.as_str(), key.trim());
         let scales = |m: &str, p: &str| m.parse::<SweepKey>().is_ok_and(|k| k.scales(p));
-        if a == b
-            || b.strip_prefix(a).is_some_and(|rest| rest.starts_with('.'))
-            || a.strip_prefix(b).is_some_and(|rest| rest.starts_with('.'))
+        // A key inside a value: `.field`, or `[i]` in a compile error's key
+        // (`costs.charter[0].day_rate` inside `costs.charter`).
+        let inside = |rest: &str| rest.starts_with('.') || rest.starts_with('[');
+        if a == b || b.strip_prefix(a).is_some_and(inside) || a.strip_prefix(b).is_some_and(inside)
         {
             Some(Overlap::Same)
         } else if partner(a).is_some_and(|p| p == b) {

@@ -313,7 +313,9 @@ impl SweepKey {
             _ => return false,
         };
         let parts: Vec<&str> = path.trim().split('.').collect();
-        parts[0] == table && parts.get(2).is_none_or(|field| fields.contains(field))
+        // A month of a monthly array is named `storm_onsets_per_month[3]`.
+        let field = |f: &&str| f.split('[').next().is_some_and(|f| fields.contains(&f));
+        parts[0] == table && parts.get(2).is_none_or(field)
     }
 
     /// The parameter's unit, for axis labels.

@@ -187,15 +187,15 @@ fn override_errors_name_the_key_and_the_fix() {
 
 #[test]
 fn a_scenario_the_overrides_make_invalid_is_named_with_them() {
-    let set = Override::parse("fleet.oil_tankers.count=0", "--set").unwrap();
+    let set = Override::parse("fleet.oil_tankers.capacity=0", "--set").unwrap();
     let variant = Override::parse("scenario.horizon_days=-3", "--variant v:").unwrap();
     let e = resolve(Root::Baseline, &[set, variant], &mut disk).unwrap_err();
     assert!(matches!(e, ResolveError::Invalid(_)), "{e:?}");
-    let with = "embedded baseline with --set fleet.oil_tankers.count=0, \
+    let with = "embedded baseline with --set fleet.oil_tankers.capacity=0, \
                 --variant v:scenario.horizon_days=-3";
     let e = e.to_string();
     assert!(e.starts_with(&format!("{with}: 2 problem(s)")), "{e}");
-    assert!(e.contains(&format!("{with}: fleet.oil_tankers.count: must be at least 1")), "{e}");
+    assert!(e.contains(&format!("{with}: fleet.oil_tankers.capacity: must be at least 1")), "{e}");
 }
 
 #[test]
@@ -253,9 +253,21 @@ fn a_misfit_in_a_chain_is_named_in_the_file_that_wrote_it() {
         ),
         (
             "d/q.toml",
-            "[scenario]\nextends = \"baseline\"\n[[fleet]]\nid = \"oil_tankers\"\ncount = 0\n",
+            "[scenario]\nextends = \"baseline\"\n[[fleet]]\nid = \"oil_tankers\"\ncapacity = 0\n",
         ),
         ("d/r.toml", "[scenario]\nextends = \"q.toml\"\n"),
+        (
+            "d/l.toml",
+            "[scenario]\nextends = \"baseline\"\n[[fleet]]\nid = \"oil_tankers\"\n\
+             availability = [900.0, 18.0]\n",
+        ),
+        ("d/m.toml", "[scenario]\nextends = \"l.toml\"\n"),
+        (
+            "d/g.toml",
+            "[scenario]\nextends = \"baseline\"\n[[costs.charter]]\nfleet = \"oil_tankers\"\n\
+             day_rate = 20000\n",
+        ),
+        ("d/h.toml", "[scenario]\nextends = \"g.toml\"\n"),
     ]);
     let mut load = memory(&files);
     let mut error =
@@ -281,10 +293,27 @@ fn a_misfit_in_a_chain_is_named_in_the_file_that_wrote_it() {
     // A value that reads but is out of range is named where a parent wrote
     // it; one the file itself wrote needs no more than its name.
     let e = error("d/r.toml");
-    let said = "d/r.toml: fleet.oil_tankers.count: must be at least 1, got 0 (written in d/q.toml \
-                (extended by d/r.toml), line 5)";
+    let said = "d/r.toml: fleet.oil_tankers.capacity: must be at least 1, got 0 \
+                (written in d/q.toml (extended by d/r.toml), line 5)";
     assert!(e.contains(said), "{e}");
     assert!(error("d/q.toml").ends_with("must be at least 1, got 0"), "the file's own");
+    // A list where a table goes, in the parent that wrote it.
+    let e = error("d/m.toml");
+    assert!(e.starts_with("d/l.toml (extended by d/m.toml): error at line 5, column 16\n"), "{e}");
+    assert!(e.ends_with(&format!("fleet.oil_tankers.availability: {LIST_FOR_TABLE}")), "{e}");
+    // A value an override replaced, or scaled, is not the parent's: a list
+    // replaced whole (its errors name entries `[i]`), a multiplier.
+    let overridden = |set: &str| {
+        let o = Override::parse(set, "--set").unwrap();
+        let r = resolve(Root::File(Path::new("d/h.toml")), &[o], &mut memory(&files));
+        r.unwrap_err().to_string()
+    };
+    let e = overridden("costs.charter=[{ fleet = \"oil_tankers\", day_rate = -1 }]");
+    assert!(e.contains("costs.charter[0].day_rate: ") && !e.contains("written in"), "{e}");
+    let e = overridden("weather.storm_rate_multiplier=1e308");
+    let scaled = "(scaled by --set weather.storm_rate_multiplier=1e308)";
+    assert!(e.contains("storm_onsets_per_month[0]: ") && e.contains(scaled), "{e}");
+    assert!(!e.contains("written in"), "{e}");
 }
 
 /// A whole number past `i64::MAX` fits a `u64` seed in a file read whole,

@@ -1,0 +1,124 @@
+//! Warnings a command holds until its input and output checks have passed
+//! ([`Later`]), so that a refusal is never preceded by warnings about a
+//! run that does not happen, and the checks of settings that change
+//! nothing (multipliers with nothing to scale, an escort force with
+//! escorts off) that make them.
+
+use std::path::Path;
+
+use caspian_montecarlo::resolve::{Override, Resolved};
+use caspian_montecarlo::study::Study;
+
+use crate::common::{note, resolve_scenario};
+
+/// Warnings held until [`Later::say`], which a command calls once its
+/// input and output checks have passed.
+#[derive(Debug, Default)]
+#[must_use = "held warnings are printed by `say`"]
+pub(crate) struct Later(Vec<String>);
+
+impl Later {
+    /// Holds `warning` (without the `warning: ` that [`Later::say`] adds).
+    pub(crate) fn push(&mut self, warning: String) {
+        self.0.push(warning);
+    }
+
+    /// Holds every warning of the `studies` that their results would
+    /// otherwise hide ([`caspian_montecarlo::study::warnings_once`]: escorts
+    /// that protect nothing for each scenario, a dated disruption outside
+    /// the reporting window, one the variants share with the base once);
+    /// the result documents keep them too.
+    pub(crate) fn studies(&mut self, studies: &[Study]) {
+        for (study, why) in caspian_montecarlo::study::warnings_once(studies) {
+            self.0.push(format!("{}: {why}", study.source));
+        }
+    }
+
+    /// Prints the held warnings, each as `warning: ...`, `-q` or not.
+    pub(crate) fn say(self) {
+        for w in self.0 {
+            note(false, &format!("warning: {w}"));
+        }
+    }
+}
+
+/// Holds a warning for each multiplier (storms', disruptions') other than 1 among
+/// `overrides[from..]` that changes nothing in `resolved` (the scenario at
+/// `path` with `overrides`): it has no storms, or no random disruptions,
+/// to scale, so the run is the scenario's own, which the user did not
+/// mean to ask for. The overrides before `from` (a comparison's `--set`,
+/// under a variant's own) are context, warned of once elsewhere.
+pub(crate) fn inert_multipliers(
+    path: Option<&Path>,
+    overrides: &[Override],
+    resolved: &Resolved,
+    from: usize,
+    later: &mut Later,
+) {
+    use caspian_montecarlo::SweepKey;
+    let multiplies = |o: &Override| {
+        o.key.parse::<SweepKey>().is_ok_and(|k| k.is_multiplier())
+            && o.text.split_once('=').and_then(|(_, v)| v.trim().parse::<f64>().ok()) != Some(1.0)
+    };
+    for (i, o) in overrides.iter().enumerate().skip(from).filter(|(_, o)| multiplies(o)) {
+        let lacks = match o.key.parse::<SweepKey>() {
+            Ok(SweepKey::DisruptionRateMultiplier) => {
+                "no disruption with a rate above 0 (a dated disruption strikes on its day)"
+            }
+            Ok(SweepKey::DisruptionDurationMultiplier) => {
+                "no disruption with a duration that strikes"
+            }
+            _ => "no storms to scale",
+        };
+        // A duration multiplier changes the durations even where nothing
+        // strikes: inert all the same. Looked at without the multiplier
+        // itself (a rate multiplier of 0 takes the rates away); where the
+        // file alone has something to scale, another override took it.
+        let key = o.key.parse::<SweepKey>().ok();
+        let nothing_in =
+            |s: &Resolved| key.as_ref().is_some_and(|k| k.scales_nothing_in(&s.scenario));
+        let rest: Vec<Override> =
+            overrides.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, x)| x.clone()).collect();
+        let without = resolve_scenario(path, &rest);
+        let nothing_strikes = without.as_ref().is_ok_and(nothing_in);
+        let unchanged = || without.as_ref().is_ok_and(|r| r.scenario == resolved.scenario);
+        let taken_away = || resolve_scenario(path, &[]).is_ok_and(|r| !nothing_in(&r));
+        if nothing_strikes && taken_away() {
+            later.push(format!(
+                "{} {} changes nothing: with the other overrides, {} has {lacks}",
+                o.option, o.text, resolved.source
+            ));
+        } else if nothing_strikes || unchanged() {
+            later.push(format!(
+                "{} {} changes nothing in {}: it has {lacks}, so every result is the scenario's \
+                 own",
+                o.option, o.text, resolved.source
+            ));
+        }
+    }
+}
+
+/// Holds a warning of an escort force among `overrides[from..]` set where escorts
+/// are off in `resolved`: no escort sails, so it changes nothing. For a
+/// scenario that runs as it is (`run`, each scenario of `compare`), not a
+/// sweep's or an optimisation's base, whose axes or decisions may turn
+/// escorts on (they have their own check of settings that change nothing).
+pub(crate) fn idle_escort_force(
+    overrides: &[Override],
+    resolved: &Resolved,
+    from: usize,
+    later: &mut Later,
+) {
+    use caspian_montecarlo::SweepKey;
+    let force = |o: &&Override| matches!(o.key.parse::<SweepKey>(), Ok(SweepKey::EscortVessels));
+    if !resolved.scenario.interdiction.escort.enabled {
+        for o in overrides.iter().skip(from).filter(force) {
+            later.push(format!(
+                "{} {} changes nothing in {}: escorts are off \
+                 (interdiction.escort.enabled = false), so no escort sails and the force is \
+                 neither used nor priced; set interdiction.escort.enabled=1 too",
+                o.option, o.text, resolved.source
+            ));
+        }
+    }
+}
