@@ -277,8 +277,11 @@ pub(crate) fn notes(
                 }
             },
         );
+        // A target missed is a warning, said under -q too: a script that
+        // asked for a precision must not take a silent success.
         out.push(format!(
-            "target relative half-width {} {} after {} ({worst})",
+            "{}target relative half-width {} {} after {} ({worst})",
+            if t.met { "" } else { "warning: " },
             t.rel_half_width,
             if t.met { "met" } else { "NOT met within the budget" },
             replications(t.replications)

@@ -92,6 +92,17 @@ fn check_set_against_axes(
     file_axes: &[&str],
     extra: &[AxisSpec],
 ) -> Result<(), Failure> {
+    // A key that cannot be swept is said first: the advice below (give the
+    // values to the axis) would not help.
+    for a in extra {
+        if let Err(e) = a.key.parse::<caspian_montecarlo::SweepKey>() {
+            return Err(Failure::Input(format!(
+                "{}: sweep axis {}: {e}",
+                shown_path(&args.scenario),
+                a.key
+            )));
+        }
+    }
     let swept: Vec<(&str, String)> = if extra.is_empty() {
         let from = format!("the [[sweep]] axis of {}", shown_path(&args.scenario));
         file_axes.iter().map(|key| (*key, from.clone())).collect()
@@ -231,7 +242,12 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         reference,
         design: &design,
     };
-    let resumed = |r: Resumed| note(c.quiet, &resumed_note(&cp_path, r));
+    // Nothing to resume from is a warning, said under -q too: a mistyped
+    // path would otherwise run the whole sweep again without a word.
+    let resumed = |r: Resumed| {
+        let line = resumed_note(&cp_path, r);
+        note(c.quiet && !line.starts_with("warning"), &line);
+    };
     let started = || graceful_stop(&cp_path, c.quiet);
     let hooks = SweepHooks {
         stop: crate::signals::stop_flag(),
@@ -350,7 +366,10 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
 fn resumed_note(path: &Path, resumed: Resumed) -> String {
     match resumed {
         Resumed::NoCheckpoint => {
-            format!("--resume: no checkpoint at {}, starting from the beginning", shown_path(path))
+            format!(
+                "warning: --resume: no checkpoint at {}, starting from the beginning",
+                shown_path(path)
+            )
         }
         Resumed::From { held, torn } => format!(
             "resuming from {}: {} already done{}",

@@ -119,6 +119,20 @@ fn fits_another(files: &[PathBuf], path: &std::path::Path, sets: &[Override]) ->
     })
 }
 
+/// Whether one of a variant's overrides replaces the `--set` `o`: it sets
+/// the same key (a multiplier too: replaced, never compounded), a table
+/// that holds it, or the other key of its exclusive pair
+/// (`capacity_t_per_year` for `capacity_per_year`). One that sets a key
+/// inside `o`'s value is not a replacement, and is refused as before.
+fn replaced(o: &Override, variant: &[Override]) -> bool {
+    use caspian_montecarlo::resolve::overlap::Overlap;
+    variant.iter().any(|v| match v.overlap(&o.key) {
+        Some(Overlap::Same) => o.key == v.key || o.key.starts_with(&format!("{}.", v.key)),
+        Some(Overlap::Exclusive) => true,
+        Some(Overlap::Scaled) | None => false,
+    })
+}
+
 /// The studies of a comparison: each file in `files` (the first is the
 /// base), then each variant of the base, all with the `--set` overrides
 /// `sets` first; `later` holds the warnings of settings that change
@@ -186,19 +200,25 @@ pub(crate) fn studies(
         let changes =
             caspian_montecarlo::resolve::set::changes_from(&base.scenario, &variant.overrides)
                 .join(", ");
-        let mut overrides = sets.clone();
+        // The variant's value of a key replaces the --set's (the base keeps
+        // the --set's): `--set K=6.5e6 --variant v:K=17e6` compares the two.
+        let mut overrides: Vec<Override> =
+            sets.iter().filter(|o| !replaced(o, &variant.overrides)).cloned().collect();
+        let kept = overrides.len();
         overrides.extend(variant.overrides);
         let s = resolve_scenario(Some(&files[0]), &overrides)?;
         // An idle escort force in a variant is the base's model again,
         // which the comparison warns of (CompiledScenario::same_model).
-        crate::warnings::inert_multipliers(Some(&files[0]), &overrides, &s, sets.len(), later);
+        crate::warnings::inert_multipliers(Some(&files[0]), &overrides, &s, kept, later);
         let mut study = Study::single(&s.text, &s.source, None)?.with_lineage(s.lineage);
         study.name = variant.name;
         // Where it came from, as tables show it: the base and the changes.
-        study.source = if raw_sets.is_empty() {
+        // The --set options this variant keeps (it replaces the others).
+        let kept_sets: Vec<String> = overrides[..kept].iter().map(|o| o.text.clone()).collect();
+        study.source = if kept_sets.is_empty() {
             format!("{} with {changes}", s.source)
         } else {
-            format!("{}, and {changes}", crate::common::source_with_sets(&s.source, raw_sets))
+            format!("{}, and {changes}", crate::common::source_with_sets(&s.source, &kept_sets))
         };
         studies.push(study);
     }

@@ -189,6 +189,8 @@ pub enum CheckpointError {
         "{path} is not a sweep's checkpoint: {}; give the sweep a --checkpoint of its own",
         if kind == crate::journal::KIND {
             "it is the checkpoint of `caspian run`, `compare` or `optimize` (kind \"replication_journal\")".to_string()
+        } else if crate::validate::RESULT_KINDS.contains(&kind.as_str()) {
+            format!("it is a result document (kind \"{kind}\")")
         } else {
             format!("its kind is \"{kind}\"")
         }
@@ -320,7 +322,9 @@ pub fn load(
     struct Kind {
         kind: String,
     }
-    if let Ok(Kind { kind }) = serde_json::from_str(first)
+    // A result document written over several lines is read whole.
+    let kind = serde_json::from_str(first).or_else(|_| serde_json::from_str::<Kind>(&text));
+    if let Ok(Kind { kind }) = kind
         && kind != "checkpoint"
     {
         return Err(CheckpointError::WrongKind { path: name(), kind });

@@ -81,6 +81,14 @@ pub fn merge(parts: Vec<(String, PartialDoc)>) -> Result<Merged, MergeError> {
     for (path, part) in &parts {
         by_index.entry(part.shard.index).or_default().push(path);
     }
+    // A shard twice first: a part whose index was changed leaves another
+    // missing, and the repeat is what to fix.
+    if let Some((i, paths)) = by_index.iter().find(|(_, p)| p.len() > 1) {
+        return Err(MergeError(format!(
+            "shard {i}/{count} given more than once: {}",
+            paths.join(", ")
+        )));
+    }
     let absent = count as usize - by_index.len();
     if absent > 0 {
         const SHOWN: usize = 10;
@@ -95,12 +103,6 @@ pub fn merge(parts: Vec<(String, PartialDoc)>) -> Result<Merged, MergeError> {
         return Err(MergeError(format!(
             "missing shard(s) {} of {count}; re-run them with --shard K/{count}",
             missing.join(", ")
-        )));
-    }
-    if let Some((i, paths)) = by_index.iter().find(|(_, p)| p.len() > 1) {
-        return Err(MergeError(format!(
-            "shard {i}/{count} given more than once: {}",
-            paths.join(", ")
         )));
     }
     let (first_path, mut header) = (first_path.clone(), first.header.clone());
@@ -202,10 +204,9 @@ fn check_records<'a>(
         if !rec.rows.iter().map(|r| r.replication).eq(range.clone()) {
             let indices: Vec<u64> = rec.rows.iter().map(|r| r.replication).collect();
             return Err(MergeError(format!(
-                "{path}: design point {point} should hold replications {}..{} but holds {}",
-                range.start,
-                range.end,
-                summarize_indices(&indices)
+                "{path}: design point {point} should hold {}, in order, but {}",
+                span(&range),
+                indices_problem(&indices, &range)
             )));
         }
         if known.is_empty() {
@@ -304,9 +305,30 @@ fn same_files(a: &[ParentFile], b: &[ParentFile]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.sha256 == y.sha256)
 }
 
-fn summarize_indices(indices: &[u64]) -> String {
-    match (indices.first(), indices.last()) {
-        (Some(a), Some(b)) => format!("{} rows from {a} to {b}", indices.len()),
-        _ => "none".into(),
+/// The replications of `range` in words: `replications 2 to 4`.
+fn span(range: &std::ops::Range<u64>) -> String {
+    match range.end.saturating_sub(range.start) {
+        0 => "no replications".into(),
+        1 => format!("replication {}", range.start),
+        _ => format!("replications {} to {}", range.start, range.end - 1),
+    }
+}
+
+/// The first thing wrong with the replication `indices` of a part that
+/// should hold `range`, in order: one outside it, one twice, one missing,
+/// or the order.
+fn indices_problem(indices: &[u64], range: &std::ops::Range<u64>) -> String {
+    let mut seen = std::collections::BTreeSet::new();
+    for &i in indices {
+        if !range.contains(&i) {
+            return format!("it holds replication {i}");
+        }
+        if !seen.insert(i) {
+            return format!("it holds replication {i} twice");
+        }
+    }
+    match range.clone().find(|i| !seen.contains(i)) {
+        Some(missing) => format!("replication {missing} is missing"),
+        None => "they are out of order".into(),
     }
 }

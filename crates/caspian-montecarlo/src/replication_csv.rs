@@ -51,6 +51,32 @@ pub fn write_into<W: std::io::Write>(
     Ok(())
 }
 
+/// Lines of a text counted up to a byte offset, for offsets that only grow
+/// (each byte is looked at once).
+struct LineCount<'t> {
+    text: &'t [u8],
+    scanned: usize,
+    line: u64,
+}
+
+impl LineCount<'_> {
+    /// The line (from 1) of the record that starts at byte `offset`: the
+    /// csv reader's record starts where the one before ended, so the blank
+    /// lines it skipped come first.
+    fn to(&mut self, offset: u64) -> u64 {
+        let mut end = usize::try_from(offset).unwrap_or(usize::MAX).min(self.text.len());
+        while self.text.get(end) == Some(&b'\n') {
+            end += 1;
+        }
+        if end > self.scanned {
+            self.line +=
+                self.text[self.scanned..end].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.scanned = end;
+        }
+        self.line
+    }
+}
+
 /// Reads the CSV written by [`write_into`].
 ///
 /// # Errors
@@ -82,21 +108,21 @@ pub fn read(text: &str) -> Result<ReplicationTable, ReplicationCsvError> {
         names.iter().map(|k| crate::rare::KpiRange::of(k)).collect();
     let mut rows = Vec::new();
     let mut last: Option<u64> = None;
+    let mut lines = LineCount { text: text.as_bytes(), scanned: 0, line: 1 };
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| bad(e.to_string()))?;
+        // The line of the file the record starts on, blank lines and quoted
+        // line breaks counted (the csv reader's own count skips blank lines).
+        let line = rec.position().map_or(i as u64 + 2, |p| lines.to(p.byte()));
         // Replications are written once each, in order.
         let cell = rec.get(0).unwrap_or("");
         let Ok(replication) = cell.parse::<u64>() else {
-            return Err(bad(format!(
-                "line {}: replication \"{cell}\" is not a whole number",
-                i + 2
-            )));
+            return Err(bad(format!("line {line}: replication \"{cell}\" is not a whole number")));
         };
         if last.is_some_and(|l| replication <= l) {
             return Err(bad(format!(
-                "line {}: replication {replication} after replication {}: each is written once, \
-                 in order",
-                i + 2,
+                "line {line}: replication {replication} after replication {}: each is written \
+                 once, in order",
                 last.unwrap_or(0)
             )));
         }
@@ -109,7 +135,7 @@ pub fn read(text: &str) -> Result<ReplicationTable, ReplicationCsvError> {
                 if cell.is_empty() {
                     return Ok(f64::NAN);
                 }
-                let at = || format!("line {}, column {}", i + 2, crate::validate::cap(kpi));
+                let at = || format!("line {line}, column {}", crate::validate::cap(kpi));
                 let v = cell.parse::<f64>().map_err(|_| {
                     bad(format!("{}: \"{}\" is not a number", at(), crate::validate::cap(cell)))
                 })?;
@@ -181,6 +207,9 @@ mod tests {
         assert!(e.to_string().contains("line 3: replication 0 after replication 0"), "{e}");
         let e = one("x,1,false,1\n").unwrap_err();
         assert!(e.to_string().contains("line 2: replication \"x\""), "{e}");
+        // A blank line is a line of the file, as the csv reader counts them.
+        let e = one("0,1,false,1\n\nx,1,false,1\n").unwrap_err();
+        assert!(e.to_string().contains("line 4: replication \"x\""), "{e}");
         // Values no replication gives, and names caspian does not write.
         for (cell, said) in [
             ("nan", "an undefined value is an empty cell"),

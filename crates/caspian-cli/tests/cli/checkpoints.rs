@@ -413,4 +413,12 @@ fn a_sweep_checkpoint_that_cannot_be_resumed_says_why() {
         err.contains("r.ck is not a sweep's checkpoint: it is the checkpoint of `caspian run`"),
         "{err}"
     );
+    // A result document, written over many lines, is named as one.
+    let run = ["run", "-n", "2", "-q", "--set=scenario.horizon_days=60", "--json=r.json"];
+    crate::common::ok(&run, &dir);
+    let err = resume("r.json");
+    assert!(
+        err.contains("r.json is not a sweep's checkpoint: it is a result document (kind \"run\")"),
+        "{err}"
+    );
 }

@@ -359,6 +359,16 @@ fn a_sweep_refuses_to_set_a_key_it_sweeps() {
         ["sweep", &base, "--axis", &format!("{berths}=1,2"), "--set", &format!("{berths}=3")];
     let err = fails(&args, &dir, 2);
     assert!(err.contains(&format!("both set {berths}")), "{err}");
+    // A key no axis can sweep is said first: giving it to the axis would
+    // not help.
+    let horizon = "scenario.horizon_days";
+    let args =
+        ["sweep", &base, "--axis", &format!("{horizon}=10,20"), "--set", &format!("{horizon}=60")];
+    let err = fails(&args, &dir, 2);
+    assert!(
+        err.contains("is not a sweepable parameter") && !err.contains("drop the --set"),
+        "{err}"
+    );
     // The file's axes when no --axis replaces them...
     write(
         &dir,
@@ -391,10 +401,22 @@ fn a_key_is_overridden_once_never_compounded() {
     let twice = format!("v:{rate},{rate}");
     let err = fails(&["compare", &base, "--variant", &twice, "-n", "2", "-q"], &dir, 2);
     assert!(err.contains("--variant v:") && err.contains("also set by --variant v:"), "{err}");
-    let variant = format!("v:{rate}");
-    let args = ["compare", &base, "--variant", &variant, "--set", rate, "-n", "2", "-q"];
-    let err = fails(&args, &dir, 2);
-    assert!(err.contains(&format!("already set by --set {rate}")), "{err}");
+    // A variant's value replaces the --set's in that variant (never
+    // compounds with it); the base keeps the --set's.
+    let variant = "v:weather.storm_rate_multiplier=3";
+    let args = ["compare", &base, "--variant", variant, "--set", rate, "-n", "2", "-q"];
+    ok(&[&args[..], &["--json", "v.json"]].concat(), &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "v.json")).unwrap();
+    let over = |i: usize| doc["scenarios"][i]["overrides"].clone();
+    assert_eq!(over(0), serde_json::json!([rate]), "{doc}");
+    assert_eq!(over(1), serde_json::json!(["weather.storm_rate_multiplier=3"]), "{doc}");
+    let source = doc["scenarios"][1]["source"].as_str().unwrap();
+    assert!(source.ends_with("with weather.storm_rate_multiplier=3"), "{source}");
+    // A key inside what the --set writes is not a replacement: refused.
+    let whole = "fleet.oil_tankers.port_call_overhead_h={ dist = \"constant\", value = 2.0 }";
+    let part = "v:fleet.oil_tankers.port_call_overhead_h.value=3";
+    let err = fails(&["compare", &base, "--variant", part, "--set", whole], &dir, 2);
+    assert!(err.contains("already set by --set fleet.oil_tankers.port_call_overhead_h"), "{err}");
     // A variant may not take the base scenario's name.
     let err =
         fails(&["compare", &base, "--variant", "baseline:fleet.oil_tankers.count=3"], &dir, 2);

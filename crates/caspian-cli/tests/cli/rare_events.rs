@@ -21,6 +21,10 @@ fn ten_replications_without_a_loss_do_not_meet_a_target() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("NOT met within the budget after 10 replications"), "{err}");
     assert!(err.contains("10 replications; at least 30 are needed"), "{err}");
+    // A target missed is a warning, said under -q too.
+    let quiet = caspian(&[&base[..], &["--max-replications", "10", "-q"]].concat(), &dir);
+    let err = String::from_utf8_lossy(&quiet.stderr);
+    assert!(err.contains("warning: target relative half-width 0.01 NOT met"), "{err}");
     let doc = json(&dir, "ten.json");
     assert_eq!(doc["target"]["met"], false);
     assert_eq!(doc["target"]["worst"]["shortfall"]["rule"], "min_replications");

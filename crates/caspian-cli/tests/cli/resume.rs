@@ -51,6 +51,10 @@ fn an_interrupted_sweep_resumes_to_the_uninterrupted_result() {
     let err = fails(&other, &dir, 2);
     assert!(err.contains("different study (seed differs)"), "{err}");
     assert!(err.contains("delete it or give another --checkpoint"), "not circular: {err}");
+    // Nothing to resume from (a mistyped path, say): a warning, under -q too.
+    let args = ["sweep", &base, "--json", "fresh.json", "--resume", "-n", "2", "-q", common[3]];
+    let err = String::from_utf8_lossy(&ok_output(&args, &dir).stderr).into_owned();
+    assert!(err.contains("warning: --resume: no checkpoint at fresh.json.checkpoint"), "{err}");
 }
 
 #[test]

@@ -21,6 +21,11 @@ mod vulnerability;
 use crate::warmup::WarmupDoc;
 use design::{check_axes, check_design};
 pub(crate) use names::kpi_names_problem;
+
+/// The kinds of result document caspian writes (`"kind"` of a JSON
+/// result; `partial` is a merge part).
+pub(crate) const RESULT_KINDS: [&str; 6] =
+    ["run", "sweep", "compare", "partial", "warmup", "optimize"];
 use one_off::check_one_off;
 pub use read::kind_of;
 pub(crate) use read::{cap, read, read_optimize};
@@ -303,6 +308,13 @@ fn check_summaries(
     table: &crate::document::KpiTable,
     replications: u64,
 ) -> Result<(), DocumentError> {
+    // A name added or renamed by hand would pass as a KPI of its own.
+    if let Some(name) = table.keys().find(|n| crate::schema::family_of(n).is_none()) {
+        return Err(field(
+            format!("{at}.{}", cap(name)),
+            "no KPI caspian writes has this name; the file is damaged",
+        ));
+    }
     check_units(at, table)?;
     check_counts(at, table.iter().map(|(name, s)| (name, s.n)), replications)?;
     for (name, s) in table {

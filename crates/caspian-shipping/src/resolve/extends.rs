@@ -72,13 +72,15 @@ fn chain(
     to: &mut Chain<'_, '_>,
 ) -> Result<bool, ResolveError> {
     let Some(name) = take_extends(table, origin)? else { return Ok(false) };
+    // As messages show it: a line break in it is `<U+000A>`, not a new line.
+    let said = crate::compile::escape_invisible(&name, |_| false);
     let (parent_origin, text, parent_path) = if name == BASELINE_NAME {
         (EMBEDDED_SOURCE.to_string(), crate::BASELINE_TOML.to_string(), None)
     } else {
         let Some(p) = path else {
             return Err(ResolveError::Extends {
                 origin: origin.to_string(),
-                message: format!("extends \"{name}\", but only a file can extend another file"),
+                message: format!("extends \"{said}\", but only a file can extend another file"),
             });
         };
         let joined = normalize(&p.parent().unwrap_or(Path::new("")).join(&name));
@@ -86,7 +88,7 @@ fn chain(
             return Err(ResolveError::Extends {
                 origin: origin.to_string(),
                 message: format!(
-                    "extends \"{name}\", which names a directory ({}), not a scenario file",
+                    "extends \"{said}\", which names a directory ({}), not a scenario file",
                     if joined.as_os_str().is_empty() { ".".into() } else { shown_path(&joined) }
                 ),
             });
@@ -108,7 +110,7 @@ fn chain(
         }
         let text = (to.load)(&joined).map_err(|message| ResolveError::Extends {
             origin: origin.to_string(),
-            message: format!("extends \"{name}\": {message}"),
+            message: format!("extends \"{said}\": {message}"),
         })?;
         (shown, text, Some(joined))
     };

@@ -215,6 +215,7 @@ fn chains_merge_remove_and_refuse_cycles() {
         ("d/m.toml", "[scenario]\nextends = \"missing.toml\"\nname = \"m\"\n"),
         ("d/t.toml", "[scenario]\nname = \"t\nhorizon"),
         ("d/u.toml", "[scenario]\nextends = \"t.toml\"\nname = \"u\"\n"),
+        ("d/x.toml", "[scenario]\nextends = \"a\\nb.toml\"\n"),
     ]);
     let mut load = memory(&files);
     let r = resolve(Root::File(Path::new("d/a.toml")), &[], &mut load).unwrap();
@@ -230,6 +231,9 @@ fn chains_merge_remove_and_refuse_cycles() {
     assert_eq!(e, "scenario files extend one another in a cycle: d/c.toml -> d/e.toml -> d/c.toml");
     let e = resolve(Root::File(Path::new("d/m.toml")), &[], &mut load).unwrap_err().to_string();
     assert!(e.starts_with("d/m.toml: extends \"missing.toml\": cannot read d/missing.toml"), "{e}");
+    // A line break in the name is shown, not printed.
+    let e = resolve(Root::File(Path::new("d/x.toml")), &[], &mut load).unwrap_err().to_string();
+    assert!(e.starts_with("d/x.toml: extends \"a<U+000A>b.toml\": cannot read"), "{e}");
     // A parent that is not TOML is named with the file that extends it.
     let e = resolve(Root::File(Path::new("d/u.toml")), &[], &mut load).unwrap_err().to_string();
     assert!(e.starts_with("d/t.toml (extended by d/u.toml): TOML parse error"), "{e}");
