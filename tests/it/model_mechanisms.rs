@@ -360,6 +360,37 @@ fn full_origin_tank_farm_shuts_oil_in() {
 }
 
 #[test]
+fn a_dated_detention_holds_the_vessel_with_its_cargo_at_its_next_departure() {
+    // The tanker always finds a full load: it berths at 0, loads by 1,
+    // crosses in 10 h and lands 1,000 t at 11 + 22 j (46 landings by
+    // 1,002 h). Detained for 2 days from day 0, it sails at 49 instead of
+    // 1: landings at 59 + 22 j, 43 of them, and nothing is lost.
+    let full = set(BASE, "a_farm.initial", "1000000");
+    let detained = full.clone()
+        + r#"
+[[disruption]]
+id = "held"
+target = "vessels.t"
+vessels = 1
+detain = true
+start_day = 0.0
+duration_days = { dist = "constant", value = 2.0 }
+"#;
+    let free = run(&load(&full), 1, 0);
+    let held = run(&load(&detained), 1, 0);
+    assert_eq!(kpi(&free, "delivered_total.oil"), 46_000.0);
+    assert_eq!(kpi(&held, "delivered_total.oil"), 43_000.0);
+    assert_eq!(kpi(&held, "detentions"), 1.0);
+    assert_eq!(kpi(&held, "incidents"), 0.0);
+    assert_eq!(kpi(&held, "cargo_lost.oil"), 0.0);
+    assert_eq!(kpi(&held, "vessels_out.t"), 0.0);
+    // Withdrawn instead, the vessel and its cargo leave the fleet.
+    let withdrawn = run(&load(&detained.replace("detain = true\n", "")), 1, 0);
+    assert_eq!(kpi(&withdrawn, "vessels_out.t"), 1.0);
+    assert_eq!(kpi(&withdrawn, "detentions"), 0.0);
+}
+
+#[test]
 fn a_fleet_of_no_vessels_carries_nothing_and_has_no_per_vessel_figures() {
     // count = 0 takes the fleet off its route: the 100 parcels of 100 t that
     // arrive at 10, 20, ..., 1000 h stay in the origin farm.

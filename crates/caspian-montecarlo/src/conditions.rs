@@ -204,6 +204,8 @@ pub fn is_condition(base: &Disruption, policy: &Disruption) -> bool {
         b.scale.partial_cmp(&p.scale),
         order(b.vessels, p.vessels),
         order(b.vessel_share, p.vessel_share),
+        // Vessels withdrawn (their cargo lost) rather than detained is harsher.
+        Some(b.detain.cmp(&p.detain)),
     ];
     let reshaped = keys.contains(&None)
         || (b.duration_days != p.duration_days && mean_days(b) == mean_days(p));

@@ -175,6 +175,7 @@ pub fn differing_keys(base: &Disruption, policy: &Disruption) -> Vec<&'static st
         ("duration_days", b.duration_days != p.duration_days),
         ("scale", b.scale != p.scale),
         ("vessels", b.vessels != p.vessels || b.vessel_share != p.vessel_share),
+        ("detain", b.detain != p.detain),
     ]
     .into_iter()
     .filter_map(|(key, differs)| differs.then_some(key))

@@ -60,6 +60,10 @@ fn one(
     let is_vessels = d.target.starts_with("vessels.");
     let duration = match &d.duration_days {
         Some(spec) => c.dist(&format!("{k}.duration_days"), spec),
+        None if is_vessels && d.detain => {
+            c.err(format!("{k}.duration_days"), "is missing: how long is each vessel detained?");
+            None
+        }
         None if is_vessels => None,
         None => {
             c.err(format!("{k}.duration_days"), "is missing: how long does an episode last?");
@@ -91,9 +95,12 @@ fn one(
                 c.err(format!("{k}.{key}"), "applies only to a vessels.<fleet> target");
             }
         }
+        if d.detain {
+            c.err(format!("{k}.detain"), "applies only to a vessels.<fleet> target");
+        }
     }
     let (target, timing) = (target?, timing?);
-    if duration.is_none() && !is_vessels {
+    if duration.is_none() && (!is_vessels || d.detain) {
         return None;
     }
     Some(DisruptionPlan {
@@ -102,6 +109,7 @@ fn one(
         timing,
         duration_days: duration,
         scale: d.scale,
+        detain: d.detain,
         // At most 256 entries (checked above), so the place fits.
         stream: d.stream.unwrap_or(i as u8),
     })

@@ -105,7 +105,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::CargoUnit,
         Amount,
         Lower,
-        "units aboard vessels that were lost",
+        "units aboard vessels lost at sea or taken out of service",
         "<cargo> lost with vessels",
     ),
     family(
@@ -297,7 +297,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Crossings,
         Count,
         Lower,
-        "departures that suffered an incident (detentions + losses)",
+        "departures that suffered an interdiction incident (detained or lost)",
         "incidents",
     ),
     family(
@@ -305,7 +305,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Crossings,
         Count,
         Lower,
-        "incidents that ended in a detention",
+        "departures held by a detention: incidents that ended in one, and dated detentions",
         "detentions",
     ),
     family(

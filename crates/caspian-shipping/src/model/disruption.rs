@@ -27,7 +27,7 @@
 //!
 //! The recovery an episode leaves behind is measured in [`super::recovery`].
 
-use caspian_engine::{Scheduler, SimTime, TICKS_PER_DAY, TimeWeighted};
+use caspian_engine::{Scheduler, SimDuration, SimTime, TICKS_PER_DAY, TimeWeighted};
 use rand::rngs::ChaCha8Rng;
 
 use super::recovery::Recoveries;
@@ -231,6 +231,10 @@ impl World<'_> {
         let target = self.plan.disruptions[d].target;
         if let DisruptionTarget::Vessels { fleet, .. } = target {
             let returns = self.disruptions.returns[d].get(k).cloned().unwrap_or_default();
+            if self.plan.disruptions[d].detain {
+                self.detain_vessels(s.now(), fleet, &returns);
+                return;
+            }
             for back in returns {
                 let Some(v) = self.in_service(fleet) else { break };
                 self.withdraw_vessel(s, v);
@@ -314,6 +318,26 @@ impl World<'_> {
             self.on_granted(s, g.requester);
         }
         self.rebalance_shared(s, p);
+    }
+
+    /// Owes a detention to each of the lowest-numbered vessels of `fleet` in
+    /// service that owe none yet, one for each end in `returns` (the
+    /// episode's start, `now`, plus each vessel's draw): each serves it at
+    /// its next departure, held with its cargo before it sails.
+    fn detain_vessels(&mut self, now: SimTime, fleet: usize, returns: &[Option<SimTime>]) {
+        let mut free = self.vessels.iter().enumerate().filter(|(_, v)| {
+            v.fleet == fleet && v.phase != Phase::Lost && v.detain_next == SimDuration::ZERO
+        });
+        let chosen: Vec<(usize, SimDuration)> = returns
+            .iter()
+            .map_while(|back| {
+                let (v, _) = free.next()?;
+                Some((v, back.map_or(SimDuration::ZERO, |t| t.saturating_since(now))))
+            })
+            .collect();
+        for (v, length) in chosen {
+            self.vessels[v].detain_next = length;
+        }
     }
 
     /// The lowest-numbered vessel of `fleet` in service.

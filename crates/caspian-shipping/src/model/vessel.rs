@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use caspian_engine::{EventKey, SimTime, TicketId, TimeWeighted};
+use caspian_engine::{EventKey, SimDuration, SimTime, TicketId, TimeWeighted};
 
 use super::store::Cohort;
 use crate::compile::CompiledScenario;
@@ -67,6 +67,9 @@ pub(super) struct Vessel {
     pub(super) space_wait_since: SimTime,
     /// Its timetable slot, for a timetable vessel called to load.
     pub(super) slot: SimTime,
+    /// A detention it owes a dated `vessels.<fleet>` disruption with
+    /// `detain`, served at its next departure (zero: none).
+    pub(super) detain_next: SimDuration,
 }
 
 impl Vessel {
@@ -96,6 +99,7 @@ impl Vessel {
             cargo_wait_since: SimTime::ZERO,
             space_wait_since: SimTime::ZERO,
             slot: SimTime::ZERO,
+            detain_next: SimDuration::ZERO,
         }
     }
 }

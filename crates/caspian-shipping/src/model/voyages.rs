@@ -481,6 +481,10 @@ impl World<'_> {
         };
         let factor = if escorted { risk.escort.map_or(1.0, |e| e.incident_factor) } else { 1.0 };
         let incident = u_incident < p_incident * factor;
+        // A dated detention it owes (a `vessels.<fleet>` disruption with
+        // `detain`) holds it before it sails, after any incident's.
+        let dated = std::mem::replace(&mut self.vessels[v].detain_next, SimDuration::ZERO);
+        let held = dated > SimDuration::ZERO;
         self.record_draft_departure(v, now);
         let ves = &mut self.vessels[v];
         let (from, to) =
@@ -497,8 +501,11 @@ impl World<'_> {
                 return;
             }
             self.counters.detentions += 1;
+        } else if held {
+            self.counters.detentions += 1;
         }
         let delay = if incident { detention } else { SimDuration::ZERO };
+        let delay = delay.checked_add(dated).unwrap_or(delay);
         // Storms in the destination's sea area slow the crossing in proportion
         // to the stormy share of its nominal duration.
         let area = self.plan.ports[to].sea_area.or(self.plan.ports[from].sea_area);
@@ -520,7 +527,7 @@ impl World<'_> {
         let ves = &mut self.vessels[v];
         ves.port = to;
         ves.at_origin = !ves.at_origin;
-        if incident {
+        if incident || held {
             // Detained before the crossing: idle until the detention ends.
             self.set_phase(v, now, Phase::Detained);
             at(s, start, Ev::TryDepart(v as u32));
