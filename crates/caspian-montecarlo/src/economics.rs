@@ -241,14 +241,27 @@ pub(crate) fn one_off_warning(
     let (first, rest) = dated.split_first()?;
     let more = if rest.is_empty() { String::new() } else { format!(" and {} more", rest.len()) };
     let advice = match advice {
-        OneOff::Valued => "the one-off table values it as one event instead",
-        OneOff::Unvalued => {
-            "value a one-off event with --one-off (how often it must strike for each policy to \
-             pay), not by the NPV"
-        }
+        OneOff::Valued => "the one-off table values it as one event instead".to_string(),
+        OneOff::Unvalued => "value a one-off event with --one-off (how often it must strike for \
+                             each policy to pay), not by the NPV"
+            .to_string(),
         OneOff::StressTest => {
-            "one such event costs about one year's difference (the benefit/yr column, negative \
-             for a loss), not the NPV"
+            // The per-year KPIs average the window: one event costs the
+            // window's years times a year's difference.
+            let plan = &study.plan;
+            let window = plan.horizon.saturating_since(plan.warmup).as_hours_f64() / 24.0 / 365.25;
+            let times = if (window - 1.0).abs() < 0.005 {
+                "one year's difference".to_string()
+            } else {
+                format!(
+                    "{} times a year's difference (the reporting window is that many years)",
+                    crate::study::short_number(window)
+                )
+            };
+            format!(
+                "one such event costs about {times} (the benefit/yr column, negative for a \
+                 loss), not the NPV"
+            )
         }
     };
     Some(format!(

@@ -170,7 +170,8 @@ named_enum!(
         Held => "Held",
         /// Off the berth, waiting for its escorted convoy.
         Convoy => "Convoy",
-        /// Detained (interdiction) before its crossing.
+        /// Detained before its crossing: by interdiction, or in port by a
+        /// dated detention (`detain`).
         Detained => "Detained",
         /// Lost (interdiction), or out of service (a disruption).
         Lost => "Lost",

@@ -321,12 +321,16 @@ impl World<'_> {
     }
 
     /// Owes a detention to each of the lowest-numbered vessels of `fleet` in
-    /// service that owe none yet, one for each end in `returns` (the
-    /// episode's start, `now`, plus each vessel's draw): each serves it at
-    /// its next departure, held with its cargo before it sails.
+    /// service that neither owe nor serve one, one for each end in
+    /// `returns` (the episode's start, `now`, plus each vessel's draw):
+    /// each serves it when its port call is over, held in port with its
+    /// cargo before it sails ([`World::leave_berth`]).
     fn detain_vessels(&mut self, now: SimTime, fleet: usize, returns: &[Option<SimTime>]) {
         let mut free = self.vessels.iter().enumerate().filter(|(_, v)| {
-            v.fleet == fleet && v.phase != Phase::Lost && v.detain_next == SimDuration::ZERO
+            v.fleet == fleet
+                && v.phase != Phase::Lost
+                && v.detain_next.is_none()
+                && !v.serving_detention
         });
         let chosen: Vec<(usize, SimDuration)> = returns
             .iter()
@@ -336,7 +340,7 @@ impl World<'_> {
             })
             .collect();
         for (v, length) in chosen {
-            self.vessels[v].detain_next = length;
+            self.vessels[v].detain_next = Some(length);
         }
     }
 

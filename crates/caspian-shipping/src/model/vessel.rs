@@ -68,8 +68,11 @@ pub(super) struct Vessel {
     /// Its timetable slot, for a timetable vessel called to load.
     pub(super) slot: SimTime,
     /// A detention it owes a dated `vessels.<fleet>` disruption with
-    /// `detain`, served at its next departure (zero: none).
-    pub(super) detain_next: SimDuration,
+    /// `detain`, served when its port call is over, before it sails.
+    pub(super) detain_next: Option<SimDuration>,
+    /// It is serving such a detention (phase `Detained`, in port): its
+    /// `TryDepart` ends the call as loading would have.
+    pub(super) serving_detention: bool,
 }
 
 impl Vessel {
@@ -99,7 +102,8 @@ impl Vessel {
             cargo_wait_since: SimTime::ZERO,
             space_wait_since: SimTime::ZERO,
             slot: SimTime::ZERO,
-            detain_next: SimDuration::ZERO,
+            detain_next: None,
+            serving_detention: false,
         }
     }
 }

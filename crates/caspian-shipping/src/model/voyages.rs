@@ -405,6 +405,10 @@ impl World<'_> {
     /// Loaded and ready: join a convoy (escorts, for a fleet escorted) or
     /// depart.
     pub(super) fn leave_berth(&mut self, s: &mut Scheduler<Ev>, v: usize) {
+        if let Some(length) = self.vessels[v].detain_next.take() {
+            self.serve_detention(s, v, length);
+            return;
+        }
         if self.plan.interdiction.escort.is_some()
             && self.plan.fleets[self.vessels[v].fleet].escorted
         {
@@ -414,8 +418,31 @@ impl World<'_> {
         }
     }
 
+    /// Holds vessel `v`, its port call over, for the dated detention it owes
+    /// (`length`): off its berth, with its cargo, idle. When it ends the
+    /// vessel leaves as it would have ([`Self::leave_berth`]): closures,
+    /// convoys and the crossing's incident draw come at the real sailing.
+    fn serve_detention(&mut self, s: &mut Scheduler<Ev>, v: usize, length: SimDuration) {
+        let now = s.now();
+        self.counters.detentions += 1;
+        let ves = &mut self.vessels[v];
+        ves.serving_detention = true;
+        let (port, fleet) = (ves.port, ves.fleet);
+        if std::mem::take(&mut ves.holds_berth) {
+            self.release_berth(s, port, class_index(self.plan.fleets[fleet].berth_class));
+        }
+        self.set_phase(v, now, Phase::Detained);
+        let end = now.saturating_add(length);
+        if end < self.plan.horizon {
+            at(s, end, Ev::TryDepart(v as u32));
+        }
+    }
+
     pub(super) fn on_try_depart(&mut self, s: &mut Scheduler<Ev>, v: usize) {
-        if self.vessels[v].phase == Phase::Detained {
+        if std::mem::take(&mut self.vessels[v].serving_detention) {
+            // A dated detention in port is over: the call ends.
+            self.leave_berth(s, v);
+        } else if self.vessels[v].phase == Phase::Detained {
             // The detention is over: the crossing starts (its arrival is
             // already scheduled).
             self.set_phase(v, s.now(), Phase::Sailing);
@@ -481,10 +508,6 @@ impl World<'_> {
         };
         let factor = if escorted { risk.escort.map_or(1.0, |e| e.incident_factor) } else { 1.0 };
         let incident = u_incident < p_incident * factor;
-        // A dated detention it owes (a `vessels.<fleet>` disruption with
-        // `detain`) holds it before it sails, after any incident's.
-        let dated = std::mem::replace(&mut self.vessels[v].detain_next, SimDuration::ZERO);
-        let held = dated > SimDuration::ZERO;
         self.record_draft_departure(v, now);
         let ves = &mut self.vessels[v];
         let (from, to) =
@@ -501,11 +524,8 @@ impl World<'_> {
                 return;
             }
             self.counters.detentions += 1;
-        } else if held {
-            self.counters.detentions += 1;
         }
         let delay = if incident { detention } else { SimDuration::ZERO };
-        let delay = delay.checked_add(dated).unwrap_or(delay);
         // Storms in the destination's sea area slow the crossing in proportion
         // to the stormy share of its nominal duration.
         let area = self.plan.ports[to].sea_area.or(self.plan.ports[from].sea_area);
@@ -527,7 +547,7 @@ impl World<'_> {
         let ves = &mut self.vessels[v];
         ves.port = to;
         ves.at_origin = !ves.at_origin;
-        if incident || held {
+        if incident {
             // Detained before the crossing: idle until the detention ends.
             self.set_phase(v, now, Phase::Detained);
             at(s, start, Ev::TryDepart(v as u32));

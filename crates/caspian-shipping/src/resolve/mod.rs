@@ -198,13 +198,14 @@ pub fn resolve(
     if !extended && overrides.is_empty() {
         return Ok(Resolved { text, source: origin, scenario, lineage });
     }
-    // A value a parent wrote (and no override changed) is named where it
-    // was written; one a multiplier scaled names the multiplier.
+    // A value a parent wrote (and no override replaced) is named where it
+    // was written; one a multiplier scaled names the multiplier too.
     let located = |mut errors: Vec<crate::ScenarioError>| {
         for e in &mut errors {
             match overrides.iter().find_map(|o| o.overlap(&e.key).map(|how| (o, how))) {
                 Some((o, Overlap::Scaled)) => {
                     e.message.push_str(&format!(" (scaled by {})", given(o)));
+                    e.message.extend(blame::written_in(&files, &e.key));
                 }
                 Some(_) => {}
                 None => e.message.extend(blame::written_in(&files, &e.key)),
