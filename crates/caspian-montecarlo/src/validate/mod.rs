@@ -21,14 +21,9 @@ mod vulnerability;
 use crate::warmup::WarmupDoc;
 use design::{check_axes, check_design};
 pub(crate) use names::kpi_names_problem;
-
-/// The kinds of result document caspian writes (`"kind"` of a JSON
-/// result; `partial` is a merge part).
-pub(crate) const RESULT_KINDS: [&str; 6] =
-    ["run", "sweep", "compare", "partial", "warmup", "optimize"];
 use one_off::check_one_off;
 pub use read::kind_of;
-pub(crate) use read::{cap, read, read_optimize};
+pub(crate) use read::{RESULT_KINDS, cap, read, read_optimize};
 use summary::{implausible, short, summary_problem};
 use vulnerability::check_vulnerability;
 

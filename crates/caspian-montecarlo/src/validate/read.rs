@@ -189,6 +189,11 @@ pub(crate) fn read_optimize(text: &str) -> Result<OptimizeDoc, DocumentError> {
     Ok(doc)
 }
 
+/// The kinds of result document caspian writes (`"kind"` of a JSON
+/// result; `partial` is a merge part).
+pub(crate) const RESULT_KINDS: [&str; 6] =
+    ["run", "sweep", "compare", "partial", "warmup", "optimize"];
+
 /// Reads and checks a document (see [`Document::from_json`]).
 pub(crate) fn read(text: &str) -> Result<Document, DocumentError> {
     let kind = kind_of(text)?;
