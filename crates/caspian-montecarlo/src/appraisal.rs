@@ -58,20 +58,38 @@ pub fn escort_force_points(
             records[p].column_named(kpi).into_iter().filter(|v| v.is_finite()).collect();
         crate::stats::mean_var(&values).0
     };
-    let binding: Vec<usize> =
-        (0..records.len()).filter(|&p| mean(p, "escort_wait_h") >= 1.0).collect();
-    let first = *binding.first()?;
+    let binds = |p: usize| mean(p, "escort_wait_h") >= 1.0;
+    let binding: Vec<usize> = (0..records.len()).filter(|&p| binds(p)).collect();
+    // The figures of the binding point with the largest force (the first
+    // of equals): a smaller force's advice could name one the design holds.
+    let shown = *binding.iter().max_by_key(|&&p| (force_at(p), std::cmp::Reverse(p)))?;
     let what = if records.len() == 1 {
         format!("\"{name}\"")
     } else {
         let list = binding.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        let which = if binding.iter().any(|&p| force_at(p) != force_at(shown)) {
+            format!("at design point {shown}, the largest force among them")
+        } else {
+            format!("at design point {shown} first")
+        };
         format!(
-            "\"{name}\" at {} of {} design points ({list}), at design point {first} first",
+            "\"{name}\" at {} of {} design points ({list}), {which}",
             binding.len(),
             records.len()
         )
     };
-    Some(force_note(force_at(first), &what, |kpi| mean(first, kpi), true))
+    // A larger force of the design that does not bind is the advice.
+    let enough = force_at(shown).and_then(|f| {
+        (0..records.len())
+            .filter(|&p| !binds(p))
+            .filter_map(|p| force_at(p).filter(|&g| g > f).map(|g| (g, p)))
+            .min()
+    });
+    let mut note = force_note(force_at(shown), &what, |kpi| mean(shown, kpi), enough.is_none());
+    if let Some((g, p)) = enough {
+        note.push_str(&format!("; the design's force of {g} (design point {p}) does not bind"));
+    }
+    Some(note)
 }
 
 /// [`escort_force_warning`] for `what` (a quoted scenario name, or "the
@@ -308,6 +326,34 @@ pub(crate) mod tests {
         let mut load = |_: &std::path::Path| -> Result<String, String> { Err("no files".into()) };
         let resolved = resolve(Root::Baseline, &overrides, &mut load).unwrap();
         caspian_shipping::compile(&resolved.scenario).unwrap()
+    }
+
+    #[test]
+    fn a_sweeps_binding_force_is_shown_at_its_largest() {
+        let names = ["escort_utilization".to_string(), "escort_wait_h".to_string()];
+        // Points with forces 3, 6, 3, 6: all bind but the last.
+        let point = |wait: f64| PointRecords::from_columns(&names, &[vec![0.9], vec![wait]]);
+        let records = [point(21.0), point(6.0), point(20.0), point(0.5)];
+        let forces = [3, 6, 3, 6];
+        let note = escort_force_points("s", &records, |p| Some(forces[p])).unwrap();
+        assert!(
+            note.starts_with(
+                "\"s\" at 3 of 4 design points (0, 1, 2), at design point 1, \
+                                  the largest force among them: its ready convoys waited 6.0 h"
+            ),
+            "{note}"
+        );
+        assert!(note.contains("with the force of 6 at sea"), "{note}");
+        assert!(
+            note.ends_with("try a larger one (interdiction.escort.escort_vessels=12)"),
+            "{note}"
+        );
+        // A larger force of the design that does not bind is named instead.
+        let forces = [3, 6, 3, 9];
+        let records = [point(21.0), point(20.0), point(6.0), point(0.5)];
+        let note = escort_force_points("s", &records, |p| Some(forces[p])).unwrap();
+        assert!(note.contains("at design point 1, the largest force among them"), "{note}");
+        assert!(note.ends_with("the design's force of 9 (design point 3) does not bind"), "{note}");
     }
 
     #[test]
