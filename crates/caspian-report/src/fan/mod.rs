@@ -311,27 +311,37 @@ impl Fan {
     /// are drawn, and where the median delivered month is lowest among the
     /// whole months.
     pub fn describe(&self) -> String {
-        let Some(base) = self.panels.first().and_then(|p| p.bands.first()) else {
+        let Some(bands) = self.panels.first().map(|p| &p.bands).filter(|b| !b.is_empty()) else {
             return String::new();
         };
-        let low = base
-            .points
-            .iter()
-            .zip(&self.months)
-            .enumerate()
-            .filter(|(i, (p, _))| p.p50.is_finite() && !self.is_partial(*i))
-            .map(|(_, x)| x)
-            .min_by(|a, b| a.0.p50.total_cmp(&b.0.p50));
+        // Each scenario's lowest median whole month: a stress test's
+        // collapse is the point of comparing it with the base.
+        let lowest = |band: &FanBand| {
+            band.points
+                .iter()
+                .zip(&self.months)
+                .enumerate()
+                .filter(|(i, (p, _))| p.p50.is_finite() && !self.is_partial(*i))
+                .map(|(_, (p, m))| (p.p50, m))
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+        };
         let partial = self.partial_months();
-        let mut out = match low {
-            Some((p, m)) => format!(
-                "Monthly {} delivered, backlog and service level across replications; the \
-                 lowest median month delivered in {} is {m} ({}){}.",
-                self.cargo,
-                base.scenario,
-                fmt_num(p.p50),
-                if partial.is_empty() { "" } else { " among whole months" }
-            ),
+        let mut out = match lowest(&bands[0]) {
+            Some((p50, m)) => {
+                let others: String = bands[1..]
+                    .iter()
+                    .filter_map(|b| lowest(b).map(|(v, m)| (b, v, m)))
+                    .map(|(b, v, m)| format!("; in {} it is {m} ({})", b.scenario, fmt_num(v)))
+                    .collect();
+                format!(
+                    "Monthly {} delivered, backlog and service level across replications; the \
+                     lowest median month delivered in {} is {m} ({}){others}{}.",
+                    self.cargo,
+                    bands[0].scenario,
+                    fmt_num(p50),
+                    if partial.is_empty() { "" } else { " (among whole months)" }
+                )
+            }
             None => format!("Monthly {} series across replications.", self.cargo),
         };
         out.push(' ');

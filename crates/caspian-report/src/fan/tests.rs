@@ -58,6 +58,13 @@ fn a_comparison_draws_a_band_per_scenario_and_undefined_months_break_it() {
     assert_eq!(finite_runs(&p.bands[1].points).len(), 2);
     let svg = fan_svg(&fans[0]).unwrap();
     assert!(svg.contains("median (stress)"));
+    // Each scenario's lowest month is named: the stress test's, not only
+    // the base's.
+    let d = fans[0].describe();
+    assert!(
+        d.contains("delivered in base is m01 (") && d.contains("; in stress it is m01 ("),
+        "{d}"
+    );
     // Nothing but zeros: no chart.
     let zero = table(0, 0.0);
     assert!(super::fans(&[input("z", &zero, None)], 1).is_empty());
