@@ -247,9 +247,11 @@ pub(crate) fn one_off_warning(
             .to_string(),
         OneOff::StressTest => {
             // The per-year KPIs average the window: one event costs the
-            // window's years times a year's difference.
+            // window's years (of the model's calendar, as `--one-off`
+            // counts them) times a year's difference.
             let plan = &study.plan;
-            let window = plan.horizon.saturating_since(plan.warmup).as_hours_f64() / 24.0 / 365.25;
+            let days = plan.horizon.saturating_since(plan.warmup).as_hours_f64() / 24.0;
+            let window = days / caspian_shipping::timeline::DAYS_PER_YEAR as f64;
             let times = if (window - 1.0).abs() < 0.005 {
                 "one year's difference".to_string()
             } else {

@@ -341,8 +341,8 @@ pub struct DisruptionPlan {
     pub duration_days: Option<Dist>,
     /// Capacity factor during an episode (0 = closed).
     pub scale: f64,
-    /// For vessels: detained with their cargo at their next departure, for
-    /// the episode's lengths, rather than taken out of service.
+    /// For vessels: detained in port with their cargo when their next call
+    /// is over, for the episode's lengths, rather than taken out of service.
     pub detain: bool,
     /// The random stream its episodes are drawn from: its place in the
     /// scenario's list, unless set otherwise ([`crate::scenario::Disruption::stream`]).

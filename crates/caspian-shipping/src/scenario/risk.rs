@@ -229,9 +229,9 @@ pub struct Disruption {
     /// ...or which share of the fleet (rounded up), in `(0, 1]`.
     #[serde(default)]
     pub vessel_share: Option<f64>,
-    /// For `vessels.<fleet>`: the vessels are detained with their cargo at
-    /// their next departure, each for its `duration_days` draw, instead of
-    /// taken out of service.
+    /// For `vessels.<fleet>`: the vessels are detained in port with their
+    /// cargo when their next port call is over, each for its
+    /// `duration_days` draw, instead of taken out of service.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub detain: bool,
     /// Free text (sources, caveats); ignored by the model.
