@@ -502,3 +502,68 @@ fn a_twin_stopped_by_a_safeguard_leaves_the_paired_recovery_undefined() {
         "as before",
     );
 }
+
+/// A dated detention of the tanker from hour 5, when it is at sea, for
+/// `days`.
+fn detained_at_sea(days: f64) -> String {
+    format!(
+        r#"
+[[disruption]]
+id = "held"
+target = "vessels.t"
+vessels = 1
+detain = true
+start_day = {start}
+duration_days = {{ dist = "constant", value = {days} }}
+"#,
+        start = 5.0 / 24.0
+    )
+}
+
+#[test]
+fn a_detention_episode_ends_when_its_detention_is_over() {
+    // The tanker always finds a full load: loads [0, 1), sails [1, 11),
+    // discharges at b [11, 12). Detained from hour 5 (at sea) for 2 days, it
+    // serves the detention when its call at b is over: held [12, 60). The
+    // episode ends at 60 h, not at the onset plus the draw (53 h): at a
+    // horizon of 56 h it is still in effect (recovery undefined, one
+    // episode unrecovered); at 62 h it has ended and the backlog (the farm
+    // at a, falling) is back at once.
+    let full = set(BASE, "a_farm.initial", "1000000");
+    for (horizon_h, recovery, unrecovered) in [(56.0, f64::NAN, 1.0), (62.0, 0.0, 0.0)] {
+        let text = set(&full, "horizon", &format!("{:?}", horizon_h / 24.0));
+        let out = run_with(&text, &detained_at_sea(2.0));
+        assert_eq!(kpi(&out, "detentions"), 1.0, "horizon {horizon_h} h");
+        assert_eq!(kpi(&out, "unrecovered.held"), unrecovered, "horizon {horizon_h} h");
+        let days = kpi(&out, "recovery_days.held");
+        assert!(
+            days == recovery || (days.is_nan() && recovery.is_nan()),
+            "horizon {horizon_h} h: recovery {days}, expected {recovery}"
+        );
+    }
+}
+
+#[test]
+fn a_detention_owed_by_a_vessel_withdrawn_is_over_with_it() {
+    // As above, but the tanker is withdrawn for good at hour 8, before its
+    // detention began: the detention is void, so the episode ends at 8 h and
+    // has recovered by a horizon of 56 h (the 1,000 t aboard are lost, the
+    // backlog falls).
+    let full = set(BASE, "a_farm.initial", "1000000");
+    let text = set(&full, "horizon", &format!("{:?}", 56.0 / 24.0));
+    let gone = format!(
+        r#"
+[[disruption]]
+id = "gone"
+target = "vessels.t"
+vessels = 1
+start_day = {start}
+"#,
+        start = 8.0 / 24.0
+    );
+    let out = run_with(&text, &(detained_at_sea(2.0) + &gone));
+    assert_eq!(kpi(&out, "detentions"), 0.0);
+    assert_eq!(kpi(&out, "vessels_out.t"), 1.0);
+    assert_eq!(kpi(&out, "unrecovered.held"), 0.0);
+    assert_eq!(kpi(&out, "recovery_days.held"), 0.0);
+}

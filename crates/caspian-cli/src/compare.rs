@@ -254,7 +254,6 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let mut outputs = c.outputs(&report.files);
     outputs.push(("--checkpoint", args.checkpoint.as_deref()));
     check_files(&inputs, &outputs)?;
-    later.say();
     // With twins every scenario runs twice (its twin has fewer KPIs).
     let runs = if args.twins().is_some() { 2 } else { 1 };
     crate::memory::check(&crate::memory::Records {
@@ -289,6 +288,8 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     crate::journal::check_size(args.checkpoint.as_deref(), rows, kpis_most)?;
     let pool = pool(c.threads)?;
     let mut journal = crate::journal::open(args.checkpoint.as_deref(), args.interrupt_after_saves)?;
+    // Said once every input is checked, the checkpoint included.
+    later.say();
     if let (Some(shard), Some(journal)) = (shard, journal.as_mut()) {
         return save_share(&args, &studies, shard, &pool, journal, &twins_words);
     }

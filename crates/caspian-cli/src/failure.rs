@@ -10,7 +10,8 @@ pub(crate) enum Failure {
     Input(String),
     /// A defect in caspian-sim: exit code 1.
     Internal(String),
-    /// Stopped on request before finishing (checkpoint kept): exit code 130.
+    /// Stopped on request before finishing (checkpoint kept): exit code 128
+    /// plus the signal's number (130 for SIGINT, 143 for SIGTERM).
     Interrupted(String),
     /// Standard output was closed by its reader (`| head`): the command
     /// stops quietly with exit code 0; its result files are already written.
@@ -22,7 +23,7 @@ impl Failure {
         match self {
             Failure::Input(_) => ExitCode::from(2),
             Failure::Internal(_) => ExitCode::from(1),
-            Failure::Interrupted(_) => ExitCode::from(130),
+            Failure::Interrupted(_) => ExitCode::from(crate::signals::stop_code()),
             Failure::ClosedPipe => ExitCode::SUCCESS,
         }
     }

@@ -2,7 +2,8 @@
 //!
 //! Exit codes: 0 success, 1 internal error (a bug; please report it),
 //! 2 bad input or usage (the message names the file, key and problem),
-//! 130 stopped by Ctrl-C, SIGTERM or SIGHUP (a sweep after the batch of
+//! 128 plus the signal's number (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP) when
+//! stopped by one (a sweep after the batch of
 //! design points in progress, its checkpoint kept for --resume; other commands at once,
 //! leaving no temporary file, see [`signals`]). A closed standard output
 //! (`| head`) ends a command quietly with 0; standard output or error that

@@ -153,7 +153,8 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     // The portfolios are compiled to check them, on --threads as the
     // replications are.
     let pool = pool(args.threads)?;
-    let study = pool.install(|| Study::sweep(&s.text, &source, args.seed, specs, None))?;
+    let study = pool
+        .install(|| Study::sweep_given(&s.text, &source, args.seed, specs, None, "--decision"))?;
     let study = study.with_lineage(s.lineage);
     later.studies(std::slice::from_ref(&study));
     settings.check(study.plan.kpi_layout().names())?;
@@ -168,17 +169,18 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
             ("--checkpoint", args.checkpoint.as_deref()),
         ],
     )?;
-    later.say();
     let progress = Progress::new(study.points.len() as u64 * settings.n0, args.quiet);
     let tick = || progress.tick();
     // Everything that needs no replication is checked before the
     // checkpoint is opened, so a refusal leaves no file behind.
     let priced = pool.install(|| price(&study, &settings))?;
+    crate::journal::check_held(args.checkpoint.as_deref())?;
+    let mut store = Store::open(&study, args.checkpoint.as_deref(), &tick)?;
+    // Said once every input is checked, the checkpoint included.
+    later.say();
     for w in priced.idle_warnings() {
         note(false, &format!("warning: {}: {w}", study.source));
     }
-    crate::journal::check_held(args.checkpoint.as_deref())?;
-    let mut store = Store::open(&study, args.checkpoint.as_deref(), &tick)?;
     if let Some(journal) = store.journal() {
         crate::journal::say_passed_over(journal);
         crate::journal::say_kept(journal.path());

@@ -120,7 +120,6 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let mut outputs = c.outputs(&report.files);
     outputs.push(("--checkpoint", args.checkpoint.as_deref()));
     check_files(&inputs, &outputs)?;
-    later.say();
     let range = caspian_montecarlo::shard::share(shard, c.replications);
     let held = range.end - range.start;
     let (what, advice) = if shard.is_some() {
@@ -149,6 +148,8 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     crate::journal::check_size(args.checkpoint.as_deref(), most, names.len())?;
     let pool = pool(c.threads)?;
     let mut journal = crate::journal::open(args.checkpoint.as_deref(), args.interrupt_after_saves)?;
+    // Said once every input is checked, the checkpoint included.
+    later.say();
     let progress = Progress::new(range.end - range.start, c.quiet);
     let outcome = pool.install(|| {
         let tick = || progress.tick();

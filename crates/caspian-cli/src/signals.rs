@@ -13,7 +13,8 @@
 //! a signal stops the command at once: the temporary files of writes in
 //! progress are removed, a message says which result files were complete
 //! (none, unless the signal came while they were being written; each file
-//! is whole or absent), and the exit code is 130. A sweep asks for a
+//! is whole or absent), and the exit code is 128 plus the signal's number
+//! (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP). A sweep asks for a
 //! graceful stop once its checkpoint exists ([`stop_gracefully`]): the first
 //! signal sets [`stop_flag`], which the sweep looks at once the batch of
 //! design points in progress is saved; a second one stops at once (the
@@ -165,21 +166,36 @@ pub(crate) fn stop_at_once() {
 }
 
 /// Every result file is written: from now on a signal stops the command at
-/// once (exit code 130), saying so, with no advice to resume.
+/// once (exit code 128 plus its number), saying so, with no advice to resume.
 pub(crate) fn results_written() {
     WRITTEN.store(true, Ordering::Relaxed);
 }
 
+/// The exit code of a command stopped by `signal`: 128 plus its number, as
+/// a shell reports a process a signal ended; 130 (SIGINT's) where the
+/// number is not known.
+fn code_of(signal: i32) -> u8 {
+    u8::try_from(signal).ok().filter(|s| (1..=64).contains(s)).map_or(130, |s| 128 + s)
+}
+
+/// The exit code of a command that stopped on request
+/// ([`crate::failure::Failure::Interrupted`]): that of the signal that
+/// asked for the graceful stop, 130 when none did (a testing aid's stop).
+pub(crate) fn stop_code() -> u8 {
+    STOPPED_AT.get().map_or(130, |&(_, signal)| code_of(signal))
+}
+
 /// Acts on `signal` (its number; 0 where it is not known).
 fn on_signal(signal: i32) {
+    let code = i32::from(code_of(signal));
     if WRITTEN.load(Ordering::Relaxed) {
-        atomic::exit_abandoning(130, |_| {
+        atomic::exit_abandoning(code, |_| {
             err_line("\ncaspian: interrupted after every result file was written");
         });
     }
     let graceful = GRACEFUL.get();
     // SeqCst with `stop_at_once` and the sweep's look at the flag after it:
-    // a first signal as the work ends is either seen by the sweep (exit 130)
+    // a first signal as the work ends is either seen by the sweep (a graceful stop)
     // or sees the work done and stops at once here.
     if let Some(g) = graceful
         && !AT_ONCE.load(Ordering::SeqCst)
@@ -199,7 +215,7 @@ fn on_signal(signal: i32) {
             return;
         }
     }
-    atomic::exit_abandoning(130, |done| {
+    atomic::exit_abandoning(code, |done| {
         let results: Vec<PathBuf> =
             done.iter().filter(|p| graceful.is_none_or(|g| **p != g.kept)).cloned().collect();
         err_line(&stopped(&results));

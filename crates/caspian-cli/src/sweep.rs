@@ -96,11 +96,7 @@ fn check_set_against_axes(
     // values to the axis) would not help.
     for a in extra {
         if let Err(e) = a.key.parse::<caspian_montecarlo::SweepKey>() {
-            return Err(Failure::Input(format!(
-                "{}: sweep axis {}: {e}",
-                shown_path(&args.scenario),
-                a.key
-            )));
+            return Err(Failure::Input(format!("--axis {}: {e}", a.key)));
         }
     }
     let swept: Vec<(&str, String)> = if extra.is_empty() {
@@ -192,7 +188,6 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     // Every output first (a name the file system refuses, a folder that
     // takes no file), then what is already at the checkpoint's path.
     check_files(&inputs, &outputs)?;
-    later.say();
     let named = if cp_named == "--checkpoint" {
         format!("--checkpoint {}", shown_path(&cp_path))
     } else {
@@ -223,13 +218,9 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         },
     })?;
     // After every check of the options and files, since it compiles the
-    // points again: said now, and kept in the document (its report, a
-    // merge of shards), as the study's own are said and as `caspian merge`
-    // says them again.
+    // points again: kept in the document (its report, a merge of shards),
+    // as `caspian merge` says them again.
     let design = pool.install(|| study.design_check());
-    for w in &design.warnings {
-        crate::common::note(false, &format!("warning: {}: {w}", study.source));
-    }
     let progress = Progress::new(points * (range.end - range.start), c.quiet);
     let request = SweepRequest {
         study: &study,
@@ -248,7 +239,19 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         let line = resumed_note(&cp_path, r);
         note(c.quiet && !line.starts_with("warning"), &line);
     };
-    let started = || graceful_stop(&cp_path, c.quiet);
+    // The warnings are said once the checkpoint is read (or found to be
+    // of another study, which is an error said alone) and created.
+    let later = std::sync::Mutex::new(Some(later));
+    let started = || {
+        if let Some(later) = later.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+        {
+            later.say();
+        }
+        for w in &design.warnings {
+            crate::common::note(false, &format!("warning: {}: {w}", study.source));
+        }
+        graceful_stop(&cp_path, c.quiet);
+    };
     let hooks = SweepHooks {
         stop: crate::signals::stop_flag(),
         tick: &|| progress.tick(),

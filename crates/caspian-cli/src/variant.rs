@@ -61,6 +61,12 @@ fn parse(spec: &str) -> Result<Variant, Failure> {
         // Spaces around a change are dropped; a tab or line break is left
         // for the override to refuse.
         .map(|c| {
+            if c.trim_matches(' ').is_empty() {
+                return Err(bad(
+                    "an empty change between commas (a comma too many?): give KEY=VALUE \
+                     changes separated by single commas",
+                ));
+            }
             Override::parse(c.trim_matches(' '), &option).map_err(|e| Failure::Input(e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;

@@ -130,6 +130,11 @@ pub struct PolicyEconomics {
     pub cost_per_year: Estimate,
     /// Benefit-cost ratio.
     pub bcr: BenefitCost,
+    /// The policy changes what no price covers (a link's capacity, a
+    /// disruption): its cost leaves out what buys the change, so the NPV
+    /// is at most the figure given.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub npv_at_most: bool,
 }
 
 /// The economics of every policy of a comparison.
@@ -201,11 +206,11 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
         e.warnings.extend(crate::appraisal::escort_force_warning(&s.plan, &s.name, r));
     }
     for p in &mut e.policies {
-        if let Some(bcr) =
-            studies.get(p.scenario).and_then(|s| crate::conditions::undefined_ratio(&studies[0], s))
-        {
+        let Some(policy) = studies.get(p.scenario) else { continue };
+        if let Some(bcr) = crate::conditions::undefined_ratio(&studies[0], policy) {
             p.bcr = bcr;
         }
+        p.npv_at_most = unpriced::unpriced_changes(&studies[0], policy).is_some();
     }
     Some(e)
 }
@@ -364,6 +369,7 @@ fn policy_economics(base: &Costs, policy: &Costs, scenario: usize, a: f64) -> Po
         benefit_per_year: Estimate::scaled(&benefit, 1.0),
         cost_per_year: Estimate::scaled(&cost, 1.0),
         bcr: ratio_of_means(&d_fail, &d_invest),
+        npv_at_most: false,
     }
 }
 
@@ -381,8 +387,10 @@ pub fn ratio_of_means(num: &[f64], den: &[f64]) -> BenefitCost {
     if den[..n].iter().sum::<f64>() <= 0.0 {
         return BenefitCost::Undefined {
             reason: "the policy costs no more than the base to build and run (its capital plus \
-                     operating cost is not higher on average), so there is no cost to divide by: \
-                     judge it by its NPV"
+                     operating cost is not higher on average: any capital it adds is paid back by \
+                     lower operating cost; the cost.capital_per_year and \
+                     cost.operating_per_year rows give the two), so there is no cost to divide \
+                     by: judge it by its NPV"
                 .to_string(),
         };
     }

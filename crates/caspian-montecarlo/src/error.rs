@@ -20,6 +20,17 @@ pub enum StudyError {
         /// What is wrong.
         message: String,
     },
+    /// An axis given on the command line (`--axis`, `--decision`) is
+    /// unknown or has unusable values.
+    #[error("{option} {key}: {message}")]
+    AxisOption {
+        /// The option that gave it.
+        option: String,
+        /// The axis key.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
     /// `sweep` on a scenario that declares no axes, with none given.
     #[error(
         "{origin}: nothing to sweep: the scenario declares no [[sweep]] axes and no --axis was given"

@@ -52,7 +52,9 @@ pub enum ShardError {
         count: u32,
     },
     /// `auto` with an index variable that is not a whole number.
-    #[error("--shard auto/{count}: {variable}=\"{value}\" is not a whole number")]
+    #[error(
+        "--shard auto/{count}: {variable}=\"{value}\" is not a whole number from 0 to 4294967295"
+    )]
     IndexVariable {
         /// The count given.
         count: u32,
@@ -73,6 +75,20 @@ pub enum ShardError {
         first: String,
         /// The other.
         second: String,
+    },
+    /// `auto` with an index variable at or above the count.
+    #[error(
+        "--shard auto/{count}: {variable}={index}, but the index counts from 0 and must be below \
+         {count}: number the tasks 0 to {last} (Slurm: --array=0-{last})",
+        last = count - 1
+    )]
+    IndexVariableTooLarge {
+        /// The count given.
+        count: u32,
+        /// The variable read.
+        variable: &'static str,
+        /// Its value.
+        index: u32,
     },
     /// An index at or above the count.
     #[error("--shard {index}/{count}: the index counts from 0 and must be below {count}")]
@@ -111,6 +127,9 @@ impl Shard {
                 })
             };
             let index = read(variable, value)?;
+            if index >= count {
+                return Err(ShardError::IndexVariableTooLarge { count, variable, index });
+            }
             // Both set and at odds: which one names this task is a guess.
             for (other, text) in &set[1..] {
                 if read(other, text)? != index {
@@ -178,12 +197,17 @@ mod tests {
         assert!(err.contains("SLURM_ARRAY_TASK_ID") && err.contains("JOB_COMPLETION_INDEX"));
         let slurm = |v: &str| (v == "SLURM_ARRAY_TASK_ID").then(|| "3".to_string());
         assert_eq!(Shard::parse("auto/4", slurm).unwrap().index, 3);
+        assert_eq!(
+            Shard::parse("auto/3", slurm).unwrap_err().to_string(),
+            "--shard auto/3: SLURM_ARRAY_TASK_ID=3, but the index counts from 0 and must be below \
+             3: number the tasks 0 to 2 (Slurm: --array=0-2)"
+        );
         let k8s = |v: &str| (v == "JOB_COMPLETION_INDEX").then(|| "1".to_string());
         assert_eq!(Shard::parse("auto/4", k8s).unwrap().index, 1);
         let bad = |_: &str| Some("one".to_string());
         assert_eq!(
             Shard::parse("auto/4", bad).unwrap_err().to_string(),
-            "--shard auto/4: SLURM_ARRAY_TASK_ID=\"one\" is not a whole number"
+            "--shard auto/4: SLURM_ARRAY_TASK_ID=\"one\" is not a whole number from 0 to 4294967295"
         );
         // Both set: the same index is no conflict; different ones are.
         let both = |i: &'static str| {

@@ -119,7 +119,7 @@ fn a_run_stopped_by_a_signal_keeps_its_replications_and_resumes_exactly() {
     let sent = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(sent.success());
     let (code, err) = finish_within(child, Duration::from_secs(120), "an interrupted run");
-    assert_eq!(code, 130, "{err}");
+    assert_eq!(code, 143, "SIGTERM's code, 128 + 15: {err}");
     assert!(err.contains("interrupted; no file was written"), "{err}");
     assert!(err.contains("run the same command again to go on from them"), "{err}");
     assert!(!dir.join("cut.json").exists());
@@ -421,4 +421,33 @@ fn a_sweep_checkpoint_that_cannot_be_resumed_says_why() {
         err.contains("r.json is not a sweep's checkpoint: it is a result document (kind \"run\")"),
         "{err}"
     );
+}
+
+/// The scenario's warnings wait until every input is checked, the
+/// checkpoint included: a command refused for its checkpoint says only why.
+#[test]
+fn a_refused_checkpoint_is_said_without_the_scenarios_warnings() {
+    let dir = scratch("checkpoint_before_warnings");
+    // A dated disruption inside the warm-up: warned of by every command.
+    let text = format!(
+        "[scenario]\nextends = \"{}\"\nname = \"early\"\nhorizon_days = 60\n\n\
+         [[disruption]]\nid = \"early\"\ntarget = \"port.alat\"\nstart_day = 1.0\n\
+         duration_days = {{ dist = \"constant\", value = 2.0 }}\n",
+        scenario("baseline.toml").replace('\\', "/")
+    );
+    std::fs::write(dir.join("early.toml"), text).unwrap();
+    std::fs::write(dir.join("notes.txt"), "my notes\n").unwrap();
+    let run = ["run", "early.toml", "-n", "1", "-q"];
+    for command in [
+        &run[..],
+        &["compare", "early.toml", "--variant", "v:port.alat.berths.rail_ferry=3", "-n", "1", "-q"],
+    ] {
+        let err = fails(&[command, &["--checkpoint", "notes.txt"]].concat(), &dir, 2);
+        assert!(err.contains("notes.txt is not a checkpoint"), "{err}");
+        assert!(!err.contains("warning"), "a warning before the refusal: {err}");
+    }
+    // The warning is there when nothing is refused.
+    let out = crate::common::ok_output(&run, &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: early.toml: disruption early starts on day 1"), "{err}");
 }

@@ -136,6 +136,19 @@ fn an_axis_given_twice_is_refused() {
         2,
     );
     assert!(err.contains("port.alat.berths.rail_ferry") && err.contains("twice"), "{err}");
+    // An axis given on the command line is named by its option, not by the
+    // scenario, whatever is wrong with it: a value twice, one no point can
+    // take, a key no sweep takes.
+    for (axis, said) in [
+        ("fleet.oil_tankers.count=2,2", "value 2 is given twice"),
+        ("fleet.oil_tankers.count=-1,2", "needs a whole non-negative number, got -1"),
+        ("scenario.horizon_days=30,40", "is not a sweepable parameter"),
+    ] {
+        let err = fails(&["sweep", &base, "--axis", axis, "-n", "1"], &dir, 2);
+        let key = axis.split('=').next().unwrap();
+        assert!(err.starts_with(&format!("caspian: --axis {key}: ")), "{err}");
+        assert!(err.contains(said), "{err}");
+    }
 }
 
 /// `--threads 10000` used to take minutes to start its threads; above

@@ -30,9 +30,13 @@ fn an_unpriced_link_investment_is_warned_of() {
         "{out}"
     );
     assert!(!out.contains("costs no more than the base"), "{out}");
+    // Its NPV leaves the link's price out: at most the figure.
+    let row = out.lines().find(|l| l.starts_with("btk_17mt ")).unwrap_or_default();
+    assert!(row.contains(" at most "), "{out}");
     let priced = ["--set", "costs.capital.link.wagons=1000", "--json", "p.json"];
     let out = ok(&[&["compare", &base, &btk, "-n", "2", "-q"][..], &priced].concat(), &dir);
     assert!(!out.contains("no price covers"), "{out}");
+    assert!(!out.contains(" at most "), "{out}");
     let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "p.json")).unwrap();
     let cost = doc["economics"]["policies"][0]["cost_per_year"]["mean"].as_f64().unwrap();
     assert!(cost > 0.0, "{}", doc["economics"]);
@@ -523,4 +527,25 @@ fn a_one_valued_axis_or_decision_that_changes_nothing_is_warned_of() {
     let on = ["--set", "interdiction.escort.enabled=1"];
     let err = stderr(&[&["run", &base][..], &set, &on, &common[..]].concat());
     assert!(!err.contains("changes nothing"), "{err}");
+}
+
+/// A dated detention of no time holds no vessel but counts: warned of.
+#[test]
+fn a_detention_of_no_time_is_warned_of() {
+    let dir = scratch("detention_of_no_time");
+    let text = format!(
+        "[scenario]\nextends = \"{}\"\nname = \"held\"\nhorizon_days = 45\n\n\
+         [[disruption]]\nid = \"held\"\ntarget = \"vessels.ferries_kuryk_alat\"\nvessels = 1\n\
+         detain = true\nstart_day = 35.0\nduration_days = {{ dist = \"constant\", value = 14.0 }}\n",
+        scenario("baseline.toml").replace('\\', "/")
+    );
+    std::fs::write(dir.join("held.toml"), text).unwrap();
+    let said = "disruption held detains for 0 days";
+    let run = ["run", "held.toml", "-n", "1", "-q"];
+    let out = crate::common::ok_output(&run, &dir);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(said));
+    let zero = [&run[..], &["--set", "disruptions.duration_multiplier=0"]].concat();
+    let out = crate::common::ok_output(&zero, &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(said) && err.contains("counts in detentions"), "{err}");
 }

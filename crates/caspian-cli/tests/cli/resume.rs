@@ -95,7 +95,7 @@ fn a_sweep_stopped_by_a_signal_keeps_its_points_and_resumes_exactly() {
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert_eq!(out.status.code(), Some(143), "SIGTERM's code, 128 + 15: {err}");
     assert!(err.contains("continue with --resume"), "{err}");
     assert!(!dir.join("cut.json").exists(), "no result file from a stopped sweep");
 

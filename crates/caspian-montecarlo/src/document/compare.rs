@@ -183,9 +183,15 @@ impl CompareDoc {
                     BenefitCost::Defined { ratio } => (num(ratio.mean), ci(ratio)),
                     BenefitCost::Undefined { .. } => ("undefined".into(), "-".into()),
                 };
+                // A cost no price covers is left out: the NPV is a bound.
+                let npv = if p.npv_at_most {
+                    format!("at most {}", num(p.npv.mean))
+                } else {
+                    num(p.npv.mean)
+                };
                 vec![
                     self.scenarios[p.scenario].name.clone(),
-                    num(p.npv.mean),
+                    npv,
                     ci(&p.npv),
                     num(p.benefit_per_year.mean),
                     num(p.cost_per_year.mean),

@@ -211,12 +211,26 @@ impl Journal {
     pub fn open(path: &Path) -> Result<Self, JournalError> {
         let name = || shown_path(path);
         let write = |e: io::Error| JournalError::Write { path: name(), message: e.to_string() };
+        let existed = path.exists();
         // Appending never changes what is there; the lock comes before the
         // reading, so no other command appends meanwhile.
-        let mut file = lock(path).map_err(|e| match e {
+        let file = lock(path).map_err(|e| match e {
             TryLockError::WouldBlock => JournalError::InUse { path: name() },
             TryLockError::Error(e) => write(e),
         })?;
+        // A file this call created and could not start (a full disk) is not
+        // left behind: the user never had it.
+        Self::read_locked(path, file).inspect_err(|_| {
+            if !existed {
+                let _ = std::fs::remove_file(path);
+            }
+        })
+    }
+
+    /// [`Journal::open`] once the file at `path` is locked.
+    fn read_locked(path: &Path, mut file: File) -> Result<Self, JournalError> {
+        let name = || shown_path(path);
+        let write = |e: io::Error| JournalError::Write { path: name(), message: e.to_string() };
         let text = read_text(path, InputKind::Result)
             .map_err(|source| JournalError::Read { path: name(), source })?;
         let found = read::parse(&text).map_err(|e| e.at(name()))?;

@@ -63,6 +63,7 @@ pub(crate) fn document(study: &Study, s: &Settings, store: &Store<'_>, run: &Run
     let mut guarantee = guarantee(study, s, run, &units);
     if guarantee.holds {
         guarantee.statement.push_str(&left_out(s, &portfolios, selected_index));
+        guarantee.statement.push_str(&within_delta(contenders.len()));
     }
     guarantee.statement.push_str(&same_models(&portfolios));
     OptimizeDoc {
@@ -78,6 +79,24 @@ pub(crate) fn document(study: &Study, s: &Settings, store: &Store<'_>, run: &Run
         guarantee,
         method_note: METHOD_NOTE.into(),
         warnings: study.warnings().into_iter().chain(run.idle.iter().cloned()).collect(),
+    }
+}
+
+/// What the guarantee says of the contenders, when there are any: it
+/// covers a best that leads by δ, so it does not rank the selection above
+/// them.
+fn within_delta(contenders: usize) -> String {
+    match contenders {
+        0 => String::new(),
+        1 => " Here 1 contender lies within delta of it or cannot be told apart from it: the \
+               guarantee does not say that the selection beats it; the choice between them rests \
+               on the scenario's prices."
+            .to_string(),
+        k => format!(
+            " Here {k} contenders lie within delta of it or cannot be told apart from it: the \
+             guarantee does not say that the selection beats them; the choice among them rests \
+             on the scenario's prices."
+        ),
     }
 }
 

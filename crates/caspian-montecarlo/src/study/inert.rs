@@ -152,7 +152,26 @@ impl Study {
         self.escort_warning()
             .into_iter()
             .chain(self.dated_outside_window())
+            .chain(self.detentions_of_no_time())
             .chain(self.losses_warning())
+            .collect()
+    }
+
+    /// The detentions (`detain = true`) whose every draw is 0 days: they
+    /// hold no vessel, yet each counts in `detentions`.
+    pub fn detentions_of_no_time(&self) -> Vec<String> {
+        self.plan
+            .disruptions
+            .iter()
+            .filter(|d| d.detain && d.duration_days.as_ref().is_some_and(|x| x.mean() == 0.0))
+            .map(|d| {
+                format!(
+                    "disruption {} detains for 0 days (duration_days times \
+                     disruptions.duration_multiplier): it holds no vessel and changes nothing, \
+                     yet each vessel chosen counts in detentions",
+                    d.id
+                )
+            })
             .collect()
     }
 
@@ -247,7 +266,12 @@ pub fn warnings_once(studies: &[Study]) -> Vec<(&Study, String)> {
     let mut dated: Vec<String> = Vec::new();
     for s in studies {
         out.extend(s.escort_warning().map(|w| (s, w)));
-        for why in s.dated_outside_window().into_iter().chain(s.losses_warning()) {
+        let shared = s
+            .dated_outside_window()
+            .into_iter()
+            .chain(s.detentions_of_no_time())
+            .chain(s.losses_warning());
+        for why in shared {
             if !dated.contains(&why) {
                 out.push((s, why.clone()));
                 dated.push(why);

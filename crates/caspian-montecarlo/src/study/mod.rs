@@ -81,16 +81,41 @@ impl Study {
         extra: Vec<AxisSpec>,
         lhs: Option<u32>,
     ) -> Result<Self, StudyError> {
+        Self::sweep_given(text, source, seed, extra, lhs, "--axis")
+    }
+
+    /// [`Study::sweep`], with `extra` given by the command-line option
+    /// `option` (`--axis`, `--decision`), which the errors of those axes
+    /// name instead of the scenario.
+    ///
+    /// # Errors
+    /// As [`Study::sweep`].
+    pub fn sweep_given(
+        text: &str,
+        source: &str,
+        seed: Option<u64>,
+        extra: Vec<AxisSpec>,
+        lhs: Option<u32>,
+        option: &str,
+    ) -> Result<Self, StudyError> {
         let base: Scenario = caspian_shipping::parse(text, source)?;
         // Check the base scenario first, so its own errors come first.
         let plan = caspian_shipping::compile(&base)
             .map_err(|errors| LoadError::Invalid { origin: source.to_string(), errors })?;
+        let given = !extra.is_empty();
+        // An error of an axis given on the command line names the option.
+        let named = |e: StudyError| match e {
+            StudyError::Axis { key, message, .. } if given => {
+                StudyError::AxisOption { option: option.to_string(), key, message }
+            }
+            e => e,
+        };
         for (i, axis) in extra.iter().enumerate() {
             if extra[..i].iter().any(|a| a.key == axis.key) {
-                return Err(StudyError::Axis {
-                    origin: source.to_string(),
+                return Err(StudyError::AxisOption {
+                    option: option.to_string(),
                     key: axis.key.clone(),
-                    message: "given twice with --axis; give each key once".to_string(),
+                    message: "given twice; give each key once".to_string(),
                 });
             }
         }
@@ -108,11 +133,11 @@ impl Study {
         }
         let axes = specs
             .into_iter()
-            .map(|spec| spec.check(&base, source))
+            .map(|spec| spec.check(&base, source).map_err(named))
             .collect::<Result<Vec<Axis>, StudyError>>()?;
         for (i, axis) in axes.iter().enumerate() {
             if let Some(earlier) = axes[..i].iter().find(|a| axis.key.replaces(&a.key)) {
-                return Err(StudyError::Axis {
+                return Err(named(StudyError::Axis {
                     origin: source.to_string(),
                     key: axis.key.to_string(),
                     message: format!(
@@ -120,7 +145,7 @@ impl Study {
                          the other, so sweep one of them",
                         earlier.key
                     ),
-                });
+                }));
             }
         }
         let seed = seed.unwrap_or(base.scenario.seed);
@@ -147,7 +172,7 @@ impl Study {
         let mut first = None;
         let mut others = Vec::new();
         for (index, vals) in values.iter().enumerate() {
-            if let Err(e) = point_plan(&base, &axes, vals, index, source) {
+            if let Err(e) = point_plan(&base, &axes, vals, index, source).map_err(named) {
                 match first {
                     None => first = Some(e),
                     Some(_) => others.push(index),

@@ -53,7 +53,7 @@ fn bad_axes_name_the_key() {
         let e = parse_axis(bad).unwrap_err().to_string();
         assert!(e.starts_with(says), "{bad}: {e}");
     }
-    // A key that is not sweepable is reported against the scenario.
+    // A key that is not sweepable is reported against the option that gave it.
     let e = Study::sweep(
         BASELINE_TOML,
         "baseline",
@@ -64,8 +64,8 @@ fn bad_axes_name_the_key() {
     .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "baseline: sweep axis fleet.x.speed_kn: \"fleet.x.speed_kn\" is not a sweepable \
-         parameter (see docs/scenarios.md, section Sweeps)"
+        "--axis fleet.x.speed_kn: \"fleet.x.speed_kn\" is not a sweepable parameter (see \
+         docs/scenarios.md, section Sweeps)"
     );
 }
 

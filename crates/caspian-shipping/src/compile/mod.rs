@@ -45,6 +45,7 @@ pub use plan::{
     DisruptionTiming, EscortPlan, FleetPlan, HoldPlan, InflowPlan, InterdictionPlan,
     OpenTrafficPlan, OutflowPlan, PortPlan, SeaAreaPlan, SharedPlan, StoragePlan,
 };
+pub(crate) use text::id_problem;
 pub use text::{MAX_NAME_LEN, escape_invisible, first_invisible, invisible, shown_path};
 
 /// Checks `scenario` and resolves it, or returns every problem found.

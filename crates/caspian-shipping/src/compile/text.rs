@@ -90,30 +90,32 @@ pub fn shown_path(path: &Path) -> String {
 /// Checks one id: non-empty, at most [`MAX_ID_LEN`] characters, each in
 /// `[A-Za-z0-9_-]`. Returns whether it is valid.
 pub(super) fn check_id(c: &mut Checker, key: &str, id: &str) -> bool {
+    match id_problem(id) {
+        Some(problem) => {
+            c.err(key, problem);
+            false
+        }
+        None => true,
+    }
+}
+
+/// What is wrong with `id` as an id ([`check_id`]'s rules), if anything.
+pub(crate) fn id_problem(id: &str) -> Option<String> {
     if id.is_empty() {
-        c.err(key, "must not be empty");
-        return false;
+        return Some("must not be empty".into());
     }
     if let Some((at, bad)) = id.char_indices().find(|&(_, ch)| !id_char(ch)) {
         let position = id[..at].chars().count() + 1;
-        c.err(
-            key,
-            format!(
-                "id \"{}\" has U+{:04X} ({}) at character {position}; an id may hold only \
-                 letters A-Z and a-z, digits, '_' and '-'",
-                escape(id),
-                u32::from(bad),
-                describe(bad),
-            ),
-        );
-        return false;
+        return Some(format!(
+            "id \"{}\" has U+{:04X} ({}) at character {position}; an id may hold only letters A-Z \
+             and a-z, digits, '_' and '-'",
+            escape(id),
+            u32::from(bad),
+            describe(bad),
+        ));
     }
     let len = id.chars().count();
-    if len > MAX_ID_LEN {
-        c.err(key, format!("id is {len} characters long; the limit is {MAX_ID_LEN}"));
-        return false;
-    }
-    true
+    (len > MAX_ID_LEN).then(|| format!("id is {len} characters long; the limit is {MAX_ID_LEN}"))
 }
 
 /// The first invisible character of `text` that `keep` does not accept,

@@ -32,7 +32,7 @@ use rand::rngs::ChaCha8Rng;
 
 use super::recovery::Recoveries;
 use super::state::{Ev, World};
-use super::vessel::Vessel;
+use super::vessel::{Detention, Vessel};
 use super::{at, at_calendar};
 use crate::compile::{
     CompiledScenario, DisruptionPlan, DisruptionTarget, DisruptionTiming, class_index,
@@ -56,6 +56,9 @@ pub(super) struct Disruptions {
     ends: Vec<Vec<(SimTime, usize)>>,
     /// Per disruption: episode ends reached so far.
     ended: Vec<usize>,
+    /// Per disruption with `detain`: for each episode started, in onset
+    /// order, its detentions not yet over (the episode ends with the last).
+    detentions_left: Vec<Vec<usize>>,
     /// The recovery of every episode ([`super::recovery`]).
     pub(super) recovery: Recoveries,
     /// Per fleet: when its route is closed.
@@ -79,6 +82,7 @@ impl Disruptions {
             returns: Vec::with_capacity(n),
             ends: Vec::with_capacity(n),
             ended: vec![0; n],
+            detentions_left: vec![Vec::new(); n],
             recovery: Recoveries::new(plan),
             route_closures: vec![Timeline::default(); plan.fleets.len()],
             outflow_factor: vec![1.0; plan.outflows.len()],
@@ -182,7 +186,9 @@ fn episodes(plan: &CompiledScenario, x: &DisruptionPlan, rng: &mut ChaCha8Rng) -
         let end = last.map_or(horizon, |e| e.ticks().min(horizon));
         if vessels.is_some() {
             returns.push(lengths.iter().map(|&l| back(l)).collect());
-            if let Some(e) = last.filter(|e| e.ticks() < horizon) {
+            // A detention episode ends when its last detention is over, which
+            // the model tells ([`World::detention_over`]).
+            if let Some(e) = last.filter(|e| e.ticks() < horizon && !x.detain) {
                 ends.push((e, k));
             }
         }
@@ -232,7 +238,7 @@ impl World<'_> {
         if let DisruptionTarget::Vessels { fleet, .. } = target {
             let returns = self.disruptions.returns[d].get(k).cloned().unwrap_or_default();
             if self.plan.disruptions[d].detain {
-                self.detain_vessels(s.now(), fleet, &returns);
+                self.detain_vessels(s.now(), (d, k), fleet, &returns);
                 return;
             }
             for back in returns {
@@ -320,17 +326,24 @@ impl World<'_> {
         self.rebalance_shared(s, p);
     }
 
-    /// Owes a detention to each of the lowest-numbered vessels of `fleet` in
-    /// service that neither owe nor serve one, one for each end in
-    /// `returns` (the episode's start, `now`, plus each vessel's draw):
-    /// each serves it when its port call is over, held in port with its
-    /// cargo before it sails ([`World::leave_berth`]).
-    fn detain_vessels(&mut self, now: SimTime, fleet: usize, returns: &[Option<SimTime>]) {
+    /// Owes a detention of episode `(d, k)` to each of the lowest-numbered
+    /// vessels of `fleet` in service that neither owe nor serve one, one
+    /// for each end in `returns` (the episode's start, `now`, plus each
+    /// vessel's draw): each serves it when its port call is over, held in
+    /// port with its cargo before it sails ([`World::leave_berth`]). The
+    /// episode ends when the last is over (at once if no vessel was free).
+    fn detain_vessels(
+        &mut self,
+        now: SimTime,
+        (d, k): (usize, usize),
+        fleet: usize,
+        returns: &[Option<SimTime>],
+    ) {
         let mut free = self.vessels.iter().enumerate().filter(|(_, v)| {
             v.fleet == fleet
                 && v.phase != Phase::Lost
                 && v.detain_next.is_none()
-                && !v.serving_detention
+                && v.serving_detention.is_none()
         });
         let chosen: Vec<(usize, SimDuration)> = returns
             .iter()
@@ -339,8 +352,35 @@ impl World<'_> {
                 Some((v, back.map_or(SimDuration::ZERO, |t| t.saturating_since(now))))
             })
             .collect();
+        // Episodes start in order: this one's count goes at index `k`.
+        self.disruptions.detentions_left[d].push(chosen.len());
+        if chosen.is_empty() {
+            self.disruptions.recovery.end(d, k, now);
+        }
         for (v, length) in chosen {
-            self.vessels[v].detain_next = Some(length);
+            let detention = Detention { length, disruption: d, episode: k };
+            self.vessels[v].detain_next = Some(detention);
+        }
+    }
+
+    /// One detention of its episode is over (served, or void: the vessel
+    /// left service first); the episode ends with its last.
+    pub(super) fn detention_over(&mut self, detention: Detention, now: SimTime) {
+        let (d, k) = (detention.disruption, detention.episode);
+        let left = &mut self.disruptions.detentions_left[d][k];
+        *left -= 1;
+        if *left == 0 {
+            self.disruptions.recovery.end(d, k, now);
+        }
+    }
+
+    /// Vessel `v` leaves service now: a detention it owes or serves is over.
+    pub(super) fn forget_detentions(&mut self, v: usize, now: SimTime) {
+        let ves = &mut self.vessels[v];
+        for detention in
+            [ves.detain_next.take(), ves.serving_detention.take()].into_iter().flatten()
+        {
+            self.detention_over(detention, now);
         }
     }
 
@@ -380,6 +420,7 @@ impl World<'_> {
         self.forget_cargo_wait(v);
         let left_convoy = self.vessels[v].phase == Phase::Convoy;
         self.lose_cargo_aboard(v);
+        self.forget_detentions(v, now);
         let ves = &mut self.vessels[v];
         self.counters.vessels_out[ves.fleet] += 1;
         let held = std::mem::take(&mut ves.holds_berth);

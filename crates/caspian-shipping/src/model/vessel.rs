@@ -69,10 +69,22 @@ pub(super) struct Vessel {
     pub(super) slot: SimTime,
     /// A detention it owes a dated `vessels.<fleet>` disruption with
     /// `detain`, served when its port call is over, before it sails.
-    pub(super) detain_next: Option<SimDuration>,
-    /// It is serving such a detention (phase `Detained`, in port): its
-    /// `TryDepart` ends the call as loading would have.
-    pub(super) serving_detention: bool,
+    pub(super) detain_next: Option<Detention>,
+    /// The detention it is serving (phase `Detained`, in port): its
+    /// `TryDepart` ends it and the call, as loading would have.
+    pub(super) serving_detention: Option<Detention>,
+}
+
+/// A dated detention owed or served: its length and the episode of the
+/// disruption it belongs to, which ends when its last detention is over.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Detention {
+    /// How long the vessel is held.
+    pub(super) length: SimDuration,
+    /// The disruption, by index in the plan.
+    pub(super) disruption: usize,
+    /// The episode of that disruption, in onset order.
+    pub(super) episode: usize,
 }
 
 impl Vessel {
@@ -103,7 +115,7 @@ impl Vessel {
             space_wait_since: SimTime::ZERO,
             slot: SimTime::ZERO,
             detain_next: None,
-            serving_detention: false,
+            serving_detention: None,
         }
     }
 }

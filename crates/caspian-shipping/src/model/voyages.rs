@@ -9,6 +9,7 @@ use rand::RngExt;
 
 use super::state::{Ev, Occupant, World};
 use super::store::{Cohort, drop_cohorts, move_cohorts, push_cohort};
+use super::vessel::Detention;
 use super::{CARGOES, at, cargo_idx, first_open, hours};
 use crate::compile::{DispatchPlan, HoldPlan, class_index};
 use crate::trace::VesselPhase as Phase;
@@ -405,8 +406,8 @@ impl World<'_> {
     /// Loaded and ready: join a convoy (escorts, for a fleet escorted) or
     /// depart.
     pub(super) fn leave_berth(&mut self, s: &mut Scheduler<Ev>, v: usize) {
-        if let Some(length) = self.vessels[v].detain_next.take() {
-            self.serve_detention(s, v, length);
+        if let Some(detention) = self.vessels[v].detain_next.take() {
+            self.serve_detention(s, v, detention);
             return;
         }
         if self.plan.interdiction.escort.is_some()
@@ -418,15 +419,16 @@ impl World<'_> {
         }
     }
 
-    /// Holds vessel `v`, its port call over, for the dated detention it owes
-    /// (`length`): off its berth, with its cargo, idle. When it ends the
-    /// vessel leaves as it would have ([`Self::leave_berth`]): closures,
-    /// convoys and the crossing's incident draw come at the real sailing.
-    fn serve_detention(&mut self, s: &mut Scheduler<Ev>, v: usize, length: SimDuration) {
+    /// Holds vessel `v`, its port call over, for the dated detention it owes:
+    /// off its berth, with its cargo, idle. When it ends the vessel leaves
+    /// as it would have ([`Self::leave_berth`]): closures, convoys and the
+    /// crossing's incident draw come at the real sailing.
+    fn serve_detention(&mut self, s: &mut Scheduler<Ev>, v: usize, detention: Detention) {
         let now = s.now();
         self.counters.detentions += 1;
         let ves = &mut self.vessels[v];
-        ves.serving_detention = true;
+        ves.serving_detention = Some(detention);
+        let length = detention.length;
         let (port, fleet) = (ves.port, ves.fleet);
         if std::mem::take(&mut ves.holds_berth) {
             self.release_berth(s, port, class_index(self.plan.fleets[fleet].berth_class));
@@ -439,8 +441,9 @@ impl World<'_> {
     }
 
     pub(super) fn on_try_depart(&mut self, s: &mut Scheduler<Ev>, v: usize) {
-        if std::mem::take(&mut self.vessels[v].serving_detention) {
+        if let Some(detention) = self.vessels[v].serving_detention.take() {
             // A dated detention in port is over: the call ends.
+            self.detention_over(detention, s.now());
             self.leave_berth(s, v);
         } else if self.vessels[v].phase == Phase::Detained {
             // The detention is over: the crossing starts (its arrival is
@@ -519,6 +522,7 @@ impl World<'_> {
                 self.counters.vessels_lost += 1;
                 self.counters.fleet_vessels_lost[fleet] += 1;
                 self.lose_cargo_aboard(v);
+                self.forget_detentions(v, now);
                 self.set_phase(v, now, Phase::Lost);
                 self.replace_lost(s, v);
                 return;

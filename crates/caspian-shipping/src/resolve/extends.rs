@@ -99,11 +99,13 @@ fn chain(
             files.push(shown);
             return Err(ResolveError::Cycle { files });
         }
-        if to.seen.len() > MAX_DEPTH {
+        // `seen` holds the files so far, the one given first: a parent more
+        // would make one too many. Named from the file given, whose chain it is.
+        if to.seen.len() >= MAX_DEPTH {
             return Err(ResolveError::Extends {
-                origin: origin.to_string(),
+                origin: to.seen[0].clone(),
                 message: format!(
-                    "more than {MAX_DEPTH} files extend one another: {}",
+                    "more than {MAX_DEPTH} files extend one another: {} -> {shown}",
                     to.seen.join(" -> ")
                 ),
             });
@@ -192,11 +194,18 @@ fn merge(
 /// policy) replaces the parent's whole.
 fn merge_tables(parent: &mut Table, child: Table) {
     for (key, value) in child {
-        match (parent.get_mut(&key), value) {
-            (Some(Value::Table(p)), Value::Table(c)) if !tagged(&c) => merge_tables(p, c),
-            (_, v) => {
-                parent.insert(key, v);
-            }
+        merge_value(parent, &key, value);
+    }
+}
+
+/// Writes the child's `value` at `key` of `parent`: a plain table merges
+/// into the parent's table there ([`merge_tables`]); anything else
+/// replaces it. `--set` writes its values this way too.
+pub(super) fn merge_value(parent: &mut Table, key: &str, value: Value) {
+    match (parent.get_mut(key), value) {
+        (Some(Value::Table(p)), Value::Table(c)) if !tagged(&c) => merge_tables(p, c),
+        (_, v) => {
+            parent.insert(key.to_string(), v);
         }
     }
 }

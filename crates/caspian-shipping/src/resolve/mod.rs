@@ -338,6 +338,9 @@ fn deserialize(table: &Table) -> Result<Scenario, String> {
 
 /// [`deserialize`], with the path of what does not fit.
 fn deserialize_at(table: &Table) -> Result<Scenario, Misfit> {
+    if let Some(misfit) = bad_id(table) {
+        return Err(misfit);
+    }
     let value = Value::Table(table.clone());
     let mut steps = Vec::new();
     let mut names_a_key = false;
@@ -381,6 +384,27 @@ fn deserialize_at(table: &Table) -> Result<Scenario, Misfit> {
         }),
         None => Ok(scenario),
     }
+}
+
+/// The first entry of an array of tables whose id is text but no id
+/// ([`crate::compile::id_problem`]): said before anything missing from the
+/// entry, which the message would otherwise name by that id.
+fn bad_id(table: &Table) -> Option<Misfit> {
+    set::ID_TABLES.iter().find_map(|&what| {
+        let Some(Value::Array(entries)) = table.get(what) else { return None };
+        entries.iter().enumerate().find_map(|(i, entry)| {
+            let problem = crate::compile::id_problem(entry.get("id")?.as_str()?)?;
+            Some(Misfit {
+                message: format!("{what}[{i}].id: {problem}"),
+                steps: vec![
+                    blame::Step::Key(what.to_string()),
+                    blame::Step::Index(i),
+                    blame::Step::Key("id".into()),
+                ],
+                names_a_key: false,
+            })
+        })
+    })
 }
 
 /// A serde path with each entry of an array of tables named by its id,

@@ -427,7 +427,10 @@ fn coerce(key: Option<&SweepKey>, value: Value) -> Value {
 }
 
 /// Writes `value` at `path` inside `table` (named `at` in messages),
-/// creating tables on the way.
+/// creating tables on the way: a plain table merges into the one there key
+/// by key, as the same lines in a derived file would
+/// ([`super::extends`]); a distribution or a policy, and any other value,
+/// replaces what is there.
 fn write_path(table: &mut Table, at: &str, path: &[&str], value: Value) -> Result<(), String> {
     let (last, inner) = path.split_last().expect("a path has a key");
     let mut here = table;
@@ -440,7 +443,7 @@ fn write_path(table: &mut Table, at: &str, path: &[&str], value: Value) -> Resul
             other => return Err(format!("{name} is {}, not a table", describe(other))),
         }
     }
-    here.insert((*last).to_string(), value);
+    super::extends::merge_value(here, last, value);
     Ok(())
 }
 

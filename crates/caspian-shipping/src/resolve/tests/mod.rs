@@ -538,3 +538,42 @@ fn disruption_overrides_set_rates_and_multipliers() {
 }
 
 mod types;
+
+#[test]
+fn a_chain_of_at_most_sixteen_files_is_followed() {
+    // c0 extends the embedded baseline, c<k> extends c<k-1>: c15 is a chain
+    // of 16 files, c16 one of 17.
+    let texts: Vec<(String, String)> = (0..=16)
+        .map(|k| {
+            let parent = if k == 0 { "baseline".to_string() } else { format!("c{}.toml", k - 1) };
+            (format!("c{k}.toml"), format!("[scenario]\nextends = \"{parent}\"\nname = \"c{k}\"\n"))
+        })
+        .collect();
+    let files: BTreeMap<&str, &str> = texts.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let mut load = memory(&files);
+    let r = resolve(Root::File(Path::new("c15.toml")), &[], &mut load).unwrap();
+    assert_eq!(r.lineage.extends.len(), 16, "15 files and the embedded baseline");
+    let e = resolve(Root::File(Path::new("c16.toml")), &[], &mut load).unwrap_err().to_string();
+    assert!(e.starts_with("c16.toml: more than 16 files extend one another: c16.toml -> "), "{e}");
+    assert!(e.ends_with("c1.toml -> c0.toml"), "{e}");
+}
+
+#[test]
+fn a_table_given_with_set_merges_as_a_derived_file_does() {
+    // A plain table merges key by key (the other berth classes stay); a
+    // distribution replaces the one there whole.
+    let merged = resolve_file("baseline.toml", &["port.alat.berths={rail_ferry=4}"]);
+    let one = resolve_file("baseline.toml", &["port.alat.berths.rail_ferry=4"]);
+    assert_eq!(merged.scenario, one.scenario);
+    let mut expected = baseline();
+    port(&mut expected, "alat").berths.rail_ferry = 4;
+    assert_eq!(merged.scenario, expected);
+    let dist = r#"fleet.oil_tankers.port_call_overhead_h={ dist = "constant", value = 2.0 }"#;
+    let replaced = resolve_file("baseline.toml", &[dist]);
+    let tankers = replaced.scenario.fleets.iter().find(|f| f.id == "oil_tankers").unwrap();
+    assert_eq!(
+        tankers.port_call_overhead_h,
+        crate::dist::DistSpec::Constant { value: 2.0 },
+        "a distribution replaces the one there"
+    );
+}
