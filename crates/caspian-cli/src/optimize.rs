@@ -330,13 +330,17 @@ fn summary(doc: &OptimizeDoc) -> String {
     if let Some(r) = &doc.runner_up {
         out.push_str(&runner_up(r));
     }
-    out.push_str(&format!(
-        "\nfeasible Pareto set ({}; means over each portfolio's screening and OCBA \
-         replications, not the selection's):\n",
-        doc.pareto_measures()
-    ));
     let rows = doc.pareto_rows(|xs| xs.iter().map(|&x| num(x)).collect());
-    out.push_str(&table::render(&PARETO_HEADER, &rows));
+    if rows.is_empty() {
+        out.push_str("\nfeasible Pareto set: empty, no portfolio was shown to be feasible\n");
+    } else {
+        out.push_str(&format!(
+            "\nfeasible Pareto set ({}; means over each portfolio's screening and OCBA \
+             replications, not the selection's):\n",
+            doc.pareto_measures()
+        ));
+        out.push_str(&table::render(&PARETO_HEADER, &rows));
+    }
     let r = &doc.replications;
     out.push_str(&format!(
         "\nreplications: screening {}, OCBA {}, selection {} (+{} computed, not used), total {}\n",

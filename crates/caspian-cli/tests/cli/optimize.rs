@@ -536,3 +536,32 @@ fn a_selection_below_the_scenarios_capacity_carries_a_note() {
     );
     assert!(out.contains(&format!("note: {note}")), "{out}");
 }
+
+/// With no portfolio feasible, nothing is selected and the Pareto set is
+/// said to be empty, not printed as a table with no rows.
+#[test]
+fn an_optimisation_with_nothing_feasible_says_so() {
+    let dir = scratch("optimize_none_feasible");
+    let mmc = scenario("mmc_check.toml");
+    let args = [
+        "optimize",
+        &mmc,
+        "--set",
+        SHORT,
+        "--decision",
+        "port.mmc.berths.tanker=3..4",
+        "--constraint",
+        "P(anchorage_wait_h.mmc.tanker<=0)>=0.999",
+        "--delta",
+        "1e6",
+        "--max-replications",
+        "40",
+        "-t",
+        "2",
+        "-q",
+    ];
+    let out = ok(&args, &dir);
+    assert!(out.contains("No portfolio was shown to be feasible"), "{out}");
+    assert!(out.contains("feasible Pareto set: empty"), "{out}");
+    assert!(!out.contains("feasible Pareto set ("), "{out}");
+}
