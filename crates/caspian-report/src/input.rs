@@ -164,10 +164,12 @@ pub fn unknown_kpi(kpi: &str, names: &[String]) -> ReportError {
     if near.is_empty() {
         near = names.iter().map(String::as_str).take(6).collect();
     }
-    ReportError::UnknownKpi {
-        kpi: kpi.to_string(),
-        hint: format!("for example: {}", near.join(", ")),
-    }
+    let hint = if near.is_empty() {
+        "the document has no KPIs at all".to_string()
+    } else {
+        format!("for example: {}", near.join(", "))
+    };
+    ReportError::UnknownKpi { kpi: kpi.to_string(), hint }
 }
 
 /// Per-replication KPI values of one run, in replication order.
