@@ -533,6 +533,21 @@ fn a_detention_episode_ends_when_its_detention_is_over() {
     for (horizon_h, recovery, unrecovered) in [(56.0, f64::NAN, 1.0), (62.0, 0.0, 0.0)] {
         let text = set(&full, "horizon", &format!("{:?}", horizon_h / 24.0));
         let out = run_with(&text, &detained_at_sea(2.0));
+        // The trace shows the episode's end where it ended, if it did.
+        let plan = load(&format!("{text}{}", detained_at_sea(2.0)));
+        let mut rec = caspian_shipping::probe::Recorder {
+            trace_events: true,
+            ..caspian_shipping::probe::Recorder::default()
+        };
+        caspian_shipping::simulate_probed(&plan, 1, 0, &mut rec);
+        let ends: Vec<f64> = rec
+            .trace
+            .iter()
+            .filter(|e| e.event.as_str() == "disruption_end")
+            .map(|e| e.time.as_hours_f64())
+            .collect();
+        let expected: &[f64] = if horizon_h > 60.0 { &[60.0] } else { &[] };
+        assert_eq!(ends, expected, "horizon {horizon_h} h");
         assert_eq!(kpi(&out, "detentions"), 1.0, "horizon {horizon_h} h");
         assert_eq!(kpi(&out, "unrecovered.held"), unrecovered, "horizon {horizon_h} h");
         let days = kpi(&out, "recovery_days.held");

@@ -143,12 +143,21 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
         .collect::<Result<Vec<_>, _>>()
         .and_then(|s| decision::check(&s).map(|()| s))
         .map_err(|e| Failure::Input(e.to_string()))?;
+    // A key no decision can take is said first: the advice of the checks
+    // below (drop the --set, give the values to the decision) would not help.
+    for d in &specs {
+        if let Err(e) = d.key.parse::<caspian_montecarlo::SweepKey>() {
+            return Err(Failure::Input(format!("--decision {}: {e}", d.key)));
+        }
+    }
     refuse_conditions(&specs)?;
+    let mut later = Later::default();
+    // A --set that is wrong on its own is said as such, before it is
+    // weighed against the decisions.
+    let (s, _) = read_scenario(args.scenario.as_deref(), &args.set.set, &mut later)?;
     let swept: Vec<(&str, String)> =
         specs.iter().map(|d| (d.key.as_str(), "--decision".to_string())).collect();
     crate::sweep::check_set_against(&args.set.set, &swept, "decision")?;
-    let mut later = Later::default();
-    let (s, _) = read_scenario(args.scenario.as_deref(), &args.set.set, &mut later)?;
     let source = crate::common::source_with_sets(&s.source, &args.set.set);
     // The portfolios are compiled to check them, on --threads as the
     // replications are.

@@ -200,8 +200,10 @@ fn on_signal(signal: i32) {
     if let Some(g) = graceful
         && !AT_ONCE.load(Ordering::SeqCst)
     {
+        // Noted before the flag, so that a sweep that sees the flag finds
+        // the signal's exit code (only the first signal is noted).
+        let _ = STOPPED_AT.set((Instant::now(), signal));
         if !STOP.swap(true, Ordering::SeqCst) {
-            let _ = STOPPED_AT.set((Instant::now(), signal));
             if !AT_ONCE.load(Ordering::SeqCst) {
                 if let Some(first) = &g.first {
                     err_line(first);

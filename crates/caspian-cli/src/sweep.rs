@@ -123,6 +123,9 @@ pub(crate) fn check_set_against(
             swept.iter().find_map(|(key, from)| Some((key, from, o.overlap(key)?)))
         {
             let how = match overlap {
+                Overlap::Same if o.key != **key => {
+                    "overlap: one gives a value that holds the other's key".to_string()
+                }
                 Overlap::Same => format!("both set {key}"),
                 Overlap::Exclusive => "give one quantity two ways".to_string(),
                 Overlap::Scaled => "set one value, the one scaling the other".to_string(),

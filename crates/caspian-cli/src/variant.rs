@@ -125,15 +125,21 @@ fn fits_another(files: &[PathBuf], path: &std::path::Path, sets: &[Override]) ->
     })
 }
 
-/// Whether one of a variant's overrides replaces the `--set` `o`: it sets
-/// the same key (a multiplier too: replaced, never compounded), a table
-/// that holds it, or the other key of its exclusive pair
-/// (`capacity_t_per_year` for `capacity_per_year`). One that sets a key
-/// inside `o`'s value is not a replacement, and is refused as before.
+/// Whether one of a variant's overrides replaces the `--set` `o`: it gives
+/// a value that replaces what is there whole (not a plain table, which
+/// merges key by key: [`Override::replaces_whole`]) at the same key (a
+/// multiplier too: replaced, never compounded) or at a key that holds it
+/// (a distribution holding `o`'s `mean`), or it sets the other key of its
+/// exclusive pair (`capacity_t_per_year` for `capacity_per_year`). Any
+/// other overlap (a key inside `o`'s value; a plain table that holds `o`'s
+/// key, which would bring the file's value back, not the `--set`'s) is
+/// refused as before: give the key in one place.
 fn replaced(o: &Override, variant: &[Override]) -> bool {
     use caspian_montecarlo::resolve::overlap::Overlap;
     variant.iter().any(|v| match v.overlap(&o.key) {
-        Some(Overlap::Same) => o.key == v.key || o.key.starts_with(&format!("{}.", v.key)),
+        Some(Overlap::Same) => {
+            v.replaces_whole() && (o.key == v.key || o.key.starts_with(&format!("{}.", v.key)))
+        }
         Some(Overlap::Exclusive) => true,
         Some(Overlap::Scaled) | None => false,
     })

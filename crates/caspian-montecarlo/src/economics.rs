@@ -131,10 +131,11 @@ pub struct PolicyEconomics {
     /// Benefit-cost ratio.
     pub bcr: BenefitCost,
     /// The policy changes what no price covers (a link's capacity, a
-    /// disruption): its cost leaves out what buys the change, so the NPV
-    /// is at most the figure given.
+    /// disruption): its cost, and so its NPV, leave out the price of that
+    /// change (an outlay for a change for the better, a saving for one for
+    /// the worse).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub npv_at_most: bool,
+    pub npv_leaves_out_a_price: bool,
 }
 
 /// The economics of every policy of a comparison.
@@ -210,7 +211,7 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
         if let Some(bcr) = crate::conditions::undefined_ratio(&studies[0], policy) {
             p.bcr = bcr;
         }
-        p.npv_at_most = unpriced::unpriced_changes(&studies[0], policy).is_some();
+        p.npv_leaves_out_a_price = unpriced::unpriced_changes(&studies[0], policy).is_some();
     }
     Some(e)
 }
@@ -369,7 +370,7 @@ fn policy_economics(base: &Costs, policy: &Costs, scenario: usize, a: f64) -> Po
         benefit_per_year: Estimate::scaled(&benefit, 1.0),
         cost_per_year: Estimate::scaled(&cost, 1.0),
         bcr: ratio_of_means(&d_fail, &d_invest),
-        npv_at_most: false,
+        npv_leaves_out_a_price: false,
     }
 }
 

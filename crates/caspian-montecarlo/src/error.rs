@@ -59,6 +59,26 @@ pub enum StudyError {
         /// The problems.
         errors: Vec<ScenarioError>,
     },
+    /// A design point of axes given on the command line makes the scenario
+    /// invalid: named by the option and its values.
+    #[error(
+        "{option} {setting}: {point} {index} of {origin} is not a valid scenario:{}",
+        list(errors)
+    )]
+    PointOption {
+        /// The option that gave the axes (`--axis`, `--decision`).
+        option: String,
+        /// What a point is called there (`design point`, `portfolio`).
+        point: &'static str,
+        /// Scenario origin.
+        origin: String,
+        /// Design point index.
+        index: usize,
+        /// The point's axis values.
+        setting: String,
+        /// The problems.
+        errors: Vec<ScenarioError>,
+    },
     /// Several design points are invalid: the first's error, and the
     /// indices of the others.
     #[error("{first}\n  ({})", others_of(others, *total))]

@@ -79,8 +79,13 @@ pub enum ShardError {
     /// `auto` with an index variable at or above the count.
     #[error(
         "--shard auto/{count}: {variable}={index}, but the index counts from 0 and must be below \
-         {count}: number the tasks 0 to {last} (Slurm: --array=0-{last})",
-        last = count - 1
+         {count}: number the tasks 0 to {last}{slurm}",
+        last = count - 1,
+        slurm = if variable.starts_with("SLURM") {
+            format!(" (--array=0-{})", count - 1)
+        } else {
+            String::new()
+        }
     )]
     IndexVariableTooLarge {
         /// The count given.
@@ -127,9 +132,6 @@ impl Shard {
                 })
             };
             let index = read(variable, value)?;
-            if index >= count {
-                return Err(ShardError::IndexVariableTooLarge { count, variable, index });
-            }
             // Both set and at odds: which one names this task is a guess.
             for (other, text) in &set[1..] {
                 if read(other, text)? != index {
@@ -139,6 +141,9 @@ impl Shard {
                         second: format!("{other}={}", text.trim()),
                     });
                 }
+            }
+            if index >= count {
+                return Err(ShardError::IndexVariableTooLarge { count, variable, index });
             }
             index
         } else {
@@ -200,7 +205,7 @@ mod tests {
         assert_eq!(
             Shard::parse("auto/3", slurm).unwrap_err().to_string(),
             "--shard auto/3: SLURM_ARRAY_TASK_ID=3, but the index counts from 0 and must be below \
-             3: number the tasks 0 to 2 (Slurm: --array=0-2)"
+             3: number the tasks 0 to 2 (--array=0-2)"
         );
         let k8s = |v: &str| (v == "JOB_COMPLETION_INDEX").then(|| "1".to_string());
         assert_eq!(Shard::parse("auto/4", k8s).unwrap().index, 1);

@@ -30,13 +30,13 @@ fn an_unpriced_link_investment_is_warned_of() {
         "{out}"
     );
     assert!(!out.contains("costs no more than the base"), "{out}");
-    // Its NPV leaves the link's price out: at most the figure.
+    // Its NPV leaves the link's price out, and says so.
     let row = out.lines().find(|l| l.starts_with("btk_17mt ")).unwrap_or_default();
-    assert!(row.contains(" at most "), "{out}");
+    assert!(row.contains(" (a price left out) "), "{out}");
     let priced = ["--set", "costs.capital.link.wagons=1000", "--json", "p.json"];
     let out = ok(&[&["compare", &base, &btk, "-n", "2", "-q"][..], &priced].concat(), &dir);
     assert!(!out.contains("no price covers"), "{out}");
-    assert!(!out.contains(" at most "), "{out}");
+    assert!(!out.contains("(a price left out)"), "{out}");
     let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "p.json")).unwrap();
     let cost = doc["economics"]["policies"][0]["cost_per_year"]["mean"].as_f64().unwrap();
     assert!(cost > 0.0, "{}", doc["economics"]);

@@ -416,7 +416,22 @@ fn a_key_is_overridden_once_never_compounded() {
     let whole = "fleet.oil_tankers.port_call_overhead_h={ dist = \"constant\", value = 2.0 }";
     let part = "v:fleet.oil_tankers.port_call_overhead_h.value=3";
     let err = fails(&["compare", &base, "--variant", part, "--set", whole], &dir, 2);
-    assert!(err.contains("already set by --set fleet.oil_tankers.port_call_overhead_h"), "{err}");
+    assert!(
+        err.contains(
+            "fleet.oil_tankers.port_call_overhead_h.value and --set \
+             fleet.oil_tankers.port_call_overhead_h={ dist = \"constant\", value = 2.0 } overlap"
+        ),
+        "{err}"
+    );
+    // Nor is a plain table that holds the --set's key: it merges, so it
+    // would bring the file's value back in the variant.
+    let table = "v:port.alat.berths={rail_ferry=3}";
+    let err = fails(
+        &["compare", &base, "--variant", table, "--set", "port.alat.berths.roro=3", "-n", "1"],
+        &dir,
+        2,
+    );
+    assert!(err.contains("overlap: one gives a value that holds the other's key"), "{err}");
     // A variant may not take the base scenario's name.
     let err =
         fails(&["compare", &base, "--variant", "baseline:fleet.oil_tankers.count=3"], &dir, 2);
@@ -517,10 +532,12 @@ fn a_design_point_the_overrides_make_invalid_names_them() {
         &dir,
         2,
     );
-    assert!(
-        err.contains("with --set storage.aktau_tank_farm.initial=100000: design point 1"),
-        "{err}"
+    // Named by the axis's option and values, then the scenario with its --set.
+    let said = format!(
+        "--axis storage.aktau_tank_farm.capacity=50000: design point 1 of {base} with --set \
+         storage.aktau_tank_farm.initial=100000 is not a valid scenario"
     );
+    assert!(err.contains(&said), "{err}");
 }
 
 /// A run of a changed scenario says so in its header and its document

@@ -183,9 +183,9 @@ impl CompareDoc {
                     BenefitCost::Defined { ratio } => (num(ratio.mean), ci(ratio)),
                     BenefitCost::Undefined { .. } => ("undefined".into(), "-".into()),
                 };
-                // A cost no price covers is left out: the NPV is a bound.
-                let npv = if p.npv_at_most {
-                    format!("at most {}", num(p.npv.mean))
+                // The price of what no price covers is left out of the NPV.
+                let npv = if p.npv_leaves_out_a_price {
+                    format!("{} (a price left out)", num(p.npv.mean))
                 } else {
                     num(p.npv.mean)
                 };

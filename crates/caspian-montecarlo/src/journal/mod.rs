@@ -219,11 +219,15 @@ impl Journal {
             TryLockError::Error(e) => write(e),
         })?;
         // A file this call created and could not start (a full disk) is not
-        // left behind: the user never had it.
+        // left behind: the user never had it. Deleted while still locked
+        // (the clone holds the lock), and where a link led, not the link,
+        // as `finish` deletes.
+        let held = file.try_clone().ok();
         Self::read_locked(path, file).inspect_err(|_| {
-            if !existed {
-                let _ = std::fs::remove_file(path);
+            if !existed && let Ok(target) = crate::atomic::resolve_links(path) {
+                let _ = fs::remove_file(target);
             }
+            drop(held);
         })
     }
 

@@ -89,13 +89,13 @@ fn within_delta(contenders: usize) -> String {
     match contenders {
         0 => String::new(),
         1 => " Here 1 contender lies within delta of it or cannot be told apart from it: the \
-               guarantee does not say that the selection beats it; the choice between them rests \
-               on the scenario's prices."
+               guarantee does not say that the selection beats it; choose between them on what \
+               the objective leaves out."
             .to_string(),
         k => format!(
             " Here {k} contenders lie within delta of it or cannot be told apart from it: the \
-             guarantee does not say that the selection beats them; the choice among them rests \
-             on the scenario's prices."
+             guarantee does not say that the selection beats them; choose among them on what \
+             the objective leaves out."
         ),
     }
 }

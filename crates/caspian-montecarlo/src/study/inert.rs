@@ -157,19 +157,41 @@ impl Study {
             .collect()
     }
 
-    /// The detentions (`detain = true`) whose every draw is 0 days: they
-    /// hold no vessel, yet each counts in `detentions`.
+    /// The detentions (`detain = true`) whose every draw is 0 days (after
+    /// `disruptions.duration_multiplier`), with the first design point of a
+    /// sweep where they are: they hold no vessel, yet each counts in
+    /// `detentions`.
     pub fn detentions_of_no_time(&self) -> Vec<String> {
-        self.plan
-            .disruptions
-            .iter()
-            .filter(|d| d.detain && d.duration_days.as_ref().is_some_and(|x| x.mean() == 0.0))
-            .map(|d| {
+        let of_no_time = |s: &Scenario| -> Vec<String> {
+            s.disruptions
+                .iter()
+                .filter(|d| {
+                    let dist = d
+                        .duration_days
+                        .as_ref()
+                        .and_then(|x| caspian_shipping::dist::Dist::new(x).ok());
+                    d.detain && dist.is_some_and(|x| x.mean() == 0.0)
+                })
+                .map(|d| d.id.clone())
+                .collect()
+        };
+        let found = if self.axes.is_empty() {
+            Some((None, of_no_time(&self.plan.source)))
+        } else {
+            self.points.iter().enumerate().find_map(|(p, point)| {
+                let ids = of_no_time(&self.written(&point.values)?);
+                (!ids.is_empty()).then_some((Some(p), ids))
+            })
+        };
+        let Some((point, ids)) = found else { return Vec::new() };
+        ids.iter()
+            .map(|id| {
+                let at = point.map_or(String::new(), |p| format!("at design point {p} first, "));
                 format!(
-                    "disruption {} detains for 0 days (duration_days times \
-                     disruptions.duration_multiplier): it holds no vessel and changes nothing, \
-                     yet each vessel chosen counts in detentions",
-                    d.id
+                    "{at}disruption {id} detains for 0 days (duration_days times \
+                     disruptions.duration_multiplier): it holds no vessel, yet each vessel \
+                     chosen counts in detentions, and its episode still ends only when each \
+                     one's port call is over"
                 )
             })
             .collect()

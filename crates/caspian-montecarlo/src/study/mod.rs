@@ -104,9 +104,20 @@ impl Study {
             .map_err(|errors| LoadError::Invalid { origin: source.to_string(), errors })?;
         let given = !extra.is_empty();
         // An error of an axis given on the command line names the option.
+        let point = if option == "--decision" { "portfolio" } else { "design point" };
         let named = |e: StudyError| match e {
             StudyError::Axis { key, message, .. } if given => {
                 StudyError::AxisOption { option: option.to_string(), key, message }
+            }
+            StudyError::Point { origin, index, setting, errors } if given => {
+                StudyError::PointOption {
+                    option: option.to_string(),
+                    point,
+                    origin,
+                    index,
+                    setting,
+                    errors,
+                }
             }
             e => e,
         };

@@ -187,7 +187,7 @@ fn episodes(plan: &CompiledScenario, x: &DisruptionPlan, rng: &mut ChaCha8Rng) -
         if vessels.is_some() {
             returns.push(lengths.iter().map(|&l| back(l)).collect());
             // A detention episode ends when its last detention is over, which
-            // the model tells ([`World::detention_over`]).
+            // the model tells ([`World::detention_over`]), and schedules then.
             if let Some(e) = last.filter(|e| e.ticks() < horizon && !x.detain) {
                 ends.push((e, k));
             }
@@ -238,7 +238,7 @@ impl World<'_> {
         if let DisruptionTarget::Vessels { fleet, .. } = target {
             let returns = self.disruptions.returns[d].get(k).cloned().unwrap_or_default();
             if self.plan.disruptions[d].detain {
-                self.detain_vessels(s.now(), (d, k), fleet, &returns);
+                self.detain_vessels(s, (d, k), fleet, &returns);
                 return;
             }
             for back in returns {
@@ -334,11 +334,12 @@ impl World<'_> {
     /// episode ends when the last is over (at once if no vessel was free).
     fn detain_vessels(
         &mut self,
-        now: SimTime,
+        s: &mut Scheduler<Ev>,
         (d, k): (usize, usize),
         fleet: usize,
         returns: &[Option<SimTime>],
     ) {
+        let now = s.now();
         let mut free = self.vessels.iter().enumerate().filter(|(_, v)| {
             v.fleet == fleet
                 && v.phase != Phase::Lost
@@ -355,7 +356,7 @@ impl World<'_> {
         // Episodes start in order: this one's count goes at index `k`.
         self.disruptions.detentions_left[d].push(chosen.len());
         if chosen.is_empty() {
-            self.disruptions.recovery.end(d, k, now);
+            self.end_detention_episode(s, d, k);
         }
         for (v, length) in chosen {
             let detention = Detention { length, disruption: d, episode: k };
@@ -365,22 +366,34 @@ impl World<'_> {
 
     /// One detention of its episode is over (served, or void: the vessel
     /// left service first); the episode ends with its last.
-    pub(super) fn detention_over(&mut self, detention: Detention, now: SimTime) {
+    pub(super) fn detention_over(&mut self, s: &mut Scheduler<Ev>, detention: Detention) {
         let (d, k) = (detention.disruption, detention.episode);
         let left = &mut self.disruptions.detentions_left[d][k];
         *left -= 1;
         if *left == 0 {
-            self.disruptions.recovery.end(d, k, now);
+            self.end_detention_episode(s, d, k);
         }
     }
 
+    /// Episode `k` of detention disruption `d` ends now. Its recovery is
+    /// timed from now at once (a backlog sample due now, queued earlier,
+    /// counts), and its end is queued as every episode's is, so that a
+    /// trace shows it (that event ends the recovery again, at the same
+    /// instant).
+    fn end_detention_episode(&mut self, s: &mut Scheduler<Ev>, d: usize, k: usize) {
+        let now = s.now();
+        self.disruptions.recovery.end(d, k, now);
+        self.disruptions.ends[d].push((now, k));
+        at(s, now, Ev::DisruptionEnd(d as u16));
+    }
+
     /// Vessel `v` leaves service now: a detention it owes or serves is over.
-    pub(super) fn forget_detentions(&mut self, v: usize, now: SimTime) {
+    pub(super) fn forget_detentions(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let ves = &mut self.vessels[v];
         for detention in
             [ves.detain_next.take(), ves.serving_detention.take()].into_iter().flatten()
         {
-            self.detention_over(detention, now);
+            self.detention_over(s, detention);
         }
     }
 
@@ -420,7 +433,7 @@ impl World<'_> {
         self.forget_cargo_wait(v);
         let left_convoy = self.vessels[v].phase == Phase::Convoy;
         self.lose_cargo_aboard(v);
-        self.forget_detentions(v, now);
+        self.forget_detentions(s, v);
         let ves = &mut self.vessels[v];
         self.counters.vessels_out[ves.fleet] += 1;
         let held = std::mem::take(&mut ves.holds_berth);

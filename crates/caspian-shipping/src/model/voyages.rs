@@ -443,7 +443,7 @@ impl World<'_> {
     pub(super) fn on_try_depart(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         if let Some(detention) = self.vessels[v].serving_detention.take() {
             // A dated detention in port is over: the call ends.
-            self.detention_over(detention, s.now());
+            self.detention_over(s, detention);
             self.leave_berth(s, v);
         } else if self.vessels[v].phase == Phase::Detained {
             // The detention is over: the crossing starts (its arrival is
@@ -522,7 +522,7 @@ impl World<'_> {
                 self.counters.vessels_lost += 1;
                 self.counters.fleet_vessels_lost[fleet] += 1;
                 self.lose_cargo_aboard(v);
-                self.forget_detentions(v, now);
+                self.forget_detentions(s, v);
                 self.set_phase(v, now, Phase::Lost);
                 self.replace_lost(s, v);
                 return;

@@ -212,7 +212,7 @@ pub(super) fn merge_value(parent: &mut Table, key: &str, value: Value) {
 
 /// A table that chooses a kind (`dist = ...`, `policy = ...`), whose keys
 /// mean nothing out of that kind.
-fn tagged(t: &Table) -> bool {
+pub(super) fn tagged(t: &Table) -> bool {
     t.contains_key("dist") || t.contains_key("policy")
 }
 

@@ -182,6 +182,15 @@ pub fn resolve(
     let mut files = vec![blame::Source { label: origin.clone(), text: text.clone() }];
     let extended =
         extends::apply(&mut table, &origin, path, load, &mut lineage.extends, &mut files)?;
+    // An id that is no id, said before anything the entry lacks (which the
+    // message would name by that id), and before any override is applied
+    // (it is the file's, not the override's).
+    if let Some(misfit) = bad_id(&table) {
+        return Err(match blame::locate(&files, &misfit.steps, false) {
+            Some(at) => ResolveError::Located(at.message(&misfit.message)),
+            None => ResolveError::Parse { origin: origin.clone(), message: misfit.message },
+        });
+    }
     let mut scenario = if extended {
         // Named in the file of the chain that wrote the key, at its line.
         deserialize_at(&table).map_err(|misfit| {
@@ -338,9 +347,6 @@ fn deserialize(table: &Table) -> Result<Scenario, String> {
 
 /// [`deserialize`], with the path of what does not fit.
 fn deserialize_at(table: &Table) -> Result<Scenario, Misfit> {
-    if let Some(misfit) = bad_id(table) {
-        return Err(misfit);
-    }
     let value = Value::Table(table.clone());
     let mut steps = Vec::new();
     let mut names_a_key = false;
@@ -393,12 +399,13 @@ fn bad_id(table: &Table) -> Option<Misfit> {
     set::ID_TABLES.iter().find_map(|&what| {
         let Some(Value::Array(entries)) = table.get(what) else { return None };
         entries.iter().enumerate().find_map(|(i, entry)| {
-            let problem = crate::compile::id_problem(entry.get("id")?.as_str()?)?;
+            let id = entry.get("id")?.as_str()?;
+            let problem = crate::compile::id_problem(id)?;
             Some(Misfit {
                 message: format!("{what}[{i}].id: {problem}"),
                 steps: vec![
                     blame::Step::Key(what.to_string()),
-                    blame::Step::Index(i),
+                    blame::Step::Id(id.to_string()),
                     blame::Step::Key("id".into()),
                 ],
                 names_a_key: false,

@@ -105,6 +105,11 @@ pub fn check_distinct(overrides: &[Override]) -> Result<(), ResolveError> {
                 format!("already set by {} {}", earlier.option, earlier.text)
             };
             let message = match why {
+                Overlap::Same if later.key != earlier.key => format!(
+                    "{} and {} {} overlap: one gives a value that holds the other's key; give \
+                     each key in one place (inside that value, or alone)",
+                    later.key, earlier.option, earlier.text
+                ),
                 Overlap::Same => format!(
                     "{} is {place}; give each key once (two values for one key would hide or \
                      compound each other)",
@@ -146,7 +151,7 @@ mod tests {
         let e = check_distinct(&inside).unwrap_err().to_string();
         assert!(
             e.starts_with("--variant v: fleet.f.speed.mean=3")
-                && e.contains("already set by --set fleet.f.speed=2"),
+                && e.contains("fleet.f.speed.mean and --set fleet.f.speed=2 overlap"),
             "{e}"
         );
     }
