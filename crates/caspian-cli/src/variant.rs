@@ -125,20 +125,25 @@ fn fits_another(files: &[PathBuf], path: &std::path::Path, sets: &[Override]) ->
     })
 }
 
-/// Whether one of a variant's overrides replaces the `--set` `o`: it gives
-/// a value that replaces what is there whole (not a plain table, which
-/// merges key by key: [`Override::replaces_whole`]) at the same key (a
-/// multiplier too: replaced, never compounded) or at a key that holds it
-/// (a distribution holding `o`'s `mean`), or it sets the other key of its
-/// exclusive pair (`capacity_t_per_year` for `capacity_per_year`). Any
-/// other overlap (a key inside `o`'s value; a plain table that holds `o`'s
-/// key, which would bring the file's value back, not the `--set`'s) is
-/// refused as before: give the key in one place.
+/// Whether one of a variant's overrides replaces the `--set` `o`: the
+/// other key of its exclusive pair (`capacity_t_per_year` for
+/// `capacity_per_year`), or a value at `o`'s key or at a key that holds it
+/// that gives every value `o` gives (a number for a number, a distribution
+/// for its `mean`, a plain table that holds each of `o`'s keys: a plain
+/// table merges key by key, so one that lacked some would bring the file's
+/// values back where the `--set` had changed them). In that variant the
+/// `--set` is then dropped; a multiplier too (replaced, never compounded).
+/// A variant key inside `o`'s value, or a value that does not cover it, is
+/// refused as before ([`check_distinct`](caspian_montecarlo::resolve::overlap::check_distinct)):
+/// give it in one place.
 fn replaced(o: &Override, variant: &[Override]) -> bool {
-    use caspian_montecarlo::resolve::overlap::Overlap;
+    use caspian_montecarlo::resolve::overlap::{Overlap, covers};
     variant.iter().any(|v| match v.overlap(&o.key) {
         Some(Overlap::Same) => {
-            v.replaces_whole() && (o.key == v.key || o.key.starts_with(&format!("{}.", v.key)))
+            let rest = if o.key == v.key { Some("") } else { o.key.strip_prefix(v.key.as_str()) };
+            rest.filter(|r| r.is_empty() || r.starts_with('.'))
+                .and_then(|r| v.value_at(r))
+                .is_some_and(|at| covers(at, &o.value))
         }
         Some(Overlap::Exclusive) => true,
         Some(Overlap::Scaled) | None => false,

@@ -423,15 +423,32 @@ fn a_key_is_overridden_once_never_compounded() {
         ),
         "{err}"
     );
-    // Nor is a plain table that holds the --set's key: it merges, so it
-    // would bring the file's value back in the variant.
+    // A plain table merges: a variant's table that does not write the
+    // --set's key keeps it (the variant has both, as `run` with both
+    // --sets); one at the --set's key that lacks some of its keys would
+    // bring the file's values back, and is refused.
+    let short = "scenario.horizon_days=40";
     let table = "v:port.alat.berths={rail_ferry=3}";
+    let roro = "port.alat.berths.roro=3";
+    let both = ["--set", short, "--set", roro, "-n", "2", "-q"];
+    ok(&[&["compare", &base, "--variant", table, "--json", "t.json"][..], &both].concat(), &dir);
+    ok(
+        &[&["run", &base, "--set", "port.alat.berths.rail_ferry=3", "--json", "r.json"][..], &both]
+            .concat(),
+        &dir,
+    );
+    let (t, r) = (json(&dir, "t.json"), json(&dir, "r.json"));
+    let wagons = "delivered_total.wagons";
+    for field in ["mean", "sd"] {
+        assert_eq!(t["summaries"][1][wagons][field], r["kpis"][wagons][field], "{field}");
+    }
+    let whole = "port.alat.berths={roro=3,rail_ferry=3}";
     let err = fails(
-        &["compare", &base, "--variant", table, "--set", "port.alat.berths.roro=3", "-n", "1"],
+        &["compare", &base, "--set", whole, "--variant", "v:port.alat.berths={roro=5}", "-n", "1"],
         &dir,
         2,
     );
-    assert!(err.contains("overlap: one gives a value that holds the other's key"), "{err}");
+    assert!(err.contains("is already set by --set port.alat.berths="), "{err}");
     // A variant may not take the base scenario's name.
     let err =
         fails(&["compare", &base, "--variant", "baseline:fleet.oil_tankers.count=3"], &dir, 2);

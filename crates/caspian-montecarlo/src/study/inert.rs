@@ -175,6 +175,9 @@ impl Study {
                 .map(|d| d.id.clone())
                 .collect()
         };
+        if !self.plan.source.disruptions.iter().any(|d| d.detain) {
+            return Vec::new();
+        }
         let found = if self.axes.is_empty() {
             Some((None, of_no_time(&self.plan.source)))
         } else {

@@ -4,7 +4,7 @@
 //! overrides of one scenario; `caspian sweep` and `caspian optimize` refuse
 //! a `--set` of what an axis or a decision sets ([`Override::overlap`]).
 
-use toml::Table;
+use toml::{Table, Value};
 
 use super::ResolveError;
 use super::set::Override;
@@ -67,15 +67,21 @@ impl Override {
     }
 
     /// How this override and `key` set the same thing ([`Self::touches`]);
-    /// `None` where they do not.
+    /// `None` where they do not. A key inside this override's value counts
+    /// only where the value writes it: a plain table merges key by key, so
+    /// `port.p.berths={tanker=2}` does not set `port.p.berths.roro`. Seen
+    /// from the deeper key, whose override cannot see the other's value,
+    /// a key that holds it counts (ask both: [`check_distinct`]).
     pub fn overlap(&self, key: &str) -> Option<Overlap> {
         let (a, b) = (self.key.as_str(), key.trim());
         let scales = |m: &str, p: &str| m.parse::<SweepKey>().is_ok_and(|k| k.scales(p));
         // A key inside a value: `.field`, or `[i]` in a compile error's key
         // (`costs.charter[0].day_rate` inside `costs.charter`).
         let inside = |rest: &str| rest.starts_with('.') || rest.starts_with('[');
-        if a == b || b.strip_prefix(a).is_some_and(inside) || a.strip_prefix(b).is_some_and(inside)
-        {
+        if let Some(rest) = b.strip_prefix(a).filter(|r| inside(r)) {
+            return self.value_at(rest).is_some().then_some(Overlap::Same);
+        }
+        if a == b || a.strip_prefix(b).is_some_and(inside) {
             Some(Overlap::Same)
         } else if partner(a).is_some_and(|p| p == b) {
             Some(Overlap::Exclusive)
@@ -84,6 +90,43 @@ impl Override {
         } else {
             None
         }
+    }
+}
+
+impl Override {
+    /// What this override writes at `rest` below its key (`.a.b`, or `[i]`
+    /// ...): the value there, or the whole value where one that is not a
+    /// plain table stands on the way (it replaces all below it); `None`
+    /// where a plain table on the way lacks the key (it leaves that key as
+    /// it was).
+    pub fn value_at(&self, rest: &str) -> Option<&Value> {
+        let mut here = &self.value;
+        let Some(path) = rest.strip_prefix('.') else { return Some(here) };
+        for step in path.split('.') {
+            match here {
+                Value::Table(t) if !super::extends::tagged(t) && !step.contains('[') => {
+                    here = t.get(step)?;
+                }
+                _ => return Some(here),
+            }
+        }
+        Some(here)
+    }
+}
+
+/// Whether `over`, written where `under` was, gives every value `under`
+/// gives: it is not a plain table (it replaces what is there whole), or
+/// `under` is not one, or it holds each of `under`'s keys and covers its
+/// value there. A `--set` covered by a variant's value can be dropped in
+/// that variant without bringing any of the file's values back.
+pub fn covers(over: &Value, under: &Value) -> bool {
+    match (over, under) {
+        (Value::Table(o), Value::Table(u))
+            if !super::extends::tagged(o) && !super::extends::tagged(u) =>
+        {
+            u.iter().all(|(k, x)| o.get(k).is_some_and(|y| covers(y, x)))
+        }
+        _ => true,
     }
 }
 
@@ -96,8 +139,12 @@ impl Override {
 /// [`ResolveError::Set`] naming the later override and the earlier one.
 pub fn check_distinct(overrides: &[Override]) -> Result<(), ResolveError> {
     for (i, later) in overrides.iter().enumerate() {
+        // Both ways: only the override with the shorter key sees whether
+        // its value writes the other's key.
+        let clash =
+            |o: &Override| later.overlap(&o.key).filter(|_| o.overlap(&later.key).is_some());
         if let Some((earlier, why)) =
-            overrides[..i].iter().find_map(|o| later.overlap(&o.key).map(|why| (o, why)))
+            overrides[..i].iter().find_map(|o| clash(o).map(|why| (o, why)))
         {
             let place = if earlier.option == later.option {
                 format!("also set by {} {}", earlier.option, earlier.text)
@@ -106,8 +153,8 @@ pub fn check_distinct(overrides: &[Override]) -> Result<(), ResolveError> {
             };
             let message = match why {
                 Overlap::Same if later.key != earlier.key => format!(
-                    "{} and {} {} overlap: one gives a value that holds the other's key; give \
-                     each key in one place (inside that value, or alone)",
+                    "{} and {} {} overlap: one key lies under the other, whose value writes it; \
+                     give it in one place (inside that value, or alone)",
                     later.key, earlier.option, earlier.text
                 ),
                 Overlap::Same => format!(
@@ -154,5 +201,22 @@ mod tests {
                 && e.contains("fleet.f.speed.mean and --set fleet.f.speed=2 overlap"),
             "{e}"
         );
+        // A plain table writes only its own keys: another key beside them
+        // is no clash, one of them is.
+        let table = o("port.p.berths={ tanker = 2, roro = { x = 1 } }", "--set");
+        for (key, clash) in [
+            ("port.p.berths.container=3", false),
+            ("port.p.berths.tanker=3", true),
+            ("port.p.berths.roro.y=1", false),
+            ("port.p.berths.roro.x=2", true),
+        ] {
+            let pair = [table.clone(), o(key, "--set")];
+            assert_eq!(check_distinct(&pair).is_err(), clash, "{key}");
+            let reversed = [o(key, "--set"), table.clone()];
+            assert_eq!(check_distinct(&reversed).is_err(), clash, "{key}, given first");
+        }
+        // A distribution replaces what is there whole: every key under it.
+        let dist = o("fleet.f.speed={ dist = \"constant\", value = 2.0 }", "--set");
+        assert!(check_distinct(&[dist, o("fleet.f.speed.sd=3", "--set")]).is_err());
     }
 }

@@ -71,13 +71,6 @@ pub struct Override {
 }
 
 impl Override {
-    /// Whether writing this override replaces what is at its key whole: any
-    /// value but a plain table, which merges key by key into the one there
-    /// (a distribution or a policy, tagged by `dist` or `policy`, replaces).
-    pub fn replaces_whole(&self) -> bool {
-        !matches!(&self.value, Value::Table(t) if !super::extends::tagged(t))
-    }
-
     /// Parses `KEY=VALUE`; `option` (e.g. `--set`) names the option in
     /// messages.
     ///
