@@ -124,7 +124,7 @@ pub(crate) fn check_set_against(
         {
             let how = match overlap {
                 Overlap::Same if o.key != **key => {
-                    "overlap: one gives a value that holds the other's key".to_string()
+                    "overlap: one key lies under the other, whose value writes it".to_string()
                 }
                 Overlap::Same => format!("both set {key}"),
                 Overlap::Exclusive => "give one quantity two ways".to_string(),

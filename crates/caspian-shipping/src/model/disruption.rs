@@ -52,7 +52,9 @@ pub(super) struct Disruptions {
     /// Per vessel disruption: for each episode in onset order, when each of
     /// its vessels comes back (`None`: never).
     returns: Vec<Vec<Vec<Option<SimTime>>>>,
-    /// Per disruption: episode ends in time order, with the episode's index.
+    /// Per disruption: episode ends in time order, with the episode's index
+    /// (none for a detention disruption, whose episodes end when the model
+    /// says: [`World::detention_over`]).
     ends: Vec<Vec<(SimTime, usize)>>,
     /// Per disruption: episode ends reached so far.
     ended: Vec<usize>,
@@ -187,7 +189,7 @@ fn episodes(plan: &CompiledScenario, x: &DisruptionPlan, rng: &mut ChaCha8Rng) -
         if vessels.is_some() {
             returns.push(lengths.iter().map(|&l| back(l)).collect());
             // A detention episode ends when its last detention is over, which
-            // the model tells ([`World::detention_over`]), and schedules then.
+            // the model tells ([`World::detention_over`]).
             if let Some(e) = last.filter(|e| e.ticks() < horizon && !x.detain) {
                 ends.push((e, k));
             }
@@ -377,13 +379,11 @@ impl World<'_> {
 
     /// Episode `k` of detention disruption `d` ends now. Its recovery is
     /// timed from now at once (a backlog sample due now, queued earlier,
-    /// counts), and its end is queued as every episode's is, so that a
-    /// trace shows it (that event ends the recovery again, at the same
-    /// instant).
+    /// counts); the `DisruptionEnd` queued now only shows the end in a trace
+    /// (a detention disruption has no precomputed `ends` for it to read).
     fn end_detention_episode(&mut self, s: &mut Scheduler<Ev>, d: usize, k: usize) {
         let now = s.now();
         self.disruptions.recovery.end(d, k, now);
-        self.disruptions.ends[d].push((now, k));
         at(s, now, Ev::DisruptionEnd(d as u16));
     }
 

@@ -91,9 +91,7 @@ impl Override {
             None
         }
     }
-}
 
-impl Override {
     /// What this override writes at `rest` below its key (`.a.b`, or `[i]`
     /// ...): the value there, or the whole value where one that is not a
     /// plain table stands on the way (it replaces all below it); `None`
