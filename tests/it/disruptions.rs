@@ -582,3 +582,24 @@ start_day = {start}
     assert_eq!(kpi(&out, "unrecovered.held"), 0.0);
     assert_eq!(kpi(&out, "recovery_days.held"), 0.0);
 }
+
+#[test]
+fn an_escorted_vessel_back_from_a_detention_frees_no_berth() {
+    // Tankers `t` and `u` (the second loads 1 h after the first), each
+    // sailing alone with one of ten escorts (convoys of one: nobody waits).
+    // `t` loads [0, 1), sails [1, 11), discharges at b [11, 12) and serves a
+    // detention there, off the berth, for 44.5 h: [12, 56.5). `u` loads
+    // [1, 2), sails [2, 12) and calls at b [12, 13), [34, 35) and
+    // [56, 57), loading at a in between. At 56.5 `t` joins a convoy: it
+    // holds no berth, so b's stays `u`'s until 57. Over the 60-h horizon b
+    // was busy 4 h in 4 calls (had `t` freed `u`'s berth at 56.5, 3.5 h).
+    let text = set(&set(BASE, "a_farm.initial", "1000000"), "horizon", &format!("{:?}", 2.5))
+        + &second_tanker(1000.0)
+        + "\n[interdiction]\nescort = { enabled = true, convoy_size = 1, max_wait_h = 0.0, \
+           escort_vessels = 10 }\n";
+    let out = run_with(&text, &detained_at_sea(44.5 / 24.0));
+    assert_eq!(kpi(&out, "detentions"), 1.0);
+    assert_eq!(kpi(&out, "berth_calls.b.tanker"), 4.0);
+    assert_eq!(kpi(&out, "delivered.b_farm"), 4000.0);
+    assert_close(kpi(&out, "berth_utilization.b.tanker"), 4.0 / 60.0, "b busy 4 h of 60");
+}

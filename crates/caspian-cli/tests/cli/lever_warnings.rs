@@ -548,4 +548,12 @@ fn a_detention_of_no_time_is_warned_of() {
     let out = crate::common::ok_output(&zero, &dir);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(said) && err.contains("counts in detentions"), "{err}");
+    // A length the model's clock of milliseconds rounds to nothing is as
+    // good as none; a millisecond is not.
+    for (days, warned) in [("4e-9", true), ("1.2e-8", false)] {
+        let set = format!("disruption.held.duration_days.value={days}");
+        let out = crate::common::ok_output(&[&run[..], &["--set", &set]].concat(), &dir);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.contains(said), warned, "{days}: {err}");
+    }
 }

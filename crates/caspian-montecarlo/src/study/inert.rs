@@ -158,7 +158,8 @@ impl Study {
     }
 
     /// The detentions (`detain = true`) whose every draw is 0 days (after
-    /// `disruptions.duration_multiplier`), with the first design point of a
+    /// `disruptions.duration_multiplier`) or rounds to 0 on the model's
+    /// clock (below half a millisecond), with the first design point of a
     /// sweep where they are: they hold no vessel, yet each counts in
     /// `detentions`.
     pub fn detentions_of_no_time(&self) -> Vec<String> {
@@ -170,7 +171,7 @@ impl Study {
                         .duration_days
                         .as_ref()
                         .and_then(|x| caspian_shipping::dist::Dist::new(x).ok());
-                    d.detain && dist.is_some_and(|x| x.mean() == 0.0)
+                    d.detain && dist.is_some_and(|x| rounds_to_no_time(x.upper()))
                 })
                 .map(|d| d.id.clone())
                 .collect()
@@ -192,7 +193,7 @@ impl Study {
                 let at = point.map_or(String::new(), |p| format!("at design point {p} first, "));
                 format!(
                     "{at}disruption {id} detains for 0 days (duration_days times \
-                     disruptions.duration_multiplier): it holds no vessel, yet each vessel \
+                     disruptions.duration_multiplier, on a clock of milliseconds): it holds no vessel, yet each vessel \
                      chosen counts in detentions, and its episode still ends only when each \
                      one's port call is over"
                 )
@@ -304,4 +305,10 @@ pub fn warnings_once(studies: &[Study]) -> Vec<(&Study, String)> {
         }
     }
     out
+}
+
+/// Whether a draw of at most `days` days is 0 ticks on the model's clock,
+/// as the model rounds a disruption's length.
+fn rounds_to_no_time(days: f64) -> bool {
+    caspian_shipping::timeline::ticks_saturating(days, caspian_engine::TICKS_PER_DAY) == 0
 }

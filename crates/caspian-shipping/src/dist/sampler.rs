@@ -124,6 +124,21 @@ impl Dist {
         self.mean
     }
 
+    /// A bound on every draw: the upper end of a bounded distribution
+    /// (constant, uniform, triangular; an empirical table's largest value),
+    /// else infinity.
+    pub fn upper(&self) -> f64 {
+        match &self.spec {
+            DistSpec::Constant { value } => *value,
+            DistSpec::Uniform { max, .. } | DistSpec::Triangular { max, .. } => *max,
+            DistSpec::Empirical { values, .. } => values.iter().copied().fold(0.0, f64::max),
+            DistSpec::Exponential { .. }
+            | DistSpec::Lognormal { .. }
+            | DistSpec::Gamma { .. }
+            | DistSpec::Normal { .. } => f64::INFINITY,
+        }
+    }
+
     /// The analytic variance of the distribution (for the truncated normal,
     /// the variance of the truncated variable).
     pub fn variance(&self) -> f64 {

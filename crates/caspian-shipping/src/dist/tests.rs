@@ -70,6 +70,23 @@ fn sample_moments_match_analytic_moments() {
     }
 }
 
+/// `upper` bounds every draw, and is the bound of a bounded distribution.
+#[test]
+fn upper_bounds_every_draw() {
+    for (sub, spec) in all_specs().into_iter().enumerate() {
+        let d = dist(spec);
+        let mut rng = stream(2024, 1, Source::Vessel, sub as u8);
+        let top = (0..20_000).map(|_| d.sample(&mut rng)).fold(0.0, f64::max);
+        assert!(top <= d.upper(), "{d}: drew {top} above {}", d.upper());
+        if d.upper().is_finite() {
+            assert!(top > 0.9 * d.upper() || d.variance() == 0.0, "{d}: {top}");
+        }
+    }
+    let empirical = DistSpec::Empirical { values: vec![2.0, 7.0, 3.0], weights: None };
+    assert_eq!(dist(empirical).upper(), 7.0);
+    assert_eq!(dist(DistSpec::Exponential { mean: 1.0 }).upper(), f64::INFINITY);
+}
+
 #[test]
 fn analytic_moments_of_known_cases() {
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1.0);

@@ -137,9 +137,13 @@ impl World<'_> {
         let ves = &mut self.vessels[v];
         let port = ves.port;
         let class = class_index(self.plan.fleets[ves.fleet].berth_class);
-        ves.holds_berth = false;
+        // Off the berth it holds: one back from a detention in port holds
+        // none, having left it when the detention began.
+        let held = std::mem::take(&mut ves.holds_berth);
         self.set_phase(v, now, Phase::Convoy);
-        self.release_berth(s, port, class);
+        if held {
+            self.release_berth(s, port, class);
+        }
         self.ports[port].convoy.push(v as u32);
         if self.escorts.queued(port) {
             // Ready already, waiting for an escort: it sails with the rest.

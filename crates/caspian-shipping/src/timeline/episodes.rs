@@ -51,7 +51,7 @@ pub enum TimelineError {
 
 /// `x` units of `ticks_per_unit` ticks, rounded, saturating at `u64::MAX`.
 /// `x` is a sample of a [`Dist`], so finite and `>= 0`.
-pub(crate) fn ticks_saturating(x: f64, ticks_per_unit: u64) -> u64 {
+pub fn ticks_saturating(x: f64, ticks_per_unit: u64) -> u64 {
     let ticks = (x * ticks_per_unit as f64).round();
     // 2^64 is exactly representable; `as` saturates anyway, this is explicit.
     if ticks >= 18_446_744_073_709_551_616.0 { u64::MAX } else { ticks as u64 }

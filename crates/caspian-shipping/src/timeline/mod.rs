@@ -41,9 +41,8 @@ pub use calendar::{
     DAYS_IN_MONTH, DAYS_PER_YEAR, TICKS_PER_YEAR, day_of_year, month_and_next_start, month_of,
     month_start, next_month_start, year_of,
 };
-pub(crate) use episodes::ticks_saturating;
 pub use episodes::{
     TimelineError, annual_episodes, expected_onsets, ice_seasons, monthly_rate_at, next_event,
-    poisson_episode_list, poisson_episodes,
+    poisson_episode_list, poisson_episodes, ticks_saturating,
 };
 pub use intervals::Timeline;
