@@ -603,3 +603,25 @@ fn an_escorted_vessel_back_from_a_detention_frees_no_berth() {
     assert_eq!(kpi(&out, "delivered.b_farm"), 4000.0);
     assert_close(kpi(&out, "berth_utilization.b.tanker"), 4.0 / 60.0, "b busy 4 h of 60");
 }
+
+#[test]
+fn an_episode_that_ends_at_the_warm_ups_end_counts_in_neither_recovery_kpi() {
+    // Port a closed from 0 h for a day, with a warm-up of a day: none of the
+    // episode lies in the window, so it is neither recovered nor
+    // unrecovered (no episode ended in the window: undefined). A minute
+    // longer, it ends in the window and counts.
+    let text = set(&set(BASE, "a_farm.initial", "1000000"), "warmup", "1.0");
+    let closed = |days: f64| {
+        format!(
+            "\n[[disruption]]\nid = \"shut\"\ntarget = \"port.a\"\nstart_day = 0.0\n\
+             duration_days = {{ dist = \"constant\", value = {days:?} }}\n"
+        )
+    };
+    let out = run_with(&text, &closed(1.0));
+    assert_eq!(kpi(&out, "disruption_h.shut"), 0.0);
+    assert_eq!(kpi(&out, "unrecovered.shut"), 0.0);
+    assert!(kpi(&out, "recovery_days.shut").is_nan());
+    let out = run_with(&text, &closed(1.0 + 1.0 / 1440.0));
+    assert_close(kpi(&out, "disruption_h.shut"), 1.0 / 60.0, "a minute in the window");
+    assert!(kpi(&out, "recovery_days.shut") >= 0.0);
+}

@@ -472,6 +472,11 @@ fn a_dated_disruption_outside_the_window_is_warned_of() {
         ),
         "{early}"
     );
+    assert!(!early.contains("filling from empty"), "{early}");
+    // In the run's first week the level before is a corridor filling up.
+    let first_week = warned("2");
+    assert!(first_week.contains("a corridor still filling from empty"), "{first_week}");
+    assert!(first_week.contains("recovery_paired_days"), "{first_week}");
     let late = warned("395");
     assert!(late.contains("at or after the horizon, day 395: it does nothing"), "{late}");
     assert!(!warned("31").contains("warning"), "the shipped day 31 is in the window");

@@ -244,10 +244,21 @@ impl Study {
                 let advice =
                     format!("start it in the window with --set disruption.{id}.start_day=DAY");
                 if day < warmup {
+                    // The level before an episode is the mean of its week
+                    // before: in a run's first week, of a corridor filling
+                    // from empty.
+                    let cold = if day < 7.0 {
+                        "; its recovery_days is timed against the backlog of the days before it, \
+                         a corridor still filling from empty (recovery_paired_days, with \
+                         scenario.paired_recovery = true, is not)"
+                    } else {
+                        ""
+                    };
                     Some(format!(
                         "disruption {id} starts on day {at}, inside the warm-up, which ends on day \
                          {}: what it does before then is not measured (disruption_h, costs, \
-                         deliveries), nor anything of it if it ends there; {advice}",
+                         deliveries), nor anything of it if it ends by then{cold}; \
+                         {advice}",
                         super::short_number(warmup)
                     ))
                 } else if day >= horizon {

@@ -183,7 +183,8 @@ impl Recoveries {
                 unrecovered += 1;
                 continue;
             };
-            if ended < start {
+            // Ended in the warm-up, or at its end: none of it in the window.
+            if ended <= start {
                 continue;
             }
             match if paired { r.paired } else { r.recovered } {
