@@ -228,6 +228,10 @@ mod tests {
                     .join(end);
             let e = read(&text).unwrap_err();
             assert!(e.to_string().contains("line: 3"), "{end:?}: {e}");
+            // And ours, after a blank line.
+            let rows = ["0,1,false,1", "", "x,1,false,1", ""].join(end);
+            let e = read(&format!("replication,events,truncated,{a}{end}{rows}")).unwrap_err();
+            assert!(e.to_string().contains("line 4: replication \"x\""), "{end:?}: {e}");
         }
     }
 }

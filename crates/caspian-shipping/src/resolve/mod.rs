@@ -398,11 +398,14 @@ fn deserialize_at(table: &Table) -> Result<Scenario, Misfit> {
 fn bad_id(table: &Table) -> Option<Misfit> {
     set::ID_TABLES.iter().find_map(|&what| {
         let Some(Value::Array(entries)) = table.get(what) else { return None };
-        entries.iter().enumerate().find_map(|(i, entry)| {
+        // Named by its kind, not its place: after `extends` the place is
+        // in the merged list, not in the file that wrote it (whose line
+        // the message shows).
+        entries.iter().find_map(|entry| {
             let id = entry.get("id")?.as_str()?;
             let problem = crate::compile::id_problem(id)?;
             Some(Misfit {
-                message: format!("{what}[{i}].id: {problem}"),
+                message: format!("[[{what}]] id: {problem}"),
                 steps: vec![
                     blame::Step::Key(what.to_string()),
                     blame::Step::Id(id.to_string()),

@@ -272,6 +272,10 @@ fn a_misfit_in_a_chain_is_named_in_the_file_that_wrote_it() {
              day_rate = 20000\n",
         ),
         ("d/h.toml", "[scenario]\nextends = \"g.toml\"\n"),
+        (
+            "d/i.toml",
+            "[scenario]\nextends = \"baseline\"\n\n[[port]]\nid = \"new port\"\nberths = { tanker = 1 }\n",
+        ),
     ]);
     let mut load = memory(&files);
     let mut error =
@@ -280,6 +284,16 @@ fn a_misfit_in_a_chain_is_named_in_the_file_that_wrote_it() {
     assert!(e.starts_with("d/p.toml (extended by d/c.toml): error at line 4, column 16\n"), "{e}");
     assert!(e.contains("4 | horizon_days = \"x\"\n  |                ^^^\n"), "{e}");
     assert!(e.ends_with("scenario.horizon_days: expected a number, got the text \"x\""), "{e}");
+    // A bad id is named by its kind, not by its place in the merged list.
+    let e = error("d/i.toml");
+    assert!(e.starts_with("d/i.toml: error at line 5, column 6\n"), "{e}");
+    assert!(
+        e.ends_with(
+            "[[port]] id: id \"new port\" has U+0020 (whitespace) at character 4; \
+                         an id may hold only letters A-Z and a-z, digits, '_' and '-'"
+        ),
+        "{e}"
+    );
     // The file that extends the baseline names its own line.
     assert!(error("d/p.toml").starts_with("d/p.toml: error at line 4, column 16\n"));
     // An unknown key two files up, underlined where it is written.
