@@ -282,7 +282,7 @@ pub(crate) fn notes(
         out.push(format!(
             "{}target relative half-width {} {} after {} ({worst})",
             if t.met { "" } else { "warning: " },
-            t.rel_half_width,
+            caspian_montecarlo::study::short_number(t.rel_half_width),
             if t.met { "met" } else { "NOT met within the budget" },
             replications(t.replications)
         ));

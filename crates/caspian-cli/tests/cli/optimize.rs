@@ -565,3 +565,31 @@ fn an_optimisation_with_nothing_feasible_says_so() {
     assert!(out.contains("feasible Pareto set: empty"), "{out}");
     assert!(!out.contains("feasible Pareto set ("), "{out}");
 }
+
+/// With no constraint and every other portfolio pruned, there is nothing to
+/// test and nothing to choose: the statement says so, and names no test.
+#[test]
+fn one_portfolio_left_without_constraints_claims_no_test() {
+    let dir = scratch("optimize_one_left");
+    let mmc = scenario("mmc_check.toml");
+    let args = [
+        "optimize",
+        &mmc,
+        "--set",
+        SHORT,
+        "--decision",
+        "port.mmc.berths.tanker=3..4",
+        "--outlay",
+        "1",
+        "--delta",
+        "1e6",
+        "--n0",
+        "4",
+        "-t",
+        "2",
+    ];
+    let out = ok(&args, &dir);
+    assert!(out.contains("is the only portfolio left (--budget or --outlay pruned"), "{out}");
+    assert!(out.contains("no statistical guarantee to state"), "{out}");
+    assert!(!out.contains("feasibility tests"), "{out}");
+}

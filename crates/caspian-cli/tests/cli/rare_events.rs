@@ -25,6 +25,11 @@ fn ten_replications_without_a_loss_do_not_meet_a_target() {
     let quiet = caspian(&[&base[..], &["--max-replications", "10", "-q"]].concat(), &dir);
     let err = String::from_utf8_lossy(&quiet.stderr);
     assert!(err.contains("warning: target relative half-width 0.01 NOT met"), "{err}");
+    // A tiny target is written as a person would, not in 300 digits.
+    let tiny = ["run", "-n", "2", "--target-rel-halfwidth", "1e-300", "--max-replications", "3"];
+    let out = caspian(&[&tiny[..], &["-q", "--kpi", "delivered_total.oil"]].concat(), &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: target relative half-width 1e-300 NOT met"), "{err}");
     let doc = json(&dir, "ten.json");
     assert_eq!(doc["target"]["met"], false);
     assert_eq!(doc["target"]["worst"]["shortfall"]["rule"], "min_replications");

@@ -137,6 +137,19 @@ pub(super) fn guarantee(
                     s.objective,
                     run.feasible
                 )
+            } else if run.shortlist.len() == 1 && s.constraints.is_empty() {
+                let pruned = run.standing.iter().filter(|&&st| st == Standing::Pruned).count();
+                let why = if pruned > 0 {
+                    " (--budget or --outlay pruned the others before any replication)"
+                } else {
+                    ""
+                };
+                format!(
+                    "Portfolio {p} ({}) is the only portfolio left{why}: with no constraint there \
+                     is nothing to test and no choice to make, so there is no statistical \
+                     guarantee to state.",
+                    study.describe_point(p)
+                )
             } else if run.shortlist.len() == 1 {
                 format!(
                     "Portfolio {p} ({}) is the only portfolio declared feasible, selected without \

@@ -345,7 +345,7 @@ pub(super) fn target_fact(t: Option<&TargetReport>) -> Option<(&'static str, Str
             "sequential stopping",
             format!(
                 "relative half-width {} {} after {}",
-                t.rel_half_width,
+                caspian_montecarlo::study::short_number(t.rel_half_width),
                 if t.met { "met" } else { "NOT met within the budget" },
                 replications(t.replications)
             ),
