@@ -403,6 +403,12 @@ fn one_off_checks_the_window_and_the_events_recovery() {
         ),
         "{warning}"
     );
+    // A scenario that pairs its recoveries is judged against the same year
+    // without the event: what the cost after the horizon depends on.
+    let paired = [&late.concat()[..], &["--set", "scenario.paired_recovery=true"]].concat();
+    ok(&paired, &dir);
+    let warning = json(&dir, "l.json")["economics"]["one_off"]["warnings"][0].to_string();
+    assert!(warning.contains("(unrecovered_paired.btk_outage)"), "{warning}");
     // Early in the window and still not recovered: the recovery outlasts
     // the window; starting earlier would not help.
     let long = [

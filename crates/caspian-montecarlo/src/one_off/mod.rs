@@ -245,7 +245,8 @@ pub fn value(studies: &[Study], with: &[PointRecords], without: &[PointRecords])
 }
 
 /// For each scenario in which the event is not recovered by the horizon
-/// in some replication (`unrecovered.<id>`), a warning that the valuation
+/// in some replication (`unrecovered_paired.<id>` where the scenario pairs
+/// its recoveries, else `unrecovered.<id>`), a warning that the valuation
 /// leaves out what it costs after the horizon.
 fn unrecovered_warnings(
     studies: &[Study],
@@ -254,9 +255,19 @@ fn unrecovered_warnings(
 ) -> Vec<String> {
     let mut warnings = Vec::new();
     for d in event {
-        let k = format!("unrecovered.{}", d.id);
         for (s, r) in studies.iter().zip(with) {
-            let column = r.column_named(&k);
+            // Against the same year without the event where the scenario
+            // pairs (what the valuation's cost after the horizon is), else
+            // against the week before it.
+            let paired = format!("unrecovered_paired.{}", d.id);
+            let (k, column) = match r.column_named(&paired) {
+                c if !c.is_empty() => (paired, c),
+                _ => {
+                    let k = format!("unrecovered.{}", d.id);
+                    let c = r.column_named(&k);
+                    (k, c)
+                }
+            };
             let count = column.iter().filter(|u| **u > 0.0).count();
             if count > 0 {
                 let advice = if d.duration_days.is_none() {
