@@ -187,7 +187,8 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     let mut store = Store::open(&study, args.checkpoint.as_deref(), &tick)?;
     // Said once every input is checked, the checkpoint included.
     later.say();
-    for w in priced.idle_warnings() {
+    let dated = caspian_montecarlo::optimize::outcome::dated_every_year(&study);
+    for w in dated.iter().chain(priced.idle_warnings()) {
         note(false, &format!("warning: {}: {w}", study.source));
     }
     if let Some(journal) = store.journal() {

@@ -236,16 +236,7 @@ pub(crate) fn one_off_warning(
     years: f64,
     advice: OneOff,
 ) -> Option<String> {
-    let dated: Vec<&str> = study
-        .plan
-        .source
-        .disruptions
-        .iter()
-        .filter(|d| d.start_day.is_some())
-        .map(|d| d.id.as_str())
-        .collect();
-    let (first, rest) = dated.split_first()?;
-    let more = if rest.is_empty() { String::new() } else { format!(" and {} more", rest.len()) };
+    let dated = dated_disruptions(study)?;
     let advice = match advice {
         OneOff::Valued => "the one-off table values it as one event instead".to_string(),
         OneOff::Unvalued => "value a one-off event with --one-off (how often it must strike for \
@@ -273,10 +264,26 @@ pub(crate) fn one_off_warning(
         }
     };
     Some(format!(
-        "\"{}\" has a dated disruption ({first}{more}): the simulated year is taken as every \
+        "\"{}\" has a dated disruption ({dated}): the simulated year is taken as every \
          year, so the NPV over {years} years counts it as striking every year; {advice}",
         study.name
     ))
+}
+
+/// The dated disruptions (`start_day`) of `study`'s scenario, as a
+/// warning names them: the first, and how many more; `None` without any.
+pub(crate) fn dated_disruptions(study: &crate::study::Study) -> Option<String> {
+    let dated: Vec<&str> = study
+        .plan
+        .source
+        .disruptions
+        .iter()
+        .filter(|d| d.start_day.is_some())
+        .map(|d| d.id.as_str())
+        .collect();
+    let (first, rest) = dated.split_first()?;
+    let more = if rest.is_empty() { String::new() } else { format!(" and {} more", rest.len()) };
+    Some(format!("{first}{more}"))
 }
 
 /// Per-replication columns of the cost KPIs of one scenario.

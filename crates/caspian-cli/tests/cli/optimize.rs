@@ -593,3 +593,38 @@ fn one_portfolio_left_without_constraints_claims_no_test() {
     assert!(out.contains("no statistical guarantee to state"), "{out}");
     assert!(!out.contains("feasibility tests"), "{out}");
 }
+
+/// A dated disruption strikes in every replication: the optimiser chooses
+/// for years with it, and says so on standard error and in the document.
+#[test]
+fn a_dated_disruption_is_warned_of_as_in_every_year() {
+    let dir = scratch("optimize_dated");
+    let text = format!(
+        "[scenario]\nextends = \"{}\"\nname = \"mmc_closed\"\n\n[[disruption]]\nid = \"shut\"\n\
+         target = \"port.mmc\"\nstart_day = 120\nduration_days = {{ dist = \"constant\", value = 2 }}\n",
+        scenario("mmc_check.toml").replace('\\', "/")
+    );
+    std::fs::write(dir.join("closed.toml"), text).unwrap();
+    let args = [
+        "optimize",
+        "closed.toml",
+        "--set",
+        SHORT,
+        "--decision",
+        "port.mmc.berths.tanker=3..4",
+        "--delta",
+        "1e6",
+        "--n0",
+        "4",
+        "-t",
+        "2",
+        "-o",
+        "o.json",
+    ];
+    let out = crate::common::ok_output(&args, &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let said = "has a dated disruption (shut): it strikes in every replication";
+    assert!(err.contains(said), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "o.json")).unwrap();
+    assert!(doc["warnings"].to_string().contains(said), "{}", doc["warnings"]);
+}
