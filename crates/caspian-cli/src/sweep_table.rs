@@ -273,9 +273,10 @@ struct Column {
 }
 
 impl Column {
-    /// Its width in characters: the widest of its header and cells.
+    /// Its width in terminal columns: the widest of its header and cells.
     fn width(&self) -> usize {
-        self.cells.iter().map(|c| c.chars().count()).fold(self.header.chars().count(), usize::max)
+        use crate::table::shown_width;
+        self.cells.iter().map(|c| shown_width(c)).fold(shown_width(&self.header), usize::max)
     }
 }
 

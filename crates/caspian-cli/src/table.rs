@@ -147,21 +147,27 @@ fn grouped(text: &str) -> String {
     out
 }
 
+/// The columns `text` takes in a terminal: a wide character (CJK, most
+/// emoji) takes two, a combining mark none.
+pub(crate) fn shown_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
 /// Renders rows of cells with the first column and a `unit` column
 /// left-aligned and the rest right-aligned. A row of one cell is a heading line between groups of
 /// rows (a blank line, then the text), outside the columns.
 pub(crate) fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     let cols = header.len();
-    let mut width: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    let mut width: Vec<usize> = header.iter().map(|h| shown_width(h)).collect();
     for r in rows.iter().filter(|r| r.len() > 1) {
         for (w, c) in width.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
+            *w = (*w).max(shown_width(c));
         }
     }
     let line = |cells: &[String]| {
         let mut out = String::new();
         for (i, c) in cells.iter().enumerate().take(cols) {
-            let pad = width[i] - c.chars().count();
+            let pad = width[i] - shown_width(c);
             if i == 0 {
                 out.push_str(c);
                 out.push_str(&" ".repeat(pad));
@@ -339,5 +345,9 @@ mod tests {
         ];
         let t = render(&["k", "v"], &rows);
         assert_eq!(t, "k  v\n----\ngroup one, a long heading\na  1\n\ngroup two\nb  2\n");
+        // A wide character takes two columns: "é🚢" is three wide.
+        let t =
+            render(&["k", "v"], &[vec!["é🚢".into(), "1".into()], vec!["abcd".into(), "2".into()]]);
+        assert_eq!(t, "k     v\n-------\né🚢   1\nabcd  2\n");
     }
 }
