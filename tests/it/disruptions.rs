@@ -624,4 +624,11 @@ fn an_episode_that_ends_at_the_warm_ups_end_counts_in_neither_recovery_kpi() {
     let out = run_with(&text, &closed(1.0 + 1.0 / 1440.0));
     assert_close(kpi(&out, "disruption_h.shut"), 1.0 / 60.0, "a minute in the window");
     assert!(kpi(&out, "recovery_days.shut") >= 0.0);
+    // An episode of no time at the window's start (the tanker withdrawn
+    // and back at once) is in the window: it counts.
+    let instant = "\n[[disruption]]\nid = \"blink\"\ntarget = \"vessels.t\"\nvessels = 1\n\
+                   start_day = 1.0\nduration_days = { dist = \"constant\", value = 0.0 }\n";
+    let out = run_with(&text, instant);
+    assert_eq!(kpi(&out, "unrecovered.blink"), 0.0);
+    assert!(kpi(&out, "recovery_days.blink") >= 0.0, "{}", kpi(&out, "recovery_days.blink"));
 }

@@ -270,15 +270,17 @@ pub(crate) fn one_off_warning(
     ))
 }
 
-/// The dated disruptions (`start_day`) of `study`'s scenario, as a
-/// warning names them: the first, and how many more; `None` without any.
+/// The dated disruptions (`start_day`) of `study`'s scenario that strike
+/// (start before the horizon), as a warning names them: the first, and
+/// how many more; `None` without any.
 pub(crate) fn dated_disruptions(study: &crate::study::Study) -> Option<String> {
+    let horizon = study.plan.source.scenario.horizon_days;
     let dated: Vec<&str> = study
         .plan
         .source
         .disruptions
         .iter()
-        .filter(|d| d.start_day.is_some())
+        .filter(|d| d.start_day.is_some_and(|day| day < horizon))
         .map(|d| d.id.as_str())
         .collect();
     let (first, rest) = dated.split_first()?;

@@ -483,6 +483,12 @@ fn a_dated_disruption_outside_the_window_is_warned_of() {
     let first_week = warned("2");
     assert!(first_week.contains("a corridor still filling from empty"), "{first_week}");
     assert!(first_week.contains("recovery_paired_days"), "{first_week}");
+    // In the first week without a warm-up too.
+    let args = ["run", &stress, "-n", "1", "-q", "--kpi", "disruption_h.*", "--set"];
+    let sets = ["scenario.warmup_days=0", "--set", "disruption.btk_outage.start_day=3"];
+    let out = crate::common::ok_output(&[&args[..], &sets[..]].concat(), &dir);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("starts on day 3, in the run's first week: its recovery_days"), "{err}");
     let late = warned("395");
     assert!(late.contains("at or after the horizon, day 395: it does nothing"), "{late}");
     assert!(!warned("31").contains("warning"), "the shipped day 31 is in the window");

@@ -257,18 +257,24 @@ fn unrecovered_warnings(
     for d in event {
         for (s, r) in studies.iter().zip(with) {
             // Against the same year without the event where the scenario
-            // pairs (what the valuation's cost after the horizon is), else
-            // against the week before it.
+            // pairs (what the valuation's cost after the horizon is), else,
+            // and in a replication whose twin a safeguard stopped (paired
+            // recovery undefined, nothing counted), against the week before.
+            let plain = format!("unrecovered.{}", d.id);
             let paired = format!("unrecovered_paired.{}", d.id);
-            let (k, column) = match r.column_named(&paired) {
-                c if !c.is_empty() => (paired, c),
-                _ => {
-                    let k = format!("unrecovered.{}", d.id);
-                    let c = r.column_named(&k);
-                    (k, c)
-                }
+            let plain_u = r.column_named(&plain);
+            let paired_u = r.column_named(&paired);
+            let paired_days = r.column_named(&format!("recovery_paired_days.{}", d.id));
+            let (k, count) = if paired_u.is_empty() {
+                (plain, plain_u.iter().filter(|u| **u > 0.0).count())
+            } else {
+                let unrecovered = |i: usize| {
+                    paired_u[i] > 0.0
+                        || (paired_u[i] == 0.0 && paired_days[i].is_nan() && plain_u[i] > 0.0)
+                };
+                (paired, (0..paired_u.len()).filter(|&i| unrecovered(i)).count())
             };
-            let count = column.iter().filter(|u| **u > 0.0).count();
+            let n = plain_u.len();
             if count > 0 {
                 let advice = if d.duration_days.is_none() {
                     "; it never ends (no duration_days: what it takes never comes back), so no \
@@ -303,7 +309,7 @@ fn unrecovered_warnings(
                     "the event's disruption {id} is not recovered by the horizon in {count} of {} \
                      replications of \"{}\" ({k}): what it costs after the horizon is left out, so \
                      the valuation counts the event short{advice}",
-                    column.len(),
+                    n,
                     s.name,
                     id = d.id,
                 ));

@@ -447,9 +447,9 @@ fn better_by_mean(s: &Settings, d: &PairedDifference) -> Option<String> {
         )
     } else {
         format!(
-            "{head}; it is better by more than delta and significantly, which the guarantee \
-             allows with probability at most alpha: rerun with a larger --n0, or compare the two \
-             with caspian compare"
+            "{head}; it is better by more than delta, and its 95% interval excludes 0: a wrong \
+             selection, which the guarantee allows with probability at most alpha; rerun with a \
+             larger --n0, or compare the two with caspian compare"
         )
     })
 }
@@ -584,7 +584,10 @@ mod tests {
         assert!(within.contains("better than the selection's, by 48690:"), "{within}");
         assert!(within.contains("among the contenders"), "{within}");
         let beyond = better_by_mean(&cost, &diff(-5.0)).unwrap();
-        assert!(beyond.contains("better by more than delta and significantly"), "{beyond}");
+        assert!(
+            beyond.contains("better by more than delta, and its 95% interval excludes 0"),
+            "{beyond}"
+        );
         // Maximised, a larger value is the better one.
         let level = Settings::for_tests("service_level.wagons", true);
         assert!(better_by_mean(&level, &diff(-5.0)).is_none());

@@ -226,14 +226,21 @@ impl Study {
     }
 
     /// The dated disruptions of the scenario as written (`start_day`) that
-    /// start outside the reporting window, each with what that means, in
-    /// words: one in the warm-up is measured only from the warm-up's end
-    /// (its hours, costs and lost deliveries before then are not counted,
-    /// nor anything of an episode that ends in it); one at or after the
-    /// horizon does nothing.
+    /// start outside the reporting window or in the run's first week, each
+    /// with what that means, in words: one in the warm-up is measured only
+    /// from the warm-up's end (its hours, costs and lost deliveries before
+    /// then are not counted; of an episode that ends by then, only the
+    /// backlog it leaves); one at or after the horizon does nothing; one in
+    /// the first week has its plain recovery timed against a corridor still
+    /// filling from empty.
     pub fn dated_outside_window(&self) -> Vec<String> {
         let meta = &self.plan.source.scenario;
         let (warmup, horizon) = (meta.warmup_days, meta.horizon_days);
+        // The level before an episode is the mean of its week before: in a
+        // run's first week, of a corridor filling from empty.
+        let cold = "its recovery_days is timed against the backlog of the days before it, a \
+                    corridor still filling from empty (recovery_paired_days, with \
+                    scenario.paired_recovery = true, is not)";
         self.plan
             .source
             .disruptions
@@ -243,29 +250,24 @@ impl Study {
                 let (id, at) = (&d.id, super::short_number(day));
                 let advice =
                     format!("start it in the window with --set disruption.{id}.start_day=DAY");
-                if day < warmup {
-                    // The level before an episode is the mean of its week
-                    // before: in a run's first week, of a corridor filling
-                    // from empty.
-                    let cold = if day < 7.0 {
-                        "; its recovery_days is timed against the backlog of the days before it, \
-                         a corridor still filling from empty (recovery_paired_days, with \
-                         scenario.paired_recovery = true, is not)"
-                    } else {
-                        ""
-                    };
-                    Some(format!(
-                        "disruption {id} starts on day {at}, inside the warm-up, which ends on day \
-                         {}: what it does before then is not measured (disruption_h, costs, \
-                         deliveries), nor anything of it if it ends by then{cold}; \
-                         {advice}",
-                        super::short_number(warmup)
-                    ))
-                } else if day >= horizon {
+                if day >= horizon {
                     Some(format!(
                         "disruption {id} starts on day {at}, at or after the horizon, day {}: it \
                          does nothing; {advice}",
                         super::short_number(horizon)
+                    ))
+                } else if day < warmup {
+                    let cold = if day < 7.0 { format!("; {cold}") } else { String::new() };
+                    Some(format!(
+                        "disruption {id} starts on day {at}, inside the warm-up, which ends on day \
+                         {}: what it does before then is not measured (disruption_h, costs, \
+                         deliveries); if it ends by then, neither are its hours nor its recovery, \
+                         and only the backlog it leaves weighs on the window{cold}; {advice}",
+                        super::short_number(warmup)
+                    ))
+                } else if day < 7.0 {
+                    Some(format!(
+                        "disruption {id} starts on day {at}, in the run's first week: {cold}"
                     ))
                 } else {
                     None

@@ -125,9 +125,13 @@ impl Dist {
     }
 
     /// A bound on every draw: the upper end of a bounded distribution
-    /// (constant, uniform, triangular; an empirical table's largest value),
-    /// else infinity.
+    /// (constant, uniform, triangular; an empirical table's largest value;
+    /// any of no spread, such as a normal with `sd = 0`, its mean), else
+    /// infinity.
     pub fn upper(&self) -> f64 {
+        if let Sampler::Constant(v) = self.sampler {
+            return v;
+        }
         match &self.spec {
             DistSpec::Constant { value } => *value,
             DistSpec::Uniform { max, .. } | DistSpec::Triangular { max, .. } => *max,

@@ -85,6 +85,9 @@ fn upper_bounds_every_draw() {
     let empirical = DistSpec::Empirical { values: vec![2.0, 7.0, 3.0], weights: None };
     assert_eq!(dist(empirical).upper(), 7.0);
     assert_eq!(dist(DistSpec::Exponential { mean: 1.0 }).upper(), f64::INFINITY);
+    // No spread: a point mass, whatever the family.
+    assert_eq!(dist(DistSpec::Normal { mean: 0.0, sd: 0.0 }).upper(), 0.0);
+    assert_eq!(dist(DistSpec::Lognormal { mean: 1e-9, sd: 0.0 }).upper(), 1e-9);
 }
 
 #[test]

@@ -235,7 +235,7 @@ impl World<'_> {
     pub(super) fn on_disruption_start(&mut self, s: &mut Scheduler<Ev>, d: usize) {
         // Episodes start in order, each pushing its record: this is the k-th.
         let k = self.disruptions.recovery.started(d);
-        self.start_recovery(d);
+        self.start_recovery(d, s.now());
         let target = self.plan.disruptions[d].target;
         if let DisruptionTarget::Vessels { fleet, .. } = target {
             let returns = self.disruptions.returns[d].get(k).cloned().unwrap_or_default();

@@ -57,6 +57,8 @@ struct Episode {
     /// The backlog before the episode: the mean of the hourly samples of
     /// the 7 days before its start.
     before: [f64; CARGOES],
+    /// When the episode began.
+    began: SimTime,
     /// When the episode ended (`None`: not yet, or never before the horizon).
     ended: Option<SimTime>,
     /// The first check at which the backlog was back.
@@ -183,8 +185,10 @@ impl Recoveries {
                 unrecovered += 1;
                 continue;
             };
-            // Ended in the warm-up, or at its end: none of it in the window.
-            if ended <= start {
+            // Ended in the warm-up, or at its end having begun before it:
+            // none of it in the window. (One of no time at the window's
+            // start, a detention that found no vessel free, is in it.)
+            if ended < start || (ended == start && r.began < start) {
                 continue;
             }
             match if paired { r.paired } else { r.recovered } {
@@ -250,10 +254,10 @@ fn watch(plan: &CompiledScenario, hand_over: &[bool], target: DisruptionTarget) 
 }
 
 impl World<'_> {
-    /// Disruption `d`'s episode starts now: notes its level before.
-    pub(super) fn start_recovery(&mut self, d: usize) {
+    /// Disruption `d`'s episode starts `now`: notes its level before.
+    pub(super) fn start_recovery(&mut self, d: usize, now: SimTime) {
         let before = self.level_before(d);
-        let episode = Episode { before, ended: None, recovered: None, paired: None };
+        let episode = Episode { before, began: now, ended: None, recovered: None, paired: None };
         self.disruptions.recovery.episodes[d].push(episode);
     }
 

@@ -185,7 +185,7 @@ pub fn resolve(
     // An id that is no id, said before anything the entry lacks (which the
     // message would name by that id), and before any override is applied
     // (it is the file's, not the override's).
-    if let Some(misfit) = bad_id(&table) {
+    if let Some(misfit) = bad_id(&table, extended) {
         return Err(match blame::locate(&files, &misfit.steps, false) {
             Some(at) => ResolveError::Located(at.message(&misfit.message)),
             None => ResolveError::Parse { origin: origin.clone(), message: misfit.message },
@@ -394,18 +394,20 @@ fn deserialize_at(table: &Table) -> Result<Scenario, Misfit> {
 
 /// The first entry of an array of tables whose id is text but no id
 /// ([`crate::compile::id_problem`]): said before anything missing from the
-/// entry, which the message would otherwise name by that id.
-fn bad_id(table: &Table) -> Option<Misfit> {
+/// entry, which the message would otherwise name by that id. Named by its
+/// place in the file (`storage[1].id`), or, where the file `extended`
+/// another, by its kind (`[[storage]] id`): the place is then in the list
+/// the files make together, not in the file that wrote it (whose line the
+/// message shows).
+fn bad_id(table: &Table, extended: bool) -> Option<Misfit> {
     set::ID_TABLES.iter().find_map(|&what| {
         let Some(Value::Array(entries)) = table.get(what) else { return None };
-        // Named by its kind, not its place: after `extends` the place is
-        // in the merged list, not in the file that wrote it (whose line
-        // the message shows).
-        entries.iter().find_map(|entry| {
+        entries.iter().enumerate().find_map(|(i, entry)| {
             let id = entry.get("id")?.as_str()?;
             let problem = crate::compile::id_problem(id)?;
+            let key = if extended { format!("[[{what}]] id") } else { format!("{what}[{i}].id") };
             Some(Misfit {
-                message: format!("[[{what}]] id: {problem}"),
+                message: format!("{key}: {problem}"),
                 steps: vec![
                     blame::Step::Key(what.to_string()),
                     blame::Step::Id(id.to_string()),
