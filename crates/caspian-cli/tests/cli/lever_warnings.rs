@@ -557,3 +557,19 @@ fn a_detention_of_no_time_is_warned_of() {
         assert_eq!(err.contains(said), warned, "{days}: {err}");
     }
 }
+
+/// A convoy larger than the escorted fleets can ever fill is warned of:
+/// each waits max_wait_h, a wait escort_wait_h does not count.
+#[test]
+fn convoys_that_never_fill_are_warned_of() {
+    let dir = scratch("convoys_never_fill");
+    let escorts = scenario("escort_convoys.toml");
+    let run = ["run", &escorts, "-n", "1", "-q", "--kpi", "escort_wait_h"];
+    let out = crate::common::ok_output(&run, &dir);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("never fills"));
+    let big = [&run[..], &["--set", "interdiction.escort.convoy_size=100000"]].concat();
+    let out = crate::common::ok_output(&big, &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("convoy_size is 100000, but the escorted fleets have"), "{err}");
+    assert!(err.contains("each convoy sails only when its first vessel has waited"), "{err}");
+}

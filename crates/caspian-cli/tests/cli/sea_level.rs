@@ -112,3 +112,38 @@ fn bad_sea_level_values_name_the_key() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// A dredging on day 0 sets the depth the time-0 check sees; two for one
+/// port on one day are refused; one after the horizon is warned of (it is
+/// charged, never in effect).
+#[test]
+fn dredgings_are_checked_as_they_take_effect() {
+    let dir = scratch("sea-level-dredgings");
+    let base = scenario("baseline.toml").replace('\\', "/");
+    let file = |name: &str, entries: &[(f64, f64)]| {
+        let mut text = format!("[scenario]\nextends = \"{base}\"\nname = \"{name}\"\n");
+        for (day, depth) in entries {
+            text +=
+                &format!("\n[[dredging]]\nport = \"aktau\"\nday = {day:?}\ndepth_m = {depth:?}\n");
+        }
+        std::fs::write(dir.join(format!("{name}.toml")), text).unwrap();
+        format!("{name}.toml")
+    };
+    let shallow = file("shallow", &[(0.0, 2.0)]);
+    let err = fails(&["validate", &shallow], &dir, 2);
+    assert!(err.contains("port \"aktau\" has 2 m at time 0"), "{err}");
+    assert!(err.contains("cannot call there from the start"), "{err}");
+    let twice = file("twice", &[(100.0, 100.0), (100.0, 5.6)]);
+    let err = fails(&["run", &twice, "-n", "1", "-q"], &dir, 2);
+    assert!(
+        err.contains("dredging[1].day: dredging[0] already sets port \"aktau\"'s depth on day 100"),
+        "{err}"
+    );
+    let late = file("late", &[(100000.0, 9.0)]);
+    let out = crate::common::ok_output(&["run", &late, "-n", "1", "-q"], &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("dredging[0] of port aktau on day 100000 is at or after the horizon"),
+        "{err}"
+    );
+}

@@ -146,14 +146,23 @@ impl Study {
     /// the first design point of a sweep where they do not), and dated
     /// disruptions outside the reporting window
     /// ([`dated_outside_window`](Self::dated_outside_window)), and lost
-    /// vessels never replaced where losses are likely enough to matter.
+    /// vessels never replaced where losses are likely enough to matter;
+    /// then what the scenario as written asks for and the run cannot give
+    /// (dredging after the horizon, convoys that never fill).
     /// The terminal prints them, and the result documents keep them.
     pub fn warnings(&self) -> Vec<String> {
-        self.escort_warning()
+        self.escort_warning().into_iter().chain(self.shared_warnings()).collect()
+    }
+
+    /// The warnings a comparison's variants share with its base (said
+    /// once, [`warnings_once`]).
+    fn shared_warnings(&self) -> Vec<String> {
+        self.dated_outside_window()
             .into_iter()
-            .chain(self.dated_outside_window())
             .chain(self.detentions_of_no_time())
             .chain(self.losses_warning())
+            .chain(self.dredging_after_horizon())
+            .chain(self.convoys_never_fill())
             .collect()
     }
 
@@ -305,12 +314,7 @@ pub fn warnings_once(studies: &[Study]) -> Vec<(&Study, String)> {
     let mut dated: Vec<String> = Vec::new();
     for s in studies {
         out.extend(s.escort_warning().map(|w| (s, w)));
-        let shared = s
-            .dated_outside_window()
-            .into_iter()
-            .chain(s.detentions_of_no_time())
-            .chain(s.losses_warning());
-        for why in shared {
+        for why in s.shared_warnings() {
             if !dated.contains(&why) {
                 out.push((s, why.clone()));
                 dated.push(why);

@@ -517,6 +517,7 @@ pub enum ReferenceError {
     },
 }
 
+mod as_written;
 mod axis_arg;
 mod inert;
 mod same;

@@ -145,7 +145,7 @@ fn dredgings(
     port_ids: &BTreeMap<&str, usize>,
     depths: &mut [Vec<(SimTime, f64)>],
 ) {
-    let mut dated: Vec<(usize, SimTime, f64)> = Vec::new();
+    let mut dated: Vec<(usize, SimTime, f64, usize)> = Vec::new();
     for (i, d) in s.dredgings.iter().enumerate() {
         let k = format!("dredging[{i}]");
         check_text(c, &format!("{k}.notes"), &d.notes, true);
@@ -166,12 +166,27 @@ fn dredgings(
         }
         if depth_ok && day_ok {
             let t = SimTime::try_from_days_f64(d.day).unwrap_or(SimTime::ZERO);
-            dated.push((p, t, d.depth_m));
+            dated.push((p, t, d.depth_m, i));
         }
     }
-    // Stable: two dredgings of one port on one day take effect in file order.
-    dated.sort_by_key(|&(p, t, _)| (p, t));
-    for (p, t, depth) in dated {
+    dated.sort_by_key(|&(p, t, _, i)| (p, t, i));
+    // Two of one port at one instant: which depth holds would depend on
+    // their order in the file, and both would be charged.
+    for w in dated.windows(2) {
+        let ((p, t, _, i), (q, u, _, j)) = (w[0], w[1]);
+        if (p, t) == (q, u) {
+            c.err(
+                format!("dredging[{j}].day"),
+                format!(
+                    "dredging[{i}] already sets port \"{}\"'s depth on day {}: give one \
+                     dredging a port and day",
+                    s.ports[p].id,
+                    number(s.dredgings[i].day)
+                ),
+            );
+        }
+    }
+    for (p, t, depth, _) in dated {
         if !depths[p].is_empty() {
             depths[p].push((t, depth));
         }
@@ -215,7 +230,7 @@ fn relation(c: &mut Checker, k: &str, light: Option<f64>, full: Option<f64>) -> 
 }
 
 /// A fleet whose empty vessel does not fit one of its ports at time 0
-/// could never call there: an input error. (Later, when a falling sea level
+/// cannot call there from the start: an input error. (Later, when a falling sea level
 /// or silting makes it so, the vessel sails empty and `draft_blocked`
 /// counts it.)
 fn empty_vessels_fit(
@@ -229,15 +244,18 @@ fn empty_vessels_fit(
     for (f, plan) in s.fleets.iter().zip(fleets) {
         let Some(limit) = plan.limit else { continue };
         for p in limit.ports {
-            let Some(&(_, depth)) = depths.get(p).and_then(|d| d.first()) else { continue };
+            // The depth at time 0: a dredging on day 0 replaces depth_m.
+            let at_start =
+                depths.get(p).and_then(|d| d.iter().take_while(|x| x.0 == SimTime::ZERO).last());
+            let Some(&(_, depth)) = at_start else { continue };
             let water = depth + offset_m;
             if limit.light_need_m > water {
                 c.err(
                     format!("fleet.{}.draft_light_m", f.id),
                     format!(
                         "an empty vessel needs {} m of water (draft {} m + under-keel clearance \
-                         {} m) but port \"{}\" has {} m at time 0 (depth_m {} m + sea level {} \
-                         m): the fleet could never call there",
+                         {} m) but port \"{}\" has {} m at time 0 (depth {} m + sea level {} \
+                         m): the fleet cannot call there from the start",
                         metres(limit.light_need_m),
                         metres(limit.light_need_m - ukc),
                         metres(ukc),
