@@ -134,7 +134,14 @@ fn pareto_measures(spec: &str, kpis: &[String]) -> Result<[Measure; 2], Failure>
             parts.len()
         )));
     };
-    Ok([measure("--pareto", x, kpis)?, measure("--pareto", y, kpis)?])
+    let (x, y) = (measure("--pareto", x, kpis)?, measure("--pareto", y, kpis)?);
+    if x.to_string() == y.to_string() {
+        return Err(Failure::Input(format!(
+            "--pareto \"{spec}\": both measures are {x}; a Pareto set trades one measure \
+             against another: give two different ones"
+        )));
+    }
+    Ok([x, y])
 }
 
 /// The compiled scenarios of `studies`, base first.

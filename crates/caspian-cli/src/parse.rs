@@ -52,6 +52,16 @@ where
                 T::try_from(v).map_err(|_| format!("expected a whole number{range}, got {v}"))
             }
             Ok(v) => Err(format!("expected a whole number{range}, got {v}")),
+            // Digits alone that do not fit: a whole number, too large.
+            Err(_)
+                if !text.trim().is_empty() && text.trim().bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                let top = crate::table::grouped(&max.to_string());
+                Err(format!(
+                    "expected a whole number{range}, got {}, above the largest, {top}",
+                    text.trim()
+                ))
+            }
             Err(_) => Err(format!("expected a whole number{range}, got \"{text}\"")),
         }
     }
@@ -80,6 +90,12 @@ mod tests {
         assert_eq!(
             whole_in::<u64>(0, u64::MAX)("x"),
             Err("expected a whole number, got \"x\"".into())
+        );
+        // A whole number too large for the counter is said to be one.
+        let big = whole_in::<u64>(0, u64::MAX)("18446744073709551616").unwrap_err();
+        assert!(
+            big.contains("got 18446744073709551616, above the largest, 18,446,744,073,709,551,615"),
+            "{big}"
         );
         assert_eq!(number("0.5"), Ok(0.5));
         assert!(number("1.5Mt").unwrap_err().contains("expected a number"));

@@ -130,7 +130,7 @@ pub(crate) fn num(x: f64) -> String {
 
 /// `text` (a plain decimal, maybe negative) with commas between thousands
 /// of its integer part.
-fn grouped(text: &str) -> String {
+pub(crate) fn grouped(text: &str) -> String {
     let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
     let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
     let mut out = String::from(sign);

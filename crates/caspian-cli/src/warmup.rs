@@ -86,11 +86,20 @@ pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
         doc.scenario, doc.replications, doc.every_h
     );
     text.push_str(&table::render(&["series", "MSER-5 warm-up (days)", "note"], &rows));
-    text.push_str(&format!(
-        "\nsuggested warm-up: {} days (the scenario sets warmup_days = {})\n",
-        doc.suggested_warmup_days.ceil(),
-        doc.configured_warmup_days
-    ));
+    text.push_str(&if doc.suggested_warmup_days.is_finite() {
+        format!(
+            "\nsuggested warm-up: {} days (the scenario sets warmup_days = {})\n",
+            doc.suggested_warmup_days.ceil(),
+            doc.configured_warmup_days
+        )
+    } else {
+        format!(
+            "\nsuggested warm-up: none: no series is long enough to analyse at one observation \
+             every {} h; observe more often (--every-h) or lengthen horizon_days (the scenario \
+             sets warmup_days = {})\n",
+            doc.every_h, doc.configured_warmup_days
+        )
+    });
     let unsettled = doc.unsettled();
     if !unsettled.is_empty() {
         text.push_str(&format!(

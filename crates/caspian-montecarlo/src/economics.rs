@@ -394,6 +394,14 @@ pub fn ratio_of_means(num: &[f64], den: &[f64]) -> BenefitCost {
             reason: format!("{n} replication(s) with every cost KPI; a ratio needs at least 2"),
         };
     }
+    if den[..n].iter().all(|&d| d == 0.0) {
+        return BenefitCost::Undefined {
+            reason: "the policy costs exactly what the base does to build and run in every \
+                     replication (a variant identical to it, or that changes nothing a cost \
+                     prices), so there is no cost to divide by"
+                .to_string(),
+        };
+    }
     if den[..n].iter().sum::<f64>() <= 0.0 {
         return BenefitCost::Undefined {
             reason: "the policy costs no more than the base to build and run (its capital plus \
@@ -534,6 +542,11 @@ mod tests {
         let cheaper: Vec<f64> = inv.iter().map(|i| -i).collect();
         let BenefitCost::Undefined { reason } = ratio_of_means(&fail, &cheaper) else { panic!() };
         assert!(reason.contains("costs no more"), "{reason}");
+        // One that costs exactly the base's in every replication is said to.
+        let BenefitCost::Undefined { reason } = ratio_of_means(&fail, &vec![0.0; 20]) else {
+            panic!()
+        };
+        assert!(reason.contains("costs exactly what the base does"), "{reason}");
     }
 
     #[test]

@@ -84,7 +84,7 @@ impl Measure {
         if kpis.iter().any(|k| k == kpi) {
             return Ok(());
         }
-        Err(NoMatch::new(option, kpi, kpis))
+        Err(NoMatch::one_kpi(option, kpi, kpis))
     }
 
     /// The values its mean and interval can take: `[0, 1]` for a

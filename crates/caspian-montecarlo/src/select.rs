@@ -48,6 +48,10 @@ pub struct NoMatch {
     pub absent_families: Vec<String>,
     /// How many KPIs there are.
     pub total: usize,
+    /// The KPIs the pattern matches, where it matches some but one KPI was
+    /// asked for (a measure: `--rank`, `--pareto`, an objective): the
+    /// first few, and how many in all.
+    pub matched: Option<(Vec<String>, usize)>,
 }
 
 impl std::fmt::Display for NoMatch {
@@ -59,6 +63,15 @@ impl std::fmt::Display for NoMatch {
                 f,
                 "{option} '{pattern}' is empty: give a KPI name or a pattern, e.g. \
                  'delivered_total.*' (`caspian kpis` lists them all)"
+            );
+        }
+        if let Some((first, n)) = &self.matched {
+            let more = if *n > first.len() { ", ..." } else { "" };
+            return write!(
+                f,
+                "{option} takes one KPI, not a pattern: {pattern} matches {n} KPIs ({}{more}); \
+                 give one of them",
+                first.join(", ")
             );
         }
         if let Some(condition) = pattern.strip_prefix("P(").and_then(|p| p.strip_suffix(')')) {
@@ -98,7 +111,19 @@ impl NoMatch {
             closest,
             absent_families,
             total: names.len(),
+            matched: None,
         }
+    }
+
+    /// The error for `pattern`, given where one KPI was asked for, that
+    /// matches several of `names` (or none: then [`NoMatch::new`]'s).
+    pub fn one_kpi(option: &str, pattern: &str, names: &[String]) -> Self {
+        let hits: Vec<&String> = names.iter().filter(|n| matches(pattern, n)).collect();
+        if hits.is_empty() {
+            return Self::new(option, pattern, names);
+        }
+        let first = hits.iter().take(CLOSEST).map(|n| (*n).clone()).collect();
+        Self { matched: Some((first, hits.len())), ..Self::new(option, pattern, names) }
     }
 }
 

@@ -61,7 +61,9 @@ pub struct WarmupDoc {
     pub window: usize,
     /// The scenario's own `warmup_days`.
     pub configured_warmup_days: f64,
-    /// The largest MSER-5 warm-up over the series, in days.
+    /// The largest MSER-5 warm-up over the series, in days; NaN (`null`)
+    /// where no series was long enough to analyse.
+    #[serde(deserialize_with = "crate::json::f64_or_nan")]
     pub suggested_warmup_days: f64,
     /// The day of each observation (the end of its interval).
     pub day: Vec<f64>,
@@ -152,7 +154,8 @@ pub fn pilot(
         });
     }
     let days = |obs: usize| obs as f64 * req.every_h / 24.0;
-    let mut suggestion = 0.0f64;
+    // None where no series is long enough to analyse: no suggestion, not 0.
+    let mut suggestion: Option<f64> = None;
     let series = SERIES
         .iter()
         .enumerate()
@@ -162,7 +165,7 @@ pub fn pilot(
             let m = mser::mser5(&mean);
             let mser_days = m.as_ref().map_or(f64::NAN, |m| days(m.truncate));
             if mser_days.is_finite() {
-                suggestion = suggestion.max(mser_days);
+                suggestion = Some(suggestion.map_or(mser_days, |s| s.max(mser_days)));
             }
             WarmupSeries {
                 name: (*name).to_string(),
@@ -181,7 +184,7 @@ pub fn pilot(
         every_h: req.every_h,
         window: req.window,
         configured_warmup_days: configured,
-        suggested_warmup_days: suggestion,
+        suggested_warmup_days: suggestion.unwrap_or(f64::NAN),
         day: (1..len).map(days).collect(),
         series,
         provenance: Provenance::current(Some(crate::study::sha256_hex(text))),

@@ -129,6 +129,11 @@ fn a_measure_without_a_direction_or_malformed_is_refused() {
     assert!(err.contains("--rank") && err.contains("not a number"), "{err}");
     let err = run(&["--rank", "cost.totl_per_year"], 2);
     assert!(err.contains("cost.total_per_year"), "closest names: {err}");
+    // A pattern where one KPI is asked for, and one measure twice.
+    let err = run(&["--rank", "cost.*"], 2);
+    assert!(err.contains("--rank takes one KPI, not a pattern: cost.* matches 6 KPIs"), "{err}");
+    let err = run(&["--pareto", "cost.total_per_year,cost.total_per_year"], 2);
+    assert!(err.contains("both measures are cost.total_per_year"), "{err}");
     // With a direction given, the same KPI ranks.
     let a =
         args(&["--rank", "berth_utilization.alat.rail_ferry", "--maximize", "berth_utilization.*"]);

@@ -78,4 +78,10 @@ fn warmup_suggests_a_length_and_writes_the_welch_series() {
     assert!(out.contains("note: this scenario's weather follows the calendar"), "{out}");
     let mmc = ok(&["warmup", &scenario("mmc_check.toml"), "-n", "2", "-q"], &dir);
     assert!(mmc.contains("suggested warm-up:") && !mmc.contains("calendar"), "{mmc}");
+    // No series long enough to analyse: no suggestion (not "0 days").
+    let sparse = ["warmup", "-n", "2", "-q", "--every-h", "9000", "--json", "s.json"];
+    let out = ok(&sparse, &dir);
+    assert!(out.contains("suggested warm-up: none: no series is long enough"), "{out}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "s.json")).unwrap();
+    assert!(doc["suggested_warmup_days"].is_null(), "{}", doc["suggested_warmup_days"]);
 }

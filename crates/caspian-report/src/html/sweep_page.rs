@@ -72,7 +72,13 @@ pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Re
         .axes
         .iter()
         .map(|a| {
-            let v: Vec<String> = a.values.iter().map(|x| fmt_num(*x)).collect();
+            // Whole values (berths, vessels) as such: 2, 3, not 2.000, 3.000.
+            let whole = a.values.iter().all(|x| x.fract() == 0.0 && x.abs() < 1e15);
+            let v: Vec<String> = a
+                .values
+                .iter()
+                .map(|&x| if whole { format!("{x:.0}") } else { fmt_num(x) })
+                .collect();
             format!("{} = {}", axis_label(&a.key.to_string()), v.join(", "))
         })
         .collect();
