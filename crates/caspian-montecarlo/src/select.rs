@@ -69,9 +69,11 @@ impl std::fmt::Display for NoMatch {
             let more = if *n > first.len() { ", ..." } else { "" };
             return write!(
                 f,
-                "{option} takes one KPI, not a pattern: {pattern} matches {n} KPIs ({}{more}); \
-                 give one of them",
-                first.join(", ")
+                "{option} takes one KPI, not a pattern: {pattern} matches {n} KPI{} ({}{more}); \
+                 give {}",
+                if *n == 1 { "" } else { "s" },
+                first.join(", "),
+                if *n == 1 { "its name" } else { "one of them" }
             );
         }
         if let Some(condition) = pattern.strip_prefix("P(").and_then(|p| p.strip_suffix(')')) {

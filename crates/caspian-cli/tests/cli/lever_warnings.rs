@@ -566,10 +566,25 @@ fn convoys_that_never_fill_are_warned_of() {
     let escorts = scenario("escort_convoys.toml");
     let run = ["run", &escorts, "-n", "1", "-q", "--kpi", "escort_wait_h"];
     let out = crate::common::ok_output(&run, &dir);
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("never fills"));
-    let big = [&run[..], &["--set", "interdiction.escort.convoy_size=100000"]].concat();
-    let out = crate::common::ok_output(&big, &dir);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("convoy_size is"));
+    // Five in a convoy: only the 4 tankers call at Sangachal.
+    let five = [&run[..], &["--set", "interdiction.escort.convoy_size=5"]].concat();
+    let out = crate::common::ok_output(&five, &dir);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("convoy_size is 100000, but the escorted fleets have"), "{err}");
-    assert!(err.contains("each convoy sails only when its first vessel has waited"), "{err}");
+    let said = "convoy_size is 5, more than the escorted vessels that call at sangachal (4)";
+    assert!(err.contains(said), "{err}");
+    assert!(err.contains("each of its convoys sails only when its first vessel has waited"));
+    assert!(err.contains("not counted in escort_wait_h"), "{err}");
+    // Along an axis, named at the first design point where it is so.
+    let sweep = ["sweep", &escorts, "-n", "1", "-q", "--kpi", "escort_wait_h", "--axis"];
+    let axis = [
+        "fleet.oil_tankers.count=5,4",
+        "--set",
+        "interdiction.escort.convoy_size=5",
+        "--set",
+        "interdiction.escort.fleets=[\"oil_tankers\"]",
+    ];
+    let out = crate::common::ok_output(&[&sweep[..], &axis[..]].concat(), &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("at design point 1 first, interdiction.escort.convoy_size is 5"), "{err}");
 }

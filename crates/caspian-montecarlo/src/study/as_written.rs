@@ -1,14 +1,16 @@
 //! Warnings about what the scenario as written asks for and the run cannot
-//! give: dredging that never takes effect yet is charged, and escorted
-//! convoys that can never fill.
+//! give: dredging that never takes effect (yet is charged where it
+//! deepens), and escorted convoys that can never fill.
+
+use caspian_shipping::Scenario;
 
 use super::{Study, short_number};
 
 impl Study {
     /// Each `[[dredging]]` dated at or after the horizon: it never takes
-    /// effect in the run, yet the metres it gains are charged in
-    /// `cost.capital_per_year` (the cost model prices the works as
-    /// written).
+    /// effect in the run, yet the metres it gains over the depth before it
+    /// are charged in `cost.capital_per_year` (the cost model prices the
+    /// works as written; silting, a loss of depth, costs nothing).
     pub fn dredging_after_horizon(&self) -> Vec<String> {
         let source = &self.plan.source;
         let horizon = source.scenario.horizon_days;
@@ -18,10 +20,19 @@ impl Study {
             .enumerate()
             .filter(|(_, d)| d.day >= horizon)
             .map(|(i, d)| {
+                let gain = d.depth_m - depth_before(source, &d.port, d.day, i);
+                let charged = if gain > 0.0 {
+                    format!(
+                        ", yet the {} m it gains are charged in cost.capital_per_year",
+                        short_number((gain * 1000.0).round() / 1000.0)
+                    )
+                } else {
+                    String::new()
+                };
                 format!(
                     "dredging[{i}] of port {} on day {} is at or after the horizon, day {}: it \
-                     never takes effect in the run, yet the metres it gains are charged in \
-                     cost.capital_per_year; date it inside the run, or leave it out",
+                     never takes effect in the run{charged}; date it inside the run, or leave \
+                     it out",
                     d.port,
                     short_number(d.day),
                     short_number(horizon)
@@ -30,31 +41,76 @@ impl Study {
             .collect()
     }
 
-    /// With escorts on, a `convoy_size` above the number of escorted
-    /// vessels in the whole scenario: no convoy ever fills, so each sails
-    /// only when its first vessel has waited `max_wait_h` (and none at all
-    /// where that is longer than the run), while `escort_wait_h`, the wait
-    /// for an escort, stays 0.
+    /// With escorts on, a port whose convoy can never fill: the escorted
+    /// vessels that call there (of the fleets it is the origin or the
+    /// destination of) are fewer than `convoy_size`, so each of its convoys
+    /// sails only when its first vessel has waited `max_wait_h` (none at
+    /// all where that is longer than the run). Looked at every design point
+    /// of a sweep (counts and escorts can be axes): the first where it is.
     pub fn convoys_never_fill(&self) -> Option<String> {
-        let escort = self.plan.interdiction.escort?;
-        let vessels: u64 =
-            self.plan.fleets.iter().filter(|f| f.escorted).map(|f| u64::from(f.count)).sum();
-        if vessels >= u64::from(escort.convoy_size) {
-            return None;
-        }
-        let wait_h = escort.max_wait.as_hours_f64();
-        let run_h = self.plan.horizon.as_hours_f64();
-        let outcome = if wait_h >= run_h {
-            "longer than the run: no escorted vessel ever sails".to_string()
+        let (point, why) = self.points.iter().enumerate().find_map(|(p, point)| {
+            let written = self.written(&point.values)?;
+            Some((p, short_ports(&written)?))
+        })?;
+        Some(if self.axes.is_empty() {
+            why
         } else {
-            "each convoy sails only when its first vessel has waited that long".to_string()
-        };
-        Some(format!(
-            "interdiction.escort.convoy_size is {}, but the escorted fleets have {vessels} \
-             vessel(s) in all: no convoy ever fills, so it waits max_wait_h ({} h), {outcome}; \
-             this wait is not escort_wait_h (the wait for a free escort), which stays 0",
-            escort.convoy_size,
-            short_number(wait_h)
-        ))
+            format!("at design point {point} first, {why}")
+        })
     }
+}
+
+/// The depth port `port` has just before `day`: that of the last
+/// `[[dredging]]` of it before then (the file's order breaking ties, as
+/// the model does), else its `depth_m`; `i` is the entry asked about.
+fn depth_before(s: &Scenario, port: &str, day: f64, i: usize) -> f64 {
+    let start = s.ports.iter().find(|p| p.id == port).and_then(|p| p.depth_m).unwrap_or(f64::NAN);
+    s.dredgings
+        .iter()
+        .enumerate()
+        .filter(|&(j, d)| j != i && d.port == port && (d.day < day || (d.day == day && j < i)))
+        .max_by(|(j, a), (k, b)| a.day.total_cmp(&b.day).then(j.cmp(k)))
+        .map_or(start, |(_, d)| d.depth_m)
+}
+
+/// The warning for scenario `s` where escorts are on and some port's
+/// convoy can never fill, naming those ports; `None` otherwise, and where
+/// a convoy never waits (`max_wait_h = 0`) or no vessel is escorted (which
+/// the warning on escorts that protect nothing covers).
+fn short_ports(s: &Scenario) -> Option<String> {
+    let escort = &s.interdiction.escort;
+    if !escort.enabled || escort.max_wait_h <= 0.0 {
+        return None;
+    }
+    let size = u64::from(escort.convoy_size);
+    let calling = |port: &str| -> u64 {
+        s.fleets
+            .iter()
+            .filter(|f| escort.escorts(&f.id) && (f.origin == port || f.destination == port))
+            .map(|f| u64::from(f.count))
+            .sum()
+    };
+    let short: Vec<String> = s
+        .ports
+        .iter()
+        .map(|p| (p, calling(&p.id)))
+        .filter(|&(_, n)| n > 0 && n < size)
+        .map(|(p, n)| format!("{} ({n})", p.id))
+        .collect();
+    if short.is_empty() {
+        return None;
+    }
+    let wait = short_number(escort.max_wait_h);
+    let outcome = if escort.max_wait_h >= 24.0 * s.scenario.horizon_days {
+        "longer than the run: an escorted vessel there never sails"
+    } else {
+        "each of its convoys sails only when its first vessel has waited that long"
+    };
+    Some(format!(
+        "interdiction.escort.convoy_size is {}, more than the escorted vessels that call at {}: \
+         a convoy there never fills, so it waits max_wait_h ({wait} h), {outcome}; this wait is \
+         not counted in escort_wait_h, which counts only the wait for a free escort",
+        escort.convoy_size,
+        short.join(", ")
+    ))
 }

@@ -298,7 +298,7 @@ impl Study {
 
     /// The scenario at the design point `values`, or `None` where it is
     /// invalid.
-    fn written(&self, values: &[f64]) -> Option<Scenario> {
+    pub(super) fn written(&self, values: &[f64]) -> Option<Scenario> {
         let mut scenario = self.plan.source.clone();
         write_point(&mut scenario, &self.axes, values).is_ok().then_some(scenario)
     }

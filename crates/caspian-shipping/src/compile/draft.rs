@@ -178,8 +178,8 @@ fn dredgings(
             c.err(
                 format!("dredging[{j}].day"),
                 format!(
-                    "dredging[{i}] already sets port \"{}\"'s depth on day {}: give one \
-                     dredging a port and day",
+                    "dredging[{i}] already sets port \"{}\"'s depth on day {}: give a port \
+                     one dredging at a time",
                     s.ports[p].id,
                     number(s.dredgings[i].day)
                 ),
