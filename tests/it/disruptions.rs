@@ -606,22 +606,22 @@ fn an_escorted_vessel_back_from_a_detention_frees_no_berth() {
 
 #[test]
 fn an_episode_that_ends_at_the_warm_ups_end_counts_in_neither_recovery_kpi() {
-    // Port a closed from 0 h for a day, with a warm-up of a day: none of the
-    // episode lies in the window, so it is neither recovered nor
+    // Port a closed from 12 h for half a day, with a warm-up of a day: none
+    // of the episode lies in the window, so it is neither recovered nor
     // unrecovered (no episode ended in the window: undefined). A minute
     // longer, it ends in the window and counts.
     let text = set(&set(BASE, "a_farm.initial", "1000000"), "warmup", "1.0");
     let closed = |days: f64| {
         format!(
-            "\n[[disruption]]\nid = \"shut\"\ntarget = \"port.a\"\nstart_day = 0.0\n\
+            "\n[[disruption]]\nid = \"shut\"\ntarget = \"port.a\"\nstart_day = 0.5\n\
              duration_days = {{ dist = \"constant\", value = {days:?} }}\n"
         )
     };
-    let out = run_with(&text, &closed(1.0));
+    let out = run_with(&text, &closed(0.5));
     assert_eq!(kpi(&out, "disruption_h.shut"), 0.0);
     assert_eq!(kpi(&out, "unrecovered.shut"), 0.0);
     assert!(kpi(&out, "recovery_days.shut").is_nan());
-    let out = run_with(&text, &closed(1.0 + 1.0 / 1440.0));
+    let out = run_with(&text, &closed(0.5 + 1.0 / 1440.0));
     assert_close(kpi(&out, "disruption_h.shut"), 1.0 / 60.0, "a minute in the window");
     assert!(kpi(&out, "recovery_days.shut") >= 0.0);
     // An episode of no time at the window's start (the tanker withdrawn
@@ -631,4 +631,30 @@ fn an_episode_that_ends_at_the_warm_ups_end_counts_in_neither_recovery_kpi() {
     let out = run_with(&text, instant);
     assert_eq!(kpi(&out, "unrecovered.blink"), 0.0);
     assert!(kpi(&out, "recovery_days.blink") >= 0.0, "{}", kpi(&out, "recovery_days.blink"));
+}
+
+#[test]
+fn an_episode_at_0_h_has_no_level_before_and_no_plain_recovery() {
+    // Port a closed from 0 h, before the first hourly sample, for 2 days:
+    // there is no level to be back at, so its plain recovery is undefined
+    // and it is not counted as unrecovered (a longer run would not change
+    // that); the paired recovery still measures it against its twin. From
+    // 1 h on (one sample) it has a level and a recovery.
+    let text = set(BASE, "a_farm.initial", "1000000").replacen(
+        "[scenario]\n",
+        "[scenario]\npaired_recovery = true\n",
+        1,
+    );
+    let closed = |day: f64| {
+        format!(
+            "\n[[disruption]]\nid = \"shut\"\ntarget = \"port.a\"\nstart_day = {day:?}\n\
+             duration_days = {{ dist = \"constant\", value = 2.0 }}\n"
+        )
+    };
+    let out = run_with(&text, &closed(0.0));
+    assert!(kpi(&out, "recovery_days.shut").is_nan());
+    assert_eq!(kpi(&out, "unrecovered.shut"), 0.0);
+    assert!(kpi(&out, "recovery_paired_days.shut") >= 0.0);
+    let out = run_with(&text, &closed(1.0 / 24.0));
+    assert!(kpi(&out, "recovery_days.shut") >= 0.0);
 }

@@ -271,8 +271,8 @@ pub(crate) fn one_off_warning(
 }
 
 /// The dated disruptions (`start_day`) of `study`'s scenario that strike
-/// (start before the horizon), as a warning names them: the first, and
-/// how many more; `None` without any.
+/// (start before the horizon, and last some time or take vessels), as a
+/// warning names them: the first, and how many more; `None` without any.
 pub(crate) fn dated_disruptions(study: &crate::study::Study) -> Option<String> {
     let horizon = study.plan.source.scenario.horizon_days;
     let dated: Vec<&str> = study
@@ -281,6 +281,9 @@ pub(crate) fn dated_disruptions(study: &crate::study::Study) -> Option<String> {
         .disruptions
         .iter()
         .filter(|d| d.start_day.is_some_and(|day| day < horizon))
+        .filter(|d| {
+            d.target.starts_with("vessels.") && !d.detain || !crate::study::lasts_no_time(d)
+        })
         .map(|d| d.id.as_str())
         .collect();
     let (first, rest) = dated.split_first()?;

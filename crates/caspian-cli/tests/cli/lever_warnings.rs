@@ -556,6 +556,18 @@ fn a_detention_of_no_time_is_warned_of() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(err.contains(said), warned, "{days}: {err}");
     }
+    // A closure of no time changes nothing, and is said to.
+    let text = format!(
+        "[scenario]\nextends = \"{}\"\nname = \"shut\"\nhorizon_days = 45\n\n\
+         [[disruption]]\nid = \"shut\"\ntarget = \"port.alat\"\nstart_day = 35.0\n\
+         duration_days = {{ dist = \"normal\", mean = 0.0, sd = 0.0 }}\n",
+        scenario("baseline.toml").replace('\\', "/")
+    );
+    std::fs::write(dir.join("shut.toml"), text).unwrap();
+    let out = crate::common::ok_output(&["run", "shut.toml", "-n", "1", "-q"], &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("disruption shut lasts for 0 days"), "{err}");
+    assert!(err.contains("it changes nothing"), "{err}");
 }
 
 /// A convoy larger than the escorted fleets can ever fill is warned of:

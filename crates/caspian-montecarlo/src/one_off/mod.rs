@@ -157,20 +157,29 @@ pub fn check(studies: &[Study]) -> Result<(), String> {
     for d in &event {
         let day = d.start_day.unwrap_or_default();
         if day < meta.warmup_days || day >= meta.horizon_days {
-            let (place, from) = if day < meta.warmup_days {
-                ("inside the warm-up, which ends", meta.warmup_days)
+            let (place, from, why) = if day < meta.warmup_days {
+                (
+                    "inside the warm-up, which ends",
+                    meta.warmup_days,
+                    "the reporting window would hold at most the part of it after then, and \
+                     nothing before, so the event would be valued short",
+                )
             } else {
-                ("at or after the horizon, day", meta.horizon_days)
+                (
+                    "at or after the horizon, day",
+                    meta.horizon_days,
+                    "it does nothing, so there is no event to value",
+                )
             };
             return Err(format!(
                 "--one-off: the event's disruption {id} of \"{}\" ({}) starts on day {}, {place} \
-                 {}: the reporting window does not hold it, so there is no event to value; start \
-                 it in the window (--set disruption.{id}.start_day=DAY, early enough for its \
-                 recovery)",
+                 {}: {why}; start it in the window (--set disruption.{id}.start_day=DAY, on day \
+                 {} or later, early enough for its recovery)",
                 base.name,
                 base.source,
                 short_number(day),
                 short_number(from),
+                short_number(meta.warmup_days),
                 id = d.id,
             ));
         }

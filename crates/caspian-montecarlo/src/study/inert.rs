@@ -166,26 +166,23 @@ impl Study {
             .collect()
     }
 
-    /// The detentions (`detain = true`) whose every draw is 0 days (after
+    /// The disruptions whose every draw is 0 days (after
     /// `disruptions.duration_multiplier`) or rounds to 0 on the model's
     /// clock (below half a millisecond), with the first design point of a
-    /// sweep where they are: they hold no vessel, yet each counts in
-    /// `detentions`.
+    /// sweep where they are: a detention (`detain = true`) holds no vessel,
+    /// yet each counts in `detentions`; an episode at a port, berth, route,
+    /// storage, link, inflow or the corridor changes nothing. (A vessel
+    /// withdrawn for no time still loses its cargo: not said.)
     pub fn detentions_of_no_time(&self) -> Vec<String> {
-        let of_no_time = |s: &Scenario| -> Vec<String> {
+        let of_no_time = |s: &Scenario| -> Vec<(String, bool)> {
             s.disruptions
                 .iter()
-                .filter(|d| {
-                    let dist = d
-                        .duration_days
-                        .as_ref()
-                        .and_then(|x| caspian_shipping::dist::Dist::new(x).ok());
-                    d.detain && dist.is_some_and(|x| rounds_to_no_time(x.upper()))
-                })
-                .map(|d| d.id.clone())
+                .filter(|d| d.detain || !d.target.starts_with("vessels."))
+                .filter(|d| lasts_no_time(d))
+                .map(|d| (d.id.clone(), d.detain))
                 .collect()
         };
-        if !self.plan.source.disruptions.iter().any(|d| d.detain) {
+        if self.plan.source.disruptions.is_empty() {
             return Vec::new();
         }
         let found = if self.axes.is_empty() {
@@ -198,13 +195,18 @@ impl Study {
         };
         let Some((point, ids)) = found else { return Vec::new() };
         ids.iter()
-            .map(|id| {
+            .map(|(id, detain)| {
                 let at = point.map_or(String::new(), |p| format!("at design point {p} first, "));
+                let what = if *detain {
+                    "it holds no vessel, yet each vessel chosen counts in detentions, and its \
+                     episode still ends only when each one's port call is over"
+                } else {
+                    "it changes nothing (no hours, no recovery, no cost)"
+                };
+                let verb = if *detain { "detains" } else { "lasts" };
                 format!(
-                    "{at}disruption {id} detains for 0 days (duration_days times \
-                     disruptions.duration_multiplier, on a clock of milliseconds): it holds no vessel, yet each vessel \
-                     chosen counts in detentions, and its episode still ends only when each \
-                     one's port call is over"
+                    "{at}disruption {id} {verb} for 0 days (duration_days times \
+                     disruptions.duration_multiplier, on a clock of milliseconds): {what}"
                 )
             })
             .collect()
@@ -250,6 +252,10 @@ impl Study {
         let cold = "its recovery_days is timed against the backlog of the days before it, a \
                     corridor still filling from empty (recovery_paired_days, with \
                     scenario.paired_recovery = true, is not)";
+        let at_start = "it starts before the first hourly sample of the backlog, so it has no \
+                        level to be back at: its recovery_days is undefined and it is not counted \
+                        in unrecovered (recovery_paired_days, with scenario.paired_recovery = \
+                        true, measures it)";
         self.plan
             .source
             .disruptions
@@ -266,7 +272,13 @@ impl Study {
                         super::short_number(horizon)
                     ))
                 } else if day < warmup {
-                    let cold = if day < 7.0 { format!("; {cold}") } else { String::new() };
+                    let cold = if day == 0.0 {
+                        format!("; {at_start}")
+                    } else if day < 7.0 {
+                        format!("; {cold}")
+                    } else {
+                        String::new()
+                    };
                     Some(format!(
                         "disruption {id} starts on day {at}, inside the warm-up, which ends on day \
                          {}: what it does before then is not measured (disruption_h, costs, \
@@ -274,6 +286,8 @@ impl Study {
                          and only the backlog it leaves weighs on the window{cold}; {advice}",
                         super::short_number(warmup)
                     ))
+                } else if day == 0.0 {
+                    Some(format!("disruption {id} starts on day 0: {at_start}"))
                 } else if day < 7.0 {
                     Some(format!(
                         "disruption {id} starts on day {at}, in the run's first week: {cold}"
@@ -322,6 +336,13 @@ pub fn warnings_once(studies: &[Study]) -> Vec<(&Study, String)> {
         }
     }
     out
+}
+
+/// Whether every draw of disruption `d`'s length is 0 ticks on the
+/// model's clock (a duration of 0, or below half a millisecond).
+pub(crate) fn lasts_no_time(d: &caspian_shipping::scenario::Disruption) -> bool {
+    let dist = d.duration_days.as_ref().and_then(|x| caspian_shipping::dist::Dist::new(x).ok());
+    dist.is_some_and(|x| rounds_to_no_time(x.upper()))
 }
 
 /// Whether a draw of at most `days` days is 0 ticks on the model's clock,

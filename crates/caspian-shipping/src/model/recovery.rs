@@ -59,6 +59,10 @@ struct Episode {
     before: [f64; CARGOES],
     /// When the episode began.
     began: SimTime,
+    /// Whether it began before the first hourly sample (at 0 h): then it
+    /// has no level before, and no plain recovery (the paired one still
+    /// measures it against its twin).
+    no_level: bool,
     /// When the episode ended (`None`: not yet, or never before the horizon).
     ended: Option<SimTime>,
     /// The first check at which the backlog was back.
@@ -180,6 +184,10 @@ impl Recoveries {
         let mut longest: Option<f64> = None;
         let mut unrecovered = 0u64;
         for r in &self.episodes[d] {
+            // No level to be back at: neither recovered nor not.
+            if r.no_level && !paired {
+                continue;
+            }
             // Still in effect at the end: it has not recovered either.
             let Some(ended) = r.ended else {
                 unrecovered += 1;
@@ -257,7 +265,9 @@ impl World<'_> {
     /// Disruption `d`'s episode starts `now`: notes its level before.
     pub(super) fn start_recovery(&mut self, d: usize, now: SimTime) {
         let before = self.level_before(d);
-        let episode = Episode { before, began: now, ended: None, recovered: None, paired: None };
+        let no_level = self.disruptions.recovery.recent[d].is_empty();
+        let episode =
+            Episode { before, began: now, no_level, ended: None, recovered: None, paired: None };
         self.disruptions.recovery.episodes[d].push(episode);
     }
 
