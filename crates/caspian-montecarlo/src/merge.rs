@@ -129,7 +129,17 @@ pub fn merge(parts: Vec<(String, PartialDoc)>) -> Result<Merged, MergeError> {
     }
     // So with the warnings: a part written before a sweep kept its
     // warnings about the design has only the study's, a prefix of the
-    // others'; any other difference is a damaged part.
+    // others'; any other difference is a damaged part, as is a warning
+    // kept twice (a study says each once).
+    for (path, part) in &parts {
+        let w = &part.header.warnings;
+        if let Some(twice) = w.iter().enumerate().find(|&(i, x)| w[..i].contains(x)) {
+            return Err(MergeError(format!(
+                "{path} keeps the warning \"{}\" twice; the file is damaged",
+                twice.1
+            )));
+        }
+    }
     if let Some((most_path, most)) =
         parts.iter().map(|(path, p)| (path, &p.header.warnings)).max_by_key(|(_, w)| w.len())
     {

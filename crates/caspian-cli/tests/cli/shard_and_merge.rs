@@ -200,6 +200,9 @@ fn merge_refuses_parts_disagreeing_on_forces_or_warnings() {
     );
     let (code, err) = merge([twelve(), twelve()], [json!(["this"]), json!(["that"])]);
     assert!(code == Some(2) && err.contains("keep different warnings for the same study"), "{err}");
+    let twice = json!(["this", "this"]);
+    let (code, err) = merge([twelve(), twelve()], [twice.clone(), twice]);
+    assert!(code == Some(2) && err.contains("keeps the warning \"this\" twice"), "{err}");
     assert!(!dir.join("m.json").exists(), "no output from a refused merge");
     // A part without the forces, or with fewer warnings (a prefix), is one
     // an older build wrote: it merges, with the other part's.
