@@ -546,9 +546,7 @@ mod tests {
         let BenefitCost::Undefined { reason } = ratio_of_means(&fail, &cheaper) else { panic!() };
         assert!(reason.contains("costs no more"), "{reason}");
         // One that costs exactly the base's in every replication is said to.
-        let BenefitCost::Undefined { reason } = ratio_of_means(&fail, &vec![0.0; 20]) else {
-            panic!()
-        };
+        let BenefitCost::Undefined { reason } = ratio_of_means(&fail, &[0.0; 20]) else { panic!() };
         assert!(reason.contains("costs exactly what the base does"), "{reason}");
     }
 

@@ -51,7 +51,7 @@ pub struct NoMatch {
     /// The KPIs the pattern matches, where it matches some but one KPI was
     /// asked for (a measure: `--rank`, `--pareto`, an objective): the
     /// first few, and how many in all.
-    pub matched: Option<(Vec<String>, usize)>,
+    pub matched: Option<Box<(Vec<String>, usize)>>,
 }
 
 impl std::fmt::Display for NoMatch {
@@ -65,7 +65,7 @@ impl std::fmt::Display for NoMatch {
                  'delivered_total.*' (`caspian kpis` lists them all)"
             );
         }
-        if let Some((first, n)) = &self.matched {
+        if let Some((first, n)) = self.matched.as_deref() {
             let more = if *n > first.len() { ", ..." } else { "" };
             return write!(
                 f,
@@ -125,7 +125,7 @@ impl NoMatch {
             return Self::new(option, pattern, names);
         }
         let first = hits.iter().take(CLOSEST).map(|n| (*n).clone()).collect();
-        Self { matched: Some((first, hits.len())), ..Self::new(option, pattern, names) }
+        Self { matched: Some(Box::new((first, hits.len()))), ..Self::new(option, pattern, names) }
     }
 }
 
