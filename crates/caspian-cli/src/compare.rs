@@ -103,47 +103,6 @@ impl CompareArgs {
     }
 }
 
-/// `--rank` or `--pareto` measure `spec`, checked against the KPIs `kpis`.
-fn measure(option: &str, spec: &str, kpis: &[String]) -> Result<Measure, Failure> {
-    let m = crate::parse::measure(option, spec).map_err(Failure::Input)?;
-    m.check(kpis, option).map_err(|e| Failure::Input(e.to_string()))?;
-    Ok(m)
-}
-
-/// The two measures of `--pareto X,Y` (split at the comma outside `P(...)`).
-fn pareto_measures(spec: &str, kpis: &[String]) -> Result<[Measure; 2], Failure> {
-    let mut depth = 0i32;
-    let mut parts = Vec::new();
-    let mut start = 0;
-    for (i, c) in spec.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(&spec[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&spec[start..]);
-    let [x, y] = parts[..] else {
-        return Err(Failure::Input(format!(
-            "--pareto \"{spec}\": expected two measures separated by a comma, e.g. \
-             'cost.total_per_year,P(service_level.wagons<0.95)' ({} given)",
-            parts.len()
-        )));
-    };
-    let (x, y) = (measure("--pareto", x, kpis)?, measure("--pareto", y, kpis)?);
-    if x.to_string() == y.to_string() {
-        return Err(Failure::Input(format!(
-            "--pareto \"{spec}\": both measures are {x}; a Pareto set trades one measure \
-             against another: give two different ones"
-        )));
-    }
-    Ok([x, y])
-}
-
 /// The compiled scenarios of `studies`, base first.
 fn plans(studies: &[Study]) -> Vec<&caspian_montecarlo::CompiledScenario> {
     studies.iter().map(|s| &s.plan).collect()
@@ -155,9 +114,13 @@ fn request(
     kpis: &[String],
     studies: &[Study],
 ) -> Result<CompareRequest, Failure> {
-    let rank: Vec<Measure> =
-        args.rank.iter().map(|s| measure("--rank", s, kpis)).collect::<Result<_, _>>()?;
-    let pareto = args.pareto.as_deref().map(|s| pareto_measures(s, kpis)).transpose()?;
+    let rank: Vec<Measure> = args
+        .rank
+        .iter()
+        .map(|s| crate::parse::checked_measure("--rank", s, kpis))
+        .collect::<Result<_, _>>()?;
+    let pareto =
+        args.pareto.as_deref().map(|s| crate::parse::pareto_measures(s, kpis)).transpose()?;
     let overrides = Overrides { minimize: &args.minimize, maximize: &args.maximize };
     let primary = args.common.target.primary(&plans(studies));
     CompareRequest::resolve(kpis, &primary, &rank, pareto.as_ref(), overrides)

@@ -5,6 +5,8 @@
 use caspian_montecarlo::measure::Measure;
 use caspian_montecarlo::targets::TargetError;
 
+use crate::failure::Failure;
+
 /// A measure option (`--minimize`, `--rank`, `--pareto`): a KPI name or
 /// `P(KPI OP NUMBER)`; the message names `option` and only it.
 pub(crate) fn measure(option: &str, spec: &str) -> Result<Measure, String> {
@@ -65,6 +67,51 @@ where
             Err(_) => Err(format!("expected a whole number{range}, got \"{text}\"")),
         }
     }
+}
+
+/// `--rank` or `--pareto` measure `spec`, checked against the KPIs `kpis`.
+pub(crate) fn checked_measure(
+    option: &str,
+    spec: &str,
+    kpis: &[String],
+) -> Result<Measure, Failure> {
+    let m = measure(option, spec).map_err(Failure::Input)?;
+    m.check(kpis, option).map_err(|e| Failure::Input(e.to_string()))?;
+    Ok(m)
+}
+
+/// The two measures of `--pareto X,Y` (split at the comma outside `P(...)`).
+pub(crate) fn pareto_measures(spec: &str, kpis: &[String]) -> Result<[Measure; 2], Failure> {
+    let mut depth = 0i32;
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in spec.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&spec[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&spec[start..]);
+    let [x, y] = parts[..] else {
+        return Err(Failure::Input(format!(
+            "--pareto \"{spec}\": expected two measures separated by a comma, e.g. \
+             'cost.total_per_year,P(service_level.wagons<0.95)' ({} given)",
+            parts.len()
+        )));
+    };
+    let (x, y) = (checked_measure("--pareto", x, kpis)?, checked_measure("--pareto", y, kpis)?);
+    if x.to_string() == y.to_string() {
+        return Err(Failure::Input(format!(
+            "--pareto \"{spec}\": both measures are {x}; a Pareto set trades one measure \
+             against another: give two different ones"
+        )));
+    }
+    Ok([x, y])
 }
 
 #[cfg(test)]
