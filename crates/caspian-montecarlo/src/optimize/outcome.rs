@@ -353,11 +353,16 @@ fn contenders(
         if d.n < 2 {
             continue;
         }
-        if (d.ci95_low <= 0.0 && d.ci95_high >= 0.0) || d.mean_diff.abs() < s.delta {
+        if is_contender(&d, s.delta) {
             out.push(ContenderDoc { index: q, decisions: decisions(study, q), difference: d });
         }
     }
     out
+}
+
+/// A contender: its difference `d` from the selection holds 0 or is within `delta`.
+fn is_contender(d: &PairedDifference, delta: f64) -> bool {
+    (d.ci95_low <= 0.0 && d.ci95_high >= 0.0) || d.mean_diff.abs() < delta
 }
 
 /// The replications portfolios `p` and `q` both ran: their common screening
@@ -423,10 +428,8 @@ fn runner_up(
 }
 
 /// The note for a next best portfolio whose paired mean objective `d`
-/// (its value minus the selection's) beats the selection's: it is ranked
-/// next by its screening and OCBA mean, while KN chose on replications of
-/// its own, so the two are contenders, or (beyond δ and significantly)
-/// the selection may be one of the wrong ones the guarantee allows.
+/// (its value minus the selection's) beats the selection's: a contender,
+/// or beyond δ a wrong selection the guarantee allows.
 fn better_by_mean(s: &Settings, d: &PairedDifference) -> Option<String> {
     let sign = if s.maximize { 1.0 } else { -1.0 };
     if d.n < 2 || sign * d.mean_diff <= 0.0 {
@@ -439,7 +442,7 @@ fn better_by_mean(s: &Settings, d: &PairedDifference) -> Option<String> {
          of its own",
         s.objective, d.n
     );
-    let contender = (d.ci95_low <= 0.0 && d.ci95_high >= 0.0) || d.mean_diff.abs() < s.delta;
+    let contender = is_contender(d, s.delta);
     Some(if contender {
         format!(
             "{head}; the two cannot be told apart or lie within delta, so it is among the \

@@ -159,7 +159,7 @@ impl Study {
     fn shared_warnings(&self) -> Vec<String> {
         self.dated_outside_window()
             .into_iter()
-            .chain(self.detentions_of_no_time())
+            .chain(self.disruptions_of_no_time())
             .chain(self.losses_warning())
             .chain(self.dredging_after_horizon())
             .chain(self.convoys_never_fill())
@@ -173,12 +173,11 @@ impl Study {
     /// yet each counts in `detentions`; an episode at a port, berth, route,
     /// storage, link, inflow or the corridor changes nothing. (A vessel
     /// withdrawn for no time still loses its cargo: not said.)
-    pub fn detentions_of_no_time(&self) -> Vec<String> {
+    pub fn disruptions_of_no_time(&self) -> Vec<String> {
         let of_no_time = |s: &Scenario| -> Vec<(String, bool)> {
             s.disruptions
                 .iter()
-                .filter(|d| d.detain || !d.target.starts_with("vessels."))
-                .filter(|d| lasts_no_time(d))
+                .filter(|d| changes_nothing(d))
                 .map(|d| (d.id.clone(), d.detain))
                 .collect()
         };
@@ -338,9 +337,17 @@ pub fn warnings_once(studies: &[Study]) -> Vec<(&Study, String)> {
     out
 }
 
+/// Whether disruption `d` lasts no time and so changes nothing that
+/// matters: a closure, cut or surge of no time, or a detention of none
+/// (which still counts in `detentions`). A vessel withdrawn for no time
+/// still loses its cargo: not so.
+pub(crate) fn changes_nothing(d: &caspian_shipping::scenario::Disruption) -> bool {
+    (d.detain || !d.target.starts_with("vessels.")) && lasts_no_time(d)
+}
+
 /// Whether every draw of disruption `d`'s length is 0 ticks on the
 /// model's clock (a duration of 0, or below half a millisecond).
-pub(crate) fn lasts_no_time(d: &caspian_shipping::scenario::Disruption) -> bool {
+fn lasts_no_time(d: &caspian_shipping::scenario::Disruption) -> bool {
     let dist = d.duration_days.as_ref().and_then(|x| caspian_shipping::dist::Dist::new(x).ok());
     dist.is_some_and(|x| rounds_to_no_time(x.upper()))
 }
