@@ -842,6 +842,29 @@ fn a_lost_vessel_is_replaced_after_its_lead_time() {
     assert_eq!(kpi(&run(&load(&never), 1, 0), "vessels_lost.t"), 1.0);
 }
 
+/// A vessel lost in the warm-up and not replaced by its end is missing
+/// when the window opens, though neither `vessels_lost` nor `incidents`
+/// counts it; one whose replacement is in service by then is not.
+#[test]
+fn a_vessel_lost_in_the_warm_up_is_missing_at_the_start() {
+    let certain = "incident_probability = 1.0\nloss_probability = 1.0";
+    let two = set(&set(BASE, "fleet.count", "2"), "warmup", "0.25"); // warm-up 6 h
+    // Vessel 0 loads 0..1 and is lost at 1 (in the warm-up); vessel 1
+    // (11 h behind) loads 11..12 and is lost at 12 (in the window).
+    let out = run(&load(&with_interdiction(&two, certain)), 1, 0);
+    assert_eq!(kpi(&out, "vessels_missing_at_start"), 1.0);
+    assert_eq!(kpi(&out, "vessels_lost"), 1.0, "only the loss in the window");
+    assert_eq!(kpi(&out, "incidents"), 1.0);
+    // Replaced after 4.5 h (0.1875 days): vessel 0's replacement enters
+    // service at 5.5 h and is loading at 6 h, so none is missing.
+    let lead = format!("{certain}\nreplacement_days = {{ dist = \"constant\", value = 0.1875 }}");
+    let out = run(&load(&with_interdiction(&two, &lead)), 1, 0);
+    assert_eq!(kpi(&out, "vessels_missing_at_start"), 0.0);
+    // Without a warm-up, nothing is missing at the start.
+    let bare = with_interdiction(&set(BASE, "fleet.count", "2"), certain);
+    assert_eq!(kpi(&run(&load(&bare), 1, 0), "vessels_missing_at_start"), 0.0);
+}
+
 /// Two tankers, every crossing an incident and every incident a loss,
 /// unless escorted (factor 0), in convoys of two and a force of `force`
 /// escorts.

@@ -500,7 +500,7 @@ fn compare_table(
             out.push_str(&format!("\nranking on {} ({}):\n", r.kpi, r.direction.order_words()));
             let rows = doc.ranking_rows(r, num);
             out.push_str(&table::render(&RANKING_HEADER, &rows));
-            if let Some(note) = doc.ranking_order_note(r) {
+            for note in doc.ranking_notes(r) {
                 out.push_str(&format!("note: {note}\n"));
             }
         }

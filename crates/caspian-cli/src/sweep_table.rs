@@ -245,8 +245,9 @@ impl SweepTable {
         let recovery =
             caspian_montecarlo::schema::unrecovered_of(name).map_or(String::new(), |u| {
                 format!(
-                    "; an episode not recovered by the horizon leaves its replication out, the \
-                 longest recoveries first: read {u} beside it"
+                    "; a replication leaves it undefined where no episode ended in the window, \
+                     or where one had not recovered by the horizon (the longest recoveries \
+                     first, so the mean understates recovery time): read {u} beside it"
                 )
             });
         format!(

@@ -84,7 +84,7 @@ pub(crate) fn vulnerability_table(
     if let Some(r) = &v.per_cost {
         out.push_str(&format!("\nranking on {} ({}):\n", r.kpi, r.direction.order_words()));
         out.push_str(&table::render(&RANKING_HEADER, &doc.ranking_rows(r, num)));
-        if let Some(note) = doc.ranking_order_note(r) {
+        for note in doc.ranking_notes(r) {
             out.push_str(&format!("note: {note}\n"));
         }
     }

@@ -1,4 +1,7 @@
-//! `caspian validate`: checks scenario files and reports every problem.
+//! `caspian validate`: checks scenario files and reports every problem:
+//! the errors that stop a run, and the warnings `run` or `sweep` would
+//! give before running (settings that change nothing, dated events outside
+//! the reporting window, ...). Warnings do not make a file invalid.
 
 use std::path::PathBuf;
 
@@ -29,11 +32,26 @@ pub(crate) fn run(args: ValidateArgs) -> Result<(), Failure> {
         // A file with `[[sweep]]` axes is also checked at every design
         // point, as `caspian sweep` would run it; a design too large to
         // run in full is no error (`sweep --lhs` samples it).
-        let outcome = read_scenario(Some(path), &[], &mut Later::default()).and_then(|(s, _)| {
+        // The warnings `run` (or `sweep`, for a file with axes) would give
+        // before it ran, said after the file's verdict.
+        let mut later = Later::default();
+        let outcome = read_scenario(Some(path), &[], &mut later).and_then(|(s, _)| {
             let study = Study::single(&s.text, &s.source, None)?;
+            let run = study.warnings();
+            for w in &run {
+                later.push(format!("{}: {w}", study.source));
+            }
             if !s.scenario.sweeps.is_empty() {
                 match Study::sweep(&s.text, &s.source, None, Vec::new(), None) {
-                    Ok(_) => {}
+                    // Those of the sweep's points (`at design point P
+                    // first, ...`) the run has not given already.
+                    Ok(sweep) => {
+                        for w in sweep.warnings() {
+                            if !run.iter().any(|r| w.ends_with(r.as_str())) {
+                                later.push(format!("{}: {w}", study.source));
+                            }
+                        }
+                    }
                     Err(StudyError::Design { source, .. }) => {
                         err_line(&format!(
                             "note: {}: its [[sweep]] points were not checked one by one: {source}",
@@ -46,10 +64,12 @@ pub(crate) fn run(args: ValidateArgs) -> Result<(), Failure> {
             Ok(study)
         });
         match outcome {
-            Ok(study) if printing.is_ok() => {
-                printing = out(&format!("{}: ok (\"{}\")\n", shown_path(path), study.name));
+            Ok(study) => {
+                if printing.is_ok() {
+                    printing = out(&format!("{}: ok (\"{}\")\n", shown_path(path), study.name));
+                }
+                later.say();
             }
-            Ok(_) => {}
             Err(e) => {
                 bad += 1;
                 // Each message names the file given, even when the fault is

@@ -53,6 +53,7 @@ pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
     let mut inputs = vec![("SCENARIO", args.scenario.as_deref())];
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
     let seasonal = s.scenario.is_seasonal();
+    let events = dated_events(&s);
     let (text, source) = (s.text, s.source);
     check_files(&inputs, &[("--csv", args.csv.as_deref()), ("--json", args.json.as_deref())])?;
     let pool = pool(args.threads)?;
@@ -117,6 +118,15 @@ pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
              \"Warm-up\")\n",
         );
     }
+    if let Some(events) = events {
+        text.push_str(&format!(
+            "warning: the series hold the scenario's dated {events}: MSER-5 reads what an event \
+             does as start-up bias, so the suggestion can run past it, and a warm-up past its \
+             start_day takes it out of the reporting window. Suggest a warm-up on the scenario \
+             without its events (a file that extends it and sets remove = true in each \
+             [[disruption]]), then start each event after that warm-up\n"
+        ));
+    }
     // Result files first: whatever happens to the terminal, they are complete.
     let outputs = crate::common::begin_outputs();
     if let Some(path) = &args.csv {
@@ -153,4 +163,25 @@ fn write_csv(path: &std::path::Path, doc: &WarmupDoc) -> Result<(), Failure> {
         w.write_record(&r).map_err(fail)?;
     }
     finish_csv(path, w)
+}
+
+/// The dated disruptions of the scenario `resolved` that strike in the
+/// run (start before the horizon, and change something), in words
+/// ("disruption alat_closed (day 31)", "disruptions a (day 31), b (day
+/// 60)"), if any.
+fn dated_events(resolved: &caspian_montecarlo::resolve::Resolved) -> Option<String> {
+    let scenario = &resolved.scenario;
+    let horizon = scenario.scenario.horizon_days;
+    let dated: Vec<String> = scenario
+        .disruptions
+        .iter()
+        .filter(|d| d.start_day.is_some_and(|day| day < horizon))
+        .filter(|d| !caspian_montecarlo::study::changes_nothing(d, scenario))
+        .map(|d| {
+            let day = caspian_montecarlo::study::short_number(d.start_day.unwrap_or_default());
+            format!("{} (day {day})", d.id)
+        })
+        .collect();
+    let noun = if dated.len() == 1 { "disruption" } else { "disruptions" };
+    (!dated.is_empty()).then(|| format!("{noun} {}", dated.join(", ")))
 }

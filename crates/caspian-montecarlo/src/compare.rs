@@ -342,7 +342,10 @@ impl Ranking {
     /// "best by its mean" where some cannot be (they are "indistinguishable
     /// from the best", and the data do not say which of them is best).
     /// Scenarios that share the best mean exactly are each "tied for best",
-    /// whichever was given first.
+    /// whichever was given first. A best whose measure is defined in fewer
+    /// replications than another's is "best by its mean, over fewer
+    /// replications" (a recovery time leaves out the episodes that never
+    /// recovered).
     pub fn verdict(&self, place: usize) -> &'static str {
         let e = &self.order[place];
         let best = self.order[0].mean;
@@ -354,6 +357,9 @@ impl Ranking {
             "no data (undefined in every replication)"
         } else if at_best(e) && self.order.iter().filter(|o| at_best(o)).count() > 1 {
             "tied for best"
+        } else if place == 0 && self.order[1..].iter().any(|o| o.n > e.n) {
+            // Its mean leaves out replications another's counts.
+            "best by its mean, over fewer replications"
         } else if place == 0 {
             let mut others = self.order[1..].iter().filter(|o| o.n > 0).peekable();
             let any = others.peek().is_some();
@@ -517,8 +523,19 @@ mod tests {
         assert_eq!(r.order[0].mean, r.order[1].mean);
         assert_eq!(
             [r.verdict(0), r.verdict(1)],
-            ["best: every other is worse", "worse than the best"]
+            ["best by its mean, over fewer replications", "worse than the best"]
         );
+        // A recovery time that leaves out a policy's worst replication (it
+        // never recovered): first by its mean, and said to be over fewer.
+        let r = rank(
+            &[recs(&[17.0, 16.0, 18.0, 17.0]), recs(&[12.0, 13.0, f64::NAN, f64::NAN])],
+            "x",
+            Direction::Minimize,
+        );
+        assert_eq!(r.order[0].scenario, 1);
+        assert_eq!(r.verdict(0), "best by its mean, over fewer replications");
+        let r = rank(&[recs(&[5.0, 6.0, 7.0]), recs(&[1.0, 2.0, 3.0])], "x", Direction::Minimize);
+        assert_eq!(r.verdict(0), "best: every other is worse", "the same n: no qualifier");
         // A rival with no data tells nothing: best by its mean.
         let r = rank(&[recs(&noise), recs(&[f64::NAN; 50])], "x", Direction::Maximize);
         assert_eq!(r.verdict(0), "best by its mean");

@@ -111,7 +111,9 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
     let added: Vec<&str> = policy
         .disruptions
         .iter()
-        .filter(|p| p.strikes() && !base.disruptions.iter().any(|b| b.id == p.id))
+        // One of no time changes nothing (and is warned of as such).
+        .filter(|p| p.strikes() && !crate::study::changes_nothing(p, policy))
+        .filter(|p| !base.disruptions.iter().any(|b| b.id == p.id))
         .map(|p| p.id.as_str())
         .collect();
     if !added.is_empty() {
@@ -452,6 +454,13 @@ mod tests {
         assert_eq!(named(&mtbf).len(), 1, "3.65 a year against 2");
         // Another day is another event; a change to demand is demand.
         let dated = |day: f64| with_outage(&format!("start_day = {day}\n{}", days(3.0)));
+        // One the base lacks is a condition, unless it lasts no time (it
+        // changes nothing, and is warned of as such).
+        let none = study(&[]).plan.source;
+        let added = changed_conditions(&none, &dated(100.0).plan.source);
+        assert_eq!(added, ["a disruption the base lacks (out)"]);
+        let no_time = with_outage(&format!("start_day = 100.0\n{}", days(0.0)));
+        assert!(changed_conditions(&none, &no_time.plan.source).is_empty());
         let moved = changed_conditions(&dated(100.0).plan.source, &dated(200.0).plan.source);
         assert_eq!(moved, ["a disruption of the base: out moved (start_day)"]);
         let surge = |scale: f64| {

@@ -281,7 +281,7 @@ pub(crate) fn dated_disruptions(study: &crate::study::Study) -> Option<String> {
         .disruptions
         .iter()
         .filter(|d| d.start_day.is_some_and(|day| day < horizon))
-        .filter(|d| !crate::study::changes_nothing(d))
+        .filter(|d| !crate::study::changes_nothing(d, &study.plan.source))
         .map(|d| d.id.as_str())
         .collect();
     let (first, rest) = dated.split_first()?;

@@ -83,6 +83,7 @@ pub const RARE_EVENT_FAMILIES: &[(&str, bool)] = &[
     ("detentions", true),
     ("vessels_lost", true),
     ("vessels_lost.<fleet>", true),
+    ("vessels_missing_at_start", false),
     ("cargo_lost.<cargo>", false),
 ];
 

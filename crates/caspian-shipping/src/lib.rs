@@ -43,7 +43,7 @@ pub mod trace;
 
 pub use compile::{CompiledScenario, ScenarioError, compile};
 pub use kpi::Kpis;
-pub use model::{Replication, simulate, simulate_probed};
+pub use model::{LEVEL_BEFORE_DAYS, Replication, simulate, simulate_probed};
 pub use saturation::{SATURATION_MIN_WAITING, SATURATION_SHARE, WaitingLine};
 pub use scenario::Scenario;
 pub use sweep::{AvailabilityKey, SweepKey};

@@ -387,3 +387,53 @@ fn validate_checks_every_design_point_of_a_files_sweep() {
     let e = fails(&["validate", "v.toml"], &dir, 2);
     assert!(e.starts_with("v.toml: t.toml (extended by u.toml): TOML parse error"), "{e}");
 }
+
+/// `validate` gives the warnings a run (or, for a file with axes, a sweep)
+/// would give before running, and they do not make the file invalid; a
+/// comparison of two files with the same problem says it once, naming
+/// the other scenario too.
+#[test]
+fn validate_gives_the_warnings_a_run_would() {
+    let dir = scratch("disruption-validate-warnings");
+    let base = scenario("baseline.toml").replace('\\', "/");
+    let shut = |name: &str| {
+        format!(
+            "[scenario]\nextends = \"{base}\"\nname = \"{name}\"\nhorizon_days = 45\n\n\
+             [[disruption]]\nid = \"shut\"\ntarget = \"port.alat\"\nstart_day = 35.0\n\
+             duration_days = {{ dist = \"constant\", value = 0.0 }}\n"
+        )
+    };
+    std::fs::write(dir.join("shut.toml"), shut("shut")).unwrap();
+    std::fs::write(dir.join("shut2.toml"), shut("shut2")).unwrap();
+    let said = "disruption shut lasts for 0 days";
+    let out = ok_output(&["validate", "shut.toml", &base], &dir);
+    let (stdout, err) =
+        (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("shut.toml: ok") && stdout.contains("baseline.toml: ok"), "{stdout}");
+    assert!(err.contains(&format!("warning: shut.toml: {said}")), "{err}");
+    // Its sweep (the baseline's [[sweep]]) has it too: said once.
+    assert_eq!(err.matches(said).count(), 1, "{err}");
+    // A warning of its sweep's points alone is given as the sweep gives it,
+    // for each file (the baseline's third point raises the loss risk).
+    let lost = "at design point 2 first, a vessel lost at sea is never replaced";
+    assert_eq!(err.matches(lost).count(), 2, "{err}");
+    // A warning of the file as it runs is not given again for its sweep.
+    let escorts = scenario("escort_convoys.toml").replace('\\', "/");
+    let text = format!(
+        "[scenario]\nextends = \"{escorts}\"\nname = \"few\"\n\n[interdiction.escort]\n\
+         convoy_size = 5\nfleets = [\"oil_tankers\"]\n\n\
+         [[sweep]]\nkey = \"fleet.oil_tankers.count\"\nvalues = [5, 4]\n"
+    );
+    std::fs::write(dir.join("few.toml"), text).unwrap();
+    let out = ok_output(&["validate", "few.toml"], &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    // The file's own 4 tankers: the run's warning, not the sweep's again.
+    assert_eq!(err.matches("interdiction.escort.convoy_size is 5").count(), 1, "{err}");
+    assert!(!err.contains("at design point 1 first, interdiction"), "{err}");
+    // Two files with one problem: said once, naming both.
+    let compare = ["compare", "shut.toml", "shut2.toml", "-n", "2", "-q", "--kpi", "delivered*"];
+    let out = ok_output(&compare, &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches(said).count(), 1, "{err}");
+    assert!(err.contains("(also in \"shut2\")"), "{err}");
+}

@@ -570,6 +570,44 @@ fn a_detention_of_no_time_is_warned_of() {
     assert!(err.contains("it changes nothing"), "{err}");
 }
 
+/// A disruption that leaves its target's capacity as it is (a scale of 1,
+/// or a dated one whose rounding keeps every berth) is warned of as
+/// changing nothing; `--one-off` refuses it as no event; one that takes a
+/// berth is neither.
+#[test]
+fn a_disruption_that_keeps_the_capacity_is_warned_of() {
+    let dir = scratch("keeps_capacity");
+    let file = |name: &str, target: &str, scale: &str| {
+        let text = format!(
+            "[scenario]\nextends = \"{}\"\nname = \"{name}\"\nhorizon_days = 130\n\n\
+             [[disruption]]\nid = \"x\"\ntarget = \"{target}\"\nscale = {scale}\nstart_day = 100\n\
+             duration_days = {{ dist = \"constant\", value = 10 }}\n",
+            scenario("baseline.toml").replace('\\', "/")
+        );
+        std::fs::write(dir.join(format!("{name}.toml")), text).unwrap();
+        format!("{name}.toml")
+    };
+    let said = "disruption x leaves the capacity of its target as it is";
+    // Alat has 2 rail-ferry berths: 0.9 keeps both, 0.7 takes one.
+    for (target, scale, warned) in [
+        ("port.alat", "1", true),
+        ("inflow.kazakh_crude", "1.0", true),
+        ("port.alat.rail_ferry", "0.9", true),
+        ("port.alat.rail_ferry", "0.7", false),
+        ("port.alat", "0.8", false),
+    ] {
+        let f = file("k", target, scale);
+        let out = crate::common::ok_output(&["run", &f, "-n", "1", "-q"], &dir);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.contains(said), warned, "{target} {scale}: {err}");
+    }
+    let f = file("one", "port.alat.rail_ferry", "0.9");
+    let one_off = ["compare", "--one-off", &f, "--variant", "b3:port.alat.berths.rail_ferry=3"];
+    let e = crate::common::fails(&[&one_off[..], &["-n", "2", "-q"]].concat(), &dir, 2);
+    assert!(e.contains("changes nothing") && e.contains("no event to value"), "{e}");
+    assert!(!e.contains("warning:"), "a refusal comes first: {e}");
+}
+
 /// A convoy larger than the escorted fleets can ever fill is warned of:
 /// each waits max_wait_h, a wait escort_wait_h does not count.
 #[test]

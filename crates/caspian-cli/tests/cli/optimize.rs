@@ -587,11 +587,16 @@ fn one_portfolio_left_without_constraints_claims_no_test() {
         "4",
         "-t",
         "2",
+        "-o",
+        "o.json",
     ];
     let out = ok(&args, &dir);
     assert!(out.contains("is the only portfolio left (--budget or --outlay pruned"), "{out}");
     assert!(out.contains("no statistical guarantee to state"), "{out}");
     assert!(!out.contains("feasibility tests"), "{out}");
+    // The document does not say a guarantee holds where there is none.
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "o.json")).unwrap();
+    assert_eq!(doc["guarantee"]["holds"], false, "{}", doc["guarantee"]);
 }
 
 /// A dated disruption strikes in every replication: the optimiser chooses

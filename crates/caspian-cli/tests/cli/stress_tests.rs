@@ -529,3 +529,17 @@ fn headline_of(out: &str) -> Vec<&str> {
         .map(|l| l.split_whitespace().next().unwrap_or(""))
         .collect()
 }
+
+/// `warmup` on a stress test warns that its series hold the dated events
+/// (MSER-5 reads an event as start-up bias); on the baseline it does not.
+#[test]
+fn warmup_warns_of_the_dated_events_in_its_series() {
+    let dir = scratch("warmup_dated");
+    let said = "warning: the series hold the scenario's dated disruptions alat_closed (day 31), \
+                sangachal_closed (day 31)";
+    let stress = scenario("stress/alat_closed_30d.toml");
+    let out = ok(&["warmup", &stress, "-n", "2", "-t", "1", "-q"], &dir);
+    assert!(out.contains(said), "{out}");
+    let out = ok(&["warmup", "-n", "2", "-t", "1", "-q"], &dir);
+    assert!(!out.contains("dated disruption"), "{out}");
+}

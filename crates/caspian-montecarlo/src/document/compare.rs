@@ -425,9 +425,41 @@ impl CompareDoc {
             .collect()
     }
 
-    /// [`Ranking::order_note`] with this comparison's scenario names.
-    pub fn ranking_order_note(&self, ranking: &Ranking) -> Option<String> {
-        ranking.order_note(|i| self.scenarios[i].name.as_str())
+    /// The notes under the table of `ranking`: [`Ranking::order_note`]
+    /// with this comparison's scenario names, then, where the measure is
+    /// undefined in some replications of some scenario, that each mean is
+    /// over that scenario's own (so the order can favour one that leaves
+    /// more undefined: a recovery time leaves out the episodes not
+    /// recovered by the horizon, the longest first).
+    pub fn ranking_notes(&self, ranking: &Ranking) -> Vec<String> {
+        let mut notes: Vec<String> =
+            ranking.order_note(|i| self.scenarios[i].name.as_str()).into_iter().collect();
+        let partial: Vec<String> = ranking
+            .order
+            .iter()
+            .filter(|e| e.n < self.replications)
+            .map(|e| format!("{} {}", self.scenarios[e.scenario].name, e.n))
+            .collect();
+        if !partial.is_empty() {
+            let mut note = format!(
+                "{} is undefined in some replications (defined in: {}, of {}): each mean is over \
+                 the replications that define it, so the order can favour a scenario that leaves \
+                 more undefined",
+                ranking.kpi,
+                partial.join(", "),
+                self.replications
+            );
+            let unrecovered = crate::schema::unrecovered_of(&ranking.kpi)
+                .filter(|u| self.summaries.iter().any(|s| s.get(u).is_some_and(|x| x.mean > 0.0)));
+            if let Some(u) = unrecovered {
+                note.push_str(&format!(
+                    ": a recovery time leaves out the episodes not recovered by the horizon, the \
+                     longest first, so one that fails to recover can rank first: rank on {u} too"
+                ));
+            }
+            notes.push(note);
+        }
+        notes
     }
 
     /// The rows of the table of `ranking` (under [`RANKING_HEADER`]), best

@@ -154,6 +154,18 @@ pub fn check(studies: &[Study]) -> Result<(), String> {
         ));
     }
     let meta = &base.plan.source.scenario;
+    let inert = |d: &&Disruption| crate::study::changes_nothing(d, &base.plan.source);
+    if event.iter().all(inert) {
+        let ids: Vec<&str> = event.iter().map(|d| d.id.as_str()).collect();
+        return Err(format!(
+            "--one-off: the event of \"{}\" ({}), disruption {}, changes nothing (it lasts no \
+             time, or leaves its target's capacity as it is), so there is no event to value: \
+             give it a duration and a scale that take capacity away",
+            base.name,
+            base.source,
+            ids.join(", ")
+        ));
+    }
     for d in &event {
         let day = d.start_day.unwrap_or_default();
         if day < meta.warmup_days || day >= meta.horizon_days {
@@ -298,13 +310,18 @@ fn unrecovered_warnings(
                     // Within a week of the window's start, it cannot start
                     // much earlier.
                     match d.start_day {
-                        Some(day) if day > meta.warmup_days + 7.0 => format!(
-                            "; start it earlier (--set disruption.{}.start_day=DAY, the window \
-                             starts at day {}) or {horizon} so that the window holds its \
-                             recovery",
-                            d.id,
-                            crate::study::short_number(meta.warmup_days)
-                        ),
+                        Some(day)
+                            if day
+                                > meta.warmup_days + caspian_shipping::LEVEL_BEFORE_DAYS as f64 =>
+                        {
+                            format!(
+                                "; start it earlier (--set disruption.{}.start_day=DAY, the \
+                                 window starts at day {}) or {horizon} so that the window holds \
+                                 its recovery",
+                                d.id,
+                                crate::study::short_number(meta.warmup_days)
+                            )
+                        }
                         _ => format!(
                             "; its recovery outlasts what is left of the window after it \
                              starts (it starts within a week of the window's start, day {}, so \

@@ -115,13 +115,13 @@ impl OptimizeDoc {
                 format!(
                     "feasible by the test of {c}: estimate {} (one-sided bounds {} and {}{level}) \
                      over the {} replications of its feasibility test (screening), the evidence \
-                     feasibility rests on; the KPI table summarises its {} selection (KN) \
-                     replications instead",
+                     feasibility rests on; the KPI table summarises its {} {} instead",
                     num(t.estimate),
                     num(t.lower),
                     num(t.upper),
                     t.n,
-                    sel.n
+                    sel.n,
+                    sel.data
                 )
             })
             .collect()

@@ -182,8 +182,11 @@ pub(super) fn guarantee(
         guarantee_scope: scope,
         cap_hit,
         // One portfolio chosen by OCBA's means alone, out of several feasible
-        // ones, has no selection guarantee.
-        holds: run.kn.is_some() && !cap_hit && (run.shortlist.len() > 1 || run.feasible == 1),
+        // ones, has no selection guarantee; the only one left with no
+        // constraint to test has none to state.
+        holds: run.kn.is_some()
+            && !cap_hit
+            && (run.shortlist.len() > 1 || (run.feasible == 1 && !s.constraints.is_empty())),
         statement,
     }
 }

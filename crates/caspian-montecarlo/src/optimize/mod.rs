@@ -26,6 +26,7 @@ pub mod decision;
 pub mod document;
 mod guarantee;
 pub mod kn;
+mod next_best;
 pub mod ocba;
 pub mod outcome;
 pub mod procedure;

@@ -361,7 +361,7 @@ fn contenders(
 }
 
 /// A contender: its difference `d` from the selection holds 0 or is within `delta`.
-fn is_contender(d: &PairedDifference, delta: f64) -> bool {
+pub(super) fn is_contender(d: &PairedDifference, delta: f64) -> bool {
     (d.ci95_low <= 0.0 && d.ci95_high >= 0.0) || d.mean_diff.abs() < delta
 }
 
@@ -423,50 +423,12 @@ fn runner_up(
         measures.iter().map(|m| (m.to_string(), paired(store, m, run, sel, q))).collect();
     let rests_on = rests_on(s, &differences);
     let mut notes = plan_notes(study, s, store, q, run.held(q), "the next best portfolio", false);
-    notes.extend(better_by_mean(s, &differences[&s.objective.to_string()]));
+    // The guarantee ranks the two only where KN chose among a shortlist
+    // and did not reach the cap.
+    let guaranteed = run.shortlist.len() > 1 && run.kn.as_ref().is_some_and(|o| !o.cap_hit);
+    let objective = &differences[&s.objective.to_string()];
+    notes.extend(super::next_best::better_by_mean(s, objective, guaranteed));
     Some(RunnerUpDoc { index: q, decisions: decisions(study, q), differences, rests_on, notes })
-}
-
-/// The note for a next best portfolio whose paired mean objective `d`
-/// (its value minus the selection's) beats the selection's: a contender,
-/// or beyond δ a wrong selection the guarantee allows.
-fn better_by_mean(s: &Settings, d: &PairedDifference) -> Option<String> {
-    let sign = if s.maximize { 1.0 } else { -1.0 };
-    if d.n < 2 || sign * d.mean_diff <= 0.0 {
-        return None;
-    }
-    let by = short_number(four_figures(d.mean_diff.abs()));
-    let head = format!(
-        "its mean {} over these {} pairs is better than the selection's, by {by}: \"next best\" \
-         ranks it by its screening and OCBA mean, while KN chose the selection on replications \
-         of its own",
-        s.objective, d.n
-    );
-    let contender = is_contender(d, s.delta);
-    Some(if contender {
-        format!(
-            "{head}; the two cannot be told apart or lie within delta, so it is among the \
-             contenders, and the guarantee does not rank either above the other"
-        )
-    } else {
-        format!(
-            "{head}; it is better by more than delta, and its 95% interval excludes 0: a wrong \
-             selection, which the guarantee allows with probability at most alpha; rerun with a \
-             larger --n0, or compare the two with caspian compare"
-        )
-    })
-}
-
-/// `x` (finite, > 0) rounded to four significant figures, for a message.
-fn four_figures(x: f64) -> f64 {
-    let e = 3 - x.log10().floor() as i32;
-    if e >= 0 {
-        let p = 10f64.powi(e);
-        (x * p).round() / p
-    } else {
-        let p = 10f64.powi(-e);
-        (x / p).round() * p
-    }
 }
 
 /// The valuations ([`VALUATIONS`]) a cost selection rests on: the
@@ -573,28 +535,5 @@ mod tests {
         assert!(
             rests_on(&Settings::for_tests("service_level.wagons", true), &differences).is_empty()
         );
-    }
-
-    /// A next best portfolio better by its paired mean is said to be:
-    /// among the contenders within delta (or not told apart), else a
-    /// possible wrong selection; one worse by its mean gets no note.
-    #[test]
-    fn a_next_best_better_by_its_mean_is_said_to_be() {
-        let cost = Settings::for_tests("cost.total_per_year", false);
-        let spread = |m: f64, h: f64| PairedDifference::of(&[0.0; 3], &[m - h, m, m + h]);
-        assert_eq!(better_by_mean(&cost, &diff(2.0)), None, "dearer: no note");
-        let within = better_by_mean(&cost, &spread(-48_685.02, 1e6)).unwrap();
-        assert!(within.contains("better than the selection's, by 48690:"), "{within}");
-        assert!(within.contains("among the contenders"), "{within}");
-        let beyond = better_by_mean(&cost, &diff(-5.0)).unwrap();
-        assert!(
-            beyond.contains("better by more than delta, and its 95% interval excludes 0"),
-            "{beyond}"
-        );
-        // Maximised, a larger value is the better one.
-        let level = Settings::for_tests("service_level.wagons", true);
-        assert!(better_by_mean(&level, &diff(-5.0)).is_none());
-        assert!(better_by_mean(&level, &diff(5.0)).is_some());
-        assert_eq!(four_figures(0.012_345_6), 0.01235);
     }
 }

@@ -6,6 +6,7 @@
 //! A sweep warns of both, and of escorts switched on that protect nothing.
 
 use caspian_shipping::Scenario;
+use caspian_shipping::scenario::Disruption;
 use rayon::prelude::*;
 
 use super::{Study, write_point};
@@ -73,7 +74,8 @@ impl Study {
     /// storms), or a value that changes the scenario but not the model it
     /// compiles to (the escort force with escorts off at every point). The
     /// run is the same as without them, which the user did not mean to ask
-    /// for. A value the scenario already has is not one: it sets nothing.
+    /// for. A value the scenario already has is not one (it sets nothing),
+    /// except the escort force with escorts off, which no value makes sail.
     pub fn inert_settings(&self) -> Vec<&Axis> {
         (0..self.axes.len())
             .filter(|&a| self.axes[a].values.len() == 1)
@@ -98,13 +100,17 @@ impl Study {
         let rest: Vec<f64> =
             values.iter().enumerate().filter(|&(b, _)| b != a).map(|(_, &v)| v).collect();
         let mut without = self.plan.source.clone();
-        if write_point(&mut without, &others, &rest).is_err() || with == without {
+        if write_point(&mut without, &others, &rest).is_err() {
             return false;
         }
         // The force with escorts off, the common case, needs no compiling:
-        // it is neither sailed nor priced.
+        // it is neither sailed nor priced, even at the value the scenario
+        // has (as `run` warns of a --set of it).
         if self.axes[a].key == crate::SweepKey::EscortVessels && !with.interdiction.escort.enabled {
             return true;
+        }
+        if with == without {
+            return false;
         }
         match (caspian_shipping::compile(&with), caspian_shipping::compile(&without)) {
             (Ok(x), Ok(y)) => x.same_model(&y),
@@ -172,13 +178,15 @@ impl Study {
     /// sweep where they are: a detention (`detain = true`) holds no vessel,
     /// yet each counts in `detentions`; an episode at a port, berth, route,
     /// storage, link, inflow or the corridor changes nothing. (A vessel
-    /// withdrawn for no time still loses its cargo: not said.)
+    /// withdrawn for no time still loses its cargo: not said.) Also those
+    /// that leave their target's capacity as it is (`keeps_capacity`).
     pub fn disruptions_of_no_time(&self) -> Vec<String> {
-        let of_no_time = |s: &Scenario| -> Vec<(String, bool)> {
+        // Each with what it keeps: `None` for one of no time.
+        let of_no_time = |s: &Scenario| -> Vec<(String, bool, Option<String>)> {
             s.disruptions
                 .iter()
-                .filter(|d| changes_nothing(d))
-                .map(|d| (d.id.clone(), d.detain))
+                .filter(|d| changes_nothing(d, s))
+                .map(|d| (d.id.clone(), d.detain, keeps_capacity(d, s)))
                 .collect()
         };
         if self.plan.source.disruptions.is_empty() {
@@ -194,8 +202,16 @@ impl Study {
         };
         let Some((point, ids)) = found else { return Vec::new() };
         ids.iter()
-            .map(|(id, detain)| {
+            .map(|(id, detain, keeps)| {
                 let at = point.map_or(String::new(), |p| format!("at design point {p} first, "));
+                if let Some(keeps) = keeps {
+                    return format!(
+                        "{at}disruption {id} leaves the capacity of its target as it is \
+                         ({keeps}): it changes nothing in the model, yet its hours count in \
+                         disruption_h.{id} and its recovery is timed; give it a scale below \
+                         what it keeps, or leave it out"
+                    );
+                }
                 let what = if *detain {
                     "it holds no vessel, yet each vessel chosen counts in detentions, and its \
                      episode still ends only when each one's port call is over"
@@ -246,6 +262,7 @@ impl Study {
     pub fn dated_outside_window(&self) -> Vec<String> {
         let meta = &self.plan.source.scenario;
         let (warmup, horizon) = (meta.warmup_days, meta.horizon_days);
+        let week = caspian_shipping::LEVEL_BEFORE_DAYS as f64;
         // The level before an episode is the mean of its week before: in a
         // run's first week, of a corridor filling from empty.
         let cold = "its recovery_days is timed against the backlog of the days before it, a \
@@ -259,6 +276,8 @@ impl Study {
             .source
             .disruptions
             .iter()
+            // One that changes nothing is warned of as such, not as an event.
+            .filter(|d| !changes_nothing(d, &self.plan.source))
             .filter_map(|d| {
                 let day = d.start_day?;
                 let (id, at) = (&d.id, super::short_number(day));
@@ -271,9 +290,9 @@ impl Study {
                         super::short_number(horizon)
                     ))
                 } else if day < warmup {
-                    let cold = if day == 0.0 {
+                    let cold = if rounds_to_no_time(day) {
                         format!("; {at_start}")
-                    } else if day < 7.0 {
+                    } else if day < week {
                         format!("; {cold}")
                     } else {
                         String::new()
@@ -282,12 +301,17 @@ impl Study {
                         "disruption {id} starts on day {at}, inside the warm-up, which ends on day \
                          {}: what it does before then is not measured (disruption_h, costs, \
                          deliveries); if it ends by then, neither are its hours nor its recovery, \
-                         and only the backlog it leaves weighs on the window{cold}; {advice}",
-                        super::short_number(warmup)
+                         and only the backlog it leaves weighs on the window{cold}; {advice}; \
+                         or, to keep its date in the calendar year (an event in January, say), \
+                         make the first year the warm-up: --set scenario.warmup_days=365 --set \
+                         scenario.horizon_days=730 --set disruption.{id}.start_day={} \
+                         (docs/scenarios.md, \"An event in January\")",
+                        super::short_number(warmup),
+                        super::short_number(day + 365.0)
                     ))
-                } else if day == 0.0 {
+                } else if rounds_to_no_time(day) {
                     Some(format!("disruption {id} starts on day 0: {at_start}"))
-                } else if day < 7.0 {
+                } else if day < week {
                     Some(format!(
                         "disruption {id} starts on day {at}, in the run's first week: {cold}"
                     ))
@@ -319,30 +343,91 @@ impl Study {
 
 /// The warnings of several studies (a comparison's scenarios), each with
 /// its study: escorts that protect nothing for every study that has them
-/// (the warning does not name its scenario); a dated disruption outside
-/// the window, and lost vessels never replaced, once, with the first
-/// study that has them (the variants share the base's).
+/// (the warning does not name its scenario); the others (a dated
+/// disruption outside the window, lost vessels never replaced, ...) once,
+/// with the first study that has them, naming the other scenarios that
+/// have it too (`also in "b", "c"`): the variants share the base's, and
+/// two files may share a problem.
 pub fn warnings_once(studies: &[Study]) -> Vec<(&Study, String)> {
-    let mut out: Vec<(&Study, String)> = Vec::new();
-    let mut dated: Vec<String> = Vec::new();
+    // Each entry: the study it is said with, the warning, the names of the
+    // other studies that have it too.
+    let mut out: Vec<(&Study, String, Vec<&str>)> = Vec::new();
+    // Where in `out` each shared warning said so far is.
+    let mut shared: Vec<usize> = Vec::new();
     for s in studies {
-        out.extend(s.escort_warning().map(|w| (s, w)));
+        out.extend(s.escort_warning().map(|w| (s, w, Vec::new())));
         for why in s.shared_warnings() {
-            if !dated.contains(&why) {
-                out.push((s, why.clone()));
-                dated.push(why);
+            match shared.iter().find(|&&i| out[i].1 == why) {
+                Some(&i) => out[i].2.push(&s.name),
+                None => {
+                    shared.push(out.len());
+                    out.push((s, why, Vec::new()));
+                }
             }
         }
     }
-    out
+    out.into_iter()
+        .map(|(s, why, also)| {
+            if also.is_empty() {
+                (s, why)
+            } else {
+                let names: Vec<String> = also.iter().map(|n| format!("\"{n}\"")).collect();
+                (s, format!("{why} (also in {})", names.join(", ")))
+            }
+        })
+        .collect()
 }
 
-/// Whether disruption `d` lasts no time and so changes nothing that
-/// matters: a closure, cut or surge of no time, or a detention of none
-/// (which still counts in `detentions`). A vessel withdrawn for no time
-/// still loses its cargo: not so.
-pub(crate) fn changes_nothing(d: &caspian_shipping::scenario::Disruption) -> bool {
-    (d.detain || !d.target.starts_with("vessels.")) && lasts_no_time(d)
+/// Whether disruption `d` of scenario `s` changes nothing that matters:
+/// a closure, cut or surge of no time, a detention of none (which still
+/// counts in `detentions`), or one that leaves its target's capacity as
+/// it is (`keeps_capacity`). A vessel withdrawn for no time still loses
+/// its cargo: not so.
+pub fn changes_nothing(d: &Disruption, s: &Scenario) -> bool {
+    ((d.detain || !d.target.starts_with("vessels.")) && lasts_no_time(d))
+        || keeps_capacity(d, s).is_some()
+}
+
+/// Why disruption `d` of scenario `s` leaves its target's capacity as it
+/// is whenever it strikes, if it does, in words: a scale of 1 on a port,
+/// a berth class, a storage, a link or an inflow (a factor of 1, whatever
+/// else strikes with it), or, for a dated one alone on its port (overlaps
+/// multiply their factors), a scale whose `round(berths x scale)` keeps
+/// every berth of the port or class.
+pub(crate) fn keeps_capacity(d: &Disruption, s: &Scenario) -> Option<String> {
+    use caspian_shipping::scenario::BerthClass;
+    let scaled = ["port.", "storage.", "outflow.", "inflow."];
+    if !scaled.iter().any(|p| d.target.starts_with(p)) || d.scale <= 0.0 {
+        return None;
+    }
+    if d.scale == 1.0 {
+        return Some("its scale is 1, a factor of 1 on its capacity or arrival rate".to_string());
+    }
+    let rest = d.target.strip_prefix("port.")?;
+    let (port, class) = rest.split_once('.').map_or((rest, None), |(p, c)| (p, Some(c)));
+    let p = s.ports.iter().find(|p| p.id == port)?;
+    let on_port = |t: &str| t == format!("port.{port}") || t.starts_with(&format!("port.{port}."));
+    let alone = !s.disruptions.iter().any(|o| o.id != d.id && on_port(&o.target));
+    if d.start_day.is_none() || !alone {
+        return None;
+    }
+    let classes: Vec<BerthClass> = match class {
+        Some(c) => vec![BerthClass::ALL.into_iter().find(|b| b.as_str() == c)?],
+        None => BerthClass::ALL.into_iter().filter(|&c| p.berths.get(c) > 0).collect(),
+    };
+    let kept = |c: &BerthClass| {
+        let n = f64::from(p.berths.get(*c));
+        (n * d.scale).round() >= n
+    };
+    classes.iter().all(kept).then(|| {
+        let each: Vec<String> =
+            classes.iter().map(|c| format!("{} of {}", p.berths.get(*c), c.as_str())).collect();
+        format!(
+            "round(berths x {}) keeps every berth ({})",
+            super::short_number(d.scale),
+            each.join(", ")
+        )
+    })
 }
 
 /// Whether every draw of disruption `d`'s length is 0 ticks on the

@@ -521,7 +521,7 @@ mod as_written;
 mod axis_arg;
 mod inert;
 mod same;
-pub(crate) use inert::changes_nothing;
+pub use inert::changes_nothing;
 pub use inert::warnings_once;
 pub use same::DesignCheck;
 

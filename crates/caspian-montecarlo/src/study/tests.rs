@@ -222,6 +222,15 @@ fn a_one_valued_multiplier_with_nothing_to_scale_is_named() {
     // Where the rate is 0 at only some points, it is not inert.
     let some = ["disruptions.rate_multiplier=0,1", "disruptions.duration_multiplier=2"];
     assert!(named(&some).is_empty());
+    // The escort force with escorts off sails at no value, the file's own
+    // included; with escorts on at some point, it is a setting.
+    let force = |v: u32| format!("interdiction.escort.escort_vessels={v}");
+    let default = caspian_shipping::scenario::Escort::default().escort_vessels;
+    for v in [default, default + 1] {
+        assert_eq!(named(&[&force(v), berths]), ["interdiction.escort.escort_vessels"], "{v}");
+        let on = [&force(v)[..], "interdiction.escort.enabled=0,1"];
+        assert!(named(&on).is_empty(), "{v}");
+    }
 }
 
 /// A line break in an `--axis` argument is refused, and shown written out

@@ -148,7 +148,7 @@ pub(super) fn compare_report(
                 esc(r.direction.order_words())
             );
             page.table(&RANKING_HEADER, &d.ranking_rows(r, fmt_num), &[]);
-            if let Some(note) = d.ranking_order_note(r) {
+            for note in d.ranking_notes(r) {
                 page.note(&format!("{}.", upper_first(&note)));
             }
         }
@@ -265,7 +265,7 @@ fn vulnerability_section(page: &mut Page, d: &CompareDoc) {
         let rows = d.ranking_rows(r, fmt_num);
         let sig = vec![false; rows.len()];
         page.table(&caspian_montecarlo::document::RANKING_HEADER, &rows, &sig);
-        if let Some(note) = d.ranking_order_note(r) {
+        for note in d.ranking_notes(r) {
             page.note(&format!("{}.", upper_first(&note)));
         }
     }

@@ -325,6 +325,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         "vessels of <fleet> lost",
     ),
     family(
+        "vessels_missing_at_start",
+        Unit::Vessels,
+        Count,
+        Lower,
+        "vessels of the plan out of service when the window opens: lost or withdrawn in the warm-up and not yet replaced (not counted in vessels_lost or vessels_out)",
+        "vessels missing at the start",
+    ),
+    family(
         "corridor_closure_h",
         Unit::Hours,
         Duration,

@@ -94,6 +94,8 @@ pub(crate) enum Quantity {
     VesselsLost,
     /// `vessels_lost.<fleet>`.
     FleetVesselsLost(usize),
+    /// `vessels_missing_at_start`.
+    VesselsMissingAtStart,
     /// `corridor_closure_h`.
     CorridorClosure,
     /// `vessels_out.<fleet>`.
@@ -336,6 +338,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
     for (fi, f) in plan.fleets.iter().enumerate() {
         k.push((format!("vessels_lost.{}", f.id), Q::FleetVesselsLost(fi)));
     }
+    k.push(("vessels_missing_at_start".to_string(), Q::VesselsMissingAtStart));
     k.push(("corridor_closure_h".to_string(), Q::CorridorClosure));
     // Always, 0 with escorts off: a portfolio or design point that turns
     // them on has the same KPIs as one that does not.

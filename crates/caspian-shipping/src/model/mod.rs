@@ -69,6 +69,7 @@ pub(crate) mod store;
 mod vessel;
 mod voyages;
 
+pub use recovery::LEVEL_BEFORE_DAYS;
 pub use run::{Replication, simulate, simulate_probed};
 pub(crate) use state::Ev;
 

@@ -48,8 +48,13 @@ const RECOVERY_TOLERANCE: f64 = 0.05;
 /// How often the backlog is sampled (and pending recoveries checked).
 const SAMPLE_EVERY: SimDuration = SimDuration::from_ticks(TICKS_PER_HOUR);
 
-/// Samples in the "level before" an episode: its last 7 days.
-const SAMPLES_BEFORE: usize = 7 * 24;
+/// The days of hourly samples the "level before" an episode averages: its
+/// last week. An episode in a run's first week is timed against a corridor
+/// still filling from empty (the study's warnings say so).
+pub const LEVEL_BEFORE_DAYS: usize = 7;
+
+/// Samples in the "level before" an episode.
+const SAMPLES_BEFORE: usize = LEVEL_BEFORE_DAYS * 24;
 
 /// One episode's recovery.
 #[derive(Debug, Clone)]

@@ -151,6 +151,9 @@ pub(super) struct Counters {
     pub(super) vessels_lost: u64,
     /// Vessels of each fleet lost to incidents.
     pub(super) fleet_vessels_lost: Vec<u64>,
+    /// Vessels of the plan out of service when the window opens (lost or
+    /// withdrawn in the warm-up, not yet replaced).
+    pub(super) missing_at_start: u64,
     /// Vessels of each fleet taken out of service by disruptions.
     pub(super) vessels_out: Vec<u64>,
     /// Vessel arrivals at each port (fleet and open traffic).

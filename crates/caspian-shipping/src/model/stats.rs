@@ -46,6 +46,12 @@ impl World<'_> {
         c.detentions = 0;
         c.vessels_lost = 0;
         c.fleet_vessels_lost.iter_mut().for_each(|x| *x = 0);
+        // Out of service now and not replaced: lost slots less the
+        // replacements that have entered service (each a slot of its own).
+        let planned: usize = self.plan.fleets.iter().map(|f| f.count as usize).sum();
+        let out =
+            self.vessels.iter().filter(|v| v.phase == crate::trace::VesselPhase::Lost).count();
+        c.missing_at_start = out.saturating_sub(self.vessels.len() - planned) as u64;
         c.vessels_out.iter_mut().for_each(|x| *x = 0);
         c.port_calls.iter_mut().for_each(|x| *x = 0);
         c.carried.iter_mut().for_each(|x| *x = [0; CARGOES]);
@@ -194,6 +200,7 @@ impl World<'_> {
             Quantity::Detentions => self.counters.detentions as f64,
             Quantity::VesselsLost => self.counters.vessels_lost as f64,
             Quantity::FleetVesselsLost(fi) => self.counters.fleet_vessels_lost[fi] as f64,
+            Quantity::VesselsMissingAtStart => self.counters.missing_at_start as f64,
             Quantity::EscortUtilization => self.escorts.utilization(start, now),
             Quantity::EscortWait => self.escorts.mean_wait_h(now),
             Quantity::CorridorClosure => {
