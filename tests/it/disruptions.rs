@@ -306,16 +306,38 @@ fn a_disruption_draws_only_from_its_own_stream() {
     // A BTK "outage" that leaves the full capacity (scale 1), at random
     // times, on the baseline: every baseline KPI is bit-identical, so
     // scenarios with and without a disruption are paired draw for draw.
+    // So are a Poisson inflow's episodes at scale 1 (its arrivals are not
+    // redrawn at their bounds) and a dated berth scale that keeps both of
+    // Alat's rail-ferry berths (round(2 x 0.9) = 2): each is a disruption
+    // the study warns changes nothing, and it changes nothing.
     let base = caspian_shipping::load(caspian_shipping::BASELINE_TOML, "baseline").unwrap();
-    let text = format!(
-        "{}\n[[disruption]]\nid = \"noop\"\ntarget = \"outflow.btk_railway\"\nscale = 1.0\n\
-         rate_per_year = 6.0\nduration_days = {{ dist = \"exponential\", mean = 10.0 }}\n",
-        caspian_shipping::BASELINE_TOML
-    );
-    let with = caspian_shipping::load(&text, "noop").unwrap();
+    for noop in [
+        "target = \"outflow.btk_railway\"\nscale = 1.0\nrate_per_year = 6.0\n\
+         duration_days = { dist = \"exponential\", mean = 10.0 }",
+        "target = \"inflow.westbound_trains_kuryk\"\nscale = 1.0\nrate_per_year = 6.0\n\
+         duration_days = { dist = \"exponential\", mean = 10.0 }",
+        "target = \"port.alat.rail_ferry\"\nscale = 0.9\nstart_day = 100.0\n\
+         duration_days = { dist = \"constant\", value = 20.0 }",
+    ] {
+        let text =
+            format!("{}\n[[disruption]]\nid = \"noop\"\n{noop}\n", caspian_shipping::BASELINE_TOML);
+        let with = caspian_shipping::load(&text, "noop").unwrap();
+        let study = caspian_montecarlo::study::Study::single(&text, "noop", None).unwrap();
+        let d = &with.source.disruptions[0];
+        assert!(caspian_montecarlo::study::changes_nothing(d, &study.plan.source), "{noop}");
+        same_as_without(&base, &with);
+    }
+}
+
+/// Every KPI of `base` is bit-identical in `with` (a disruption added that
+/// changes nothing), over three replications, and the episodes happened.
+fn same_as_without(
+    base: &caspian_shipping::CompiledScenario,
+    with: &caspian_shipping::CompiledScenario,
+) {
     for rep in 0..3 {
-        let a = run(&base, 7, rep);
-        let b = run(&with, 7, rep);
+        let a = run(base, 7, rep);
+        let b = run(with, 7, rep);
         for (name, value) in a.kpis.iter() {
             let other = b.kpis.get(name).unwrap();
             assert!(

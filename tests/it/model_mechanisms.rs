@@ -860,9 +860,18 @@ fn a_vessel_lost_in_the_warm_up_is_missing_at_the_start() {
     let lead = format!("{certain}\nreplacement_days = {{ dist = \"constant\", value = 0.1875 }}");
     let out = run(&load(&with_interdiction(&two, &lead)), 1, 0);
     assert_eq!(kpi(&out, "vessels_missing_at_start"), 0.0);
-    // Without a warm-up, nothing is missing at the start.
-    let bare = with_interdiction(&set(BASE, "fleet.count", "2"), certain);
-    assert_eq!(kpi(&run(&load(&bare), 1, 0), "vessels_missing_at_start"), 0.0);
+    // A vessel withdrawn by a disruption at 2.4 h: missing at 6 h if it
+    // comes back after (a day on), not if before (2.4 h on, at 4.8 h).
+    let withdrawn = |days: f64| {
+        format!(
+            "{two}\n[[disruption]]\nid = \"out\"\ntarget = \"vessels.t\"\nvessels = 1\n\
+             start_day = 0.1\nduration_days = {{ dist = \"constant\", value = {days:?} }}\n"
+        )
+    };
+    let out = run(&load(&withdrawn(1.0)), 1, 0);
+    assert_eq!(kpi(&out, "vessels_missing_at_start"), 1.0);
+    assert_eq!(kpi(&out, "vessels_out.t"), 0.0, "withdrawn before the window");
+    assert_eq!(kpi(&run(&load(&withdrawn(0.1)), 1, 0), "vessels_missing_at_start"), 0.0);
 }
 
 /// Two tankers, every crossing an incident and every incident a loss,

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use caspian_montecarlo::document::Document;
+use caspian_montecarlo::study::Study;
 use caspian_montecarlo::warmup::{self, WarmupDoc, WarmupRequest};
 
 use crate::common::{
@@ -53,7 +54,7 @@ pub(crate) fn run(args: WarmupArgs) -> Result<(), Failure> {
     let mut inputs = vec![("SCENARIO", args.scenario.as_deref())];
     inputs.extend(parents.iter().map(|p| (EXTENDED, Some(p.as_path()))));
     let seasonal = s.scenario.is_seasonal();
-    let events = dated_events(&s);
+    let events = dated_events(&Study::single(&s.text, &s.source, None)?);
     let (text, source) = (s.text, s.source);
     check_files(&inputs, &[("--csv", args.csv.as_deref()), ("--json", args.json.as_deref())])?;
     let pool = pool(args.threads)?;
@@ -165,18 +166,13 @@ fn write_csv(path: &std::path::Path, doc: &WarmupDoc) -> Result<(), Failure> {
     finish_csv(path, w)
 }
 
-/// The dated disruptions of the scenario `resolved` that strike in the
-/// run (start before the horizon, and change something), in words
-/// ("disruption alat_closed (day 31)", "disruptions a (day 31), b (day
-/// 60)"), if any.
-fn dated_events(resolved: &caspian_montecarlo::resolve::Resolved) -> Option<String> {
-    let scenario = &resolved.scenario;
-    let horizon = scenario.scenario.horizon_days;
-    let dated: Vec<String> = scenario
-        .disruptions
+/// The dated disruptions of `study` that strike in the run
+/// ([`Study::dated_that_strike`]), in words ("disruption alat_closed (day
+/// 31)", "disruptions a (day 31), b (day 60)"), if any.
+fn dated_events(study: &Study) -> Option<String> {
+    let dated: Vec<String> = study
+        .dated_that_strike()
         .iter()
-        .filter(|d| d.start_day.is_some_and(|day| day < horizon))
-        .filter(|d| !caspian_montecarlo::study::changes_nothing(d, scenario))
         .map(|d| {
             let day = caspian_montecarlo::study::short_number(d.start_day.unwrap_or_default());
             format!("{} (day {day})", d.id)

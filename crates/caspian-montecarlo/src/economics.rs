@@ -270,20 +270,12 @@ pub(crate) fn one_off_warning(
     ))
 }
 
-/// The dated disruptions (`start_day`) of `study`'s scenario that strike
-/// (start before the horizon, and last some time or take vessels), as a
-/// warning names them: the first, and how many more; `None` without any.
+/// The dated disruptions of `study` that strike
+/// ([`Study::dated_that_strike`](crate::study::Study::dated_that_strike)),
+/// as a warning names them: the first, and how many more; `None` without
+/// any.
 pub(crate) fn dated_disruptions(study: &crate::study::Study) -> Option<String> {
-    let horizon = study.plan.source.scenario.horizon_days;
-    let dated: Vec<&str> = study
-        .plan
-        .source
-        .disruptions
-        .iter()
-        .filter(|d| d.start_day.is_some_and(|day| day < horizon))
-        .filter(|d| !crate::study::changes_nothing(d, &study.plan.source))
-        .map(|d| d.id.as_str())
-        .collect();
+    let dated: Vec<&str> = study.dated_that_strike().iter().map(|d| d.id.as_str()).collect();
     let (first, rest) = dated.split_first()?;
     let more = if rest.is_empty() { String::new() } else { format!(" and {} more", rest.len()) };
     Some(format!("{first}{more}"))

@@ -606,6 +606,10 @@ fn a_disruption_that_keeps_the_capacity_is_warned_of() {
     let e = crate::common::fails(&[&one_off[..], &["-n", "2", "-q"]].concat(), &dir, 2);
     assert!(e.contains("changes nothing") && e.contains("no event to value"), "{e}");
     assert!(!e.contains("warning:"), "a refusal comes first: {e}");
+    // With 6 berths a policy loses one to it (round(5.4) = 5): an event.
+    let six = ["compare", "--one-off", &f, "--variant", "b6:port.alat.berths.rail_ferry=6"];
+    let out = ok(&[&six[..], &["-n", "2", "-q"]].concat(), &dir);
+    assert!(out.contains("b6"), "{out}");
 }
 
 /// A convoy larger than the escorted fleets can ever fill is warned of:

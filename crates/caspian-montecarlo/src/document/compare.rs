@@ -440,7 +440,9 @@ impl CompareDoc {
             .filter(|e| e.n < self.replications)
             .map(|e| format!("{} {}", self.scenarios[e.scenario].name, e.n))
             .collect();
-        if !partial.is_empty() {
+        // Undefined in every replication of every scenario: the rows say so.
+        let some = ranking.order.iter().any(|e| e.n > 0);
+        if some && !partial.is_empty() {
             let mut note = format!(
                 "{} is undefined in some replications (defined in: {}, of {}): each mean is over \
                  the replications that define it, so the order can favour a scenario that leaves \
@@ -449,7 +451,10 @@ impl CompareDoc {
                 partial.join(", "),
                 self.replications
             );
-            let unrecovered = crate::schema::unrecovered_of(&ranking.kpi)
+            // The KPI under a measure (`P(recovery_days.x<=30)` too).
+            let kpi = crate::measure::Measure::parse_stored(&ranking.kpi)
+                .map_or_else(|_| ranking.kpi.clone(), |m| m.kpi().to_string());
+            let unrecovered = crate::schema::unrecovered_of(&kpi)
                 .filter(|u| self.summaries.iter().any(|s| s.get(u).is_some_and(|x| x.mean > 0.0)));
             if let Some(u) = unrecovered {
                 note.push_str(&format!(

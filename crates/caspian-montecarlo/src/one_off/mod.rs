@@ -154,7 +154,14 @@ pub fn check(studies: &[Study]) -> Result<(), String> {
         ));
     }
     let meta = &base.plan.source.scenario;
-    let inert = |d: &&Disruption| crate::study::changes_nothing(d, &base.plan.source);
+    // An event that changes nothing in any scenario (a berth scale that
+    // keeps every berth of the base may take one from a policy's more).
+    let inert = |d: &&Disruption| {
+        studies.iter().all(|s| {
+            let theirs = s.plan.source.disruptions.iter().find(|x| x.id == d.id);
+            theirs.is_none_or(|x| crate::study::changes_nothing(x, &s.plan.source))
+        })
+    };
     if event.iter().all(inert) {
         let ids: Vec<&str> = event.iter().map(|d| d.id.as_str()).collect();
         return Err(format!(

@@ -11,11 +11,11 @@ use super::procedure::Settings;
 
 /// The note for a next best portfolio whose paired mean objective `d`
 /// (its value minus the selection's) beats the selection's: a contender,
-/// or beyond δ a wrong selection. `guaranteed`: KN chose the selection
-/// among a shortlist without reaching the cap, so the guarantee bounds a
-/// wrong selection by alpha; otherwise (a shortlist of one chosen on
-/// OCBA's means, the cap reached, one portfolio left) no guarantee ranks
-/// the two, and the note says so.
+/// or beyond δ a wrong selection. `guaranteed`: the guarantee holds
+/// (`GuaranteeDoc::holds`: KN chose the selection among a shortlist without
+/// reaching the cap), so it bounds a wrong selection by alpha; otherwise (a
+/// shortlist of one chosen on OCBA's means, the cap reached) no guarantee
+/// ranks the two, and the note says so.
 pub(super) fn better_by_mean(
     s: &Settings,
     d: &PairedDifference,

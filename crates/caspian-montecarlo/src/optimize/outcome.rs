@@ -58,9 +58,11 @@ pub(crate) fn document(study: &Study, s: &Settings, store: &Store<'_>, run: &Run
     let units = kpi_units(&study.plan, store.names());
     let selected = selected_index.map(|p| selected(study, s, store, run, p, &units));
     let contenders = selected_index.map_or_else(Vec::new, |p| contenders(study, s, store, run, p));
-    let runner_up = selected_index.and_then(|p| runner_up(study, s, store, run, p));
-    let spent = spent(run);
     let mut guarantee = guarantee(study, s, run, &units);
+    // The next best's note names the guarantee only where one holds.
+    let held = guarantee.holds;
+    let runner_up = selected_index.and_then(|p| runner_up(study, s, store, run, p, held));
+    let spent = spent(run);
     if guarantee.holds {
         guarantee.statement.push_str(&left_out(s, &portfolios, selected_index));
         guarantee.statement.push_str(&within_delta(contenders.len()));
@@ -403,13 +405,15 @@ const COST_PARTS: [&str; 5] = [
 pub(crate) const VALUATIONS: [&str; 3] =
     ["cost.delay_per_year", "cost.demurrage_per_year", "cost.lost_cargo_per_year"];
 
-/// The next best feasible portfolio after `sel` ([`RunnerUpDoc`]).
+/// The next best feasible portfolio after `sel` ([`RunnerUpDoc`]);
+/// `guaranteed`: whether the guarantee holds (`GuaranteeDoc::holds`).
 fn runner_up(
     study: &Study,
     s: &Settings,
     store: &Store<'_>,
     run: &Run,
     sel: usize,
+    guaranteed: bool,
 ) -> Option<RunnerUpDoc> {
     let sign = if s.maximize { 1.0 } else { -1.0 };
     let mean = |p: usize| sign * Summary::of(&values(store, &s.objective, p, run.held(p))).mean;
@@ -423,9 +427,6 @@ fn runner_up(
         measures.iter().map(|m| (m.to_string(), paired(store, m, run, sel, q))).collect();
     let rests_on = rests_on(s, &differences);
     let mut notes = plan_notes(study, s, store, q, run.held(q), "the next best portfolio", false);
-    // The guarantee ranks the two only where KN chose among a shortlist
-    // and did not reach the cap.
-    let guaranteed = run.shortlist.len() > 1 && run.kn.as_ref().is_some_and(|o| !o.cap_hit);
     let objective = &differences[&s.objective.to_string()];
     notes.extend(super::next_best::better_by_mean(s, objective, guaranteed));
     Some(RunnerUpDoc { index: q, decisions: decisions(study, q), differences, rests_on, notes })

@@ -49,10 +49,7 @@ impl Study {
         let Some(first) = self.axes[a].values.first().and_then(|&v| at(v)) else {
             return false;
         };
-        // The force with escorts off, the common case, needs no compiling:
-        // it is neither sailed nor priced.
-        if self.axes[a].key == crate::SweepKey::EscortVessels && !first.interdiction.escort.enabled
-        {
+        if self.idle_force(a, &first) {
             return true;
         }
         let mut first_plan = None;
@@ -103,10 +100,8 @@ impl Study {
         if write_point(&mut without, &others, &rest).is_err() {
             return false;
         }
-        // The force with escorts off, the common case, needs no compiling:
-        // it is neither sailed nor priced, even at the value the scenario
-        // has (as `run` warns of a --set of it).
-        if self.axes[a].key == crate::SweepKey::EscortVessels && !with.interdiction.escort.enabled {
+        // Even at the value the scenario has (as `run` warns of a --set of it).
+        if self.idle_force(a, &with) {
             return true;
         }
         if with == without {
@@ -207,9 +202,10 @@ impl Study {
                 if let Some(keeps) = keeps {
                     return format!(
                         "{at}disruption {id} leaves the capacity of its target as it is \
-                         ({keeps}): it changes nothing in the model, yet its hours count in \
-                         disruption_h.{id} and its recovery is timed; give it a scale below \
-                         what it keeps, or leave it out"
+                         ({keeps}): it changes nothing in the model, yet where it falls in the \
+                         window its hours count in disruption_h.{id} and its recovery is timed; \
+                         give it the scale it is meant to have (leaving it out would renumber \
+                         the random streams of the disruptions listed after it)"
                     );
                 }
                 let what = if *detain {
@@ -277,7 +273,7 @@ impl Study {
             .disruptions
             .iter()
             // One that changes nothing is warned of as such, not as an event.
-            .filter(|d| !changes_nothing(d, &self.plan.source))
+            .filter(|d| !self.inert_everywhere(d))
             .filter_map(|d| {
                 let day = d.start_day?;
                 let (id, at) = (&d.id, super::short_number(day));
@@ -297,17 +293,29 @@ impl Study {
                     } else {
                         String::new()
                     };
+                    // Its date kept a year on, after a year-long warm-up, with
+                    // the window as long as now: where that fits.
+                    let window = horizon - warmup;
+                    let calendar = if day < 365.0 && day + 365.0 < 365.0 + window {
+                        format!(
+                            "; or, to keep its date in the calendar year (an event in January, \
+                             say), make the first year the warm-up: --set \
+                             scenario.warmup_days=365 --set scenario.horizon_days={} --set \
+                             disruption.{id}.start_day={} (docs/scenarios.md, \"An event in \
+                             January\")",
+                            super::short_number(365.0 + window),
+                            super::short_number(day + 365.0)
+                        )
+                    } else {
+                        String::new()
+                    };
                     Some(format!(
                         "disruption {id} starts on day {at}, inside the warm-up, which ends on day \
                          {}: what it does before then is not measured (disruption_h, costs, \
                          deliveries); if it ends by then, neither are its hours nor its recovery, \
-                         and only the backlog it leaves weighs on the window{cold}; {advice}; \
-                         or, to keep its date in the calendar year (an event in January, say), \
-                         make the first year the warm-up: --set scenario.warmup_days=365 --set \
-                         scenario.horizon_days=730 --set disruption.{id}.start_day={} \
-                         (docs/scenarios.md, \"An event in January\")",
+                         and only the backlog it leaves weighs on the window{cold}; \
+                         {advice}{calendar}",
                         super::short_number(warmup),
-                        super::short_number(day + 365.0)
                     ))
                 } else if rounds_to_no_time(day) {
                     Some(format!("disruption {id} starts on day 0: {at_start}"))
@@ -320,6 +328,43 @@ impl Study {
                 }
             })
             .collect()
+    }
+
+    /// Whether disruption `d` of the scenario as written changes nothing
+    /// ([`changes_nothing`]) at every design point (the scenario itself,
+    /// for a plain run): a berth count or a scale an axis or a decision
+    /// sets can make it bite at some.
+    pub fn inert_everywhere(&self, d: &Disruption) -> bool {
+        if self.axes.is_empty() {
+            return changes_nothing(d, &self.plan.source);
+        }
+        self.points.par_iter().all(|point| {
+            self.written(&point.values).is_none_or(|s| {
+                s.disruptions.iter().find(|x| x.id == d.id).is_none_or(|x| changes_nothing(x, &s))
+            })
+        })
+    }
+
+    /// The dated disruptions (`start_day`) of the scenario as written that
+    /// strike in the run: start before the horizon and change something at
+    /// some design point ([`inert_everywhere`](Self::inert_everywhere)).
+    pub fn dated_that_strike(&self) -> Vec<&Disruption> {
+        let horizon = self.plan.source.scenario.horizon_days;
+        self.plan
+            .source
+            .disruptions
+            .iter()
+            .filter(|d| d.start_day.is_some_and(|day| day < horizon))
+            .filter(|d| !self.inert_everywhere(d))
+            .collect()
+    }
+
+    /// Whether axis `a` is the escort force and `point` (a design point
+    /// written) has escorts off: the common case of a setting that changes
+    /// nothing, known without compiling (the force is neither sailed nor
+    /// priced).
+    fn idle_force(&self, a: usize, point: &Scenario) -> bool {
+        self.axes[a].key == crate::SweepKey::EscortVessels && !point.interdiction.escort.enabled
     }
 
     /// Whether axis `a` is a multiplier with nothing to scale at the design
@@ -391,9 +436,9 @@ pub fn changes_nothing(d: &Disruption, s: &Scenario) -> bool {
 /// Why disruption `d` of scenario `s` leaves its target's capacity as it
 /// is whenever it strikes, if it does, in words: a scale of 1 on a port,
 /// a berth class, a storage, a link or an inflow (a factor of 1, whatever
-/// else strikes with it), or, for a dated one alone on its port (overlaps
-/// multiply their factors), a scale whose `round(berths x scale)` keeps
-/// every berth of the port or class.
+/// else strikes with it), or, for one alone on its port (the factors of
+/// several multiply), a scale whose `round(berths x scale)` keeps every
+/// berth of the port or class.
 pub(crate) fn keeps_capacity(d: &Disruption, s: &Scenario) -> Option<String> {
     use caspian_shipping::scenario::BerthClass;
     let scaled = ["port.", "storage.", "outflow.", "inflow."];
@@ -407,8 +452,9 @@ pub(crate) fn keeps_capacity(d: &Disruption, s: &Scenario) -> Option<String> {
     let (port, class) = rest.split_once('.').map_or((rest, None), |(p, c)| (p, Some(c)));
     let p = s.ports.iter().find(|p| p.id == port)?;
     let on_port = |t: &str| t == format!("port.{port}") || t.starts_with(&format!("port.{port}."));
-    let alone = !s.disruptions.iter().any(|o| o.id != d.id && on_port(&o.target));
-    if d.start_day.is_none() || !alone {
+    // Another disruption on the port multiplies its factor with this one's
+    // (the episodes of one disruption merge: a factor once).
+    if s.disruptions.iter().any(|o| o.id != d.id && on_port(&o.target)) {
         return None;
     }
     let classes: Vec<BerthClass> = match class {
@@ -416,8 +462,8 @@ pub(crate) fn keeps_capacity(d: &Disruption, s: &Scenario) -> Option<String> {
         None => BerthClass::ALL.into_iter().filter(|&c| p.berths.get(c) > 0).collect(),
     };
     let kept = |c: &BerthClass| {
-        let n = f64::from(p.berths.get(*c));
-        (n * d.scale).round() >= n
+        let n = p.berths.get(*c);
+        Disruption::berths_left(n, d.scale) == n
     };
     classes.iter().all(kept).then(|| {
         let each: Vec<String> =

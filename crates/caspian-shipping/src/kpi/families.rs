@@ -357,6 +357,14 @@ pub const FAMILIES: &[KpiFamily] = &[
         "convoys' wait for an escort",
     ),
     family(
+        "convoy_wait_h",
+        Unit::Hours,
+        Duration,
+        Lower,
+        "mean wait of an escorted vessel off the berth for its convoy to sail (to form, for an escort, for a closure), over the vessels that sailed in convoy (0 with escorts off)",
+        "vessels' wait for their convoy",
+    ),
+    family(
         "vessels_out.<fleet>",
         Unit::Vessels,
         Count,

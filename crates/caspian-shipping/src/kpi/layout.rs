@@ -49,6 +49,8 @@ pub(crate) enum Quantity {
     EscortUtilization,
     /// `escort_wait_h`.
     EscortWait,
+    /// `convoy_wait_h`.
+    ConvoyWait,
     /// `shut_in_total.<cargo>`.
     ShutInTotal(Cargo),
     /// `demand.<inflow>`.
@@ -344,6 +346,7 @@ fn quantities(plan: &CompiledScenario) -> Vec<(String, Quantity)> {
     // them on has the same KPIs as one that does not.
     k.push(("escort_utilization".to_string(), Q::EscortUtilization));
     k.push(("escort_wait_h".to_string(), Q::EscortWait));
+    k.push(("convoy_wait_h".to_string(), Q::ConvoyWait));
     if !plan.disruptions.is_empty() {
         for (fi, f) in plan.fleets.iter().enumerate() {
             k.push((format!("vessels_out.{}", f.id), Q::VesselsOut(fi)));

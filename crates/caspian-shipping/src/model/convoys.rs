@@ -49,6 +49,9 @@ pub(super) struct EscortForce {
     /// Hours each convoy that sailed waited for an escort (0 for one that
     /// found an escort free).
     wait_h: Tally,
+    /// Hours each escorted vessel that sailed waited off the berth for its
+    /// convoy: to form, for a free escort, or for a closure to end.
+    member_wait_h: Tally,
 }
 
 impl EscortForce {
@@ -62,6 +65,7 @@ impl EscortForce {
             waiting_since: vec![None; ports],
             banked_h: vec![0.0; ports],
             wait_h: Tally::new(),
+            member_wait_h: Tally::new(),
         }
     }
 
@@ -69,6 +73,7 @@ impl EscortForce {
     pub(super) fn reset(&mut self, now: SimTime) {
         self.at_sea.reset(now);
         self.wait_h.reset();
+        self.member_wait_h.reset();
     }
 
     /// Whether port `p`'s convoy is queued for an escort.
@@ -126,6 +131,12 @@ impl EscortForce {
         }
         if n == 0 { 0.0 } else { sum / n as f64 }
     }
+
+    /// The mean hours an escorted vessel that sailed in the window waited
+    /// off the berth for its convoy (0 with no convoy).
+    pub(super) fn mean_member_wait_h(&self) -> f64 {
+        self.member_wait_h.mean_or(0.0)
+    }
 }
 
 impl World<'_> {
@@ -141,6 +152,7 @@ impl World<'_> {
         // none, having left it when the detention began.
         let held = std::mem::take(&mut ves.holds_berth);
         self.set_phase(v, now, Phase::Convoy);
+        self.vessels[v].convoy_since = now;
         if held {
             self.release_berth(s, port, class);
         }
@@ -222,6 +234,8 @@ impl World<'_> {
         let to = if ves.at_origin { f.destination } else { f.origin };
         at(s, now.saturating_add(longest), Ev::EscortArrive(to as u16, ves.fleet as u16));
         for v in members {
+            let since = self.vessels[v as usize].convoy_since;
+            self.escorts.member_wait_h.record(now.saturating_since(since).as_hours_f64());
             self.depart(s, v as usize, true);
         }
         true

@@ -111,7 +111,9 @@ impl Disruptions {
         let mut next = u64::MAX;
         let t = SimTime::from_ticks(t);
         for (d, x) in plan.disruptions.iter().enumerate() {
-            if x.target != DisruptionTarget::Inflow(i) {
+            // A factor of 1 scales nothing: its episodes are no change of
+            // rate, so the arrivals draw as they would without it.
+            if x.target != DisruptionTarget::Inflow(i) || x.scale == 1.0 {
                 continue;
             }
             if self.active[d].is_closed(t) {
@@ -315,7 +317,7 @@ impl World<'_> {
                 DisruptionTarget::Berths { port: p, class: c },
                 now,
             );
-        (f64::from(n) * factor).round().min(f64::from(n)) as u32
+        crate::scenario::Disruption::berths_left(n, factor)
     }
 
     fn apply_berths(&mut self, s: &mut Scheduler<Ev>, p: usize, c: usize) {

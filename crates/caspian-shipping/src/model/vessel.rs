@@ -65,6 +65,8 @@ pub(super) struct Vessel {
     pub(super) cargo_wait_since: SimTime,
     /// When it arrived laden at this port (its wait for room starts).
     pub(super) space_wait_since: SimTime,
+    /// When it joined its port's escorted convoy (off the berth).
+    pub(super) convoy_since: SimTime,
     /// Its timetable slot, for a timetable vessel called to load.
     pub(super) slot: SimTime,
     /// A detention it owes a dated `vessels.<fleet>` disruption with
@@ -113,6 +115,7 @@ impl Vessel {
             deadline_passed: false,
             cargo_wait_since: SimTime::ZERO,
             space_wait_since: SimTime::ZERO,
+            convoy_since: SimTime::ZERO,
             slot: SimTime::ZERO,
             detain_next: None,
             serving_detention: None,

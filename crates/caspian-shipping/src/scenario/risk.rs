@@ -258,4 +258,11 @@ impl Disruption {
     pub fn strikes(&self) -> bool {
         self.start_day.is_some() || self.is_random()
     }
+
+    /// The berths of a class of `n` that stay in service under the product
+    /// `factor` of the scales of the disruptions on it and its port:
+    /// `round(n x factor)`, at most `n`.
+    pub fn berths_left(n: u32, factor: f64) -> u32 {
+        (f64::from(n) * factor).round().min(f64::from(n)) as u32
+    }
 }
