@@ -106,10 +106,30 @@ impl OptimizeArgs {
             .iter()
             .map(|c| Constraint::parse(c).map_err(|e| input(e.to_string())))
             .collect::<Result<Vec<_>, _>>()?;
-        let pareto = match (&self.pareto, constraints.first()) {
-            (Some(p), _) => measure("--pareto", p)?,
-            (None, Some(c)) => c.measure.clone(),
-            (None, None) => Measure::Kpi("cost.capital_per_year".into()),
+        // The Pareto view sets the objective against a second measure: the
+        // one given, else the first constraint's, else the capital (or, with
+        // the capital the objective, the total cost).
+        let pareto = match &self.pareto {
+            Some(p) => {
+                let p = measure("--pareto", p)?;
+                if p == objective {
+                    return Err(input(format!(
+                        "--pareto {p} is the objective: a Pareto view sets the objective against \
+                         a second measure; give another (the default is the first constraint's \
+                         measure, else cost.capital_per_year)"
+                    )));
+                }
+                p
+            }
+            None => {
+                let capital = Measure::Kpi("cost.capital_per_year".into());
+                let first = constraints.first().map(|c| c.measure.clone());
+                [first, Some(capital)]
+                    .into_iter()
+                    .flatten()
+                    .find(|m| *m != objective)
+                    .unwrap_or_else(|| Measure::Kpi("cost.total_per_year".into()))
+            }
         };
         Ok(Settings {
             objective,

@@ -30,12 +30,23 @@ pub(crate) fn check_kpi_patterns(patterns: &[String], names: &[String]) -> Resul
 /// hidden unless `all`.
 pub(crate) fn run_table(doc: &RunDoc, patterns: &[String], all: bool) -> String {
     let mut out = format!(
-        "scenario \"{}\" ({}), seed {}, {}\n\n",
+        "scenario \"{}\" ({}), seed {}, {}\n",
         doc.scenario,
         doc.source,
         doc.seed,
         replications(doc.replications)
     );
+    // What one replication's value is, and which columns are what.
+    if let Some(w) = doc.window {
+        out.push_str(&format!(
+            "each replication: its reporting window, day {} to day {} ({} days; totals and \
+             counts are over it); 95% CI: of the mean; P5/P50/P95: across replications\n",
+            table::num(w.warmup_days),
+            table::num(w.horizon_days),
+            table::num(w.horizon_days - w.warmup_days)
+        ));
+    }
+    out.push('\n');
     let means: Vec<(&str, f64)> = doc.kpis.iter().map(|(k, s)| (k.as_str(), s.mean)).collect();
     let shown = arrange(&means, |k| doc.kpis.get(k).is_some_and(|s| void(k, s)), patterns, all);
     let rows = shown.table_rows(|k| {

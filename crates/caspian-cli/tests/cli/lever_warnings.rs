@@ -612,6 +612,20 @@ fn a_disruption_that_keeps_the_capacity_is_warned_of() {
     assert!(out.contains("b6"), "{out}");
 }
 
+/// Paired recoveries asked of a scenario with no disruption are warned of
+/// (ignored); of one with disruptions, not.
+#[test]
+fn paired_recovery_without_disruptions_is_warned_of() {
+    let dir = scratch("paired_without");
+    let said = "scenario.paired_recovery = true, but the scenario has no [[disruption]]";
+    let set = ["--set", "scenario.paired_recovery=true", "-n", "1", "-q"];
+    let out = crate::common::ok_output(&[&["run"][..], &set].concat(), &dir);
+    assert!(String::from_utf8_lossy(&out.stderr).contains(said));
+    let stress = scenario("stress/btc_outage_14d.toml");
+    let out = crate::common::ok_output(&[&["run", &stress][..], &set].concat(), &dir);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(said));
+}
+
 /// A convoy larger than the escorted fleets can ever fill is warned of:
 /// each waits max_wait_h, a wait escort_wait_h does not count.
 #[test]

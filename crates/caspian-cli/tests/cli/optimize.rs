@@ -633,3 +633,33 @@ fn a_dated_disruption_is_warned_of_as_in_every_year() {
     let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "o.json")).unwrap();
     assert!(doc["warnings"].to_string().contains(said), "{}", doc["warnings"]);
 }
+
+/// A Pareto view sets the objective against a second measure: the
+/// objective given as `--pareto` is refused, and the default moves off the
+/// capital when the capital is the objective.
+#[test]
+fn the_pareto_view_needs_a_second_measure() {
+    let dir = scratch("optimize_pareto_second");
+    let mmc = scenario("mmc_check.toml");
+    let base = [
+        "optimize",
+        &mmc,
+        "--set",
+        SHORT,
+        "--decision",
+        "port.mmc.berths.tanker=3..4",
+        "--delta",
+        "1e6",
+        "--n0",
+        "4",
+        "-t",
+        "2",
+    ];
+    let e = fails(&[&base[..], &["--pareto", "cost.total_per_year"]].concat(), &dir, 2);
+    assert!(e.contains("--pareto cost.total_per_year is the objective"), "{e}");
+    let capital = ["--minimize", "cost.capital_per_year", "-o", "p.json"];
+    ok(&[&base[..], &capital].concat(), &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "p.json")).unwrap();
+    assert_eq!(doc["pareto"]["objective"], "cost.capital_per_year", "{}", doc["pareto"]);
+    assert_eq!(doc["pareto"]["measure"], "cost.total_per_year", "{}", doc["pareto"]);
+}

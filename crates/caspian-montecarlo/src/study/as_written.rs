@@ -1,6 +1,7 @@
 //! Warnings about what the scenario as written asks for and the run cannot
 //! give: dredging that never takes effect (yet is charged where it
-//! deepens), and escorted convoys that can never fill.
+//! deepens), escorted convoys that can never fill, and paired recoveries
+//! with no disruption to pair.
 
 use caspian_shipping::Scenario;
 
@@ -39,6 +40,19 @@ impl Study {
                 )
             })
             .collect()
+    }
+
+    /// `scenario.paired_recovery = true` in a scenario with no disruption
+    /// (none in the file, nor at any design point): there is no recovery
+    /// to pair, and the setting is ignored.
+    pub fn paired_without_disruptions(&self) -> Option<String> {
+        let source = &self.plan.source;
+        let none = source.disruptions.is_empty();
+        (source.scenario.paired_recovery && none).then(|| {
+            "scenario.paired_recovery = true, but the scenario has no [[disruption]]: there is \
+             no recovery to pair, so it is ignored (no twin runs, no recovery_paired_days)"
+                .to_string()
+        })
     }
 
     /// With escorts on, a port whose convoy can never fill: the escorted

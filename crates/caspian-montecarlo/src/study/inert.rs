@@ -149,7 +149,8 @@ impl Study {
     /// ([`dated_outside_window`](Self::dated_outside_window)), and lost
     /// vessels never replaced where losses are likely enough to matter;
     /// then what the scenario as written asks for and the run cannot give
-    /// (dredging after the horizon, convoys that never fill).
+    /// (dredging after the horizon, convoys that never fill, paired
+    /// recoveries with no disruption).
     /// The terminal prints them, and the result documents keep them.
     pub fn warnings(&self) -> Vec<String> {
         self.escort_warning().into_iter().chain(self.shared_warnings()).collect()
@@ -164,6 +165,7 @@ impl Study {
             .chain(self.losses_warning())
             .chain(self.dredging_after_horizon())
             .chain(self.convoys_never_fill())
+            .chain(self.paired_without_disruptions())
             .collect()
     }
 
