@@ -910,7 +910,25 @@ fn convoys_sail_together_and_escorts_prevent_incidents() {
     // and 6 h for the outbound convoy of 996: 1,644 escort hours over
     // 2 x 1,002.
     assert_close(kpi(&out, "escort_utilization"), 1644.0 / 2004.0, "escorts at sea");
+    // Each vessel's wait for its convoy: vessel 0 waits 11 h for the first
+    // (1 to 12), then 1 h for each later one (it finishes its call an hour
+    // before vessel 1), vessel 1 none: 11 + 82 x 1 h over 166 departures.
+    assert_close(kpi(&out, "convoy_wait_h"), 93.0 / 166.0, "waits for the convoy");
     assert_eq!(kpi(&out, "escort_wait_h"), 0.0, "no convoy waits for an escort");
+}
+
+/// A convoy that never fills (three in it, two tankers) and waits longer
+/// than the run never sails: each vessel's wait counts for as long as it
+/// has waited, not as none.
+#[test]
+fn a_convoy_that_never_sails_shows_its_whole_wait() {
+    let text = paired_tankers_escorted(2);
+    let text =
+        edit(&text, "convoy_size = 2, max_wait_h = 100.0", "convoy_size = 3, max_wait_h = 5000.0");
+    let out = run(&load(&text), 1, 0);
+    assert_eq!(kpi(&out, "voyages.t"), 0.0);
+    // Vessel 0 joins at 1, vessel 1 at 12; both wait to the horizon, 1,002.
+    assert_close(kpi(&out, "convoy_wait_h"), (1001.0 + 990.0) / 2.0, "censored at the horizon");
 }
 
 #[test]

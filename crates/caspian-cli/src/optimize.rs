@@ -67,7 +67,7 @@ pub(crate) struct OptimizeArgs {
     /// Replications OCBA may spend [default: 20 x --shortlist].
     #[arg(allow_negative_numbers = true, long, value_parser = whole_in::<u64>(0, 100_000_000))]
     ocba_budget: Option<u64>,
-    /// The Pareto view's second measure [default: the first constraint's, else cost.capital_per_year].
+    /// The Pareto view's second measure [default: the first constraint's, else cost.capital_per_year, whichever is not the objective, else cost.total_per_year].
     #[arg(long, value_name = "MEASURE")]
     pareto: Option<String>,
     /// Master seed of all random streams [default: the scenario's seed].
@@ -115,8 +115,9 @@ impl OptimizeArgs {
                 if p == objective {
                     return Err(input(format!(
                         "--pareto {p} is the objective: a Pareto view sets the objective against \
-                         a second measure; give another (the default is the first constraint's \
-                         measure, else cost.capital_per_year)"
+                         a second measure; give another, or leave --pareto out for the default \
+                         (the first constraint's measure, else cost.capital_per_year, whichever \
+                         is not the objective)"
                     )));
                 }
                 p

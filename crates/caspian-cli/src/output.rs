@@ -38,9 +38,13 @@ pub(crate) fn run_table(doc: &RunDoc, patterns: &[String], all: bool) -> String 
     );
     // What one replication's value is, and which columns are what.
     if let Some(w) = doc.window {
+        let stopped = match doc.truncated_replications {
+            0 => String::new(),
+            n => format!(", but {n} stopped early by a safeguard cover less of it (see below)"),
+        };
         out.push_str(&format!(
             "each replication: its reporting window, day {} to day {} ({} days; totals and \
-             counts are over it); 95% CI: of the mean; P5/P50/P95: across replications\n",
+             counts are over it{stopped}); 95% CI: of the mean; P5/P50/P95: across replications\n",
             table::num(w.warmup_days),
             table::num(w.horizon_days),
             table::num(w.horizon_days - w.warmup_days)

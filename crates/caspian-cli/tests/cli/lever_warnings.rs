@@ -610,6 +610,28 @@ fn a_disruption_that_keeps_the_capacity_is_warned_of() {
     let six = ["compare", "--one-off", &f, "--variant", "b6:port.alat.berths.rail_ferry=6"];
     let out = ok(&[&six[..], &["-n", "2", "-q"]].concat(), &dir);
     assert!(out.contains("b6"), "{out}");
+    // In the warm-up (day 10), with a sweep to 6 berths: as written it
+    // changes nothing (no warm-up warning for it), but at the sweep's second
+    // point it bites, so the sweep warns it falls in the warm-up.
+    let text =
+        std::fs::read_to_string(dir.join(&f)).unwrap().replace("start_day = 100", "start_day = 10")
+            + "\n[[sweep]]\nkey = \"port.alat.berths.rail_ferry\"\nvalues = [2, 6]\n";
+    std::fs::write(dir.join("warm.toml"), text).unwrap();
+    let warm = "disruption x starts on day 10, inside the warm-up";
+    let out = crate::common::ok_output(&["run", "warm.toml", "-n", "1", "-q"], &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(said) && !err.contains(warm), "{err}");
+    let out = crate::common::ok_output(&["validate", "warm.toml"], &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(said) && err.contains(warm), "{err}");
+    // A random one alone on its port keeps every berth too (its episodes
+    // merge: one factor).
+    let text = std::fs::read_to_string(dir.join(&f))
+        .unwrap()
+        .replace("start_day = 100", "rate_per_year = 4");
+    std::fs::write(dir.join("random.toml"), text).unwrap();
+    let out = crate::common::ok_output(&["run", "random.toml", "-n", "1", "-q"], &dir);
+    assert!(String::from_utf8_lossy(&out.stderr).contains(said));
 }
 
 /// Paired recoveries asked of a scenario with no disruption are warned of

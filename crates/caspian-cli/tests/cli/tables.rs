@@ -40,6 +40,11 @@ fn void(s: &Value) -> bool {
 fn run_table_opens_with_the_headline_and_writes_readable_numbers() {
     let dir = scratch("tables-run");
     let out = ok(&["run", "-n", "20", "-q", "--json", "r.json"], &dir);
+    // Under the title, what one replication's value is: its window.
+    let second = out.lines().nth(1).unwrap_or_default();
+    assert!(
+        second.starts_with("each replication: its reporting window, day 30 to day 395 (365 days")
+    );
     let doc = json(&dir, "r.json");
     let kpis = &doc["kpis"];
     let rows = kpi_rows(&out, kpis);

@@ -123,7 +123,8 @@ fn short_ports(s: &Scenario) -> Option<String> {
     Some(format!(
         "interdiction.escort.convoy_size is {}, more than the escorted vessels that call at {}: \
          a convoy there never fills, so it waits max_wait_h ({wait} h), {outcome}; this wait is \
-         not counted in escort_wait_h, which counts only the wait for a free escort",
+         not counted in escort_wait_h, which counts only the wait for a free escort (it is in \
+         convoy_wait_h)",
         escort.convoy_size,
         short.join(", ")
     ))

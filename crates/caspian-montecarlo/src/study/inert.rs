@@ -274,8 +274,9 @@ impl Study {
             .source
             .disruptions
             .iter()
-            // One that changes nothing is warned of as such, not as an event.
-            .filter(|d| !self.inert_everywhere(d))
+            // One that changes nothing is warned of as such, not as an event
+            // (looked at only for dated ones: the look may write every point).
+            .filter(|d| d.start_day.is_some() && !self.inert_everywhere(d))
             .filter_map(|d| {
                 let day = d.start_day?;
                 let (id, at) = (&d.id, super::short_number(day));
@@ -356,8 +357,7 @@ impl Study {
             .source
             .disruptions
             .iter()
-            .filter(|d| d.start_day.is_some_and(|day| day < horizon))
-            .filter(|d| !self.inert_everywhere(d))
+            .filter(|d| d.start_day.is_some_and(|day| day < horizon) && !self.inert_everywhere(d))
             .collect()
     }
 

@@ -361,7 +361,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Hours,
         Duration,
         Lower,
-        "mean wait of an escorted vessel off the berth for its convoy to sail (to form, for an escort, for a closure), over the vessels that sailed in convoy (0 with escorts off)",
+        "mean wait of an escorted vessel off the berth for its convoy to sail (to form, for an escort, for a closure), over the vessels that sailed in convoy and those still waiting (0 with escorts off)",
         "vessels' wait for their convoy",
     ),
     family(

@@ -131,15 +131,22 @@ impl EscortForce {
         }
         if n == 0 { 0.0 } else { sum / n as f64 }
     }
-
-    /// The mean hours an escorted vessel that sailed in the window waited
-    /// off the berth for its convoy (0 with no convoy).
-    pub(super) fn mean_member_wait_h(&self) -> f64 {
-        self.member_wait_h.mean_or(0.0)
-    }
 }
 
 impl World<'_> {
+    /// The mean hours an escorted vessel waited off the berth for its
+    /// convoy: those that sailed in the window, and those still in a convoy
+    /// at `now`, for as long as they have waited (0 with no convoy).
+    pub(super) fn mean_convoy_wait_h(&self, now: SimTime) -> f64 {
+        let tally = &self.escorts.member_wait_h;
+        let (mut sum, mut n) = (tally.sum(), tally.count());
+        for &v in self.ports.iter().flat_map(|p| &p.convoy) {
+            sum += now.saturating_since(self.vessels[v as usize].convoy_since).as_hours_f64();
+            n += 1;
+        }
+        if n == 0 { 0.0 } else { sum / n as f64 }
+    }
+
     /// Vessel `v`, loaded and ready, of an escorted fleet (with escorts
     /// on): off the berth and into its port's convoy.
     pub(super) fn join_convoy(&mut self, s: &mut Scheduler<Ev>, v: usize) {

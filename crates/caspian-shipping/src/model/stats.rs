@@ -203,7 +203,7 @@ impl World<'_> {
             Quantity::VesselsMissingAtStart => self.counters.missing_at_start as f64,
             Quantity::EscortUtilization => self.escorts.utilization(start, now),
             Quantity::EscortWait => self.escorts.mean_wait_h(now),
-            Quantity::ConvoyWait => self.escorts.mean_member_wait_h(),
+            Quantity::ConvoyWait => self.mean_convoy_wait_h(now),
             Quantity::CorridorClosure => {
                 self.corridor.closed_time_between(start, now).as_hours_f64()
             }
