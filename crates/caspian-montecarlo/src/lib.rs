@@ -78,6 +78,7 @@ pub mod one_off;
 pub mod optimize;
 pub mod pareto;
 pub mod pool;
+pub mod ranking;
 pub mod rare;
 pub mod records;
 pub mod replication_csv;
