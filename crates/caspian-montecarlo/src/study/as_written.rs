@@ -3,6 +3,7 @@
 //! deepens), escorted convoys that can never fill, and paired recoveries
 //! with no disruption to pair.
 
+use caspian_engine::SimTime;
 use caspian_shipping::Scenario;
 
 use super::{Study, short_number};
@@ -21,7 +22,7 @@ impl Study {
             .enumerate()
             .filter(|(_, d)| d.day >= horizon)
             .map(|(i, d)| {
-                let gain = d.depth_m - depth_before(source, &d.port, d.day, i);
+                let gain = d.depth_m - self.depth_before(&d.port, d.day);
                 let charged = if gain > 0.0 {
                     format!(
                         ", yet the {} m it gains are charged in cost.capital_per_year",
@@ -74,17 +75,19 @@ impl Study {
     }
 }
 
-/// The depth port `port` has just before `day`: that of the last
-/// `[[dredging]]` of it before then (the file's order breaking ties, as
-/// the model does), else its `depth_m`; `i` is the entry asked about.
-fn depth_before(s: &Scenario, port: &str, day: f64, i: usize) -> f64 {
-    let start = s.ports.iter().find(|p| p.id == port).and_then(|p| p.depth_m).unwrap_or(f64::NAN);
-    s.dredgings
-        .iter()
-        .enumerate()
-        .filter(|&(j, d)| j != i && d.port == port && (d.day < day || (d.day == day && j < i)))
-        .max_by(|(j, a), (k, b)| a.day.total_cmp(&b.day).then(j.cmp(k)))
-        .map_or(start, |(_, d)| d.depth_m)
+impl Study {
+    /// The depth port `port` has just before `day`, as the model and the
+    /// cost model read it from the compiled plan (`DraftPlan`): that of the
+    /// last `[[dredging]]` of it before then, else its `depth_m`. NaN for a
+    /// port that is not in the plan (a valid scenario has none).
+    fn depth_before(&self, port: &str, day: f64) -> f64 {
+        let plan = &self.plan;
+        let Some(p) = plan.source.ports.iter().position(|q| q.id == port) else {
+            return f64::NAN;
+        };
+        let t = SimTime::try_from_days_f64(day).unwrap_or(SimTime::ZERO);
+        plan.draft.depth_before_m(p, t)
+    }
 }
 
 /// The warning for scenario `s` where escorts are on and some port's

@@ -265,3 +265,37 @@ fn an_axis_is_inert_where_its_values_compile_to_one_model() {
     assert!(keys(&study(&[force, "interdiction.escort.enabled=0,1"])).is_empty());
     assert!(keys(&study(&["port.aktau.berths.tanker=1,2"])).is_empty());
 }
+
+/// A dredging at or after the horizon never takes effect; where it
+/// deepens the port (over the depth the model has just before its day,
+/// an earlier dredging's included) the warning says the metres it gains
+/// are charged, and where it silts it says nothing of a charge.
+#[test]
+fn a_late_dredging_is_charged_only_for_what_it_deepens() {
+    let dredge = |entries: &[(f64, f64)]| {
+        let mut text = BASELINE_TOML.to_string();
+        for (day, depth) in entries {
+            text +=
+                &format!("\n[[dredging]]\nport = \"aktau\"\nday = {day:?}\ndepth_m = {depth:?}\n");
+        }
+        Study::sweep(&text, "t", None, Vec::new(), None).unwrap().dredging_after_horizon()
+    };
+    // Aktau is 5.6 m in the baseline; 6.5 m from day 100.
+    let deeper = dredge(&[(100.0, 6.5), (100000.0, 7.7)]);
+    assert_eq!(deeper.len(), 1, "{deeper:?}");
+    assert!(deeper[0].starts_with("dredging[1] of port aktau on day 100000"), "{deeper:?}");
+    assert!(deeper[0].contains("yet the 1.2 m it gains are charged"), "{deeper:?}");
+    // The file's order does not matter: the later day is what counts.
+    let reversed = dredge(&[(100000.0, 7.7), (100.0, 6.5)]);
+    assert!(reversed[0].starts_with("dredging[0] of port aktau"), "{reversed:?}");
+    assert!(reversed[0].contains("yet the 1.2 m it gains are charged"), "{reversed:?}");
+    // Alone, it gains over depth_m.
+    assert!(dredge(&[(100000.0, 7.7)])[0].contains("yet the 2.1 m it gains"));
+    // Silting after the horizon is not charged, and is not said to be.
+    let silting = dredge(&[(100.0, 6.5), (100000.0, 6.0)]);
+    assert_eq!(silting.len(), 1, "{silting:?}");
+    assert!(!silting[0].contains("charged"), "{silting:?}");
+    assert!(silting[0].contains("never takes effect in the run; date it"), "{silting:?}");
+    // Inside the run: no warning.
+    assert!(dredge(&[(100.0, 6.5)]).is_empty());
+}

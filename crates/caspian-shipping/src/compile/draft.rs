@@ -121,15 +121,16 @@ pub(super) fn draft(
             }
         })
         .collect();
-    if offset_ok {
-        empty_vessels_fit(c, s, &fleets, &depths, level.offset_m, ukc);
-    }
-    DraftPlan {
+    let plan = DraftPlan {
         offset_m: level.offset_m,
         change_m_per_tick: level.change_m_per_year / TICKS_PER_YEAR as f64,
         depths,
         fleets,
+    };
+    if offset_ok {
+        empty_vessels_fit(c, s, &plan, ukc);
     }
+    plan
 }
 
 /// A depth: finite, above zero, at most [`MAX_DEPTH_M`].
@@ -233,21 +234,14 @@ fn relation(c: &mut Checker, k: &str, light: Option<f64>, full: Option<f64>) -> 
 /// cannot call there from the start: an input error. (Later, when a falling sea level
 /// or silting makes it so, the vessel sails empty and `draft_blocked`
 /// counts it.)
-fn empty_vessels_fit(
-    c: &mut Checker,
-    s: &Scenario,
-    fleets: &[FleetDraft],
-    depths: &[Vec<(SimTime, f64)>],
-    offset_m: f64,
-    ukc: f64,
-) {
-    for (f, plan) in s.fleets.iter().zip(fleets) {
-        let Some(limit) = plan.limit else { continue };
+fn empty_vessels_fit(c: &mut Checker, s: &Scenario, plan: &DraftPlan, ukc: f64) {
+    let offset_m = plan.offset_m;
+    for (f, draft) in s.fleets.iter().zip(&plan.fleets) {
+        let Some(limit) = draft.limit else { continue };
         for p in limit.ports {
-            // The depth at time 0: a dredging on day 0 replaces depth_m.
-            let at_start =
-                depths.get(p).and_then(|d| d.iter().take_while(|x| x.0 == SimTime::ZERO).last());
-            let Some(&(_, depth)) = at_start else { continue };
+            // The depth at time 0 (a dredging on day 0 replaces depth_m);
+            // infinite, so never short, where the depth is unlimited.
+            let depth = plan.depth_m(p, SimTime::ZERO);
             let water = depth + offset_m;
             if limit.light_need_m > water {
                 c.err(

@@ -44,10 +44,26 @@ impl DraftPlan {
     /// The depth at the datum of port `p` at `now` (the latest dredging in
     /// effect), in metres; infinite for a port of unlimited depth.
     pub fn depth_m(&self, p: usize, now: SimTime) -> f64 {
+        self.depth_where(p, |from| from <= now)
+    }
+
+    /// The depth at the datum of port `p` just before `t`: that of the
+    /// latest dredging dated before `t`, else the port's `depth_m`; what a
+    /// dredging on `t` deepens (or silts) from. Infinite for a port of
+    /// unlimited depth.
+    pub fn depth_before_m(&self, p: usize, t: SimTime) -> f64 {
+        self.depth_where(p, |from| from < t)
+    }
+
+    /// The depth of the latest of port `p`'s entries whose start
+    /// `in_effect` accepts, else its first (the depth at time 0).
+    fn depth_where(&self, p: usize, in_effect: impl Fn(SimTime) -> bool) -> f64 {
         match self.depths[p].as_slice() {
             [] => f64::INFINITY,
             [(_, d)] => *d,
-            dated => dated.iter().rev().find(|(from, _)| *from <= now).map_or(dated[0].1, |x| x.1),
+            dated => {
+                dated.iter().rev().find(|(from, _)| in_effect(*from)).map_or(dated[0].1, |x| x.1)
+            }
         }
     }
 
