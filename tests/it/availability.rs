@@ -72,6 +72,15 @@ fn one_drydocking_costs_exactly_its_length_and_the_trips_it_displaces() {
             trips / (horizon / 24.0 / 30.44),
             &what,
         );
+        // Port calls are arrivals: the first at a at 0, then one 10 h after
+        // each departure; back from the dock it is still on its call.
+        let arrivals = 1 + departures(horizon)
+            .into_iter()
+            .map(|t| if t < start { t } else { t + length })
+            .filter(|&t| t + 10.0 < horizon)
+            .count();
+        let calls = kpi(&out, "port_calls.a") + kpi(&out, "port_calls.b");
+        assert_close(calls, arrivals as f64, &what);
     }
 }
 

@@ -214,48 +214,108 @@ fn demand_is_delivered_shut_in_diverted_lost_or_still_in_the_corridor() {
         for (scenario, variant) in [(scenario, "as shipped"), (diverting, "diverting")] {
             let origin = format!("{shipped} ({variant})");
             let plan = caspian_shipping::compile(&scenario).unwrap();
-            let is_origin = |st: usize| {
-                plan.fleets.iter().any(|f| f.load_from == st || f.return_load_from == Some(st))
-            };
-            for rep in 0..3 {
-                let out = caspian_shipping::simulate(&plan, 7, rep);
-                let kpi =
-                    |name: &str| out.kpis.get(name).unwrap_or_else(|| panic!("no KPI {name}"));
-                for cargo in plan.reported_cargoes() {
-                    let c = cargo.as_str();
-                    let initial: u64 = (plan.storages.iter().enumerate())
-                        .filter(|&(st, s)| s.cargo == cargo && is_origin(st))
-                        .map(|(_, s)| s.initial)
-                        .sum();
-                    let inflows: Vec<&str> = (plan.inflows.iter())
-                        .filter(|f| plan.storages[f.into].cargo == cargo && is_origin(f.into))
-                        .map(|f| f.id.as_str())
-                        .collect();
-                    let sum = |family: &str| -> f64 {
-                        inflows.iter().map(|id| kpi(&format!("{family}.{id}"))).sum()
-                    };
-                    let owed = initial as f64 + sum("demand");
-                    assert_eq!(kpi(&format!("diverted_total.{c}")), sum("diverted"), "{origin}");
-                    diverted_anywhere += sum("diverted");
-                    let fates = kpi(&format!("delivered_total.{c}"))
-                        + sum("shut_in")
-                        + kpi(&format!("diverted_total.{c}"))
-                        + kpi(&format!("cargo_lost.{c}"))
-                        + kpi(&format!("backlog_end.{c}"));
-                    assert_eq!(owed, fates, "{origin} replication {rep}, {c}");
-                    let service = kpi(&format!("service_level.{c}"));
-                    if owed > 0.0 {
-                        let expected = kpi(&format!("delivered_total.{c}")) / owed;
-                        assert_eq!(service, expected, "{origin} replication {rep}, {c}");
-                        assert!((0.0..=1.0).contains(&service));
-                    } else {
-                        assert!(service.is_nan());
-                    }
-                }
-            }
+            diverted_anywhere += corridor_balances(&plan, &origin);
         }
     }
     assert!(diverted_anywhere > 0.0, "some shipped scenario diverts when made to");
+}
+
+/// The corridor identity and the service level checked on three
+/// replications of `plan` with no warm-up; returns the units diverted.
+fn corridor_balances(plan: &caspian_shipping::CompiledScenario, origin: &str) -> f64 {
+    let mut diverted = 0.0;
+    let is_origin =
+        |st: usize| plan.fleets.iter().any(|f| f.load_from == st || f.return_load_from == Some(st));
+    for rep in 0..3 {
+        let out = caspian_shipping::simulate(plan, 7, rep);
+        let kpi = |name: &str| out.kpis.get(name).unwrap_or_else(|| panic!("no KPI {name}"));
+        for cargo in plan.reported_cargoes() {
+            let c = cargo.as_str();
+            let initial: u64 = (plan.storages.iter().enumerate())
+                .filter(|&(st, s)| s.cargo == cargo && is_origin(st))
+                .map(|(_, s)| s.initial)
+                .sum();
+            let inflows: Vec<&str> = (plan.inflows.iter())
+                .filter(|f| plan.storages[f.into].cargo == cargo && is_origin(f.into))
+                .map(|f| f.id.as_str())
+                .collect();
+            let sum = |family: &str| -> f64 {
+                inflows.iter().map(|id| kpi(&format!("{family}.{id}"))).sum()
+            };
+            let owed = initial as f64 + sum("demand");
+            assert_eq!(kpi(&format!("diverted_total.{c}")), sum("diverted"), "{origin}");
+            diverted += sum("diverted");
+            let fates = kpi(&format!("delivered_total.{c}"))
+                + sum("shut_in")
+                + kpi(&format!("diverted_total.{c}"))
+                + kpi(&format!("cargo_lost.{c}"))
+                + kpi(&format!("backlog_end.{c}"));
+            assert_eq!(owed, fates, "{origin} replication {rep}, {c}");
+            let service = kpi(&format!("service_level.{c}"));
+            if owed > 0.0 {
+                let expected = kpi(&format!("delivered_total.{c}")) / owed;
+                assert_eq!(service, expected, "{origin} replication {rep}, {c}");
+                assert!((0.0..=1.0).contains(&service));
+            } else {
+                assert!(service.is_nan());
+            }
+        }
+    }
+    diverted
+}
+
+/// A relay: the ferry shuttle's ferries discharge into a yard that a
+/// second fleet loads from and carries on to a third port. The cargo is
+/// delivered once, at the end (the corridor balances), its transit time
+/// runs from the first gate to the last discharge, and cargo still at a
+/// local yard's gate is no corridor cargo.
+#[test]
+fn relayed_cargo_is_delivered_once_where_it_leaves_the_corridor() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/ferry_shuttle.toml");
+    let shuttle = std::fs::read_to_string(path).unwrap();
+    let relay = shuttle.replace("from = \"west_yard\"", "from = \"far_yard\"")
+        + r#"
+[[port]]
+id = "far"
+sea_area = "middle_caspian"
+berths = { rail_ferry = 1 }
+
+[[storage]]
+id = "far_yard"
+port = "far"
+cargo = "wagons"
+capacity = 200
+initial = 0
+
+[[fleet]]
+id = "feeders"
+berth_class = "rail_ferry"
+count = 2
+cargo = "wagons"
+capacity = 50
+speed_kn = 12.0
+distance_nmi = 120.0
+origin = "west"
+load_from = "west_yard"
+destination = "far"
+discharge_to = "far_yard"
+load_rate_per_h = 25.0
+discharge_rate_per_h = 25.0
+dispatch = { policy = "when_full" }
+"#;
+    let mut scenario = caspian_shipping::parse(&relay, "relay").unwrap();
+    scenario.scenario.warmup_days = 0.0;
+    let plan = caspian_shipping::compile(&scenario).unwrap();
+    corridor_balances(&plan, "relay");
+    let out = caspian_shipping::simulate(&plan, 7, 0);
+    let kpi = |name: &str| out.kpis.get(name).unwrap();
+    // Delivered once: what the feeders landed in the far yard, not also
+    // what the ferries landed in the relay yard.
+    assert_eq!(kpi("delivered_total.wagons"), kpi("delivered.far_yard"));
+    assert!(kpi("delivered.west_yard") > kpi("delivered.far_yard"), "the relay yard still counts");
+    // Two crossings of at least 20 h and 10 h: the mean transit covers both.
+    assert!(kpi("transit_h.wagons.mean") > 30.0, "{}", kpi("transit_h.wagons.mean"));
 }
 
 #[test]

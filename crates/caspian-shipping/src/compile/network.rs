@@ -71,8 +71,10 @@ pub(super) fn meta(c: &mut Checker, s: &Scenario) -> (SimTime, SimTime) {
         }
     }
 
-    // Stream sub-ids are one byte, so each list holds at most 256 entries.
+    // Stream sub-ids are one byte, so each list holds at most 256 entries
+    // (a port has a stream of its own for its storm exposure).
     for (table, n) in [
+        ("port", s.ports.len()),
         ("sea_area", s.sea_areas.len()),
         ("inflow", s.inflows.len()),
         ("fleet", s.fleets.len()),
@@ -82,8 +84,11 @@ pub(super) fn meta(c: &mut Checker, s: &Scenario) -> (SimTime, SimTime) {
             c.err(table, format!("at most 256 entries are supported, got {n}"));
         }
     }
-    if s.ports.len() > usize::from(u16::MAX) || s.storages.len() > usize::from(u16::MAX) {
-        c.err("port", "too many ports or storages");
+    // Events name a storage or an outflow in 16 bits.
+    for (table, n) in [("storage", s.storages.len()), ("outflow", s.outflows.len())] {
+        if n > usize::from(u16::MAX) {
+            c.err(table, format!("at most {} entries are supported, got {n}", u16::MAX));
+        }
     }
     (horizon, warmup)
 }

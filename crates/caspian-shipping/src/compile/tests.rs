@@ -262,3 +262,20 @@ fn tiny_and_huge_numbers_are_written_short() {
     assert!(m.contains("mean 1e300 is absurdly large; the limit is 1000000000"), "{m}");
     assert!(m.lines().all(|l| l.len() < 200), "{m}");
 }
+
+/// A port has a random stream of its own (its storm exposure) named in
+/// one byte: 257 ports are refused, 256 accepted.
+#[test]
+fn at_most_256_ports() {
+    let ports = |n: usize| -> String {
+        let mut text = SMALL.to_string();
+        for i in 1..n {
+            text += &format!(
+                "\n[[port]]\nid = \"p{i}\"\nsea_area = \"calm\"\nberths = {{ tanker = 1 }}\n"
+            );
+        }
+        text
+    };
+    assert!(error_keys(&ports(256)).is_empty());
+    assert_eq!(error_keys(&ports(257)), ["port"]);
+}

@@ -86,12 +86,17 @@ impl World<'_> {
                 }
             }
         }
+        // Arrivals still at a gate: their wait so far; at an origin's gate
+        // they are corridor cargo on its way too (at any other storage's,
+        // local freight that never enters the transit times).
         let mut gate_wait_h = self.gate_wait_h.clone();
         for (st, store) in self.stores.iter().enumerate() {
             let cargo = cargo_idx(plan.storages[st].cargo);
             for (since, amount, &inflow) in store.level.waiting(LevelOp::Put) {
                 gate_wait_h[inflow as usize].record(age(since));
-                transit[cargo].record(age(since), amount as f64);
+                if self.origin[st] {
+                    transit[cargo].record(age(since), amount as f64);
+                }
             }
         }
         let anchorage_wait_h = self

@@ -15,7 +15,8 @@
 //! (demand, shut in and diverted of inflows into origin storages; a test
 //! checks it on every shipped scenario). `backlog_end.<cargo>` is the last
 //! term, `diverted_total.<cargo>` the diverted one, and
-//! `service_level.<cargo>` is delivered over the first two.
+//! `service_level.<cargo>` is delivered over the first two. Cargo a fleet
+//! discharges into another origin storage (a relay) stays in the corridor.
 
 use caspian_engine::LevelOp;
 
@@ -36,6 +37,19 @@ impl World<'_> {
             for (h, hold) in self.plan.fleets[v.fleet].holds.iter().zip(&v.holds) {
                 units[cargo_idx(h.cargo)] += u128::from(hold.units);
             }
+        }
+        units
+    }
+
+    /// Units of each cargo delivered in the window so far: discharged from
+    /// vessels into storages that no fleet loads from. Cargo a fleet
+    /// discharges into a storage another fleet loads from (a relay) is
+    /// still in the corridor, and is delivered where it leaves it.
+    pub(super) fn delivered_by_cargo(&self) -> [u128; CARGOES] {
+        let mut units = [0u128; CARGOES];
+        let storages = self.plan.storages.iter().zip(&self.counters.delivered).enumerate();
+        for (_, (p, d)) in storages.filter(|(st, _)| !self.origin[*st]) {
+            units[cargo_idx(p.cargo)] += d;
         }
         units
     }

@@ -158,15 +158,6 @@ impl Monthly {
 }
 
 impl World<'_> {
-    /// Units of each cargo delivered in the window so far.
-    fn delivered_by_cargo(&self) -> [u128; CARGOES] {
-        let mut units = [0u128; CARGOES];
-        for (p, d) in self.plan.storages.iter().zip(&self.counters.delivered) {
-            units[super::cargo_idx(p.cargo)] += d;
-        }
-        units
-    }
-
     /// A month boundary inside the window: closes the month that ends now.
     pub(super) fn on_month_end(&mut self) {
         let (delivered, demand, backlog) = (

@@ -200,12 +200,10 @@ impl<'a> Watch<'a> for Watcher<'_> {
 
 impl World<'_> {
     fn sample(&self, time: SimTime) -> Sample {
-        let mut delivered = [0u128; CARGOES];
+        let delivered = self.delivered_by_cargo();
         let mut in_storage = [0u128; CARGOES];
         for (i, p) in self.plan.storages.iter().enumerate() {
-            let c = cargo_idx(p.cargo);
-            delivered[c] += self.counters.delivered[i];
-            in_storage[c] += u128::from(self.stores[i].level.level());
+            in_storage[cargo_idx(p.cargo)] += u128::from(self.stores[i].level.level());
         }
         let (mut at_anchorage, mut berths_busy) = (0u64, 0u64);
         for p in &self.ports {

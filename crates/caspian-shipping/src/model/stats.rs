@@ -119,10 +119,7 @@ impl World<'_> {
 
     /// Units of `cargo` accepted into storages from vessels in the window.
     fn delivered_total(&self, cargo: Cargo) -> u128 {
-        (self.plan.storages.iter().zip(&self.counters.delivered))
-            .filter(|(p, _)| p.cargo == cargo)
-            .map(|(_, d)| d)
-            .sum()
+        self.delivered_by_cargo()[cargo_idx(cargo)]
     }
 
     /// Tonnes of `cargo` accepted into storages from vessels in the window:

@@ -41,7 +41,10 @@ impl World<'_> {
         // anchorage and asks for a berth when called; empty, it first takes
         // any maintenance that has fallen due (and arrives again after it).
         let has_work = !ves.at_origin || ves.deck_used > 0;
-        self.counters.port_calls[ves.port] += 1;
+        // Back from maintenance it never left the port: the same call.
+        if ves.phase != Phase::Maintenance {
+            self.counters.port_calls[ves.port] += 1;
+        }
         if !has_work && self.begin_downtime_if_due(s, v) {
             return;
         }
@@ -179,8 +182,10 @@ impl World<'_> {
                 };
                 let cohorts = &mut self.stores[st].cohorts;
                 if self.origin[st] {
-                    // Still in the corridor: it keeps the time it entered.
-                    move_cohorts(&mut hold.cohorts, cohorts, accepted, record);
+                    // Relayed into a storage another fleet loads from: still
+                    // in the corridor, it keeps the time it entered, and is
+                    // delivered (its transit recorded) where it leaves it.
+                    move_cohorts(&mut hold.cohorts, cohorts, accepted, |_| {});
                 } else {
                     // Delivered: from now on it waits for its hinterland link.
                     drop_cohorts(&mut hold.cohorts, accepted, &mut record);
