@@ -872,6 +872,10 @@ fn a_vessel_lost_in_the_warm_up_is_missing_at_the_start() {
     assert_eq!(kpi(&out, "vessels_missing_at_start"), 1.0);
     assert_eq!(kpi(&out, "vessels_out.t"), 0.0, "withdrawn before the window");
     assert_eq!(kpi(&run(&load(&withdrawn(0.1)), 1, 0), "vessels_missing_at_start"), 0.0);
+    // Back exactly when the window opens (2.4 h + 3.6 h = 6 h): in service.
+    let back_at_start = run(&load(&withdrawn(0.15)), 1, 0);
+    assert_eq!(kpi(&back_at_start, "vessels_missing_at_start"), 0.0, "back at the start");
+    assert_eq!(kpi(&back_at_start, "disruption_h.out"), 0.0);
 }
 
 /// Two tankers, every crossing an incident and every incident a loss,

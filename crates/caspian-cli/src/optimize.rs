@@ -175,7 +175,7 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     let mut later = Later::default();
     // A --set that is wrong on its own is said as such, before it is
     // weighed against the decisions.
-    let (s, _) = read_scenario(args.scenario.as_deref(), &args.set.set, &mut later)?;
+    let (s, overrides) = read_scenario(args.scenario.as_deref(), &args.set.set, &mut later)?;
     let swept: Vec<(&str, String)> =
         specs.iter().map(|d| (d.key.as_str(), "--decision".to_string())).collect();
     crate::sweep::check_set_against(&args.set.set, &swept, "decision")?;
@@ -185,8 +185,10 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     let pool = pool(args.threads)?;
     let study = pool
         .install(|| Study::sweep_given(&s.text, &source, args.seed, specs, None, "--decision"))?;
-    let study = study.with_lineage(s.lineage);
+    let study = study.with_lineage(s.lineage.clone());
     later.studies(std::slice::from_ref(&study));
+    let path = args.scenario.as_deref();
+    crate::warnings::idle_escort_sets(path, &overrides, &s, &study, &mut later);
     settings.check(study.plan.kpi_layout().names())?;
     let parents = extended_files(&study.lineage);
     let mut inputs: Vec<Named<'_>> = vec![("SCENARIO", args.scenario.as_deref())];

@@ -99,7 +99,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let source = crate::common::source_with_sets(&s.source, &c.set.set);
     let study = Study::single(&s.text, &source, c.seed)?.with_lineage(s.lineage.clone());
     later.studies(std::slice::from_ref(&study));
-    crate::warnings::idle_escort_force(&overrides, &s, 0, &mut later);
+    crate::warnings::idle_overrides(args.scenario.as_deref(), &overrides, &s, 0, &mut later);
     let target = c.target.target(c.replications, &[&study.plan])?;
     let names = study.plan.kpi_layout().names();
     output::check_kpi_patterns(&c.kpis, names)?;

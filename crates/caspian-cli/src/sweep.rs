@@ -158,9 +158,9 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         ));
     }
     let mut later = Later::default();
-    let (s, _) = read_scenario(Some(&args.scenario), &c.set.set, &mut later)?;
+    let (s, overrides) = read_scenario(Some(&args.scenario), &c.set.set, &mut later)?;
     let source = crate::common::source_with_sets(&s.source, &c.set.set);
-    let text = s.text;
+    let text = s.text.clone();
     let extra = args.axes.iter().map(|a| parse_axis(a)).collect::<Result<Vec<_>, _>>();
     let extra = extra.map_err(|e| Failure::Input(e.to_string()))?;
     let file_axes: Vec<&str> = s.scenario.sweeps.iter().map(|a| a.key.as_str()).collect();
@@ -169,8 +169,9 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     // replications are.
     let pool = pool(c.threads)?;
     let study = pool.install(|| Study::sweep(&text, &source, c.seed, extra, args.lhs))?;
-    let study = study.with_lineage(s.lineage);
+    let study = study.with_lineage(s.lineage.clone());
     later.studies(std::slice::from_ref(&study));
+    crate::warnings::idle_escort_sets(Some(&args.scenario), &overrides, &s, &study, &mut later);
     let reference = match &args.reference {
         Some(spec) => study.reference_point(spec).map_err(|e| Failure::Input(e.to_string()))?,
         None => study.as_written_point().unwrap_or(0),

@@ -188,7 +188,7 @@ pub(crate) fn studies(
             other => Failure::Input(other.to_string()),
         })?;
         crate::warnings::inert_multipliers(Some(path), &sets, &s, 0, later);
-        crate::warnings::idle_escort_force(&sets, &s, 0, later);
+        crate::warnings::idle_overrides(Some(path), &sets, &s, 0, later);
         base.get_or_insert_with(|| s.clone());
         // The source names the --set values too, as in `run`'s header.
         let source = crate::common::source_with_sets(&s.source, raw_sets);

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use caspian_montecarlo::resolve::{Override, Resolved};
-use caspian_montecarlo::study::Study;
+use caspian_montecarlo::study::{Study, compiles_alike};
 
 use crate::common::{note, resolve_scenario};
 
@@ -98,27 +98,100 @@ pub(crate) fn inert_multipliers(
     }
 }
 
-/// Holds a warning of an escort force among `overrides[from..]` set where escorts
-/// are off in `resolved`: no escort sails, so it changes nothing. For a
-/// scenario that runs as it is (`run`, each scenario of `compare`), not a
-/// sweep's or an optimisation's base, whose axes or decisions may turn
-/// escorts on (they have their own check of settings that change nothing).
-pub(crate) fn idle_escort_force(
+/// Holds a warning of each override among `overrides[from..]` that sets
+/// something in `resolved` (the scenario at `path` with `overrides`) yet
+/// changes nothing in the model it compiles to, so that every result is
+/// the scenario's own: an escort setting with escorts off (the force at
+/// any value, the scenario's own included: no escort sails, and the force
+/// is neither used nor priced), or any other the compiled model does not
+/// read ([`compiles_alike`]). Multipliers
+/// have their own warning ([`inert_multipliers`]). For a scenario that
+/// runs as it is (`run`, each scenario of `compare`), not a sweep's or an
+/// optimisation's base, whose axes or decisions may make it matter (they
+/// have their own check of settings that change nothing).
+pub(crate) fn idle_overrides(
+    path: Option<&Path>,
     overrides: &[Override],
     resolved: &Resolved,
     from: usize,
     later: &mut Later,
 ) {
     use caspian_montecarlo::SweepKey;
-    let force = |o: &&Override| matches!(o.key.parse::<SweepKey>(), Ok(SweepKey::EscortVessels));
-    if !resolved.scenario.interdiction.escort.enabled {
-        for o in overrides.iter().skip(from).filter(force) {
+    let escorts_off = !resolved.scenario.interdiction.escort.enabled;
+    for (i, o) in overrides.iter().enumerate().skip(from) {
+        let key = o.key.parse::<SweepKey>().ok();
+        if escorts_off && key == Some(SweepKey::EscortVessels) {
             later.push(format!(
                 "{} {} changes nothing in {}: escorts are off \
                  (interdiction.escort.enabled = false), so no escort sails and the force is \
                  neither used nor priced; set interdiction.escort.enabled=1 too",
                 o.option, o.text, resolved.source
             ));
+            continue;
         }
+        // The run's settings (seed, name, replications) and notes are not
+        // the model's; a multiplier has its own warning.
+        if key.is_some_and(|k| k.is_multiplier())
+            || o.key.starts_with("scenario.")
+            || o.key.ends_with(".notes")
+        {
+            continue;
+        }
+        let rest: Vec<Override> =
+            overrides.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, x)| x.clone()).collect();
+        let Ok(without) = resolve_scenario(path, &rest) else { continue };
+        // A value the scenario already has sets nothing: not worth a word.
+        if without.scenario == resolved.scenario {
+            continue;
+        }
+        if compiles_alike(&resolved.scenario, &without.scenario) {
+            let why = if escorts_off && o.key.starts_with("interdiction.escort.") {
+                "escorts are off (interdiction.escort.enabled = false), so no convoy forms and \
+                 the escort settings are not read (set interdiction.escort.enabled=1 too)"
+            } else {
+                "the scenario compiles to the same model with it as without it"
+            };
+            later.push(format!(
+                "{} {} changes nothing in {}: {why}; every result is the scenario's own",
+                o.option, o.text, resolved.source
+            ));
+        }
+    }
+}
+
+/// Holds a warning of each escort setting among `overrides` (the `--set`
+/// of a sweep or an optimisation, applied to its base) where escorts are
+/// off at every design point of `study`: no convoy forms, so it changes
+/// nothing. Settings that are sweep keys are one-valued axes, which the
+/// study's own check covers ([`Study::inert_settings`]); switching escorts
+/// on is never idle; a value the scenario already has sets nothing.
+pub(crate) fn idle_escort_sets(
+    path: Option<&Path>,
+    overrides: &[Override],
+    resolved: &Resolved,
+    study: &Study,
+    later: &mut Later,
+) {
+    if !study.escort_forces().is_empty() {
+        return;
+    }
+    for (i, o) in overrides.iter().enumerate() {
+        if !o.key.starts_with("interdiction.escort.")
+            || o.key == "interdiction.escort.enabled"
+            || o.key.parse::<caspian_montecarlo::SweepKey>().is_ok()
+        {
+            continue;
+        }
+        let rest: Vec<Override> =
+            overrides.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, x)| x.clone()).collect();
+        if resolve_scenario(path, &rest).is_ok_and(|r| r.scenario == resolved.scenario) {
+            continue;
+        }
+        later.push(format!(
+            "{} {} changes nothing in {}: escorts are off (interdiction.escort.enabled = false) at \
+             every design point, so no convoy forms and the escort settings are not read; every \
+             result is as without it",
+            o.option, o.text, resolved.source
+        ));
     }
 }

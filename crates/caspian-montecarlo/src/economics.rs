@@ -39,6 +39,9 @@ use crate::records::PointRecords;
 use crate::stats::{CONFIDENCE, PairedDifference, PairedMoments, t_quantile};
 use crate::unpriced;
 
+mod dated;
+pub(crate) use dated::{OneOff, dated_advice, dated_disruptions, one_off_warnings};
+
 /// Annualised capital cost KPI.
 pub const CAPITAL: &str = "cost.capital_per_year";
 /// Operating cost KPI.
@@ -179,17 +182,7 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
     let a = bases.first().map(|b| annuity_factor(b.discount_rate, b.appraisal_years))?;
     let mut e = economics(records, &names, &bases, a)?;
     let years = e.appraisal_years;
-    // A policy whose dated disruptions the base lacks is a stress test,
-    // warned of as a change of conditions below: not an event to value.
-    let base_source = &studies[0].plan.source;
-    let stress_added = |s: &crate::study::Study| {
-        let mut dated = s.plan.source.disruptions.iter().filter(|d| d.start_day.is_some());
-        dated.all(|d| !base_source.disruptions.iter().any(|b| b.id == d.id))
-    };
-    for (i, s) in studies.iter().enumerate() {
-        let advice = if i > 0 && stress_added(s) { OneOff::StressTest } else { OneOff::Unvalued };
-        e.warnings.extend(one_off_warning(s, years, advice));
-    }
+    e.warnings.extend(one_off_warnings(studies, years, &dated_advice(studies)));
     let base = &studies[0].plan;
     for policy in studies.iter().skip(1) {
         e.warnings.extend(crate::conditions::warning(&studies[0], policy));
@@ -214,71 +207,6 @@ pub fn of_studies(studies: &[crate::study::Study], records: &[PointRecords]) -> 
         p.npv_leaves_out_a_price = unpriced::unpriced_changes(&studies[0], policy).is_some();
     }
     Some(e)
-}
-
-/// What the warning of [`one_off_warning`] advises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum OneOff {
-    /// The event is not valued: advise `--one-off`.
-    Unvalued,
-    /// The comparison values it with `--one-off`: point to that table.
-    Valued,
-    /// A policy that adds the event to a base without it (a stress test
-    /// run as a policy): one event costs one year's difference.
-    StressTest,
-}
-
-/// The warning for a scenario with dated disruptions (`start_day`): the
-/// model's year is the typical year, so an NPV over the appraisal period
-/// counts a one-off event as striking every year.
-pub(crate) fn one_off_warning(
-    study: &crate::study::Study,
-    years: f64,
-    advice: OneOff,
-) -> Option<String> {
-    let dated = dated_disruptions(study)?;
-    let advice = match advice {
-        OneOff::Valued => "the one-off table values it as one event instead".to_string(),
-        OneOff::Unvalued => "value a one-off event with --one-off (how often it must strike for \
-                             each policy to pay), not by the NPV"
-            .to_string(),
-        OneOff::StressTest => {
-            // The per-year KPIs average the window: one event costs the
-            // window's years (of the model's calendar, as `--one-off`
-            // counts them) times a year's difference.
-            let plan = &study.plan;
-            let days = plan.horizon.saturating_since(plan.warmup).as_hours_f64() / 24.0;
-            let window = days / caspian_shipping::timeline::DAYS_PER_YEAR as f64;
-            let times = if (window - 1.0).abs() < 0.005 {
-                "one year's difference".to_string()
-            } else {
-                format!(
-                    "{} times a year's difference (the reporting window is that many years)",
-                    crate::study::short_number(window)
-                )
-            };
-            format!(
-                "one such event costs about {times} (the benefit/yr column, negative for a \
-                 loss), not the NPV"
-            )
-        }
-    };
-    Some(format!(
-        "\"{}\" has a dated disruption ({dated}): the simulated year is taken as every \
-         year, so the NPV over {years} years counts it as striking every year; {advice}",
-        study.name
-    ))
-}
-
-/// The dated disruptions of `study` that strike
-/// ([`Study::dated_that_strike`](crate::study::Study::dated_that_strike)),
-/// as a warning names them: the first, and how many more; `None` without
-/// any.
-pub(crate) fn dated_disruptions(study: &crate::study::Study) -> Option<String> {
-    let dated: Vec<&str> = study.dated_that_strike().iter().map(|d| d.id.as_str()).collect();
-    let (first, rest) = dated.split_first()?;
-    let more = if rest.is_empty() { String::new() } else { format!(" and {} more", rest.len()) };
-    Some(format!("{first}{more}"))
 }
 
 /// Per-replication columns of the cost KPIs of one scenario.

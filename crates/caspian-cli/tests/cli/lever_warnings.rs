@@ -162,6 +162,16 @@ fn escorts_that_protect_nothing_are_warned_of() {
             assert_eq!(kept, warned, "{args:?}: {}", doc["warnings"]);
         }
     }
+    // Escorts with a factor, where no escorted fleet meets incidents.
+    let safe = "interdiction.incident_probability=0";
+    let args = ["run", &scenario("escort_convoys.toml"), "-n", "2", "-q", "--set", short];
+    let err = |extra: &[&str]| {
+        let args = [&args[..], extra].concat();
+        String::from_utf8_lossy(&crate::common::ok_output(&args, &dir).stderr).into_owned()
+    };
+    let said = "escorts are on but no escorted fleet meets incidents";
+    assert!(err(&["--set", safe]).contains(said));
+    assert!(!err(&[]).contains(said));
 }
 
 /// Lost vessels never replaced are warned of where a loss is likely enough
@@ -175,9 +185,12 @@ fn lost_vessels_never_replaced_are_warned_of_where_losses_matter() {
     let said = "a vessel lost at sea is never replaced within the run";
     let lead = "interdiction.replacement_days={ dist = \"constant\", value = 30 }";
     let risky = "risky:interdiction.incident_probability=0.005";
-    let cases: [(&[&str], usize); 5] = [
+    let never = "interdiction.replacement_days={ dist = \"uniform\", min = 40, max = 50 }";
+    let cases: [(&[&str], usize); 6] = [
         (&["run", &high, "--json", "w.json"], 1),
         (&["run", &high, "--set", lead, "--json", "w.json"], 0),
+        // A lead time never shorter than the run replaces no vessel.
+        (&["run", &high, "--set", never, "--json", "w.json"], 1),
         (&["run", &base, "--json", "w.json"], 0),
         (&["compare", &base, "--variant", risky, "--json", "w.json"], 1),
         (
@@ -527,6 +540,24 @@ fn a_one_valued_axis_or_decision_that_changes_nothing_is_warned_of() {
     let on = ["--set", "interdiction.escort.enabled=1"];
     let err = stderr(&[&["run", &base][..], &set, &on, &common[..]].concat());
     assert!(!err.contains("changes nothing"), "{err}");
+    // Every other escort setting too, and any --set the model does not
+    // read; not the seed or the name, nor a value the scenario has.
+    for idle in [
+        "interdiction.escort.convoy_size=5",
+        "interdiction.escort.max_wait_h=3",
+        "interdiction.escort.incident_factor=0.5",
+        "interdiction.escort.fleets=[\"ferries_kuryk_alat\"]",
+    ] {
+        let err = stderr(&[&["run", &base][..], &["--set", idle], &common[..]].concat());
+        let said = format!("--set {idle} changes nothing in ");
+        assert!(err.contains(&said) && err.contains("no convoy forms"), "{idle}: {err}");
+        let err = stderr(&[&["run", &base][..], &["--set", idle], &on, &common[..]].concat());
+        assert!(!err.contains("changes nothing"), "{idle}: {err}");
+    }
+    for kept in ["scenario.seed=5", "scenario.name=other", "port.alat.berths.rail_ferry=4"] {
+        let err = stderr(&[&["run", &base][..], &["--set", kept], &common[..]].concat());
+        assert!(!err.contains("changes nothing"), "{kept}: {err}");
+    }
 }
 
 /// A dated detention of no time holds no vessel but counts: warned of.

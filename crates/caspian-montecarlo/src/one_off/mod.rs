@@ -355,17 +355,18 @@ fn unrecovered_warnings(
 /// Writes `valued` into `economics`, whose dated-disruption warnings then
 /// point to it rather than to the option.
 pub fn attach(economics: &mut crate::economics::Economics, studies: &[Study], valued: OneOff) {
-    use crate::economics::{OneOff, one_off_warning};
+    use crate::economics::{OneOff, dated_advice, one_off_warnings};
     let years = economics.appraisal_years;
-    for s in studies {
-        let (Some(before), Some(after)) = (
-            one_off_warning(s, years, OneOff::Unvalued),
-            one_off_warning(s, years, OneOff::Valued),
-        ) else {
-            continue;
-        };
-        for w in economics.warnings.iter_mut().filter(|w| **w == before) {
-            w.clone_from(&after);
+    // The warnings as the economics said them, and as they read once the
+    // event is valued: the same groups, the advice to value it changed.
+    let advice = dated_advice(studies);
+    let valued_advice: Vec<OneOff> =
+        (advice.iter()).map(|&a| if a == OneOff::Unvalued { OneOff::Valued } else { a }).collect();
+    let before = one_off_warnings(studies, years, &advice);
+    let after = one_off_warnings(studies, years, &valued_advice);
+    for (before, after) in before.iter().zip(&after) {
+        for w in economics.warnings.iter_mut().filter(|w| *w == before) {
+            w.clone_from(after);
         }
     }
     economics.one_off = Some(valued);

@@ -232,7 +232,8 @@ impl Study {
     fn losses_warning(&self) -> Option<String> {
         self.points.iter().enumerate().find_map(|(p, point)| {
             let written = self.written(&point.values)?;
-            let why = written.interdiction.losses_not_replaced(&written.fleets)?;
+            let horizon = written.scenario.horizon_days;
+            let why = written.interdiction.losses_not_replaced(&written.fleets, horizon)?;
             Some(if self.axes.is_empty() {
                 why
             } else {
@@ -385,6 +386,18 @@ impl Study {
     pub(super) fn written(&self, values: &[f64]) -> Option<Scenario> {
         let mut scenario = self.plan.source.clone();
         write_point(&mut scenario, &self.axes, values).is_ok().then_some(scenario)
+    }
+}
+
+/// Whether scenarios `a` and `b` are both valid and compile to the same
+/// model ([`CompiledScenario::same_model`]): what differs between them is
+/// nothing the model reads (an escort setting with escorts off, say).
+///
+/// [`CompiledScenario::same_model`]: caspian_shipping::CompiledScenario::same_model
+pub fn compiles_alike(a: &Scenario, b: &Scenario) -> bool {
+    match (caspian_shipping::compile(a), caspian_shipping::compile(b)) {
+        (Ok(x), Ok(y)) => x.same_model(&y),
+        _ => false,
     }
 }
 

@@ -521,8 +521,8 @@ mod as_written;
 mod axis_arg;
 mod inert;
 mod same;
-pub use inert::changes_nothing;
 pub use inert::warnings_once;
+pub use inert::{changes_nothing, compiles_alike};
 pub use same::DesignCheck;
 
 pub use axis_arg::{AxisSpecError, RangeError, parse_axis, whole_range};

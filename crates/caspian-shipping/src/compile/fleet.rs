@@ -38,11 +38,14 @@ pub(super) fn fleets(
         );
     }
     let known = Known { port_ids, storage_ids, ports, storages };
-    s.fleets.iter().map(|f| fleet(c, f, &known, s.interdiction.escort.escorts(&f.id))).collect()
+    // Escorted only where escorts sail: with escorts off the fleet list is
+    // not read (and two plans that differ only in it are one model).
+    let escort = &s.interdiction.escort;
+    s.fleets.iter().map(|f| fleet(c, f, &known, escort.enabled && escort.escorts(&f.id))).collect()
 }
 
-/// One fleet; `escorted`: whether it sails in escorted convoys when
-/// escorts are enabled (`interdiction.escort.fleets`).
+/// One fleet; `escorted`: whether it sails in escorted convoys (escorts
+/// are enabled and it is among `interdiction.escort.fleets`).
 fn fleet(c: &mut Checker, f: &Fleet, known: &Known<'_, '_>, escorted: bool) -> FleetPlan {
     let k = format!("fleet.{}", f.id);
     // 0 takes the fleet off its route: its cargo waits, spills or gives up.

@@ -29,6 +29,12 @@ pub(super) fn meta(c: &mut Checker, s: &Scenario) -> (SimTime, SimTime) {
         );
     }
     check_text(c, "scenario.name", &s.scenario.name, false);
+    if s.scenario.name.trim().is_empty() {
+        c.err(
+            "scenario.name",
+            "is empty: results, tables and comparisons go by the name; give one",
+        );
+    }
     check_text(c, "scenario.description", &s.scenario.description, true);
     if s.scenario.max_events == 0 {
         c.err("scenario.max_events", "must be at least 1");

@@ -104,7 +104,8 @@ pub struct FleetPlan {
     pub incident_probability: Option<f64>,
     /// The route's loss probability per incident, if it has its own.
     pub loss_probability: Option<f64>,
-    /// Whether its vessels join escorted convoys when escorts are enabled.
+    /// Whether its vessels join escorted convoys: escorts are enabled and
+    /// the fleet is among `interdiction.escort.fleets`.
     pub escorted: bool,
     /// Dry-docking and breakdowns (`None`: always available).
     pub availability: Option<AvailabilityPlan>,

@@ -92,6 +92,23 @@ impl DistSpec {
         }
     }
 
+    /// The smallest value a draw can take: the lower end of a bounded
+    /// distribution (constant, uniform, triangular, an empirical table's
+    /// smallest value), else 0 (every distribution here draws `>= 0`).
+    pub fn lower(&self) -> f64 {
+        match self {
+            DistSpec::Constant { value } => *value,
+            DistSpec::Uniform { min, .. } | DistSpec::Triangular { min, .. } => *min,
+            DistSpec::Empirical { values, .. } => {
+                values.iter().copied().fold(f64::INFINITY, f64::min)
+            }
+            DistSpec::Exponential { .. }
+            | DistSpec::Lognormal { .. }
+            | DistSpec::Gamma { .. }
+            | DistSpec::Normal { .. } => 0.0,
+        }
+    }
+
     /// The same distribution with its scale multiplied by `factor`: every
     /// location and scale parameter (value, mean, sd, min, mode, max, table
     /// values) is multiplied, shapes and weights are kept. The result is the

@@ -249,7 +249,7 @@ impl World<'_> {
                 let Some(v) = self.in_service(fleet) else { break };
                 self.withdraw_vessel(s, v);
                 if let Some(t) = back.filter(|&t| t <= self.plan.horizon) {
-                    at(s, t, Ev::VesselReturn(v as u32));
+                    self.replace_at(s, v, t);
                 }
             }
         } else {
@@ -458,6 +458,13 @@ impl World<'_> {
                 self.call_loaders(s, st);
             }
         }
+    }
+
+    /// Vessel `v`, out of service, is replaced at `t` (it returns, or a
+    /// charter enters service).
+    pub(super) fn replace_at(&mut self, s: &mut Scheduler<Ev>, v: usize, t: SimTime) {
+        self.vessels[v].back_at = Some(t);
+        at(s, t, Ev::VesselReturn(v as u32));
     }
 
     /// A replacement for vessel `v` enters service at its fleet's origin.

@@ -23,7 +23,9 @@ impl World<'_> {
         let f = &self.plan.inflows[i];
         let next = match f.pattern {
             ArrivalPattern::Poisson => {
-                // Events due exactly at the horizon still fire.
+                // Scheduled up to the horizon itself (one due then is
+                // queued, but the run leaves events due at the horizon
+                // unfired: `RunLimits::before`).
                 let limit = self.plan.horizon.ticks().saturating_add(1);
                 let monthly = timeline::monthly_rate_at(&f.rate_per_h);
                 let (plan, disruptions) = (self.plan, &self.disruptions);

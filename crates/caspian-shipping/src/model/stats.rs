@@ -48,9 +48,11 @@ impl World<'_> {
         c.fleet_vessels_lost.iter_mut().for_each(|x| *x = 0);
         // Out of service now and not replaced: lost slots less the
         // replacements that have entered service (each a slot of its own).
+        // One due at this very instant is in service when the window
+        // opens (its event queued behind this one).
         let planned: usize = self.plan.fleets.iter().map(|f| f.count as usize).sum();
-        let out =
-            self.vessels.iter().filter(|v| v.phase == crate::trace::VesselPhase::Lost).count();
+        let lost = |v: &&super::vessel::Vessel| v.phase == crate::trace::VesselPhase::Lost;
+        let out = self.vessels.iter().filter(lost).filter(|v| v.back_at != Some(now)).count();
         c.missing_at_start = out.saturating_sub(self.vessels.len() - planned) as u64;
         c.vessels_out.iter_mut().for_each(|x| *x = 0);
         c.port_calls.iter_mut().for_each(|x| *x = 0);

@@ -69,6 +69,9 @@ pub(super) struct Vessel {
     pub(super) convoy_since: SimTime,
     /// Its timetable slot, for a timetable vessel called to load.
     pub(super) slot: SimTime,
+    /// Out of service (`Lost`): when its replacement is due to enter
+    /// service, if one is (`Ev::VesselReturn`).
+    pub(super) back_at: Option<SimTime>,
     /// A detention it owes a dated `vessels.<fleet>` disruption with
     /// `detain`, served when its port call is over, before it sails.
     pub(super) detain_next: Option<Detention>,
@@ -117,6 +120,7 @@ impl Vessel {
             space_wait_since: SimTime::ZERO,
             convoy_since: SimTime::ZERO,
             slot: SimTime::ZERO,
+            back_at: None,
             detain_next: None,
             serving_detention: None,
         }

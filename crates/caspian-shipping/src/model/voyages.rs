@@ -486,7 +486,7 @@ impl World<'_> {
             crate::timeline::ticks_saturating(days, caspian_engine::TICKS_PER_DAY),
         ));
         if back <= self.plan.horizon {
-            at(s, back, Ev::VesselReturn(v as u32));
+            self.replace_at(s, v, back);
         }
     }
 

@@ -45,14 +45,24 @@ const LOSS_WARNING_PER_CROSSING: f64 = 1e-4;
 
 impl Interdiction {
     /// Why what its risk costs may be mostly the lost vessels' absence, if
-    /// it may: lost vessels are never replaced (`replacement_days` is left
-    /// out) and a crossing of some fleet is lost with a probability of 1
-    /// in 10,000 or more (its own incident and loss
+    /// it may: lost vessels are never replaced within a run of
+    /// `horizon_days` (`replacement_days` is left out, or is never shorter
+    /// than the run) and a crossing of some fleet is lost with a
+    /// probability of 1 in 10,000 or more (its own incident and loss
     /// probabilities where it has them, else these), escorts aside.
-    pub fn losses_not_replaced(&self, fleets: &[super::Fleet]) -> Option<String> {
-        if self.replacement_days.is_some() {
-            return None;
-        }
+    pub fn losses_not_replaced(
+        &self,
+        fleets: &[super::Fleet],
+        horizon_days: f64,
+    ) -> Option<String> {
+        let never = match &self.replacement_days {
+            None => "interdiction.replacement_days is left out".to_string(),
+            Some(lead) if lead.lower() >= horizon_days => format!(
+                "interdiction.replacement_days is never under {} days, the run's whole length",
+                (lead.lower() * 1e6).round() / 1e6
+            ),
+            Some(_) => return None,
+        };
         let loss = |f: &super::Fleet| {
             f.incident_probability.unwrap_or(self.incident_probability)
                 * f.loss_probability.unwrap_or(self.loss_probability)
@@ -72,11 +82,11 @@ impl Interdiction {
             worst.join(", ")
         };
         Some(format!(
-            "a vessel lost at sea is never replaced within the run \
-             (interdiction.replacement_days is left out), and a crossing of {which} ends in a loss \
-             with probability {} (incident_probability x loss_probability): a loss early in a \
-             year takes its vessel out for the rest of it, which may be most of what the risk \
-             costs a tight fleet; set interdiction.replacement_days (a charter's lead time) to \
+            "a vessel lost at sea is never replaced within the run ({never}), and a crossing of \
+             {which} ends in a loss with probability {} (incident_probability x \
+             loss_probability): a loss early in a year takes its vessel out for the rest of it, \
+             which may be most of what the risk costs a tight fleet; set \
+             interdiction.replacement_days (a charter's lead time, shorter than the run) to \
              replace lost vessels",
             (p * 1e12).round() / 1e12
         ))
@@ -88,7 +98,8 @@ impl Interdiction {
     /// incidents as often as an unescorted one, and escorts only add convoy
     /// waits and costs; or they are switched on for no fleet
     /// (`interdiction.escort.fleets = []`), so they cost their capital and
-    /// protect no crossing.
+    /// protect no crossing; or no escorted fleet meets incidents at all
+    /// (its incident probability, else the scenario's, is 0).
     pub fn escorts_protect_nothing(&self, fleets: &[super::Fleet]) -> Option<String> {
         if !self.escort.enabled {
             return None;
@@ -102,10 +113,20 @@ impl Interdiction {
                     .to_string(),
             );
         }
-        (!fleets.iter().any(|f| self.escort.escorts(&f.id))).then(|| {
-            "escorts are on but interdiction.escort.fleets names no fleet of the scenario: no \
-             vessel sails in a convoy, so the escorts' capital is paid and no crossing is \
-             protected"
+        let escorted: Vec<&super::Fleet> =
+            fleets.iter().filter(|f| self.escort.escorts(&f.id)).collect();
+        if escorted.is_empty() {
+            return Some(
+                "escorts are on but interdiction.escort.fleets names no fleet of the scenario: \
+                 no vessel sails in a convoy, so the escorts' capital is paid and no crossing is \
+                 protected"
+                    .to_string(),
+            );
+        }
+        let risk = |f: &super::Fleet| f.incident_probability.unwrap_or(self.incident_probability);
+        escorted.iter().all(|f| risk(f) == 0.0).then(|| {
+            "escorts are on but no escorted fleet meets incidents (incident_probability 0 for \
+             each): escorts add convoy waits and costs and protect nothing"
                 .to_string()
         })
     }
