@@ -182,14 +182,16 @@ fn escorts_that_protect_nothing_are_warned_of() {
 fn lost_vessels_never_replaced_are_warned_of_where_losses_matter() {
     let dir = scratch("losses_not_replaced");
     let (base, high) = (scenario("baseline.toml"), scenario("high_interdiction.toml"));
-    let said = "a vessel lost at sea is never replaced within the run";
-    let lead = "interdiction.replacement_days={ dist = \"constant\", value = 30 }";
+    // The runs' window: day 30 to day 40.
+    let said = "a vessel lost at sea is ";
+    let lead = "interdiction.replacement_days={ dist = \"constant\", value = 5 }";
     let risky = "risky:interdiction.incident_probability=0.005";
-    let never = "interdiction.replacement_days={ dist = \"uniform\", min = 40, max = 50 }";
+    let never = "interdiction.replacement_days={ dist = \"uniform\", min = 10, max = 50 }";
     let cases: [(&[&str], usize); 6] = [
         (&["run", &high, "--json", "w.json"], 1),
         (&["run", &high, "--set", lead, "--json", "w.json"], 0),
-        // A lead time never shorter than the run replaces no vessel.
+        // A lead time never shorter than the window replaces no vessel
+        // lost in it.
         (&["run", &high, "--set", never, "--json", "w.json"], 1),
         (&["run", &base, "--json", "w.json"], 0),
         (&["compare", &base, "--variant", risky, "--json", "w.json"], 1),
@@ -211,6 +213,13 @@ fn lost_vessels_never_replaced_are_warned_of_where_losses_matter() {
         let err =
             String::from_utf8_lossy(&crate::common::ok_output(&args, &dir).stderr).into_owned();
         assert_eq!(err.matches(said).count(), times, "{args:?}: {err}");
+        let why = if args.contains(&never) {
+            "is not replaced within the reporting window if lost in it \
+             (interdiction.replacement_days is never under 10 days, at least the window's 10 days)"
+        } else {
+            "is never replaced within the run (interdiction.replacement_days is left out)"
+        };
+        assert!(times == 0 || err.contains(why), "{args:?}: {err}");
         let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "w.json")).unwrap();
         let kept = doc["warnings"].as_array().map_or(0, |w| {
             w.iter().filter(|w| w.as_str().is_some_and(|w| w.contains(said))).count()

@@ -42,10 +42,15 @@ pub(crate) fn one_off_warnings(
     years: f64,
     advice: &[OneOff],
 ) -> Vec<String> {
-    // (dated disruptions, advice) -> the names that have them.
-    let mut groups: Vec<((String, String), Vec<&str>)> = Vec::new();
+    // (every dated disruption that strikes, as written; advice) -> the
+    // names that have them. Alike only where every one is written the
+    // same (a variant that moves one is another event).
+    type Key = (Vec<caspian_shipping::scenario::Disruption>, (String, String));
+    let mut groups: Vec<(Key, Vec<&str>)> = Vec::new();
     for (study, &advice) in studies.iter().zip(advice) {
-        let Some(key) = one_off_parts(study, advice) else { continue };
+        let Some(words) = one_off_parts(study, advice) else { continue };
+        let dated: Vec<_> = study.dated_that_strike().into_iter().cloned().collect();
+        let key = (dated, words);
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, names)) => names.push(&study.name),
             None => groups.push((key, vec![&study.name])),
@@ -53,7 +58,7 @@ pub(crate) fn one_off_warnings(
     }
     groups
         .into_iter()
-        .map(|((dated, advice), names)| {
+        .map(|((_, (dated, advice)), names)| {
             let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
             let who = match quoted.split_last() {
                 Some((last, [])) => format!("{last} has"),

@@ -232,8 +232,9 @@ impl Study {
     fn losses_warning(&self) -> Option<String> {
         self.points.iter().enumerate().find_map(|(p, point)| {
             let written = self.written(&point.values)?;
-            let horizon = written.scenario.horizon_days;
-            let why = written.interdiction.losses_not_replaced(&written.fleets, horizon)?;
+            let meta = &written.scenario;
+            let window = meta.horizon_days - meta.warmup_days;
+            let why = written.interdiction.losses_not_replaced(&written.fleets, window)?;
             Some(if self.axes.is_empty() {
                 why
             } else {

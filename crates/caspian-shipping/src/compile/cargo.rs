@@ -312,4 +312,27 @@ pub(super) fn demand_routes(
             );
         }
     }
+    // Cargo in a storage a fleet loads from is still in the corridor: an
+    // outflow taking it would take it out undelivered, and the corridor's
+    // account (delivered, service level, transit) would lose it.
+    for o in outflows.iter().filter(|o| o.from < storages.len()) {
+        let loader = fleets.iter().find(|fl| {
+            fl.holds
+                .iter()
+                .any(|h| h.load_from == Some(o.from) || h.return_load_from == Some(o.from))
+        });
+        if let Some(fleet) = loader {
+            c.err(
+                format!("outflow.{}.from", o.id),
+                format!(
+                    "storage \"{}\" is one fleet \"{}\" loads from: its cargo is still on its way \
+                     across the sea, and what the outflow took would leave the corridor \
+                     undelivered (no delivered total, service level or transit time would count \
+                     it); drain a storage no fleet loads from, such as the one the vessels \
+                     discharge into",
+                    storages[o.from].id, fleet.id
+                ),
+            );
+        }
+    }
 }

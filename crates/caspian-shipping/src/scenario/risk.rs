@@ -45,21 +45,23 @@ const LOSS_WARNING_PER_CROSSING: f64 = 1e-4;
 
 impl Interdiction {
     /// Why what its risk costs may be mostly the lost vessels' absence, if
-    /// it may: lost vessels are never replaced within a run of
-    /// `horizon_days` (`replacement_days` is left out, or is never shorter
-    /// than the run) and a crossing of some fleet is lost with a
-    /// probability of 1 in 10,000 or more (its own incident and loss
-    /// probabilities where it has them, else these), escorts aside.
-    pub fn losses_not_replaced(
-        &self,
-        fleets: &[super::Fleet],
-        horizon_days: f64,
-    ) -> Option<String> {
+    /// it may: lost vessels are never replaced within the run
+    /// (`replacement_days` is left out), or none lost in the reporting
+    /// window of `window_days` is replaced within it (`replacement_days` is
+    /// never shorter than the window), and a crossing of some fleet is
+    /// lost with a probability of 1 in 10,000 or more (its own incident
+    /// and loss probabilities where it has them, else these), escorts
+    /// aside.
+    pub fn losses_not_replaced(&self, fleets: &[super::Fleet], window_days: f64) -> Option<String> {
         let never = match &self.replacement_days {
-            None => "interdiction.replacement_days is left out".to_string(),
-            Some(lead) if lead.lower() >= horizon_days => format!(
-                "interdiction.replacement_days is never under {} days, the run's whole length",
-                (lead.lower() * 1e6).round() / 1e6
+            None => "never replaced within the run (interdiction.replacement_days is left out)"
+                .to_string(),
+            Some(lead) if lead.lower() >= window_days => format!(
+                "not replaced within the reporting window if lost in it \
+                 (interdiction.replacement_days is never under {} days, at least the window's {} \
+                 days)",
+                (lead.lower() * 1e6).round() / 1e6,
+                (window_days * 1e6).round() / 1e6
             ),
             Some(_) => return None,
         };
@@ -82,11 +84,10 @@ impl Interdiction {
             worst.join(", ")
         };
         Some(format!(
-            "a vessel lost at sea is never replaced within the run ({never}), and a crossing of \
-             {which} ends in a loss with probability {} (incident_probability x \
+            "a vessel lost at sea is {never}, and a crossing of {which} ends in a loss with probability {} (incident_probability x \
              loss_probability): a loss early in a year takes its vessel out for the rest of it, \
              which may be most of what the risk costs a tight fleet; set \
-             interdiction.replacement_days (a charter's lead time, shorter than the run) to \
+             interdiction.replacement_days (a charter's lead time, shorter than the window) to \
              replace lost vessels",
             (p * 1e12).round() / 1e12
         ))
