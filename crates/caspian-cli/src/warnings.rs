@@ -144,8 +144,12 @@ pub(crate) fn idle_overrides(
         if without.scenario == resolved.scenario {
             continue;
         }
-        if compiles_alike(&resolved.scenario, &without.scenario) {
-            let why = if escorts_off && o.key.starts_with("interdiction.escort.") {
+        // An escort setting with escorts off is read by nothing that runs
+        // (a sortie's price is kept, for an optimiser that may switch
+        // escorts on, so its plan differs though no convoy sails).
+        let idle_escort = escorts_off && escort_setting(&o.key);
+        if idle_escort || compiles_alike(&resolved.scenario, &without.scenario) {
+            let why = if idle_escort {
                 "escorts are off (interdiction.escort.enabled = false), so no convoy forms and \
                  the escort settings are not read (set interdiction.escort.enabled=1 too)"
             } else {
@@ -176,10 +180,7 @@ pub(crate) fn idle_escort_sets(
         return;
     }
     for (i, o) in overrides.iter().enumerate() {
-        if !o.key.starts_with("interdiction.escort.")
-            || o.key == "interdiction.escort.enabled"
-            || o.key.parse::<caspian_montecarlo::SweepKey>().is_ok()
-        {
+        if !escort_setting(&o.key) || o.key.parse::<caspian_montecarlo::SweepKey>().is_ok() {
             continue;
         }
         let rest: Vec<Override> =
@@ -194,4 +195,15 @@ pub(crate) fn idle_escort_sets(
             o.option, o.text, resolved.source
         ));
     }
+}
+
+/// Whether `key` is an escort setting other than the switch: one of
+/// `interdiction.escort` (its force, convoy size, wait, factor, fleets) or
+/// an escort price (`costs.capital.escort_vessel`,
+/// `costs.capital.escort_life_years`, `costs.operating.escort_sortie`),
+/// none of which anything reads while escorts are off.
+fn escort_setting(key: &str) -> bool {
+    (key.starts_with("interdiction.escort.") && key != "interdiction.escort.enabled")
+        || (key.starts_with("costs.")
+            && key.rsplit('.').next().is_some_and(|k| k.starts_with("escort_")))
 }

@@ -556,6 +556,7 @@ fn a_one_valued_axis_or_decision_that_changes_nothing_is_warned_of() {
         "interdiction.escort.max_wait_h=3",
         "interdiction.escort.incident_factor=0.5",
         "interdiction.escort.fleets=[\"ferries_kuryk_alat\"]",
+        "costs.operating.escort_sortie=7",
     ] {
         let err = stderr(&[&["run", &base][..], &["--set", idle], &common[..]].concat());
         let said = format!("--set {idle} changes nothing in ");
