@@ -77,8 +77,7 @@ pub(crate) fn inert_multipliers(
         let key = o.key.parse::<SweepKey>().ok();
         let nothing_in =
             |s: &Resolved| key.as_ref().is_some_and(|k| k.scales_nothing_in(&s.scenario));
-        let rest: Vec<Override> =
-            overrides.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, x)| x.clone()).collect();
+        let rest = all_but(overrides, i);
         let without = resolve_scenario(path, &rest);
         let nothing_strikes = without.as_ref().is_ok_and(nothing_in);
         let unchanged = || without.as_ref().is_ok_and(|r| r.scenario == resolved.scenario);
@@ -137,8 +136,7 @@ pub(crate) fn idle_overrides(
         {
             continue;
         }
-        let rest: Vec<Override> =
-            overrides.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, x)| x.clone()).collect();
+        let rest = all_but(overrides, i);
         let Ok(without) = resolve_scenario(path, &rest) else { continue };
         // A value the scenario already has sets nothing: not worth a word.
         if without.scenario == resolved.scenario {
@@ -183,8 +181,7 @@ pub(crate) fn idle_escort_sets(
         if !escort_setting(&o.key) || o.key.parse::<caspian_montecarlo::SweepKey>().is_ok() {
             continue;
         }
-        let rest: Vec<Override> =
-            overrides.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, x)| x.clone()).collect();
+        let rest = all_but(overrides, i);
         if resolve_scenario(path, &rest).is_ok_and(|r| r.scenario == resolved.scenario) {
             continue;
         }
@@ -206,4 +203,10 @@ fn escort_setting(key: &str) -> bool {
     (key.starts_with("interdiction.escort.") && key != "interdiction.escort.enabled")
         || (key.starts_with("costs.")
             && key.rsplit('.').next().is_some_and(|k| k.starts_with("escort_")))
+}
+
+/// `overrides` without its `i`-th: the scenario a warning weighs one
+/// override against.
+fn all_but(overrides: &[Override], i: usize) -> Vec<Override> {
+    overrides.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, x)| x.clone()).collect()
 }
