@@ -680,3 +680,44 @@ fn an_episode_at_0_h_has_no_level_before_and_no_plain_recovery() {
     let out = run_with(&text, &closed(1.0 / 24.0));
     assert!(kpi(&out, "recovery_days.shut") >= 0.0);
 }
+
+/// A vessel taken out of service while it waits (for a berth, for cargo or
+/// for room ashore) has its wait so far recorded, as a wait still in
+/// progress at the end is: a vessel withdrawn after a long wait does not
+/// make the wait look shorter, and a line nobody leaves any other way is
+/// not undefined.
+#[test]
+fn a_vessel_withdrawn_while_it_waits_keeps_its_wait() {
+    let two = set(BASE, "fleet.count", "2");
+    // Both vessels out for good at `hours` (never replaced).
+    let both_out = |hours: f64| {
+        format!(
+            "\n[[disruption]]\nid = \"out\"\ntarget = \"vessels.t\"\nvessels = 2\n\
+             start_day = {:?}\n",
+            hours / 24.0
+        )
+    };
+    // A 22-h nominal cycle: vessel 0 reaches a at 0 h, vessel 1 at 11 h.
+    // (a) For a berth: a is closed from 0 to 30 h, so both are called for
+    // their cargo and wait at the anchorage; out at 18 h after 18 and 7 h.
+    let closed = "\n[[disruption]]\nid = \"shut\"\ntarget = \"port.a\"\nstart_day = 0.0\n\
+                  duration_days = { dist = \"constant\", value = 1.25 }\n";
+    let text = set(&two, "a_farm.initial", "1000000");
+    let out = run_with(&text, &format!("{closed}{}", both_out(18.0)));
+    assert_close(kpi(&out, "anchorage_wait_h.a.tanker"), 12.5, "(18 + 7) / 2");
+    assert_close(kpi(&out, "cargo_wait_h.t"), 0.0, "both called on arrival");
+    // (b) For cargo: a's farm is empty and nothing comes; out at 24 h after
+    // 24 and 13 h in the cargo line.
+    let out = run_with(&two, &both_out(24.0));
+    assert_close(kpi(&out, "cargo_wait_h.t"), 18.5, "(24 + 13) / 2");
+    assert!(kpi(&out, "anchorage_wait_h.a.tanker").is_nan(), "nobody asked for a berth");
+    // (c) For room: b's farm holds one cargo and nothing drains it. Vessel
+    // 0 lands 1,000 t at 11..12 h (called at once: a wait of 0); vessel 1
+    // (loaded 11..12 h) reaches b at 22 h and vessel 0 (loaded 22..23 h)
+    // at 33 h, and both wait for room until they are taken out at 48 h,
+    // after 26 and 15 h, with their 2,000 t.
+    let text = set(&set(&two, "a_farm.initial", "1000000"), "b_farm.capacity", "1000");
+    let out = run_with(&text, &both_out(48.0));
+    assert_close(kpi(&out, "space_wait_h.t"), (0.0 + 26.0 + 15.0) / 3.0, "space waits");
+    assert_close(kpi(&out, "cargo_lost.oil"), 2_000.0, "the cargo aboard");
+}

@@ -157,10 +157,16 @@ impl<R> Resource<R> {
 
     /// Takes a request out of the waiting line. Returns its payload, or `None` if
     /// the ticket is not waiting (already granted or withdrawn).
+    ///
+    /// Its wait until now is recorded in [`waits`](Self::waits), as a grant's
+    /// is: a wait is the time spent in line, whichever way the line is left,
+    /// so a requester that gives up (or is taken away) after a long wait does
+    /// not make the line look shorter than it was.
     pub fn withdraw(&mut self, now: SimTime, ticket: TicketId) -> Option<R> {
         let waiting = self.line.remove(ticket)?;
         self.line_stats.set(now, self.line.len() as f64);
         self.withdrawals += 1;
+        self.waits.record(now.saturating_since(waiting.since).as_hours_f64());
         Some(waiting.requester)
     }
 
@@ -243,7 +249,7 @@ impl<R> Resource<R> {
     }
 
     /// Waiting times (hours) of every grant since the last reset, immediate
-    /// grants included as zero.
+    /// grants included as zero, and of every withdrawal, its time in line.
     pub fn waits(&self) -> &Tally {
         &self.waits
     }
@@ -336,6 +342,9 @@ mod tests {
         let Request::Queued(t4) = r.request(h(0), 4, 0) else { panic!() };
         assert_eq!(r.withdraw(h(1), t2), Some(2));
         assert_eq!(r.withdraw(h(1), t2), None);
+        // The withdrawn request's hour in line is a wait, beside the holder's 0.
+        assert_eq!(r.waits().count(), 2);
+        assert_eq!(r.waits().max(), Some(1.0));
         assert!(r.change_priority(t4, -1));
         assert_eq!(r.release(h(2)).unwrap().requester, 4);
         assert_eq!(r.release(h(3)).unwrap().requester, 3);

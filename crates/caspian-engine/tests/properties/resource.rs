@@ -185,10 +185,13 @@ impl Harness {
             }
             Op::Withdraw(idx) => {
                 let Some(ticket) = self.pick(idx) else { return Ok(()) };
-                let was_waiting = self.m.waiting.remove(&ticket.get()).is_some();
+                let since = self.m.waiting.remove(&ticket.get()).map(|(_, since)| since);
+                let was_waiting = since.is_some();
                 let expected = was_waiting.then(|| requester(ticket.get()));
                 prop_assert_eq!(self.r.withdraw(now, ticket), expected, "withdraw {:?}", ticket);
-                if was_waiting {
+                if let Some(since) = since {
+                    // Its time in line is a wait, as a grant's is.
+                    self.m.wait_hours.push((now - since).as_hours_f64());
                     self.m.withdrawals += 1;
                     self.withdrawn.push(ticket.get());
                 }
@@ -251,7 +254,7 @@ impl Harness {
         for &t in &self.queued {
             prop_assert_eq!(r.is_waiting(t), m.waiting.contains_key(&t.get()), "{:?}", t);
         }
-        prop_assert_eq!(r.waits().count(), m.grants);
+        prop_assert_eq!(r.waits().count(), m.grants + m.withdrawals);
         prop_assert_eq!(r.withdrawals(), m.withdrawals);
         if !m.wait_hours.is_empty() {
             let mean = m.wait_hours.iter().sum::<f64>() / m.wait_hours.len() as f64;

@@ -188,13 +188,20 @@ impl World<'_> {
     }
 
     /// Takes vessel `v` out of every cargo line and gives back what was
-    /// claimed for it (it is leaving service).
-    pub(super) fn forget_cargo_wait(&mut self, v: usize) {
+    /// claimed for it (it is leaving service). A wait in the cargo line is
+    /// recorded with its length so far, as one still in progress at the end
+    /// is ([`super::censored`]): a vessel taken away after a long wait does
+    /// not make the wait look shorter.
+    pub(super) fn forget_cargo_wait(&mut self, v: usize, now: SimTime) {
         let ves = &mut self.vessels[v];
         ves.called = false;
         let st = ves.load_from;
         if let Some(store) = self.stores.get_mut(st) {
-            store.cargo_line.retain(|&w| w as usize != v);
+            if let Some(i) = store.cargo_line.iter().position(|&w| w as usize == v) {
+                store.cargo_line.remove(i);
+                let waited = now.saturating_since(ves.cargo_wait_since);
+                self.cargo_wait_h[ves.fleet].record(waited.as_hours_f64());
+            }
         }
         for (p, h) in self.plan.fleets[ves.fleet].holds.iter().enumerate() {
             let claim = std::mem::take(&mut ves.holds[p].claim);

@@ -432,7 +432,7 @@ impl World<'_> {
         }
         let (at_origin, loads_from) = (self.vessels[v].at_origin, self.vessels[v].load_from);
         self.forget_space_wait(v, now);
-        self.forget_cargo_wait(v);
+        self.forget_cargo_wait(v, now);
         let left_convoy = self.vessels[v].phase == Phase::Convoy;
         self.lose_cargo_aboard(v);
         self.forget_detentions(s, v);

@@ -181,6 +181,11 @@ impl World<'_> {
     pub(super) fn forget_space_wait(&mut self, v: usize, now: SimTime) {
         if let Some(i) = self.space_line.iter().position(|&w| w as usize == v) {
             self.space_line.remove(i);
+            // Its wait so far, as a wait still in progress at the end is
+            // counted ([`super::censored`]).
+            let ves = &self.vessels[v];
+            let waited = now.saturating_since(ves.space_wait_since);
+            self.space_wait_h[ves.fleet].record(waited.as_hours_f64());
             let needs = self.room_needs(v);
             self.leave_space_line(v, &needs, now);
         }
