@@ -46,6 +46,22 @@ struct Batch {
     point: usize,
     kpi_names: Vec<String>,
     rows: Vec<Row>,
+    /// The rows' [`crate::seal`] for their point.
+    #[serde(default)]
+    seal: String,
+}
+
+impl Batch {
+    /// The rows of `point` with their names, sealed.
+    fn new(point: usize, kpi_names: &[String], rows: &[Row]) -> Self {
+        let seal = crate::seal::seal(&place(point), kpi_names, rows);
+        Self { point, kpi_names: kpi_names.to_vec(), rows: rows.to_vec(), seal }
+    }
+}
+
+/// Where a design point's rows belong, as their seal names it.
+fn place(point: usize) -> String {
+    format!("design point {point}")
 }
 
 /// An open checkpoint being appended to.
@@ -71,8 +87,7 @@ impl Checkpoint {
         text.push('\n');
         for (point, rec) in records.iter().enumerate() {
             if !rec.rows.is_empty() {
-                let batch =
-                    Batch { point, kpi_names: rec.kpi_names.clone(), rows: rec.rows.clone() };
+                let batch = Batch::new(point, &rec.kpi_names, &rec.rows);
                 text.push_str(&serde_json::to_string(&batch).map_err(io::Error::other)?);
                 text.push('\n');
             }
@@ -100,11 +115,7 @@ impl Checkpoint {
         if from >= records.rows.len() {
             return Ok(());
         }
-        let batch = Batch {
-            point,
-            kpi_names: records.kpi_names.clone(),
-            rows: records.rows[from..].to_vec(),
-        };
+        let batch = Batch::new(point, &records.kpi_names, &records.rows[from..]);
         let mut line = serde_json::to_string(&batch).map_err(io::Error::other)?;
         line.push('\n');
         self.file.write_all(line.as_bytes())?;
@@ -368,6 +379,7 @@ pub fn load(
         } else if rec.kpi_names != batch.kpi_names {
             return Err(corrupt(format!("design point {p}: its KPI names changed")));
         }
+        let (seal, start) = (batch.seal, rec.rows.len());
         for row in batch.rows {
             let next = first_rep + rec.rows.len() as u64;
             let r = row.replication;
@@ -398,6 +410,14 @@ pub fn load(
                 }
             }
             rec.rows.push(row);
+        }
+        // Last, so that what the checks above name is named first.
+        if let Err(problem) =
+            crate::seal::check(&seal, &place(p), &rec.kpi_names, &rec.rows[start..])
+        {
+            return Err(corrupt(format!(
+                "design point {p}: {problem}; the file is damaged: delete it to start afresh"
+            )));
         }
     }
     Ok((records, torn))

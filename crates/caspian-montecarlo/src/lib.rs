@@ -84,6 +84,7 @@ pub mod records;
 pub mod replication_csv;
 pub mod run;
 pub mod scenario_diff;
+pub mod seal;
 pub mod select;
 pub mod sensitivity;
 pub mod sequential;

@@ -236,6 +236,14 @@ fn check_records<'a>(
                 "{path}: design point {point} has a row with the wrong number of values"
             )));
         }
+        // Last, so that what the checks above name is named first.
+        let seal = part.seals.get(point).map_or("", String::as_str);
+        let place = PartialDoc::place(point);
+        if let Err(problem) = crate::seal::check(seal, &place, &rec.kpi_names, &rec.rows) {
+            return Err(MergeError(format!(
+                "{path}: design point {point}: {problem}; the file is damaged"
+            )));
+        }
     }
     Ok(())
 }

@@ -60,7 +60,7 @@ pub fn run(
     let header = StudyHeader::of(study, StudyKind::Run, replications);
     let units = kpi_units(&study.plan, &records[0].kpi_names);
     Ok(match shard {
-        Some(shard) => RunOutcome::Shard(PartialDoc { shard, header, records, units }),
+        Some(shard) => RunOutcome::Shard(PartialDoc::new(shard, header, records, units)),
         None => {
             let records = records.swap_remove(0);
             RunOutcome::Whole { doc: run_doc(&header, &records, &units, report), records }

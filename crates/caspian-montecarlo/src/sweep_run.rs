@@ -267,7 +267,7 @@ pub fn run_sweep(
     let units = kpi_units(&study.plan, names);
     Ok(match req.shard {
         Some(shard) => SweepOutcome::Shard {
-            part: PartialDoc { shard, header, records, units },
+            part: PartialDoc::new(shard, header, records, units),
             checkpoint: cp,
         },
         None => SweepOutcome::Whole {

@@ -195,7 +195,8 @@ fn what_is_not_a_checkpoint_is_refused_and_left_alone() {
     assert!(err.contains("delete it to start afresh"), "{err}");
 
     // Rows under the scenario's key that name other KPIs than it (a
-    // hand-edited file): refused, not read into a result.
+    // hand-edited file): refused, not read into a result; their seal no
+    // longer matches them.
     lines[1]["rows"][0]["values"][at] = 0.0.into();
     for keep in [0, 10] {
         let mut edited = lines.clone();
@@ -209,7 +210,7 @@ fn what_is_not_a_checkpoint_is_refused_and_left_alone() {
         std::fs::write(dir.join("c.jsonl"), text.join("\n") + "\n").unwrap();
         let err = fails(&args, &dir, 2);
         assert!(
-            err.contains("c.jsonl: the rows saved for scenario 0 of this command name other KPIs"),
+            err.contains("c.jsonl line 2: its rows do not match their seal (edited, or damaged)"),
             "{keep}: {err}"
         );
     }
@@ -378,7 +379,8 @@ fn a_comparison_sharded_through_checkpoints_gives_the_result_of_one_run() {
 }
 
 /// A sweep's checkpoint that cannot be resumed says why in words: a
-/// replication saved twice, an empty file, a run's checkpoint.
+/// replication saved twice, rows edited or moved to another design point
+/// (their seal), an empty file, a run's checkpoint.
 #[test]
 fn a_sweep_checkpoint_that_cannot_be_resumed_says_why() {
     let dir = scratch("sweep_checkpoint_words");
@@ -404,6 +406,18 @@ fn a_sweep_checkpoint_that_cannot_be_resumed_says_why() {
     };
     let err = resume("s.ck");
     assert!(err.contains("design point 0: replication 0 is saved twice"), "{err}");
+    // A value a replication could give (undefined) typed over the first,
+    // or the rows of point 0 moved to point 1: refused, not resumed from.
+    let rows = saved.find('\n').unwrap(); // past the header, whose axes have values too
+    let i = rows + saved[rows..].find("\"values\":[").unwrap() + "\"values\":[".len();
+    let j = i + saved[i..].find(',').unwrap();
+    std::fs::write(dir.join("n.ck"), format!("{}null{}", &saved[..i], &saved[j..])).unwrap();
+    let sealed = "its rows do not match their seal (edited, or damaged); the file is damaged";
+    let err = resume("n.ck");
+    assert!(err.contains(&format!("line 2: design point 0: {sealed}")), "{err}");
+    std::fs::write(dir.join("m.ck"), saved.replacen("\"point\":0,", "\"point\":1,", 1)).unwrap();
+    let err = resume("m.ck");
+    assert!(err.contains(&format!("line 2: design point 1: {sealed}")), "{err}");
     std::fs::write(dir.join("e.ck"), "").unwrap();
     assert!(resume("e.ck").contains("is empty (nothing was saved in it); delete it"));
     let run = ["run", "-n", "2", "-q", "--set=scenario.horizon_days=60", "--checkpoint=r.ck"];

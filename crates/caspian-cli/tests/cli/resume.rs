@@ -156,7 +156,7 @@ fn a_checkpoint_with_an_impossible_value_is_refused() {
     );
     assert!(!dir.join("s.json").exists());
     // A name left out with its values: each a KPI caspian writes, in its
-    // order, but not the point's scenario's KPIs.
+    // order, but not what was saved (its seal).
     lines[1]["kpi_names"].as_array_mut().unwrap().remove(at);
     for row in lines[1]["rows"].as_array_mut().unwrap() {
         row["values"].as_array_mut().unwrap().remove(at);
@@ -164,7 +164,12 @@ fn a_checkpoint_with_an_impossible_value_is_refused() {
     let edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     std::fs::write(&cp, edited.join("\n") + "\n").unwrap();
     let err = fails(&resume, &dir, 2);
-    assert!(err.contains("design point 0 holds other KPIs than its scenario has"), "{err}");
+    assert!(
+        err.contains(
+            "line 2: design point 0: its rows do not match their seal (edited, or damaged)"
+        ),
+        "{err}"
+    );
     assert!(!dir.join("s.json").exists());
 }
 

@@ -415,6 +415,32 @@ pub struct PartialDoc {
     /// The unit of each KPI (the merged summaries carry them).
     #[serde(default)]
     pub units: KpiUnits,
+    /// Each design point's [`crate::seal`] over its records, which `merge`
+    /// checks: an edited or damaged value is refused, not merged.
+    #[serde(default)]
+    pub seals: Vec<String>,
+}
+
+impl PartialDoc {
+    /// The share `shard` of `header`'s study, holding `records`, sealed.
+    pub fn new(
+        shard: Shard,
+        header: StudyHeader,
+        records: Vec<PointRecords>,
+        units: KpiUnits,
+    ) -> Self {
+        let seals = records
+            .iter()
+            .enumerate()
+            .map(|(p, r)| crate::seal::seal(&Self::place(p), &r.kpi_names, &r.rows))
+            .collect();
+        Self { shard, header, records, units, seals }
+    }
+
+    /// Where design point `point`'s records belong, as their seal names it.
+    pub fn place(point: usize) -> String {
+        format!("design point {point}")
+    }
 }
 
 /// Any result file, tagged by its `kind`. Written with serde; read only

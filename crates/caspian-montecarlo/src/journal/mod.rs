@@ -66,6 +66,17 @@ struct Batch {
     kpi_names: Vec<String>,
     /// The rows, in replication order.
     rows: Vec<Row>,
+    /// The rows' [`crate::seal`] under their key.
+    #[serde(default)]
+    seal: String,
+}
+
+impl Batch {
+    /// The rows saved under `key` with their names, sealed.
+    fn new(key: &str, kpi_names: &[String], rows: &[Row]) -> Self {
+        let seal = crate::seal::seal(key, kpi_names, rows);
+        Self { key: key.into(), kpi_names: kpi_names.to_vec(), rows: rows.to_vec(), seal }
+    }
 }
 
 /// The rows held for one scenario.
@@ -357,7 +368,7 @@ impl Journal {
         if self.full {
             return Ok(());
         }
-        let batch = Batch { key: key.into(), kpi_names: kpi_names.to_vec(), rows: rows.to_vec() };
+        let batch = Batch::new(key, kpi_names, rows);
         let mut line = serde_json::to_string(&batch).map_err(io::Error::other)?;
         line.push('\n');
         let len = self.len + line.len() as u64;

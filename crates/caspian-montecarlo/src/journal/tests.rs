@@ -28,6 +28,12 @@ fn take(j: &mut Journal, key: &str, first: u64) -> PointRecords {
     records
 }
 
+/// The seal written on line `i` (from 0) of a journal's `text`.
+fn seal_of(text: &str, i: usize) -> String {
+    let batch: Batch = serde_json::from_str(text.lines().nth(i).unwrap()).unwrap();
+    batch.seal
+}
+
 /// A key as the journal writes them: 64 hexadecimal digits.
 fn k(c: char) -> String {
     std::iter::repeat_n(c, 64).collect()
@@ -118,8 +124,10 @@ fn an_incomplete_end_is_cut_off_and_damage_before_it_is_refused() {
     assert_eq!(fs::read_to_string(&path).unwrap(), whole);
     drop(j);
     // A damaged line before the last is refused, and so is an impossible
-    // value, a key that is not one, and a replication saved twice with
-    // different values.
+    // value, a key that is not one, a replication saved twice with
+    // different values, and rows that do not match their seal: an
+    // undefined value (`null`) or a plausible one typed in, or rows moved
+    // under another scenario's key.
     let lines: Vec<&str> = whole.lines().collect();
     for (text, says) in [
         (
@@ -128,6 +136,13 @@ fn an_incomplete_end_is_cut_off_and_damage_before_it_is_refused() {
         ),
         (whole.replace("[1.0]", "[-1.0]"), "line 2: delivered_total.oil: -1"),
         (whole.replace(&a, "zz"), "line 2: key \"zz\" is not a SHA-256"),
+        (whole.replace("[1.0]", "[null]"), "line 2: its rows do not match their seal"),
+        (whole.replace("[1.0]", "[1.25]"), "line 2: its rows do not match their seal"),
+        (whole.replace(&a, &k('b')), "line 2: its rows do not match their seal"),
+        (
+            whole.replace(&format!(",\"seal\":\"{}\"", seal_of(&whole, 1)), ""),
+            "line 2: its rows have no seal",
+        ),
         (
             whole.replace("[2.0]", "[1.5]").replace("\"replication\":1", "\"replication\":0"),
             "line 3: replication 0 is saved twice, with different values",
@@ -251,12 +266,7 @@ fn a_journal_stops_saving_before_it_outgrows_what_can_be_read_back() {
     assert_eq!(fs::read(&path).unwrap(), before, "nothing written once full");
     // A batch that fits exactly is saved.
     let mut j = Journal::open(&path).unwrap();
-    let line = serde_json::to_string(&Batch {
-        key: a.clone(),
-        kpi_names: names(),
-        rows: vec![row(1, 2.0)],
-    })
-    .unwrap();
+    let line = serde_json::to_string(&Batch::new(&a, &names(), &[row(1, 2.0)])).unwrap();
     j.len = InputKind::Result.cap() - line.len() as u64 - 1;
     j.append(&a, &names(), &[row(1, 2.0)]).unwrap();
     assert!(!j.full());

@@ -196,12 +196,12 @@ impl World<'_> {
         let ves = &mut self.vessels[v];
         ves.called = false;
         let st = ves.load_from;
-        if let Some(store) = self.stores.get_mut(st) {
-            if let Some(i) = store.cargo_line.iter().position(|&w| w as usize == v) {
-                store.cargo_line.remove(i);
-                let waited = now.saturating_since(ves.cargo_wait_since);
-                self.cargo_wait_h[ves.fleet].record(waited.as_hours_f64());
-            }
+        if let Some(store) = self.stores.get_mut(st)
+            && let Some(i) = store.cargo_line.iter().position(|&w| w as usize == v)
+        {
+            store.cargo_line.remove(i);
+            let waited = now.saturating_since(ves.cargo_wait_since);
+            self.cargo_wait_h[ves.fleet].record(waited.as_hours_f64());
         }
         for (p, h) in self.plan.fleets[ves.fleet].holds.iter().enumerate() {
             let claim = std::mem::take(&mut ves.holds[p].claim);

@@ -1,0 +1,99 @@
+//! Seals over saved rows: the SHA-256 of exactly what the replications
+//! gave, written beside the rows wherever they are saved to be read back
+//! as results (a shard's records, the lines of a checkpoint), and checked
+//! when they are read.
+//!
+//! Reading checks every value against what its KPI can take, but a `null`
+//! (an undefined value), a plausible number typed over another, or a row
+//! moved to another design point or scenario is something a replication
+//! could have given, and would be read as a result. A seal covers the
+//! rows, the KPI names and *where* they belong (the design point, or the
+//! scenario's key), so any such change is refused as damage instead. It
+//! guards against edits and damage, not against forgery: whoever can run
+//! caspian can compute a seal.
+
+use sha2::{Digest, Sha256};
+
+use crate::records::Row;
+
+/// The seal of `rows` with their `kpi_names`, saved for `place` (the
+/// design point or the scenario key they belong to): 64 hexadecimal
+/// digits.
+pub fn seal(place: &str, kpi_names: &[String], rows: &[Row]) -> String {
+    let mut h = Sha256::new();
+    h.update(place.as_bytes());
+    h.update([0xff]);
+    for name in kpi_names {
+        h.update(name.as_bytes());
+        h.update([0]);
+    }
+    h.update([0xff]);
+    for row in rows {
+        h.update(row.replication.to_le_bytes());
+        h.update(row.events.to_le_bytes());
+        h.update([u8::from(row.truncated)]);
+        h.update((row.values.len() as u64).to_le_bytes());
+        for v in &row.values {
+            h.update(v.to_bits().to_le_bytes());
+        }
+        h.update((row.saturated.len() as u64).to_le_bytes());
+        for line in &row.saturated {
+            // Its JSON text, as saved: a waiting line is a few strings and
+            // numbers, and any change to them changes the text.
+            h.update(serde_json::to_vec(line).unwrap_or_default());
+            h.update([0]);
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Checks that `saved` is the seal of `rows` for `place`; the problem in
+/// words if not (to follow "design point 3: " or "line 7: ").
+pub fn check(saved: &str, place: &str, kpi_names: &[String], rows: &[Row]) -> Result<(), String> {
+    if saved.is_empty() {
+        return Err("its rows have no seal (written by an older caspian, or by hand)".into());
+    }
+    if saved != seal(place, kpi_names, rows) {
+        return Err("its rows do not match their seal (edited, or damaged)".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{check, seal};
+    use crate::records::Row;
+
+    fn rows(v: f64) -> Vec<Row> {
+        vec![Row {
+            replication: 4,
+            events: 10,
+            truncated: false,
+            values: vec![1.0, v],
+            saturated: Vec::new(),
+        }]
+    }
+
+    #[test]
+    fn any_change_breaks_the_seal() {
+        let names = vec!["a".to_string(), "b".to_string()];
+        let s = seal("point 0", &names, &rows(2.0));
+        assert_eq!(s.len(), 64);
+        assert_eq!(check(&s, "point 0", &names, &rows(2.0)), Ok(()));
+        // An undefined value, a plausible one, another place, other names,
+        // another replication, no seal: each refused.
+        assert!(check(&s, "point 0", &names, &rows(f64::NAN)).is_err());
+        assert!(check(&s, "point 0", &names, &rows(2.000_000_000_000_001)).is_err());
+        assert!(check(&s, "point 1", &names, &rows(2.0)).is_err());
+        assert!(check(&s, "point 0", &["a".into(), "c".into()], &rows(2.0)).is_err());
+        let mut moved = rows(2.0);
+        moved[0].replication = 5;
+        assert!(check(&s, "point 0", &names, &moved).is_err());
+        assert!(check("", "point 0", &names, &rows(2.0)).unwrap_err().contains("no seal"));
+        // Names run together differently are other names.
+        assert_ne!(
+            seal("p", &["ab".into(), "c".into()], &[]),
+            seal("p", &["a".into(), "bc".into()], &[])
+        );
+    }
+}
