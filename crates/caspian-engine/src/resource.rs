@@ -259,6 +259,12 @@ impl<R> Resource<R> {
         self.withdrawals
     }
 
+    /// Units granted since the last reset, immediate grants included: the
+    /// waits recorded less the withdrawals'.
+    pub fn grants(&self) -> u64 {
+        self.waits.count() - self.withdrawals
+    }
+
     /// Forgets the statistics gathered before `now` (end of warm-up). Requesters
     /// already waiting will record their full wait when granted.
     pub fn reset_stats(&mut self, now: SimTime) {
@@ -342,9 +348,11 @@ mod tests {
         let Request::Queued(t4) = r.request(h(0), 4, 0) else { panic!() };
         assert_eq!(r.withdraw(h(1), t2), Some(2));
         assert_eq!(r.withdraw(h(1), t2), None);
-        // The withdrawn request's hour in line is a wait, beside the holder's 0.
+        // The withdrawn request's hour in line is a wait, beside the holder's
+        // 0; it is no grant.
         assert_eq!(r.waits().count(), 2);
         assert_eq!(r.waits().max(), Some(1.0));
+        assert_eq!(r.grants(), 1);
         assert!(r.change_priority(t4, -1));
         assert_eq!(r.release(h(2)).unwrap().requester, 4);
         assert_eq!(r.release(h(3)).unwrap().requester, 3);

@@ -255,6 +255,7 @@ impl Harness {
             prop_assert_eq!(r.is_waiting(t), m.waiting.contains_key(&t.get()), "{:?}", t);
         }
         prop_assert_eq!(r.waits().count(), m.grants + m.withdrawals);
+        prop_assert_eq!(r.grants(), m.grants);
         prop_assert_eq!(r.withdrawals(), m.withdrawals);
         if !m.wait_hours.is_empty() {
             let mean = m.wait_hours.iter().sum::<f64>() / m.wait_hours.len() as f64;

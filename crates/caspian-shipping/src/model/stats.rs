@@ -168,7 +168,7 @@ impl World<'_> {
             Quantity::GateWait(i) => closing.gate_wait_h[i].mean_or(f64::NAN),
             Quantity::AnchorageWait(p, c) => closing.anchorage_wait_h[p][c].mean_or(f64::NAN),
             Quantity::AnchorageQueue(p, c) => berths(p, c).mean_queue_len(now),
-            Quantity::BerthCalls(p, c) => berths(p, c).waits().count() as f64,
+            Quantity::BerthCalls(p, c) => berths(p, c).grants() as f64,
             Quantity::BerthUtilization(p, c) if !self.ports[p].pools.is_empty() => {
                 self.class_utilization(p, c, now)
             }
@@ -244,7 +244,7 @@ impl World<'_> {
         for (p, port) in self.plan.ports.iter().enumerate() {
             for (c, class) in crate::scenario::BerthClass::ALL.iter().enumerate() {
                 let r = &self.ports[p].berths[c];
-                if grows(r.queue_len(), r.waits().count()) {
+                if grows(r.queue_len(), r.grants()) {
                     lines.push(WaitingLine::Anchorage { port: port.id.clone(), class: *class });
                 }
             }
