@@ -451,6 +451,11 @@ fn compare_table(
                 out.push_str(&format!("note: {note}\n"));
             }
         }
+        if let Some((kpis, note)) = doc.recovery_note(d)
+            && kpis.iter().any(|k| shown.shows(k))
+        {
+            out.push_str(&format!("note: {note}\n"));
+        }
     }
     if let Some(e) = &doc.economics {
         out.push_str(&format!(

@@ -95,6 +95,7 @@ pub mod sweep_run;
 pub mod sweep_stream;
 pub mod targets;
 pub mod tidy;
+pub mod tonnage;
 pub mod trace;
 pub mod twin;
 pub mod unpriced;

@@ -10,6 +10,7 @@ use crate::compare::Ranking;
 use crate::economics::{BenefitCost, Economics, Estimate};
 use crate::pareto::ParetoView;
 use crate::sequential::TargetReport;
+use crate::study::short_number;
 use caspian_shipping::resolve::ParentFile;
 
 /// A saturated waiting line of one scenario of a comparison.
@@ -404,6 +405,52 @@ impl CompareDoc {
                 Some((name.clone(), note))
             })
             .collect()
+    }
+
+    /// The note under the table of `diff`'s paired differences where its
+    /// policy carries significantly less than the base (`delivered_t.total`,
+    /// by 1% or more: [`crate::tonnage`]) and recovers significantly
+    /// sooner from some disruption, or carries more and recovers later:
+    /// recovery is timed to each scenario's own ordinary backlog, so a
+    /// policy that slows the corridor can read as recovering sooner, and
+    /// one that holds more cargo as recovering later. With the recovery
+    /// KPIs it is about, in order.
+    pub fn recovery_note(&self, diff: &PolicyDifferences) -> Option<(Vec<String>, String)> {
+        use crate::tonnage::{TONNAGE, notable_share};
+        let base_mean = self.summaries.first()?.get(TONNAGE)?.mean;
+        let share = notable_share(diff.kpis.get(TONNAGE)?, base_mean)?;
+        let moved: Vec<(&String, f64)> = diff
+            .kpis
+            .iter()
+            .filter(|(k, d)| {
+                (k.starts_with("recovery_days.") || k.starts_with("recovery_paired_days."))
+                    && d.n > 0
+                    && d.is_significant()
+                    // Sooner with less, or later with more.
+                    && (d.mean_diff < 0.0) == (share < 0.0)
+            })
+            .map(|(k, d)| (k, d.mean_diff))
+            .collect();
+        if moved.is_empty() {
+            return None;
+        }
+        let (more, sooner) = if share > 0.0 { ("more", "later") } else { ("less", "sooner") };
+        let days = |x: f64| short_number((x.abs() * 10.0).round() / 10.0);
+        let listed: Vec<String> = moved
+            .iter()
+            .map(|(k, x)| format!("{k} {}{} days", if *x < 0.0 { "-" } else { "+" }, days(*x)))
+            .collect();
+        let note = format!(
+            "\"{}\" carries {}% {more} than the base ({TONNAGE}) yet recovers {sooner} ({}): \
+             recovery is timed to each scenario's own ordinary backlog, so a policy that slows \
+             the corridor can read as recovering sooner, and one that holds more cargo as \
+             recovering later; read it beside delivered_t and service_level, not alone \
+             (docs/resilience.md)",
+            self.scenarios[diff.scenario].name,
+            short_number((share.abs() * 1000.0).round() / 10.0),
+            listed.join(", "),
+        );
+        Some((moved.into_iter().map(|(k, _)| k.clone()).collect(), note))
     }
 
     /// The rows of the Pareto table (under [`CompareDoc::pareto_header`]),

@@ -135,6 +135,9 @@ pub(super) fn compare_report(
         for (_, note) in d.service_level_notes(diff) {
             page.note(&note);
         }
+        if let Some((_, note)) = d.recovery_note(diff) {
+            page.note(&note);
+        }
     }
     economics_section(&mut page, d);
     vulnerability_section(&mut page, d);
