@@ -34,7 +34,12 @@ pub fn seal(place: &str, kpi_names: &[String], rows: &[Row]) -> String {
         h.update([u8::from(row.truncated)]);
         h.update((row.values.len() as u64).to_le_bytes());
         for v in &row.values {
-            h.update(v.to_bits().to_le_bytes());
+            // Every value that is not finite is written as `null` and read
+            // back as one NaN (`crate::json`), so all are sealed as that
+            // one: a NaN the model computed (0/0 is negative on x86) must
+            // seal as the NaN read back.
+            let bits = if v.is_finite() { v.to_bits() } else { f64::NAN.to_bits() };
+            h.update(bits.to_le_bytes());
         }
         h.update((row.saturated.len() as u64).to_le_bytes());
         for line in &row.saturated {
@@ -90,6 +95,11 @@ mod tests {
         moved[0].replication = 5;
         assert!(check(&s, "point 0", &names, &moved).is_err());
         assert!(check("", "point 0", &names, &rows(2.0)).unwrap_err().contains("no seal"));
+        // Any NaN is the `null` it is saved as.
+        let computed = -(f64::NAN);
+        assert_ne!(computed.to_bits(), f64::NAN.to_bits());
+        assert_eq!(seal("p", &names, &rows(computed)), seal("p", &names, &rows(f64::NAN)));
+        assert_eq!(seal("p", &names, &rows(f64::INFINITY)), seal("p", &names, &rows(f64::NAN)));
         // Names run together differently are other names.
         assert_ne!(
             seal("p", &["ab".into(), "c".into()], &[]),
