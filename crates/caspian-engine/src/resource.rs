@@ -56,7 +56,8 @@ pub struct Granted<R> {
 ///
 /// Statistics are built in: busy units, available units and line length are
 /// tracked as time-weighted averages, and every grant records its waiting time
-/// (zero for an immediate grant) in hours.
+/// (zero for an immediate grant) in hours, as every withdrawal records its
+/// time in line.
 ///
 /// A unit counts as *busy* only while it is available: after the capacity is
 /// lowered below the number of units held (a berth closed while a vessel is

@@ -52,16 +52,12 @@ struct Batch {
 }
 
 impl Batch {
-    /// The rows of `point` with their names, sealed.
-    fn new(point: usize, kpi_names: &[String], rows: &[Row]) -> Self {
-        let seal = crate::seal::seal(&place(point), kpi_names, rows);
+    /// The rows of `point` of the study of `header` with their names,
+    /// sealed ([`StudyHeader::seal_place`]).
+    fn new(header: &StudyHeader, point: usize, kpi_names: &[String], rows: &[Row]) -> Self {
+        let seal = crate::seal::seal(&header.seal_place(point), kpi_names, rows);
         Self { point, kpi_names: kpi_names.to_vec(), rows: rows.to_vec(), seal }
     }
-}
-
-/// Where a design point's rows belong, as their seal names it.
-fn place(point: usize) -> String {
-    format!("design point {point}")
 }
 
 /// An open checkpoint being appended to.
@@ -70,6 +66,8 @@ pub struct Checkpoint {
     path: PathBuf,
     file: File,
     saved: Vec<usize>,
+    /// The study's header, whose seal places the lines carry.
+    header: StudyHeader,
 }
 
 impl Checkpoint {
@@ -87,7 +85,7 @@ impl Checkpoint {
         text.push('\n');
         for (point, rec) in records.iter().enumerate() {
             if !rec.rows.is_empty() {
-                let batch = Batch::new(point, &rec.kpi_names, &rec.rows);
+                let batch = Batch::new(&head.header, point, &rec.kpi_names, &rec.rows);
                 text.push_str(&serde_json::to_string(&batch).map_err(io::Error::other)?);
                 text.push('\n');
             }
@@ -98,6 +96,7 @@ impl Checkpoint {
             path: path.to_path_buf(),
             file,
             saved: records.iter().map(|r| r.rows.len()).collect(),
+            header: head.header.clone(),
         })
     }
 
@@ -115,7 +114,7 @@ impl Checkpoint {
         if from >= records.rows.len() {
             return Ok(());
         }
-        let batch = Batch::new(point, &records.kpi_names, &records.rows[from..]);
+        let batch = Batch::new(&self.header, point, &records.kpi_names, &records.rows[from..]);
         let mut line = serde_json::to_string(&batch).map_err(io::Error::other)?;
         line.push('\n');
         self.file.write_all(line.as_bytes())?;
@@ -412,8 +411,8 @@ pub fn load(
             rec.rows.push(row);
         }
         // Last, so that what the checks above name is named first.
-        if let Err(problem) =
-            crate::seal::check(&seal, &place(p), &rec.kpi_names, &rec.rows[start..])
+        let place = expected.header.seal_place(p);
+        if let Err(problem) = crate::seal::check(&seal, &place, &rec.kpi_names, &rec.rows[start..])
         {
             return Err(corrupt(format!(
                 "design point {p}: {problem}; the file is damaged: delete it to start afresh"

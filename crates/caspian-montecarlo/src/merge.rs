@@ -238,7 +238,7 @@ fn check_records<'a>(
         }
         // Last, so that what the checks above name is named first.
         let seal = part.seals.get(point).map_or("", String::as_str);
-        let place = PartialDoc::place(point);
+        let place = part.header.seal_place(point);
         if let Err(problem) = crate::seal::check(seal, &place, &rec.kpi_names, &rec.rows) {
             return Err(MergeError(format!(
                 "{path}: design point {point}: {problem}; the file is damaged"

@@ -364,6 +364,21 @@ fn is_zero(x: &usize) -> bool {
 }
 
 impl StudyHeader {
+    /// Where design point `point`'s rows belong, as their [`crate::seal`]
+    /// names it: the study (the scenario's SHA-256, its overrides and the
+    /// seed: what [`crate::merge::difference`] requires of every part) and
+    /// the point with its values. Rows of another study, or of another
+    /// point, do not match a seal made here.
+    pub fn seal_place(&self, point: usize) -> String {
+        format!(
+            "scenario {:?} with {:?}, seed {}, design point {point} at {:?}",
+            self.provenance.scenario_sha256,
+            self.provenance.overrides,
+            self.seed,
+            self.points.get(point)
+        )
+    }
+
     /// The header of `study` with `replications` in total.
     pub fn of(study: &Study, kind: StudyKind, replications: u64) -> Self {
         Self {
@@ -432,14 +447,9 @@ impl PartialDoc {
         let seals = records
             .iter()
             .enumerate()
-            .map(|(p, r)| crate::seal::seal(&Self::place(p), &r.kpi_names, &r.rows))
+            .map(|(p, r)| crate::seal::seal(&header.seal_place(p), &r.kpi_names, &r.rows))
             .collect();
         Self { shard, header, records, units, seals }
-    }
-
-    /// Where design point `point`'s records belong, as their seal names it.
-    pub fn place(point: usize) -> String {
-        format!("design point {point}")
     }
 }
 

@@ -76,6 +76,12 @@ impl EscortForce {
         self.member_wait_h.reset();
     }
 
+    /// Records an escorted vessel's wait for its convoy, in hours (it
+    /// sailed, or was taken out of service while it waited).
+    pub(super) fn record_member_wait(&mut self, hours: f64) {
+        self.member_wait_h.record(hours);
+    }
+
     /// Whether port `p`'s convoy is queued for an escort.
     fn queued(&self, p: usize) -> bool {
         self.queue.contains(&(p as u16))

@@ -427,7 +427,12 @@ impl World<'_> {
                 let st = ves.discharge_into;
                 self.stores[st].waiting_dischargers.retain(|&w| w as usize != v);
             }
-            Phase::Convoy => self.ports[port].convoy.retain(|&w| w as usize != v),
+            Phase::Convoy => {
+                self.ports[port].convoy.retain(|&w| w as usize != v);
+                // Its wait so far, as one still in a convoy at the end.
+                let waited = now.saturating_since(ves.convoy_since).as_hours_f64();
+                self.escorts.record_member_wait(waited);
+            }
             _ => {}
         }
         let (at_origin, loads_from) = (self.vessels[v].at_origin, self.vessels[v].load_from);

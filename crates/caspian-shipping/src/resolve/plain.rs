@@ -78,6 +78,20 @@ fn plain_line(line: &str) -> String {
                     plain_expected(expected)
                 );
             }
+            // A whole number written as a float (`1e15`, `3.0`) where a
+            // whole number goes: whole, but in the wrong notation.
+            if let Some(g) = got.as_deref()
+                && plain_expected(expected).starts_with("a whole number")
+                && g.parse::<f64>().is_ok_and(|v| v.is_finite() && v.fract() == 0.0)
+                && g.contains(['.', 'e', 'E'])
+            {
+                let written = format!("{:.0}", g.parse::<f64>().unwrap_or_default());
+                return format!(
+                    "expected {}, got {g}: write it without a decimal point or exponent \
+                     ({written})",
+                    plain_expected(expected)
+                );
+            }
             return match got {
                 Some(got) => format!("expected {}, got {got}", plain_expected(expected)),
                 // serde's "got" names no value (`unit variant`): left out
@@ -357,6 +371,16 @@ mod tests {
             (
                 "invalid value: integer `5`, expected u32",
                 "expected a whole number (0 or more), got 5",
+            ),
+            (
+                "invalid type: floating point `1000000000000000.0`, expected u64",
+                "expected a whole number (0 or more), got 1000000000000000.0: write it without a \
+                 decimal point or exponent (1000000000000000)",
+            ),
+            (
+                "invalid type: floating point `3.0`, expected i32",
+                "expected a whole number, got 3.0: write it without a decimal point or exponent \
+                 (3)",
             ),
             (
                 "invalid type: integer `100000000000000000000000` as i128, expected u64",
