@@ -721,3 +721,21 @@ fn a_vessel_withdrawn_while_it_waits_keeps_its_wait() {
     assert_close(kpi(&out, "space_wait_h.t"), (0.0 + 26.0 + 15.0) / 3.0, "space waits");
     assert_close(kpi(&out, "cargo_lost.oil"), 2_000.0, "the cargo aboard");
 }
+
+/// An escorted vessel taken out of service while it waits for its convoy
+/// keeps its wait in `convoy_wait_h`, as one still waiting at the end does.
+#[test]
+fn a_vessel_withdrawn_from_its_convoy_keeps_its_convoy_wait() {
+    // The tanker loads [0, 1) h and joins a convoy of two that nobody else
+    // will join (it would sail alone at 101 h); taken out for good at 24 h,
+    // after 23 h in the convoy.
+    let text = set(BASE, "a_farm.initial", "1000000")
+        + "\n[interdiction]\nescort = { enabled = true, convoy_size = 2, max_wait_h = 100.0, \
+           escort_vessels = 10 }\n";
+    let out = run_with(
+        &text,
+        "\n[[disruption]]\nid = \"out\"\ntarget = \"vessels.t\"\nvessels = 1\nstart_day = 1.0\n",
+    );
+    assert_close(kpi(&out, "convoy_wait_h"), 23.0, "1 to 24 h in the convoy");
+    assert_eq!(kpi(&out, "voyages.t"), 0.0, "it never sailed");
+}

@@ -566,6 +566,15 @@ mod damaged {
         assert!(e.contains(sealed), "{e}");
         let e = merge_error(&|b| b.seals.clear());
         assert!(e.contains("its rows have no seal"), "{e}");
+        // Rows sealed for another study (another seed): refused, though
+        // every value is one its replication gave.
+        let e = merge_error(&|b| {
+            let mut other = b.header.clone();
+            other.seed += 1;
+            let r = &b.records[0];
+            b.seals[0] = crate::seal::seal(&other.seal_place(0), &r.kpi_names, &r.rows);
+        });
+        assert!(e.contains(sealed), "{e}");
     }
 
     #[test]
