@@ -284,6 +284,15 @@ impl Override {
                 }
                 write_path(entry, &format!("{top}.{id}"), &parts[2..], value).map_err(fail)?;
             }
+            // An array of tables without ids: no entry can be named.
+            "dredging" => {
+                return Err(fail(
+                    "[[dredging]] entries have no ids, so --set can neither change nor add one: \
+                     write them in a file that extends this one (its [[dredging]] entries \
+                     replace the parent's; docs/scenarios.md, \"[[dredging]]\")"
+                        .to_string(),
+                ));
+            }
             other => {
                 let mut known: Vec<&str> = PLAIN_TABLES.to_vec();
                 known.extend(ID_TABLES);
