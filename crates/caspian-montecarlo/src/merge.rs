@@ -240,9 +240,13 @@ fn check_records<'a>(
         let seal = part.seals.get(point).map_or("", String::as_str);
         let place = part.header.seal_place(point);
         if let Err(problem) = crate::seal::check(seal, &place, &rec.kpi_names, &rec.rows) {
-            return Err(MergeError(format!(
-                "{path}: design point {point}: {problem}; the file is damaged"
-            )));
+            // A run has one point, which it does not call one.
+            let what = if header.axes.is_empty() {
+                String::new()
+            } else {
+                format!("design point {point}: ")
+            };
+            return Err(MergeError(format!("{path}: {what}{problem}; the file is damaged")));
         }
     }
     Ok(())

@@ -28,19 +28,24 @@ pub fn seal(place: &str, kpi_names: &[String], rows: &[Row]) -> String {
         h.update([0]);
     }
     h.update([0xff]);
+    // A row's bytes are gathered and hashed at once: one call per value
+    // costs more than the hashing itself.
+    let mut bytes = Vec::new();
     for row in rows {
-        h.update(row.replication.to_le_bytes());
-        h.update(row.events.to_le_bytes());
-        h.update([u8::from(row.truncated)]);
-        h.update((row.values.len() as u64).to_le_bytes());
+        bytes.clear();
+        bytes.extend(row.replication.to_le_bytes());
+        bytes.extend(row.events.to_le_bytes());
+        bytes.push(u8::from(row.truncated));
+        bytes.extend((row.values.len() as u64).to_le_bytes());
         for v in &row.values {
             // Every value that is not finite is written as `null` and read
             // back as one NaN (`crate::json`), so all are sealed as that
             // one: a NaN the model computed (0/0 is negative on x86) must
             // seal as the NaN read back.
             let bits = if v.is_finite() { v.to_bits() } else { f64::NAN.to_bits() };
-            h.update(bits.to_le_bytes());
+            bytes.extend(bits.to_le_bytes());
         }
+        h.update(&bytes);
         h.update((row.saturated.len() as u64).to_le_bytes());
         for line in &row.saturated {
             // Its JSON text, as saved: a waiting line is a few strings and

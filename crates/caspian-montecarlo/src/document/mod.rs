@@ -365,13 +365,15 @@ fn is_zero(x: &usize) -> bool {
 
 impl StudyHeader {
     /// Where design point `point`'s rows belong, as their [`crate::seal`]
-    /// names it: the study (the scenario's SHA-256, its overrides and the
-    /// seed: what [`crate::merge::difference`] requires of every part) and
+    /// names it: the study (the scenario's name, its SHA-256, its overrides
+    /// and the seed: what [`crate::merge::difference`] requires of every
+    /// part, the name as the text the hash covers) and
     /// the point with its values. Rows of another study, or of another
     /// point, do not match a seal made here.
     pub fn seal_place(&self, point: usize) -> String {
         format!(
-            "scenario {:?} with {:?}, seed {}, design point {point} at {:?}",
+            "scenario {:?} ({:?}) with {:?}, seed {}, design point {point} at {:?}",
+            self.scenario,
             self.provenance.scenario_sha256,
             self.provenance.overrides,
             self.seed,

@@ -558,8 +558,9 @@ mod damaged {
         assert!(e.contains("b: holds 2 design points, the study has 1"), "{e}");
         // Values a replication could give, typed over its own: an undefined
         // one (`null`) and a plausible one; and a part with no seals.
-        let sealed = "b: design point 0: its rows do not match their seal (edited, or damaged); \
-                      the file is damaged";
+        // (A run's part has one point, which the message does not name.)
+        let sealed =
+            "b: its rows do not match their seal (edited, or damaged); the file is damaged";
         let e = merge_error(&|b| b.records[0].rows[0].values[0] = f64::NAN);
         assert!(e.contains(sealed), "{e}");
         let e = merge_error(&|b| b.records[0].rows[1].values[3] *= 1.01);

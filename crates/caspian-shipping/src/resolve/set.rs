@@ -285,7 +285,7 @@ impl Override {
                 write_path(entry, &format!("{top}.{id}"), &parts[2..], value).map_err(fail)?;
             }
             // An array of tables without ids: no entry can be named.
-            "dredging" => {
+            other if other == "dredging" || other.starts_with("dredging[") => {
                 return Err(fail(
                     "[[dredging]] entries have no ids, so --set can neither change nor add one: \
                      write them in a file that extends this one (its [[dredging]] entries \

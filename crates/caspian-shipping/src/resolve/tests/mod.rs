@@ -550,7 +550,11 @@ fn disruption_overrides_set_rates_and_multipliers() {
     let e = err("disruption.rate_multiplier=2");
     assert!(e.ends_with("; the multiplier is disruptions.rate_multiplier"), "{e}");
     // [[dredging]] has no ids: no entry can be named or added.
-    for set in ["dredging={ port = \"aktau\", day = 0, depth_m = 7.7 }", "dredging.aktau.day=3"] {
+    for set in [
+        "dredging={ port = \"aktau\", day = 0, depth_m = 7.7 }",
+        "dredging.aktau.day=3",
+        "dredging[0].day=3",
+    ] {
         let e = err(set);
         assert!(e.contains("[[dredging]] entries have no ids, so --set can neither"), "{e}");
     }
