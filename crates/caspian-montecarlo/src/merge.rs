@@ -354,3 +354,54 @@ fn indices_problem(indices: &[u64], range: &std::ops::Range<u64>) -> String {
         None => "they are out of order".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::document::PartialDoc;
+    use crate::run::{RunOutcome, run};
+    use crate::shard::Shard;
+    use crate::study::Study;
+
+    /// The two shards of a 3-replication baseline run.
+    fn parts() -> [PartialDoc; 2] {
+        let study = Study::single(crate::BASELINE_TOML, "baseline", Some(3)).unwrap();
+        [0, 1].map(|index| {
+            let shard = Some(Shard { index, count: 2 });
+            let RunOutcome::Shard(part) = run(&study, 3, shard, None, &|| {}, None).unwrap() else {
+                panic!("not a shard")
+            };
+            part
+        })
+    }
+
+    /// Values a replication could give typed over its own (an undefined
+    /// one, `null`, and a plausible one), a part without seals, and rows
+    /// sealed for another study (another seed) are refused by their seal.
+    #[test]
+    fn merge_refuses_rows_that_do_not_match_their_seal() {
+        let [a, b] = parts();
+        let merge_error = |damage: &dyn Fn(&mut PartialDoc)| {
+            let mut b = b.clone();
+            damage(&mut b);
+            super::merge(vec![("a".into(), a.clone()), ("b".into(), b)]).unwrap_err().0
+        };
+        // (A run's part has one point, which the message does not name.)
+        let sealed =
+            "b: its rows do not match their seal (edited, or damaged); the file is damaged";
+        let e = merge_error(&|b| b.records[0].rows[0].values[0] = f64::NAN);
+        assert!(e.contains(sealed), "{e}");
+        let e = merge_error(&|b| b.records[0].rows[1].values[3] *= 1.01);
+        assert!(e.contains(sealed), "{e}");
+        let e = merge_error(&|b| b.seals.clear());
+        assert!(e.contains("b: its rows have no seal"), "{e}");
+        let e = merge_error(&|b| {
+            let mut other = b.header.clone();
+            other.seed += 1;
+            let r = &b.records[0];
+            b.seals[0] = crate::seal::seal(&other.seal_place(0), &r.kpi_names, &r.rows);
+        });
+        assert!(e.contains(sealed), "{e}");
+        // Untouched, they merge.
+        assert!(super::merge(vec![("a".into(), a.clone()), ("b".into(), b.clone())]).is_ok());
+    }
+}

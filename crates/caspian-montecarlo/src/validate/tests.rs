@@ -556,26 +556,6 @@ mod damaged {
         assert!(e.contains("b: design point 0 has a row with the wrong number of values"), "{e}");
         let e = merge_error(&|b| b.records.push(b.records[0].clone()));
         assert!(e.contains("b: holds 2 design points, the study has 1"), "{e}");
-        // Values a replication could give, typed over its own: an undefined
-        // one (`null`) and a plausible one; and a part with no seals.
-        // (A run's part has one point, which the message does not name.)
-        let sealed =
-            "b: its rows do not match their seal (edited, or damaged); the file is damaged";
-        let e = merge_error(&|b| b.records[0].rows[0].values[0] = f64::NAN);
-        assert!(e.contains(sealed), "{e}");
-        let e = merge_error(&|b| b.records[0].rows[1].values[3] *= 1.01);
-        assert!(e.contains(sealed), "{e}");
-        let e = merge_error(&|b| b.seals.clear());
-        assert!(e.contains("its rows have no seal"), "{e}");
-        // Rows sealed for another study (another seed): refused, though
-        // every value is one its replication gave.
-        let e = merge_error(&|b| {
-            let mut other = b.header.clone();
-            other.seed += 1;
-            let r = &b.records[0];
-            b.seals[0] = crate::seal::seal(&other.seal_place(0), &r.kpi_names, &r.rows);
-        });
-        assert!(e.contains(sealed), "{e}");
     }
 
     #[test]
