@@ -7,8 +7,9 @@
 //! (an undefined value), a plausible number typed over another, or a row
 //! moved to another design point or scenario is something a replication
 //! could have given, and would be read as a result. A seal covers the
-//! rows, the KPI names and *where* they belong (the design point, or the
-//! scenario's key), so any such change is refused as damage instead. It
+//! rows, the KPI names and *where* they belong (the study and design point,
+//! [`crate::document::StudyHeader::seal_place`], or a journal's scenario
+//! key), so any such change is refused as damage instead. It
 //! guards against edits and damage, not against forgery: whoever can run
 //! caspian can compute a seal.
 
@@ -17,8 +18,8 @@ use sha2::{Digest, Sha256};
 use crate::records::Row;
 
 /// The seal of `rows` with their `kpi_names`, saved for `place` (the
-/// design point or the scenario key they belong to): 64 hexadecimal
-/// digits.
+/// study and design point, or the scenario key, they belong to): 64
+/// hexadecimal digits.
 pub fn seal(place: &str, kpi_names: &[String], rows: &[Row]) -> String {
     let mut h = Sha256::new();
     h.update(place.as_bytes());
@@ -28,8 +29,7 @@ pub fn seal(place: &str, kpi_names: &[String], rows: &[Row]) -> String {
         h.update([0]);
     }
     h.update([0xff]);
-    // A row's bytes are gathered and hashed at once: one call per value
-    // costs more than the hashing itself.
+    // A row's bytes, hashed at once.
     let mut bytes = Vec::new();
     for row in rows {
         bytes.clear();
@@ -54,7 +54,7 @@ pub fn seal(place: &str, kpi_names: &[String], rows: &[Row]) -> String {
             h.update([0]);
         }
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    caspian_shipping::resolve::hex(&h.finalize())
 }
 
 /// Checks that `saved` is the seal of `rows` for `place`; the problem in

@@ -158,7 +158,7 @@ fn program() -> &'static str {
     PROGRAM.get_or_init(|| {
         use sha2::{Digest, Sha256};
         match std::env::current_exe().and_then(fs::read) {
-            Ok(bytes) => Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect(),
+            Ok(bytes) => caspian_shipping::resolve::hex(&Sha256::digest(&bytes)),
             Err(_) => {
                 format!("process {} at {:?}", std::process::id(), std::time::SystemTime::now())
             }

@@ -82,10 +82,12 @@ fn plain_line(line: &str) -> String {
             // whole number goes: whole, but in the wrong notation.
             if let Some(g) = got.as_deref()
                 && plain_expected(expected).starts_with("a whole number")
-                && g.parse::<f64>().is_ok_and(|v| v.is_finite() && v.fract() == 0.0)
                 && g.contains(['.', 'e', 'E'])
+                && let Ok(v) = g.parse::<f64>()
+                && v.is_finite()
+                && v.fract() == 0.0
             {
-                let written = format!("{:.0}", g.parse::<f64>().unwrap_or_default());
+                let written = format!("{v:.0}");
                 return format!(
                     "expected {}, got {g}: write it without a decimal point or exponent \
                      ({written})",
