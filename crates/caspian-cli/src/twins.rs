@@ -83,7 +83,7 @@ pub(crate) fn vulnerability_table(
     }
     if let Some(r) = &v.per_cost {
         out.push_str(&format!("\nranking on {} ({}):\n", r.kpi, r.direction.order_words()));
-        out.push_str(&table::render(&RANKING_HEADER, &doc.ranking_rows(r, num)));
+        out.push_str(&table::render(&RANKING_HEADER, &v.per_cost_rows(doc, num)));
         for note in doc.ranking_notes(r) {
             out.push_str(&format!("note: {note}\n"));
         }

@@ -15,6 +15,7 @@
 
 use crate::records::PointRecords;
 use crate::stats::PairedDifference;
+use crate::study::{Study, short_number};
 
 /// The KPI the tonnage a scenario carries is read from.
 pub(crate) const TONNAGE: &str = "delivered_t.total";
@@ -46,6 +47,47 @@ pub(crate) fn notable_share(d: &PairedDifference, base_mean: f64) -> Option<f64>
     }
     let share = d.mean_diff / base_mean;
     (d.is_significant() && share.abs() >= NOTE_SHARE).then_some(share)
+}
+
+/// A share of the base's tonnage in words: `5% more`, `0.4% less`.
+pub(crate) fn more_or_less(share: f64) -> String {
+    let more = if share > 0.0 { "more" } else { "less" };
+    format!("{}% {more}", short_number((share.abs() * 1000.0).round() / 10.0))
+}
+
+/// For each policy whose tonnage without `what` (the twins' records,
+/// `without`, base first) differs from the base's significantly and by
+/// [`NOTE_SHARE`] or more, a warning: `what` has that much more (or less)
+/// to cost it, so `measure` (what the table says of the policy) moves with
+/// what it carries as well as with how it rides `what` out, and the
+/// reader should look at `beside`.
+pub(crate) fn warnings(
+    studies: &[Study],
+    without: &[PointRecords],
+    what: &str,
+    measure: &str,
+    beside: &str,
+) -> Vec<String> {
+    let Some(base) = without.first() else { return Vec::new() };
+    studies
+        .iter()
+        .zip(without)
+        .skip(1)
+        .filter_map(|(s, r)| {
+            let (d, share) = notable(base, r)?;
+            let (more, grows) = if share > 0.0 { ("more", "grows") } else { ("less", "shrinks") };
+            Some(format!(
+                "\"{}\" carries {} t {more} than the base over the reporting window without \
+                 {what} ({}; {TONNAGE}): {what} {has} that much {more} to cost it, so {measure} \
+                 {grows} with what it carries, not only with how it rides {them} out; {beside}",
+                s.name,
+                short_number(d.mean_diff.abs().round()),
+                more_or_less(share),
+                has = if what.ends_with('s') { "have" } else { "has" },
+                them = if what.ends_with('s') { "them" } else { "it" },
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -24,6 +24,16 @@ use crate::study::Study;
 /// not touch differs by about 1e-9 USD on totals of 1e8.
 pub const ROUNDING: f64 = 1e-9;
 
+/// Said beside a count of episodes not recovered by the horizon when it is
+/// the plain `unrecovered.<id>`: in a busy corridor its band (the backlog
+/// of the week before) can stay out of reach for good, long after the
+/// disruption's own backlog is gone, while the paired measure counts
+/// against the same replication without it.
+pub(crate) const PLAIN_BAND_CAVEAT: &str = " (if the disruption's backlog is long gone by then, \
+     the plain measure's band may be out of reach of a busy corridor, whatever the horizon: \
+     --set scenario.paired_recovery=true counts against the same replication without the \
+     disruption)";
+
 /// Which disruptions a twin leaves out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Without {

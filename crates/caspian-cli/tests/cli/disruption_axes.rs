@@ -2,7 +2,8 @@
 //! and scale, and `disruptions.rate_multiplier` and `.duration_multiplier`
 //! for all of them. Each disruption draws from its own random stream, so
 //! a multiplier of 0 gives its parent scenario exactly, and a multiplier
-//! of 2 the same run as every rate doubled by hand.
+//! of 2 the same run as every rate doubled by hand. Also: a disruption
+//! of a port it cannot touch is warned of.
 
 use crate::common::{fails, ok, ok_output, read, scenario, scratch};
 
@@ -436,4 +437,40 @@ fn validate_gives_the_warnings_a_run_would() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.matches(said).count(), 1, "{err}");
     assert!(err.contains("(also in \"shut2\")"), "{err}");
+}
+
+/// A disruption aimed at a port where no vessel calls (no berths), or a
+/// cut of a port with only shared berths (a scale above 0 cuts none), is
+/// warned of as changing nothing; a closure of the second is not.
+#[test]
+fn a_disruption_of_a_port_it_cannot_touch_is_warned_of() {
+    let dir = scratch("untouchable_port");
+    let file = |berths: &str, scale: &str| {
+        let text = format!(
+            "[scenario]\nextends = \"{}\"\nname = \"ghost\"\nhorizon_days = 60\n\n\
+             [[port]]\nid = \"ghost\"\nname = \"Ghost\"\n{berths}\n\
+             [[disruption]]\nid = \"g\"\ntarget = \"port.ghost\"\nscale = {scale}\n\
+             start_day = 40\nduration_days = {{ dist = \"constant\", value = 10 }}\n",
+            scenario("baseline.toml").replace('\\', "/")
+        );
+        std::fs::write(dir.join("ghost.toml"), text).unwrap();
+    };
+    let warning = |berths: &str, scale: &str| {
+        file(berths, scale);
+        let out = crate::common::ok_output(&["run", "ghost.toml", "-n", "1", "-q"], &dir);
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        err.lines().find(|l| l.contains("disruption g ")).map(str::to_string)
+    };
+    let none = warning("", "0").expect("a closure of a port without berths");
+    assert!(
+        none.contains("leaves the capacity of its target as it is (port ghost has no berths: no vessel calls there)"),
+        "{none}"
+    );
+    let shared = "shared_berths = [{ classes = [\"tanker\", \"roro\"], count = 2 }]";
+    let cut = warning(shared, "0.5").expect("a cut of shared berths");
+    assert!(
+        cut.contains("port ghost has only shared berths, which a scale above 0 does not cut"),
+        "{cut}"
+    );
+    assert_eq!(warning(shared, "0"), None, "a closure closes shared berths too");
 }

@@ -242,6 +242,14 @@ pub fn value(studies: &[Study], with: &[PointRecords], without: &[PointRecords])
             }
         }
     }
+    warnings.extend(crate::tonnage::warnings(
+        studies,
+        without,
+        "the event",
+        "the event's effect on its net benefit",
+        "its break-even says as much about the cargo it carries as about the event: read its \
+         deliveries and service levels beside the verdict",
+    ));
     let totals = |records: &[PointRecords], p: usize| {
         (records[0].column_named(TOTAL), records[p].column_named(TOTAL))
     };
@@ -293,7 +301,8 @@ fn unrecovered_warnings(
             let plain_u = r.column_named(&plain);
             let paired_u = r.column_named(&paired);
             let paired_days = r.column_named(&format!("recovery_paired_days.{}", d.id));
-            let (k, count) = if paired_u.is_empty() {
+            let is_plain = paired_u.is_empty();
+            let (k, count) = if is_plain {
                 (plain, plain_u.iter().filter(|u| **u > 0.0).count())
             } else {
                 let unrecovered = |i: usize| {
@@ -337,6 +346,11 @@ fn unrecovered_warnings(
                             crate::study::short_number(meta.warmup_days)
                         ),
                     }
+                };
+                let advice = if is_plain && d.duration_days.is_some() {
+                    advice + crate::twin::PLAIN_BAND_CAVEAT
+                } else {
+                    advice
                 };
                 warnings.push(format!(
                     "the event's disruption {id} is not recovered by the horizon in {count} of {} \

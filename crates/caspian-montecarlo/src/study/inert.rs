@@ -454,9 +454,25 @@ pub fn changes_nothing(d: &Disruption, s: &Scenario) -> bool {
 /// a berth class, a storage, a link or an inflow (a factor of 1, whatever
 /// else strikes with it), or, for one alone on its port (the factors of
 /// several multiply), a scale whose `round(berths x scale)` keeps every
-/// berth of the port or class.
+/// berth of the port or class; and a closure or cut of a port with no
+/// berths, where no vessel calls (a closure shuts berths to vessels; the
+/// port's yards and links go on), or a cut of one with only shared berths
+/// (a scale above 0 cuts a port's own berths, not shared ones).
 pub(crate) fn keeps_capacity(d: &Disruption, s: &Scenario) -> Option<String> {
     use caspian_shipping::scenario::BerthClass;
+    if let Some(rest) = d.target.strip_prefix("port.")
+        && let Some(p) = s.ports.iter().find(|p| p.id == rest)
+        && BerthClass::ALL.into_iter().all(|c| p.berths.get(c) == 0)
+    {
+        if p.shared_berths.is_empty() {
+            return Some(format!("port {rest} has no berths: no vessel calls there"));
+        }
+        if d.scale > 0.0 {
+            return Some(format!(
+                "port {rest} has only shared berths, which a scale above 0 does not cut"
+            ));
+        }
+    }
     let scaled = ["port.", "storage.", "outflow.", "inflow."];
     if !scaled.iter().any(|p| d.target.starts_with(p)) || d.scale <= 0.0 {
         return None;

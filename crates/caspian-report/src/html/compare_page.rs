@@ -265,7 +265,7 @@ fn vulnerability_section(page: &mut Page, d: &CompareDoc) {
             r.kpi,
             r.direction.order_words()
         ));
-        let rows = d.ranking_rows(r, fmt_num);
+        let rows = v.per_cost_rows(d, fmt_num);
         let sig = vec![false; rows.len()];
         page.table(&caspian_montecarlo::document::RANKING_HEADER, &rows, &sig);
         for note in d.ranking_notes(r) {

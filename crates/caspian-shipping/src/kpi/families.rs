@@ -185,7 +185,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Hours,
         Duration,
         Lower,
-        "mean wait of an arrival at the gate before admission (or to the end)",
+        "mean wait of an arrival at the gate before admission or diversion (or to the end)",
         "gate wait of <inflow>",
     ),
     family(
@@ -193,7 +193,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::HoursPerCall,
         Duration,
         Lower,
-        "mean wait at anchorage from berth request to grant (or to the end)",
+        "mean wait at anchorage from berth request to grant (or to the end, or the vessel's withdrawal)",
         "anchorage wait for <class> berths at <port>",
     ),
     family(
@@ -273,7 +273,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Hours,
         Duration,
         Lower,
-        "mean wait of a vessel ready to load until it is called to a berth (or to the end)",
+        "mean wait of a vessel ready to load until it is called to a berth (or to the end, or its withdrawal)",
         "cargo wait of <fleet>",
     ),
     family(
@@ -281,7 +281,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Hours,
         Duration,
         Lower,
-        "mean wait of a laden vessel at the anchorage until its cargo has room ashore (or to the end)",
+        "mean wait of a laden vessel at the anchorage until its cargo has room ashore (or to the end, or its withdrawal)",
         "room wait of <fleet>",
     ),
     family(
@@ -361,7 +361,7 @@ pub const FAMILIES: &[KpiFamily] = &[
         Unit::Hours,
         Duration,
         Lower,
-        "mean wait of an escorted vessel off the berth for its convoy to sail (to form, for an escort, for a closure), over the vessels that sailed in convoy and those still waiting (0 with escorts off)",
+        "mean wait of an escorted vessel off the berth for its convoy to sail (to form, for an escort, for a closure), over the vessels that sailed in convoy, those still waiting and those withdrawn while waiting (0 with escorts off)",
         "vessels' wait for their convoy",
     ),
     family(
