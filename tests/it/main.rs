@@ -25,3 +25,4 @@ mod runner;
 mod shipping_scenarios;
 mod space_line;
 mod verification;
+mod vessel_episodes;

@@ -73,13 +73,13 @@ pub(crate) fn vulnerability_table(
     doc: &CompareDoc,
     v: &caspian_montecarlo::vulnerability::Vulnerability,
 ) -> String {
-    use caspian_montecarlo::vulnerability::{EFFECT_HEADER, MONEY_HEADER};
+    use caspian_montecarlo::vulnerability::EFFECT_HEADER;
     let names: Vec<&str> = doc.scenarios.iter().map(|s| s.name.as_str()).collect();
     let mut out = format!("\n{}\n", v.title());
     out.push_str(&table::render(&EFFECT_HEADER, &v.effect_rows(&names, num)));
     if !v.money.is_empty() {
         out.push_str(&format!("\n{}\n", v.money_title()));
-        out.push_str(&table::render(&MONEY_HEADER, &v.money_rows(&names, num)));
+        out.push_str(&table::render(v.money_header(), &v.money_rows(&names, num)));
     }
     if let Some(r) = &v.per_cost {
         out.push_str(&format!("\nranking on {} ({}):\n", r.kpi, r.direction.order_words()));

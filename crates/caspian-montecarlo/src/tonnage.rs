@@ -55,23 +55,34 @@ pub(crate) fn more_or_less(share: f64) -> String {
     format!("{}% {more}", short_number((share.abs() * 1000.0).round() / 10.0))
 }
 
-/// For each policy whose tonnage without `what` (the twins' records,
-/// `without`, base first) differs from the base's significantly and by
-/// [`NOTE_SHARE`] or more, a warning: `what` has that much more (or less)
-/// to cost it, so `measure` (what the table says of the policy) moves with
-/// what it carries as well as with how it rides `what` out, and the
-/// reader should look at `beside`.
+/// What the twins were run without, as the tonnage warnings name it:
+/// `the disruptions` (plural) or `the event`.
+pub(crate) struct Without<'a> {
+    /// Its name.
+    pub(crate) what: &'a str,
+    /// Whether the name is plural (`have`, `them`) or not (`has`, `it`).
+    pub(crate) plural: bool,
+}
+
+/// For each policy whose tonnage without `without.what` (the twins'
+/// records, `twins`, base first) differs from the base's significantly and
+/// by [`NOTE_SHARE`] or more, a warning: it has that much more (or less)
+/// to cost the policy, so `measure` (what it costs the policy, which the
+/// table's figure rests on) grows or shrinks with what the policy carries
+/// as well as with how it rides it out, and the reader should look at
+/// `beside`.
 pub(crate) fn warnings(
     studies: &[Study],
-    without: &[PointRecords],
-    what: &str,
+    twins: &[PointRecords],
+    without: Without<'_>,
     measure: &str,
     beside: &str,
 ) -> Vec<String> {
-    let Some(base) = without.first() else { return Vec::new() };
+    let Without { what, plural } = without;
+    let Some(base) = twins.first() else { return Vec::new() };
     studies
         .iter()
-        .zip(without)
+        .zip(twins)
         .skip(1)
         .filter_map(|(s, r)| {
             let (d, share) = notable(base, r)?;
@@ -83,8 +94,8 @@ pub(crate) fn warnings(
                 s.name,
                 short_number(d.mean_diff.abs().round()),
                 more_or_less(share),
-                has = if what.ends_with('s') { "have" } else { "has" },
-                them = if what.ends_with('s') { "them" } else { "it" },
+                has = if plural { "have" } else { "has" },
+                them = if plural { "them" } else { "it" },
             ))
         })
         .collect()

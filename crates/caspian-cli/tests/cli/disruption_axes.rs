@@ -463,13 +463,17 @@ fn a_disruption_of_a_port_it_cannot_touch_is_warned_of() {
     };
     let none = warning("", "0").expect("a closure of a port without berths");
     assert!(
-        none.contains("leaves the capacity of its target as it is (port ghost has no berths: no vessel calls there)"),
+        none.contains(
+            "leaves the capacity of its target as it is (port ghost has no berths: no vessel \
+             calls there (and in port_closure_h))"
+        ) && none.contains("aim it at a port with berths"),
         "{none}"
     );
     let shared = "shared_berths = [{ classes = [\"tanker\", \"roro\"], count = 2 }]";
     let cut = warning(shared, "0.5").expect("a cut of shared berths");
     assert!(
-        cut.contains("port ghost has only shared berths, which a scale above 0 does not cut"),
+        cut.contains("port ghost has only shared berths, which a scale above 0 does not cut")
+            && cut.contains("close the port (scale = 0) or give it berths of its own"),
         "{cut}"
     );
     assert_eq!(warning(shared, "0"), None, "a closure closes shared berths too");

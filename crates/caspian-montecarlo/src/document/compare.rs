@@ -434,20 +434,20 @@ impl CompareDoc {
         if moved.is_empty() {
             return None;
         }
-        let (more, sooner) = if share > 0.0 { ("more", "later") } else { ("less", "sooner") };
+        let sooner = if share > 0.0 { "later" } else { "sooner" };
         let days = |x: f64| short_number((x.abs() * 10.0).round() / 10.0);
         let listed: Vec<String> = moved
             .iter()
             .map(|(k, x)| format!("{k} {}{} days", if *x < 0.0 { "-" } else { "+" }, days(*x)))
             .collect();
         let note = format!(
-            "\"{}\" carries {}% {more} than the base ({TONNAGE}) yet recovers {sooner} ({}): \
+            "\"{}\" carries {} than the base ({TONNAGE}) yet recovers {sooner} ({}): \
              recovery is timed to each scenario's own ordinary backlog, so a policy that slows \
              the corridor can read as recovering sooner, and one that holds more cargo as \
              recovering later; read it beside delivered_t and service_level, not alone \
              (docs/resilience.md)",
             self.scenarios[diff.scenario].name,
-            short_number((share.abs() * 1000.0).round() / 10.0),
+            crate::tonnage::more_or_less(share),
             listed.join(", "),
         );
         Some((moved.into_iter().map(|(k, _)| k.clone()).collect(), note))

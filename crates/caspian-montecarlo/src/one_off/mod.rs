@@ -167,7 +167,8 @@ pub fn check(studies: &[Study]) -> Result<(), String> {
         return Err(format!(
             "--one-off: the event of \"{}\" ({}), disruption {}, changes nothing (it lasts no \
              time, or leaves its target's capacity as it is), so there is no event to value: \
-             give it a duration and a scale that take capacity away",
+             give it a duration and a scale that take capacity away, at a target that has \
+             some",
             base.name,
             base.source,
             ids.join(", ")
@@ -245,9 +246,10 @@ pub fn value(studies: &[Study], with: &[PointRecords], without: &[PointRecords])
     warnings.extend(crate::tonnage::warnings(
         studies,
         without,
-        "the event",
-        "the event's effect on its net benefit",
-        "its break-even says as much about the cargo it carries as about the event: read its \
+        crate::tonnage::Without { what: "the event", plural: false },
+        "what the event costs it",
+        "the event's effect on its net benefit against the base, and so its break-even, says \
+         as much about the cargo it carries as about how it rides the event out: read its \
          deliveries and service levels beside the verdict",
     ));
     let totals = |records: &[PointRecords], p: usize| {

@@ -179,7 +179,8 @@ impl Study {
     /// that leave their target's capacity as it is (`keeps_capacity`).
     pub fn disruptions_of_no_time(&self) -> Vec<String> {
         // Each with what it keeps: `None` for one of no time.
-        let of_no_time = |s: &Scenario| -> Vec<(String, bool, Option<String>)> {
+        type Keeps = Option<(String, &'static str)>;
+        let of_no_time = |s: &Scenario| -> Vec<(String, bool, Keeps)> {
             s.disruptions
                 .iter()
                 .filter(|d| changes_nothing(d, s))
@@ -201,13 +202,13 @@ impl Study {
         ids.iter()
             .map(|(id, detain, keeps)| {
                 let at = point.map_or(String::new(), |p| format!("at design point {p} first, "));
-                if let Some(keeps) = keeps {
+                if let Some((keeps, advice)) = keeps {
                     return format!(
                         "{at}disruption {id} leaves the capacity of its target as it is \
                          ({keeps}): it changes nothing in the model, yet where it falls in the \
                          window its hours count in disruption_h.{id} and its recovery is timed; \
-                         give it the scale it is meant to have (leaving it out would renumber \
-                         the random streams of the disruptions listed after it)"
+                         {advice} (leaving it out would renumber the random streams of the \
+                         disruptions listed after it)"
                     );
                 }
                 let what = if *detain {
@@ -458,18 +459,26 @@ pub fn changes_nothing(d: &Disruption, s: &Scenario) -> bool {
 /// berths, where no vessel calls (a closure shuts berths to vessels; the
 /// port's yards and links go on), or a cut of one with only shared berths
 /// (a scale above 0 cuts a port's own berths, not shared ones).
-pub(crate) fn keeps_capacity(d: &Disruption, s: &Scenario) -> Option<String> {
+///
+/// With the reason, the advice: what to change so that it strikes.
+pub(crate) fn keeps_capacity(d: &Disruption, s: &Scenario) -> Option<(String, &'static str)> {
     use caspian_shipping::scenario::BerthClass;
+    const SCALE: &str = "give it the scale it is meant to have";
     if let Some(rest) = d.target.strip_prefix("port.")
         && let Some(p) = s.ports.iter().find(|p| p.id == rest)
         && BerthClass::ALL.into_iter().all(|c| p.berths.get(c) == 0)
     {
         if p.shared_berths.is_empty() {
-            return Some(format!("port {rest} has no berths: no vessel calls there"));
+            let closed = if d.scale == 0.0 { " (and in port_closure_h)" } else { "" };
+            return Some((
+                format!("port {rest} has no berths: no vessel calls there{closed}"),
+                "aim it at a port with berths, or give this port the berths it is meant to have",
+            ));
         }
         if d.scale > 0.0 {
-            return Some(format!(
-                "port {rest} has only shared berths, which a scale above 0 does not cut"
+            return Some((
+                format!("port {rest} has only shared berths, which a scale above 0 does not cut"),
+                "close the port (scale = 0) or give it berths of its own",
             ));
         }
     }
@@ -478,7 +487,10 @@ pub(crate) fn keeps_capacity(d: &Disruption, s: &Scenario) -> Option<String> {
         return None;
     }
     if d.scale == 1.0 {
-        return Some("its scale is 1, a factor of 1 on its capacity or arrival rate".to_string());
+        return Some((
+            "its scale is 1, a factor of 1 on its capacity or arrival rate".to_string(),
+            SCALE,
+        ));
     }
     let rest = d.target.strip_prefix("port.")?;
     let (port, class) = rest.split_once('.').map_or((rest, None), |(p, c)| (p, Some(c)));
@@ -500,11 +512,12 @@ pub(crate) fn keeps_capacity(d: &Disruption, s: &Scenario) -> Option<String> {
     classes.iter().all(kept).then(|| {
         let each: Vec<String> =
             classes.iter().map(|c| format!("{} of {}", p.berths.get(*c), c.as_str())).collect();
-        format!(
+        let why = format!(
             "round(berths x {}) keeps every berth ({})",
             super::short_number(d.scale),
             each.join(", ")
-        )
+        );
+        (why, SCALE)
     })
 }
 

@@ -234,7 +234,7 @@ fn economics_section(page: &mut Page, d: &CompareDoc) {
 /// What the disruptions cost every scenario and what each policy removes
 /// (`compare --vulnerability`).
 fn vulnerability_section(page: &mut Page, d: &CompareDoc) {
-    use caspian_montecarlo::vulnerability::{EFFECT_HEADER, MONEY_HEADER};
+    use caspian_montecarlo::vulnerability::EFFECT_HEADER;
     let Some(v) = &d.vulnerability else { return };
     let names: Vec<&str> = d.scenarios.iter().map(|s| s.name.as_str()).collect();
     page.h2(
@@ -256,7 +256,7 @@ fn vulnerability_section(page: &mut Page, d: &CompareDoc) {
         page.note(&v.money_title());
         let rows = v.money_rows(&names, fmt_num);
         let sig: Vec<bool> = v.money.iter().map(|p| p.removed.is_significant()).collect();
-        page.table(&MONEY_HEADER, &rows, &sig);
+        page.table(v.money_header(), &rows, &sig);
     }
     if let Some(r) = &v.per_cost {
         page.note(&format!(

@@ -21,7 +21,10 @@
 //!   exact across episode boundaries);
 //! - vessels of a fleet leave service at once, lowest-numbered first, with
 //!   the cargo aboard counted lost; each comes back after its own draw of
-//!   `duration_days` as a fresh vessel at the fleet's origin.
+//!   `duration_days` as a fresh vessel at the fleet's origin. The episode
+//!   lasts from its onset to the return of the last vessel it took (a
+//!   detention: to the end of the last it held), and one that finds no
+//!   vessel to take or hold is no episode: no hours, no recovery.
 //!
 //! Overlapping episodes on one element multiply their factors.
 //!
@@ -45,7 +48,9 @@ use crate::trace::VesselPhase as Phase;
 #[derive(Debug, Default)]
 pub(super) struct Disruptions {
     /// Per disruption: the time it is active (episodes merged), clipped to
-    /// the horizon.
+    /// the horizon. A vessel disruption's episodes join it when they start,
+    /// for as long as the vessels they take are out (a detention: its
+    /// nominal window), none if they take no vessel.
     pub(super) active: Vec<Timeline>,
     /// Per disruption: when each episode starts, in order.
     starts: Vec<Vec<SimTime>>,
@@ -53,14 +58,19 @@ pub(super) struct Disruptions {
     /// its vessels comes back (`None`: never).
     returns: Vec<Vec<Vec<Option<SimTime>>>>,
     /// Per disruption: episode ends in time order, with the episode's index
-    /// (none for a detention disruption, whose episodes end when the model
-    /// says: [`World::detention_over`]).
+    /// (none for a vessel disruption, whose episodes end when the model
+    /// says: with the last vessel back, [`World::on_vessel_return`], or
+    /// the last detention over, [`World::detention_over`]).
     ends: Vec<Vec<(SimTime, usize)>>,
     /// Per disruption: episode ends reached so far.
     ended: Vec<usize>,
-    /// Per disruption with `detain`: for each episode started, in onset
-    /// order, its detentions not yet over (the episode ends with the last).
-    detentions_left: Vec<Vec<usize>>,
+    /// Per vessel disruption: for each episode started, in onset order, its
+    /// vessels still out or its detentions not yet over (the episode ends
+    /// with the last).
+    vessels_left: Vec<Vec<usize>>,
+    /// Vessels taken out of service by a vessel disruption that will come
+    /// back before the horizon: `(vessel, disruption, episode)`.
+    coming_back: Vec<(usize, usize, usize)>,
     /// The recovery of every episode ([`super::recovery`]).
     pub(super) recovery: Recoveries,
     /// Per fleet: when its route is closed.
@@ -84,7 +94,8 @@ impl Disruptions {
             returns: Vec::with_capacity(n),
             ends: Vec::with_capacity(n),
             ended: vec![0; n],
-            detentions_left: vec![Vec::new(); n],
+            vessels_left: vec![Vec::new(); n],
+            coming_back: Vec::new(),
             recovery: Recoveries::new(plan),
             route_closures: vec![Timeline::default(); plan.fleets.len()],
             outflow_factor: vec![1.0; plan.outflows.len()],
@@ -176,7 +187,7 @@ fn episodes(plan: &CompiledScenario, x: &DisruptionPlan, rng: &mut ChaCha8Rng) -
     // An episode must start before the horizon to strike (a dated one may be
     // set at the horizon itself, where it does nothing, as for every target).
     onsets.retain(|&t| t < horizon);
-    for (k, &onset) in onsets.iter().enumerate() {
+    for &onset in &onsets {
         let draws = vessels.unwrap_or(1);
         let lengths: Vec<Option<u64>> = (0..draws)
             .map(|_| {
@@ -186,23 +197,21 @@ fn episodes(plan: &CompiledScenario, x: &DisruptionPlan, rng: &mut ChaCha8Rng) -
             })
             .collect();
         let back = |len: Option<u64>| len.map(|l| SimTime::from_ticks(onset.saturating_add(l)));
+        if vessels.is_some() {
+            // Its hours and its end depend on the vessels it finds in
+            // service when it strikes: the model tells
+            // ([`World::on_disruption_start`]).
+            returns.push(lengths.iter().map(|&l| back(l)).collect());
+            continue;
+        }
         let last = lengths.iter().map(|&l| back(l)).max().flatten();
         let end = last.map_or(horizon, |e| e.ticks().min(horizon));
-        if vessels.is_some() {
-            returns.push(lengths.iter().map(|&l| back(l)).collect());
-            // A detention episode ends when its last detention is over, which
-            // the model tells ([`World::detention_over`]).
-            if let Some(e) = last.filter(|e| e.ticks() < horizon && !x.detain) {
-                ends.push((e, k));
-            }
-        }
         if end > onset {
             intervals.push((SimTime::from_ticks(onset), SimTime::from_ticks(end)));
         }
     }
     let active = Timeline::from_intervals(intervals);
     let starts = if vessels.is_some() {
-        ends.sort_unstable();
         onsets.iter().map(|&t| SimTime::from_ticks(t)).collect()
     } else {
         // Overlapping episodes merge: one episode per interval.
@@ -245,13 +254,21 @@ impl World<'_> {
                 self.detain_vessels(s, (d, k), fleet, &returns);
                 return;
             }
+            let mut taken = Vec::new();
             for back in returns {
                 let Some(v) = self.in_service(fleet) else { break };
                 self.withdraw_vessel(s, v);
                 if let Some(t) = back.filter(|&t| t <= self.plan.horizon) {
                     self.replace_at(s, v, t);
+                    self.disruptions.coming_back.push((v, d, k));
                 }
+                taken.push(back);
             }
+            // In effect until the last vessel it took is back (to the
+            // horizon if one never is).
+            let until =
+                taken.iter().try_fold(SimTime::ZERO, |last, back| back.map(|t| last.max(t)));
+            self.vessel_episode(s, (d, k), taken.len(), until);
         } else {
             self.apply(s, target);
         }
@@ -357,33 +374,65 @@ impl World<'_> {
                 Some((v, back.map_or(SimDuration::ZERO, |t| t.saturating_since(now))))
             })
             .collect();
-        // Episodes start in order: this one's count goes at index `k`.
-        self.disruptions.detentions_left[d].push(chosen.len());
-        if chosen.is_empty() {
-            self.end_detention_episode(s, d, k);
-        }
+        // Its hours: the nominal window of the detentions it holds, from now
+        // to now plus the longest draw among them.
+        let until = chosen.iter().map(|&(_, length)| now + length).max();
+        self.vessel_episode(s, (d, k), chosen.len(), until);
         for (v, length) in chosen {
             let detention = Detention { length, disruption: d, episode: k };
             self.vessels[v].detain_next = Some(detention);
         }
     }
 
-    /// One detention of its episode is over (served, or void: the vessel
-    /// left service first); the episode ends with its last.
-    pub(super) fn detention_over(&mut self, s: &mut Scheduler<Ev>, detention: Detention) {
-        let (d, k) = (detention.disruption, detention.episode);
-        let left = &mut self.disruptions.detentions_left[d][k];
-        *left -= 1;
-        if *left == 0 {
-            self.end_detention_episode(s, d, k);
+    /// Episode `k` of vessel disruption `d` has just struck and taken (or
+    /// holds) `vessels` vessels, and is in effect until `until` (`None`:
+    /// beyond the horizon): its hours join `active`, and it waits for its
+    /// vessels. One that took none is no episode: no hours, and neither a
+    /// recovery nor an unrecovered one (its end shows at once in a trace).
+    fn vessel_episode(
+        &mut self,
+        s: &mut Scheduler<Ev>,
+        (d, k): (usize, usize),
+        vessels: usize,
+        until: Option<SimTime>,
+    ) {
+        let now = s.now();
+        // Episodes start in order: this one's count goes at index `k`.
+        self.disruptions.vessels_left[d].push(vessels);
+        if vessels == 0 {
+            self.disruptions.recovery.void(d, k);
+            at(s, now, Ev::DisruptionEnd(d as u16));
+            return;
+        }
+        let end = until.map_or(self.plan.horizon, |t| t.min(self.plan.horizon));
+        if end > now {
+            let active = &mut self.disruptions.active[d];
+            *active = active.union(&Timeline::from_intervals(vec![(now, end)]));
         }
     }
 
-    /// Episode `k` of detention disruption `d` ends now. Its recovery is
+    /// One vessel of episode `k` of vessel disruption `d` is back, or one
+    /// detention of it over (served, or void: the vessel left service
+    /// first); the episode ends with its last.
+    fn vessel_back(&mut self, s: &mut Scheduler<Ev>, d: usize, k: usize) {
+        let left = &mut self.disruptions.vessels_left[d][k];
+        *left -= 1;
+        if *left == 0 {
+            self.end_vessel_episode(s, d, k);
+        }
+    }
+
+    /// One detention of its episode is over (served, or void: the vessel
+    /// left service first); the episode ends with its last.
+    pub(super) fn detention_over(&mut self, s: &mut Scheduler<Ev>, detention: Detention) {
+        self.vessel_back(s, detention.disruption, detention.episode);
+    }
+
+    /// Episode `k` of vessel disruption `d` ends now. Its recovery is
     /// timed from now at once (a backlog sample due now, queued earlier,
     /// counts); the `DisruptionEnd` queued now only shows the end in a trace
-    /// (a detention disruption has no precomputed `ends` for it to read).
-    fn end_detention_episode(&mut self, s: &mut Scheduler<Ev>, d: usize, k: usize) {
+    /// (a vessel disruption has no precomputed `ends` for it to read).
+    fn end_vessel_episode(&mut self, s: &mut Scheduler<Ev>, d: usize, k: usize) {
         let now = s.now();
         self.disruptions.recovery.end(d, k, now);
         at(s, now, Ev::DisruptionEnd(d as u16));
@@ -472,9 +521,15 @@ impl World<'_> {
         at(s, t, Ev::VesselReturn(v as u32));
     }
 
-    /// A replacement for vessel `v` enters service at its fleet's origin.
+    /// A replacement for vessel `v` enters service at its fleet's origin
+    /// (the end of its disruption's episode, with the last of its vessels).
     pub(super) fn on_vessel_return(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let now = s.now();
+        let back = &mut self.disruptions.coming_back;
+        if let Some(i) = back.iter().position(|&(w, ..)| w == v) {
+            let (_, d, k) = back.swap_remove(i);
+            self.vessel_back(s, d, k);
+        }
         let fleet = self.vessels[v].fleet;
         // Statistics of a vessel run from the start of the window, idle
         // before it existed, so a fleet's mean counts vessel-time per

@@ -74,6 +74,9 @@ struct Episode {
     recovered: Option<SimTime>,
     /// The first check at which it was back against the twin's.
     paired: Option<SimTime>,
+    /// Whether it is no episode: a vessel disruption that found no vessel
+    /// to take or hold. It has no recovery and is not unrecovered.
+    void: bool,
 }
 
 /// The hourly samples a twin keeps of the backlog another run's disruption
@@ -138,6 +141,14 @@ impl Recoveries {
         self.episodes[d].len()
     }
 
+    /// Episode `k` of disruption `d` is no episode (it found nothing to
+    /// strike): neither recovered nor unrecovered.
+    pub(super) fn void(&mut self, d: usize, k: usize) {
+        if let Some(r) = self.episodes[d].get_mut(k) {
+            r.void = true;
+        }
+    }
+
     /// Episode `k` of disruption `d` ended at `now`.
     pub(super) fn end(&mut self, d: usize, k: usize, now: SimTime) {
         if let Some(r) = self.episodes[d].get_mut(k) {
@@ -157,7 +168,7 @@ impl Recoveries {
         // Its twin's sample of this hour (every run samples on one grid).
         let twin = self.references.get(d).and_then(|r| r.as_ref()?.get(hour));
         let within = |c: usize, bound: f64| !cargoes[c] || level[c] as f64 <= bound;
-        for r in self.episodes[d].iter_mut().filter(|r| r.ended.is_some()) {
+        for r in self.episodes[d].iter_mut().filter(|r| r.ended.is_some() && !r.void) {
             if r.recovered.is_none()
                 && (0..CARGOES).all(|c| within(c, r.before[c] * (1.0 + RECOVERY_TOLERANCE)))
             {
@@ -188,7 +199,7 @@ impl Recoveries {
         }
         let mut longest: Option<f64> = None;
         let mut unrecovered = 0u64;
-        for r in &self.episodes[d] {
+        for r in self.episodes[d].iter().filter(|r| !r.void) {
             // No level to be back at: neither recovered nor not.
             if r.no_level && !paired {
                 continue;
@@ -199,8 +210,7 @@ impl Recoveries {
                 continue;
             };
             // Ended in the warm-up, or at its end having begun before it:
-            // none of it in the window. (One of no time at the window's
-            // start, a detention that found no vessel free, is in it.)
+            // none of it in the window.
             if ended < start || (ended == start && r.began < start) {
                 continue;
             }
@@ -271,8 +281,15 @@ impl World<'_> {
     pub(super) fn start_recovery(&mut self, d: usize, now: SimTime) {
         let before = self.level_before(d);
         let no_level = self.disruptions.recovery.recent[d].is_empty();
-        let episode =
-            Episode { before, began: now, no_level, ended: None, recovered: None, paired: None };
+        let episode = Episode {
+            before,
+            began: now,
+            no_level,
+            ended: None,
+            recovered: None,
+            paired: None,
+            void: false,
+        };
         self.disruptions.recovery.episodes[d].push(episode);
     }
 
