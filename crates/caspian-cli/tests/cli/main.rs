@@ -29,6 +29,7 @@ mod memory;
 mod mixed_decks;
 mod monthly_series;
 mod optimize;
+mod optimize_ties;
 mod outputs;
 mod overrides;
 mod rare_events;

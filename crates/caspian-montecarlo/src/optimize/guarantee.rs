@@ -77,11 +77,18 @@ pub(super) fn same_models(portfolios: &[PortfolioDoc]) -> String {
 }
 
 /// What the selection's probability is a probability of, said with it
-/// (docs/optimize.md, "Assumptions").
+/// (docs/optimize.md, "Assumptions"), for an objective that is a KPI.
 const WITHIN_THE_MODEL: &str = "The probability is the model's, and approximate: the \
      scenario's prices and assumptions (value of time, demurrage, lost cargo) decide which is \
      best, and the procedure takes each portfolio's replications as normal, which rare, large \
      costs such as a lost vessel make less true; a larger --n0 makes it more reliable";
+
+/// The same for an objective that is a probability, `P(KPI OP NUMBER)`,
+/// whose replications are 0 or 1.
+const WITHIN_THE_MODEL_P: &str = "The probability is the model's, and approximate: the \
+     scenario's assumptions decide which is best, and the procedure takes each portfolio's \
+     replications as normal, which the 0s and 1s of a probability are not; a larger --n0 makes \
+     it more reliable";
 
 pub(super) fn guarantee(
     study: &Study,
@@ -120,6 +127,26 @@ pub(super) fn guarantee(
              the best mean among them is reported, WITHOUT the guarantee.",
             s.max_replications
         ),
+        Some(o) if !o.tied.is_empty() => {
+            let tied: Vec<String> = o.tied.iter().map(|&l| run.shortlist[l].to_string()).collect();
+            let (noun, verb) =
+                if tied.len() == 1 { ("portfolio", "") } else { ("portfolios", " each") };
+            format!(
+                "Portfolio {} ({}) is reported for its position among the portfolios with the \
+                 best mean {}, WITHOUT the guarantee: its first --n0 ({}) replications gave \
+                 exactly the values of {noun} {}{verb}, so their differences have no variance to \
+                 estimate and the procedure cannot tell them apart (a 0/1 objective with the \
+                 same outcome in every replication, or a cost the decisions did not move in \
+                 those years); raise --n0, and if they still match, they are alike on this \
+                 objective as far as the replications tell, and their costs (the Pareto table) \
+                 decide between them; or choose an objective that is not 0/1.",
+                run.shortlist[o.selected],
+                study.describe_point(run.shortlist[o.selected]),
+                s.objective,
+                s.n0,
+                tied.join(", ")
+            )
+        }
         Some(o) => {
             let p = run.shortlist[o.selected];
             let feasible_part = if s.constraints.is_empty() {
@@ -167,11 +194,16 @@ pub(super) fn guarantee(
                     "Portfolio {p} ({}) is selected by a procedure that, with probability at least \
                      {confidence}, picks the portfolio with the best mean {} among the {set} \
                      portfolios whenever that one beats every other by at least {delta}{feasible_part}; \
-                     portfolios closer to it than that are listed as contenders. {WITHIN_THE_MODEL} \
+                     portfolios closer to it than that are listed as contenders. {within} \
                      (here --n0 {}).",
                     study.describe_point(p),
                     s.objective,
                     s.n0,
+                    within = if s.objective.is_probability() {
+                        WITHIN_THE_MODEL_P
+                    } else {
+                        WITHIN_THE_MODEL
+                    },
                 )
             }
         }
@@ -184,7 +216,7 @@ pub(super) fn guarantee(
         // One portfolio chosen by OCBA's means alone, out of several feasible
         // ones, has no selection guarantee; the only one left with no
         // constraint to test has none to state.
-        holds: run.kn.is_some()
+        holds: run.kn.as_ref().is_some_and(|o| o.tied.is_empty())
             && !cap_hit
             && (run.shortlist.len() > 1 || (run.feasible == 1 && !s.constraints.is_empty())),
         statement,

@@ -50,6 +50,13 @@ pub struct KnOutcome {
     pub cap_hit: bool,
     /// The observations used, per alternative, in stage order.
     pub data: Vec<Vec<f64>>,
+    /// The alternatives whose first `n0` observations equal the
+    /// selection's, one by one: their differences have no variance to
+    /// estimate (`S^2 = 0`), so the procedure keeps them beside it to the
+    /// end of the first stage and picks by position, which its guarantee
+    /// does not cover (a 0/1 objective with the same outcome in every
+    /// replication, or a cost the alternatives did not move).
+    pub tied: Vec<usize>,
 }
 
 /// Draws observations: for each listed alternative, its values at the
@@ -81,6 +88,7 @@ pub fn select<E>(k: usize, s: &KnSettings, draw: &mut Draw<'_, E>) -> Result<KnO
         last_stage: 0,
         cap_hit: false,
         data: vec![Vec::new(); k],
+        tied: Vec::new(),
     };
     if k == 1 {
         return Ok(out);
@@ -180,6 +188,9 @@ pub fn select<E>(k: usize, s: &KnSettings, draw: &mut Draw<'_, E>) -> Result<KnO
             _ => Some(i),
         })
         .unwrap_or(0);
+    let n0 = s.n0 as usize;
+    let first = |i: usize| &out.data[i][..n0.min(out.data[i].len())];
+    out.tied = (0..k).filter(|&l| l != out.selected && first(l) == first(out.selected)).collect();
     Ok(out)
 }
 
@@ -188,6 +199,34 @@ mod tests {
     use super::*;
     use rand::rngs::ChaCha8Rng;
     use rand::{RngExt, SeedableRng};
+
+    /// Two alternatives whose first-stage values match one by one (a 0/1
+    /// objective with the same outcome every time) are kept to the end of
+    /// the first stage and named as tied with the selection; one that
+    /// differs in a single value is not.
+    #[test]
+    fn alternatives_equal_to_the_selection_at_the_first_stage_are_named() {
+        let settings = KnSettings { alpha: 0.05, delta: 0.01, n0: 10, max_stages: 100, batch: 10 };
+        let run = |values: Vec<Vec<f64>>| {
+            let mut draw = |alts: &[usize], stages: Range<u64>| -> Result<Vec<Vec<f64>>, ()> {
+                Ok(alts
+                    .iter()
+                    .map(|&i| stages.clone().map(|r| values[i][r as usize % 10]).collect())
+                    .collect())
+            };
+            select(values.len(), &settings, &mut draw).unwrap()
+        };
+        let ones = vec![1.0; 10];
+        let mut one_miss = ones.clone();
+        one_miss[3] = 0.0;
+        // Alone together, they end the procedure at the first stage.
+        let out = run(vec![ones.clone(), ones.clone()]);
+        assert_eq!((out.selected, out.tied.clone(), out.last_stage), (0, vec![1], 10), "{out:?}");
+        let out = run(vec![ones.clone(), ones.clone(), one_miss.clone()]);
+        assert_eq!((out.selected, out.tied.clone()), (0, vec![1]), "{out:?}");
+        let out = run(vec![ones, one_miss]);
+        assert!(out.tied.is_empty(), "{out:?}");
+    }
 
     /// Observation of alternative `i` at stage `j` in macro-replication
     /// `m`: mean `delta` for alternative 0, 0 for the others, unit variance,
