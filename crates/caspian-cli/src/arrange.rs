@@ -57,18 +57,19 @@ impl Arranged {
         self.rows.iter().any(|r| matches!(r, Line::Kpi(k) if k == name))
     }
 
-    /// The notes under the table on the KPIs shown that are not defined
-    /// in every replication: `note(k)` for each (the document's
-    /// `partly_defined_note`, which the HTML report prints too).
-    pub(crate) fn partly_defined_notes(
+    /// The notes under the table on the KPIs shown, in their order:
+    /// `notes(k)` for each (the document's, which the HTML report prints
+    /// too: a KPI not defined in every replication, a plain recovery time
+    /// far longer than its paired one).
+    pub(crate) fn kpi_notes<N: IntoIterator<Item = String>>(
         &self,
-        note: impl Fn(&str) -> Option<String>,
+        notes: impl Fn(&str) -> N,
     ) -> Vec<String> {
         self.rows
             .iter()
-            .filter_map(|r| match r {
-                Line::Kpi(k) => note(k).map(|n| format!("note: {n}")),
-                Line::Heading(_) => None,
+            .flat_map(|r| match r {
+                Line::Kpi(k) => notes(k).into_iter().map(|n| format!("note: {n}")).collect(),
+                Line::Heading(_) => Vec::new(),
             })
             .collect()
     }

@@ -425,7 +425,7 @@ fn compare_table(
         if let Some(line) = shown.hidden_line("in every replication of every scenario") {
             out.push_str(&line);
         }
-        let notes = shown.partly_defined_notes(|k| doc.partly_defined_note(d, k));
+        let notes = shown.kpi_notes(|k| doc.partly_defined_note(d, k));
         for line in notes {
             out.push_str(&line);
             out.push('\n');

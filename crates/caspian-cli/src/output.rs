@@ -62,7 +62,7 @@ pub(crate) fn run_table(doc: &RunDoc, patterns: &[String], all: bool) -> String 
         out.push('\n');
         out.push_str(&line);
     }
-    let notes = shown.partly_defined_notes(|k| doc.partly_defined_note(k));
+    let notes = shown.kpi_notes(|k| doc.kpi_notes(k));
     for line in notes {
         out.push_str(&line);
         out.push('\n');

@@ -33,6 +33,7 @@ mod optimize_ties;
 mod outputs;
 mod overrides;
 mod rare_events;
+mod recovery_notes;
 mod report_charts;
 mod report_in_browser;
 mod report_targets;

@@ -60,6 +60,39 @@ impl RunDoc {
         (n > 0 && n < self.replications)
             .then(|| partly_defined_note(kpi, n, self.replications, None, unrecovered))
     }
+
+    /// The notes under `kpi` in a table of this run's KPIs: where it is
+    /// defined in some replications but not all
+    /// ([`RunDoc::partly_defined_note`]), and where a plain recovery time
+    /// reads far longer than its paired one ([`RunDoc::recovery_note`]).
+    pub fn kpi_notes(&self, kpi: &str) -> Vec<String> {
+        self.partly_defined_note(kpi).into_iter().chain(self.recovery_note(kpi)).collect()
+    }
+
+    /// For `recovery_days.<id>` with `recovery_paired_days.<id>` beside it,
+    /// a note when the plain mean is more than twice the paired one and a
+    /// day or more longer: the plain measure waits for the backlog of the
+    /// week before, which the ordinary swings of a busy corridor, or of a
+    /// tank farm that tankers fill by the cargo, can keep out of reach long
+    /// after the disruption's own backlog is gone, while the paired one
+    /// compares with the same year without the disruption.
+    pub fn recovery_note(&self, kpi: &str) -> Option<String> {
+        let id = kpi.strip_prefix("recovery_days.")?;
+        let paired_kpi = format!("recovery_paired_days.{id}");
+        let (plain, paired) = (self.kpis.get(kpi)?, self.kpis.get(&paired_kpi)?);
+        let (a, b) = (plain.value.mean, paired.value.mean);
+        (a.is_finite() && b.is_finite() && a > 2.0 * b && a - b >= 1.0).then(|| {
+            format!(
+                "{kpi} averages {} days against {} for {paired_kpi}: the plain measure waits \
+                 for the backlog of the week before the episode, which the ordinary swings of a \
+                 busy corridor (or of a tank farm filled by the cargo) can keep out of reach \
+                 long after the disruption's own backlog is gone; the paired one compares with \
+                 the same replication without the disruption: quote it",
+                crate::study::short_number((a * 100.0).round() / 100.0),
+                crate::study::short_number((b * 100.0).round() / 100.0)
+            )
+        })
+    }
 }
 
 impl CompareDoc {

@@ -98,7 +98,7 @@ pub(super) fn run_report(d: &RunDoc, inputs: &ReportInputs<'_>) -> Result<Report
     let rows: Vec<(String, Vec<String>, bool)> =
         d.kpis.iter().map(|(k, s)| (k.clone(), summary_row(k, s), false)).collect();
     page.grouped_table(&SUMMARY_HEADER, &rows);
-    for note in d.kpis.keys().filter_map(|k| d.partly_defined_note(k)) {
+    for note in d.kpis.keys().flat_map(|k| d.kpi_notes(k)) {
         page.note(&note);
     }
     page.provenance(&d.provenance, &[("seed", d.seed.to_string()), ("source", d.source.clone())]);
