@@ -362,10 +362,15 @@ pub fn fieller(num: &[f64], den: &[f64]) -> Option<Estimate> {
         return None;
     }
     let root = (b * b - 4.0 * a * c).max(0.0).sqrt();
+    let mean = mx / my;
+    // The interval holds the ratio itself (`c - b R + a R^2` is
+    // `-q Var(mean(num) - R mean(den)) <= 0` there); rounding in the roots
+    // must not put it outside, as with a zero variance (a share of exactly
+    // 1 in every replication), where both roots are the ratio.
     Some(Estimate {
-        mean: mx / my,
-        ci95_low: (-b - root) / (2.0 * a),
-        ci95_high: (-b + root) / (2.0 * a),
+        mean,
+        ci95_low: ((-b - root) / (2.0 * a)).min(mean),
+        ci95_high: ((-b + root) / (2.0 * a)).max(mean),
         n: n as u64,
     })
 }
@@ -373,6 +378,20 @@ pub fn fieller(num: &[f64], den: &[f64]) -> Option<Estimate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A ratio of exactly 1 in every pair (a policy that removes all of an
+    /// effect) has no variance: both roots are the ratio, and rounding in
+    /// them must not leave the mean outside its interval.
+    #[test]
+    fn fieller_keeps_the_ratio_inside_its_interval() {
+        let values = [10.0, 11.3, 12.1, 10.7, 11.9];
+        for scale in [1.0, 3.7, 1e6, 1.234_567e-7] {
+            let v: Vec<f64> = values.iter().map(|x| x * scale).collect();
+            let e = fieller(&v, &v).unwrap();
+            assert!(e.ci95_low <= e.mean && e.mean <= e.ci95_high, "{e:?}");
+            assert!((e.mean - 1.0).abs() < 1e-12 && (e.ci95_high - e.ci95_low).abs() < 1e-9);
+        }
+    }
 
     fn records(rows: &[[f64; 5]]) -> PointRecords {
         // Records keep their KPIs sorted by name.

@@ -464,8 +464,8 @@ fn a_disruption_of_a_port_it_cannot_touch_is_warned_of() {
     let none = warning("", "0").expect("a closure of a port without berths");
     assert!(
         none.contains(
-            "leaves the capacity of its target as it is (port ghost has no berths: no vessel \
-             calls there (and in port_closure_h))"
+            "leaves the capacity of its target as it is (port ghost has no berths, so no \
+             vessel calls there, though its closure counts in port_closure_h.ghost too)"
         ) && none.contains("aim it at a port with berths"),
         "{none}"
     );
@@ -477,4 +477,6 @@ fn a_disruption_of_a_port_it_cannot_touch_is_warned_of() {
         "{cut}"
     );
     assert_eq!(warning(shared, "0"), None, "a closure closes shared berths too");
+    let one = warning(shared, "1").expect("a scale of 1");
+    assert!(one.contains("(its scale is 1, a factor of 1"), "{one}");
 }

@@ -26,7 +26,7 @@ fn a_plain_recovery_far_longer_than_the_paired_one_is_noted() {
     let note = out.lines().find(|l| l.starts_with("note: recovery_days.btc averages")).unwrap();
     assert!(
         note.contains("for recovery_paired_days.btc: the plain measure waits for the backlog")
-            && note.ends_with("the same replication without the disruption: quote it"),
+            && note.ends_with("the same replication without this disruption: quote it"),
         "{out}"
     );
     assert!(!run("false").contains("note: recovery_days.btc averages"));

@@ -85,9 +85,10 @@ impl RunDoc {
             format!(
                 "{kpi} averages {} days against {} for {paired_kpi}: the plain measure waits \
                  for the backlog of the week before the episode, which the ordinary swings of a \
-                 busy corridor (or of a tank farm filled by the cargo) can keep out of reach \
-                 long after the disruption's own backlog is gone; the paired one compares with \
-                 the same replication without the disruption: quote it",
+                 busy corridor (or of a tank farm filled by the cargo), or another disruption's \
+                 backlog, can keep out of reach long after this disruption's own backlog is \
+                 gone; the paired one compares with the same replication without this \
+                 disruption: quote it",
                 crate::study::short_number((a * 100.0).round() / 100.0),
                 crate::study::short_number((b * 100.0).round() / 100.0)
             )

@@ -469,13 +469,18 @@ pub(crate) fn keeps_capacity(d: &Disruption, s: &Scenario) -> Option<(String, &'
         && BerthClass::ALL.into_iter().all(|c| p.berths.get(c) == 0)
     {
         if p.shared_berths.is_empty() {
-            let closed = if d.scale == 0.0 { " (and in port_closure_h)" } else { "" };
+            let closed = if d.scale == 0.0 {
+                format!(", though its closure counts in port_closure_h.{rest} too")
+            } else {
+                String::new()
+            };
             return Some((
-                format!("port {rest} has no berths: no vessel calls there{closed}"),
+                format!("port {rest} has no berths, so no vessel calls there{closed}"),
                 "aim it at a port with berths, or give this port the berths it is meant to have",
             ));
         }
-        if d.scale > 0.0 {
+        // A scale of 1 keeps any berth: said below, with its own advice.
+        if d.scale > 0.0 && d.scale != 1.0 {
             return Some((
                 format!("port {rest} has only shared berths, which a scale above 0 does not cut"),
                 "close the port (scale = 0) or give it berths of its own",
