@@ -10,6 +10,7 @@
 //! "discharges" nothing in no time and carries on.
 
 use caspian_shipping::streams::{Source, stream};
+use caspian_shipping::trace::{TraceState, VesselPhase};
 use rand::RngExt;
 
 use super::model_mechanisms::{BASE, assert_close, kpi, load, run, set};
@@ -82,6 +83,61 @@ fn one_drydocking_costs_exactly_its_length_and_the_trips_it_displaces() {
         let calls = kpi(&out, "port_calls.a") + kpi(&out, "port_calls.b");
         assert_close(calls, arrivals as f64, &what);
     }
+}
+
+#[test]
+fn back_from_a_dock_at_its_destination_an_empty_tanker_sails_without_berthing() {
+    // With a port-call overhead of 2 h the undisturbed cycle is 26 h: at a
+    // at 26k (a safe point), overhead, load, depart at 3 + 26k; at b at
+    // 13 + 26k, overhead, discharge, done at 16 + 26k (the other safe point)
+    // and away at once, with no return cargo. Docked at b, it comes back
+    // empty with nothing to load there: it sails at once, so every
+    // departure after the dock moves by exactly its length, wherever it was
+    // taken. (A berth call for nothing would move those from b by 2 h more.)
+    let (horizon, length) = (2400.0, 120.0);
+    let text = scenario(100.0, "{ drydock_every_days = 100.0, drydock_days = 5.0 }");
+    let plan = load(&set(&text, "fleet.overhead", r#"{ dist = "constant", value = 2.0 }"#));
+    let undisturbed: Vec<f64> = (0..)
+        .flat_map(|k| [3.0 + 26.0 * k as f64, 16.0 + 26.0 * k as f64])
+        .take_while(|&t| t < horizon)
+        .collect();
+    let mut docked_at_b = 0;
+    for rep in 0..12 {
+        let mut rec = caspian_shipping::probe::Recorder {
+            trace_events: true,
+            ..caspian_shipping::probe::Recorder::default()
+        };
+        caspian_shipping::simulate_probed(&plan, 1, rep, &mut rec);
+        let phases: Vec<(f64, VesselPhase, String)> = rec
+            .trace
+            .iter()
+            .filter_map(|e| match &e.state {
+                TraceState::Vessel { phase, port, .. } => {
+                    Some((e.time.as_hours_f64(), *phase, port.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        let (start, port) = phases
+            .iter()
+            .find(|(_, phase, _)| *phase == VesselPhase::Maintenance)
+            .map(|(t, _, port)| (*t, port.clone()))
+            .unwrap_or_else(|| panic!("rep {rep}: no dry-docking"));
+        docked_at_b += usize::from(port == "b");
+        let departed: Vec<f64> = phases
+            .windows(2)
+            .filter(|w| w[1].1 == VesselPhase::Sailing && w[0].1 != VesselPhase::Sailing)
+            .map(|w| w[1].0)
+            .collect();
+        let expected: Vec<f64> = undisturbed
+            .iter()
+            .map(|&t| if t < start { t } else { t + length })
+            .filter(|&t| t < horizon)
+            .collect();
+        assert_eq!(departed, expected, "rep {rep}, docked at {port} at {start} h");
+    }
+    // Both safe points were exercised, so the test can tell the two apart.
+    assert!((1..12).contains(&docked_at_b), "{docked_at_b} of 12 docked at b");
 }
 
 #[test]

@@ -18,7 +18,8 @@
 //! line). It leaves the berth if it holds one, is out of service
 //! ([`Phase::Maintenance`], idle) for `drydock_days` or a draw of
 //! `repair_h`, and then arrives at that port's anchorage again, its normal
-//! arrival path. A breakdown at sea is thus taken at the next call (see
+//! arrival path (empty at its destination with no return cargo, it sails
+//! back at once: see `on_arrive`). A breakdown at sea is thus taken at the next call (see
 //! `docs/model.md`). When both are due, the vessel docks and the failure is
 //! repaired in the dock: one dry-docking, no breakdown counted. A pending
 //! breakdown is pushed back by the length of a dry-docking that did not

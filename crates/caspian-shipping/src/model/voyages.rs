@@ -36,11 +36,15 @@ impl World<'_> {
     pub(super) fn on_arrive(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         let ves = &self.vessels[v];
         let f = &self.plan.fleets[ves.fleet];
-        // Work to do at a berth: cargo to discharge, or the return leg
-        // (which takes what is there). Else it waits for its cargo at the
-        // anchorage and asks for a berth when called; empty, it first takes
-        // any maintenance that has fallen due (and arrives again after it).
-        let has_work = !ves.at_origin || ves.deck_used > 0;
+        // Work to do at a berth: cargo to discharge, or a return leg to load
+        // (which takes what is there). Else, empty, it first takes any
+        // maintenance that has fallen due (and arrives again after it); then,
+        // at its origin, it waits for its cargo at the anchorage and asks for
+        // a berth when called, and at its destination, with no return cargo,
+        // it sails back in ballast without berthing (a vessel back from a
+        // repair taken there after discharging, or one that sailed empty).
+        let has_work =
+            ves.deck_used > 0 || (!ves.at_origin && f.return_load_from.is_some());
         // Back from maintenance it never left the port: the same call.
         if ves.phase != Phase::Maintenance {
             self.counters.port_calls[ves.port] += 1;
@@ -56,6 +60,8 @@ impl World<'_> {
             self.arrive_laden(s, v);
         } else if has_work {
             self.request_berth(s, v);
+        } else if !ves.at_origin {
+            self.leave_berth(s, v);
         } else {
             ves.load_from = f.load_from;
             self.wait_for_cargo(s, v);
