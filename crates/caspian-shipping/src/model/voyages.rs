@@ -43,8 +43,7 @@ impl World<'_> {
         // a berth when called, and at its destination, with no return cargo,
         // it sails back in ballast without berthing (a vessel back from a
         // repair taken there after discharging, or one that sailed empty).
-        let has_work =
-            ves.deck_used > 0 || (!ves.at_origin && f.return_load_from.is_some());
+        let has_work = ves.deck_used > 0 || (!ves.at_origin && f.return_load_from.is_some());
         // Back from maintenance it never left the port: the same call.
         if ves.phase != Phase::Maintenance {
             self.counters.port_calls[ves.port] += 1;
