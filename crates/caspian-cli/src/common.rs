@@ -24,7 +24,7 @@ use crate::warnings::Later;
 #[derive(Debug, Args)]
 pub(crate) struct CommonArgs {
     /// Replications (per design point); with --target-rel-halfwidth, the first batch.
-    #[arg(allow_negative_numbers = true, short = 'n', long, default_value_t = 200, value_parser = whole_in::<u64>(1, 1_000_000_000))]
+    #[arg(allow_negative_numbers = true, short = 'n', long, default_value_t = 200, value_parser = whole_in::<u64>(1, caspian_montecarlo::MAX_REPLICATIONS))]
     pub(crate) replications: u64,
     /// Master seed of all random streams [default: the scenario's seed].
     #[arg(allow_negative_numbers = true, long, value_parser = whole_in::<u64>(0, u64::MAX))]
@@ -86,7 +86,7 @@ pub(crate) struct TargetArgs {
     #[arg(allow_negative_numbers = true, long, value_name = "H", value_parser = number)]
     pub(crate) target_rel_halfwidth: Option<f64>,
     /// Replication budget for --target-rel-halfwidth (only with it) [default: 10000].
-    #[arg(allow_negative_numbers = true, long, value_name = "M", value_parser = whole_in::<u64>(1, u64::MAX))]
+    #[arg(allow_negative_numbers = true, long, value_name = "M", value_parser = whole_in::<u64>(1, caspian_montecarlo::MAX_REPLICATIONS))]
     pub(crate) max_replications: Option<u64>,
     /// Primary KPI patterns for --target-rel-halfwidth, tables and rankings (repeatable) [default: delivered_total.C for each cargo C a storage holds, in every scenario compared].
     #[arg(long = "primary", value_name = "PATTERN")]

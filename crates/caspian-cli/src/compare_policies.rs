@@ -31,8 +31,12 @@ pub(crate) fn policy_warnings(
     same.scenario.name.clone_from(&base.plan.source.scenario.name);
     same.scenario.description.clone_from(&base.plan.source.scenario.description);
     same.scenario.seed = base.plan.source.scenario.seed;
-    // A name made distinct by its file (`mmc (tiny.toml)`) names it already.
-    let named = if policy.name.ends_with(&format!("({})", policy.source)) {
+    // A name made distinct by its file (`mmc (tiny.toml)`) names it already,
+    // by its path as given or by its file name alone.
+    let file = std::path::Path::new(&policy.source).file_name().and_then(|f| f.to_str());
+    let named = if policy.name.ends_with(&format!("({})", policy.source))
+        || file.is_some_and(|f| policy.name.ends_with(&format!("({f})")))
+    {
         policy.name.clone()
     } else {
         format!("{} ({})", policy.name, policy.source)

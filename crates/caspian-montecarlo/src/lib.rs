@@ -103,6 +103,11 @@ pub mod validate;
 pub mod vulnerability;
 pub mod warmup;
 
+/// The most replications one run, comparison or sweep point may have
+/// (`-n`, `--max-replications`): a document that claims more was not
+/// written by caspian ([`validate::check`] refuses it).
+pub const MAX_REPLICATIONS: u64 = 1_000_000_000;
+
 /// The sweep-key type of `caspian_shipping::sweep`, for crates that see the
 /// runner only (the report).
 pub use caspian_shipping::sweep::{SweepKey, SweepKeyError};

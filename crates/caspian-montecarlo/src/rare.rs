@@ -175,11 +175,33 @@ impl RareEvents {
         if !(p.iter().all(|&x| unit(x)) && ordered(p[0], p[1], p[2])) {
             return Err(format!("p_any interval {p:?} is not ordered within [0, 1]"));
         }
+        // What [`Self::of`] would have written for these counts: the file
+        // holds the numbers it was computed from, so a hand-edited share or
+        // interval shows.
+        let same = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1e-9);
+        let (low, high) = intervals::wilson(self.with_event, n);
+        let share = self.with_event as f64 / n as f64;
+        if !(same(p[1], share) && same(p[0], low) && same(p[2], high)) {
+            return Err(format!(
+                "p_any interval {p:?} is not {share} with its Wilson interval [{low}, {high}] \
+                 for {} of {n} replications; the file is damaged",
+                self.with_event
+            ));
+        }
         if let Some(r) = &self.rate {
             let v = [r.ci95_low, r.per_replication, r.ci95_high];
             if !(r.events >= 0.0 && v[0] >= 0.0 && ordered(v[0], v[1], v[2])) {
                 return Err(format!(
                     "rate {v:?} from {} events is not an ordered non-negative interval",
+                    r.events
+                ));
+            }
+            let (low, high) = intervals::garwood(r.events, n);
+            let per = r.events / n as f64;
+            if !(same(v[1], per) && same(v[0], low) && same(v[2], high)) {
+                return Err(format!(
+                    "rate {v:?} is not {per} with its Garwood interval [{low}, {high}] for {} \
+                     events over {n} replications; the file is damaged",
                     r.events
                 ));
             }
@@ -288,7 +310,9 @@ mod tests {
         let rate = r.rate.unwrap();
         assert_eq!((rate.events, rate.ci95_low), (0.0, 0.0));
         assert!((rate.ci95_high - 0.368_887_945).abs() < 1e-8);
-        assert!(r.check(10).is_ok() && r.check(9).is_ok() && r.check(0).is_ok());
+        assert!(r.check(10).is_ok());
+        // Over another n, the same counts give other intervals.
+        assert!(r.check(9).is_err() && r.check(0).is_err());
         // Two losses, one replication with two: 1 of 4 replications, 2 events.
         let r = RareEvents::of(&[0.0, 2.0, 0.0, f64::NAN, 0.0], true).unwrap();
         assert_eq!((r.with_event, r.rate.unwrap().events), (1, 2.0));

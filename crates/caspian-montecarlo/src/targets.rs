@@ -267,7 +267,7 @@ pub fn check_kpi(condition: &Condition, kpis: &[String]) -> Result<(), TargetErr
     if kpis.contains(&condition.kpi) {
         return Ok(());
     }
-    Err(TargetError::UnknownKpi(NoMatch::new("--target", &condition.kpi, kpis)))
+    Err(TargetError::UnknownKpi(NoMatch::one_kpi("--target", &condition.kpi, kpis)))
 }
 
 /// The probability that a replication of `records` meets `condition`: the
@@ -398,6 +398,9 @@ mod tests {
         let kpis = vec!["delivered_total.oil".to_string(), "incidents".to_string()];
         let e = parse_all(&["delivered_totl.oil<1".into()], &kpis).unwrap_err();
         assert!(e.to_string().contains("closest: delivered_total.oil"), "{e}");
+        // A pattern that matches is not "none of the KPIs": one is asked for.
+        let e = parse_all(&["delivered_total.*<3".into()], &kpis).unwrap_err().to_string();
+        assert!(e.contains("--target takes one KPI, not a pattern: delivered_total.*"), "{e}");
     }
 
     #[test]

@@ -111,6 +111,7 @@ fn field(field: impl Into<String>, message: impl Into<String>) -> DocumentError 
 pub fn check(doc: &Document) -> Result<(), DocumentError> {
     match doc {
         Document::Run(d) => {
+            check_replications("replications", d.replications)?;
             check_window("window", d.window.as_ref())?;
             check_truncated("truncated_replications", d.truncated_replications, d.replications)?;
             check_target(d.target.as_ref())?;
@@ -122,6 +123,20 @@ pub fn check(doc: &Document) -> Result<(), DocumentError> {
         Document::Partial(d) => check_partial(d),
         Document::Warmup(d) => check_warmup(d),
     }
+}
+
+/// No more replications than a run may have ([`crate::MAX_REPLICATIONS`]).
+fn check_replications(at: &str, replications: u64) -> Result<(), DocumentError> {
+    if replications > crate::MAX_REPLICATIONS {
+        return Err(field(
+            at,
+            format!(
+                "{replications}, above the most a run may have ({}); the file is damaged",
+                crate::MAX_REPLICATIONS
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// No more replications cut short by the safeguard than were run.
@@ -347,6 +362,7 @@ pub(super) fn check_counts<'a>(
 }
 
 fn check_sweep(d: &SweepDoc) -> Result<(), DocumentError> {
+    check_replications("replications", d.replications)?;
     check_axes(&d.axes)?;
     if d.points.is_empty() {
         return Err(field("points", "empty (a sweep has design points)"));
@@ -437,6 +453,7 @@ fn check_bcr(
 }
 
 fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
+    check_replications("replications", d.replications)?;
     let n = d.scenarios.len();
     if n < 2 {
         return Err(field(
@@ -523,6 +540,7 @@ fn check_partial(d: &PartialDoc) -> Result<(), DocumentError> {
         ));
     }
     let h = &d.header;
+    check_replications("replications", h.replications)?;
     if h.points.is_empty() {
         return Err(field("points", "empty (the study has no design points)"));
     }

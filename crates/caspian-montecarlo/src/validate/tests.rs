@@ -442,6 +442,21 @@ mod damaged {
             v["summaries"][0]["detentions"]["rare"]["rate"]["ci95_low"] = json!(-0.1);
         });
         contains(&e, "summaries[0].detentions.rare: rate");
+        // Ordered, but not what the counts give: 1 of 3 is not p = 0.
+        let e = error(&d.run, |v| {
+            let r = &mut v["kpis"]["vessels_lost"]["rare"];
+            r["with_event"] = json!(1);
+            r["p_any"] = json!(0.0);
+            r["p_any_ci95_low"] = json!(0.0);
+            r["p_any_ci95_high"] = json!(0.99);
+        });
+        contains(&e, "kpis.vessels_lost.rare: p_any interval");
+        contains(&e, "with its Wilson interval");
+        let e = error(&d.run, |v| {
+            let r = &mut v["kpis"]["detentions"]["rare"]["rate"];
+            r["ci95_high"] = json!(r["ci95_high"].as_f64().unwrap() * 2.0);
+        });
+        contains(&e, "with its Garwood interval");
         // Documents written before the report existed still load.
         let mut v = d.run.clone();
         for k in v["kpis"].as_object_mut().unwrap().values_mut() {
@@ -570,6 +585,15 @@ mod damaged {
         });
         contains(&e, "records[0].kpi_names: ");
         contains(&e, " is named twice; the file is damaged");
+        // More replications than a run may have: each KPI's n would read
+        // as "defined in 3 of 18446744073709551615".
+        for doc in [&d.run, &d.sweep, &d.compare, &d.partial] {
+            let e = error(doc, |v| {
+                let at = if v.get("header").is_some() { &mut v["header"] } else { v };
+                at["replications"] = json!(u64::MAX);
+            });
+            contains(&e, "replications: 18446744073709551615, above the most a run may have");
+        }
     }
 
     #[test]

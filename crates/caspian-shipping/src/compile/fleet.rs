@@ -296,7 +296,7 @@ fn handling_rates(c: &mut Checker, k: &str, f: &Fleet) {
 /// The dispatch policy with its times in ticks.
 fn dispatch(c: &mut Checker, k: &str, dispatch: Dispatch) -> DispatchPlan {
     match dispatch {
-        Dispatch::WhenFull => DispatchPlan::WhenFull,
+        Dispatch::WhenFull {} => DispatchPlan::WhenFull,
         Dispatch::FullOrMaxWait { max_wait_h } => DispatchPlan::FullOrMaxWait(
             c.hours(&format!("{k}.dispatch.max_wait_h"), max_wait_h).unwrap_or(SimDuration::ZERO),
         ),

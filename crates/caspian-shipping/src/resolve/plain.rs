@@ -67,11 +67,14 @@ fn plain_line(line: &str) -> String {
                 "u8" => Some(u64::from(u8::MAX)),
                 "u16" => Some(u64::from(u16::MAX)),
                 "u32" => Some(u64::from(u32::MAX)),
+                "u64" => Some(u64::MAX),
                 _ => None,
             };
             if let (Some(max), Some(g)) = (max, got.as_deref())
                 && (g.parse::<u128>().is_ok_and(|v| v > u128::from(max))
-                    || g.parse::<f64>().is_ok_and(|v| v.fract() == 0.0 && v > max as f64))
+                    // As u128 (saturating), so that 2^64, which is u64::MAX
+                    // as f64, and 1e300 are both past u64::MAX.
+                    || g.parse::<f64>().is_ok_and(|v| v.fract() == 0.0 && v as u128 > u128::from(max)))
             {
                 return format!(
                     "expected {}, got {g}, which is too large (at most {max})",
@@ -140,7 +143,7 @@ fn plain_line(line: &str) -> String {
     if let Some(field) =
         line.strip_prefix("unknown field `").and_then(|r| r.strip_suffix("`, there are no fields"))
     {
-        return format!("unknown key \"{field}\" (this table takes no keys)");
+        return format!("unknown key \"{field}\" (this table takes no other keys)");
     }
     if let Some(rest) = line.strip_prefix("missing field `")
         && let Some(field) = rest.strip_suffix('`')
@@ -383,6 +386,16 @@ mod tests {
                 "invalid type: floating point `3.0`, expected i32",
                 "expected a whole number, got 3.0: write it without a decimal point or exponent \
                  (3)",
+            ),
+            (
+                "invalid type: floating point `1e300`, expected u64",
+                "expected a whole number (0 or more), got 1e300, which is too large (at most \
+                 18446744073709551615)",
+            ),
+            (
+                "invalid type: floating point `18446744073709551616.0`, expected u64",
+                "expected a whole number (0 or more), got 18446744073709551616.0, which is too \
+                 large (at most 18446744073709551615)",
             ),
             (
                 "invalid type: integer `100000000000000000000000` as i128, expected u64",

@@ -11,8 +11,11 @@ use super::{BerthClass, Cargo, zero_dist};
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "policy", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Dispatch {
-    /// Sail only when full.
-    WhenFull,
+    /// Sail only when full. A struct variant with no fields, not a unit
+    /// one: serde's internally tagged unit variants accept any other key
+    /// (`{ policy = "when_full", max_wait_h = 1.0 }` was read as plain
+    /// `when_full`), its struct variants refuse them.
+    WhenFull {},
     /// Sail when full, or once this many hours have passed since loading began.
     FullOrMaxWait {
         /// Longest wait for cargo, in hours.
@@ -167,5 +170,5 @@ pub struct Availability {
 }
 
 fn default_dispatch() -> Dispatch {
-    Dispatch::WhenFull
+    Dispatch::WhenFull {}
 }
