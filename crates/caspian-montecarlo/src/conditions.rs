@@ -54,12 +54,22 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
     }
     let mut weather = differing(&base.sea_areas, &policy.sea_areas, |a| &a.id, |b, p| b != p);
     // A port moved into another sea area (a calmer one, say) sees other
-    // weather too: what each port both have sees, its area's id aside.
+    // weather too: what each port both have sees, its area's id aside, and
+    // the ports it shares its storms with (an area of its own with the same
+    // law draws its storms apart from the others': the two shores of
+    // `two_shores.toml` no longer close together).
     let seen = |s: &Scenario, port: &caspian_shipping::scenario::Port| {
         let area = port.sea_area.as_ref()?;
         let mut a = s.sea_areas.iter().find(|a| &a.id == area)?.clone();
         a.id.clear();
-        Some((a, port.ice_affected))
+        let mut with: Vec<String> = s
+            .ports
+            .iter()
+            .filter(|o| o.sea_area.as_ref() == Some(area))
+            .map(|o| o.id.clone())
+            .collect();
+        with.sort_unstable();
+        Some((a, port.ice_affected, with))
     };
     for p in &policy.ports {
         let Some(b) = base.ports.iter().find(|b| b.id == p.id) else { continue };
@@ -405,6 +415,30 @@ mod tests {
         assert_eq!(freight, ["the other freight of btk_railway"]);
         let both = changed(&["sea_level.offset_m=-1", "interdiction.closures_per_year=2"]);
         assert_eq!(both, ["the sea level", "the interdiction risk"]);
+    }
+
+    #[test]
+    fn ports_moved_to_an_area_of_their_own_with_the_same_law_see_other_weather() {
+        let base = study(&[]).plan.source;
+        let shores = |moved: &[&str], id: &str| {
+            let mut s = base.clone();
+            let mut area = s.sea_areas[0].clone();
+            area.id = id.to_string();
+            s.sea_areas.push(area);
+            for p in s.ports.iter_mut().filter(|p| moved.contains(&p.id.as_str())) {
+                p.sea_area = Some(id.to_string());
+            }
+            s
+        };
+        // The west shore apart: its storms no longer come with the east's.
+        let two = shores(&["alat", "sangachal"], "absheron");
+        assert_eq!(changed_conditions(&base, &two), ["the weather of alat, sangachal"]);
+        // Every port moved together into a copy: the same storms, renamed.
+        let all: Vec<String> = base.ports.iter().map(|p| p.id.clone()).collect();
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let mut renamed = shores(&all, "copy");
+        renamed.sea_areas.remove(0);
+        assert!(changed_conditions(&base, &renamed).is_empty());
     }
 
     /// The baseline with one disruption of Alat, `fields` its keys.
