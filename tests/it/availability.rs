@@ -6,8 +6,9 @@
 //! finishes discharging (empty) there at 22k h and at b at 12 + 22k h (its
 //! safe points), and departs a at 1 + 22k and b at 12 + 22k. A downtime of
 //! `D` hours taken at a safe point shifts everything after it by exactly
-//! `D`: the vessel arrives at the same port again, berths at once,
-//! "discharges" nothing in no time and carries on.
+//! `D`: the vessel arrives at the same port again and carries on (at a,
+//! it berths at once and "discharges" nothing in no time before loading;
+//! at b, with no return cargo, it sails back without berthing).
 
 use caspian_shipping::streams::{Source, stream};
 use caspian_shipping::trace::{TraceState, VesselPhase};

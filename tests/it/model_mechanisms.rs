@@ -200,6 +200,28 @@ fn full_or_max_wait_behaves_as_when_full_when_the_wait_never_binds() {
 }
 
 #[test]
+fn an_empty_sailing_calls_at_its_destination_without_berthing() {
+    // No cargo ever comes, and a 2-h port-call overhead: the tanker waits
+    // 10 h at a, is called for what is there (nothing), berths for the
+    // overhead and sails empty at 12; it reaches b at 22 with nothing to
+    // discharge and no return cargo, so it sails back at once, without a
+    // berth call or its overhead, and is at a again at 32: a cycle of 32 h.
+    let text = set(BASE, "fleet.dispatch", r#"{ policy = "full_or_max_wait", max_wait_h = 10.0 }"#);
+    let text = set(&text, "fleet.overhead", r#"{ dist = "constant", value = 2.0 }"#);
+    let out = run(&load(&text), 1, 0);
+    // Arrivals at a at 32k (k = 0..31, up to 992 h), at b at 22 + 32k
+    // (k = 0..30, up to 982 h); departures at 12 + 32k and 22 + 32k.
+    assert_eq!(kpi(&out, "port_calls.a"), 32.0);
+    assert_eq!(kpi(&out, "port_calls.b"), 31.0);
+    assert_eq!(kpi(&out, "voyages.t"), 62.0);
+    // Berthed at a at 10 + 32k, but the last call (992) would berth at
+    // the horizon (1,002 h): 31.
+    assert_eq!(kpi(&out, "berth_calls.a.tanker"), 31.0);
+    assert_eq!(kpi(&out, "berth_calls.b.tanker"), 0.0);
+    assert_eq!(kpi(&out, "delivered_total.oil"), 0.0);
+}
+
+#[test]
 fn full_or_max_wait_sails_part_loaded_after_the_wait() {
     let out = dispatch_run(r#"{ policy = "full_or_max_wait", max_wait_h = 29.5 }"#);
     // The tanker waits at the anchorage from its arrival at a; after 29.5 h

@@ -550,3 +550,42 @@ fn a_twin_keeps_the_streams_of_the_disruptions_after_a_dated_one() {
         }
     }
 }
+
+/// `two_shores.toml` and `seed_kz_16mt_two_shores.toml` draw the west
+/// shore's storms apart under "the same law" as the east's (their headers,
+/// calibration.md 1.2): a copy by hand, so a recalibration of the
+/// baseline's weather must reach it, or the two ends of the unknown
+/// correlation would differ in more than the correlation.
+#[test]
+fn the_two_shores_files_give_the_west_shore_the_east_shores_storm_law() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    for (file, parent) in [
+        ("two_shores.toml", "baseline.toml"),
+        ("seed_kz_16mt_two_shores.toml", "seed_kz_16mt_btk17.toml"),
+    ] {
+        let text = resolved(&dir.join(file)).text;
+        let plan = caspian_shipping::load(&text, file).unwrap_or_else(|e| panic!("{e}"));
+        let s = &plan.source;
+        let area = |id: &str| {
+            let mut a = s.sea_areas.iter().find(|a| a.id == id).expect("the area").clone();
+            a.id.clear();
+            a
+        };
+        assert_eq!(area("absheron"), area("middle_caspian"), "{file}");
+        for p in &s.ports {
+            let west = ["alat", "sangachal"].contains(&p.id.as_str());
+            let expected = if west { "absheron" } else { "middle_caspian" };
+            assert_eq!(p.sea_area.as_deref(), Some(expected), "{file}: port {}", p.id);
+        }
+        // Nothing else differs from the file it extends.
+        let base_text = resolved(&dir.join(parent)).text;
+        let base = caspian_shipping::load(&base_text, parent).unwrap_or_else(|e| panic!("{e}"));
+        let mut moved = s.clone();
+        moved.sea_areas.retain(|a| a.id != "absheron");
+        for p in &mut moved.ports {
+            p.sea_area = Some("middle_caspian".to_string());
+        }
+        moved.scenario = base.source.scenario.clone();
+        assert_eq!(moved, base.source, "{file}");
+    }
+}

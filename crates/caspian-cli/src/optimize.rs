@@ -354,8 +354,9 @@ fn summary(doc: &OptimizeDoc) -> String {
     }
     if !doc.contenders.is_empty() {
         out.push_str(
-            "\ncannot be told apart from it (its objective minus the selection's, paired over \
-             every replication both ran; interval contains 0 or mean within delta):\n",
+            "\nas good as it within the guarantee (its objective minus the selection's, paired \
+             over every replication both ran; each is either not told apart from it, its \
+             interval containing 0, or within delta of it, a difference too small to matter):\n",
         );
         let rows = doc.contender_rows(table::numbers);
         out.push_str(&table::render(&CONTENDER_HEADER, &rows));

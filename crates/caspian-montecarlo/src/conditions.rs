@@ -57,7 +57,11 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
     // weather too: what each port both have sees, its area's id aside, and
     // the ports it shares its storms with (an area of its own with the same
     // law draws its storms apart from the others': the two shores of
-    // `two_shores.toml` no longer close together).
+    // `two_shores.toml` no longer close together), among the ports both
+    // have (a new terminal in the area, or one left out, is no change of
+    // the weather the others see).
+    let in_both =
+        |id: &str| base.ports.iter().any(|p| p.id == id) && policy.ports.iter().any(|p| p.id == id);
     let seen = |s: &Scenario, port: &caspian_shipping::scenario::Port| {
         let area = port.sea_area.as_ref()?;
         let mut a = s.sea_areas.iter().find(|a| &a.id == area)?.clone();
@@ -65,7 +69,7 @@ pub fn changed_conditions(base: &Scenario, policy: &Scenario) -> Vec<String> {
         let mut with: Vec<String> = s
             .ports
             .iter()
-            .filter(|o| o.sea_area.as_ref() == Some(area))
+            .filter(|o| o.sea_area.as_ref() == Some(area) && in_both(&o.id))
             .map(|o| o.id.clone())
             .collect();
         with.sort_unstable();
@@ -439,6 +443,13 @@ mod tests {
         let mut renamed = shores(&all, "copy");
         renamed.sea_areas.remove(0);
         assert!(changed_conditions(&base, &renamed).is_empty());
+        // ... and with a new terminal in it, or a port left out: the ports
+        // both have still share their storms as before.
+        let mut grown = renamed.clone();
+        let mut terminal = grown.ports[0].clone();
+        terminal.id = "new_terminal".to_string();
+        grown.ports.push(terminal);
+        assert!(changed_conditions(&base, &grown).is_empty());
     }
 
     /// The baseline with one disruption of Alat, `fields` its keys.

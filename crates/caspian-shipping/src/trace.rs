@@ -382,8 +382,17 @@ impl TraceEntry {
                 _ => String::new(),
             },
             TraceState::Vessel { phase, port, aboard, berth } => {
-                let place = if *berth == Some(true) { "at a berth of" } else { "at" };
+                // A vessel at sea is bound for its port, not at it.
+                let place = match (phase, berth) {
+                    (VesselPhase::Sailing, _) => "to",
+                    (_, Some(true)) => "at a berth of",
+                    _ => "at",
+                };
                 format!("{phase} {place} {port} with {aboard} aboard")
+            }
+            // Closed (no berth open), the vessels at berth hold theirs.
+            TraceState::Berths { busy, capacity: 0, anchorage, .. } => {
+                format!("berths closed, {busy} held by vessels at berth, {anchorage} at anchorage")
             }
             TraceState::Berths { busy, capacity, anchorage, .. } => {
                 format!("berths {busy}/{capacity} busy, {anchorage} at anchorage")
@@ -452,5 +461,24 @@ mod tests {
         };
         assert_eq!(at_berth(Some(false)).detail(), "WaitingCargo at aktau with 5 aboard");
         assert_eq!(at_berth(Some(true)).detail(), "WaitingCargo at a berth of aktau with 5 aboard");
+        let sailing = TraceEntry {
+            state: TraceState::Vessel {
+                phase: VesselPhase::Sailing,
+                port: "alat".into(),
+                aboard: 5,
+                berth: Some(false),
+            },
+            ..e.clone()
+        };
+        assert_eq!(sailing.detail(), "Sailing to alat with 5 aboard");
+        let berths = |busy, capacity| TraceEntry {
+            state: TraceState::Berths { port: "alat".into(), busy, capacity, anchorage: 2 },
+            ..e.clone()
+        };
+        assert_eq!(berths(1, 3).detail(), "berths 1/3 busy, 2 at anchorage");
+        assert_eq!(
+            berths(9, 0).detail(),
+            "berths closed, 9 held by vessels at berth, 2 at anchorage"
+        );
     }
 }

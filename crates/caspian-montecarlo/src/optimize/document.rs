@@ -138,6 +138,13 @@ impl OptimizeDoc {
                 let mut row = vec![c.index.to_string(), decisions_text(&c.decisions)];
                 row.extend(numbers(&[d.mean_diff, d.ci95_low, d.ci95_high]));
                 row.push(d.n.to_string());
+                // Its interval holds 0, or (significant) it is within delta:
+                // a difference the guarantee treats as too small to matter.
+                row.push(if d.is_significant() {
+                    "within delta: differs, by less than matters".to_string()
+                } else {
+                    "not told apart: interval contains 0".to_string()
+                });
                 row
             })
             .collect()
@@ -178,8 +185,8 @@ impl OptimizeDoc {
 }
 
 /// Columns of [`OptimizeDoc::contender_rows`].
-pub const CONTENDER_HEADER: [&str; 6] =
-    ["portfolio", "decisions", "mean diff", "95% CI low", "95% CI high", "n"];
+pub const CONTENDER_HEADER: [&str; 7] =
+    ["portfolio", "decisions", "mean diff", "95% CI low", "95% CI high", "n", "why"];
 
 /// Columns of [`OptimizeDoc::pareto_rows`].
 pub const PARETO_HEADER: [&str; 4] = ["portfolio", "decisions", "objective", "measure"];

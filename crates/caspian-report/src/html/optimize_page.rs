@@ -1,6 +1,6 @@
 //! The report of an optimisation (`caspian optimize --report`): the
 //! guarantee, the selected portfolio with its KPI intervals, the portfolios
-//! that cannot be told apart from it, the next best feasible portfolio and
+//! as good as it within the guarantee (not told apart, or within delta), the next best feasible portfolio and
 //! what separates the two, the feasible Pareto set, the
 //! replications spent per phase and every portfolio's status. Tables only.
 
@@ -66,7 +66,7 @@ pub fn optimize_report(d: &OptimizeDoc) -> Report {
     }
     let each = |xs: &[f64]| -> Vec<String> { xs.iter().map(|&x| fmt_num(x)).collect() };
     if d.selected.is_some() {
-        page.h2("contenders", "Cannot be told apart from it");
+        page.h2("contenders", "As good as it within the guarantee");
         let others = d
             .portfolios
             .iter()

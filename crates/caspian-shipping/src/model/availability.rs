@@ -14,8 +14,9 @@
 //! empty at a port: when it has finished discharging, at berth
 //! ([`World::begin_downtime_if_due`], the first thing `on_discharge_done`
 //! does unless the vessel was called for cargo claimed for it), or when it
-//! arrives empty at its origin (`on_arrive`, before it joins the cargo
-//! line). It leaves the berth if it holds one, is out of service
+//! arrives empty with no berth work to do (`on_arrive`: at its origin,
+//! before it joins the cargo line; at its destination with no return
+//! cargo, before it sails back). It leaves the berth if it holds one, is out of service
 //! ([`Phase::Maintenance`], idle) for `drydock_days` or a draw of
 //! `repair_h`, and then arrives at that port's anchorage again, its normal
 //! arrival path (empty at its destination with no return cargo, it sails

@@ -413,8 +413,9 @@ impl World<'_> {
         ves.deck_used = 0;
     }
 
-    /// Loaded and ready: join a convoy (escorts, for a fleet escorted) or
-    /// depart.
+    /// Loaded and ready (or empty with nothing to load, at the anchorage):
+    /// serve a dated detention owed, join a convoy (escorts, for a fleet
+    /// escorted) or depart.
     pub(super) fn leave_berth(&mut self, s: &mut Scheduler<Ev>, v: usize) {
         if let Some(detention) = self.vessels[v].detain_next.take() {
             self.serve_detention(s, v, detention);
@@ -470,7 +471,8 @@ impl World<'_> {
         let route = &self.disruptions.route_closures[fleet];
         let t = first_open(now, &[&self.ports[port].closures, &self.corridor, route]);
         if t > now {
-            // Ready but held at the berth by a closed port or corridor: idle.
+            // Ready but held (at the berth, or at the anchorage if it holds
+            // none) by a closed port or corridor: idle.
             self.set_phase(v, now, Phase::Held);
             // A closure clipped at the horizon "ends" there: no sailing at that instant.
             if t < self.plan.horizon {

@@ -63,23 +63,39 @@ fn plain_line(line: &str) -> String {
             }
             // A whole number past what the key's type holds (a berth count
             // of 1e15): too large, not "not whole".
-            let max = match expected {
-                "u8" => Some(u64::from(u8::MAX)),
-                "u16" => Some(u64::from(u16::MAX)),
-                "u32" => Some(u64::from(u32::MAX)),
-                "u64" => Some(u64::MAX),
+            let range: Option<(i128, i128)> = match expected {
+                "u8" => Some((0, u8::MAX.into())),
+                "u16" => Some((0, u16::MAX.into())),
+                "u32" => Some((0, u32::MAX.into())),
+                "u64" => Some((0, u64::MAX.into())),
+                "i8" => Some((i8::MIN.into(), i8::MAX.into())),
+                "i16" => Some((i16::MIN.into(), i16::MAX.into())),
+                "i32" => Some((i32::MIN.into(), i32::MAX.into())),
+                "i64" => Some((i64::MIN.into(), i64::MAX.into())),
                 _ => None,
             };
-            if let (Some(max), Some(g)) = (max, got.as_deref())
-                && (g.parse::<u128>().is_ok_and(|v| v > u128::from(max))
-                    // As u128 (saturating), so that 2^64, which is u64::MAX
-                    // as f64, and 1e300 are both past u64::MAX.
-                    || g.parse::<f64>().is_ok_and(|v| v.fract() == 0.0 && v as u128 > u128::from(max)))
-            {
-                return format!(
-                    "expected {}, got {g}, which is too large (at most {max})",
-                    plain_expected(expected)
-                );
+            // The value as a whole number, if it is one: an integer, or a
+            // float with no fraction, cast saturating (2^64, which is
+            // u64::MAX as f64, and 1e300 are both past u64::MAX).
+            let whole = got.as_deref().and_then(|g| {
+                g.parse::<i128>().ok().or_else(|| {
+                    g.parse::<f64>().ok().filter(|v| v.fract() == 0.0).map(|v| v as i128)
+                })
+            });
+            if let (Some((min, max)), Some(v), Some(g)) = (range, whole, got.as_deref()) {
+                if v > max {
+                    return format!(
+                        "expected {}, got {g}, which is too large (at most {max})",
+                        plain_expected(expected)
+                    );
+                }
+                // Below 0 for an unsigned type is said below ("0 or more").
+                if v < min && min < 0 {
+                    return format!(
+                        "expected {}, got {g}, which is too small (at least {min})",
+                        plain_expected(expected)
+                    );
+                }
             }
             // A whole number written as a float (`1e15`, `3.0`) where a
             // whole number goes: whole, but in the wrong notation.
@@ -143,7 +159,12 @@ fn plain_line(line: &str) -> String {
     if let Some(field) =
         line.strip_prefix("unknown field `").and_then(|r| r.strip_suffix("`, there are no fields"))
     {
-        return format!("unknown key \"{field}\" (this table takes no other keys)");
+        // The one such table is a dispatch `{ policy = "when_full" }`; a
+        // `--set` of its `policy` alone keeps the other policy's keys.
+        return format!(
+            "unknown key \"{field}\" (this table takes no other keys; to change a table's \
+             policy, give the whole table, e.g. {{ policy = \"when_full\" }})"
+        );
     }
     if let Some(rest) = line.strip_prefix("missing field `")
         && let Some(field) = rest.strip_suffix('`')
@@ -386,6 +407,14 @@ mod tests {
                 "invalid type: floating point `3.0`, expected i32",
                 "expected a whole number, got 3.0: write it without a decimal point or exponent \
                  (3)",
+            ),
+            (
+                "invalid type: floating point `3e9`, expected i32",
+                "expected a whole number, got 3e9, which is too large (at most 2147483647)",
+            ),
+            (
+                "invalid type: floating point `-1e300`, expected i32",
+                "expected a whole number, got -1e300, which is too small (at least -2147483648)",
             ),
             (
                 "invalid type: floating point `1e300`, expected u64",
