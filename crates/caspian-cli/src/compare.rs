@@ -297,12 +297,15 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     let rank_filter: &[String] = if c.target.primary.is_empty() { &c.kpis } else { &[] };
     let table = compare_table(&doc, &c.kpis, c.all, &ranked, rank_filter);
     let names: Vec<&str> = doc.scenarios.iter().map(|s| s.name.as_str()).collect();
-    let notes = crate::output::notes(
+    let mut notes = crate::output::notes(
         doc.target.as_ref(),
         crate::output::Places::Scenarios(&names),
         0,
         &doc.saturation_notes(),
     );
+    // Found in the results (the warnings said before the run are not).
+    let found = caspian_montecarlo::compare::no_effect(&studies, &records);
+    notes.extend(found.into_iter().map(|w| format!("warning: {w}")));
     let done = format!(
         "{} scenarios{twins_words} x {} in {elapsed:.2?}",
         doc.scenarios.len(),

@@ -290,9 +290,54 @@ pub fn compare_doc(
             })
             .collect(),
         target: request.target,
-        warnings: study_warnings(studies),
+        warnings: study_warnings(studies).into_iter().chain(no_effect(studies, records)).collect(),
         provenance: Provenance::current(None),
     }
+}
+
+/// A warning for each policy whose every KPI but its costs equals the
+/// base's in every replication, bit for bit, though its model differs
+/// (one that compiles to the base's model is warned of before the run):
+/// what it changes does not bind in this corridor (a berth dredged deeper
+/// than any vessel's draft needs, a yard that never fills), so the
+/// comparison can show only its cost, and a ranking places it by that.
+/// In the document's warnings; the terminal says them after its table.
+pub fn no_effect(studies: &[Study], records: &[PointRecords]) -> Vec<String> {
+    let (Some(base_study), Some(base)) = (studies.first(), records.first()) else {
+        return Vec::new();
+    };
+    let costs: Vec<bool> = base.kpi_names.iter().map(|k| k.starts_with("cost.")).collect();
+    let same_outcome = |r: &PointRecords| {
+        r.kpi_names == base.kpi_names
+            && r.rows.len() == base.rows.len()
+            && r.rows.iter().zip(&base.rows).all(|(a, b)| {
+                a.values.len() == b.values.len()
+                    && a.values
+                        .iter()
+                        .zip(&b.values)
+                        .zip(&costs)
+                        .all(|((x, y), &cost)| cost || x.to_bits() == y.to_bits())
+            })
+    };
+    studies
+        .iter()
+        .zip(records)
+        .skip(1)
+        .filter(|(s, r)| {
+            !r.rows.is_empty() && !s.plan.same_model(&base_study.plan) && same_outcome(r)
+        })
+        .map(|(s, r)| {
+            format!(
+                "{}: every KPI but the costs equals the base's in every one of the {} \
+                 replications, though its scenario differs: what it changes does not bind here \
+                 (a port dredged deeper than any vessel's draft needs, a yard that never fills, \
+                 say), so it changes nothing in the corridor and any difference shown is its \
+                 cost alone",
+                s.name,
+                r.rows.len()
+            )
+        })
+        .collect()
 }
 
 /// Each scenario's own warnings ([`crate::study::warnings_once`]), led

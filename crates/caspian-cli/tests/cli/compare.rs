@@ -20,6 +20,36 @@ fn compare_reports_paired_differences_and_a_ranking() {
 }
 
 #[test]
+fn a_policy_whose_every_outcome_equals_the_bases_is_warned_of_after_the_run() {
+    // Kuryk 8 m deep: no vessel there is limited by its draft (a full
+    // ferry needs 5.0 m), so every replication is the base's, bit for bit,
+    // though the model differs; a third Alat berth changes waits.
+    let dir = scratch("compare-no-effect");
+    let base = scenario("baseline.toml");
+    let args = [
+        "compare",
+        &base,
+        "--variant",
+        "deep:port.kuryk.depth_m=8",
+        "--variant",
+        "berth:port.alat.berths.rail_ferry=3",
+        "-n",
+        "4",
+        "-q",
+        "--json",
+        "c.json",
+    ];
+    let out = crate::common::ok_output(&args, &dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let said = "every KPI but the costs equals the base's in every one of the 4 replications";
+    assert!(err.contains(&format!("warning: deep: {said}")), "{err}");
+    assert!(!err.contains("warning: berth: every KPI"), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "c.json")).unwrap();
+    let warnings = doc["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w.as_str().unwrap().starts_with("deep: every KPI")), "{doc}");
+}
+
+#[test]
 fn compare_values_policies_ranks_costs_smallest_first_and_draws_a_pareto_view() {
     let dir = scratch("compare_economics");
     let base = scenario("baseline.toml");
