@@ -475,21 +475,27 @@ fn the_worked_example_of_the_scenario_docs_loads_and_runs() {
     }
 }
 
-/// The 2030 stress tests repeat the disruptions of today's
+/// The 2030 and 16 Mt stress tests repeat the disruptions of today's
 /// (`random_outages`, `btk_outage_21d`, `alat_closed_30d`; a scenario
 /// extends one file), so that an investment valued against one differs
 /// from its value at today's demand only by the demand. Each must be
-/// `demand_2030.toml` plus exactly those disruptions: this test keeps the
-/// lists the same.
+/// `demand_2030.toml` (or the 16 Mt seed) plus exactly those disruptions:
+/// this test keeps the lists the same.
 #[test]
 fn the_2030_stress_tests_are_demand_2030_plus_todays_disruptions() {
     let path = |p: &str| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios").join(p);
-    let demand = resolved(&path("demand_2030.toml")).scenario;
-    for (today, later, count) in [
-        ("stress/random_outages.toml", "stress/random_outages_2030.toml", 6),
-        ("stress/btk_outage_21d.toml", "stress/btk_outage_21d_2030.toml", 1),
-        ("stress/alat_closed_30d.toml", "stress/alat_closed_30d_2030.toml", 2),
+    for (today, later, count, base) in [
+        ("stress/random_outages.toml", "stress/random_outages_2030.toml", 6, "demand_2030.toml"),
+        ("stress/btk_outage_21d.toml", "stress/btk_outage_21d_2030.toml", 1, "demand_2030.toml"),
+        ("stress/alat_closed_30d.toml", "stress/alat_closed_30d_2030.toml", 2, "demand_2030.toml"),
+        (
+            "stress/alat_closed_30d.toml",
+            "stress/alat_closed_30d_16mt.toml",
+            2,
+            "seed_kz_16mt_btk17.toml",
+        ),
     ] {
+        let demand = resolved(&path(base)).scenario;
         let (file, today) = (later, resolved(&path(today)).scenario);
         let later = resolved(&path(later)).scenario;
         assert_eq!(today.disruptions.len(), count);
@@ -498,7 +504,7 @@ fn the_2030_stress_tests_are_demand_2030_plus_todays_disruptions() {
         without.disruptions.clear();
         without.scenario.name.clone_from(&demand.scenario.name);
         without.scenario.description.clone_from(&demand.scenario.description);
-        assert_eq!(without, demand, "{file}: more than the disruptions differs from demand_2030");
+        assert_eq!(without, demand, "{file}: more than the disruptions differs from {base}");
     }
 }
 
