@@ -31,3 +31,21 @@ fn a_plain_recovery_far_longer_than_the_paired_one_is_noted() {
     );
     assert!(!run("false").contains("note: recovery_days.btc averages"));
 }
+
+/// The Baku closure at 16 Mt: the plain measure never sees Alat's backlog
+/// back within the week before's band in about half the years, so its
+/// mean over the others is not twice the paired one, yet it understates
+/// the plain measure's own recovery; the note says so, with the counts.
+#[test]
+fn a_plain_recovery_seldom_defined_is_noted_though_not_twice_the_paired_one() {
+    let dir = scratch("recovery_notes_unseen");
+    let file = scenario("stress/alat_closed_30d_16mt.toml");
+    let args = ["run", &file, "-n", "20", "-q", "--set", "scenario.paired_recovery=true"];
+    let out = ok(&[&args[..], &["--kpi", "recovery*"]].concat(), &dir);
+    let note = out
+        .lines()
+        .find(|l| l.starts_with("note: recovery_days.alat_closed averages"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(note.contains("replications where it is defined (the paired one: 20;"), "{note}");
+    assert!(note.ends_with("quote it"), "{note}");
+}

@@ -71,7 +71,10 @@ impl RunDoc {
 
     /// For `recovery_days.<id>` with `recovery_paired_days.<id>` beside it,
     /// a note when the plain mean is more than twice the paired one and a
-    /// day or more longer: the plain measure waits for the backlog of the
+    /// day or more longer, or no shorter but defined in under 90% of the
+    /// replications that define the paired one (the plain measure's
+    /// longest recoveries are the ones it never sees end, so its mean
+    /// understates it): the plain measure waits for the backlog of the
     /// week before, which the ordinary swings of a busy corridor, or of a
     /// tank farm that tankers fill by the cargo, can keep out of reach long
     /// after the disruption's own backlog is gone, while the paired one
@@ -81,9 +84,22 @@ impl RunDoc {
         let paired_kpi = format!("recovery_paired_days.{id}");
         let (plain, paired) = (self.kpis.get(kpi)?, self.kpis.get(&paired_kpi)?);
         let (a, b) = (plain.value.mean, paired.value.mean);
-        (a.is_finite() && b.is_finite() && a > 2.0 * b && a - b >= 1.0).then(|| {
+        let (n, m) = (plain.value.n, paired.value.n);
+        let longer = a > 2.0 * b && a - b >= 1.0;
+        // Defined less often, and no shorter where it is.
+        let unseen = (n as f64) < 0.9 * m as f64 && a >= b;
+        let counts = if unseen && !longer {
             format!(
-                "{kpi} averages {} days against {} for {paired_kpi}: the plain measure waits \
+                " over the {n} of {} replications where it is defined (the paired one: {m}; the \
+                 longest recoveries are those it never sees end)",
+                self.replications
+            )
+        } else {
+            String::new()
+        };
+        (a.is_finite() && b.is_finite() && (longer || unseen)).then(|| {
+            format!(
+                "{kpi} averages {} days{counts} against {} for {paired_kpi}: the plain measure waits \
                  for the backlog of the week before the episode, which the ordinary swings of a \
                  busy corridor (or of a tank farm filled by the cargo), or another disruption's \
                  backlog, can keep out of reach long after this disruption's own backlog is \
