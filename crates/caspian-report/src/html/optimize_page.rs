@@ -1,8 +1,9 @@
 //! The report of an optimisation (`caspian optimize --report`): the
 //! guarantee, the selected portfolio with its KPI intervals, the portfolios
-//! as good as it within the guarantee (not told apart, or within delta), the next best feasible portfolio and
-//! what separates the two, the feasible Pareto set, the
-//! replications spent per phase and every portfolio's status. Tables only.
+//! as good as it within the guarantee (not told apart, or within delta),
+//! the next best feasible portfolio and what separates the two, the
+//! feasible Pareto set, the replications spent per phase and every
+//! portfolio's status. Tables only.
 
 use std::fmt::Write as _;
 

@@ -16,12 +16,12 @@
 //! does unless the vessel was called for cargo claimed for it), or when it
 //! arrives empty with no berth work to do (`on_arrive`: at its origin,
 //! before it joins the cargo line; at its destination with no return
-//! cargo, before it sails back). It leaves the berth if it holds one, is out of service
-//! ([`Phase::Maintenance`], idle) for `drydock_days` or a draw of
-//! `repair_h`, and then arrives at that port's anchorage again, its normal
-//! arrival path (empty at its destination with no return cargo, it sails
-//! back at once: see `on_arrive`). A breakdown at sea is thus taken at the next call (see
-//! `docs/model.md`). When both are due, the vessel docks and the failure is
+//! cargo, before it sails back). It leaves the berth if it holds one, is
+//! out of service ([`Phase::Maintenance`], idle) for `drydock_days` or a
+//! draw of `repair_h`, and then arrives at that port's anchorage again, its
+//! normal arrival path (empty at its destination with no return cargo, it
+//! sails back at once: see `on_arrive`). A breakdown at sea is thus taken
+//! at the next call (see `docs/model.md`). When both are due, the vessel docks and the failure is
 //! repaired in the dock: one dry-docking, no breakdown counted. A pending
 //! breakdown is pushed back by the length of a dry-docking that did not
 //! repair it.
