@@ -127,8 +127,21 @@ impl Measure {
 
     /// Its values in every replication of `records`, in replication order
     /// (NaN throughout when the KPI is absent).
+    ///
+    /// A probability on a recovery time counts a replication whose episode
+    /// had not recovered by the horizon ([`censored`]) at its worse end, as
+    /// never recovering: it fails `recovery_days.x<=10` and meets
+    /// `recovery_days.x>=30`. Left out, the slowest recoveries would vanish
+    /// and flatter the scenario; counted so, its mean is the lower end of
+    /// what `run --target` reports for the same condition (which gives
+    /// both ends) where the condition asks for a quick recovery. A KPI's own
+    /// column keeps them NaN (a mean of +inf says nothing).
     pub fn column(&self, records: &PointRecords) -> Vec<f64> {
-        records.column_named(self.kpi()).into_iter().map(|v| self.of(v)).collect()
+        let values = match self {
+            Measure::Kpi(k) => records.column_named(k),
+            Measure::Probability(c) => censored(records, &c.kpi),
+        };
+        values.into_iter().map(|v| self.of(v)).collect()
     }
 }
 
@@ -192,8 +205,16 @@ mod tests {
         let p = crate::targets::probability(&target, &records);
         assert_eq!((p.n, p.unrecovered, p.p_meet), (2, 1, 0.5));
         assert_eq!(p.bounds(), Some((1.0 / 3.0, 2.0 / 3.0)));
+        // In a ranking or a Pareto view it counts at its worse end: not
+        // recovered within 10 days, recovered in 30 days or more.
         let within = Measure::parse("P(recovery_days.x<=10)").unwrap();
-        assert!(within.column(&records)[1].is_nan());
+        let col = within.column(&records);
+        assert_eq!((col[0], col[1], col[3]), (1.0, 0.0, 0.0));
+        assert!(col[2].is_nan(), "no episode ended: left out");
+        let slow = Measure::parse("P(recovery_days.x>=30)").unwrap().column(&records);
+        assert_eq!((slow[0], slow[1], slow[3]), (0.0, 1.0, 0.0));
+        // The days themselves stay undefined (NaN), as recorded.
+        assert!(Measure::parse("recovery_days.x").unwrap().column(&records)[1].is_nan());
         // Without the count in the records, nothing is known: left out.
         let alone = PointRecords::from_columns(&names[..1], &[vec![3.0, nan]]);
         let p = crate::targets::probability(&target, &alone);

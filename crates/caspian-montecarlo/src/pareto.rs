@@ -15,10 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::direction::Direction;
 use crate::economics::Estimate;
-use crate::intervals::wilson;
 use crate::measure::Measure;
 use crate::records::PointRecords;
-use crate::stats::{PairedDifference, half_width, mean_var};
+use crate::stats::PairedDifference;
 
 /// One axis of the view: a measure and which way is better.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,18 +87,13 @@ pub struct ParetoView {
     pub points: Vec<ParetoPoint>,
 }
 
-/// The mean and 95% interval of `m` in `records`, NaN values left out.
+/// The mean and 95% interval of `m` in `records`, NaN values left out, as
+/// the tables report them ([`Measure::summary`]): a probability's the
+/// Wilson interval, a KPI's cut to the values it can take (a lost-cargo
+/// cost's t-interval does not reach below zero here either).
 fn estimate(m: &Measure, records: &PointRecords) -> Estimate {
-    let values: Vec<f64> = m.column(records).into_iter().filter(|v| v.is_finite()).collect();
-    let n = values.len();
-    let (mean, var) = mean_var(&values);
-    let (ci95_low, ci95_high) = if m.is_probability() {
-        wilson(values.iter().filter(|v| **v > 0.5).count() as u64, n as u64)
-    } else {
-        let hw = half_width(var.sqrt(), n);
-        (mean - hw, mean + hw)
-    };
-    Estimate { mean, ci95_low, ci95_high, n: n as u64 }
+    let s = m.summary(&m.column(records));
+    Estimate { mean: s.mean, ci95_low: s.ci95_low, ci95_high: s.ci95_high, n: s.n }
 }
 
 /// Whether the paired interval of `a - b` (as `PairedDifference::of(b, a)`)
@@ -159,6 +153,8 @@ pub fn pareto(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::intervals::wilson;
+    use crate::stats::mean_var;
 
     /// Records of KPIs `a` and `b` with the given columns.
     fn recs(a: Vec<f64>, b: Vec<f64>) -> PointRecords {
@@ -222,5 +218,20 @@ mod tests {
         assert!(!v.points[1].on_front && v.points[1].dominated_by.is_empty());
         assert!(v.points[1].verdict(|i| i.to_string()).starts_with("no data"));
         assert_eq!(v.y.measure, "P(b>=0.95)");
+    }
+
+    /// A cost's interval stops at zero, as the tables' does: a rare loss's
+    /// t-interval reaches below it.
+    #[test]
+    fn intervals_stay_within_what_the_measure_can_be() {
+        let names = ["cost.lost_cargo_per_year".to_string(), "cost.total_per_year".to_string()];
+        let lost = vec![0.0, 0.0, 0.0, 5000.0];
+        assert!(crate::stats::Summary::of(&lost).ci95_low < 0.0, "the raw interval");
+        let r = vec![PointRecords::from_columns(&names, &[lost, vec![1.0, 2.0, 3.0, 4.0]])];
+        let x = Measure::parse("cost.lost_cargo_per_year").unwrap();
+        let y = Measure::parse("cost.total_per_year").unwrap();
+        let v = pareto(&r, (&x, Direction::Minimize), (&y, Direction::Minimize));
+        assert_eq!((v.points[0].x.ci95_low, v.points[0].x.mean), (0.0, 1250.0));
+        assert!(v.points[0].x.ci95_high > 1250.0);
     }
 }
