@@ -10,6 +10,7 @@ use caspian_montecarlo::compare::{
 use caspian_montecarlo::direction::Overrides;
 use caspian_montecarlo::document::{CompareDoc, Document, ECONOMICS_HEADER, RANKING_HEADER};
 use caspian_montecarlo::measure::Measure;
+use caspian_montecarlo::records::PointRecords;
 use caspian_montecarlo::select;
 use caspian_montecarlo::shard::Shard;
 use caspian_montecarlo::study::Study;
@@ -289,6 +290,12 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     };
     progress.finish();
     let elapsed = progress.elapsed();
+    // Runs a safeguard cut short, the twins' too: in the document and below
+    // the table.
+    let names = tidy_names(&doc, twins.len(), args.twins().map_or("", Without::words));
+    let all: Vec<&PointRecords> = records.iter().chain(&twins).collect();
+    let cut_short = caspian_montecarlo::compare::truncated(&names, &all);
+    doc.warnings.extend(cut_short.clone());
     // Result files first: whatever happens to the terminal, they are complete.
     // The --rank measures as rankings name them (checked by `request`).
     let ranked: Vec<String> =
@@ -305,7 +312,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
     );
     // Found in the results (the warnings said before the run are not).
     let found = caspian_montecarlo::compare::no_effect(&studies, &records);
-    notes.extend(found.into_iter().map(|w| format!("warning: {w}")));
+    notes.extend(found.into_iter().chain(cut_short).map(|w| format!("warning: {w}")));
     let done = format!(
         "{} scenarios{twins_words} x {} in {elapsed:.2?}",
         doc.scenarios.len(),

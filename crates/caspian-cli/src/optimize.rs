@@ -220,6 +220,9 @@ pub(crate) fn run(args: OptimizeArgs) -> Result<(), Failure> {
     }
     let doc = pool.install(|| optimize_priced(&study, &settings, &mut store, priced))?;
     progress.finish();
+    if let Some(w) = caspian_montecarlo::optimize::outcome::cut_short(&store) {
+        note(false, &format!("warning: {}: {w}", study.source));
+    }
     let reused = store.reused;
     let journal = store.into_journal();
     let outputs = crate::common::begin_outputs();

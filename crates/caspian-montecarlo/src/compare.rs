@@ -250,13 +250,15 @@ pub fn compare_doc(
         replications: records.first().map_or(0, |r| r.rows.len() as u64),
         scenarios: studies
             .iter()
-            .map(|s| ScenarioRef {
+            .zip(records)
+            .map(|(s, r)| ScenarioRef {
                 name: s.name.clone(),
                 source: s.source.clone(),
                 sha256: s.sha256.clone(),
                 extends: s.lineage.extends.clone(),
                 overrides: s.lineage.overrides.clone(),
                 window: Some(crate::document::Window::of(&s.plan)),
+                truncated_replications: r.truncated_count(),
             })
             .collect(),
         summaries: studies
@@ -338,6 +340,31 @@ pub fn no_effect(studies: &[Study], records: &[PointRecords]) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// A warning when replications of any of the scenarios named `names` (with
+/// their `records`, in order) hit a safeguard (`max_events`, `max_waiting`)
+/// and stopped before the horizon: their KPIs cover less of the window than
+/// the others', so a difference with them compares unlike spans. `None`
+/// when none did.
+pub fn truncated(names: &[String], records: &[&PointRecords]) -> Option<String> {
+    let cut: Vec<String> = names
+        .iter()
+        .zip(records)
+        .filter(|(_, r)| r.truncated_count() > 0)
+        .map(|(name, r)| format!("{} of {} in \"{name}\"", r.truncated_count(), r.rows.len()))
+        .collect();
+    (!cut.is_empty()).then(|| {
+        format!(
+            "replications stopped before the horizon by the scenario's max_events or max_waiting \
+             safeguard ({}): their KPIs cover less than the window, so a difference with them \
+             compares unlike spans (a run cut short delivers less, for one) and no figure of \
+             those scenarios is defensible as it stands; the system is probably saturated \
+             (demand above capacity): raise the safeguard (--set scenario.max_events=N, \
+             scenario.max_waiting=N) or compare scenarios whose runs reach the horizon",
+            cut.join(", ")
+        )
+    })
 }
 
 /// Each scenario's own warnings ([`crate::study::warnings_once`]), led

@@ -52,3 +52,57 @@ fn the_event_limit_stops_an_endless_replication_with_a_warning() {
     let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "c.json")).unwrap();
     assert_eq!(doc["truncated_replications"], 4);
 }
+
+/// A comparison and an optimisation whose runs a safeguard cut short say so
+/// (run and sweep always did): a variant that only raises the event limit
+/// would otherwise read as a significant gain.
+#[test]
+fn compare_and_optimize_warn_of_runs_a_safeguard_cut_short() {
+    let dir = scratch("event-limit-compare");
+    let text = std::fs::read_to_string(scenario("baseline.toml")).unwrap();
+    let capped = text.replacen("[scenario]\n", "[scenario]\nmax_events = 12000\n", 1);
+    std::fs::write(dir.join("capped.toml"), capped).unwrap();
+    let args = ["compare", "capped.toml", "--variant", "free:scenario.max_events=50000000"];
+    let out = caspian(&[&args[..], &["-n", "3", "-q", "--json", "c.json"]].concat(), &dir);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let said = "replications stopped before the horizon by the scenario's max_events";
+    assert!(err.contains(said) && err.contains("(3 of 3 in \"baseline\")"), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "c.json")).unwrap();
+    let cut: Vec<_> = doc["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["truncated_replications"].as_u64())
+        .collect();
+    assert_eq!(cut, vec![Some(3), Some(0)], "{doc}");
+    assert!(doc["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains(said)));
+    // Nothing cut short, nothing said.
+    let out =
+        caspian(&["compare", "--variant", "b:fleet.oil_tankers.count=4", "-n", "2", "-q"], &dir);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(said));
+    let out = caspian(
+        &[
+            "optimize",
+            "capped.toml",
+            "--decision",
+            "fleet.oil_tankers.count=3..4",
+            "--delta",
+            "1e6",
+            "--n0",
+            "3",
+            "--max-replications",
+            "6",
+            "-q",
+            "-o",
+            "o.json",
+        ],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(said) && err.contains("portfolio 0: "), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&dir, "o.json")).unwrap();
+    assert_eq!(doc["guarantee"]["holds"], false, "{doc}");
+    assert!(doc["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains(said)));
+}

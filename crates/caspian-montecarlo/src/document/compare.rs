@@ -43,6 +43,11 @@ pub struct ScenarioRef {
     /// was recorded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<super::Window>,
+    /// Its replications stopped by a safeguard (`max_events`,
+    /// `max_waiting`) before the horizon, whose KPIs cover less than the
+    /// window (0 in documents written before it was recorded).
+    #[serde(default)]
+    pub truncated_replications: u64,
 }
 
 /// Paired differences of one policy against the base.

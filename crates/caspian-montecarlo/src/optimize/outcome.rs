@@ -63,6 +63,18 @@ pub(crate) fn document(study: &Study, s: &Settings, store: &Store<'_>, run: &Run
     let held = guarantee.holds;
     let runner_up = selected_index.and_then(|p| runner_up(study, s, store, run, p, held));
     let spent = spent(run);
+    let cut_short = cut_short(store);
+    if cut_short.is_some() {
+        // The tests and the selection rest on years cut short.
+        guarantee.statement.push_str(if guarantee.holds {
+            " The guarantee does NOT hold as stated: a safeguard stopped some replications \
+             before the horizon (see the warnings), so the tests and the selection rest on \
+             years cut short."
+        } else {
+            " A safeguard also stopped some replications before the horizon (see the warnings)."
+        });
+        guarantee.holds = false;
+    }
     if guarantee.holds {
         guarantee.statement.push_str(&left_out(s, &portfolios, selected_index));
         guarantee.statement.push_str(&within_delta(contenders.len()));
@@ -85,8 +97,33 @@ pub(crate) fn document(study: &Study, s: &Settings, store: &Store<'_>, run: &Run
             .into_iter()
             .chain(dated_every_year(study))
             .chain(run.idle.iter().cloned())
+            .chain(cut_short)
             .collect(),
     }
+}
+
+/// The warning that a safeguard (`max_events`, `max_waiting`) stopped
+/// replications of some portfolios before the horizon, naming them; `None`
+/// when it stopped none.
+pub fn cut_short(store: &Store<'_>) -> Option<String> {
+    let cut = store.cut_short();
+    if cut.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = cut
+        .iter()
+        .take(8)
+        .map(|(p, n, of)| format!("portfolio {p}: {n} of {of}"))
+        .chain((cut.len() > 8).then(|| format!("{} more", cut.len() - 8)))
+        .collect();
+    Some(format!(
+        "replications stopped before the horizon by the scenario's max_events or max_waiting \
+         safeguard ({}): their KPIs cover less than the window, so the feasibility tests and the \
+         selection rest on years cut short (a run cut short delivers less, for one) and the \
+         guarantee does not hold; those portfolios are probably saturated (demand above \
+         capacity): raise the safeguard (--set scenario.max_events=N, scenario.max_waiting=N)",
+        listed.join(", ")
+    ))
 }
 
 /// The warning that a dated disruption (a stress test) is in every

@@ -7,7 +7,7 @@
 //! reads these records instead of simulating them, so an interrupted
 //! optimisation ends bit-identical to an uninterrupted one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -25,6 +25,9 @@ pub struct Store<'s> {
     study: &'s Study,
     names: Vec<String>,
     rows: Vec<BTreeMap<u64, Vec<f64>>>,
+    /// Per portfolio, the replications held that a safeguard stopped
+    /// before the horizon.
+    cut: Vec<BTreeSet<u64>>,
     /// The checkpoint, and each portfolio's key in it once looked up.
     journal: Option<(Journal, Vec<Option<String>>)>,
     progress: &'s (dyn Fn() + Sync),
@@ -64,6 +67,7 @@ impl<'s> Store<'s> {
         Ok(Self {
             study,
             rows: vec![BTreeMap::new(); study.points.len()],
+            cut: vec![BTreeSet::new(); study.points.len()],
             names: study.plan.kpi_layout().names().to_vec(),
             journal,
             progress,
@@ -103,6 +107,7 @@ impl<'s> Store<'s> {
                     ),
                 }));
             }
+            self.cut[p].extend(rows.iter().filter(|(_, row)| row.truncated).map(|(j, _)| *j));
             self.rows[p].extend(rows.into_iter().map(|(j, row)| (j, row.values)));
             keys[p] = Some(key);
         }
@@ -215,6 +220,9 @@ impl<'s> Store<'s> {
                 })?;
             }
             for r in rows {
+                if r.truncated {
+                    self.cut[*p].insert(r.replication);
+                }
                 self.rows[*p].insert(r.replication, r.values);
             }
         }
@@ -225,6 +233,18 @@ impl<'s> Store<'s> {
             })?;
         }
         Ok(())
+    }
+
+    /// For each portfolio some of whose replications asked for a safeguard
+    /// (`max_events`, `max_waiting`) stopped before the horizon: the
+    /// portfolio, how many, and how many were asked for.
+    pub fn cut_short(&self) -> Vec<(usize, u64, u64)> {
+        (0..self.cut.len())
+            .filter_map(|p| {
+                let cut = self.cut[p].range(0..self.asked[p]).count() as u64;
+                (cut > 0).then_some((p, cut, self.asked[p]))
+            })
+            .collect()
     }
 
     /// The values of KPI `kpi` (a position in [`names`](Self::names)) for
