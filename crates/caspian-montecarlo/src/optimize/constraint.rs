@@ -1,13 +1,15 @@
 //! Stochastic constraints of `caspian optimize`: `P(KPI OP x) OP p` on the
 //! probability that a replication meets a condition, or `KPI OP x` on a
 //! KPI's mean, and the one-sided test that decides each portfolio:
-//! Clopper-Pearson bounds for probabilities, Student-t bounds for means.
+//! Clopper-Pearson bounds for probabilities, Garwood (Poisson) bounds for
+//! the mean of an event count, Student-t bounds for other means, and no
+//! decision on a mean whose replications have not varied.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::intervals::clopper_pearson;
+use crate::intervals::{chi2_quantile, clopper_pearson};
 use crate::measure::Measure;
 use crate::stats::{mean_var, t_quantile};
 use crate::targets::{self, Op, TargetError};
@@ -141,20 +143,34 @@ pub struct Test {
 impl Constraint {
     /// Tests the constraint on `values` (one per replication; NaN left
     /// out), each bound holding with probability at least `1 - level`.
+    ///
+    /// A mean's bounds: for an event count (`incidents`, `detentions`,
+    /// `vessels_lost`, [`crate::rare::rare_event_kind`]) the one-sided
+    /// Garwood bounds of a Poisson mean, which need no spread and so decide
+    /// `vessels_lost<=0.01` once enough loss-free years are seen; else
+    /// Student-t, but only where the replications differ: values all alike
+    /// (a loss that has not happened yet, a service level at 1 in every
+    /// year) give a t-interval of no width, which would claim certainty, so
+    /// the bounds are then only the KPI's range and the test stays
+    /// undecided unless the range settles it. Every bound is cut to the
+    /// KPI's range.
     pub fn test(&self, values: &[f64], level: f64) -> Test {
         let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
         let n = finite.len() as u64;
         let (estimate, var) = mean_var(&finite);
+        let range = self.measure.range();
         let (lower, upper) = if n == 0 {
             (f64::NAN, f64::NAN)
         } else if self.measure.is_probability() {
             let k = finite.iter().filter(|&&v| v > 0.5).count() as u64;
             clopper_pearson(k, n, level)
-        } else if n < 2 {
-            (f64::NEG_INFINITY, f64::INFINITY)
+        } else if crate::rare::rare_event_kind(self.measure.kpi()) == Some(true) {
+            poisson_bounds(finite.iter().sum(), n, level)
+        } else if n < 2 || var == 0.0 {
+            range.bounds()
         } else {
             let half = t_quantile(1.0 - level, (n - 1) as f64) * (var / n as f64).sqrt();
-            (estimate - half, estimate + half)
+            (range.clamp(estimate - half), range.clamp(estimate + half))
         };
         let verdict = if n == 0 {
             Verdict::Undecided
@@ -175,6 +191,16 @@ impl Constraint {
         };
         Test { estimate, lower, upper, n, verdict }
     }
+}
+
+/// One-sided Garwood bounds, each holding with probability at least
+/// `1 - level`, on the mean per replication of a Poisson count that
+/// totalled `total` over `n` replications: `χ²(level; 2K) / 2n` (0 when
+/// `K = 0`) and `χ²(1 − level; 2K + 2) / 2n`.
+fn poisson_bounds(total: f64, n: u64, level: f64) -> (f64, f64) {
+    let two_n = 2.0 * n as f64;
+    let lower = if total <= 0.0 { 0.0 } else { chi2_quantile(level, 2.0 * total) / two_n };
+    (lower, chi2_quantile(1.0 - level, 2.0 * total + 2.0) / two_n)
 }
 
 /// The level β of each one-sided feasibility test: `alpha_f` shared out
@@ -245,6 +271,39 @@ mod tests {
         assert_eq!(t.verdict, Verdict::Feasible);
         assert_eq!(Constraint::parse("x<=8").unwrap().test(&v, 0.05).verdict, Verdict::Infeasible);
         assert_eq!(Constraint::parse("x<=9").unwrap().test(&v, 0.05).verdict, Verdict::Undecided);
+    }
+
+    /// Replications that have not varied decide nothing by themselves: 20
+    /// loss-free years do not show a loss rate below 0.01 a year (at 0.025
+    /// a year, 20 in a row come with probability 0.6), nor does a service
+    /// level of 1 in every year show one of 0.999. An event count is bounded
+    /// as a Poisson mean instead, which takes -ln(level) / n at zero events:
+    /// it decides once the years seen are enough.
+    #[test]
+    fn means_that_never_varied_are_not_decided_by_a_zero_width_interval() {
+        let lost = Constraint::parse("vessels_lost<=0.01").unwrap();
+        let t = lost.test(&[0.0; 20], 1e-5);
+        assert_eq!((t.lower, t.verdict), (0.0, Verdict::Undecided), "{t:?}");
+        assert!((t.upper - 1e-5_f64.ln().abs() / 20.0).abs() < 1e-9, "{t:?}");
+        let t = lost.test(&[0.0; 2000], 1e-5);
+        assert_eq!(t.verdict, Verdict::Feasible, "{t:?}");
+        // Eight losses in 20 years: not below 0.01 a year, shown so.
+        let mut some = [0.0; 20];
+        some[..8].fill(1.0);
+        assert_eq!(lost.test(&some, 1e-5).verdict, Verdict::Infeasible);
+        // A service level at 1 in every year: undecided, both ways.
+        let level = Constraint::parse("service_level.wagons>=0.999").unwrap();
+        let t = level.test(&[1.0; 40], 0.01);
+        assert_eq!((t.lower, t.upper, t.verdict), (0.0, 1.0, Verdict::Undecided), "{t:?}");
+        // The range alone can settle it.
+        let t = Constraint::parse("service_level.wagons<=1").unwrap().test(&[1.0; 40], 0.01);
+        assert_eq!(t.verdict, Verdict::Feasible, "{t:?}");
+        // A lost-cargo cost that never occurred stays open; a bound is cut to
+        // the range (a cost is never below 0).
+        let cost = Constraint::parse("cost.lost_cargo_per_year<=1000").unwrap();
+        assert_eq!(cost.test(&[0.0; 40], 0.01).verdict, Verdict::Undecided);
+        let t = cost.test(&[0.0, 0.0, 0.0, 5000.0], 0.05);
+        assert_eq!(t.lower, 0.0, "{t:?}");
     }
 
     #[test]
