@@ -147,6 +147,30 @@ pub(super) fn guarantee(
                 tied.join(", ")
             )
         }
+        Some(o) if !o.constant_gaps.is_empty() => {
+            let pairs: Vec<String> = o
+                .constant_gaps
+                .iter()
+                .take(4)
+                .map(|&(i, l)| format!("{} and {}", run.shortlist[i], run.shortlist[l]))
+                .chain((o.constant_gaps.len() > 4).then(|| "...".to_string()))
+                .collect();
+            format!(
+                "Portfolio {} ({}) is reported for its position among the portfolios with the \
+                 best mean {}, WITHOUT the guarantee: over the first --n0 ({}) replications, \
+                 portfolios {} differed on it by the same amount in every replication, so their \
+                 difference had no variance to estimate and the procedure decided between them \
+                 on that gap at once, which the guarantee (normal differences) does not cover. \
+                 If what sets them apart changes nothing but a cost fixed by the decisions (a \
+                 lever that does not bind), the gap is all there is and the choice stands; if a \
+                 rare cost (a loss, a closure) could still set them apart, raise --n0.",
+                run.shortlist[o.selected],
+                study.describe_point(run.shortlist[o.selected]),
+                s.objective,
+                s.n0,
+                pairs.join("; ")
+            )
+        }
         Some(o) => {
             let p = run.shortlist[o.selected];
             let feasible_part = if s.constraints.is_empty() {
@@ -216,7 +240,7 @@ pub(super) fn guarantee(
         // One portfolio chosen by OCBA's means alone, out of several feasible
         // ones, has no selection guarantee; the only one left with no
         // constraint to test has none to state.
-        holds: run.kn.as_ref().is_some_and(|o| o.tied.is_empty())
+        holds: run.kn.as_ref().is_some_and(|o| o.tied.is_empty() && o.constant_gaps.is_empty())
             && !cap_hit
             && (run.shortlist.len() > 1 || (run.feasible == 1 && !s.constraints.is_empty())),
         statement,

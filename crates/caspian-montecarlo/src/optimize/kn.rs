@@ -57,6 +57,14 @@ pub struct KnOutcome {
     /// does not cover (a 0/1 objective with the same outcome in every
     /// replication, or a cost the alternatives did not move).
     pub tied: Vec<usize>,
+    /// The pairs of alternatives `(i, l)`, `i < l`, whose first `n0`
+    /// observations differ by the same non-zero amount in every stage: with
+    /// `S^2 = 0` their `W` is 0 and the worse of the two is eliminated at
+    /// once on that gap alone. The guarantee assumes normal differences,
+    /// whose sample variance is never 0, so it does not cover such a
+    /// decision: the gap may be all there is (a lever that changes nothing
+    /// but its cost), or a rare cost may not have struck in those stages.
+    pub constant_gaps: Vec<(usize, usize)>,
 }
 
 /// Draws observations: for each listed alternative, its values at the
@@ -89,6 +97,7 @@ pub fn select<E>(k: usize, s: &KnSettings, draw: &mut Draw<'_, E>) -> Result<KnO
         cap_hit: false,
         data: vec![Vec::new(); k],
         tied: Vec::new(),
+        constant_gaps: Vec::new(),
     };
     if k == 1 {
         return Ok(out);
@@ -107,6 +116,10 @@ pub fn select<E>(k: usize, s: &KnSettings, draw: &mut Draw<'_, E>) -> Result<KnO
     };
     let s2: Vec<Vec<f64>> = (0..k)
         .map(|i| (0..k).map(|l| if i == l { 0.0 } else { pair_variance(i, l) }).collect())
+        .collect();
+    out.constant_gaps = (0..k)
+        .flat_map(|i| (i + 1..k).map(move |l| (i, l)))
+        .filter(|&(i, l)| s2[i][l] == 0.0 && out.data[i] != out.data[l])
         .collect();
     // After stage N + 1, every W_il is 0: KN's natural end.
     let natural_end = s2
@@ -226,6 +239,35 @@ mod tests {
         assert_eq!((out.selected, out.tied.clone()), (0, vec![1]), "{out:?}");
         let out = run(vec![ones, one_miss]);
         assert!(out.tied.is_empty(), "{out:?}");
+    }
+
+    /// Two alternatives a fixed amount apart in every first-stage value (a
+    /// cost gap, with the rare loss that would reverse it not yet drawn)
+    /// are decided at once on the gap: named, for the guarantee to say it
+    /// does not cover them. Values that differ by varying amounts are not.
+    #[test]
+    fn a_gap_without_variance_is_named() {
+        let settings = KnSettings { alpha: 0.05, delta: 0.5, n0: 10, max_stages: 100, batch: 10 };
+        let run = |values: Vec<Vec<f64>>| {
+            let mut draw = |alts: &[usize], stages: Range<u64>| -> Result<Vec<Vec<f64>>, ()> {
+                Ok(alts
+                    .iter()
+                    .map(|&i| stages.clone().map(|r| values[i][r as usize % 10]).collect())
+                    .collect())
+            };
+            select(values.len(), &settings, &mut draw).unwrap()
+        };
+        let base: Vec<f64> = (0..10).map(f64::from).collect();
+        let dearer: Vec<f64> = base.iter().map(|v| v - 1.0).collect();
+        let out = run(vec![base.clone(), dearer.clone()]);
+        assert_eq!((out.selected, out.last_stage), (0, 10), "{out:?}");
+        assert_eq!(out.eliminated_at[1], Some(10), "{out:?}");
+        assert_eq!(out.constant_gaps, vec![(0, 1)], "{out:?}");
+        let mut noisy = dearer;
+        noisy[4] += 0.3;
+        let out = run(vec![base.clone(), noisy, base.clone()]);
+        assert!(out.constant_gaps.is_empty(), "{out:?}");
+        assert_eq!(out.tied, vec![2], "equal values are ties, not gaps: {out:?}");
     }
 
     /// Observation of alternative `i` at stage `j` in macro-replication
