@@ -137,7 +137,8 @@ impl TargetArgs {
         let max_replications = self.max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS);
         if !(h.is_finite() && h > 0.0 && h < 1.0) {
             return Err(Failure::Input(format!(
-                "--target-rel-halfwidth must be between 0 and 1 (e.g. 0.01 for 1%), got {h}"
+                "--target-rel-halfwidth must be between 0 and 1 (e.g. 0.01 for 1%), got {}",
+                caspian_montecarlo::study::short_number(h)
             )));
         }
         if max_replications < initial {

@@ -210,6 +210,8 @@ fn option_numbers_are_refused_in_plain_words() {
         (&["run", "--seed", "-1"], "expected a whole number, got \"-1\""),
         (&["run", "-n", "-2"], "expected a whole number from 1 to 1,000,000,000, got \"-2\""),
         (&["run", "--target-rel-halfwidth", "-0.1"], "must be between 0 and 1"),
+        // A huge number is written short, not in 301 digits.
+        (&["run", "--target-rel-halfwidth", "1e300"], "(e.g. 0.01 for 1%), got 1e300"),
         (
             &[
                 "optimize",

@@ -98,10 +98,10 @@ impl Settings {
             return bad("--shortlist", "must be at least 1".into());
         }
         if let Some(b) = self.budget.filter(|b| !(b.is_finite() && *b >= 0.0)) {
-            return bad("--budget", format!("{b} is not a non-negative number"));
+            return bad("--budget", format!("{} is not a non-negative number", number(b)));
         }
         if let Some(b) = self.outlay.filter(|b| !(b.is_finite() && *b >= 0.0)) {
-            return bad("--outlay", format!("{b} is not a non-negative number"));
+            return bad("--outlay", format!("{} is not a non-negative number", number(b)));
         }
         let objective_option = if self.maximize { "--maximize" } else { "--minimize" };
         self.objective.check(kpis, objective_option)?;
@@ -119,7 +119,8 @@ impl Settings {
                 format!(
                     "{} is not below 1, but the objective {} is a fraction from 0 to 1: no two \
                      portfolios could be told apart{hint}",
-                    self.delta, self.objective
+                    number(self.delta),
+                    self.objective
                 ),
             );
         }
