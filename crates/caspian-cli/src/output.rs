@@ -29,10 +29,12 @@ pub(crate) fn check_kpi_patterns(patterns: &[String], names: &[String]) -> Resul
 /// the rare-event table and the `--target` probabilities; void KPIs are
 /// hidden unless `all`.
 pub(crate) fn run_table(doc: &RunDoc, patterns: &[String], all: bool) -> String {
+    // A name and a source read from a result document (`merge`) stay on
+    // their line, whatever a hand edit put in them.
     let mut out = format!(
         "scenario \"{}\" ({}), seed {}, {}\n",
-        doc.scenario,
-        doc.source,
+        caspian_montecarlo::escape_invisible(&doc.scenario, |_| false),
+        caspian_montecarlo::escape_invisible(&doc.source, |_| false),
         doc.seed,
         replications(doc.replications)
     );

@@ -60,8 +60,8 @@ impl SweepTable {
     ) -> Self {
         let title = format!(
             "sweep of \"{}\" ({}), seed {}, {} design points x {} (common random numbers)\n",
-            head.scenario,
-            head.source,
+            caspian_montecarlo::escape_invisible(&head.scenario, |_| false),
+            caspian_montecarlo::escape_invisible(&head.source, |_| false),
             head.seed,
             points,
             replications(head.replications)

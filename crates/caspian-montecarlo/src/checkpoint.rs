@@ -411,8 +411,9 @@ pub fn load(
             rec.rows.push(row);
         }
         // Last, so that what the checks above name is named first.
-        let place = expected.header.seal_place(p);
-        if let Err(problem) = crate::seal::check(&seal, &place, &rec.kpi_names, &rec.rows[start..])
+        let places = [expected.header.seal_place(p), expected.header.legacy_seal_place(p)];
+        let places = [places[0].as_str(), places[1].as_str()];
+        if let Err(problem) = crate::seal::check(&seal, &places, &rec.kpi_names, &rec.rows[start..])
         {
             return Err(corrupt(format!(
                 "design point {p}: {problem}; the file is damaged: delete it to start afresh"

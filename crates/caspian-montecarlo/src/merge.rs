@@ -238,8 +238,9 @@ fn check_records<'a>(
         }
         // Last, so that what the checks above name is named first.
         let seal = part.seals.get(point).map_or("", String::as_str);
-        let place = part.header.seal_place(point);
-        if let Err(problem) = crate::seal::check(seal, &place, &rec.kpi_names, &rec.rows) {
+        let places = [part.header.seal_place(point), part.header.legacy_seal_place(point)];
+        let places = [places[0].as_str(), places[1].as_str()];
+        if let Err(problem) = crate::seal::check(seal, &places, &rec.kpi_names, &rec.rows) {
             // A run has one point, which it does not call one.
             let what = if header.axes.is_empty() {
                 String::new()

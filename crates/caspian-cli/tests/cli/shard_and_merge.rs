@@ -211,3 +211,37 @@ fn merge_refuses_parts_disagreeing_on_forces_or_warnings() {
     let merged = part("m.json");
     assert_eq!(merged["warnings"], one, "the longer list is kept");
 }
+
+/// The window a part's KPIs cover is sealed with its rows: parts edited to
+/// another window (both alike, so that they agree) are refused as damaged,
+/// not merged under a header that misstates what the figures cover. A
+/// source edited to hold a newline and an escape stays on its line.
+#[test]
+fn merge_refuses_an_edited_window_and_keeps_a_source_on_its_line() {
+    use serde_json::Value;
+    let dir = scratch("merge-window");
+    for k in 0..2 {
+        let (shard, part) = (format!("{k}/2"), format!("p{k}.json"));
+        ok(&["run", "-n", "4", "-q", "--shard", &shard, "--json", &part], &dir);
+    }
+    let edit = |change: &dyn Fn(&mut Value)| {
+        for k in 0..2 {
+            let text = std::fs::read_to_string(dir.join(format!("p{k}.json"))).unwrap();
+            let mut d: Value = serde_json::from_str(&text).unwrap();
+            change(&mut d);
+            std::fs::write(dir.join(format!("e{k}.json")), d.to_string()).unwrap();
+        }
+    };
+    edit(&|d| {
+        d["window"]["warmup_days"] = 700.into();
+        d["window"]["horizon_days"] = 800.into();
+    });
+    let err = fails(&["merge", "e0.json", "e1.json", "--json", "m.json"], &dir, 2);
+    assert!(err.contains("do not match their seal"), "{err}");
+    assert!(!dir.join("m.json").exists());
+    edit(&|d| d["source"] = "x\ny\u{1b}[31mRED".into());
+    let out = ok_output(&["merge", "e0.json", "e1.json"], &dir);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().unwrap();
+    assert!(first.contains("(x<U+000A>y<U+001B>[31mRED)"), "{first}");
+}

@@ -367,10 +367,20 @@ impl StudyHeader {
     /// Where design point `point`'s rows belong, as their [`crate::seal`]
     /// names it: the study (the scenario's name, its SHA-256, its overrides
     /// and the seed: what [`crate::merge::difference`] requires of every
-    /// part, the name as the text the hash covers) and
-    /// the point with its values. Rows of another study, or of another
-    /// point, do not match a seal made here.
+    /// part, the name as the text the hash covers), the window its KPIs
+    /// cover (it follows from the scenario, which a part does not hold, so
+    /// an edit could not be told otherwise), and the point with its values.
+    /// Rows of another study, or of another point, do not match a seal made
+    /// here, nor do rows whose header was edited to another window.
     pub fn seal_place(&self, point: usize) -> String {
+        let window = self.window.map(|w| (w.warmup_days.to_bits(), w.horizon_days.to_bits()));
+        format!("{}, window {window:?}", self.legacy_seal_place(point))
+    }
+
+    /// The place seals named before the window was in it (2026-12-07):
+    /// parts and checkpoints written by such a build are still read
+    /// ([`crate::seal::check`] takes either), their window unchecked.
+    pub fn legacy_seal_place(&self, point: usize) -> String {
         format!(
             "scenario {:?} ({:?}) with {:?}, seed {}, design point {point} at {:?}",
             self.scenario,

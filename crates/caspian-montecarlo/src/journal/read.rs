@@ -154,7 +154,8 @@ fn add(held: &mut BTreeMap<String, Held>, batch: Batch) -> Result<(), String> {
         return Err(format!("key \"{}\" is not a SHA-256 (64 hexadecimal digits)", batch.key));
     }
     // Checked now, reported last: the checks below name what they find.
-    let sealed = crate::seal::check(&batch.seal, &batch.key, &batch.kpi_names, &batch.rows);
+    let sealed =
+        crate::seal::check(&batch.seal, &[batch.key.as_str()], &batch.kpi_names, &batch.rows);
     let h = held.entry(batch.key).or_default();
     if h.kpi_names.is_empty() {
         h.kpi_names = batch.kpi_names;
