@@ -4,9 +4,11 @@
 //! The mean of a [`Measure::Probability`] column (ones and zeros) is the
 //! probability that a replication meets the condition, so rankings, Pareto
 //! views, constraints and paired differences treat both kinds alike.
-//! Replications in which the KPI is undefined (NaN) give NaN in either kind.
-//! A recovery time left undefined by an episode that never recovered is
-//! marked apart by [`censored`], for the tables that count it.
+//! Replications in which the KPI is undefined (NaN) give NaN in either kind,
+//! but for one case: a recovery time left undefined by an episode that never
+//! recovered is marked apart by [`censored`], for the tables that count it,
+//! and a probability on it counts it as never recovering
+//! ([`Measure::column`]).
 
 use std::fmt;
 
@@ -189,7 +191,7 @@ mod tests {
     /// A recovery time left undefined by an episode that never recovered is
     /// known only to exceed the time left: a target leaves it out of `n`
     /// but counts it, bounding the probability over every replication; a
-    /// `P(...)` column leaves it undefined (optimize refuses it).
+    /// `P(...)` column counts it at its worse end (optimize refuses it).
     #[test]
     fn an_unrecovered_episode_is_counted_apart() {
         let names = ["recovery_days.x".to_string(), "unrecovered.x".to_string()];

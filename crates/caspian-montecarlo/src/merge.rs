@@ -402,7 +402,24 @@ mod tests {
             b.seals[0] = crate::seal::seal(&other.seal_place(0), &r.kpi_names, &r.rows);
         });
         assert!(e.contains(sealed), "{e}");
+        // The window is in the seal: edited in both parts alike, it is damage.
+        let shifted = |p: &PartialDoc| {
+            let mut p = p.clone();
+            p.header.window.as_mut().unwrap().warmup_days += 1.0;
+            p
+        };
+        let e = super::merge(vec![("a".into(), shifted(&a)), ("b".into(), shifted(&b))]);
+        assert!(e.unwrap_err().0.contains("a: its rows do not match their seal"));
         // Untouched, they merge.
         assert!(super::merge(vec![("a".into(), a.clone()), ("b".into(), b.clone())]).is_ok());
+        // A part sealed as a build before the window was in the seal did is
+        // still read (its window unchecked).
+        let legacy = |p: &PartialDoc| {
+            let mut p = p.clone();
+            let r = &p.records[0];
+            p.seals[0] = crate::seal::seal(&p.header.legacy_seal_place(0), &r.kpi_names, &r.rows);
+            p
+        };
+        assert!(super::merge(vec![("a".into(), legacy(&a)), ("b".into(), legacy(&b))]).is_ok());
     }
 }

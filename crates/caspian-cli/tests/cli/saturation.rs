@@ -78,8 +78,12 @@ fn compare_and_optimize_warn_of_runs_a_safeguard_cut_short() {
     assert_eq!(cut, vec![Some(3), Some(0)], "{doc}");
     assert!(doc["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains(said)));
     // Nothing cut short, nothing said.
-    let out =
-        caspian(&["compare", "--variant", "b:fleet.oil_tankers.count=4", "-n", "2", "-q"], &dir);
+    let base = scenario("baseline.toml");
+    let out = caspian(
+        &["compare", &base, "--variant", "b:fleet.oil_tankers.count=4", "-n", "2", "-q"],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!String::from_utf8_lossy(&out.stderr).contains(said));
     let out = caspian(
         &[

@@ -482,7 +482,8 @@ impl CompareDoc {
     /// undefined in some replications of some scenario, that each mean is
     /// over that scenario's own (so the order can favour one that leaves
     /// more undefined: a recovery time leaves out the episodes not
-    /// recovered by the horizon, the longest first).
+    /// recovered by the horizon, the longest first, while a probability on
+    /// one counts them, [`crate::measure::Measure::column`]).
     pub fn ranking_notes(&self, ranking: &Ranking) -> Vec<String> {
         let mut notes: Vec<String> =
             ranking.order_note(|i| self.scenarios[i].name.as_str()).into_iter().collect();
@@ -503,16 +504,26 @@ impl CompareDoc {
                 partial.join(", "),
                 self.replications
             );
-            // The KPI under a measure (`P(recovery_days.x<=30)` too).
-            let kpi = crate::measure::Measure::parse_stored(&ranking.kpi)
-                .map_or_else(|_| ranking.kpi.clone(), |m| m.kpi().to_string());
+            // A recovery time itself; a probability on one counts the
+            // unrecovered years (as never recovering), so only years in which
+            // no episode ended are left out of it.
+            let measure = crate::measure::Measure::parse_stored(&ranking.kpi);
+            let probability = measure.as_ref().is_ok_and(crate::measure::Measure::is_probability);
+            let kpi = measure.map_or_else(|_| ranking.kpi.clone(), |m| m.kpi().to_string());
             let unrecovered = crate::schema::unrecovered_of(&kpi)
                 .filter(|u| self.summaries.iter().any(|s| s.get(u).is_some_and(|x| x.mean > 0.0)));
             if let Some(u) = unrecovered {
-                note.push_str(&format!(
-                    ": a recovery time leaves out the episodes not recovered by the horizon, the \
-                     longest first, so one that fails to recover can rank first: rank on {u} too"
-                ));
+                note.push_str(&if probability {
+                    ": the years an episode had not recovered by the horizon count as never \
+                     recovering; those left out are years in which no episode ended"
+                        .to_string()
+                } else {
+                    format!(
+                        ": a recovery time leaves out the episodes not recovered by the horizon, \
+                         the longest first, so one that fails to recover can rank first: rank on \
+                         {u} too"
+                    )
+                });
             }
             notes.push(note);
         }

@@ -147,11 +147,17 @@ impl Constraint {
     /// A mean's bounds: for an event count (`incidents`, `detentions`,
     /// `vessels_lost`, [`crate::rare::rare_event_kind`]) the one-sided
     /// Garwood bounds of a Poisson mean, which need no spread and so decide
-    /// `vessels_lost<=0.01` once enough loss-free years are seen; else
-    /// Student-t, but only where the replications differ: values all alike
-    /// (a loss that has not happened yet, a service level at 1 in every
-    /// year) give a t-interval of no width, which would claim certainty, so
-    /// the bounds are then only the KPI's range and the test stays
+    /// `vessels_lost<=0.01` once enough loss-free years are seen (where the
+    /// counts vary, the wider of those and Student-t's, since a count more
+    /// dispersed than Poisson's widens the truth beyond Garwood's); else
+    /// Student-t, but only where the replications differ. Values all alike
+    /// give a t-interval of no width, which would claim certainty (a loss
+    /// that has not happened yet), so then: a KPI the same in every
+    /// replication by construction ([`DETERMINISTIC`]) is its value; a
+    /// fraction at 1 (or 0) in every replication is at least (at most)
+    /// where `P(X = 1)` (`P(X = 0)`) is by Clopper-Pearson, `level^(1/n)`,
+    /// since a mean of values in `[0, 1]` is at least the share of 1s;
+    /// anything else is bounded only by the KPI's range, and the test stays
     /// undecided unless the range settles it. Every bound is cut to the
     /// KPI's range.
     pub fn test(&self, values: &[f64], level: f64) -> Test {
@@ -164,13 +170,19 @@ impl Constraint {
         } else if self.measure.is_probability() {
             let k = finite.iter().filter(|&&v| v > 0.5).count() as u64;
             clopper_pearson(k, n, level)
-        } else if crate::rare::rare_event_kind(self.measure.kpi()) == Some(true) {
-            poisson_bounds(finite.iter().sum(), n, level)
-        } else if n < 2 || var == 0.0 {
+        } else if n >= 2 && var == 0.0 {
+            without_spread(self.measure.kpi(), estimate, n, level)
+        } else if n < 2 {
             range.bounds()
         } else {
             let half = t_quantile(1.0 - level, (n - 1) as f64) * (var / n as f64).sqrt();
-            (range.clamp(estimate - half), range.clamp(estimate + half))
+            let t = (range.clamp(estimate - half), range.clamp(estimate + half));
+            if crate::rare::rare_event_kind(self.measure.kpi()) == Some(true) {
+                let g = poisson_bounds(finite.iter().sum(), n, level);
+                (t.0.min(g.0), t.1.max(g.1))
+            } else {
+                t
+            }
         };
         let verdict = if n == 0 {
             Verdict::Undecided
@@ -190,6 +202,29 @@ impl Constraint {
             }
         };
         Test { estimate, lower, upper, n, verdict }
+    }
+}
+
+/// The KPIs the same in every replication by construction (kpis.md): a
+/// constraint on one is settled by its value.
+pub const DETERMINISTIC: &[&str] = &["cost.capital_per_year"];
+
+/// One-sided bounds on the mean of KPI `kpi` whose `n` replications all
+/// gave `value` ([`Constraint::test`]).
+fn without_spread(kpi: &str, value: f64, n: u64, level: f64) -> (f64, f64) {
+    use crate::rare::KpiRange;
+    if DETERMINISTIC.contains(&kpi) {
+        return (value, value);
+    }
+    if crate::rare::rare_event_kind(kpi) == Some(true) {
+        return poisson_bounds(value * n as f64, n, level);
+    }
+    let range = KpiRange::of(kpi);
+    let share = level.powf(1.0 / n as f64);
+    match range {
+        KpiRange::UnitInterval if value == 1.0 => (share, 1.0),
+        KpiRange::UnitInterval if value == 0.0 => (0.0, 1.0 - share),
+        _ => range.bounds(),
     }
 }
 
@@ -287,17 +322,40 @@ mod tests {
         assert!((t.upper - 1e-5_f64.ln().abs() / 20.0).abs() < 1e-9, "{t:?}");
         let t = lost.test(&[0.0; 2000], 1e-5);
         assert_eq!(t.verdict, Verdict::Feasible, "{t:?}");
-        // Eight losses in 20 years: not below 0.01 a year, shown so.
+        // Sixteen losses in 20 years: not below 0.01 a year, shown so.
         let mut some = [0.0; 20];
-        some[..8].fill(1.0);
+        some[..16].fill(1.0);
         assert_eq!(lost.test(&some, 1e-5).verdict, Verdict::Infeasible);
-        // A service level at 1 in every year: undecided, both ways.
-        let level = Constraint::parse("service_level.wagons>=0.999").unwrap();
-        let t = level.test(&[1.0; 40], 0.01);
+        // A service level at 1 in every year: its mean is at least the share
+        // of years at 1, bounded by Clopper-Pearson: 0.01^(1/40) = 0.891.
+        // That proves 0.85, not 0.95.
+        let t = Constraint::parse("service_level.wagons>=0.85").unwrap().test(&[1.0; 40], 0.01);
+        assert!((t.lower - 0.01_f64.powf(1.0 / 40.0)).abs() < 1e-12, "{t:?}");
+        assert_eq!((t.upper, t.verdict), (1.0, Verdict::Feasible), "{t:?}");
+        let level = Constraint::parse("service_level.wagons>=0.95").unwrap();
+        assert_eq!(level.test(&[1.0; 40], 0.01).verdict, Verdict::Undecided);
+        assert_eq!(level.test(&[1.0; 100], 0.01).verdict, Verdict::Feasible);
+        // At 0 in every year, at most 1 - 0.891.
+        let t = Constraint::parse("service_level.wagons>=0.5").unwrap().test(&[0.0; 40], 0.01);
+        assert_eq!(t.verdict, Verdict::Infeasible, "{t:?}");
+        // Strictly inside the range, nothing is known: undecided both ways.
+        let t = level.test(&[0.97; 40], 0.01);
         assert_eq!((t.lower, t.upper, t.verdict), (0.0, 1.0, Verdict::Undecided), "{t:?}");
         // The range alone can settle it.
-        let t = Constraint::parse("service_level.wagons<=1").unwrap().test(&[1.0; 40], 0.01);
+        let t = Constraint::parse("service_level.wagons<=1").unwrap().test(&[0.97; 40], 0.01);
         assert_eq!(t.verdict, Verdict::Feasible, "{t:?}");
+        // Capital is the same in every replication by construction: its value.
+        let capital = Constraint::parse("cost.capital_per_year<=2e8").unwrap();
+        let t = capital.test(&[1.5e8; 20], 0.01);
+        assert_eq!((t.lower, t.upper, t.verdict), (1.5e8, 1.5e8, Verdict::Feasible), "{t:?}");
+        assert_eq!(capital.test(&[2.5e8; 20], 0.01).verdict, Verdict::Infeasible);
+        // Counts that vary take the wider of Garwood's and Student-t's bounds.
+        let counts: Vec<f64> = (0..40).map(|i| if i % 4 == 0 { 3.0 } else { 0.0 }).collect();
+        let t = lost.test(&counts, 0.01);
+        let g = poisson_bounds(30.0, 40, 0.01);
+        let (m, var) = mean_var(&counts);
+        let hw = t_quantile(0.99, 39.0) * (var / 40.0).sqrt();
+        assert_eq!((t.lower, t.upper), (g.0.min(m - hw).max(0.0), g.1.max(m + hw)), "{t:?}");
         // A lost-cargo cost that never occurred stays open; a bound is cut to
         // the range (a cost is never below 0).
         let cost = Constraint::parse("cost.lost_cargo_per_year<=1000").unwrap();

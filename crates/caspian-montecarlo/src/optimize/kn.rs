@@ -117,9 +117,17 @@ pub fn select<E>(k: usize, s: &KnSettings, draw: &mut Draw<'_, E>) -> Result<KnO
     let s2: Vec<Vec<f64>> = (0..k)
         .map(|i| (0..k).map(|l| if i == l { 0.0 } else { pair_variance(i, l) }).collect())
         .collect();
+    // No spread, to rounding: a cost gap fixed by the decisions, with the
+    // rest of two portfolios' costs common, differs in the last bits of the
+    // large totals it is taken from.
+    let no_spread = |i: usize, l: usize| {
+        let largest = out.data[i].iter().zip(&out.data[l]).map(|(a, b)| (a - b).abs());
+        let largest = largest.fold(0.0_f64, f64::max);
+        out.data[i] != out.data[l] && s2[i][l] <= (1e-9 * largest).powi(2)
+    };
     out.constant_gaps = (0..k)
         .flat_map(|i| (i + 1..k).map(move |l| (i, l)))
-        .filter(|&(i, l)| s2[i][l] == 0.0 && out.data[i] != out.data[l])
+        .filter(|&(i, l)| no_spread(i, l))
         .collect();
     // After stage N + 1, every W_il is 0: KN's natural end.
     let natural_end = s2
@@ -263,6 +271,19 @@ mod tests {
         assert_eq!((out.selected, out.last_stage), (0, 10), "{out:?}");
         assert_eq!(out.eliminated_at[1], Some(10), "{out:?}");
         assert_eq!(out.constant_gaps, vec![(0, 1)], "{out:?}");
+        // Large totals (costs of 5e8 a year) a fixed capital apart: the
+        // gap varies in its last bits only, and is one all the same.
+        let totals: Vec<f64> =
+            (0..10).map(|j| 3e8 + 4.7e7 * f64::from(j) + 0.37 / f64::from(j + 1)).collect();
+        let plus: Vec<f64> = totals.iter().map(|v| v - 1.3e6 - 0.3).collect();
+        assert!(
+            crate::stats::mean_var(
+                &totals.iter().zip(&plus).map(|(a, b)| a - b).collect::<Vec<_>>()
+            )
+            .1 > 0.0,
+            "rounding"
+        );
+        assert_eq!(run(vec![totals, plus]).constant_gaps, vec![(0, 1)]);
         let mut noisy = dearer;
         noisy[4] += 0.3;
         let out = run(vec![base.clone(), noisy, base.clone()]);

@@ -36,7 +36,9 @@ pub const COST_KPIS: [&str; 5] = [
 /// What the method does, in brief, for the document.
 pub const METHOD_NOTE: &str = "Common random numbers across portfolios. Phase 0 prunes \
 portfolios over the capital budget. Phase 1 runs n0 replications of each and tests every \
-constraint one-sidedly (Clopper-Pearson for probabilities, Student-t for means) at level \
+constraint one-sidedly (Clopper-Pearson for probabilities; for means Student-t, with Garwood's \
+Poisson bounds for event counts, and, where the replications have not varied, only bounds that \
+need no spread) at level \
 alpha_f/(k m L) (Bonferroni over k portfolios, m constraints, L looks; alpha_f = alpha/2 with \
 constraints, else 0), doubling the replications of undecided portfolios up to the cap. Phase 2 \
 (only with more feasible portfolios than the shortlist) allocates a budget by OCBA (Chen et al. \
@@ -59,9 +61,6 @@ pub(crate) fn document(study: &Study, s: &Settings, store: &Store<'_>, run: &Run
     let selected = selected_index.map(|p| selected(study, s, store, run, p, &units));
     let contenders = selected_index.map_or_else(Vec::new, |p| contenders(study, s, store, run, p));
     let mut guarantee = guarantee(study, s, run, &units);
-    // The next best's note names the guarantee only where one holds.
-    let held = guarantee.holds;
-    let runner_up = selected_index.and_then(|p| runner_up(study, s, store, run, p, held));
     let spent = spent(run);
     let cut_short = cut_short(store);
     if cut_short.is_some() {
@@ -75,6 +74,9 @@ pub(crate) fn document(study: &Study, s: &Settings, store: &Store<'_>, run: &Run
         });
         guarantee.holds = false;
     }
+    // The next best's note names the guarantee only where one holds.
+    let runner_up =
+        selected_index.and_then(|p| runner_up(study, s, store, run, p, guarantee.holds));
     if guarantee.holds {
         guarantee.statement.push_str(&left_out(s, &portfolios, selected_index));
         guarantee.statement.push_str(&within_delta(contenders.len()));

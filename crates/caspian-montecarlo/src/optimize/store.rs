@@ -235,14 +235,16 @@ impl<'s> Store<'s> {
         Ok(())
     }
 
-    /// For each portfolio some of whose replications asked for a safeguard
-    /// (`max_events`, `max_waiting`) stopped before the horizon: the
-    /// portfolio, how many, and how many were asked for.
+    /// For each portfolio some of whose replications held (up to the last
+    /// asked for) a safeguard (`max_events`, `max_waiting`) stopped before
+    /// the horizon: the portfolio, how many, and how many it holds there
+    /// (the selection's start after a gap, so not the last index).
     pub fn cut_short(&self) -> Vec<(usize, u64, u64)> {
         (0..self.cut.len())
             .filter_map(|p| {
                 let cut = self.cut[p].range(0..self.asked[p]).count() as u64;
-                (cut > 0).then_some((p, cut, self.asked[p]))
+                let held = self.rows[p].range(0..self.asked[p]).count() as u64;
+                (cut > 0).then_some((p, cut, held))
             })
             .collect()
     }

@@ -400,6 +400,8 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
     }
     for (i, s) in d.scenarios.iter().enumerate() {
         check_window(&format!("scenarios[{i}].window"), s.window.as_ref())?;
+        let at = format!("scenarios[{i}].truncated_replications");
+        check_truncated(&at, s.truncated_replications, d.replications)?;
     }
     for (i, t) in d.summaries.iter().enumerate() {
         check_summaries(&format!("summaries[{i}]"), t, d.replications)?;

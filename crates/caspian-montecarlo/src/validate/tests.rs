@@ -562,6 +562,8 @@ mod damaged {
         contains(&e, "truncated_replications: 99, but the document ran 3");
         let e = error(&d.sweep, |v| v["points"][4]["truncated_replications"] = json!(4));
         contains(&e, "points[4].truncated_replications: 4, but the document ran 3");
+        let e = error(&d.compare, |v| v["scenarios"][1]["truncated_replications"] = json!(5));
+        contains(&e, "scenarios[1].truncated_replications: 5, but the document ran");
         let e = error(&d.partial, |v| {
             v["records"][0]["kpi_names"][1] = v["records"][0]["kpi_names"][0].clone();
         });
