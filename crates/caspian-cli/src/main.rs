@@ -65,7 +65,7 @@ enum Command {
     Optimize(optimize::OptimizeArgs),
     /// Join the partial results of `--shard` runs into one summary.
     Merge(merge::MergeArgs),
-    /// Check scenario files: report every error, and the warnings a run would give.
+    /// Check scenario files: every value error (a file that does not parse: its first parse error), and the warnings a run would give.
     Validate(validate::ValidateArgs),
     /// Write the event log of one replication as CSV (for debugging).
     Trace(trace::TraceArgs),

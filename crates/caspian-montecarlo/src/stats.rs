@@ -214,7 +214,9 @@ impl PairedDifference {
         } else {
             f64::NAN
         };
-        let correlation = cov / (var_a * var_b).sqrt();
+        // Within [-1, 1], which rounding can pass (1.0000000000000004 for
+        // two columns equal but for a constant); NaN stays NaN.
+        let correlation = (cov / (var_a * var_b).sqrt()).clamp(-1.0, 1.0);
         let hw = half_width(var_d.sqrt(), n);
         let variance_reduction = if var_d > 0.0 { (var_a + var_b) / var_d } else { f64::NAN };
         Self {

@@ -71,10 +71,17 @@ fn extreme_values_are_drawn_or_refused_never_a_crash_or_a_hang() {
         run_bounded(&["plot", file, "--kpi", "delivered_total.oil", "--out", "o.svg"], &dir)
     };
 
-    // A mean far outside its own interval: on the axis, drawn.
+    // A difference's mean far outside its own interval: no comparison
+    // gives one (its interval is the mean plus and minus a half-width), so
+    // the checked loader refuses it, naming the KPI.
     let far = edited(&dir, &cmp, &format!("{diff}/mean_diff"), 1e13.into(), "far.json");
     let (code, err) = plot(&far);
-    assert_eq!(code, 0, "{err}");
+    assert_eq!(code, 2, "{err}");
+    let named = "differences[0].kpis.delivered_total.oil: 95% interval [";
+    assert!(
+        err.contains(named) && err.contains("not centred on the mean difference 10000000000000"),
+        "{err}"
+    );
     // A sweep's KPI summary at 1e13 (its interval and percentiles moved
     // with its mean, as replications could give it): on the axis, drawn.
     let far = shifted(&dir, &sweep, point, 1e13, "far_sweep.json");
@@ -82,21 +89,19 @@ fn extreme_values_are_drawn_or_refused_never_a_crash_or_a_hang() {
     assert_eq!(code, 0, "{err}");
     // A sweep's mean alone moved to 1e13, far outside its own interval: a
     // summary no replications give, which the checked loader refuses
-    // (exit 2) naming the KPI (unlike a comparison's differences above,
-    // a sweep's means are summaries, checked on load).
+    // (exit 2) naming the KPI.
     let alone = edited(&dir, &sweep, &format!("{point}/mean"), 1e13.into(), "alone_sweep.json");
     let (code, err) = plot(&alone);
     assert_eq!(code, 2, "{err}");
     let named = "points[0].kpis.delivered_total.oil: 95% interval [";
     assert!(err.contains(named) && err.contains("does not fit mean 10000000000000"), "{err}");
 
-    // Bounds beyond any axis: refused, naming the value. A comparison's
-    // difference is drawn as written, so the chart refuses it; a sweep's
-    // interval is its summary's, which the loader refuses first, as no
-    // mean, sd and n of replications give an end at 1.7e308 (shown short).
+    // Bounds beyond any axis: refused by the loader, naming the field and
+    // the value (shown short): no comparison gives a difference at 1.7e308,
+    // and no mean, sd and n of replications give a summary's end there.
     for (doc, at, name, why) in [
-        (&cmp, format!("{diff}/ci95_high"), "huge_cmp.json", "too large to draw"),
-        (&cmp, format!("{diff}/ci95_low"), "huge_low_cmp.json", "too large to draw"),
+        (&cmp, format!("{diff}/ci95_high"), "huge_cmp.json", "ci95_high 1.7e308 is not a"),
+        (&cmp, format!("{diff}/ci95_low"), "huge_low_cmp.json", "ci95_low -1.7e308 is not a"),
         (&sweep, format!("{point}/ci95_high"), "huge_sweep.json", "1.7e308] does not fit mean"),
     ] {
         let sign = if at.ends_with("low") { -1.0 } else { 1.0 };

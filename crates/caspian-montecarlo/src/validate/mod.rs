@@ -25,7 +25,7 @@ pub(crate) use names::kpi_names_problem;
 use one_off::check_one_off;
 pub use read::kind_of;
 pub(crate) use read::{RESULT_KINDS, cap, read, read_optimize};
-use summary::{implausible, short, summary_problem};
+use summary::{difference_problem, implausible, short, summary_problem};
 use units::{check_unit, check_units};
 use vulnerability::check_vulnerability;
 
@@ -277,6 +277,25 @@ fn check_summaries(
 
 /// Checks that no KPI of a table counts more replications (its `n`, the
 /// replications where it is defined) than the document ran.
+/// Checks each paired difference of `table` ([`difference_problem`]).
+fn check_differences(
+    at: &str,
+    table: &std::collections::BTreeMap<
+        String,
+        crate::document::WithUnit<crate::stats::PairedDifference>,
+    >,
+) -> Result<(), DocumentError> {
+    for (name, d) in table {
+        if let Some(problem) = difference_problem(&d.value) {
+            return Err(field(
+                format!("{at}.{}", cap(name)),
+                format!("{problem}; the file is damaged"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn check_counts<'a>(
     at: &str,
     counts: impl Iterator<Item = (&'a String, u64)>,
@@ -334,6 +353,7 @@ fn check_sweep(d: &SweepDoc) -> Result<(), DocumentError> {
         }
         let at = format!("points[{i}].differences");
         check_units(&at, &p.differences)?;
+        check_differences(&at, &p.differences)?;
         check_counts(&at, p.differences.iter().map(|(k, v)| (k, v.n)), d.replications)?;
     }
     let points: Vec<&[f64]> = d.points.iter().map(|p| p.values.as_slice()).collect();
@@ -416,6 +436,7 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
         }
         let at = format!("differences[{i}].kpis");
         check_units(&at, &diff.kpis)?;
+        check_differences(&at, &diff.kpis)?;
         check_counts(&at, diff.kpis.iter().map(|(k, v)| (k, v.n)), d.replications)?;
     }
     for (i, r) in d.rankings.iter().enumerate() {

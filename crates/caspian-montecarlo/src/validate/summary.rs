@@ -171,3 +171,42 @@ pub(super) fn implausible(v: f64, range: KpiRange) -> Option<&'static str> {
         None
     }
 }
+
+/// What is wrong with a paired difference as no comparison gives one: a
+/// value beyond [`MAX_KPI_VALUE`], an interval that does not hold its mean
+/// (it is the mean plus and minus one half-width), a correlation outside
+/// `[-1, 1]`, a negative variance reduction.
+pub(super) fn difference_problem(d: &crate::stats::PairedDifference) -> Option<String> {
+    const RELATIVE: f64 = 1e-9;
+    for (what, v) in
+        [("mean_diff", d.mean_diff), ("ci95_low", d.ci95_low), ("ci95_high", d.ci95_high)]
+    {
+        if v.is_infinite() || v.abs() > MAX_KPI_VALUE {
+            return Some(format!("{what} {} is not a difference a comparison gives", short(v)));
+        }
+    }
+    if d.mean_diff.is_finite() && d.ci95_low.is_finite() && d.ci95_high.is_finite() {
+        let slack =
+            RELATIVE * (d.mean_diff.abs() + (d.ci95_high - d.ci95_low).abs()) + f64::MIN_POSITIVE;
+        let centre = (d.ci95_low + d.ci95_high) / 2.0;
+        if d.ci95_low > d.ci95_high || (centre - d.mean_diff).abs() > slack {
+            return Some(format!(
+                "95% interval [{}, {}] is not centred on the mean difference {}",
+                short(d.ci95_low),
+                short(d.ci95_high),
+                short(d.mean_diff)
+            ));
+        }
+    }
+    // Rounding could once pass 1 (1.0000000000000004) in written files.
+    if d.correlation.abs() > 1.0 + 1e-12 {
+        return Some(format!("correlation {} is outside [-1, 1]", short(d.correlation)));
+    }
+    if d.variance_reduction < 0.0 || d.variance_reduction.is_infinite() {
+        return Some(format!(
+            "variance reduction {} is not a ratio of variances",
+            short(d.variance_reduction)
+        ));
+    }
+    None
+}

@@ -564,6 +564,30 @@ mod damaged {
         contains(&e, "points[4].truncated_replications: 4, but the document ran 3");
         let e = error(&d.compare, |v| v["scenarios"][1]["truncated_replications"] = json!(5));
         contains(&e, "scenarios[1].truncated_replications: 5, but the document ran");
+    }
+
+    /// A paired difference no comparison gives: its interval not around its
+    /// mean, a correlation beyond 1, a negative variance reduction, a value
+    /// beyond what a chart can draw; in a comparison and a sweep.
+    #[test]
+    fn impossible_differences_are_refused_by_their_field() {
+        let d = docs();
+        let kpi = "delivered_total.wagons";
+        let edit = |f: &dyn Fn(&mut Value)| {
+            error(&d.compare, |v| f(&mut v["differences"][0]["kpis"][kpi]))
+        };
+        let e = edit(&|x| {
+            x["mean_diff"] = json!(5.0);
+            x["ci95_low"] = json!(100.0);
+            x["ci95_high"] = json!(200.0);
+        });
+        contains(&e, &format!("differences[0].kpis.{kpi}: 95% interval [100, 200] is not centred"));
+        contains(&edit(&|x| x["correlation"] = json!(7.0)), "correlation 7 is outside [-1, 1]");
+        contains(&edit(&|x| x["variance_reduction"] = json!(-3.0)), "variance reduction -3");
+        contains(&edit(&|x| x["mean_diff"] = json!(1e300)), "mean_diff 1e300 is not a difference");
+        let e =
+            error(&d.sweep, |v| v["points"][1]["differences"][kpi]["correlation"] = json!(-1.5));
+        contains(&e, &format!("points[1].differences.{kpi}: correlation -1.5"));
         let e = error(&d.partial, |v| {
             v["records"][0]["kpi_names"][1] = v["records"][0]["kpi_names"][0].clone();
         });
