@@ -82,7 +82,7 @@ const DEFAULT_MAX_REPLICATIONS: u64 = 10_000;
 pub(crate) struct TargetArgs {
     /// Add replications until every primary KPI's 95% CI half-width is at most H x |mean|
     /// (trusted only after 30 replications, and for a KPI zero in most of them, after 10
-    /// non-zero values; see docs/kpis.md).
+    /// non-zero values; for a fraction 1 in most, after 10 below 1; see docs/kpis.md).
     #[arg(allow_negative_numbers = true, long, value_name = "H", value_parser = number)]
     pub(crate) target_rel_halfwidth: Option<f64>,
     /// Replication budget for --target-rel-halfwidth (only with it) [default: 10000].

@@ -105,6 +105,18 @@ pub enum Shortfall {
         /// Defined values seen.
         of: u64,
     },
+    /// A fraction (a KPI in `[0, 1]`) at 1 in at least half of the
+    /// replications, and below 1 in fewer than [`MIN_NONZERO`]: the rare
+    /// shortfall is the event, as a rare loss is for a KPI mostly 0, and a
+    /// service level at 1 in 30 years of 30 does not make its mean exact.
+    MinBelowOne {
+        /// Values below 1 seen.
+        have: u64,
+        /// Values below 1 needed.
+        need: u64,
+        /// Defined values seen.
+        of: u64,
+    },
 }
 
 impl Shortfall {
@@ -122,11 +134,33 @@ impl Shortfall {
         }
     }
 
+    /// The shortfall of the column of KPI `kpi`: [`Shortfall::of`], and for
+    /// a fraction (`KpiRange::UnitInterval`) the same rule on its
+    /// distance from 1.
+    pub fn of_kpi(kpi: &str, column: &[f64]) -> Option<Self> {
+        if let Some(s) = Self::of(column) {
+            return Some(s);
+        }
+        if crate::rare::KpiRange::of(kpi) != crate::rare::KpiRange::UnitInterval {
+            return None;
+        }
+        let finite = column.iter().filter(|v| v.is_finite());
+        let n = finite.clone().count() as u64;
+        let below = finite.filter(|&&v| v < 1.0).count() as u64;
+        (2 * below <= n && below < MIN_NONZERO).then_some(Self::MinBelowOne {
+            have: below,
+            need: MIN_NONZERO,
+            of: n,
+        })
+    }
+
     /// Whether a document's shortfall is self-consistent (`have < need`).
     pub fn is_consistent(&self) -> bool {
         match *self {
             Self::MinReplications { have, need } => have < need,
-            Self::MinNonzero { have, need, of } => have < need && 2 * have <= of,
+            Self::MinNonzero { have, need, of } | Self::MinBelowOne { have, need, of } => {
+                have < need && 2 * have <= of
+            }
         }
     }
 }
@@ -141,6 +175,11 @@ impl std::fmt::Display for Shortfall {
                 f,
                 "non-zero in {have} of {of} replications; a KPI that is zero in most \
                  replications needs at least {need} non-zero ones"
+            ),
+            Self::MinBelowOne { have, need, of } => write!(
+                f,
+                "below 1 in {have} of {of} replications; a fraction that is 1 in most \
+                 replications needs at least {need} below it"
             ),
         }
     }
@@ -171,7 +210,7 @@ pub fn worst(records: &[PointRecords], primary: &[String], rows: usize) -> Optio
         for name in select::select(&rec.kpi_names, primary) {
             let Some(k) = rec.kpi_index(name) else { continue };
             let column: Vec<f64> = rec.rows.iter().take(rows).map(|r| r.values[k]).collect();
-            let shortfall = Shortfall::of(&column);
+            let shortfall = Shortfall::of_kpi(name, &column);
             // Too little data (or fewer than two values, where the interval
             // is undefined): never precise.
             let s = Summary::of(&column);
@@ -251,5 +290,27 @@ mod tests {
         assert!(w.shortfall.is_none() && is_met(Some(&w), &t));
         assert!(Shortfall::MinNonzero { have: 9, need: 10, of: 1000 }.is_consistent());
         assert!(!Shortfall::MinReplications { have: 30, need: 30 }.is_consistent());
+    }
+
+    /// A fraction at 1 in every replication is the mirror of a KPI at 0:
+    /// its interval [1, 1] says nothing of the year that falls short.
+    #[test]
+    fn a_fraction_at_one_in_most_replications_is_not_precise() {
+        let names = ["service_level.wagons".to_string()];
+        let at = |v: Vec<f64>| crate::records::PointRecords::from_columns(&names, &[v]);
+        let t = Target { primary: vec!["service_level.*".into()], ..target() };
+        let w = worst(&[at(vec![1.0; 30])], &t.primary, 30).unwrap();
+        assert_eq!(w.shortfall, Some(Shortfall::MinBelowOne { have: 0, need: 10, of: 30 }));
+        assert!(!is_met(Some(&w), &t), "{w:?}");
+        assert!(w.shortfall.unwrap().to_string().contains("below 1 in 0 of 30"));
+        // Ten years short of 1: judged on the interval.
+        let mut v = vec![1.0; 30];
+        v[..10].fill(0.98);
+        let w = worst(&[at(v)], &t.primary, 30).unwrap();
+        assert!(w.shortfall.is_none() && is_met(Some(&w), &t), "{w:?}");
+        // A KPI that is not a fraction keeps the plain rule.
+        let w =
+            worst(&[crate::records::PointRecords::single_kpi(&[1.0; 30])], &target().primary, 30);
+        assert!(w.unwrap().shortfall.is_none());
     }
 }
