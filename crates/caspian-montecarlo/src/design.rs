@@ -99,6 +99,18 @@ pub enum DesignError {
         /// The samples asked for.
         samples: u32,
     },
+    /// A Latin hypercube over an axis with one value: it samples nothing.
+    #[error(
+        "--axis {key}: a Latin hypercube samples each axis' range from its smallest to its \
+         largest value, and this axis has one value, {value}, so every point would have it; \
+         give the range (--axis {key}=LOW,HIGH), or hold the value with --set {key}={value}"
+    )]
+    OneValue {
+        /// The axis' key.
+        key: String,
+        /// Its one value.
+        value: String,
+    },
 }
 
 /// Every combination of the axes' values, the last axis varying fastest.
@@ -143,6 +155,10 @@ pub fn latin_hypercube(
     let n = samples as usize;
     if n == 0 || n > MAX_POINTS {
         return Err(DesignError::Samples { samples });
+    }
+    if let Some(a) = axes.iter().find(|a| a.values.iter().all(|&v| v == a.values[0])) {
+        let value = a.values.first().map_or_else(String::new, |&v| crate::study::short_number(v));
+        return Err(DesignError::OneValue { key: a.key.to_string(), value });
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(LHS_STREAM);
@@ -206,6 +222,19 @@ mod tests {
         assert!(e.to_string().starts_with("the full-factorial design has more than 100000 points"));
         let e = latin_hypercube(&axes, 0, 1).unwrap_err();
         assert_eq!(e.to_string(), "--lhs needs between 1 and 100000 samples, got 0");
+    }
+
+    /// An axis of one value (or one value given twice) has no range to
+    /// sample: every point would be the same on it, and with no other axis
+    /// the design would run one point many times.
+    #[test]
+    fn latin_hypercube_refuses_an_axis_of_one_value() {
+        for values in [&[2.0][..], &[2.0, 2.0]] {
+            let e = latin_hypercube(&[axis(X, &[0.0, 1.0]), axis(K, values)], 4, 1).unwrap_err();
+            let said = e.to_string();
+            assert!(said.starts_with(&format!("--axis {K}: a Latin hypercube samples")), "{said}");
+            assert!(said.ends_with(&format!("--set {K}=2")), "{said}");
+        }
     }
 
     #[test]
