@@ -400,6 +400,7 @@ impl TraceEntry {
             TraceState::Storage { storage, level, capacity, gate } => {
                 format!("storage {storage} {level}/{capacity}, {gate} waiting at the gate")
             }
+            TraceState::Convoy { waiting: 1, .. } => "1 vessel still in convoy".to_string(),
             TraceState::Convoy { waiting, .. } => format!("{waiting} vessels still in convoy"),
         }
     }

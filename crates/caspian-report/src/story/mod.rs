@@ -20,6 +20,8 @@
 //! - Storage levels are known at every inflow and outflow entry of that
 //!   storage, and drawn as steps.
 
+use crate::units::plural;
+
 pub mod data;
 pub mod draw;
 
@@ -139,12 +141,12 @@ impl Story {
     pub fn subtitle(&self) -> Vec<String> {
         vec![
             format!(
-                "{} events over {:.0} days; {} berth calls of fleet vessels, {} port closures (storms, ice, disruptions), {} corridor closures.",
-                self.events,
+                "{} over {:.0} days; {} of fleet vessels, {} (storms, ice, disruptions), {}.",
+                plural(self.events as u64, "event", "events"),
                 self.end_h / 24.0,
-                self.calls.len(),
-                self.closures.len(),
-                self.corridor.len()
+                plural(self.calls.len() as u64, "berth call", "berth calls"),
+                plural(self.closures.len() as u64, "port closure", "port closures"),
+                plural(self.corridor.len() as u64, "corridor closure", "corridor closures")
             ),
             "During a closure of the port or of the corridor, vessels ready to sail wait at the berth (red).".into(),
             "Vessels off the berth are not drawn: at the anchorage (waiting for a berth, in a cargo line for their cargo, or in the space line for room ashore), at sea, in a convoy.".into(),
