@@ -221,22 +221,26 @@ mod tests {
     use rand::rngs::ChaCha8Rng;
     use rand::{RngExt, SeedableRng};
 
+    /// KN (n0 10, delta `delta`) on alternatives whose stage `r` value is
+    /// their `values[r % 10]`.
+    fn cycling(values: Vec<Vec<f64>>, delta: f64) -> KnOutcome {
+        let settings = KnSettings { alpha: 0.05, delta, n0: 10, max_stages: 100, batch: 10 };
+        let mut draw = |alts: &[usize], stages: Range<u64>| -> Result<Vec<Vec<f64>>, ()> {
+            Ok(alts
+                .iter()
+                .map(|&i| stages.clone().map(|r| values[i][r as usize % 10]).collect())
+                .collect())
+        };
+        select(values.len(), &settings, &mut draw).unwrap()
+    }
+
     /// Two alternatives whose first-stage values match one by one (a 0/1
     /// objective with the same outcome every time) are kept to the end of
     /// the first stage and named as tied with the selection; one that
     /// differs in a single value is not.
     #[test]
     fn alternatives_equal_to_the_selection_at_the_first_stage_are_named() {
-        let settings = KnSettings { alpha: 0.05, delta: 0.01, n0: 10, max_stages: 100, batch: 10 };
-        let run = |values: Vec<Vec<f64>>| {
-            let mut draw = |alts: &[usize], stages: Range<u64>| -> Result<Vec<Vec<f64>>, ()> {
-                Ok(alts
-                    .iter()
-                    .map(|&i| stages.clone().map(|r| values[i][r as usize % 10]).collect())
-                    .collect())
-            };
-            select(values.len(), &settings, &mut draw).unwrap()
-        };
+        let run = |values| cycling(values, 0.01);
         let ones = vec![1.0; 10];
         let mut one_miss = ones.clone();
         one_miss[3] = 0.0;
@@ -255,16 +259,7 @@ mod tests {
     /// does not cover them. Values that differ by varying amounts are not.
     #[test]
     fn a_gap_without_variance_is_named() {
-        let settings = KnSettings { alpha: 0.05, delta: 0.5, n0: 10, max_stages: 100, batch: 10 };
-        let run = |values: Vec<Vec<f64>>| {
-            let mut draw = |alts: &[usize], stages: Range<u64>| -> Result<Vec<Vec<f64>>, ()> {
-                Ok(alts
-                    .iter()
-                    .map(|&i| stages.clone().map(|r| values[i][r as usize % 10]).collect())
-                    .collect())
-            };
-            select(values.len(), &settings, &mut draw).unwrap()
-        };
+        let run = |values| cycling(values, 0.5);
         let base: Vec<f64> = (0..10).map(f64::from).collect();
         let dearer: Vec<f64> = base.iter().map(|v| v - 1.0).collect();
         let out = run(vec![base.clone(), dearer.clone()]);
