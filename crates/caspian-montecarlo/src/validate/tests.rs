@@ -31,6 +31,8 @@ mod damaged {
     use crate::run::{RunOutcome, run};
     use crate::study::Study;
 
+    mod contradictions;
+
     /// Real documents of the runner, as JSON values: a run, a sweep
     /// (3 x 2 full factorial), a comparison and a run shard.
     struct Docs {
@@ -553,54 +555,6 @@ mod damaged {
         assert!(e.contains("b: design point 0 has a row with the wrong number of values"), "{e}");
         let e = merge_error(&|b| b.records.push(b.records[0].clone()));
         assert!(e.contains("b: holds 2 design points, the study has 1"), "{e}");
-    }
-
-    #[test]
-    fn counts_and_names_that_contradict_the_document_are_refused() {
-        let d = docs();
-        let e = error(&d.run, |v| v["truncated_replications"] = json!(99));
-        contains(&e, "truncated_replications: 99, but the document ran 3");
-        let e = error(&d.sweep, |v| v["points"][4]["truncated_replications"] = json!(4));
-        contains(&e, "points[4].truncated_replications: 4, but the document ran 3");
-        let e = error(&d.compare, |v| v["scenarios"][1]["truncated_replications"] = json!(5));
-        contains(&e, "scenarios[1].truncated_replications: 5, but the document ran");
-    }
-
-    /// A paired difference no comparison gives: its interval not around its
-    /// mean, a correlation beyond 1, a negative variance reduction, a value
-    /// beyond what a chart can draw; in a comparison and a sweep.
-    #[test]
-    fn impossible_differences_are_refused_by_their_field() {
-        let d = docs();
-        let kpi = "delivered_total.wagons";
-        let edit = |f: &dyn Fn(&mut Value)| {
-            error(&d.compare, |v| f(&mut v["differences"][0]["kpis"][kpi]))
-        };
-        let e = edit(&|x| {
-            x["mean_diff"] = json!(5.0);
-            x["ci95_low"] = json!(100.0);
-            x["ci95_high"] = json!(200.0);
-        });
-        contains(&e, &format!("differences[0].kpis.{kpi}: 95% interval [100, 200] is not centred"));
-        contains(&edit(&|x| x["correlation"] = json!(7.0)), "correlation 7 is outside [-1, 1]");
-        contains(&edit(&|x| x["variance_reduction"] = json!(-3.0)), "variance reduction -3");
-        contains(&edit(&|x| x["mean_diff"] = json!(1e300)), "mean_diff 1e300 is not a difference");
-        let e =
-            error(&d.sweep, |v| v["points"][1]["differences"][kpi]["correlation"] = json!(-1.5));
-        contains(&e, &format!("points[1].differences.{kpi}: correlation -1.5"));
-        let e = error(&d.partial, |v| {
-            v["records"][0]["kpi_names"][1] = v["records"][0]["kpi_names"][0].clone();
-        });
-        contains(&e, "records[0].kpi_names: ");
-        contains(&e, " is named twice; the file is damaged");
-        // More replications than a run may have ("defined in 3 of 2^64-1").
-        for doc in [&d.run, &d.sweep, &d.compare, &d.partial] {
-            let e = error(doc, |v| {
-                let at = if v.get("header").is_some() { &mut v["header"] } else { v };
-                at["replications"] = json!(u64::MAX);
-            });
-            contains(&e, "replications: 18446744073709551615, above the most a run may have");
-        }
     }
 
     #[test]
