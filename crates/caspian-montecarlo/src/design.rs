@@ -99,11 +99,13 @@ pub enum DesignError {
         /// The samples asked for.
         samples: u32,
     },
-    /// A Latin hypercube over an axis with one value: it samples nothing.
+    /// A Latin hypercube whose every axis has one value: every point would
+    /// be the same.
     #[error(
         "--axis {key}: a Latin hypercube samples each axis' range from its smallest to its \
-         largest value, and this axis has one value, {value}, so every point would have it; \
-         give the range (--axis {key}=LOW,HIGH), or hold the value with --set {key}={value}"
+         largest value, and every axis has one value ({key} has {value}), so every point would \
+         be the same; give a range (--axis {key}=LOW,HIGH), or run the scenario with --set \
+         {key}={value}"
     )]
     OneValue {
         /// The axis' key.
@@ -156,7 +158,10 @@ pub fn latin_hypercube(
     if n == 0 || n > MAX_POINTS {
         return Err(DesignError::Samples { samples });
     }
-    if let Some(a) = axes.iter().find(|a| a.values.iter().all(|&v| v == a.values[0])) {
+    // One axis held at one value beside others is a constant of the design
+    // (its PRCC is "-"); every axis so would repeat one point.
+    let one_value = |a: &Axis| a.values.iter().all(|&v| v == a.values[0]);
+    if let Some(a) = axes.first().filter(|_| axes.iter().all(one_value)) {
         let value = a.values.first().map_or_else(String::new, |&v| crate::study::short_number(v));
         return Err(DesignError::OneValue { key: a.key.to_string(), value });
     }
@@ -224,16 +229,18 @@ mod tests {
         assert_eq!(e.to_string(), "--lhs needs between 1 and 100000 samples, got 0");
     }
 
-    /// An axis of one value (or one value given twice) has no range to
-    /// sample: every point would be the same on it, and with no other axis
-    /// the design would run one point many times.
+    /// Axes that all have one value (or one value given twice) have no range
+    /// to sample: the design would run one point many times. One such axis
+    /// beside another that varies is a constant of the design.
     #[test]
-    fn latin_hypercube_refuses_an_axis_of_one_value() {
+    fn latin_hypercube_refuses_axes_that_all_have_one_value() {
         for values in [&[2.0][..], &[2.0, 2.0]] {
-            let e = latin_hypercube(&[axis(X, &[0.0, 1.0]), axis(K, values)], 4, 1).unwrap_err();
+            let e = latin_hypercube(&[axis(K, values)], 4, 1).unwrap_err();
             let said = e.to_string();
             assert!(said.starts_with(&format!("--axis {K}: a Latin hypercube samples")), "{said}");
             assert!(said.ends_with(&format!("--set {K}=2")), "{said}");
+            let pts = latin_hypercube(&[axis(X, &[0.0, 1.0]), axis(K, values)], 4, 1).unwrap();
+            assert!(pts.iter().all(|p| p[1] == 2.0), "{pts:?}");
         }
     }
 
