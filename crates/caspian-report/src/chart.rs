@@ -97,6 +97,25 @@ pub(crate) fn padded(lo: f64, hi: f64) -> Result<(f64, f64), ReportError> {
     Ok((lo - 0.05 * span, hi + 0.05 * span))
 }
 
+/// Pixels beside a value axis from `lo` to `hi` for its tick labels and its
+/// description: at least `least`, more where the labels are long (a cost of
+/// a billion a year is labelled `1,000,000,000`, 13 characters, which would
+/// run into the description). About 8 px a character at the label font,
+/// as browsers draw it, and 28 px for the description and the gaps.
+pub(crate) fn value_label_area(lo: f64, hi: f64, least: u32) -> u32 {
+    let chars = [lo, hi].iter().map(|v| tick(v).chars().count()).max().unwrap_or(0);
+    least.max(28 + 8 * u32::try_from(chars).unwrap_or(u32::MAX / 16))
+}
+
+/// How many ticks to ask of an axis of counts from 0 to `top`: no more than
+/// the whole numbers it spans, so that the axis never steps by less than 1
+/// (plotters takes the finest step of 1, 2 or 5 times a power of ten that
+/// keeps within the number asked: with 10 asked, an axis to 2.2 would step
+/// by 0.5 and show half a replication), and at most 10.
+pub(crate) fn count_ticks(top: f64) -> usize {
+    if top.is_finite() && top >= 1.0 { (top.floor() as usize).saturating_add(1).min(10) } else { 2 }
+}
+
 /// The smallest and largest of the finite values (NaN, NaN when none).
 pub(crate) fn extent(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     values.into_iter().filter(|v| v.is_finite()).fold((f64::NAN, f64::NAN), |(lo, hi), v| {
@@ -396,6 +415,34 @@ mod tests {
         );
         assert_eq!(tick(&8.9e-5), "0.000089");
         assert_eq!(tick(&-0.0001), "-0.0001");
+    }
+
+    #[test]
+    fn long_tick_labels_get_room_beside_the_axis() {
+        // Service levels and hours keep the usual width.
+        assert_eq!(value_label_area(0.95, 1.0, 110), 110);
+        assert_eq!(value_label_area(-40.0, 1200.0, 110), 110);
+        // A cost of billions a year is wider than that, and more digits
+        // take more room.
+        let billion = value_label_area(0.0, 1.2e9, 110);
+        assert!(billion > 110, "{billion}");
+        assert!(value_label_area(-1.2e12, 0.0, 110) > billion);
+    }
+
+    #[test]
+    fn an_axis_of_counts_steps_by_whole_numbers() {
+        use plotters::coord::types::RangedCoordf64;
+        let key_points = |top: f64, n: usize| {
+            let axis: RangedCoordf64 = (0.0..top).into();
+            axis.key_points(n)
+        };
+        // The default of 10 ticks would show half a replication.
+        assert!(key_points(2.2, 10).iter().any(|v| v.fract() != 0.0));
+        for top in (1..=300).map(|k| f64::from(k) * 1.1).chain([1.0, 1e6]) {
+            let ticks = key_points(top, count_ticks(top));
+            assert!(ticks.len() >= 2, "{top}: {ticks:?}");
+            assert!(ticks.iter().all(|v| v.fract() == 0.0), "{top}: {ticks:?}");
+        }
     }
 
     #[test]

@@ -184,7 +184,7 @@ pub fn pareto_svg(c: &ParetoChart) -> Result<String, ReportError> {
         let mut ch = draw(
             ChartBuilder::on(&plot)
                 .x_label_area_size(56)
-                .y_label_area_size(96)
+                .y_label_area_size(crate::chart::value_label_area(c.y_range.0, c.y_range.1, 96))
                 .margin_right(24)
                 .build_cartesian_2d(c.x_range.0..c.x_range.1, c.y_range.0..c.y_range.1),
         )?;

@@ -271,7 +271,8 @@ pub fn reference_svg(c: &ReferenceChart) -> Result<String, ReportError> {
     let width = (700 + 20 * c.drawn as u32).clamp(1200, 1800);
     // The plot's width: the chart less the legend column, the y labels and
     // the margins.
-    let plot_w = f64::from(width) - f64::from(chart::LEGEND_W) - 110.0 - 32.0;
+    let label_w = chart::value_label_area(y0, y1, 110);
+    let plot_w = f64::from(width) - f64::from(chart::LEGEND_W) - f64::from(label_w) - 32.0;
     let column = plot_w / c.drawn.max(1) as f64;
     let rows = strip_rows(&c.values, c.axes.len(), column);
     let strip_h: u32 = rows.iter().map(|r| r.height).sum();
@@ -281,7 +282,7 @@ pub fn reference_svg(c: &ReferenceChart) -> Result<String, ReportError> {
         let mut ch = draw(
             ChartBuilder::on(&plot)
                 .x_label_area_size(strip_h + 34)
-                .y_label_area_size(110)
+                .y_label_area_size(label_w)
                 .build_cartesian_2d(
                     Keyed::new(-0.5, x1, (0..c.drawn).map(|i| i as f64).collect()),
                     y0..y1,

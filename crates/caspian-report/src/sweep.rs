@@ -291,7 +291,7 @@ pub fn sweep_svg(c: &SweepChart) -> Result<String, ReportError> {
         let mut ch = draw(
             ChartBuilder::on(&plot)
                 .x_label_area_size(56)
-                .y_label_area_size(110)
+                .y_label_area_size(chart::value_label_area(y0, y1, 110))
                 .build_cartesian_2d(Keyed::new(x0, x1, xs.clone()), y0..y1),
         )?;
         draw_mesh(ch.configure_mesh(), &axis_label(&c.axis), &kpi_label(&c.kpi, &c.unit))?;

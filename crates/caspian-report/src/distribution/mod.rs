@@ -25,7 +25,9 @@ use plotters::prelude::*;
 use caspian_montecarlo::intervals::wilson;
 use caspian_montecarlo::targets::{Condition, Op, TargetError, parse};
 
-use crate::chart::{Mark, color, draw_mesh, label_font, legend, padded, render, tick, with_legend};
+use crate::chart::{
+    Mark, color, count_ticks, draw_mesh, label_font, legend, padded, render, tick, with_legend,
+};
 use crate::error::{ReportError, draw};
 use caspian_montecarlo::schema::{Direction, KpiKind, family_of};
 
@@ -437,7 +439,7 @@ pub fn distribution_svg(d: &Distribution) -> Result<String, ReportError> {
         )?
         .set_secondary_coord(x0..x1, 0.0..1.05);
         let mut mesh = ch.configure_mesh();
-        mesh.x_labels(8);
+        mesh.x_labels(8).y_labels(count_ticks(ymax));
         draw_mesh(mesh, &kpi_label(&d.kpi, &d.unit), "replications per bin")?;
         draw(
             ch.configure_secondary_axes()

@@ -426,7 +426,7 @@ fn draw_panel(fan: &Fan, p: &FanPanel, area: &Area<'_>) -> Result<(), ReportErro
     let mut ch = draw(
         ChartBuilder::on(area)
             .x_label_area_size(52)
-            .y_label_area_size(110)
+            .y_label_area_size(crate::chart::value_label_area(y0, y1, 110))
             .build_cartesian_2d(Keyed::new(-0.5, x1 + 0.5, keys), y0..y1),
     )?;
     let month = |x: &f64| {

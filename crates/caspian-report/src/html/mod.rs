@@ -190,6 +190,21 @@ mod tests {
     }
 
     #[test]
+    fn a_sweep_card_whose_means_differ_below_its_digits_says_so() {
+        let mut doc = sweep(2);
+        let kpi = "anchorage_wait_h.alat.rail_ferry";
+        for (i, p) in doc.points.iter_mut().enumerate() {
+            p.kpis.get_mut(kpi).expect("a headline KPI").value.mean = 1.5031 + 1e-6 * i as f64;
+        }
+        let r = report(&ResultDoc::Sweep(Box::new(doc)), &ReportInputs::default()).unwrap();
+        let card = r.html.split(kpi).nth(1).expect("its card");
+        let card = &card[..card.find("</div>\n</div>").unwrap_or(card.len())];
+        assert!(!card.contains("1.503 to 1.503"), "{card}");
+        assert!(card.contains("1.503 h"), "{card}");
+        assert!(card.contains("differ by less than the digits shown"), "{card}");
+    }
+
+    #[test]
     fn a_service_level_that_moves_without_its_deliveries_gets_a_note() {
         use caspian_montecarlo::stats::PairedDifference;
         let mut doc = compare(6);

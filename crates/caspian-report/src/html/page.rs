@@ -34,7 +34,7 @@ figure.chart { margin: 16px 0 28px; padding: 0; }
 figure.chart svg { max-width: 100%; height: auto; border: 1px solid #e0e0e0; }
 figcaption { color: #444; font-size: 0.92rem; margin-top: 4px; }
 div.headline { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px; margin: 8px 0 12px; }
-div.card { border: 1px solid #d0d0d0; border-top: 4px solid #0072b2; padding: 8px 12px; background: #fafcfe; }
+div.card { border: 1px solid #d0d0d0; border-top: 4px solid #0072b2; padding: 8px 12px; background: #fafcfe; min-width: 0; overflow-wrap: anywhere; }
 div.card.risk { border-top-color: #d55e00; }
 div.card .k { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.85rem; }
 div.card .what { color: #555; font-size: 0.8rem; }

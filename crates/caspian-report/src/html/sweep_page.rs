@@ -41,6 +41,18 @@ pub(super) fn sweep_report(d: &SweepDoc, inputs: &ReportInputs<'_>) -> Result<Re
                 }
                 (Some(lo), Some(hi)) => {
                     let (low, high) = fmt_range(lo.1, hi.1);
+                    if low == high {
+                        // "1.503 to 1.503 h" would read as a misprint.
+                        return (
+                            with_unit(lo.1, lo.2),
+                            format!(
+                                "means over the points differ by less than the digits shown: \
+                                 lowest at {}, highest at {}",
+                                at(lo.0),
+                                at(hi.0)
+                            ),
+                        );
+                    }
                     let unit = if lo.2.is_empty() { String::new() } else { format!(" {}", lo.2) };
                     (
                         format!("{low} to {high}{unit}"),
