@@ -138,6 +138,12 @@ pub struct Test {
     pub n: u64,
     /// The verdict.
     pub verdict: Verdict,
+    /// Undecided because the values have not varied and nothing but the
+    /// KPI's range bounds a mean with no spread: more replications decide
+    /// it only if one of them differs (absent, false, in documents written
+    /// before it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_spread: bool,
 }
 
 impl Constraint {
@@ -165,13 +171,17 @@ impl Constraint {
         let n = finite.len() as u64;
         let (estimate, var) = mean_var(&finite);
         let range = self.measure.range();
+        let mut range_only = false;
         let (lower, upper) = if n == 0 {
             (f64::NAN, f64::NAN)
         } else if self.measure.is_probability() {
             let k = finite.iter().filter(|&&v| v > 0.5).count() as u64;
             clopper_pearson(k, n, level)
         } else if n >= 2 && var == 0.0 {
-            without_spread(self.measure.kpi(), estimate, n, level)
+            without_spread(self.measure.kpi(), estimate, n, level).unwrap_or_else(|| {
+                range_only = true;
+                range.bounds()
+            })
         } else if n < 2 {
             range.bounds()
         } else {
@@ -201,7 +211,8 @@ impl Constraint {
                 Verdict::Undecided
             }
         };
-        Test { estimate, lower, upper, n, verdict }
+        let no_spread = range_only && verdict == Verdict::Undecided;
+        Test { estimate, lower, upper, n, verdict, no_spread }
     }
 }
 
@@ -210,21 +221,21 @@ impl Constraint {
 pub const DETERMINISTIC: &[&str] = &["cost.capital_per_year"];
 
 /// One-sided bounds on the mean of KPI `kpi` whose `n` replications all
-/// gave `value` ([`Constraint::test`]).
-fn without_spread(kpi: &str, value: f64, n: u64, level: f64) -> (f64, f64) {
+/// gave `value` ([`Constraint::test`]); `None` where only the KPI's range
+/// bounds it.
+fn without_spread(kpi: &str, value: f64, n: u64, level: f64) -> Option<(f64, f64)> {
     use crate::rare::KpiRange;
     if DETERMINISTIC.contains(&kpi) {
-        return (value, value);
+        return Some((value, value));
     }
     if crate::rare::rare_event_kind(kpi) == Some(true) {
-        return poisson_bounds(value * n as f64, n, level);
+        return Some(poisson_bounds(value * n as f64, n, level));
     }
-    let range = KpiRange::of(kpi);
     let share = level.powf(1.0 / n as f64);
-    match range {
-        KpiRange::UnitInterval if value == 1.0 => (share, 1.0),
-        KpiRange::UnitInterval if value == 0.0 => (0.0, 1.0 - share),
-        _ => range.bounds(),
+    match KpiRange::of(kpi) {
+        KpiRange::UnitInterval if value == 1.0 => Some((share, 1.0)),
+        KpiRange::UnitInterval if value == 0.0 => Some((0.0, 1.0 - share)),
+        _ => None,
     }
 }
 

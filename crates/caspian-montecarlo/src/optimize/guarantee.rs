@@ -29,9 +29,17 @@ pub(super) fn left_out(
     };
     let mean = |p: &PortfolioDoc| p.objective.as_ref().map(|o| o.mean);
     let chosen = selected.and_then(|i| portfolios.get(i)).and_then(mean);
+    // Where a constraint's values have not varied, more replications decide
+    // nothing unless one differs: "run them further" is not the advice.
+    let flat = |p: &PortfolioDoc| -> Vec<usize> {
+        p.constraints.iter().enumerate().filter(|(_, t)| t.no_spread).map(|(j, _)| j).collect()
+    };
+    let flat: Vec<(&PortfolioDoc, Vec<usize>)> =
+        undecided.iter().map(|&p| (p, flat(p))).filter(|(_, js)| !js.is_empty()).collect();
     let better: Vec<&PortfolioDoc> = undecided
         .iter()
         .copied()
+        .filter(|p| flat.iter().all(|(f, _)| f.index != p.index))
         .filter(|p| match (mean(p), chosen) {
             // Better: larger when maximised, smaller when minimised.
             (Some(m), Some(c)) => (m > c) == s.maximize && m != c,
@@ -53,6 +61,24 @@ pub(super) fn left_out(
              them out",
             list(&better),
             s.objective
+        ));
+    }
+    if !flat.is_empty() {
+        let ps: Vec<&PortfolioDoc> = flat.iter().map(|(p, _)| *p).collect();
+        let mut js: Vec<usize> = flat.iter().flat_map(|(_, js)| js.iter().copied()).collect();
+        js.sort_unstable();
+        js.dedup();
+        let named: Vec<String> =
+            js.iter().filter_map(|&j| s.constraints.get(j)).map(|c| format!("`{c}`")).collect();
+        let (which, verb) =
+            if ps.len() == 1 { ("portfolio", "was") } else { ("portfolios", "were") };
+        text.push_str(&format!(
+            "; {which} {} {verb} undecided because {} did not vary over their replications, and \
+             a mean without spread is bounded only by its KPI's range: more replications decide \
+             it only if a value differs (where the condition is about how often, state it as a \
+             probability constraint, P(KPI OP x)>=p, which the share of years settles)",
+            list(&ps),
+            named.join(", ")
         ));
     }
     text.push('.');
@@ -292,5 +318,36 @@ mod tests {
         // Nothing undecided, nothing to say.
         assert_eq!(left_out(&cost, &[], None), "");
         assert_eq!(left_out(&cost, &[portfolio(0, "selected", 1.0)], Some(0)), "");
+    }
+
+    /// A portfolio undecided because a mean constraint's values never
+    /// varied is not told to run further: more replications decide it only
+    /// if a value differs.
+    #[test]
+    fn a_constraint_without_spread_is_named_not_run_further() {
+        use super::super::constraint::{Constraint, Verdict};
+        let mut cost = Settings::for_tests("cost.total_per_year", false);
+        cost.constraints = vec![
+            Constraint::parse("service_level.wagons>=0.9").unwrap(),
+            Constraint::parse("transit_h.wagons.mean<=72").unwrap(),
+        ];
+        let constant =
+            Constraint::parse("transit_h.wagons.mean<=72").unwrap().test(&[50.0; 40], 0.01);
+        assert!(constant.no_spread && constant.verdict == Verdict::Undecided, "{constant:?}");
+        let varied =
+            Constraint::parse("transit_h.wagons.mean<=72").unwrap().test(&[50.0, 90.0], 0.01);
+        assert!(!varied.no_spread, "{varied:?}");
+        let mut flat = portfolio(3, "undecided", 3.0);
+        flat.constraints = vec![varied, constant];
+        let all = [portfolio(1, "undecided", 2.0), portfolio(2, "selected", 4.0), flat];
+        let text = left_out(&cost, &all, Some(1));
+        assert!(text.contains("of them, portfolio 1 had a better mean"), "{text}");
+        assert!(!text.contains("portfolios 1, 3 had"), "{text}");
+        assert!(
+            text.contains(
+                "portfolio 3 was undecided because `transit_h.wagons.mean<=72` did not vary"
+            ),
+            "{text}"
+        );
     }
 }
