@@ -17,6 +17,7 @@ mod compare;
 mod damaged_documents;
 mod determinism;
 mod disruption_axes;
+mod edited_documents;
 mod exit_codes;
 mod extreme_values;
 mod files;

@@ -11,6 +11,7 @@ use crate::document::{CompareDoc, Document, PartialDoc, RunDoc, SweepDoc};
 use crate::rare::KpiRange;
 
 mod design;
+mod economics;
 mod names;
 mod one_off;
 mod optimize;
@@ -21,11 +22,12 @@ mod vulnerability;
 
 use crate::warmup::WarmupDoc;
 use design::{check_axes, check_design};
+use economics::check_economics;
 pub(crate) use names::kpi_names_problem;
-use one_off::check_one_off;
+use names::unknown_kpi;
 pub use read::kind_of;
 pub(crate) use read::{RESULT_KINDS, cap, read, read_optimize};
-use summary::{difference_problem, implausible, short, summary_problem};
+use summary::{difference_problem, implausible, interval_problem, short, summary_problem};
 use units::{check_unit, check_units};
 use vulnerability::check_vulnerability;
 
@@ -253,7 +255,7 @@ fn check_summaries(
     replications: u64,
 ) -> Result<(), DocumentError> {
     // A name added or renamed by hand would pass as a KPI of its own.
-    if let Some(name) = table.keys().find(|n| crate::schema::family_of(n).is_none()) {
+    if let Some(name) = table.keys().find(|n| unknown_kpi(n).is_some()) {
         return Err(field(
             format!("{at}.{}", cap(name)),
             "no KPI caspian writes has this name; the file is damaged",
@@ -275,18 +277,14 @@ fn check_summaries(
     Ok(())
 }
 
-/// Checks that no KPI of a table counts more replications (its `n`, the
-/// replications where it is defined) than the document ran.
-/// Checks each paired difference of `table` ([`difference_problem`]).
-fn check_differences(
+/// Checks each paired difference of a table ([`difference_problem`]):
+/// a comparison's, a sweep point's, an optimisation's next best portfolio's.
+pub(super) fn check_differences<'a>(
     at: &str,
-    table: &std::collections::BTreeMap<
-        String,
-        crate::document::WithUnit<crate::stats::PairedDifference>,
-    >,
+    table: impl IntoIterator<Item = (&'a String, &'a crate::stats::PairedDifference)>,
 ) -> Result<(), DocumentError> {
     for (name, d) in table {
-        if let Some(problem) = difference_problem(&d.value) {
+        if let Some(problem) = difference_problem(d) {
             return Err(field(
                 format!("{at}.{}", cap(name)),
                 format!("{problem}; the file is damaged"),
@@ -296,6 +294,8 @@ fn check_differences(
     Ok(())
 }
 
+/// Checks that no KPI of a table counts more replications (its `n`, the
+/// replications where it is defined) than the document ran.
 pub(super) fn check_counts<'a>(
     at: &str,
     counts: impl Iterator<Item = (&'a String, u64)>,
@@ -353,7 +353,7 @@ fn check_sweep(d: &SweepDoc) -> Result<(), DocumentError> {
         }
         let at = format!("points[{i}].differences");
         check_units(&at, &p.differences)?;
-        check_differences(&at, &p.differences)?;
+        check_differences(&at, p.differences.iter().map(|(k, v)| (k, &v.value)))?;
         check_counts(&at, p.differences.iter().map(|(k, v)| (k, v.n)), d.replications)?;
     }
     let points: Vec<&[f64]> = d.points.iter().map(|p| p.values.as_slice()).collect();
@@ -376,34 +376,6 @@ fn scenario_index(
         return Err(field(at, what));
     }
     Ok(())
-}
-
-/// A benefit-cost ratio: on 2 or more of the replications run, with a
-/// bounded interval, and for a policy that costs more, the mean benefit
-/// over the mean cost, inside its interval. (A ratio where the extra cost
-/// is not significantly above zero is not refused: documents written
-/// before the ratio's interval was Fieller's, 2026-12-05, have one.)
-fn check_bcr(
-    at: &str,
-    p: &crate::economics::PolicyEconomics,
-    replications: u64,
-) -> Result<(), DocumentError> {
-    let Some(r) = p.bcr.ratio() else { return Ok(()) };
-    let (b, c) = (&p.benefit_per_year, &p.cost_per_year);
-    let problem = if r.n < 2 || r.n > replications {
-        format!("a ratio on {} replications of {replications} run (it needs 2 or more)", r.n)
-    } else if !(r.ci95_low.is_finite() && r.ci95_high.is_finite()) {
-        "a ratio without a bounded interval (it is given only where it has one)".to_string()
-    } else if c.mean.is_nan() || c.mean <= 0.0 {
-        format!("a ratio for a policy whose extra cost ({}) is not above zero", c.mean)
-    } else if (r.mean - b.mean / c.mean).abs() > 1e-6 * r.mean.abs().max(1e-9) {
-        format!("{} is not the benefit ({}) over the cost ({})", r.mean, b.mean, c.mean)
-    } else if r.ci95_low > r.mean || r.mean > r.ci95_high {
-        format!("a mean of {} outside its interval {} to {}", r.mean, r.ci95_low, r.ci95_high)
-    } else {
-        return Ok(());
-    };
-    Err(field(at, format!("{problem}; the file is damaged")))
 }
 
 fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
@@ -436,7 +408,7 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
         }
         let at = format!("differences[{i}].kpis");
         check_units(&at, &diff.kpis)?;
-        check_differences(&at, &diff.kpis)?;
+        check_differences(&at, diff.kpis.iter().map(|(k, v)| (k, &v.value)))?;
         check_counts(&at, diff.kpis.iter().map(|(k, v)| (k, v.n)), d.replications)?;
     }
     for (i, r) in d.rankings.iter().enumerate() {
@@ -462,13 +434,7 @@ fn check_compare(d: &CompareDoc) -> Result<(), DocumentError> {
         scenario_index(format!("saturation[{i}].scenario"), s.scenario, n, 0)?;
     }
     if let Some(e) = &d.economics {
-        for (i, p) in e.policies.iter().enumerate() {
-            scenario_index(format!("economics.policies[{i}].scenario"), p.scenario, n, 1)?;
-            check_bcr(&format!("economics.policies[{i}].bcr"), p, d.replications)?;
-        }
-        if let Some(o) = &e.one_off {
-            check_one_off(o, n)?;
-        }
+        check_economics(e, n, d.replications)?;
     }
     if let Some(v) = &d.vulnerability {
         check_vulnerability(v, d)?;

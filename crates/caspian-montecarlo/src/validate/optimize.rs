@@ -5,7 +5,11 @@
 //! indifference zone as the optimiser accepts them, and summaries that
 //! replications could give.
 
-use super::{DocumentError, check_counts, field, share_problem, summary::short, summary_problem};
+use super::names::unknown_kpi;
+use super::{
+    DocumentError, check_counts, check_differences, difference_problem, field, share_problem,
+    summary::short, summary_problem,
+};
 use crate::measure::Measure;
 use crate::optimize::constraint::Constraint;
 use crate::optimize::document::{OptimizeDoc, PortfolioDoc};
@@ -47,18 +51,27 @@ pub(super) fn check_optimize(d: &OptimizeDoc) -> Result<(), DocumentError> {
     for (at, spec) in
         [("problem.objective", &p.objective), ("problem.pareto_measure", &p.pareto_measure)]
     {
-        if Measure::parse_stored(spec).is_err() {
-            return Err(field(at, format!("\"{}\" is not a KPI or P(KPI OP NUMBER)", cap(spec))));
+        if let Some(problem) = measure_problem_of_name(spec) {
+            return Err(field(at, problem));
         }
     }
     for (i, spec) in p.constraints.iter().enumerate() {
-        if Constraint::parse_stored(spec).is_err() {
-            return Err(field(
-                format!("problem.constraints[{i}]"),
-                format!("\"{}\" is not 'P(KPI OP x) OP p' or 'KPI OP x'", cap(spec)),
-            ));
+        let at = format!("problem.constraints[{i}]");
+        match Constraint::parse_stored(spec) {
+            Err(_) => {
+                return Err(field(
+                    at,
+                    format!("\"{}\" is not 'P(KPI OP x) OP p' or 'KPI OP x'", cap(spec)),
+                ));
+            }
+            Ok(c) => {
+                if let Some(problem) = unknown_kpi(c.measure.kpi()) {
+                    return Err(field(at, format!("{problem}; the file is damaged")));
+                }
+            }
         }
     }
+    check_echoes(d)?;
     if d.portfolios.is_empty() {
         return Err(field("portfolios", "empty: an optimisation has one portfolio at least"));
     }
@@ -85,6 +98,10 @@ pub(super) fn check_optimize(d: &OptimizeDoc) -> Result<(), DocumentError> {
     }
     for (k, c) in d.contenders.iter().enumerate() {
         index(format!("contenders[{k}].index"), c.index)?;
+        if let Some(problem) = difference_problem(&c.difference) {
+            let at = format!("contenders[{k}].difference");
+            return Err(field(at, format!("{problem}; the file is damaged")));
+        }
     }
     if let Some(r) = &d.runner_up {
         let i = index("runner_up.index".into(), r.index)?;
@@ -97,6 +114,12 @@ pub(super) fn check_optimize(d: &OptimizeDoc) -> Result<(), DocumentError> {
         if r.decisions != d.portfolios[i].decisions {
             return Err(field("runner_up.decisions", format!("not those of portfolio {i}")));
         }
+        for name in r.differences.keys() {
+            if let Some(problem) = measure_problem_of_name(name) {
+                return Err(field(format!("runner_up.differences.{}", cap(name)), problem));
+            }
+        }
+        check_differences("runner_up.differences", &r.differences)?;
         let valuations = crate::optimize::outcome::VALUATIONS;
         if let Some(k) = r
             .rests_on
@@ -124,6 +147,11 @@ pub(super) fn check_optimize(d: &OptimizeDoc) -> Result<(), DocumentError> {
                 r.total
             ),
         ));
+    }
+    // Pairs of replications both portfolios ran: no more than all of them.
+    if let Some(next) = &d.runner_up {
+        let counts = next.differences.iter().map(|(name, x)| (name, x.n));
+        check_counts("runner_up.differences", counts, r.total)?;
     }
     Ok(())
 }
@@ -227,6 +255,11 @@ fn check_capital(at: &str, v: f64) -> Result<(), DocumentError> {
 /// The selection's KPI table: no more replications than it rests on, and
 /// each summary one that replications could give ([`measure_problem`]).
 fn check_selected_kpis(kpis: &crate::document::KpiTable, n: u64) -> Result<(), DocumentError> {
+    for name in kpis.keys() {
+        if let Some(problem) = measure_problem_of_name(name) {
+            return Err(field(format!("selected.kpis.{}", super::cap(name)), problem));
+        }
+    }
     check_counts("selected.kpis", kpis.iter().map(|(name, s)| (name, s.n)), n)?;
     for (name, s) in kpis {
         if let Some(problem) = measure_problem(name, s) {
@@ -248,4 +281,54 @@ fn measure_problem(name: &str, s: &crate::stats::Summary) -> Option<String> {
     } else {
         summary_problem(s, KpiRange::of(name))
     }
+}
+
+/// Why `spec`, a measure an optimize document names (its objective, its
+/// Pareto measure, a row of the selection's KPIs or of the next best's
+/// differences), cannot be one: not a KPI or `P(KPI OP NUMBER)`, or on a
+/// KPI caspian does not write ([`unknown_kpi`]).
+fn measure_problem_of_name(spec: &str) -> Option<String> {
+    match Measure::parse_stored(spec) {
+        Err(_) => Some(format!("\"{}\" is not a KPI or P(KPI OP NUMBER)", cap(spec))),
+        Ok(m) => unknown_kpi(m.kpi()).map(|problem| format!("{problem}; the file is damaged")),
+    }
+}
+
+/// What the document repeats of its problem, as the optimiser writes it
+/// from the same settings: the guarantee's alpha and delta, and the
+/// Pareto set's objective and measure.
+fn check_echoes(d: &OptimizeDoc) -> Result<(), DocumentError> {
+    let (p, g) = (&d.problem, &d.guarantee);
+    for (at, v, of, problem) in [
+        ("guarantee.alpha", g.alpha, "alpha", p.alpha),
+        ("guarantee.delta", g.delta, "delta", p.delta),
+    ] {
+        // Both are the one setting, written and read back exactly.
+        if v.to_bits() != problem.to_bits() {
+            return Err(field(
+                at,
+                format!(
+                    "{}, but problem.{of} is {}; the file is damaged",
+                    short(v),
+                    short(problem)
+                ),
+            ));
+        }
+    }
+    for (at, v, of, problem) in [
+        ("pareto.objective", &d.pareto.objective, "objective", &p.objective),
+        ("pareto.measure", &d.pareto.measure, "pareto_measure", &p.pareto_measure),
+    ] {
+        if v != problem {
+            return Err(field(
+                at,
+                format!(
+                    "\"{}\", but problem.{of} is \"{}\"; the file is damaged",
+                    cap(v),
+                    cap(problem)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

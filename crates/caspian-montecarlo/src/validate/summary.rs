@@ -172,31 +172,43 @@ pub(super) fn implausible(v: f64, range: KpiRange) -> Option<&'static str> {
     }
 }
 
-/// What is wrong with a paired difference as no comparison gives one: a
-/// value beyond [`MAX_KPI_VALUE`], an interval that does not hold its mean
-/// (it is the mean plus and minus one half-width), a correlation outside
-/// `[-1, 1]`, a negative variance reduction.
-pub(super) fn difference_problem(d: &crate::stats::PairedDifference) -> Option<String> {
+/// What is wrong with a mean and its 95% interval as a comparison gives
+/// them (a paired difference, or one scaled, as a policy's NPV): a value
+/// beyond [`MAX_KPI_VALUE`], or an interval that does not hold its mean
+/// (it is the mean plus and minus one half-width, so centred on it).
+/// `fields` names the three values in the document (mean, low end, high
+/// end), `mean` says what the mean is in a message. NaN fields (too few
+/// replications) are not checked.
+pub(super) fn interval_problem(fields: [(&str, f64); 3], mean: &str) -> Option<String> {
     const RELATIVE: f64 = 1e-9;
-    for (what, v) in
-        [("mean_diff", d.mean_diff), ("ci95_low", d.ci95_low), ("ci95_high", d.ci95_high)]
-    {
+    for (what, v) in fields {
         if v.is_infinite() || v.abs() > MAX_KPI_VALUE {
             return Some(format!("{what} {} is not a difference a comparison gives", short(v)));
         }
     }
-    if d.mean_diff.is_finite() && d.ci95_low.is_finite() && d.ci95_high.is_finite() {
-        let slack =
-            RELATIVE * (d.mean_diff.abs() + (d.ci95_high - d.ci95_low).abs()) + f64::MIN_POSITIVE;
-        let centre = (d.ci95_low + d.ci95_high) / 2.0;
-        if d.ci95_low > d.ci95_high || (centre - d.mean_diff).abs() > slack {
+    let [(_, m), (_, low), (_, high)] = fields;
+    if m.is_finite() && low.is_finite() && high.is_finite() {
+        let slack = RELATIVE * (m.abs() + (high - low).abs()) + f64::MIN_POSITIVE;
+        let centre = (low + high) / 2.0;
+        if low > high || (centre - m).abs() > slack {
             return Some(format!(
-                "95% interval [{}, {}] is not centred on the mean difference {}",
-                short(d.ci95_low),
-                short(d.ci95_high),
-                short(d.mean_diff)
+                "95% interval [{}, {}] is not centred on the {mean} {}",
+                short(low),
+                short(high),
+                short(m)
             ));
         }
+    }
+    None
+}
+
+/// What is wrong with a paired difference as no comparison gives one: its
+/// mean and interval as [`interval_problem`] checks them, a correlation
+/// outside `[-1, 1]`, a negative variance reduction.
+pub(super) fn difference_problem(d: &crate::stats::PairedDifference) -> Option<String> {
+    let fields = [("mean_diff", d.mean_diff), ("ci95_low", d.ci95_low), ("ci95_high", d.ci95_high)];
+    if let Some(problem) = interval_problem(fields, "mean difference") {
+        return Some(problem);
     }
     // Rounding could once pass 1 (1.0000000000000004) in written files.
     if d.correlation.abs() > 1.0 + 1e-12 {

@@ -48,3 +48,27 @@ fn impossible_differences_are_refused_by_their_field() {
     let e = error(&d.sweep, |v| v["points"][1]["differences"][kpi]["correlation"] = json!(-1.5));
     contains(&e, &format!("points[1].differences.{kpi}: correlation -1.5"));
 }
+
+/// An economics estimate no comparison gives: an NPV edited to lie
+/// outside its own interval (the paired interval of a difference, scaled:
+/// centred on its mean), a benefit on more replications than were run, a
+/// cost beyond any difference.
+#[test]
+fn economics_that_contradict_their_intervals_are_refused() {
+    let d = docs();
+    let policy =
+        |f: &dyn Fn(&mut Value)| error(&d.compare, |v| f(&mut v["economics"]["policies"][0]));
+    let e = policy(&|p| {
+        let high = p["npv"]["ci95_high"].as_f64().unwrap();
+        p["npv"]["mean"] = json!(high + high.abs() + 1.0);
+    });
+    contains(&e, "economics.policies[0].npv: 95% interval [");
+    contains(&e, "] is not centred on the mean ");
+    let e = policy(&|p| p["benefit_per_year"]["n"] = json!(4));
+    contains(
+        &e,
+        "economics.policies[0].benefit_per_year.n: 4 replications, but the document ran 3",
+    );
+    let e = policy(&|p| p["cost_per_year"]["ci95_high"] = json!(1e300));
+    contains(&e, "economics.policies[0].cost_per_year: ci95_high 1e300 is not a difference");
+}
