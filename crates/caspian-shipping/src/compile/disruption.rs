@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use caspian_engine::{SimTime, TICKS_PER_DAY};
 
-use super::check::{Checker, index_ids, lookup};
+use super::check::{Checker, MAX_HORIZON_DAYS, index_ids, lookup};
 use super::plan::{DisruptionPlan, DisruptionTarget, DisruptionTiming, FleetPlan};
 use super::text::check_text;
 use crate::resolve::plain::number;
@@ -218,7 +218,14 @@ fn target(
 /// One dated episode (`start_day`) or a Poisson process (`rate_per_year` or
 /// `mtbf_days`).
 fn timing(c: &mut Checker, k: &str, d: &Disruption, horizon: SimTime) -> Option<DisruptionTiming> {
-    let horizon_days = horizon.ticks() as f64 / TICKS_PER_DAY as f64;
+    // A horizon of zero is one refused already (`scenario.horizon_days`):
+    // a start day is then checked on its own, not against it ("between 0
+    // and 0" would blame the disruption for the horizon's fault).
+    let horizon_days = if horizon == SimTime::ZERO {
+        MAX_HORIZON_DAYS
+    } else {
+        horizon.ticks() as f64 / TICKS_PER_DAY as f64
+    };
     let given = [d.start_day.is_some(), d.rate_per_year.is_some(), d.mtbf_days.is_some()];
     if given.iter().filter(|&&g| g).count() != 1 {
         c.err(

@@ -279,3 +279,28 @@ fn at_most_256_ports() {
     assert!(error_keys(&ports(256)).is_empty());
     assert_eq!(error_keys(&ports(257)), ["port"]);
 }
+
+/// A bad horizon is one problem: a dated disruption's start day is not
+/// also blamed for lying beyond a horizon of nothing ("between 0 and 0"),
+/// though a start day wrong on its own still is.
+#[test]
+fn a_bad_horizon_is_not_blamed_on_a_start_day() {
+    let dated = |horizon: &str, day: &str| {
+        SMALL.replace("horizon_days = 10.0", &format!("horizon_days = {horizon}"))
+            + &format!(
+                "\n[[disruption]]\nid = \"d\"\ntarget = \"port.p\"\nstart_day = {day}\n\
+                 duration_days = {{ dist = \"constant\", value = 2.0 }}\n"
+            )
+    };
+    assert!(
+        error_keys(&dated("10.0", "3.0")).is_empty(),
+        "{:?}",
+        error_keys(&dated("10.0", "3.0"))
+    );
+    assert_eq!(error_keys(&dated("10.0", "30.0")), ["disruption.d.start_day"]);
+    assert_eq!(error_keys(&dated("-5.0", "3.0")), ["scenario.horizon_days"]);
+    assert_eq!(
+        error_keys(&dated("-5.0", "-1.0")),
+        ["scenario.horizon_days", "disruption.d.start_day"]
+    );
+}
