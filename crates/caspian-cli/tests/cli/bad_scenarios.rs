@@ -214,3 +214,24 @@ fn every_bad_scenario_exits_2_naming_its_key_without_panic() {
     }
     assert!(failures.is_empty(), "{} failure(s):\n\n{}", failures.len(), failures.join("\n\n"));
 }
+
+/// A `--set` of thousands of characters is refused naming it, but its key
+/// and value are echoed cut short, not once or twice in full (a hostile
+/// tester's finding: 3,000 characters came back as 6,000 to 9,000).
+#[test]
+fn a_long_set_is_echoed_cut_short() {
+    let dir = scratch("long-set");
+    let long = "1".repeat(3000);
+    for set in [
+        format!("scenario.horizon_days=x{long}"),
+        format!("scenario.nosuch{long}=3"),
+        format!("scenario.name=\"{long}"),
+        format!("fleet.oil_tankers.count=\"{long}\""),
+        format!("port.{long}.berths.tanker=3"),
+        format!("fleet.oil_tankers.{long}=3"),
+    ] {
+        let err = crate::common::fails(&["run", "-n", "1", "-q", "--set", &set], &dir, 2);
+        assert!(err.len() < 1200, "{} characters: {}", err.len(), &err[..300]);
+        assert!(err.contains("--set ") && err.contains('…'), "{err}");
+    }
+}

@@ -15,16 +15,13 @@ use crate::warmup::WarmupDoc;
 /// The kinds a result file can have.
 const KINDS: &str = "\"run\", \"sweep\", \"compare\", \"partial\", \"warmup\" or \"optimize\"";
 
-/// The most characters of user text (a value, a key, a unit) echoed in a
-/// message; longer text is cut with an ellipsis.
-const ECHO: usize = 80;
+// The most characters of user text (a value, a key, a unit) echoed in a
+// message; longer text is cut with an ellipsis.
+use caspian_shipping::resolve::plain::ECHO;
 
 /// `text` cut to [`ECHO`] characters, with an ellipsis when cut.
 pub(crate) fn cap(text: &str) -> String {
-    match text.char_indices().nth(ECHO) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_string(),
-    }
+    caspian_shipping::resolve::plain::echo(text)
 }
 
 /// A parser's message cut in the middle when long, so that both what it

@@ -17,6 +17,8 @@ impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Keys and messages quote the file's own strings; an invisible or
         // control character in them is shown as its code point.
-        write!(f, "{}: {}", escape(&self.key), escape(&self.message))
+        // A key the user made up is echoed no longer than any other text.
+        let key = crate::resolve::plain::echo(&self.key);
+        write!(f, "{}: {}", escape(&key), escape(&self.message))
     }
 }

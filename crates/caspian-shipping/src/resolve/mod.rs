@@ -135,7 +135,7 @@ pub enum ResolveError {
     #[error("{0}")]
     Invalid(crate::LoadError),
     /// An override that does not fit the scenario.
-    #[error("{option} {spec}: {message}")]
+    #[error("{option} {}: {message}", plain::echo(spec))]
     Set {
         /// The option that gave it.
         option: String,
@@ -379,7 +379,11 @@ fn deserialize_at(table: &Table) -> Result<Scenario, Misfit> {
             // the key says what was given.
             message = format!("{message}, got {}", set::describe(v));
         }
-        if path.is_empty() || path == "." { message } else { format!("{path}: {message}") }
+        if path.is_empty() || path == "." {
+            message
+        } else {
+            format!("{}: {message}", plain::echo(&path))
+        }
     });
     let scenario = scenario.map_err(|message| Misfit { message, steps, names_a_key })?;
     match list_for_table(table, &scenario) {

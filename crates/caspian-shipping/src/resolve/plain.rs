@@ -147,7 +147,7 @@ fn plain_line(line: &str) -> String {
         let hint =
             if known.iter().any(|k| k == "sea_area") { multiplier_table_hint(field) } else { "" };
         if !hint.is_empty() {
-            return format!("unknown key \"{field}\"{hint}");
+            return format!("unknown key \"{}\"{hint}", echo(field));
         }
         return unknown_name("key", field, &known);
     }
@@ -162,8 +162,9 @@ fn plain_line(line: &str) -> String {
         // The one such table is a dispatch `{ policy = "when_full" }`; a
         // `--set` of its `policy` alone keeps the other policy's keys.
         return format!(
-            "unknown key \"{field}\" (this table takes no other keys; to change a table's \
-             policy, give the whole table, e.g. {{ policy = \"when_full\" }})"
+            "unknown key \"{}\" (this table takes no other keys; to change a table's \
+             policy, give the whole table, e.g. {{ policy = \"when_full\" }})",
+            echo(field)
         );
     }
     if let Some(rest) = line.strip_prefix("missing field `")
@@ -211,7 +212,7 @@ fn known_keys(mut known: Vec<String>) -> Vec<String> {
 
 /// `unknown key "x"; did you mean "y"? (known: ...)`.
 fn unknown_name(what: &str, given: &str, known: &[String]) -> String {
-    let mut out = format!("unknown {what} \"{given}\"");
+    let mut out = format!("unknown {what} \"{}\"", echo(given));
     if let Some(best) = closest(given, known.iter().map(String::as_str)) {
         out.push_str(&format!("; did you mean \"{best}\"?"));
     }
@@ -278,7 +279,7 @@ fn plain_expected(expected: &str) -> String {
 /// (`unit variant`: the TOML reader's way of saying it was not text).
 fn plain_got(got: &str) -> Option<String> {
     if let Some(text) = got.strip_prefix("string ") {
-        return Some(format!("the text {text}"));
+        return Some(format!("the text {}", echo(text)));
     }
     if let Some(c) = got.strip_prefix("character `").and_then(|c| c.strip_suffix('`')) {
         return Some(format!("the text \"{c}\""));
@@ -309,6 +310,19 @@ pub fn number(x: f64) -> String {
         format!("{x:e}")
     } else {
         x.to_string()
+    }
+}
+
+/// The most characters of the user's text (a value, a key, a `--set`)
+/// echoed in a message.
+pub const ECHO: usize = 80;
+
+/// `text` cut to [`ECHO`] characters, with an ellipsis when cut: a message
+/// names what it refuses without repeating a value of megabytes.
+pub fn echo(text: &str) -> String {
+    match text.char_indices().nth(ECHO) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 

@@ -21,7 +21,7 @@ use toml::{Table, Value};
 
 use super::ResolveError;
 use super::overlap::{clear_excluded, partner};
-use super::plain::{closest, number};
+use super::plain::{closest, echo, number};
 use crate::sweep::SweepKey;
 
 /// The arrays of tables whose entries are named by id.
@@ -464,7 +464,7 @@ pub(super) fn ids(entries: &[Value]) -> Vec<String> {
 /// `unknown port "x" (known ids: "a", "b")`.
 pub(super) fn unknown_id(what: &str, id: &str, known: &[String]) -> String {
     let list: Vec<String> = known.iter().map(|k| format!("\"{k}\"")).collect();
-    let mut out = format!("unknown {what} \"{id}\"");
+    let mut out = format!("unknown {what} \"{}\"", echo(id));
     if let Some(best) = closest(id, known.iter().map(String::as_str)) {
         out.push_str(&format!("; did you mean \"{best}\"?"));
     }
@@ -477,7 +477,7 @@ pub(super) fn unknown_id(what: &str, id: &str, known: &[String]) -> String {
 
 /// `unknown key "x" in weather; did you mean "y"? (known: ...)`.
 fn unknown(what: &str, given: &str, place: &str, known: &[&str]) -> String {
-    let mut out = format!("unknown {what} \"{given}\" in {place}");
+    let mut out = format!("unknown {what} \"{}\" in {place}", echo(given));
     if let Some(best) = closest(given, known.iter().copied()) {
         out.push_str(&format!("; did you mean \"{best}\"?"));
     }
@@ -489,7 +489,7 @@ fn unknown(what: &str, given: &str, place: &str, known: &[&str]) -> String {
 /// A value's kind in plain words.
 pub(super) fn describe(v: &Value) -> String {
     match v {
-        Value::String(s) => format!("the text \"{s}\""),
+        Value::String(s) => format!("the text \"{}\"", echo(s)),
         Value::Integer(i) => i.to_string(),
         Value::Float(x) => number(*x),
         Value::Boolean(b) => b.to_string(),
