@@ -232,8 +232,9 @@ impl Replications {
 
     /// Checks that these values are those the run document summarises: the
     /// same number of replications, and for every KPI of both the same
-    /// count and mean ([`Self::check_against`]), so that a CSV of another
-    /// run (another seed) is refused whatever the report charts.
+    /// count, mean, standard deviation and percentiles
+    /// ([`Self::check_against`]), so that a CSV of another run (another
+    /// seed), or one edited, is refused whatever the report charts.
     ///
     /// # Errors
     /// [`ReportError::Mismatch`] naming what differs.
@@ -242,7 +243,9 @@ impl Replications {
     }
 
     /// Whether the CSV is of the run `doc` summarises, by `kpi`: the same
-    /// replications and the same mean.
+    /// replications and the same summary (mean, sd, P5, P50, P95: values
+    /// moved so that the mean stays, which would change the histogram, are
+    /// caught by the spread).
     ///
     /// # Errors
     /// [`ReportError::Mismatch`] where they differ.
@@ -264,6 +267,24 @@ impl Replications {
                 "the replications CSV does not belong to this run: {kpi} has mean {} over {} \
                  replications in the CSV but {} over {} in the result",
                 mine.mean, mine.n, s.mean, s.n
+            )));
+        }
+        let scale = [s.mean, s.p05, s.p95]
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold(1.0, |m: f64, v| m.max(v.abs()));
+        let differs =
+            |a: f64, b: f64| !(a.is_nan() && b.is_nan()) && !((a - b).abs() <= 1e-9 * scale);
+        let spread = [
+            ("sd", mine.sd, s.sd),
+            ("P5", mine.p05, s.p05),
+            ("P50", mine.p50, s.p50),
+            ("P95", mine.p95, s.p95),
+        ];
+        if let Some((what, csv, doc)) = spread.into_iter().find(|&(_, a, b)| differs(a, b)) {
+            return Err(ReportError::Mismatch(format!(
+                "the replications CSV does not belong to this run: {kpi} has {what} {csv} in the \
+                 CSV but {doc} in the result, with the same mean"
             )));
         }
         Ok(())

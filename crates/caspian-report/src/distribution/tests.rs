@@ -219,6 +219,18 @@ fn the_chart_is_drawn_from_the_run_replications() {
     // Replications of another run are refused.
     let (_, other) = run(39);
     assert!(matches!(other.check_against(&doc, kpi), Err(ReportError::Mismatch(_))));
+    // So are values moved apart around the same mean: another histogram.
+    let mut edited = reps.clone();
+    let col = edited.names.iter().position(|n| n == kpi).unwrap();
+    let (lo, hi) = (0..edited.rows.len()).fold((0, 0), |(lo, hi), i| {
+        let v = |j: usize| edited.rows[j][col];
+        (if v(i) < v(lo) { i } else { lo }, if v(i) > v(hi) { i } else { hi })
+    });
+    edited.rows[lo][col] -= 8000.0;
+    edited.rows[hi][col] += 8000.0;
+    let err = edited.check_against(&doc, kpi).unwrap_err().to_string();
+    assert!(err.contains("with the same mean"), "{err}");
+    reps.check_whole(&doc).unwrap();
 }
 
 /// A recovery not reached by the horizon (+inf) is left out of the
