@@ -684,10 +684,10 @@ proptest! {
         let a = caspian_shipping::simulate_probed(&plan, seed, rep, &mut rec);
         prop_assert_eq!(a.conservation_residual, [0; caspian_shipping::scenario::Cargo::COUNT], "{}", text);
         prop_assert!(!a.truncated, "hit the event limit after {} events\n{}", a.events, text);
-        // One trace entry per event, plus the corridor-closure boundaries
-        // and the vessels other subjects' events changed.
+        // One trace entry per event but those a lost vessel ignores, plus
+        // corridor boundaries and vessels other subjects' events changed.
         let fired = rec.trace.iter().filter(|e| e.event.fired()).count();
-        prop_assert_eq!(fired as u64, a.events);
+        prop_assert_eq!(fired as u64 + a.ignored_events, a.events);
         if let Some(last) = rec.trace.last() {
             prop_assert!(last.time <= plan.horizon, "event {} at {:?} after the horizon {:?}\n{}",
                 last.event, last.time, plan.horizon, text);

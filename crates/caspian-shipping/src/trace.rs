@@ -2,7 +2,9 @@
 //!
 //! [`crate::simulate_probed`] hands a [`crate::probe::Probe`] one
 //! [`TraceEntry`] per fired event (and per corridor-closure boundary, and
-//! per vessel another subject's event changed): what
+//! per vessel another subject's event changed or created), but none for an
+//! event the model ignores (one a vessel out of service had scheduled,
+//! such as the arrival of a crossing it never finished): what
 //! fired ([`TraceEvent`]), what it concerns ([`Subject`]) and that subject's
 //! state just after it ([`TraceState`]). Readers (the story chart of a
 //! report) use the typed fields; [`TraceEntry::detail`] puts the same facts
@@ -14,6 +16,15 @@ use std::str::FromStr;
 
 pub use caspian_engine::SimTime;
 use serde::{Deserialize, Serialize};
+
+/// The latest time of any trace entry, in hours: the longest horizon a
+/// scenario may have (365,000 days). A trace file does not say its
+/// scenario's own horizon.
+pub const MAX_TIME_H: f64 = crate::compile::MAX_HORIZON_DAYS * 24.0;
+
+/// The most cargo any vessel can have aboard: the largest capacity a fleet
+/// may have (10^15). A trace file does not say its fleets' own capacities.
+pub const MAX_ABOARD: u64 = crate::compile::MAX_AMOUNT;
 
 /// A name that is not one of a type's known names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -121,8 +132,12 @@ named_enum!(
         DisruptionStart => "disruption_start",
         /// An episode of a `[[disruption]]` ends.
         DisruptionEnd => "disruption_end",
-        /// A vessel taken out of service by a disruption is replaced (the
-        /// replacement arrives at the fleet's origin).
+        /// A vessel out of service (lost at sea, or taken out by a
+        /// disruption) is replaced. The entry is the replaced vessel's,
+        /// which stays `Lost`; the replacement, a new vessel numbered after
+        /// its fleet's others, enters service in a `StateChange` entry right
+        /// after it (`NotArrived` at the fleet's origin, nothing aboard),
+        /// and its `Arrive` there follows at the same time.
         VesselReturn => "vessel_return",
         /// Each disruption's backlog is sampled for the recovery measure
         /// (hourly, only in scenarios with disruptions).
@@ -133,8 +148,10 @@ named_enum!(
         /// Not an event: a vessel whose phase, port or berth changed while
         /// another subject's event fired (granted a berth when another left
         /// it or its port reopened, called from a cargo line by arriving
-        /// cargo, loading as cargo came in). Written right after that
-        /// event's entry, at the same time, one per vessel changed.
+        /// cargo, loading as cargo came in, taken out of service by a
+        /// disruption), or a replacement entering service (after
+        /// `VesselReturn`). Written right after that event's entry, at the
+        /// same time, one per vessel changed.
         StateChange => "state_change",
     }
 );
@@ -388,7 +405,13 @@ impl TraceEntry {
                     (_, Some(true)) => "at a berth of",
                     _ => "at",
                 };
-                format!("{phase} {place} {port} with {aboard} aboard")
+                let state = format!("{phase} {place} {port} with {aboard} aboard");
+                match self.event {
+                    TraceEvent::VesselReturn => {
+                        format!("{state}; replaced by a new vessel (the next row)")
+                    }
+                    _ => state,
+                }
             }
             // Closed (no berth open), the vessels at berth hold theirs.
             TraceState::Berths { busy, capacity: 0, anchorage, .. } => {

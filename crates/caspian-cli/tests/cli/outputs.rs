@@ -52,6 +52,39 @@ fn trace_writes_one_row_per_event() {
     assert_eq!(ok(&["trace", "-r", "3"], &dir), csv);
 }
 
+/// A trace file edited into rows no replication writes (a repeated or
+/// decreasing `seq`, a time beyond any horizon, more aboard than any
+/// vessel holds) is refused with exit code 2, naming the file, the line
+/// and the column.
+#[test]
+fn a_trace_with_impossible_rows_is_refused_naming_file_line_and_column() {
+    let dir = scratch("trace_impossible");
+    ok(&["trace", &scenario("ferry_shuttle.toml"), "--csv", "t.csv"], &dir);
+    let csv = String::from_utf8(read(&dir, "t.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    let last = lines.len() - 1;
+    let vessel = lines.iter().position(|l| l.contains(",vessel ")).unwrap();
+    // Line `at` (0 is the header) with cell `col` set to `value`, and what
+    // the refusal says.
+    let edits = [
+        (3, 0, "1", "seq 1 repeats the entry above it"),
+        (3, 0, "0", "seq 0 is below the entry above it (1)"),
+        (last, 1, "8760001.0000", "time_h 8760001.0000 is beyond the longest horizon"),
+        (vessel, 6, "99999999999999999", "aboard 99999999999999999 is above the largest capacity"),
+    ];
+    for (at, col, value, expected) in edits {
+        let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let mut cells: Vec<&str> = lines[at].split(',').collect();
+        cells[col] = value;
+        edited[at] = cells.join(",");
+        std::fs::write(dir.join("bad.csv"), edited.join("\n") + "\n").unwrap();
+        let err = fails(&["plot", "--trace", "bad.csv", "--out", "b.svg"], &dir, 2);
+        let line = format!("bad.csv: trace CSV: line {}: ", at + 1);
+        assert!(err.contains(&line) && err.contains(expected), "{line}{expected}\n{err}");
+    }
+    assert!(!dir.join("b.svg").exists());
+}
+
 #[test]
 fn warmup_suggests_a_length_and_writes_the_welch_series() {
     let dir = scratch("warmup");

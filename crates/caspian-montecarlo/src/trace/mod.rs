@@ -24,10 +24,16 @@
 //! | `detail` | the state in words ([`TraceEntry::detail`]), ignored on reading |
 //!
 //! Cells that do not apply to an entry are empty. Reading is strict: an
-//! unknown event, subject or phase, a missing or malformed number, an
-//! `at_berth` other than `true`, `false` or empty (or on a row without a
+//! unknown event, subject or phase, a missing or malformed number, a `seq`
+//! not above the row's before it (repeated or going back; a file cut to
+//! some of its rows still reads), a `time_h` before the row's before it or
+//! beyond the longest horizon a scenario may have ([`MAX_TIME_H`]), an
+//! `aboard` above the largest capacity a fleet may have ([`MAX_ABOARD`]),
+//! an `at_berth` other than `true`, `false` or empty (or on a row without a
 //! phase), or a `state_change` row that is not a vessel's with no `pending`
-//! is an error naming the line. Files written before the `at_berth` column
+//! is an error naming the line and the column. The file carries neither
+//! its scenario's horizon nor its fleets' capacities, so a time or a cargo
+//! within those limits but beyond the scenario's own cannot be told. Files written before the `at_berth` column
 //! (up to 2026-12-04) still read, with no berth for vessel entries, and
 //! so do those written before the `pending` column as well (up to
 //! 2026-12-03), with no counts either.
@@ -38,7 +44,8 @@ use caspian_shipping::CompiledScenario;
 use caspian_shipping::probe::Probe;
 pub use caspian_shipping::streams::MAX_REPLICATION;
 pub use caspian_shipping::trace::{
-    SimTime, Subject, TraceEntry, TraceEvent, TraceState, UnknownName, VesselPhase,
+    MAX_ABOARD, MAX_TIME_H, SimTime, Subject, TraceEntry, TraceEvent, TraceState, UnknownName,
+    VesselPhase,
 };
 
 /// The columns of a trace file, in order.
@@ -366,11 +373,14 @@ pub fn read_csv<R: Read>(input: R) -> Result<Vec<TraceEntry>, TraceError> {
         return Err(TraceError::Columns { found: header_shown(&header) });
     };
     let mut entries: Vec<TraceEntry> = Vec::new();
+    let mut last_seq: Option<u64> = None;
     for (i, rec) in r.records().enumerate() {
         let rec = rec?;
         let line = rec.position().map_or(i as u64 + 2, csv::Position::line);
-        let entry =
-            parse_row(&rec, &layout).map_err(|message| TraceError::Line { line, message })?;
+        let at = |message| TraceError::Line { line, message };
+        let seq = seq_after(&rec, &layout, last_seq).map_err(at)?;
+        last_seq = Some(seq);
+        let entry = parse_row(&rec, &layout).map_err(at)?;
         // Entries are written in firing order, so time never goes back.
         if let Some(before) = entries.last()
             && entry.time < before.time
@@ -387,6 +397,22 @@ pub fn read_csv<R: Read>(input: R) -> Result<Vec<TraceEntry>, TraceError> {
     Ok(entries)
 }
 
+/// The row's `seq`, or what is wrong with it: entries are numbered in
+/// firing order, so each is above the one before it (`before`).
+fn seq_after(rec: &csv::StringRecord, layout: &Layout, before: Option<u64>) -> Result<u64, String> {
+    let cell = layout.0[col::SEQ].and_then(|j| rec.get(j)).unwrap_or("");
+    let seq: u64 = cell.parse().map_err(|_| format!("seq \"{cell}\" is not a whole number"))?;
+    match before {
+        Some(b) if seq == b => Err(format!(
+            "seq {seq} repeats the entry above it: entries are numbered in firing order"
+        )),
+        Some(b) if seq < b => Err(format!(
+            "seq {seq} is below the entry above it ({b}): entries are numbered in firing order"
+        )),
+        _ => Ok(seq),
+    }
+}
+
 /// One row of a file laid out as `layout` as an entry, or what is wrong
 /// with it.
 fn parse_row(rec: &csv::StringRecord, layout: &Layout) -> Result<TraceEntry, String> {
@@ -398,6 +424,11 @@ fn parse_row(rec: &csv::StringRecord, layout: &Layout) -> Result<TraceEntry, Str
     let hours: f64 = time_h.parse().map_err(|_| format!("time_h \"{time_h}\" is not a number"))?;
     let time = SimTime::try_from_hours_f64(hours)
         .map_err(|_| format!("time_h \"{time_h}\" is not a time"))?;
+    if hours > MAX_TIME_H {
+        return Err(format!(
+            "time_h {time_h} is beyond the longest horizon a scenario may have ({MAX_TIME_H} h)"
+        ));
+    }
     let event: TraceEvent = cell(col::EVENT).parse().map_err(|e: UnknownName| e.to_string())?;
     let subject: Subject = cell(col::SUBJECT).parse().map_err(|e: UnknownName| e.to_string())?;
     let filled = |i: usize| !cell(i).is_empty();
@@ -448,7 +479,15 @@ fn parse_row(rec: &csv::StringRecord, layout: &Layout) -> Result<TraceEntry, Str
     // A row describes one kind of thing; a cell of another kind's columns
     // filled in is an edit, not something the writer produces.
     let own: &[usize] = match state {
-        TraceState::Vessel { .. } => &[col::PHASE, col::PORT, col::ABOARD, col::AT_BERTH],
+        TraceState::Vessel { aboard, .. } => {
+            if aboard > MAX_ABOARD {
+                return Err(format!(
+                    "aboard {aboard} is above the largest capacity a fleet may have \
+                     ({MAX_ABOARD})"
+                ));
+            }
+            &[col::PHASE, col::PORT, col::ABOARD, col::AT_BERTH]
+        }
         TraceState::Storage { level, capacity, .. } => {
             if level > capacity {
                 return Err(format!("level {level} is above the capacity {capacity}"));

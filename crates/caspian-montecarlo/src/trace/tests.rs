@@ -280,7 +280,8 @@ fn an_unknown_event_is_an_error_naming_its_line() {
     assert!(read_csv(format!("{head}\n{}\n", storage("6.0", "100")).as_bytes()).is_ok());
     let err = read_csv(format!("{head}\n{}\n", storage("6.0", "101")).as_bytes()).unwrap_err();
     assert_eq!(err.to_string(), "line 2: level 101 is above the capacity 100");
-    let back = format!("{head}\n{}\n{}\n", storage("6.0", "5"), storage("5.5", "5"));
+    let second = storage("5.5", "5").replacen('0', "1", 1);
+    let back = format!("{head}\n{}\n{second}\n", storage("6.0", "5"));
     let err = read_csv(back.as_bytes()).unwrap_err();
     assert!(
         err.to_string().starts_with("line 3: time_h 5.5000 is before the entry above"),
@@ -309,4 +310,151 @@ fn an_unknown_event_is_an_error_naming_its_line() {
     );
     let e = read_csv(wide.as_bytes()).unwrap_err().to_string();
     assert!(e.ends_with("found replication,events,truncated,k0,k1,k2,... (403 columns); that is a per-replication CSV of `caspian run --csv FILE`, which `caspian plot` takes with --replications-csv"), "{e}");
+}
+
+/// Rows no replication writes: numbered out of firing order, later than
+/// any horizon, more aboard than any vessel holds. Each is refused naming
+/// the line and the column.
+#[test]
+fn impossible_rows_are_refused_naming_line_and_column() {
+    let head = COLUMNS.join(",");
+    let row = |seq: &str, time: &str, aboard: &str| {
+        let mut r = vec![""; COLUMNS.len()];
+        for (i, c) in [
+            (col::SEQ, seq),
+            (col::TIME_H, time),
+            (col::EVENT, "arrive"),
+            (col::SUBJECT, "vessel f#0"),
+            (col::PHASE, "Anchorage"),
+            (col::PORT, "alat"),
+            (col::ABOARD, aboard),
+            (col::AT_BERTH, "false"),
+            (col::PENDING, "1"),
+        ] {
+            r[i] = c;
+        }
+        r.join(",")
+    };
+    let file = |rows: &[String]| format!("{head}\n{}\n", rows.join("\n"));
+    let err = |rows: &[String]| read_csv(file(rows).as_bytes()).unwrap_err().to_string();
+    // As written: numbered from 0; a file cut to some of its rows (gaps) reads too.
+    let good = [row("0", "1.0", "50"), row("1", "1.0", "50"), row("7", "2.0", "0")];
+    assert_eq!(read_csv(file(&good).as_bytes()).unwrap().len(), 3);
+    assert_eq!(
+        err(&[row("0", "1.0", "5"), row("1", "1.0", "5"), row("1", "2.0", "5")]),
+        "line 4: seq 1 repeats the entry above it: entries are numbered in firing order"
+    );
+    assert_eq!(
+        err(&[row("4", "1.0", "5"), row("3", "2.0", "5")]),
+        "line 3: seq 3 is below the entry above it (4): entries are numbered in firing order"
+    );
+    for bad in ["", "x", "-1", "1.5"] {
+        let e = err(&[row(bad, "1.0", "5")]);
+        assert_eq!(e, format!("line 2: seq \"{bad}\" is not a whole number"));
+    }
+    // The longest horizon a scenario may have, 365,000 days, is the last
+    // time a trace can show; the file does not say its scenario's own.
+    assert!(read_csv(file(&[row("0", "8760000.0000", "5")]).as_bytes()).is_ok());
+    assert_eq!(
+        err(&[row("0", "1.0", "5"), row("1", "8760000.0001", "5")]),
+        "line 3: time_h 8760000.0001 is beyond the longest horizon a scenario may have \
+         (8760000 h)"
+    );
+    // Nor does it say a fleet's capacity: above the largest any fleet may
+    // have (10^15) is refused.
+    assert!(read_csv(file(&[row("0", "1.0", "1000000000000000")]).as_bytes()).is_ok());
+    assert_eq!(
+        err(&[row("0", "1.0", "1000000000000001")]),
+        "line 2: aboard 1000000000000001 is above the largest capacity a fleet may have \
+         (1000000000000000)"
+    );
+}
+
+/// The baseline with each `(from, to)` replaced, and `more` appended.
+fn baseline_with(changes: &[(&str, &str)], more: &str) -> CompiledScenario {
+    let mut text = caspian_shipping::BASELINE_TOML.to_string();
+    for (from, to) in changes {
+        assert_eq!(text.matches(from).count(), 1, "{from}");
+        text = text.replacen(from, to, 1);
+    }
+    caspian_shipping::load(&format!("{text}\n{more}"), "test").unwrap()
+}
+
+/// Every vessel's entries in `trace` tell the truth about losses and
+/// replacements; returns (vessels lost, replacements) seen.
+fn check_losses(trace: &[TraceEntry]) -> (usize, usize) {
+    let mut lost: Vec<&Subject> = Vec::new();
+    let mut seen: Vec<&Subject> = Vec::new();
+    let mut replaced = 0;
+    for (i, e) in trace.iter().enumerate() {
+        let TraceState::Vessel { phase, .. } = &e.state else { continue };
+        if e.event == TraceEvent::VesselReturn {
+            // The replaced vessel stays lost; its replacement, a vessel
+            // not seen before, enters service in the next entry.
+            assert!(lost.contains(&&e.subject), "{e:?}");
+            assert_eq!(*phase, VesselPhase::Lost, "{e:?}");
+            let next = &trace[i + 1];
+            assert_eq!((next.event, next.time), (TraceEvent::StateChange, e.time), "{next:?}");
+            assert!(!seen.contains(&&next.subject), "a new vessel: {next:?}");
+            let TraceState::Vessel { phase, aboard, berth, .. } = &next.state else {
+                panic!("{next:?}")
+            };
+            assert_eq!((*phase, *aboard, *berth), (VesselPhase::NotArrived, 0, Some(false)));
+            // Its arrival at the origin follows, at the same time.
+            let arrive = trace[i + 2..].iter().find(|a| a.subject == next.subject).unwrap();
+            assert_eq!((arrive.event, arrive.time), (TraceEvent::Arrive, e.time), "{arrive:?}");
+            replaced += 1;
+            continue;
+        }
+        // A lost vessel does nothing more: no entry for the events it had
+        // scheduled (the model ignores them).
+        assert!(!lost.contains(&&e.subject), "an entry of a lost vessel: {e:?}");
+        if !seen.contains(&&e.subject) {
+            seen.push(&e.subject);
+        }
+        if *phase == VesselPhase::Lost {
+            lost.push(&e.subject);
+        }
+    }
+    (lost.len(), replaced)
+}
+
+/// A vessel lost at sea, or taken out of service while it sails or is at a
+/// berth, has no entries for the events it had scheduled, which the model
+/// ignores; the `vessel_return` entry is the lost vessel's, and its
+/// replacement enters service in an entry of its own.
+#[test]
+fn a_lost_vessel_has_no_more_entries_and_its_replacement_enters_service() {
+    // A ferry taken out of service on day 59 for 20 days: in some
+    // replications it is at sea or at a berth, with events pending.
+    let withdrawn = baseline_with(
+        &[],
+        "[[disruption]]\nid = \"out\"\ntarget = \"vessels.ferries_kuryk_alat\"\nvessels = 1\n\
+         start_day = 59\nduration_days = { dist = \"constant\", value = 20 }\n",
+    );
+    // Losses at sea in the first weeks, each replaced after 10 days.
+    let at_sea = baseline_with(
+        &[
+            ("incident_probability = 0.0001 ", "incident_probability = 0.05 "),
+            (
+                "loss_probability = 0.05",
+                "loss_probability = 0.9\nreplacement_days = { dist = \"constant\", value = 10 }",
+            ),
+        ],
+        "",
+    );
+    let mut ignored = 0;
+    for (plan, reps) in [(&withdrawn, 0..6), (&at_sea, 0..1)] {
+        for rep in reps {
+            let mut rec =
+                caspian_shipping::probe::Recorder { trace_events: true, ..Default::default() };
+            let run = caspian_shipping::simulate_probed(plan, 20261123, rep, &mut rec);
+            let (lost, replaced) = check_losses(&rec.trace);
+            assert!(lost >= 1 && replaced >= 1, "{lost} lost, {replaced} replaced");
+            let fired = rec.trace.iter().filter(|e| e.event.fired()).count() as u64;
+            assert_eq!(fired + run.ignored_events, run.events);
+            ignored += run.ignored_events;
+        }
+    }
+    assert!(ignored > 0, "some vessel had events pending when it left service");
 }

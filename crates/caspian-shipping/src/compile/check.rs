@@ -12,11 +12,11 @@ use crate::resolve::plain::number;
 
 /// Largest horizon accepted: a thousand years is already absurd, and it keeps
 /// every sum of times far from overflow.
-pub(super) const MAX_HORIZON_DAYS: f64 = 365_000.0;
+pub(crate) const MAX_HORIZON_DAYS: f64 = 365_000.0;
 /// Largest count of vessels, berths or per-entry items accepted.
 pub(super) const MAX_COUNT: u64 = 100_000;
 /// Largest storage capacity or cargo amount accepted (10^15 units).
-pub(super) const MAX_AMOUNT: u64 = 1_000_000_000_000_000;
+pub(crate) const MAX_AMOUNT: u64 = 1_000_000_000_000_000;
 /// Most vessels in all fleets together: each is a record of a few hundred
 /// bytes, so this keeps a replication's fleet well under 1 GB, and it bounds
 /// what one event can add to a total (see `model::state::Counters`).

@@ -38,6 +38,7 @@ mod text;
 mod traffic;
 
 use check::Checker;
+pub(crate) use check::{MAX_AMOUNT, MAX_HORIZON_DAYS};
 pub use draft::{DraftLimit, DraftPlan, FleetDraft};
 pub use error::ScenarioError;
 pub use plan::{

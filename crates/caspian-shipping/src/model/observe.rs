@@ -126,10 +126,13 @@ impl<'a> Observer<World<'a>> for Watcher<'_> {
             self.sample_until(world, SimTime::from_ticks(time.ticks() - 1));
         }
         if self.trace {
-            self.pending = Some(*event);
-            // A vessel first seen (all at the start, a replacement after
-            // the event that created it) is told as it is: its own events
-            // describe it from its arrival on.
+            // An event the model ignores (one a vessel out of service had
+            // scheduled) did nothing: no entry.
+            self.pending = (!world.ignores(*event)).then_some(*event);
+            // The vessels of the plan, at the first event, are told as they
+            // are: their own events describe them from their arrival on. (A
+            // replacement is told by the event that created it, see
+            // `trace_state_changes`.)
             let known = self.told.len();
             self.told.extend(world.vessels[known..].iter().map(Told::of));
         }
@@ -140,8 +143,8 @@ impl<'a> Observer<World<'a>> for Watcher<'_> {
             let mut entry = world.describe(time, ev);
             entry.pending = Some(self.queue_len);
             self.probe.trace(&entry);
-            // The vessel the entry described (a replaced one for
-            // `VesselReturn`), if any.
+            // The vessel the entry described (the replaced one, still
+            // `Lost`, for `VesselReturn`), if any.
             let subject = match ev {
                 Ev::VesselReturn(v) => Some(v as usize),
                 _ => ev.vessel(),
@@ -167,10 +170,13 @@ impl Watcher<'_> {
     /// of any bookkeeping for the trace (noting each change where the model
     /// makes it cost 1.1% of a plain ferry replication, measured); a trace
     /// is one replication, and the shipped fleets have tens of vessels.
+    ///
+    /// A vessel this event created (a replacement entering service, at
+    /// `VesselReturn`) gets one too, as it enters service: `NotArrived` at
+    /// its fleet's origin, before its own `Arrive` at the same time.
     fn trace_state_changes(&mut self, world: &World<'_>, time: SimTime, subject: Option<usize>) {
-        // A vessel created by this event is not known yet (see
-        // `before_event`): its own events describe it, and the zip leaves it
-        // out.
+        // The zip leaves out a vessel this event created (not known yet):
+        // it is told below.
         for (v, (ves, last)) in world.vessels.iter().zip(&mut self.told).enumerate() {
             let now = Told::of(ves);
             if *last == now {
@@ -187,6 +193,17 @@ impl Watcher<'_> {
                     pending: None,
                 });
             }
+        }
+        for v in self.told.len()..world.vessels.len() {
+            self.told.push(Told::of(&world.vessels[v]));
+            let (subject, state) = world.vessel(v);
+            self.probe.trace(&TraceEntry {
+                time,
+                event: TraceEvent::StateChange,
+                subject,
+                state,
+                pending: None,
+            });
         }
     }
 }
@@ -318,8 +335,9 @@ impl World<'_> {
                 let id = plan.disruptions[d as usize].id.clone();
                 (event, (Subject::Disruption { id }, TraceState::None))
             }
-            // The subject is the vessel replaced (its replacement is
-            // described by its own events from its arrival on).
+            // The subject is the vessel replaced, which stays `Lost`; its
+            // replacement, a new vessel, has a `StateChange` entry of its own
+            // right after (see `trace_state_changes`).
             Ev::VesselReturn(v) => (TraceEvent::VesselReturn, self.vessel(v as usize)),
         };
         TraceEntry { time, event, subject, state, pending: None }

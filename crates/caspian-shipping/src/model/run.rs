@@ -19,6 +19,9 @@ pub struct Replication {
     pub kpis: Kpis,
     /// Events fired.
     pub events: u64,
+    /// Of those, the events that did nothing: ones a vessel out of service
+    /// had scheduled before it left. A trace has no entry for them.
+    pub ignored_events: u64,
     /// Whether a safeguard stopped the run early: `max_events`, or
     /// `max_waiting` (the line is then among `saturated`).
     pub truncated: bool,
@@ -69,7 +72,15 @@ fn replicate<'a, O: Watch<'a>>(
     {
         saturated.push(line);
     }
-    Replication { kpis: world.kpis(now), events, truncated, conservation_residual, saturated }
+    let ignored_events = world.ignored_events;
+    Replication {
+        kpis: world.kpis(now),
+        events,
+        ignored_events,
+        truncated,
+        conservation_residual,
+        saturated,
+    }
 }
 
 /// Whether a safeguard stopped the run: `max_events`, or the model itself,

@@ -246,6 +246,8 @@ pub(super) struct World<'a> {
     pub(super) room_scratch: Vec<u64>,
     /// The waiting line that outgrew `max_waiting` and stopped the run.
     pub(super) overflowed: Option<WaitingLine>,
+    /// Events fired that did nothing ([`World::ignores`]).
+    pub(super) ignored_events: u64,
     /// The monthly series closed so far ([`super::monthly`]).
     pub(super) monthly: Monthly,
     /// Dry-dockings and breakdowns ([`super::availability`]).
@@ -352,6 +354,7 @@ impl<'a> World<'a> {
             space_line: Vec::new(),
             room_scratch: Vec::new(),
             overflowed: None,
+            ignored_events: 0,
             monthly: Monthly::default(),
             downtimes,
             escorts: EscortForce::new(
@@ -408,14 +411,22 @@ impl<'a> World<'a> {
     }
 }
 
+impl World<'_> {
+    /// Whether `ev` does nothing when it fires: an event a vessel out of
+    /// service (`Lost`) had scheduled before it left (an arrival of a
+    /// crossing it never finished, the end of a call it was withdrawn
+    /// from). The trace writes no entry for it.
+    pub(super) fn ignores(&self, ev: Ev) -> bool {
+        ev.vessel().is_some_and(|v| self.vessels[v].phase == Phase::Lost)
+    }
+}
+
 impl Model for World<'_> {
     type Event = Ev;
 
     fn handle(&mut self, s: &mut Scheduler<Ev>, ev: Ev) {
-        // A vessel out of service ignores the events it had scheduled.
-        if let Some(v) = ev.vessel()
-            && self.vessels[v].phase == Phase::Lost
-        {
+        if self.ignores(ev) {
+            self.ignored_events += 1;
             return;
         }
         match ev {
