@@ -175,27 +175,19 @@ impl Watcher<'_> {
     /// `VesselReturn`) gets one too, as it enters service: `NotArrived` at
     /// its fleet's origin, before its own `Arrive` at the same time.
     fn trace_state_changes(&mut self, world: &World<'_>, time: SimTime, subject: Option<usize>) {
-        // The zip leaves out a vessel this event created (not known yet):
-        // it is told below.
-        for (v, (ves, last)) in world.vessels.iter().zip(&mut self.told).enumerate() {
-            let now = Told::of(ves);
-            if *last == now {
-                continue;
+        // A vessel this event created is not known yet: it is told too.
+        for v in 0..world.vessels.len() {
+            let now = Told::of(&world.vessels[v]);
+            match self.told.get_mut(v) {
+                Some(last) if *last == now => continue,
+                Some(last) => {
+                    *last = now;
+                    if subject == Some(v) {
+                        continue;
+                    }
+                }
+                None => self.told.push(now),
             }
-            *last = now;
-            if subject != Some(v) {
-                let (subject, state) = world.vessel(v);
-                self.probe.trace(&TraceEntry {
-                    time,
-                    event: TraceEvent::StateChange,
-                    subject,
-                    state,
-                    pending: None,
-                });
-            }
-        }
-        for v in self.told.len()..world.vessels.len() {
-            self.told.push(Told::of(&world.vessels[v]));
             let (subject, state) = world.vessel(v);
             self.probe.trace(&TraceEntry {
                 time,
